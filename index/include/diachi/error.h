@@ -1,0 +1,67 @@
+/*
+ * diachi/error.h - the one error enum every diachi library returns.
+ *
+ * Every fallible call returns a dc_err. DC_OK is zero; the other values are
+ * stable across releases (they appear in logs, exit paths and the HTTP API),
+ * so new codes are only ever appended within their block.
+ *
+ * Calls that can say more than the code (which character, which row) also
+ * fill a caller-owned dc_error, when the caller passes one.
+ */
+#ifndef DIACHI_ERROR_H
+#define DIACHI_ERROR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum dc_err {
+    DC_OK = 0,
+
+    /* Generic: 1..19 */
+    DC_E_INVALID_ARG = 1, /**< a NULL pointer, NaN or out-of-range argument */
+    DC_E_BUFFER = 2,      /**< the caller's output buffer is too small */
+    DC_E_NOMEM = 3,       /**< an allocation failed */
+
+    /* The address code and Open Location Code: 20..39 */
+    DC_E_CODE_EMPTY = 20,    /**< no significant character in the input */
+    DC_E_CODE_LENGTH = 21,   /**< not exactly 12 significant characters */
+    DC_E_CODE_POSTCODE = 22, /**< a non-digit among the first 5 characters */
+    DC_E_CODE_CHAR = 23,     /**< a character outside the code alphabet */
+    DC_E_OLC_INVALID = 30,   /**< not a valid Open Location Code */
+    DC_E_OLC_NOT_FULL = 31,  /**< a full Open Location Code was required */
+    DC_E_OLC_NOT_SHORT = 32, /**< a short Open Location Code was required */
+    DC_E_OLC_PADDED = 33,    /**< a padded code cannot be shortened */
+    DC_E_OLC_LENGTH = 34     /**< requested code length is not 2..15 */
+} dc_err;
+
+/** Size of dc_error.message, terminating NUL included. */
+#define DC_ERROR_MESSAGE_SIZE 160
+
+/**
+ * Details of a failure, filled by calls that take a `dc_error *`.
+ * `code` repeats the return value; `message` is one line of English that
+ * names what was wrong and where, fit for a log or an API error body.
+ */
+typedef struct dc_error {
+    dc_err code;
+    char message[DC_ERROR_MESSAGE_SIZE];
+} dc_error;
+
+/**
+ * A short English description of @p err ("code has the wrong number of
+ * characters"). Never NULL; an unknown value gives "unknown error".
+ * The string is static. Thread-safe.
+ */
+const char *dc_strerror(dc_err err);
+
+/**
+ * The stable lower-case name of @p err ("code_length"), for machine output.
+ * Never NULL; an unknown value gives "unknown". Static string. Thread-safe.
+ */
+const char *dc_err_name(dc_err err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DIACHI_ERROR_H */

@@ -1,0 +1,216 @@
+/*
+ * code.c - the diachi address code: 5-digit postcode + the last 7
+ * characters of an 11-digit Open Location Code.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "olc_internal.h"
+
+/* Dropped leading digits: the short code "92P9+G54" lacks 4. */
+#define DC_CODE_DROPPED (DC_CODE_OLC_DIGITS - DC_CODE_LOCATION_CHARS)
+/* The OLC safety margin for nearest recovery at 1-degree resolution. */
+#define DC_CODE_RECOVERY_RANGE 0.4
+
+static void set_error(dc_error *err, dc_err code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_error(dc_error *err, dc_err code, const char *fmt, ...)
+{
+    if (!err) return;
+    va_list ap;
+    va_start(ap, fmt);
+    err->code = code;
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+}
+
+/* Length of the UTF-8 sequence at s (1..4), or 0 when it is not valid
+ * UTF-8. Overlong forms and surrogates are not rejected: this only has to
+ * step over a character and quote it in a message. */
+static size_t utf8_seq_len(const unsigned char *s, size_t avail)
+{
+    size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xF0 && s[0] < 0xF8 ? 4
+                             : s[0] >= 0xE0                ? 3
+                             : s[0] >= 0xC2                ? 2
+                                                           : 0;
+    if (n == 0 || n > avail) return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80) return 0;
+    return n;
+}
+
+/* Quote the character at s for a message: 'I', 'đ', U+0009 or byte 0xFF. */
+static void quote_char(const unsigned char *s, size_t seq, char *out, size_t size)
+{
+    if (seq == 0)
+        snprintf(out, size, "(byte 0x%02X, not UTF-8)", s[0]);
+    else if (seq == 1 && (s[0] < 0x20 || s[0] == 0x7F))
+        snprintf(out, size, "U+%04X", s[0]);
+    else
+        snprintf(out, size, "'%.*s'", (int)seq, (const char *)s);
+}
+
+static int is_ignored(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '-' || c == '.' || c == '+';
+}
+
+static dc_err bad_char(dc_error *err, dc_err code, const unsigned char *s, size_t avail,
+                       size_t position)
+{
+    char q[32];
+    quote_char(s, utf8_seq_len(s, avail), q, sizeof q);
+    if (code == DC_E_CODE_POSTCODE)
+        set_error(err, code,
+                  "character %zu %s is not a digit: a code starts with a 5-digit postcode",
+                  position, q);
+    else
+        set_error(err, code, "character %zu %s is not in the code alphabet", position, q);
+    return code;
+}
+
+dc_err dc_code_parse(const char *text, size_t len, dc_code *code, dc_error *err)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    char sig[DC_CODE_CHARS];
+    size_t nsig = 0, position = 0;
+
+    if (!code || (!text && len > 0)) {
+        set_error(err, DC_E_INVALID_ARG, "no code given");
+        return DC_E_INVALID_ARG;
+    }
+    for (size_t i = 0; i < len; position++) {
+        unsigned char c = s[i];
+        if (is_ignored(c)) {
+            i++;
+            continue;
+        }
+        if (nsig < DC_CODE_POSTCODE_DIGITS && (c < '0' || c > '9'))
+            return bad_char(err, DC_E_CODE_POSTCODE, s + i, len - i, position + 1);
+        if (nsig >= DC_CODE_POSTCODE_DIGITS && nsig < DC_CODE_CHARS && dc_olc_value((char)c) < 0)
+            return bad_char(err, DC_E_CODE_CHAR, s + i, len - i, position + 1);
+        if (nsig < DC_CODE_CHARS) sig[nsig] = (char)(c >= 'a' ? c - 'a' + 'A' : c);
+        nsig++;
+        size_t seq = utf8_seq_len(s + i, len - i);
+        i += seq ? seq : 1;
+    }
+    if (nsig == 0) {
+        set_error(err, DC_E_CODE_EMPTY, "the code is empty");
+        return DC_E_CODE_EMPTY;
+    }
+    if (nsig != DC_CODE_CHARS) {
+        set_error(err, DC_E_CODE_LENGTH, "expected %d significant characters, got %zu",
+                  DC_CODE_CHARS, nsig);
+        return DC_E_CODE_LENGTH;
+    }
+    uint32_t postcode = 0;
+    for (int i = 0; i < DC_CODE_POSTCODE_DIGITS; i++)
+        postcode = postcode * 10 + (uint32_t)(sig[i] - '0');
+    code->postcode = postcode;
+    memcpy(code->location, sig + DC_CODE_POSTCODE_DIGITS, DC_CODE_LOCATION_CHARS);
+    code->location[DC_CODE_LOCATION_CHARS] = '\0';
+    return DC_OK;
+}
+
+static void write_postcode(uint32_t postcode, char *out)
+{
+    for (int i = DC_CODE_POSTCODE_DIGITS - 1; i >= 0; i--) {
+        out[i] = (char)('0' + postcode % 10);
+        postcode /= 10;
+    }
+}
+
+dc_err dc_code_format(const dc_code *code, dc_code_form form, char *out, size_t size)
+{
+    if (!code || !out || code->postcode > 99999) return DC_E_INVALID_ARG;
+    if (form != DC_CODE_DISPLAY && form != DC_CODE_COMPACT) return DC_E_INVALID_ARG;
+    size_t need = form == DC_CODE_DISPLAY ? DC_CODE_DISPLAY_SIZE : DC_CODE_COMPACT_SIZE;
+    if (size < need) return DC_E_BUFFER;
+
+    const char *loc = code->location;
+    write_postcode(code->postcode, out);
+    if (form == DC_CODE_COMPACT) {
+        memcpy(out + 5, loc, DC_CODE_LOCATION_CHARS);
+    } else {
+        out[5] = ' ';
+        memcpy(out + 6, loc, 4);
+        out[10] = '+';
+        memcpy(out + 11, loc + 4, 3);
+    }
+    out[need - 1] = '\0';
+    return DC_OK;
+}
+
+dc_err dc_code_make_int(uint32_t postcode, int64_t lat_int, int64_t lon_int,
+                        dc_code *code)
+{
+    if (!code || postcode > 99999 || lat_int < 0 || lat_int >= DC_OLC_LAT_MAX_INT ||
+        lon_int < 0 || lon_int >= DC_OLC_LON_MAX_INT)
+        return DC_E_INVALID_ARG;
+    char digits[DC_CODE_OLC_DIGITS];
+    dc_olc_digits_of_int(lat_int, lon_int, DC_CODE_OLC_DIGITS, digits);
+    memset(code, 0, sizeof *code);
+    code->postcode = postcode;
+    memcpy(code->location, digits + DC_CODE_DROPPED, DC_CODE_LOCATION_CHARS);
+    return DC_OK;
+}
+
+dc_err dc_code_make(uint32_t postcode, double lat, double lon, dc_code *code)
+{
+    int64_t la, lo;
+    if (!(lat >= -90.0 && lat <= 90.0)) return DC_E_INVALID_ARG;
+    if (dc_olc_to_int(lat, lon, &la, &lo) != DC_OK) return DC_E_INVALID_ARG;
+    return dc_code_make_int(postcode, la, lo, code);
+}
+
+bool dc_code_in_recovery_range(double lat, double lon, double ref_lat, double ref_lon)
+{
+    return fabs(lat - ref_lat) <= DC_CODE_RECOVERY_RANGE &&
+           fabs(lon - ref_lon) <= DC_CODE_RECOVERY_RANGE;
+}
+
+/* The integer cell of a code recovered against a reference point. */
+static dc_err resolve_cell(const dc_code *code, double ref_lat, double ref_lon,
+                           dc_olc_cell *cell)
+{
+    int8_t vals[DC_CODE_LOCATION_CHARS];
+    if (!code || isnan(ref_lat) || isnan(ref_lon)) return DC_E_INVALID_ARG;
+    for (int i = 0; i < DC_CODE_LOCATION_CHARS; i++) {
+        vals[i] = dc_olc_value(code->location[i]);
+        if (vals[i] < 0) return DC_E_INVALID_ARG;
+    }
+    dc_olc_normalise(&ref_lat, &ref_lon);
+    dc_olc_recover_cell(vals, DC_CODE_LOCATION_CHARS, DC_CODE_DROPPED, ref_lat, ref_lon,
+                        cell);
+    return DC_OK;
+}
+
+dc_err dc_code_resolve(const dc_code *code, double ref_lat, double ref_lon,
+                       dc_olc_area *cell)
+{
+    dc_olc_cell c;
+    if (!cell) return DC_E_INVALID_ARG;
+    dc_err rc = resolve_cell(code, ref_lat, ref_lon, &c);
+    if (rc != DC_OK) return rc;
+    dc_olc_cell_area(&c, cell);
+    return DC_OK;
+}
+
+dc_err dc_code_plus_code(const dc_code *code, double ref_lat, double ref_lon, char *out,
+                         size_t size)
+{
+    dc_olc_cell c;
+    if (!out) return DC_E_INVALID_ARG;
+    dc_err rc = resolve_cell(code, ref_lat, ref_lon, &c);
+    if (rc != DC_OK) return rc;
+    return dc_olc_encode_int(c.lat, c.lon, DC_CODE_OLC_DIGITS, out, size);
+}
+
+bool dc_code_equal(const dc_code *a, const dc_code *b)
+{
+    return a && b && a->postcode == b->postcode &&
+           memcmp(a->location, b->location, DC_CODE_LOCATION_CHARS) == 0;
+}

@@ -1,0 +1,46 @@
+/* error.c - names and descriptions of dc_err values. */
+#include "diachi/error.h"
+
+#include <stddef.h>
+
+typedef struct dc_err_entry {
+    dc_err err;
+    const char *name;
+    const char *text;
+} dc_err_entry;
+
+/* One row per code: the name is part of the API (logs, JSON), never reword it. */
+static const dc_err_entry dc_err_table[] = {
+    {DC_OK, "ok", "success"},
+    {DC_E_INVALID_ARG, "invalid_argument", "invalid argument"},
+    {DC_E_BUFFER, "buffer_too_small", "output buffer too small"},
+    {DC_E_NOMEM, "out_of_memory", "out of memory"},
+    {DC_E_CODE_EMPTY, "code_empty", "code is empty"},
+    {DC_E_CODE_LENGTH, "code_length", "code has the wrong number of characters"},
+    {DC_E_CODE_POSTCODE, "code_postcode", "postcode part is not 5 digits"},
+    {DC_E_CODE_CHAR, "code_character", "character not in the code alphabet"},
+    {DC_E_OLC_INVALID, "olc_invalid", "not a valid Open Location Code"},
+    {DC_E_OLC_NOT_FULL, "olc_not_full", "not a full Open Location Code"},
+    {DC_E_OLC_NOT_SHORT, "olc_not_short", "not a short Open Location Code"},
+    {DC_E_OLC_PADDED, "olc_padded", "a padded Open Location Code cannot be shortened"},
+    {DC_E_OLC_LENGTH, "olc_length", "Open Location Code length must be 2..15"},
+};
+
+static const dc_err_entry *dc_err_find(dc_err err)
+{
+    for (size_t i = 0; i < sizeof dc_err_table / sizeof dc_err_table[0]; i++)
+        if (dc_err_table[i].err == err) return &dc_err_table[i];
+    return NULL;
+}
+
+const char *dc_strerror(dc_err err)
+{
+    const dc_err_entry *e = dc_err_find(err);
+    return e ? e->text : "unknown error";
+}
+
+const char *dc_err_name(dc_err err)
+{
+    const dc_err_entry *e = dc_err_find(err);
+    return e ? e->name : "unknown";
+}

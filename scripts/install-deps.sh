@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian package diachi needs to build, test and run.
+# The one place anything is installed: README and .ci/run both call it.
+# Idempotent: a second run installs nothing new.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config clang   # C11 toolchain; clang for libFuzzer
+  libgdal-dev gdal-bin                     # importer: OGR reads the map layers
+  libproj-dev proj-bin                     # importer: VN-2000 -> WGS 84
+  liblmdb-dev lmdb-utils                   # the index
+  libmicrohttpd-dev                        # the HTTP service
+  libjansson-dev                           # JSON output
+  libutf8proc-dev                          # NFC normalisation of names
+  libcmocka-dev                            # unit tests
+  libcurl4-openssl-dev curl                # HTTP tests use a real client
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+    || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+echo "install-deps: installing ${missing[*]}"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
