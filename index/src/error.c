@@ -15,6 +15,8 @@ static const dc_err_entry dc_err_table[] = {
     {DC_E_INVALID_ARG, "invalid_argument", "invalid argument"},
     {DC_E_BUFFER, "buffer_too_small", "output buffer too small"},
     {DC_E_NOMEM, "out_of_memory", "out of memory"},
+    {DC_E_NOT_FOUND, "not_found", "not found"},
+    {DC_E_IO, "io_error", "input/output error"},
     {DC_E_CODE_EMPTY, "code_empty", "code is empty"},
     {DC_E_CODE_LENGTH, "code_length", "code has the wrong number of characters"},
     {DC_E_CODE_POSTCODE, "code_postcode", "postcode part is not 5 digits"},
@@ -24,6 +26,8 @@ static const dc_err_entry dc_err_table[] = {
     {DC_E_OLC_NOT_SHORT, "olc_not_short", "not a short Open Location Code"},
     {DC_E_OLC_PADDED, "olc_padded", "a padded Open Location Code cannot be shortened"},
     {DC_E_OLC_LENGTH, "olc_length", "Open Location Code length must be 2..15"},
+    {DC_E_INDEX_FORMAT, "index_format", "not a diachi index of a known version"},
+    {DC_E_INDEX_CORRUPT, "index_corrupt", "index record is inconsistent"},
 };
 
 static const dc_err_entry *dc_err_find(dc_err err)

@@ -22,6 +22,8 @@ typedef enum dc_err {
     DC_E_INVALID_ARG = 1, /**< a NULL pointer, NaN or out-of-range argument */
     DC_E_BUFFER = 2,      /**< the caller's output buffer is too small */
     DC_E_NOMEM = 3,       /**< an allocation failed */
+    DC_E_NOT_FOUND = 4,   /**< no such record (postcode, household, code) */
+    DC_E_IO = 5,          /**< the file system failed: the message names the path */
 
     /* The address code and Open Location Code: 20..39 */
     DC_E_CODE_EMPTY = 20,    /**< no significant character in the input */
@@ -32,11 +34,15 @@ typedef enum dc_err {
     DC_E_OLC_NOT_FULL = 31,  /**< a full Open Location Code was required */
     DC_E_OLC_NOT_SHORT = 32, /**< a short Open Location Code was required */
     DC_E_OLC_PADDED = 33,    /**< a padded code cannot be shortened */
-    DC_E_OLC_LENGTH = 34     /**< requested code length is not 2..15 */
+    DC_E_OLC_LENGTH = 34,    /**< requested code length is not 2..15 */
+
+    /* The index file: 40..59 */
+    DC_E_INDEX_FORMAT = 40,  /**< not a diachi index, or an unknown version */
+    DC_E_INDEX_CORRUPT = 41  /**< a record breaks the documented layout or rules */
 } dc_err;
 
 /** Size of dc_error.message, terminating NUL included. */
-#define DC_ERROR_MESSAGE_SIZE 160
+#define DC_ERROR_MESSAGE_SIZE 256
 
 /**
  * Details of a failure, filled by calls that take a `dc_error *`.

@@ -1,0 +1,275 @@
+/*
+ * diachi/index.h - the LMDB index: one read-only file holding the postal
+ * zones, the households, and the lookup tables over them.
+ *
+ * The importer fills dc_index_build_input and calls dc_index_build, which
+ * writes a new file beside the target and renames it over the target only
+ * once it is complete and synced. The geocoder opens the file with
+ * dc_index_open and reads it in transactions (dc_index_txn).
+ *
+ * Coordinates are WGS 84 degrees times 1e7 as int32 ("e7"), latitude first.
+ * The on-disk layout of every record is documented in docs/FORMAT.md.
+ *
+ * Threads: a dc_index handle is shared by every thread; a dc_index_txn
+ * belongs to one thread at a time. Results that point into the index
+ * (dc_str, dc_polygon) stay valid until their transaction ends.
+ */
+#ifndef DIACHI_INDEX_H
+#define DIACHI_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diachi/code.h"
+#include "diachi/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Version of the file layout this library reads and writes. */
+#define DC_INDEX_FORMAT_VERSION 1
+/** Version of the address-code scheme (docs/FORMAT.md section 1). */
+#define DC_CODE_SCHEME_VERSION 1
+/** Bytes in a content fingerprint (SHA-256). */
+#define DC_FINGERPRINT_SIZE 32
+/** Hex form of a fingerprint, NUL included. */
+#define DC_FINGERPRINT_HEX_SIZE 65
+
+/* ---------------------------------------------------------------------- */
+/* Polygons                                                                */
+/* ---------------------------------------------------------------------- */
+
+/** Ring header flag: the ring is a hole of the exterior ring before it. */
+#define DC_RING_HOLE 0x80000000u
+
+/**
+ * A zone's polygon as stored: little-endian bytes,
+ *   u32 nrings, then per ring: u32 (npoints | DC_RING_HOLE if a hole),
+ *   then npoints x (i32 lat_e7, i32 lon_e7), the closing point not repeated.
+ * Exterior rings start the parts of a multipolygon; each hole follows its
+ * exterior. The same bytes serve in memory (importer) and in the file.
+ */
+typedef struct dc_polygon {
+    const uint8_t *data;
+    size_t size;
+} dc_polygon;
+
+/**
+ * Check that @p p is well formed: sizes add up, every ring has at least 3
+ * points, the first ring is an exterior. Returns DC_OK or
+ * DC_E_INDEX_CORRUPT.
+ */
+dc_err dc_polygon_validate(const dc_polygon *p);
+
+/**
+ * True when the point lies in the polygon, by the even-odd rule over all
+ * rings, in exact integer arithmetic. The rule for a point exactly on an
+ * edge is fixed and documented: it belongs to the polygon on its east side
+ * (on an east-west edge, on its north side), so a point on the boundary
+ * between two zones that tile the plane lies in exactly one of them.
+ * @p p must be valid (dc_polygon_validate) and span under 1 degree.
+ */
+bool dc_polygon_contains(const dc_polygon *p, int32_t lat_e7, int32_t lon_e7);
+
+/** Bounding box of a valid polygon, in e7. */
+void dc_polygon_bbox(const dc_polygon *p, int32_t *south, int32_t *west, int32_t *north,
+                     int32_t *east);
+
+/* ---------------------------------------------------------------------- */
+/* Building an index                                                       */
+/* ---------------------------------------------------------------------- */
+
+/** A zone to write. Strings are UTF-8 NFC; NULL means empty. */
+typedef struct dc_zone_input {
+    uint32_t postcode; /**< 0..99999, unique */
+    const char *name, *kind, *commune_code, *district, *province;
+    int32_t ref_lat_e7, ref_lon_e7; /**< recovery reference point */
+    dc_polygon polygon;             /**< valid, spans under 1 degree */
+} dc_zone_input;
+
+/** A household to write. Strings are UTF-8 NFC; NULL means empty. */
+typedef struct dc_household_input {
+    int32_t lat_e7, lon_e7;
+    uint32_t postcode; /**< the zone it lies in (must be among the zones) */
+    const char *id;    /**< non-empty, unique */
+    const char *house_number, *street, *group;
+} dc_household_input;
+
+/** A source file, recorded in the metadata as its fingerprint. */
+typedef struct dc_source_info {
+    const char *path;
+    uint64_t size;
+    int64_t mtime; /**< seconds since the epoch */
+} dc_source_info;
+
+typedef void (*dc_progress_fn)(void *ctx, const char *phase, uint64_t done,
+                               uint64_t total);
+
+typedef struct dc_index_build_input {
+    const dc_zone_input *zones;
+    size_t nzones;
+    dc_household_input *households; /**< sorted in place by the build */
+    size_t nhouseholds;
+    const dc_source_info *sources;
+    size_t nsources;
+    int64_t build_time;      /**< seconds since the epoch, recorded as is */
+    dc_progress_fn progress; /**< NULL, or called now and then per phase */
+    void *progress_ctx;
+} dc_index_build_input;
+
+typedef struct dc_index_build_stats {
+    uint64_t zones, households;
+    uint64_t codes;        /**< distinct codes */
+    uint64_t shared_doors; /**< households whose code another one shares */
+    uint64_t file_bytes;   /**< size of the finished file */
+    uint8_t fingerprint[DC_FINGERPRINT_SIZE];
+} dc_index_build_stats;
+
+/**
+ * Write a new index to @p path: into a temporary file beside it, synced,
+ * then renamed over @p path. On any failure the temporary file is removed
+ * and whatever was at @p path is untouched.
+ *
+ * The content fingerprint is a SHA-256 over every record in key order
+ * (metadata excluded), so the same zones and households give the same
+ * fingerprint whatever the build time or input order.
+ *
+ * @param[in,out] in   households are reordered (by spatial cell, then code)
+ * @param[out] stats   NULL, or filled on success
+ * @param[out] err     NULL, or the detail on failure
+ * @return DC_OK; DC_E_INVALID_ARG (duplicate postcode or household id, a
+ *         household in no listed zone, a bad polygon: the message names
+ *         it); DC_E_IO (the file system: the message names the path and
+ *         errno); DC_E_NOMEM
+ */
+dc_err dc_index_build(const char *path, dc_index_build_input *in,
+                      dc_index_build_stats *stats, dc_error *err);
+
+/* ---------------------------------------------------------------------- */
+/* Reading an index                                                        */
+/* ---------------------------------------------------------------------- */
+
+typedef struct dc_index dc_index;
+typedef struct dc_index_txn dc_index_txn;
+
+/** Metadata, read once at open. Strings owned by the handle. */
+typedef struct dc_index_meta {
+    uint32_t format_version, code_scheme;
+    int64_t build_time;
+    uint64_t zones, households, codes;
+    int32_t south_e7, west_e7, north_e7, east_e7; /**< households' bbox */
+    uint8_t fingerprint[DC_FINGERPRINT_SIZE];
+    char fingerprint_hex[DC_FINGERPRINT_HEX_SIZE];
+    const char *sources; /**< lines "size<TAB>mtime<TAB>path" */
+    uint64_t file_bytes;
+} dc_index_meta;
+
+/**
+ * Open an index file read-only. The file is mapped, not read.
+ * @return DC_OK; DC_E_IO (missing, unreadable: message names the path);
+ *         DC_E_INDEX_FORMAT (not a diachi index, or a format or code-scheme
+ *         version this library does not know: the message says which);
+ *         DC_E_NOMEM
+ */
+dc_err dc_index_open(const char *path, dc_index **out, dc_error *err);
+
+/** Close a handle; every transaction must have ended. NULL is a no-op. */
+void dc_index_close(dc_index *idx);
+
+/** The metadata; valid until dc_index_close. Never NULL for an open handle. */
+const dc_index_meta *dc_index_info(const dc_index *idx);
+
+/**
+ * Start a read transaction. Cheap (no allocation after the first on a
+ * thread's reuse via dc_index_txn_renew). @return DC_OK, DC_E_IO, DC_E_NOMEM
+ */
+dc_err dc_index_txn_begin(dc_index *idx, dc_index_txn **out);
+/** End a transaction: every pointer it gave out becomes invalid. NULL no-op. */
+void dc_index_txn_end(dc_index_txn *txn);
+
+/** A string inside the index: not NUL-terminated. */
+typedef struct dc_str {
+    const char *ptr;
+    size_t len;
+} dc_str;
+
+typedef struct dc_zone {
+    uint32_t postcode;
+    uint32_t household_count;
+    int32_t ref_lat_e7, ref_lon_e7;
+    int32_t south_e7, west_e7, north_e7, east_e7;
+    dc_str name, kind, commune_code, district, province;
+    dc_polygon polygon;
+} dc_zone;
+
+typedef struct dc_household {
+    uint32_t number; /**< position in the index's household order */
+    int32_t lat_e7, lon_e7;
+    uint32_t postcode;
+    dc_code code; /**< computed from postcode and position */
+    dc_str id, house_number, street, group;
+} dc_household;
+
+/** The zone of a postcode. @return DC_OK, DC_E_NOT_FOUND, DC_E_INDEX_CORRUPT */
+dc_err dc_index_zone(dc_index_txn *txn, uint32_t postcode, dc_zone *out);
+
+/**
+ * The zone that contains a point (dc_polygon_contains; where zones
+ * overlap, the lowest postcode). @return DC_OK, DC_E_NOT_FOUND,
+ * DC_E_INDEX_CORRUPT
+ */
+dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zone *out);
+
+/** Household by number (0..households-1). @return DC_OK, DC_E_NOT_FOUND, DC_E_INDEX_CORRUPT */
+dc_err dc_index_household(dc_index_txn *txn, uint32_t number, dc_household *out);
+
+/** Household by its id. @return DC_OK, DC_E_NOT_FOUND, DC_E_INDEX_CORRUPT */
+dc_err dc_index_household_by_id(dc_index_txn *txn, const char *id, size_t len,
+                                dc_household *out);
+
+/**
+ * The households registered at a code: numbers first..first+count-1.
+ * @return DC_OK, DC_E_NOT_FOUND (no household has this code)
+ */
+dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t *first,
+                                uint32_t *count);
+
+/* The spatial grid: cells of 1/400 degree (0.0025, about 280 m), aligned
+ * with the Open Location Code's 8-digit cells. Households are numbered in
+ * cell order, so a cell's households are a contiguous run. */
+#define DC_CELL_E7 25000
+/** Row (latitude) and column (longitude) of the cell holding a point. */
+uint32_t dc_cell_row(int32_t lat_e7);
+uint32_t dc_cell_col(int32_t lon_e7);
+/** The households in cell (row, col). @return DC_OK, DC_E_NOT_FOUND (empty cell) */
+dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
+                                uint32_t *first, uint32_t *count);
+
+/** What dc_index_check walked. */
+typedef struct dc_index_check_stats {
+    uint64_t zones, households, codes, cells, strings;
+} dc_index_check_stats;
+
+/**
+ * Walk every record and verify the index is self-consistent: metadata
+ * counts, every zone polygon valid and its reference point within
+ * recovery range, every household decoding (postcode + position -> code ->
+ * cell) to a cell that contains it and lying in its zone, every code entry
+ * and spatial entry pointing at exactly the households it should, every
+ * string reference resolving, and the content fingerprint matching.
+ * Stops at the first problem.
+ * @return DC_OK, DC_E_INDEX_CORRUPT (message names the record and what
+ *         is wrong), DC_E_IO, DC_E_NOMEM
+ */
+dc_err dc_index_check(dc_index *idx, dc_index_check_stats *stats, dc_error *err);
+
+/** Lower-case hex of a fingerprint into @p out (DC_FINGERPRINT_HEX_SIZE). */
+void dc_fingerprint_hex(const uint8_t fp[DC_FINGERPRINT_SIZE],
+                        char out[DC_FINGERPRINT_HEX_SIZE]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DIACHI_INDEX_H */
