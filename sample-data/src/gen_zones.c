@@ -1,0 +1,223 @@
+/*
+ * gen_zones.c - the 12 postal zones of the sample map: power-diagram
+ * (weighted Voronoi) cells around the ward and commune centres, clipped to
+ * an irregular outline of the city.
+ *
+ * Neighbouring cells must share their edges bit for bit, or the map would
+ * have slivers of gap and overlap. Three things guarantee it: vertices are
+ * snapped to a 1 mm grid of the local frame after each computation, edges
+ * are densified from their lexicographically smaller end whatever the ring
+ * direction, and the transformation to the file CRS is a pure function of
+ * the input point.
+ */
+#include "sample.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Postcodes and commune codes are illustrative, in the province's range. */
+const dc_zone_def dc_zone_defs[DC_ZONE_COUNT] = {
+    {"32101", "Mường Thanh", "phường", "03127", 21.3858, 103.0170, 0.0},
+    {"32102", "Him Lam", "phường", "03124", 21.4065, 103.0328, 0.0},
+    {"32103", "Tân Thanh", "phường", "03128", 21.3944, 103.0199, 0.0},
+    {"32104", "Thanh Bình", "phường", "03126", 21.4043, 103.0055, 0.0},
+    {"32105", "Nam Thanh", "phường", "03130", 21.3723, 103.0213, 0.0},
+    {"32106", "Noong Bua", "phường", "03121", 21.3890, 103.0328, 0.0},
+    {"32107", "Thanh Trường", "phường", "03129", 21.4034, 102.9983, 0.0},
+    {"32108", "Thanh Minh", "xã", "03133", 21.4312, 103.0530, 12.0e6},
+    {"32109", "Nà Tấu", "xã", "03151", 21.5355, 103.1394, 12.0e6},
+    {"32110", "Nà Nhạn", "xã", "03154", 21.4942, 103.0703, 12.0e6},
+    {"32111", "Mường Phăng", "xã", "03157", 21.4438, 103.1164, 12.0e6},
+    {"32112", "Pá Khoang", "xã", "03160", 21.4339, 103.1121, 12.0e6},
+};
+
+/* The city's outline (lat, lon), counter-clockwise from the south-west. */
+static const double outline_deg[][2] = {
+    {21.352, 102.995}, {21.345, 103.020}, {21.350, 103.045}, {21.335, 103.075},
+    {21.340, 103.120}, {21.362, 103.165}, {21.390, 103.205}, {21.425, 103.245},
+    {21.462, 103.238}, {21.500, 103.215}, {21.545, 103.235}, {21.598, 103.212},
+    {21.645, 103.170}, {21.632, 103.125}, {21.590, 103.098}, {21.560, 103.072},
+    {21.528, 103.040}, {21.490, 103.028}, {21.458, 103.018}, {21.440, 103.002},
+    {21.425, 102.992}, {21.410, 102.983}, {21.392, 102.987}, {21.372, 102.984},
+};
+#define OUTLINE_COUNT (sizeof outline_deg / sizeof outline_deg[0])
+
+#define MAX_CELL 64
+#define DENSIFY_M 50.0
+
+typedef struct cell {
+    dc_xy pts[MAX_CELL];
+    int count;
+} cell;
+
+static double snap_mm(double v)
+{
+    return round(v * 1000.0) / 1000.0;
+}
+
+/* Keep the part of @p c where a.x * p.x + a.y * p.y <= b (Sutherland-Hodgman). */
+static void clip_half_plane(cell *c, dc_xy a, double b)
+{
+    cell out = {.count = 0};
+    for (int i = 0; i < c->count; i++) {
+        dc_xy p = c->pts[i], q = c->pts[(i + 1) % c->count];
+        double fp = a.x * p.x + a.y * p.y - b, fq = a.x * q.x + a.y * q.y - b;
+        if (fp <= 0)
+            out.pts[out.count++] = p;
+        if ((fp < 0 && fq > 0) || (fp > 0 && fq < 0)) {
+            double t = fp / (fp - fq);
+            dc_xy x = {p.x + t * (q.x - p.x), p.y + t * (q.y - p.y)};
+            out.pts[out.count++] = x;
+        }
+        if (out.count > MAX_CELL - 2)
+            dc_gen_die("cell has too many vertices", NULL);
+    }
+    *c = out;
+}
+
+static cell power_cell(int i, const dc_xy *sites)
+{
+    cell c = {.count = 4};
+    c.pts[0] = (dc_xy){-30000, -30000};
+    c.pts[1] = (dc_xy){30000, -30000};
+    c.pts[2] = (dc_xy){30000, 30000};
+    c.pts[3] = (dc_xy){-30000, 30000};
+    for (int j = 0; j < DC_ZONE_COUNT; j++) {
+        if (j == i)
+            continue;
+        dc_xy ci = sites[i], cj = sites[j];
+        dc_xy a = {2 * (cj.x - ci.x), 2 * (cj.y - ci.y)};
+        double b = cj.x * cj.x + cj.y * cj.y - ci.x * ci.x - ci.y * ci.y +
+                   dc_zone_defs[i].weight_m2 - dc_zone_defs[j].weight_m2;
+        clip_half_plane(&c, a, b);
+    }
+    return c;
+}
+
+static OGRGeometryH frame_polygon(const dc_xy *pts, int count)
+{
+    OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+    for (int i = 0; i <= count; i++) {
+        dc_xy p = pts[i % count];
+        OGR_G_AddPoint_2D(ring, snap_mm(p.x), snap_mm(p.y));
+    }
+    OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
+    OGR_G_AddGeometryDirectly(poly, ring);
+    return poly;
+}
+
+static OGRGeometryH outline_polygon(void)
+{
+    dc_xy pts[OUTLINE_COUNT];
+    for (size_t i = 0; i < OUTLINE_COUNT; i++)
+        pts[i] = dc_frame_from_deg(outline_deg[i][0], outline_deg[i][1]);
+    return frame_polygon(pts, (int)OUTLINE_COUNT);
+}
+
+static void add_tm3_point(OGRGeometryH ring, dc_xy p, OGRCoordinateTransformationH ct)
+{
+    double lat, lon;
+    dc_frame_to_deg(p, &lat, &lon);
+    double x = lon, y = lat;
+    dc_gen_transform(ct, &x, &y);
+    OGR_G_AddPoint_2D(ring, x, y);
+}
+
+/* Densify a -> b (a included, b not) so a neighbour walking b -> a gets the
+ * very same intermediate points. */
+static void add_densified(OGRGeometryH ring, dc_xy a, dc_xy b,
+                          OGRCoordinateTransformationH ct)
+{
+    int a_first = a.x < b.x || (a.x == b.x && a.y < b.y);
+    dc_xy lo = a_first ? a : b, hi = a_first ? b : a;
+    int n = (int)ceil(hypot(hi.x - lo.x, hi.y - lo.y) / DENSIFY_M);
+    add_tm3_point(ring, a, ct);
+    for (int k = 1; k < n; k++) {
+        int step = a_first ? k : n - k;
+        double t = (double)step / n;
+        dc_xy p = {snap_mm(lo.x + t * (hi.x - lo.x)), snap_mm(lo.y + t * (hi.y - lo.y))};
+        add_tm3_point(ring, p, ct);
+    }
+}
+
+/* The clipped cell's exterior ring, snapped, in the file CRS. */
+static OGRGeometryH to_tm3_polygon(OGRGeometryH frame_poly, OGRCoordinateTransformationH ct)
+{
+    OGRGeometryH src = OGR_G_GetGeometryRef(frame_poly, 0);
+    int n = OGR_G_GetPointCount(src);
+    dc_xy *pts = malloc((size_t)n * sizeof *pts);
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+        dc_xy p = {snap_mm(OGR_G_GetX(src, i)), snap_mm(OGR_G_GetY(src, i))};
+        if (count == 0 || p.x != pts[count - 1].x || p.y != pts[count - 1].y)
+            pts[count++] = p;
+    }
+    if (count > 1 && pts[0].x == pts[count - 1].x && pts[0].y == pts[count - 1].y)
+        count--;
+    OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+    for (int i = 0; i < count; i++)
+        add_densified(ring, pts[i], pts[(i + 1) % count], ct);
+    OGR_G_CloseRings(ring);
+    free(pts);
+    OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
+    OGR_G_AddGeometryDirectly(poly, ring);
+    return poly;
+}
+
+static void finish_zone(dc_zone *zone, OGRGeometryH geom, const char *name)
+{
+    if (!OGR_G_IsValid(geom))
+        dc_gen_die("zone polygon is not valid", name);
+    zone->geom = geom;
+    zone->boundary = OGR_G_Boundary(geom);
+    zone->prepared = OGRCreatePreparedGeometry(geom);
+    OGR_G_GetEnvelope(geom, &zone->env);
+}
+
+void dc_zones_build(dc_zone *zones, OGRCoordinateTransformationH to_tm3)
+{
+    dc_xy sites[DC_ZONE_COUNT];
+    for (int i = 0; i < DC_ZONE_COUNT; i++)
+        sites[i] = dc_frame_from_deg(dc_zone_defs[i].lat, dc_zone_defs[i].lon);
+    OGRGeometryH outline = outline_polygon();
+    for (int i = 0; i < DC_ZONE_COUNT; i++) {
+        cell c = power_cell(i, sites);
+        OGRGeometryH raw = frame_polygon(c.pts, c.count);
+        OGRGeometryH clipped = OGR_G_Intersection(raw, outline);
+        if (!clipped || wkbFlatten(OGR_G_GetGeometryType(clipped)) != wkbPolygon ||
+            OGR_G_GetGeometryCount(clipped) != 1)
+            dc_gen_die("zone cell is not one simple polygon", dc_zone_defs[i].name);
+        finish_zone(&zones[i], to_tm3_polygon(clipped, to_tm3), dc_zone_defs[i].name);
+        OGR_G_DestroyGeometry(raw);
+        OGR_G_DestroyGeometry(clipped);
+    }
+    OGR_G_DestroyGeometry(outline);
+}
+
+int dc_zones_locate(const dc_zone *zones, double x, double y, double margin)
+{
+    OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+    OGR_G_SetPoint_2D(pt, 0, x, y);
+    int found = -1;
+    for (int i = 0; i < DC_ZONE_COUNT && found < 0; i++) {
+        const OGREnvelope *e = &zones[i].env;
+        if (x < e->MinX || x > e->MaxX || y < e->MinY || y > e->MaxY)
+            continue;
+        if (OGRPreparedGeometryContains(zones[i].prepared, pt))
+            found = i;
+    }
+    if (found >= 0 && OGR_G_Distance(pt, zones[found].boundary) < margin)
+        found = -1;
+    OGR_G_DestroyGeometry(pt);
+    return found;
+}
+
+void dc_zones_free(dc_zone *zones)
+{
+    for (int i = 0; i < DC_ZONE_COUNT; i++) {
+        OGRDestroyPreparedGeometry(zones[i].prepared);
+        OGR_G_DestroyGeometry(zones[i].boundary);
+        OGR_G_DestroyGeometry(zones[i].geom);
+    }
+}
