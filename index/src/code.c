@@ -27,18 +27,21 @@ static void set_error(dc_error *err, dc_err code, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Length of the UTF-8 sequence at s (1..4), or 0 when it is not valid
- * UTF-8. Overlong forms and surrogates are not rejected: this only has to
- * step over a character and quote it in a message. */
+/* Length of the well-formed UTF-8 sequence at s (1..4), or 0 when it is
+ * not one: stray continuation bytes, lead bytes C0, C1 and F5..FF,
+ * overlong forms, surrogates and code points past U+10FFFF all give 0, so
+ * a message never quotes bytes that are not valid UTF-8. */
 static size_t utf8_seq_len(const unsigned char *s, size_t avail)
 {
-    size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xF0 && s[0] < 0xF8 ? 4
-                             : s[0] >= 0xE0                ? 3
-                             : s[0] >= 0xC2                ? 2
-                                                           : 0;
+    size_t n = s[0] < 0x80 ? 1 : s[0] < 0xC2 ? 0 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3
+                                             : s[0] < 0xF5 ? 4 : 0;
     if (n == 0 || n > avail) return 0;
     for (size_t i = 1; i < n; i++)
         if ((s[i] & 0xC0) != 0x80) return 0;
+    /* The second byte's range rules out overlongs, surrogates, > U+10FFFF. */
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+        return 0;
     return n;
 }
 
@@ -150,8 +153,8 @@ dc_err dc_code_make_int(uint32_t postcode, int64_t lat_int, int64_t lon_int,
     if (!code || postcode > 99999 || lat_int < 0 || lat_int >= DC_OLC_LAT_MAX_INT ||
         lon_int < 0 || lon_int >= DC_OLC_LON_MAX_INT)
         return DC_E_INVALID_ARG;
-    char digits[DC_CODE_OLC_DIGITS];
-    dc_olc_digits_of_int(lat_int, lon_int, DC_CODE_OLC_DIGITS, digits);
+    char digits[DC_OLC_MAX_DIGITS];
+    dc_olc_chars_of_int(lat_int, lon_int, digits);
     memset(code, 0, sizeof *code);
     code->postcode = postcode;
     memcpy(code->location, digits + DC_CODE_DROPPED, DC_CODE_LOCATION_CHARS);
@@ -163,6 +166,29 @@ dc_err dc_code_make(uint32_t postcode, double lat, double lon, dc_code *code)
     int64_t la, lo;
     if (!(lat >= -90.0 && lat <= 90.0)) return DC_E_INVALID_ARG;
     if (dc_olc_to_int(lat, lon, &la, &lo) != DC_OK) return DC_E_INVALID_ARG;
+    return dc_code_make_int(postcode, la, lo, code);
+}
+
+bool dc_olc_int_of_e7(int32_t lat_e7, int32_t lon_e7, int64_t *lat_int, int64_t *lon_int)
+{
+    if (lat_e7 < -900000000 || lat_e7 > 900000000 || lon_e7 < -1800000000 ||
+        lon_e7 > 1800000000)
+        return false;
+    /* 2.5e7 / 1e7 = 5/2 and 8.192e6 / 1e7 = 512/625: floor division of the
+     * shifted (non-negative) value is exact. */
+    int64_t la = ((int64_t)lat_e7 + 900000000) * 5 / 2;
+    int64_t lo = ((int64_t)lon_e7 + 1800000000) * 512 / 625;
+    if (la >= DC_OLC_LAT_MAX_INT) la = DC_OLC_LAT_MAX_INT - 1;
+    if (lo >= DC_OLC_LON_MAX_INT) lo -= DC_OLC_LON_MAX_INT;
+    *lat_int = la;
+    *lon_int = lo;
+    return true;
+}
+
+dc_err dc_code_make_e7(uint32_t postcode, int32_t lat_e7, int32_t lon_e7, dc_code *code)
+{
+    int64_t la, lo;
+    if (!dc_olc_int_of_e7(lat_e7, lon_e7, &la, &lo)) return DC_E_INVALID_ARG;
     return dc_code_make_int(postcode, la, lo, code);
 }
 

@@ -36,16 +36,12 @@ const int8_t dc_olc_digit_plus1[256] = {
     ['X'] = 20, ['x'] = 20,
 };
 
-static const char dc_olc_alphabet[] = DC_OLC_ALPHABET;
 
 /* Place value, in OLC units, of pair digit i (0..4) and grid digit j (0..4). */
 static const int64_t lat_pair_place[5] = {500000000, 25000000, 1250000, 62500, 3125};
 static const int64_t lon_pair_place[5] = {163840000, 8192000, 409600, 20480, 1024};
 static const int64_t lat_grid_place[5] = {625, 125, 25, 5, 1};
 static const int64_t lon_grid_place[5] = {256, 64, 16, 4, 1};
-/* Divisor that leaves g grid digits (0..5) in a full-precision integer. */
-static const int64_t lat_grid_div[6] = {3125, 625, 125, 25, 5, 1};
-static const int64_t lon_grid_div[6] = {1024, 256, 64, 16, 4, 1};
 /* Recovery resolution, in degrees and units, by dropped pairs - 1. */
 static const double recover_res_deg[4] = {20.0, 1.0, 0.05, 0.0025};
 static const int64_t recover_res_lat[4] = {500000000, 25000000, 1250000, 62500};
@@ -64,6 +60,14 @@ void dc_olc_normalise(double *lat, double *lon)
     }
 }
 
+/* floor() for |x| < 2^63 without a libm call: a cast, then one step down
+ * for negative non-integers. */
+static inline int64_t floor_int(double x)
+{
+    int64_t t = (int64_t)x;
+    return t - (x < (double)t);
+}
+
 dc_err dc_olc_to_int(double lat, double lon, int64_t *lat_int, int64_t *lon_int)
 {
     if (!lat_int || !lon_int || !isfinite(lat) || !isfinite(lon)) return DC_E_INVALID_ARG;
@@ -73,49 +77,29 @@ dc_err dc_olc_to_int(double lat, double lon, int64_t *lat_int, int64_t *lon_int)
     if (lat > 91.0) lat = 91.0;
     if (lon < -1e9 || lon > 1e9) lon = fmod(lon, 360.0);
 
-    int64_t la = (int64_t)floor(lat * (double)DC_OLC_LAT_UNITS) + 90 * DC_OLC_LAT_UNITS;
+    int64_t la = floor_int(lat * (double)DC_OLC_LAT_UNITS) + 90 * DC_OLC_LAT_UNITS;
     if (la < 0) la = 0;
     if (la >= DC_OLC_LAT_MAX_INT) la = DC_OLC_LAT_MAX_INT - 1;
-    int64_t lo = (int64_t)floor(lon * (double)DC_OLC_LON_UNITS) + 180 * DC_OLC_LON_UNITS;
-    lo %= DC_OLC_LON_MAX_INT;
-    if (lo < 0) lo += DC_OLC_LON_MAX_INT;
+    int64_t lo = floor_int(lon * (double)DC_OLC_LON_UNITS) + 180 * DC_OLC_LON_UNITS;
+    if (lo < 0 || lo >= DC_OLC_LON_MAX_INT) {
+        lo %= DC_OLC_LON_MAX_INT;
+        if (lo < 0) lo += DC_OLC_LON_MAX_INT;
+    }
     *lat_int = la;
     *lon_int = lo;
     return DC_OK;
 }
 
-/* Digit values of a point (integers already clipped and reduced). The grid
- * digits are peeled from the least significant end, then the pairs. */
-static void digit_values_of_int(int64_t lat, int64_t lon, int length, int8_t *vals)
+/* The first @p pad (2, 4, 6 or 8) digit values of a point: the digits a
+ * short code leaves out, taken from the reference point. */
+static void prefix_values_of_int(int64_t lat, int64_t lon, int pad, int8_t *vals)
 {
-    int grid = length > DC_OLC_PAIR_DIGITS ? length - DC_OLC_PAIR_DIGITS : 0;
-    int pairs = length < DC_OLC_PAIR_DIGITS ? length : DC_OLC_PAIR_DIGITS;
-
-    lat /= lat_grid_div[grid];
-    lon /= lon_grid_div[grid];
-    for (int i = length - 1; i >= DC_OLC_PAIR_DIGITS; i--) {
-        vals[i] = (int8_t)((lat % 5) * 4 + lon % 4);
-        lat /= 5;
-        lon /= 4;
-    }
-    /* lat, lon now count 1/8000 degree; drop the pairs not wanted. */
-    for (int i = DC_OLC_PAIR_DIGITS; i > pairs; i -= 2) {
-        lat /= 20;
-        lon /= 20;
-    }
-    for (int i = pairs - 2; i >= 0; i -= 2) {
-        vals[i] = (int8_t)(lat % 20);
-        vals[i + 1] = (int8_t)(lon % 20);
-        lat /= 20;
-        lon /= 20;
-    }
-}
-
-void dc_olc_digits_of_int(int64_t lat_int, int64_t lon_int, int length, char *out)
-{
-    int8_t vals[DC_OLC_MAX_DIGITS];
-    digit_values_of_int(lat_int, lon_int, length, vals);
-    for (int i = 0; i < length; i++) out[i] = dc_olc_alphabet[vals[i]];
+    uint32_t la = (uint32_t)((uint64_t)lat / 3125), lo = (uint32_t)((uint64_t)lon >> 10);
+    int8_t v[8] = {(int8_t)(la / 160000),     (int8_t)(lo / 160000),
+                   (int8_t)(la / 8000 % 20), (int8_t)(lo / 8000 % 20),
+                   (int8_t)(la / 400 % 20),  (int8_t)(lo / 400 % 20),
+                   (int8_t)(la / 20 % 20),   (int8_t)(lo / 20 % 20)};
+    memcpy(vals, v, (size_t)pad);
 }
 
 void dc_olc_cell_of_digits(const int8_t *d, int n, dc_olc_cell *cell)
@@ -149,8 +133,8 @@ void dc_olc_cell_area(const dc_olc_cell *c, dc_olc_area *a)
     a->west = (double)c->lon / lon_u - 180.0;
     a->north = (double)(c->lat + c->lat_size) / lat_u - 90.0;
     a->east = (double)(c->lon + c->lon_size) / lon_u - 180.0;
-    a->lat = ((double)c->lat + (double)c->lat_size / 2.0) / lat_u - 90.0;
-    a->lon = ((double)c->lon + (double)c->lon_size / 2.0) / lon_u - 180.0;
+    a->lat = (a->south + a->north) / 2.0;
+    a->lon = (a->west + a->east) / 2.0;
     if (a->lat > 90.0) a->lat = 90.0;
     if (a->lon > 180.0) a->lon = 180.0;
     a->length = c->length;
@@ -168,18 +152,20 @@ dc_err dc_olc_encode_int(int64_t lat_int, int64_t lon_int, int length, char *out
 
     if (lat_int < 0) lat_int = 0;
     if (lat_int >= DC_OLC_LAT_MAX_INT) lat_int = DC_OLC_LAT_MAX_INT - 1;
-    lon_int %= DC_OLC_LON_MAX_INT;
-    if (lon_int < 0) lon_int += DC_OLC_LON_MAX_INT;
+    if (lon_int < 0 || lon_int >= DC_OLC_LON_MAX_INT) {
+        lon_int %= DC_OLC_LON_MAX_INT;
+        if (lon_int < 0) lon_int += DC_OLC_LON_MAX_INT;
+    }
 
-    char digits[DC_OLC_MAX_DIGITS];
-    dc_olc_digits_of_int(lat_int, lon_int, length, digits);
-    size_t head = length < DC_OLC_SEPARATOR_POS ? (size_t)length : DC_OLC_SEPARATOR_POS;
-    memcpy(out, digits, head);
-    memset(out + head, '0', DC_OLC_SEPARATOR_POS - head);
+    char d[DC_OLC_MAX_DIGITS];
+    dc_olc_chars_of_int(lat_int, lon_int, d);
+    if (length > DC_CODE_OLC_DIGITS) dc_olc_grid_tail_of_int(lat_int, lon_int, d);
+    memcpy(out, d, DC_OLC_SEPARATOR_POS);
+    for (int i = length; i < DC_OLC_SEPARATOR_POS; i++) out[i] = '0';
     out[DC_OLC_SEPARATOR_POS] = '+';
-    size_t tail = (size_t)length - head;
-    memcpy(out + DC_OLC_SEPARATOR_POS + 1, digits + head, tail);
-    out[DC_OLC_SEPARATOR_POS + 1 + tail] = '\0';
+    int i = DC_OLC_SEPARATOR_POS;
+    for (; i < length; i++) out[i + 1] = d[i];
+    out[i + 1] = '\0';
     return DC_OK;
 }
 
@@ -191,43 +177,56 @@ dc_err dc_olc_encode(double lat, double lon, int length, char *out, size_t size)
     return dc_olc_encode_int(la, lo, length, out, size);
 }
 
-/*
- * The structure rules of the OLC specification. Returns the separator's
- * position, or -1 when the code is not valid.
- */
-static int olc_check(const char *code)
-{
-    size_t len = strlen(code);
-    const char *sep = strchr(code, '+');
-    if (len < 2 || !sep || strchr(sep + 1, '+')) return -1;
-    size_t sep_pos = (size_t)(sep - code);
-    if (sep_pos % 2 != 0 || sep_pos > DC_OLC_SEPARATOR_POS) return -1;
+/* A code taken apart by olc_parse. */
+typedef struct olc_parsed {
+    int sep;     /* position of the separator */
+    int ndigits; /* digit values kept (at most 15) */
+    int8_t vals[DC_OLC_MAX_DIGITS];
+} olc_parsed;
 
-    if (sep_pos == DC_OLC_SEPARATOR_POS) {
-        /* The first latitude digit stops at 160 degrees, longitude at 340. */
-        if (dc_olc_value(code[0]) > 8) return -1;
-        if (dc_olc_value(code[1]) > 17) return -1;
-    }
-    int padded = 0;
-    for (size_t i = 0; i < sep_pos; i++) {
+/*
+ * The structure rules of the OLC specification, checked in one pass that
+ * also collects the digit values. Returns 0, or -1 when the code is not
+ * valid. Rules: exactly one separator, at an even position no later than
+ * 8; padding ('0') only in full codes, from an even position up to the
+ * separator and with nothing after it; never one lone character after the
+ * separator; in a full code the first digits stay on the globe.
+ */
+static int olc_parse(const char *code, olc_parsed *p)
+{
+    int sep = -1, pad = -1, n = 0;
+    size_t i;
+    for (i = 0; code[i]; i++) {
         char c = code[i];
-        if (padded) {
-            if (c != '0') return -1;
+        if (c == '+') {
+            if (sep >= 0) return -1;
+            sep = (int)i;
         } else if (c == '0') {
-            /* Padding only in full codes, from an even position. */
-            if (sep_pos < DC_OLC_SEPARATOR_POS || i % 2 != 0) return -1;
-            padded = 1;
-        } else if (dc_olc_value(c) < 0) {
-            return -1;
+            if (sep >= 0 || (pad < 0 && i % 2 != 0)) return -1;
+            if (pad < 0) pad = (int)i;
+        } else {
+            int8_t v = dc_olc_value(c);
+            if (v < 0 || (pad >= 0 && sep < 0)) return -1;
+            if (n < DC_OLC_MAX_DIGITS) p->vals[n++] = v;
         }
     }
-    size_t after = len - sep_pos - 1;
-    if (after > 0) {
-        if (padded || after == 1) return -1;
-        for (size_t i = sep_pos + 1; i < len; i++)
-            if (dc_olc_value(code[i]) < 0) return -1;
-    }
-    return (int)sep_pos;
+    size_t after = sep >= 0 ? i - (size_t)sep - 1 : 0;
+    if (i < 2 || sep < 0 || sep % 2 != 0 || sep > DC_OLC_SEPARATOR_POS || after == 1)
+        return -1;
+    if (pad >= 0 && (sep < DC_OLC_SEPARATOR_POS || after > 0)) return -1;
+    /* The first latitude digit stops at 160 degrees, longitude at 340. */
+    if (sep == DC_OLC_SEPARATOR_POS &&
+        (dc_olc_value(code[0]) > 8 || dc_olc_value(code[1]) > 17))
+        return -1;
+    p->sep = sep;
+    p->ndigits = n;
+    return 0;
+}
+
+static int olc_check(const char *code)
+{
+    olc_parsed p;
+    return olc_parse(code, &p) == 0 ? p.sep : -1;
 }
 
 bool dc_olc_is_valid(const char *code)
@@ -247,27 +246,14 @@ bool dc_olc_is_full(const char *code)
     return code && olc_check(code) == DC_OLC_SEPARATOR_POS;
 }
 
-/* Digit values of a valid code, separator and padding skipped, at most 15. */
-static int code_digit_values(const char *code, int8_t *vals)
-{
-    int n = 0;
-    for (const char *p = code; *p && n < DC_OLC_MAX_DIGITS; p++) {
-        int8_t v = dc_olc_value(*p);
-        if (v >= 0) vals[n++] = v;
-    }
-    return n;
-}
-
 dc_err dc_olc_decode(const char *code, dc_olc_area *area)
 {
-    if (!code || !area) return DC_E_INVALID_ARG;
-    int sep = olc_check(code);
-    if (sep < 0) return DC_E_OLC_INVALID;
-    if (sep != DC_OLC_SEPARATOR_POS) return DC_E_OLC_NOT_FULL;
-
-    int8_t vals[DC_OLC_MAX_DIGITS];
+    olc_parsed p;
     dc_olc_cell cell;
-    dc_olc_cell_of_digits(vals, code_digit_values(code, vals), &cell);
+    if (!code || !area) return DC_E_INVALID_ARG;
+    if (olc_parse(code, &p) != 0) return DC_E_OLC_INVALID;
+    if (p.sep != DC_OLC_SEPARATOR_POS) return DC_E_OLC_NOT_FULL;
+    dc_olc_cell_of_digits(p.vals, p.ndigits, &cell);
     dc_olc_cell_area(&cell, area);
     return DC_OK;
 }
@@ -307,7 +293,7 @@ void dc_olc_recover_cell(const int8_t *digits, int n, int pad, double ref_lat,
     int8_t all[DC_OLC_MAX_DIGITS];
 
     dc_olc_to_int(ref_lat, ref_lon, &rla, &rlo);
-    digit_values_of_int(rla, rlo, pad, all);
+    prefix_values_of_int(rla, rlo, pad, all);
     if (n > DC_OLC_MAX_DIGITS - pad) n = DC_OLC_MAX_DIGITS - pad;
     memcpy(all + pad, digits, (size_t)n);
     dc_olc_cell_of_digits(all, pad + n, cell);
@@ -317,15 +303,19 @@ void dc_olc_recover_cell(const int8_t *digits, int n, int pad, double ref_lat,
      * half a step away. */
     int r = pad / 2 - 1;
     double half = recover_res_deg[r] / 2.0;
-    double clat = ((double)cell->lat + (double)cell->lat_size / 2.0) / DC_OLC_LAT_UNITS - 90.0;
-    double clon = ((double)cell->lon + (double)cell->lon_size / 2.0) / DC_OLC_LON_UNITS - 180.0;
-    if (ref_lat + half < clat && clat - recover_res_deg[r] >= -90.0)
+    /* Centres and reference in OLC units: multiplications, no division. */
+    double clat = (double)cell->lat + (double)cell->lat_size / 2.0;
+    double clon = (double)cell->lon + (double)cell->lon_size / 2.0;
+    double rlat = (ref_lat + 90.0) * (double)DC_OLC_LAT_UNITS;
+    double rlon = (ref_lon + 180.0) * (double)DC_OLC_LON_UNITS;
+    double hlat = half * (double)DC_OLC_LAT_UNITS, hlon = half * (double)DC_OLC_LON_UNITS;
+    if (rlat + hlat < clat && clat - (double)recover_res_lat[r] >= 0.0)
         cell->lat -= recover_res_lat[r];
-    else if (ref_lat - half > clat && clat + recover_res_deg[r] <= 90.0)
+    else if (rlat - hlat > clat && clat + (double)recover_res_lat[r] <= (double)DC_OLC_LAT_MAX_INT)
         cell->lat += recover_res_lat[r];
-    if (ref_lon + half < clon)
+    if (rlon + hlon < clon)
         cell->lon -= recover_res_lon[r];
-    else if (ref_lon - half > clon)
+    else if (rlon - hlon > clon)
         cell->lon += recover_res_lon[r];
     if (cell->lon < 0) cell->lon += DC_OLC_LON_MAX_INT;
     if (cell->lon >= DC_OLC_LON_MAX_INT) cell->lon -= DC_OLC_LON_MAX_INT;
@@ -334,16 +324,14 @@ void dc_olc_recover_cell(const int8_t *digits, int n, int pad, double ref_lat,
 dc_err dc_olc_recover(const char *short_code, double ref_lat, double ref_lon, char *out,
                       size_t size)
 {
-    if (!short_code || !out || isnan(ref_lat) || isnan(ref_lon)) return DC_E_INVALID_ARG;
-    int sep = olc_check(short_code);
-    if (sep < 0) return DC_E_OLC_INVALID;
-    if (sep == DC_OLC_SEPARATOR_POS) return copy_upper(short_code, out, size);
-
-    int8_t vals[DC_OLC_MAX_DIGITS];
-    int n = code_digit_values(short_code, vals);
-    int pad = DC_OLC_SEPARATOR_POS - sep;
+    olc_parsed p;
     dc_olc_cell cell;
+    if (!short_code || !out || isnan(ref_lat) || isnan(ref_lon)) return DC_E_INVALID_ARG;
+    if (olc_parse(short_code, &p) != 0) return DC_E_OLC_INVALID;
+    if (p.sep == DC_OLC_SEPARATOR_POS) return copy_upper(short_code, out, size);
+
     dc_olc_normalise(&ref_lat, &ref_lon);
-    dc_olc_recover_cell(vals, n, pad, ref_lat, ref_lon, &cell);
+    dc_olc_recover_cell(p.vals, p.ndigits, DC_OLC_SEPARATOR_POS - p.sep, ref_lat, ref_lon,
+                        &cell);
     return dc_olc_encode_int(cell.lat, cell.lon, cell.length, out, size);
 }

@@ -52,8 +52,42 @@ void dc_olc_recover_cell(const int8_t *digits, int n, int pad, double ref_lat,
 /** Clip a latitude to [-90, 90] and bring a longitude into [-180, 180). */
 void dc_olc_normalise(double *lat, double *lon);
 
-/** Write @p length digits of a point (OLC integers) as characters into
- *  @p out (no separator, no NUL). length 1..15. */
-void dc_olc_digits_of_int(int64_t lat_int, int64_t lon_int, int length, char *out);
+/*
+ * The first 11 digit characters of a point given as OLC integers (clipped
+ * and reduced): the 10 pair digits and the first grid digit, the length of
+ * a diachi code's cell. Each digit comes straight from the integer with a
+ * constant divisor (a multiplication once compiled), so no digit waits on
+ * another.
+ */
+static inline void dc_olc_chars_of_int(int64_t lat_int, int64_t lon_int, char *d)
+{
+    static const char a[] = DC_OLC_ALPHABET;
+    uint32_t la = (uint32_t)((uint64_t)lat_int / 3125);
+    uint32_t lg = (uint32_t)((uint64_t)lat_int - (uint64_t)la * 3125);
+    uint32_t lo = (uint32_t)((uint64_t)lon_int >> 10), og = (uint32_t)(lon_int & 1023);
+
+    d[0] = a[la / 160000];
+    d[1] = a[lo / 160000];
+    d[2] = a[la / 8000 % 20];
+    d[3] = a[lo / 8000 % 20];
+    d[4] = a[la / 400 % 20];
+    d[5] = a[lo / 400 % 20];
+    d[6] = a[la / 20 % 20];
+    d[7] = a[lo / 20 % 20];
+    d[8] = a[la % 20];
+    d[9] = a[lo % 20];
+    d[10] = a[lg / 625 * 4 + (og >> 8)];
+}
+
+/* Grid digits 12..15 (d[11..14]) of a point, for codes longer than 11. */
+static inline void dc_olc_grid_tail_of_int(int64_t lat_int, int64_t lon_int, char *d)
+{
+    static const char a[] = DC_OLC_ALPHABET;
+    uint32_t lg = (uint32_t)((uint64_t)lat_int % 3125), og = (uint32_t)(lon_int & 1023);
+    d[11] = a[lg / 125 % 5 * 4 + (og >> 6 & 3)];
+    d[12] = a[lg / 25 % 5 * 4 + (og >> 4 & 3)];
+    d[13] = a[lg / 5 % 5 * 4 + (og >> 2 & 3)];
+    d[14] = a[lg % 5 * 4 + (og & 3)];
+}
 
 #endif /* DC_OLC_INTERNAL_H */

@@ -32,8 +32,20 @@
 /* Helpers                                                                 */
 /* ---------------------------------------------------------------------- */
 
-static dc_code dc_make_code(uint32_t postcode, const char *location)
-{
+/* splitmix64: tiny, seedable, and good enough to spread points. */
+static uint64_t dc_splitmix64(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1). */
+static double dc_uniform(uint64_t *state) {
+    return (double)(dc_splitmix64(state) >> 11) * 0x1.0p-53;
+}
+
+static dc_code dc_make_code(uint32_t postcode, const char *location) {
     dc_code c;
     memset(&c, 0, sizeof c);
     c.postcode = postcode;
@@ -41,32 +53,41 @@ static dc_code dc_make_code(uint32_t postcode, const char *location)
     return c;
 }
 
-static bool dc_all_bytes(const void *p, size_t n, unsigned char value)
-{
+static bool dc_all_bytes(const void *p, size_t n, unsigned char value) {
     const unsigned char *b = p;
     for (size_t i = 0; i < n; i++)
         if (b[i] != value) return false;
     return true;
 }
 
-/* True when @p s is well-formed UTF-8: the message goes into JSON bodies. */
-static bool dc_is_utf8(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        int extra = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2
-                                 : (*p & 0xF8) == 0xF0 ? 3 : -1;
-        if (extra < 0 || (extra == 1 && *p < 0xC2)) return false;
-        p++;
-        for (int i = 0; i < extra; i++, p++)
+/* True when @p s is well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF), as JSON encoders such as jansson
+ * demand: error messages go into API error bodies. */
+static bool dc_is_utf8(const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned c = *p++;
+        int extra;
+        uint32_t cp, min;
+        if (c < 0x80) continue;
+        if (c >= 0xC2 && c <= 0xDF)
+            extra = 1, cp = c & 0x1F, min = 0x80;
+        else if (c >= 0xE0 && c <= 0xEF)
+            extra = 2, cp = c & 0x0F, min = 0x800;
+        else if (c >= 0xF0 && c <= 0xF4)
+            extra = 3, cp = c & 0x07, min = 0x10000;
+        else
+            return false;
+        for (; extra > 0; extra--, p++) {
             if ((*p & 0xC0) != 0x80) return false;
+            cp = cp << 6 | (*p & 0x3Fu);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
     }
     return true;
 }
 
 /* The dc_error contract: repeats the code; one non-empty line of text. */
-static void dc_assert_error_filled(const dc_error *err, dc_err rc)
-{
+static void dc_assert_error_filled(const dc_error *err, dc_err rc) {
     assert_int_equal(err->code, rc);
     assert_non_null(memchr(err->message, '\0', sizeof err->message));
     assert_true(strlen(err->message) > 0);
@@ -75,8 +96,7 @@ static void dc_assert_error_filled(const dc_error *err, dc_err rc)
 }
 
 static void dc_assert_cell(const dc_olc_area *cell, double south, double west,
-                           double north, double east)
-{
+                           double north, double east) {
     assert_true(fabs(cell->south - south) <= DC_EDGE_TOLERANCE);
     assert_true(fabs(cell->west - west) <= DC_EDGE_TOLERANCE);
     assert_true(fabs(cell->north - north) <= DC_EDGE_TOLERANCE);
@@ -158,14 +178,23 @@ static const dc_parse_case dc_parse_cases[] = {
     {DC_BYTES("7PH592P9+G54"), DC_E_CODE_POSTCODE, 0, NULL, 2, NULL},
 
     /* Non-ASCII and raw bytes count as one character each (UTF-8). */
-    {DC_BYTES("32101 92P9+G5\xc4\x91"), DC_E_CODE_CHAR, 0, NULL, 14, NULL},
-    {DC_BYTES("\xc4\x91" "2101 92P9+G54"), DC_E_CODE_POSTCODE, 0, NULL, 1, NULL},
+    {DC_BYTES("32101 92P9+G5đ"), DC_E_CODE_CHAR, 0, NULL, 14,
+     "character 14 'đ' is not in the code alphabet"},
+    {DC_BYTES("đ2101 92P9+G54"), DC_E_CODE_POSTCODE, 0, NULL, 1, NULL},
     {DC_BYTES("32101 92P9+G5\xff"), DC_E_CODE_CHAR, 0, NULL, 14, NULL},
+    /* 0xF8..0xFF never start a UTF-8 sequence: quoting "\xff\x80\x80" as one
+     * character would put invalid UTF-8 in the message (found by fuzzing). */
+    {DC_BYTES("32101 92P9+G5\xff\x80\x80"), DC_E_CODE_CHAR, 0, NULL, 14, NULL},
+    {DC_BYTES("\xf8\x80\x80\x80\x80 92P9+G54"), DC_E_CODE_POSTCODE, 0, NULL, 1, NULL},
+    /* Byte sequences shaped like UTF-8 that are not: a surrogate, an overlong
+     * '/', a code point past U+10FFFF. Quoted raw, they break JSON bodies. */
+    {DC_BYTES("32101 92P9+G5\xed\xa0\x80"), DC_E_CODE_CHAR, 0, NULL, 14, NULL},
+    {DC_BYTES("32101 92P9+G5\xe0\x80\xaf"), DC_E_CODE_CHAR, 0, NULL, 14, NULL},
+    {DC_BYTES("32101 92P9+G5\xf4\x90\x80\x80"), DC_E_CODE_CHAR, 0, NULL, 14, NULL},
     {DC_BYTES("32101 92P9+G5\0"), DC_E_CODE_CHAR, 0, NULL, 14, NULL},
 };
 
-static void dc_check_parse_case(size_t i, const dc_parse_case *pc)
-{
+static void dc_check_parse_case(size_t i, const dc_parse_case *pc) {
     dc_code code;
     dc_error err;
     memset(&code, DC_SENTINEL, sizeof code);
@@ -185,6 +214,9 @@ static void dc_check_parse_case(size_t i, const dc_parse_case *pc)
     }
     /* Output is written only on success. */
     assert_true(dc_all_bytes(&code, sizeof code, DC_SENTINEL));
+    if (!dc_is_utf8(err.message))
+        fail_msg("case %zu \"%.*s\": message is not well-formed UTF-8: \"%s\"", i,
+                 (int)pc->len, pc->text, err.message);
     dc_assert_error_filled(&err, rc);
     if (pc->message) assert_string_equal(err.message, pc->message);
     if (pc->position) {
@@ -198,15 +230,13 @@ static void dc_check_parse_case(size_t i, const dc_parse_case *pc)
     assert_int_equal(dc_code_parse(pc->text, pc->len, &code, NULL), rc);
 }
 
-static void test_parse_table(void **state)
-{
+static void test_parse_table(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof dc_parse_cases / sizeof dc_parse_cases[0]; i++)
         dc_check_parse_case(i, &dc_parse_cases[i]);
 }
 
-static void test_parse_arguments(void **state)
-{
+static void test_parse_arguments(void **state) {
     (void)state;
     dc_code code;
     dc_error err;
@@ -219,8 +249,7 @@ static void test_parse_arguments(void **state)
 }
 
 /* 1 MiB inputs: a parser must stay linear and report, not overflow. */
-static void test_parse_huge(void **state)
-{
+static void test_parse_huge(void **state) {
     (void)state;
     const size_t n = 1u << 20;
     char *text = malloc(n);
@@ -228,7 +257,8 @@ static void test_parse_huge(void **state)
     dc_code code;
     dc_error err;
 
-    for (size_t i = 0; i < n; i++) text[i] = "23456789"[i % 8];
+    for (size_t i = 0; i < n; i++)
+        text[i] = "23456789"[i % 8];
     assert_int_equal(dc_code_parse(text, n, &code, &err), DC_E_CODE_LENGTH);
     dc_assert_error_filled(&err, DC_E_CODE_LENGTH);
 
@@ -275,8 +305,7 @@ static const dc_format_case dc_format_cases[] = {
     {32101, "92P9G54", -1, 64, DC_E_INVALID_ARG, NULL},
 };
 
-static void test_format_table(void **state)
-{
+static void test_format_table(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof dc_format_cases / sizeof dc_format_cases[0]; i++) {
         const dc_format_case *fc = &dc_format_cases[i];
@@ -293,8 +322,7 @@ static void test_format_table(void **state)
     }
 }
 
-static void test_format_arguments(void **state)
-{
+static void test_format_arguments(void **state) {
     (void)state;
     dc_code code = dc_make_code(32101, "92P9G54");
     char out[DC_CODE_DISPLAY_SIZE];
@@ -316,17 +344,19 @@ typedef struct dc_make_case {
 } dc_make_case;
 
 static const dc_make_case dc_make_cases[] = {
+    /* Points sit inside their cells, away from edges where double rounding
+     * may legitimately pick the neighbour (21.3862 itself is a cell edge). */
     /* Điện Biên Phủ, east of 103 E: 7PH592P9+F5J. */
-    {32101, 21.3862, 103.0179, DC_OK, "92P9F5J"},
+    {32101, 21.3862123, 103.0178912, DC_OK, "92P9F5J"},
     /* The design document's example cell: 7PH592P9+G54. */
-    {32101, 21.38626, 103.01795, DC_OK, "92P9G54"},
+    {32101, 21.3862623, 103.0179512, DC_OK, "92P9G54"},
     /* West of 103 E, same town: 7PH49XPX+FXJ. */
-    {32101, 21.3862, 102.9999, DC_OK, "9XPXFXJ"},
+    {32101, 21.3862123, 102.9998912, DC_OK, "9XPXFXJ"},
     /* Longitude is normalised, whichever way round the globe. */
-    {32101, 21.3862, 463.0179, DC_OK, "92P9F5J"},
-    {32101, 21.3862, -256.9821, DC_OK, "92P9F5J"},
+    {32101, 21.3862123, 463.0178912, DC_OK, "92P9F5J"},
+    {32101, 21.3862123, -256.9821088, DC_OK, "92P9F5J"},
     /* Hồ Chí Minh City: 7P28QPG2+Q96. */
-    {70000, 10.7769, 106.7009, DC_OK, "QPG2Q96"},
+    {70000, 10.7769123, 106.7008912, DC_OK, "QPG2Q96"},
     /* Corners of the four 1-degree cells that meet at 21 N 103 E. */
     {32101, 21.0000001, 103.0000001, DC_OK, "2222222"}, /* 7PH52222+222 */
     {32101, 20.9999999, 102.9999999, DC_OK, "XXXXXXX"}, /* 7PG4XXXX+XXX */
@@ -345,8 +375,7 @@ static const dc_make_case dc_make_cases[] = {
     {32101, 21.3862, -INFINITY, DC_E_INVALID_ARG, NULL},
 };
 
-static void test_make_table(void **state)
-{
+static void test_make_table(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof dc_make_cases / sizeof dc_make_cases[0]; i++) {
         const dc_make_case *mc = &dc_make_cases[i];
@@ -354,8 +383,8 @@ static void test_make_table(void **state)
         memset(&code, DC_SENTINEL, sizeof code);
         dc_err rc = dc_code_make(mc->postcode, mc->lat, mc->lon, &code);
         if (rc != mc->want)
-            fail_msg("make case %zu (%.7f, %.7f): got %d, want %d", i, mc->lat,
-                     mc->lon, (int)rc, (int)mc->want);
+            fail_msg("make case %zu (%.7f, %.7f): got %d, want %d", i, mc->lat, mc->lon,
+                     (int)rc, (int)mc->want);
         if (rc != DC_OK) {
             assert_true(dc_all_bytes(&code, sizeof code, DC_SENTINEL));
             continue;
@@ -363,10 +392,10 @@ static void test_make_table(void **state)
         dc_code want = dc_make_code(mc->postcode, mc->location);
         if (memcmp(&code, &want, sizeof code) != 0)
             fail_msg("make case %zu (%.7f, %.7f): got %u %s, want %u %s", i, mc->lat,
-                     mc->lon, code.postcode, code.location, want.postcode,
-                     want.location);
+                     mc->lon, code.postcode, code.location, want.postcode, want.location);
     }
-    assert_int_equal(dc_code_make(32101, 21.3862, 103.0179, NULL), DC_E_INVALID_ARG);
+    assert_int_equal(dc_code_make(32101, 21.3862123, 103.0178912, NULL),
+                     DC_E_INVALID_ARG);
 }
 
 typedef struct dc_make_int_case {
@@ -377,21 +406,19 @@ typedef struct dc_make_int_case {
 } dc_make_int_case;
 
 static const dc_make_int_case dc_make_int_cases[] = {
-    {32101, 2784655000, 2318482636, DC_OK, "92P9F5J"},
-    {32101, 2784656500, 2318483046, DC_OK, "92P9G54"},
-    {32101, 2784655000, 2318335180, DC_OK, "9XPXFXJ"},
-    /* lon_int is reduced modulo 2949120000. */
-    {32101, 2784655000, 2318482636 + 2949120000LL, DC_OK, "92P9F5J"},
+    {32101, 2784655307, 2318482564, DC_OK, "92P9F5J"},
+    {32101, 2784656557, 2318483056, DC_OK, "92P9G54"},
+    {32101, 2784655307, 2318335108, DC_OK, "9XPXFXJ"},
+    /* The south-west corner of the cell is in it. */
+    {32101, 2784655000, 2318482432, DC_OK, "92P9F5J"},
     {0, 0, 1474560000, DC_OK, "2222222"},
     {99999, 4499999999, 0, DC_OK, "X2X2X2R"},
-    {100000, 2784655000, 2318482636, DC_E_INVALID_ARG, NULL},
+    {100000, 2784655307, 2318482564, DC_E_INVALID_ARG, NULL},
 };
 
-static void test_make_int_table(void **state)
-{
+static void test_make_int_table(void **state) {
     (void)state;
-    for (size_t i = 0; i < sizeof dc_make_int_cases / sizeof dc_make_int_cases[0];
-         i++) {
+    for (size_t i = 0; i < sizeof dc_make_int_cases / sizeof dc_make_int_cases[0]; i++) {
         const dc_make_int_case *mc = &dc_make_int_cases[i];
         dc_code code;
         dc_err rc = dc_code_make_int(mc->postcode, mc->lat_int, mc->lon_int, &code);
@@ -402,6 +429,78 @@ static void test_make_int_table(void **state)
         assert_string_equal(code.location, want.location);
         assert_memory_equal(&code, &want, sizeof code);
     }
+}
+
+/* Positions as stored in the index (degrees x 1e7) convert exactly. */
+typedef struct dc_e7_case {
+    int32_t lat_e7, lon_e7;
+    bool ok;
+    int64_t lat_int, lon_int;
+    const char *location;
+} dc_e7_case;
+
+static const dc_e7_case dc_e7_cases[] = {
+    {213862123, 1030178912, true, 2784655307, 2318482564, "92P9F5J"},
+    /* 21.3862 N is a cell edge: exact arithmetic keeps it in 7PH592P9+F5J,
+     * where the double product 21.3862 * 2.5e7 falls one unit short. */
+    {213862000, 1030179000, true, 2784655000, 2318482636, "92P9F5J"},
+    {210000001, 1030000001, true, 2775000002, 2318336000, "2222222"},
+    {209999999, 1029999999, true, 2774999997, 2318335999, "XXXXXXX"},
+    {107769123, 1067008912, true, 2519422807, 2348653700, "QPG2Q96"},
+    /* The corners of the world: clipped north, wrapped east. */
+    {900000000, 1800000000, true, 4499999999, 0, "X2X2X2R"},
+    {-900000000, -1800000000, true, 0, 0, "2222222"},
+    {900000001, 0, false, 0, 0, NULL},
+    {-900000001, 0, false, 0, 0, NULL},
+    {0, 1800000001, false, 0, 0, NULL},
+    {0, -1800000001, false, 0, 0, NULL},
+    {INT32_MIN, INT32_MAX, false, 0, 0, NULL},
+};
+
+static void test_make_e7_table(void **state) {
+    (void)state;
+    for (size_t i = 0; i < sizeof dc_e7_cases / sizeof dc_e7_cases[0]; i++) {
+        const dc_e7_case *ec = &dc_e7_cases[i];
+        int64_t lat_int = -1, lon_int = -1;
+        dc_code code;
+        bool ok = dc_olc_int_of_e7(ec->lat_e7, ec->lon_e7, &lat_int, &lon_int);
+        dc_err rc = dc_code_make_e7(32101, ec->lat_e7, ec->lon_e7, &code);
+        if (ok != ec->ok || rc != (ec->ok ? DC_OK : DC_E_INVALID_ARG))
+            fail_msg("e7 case %zu: int_of_e7 %d, make_e7 %d", i, ok, (int)rc);
+        if (!ok) continue;
+        assert_int_equal(lat_int, ec->lat_int);
+        assert_int_equal(lon_int, ec->lon_int);
+        dc_code want = dc_make_code(32101, ec->location);
+        assert_memory_equal(&code, &want, sizeof code);
+    }
+    dc_code code;
+    assert_int_equal(dc_code_make_e7(100000, 213862123, 1030178912, &code),
+                     DC_E_INVALID_ARG);
+    assert_int_equal(dc_code_make_e7(32101, 213862123, 1030178912, NULL),
+                     DC_E_INVALID_ARG);
+}
+
+/* The exact e7 path and the double path agree, or the double path is one
+ * unit less (the rounding dc_olc_to_int documents), over Vietnam. */
+static void test_e7_matches_degrees(void **state) {
+    (void)state;
+    uint64_t rng = 0xe7e7e7ULL;
+    int one_less = 0;
+    for (int i = 0; i < 1000000; i++) {
+        int32_t lat_e7 = 80000000 + (int32_t)(dc_splitmix64(&rng) % 155000000);
+        int32_t lon_e7 = 1020000000 + (int32_t)(dc_splitmix64(&rng) % 80000000);
+        int64_t e7_lat, e7_lon, deg_lat, deg_lon;
+        assert_true(dc_olc_int_of_e7(lat_e7, lon_e7, &e7_lat, &e7_lon));
+        assert_int_equal(dc_olc_to_int(lat_e7 / 1e7, lon_e7 / 1e7, &deg_lat, &deg_lon),
+                         DC_OK);
+        if (e7_lat - deg_lat < 0 || e7_lat - deg_lat > 1 || e7_lon - deg_lon < 0 ||
+            e7_lon - deg_lon > 1)
+            fail_msg("e7 %d, %d: exact %lld, %lld; degrees %lld, %lld", lat_e7, lon_e7,
+                     (long long)e7_lat, (long long)e7_lon, (long long)deg_lat,
+                     (long long)deg_lon);
+        one_less += e7_lat != deg_lat || e7_lon != deg_lon;
+    }
+    printf("e7 vs degrees: 1000000 positions, %d one unit less by doubles\n", one_less);
 }
 
 typedef struct dc_resolve_case {
@@ -429,12 +528,11 @@ static const dc_resolve_case dc_resolve_cases[] = {
     {"2X2X2X5", 20.7, 103.3, "7PH42X2X+2X5", 21.0, 102.99996875, 21.000025, 103.0},
     {"X2X2X2R", 21.3, 102.7, "7PG5X2X2+X2R", 20.999975, 103.0, 21.0, 103.00003125},
     /* Hồ Chí Minh City. */
-    {"QPG2Q96", 10.8, 106.6, "7P28QPG2+Q96", 10.776875, 106.70090625, 10.7769,
-     106.7009375},
+    {"QPG2Q96", 10.8, 106.6, "7P28QPG2+Q96", 10.7769, 106.700875, 10.776925,
+     106.70090625},
 };
 
-static void test_resolve_table(void **state)
-{
+static void test_resolve_table(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof dc_resolve_cases / sizeof dc_resolve_cases[0]; i++) {
         const dc_resolve_case *rc = &dc_resolve_cases[i];
@@ -450,8 +548,7 @@ static void test_resolve_table(void **state)
     }
 }
 
-static void test_resolve_errors(void **state)
-{
+static void test_resolve_errors(void **state) {
     (void)state;
     const char *bad_locations[] = {"92P9F5I", "92P9F5", "92P9F50", "", "92P9+F5"};
     dc_olc_area cell;
@@ -471,9 +568,8 @@ static void test_resolve_errors(void **state)
     assert_int_equal(dc_code_resolve(&code, 21.39, 103.02, NULL), DC_E_INVALID_ARG);
 
     memset(plus, DC_SENTINEL, sizeof plus);
-    assert_int_equal(
-        dc_code_plus_code(&code, 21.39, 103.02, plus, DC_CODE_PLUS_SIZE - 1),
-        DC_E_BUFFER);
+    assert_int_equal(dc_code_plus_code(&code, 21.39, 103.02, plus, DC_CODE_PLUS_SIZE - 1),
+                     DC_E_BUFFER);
     assert_true(dc_all_bytes(plus, sizeof plus, DC_SENTINEL));
     assert_int_equal(dc_code_plus_code(&code, NAN, 103.02, plus, sizeof plus),
                      DC_E_INVALID_ARG);
@@ -498,8 +594,7 @@ static const dc_range_case dc_range_cases[] = {
     {NAN, 103.0, 21.0, 103.0, false},
 };
 
-static void test_recovery_range(void **state)
-{
+static void test_recovery_range(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof dc_range_cases / sizeof dc_range_cases[0]; i++) {
         const dc_range_case *r = &dc_range_cases[i];
@@ -508,8 +603,7 @@ static void test_recovery_range(void **state)
     }
 }
 
-static void test_equal(void **state)
-{
+static void test_equal(void **state) {
     (void)state;
     dc_code a = dc_make_code(32101, "92P9G54");
     dc_code b = dc_make_code(32101, "92P9G54");
@@ -528,36 +622,39 @@ static void test_equal(void **state)
 /* (e) OLC argument edges the conformance vectors do not reach             */
 /* ---------------------------------------------------------------------- */
 
-static void test_olc_edges(void **state)
-{
+static void test_olc_edges(void **state) {
     (void)state;
     char out[64];
     static const int bad_lengths[] = {-1, 0, 1, 3, 5, 7, 9};
     for (size_t i = 0; i < sizeof bad_lengths / sizeof bad_lengths[0]; i++)
-        assert_int_equal(dc_olc_encode_int(2784655000, 2318482636, bad_lengths[i], out,
-                                           sizeof out),
-                         DC_E_OLC_LENGTH);
+        assert_int_equal(
+            dc_olc_encode_int(2784655000, 2318482636, bad_lengths[i], out, sizeof out),
+            DC_E_OLC_LENGTH);
     /* "7PH592P9+F5J" is 12 characters: 13 bytes fit, 12 do not. */
     assert_int_equal(dc_olc_encode_int(2784655000, 2318482636, 11, out, 13), DC_OK);
     assert_string_equal(out, "7PH592P9+F5J");
-    assert_int_equal(dc_olc_encode_int(2784655000, 2318482636, 11, out, 12),
-                     DC_E_BUFFER);
+    assert_int_equal(dc_olc_encode_int(2784655000, 2318482636, 11, out, 12), DC_E_BUFFER);
     assert_int_equal(dc_olc_encode_int(2784655000, 2318482636, 11, NULL, 13),
                      DC_E_INVALID_ARG);
-    assert_int_equal(dc_olc_encode(21.3862, 103.0179, 11, out, sizeof out), DC_OK);
+    assert_int_equal(dc_olc_encode(21.3862123, 103.0178912, 11, out, sizeof out), DC_OK);
     assert_string_equal(out, "7PH592P9+F5J");
-    assert_int_equal(dc_olc_encode(NAN, 103.0179, 11, out, sizeof out),
-                     DC_E_INVALID_ARG);
+    assert_int_equal(dc_olc_encode(NAN, 103.0179, 11, out, sizeof out), DC_E_INVALID_ARG);
 
     int64_t lat_int = 7, lon_int = 7;
     assert_int_equal(dc_olc_to_int(NAN, 1.0, &lat_int, &lon_int), DC_E_INVALID_ARG);
-    assert_int_equal(dc_olc_to_int(1.0, INFINITY, &lat_int, &lon_int),
-                     DC_E_INVALID_ARG);
+    assert_int_equal(dc_olc_to_int(1.0, INFINITY, &lat_int, &lon_int), DC_E_INVALID_ARG);
     assert_int_equal(lat_int, 7);
     assert_int_equal(lon_int, 7);
-    assert_int_equal(dc_olc_to_int(21.3862, 103.0179, &lat_int, &lon_int), DC_OK);
-    assert_int_equal(lat_int, 2784655000);
-    assert_int_equal(lon_int, 2318482636);
+    assert_int_equal(dc_olc_to_int(21.3862123, 103.0178912, &lat_int, &lon_int), DC_OK);
+    assert_int_equal(lat_int, 2784655307);
+    assert_int_equal(lon_int, 2318482564);
+    /* Clipped and wrapped as the reference libraries do. */
+    assert_int_equal(dc_olc_to_int(95.0, -180.0, &lat_int, &lon_int), DC_OK);
+    assert_int_equal(lat_int, 4499999999);
+    assert_int_equal(lon_int, 0);
+    assert_int_equal(dc_olc_to_int(-95.0, 180.0, &lat_int, &lon_int), DC_OK);
+    assert_int_equal(lat_int, 0);
+    assert_int_equal(lon_int, 0);
 
     dc_olc_area area;
     assert_int_equal(dc_olc_decode("92P9+F5J", &area), DC_E_OLC_NOT_FULL);
@@ -572,7 +669,7 @@ static void test_olc_edges(void **state)
                      DC_E_OLC_PADDED);
     assert_int_equal(dc_olc_shorten("7PH592P9+F5J", NAN, 103.02, out, sizeof out),
                      DC_E_INVALID_ARG);
-    assert_int_equal(dc_olc_shorten("7PH592P9+F5J", 21.3862, 103.0179, out, 4),
+    assert_int_equal(dc_olc_shorten("7PH592P9+F5J", 21.3862123, 103.0178912, out, 4),
                      DC_E_BUFFER);
     assert_int_equal(dc_olc_recover("92P9+F5I", 21.39, 103.02, out, sizeof out),
                      DC_E_OLC_INVALID);
@@ -593,24 +690,8 @@ static void test_olc_edges(void **state)
 #define DC_REFERENCE_OFFSET 0.3999
 #define DC_MAX_REPORTS 10
 
-/* splitmix64: tiny, seedable, and good enough to spread points. */
-static uint64_t dc_splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, 1). */
-static double dc_uniform(uint64_t *state)
-{
-    return (double)(dc_splitmix64(state) >> 11) * 0x1.0p-53;
-}
-
 /* Uniform in (-offset, offset). */
-static double dc_offset(uint64_t *state)
-{
+static double dc_offset(uint64_t *state) {
     return (2.0 * dc_uniform(state) - 1.0) * DC_REFERENCE_OFFSET;
 }
 
@@ -619,16 +700,14 @@ typedef struct dc_point {
     double lat, lon, ref_lat, ref_lon;
 } dc_point;
 
-static bool dc_cell_contains(const dc_olc_area *cell, double lat, double lon)
-{
+static bool dc_cell_contains(const dc_olc_area *cell, double lat, double lon) {
     return cell->south <= lat && lat < cell->north && cell->west <= lon &&
            lon < cell->east && cell->length == DC_CODE_OLC_DIGITS;
 }
 
 /* The code of a point resolves, from any reference within the margin, to the
  * cell holding the point, and to the point's own 11-digit Plus Code. */
-static const char *dc_check_make_resolve(const dc_point *p, const char *full)
-{
+static const char *dc_check_make_resolve(const dc_point *p, const char *full) {
     dc_code code, from_int;
     dc_olc_area cell;
     char plus[DC_CODE_PLUS_SIZE];
@@ -644,8 +723,7 @@ static const char *dc_check_make_resolve(const dc_point *p, const char *full)
         return "make_int differs from make";
     if (!dc_code_in_recovery_range(p->lat, p->lon, p->ref_lat, p->ref_lon))
         return "in_recovery_range";
-    if (dc_code_resolve(&code, p->ref_lat, p->ref_lon, &cell) != DC_OK)
-        return "resolve";
+    if (dc_code_resolve(&code, p->ref_lat, p->ref_lon, &cell) != DC_OK) return "resolve";
     if (!dc_cell_contains(&cell, p->lat, p->lon)) return "resolved cell misses the point";
     if (dc_code_plus_code(&code, p->ref_lat, p->ref_lon, plus, sizeof plus) != DC_OK ||
         strcmp(plus, full) != 0)
@@ -653,8 +731,7 @@ static const char *dc_check_make_resolve(const dc_point *p, const char *full)
     return NULL;
 }
 
-static const char *dc_check_short_forms(const dc_point *p, const char *full)
-{
+static const char *dc_check_short_forms(const dc_point *p, const char *full) {
     char shortened[DC_OLC_SIZE], recovered[DC_OLC_SIZE];
 
     if (dc_olc_recover(full + 4, p->ref_lat, p->ref_lon, recovered, sizeof recovered) !=
@@ -664,23 +741,21 @@ static const char *dc_check_short_forms(const dc_point *p, const char *full)
     if (dc_olc_shorten(full, p->ref_lat, p->ref_lon, shortened, sizeof shortened) !=
         DC_OK)
         return "shorten";
-    if (dc_olc_recover(shortened, p->ref_lat, p->ref_lon, recovered,
-                       sizeof recovered) != DC_OK ||
+    if (dc_olc_recover(shortened, p->ref_lat, p->ref_lon, recovered, sizeof recovered) !=
+            DC_OK ||
         strcmp(recovered, full) != 0)
         return "recover(shorten(code)) round trip";
     return NULL;
 }
 
-static const char *dc_check_text_forms(const dc_point *p)
-{
+static const char *dc_check_text_forms(const dc_point *p) {
     static const dc_code_form forms[] = {DC_CODE_DISPLAY, DC_CODE_COMPACT};
     dc_code code, parsed;
     char text[DC_CODE_DISPLAY_SIZE];
 
     if (dc_code_make(p->postcode, p->lat, p->lon, &code) != DC_OK) return "make";
     for (size_t f = 0; f < 2; f++) {
-        if (dc_code_format(&code, forms[f], text, sizeof text) != DC_OK)
-            return "format";
+        if (dc_code_format(&code, forms[f], text, sizeof text) != DC_OK) return "format";
         if (dc_code_parse(text, strlen(text), &parsed, NULL) != DC_OK ||
             !dc_code_equal(&code, &parsed) || memcmp(&code, &parsed, sizeof code) != 0)
             return "parse(format(code)) round trip";
@@ -688,8 +763,7 @@ static const char *dc_check_text_forms(const dc_point *p)
     return NULL;
 }
 
-static const char *dc_check_point(const dc_point *p)
-{
+static const char *dc_check_point(const dc_point *p) {
     char full[DC_OLC_SIZE];
     if (dc_olc_encode(p->lat, p->lon, DC_CODE_OLC_DIGITS, full, sizeof full) != DC_OK ||
         strlen(full) != 12)
@@ -700,8 +774,7 @@ static const char *dc_check_point(const dc_point *p)
     return why;
 }
 
-static dc_point dc_random_point(uint64_t *state)
-{
+static dc_point dc_random_point(uint64_t *state) {
     dc_point p;
     p.lat = 8.0 + dc_uniform(state) * 15.5;
     p.lon = 102.0 + dc_uniform(state) * 8.0;
@@ -711,8 +784,7 @@ static dc_point dc_random_point(uint64_t *state)
     return p;
 }
 
-static int dc_report_point(const dc_point *p, const char *why, int failures)
-{
+static int dc_report_point(const dc_point *p, const char *why, int failures) {
     if (failures < DC_MAX_REPORTS)
         printf("property failure: %s: postcode %05u point %.12f, %.12f "
                "reference %.12f, %.12f\n",
@@ -720,8 +792,7 @@ static int dc_report_point(const dc_point *p, const char *why, int failures)
     return failures + 1;
 }
 
-static void test_property_random(void **state)
-{
+static void test_property_random(void **state) {
     (void)state;
     uint64_t rng = DC_PROPERTY_SEED;
     int failures = 0;
@@ -736,8 +807,7 @@ static void test_property_random(void **state)
 
 /* Points 1e-7 degrees either side of 21 N and 103 E, each from references
  * on every side of both lines: the dropped prefix differs between them. */
-static void test_property_meridian(void **state)
-{
+static void test_property_meridian(void **state) {
     (void)state;
     static const double lats[] = {21.0 - 1e-7, 21.0, 21.0 + 1e-7};
     static const double lons[] = {103.0 - 1e-7, 103.0, 103.0 + 1e-7};
@@ -757,8 +827,7 @@ static void test_property_meridian(void **state)
     assert_int_equal(failures, 0);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_table),
         cmocka_unit_test(test_parse_arguments),
@@ -767,6 +836,8 @@ int main(void)
         cmocka_unit_test(test_format_arguments),
         cmocka_unit_test(test_make_table),
         cmocka_unit_test(test_make_int_table),
+        cmocka_unit_test(test_make_e7_table),
+        cmocka_unit_test(test_e7_matches_degrees),
         cmocka_unit_test(test_resolve_table),
         cmocka_unit_test(test_resolve_errors),
         cmocka_unit_test(test_recovery_range),

@@ -1,6 +1,6 @@
 /*
  * test_olc_conformance.c - the Open Location Code core against the OLC
- * project's own test vectors (tests/data/olc/*.csv; see the README there).
+ * project's own test vectors (the CSV files in tests/data/olc; see the README there).
  *
  * Every row of every file is checked. The only tolerance is the one the
  * upstream tests themselves grant: degrees -> integers may come out one
@@ -41,8 +41,7 @@ typedef struct dc_row {
 
 typedef void (*dc_row_fn)(const dc_row *row, void *counts);
 
-static FILE *dc_open_data(const char *name)
-{
+static FILE *dc_open_data(const char *name) {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dc_data_dir, name);
     FILE *f = fopen(path, "rb");
@@ -50,13 +49,11 @@ static FILE *dc_open_data(const char *name)
     return f;
 }
 
-static void dc_strip_eol(char *s)
-{
+static void dc_strip_eol(char *s) {
     s[strcspn(s, "\r\n")] = '\0';
 }
 
-static void dc_split_row(dc_row *row)
-{
+static void dc_split_row(dc_row *row) {
     memcpy(row->split, row->text, sizeof row->split);
     row->nfields = 0;
     char *p = row->split;
@@ -73,8 +70,7 @@ static void dc_split_row(dc_row *row)
  * the number of rows. A row with the wrong field count fails the test:
  * a silently skipped row would be a silently passed row. */
 static int dc_for_each_row(const char *name, int want_fields, dc_row_fn fn,
-                           void *counts)
-{
+                           void *counts) {
     FILE *f = dc_open_data(name);
     dc_row row;
     int rows = 0;
@@ -86,8 +82,8 @@ static int dc_for_each_row(const char *name, int want_fields, dc_row_fn fn,
         dc_split_row(&row);
         if (row.nfields != want_fields) {
             fclose(f);
-            fail_msg("%s:%d: %d fields, expected %d: %s", name, row.line_no,
-                     row.nfields, want_fields, row.text);
+            fail_msg("%s:%d: %d fields, expected %d: %s", name, row.line_no, row.nfields,
+                     want_fields, row.text);
         }
         fn(&row, counts);
         rows++;
@@ -96,13 +92,11 @@ static int dc_for_each_row(const char *name, int want_fields, dc_row_fn fn,
     return rows;
 }
 
-static int64_t dc_parse_int(const char *s)
-{
+static int64_t dc_parse_int(const char *s) {
     return strtoll(s, NULL, 10);
 }
 
-static bool dc_parse_bool(const char *s)
-{
+static bool dc_parse_bool(const char *s) {
     return strcmp(s, "true") == 0;
 }
 
@@ -112,31 +106,28 @@ static bool dc_parse_bool(const char *s)
 
 typedef struct dc_encoding_counts {
     int rows;
-    int code_ok;      /* (latInt, lngInt, length) -> code */
-    int ints_exact;   /* (lat, lng) -> ints, exact */
+    int code_ok;    /* (latInt, lngInt, length) -> code */
+    int ints_exact; /* (lat, lng) -> ints, exact */
     int ints_one_less;
     int degrees_code_ok; /* (lat, lng, length) -> code, informational */
     int failures;
 } dc_encoding_counts;
 
 static void dc_report(const dc_row *row, const char *file, const char *what,
-                      const char *detail, int *failures)
-{
-    printf("MISMATCH %s:%d [%s] %s\n    got: %s\n", file, row->line_no, what,
-           row->text, detail);
+                      const char *detail, int *failures) {
+    printf("MISMATCH %s:%d [%s] %s\n    got: %s\n", file, row->line_no, what, row->text,
+           detail);
     (*failures)++;
 }
 
 /* One less is what double rounding can produce; anything else is wrong. */
-static int dc_int_close(int64_t got, int64_t want)
-{
+static int dc_int_close(int64_t got, int64_t want) {
     if (got == want) return 0;
     if (got == want - 1) return 1;
     return -1;
 }
 
-static void dc_check_encoding_ints(const dc_row *row, dc_encoding_counts *c)
-{
+static void dc_check_encoding_ints(const dc_row *row, dc_encoding_counts *c) {
     double lat = strtod(row->field[0], NULL);
     double lon = strtod(row->field[1], NULL);
     int64_t want_lat = dc_parse_int(row->field[2]);
@@ -158,8 +149,7 @@ static void dc_check_encoding_ints(const dc_row *row, dc_encoding_counts *c)
     }
 }
 
-static void dc_check_encoding_row(const dc_row *row, void *counts)
-{
+static void dc_check_encoding_row(const dc_row *row, void *counts) {
     dc_encoding_counts *c = counts;
     int64_t lat_int = dc_parse_int(row->field[2]);
     int64_t lon_int = dc_parse_int(row->field[3]);
@@ -186,20 +176,21 @@ static void dc_check_encoding_row(const dc_row *row, void *counts)
         c->degrees_code_ok++;
 }
 
-static void test_encoding(void **state)
-{
+static void test_encoding(void **state) {
     (void)state;
     dc_encoding_counts c = {0};
     int rows = dc_for_each_row("encoding.csv", 6, dc_check_encoding_row, &c);
     printf("encoding.csv: %d rows; integers->code: %d/%d; "
            "degrees->integers: %d/%d exact, %d one less; "
-           "degrees->code (informational): %d/%d\n",
-           rows, c.code_ok, rows, c.ints_exact, rows, c.ints_one_less,
-           c.degrees_code_ok, rows);
+           "degrees->code (upstream allows 5 %% misses): %d/%d\n",
+           rows, c.code_ok, rows, c.ints_exact, rows, c.ints_one_less, c.degrees_code_ok,
+           rows);
     assert_int_equal(rows, 302);
     assert_int_equal(c.failures, 0);
     assert_int_equal(c.code_ok, rows);
     assert_int_equal(c.ints_exact + c.ints_one_less, rows);
+    /* Upstream's C test allows 5 % here; the reference library fails 13. */
+    assert_true(c.degrees_code_ok * 100 >= rows * 95);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -211,13 +202,11 @@ typedef struct dc_decoding_counts {
     int failures;
 } dc_decoding_counts;
 
-static bool dc_near(double got, double want)
-{
+static bool dc_near(double got, double want) {
     return fabs(got - want) <= DC_DECODE_TOLERANCE;
 }
 
-static void dc_check_decoding_row(const dc_row *row, void *counts)
-{
+static void dc_check_decoding_row(const dc_row *row, void *counts) {
     dc_decoding_counts *c = counts;
     int want_length = (int)dc_parse_int(row->field[1]);
     double south = strtod(row->field[2], NULL);
@@ -229,9 +218,8 @@ static void dc_check_decoding_row(const dc_row *row, void *counts)
 
     dc_err rc = dc_olc_decode(row->field[0], &a);
     bool ok = rc == DC_OK && a.length == want_length && dc_near(a.south, south) &&
-              dc_near(a.west, west) && dc_near(a.north, north) &&
-              dc_near(a.east, east) && dc_near(a.lat, (south + north) / 2) &&
-              dc_near(a.lon, (west + east) / 2);
+              dc_near(a.west, west) && dc_near(a.north, north) && dc_near(a.east, east) &&
+              dc_near(a.lat, (south + north) / 2) && dc_near(a.lon, (west + east) / 2);
     if (!ok) {
         snprintf(detail, sizeof detail,
                  "rc=%d length=%d south=%.12f west=%.12f north=%.12f east=%.12f "
@@ -243,13 +231,12 @@ static void dc_check_decoding_row(const dc_row *row, void *counts)
     c->ok++;
 }
 
-static void test_decoding(void **state)
-{
+static void test_decoding(void **state) {
     (void)state;
     dc_decoding_counts c = {0};
     int rows = dc_for_each_row("decoding.csv", 6, dc_check_decoding_row, &c);
-    printf("decoding.csv: %d rows; decode (edges, centre, length): %d/%d\n", rows,
-           c.ok, rows);
+    printf("decoding.csv: %d rows; decode (edges, centre, length): %d/%d\n", rows, c.ok,
+           rows);
     assert_int_equal(rows, 420);
     assert_int_equal(c.failures, 0);
     assert_int_equal(c.ok, rows);
@@ -266,8 +253,7 @@ typedef struct dc_short_counts {
 } dc_short_counts;
 
 static void dc_check_shorten(const dc_row *row, double lat, double lon,
-                             dc_short_counts *c)
-{
+                             dc_short_counts *c) {
     char out[DC_OLC_SIZE] = "";
     char detail[128];
     c->shorten_run++;
@@ -281,8 +267,7 @@ static void dc_check_shorten(const dc_row *row, double lat, double lon,
 }
 
 static void dc_check_recover(const dc_row *row, double lat, double lon,
-                             dc_short_counts *c)
-{
+                             dc_short_counts *c) {
     char out[DC_OLC_SIZE] = "";
     char detail[128];
     c->recover_run++;
@@ -295,8 +280,7 @@ static void dc_check_recover(const dc_row *row, double lat, double lon,
     c->recover_ok++;
 }
 
-static void dc_check_short_row(const dc_row *row, void *counts)
-{
+static void dc_check_short_row(const dc_row *row, void *counts) {
     dc_short_counts *c = counts;
     double lat = strtod(row->field[1], NULL);
     double lon = strtod(row->field[2], NULL);
@@ -310,8 +294,7 @@ static void dc_check_short_row(const dc_row *row, void *counts)
     if (type[0] == 'B' || type[0] == 'R') dc_check_recover(row, lat, lon, c);
 }
 
-static void test_short_codes(void **state)
-{
+static void test_short_codes(void **state) {
     (void)state;
     dc_short_counts c = {0};
     int rows = dc_for_each_row("shortCodeTests.csv", 5, dc_check_short_row, &c);
@@ -332,8 +315,7 @@ typedef struct dc_validity_counts {
     int failures;
 } dc_validity_counts;
 
-static void dc_check_validity_row(const dc_row *row, void *counts)
-{
+static void dc_check_validity_row(const dc_row *row, void *counts) {
     dc_validity_counts *c = counts;
     const char *code = row->field[0];
     bool valid = dc_olc_is_valid(code);
@@ -352,8 +334,7 @@ static void dc_check_validity_row(const dc_row *row, void *counts)
     c->ok++;
 }
 
-static void test_validity(void **state)
-{
+static void test_validity(void **state) {
     (void)state;
     dc_validity_counts c = {0};
     int rows = dc_for_each_row("validityTests.csv", 4, dc_check_validity_row, &c);
@@ -364,8 +345,7 @@ static void test_validity(void **state)
     assert_int_equal(c.ok, rows);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s OLC_TEST_DATA_DIR\n", argv[0]);
         return 2;

@@ -195,6 +195,22 @@ dc_err dc_code_make_int(uint32_t postcode, int64_t lat_int, int64_t lon_int,
                         dc_code *code);
 
 /**
+ * As dc_code_make, from WGS 84 degrees times 1e7 as stored in the index.
+ * The conversion to OLC integers is exact integer arithmetic
+ * (lat_e7 * 2.5 and lon_e7 * 0.8192, floored), so the code of a stored
+ * position is the same on every machine.
+ * @return DC_OK, DC_E_INVALID_ARG (NULL, postcode over 99999, latitude
+ *         outside -90..90 or longitude outside -180..180 degrees)
+ */
+dc_err dc_code_make_e7(uint32_t postcode, int32_t lat_e7, int32_t lon_e7, dc_code *code);
+
+/**
+ * OLC integers of a position in e7, exactly (see dc_code_make_e7).
+ * Returns false when the position is outside -90..90, -180..180.
+ */
+bool dc_olc_int_of_e7(int32_t lat_e7, int32_t lon_e7, int64_t *lat_int, int64_t *lon_int);
+
+/**
  * True when a point recovers exactly from a reference point: it lies within
  * 0.4 degrees of it in latitude and longitude (the OLC safety margin).
  */
