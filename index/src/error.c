@@ -28,6 +28,7 @@ static const dc_err_entry dc_err_table[] = {
     {DC_E_OLC_LENGTH, "olc_length", "Open Location Code length must be 2..15"},
     {DC_E_INDEX_FORMAT, "index_format", "not a diachi index of a known version"},
     {DC_E_INDEX_CORRUPT, "index_corrupt", "index record is inconsistent"},
+    {DC_E_REJECTED, "rejected", "too many features rejected"},
 };
 
 static const dc_err_entry *dc_err_find(dc_err err)

@@ -1,0 +1,468 @@
+/*
+ * index_check.c - dc_index_check: walk every record and verify that the
+ * index obeys the rules of docs/FORMAT.md section 2.
+ *
+ * Households are checked from their own side (their code, cell and id
+ * entries must contain them); the code, cell and id databases are then
+ * checked by counting: when every household lies in the run of its own
+ * entry and the runs add up to exactly the number of households, no run
+ * can hold a household that does not belong to it.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "index_internal.h"
+#include "sha256.h"
+
+typedef struct checker {
+    dc_index *idx;
+    dc_index_txn *txn;
+    dc_error *err;
+    dc_zone *zones;  /* in postcode order */
+    int32_t *zone_of; /* postcode -> index in zones, or -1 */
+    uint32_t *zone_counts;
+    dc_index_check_stats stats;
+    int32_t bbox[4];
+    /* the previous household, for the order rule */
+    uint32_t prev_row, prev_col;
+    char prev_code[DC_CODE_COMPACT_SIZE];
+    dc_str prev_id;
+    size_t zones_cap;
+    uint64_t run_total; /* households covered by a run database */
+    dc_sha256 sha;      /* the recomputed fingerprint */
+} checker;
+
+typedef dc_err (*record_fn)(checker *c, const MDB_val *key, const MDB_val *val);
+
+#define POSTCODES 100000u
+
+static dc_err corrupt(checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static dc_err corrupt(checker *c, const char *fmt, ...)
+{
+    if (c->err) {
+        va_list ap;
+        va_start(ap, fmt);
+        c->err->code = DC_E_INDEX_CORRUPT;
+        vsnprintf(c->err->message, sizeof c->err->message, fmt, ap);
+        va_end(ap);
+    }
+    return DC_E_INDEX_CORRUPT;
+}
+
+/* Call @p fn on every record of @p db in key order. */
+static dc_err walk(checker *c, int db, record_fn fn)
+{
+    MDB_cursor *cur;
+    MDB_val k, v;
+    dc_err e = DC_OK;
+    int rc = mdb_cursor_open(c->txn->txn, c->idx->dbi[db], &cur);
+    if (rc != 0) return dc_index_lmdb_error(c->err, rc, dc_db_names[db]);
+    for (MDB_cursor_op op = MDB_FIRST; (rc = mdb_cursor_get(cur, &k, &v, op)) == 0;
+         op = MDB_NEXT) {
+        e = fn(c, &k, &v);
+        if (e != DC_OK) break;
+    }
+    mdb_cursor_close(cur);
+    if (e == DC_OK && rc != MDB_NOTFOUND) return dc_index_lmdb_error(c->err, rc, dc_db_names[db]);
+    return e;
+}
+
+/* ---- zones ------------------------------------------------------------ */
+
+static dc_err zone_shape(checker *c, const dc_zone *z)
+{
+    int32_t s, w, n, e, vlat, vlon;
+    if (dc_polygon_validate(&z->polygon) != DC_OK)
+        return corrupt(c, "zone %05u: invalid polygon", z->postcode);
+    dc_polygon_bbox(&z->polygon, &s, &w, &n, &e);
+    if (s != z->south_e7 || w != z->west_e7 || n != z->north_e7 || e != z->east_e7)
+        return corrupt(c, "zone %05u: stored bounding box differs from its polygon's",
+                       z->postcode);
+    if ((int64_t)n - s >= DC_DEGREE_E7 || (int64_t)e - w >= DC_DEGREE_E7)
+        return corrupt(c, "zone %05u: polygon spans 1 degree or more", z->postcode);
+    if (!dc_lat_ok(z->ref_lat_e7) || !dc_lon_ok(z->ref_lon_e7) ||
+        dc_polygon_far_vertex(&z->polygon, z->ref_lat_e7, z->ref_lon_e7, &vlat, &vlon))
+        return corrupt(c, "zone %05u: reference point is out of recovery range of its polygon",
+                       z->postcode);
+    return DC_OK;
+}
+
+static dc_err zone_record(checker *c, const MDB_val *key, const MDB_val *val)
+{
+    if (key->mv_size != 4) return corrupt(c, "zones: a key of %zu bytes", key->mv_size);
+    uint32_t postcode = dc_get_be32(key->mv_data);
+    if (postcode >= POSTCODES) return corrupt(c, "zones: postcode %u over 99999", postcode);
+    if (c->stats.zones >= c->zones_cap)
+        return corrupt(c, "zones: more records than the %llu meta counts",
+                       (unsigned long long)c->idx->meta.zones);
+    dc_zone *z = &c->zones[c->stats.zones];
+    if (dc_zone_decode(postcode, val, z) != DC_OK)
+        return corrupt(c, "zone %05u: malformed record", postcode);
+    dc_err e = zone_shape(c, z);
+    if (e != DC_OK) return e;
+    c->zone_of[postcode] = (int32_t)c->stats.zones++;
+    return DC_OK;
+}
+
+static dc_err check_zones(checker *c)
+{
+    dc_err e = walk(c, DC_DB_ZONES, zone_record);
+    if (e == DC_OK && c->stats.zones != c->idx->meta.zones)
+        return corrupt(c, "meta counts %llu zones, zones holds %llu",
+                       (unsigned long long)c->idx->meta.zones,
+                       (unsigned long long)c->stats.zones);
+    return e;
+}
+
+/* ---- zonegrid --------------------------------------------------------- */
+
+static bool box_touches_cell(const dc_zone *z, uint32_t cell)
+{
+    int64_t south = (int64_t)(cell / DC_ZONEGRID_COLS) * DC_ZONEGRID_E7 + DC_LAT_E7_MIN;
+    int64_t west = (int64_t)(cell % DC_ZONEGRID_COLS) * DC_ZONEGRID_E7 + DC_LON_E7_MIN;
+    return z->north_e7 >= south && z->south_e7 < south + DC_ZONEGRID_E7 &&
+           z->east_e7 >= west && z->west_e7 < west + DC_ZONEGRID_E7;
+}
+
+static dc_err grid_record(checker *c, const MDB_val *key, const MDB_val *val)
+{
+    if (key->mv_size != 4 || val->mv_size == 0 || val->mv_size % 4 != 0)
+        return corrupt(c, "zonegrid: malformed record");
+    uint32_t cell = dc_get_be32(key->mv_data);
+    const uint8_t *p = val->mv_data;
+    for (size_t i = 0; i < val->mv_size; i += 4) {
+        uint32_t postcode = dc_get_le32(p + i);
+        if (i > 0 && postcode <= dc_get_le32(p + i - 4))
+            return corrupt(c, "zonegrid cell %u: postcodes not in ascending order", cell);
+        if (postcode >= POSTCODES || c->zone_of[postcode] < 0)
+            return corrupt(c, "zonegrid cell %u: zone %05u does not exist", cell, postcode);
+        if (!box_touches_cell(&c->zones[c->zone_of[postcode]], cell))
+            return corrupt(c, "zonegrid cell %u: zone %05u does not touch it", cell,
+                           postcode);
+    }
+    return DC_OK;
+}
+
+static bool grid_lists(checker *c, uint32_t cell, uint32_t postcode)
+{
+    uint8_t key[4];
+    MDB_val k = {4, key}, v;
+    dc_put_be32(key, cell);
+    if (mdb_get(c->txn->txn, c->idx->dbi[DC_DB_ZONEGRID], &k, &v) != 0) return false;
+    for (size_t i = 0; i + 4 <= v.mv_size; i += 4)
+        if (dc_get_le32((const uint8_t *)v.mv_data + i) == postcode) return true;
+    return false;
+}
+
+/* Every cell a zone's box touches must list the zone. */
+static dc_err zone_cells_listed(checker *c, const dc_zone *z)
+{
+    int32_t n = z->north_e7 < DC_LAT_E7_END ? z->north_e7 : DC_LAT_E7_END - 1;
+    int32_t e = z->east_e7 < DC_LON_E7_END ? z->east_e7 : DC_LON_E7_END - 1;
+    uint32_t r0 = dc_zonegrid_cell(z->south_e7, 0) / DC_ZONEGRID_COLS;
+    uint32_t r1 = dc_zonegrid_cell(n, 0) / DC_ZONEGRID_COLS;
+    uint32_t c0 = dc_zonegrid_cell(0, z->west_e7) % DC_ZONEGRID_COLS;
+    uint32_t c1 = dc_zonegrid_cell(0, e) % DC_ZONEGRID_COLS;
+    for (uint32_t r = r0; r <= r1; r++)
+        for (uint32_t col = c0; col <= c1; col++)
+            if (!grid_lists(c, r * DC_ZONEGRID_COLS + col, z->postcode))
+                return corrupt(c, "zone %05u: zonegrid cell %u does not list it",
+                               z->postcode, r * DC_ZONEGRID_COLS + col);
+    return DC_OK;
+}
+
+static dc_err check_zonegrid(checker *c)
+{
+    dc_err e = walk(c, DC_DB_ZONEGRID, grid_record);
+    for (uint64_t i = 0; e == DC_OK && i < c->stats.zones; i++)
+        e = zone_cells_listed(c, &c->zones[i]);
+    return e;
+}
+
+/* ---- households ------------------------------------------------------- */
+
+#define HH_FMT "household %u (id %.*s): "
+#define HH_ARGS(h) (h)->number, (int)(h)->id.len, (h)->id.ptr
+
+/* The code recovered from the zone's reference must be the position's. */
+static dc_err household_code(checker *c, const dc_household *h, const dc_zone *z)
+{
+    char recovered[DC_OLC_SIZE], own[DC_OLC_SIZE], compact[DC_CODE_COMPACT_SIZE];
+    int64_t la, lo;
+    dc_olc_int_of_e7(h->lat_e7, h->lon_e7, &la, &lo);
+    dc_olc_encode_int(la, lo, DC_CODE_OLC_DIGITS, own, sizeof own);
+    dc_code_format(&h->code, DC_CODE_COMPACT, compact, sizeof compact);
+    if (dc_code_plus_code(&h->code, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7, recovered,
+                          sizeof recovered) != DC_OK ||
+        strcmp(recovered, own) != 0)
+        return corrupt(c, HH_FMT "code %s recovers to %s, not to its position's cell %s",
+                       HH_ARGS(h), compact, recovered, own);
+    if (!dc_polygon_contains(&z->polygon, h->lat_e7, h->lon_e7))
+        return corrupt(c, HH_FMT "position %.7f, %.7f is not inside zone %05u", HH_ARGS(h),
+                       h->lat_e7 / 1e7, h->lon_e7 / 1e7, h->postcode);
+    return DC_OK;
+}
+
+/* (first, count) of an entry must contain the household's number. */
+static dc_err in_run(checker *c, const dc_household *h, int db, const void *key,
+                     size_t klen, const char *what)
+{
+    MDB_val k = {klen, (void *)key}, v;
+    int rc = mdb_get(c->txn->txn, c->idx->dbi[db], &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return corrupt(c, HH_FMT "%s has no entry in %s", HH_ARGS(h), what, dc_db_names[db]);
+    if (rc != 0) return dc_index_lmdb_error(c->err, rc, dc_db_names[db]);
+    if (v.mv_size != DC_RUN_SIZE)
+        return corrupt(c, HH_FMT "%s: malformed entry in %s", HH_ARGS(h), what,
+                       dc_db_names[db]);
+    uint32_t first = dc_get_le32(v.mv_data), count = dc_get_le32((uint8_t *)v.mv_data + 4);
+    if (h->number < first || h->number - first >= count)
+        return corrupt(c, HH_FMT "%s: its entry in %s (%u+%u) does not contain it",
+                       HH_ARGS(h), what, dc_db_names[db], first, count);
+    return DC_OK;
+}
+
+static dc_err household_entries(checker *c, const dc_household *h)
+{
+    char code[DC_CODE_COMPACT_SIZE], what[48];
+    uint8_t cell[DC_CELL_KEY_SIZE];
+    MDB_val k = {h->id.len, (void *)h->id.ptr}, v;
+    int rc = mdb_get(c->txn->txn, c->idx->dbi[DC_DB_IDS], &k, &v);
+    if (rc == MDB_NOTFOUND) return corrupt(c, HH_FMT "id has no entry in ids", HH_ARGS(h));
+    if (rc != 0) return dc_index_lmdb_error(c->err, rc, "ids");
+    if (v.mv_size != 4 || dc_get_le32(v.mv_data) != h->number)
+        return corrupt(c, HH_FMT "ids maps its id to another number", HH_ARGS(h));
+    dc_code_format(&h->code, DC_CODE_COMPACT, code, sizeof code);
+    snprintf(what, sizeof what, "code %s", code);
+    dc_err e = in_run(c, h, DC_DB_CODES, code, DC_CODE_CHARS, what);
+    if (e != DC_OK) return e;
+    dc_put_be32(cell, dc_cell_row(h->lat_e7));
+    dc_put_be32(cell + 4, dc_cell_col(h->lon_e7));
+    snprintf(what, sizeof what, "cell %u/%u", dc_cell_row(h->lat_e7), dc_cell_col(h->lon_e7));
+    return in_run(c, h, DC_DB_CELLS, cell, sizeof cell, what);
+}
+
+/* Households are numbered by (cell row, cell col, compact code, id). */
+static dc_err household_order(checker *c, const dc_household *h)
+{
+    uint32_t row = dc_cell_row(h->lat_e7), col = dc_cell_col(h->lon_e7);
+    char code[DC_CODE_COMPACT_SIZE];
+    dc_code_format(&h->code, DC_CODE_COMPACT, code, sizeof code);
+    if (h->number > 0) {
+        int cmp = row != c->prev_row ? (row < c->prev_row ? -1 : 1)
+                  : col != c->prev_col ? (col < c->prev_col ? -1 : 1)
+                                       : strcmp(code, c->prev_code);
+        if (cmp == 0) {
+            size_t n = h->id.len < c->prev_id.len ? h->id.len : c->prev_id.len;
+            cmp = memcmp(h->id.ptr, c->prev_id.ptr, n);
+            if (cmp == 0) cmp = h->id.len > c->prev_id.len ? 1 : -1;
+        }
+        if (cmp <= 0) return corrupt(c, HH_FMT "out of order", HH_ARGS(h));
+    }
+    c->prev_row = row;
+    c->prev_col = col;
+    memcpy(c->prev_code, code, sizeof code);
+    c->prev_id = h->id;
+    return DC_OK;
+}
+
+static void grow_bbox(checker *c, const dc_household *h)
+{
+    if (h->lat_e7 < c->bbox[0]) c->bbox[0] = h->lat_e7;
+    if (h->lon_e7 < c->bbox[1]) c->bbox[1] = h->lon_e7;
+    if (h->lat_e7 > c->bbox[2]) c->bbox[2] = h->lat_e7;
+    if (h->lon_e7 > c->bbox[3]) c->bbox[3] = h->lon_e7;
+}
+
+static dc_err household_record(checker *c, const MDB_val *key, const MDB_val *val)
+{
+    dc_household h;
+    uint32_t street, group, number = (uint32_t)c->stats.households;
+    if (key->mv_size != 4 || dc_get_be32(key->mv_data) != number)
+        return corrupt(c, "households: expected household %u next", number);
+    if (dc_household_decode(number, val, &h, &street, &group) != DC_OK)
+        return corrupt(c, "household %u: malformed record", number);
+    if (c->zone_of[h.postcode] < 0)
+        return corrupt(c, HH_FMT "zone %05u does not exist", HH_ARGS(&h), h.postcode);
+    if (dc_index_string(c->txn, street, &h.street) != DC_OK ||
+        dc_index_string(c->txn, group, &h.group) != DC_OK)
+        return corrupt(c, HH_FMT "street or group string does not resolve", HH_ARGS(&h));
+    const dc_zone *z = &c->zones[c->zone_of[h.postcode]];
+    dc_err e = household_code(c, &h, z);
+    if (e == DC_OK) e = household_order(c, &h);
+    if (e == DC_OK) e = household_entries(c, &h);
+    if (e != DC_OK) return e;
+    c->zone_counts[c->zone_of[h.postcode]]++;
+    grow_bbox(c, &h);
+    c->stats.households++;
+    return DC_OK;
+}
+
+static dc_err check_bbox(checker *c)
+{
+    const dc_index_meta *m = &c->idx->meta;
+    if (c->stats.households == 0) return DC_OK; /* the zones' box, checked loosely */
+    if (m->south_e7 != c->bbox[0] || m->west_e7 != c->bbox[1] || m->north_e7 != c->bbox[2] ||
+        m->east_e7 != c->bbox[3])
+        return corrupt(c, "meta bbox differs from the households' bounding box");
+    return DC_OK;
+}
+
+static dc_err check_households(checker *c)
+{
+    c->bbox[0] = c->bbox[1] = INT32_MAX;
+    c->bbox[2] = c->bbox[3] = INT32_MIN;
+    dc_err e = walk(c, DC_DB_HOUSEHOLDS, household_record);
+    if (e != DC_OK) return e;
+    if (c->stats.households != c->idx->meta.households)
+        return corrupt(c, "meta counts %llu households, households holds %llu",
+                       (unsigned long long)c->idx->meta.households,
+                       (unsigned long long)c->stats.households);
+    for (uint64_t i = 0; i < c->stats.zones; i++)
+        if (c->zones[i].household_count != c->zone_counts[i])
+            return corrupt(c, "zone %05u: household_count is %u but %u households name it",
+                           c->zones[i].postcode, c->zones[i].household_count,
+                           c->zone_counts[i]);
+    return check_bbox(c);
+}
+
+/* ---- codes, cells, ids, strings ----------------------------------------- */
+
+static dc_err run_record(checker *c, const char *db, const MDB_val *val, uint64_t *entries)
+{
+    if (val->mv_size != DC_RUN_SIZE) return corrupt(c, "%s: malformed entry", db);
+    uint32_t first = dc_get_le32(val->mv_data), count = dc_get_le32((uint8_t *)val->mv_data + 4);
+    if (count == 0 || first >= c->stats.households || count > c->stats.households - first)
+        return corrupt(c, "%s: entry %u+%u is outside the households", db, first, count);
+    c->run_total += count;
+    (*entries)++;
+    return DC_OK;
+}
+
+static dc_err code_record(checker *c, const MDB_val *key, const MDB_val *val)
+{
+    dc_code code;
+    if (key->mv_size != DC_CODE_CHARS || dc_code_parse(key->mv_data, key->mv_size, &code, NULL) != DC_OK)
+        return corrupt(c, "codes: malformed key");
+    return run_record(c, "codes", val, &c->stats.codes);
+}
+
+static dc_err cell_record(checker *c, const MDB_val *key, const MDB_val *val)
+{
+    if (key->mv_size != DC_CELL_KEY_SIZE) return corrupt(c, "cells: malformed key");
+    return run_record(c, "cells", val, &c->stats.cells);
+}
+
+static dc_err id_record(checker *c, const MDB_val *key, const MDB_val *val)
+{
+    (void)key;
+    if (val->mv_size != 4 || dc_get_le32(val->mv_data) >= c->stats.households)
+        return corrupt(c, "ids: entry %.*s is malformed", (int)key->mv_size,
+                       (const char *)key->mv_data);
+    c->run_total++;
+    return DC_OK;
+}
+
+static dc_err string_record(checker *c, const MDB_val *key, const MDB_val *val)
+{
+    (void)val;
+    if (key->mv_size != 4 || dc_get_be32(key->mv_data) != c->stats.strings + 1)
+        return corrupt(c, "strings: ids are not 1, 2, 3, ...");
+    c->stats.strings++;
+    return DC_OK;
+}
+
+/* A database of runs must cover every household exactly once. */
+static dc_err check_runs(checker *c, int db, record_fn fn)
+{
+    c->run_total = 0;
+    dc_err e = walk(c, db, fn);
+    if (e == DC_OK && c->run_total != c->stats.households)
+        return corrupt(c, "%s: entries cover %llu households, not %llu", dc_db_names[db],
+                       (unsigned long long)c->run_total,
+                       (unsigned long long)c->stats.households);
+    return e;
+}
+
+static dc_err check_lookups(checker *c)
+{
+    dc_err e = check_runs(c, DC_DB_CODES, code_record);
+    if (e == DC_OK && c->stats.codes != c->idx->meta.codes)
+        return corrupt(c, "meta counts %llu codes, codes holds %llu",
+                       (unsigned long long)c->idx->meta.codes,
+                       (unsigned long long)c->stats.codes);
+    if (e == DC_OK) e = check_runs(c, DC_DB_CELLS, cell_record);
+    if (e == DC_OK) e = check_runs(c, DC_DB_IDS, id_record);
+    if (e == DC_OK) e = walk(c, DC_DB_STRINGS, string_record);
+    return e;
+}
+
+/* ---- fingerprint ------------------------------------------------------ */
+
+static dc_err hash_record(checker *c, const MDB_val *key, const MDB_val *val)
+{
+    uint8_t n[4];
+    dc_put_le32(n, (uint32_t)key->mv_size);
+    dc_sha256_update(&c->sha, n, 4);
+    dc_sha256_update(&c->sha, key->mv_data, key->mv_size);
+    dc_put_le32(n, (uint32_t)val->mv_size);
+    dc_sha256_update(&c->sha, n, 4);
+    dc_sha256_update(&c->sha, val->mv_data, val->mv_size);
+    return DC_OK;
+}
+
+static dc_err check_fingerprint(checker *c)
+{
+    uint8_t fp[DC_FINGERPRINT_SIZE];
+    dc_sha256_init(&c->sha);
+    for (int db = 0; db < DC_DB_CONTENT; db++) {
+        dc_err e = walk(c, db, hash_record);
+        if (e != DC_OK) return e;
+    }
+    dc_sha256_final(&c->sha, fp);
+    if (memcmp(fp, c->idx->meta.fingerprint, sizeof fp) != 0) {
+        char hex[DC_FINGERPRINT_HEX_SIZE];
+        dc_fingerprint_hex(fp, hex);
+        return corrupt(c, "content fingerprint %s differs from meta's %s", hex,
+                       c->idx->meta.fingerprint_hex);
+    }
+    return DC_OK;
+}
+
+/* ---- the whole check -------------------------------------------------- */
+
+dc_err dc_index_check(dc_index *idx, dc_index_check_stats *stats, dc_error *err)
+{
+    checker c = {.idx = idx, .err = err};
+    dc_err e;
+    if (!idx) return dc_index_error(err, DC_E_INVALID_ARG, "no index given");
+    size_t nz = idx->meta.zones < POSTCODES ? (size_t)idx->meta.zones : POSTCODES;
+    c.zones_cap = nz;
+    c.zones = malloc((nz ? nz : 1) * sizeof *c.zones);
+    c.zone_counts = calloc(nz ? nz : 1, sizeof *c.zone_counts);
+    c.zone_of = malloc(POSTCODES * sizeof *c.zone_of);
+    if (!c.zones || !c.zone_counts || !c.zone_of) {
+        e = dc_index_error(err, DC_E_NOMEM, "out of memory checking the index");
+        goto done;
+    }
+    for (uint32_t p = 0; p < POSTCODES; p++) c.zone_of[p] = -1;
+    e = dc_index_txn_begin(idx, &c.txn);
+    if (e != DC_OK) {
+        dc_index_error(err, e, "cannot start a read transaction");
+        goto done;
+    }
+    e = check_zones(&c);
+    if (e == DC_OK) e = check_zonegrid(&c);
+    if (e == DC_OK) e = check_households(&c);
+    if (e == DC_OK) e = check_lookups(&c);
+    if (e == DC_OK) e = check_fingerprint(&c);
+done:
+    dc_index_txn_end(c.txn);
+    free(c.zones);
+    free(c.zone_counts);
+    free(c.zone_of);
+    if (e == DC_OK && stats) *stats = c.stats;
+    return e;
+}

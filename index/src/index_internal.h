@@ -1,0 +1,199 @@
+/*
+ * index_internal.h - what the index writer (index_build.c), reader
+ * (index_read.c) and checker (index_check.c) share: the names of the
+ * sub-databases, the byte layout of every record (docs/FORMAT.md section 2)
+ * with its encode/decode helpers.
+ * Not installed.
+ *
+ * Keys are big-endian (byte order is numeric order, so LMDB's default
+ * memcmp comparison sorts them); values are little-endian. Values inside
+ * an LMDB page are not aligned: every read goes through memcpy.
+ */
+#ifndef DC_INDEX_INTERNAL_H
+#define DC_INDEX_INTERNAL_H
+
+#include <lmdb.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "diachi/index.h"
+#include "olc_internal.h"
+
+#define DC_INDEX_MAGIC "diachi-index"
+#define DC_INDEX_MAGIC_LEN 12
+
+/* Sub-databases. The order of the content ones is the fingerprint order. */
+enum dc_db {
+    DC_DB_ZONES,
+    DC_DB_ZONEGRID,
+    DC_DB_HOUSEHOLDS,
+    DC_DB_STRINGS,
+    DC_DB_CODES,
+    DC_DB_IDS,
+    DC_DB_CELLS,
+    DC_DB_META,
+    DC_DB_COUNT
+};
+/* Content databases: the ones the fingerprint covers (all but meta). */
+#define DC_DB_CONTENT DC_DB_META
+extern const char *const dc_db_names[DC_DB_COUNT];
+
+/* Valid positions: latitude in [-90, 90), longitude in [-180, 180). */
+#define DC_LAT_E7_MIN (-900000000)
+#define DC_LAT_E7_END 900000000
+#define DC_LON_E7_MIN (-1800000000)
+#define DC_LON_E7_END 1800000000
+/* Polygon vertices may also lie on the north pole and the antimeridian. */
+#define DC_DEGREE_E7 10000000
+
+/* The coarse grid of zonegrid: 0.05 degree, 7200 columns. */
+#define DC_ZONEGRID_E7 500000
+#define DC_ZONEGRID_COLS 7200u
+/* Columns of the 1/400-degree household grid. */
+#define DC_CELL_COLS 144000u
+
+/* Fixed parts of records, in bytes. */
+#define DC_ZONE_FIXED 28      /* count, ref lat, ref lon, 4 x bbox */
+#define DC_HOUSEHOLD_FIXED 20 /* lat, lon, postcode, street, group */
+#define DC_RUN_SIZE 8         /* u32 first, u32 count */
+#define DC_CELL_KEY_SIZE 8    /* BE row, BE col */
+
+/* ---- bytes ---------------------------------------------------------- */
+
+static inline void dc_put_le32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static inline uint32_t dc_get_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static inline void dc_put_le64(uint8_t *p, uint64_t v)
+{
+    dc_put_le32(p, (uint32_t)v);
+    dc_put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+static inline uint64_t dc_get_le64(const uint8_t *p)
+{
+    return (uint64_t)dc_get_le32(p) | (uint64_t)dc_get_le32(p + 4) << 32;
+}
+
+static inline void dc_put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static inline uint32_t dc_get_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           (uint32_t)p[3];
+}
+
+static inline void dc_put_i32(uint8_t *p, int32_t v)
+{
+    dc_put_le32(p, (uint32_t)v);
+}
+
+static inline int32_t dc_get_i32(const uint8_t *p)
+{
+    uint32_t u = dc_get_le32(p);
+    int32_t v;
+    memcpy(&v, &u, sizeof v); /* two's complement, without UB */
+    return v;
+}
+
+/* ---- positions ------------------------------------------------------ */
+
+static inline int dc_lat_ok(int32_t lat_e7)
+{
+    return lat_e7 >= DC_LAT_E7_MIN && lat_e7 < DC_LAT_E7_END;
+}
+
+static inline int dc_lon_ok(int32_t lon_e7)
+{
+    return lon_e7 >= DC_LON_E7_MIN && lon_e7 < DC_LON_E7_END;
+}
+
+/* The code of a position that satisfies dc_lat_ok and dc_lon_ok, from
+ * exact integer arithmetic (dc_code_make_e7 in code.h). */
+static inline void dc_code_of_e7(uint32_t postcode, int32_t lat_e7, int32_t lon_e7,
+                                 dc_code *code)
+{
+    dc_code_make_e7(postcode, lat_e7, lon_e7, code);
+}
+
+/* Cell of the coarse zone grid holding a valid position. */
+static inline uint32_t dc_zonegrid_cell(int32_t lat_e7, int32_t lon_e7)
+{
+    uint32_t row = (uint32_t)(((int64_t)lat_e7 - DC_LAT_E7_MIN) / DC_ZONEGRID_E7);
+    uint32_t col = (uint32_t)(((int64_t)lon_e7 - DC_LON_E7_MIN) / DC_ZONEGRID_E7);
+    return row * DC_ZONEGRID_COLS + col;
+}
+
+/* A point in the closed box of a zone. */
+static inline int dc_in_box(const dc_zone *z, int32_t lat_e7, int32_t lon_e7)
+{
+    return lat_e7 >= z->south_e7 && lat_e7 <= z->north_e7 && lon_e7 >= z->west_e7 &&
+           lon_e7 <= z->east_e7;
+}
+
+/* ---- handles -------------------------------------------------------- */
+
+struct dc_index {
+    MDB_env *env;
+    MDB_dbi dbi[DC_DB_COUNT];
+    dc_index_meta meta;
+    char *sources; /* meta.sources points here */
+    char *path;
+    pthread_mutex_t lock; /* guards free_txns */
+    struct dc_index_txn *free_txns;
+};
+
+struct dc_index_txn {
+    dc_index *idx;
+    MDB_txn *txn;
+    struct dc_index_txn *next; /* in idx->free_txns once ended */
+};
+
+/* ---- shared helpers (index_read.c) ---------------------------------- */
+
+/* Fill @p err (when not NULL) and return @p code. */
+dc_err dc_index_error(dc_error *err, dc_err code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Translate an LMDB or errno result into a dc_err with a message naming
+ * what was being done. */
+dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what);
+
+/* Decode a zone record (value of `zones`) whose key gave @p postcode.
+ * Checks every length; the polygon's structure is validated. */
+dc_err dc_zone_decode(uint32_t postcode, const MDB_val *val, dc_zone *out);
+
+/* Decode a household record without its strings: position, postcode, the
+ * string ids, id and house number. Checks lengths and the position. */
+dc_err dc_household_decode(uint32_t number, const MDB_val *val, dc_household *out,
+                           uint32_t *street_id, uint32_t *group_id);
+
+/* Resolve a string id (0 gives the empty string). */
+dc_err dc_index_string(dc_index_txn *txn, uint32_t id, dc_str *out);
+
+/* Structure checks only (sizes, ring counts), O(rings). */
+dc_err dc_polygon_check_structure(const dc_polygon *p);
+
+/* The first vertex of a valid polygon that does not recover from the
+ * reference point (dc_code_in_recovery_range), if any. */
+bool dc_polygon_far_vertex(const dc_polygon *p, int32_t ref_lat_e7, int32_t ref_lon_e7,
+                           int32_t *lat_e7, int32_t *lon_e7);
+
+#endif /* DC_INDEX_INTERNAL_H */

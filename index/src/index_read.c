@@ -1,0 +1,525 @@
+/*
+ * index_read.c - opening an index file and reading its records.
+ *
+ * The file is immutable once built, so readers open it with MDB_NOLOCK
+ * (no lock file, no reader table) and MDB_NOTLS (a transaction may move
+ * between threads). Ended transactions are reset and kept on a free list,
+ * so a begin is a renew: no allocation, no system call.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index_internal.h"
+
+const char *const dc_db_names[DC_DB_COUNT] = {
+    [DC_DB_ZONES] = "zones",   [DC_DB_ZONEGRID] = "zonegrid", [DC_DB_HOUSEHOLDS] = "households",
+    [DC_DB_STRINGS] = "strings", [DC_DB_CODES] = "codes",     [DC_DB_IDS] = "ids",
+    [DC_DB_CELLS] = "cells",   [DC_DB_META] = "meta",
+};
+
+dc_err dc_index_error(dc_error *err, dc_err code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        err->code = code;
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what)
+{
+    dc_err code = DC_E_IO;
+    if (rc == ENOMEM)
+        code = DC_E_NOMEM;
+    else if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH)
+        code = DC_E_INDEX_FORMAT;
+    else if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_BAD_VALSIZE ||
+             rc == MDB_INCOMPATIBLE || rc == MDB_NOTFOUND)
+        code = DC_E_INDEX_CORRUPT;
+    return dc_index_error(err, code, "%s: %s", what, mdb_strerror(rc));
+}
+
+uint32_t dc_cell_row(int32_t lat_e7)
+{
+    int64_t v = (int64_t)lat_e7 - DC_LAT_E7_MIN;
+    if (v < 0) v = 0;
+    if (v > 2 * (int64_t)DC_LAT_E7_END) v = 2 * (int64_t)DC_LAT_E7_END;
+    return (uint32_t)(v / DC_CELL_E7);
+}
+
+uint32_t dc_cell_col(int32_t lon_e7)
+{
+    int64_t v = (int64_t)lon_e7 - DC_LON_E7_MIN;
+    if (v < 0) v = 0;
+    if (v >= 2 * (int64_t)DC_LON_E7_END) v = 2 * (int64_t)DC_LON_E7_END - 1;
+    return (uint32_t)(v / DC_CELL_E7);
+}
+
+void dc_fingerprint_hex(const uint8_t fp[DC_FINGERPRINT_SIZE],
+                        char out[DC_FINGERPRINT_HEX_SIZE])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < DC_FINGERPRINT_SIZE; i++) {
+        out[2 * i] = hex[fp[i] >> 4];
+        out[2 * i + 1] = hex[fp[i] & 15];
+    }
+    out[DC_FINGERPRINT_HEX_SIZE - 1] = '\0';
+}
+
+/* ---- records ---------------------------------------------------------- */
+
+/* Read a (u16 length, bytes) string at *at, within end. */
+static int take_str16(const uint8_t **at, const uint8_t *end, dc_str *out)
+{
+    if (end - *at < 2) return 0;
+    size_t len = (size_t)(*at)[0] | (size_t)(*at)[1] << 8;
+    if ((size_t)(end - *at - 2) < len) return 0;
+    out->ptr = (const char *)*at + 2;
+    out->len = len;
+    *at += 2 + len;
+    return 1;
+}
+
+static int take_str8(const uint8_t **at, const uint8_t *end, dc_str *out)
+{
+    if (end - *at < 1) return 0;
+    size_t len = (*at)[0];
+    if ((size_t)(end - *at - 1) < len) return 0;
+    out->ptr = (const char *)*at + 1;
+    out->len = len;
+    *at += 1 + len;
+    return 1;
+}
+
+dc_err dc_zone_decode(uint32_t postcode, const MDB_val *val, dc_zone *out)
+{
+    const uint8_t *p = val->mv_data, *end = p + val->mv_size;
+    dc_zone z;
+    if (val->mv_size < DC_ZONE_FIXED) return DC_E_INDEX_CORRUPT;
+    z.postcode = postcode;
+    z.household_count = dc_get_le32(p);
+    z.ref_lat_e7 = dc_get_i32(p + 4);
+    z.ref_lon_e7 = dc_get_i32(p + 8);
+    z.south_e7 = dc_get_i32(p + 12);
+    z.west_e7 = dc_get_i32(p + 16);
+    z.north_e7 = dc_get_i32(p + 20);
+    z.east_e7 = dc_get_i32(p + 24);
+    p += DC_ZONE_FIXED;
+    if (!take_str16(&p, end, &z.name) || !take_str16(&p, end, &z.kind) ||
+        !take_str16(&p, end, &z.commune_code) || !take_str16(&p, end, &z.district) ||
+        !take_str16(&p, end, &z.province))
+        return DC_E_INDEX_CORRUPT;
+    z.polygon.data = p;
+    z.polygon.size = (size_t)(end - p);
+    if (dc_polygon_check_structure(&z.polygon) != DC_OK) return DC_E_INDEX_CORRUPT;
+    *out = z;
+    return DC_OK;
+}
+
+dc_err dc_household_decode(uint32_t number, const MDB_val *val, dc_household *out,
+                           uint32_t *street_id, uint32_t *group_id)
+{
+    const uint8_t *p = val->mv_data, *end = p + val->mv_size;
+    dc_household h;
+    if (val->mv_size < DC_HOUSEHOLD_FIXED) return DC_E_INDEX_CORRUPT;
+    h.number = number;
+    h.lat_e7 = dc_get_i32(p);
+    h.lon_e7 = dc_get_i32(p + 4);
+    h.postcode = dc_get_le32(p + 8);
+    *street_id = dc_get_le32(p + 12);
+    *group_id = dc_get_le32(p + 16);
+    p += DC_HOUSEHOLD_FIXED;
+    if (!take_str8(&p, end, &h.id) || !take_str8(&p, end, &h.house_number) || p != end)
+        return DC_E_INDEX_CORRUPT;
+    if (!dc_lat_ok(h.lat_e7) || !dc_lon_ok(h.lon_e7) || h.postcode > 99999)
+        return DC_E_INDEX_CORRUPT;
+    dc_code_of_e7(h.postcode, h.lat_e7, h.lon_e7, &h.code);
+    h.street = h.group = (dc_str){"", 0};
+    *out = h;
+    return DC_OK;
+}
+
+/* mdb_get, with LMDB's results mapped: MDB_NOTFOUND -> DC_E_NOT_FOUND. */
+static dc_err get(dc_index_txn *txn, int db, const void *key, size_t len, MDB_val *val)
+{
+    MDB_val k = {len, (void *)key};
+    int rc = mdb_get(txn->txn, txn->idx->dbi[db], &k, val);
+    if (rc == MDB_NOTFOUND) return DC_E_NOT_FOUND;
+    if (rc != 0) return dc_index_lmdb_error(NULL, rc, "get");
+    return DC_OK;
+}
+
+dc_err dc_index_string(dc_index_txn *txn, uint32_t id, dc_str *out)
+{
+    uint8_t key[4];
+    MDB_val val;
+    if (id == 0) {
+        *out = (dc_str){"", 0};
+        return DC_OK;
+    }
+    dc_put_be32(key, id);
+    dc_err rc = get(txn, DC_DB_STRINGS, key, sizeof key, &val);
+    if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+    *out = (dc_str){val.mv_data, val.mv_size};
+    return DC_OK;
+}
+
+/* ---- lookups ---------------------------------------------------------- */
+
+dc_err dc_index_zone(dc_index_txn *txn, uint32_t postcode, dc_zone *out)
+{
+    uint8_t key[4];
+    MDB_val val;
+    if (!txn || !out) return DC_E_INVALID_ARG;
+    dc_put_be32(key, postcode);
+    dc_err rc = get(txn, DC_DB_ZONES, key, sizeof key, &val);
+    if (rc != DC_OK) return rc;
+    return dc_zone_decode(postcode, &val, out);
+}
+
+dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zone *out)
+{
+    uint8_t key[4];
+    MDB_val val;
+    if (!txn || !out) return DC_E_INVALID_ARG;
+    if (!dc_lat_ok(lat_e7) || !dc_lon_ok(lon_e7)) return DC_E_NOT_FOUND;
+    dc_put_be32(key, dc_zonegrid_cell(lat_e7, lon_e7));
+    dc_err rc = get(txn, DC_DB_ZONEGRID, key, sizeof key, &val);
+    if (rc != DC_OK) return rc;
+    if (val.mv_size % 4 != 0) return DC_E_INDEX_CORRUPT;
+    for (size_t i = 0; i < val.mv_size; i += 4) {
+        dc_zone z;
+        rc = dc_index_zone(txn, dc_get_le32((const uint8_t *)val.mv_data + i), &z);
+        if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+        if (dc_in_box(&z, lat_e7, lon_e7) && dc_polygon_contains(&z.polygon, lat_e7, lon_e7)) {
+            *out = z;
+            return DC_OK;
+        }
+    }
+    return DC_E_NOT_FOUND;
+}
+
+/* Fill a decoded household's strings. */
+static dc_err household_strings(dc_index_txn *txn, dc_household *h, uint32_t street,
+                                uint32_t group)
+{
+    dc_err rc = dc_index_string(txn, street, &h->street);
+    if (rc == DC_OK) rc = dc_index_string(txn, group, &h->group);
+    return rc;
+}
+
+dc_err dc_index_household(dc_index_txn *txn, uint32_t number, dc_household *out)
+{
+    uint8_t key[4];
+    MDB_val val;
+    dc_household h;
+    uint32_t street, group;
+    if (!txn || !out) return DC_E_INVALID_ARG;
+    dc_put_be32(key, number);
+    dc_err rc = get(txn, DC_DB_HOUSEHOLDS, key, sizeof key, &val);
+    if (rc == DC_OK) rc = dc_household_decode(number, &val, &h, &street, &group);
+    if (rc == DC_OK) rc = household_strings(txn, &h, street, group);
+    if (rc == DC_OK) *out = h;
+    return rc;
+}
+
+dc_err dc_index_household_by_id(dc_index_txn *txn, const char *id, size_t len,
+                                dc_household *out)
+{
+    MDB_val val;
+    if (!txn || !out || !id) return DC_E_INVALID_ARG;
+    if (len == 0 || len > 255) return DC_E_NOT_FOUND;
+    dc_err rc = get(txn, DC_DB_IDS, id, len, &val);
+    if (rc != DC_OK) return rc;
+    if (val.mv_size != 4) return DC_E_INDEX_CORRUPT;
+    rc = dc_index_household(txn, dc_get_le32(val.mv_data), out);
+    return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+}
+
+/* Decode a (first, count) run. */
+static dc_err run_value(const MDB_val *val, uint32_t *first, uint32_t *count)
+{
+    if (val->mv_size != DC_RUN_SIZE) return DC_E_INDEX_CORRUPT;
+    *first = dc_get_le32(val->mv_data);
+    *count = dc_get_le32((const uint8_t *)val->mv_data + 4);
+    return DC_OK;
+}
+
+dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t *first,
+                                uint32_t *count)
+{
+    char key[DC_CODE_COMPACT_SIZE];
+    MDB_val val;
+    if (!txn || !code || !first || !count) return DC_E_INVALID_ARG;
+    if (dc_code_format(code, DC_CODE_COMPACT, key, sizeof key) != DC_OK)
+        return DC_E_INVALID_ARG;
+    dc_err rc = get(txn, DC_DB_CODES, key, DC_CODE_CHARS, &val);
+    if (rc != DC_OK) return rc;
+    return run_value(&val, first, count);
+}
+
+dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
+                                uint32_t *first, uint32_t *count)
+{
+    uint8_t key[DC_CELL_KEY_SIZE];
+    MDB_val val;
+    if (!txn || !first || !count) return DC_E_INVALID_ARG;
+    dc_put_be32(key, row);
+    dc_put_be32(key + 4, col);
+    dc_err rc = get(txn, DC_DB_CELLS, key, sizeof key, &val);
+    if (rc != DC_OK) return rc;
+    return run_value(&val, first, count);
+}
+
+/* ---- transactions ----------------------------------------------------- */
+
+dc_err dc_index_txn_begin(dc_index *idx, dc_index_txn **out)
+{
+    dc_index_txn *t;
+    int rc;
+    if (!idx || !out) return DC_E_INVALID_ARG;
+    pthread_mutex_lock(&idx->lock);
+    t = idx->free_txns;
+    if (t) idx->free_txns = t->next;
+    pthread_mutex_unlock(&idx->lock);
+    if (t) {
+        rc = mdb_txn_renew(t->txn);
+        if (rc != 0) {
+            mdb_txn_abort(t->txn);
+            free(t);
+            return dc_index_lmdb_error(NULL, rc, "renew");
+        }
+    } else {
+        t = calloc(1, sizeof *t);
+        if (!t) return DC_E_NOMEM;
+        rc = mdb_txn_begin(idx->env, NULL, MDB_RDONLY, &t->txn);
+        if (rc != 0) {
+            free(t);
+            return dc_index_lmdb_error(NULL, rc, "begin");
+        }
+        t->idx = idx;
+    }
+    t->next = NULL;
+    *out = t;
+    return DC_OK;
+}
+
+void dc_index_txn_end(dc_index_txn *txn)
+{
+    if (!txn) return;
+    dc_index *idx = txn->idx;
+    mdb_txn_reset(txn->txn);
+    pthread_mutex_lock(&idx->lock);
+    txn->next = idx->free_txns;
+    idx->free_txns = txn;
+    pthread_mutex_unlock(&idx->lock);
+}
+
+/* ---- open, close ------------------------------------------------------ */
+
+/* A metadata value of exactly @p size bytes (any size when 0). */
+static dc_err meta_get(MDB_txn *txn, MDB_dbi dbi, const char *name, size_t size,
+                       MDB_val *val, dc_error *err)
+{
+    MDB_val k = {strlen(name), (void *)name};
+    int rc = mdb_get(txn, dbi, &k, val);
+    if (rc == MDB_NOTFOUND)
+        return dc_index_error(err, DC_E_INDEX_FORMAT, "metadata has no %s", name);
+    if (rc != 0) return dc_index_lmdb_error(err, rc, "reading metadata");
+    if (size && val->mv_size != size)
+        return dc_index_error(err, DC_E_INDEX_FORMAT, "metadata %s has %zu bytes, not %zu",
+                              name, val->mv_size, size);
+    return DC_OK;
+}
+
+/* Magic and versions: what decides whether this library can read the file. */
+static dc_err meta_identity(dc_index *idx, MDB_txn *txn, MDB_dbi dbi, dc_error *err)
+{
+    MDB_val v;
+    MDB_val k = {strlen("magic"), "magic"};
+    int rc = mdb_get(txn, dbi, &k, &v);
+    if (rc != 0 || v.mv_size != DC_INDEX_MAGIC_LEN ||
+        memcmp(v.mv_data, DC_INDEX_MAGIC, DC_INDEX_MAGIC_LEN) != 0)
+        return dc_index_error(err, DC_E_INDEX_FORMAT,
+                              "%s is an LMDB file but not a diachi index (no magic)",
+                              idx->path);
+    dc_err e = meta_get(txn, dbi, "format_version", 4, &v, err);
+    if (e != DC_OK) return e;
+    idx->meta.format_version = dc_get_le32(v.mv_data);
+    if (idx->meta.format_version != DC_INDEX_FORMAT_VERSION)
+        return dc_index_error(err, DC_E_INDEX_FORMAT,
+                              "%s has index format version %u; this diachi reads version %d",
+                              idx->path, idx->meta.format_version, DC_INDEX_FORMAT_VERSION);
+    e = meta_get(txn, dbi, "code_scheme", 4, &v, err);
+    if (e != DC_OK) return e;
+    idx->meta.code_scheme = dc_get_le32(v.mv_data);
+    if (idx->meta.code_scheme != DC_CODE_SCHEME_VERSION)
+        return dc_index_error(err, DC_E_INDEX_FORMAT,
+                              "%s has code scheme version %u; this diachi knows version %d",
+                              idx->path, idx->meta.code_scheme, DC_CODE_SCHEME_VERSION);
+    return DC_OK;
+}
+
+static dc_err meta_u64(MDB_txn *txn, MDB_dbi dbi, const char *name, uint64_t *out,
+                       dc_error *err)
+{
+    MDB_val v;
+    dc_err e = meta_get(txn, dbi, name, 8, &v, err);
+    if (e == DC_OK) *out = dc_get_le64(v.mv_data);
+    return e;
+}
+
+static dc_err meta_rest(dc_index *idx, MDB_txn *txn, MDB_dbi dbi, dc_error *err)
+{
+    dc_index_meta *m = &idx->meta;
+    MDB_val v;
+    dc_err e = meta_u64(txn, dbi, "build_time", (uint64_t *)&m->build_time, err);
+    if (e == DC_OK) e = meta_u64(txn, dbi, "zones", &m->zones, err);
+    if (e == DC_OK) e = meta_u64(txn, dbi, "households", &m->households, err);
+    if (e == DC_OK) e = meta_u64(txn, dbi, "codes", &m->codes, err);
+    if (e == DC_OK) e = meta_get(txn, dbi, "bbox", 16, &v, err);
+    if (e != DC_OK) return e;
+    const uint8_t *b = v.mv_data;
+    m->south_e7 = dc_get_i32(b);
+    m->west_e7 = dc_get_i32(b + 4);
+    m->north_e7 = dc_get_i32(b + 8);
+    m->east_e7 = dc_get_i32(b + 12);
+    e = meta_get(txn, dbi, "fingerprint", DC_FINGERPRINT_SIZE, &v, err);
+    if (e != DC_OK) return e;
+    memcpy(m->fingerprint, v.mv_data, DC_FINGERPRINT_SIZE);
+    dc_fingerprint_hex(m->fingerprint, m->fingerprint_hex);
+    e = meta_get(txn, dbi, "sources", 0, &v, err);
+    if (e != DC_OK) return e;
+    idx->sources = malloc(v.mv_size + 1);
+    if (!idx->sources) return DC_E_NOMEM;
+    memcpy(idx->sources, v.mv_data, v.mv_size);
+    idx->sources[v.mv_size] = '\0';
+    m->sources = idx->sources;
+    return DC_OK;
+}
+
+/* Open every sub-database; the handles outlive this transaction once it
+ * commits. */
+static dc_err open_dbs(dc_index *idx, MDB_txn *txn, dc_error *err)
+{
+    for (int db = 0; db < DC_DB_COUNT; db++) {
+        int rc = mdb_dbi_open(txn, dc_db_names[db], 0, &idx->dbi[db]);
+        if (rc == MDB_NOTFOUND)
+            return dc_index_error(err, DC_E_INDEX_FORMAT, "%s has no %s database",
+                                  idx->path, dc_db_names[db]);
+        if (rc != 0) return dc_index_lmdb_error(err, rc, idx->path);
+    }
+    return DC_OK;
+}
+
+static dc_err read_meta(dc_index *idx, dc_error *err)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(idx->env, NULL, MDB_RDONLY, &txn);
+    if (rc != 0) return dc_index_lmdb_error(err, rc, idx->path);
+    /* The meta database first: a file without it is not ours at all. */
+    MDB_dbi meta;
+    dc_err e = DC_OK;
+    rc = mdb_dbi_open(txn, dc_db_names[DC_DB_META], 0, &meta);
+    if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE)
+        e = dc_index_error(err, DC_E_INDEX_FORMAT,
+                           "%s is an LMDB file but not a diachi index (no metadata)",
+                           idx->path);
+    else if (rc != 0)
+        e = dc_index_lmdb_error(err, rc, idx->path);
+    else
+        e = meta_identity(idx, txn, meta, err);
+    if (e == DC_OK) e = meta_rest(idx, txn, meta, err);
+    if (e == DC_OK) e = open_dbs(idx, txn, err);
+    if (e == DC_OK && (rc = mdb_txn_commit(txn)) != 0)
+        return dc_index_lmdb_error(err, rc, idx->path);
+    if (e != DC_OK) mdb_txn_abort(txn);
+    return e;
+}
+
+/* A clear message for a missing or unreadable file, before LMDB's own. */
+static dc_err check_file(const char *path, uint64_t *size, dc_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || access(path, R_OK) != 0)
+        return dc_index_error(err, DC_E_IO, "cannot open index %s: %s", path,
+                              strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return dc_index_error(err, DC_E_IO, "cannot open index %s: not a regular file",
+                              path);
+    *size = (uint64_t)st.st_size;
+    return DC_OK;
+}
+
+static dc_err open_env(dc_index *idx, dc_error *err)
+{
+    int rc = mdb_env_create(&idx->env);
+    if (rc != 0) return dc_index_lmdb_error(err, rc, idx->path);
+    mdb_env_set_maxdbs(idx->env, DC_DB_COUNT);
+    rc = mdb_env_open(idx->env, idx->path,
+                      MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOTLS, 0444);
+    if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH || rc == EINVAL)
+        return dc_index_error(err, DC_E_INDEX_FORMAT,
+                              "%s is not a diachi index (not an LMDB file: %s)", idx->path,
+                              mdb_strerror(rc));
+    if (rc != 0) {
+        char what[DC_ERROR_MESSAGE_SIZE];
+        snprintf(what, sizeof what, "cannot open index %s", idx->path);
+        return dc_index_lmdb_error(err, rc, what);
+    }
+    return DC_OK;
+}
+
+dc_err dc_index_open(const char *path, dc_index **out, dc_error *err)
+{
+    dc_index *idx = NULL;
+    uint64_t size = 0;
+    dc_err e;
+    if (!path || !out) return dc_index_error(err, DC_E_INVALID_ARG, "no index path given");
+    e = check_file(path, &size, err);
+    if (e != DC_OK) goto done;
+    idx = calloc(1, sizeof *idx);
+    if (!idx || !(idx->path = strdup(path))) {
+        e = dc_index_error(err, DC_E_NOMEM, "out of memory opening %s", path);
+        goto done;
+    }
+    pthread_mutex_init(&idx->lock, NULL);
+    idx->meta.file_bytes = size;
+    e = open_env(idx, err);
+    if (e == DC_OK) e = read_meta(idx, err);
+done:
+    if (e != DC_OK) {
+        dc_index_close(idx);
+        return e;
+    }
+    *out = idx;
+    return DC_OK;
+}
+
+void dc_index_close(dc_index *idx)
+{
+    if (!idx) return;
+    while (idx->free_txns) {
+        dc_index_txn *t = idx->free_txns;
+        idx->free_txns = t->next;
+        mdb_txn_abort(t->txn);
+        free(t);
+    }
+    if (idx->env) mdb_env_close(idx->env);
+    if (idx->path) pthread_mutex_destroy(&idx->lock);
+    free(idx->sources);
+    free(idx->path);
+    free(idx);
+}
+
+const dc_index_meta *dc_index_info(const dc_index *idx)
+{
+    return idx ? &idx->meta : NULL;
+}

@@ -1,0 +1,127 @@
+/*
+ * sha256.c - SHA-256 written from FIPS 180-4 (sections 4.1.2, 4.2.2, 5.1.1,
+ * 5.3.3 and 6.2.2).
+ */
+#include "sha256.h"
+
+#include <string.h>
+
+/* First 32 bits of the fractional parts of the cube roots of the first 64
+ * primes (4.2.2). */
+static const uint32_t round_k[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+    0xc67178f2};
+
+/* First 32 bits of the fractional parts of the square roots of the first 8
+ * primes (5.3.3). */
+static const uint32_t initial_h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+static uint32_t rotr(uint32_t x, unsigned n)
+{
+    return (x >> n) | (x << (32 - n));
+}
+
+static uint32_t big_sigma0(uint32_t x)
+{
+    return rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22);
+}
+
+static uint32_t big_sigma1(uint32_t x)
+{
+    return rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25);
+}
+
+static uint32_t small_sigma0(uint32_t x)
+{
+    return rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3);
+}
+
+static uint32_t small_sigma1(uint32_t x)
+{
+    return rotr(x, 17) ^ rotr(x, 19) ^ (x >> 10);
+}
+
+/* The message schedule W0..W63 of one block (6.2.2 step 1). */
+static void schedule(const uint8_t *block, uint32_t w[64])
+{
+    for (int t = 0; t < 16; t++)
+        w[t] = (uint32_t)block[4 * t] << 24 | (uint32_t)block[4 * t + 1] << 16 |
+               (uint32_t)block[4 * t + 2] << 8 | (uint32_t)block[4 * t + 3];
+    for (int t = 16; t < 64; t++)
+        w[t] = small_sigma1(w[t - 2]) + w[t - 7] + small_sigma0(w[t - 15]) + w[t - 16];
+}
+
+/* Steps 2 to 4 of 6.2.2 on one 64-byte block. */
+static void compress(uint32_t h[8], const uint8_t *block)
+{
+    uint32_t w[64], v[8];
+    schedule(block, w);
+    memcpy(v, h, sizeof v);
+    for (int t = 0; t < 64; t++) {
+        uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
+        uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+        uint32_t t1 = v[7] + big_sigma1(v[4]) + ch + round_k[t] + w[t];
+        uint32_t t2 = big_sigma0(v[0]) + maj;
+        memmove(v + 1, v, 7 * sizeof v[0]);
+        v[4] += t1;
+        v[0] = t1 + t2;
+    }
+    for (int i = 0; i < 8; i++) h[i] += v[i];
+}
+
+void dc_sha256_init(dc_sha256 *s)
+{
+    memcpy(s->state, initial_h, sizeof s->state);
+    s->length = 0;
+    s->used = 0;
+}
+
+void dc_sha256_update(dc_sha256 *s, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    s->length += len;
+    if (s->used > 0) {
+        size_t take = 64 - s->used < len ? 64 - s->used : len;
+        memcpy(s->block + s->used, p, take);
+        s->used += take;
+        p += take;
+        len -= take;
+        if (s->used < 64) return;
+        compress(s->state, s->block);
+        s->used = 0;
+    }
+    for (; len >= 64; p += 64, len -= 64) compress(s->state, p);
+    memcpy(s->block, p, len);
+    s->used = len;
+}
+
+/* Padding (5.1.1): a 1 bit, zeros, then the length in bits, big-endian. */
+void dc_sha256_final(dc_sha256 *s, uint8_t digest[DC_SHA256_SIZE])
+{
+    uint64_t bits = s->length * 8;
+    s->block[s->used++] = 0x80;
+    if (s->used > 56) {
+        memset(s->block + s->used, 0, 64 - s->used);
+        compress(s->state, s->block);
+        s->used = 0;
+    }
+    memset(s->block + s->used, 0, 56 - s->used);
+    for (int i = 0; i < 8; i++) s->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+    compress(s->state, s->block);
+    for (int i = 0; i < 8; i++) {
+        digest[4 * i] = (uint8_t)(s->state[i] >> 24);
+        digest[4 * i + 1] = (uint8_t)(s->state[i] >> 16);
+        digest[4 * i + 2] = (uint8_t)(s->state[i] >> 8);
+        digest[4 * i + 3] = (uint8_t)s->state[i];
+    }
+    dc_sha256_init(s);
+}
