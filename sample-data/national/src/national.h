@@ -1,0 +1,141 @@
+/*
+ * national.h - internal interfaces of diachi-gen-national, the generator of a
+ * synthetic national map (63 provinces, VN-2000 / TM-3, shapefiles) used to
+ * benchmark the importer and batch geocoding. Not installed, not a library.
+ *
+ * Coordinates inside the generator are metres in the province's own TM-3
+ * projection (x = easting, y = northing): zones and households are built there,
+ * so the written geometry needs no per-point reprojection and a household
+ * generated inside its zone's ring stays inside it in the layer CRS.
+ */
+#ifndef DC_NATIONAL_H
+#define DC_NATIONAL_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+/* ---- provinces.c: the 63 provinces as they were before July 2025 ---- */
+
+typedef struct dc_province {
+    const char *name;         /**< "Điện Biên", UTF-8 NFC */
+    const char *slug;         /**< "dien-bien", used in the folder name */
+    const char *capital;      /**< "Thành phố Điện Biên Phủ" */
+    int prefix_first;         /**< first 2-digit postcode prefix, e.g. 32 */
+    int prefix_count;         /**< consecutive prefixes the province owns */
+    int epsg;                 /**< its VN-2000 / TM-3 CRS */
+    double capital_lat;       /**< degrees, WGS 84 */
+    double capital_lon;       /**< degrees, WGS 84 */
+    int population_thousands; /**< 2019 census, rounded: the household weight */
+} dc_province;
+
+extern const dc_province dc_provinces[];
+extern const int dc_province_count;
+
+/** Index of the province named by "32" (postcode prefix) or "dien-bien", or -1. */
+int dc_province_find(const char *key);
+
+/** Postcodes a province can hand out: prefix_count * 1000 - 1 (xx000 is kept back). */
+int dc_province_capacity(const dc_province *province);
+
+/* ---- rng.c: deterministic pseudo-random numbers ---- */
+
+typedef struct dc_rng {
+    uint64_t s[4];
+} dc_rng;
+
+uint64_t dc_splitmix64(uint64_t *state);
+/** Seed a xoshiro256** generator from one 64-bit seed (via splitmix64). */
+void dc_rng_seed(dc_rng *rng, uint64_t seed);
+uint64_t dc_rng_next(dc_rng *rng);
+/** Uniform in [0, 1). */
+double dc_rng_unit(dc_rng *rng);
+/** Uniform in [0, n), n > 0. */
+uint32_t dc_rng_below(dc_rng *rng, uint32_t n);
+/** Stateless hash of (seed, a, b, c): the jitter of a shared lattice vertex. */
+uint64_t dc_hash4(uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
+/** dc_hash4 mapped to [-1, 1). */
+double dc_hash_signed(uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
+
+/* ---- layout.c: zones of one province and where its households go ---- */
+
+#define DC_ZONE_RING 8    /* vertices per zone ring, closing point excluded */
+#define DC_ZONE_HAMLETS 3 /* settlement centres of a rural zone */
+#define DC_ZONE_STREETS 6 /* streets of an urban zone */
+
+typedef struct dc_point {
+    double x, y; /* metres, TM-3 */
+} dc_point;
+
+typedef struct dc_zone {
+    dc_point ring[DC_ZONE_RING]; /**< clockwise, shared exactly with neighbours */
+    dc_point min, max;           /**< bounding box */
+    dc_point hamlet[DC_ZONE_HAMLETS];
+    double spread; /**< metres: spread of a rural zone's households */
+    int urban;     /**< 1 phường, 0 xã */
+    int district;  /**< 0-based district within the province */
+    uint64_t households;
+    uint64_t first_household; /**< 0-based sequence number within the province */
+} dc_zone;
+
+typedef struct dc_layout {
+    dc_zone *zones;
+    int zone_count;
+    int district_count;
+    double cell;     /**< metres, lattice spacing before the radial warp */
+    dc_point centre; /**< the capital, metres */
+} dc_layout;
+
+/**
+ * Build the zones of a province around its capital (given in TM-3 metres) and
+ * share @p households among them. Returns 0, or -1 when out of memory.
+ */
+int dc_layout_build(dc_layout *layout, dc_point capital, int zone_count,
+                    uint64_t households, uint64_t seed);
+void dc_layout_free(dc_layout *layout);
+
+/** 1 when @p p lies strictly inside the zone's ring (even-odd rule). */
+int dc_zone_contains(const dc_zone *zone, dc_point p);
+
+/** A household position inside @p zone: uniform (urban) or around the hamlet
+ *  it also returns in @p hamlet (0..DC_ZONE_HAMLETS-1). */
+dc_point dc_zone_sample(const dc_zone *zone, dc_rng *rng, int *hamlet);
+
+/* ---- names.c: synthetic Vietnamese names, UTF-8 NFC ---- */
+
+#define DC_NAME_SIZE 96
+
+/** "Phường Hòa Bình 3" for zone @p index of @p province. */
+void dc_name_zone(char out[DC_NAME_SIZE], int index, int urban,
+                  const dc_province *province);
+/** "Huyện Tân Phú", or the capital's own name for district 0. */
+void dc_name_district(char out[DC_NAME_SIZE], int district, const dc_province *province);
+/** "Đường Trần Phú": street @p index of the street list. */
+void dc_name_street(char out[DC_NAME_SIZE], uint64_t index);
+/** "Thôn Đông Hòa": hamlet @p index. */
+void dc_name_hamlet(char out[DC_NAME_SIZE], uint64_t index);
+/** "Tổ 12" (urban) or "Xóm 12" (rural); @p number in 1..DC_GROUP_MAX. */
+const char *dc_name_group(int urban, int number);
+#define DC_GROUP_MAX 40
+
+/* ---- writer.c: one province's folder of shapefiles ---- */
+
+#define DC_OUT_DIR_MAX 900 /* bytes of --out, so every file path fits */
+#define DC_FOLDER_SIZE 1024
+
+typedef struct dc_province_job {
+    int province; /**< index into dc_provinces */
+    int zone_count;
+    int zone_offset; /**< zones of earlier selected provinces: COMMUNE codes */
+    uint64_t households;
+    uint64_t seed; /**< this province's own seed */
+    const char *out_dir;
+    /* results */
+    uint64_t bytes;
+    int failed;
+    char error[256];
+} dc_province_job;
+
+/** Generate and write one province; fills bytes, or failed + error. */
+void dc_province_write(dc_province_job *job);
+
+#endif

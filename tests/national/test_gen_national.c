@@ -1,0 +1,493 @@
+/*
+ * test_gen_national.c - diachi-gen-national, checked from the outside: run it
+ * on three provinces (Điện Biên, Hà Nội, TP Hồ Chí Minh) and read what it wrote
+ * with OGR, as the importer will.
+ *
+ * usage: test_gen_national GENERATOR WORKDIR
+ */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <cpl_conv.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+extern char **environ;
+
+#define HOUSEHOLDS 20000
+#define ZONES 300
+#define PROVINCES "32,10,70"
+
+typedef struct expected_province {
+    const char *folder;
+    int epsg;
+    double central_meridian;
+    int prefix_low, prefix_high; /* postcode prefixes the province owns */
+} expected_province;
+
+/* Điện Biên: TM-3 103-00; Hà Nội: 105-00 (EPSG "zone 482"); HCM: 105-45. */
+static const expected_province provinces[] = {
+    {"32-dien-bien", 9205, 103.0, 32, 32},
+    {"10-ha-noi", 5897, 105.0, 10, 14},
+    {"70-ho-chi-minh", 9210, 105.75, 70, 74},
+};
+#define PROVINCE_COUNT 3
+
+static const char *generator;
+static char work[1024];
+
+static void path_of(char *out, size_t size, const char *run, const char *rest) {
+    int n =
+        snprintf(out, size, "%s/%s%s%s", work, run, rest ? "/" : "", rest ? rest : "");
+    assert_true(n > 0 && (size_t)n < size);
+}
+
+/* Run the generator with @p args (NULL-terminated); returns its exit status. */
+static int run_generator(const char *first, ...) {
+    char *argv[24];
+    int argc = 0;
+    va_list ap;
+    argv[argc++] = (char *)generator;
+    va_start(ap, first);
+    for (const char *a = first; a && argc < 23; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    argv[argc] = NULL;
+    pid_t pid;
+    int status;
+    if (posix_spawn(&pid, generator, NULL, NULL, argv, environ) != 0) return -1;
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)) return -1;
+    return WEXITSTATUS(status);
+}
+
+static int generate(const char *run, const char *seed) {
+    char out[1200];
+    path_of(out, sizeof out, run, NULL);
+    return run_generator("--out", out, "--households", "20000", "--zones", "300",
+                         "--seed", seed, "--provinces", PROVINCES, "--threads", "2",
+                         (const char *)NULL);
+}
+
+static int setup_runs(void **state) {
+    (void)state;
+    mkdir(work, 0777);
+    GDALAllRegister();
+    if (generate("seed7-a", "7") != 0) return -1;
+    if (generate("seed7-b", "7") != 0) return -1;
+    if (generate("seed8", "8") != 0) return -1;
+    return 0;
+}
+
+static GDALDatasetH open_province(const char *run, int p) {
+    char path[1200];
+    path_of(path, sizeof path, run, provinces[p].folder);
+    GDALDatasetH ds =
+        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    assert_non_null(ds);
+    return ds;
+}
+
+static OGRLayerH layer_of(GDALDatasetH ds, const char *name) {
+    OGRLayerH layer = GDALDatasetGetLayerByName(ds, name);
+    assert_non_null(layer);
+    return layer;
+}
+
+/* ---- usage ---- */
+
+static void test_bad_arguments_exit_2(void **state) {
+    (void)state;
+    char out[1200];
+    path_of(out, sizeof out, "bad", NULL);
+    assert_int_equal(run_generator("--help", (const char *)NULL), 0);
+    assert_int_equal(run_generator("--households", "10", (const char *)NULL),
+                     2); /* no --out */
+    assert_int_equal(
+        run_generator("--out", out, "--households", "abc", (const char *)NULL), 2);
+    assert_int_equal(
+        run_generator("--out", out, "--households", "-5", (const char *)NULL), 2);
+    assert_int_equal(run_generator("--out", out, "--zones", "0", (const char *)NULL), 2);
+    assert_int_equal(
+        run_generator("--out", out, "--provinces", "32,99", (const char *)NULL), 2);
+    assert_int_equal(run_generator("--out", out, "--provinces", "32,10,70", "--zones",
+                                   "2", (const char *)NULL),
+                     2);
+    assert_int_equal(run_generator("--out", out, "--frobnicate", "1", (const char *)NULL),
+                     2);
+    assert_int_equal(run_generator("--out", (const char *)NULL), 2);
+}
+
+/* ---- layout and CRS ---- */
+
+static void test_folders_files_and_encoding(void **state) {
+    (void)state;
+    static const char *const files[] = {
+        "zones.shp",      "zones.shx",      "zones.dbf",      "zones.prj",
+        "zones.cpg",      "households.shp", "households.shx", "households.dbf",
+        "households.prj", "households.cpg"};
+    for (int p = 0; p < PROVINCE_COUNT; p++) {
+        for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+            char path[1300], rest[256];
+            struct stat st;
+            snprintf(rest, sizeof rest, "%s/%s", provinces[p].folder, files[f]);
+            path_of(path, sizeof path, "seed7-a", rest);
+            assert_int_equal(stat(path, &st), 0);
+        }
+        char cpg[1300], rest[256], text[16] = {0};
+        snprintf(rest, sizeof rest, "%s/households.cpg", provinces[p].folder);
+        path_of(cpg, sizeof cpg, "seed7-a", rest);
+        FILE *fp = fopen(cpg, "r");
+        assert_non_null(fp);
+        assert_non_null(fgets(text, sizeof text, fp));
+        fclose(fp);
+        assert_int_equal(strncmp(text, "UTF-8", 5), 0);
+    }
+}
+
+static void check_crs(OGRLayerH layer, const expected_province *e) {
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer),
+                         official = OSRNewSpatialReference(NULL);
+    assert_non_null(srs);
+    assert_int_equal(OSRImportFromEPSG(official, e->epsg), OGRERR_NONE);
+    const char *options[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES",
+                             "CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS", NULL};
+    assert_true(OSRIsSameEx(srs, official, options));
+    assert_true(fabs(OSRGetProjParm(srs, SRS_PP_CENTRAL_MERIDIAN, 0, NULL) -
+                     e->central_meridian) < 1e-9);
+    assert_true(fabs(OSRGetProjParm(srs, SRS_PP_SCALE_FACTOR, 0, NULL) - 0.9999) < 1e-12);
+    assert_true(fabs(OSRGetProjParm(srs, SRS_PP_FALSE_EASTING, 0, NULL) - 500000.0) <
+                1e-6);
+    OSRDestroySpatialReference(official);
+}
+
+static void test_crs_is_the_provinces_tm3(void **state) {
+    (void)state;
+    for (int p = 0; p < PROVINCE_COUNT; p++) {
+        GDALDatasetH ds = open_province("seed7-a", p);
+        check_crs(layer_of(ds, "zones"), &provinces[p]);
+        check_crs(layer_of(ds, "households"), &provinces[p]);
+        GDALClose(ds);
+    }
+}
+
+/* ---- counts and uniqueness ---- */
+
+static void test_counts_are_exact(void **state) {
+    (void)state;
+    GIntBig households = 0, zones = 0;
+    for (int p = 0; p < PROVINCE_COUNT; p++) {
+        GDALDatasetH ds = open_province("seed7-a", p);
+        households += OGR_L_GetFeatureCount(layer_of(ds, "households"), TRUE);
+        zones += OGR_L_GetFeatureCount(layer_of(ds, "zones"), TRUE);
+        GDALClose(ds);
+    }
+    assert_int_equal(households, HOUSEHOLDS);
+    assert_int_equal(zones, ZONES);
+}
+
+static int compare_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* All values of one field over the three provinces, sorted; NULL-free. */
+static int64_t *collect(const char *layer_name, const char *field, size_t *count,
+                        int postcode_check) {
+    size_t cap = 1024, n = 0;
+    int64_t *values = malloc(cap * sizeof *values);
+    assert_non_null(values);
+    for (int p = 0; p < PROVINCE_COUNT; p++) {
+        GDALDatasetH ds = open_province("seed7-a", p);
+        OGRLayerH layer = layer_of(ds, layer_name);
+        int index = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(layer), field);
+        assert_true(index >= 0);
+        OGRFeatureH f;
+        while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
+            if (n == cap) values = realloc(values, (cap *= 2) * sizeof *values);
+            assert_non_null(values);
+            if (postcode_check) {
+                const char *code = OGR_F_GetFieldAsString(f, index);
+                assert_int_equal(strlen(code), 5);
+                assert_int_equal(strspn(code, "0123456789"), 5);
+                int prefix = (code[0] - '0') * 10 + (code[1] - '0');
+                assert_in_range(prefix, provinces[p].prefix_low,
+                                provinces[p].prefix_high);
+            }
+            values[n++] = OGR_F_GetFieldAsInteger64(f, index);
+            OGR_F_Destroy(f);
+        }
+        GDALClose(ds);
+    }
+    qsort(values, n, sizeof *values, compare_i64);
+    *count = n;
+    return values;
+}
+
+static void test_postcodes_unique_and_prefixed(void **state) {
+    (void)state;
+    size_t n;
+    int64_t *postcodes = collect("zones", "POSTCODE", &n, 1);
+    assert_int_equal(n, ZONES);
+    for (size_t k = 1; k < n; k++)
+        assert_true(postcodes[k] != postcodes[k - 1]);
+    free(postcodes);
+}
+
+static void test_household_ids_unique(void **state) {
+    (void)state;
+    size_t n;
+    int64_t *ids = collect("households", "HH_ID", &n, 0);
+    assert_int_equal(n, HOUSEHOLDS);
+    for (size_t k = 1; k < n; k++)
+        assert_true(ids[k] != ids[k - 1]);
+    free(ids);
+}
+
+/* ---- geometry ---- */
+
+/* Zone polygons by postcode number, for one province. */
+static OGRGeometryH *zones_by_postcode(OGRLayerH zones) {
+    OGRGeometryH *by_code = calloc(100000, sizeof *by_code);
+    assert_non_null(by_code);
+    int index = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(zones), "POSTCODE");
+    OGRFeatureH f;
+    OGR_L_ResetReading(zones);
+    while ((f = OGR_L_GetNextFeature(zones)) != NULL) {
+        int code = atoi(OGR_F_GetFieldAsString(f, index));
+        assert_null(by_code[code]);
+        by_code[code] = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+        OGR_F_Destroy(f);
+    }
+    return by_code;
+}
+
+static void free_zones(OGRGeometryH *by_code) {
+    for (int k = 0; k < 100000; k++)
+        OGR_G_DestroyGeometry(by_code[k]);
+    free(by_code);
+}
+
+static void test_households_lie_in_their_zone(void **state) {
+    (void)state;
+    long checked = 0;
+    for (int p = 0; p < PROVINCE_COUNT; p++) {
+        GDALDatasetH ds = open_province("seed7-a", p);
+        OGRGeometryH *by_code = zones_by_postcode(layer_of(ds, "zones"));
+        OGRLayerH households = layer_of(ds, "households");
+        int index = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(households), "POSTCODE");
+        OGRFeatureH f;
+        while ((f = OGR_L_GetNextFeature(households)) != NULL) {
+            OGRGeometryH zone = by_code[atoi(OGR_F_GetFieldAsString(f, index))];
+            assert_non_null(zone);
+            assert_true(OGR_G_Contains(zone, OGR_F_GetGeometryRef(f)));
+            checked++;
+            OGR_F_Destroy(f);
+        }
+        free_zones(by_code);
+        GDALClose(ds);
+    }
+    assert_int_equal(checked, HOUSEHOLDS);
+}
+
+/* Largest distance, per axis, from a WGS 84 ring's vertices to its bbox centre. */
+static double ring_reach_degrees(OGRGeometryH ring) {
+    OGREnvelope box;
+    OGR_G_GetEnvelope(ring, &box);
+    double clon = (box.MinX + box.MaxX) / 2, clat = (box.MinY + box.MaxY) / 2, reach = 0;
+    for (int k = 0; k < OGR_G_GetPointCount(ring); k++) {
+        reach = fmax(reach, fabs(OGR_G_GetX(ring, k) - clon));
+        reach = fmax(reach, fabs(OGR_G_GetY(ring, k) - clat));
+    }
+    return reach;
+}
+
+static void test_zones_within_recovery_margin(void **state) {
+    (void)state;
+    OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(wgs84, 4326);
+    OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+    double worst = 0;
+    for (int p = 0; p < PROVINCE_COUNT; p++) {
+        GDALDatasetH ds = open_province("seed7-a", p);
+        OGRLayerH zones = layer_of(ds, "zones");
+        OGRCoordinateTransformationH ct =
+            OCTNewCoordinateTransformation(OGR_L_GetSpatialRef(zones), wgs84);
+        assert_non_null(ct);
+        OGRFeatureH f;
+        while ((f = OGR_L_GetNextFeature(zones)) != NULL) {
+            OGRGeometryH g = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+            assert_int_equal(OGR_G_Transform(g, ct), OGRERR_NONE);
+            assert_int_equal(OGR_G_GetGeometryCount(g), 1); /* one ring, no holes */
+            worst = fmax(worst, ring_reach_degrees(OGR_G_GetGeometryRef(g, 0)));
+            OGR_G_DestroyGeometry(g);
+            OGR_F_Destroy(f);
+        }
+        OCTDestroyCoordinateTransformation(ct);
+        GDALClose(ds);
+    }
+    OSRDestroySpatialReference(wgs84);
+    print_message("largest reach from a bbox centre: %.4f degrees\n", worst);
+    assert_true(worst > 0.0);
+    assert_true(worst < 0.4);
+    assert_true(worst < 0.2); /* "well under": the generator caps cells at 12 km */
+}
+
+static void test_zones_tile_without_overlap(void **state) {
+    (void)state;
+    /* Sum of areas equals the area of the union: no two zones overlap. */
+    for (int p = 0; p < PROVINCE_COUNT; p++) {
+        GDALDatasetH ds = open_province("seed7-a", p);
+        OGRLayerH zones = layer_of(ds, "zones");
+        OGRGeometryH all = OGR_G_CreateGeometry(wkbMultiPolygon);
+        double sum = 0;
+        OGRFeatureH f;
+        while ((f = OGR_L_GetNextFeature(zones)) != NULL) {
+            OGRGeometryH g = OGR_F_GetGeometryRef(f);
+            assert_true(OGR_G_IsValid(g));
+            sum += OGR_G_Area(g);
+            OGR_G_AddGeometry(all, g);
+            OGR_F_Destroy(f);
+        }
+        OGRGeometryH un = OGR_G_UnionCascaded(all);
+        assert_non_null(un);
+        assert_true(fabs(OGR_G_Area(un) - sum) <= 1e-9 * sum);
+        /* No gap: the union is one polygon without holes. */
+        assert_int_equal(wkbFlatten(OGR_G_GetGeometryType(un)), wkbPolygon);
+        assert_int_equal(OGR_G_GetGeometryCount(un), 1);
+        OGR_G_DestroyGeometry(un);
+        OGR_G_DestroyGeometry(all);
+        GDALClose(ds);
+    }
+}
+
+/* ---- determinism ---- */
+
+/* Field values as text and geometry as WKB bytes: OGR_F_Equal would also
+ * demand the same OGRFeatureDefn object, i.e. the same open dataset. */
+static int features_equal(OGRFeatureH a, OGRFeatureH b) {
+    int fields = OGR_F_GetFieldCount(a);
+    if (fields != OGR_F_GetFieldCount(b)) return 0;
+    for (int k = 0; k < fields; k++)
+        if (strcmp(OGR_F_GetFieldAsString(a, k), OGR_F_GetFieldAsString(b, k)) != 0)
+            return 0;
+    OGRGeometryH ga = OGR_F_GetGeometryRef(a), gb = OGR_F_GetGeometryRef(b);
+    int size = OGR_G_WkbSize(ga);
+    if (size != OGR_G_WkbSize(gb)) return 0;
+    unsigned char *wa = malloc((size_t)size), *wb = malloc((size_t)size);
+    assert_non_null(wa);
+    assert_non_null(wb);
+    OGR_G_ExportToWkb(ga, wkbNDR, wa);
+    OGR_G_ExportToWkb(gb, wkbNDR, wb);
+    int equal = memcmp(wa, wb, (size_t)size) == 0;
+    free(wa);
+    free(wb);
+    return equal;
+}
+
+/* 1 when every feature of @p layer in both runs is equal (fields and geometry). */
+static int runs_equal(const char *run_a, const char *run_b, int p,
+                      const char *layer_name) {
+    GDALDatasetH a = open_province(run_a, p), b = open_province(run_b, p);
+    OGRLayerH la = layer_of(a, layer_name), lb = layer_of(b, layer_name);
+    int equal = OGR_L_GetFeatureCount(la, TRUE) == OGR_L_GetFeatureCount(lb, TRUE);
+    OGRFeatureH fa, fb;
+    while (equal && (fa = OGR_L_GetNextFeature(la)) != NULL) {
+        fb = OGR_L_GetNextFeature(lb);
+        equal = fb && features_equal(fa, fb);
+        OGR_F_Destroy(fa);
+        OGR_F_Destroy(fb);
+    }
+    GDALClose(a);
+    GDALClose(b);
+    return equal;
+}
+
+static void test_same_seed_same_map(void **state) {
+    (void)state;
+    for (int p = 0; p < PROVINCE_COUNT; p++) {
+        assert_true(runs_equal("seed7-a", "seed7-b", p, "zones"));
+        assert_true(runs_equal("seed7-a", "seed7-b", p, "households"));
+    }
+}
+
+static void test_other_seed_other_map(void **state) {
+    (void)state;
+    for (int p = 0; p < PROVINCE_COUNT; p++) {
+        assert_false(runs_equal("seed7-a", "seed8", p, "zones"));
+        assert_false(runs_equal("seed7-a", "seed8", p, "households"));
+    }
+}
+
+/* ---- attributes ---- */
+
+static void test_zone_attributes(void **state) {
+    (void)state;
+    GDALDatasetH ds = open_province("seed7-a", 0); /* Điện Biên */
+    OGRLayerH zones = layer_of(ds, "zones");
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(zones);
+    static const char *const fields[] = {"POSTCODE", "NAME",     "KIND",
+                                         "COMMUNE",  "DISTRICT", "PROVINCE"};
+    for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+        assert_true(OGR_FD_GetFieldIndex(defn, fields[k]) >= 0);
+    int urban = 0, rural = 0;
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(zones)) != NULL) {
+        const char *kind = OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(defn, "KIND"));
+        const char *name = OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(defn, "NAME"));
+        assert_string_equal(
+            OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(defn, "PROVINCE")),
+            "Điện Biên");
+        assert_int_equal(
+            strlen(OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(defn, "COMMUNE"))), 5);
+        if (strcmp(kind, "phường") == 0) {
+            urban++;
+            assert_int_equal(strncmp(name, "Phường ", strlen("Phường ")), 0);
+        } else {
+            assert_string_equal(kind, "xã");
+            assert_int_equal(strncmp(name, "Xã ", strlen("Xã ")), 0);
+            rural++;
+        }
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    assert_true(urban > 0); /* the capital's wards */
+    assert_true(rural > urban);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s GENERATOR WORKDIR\n", argv[0]);
+        return 2;
+    }
+    generator = argv[1];
+    snprintf(work, sizeof work, "%s", argv[2]);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bad_arguments_exit_2),
+        cmocka_unit_test(test_folders_files_and_encoding),
+        cmocka_unit_test(test_crs_is_the_provinces_tm3),
+        cmocka_unit_test(test_counts_are_exact),
+        cmocka_unit_test(test_postcodes_unique_and_prefixed),
+        cmocka_unit_test(test_household_ids_unique),
+        cmocka_unit_test(test_households_lie_in_their_zone),
+        cmocka_unit_test(test_zones_within_recovery_margin),
+        cmocka_unit_test(test_zones_tile_without_overlap),
+        cmocka_unit_test(test_same_seed_same_map),
+        cmocka_unit_test(test_other_seed_other_map),
+        cmocka_unit_test(test_zone_attributes),
+    };
+    return cmocka_run_group_tests(tests, setup_runs, NULL);
+}
