@@ -68,9 +68,9 @@ static inline int64_t floor_int(double x)
     return t - (x < (double)t);
 }
 
-dc_err dc_olc_to_int(double lat, double lon, int64_t *lat_int, int64_t *lon_int)
+/* dc_olc_to_int without argument checks; lat and lon are finite. */
+static inline void to_int(double lat, double lon, int64_t *lat_int, int64_t *lon_int)
 {
-    if (!lat_int || !lon_int || !isfinite(lat) || !isfinite(lon)) return DC_E_INVALID_ARG;
     /* Clipping before the multiplication keeps the products inside int64;
      * it cannot change the clipped result. */
     if (lat < -91.0) lat = -91.0;
@@ -87,6 +87,12 @@ dc_err dc_olc_to_int(double lat, double lon, int64_t *lat_int, int64_t *lon_int)
     }
     *lat_int = la;
     *lon_int = lo;
+}
+
+dc_err dc_olc_to_int(double lat, double lon, int64_t *lat_int, int64_t *lon_int)
+{
+    if (!lat_int || !lon_int || !isfinite(lat) || !isfinite(lon)) return DC_E_INVALID_ARG;
+    to_int(lat, lon, lat_int, lon_int);
     return DC_OK;
 }
 
@@ -140,23 +146,10 @@ void dc_olc_cell_area(const dc_olc_cell *c, dc_olc_area *a)
     a->length = c->length;
 }
 
-dc_err dc_olc_encode_int(int64_t lat_int, int64_t lon_int, int length, char *out,
-                         size_t size)
+/* Write the code of in-range integers; length is 2..15 and encodable and
+ * out holds it. */
+static inline void write_code(int64_t lat_int, int64_t lon_int, int length, char *out)
 {
-    if (!out) return DC_E_INVALID_ARG;
-    if (length < 2 || (length < DC_OLC_PAIR_DIGITS && length % 2 == 1))
-        return DC_E_OLC_LENGTH;
-    if (length > DC_OLC_MAX_DIGITS) length = DC_OLC_MAX_DIGITS;
-    size_t need = (size_t)(length < DC_OLC_SEPARATOR_POS ? DC_OLC_SEPARATOR_POS : length) + 2;
-    if (size < need) return DC_E_BUFFER;
-
-    if (lat_int < 0) lat_int = 0;
-    if (lat_int >= DC_OLC_LAT_MAX_INT) lat_int = DC_OLC_LAT_MAX_INT - 1;
-    if (lon_int < 0 || lon_int >= DC_OLC_LON_MAX_INT) {
-        lon_int %= DC_OLC_LON_MAX_INT;
-        if (lon_int < 0) lon_int += DC_OLC_LON_MAX_INT;
-    }
-
     char d[DC_OLC_MAX_DIGITS];
     dc_olc_chars_of_int(lat_int, lon_int, d);
     if (length > DC_CODE_OLC_DIGITS) dc_olc_grid_tail_of_int(lat_int, lon_int, d);
@@ -166,15 +159,51 @@ dc_err dc_olc_encode_int(int64_t lat_int, int64_t lon_int, int length, char *out
     int i = DC_OLC_SEPARATOR_POS;
     for (; i < length; i++) out[i + 1] = d[i];
     out[i + 1] = '\0';
+}
+
+/* Checks the length and the buffer; the length to write, or an error < 0. */
+static inline int encodable_length(int length, char *out, size_t size, dc_err *rc)
+{
+    *rc = DC_OK;
+    if (!out) *rc = DC_E_INVALID_ARG;
+    else if (length < 2 || (length < DC_OLC_PAIR_DIGITS && length % 2 == 1))
+        *rc = DC_E_OLC_LENGTH;
+    if (*rc != DC_OK) return -1;
+    if (length > DC_OLC_MAX_DIGITS) length = DC_OLC_MAX_DIGITS;
+    size_t need = (size_t)(length < DC_OLC_SEPARATOR_POS ? DC_OLC_SEPARATOR_POS : length) + 2;
+    if (size < need) {
+        *rc = DC_E_BUFFER;
+        return -1;
+    }
+    return length;
+}
+
+dc_err dc_olc_encode_int(int64_t lat_int, int64_t lon_int, int length, char *out,
+                         size_t size)
+{
+    dc_err rc;
+    length = encodable_length(length, out, size, &rc);
+    if (length < 0) return rc;
+    if (lat_int < 0) lat_int = 0;
+    if (lat_int >= DC_OLC_LAT_MAX_INT) lat_int = DC_OLC_LAT_MAX_INT - 1;
+    if (lon_int < 0 || lon_int >= DC_OLC_LON_MAX_INT) {
+        lon_int %= DC_OLC_LON_MAX_INT;
+        if (lon_int < 0) lon_int += DC_OLC_LON_MAX_INT;
+    }
+    write_code(lat_int, lon_int, length, out);
     return DC_OK;
 }
 
 dc_err dc_olc_encode(double lat, double lon, int length, char *out, size_t size)
 {
+    dc_err rc;
     int64_t la, lo;
-    dc_err rc = dc_olc_to_int(lat, lon, &la, &lo);
-    if (rc != DC_OK) return rc;
-    return dc_olc_encode_int(la, lo, length, out, size);
+    if (!isfinite(lat) || !isfinite(lon)) return DC_E_INVALID_ARG;
+    length = encodable_length(length, out, size, &rc);
+    if (length < 0) return rc;
+    to_int(lat, lon, &la, &lo);
+    write_code(la, lo, length, out);
+    return DC_OK;
 }
 
 /* A code taken apart by olc_parse. */
@@ -192,7 +221,32 @@ typedef struct olc_parsed {
  * separator and with nothing after it; never one lone character after the
  * separator; in a full code the first digits stay on the globe.
  */
+static int olc_parse_slow(const char *code, olc_parsed *p);
+
+/*
+ * The common shape first: digits, a separator at an even position no later
+ * than 8, then nothing or 2 or more digits, no padding. Anything else,
+ * valid or not, goes to the full rules.
+ */
 static int olc_parse(const char *code, olc_parsed *p)
+{
+    int i = 0, n = 0;
+    int8_t v;
+    for (; (v = dc_olc_value(code[i])) >= 0; i++)
+        if (n < DC_OLC_MAX_DIGITS) p->vals[n++] = v;
+    int sep = i;
+    if (code[sep] != '+' || sep % 2 != 0 || sep > DC_OLC_SEPARATOR_POS ||
+        (sep == DC_OLC_SEPARATOR_POS && (p->vals[0] > 8 || p->vals[1] > 17)))
+        return olc_parse_slow(code, p);
+    for (i++; (v = dc_olc_value(code[i])) >= 0; i++)
+        if (n < DC_OLC_MAX_DIGITS) p->vals[n++] = v;
+    if (code[i] != '\0' || i - sep == 2 || i < 2) return olc_parse_slow(code, p);
+    p->sep = sep;
+    p->ndigits = n;
+    return 0;
+}
+
+static int olc_parse_slow(const char *code, olc_parsed *p)
 {
     int sep = -1, pad = -1, n = 0;
     size_t i;
@@ -292,7 +346,7 @@ void dc_olc_recover_cell(const int8_t *digits, int n, int pad, double ref_lat,
     int64_t rla, rlo;
     int8_t all[DC_OLC_MAX_DIGITS];
 
-    dc_olc_to_int(ref_lat, ref_lon, &rla, &rlo);
+    to_int(ref_lat, ref_lon, &rla, &rlo);
     prefix_values_of_int(rla, rlo, pad, all);
     if (n > DC_OLC_MAX_DIGITS - pad) n = DC_OLC_MAX_DIGITS - pad;
     memcpy(all + pad, digits, (size_t)n);
