@@ -7,4 +7,15 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake -S . -B build
 cmake --build build -j "$(nproc)"
-echo "quickstart: built $(ls build/bin 2>/dev/null | tr '\n' ' ')"
+
+index=build/dien-bien-phu.diachi
+build/bin/diachi-import \
+  --zones sample-data/dien-bien-phu/zones.shp \
+  --households sample-data/dien-bien-phu/households.shp \
+  -o "$index" --report build/dien-bien-phu-report.csv
+build/bin/diachi info "$index"
+
+if build/bin/diachi serve --help >/dev/null 2>&1; then
+  exec build/bin/diachi serve --index "$index" --listen 127.0.0.1:8080
+fi
+echo "quickstart: index ready at $index (the HTTP service arrives with 'diachi serve')"

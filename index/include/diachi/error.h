@@ -38,7 +38,10 @@ typedef enum dc_err {
 
     /* The index file: 40..59 */
     DC_E_INDEX_FORMAT = 40,  /**< not a diachi index, or an unknown version */
-    DC_E_INDEX_CORRUPT = 41  /**< a record breaks the documented layout or rules */
+    DC_E_INDEX_CORRUPT = 41, /**< a record breaks the documented layout or rules */
+
+    /* The importer: 60..79 */
+    DC_E_REJECTED = 60 /**< rejections passed --max-errors, or --strict */
 } dc_err;
 
 /** Size of dc_error.message, terminating NUL included. */

@@ -1,0 +1,110 @@
+/*
+ * diachi/import.h - build an index from map layers (GDAL/OGR, PROJ).
+ *
+ * dc_import_run reads postal zones and household points from any datasets
+ * OGR opens, reprojects them to WGS 84, validates them, computes each
+ * household's code and writes a new index atomically. Features that
+ * cannot be imported are rejected one by one, each with a report row; the
+ * run goes on unless the rejections pass the configured limit.
+ *
+ * Not thread-safe: one import at a time per process (GDAL's global state).
+ */
+#ifndef DIACHI_IMPORT_H
+#define DIACHI_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diachi/error.h"
+#include "diachi/index.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Stable report codes; the report's `code` column and the summary use them. */
+typedef enum dc_reject {
+    /* zones */
+    DC_REJECT_ZONE_NO_POSTCODE = 0, /**< null or empty postcode */
+    DC_REJECT_ZONE_BAD_POSTCODE,    /**< not 5 digits */
+    DC_REJECT_ZONE_NULL_GEOMETRY,
+    DC_REJECT_ZONE_NOT_POLYGON,
+    DC_REJECT_ZONE_INVALID,         /**< invalid and not repairable */
+    DC_REJECT_ZONE_POSTCODE_CONFLICT, /**< one postcode, different zones */
+    DC_REJECT_ZONE_TOO_LARGE,       /**< beyond 0.4 degrees of its reference */
+    /* households */
+    DC_REJECT_NULL_GEOMETRY,
+    DC_REJECT_NOT_POINT,
+    DC_REJECT_EMPTY_ID,
+    DC_REJECT_DUPLICATE_ID,         /**< every household sharing the id */
+    DC_REJECT_OUTSIDE_ZONES,
+    DC_REJECT_BAD_POSITION,         /**< coordinates outside the globe */
+    DC_REJECT_FIELD_TOO_LONG,       /**< id or house number over 255 bytes */
+    DC_REJECT_COUNT
+} dc_reject;
+
+/* Warnings: reported, the feature is imported. */
+typedef enum dc_warning {
+    DC_WARN_ZONE_REPAIRED = 0, /**< made valid (self-intersection, ...) */
+    DC_WARN_ZONE_MERGED,       /**< parts with one postcode and name merged */
+    DC_WARN_ZONE_OVERLAP,      /**< two zones overlap: the area is reported */
+    DC_WARN_CODE_MISMATCH,     /**< the given door-plate code differs */
+    DC_WARN_BAD_CODE,          /**< the given door-plate code does not parse */
+    DC_WARN_COUNT
+} dc_warning;
+
+/** Stable lower-case names ("duplicate_id", "code_mismatch"). */
+const char *dc_reject_name(dc_reject r);
+const char *dc_warning_name(dc_warning w);
+
+typedef struct dc_import_config {
+    const char *const *zone_paths;
+    size_t nzone_paths;
+    const char *const *household_paths;
+    size_t nhousehold_paths;
+    /** "role=FIELD" mappings; roles: postcode name kind commune_code
+     *  district province / id house_number street group code */
+    const char *const *zone_fields;
+    size_t nzone_fields;
+    const char *const *household_fields;
+    size_t nhousehold_fields;
+    const char *zones_srs, *households_srs; /**< CRS overrides or NULL */
+    const char *encoding;                   /**< or NULL: .cpg, else UTF-8 */
+    const char *output;                     /**< the index path */
+    const char *report;                     /**< report CSV path or NULL */
+    int64_t max_errors;                     /**< rejections allowed; < 0: any */
+    bool strict;                            /**< any report row fails the run */
+    dc_progress_fn progress;                /**< NULL or per-phase progress */
+    void *progress_ctx;
+} dc_import_config;
+
+typedef struct dc_import_summary {
+    uint64_t zone_features, zones;
+    uint64_t households_read, households;
+    uint64_t rejected, warnings;
+    uint64_t rejected_by[DC_REJECT_COUNT];
+    uint64_t warned_by[DC_WARN_COUNT];
+    uint64_t shared_doors; /**< households sharing their code with another */
+    uint64_t codes;
+    uint64_t index_bytes;
+    double seconds;
+    char fingerprint_hex[DC_FINGERPRINT_HEX_SIZE];
+} dc_import_summary;
+
+/**
+ * Run an import. The summary is filled as far as the run got, also on
+ * failure (so a caller can print what was rejected).
+ * @return DC_OK; DC_E_INVALID_ARG (a bad option, an unknown role, a layer
+ *         that cannot be read: the message says which); DC_E_IO (a path,
+ *         the report or the index); DC_E_INDEX_CORRUPT is never returned;
+ *         DC_E_REJECTED when --strict or --max-errors stopped the run (no
+ *         index is written then)
+ */
+dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
+                     dc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DIACHI_IMPORT_H */

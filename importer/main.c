@@ -1,0 +1,254 @@
+/*
+ * diachi-import - build a diachi index from postal-zone and household
+ * layers. Exit codes: 0 written, 2 usage, 3 data or index problem.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diachi/import.h"
+
+#define EXIT_USAGE 2
+#define EXIT_DATA 3
+
+static const char usage_text[] =
+    "usage: diachi-import --zones PATH... --households PATH... -o INDEX\n"
+    "                     [--zone-field ROLE=FIELD]... [--household-field ROLE=FIELD]...\n"
+    "                     [--zones-srs CRS] [--households-srs CRS] [--encoding ENC]\n"
+    "                     [--report FILE.csv] [--max-errors N] [--strict] [--quiet]\n"
+    "\n"
+    "Reads postal zones and household points from any dataset OGR opens (a\n"
+    "shapefile, or a folder: every dataset below it), reprojects them to WGS 84,\n"
+    "computes every household's code and writes the index INDEX atomically.\n"
+    "\n"
+    "  --zones PATH...          zone polygons (repeatable)\n"
+    "  --households PATH...     household points (repeatable)\n"
+    "  -o, --output INDEX       the index file to write\n"
+    "  --zone-field ROLE=FIELD  zone roles: postcode name kind commune_code district\n"
+    "                           province (default fields POSTCODE NAME KIND COMMUNE\n"
+    "                           DISTRICT PROVINCE)\n"
+    "  --household-field ROLE=FIELD\n"
+    "                           household roles: id house_number street group code\n"
+    "                           (default fields HH_ID HOUSE_NO STREET GROUP CODE)\n"
+    "  --zones-srs CRS          CRS of zone layers without a .prj (e.g. EPSG:9205)\n"
+    "  --households-srs CRS     CRS of household layers without a .prj\n"
+    "  --encoding ENC           attribute encoding: UTF-8, TCVN3, CP1258 (default:\n"
+    "                           the .cpg, else UTF-8)\n"
+    "  --report FILE.csv        one row per rejected feature and warning\n"
+    "  --max-errors N           fail (exit 3, no index) above N rejected features\n"
+    "  --strict                 fail on any rejection or warning\n"
+    "  --quiet                  no progress and no summary\n";
+
+typedef struct dc_args {
+    const char **zones, **households, **zone_fields, **household_fields;
+    size_t nzones, nhouseholds, nzone_fields, nhousehold_fields;
+    dc_import_config cfg;
+    int quiet;
+} dc_args;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "diachi-import: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'diachi-import --help'.\n");
+    return EXIT_USAGE;
+}
+
+/* Take the values after a list option: up to the next "-..." argument. */
+static int take_list(int argc, char **argv, int *i, const char ***list, size_t *n)
+{
+    int start = *i + 1, end = start;
+    while (end < argc && argv[end][0] != '-') end++;
+    if (end == start) return -1;
+    const char **l = realloc(*list, (*n + (size_t)(end - start)) * sizeof *l);
+    if (!l) return -1;
+    for (int k = start; k < end; k++) l[(*n)++] = argv[k];
+    *list = l;
+    *i = end - 1;
+    return 0;
+}
+
+static int take_one(int argc, char **argv, int *i, const char **value)
+{
+    if (*i + 1 >= argc) return -1;
+    *value = argv[++*i];
+    return 0;
+}
+
+static int parse_max_errors(const char *s, int64_t *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v < 0) return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_option(int argc, char **argv, int *i, dc_args *a)
+{
+    const char *o = argv[*i];
+    dc_import_config *c = &a->cfg;
+    const char *v = NULL;
+    int bad = 0;
+    if (!strcmp(o, "--zones"))
+        bad = take_list(argc, argv, i, &a->zones, &a->nzones);
+    else if (!strcmp(o, "--households"))
+        bad = take_list(argc, argv, i, &a->households, &a->nhouseholds);
+    else if (!strcmp(o, "--zone-field"))
+        bad = take_list(argc, argv, i, &a->zone_fields, &a->nzone_fields);
+    else if (!strcmp(o, "--household-field"))
+        bad = take_list(argc, argv, i, &a->household_fields, &a->nhousehold_fields);
+    else if (!strcmp(o, "-o") || !strcmp(o, "--output"))
+        bad = take_one(argc, argv, i, &c->output);
+    else if (!strcmp(o, "--zones-srs"))
+        bad = take_one(argc, argv, i, &c->zones_srs);
+    else if (!strcmp(o, "--households-srs"))
+        bad = take_one(argc, argv, i, &c->households_srs);
+    else if (!strcmp(o, "--encoding"))
+        bad = take_one(argc, argv, i, &c->encoding);
+    else if (!strcmp(o, "--report"))
+        bad = take_one(argc, argv, i, &c->report);
+    else if (!strcmp(o, "--max-errors"))
+        bad = take_one(argc, argv, i, &v) || parse_max_errors(v, &c->max_errors);
+    else if (!strcmp(o, "--strict"))
+        c->strict = true;
+    else if (!strcmp(o, "--quiet"))
+        a->quiet = 1;
+    else
+        return usage_error("unknown option '%s'", o);
+    return bad ? usage_error("option '%s' needs a valid value", o) : 0;
+}
+
+static int parse_args(int argc, char **argv, dc_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->cfg.max_errors = -1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(usage_text, stdout);
+            exit(0);
+        }
+        if (argv[i][0] != '-') return usage_error("unexpected argument '%s'", argv[i]);
+        int rc = parse_option(argc, argv, &i, a);
+        if (rc) return rc;
+    }
+    if (!a->nzones) return usage_error("%s", "--zones is required");
+    if (!a->cfg.output) return usage_error("%s", "-o INDEX is required");
+    a->cfg.zone_paths = a->zones;
+    a->cfg.nzone_paths = a->nzones;
+    a->cfg.household_paths = a->households;
+    a->cfg.nhousehold_paths = a->nhouseholds;
+    a->cfg.zone_fields = a->zone_fields;
+    a->cfg.nzone_fields = a->nzone_fields;
+    a->cfg.household_fields = a->household_fields;
+    a->cfg.nhousehold_fields = a->nhousehold_fields;
+    return 0;
+}
+
+/* ---- progress on a terminal ---- */
+
+typedef struct dc_progress {
+    char phase[32];
+    struct timespec start;
+} dc_progress;
+
+static double since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void show_progress(void *ctx, const char *phase, uint64_t done, uint64_t total)
+{
+    dc_progress *p = ctx;
+    if (strcmp(p->phase, phase) != 0) {
+        if (p->phase[0]) fputc('\n', stderr);
+        snprintf(p->phase, sizeof p->phase, "%s", phase);
+        clock_gettime(CLOCK_MONOTONIC, &p->start);
+    }
+    double secs = since(&p->start), rate = secs > 0 ? (double)done / secs : 0;
+    int width = 30, filled = total ? (int)((double)width * (double)done / (double)total) : 0;
+    if (filled > width) filled = width;
+    fprintf(stderr, "\r%-12s [%.*s%*s] %llu/%llu  %.0f/s", phase, filled,
+            "##############################", width - filled, "",
+            (unsigned long long)done, (unsigned long long)total, rate);
+    if (total > done && rate > 0) fprintf(stderr, "  ETA %.0f s ", (double)(total - done) / rate);
+    fflush(stderr);
+}
+
+/* ---- the summary ---- */
+
+static void print_counts(const char *label, const uint64_t *counts, int n,
+                         const char *(*name)(int))
+{
+    int first = 1;
+    for (int i = 0; i < n; i++) {
+        if (!counts[i]) continue;
+        printf("%s%s %llu", first ? label : ", ", name(i), (unsigned long long)counts[i]);
+        first = 0;
+    }
+    if (!first) printf("\n");
+}
+
+static const char *reject_name(int i)
+{
+    return dc_reject_name((dc_reject)i);
+}
+
+static const char *warning_name(int i)
+{
+    return dc_warning_name((dc_warning)i);
+}
+
+static void print_summary(const dc_import_config *cfg, const dc_import_summary *s)
+{
+    printf("zones         %llu (from %llu features)\n", (unsigned long long)s->zones,
+           (unsigned long long)s->zone_features);
+    printf("households    %llu of %llu read\n", (unsigned long long)s->households,
+           (unsigned long long)s->households_read);
+    printf("rejected      %llu\n", (unsigned long long)s->rejected);
+    print_counts("  by reason   ", s->rejected_by, DC_REJECT_COUNT, reject_name);
+    printf("warnings      %llu\n", (unsigned long long)s->warnings);
+    print_counts("  by reason   ", s->warned_by, DC_WARN_COUNT, warning_name);
+    printf("codes         %llu (%llu households share a door)\n",
+           (unsigned long long)s->codes, (unsigned long long)s->shared_doors);
+    printf("time          %.2f s (%.0f households/s)\n", s->seconds,
+           s->seconds > 0 ? (double)s->households_read / s->seconds : 0.0);
+    printf("index         %s, %llu bytes (%.1f bytes per household)\n", cfg->output,
+           (unsigned long long)s->index_bytes,
+           s->households ? (double)s->index_bytes / (double)s->households : 0.0);
+    printf("fingerprint   %s\n", s->fingerprint_hex);
+    if (cfg->report) printf("report        %s\n", cfg->report);
+}
+
+int main(int argc, char **argv)
+{
+    dc_args a;
+    dc_import_summary summary;
+    dc_error err = {0};
+    dc_progress progress = {{0}, {0, 0}};
+
+    int rc = parse_args(argc, argv, &a);
+    if (rc) return rc;
+    if (!a.quiet && isatty(STDERR_FILENO)) {
+        a.cfg.progress = show_progress;
+        a.cfg.progress_ctx = &progress;
+    }
+    dc_err e = dc_import_run(&a.cfg, &summary, &err);
+    if (progress.phase[0]) fputc('\n', stderr);
+    if (!a.quiet && e == DC_OK) print_summary(&a.cfg, &summary);
+    if (e != DC_OK) {
+        fprintf(stderr, "diachi-import: %s: %s\n", dc_err_name(e), err.message);
+        if (summary.rejected)
+            print_counts("diachi-import: rejected ", summary.rejected_by, DC_REJECT_COUNT,
+                         reject_name);
+    }
+    free(a.zones);
+    free(a.households);
+    free(a.zone_fields);
+    free(a.household_fields);
+    return e == DC_OK ? 0 : EXIT_DATA;
+}

@@ -1,0 +1,45 @@
+/*
+ * households.h - households on their way into the index: each one read is
+ * placed in its zone, checked, and kept in compact arrays; duplicates of
+ * an id are found as they arrive and all rejected at the end.
+ */
+#ifndef DC_IMPORT_HOUSEHOLDS_H
+#define DC_IMPORT_HOUSEHOLDS_H
+
+#include "diachi/index.h"
+#include "report.h"
+#include "source.h"
+#include "strpool.h"
+#include "zones.h"
+
+/* Where a kept household came from, for rows reported after reading. */
+typedef struct dc_household_origin {
+    uint32_t layer; /* index into layers */
+    int64_t fid;
+} dc_household_origin;
+
+typedef struct dc_householdset {
+    dc_report *report;
+    const dc_zoneset *zones;
+    dc_household_input *items;
+    dc_household_origin *origins;
+    uint8_t *duplicate; /* per item: its id is not unique */
+    size_t n, cap;
+    dc_arena arena;     /* ids and house numbers */
+    dc_intern interned; /* streets and groups */
+    uint32_t *id_slots; /* id -> item + 1, open addressing */
+    size_t id_mask;
+    dc_feature_origin *layers; /* distinct (source, layer), strdup'd */
+    size_t nlayers;
+    uint64_t read;
+} dc_householdset;
+
+dc_err dc_householdset_init(dc_householdset *hs, dc_report *report,
+                            const dc_zoneset *zones);
+/** dc_household_fn: place, check and keep one household. */
+int dc_householdset_add(void *householdset, dc_source_household *hh);
+/** Reject every household whose id is not unique and drop them. */
+void dc_householdset_finish(dc_householdset *hs);
+void dc_householdset_free(dc_householdset *hs);
+
+#endif

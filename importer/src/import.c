@@ -1,0 +1,242 @@
+/*
+ * import.c - dc_import_run: zones, then households, then the index.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diachi/import.h"
+#include "households.h"
+#include "report.h"
+#include "source.h"
+#include "zones.h"
+
+#define DC_PROGRESS_EVERY 65536
+
+typedef struct dc_import {
+    const dc_import_config *cfg;
+    dc_import_summary *summary;
+    dc_report report;
+    dc_zoneset zones;
+    dc_householdset households;
+    dc_source_list *zone_sources, *household_sources;
+    dc_source_options zone_opt, household_opt;
+    uint64_t household_total; /* features, for progress */
+} dc_import;
+
+static dc_err fail(dc_error *err, dc_err code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static dc_err fail(dc_error *err, dc_err code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        err->code = code;
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* "role=FIELD" mappings into the per-role field names. */
+static dc_err map_fields(dc_layer_kind kind, const char *const *maps, size_t n,
+                         dc_source_options *opt, dc_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(maps[i], '=');
+        char role[32];
+        size_t len = eq ? (size_t)(eq - maps[i]) : 0;
+        if (!eq || len == 0 || len >= sizeof role || !eq[1])
+            return fail(err, DC_E_INVALID_ARG, "field mapping '%s' is not ROLE=FIELD",
+                        maps[i]);
+        memcpy(role, maps[i], len);
+        role[len] = '\0';
+        int r = dc_role_find(kind, role);
+        if (r < 0)
+            return fail(err, DC_E_INVALID_ARG, "unknown %s role '%s' in '%s'",
+                        kind == DC_LAYER_ZONES ? "zone" : "household", role, maps[i]);
+        opt->fields[r] = eq + 1;
+    }
+    return DC_OK;
+}
+
+static dc_err layer_problem(dc_error *err, const dc_source_problem *p)
+{
+    return fail(err, DC_E_INVALID_ARG, "%s%s%s: %s (%s)", p->source ? p->source : "",
+                p->layer ? ", layer " : "", p->layer ? p->layer : "", p->message, p->code);
+}
+
+static dc_err read_zones(dc_import *im, dc_error *err)
+{
+    dc_source_problem problem;
+    for (size_t i = 0; i < dc_source_list_count(im->zone_sources); i++) {
+        memset(&problem, 0, sizeof problem);
+        dc_err rc = dc_source_read_zones(im->zone_sources, i, &im->zone_opt, dc_zoneset_add,
+                                         &im->zones, &problem);
+        if (rc == DC_E_NOMEM) return fail(err, rc, "out of memory reading zones");
+        if (rc != DC_OK) return layer_problem(err, &problem);
+    }
+    im->summary->zone_features = im->zones.nfeatures + im->summary->rejected;
+    return dc_zoneset_finish(&im->zones, err);
+}
+
+/* Counts households for the progress bar on their way to the set. */
+static int add_household(void *ctx, dc_source_household *hh)
+{
+    dc_import *im = ctx;
+    int rc = dc_householdset_add(&im->households, hh);
+    if (im->cfg->progress && im->households.read % DC_PROGRESS_EVERY == 0)
+        im->cfg->progress(im->cfg->progress_ctx, "households", im->households.read,
+                          im->household_total);
+    return rc;
+}
+
+static dc_err read_households(dc_import *im, dc_error *err)
+{
+    dc_source_problem problem;
+    size_t n = dc_source_list_count(im->household_sources);
+    for (size_t i = 0; i < n; i++)
+        im->household_total += (uint64_t)dc_source_list_feature_count(im->household_sources, i);
+    for (size_t i = 0; i < n; i++) {
+        memset(&problem, 0, sizeof problem);
+        dc_err rc = dc_source_read_households(im->household_sources, i, &im->household_opt,
+                                              add_household, im, &problem);
+        if (rc == DC_E_NOMEM) return fail(err, rc, "out of memory reading households");
+        if (rc != DC_OK) return layer_problem(err, &problem);
+    }
+    if (im->cfg->progress)
+        im->cfg->progress(im->cfg->progress_ctx, "households", im->households.read,
+                          im->household_total);
+    dc_householdset_finish(&im->households);
+    im->summary->households_read = im->households.read;
+    return DC_OK;
+}
+
+/* --strict and --max-errors: an index is only written within the limits. */
+static dc_err check_limits(const dc_import *im, dc_error *err)
+{
+    const dc_import_config *cfg = im->cfg;
+    const dc_import_summary *s = im->summary;
+    const char *see = cfg->report ? "; see the report " : "";
+    const char *path = cfg->report ? cfg->report : "";
+    if (cfg->strict && s->rejected + s->warnings > 0)
+        return fail(err, DC_E_REJECTED,
+                    "--strict: %llu rejected and %llu warnings%s%s; no index written",
+                    (unsigned long long)s->rejected, (unsigned long long)s->warnings, see,
+                    path);
+    if (cfg->max_errors >= 0 && s->rejected > (uint64_t)cfg->max_errors)
+        return fail(err, DC_E_REJECTED,
+                    "%llu features rejected, more than --max-errors %lld%s%s; no index "
+                    "written",
+                    (unsigned long long)s->rejected, (long long)cfg->max_errors, see, path);
+    return DC_OK;
+}
+
+static dc_err collect_sources(dc_import *im, dc_source_info **out, size_t *nout)
+{
+    const dc_source_list *lists[2] = {im->zone_sources, im->household_sources};
+    size_t n = dc_source_list_count(lists[0]) + dc_source_list_count(lists[1]), k = 0;
+    dc_source_info *s = calloc(n + 1, sizeof *s);
+    if (!s) return DC_E_NOMEM;
+    for (int l = 0; l < 2; l++)
+        for (size_t i = 0; i < dc_source_list_count(lists[l]); i++, k++) {
+            s[k].path = dc_source_list_path(lists[l], i);
+            dc_source_list_stat(lists[l], i, &s[k].size, &s[k].mtime);
+        }
+    *out = s;
+    *nout = n;
+    return DC_OK;
+}
+
+static dc_err write_index(dc_import *im, dc_error *err)
+{
+    dc_index_build_input in = {0};
+    dc_index_build_stats stats;
+    dc_source_info *sources = NULL;
+    if (collect_sources(im, &sources, &in.nsources) != DC_OK)
+        return fail(err, DC_E_NOMEM, "out of memory");
+    in.sources = sources;
+    in.zones = im->zones.zones;
+    in.nzones = im->zones.nzones;
+    in.households = im->households.items;
+    in.nhouseholds = im->households.n;
+    in.build_time = (int64_t)time(NULL);
+    in.progress = im->cfg->progress;
+    in.progress_ctx = im->cfg->progress_ctx;
+    dc_err rc = dc_index_build(im->cfg->output, &in, &stats, err);
+    free(sources);
+    if (rc != DC_OK) return rc;
+    im->summary->zones = stats.zones;
+    im->summary->households = stats.households;
+    im->summary->codes = stats.codes;
+    im->summary->shared_doors = stats.shared_doors;
+    im->summary->index_bytes = stats.file_bytes;
+    dc_fingerprint_hex(stats.fingerprint, im->summary->fingerprint_hex);
+    return DC_OK;
+}
+
+static dc_err open_sources(dc_import *im, dc_error *err)
+{
+    const dc_import_config *cfg = im->cfg;
+    dc_err rc = map_fields(DC_LAYER_ZONES, cfg->zone_fields, cfg->nzone_fields,
+                           &im->zone_opt, err);
+    if (rc == DC_OK)
+        rc = map_fields(DC_LAYER_HOUSEHOLDS, cfg->household_fields,
+                        cfg->nhousehold_fields, &im->household_opt, err);
+    if (rc != DC_OK) return rc;
+    im->zone_opt.srs = cfg->zones_srs;
+    im->household_opt.srs = cfg->households_srs;
+    im->zone_opt.encoding = im->household_opt.encoding = cfg->encoding;
+    rc = dc_source_list_open(cfg->zone_paths, cfg->nzone_paths, &im->zone_sources, err);
+    if (rc == DC_OK)
+        rc = dc_source_list_open(cfg->household_paths, cfg->nhousehold_paths,
+                                 &im->household_sources, err);
+    return rc;
+}
+
+dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
+                     dc_error *err)
+{
+    dc_import im;
+    dc_err rc;
+    if (!cfg || !summary || !cfg->output || !cfg->nzone_paths)
+        return fail(err, DC_E_INVALID_ARG, "an import needs zones and an output path");
+    memset(&im, 0, sizeof im);
+    memset(summary, 0, sizeof *summary);
+    im.cfg = cfg;
+    im.summary = summary;
+    double start = now_seconds();
+
+    rc = dc_report_open(&im.report, cfg->report, summary, err);
+    if (rc != DC_OK) return rc;
+    dc_zoneset_init(&im.zones, &im.report);
+    rc = open_sources(&im, err);
+    if (rc == DC_OK) rc = read_zones(&im, err);
+    if (rc == DC_OK) rc = dc_householdset_init(&im.households, &im.report, &im.zones);
+    if (rc == DC_OK) rc = read_households(&im, err);
+    if (rc == DC_OK) rc = check_limits(&im, err);
+    if (rc == DC_OK) rc = write_index(&im, err);
+
+    dc_error close_err;
+    dc_err close_rc = dc_report_close(&im.report, &close_err);
+    if (rc == DC_OK && close_rc != DC_OK) {
+        rc = close_rc;
+        if (err) *err = close_err;
+    }
+    dc_householdset_free(&im.households);
+    dc_zoneset_free(&im.zones);
+    dc_source_list_close(im.zone_sources);
+    dc_source_list_close(im.household_sources);
+    summary->seconds = now_seconds() - start;
+    return rc;
+}

@@ -1,0 +1,423 @@
+/*
+ * source.c - field roles, and the list of datasets that paths expand to.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "source_internal.h"
+
+/* ---- roles ------------------------------------------------------------ */
+
+typedef struct role_def {
+    const char *name, *field;
+} role_def;
+
+/* Defaults are the sample map's DBF field names. */
+static const role_def zone_roles[DC_ZONE_ROLES] = {
+    [DC_ZONE_POSTCODE] = {"postcode", "POSTCODE"},
+    [DC_ZONE_NAME] = {"name", "NAME"},
+    [DC_ZONE_KIND] = {"kind", "KIND"},
+    [DC_ZONE_COMMUNE] = {"commune", "COMMUNE"},
+    [DC_ZONE_DISTRICT] = {"district", "DISTRICT"},
+    [DC_ZONE_PROVINCE] = {"province", "PROVINCE"},
+};
+static const role_def household_roles[DC_HH_ROLES] = {
+    [DC_HH_ID] = {"id", "HH_ID"},
+    [DC_HH_HOUSE_NUMBER] = {"house_number", "HOUSE_NO"},
+    [DC_HH_STREET] = {"street", "STREET"},
+    [DC_HH_GROUP] = {"group", "GROUP"},
+    [DC_HH_CODE] = {"code", "CODE"},
+};
+
+static const role_def *role_table(dc_layer_kind kind) {
+    return kind == DC_LAYER_ZONES ? zone_roles : household_roles;
+}
+
+int dc_role_count(dc_layer_kind kind) {
+    return kind == DC_LAYER_ZONES ? DC_ZONE_ROLES : DC_HH_ROLES;
+}
+
+const char *dc_role_name(dc_layer_kind kind, int role) {
+    if (role < 0 || role >= dc_role_count(kind)) return NULL;
+    return role_table(kind)[role].name;
+}
+
+const char *dc_role_default_field(dc_layer_kind kind, int role) {
+    if (role < 0 || role >= dc_role_count(kind)) return NULL;
+    return role_table(kind)[role].field;
+}
+
+int dc_role_find(dc_layer_kind kind, const char *name) {
+    if (!name) return -1;
+    for (int r = 0; r < dc_role_count(kind); r++)
+        if (strcmp(role_table(kind)[r].name, name) == 0) return r;
+    return -1;
+}
+
+/* ---- GDAL set-up shared by the source files --------------------------- */
+
+static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
+
+static void register_drivers(void) {
+    GDALAllRegister();
+}
+
+void dc_gdal_init(void) {
+    pthread_once(&gdal_once, register_drivers);
+}
+
+static void CPL_STDCALL keep_message(CPLErr level, CPLErrorNum num, const char *msg) {
+    (void)num;
+    dc_gdal_log *log = CPLGetErrorHandlerUserData();
+    if (log && level >= CE_Warning && msg)
+        snprintf(log->last, sizeof log->last, "%s", msg);
+}
+
+void dc_gdal_quiet_begin(dc_gdal_log *log) {
+    log->last[0] = '\0';
+    CPLPushErrorHandlerEx(keep_message, log);
+}
+
+void dc_gdal_quiet_end(void) {
+    CPLPopErrorHandler();
+}
+
+void dc_problem_set(dc_source_problem *problem, const char *source, const char *layer,
+                    const char *code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    problem->source = source;
+    problem->layer = layer;
+    problem->code = code;
+    vsnprintf(problem->message, sizeof problem->message, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- the list --------------------------------------------------------- */
+
+typedef struct name_pool {
+    pthread_mutex_t lock;
+    char **names;
+    size_t count;
+} name_pool;
+
+struct dc_source_list {
+    char **paths;
+    bool *in_folder; /* found by walking a folder given on the command line */
+    size_t count, cap;
+    name_pool *pool; /* a pointer, so const readers may add to it */
+};
+
+typedef struct path_vec {
+    char **items;
+    size_t count, cap;
+} path_vec;
+
+static dc_err vec_push(path_vec *v, char *path) {
+    if (!path) return DC_E_NOMEM;
+    if (v->count == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 16;
+        char **p = realloc(v->items, cap * sizeof *p);
+        if (!p) {
+            free(path);
+            return DC_E_NOMEM;
+        }
+        v->items = p;
+        v->cap = cap;
+    }
+    v->items[v->count++] = path;
+    return DC_OK;
+}
+
+static void vec_free(path_vec *v) {
+    for (size_t i = 0; i < v->count; i++)
+        free(v->items[i]);
+    free(v->items);
+    *v = (path_vec){0};
+}
+
+static char *join(const char *dir, const char *name) {
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = malloc(a + b + 2);
+    if (!p) return NULL;
+    memcpy(p, dir, a);
+    p[a] = '/';
+    memcpy(p + a + 1, name, b + 1);
+    return p;
+}
+
+static const char *extension(const char *path) {
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+static bool has_ext(const char *path, const char *ext) {
+    return strcasecmp(extension(path), ext) == 0;
+}
+
+/* Sidecar files of a shapefile set, and GIS desktop litter: never a
+ * dataset of their own. */
+static bool is_sidecar(const char *path) {
+    static const char *const exts[] = {"shx", "prj", "cpg", "qix",  "sbn", "sbx", "xml",
+                                       "qpj", "qmd", "aux", "lock", "fix", "atx"};
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+        if (has_ext(path, exts[i])) return true;
+    return false;
+}
+
+/* The same base name with another extension, in the case of the original
+ * extension's first letter ("a.SHP" -> "a.DBF"). Caller frees. */
+static char *sibling(const char *path, const char *ext_lower) {
+    const char *ext = extension(path);
+    size_t base = (size_t)(ext - path), n = strlen(ext_lower);
+    char *p = malloc(base + n + 1);
+    if (!p) return NULL;
+    memcpy(p, path, base);
+    bool upper = ext[0] >= 'A' && ext[0] <= 'Z';
+    for (size_t i = 0; i < n; i++)
+        p[base + i] = upper ? (char)(ext_lower[i] - 'a' + 'A') : ext_lower[i];
+    p[base + n] = '\0';
+    return p;
+}
+
+static bool exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Whether a file found in a folder is a dataset to read. */
+static bool is_dataset_file(const char *path) {
+    const char *base = strrchr(path, '/');
+    if ((base ? base + 1 : path)[0] == '.' || is_sidecar(path)) return false;
+    if (has_ext(path, "dbf")) { /* a .dbf beside its .shp is part of that set */
+        char *shp = sibling(path, "shp");
+        bool paired = shp && exists(shp);
+        free(shp);
+        if (paired) return false;
+    }
+    return GDALIdentifyDriverEx(path, GDAL_OF_VECTOR, NULL, NULL) != NULL;
+}
+
+static dc_err walk(const char *dir, int depth, path_vec *out, dc_error *err);
+
+static dc_err walk_entry(const char *path, int depth, path_vec *out, dc_error *err) {
+    struct stat st;
+    if (stat(path, &st) != 0) return DC_OK; /* a dangling link: not a dataset */
+    if (S_ISDIR(st.st_mode)) {
+        /* A File Geodatabase is a folder that OGR opens as one dataset. */
+        if (has_ext(path, "gdb")) return vec_push(out, strdup(path));
+        return walk(path, depth + 1, out, err);
+    }
+    if (S_ISREG(st.st_mode) && is_dataset_file(path)) return vec_push(out, strdup(path));
+    return DC_OK;
+}
+
+static dc_err walk(const char *dir, int depth, path_vec *out, dc_error *err) {
+    if (depth > 32) return DC_OK; /* a symbolic link loop */
+    DIR *d = opendir(dir);
+    if (!d) {
+        if (err) {
+            err->code = DC_E_IO;
+            snprintf(err->message, sizeof err->message, "cannot read folder %s: %s", dir,
+                     strerror(errno));
+        }
+        return DC_E_IO;
+    }
+    dc_err rc = DC_OK;
+    struct dirent *e;
+    while (rc == DC_OK && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue; /* ., .. and hidden files */
+        char *path = join(dir, e->d_name);
+        rc = path ? walk_entry(path, depth, out, err) : DC_E_NOMEM;
+        free(path);
+    }
+    closedir(d);
+    return rc;
+}
+
+static int compare_paths(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One command-line path: a dataset, or a folder's datasets in path order. */
+static dc_err expand(const char *path, path_vec *out, dc_error *err) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (err) {
+            err->code = DC_E_IO;
+            snprintf(err->message, sizeof err->message, "%s: %s", path, strerror(errno));
+        }
+        return DC_E_IO;
+    }
+    if (!S_ISDIR(st.st_mode) || has_ext(path, "gdb")) return vec_push(out, strdup(path));
+    size_t first = out->count;
+    dc_err rc = walk(path, 0, out, err);
+    if (rc == DC_OK)
+        qsort(out->items + first, out->count - first, sizeof *out->items, compare_paths);
+    return rc;
+}
+
+static name_pool *pool_new(void) {
+    name_pool *p = calloc(1, sizeof *p);
+    if (p && pthread_mutex_init(&p->lock, NULL) != 0) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+dc_err dc_source_list_open(const char *const *paths, size_t npaths, dc_source_list **out,
+                           dc_error *err) {
+    if (!out || (npaths && !paths)) return DC_E_INVALID_ARG;
+    dc_gdal_init();
+    path_vec v = {0};
+    dc_err rc = DC_OK;
+    size_t *ends = calloc(npaths + 1, sizeof *ends);
+    if (!ends) rc = DC_E_NOMEM;
+    for (size_t i = 0; rc == DC_OK && i < npaths; i++) {
+        rc = expand(paths[i], &v, err);
+        ends[i] = v.count;
+    }
+    dc_source_list *list = NULL;
+    if (rc != DC_OK) goto done;
+    list = calloc(1, sizeof *list);
+    if (!list || !(list->pool = pool_new()) ||
+        !(list->in_folder = calloc(v.count + 1, sizeof *list->in_folder))) {
+        rc = DC_E_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0, k = 0; i < npaths; i++) {
+        struct stat st;
+        bool folder = stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode) &&
+                      !has_ext(paths[i], "gdb");
+        for (; k < ends[i]; k++) list->in_folder[k] = folder;
+    }
+    list->paths = v.items;
+    list->count = v.count;
+    v = (path_vec){0};
+    *out = list;
+    list = NULL;
+done:
+    if (rc == DC_E_NOMEM && err) {
+        err->code = rc;
+        snprintf(err->message, sizeof err->message, "out of memory listing datasets");
+    }
+    dc_source_list_close(list);
+    vec_free(&v);
+    free(ends);
+    return rc;
+}
+
+void dc_source_list_close(dc_source_list *list) {
+    if (!list) return;
+    for (size_t i = 0; i < list->count; i++)
+        free(list->paths[i]);
+    free(list->paths);
+    free(list->in_folder);
+    if (list->pool) {
+        for (size_t i = 0; i < list->pool->count; i++)
+            free(list->pool->names[i]);
+        free(list->pool->names);
+        pthread_mutex_destroy(&list->pool->lock);
+        free(list->pool);
+    }
+    free(list);
+}
+
+size_t dc_source_list_count(const dc_source_list *list) {
+    return list ? list->count : 0;
+}
+
+const char *dc_source_list_path(const dc_source_list *list, size_t i) {
+    return list && i < list->count ? list->paths[i] : NULL;
+}
+
+bool dc_source_list_in_folder(const dc_source_list *list, size_t i) {
+    return list && i < list->count && list->in_folder[i];
+}
+
+const char *dc_source_list_intern(const dc_source_list *list, const char *name) {
+    name_pool *p = list->pool;
+    const char *found = NULL;
+    pthread_mutex_lock(&p->lock);
+    for (size_t i = 0; i < p->count && !found; i++)
+        if (strcmp(p->names[i], name) == 0) found = p->names[i];
+    if (!found) {
+        char **names = realloc(p->names, (p->count + 1) * sizeof *names);
+        char *copy = strdup(name);
+        if (names) p->names = names;
+        if (names && copy)
+            found = p->names[p->count++] = copy;
+        else
+            free(copy);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return found ? found : "(out of memory)";
+}
+
+/* ---- stat and count --------------------------------------------------- */
+
+static void add_file(const char *path, uint64_t *size, int64_t *mtime) {
+    struct stat st;
+    if (!path || stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return;
+    *size += (uint64_t)st.st_size;
+    if ((int64_t)st.st_mtime > *mtime) *mtime = (int64_t)st.st_mtime;
+}
+
+static void add_folder(const char *dir, uint64_t *size, int64_t *mtime) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char *path = join(dir, e->d_name);
+        add_file(path, size, mtime);
+        free(path);
+    }
+    closedir(d);
+}
+
+void dc_source_list_stat(const dc_source_list *list, size_t i, uint64_t *size,
+                         int64_t *mtime) {
+    static const char *const set[] = {"shp", "shx", "dbf", "prj", "cpg"};
+    uint64_t total = 0;
+    int64_t latest = 0;
+    const char *path = dc_source_list_path(list, i);
+    struct stat st;
+    if (path && has_ext(path, "shp")) {
+        for (size_t k = 0; k < sizeof set / sizeof set[0]; k++) {
+            char *p = sibling(path, set[k]);
+            add_file(p, &total, &latest);
+            free(p);
+        }
+    } else if (path && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        add_folder(path, &total, &latest);
+    } else if (path) {
+        add_file(path, &total, &latest);
+    }
+    if (size) *size = total;
+    if (mtime) *mtime = latest;
+}
+
+int64_t dc_source_list_feature_count(const dc_source_list *list, size_t i) {
+    const char *path = dc_source_list_path(list, i);
+    if (!path) return -1;
+    dc_gdal_log log;
+    dc_source_problem problem;
+    dc_gdal_quiet_begin(&log);
+    GDALDatasetH ds = dc_dataset_open(path, &problem);
+    int64_t total = ds ? 0 : -1;
+    for (int k = 0; ds && k < GDALDatasetGetLayerCount(ds); k++) {
+        GIntBig n = OGR_L_GetFeatureCount(GDALDatasetGetLayer(ds, k), TRUE);
+        if (n > 0) total += n;
+    }
+    if (ds) GDALClose(ds);
+    dc_gdal_quiet_end();
+    return total;
+}

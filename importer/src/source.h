@@ -1,0 +1,151 @@
+/*
+ * source.h - reading map layers with GDAL/OGR: datasets and folders,
+ * field roles, legacy encodings, and reprojection to WGS 84.
+ *
+ * Internal to the importer. Everything GDAL-specific stays behind this
+ * header: the import pipeline sees features as decoded UTF-8 NFC fields
+ * and WGS 84 coordinates.
+ */
+#ifndef DC_IMPORT_SOURCE_H
+#define DC_IMPORT_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ogr_api.h>
+
+#include "diachi/error.h"
+
+typedef enum dc_layer_kind { DC_LAYER_ZONES = 0, DC_LAYER_HOUSEHOLDS = 1 } dc_layer_kind;
+
+/* Field roles. Zones and households have their own, in these orders. */
+enum {
+    DC_ZONE_POSTCODE = 0,
+    DC_ZONE_NAME,
+    DC_ZONE_KIND,
+    DC_ZONE_COMMUNE,
+    DC_ZONE_DISTRICT,
+    DC_ZONE_PROVINCE,
+    DC_ZONE_ROLES
+};
+enum {
+    DC_HH_ID = 0,
+    DC_HH_HOUSE_NUMBER,
+    DC_HH_STREET,
+    DC_HH_GROUP,
+    DC_HH_CODE,
+    DC_HH_ROLES
+};
+#define DC_MAX_ROLES 6
+
+/** Role names as given on the command line ("postcode", "house_number"). */
+const char *dc_role_name(dc_layer_kind kind, int role);
+/** Number of roles of a kind. */
+int dc_role_count(dc_layer_kind kind);
+/** Role index for a name, or -1. */
+int dc_role_find(dc_layer_kind kind, const char *name);
+/** Default field name of a role, as in the sample map ("POSTCODE", "HH_ID"). */
+const char *dc_role_default_field(dc_layer_kind kind, int role);
+
+/** How to read one kind of layer. */
+typedef struct dc_source_options {
+    const char *fields[DC_MAX_ROLES]; /**< field name per role (case-insensitive);
+                                           NULL: default; "": do not read the role */
+    const char *srs;      /**< CRS override ("EPSG:9205", WKT, PROJ string) or NULL */
+    const char *encoding; /**< "UTF-8", "TCVN3", "CP1258", ... or NULL: the .cpg */
+} dc_source_options;
+
+/** Where a feature came from, for the report. */
+typedef struct dc_feature_origin {
+    const char *source; /**< the path of the dataset (valid until the list is closed) */
+    const char *layer;  /**< the layer name (valid during the callback only) */
+    int64_t fid;        /**< OGR feature id */
+} dc_feature_origin;
+
+/**
+ * A household as read: position in WGS 84 degrees, fields decoded to UTF-8
+ * NFC (NULL where the field is null or the role is not mapped). Valid for
+ * the duration of the callback only.
+ */
+typedef struct dc_source_household {
+    dc_feature_origin origin;
+    bool has_point; /**< false for a null or empty geometry, or a point PROJ
+                         cannot transform (e.g. coordinates of 1e30) */
+    bool not_point; /**< true when the geometry is not a point */
+    double lat, lon;
+    const char *fields[DC_HH_ROLES];
+} dc_source_household;
+
+/**
+ * A zone as read: its geometry reprojected to WGS 84 with x = longitude,
+ * y = latitude (NULL for a null geometry or one PROJ cannot transform),
+ * fields as above. The callback
+ * may take ownership of the geometry by setting it to NULL in the struct;
+ * otherwise it is destroyed after the callback.
+ */
+typedef struct dc_source_zone {
+    dc_feature_origin origin;
+    OGRGeometryH geometry;
+    const char *fields[DC_ZONE_ROLES];
+} dc_source_zone;
+
+/** Return 0 to go on, non-zero to stop reading (the value is returned). */
+typedef int (*dc_household_fn)(void *ctx, dc_source_household *hh);
+typedef int (*dc_zone_fn)(void *ctx, dc_source_zone *zone);
+
+/** A problem with a whole layer or dataset (not one feature). Its strings
+ *  stay valid until the list is closed; layer is NULL for "open_failed". */
+typedef struct dc_source_problem {
+    const char *source, *layer;
+    const char *code; /**< stable: "open_failed", "no_crs", "bad_crs",
+                           "missing_field", "bad_encoding", "read_failed" */
+    char message[256];
+} dc_source_problem;
+
+/**
+ * The layers of @p path: a dataset OGR opens (every layer in it) or a
+ * folder (every dataset below it, recursively, in sorted path order).
+ * Files of a shapefile set other than .shp are not datasets of their own.
+ */
+typedef struct dc_source_list dc_source_list;
+
+/**
+ * Expand @p paths into datasets. @return DC_OK, DC_E_IO (a path that does
+ * not exist: message names it), DC_E_NOMEM.
+ */
+dc_err dc_source_list_open(const char *const *paths, size_t npaths, dc_source_list **out,
+                           dc_error *err);
+void dc_source_list_close(dc_source_list *list);
+size_t dc_source_list_count(const dc_source_list *list);
+/** Path of dataset i; valid until close. */
+const char *dc_source_list_path(const dc_source_list *list, size_t i);
+/** Size and modification time of dataset i's files, summed (for the index metadata). */
+void dc_source_list_stat(const dc_source_list *list, size_t i, uint64_t *size,
+                         int64_t *mtime);
+/** Features in dataset i (for progress): sum of OGR_L_GetFeatureCount over its
+ *  layers; -1 when OGR cannot open it. */
+int64_t dc_source_list_feature_count(const dc_source_list *list, size_t i);
+
+/**
+ * Read every household of dataset i, calling @p fn for each feature in
+ * order. Reprojection is done in batches, so @p fn may see a feature some
+ * time after OGR read it, but always in order.
+ * @return DC_OK, or DC_E_INVALID_ARG with @p problem filled for a layer
+ *         that cannot be read (no CRS and no override, a mapped field
+ *         missing, an unknown encoding, not a map: "open_failed"), DC_E_IO
+ *         with @p problem "read_failed" for a shapefile that ends early,
+ *         DC_E_NOMEM, or the callback's non-zero value cast to dc_err.
+ * Thread-safe for different datasets (or the same one) read at once from
+ * different threads; GDAL's messages are kept from stderr meanwhile.
+ */
+dc_err dc_source_read_households(const dc_source_list *list, size_t i,
+                                 const dc_source_options *opt, dc_household_fn fn,
+                                 void *ctx, dc_source_problem *problem);
+
+/** As dc_source_read_households, for zones. */
+dc_err dc_source_read_zones(const dc_source_list *list, size_t i,
+                            const dc_source_options *opt, dc_zone_fn fn, void *ctx,
+                            dc_source_problem *problem);
+
+#endif /* DC_IMPORT_SOURCE_H */

@@ -1,0 +1,122 @@
+/*
+ * source_crs.c - from a layer's CRS to WGS 84 longitude/latitude.
+ *
+ * The trap is VN-2000. Its datum uses the WGS 84 ellipsoid, so a CRS that
+ * names the datum but carries no shift to WGS 84 still transforms "fine",
+ * only about 200 m off. EPSG's CRSs (EPSG:9205 and the other TM-3 zones,
+ * EPSG:3405 UTM 48N) carry the shift through PROJ's database, and so does
+ * desktop-GIS ESRI WKT whose datum PROJ recognises ("D_Vietnam_2000"). For
+ * anything else that says VN-2000 but yields no shift, we add EPSG's
+ * transformation VN-2000 to WGS 84 (2), EPSG:6960, ourselves.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <string.h>
+
+#include "source_internal.h"
+
+/* EPSG:6960 as position-vector TOWGS84 (the convention of WKT1 TOWGS84 and
+ * PROJ's +towgs84): metres, arc-seconds, parts per million. EPSG states it
+ * as coordinate frame rotation, whose rotations have the opposite sign. */
+static const double vn2000_towgs84[7] = {-191.90441429, -39.30318279, -111.45032835,
+                                         0.00928836,    -0.01975479,  0.00427372,
+                                         0.252906278};
+
+/* "D_Vietnam_2000", "Vietnam 2000", "VN-2000", "VN_2000": letters and
+ * digits only, lower case, then a substring test. */
+static bool is_vn2000_datum(OGRSpatialReferenceH srs) {
+    const char *name = OSRGetAttrValue(srs, "DATUM", 0);
+    if (!name) return false;
+    char flat[128];
+    size_t n = 0;
+    for (; *name && n + 1 < sizeof flat; name++)
+        if (isalnum((unsigned char)*name))
+            flat[n++] = (char)tolower((unsigned char)*name);
+    flat[n] = '\0';
+    return strstr(flat, "vietnam2000") || strstr(flat, "vn2000");
+}
+
+static OGRSpatialReferenceH wgs84(void) {
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    if (srs && OSRImportFromEPSG(srs, 4326) != OGRERR_NONE) {
+        OSRDestroySpatialReference(srs);
+        return NULL;
+    }
+    if (srs) OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    return srs;
+}
+
+/* Whether the datum of @p srs moves a point in Vietnam on its way to WGS
+ * 84; a null shift leaves it within a nanodegree. */
+static bool has_datum_shift(OGRSpatialReferenceH srs, OGRSpatialReferenceH to) {
+    OGRSpatialReferenceH geog = OSRCloneGeogCS(srs);
+    if (!geog) return false;
+    OSRSetAxisMappingStrategy(geog, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(geog, to);
+    double x = 105.0, y = 16.0;
+    bool moved = ct && OCTTransform(ct, 1, &x, &y, NULL) &&
+                 (fabs(x - 105.0) > 1e-9 || fabs(y - 16.0) > 1e-9);
+    if (ct) OCTDestroyCoordinateTransformation(ct);
+    OSRDestroySpatialReference(geog);
+    return moved;
+}
+
+static void ensure_vn2000_shift(OGRSpatialReferenceH srs, OGRSpatialReferenceH to) {
+    double have[7];
+    if (!is_vn2000_datum(srs) || OSRGetTOWGS84(srs, have, 7) == OGRERR_NONE) return;
+    /* An EPSG datum (GDAL identified the .prj) has PROJ's transformations. */
+    const char *authority = OSRGetAuthorityName(srs, "GEOGCS|DATUM");
+    if (authority && strcmp(authority, "EPSG") == 0) return;
+    if (has_datum_shift(srs, to)) return;
+    const double *p = vn2000_towgs84;
+    OSRSetTOWGS84(srs, p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
+}
+
+/* The layer's CRS, or the override: a new reference the caller destroys. */
+static OGRSpatialReferenceH source_crs(OGRLayerH layer, dc_layer_kind kind,
+                                       const char *srs, dc_source_problem *problem) {
+    if (srs) {
+        OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
+        if (s && OSRSetFromUserInput(s, srs) == OGRERR_NONE) return s;
+        if (s) OSRDestroySpatialReference(s);
+        dc_problem_set(problem, NULL, NULL, "bad_crs",
+                       "cannot read the CRS '%.120s' given for layer %s", srs,
+                       OGR_L_GetName(layer));
+        return NULL;
+    }
+    OGRSpatialReferenceH own = OGR_L_GetSpatialRef(layer);
+    if (own) return OSRClone(own);
+    dc_problem_set(problem, NULL, NULL, "no_crs",
+                   "layer %s has no CRS (no .prj); name its CRS with --%s-srs",
+                   OGR_L_GetName(layer), kind == DC_LAYER_ZONES ? "zones" : "households");
+    return NULL;
+}
+
+dc_err dc_crs_to_wgs84(OGRLayerH layer, dc_layer_kind kind, const char *srs,
+                       OGRCoordinateTransformationH *out, dc_source_problem *problem) {
+    dc_err rc = DC_E_INVALID_ARG;
+    OGRSpatialReferenceH to = wgs84();
+    OGRSpatialReferenceH from = source_crs(layer, kind, srs, problem);
+    OGRCoordinateTransformationH ct = NULL;
+    if (!to && from) {
+        dc_problem_set(problem, NULL, NULL, "bad_crs",
+                       "PROJ has no EPSG:4326: is its database (proj.db) installed?");
+    }
+    if (!to || !from) goto done;
+    OSRSetAxisMappingStrategy(from, OAMS_TRADITIONAL_GIS_ORDER);
+    ensure_vn2000_shift(from, to);
+    ct = OCTNewCoordinateTransformation(from, to);
+    if (!ct) {
+        const char *why = CPLGetLastErrorMsg();
+        dc_problem_set(problem, NULL, NULL, "bad_crs",
+                       "no transformation from the CRS of layer %s to WGS 84: %.120s",
+                       OGR_L_GetName(layer), why);
+        goto done;
+    }
+    *out = ct;
+    rc = DC_OK;
+done:
+    if (from) OSRDestroySpatialReference(from);
+    if (to) OSRDestroySpatialReference(to);
+    return rc;
+}

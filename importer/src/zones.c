@@ -1,0 +1,545 @@
+/*
+ * zones.c - postal zones: validate, repair, merge by postcode, encode,
+ * reference points, overlaps, and the point-in-zone locator.
+ */
+#include "zones.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ogr_api.h>
+
+/* Recovery range of the code format, in e7: 0.4 degree. */
+#define DC_RECOVERY_E7 4000000
+/* Locator cells start at 0.05 degree and double while the grid is too big. */
+#define DC_LOCATOR_CELL_E7 500000
+#define DC_LOCATOR_MAX_CELLS (1u << 22)
+/* Metres per degree of latitude, for reporting areas. */
+#define DC_M_PER_DEG 111320.0
+
+struct dc_zone_feature {
+    dc_feature_origin origin; /* source and layer strdup'd */
+    uint32_t postcode;
+    char *fields[DC_ZONE_ROLES];
+    OGRGeometryH geometry; /* WGS 84 multipolygon, valid */
+};
+
+void dc_zoneset_init(dc_zoneset *zs, dc_report *report)
+{
+    memset(zs, 0, sizeof *zs);
+    zs->report = report;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s && *s ? strdup(s) : NULL;
+}
+
+/* The postcode of a field: exactly 5 ASCII digits once blanks are trimmed. */
+static int parse_postcode(const char *s, uint32_t *out)
+{
+    while (*s == ' ') s++;
+    uint32_t v = 0;
+    int n = 0;
+    for (; *s >= '0' && *s <= '9'; s++, n++) v = v * 10 + (uint32_t)(*s - '0');
+    while (*s == ' ') s++;
+    if (n != 5 || *s) return -1;
+    *out = v;
+    return 0;
+}
+
+/* Every polygon inside @p g (recursing into collections) into @p mp. */
+static void collect_polygons(OGRGeometryH g, OGRGeometryH mp)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbPolygon) {
+        if (!OGR_G_IsEmpty(g)) OGR_G_AddGeometry(mp, g);
+    } else if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
+            collect_polygons(OGR_G_GetGeometryRef(g, i), mp);
+    }
+}
+
+static OGRGeometryH polygons_of(OGRGeometryH g)
+{
+    OGRGeometryH mp = OGR_G_CreateGeometry(wkbMultiPolygon);
+    collect_polygons(g, mp);
+    if (OGR_G_GetGeometryCount(mp) == 0) {
+        OGR_G_DestroyGeometry(mp);
+        return NULL;
+    }
+    return mp;
+}
+
+static double area_m2(OGRGeometryH g, double lat)
+{
+    double a = OGR_G_Area(g);
+    return a * DC_M_PER_DEG * DC_M_PER_DEG * cos(lat * M_PI / 180.0);
+}
+
+/* A valid multipolygon for a zone feature, or NULL after reporting why. */
+static OGRGeometryH zone_geometry(dc_zoneset *zs, dc_source_zone *z, uint32_t postcode)
+{
+    OGRGeometryH g = z->geometry;
+    if (!g || OGR_G_IsEmpty(g)) {
+        dc_report_reject(zs->report, &z->origin, DC_REJECT_ZONE_NULL_GEOMETRY,
+                         "zone %05u has no geometry", postcode);
+        return NULL;
+    }
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbCurvePolygon || t == wkbMultiSurface) {
+        g = OGR_G_GetLinearGeometry(g, 0, NULL);
+    } else if (t == wkbPolygon || t == wkbMultiPolygon) {
+        g = OGR_G_Clone(g);
+    } else {
+        dc_report_reject(zs->report, &z->origin, DC_REJECT_ZONE_NOT_POLYGON,
+                         "zone %05u is a %s, not a polygon", postcode,
+                         OGRGeometryTypeToName(t));
+        return NULL;
+    }
+    if (OGR_G_IsValid(g)) {
+        OGRGeometryH mp = polygons_of(g);
+        OGR_G_DestroyGeometry(g);
+        return mp;
+    }
+    OGRGeometryH fixed = OGR_G_MakeValid(g);
+    OGRGeometryH mp = fixed ? polygons_of(fixed) : NULL;
+    OGR_G_DestroyGeometry(fixed);
+    OGR_G_DestroyGeometry(g);
+    if (!mp || !OGR_G_IsValid(mp)) {
+        OGR_G_DestroyGeometry(mp);
+        dc_report_reject(zs->report, &z->origin, DC_REJECT_ZONE_INVALID,
+                         "zone %05u has an invalid polygon that cannot be repaired",
+                         postcode);
+        return NULL;
+    }
+    OGREnvelope env;
+    OGR_G_GetEnvelope(mp, &env);
+    dc_report_warn(zs->report, &z->origin, DC_WARN_ZONE_REPAIRED,
+                   "zone %05u had an invalid polygon (e.g. self-intersecting); repaired "
+                   "into %d part(s) of %.0f m2",
+                   postcode, OGR_G_GetGeometryCount(mp),
+                   area_m2(mp, (env.MinY + env.MaxY) / 2));
+    return mp;
+}
+
+int dc_zoneset_add(void *ctx, dc_source_zone *z)
+{
+    dc_zoneset *zs = ctx;
+    const char *pc = z->fields[DC_ZONE_POSTCODE];
+    uint32_t postcode;
+
+    if (!pc || !*pc) {
+        dc_report_reject(zs->report, &z->origin, DC_REJECT_ZONE_NO_POSTCODE,
+                         "zone '%s' has no postcode",
+                         z->fields[DC_ZONE_NAME] ? z->fields[DC_ZONE_NAME] : "");
+        return 0;
+    }
+    if (parse_postcode(pc, &postcode) != 0) {
+        dc_report_reject(zs->report, &z->origin, DC_REJECT_ZONE_BAD_POSTCODE,
+                         "zone postcode '%s' is not 5 digits", pc);
+        return 0;
+    }
+    OGRGeometryH g = zone_geometry(zs, z, postcode);
+    if (!g) return 0;
+
+    if (zs->nfeatures == zs->features_cap) {
+        size_t cap = zs->features_cap ? zs->features_cap * 2 : 64;
+        dc_zone_feature *f = realloc(zs->features, cap * sizeof *f);
+        if (!f) {
+            OGR_G_DestroyGeometry(g);
+            return DC_E_NOMEM;
+        }
+        zs->features = f;
+        zs->features_cap = cap;
+    }
+    dc_zone_feature *f = &zs->features[zs->nfeatures++];
+    memset(f, 0, sizeof *f);
+    f->origin.source = strdup(z->origin.source ? z->origin.source : "");
+    f->origin.layer = strdup(z->origin.layer ? z->origin.layer : "");
+    f->origin.fid = z->origin.fid;
+    f->postcode = postcode;
+    f->geometry = g;
+    for (int i = 0; i < DC_ZONE_ROLES; i++) f->fields[i] = dup_or_null(z->fields[i]);
+    return 0;
+}
+
+/* ---- encoding rings as the index stores them ---- */
+
+typedef struct dc_blob {
+    uint8_t *data;
+    size_t size, cap;
+} dc_blob;
+
+static int blob_u32(dc_blob *b, uint32_t v)
+{
+    if (b->size + 4 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        uint8_t *d = realloc(b->data, cap);
+        if (!d) return -1;
+        b->data = d;
+        b->cap = cap;
+    }
+    for (int i = 0; i < 4; i++) b->data[b->size++] = (uint8_t)(v >> (8 * i));
+    return 0;
+}
+
+static void blob_set_u32(dc_blob *b, size_t at, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) b->data[at + (size_t)i] = (uint8_t)(v >> (8 * i));
+}
+
+static void bbox_add(dc_zone_bbox *bb, int32_t lat, int32_t lon)
+{
+    if (lat < bb->south) bb->south = lat;
+    if (lat > bb->north) bb->north = lat;
+    if (lon < bb->west) bb->west = lon;
+    if (lon > bb->east) bb->east = lon;
+}
+
+/* One ring, rounded to e7, repeated points dropped. Returns 1 when
+ * written, 0 when it degenerated below 3 points, -1 on ENOMEM. */
+static int encode_ring(dc_blob *b, OGRGeometryH ring, uint32_t flags, dc_zone_bbox *bb)
+{
+    size_t header = b->size;
+    uint32_t n = 0;
+    int32_t first_lat = 0, first_lon = 0, prev_lat = 0, prev_lon = 0;
+    if (blob_u32(b, 0) != 0) return -1;
+    for (int i = 0; i < OGR_G_GetPointCount(ring); i++) {
+        int32_t lat = (int32_t)llround(OGR_G_GetY(ring, i) * 1e7);
+        int32_t lon = (int32_t)llround(OGR_G_GetX(ring, i) * 1e7);
+        if (n > 0 && lat == prev_lat && lon == prev_lon) continue;
+        if (n == 0) {
+            first_lat = lat;
+            first_lon = lon;
+        }
+        if (blob_u32(b, (uint32_t)lat) != 0 || blob_u32(b, (uint32_t)lon) != 0) return -1;
+        prev_lat = lat;
+        prev_lon = lon;
+        n++;
+    }
+    if (n > 1 && prev_lat == first_lat && prev_lon == first_lon) {
+        b->size -= 8; /* the closing point is implied */
+        n--;
+    }
+    if (n < 3) {
+        b->size = header;
+        return 0;
+    }
+    const uint8_t *p = b->data + header + 4;
+    for (uint32_t i = 0; i < n; i++, p += 8) {
+        int32_t lat, lon;
+        memcpy(&lat, p, 4);
+        memcpy(&lon, p + 4, 4);
+        bbox_add(bb, lat, lon);
+    }
+    blob_set_u32(b, header, n | flags);
+    return 1;
+}
+
+/* Encode a multipolygon; the blob is empty when every ring degenerated. */
+static int encode_polygon(OGRGeometryH mp, dc_blob *b, dc_zone_bbox *bb)
+{
+    uint32_t nrings = 0;
+    bb->south = bb->west = INT32_MAX;
+    bb->north = bb->east = INT32_MIN;
+    if (blob_u32(b, 0) != 0) return -1;
+    for (int i = 0; i < OGR_G_GetGeometryCount(mp); i++) {
+        OGRGeometryH poly = OGR_G_GetGeometryRef(mp, i);
+        for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++) {
+            int rc = encode_ring(b, OGR_G_GetGeometryRef(poly, r), r ? DC_RING_HOLE : 0, bb);
+            if (rc < 0) return -1;
+            if (rc == 0 && r == 0) break; /* no exterior: drop its holes too */
+            nrings += (uint32_t)rc;
+        }
+    }
+    blob_set_u32(b, 0, nrings);
+    if (nrings == 0) b->size = 0;
+    return 0;
+}
+
+/* ---- merging features into zones ---- */
+
+static int cmp_feature(const void *a, const void *b)
+{
+    const dc_zone_feature *const *x = a, *const *y = b;
+    if ((*x)->postcode != (*y)->postcode) return (*x)->postcode < (*y)->postcode ? -1 : 1;
+    return *x < *y ? -1 : *x > *y; /* input order within a postcode */
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+/* True when every feature of the group names the same zone; reports a
+ * conflict on each feature otherwise. */
+static int group_agrees(dc_zoneset *zs, dc_zone_feature **g, size_t n)
+{
+    size_t other = 0;
+    for (size_t i = 1; i < n && !other; i++)
+        if (!same_text(g[i]->fields[DC_ZONE_NAME], g[0]->fields[DC_ZONE_NAME])) other = i;
+    if (!other) return 1;
+    for (size_t i = 0; i < n; i++)
+        dc_report_reject(zs->report, &g[i]->origin, DC_REJECT_ZONE_POSTCODE_CONFLICT,
+                         "postcode %05u is claimed by different zones ('%s' and '%s')",
+                         g[0]->postcode, or_empty(g[0]->fields[DC_ZONE_NAME]),
+                         or_empty(g[other]->fields[DC_ZONE_NAME]));
+    return 0;
+}
+
+/* The union of a group's geometries, as a multipolygon. */
+static OGRGeometryH group_union(dc_zoneset *zs, dc_zone_feature **g, size_t n)
+{
+    OGRGeometryH u = OGR_G_Clone(g[0]->geometry);
+    for (size_t i = 1; i < n; i++) {
+        OGRGeometryH next = OGR_G_Union(u, g[i]->geometry);
+        OGR_G_DestroyGeometry(u);
+        if (!next) return NULL;
+        u = next;
+        dc_report_warn(zs->report, &g[i]->origin, DC_WARN_ZONE_MERGED,
+                       "zone %05u '%s' comes in %zu features; merged into one zone",
+                       g[0]->postcode, or_empty(g[0]->fields[DC_ZONE_NAME]), n);
+    }
+    OGRGeometryH mp = polygons_of(u);
+    OGR_G_DestroyGeometry(u);
+    return mp;
+}
+
+static int in_recovery_range(const dc_zone_bbox *bb, int32_t ref_lat, int32_t ref_lon)
+{
+    return (int64_t)ref_lat - bb->south <= DC_RECOVERY_E7 &&
+           (int64_t)bb->north - ref_lat <= DC_RECOVERY_E7 &&
+           (int64_t)ref_lon - bb->west <= DC_RECOVERY_E7 &&
+           (int64_t)bb->east - ref_lon <= DC_RECOVERY_E7;
+}
+
+/* Turn one agreeing group into zones[nzones]; 0 kept, 1 rejected, -1 ENOMEM. */
+static int make_zone(dc_zoneset *zs, dc_zone_feature **g, size_t n, OGRGeometryH *merged)
+{
+    dc_zone_feature *f = g[0];
+    OGRGeometryH mp = group_union(zs, g, n);
+    dc_blob b = {0};
+    dc_zone_bbox bb;
+    if (!mp) {
+        dc_report_reject(zs->report, &f->origin, DC_REJECT_ZONE_INVALID,
+                         "the %zu parts of zone %05u could not be merged", n, f->postcode);
+        return 1;
+    }
+    if (encode_polygon(mp, &b, &bb) != 0) {
+        OGR_G_DestroyGeometry(mp);
+        free(b.data);
+        return -1;
+    }
+    if (b.size == 0) {
+        dc_report_reject(zs->report, &f->origin, DC_REJECT_ZONE_INVALID,
+                         "zone %05u degenerates to nothing at 1e-7 degree precision",
+                         f->postcode);
+        OGR_G_DestroyGeometry(mp);
+        free(b.data);
+        return 1;
+    }
+    int32_t ref_lat = (int32_t)(((int64_t)bb.south + bb.north) >> 1);
+    int32_t ref_lon = (int32_t)(((int64_t)bb.west + bb.east) >> 1);
+    if (!in_recovery_range(&bb, ref_lat, ref_lon)) {
+        dc_report_reject(zs->report, &f->origin, DC_REJECT_ZONE_TOO_LARGE,
+                         "zone %05u spans %.3f x %.3f degrees; codes recover only within "
+                         "0.4 degrees of the zone's centre",
+                         f->postcode, (bb.north - bb.south) / 1e7, (bb.east - bb.west) / 1e7);
+        OGR_G_DestroyGeometry(mp);
+        free(b.data);
+        return 1;
+    }
+    dc_zone_input *z = &zs->zones[zs->nzones];
+    memset(z, 0, sizeof *z);
+    z->postcode = f->postcode;
+    z->name = f->fields[DC_ZONE_NAME];
+    z->kind = f->fields[DC_ZONE_KIND];
+    z->commune_code = f->fields[DC_ZONE_COMMUNE];
+    z->district = f->fields[DC_ZONE_DISTRICT];
+    z->province = f->fields[DC_ZONE_PROVINCE];
+    z->ref_lat_e7 = ref_lat;
+    z->ref_lon_e7 = ref_lon;
+    z->polygon.data = b.data;
+    z->polygon.size = b.size;
+    zs->bboxes[zs->nzones] = bb;
+    merged[zs->nzones++] = mp;
+    return 0;
+}
+
+/* ---- overlaps ---- */
+
+static int bbox_overlap(const dc_zone_bbox *a, const dc_zone_bbox *b)
+{
+    return a->south < b->north && b->south < a->north && a->west < b->east &&
+           b->west < a->east;
+}
+
+/* Zones that share interior, not just a boundary, are reported with the
+ * shared area; their households go to the lower postcode. */
+static void report_overlap(dc_zoneset *zs, size_t i, size_t j, OGRGeometryH a,
+                           OGRGeometryH b)
+{
+    if (!OGR_G_Overlaps(a, b) && !OGR_G_Contains(a, b) && !OGR_G_Within(a, b)) return;
+    OGRGeometryH x = OGR_G_Intersection(a, b);
+    double lat = (zs->bboxes[i].south + zs->bboxes[i].north) / 2e7;
+    double m2 = x ? area_m2(x, lat) : 0.0;
+    OGR_G_DestroyGeometry(x);
+    dc_feature_origin o = {NULL, NULL, -1};
+    dc_report_warn(zs->report, &o, DC_WARN_ZONE_OVERLAP,
+                   "zones %05u '%s' and %05u '%s' overlap by %.1f m2; households there "
+                   "belong to %05u",
+                   zs->zones[i].postcode, or_empty(zs->zones[i].name),
+                   zs->zones[j].postcode, or_empty(zs->zones[j].name), m2,
+                   zs->zones[i].postcode);
+}
+
+static void find_overlaps(dc_zoneset *zs, OGRGeometryH *merged)
+{
+    for (size_t i = 0; i < zs->nzones; i++)
+        for (size_t j = i + 1; j < zs->nzones; j++)
+            if (bbox_overlap(&zs->bboxes[i], &zs->bboxes[j]))
+                report_overlap(zs, i, j, merged[i], merged[j]);
+}
+
+/* ---- the locator ---- */
+
+static uint32_t grid_index(const dc_zoneset *zs, uint32_t row, uint32_t col)
+{
+    return row * zs->grid_cols + col;
+}
+
+/* Every cell a zone's bbox touches gets the zone, in postcode order. */
+static int build_locator(dc_zoneset *zs)
+{
+    dc_zone_bbox all = {INT32_MAX, INT32_MAX, INT32_MIN, INT32_MIN};
+    for (size_t i = 0; i < zs->nzones; i++) {
+        bbox_add(&all, zs->bboxes[i].south, zs->bboxes[i].west);
+        bbox_add(&all, zs->bboxes[i].north, zs->bboxes[i].east);
+    }
+    int64_t cell = DC_LOCATOR_CELL_E7, rows, cols;
+    for (;; cell *= 2) {
+        rows = ((int64_t)all.north - all.south) / cell + 1;
+        cols = ((int64_t)all.east - all.west) / cell + 1;
+        if (rows * cols <= DC_LOCATOR_MAX_CELLS) break;
+    }
+    zs->grid_south = all.south;
+    zs->grid_west = all.west;
+    zs->grid_cell = (int32_t)cell;
+    zs->grid_rows = (uint32_t)rows;
+    zs->grid_cols = (uint32_t)cols;
+    size_t ncells = (size_t)(rows * cols);
+    zs->grid_start = calloc(ncells + 1, sizeof *zs->grid_start);
+    if (!zs->grid_start) return -1;
+
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t z = 0; z < zs->nzones; z++) {
+            const dc_zone_bbox *bb = &zs->bboxes[z];
+            uint32_t r0 = (uint32_t)(((int64_t)bb->south - all.south) / cell);
+            uint32_t r1 = (uint32_t)(((int64_t)bb->north - all.south) / cell);
+            uint32_t c0 = (uint32_t)(((int64_t)bb->west - all.west) / cell);
+            uint32_t c1 = (uint32_t)(((int64_t)bb->east - all.west) / cell);
+            for (uint32_t r = r0; r <= r1; r++)
+                for (uint32_t c = c0; c <= c1; c++) {
+                    uint32_t k = grid_index(zs, r, c);
+                    if (pass == 0)
+                        zs->grid_start[k + 1]++;
+                    else
+                        zs->grid_zones[zs->grid_start[k]++] = (uint32_t)z;
+                }
+        }
+        if (pass == 0) {
+            for (size_t k = 0; k < ncells; k++) zs->grid_start[k + 1] += zs->grid_start[k];
+            zs->grid_zones = malloc((zs->grid_start[ncells] + 1) * sizeof *zs->grid_zones);
+            if (!zs->grid_zones) return -1;
+        }
+    }
+    /* The fill pass advanced every start to the next cell's: shift back. */
+    memmove(zs->grid_start + 1, zs->grid_start, ncells * sizeof *zs->grid_start);
+    zs->grid_start[0] = 0;
+    return 0;
+}
+
+long dc_zoneset_locate(const dc_zoneset *zs, int32_t lat_e7, int32_t lon_e7)
+{
+    if (!zs->grid_start || lat_e7 < zs->grid_south || lon_e7 < zs->grid_west) return -1;
+    uint32_t r = (uint32_t)(((int64_t)lat_e7 - zs->grid_south) / zs->grid_cell);
+    uint32_t c = (uint32_t)(((int64_t)lon_e7 - zs->grid_west) / zs->grid_cell);
+    if (r >= zs->grid_rows || c >= zs->grid_cols) return -1;
+    uint32_t k = grid_index(zs, r, c);
+    for (uint32_t i = zs->grid_start[k]; i < zs->grid_start[k + 1]; i++) {
+        uint32_t z = zs->grid_zones[i];
+        const dc_zone_bbox *bb = &zs->bboxes[z];
+        if (lat_e7 < bb->south || lat_e7 > bb->north || lon_e7 < bb->west ||
+            lon_e7 > bb->east)
+            continue;
+        if (dc_polygon_contains(&zs->zones[z].polygon, lat_e7, lon_e7)) return (long)z;
+    }
+    return -1;
+}
+
+/* ---- putting it together ---- */
+
+dc_err dc_zoneset_finish(dc_zoneset *zs, dc_error *err)
+{
+    dc_err rc = DC_E_NOMEM;
+    size_t n = zs->nfeatures;
+    dc_zone_feature **order = malloc((n + 1) * sizeof *order);
+    OGRGeometryH *merged = calloc(n + 1, sizeof *merged);
+    zs->zones = calloc(n + 1, sizeof *zs->zones);
+    zs->bboxes = calloc(n + 1, sizeof *zs->bboxes);
+    if (!order || !merged || !zs->zones || !zs->bboxes) goto done;
+
+    for (size_t i = 0; i < n; i++) order[i] = &zs->features[i];
+    qsort(order, n, sizeof *order, cmp_feature);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && order[j]->postcode == order[i]->postcode; j++) {}
+        if (group_agrees(zs, order + i, j - i) && make_zone(zs, order + i, j - i, merged) < 0)
+            goto done;
+    }
+    if (zs->nzones == 0) {
+        rc = DC_E_INVALID_ARG;
+        if (err) {
+            err->code = rc;
+            snprintf(err->message, sizeof err->message,
+                     "no zone could be imported (%zu zone features read)", n);
+        }
+        goto done;
+    }
+    find_overlaps(zs, merged);
+    if (build_locator(zs) != 0) goto done;
+    rc = DC_OK;
+done:
+    if (rc == DC_E_NOMEM && err) {
+        err->code = rc;
+        snprintf(err->message, sizeof err->message, "out of memory preparing zones");
+    }
+    for (size_t i = 0; merged && i < zs->nzones; i++) OGR_G_DestroyGeometry(merged[i]);
+    free(merged);
+    free(order);
+    return rc;
+}
+
+void dc_zoneset_free(dc_zoneset *zs)
+{
+    for (size_t i = 0; i < zs->nfeatures; i++) {
+        dc_zone_feature *f = &zs->features[i];
+        free((char *)f->origin.source);
+        free((char *)f->origin.layer);
+        for (int k = 0; k < DC_ZONE_ROLES; k++) free(f->fields[k]);
+        OGR_G_DestroyGeometry(f->geometry);
+    }
+    for (size_t i = 0; i < zs->nzones; i++) free((uint8_t *)zs->zones[i].polygon.data);
+    free(zs->features);
+    free(zs->zones);
+    free(zs->bboxes);
+    free(zs->grid_start);
+    free(zs->grid_zones);
+    memset(zs, 0, sizeof *zs);
+}

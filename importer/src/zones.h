@@ -1,0 +1,46 @@
+/*
+ * zones.h - postal zones on their way into the index: collected feature by
+ * feature, repaired, merged by postcode, encoded as integer rings, given
+ * their reference points, checked for overlaps, and then used to find the
+ * zone of every household.
+ */
+#ifndef DC_IMPORT_ZONES_H
+#define DC_IMPORT_ZONES_H
+
+#include "diachi/index.h"
+#include "report.h"
+#include "source.h"
+
+typedef struct dc_zone_feature dc_zone_feature;
+typedef struct dc_zone_bbox {
+    int32_t south, west, north, east;
+} dc_zone_bbox;
+
+typedef struct dc_zoneset {
+    dc_report *report;
+    dc_zone_feature *features; /* as read, in order */
+    size_t nfeatures, features_cap;
+    dc_zone_input *zones; /* final, ascending postcode */
+    dc_zone_bbox *bboxes; /* of zones[i] */
+    size_t nzones;
+    /* locator: a dense grid of cells over the zones' extent */
+    int32_t grid_south, grid_west, grid_cell;
+    uint32_t grid_rows, grid_cols;
+    uint32_t *grid_start; /* rows*cols+1 offsets into grid_zones */
+    uint32_t *grid_zones;
+} dc_zoneset;
+
+void dc_zoneset_init(dc_zoneset *zs, dc_report *report);
+/** dc_zone_fn: take one zone feature (validates and keeps it). */
+int dc_zoneset_add(void *zoneset, dc_source_zone *zone);
+/** Merge, encode and check every zone kept; build the locator. */
+dc_err dc_zoneset_finish(dc_zoneset *zs, dc_error *err);
+/**
+ * Index in zs->zones of the zone containing the point: dc_polygon_contains,
+ * the lowest postcode where zones overlap (the same rule as
+ * dc_index_zone_at). -1 when no zone contains it.
+ */
+long dc_zoneset_locate(const dc_zoneset *zs, int32_t lat_e7, int32_t lon_e7);
+void dc_zoneset_free(dc_zoneset *zs);
+
+#endif
