@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "index_internal.h"
-#include "sha256.h"
+#include "hasher.h"
 
 #define POSTCODES 100000u
 #define MAX_STR8 255u
@@ -64,7 +64,7 @@ typedef struct builder {
     MDB_env *env;
     MDB_txn *txn;
     MDB_dbi dbi[DC_DB_COUNT];
-    dc_sha256 sha;
+    dc_hasher *hasher; /* the content fingerprint, on its own thread */
     uint64_t shared_doors;
 } builder;
 
@@ -474,12 +474,12 @@ static dc_err reserve(builder *b, size_t size)
     return DC_OK;
 }
 
-static void hash_part(dc_sha256 *sha, const void *p, size_t len)
+static void hash_part(dc_hasher *h, const void *p, size_t len)
 {
     uint8_t n[4];
     dc_put_le32(n, (uint32_t)len);
-    dc_sha256_update(sha, n, 4);
-    dc_sha256_update(sha, p, len);
+    dc_hasher_update(h, n, 4);
+    dc_hasher_update(h, p, len);
 }
 
 /* Append a record to a content database and to the fingerprint. */
@@ -494,8 +494,8 @@ static dc_err put(builder *b, int db, const void *key, size_t klen, const void *
         return dc_index_lmdb_error(b->err, rc, what);
     }
     if (db != DC_DB_META) {
-        hash_part(&b->sha, key, klen);
-        hash_part(&b->sha, val, vlen);
+        hash_part(b->hasher, key, klen);
+        hash_part(b->hasher, val, vlen);
     }
     return DC_OK;
 }
@@ -749,7 +749,8 @@ static dc_err open_tmp(builder *b)
     if (rc == 0) rc = mdb_env_set_mapsize(b->env, map_size(b));
     if (rc == 0) rc = mdb_env_set_maxdbs(b->env, DC_DB_COUNT);
     if (rc == 0)
-        rc = mdb_env_open(b->env, b->tmp_path, MDB_NOSUBDIR | MDB_NOSYNC | MDB_NOLOCK, 0644);
+        rc = mdb_env_open(b->env, b->tmp_path,
+                          MDB_NOSUBDIR | MDB_NOSYNC | MDB_NOLOCK | MDB_WRITEMAP, 0644);
     if (rc == 0) rc = mdb_txn_begin(b->env, NULL, 0, &b->txn);
     for (int db = 0; rc == 0 && db < DC_DB_COUNT; db++)
         rc = mdb_dbi_open(b->txn, dc_db_names[db], MDB_CREATE, &b->dbi[db]);
@@ -761,7 +762,8 @@ static dc_err open_tmp(builder *b)
 
 static dc_err write_all(builder *b, uint8_t fingerprint[DC_FINGERPRINT_SIZE])
 {
-    dc_sha256_init(&b->sha);
+    b->hasher = dc_hasher_start();
+    if (!b->hasher) return dc_index_error(b->err, DC_E_NOMEM, "out of memory for hashing");
     dc_err rc = write_zones(b);
     if (rc == DC_OK) rc = write_grid(b);
     if (rc == DC_OK) rc = write_households(b);
@@ -770,7 +772,8 @@ static dc_err write_all(builder *b, uint8_t fingerprint[DC_FINGERPRINT_SIZE])
     if (rc == DC_OK) rc = write_ids(b);
     if (rc == DC_OK) rc = write_cells(b);
     if (rc != DC_OK) return rc;
-    dc_sha256_final(&b->sha, fingerprint);
+    dc_hasher_finish(b->hasher, fingerprint);
+    b->hasher = NULL;
     return write_meta(b, fingerprint);
 }
 
@@ -801,14 +804,25 @@ static dc_err sync_dir(builder *b, const char *path)
 /* Commit, sync, close and rename the temporary file over @p path. */
 static dc_err finish_file(builder *b, const char *path, uint64_t *file_bytes)
 {
+    MDB_envinfo info;
+    MDB_stat stat_db;
     int fd, rc = mdb_txn_commit(b->txn);
     b->txn = NULL;
     if (rc == 0) rc = mdb_env_sync(b->env, 1);
-    if (rc == 0) rc = mdb_env_get_fd(b->env, &fd);
-    if (rc == 0 && fsync(fd) != 0) rc = errno;
+    if (rc == 0) rc = mdb_env_info(b->env, &info);
+    if (rc == 0) rc = mdb_env_stat(b->env, &stat_db);
     if (rc != 0) return dc_index_lmdb_error(b->err, rc, b->tmp_path);
     mdb_env_close(b->env);
     b->env = NULL;
+    /* MDB_WRITEMAP grew the file to the whole map: cut it to the pages used. */
+    off_t used = (off_t)(info.me_last_pgno + 1) * (off_t)stat_db.ms_psize;
+    if (truncate(b->tmp_path, used) != 0) return io_error(b, "cannot truncate", b->tmp_path);
+    fd = open(b->tmp_path, O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0) {
+        if (fd >= 0) close(fd);
+        return io_error(b, "cannot sync", b->tmp_path);
+    }
+    close(fd);
     struct stat st;
     if (stat(b->tmp_path, &st) != 0) return io_error(b, "cannot stat", b->tmp_path);
     if (rename(b->tmp_path, path) != 0) return io_error(b, "cannot rename over", path);
@@ -846,6 +860,7 @@ static dc_err allocate(builder *b, const char *path)
 
 static void release(builder *b)
 {
+    dc_hasher_abort(b->hasher);
     if (b->txn) mdb_txn_abort(b->txn);
     if (b->env) mdb_env_close(b->env);
     free(b->zone_of);
