@@ -215,8 +215,10 @@ static void print_summary(const dc_import_config *cfg, const dc_import_summary *
     print_counts("  by reason   ", s->warned_by, DC_WARN_COUNT, warning_name);
     printf("codes         %llu (%llu households share a door)\n",
            (unsigned long long)s->codes, (unsigned long long)s->shared_doors);
-    printf("time          %.2f s (%.0f households/s)\n", s->seconds,
-           s->seconds > 0 ? (double)s->households_read / s->seconds : 0.0);
+    printf("time          %.2f s (%.0f households/s): zones %.2f s, households %.2f s, "
+           "index %.2f s\n",
+           s->seconds, s->seconds > 0 ? (double)s->households_read / s->seconds : 0.0,
+           s->zone_seconds, s->household_seconds, s->index_seconds);
     printf("index         %s, %llu bytes (%.1f bytes per household)\n", cfg->output,
            (unsigned long long)s->index_bytes,
            s->households ? (double)s->index_bytes / (double)s->households : 0.0);

@@ -8,20 +8,30 @@
 #define DC_MAX_FIELD 255
 
 dc_err dc_householdset_init(dc_householdset *hs, dc_report *report,
-                            const dc_zoneset *zones)
+                            const dc_zoneset *zones, uint64_t expected)
 {
     memset(hs, 0, sizeof *hs);
     hs->report = report;
     hs->zones = zones;
-    hs->id_mask = (1u << 16) - 1;
-    hs->id_slots = calloc(hs->id_mask + 1, sizeof *hs->id_slots);
+    hs->last_zone = -1;
+    /* Sized for the households announced, so neither the arrays nor the
+     * id table are copied while millions of households arrive. */
+    size_t slots = 1u << 16;
+    while (slots < 2 * expected) slots *= 2;
+    hs->id_mask = slots - 1;
+    hs->id_slots = calloc(slots, sizeof *hs->id_slots);
     if (!hs->id_slots || dc_intern_init(&hs->interned, &hs->arena) != 0) return DC_E_NOMEM;
+    hs->cap = expected > 4096 ? (size_t)expected : 4096;
+    hs->items = malloc(hs->cap * sizeof *hs->items);
+    hs->origins = malloc(hs->cap * sizeof *hs->origins);
+    hs->duplicate = malloc(hs->cap);
+    if (!hs->items || !hs->origins || !hs->duplicate) return DC_E_NOMEM;
     return DC_OK;
 }
 
 static int grow_items(dc_householdset *hs)
 {
-    size_t cap = hs->cap ? hs->cap * 2 : 4096;
+    size_t cap = hs->cap * 2;
     dc_household_input *items = realloc(hs->items, cap * sizeof *items);
     if (items) hs->items = items;
     dc_household_origin *origins = realloc(hs->origins, cap * sizeof *origins);
@@ -33,16 +43,21 @@ static int grow_items(dc_householdset *hs)
     return 0;
 }
 
+/* An id slot: the low 32 bits of the id's hash, then item + 1 (0: empty).
+ * Probes compare the hash bits first, so a miss rarely touches a string. */
+#define SLOT(hash, item) ((uint64_t)(uint32_t)(hash) << 32 | (uint32_t)(item))
+#define SLOT_HASH(slot) ((uint32_t)((slot) >> 32))
+#define SLOT_ITEM(slot) ((uint32_t)(slot))
+
 static int grow_ids(dc_householdset *hs)
 {
     size_t mask = hs->id_mask * 2 + 1;
-    uint32_t *slots = calloc(mask + 1, sizeof *slots);
+    uint64_t *slots = calloc(mask + 1, sizeof *slots);
     if (!slots) return -1;
     for (size_t i = 0; i <= hs->id_mask; i++) {
-        uint32_t v = hs->id_slots[i];
-        if (!v) continue;
-        const char *id = hs->items[v - 1].id;
-        size_t j = dc_hash_str(id, strlen(id)) & mask;
+        uint64_t v = hs->id_slots[i];
+        if (!SLOT_ITEM(v)) continue;
+        size_t j = SLOT_HASH(v) & mask;
         while (slots[j]) j = (j + 1) & mask;
         slots[j] = v;
     }
@@ -56,15 +71,17 @@ static int grow_ids(dc_householdset *hs)
 static int register_id(dc_householdset *hs, size_t i)
 {
     const char *id = hs->items[i].id;
-    size_t j = dc_hash_str(id, strlen(id)) & hs->id_mask;
+    uint32_t h = (uint32_t)dc_hash_str(id, strlen(id));
+    size_t j = h & hs->id_mask;
     for (; hs->id_slots[j]; j = (j + 1) & hs->id_mask) {
-        uint32_t other = hs->id_slots[j] - 1;
-        if (strcmp(hs->items[other].id, id) == 0) {
+        uint64_t v = hs->id_slots[j];
+        uint32_t other = SLOT_ITEM(v) - 1;
+        if (SLOT_HASH(v) == h && strcmp(hs->items[other].id, id) == 0) {
             hs->duplicate[other] = hs->duplicate[i] = 1;
             return 0;
         }
     }
-    hs->id_slots[j] = (uint32_t)i + 1;
+    hs->id_slots[j] = SLOT(h, i + 1);
     if ((i + 1) * 2 > hs->id_mask) return grow_ids(hs);
     return 0;
 }
@@ -141,7 +158,8 @@ static int check_household(dc_householdset *hs, dc_source_household *hh, int32_t
     }
     *lat = (int32_t)llround(hh->lat * 1e7);
     *lon = (int32_t)llround(hh->lon * 1e7);
-    *zone = dc_zoneset_locate(hs->zones, *lat, *lon);
+    *zone = dc_zoneset_locate_near(hs->zones, hs->last_zone, *lat, *lon);
+    if (*zone >= 0) hs->last_zone = *zone;
     if (*zone < 0) {
         dc_report_reject(hs->report, o, DC_REJECT_OUTSIDE_ZONES,
                          "household '%s' at %.7f, %.7f lies in no zone", id, *lat / 1e7,
@@ -151,10 +169,19 @@ static int check_household(dc_householdset *hs, dc_source_household *hh, int32_t
     return -1;
 }
 
-static const char *keep_string(dc_householdset *hs, const char *s, int intern)
+static const char *keep_string(dc_householdset *hs, const char *s)
 {
     if (!s || !*s) return NULL;
-    return intern ? dc_intern_get(&hs->interned, s) : dc_arena_strndup(&hs->arena, s, strlen(s));
+    return dc_arena_strndup(&hs->arena, s, strlen(s));
+}
+
+/* Streets and groups repeat from one household to the next: compare with
+ * the last one before hashing. */
+static const char *keep_interned(dc_householdset *hs, const char *s, const char **last)
+{
+    if (!s || !*s) return NULL;
+    if (!*last || strcmp(*last, s) != 0) *last = dc_intern_get(&hs->interned, s);
+    return *last;
 }
 
 int dc_householdset_add(void *ctx, dc_source_household *hh)
@@ -175,10 +202,10 @@ int dc_householdset_add(void *ctx, dc_source_household *hh)
     it->lat_e7 = lat;
     it->lon_e7 = lon;
     it->postcode = postcode;
-    it->id = keep_string(hs, hh->fields[DC_HH_ID], 0);
-    it->house_number = keep_string(hs, hh->fields[DC_HH_HOUSE_NUMBER], 0);
-    it->street = keep_string(hs, hh->fields[DC_HH_STREET], 1);
-    it->group = keep_string(hs, hh->fields[DC_HH_GROUP], 1);
+    it->id = keep_string(hs, hh->fields[DC_HH_ID]);
+    it->house_number = keep_string(hs, hh->fields[DC_HH_HOUSE_NUMBER]);
+    it->street = keep_interned(hs, hh->fields[DC_HH_STREET], &hs->last_street);
+    it->group = keep_interned(hs, hh->fields[DC_HH_GROUP], &hs->last_group);
     if (!it->id) return DC_E_NOMEM;
     hs->origins[hs->n].layer = layer_of(hs, &hh->origin);
     hs->origins[hs->n].fid = hh->origin.fid;
@@ -207,6 +234,14 @@ void dc_householdset_finish(dc_householdset *hs)
         hs->items[kept++] = hs->items[i];
     }
     hs->n = kept;
+    /* The index build needs the memory more than these lookups now. */
+    free(hs->origins);
+    free(hs->duplicate);
+    free(hs->id_slots);
+    hs->origins = NULL;
+    hs->duplicate = NULL;
+    hs->id_slots = NULL;
+    dc_intern_free(&hs->interned);
 }
 
 void dc_householdset_free(dc_householdset *hs)

@@ -27,15 +27,18 @@ typedef struct dc_householdset {
     size_t n, cap;
     dc_arena arena;     /* ids and house numbers */
     dc_intern interned; /* streets and groups */
-    uint32_t *id_slots; /* id -> item + 1, open addressing */
+    uint64_t *id_slots; /* id hash bits and item + 1, open addressing */
     size_t id_mask;
     dc_feature_origin *layers; /* distinct (source, layer), strdup'd */
     size_t nlayers;
     uint64_t read;
+    long last_zone;                         /* locator hint */
+    const char *last_street, *last_group;   /* interned copies last used */
 } dc_householdset;
 
+/** @p expected: households announced by the sources, to size the arrays. */
 dc_err dc_householdset_init(dc_householdset *hs, dc_report *report,
-                            const dc_zoneset *zones);
+                            const dc_zoneset *zones, uint64_t expected);
 /** dc_household_fn: place, check and keep one household. */
 int dc_householdset_add(void *householdset, dc_source_household *hh);
 /** Reject every household whose id is not unique and drop them. */

@@ -9,6 +9,7 @@
 
 #include "diachi/import.h"
 #include "households.h"
+#include "pipeline.h"
 #include "report.h"
 #include "source.h"
 #include "zones.h"
@@ -101,19 +102,26 @@ static int add_household(void *ctx, dc_source_household *hh)
     return rc;
 }
 
+/* Features the household sources announce: sizes the arrays, and the
+ * progress bar's total. */
+static dc_err count_households(dc_import *im)
+{
+    size_t n = dc_source_list_count(im->household_sources);
+    for (size_t i = 0; i < n; i++) {
+        int64_t c = dc_source_list_feature_count(im->household_sources, i);
+        if (c > 0) im->household_total += (uint64_t)c;
+    }
+    return DC_OK;
+}
+
 static dc_err read_households(dc_import *im, dc_error *err)
 {
     dc_source_problem problem;
-    size_t n = dc_source_list_count(im->household_sources);
-    for (size_t i = 0; i < n; i++)
-        im->household_total += (uint64_t)dc_source_list_feature_count(im->household_sources, i);
-    for (size_t i = 0; i < n; i++) {
-        memset(&problem, 0, sizeof problem);
-        dc_err rc = dc_source_read_households(im->household_sources, i, &im->household_opt,
-                                              add_household, im, &problem);
-        if (rc == DC_E_NOMEM) return fail(err, rc, "out of memory reading households");
-        if (rc != DC_OK) return layer_problem(err, &problem);
-    }
+    memset(&problem, 0, sizeof problem);
+    dc_err rc = dc_read_households_piped(im->household_sources, &im->household_opt,
+                                         add_household, im, &problem);
+    if (rc == DC_E_NOMEM) return fail(err, rc, "out of memory reading households");
+    if (rc != DC_OK) return layer_problem(err, &problem);
     if (im->cfg->progress)
         im->cfg->progress(im->cfg->progress_ctx, "households", im->households.read,
                           im->household_total);
@@ -222,10 +230,17 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     dc_zoneset_init(&im.zones, &im.report);
     rc = open_sources(&im, err);
     if (rc == DC_OK) rc = read_zones(&im, err);
-    if (rc == DC_OK) rc = dc_householdset_init(&im.households, &im.report, &im.zones);
+    double t1 = now_seconds();
+    summary->zone_seconds = t1 - start;
+    if (rc == DC_OK) rc = count_households(&im);
+    if (rc == DC_OK)
+        rc = dc_householdset_init(&im.households, &im.report, &im.zones, im.household_total);
     if (rc == DC_OK) rc = read_households(&im, err);
+    double t2 = now_seconds();
+    summary->household_seconds = t2 - t1;
     if (rc == DC_OK) rc = check_limits(&im, err);
     if (rc == DC_OK) rc = write_index(&im, err);
+    summary->index_seconds = now_seconds() - t2;
 
     dc_error close_err;
     dc_err close_rc = dc_report_close(&im.report, &close_err);

@@ -4,6 +4,8 @@
  */
 #include "zones.h"
 
+#include "overlap.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,15 +384,18 @@ static int bbox_overlap(const dc_zone_bbox *a, const dc_zone_bbox *b)
 }
 
 /* Zones that share interior, not just a boundary, are reported with the
- * shared area; their households go to the lower postcode. */
+ * shared area; their households go to the lower postcode. The exact
+ * integer test runs first: GEOS only measures overlaps that exist. */
 static void report_overlap(dc_zoneset *zs, size_t i, size_t j, OGRGeometryH a,
                            OGRGeometryH b)
 {
-    if (!OGR_G_Overlaps(a, b) && !OGR_G_Contains(a, b) && !OGR_G_Within(a, b)) return;
+    if (!dc_polygons_overlap(&zs->zones[i].polygon, &zs->zones[j].polygon)) return;
     OGRGeometryH x = OGR_G_Intersection(a, b);
     double lat = (zs->bboxes[i].south + zs->bboxes[i].north) / 2e7;
     double m2 = x ? area_m2(x, lat) : 0.0;
     OGR_G_DestroyGeometry(x);
+    if (m2 <= 0.0) return;
+    zs->overlapped[i] = zs->overlapped[j] = 1;
     dc_feature_origin o = {NULL, NULL, -1};
     dc_report_warn(zs->report, &o, DC_WARN_ZONE_OVERLAP,
                    "zones %05u '%s' and %05u '%s' overlap by %.1f m2; households there "
@@ -466,6 +471,13 @@ static int build_locator(dc_zoneset *zs)
     return 0;
 }
 
+static int zone_contains(const dc_zoneset *zs, uint32_t z, int32_t lat_e7, int32_t lon_e7)
+{
+    const dc_zone_bbox *bb = &zs->bboxes[z];
+    return lat_e7 >= bb->south && lat_e7 <= bb->north && lon_e7 >= bb->west &&
+           lon_e7 <= bb->east && dc_polygon_contains(&zs->zones[z].polygon, lat_e7, lon_e7);
+}
+
 long dc_zoneset_locate(const dc_zoneset *zs, int32_t lat_e7, int32_t lon_e7)
 {
     if (!zs->grid_start || lat_e7 < zs->grid_south || lon_e7 < zs->grid_west) return -1;
@@ -473,15 +485,17 @@ long dc_zoneset_locate(const dc_zoneset *zs, int32_t lat_e7, int32_t lon_e7)
     uint32_t c = (uint32_t)(((int64_t)lon_e7 - zs->grid_west) / zs->grid_cell);
     if (r >= zs->grid_rows || c >= zs->grid_cols) return -1;
     uint32_t k = grid_index(zs, r, c);
-    for (uint32_t i = zs->grid_start[k]; i < zs->grid_start[k + 1]; i++) {
-        uint32_t z = zs->grid_zones[i];
-        const dc_zone_bbox *bb = &zs->bboxes[z];
-        if (lat_e7 < bb->south || lat_e7 > bb->north || lon_e7 < bb->west ||
-            lon_e7 > bb->east)
-            continue;
-        if (dc_polygon_contains(&zs->zones[z].polygon, lat_e7, lon_e7)) return (long)z;
-    }
+    for (uint32_t i = zs->grid_start[k]; i < zs->grid_start[k + 1]; i++)
+        if (zone_contains(zs, zs->grid_zones[i], lat_e7, lon_e7)) return (long)zs->grid_zones[i];
     return -1;
+}
+
+long dc_zoneset_locate_near(const dc_zoneset *zs, long hint, int32_t lat_e7,
+                            int32_t lon_e7)
+{
+    if (hint >= 0 && !zs->overlapped[hint] && zone_contains(zs, (uint32_t)hint, lat_e7, lon_e7))
+        return hint;
+    return dc_zoneset_locate(zs, lat_e7, lon_e7);
 }
 
 /* ---- putting it together ---- */
@@ -494,7 +508,8 @@ dc_err dc_zoneset_finish(dc_zoneset *zs, dc_error *err)
     OGRGeometryH *merged = calloc(n + 1, sizeof *merged);
     zs->zones = calloc(n + 1, sizeof *zs->zones);
     zs->bboxes = calloc(n + 1, sizeof *zs->bboxes);
-    if (!order || !merged || !zs->zones || !zs->bboxes) goto done;
+    zs->overlapped = calloc(n + 1, sizeof *zs->overlapped);
+    if (!order || !merged || !zs->zones || !zs->bboxes || !zs->overlapped) goto done;
 
     for (size_t i = 0; i < n; i++) order[i] = &zs->features[i];
     qsort(order, n, sizeof *order, cmp_feature);
@@ -539,6 +554,7 @@ void dc_zoneset_free(dc_zoneset *zs)
     free(zs->features);
     free(zs->zones);
     free(zs->bboxes);
+    free(zs->overlapped);
     free(zs->grid_start);
     free(zs->grid_zones);
     memset(zs, 0, sizeof *zs);

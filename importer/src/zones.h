@@ -22,6 +22,7 @@ typedef struct dc_zoneset {
     size_t nfeatures, features_cap;
     dc_zone_input *zones; /* final, ascending postcode */
     dc_zone_bbox *bboxes; /* of zones[i] */
+    uint8_t *overlapped;  /* zones[i] shares interior with another zone */
     size_t nzones;
     /* locator: a dense grid of cells over the zones' extent */
     int32_t grid_south, grid_west, grid_cell;
@@ -41,6 +42,14 @@ dc_err dc_zoneset_finish(dc_zoneset *zs, dc_error *err);
  * dc_index_zone_at). -1 when no zone contains it.
  */
 long dc_zoneset_locate(const dc_zoneset *zs, int32_t lat_e7, int32_t lon_e7);
+
+/**
+ * As dc_zoneset_locate, trying zone @p hint (a previous answer, or -1)
+ * first: households come street by street, so the last zone is usually
+ * the answer. The hint is only taken when that zone overlaps no other.
+ */
+long dc_zoneset_locate_near(const dc_zoneset *zs, long hint, int32_t lat_e7,
+                            int32_t lon_e7);
 void dc_zoneset_free(dc_zoneset *zs);
 
 #endif

@@ -89,6 +89,7 @@ typedef struct dc_import_summary {
     uint64_t codes;
     uint64_t index_bytes;
     double seconds;
+    double zone_seconds, household_seconds, index_seconds; /**< per phase */
     char fingerprint_hex[DC_FINGERPRINT_HEX_SIZE];
 } dc_import_summary;
 
