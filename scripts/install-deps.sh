@@ -14,6 +14,7 @@ packages=(
   libutf8proc-dev                          # NFC normalisation of names
   libcmocka-dev                            # unit tests
   libcurl4-openssl-dev curl                # HTTP tests use a real client
+  time                                     # peak memory in the benchmarks
 )
 
 missing=()

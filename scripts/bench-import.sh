@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Benchmark of diachi-import on the national synthetic map (not a test):
+# households per second, peak memory and index bytes per household.
+#   scripts/bench-import.sh [HOUSEHOLDS...]     (default: 1000000 27000000)
+# Needs a build (scripts/test.sh or cmake) in build/ and, for 27 million
+# households, about 7 GB of free disk under build/bench/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=build/bin
+work=build/bench
+mkdir -p "$work"
+[ $# -gt 0 ] || set -- 1000000 27000000
+
+for n in "$@"; do
+  map="$work/national-$n" index="$work/national-$n.diachi"
+  [ -d "$map" ] || "$bin/diachi-gen-national" --out "$map" --households "$n" --seed 1 >/dev/null
+  rm -f "$index"
+  sync
+  /usr/bin/time -f '%e %M' -o "$work/time-$n" \
+    "$bin/diachi-import" --zones "$map" --households "$map" -o "$index" \
+    --report "$work/report-$n.csv" > "$work/summary-$n.txt"
+  read -r secs peak_kb < "$work/time-$n"
+  bytes=$(stat -c %s "$index")
+  households=$(awk '/^households/ {print $2}' "$work/summary-$n.txt")
+  awk -v n="$households" -v s="$secs" -v kb="$peak_kb" -v b="$bytes" 'BEGIN {
+    printf "%d households: %.1f s, %.0f households/s, peak memory %.0f MB, index %.1f bytes/household\n",
+           n, s, n / s, kb / 1024, b / n }'
+  grep '^time' "$work/summary-$n.txt"
+done
