@@ -164,8 +164,8 @@ dc_err dc_code_make_int(uint32_t postcode, int64_t lat_int, int64_t lon_int,
 dc_err dc_code_make(uint32_t postcode, double lat, double lon, dc_code *code)
 {
     int64_t la, lo;
-    if (!(lat >= -90.0 && lat <= 90.0)) return DC_E_INVALID_ARG;
-    if (dc_olc_to_int(lat, lon, &la, &lo) != DC_OK) return DC_E_INVALID_ARG;
+    if (!(lat >= -90.0 && lat <= 90.0) || !isfinite(lon)) return DC_E_INVALID_ARG;
+    dc_olc_to_int_unchecked(lat, lon, &la, &lo);
     return dc_code_make_int(postcode, la, lo, code);
 }
 

@@ -37,6 +37,77 @@ const int8_t dc_olc_digit_plus1[256] = {
 };
 
 
+/* dc_olc_spread[v]: alphabet[v / 20] in byte 0, alphabet[v % 20] in byte 2. */
+const uint32_t dc_olc_spread[400] = {
+    0x00320032, 0x00330032, 0x00340032, 0x00350032, 0x00360032, 0x00370032,
+    0x00380032, 0x00390032, 0x00430032, 0x00460032, 0x00470032, 0x00480032,
+    0x004A0032, 0x004D0032, 0x00500032, 0x00510032, 0x00520032, 0x00560032,
+    0x00570032, 0x00580032, 0x00320033, 0x00330033, 0x00340033, 0x00350033,
+    0x00360033, 0x00370033, 0x00380033, 0x00390033, 0x00430033, 0x00460033,
+    0x00470033, 0x00480033, 0x004A0033, 0x004D0033, 0x00500033, 0x00510033,
+    0x00520033, 0x00560033, 0x00570033, 0x00580033, 0x00320034, 0x00330034,
+    0x00340034, 0x00350034, 0x00360034, 0x00370034, 0x00380034, 0x00390034,
+    0x00430034, 0x00460034, 0x00470034, 0x00480034, 0x004A0034, 0x004D0034,
+    0x00500034, 0x00510034, 0x00520034, 0x00560034, 0x00570034, 0x00580034,
+    0x00320035, 0x00330035, 0x00340035, 0x00350035, 0x00360035, 0x00370035,
+    0x00380035, 0x00390035, 0x00430035, 0x00460035, 0x00470035, 0x00480035,
+    0x004A0035, 0x004D0035, 0x00500035, 0x00510035, 0x00520035, 0x00560035,
+    0x00570035, 0x00580035, 0x00320036, 0x00330036, 0x00340036, 0x00350036,
+    0x00360036, 0x00370036, 0x00380036, 0x00390036, 0x00430036, 0x00460036,
+    0x00470036, 0x00480036, 0x004A0036, 0x004D0036, 0x00500036, 0x00510036,
+    0x00520036, 0x00560036, 0x00570036, 0x00580036, 0x00320037, 0x00330037,
+    0x00340037, 0x00350037, 0x00360037, 0x00370037, 0x00380037, 0x00390037,
+    0x00430037, 0x00460037, 0x00470037, 0x00480037, 0x004A0037, 0x004D0037,
+    0x00500037, 0x00510037, 0x00520037, 0x00560037, 0x00570037, 0x00580037,
+    0x00320038, 0x00330038, 0x00340038, 0x00350038, 0x00360038, 0x00370038,
+    0x00380038, 0x00390038, 0x00430038, 0x00460038, 0x00470038, 0x00480038,
+    0x004A0038, 0x004D0038, 0x00500038, 0x00510038, 0x00520038, 0x00560038,
+    0x00570038, 0x00580038, 0x00320039, 0x00330039, 0x00340039, 0x00350039,
+    0x00360039, 0x00370039, 0x00380039, 0x00390039, 0x00430039, 0x00460039,
+    0x00470039, 0x00480039, 0x004A0039, 0x004D0039, 0x00500039, 0x00510039,
+    0x00520039, 0x00560039, 0x00570039, 0x00580039, 0x00320043, 0x00330043,
+    0x00340043, 0x00350043, 0x00360043, 0x00370043, 0x00380043, 0x00390043,
+    0x00430043, 0x00460043, 0x00470043, 0x00480043, 0x004A0043, 0x004D0043,
+    0x00500043, 0x00510043, 0x00520043, 0x00560043, 0x00570043, 0x00580043,
+    0x00320046, 0x00330046, 0x00340046, 0x00350046, 0x00360046, 0x00370046,
+    0x00380046, 0x00390046, 0x00430046, 0x00460046, 0x00470046, 0x00480046,
+    0x004A0046, 0x004D0046, 0x00500046, 0x00510046, 0x00520046, 0x00560046,
+    0x00570046, 0x00580046, 0x00320047, 0x00330047, 0x00340047, 0x00350047,
+    0x00360047, 0x00370047, 0x00380047, 0x00390047, 0x00430047, 0x00460047,
+    0x00470047, 0x00480047, 0x004A0047, 0x004D0047, 0x00500047, 0x00510047,
+    0x00520047, 0x00560047, 0x00570047, 0x00580047, 0x00320048, 0x00330048,
+    0x00340048, 0x00350048, 0x00360048, 0x00370048, 0x00380048, 0x00390048,
+    0x00430048, 0x00460048, 0x00470048, 0x00480048, 0x004A0048, 0x004D0048,
+    0x00500048, 0x00510048, 0x00520048, 0x00560048, 0x00570048, 0x00580048,
+    0x0032004A, 0x0033004A, 0x0034004A, 0x0035004A, 0x0036004A, 0x0037004A,
+    0x0038004A, 0x0039004A, 0x0043004A, 0x0046004A, 0x0047004A, 0x0048004A,
+    0x004A004A, 0x004D004A, 0x0050004A, 0x0051004A, 0x0052004A, 0x0056004A,
+    0x0057004A, 0x0058004A, 0x0032004D, 0x0033004D, 0x0034004D, 0x0035004D,
+    0x0036004D, 0x0037004D, 0x0038004D, 0x0039004D, 0x0043004D, 0x0046004D,
+    0x0047004D, 0x0048004D, 0x004A004D, 0x004D004D, 0x0050004D, 0x0051004D,
+    0x0052004D, 0x0056004D, 0x0057004D, 0x0058004D, 0x00320050, 0x00330050,
+    0x00340050, 0x00350050, 0x00360050, 0x00370050, 0x00380050, 0x00390050,
+    0x00430050, 0x00460050, 0x00470050, 0x00480050, 0x004A0050, 0x004D0050,
+    0x00500050, 0x00510050, 0x00520050, 0x00560050, 0x00570050, 0x00580050,
+    0x00320051, 0x00330051, 0x00340051, 0x00350051, 0x00360051, 0x00370051,
+    0x00380051, 0x00390051, 0x00430051, 0x00460051, 0x00470051, 0x00480051,
+    0x004A0051, 0x004D0051, 0x00500051, 0x00510051, 0x00520051, 0x00560051,
+    0x00570051, 0x00580051, 0x00320052, 0x00330052, 0x00340052, 0x00350052,
+    0x00360052, 0x00370052, 0x00380052, 0x00390052, 0x00430052, 0x00460052,
+    0x00470052, 0x00480052, 0x004A0052, 0x004D0052, 0x00500052, 0x00510052,
+    0x00520052, 0x00560052, 0x00570052, 0x00580052, 0x00320056, 0x00330056,
+    0x00340056, 0x00350056, 0x00360056, 0x00370056, 0x00380056, 0x00390056,
+    0x00430056, 0x00460056, 0x00470056, 0x00480056, 0x004A0056, 0x004D0056,
+    0x00500056, 0x00510056, 0x00520056, 0x00560056, 0x00570056, 0x00580056,
+    0x00320057, 0x00330057, 0x00340057, 0x00350057, 0x00360057, 0x00370057,
+    0x00380057, 0x00390057, 0x00430057, 0x00460057, 0x00470057, 0x00480057,
+    0x004A0057, 0x004D0057, 0x00500057, 0x00510057, 0x00520057, 0x00560057,
+    0x00570057, 0x00580057, 0x00320058, 0x00330058, 0x00340058, 0x00350058,
+    0x00360058, 0x00370058, 0x00380058, 0x00390058, 0x00430058, 0x00460058,
+    0x00470058, 0x00480058, 0x004A0058, 0x004D0058, 0x00500058, 0x00510058,
+    0x00520058, 0x00560058, 0x00570058, 0x00580058,
+};
+
 /* Place value, in OLC units, of pair digit i (0..4) and grid digit j (0..4). */
 static const int64_t lat_pair_place[5] = {500000000, 25000000, 1250000, 62500, 3125};
 static const int64_t lon_pair_place[5] = {163840000, 8192000, 409600, 20480, 1024};
@@ -60,39 +131,10 @@ void dc_olc_normalise(double *lat, double *lon)
     }
 }
 
-/* floor() for |x| < 2^63 without a libm call: a cast, then one step down
- * for negative non-integers. */
-static inline int64_t floor_int(double x)
-{
-    int64_t t = (int64_t)x;
-    return t - (x < (double)t);
-}
-
-/* dc_olc_to_int without argument checks; lat and lon are finite. */
-static inline void to_int(double lat, double lon, int64_t *lat_int, int64_t *lon_int)
-{
-    /* Clipping before the multiplication keeps the products inside int64;
-     * it cannot change the clipped result. */
-    if (lat < -91.0) lat = -91.0;
-    if (lat > 91.0) lat = 91.0;
-    if (lon < -1e9 || lon > 1e9) lon = fmod(lon, 360.0);
-
-    int64_t la = floor_int(lat * (double)DC_OLC_LAT_UNITS) + 90 * DC_OLC_LAT_UNITS;
-    if (la < 0) la = 0;
-    if (la >= DC_OLC_LAT_MAX_INT) la = DC_OLC_LAT_MAX_INT - 1;
-    int64_t lo = floor_int(lon * (double)DC_OLC_LON_UNITS) + 180 * DC_OLC_LON_UNITS;
-    if (lo < 0 || lo >= DC_OLC_LON_MAX_INT) {
-        lo %= DC_OLC_LON_MAX_INT;
-        if (lo < 0) lo += DC_OLC_LON_MAX_INT;
-    }
-    *lat_int = la;
-    *lon_int = lo;
-}
-
 dc_err dc_olc_to_int(double lat, double lon, int64_t *lat_int, int64_t *lon_int)
 {
     if (!lat_int || !lon_int || !isfinite(lat) || !isfinite(lon)) return DC_E_INVALID_ARG;
-    to_int(lat, lon, lat_int, lon_int);
+    dc_olc_to_int_unchecked(lat, lon, lat_int, lon_int);
     return DC_OK;
 }
 
@@ -154,8 +196,17 @@ static inline void write_code(int64_t lat_int, int64_t lon_int, int length, char
     dc_olc_chars_of_int(lat_int, lon_int, d);
     if (length > DC_CODE_OLC_DIGITS) dc_olc_grid_tail_of_int(lat_int, lon_int, d);
     memcpy(out, d, DC_OLC_SEPARATOR_POS);
-    for (int i = length; i < DC_OLC_SEPARATOR_POS; i++) out[i] = '0';
     out[DC_OLC_SEPARATOR_POS] = '+';
+    if (length == DC_CODE_OLC_DIGITS) {
+        /* The common length, written out: a copy loop here becomes a call
+         * to memmove, which costs more than the three bytes. */
+        out[9] = d[8];
+        out[10] = d[9];
+        out[11] = d[10];
+        out[12] = '\0';
+        return;
+    }
+    for (int i = length; i < DC_OLC_SEPARATOR_POS; i++) out[i] = '0';
     int i = DC_OLC_SEPARATOR_POS;
     for (; i < length; i++) out[i + 1] = d[i];
     out[i + 1] = '\0';
@@ -201,7 +252,7 @@ dc_err dc_olc_encode(double lat, double lon, int length, char *out, size_t size)
     if (!isfinite(lat) || !isfinite(lon)) return DC_E_INVALID_ARG;
     length = encodable_length(length, out, size, &rc);
     if (length < 0) return rc;
-    to_int(lat, lon, &la, &lo);
+    dc_olc_to_int_unchecked(lat, lon, &la, &lo);
     write_code(la, lo, length, out);
     return DC_OK;
 }
@@ -346,7 +397,7 @@ void dc_olc_recover_cell(const int8_t *digits, int n, int pad, double ref_lat,
     int64_t rla, rlo;
     int8_t all[DC_OLC_MAX_DIGITS];
 
-    to_int(ref_lat, ref_lon, &rla, &rlo);
+    dc_olc_to_int_unchecked(ref_lat, ref_lon, &rla, &rlo);
     prefix_values_of_int(rla, rlo, pad, all);
     if (n > DC_OLC_MAX_DIGITS - pad) n = DC_OLC_MAX_DIGITS - pad;
     memcpy(all + pad, digits, (size_t)n);
