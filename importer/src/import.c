@@ -1,7 +1,6 @@
 /*
  * import.c - dc_import_run: zones, then households, then the index.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,21 +26,6 @@ typedef struct dc_import {
     uint64_t household_total; /* features, for progress */
 } dc_import;
 
-static dc_err fail(dc_error *err, dc_err code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static dc_err fail(dc_error *err, dc_err code, const char *fmt, ...)
-{
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        err->code = code;
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -58,13 +42,13 @@ static dc_err map_fields(dc_layer_kind kind, const char *const *maps, size_t n,
         char role[32];
         size_t len = eq ? (size_t)(eq - maps[i]) : 0;
         if (!eq || len == 0 || len >= sizeof role || !eq[1])
-            return fail(err, DC_E_INVALID_ARG, "field mapping '%s' is not ROLE=FIELD",
+            return dc_error_set(err, DC_E_INVALID_ARG, "field mapping '%s' is not ROLE=FIELD",
                         maps[i]);
         memcpy(role, maps[i], len);
         role[len] = '\0';
         int r = dc_role_find(kind, role);
         if (r < 0)
-            return fail(err, DC_E_INVALID_ARG, "unknown %s role '%s' in '%s'",
+            return dc_error_set(err, DC_E_INVALID_ARG, "unknown %s role '%s' in '%s'",
                         kind == DC_LAYER_ZONES ? "zone" : "household", role, maps[i]);
         opt->fields[r] = eq + 1;
     }
@@ -73,7 +57,7 @@ static dc_err map_fields(dc_layer_kind kind, const char *const *maps, size_t n,
 
 static dc_err layer_problem(dc_error *err, const dc_source_problem *p)
 {
-    return fail(err, DC_E_INVALID_ARG, "%s%s%s: %s (%s)", p->source ? p->source : "",
+    return dc_error_set(err, DC_E_INVALID_ARG, "%s%s%s: %s (%s)", p->source ? p->source : "",
                 p->layer ? ", layer " : "", p->layer ? p->layer : "", p->message, p->code);
 }
 
@@ -84,7 +68,7 @@ static dc_err read_zones(dc_import *im, dc_error *err)
         memset(&problem, 0, sizeof problem);
         dc_err rc = dc_source_read_zones(im->zone_sources, i, &im->zone_opt, dc_zoneset_add,
                                          &im->zones, &problem);
-        if (rc == DC_E_NOMEM) return fail(err, rc, "out of memory reading zones");
+        if (rc == DC_E_NOMEM) return dc_error_set(err, rc, "out of memory reading zones");
         if (rc != DC_OK) return layer_problem(err, &problem);
     }
     im->summary->zone_features = im->zones.nfeatures + im->summary->rejected;
@@ -120,7 +104,7 @@ static dc_err read_households(dc_import *im, dc_error *err)
     memset(&problem, 0, sizeof problem);
     dc_err rc = dc_read_households_piped(im->household_sources, &im->household_opt,
                                          add_household, im, &problem);
-    if (rc == DC_E_NOMEM) return fail(err, rc, "out of memory reading households");
+    if (rc == DC_E_NOMEM) return dc_error_set(err, rc, "out of memory reading households");
     if (rc != DC_OK) return layer_problem(err, &problem);
     if (im->cfg->progress)
         im->cfg->progress(im->cfg->progress_ctx, "households", im->households.read,
@@ -138,12 +122,12 @@ static dc_err check_limits(const dc_import *im, dc_error *err)
     const char *see = cfg->report ? "; see the report " : "";
     const char *path = cfg->report ? cfg->report : "";
     if (cfg->strict && s->rejected + s->warnings > 0)
-        return fail(err, DC_E_REJECTED,
+        return dc_error_set(err, DC_E_REJECTED,
                     "--strict: %llu rejected and %llu warnings%s%s; no index written",
                     (unsigned long long)s->rejected, (unsigned long long)s->warnings, see,
                     path);
     if (cfg->max_errors >= 0 && s->rejected > (uint64_t)cfg->max_errors)
-        return fail(err, DC_E_REJECTED,
+        return dc_error_set(err, DC_E_REJECTED,
                     "%llu features rejected, more than --max-errors %lld%s%s; no index "
                     "written",
                     (unsigned long long)s->rejected, (long long)cfg->max_errors, see, path);
@@ -172,7 +156,7 @@ static dc_err write_index(dc_import *im, dc_error *err)
     dc_index_build_stats stats;
     dc_source_info *sources = NULL;
     if (collect_sources(im, &sources, &in.nsources) != DC_OK)
-        return fail(err, DC_E_NOMEM, "out of memory");
+        return dc_error_set(err, DC_E_NOMEM, "out of memory");
     in.sources = sources;
     in.zones = im->zones.zones;
     in.nzones = im->zones.nzones;
@@ -218,7 +202,7 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     dc_import im;
     dc_err rc;
     if (!cfg || !summary || !cfg->output || !cfg->nzone_paths)
-        return fail(err, DC_E_INVALID_ARG, "an import needs zones and an output path");
+        return dc_error_set(err, DC_E_INVALID_ARG, "an import needs zones and an output path");
     memset(&im, 0, sizeof im);
     memset(summary, 0, sizeof *summary);
     im.cfg = cfg;

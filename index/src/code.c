@@ -3,7 +3,6 @@
  * characters of an 11-digit Open Location Code.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,19 +12,6 @@
 #define DC_CODE_DROPPED (DC_CODE_OLC_DIGITS - DC_CODE_LOCATION_CHARS)
 /* The OLC safety margin for nearest recovery at 1-degree resolution. */
 #define DC_CODE_RECOVERY_RANGE 0.4
-
-static void set_error(dc_error *err, dc_err code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_error(dc_error *err, dc_err code, const char *fmt, ...)
-{
-    if (!err) return;
-    va_list ap;
-    va_start(ap, fmt);
-    err->code = code;
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-}
 
 /* Length of the well-formed UTF-8 sequence at s (1..4), or 0 when it is
  * not one: stray continuation bytes, lead bytes C0, C1 and F5..FF,
@@ -67,11 +53,11 @@ static dc_err bad_char(dc_error *err, dc_err code, const unsigned char *s, size_
     char q[32];
     quote_char(s, utf8_seq_len(s, avail), q, sizeof q);
     if (code == DC_E_CODE_POSTCODE)
-        set_error(err, code,
+        dc_error_set(err, code,
                   "character %zu %s is not a digit: a code starts with a 5-digit postcode",
                   position, q);
     else
-        set_error(err, code, "character %zu %s is not in the code alphabet", position, q);
+        dc_error_set(err, code, "character %zu %s is not in the code alphabet", position, q);
     return code;
 }
 
@@ -82,7 +68,7 @@ dc_err dc_code_parse(const char *text, size_t len, dc_code *code, dc_error *err)
     size_t nsig = 0, position = 0;
 
     if (!code || (!text && len > 0)) {
-        set_error(err, DC_E_INVALID_ARG, "no code given");
+        dc_error_set(err, DC_E_INVALID_ARG, "no code given");
         return DC_E_INVALID_ARG;
     }
     for (size_t i = 0; i < len; position++) {
@@ -101,11 +87,11 @@ dc_err dc_code_parse(const char *text, size_t len, dc_code *code, dc_error *err)
         i += seq ? seq : 1;
     }
     if (nsig == 0) {
-        set_error(err, DC_E_CODE_EMPTY, "the code is empty");
+        dc_error_set(err, DC_E_CODE_EMPTY, "the code is empty");
         return DC_E_CODE_EMPTY;
     }
     if (nsig != DC_CODE_CHARS) {
-        set_error(err, DC_E_CODE_LENGTH, "expected %d significant characters, got %zu",
+        dc_error_set(err, DC_E_CODE_LENGTH, "expected %d significant characters, got %zu",
                   DC_CODE_CHARS, nsig);
         return DC_E_CODE_LENGTH;
     }

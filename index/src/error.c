@@ -1,7 +1,9 @@
 /* error.c - names and descriptions of dc_err values. */
 #include "diachi/error.h"
 
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct dc_err_entry {
     dc_err err;
@@ -48,4 +50,16 @@ const char *dc_err_name(dc_err err)
 {
     const dc_err_entry *e = dc_err_find(err);
     return e ? e->name : "unknown";
+}
+
+dc_err dc_error_set(dc_error *err, dc_err code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        err->code = code;
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    }
+    return code;
 }

@@ -85,7 +85,7 @@ static dc_err zone_strings_ok(builder *b, const dc_zone_input *z)
     const char *s[5] = {z->name, z->kind, z->commune_code, z->district, z->province};
     for (int i = 0; i < 5; i++)
         if (str_len(s[i]) > MAX_STR16)
-            return dc_index_error(b->err, DC_E_INVALID_ARG,
+            return dc_error_set(b->err, DC_E_INVALID_ARG,
                                   "zone %05u: a name is longer than %u bytes", z->postcode,
                                   MAX_STR16);
     return DC_OK;
@@ -95,20 +95,20 @@ static dc_err zone_shape_ok(builder *b, const dc_zone_input *z)
 {
     int32_t s, w, n, e, vlat, vlon;
     if (dc_polygon_validate(&z->polygon) != DC_OK)
-        return dc_index_error(b->err, DC_E_INVALID_ARG, "zone %05u: invalid polygon",
+        return dc_error_set(b->err, DC_E_INVALID_ARG, "zone %05u: invalid polygon",
                               z->postcode);
     dc_polygon_bbox(&z->polygon, &s, &w, &n, &e);
     if ((int64_t)n - s >= DC_DEGREE_E7 || (int64_t)e - w >= DC_DEGREE_E7)
-        return dc_index_error(b->err, DC_E_INVALID_ARG,
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
                               "zone %05u: polygon spans 1 degree or more (%.7f..%.7f N, "
                               "%.7f..%.7f E)",
                               z->postcode, s / 1e7, n / 1e7, w / 1e7, e / 1e7);
     if (!dc_lat_ok(z->ref_lat_e7) || !dc_lon_ok(z->ref_lon_e7))
-        return dc_index_error(b->err, DC_E_INVALID_ARG,
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
                               "zone %05u: reference point %.7f, %.7f is not on the globe",
                               z->postcode, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7);
     if (dc_polygon_far_vertex(&z->polygon, z->ref_lat_e7, z->ref_lon_e7, &vlat, &vlon))
-        return dc_index_error(b->err, DC_E_INVALID_ARG,
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
                               "zone %05u: reference point %.7f, %.7f is more than 0.4 "
                               "degrees from polygon vertex %.7f, %.7f",
                               z->postcode, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7,
@@ -123,10 +123,10 @@ static dc_err validate_zones(builder *b)
     for (size_t i = 0; i < in->nzones; i++) {
         const dc_zone_input *z = &in->zones[i];
         if (z->postcode >= POSTCODES)
-            return dc_index_error(b->err, DC_E_INVALID_ARG,
+            return dc_error_set(b->err, DC_E_INVALID_ARG,
                                   "zone %u: postcode over 99999", z->postcode);
         if (b->zone_of[z->postcode] >= 0)
-            return dc_index_error(b->err, DC_E_INVALID_ARG, "duplicate postcode %05u",
+            return dc_error_set(b->err, DC_E_INVALID_ARG, "duplicate postcode %05u",
                                   z->postcode);
         dc_err rc = zone_strings_ok(b, z);
         if (rc == DC_OK) rc = zone_shape_ok(b, z);
@@ -139,22 +139,22 @@ static dc_err validate_zones(builder *b)
 static dc_err validate_household(builder *b, const dc_household_input *h)
 {
     if (!h->id || !h->id[0])
-        return dc_index_error(b->err, DC_E_INVALID_ARG, "household with an empty id");
+        return dc_error_set(b->err, DC_E_INVALID_ARG, "household with an empty id");
     if (strlen(h->id) > MAX_STR8)
-        return dc_index_error(b->err, DC_E_INVALID_ARG,
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
                               "household %.40s...: id longer than %u bytes", h->id, MAX_STR8);
     if (str_len(h->house_number) > MAX_STR8)
-        return dc_index_error(b->err, DC_E_INVALID_ARG,
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
                               "household %s: house number longer than %u bytes", h->id,
                               MAX_STR8);
     if (h->postcode >= POSTCODES || b->zone_of[h->postcode] < 0)
-        return dc_index_error(b->err, DC_E_INVALID_ARG,
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
                               "household %s: postcode %05u is not among the zones", h->id,
                               h->postcode);
     const dc_zone_input *z = &b->in->zones[b->zone_of[h->postcode]];
     if (!dc_lat_ok(h->lat_e7) || !dc_lon_ok(h->lon_e7) ||
         !dc_polygon_contains(&z->polygon, h->lat_e7, h->lon_e7))
-        return dc_index_error(b->err, DC_E_INVALID_ARG,
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
                               "household %s: position %.7f, %.7f is not inside zone %05u",
                               h->id, h->lat_e7 / 1e7, h->lon_e7 / 1e7, h->postcode);
     return DC_OK;
@@ -271,7 +271,7 @@ static dc_err order_households(builder *b)
         b->households[i].a = (uint32_t)i;
     }
     dc_err rc = radix_sort(b->households, n);
-    if (rc != DC_OK) return dc_index_error(b->err, rc, "out of memory sorting households");
+    if (rc != DC_OK) return dc_error_set(b->err, rc, "out of memory sorting households");
     order_shared_doors(b);
     permute_households(b);
     progress(b, "sort", n, n);
@@ -335,7 +335,7 @@ static dc_err order_ids(builder *b)
     sort_ids(b->ids, n, 0);
     for (size_t i = 1; i < n; i++)
         if (strcmp((const char *)b->ids[i - 1].id, (const char *)b->ids[i].id) == 0)
-            return dc_index_error(b->err, DC_E_INVALID_ARG, "duplicate household id %s",
+            return dc_error_set(b->err, DC_E_INVALID_ARG, "duplicate household id %s",
                                   (const char *)b->ids[i].id);
     return DC_OK;
 }
@@ -374,7 +374,7 @@ static dc_err collect_codes(builder *b)
         if (j - i > 1) b->shared_doors += j - i;
     }
     dc_err rc = radix_sort(b->codes, b->ncodes);
-    return rc == DC_OK ? DC_OK : dc_index_error(b->err, rc, "out of memory sorting codes");
+    return rc == DC_OK ? DC_OK : dc_error_set(b->err, rc, "out of memory sorting codes");
 }
 
 /* Every (coarse cell, postcode) pair whose zone's box touches the cell. */
@@ -395,7 +395,7 @@ static dc_err collect_grid(builder *b)
         if (need > cap) {
             cap = need * 2;
             sort_item *g = realloc(b->grid, cap * sizeof *g);
-            if (!g) return dc_index_error(b->err, DC_E_NOMEM, "out of memory (zone grid)");
+            if (!g) return dc_error_set(b->err, DC_E_NOMEM, "out of memory (zone grid)");
             b->grid = g;
         }
         for (uint32_t r = r0; r <= r1; r++)
@@ -404,7 +404,7 @@ static dc_err collect_grid(builder *b)
                     (sort_item){(uint64_t)(r * DC_ZONEGRID_COLS + c) << 32 | p, p, 0};
     }
     dc_err rc = radix_sort(b->grid, b->ngrid);
-    return rc == DC_OK ? DC_OK : dc_index_error(b->err, rc, "out of memory (zone grid)");
+    return rc == DC_OK ? DC_OK : dc_error_set(b->err, rc, "out of memory (zone grid)");
 }
 
 /* ---- strings ---------------------------------------------------------- */
@@ -468,7 +468,7 @@ static dc_err reserve(builder *b, size_t size)
 {
     if (size <= b->bufsize) return DC_OK;
     uint8_t *p = realloc(b->buf, size);
-    if (!p) return dc_index_error(b->err, DC_E_NOMEM, "out of memory writing a record");
+    if (!p) return dc_error_set(b->err, DC_E_NOMEM, "out of memory writing a record");
     b->buf = p;
     b->bufsize = size;
     return DC_OK;
@@ -571,7 +571,7 @@ static dc_err write_household(builder *b, uint32_t number, const dc_household_in
     uint32_t street, group;
     if (intern(&b->strings, h->street, &street) != DC_OK ||
         intern(&b->strings, h->group, &group) != DC_OK)
-        return dc_index_error(b->err, DC_E_NOMEM, "out of memory interning strings");
+        return dc_error_set(b->err, DC_E_NOMEM, "out of memory interning strings");
     dc_put_i32(val, h->lat_e7);
     dc_put_i32(val + 4, h->lon_e7);
     dc_put_le32(val + 8, h->postcode);
@@ -763,7 +763,7 @@ static dc_err open_tmp(builder *b)
 static dc_err write_all(builder *b, uint8_t fingerprint[DC_FINGERPRINT_SIZE])
 {
     b->hasher = dc_hasher_start();
-    if (!b->hasher) return dc_index_error(b->err, DC_E_NOMEM, "out of memory for hashing");
+    if (!b->hasher) return dc_error_set(b->err, DC_E_NOMEM, "out of memory for hashing");
     dc_err rc = write_zones(b);
     if (rc == DC_OK) rc = write_grid(b);
     if (rc == DC_OK) rc = write_households(b);
@@ -779,13 +779,13 @@ static dc_err write_all(builder *b, uint8_t fingerprint[DC_FINGERPRINT_SIZE])
 
 static dc_err io_error(builder *b, const char *what, const char *path)
 {
-    return dc_index_error(b->err, DC_E_IO, "%s %s: %s", what, path, strerror(errno));
+    return dc_error_set(b->err, DC_E_IO, "%s %s: %s", what, path, strerror(errno));
 }
 
 static dc_err sync_dir(builder *b, const char *path)
 {
     char *dir = strdup(path);
-    if (!dir) return dc_index_error(b->err, DC_E_NOMEM, "out of memory");
+    if (!dir) return dc_error_set(b->err, DC_E_NOMEM, "out of memory");
     char *slash = strrchr(dir, '/');
     if (slash == dir)
         dir[1] = '\0';
@@ -836,9 +836,9 @@ static dc_err check_input(const char *path, const dc_index_build_input *in, dc_e
 {
     if (!path || !in || (!in->zones && in->nzones) || (!in->households && in->nhouseholds) ||
         (!in->sources && in->nsources))
-        return dc_index_error(err, DC_E_INVALID_ARG, "no index path or input given");
+        return dc_error_set(err, DC_E_INVALID_ARG, "no index path or input given");
     if (in->nhouseholds > UINT32_MAX || in->nzones > POSTCODES)
-        return dc_index_error(err, DC_E_INVALID_ARG, "too many households or zones");
+        return dc_error_set(err, DC_E_INVALID_ARG, "too many households or zones");
     return DC_OK;
 }
 
@@ -853,7 +853,7 @@ static dc_err allocate(builder *b, const char *path)
     b->tmp_path = malloc(strlen(path) + 32);
     if (!b->zone_of || !b->zone_counts || !b->households || !b->ids || !b->codes ||
         !b->tmp_path)
-        return dc_index_error(b->err, DC_E_NOMEM, "out of memory for %zu households", n);
+        return dc_error_set(b->err, DC_E_NOMEM, "out of memory for %zu households", n);
     sprintf(b->tmp_path, "%s.tmp.%ld", path, (long)getpid());
     return DC_OK;
 }

@@ -437,20 +437,20 @@ dc_err dc_index_check(dc_index *idx, dc_index_check_stats *stats, dc_error *err)
 {
     checker c = {.idx = idx, .err = err};
     dc_err e;
-    if (!idx) return dc_index_error(err, DC_E_INVALID_ARG, "no index given");
+    if (!idx) return dc_error_set(err, DC_E_INVALID_ARG, "no index given");
     size_t nz = idx->meta.zones < POSTCODES ? (size_t)idx->meta.zones : POSTCODES;
     c.zones_cap = nz;
     c.zones = malloc((nz ? nz : 1) * sizeof *c.zones);
     c.zone_counts = calloc(nz ? nz : 1, sizeof *c.zone_counts);
     c.zone_of = malloc(POSTCODES * sizeof *c.zone_of);
     if (!c.zones || !c.zone_counts || !c.zone_of) {
-        e = dc_index_error(err, DC_E_NOMEM, "out of memory checking the index");
+        e = dc_error_set(err, DC_E_NOMEM, "out of memory checking the index");
         goto done;
     }
     for (uint32_t p = 0; p < POSTCODES; p++) c.zone_of[p] = -1;
     e = dc_index_txn_begin(idx, &c.txn);
     if (e != DC_OK) {
-        dc_index_error(err, e, "cannot start a read transaction");
+        dc_error_set(err, e, "cannot start a read transaction");
         goto done;
     }
     e = check_zones(&c);

@@ -168,9 +168,6 @@ struct dc_index_txn {
 
 /* ---- shared helpers (index_read.c) ---------------------------------- */
 
-/* Fill @p err (when not NULL) and return @p code. */
-dc_err dc_index_error(dc_error *err, dc_err code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* Translate an LMDB or errno result into a dc_err with a message naming
  * what was being done. */

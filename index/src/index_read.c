@@ -7,7 +7,6 @@
  * so a begin is a renew: no allocation, no system call.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -21,18 +20,6 @@ const char *const dc_db_names[DC_DB_COUNT] = {
     [DC_DB_CELLS] = "cells",   [DC_DB_META] = "meta",
 };
 
-dc_err dc_index_error(dc_error *err, dc_err code, const char *fmt, ...)
-{
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        err->code = code;
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what)
 {
     dc_err code = DC_E_IO;
@@ -43,7 +30,7 @@ dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what)
     else if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_BAD_VALSIZE ||
              rc == MDB_INCOMPATIBLE || rc == MDB_NOTFOUND)
         code = DC_E_INDEX_CORRUPT;
-    return dc_index_error(err, code, "%s: %s", what, mdb_strerror(rc));
+    return dc_error_set(err, code, "%s: %s", what, mdb_strerror(rc));
 }
 
 uint32_t dc_cell_row(int32_t lat_e7)
@@ -331,10 +318,10 @@ static dc_err meta_get(MDB_txn *txn, MDB_dbi dbi, const char *name, size_t size,
     MDB_val k = {strlen(name), (void *)name};
     int rc = mdb_get(txn, dbi, &k, val);
     if (rc == MDB_NOTFOUND)
-        return dc_index_error(err, DC_E_INDEX_FORMAT, "metadata has no %s", name);
+        return dc_error_set(err, DC_E_INDEX_FORMAT, "metadata has no %s", name);
     if (rc != 0) return dc_index_lmdb_error(err, rc, "reading metadata");
     if (size && val->mv_size != size)
-        return dc_index_error(err, DC_E_INDEX_FORMAT, "metadata %s has %zu bytes, not %zu",
+        return dc_error_set(err, DC_E_INDEX_FORMAT, "metadata %s has %zu bytes, not %zu",
                               name, val->mv_size, size);
     return DC_OK;
 }
@@ -347,21 +334,21 @@ static dc_err meta_identity(dc_index *idx, MDB_txn *txn, MDB_dbi dbi, dc_error *
     int rc = mdb_get(txn, dbi, &k, &v);
     if (rc != 0 || v.mv_size != DC_INDEX_MAGIC_LEN ||
         memcmp(v.mv_data, DC_INDEX_MAGIC, DC_INDEX_MAGIC_LEN) != 0)
-        return dc_index_error(err, DC_E_INDEX_FORMAT,
+        return dc_error_set(err, DC_E_INDEX_FORMAT,
                               "%s is an LMDB file but not a diachi index (no magic)",
                               idx->path);
     dc_err e = meta_get(txn, dbi, "format_version", 4, &v, err);
     if (e != DC_OK) return e;
     idx->meta.format_version = dc_get_le32(v.mv_data);
     if (idx->meta.format_version != DC_INDEX_FORMAT_VERSION)
-        return dc_index_error(err, DC_E_INDEX_FORMAT,
+        return dc_error_set(err, DC_E_INDEX_FORMAT,
                               "%s has index format version %u; this diachi reads version %d",
                               idx->path, idx->meta.format_version, DC_INDEX_FORMAT_VERSION);
     e = meta_get(txn, dbi, "code_scheme", 4, &v, err);
     if (e != DC_OK) return e;
     idx->meta.code_scheme = dc_get_le32(v.mv_data);
     if (idx->meta.code_scheme != DC_CODE_SCHEME_VERSION)
-        return dc_index_error(err, DC_E_INDEX_FORMAT,
+        return dc_error_set(err, DC_E_INDEX_FORMAT,
                               "%s has code scheme version %u; this diachi knows version %d",
                               idx->path, idx->meta.code_scheme, DC_CODE_SCHEME_VERSION);
     return DC_OK;
@@ -412,7 +399,7 @@ static dc_err open_dbs(dc_index *idx, MDB_txn *txn, dc_error *err)
     for (int db = 0; db < DC_DB_COUNT; db++) {
         int rc = mdb_dbi_open(txn, dc_db_names[db], 0, &idx->dbi[db]);
         if (rc == MDB_NOTFOUND)
-            return dc_index_error(err, DC_E_INDEX_FORMAT, "%s has no %s database",
+            return dc_error_set(err, DC_E_INDEX_FORMAT, "%s has no %s database",
                                   idx->path, dc_db_names[db]);
         if (rc != 0) return dc_index_lmdb_error(err, rc, idx->path);
     }
@@ -429,7 +416,7 @@ static dc_err read_meta(dc_index *idx, dc_error *err)
     dc_err e = DC_OK;
     rc = mdb_dbi_open(txn, dc_db_names[DC_DB_META], 0, &meta);
     if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE)
-        e = dc_index_error(err, DC_E_INDEX_FORMAT,
+        e = dc_error_set(err, DC_E_INDEX_FORMAT,
                            "%s is an LMDB file but not a diachi index (no metadata)",
                            idx->path);
     else if (rc != 0)
@@ -449,10 +436,10 @@ static dc_err check_file(const char *path, uint64_t *size, dc_error *err)
 {
     struct stat st;
     if (stat(path, &st) != 0 || access(path, R_OK) != 0)
-        return dc_index_error(err, DC_E_IO, "cannot open index %s: %s", path,
+        return dc_error_set(err, DC_E_IO, "cannot open index %s: %s", path,
                               strerror(errno));
     if (!S_ISREG(st.st_mode))
-        return dc_index_error(err, DC_E_IO, "cannot open index %s: not a regular file",
+        return dc_error_set(err, DC_E_IO, "cannot open index %s: not a regular file",
                               path);
     *size = (uint64_t)st.st_size;
     return DC_OK;
@@ -466,7 +453,7 @@ static dc_err open_env(dc_index *idx, dc_error *err)
     rc = mdb_env_open(idx->env, idx->path,
                       MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOTLS, 0444);
     if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH || rc == EINVAL)
-        return dc_index_error(err, DC_E_INDEX_FORMAT,
+        return dc_error_set(err, DC_E_INDEX_FORMAT,
                               "%s is not a diachi index (not an LMDB file: %s)", idx->path,
                               mdb_strerror(rc));
     if (rc != 0) {
@@ -482,12 +469,12 @@ dc_err dc_index_open(const char *path, dc_index **out, dc_error *err)
     dc_index *idx = NULL;
     uint64_t size = 0;
     dc_err e;
-    if (!path || !out) return dc_index_error(err, DC_E_INVALID_ARG, "no index path given");
+    if (!path || !out) return dc_error_set(err, DC_E_INVALID_ARG, "no index path given");
     e = check_file(path, &size, err);
     if (e != DC_OK) goto done;
     idx = calloc(1, sizeof *idx);
     if (!idx || !(idx->path = strdup(path))) {
-        e = dc_index_error(err, DC_E_NOMEM, "out of memory opening %s", path);
+        e = dc_error_set(err, DC_E_NOMEM, "out of memory opening %s", path);
         goto done;
     }
     pthread_mutex_init(&idx->lock, NULL);

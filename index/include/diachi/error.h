@@ -58,6 +58,14 @@ typedef struct dc_error {
 } dc_error;
 
 /**
+ * Fill @p err (when not NULL) with @p code and a printf-style message, and
+ * return @p code, so a failing path reads `return dc_error_set(err, ...)`.
+ * The message is cut to DC_ERROR_MESSAGE_SIZE - 1 bytes. Thread-safe.
+ */
+dc_err dc_error_set(dc_error *err, dc_err code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/**
  * A short English description of @p err ("code has the wrong number of
  * characters"). Never NULL; an unknown value gives "unknown error".
  * The string is static. Thread-safe.
