@@ -202,7 +202,7 @@ static void bbox_add(dc_zone_bbox *bb, int32_t lat, int32_t lon)
 
 /* One ring, rounded to e7, repeated points dropped. Returns 1 when
  * written, 0 when it degenerated below 3 points, -1 on ENOMEM. */
-static int encode_ring(dc_blob *b, OGRGeometryH ring, uint32_t flags, dc_zone_bbox *bb)
+static int encode_ring(dc_blob *b, OGRGeometryH ring, uint32_t flags)
 {
     size_t header = b->size;
     uint32_t n = 0;
@@ -229,13 +229,6 @@ static int encode_ring(dc_blob *b, OGRGeometryH ring, uint32_t flags, dc_zone_bb
         b->size = header;
         return 0;
     }
-    const uint8_t *p = b->data + header + 4;
-    for (uint32_t i = 0; i < n; i++, p += 8) {
-        int32_t lat, lon;
-        memcpy(&lat, p, 4);
-        memcpy(&lon, p + 4, 4);
-        bbox_add(bb, lat, lon);
-    }
     blob_set_u32(b, header, n | flags);
     return 1;
 }
@@ -244,20 +237,23 @@ static int encode_ring(dc_blob *b, OGRGeometryH ring, uint32_t flags, dc_zone_bb
 static int encode_polygon(OGRGeometryH mp, dc_blob *b, dc_zone_bbox *bb)
 {
     uint32_t nrings = 0;
-    bb->south = bb->west = INT32_MAX;
-    bb->north = bb->east = INT32_MIN;
     if (blob_u32(b, 0) != 0) return -1;
     for (int i = 0; i < OGR_G_GetGeometryCount(mp); i++) {
         OGRGeometryH poly = OGR_G_GetGeometryRef(mp, i);
         for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++) {
-            int rc = encode_ring(b, OGR_G_GetGeometryRef(poly, r), r ? DC_RING_HOLE : 0, bb);
+            int rc = encode_ring(b, OGR_G_GetGeometryRef(poly, r), r ? DC_RING_HOLE : 0);
             if (rc < 0) return -1;
             if (rc == 0 && r == 0) break; /* no exterior: drop its holes too */
             nrings += (uint32_t)rc;
         }
     }
     blob_set_u32(b, 0, nrings);
-    if (nrings == 0) b->size = 0;
+    if (nrings == 0) {
+        b->size = 0;
+        return 0;
+    }
+    dc_polygon p = {b->data, b->size};
+    dc_polygon_bbox(&p, &bb->south, &bb->west, &bb->north, &bb->east);
     return 0;
 }
 

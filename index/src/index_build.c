@@ -8,10 +8,13 @@
  * The file is written beside the target as PATH.tmp.<pid>, synced and
  * renamed over the target, so a reader never sees a half-written index.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -742,8 +745,45 @@ static size_t map_size(const builder *b)
     return (size_t)((size + mb - 1) / mb * mb);
 }
 
-static dc_err open_tmp(builder *b)
+/*
+ * A build that was killed leaves its PATH.tmp.<pid>. Remove those of
+ * processes that no longer exist, so repeated crashes do not fill the
+ * disk; a live build's file (another importer at work) is left alone.
+ */
+static void remove_stale_tmp(const char *path)
 {
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t dirlen = slash ? (size_t)(slash - path) : 0, baselen = strlen(base);
+    char dir[4096];
+    if (dirlen >= sizeof dir) return;
+    if (!slash)
+        strcpy(dir, ".");
+    else if (dirlen == 0)
+        strcpy(dir, "/");
+    else {
+        memcpy(dir, path, dirlen);
+        dir[dirlen] = '\0';
+    }
+    DIR *d = opendir(dir);
+    if (!d) return;
+    for (struct dirent *e; (e = readdir(d));) {
+        const char *n = e->d_name;
+        if (strncmp(n, base, baselen) != 0 || strncmp(n + baselen, ".tmp.", 5) != 0) continue;
+        char *end;
+        long pid = strtol(n + baselen + 5, &end, 10);
+        if (*end || pid <= 0 || pid == (long)getpid()) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        char full[4096 + 256];
+        snprintf(full, sizeof full, "%s/%s", dir, n);
+        unlink(full);
+    }
+    closedir(d);
+}
+
+static dc_err open_tmp(builder *b, const char *path)
+{
+    remove_stale_tmp(path);
     unlink(b->tmp_path); /* a leftover of a crashed build with our pid */
     int rc = mdb_env_create(&b->env);
     if (rc == 0) rc = mdb_env_set_mapsize(b->env, map_size(b));
@@ -898,7 +938,7 @@ dc_err dc_index_build(const char *path, dc_index_build_input *in,
     rc = prepare(&b);
     if (rc != DC_OK) goto done;
     opened = true;
-    rc = open_tmp(&b);
+    rc = open_tmp(&b, path);
     if (rc == DC_OK) rc = write_all(&b, st.fingerprint);
     if (rc == DC_OK) rc = finish_file(&b, path, &st.file_bytes);
     if (rc != DC_OK) goto done;

@@ -25,6 +25,10 @@ for round in 1 2 3 4 5 6; do
   [ "$got" = "$want" ] || { echo "round $round: fingerprint changed: $got"; exit 1; }
   echo "round $round: killed $killed; index opens, checks, same fingerprint"
 done
-# A killed build may leave its own temporary file, never a partial INDEX.
+# A killed build leaves its temporary file, never a partial INDEX; the
+# next build removes the leftovers of builds that are gone.
 ls "$work" | grep -v -E '^(map|index\.diachi|index\.diachi\.tmp\.[0-9]+)$' && exit 1
+"${import[@]}" -o "$work/index.diachi"
+leftovers=$(ls "$work" | grep -c '\.tmp\.' || true)
+[ "$leftovers" -eq 0 ] || { echo "stale temporary files left: $(ls "$work")"; exit 1; }
 echo "crash_safety: 6 rounds passed"
