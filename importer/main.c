@@ -15,7 +15,8 @@
 
 static const char usage_text[] =
     "usage: diachi-import --zones PATH... --households PATH... -o INDEX\n"
-    "                     [--zone-field ROLE=FIELD]... [--household-field ROLE=FIELD]...\n"
+    "                     [--zone-field ROLE=FIELD]... [--household-field "
+    "ROLE=FIELD]...\n"
     "                     [--zones-srs CRS] [--households-srs CRS] [--encoding ENC]\n"
     "                     [--report FILE.csv] [--max-errors N] [--strict] [--quiet]\n"
     "\n"
@@ -60,11 +61,13 @@ static int usage_error(const char *fmt, const char *arg)
 static int take_list(int argc, char **argv, int *i, const char ***list, size_t *n)
 {
     int start = *i + 1, end = start;
-    while (end < argc && argv[end][0] != '-') end++;
+    while (end < argc && argv[end][0] != '-')
+        end++;
     if (end == start) return -1;
     const char **l = realloc(*list, (*n + (size_t)(end - start)) * sizeof *l);
     if (!l) return -1;
-    for (int k = start; k < end; k++) l[(*n)++] = argv[k];
+    for (int k = start; k < end; k++)
+        l[(*n)++] = argv[k];
     *list = l;
     *i = end - 1;
     return 0;
@@ -170,12 +173,14 @@ static void show_progress(void *ctx, const char *phase, uint64_t done, uint64_t 
         clock_gettime(CLOCK_MONOTONIC, &p->start);
     }
     double secs = since(&p->start), rate = secs > 0 ? (double)done / secs : 0;
-    int width = 30, filled = total ? (int)((double)width * (double)done / (double)total) : 0;
+    int width = 30,
+        filled = total ? (int)((double)width * (double)done / (double)total) : 0;
     if (filled > width) filled = width;
     fprintf(stderr, "\r%-12s [%.*s%*s] %llu/%llu  %.0f/s", phase, filled,
             "##############################", width - filled, "",
             (unsigned long long)done, (unsigned long long)total, rate);
-    if (total > done && rate > 0) fprintf(stderr, "  ETA %.0f s ", (double)(total - done) / rate);
+    if (total > done && rate > 0)
+        fprintf(stderr, "  ETA %.0f s ", (double)(total - done) / rate);
     fflush(stderr);
 }
 

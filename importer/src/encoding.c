@@ -102,7 +102,8 @@ static const enc_alias aliases[] = {
     {"88591", DC_ENC_LATIN1},        {"LATIN1", DC_ENC_LATIN1},
 };
 
-bool dc_encoding_from_ldid(int ldid, dc_encoding *out) {
+bool dc_encoding_from_ldid(int ldid, dc_encoding *out)
+{
     if (ldid == 87)
         *out = DC_ENC_LATIN1;
     else if (ldid == 3)
@@ -114,7 +115,8 @@ bool dc_encoding_from_ldid(int ldid, dc_encoding *out) {
 
 /* The name with surrounding white space (a .cpg often ends in a newline)
  * stripped into buf; false when it does not fit. */
-static bool trim_name(const char *name, char *buf, size_t size) {
+static bool trim_name(const char *name, char *buf, size_t size)
+{
     while (*name == ' ' || *name == '\t')
         name++;
     size_t n = strlen(name);
@@ -126,7 +128,8 @@ static bool trim_name(const char *name, char *buf, size_t size) {
     return true;
 }
 
-bool dc_encoding_from_name(const char *name, dc_encoding *out) {
+bool dc_encoding_from_name(const char *name, dc_encoding *out)
+{
     char buf[64];
     if (!name || !trim_name(name, buf, sizeof buf)) return false;
     if (strncasecmp(buf, "LDID/", 5) == 0) {
@@ -143,7 +146,8 @@ bool dc_encoding_from_name(const char *name, dc_encoding *out) {
     return false;
 }
 
-const char *dc_encoding_name(dc_encoding enc) {
+const char *dc_encoding_name(dc_encoding enc)
+{
     switch (enc) {
     case DC_ENC_UTF8:
         return "UTF-8";
@@ -161,12 +165,14 @@ const char *dc_encoding_name(dc_encoding enc) {
 
 /* ---- buffers ---------------------------------------------------------- */
 
-void dc_text_free(dc_text *text) {
+void dc_text_free(dc_text *text)
+{
     free(text->data);
     *text = (dc_text){0};
 }
 
-static bool grow(void **buf, size_t *cap, size_t need, size_t elem) {
+static bool grow(void **buf, size_t *cap, size_t need, size_t elem)
+{
     if (need <= *cap) return true;
     size_t n = *cap ? *cap : 256;
     while (n < need)
@@ -178,11 +184,13 @@ static bool grow(void **buf, size_t *cap, size_t need, size_t elem) {
     return true;
 }
 
-void dc_decoder_init(dc_decoder *dec, dc_encoding enc) {
+void dc_decoder_init(dc_decoder *dec, dc_encoding enc)
+{
     *dec = (dc_decoder){.encoding = enc};
 }
 
-void dc_decoder_free(dc_decoder *dec) {
+void dc_decoder_free(dc_decoder *dec)
+{
     free(dec->utf8);
     free(dec->points);
     *dec = (dc_decoder){0};
@@ -190,7 +198,8 @@ void dc_decoder_free(dc_decoder *dec) {
 
 /* ---- decoding --------------------------------------------------------- */
 
-static size_t put_utf8(char *out, uint32_t c) {
+static size_t put_utf8(char *out, uint32_t c)
+{
     unsigned char *o = (unsigned char *)out;
     if (c < 0x80) {
         o[0] = (unsigned char)c;
@@ -207,7 +216,8 @@ static size_t put_utf8(char *out, uint32_t c) {
     return 3;
 }
 
-static uint32_t byte_to_unicode(dc_encoding enc, unsigned char b) {
+static uint32_t byte_to_unicode(dc_encoding enc, unsigned char b)
+{
     switch (enc) {
     case DC_ENC_CP1258:
         return b < 0x80 ? b : cp1258_high[b - 0x80];
@@ -225,14 +235,16 @@ static uint32_t byte_to_unicode(dc_encoding enc, unsigned char b) {
  * neighbour: everything below the combining diacritics (U+0300) and the
  * precomposed Vietnamese block. A string made only of these needs no
  * normalisation, which covers nearly all real Vietnamese text. */
-static bool nfc_stable(uint32_t c) {
+static bool nfc_stable(uint32_t c)
+{
     return c < 0x300 || (c >= 0x1E00 && c < 0x1F00);
 }
 
 /* A single-byte code page into dec->utf8 (3 bytes per input byte at most);
  * *len gets the UTF-8 length. Returns non-zero if normalisation is due. */
 static uint32_t decode_table(dc_decoder *dec, const unsigned char *in, size_t n,
-                             size_t *len) {
+                             size_t *len)
+{
     uint32_t unstable = 0;
     char *o = dec->utf8;
     for (size_t i = 0; i < n; i++) {
@@ -250,7 +262,8 @@ static uint32_t decode_table(dc_decoder *dec, const unsigned char *in, size_t n,
 
 /* Length of the valid UTF-8 sequence at s, or 0: overlong forms,
  * surrogates and code points above U+10FFFF are invalid. *cp gets it. */
-static size_t utf8_valid(const unsigned char *s, size_t avail, uint32_t *cp) {
+static size_t utf8_valid(const unsigned char *s, size_t avail, uint32_t *cp)
+{
     unsigned char b = s[0];
     size_t n = b < 0xC2 ? 0 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : b < 0xF5 ? 4 : 0;
     if (n == 0 || n > avail) return 0;
@@ -268,7 +281,8 @@ static size_t utf8_valid(const unsigned char *s, size_t avail, uint32_t *cp) {
 /* UTF-8 into dec->utf8 with each invalid byte replaced by U+FFFD (3 bytes
  * for 1, hence the 3x scratch). Returns non-zero if normalisation is due. */
 static uint32_t decode_utf8(dc_decoder *dec, const unsigned char *in, size_t n,
-                            size_t *len) {
+                            size_t *len)
+{
     uint32_t unstable = 0;
     char *o = dec->utf8;
     for (size_t i = 0; i < n;) {
@@ -291,7 +305,8 @@ static uint32_t decode_utf8(dc_decoder *dec, const unsigned char *in, size_t n,
 
 /* NFC of dec->utf8[0..len) appended to out, via code points in
  * dec->points (utf8proc decomposes, reorders marks, then composes). */
-static dc_err normalise(dc_decoder *dec, size_t len, dc_text *out) {
+static dc_err normalise(dc_decoder *dec, size_t len, dc_text *out)
+{
     const utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
     const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)dec->utf8;
     utf8proc_ssize_t n = utf8proc_decompose(s, (utf8proc_ssize_t)len, dec->points,
@@ -313,7 +328,8 @@ static dc_err normalise(dc_decoder *dec, size_t len, dc_text *out) {
     return DC_OK;
 }
 
-static dc_err append(dc_text *out, const char *s, size_t n) {
+static dc_err append(dc_text *out, const char *s, size_t n)
+{
     if (!grow((void **)&out->data, &out->cap, out->len + n + 1, 1)) return DC_E_NOMEM;
     memcpy(out->data + out->len, s, n);
     out->len += n;
@@ -323,7 +339,8 @@ static dc_err append(dc_text *out, const char *s, size_t n) {
 
 /* True when every byte reads as itself in @p enc: ASCII, and for TCVN3 no
  * C0 byte that VN1 uses for a capital. */
-static bool is_plain_ascii(dc_encoding enc, const unsigned char *s, size_t n) {
+static bool is_plain_ascii(dc_encoding enc, const unsigned char *s, size_t n)
+{
     unsigned char any = 0;
     for (size_t i = 0; i < n; i++)
         any |= s[i];
@@ -335,7 +352,8 @@ static bool is_plain_ascii(dc_encoding enc, const unsigned char *s, size_t n) {
 }
 
 dc_err dc_decode(dc_decoder *dec, const char *in, size_t len, dc_text *out,
-                 size_t *offset) {
+                 size_t *offset)
+{
     const unsigned char *s = (const unsigned char *)in;
     size_t start = out->len;
     if (is_plain_ascii(dec->encoding, s, len)) {

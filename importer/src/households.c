@@ -17,10 +17,12 @@ dc_err dc_householdset_init(dc_householdset *hs, dc_report *report,
     /* Sized for the households announced, so neither the arrays nor the
      * id table are copied while millions of households arrive. */
     size_t slots = 1u << 16;
-    while (slots < 2 * expected) slots *= 2;
+    while (slots < 2 * expected)
+        slots *= 2;
     hs->id_mask = slots - 1;
     hs->id_slots = calloc(slots, sizeof *hs->id_slots);
-    if (!hs->id_slots || dc_intern_init(&hs->interned, &hs->arena) != 0) return DC_E_NOMEM;
+    if (!hs->id_slots || dc_intern_init(&hs->interned, &hs->arena) != 0)
+        return DC_E_NOMEM;
     hs->cap = expected > 4096 ? (size_t)expected : 4096;
     hs->items = malloc(hs->cap * sizeof *hs->items);
     hs->origins = malloc(hs->cap * sizeof *hs->origins);
@@ -58,7 +60,8 @@ static int grow_ids(dc_householdset *hs)
         uint64_t v = hs->id_slots[i];
         if (!SLOT_ITEM(v)) continue;
         size_t j = SLOT_HASH(v) & mask;
-        while (slots[j]) j = (j + 1) & mask;
+        while (slots[j])
+            j = (j + 1) & mask;
         slots[j] = v;
     }
     free(hs->id_slots);
@@ -114,10 +117,11 @@ static void verify_code(dc_householdset *hs, const dc_source_household *hh,
     if (!given || !*given) return;
     dc_code_format(computed, DC_CODE_DISPLAY, want, sizeof want);
     if (dc_code_parse(given, strlen(given), &code, &e) != DC_OK)
-        dc_report_warn(hs->report, &hh->origin, DC_WARN_BAD_CODE,
-                       "household '%s': door-plate code '%s' does not parse (%s); its code "
-                       "is %s",
-                       hh->fields[DC_HH_ID], given, e.message, want);
+        dc_report_warn(
+            hs->report, &hh->origin, DC_WARN_BAD_CODE,
+            "household '%s': door-plate code '%s' does not parse (%s); its code "
+            "is %s",
+            hh->fields[DC_HH_ID], given, e.message, want);
     else if (!dc_code_equal(&code, computed))
         dc_report_warn(hs->report, &hh->origin, DC_WARN_CODE_MISMATCH,
                        "household '%s': door-plate code '%s' differs from its code %s",
@@ -146,7 +150,8 @@ static int check_household(dc_householdset *hs, dc_source_household *hh, int32_t
     }
     if (!(fabs(hh->lat) <= 90.0 && fabs(hh->lon) <= 180.0)) {
         dc_report_reject(hs->report, o, DC_REJECT_BAD_POSITION,
-                         "household '%s' is at %g, %g, off the globe", id, hh->lat, hh->lon);
+                         "household '%s' is at %g, %g, off the globe", id, hh->lat,
+                         hh->lon);
         return DC_REJECT_BAD_POSITION;
     }
     const char *house = hh->fields[DC_HH_HOUSE_NUMBER];

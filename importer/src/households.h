@@ -32,8 +32,8 @@ typedef struct dc_householdset {
     dc_feature_origin *layers; /* distinct (source, layer), strdup'd */
     size_t nlayers;
     uint64_t read;
-    long last_zone;                         /* locator hint */
-    const char *last_street, *last_group;   /* interned copies last used */
+    long last_zone;                       /* locator hint */
+    const char *last_street, *last_group; /* interned copies last used */
 } dc_householdset;
 
 /** @p expected: households announced by the sources, to size the arrays. */

@@ -42,14 +42,15 @@ static dc_err map_fields(dc_layer_kind kind, const char *const *maps, size_t n,
         char role[32];
         size_t len = eq ? (size_t)(eq - maps[i]) : 0;
         if (!eq || len == 0 || len >= sizeof role || !eq[1])
-            return dc_error_set(err, DC_E_INVALID_ARG, "field mapping '%s' is not ROLE=FIELD",
-                        maps[i]);
+            return dc_error_set(err, DC_E_INVALID_ARG,
+                                "field mapping '%s' is not ROLE=FIELD", maps[i]);
         memcpy(role, maps[i], len);
         role[len] = '\0';
         int r = dc_role_find(kind, role);
         if (r < 0)
             return dc_error_set(err, DC_E_INVALID_ARG, "unknown %s role '%s' in '%s'",
-                        kind == DC_LAYER_ZONES ? "zone" : "household", role, maps[i]);
+                                kind == DC_LAYER_ZONES ? "zone" : "household", role,
+                                maps[i]);
         opt->fields[r] = eq + 1;
     }
     return DC_OK;
@@ -57,8 +58,9 @@ static dc_err map_fields(dc_layer_kind kind, const char *const *maps, size_t n,
 
 static dc_err layer_problem(dc_error *err, const dc_source_problem *p)
 {
-    return dc_error_set(err, DC_E_INVALID_ARG, "%s%s%s: %s (%s)", p->source ? p->source : "",
-                p->layer ? ", layer " : "", p->layer ? p->layer : "", p->message, p->code);
+    return dc_error_set(err, DC_E_INVALID_ARG, "%s%s%s: %s (%s)",
+                        p->source ? p->source : "", p->layer ? ", layer " : "",
+                        p->layer ? p->layer : "", p->message, p->code);
 }
 
 static dc_err read_zones(dc_import *im, dc_error *err)
@@ -66,8 +68,8 @@ static dc_err read_zones(dc_import *im, dc_error *err)
     dc_source_problem problem;
     for (size_t i = 0; i < dc_source_list_count(im->zone_sources); i++) {
         memset(&problem, 0, sizeof problem);
-        dc_err rc = dc_source_read_zones(im->zone_sources, i, &im->zone_opt, dc_zoneset_add,
-                                         &im->zones, &problem);
+        dc_err rc = dc_source_read_zones(im->zone_sources, i, &im->zone_opt,
+                                         dc_zoneset_add, &im->zones, &problem);
         if (rc == DC_E_NOMEM) return dc_error_set(err, rc, "out of memory reading zones");
         if (rc != DC_OK) return layer_problem(err, &problem);
     }
@@ -104,7 +106,8 @@ static dc_err read_households(dc_import *im, dc_error *err)
     memset(&problem, 0, sizeof problem);
     dc_err rc = dc_read_households_piped(im->household_sources, &im->household_opt,
                                          add_household, im, &problem);
-    if (rc == DC_E_NOMEM) return dc_error_set(err, rc, "out of memory reading households");
+    if (rc == DC_E_NOMEM)
+        return dc_error_set(err, rc, "out of memory reading households");
     if (rc != DC_OK) return layer_problem(err, &problem);
     if (im->cfg->progress)
         im->cfg->progress(im->cfg->progress_ctx, "households", im->households.read,
@@ -122,15 +125,16 @@ static dc_err check_limits(const dc_import *im, dc_error *err)
     const char *see = cfg->report ? "; see the report " : "";
     const char *path = cfg->report ? cfg->report : "";
     if (cfg->strict && s->rejected + s->warnings > 0)
-        return dc_error_set(err, DC_E_REJECTED,
-                    "--strict: %llu rejected and %llu warnings%s%s; no index written",
-                    (unsigned long long)s->rejected, (unsigned long long)s->warnings, see,
-                    path);
+        return dc_error_set(
+            err, DC_E_REJECTED,
+            "--strict: %llu rejected and %llu warnings%s%s; no index written",
+            (unsigned long long)s->rejected, (unsigned long long)s->warnings, see, path);
     if (cfg->max_errors >= 0 && s->rejected > (uint64_t)cfg->max_errors)
-        return dc_error_set(err, DC_E_REJECTED,
-                    "%llu features rejected, more than --max-errors %lld%s%s; no index "
-                    "written",
-                    (unsigned long long)s->rejected, (long long)cfg->max_errors, see, path);
+        return dc_error_set(
+            err, DC_E_REJECTED,
+            "%llu features rejected, more than --max-errors %lld%s%s; no index "
+            "written",
+            (unsigned long long)s->rejected, (long long)cfg->max_errors, see, path);
     return DC_OK;
 }
 
@@ -202,7 +206,8 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     dc_import im;
     dc_err rc;
     if (!cfg || !summary || !cfg->output || !cfg->nzone_paths)
-        return dc_error_set(err, DC_E_INVALID_ARG, "an import needs zones and an output path");
+        return dc_error_set(err, DC_E_INVALID_ARG,
+                            "an import needs zones and an output path");
     memset(&im, 0, sizeof im);
     memset(summary, 0, sizeof *summary);
     im.cfg = cfg;
@@ -218,7 +223,8 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     summary->zone_seconds = t1 - start;
     if (rc == DC_OK) rc = count_households(&im);
     if (rc == DC_OK)
-        rc = dc_householdset_init(&im.households, &im.report, &im.zones, im.household_total);
+        rc = dc_householdset_init(&im.households, &im.report, &im.zones,
+                                  im.household_total);
     if (rc == DC_OK) rc = read_households(&im, err);
     double t2 = now_seconds();
     summary->household_seconds = t2 - t1;

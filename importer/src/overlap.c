@@ -63,8 +63,7 @@ static int orient(dc_pt a, dc_pt b, dc_pt c)
 
 static bool on_segment(dc_pt a, dc_pt b, dc_pt c)
 {
-    return orient(a, b, c) == 0 &&
-           (c.lat >= (a.lat < b.lat ? a.lat : b.lat)) &&
+    return orient(a, b, c) == 0 && (c.lat >= (a.lat < b.lat ? a.lat : b.lat)) &&
            (c.lat <= (a.lat > b.lat ? a.lat : b.lat)) &&
            (c.lon >= (a.lon < b.lon ? a.lon : b.lon)) &&
            (c.lon <= (a.lon > b.lon ? a.lon : b.lon));
@@ -110,7 +109,8 @@ static bool proper_crossing(const dc_polygon *a, const dc_polygon *b)
     while (edges_next(&ea, &p, &q)) {
         edges_begin(&eb, b);
         while (edges_next(&eb, &r, &s))
-            if (orient(p, q, r) * orient(p, q, s) < 0 && orient(r, s, p) * orient(r, s, q) < 0)
+            if (orient(p, q, r) * orient(p, q, s) < 0 &&
+                orient(r, s, p) * orient(r, s, q) < 0)
                 return true;
     }
     return false;

@@ -29,8 +29,8 @@ typedef struct pipe_state {
     pthread_cond_t changed;
     batch batches[DC_BATCHES];
     bool full[DC_BATCHES];
-    int fill, take;       /* next batch the reader fills, the consumer takes */
-    bool finished, stop;  /* reader done; consumer wants no more */
+    int fill, take;      /* next batch the reader fills, the consumer takes */
+    bool finished, stop; /* reader done; consumer wants no more */
     dc_err read_rc;
     dc_source_problem problem;
 } pipe_state;
@@ -41,7 +41,8 @@ static size_t keep_text(batch *b, const char *s)
     size_t len = strlen(s) + 1;
     if (b->used + len > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 65536;
-        while (cap < b->used + len) cap *= 2;
+        while (cap < b->used + len)
+            cap *= 2;
         char *t = realloc(b->text, cap);
         if (!t) return SIZE_MAX - 1;
         b->text = t;
@@ -59,7 +60,8 @@ static bool hand_over(pipe_state *p)
     p->full[p->fill] = true;
     pthread_cond_broadcast(&p->changed);
     p->fill = (p->fill + 1) % DC_BATCHES;
-    while (p->full[p->fill] && !p->stop) pthread_cond_wait(&p->changed, &p->lock);
+    while (p->full[p->fill] && !p->stop)
+        pthread_cond_wait(&p->changed, &p->lock);
     bool go_on = !p->stop;
     pthread_mutex_unlock(&p->lock);
     p->batches[p->fill].n = 0;
@@ -74,7 +76,8 @@ static int enqueue(void *ctx, dc_source_household *hh)
     piped_hh *item = &b->items[b->n];
     item->hh = *hh;
     item->layer = keep_text(b, hh->origin.layer);
-    for (int i = 0; i < DC_HH_ROLES; i++) item->fields[i] = keep_text(b, hh->fields[i]);
+    for (int i = 0; i < DC_HH_ROLES; i++)
+        item->fields[i] = keep_text(b, hh->fields[i]);
     if (item->layer == SIZE_MAX - 1) return DC_E_NOMEM;
     for (int i = 0; i < DC_HH_ROLES; i++)
         if (item->fields[i] == SIZE_MAX - 1) return DC_E_NOMEM;
@@ -118,7 +121,8 @@ static int consume(pipe_state *p, dc_household_fn fn, void *ctx)
     int rc = 0;
     for (;;) {
         pthread_mutex_lock(&p->lock);
-        while (!p->full[p->take] && !p->finished) pthread_cond_wait(&p->changed, &p->lock);
+        while (!p->full[p->take] && !p->finished)
+            pthread_cond_wait(&p->changed, &p->lock);
         bool have = p->full[p->take];
         pthread_mutex_unlock(&p->lock);
         if (!have) return rc;
@@ -133,8 +137,7 @@ static int consume(pipe_state *p, dc_household_fn fn, void *ctx)
 }
 
 dc_err dc_read_households_piped(const dc_source_list *list, const dc_source_options *opt,
-                                dc_household_fn fn, void *ctx,
-                                dc_source_problem *problem)
+                                dc_household_fn fn, void *ctx, dc_source_problem *problem)
 {
     pipe_state *p = calloc(1, sizeof *p);
     pthread_t thread;
@@ -152,7 +155,8 @@ dc_err dc_read_households_piped(const dc_source_list *list, const dc_source_opti
     }
     if (rc == 0) rc = p->read_rc;
     if (problem) *problem = p->problem;
-    for (int i = 0; i < DC_BATCHES; i++) free(p->batches[i].text);
+    for (int i = 0; i < DC_BATCHES; i++)
+        free(p->batches[i].text);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->changed);
     free(p);

@@ -24,10 +24,8 @@ static const char *const reject_names[DC_REJECT_COUNT] = {
 };
 
 static const char *const warning_names[DC_WARN_COUNT] = {
-    [DC_WARN_ZONE_REPAIRED] = "zone_repaired",
-    [DC_WARN_ZONE_MERGED] = "zone_merged",
-    [DC_WARN_ZONE_OVERLAP] = "zone_overlap",
-    [DC_WARN_CODE_MISMATCH] = "code_mismatch",
+    [DC_WARN_ZONE_REPAIRED] = "zone_repaired", [DC_WARN_ZONE_MERGED] = "zone_merged",
+    [DC_WARN_ZONE_OVERLAP] = "zone_overlap",   [DC_WARN_CODE_MISMATCH] = "code_mismatch",
     [DC_WARN_BAD_CODE] = "bad_code",
 };
 

@@ -12,7 +12,7 @@
 #include "source.h"
 
 typedef struct dc_report {
-    FILE *file;                 /* NULL: count only */
+    FILE *file; /* NULL: count only */
     const char *path;
     dc_import_summary *summary; /* counts go here */
 } dc_report;

@@ -36,25 +36,30 @@ static const role_def household_roles[DC_HH_ROLES] = {
     [DC_HH_CODE] = {"code", "CODE"},
 };
 
-static const role_def *role_table(dc_layer_kind kind) {
+static const role_def *role_table(dc_layer_kind kind)
+{
     return kind == DC_LAYER_ZONES ? zone_roles : household_roles;
 }
 
-int dc_role_count(dc_layer_kind kind) {
+int dc_role_count(dc_layer_kind kind)
+{
     return kind == DC_LAYER_ZONES ? DC_ZONE_ROLES : DC_HH_ROLES;
 }
 
-const char *dc_role_name(dc_layer_kind kind, int role) {
+const char *dc_role_name(dc_layer_kind kind, int role)
+{
     if (role < 0 || role >= dc_role_count(kind)) return NULL;
     return role_table(kind)[role].name;
 }
 
-const char *dc_role_default_field(dc_layer_kind kind, int role) {
+const char *dc_role_default_field(dc_layer_kind kind, int role)
+{
     if (role < 0 || role >= dc_role_count(kind)) return NULL;
     return role_table(kind)[role].field;
 }
 
-int dc_role_find(dc_layer_kind kind, const char *name) {
+int dc_role_find(dc_layer_kind kind, const char *name)
+{
     if (!name) return -1;
     for (int r = 0; r < dc_role_count(kind); r++)
         if (strcmp(role_table(kind)[r].name, name) == 0) return r;
@@ -65,32 +70,38 @@ int dc_role_find(dc_layer_kind kind, const char *name) {
 
 static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
 
-static void register_drivers(void) {
+static void register_drivers(void)
+{
     GDALAllRegister();
 }
 
-void dc_gdal_init(void) {
+void dc_gdal_init(void)
+{
     pthread_once(&gdal_once, register_drivers);
 }
 
-static void CPL_STDCALL keep_message(CPLErr level, CPLErrorNum num, const char *msg) {
+static void CPL_STDCALL keep_message(CPLErr level, CPLErrorNum num, const char *msg)
+{
     (void)num;
     dc_gdal_log *log = CPLGetErrorHandlerUserData();
     if (log && level >= CE_Warning && msg)
         snprintf(log->last, sizeof log->last, "%s", msg);
 }
 
-void dc_gdal_quiet_begin(dc_gdal_log *log) {
+void dc_gdal_quiet_begin(dc_gdal_log *log)
+{
     log->last[0] = '\0';
     CPLPushErrorHandlerEx(keep_message, log);
 }
 
-void dc_gdal_quiet_end(void) {
+void dc_gdal_quiet_end(void)
+{
     CPLPopErrorHandler();
 }
 
 void dc_problem_set(dc_source_problem *problem, const char *source, const char *layer,
-                    const char *code, const char *fmt, ...) {
+                    const char *code, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     problem->source = source;
@@ -120,7 +131,8 @@ typedef struct path_vec {
     size_t count, cap;
 } path_vec;
 
-static dc_err vec_push(path_vec *v, char *path) {
+static dc_err vec_push(path_vec *v, char *path)
+{
     if (!path) return DC_E_NOMEM;
     if (v->count == v->cap) {
         size_t cap = v->cap ? 2 * v->cap : 16;
@@ -136,14 +148,16 @@ static dc_err vec_push(path_vec *v, char *path) {
     return DC_OK;
 }
 
-static void vec_free(path_vec *v) {
+static void vec_free(path_vec *v)
+{
     for (size_t i = 0; i < v->count; i++)
         free(v->items[i]);
     free(v->items);
     *v = (path_vec){0};
 }
 
-static char *join(const char *dir, const char *name) {
+static char *join(const char *dir, const char *name)
+{
     size_t a = strlen(dir), b = strlen(name);
     char *p = malloc(a + b + 2);
     if (!p) return NULL;
@@ -153,18 +167,21 @@ static char *join(const char *dir, const char *name) {
     return p;
 }
 
-static const char *extension(const char *path) {
+static const char *extension(const char *path)
+{
     const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
     return dot && (!slash || dot > slash) ? dot + 1 : "";
 }
 
-static bool has_ext(const char *path, const char *ext) {
+static bool has_ext(const char *path, const char *ext)
+{
     return strcasecmp(extension(path), ext) == 0;
 }
 
 /* Sidecar files of a shapefile set, and GIS desktop litter: never a
  * dataset of their own. */
-static bool is_sidecar(const char *path) {
+static bool is_sidecar(const char *path)
+{
     static const char *const exts[] = {"shx", "prj", "cpg", "qix",  "sbn", "sbx", "xml",
                                        "qpj", "qmd", "aux", "lock", "fix", "atx"};
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
@@ -174,7 +191,8 @@ static bool is_sidecar(const char *path) {
 
 /* The same base name with another extension, in the case of the original
  * extension's first letter ("a.SHP" -> "a.DBF"). Caller frees. */
-static char *sibling(const char *path, const char *ext_lower) {
+static char *sibling(const char *path, const char *ext_lower)
+{
     const char *ext = extension(path);
     size_t base = (size_t)(ext - path), n = strlen(ext_lower);
     char *p = malloc(base + n + 1);
@@ -187,13 +205,15 @@ static char *sibling(const char *path, const char *ext_lower) {
     return p;
 }
 
-static bool exists(const char *path) {
+static bool exists(const char *path)
+{
     struct stat st;
     return stat(path, &st) == 0;
 }
 
 /* Whether a file found in a folder is a dataset to read. */
-static bool is_dataset_file(const char *path) {
+static bool is_dataset_file(const char *path)
+{
     const char *base = strrchr(path, '/');
     if ((base ? base + 1 : path)[0] == '.' || is_sidecar(path)) return false;
     if (has_ext(path, "dbf")) { /* a .dbf beside its .shp is part of that set */
@@ -207,7 +227,8 @@ static bool is_dataset_file(const char *path) {
 
 static dc_err walk(const char *dir, int depth, path_vec *out, dc_error *err);
 
-static dc_err walk_entry(const char *path, int depth, path_vec *out, dc_error *err) {
+static dc_err walk_entry(const char *path, int depth, path_vec *out, dc_error *err)
+{
     struct stat st;
     if (stat(path, &st) != 0) return DC_OK; /* a dangling link: not a dataset */
     if (S_ISDIR(st.st_mode)) {
@@ -219,7 +240,8 @@ static dc_err walk_entry(const char *path, int depth, path_vec *out, dc_error *e
     return DC_OK;
 }
 
-static dc_err walk(const char *dir, int depth, path_vec *out, dc_error *err) {
+static dc_err walk(const char *dir, int depth, path_vec *out, dc_error *err)
+{
     if (depth > 32) return DC_OK; /* a symbolic link loop */
     DIR *d = opendir(dir);
     if (!d) {
@@ -242,12 +264,14 @@ static dc_err walk(const char *dir, int depth, path_vec *out, dc_error *err) {
     return rc;
 }
 
-static int compare_paths(const void *a, const void *b) {
+static int compare_paths(const void *a, const void *b)
+{
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* One command-line path: a dataset, or a folder's datasets in path order. */
-static dc_err expand(const char *path, path_vec *out, dc_error *err) {
+static dc_err expand(const char *path, path_vec *out, dc_error *err)
+{
     struct stat st;
     if (stat(path, &st) != 0) {
         if (err) {
@@ -264,7 +288,8 @@ static dc_err expand(const char *path, path_vec *out, dc_error *err) {
     return rc;
 }
 
-static name_pool *pool_new(void) {
+static name_pool *pool_new(void)
+{
     name_pool *p = calloc(1, sizeof *p);
     if (p && pthread_mutex_init(&p->lock, NULL) != 0) {
         free(p);
@@ -274,7 +299,8 @@ static name_pool *pool_new(void) {
 }
 
 dc_err dc_source_list_open(const char *const *paths, size_t npaths, dc_source_list **out,
-                           dc_error *err) {
+                           dc_error *err)
+{
     if (!out || (npaths && !paths)) return DC_E_INVALID_ARG;
     dc_gdal_init();
     path_vec v = {0};
@@ -295,9 +321,10 @@ dc_err dc_source_list_open(const char *const *paths, size_t npaths, dc_source_li
     }
     for (size_t i = 0, k = 0; i < npaths; i++) {
         struct stat st;
-        bool folder = stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode) &&
-                      !has_ext(paths[i], "gdb");
-        for (; k < ends[i]; k++) list->in_folder[k] = folder;
+        bool folder =
+            stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode) && !has_ext(paths[i], "gdb");
+        for (; k < ends[i]; k++)
+            list->in_folder[k] = folder;
     }
     list->paths = v.items;
     list->count = v.count;
@@ -315,7 +342,8 @@ done:
     return rc;
 }
 
-void dc_source_list_close(dc_source_list *list) {
+void dc_source_list_close(dc_source_list *list)
+{
     if (!list) return;
     for (size_t i = 0; i < list->count; i++)
         free(list->paths[i]);
@@ -331,19 +359,23 @@ void dc_source_list_close(dc_source_list *list) {
     free(list);
 }
 
-size_t dc_source_list_count(const dc_source_list *list) {
+size_t dc_source_list_count(const dc_source_list *list)
+{
     return list ? list->count : 0;
 }
 
-const char *dc_source_list_path(const dc_source_list *list, size_t i) {
+const char *dc_source_list_path(const dc_source_list *list, size_t i)
+{
     return list && i < list->count ? list->paths[i] : NULL;
 }
 
-bool dc_source_list_in_folder(const dc_source_list *list, size_t i) {
+bool dc_source_list_in_folder(const dc_source_list *list, size_t i)
+{
     return list && i < list->count && list->in_folder[i];
 }
 
-const char *dc_source_list_intern(const dc_source_list *list, const char *name) {
+const char *dc_source_list_intern(const dc_source_list *list, const char *name)
+{
     name_pool *p = list->pool;
     const char *found = NULL;
     pthread_mutex_lock(&p->lock);
@@ -364,14 +396,16 @@ const char *dc_source_list_intern(const dc_source_list *list, const char *name) 
 
 /* ---- stat and count --------------------------------------------------- */
 
-static void add_file(const char *path, uint64_t *size, int64_t *mtime) {
+static void add_file(const char *path, uint64_t *size, int64_t *mtime)
+{
     struct stat st;
     if (!path || stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return;
     *size += (uint64_t)st.st_size;
     if ((int64_t)st.st_mtime > *mtime) *mtime = (int64_t)st.st_mtime;
 }
 
-static void add_folder(const char *dir, uint64_t *size, int64_t *mtime) {
+static void add_folder(const char *dir, uint64_t *size, int64_t *mtime)
+{
     DIR *d = opendir(dir);
     if (!d) return;
     struct dirent *e;
@@ -384,7 +418,8 @@ static void add_folder(const char *dir, uint64_t *size, int64_t *mtime) {
 }
 
 void dc_source_list_stat(const dc_source_list *list, size_t i, uint64_t *size,
-                         int64_t *mtime) {
+                         int64_t *mtime)
+{
     static const char *const set[] = {"shp", "shx", "dbf", "prj", "cpg"};
     uint64_t total = 0;
     int64_t latest = 0;
@@ -405,7 +440,8 @@ void dc_source_list_stat(const dc_source_list *list, size_t i, uint64_t *size,
     if (mtime) *mtime = latest;
 }
 
-int64_t dc_source_list_feature_count(const dc_source_list *list, size_t i) {
+int64_t dc_source_list_feature_count(const dc_source_list *list, size_t i)
+{
     const char *path = dc_source_list_path(list, i);
     if (!path) return -1;
     dc_gdal_log log;

@@ -24,7 +24,8 @@ static const double vn2000_towgs84[7] = {-191.90441429, -39.30318279, -111.45032
 
 /* "D_Vietnam_2000", "Vietnam 2000", "VN-2000", "VN_2000": letters and
  * digits only, lower case, then a substring test. */
-static bool is_vn2000_datum(OGRSpatialReferenceH srs) {
+static bool is_vn2000_datum(OGRSpatialReferenceH srs)
+{
     const char *name = OSRGetAttrValue(srs, "DATUM", 0);
     if (!name) return false;
     char flat[128];
@@ -36,7 +37,8 @@ static bool is_vn2000_datum(OGRSpatialReferenceH srs) {
     return strstr(flat, "vietnam2000") || strstr(flat, "vn2000");
 }
 
-static OGRSpatialReferenceH wgs84(void) {
+static OGRSpatialReferenceH wgs84(void)
+{
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
     if (srs && OSRImportFromEPSG(srs, 4326) != OGRERR_NONE) {
         OSRDestroySpatialReference(srs);
@@ -48,7 +50,8 @@ static OGRSpatialReferenceH wgs84(void) {
 
 /* Whether the datum of @p srs moves a point in Vietnam on its way to WGS
  * 84; a null shift leaves it within a nanodegree. */
-static bool has_datum_shift(OGRSpatialReferenceH srs, OGRSpatialReferenceH to) {
+static bool has_datum_shift(OGRSpatialReferenceH srs, OGRSpatialReferenceH to)
+{
     OGRSpatialReferenceH geog = OSRCloneGeogCS(srs);
     if (!geog) return false;
     OSRSetAxisMappingStrategy(geog, OAMS_TRADITIONAL_GIS_ORDER);
@@ -61,7 +64,8 @@ static bool has_datum_shift(OGRSpatialReferenceH srs, OGRSpatialReferenceH to) {
     return moved;
 }
 
-static void ensure_vn2000_shift(OGRSpatialReferenceH srs, OGRSpatialReferenceH to) {
+static void ensure_vn2000_shift(OGRSpatialReferenceH srs, OGRSpatialReferenceH to)
+{
     double have[7];
     if (!is_vn2000_datum(srs) || OSRGetTOWGS84(srs, have, 7) == OGRERR_NONE) return;
     /* An EPSG datum (GDAL identified the .prj) has PROJ's transformations. */
@@ -74,7 +78,8 @@ static void ensure_vn2000_shift(OGRSpatialReferenceH srs, OGRSpatialReferenceH t
 
 /* The layer's CRS, or the override: a new reference the caller destroys. */
 static OGRSpatialReferenceH source_crs(OGRLayerH layer, dc_layer_kind kind,
-                                       const char *srs, dc_source_problem *problem) {
+                                       const char *srs, dc_source_problem *problem)
+{
     if (srs) {
         OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
         if (s && OSRSetFromUserInput(s, srs) == OGRERR_NONE) return s;
@@ -93,7 +98,8 @@ static OGRSpatialReferenceH source_crs(OGRLayerH layer, dc_layer_kind kind,
 }
 
 dc_err dc_crs_to_wgs84(OGRLayerH layer, dc_layer_kind kind, const char *srs,
-                       OGRCoordinateTransformationH *out, dc_source_problem *problem) {
+                       OGRCoordinateTransformationH *out, dc_source_problem *problem)
+{
     dc_err rc = DC_E_INVALID_ARG;
     OGRSpatialReferenceH to = wgs84();
     OGRSpatialReferenceH from = source_crs(layer, kind, srs, problem);

@@ -9,11 +9,13 @@
 
 #include "source_internal.h"
 
-static bool is_shapefile_driver(GDALDriverH drv) {
+static bool is_shapefile_driver(GDALDriverH drv)
+{
     return drv && strcmp(GDALGetDriverShortName(drv), "ESRI Shapefile") == 0;
 }
 
-GDALDatasetH dc_dataset_open(const char *path, dc_source_problem *problem) {
+GDALDatasetH dc_dataset_open(const char *path, dc_source_problem *problem)
+{
     dc_gdal_init();
     /* ENCODING="" makes the shapefile driver hand out the DBF bytes as they
      * are; other drivers would only warn about an option they lack. */
@@ -33,7 +35,8 @@ GDALDatasetH dc_dataset_open(const char *path, dc_source_problem *problem) {
 /* ---- encoding --------------------------------------------------------- */
 
 /* The first line of a shapefile's .cpg into buf; false without one. */
-static bool read_cpg(const char *shp, char *buf, size_t size) {
+static bool read_cpg(const char *shp, char *buf, size_t size)
+{
     const char *ext = strrchr(shp, '.');
     size_t base = ext ? (size_t)(ext - shp) : strlen(shp);
     char path[4096];
@@ -52,7 +55,8 @@ static bool read_cpg(const char *shp, char *buf, size_t size) {
 }
 
 /* The DBF language driver id (byte 29 of the header), 0 when unknown. */
-static int read_ldid(const char *shp) {
+static int read_ldid(const char *shp)
+{
     const char *ext = strrchr(shp, '.');
     size_t base = ext ? (size_t)(ext - shp) : strlen(shp);
     char path[4096];
@@ -73,7 +77,8 @@ static int read_ldid(const char *shp) {
 /* The option first, then the .cpg, then the DBF header; UTF-8 otherwise
  * (and always for formats that store UTF-8 by definition). */
 static dc_err resolve_encoding(dc_layer_reader *r, GDALDatasetH ds,
-                               const dc_source_options *opt, dc_source_problem *problem) {
+                               const dc_source_options *opt, dc_source_problem *problem)
+{
     dc_encoding enc = DC_ENC_UTF8;
     char cpg[64];
     if (opt && opt->encoding) {
@@ -103,7 +108,8 @@ static dc_err resolve_encoding(dc_layer_reader *r, GDALDatasetH ds,
 
 /* ---- fields ----------------------------------------------------------- */
 
-static int find_field(OGRFeatureDefnH defn, const char *name) {
+static int find_field(OGRFeatureDefnH defn, const char *name)
+{
     for (int i = 0; i < OGR_FD_GetFieldCount(defn); i++)
         if (strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), name) == 0)
             return i;
@@ -111,7 +117,8 @@ static int find_field(OGRFeatureDefnH defn, const char *name) {
 }
 
 /* "A, B, C" (cut short with "..." when the message would overflow). */
-static void list_fields(OGRFeatureDefnH defn, char *buf, size_t size) {
+static void list_fields(OGRFeatureDefnH defn, char *buf, size_t size)
+{
     size_t used = 0;
     buf[0] = '\0';
     int n = OGR_FD_GetFieldCount(defn);
@@ -127,12 +134,14 @@ static void list_fields(OGRFeatureDefnH defn, char *buf, size_t size) {
     if (n == 0) snprintf(buf, size, "none");
 }
 
-static bool role_required(dc_layer_kind kind, int role) {
+static bool role_required(dc_layer_kind kind, int role)
+{
     return role == (kind == DC_LAYER_ZONES ? DC_ZONE_POSTCODE : DC_HH_ID);
 }
 
 static dc_err resolve_fields(dc_layer_reader *r, dc_layer_kind kind,
-                             const dc_source_options *opt, dc_source_problem *problem) {
+                             const dc_source_options *opt, dc_source_problem *problem)
+{
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(r->layer);
     r->roles = dc_role_count(kind);
     for (int role = 0; role < r->roles; role++) {
@@ -159,7 +168,8 @@ static dc_err resolve_fields(dc_layer_reader *r, dc_layer_kind kind,
 }
 
 /* Tell OGR not to parse fields no role reads: fewer strings per feature. */
-static dc_err ignore_other_fields(dc_layer_reader *r) {
+static dc_err ignore_other_fields(dc_layer_reader *r)
+{
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(r->layer);
     int n = OGR_FD_GetFieldCount(defn);
     const char **names = calloc((size_t)n + 2, sizeof *names);
@@ -180,7 +190,8 @@ static dc_err ignore_other_fields(dc_layer_reader *r) {
 dc_err dc_layer_prepare(dc_layer_reader *r, const dc_source_list *list,
                         const char *source, GDALDatasetH ds, OGRLayerH layer,
                         dc_layer_kind kind, const dc_source_options *opt,
-                        dc_source_problem *problem) {
+                        dc_source_problem *problem)
+{
     *r =
         (dc_layer_reader){.source = source, .name = OGR_L_GetName(layer), .layer = layer};
     dc_err rc = resolve_fields(r, kind, opt, problem);
@@ -198,7 +209,8 @@ dc_err dc_layer_prepare(dc_layer_reader *r, const dc_source_list *list,
     return rc;
 }
 
-void dc_layer_release(dc_layer_reader *r) {
+void dc_layer_release(dc_layer_reader *r)
+{
     dc_decoder_free(&r->decoder);
     if (r->to_wgs84) OCTDestroyCoordinateTransformation(r->to_wgs84);
     r->to_wgs84 = NULL;

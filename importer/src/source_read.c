@@ -31,14 +31,16 @@ typedef struct hh_batch {
 
 static bool fast_path = true;
 
-void dc_source_set_fast_path(bool enabled) {
+void dc_source_set_fast_path(bool enabled)
+{
     fast_path = enabled;
 }
 
 /* Decimal text of @p v into buf (at least 21 bytes); returns its length.
  * OGR formats integers with snprintf, a tenth of the reading time when an
  * id is stored as a DBF number. */
-static size_t format_integer(int64_t v, char *buf) {
+static size_t format_integer(int64_t v, char *buf)
+{
     char digits[20];
     size_t n = 0, len = 0;
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
@@ -55,7 +57,8 @@ static size_t format_integer(int64_t v, char *buf) {
 
 /* A DBF number as OGR stores it in an integer field: strtoll's reading,
  * clamped to 32 bits for OFTInteger ("007" -> "7", "12.0" -> "12"). */
-static size_t dbf_integer(const char *s, size_t len, int bits, char *out) {
+static size_t dbf_integer(const char *s, size_t len, int bits, char *out)
+{
     char buf[32];
     if (len >= sizeof buf) len = sizeof buf - 1;
     memcpy(buf, s, len);
@@ -66,7 +69,8 @@ static size_t dbf_integer(const char *s, size_t len, int bits, char *out) {
 }
 
 static dc_err add_text(dc_layer_reader *r, const char *raw, size_t len, dc_text *text,
-                       size_t *field) {
+                       size_t *field)
+{
     size_t at;
     dc_err rc = dc_decode(&r->decoder, raw, len, text, &at);
     if (rc == DC_OK) *field = at + 1;
@@ -74,8 +78,8 @@ static dc_err add_text(dc_layer_reader *r, const char *raw, size_t len, dc_text 
 }
 
 /* Decode the role fields of OGR feature @p f; field[] gets offset + 1. */
-static dc_err read_fields(dc_layer_reader *r, OGRFeatureH f, dc_text *text,
-                          size_t *field) {
+static dc_err read_fields(dc_layer_reader *r, OGRFeatureH f, dc_text *text, size_t *field)
+{
     for (int role = 0; role < r->roles; role++) {
         int idx = r->field[role];
         field[role] = 0;
@@ -93,7 +97,8 @@ static dc_err read_fields(dc_layer_reader *r, OGRFeatureH f, dc_text *text,
 }
 
 /* The point of a household: a Point, or a MultiPoint of exactly one. */
-static int point_of(OGRGeometryH g, double *x, double *y) {
+static int point_of(OGRGeometryH g, double *x, double *y)
+{
     if (!g || OGR_G_IsEmpty(g)) return DC_GEOM_NONE;
     OGRwkbGeometryType type = wkbFlatten(OGR_G_GetGeometryType(g));
     if (type == wkbMultiPoint && OGR_G_GetGeometryCount(g) == 1) {
@@ -106,7 +111,8 @@ static int point_of(OGRGeometryH g, double *x, double *y) {
     return DC_GEOM_POINT;
 }
 
-static hh_slot *batch_slot(hh_batch *b, int64_t fid, int geometry, double x, double y) {
+static hh_slot *batch_slot(hh_batch *b, int64_t fid, int geometry, double x, double y)
+{
     hh_slot *s = &b->slot[b->n];
     s->fid = fid;
     s->geometry = (unsigned char)geometry;
@@ -118,7 +124,8 @@ static hh_slot *batch_slot(hh_batch *b, int64_t fid, int geometry, double x, dou
     return s;
 }
 
-static dc_err batch_add(hh_batch *b, dc_layer_reader *r, OGRFeatureH f) {
+static dc_err batch_add(hh_batch *b, dc_layer_reader *r, OGRFeatureH f)
+{
     double x = 0, y = 0;
     int geometry = point_of(OGR_F_GetGeometryRef(f), &x, &y);
     hh_slot *s = batch_slot(b, OGR_F_GetFID(f), geometry, x, y);
@@ -130,8 +137,8 @@ static dc_err batch_add(hh_batch *b, dc_layer_reader *r, OGRFeatureH f) {
     return rc;
 }
 
-static dc_err batch_add_record(hh_batch *b, dc_layer_reader *r,
-                               const dc_shp_record *rec) {
+static dc_err batch_add_record(hh_batch *b, dc_layer_reader *r, const dc_shp_record *rec)
+{
     hh_slot *s = batch_slot(b, rec->fid, rec->geometry, rec->x, rec->y);
     dc_err rc = DC_OK;
     for (int role = 0; role < r->roles && rc == DC_OK; role++) {
@@ -155,7 +162,8 @@ static dc_err batch_add_record(hh_batch *b, dc_layer_reader *r,
 
 /* Reproject the batch, then hand each household over in order. A point
  * PROJ cannot transform (garbage coordinates) becomes has_point false. */
-static int batch_flush(hh_batch *b, dc_layer_reader *r, dc_household_fn fn, void *ctx) {
+static int batch_flush(hh_batch *b, dc_layer_reader *r, dc_household_fn fn, void *ctx)
+{
     /* OCTTransformEx returns FALSE when any one point fails; ok[] says which. */
     memset(b->ok, 0, b->points * sizeof b->ok[0]);
     if (b->points > 0)
@@ -181,7 +189,8 @@ static int batch_flush(hh_batch *b, dc_layer_reader *r, dc_household_fn fn, void
 
 /* The fast path; *failed when the files fail under it mid-way. */
 static dc_err read_shp_points(dc_shp_points *p, hh_batch *b, dc_layer_reader *r,
-                              dc_household_fn fn, void *ctx, bool *failed) {
+                              dc_household_fn fn, void *ctx, bool *failed)
+{
     dc_err rc = DC_OK;
     dc_shp_record rec;
     int more = 0;
@@ -194,7 +203,8 @@ static dc_err read_shp_points(dc_shp_points *p, hh_batch *b, dc_layer_reader *r,
 }
 
 static dc_err read_ogr_points(hh_batch *b, dc_layer_reader *r, dc_household_fn fn,
-                              void *ctx) {
+                              void *ctx)
+{
     dc_err rc = DC_OK;
     OGRFeatureH f;
     OGR_L_ResetReading(r->layer);
@@ -208,7 +218,8 @@ static dc_err read_ogr_points(hh_batch *b, dc_layer_reader *r, dc_household_fn f
 
 static dc_err read_household_layer(dc_layer_reader *r, GDALDatasetH ds,
                                    dc_household_fn fn, void *ctx,
-                                   dc_source_problem *problem) {
+                                   dc_source_problem *problem)
+{
     hh_batch *b = calloc(1, sizeof *b);
     if (!b) return DC_E_NOMEM;
     dc_shp_points *p = NULL;
@@ -232,7 +243,8 @@ static dc_err read_household_layer(dc_layer_reader *r, GDALDatasetH ds,
 /* ---- zones ------------------------------------------------------------ */
 
 static dc_err read_zone(dc_layer_reader *r, OGRFeatureH f, dc_text *text, dc_zone_fn fn,
-                        void *ctx) {
+                        void *ctx)
+{
     size_t field[DC_ZONE_ROLES];
     text->len = 0;
     dc_err rc = read_fields(r, f, text, field);
@@ -251,7 +263,8 @@ static dc_err read_zone(dc_layer_reader *r, OGRFeatureH f, dc_text *text, dc_zon
     return rc;
 }
 
-static dc_err read_zone_layer(dc_layer_reader *r, dc_zone_fn fn, void *ctx) {
+static dc_err read_zone_layer(dc_layer_reader *r, dc_zone_fn fn, void *ctx)
+{
     dc_text text = {0};
     dc_err rc = DC_OK;
     OGRFeatureH f;
@@ -275,7 +288,8 @@ typedef struct read_job {
 
 static dc_err read_layer(const dc_source_list *list, const char *path, GDALDatasetH ds,
                          OGRLayerH layer, const dc_source_options *opt,
-                         const read_job *job, dc_source_problem *problem) {
+                         const read_job *job, dc_source_problem *problem)
+{
     dc_layer_reader r;
     dc_err rc = dc_layer_prepare(&r, list, path, ds, layer, job->kind, opt, problem);
     if (rc != DC_OK) return rc;
@@ -292,7 +306,8 @@ static dc_err read_layer(const dc_source_list *list, const char *path, GDALDatas
  * households from the point layers. A layer named on its own is always
  * read, so a wrong layer is reported instead of silently skipped.
  */
-static bool of_other_kind(OGRLayerH layer, dc_layer_kind kind) {
+static bool of_other_kind(OGRLayerH layer, dc_layer_kind kind)
+{
     OGRwkbGeometryType t = wkbFlatten(OGR_L_GetGeomType(layer));
     bool points = t == wkbPoint || t == wkbMultiPoint;
     bool areas = t == wkbPolygon || t == wkbMultiPolygon || t == wkbCurvePolygon ||
@@ -302,7 +317,8 @@ static bool of_other_kind(OGRLayerH layer, dc_layer_kind kind) {
 
 static dc_err read_dataset(const dc_source_list *list, size_t i,
                            const dc_source_options *opt, const read_job *job,
-                           dc_source_problem *problem) {
+                           dc_source_problem *problem)
+{
     dc_source_problem spare;
     if (!problem) problem = &spare;
     const char *path = dc_source_list_path(list, i);
@@ -331,14 +347,16 @@ done:
 
 dc_err dc_source_read_households(const dc_source_list *list, size_t i,
                                  const dc_source_options *opt, dc_household_fn fn,
-                                 void *ctx, dc_source_problem *problem) {
+                                 void *ctx, dc_source_problem *problem)
+{
     read_job job = {DC_LAYER_HOUSEHOLDS, fn, NULL, ctx};
     return read_dataset(list, i, opt, &job, problem);
 }
 
 dc_err dc_source_read_zones(const dc_source_list *list, size_t i,
                             const dc_source_options *opt, dc_zone_fn fn, void *ctx,
-                            dc_source_problem *problem) {
+                            dc_source_problem *problem)
+{
     read_job job = {DC_LAYER_ZONES, NULL, fn, ctx};
     return read_dataset(list, i, opt, &job, problem);
 }

@@ -34,15 +34,18 @@ struct dc_shp_points {
     size_t shape_cap;
 };
 
-static uint32_t be32(const unsigned char *p) {
+static uint32_t be32(const unsigned char *p)
+{
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static uint32_t le32(const unsigned char *p) {
+static uint32_t le32(const unsigned char *p)
+{
     return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
-static double le_double(const unsigned char *p) {
+static double le_double(const unsigned char *p)
+{
     uint64_t bits = 0;
     for (int i = 7; i >= 0; i--)
         bits = bits << 8 | p[i];
@@ -51,7 +54,8 @@ static double le_double(const unsigned char *p) {
     return d;
 }
 
-static FILE *open_sibling(const char *shp, const char *ext_lower, const char *ext_upper) {
+static FILE *open_sibling(const char *shp, const char *ext_lower, const char *ext_upper)
+{
     const char *dot = strrchr(shp, '.');
     size_t base = dot ? (size_t)(dot - shp) : strlen(shp);
     char path[4096];
@@ -68,12 +72,14 @@ static FILE *open_sibling(const char *shp, const char *ext_lower, const char *ex
     return NULL;
 }
 
-static bool is_point_type(uint32_t type) {
+static bool is_point_type(uint32_t type)
+{
     return type == 1 || type == 11 || type == 21 || type == 8 || type == 18 || type == 28;
 }
 
 /* The .shp header names a point type; the .shx gives the record count. */
-static bool check_shp(dc_shp_points *p) {
+static bool check_shp(dc_shp_points *p)
+{
     unsigned char h[100];
     if (fread(h, 1, 100, p->shp) != 100 || be32(h) != 9994) return false;
     if (!is_point_type(le32(h + 32))) return false;
@@ -86,14 +92,16 @@ static bool check_shp(dc_shp_points *p) {
 }
 
 /* Field descriptor k of the .dbf header (already read into @p h). */
-static const unsigned char *descriptor(const unsigned char *h, int k) {
+static const unsigned char *descriptor(const unsigned char *h, int k)
+{
     return h + 32 + 32 * (size_t)k;
 }
 
 /* The role fields must be what OGR made of them: text from 'C', integers
  * from 'N' or 'F' without decimals; OGR's field i is DBF field i. */
 static bool map_fields(dc_shp_points *p, const unsigned char *h, int nfields,
-                       const dc_layer_reader *r) {
+                       const dc_layer_reader *r)
+{
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(r->layer);
     if (OGR_FD_GetFieldCount(defn) != nfields) return false;
     unsigned offsets[256], at = 1;
@@ -117,7 +125,8 @@ static bool map_fields(dc_shp_points *p, const unsigned char *h, int nfields,
     return true;
 }
 
-static bool check_dbf(dc_shp_points *p, const dc_layer_reader *r) {
+static bool check_dbf(dc_shp_points *p, const dc_layer_reader *r)
+{
     unsigned char h[32 + 32 * 256];
     if (fread(h, 1, 32, p->dbf) != 32) return false;
     uint32_t records = le32(h + 4);
@@ -133,7 +142,8 @@ static bool check_dbf(dc_shp_points *p, const dc_layer_reader *r) {
     return p->row != NULL;
 }
 
-dc_shp_points *dc_shp_points_open(const char *path, const dc_layer_reader *r) {
+dc_shp_points *dc_shp_points_open(const char *path, const dc_layer_reader *r)
+{
     dc_shp_points *p = calloc(1, sizeof *p);
     if (!p) return NULL;
     p->shp = open_sibling(path, ".shp", ".SHP");
@@ -144,7 +154,8 @@ dc_shp_points *dc_shp_points_open(const char *path, const dc_layer_reader *r) {
     return NULL;
 }
 
-void dc_shp_points_close(dc_shp_points *p) {
+void dc_shp_points_close(dc_shp_points *p)
+{
     if (!p) return;
     if (p->shp) fclose(p->shp);
     if (p->shx) fclose(p->shx);
@@ -157,7 +168,8 @@ void dc_shp_points_close(dc_shp_points *p) {
 /* Read the .shp record at byte @p at (8-byte header, then @p len bytes of
  * content) into p->shape. Records normally follow each other, so this
  * seeks only when the .shx says otherwise. */
-static bool read_shape(dc_shp_points *p, long at, size_t len) {
+static bool read_shape(dc_shp_points *p, long at, size_t len)
+{
     if (len + 8 > p->shape_cap) {
         unsigned char *b = realloc(p->shape, len + 8);
         if (!b) return false;
@@ -170,7 +182,8 @@ static bool read_shape(dc_shp_points *p, long at, size_t len) {
     return true;
 }
 
-static int parse_shape(const unsigned char *s, size_t len, double *x, double *y) {
+static int parse_shape(const unsigned char *s, size_t len, double *x, double *y)
+{
     if (len < 4) return DC_GEOM_NONE;
     uint32_t type = le32(s);
     if (type == 0) return DC_GEOM_NONE;
@@ -191,7 +204,8 @@ static int parse_shape(const unsigned char *s, size_t len, double *x, double *y)
 }
 
 /* The geometry of the current record, located through the .shx. */
-static bool next_geometry(dc_shp_points *p, dc_shp_record *rec) {
+static bool next_geometry(dc_shp_points *p, dc_shp_record *rec)
+{
     unsigned char idx[8];
     if (fread(idx, 1, 8, p->shx) != 8) return false;
     long at = (long)be32(idx) * 2; /* offsets and lengths count 16-bit words */
@@ -205,7 +219,8 @@ static bool next_geometry(dc_shp_points *p, dc_shp_record *rec) {
 
 /* Field bytes up to the first NUL, without spaces on either side. */
 static void trim_field(const unsigned char *f, unsigned width, const char **out,
-                       size_t *len) {
+                       size_t *len)
+{
     const unsigned char *nul = memchr(f, 0, width);
     size_t end = nul ? (size_t)(nul - f) : width, start = 0;
     while (start < end && f[start] == ' ')
@@ -217,7 +232,8 @@ static void trim_field(const unsigned char *f, unsigned width, const char **out,
 }
 
 static void read_record_fields(dc_shp_points *p, const dc_layer_reader *r,
-                               dc_shp_record *rec) {
+                               dc_shp_record *rec)
+{
     for (int role = 0; role < r->roles; role++) {
         rec->field[role] = NULL;
         if (!p->present[role]) continue;
@@ -230,7 +246,8 @@ static void read_record_fields(dc_shp_points *p, const dc_layer_reader *r,
     }
 }
 
-int dc_shp_points_next(dc_shp_points *p, const dc_layer_reader *r, dc_shp_record *rec) {
+int dc_shp_points_next(dc_shp_points *p, const dc_layer_reader *r, dc_shp_record *rec)
+{
     for (; p->next < p->records; p->next++) {
         if (fread(p->row, 1, p->record_length, p->dbf) != p->record_length) return -1;
         bool deleted = p->row[0] == '*';

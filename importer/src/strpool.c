@@ -73,7 +73,8 @@ static int intern_grow(dc_intern *t)
     for (size_t i = 0; i <= t->mask; i++) {
         if (!t->slots[i]) continue;
         size_t j = t->hashes[i] & (size - 1);
-        while (slots[j]) j = (j + 1) & (size - 1);
+        while (slots[j])
+            j = (j + 1) & (size - 1);
         slots[j] = t->slots[i];
         hashes[j] = t->hashes[i];
     }

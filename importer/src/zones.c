@@ -41,11 +41,14 @@ static char *dup_or_null(const char *s)
 /* The postcode of a field: exactly 5 ASCII digits once blanks are trimmed. */
 static int parse_postcode(const char *s, uint32_t *out)
 {
-    while (*s == ' ') s++;
+    while (*s == ' ')
+        s++;
     uint32_t v = 0;
     int n = 0;
-    for (; *s >= '0' && *s <= '9'; s++, n++) v = v * 10 + (uint32_t)(*s - '0');
-    while (*s == ' ') s++;
+    for (; *s >= '0' && *s <= '9'; s++, n++)
+        v = v * 10 + (uint32_t)(*s - '0');
+    while (*s == ' ')
+        s++;
     if (n != 5 || *s) return -1;
     *out = v;
     return 0;
@@ -163,7 +166,8 @@ int dc_zoneset_add(void *ctx, dc_source_zone *z)
     f->origin.fid = z->origin.fid;
     f->postcode = postcode;
     f->geometry = g;
-    for (int i = 0; i < DC_ZONE_ROLES; i++) f->fields[i] = dup_or_null(z->fields[i]);
+    for (int i = 0; i < DC_ZONE_ROLES; i++)
+        f->fields[i] = dup_or_null(z->fields[i]);
     return 0;
 }
 
@@ -183,13 +187,15 @@ static int blob_u32(dc_blob *b, uint32_t v)
         b->data = d;
         b->cap = cap;
     }
-    for (int i = 0; i < 4; i++) b->data[b->size++] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        b->data[b->size++] = (uint8_t)(v >> (8 * i));
     return 0;
 }
 
 static void blob_set_u32(dc_blob *b, size_t at, uint32_t v)
 {
-    for (int i = 0; i < 4; i++) b->data[at + (size_t)i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        b->data[at + (size_t)i] = (uint8_t)(v >> (8 * i));
 }
 
 static void bbox_add(dc_zone_bbox *bb, int32_t lat, int32_t lon)
@@ -327,7 +333,8 @@ static int make_zone(dc_zoneset *zs, dc_zone_feature **g, size_t n, OGRGeometryH
     dc_zone_bbox bb;
     if (!mp) {
         dc_report_reject(zs->report, &f->origin, DC_REJECT_ZONE_INVALID,
-                         "the %zu parts of zone %05u could not be merged", n, f->postcode);
+                         "the %zu parts of zone %05u could not be merged", n,
+                         f->postcode);
         return 1;
     }
     if (encode_polygon(mp, &b, &bb) != 0) {
@@ -349,7 +356,8 @@ static int make_zone(dc_zoneset *zs, dc_zone_feature **g, size_t n, OGRGeometryH
         dc_report_reject(zs->report, &f->origin, DC_REJECT_ZONE_TOO_LARGE,
                          "zone %05u spans %.3f x %.3f degrees; codes recover only within "
                          "0.4 degrees of the zone's centre",
-                         f->postcode, (bb.north - bb.south) / 1e7, (bb.east - bb.west) / 1e7);
+                         f->postcode, (bb.north - bb.south) / 1e7,
+                         (bb.east - bb.west) / 1e7);
         OGR_G_DestroyGeometry(mp);
         free(b.data);
         return 1;
@@ -456,8 +464,10 @@ static int build_locator(dc_zoneset *zs)
                 }
         }
         if (pass == 0) {
-            for (size_t k = 0; k < ncells; k++) zs->grid_start[k + 1] += zs->grid_start[k];
-            zs->grid_zones = malloc((zs->grid_start[ncells] + 1) * sizeof *zs->grid_zones);
+            for (size_t k = 0; k < ncells; k++)
+                zs->grid_start[k + 1] += zs->grid_start[k];
+            zs->grid_zones =
+                malloc((zs->grid_start[ncells] + 1) * sizeof *zs->grid_zones);
             if (!zs->grid_zones) return -1;
         }
     }
@@ -471,7 +481,8 @@ static int zone_contains(const dc_zoneset *zs, uint32_t z, int32_t lat_e7, int32
 {
     const dc_zone_bbox *bb = &zs->bboxes[z];
     return lat_e7 >= bb->south && lat_e7 <= bb->north && lon_e7 >= bb->west &&
-           lon_e7 <= bb->east && dc_polygon_contains(&zs->zones[z].polygon, lat_e7, lon_e7);
+           lon_e7 <= bb->east &&
+           dc_polygon_contains(&zs->zones[z].polygon, lat_e7, lon_e7);
 }
 
 long dc_zoneset_locate(const dc_zoneset *zs, int32_t lat_e7, int32_t lon_e7)
@@ -482,14 +493,16 @@ long dc_zoneset_locate(const dc_zoneset *zs, int32_t lat_e7, int32_t lon_e7)
     if (r >= zs->grid_rows || c >= zs->grid_cols) return -1;
     uint32_t k = grid_index(zs, r, c);
     for (uint32_t i = zs->grid_start[k]; i < zs->grid_start[k + 1]; i++)
-        if (zone_contains(zs, zs->grid_zones[i], lat_e7, lon_e7)) return (long)zs->grid_zones[i];
+        if (zone_contains(zs, zs->grid_zones[i], lat_e7, lon_e7))
+            return (long)zs->grid_zones[i];
     return -1;
 }
 
 long dc_zoneset_locate_near(const dc_zoneset *zs, long hint, int32_t lat_e7,
                             int32_t lon_e7)
 {
-    if (hint >= 0 && !zs->overlapped[hint] && zone_contains(zs, (uint32_t)hint, lat_e7, lon_e7))
+    if (hint >= 0 && !zs->overlapped[hint] &&
+        zone_contains(zs, (uint32_t)hint, lat_e7, lon_e7))
         return hint;
     return dc_zoneset_locate(zs, lat_e7, lon_e7);
 }
@@ -507,11 +520,14 @@ dc_err dc_zoneset_finish(dc_zoneset *zs, dc_error *err)
     zs->overlapped = calloc(n + 1, sizeof *zs->overlapped);
     if (!order || !merged || !zs->zones || !zs->bboxes || !zs->overlapped) goto done;
 
-    for (size_t i = 0; i < n; i++) order[i] = &zs->features[i];
+    for (size_t i = 0; i < n; i++)
+        order[i] = &zs->features[i];
     qsort(order, n, sizeof *order, cmp_feature);
     for (size_t i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && order[j]->postcode == order[i]->postcode; j++) {}
-        if (group_agrees(zs, order + i, j - i) && make_zone(zs, order + i, j - i, merged) < 0)
+        for (j = i + 1; j < n && order[j]->postcode == order[i]->postcode; j++) {
+        }
+        if (group_agrees(zs, order + i, j - i) &&
+            make_zone(zs, order + i, j - i, merged) < 0)
             goto done;
     }
     if (zs->nzones == 0) {
@@ -531,7 +547,8 @@ done:
         err->code = rc;
         snprintf(err->message, sizeof err->message, "out of memory preparing zones");
     }
-    for (size_t i = 0; merged && i < zs->nzones; i++) OGR_G_DestroyGeometry(merged[i]);
+    for (size_t i = 0; merged && i < zs->nzones; i++)
+        OGR_G_DestroyGeometry(merged[i]);
     free(merged);
     free(order);
     return rc;
@@ -543,10 +560,12 @@ void dc_zoneset_free(dc_zoneset *zs)
         dc_zone_feature *f = &zs->features[i];
         free((char *)f->origin.source);
         free((char *)f->origin.layer);
-        for (int k = 0; k < DC_ZONE_ROLES; k++) free(f->fields[k]);
+        for (int k = 0; k < DC_ZONE_ROLES; k++)
+            free(f->fields[k]);
         OGR_G_DestroyGeometry(f->geometry);
     }
-    for (size_t i = 0; i < zs->nzones; i++) free((uint8_t *)zs->zones[i].polygon.data);
+    for (size_t i = 0; i < zs->nzones; i++)
+        free((uint8_t *)zs->zones[i].polygon.data);
     free(zs->features);
     free(zs->zones);
     free(zs->bboxes);

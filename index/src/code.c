@@ -19,8 +19,12 @@
  * a message never quotes bytes that are not valid UTF-8. */
 static size_t utf8_seq_len(const unsigned char *s, size_t avail)
 {
-    size_t n = s[0] < 0x80 ? 1 : s[0] < 0xC2 ? 0 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3
-                                             : s[0] < 0xF5 ? 4 : 0;
+    size_t n = s[0] < 0x80   ? 1
+               : s[0] < 0xC2 ? 0
+               : s[0] < 0xE0 ? 2
+               : s[0] < 0xF0 ? 3
+               : s[0] < 0xF5 ? 4
+                             : 0;
     if (n == 0 || n > avail) return 0;
     for (size_t i = 1; i < n; i++)
         if ((s[i] & 0xC0) != 0x80) return 0;
@@ -53,11 +57,13 @@ static dc_err bad_char(dc_error *err, dc_err code, const unsigned char *s, size_
     char q[32];
     quote_char(s, utf8_seq_len(s, avail), q, sizeof q);
     if (code == DC_E_CODE_POSTCODE)
-        dc_error_set(err, code,
-                  "character %zu %s is not a digit: a code starts with a 5-digit postcode",
-                  position, q);
+        dc_error_set(
+            err, code,
+            "character %zu %s is not a digit: a code starts with a 5-digit postcode",
+            position, q);
     else
-        dc_error_set(err, code, "character %zu %s is not in the code alphabet", position, q);
+        dc_error_set(err, code, "character %zu %s is not in the code alphabet", position,
+                     q);
     return code;
 }
 
@@ -79,7 +85,8 @@ dc_err dc_code_parse(const char *text, size_t len, dc_code *code, dc_error *err)
         }
         if (nsig < DC_CODE_POSTCODE_DIGITS && (c < '0' || c > '9'))
             return bad_char(err, DC_E_CODE_POSTCODE, s + i, len - i, position + 1);
-        if (nsig >= DC_CODE_POSTCODE_DIGITS && nsig < DC_CODE_CHARS && dc_olc_value((char)c) < 0)
+        if (nsig >= DC_CODE_POSTCODE_DIGITS && nsig < DC_CODE_CHARS &&
+            dc_olc_value((char)c) < 0)
             return bad_char(err, DC_E_CODE_CHAR, s + i, len - i, position + 1);
         if (nsig < DC_CODE_CHARS) sig[nsig] = (char)(c >= 'a' ? c - 'a' + 'A' : c);
         nsig++;
@@ -92,7 +99,7 @@ dc_err dc_code_parse(const char *text, size_t len, dc_code *code, dc_error *err)
     }
     if (nsig != DC_CODE_CHARS) {
         dc_error_set(err, DC_E_CODE_LENGTH, "expected %d significant characters, got %zu",
-                  DC_CODE_CHARS, nsig);
+                     DC_CODE_CHARS, nsig);
         return DC_E_CODE_LENGTH;
     }
     uint32_t postcode = 0;

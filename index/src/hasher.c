@@ -26,7 +26,8 @@ static void *worker(void *arg)
     dc_hasher *h = arg;
     for (int i = 0;; i ^= 1) {
         pthread_mutex_lock(&h->lock);
-        while (!h->full[i] && !h->done) pthread_cond_wait(&h->changed, &h->lock);
+        while (!h->full[i] && !h->done)
+            pthread_cond_wait(&h->changed, &h->lock);
         bool have = h->full[i];
         pthread_mutex_unlock(&h->lock);
         if (!have) return NULL;
@@ -64,7 +65,8 @@ static void hand_over(dc_hasher *h)
     h->full[h->cur] = true;
     pthread_cond_broadcast(&h->changed);
     h->cur ^= 1;
-    while (h->full[h->cur]) pthread_cond_wait(&h->changed, &h->lock);
+    while (h->full[h->cur])
+        pthread_cond_wait(&h->changed, &h->lock);
     h->len[h->cur] = 0;
     pthread_mutex_unlock(&h->lock);
 }

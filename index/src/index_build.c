@@ -89,8 +89,8 @@ static dc_err zone_strings_ok(builder *b, const dc_zone_input *z)
     for (int i = 0; i < 5; i++)
         if (str_len(s[i]) > MAX_STR16)
             return dc_error_set(b->err, DC_E_INVALID_ARG,
-                                  "zone %05u: a name is longer than %u bytes", z->postcode,
-                                  MAX_STR16);
+                                "zone %05u: a name is longer than %u bytes", z->postcode,
+                                MAX_STR16);
     return DC_OK;
 }
 
@@ -99,38 +99,39 @@ static dc_err zone_shape_ok(builder *b, const dc_zone_input *z)
     int32_t s, w, n, e, vlat, vlon;
     if (dc_polygon_validate(&z->polygon) != DC_OK)
         return dc_error_set(b->err, DC_E_INVALID_ARG, "zone %05u: invalid polygon",
-                              z->postcode);
+                            z->postcode);
     dc_polygon_bbox(&z->polygon, &s, &w, &n, &e);
     if ((int64_t)n - s >= DC_DEGREE_E7 || (int64_t)e - w >= DC_DEGREE_E7)
         return dc_error_set(b->err, DC_E_INVALID_ARG,
-                              "zone %05u: polygon spans 1 degree or more (%.7f..%.7f N, "
-                              "%.7f..%.7f E)",
-                              z->postcode, s / 1e7, n / 1e7, w / 1e7, e / 1e7);
+                            "zone %05u: polygon spans 1 degree or more (%.7f..%.7f N, "
+                            "%.7f..%.7f E)",
+                            z->postcode, s / 1e7, n / 1e7, w / 1e7, e / 1e7);
     if (!dc_lat_ok(z->ref_lat_e7) || !dc_lon_ok(z->ref_lon_e7))
         return dc_error_set(b->err, DC_E_INVALID_ARG,
-                              "zone %05u: reference point %.7f, %.7f is not on the globe",
-                              z->postcode, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7);
+                            "zone %05u: reference point %.7f, %.7f is not on the globe",
+                            z->postcode, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7);
     if (dc_polygon_far_vertex(&z->polygon, z->ref_lat_e7, z->ref_lon_e7, &vlat, &vlon))
         return dc_error_set(b->err, DC_E_INVALID_ARG,
-                              "zone %05u: reference point %.7f, %.7f is more than 0.4 "
-                              "degrees from polygon vertex %.7f, %.7f",
-                              z->postcode, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7,
-                              vlat / 1e7, vlon / 1e7);
+                            "zone %05u: reference point %.7f, %.7f is more than 0.4 "
+                            "degrees from polygon vertex %.7f, %.7f",
+                            z->postcode, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7,
+                            vlat / 1e7, vlon / 1e7);
     return DC_OK;
 }
 
 static dc_err validate_zones(builder *b)
 {
     const dc_index_build_input *in = b->in;
-    for (uint32_t p = 0; p < POSTCODES; p++) b->zone_of[p] = -1;
+    for (uint32_t p = 0; p < POSTCODES; p++)
+        b->zone_of[p] = -1;
     for (size_t i = 0; i < in->nzones; i++) {
         const dc_zone_input *z = &in->zones[i];
         if (z->postcode >= POSTCODES)
-            return dc_error_set(b->err, DC_E_INVALID_ARG,
-                                  "zone %u: postcode over 99999", z->postcode);
+            return dc_error_set(b->err, DC_E_INVALID_ARG, "zone %u: postcode over 99999",
+                                z->postcode);
         if (b->zone_of[z->postcode] >= 0)
             return dc_error_set(b->err, DC_E_INVALID_ARG, "duplicate postcode %05u",
-                                  z->postcode);
+                                z->postcode);
         dc_err rc = zone_strings_ok(b, z);
         if (rc == DC_OK) rc = zone_shape_ok(b, z);
         if (rc != DC_OK) return rc;
@@ -145,21 +146,22 @@ static dc_err validate_household(builder *b, const dc_household_input *h)
         return dc_error_set(b->err, DC_E_INVALID_ARG, "household with an empty id");
     if (strlen(h->id) > MAX_STR8)
         return dc_error_set(b->err, DC_E_INVALID_ARG,
-                              "household %.40s...: id longer than %u bytes", h->id, MAX_STR8);
+                            "household %.40s...: id longer than %u bytes", h->id,
+                            MAX_STR8);
     if (str_len(h->house_number) > MAX_STR8)
         return dc_error_set(b->err, DC_E_INVALID_ARG,
-                              "household %s: house number longer than %u bytes", h->id,
-                              MAX_STR8);
+                            "household %s: house number longer than %u bytes", h->id,
+                            MAX_STR8);
     if (h->postcode >= POSTCODES || b->zone_of[h->postcode] < 0)
         return dc_error_set(b->err, DC_E_INVALID_ARG,
-                              "household %s: postcode %05u is not among the zones", h->id,
-                              h->postcode);
+                            "household %s: postcode %05u is not among the zones", h->id,
+                            h->postcode);
     const dc_zone_input *z = &b->in->zones[b->zone_of[h->postcode]];
     if (!dc_lat_ok(h->lat_e7) || !dc_lon_ok(h->lon_e7) ||
         !dc_polygon_contains(&z->polygon, h->lat_e7, h->lon_e7))
         return dc_error_set(b->err, DC_E_INVALID_ARG,
-                              "household %s: position %.7f, %.7f is not inside zone %05u",
-                              h->id, h->lat_e7 / 1e7, h->lon_e7 / 1e7, h->postcode);
+                            "household %s: position %.7f, %.7f is not inside zone %05u",
+                            h->id, h->lat_e7 / 1e7, h->lon_e7 / 1e7, h->postcode);
     return DC_OK;
 }
 
@@ -191,7 +193,8 @@ static dc_err radix_sort(sort_item *a, size_t n)
         return DC_E_NOMEM;
     }
     for (size_t i = 0; i < n; i++)
-        for (int byte = 0; byte < 8; byte++) count[byte][(a[i].key >> (8 * byte)) & 255]++;
+        for (int byte = 0; byte < 8; byte++)
+            count[byte][(a[i].key >> (8 * byte)) & 255]++;
     sort_item *src = a, *dst = tmp;
     for (int byte = 0; byte < 8; byte++) {
         if (count[byte][(a[0].key >> (8 * byte)) & 255] == n) continue;
@@ -201,7 +204,8 @@ static dc_err radix_sort(sort_item *a, size_t n)
             count[byte][v] = offset;
             offset += c;
         }
-        for (size_t i = 0; i < n; i++) dst[count[byte][(src[i].key >> (8 * byte)) & 255]++] = src[i];
+        for (size_t i = 0; i < n; i++)
+            dst[count[byte][(src[i].key >> (8 * byte)) & 255]++] = src[i];
         sort_item *t = src;
         src = dst;
         dst = t;
@@ -222,7 +226,8 @@ static uint64_t household_key(const dc_household_input *h)
 {
     dc_code code;
     dc_code_of_e7(h->postcode, h->lat_e7, h->lon_e7, &code);
-    uint64_t cell = (uint64_t)dc_cell_row(h->lat_e7) * DC_CELL_COLS + dc_cell_col(h->lon_e7);
+    uint64_t cell =
+        (uint64_t)dc_cell_row(h->lat_e7) * DC_CELL_COLS + dc_cell_col(h->lon_e7);
     uint64_t last3 = 0;
     for (int i = 4; i < DC_CODE_LOCATION_CHARS; i++)
         last3 = last3 * 20 + (uint64_t)dc_olc_value(code.location[i]);
@@ -237,7 +242,8 @@ static void order_shared_doors(builder *b)
     for (size_t i = 1; i < b->in->nhouseholds; i++) {
         sort_item x = a[i];
         size_t j = i;
-        while (j > 0 && a[j - 1].key == x.key && strcmp(hs[a[j - 1].a].id, hs[x.a].id) > 0) {
+        while (j > 0 && a[j - 1].key == x.key &&
+               strcmp(hs[a[j - 1].a].id, hs[x.a].id) > 0) {
             a[j] = a[j - 1];
             j--;
         }
@@ -339,7 +345,7 @@ static dc_err order_ids(builder *b)
     for (size_t i = 1; i < n; i++)
         if (strcmp((const char *)b->ids[i - 1].id, (const char *)b->ids[i].id) == 0)
             return dc_error_set(b->err, DC_E_INVALID_ARG, "duplicate household id %s",
-                                  (const char *)b->ids[i].id);
+                                (const char *)b->ids[i].id);
     return DC_OK;
 }
 
@@ -373,7 +379,8 @@ static dc_err collect_codes(builder *b)
         const dc_household_input *h = &b->in->households[i];
         dc_code code;
         dc_code_of_e7(h->postcode, h->lat_e7, h->lon_e7, &code);
-        b->codes[b->ncodes++] = (sort_item){code_key(&code), (uint32_t)i, (uint32_t)(j - i)};
+        b->codes[b->ncodes++] =
+            (sort_item){code_key(&code), (uint32_t)i, (uint32_t)(j - i)};
         if (j - i > 1) b->shared_doors += j - i;
     }
     dc_err rc = radix_sort(b->codes, b->ncodes);
@@ -390,10 +397,14 @@ static dc_err collect_grid(builder *b)
         const dc_zone_input *z = &b->in->zones[b->zone_of[p]];
         int32_t s, w, n, e;
         dc_polygon_bbox(&z->polygon, &s, &w, &n, &e);
-        uint32_t r0 = dc_zonegrid_cell(s < DC_LAT_E7_END ? s : DC_LAT_E7_END - 1, 0) / DC_ZONEGRID_COLS;
-        uint32_t r1 = dc_zonegrid_cell(n < DC_LAT_E7_END ? n : DC_LAT_E7_END - 1, 0) / DC_ZONEGRID_COLS;
-        uint32_t c0 = dc_zonegrid_cell(0, w < DC_LON_E7_END ? w : DC_LON_E7_END - 1) % DC_ZONEGRID_COLS;
-        uint32_t c1 = dc_zonegrid_cell(0, e < DC_LON_E7_END ? e : DC_LON_E7_END - 1) % DC_ZONEGRID_COLS;
+        uint32_t r0 = dc_zonegrid_cell(s < DC_LAT_E7_END ? s : DC_LAT_E7_END - 1, 0) /
+                      DC_ZONEGRID_COLS;
+        uint32_t r1 = dc_zonegrid_cell(n < DC_LAT_E7_END ? n : DC_LAT_E7_END - 1, 0) /
+                      DC_ZONEGRID_COLS;
+        uint32_t c0 = dc_zonegrid_cell(0, w < DC_LON_E7_END ? w : DC_LON_E7_END - 1) %
+                      DC_ZONEGRID_COLS;
+        uint32_t c1 = dc_zonegrid_cell(0, e < DC_LON_E7_END ? e : DC_LON_E7_END - 1) %
+                      DC_ZONEGRID_COLS;
         size_t need = b->ngrid + (size_t)(r1 - r0 + 1) * (c1 - c0 + 1);
         if (need > cap) {
             cap = need * 2;
@@ -415,7 +426,8 @@ static dc_err collect_grid(builder *b)
 static uint32_t fnv1a(const char *s, size_t len)
 {
     uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
     return h;
 }
 
@@ -426,7 +438,8 @@ static dc_err strings_grow(string_table *t)
     if (!slots) return DC_E_NOMEM;
     for (uint32_t id = 1; id <= t->count; id++) {
         uint32_t i = t->entries[id - 1].hash & (nslots - 1);
-        while (slots[i]) i = (i + 1) & (nslots - 1);
+        while (slots[i])
+            i = (i + 1) & (nslots - 1);
         slots[i] = id;
     }
     free(t->slots);
@@ -443,7 +456,8 @@ static dc_err intern(string_table *t, const char *s, uint32_t *id)
         *id = 0;
         return DC_OK;
     }
-    if ((uint64_t)(t->count + 1) * 2 > t->nslots && strings_grow(t) != DC_OK) return DC_E_NOMEM;
+    if ((uint64_t)(t->count + 1) * 2 > t->nslots && strings_grow(t) != DC_OK)
+        return DC_E_NOMEM;
     uint32_t hash = fnv1a(s, len), i = hash & (t->nslots - 1);
     for (; t->slots[i]; i = (i + 1) & (t->nslots - 1)) {
         const string_entry *e = &t->entries[t->slots[i] - 1];
@@ -524,7 +538,8 @@ static dc_err write_zone(builder *b, const dc_zone_input *z, uint32_t count)
 {
     const char *s[5] = {z->name, z->kind, z->commune_code, z->district, z->province};
     size_t size = DC_ZONE_FIXED + z->polygon.size;
-    for (int i = 0; i < 5; i++) size += 2 + str_len(s[i]);
+    for (int i = 0; i < 5; i++)
+        size += 2 + str_len(s[i]);
     dc_err rc = reserve(b, size);
     if (rc != DC_OK) return rc;
     int32_t bbox[4];
@@ -533,9 +548,11 @@ static dc_err write_zone(builder *b, const dc_zone_input *z, uint32_t count)
     dc_put_le32(p, count);
     dc_put_i32(p + 4, z->ref_lat_e7);
     dc_put_i32(p + 8, z->ref_lon_e7);
-    for (int i = 0; i < 4; i++) dc_put_i32(p + 12 + 4 * i, bbox[i]);
+    for (int i = 0; i < 4; i++)
+        dc_put_i32(p + 12 + 4 * i, bbox[i]);
     p += DC_ZONE_FIXED;
-    for (int i = 0; i < 5; i++) p = put_str16(p, s[i]);
+    for (int i = 0; i < 5; i++)
+        p = put_str16(p, s[i]);
     memcpy(p, z->polygon.data, z->polygon.size);
     dc_put_be32(key, z->postcode);
     return put(b, DC_DB_ZONES, key, 4, b->buf, size);
@@ -545,7 +562,8 @@ static dc_err write_zones(builder *b)
 {
     for (uint32_t p = 0; p < POSTCODES; p++) {
         if (b->zone_of[p] < 0) continue;
-        dc_err rc = write_zone(b, &b->in->zones[b->zone_of[p]], b->zone_counts[b->zone_of[p]]);
+        dc_err rc =
+            write_zone(b, &b->in->zones[b->zone_of[p]], b->zone_counts[b->zone_of[p]]);
         if (rc != DC_OK) return rc;
     }
     return DC_OK;
@@ -560,7 +578,8 @@ static dc_err write_grid(builder *b)
         }
         dc_err rc = reserve(b, 4 * (j - i));
         if (rc != DC_OK) return rc;
-        for (size_t k = i; k < j; k++) dc_put_le32(b->buf + 4 * (k - i), b->grid[k].a);
+        for (size_t k = i; k < j; k++)
+            dc_put_le32(b->buf + 4 * (k - i), b->grid[k].a);
         dc_put_be32(key, cell);
         rc = put(b, DC_DB_ZONEGRID, key, 4, b->buf, 4 * (j - i));
         if (rc != DC_OK) return rc;
@@ -623,7 +642,8 @@ static dc_err write_codes(builder *b)
     char key[DC_CODE_CHARS];
     for (size_t i = 0; i < b->ncodes; i++) {
         code_of_key(b->codes[i].key, key);
-        dc_err rc = write_run(b, DC_DB_CODES, key, sizeof key, b->codes[i].a, b->codes[i].b);
+        dc_err rc =
+            write_run(b, DC_DB_CODES, key, sizeof key, b->codes[i].a, b->codes[i].b);
         if (rc != DC_OK) return rc;
     }
     return DC_OK;
@@ -652,7 +672,8 @@ static dc_err write_cells(builder *b)
         }
         dc_put_be32(key, (uint32_t)(cell / DC_CELL_COLS));
         dc_put_be32(key + 4, (uint32_t)(cell % DC_CELL_COLS));
-        dc_err rc = write_run(b, DC_DB_CELLS, key, sizeof key, (uint32_t)i, (uint32_t)(j - i));
+        dc_err rc =
+            write_run(b, DC_DB_CELLS, key, sizeof key, (uint32_t)i, (uint32_t)(j - i));
         if (rc != DC_OK) return rc;
     }
     return DC_OK;
@@ -699,7 +720,8 @@ static dc_err put_meta_u64(builder *b, const char *name, uint64_t v)
 static dc_err sources_text(builder *b, size_t *len)
 {
     size_t size = 1;
-    for (size_t i = 0; i < b->in->nsources; i++) size += 48 + str_len(b->in->sources[i].path);
+    for (size_t i = 0; i < b->in->nsources; i++)
+        size += 48 + str_len(b->in->sources[i].path);
     dc_err rc = reserve(b, size);
     size_t at = 0;
     for (size_t i = 0; rc == DC_OK && i < b->in->nsources; i++) {
@@ -718,7 +740,8 @@ static dc_err write_meta(builder *b, const uint8_t fingerprint[DC_FINGERPRINT_SI
     int32_t box[4];
     size_t len = 0;
     bbox_of_input(b, box);
-    for (int i = 0; i < 4; i++) dc_put_i32(bbox + 4 * i, box[i]);
+    for (int i = 0; i < 4; i++)
+        dc_put_i32(bbox + 4 * i, box[i]);
     dc_err rc = put_meta(b, "magic", DC_INDEX_MAGIC, DC_INDEX_MAGIC_LEN);
     dc_put_le32(u32, DC_INDEX_FORMAT_VERSION);
     if (rc == DC_OK) rc = put_meta(b, "format_version", u32, 4);
@@ -739,8 +762,10 @@ static dc_err write_meta(builder *b, const uint8_t fingerprint[DC_FINGERPRINT_SI
 
 static size_t map_size(const builder *b)
 {
-    uint64_t size = (uint64_t)b->in->nhouseholds * 400 + (uint64_t)b->ngrid * 16 + (64u << 20);
-    for (size_t i = 0; i < b->in->nzones; i++) size += 2 * (b->in->zones[i].polygon.size + 512);
+    uint64_t size =
+        (uint64_t)b->in->nhouseholds * 400 + (uint64_t)b->ngrid * 16 + (64u << 20);
+    for (size_t i = 0; i < b->in->nzones; i++)
+        size += 2 * (b->in->zones[i].polygon.size + 512);
     uint64_t mb = 1u << 20;
     return (size_t)((size + mb - 1) / mb * mb);
 }
@@ -769,7 +794,8 @@ static void remove_stale_tmp(const char *path)
     if (!d) return;
     for (struct dirent *e; (e = readdir(d));) {
         const char *n = e->d_name;
-        if (strncmp(n, base, baselen) != 0 || strncmp(n + baselen, ".tmp.", 5) != 0) continue;
+        if (strncmp(n, base, baselen) != 0 || strncmp(n + baselen, ".tmp.", 5) != 0)
+            continue;
         char *end;
         long pid = strtol(n + baselen + 5, &end, 10);
         if (*end || pid <= 0 || pid == (long)getpid()) continue;
@@ -856,7 +882,8 @@ static dc_err finish_file(builder *b, const char *path, uint64_t *file_bytes)
     b->env = NULL;
     /* MDB_WRITEMAP grew the file to the whole map: cut it to the pages used. */
     off_t used = (off_t)(info.me_last_pgno + 1) * (off_t)stat_db.ms_psize;
-    if (truncate(b->tmp_path, used) != 0) return io_error(b, "cannot truncate", b->tmp_path);
+    if (truncate(b->tmp_path, used) != 0)
+        return io_error(b, "cannot truncate", b->tmp_path);
     fd = open(b->tmp_path, O_RDONLY);
     if (fd < 0 || fsync(fd) != 0) {
         if (fd >= 0) close(fd);
@@ -874,8 +901,8 @@ static dc_err finish_file(builder *b, const char *path, uint64_t *file_bytes)
 
 static dc_err check_input(const char *path, const dc_index_build_input *in, dc_error *err)
 {
-    if (!path || !in || (!in->zones && in->nzones) || (!in->households && in->nhouseholds) ||
-        (!in->sources && in->nsources))
+    if (!path || !in || (!in->zones && in->nzones) ||
+        (!in->households && in->nhouseholds) || (!in->sources && in->nsources))
         return dc_error_set(err, DC_E_INVALID_ARG, "no index path or input given");
     if (in->nhouseholds > UINT32_MAX || in->nzones > POSTCODES)
         return dc_error_set(err, DC_E_INVALID_ARG, "too many households or zones");

@@ -19,7 +19,7 @@ typedef struct checker {
     dc_index *idx;
     dc_index_txn *txn;
     dc_error *err;
-    dc_zone *zones;  /* in postcode order */
+    dc_zone *zones;   /* in postcode order */
     int32_t *zone_of; /* postcode -> index in zones, or -1 */
     uint32_t *zone_counts;
     dc_index_check_stats stats;
@@ -37,7 +37,8 @@ typedef dc_err (*record_fn)(checker *c, const MDB_val *key, const MDB_val *val);
 
 #define POSTCODES 100000u
 
-static dc_err corrupt(checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static dc_err corrupt(checker *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static dc_err corrupt(checker *c, const char *fmt, ...)
 {
@@ -65,7 +66,8 @@ static dc_err walk(checker *c, int db, record_fn fn)
         if (e != DC_OK) break;
     }
     mdb_cursor_close(cur);
-    if (e == DC_OK && rc != MDB_NOTFOUND) return dc_index_lmdb_error(c->err, rc, dc_db_names[db]);
+    if (e == DC_OK && rc != MDB_NOTFOUND)
+        return dc_index_lmdb_error(c->err, rc, dc_db_names[db]);
     return e;
 }
 
@@ -84,8 +86,9 @@ static dc_err zone_shape(checker *c, const dc_zone *z)
         return corrupt(c, "zone %05u: polygon spans 1 degree or more", z->postcode);
     if (!dc_lat_ok(z->ref_lat_e7) || !dc_lon_ok(z->ref_lon_e7) ||
         dc_polygon_far_vertex(&z->polygon, z->ref_lat_e7, z->ref_lon_e7, &vlat, &vlon))
-        return corrupt(c, "zone %05u: reference point is out of recovery range of its polygon",
-                       z->postcode);
+        return corrupt(
+            c, "zone %05u: reference point is out of recovery range of its polygon",
+            z->postcode);
     return DC_OK;
 }
 
@@ -93,7 +96,8 @@ static dc_err zone_record(checker *c, const MDB_val *key, const MDB_val *val)
 {
     if (key->mv_size != 4) return corrupt(c, "zones: a key of %zu bytes", key->mv_size);
     uint32_t postcode = dc_get_be32(key->mv_data);
-    if (postcode >= POSTCODES) return corrupt(c, "zones: postcode %u over 99999", postcode);
+    if (postcode >= POSTCODES)
+        return corrupt(c, "zones: postcode %u over 99999", postcode);
     if (c->stats.zones >= c->zones_cap)
         return corrupt(c, "zones: more records than the %llu meta counts",
                        (unsigned long long)c->idx->meta.zones);
@@ -137,7 +141,8 @@ static dc_err grid_record(checker *c, const MDB_val *key, const MDB_val *val)
         if (i > 0 && postcode <= dc_get_le32(p + i - 4))
             return corrupt(c, "zonegrid cell %u: postcodes not in ascending order", cell);
         if (postcode >= POSTCODES || c->zone_of[postcode] < 0)
-            return corrupt(c, "zonegrid cell %u: zone %05u does not exist", cell, postcode);
+            return corrupt(c, "zonegrid cell %u: zone %05u does not exist", cell,
+                           postcode);
         if (!box_touches_cell(&c->zones[c->zone_of[postcode]], cell))
             return corrupt(c, "zonegrid cell %u: zone %05u does not touch it", cell,
                            postcode);
@@ -200,8 +205,8 @@ static dc_err household_code(checker *c, const dc_household *h, const dc_zone *z
         return corrupt(c, HH_FMT "code %s recovers to %s, not to its position's cell %s",
                        HH_ARGS(h), compact, recovered, own);
     if (!dc_polygon_contains(&z->polygon, h->lat_e7, h->lon_e7))
-        return corrupt(c, HH_FMT "position %.7f, %.7f is not inside zone %05u", HH_ARGS(h),
-                       h->lat_e7 / 1e7, h->lon_e7 / 1e7, h->postcode);
+        return corrupt(c, HH_FMT "position %.7f, %.7f is not inside zone %05u",
+                       HH_ARGS(h), h->lat_e7 / 1e7, h->lon_e7 / 1e7, h->postcode);
     return DC_OK;
 }
 
@@ -212,12 +217,14 @@ static dc_err in_run(checker *c, const dc_household *h, int db, const void *key,
     MDB_val k = {klen, (void *)key}, v;
     int rc = mdb_get(c->txn->txn, c->idx->dbi[db], &k, &v);
     if (rc == MDB_NOTFOUND)
-        return corrupt(c, HH_FMT "%s has no entry in %s", HH_ARGS(h), what, dc_db_names[db]);
+        return corrupt(c, HH_FMT "%s has no entry in %s", HH_ARGS(h), what,
+                       dc_db_names[db]);
     if (rc != 0) return dc_index_lmdb_error(c->err, rc, dc_db_names[db]);
     if (v.mv_size != DC_RUN_SIZE)
         return corrupt(c, HH_FMT "%s: malformed entry in %s", HH_ARGS(h), what,
                        dc_db_names[db]);
-    uint32_t first = dc_get_le32(v.mv_data), count = dc_get_le32((uint8_t *)v.mv_data + 4);
+    uint32_t first = dc_get_le32(v.mv_data),
+             count = dc_get_le32((uint8_t *)v.mv_data + 4);
     if (h->number < first || h->number - first >= count)
         return corrupt(c, HH_FMT "%s: its entry in %s (%u+%u) does not contain it",
                        HH_ARGS(h), what, dc_db_names[db], first, count);
@@ -230,7 +237,8 @@ static dc_err household_entries(checker *c, const dc_household *h)
     uint8_t cell[DC_CELL_KEY_SIZE];
     MDB_val k = {h->id.len, (void *)h->id.ptr}, v;
     int rc = mdb_get(c->txn->txn, c->idx->dbi[DC_DB_IDS], &k, &v);
-    if (rc == MDB_NOTFOUND) return corrupt(c, HH_FMT "id has no entry in ids", HH_ARGS(h));
+    if (rc == MDB_NOTFOUND)
+        return corrupt(c, HH_FMT "id has no entry in ids", HH_ARGS(h));
     if (rc != 0) return dc_index_lmdb_error(c->err, rc, "ids");
     if (v.mv_size != 4 || dc_get_le32(v.mv_data) != h->number)
         return corrupt(c, HH_FMT "ids maps its id to another number", HH_ARGS(h));
@@ -240,7 +248,8 @@ static dc_err household_entries(checker *c, const dc_household *h)
     if (e != DC_OK) return e;
     dc_put_be32(cell, dc_cell_row(h->lat_e7));
     dc_put_be32(cell + 4, dc_cell_col(h->lon_e7));
-    snprintf(what, sizeof what, "cell %u/%u", dc_cell_row(h->lat_e7), dc_cell_col(h->lon_e7));
+    snprintf(what, sizeof what, "cell %u/%u", dc_cell_row(h->lat_e7),
+             dc_cell_col(h->lon_e7));
     return in_run(c, h, DC_DB_CELLS, cell, sizeof cell, what);
 }
 
@@ -251,7 +260,7 @@ static dc_err household_order(checker *c, const dc_household *h)
     char code[DC_CODE_COMPACT_SIZE];
     dc_code_format(&h->code, DC_CODE_COMPACT, code, sizeof code);
     if (h->number > 0) {
-        int cmp = row != c->prev_row ? (row < c->prev_row ? -1 : 1)
+        int cmp = row != c->prev_row   ? (row < c->prev_row ? -1 : 1)
                   : col != c->prev_col ? (col < c->prev_col ? -1 : 1)
                                        : strcmp(code, c->prev_code);
         if (cmp == 0) {
@@ -304,8 +313,8 @@ static dc_err check_bbox(checker *c)
 {
     const dc_index_meta *m = &c->idx->meta;
     if (c->stats.households == 0) return DC_OK; /* the zones' box, checked loosely */
-    if (m->south_e7 != c->bbox[0] || m->west_e7 != c->bbox[1] || m->north_e7 != c->bbox[2] ||
-        m->east_e7 != c->bbox[3])
+    if (m->south_e7 != c->bbox[0] || m->west_e7 != c->bbox[1] ||
+        m->north_e7 != c->bbox[2] || m->east_e7 != c->bbox[3])
         return corrupt(c, "meta bbox differs from the households' bounding box");
     return DC_OK;
 }
@@ -322,18 +331,20 @@ static dc_err check_households(checker *c)
                        (unsigned long long)c->stats.households);
     for (uint64_t i = 0; i < c->stats.zones; i++)
         if (c->zones[i].household_count != c->zone_counts[i])
-            return corrupt(c, "zone %05u: household_count is %u but %u households name it",
-                           c->zones[i].postcode, c->zones[i].household_count,
-                           c->zone_counts[i]);
+            return corrupt(
+                c, "zone %05u: household_count is %u but %u households name it",
+                c->zones[i].postcode, c->zones[i].household_count, c->zone_counts[i]);
     return check_bbox(c);
 }
 
 /* ---- codes, cells, ids, strings ----------------------------------------- */
 
-static dc_err run_record(checker *c, const char *db, const MDB_val *val, uint64_t *entries)
+static dc_err run_record(checker *c, const char *db, const MDB_val *val,
+                         uint64_t *entries)
 {
     if (val->mv_size != DC_RUN_SIZE) return corrupt(c, "%s: malformed entry", db);
-    uint32_t first = dc_get_le32(val->mv_data), count = dc_get_le32((uint8_t *)val->mv_data + 4);
+    uint32_t first = dc_get_le32(val->mv_data),
+             count = dc_get_le32((uint8_t *)val->mv_data + 4);
     if (count == 0 || first >= c->stats.households || count > c->stats.households - first)
         return corrupt(c, "%s: entry %u+%u is outside the households", db, first, count);
     c->run_total += count;
@@ -344,7 +355,8 @@ static dc_err run_record(checker *c, const char *db, const MDB_val *val, uint64_
 static dc_err code_record(checker *c, const MDB_val *key, const MDB_val *val)
 {
     dc_code code;
-    if (key->mv_size != DC_CODE_CHARS || dc_code_parse(key->mv_data, key->mv_size, &code, NULL) != DC_OK)
+    if (key->mv_size != DC_CODE_CHARS ||
+        dc_code_parse(key->mv_data, key->mv_size, &code, NULL) != DC_OK)
         return corrupt(c, "codes: malformed key");
     return run_record(c, "codes", val, &c->stats.codes);
 }
@@ -447,7 +459,8 @@ dc_err dc_index_check(dc_index *idx, dc_index_check_stats *stats, dc_error *err)
         e = dc_error_set(err, DC_E_NOMEM, "out of memory checking the index");
         goto done;
     }
-    for (uint32_t p = 0; p < POSTCODES; p++) c.zone_of[p] = -1;
+    for (uint32_t p = 0; p < POSTCODES; p++)
+        c.zone_of[p] = -1;
     e = dc_index_txn_begin(idx, &c.txn);
     if (e != DC_OK) {
         dc_error_set(err, e, "cannot start a read transaction");

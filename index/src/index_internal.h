@@ -168,7 +168,6 @@ struct dc_index_txn {
 
 /* ---- shared helpers (index_read.c) ---------------------------------- */
 
-
 /* Translate an LMDB or errno result into a dc_err with a message naming
  * what was being done. */
 dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what);

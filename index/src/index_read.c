@@ -15,9 +15,10 @@
 #include "index_internal.h"
 
 const char *const dc_db_names[DC_DB_COUNT] = {
-    [DC_DB_ZONES] = "zones",   [DC_DB_ZONEGRID] = "zonegrid", [DC_DB_HOUSEHOLDS] = "households",
-    [DC_DB_STRINGS] = "strings", [DC_DB_CODES] = "codes",     [DC_DB_IDS] = "ids",
-    [DC_DB_CELLS] = "cells",   [DC_DB_META] = "meta",
+    [DC_DB_ZONES] = "zones",           [DC_DB_ZONEGRID] = "zonegrid",
+    [DC_DB_HOUSEHOLDS] = "households", [DC_DB_STRINGS] = "strings",
+    [DC_DB_CODES] = "codes",           [DC_DB_IDS] = "ids",
+    [DC_DB_CELLS] = "cells",           [DC_DB_META] = "meta",
 };
 
 dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what)
@@ -185,7 +186,8 @@ dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zo
         dc_zone z;
         rc = dc_index_zone(txn, dc_get_le32((const uint8_t *)val.mv_data + i), &z);
         if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
-        if (dc_in_box(&z, lat_e7, lon_e7) && dc_polygon_contains(&z.polygon, lat_e7, lon_e7)) {
+        if (dc_in_box(&z, lat_e7, lon_e7) &&
+            dc_polygon_contains(&z.polygon, lat_e7, lon_e7)) {
             *out = z;
             return DC_OK;
         }
@@ -322,7 +324,7 @@ static dc_err meta_get(MDB_txn *txn, MDB_dbi dbi, const char *name, size_t size,
     if (rc != 0) return dc_index_lmdb_error(err, rc, "reading metadata");
     if (size && val->mv_size != size)
         return dc_error_set(err, DC_E_INDEX_FORMAT, "metadata %s has %zu bytes, not %zu",
-                              name, val->mv_size, size);
+                            name, val->mv_size, size);
     return DC_OK;
 }
 
@@ -335,22 +337,23 @@ static dc_err meta_identity(dc_index *idx, MDB_txn *txn, MDB_dbi dbi, dc_error *
     if (rc != 0 || v.mv_size != DC_INDEX_MAGIC_LEN ||
         memcmp(v.mv_data, DC_INDEX_MAGIC, DC_INDEX_MAGIC_LEN) != 0)
         return dc_error_set(err, DC_E_INDEX_FORMAT,
-                              "%s is an LMDB file but not a diachi index (no magic)",
-                              idx->path);
+                            "%s is an LMDB file but not a diachi index (no magic)",
+                            idx->path);
     dc_err e = meta_get(txn, dbi, "format_version", 4, &v, err);
     if (e != DC_OK) return e;
     idx->meta.format_version = dc_get_le32(v.mv_data);
     if (idx->meta.format_version != DC_INDEX_FORMAT_VERSION)
-        return dc_error_set(err, DC_E_INDEX_FORMAT,
-                              "%s has index format version %u; this diachi reads version %d",
-                              idx->path, idx->meta.format_version, DC_INDEX_FORMAT_VERSION);
+        return dc_error_set(
+            err, DC_E_INDEX_FORMAT,
+            "%s has index format version %u; this diachi reads version %d", idx->path,
+            idx->meta.format_version, DC_INDEX_FORMAT_VERSION);
     e = meta_get(txn, dbi, "code_scheme", 4, &v, err);
     if (e != DC_OK) return e;
     idx->meta.code_scheme = dc_get_le32(v.mv_data);
     if (idx->meta.code_scheme != DC_CODE_SCHEME_VERSION)
         return dc_error_set(err, DC_E_INDEX_FORMAT,
-                              "%s has code scheme version %u; this diachi knows version %d",
-                              idx->path, idx->meta.code_scheme, DC_CODE_SCHEME_VERSION);
+                            "%s has code scheme version %u; this diachi knows version %d",
+                            idx->path, idx->meta.code_scheme, DC_CODE_SCHEME_VERSION);
     return DC_OK;
 }
 
@@ -400,7 +403,7 @@ static dc_err open_dbs(dc_index *idx, MDB_txn *txn, dc_error *err)
         int rc = mdb_dbi_open(txn, dc_db_names[db], 0, &idx->dbi[db]);
         if (rc == MDB_NOTFOUND)
             return dc_error_set(err, DC_E_INDEX_FORMAT, "%s has no %s database",
-                                  idx->path, dc_db_names[db]);
+                                idx->path, dc_db_names[db]);
         if (rc != 0) return dc_index_lmdb_error(err, rc, idx->path);
     }
     return DC_OK;
@@ -417,8 +420,8 @@ static dc_err read_meta(dc_index *idx, dc_error *err)
     rc = mdb_dbi_open(txn, dc_db_names[DC_DB_META], 0, &meta);
     if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE)
         e = dc_error_set(err, DC_E_INDEX_FORMAT,
-                           "%s is an LMDB file but not a diachi index (no metadata)",
-                           idx->path);
+                         "%s is an LMDB file but not a diachi index (no metadata)",
+                         idx->path);
     else if (rc != 0)
         e = dc_index_lmdb_error(err, rc, idx->path);
     else
@@ -437,10 +440,10 @@ static dc_err check_file(const char *path, uint64_t *size, dc_error *err)
     struct stat st;
     if (stat(path, &st) != 0 || access(path, R_OK) != 0)
         return dc_error_set(err, DC_E_IO, "cannot open index %s: %s", path,
-                              strerror(errno));
+                            strerror(errno));
     if (!S_ISREG(st.st_mode))
         return dc_error_set(err, DC_E_IO, "cannot open index %s: not a regular file",
-                              path);
+                            path);
     *size = (uint64_t)st.st_size;
     return DC_OK;
 }
@@ -454,8 +457,8 @@ static dc_err open_env(dc_index *idx, dc_error *err)
                       MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOTLS, 0444);
     if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH || rc == EINVAL)
         return dc_error_set(err, DC_E_INDEX_FORMAT,
-                              "%s is not a diachi index (not an LMDB file: %s)", idx->path,
-                              mdb_strerror(rc));
+                            "%s is not a diachi index (not an LMDB file: %s)", idx->path,
+                            mdb_strerror(rc));
     if (rc != 0) {
         char what[DC_ERROR_MESSAGE_SIZE];
         snprintf(what, sizeof what, "cannot open index %s", idx->path);

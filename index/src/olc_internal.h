@@ -63,7 +63,8 @@ static inline int64_t dc_olc_floor_int(double x)
 }
 
 /* dc_olc_to_int without argument checks; lat and lon are finite. */
-static inline void dc_olc_to_int_unchecked(double lat, double lon, int64_t *lat_int, int64_t *lon_int)
+static inline void dc_olc_to_int_unchecked(double lat, double lon, int64_t *lat_int,
+                                           int64_t *lon_int)
 {
     /* Clipping before the multiplication keeps the products inside int64;
      * it cannot change the clipped result. */
@@ -74,7 +75,8 @@ static inline void dc_olc_to_int_unchecked(double lat, double lon, int64_t *lat_
     int64_t la = dc_olc_floor_int(lat * (double)DC_OLC_LAT_UNITS) + 90 * DC_OLC_LAT_UNITS;
     if (la < 0) la = 0;
     if (la >= DC_OLC_LAT_MAX_INT) la = DC_OLC_LAT_MAX_INT - 1;
-    int64_t lo = dc_olc_floor_int(lon * (double)DC_OLC_LON_UNITS) + 180 * DC_OLC_LON_UNITS;
+    int64_t lo =
+        dc_olc_floor_int(lon * (double)DC_OLC_LON_UNITS) + 180 * DC_OLC_LON_UNITS;
     if (lo < 0 || lo >= DC_OLC_LON_MAX_INT) {
         lo %= DC_OLC_LON_MAX_INT;
         if (lo < 0) lo += DC_OLC_LON_MAX_INT;

@@ -72,8 +72,8 @@ static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
  * compared with x by cross-multiplication. Coordinates are clamped to the
  * globe so that each product stays within int64 even for corrupt data.
  */
-static int crosses_east(int64_t alat, int64_t alon, int64_t blat, int64_t blon,
-                        int64_t y, int64_t x)
+static int crosses_east(int64_t alat, int64_t alon, int64_t blat, int64_t blon, int64_t y,
+                        int64_t x)
 {
     if (alon > x && blon > x) return 1;
     if (alon <= x && blon <= x) return 0;
@@ -84,7 +84,7 @@ static int crosses_east(int64_t alat, int64_t alon, int64_t blat, int64_t blon,
     y = clamp64(y, DC_LAT_E7_MIN, DC_LAT_E7_END);
     x = clamp64(x, DC_LON_E7_MIN, DC_LON_E7_END);
     int64_t d = blat - alat;
-    int64_t lhs = (alon - x) * d;          /* |.| <= 3.6e9 * 1.8e9 */
+    int64_t lhs = (alon - x) * d; /* |.| <= 3.6e9 * 1.8e9 */
     int64_t rhs = -((y - alat) * (blon - alon));
     return d > 0 ? lhs > rhs : lhs < rhs;
 }

@@ -75,7 +75,8 @@ static void compress(uint32_t h[8], const uint8_t *block)
         v[4] += t1;
         v[0] = t1 + t2;
     }
-    for (int i = 0; i < 8; i++) h[i] += v[i];
+    for (int i = 0; i < 8; i++)
+        h[i] += v[i];
 }
 
 void dc_sha256_init(dc_sha256 *s)
@@ -99,7 +100,8 @@ void dc_sha256_update(dc_sha256 *s, const void *data, size_t len)
         compress(s->state, s->block);
         s->used = 0;
     }
-    for (; len >= 64; p += 64, len -= 64) compress(s->state, p);
+    for (; len >= 64; p += 64, len -= 64)
+        compress(s->state, p);
     memcpy(s->block, p, len);
     s->used = len;
 }
@@ -115,7 +117,8 @@ void dc_sha256_final(dc_sha256 *s, uint8_t digest[DC_SHA256_SIZE])
         s->used = 0;
     }
     memset(s->block + s->used, 0, 56 - s->used);
-    for (int i = 0; i < 8; i++) s->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+    for (int i = 0; i < 8; i++)
+        s->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
     compress(s->state, s->block);
     for (int i = 0; i < 8; i++) {
         digest[4 * i] = (uint8_t)(s->state[i] >> 24);

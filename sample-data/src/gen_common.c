@@ -134,8 +134,7 @@ void dc_gen_mkdirs(const char *dir)
     if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
         dc_gen_die("path too long", dir);
     for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
+        if (*p != '/') continue;
         *p = '\0';
         if (mkdir(path, 0777) != 0 && errno != EEXIST)
             dc_gen_die("cannot create directory", path);
@@ -151,8 +150,7 @@ void dc_gen_write_text(const char *dir, const char *name, const char *text)
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
         dc_gen_die("path too long", dir);
     FILE *f = fopen(path, "wb");
-    if (!f || fputs(text, f) == EOF || fclose(f) != 0)
-        dc_gen_die("cannot write", path);
+    if (!f || fputs(text, f) == EOF || fclose(f) != 0) dc_gen_die("cannot write", path);
 }
 
 /* GDAL's delete leaves sidecars it does not know, so remove ours by name. */
@@ -166,8 +164,7 @@ static void remove_old(const char *path_no_ext, int shapefile)
     for (size_t i = 0; i < count; i++) {
         if (snprintf(path, sizeof path, "%s%s", path_no_ext, list[i]) >= (int)sizeof path)
             dc_gen_die("path too long", path_no_ext);
-        if (unlink(path) != 0 && errno != ENOENT)
-            dc_gen_die("cannot remove", path);
+        if (unlink(path) != 0 && errno != ENOENT) dc_gen_die("cannot remove", path);
     }
 }
 
@@ -196,22 +193,17 @@ dc_layer dc_gen_create(const char *dir, const char *name, const char *driver, in
     remove_old(base, shapefile);
 
     GDALDriverH drv = GDALGetDriverByName(driver);
-    if (!drv)
-        dc_gen_die("GDAL driver missing", driver);
+    if (!drv) dc_gen_die("GDAL driver missing", driver);
     dc_layer out = {GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL), NULL};
-    if (!out.ds)
-        dc_gen_die("cannot create", path);
+    if (!out.ds) dc_gen_die("cannot create", path);
 
     char **options = NULL;
-    if (shapefile)
-        options = CSLSetNameValue(options, "ENCODING", encoding);
+    if (shapefile) options = CSLSetNameValue(options, "ENCODING", encoding);
     OGRSpatialReferenceH srs = epsg ? dc_gen_srs(epsg) : NULL;
     out.layer = GDALDatasetCreateLayer(out.ds, name, srs, type, options);
     CSLDestroy(options);
-    if (srs)
-        OSRDestroySpatialReference(srs);
-    if (!out.layer)
-        dc_gen_die("cannot create layer", path);
+    if (srs) OSRDestroySpatialReference(srs);
+    if (!out.layer) dc_gen_die("cannot create layer", path);
     add_fields(out.layer, fields, count);
     return out;
 }
@@ -230,8 +222,7 @@ void dc_gen_write(dc_layer *out, OGRGeometryH geom, const char *const *values)
         else
             OGR_F_SetFieldNull(f, i);
     }
-    if (geom)
-        OGR_F_SetGeometry(f, geom);
+    if (geom) OGR_F_SetGeometry(f, geom);
     if (OGR_L_CreateFeature(out->layer, f) != OGRERR_NONE)
         dc_gen_die("cannot write feature", CPLGetLastErrorMsg());
     OGR_F_Destroy(f);
@@ -241,8 +232,7 @@ void dc_gen_close(dc_layer *out)
 {
     /* GDAL 3.6's GDALClose() reports nothing; a failed flush shows as an error. */
     CPLErrorReset();
-    if (out->ds)
-        GDALClose(out->ds);
+    if (out->ds) GDALClose(out->ds);
     if (CPLGetLastErrorType() >= CE_Failure)
         dc_gen_die("cannot close dataset", CPLGetLastErrorMsg());
     out->ds = NULL;

@@ -33,12 +33,18 @@ typedef struct zone_row {
 } zone_row;
 
 static const zone_row all_zones[] = {
-    {"32101", "Mường Thanh", "phường", "03127"}, {"32102", "Him Lam", "phường", "03124"},
-    {"32103", "Tân Thanh", "phường", "03128"},   {"32104", "Thanh Bình", "phường", "03126"},
-    {"32105", "Nam Thanh", "phường", "03130"},   {"32106", "Noong Bua", "phường", "03121"},
-    {"32107", "Thanh Trường", "phường", "03129"}, {"32108", "Thanh Minh", "xã", "03133"},
-    {"32109", "Nà Tấu", "xã", "03151"},          {"32110", "Nà Nhạn", "xã", "03154"},
-    {"32111", "Mường Phăng", "xã", "03157"},     {"32112", "Pá Khoang", "xã", "03160"},
+    {"32101", "Mường Thanh", "phường", "03127"},
+    {"32102", "Him Lam", "phường", "03124"},
+    {"32103", "Tân Thanh", "phường", "03128"},
+    {"32104", "Thanh Bình", "phường", "03126"},
+    {"32105", "Nam Thanh", "phường", "03130"},
+    {"32106", "Noong Bua", "phường", "03121"},
+    {"32107", "Thanh Trường", "phường", "03129"},
+    {"32108", "Thanh Minh", "xã", "03133"},
+    {"32109", "Nà Tấu", "xã", "03151"},
+    {"32110", "Nà Nhạn", "xã", "03154"},
+    {"32111", "Mường Phăng", "xã", "03157"},
+    {"32112", "Pá Khoang", "xã", "03160"},
 };
 
 static const char *out_root;
@@ -84,8 +90,8 @@ static OGRGeometryH point(double x, double y)
 
 static void zone(dc_layer *out, OGRGeometryH geom, const char *postcode, const char *name)
 {
-    const char *values[] = {postcode, name, "phường", "03127", "Thành phố Điện Biên Phủ",
-                            "Điện Biên"};
+    const char *values[] = {
+        postcode, name, "phường", "03127", "Thành phố Điện Biên Phủ", "Điện Biên"};
     dc_gen_write(out, geom, values);
     OGR_G_DestroyGeometry(geom);
 }
@@ -95,8 +101,7 @@ static void household(dc_layer *out, OGRGeometryH geom, const char *id,
 {
     const char *values[] = {id, "1", "Võ Nguyên Giáp", "Tổ dân phố 1", postcode};
     dc_gen_write(out, geom, values);
-    if (geom)
-        OGR_G_DestroyGeometry(geom);
+    if (geom) OGR_G_DestroyGeometry(geom);
 }
 
 static dc_layer zones_layer(const char *dir, const char *name, int epsg,
@@ -137,8 +142,8 @@ static void case_shared_door(void)
     x = round(x * 100) / 100;
     y = round(y * 100) / 100;
     dc_layer z = zones_layer(dir, "zones", DC_EPSG_VN2000_TM3_103, wkbPolygon, "UTF-8");
-    zone(&z, square(round(x) - 200, round(y) - 200, round(x) + 200, round(y) + 200), "32101",
-         "Mường Thanh");
+    zone(&z, square(round(x) - 200, round(y) - 200, round(x) + 200, round(y) + 200),
+         "32101", "Mường Thanh");
     dc_gen_close(&z);
     dc_layer h = households_layer(dir, DC_EPSG_VN2000_TM3_103);
     household(&h, point(x, y), "H-1", "32101");
@@ -195,8 +200,8 @@ static void case_multipart(void)
 {
     char dir[4096];
     case_dir("multipart", dir, sizeof dir);
-    dc_layer z = zones_layer(dir, "zones", DC_EPSG_VN2000_TM3_103, wkbMultiPolygon,
-                             "UTF-8");
+    dc_layer z =
+        zones_layer(dir, "zones", DC_EPSG_VN2000_TM3_103, wkbMultiPolygon, "UTF-8");
     OGRGeometryH multi = OGR_G_CreateGeometry(wkbMultiPolygon);
     OGR_G_AddGeometryDirectly(multi, square(E0, N0, E0 + 200, N0 + 200));
     OGR_G_AddGeometryDirectly(multi, square(E0 + 1000, N0, E0 + 1200, N0 + 200));
@@ -288,7 +293,8 @@ static void case_mixed_crs(void)
     for (int i = 0; i < 2; i++) {
         double x = at[i][0], y = at[i][1];
         dc_gen_transform(ct, &x, &y);
-        household(&h, point(round(x * 100) / 100, round(y * 100) / 100), ids[i], codes[i]);
+        household(&h, point(round(x * 100) / 100, round(y * 100) / 100), ids[i],
+                  codes[i]);
     }
     dc_gen_close(&h);
     OCTDestroyCoordinateTransformation(ct);
@@ -298,28 +304,27 @@ typedef int (*encoder)(const char *utf8, char *out, size_t size);
 
 static const char *encoded(encoder enc, const char *utf8, char *buf, size_t size)
 {
-    if (!enc)
-        return utf8;
-    if (enc(utf8, buf, size) != 0)
-        dc_gen_die("cannot encode", utf8);
+    if (!enc) return utf8;
+    if (enc(utf8, buf, size) != 0) dc_gen_die("cannot encode", utf8);
     return buf;
 }
 
 /* The 12 sample zones as 300 m squares, attributes in one encoding. */
 static void encoded_zones(const char *dir, const char *name, encoder enc, const char *cpg)
 {
-    dc_layer z = zones_layer(dir, name, DC_EPSG_VN2000_TM3_103, wkbPolygon,
-                             enc ? "" : "UTF-8");
+    dc_layer z =
+        zones_layer(dir, name, DC_EPSG_VN2000_TM3_103, wkbPolygon, enc ? "" : "UTF-8");
     char b[4][96];
     for (int i = 0; i < (int)COUNT(all_zones); i++) {
         const zone_row *r = &all_zones[i];
         double x = E0 + 300.0 * (i % 4), y = N0 + 300.0 * (i / 4);
-        const char *values[] = {r->postcode,
-                                encoded(enc, r->name, b[0], sizeof b[0]),
-                                encoded(enc, r->kind, b[1], sizeof b[1]),
-                                r->commune,
-                                encoded(enc, "Thành phố Điện Biên Phủ", b[2], sizeof b[2]),
-                                encoded(enc, "Điện Biên", b[3], sizeof b[3])};
+        const char *values[] = {
+            r->postcode,
+            encoded(enc, r->name, b[0], sizeof b[0]),
+            encoded(enc, r->kind, b[1], sizeof b[1]),
+            r->commune,
+            encoded(enc, "Thành phố Điện Biên Phủ", b[2], sizeof b[2]),
+            encoded(enc, "Điện Biên", b[3], sizeof b[3])};
         OGRGeometryH sq = square(x, y, x + 300, y + 300);
         dc_gen_write(&z, sq, values);
         OGR_G_DestroyGeometry(sq);

@@ -26,25 +26,63 @@ typedef struct street {
 
 /* Illustrative alignments, not surveyed ones. */
 static const street streets[] = {
-    {"Võ Nguyên Giáp", 7, {{21.4080, 102.9880}, {21.4040, 102.9990}, {21.3975, 103.0100},
-                           {21.3900, 103.0180}, {21.3880, 103.0260}, {21.3900, 103.0350},
-                           {21.3930, 103.0450}}},
-    {"7/5", 6, {{21.4150, 103.0230}, {21.4050, 103.0220}, {21.3950, 103.0200},
-                {21.3850, 103.0175}, {21.3750, 103.0190}, {21.3640, 103.0210}}},
-    {"Trần Đăng Ninh", 3, {{21.3890, 103.0060}, {21.3870, 103.0130}, {21.3855, 103.0190}}},
-    {"Hoàng Văn Thái", 3, {{21.3820, 103.0170}, {21.3780, 103.0250}, {21.3740, 103.0320}}},
-    {"Nguyễn Chí Thanh", 4, {{21.4000, 103.0020}, {21.4060, 103.0100}, {21.4110, 103.0180},
-                             {21.4130, 103.0300}}},
-    {"Phan Đình Giót", 4, {{21.3925, 103.0150}, {21.3980, 103.0230}, {21.4030, 103.0310},
-                           {21.4070, 103.0380}}},
-    {"Tô Vĩnh Diện", 4, {{21.3920, 103.0120}, {21.3960, 103.0050}, {21.4000, 102.9980},
-                         {21.4010, 102.9900}}},
-    {"Bế Văn Đàn", 4, {{21.3800, 103.0090}, {21.3760, 103.0150}, {21.3700, 103.0200},
-                       {21.3660, 103.0260}}},
-    {"Nguyễn Hữu Thọ", 3, {{21.4100, 103.0000}, {21.4050, 102.9930}, {21.3990, 102.9870}}},
-    {"Sùng Phái Sinh", 3, {{21.3980, 103.0300}, {21.3900, 103.0300}, {21.3820, 103.0310}}},
+    {"Võ Nguyên Giáp",
+     7,
+     {{21.4080, 102.9880},
+      {21.4040, 102.9990},
+      {21.3975, 103.0100},
+      {21.3900, 103.0180},
+      {21.3880, 103.0260},
+      {21.3900, 103.0350},
+      {21.3930, 103.0450}}},
+    {"7/5",
+     6,
+     {{21.4150, 103.0230},
+      {21.4050, 103.0220},
+      {21.3950, 103.0200},
+      {21.3850, 103.0175},
+      {21.3750, 103.0190},
+      {21.3640, 103.0210}}},
+    {"Trần Đăng Ninh",
+     3,
+     {{21.3890, 103.0060}, {21.3870, 103.0130}, {21.3855, 103.0190}}},
+    {"Hoàng Văn Thái",
+     3,
+     {{21.3820, 103.0170}, {21.3780, 103.0250}, {21.3740, 103.0320}}},
+    {"Nguyễn Chí Thanh",
+     4,
+     {{21.4000, 103.0020},
+      {21.4060, 103.0100},
+      {21.4110, 103.0180},
+      {21.4130, 103.0300}}},
+    {"Phan Đình Giót",
+     4,
+     {{21.3925, 103.0150},
+      {21.3980, 103.0230},
+      {21.4030, 103.0310},
+      {21.4070, 103.0380}}},
+    {"Tô Vĩnh Diện",
+     4,
+     {{21.3920, 103.0120},
+      {21.3960, 103.0050},
+      {21.4000, 102.9980},
+      {21.4010, 102.9900}}},
+    {"Bế Văn Đàn",
+     4,
+     {{21.3800, 103.0090},
+      {21.3760, 103.0150},
+      {21.3700, 103.0200},
+      {21.3660, 103.0260}}},
+    {"Nguyễn Hữu Thọ",
+     3,
+     {{21.4100, 103.0000}, {21.4050, 102.9930}, {21.3990, 102.9870}}},
+    {"Sùng Phái Sinh",
+     3,
+     {{21.3980, 103.0300}, {21.3900, 103.0300}, {21.3820, 103.0310}}},
     {"Trường Chinh", 3, {{21.3870, 103.0250}, {21.3950, 103.0270}, {21.4020, 103.0260}}},
-    {"Hoàng Công Chất", 3, {{21.3760, 103.0100}, {21.3800, 103.0200}, {21.3830, 103.0300}}},
+    {"Hoàng Công Chất",
+     3,
+     {{21.3760, 103.0100}, {21.3800, 103.0200}, {21.3830, 103.0300}}},
     {"Lò Văn Hặc", 3, {{21.4150, 103.0120}, {21.4120, 103.0050}, {21.4080, 102.9990}}},
     {"Lê Trọng Tấn", 3, {{21.3950, 103.0350}, {21.3880, 103.0400}, {21.3800, 103.0420}}},
 };
@@ -57,18 +95,23 @@ typedef struct hamlet {
 
 /* Illustrative names in the style of the area's Thai and Kinh villages. */
 static const hamlet hamlets[] = {
-    {1, "Bản Him Lam 1"},      {1, "Bản Him Lam 2"},      {5, "Bản Noong Bua"},
-    {5, "Bản Phiêng Bua"},     {7, "Bản Co Mỵ"},          {7, "Bản Tân Quang"},
-    {7, "Bản Pa Pốm"},         {7, "Bản Hua Pe"},         {7, "Bản Bánh"},
-    {7, "Bản Na Hai"},         {8, "Bản Nà Tấu 1"},       {8, "Bản Nà Tấu 2"},
-    {8, "Bản Co Đứa"},         {8, "Bản Nậm Ngám"},       {8, "Bản Huổi Chổn"},
-    {8, "Bản Tà Cáng"},        {9, "Bản Nà Nhạn 1"},      {9, "Bản Nà Nhạn 2"},
-    {9, "Bản Nà Pen"},         {9, "Bản Kéo"},            {9, "Bản Púng Tôm"},
-    {9, "Bản Co Cượm"},        {10, "Bản Mường Phăng 1"}, {10, "Bản Mường Phăng 2"},
-    {10, "Bản Khá"},           {10, "Bản Co Đíu"},        {10, "Bản Che Căn"},
-    {10, "Bản Nghịu"},         {11, "Bản Pá Khoang"},     {11, "Bản Bua"},
-    {11, "Bản Kéo Nánh"},      {11, "Bản Co Muông"},      {11, "Bản Đông Mệt"},
-    {11, "Bản Vang"},
+    {1, "Bản Him Lam 1"},      {1, "Bản Him Lam 2"},
+    {5, "Bản Noong Bua"},      {5, "Bản Phiêng Bua"},
+    {7, "Bản Co Mỵ"},          {7, "Bản Tân Quang"},
+    {7, "Bản Pa Pốm"},         {7, "Bản Hua Pe"},
+    {7, "Bản Bánh"},           {7, "Bản Na Hai"},
+    {8, "Bản Nà Tấu 1"},       {8, "Bản Nà Tấu 2"},
+    {8, "Bản Co Đứa"},         {8, "Bản Nậm Ngám"},
+    {8, "Bản Huổi Chổn"},      {8, "Bản Tà Cáng"},
+    {9, "Bản Nà Nhạn 1"},      {9, "Bản Nà Nhạn 2"},
+    {9, "Bản Nà Pen"},         {9, "Bản Kéo"},
+    {9, "Bản Púng Tôm"},       {9, "Bản Co Cượm"},
+    {10, "Bản Mường Phăng 1"}, {10, "Bản Mường Phăng 2"},
+    {10, "Bản Khá"},           {10, "Bản Co Đíu"},
+    {10, "Bản Che Căn"},       {10, "Bản Nghịu"},
+    {11, "Bản Pá Khoang"},     {11, "Bản Bua"},
+    {11, "Bản Kéo Nánh"},      {11, "Bản Co Muông"},
+    {11, "Bản Đông Mệt"},      {11, "Bản Vang"},
 };
 #define HAMLET_COUNT (sizeof hamlets / sizeof hamlets[0])
 
@@ -89,7 +132,7 @@ typedef struct placer {
     OGRCoordinateTransformationH ct;
     dc_rng *rng;
     street_geo geo[STREET_COUNT];
-    dc_xy *frame; /* frame position of each household */
+    dc_xy *frame;     /* frame position of each household */
     int *next, *head; /* spatial hash chains over frame */
     size_t frame_cap;
     groups tdp[DC_ZONE_COUNT];
@@ -146,8 +189,7 @@ static double street_distance(const placer *p, dc_xy at, int skip)
 {
     double best = INFINITY;
     for (int s = 0; s < (int)STREET_COUNT; s++) {
-        if (s == skip)
-            continue;
+        if (s == skip) continue;
         for (int i = 0; i + 1 < p->geo[s].count; i++) {
             double d = segment_distance(at, p->geo[s].pts[i], p->geo[s].pts[i + 1]);
             best = d < best ? d : best;
@@ -166,7 +208,8 @@ static unsigned hash_cell(long ix, long iy)
 
 static int near_house(const placer *p, dc_xy at)
 {
-    long cx = (long)floor(at.x / HOUSE_CLEARANCE_M), cy = (long)floor(at.y / HOUSE_CLEARANCE_M);
+    long cx = (long)floor(at.x / HOUSE_CLEARANCE_M),
+         cy = (long)floor(at.y / HOUSE_CLEARANCE_M);
     for (long ix = cx - 1; ix <= cx + 1; ix++)
         for (long iy = cy - 1; iy <= cy + 1; iy++)
             for (int h = p->head[hash_cell(ix, iy)]; h >= 0; h = p->next[h])
@@ -181,8 +224,7 @@ static void remember_house(placer *p, size_t index, dc_xy at)
         p->frame_cap = p->frame_cap ? 2 * p->frame_cap : 4096;
         p->frame = realloc(p->frame, p->frame_cap * sizeof *p->frame);
         p->next = realloc(p->next, p->frame_cap * sizeof *p->next);
-        if (!p->frame || !p->next)
-            dc_gen_die("out of memory", NULL);
+        if (!p->frame || !p->next) dc_gen_die("out of memory", NULL);
     }
     unsigned h = hash_cell((long)floor(at.x / HOUSE_CLEARANCE_M),
                            (long)floor(at.y / HOUSE_CLEARANCE_M));
@@ -213,8 +255,7 @@ static dc_household *append(dc_households *list)
     if (list->count == list->cap) {
         list->cap = list->cap ? 2 * list->cap : 4096;
         list->items = realloc(list->items, list->cap * sizeof *list->items);
-        if (!list->items)
-            dc_gen_die("out of memory", NULL);
+        if (!list->items) dc_gen_die("out of memory", NULL);
     }
     dc_household *h = &list->items[list->count++];
     memset(h, 0, sizeof *h);
@@ -232,15 +273,13 @@ static int locate_deg(const placer *p, double lat, double lon, double *x, double
 
 static int zone_allowed(const candidate *c, int zone)
 {
-    if (zone < 0)
-        return 0;
-    if (c->zone >= 0)
-        return zone == c->zone;
+    if (zone < 0) return 0;
+    if (c->zone >= 0) return zone == c->zone;
     return strcmp(dc_zone_defs[zone].kind, "phường") == 0;
 }
 
-static void add_household(placer *p, const candidate *c, int zone, double lat,
-                          double lon, double x, double y)
+static void add_household(placer *p, const candidate *c, int zone, double lat, double lon,
+                          double x, double y)
 {
     dc_household *h = append(p->out);
     h->x = x;
@@ -261,7 +300,9 @@ static void add_household(placer *p, const candidate *c, int zone, double lat,
 static double clamp_in_cell(double v, double per_degree, double margin_deg)
 {
     double lo = floor(v * per_degree) / per_degree, hi = lo + 1.0 / per_degree;
-    return v < lo + margin_deg ? lo + margin_deg : v > hi - margin_deg ? hi - margin_deg : v;
+    return v < lo + margin_deg   ? lo + margin_deg
+           : v > hi - margin_deg ? hi - margin_deg
+                                 : v;
 }
 
 static void add_door_mate(placer *p, const candidate *c, int zone, double lat, double lon)
@@ -273,15 +314,15 @@ static void add_door_mate(placer *p, const candidate *c, int zone, double lat, d
         floor(lon2 * 32000.0) != floor(lon * 32000.0))
         return;
     double x, y;
-    if (locate_deg(p, lat2, lon2, &x, &y) != zone)
-        return;
+    if (locate_deg(p, lat2, lon2, &x, &y) != zone) return;
     add_household(p, c, zone, lat2, lon2, x, y);
     p->out->shared_pairs++;
 }
 
 static int place(placer *p, const candidate *c)
 {
-    if (near_house(p, c->at) || street_distance(p, c->at, c->own_street) < c->street_clearance)
+    if (near_house(p, c->at) ||
+        street_distance(p, c->at, c->own_street) < c->street_clearance)
         return 0;
     int shared = dc_rng_uniform(p->rng) < SHARED_DOOR_P;
     double lat, lon, x, y;
@@ -291,11 +332,9 @@ static int place(placer *p, const candidate *c)
         lon = clamp_in_cell(lon, 32000.0, 0.6 / DC_M_PER_DEG_LON);
     }
     int zone = locate_deg(p, lat, lon, &x, &y);
-    if (!zone_allowed(c, zone))
-        return 0;
+    if (!zone_allowed(c, zone)) return 0;
     add_household(p, c, zone, lat, lon, x, y);
-    if (shared)
-        add_door_mate(p, c, zone, lat, lon);
+    if (shared) add_door_mate(p, c, zone, lat, lon);
     return 1;
 }
 
@@ -311,12 +350,12 @@ static void walk_alley(placer *p, int st, dc_xy from, dc_xy dir, int alley_no)
          s += dc_rng_range(p->rng, 6, 10)) {
         for (int side = 1; side >= -1; side -= 2) {
             double off = dc_rng_range(p->rng, 4.0, 5.5) * side;
-            dc_xy at = {from.x + dir.x * s - dir.y * off, from.y + dir.y * s + dir.x * off};
+            dc_xy at = {from.x + dir.x * s - dir.y * off,
+                        from.y + dir.y * s + dir.x * off};
             int *number = side > 0 ? &odd : &even;
             snprintf(house_no, sizeof house_no, "%d/%d", alley_no, *number);
             candidate c = {at, house_no, street_name, NULL, -1, 5.0, -1};
-            if (place(p, &c))
-                *number += 2;
+            if (place(p, &c)) *number += 2;
         }
     }
 }
@@ -344,7 +383,12 @@ static void walk_side(placer *p, int st, int side)
         double off = dc_rng_range(p->rng, 6, 9);
         snprintf(house_no, sizeof house_no, "%d", number);
         candidate c = {{pos.x + normal.x * off, pos.y + normal.y * off},
-                       house_no, streets[st].name, NULL, -1, 5.0, st};
+                       house_no,
+                       streets[st].name,
+                       NULL,
+                       -1,
+                       5.0,
+                       st};
         if (place(p, &c)) {
             last = number;
             number += 2;
@@ -362,10 +406,8 @@ static void walk_side(placer *p, int st, int side)
 static int hamlet_site_ok(placer *p, int h, dc_xy at, const dc_xy *sites)
 {
     for (int k = 0; k < h; k++)
-        if (hypot(sites[k].x - at.x, sites[k].y - at.y) < 700)
-            return 0;
-    if (street_distance(p, at, -1) < 250)
-        return 0;
+        if (hypot(sites[k].x - at.x, sites[k].y - at.y) < 700) return 0;
+    if (street_distance(p, at, -1) < 250) return 0;
     double lat, lon, x, y;
     dc_frame_to_deg(at, &lat, &lon);
     x = lon;
@@ -382,8 +424,7 @@ static dc_xy hamlet_site(placer *p, int h, const dc_xy *sites)
     for (int tries = 0; tries < 5000; tries++) {
         dc_xy at = {centre.x + dc_rng_range(p->rng, -radius, radius),
                     centre.y + dc_rng_range(p->rng, -radius, radius)};
-        if (hamlet_site_ok(p, h, at, sites))
-            return at;
+        if (hamlet_site_ok(p, h, at, sites)) return at;
     }
     dc_gen_die("no room for hamlet", hamlets[h].name);
 }
@@ -397,7 +438,8 @@ static void fill_hamlet(placer *p, int h, dc_xy site)
     for (int tries = 0; placed < target && tries < 4 * target; tries++) {
         dc_xy at = {site.x + sigma * dc_rng_normal(p->rng),
                     site.y + sigma * dc_rng_normal(p->rng)};
-        candidate c = {at, "", hamlets[h].name, hamlets[h].name, hamlets[h].zone, 10.0, -1};
+        candidate c = {at,   "", hamlets[h].name, hamlets[h].name, hamlets[h].zone,
+                       10.0, -1};
         placed += place(p, &c);
     }
 }
@@ -409,8 +451,7 @@ void dc_households_generate(dc_households *out, const dc_zone *zones,
 {
     placer p = {.out = out, .zones = zones, .ct = to_tm3, .rng = rng};
     p.head = malloc(sizeof(int) << HASH_BITS);
-    if (!p.head)
-        dc_gen_die("out of memory", NULL);
+    if (!p.head) dc_gen_die("out of memory", NULL);
     memset(p.head, 0xff, sizeof(int) << HASH_BITS); /* every chain empty: -1 */
     for (size_t s = 0; s < STREET_COUNT; s++)
         street_build(&p.geo[s], &streets[s]);

@@ -38,8 +38,7 @@ static void parse_args(int argc, char **argv, const char **out, uint64_t *seed)
         else
             usage();
     }
-    if (!*out)
-        usage();
+    if (!*out) usage();
 }
 
 static void write_zones(const char *dir, const dc_zone *zones)
@@ -48,8 +47,9 @@ static void write_zones(const char *dir, const dc_zone *zones)
                                  wkbPolygon, zone_fields, COUNT(zone_fields), "UTF-8");
     for (int i = 0; i < DC_ZONE_COUNT; i++) {
         const dc_zone_def *z = &dc_zone_defs[i];
-        const char *values[] = {z->postcode, z->name, z->kind, z->commune,
-                                "Thành phố Điện Biên Phủ", "Điện Biên"};
+        const char *values[] = {
+            z->postcode, z->name, z->kind, z->commune, "Thành phố Điện Biên Phủ",
+            "Điện Biên"};
         dc_gen_write(&out, zones[i].geom, values);
     }
     dc_gen_close(&out);
@@ -57,9 +57,9 @@ static void write_zones(const char *dir, const dc_zone *zones)
 
 static void write_households(const char *dir, const dc_households *list)
 {
-    dc_layer out = dc_gen_create(dir, "households", "ESRI Shapefile",
-                                 DC_EPSG_VN2000_TM3_103, wkbPoint, household_fields,
-                                 COUNT(household_fields), "UTF-8");
+    dc_layer out =
+        dc_gen_create(dir, "households", "ESRI Shapefile", DC_EPSG_VN2000_TM3_103,
+                      wkbPoint, household_fields, COUNT(household_fields), "UTF-8");
     OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
     for (size_t i = 0; i < list->count; i++) {
         const dc_household *h = &list->items[i];

@@ -63,15 +63,13 @@ static void clip_half_plane(cell *c, dc_xy a, double b)
     for (int i = 0; i < c->count; i++) {
         dc_xy p = c->pts[i], q = c->pts[(i + 1) % c->count];
         double fp = a.x * p.x + a.y * p.y - b, fq = a.x * q.x + a.y * q.y - b;
-        if (fp <= 0)
-            out.pts[out.count++] = p;
+        if (fp <= 0) out.pts[out.count++] = p;
         if ((fp < 0 && fq > 0) || (fp > 0 && fq < 0)) {
             double t = fp / (fp - fq);
             dc_xy x = {p.x + t * (q.x - p.x), p.y + t * (q.y - p.y)};
             out.pts[out.count++] = x;
         }
-        if (out.count > MAX_CELL - 2)
-            dc_gen_die("cell has too many vertices", NULL);
+        if (out.count > MAX_CELL - 2) dc_gen_die("cell has too many vertices", NULL);
     }
     *c = out;
 }
@@ -84,8 +82,7 @@ static cell power_cell(int i, const dc_xy *sites)
     c.pts[2] = (dc_xy){30000, 30000};
     c.pts[3] = (dc_xy){-30000, 30000};
     for (int j = 0; j < DC_ZONE_COUNT; j++) {
-        if (j == i)
-            continue;
+        if (j == i) continue;
         dc_xy ci = sites[i], cj = sites[j];
         dc_xy a = {2 * (cj.x - ci.x), 2 * (cj.y - ci.y)};
         double b = cj.x * cj.x + cj.y * cj.y - ci.x * ci.x - ci.y * ci.y +
@@ -142,7 +139,8 @@ static void add_densified(OGRGeometryH ring, dc_xy a, dc_xy b,
 }
 
 /* The clipped cell's exterior ring, snapped, in the file CRS. */
-static OGRGeometryH to_tm3_polygon(OGRGeometryH frame_poly, OGRCoordinateTransformationH ct)
+static OGRGeometryH to_tm3_polygon(OGRGeometryH frame_poly,
+                                   OGRCoordinateTransformationH ct)
 {
     OGRGeometryH src = OGR_G_GetGeometryRef(frame_poly, 0);
     int n = OGR_G_GetPointCount(src);
@@ -167,8 +165,7 @@ static OGRGeometryH to_tm3_polygon(OGRGeometryH frame_poly, OGRCoordinateTransfo
 
 static void finish_zone(dc_zone *zone, OGRGeometryH geom, const char *name)
 {
-    if (!OGR_G_IsValid(geom))
-        dc_gen_die("zone polygon is not valid", name);
+    if (!OGR_G_IsValid(geom)) dc_gen_die("zone polygon is not valid", name);
     zone->geom = geom;
     zone->boundary = OGR_G_Boundary(geom);
     zone->prepared = OGRCreatePreparedGeometry(geom);
@@ -202,13 +199,10 @@ int dc_zones_locate(const dc_zone *zones, double x, double y, double margin)
     int found = -1;
     for (int i = 0; i < DC_ZONE_COUNT && found < 0; i++) {
         const OGREnvelope *e = &zones[i].env;
-        if (x < e->MinX || x > e->MaxX || y < e->MinY || y > e->MaxY)
-            continue;
-        if (OGRPreparedGeometryContains(zones[i].prepared, pt))
-            found = i;
+        if (x < e->MinX || x > e->MaxX || y < e->MinY || y > e->MaxY) continue;
+        if (OGRPreparedGeometryContains(zones[i].prepared, pt)) found = i;
     }
-    if (found >= 0 && OGR_G_Distance(pt, zones[found].boundary) < margin)
-        found = -1;
+    if (found >= 0 && OGR_G_Distance(pt, zones[found].boundary) < margin) found = -1;
     OGR_G_DestroyGeometry(pt);
     return found;
 }

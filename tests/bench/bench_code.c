@@ -36,24 +36,28 @@ typedef struct dc_inputs {
 static uint64_t dc_sink;
 static double dc_sink_degrees;
 
-static uint64_t dc_splitmix64(uint64_t *state) {
+static uint64_t dc_splitmix64(uint64_t *state)
+{
     uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
 }
 
-static double dc_uniform(uint64_t *state) {
+static double dc_uniform(uint64_t *state)
+{
     return (double)(dc_splitmix64(state) >> 11) * 0x1.0p-53;
 }
 
-static double dc_now(void) {
+static double dc_now(void)
+{
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void *dc_alloc(size_t count, size_t size) {
+static void *dc_alloc(size_t count, size_t size)
+{
     void *p = calloc(count, size);
     if (p == NULL) {
         fprintf(stderr, "bench_code: out of memory\n");
@@ -63,7 +67,8 @@ static void *dc_alloc(size_t count, size_t size) {
 }
 
 /* Parsing sees the forms users type: display, compact, lower case. */
-static void dc_make_text(const dc_code *code, size_t i, char *text, size_t *len) {
+static void dc_make_text(const dc_code *code, size_t i, char *text, size_t *len)
+{
     dc_code_format(code, i % 3 == 1 ? DC_CODE_COMPACT : DC_CODE_DISPLAY, text,
                    DC_CODE_DISPLAY_SIZE);
     if (i % 3 == 2)
@@ -72,7 +77,8 @@ static void dc_make_text(const dc_code *code, size_t i, char *text, size_t *len)
     *len = strlen(text);
 }
 
-static void dc_fill_point(dc_inputs *in, size_t i, uint64_t *rng) {
+static void dc_fill_point(dc_inputs *in, size_t i, uint64_t *rng)
+{
     /* Mainland Vietnam's bounding box, roughly. */
     in->lat[i] = 8.5 + dc_uniform(rng) * 14.9;
     in->lon[i] = 102.1 + dc_uniform(rng) * 7.4;
@@ -88,7 +94,8 @@ static void dc_fill_point(dc_inputs *in, size_t i, uint64_t *rng) {
     dc_make_text(&in->code[i], i, in->text[i], &in->text_len[i]);
 }
 
-static void dc_inputs_init(dc_inputs *in, size_t n) {
+static void dc_inputs_init(dc_inputs *in, size_t n)
+{
     in->n = n;
     in->lat = dc_alloc(n, sizeof *in->lat);
     in->lon = dc_alloc(n, sizeof *in->lon);
@@ -104,7 +111,8 @@ static void dc_inputs_init(dc_inputs *in, size_t n) {
         dc_fill_point(in, i, &rng);
 }
 
-static void dc_inputs_free(dc_inputs *in) {
+static void dc_inputs_free(dc_inputs *in)
+{
     free(in->lat);
     free(in->lon);
     free(in->ref_lat);
@@ -120,7 +128,8 @@ static void dc_inputs_free(dc_inputs *in) {
 /* The operations: each runs once over every input                         */
 /* ---------------------------------------------------------------------- */
 
-static void dc_run_olc_encode(const dc_inputs *in) {
+static void dc_run_olc_encode(const dc_inputs *in)
+{
     char out[DC_OLC_SIZE];
     uint64_t s = 0;
     for (size_t i = 0; i < in->n; i++) {
@@ -131,7 +140,8 @@ static void dc_run_olc_encode(const dc_inputs *in) {
     dc_sink += s;
 }
 
-static void dc_run_code_make(const dc_inputs *in) {
+static void dc_run_code_make(const dc_inputs *in)
+{
     dc_code code;
     uint64_t s = 0;
     for (size_t i = 0; i < in->n; i++) {
@@ -141,7 +151,8 @@ static void dc_run_code_make(const dc_inputs *in) {
     dc_sink += s;
 }
 
-static void dc_run_olc_decode(const dc_inputs *in) {
+static void dc_run_olc_decode(const dc_inputs *in)
+{
     dc_olc_area area;
     double s = 0;
     for (size_t i = 0; i < in->n; i++) {
@@ -151,7 +162,8 @@ static void dc_run_olc_decode(const dc_inputs *in) {
     dc_sink_degrees += s;
 }
 
-static void dc_run_code_parse(const dc_inputs *in) {
+static void dc_run_code_parse(const dc_inputs *in)
+{
     dc_code code;
     uint64_t s = 0;
     for (size_t i = 0; i < in->n; i++) {
@@ -161,7 +173,8 @@ static void dc_run_code_parse(const dc_inputs *in) {
     dc_sink += s;
 }
 
-static void dc_run_olc_recover(const dc_inputs *in) {
+static void dc_run_olc_recover(const dc_inputs *in)
+{
     char out[DC_OLC_SIZE];
     uint64_t s = 0;
     for (size_t i = 0; i < in->n; i++) {
@@ -173,7 +186,8 @@ static void dc_run_olc_recover(const dc_inputs *in) {
     dc_sink += s;
 }
 
-static void dc_run_code_resolve(const dc_inputs *in) {
+static void dc_run_code_resolve(const dc_inputs *in)
+{
     dc_olc_area cell;
     double s = 0;
     for (size_t i = 0; i < in->n; i++) {
@@ -200,7 +214,8 @@ static const dc_bench dc_benches[] = {
     {"recover", "dc_code_resolve", dc_run_code_resolve, 10},
 };
 
-static double dc_best_mops(const dc_bench *b, const dc_inputs *in, int repetitions) {
+static double dc_best_mops(const dc_bench *b, const dc_inputs *in, int repetitions)
+{
     double best = 0;
     for (int r = 0; r < repetitions; r++) {
         double start = dc_now();
@@ -212,7 +227,8 @@ static double dc_best_mops(const dc_bench *b, const dc_inputs *in, int repetitio
     return best;
 }
 
-static void dc_print_result(const dc_bench *b, double mops) {
+static void dc_print_result(const dc_bench *b, double mops)
+{
     char aim[48] = "";
     if (b->aim > 0)
         snprintf(aim, sizeof aim, "aim >= %4.0f M/s  %s", b->aim,
@@ -221,7 +237,8 @@ static void dc_print_result(const dc_bench *b, double mops) {
            1e3 / mops, aim);
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     size_t points = argc > 1 ? strtoul(argv[1], NULL, 10) : DC_DEFAULT_POINTS;
     int repetitions = argc > 2 ? atoi(argv[2]) : DC_DEFAULT_REPETITIONS;
     if (points == 0 || repetitions <= 0) {

@@ -23,28 +23,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define DC_FUZZ_REF_LAT 16.0
 #define DC_FUZZ_REF_LON 106.0
 
-static void dc_check(bool ok, const char *what) {
+static void dc_check(bool ok, const char *what)
+{
     if (ok) return;
     fprintf(stderr, "fuzz_code_parse: broken invariant: %s\n", what);
     abort();
 }
 
-static bool dc_is_separator(uint8_t c) {
+static bool dc_is_separator(uint8_t c)
+{
     return c == ' ' || c == '\t' || c == '-' || c == '.' || c == '+';
 }
 
-static bool dc_in_alphabet(uint8_t c) {
+static bool dc_in_alphabet(uint8_t c)
+{
     return c != '\0' && strchr("23456789CFGHJMPQRVWX", c) != NULL;
 }
 
-static uint8_t dc_upper(uint8_t c) {
+static uint8_t dc_upper(uint8_t c)
+{
     return c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a' + 'A') : c;
 }
 
 /* The oracle: the input's significant bytes, upper-cased, when they form a
  * code (12 of them, 5 digits then 7 alphabet characters); else *count is
  * the number of significant bytes and false is returned. */
-static bool dc_oracle(const uint8_t *data, size_t size, char compact[13], size_t *count) {
+static bool dc_oracle(const uint8_t *data, size_t size, char compact[13], size_t *count)
+{
     size_t n = 0;
     bool valid = true;
     for (size_t i = 0; i < size; i++) {
@@ -64,7 +69,8 @@ static bool dc_oracle(const uint8_t *data, size_t size, char compact[13], size_t
 /* True when @p s is well-formed UTF-8 (RFC 3629: no overlong forms, no
  * surrogates, nothing past U+10FFFF), as JSON encoders such as jansson
  * demand: error messages go into API error bodies. */
-static bool dc_is_utf8(const char *s) {
+static bool dc_is_utf8(const char *s)
+{
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
         unsigned c = *p++;
         int extra;
@@ -87,12 +93,14 @@ static bool dc_is_utf8(const char *s) {
     return true;
 }
 
-static bool dc_message_ok(const char *m, size_t size) {
+static bool dc_message_ok(const char *m, size_t size)
+{
     const char *end = memchr(m, '\0', size);
     return end != NULL && end != m && strchr(m, '\n') == NULL && dc_is_utf8(m);
 }
 
-static void dc_check_failure(dc_err rc, const dc_code *code, const dc_error *err) {
+static void dc_check_failure(dc_err rc, const dc_code *code, const dc_error *err)
+{
     dc_check(rc == DC_E_CODE_EMPTY || rc == DC_E_CODE_LENGTH ||
                  rc == DC_E_CODE_POSTCODE || rc == DC_E_CODE_CHAR,
              "unexpected error code");
@@ -110,7 +118,8 @@ static void dc_check_failure(dc_err rc, const dc_code *code, const dc_error *err
 }
 
 /* A parsed code resolves, and its global Plus Code decodes to that cell. */
-static void dc_check_resolve(const dc_code *code) {
+static void dc_check_resolve(const dc_code *code)
+{
     dc_olc_area cell, area;
     char plus[DC_CODE_PLUS_SIZE], shortened[DC_OLC_SIZE], recovered[DC_OLC_SIZE];
     dc_check(dc_code_resolve(code, DC_FUZZ_REF_LAT, DC_FUZZ_REF_LON, &cell) == DC_OK,
@@ -132,7 +141,8 @@ static void dc_check_resolve(const dc_code *code) {
              "shorten/recover round trip of the plus code");
 }
 
-static void dc_check_success(const dc_code *code, const char *oracle) {
+static void dc_check_success(const dc_code *code, const char *oracle)
+{
     char display[DC_CODE_DISPLAY_SIZE], compact[DC_CODE_COMPACT_SIZE];
     dc_code again;
 
@@ -153,7 +163,8 @@ static void dc_check_success(const dc_code *code, const char *oracle) {
     dc_check_resolve(code);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
     dc_code code;
     dc_error err;
     char oracle[DC_CODE_CHARS + 1];

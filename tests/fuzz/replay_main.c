@@ -21,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* The input being run, so a crash can say which one it was. */
 static const char *volatile dc_current = "(empty input)";
 
-static void dc_on_crash(int sig) {
+static void dc_on_crash(int sig)
+{
     static const char head[] = "replay: crashed on ";
     const char *path = dc_current;
     /* Only async-signal-safe calls here. */
@@ -34,7 +35,8 @@ static void dc_on_crash(int sig) {
 
 /* Reads a whole file; returns NULL (with errno) on failure. The buffer is
  * exactly the file's size, so ASan sees any read past the input's end. */
-static uint8_t *dc_read_file(const char *path, size_t *size) {
+static uint8_t *dc_read_file(const char *path, size_t *size)
+{
     FILE *f = fopen(path, "rb");
     if (f == NULL) return NULL;
     uint8_t *buf = NULL;
@@ -52,7 +54,8 @@ done:
     return buf;
 }
 
-static int dc_run_file(const char *path) {
+static int dc_run_file(const char *path)
+{
     size_t size = 0;
     uint8_t *data = dc_read_file(path, &size);
     if (data == NULL) {
@@ -66,7 +69,8 @@ static int dc_run_file(const char *path) {
 }
 
 /* Runs every regular file directly in @p dir; returns the count or -1. */
-static int dc_run_dir(const char *dir) {
+static int dc_run_dir(const char *dir)
+{
     DIR *d = opendir(dir);
     if (d == NULL) {
         fprintf(stderr, "replay: %s: %s\n", dir, strerror(errno));
@@ -91,7 +95,8 @@ static int dc_run_dir(const char *dir) {
     return count == 0 ? -1 : count;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     if (argc < 2) {
         fprintf(stderr, "usage: %s FILE_OR_DIR...\n", argv[0]);
         return 2;

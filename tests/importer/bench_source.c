@@ -18,7 +18,8 @@ typedef struct sink {
     double checksum; /* keeps the reads from being optimised away */
 } sink;
 
-static int take(void *ctx, dc_source_household *hh) {
+static int take(void *ctx, dc_source_household *hh)
+{
     sink *s = ctx;
     s->households++;
     if (hh->has_point) {
@@ -29,13 +30,15 @@ static int take(void *ctx, dc_source_household *hh) {
     return 0;
 }
 
-static double now(void) {
+static double now(void)
+{
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     if (argc < 2) {
         fprintf(stderr, "usage: %s PATH...\n", argv[0]);
         return 2;

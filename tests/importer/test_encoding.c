@@ -21,7 +21,8 @@
 #include "encoding.h"
 
 /* Decode with a fresh decoder; the result is malloc()ed. */
-static char *decode(dc_encoding enc, const char *bytes, size_t len, size_t *replaced) {
+static char *decode(dc_encoding enc, const char *bytes, size_t len, size_t *replaced)
+{
     dc_decoder dec;
     dc_text text = {0};
     size_t at = 99;
@@ -34,7 +35,8 @@ static char *decode(dc_encoding enc, const char *bytes, size_t len, size_t *repl
     return text.data;
 }
 
-static void assert_decodes(dc_encoding enc, const char *bytes, const char *expect) {
+static void assert_decodes(dc_encoding enc, const char *bytes, const char *expect)
+{
     char *got = decode(enc, bytes, strlen(bytes), NULL);
     assert_string_equal(got, expect);
     free(got);
@@ -42,7 +44,8 @@ static void assert_decodes(dc_encoding enc, const char *bytes, const char *expec
 
 /* ---- names ------------------------------------------------------------ */
 
-static void test_names(void **state) {
+static void test_names(void **state)
+{
     (void)state;
     static const struct {
         const char *name;
@@ -100,7 +103,8 @@ static const char *const tones[] = {"",         "\xCC\x80", "\xCC\x89",
                                     "\xCC\x83", "\xCC\x81", "\xCC\xA3"};
 
 /* The non-ASCII letters, NFC, each malloc()ed; returns how many. */
-static size_t letters(char **out) {
+static size_t letters(char **out)
+{
     size_t n = 0;
     for (size_t v = 0; v < 24; v++) {
         for (size_t t = 0; t < 6; t++) {
@@ -122,7 +126,8 @@ static size_t letters(char **out) {
 
 /* Run iconv from UTF-8 to @p charset on lines; returns its output lines. */
 static size_t iconv_lines(const char *from, const char *to, char *const *lines, size_t n,
-                          const size_t *lens, char **out, size_t *out_lens) {
+                          const size_t *lens, char **out, size_t *out_lens)
+{
     char in_path[] = "/tmp/dc_test_enc_XXXXXX";
     int fd = mkstemp(in_path);
     assert_true(fd >= 0);
@@ -151,7 +156,8 @@ static size_t iconv_lines(const char *from, const char *to, char *const *lines, 
     return status == 0 ? k : 0;
 }
 
-static void roundtrip_letters(dc_encoding enc, const char *charset) {
+static void roundtrip_letters(dc_encoding enc, const char *charset)
+{
     char *expect[160], *bytes[160];
     size_t n = letters(expect);
     assert_int_equal(n, 134);
@@ -171,12 +177,14 @@ static void roundtrip_letters(dc_encoding enc, const char *charset) {
     }
 }
 
-static void test_cp1258_letters(void **state) {
+static void test_cp1258_letters(void **state)
+{
     (void)state;
     roundtrip_letters(DC_ENC_CP1258, "CP1258");
 }
 
-static void test_tcvn3_letters(void **state) {
+static void test_tcvn3_letters(void **state)
+{
     (void)state;
     /* glibc's TCVN5712-1 is VN1, the superset our TCVN3 table reads. */
     roundtrip_letters(DC_ENC_TCVN3, "TCVN5712-1");
@@ -184,7 +192,8 @@ static void test_tcvn3_letters(void **state) {
 
 /* Every single byte against iconv's decoding of it. A byte iconv rejects
  * (a hole in the code page) must come out as U+FFFD. */
-static void every_byte(dc_encoding enc, const char *charset) {
+static void every_byte(dc_encoding enc, const char *charset)
+{
     char *bytes[256], *expect[256];
     size_t lens[256], n = 0;
     unsigned char values[256];
@@ -209,17 +218,20 @@ static void every_byte(dc_encoding enc, const char *charset) {
     }
 }
 
-static void test_cp1258_bytes(void **state) {
+static void test_cp1258_bytes(void **state)
+{
     (void)state;
     every_byte(DC_ENC_CP1258, "CP1258");
 }
 
-static void test_tcvn3_bytes(void **state) {
+static void test_tcvn3_bytes(void **state)
+{
     (void)state;
     every_byte(DC_ENC_TCVN3, "TCVN5712-1");
 }
 
-static void test_cp1252_bytes(void **state) {
+static void test_cp1252_bytes(void **state)
+{
     (void)state;
     every_byte(DC_ENC_CP1252, "CP1252");
     every_byte(DC_ENC_LATIN1, "ISO-8859-1");
@@ -227,7 +239,8 @@ static void test_cp1252_bytes(void **state) {
 
 /* TCVN 5712:1993 VN3 positions read off the standard's chart, so the
  * table is checked by something other than glibc. */
-static void test_tcvn3_chart(void **state) {
+static void test_tcvn3_chart(void **state)
+{
     (void)state;
     static const struct {
         unsigned char byte;
@@ -246,7 +259,8 @@ static void test_tcvn3_chart(void **state) {
 
 /* ---- real names -------------------------------------------------------- */
 
-static void test_place_names(void **state) {
+static void test_place_names(void **state)
+{
     (void)state;
     static const struct {
         const char *text, *tcvn3, *cp1258;
@@ -268,7 +282,8 @@ static void test_place_names(void **state) {
 
 /* ---- UTF-8 ------------------------------------------------------------- */
 
-static void test_utf8(void **state) {
+static void test_utf8(void **state)
+{
     (void)state;
     static const struct {
         const char *in, *out;
@@ -302,7 +317,8 @@ static void test_utf8(void **state) {
 }
 
 /* Many strings into one buffer: offsets stay right as it grows. */
-static void test_append_offsets(void **state) {
+static void test_append_offsets(void **state)
+{
     (void)state;
     dc_decoder dec;
     dc_text text = {0};
@@ -319,7 +335,8 @@ static void test_append_offsets(void **state) {
     dc_decoder_free(&dec);
 }
 
-int main(void) {
+int main(void)
+{
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),         cmocka_unit_test(test_cp1258_letters),
         cmocka_unit_test(test_tcvn3_letters), cmocka_unit_test(test_cp1258_bytes),

@@ -32,7 +32,8 @@ static const char *datadir;
 
 /* ---- fixtures ---------------------------------------------------------- */
 
-static void mkdirs(const char *path) {
+static void mkdirs(const char *path)
+{
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", path);
     for (char *p = buf + 1; *p; p++) {
@@ -44,7 +45,8 @@ static void mkdirs(const char *path) {
     mkdir(buf, 0755);
 }
 
-static char *work_path(const char *name) {
+static char *work_path(const char *name)
+{
     static char buf[8][1024];
     static int next;
     char *p = buf[next++ % 8];
@@ -52,7 +54,8 @@ static char *work_path(const char *name) {
     return p;
 }
 
-static void write_file(const char *path, const char *text, size_t len) {
+static void write_file(const char *path, const char *text, size_t len)
+{
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
     assert_int_equal(fwrite(text, 1, len, f), len);
@@ -75,7 +78,8 @@ typedef struct fixture_row {
  * WORKDIR/name; epsg 0 writes no .prj. */
 static void write_shapefile(const char *name, int epsg, OGRwkbGeometryType type,
                             const fixture_field *fields, size_t nfields,
-                            const fixture_row *rows, size_t nrows) {
+                            const fixture_row *rows, size_t nrows)
+{
     const char *path = work_path(name);
     bool json = strstr(name, ".geojson") != NULL;
     GDALDriverH drv = GDALGetDriverByName(json ? "GeoJSON" : "ESRI Shapefile");
@@ -120,7 +124,8 @@ static const fixture_field hh_fields[] = {
     {"GROUP", OFTString}, {"CODE", OFTInteger},
 };
 
-static void households_at(const char *name, int epsg, double x, double y) {
+static void households_at(const char *name, int epsg, double x, double y)
+{
     char wkt[128];
     snprintf(wkt, sizeof wkt, "POINT (%.10f %.10f)", x, y);
     fixture_row row = {wkt, {"H-1", "12", "Võ Nguyên Giáp", "tổ 3", "32101"}};
@@ -142,7 +147,8 @@ typedef struct seen {
     int stop_after; /* return 7 after this many; 0: never */
 } seen;
 
-static void keep_fields(seen *s, const char *const *fields, int count) {
+static void keep_fields(seen *s, const char *const *fields, int count)
+{
     for (int r = 0; r < count; r++) {
         s->null_field[s->n][r] = fields[r] == NULL;
         snprintf(s->fields[s->n][r], sizeof s->fields[0][0], "%s",
@@ -150,7 +156,8 @@ static void keep_fields(seen *s, const char *const *fields, int count) {
     }
 }
 
-static int on_household(void *ctx, dc_source_household *hh) {
+static int on_household(void *ctx, dc_source_household *hh)
+{
     seen *s = ctx;
     if (s->n < MAX_SEEN) {
         s->hh[s->n] = *hh;
@@ -161,7 +168,8 @@ static int on_household(void *ctx, dc_source_household *hh) {
     return s->stop_after && (int)s->n >= s->stop_after ? 7 : 0;
 }
 
-static int on_zone(void *ctx, dc_source_zone *zone) {
+static int on_zone(void *ctx, dc_source_zone *zone)
+{
     seen *s = ctx;
     if (s->n >= MAX_SEEN) return 0;
     keep_fields(s, zone->fields, DC_ZONE_ROLES);
@@ -180,7 +188,8 @@ static int on_zone(void *ctx, dc_source_zone *zone) {
     return 0;
 }
 
-static dc_source_list *open_one(const char *path) {
+static dc_source_list *open_one(const char *path)
+{
     dc_source_list *list = NULL;
     dc_error err;
     assert_int_equal(dc_source_list_open(&path, 1, &list, &err), DC_OK);
@@ -189,7 +198,8 @@ static dc_source_list *open_one(const char *path) {
 }
 
 /* A problem's strings live as long as the list: keep copies past its close. */
-static void keep_problem(dc_source_problem *problem) {
+static void keep_problem(dc_source_problem *problem)
+{
     static char source[1024], layer[256];
     snprintf(source, sizeof source, "%s", problem->source ? problem->source : "");
     snprintf(layer, sizeof layer, "%s", problem->layer ? problem->layer : "");
@@ -198,7 +208,8 @@ static void keep_problem(dc_source_problem *problem) {
 }
 
 static dc_err read_households(const char *path, const dc_source_options *opt, seen *s,
-                              dc_source_problem *problem) {
+                              dc_source_problem *problem)
+{
     dc_source_list *list = open_one(path);
     memset(s->fields, 0, sizeof s->fields);
     s->n = 0;
@@ -209,7 +220,8 @@ static dc_err read_households(const char *path, const dc_source_options *opt, se
 }
 
 static dc_err read_zones(const char *path, const dc_source_options *opt, seen *s,
-                         dc_source_problem *problem) {
+                         dc_source_problem *problem)
+{
     dc_source_list *list = open_one(path);
     s->n = 0;
     dc_err rc = dc_source_read_zones(list, 0, opt, on_zone, s, problem);
@@ -219,7 +231,8 @@ static dc_err read_zones(const char *path, const dc_source_options *opt, seen *s
 }
 
 /* Distance in metres between two WGS 84 positions a few metres apart. */
-static double metres(double lat1, double lon1, double lat2, double lon2) {
+static double metres(double lat1, double lon1, double lat2, double lon2)
+{
     double dy = (lat1 - lat2) * 111320.0;
     double dx = (lon1 - lon2) * 111320.0 * cos(lat1 * M_PI / 180.0);
     return sqrt(dx * dx + dy * dy);
@@ -241,7 +254,8 @@ typedef struct hh_log {
     const struct hh_log *expect; /* when set: compare instead of keeping */
 } hh_log;
 
-static void copy_household(const dc_source_household *hh, hh_copy *c) {
+static void copy_household(const dc_source_household *hh, hh_copy *c)
+{
     memset(c, 0, sizeof *c);
     c->fid = hh->origin.fid;
     c->has_point = hh->has_point;
@@ -255,7 +269,8 @@ static void copy_household(const dc_source_household *hh, hh_copy *c) {
     }
 }
 
-static int log_household(void *ctx, dc_source_household *hh) {
+static int log_household(void *ctx, dc_source_household *hh)
+{
     hh_log *log = ctx;
     hh_copy c;
     copy_household(hh, &c);
@@ -282,7 +297,8 @@ static int log_household(void *ctx, dc_source_household *hh) {
 
 /* Read @p path through OGR, then through the fast path, and require the
  * same households, field for field and bit for bit. */
-static size_t assert_fast_path_agrees(const char *path, const dc_source_options *opt) {
+static size_t assert_fast_path_agrees(const char *path, const dc_source_options *opt)
+{
     dc_source_list *list = open_one(path);
     dc_source_problem problem = {0};
     hh_log ogr = {0}, fast = {.expect = &ogr};
@@ -309,7 +325,8 @@ static size_t assert_fast_path_agrees(const char *path, const dc_source_options 
     return ogr.n;
 }
 
-static void test_fast_path_agrees(void **state) {
+static void test_fast_path_agrees(void **state)
+{
     (void)state;
     static const fixture_field fields[] = {
         {"HH_ID", OFTString},  {"HOUSE_NO", OFTString}, {"STREET", OFTString},
@@ -351,7 +368,8 @@ static void test_fast_path_agrees(void **state) {
 
 /* ---- roles ------------------------------------------------------------- */
 
-static void test_roles(void **state) {
+static void test_roles(void **state)
+{
     (void)state;
     static const struct {
         dc_layer_kind kind;
@@ -386,7 +404,8 @@ static void test_roles(void **state) {
 
 /* ---- folders ----------------------------------------------------------- */
 
-static void test_folder_expansion(void **state) {
+static void test_folder_expansion(void **state)
+{
     (void)state;
     mkdirs(work_path("tree/b"));
     mkdirs(work_path("tree/a/sub"));
@@ -430,7 +449,8 @@ static void test_folder_expansion(void **state) {
     dc_source_list_close(list);
 }
 
-static void test_missing_path(void **state) {
+static void test_missing_path(void **state)
+{
     (void)state;
     const char *paths[] = {work_path("no/such/map.shp")};
     dc_source_list *list = (dc_source_list *)0x1;
@@ -442,7 +462,8 @@ static void test_missing_path(void **state) {
     dc_source_list_close(NULL);
 }
 
-static void test_not_a_map(void **state) {
+static void test_not_a_map(void **state)
+{
     (void)state;
     write_file(work_path("garbage.shp"), "this is not a shapefile", 23);
     seen s = {0};
@@ -455,7 +476,8 @@ static void test_not_a_map(void **state) {
 
 /* ---- fields ------------------------------------------------------------ */
 
-static void test_fields_and_geometries(void **state) {
+static void test_fields_and_geometries(void **state)
+{
     (void)state;
     static const fixture_field fields[] = {
         {"hh_id", OFTString},
@@ -503,7 +525,8 @@ static void test_fields_and_geometries(void **state) {
     assert_true(fabs(s.hh[2].lat - 21.3843419821) < 1e-9);
 }
 
-static void test_missing_field(void **state) {
+static void test_missing_field(void **state)
+{
     (void)state;
     static const fixture_field fields[] = {{"ID", OFTString}, {"STREET", OFTString}};
     static const fixture_row row = {"POINT (501800 2365500)", {"H-1", "x"}};
@@ -542,7 +565,8 @@ static void test_missing_field(void **state) {
     assert_true(s.null_field[0][DC_HH_STREET]);
 }
 
-static void test_callback_stops(void **state) {
+static void test_callback_stops(void **state)
+{
     (void)state;
     fixture_row rows[10];
     char ids[10][8];
@@ -559,7 +583,8 @@ static void test_callback_stops(void **state) {
 
 /* ---- encodings ---------------------------------------------------------- */
 
-static void test_encodings(void **state) {
+static void test_encodings(void **state)
+{
     (void)state;
     static const struct {
         const char *name, *cpg, *option, *bytes, *text;
@@ -648,7 +673,8 @@ static const crs_case crs_cases[] = {
 
 static double worst_crs_error_m;
 
-static void test_crs_accuracy(void **state) {
+static void test_crs_accuracy(void **state)
+{
     (void)state;
     for (size_t i = 0; i < sizeof crs_cases / sizeof crs_cases[0]; i++) {
         const crs_case *c = &crs_cases[i];
@@ -675,13 +701,15 @@ static void test_crs_accuracy(void **state) {
 
 /* The same point with a null datum shift lands about 200 m away: the test
  * above would catch a VN-2000 layer read without one. */
-static void test_null_shift_is_detectable(void **state) {
+static void test_null_shift_is_detectable(void **state)
+{
     (void)state;
     double lat = 21.3852942652767, lon = 103.017359290451; /* +towgs84=0,... */
     assert_true(metres(lat, lon, 21.3843419821, 103.0192511455) > 150);
 }
 
-static void test_no_crs(void **state) {
+static void test_no_crs(void **state)
+{
     (void)state;
     households_at("noprj.shp", 0, 501800, 2365500);
     seen s = {0};
@@ -704,7 +732,8 @@ static void test_no_crs(void **state) {
 }
 
 /* The override beats the .prj. */
-static void test_srs_override(void **state) {
+static void test_srs_override(void **state)
+{
     (void)state;
     households_at("override.shp", 3405, 501800, 2365500); /* .prj says UTM 48N */
     dc_source_options opt = {.srs = esri_tm3};
@@ -717,7 +746,8 @@ static void test_srs_override(void **state) {
 
 /* ---- zones -------------------------------------------------------------- */
 
-static void test_zones(void **state) {
+static void test_zones(void **state)
+{
     (void)state;
     static const fixture_field fields[] = {
         {"POSTCODE", OFTInteger},
@@ -760,7 +790,8 @@ static void test_zones(void **state) {
 }
 
 /* A zone callback may keep the geometry. */
-static int take_geometry(void *ctx, dc_source_zone *zone) {
+static int take_geometry(void *ctx, dc_source_zone *zone)
+{
     OGRGeometryH *kept = ctx;
     if (zone->geometry && !*kept) {
         *kept = zone->geometry;
@@ -769,7 +800,8 @@ static int take_geometry(void *ctx, dc_source_zone *zone) {
     return 0;
 }
 
-static void test_zone_geometry_ownership(void **state) {
+static void test_zone_geometry_ownership(void **state)
+{
     (void)state;
     dc_source_list *list = open_one(work_path("zones.shp"));
     OGRGeometryH kept = NULL;
@@ -791,7 +823,8 @@ typedef struct tally {
     bool in_order;
 } tally;
 
-static int count_household(void *ctx, dc_source_household *hh) {
+static int count_household(void *ctx, dc_source_household *hh)
+{
     tally *t = ctx;
     t->in_order &= hh->origin.fid == t->last_fid + 1;
     t->last_fid = hh->origin.fid;
@@ -806,7 +839,8 @@ static int count_household(void *ctx, dc_source_household *hh) {
     return 0;
 }
 
-static void test_sample_map(void **state) {
+static void test_sample_map(void **state)
+{
     (void)state;
     const char *paths[] = {datadir};
     dc_source_list *list = NULL;
@@ -847,7 +881,8 @@ static void test_sample_map(void **state) {
 
 /* ---- the edge-case maps ------------------------------------------------- */
 
-static char *edge_path(const char *name) {
+static char *edge_path(const char *name)
+{
     static char buf[4][1024];
     static int next;
     char *p = buf[next++ % 4];
@@ -855,7 +890,8 @@ static char *edge_path(const char *name) {
     return p;
 }
 
-static void test_edge_encodings(void **state) {
+static void test_edge_encodings(void **state)
+{
     (void)state;
     seen utf8 = {0}, other = {0};
     dc_source_problem problem = {0};
@@ -876,7 +912,8 @@ static void test_edge_encodings(void **state) {
     }
 }
 
-static void test_edge_crs(void **state) {
+static void test_edge_crs(void **state)
+{
     (void)state;
     seen s = {0};
     dc_source_problem problem = {0};
@@ -900,7 +937,8 @@ static void test_edge_crs(void **state) {
     assert_int_equal(s.n, 1);
 }
 
-static void test_edge_households(void **state) {
+static void test_edge_households(void **state)
+{
     (void)state;
     seen s = {0};
     dc_source_problem problem = {0};
@@ -925,13 +963,15 @@ static void test_edge_households(void **state) {
         assert_true(assert_fast_path_agrees(edge_path(maps[i]), NULL) > 0);
 }
 
-static int teardown_gdal(void **state) {
+static int teardown_gdal(void **state)
+{
     (void)state;
     GDALDestroy();
     return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     if (argc != 2 && argc != 4) {
         fprintf(stderr, "usage: %s WORKDIR [sample|edge DIR]\n", argv[0]);
         return 2;

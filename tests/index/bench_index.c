@@ -40,7 +40,8 @@ static double now(void)
 
 static void put_le32(uint8_t *p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* A square tile as a 64-vertex ring, counter-clockwise from south-west. */
@@ -53,8 +54,14 @@ static dc_polygon tile_polygon(int32_t s, int32_t w)
     int32_t step = TILE_E7 / SIDE_POINTS;
     for (int side = 0; side < 4; side++)
         for (int i = 0; i < SIDE_POINTS; i++, at += 8) {
-            int32_t d = i * step, lat = side == 0 ? s : side == 1 ? s + d : side == 2 ? s + TILE_E7 : s + TILE_E7 - d;
-            int32_t lon = side == 0 ? w + d : side == 1 ? w + TILE_E7 : side == 2 ? w + TILE_E7 - d : w;
+            int32_t d = i * step, lat = side == 0   ? s
+                                        : side == 1 ? s + d
+                                        : side == 2 ? s + TILE_E7
+                                                    : s + TILE_E7 - d;
+            int32_t lon = side == 0   ? w + d
+                          : side == 1 ? w + TILE_E7
+                          : side == 2 ? w + TILE_E7 - d
+                                      : w;
             put_le32(at, (uint32_t)lat);
             put_le32(at + 4, (uint32_t)lon);
         }
@@ -71,13 +78,18 @@ static void make_input(size_t n, int side, dc_zone_input **zones, dc_household_i
     for (int r = 0; r < side; r++)
         for (int c = 0; c < side; c++) {
             int32_t s = SOUTH_E7 + r * TILE_E7, w = WEST_E7 + c * TILE_E7;
-            (*zones)[r * side + c] = (dc_zone_input){
-                .postcode = (uint32_t)(10000 + r * side + c), .name = "Xã", .kind = "xã",
-                .ref_lat_e7 = s + TILE_E7 / 2, .ref_lon_e7 = w + TILE_E7 / 2,
-                .polygon = tile_polygon(s, w)};
+            (*zones)[r * side + c] =
+                (dc_zone_input){.postcode = (uint32_t)(10000 + r * side + c),
+                                .name = "Xã",
+                                .kind = "xã",
+                                .ref_lat_e7 = s + TILE_E7 / 2,
+                                .ref_lon_e7 = w + TILE_E7 / 2,
+                                .polygon = tile_polygon(s, w)};
         }
-    for (int i = 0; i < 5000; i++) snprintf(street_names[i], 24, "Đường số %d", i);
-    for (int i = 0; i < 200; i++) snprintf(group_names[i], 12, "Tổ %d", i);
+    for (int i = 0; i < 5000; i++)
+        snprintf(street_names[i], 24, "Đường số %d", i);
+    for (int i = 0; i < 200; i++)
+        snprintf(group_names[i], 12, "Tổ %d", i);
     *hs = calloc(n, sizeof **hs);
     *id_buf = malloc(n * 16);
     for (size_t i = 0; i < n; i++) {
@@ -169,14 +181,18 @@ int main(int argc, char **argv)
     const char *path = argc > 2 ? argv[2] : tmp;
     /* about 2,500 households a zone, as nationally (27 million, 11,000 zones) */
     int side = 1;
-    while ((size_t)side * side * 2500 < n && side < 200) side++;
+    while ((size_t)side * side * 2500 < n && side < 200)
+        side++;
 
     dc_zone_input *zones;
     dc_household_input *hs;
     char *ids;
     make_input(n, side, &zones, &hs, &ids);
-    dc_index_build_input in = {.zones = zones, .nzones = (size_t)side * side,
-                               .households = hs, .nhouseholds = n, .build_time = 0};
+    dc_index_build_input in = {.zones = zones,
+                               .nzones = (size_t)side * side,
+                               .households = hs,
+                               .nhouseholds = n,
+                               .build_time = 0};
     dc_index_build_stats st;
     dc_error err;
     double t0 = now();
@@ -186,14 +202,16 @@ int main(int argc, char **argv)
     }
     double t1 = now();
     printf("households            %10zu in %d zones\n", n, side * side);
-    printf("build                 %10.0f households/s (%.2f s)\n", n / (t1 - t0), t1 - t0);
+    printf("build                 %10.0f households/s (%.2f s)\n", n / (t1 - t0),
+           t1 - t0);
     printf("file                  %10llu bytes, %.1f bytes/household\n",
            (unsigned long long)st.file_bytes, (double)st.file_bytes / (double)n);
     printf("codes                 %10llu (%llu households share a door)\n",
            (unsigned long long)st.codes, (unsigned long long)st.shared_doors);
     bench_lookups(path, n, side);
     if (argc <= 2) unlink(path);
-    for (int i = 0; i < side * side; i++) free((void *)zones[i].polygon.data);
+    for (int i = 0; i < side * side; i++)
+        free((void *)zones[i].polygon.data);
     free(zones);
     free(hs);
     free(ids);

@@ -9,7 +9,8 @@
 
 static void put_le32(uint8_t *p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
 }
 
 void fx_poly_begin(fx_poly *p)
@@ -42,8 +43,8 @@ dc_polygon fx_poly_get(const fx_poly *p)
     return (dc_polygon){p->data, p->size};
 }
 
-static void zone(fx_input *fx, int i, uint32_t postcode, const char *name, int32_t ref_lat,
-                 int32_t ref_lon)
+static void zone(fx_input *fx, int i, uint32_t postcode, const char *name,
+                 int32_t ref_lat, int32_t ref_lon)
 {
     fx->zones[i] = (dc_zone_input){
         .postcode = postcode,
@@ -61,7 +62,8 @@ static void zone(fx_input *fx, int i, uint32_t postcode, const char *name, int32
 static void zones(fx_input *fx)
 {
     fx_poly *p = fx->polys;
-    for (int i = 0; i < FX_NZONES; i++) fx_poly_begin(&p[i]);
+    for (int i = 0; i < FX_NZONES; i++)
+        fx_poly_begin(&p[i]);
     fx_poly_rect(&p[0], 0, 213800000, 1030000000, 213900000, 1030100000);
     fx_poly_rect(&p[1], 0, 213800000, 1030100000, 213900000, 1030200000);
     fx_poly_rect(&p[2], 0, 213900000, 1030000000, 214000000, 1030200000);
@@ -77,30 +79,45 @@ static void zones(fx_input *fx)
 }
 
 static void household(fx_input *fx, int i, const char *id, uint32_t postcode, int32_t lat,
-                      int32_t lon, const char *number, const char *street, const char *group)
+                      int32_t lon, const char *number, const char *street,
+                      const char *group)
 {
-    fx->households[i] = (dc_household_input){
-        .lat_e7 = lat, .lon_e7 = lon, .postcode = postcode, .id = id,
-        .house_number = number, .street = street, .group = group};
+    fx->households[i] = (dc_household_input){.lat_e7 = lat,
+                                             .lon_e7 = lon,
+                                             .postcode = postcode,
+                                             .id = id,
+                                             .house_number = number,
+                                             .street = street,
+                                             .group = group};
 }
 
 void fx_input_make(fx_input *fx)
 {
     memset(fx, 0, sizeof *fx);
     zones(fx);
-    household(fx, 0, "DBP-000001", 32101, 213850000, 1030050000, "12", "Võ Nguyên Giáp", "Tổ 1");
-    household(fx, 1, "DBP-000002", 32101, 213850000, 1030050000, "12A", "Võ Nguyên Giáp", "Tổ 1");
-    household(fx, 2, "DBP-000003", 32102, 213855000, 1030150000, "7", "Trường Chinh", NULL);
-    household(fx, 3, "DBP-000004", 32103, 213910000, 1030020000, "3", "Võ Nguyên Giáp", "Tổ 5");
+    household(fx, 0, "DBP-000001", 32101, 213850000, 1030050000, "12", "Võ Nguyên Giáp",
+              "Tổ 1");
+    household(fx, 1, "DBP-000002", 32101, 213850000, 1030050000, "12A", "Võ Nguyên Giáp",
+              "Tổ 1");
+    household(fx, 2, "DBP-000003", 32102, 213855000, 1030150000, "7", "Trường Chinh",
+              NULL);
+    household(fx, 3, "DBP-000004", 32103, 213910000, 1030020000, "3", "Võ Nguyên Giáp",
+              "Tổ 5");
     household(fx, 4, "DBP-000005", 32104, 213950000, 1030100000, NULL, NULL, NULL);
-    household(fx, 5, "DBP-000006", 32105, 213720000, 1030170000, "1", "Hoàng Văn Thái", "");
-    household(fx, 6, "DBP-000007", 32102, 213860000, 1030100000, "9", "Trường Chinh", "Tổ 2");
-    household(fx, 7, "DBP-000008", 32101, 213851000, 1030051000, "14", "Võ Nguyên Giáp", "Tổ 1");
+    household(fx, 5, "DBP-000006", 32105, 213720000, 1030170000, "1", "Hoàng Văn Thái",
+              "");
+    household(fx, 6, "DBP-000007", 32102, 213860000, 1030100000, "9", "Trường Chinh",
+              "Tổ 2");
+    household(fx, 7, "DBP-000008", 32101, 213851000, 1030051000, "14", "Võ Nguyên Giáp",
+              "Tổ 1");
     fx->sources[0] = (dc_source_info){"zones.shp", 123, 1700000000};
     fx->in = (dc_index_build_input){
-        .zones = fx->zones, .nzones = FX_NZONES,
-        .households = fx->households, .nhouseholds = FX_NHOUSEHOLDS,
-        .sources = fx->sources, .nsources = 1,
+        .zones = fx->zones,
+        .nzones = FX_NZONES,
+        .households = fx->households,
+        .nhouseholds = FX_NHOUSEHOLDS,
+        .sources = fx->sources,
+        .nsources = 1,
         .build_time = 1717171717,
     };
 }

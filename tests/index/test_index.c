@@ -133,7 +133,8 @@ static void test_zone_at(void **state)
         dc_zone z;
         dc_err rc = dc_index_zone_at(txn, c->lat, c->lon, &z);
         if (c->postcode == 0) {
-            if (rc != DC_E_NOT_FOUND) fail_msg("case %zu: rc %d, zone %u", i, rc, z.postcode);
+            if (rc != DC_E_NOT_FOUND)
+                fail_msg("case %zu: rc %d, zone %u", i, rc, z.postcode);
         } else {
             if (rc != DC_OK || z.postcode != c->postcode)
                 fail_msg("case %zu: rc %d, want %u", i, rc, c->postcode);
@@ -151,12 +152,16 @@ typedef struct hh_case {
 
 static const hh_case hh_cases[] = {
     {0, "DBP-000006", "3210592C8RR2", "1", "Hoàng Văn Thái", "", 213720000, 1030170000},
-    {1, "DBP-000001", "3210192P4222", "12", "Võ Nguyên Giáp", "Tổ 1", 213850000, 1030050000},
-    {2, "DBP-000002", "3210192P4222", "12A", "Võ Nguyên Giáp", "Tổ 1", 213850000, 1030050000},
-    {3, "DBP-000008", "3210192P422X", "14", "Võ Nguyên Giáp", "Tổ 1", 213851000, 1030051000},
+    {1, "DBP-000001", "3210192P4222", "12", "Võ Nguyên Giáp", "Tổ 1", 213850000,
+     1030050000},
+    {2, "DBP-000002", "3210192P4222", "12A", "Võ Nguyên Giáp", "Tổ 1", 213850000,
+     1030050000},
+    {3, "DBP-000008", "3210192P422X", "14", "Võ Nguyên Giáp", "Tổ 1", 213851000,
+     1030051000},
     {4, "DBP-000007", "3210292P6C22", "9", "Trường Chinh", "Tổ 2", 213860000, 1030100000},
     {5, "DBP-000003", "3210292P8622", "7", "Trường Chinh", "", 213855000, 1030150000},
-    {6, "DBP-000004", "3210392R2CR2", "3", "Võ Nguyên Giáp", "Tổ 5", 213910000, 1030020000},
+    {6, "DBP-000004", "3210392R2CR2", "3", "Võ Nguyên Giáp", "Tổ 5", 213910000,
+     1030020000},
     {7, "DBP-000005", "3210492W6222", "", "", "", 213950000, 1030100000},
 };
 
@@ -165,7 +170,8 @@ static void check_household(const dc_household *h, const hh_case *c)
     char code[DC_CODE_COMPACT_SIZE];
     dc_code_format(&h->code, DC_CODE_COMPACT, code, sizeof code);
     if (h->number != c->number || !str_is(h->id, c->id))
-        fail_msg("household %u: got %u %.*s", c->number, h->number, (int)h->id.len, h->id.ptr);
+        fail_msg("household %u: got %u %.*s", c->number, h->number, (int)h->id.len,
+                 h->id.ptr);
     assert_string_equal(code, c->code);
     assert_int_equal(h->lat_e7, c->lat);
     assert_int_equal(h->lon_e7, c->lon);
@@ -181,9 +187,9 @@ static void test_household(void **state)
         dc_household h;
         assert_int_equal(dc_index_household(txn, hh_cases[i].number, &h), DC_OK);
         check_household(&h, &hh_cases[i]);
-        assert_int_equal(dc_index_household_by_id(txn, hh_cases[i].id,
-                                                  strlen(hh_cases[i].id), &h),
-                         DC_OK);
+        assert_int_equal(
+            dc_index_household_by_id(txn, hh_cases[i].id, strlen(hh_cases[i].id), &h),
+            DC_OK);
         check_household(&h, &hh_cases[i]);
     }
     dc_household h;
@@ -279,7 +285,8 @@ static void test_fingerprint(void **state)
     other.zones[4] = z;
     other.in.build_time = 1;
     other.in.nsources = 0;
-    assert_int_equal(dc_index_build(fx_path("reversed.idx"), &other.in, &st, NULL), DC_OK);
+    assert_int_equal(dc_index_build(fx_path("reversed.idx"), &other.in, &st, NULL),
+                     DC_OK);
     assert_memory_equal(st.fingerprint, stats.fingerprint, DC_FINGERPRINT_SIZE);
 
     fx_input_make(&other);
@@ -327,11 +334,11 @@ static void test_empty_index(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_stats_and_meta), cmocka_unit_test(test_zone),
-        cmocka_unit_test(test_zone_at),        cmocka_unit_test(test_household),
+        cmocka_unit_test(test_stats_and_meta),  cmocka_unit_test(test_zone),
+        cmocka_unit_test(test_zone_at),         cmocka_unit_test(test_household),
         cmocka_unit_test(test_code_households), cmocka_unit_test(test_cell_households),
-        cmocka_unit_test(test_check_passes),   cmocka_unit_test(test_fingerprint),
-        cmocka_unit_test(test_txn_reuse),      cmocka_unit_test(test_empty_index),
+        cmocka_unit_test(test_check_passes),    cmocka_unit_test(test_fingerprint),
+        cmocka_unit_test(test_txn_reuse),       cmocka_unit_test(test_empty_index),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -27,24 +27,57 @@ static int teardown(void **state)
 
 typedef void (*breaker)(fx_input *fx);
 
-static void dup_postcode(fx_input *fx) { fx->zones[1].postcode = 32101; }
-static void big_postcode(fx_input *fx) { fx->zones[4].postcode = 100000; }
-static void bad_polygon(fx_input *fx) { fx->zones[2].polygon.size -= 8; }
+static void dup_postcode(fx_input *fx)
+{
+    fx->zones[1].postcode = 32101;
+}
+static void big_postcode(fx_input *fx)
+{
+    fx->zones[4].postcode = 100000;
+}
+static void bad_polygon(fx_input *fx)
+{
+    fx->zones[2].polygon.size -= 8;
+}
 static void wide_zone(fx_input *fx)
 {
     fx_poly_begin(&fx->polys[4]);
     fx_poly_rect(&fx->polys[4], 0, 213700000, 1025000000, 213750000, 1035000000);
     fx->zones[4].polygon = fx_poly_get(&fx->polys[4]);
 }
-static void far_reference(fx_input *fx) { fx->zones[0].ref_lat_e7 = 217950000; }
-static void empty_id(fx_input *fx) { fx->households[5].id = ""; }
-static void null_id(fx_input *fx) { fx->households[5].id = NULL; }
-static void dup_id(fx_input *fx) { fx->households[6].id = "DBP-000002"; }
-static void unknown_postcode(fx_input *fx) { fx->households[2].postcode = 32199; }
-static void outside_zone(fx_input *fx) { fx->households[2].lon_e7 = 1030050000; }
-static void on_wrong_side(fx_input *fx) { fx->households[6].postcode = 32101; }
+static void far_reference(fx_input *fx)
+{
+    fx->zones[0].ref_lat_e7 = 217950000;
+}
+static void empty_id(fx_input *fx)
+{
+    fx->households[5].id = "";
+}
+static void null_id(fx_input *fx)
+{
+    fx->households[5].id = NULL;
+}
+static void dup_id(fx_input *fx)
+{
+    fx->households[6].id = "DBP-000002";
+}
+static void unknown_postcode(fx_input *fx)
+{
+    fx->households[2].postcode = 32199;
+}
+static void outside_zone(fx_input *fx)
+{
+    fx->households[2].lon_e7 = 1030050000;
+}
+static void on_wrong_side(fx_input *fx)
+{
+    fx->households[6].postcode = 32101;
+}
 static char long_text[300];
-static void long_number(fx_input *fx) { fx->households[0].house_number = long_text; }
+static void long_number(fx_input *fx)
+{
+    fx->households[0].house_number = long_text;
+}
 
 typedef struct reject_case {
     breaker brk;
@@ -57,16 +90,18 @@ static const reject_case reject_cases[] = {
     {bad_polygon, "zone 32103: invalid polygon"},
     {wide_zone, "zone 32105: polygon spans 1 degree or more (21.3700000..21.3750000 N, "
                 "102.5000000..103.5000000 E)"},
-    {far_reference, "zone 32101: reference point 21.7950000, 103.0050000 is more than 0.4 "
-                    "degrees from polygon vertex 21.3800000, 103.0000000"},
+    {far_reference,
+     "zone 32101: reference point 21.7950000, 103.0050000 is more than 0.4 "
+     "degrees from polygon vertex 21.3800000, 103.0000000"},
     {empty_id, "household with an empty id"},
     {null_id, "household with an empty id"},
     {dup_id, "duplicate household id DBP-000002"},
     {unknown_postcode, "household DBP-000003: postcode 32199 is not among the zones"},
     {outside_zone, "household DBP-000003: position 21.3855000, 103.0050000 is not inside "
                    "zone 32102"},
-    {on_wrong_side, "household DBP-000007: position 21.3860000, 103.0100000 is not inside "
-                    "zone 32101"},
+    {on_wrong_side,
+     "household DBP-000007: position 21.3860000, 103.0100000 is not inside "
+     "zone 32101"},
     {long_number, "household DBP-000001: house number longer than 255 bytes"},
 };
 
@@ -110,7 +145,8 @@ static void test_failed_build_keeps_old_file(void **state)
     unsigned char *before = slurp(fx_path("keep.idx"), &before_size);
     fx_input_make(&fx);
     dup_id(&fx);
-    assert_int_equal(dc_index_build(fx_path("keep.idx"), &fx.in, NULL, NULL), DC_E_INVALID_ARG);
+    assert_int_equal(dc_index_build(fx_path("keep.idx"), &fx.in, NULL, NULL),
+                     DC_E_INVALID_ARG);
     unsigned char *after = slurp(fx_path("keep.idx"), &after_size);
     assert_int_equal(before_size, after_size);
     assert_memory_equal(before, after, before_size);
@@ -125,7 +161,8 @@ static void test_build_io_error(void **state)
     fx_input fx;
     dc_error err = {0};
     fx_input_make(&fx);
-    assert_int_equal(dc_index_build("/nonexistent-dir/x.idx", &fx.in, NULL, &err), DC_E_IO);
+    assert_int_equal(dc_index_build("/nonexistent-dir/x.idx", &fx.in, NULL, &err),
+                     DC_E_IO);
     assert_non_null(strstr(err.message, "/nonexistent-dir/x.idx.tmp."));
 }
 
@@ -142,7 +179,8 @@ static void write_lmdb(const char *path, int with_meta, const char *key, const v
     mdb_env_set_maxdbs(env, 4);
     assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK, 0644), 0);
     assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-    assert_int_equal(mdb_dbi_open(txn, with_meta ? "meta" : "other", MDB_CREATE, &dbi), 0);
+    assert_int_equal(mdb_dbi_open(txn, with_meta ? "meta" : "other", MDB_CREATE, &dbi),
+                     0);
     MDB_val k = {strlen(key), (void *)key}, v = {len, (void *)val};
     assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
     assert_int_equal(mdb_txn_commit(txn), 0);
@@ -191,10 +229,11 @@ static void test_open_errors(void **state)
     FILE *f = fopen(text, "w");
     fputs("32101 92P4+222\n", f);
     fclose(f);
-    snprintf(msg, sizeof msg,
-             "%s is not a diachi index (not an LMDB file: MDB_INVALID: File is not an LMDB "
-             "file)",
-             text);
+    snprintf(
+        msg, sizeof msg,
+        "%s is not a diachi index (not an LMDB file: MDB_INVALID: File is not an LMDB "
+        "file)",
+        text);
     expect_open(text, DC_E_INDEX_FORMAT, msg);
 
     const char *nometa = fx_path("nometa.idx");
@@ -205,7 +244,8 @@ static void test_open_errors(void **state)
 
     const char *nomagic = fx_path("nomagic.idx");
     write_lmdb(nomagic, 1, "format_version", "\1\0\0\0", 4);
-    snprintf(msg, sizeof msg, "%s is an LMDB file but not a diachi index (no magic)", nomagic);
+    snprintf(msg, sizeof msg, "%s is an LMDB file but not a diachi index (no magic)",
+             nomagic);
     expect_open(nomagic, DC_E_INDEX_FORMAT, msg);
 
     fx_input fx;
@@ -213,11 +253,13 @@ static void test_open_errors(void **state)
     const char *v2 = fx_path("v2.idx");
     assert_int_equal(dc_index_build(v2, &fx.in, NULL, NULL), DC_OK);
     tamper(v2, "meta", "format_version", 14, "\2\0\0\0", 4);
-    snprintf(msg, sizeof msg, "%s has index format version 2; this diachi reads version 1", v2);
+    snprintf(msg, sizeof msg,
+             "%s has index format version 2; this diachi reads version 1", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     tamper(v2, "meta", "format_version", 14, "\1\0\0\0", 4);
     tamper(v2, "meta", "code_scheme", 11, "\7\0\0\0", 4);
-    snprintf(msg, sizeof msg, "%s has code scheme version 7; this diachi knows version 1", v2);
+    snprintf(msg, sizeof msg, "%s has code scheme version 7; this diachi knows version 1",
+             v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
 
     snprintf(msg, sizeof msg, "cannot open index %s: not a regular file", fx_tmpdir());
@@ -249,11 +291,13 @@ static const char *fresh_index(const char *name)
 /* Household 3 is DBP-000008 at 21.3851, 103.0051 (3210192P422X). */
 static void household3(uint8_t *val, size_t *len, int32_t lat, int32_t lon)
 {
-    static const uint8_t tail[] = {10, 'D', 'B', 'P', '-', '0', '0', '0', '0', '0', '8',
-                                   2,  '1', '4'};
-    uint32_t fixed[5] = {(uint32_t)lat, (uint32_t)lon, 32101, 2, 3}; /* street, group ids */
+    static const uint8_t tail[] = {10,  'D', 'B', 'P', '-', '0', '0',
+                                   '0', '0', '0', '8', 2,   '1', '4'};
+    uint32_t fixed[5] = {(uint32_t)lat, (uint32_t)lon, 32101, 2,
+                         3}; /* street, group ids */
     for (int i = 0; i < 5; i++)
-        for (int b = 0; b < 4; b++) val[4 * i + b] = (uint8_t)(fixed[i] >> (8 * b));
+        for (int b = 0; b < 4; b++)
+            val[4 * i + b] = (uint8_t)(fixed[i] >> (8 * b));
     memcpy(val + 20, tail, sizeof tail);
     *len = 20 + sizeof tail;
 }
@@ -267,7 +311,8 @@ static void test_check_tampered(void **state)
     const char *moved = fresh_index("moved.idx");
     household3(val, &len, 213851000, 1030052000); /* 0.0001 degree east */
     tamper(moved, "households", key3, 4, val, len);
-    check_fails_with(moved, "household 3 (id DBP-000008): code 3210192P423W has no entry in codes");
+    check_fails_with(
+        moved, "household 3 (id DBP-000008): code 3210192P423W has no entry in codes");
 
     const char *same = fresh_index("same.idx"); /* the same record: still good */
     household3(val, &len, 213851000, 1030051000);
@@ -279,7 +324,8 @@ static void test_check_tampered(void **state)
 
     const char *nocode = fresh_index("nocode.idx");
     tamper(nocode, "codes", "3210192P422X", 12, NULL, 0);
-    check_fails_with(nocode, "household 3 (id DBP-000008): code 3210192P422X has no entry in codes");
+    check_fails_with(
+        nocode, "household 3 (id DBP-000008): code 3210192P422X has no entry in codes");
 
     const char *count = fresh_index("count.idx");
     uint8_t zkey[4] = {0, 0, 0x7d, 0x65}; /* 32101 */
@@ -290,7 +336,8 @@ static void test_check_tampered(void **state)
     assert_int_equal(dc_index_txn_begin(zi, &txn), DC_OK);
     assert_int_equal(dc_index_zone(txn, 32101, &z), DC_OK);
     size_t zlen = (size_t)((const uint8_t *)z.polygon.data + z.polygon.size -
-                           (const uint8_t *)z.name.ptr) + 28 + 2;
+                           (const uint8_t *)z.name.ptr) +
+                  28 + 2;
     uint8_t *zval = malloc(zlen);
     memcpy(zval, (const uint8_t *)z.name.ptr - 2 - 28, zlen);
     dc_index_txn_end(txn);

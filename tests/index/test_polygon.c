@@ -17,7 +17,8 @@ static fx_poly shapes[NSHAPES];
 static int setup(void **state)
 {
     (void)state;
-    for (int i = 0; i < NSHAPES; i++) fx_poly_begin(&shapes[i]);
+    for (int i = 0; i < NSHAPES; i++)
+        fx_poly_begin(&shapes[i]);
     fx_poly_rect(&shapes[WEST], 0, 0, 0, 10, 10);
     fx_poly_rect(&shapes[EAST], 0, 0, 10, 10, 20);
     fx_poly_rect(&shapes[NORTH], 0, 10, 0, 20, 10);
@@ -34,27 +35,27 @@ typedef struct point_case {
 } point_case;
 
 static const point_case cases[] = {
-    {5, 5, {1, 0, 0, 0, 0}},      /* inside the west square */
-    {5, 15, {0, 1, 0, 0, 0}},     /* inside the east square */
-    {5, 10, {0, 1, 0, 0, 0}},     /* on the shared edge: the east one */
-    {0, 10, {0, 1, 0, 0, 0}},     /* shared vertex on the south boundary */
-    {10, 10, {0, 0, 0, 0, 0}},    /* corner of three: east of NORTH, north of EAST */
-    {10, 5, {0, 0, 1, 0, 0}},     /* WEST/NORTH shared edge: the north one */
+    {5, 5, {1, 0, 0, 0, 0}},   /* inside the west square */
+    {5, 15, {0, 1, 0, 0, 0}},  /* inside the east square */
+    {5, 10, {0, 1, 0, 0, 0}},  /* on the shared edge: the east one */
+    {0, 10, {0, 1, 0, 0, 0}},  /* shared vertex on the south boundary */
+    {10, 10, {0, 0, 0, 0, 0}}, /* corner of three: east of NORTH, north of EAST */
+    {10, 5, {0, 0, 1, 0, 0}},  /* WEST/NORTH shared edge: the north one */
     {10, 9, {0, 0, 1, 0, 0}},
-    {0, 5, {1, 0, 0, 0, 0}},      /* south edge: its north side is inside */
-    {5, 0, {1, 0, 0, 0, 0}},      /* west edge: its east side is inside */
-    {5, 20, {0, 0, 0, 0, 0}},     /* east edge of EAST: outside */
-    {20, 5, {0, 0, 0, 0, 0}},     /* north edge of NORTH: outside */
+    {0, 5, {1, 0, 0, 0, 0}},  /* south edge: its north side is inside */
+    {5, 0, {1, 0, 0, 0, 0}},  /* west edge: its east side is inside */
+    {5, 20, {0, 0, 0, 0, 0}}, /* east edge of EAST: outside */
+    {20, 5, {0, 0, 0, 0, 0}}, /* north edge of NORTH: outside */
     {-1, 5, {0, 0, 0, 0, 0}},
-    {150, 150, {0, 0, 0, 0, 0}},  /* in the hole */
-    {120, 120, {0, 0, 0, 1, 0}},  /* between hole and exterior */
-    {140, 150, {0, 0, 0, 0, 0}},  /* the hole's south edge: north side is the hole */
-    {160, 150, {0, 0, 0, 1, 0}},  /* the hole's north edge */
-    {150, 140, {0, 0, 0, 0, 0}},  /* the hole's west edge: east side is the hole */
-    {150, 160, {0, 0, 0, 1, 0}},  /* the hole's east edge */
-    {5, 105, {0, 0, 0, 0, 1}},    /* first part */
-    {5, 205, {0, 0, 0, 0, 1}},    /* second part */
-    {5, 150, {0, 0, 0, 0, 0}},    /* between the parts */
+    {150, 150, {0, 0, 0, 0, 0}}, /* in the hole */
+    {120, 120, {0, 0, 0, 1, 0}}, /* between hole and exterior */
+    {140, 150, {0, 0, 0, 0, 0}}, /* the hole's south edge: north side is the hole */
+    {160, 150, {0, 0, 0, 1, 0}}, /* the hole's north edge */
+    {150, 140, {0, 0, 0, 0, 0}}, /* the hole's west edge: east side is the hole */
+    {150, 160, {0, 0, 0, 1, 0}}, /* the hole's east edge */
+    {5, 105, {0, 0, 0, 0, 1}},   /* first part */
+    {5, 205, {0, 0, 0, 0, 1}},   /* second part */
+    {5, 150, {0, 0, 0, 0, 0}},   /* between the parts */
     {INT32_MAX, INT32_MAX, {0, 0, 0, 0, 0}},
     {INT32_MIN, INT32_MIN, {0, 0, 0, 0, 0}},
 };
@@ -67,7 +68,8 @@ static void test_contains_table(void **state)
             dc_polygon p = fx_poly_get(&shapes[s]);
             bool got = dc_polygon_contains(&p, cases[i].lat, cases[i].lon);
             if (got != (bool)cases[i].in[s])
-                fail_msg("point %d,%d shape %d: got %d", cases[i].lat, cases[i].lon, s, got);
+                fail_msg("point %d,%d shape %d: got %d", cases[i].lat, cases[i].lon, s,
+                         got);
         }
 }
 
@@ -80,7 +82,8 @@ static void test_tiles_partition(void **state)
                n = fx_poly_get(&shapes[NORTH]);
     for (int32_t lat = -2; lat <= 22; lat++)
         for (int32_t lon = -2; lon <= 22; lon++) {
-            int count = dc_polygon_contains(&w, lat, lon) + dc_polygon_contains(&e, lat, lon) +
+            int count = dc_polygon_contains(&w, lat, lon) +
+                        dc_polygon_contains(&e, lat, lon) +
                         dc_polygon_contains(&n, lat, lon);
             int inside = (lat >= 0 && lat < 10 && lon >= 0 && lon < 20) ||
                          (lat >= 10 && lat < 20 && lon >= 0 && lon < 10);
@@ -93,8 +96,8 @@ static void test_tiles_partition(void **state)
 static void test_sloped_edges(void **state)
 {
     (void)state;
-    static const int32_t tri[3][2] = {{213800000, 1030000000}, {213800000, 1030100000},
-                                      {213900000, 1030000000}};
+    static const int32_t tri[3][2] = {
+        {213800000, 1030000000}, {213800000, 1030100000}, {213900000, 1030000000}};
     fx_poly p;
     fx_poly_begin(&p);
     fx_poly_ring(&p, 0, 3, tri);

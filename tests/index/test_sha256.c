@@ -13,7 +13,8 @@
 
 static void hex(const uint8_t d[DC_SHA256_SIZE], char out[65])
 {
-    for (int i = 0; i < DC_SHA256_SIZE; i++) sprintf(out + 2 * i, "%02x", d[i]);
+    for (int i = 0; i < DC_SHA256_SIZE; i++)
+        sprintf(out + 2 * i, "%02x", d[i]);
 }
 
 typedef struct vector {
@@ -46,7 +47,8 @@ static void test_vectors(void **state)
         uint8_t d[DC_SHA256_SIZE];
         char h[65];
         dc_sha256_init(&s);
-        for (size_t r = 0; r < v->repeat; r++) dc_sha256_update(&s, v->input, strlen(v->input));
+        for (size_t r = 0; r < v->repeat; r++)
+            dc_sha256_update(&s, v->input, strlen(v->input));
         dc_sha256_final(&s, d);
         hex(d, h);
         assert_string_equal(h, v->digest);
@@ -58,7 +60,8 @@ static void test_split_updates(void **state)
 {
     (void)state;
     uint8_t data[300], whole[DC_SHA256_SIZE], parts[DC_SHA256_SIZE];
-    for (size_t i = 0; i < sizeof data; i++) data[i] = (uint8_t)(i * 7 + 3);
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i * 7 + 3);
     dc_sha256 s;
     dc_sha256_init(&s);
     dc_sha256_update(&s, data, sizeof data);
@@ -66,7 +69,8 @@ static void test_split_updates(void **state)
     for (size_t step = 1; step < 130; step += 13) {
         dc_sha256_init(&s);
         for (size_t at = 0; at < sizeof data; at += step)
-            dc_sha256_update(&s, data + at, at + step <= sizeof data ? step : sizeof data - at);
+            dc_sha256_update(&s, data + at,
+                             at + step <= sizeof data ? step : sizeof data - at);
         dc_sha256_final(&s, parts);
         assert_memory_equal(whole, parts, DC_SHA256_SIZE);
     }

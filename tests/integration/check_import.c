@@ -34,13 +34,13 @@ typedef struct sample_hh {
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                \
-    do {                                                                                \
-        if (!(cond)) {                                                                  \
-            failures++;                                                                 \
-            fprintf(stderr, "FAIL: " __VA_ARGS__);                                      \
-            fputc('\n', stderr);                                                        \
-        }                                                                               \
+#define CHECK(cond, ...)                                                                 \
+    do {                                                                                 \
+        if (!(cond)) {                                                                   \
+            failures++;                                                                  \
+            fprintf(stderr, "FAIL: " __VA_ARGS__);                                       \
+            fputc('\n', stderr);                                                         \
+        }                                                                                \
     } while (0)
 
 static uint64_t splitmix(uint64_t *s)
@@ -64,7 +64,8 @@ static size_t read_households(const char *path, sample_hh *out)
     while ((f = OGR_L_GetNextFeature(layer)) && n < MAX_HH) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         if (g) {
-            snprintf(out[n].id, sizeof out[n].id, "%s", OGR_F_GetFieldAsString(f, fid_id));
+            snprintf(out[n].id, sizeof out[n].id, "%s",
+                     OGR_F_GetFieldAsString(f, fid_id));
             out[n].postcode = (uint32_t)atoi(OGR_F_GetFieldAsString(f, fid_pc));
             out[n].x = OGR_G_GetX(g, 0);
             out[n].y = OGR_G_GetY(g, 0);
@@ -113,8 +114,8 @@ static void check_one(dc_index_txn *txn, const sample_hh *s)
     if (rc != DC_OK) return;
     double d = metres_apart(h.lat_e7 / 1e7, h.lon_e7 / 1e7, s->lat, s->lon);
     CHECK(d <= 0.01, "household %s is %.4f m from PROJ's position", s->id, d);
-    CHECK(h.postcode == s->postcode, "household %s in zone %05u, the map says %05u", s->id,
-          h.postcode, s->postcode);
+    CHECK(h.postcode == s->postcode, "household %s in zone %05u, the map says %05u",
+          s->id, h.postcode, s->postcode);
 
     /* The code of the position as stored: rounded to 1e-7 degree. */
     dc_code_make_e7(s->postcode, (int32_t)llround(s->lat * 1e7),
@@ -123,14 +124,13 @@ static void check_one(dc_index_txn *txn, const sample_hh *s)
     char a[DC_CODE_DISPLAY_SIZE], b[DC_CODE_DISPLAY_SIZE];
     dc_code_format(&want, DC_CODE_DISPLAY, a, sizeof a);
     dc_code_format(&by_index, DC_CODE_DISPLAY, b, sizeof b);
-    CHECK(dc_code_equal(&want, &by_index), "household %s: index code %s, computed %s", s->id,
-          b, a);
+    CHECK(dc_code_equal(&want, &by_index), "household %s: index code %s, computed %s",
+          s->id, b, a);
 
     CHECK(dc_index_zone(txn, s->postcode, &z) == DC_OK, "zone %05u missing", s->postcode);
     dc_code_resolve(&want, z.ref_lat_e7 / 1e7, z.ref_lon_e7 / 1e7, &cell);
     CHECK(cell.south - 1e-7 <= s->lat && s->lat < cell.north + 1e-7 &&
-              cell.west - 1e-7 <= s->lon &&
-              s->lon < cell.east + 1e-7,
+              cell.west - 1e-7 <= s->lon && s->lon < cell.east + 1e-7,
           "household %s: code %s resolves to a cell that misses it", s->id, a);
     CHECK(dc_index_code_households(txn, &want, &first, &count) == DC_OK &&
               first <= h.number && h.number < first + count,
@@ -144,7 +144,8 @@ static void check_cs2cs(dc_index_txn *txn, const sample_hh *hh, const size_t *pi
     FILE *p = popen(cmd, "w");
     CHECK(p != NULL, "cannot run cs2cs");
     if (!p) return;
-    for (int i = 0; i < n; i++) fprintf(p, "%.4f %.4f\n", hh[pick[i]].x, hh[pick[i]].y);
+    for (int i = 0; i < n; i++)
+        fprintf(p, "%.4f %.4f\n", hh[pick[i]].x, hh[pick[i]].y);
     CHECK(pclose(p) == 0, "cs2cs failed");
     FILE *f = fopen("cs2cs.out", "r");
     double worst = 0;

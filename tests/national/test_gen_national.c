@@ -50,14 +50,16 @@ static const expected_province provinces[] = {
 static const char *generator;
 static char work[1024];
 
-static void path_of(char *out, size_t size, const char *run, const char *rest) {
+static void path_of(char *out, size_t size, const char *run, const char *rest)
+{
     int n =
         snprintf(out, size, "%s/%s%s%s", work, run, rest ? "/" : "", rest ? rest : "");
     assert_true(n > 0 && (size_t)n < size);
 }
 
 /* Run the generator with @p args (NULL-terminated); returns its exit status. */
-static int run_generator(const char *first, ...) {
+static int run_generator(const char *first, ...)
+{
     char *argv[24];
     int argc = 0;
     va_list ap;
@@ -74,7 +76,8 @@ static int run_generator(const char *first, ...) {
     return WEXITSTATUS(status);
 }
 
-static int generate(const char *run, const char *seed) {
+static int generate(const char *run, const char *seed)
+{
     char out[1200];
     path_of(out, sizeof out, run, NULL);
     return run_generator("--out", out, "--households", "20000", "--zones", "300",
@@ -82,7 +85,8 @@ static int generate(const char *run, const char *seed) {
                          (const char *)NULL);
 }
 
-static int setup_runs(void **state) {
+static int setup_runs(void **state)
+{
     (void)state;
     mkdir(work, 0777);
     GDALAllRegister();
@@ -92,7 +96,8 @@ static int setup_runs(void **state) {
     return 0;
 }
 
-static GDALDatasetH open_province(const char *run, int p) {
+static GDALDatasetH open_province(const char *run, int p)
+{
     char path[1200];
     path_of(path, sizeof path, run, provinces[p].folder);
     GDALDatasetH ds =
@@ -101,7 +106,8 @@ static GDALDatasetH open_province(const char *run, int p) {
     return ds;
 }
 
-static OGRLayerH layer_of(GDALDatasetH ds, const char *name) {
+static OGRLayerH layer_of(GDALDatasetH ds, const char *name)
+{
     OGRLayerH layer = GDALDatasetGetLayerByName(ds, name);
     assert_non_null(layer);
     return layer;
@@ -109,7 +115,8 @@ static OGRLayerH layer_of(GDALDatasetH ds, const char *name) {
 
 /* ---- usage ---- */
 
-static void test_bad_arguments_exit_2(void **state) {
+static void test_bad_arguments_exit_2(void **state)
+{
     (void)state;
     char out[1200];
     path_of(out, sizeof out, "bad", NULL);
@@ -133,7 +140,8 @@ static void test_bad_arguments_exit_2(void **state) {
 
 /* ---- layout and CRS ---- */
 
-static void test_folders_files_and_encoding(void **state) {
+static void test_folders_files_and_encoding(void **state)
+{
     (void)state;
     static const char *const files[] = {
         "zones.shp",      "zones.shx",      "zones.dbf",      "zones.prj",
@@ -158,7 +166,8 @@ static void test_folders_files_and_encoding(void **state) {
     }
 }
 
-static void check_crs(OGRLayerH layer, const expected_province *e) {
+static void check_crs(OGRLayerH layer, const expected_province *e)
+{
     OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer),
                          official = OSRNewSpatialReference(NULL);
     assert_non_null(srs);
@@ -174,7 +183,8 @@ static void check_crs(OGRLayerH layer, const expected_province *e) {
     OSRDestroySpatialReference(official);
 }
 
-static void test_crs_is_the_provinces_tm3(void **state) {
+static void test_crs_is_the_provinces_tm3(void **state)
+{
     (void)state;
     for (int p = 0; p < PROVINCE_COUNT; p++) {
         GDALDatasetH ds = open_province("seed7-a", p);
@@ -186,7 +196,8 @@ static void test_crs_is_the_provinces_tm3(void **state) {
 
 /* ---- counts and uniqueness ---- */
 
-static void test_counts_are_exact(void **state) {
+static void test_counts_are_exact(void **state)
+{
     (void)state;
     GIntBig households = 0, zones = 0;
     for (int p = 0; p < PROVINCE_COUNT; p++) {
@@ -199,14 +210,16 @@ static void test_counts_are_exact(void **state) {
     assert_int_equal(zones, ZONES);
 }
 
-static int compare_i64(const void *a, const void *b) {
+static int compare_i64(const void *a, const void *b)
+{
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
 }
 
 /* All values of one field over the three provinces, sorted; NULL-free. */
 static int64_t *collect(const char *layer_name, const char *field, size_t *count,
-                        int postcode_check) {
+                        int postcode_check)
+{
     size_t cap = 1024, n = 0;
     int64_t *values = malloc(cap * sizeof *values);
     assert_non_null(values);
@@ -237,7 +250,8 @@ static int64_t *collect(const char *layer_name, const char *field, size_t *count
     return values;
 }
 
-static void test_postcodes_unique_and_prefixed(void **state) {
+static void test_postcodes_unique_and_prefixed(void **state)
+{
     (void)state;
     size_t n;
     int64_t *postcodes = collect("zones", "POSTCODE", &n, 1);
@@ -247,7 +261,8 @@ static void test_postcodes_unique_and_prefixed(void **state) {
     free(postcodes);
 }
 
-static void test_household_ids_unique(void **state) {
+static void test_household_ids_unique(void **state)
+{
     (void)state;
     size_t n;
     int64_t *ids = collect("households", "HH_ID", &n, 0);
@@ -260,7 +275,8 @@ static void test_household_ids_unique(void **state) {
 /* ---- geometry ---- */
 
 /* Zone polygons by postcode number, for one province. */
-static OGRGeometryH *zones_by_postcode(OGRLayerH zones) {
+static OGRGeometryH *zones_by_postcode(OGRLayerH zones)
+{
     OGRGeometryH *by_code = calloc(100000, sizeof *by_code);
     assert_non_null(by_code);
     int index = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(zones), "POSTCODE");
@@ -275,13 +291,15 @@ static OGRGeometryH *zones_by_postcode(OGRLayerH zones) {
     return by_code;
 }
 
-static void free_zones(OGRGeometryH *by_code) {
+static void free_zones(OGRGeometryH *by_code)
+{
     for (int k = 0; k < 100000; k++)
         OGR_G_DestroyGeometry(by_code[k]);
     free(by_code);
 }
 
-static void test_households_lie_in_their_zone(void **state) {
+static void test_households_lie_in_their_zone(void **state)
+{
     (void)state;
     long checked = 0;
     for (int p = 0; p < PROVINCE_COUNT; p++) {
@@ -304,7 +322,8 @@ static void test_households_lie_in_their_zone(void **state) {
 }
 
 /* Largest distance, per axis, from a WGS 84 ring's vertices to its bbox centre. */
-static double ring_reach_degrees(OGRGeometryH ring) {
+static double ring_reach_degrees(OGRGeometryH ring)
+{
     OGREnvelope box;
     OGR_G_GetEnvelope(ring, &box);
     double clon = (box.MinX + box.MaxX) / 2, clat = (box.MinY + box.MaxY) / 2, reach = 0;
@@ -315,7 +334,8 @@ static double ring_reach_degrees(OGRGeometryH ring) {
     return reach;
 }
 
-static void test_zones_within_recovery_margin(void **state) {
+static void test_zones_within_recovery_margin(void **state)
+{
     (void)state;
     OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
     OSRImportFromEPSG(wgs84, 4326);
@@ -346,7 +366,8 @@ static void test_zones_within_recovery_margin(void **state) {
     assert_true(worst < 0.2); /* "well under": the generator caps cells at 12 km */
 }
 
-static void test_zones_tile_without_overlap(void **state) {
+static void test_zones_tile_without_overlap(void **state)
+{
     (void)state;
     /* Sum of areas equals the area of the union: no two zones overlap. */
     for (int p = 0; p < PROVINCE_COUNT; p++) {
@@ -378,7 +399,8 @@ static void test_zones_tile_without_overlap(void **state) {
 
 /* Field values as text and geometry as WKB bytes: OGR_F_Equal would also
  * demand the same OGRFeatureDefn object, i.e. the same open dataset. */
-static int features_equal(OGRFeatureH a, OGRFeatureH b) {
+static int features_equal(OGRFeatureH a, OGRFeatureH b)
+{
     int fields = OGR_F_GetFieldCount(a);
     if (fields != OGR_F_GetFieldCount(b)) return 0;
     for (int k = 0; k < fields; k++)
@@ -399,8 +421,8 @@ static int features_equal(OGRFeatureH a, OGRFeatureH b) {
 }
 
 /* 1 when every feature of @p layer in both runs is equal (fields and geometry). */
-static int runs_equal(const char *run_a, const char *run_b, int p,
-                      const char *layer_name) {
+static int runs_equal(const char *run_a, const char *run_b, int p, const char *layer_name)
+{
     GDALDatasetH a = open_province(run_a, p), b = open_province(run_b, p);
     OGRLayerH la = layer_of(a, layer_name), lb = layer_of(b, layer_name);
     int equal = OGR_L_GetFeatureCount(la, TRUE) == OGR_L_GetFeatureCount(lb, TRUE);
@@ -416,7 +438,8 @@ static int runs_equal(const char *run_a, const char *run_b, int p,
     return equal;
 }
 
-static void test_same_seed_same_map(void **state) {
+static void test_same_seed_same_map(void **state)
+{
     (void)state;
     for (int p = 0; p < PROVINCE_COUNT; p++) {
         assert_true(runs_equal("seed7-a", "seed7-b", p, "zones"));
@@ -424,7 +447,8 @@ static void test_same_seed_same_map(void **state) {
     }
 }
 
-static void test_other_seed_other_map(void **state) {
+static void test_other_seed_other_map(void **state)
+{
     (void)state;
     for (int p = 0; p < PROVINCE_COUNT; p++) {
         assert_false(runs_equal("seed7-a", "seed8", p, "zones"));
@@ -434,7 +458,8 @@ static void test_other_seed_other_map(void **state) {
 
 /* ---- attributes ---- */
 
-static void test_zone_attributes(void **state) {
+static void test_zone_attributes(void **state)
+{
     (void)state;
     GDALDatasetH ds = open_province("seed7-a", 0); /* Điện Biên */
     OGRLayerH zones = layer_of(ds, "zones");
@@ -468,7 +493,8 @@ static void test_zone_attributes(void **state) {
     assert_true(rural > urban);
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     if (argc != 3) {
         fprintf(stderr, "usage: %s GENERATOR WORKDIR\n", argv[0]);
         return 2;

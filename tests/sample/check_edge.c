@@ -16,18 +16,30 @@ static const struct {
     long long features;
     int epsg; /* 0: no CRS at all */
 } files[] = {
-    {"shared-door/zones.shp", 1, 9205},      {"shared-door/households.shp", 3, 9205},
-    {"on-boundary/zones.shp", 4, 9205},      {"on-boundary/households.shp", 3, 9205},
-    {"outside/zones.shp", 1, 9205},          {"outside/households.shp", 2, 9205},
-    {"enclave/zones.shp", 2, 9205},          {"enclave/households.shp", 2, 9205},
-    {"multipart/zones.shp", 3, 9205},        {"multipart/households.shp", 4, 9205},
-    {"bowtie/zones.shp", 2, 9205},           {"bowtie/households.shp", 3, 9205},
-    {"postcode/zones.shp", 5, 9205},         {"postcode/zones.geojson", 5, 9205},
-    {"postcode/households.shp", 5, 9205},    {"household-ids/zones.shp", 1, 9205},
-    {"household-ids/households.shp", 5, 9205}, {"mixed-crs/zones.shp", 2, 4326},
-    {"mixed-crs/households.shp", 2, 3405},   {"encoding/zones-utf8.shp", 12, 9205},
-    {"encoding/zones-tcvn3.shp", 12, 9205},  {"encoding/zones-cp1258.shp", 12, 9205},
-    {"no-prj/zones.shp", 1, 0},              {"no-prj/households.shp", 1, 9205},
+    {"shared-door/zones.shp", 1, 9205},
+    {"shared-door/households.shp", 3, 9205},
+    {"on-boundary/zones.shp", 4, 9205},
+    {"on-boundary/households.shp", 3, 9205},
+    {"outside/zones.shp", 1, 9205},
+    {"outside/households.shp", 2, 9205},
+    {"enclave/zones.shp", 2, 9205},
+    {"enclave/households.shp", 2, 9205},
+    {"multipart/zones.shp", 3, 9205},
+    {"multipart/households.shp", 4, 9205},
+    {"bowtie/zones.shp", 2, 9205},
+    {"bowtie/households.shp", 3, 9205},
+    {"postcode/zones.shp", 5, 9205},
+    {"postcode/zones.geojson", 5, 9205},
+    {"postcode/households.shp", 5, 9205},
+    {"household-ids/zones.shp", 1, 9205},
+    {"household-ids/households.shp", 5, 9205},
+    {"mixed-crs/zones.shp", 2, 4326},
+    {"mixed-crs/households.shp", 2, 3405},
+    {"encoding/zones-utf8.shp", 12, 9205},
+    {"encoding/zones-tcvn3.shp", 12, 9205},
+    {"encoding/zones-cp1258.shp", 12, 9205},
+    {"no-prj/zones.shp", 1, 0},
+    {"no-prj/households.shp", 1, 9205},
 };
 
 /* NAME of the first zone ("Mường Thanh") and KIND of the second
@@ -35,8 +47,8 @@ static const struct {
 static const struct {
     const char *path, *name, *kind, *cpg;
 } encodings[] = {
-    {"encoding/zones-utf8.shp", "M\xc6\xb0\xe1\xbb\x9dng Thanh", "ph\xc6\xb0\xe1\xbb\x9dng",
-     "UTF-8"},
+    {"encoding/zones-utf8.shp", "M\xc6\xb0\xe1\xbb\x9dng Thanh",
+     "ph\xc6\xb0\xe1\xbb\x9dng", "UTF-8"},
     {"encoding/zones-tcvn3.shp", "M\xad\xeang Thanh", "ph\xad\xeang", "TCVN5712-1"},
     {"encoding/zones-cp1258.shp", "M\xfd\xf5\xccng Thanh", "ph\xfd\xf5\xccng", "1258"},
 };
@@ -44,8 +56,7 @@ static const struct {
 static int layer_epsg(OGRLayerH layer)
 {
     OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
-    if (!srs)
-        return 0;
+    if (!srs) return 0;
     OGRSpatialReferenceH copy = OSRClone(srs);
     OSRAutoIdentifyEPSG(copy);
     const char *code = OSRGetAuthorityCode(copy, NULL);
@@ -76,8 +87,7 @@ static void read_cpg(const char *shp, char *out, size_t size)
     FILE *f = fopen(path, "rb");
     size_t n = f ? fread(out, 1, size - 1, f) : 0;
     out[n] = '\0';
-    if (f)
-        fclose(f);
+    if (f) fclose(f);
 }
 
 static void check_encoding(const char *dir, int i)
@@ -90,7 +100,8 @@ static void check_encoding(const char *dir, int i)
     OGRLayerH layer = dc_test_layer(ds);
     OGRFeatureH first = OGR_L_GetNextFeature(layer), second = OGR_L_GetNextFeature(layer);
     const char *name = OGR_F_GetFieldAsString(first, OGR_F_GetFieldIndex(first, "NAME"));
-    const char *kind = OGR_F_GetFieldAsString(second, OGR_F_GetFieldIndex(second, "KIND"));
+    const char *kind =
+        OGR_F_GetFieldAsString(second, OGR_F_GetFieldIndex(second, "KIND"));
     dc_check(strcmp(name, encodings[i].name) == 0, "%s: NAME bytes differ", path);
     dc_check(strcmp(kind, encodings[i].kind) == 0, "%s: KIND bytes differ", path);
     OGR_F_Destroy(first);

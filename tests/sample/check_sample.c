@@ -20,12 +20,12 @@
 static const struct {
     const char *postcode, *name, *kind;
 } expected_zones[ZONES] = {
-    {"32101", "Mường Thanh", "phường"}, {"32102", "Him Lam", "phường"},
-    {"32103", "Tân Thanh", "phường"},   {"32104", "Thanh Bình", "phường"},
-    {"32105", "Nam Thanh", "phường"},   {"32106", "Noong Bua", "phường"},
+    {"32101", "Mường Thanh", "phường"},  {"32102", "Him Lam", "phường"},
+    {"32103", "Tân Thanh", "phường"},    {"32104", "Thanh Bình", "phường"},
+    {"32105", "Nam Thanh", "phường"},    {"32106", "Noong Bua", "phường"},
     {"32107", "Thanh Trường", "phường"}, {"32108", "Thanh Minh", "xã"},
-    {"32109", "Nà Tấu", "xã"},          {"32110", "Nà Nhạn", "xã"},
-    {"32111", "Mường Phăng", "xã"},     {"32112", "Pá Khoang", "xã"},
+    {"32109", "Nà Tấu", "xã"},           {"32110", "Nà Nhạn", "xã"},
+    {"32111", "Mường Phăng", "xã"},      {"32112", "Pá Khoang", "xã"},
 };
 
 typedef struct zone {
@@ -59,9 +59,9 @@ static void check_crs(const char *dir, OGRLayerH layer)
     FILE *f = fopen(path, "rb");
     size_t n = f ? fread(prj, 1, sizeof prj - 1, f) : 0;
     prj[n] = '\0';
-    if (f)
-        fclose(f);
-    dc_check(strstr(prj, "DATUM[\"D_Vietnam_2000\"") != NULL, "zones.prj is not ESRI WKT");
+    if (f) fclose(f);
+    dc_check(strstr(prj, "DATUM[\"D_Vietnam_2000\"") != NULL,
+             "zones.prj is not ESRI WKT");
 }
 
 static void check_zone_row(OGRFeatureH f, int i)
@@ -114,11 +114,9 @@ static void read_zones(const char *dir, zone *zones)
 /* Area of the surfaces in @p g; shared edges come back as lines, area 0. */
 static double surface_area(OGRGeometryH g)
 {
-    if (!g)
-        return 0;
+    if (!g) return 0;
     OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-    if (t == wkbPolygon || t == wkbMultiPolygon)
-        return OGR_G_Area(g);
+    if (t == wkbPolygon || t == wkbMultiPolygon) return OGR_G_Area(g);
     double sum = 0;
     if (t == wkbGeometryCollection)
         for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
@@ -142,10 +140,12 @@ static void check_tiling(const zone *zones)
     }
     OGRGeometryH u = OGR_G_UnionCascaded(all);
     double area = OGR_G_Area(u);
-    dc_check(wkbFlatten(OGR_G_GetGeometryType(u)) == wkbPolygon, "union is not a polygon");
+    dc_check(wkbFlatten(OGR_G_GetGeometryType(u)) == wkbPolygon,
+             "union is not a polygon");
     dc_check(OGR_G_GetGeometryCount(u) == 1, "union has %d rings (gaps)",
              OGR_G_GetGeometryCount(u));
-    dc_check(fabs(sum - area) / area < 1e-4, "zone areas %.1f vs outline %.1f", sum, area);
+    dc_check(fabs(sum - area) / area < 1e-4, "zone areas %.1f vs outline %.1f", sum,
+             area);
     printf("outline area %.2f km2, zone area sum %.2f km2\n", area / 1e6, sum / 1e6);
     OGR_G_DestroyGeometry(u);
     OGR_G_DestroyGeometry(all);
@@ -154,8 +154,7 @@ static void check_tiling(const zone *zones)
 static int zone_index(const char *postcode)
 {
     for (int i = 0; i < ZONES; i++)
-        if (strcmp(expected_zones[i].postcode, postcode) == 0)
-            return i;
+        if (strcmp(expected_zones[i].postcode, postcode) == 0) return i;
     return -1;
 }
 
@@ -222,7 +221,8 @@ static void check_households(const char *dir, const zone *zones)
     long in_groups, dup_ids = count_pairs(s.ids, s.count, &in_groups);
     long pairs = count_pairs(s.cells, s.count, &in_groups);
     printf("households %ld, west of 103 E %ld, shared-door pairs %ld (%.1f%% of "
-           "households)\n", s.count, s.west, pairs, 100.0 * in_groups / s.count);
+           "households)\n",
+           s.count, s.west, pairs, 100.0 * in_groups / s.count);
     dc_check(s.count >= 20000 && s.count <= 24000, "household count %ld", s.count);
     dc_check(s.outside == 0, "%ld households outside their zone", s.outside);
     dc_check(dup_ids == 0, "%ld duplicate household ids", dup_ids);

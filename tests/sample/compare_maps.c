@@ -30,11 +30,9 @@ static char *slurp(const char *dir, const char *name, const char *ext)
 
 static int same_geometry(OGRGeometryH a, OGRGeometryH b)
 {
-    if (!a || !b)
-        return a == b;
+    if (!a || !b) return a == b;
     int n = OGR_G_WkbSize(a);
-    if (n != OGR_G_WkbSize(b))
-        return 0;
+    if (n != OGR_G_WkbSize(b)) return 0;
     unsigned char *wa = malloc((size_t)n), *wb = malloc((size_t)n);
     OGR_G_ExportToWkb(a, wkbNDR, wa);
     OGR_G_ExportToWkb(b, wkbNDR, wb);
@@ -47,10 +45,10 @@ static int same_geometry(OGRGeometryH a, OGRGeometryH b)
 static int same_fields(OGRFeatureH a, OGRFeatureH b)
 {
     int n = OGR_F_GetFieldCount(a);
-    if (n != OGR_F_GetFieldCount(b))
-        return 0;
+    if (n != OGR_F_GetFieldCount(b)) return 0;
     for (int i = 0; i < n; i++) {
-        int set_a = OGR_F_IsFieldSetAndNotNull(a, i), set_b = OGR_F_IsFieldSetAndNotNull(b, i);
+        int set_a = OGR_F_IsFieldSetAndNotNull(a, i),
+            set_b = OGR_F_IsFieldSetAndNotNull(b, i);
         if (set_a != set_b ||
             (set_a && strcmp(OGR_F_GetFieldAsString(a, i), OGR_F_GetFieldAsString(b, i))))
             return 0;

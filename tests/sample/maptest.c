@@ -10,8 +10,7 @@ int dc_test_failures;
 
 void dc_check(int ok, const char *what, ...)
 {
-    if (ok)
-        return;
+    if (ok) return;
     dc_test_failures++;
     va_list ap;
     va_start(ap, what);

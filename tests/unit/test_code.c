@@ -33,7 +33,8 @@
 /* ---------------------------------------------------------------------- */
 
 /* splitmix64: tiny, seedable, and good enough to spread points. */
-static uint64_t dc_splitmix64(uint64_t *state) {
+static uint64_t dc_splitmix64(uint64_t *state)
+{
     uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
@@ -41,11 +42,13 @@ static uint64_t dc_splitmix64(uint64_t *state) {
 }
 
 /* Uniform in [0, 1). */
-static double dc_uniform(uint64_t *state) {
+static double dc_uniform(uint64_t *state)
+{
     return (double)(dc_splitmix64(state) >> 11) * 0x1.0p-53;
 }
 
-static dc_code dc_make_code(uint32_t postcode, const char *location) {
+static dc_code dc_make_code(uint32_t postcode, const char *location)
+{
     dc_code c;
     memset(&c, 0, sizeof c);
     c.postcode = postcode;
@@ -53,7 +56,8 @@ static dc_code dc_make_code(uint32_t postcode, const char *location) {
     return c;
 }
 
-static bool dc_all_bytes(const void *p, size_t n, unsigned char value) {
+static bool dc_all_bytes(const void *p, size_t n, unsigned char value)
+{
     const unsigned char *b = p;
     for (size_t i = 0; i < n; i++)
         if (b[i] != value) return false;
@@ -63,7 +67,8 @@ static bool dc_all_bytes(const void *p, size_t n, unsigned char value) {
 /* True when @p s is well-formed UTF-8 (RFC 3629: no overlong forms, no
  * surrogates, nothing past U+10FFFF), as JSON encoders such as jansson
  * demand: error messages go into API error bodies. */
-static bool dc_is_utf8(const char *s) {
+static bool dc_is_utf8(const char *s)
+{
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
         unsigned c = *p++;
         int extra;
@@ -87,7 +92,8 @@ static bool dc_is_utf8(const char *s) {
 }
 
 /* The dc_error contract: repeats the code; one non-empty line of text. */
-static void dc_assert_error_filled(const dc_error *err, dc_err rc) {
+static void dc_assert_error_filled(const dc_error *err, dc_err rc)
+{
     assert_int_equal(err->code, rc);
     assert_non_null(memchr(err->message, '\0', sizeof err->message));
     assert_true(strlen(err->message) > 0);
@@ -96,7 +102,8 @@ static void dc_assert_error_filled(const dc_error *err, dc_err rc) {
 }
 
 static void dc_assert_cell(const dc_olc_area *cell, double south, double west,
-                           double north, double east) {
+                           double north, double east)
+{
     assert_true(fabs(cell->south - south) <= DC_EDGE_TOLERANCE);
     assert_true(fabs(cell->west - west) <= DC_EDGE_TOLERANCE);
     assert_true(fabs(cell->north - north) <= DC_EDGE_TOLERANCE);
@@ -194,7 +201,8 @@ static const dc_parse_case dc_parse_cases[] = {
     {DC_BYTES("32101 92P9+G5\0"), DC_E_CODE_CHAR, 0, NULL, 14, NULL},
 };
 
-static void dc_check_parse_case(size_t i, const dc_parse_case *pc) {
+static void dc_check_parse_case(size_t i, const dc_parse_case *pc)
+{
     dc_code code;
     dc_error err;
     memset(&code, DC_SENTINEL, sizeof code);
@@ -230,13 +238,15 @@ static void dc_check_parse_case(size_t i, const dc_parse_case *pc) {
     assert_int_equal(dc_code_parse(pc->text, pc->len, &code, NULL), rc);
 }
 
-static void test_parse_table(void **state) {
+static void test_parse_table(void **state)
+{
     (void)state;
     for (size_t i = 0; i < sizeof dc_parse_cases / sizeof dc_parse_cases[0]; i++)
         dc_check_parse_case(i, &dc_parse_cases[i]);
 }
 
-static void test_parse_arguments(void **state) {
+static void test_parse_arguments(void **state)
+{
     (void)state;
     dc_code code;
     dc_error err;
@@ -249,7 +259,8 @@ static void test_parse_arguments(void **state) {
 }
 
 /* 1 MiB inputs: a parser must stay linear and report, not overflow. */
-static void test_parse_huge(void **state) {
+static void test_parse_huge(void **state)
+{
     (void)state;
     const size_t n = 1u << 20;
     char *text = malloc(n);
@@ -305,7 +316,8 @@ static const dc_format_case dc_format_cases[] = {
     {32101, "92P9G54", -1, 64, DC_E_INVALID_ARG, NULL},
 };
 
-static void test_format_table(void **state) {
+static void test_format_table(void **state)
+{
     (void)state;
     for (size_t i = 0; i < sizeof dc_format_cases / sizeof dc_format_cases[0]; i++) {
         const dc_format_case *fc = &dc_format_cases[i];
@@ -322,7 +334,8 @@ static void test_format_table(void **state) {
     }
 }
 
-static void test_format_arguments(void **state) {
+static void test_format_arguments(void **state)
+{
     (void)state;
     dc_code code = dc_make_code(32101, "92P9G54");
     char out[DC_CODE_DISPLAY_SIZE];
@@ -375,7 +388,8 @@ static const dc_make_case dc_make_cases[] = {
     {32101, 21.3862, -INFINITY, DC_E_INVALID_ARG, NULL},
 };
 
-static void test_make_table(void **state) {
+static void test_make_table(void **state)
+{
     (void)state;
     for (size_t i = 0; i < sizeof dc_make_cases / sizeof dc_make_cases[0]; i++) {
         const dc_make_case *mc = &dc_make_cases[i];
@@ -416,7 +430,8 @@ static const dc_make_int_case dc_make_int_cases[] = {
     {100000, 2784655307, 2318482564, DC_E_INVALID_ARG, NULL},
 };
 
-static void test_make_int_table(void **state) {
+static void test_make_int_table(void **state)
+{
     (void)state;
     for (size_t i = 0; i < sizeof dc_make_int_cases / sizeof dc_make_int_cases[0]; i++) {
         const dc_make_int_case *mc = &dc_make_int_cases[i];
@@ -457,7 +472,8 @@ static const dc_e7_case dc_e7_cases[] = {
     {INT32_MIN, INT32_MAX, false, 0, 0, NULL},
 };
 
-static void test_make_e7_table(void **state) {
+static void test_make_e7_table(void **state)
+{
     (void)state;
     for (size_t i = 0; i < sizeof dc_e7_cases / sizeof dc_e7_cases[0]; i++) {
         const dc_e7_case *ec = &dc_e7_cases[i];
@@ -482,7 +498,8 @@ static void test_make_e7_table(void **state) {
 
 /* The exact e7 path and the double path agree, or the double path is one
  * unit less (the rounding dc_olc_to_int documents), over Vietnam. */
-static void test_e7_matches_degrees(void **state) {
+static void test_e7_matches_degrees(void **state)
+{
     (void)state;
     uint64_t rng = 0xe7e7e7ULL;
     int one_less = 0;
@@ -532,7 +549,8 @@ static const dc_resolve_case dc_resolve_cases[] = {
      106.70090625},
 };
 
-static void test_resolve_table(void **state) {
+static void test_resolve_table(void **state)
+{
     (void)state;
     for (size_t i = 0; i < sizeof dc_resolve_cases / sizeof dc_resolve_cases[0]; i++) {
         const dc_resolve_case *rc = &dc_resolve_cases[i];
@@ -548,7 +566,8 @@ static void test_resolve_table(void **state) {
     }
 }
 
-static void test_resolve_errors(void **state) {
+static void test_resolve_errors(void **state)
+{
     (void)state;
     const char *bad_locations[] = {"92P9F5I", "92P9F5", "92P9F50", "", "92P9+F5"};
     dc_olc_area cell;
@@ -594,7 +613,8 @@ static const dc_range_case dc_range_cases[] = {
     {NAN, 103.0, 21.0, 103.0, false},
 };
 
-static void test_recovery_range(void **state) {
+static void test_recovery_range(void **state)
+{
     (void)state;
     for (size_t i = 0; i < sizeof dc_range_cases / sizeof dc_range_cases[0]; i++) {
         const dc_range_case *r = &dc_range_cases[i];
@@ -603,7 +623,8 @@ static void test_recovery_range(void **state) {
     }
 }
 
-static void test_equal(void **state) {
+static void test_equal(void **state)
+{
     (void)state;
     dc_code a = dc_make_code(32101, "92P9G54");
     dc_code b = dc_make_code(32101, "92P9G54");
@@ -622,7 +643,8 @@ static void test_equal(void **state) {
 /* (e) OLC argument edges the conformance vectors do not reach             */
 /* ---------------------------------------------------------------------- */
 
-static void test_olc_edges(void **state) {
+static void test_olc_edges(void **state)
+{
     (void)state;
     char out[64];
     static const int bad_lengths[] = {-1, 0, 1, 3, 5, 7, 9};
@@ -691,7 +713,8 @@ static void test_olc_edges(void **state) {
 #define DC_MAX_REPORTS 10
 
 /* Uniform in (-offset, offset). */
-static double dc_offset(uint64_t *state) {
+static double dc_offset(uint64_t *state)
+{
     return (2.0 * dc_uniform(state) - 1.0) * DC_REFERENCE_OFFSET;
 }
 
@@ -700,14 +723,16 @@ typedef struct dc_point {
     double lat, lon, ref_lat, ref_lon;
 } dc_point;
 
-static bool dc_cell_contains(const dc_olc_area *cell, double lat, double lon) {
+static bool dc_cell_contains(const dc_olc_area *cell, double lat, double lon)
+{
     return cell->south <= lat && lat < cell->north && cell->west <= lon &&
            lon < cell->east && cell->length == DC_CODE_OLC_DIGITS;
 }
 
 /* The code of a point resolves, from any reference within the margin, to the
  * cell holding the point, and to the point's own 11-digit Plus Code. */
-static const char *dc_check_make_resolve(const dc_point *p, const char *full) {
+static const char *dc_check_make_resolve(const dc_point *p, const char *full)
+{
     dc_code code, from_int;
     dc_olc_area cell;
     char plus[DC_CODE_PLUS_SIZE];
@@ -731,7 +756,8 @@ static const char *dc_check_make_resolve(const dc_point *p, const char *full) {
     return NULL;
 }
 
-static const char *dc_check_short_forms(const dc_point *p, const char *full) {
+static const char *dc_check_short_forms(const dc_point *p, const char *full)
+{
     char shortened[DC_OLC_SIZE], recovered[DC_OLC_SIZE];
 
     if (dc_olc_recover(full + 4, p->ref_lat, p->ref_lon, recovered, sizeof recovered) !=
@@ -748,7 +774,8 @@ static const char *dc_check_short_forms(const dc_point *p, const char *full) {
     return NULL;
 }
 
-static const char *dc_check_text_forms(const dc_point *p) {
+static const char *dc_check_text_forms(const dc_point *p)
+{
     static const dc_code_form forms[] = {DC_CODE_DISPLAY, DC_CODE_COMPACT};
     dc_code code, parsed;
     char text[DC_CODE_DISPLAY_SIZE];
@@ -763,7 +790,8 @@ static const char *dc_check_text_forms(const dc_point *p) {
     return NULL;
 }
 
-static const char *dc_check_point(const dc_point *p) {
+static const char *dc_check_point(const dc_point *p)
+{
     char full[DC_OLC_SIZE];
     if (dc_olc_encode(p->lat, p->lon, DC_CODE_OLC_DIGITS, full, sizeof full) != DC_OK ||
         strlen(full) != 12)
@@ -774,7 +802,8 @@ static const char *dc_check_point(const dc_point *p) {
     return why;
 }
 
-static dc_point dc_random_point(uint64_t *state) {
+static dc_point dc_random_point(uint64_t *state)
+{
     dc_point p;
     p.lat = 8.0 + dc_uniform(state) * 15.5;
     p.lon = 102.0 + dc_uniform(state) * 8.0;
@@ -784,7 +813,8 @@ static dc_point dc_random_point(uint64_t *state) {
     return p;
 }
 
-static int dc_report_point(const dc_point *p, const char *why, int failures) {
+static int dc_report_point(const dc_point *p, const char *why, int failures)
+{
     if (failures < DC_MAX_REPORTS)
         printf("property failure: %s: postcode %05u point %.12f, %.12f "
                "reference %.12f, %.12f\n",
@@ -792,7 +822,8 @@ static int dc_report_point(const dc_point *p, const char *why, int failures) {
     return failures + 1;
 }
 
-static void test_property_random(void **state) {
+static void test_property_random(void **state)
+{
     (void)state;
     uint64_t rng = DC_PROPERTY_SEED;
     int failures = 0;
@@ -807,7 +838,8 @@ static void test_property_random(void **state) {
 
 /* Points 1e-7 degrees either side of 21 N and 103 E, each from references
  * on every side of both lines: the dropped prefix differs between them. */
-static void test_property_meridian(void **state) {
+static void test_property_meridian(void **state)
+{
     (void)state;
     static const double lats[] = {21.0 - 1e-7, 21.0, 21.0 + 1e-7};
     static const double lons[] = {103.0 - 1e-7, 103.0, 103.0 + 1e-7};
@@ -827,7 +859,8 @@ static void test_property_meridian(void **state) {
     assert_int_equal(failures, 0);
 }
 
-int main(void) {
+int main(void)
+{
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_table),
         cmocka_unit_test(test_parse_arguments),

@@ -41,7 +41,8 @@ typedef struct dc_row {
 
 typedef void (*dc_row_fn)(const dc_row *row, void *counts);
 
-static FILE *dc_open_data(const char *name) {
+static FILE *dc_open_data(const char *name)
+{
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dc_data_dir, name);
     FILE *f = fopen(path, "rb");
@@ -49,11 +50,13 @@ static FILE *dc_open_data(const char *name) {
     return f;
 }
 
-static void dc_strip_eol(char *s) {
+static void dc_strip_eol(char *s)
+{
     s[strcspn(s, "\r\n")] = '\0';
 }
 
-static void dc_split_row(dc_row *row) {
+static void dc_split_row(dc_row *row)
+{
     memcpy(row->split, row->text, sizeof row->split);
     row->nfields = 0;
     char *p = row->split;
@@ -69,8 +72,8 @@ static void dc_split_row(dc_row *row) {
 /* Calls @p fn on every data row (comments and blank lines skipped); returns
  * the number of rows. A row with the wrong field count fails the test:
  * a silently skipped row would be a silently passed row. */
-static int dc_for_each_row(const char *name, int want_fields, dc_row_fn fn,
-                           void *counts) {
+static int dc_for_each_row(const char *name, int want_fields, dc_row_fn fn, void *counts)
+{
     FILE *f = dc_open_data(name);
     dc_row row;
     int rows = 0;
@@ -92,11 +95,13 @@ static int dc_for_each_row(const char *name, int want_fields, dc_row_fn fn,
     return rows;
 }
 
-static int64_t dc_parse_int(const char *s) {
+static int64_t dc_parse_int(const char *s)
+{
     return strtoll(s, NULL, 10);
 }
 
-static bool dc_parse_bool(const char *s) {
+static bool dc_parse_bool(const char *s)
+{
     return strcmp(s, "true") == 0;
 }
 
@@ -114,20 +119,23 @@ typedef struct dc_encoding_counts {
 } dc_encoding_counts;
 
 static void dc_report(const dc_row *row, const char *file, const char *what,
-                      const char *detail, int *failures) {
+                      const char *detail, int *failures)
+{
     printf("MISMATCH %s:%d [%s] %s\n    got: %s\n", file, row->line_no, what, row->text,
            detail);
     (*failures)++;
 }
 
 /* One less is what double rounding can produce; anything else is wrong. */
-static int dc_int_close(int64_t got, int64_t want) {
+static int dc_int_close(int64_t got, int64_t want)
+{
     if (got == want) return 0;
     if (got == want - 1) return 1;
     return -1;
 }
 
-static void dc_check_encoding_ints(const dc_row *row, dc_encoding_counts *c) {
+static void dc_check_encoding_ints(const dc_row *row, dc_encoding_counts *c)
+{
     double lat = strtod(row->field[0], NULL);
     double lon = strtod(row->field[1], NULL);
     int64_t want_lat = dc_parse_int(row->field[2]);
@@ -149,7 +157,8 @@ static void dc_check_encoding_ints(const dc_row *row, dc_encoding_counts *c) {
     }
 }
 
-static void dc_check_encoding_row(const dc_row *row, void *counts) {
+static void dc_check_encoding_row(const dc_row *row, void *counts)
+{
     dc_encoding_counts *c = counts;
     int64_t lat_int = dc_parse_int(row->field[2]);
     int64_t lon_int = dc_parse_int(row->field[3]);
@@ -176,7 +185,8 @@ static void dc_check_encoding_row(const dc_row *row, void *counts) {
         c->degrees_code_ok++;
 }
 
-static void test_encoding(void **state) {
+static void test_encoding(void **state)
+{
     (void)state;
     dc_encoding_counts c = {0};
     int rows = dc_for_each_row("encoding.csv", 6, dc_check_encoding_row, &c);
@@ -202,11 +212,13 @@ typedef struct dc_decoding_counts {
     int failures;
 } dc_decoding_counts;
 
-static bool dc_near(double got, double want) {
+static bool dc_near(double got, double want)
+{
     return fabs(got - want) <= DC_DECODE_TOLERANCE;
 }
 
-static void dc_check_decoding_row(const dc_row *row, void *counts) {
+static void dc_check_decoding_row(const dc_row *row, void *counts)
+{
     dc_decoding_counts *c = counts;
     int want_length = (int)dc_parse_int(row->field[1]);
     double south = strtod(row->field[2], NULL);
@@ -231,7 +243,8 @@ static void dc_check_decoding_row(const dc_row *row, void *counts) {
     c->ok++;
 }
 
-static void test_decoding(void **state) {
+static void test_decoding(void **state)
+{
     (void)state;
     dc_decoding_counts c = {0};
     int rows = dc_for_each_row("decoding.csv", 6, dc_check_decoding_row, &c);
@@ -253,7 +266,8 @@ typedef struct dc_short_counts {
 } dc_short_counts;
 
 static void dc_check_shorten(const dc_row *row, double lat, double lon,
-                             dc_short_counts *c) {
+                             dc_short_counts *c)
+{
     char out[DC_OLC_SIZE] = "";
     char detail[128];
     c->shorten_run++;
@@ -267,7 +281,8 @@ static void dc_check_shorten(const dc_row *row, double lat, double lon,
 }
 
 static void dc_check_recover(const dc_row *row, double lat, double lon,
-                             dc_short_counts *c) {
+                             dc_short_counts *c)
+{
     char out[DC_OLC_SIZE] = "";
     char detail[128];
     c->recover_run++;
@@ -280,7 +295,8 @@ static void dc_check_recover(const dc_row *row, double lat, double lon,
     c->recover_ok++;
 }
 
-static void dc_check_short_row(const dc_row *row, void *counts) {
+static void dc_check_short_row(const dc_row *row, void *counts)
+{
     dc_short_counts *c = counts;
     double lat = strtod(row->field[1], NULL);
     double lon = strtod(row->field[2], NULL);
@@ -294,7 +310,8 @@ static void dc_check_short_row(const dc_row *row, void *counts) {
     if (type[0] == 'B' || type[0] == 'R') dc_check_recover(row, lat, lon, c);
 }
 
-static void test_short_codes(void **state) {
+static void test_short_codes(void **state)
+{
     (void)state;
     dc_short_counts c = {0};
     int rows = dc_for_each_row("shortCodeTests.csv", 5, dc_check_short_row, &c);
@@ -315,7 +332,8 @@ typedef struct dc_validity_counts {
     int failures;
 } dc_validity_counts;
 
-static void dc_check_validity_row(const dc_row *row, void *counts) {
+static void dc_check_validity_row(const dc_row *row, void *counts)
+{
     dc_validity_counts *c = counts;
     const char *code = row->field[0];
     bool valid = dc_olc_is_valid(code);
@@ -334,7 +352,8 @@ static void dc_check_validity_row(const dc_row *row, void *counts) {
     c->ok++;
 }
 
-static void test_validity(void **state) {
+static void test_validity(void **state)
+{
     (void)state;
     dc_validity_counts c = {0};
     int rows = dc_for_each_row("validityTests.csv", 4, dc_check_validity_row, &c);
@@ -345,7 +364,8 @@ static void test_validity(void **state) {
     assert_int_equal(c.ok, rows);
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     if (argc != 2) {
         fprintf(stderr, "usage: %s OLC_TEST_DATA_DIR\n", argv[0]);
         return 2;

@@ -30,17 +30,17 @@ typedef enum dc_reject {
     DC_REJECT_ZONE_BAD_POSTCODE,    /**< not 5 digits */
     DC_REJECT_ZONE_NULL_GEOMETRY,
     DC_REJECT_ZONE_NOT_POLYGON,
-    DC_REJECT_ZONE_INVALID,         /**< invalid and not repairable */
+    DC_REJECT_ZONE_INVALID,           /**< invalid and not repairable */
     DC_REJECT_ZONE_POSTCODE_CONFLICT, /**< one postcode, different zones */
-    DC_REJECT_ZONE_TOO_LARGE,       /**< beyond 0.4 degrees of its reference */
+    DC_REJECT_ZONE_TOO_LARGE,         /**< beyond 0.4 degrees of its reference */
     /* households */
     DC_REJECT_NULL_GEOMETRY,
     DC_REJECT_NOT_POINT,
     DC_REJECT_EMPTY_ID,
-    DC_REJECT_DUPLICATE_ID,         /**< every household sharing the id */
+    DC_REJECT_DUPLICATE_ID, /**< every household sharing the id */
     DC_REJECT_OUTSIDE_ZONES,
-    DC_REJECT_BAD_POSITION,         /**< coordinates outside the globe */
-    DC_REJECT_FIELD_TOO_LONG,       /**< id or house number over 255 bytes */
+    DC_REJECT_BAD_POSITION,   /**< coordinates outside the globe */
+    DC_REJECT_FIELD_TOO_LONG, /**< id or house number over 255 bytes */
     DC_REJECT_COUNT
 } dc_reject;
 

@@ -119,8 +119,8 @@ dc_err dc_olc_shorten(const char *code, double ref_lat, double ref_lon, char *ou
  * @return DC_OK, DC_E_OLC_INVALID, DC_E_BUFFER,
  *         DC_E_INVALID_ARG (NULL, or a NaN reference)
  */
-dc_err dc_olc_recover(const char *short_code, double ref_lat, double ref_lon,
-                      char *out, size_t size);
+dc_err dc_olc_recover(const char *short_code, double ref_lat, double ref_lon, char *out,
+                      size_t size);
 
 /* ---------------------------------------------------------------------- */
 /* The diachi address code                                                 */
@@ -144,7 +144,7 @@ dc_err dc_olc_recover(const char *short_code, double ref_lat, double ref_lon,
  * every byte, padding included).
  */
 typedef struct dc_code {
-    uint32_t postcode;                          /**< 0..99999 */
+    uint32_t postcode;                         /**< 0..99999 */
     char location[DC_CODE_LOCATION_CHARS + 1]; /**< upper case, no '+', NUL */
 } dc_code;
 
@@ -232,8 +232,8 @@ dc_err dc_code_resolve(const dc_code *code, double ref_lat, double ref_lon,
  * Codes opens. @p size must be at least DC_CODE_PLUS_SIZE.
  * @return as dc_code_resolve, and DC_E_BUFFER
  */
-dc_err dc_code_plus_code(const dc_code *code, double ref_lat, double ref_lon,
-                         char *out, size_t size);
+dc_err dc_code_plus_code(const dc_code *code, double ref_lat, double ref_lon, char *out,
+                         size_t size);
 
 /** True when two codes are the same code. Either may be NULL (never equal). */
 bool dc_code_equal(const dc_code *a, const dc_code *b);

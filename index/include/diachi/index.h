@@ -222,7 +222,8 @@ dc_err dc_index_zone(dc_index_txn *txn, uint32_t postcode, dc_zone *out);
  */
 dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zone *out);
 
-/** Household by number (0..households-1). @return DC_OK, DC_E_NOT_FOUND, DC_E_INDEX_CORRUPT */
+/** Household by number (0..households-1). @return DC_OK, DC_E_NOT_FOUND,
+ * DC_E_INDEX_CORRUPT */
 dc_err dc_index_household(dc_index_txn *txn, uint32_t number, dc_household *out);
 
 /** Household by its id. @return DC_OK, DC_E_NOT_FOUND, DC_E_INDEX_CORRUPT */

@@ -42,14 +42,16 @@ typedef struct dc_town {
     double weight, sigma;
 } dc_town;
 
-static dc_point warp(const dc_grid *g, dc_point p) {
+static dc_point warp(const dc_grid *g, dc_point p)
+{
     double r = sqrt(p.x * p.x + p.y * p.y);
     double scale = WARP_CENTRE + (1.0 - WARP_CENTRE) * r / g->radius;
     return (dc_point){g->centre.x + p.x * scale, g->centre.y + p.y * scale};
 }
 
 /* Lattice corner (i, j) before the warp, metres from the centre. */
-static dc_point corner(const dc_grid *g, int i, int j) {
+static dc_point corner(const dc_grid *g, int i, int j)
+{
     double jx = CORNER_JITTER * dc_hash_signed(g->seed, (uint64_t)i, (uint64_t)j, 0);
     double jy = CORNER_JITTER * dc_hash_signed(g->seed, (uint64_t)i, (uint64_t)j, 1);
     return (dc_point){(i - g->cols / 2.0 + jx) * g->cell,
@@ -58,7 +60,8 @@ static dc_point corner(const dc_grid *g, int i, int j) {
 
 /* Midpoint of the edge from corner (i, j) up (vertical) or right, pushed
  * sideways so that zone borders are not straight lines. */
-static dc_point midpoint(const dc_grid *g, int i, int j, int vertical) {
+static dc_point midpoint(const dc_grid *g, int i, int j, int vertical)
+{
     dc_point a = corner(g, i, j);
     dc_point b = vertical ? corner(g, i, j + 1) : corner(g, i + 1, j);
     double push =
@@ -72,7 +75,8 @@ static dc_point midpoint(const dc_grid *g, int i, int j, int vertical) {
     return m;
 }
 
-static void cell_ring(const dc_grid *g, int i, int j, dc_point ring[DC_ZONE_RING]) {
+static void cell_ring(const dc_grid *g, int i, int j, dc_point ring[DC_ZONE_RING])
+{
     /* Clockwise with y up, as shapefiles want outer rings. */
     ring[0] = warp(g, corner(g, i, j));
     ring[1] = warp(g, midpoint(g, i, j, 1));
@@ -84,7 +88,8 @@ static void cell_ring(const dc_grid *g, int i, int j, dc_point ring[DC_ZONE_RING
     ring[7] = warp(g, midpoint(g, i, j, 0));
 }
 
-static double ring_area(const dc_point ring[DC_ZONE_RING]) {
+static double ring_area(const dc_point ring[DC_ZONE_RING])
+{
     double twice = 0;
     for (int k = 0; k < DC_ZONE_RING; k++) {
         const dc_point *a = &ring[k], *b = &ring[(k + 1) % DC_ZONE_RING];
@@ -93,7 +98,8 @@ static double ring_area(const dc_point ring[DC_ZONE_RING]) {
     return fabs(twice) / 2;
 }
 
-static dc_point ring_mean(const dc_point ring[DC_ZONE_RING]) {
+static dc_point ring_mean(const dc_point ring[DC_ZONE_RING])
+{
     dc_point m = {0, 0};
     for (int k = 0; k < DC_ZONE_RING; k++) {
         m.x += ring[k].x / DC_ZONE_RING;
@@ -102,7 +108,8 @@ static dc_point ring_mean(const dc_point ring[DC_ZONE_RING]) {
     return m;
 }
 
-int dc_zone_contains(const dc_zone *zone, dc_point p) {
+int dc_zone_contains(const dc_zone *zone, dc_point p)
+{
     int inside = 0;
     for (int k = 0, prev = DC_ZONE_RING - 1; k < DC_ZONE_RING; prev = k++) {
         const dc_point *a = &zone->ring[k], *b = &zone->ring[prev];
@@ -113,7 +120,8 @@ int dc_zone_contains(const dc_zone *zone, dc_point p) {
     return inside;
 }
 
-static dc_point sample_uniform(const dc_zone *zone, dc_rng *rng) {
+static dc_point sample_uniform(const dc_zone *zone, dc_rng *rng)
+{
     for (;;) {
         dc_point p = {zone->min.x + (zone->max.x - zone->min.x) * dc_rng_unit(rng),
                       zone->min.y + (zone->max.y - zone->min.y) * dc_rng_unit(rng)};
@@ -121,7 +129,8 @@ static dc_point sample_uniform(const dc_zone *zone, dc_rng *rng) {
     }
 }
 
-dc_point dc_zone_sample(const dc_zone *zone, dc_rng *rng, int *hamlet) {
+dc_point dc_zone_sample(const dc_zone *zone, dc_rng *rng, int *hamlet)
+{
     *hamlet = (int)dc_rng_below(rng, DC_ZONE_HAMLETS);
     if (zone->urban) return sample_uniform(zone, rng);
     /* Villages: a Gaussian around one of the zone's hamlets (Box-Muller). */
@@ -135,7 +144,8 @@ dc_point dc_zone_sample(const dc_zone *zone, dc_rng *rng, int *hamlet) {
     return sample_uniform(zone, rng);
 }
 
-static void make_towns(const dc_grid *g, dc_town *towns, int count, double side) {
+static void make_towns(const dc_grid *g, dc_town *towns, int count, double side)
+{
     /* Weights give the capital about half and the towns about a third of the
      * countryside's share of households (density 1 over the whole region). */
     double area = side * side;
@@ -154,7 +164,8 @@ static void make_towns(const dc_grid *g, dc_town *towns, int count, double side)
     }
 }
 
-static double density(const dc_town *towns, int count, dc_point p) {
+static double density(const dc_town *towns, int count, dc_point p)
+{
     double d = 1.0;
     for (int t = 0; t < count; t++) {
         double dx = p.x - towns[t].at.x, dy = p.y - towns[t].at.y;
@@ -164,7 +175,8 @@ static double density(const dc_town *towns, int count, dc_point p) {
     return d;
 }
 
-static int district_of(const dc_grid *g, int i, int j) {
+static int district_of(const dc_grid *g, int i, int j)
+{
     int block_cols = (g->cols + DISTRICT_BLOCK - 1) / DISTRICT_BLOCK;
     int d = (j / DISTRICT_BLOCK) * block_cols + i / DISTRICT_BLOCK;
     int capital =
@@ -174,7 +186,8 @@ static int district_of(const dc_grid *g, int i, int j) {
     return d < capital ? d + 1 : d;
 }
 
-static void zone_setup(const dc_grid *g, dc_zone *zone, int i, int j, uint64_t index) {
+static void zone_setup(const dc_grid *g, dc_zone *zone, int i, int j, uint64_t index)
+{
     cell_ring(g, i, j, zone->ring);
     zone->min = zone->max = zone->ring[0];
     for (int k = 1; k < DC_ZONE_RING; k++) {
@@ -193,7 +206,8 @@ static void zone_setup(const dc_grid *g, dc_zone *zone, int i, int j, uint64_t i
 
 /* Share households among zones by weight; exact total, no sorting. */
 static void share_households(dc_zone *zones, const double *weight, int count,
-                             uint64_t total) {
+                             uint64_t total)
+{
     double sum = 0, cumulative = 0;
     for (int z = 0; z < count; z++)
         sum += weight[z];
@@ -211,7 +225,8 @@ static void share_households(dc_zone *zones, const double *weight, int count,
 }
 
 static void classify(dc_layout *layout, const dc_town *towns, int town_count,
-                     double *weight) {
+                     double *weight)
+{
     for (int z = 0; z < layout->zone_count; z++) {
         dc_zone *zone = &layout->zones[z];
         double d = density(towns, town_count, ring_mean(zone->ring));
@@ -221,7 +236,8 @@ static void classify(dc_layout *layout, const dc_town *towns, int town_count,
 }
 
 int dc_layout_build(dc_layout *layout, dc_point capital, int zone_count,
-                    uint64_t households, uint64_t seed) {
+                    uint64_t households, uint64_t seed)
+{
     dc_grid g;
     g.cols = (int)ceil(sqrt((double)zone_count));
     g.rows = (zone_count + g.cols - 1) / g.cols;
@@ -251,7 +267,8 @@ int dc_layout_build(dc_layout *layout, dc_point capital, int zone_count,
     return 0;
 }
 
-void dc_layout_free(dc_layout *layout) {
+void dc_layout_free(dc_layout *layout)
+{
     if (!layout) return;
     free(layout->zones);
     layout->zones = NULL;

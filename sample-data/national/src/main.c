@@ -42,7 +42,8 @@ typedef struct dc_queue {
     int next, count;
 } dc_queue;
 
-static void usage(FILE *out) {
+static void usage(FILE *out)
+{
     fprintf(
         out,
         "usage: diachi-gen-national --out DIR [--households N] [--zones N]\n"
@@ -63,7 +64,8 @@ static void usage(FILE *out) {
         "  --help            show this help\n");
 }
 
-static int usage_error(const char *fmt, const char *detail) {
+static int usage_error(const char *fmt, const char *detail)
+{
     fprintf(stderr, "diachi-gen-national: ");
     fprintf(stderr, fmt, detail);
     fprintf(stderr, "\nTry 'diachi-gen-national --help'.\n");
@@ -71,7 +73,8 @@ static int usage_error(const char *fmt, const char *detail) {
 }
 
 /* Decimal (or 0x hex for seeds) with nothing trailing, within [min, max]. */
-static int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out) {
+static int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out)
+{
     char *end = NULL;
     if (!text || !*text || *text == '-' || *text == '+') return -1;
     errno = 0;
@@ -81,7 +84,8 @@ static int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out
     return 0;
 }
 
-static int parse_provinces(dc_options *o, const char *list) {
+static int parse_provinces(dc_options *o, const char *list)
+{
     char buffer[1024];
     if (strlen(list) >= sizeof buffer)
         return usage_error("--provinces list too long", "");
@@ -102,7 +106,8 @@ static int parse_provinces(dc_options *o, const char *list) {
     return 0;
 }
 
-static int parse_option(dc_options *o, const char *name, const char *value) {
+static int parse_option(dc_options *o, const char *name, const char *value)
+{
     uint64_t n;
     if (!value) return usage_error("%s needs a value", name);
     if (strcmp(name, "--out") == 0) {
@@ -137,7 +142,8 @@ static int parse_option(dc_options *o, const char *name, const char *value) {
 }
 
 /* Returns -1 after --help, 0 to run, or an exit code. */
-static int parse_args(dc_options *o, int argc, char **argv) {
+static int parse_args(dc_options *o, int argc, char **argv)
+{
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     *o = (dc_options){.seed = 1,
                       .threads = cpus < 1             ? 1
@@ -159,14 +165,16 @@ static int parse_args(dc_options *o, int argc, char **argv) {
     return 0;
 }
 
-static uint64_t selected_weight(const dc_options *o) {
+static uint64_t selected_weight(const dc_options *o)
+{
     uint64_t sum = 0;
     for (int k = 0; k < o->selected_count; k++)
         sum += (uint64_t)dc_provinces[o->selected[k]].population_thousands;
     return sum;
 }
 
-static uint64_t national_weight(void) {
+static uint64_t national_weight(void)
+{
     uint64_t sum = 0;
     for (int i = 0; i < dc_province_count; i++)
         sum += (uint64_t)dc_provinces[i].population_thousands;
@@ -175,11 +183,13 @@ static uint64_t national_weight(void) {
 
 /* Cumulative floor: shares proportional to population, summing exactly.
  * No overflow: total <= 10^9 and weights sum to under 10^5. */
-static uint64_t share(uint64_t total, uint64_t before, uint64_t weight, uint64_t sum) {
+static uint64_t share(uint64_t total, uint64_t before, uint64_t weight, uint64_t sum)
+{
     return total * (before + weight) / sum - total * before / sum;
 }
 
-static int plan_totals(dc_options *o) {
+static int plan_totals(dc_options *o)
+{
     uint64_t sum = selected_weight(o), all = national_weight();
     if (!o->households_set) o->households = (NATIONAL_HOUSEHOLDS * sum + all / 2) / all;
     if (!o->zones_set) o->zones = (NATIONAL_ZONES * sum + all / 2) / all;
@@ -196,7 +206,8 @@ static int plan_totals(dc_options *o) {
     return 0;
 }
 
-static int plan_jobs(dc_options *o, dc_province_job *jobs) {
+static int plan_jobs(dc_options *o, dc_province_job *jobs)
+{
     uint64_t sum = selected_weight(o), before = 0;
     uint64_t spare = o->zones - (uint64_t)o->selected_count;
     int zone_offset = 0;
@@ -224,7 +235,8 @@ static int plan_jobs(dc_options *o, dc_province_job *jobs) {
     return 0;
 }
 
-static int make_out_dir(const char *dir) {
+static int make_out_dir(const char *dir)
+{
     char path[4096];
     if (strlen(dir) >= sizeof path) return -1;
     strcpy(path, dir);
@@ -239,7 +251,8 @@ static int make_out_dir(const char *dir) {
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
 }
 
-static void *worker(void *arg) {
+static void *worker(void *arg)
+{
     dc_queue *queue = arg;
     for (;;) {
         pthread_mutex_lock(&queue->lock);
@@ -251,14 +264,16 @@ static void *worker(void *arg) {
     }
 }
 
-static int by_households_desc(const void *a, const void *b) {
+static int by_households_desc(const void *a, const void *b)
+{
     const dc_province_job *x = *(dc_province_job *const *)a,
                           *y = *(dc_province_job *const *)b;
     return (x->households < y->households) - (x->households > y->households);
 }
 
 /* Largest provinces first, so the last one to finish is a small one. */
-static void run_jobs(dc_province_job *jobs, int count, int threads) {
+static void run_jobs(dc_province_job *jobs, int count, int threads)
+{
     dc_province_job *order[128];
     for (int k = 0; k < count; k++)
         order[k] = &jobs[k];
@@ -274,13 +289,15 @@ static void run_jobs(dc_province_job *jobs, int count, int threads) {
         pthread_join(tid[t], NULL);
 }
 
-static double now_seconds(void) {
+static double now_seconds(void)
+{
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int report(const dc_options *o, const dc_province_job *jobs, double seconds) {
+static int report(const dc_options *o, const dc_province_job *jobs, double seconds)
+{
     uint64_t bytes = 0;
     int failed = 0;
     for (int k = 0; k < o->selected_count; k++) {
@@ -299,7 +316,8 @@ static int report(const dc_options *o, const dc_province_job *jobs, double secon
     return failed ? EXIT_DATA : 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     static dc_province_job jobs[128];
     dc_options o;
     int rc = parse_args(&o, argc, argv);

@@ -77,7 +77,8 @@ static const char *const street[] = {
  * a number, because 7 is prime to PAIR_COUNT (30 x 31); @p offset shifts where
  * the walk starts, so each province has its own sequence. */
 static void place_name(char out[DC_NAME_SIZE], const char *kind, uint64_t index,
-                       uint64_t offset) {
+                       uint64_t offset)
+{
     uint64_t pair = (index * 7 + offset) % PAIR_COUNT, round = index / PAIR_COUNT;
     const char *a = first_word[pair % FIRST_COUNT], *b = second_word[pair / FIRST_COUNT];
     if (strcmp(a, b) == 0) b = second_word[(pair / FIRST_COUNT + 1) % SECOND_COUNT];
@@ -89,12 +90,14 @@ static void place_name(char out[DC_NAME_SIZE], const char *kind, uint64_t index,
 }
 
 void dc_name_zone(char out[DC_NAME_SIZE], int index, int urban,
-                  const dc_province *province) {
+                  const dc_province *province)
+{
     place_name(out, urban ? "Phường" : "Xã", (uint64_t)index,
                (uint64_t)province->prefix_first * 101);
 }
 
-void dc_name_district(char out[DC_NAME_SIZE], int district, const dc_province *province) {
+void dc_name_district(char out[DC_NAME_SIZE], int district, const dc_province *province)
+{
     if (district == 0)
         snprintf(out, DC_NAME_SIZE, "%s", province->capital);
     else
@@ -102,16 +105,19 @@ void dc_name_district(char out[DC_NAME_SIZE], int district, const dc_province *p
                    (uint64_t)province->prefix_first * 37 + 5);
 }
 
-void dc_name_street(char out[DC_NAME_SIZE], uint64_t index) {
+void dc_name_street(char out[DC_NAME_SIZE], uint64_t index)
+{
     snprintf(out, DC_NAME_SIZE, "%s %s", index % 3 ? "Đường" : "Phố",
              street[index % STREET_COUNT]);
 }
 
-void dc_name_hamlet(char out[DC_NAME_SIZE], uint64_t index) {
+void dc_name_hamlet(char out[DC_NAME_SIZE], uint64_t index)
+{
     place_name(out, "Thôn", index % PAIR_COUNT, 3); /* hamlet names may repeat */
 }
 
-const char *dc_name_group(int urban, int number) {
+const char *dc_name_group(int urban, int number)
+{
     static const char *const urban_group[DC_GROUP_MAX] = {
         "Tổ 1",  "Tổ 2",  "Tổ 3",  "Tổ 4",  "Tổ 5",  "Tổ 6",  "Tổ 7",  "Tổ 8",
         "Tổ 9",  "Tổ 10", "Tổ 11", "Tổ 12", "Tổ 13", "Tổ 14", "Tổ 15", "Tổ 16",

@@ -23,7 +23,9 @@
 #include <string.h>
 
 #define P(name, slug, capital, prefix, count, epsg, lat, lon, pop)                       \
-    { name, slug, capital, prefix, count, epsg, lat, lon, pop }
+    {                                                                                    \
+        name, slug, capital, prefix, count, epsg, lat, lon, pop                          \
+    }
 
 /* One province per line reads as a table. */
 /* clang-format off */
@@ -100,14 +102,16 @@ const dc_province dc_provinces[] = {
 
 const int dc_province_count = (int)(sizeof dc_provinces / sizeof dc_provinces[0]);
 
-static int parse_prefix(const char *key) {
+static int parse_prefix(const char *key)
+{
     char *end = NULL;
     long value = strtol(key, &end, 10);
     if (end == key || *end != '\0' || value < 0 || value > 99) return -1;
     return (int)value;
 }
 
-int dc_province_find(const char *key) {
+int dc_province_find(const char *key)
+{
     int prefix = parse_prefix(key);
     for (int i = 0; i < dc_province_count; i++) {
         const dc_province *p = &dc_provinces[i];
@@ -119,6 +123,7 @@ int dc_province_find(const char *key) {
     return -1;
 }
 
-int dc_province_capacity(const dc_province *province) {
+int dc_province_capacity(const dc_province *province)
+{
     return province->prefix_count * 1000 - 1;
 }

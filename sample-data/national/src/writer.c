@@ -42,7 +42,8 @@ static const dc_field household_fields[] = {
 
 static const char *const layer_files[] = {"shp", "shx", "dbf", "prj", "cpg"};
 
-static void fail(dc_province_job *job, const char *fmt, ...) {
+static void fail(dc_province_job *job, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(job->error, sizeof job->error, fmt, ap);
@@ -50,7 +51,8 @@ static void fail(dc_province_job *job, const char *fmt, ...) {
     job->failed = 1;
 }
 
-static OGRSpatialReferenceH srs_from_epsg(int epsg) {
+static OGRSpatialReferenceH srs_from_epsg(int epsg)
+{
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
     if (srs && OSRImportFromEPSG(srs, epsg) != OGRERR_NONE) {
         OSRDestroySpatialReference(srs);
@@ -62,8 +64,8 @@ static OGRSpatialReferenceH srs_from_epsg(int epsg) {
 }
 
 /* The capital in the province's TM-3 metres. Returns 0 on success. */
-static int project_capital(const dc_province *p, OGRSpatialReferenceH tm3,
-                           dc_point *out) {
+static int project_capital(const dc_province *p, OGRSpatialReferenceH tm3, dc_point *out)
+{
     OGRSpatialReferenceH wgs84 = srs_from_epsg(4326);
     OGRCoordinateTransformationH ct =
         wgs84 ? OCTNewCoordinateTransformation(wgs84, tm3) : NULL;
@@ -76,13 +78,15 @@ static int project_capital(const dc_province *p, OGRSpatialReferenceH tm3,
     return 0;
 }
 
-static void folder_path(char *out, size_t size, const dc_province_job *job) {
+static void folder_path(char *out, size_t size, const dc_province_job *job)
+{
     const dc_province *p = &dc_provinces[job->province];
     snprintf(out, size, "%s/%02d-%s", job->out_dir, p->prefix_first, p->slug);
 }
 
 /* A re-run replaces the layers rather than failing on existing files. */
-static void remove_layer_files(const char folder[DC_FOLDER_SIZE], const char *layer) {
+static void remove_layer_files(const char folder[DC_FOLDER_SIZE], const char *layer)
+{
     char path[DC_FOLDER_SIZE + 32];
     for (size_t k = 0; k < sizeof layer_files / sizeof layer_files[0]; k++) {
         snprintf(path, sizeof path, "%s/%s.%s", folder, layer, layer_files[k]);
@@ -90,7 +94,8 @@ static void remove_layer_files(const char folder[DC_FOLDER_SIZE], const char *la
     }
 }
 
-static uint64_t layer_bytes(const char folder[DC_FOLDER_SIZE], const char *layer) {
+static uint64_t layer_bytes(const char folder[DC_FOLDER_SIZE], const char *layer)
+{
     char path[DC_FOLDER_SIZE + 32];
     uint64_t total = 0;
     struct stat st;
@@ -103,7 +108,8 @@ static uint64_t layer_bytes(const char folder[DC_FOLDER_SIZE], const char *layer
 
 static OGRLayerH create_layer(GDALDatasetH ds, const char *name, OGRSpatialReferenceH srs,
                               OGRwkbGeometryType type, const dc_field *fields,
-                              size_t count) {
+                              size_t count)
+{
     char *options[] = {"ENCODING=UTF-8", "DBF_EOF_CHAR=NO", NULL};
     OGRLayerH layer = GDALDatasetCreateLayer(ds, name, srs, type, options);
     for (size_t k = 0; layer && k < count; k++) {
@@ -116,11 +122,13 @@ static OGRLayerH create_layer(GDALDatasetH ds, const char *name, OGRSpatialRefer
     return layer;
 }
 
-static void format_postcode(char out[16], const dc_province *p, int zone) {
+static void format_postcode(char out[16], const dc_province *p, int zone)
+{
     snprintf(out, 16, "%05d", p->prefix_first * 1000 + zone + 1);
 }
 
-static OGRGeometryH zone_polygon(const dc_zone *zone) {
+static OGRGeometryH zone_polygon(const dc_zone *zone)
+{
     OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
     for (int k = 0; k <= DC_ZONE_RING; k++) {
         const dc_point *v = &zone->ring[k % DC_ZONE_RING];
@@ -132,7 +140,8 @@ static OGRGeometryH zone_polygon(const dc_zone *zone) {
 }
 
 static int write_zone(OGRLayerH layer, OGRFeatureH f, const dc_province_job *job,
-                      const dc_layout *layout, int z) {
+                      const dc_layout *layout, int z)
+{
     const dc_province *p = &dc_provinces[job->province];
     const dc_zone *zone = &layout->zones[z];
     char postcode[16], commune[16], name[DC_NAME_SIZE], district[DC_NAME_SIZE];
@@ -152,7 +161,8 @@ static int write_zone(OGRLayerH layer, OGRFeatureH f, const dc_province_job *job
 }
 
 static int write_zones(OGRLayerH layer, const dc_province_job *job,
-                       const dc_layout *layout) {
+                       const dc_layout *layout)
+{
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
     int rc = 0;
     for (int z = 0; z < layout->zone_count && rc == 0; z++)
@@ -163,7 +173,8 @@ static int write_zones(OGRLayerH layer, const dc_province_job *job,
 
 /* Decimal digits of @p n at @p out; returns the end. snprintf cost a tenth of
  * the run in the profile, for a job this small. */
-static char *put_decimal(char *out, unsigned n) {
+static char *put_decimal(char *out, unsigned n)
+{
     char digits[12];
     int count = 0;
     do {
@@ -177,7 +188,8 @@ static char *put_decimal(char *out, unsigned n) {
 
 /* House numbers: plain in the countryside; in towns one in five sits down an
  * alley ("45/7"), as city addresses do. */
-static void house_number(char out[16], int urban, dc_rng *rng) {
+static void house_number(char out[16], int urban, dc_rng *rng)
+{
     char *end = put_decimal(out, 1 + dc_rng_below(rng, urban ? 400 : 150));
     if (urban && dc_rng_below(rng, 5) == 0) {
         *end++ = '/';
@@ -192,7 +204,8 @@ typedef struct dc_zone_text {
 } dc_zone_text;
 
 static void zone_text(dc_zone_text *text, const dc_province_job *job, const dc_zone *zone,
-                      int z) {
+                      int z)
+{
     format_postcode(text->postcode, &dc_provinces[job->province], z);
     for (int k = 0; k < DC_ZONE_STREETS; k++) {
         uint64_t pick = dc_hash4(job->seed, 13, (uint64_t)z, (uint64_t)k);
@@ -208,8 +221,8 @@ static void zone_text(dc_zone_text *text, const dc_province_job *job, const dc_z
 
 /* Fields are set only when their value changes: the feature keeps its values
  * between CreateFeature calls, and each set costs a free and a strdup. */
-static void set_if_changed(OGRFeatureH f, int field, const char *value,
-                           const char **last) {
+static void set_if_changed(OGRFeatureH f, int field, const char *value, const char **last)
+{
     if (value == *last) return;
     OGR_F_SetFieldString(f, field, value);
     *last = value;
@@ -217,7 +230,8 @@ static void set_if_changed(OGRFeatureH f, int field, const char *value,
 
 static int write_zone_households(OGRLayerH layer, OGRFeatureH f,
                                  const dc_province_job *job, const dc_zone *zone, int z,
-                                 dc_rng *rng) {
+                                 dc_rng *rng)
+{
     dc_zone_text text;
     zone_text(&text, job, zone, z);
     OGRGeometryH point = OGR_F_GetGeometryRef(f);
@@ -243,7 +257,8 @@ static int write_zone_households(OGRLayerH layer, OGRFeatureH f,
 }
 
 static int write_households(OGRLayerH layer, const dc_province_job *job,
-                            const dc_layout *layout) {
+                            const dc_layout *layout)
+{
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
     OGR_F_SetGeometryDirectly(f, OGR_G_CreateGeometry(wkbPoint));
     dc_rng rng;
@@ -255,7 +270,8 @@ static int write_households(OGRLayerH layer, const dc_province_job *job,
     return rc;
 }
 
-static int make_folder(dc_province_job *job, const char *folder) {
+static int make_folder(dc_province_job *job, const char *folder)
+{
     if (mkdir(folder, 0777) != 0 && errno != EEXIST) {
         fail(job, "cannot create %s: %s", folder, strerror(errno));
         return -1;
@@ -266,7 +282,8 @@ static int make_folder(dc_province_job *job, const char *folder) {
 }
 
 static void write_layers(dc_province_job *job, const char *folder,
-                         OGRSpatialReferenceH srs, const dc_layout *layout) {
+                         OGRSpatialReferenceH srs, const dc_layout *layout)
+{
     GDALDriverH driver = GDALGetDriverByName("ESRI Shapefile");
     GDALDatasetH ds =
         driver ? GDALCreate(driver, folder, 0, 0, 0, GDT_Unknown, NULL) : NULL;
@@ -293,7 +310,8 @@ static void write_layers(dc_province_job *job, const char *folder,
         fail(job, "cannot close %s: %s", folder, CPLGetLastErrorMsg());
 }
 
-void dc_province_write(dc_province_job *job) {
+void dc_province_write(dc_province_job *job)
+{
     const dc_province *p = &dc_provinces[job->province];
     char folder[DC_FOLDER_SIZE];
     dc_point capital;
