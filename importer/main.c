@@ -172,13 +172,15 @@ static void show_progress(void *ctx, const char *phase, uint64_t done, uint64_t 
         snprintf(p->phase, sizeof p->phase, "%s", phase);
         clock_gettime(CLOCK_MONOTONIC, &p->start);
     }
-    double secs = since(&p->start), rate = secs > 0 ? (double)done / secs : 0;
+    /* A rate over the first tenth of a second says nothing. */
+    double secs = since(&p->start), rate = secs >= 0.1 ? (double)done / secs : 0;
     int width = 30,
         filled = total ? (int)((double)width * (double)done / (double)total) : 0;
     if (filled > width) filled = width;
-    fprintf(stderr, "\r%-12s [%.*s%*s] %llu/%llu  %.0f/s", phase, filled,
+    fprintf(stderr, "\r%-12s [%.*s%*s] %llu/%llu", phase, filled,
             "##############################", width - filled, "",
-            (unsigned long long)done, (unsigned long long)total, rate);
+            (unsigned long long)done, (unsigned long long)total);
+    if (rate > 0) fprintf(stderr, "  %.0f/s", rate);
     if (total > done && rate > 0)
         fprintf(stderr, "  ETA %.0f s ", (double)(total - done) / rate);
     fflush(stderr);
