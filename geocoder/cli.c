@@ -1,7 +1,8 @@
 /*
  * cli.c - the diachi command: one subcommand per task, dispatched from a
- * table. Exit codes (docs and every subcommand): 0 ok, 1 not found,
- * 2 usage, 3 data or index problem.
+ * table, and the index-level subcommands (info, check). The lookups
+ * (lookup, reverse, zone) are in cli_lookup.c. Exit codes (docs and every
+ * subcommand): 0 ok, 1 not found, 2 usage, 3 data or index problem.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,24 +13,9 @@
 
 #include <jansson.h>
 
-#include "diachi/index.h"
+#include "cli.h"
 
-enum { EXIT_OK = 0, EXIT_NOT_FOUND = 1, EXIT_USAGE = 2, EXIT_DATA = 3 };
-
-typedef struct command {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-    const char *help;
-} command;
-
-/* Options every index-reading subcommand shares. */
-typedef struct index_args {
-    const char *index;
-    int json;
-} index_args;
-
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
+int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
     fprintf(stderr, "diachi %s: ", cmd);
     fprintf(stderr, fmt, arg);
@@ -68,16 +54,18 @@ static int parse_index_args(int argc, char **argv, const command *cmd, int allow
     }
     out->index = positional ? positional : option ? option : getenv("DIACHI_INDEX");
     if (!out->index || !out->index[0])
-        return usage_error(cmd->name, "%s", "no index: give INDEX, --index PATH or DIACHI_INDEX");
+        return usage_error(cmd->name, "%s",
+                           "no index: give INDEX, --index PATH or DIACHI_INDEX");
     return -1;
 }
 
-static int exit_code_of(dc_err rc, const char *path)
+int exit_code_of(dc_err rc, const char *path)
 {
     struct stat st;
     if (rc == DC_E_NOT_FOUND) return EXIT_NOT_FOUND;
     if (rc == DC_E_INVALID_ARG) return EXIT_USAGE;
-    if (rc == DC_E_IO && path && stat(path, &st) != 0 && errno == ENOENT) return EXIT_NOT_FOUND;
+    if (rc == DC_E_IO && path && stat(path, &st) != 0 && errno == ENOENT)
+        return EXIT_NOT_FOUND;
     return EXIT_DATA;
 }
 
@@ -136,10 +124,10 @@ static json_t *sources_json(const char *s)
         char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
         if (t1 && t2) {
             *t1 = *t2 = '\0';
-            json_array_append_new(arr, json_pack("{s:I, s:I, s:s}", "size",
-                                                 (json_int_t)strtoll(line, NULL, 10), "mtime",
-                                                 (json_int_t)strtoll(t1 + 1, NULL, 10),
-                                                 "path", t2 + 1));
+            json_array_append_new(
+                arr, json_pack("{s:I, s:I, s:s}", "size",
+                               (json_int_t)strtoll(line, NULL, 10), "mtime",
+                               (json_int_t)strtoll(t1 + 1, NULL, 10), "path", t2 + 1));
         }
         s += len + (nl ? 1 : 0);
     }
@@ -150,16 +138,16 @@ static int print_info_json(const char *path, const dc_index_meta *m)
 {
     char when[64];
     iso_time(m->build_time, when, sizeof when);
-    json_t *bbox = json_pack("{s:f, s:f, s:f, s:f}", "south", m->south_e7 / 1e7, "west",
-                             m->west_e7 / 1e7, "north", m->north_e7 / 1e7, "east",
-                             m->east_e7 / 1e7);
+    json_t *bbox =
+        json_pack("{s:f, s:f, s:f, s:f}", "south", m->south_e7 / 1e7, "west",
+                  m->west_e7 / 1e7, "north", m->north_e7 / 1e7, "east", m->east_e7 / 1e7);
     json_t *o = json_pack(
         "{s:s, s:i, s:i, s:s, s:I, s:I, s:I, s:I, s:o, s:s, s:I, s:o}", "index", path,
         "format_version", (int)m->format_version, "code_scheme", (int)m->code_scheme,
         "build_time", when, "build_time_unix", (json_int_t)m->build_time, "zones",
         (json_int_t)m->zones, "households", (json_int_t)m->households, "codes",
-        (json_int_t)m->codes, "bbox", bbox, "fingerprint", m->fingerprint_hex, "file_bytes",
-        (json_int_t)m->file_bytes, "sources", sources_json(m->sources));
+        (json_int_t)m->codes, "bbox", bbox, "fingerprint", m->fingerprint_hex,
+        "file_bytes", (json_int_t)m->file_bytes, "sources", sources_json(m->sources));
     char *text = o ? json_dumps(o, JSON_REAL_PRECISION(10) | JSON_INDENT(2)) : NULL;
     json_decref(o);
     if (!text) {
@@ -170,8 +158,6 @@ static int print_info_json(const char *path, const dc_index_meta *m)
     free(text);
     return EXIT_OK;
 }
-
-static const command *find_command(const char *name);
 
 static int cmd_info(int argc, char **argv)
 {
@@ -216,6 +202,9 @@ static int cmd_check(int argc, char **argv)
 /* ---- dispatch ----------------------------------------------------------- */
 
 static const command commands[] = {
+    {"lookup", cmd_lookup, "find the door of a code (or Plus Code)", LOOKUP_HELP},
+    {"reverse", cmd_reverse, "the code, zone and households at a point", REVERSE_HELP},
+    {"zone", cmd_zone, "a postal zone by its postcode", ZONE_HELP},
     {"info", cmd_info, "show an index's metadata",
      "Usage: diachi info [INDEX] [--index PATH] [--json]\n"
      "Print an index's metadata: format and code-scheme versions, build time (UTC),\n"
@@ -234,7 +223,7 @@ static const command commands[] = {
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-static const command *find_command(const char *name)
+const command *find_command(const char *name)
 {
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(commands[i].name, name) == 0) return &commands[i];

@@ -1,0 +1,66 @@
+/*
+ * cli.h - what the diachi command's source files share. Not installed.
+ */
+#ifndef DC_CLI_H
+#define DC_CLI_H
+
+#include "diachi/geocoder.h"
+#include "diachi/index.h"
+
+enum { EXIT_OK = 0, EXIT_NOT_FOUND = 1, EXIT_USAGE = 2, EXIT_DATA = 3 };
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+    const char *help;
+} command;
+
+/* Options every index-reading subcommand shares. */
+typedef struct index_args {
+    const char *index;
+    int json;
+} index_args;
+
+/* Print "diachi CMD: <fmt with arg>" and the --help hint; returns EXIT_USAGE. */
+int usage_error(const char *cmd, const char *fmt, const char *arg);
+/* The exit code for an index error (a missing file is "not found"). */
+int exit_code_of(dc_err rc, const char *path);
+/* The subcommand named @p name, or NULL. */
+const command *find_command(const char *name);
+
+/* cli_lookup.c */
+int cmd_lookup(int argc, char **argv);
+int cmd_reverse(int argc, char **argv);
+int cmd_zone(int argc, char **argv);
+
+#define INDEX_OPTIONS                                                                    \
+    "  --index PATH  the index (default: $DIACHI_INDEX)\n"                               \
+    "  --json        machine output: one JSON object per line\n"                         \
+    "  --help        this text\n"
+
+#define LOOKUP_HELP                                                                      \
+    "Usage: diachi lookup CODE... [--index PATH] [--json]\n"                             \
+    "Find the door of each household code: its place, zone and the households\n"         \
+    "registered at it. A code is read leniently (any case; spaces, '-', '.' and\n"       \
+    "'+' ignored: 32101 92P9+F5C, 3210192p9f5c); a full Plus Code (7PH592P9+F5C)\n"      \
+    "works too. A code that is not registered is explained (unregistered,\n"             \
+    "unknown postcode, outside its zone, malformed) with the registered codes\n"         \
+    "one typing slip away.\n" INDEX_OPTIONS                                              \
+    "Exit: 0 every code registered, 1 some code not, 2 usage, 3 index problem.\n"
+
+#define REVERSE_HELP                                                                     \
+    "Usage: diachi reverse LAT LON [--radius M] [--limit K] [--index PATH] [--json]\n"   \
+    "The code of a point (WGS 84 degrees), the postal zone that contains it, and\n"      \
+    "the registered households around it, nearest first.\n"                              \
+    "  --radius M    search radius in metres, 0..1000 (default 50)\n"                    \
+    "  --limit K     households to list, 0..100 (default 10)\n" INDEX_OPTIONS            \
+    "Exit: 0 the point is in a zone, 1 it is in none, 2 usage, 3 index problem.\n"
+
+#define ZONE_HELP                                                                        \
+    "Usage: diachi zone POSTCODE [--index PATH] [--json]\n"                              \
+    "A postal zone: its names, household count, reference point, bounding box\n"         \
+    "and polygon (the polygon's coordinates in --json, as GeoJSON).\n" INDEX_OPTIONS     \
+    "Exit: 0 found, 1 no such postcode, 2 usage, 3 index problem.\n"
+
+#endif /* DC_CLI_H */

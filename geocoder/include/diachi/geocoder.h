@@ -1,0 +1,266 @@
+/*
+ * diachi/geocoder.h - the lookup engine: code -> door (forward), point ->
+ * code, zone and nearby households (reverse), postcode -> zone.
+ *
+ *     dc_geo *geo;                      once per process (or per index file)
+ *     dc_geo_open("dbp.diachi", &geo, &err);
+ *
+ *     dc_geo_session *s;                per thread, per request or per batch
+ *     dc_geo_session_begin(geo, &s);
+ *     dc_geo_forward_result *r = ...;   caller-owned, reused across calls
+ *     dc_geo_forward(s, "32101 92P9+F5C", 14, r);
+ *     ... r->status, r->households[0].street.ptr ...
+ *     dc_geo_session_end(s);            every dc_str and dc_polygon from s dies
+ *
+ * Threads: a dc_geo handle is shared by every thread. A dc_geo_session
+ * belongs to one thread at a time (it may move between threads between
+ * calls). Every call is thread-safe under that rule.
+ *
+ * Memory: no call allocates once a session exists; results are
+ * caller-owned structs with fixed capacities. Strings and polygons in a
+ * result (dc_str, dc_polygon) point into the index map and stay valid until
+ * the session that produced them ends. Result structs are large (a forward
+ * result is about 5 KB, a reverse result 11 KB): reuse them.
+ *
+ * Errors: a call returns DC_OK when it answered, whatever the answer; the
+ * answer's kind is the result's `status` (dc_geo_status). A dc_err other
+ * than DC_OK means no answer (a bad argument or a damaged index); the
+ * result struct's contents are then unspecified: results are written in
+ * place because copying several KB would cost as much as the lookup.
+ *
+ * Distances are metres on the WGS 84 ellipsoid, computed by an
+ * equirectangular projection with the meridional and prime-vertical radii
+ * of curvature at the mean latitude: within 0.01% of the geodesic distance
+ * up to 1000 m at Vietnam's latitudes (the error grows with the square of
+ * the distance), far inside the 0.1% the results promise.
+ */
+#ifndef DIACHI_GEOCODER_H
+#define DIACHI_GEOCODER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diachi/code.h"
+#include "diachi/error.h"
+#include "diachi/index.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Households returned for one code (a shared door); more are counted. */
+#define DC_GEO_MAX_HOUSEHOLDS 16
+/** Suggestions returned for a code that is not registered. */
+#define DC_GEO_MAX_SUGGESTIONS 8
+/** Registered households returned near an unregistered place. */
+#define DC_GEO_MAX_NEARBY 8
+/** How far from an unregistered place households count as nearby. */
+#define DC_GEO_NEARBY_M 20.0
+/** How far outside its zone a code's cell centre may lie and still count
+ *  as in it: covers cells that straddle the boundary. */
+#define DC_GEO_ZONE_TOLERANCE_M 10.0
+/** Largest reverse radius, metres. */
+#define DC_GEO_MAX_RADIUS_M 1000.0
+/** Largest reverse limit (households returned). */
+#define DC_GEO_MAX_NEIGHBOURS 100
+
+/**
+ * The kind of answer. The names (dc_geo_status_name) are stable and
+ * appear in JSON output and the HTTP API.
+ */
+typedef enum dc_geo_status {
+    DC_GEO_OK = 0, /**< "ok": registered (forward), in a zone (reverse) */
+    DC_GEO_UNREGISTERED =
+        1, /**< "unregistered": a valid place in its zone, no household */
+    DC_GEO_MALFORMED =
+        2, /**< "malformed": not a code; error holds the parser's message */
+    DC_GEO_UNKNOWN_POSTCODE = 3,  /**< "unknown_postcode": no zone has this postcode */
+    DC_GEO_CODE_OUTSIDE_ZONE = 4, /**< "code_outside_zone": the place lies outside the
+                                       zone its postcode names */
+    DC_GEO_OUT_OF_COVERAGE = 5    /**< "out_of_coverage": no zone contains the point */
+} dc_geo_status;
+
+/** Stable lower-case name of a status ("code_outside_zone"); "unknown"
+ *  for a value not listed. Static string. Thread-safe. */
+const char *dc_geo_status_name(dc_geo_status status);
+
+/** The engine: an open index and what the engine keeps about it. */
+typedef struct dc_geo dc_geo;
+/** A read session: one thread's transaction over the index. */
+typedef struct dc_geo_session dc_geo_session;
+
+/**
+ * Open the index at @p path for lookups.
+ * @param[out] out  written on success only
+ * @param[out] err  NULL, or the detail on failure
+ * @return DC_OK, DC_E_INVALID_ARG (NULL path or out), and dc_index_open's
+ *         errors: DC_E_IO (missing or unreadable: the message names the
+ *         path), DC_E_INDEX_FORMAT, DC_E_NOMEM
+ */
+dc_err dc_geo_open(const char *path, dc_geo **out, dc_error *err);
+
+/** Close the engine; every session must have ended. NULL is a no-op. */
+void dc_geo_close(dc_geo *geo);
+
+/** The index the engine reads (for dc_index_info). Valid until dc_geo_close. */
+dc_index *dc_geo_index(dc_geo *geo);
+
+/**
+ * Begin a session. Cheap: ended sessions are kept and reused, so after the
+ * first few this takes a mutex and allocates nothing.
+ * @return DC_OK, DC_E_INVALID_ARG, DC_E_NOMEM, DC_E_IO
+ */
+dc_err dc_geo_session_begin(dc_geo *geo, dc_geo_session **out);
+
+/** End a session: every dc_str and dc_polygon it gave out becomes invalid.
+ *  NULL is a no-op. */
+void dc_geo_session_end(dc_geo_session *s);
+
+/** The session's index transaction, for reads the engine does not wrap
+ *  (dc_index_household_by_id). Valid until the session ends. */
+dc_index_txn *dc_geo_session_txn(dc_geo_session *s);
+
+/**
+ * Metres between two points (degrees) on the WGS 84 ellipsoid, by the
+ * equirectangular approximation described at the top of this header.
+ * Meant for distances up to a few kilometres. Pure; thread-safe.
+ */
+double dc_geo_distance_m(double lat1, double lon1, double lat2, double lon2);
+
+/** A code with every form of it and the cell it names. */
+typedef struct dc_geo_place {
+    dc_code code;
+    char display[DC_CODE_DISPLAY_SIZE]; /**< "32101 92P9+F5C" */
+    char compact[DC_CODE_COMPACT_SIZE]; /**< "3210192P9F5C" */
+    char plus_code[DC_CODE_PLUS_SIZE];  /**< "7PH592P9+F5C" */
+    dc_olc_area cell;                   /**< edges and centre, degrees */
+} dc_geo_place;
+
+/** A household with its distance from the point asked about. */
+typedef struct dc_geo_neighbour {
+    dc_household household;
+    double distance_m;
+    bool other_zone; /**< lies in a zone other than the point's (or the
+                          point is in none) */
+} dc_geo_neighbour;
+
+/** The one edit that turns the input into a suggested code. */
+typedef enum dc_geo_edit {
+    DC_GEO_EDIT_SUBSTITUTE = 0, /**< one character replaced */
+    DC_GEO_EDIT_SWAP = 1,       /**< two adjacent characters swapped */
+    DC_GEO_EDIT_INSERT = 2,     /**< one character was missing (input had 11) */
+    DC_GEO_EDIT_DELETE = 3      /**< one character too many (input had 13) */
+} dc_geo_edit;
+
+/** Stable lower-case name of an edit ("substitute", "swap", "insert",
+ *  "delete"). Static string. */
+const char *dc_geo_edit_name(dc_geo_edit edit);
+
+/** A registered code one edit away from the input. */
+typedef struct dc_geo_suggestion {
+    dc_geo_place place;
+    dc_geo_edit edit;
+    int position;      /**< 1-based, among the 12 significant characters
+                            of the suggestion */
+    double distance_m; /**< from the typed place; negative when the input
+                            names no place */
+    double score;      /**< higher is likelier; for ordering only */
+    uint32_t household_count;
+    dc_household household; /**< the first household at the code */
+} dc_geo_suggestion;
+
+/** What dc_geo_forward answers. Fields are valid as the comments say. */
+typedef struct dc_geo_forward_result {
+    dc_geo_status status;
+    /** malformed: the parser's error (code and message); else DC_OK, "". */
+    dc_error error;
+    /** The input was a full Plus Code rather than a diachi code. */
+    bool from_plus_code;
+    /** place and zone are set: every status but malformed and
+     *  unknown_postcode (and out_of_coverage: place only, see has_zone). */
+    bool has_place;
+    dc_geo_place place;
+    bool has_zone;
+    dc_zone zone; /**< the zone the postcode names */
+    /** code_outside_zone: the zone the place does lie in, when one does,
+     *  and the code of the same place with that zone's postcode. */
+    bool has_actual_zone;
+    dc_zone actual_zone;
+    dc_geo_place corrected;
+    /** ok: the households at the code, in index order. */
+    uint32_t household_count; /**< all of them; nhouseholds <= 16 returned */
+    size_t nhouseholds;
+    dc_household households[DC_GEO_MAX_HOUSEHOLDS];
+    /** Not ok: registered codes one edit away, likeliest first. */
+    size_t nsuggestions;
+    dc_geo_suggestion suggestions[DC_GEO_MAX_SUGGESTIONS];
+    /** unregistered: registered households within DC_GEO_NEARBY_M of the
+     *  cell centre, nearest first. */
+    size_t nnearby;
+    dc_geo_neighbour nearby[DC_GEO_MAX_NEARBY];
+} dc_geo_forward_result;
+
+/**
+ * Forward lookup: a code in any lenient form (dc_code_parse), or a full
+ * Plus Code ("7PH592P9+F5C", 10 digits or more), to its place, zone and
+ * households. Suggestions are searched for every status but ok.
+ *
+ * A Plus Code is placed in the zone that contains its centre; when a
+ * household of a neighbouring zone holds the same cell (a cell across a
+ * boundary), that registered code is the answer.
+ *
+ * @param[in]  s     a session
+ * @param[in]  text  the input, @p len bytes, need not be NUL-terminated
+ * @param[out] out   the answer (see the notes at the top on errors)
+ * @return DC_OK (see out->status), DC_E_INVALID_ARG (NULL @p s or @p out,
+ *         or NULL @p text with a non-zero @p len), DC_E_INDEX_CORRUPT, DC_E_IO
+ */
+dc_err dc_geo_forward(dc_geo_session *s, const char *text, size_t len,
+                      dc_geo_forward_result *out);
+
+/** What dc_geo_reverse answers. */
+typedef struct dc_geo_reverse_result {
+    dc_geo_status status; /**< ok, or out_of_coverage */
+    double lat, lon;      /**< the point asked about */
+    /** ok: the zone that contains the point (containment, never the
+     *  nearest), and the code of the point in it. */
+    bool has_zone;
+    dc_zone zone;
+    dc_geo_place place;
+    /** The point's own Plus Code (11 digits), set whatever the status. */
+    char plus_code[DC_CODE_PLUS_SIZE];
+    /** Households within the radius, nearest first (ties: index order),
+     *  at most the limit asked for; searched whatever the status. */
+    size_t nneighbours;
+    dc_geo_neighbour neighbours[DC_GEO_MAX_NEIGHBOURS];
+} dc_geo_reverse_result;
+
+/**
+ * Reverse lookup: the point's zone and code, and the households within
+ * @p radius_m, nearest first.
+ *
+ * @param[in] lat, lon   degrees, WGS 84
+ * @param[in] radius_m   0..DC_GEO_MAX_RADIUS_M
+ * @param[in] limit      0..DC_GEO_MAX_NEIGHBOURS; 0 asks for the zone and
+ *                       code only (no household is read)
+ * @return DC_OK (see out->status), DC_E_INVALID_ARG (NULL, NaN, latitude
+ *         outside -90..90, longitude outside -180..180, radius or limit out
+ *         of range), DC_E_INDEX_CORRUPT, DC_E_IO
+ */
+dc_err dc_geo_reverse(dc_geo_session *s, double lat, double lon, double radius_m,
+                      size_t limit, dc_geo_reverse_result *out);
+
+/**
+ * The zone of a postcode, with its polygon and household count.
+ * @param[out] out  written on success only; strings and polygon valid
+ *                  until the session ends
+ * @return DC_OK, DC_E_NOT_FOUND (no such postcode), DC_E_INVALID_ARG
+ *         (NULL, postcode over 99999), DC_E_INDEX_CORRUPT
+ */
+dc_err dc_geo_zone(dc_geo_session *s, uint32_t postcode, dc_zone *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DIACHI_GEOCODER_H */

@@ -1,0 +1,269 @@
+/*
+ * engine.c - the engine handle, sessions, and the geometry every lookup
+ * shares (distances, a code's place, a point's distance to a zone edge).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geo_internal.h"
+
+const char *dc_geo_status_name(dc_geo_status status)
+{
+    static const char *const names[] = {
+        [DC_GEO_OK] = "ok",
+        [DC_GEO_UNREGISTERED] = "unregistered",
+        [DC_GEO_MALFORMED] = "malformed",
+        [DC_GEO_UNKNOWN_POSTCODE] = "unknown_postcode",
+        [DC_GEO_CODE_OUTSIDE_ZONE] = "code_outside_zone",
+        [DC_GEO_OUT_OF_COVERAGE] = "out_of_coverage",
+    };
+    if ((unsigned)status >= sizeof names / sizeof names[0]) return "unknown";
+    return names[status];
+}
+
+const char *dc_geo_edit_name(dc_geo_edit edit)
+{
+    static const char *const names[] = {"substitute", "swap", "insert", "delete"};
+    if ((unsigned)edit >= sizeof names / sizeof names[0]) return "unknown";
+    return names[edit];
+}
+
+/* ---- handle and sessions ---------------------------------------------- */
+
+#define POSTCODES 100000
+
+static void free_zones(dc_geo *geo)
+{
+    if (!geo) return;
+    dc_index_txn_end(geo->pin);
+    free(geo->zones);
+    free(geo->zone_slot);
+}
+
+/* Probe every postcode: the index has no zone iterator, and 100,000
+ * lookups of a small table take a few tens of milliseconds, once. */
+static dc_err load_zones(dc_geo *geo, dc_error *err)
+{
+    size_t cap = (size_t)dc_index_info(geo->idx)->zones;
+    dc_err rc = dc_index_txn_begin(geo->idx, &geo->pin);
+    if (rc != DC_OK) goto done;
+    geo->zones = calloc(cap ? cap : 1, sizeof *geo->zones);
+    geo->zone_slot = malloc(POSTCODES * sizeof *geo->zone_slot);
+    if (!geo->zones || !geo->zone_slot) {
+        rc = DC_E_NOMEM;
+        goto done;
+    }
+    for (uint32_t pc = 0; pc < POSTCODES; pc++) {
+        geo->zone_slot[pc] = -1;
+        if (geo->nzones == cap) continue;
+        rc = dc_index_zone(geo->pin, pc, &geo->zones[geo->nzones]);
+        if (rc == DC_E_NOT_FOUND) continue;
+        if (rc != DC_OK) goto done;
+        geo->zone_slot[pc] = (int32_t)geo->nzones++;
+    }
+    rc = DC_OK;
+done:
+    if (rc != DC_OK && err) {
+        err->code = rc;
+        snprintf(err->message, sizeof err->message, "reading the zones: %s",
+                 dc_strerror(rc));
+    }
+    return rc;
+}
+
+dc_err dc_geo_zone_of(const dc_geo *geo, uint32_t postcode, dc_zone *out)
+{
+    if (postcode >= POSTCODES || geo->zone_slot[postcode] < 0) return DC_E_NOT_FOUND;
+    *out = geo->zones[geo->zone_slot[postcode]];
+    return DC_OK;
+}
+
+dc_err dc_geo_open(const char *path, dc_geo **out, dc_error *err)
+{
+    dc_geo *geo = NULL;
+    dc_err rc = DC_OK;
+    if (!path || !out) {
+        if (err) *err = (dc_error){DC_E_INVALID_ARG, "no index path given"};
+        return DC_E_INVALID_ARG;
+    }
+    geo = calloc(1, sizeof *geo);
+    if (!geo) {
+        if (err) *err = (dc_error){DC_E_NOMEM, "out of memory"};
+        rc = DC_E_NOMEM;
+        goto done;
+    }
+    rc = dc_index_open(path, &geo->idx, err);
+    if (rc == DC_OK) rc = load_zones(geo, err);
+    if (rc != DC_OK) goto done;
+    pthread_mutex_init(&geo->lock, NULL);
+done:
+    if (rc != DC_OK) {
+        free_zones(geo);
+        dc_index_close(geo ? geo->idx : NULL);
+        free(geo);
+        return rc;
+    }
+    *out = geo;
+    return DC_OK;
+}
+
+void dc_geo_close(dc_geo *geo)
+{
+    if (!geo) return;
+    while (geo->free_sessions) {
+        dc_geo_session *s = geo->free_sessions;
+        geo->free_sessions = s->next;
+        dc_index_txn_end(s->txn);
+        free(s);
+    }
+    free_zones(geo);
+    dc_index_close(geo->idx);
+    pthread_mutex_destroy(&geo->lock);
+    free(geo);
+}
+
+dc_index *dc_geo_index(dc_geo *geo)
+{
+    return geo ? geo->idx : NULL;
+}
+
+/*
+ * An ended session keeps its read transaction open on the free list. The
+ * index is immutable and read without locks (MDB_NOLOCK), so an idle
+ * reader holds nothing back; keeping it saves the index's own free-list
+ * mutex and a renew on every begin. The pointer lifetime callers see is
+ * still "until the session ends".
+ */
+dc_err dc_geo_session_begin(dc_geo *geo, dc_geo_session **out)
+{
+    dc_geo_session *s;
+    if (!geo || !out) return DC_E_INVALID_ARG;
+    pthread_mutex_lock(&geo->lock);
+    s = geo->free_sessions;
+    if (s) geo->free_sessions = s->next;
+    pthread_mutex_unlock(&geo->lock);
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s) return DC_E_NOMEM;
+        dc_err rc = dc_index_txn_begin(geo->idx, &s->txn);
+        if (rc != DC_OK) {
+            free(s);
+            return rc;
+        }
+        s->geo = geo;
+    }
+    s->next = NULL;
+    *out = s;
+    return DC_OK;
+}
+
+void dc_geo_session_end(dc_geo_session *s)
+{
+    if (!s) return;
+    dc_geo *geo = s->geo;
+    pthread_mutex_lock(&geo->lock);
+    s->next = geo->free_sessions;
+    geo->free_sessions = s;
+    pthread_mutex_unlock(&geo->lock);
+}
+
+dc_index_txn *dc_geo_session_txn(dc_geo_session *s)
+{
+    return s ? s->txn : NULL;
+}
+
+dc_err dc_geo_zone(dc_geo_session *s, uint32_t postcode, dc_zone *out)
+{
+    if (!s || !out || postcode > 99999) return DC_E_INVALID_ARG;
+    return dc_geo_zone_of(s->geo, postcode, out);
+}
+
+/* ---- geometry ----------------------------------------------------------- */
+
+#define WGS84_A 6378137.0
+#define WGS84_E2 6.69437999014e-3
+#define DEG 0.017453292519943295 /* pi / 180 */
+
+void dc_geo_metres_per_degree(double lat, double *m_lat, double *m_lon)
+{
+    double s = sin(lat * DEG);
+    double w2 = 1.0 - WGS84_E2 * s * s;
+    double w = sqrt(w2);
+    *m_lat = WGS84_A * (1.0 - WGS84_E2) / (w2 * w) * DEG; /* meridional radius M */
+    *m_lon = WGS84_A / w * cos(lat * DEG) * DEG;          /* prime vertical N cos */
+}
+
+double dc_geo_distance_m(double lat1, double lon1, double lat2, double lon2)
+{
+    double m_lat, m_lon;
+    dc_geo_metres_per_degree((lat1 + lat2) / 2, &m_lat, &m_lon);
+    double dy = (lat2 - lat1) * m_lat, dx = (lon2 - lon1) * m_lon;
+    return sqrt(dx * dx + dy * dy);
+}
+
+dc_err dc_geo_place_fill(const dc_code *code, const dc_zone *zone, dc_geo_place *place)
+{
+    double ref_lat = zone->ref_lat_e7 / 1e7, ref_lon = zone->ref_lon_e7 / 1e7;
+    dc_err rc = dc_code_resolve(code, ref_lat, ref_lon, &place->cell);
+    if (rc == DC_OK)
+        rc = dc_code_plus_code(code, ref_lat, ref_lon, place->plus_code,
+                               sizeof place->plus_code);
+    if (rc == DC_OK)
+        rc = dc_code_format(code, DC_CODE_DISPLAY, place->display, sizeof place->display);
+    if (rc == DC_OK)
+        rc = dc_code_format(code, DC_CODE_COMPACT, place->compact, sizeof place->compact);
+    if (rc == DC_OK) place->code = *code;
+    return rc;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static double e7_at(const uint8_t *p)
+{
+    uint32_t u = le32(p);
+    int32_t v;
+    memcpy(&v, &u, sizeof v);
+    return v / 1e7;
+}
+
+/* Squared distance, in the plane, from the origin to segment a-b. */
+static double segment_d2(double ax, double ay, double bx, double by)
+{
+    double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? -(ax * dx + ay * dy) / len2 : 0;
+    if (t < 0) t = 0;
+    if (t > 1) t = 1;
+    double x = ax + t * dx, y = ay + t * dy;
+    return x * x + y * y;
+}
+
+/* The polygon is valid (the index decoded it), so sizes need no checks;
+ * a zone spans under a degree, so the local plane around the point is
+ * good enough for the few metres of tolerance this serves. */
+double dc_geo_polygon_distance_m(const dc_polygon *p, double lat, double lon)
+{
+    double m_lat, m_lon, best = INFINITY;
+    dc_geo_metres_per_degree(lat, &m_lat, &m_lon);
+    const uint8_t *at = p->data;
+    uint32_t nrings = le32(at);
+    at += 4;
+    for (uint32_t r = 0; r < nrings; r++) {
+        uint32_t n = le32(at) & ~DC_RING_HOLE;
+        const uint8_t *pts = at + 4;
+        for (uint32_t i = 0; i < n; i++) {
+            const uint8_t *a = pts + 8 * i, *b = pts + 8 * ((i + 1) % n);
+            double d2 =
+                segment_d2((e7_at(a + 4) - lon) * m_lon, (e7_at(a) - lat) * m_lat,
+                           (e7_at(b + 4) - lon) * m_lon, (e7_at(b) - lat) * m_lat);
+            if (d2 < best) best = d2;
+        }
+        at = pts + 8 * (size_t)n;
+    }
+    return sqrt(best);
+}

@@ -1,0 +1,219 @@
+/*
+ * forward.c - a code (or a full Plus Code) -> its place, zone and
+ * households, and when it is not registered, why not.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "geo_internal.h"
+
+static void reset(dc_geo_forward_result *out)
+{
+    out->status = DC_GEO_OK;
+    out->error.code = DC_OK;
+    out->error.message[0] = '\0';
+    out->from_plus_code = false;
+    out->has_place = out->has_zone = out->has_actual_zone = false;
+    out->household_count = 0;
+    out->nhouseholds = out->nsuggestions = out->nnearby = 0;
+}
+
+/* The households at a code; DC_E_NOT_FOUND when there are none. */
+static dc_err read_households(dc_geo_session *s, const dc_code *code,
+                              dc_geo_forward_result *out)
+{
+    uint32_t first, count;
+    dc_err rc = dc_index_code_households(s->txn, code, &first, &count);
+    if (rc != DC_OK) return rc;
+    size_t n = count < DC_GEO_MAX_HOUSEHOLDS ? count : DC_GEO_MAX_HOUSEHOLDS;
+    for (size_t i = 0; i < n; i++) {
+        rc = dc_index_household(s->txn, first + (uint32_t)i, &out->households[i]);
+        if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+    }
+    out->household_count = count;
+    out->nhouseholds = n;
+    out->status = DC_GEO_OK;
+    return DC_OK;
+}
+
+/* True when the point lies in the zone or within the tolerance of it. */
+static bool near_zone(const dc_zone *z, double lat, double lon)
+{
+    int32_t lat_e7 = dc_geo_e7(lat), lon_e7 = dc_geo_e7(lon);
+    if (lat_e7 >= z->south_e7 && lat_e7 <= z->north_e7 && lon_e7 >= z->west_e7 &&
+        lon_e7 <= z->east_e7 && dc_polygon_contains(&z->polygon, lat_e7, lon_e7))
+        return true;
+    return dc_geo_polygon_distance_m(&z->polygon, lat, lon) <= DC_GEO_ZONE_TOLERANCE_M;
+}
+
+/* An unregistered code in its zone: say what is near. */
+static dc_err unregistered(dc_geo_session *s, dc_geo_forward_result *out)
+{
+    out->status = DC_GEO_UNREGISTERED;
+    return dc_geo_search(s, out->place.cell.lat, out->place.cell.lon, DC_GEO_NEARBY_M,
+                         DC_GEO_MAX_NEARBY, out->zone.postcode, out->nearby,
+                         &out->nnearby);
+}
+
+/* The place is outside its zone: find the zone it lies in, if any. */
+static dc_err outside_zone(dc_geo_session *s, dc_geo_forward_result *out)
+{
+    double lat = out->place.cell.lat, lon = out->place.cell.lon;
+    out->status = DC_GEO_CODE_OUTSIDE_ZONE;
+    dc_err rc =
+        dc_index_zone_at(s->txn, dc_geo_e7(lat), dc_geo_e7(lon), &out->actual_zone);
+    if (rc == DC_E_NOT_FOUND) return DC_OK;
+    if (rc != DC_OK) return rc;
+    /* The location part does not depend on the zone: only the postcode moves. */
+    dc_code fixed = out->place.code;
+    fixed.postcode = out->actual_zone.postcode;
+    rc = dc_geo_place_fill(&fixed, &out->actual_zone, &out->corrected);
+    if (rc == DC_OK) out->has_actual_zone = true;
+    return rc;
+}
+
+static dc_err classify_unregistered(dc_geo_session *s, dc_geo_forward_result *out)
+{
+    if (near_zone(&out->zone, out->place.cell.lat, out->place.cell.lon))
+        return unregistered(s, out);
+    return outside_zone(s, out);
+}
+
+static bool is_code_error(dc_err rc)
+{
+    return rc == DC_E_CODE_EMPTY || rc == DC_E_CODE_LENGTH || rc == DC_E_CODE_POSTCODE ||
+           rc == DC_E_CODE_CHAR;
+}
+
+static dc_err forward_code(dc_geo_session *s, const char *text, size_t len,
+                           dc_geo_forward_result *out)
+{
+    dc_code code;
+    dc_err rc = dc_code_parse(text, len, &code, &out->error);
+    if (is_code_error(rc)) {
+        out->status = DC_GEO_MALFORMED;
+        return DC_OK;
+    }
+    if (rc != DC_OK) return rc;
+    rc = dc_geo_zone_of(s->geo, code.postcode, &out->zone);
+    if (rc == DC_E_NOT_FOUND) {
+        out->status = DC_GEO_UNKNOWN_POSTCODE;
+        return DC_OK;
+    }
+    if (rc != DC_OK) return rc;
+    out->has_zone = true;
+    rc = dc_geo_place_fill(&code, &out->zone, &out->place);
+    if (rc != DC_OK) return rc;
+    out->has_place = true;
+    rc = read_households(s, &code, out);
+    if (rc != DC_E_NOT_FOUND) return rc;
+    return classify_unregistered(s, out);
+}
+
+/* ---- Plus Codes ----------------------------------------------------------- */
+
+/* A full Plus Code, trimmed and upper-cased into @p buf; false for anything
+ * else (a diachi code never is one: it has a space, or its '+' is not
+ * after 8 characters, or it holds 0 or 1). */
+static bool plus_code_text(const char *text, size_t len, char *buf, size_t size)
+{
+    while (len && isspace((unsigned char)text[0]))
+        text++, len--;
+    while (len && isspace((unsigned char)text[len - 1]))
+        len--;
+    if (len == 0 || len >= size || !memchr(text, '+', len)) return false;
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (char)toupper((unsigned char)text[i]);
+    buf[len] = '\0';
+    return dc_olc_is_full(buf);
+}
+
+/* Another zone's household in the same ~3 m cell: a cell across a zone
+ * boundary whose centre lies in the neighbour zone. */
+static dc_err cell_mate(dc_geo_session *s, const dc_code *code, const dc_olc_area *cell,
+                        dc_code *found)
+{
+    uint32_t first, n;
+    int32_t lat_e7 = dc_geo_e7(cell->lat), lon_e7 = dc_geo_e7(cell->lon);
+    dc_err rc = dc_index_cell_households(s->txn, dc_cell_row(lat_e7), dc_cell_col(lon_e7),
+                                         &first, &n);
+    if (rc != DC_OK) return rc;
+    for (uint32_t i = 0; i < n; i++) {
+        dc_household h;
+        rc = dc_index_household(s->txn, first + i, &h);
+        if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+        if (memcmp(h.code.location, code->location, DC_CODE_LOCATION_CHARS) == 0) {
+            *found = h.code;
+            return DC_OK;
+        }
+    }
+    return DC_E_NOT_FOUND;
+}
+
+static dc_err plus_in_zone(dc_geo_session *s, dc_code *code, dc_geo_forward_result *out)
+{
+    dc_err rc = dc_geo_place_fill(code, &out->zone, &out->place);
+    if (rc != DC_OK) return rc;
+    out->has_place = true;
+    rc = read_households(s, code, out);
+    if (rc != DC_E_NOT_FOUND) return rc;
+    dc_code mate;
+    rc = cell_mate(s, code, &out->place.cell, &mate);
+    if (rc == DC_OK && dc_geo_zone_of(s->geo, mate.postcode, &out->zone) == DC_OK &&
+        dc_geo_place_fill(&mate, &out->zone, &out->place) == DC_OK)
+        return read_households(s, &mate, out);
+    if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
+    return unregistered(s, out);
+}
+
+static dc_err forward_plus(dc_geo_session *s, const char *plus,
+                           dc_geo_forward_result *out)
+{
+    dc_olc_area area;
+    dc_code code;
+    out->from_plus_code = true;
+    dc_err rc = dc_olc_decode(plus, &area);
+    if (rc != DC_OK) return rc;
+    if (area.length < DC_CODE_OLC_DIGITS - 1) {
+        out->status = DC_GEO_MALFORMED;
+        out->error.code = DC_E_OLC_LENGTH;
+        strcpy(out->error.message, "a Plus Code needs 10 digits or more to name a door");
+        return DC_OK;
+    }
+    rc = dc_index_zone_at(s->txn, dc_geo_e7(area.lat), dc_geo_e7(area.lon), &out->zone);
+    if (rc == DC_E_NOT_FOUND) {
+        out->status = DC_GEO_OUT_OF_COVERAGE;
+        out->has_place = true;
+        memset(&out->place, 0, sizeof out->place);
+        rc = dc_olc_encode(area.lat, area.lon, DC_CODE_OLC_DIGITS, out->place.plus_code,
+                           sizeof out->place.plus_code);
+        if (rc == DC_OK) rc = dc_olc_decode(out->place.plus_code, &out->place.cell);
+        return rc;
+    }
+    if (rc != DC_OK) return rc;
+    out->has_zone = true;
+    rc = dc_code_make(out->zone.postcode, area.lat, area.lon, &code);
+    if (rc != DC_OK) return rc;
+    return plus_in_zone(s, &code, out);
+}
+
+/* ---- entry ---------------------------------------------------------------- */
+
+dc_err dc_geo_forward(dc_geo_session *s, const char *text, size_t len,
+                      dc_geo_forward_result *out)
+{
+    char plus[32];
+    if (!s || !out || (!text && len)) return DC_E_INVALID_ARG;
+    reset(out);
+    dc_err rc;
+    if (plus_code_text(text, len, plus, sizeof plus))
+        rc = forward_plus(s, plus, out);
+    else
+        rc = forward_code(s, text, len, out);
+    if (rc != DC_OK || out->status == DC_GEO_OK) return rc;
+    if (out->from_plus_code) {
+        if (!out->has_zone) return DC_OK;
+        return dc_geo_suggest(s, out->place.compact, strlen(out->place.compact), out);
+    }
+    return dc_geo_suggest(s, text, len, out);
+}

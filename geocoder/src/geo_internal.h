@@ -1,0 +1,64 @@
+/*
+ * geo_internal.h - what the engine's source files share: the handles and
+ * the small helpers every lookup uses. Not installed.
+ */
+#ifndef DC_GEO_INTERNAL_H
+#define DC_GEO_INTERNAL_H
+
+#include <pthread.h>
+
+#include "diachi/geocoder.h"
+
+struct dc_geo {
+    dc_index *idx;
+    /* Every zone, decoded once at open: a forward lookup then reads no zone
+     * record. Their strings and polygons point into the map through `pin`,
+     * a transaction held open for the engine's life, so they stay valid
+     * as the index API promises. */
+    dc_index_txn *pin;
+    dc_zone *zones; /* ascending postcode */
+    size_t nzones;
+    int32_t *zone_slot;   /* postcode -> index in zones, -1 for none */
+    pthread_mutex_t lock; /* guards free_sessions */
+    struct dc_geo_session *free_sessions;
+};
+
+struct dc_geo_session {
+    dc_geo *geo;
+    dc_index_txn *txn;
+    struct dc_geo_session *next; /* in geo->free_sessions once ended */
+};
+
+/* Metres per degree of latitude and of longitude at @p lat (degrees): the
+ * meridional and prime-vertical radii of curvature of WGS 84. */
+void dc_geo_metres_per_degree(double lat, double *m_lat, double *m_lon);
+
+/* The zone of @p postcode from the engine's table: DC_OK or DC_E_NOT_FOUND. */
+dc_err dc_geo_zone_of(const dc_geo *geo, uint32_t postcode, dc_zone *out);
+
+/* Fill @p place with every form of @p code and its cell, recovered against
+ * @p zone's reference point. */
+dc_err dc_geo_place_fill(const dc_code *code, const dc_zone *zone, dc_geo_place *place);
+
+/* Metres from a point to the nearest edge of a valid polygon. */
+double dc_geo_polygon_distance_m(const dc_polygon *p, double lat, double lon);
+
+/* Registered households within @p radius_m of a point, nearest first, at
+ * most @p limit (<= @p cap) into @p out; @p zone_postcode marks other_zone
+ * (UINT32_MAX: every household is in another zone). */
+dc_err dc_geo_search(dc_geo_session *s, double lat, double lon, double radius_m,
+                     size_t limit, uint32_t zone_postcode, dc_geo_neighbour *out,
+                     size_t *count);
+
+/* Fill out->suggestions from the significant characters of the input. */
+dc_err dc_geo_suggest(dc_geo_session *s, const char *text, size_t len,
+                      dc_geo_forward_result *out);
+
+/* Rounded e7 of degrees within range. */
+static inline int32_t dc_geo_e7(double deg)
+{
+    double v = deg * 1e7;
+    return (int32_t)(v < 0 ? v - 0.5 : v + 0.5);
+}
+
+#endif /* DC_GEO_INTERNAL_H */

@@ -1,0 +1,133 @@
+/*
+ * reverse.c - point -> zone, code and households around it.
+ *
+ * Households are numbered in spatial-cell order (1/400 degree cells), so
+ * the households near a point are the runs of the few cells its search
+ * box touches; each is read, measured, and kept when among the nearest.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "geo_internal.h"
+
+/* Insert @p n into the sorted (distance, then number) list of at most
+ * @p limit entries. */
+static void keep_nearest(dc_geo_neighbour *list, size_t *count, size_t limit,
+                         const dc_geo_neighbour *n)
+{
+    size_t i = *count;
+    if (i == limit) {
+        const dc_geo_neighbour *last = &list[limit - 1];
+        if (n->distance_m > last->distance_m ||
+            (n->distance_m == last->distance_m &&
+             n->household.number > last->household.number))
+            return;
+        i--;
+    } else {
+        (*count)++;
+    }
+    while (i > 0 && (list[i - 1].distance_m > n->distance_m ||
+                     (list[i - 1].distance_m == n->distance_m &&
+                      list[i - 1].household.number > n->household.number))) {
+        list[i] = list[i - 1];
+        i--;
+    }
+    list[i] = *n;
+}
+
+/* Measure the households of one cell. */
+static dc_err search_cell(dc_geo_session *s, uint32_t row, uint32_t col, double lat,
+                          double lon, double radius_m, size_t limit, uint32_t zone,
+                          dc_geo_neighbour *out, size_t *count)
+{
+    uint32_t first, n;
+    dc_err rc = dc_index_cell_households(s->txn, row, col, &first, &n);
+    if (rc == DC_E_NOT_FOUND) return DC_OK;
+    if (rc != DC_OK) return rc;
+    for (uint32_t i = 0; i < n; i++) {
+        dc_geo_neighbour nb;
+        rc = dc_index_household(s->txn, first + i, &nb.household);
+        if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+        nb.distance_m = dc_geo_distance_m(lat, lon, nb.household.lat_e7 / 1e7,
+                                          nb.household.lon_e7 / 1e7);
+        if (nb.distance_m > radius_m) continue;
+        nb.other_zone = nb.household.postcode != zone;
+        keep_nearest(out, count, limit, &nb);
+    }
+    return DC_OK;
+}
+
+dc_err dc_geo_search(dc_geo_session *s, double lat, double lon, double radius_m,
+                     size_t limit, uint32_t zone_postcode, dc_geo_neighbour *out,
+                     size_t *count)
+{
+    double m_lat, m_lon;
+    size_t found = 0;
+    dc_err rc = DC_OK;
+    if (limit == 0) goto done;
+    dc_geo_metres_per_degree(lat, &m_lat, &m_lon);
+    /* A little slack so that rounding never drops an edge household. */
+    double dlat = radius_m / m_lat + 1e-7, dlon = radius_m / m_lon + 1e-7;
+    uint32_t r0 = dc_cell_row(dc_geo_e7(lat - dlat)),
+             r1 = dc_cell_row(dc_geo_e7(lat + dlat));
+    uint32_t c0 = dc_cell_col(dc_geo_e7(lon - dlon)),
+             c1 = dc_cell_col(dc_geo_e7(lon + dlon));
+    for (uint32_t r = r0; r <= r1 && rc == DC_OK; r++)
+        for (uint32_t c = c0; c <= c1 && rc == DC_OK; c++)
+            rc = search_cell(s, r, c, lat, lon, radius_m, limit, zone_postcode, out,
+                             &found);
+done:
+    if (rc == DC_OK) *count = found;
+    return rc;
+}
+
+static bool point_ok(double lat, double lon)
+{
+    return isfinite(lat) && isfinite(lon) && lat >= -90 && lat <= 90 && lon >= -180 &&
+           lon <= 180;
+}
+
+/* The point's zone and its code in it. The point is taken to 1e-7 degree
+ * (1 cm), as the index stores doors, and coded with the same exact integer
+ * arithmetic: a door's own position gives the door's code, which the
+ * floating-point path misses by a cell now and then. */
+static dc_err reverse_zone(dc_geo_session *s, double lat, double lon,
+                           dc_geo_reverse_result *out)
+{
+    int32_t lat_e7 = dc_geo_e7(lat), lon_e7 = dc_geo_e7(lon);
+    int64_t lat_int, lon_int;
+    dc_code code;
+    dc_err rc;
+    if (!dc_olc_int_of_e7(lat_e7, lon_e7, &lat_int, &lon_int)) return DC_E_INVALID_ARG;
+    rc = dc_olc_encode_int(lat_int, lon_int, DC_CODE_OLC_DIGITS, out->plus_code,
+                           sizeof out->plus_code);
+    if (rc != DC_OK) return rc;
+    rc = dc_index_zone_at(s->txn, lat_e7, lon_e7, &out->zone);
+    if (rc == DC_E_NOT_FOUND) {
+        out->status = DC_GEO_OUT_OF_COVERAGE;
+        return DC_OK;
+    }
+    if (rc != DC_OK) return rc;
+    out->status = DC_GEO_OK;
+    out->has_zone = true;
+    rc = dc_code_make_e7(out->zone.postcode, lat_e7, lon_e7, &code);
+    if (rc == DC_OK) rc = dc_geo_place_fill(&code, &out->zone, &out->place);
+    return rc;
+}
+
+dc_err dc_geo_reverse(dc_geo_session *s, double lat, double lon, double radius_m,
+                      size_t limit, dc_geo_reverse_result *out)
+{
+    if (!s || !out || !point_ok(lat, lon) || !(radius_m >= 0) ||
+        radius_m > DC_GEO_MAX_RADIUS_M || limit > DC_GEO_MAX_NEIGHBOURS)
+        return DC_E_INVALID_ARG;
+    out->lat = lat;
+    out->lon = lon;
+    out->has_zone = false;
+    out->nneighbours = 0;
+    dc_err rc = reverse_zone(s, lat, lon, out);
+    if (rc != DC_OK) return rc;
+    uint32_t zone = out->has_zone ? out->zone.postcode : UINT32_MAX;
+    return dc_geo_search(s, lat, lon, radius_m, limit, zone, out->neighbours,
+                         &out->nneighbours);
+}

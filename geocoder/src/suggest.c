@@ -1,0 +1,301 @@
+/*
+ * suggest.c - registered codes one edit away from what was typed.
+ *
+ * Every one-edit variant of the significant characters that is a
+ * well-formed code is looked up (about 190 for 12 characters: 5 x 9 digit
+ * and 7 x 19 alphabet substitutions and 11 adjacent swaps; 12 x 20
+ * insertions for 11 characters; 13 deletions for 13). The registered ones
+ * are ranked by how likely the slip is (a swap, a look-alike character, a
+ * key next to the right one, a doubled or dropped repeat) times how close
+ * the suggested door is to the place the input names.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geo_internal.h"
+
+#define ALPHABET "23456789CFGHJMPQRVWX"
+#define DIGITS "0123456789"
+
+/* Look-alike pairs, in print and in handwriting. */
+static const char *const confusable[] = {
+    "17", "38", "56", "68", "08", "06", "49", "09", "35", "6G", "9G", "9Q",
+    "CG", "GQ", "PR", "PF", "FR", "MW", "VW", "HM", "HW", "VX", "2Z", "3J",
+};
+
+/* Slip weights. */
+#define W_SWAP 1.0
+#define W_CONFUSABLE 1.0
+#define W_REPEAT 1.0 /* a doubled character typed once, or once typed twice */
+#define W_NEIGHBOUR_KEY 0.5
+#define W_INDEL 0.4
+#define W_OTHER 0.2
+/* Distance at which a suggestion's weight halves. */
+#define HALF_WEIGHT_M 2000.0
+
+static bool is_confusable(char a, char b)
+{
+    for (size_t i = 0; i < sizeof confusable / sizeof confusable[0]; i++)
+        if ((confusable[i][0] == a && confusable[i][1] == b) ||
+            (confusable[i][0] == b && confusable[i][1] == a))
+            return true;
+    return false;
+}
+
+/* Position of a key on a QWERTY keyboard (rows staggered as printed), and
+ * on a phone keypad for digits. */
+static bool key_at(char c, double *x, double *y)
+{
+    static const char *const rows[] = {"1234567890", "QWERTYUIOP", "ASDFGHJKL",
+                                       "ZXCVBNM"};
+    static const double offset[] = {0, 0.5, 0.75, 1.25};
+    for (int r = 0; r < 4; r++) {
+        const char *at = strchr(rows[r], c);
+        if (at) {
+            *x = (double)(at - rows[r]) + offset[r];
+            *y = r;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool keypad_neighbours(char a, char b)
+{
+    if (a < '1' || a > '9' || b < '1' || b > '9') return false;
+    int ia = a - '1', ib = b - '1';
+    return abs(ia / 3 - ib / 3) + abs(ia % 3 - ib % 3) == 1;
+}
+
+static bool neighbour_keys(char a, char b)
+{
+    double ax, ay, bx, by;
+    if (keypad_neighbours(a, b)) return true;
+    if (!key_at(a, &ax, &ay) || !key_at(b, &bx, &by)) return false;
+    double dx = fabs(ax - bx), dy = fabs(ay - by);
+    return (dy == 0 && dx == 1) || (dy == 1 && dx <= 1);
+}
+
+/* How likely the slip is. For a substitution, @p typed and @p meant are
+ * the two characters; for an insertion or deletion they are equal when the
+ * slip was a repeat (a doubled character typed once, or once typed twice). */
+static double slip_weight(dc_geo_edit edit, char typed, char meant)
+{
+    switch (edit) {
+    case DC_GEO_EDIT_SWAP:
+        return W_SWAP;
+    case DC_GEO_EDIT_INSERT:
+    case DC_GEO_EDIT_DELETE:
+        return typed == meant ? W_REPEAT : W_INDEL;
+    case DC_GEO_EDIT_SUBSTITUTE:
+        break;
+    }
+    if (is_confusable(typed, meant)) return W_CONFUSABLE;
+    if (neighbour_keys(typed, meant)) return W_NEIGHBOUR_KEY;
+    return W_OTHER;
+}
+
+/* ---- candidates ------------------------------------------------------------ */
+
+/* The search state: the input's significant characters and where the
+ * input points, if anywhere. */
+typedef struct suggest_ctx {
+    dc_geo_session *s;
+    char typed[16];
+    size_t n;
+    bool has_place;
+    double lat, lon;
+    dc_geo_forward_result *out;
+} suggest_ctx;
+
+static void code_of(const char c[DC_CODE_CHARS], dc_code *code)
+{
+    memset(code, 0, sizeof *code);
+    for (int i = 0; i < DC_CODE_POSTCODE_DIGITS; i++)
+        code->postcode = code->postcode * 10 + (uint32_t)(c[i] - '0');
+    memcpy(code->location, c + DC_CODE_POSTCODE_DIGITS, DC_CODE_LOCATION_CHARS);
+}
+
+static bool in_alphabet(char c)
+{
+    /* 23456789CFGHJMPQRVWX as a bit set over 'A'..'X' and the digits. */
+    if (c >= '2' && c <= '9') return true;
+    return c >= 'C' && c <= 'X' && (0x38E4B9u >> (c - 'C') & 1u);
+}
+
+/* Slack around a zone's box: a registered code's cell holds a door inside
+ * the zone, so its centre is within half a cell diagonal (2.2 m) of it. */
+#define BOX_SLACK_E7 500
+
+/* A well-formed code whose postcode names a zone and whose cell lies in
+ * that zone's box: only those can be registered, and the test costs less
+ * than the index lookup it saves (most one-character slips move the place
+ * kilometres away, or into another zone's postcode). */
+static bool worth_looking_up(const suggest_ctx *x, const char c[DC_CODE_CHARS])
+{
+    uint32_t postcode = 0;
+    dc_zone z;
+    dc_code code;
+    dc_olc_area cell;
+    for (int i = 0; i < DC_CODE_POSTCODE_DIGITS; i++) {
+        if (c[i] < '0' || c[i] > '9') return false;
+        postcode = postcode * 10 + (uint32_t)(c[i] - '0');
+    }
+    for (int i = DC_CODE_POSTCODE_DIGITS; i < DC_CODE_CHARS; i++)
+        if (!in_alphabet(c[i])) return false;
+    if (dc_geo_zone_of(x->s->geo, postcode, &z) != DC_OK) return false;
+    code_of(c, &code);
+    if (dc_code_resolve(&code, z.ref_lat_e7 / 1e7, z.ref_lon_e7 / 1e7, &cell) != DC_OK)
+        return false;
+    int32_t lat = dc_geo_e7(cell.lat), lon = dc_geo_e7(cell.lon);
+    return lat >= z.south_e7 - BOX_SLACK_E7 && lat <= z.north_e7 + BOX_SLACK_E7 &&
+           lon >= z.west_e7 - BOX_SLACK_E7 && lon <= z.east_e7 + BOX_SLACK_E7;
+}
+
+/* Keep @p sg among the best DC_GEO_MAX_SUGGESTIONS, by score. */
+static void keep_best(dc_geo_forward_result *out, const dc_geo_suggestion *sg)
+{
+    size_t i = out->nsuggestions;
+    for (size_t k = 0; k < out->nsuggestions; k++)
+        if (dc_code_equal(&out->suggestions[k].place.code, &sg->place.code)) {
+            if (out->suggestions[k].score >= sg->score) return;
+            memmove(&out->suggestions[k], &out->suggestions[k + 1],
+                    (out->nsuggestions - k - 1) * sizeof *sg);
+            i = --out->nsuggestions;
+            break;
+        }
+    if (i == DC_GEO_MAX_SUGGESTIONS) {
+        if (out->suggestions[i - 1].score >= sg->score) return;
+        i--;
+    } else {
+        out->nsuggestions++;
+    }
+    while (i > 0 && out->suggestions[i - 1].score < sg->score) {
+        out->suggestions[i] = out->suggestions[i - 1];
+        i--;
+    }
+    out->suggestions[i] = *sg;
+}
+
+/* Look a candidate up; when registered, score it and keep it. */
+static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_edit edit,
+                            int position, char typed, char meant)
+{
+    dc_geo_suggestion sg;
+    dc_zone zone;
+    uint32_t first, count;
+    if (!worth_looking_up(x, c)) return DC_OK;
+    code_of(c, &sg.place.code);
+    dc_err rc = dc_index_code_households(x->s->txn, &sg.place.code, &first, &count);
+    if (rc == DC_E_NOT_FOUND) return DC_OK;
+    if (rc == DC_OK) rc = dc_geo_zone_of(x->s->geo, sg.place.code.postcode, &zone);
+    if (rc == DC_OK) rc = dc_geo_place_fill(&sg.place.code, &zone, &sg.place);
+    if (rc == DC_OK) rc = dc_index_household(x->s->txn, first, &sg.household);
+    if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+    sg.edit = edit;
+    sg.position = position;
+    sg.household_count = count;
+    double weight = slip_weight(edit, typed, meant);
+    sg.distance_m = -1;
+    sg.score = weight;
+    if (x->has_place) {
+        sg.distance_m = dc_geo_distance_m(x->lat, x->lon, sg.household.lat_e7 / 1e7,
+                                          sg.household.lon_e7 / 1e7);
+        sg.score = weight / (1.0 + sg.distance_m / HALF_WEIGHT_M);
+    }
+    keep_best(x->out, &sg);
+    return DC_OK;
+}
+
+static const char *alphabet_at(size_t i)
+{
+    return i < DC_CODE_POSTCODE_DIGITS ? DIGITS : ALPHABET;
+}
+
+static dc_err substitutions_and_swaps(suggest_ctx *x)
+{
+    char c[DC_CODE_CHARS];
+    dc_err rc = DC_OK;
+    for (size_t i = 0; i < DC_CODE_CHARS && rc == DC_OK; i++) {
+        for (const char *a = alphabet_at(i); *a && rc == DC_OK; a++) {
+            if (*a == x->typed[i]) continue;
+            memcpy(c, x->typed, DC_CODE_CHARS);
+            c[i] = *a;
+            rc = try_candidate(x, c, DC_GEO_EDIT_SUBSTITUTE, (int)i + 1, x->typed[i], *a);
+        }
+    }
+    for (size_t i = 0; i + 1 < DC_CODE_CHARS && rc == DC_OK; i++) {
+        if (x->typed[i] == x->typed[i + 1]) continue;
+        memcpy(c, x->typed, DC_CODE_CHARS);
+        c[i] = x->typed[i + 1];
+        c[i + 1] = x->typed[i];
+        rc = try_candidate(x, c, DC_GEO_EDIT_SWAP, (int)i + 1, 0, 0);
+    }
+    return rc;
+}
+
+/* 11 characters typed: one is missing. */
+static dc_err insertions(suggest_ctx *x)
+{
+    char c[DC_CODE_CHARS];
+    dc_err rc = DC_OK;
+    for (size_t i = 0; i < DC_CODE_CHARS && rc == DC_OK; i++) {
+        for (const char *a = alphabet_at(i); *a && rc == DC_OK; a++) {
+            /* Inserting a repeat before or after a run gives the same code:
+             * try it once, at the run's start. */
+            if (i > 0 && x->typed[i - 1] == *a) continue;
+            memcpy(c, x->typed, i);
+            c[i] = *a;
+            memcpy(c + i + 1, x->typed + i, DC_CODE_CHARS - 1 - i);
+            bool repeat = i < DC_CODE_CHARS - 1 && x->typed[i] == *a;
+            rc = try_candidate(x, c, DC_GEO_EDIT_INSERT, (int)i + 1, *a, repeat ? *a : 0);
+        }
+    }
+    return rc;
+}
+
+/* 13 characters typed: one is extra. */
+static dc_err deletions(suggest_ctx *x)
+{
+    char c[DC_CODE_CHARS];
+    dc_err rc = DC_OK;
+    for (size_t i = 0; i < DC_CODE_CHARS + 1 && rc == DC_OK; i++) {
+        if (i > 0 && x->typed[i - 1] == x->typed[i]) continue; /* same result */
+        memcpy(c, x->typed, i);
+        memcpy(c + i, x->typed + i + 1, DC_CODE_CHARS - i);
+        bool repeat = i + 1 < DC_CODE_CHARS + 1 && x->typed[i + 1] == x->typed[i];
+        rc = try_candidate(x, c, DC_GEO_EDIT_DELETE, (int)i + 1, x->typed[i],
+                           repeat ? x->typed[i] : 0);
+    }
+    return rc;
+}
+
+/* The significant characters, as the parser sees them; false when there
+ * are too many to be one edit from a code. */
+static bool significant(const char *text, size_t len, suggest_ctx *x)
+{
+    x->n = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        if (ch == ' ' || ch == '\t' || ch == '-' || ch == '.' || ch == '+') continue;
+        if (x->n == DC_CODE_CHARS + 1) return false;
+        if (ch >= 'a' && ch <= 'z') ch = (char)(ch - 'a' + 'A');
+        x->typed[x->n++] = ch;
+    }
+    return x->n >= DC_CODE_CHARS - 1;
+}
+
+dc_err dc_geo_suggest(dc_geo_session *s, const char *text, size_t len,
+                      dc_geo_forward_result *out)
+{
+    suggest_ctx x = {.s = s, .out = out};
+    out->nsuggestions = 0;
+    if (!significant(text, len, &x)) return DC_OK;
+    x.has_place = out->has_place;
+    x.lat = out->place.cell.lat;
+    x.lon = out->place.cell.lon;
+    if (x.n == DC_CODE_CHARS) return substitutions_and_swaps(&x);
+    if (x.n == DC_CODE_CHARS - 1) return insertions(&x);
+    return deletions(&x);
+}

@@ -1,0 +1,221 @@
+/*
+ * bench_geocoder - lookups per second of the engine, next to the ceiling:
+ * a raw LMDB random-get loop over the same index in the same run.
+ *
+ *   bench_geocoder INDEX [SECONDS_PER_RUN] [SESSION_BATCH]
+ *
+ * Each run draws from a sample of up to 200,000 households taken at random
+ * (fixed seed): forward looks up their codes; reverse asks at their
+ * positions moved by up to 5 m (radius 50 m, limit 1); zone-only reverse
+ * asks the same points with limit 0. A session is begun and ended around
+ * every SESSION_BATCH lookups (default 1: one session per lookup, as a
+ * server does per request). Every run is done with 1 and 2 threads.
+ * Not a test: nothing is asserted.
+ */
+#include <lmdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diachi/geocoder.h"
+
+#define MAX_SAMPLE 200000
+
+typedef struct sample {
+    char code[DC_CODE_COMPACT_SIZE];
+    double lat, lon;
+} sample;
+
+typedef enum { RUN_RAW, RUN_FORWARD, RUN_REVERSE, RUN_ZONE } run_kind;
+
+typedef struct worker {
+    run_kind kind;
+    dc_geo *geo;
+    MDB_env *env;
+    MDB_dbi dbi;
+    const sample *samples;
+    size_t nsamples;
+    uint32_t nhouseholds;
+    double seconds;
+    int batch;
+    unsigned seed;
+    uint64_t ops, misses;
+} worker;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint32_t rnd(unsigned *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    return *state >> 8;
+}
+
+/* The ceiling: random households by number, one read transaction per batch. */
+static void raw_loop(worker *w)
+{
+    MDB_txn *txn = NULL;
+    double end = now() + w->seconds;
+    mdb_txn_begin(w->env, NULL, MDB_RDONLY, &txn);
+    while (now() < end) {
+        for (int i = 0; i < 1000; i++) {
+            uint32_t n = rnd(&w->seed) % w->nhouseholds;
+            uint8_t key[4] = {(uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8),
+                              (uint8_t)n};
+            MDB_val k = {4, key}, v;
+            if (mdb_get(txn, w->dbi, &k, &v) != 0) w->misses++;
+        }
+        w->ops += 1000;
+    }
+    mdb_txn_abort(txn);
+}
+
+static int one_lookup(worker *w, dc_geo_session *s, const sample *sm)
+{
+    static _Thread_local dc_geo_forward_result fr;
+    static _Thread_local dc_geo_reverse_result rr;
+    if (w->kind == RUN_FORWARD)
+        return dc_geo_forward(s, sm->code, DC_CODE_CHARS, &fr) == DC_OK &&
+               fr.status == DC_GEO_OK;
+    /* Up to ~5 m away from the door, in a fixed pattern. */
+    double dlat = ((int)(rnd(&w->seed) % 9) - 4) * 1e-5,
+           dlon = ((int)(rnd(&w->seed) % 9) - 4) * 1e-5;
+    size_t limit = w->kind == RUN_REVERSE ? 1 : 0;
+    return dc_geo_reverse(s, sm->lat + dlat, sm->lon + dlon, 50, limit, &rr) == DC_OK &&
+           rr.status == DC_GEO_OK && rr.nneighbours == limit;
+}
+
+static void engine_loop(worker *w)
+{
+    double end = now() + w->seconds;
+    while (now() < end) {
+        for (int i = 0; i < 1000; i += w->batch) {
+            dc_geo_session *s;
+            if (dc_geo_session_begin(w->geo, &s) != DC_OK) {
+                w->misses++;
+                continue;
+            }
+            for (int j = 0; j < w->batch; j++)
+                if (!one_lookup(w, s, &w->samples[rnd(&w->seed) % w->nsamples]))
+                    w->misses++;
+            dc_geo_session_end(s);
+        }
+        w->ops += 1000;
+    }
+}
+
+static void *run_worker(void *arg)
+{
+    worker *w = arg;
+    if (w->kind == RUN_RAW)
+        raw_loop(w);
+    else
+        engine_loop(w);
+    return NULL;
+}
+
+/* Lookups per second with @p threads threads. */
+static double measure(const worker *proto, int threads, uint64_t *misses)
+{
+    worker w[2];
+    pthread_t t[2];
+    double start = now();
+    for (int i = 0; i < threads; i++) {
+        w[i] = *proto;
+        w[i].seed = 12345u + 777u * (unsigned)i;
+        pthread_create(&t[i], NULL, run_worker, &w[i]);
+    }
+    uint64_t ops = 0;
+    *misses = 0;
+    for (int i = 0; i < threads; i++) {
+        pthread_join(t[i], NULL);
+        ops += w[i].ops;
+        *misses += w[i].misses;
+    }
+    return ops / (now() - start);
+}
+
+static size_t take_sample(dc_geo *geo, sample *out, uint32_t nhouseholds)
+{
+    dc_geo_session *s;
+    unsigned seed = 42;
+    size_t n = nhouseholds < MAX_SAMPLE ? nhouseholds : MAX_SAMPLE, got = 0;
+    if (dc_geo_session_begin(geo, &s) != DC_OK) return 0;
+    for (size_t i = 0; i < n; i++) {
+        dc_household h;
+        uint32_t num = nhouseholds <= MAX_SAMPLE ? (uint32_t)i : rnd(&seed) % nhouseholds;
+        if (dc_index_household(dc_geo_session_txn(s), num, &h) != DC_OK) continue;
+        dc_code_format(&h.code, DC_CODE_COMPACT, out[got].code, sizeof out[got].code);
+        out[got].lat = h.lat_e7 / 1e7;
+        out[got].lon = h.lon_e7 / 1e7;
+        got++;
+    }
+    dc_geo_session_end(s);
+    return got;
+}
+
+static int open_raw(const char *path, MDB_env **env, MDB_dbi *dbi)
+{
+    MDB_txn *txn;
+    if (mdb_env_create(env) || mdb_env_set_maxdbs(*env, 16) ||
+        mdb_env_open(*env, path, MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOTLS,
+                     0444))
+        return 0;
+    if (mdb_txn_begin(*env, NULL, MDB_RDONLY, &txn) ||
+        mdb_dbi_open(txn, "households", 0, dbi))
+        return 0;
+    mdb_txn_commit(txn);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    static sample samples[MAX_SAMPLE];
+    static const char *const names[] = {"raw LMDB get (ceiling)", "forward",
+                                        "reverse 50 m, limit 1", "zone-only reverse"};
+    dc_geo *geo;
+    dc_error err;
+    worker proto = {0};
+    if (argc < 2) {
+        fprintf(stderr,
+                "usage: bench_geocoder INDEX [SECONDS_PER_RUN] [SESSION_BATCH]\n");
+        return 2;
+    }
+    proto.seconds = argc > 2 ? atof(argv[2]) : 2.0;
+    proto.batch = argc > 3 ? atoi(argv[3]) : 1;
+    if (proto.batch < 1 || proto.batch > 1000 || 1000 % proto.batch) proto.batch = 1;
+    if (dc_geo_open(argv[1], &geo, &err) != DC_OK) {
+        fprintf(stderr, "bench_geocoder: %s\n", err.message);
+        return 3;
+    }
+    proto.geo = geo;
+    proto.nhouseholds = (uint32_t)dc_index_info(dc_geo_index(geo))->households;
+    if (!open_raw(argv[1], &proto.env, &proto.dbi) || proto.nhouseholds == 0) {
+        fprintf(stderr, "bench_geocoder: cannot open %s with LMDB\n", argv[1]);
+        return 3;
+    }
+    proto.samples = samples;
+    proto.nsamples = take_sample(geo, samples, proto.nhouseholds);
+    printf("index %s: %u households; %.1f s per run; %d lookup(s) per session\n", argv[1],
+           proto.nhouseholds, proto.seconds, proto.batch);
+    printf("%-24s %14s %14s %8s %10s %10s\n", "", "1 thread/s", "2 threads/s", "2t/1t",
+           "1t/ceiling", "misses");
+    double ceiling = 0;
+    for (int k = RUN_RAW; k <= RUN_ZONE; k++) {
+        uint64_t m1, m2;
+        proto.kind = (run_kind)k;
+        double one = measure(&proto, 1, &m1), two = measure(&proto, 2, &m2);
+        if (k == RUN_RAW) ceiling = one;
+        printf("%-24s %14.0f %14.0f %8.2f %10.2f %10llu\n", names[k], one, two, two / one,
+               one / ceiling, (unsigned long long)(m1 + m2));
+    }
+    mdb_env_close(proto.env);
+    dc_geo_close(geo);
+    return 0;
+}

@@ -1,0 +1,107 @@
+/*
+ * test_geocoder_unit - the engine's pure parts: distances against the
+ * geodesic (Vincenty) values, the stable status and edit names, and the
+ * argument checks of every entry point.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diachi/geocoder.h"
+
+static int failures;
+
+#define CHECK(cond, ...)                                                                 \
+    do {                                                                                 \
+        if (!(cond)) {                                                                   \
+            failures++;                                                                  \
+            fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond);                   \
+            fprintf(stderr, __VA_ARGS__);                                                \
+            fprintf(stderr, "\n");                                                       \
+        }                                                                                \
+    } while (0)
+
+/* Geodesic distances on WGS 84 by Vincenty's inverse formula (computed
+ * outside this code base), at Vietnam's latitudes. */
+static const struct {
+    double lat1, lon1, lat2, lon2, metres;
+} distances[] = {
+    {21.3861875, 103.0178906, 21.3861875, 103.0278906, 1037.0061},
+    {21.3861875, 103.0178906, 21.3951875, 103.0178906, 996.4993},
+    {21.3800000, 102.9950000, 21.3860000, 103.0020000, 984.0209},
+    {8.6000000, 104.7000000, 8.6045000, 104.7045000, 702.1842},
+    {23.3600000, 105.3200000, 23.3605000, 105.3205000, 75.3659},
+    {10.7700000, 106.7000000, 10.7700000, 106.7000100, 1.0937},
+    {21.0000000, 103.0000000, 21.0000000, 103.0000000, 0.0000},
+    {16.0000000, 108.0000000, 16.0063000, 108.0000000, 697.1499},
+};
+
+static void test_distances(void)
+{
+    for (size_t i = 0; i < sizeof distances / sizeof distances[0]; i++) {
+        double d = dc_geo_distance_m(distances[i].lat1, distances[i].lon1,
+                                     distances[i].lat2, distances[i].lon2);
+        double want = distances[i].metres;
+        /* The promise is 0.1%; the method does 100 times better. */
+        CHECK(fabs(d - want) <= want * 1e-5 + 1e-3, "case %zu: %.4f m, want %.4f m", i, d,
+              want);
+        double back = dc_geo_distance_m(distances[i].lat2, distances[i].lon2,
+                                        distances[i].lat1, distances[i].lon1);
+        CHECK(back == d, "case %zu: not symmetric", i);
+    }
+}
+
+static void test_names(void)
+{
+    static const struct {
+        dc_geo_status status;
+        const char *name;
+    } statuses[] = {
+        {DC_GEO_OK, "ok"},
+        {DC_GEO_UNREGISTERED, "unregistered"},
+        {DC_GEO_MALFORMED, "malformed"},
+        {DC_GEO_UNKNOWN_POSTCODE, "unknown_postcode"},
+        {DC_GEO_CODE_OUTSIDE_ZONE, "code_outside_zone"},
+        {DC_GEO_OUT_OF_COVERAGE, "out_of_coverage"},
+        {(dc_geo_status)99, "unknown"},
+    };
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+        CHECK(strcmp(dc_geo_status_name(statuses[i].status), statuses[i].name) == 0,
+              "status %d", (int)statuses[i].status);
+    static const char *const edits[] = {"substitute", "swap", "insert", "delete",
+                                        "unknown"};
+    for (int i = 0; i < 5; i++)
+        CHECK(strcmp(dc_geo_edit_name((dc_geo_edit)i), edits[i]) == 0, "edit %d", i);
+}
+
+static void test_arguments(void)
+{
+    static dc_geo_forward_result fr;
+    static dc_geo_reverse_result rr;
+    dc_geo *geo = (dc_geo *)1;
+    dc_geo_session *s = NULL;
+    dc_error err;
+    dc_zone z;
+    CHECK(dc_geo_open(NULL, &geo, &err) == DC_E_INVALID_ARG, "NULL path");
+    CHECK(dc_geo_open("/nonexistent/x.diachi", &geo, &err) == DC_E_IO, "missing file");
+    CHECK(geo == (dc_geo *)1, "output written on failure");
+    CHECK(strstr(err.message, "/nonexistent/x.diachi") != NULL, "message: %s",
+          err.message);
+    CHECK(dc_geo_session_begin(NULL, &s) == DC_E_INVALID_ARG, "NULL engine");
+    CHECK(dc_geo_forward(NULL, "x", 1, &fr) == DC_E_INVALID_ARG, "NULL session");
+    CHECK(dc_geo_reverse(NULL, 21, 103, 50, 1, &rr) == DC_E_INVALID_ARG, "NULL session");
+    CHECK(dc_geo_zone(NULL, 32101, &z) == DC_E_INVALID_ARG, "NULL session");
+    dc_geo_close(NULL);
+    dc_geo_session_end(NULL);
+    CHECK(dc_geo_index(NULL) == NULL && dc_geo_session_txn(NULL) == NULL,
+          "NULL accessors");
+}
+
+int main(void)
+{
+    test_distances();
+    test_names();
+    test_arguments();
+    if (failures) fprintf(stderr, "%d failure(s)\n", failures);
+    return failures ? 1 : 0;
+}
