@@ -10,49 +10,64 @@
 
 #include "geo_internal.h"
 
-/* Insert @p n into the sorted (distance, then number) list of at most
- * @p limit entries. */
-static void keep_nearest(dc_geo_neighbour *list, size_t *count, size_t limit,
-                         const dc_geo_neighbour *n)
+/* A household measured but not yet read: distance first, then number. */
+typedef struct hit {
+    double distance_m;
+    uint32_t number, postcode;
+} hit;
+
+typedef struct search {
+    double lat, lon, radius_m;
+    size_t limit, count;
+    hit hits[DC_GEO_MAX_NEIGHBOURS];
+} search;
+
+static bool closer(const hit *a, const hit *b)
 {
-    size_t i = *count;
-    if (i == limit) {
-        const dc_geo_neighbour *last = &list[limit - 1];
-        if (n->distance_m > last->distance_m ||
-            (n->distance_m == last->distance_m &&
-             n->household.number > last->household.number))
-            return;
-        i--;
-    } else {
-        (*count)++;
-    }
-    while (i > 0 && (list[i - 1].distance_m > n->distance_m ||
-                     (list[i - 1].distance_m == n->distance_m &&
-                      list[i - 1].household.number > n->household.number))) {
-        list[i] = list[i - 1];
-        i--;
-    }
-    list[i] = *n;
+    return a->distance_m < b->distance_m ||
+           (a->distance_m == b->distance_m && a->number < b->number);
 }
 
-/* Measure the households of one cell. */
-static dc_err search_cell(dc_geo_session *s, uint32_t row, uint32_t col, double lat,
-                          double lon, double radius_m, size_t limit, uint32_t zone,
-                          dc_geo_neighbour *out, size_t *count)
+/* dc_position_fn: measure one household; keep it when among the nearest. */
+static int measure(void *ctx, const dc_household_pos *pos)
+{
+    search *q = ctx;
+    hit h = {dc_geo_distance_m(q->lat, q->lon, pos->lat_e7 / 1e7, pos->lon_e7 / 1e7),
+             pos->number, pos->postcode};
+    if (h.distance_m > q->radius_m) return 0;
+    size_t i = q->count;
+    if (i == q->limit) {
+        if (!closer(&h, &q->hits[i - 1])) return 0;
+        i--;
+    } else {
+        q->count++;
+    }
+    for (; i > 0 && closer(&h, &q->hits[i - 1]); i--)
+        q->hits[i] = q->hits[i - 1];
+    q->hits[i] = h;
+    return 0;
+}
+
+/* Measure the households of one cell from their positions alone. */
+static dc_err search_cell(dc_geo_session *s, uint32_t row, uint32_t col, search *q)
 {
     uint32_t first, n;
     dc_err rc = dc_index_cell_households(s->txn, row, col, &first, &n);
     if (rc == DC_E_NOT_FOUND) return DC_OK;
     if (rc != DC_OK) return rc;
-    for (uint32_t i = 0; i < n; i++) {
-        dc_geo_neighbour nb;
-        rc = dc_index_household(s->txn, first + i, &nb.household);
+    rc = dc_index_household_positions(s->txn, first, n, measure, q);
+    return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+}
+
+/* Read the households kept, nearest first. */
+static dc_err read_hits(dc_geo_session *s, const search *q, uint32_t zone,
+                        dc_geo_neighbour *out)
+{
+    for (size_t i = 0; i < q->count; i++) {
+        dc_err rc = dc_index_household(s->txn, q->hits[i].number, &out[i].household);
         if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
-        nb.distance_m = dc_geo_distance_m(lat, lon, nb.household.lat_e7 / 1e7,
-                                          nb.household.lon_e7 / 1e7);
-        if (nb.distance_m > radius_m) continue;
-        nb.other_zone = nb.household.postcode != zone;
-        keep_nearest(out, count, limit, &nb);
+        out[i].distance_m = q->hits[i].distance_m;
+        out[i].other_zone = q->hits[i].postcode != zone;
     }
     return DC_OK;
 }
@@ -62,9 +77,10 @@ dc_err dc_geo_search(dc_geo_session *s, double lat, double lon, double radius_m,
                      size_t *count)
 {
     double m_lat, m_lon;
-    size_t found = 0;
+    search q = {.lat = lat, .lon = lon, .radius_m = radius_m, .limit = limit};
     dc_err rc = DC_OK;
     if (limit == 0) goto done;
+    if (limit > DC_GEO_MAX_NEIGHBOURS) return DC_E_INVALID_ARG;
     dc_geo_metres_per_degree(lat, &m_lat, &m_lon);
     /* A little slack so that rounding never drops an edge household. */
     double dlat = radius_m / m_lat + 1e-7, dlon = radius_m / m_lon + 1e-7;
@@ -74,10 +90,10 @@ dc_err dc_geo_search(dc_geo_session *s, double lat, double lon, double radius_m,
              c1 = dc_cell_col(dc_geo_e7(lon + dlon));
     for (uint32_t r = r0; r <= r1 && rc == DC_OK; r++)
         for (uint32_t c = c0; c <= c1 && rc == DC_OK; c++)
-            rc = search_cell(s, r, c, lat, lon, radius_m, limit, zone_postcode, out,
-                             &found);
+            rc = search_cell(s, r, c, &q);
+    if (rc == DC_OK) rc = read_hits(s, &q, zone_postcode, out);
 done:
-    if (rc == DC_OK) *count = found;
+    if (rc == DC_OK) *count = q.count;
     return rc;
 }
 

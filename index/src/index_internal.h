@@ -153,6 +153,12 @@ static inline int dc_in_box(const dc_zone *z, int32_t lat_e7, int32_t lon_e7)
 struct dc_index {
     MDB_env *env;
     MDB_dbi dbi[DC_DB_COUNT];
+    /* Streets and groups by id, read once at open: a household then costs
+     * one read instead of three. The pointers stay valid because `pinned`,
+     * a read transaction of the handle's own, stays open until close. */
+    MDB_txn *pinned;
+    dc_str *strings;
+    uint32_t nstrings;
     dc_index_meta meta;
     char *sources; /* meta.sources points here */
     char *path;
@@ -163,6 +169,8 @@ struct dc_index {
 struct dc_index_txn {
     dc_index *idx;
     MDB_txn *txn;
+    MDB_cursor *households;    /* for runs of households; NULL until used */
+    bool cursor_current;       /* bound to this begin of txn */
     struct dc_index_txn *next; /* in idx->free_txns once ended */
 };
 

@@ -146,20 +146,14 @@ static dc_err get(dc_index_txn *txn, int db, const void *key, size_t len, MDB_va
 
 dc_err dc_index_string(dc_index_txn *txn, uint32_t id, dc_str *out)
 {
-    uint8_t key[4];
-    MDB_val val;
     if (id == 0) {
         *out = (dc_str){"", 0};
         return DC_OK;
     }
-    dc_put_be32(key, id);
-    dc_err rc = get(txn, DC_DB_STRINGS, key, sizeof key, &val);
-    if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
-    *out = (dc_str){val.mv_data, val.mv_size};
+    if (id > txn->idx->nstrings) return DC_E_INDEX_CORRUPT;
+    *out = txn->idx->strings[id - 1];
     return DC_OK;
 }
-
-/* ---- lookups ---------------------------------------------------------- */
 
 dc_err dc_index_zone(dc_index_txn *txn, uint32_t postcode, dc_zone *out)
 {
@@ -269,6 +263,46 @@ dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
 
 /* ---- transactions ----------------------------------------------------- */
 
+/* The txn's cursor on households, opened once and renewed per begin. */
+static dc_err households_cursor(dc_index_txn *txn, MDB_cursor **out)
+{
+    int rc = 0;
+    if (!txn->households)
+        rc = mdb_cursor_open(txn->txn, txn->idx->dbi[DC_DB_HOUSEHOLDS], &txn->households);
+    else if (!txn->cursor_current)
+        rc = mdb_cursor_renew(txn->txn, txn->households);
+    if (rc != 0) return dc_index_lmdb_error(NULL, rc, "cursor");
+    txn->cursor_current = true;
+    *out = txn->households;
+    return DC_OK;
+}
+
+dc_err dc_index_household_positions(dc_index_txn *txn, uint32_t first, uint32_t count,
+                                    dc_position_fn fn, void *ctx)
+{
+    MDB_cursor *cur = NULL;
+    uint8_t key[4];
+    MDB_val k = {sizeof key, key}, v;
+    if (!txn || !fn) return DC_E_INVALID_ARG;
+    if (count == 0) return DC_OK;
+    dc_err rc = households_cursor(txn, &cur);
+    if (rc != DC_OK) return rc;
+    dc_put_be32(key, first);
+    int op = MDB_SET_KEY;
+    for (uint32_t i = 0; i < count; i++, op = MDB_NEXT) {
+        int r = mdb_cursor_get(cur, &k, &v, (MDB_cursor_op)op);
+        if (r == MDB_NOTFOUND) return i == 0 ? DC_E_NOT_FOUND : DC_E_INDEX_CORRUPT;
+        if (r != 0) return dc_index_lmdb_error(NULL, r, "households");
+        if (k.mv_size != 4 || v.mv_size < 12 || dc_get_be32(k.mv_data) != first + i)
+            return DC_E_INDEX_CORRUPT;
+        const uint8_t *p = v.mv_data;
+        dc_household_pos pos = {first + i, (int32_t)dc_get_le32(p),
+                                (int32_t)dc_get_le32(p + 4), dc_get_le32(p + 8)};
+        if (fn(ctx, &pos)) break;
+    }
+    return DC_OK;
+}
+
 dc_err dc_index_txn_begin(dc_index *idx, dc_index_txn **out)
 {
     dc_index_txn *t;
@@ -281,6 +315,7 @@ dc_err dc_index_txn_begin(dc_index *idx, dc_index_txn **out)
     if (t) {
         rc = mdb_txn_renew(t->txn);
         if (rc != 0) {
+            if (t->households) mdb_cursor_close(t->households);
             mdb_txn_abort(t->txn);
             free(t);
             return dc_index_lmdb_error(NULL, rc, "renew");
@@ -296,6 +331,7 @@ dc_err dc_index_txn_begin(dc_index *idx, dc_index_txn **out)
         t->idx = idx;
     }
     t->next = NULL;
+    t->cursor_current = false;
     *out = t;
     return DC_OK;
 }
@@ -467,6 +503,33 @@ static dc_err open_env(dc_index *idx, dc_error *err)
     return DC_OK;
 }
 
+/* Every string by id, ids 1..n in order, pointing into the map. */
+static dc_err load_strings(dc_index *idx, dc_error *err)
+{
+    MDB_cursor *cur;
+    MDB_stat st;
+    MDB_val k, v;
+    int rc = mdb_txn_begin(idx->env, NULL, MDB_RDONLY, &idx->pinned);
+    if (rc == 0) rc = mdb_stat(idx->pinned, idx->dbi[DC_DB_STRINGS], &st);
+    if (rc == 0) rc = mdb_cursor_open(idx->pinned, idx->dbi[DC_DB_STRINGS], &cur);
+    if (rc != 0) return dc_index_lmdb_error(err, rc, idx->path);
+    dc_err e = DC_OK;
+    idx->strings = malloc((st.ms_entries + 1) * sizeof *idx->strings);
+    if (!idx->strings) e = dc_error_set(err, DC_E_NOMEM, "out of memory for strings");
+    uint32_t n = 0;
+    for (int op = MDB_FIRST; e == DC_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
+         op = MDB_NEXT) {
+        if (k.mv_size != 4 || dc_get_be32(k.mv_data) != n + 1 || n == st.ms_entries)
+            e = dc_error_set(err, DC_E_INDEX_CORRUPT, "%s: string ids are not 1..%zu",
+                             idx->path, (size_t)st.ms_entries);
+        else
+            idx->strings[n++] = (dc_str){v.mv_data, v.mv_size};
+    }
+    mdb_cursor_close(cur);
+    idx->nstrings = n;
+    return e;
+}
+
 dc_err dc_index_open(const char *path, dc_index **out, dc_error *err)
 {
     dc_index *idx = NULL;
@@ -484,6 +547,7 @@ dc_err dc_index_open(const char *path, dc_index **out, dc_error *err)
     idx->meta.file_bytes = size;
     e = open_env(idx, err);
     if (e == DC_OK) e = read_meta(idx, err);
+    if (e == DC_OK) e = load_strings(idx, err);
 done:
     if (e != DC_OK) {
         dc_index_close(idx);
@@ -499,9 +563,12 @@ void dc_index_close(dc_index *idx)
     while (idx->free_txns) {
         dc_index_txn *t = idx->free_txns;
         idx->free_txns = t->next;
+        if (t->households) mdb_cursor_close(t->households);
         mdb_txn_abort(t->txn);
         free(t);
     }
+    if (idx->pinned) mdb_txn_abort(idx->pinned);
+    free(idx->strings);
     if (idx->env) mdb_env_close(idx->env);
     if (idx->path) pthread_mutex_destroy(&idx->lock);
     free(idx->sources);

@@ -237,6 +237,27 @@ dc_err dc_index_household_by_id(dc_index_txn *txn, const char *id, size_t len,
 dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t *first,
                                 uint32_t *count);
 
+/** A household's position and postcode, without its strings. */
+typedef struct dc_household_pos {
+    uint32_t number;
+    int32_t lat_e7, lon_e7;
+    uint32_t postcode;
+} dc_household_pos;
+
+/** Called for each household of a run; return non-zero to stop early. */
+typedef int (*dc_position_fn)(void *ctx, const dc_household_pos *pos);
+
+/**
+ * The positions of households first..first+count-1 (a cell's or a code's
+ * run), in one cursor pass that reads no strings: what a nearest-household
+ * search needs before it fetches the few it keeps. Allocates nothing after
+ * the transaction's first call.
+ * @return DC_OK, DC_E_NOT_FOUND (@p first is past the last household),
+ *         DC_E_INDEX_CORRUPT (the run ends early), DC_E_INVALID_ARG
+ */
+dc_err dc_index_household_positions(dc_index_txn *txn, uint32_t first, uint32_t count,
+                                    dc_position_fn fn, void *ctx);
+
 /* The spatial grid: cells of 1/400 degree (0.0025, about 280 m), aligned
  * with the Open Location Code's 8-digit cells. Households are numbered in
  * cell order, so a cell's households are a contiguous run. */
