@@ -372,7 +372,7 @@ int cmd_lookup(int argc, char **argv)
     if (a.npositional == 0) return usage_error("lookup", "%s", "no code given");
     if ((rc = open_geo("lookup", a.common.index, &geo, &s)) >= 0) return rc;
     rc = EXIT_OK;
-    for (int i = 0; i < a.npositional; i++) {
+    for (int i = 0, shown = 0; i < a.npositional; i++, shown++) {
         char buf[512];
         const char *code = next_code(&a, &i, buf, sizeof buf);
         dc_err e = dc_geo_forward(s, code, strlen(code), &r);
@@ -383,7 +383,7 @@ int cmd_lookup(int argc, char **argv)
         if (a.common.json) {
             if (!print_json(forward_json(code, &r))) rc = EXIT_DATA;
         } else {
-            if (i > 0) printf("\n");
+            if (shown > 0) printf("\n");
             forward_text(s, code, &r);
         }
         if (r.status != DC_GEO_OK && rc == EXIT_OK) rc = EXIT_NOT_FOUND;
