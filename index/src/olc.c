@@ -167,20 +167,22 @@ void dc_olc_cell_area(const dc_olc_cell *c, dc_olc_area *a)
  * out holds it. */
 static inline void write_code(int64_t lat_int, int64_t lon_int, int length, char *out)
 {
+    if (length == DC_CODE_OLC_DIGITS) {
+        /* The common length, in place: digits 9..11 move one right to make
+         * room for the separator (a copy loop here became a memmove call). */
+        dc_olc_chars_of_int(lat_int, lon_int, out);
+        out[11] = out[10];
+        out[10] = out[9];
+        out[9] = out[8];
+        out[8] = '+';
+        out[12] = '\0';
+        return;
+    }
     char d[DC_OLC_MAX_DIGITS];
     dc_olc_chars_of_int(lat_int, lon_int, d);
     if (length > DC_CODE_OLC_DIGITS) dc_olc_grid_tail_of_int(lat_int, lon_int, d);
     memcpy(out, d, DC_OLC_SEPARATOR_POS);
     out[DC_OLC_SEPARATOR_POS] = '+';
-    if (length == DC_CODE_OLC_DIGITS) {
-        /* The common length, written out: a copy loop here becomes a call
-         * to memmove, which costs more than the three bytes. */
-        out[9] = d[8];
-        out[10] = d[9];
-        out[11] = d[10];
-        out[12] = '\0';
-        return;
-    }
     for (int i = length; i < DC_OLC_SEPARATOR_POS; i++)
         out[i] = '0';
     int i = DC_OLC_SEPARATOR_POS;
