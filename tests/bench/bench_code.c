@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "diachi/code.h"
+#include "support.h"
 
 #define DC_DEFAULT_POINTS (1u << 20)
 #define DC_DEFAULT_REPETITIONS 5
@@ -35,19 +36,6 @@ typedef struct dc_inputs {
 /* Everything a benchmark writes ends here, and is printed. */
 static uint64_t dc_sink;
 static double dc_sink_degrees;
-
-static uint64_t dc_splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static double dc_uniform(uint64_t *state)
-{
-    return (double)(dc_splitmix64(state) >> 11) * 0x1.0p-53;
-}
 
 static double dc_now(void)
 {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "diachi/code.h"
+#include "support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -64,33 +65,6 @@ static bool dc_oracle(const uint8_t *data, size_t size, char compact[13], size_t
     if (n != DC_CODE_CHARS) return false;
     compact[DC_CODE_CHARS] = '\0';
     return valid;
-}
-
-/* True when @p s is well-formed UTF-8 (RFC 3629: no overlong forms, no
- * surrogates, nothing past U+10FFFF), as JSON encoders such as jansson
- * demand: error messages go into API error bodies. */
-static bool dc_is_utf8(const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        unsigned c = *p++;
-        int extra;
-        uint32_t cp, min;
-        if (c < 0x80) continue;
-        if (c >= 0xC2 && c <= 0xDF)
-            extra = 1, cp = c & 0x1F, min = 0x80;
-        else if (c >= 0xE0 && c <= 0xEF)
-            extra = 2, cp = c & 0x0F, min = 0x800;
-        else if (c >= 0xF0 && c <= 0xF4)
-            extra = 3, cp = c & 0x07, min = 0x10000;
-        else
-            return false;
-        for (; extra > 0; extra--, p++) {
-            if ((*p & 0xC0) != 0x80) return false;
-            cp = cp << 6 | (*p & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    }
-    return true;
 }
 
 static bool dc_message_ok(const char *m, size_t size)

@@ -21,6 +21,7 @@
 
 #include "diachi/code.h"
 #include "diachi/index.h"
+#include "support.h"
 
 #define MAX_HH 100000
 #define M_PER_DEG 111320.0
@@ -42,14 +43,6 @@ static int failures;
             fputc('\n', stderr);                                                         \
         }                                                                                \
     } while (0)
-
-static uint64_t splitmix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
 
 static size_t read_households(const char *path, sample_hh *out)
 {
@@ -191,7 +184,7 @@ int main(int argc, char **argv)
 
     size_t *pick = calloc((size_t)samples, sizeof *pick);
     for (int i = 0; i < samples; i++) {
-        pick[i] = (size_t)(splitmix(&seed) % n);
+        pick[i] = (size_t)(dc_splitmix64(&seed) % n);
         check_one(txn, &hh[pick[i]]);
     }
     check_cs2cs(txn, hh, pick, samples < 20 ? samples : 20);

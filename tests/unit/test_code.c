@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "diachi/code.h"
+#include "support.h"
 
 /* A string literal and its length in bytes, embedded NULs included. */
 #define DC_BYTES(s) (s), (sizeof(s) - 1)
@@ -31,21 +32,6 @@
 /* ---------------------------------------------------------------------- */
 /* Helpers                                                                 */
 /* ---------------------------------------------------------------------- */
-
-/* splitmix64: tiny, seedable, and good enough to spread points. */
-static uint64_t dc_splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, 1). */
-static double dc_uniform(uint64_t *state)
-{
-    return (double)(dc_splitmix64(state) >> 11) * 0x1.0p-53;
-}
 
 static dc_code dc_make_code(uint32_t postcode, const char *location)
 {
@@ -61,33 +47,6 @@ static bool dc_all_bytes(const void *p, size_t n, unsigned char value)
     const unsigned char *b = p;
     for (size_t i = 0; i < n; i++)
         if (b[i] != value) return false;
-    return true;
-}
-
-/* True when @p s is well-formed UTF-8 (RFC 3629: no overlong forms, no
- * surrogates, nothing past U+10FFFF), as JSON encoders such as jansson
- * demand: error messages go into API error bodies. */
-static bool dc_is_utf8(const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        unsigned c = *p++;
-        int extra;
-        uint32_t cp, min;
-        if (c < 0x80) continue;
-        if (c >= 0xC2 && c <= 0xDF)
-            extra = 1, cp = c & 0x1F, min = 0x80;
-        else if (c >= 0xE0 && c <= 0xEF)
-            extra = 2, cp = c & 0x0F, min = 0x800;
-        else if (c >= 0xF0 && c <= 0xF4)
-            extra = 3, cp = c & 0x07, min = 0x10000;
-        else
-            return false;
-        for (; extra > 0; extra--, p++) {
-            if ((*p & 0xC0) != 0x80) return false;
-            cp = cp << 6 | (*p & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    }
     return true;
 }
 
