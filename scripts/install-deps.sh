@@ -5,7 +5,8 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config clang   # C11 toolchain; clang for libFuzzer
+  build-essential cmake pkg-config         # C11 toolchain
+  clang libclang-rt-dev                    # libFuzzer and sanitizer runtimes for clang
   libgdal-dev gdal-bin                     # importer: OGR reads the map layers
   libproj-dev proj-bin                     # importer: VN-2000 -> WGS 84
   liblmdb-dev lmdb-utils                   # the index
