@@ -21,7 +21,6 @@
 #include "index_internal.h"
 #include "hasher.h"
 
-#define POSTCODES 100000u
 #define MAX_STR8 255u
 #define MAX_STR16 65535u
 #define PROGRESS_STEP 1000000u
@@ -122,11 +121,11 @@ static dc_err zone_shape_ok(builder *b, const dc_zone_input *z)
 static dc_err validate_zones(builder *b)
 {
     const dc_index_build_input *in = b->in;
-    for (uint32_t p = 0; p < POSTCODES; p++)
+    for (uint32_t p = 0; p < DC_POSTCODES; p++)
         b->zone_of[p] = -1;
     for (size_t i = 0; i < in->nzones; i++) {
         const dc_zone_input *z = &in->zones[i];
-        if (z->postcode >= POSTCODES)
+        if (z->postcode >= DC_POSTCODES)
             return dc_error_set(b->err, DC_E_INVALID_ARG, "zone %u: postcode over 99999",
                                 z->postcode);
         if (b->zone_of[z->postcode] >= 0)
@@ -152,7 +151,7 @@ static dc_err validate_household(builder *b, const dc_household_input *h)
         return dc_error_set(b->err, DC_E_INVALID_ARG,
                             "household %s: house number longer than %u bytes", h->id,
                             MAX_STR8);
-    if (h->postcode >= POSTCODES || b->zone_of[h->postcode] < 0)
+    if (h->postcode >= DC_POSTCODES || b->zone_of[h->postcode] < 0)
         return dc_error_set(b->err, DC_E_INVALID_ARG,
                             "household %s: postcode %05u is not among the zones", h->id,
                             h->postcode);
@@ -392,7 +391,7 @@ static dc_err collect_grid(builder *b)
 {
     size_t cap = 0;
     b->ngrid = 0;
-    for (uint32_t p = 0; p < POSTCODES; p++) {
+    for (uint32_t p = 0; p < DC_POSTCODES; p++) {
         if (b->zone_of[p] < 0) continue;
         const dc_zone_input *z = &b->in->zones[b->zone_of[p]];
         int32_t s, w, n, e;
@@ -560,7 +559,7 @@ static dc_err write_zone(builder *b, const dc_zone_input *z, uint32_t count)
 
 static dc_err write_zones(builder *b)
 {
-    for (uint32_t p = 0; p < POSTCODES; p++) {
+    for (uint32_t p = 0; p < DC_POSTCODES; p++) {
         if (b->zone_of[p] < 0) continue;
         dc_err rc =
             write_zone(b, &b->in->zones[b->zone_of[p]], b->zone_counts[b->zone_of[p]]);
@@ -904,7 +903,7 @@ static dc_err check_input(const char *path, const dc_index_build_input *in, dc_e
     if (!path || !in || (!in->zones && in->nzones) ||
         (!in->households && in->nhouseholds) || (!in->sources && in->nsources))
         return dc_error_set(err, DC_E_INVALID_ARG, "no index path or input given");
-    if (in->nhouseholds > UINT32_MAX || in->nzones > POSTCODES)
+    if (in->nhouseholds > UINT32_MAX || in->nzones > DC_POSTCODES)
         return dc_error_set(err, DC_E_INVALID_ARG, "too many households or zones");
     return DC_OK;
 }
@@ -912,7 +911,7 @@ static dc_err check_input(const char *path, const dc_index_build_input *in, dc_e
 static dc_err allocate(builder *b, const char *path)
 {
     size_t n = b->in->nhouseholds, nz = b->in->nzones;
-    b->zone_of = malloc(POSTCODES * sizeof *b->zone_of);
+    b->zone_of = malloc(DC_POSTCODES * sizeof *b->zone_of);
     b->zone_counts = calloc(nz ? nz : 1, sizeof *b->zone_counts);
     b->households = malloc((n ? n : 1) * sizeof *b->households);
     b->ids = malloc((n ? n : 1) * sizeof *b->ids);

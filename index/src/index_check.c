@@ -35,7 +35,6 @@ typedef struct checker {
 
 typedef dc_err (*record_fn)(checker *c, const MDB_val *key, const MDB_val *val);
 
-#define POSTCODES 100000u
 
 static dc_err corrupt(checker *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -96,7 +95,7 @@ static dc_err zone_record(checker *c, const MDB_val *key, const MDB_val *val)
 {
     if (key->mv_size != 4) return corrupt(c, "zones: a key of %zu bytes", key->mv_size);
     uint32_t postcode = dc_get_be32(key->mv_data);
-    if (postcode >= POSTCODES)
+    if (postcode >= DC_POSTCODES)
         return corrupt(c, "zones: postcode %u over 99999", postcode);
     if (c->stats.zones >= c->zones_cap)
         return corrupt(c, "zones: more records than the %llu meta counts",
@@ -140,7 +139,7 @@ static dc_err grid_record(checker *c, const MDB_val *key, const MDB_val *val)
         uint32_t postcode = dc_get_le32(p + i);
         if (i > 0 && postcode <= dc_get_le32(p + i - 4))
             return corrupt(c, "zonegrid cell %u: postcodes not in ascending order", cell);
-        if (postcode >= POSTCODES || c->zone_of[postcode] < 0)
+        if (postcode >= DC_POSTCODES || c->zone_of[postcode] < 0)
             return corrupt(c, "zonegrid cell %u: zone %05u does not exist", cell,
                            postcode);
         if (!box_touches_cell(&c->zones[c->zone_of[postcode]], cell))
@@ -450,16 +449,16 @@ dc_err dc_index_check(dc_index *idx, dc_index_check_stats *stats, dc_error *err)
     checker c = {.idx = idx, .err = err};
     dc_err e;
     if (!idx) return dc_error_set(err, DC_E_INVALID_ARG, "no index given");
-    size_t nz = idx->meta.zones < POSTCODES ? (size_t)idx->meta.zones : POSTCODES;
+    size_t nz = idx->meta.zones < DC_POSTCODES ? (size_t)idx->meta.zones : DC_POSTCODES;
     c.zones_cap = nz;
     c.zones = malloc((nz ? nz : 1) * sizeof *c.zones);
     c.zone_counts = calloc(nz ? nz : 1, sizeof *c.zone_counts);
-    c.zone_of = malloc(POSTCODES * sizeof *c.zone_of);
+    c.zone_of = malloc(DC_POSTCODES * sizeof *c.zone_of);
     if (!c.zones || !c.zone_counts || !c.zone_of) {
         e = dc_error_set(err, DC_E_NOMEM, "out of memory checking the index");
         goto done;
     }
-    for (uint32_t p = 0; p < POSTCODES; p++)
+    for (uint32_t p = 0; p < DC_POSTCODES; p++)
         c.zone_of[p] = -1;
     e = dc_index_txn_begin(idx, &c.txn);
     if (e != DC_OK) {

@@ -150,6 +150,18 @@ static inline int dc_in_box(const dc_zone *z, int32_t lat_e7, int32_t lon_e7)
 
 /* ---- handles -------------------------------------------------------- */
 
+/* Postcodes run 00000..99999. */
+#define DC_POSTCODES 100000u
+#define DC_ZONE_CORRUPT (-2)
+
+/* One cell of the zone grid: the candidate postcodes, little-endian u32s
+ * inside the map. */
+struct dc_grid_cell {
+    uint32_t cell;
+    const uint8_t *postcodes;
+    uint32_t count;
+};
+
 struct dc_index {
     MDB_env *env;
     MDB_dbi dbi[DC_DB_COUNT];
@@ -159,6 +171,14 @@ struct dc_index {
     MDB_txn *pinned;
     dc_str *strings;
     uint32_t nstrings;
+    /* Zones decoded once at open, by postcode, and the zone grid's cells:
+     * zone lookups and point-in-zone touch no B-tree. A zone that does not
+     * decode keeps slot DC_ZONE_CORRUPT, so lookups report it and
+     * dc_index_check names it. */
+    dc_zone *zones;
+    int32_t *zone_slot; /* postcode -> index in zones, -1 absent */
+    struct dc_grid_cell *grid;
+    uint32_t nzones, ngrid;
     dc_index_meta meta;
     char *sources; /* meta.sources points here */
     char *path;

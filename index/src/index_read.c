@@ -157,28 +157,38 @@ dc_err dc_index_string(dc_index_txn *txn, uint32_t id, dc_str *out)
 
 dc_err dc_index_zone(dc_index_txn *txn, uint32_t postcode, dc_zone *out)
 {
-    uint8_t key[4];
-    MDB_val val;
     if (!txn || !out) return DC_E_INVALID_ARG;
-    dc_put_be32(key, postcode);
-    dc_err rc = get(txn, DC_DB_ZONES, key, sizeof key, &val);
-    if (rc != DC_OK) return rc;
-    return dc_zone_decode(postcode, &val, out);
+    const dc_index *idx = txn->idx;
+    if (postcode >= DC_POSTCODES) return DC_E_NOT_FOUND;
+    int32_t slot = idx->zone_slot[postcode];
+    if (slot == DC_ZONE_CORRUPT) return DC_E_INDEX_CORRUPT;
+    if (slot < 0) return DC_E_NOT_FOUND;
+    *out = idx->zones[slot];
+    return DC_OK;
+}
+
+static const struct dc_grid_cell *grid_find(const dc_index *idx, uint32_t cell)
+{
+    uint32_t lo = 0, hi = idx->ngrid;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (idx->grid[mid].cell < cell)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < idx->ngrid && idx->grid[lo].cell == cell ? &idx->grid[lo] : NULL;
 }
 
 dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zone *out)
 {
-    uint8_t key[4];
-    MDB_val val;
     if (!txn || !out) return DC_E_INVALID_ARG;
     if (!dc_lat_ok(lat_e7) || !dc_lon_ok(lon_e7)) return DC_E_NOT_FOUND;
-    dc_put_be32(key, dc_zonegrid_cell(lat_e7, lon_e7));
-    dc_err rc = get(txn, DC_DB_ZONEGRID, key, sizeof key, &val);
-    if (rc != DC_OK) return rc;
-    if (val.mv_size % 4 != 0) return DC_E_INDEX_CORRUPT;
-    for (size_t i = 0; i < val.mv_size; i += 4) {
+    const struct dc_grid_cell *g = grid_find(txn->idx, dc_zonegrid_cell(lat_e7, lon_e7));
+    if (!g) return DC_E_NOT_FOUND;
+    for (uint32_t i = 0; i < g->count; i++) {
         dc_zone z;
-        rc = dc_index_zone(txn, dc_get_le32((const uint8_t *)val.mv_data + i), &z);
+        dc_err rc = dc_index_zone(txn, dc_get_le32(g->postcodes + 4 * (size_t)i), &z);
         if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
         if (dc_in_box(&z, lat_e7, lon_e7) &&
             dc_polygon_contains(&z.polygon, lat_e7, lon_e7)) {
@@ -189,7 +199,6 @@ dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zo
     return DC_E_NOT_FOUND;
 }
 
-/* Fill a decoded household's strings. */
 static dc_err household_strings(dc_index_txn *txn, dc_household *h, uint32_t street,
                                 uint32_t group)
 {
@@ -503,6 +512,45 @@ static dc_err open_env(dc_index *idx, dc_error *err)
     return DC_OK;
 }
 
+/* Every zone, decoded, and the zone grid's cells, pointing into the map. */
+static dc_err load_zones(dc_index *idx, dc_error *err)
+{
+    MDB_cursor *cur;
+    MDB_stat zs, gs;
+    MDB_val k, v;
+    int rc = mdb_stat(idx->pinned, idx->dbi[DC_DB_ZONES], &zs);
+    if (rc == 0) rc = mdb_stat(idx->pinned, idx->dbi[DC_DB_ZONEGRID], &gs);
+    if (rc != 0) return dc_index_lmdb_error(err, rc, idx->path);
+    idx->zones = malloc((zs.ms_entries + 1) * sizeof *idx->zones);
+    idx->zone_slot = malloc(DC_POSTCODES * sizeof *idx->zone_slot);
+    idx->grid = malloc((gs.ms_entries + 1) * sizeof *idx->grid);
+    if (!idx->zones || !idx->zone_slot || !idx->grid)
+        return dc_error_set(err, DC_E_NOMEM, "out of memory for zones");
+    for (uint32_t i = 0; i < DC_POSTCODES; i++)
+        idx->zone_slot[i] = -1;
+
+    if ((rc = mdb_cursor_open(idx->pinned, idx->dbi[DC_DB_ZONES], &cur)) != 0)
+        return dc_index_lmdb_error(err, rc, idx->path);
+    for (int op = MDB_FIRST; mdb_cursor_get(cur, &k, &v, op) == 0; op = MDB_NEXT) {
+        uint32_t pc = k.mv_size == 4 ? dc_get_be32(k.mv_data) : DC_POSTCODES;
+        if (pc >= DC_POSTCODES || idx->nzones == zs.ms_entries) continue;
+        if (dc_zone_decode(pc, &v, &idx->zones[idx->nzones]) != DC_OK)
+            idx->zone_slot[pc] = DC_ZONE_CORRUPT;
+        else
+            idx->zone_slot[pc] = (int32_t)idx->nzones++;
+    }
+    mdb_cursor_close(cur);
+
+    if ((rc = mdb_cursor_open(idx->pinned, idx->dbi[DC_DB_ZONEGRID], &cur)) != 0)
+        return dc_index_lmdb_error(err, rc, idx->path);
+    for (int op = MDB_FIRST; mdb_cursor_get(cur, &k, &v, op) == 0; op = MDB_NEXT)
+        if (k.mv_size == 4 && v.mv_size % 4 == 0 && idx->ngrid < gs.ms_entries)
+            idx->grid[idx->ngrid++] = (struct dc_grid_cell){
+                dc_get_be32(k.mv_data), v.mv_data, (uint32_t)(v.mv_size / 4)};
+    mdb_cursor_close(cur);
+    return DC_OK;
+}
+
 /* Every string by id, ids 1..n in order, pointing into the map. */
 static dc_err load_strings(dc_index *idx, dc_error *err)
 {
@@ -548,6 +596,7 @@ dc_err dc_index_open(const char *path, dc_index **out, dc_error *err)
     e = open_env(idx, err);
     if (e == DC_OK) e = read_meta(idx, err);
     if (e == DC_OK) e = load_strings(idx, err);
+    if (e == DC_OK) e = load_zones(idx, err);
 done:
     if (e != DC_OK) {
         dc_index_close(idx);
@@ -569,6 +618,9 @@ void dc_index_close(dc_index *idx)
     }
     if (idx->pinned) mdb_txn_abort(idx->pinned);
     free(idx->strings);
+    free(idx->zones);
+    free(idx->zone_slot);
+    free(idx->grid);
     if (idx->env) mdb_env_close(idx->env);
     if (idx->path) pthread_mutex_destroy(&idx->lock);
     free(idx->sources);
