@@ -94,7 +94,8 @@ static dc_err count_households(dc_import *im)
 {
     size_t n = dc_source_list_count(im->household_sources);
     for (size_t i = 0; i < n; i++) {
-        int64_t c = dc_source_list_feature_count(im->household_sources, i);
+        int64_t c =
+            dc_source_list_feature_count(im->household_sources, i, DC_LAYER_HOUSEHOLDS);
         if (c > 0) im->household_total += (uint64_t)c;
     }
     return DC_OK;

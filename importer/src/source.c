@@ -440,7 +440,8 @@ void dc_source_list_stat(const dc_source_list *list, size_t i, uint64_t *size,
     if (mtime) *mtime = latest;
 }
 
-int64_t dc_source_list_feature_count(const dc_source_list *list, size_t i)
+int64_t dc_source_list_feature_count(const dc_source_list *list, size_t i,
+                                     dc_layer_kind kind)
 {
     const char *path = dc_source_list_path(list, i);
     if (!path) return -1;
@@ -450,7 +451,9 @@ int64_t dc_source_list_feature_count(const dc_source_list *list, size_t i)
     GDALDatasetH ds = dc_dataset_open(path, &problem);
     int64_t total = ds ? 0 : -1;
     for (int k = 0; ds && k < GDALDatasetGetLayerCount(ds); k++) {
-        GIntBig n = OGR_L_GetFeatureCount(GDALDatasetGetLayer(ds, k), TRUE);
+        OGRLayerH layer = GDALDatasetGetLayer(ds, k);
+        if (dc_layer_skipped(list, i, ds, layer, kind)) continue;
+        GIntBig n = OGR_L_GetFeatureCount(layer, TRUE);
         if (n > 0) total += n;
     }
     if (ds) GDALClose(ds);

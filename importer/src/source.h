@@ -123,9 +123,11 @@ const char *dc_source_list_path(const dc_source_list *list, size_t i);
 /** Size and modification time of dataset i's files, summed (for the index metadata). */
 void dc_source_list_stat(const dc_source_list *list, size_t i, uint64_t *size,
                          int64_t *mtime);
-/** Features in dataset i (for progress): sum of OGR_L_GetFeatureCount over its
- *  layers; -1 when OGR cannot open it. */
-int64_t dc_source_list_feature_count(const dc_source_list *list, size_t i);
+/** Features in dataset i that a read as @p kind would see (for progress and
+ *  sizing): OGR_L_GetFeatureCount over the layers read as that kind; -1
+ *  when OGR cannot open it. */
+int64_t dc_source_list_feature_count(const dc_source_list *list, size_t i,
+                                     dc_layer_kind kind);
 
 /**
  * Read every household of dataset i, calling @p fn for each feature in

@@ -34,6 +34,14 @@ GDALDatasetH dc_dataset_open(const char *path, dc_source_problem *problem);
 /** True when dataset i was found by walking a folder named on the command line. */
 bool dc_source_list_in_folder(const dc_source_list *list, size_t i);
 
+/**
+ * True when @p layer of dataset i is not read as @p kind: in a folder or a
+ * multi-layer dataset, point layers are households and polygon layers are
+ * zones (source_read.c).
+ */
+bool dc_layer_skipped(const dc_source_list *list, size_t i, GDALDatasetH ds,
+                      OGRLayerH layer, dc_layer_kind kind);
+
 /** A copy of @p name that lives as long as @p list (problem reports). */
 const char *dc_source_list_intern(const dc_source_list *list, const char *name);
 

@@ -315,6 +315,13 @@ static bool of_other_kind(OGRLayerH layer, dc_layer_kind kind)
     return kind == DC_LAYER_ZONES ? points : areas;
 }
 
+bool dc_layer_skipped(const dc_source_list *list, size_t i, GDALDatasetH ds,
+                      OGRLayerH layer, dc_layer_kind kind)
+{
+    bool choose = GDALDatasetGetLayerCount(ds) > 1 || dc_source_list_in_folder(list, i);
+    return choose && of_other_kind(layer, kind);
+}
+
 static dc_err read_dataset(const dc_source_list *list, size_t i,
                            const dc_source_options *opt, const read_job *job,
                            dc_source_problem *problem)
@@ -332,11 +339,9 @@ static dc_err read_dataset(const dc_source_list *list, size_t i,
         goto done;
     }
     rc = DC_OK;
-    int nlayers = GDALDatasetGetLayerCount(ds);
-    bool choose = nlayers > 1 || dc_source_list_in_folder(list, i);
-    for (int k = 0; rc == DC_OK && k < nlayers; k++) {
+    for (int k = 0; rc == DC_OK && k < GDALDatasetGetLayerCount(ds); k++) {
         OGRLayerH layer = GDALDatasetGetLayer(ds, k);
-        if (choose && of_other_kind(layer, job->kind)) continue;
+        if (dc_layer_skipped(list, i, ds, layer, job->kind)) continue;
         rc = read_layer(list, path, ds, layer, opt, job, problem);
     }
     GDALClose(ds);

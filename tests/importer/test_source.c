@@ -445,7 +445,7 @@ static void test_folder_expansion(void **state)
     assert_true(want > 0);
     assert_int_equal(size, want);
     assert_true(mtime > 1600000000);
-    assert_int_equal(dc_source_list_feature_count(list, 0), 1);
+    assert_int_equal(dc_source_list_feature_count(list, 0, DC_LAYER_HOUSEHOLDS), 1);
     dc_source_list_close(list);
 }
 
@@ -854,7 +854,8 @@ static void test_sample_map(void **state)
     dc_source_problem problem = {0};
     assert_int_equal(
         dc_source_read_households(list, 0, NULL, count_household, &t, &problem), DC_OK);
-    assert_int_equal((int64_t)t.count, dc_source_list_feature_count(list, 0));
+    assert_int_equal((int64_t)t.count,
+                     dc_source_list_feature_count(list, 0, DC_LAYER_HOUSEHOLDS));
     assert_true(t.count > 20000);
     assert_true(t.in_order);
     assert_int_equal(t.with_point, t.count);
