@@ -54,6 +54,21 @@ household H-1 32101 3210192MC3FP
 household H-2 32101 3210192MC3FP
 household H-3 32101 3210192MC3JP"
 
+# Door-plate codes are verified: the right one passes, a wrong one and one
+# that does not parse are reported, and every household is still imported
+# with the code its position gives.
+ogr2ogr -lco ENCODING=UTF-8 -dialect SQLite -sql "SELECT *, CASE HH_ID
+  WHEN 'H-1' THEN '32101 92MC+3FP' WHEN 'H-2' THEN '3210192MC3FQ'
+  ELSE '32101 92mc-3ji' END AS CODE FROM households" \
+  "$work/door-codes.shp" "$edge/shared-door/households.shp"
+run door-codes 0 --zones "$edge/shared-door/zones.shp" --households "$work/door-codes.shp"
+expect_report "warning 1 code_mismatch
+warning 2 bad_code"
+expect_index "$zone_mt
+household H-1 32101 3210192MC3FP
+household H-2 32101 3210192MC3FP
+household H-3 32101 3210192MC3JP"
+
 # On a shared boundary (as stored, to 1e-7 degree) a household belongs to
 # the zone east of it, or north of it on an east-west edge: H-2 on the
 # vertex of four zones goes to the north-east one; H-1, on the north-south
