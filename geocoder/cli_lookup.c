@@ -474,50 +474,42 @@ int cmd_reverse(int argc, char **argv)
 
 /* ---- zone ---------------------------------------------------------------- */
 
-static uint32_t get_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static double get_deg(const uint8_t *p)
-{
-    uint32_t u = get_le32(p);
-    int32_t v;
-    memcpy(&v, &u, sizeof v);
-    return v / 1e7;
-}
-
 /* The polygon as GeoJSON MultiPolygon coordinates: [lon, lat], rings
  * closed, each exterior followed by its holes. */
-static json_t *polygon_json(const dc_polygon *p, uint32_t *rings, uint32_t *points)
+static json_t *polygon_json(const dc_polygon *p)
 {
     json_t *multi = json_array(), *poly = NULL;
-    const uint8_t *at = p->data;
-    uint32_t nrings = get_le32(at);
-    *rings = nrings;
-    *points = 0;
-    at += 4;
-    for (uint32_t r = 0; r < nrings; r++) {
-        uint32_t head = get_le32(at), n = head & ~DC_RING_HOLE;
-        json_t *ring = json_array();
-        for (uint32_t i = 0; i <= n; i++) {
-            const uint8_t *pt = at + 4 + 8 * (size_t)(i % n);
-            json_array_append_new(ring,
-                                  json_pack("[f, f]", get_deg(pt + 4), get_deg(pt)));
+    dc_ring ring;
+    size_t off = 0;
+    while (dc_polygon_next_ring(p, &off, &ring)) {
+        json_t *coords = json_array();
+        for (uint32_t i = 0; i <= ring.npoints; i++) {
+            int32_t lat, lon;
+            dc_ring_vertex(&ring, i % ring.npoints, &lat, &lon);
+            json_array_append_new(coords, json_pack("[f, f]", lon / 1e7, lat / 1e7));
         }
-        if (!(head & DC_RING_HOLE)) json_array_append_new(multi, poly = json_array());
-        json_array_append_new(poly, ring);
-        *points += n;
-        at += 4 + 8 * (size_t)n;
+        if (!ring.hole) json_array_append_new(multi, poly = json_array());
+        json_array_append_new(poly, coords);
     }
     return json_pack("{s:s, s:o}", "type", "MultiPolygon", "coordinates", multi);
+}
+
+/* Rings and vertices of a polygon, for the text summary. */
+static void polygon_counts(const dc_polygon *p, uint32_t *rings, uint32_t *points)
+{
+    dc_ring ring;
+    size_t off = 0;
+    *rings = *points = 0;
+    while (dc_polygon_next_ring(p, &off, &ring)) {
+        (*rings)++;
+        *points += ring.npoints;
+    }
 }
 
 static void zone_text(const dc_zone *z)
 {
     uint32_t rings, points;
-    json_decref(polygon_json(&z->polygon, &rings, &points));
+    polygon_counts(&z->polygon, &rings, &points);
     printf("%05u ", z->postcode);
     zone_words(z);
     printf("\nhouseholds   %u\n", z->household_count);
@@ -531,7 +523,6 @@ static void zone_text(const dc_zone *z)
 
 static json_t *zone_full_json(const dc_zone *z)
 {
-    uint32_t rings, points;
     json_t *o = zone_json(z);
     json_object_set_new(
         o, "reference",
@@ -540,7 +531,7 @@ static json_t *zone_full_json(const dc_zone *z)
                         json_pack("{s:f, s:f, s:f, s:f}", "south", z->south_e7 / 1e7,
                                   "west", z->west_e7 / 1e7, "north", z->north_e7 / 1e7,
                                   "east", z->east_e7 / 1e7));
-    json_object_set_new(o, "polygon", polygon_json(&z->polygon, &rings, &points));
+    json_object_set_new(o, "polygon", polygon_json(&z->polygon));
     return o;
 }
 

@@ -218,20 +218,6 @@ dc_err dc_geo_place_fill(const dc_code *code, const dc_zone *zone, dc_geo_place 
     return rc;
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static double e7_at(const uint8_t *p)
-{
-    uint32_t u = le32(p);
-    int32_t v;
-    memcpy(&v, &u, sizeof v);
-    return v / 1e7;
-}
-
 /* Squared distance, in the plane, from the origin to segment a-b. */
 static double segment_d2(double ax, double ay, double bx, double by)
 {
@@ -250,20 +236,17 @@ double dc_geo_polygon_distance_m(const dc_polygon *p, double lat, double lon)
 {
     double m_lat, m_lon, best = INFINITY;
     dc_geo_metres_per_degree(lat, &m_lat, &m_lon);
-    const uint8_t *at = p->data;
-    uint32_t nrings = le32(at);
-    at += 4;
-    for (uint32_t r = 0; r < nrings; r++) {
-        uint32_t n = le32(at) & ~DC_RING_HOLE;
-        const uint8_t *pts = at + 4;
-        for (uint32_t i = 0; i < n; i++) {
-            const uint8_t *a = pts + 8 * i, *b = pts + 8 * ((i + 1) % n);
+    dc_ring ring;
+    size_t off = 0;
+    while (dc_polygon_next_ring(p, &off, &ring))
+        for (uint32_t i = 0; i < ring.npoints; i++) {
+            int32_t alat, alon, blat, blon;
+            dc_ring_vertex(&ring, i, &alat, &alon);
+            dc_ring_vertex(&ring, (i + 1) % ring.npoints, &blat, &blon);
             double d2 =
-                segment_d2((e7_at(a + 4) - lon) * m_lon, (e7_at(a) - lat) * m_lat,
-                           (e7_at(b + 4) - lon) * m_lon, (e7_at(b) - lat) * m_lat);
+                segment_d2((alon / 1e7 - lon) * m_lon, (alat / 1e7 - lat) * m_lat,
+                           (blon / 1e7 - lon) * m_lon, (blat / 1e7 - lat) * m_lat);
             if (d2 < best) best = d2;
         }
-        at = pts + 8 * (size_t)n;
-    }
     return sqrt(best);
 }

@@ -8,44 +8,37 @@ typedef struct dc_pt {
     int64_t lat, lon;
 } dc_pt;
 
-static uint32_t rd_u32(const uint8_t *p)
+static dc_pt vertex(const dc_ring *ring, uint32_t i)
 {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static dc_pt vertex(const uint8_t *ring, uint32_t i)
-{
-    const uint8_t *p = ring + 8 * (size_t)i;
-    dc_pt v = {2 * (int64_t)(int32_t)rd_u32(p), 2 * (int64_t)(int32_t)rd_u32(p + 4)};
+    int32_t lat, lon;
+    dc_ring_vertex(ring, i, &lat, &lon);
+    dc_pt v = {2 * (int64_t)lat, 2 * (int64_t)lon};
     return v;
 }
 
 /* Walk every edge (a, b) of every ring of a polygon. */
 typedef struct dc_edges {
-    const uint8_t *next, *end, *ring;
-    uint32_t n, i;
+    const dc_polygon *p;
+    size_t offset;
+    dc_ring ring;
+    uint32_t i;
 } dc_edges;
 
 static void edges_begin(dc_edges *e, const dc_polygon *p)
 {
-    e->next = p->data + 4;
-    e->end = p->data + p->size;
-    e->ring = NULL;
-    e->n = e->i = 0;
+    e->p = p;
+    e->offset = 0;
+    e->ring.npoints = e->i = 0;
 }
 
 static bool edges_next(dc_edges *e, dc_pt *a, dc_pt *b)
 {
-    if (e->i == e->n) {
-        if (e->next >= e->end) return false;
-        e->n = rd_u32(e->next) & ~DC_RING_HOLE;
-        e->ring = e->next + 4;
-        e->next = e->ring + 8 * (size_t)e->n;
+    if (e->i == e->ring.npoints) {
+        if (!dc_polygon_next_ring(e->p, &e->offset, &e->ring)) return false;
         e->i = 0;
     }
-    *a = vertex(e->ring, e->i);
-    *b = vertex(e->ring, (e->i + 1) % e->n);
+    *a = vertex(&e->ring, e->i);
+    *b = vertex(&e->ring, (e->i + 1) % e->ring.npoints);
     e->i++;
     return true;
 }

@@ -39,25 +39,53 @@ dc_err dc_polygon_check_structure(const dc_polygon *p)
     return at == p->size ? DC_OK : DC_E_INDEX_CORRUPT;
 }
 
+bool dc_polygon_next_ring(const dc_polygon *p, size_t *offset, dc_ring *ring)
+{
+    size_t at = *offset ? *offset : 4;
+    if (at + RING_HEADER > p->size) return false;
+    uint32_t header = dc_get_le32(p->data + at);
+    ring->npoints = header & ~DC_RING_HOLE;
+    ring->hole = (header & DC_RING_HOLE) != 0;
+    ring->points = p->data + at + RING_HEADER;
+    *offset = at + RING_HEADER + (size_t)ring->npoints * POINT_SIZE;
+    return true;
+}
+
+void dc_ring_vertex(const dc_ring *ring, uint32_t i, int32_t *lat_e7, int32_t *lon_e7)
+{
+    const uint8_t *v = ring->points + (size_t)i * POINT_SIZE;
+    *lat_e7 = vertex_lat(v);
+    *lon_e7 = vertex_lon(v);
+}
+
+/* Call @p fn for every vertex of a valid polygon until it returns true;
+ * true when it did. */
+static bool any_vertex(const dc_polygon *p, bool (*fn)(void *, int32_t, int32_t),
+                       void *ctx)
+{
+    dc_ring ring;
+    size_t off = 0;
+    while (dc_polygon_next_ring(p, &off, &ring))
+        for (uint32_t i = 0; i < ring.npoints; i++) {
+            int32_t lat, lon;
+            dc_ring_vertex(&ring, i, &lat, &lon);
+            if (fn(ctx, lat, lon)) return true;
+        }
+    return false;
+}
+
+static bool off_globe(void *ctx, int32_t lat, int32_t lon)
+{
+    (void)ctx;
+    return lat < DC_LAT_E7_MIN || lat > DC_LAT_E7_END || lon < DC_LON_E7_MIN ||
+           lon > DC_LON_E7_END;
+}
+
 dc_err dc_polygon_validate(const dc_polygon *p)
 {
     dc_err rc = dc_polygon_check_structure(p);
     if (rc != DC_OK) return rc;
-    /* Past the structure check, every 8 bytes after the headers is a vertex;
-     * walk the rings again to skip the headers. */
-    uint32_t nrings = dc_get_le32(p->data);
-    const uint8_t *at = p->data + 4;
-    for (uint32_t r = 0; r < nrings; r++) {
-        uint32_t npoints = dc_get_le32(at) & ~DC_RING_HOLE;
-        at += RING_HEADER;
-        for (uint32_t i = 0; i < npoints; i++, at += POINT_SIZE) {
-            int32_t lat = vertex_lat(at), lon = vertex_lon(at);
-            if (lat < DC_LAT_E7_MIN || lat > DC_LAT_E7_END || lon < DC_LON_E7_MIN ||
-                lon > DC_LON_E7_END)
-                return DC_E_INDEX_CORRUPT;
-        }
-    }
-    return DC_OK;
+    return any_vertex(p, off_globe, NULL) ? DC_E_INDEX_CORRUPT : DC_OK;
 }
 
 static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
@@ -107,58 +135,56 @@ static unsigned ring_crossings(const uint8_t *v, uint32_t npoints, int64_t y, in
 bool dc_polygon_contains(const dc_polygon *p, int32_t lat_e7, int32_t lon_e7)
 {
     if (dc_polygon_check_structure(p) != DC_OK) return false;
-    uint32_t nrings = dc_get_le32(p->data);
-    const uint8_t *at = p->data + 4;
+    dc_ring ring;
+    size_t off = 0;
     unsigned crossings = 0;
-    for (uint32_t r = 0; r < nrings; r++) {
-        uint32_t npoints = dc_get_le32(at) & ~DC_RING_HOLE;
-        at += RING_HEADER;
-        crossings += ring_crossings(at, npoints, lat_e7, lon_e7);
-        at += (size_t)npoints * POINT_SIZE;
-    }
+    while (dc_polygon_next_ring(p, &off, &ring))
+        crossings += ring_crossings(ring.points, ring.npoints, lat_e7, lon_e7);
     return crossings % 2 == 1;
+}
+
+static bool extend_box(void *ctx, int32_t lat, int32_t lon)
+{
+    int32_t *b = ctx; /* south, west, north, east */
+    if (lat < b[0]) b[0] = lat;
+    if (lon < b[1]) b[1] = lon;
+    if (lat > b[2]) b[2] = lat;
+    if (lon > b[3]) b[3] = lon;
+    return false;
 }
 
 void dc_polygon_bbox(const dc_polygon *p, int32_t *south, int32_t *west, int32_t *north,
                      int32_t *east)
 {
-    int32_t s = INT32_MAX, w = INT32_MAX, n = INT32_MIN, e = INT32_MIN;
-    uint32_t nrings = dc_get_le32(p->data);
-    const uint8_t *at = p->data + 4;
-    for (uint32_t r = 0; r < nrings; r++) {
-        uint32_t npoints = dc_get_le32(at) & ~DC_RING_HOLE;
-        at += RING_HEADER;
-        for (uint32_t i = 0; i < npoints; i++, at += POINT_SIZE) {
-            int32_t lat = vertex_lat(at), lon = vertex_lon(at);
-            if (lat < s) s = lat;
-            if (lat > n) n = lat;
-            if (lon < w) w = lon;
-            if (lon > e) e = lon;
-        }
-    }
-    *south = s;
-    *west = w;
-    *north = n;
-    *east = e;
+    int32_t b[4] = {INT32_MAX, INT32_MAX, INT32_MIN, INT32_MIN};
+    any_vertex(p, extend_box, b);
+    *south = b[0];
+    *west = b[1];
+    *north = b[2];
+    *east = b[3];
+}
+
+typedef struct far_search {
+    double ref_lat, ref_lon;
+    int32_t lat, lon;
+} far_search;
+
+static bool is_far(void *ctx, int32_t lat, int32_t lon)
+{
+    far_search *f = ctx;
+    if (dc_code_in_recovery_range(lat / 1e7, lon / 1e7, f->ref_lat, f->ref_lon))
+        return false;
+    f->lat = lat;
+    f->lon = lon;
+    return true;
 }
 
 bool dc_polygon_far_vertex(const dc_polygon *p, int32_t ref_lat_e7, int32_t ref_lon_e7,
                            int32_t *lat_e7, int32_t *lon_e7)
 {
-    double rlat = ref_lat_e7 / 1e7, rlon = ref_lon_e7 / 1e7;
-    uint32_t nrings = dc_get_le32(p->data);
-    const uint8_t *at = p->data + 4;
-    for (uint32_t r = 0; r < nrings; r++) {
-        uint32_t npoints = dc_get_le32(at) & ~DC_RING_HOLE;
-        at += RING_HEADER;
-        for (uint32_t i = 0; i < npoints; i++, at += POINT_SIZE) {
-            int32_t lat = vertex_lat(at), lon = vertex_lon(at);
-            if (!dc_code_in_recovery_range(lat / 1e7, lon / 1e7, rlat, rlon)) {
-                *lat_e7 = lat;
-                *lon_e7 = lon;
-                return true;
-            }
-        }
-    }
-    return false;
+    far_search f = {ref_lat_e7 / 1e7, ref_lon_e7 / 1e7, 0, 0};
+    if (!any_vertex(p, is_far, &f)) return false;
+    *lat_e7 = f.lat;
+    *lon_e7 = f.lon;
+    return true;
 }

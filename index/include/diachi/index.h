@@ -73,6 +73,23 @@ dc_err dc_polygon_validate(const dc_polygon *p);
  */
 bool dc_polygon_contains(const dc_polygon *p, int32_t lat_e7, int32_t lon_e7);
 
+/** One ring of a polygon, pointing into the polygon's bytes. */
+typedef struct dc_ring {
+    const uint8_t *points; /**< npoints x (i32 lat_e7, i32 lon_e7), LE */
+    uint32_t npoints;
+    bool hole;
+} dc_ring;
+
+/**
+ * Step through the rings of a valid polygon, in order: start with
+ * *offset = 0; each call fills @p ring and advances *offset; returns false
+ * after the last ring. The ring points into @p p's bytes.
+ */
+bool dc_polygon_next_ring(const dc_polygon *p, size_t *offset, dc_ring *ring);
+
+/** Vertex @p i (0..npoints-1) of a ring, in e7. */
+void dc_ring_vertex(const dc_ring *ring, uint32_t i, int32_t *lat_e7, int32_t *lon_e7);
+
 /** Bounding box of a valid polygon, in e7. */
 void dc_polygon_bbox(const dc_polygon *p, int32_t *south, int32_t *west, int32_t *north,
                      int32_t *east);
