@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "cli.h"
+#include "src/render.h"
 
 /* ---- arguments ---------------------------------------------------------- */
 
@@ -242,106 +241,26 @@ static void forward_text(dc_geo_session *s, const char *input,
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-static json_t *jstr(const dc_str *s)
+/* The writer every --json answer goes through (render.c: the HTTP
+ * service's rendering too), one object per line. */
+static dc_jw json_out;
+
+static void json_begin(void)
 {
-    json_t *j = json_stringn(s->ptr ? s->ptr : "", s->len);
-    return j ? j : json_string("");
+    dc_jw_reset(&json_out);
+    dc_jw_object(&json_out);
 }
 
-static json_t *zone_json(const dc_zone *z)
+static int json_print(void)
 {
-    char pc[8];
-    snprintf(pc, sizeof pc, "%05u", z->postcode);
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:I}", "postcode", pc, "name",
-                     jstr(&z->name), "kind", jstr(&z->kind), "commune_code",
-                     jstr(&z->commune_code), "district", jstr(&z->district), "province",
-                     jstr(&z->province), "household_count",
-                     (json_int_t)z->household_count);
-}
-
-static json_t *place_json(const dc_geo_place *p)
-{
-    const dc_olc_area *c = &p->cell;
-    json_t *o =
-        json_pack("{s:s, s:{s:f, s:f, s:f, s:f}, s:{s:f, s:f}}", "plus_code",
-                  p->plus_code, "cell", "south", c->south, "west", c->west, "north",
-                  c->north, "east", c->east, "centre", "lat", c->lat, "lon", c->lon);
-    if (o && p->display[0]) {
-        json_object_set_new(o, "code", json_string(p->display));
-        json_object_set_new(o, "compact", json_string(p->compact));
+    dc_jw_end(&json_out);
+    int ok = !dc_jw_failed(&json_out);
+    if (ok) {
+        fwrite(json_out.buf, 1, json_out.len, stdout);
+        putchar('\n');
     }
-    return o;
-}
-
-static json_t *household_json(const dc_household *h)
-{
-    char code[DC_CODE_DISPLAY_SIZE], pc[8], geo[64];
-    dc_code_format(&h->code, DC_CODE_DISPLAY, code, sizeof code);
-    snprintf(pc, sizeof pc, "%05u", h->postcode);
-    snprintf(geo, sizeof geo, "geo:%.7f,%.7f", h->lat_e7 / 1e7, h->lon_e7 / 1e7);
-    return json_pack("{s:o, s:s, s:s, s:f, s:f, s:s, s:o, s:o, s:o}", "id", jstr(&h->id),
-                     "code", code, "postcode", pc, "lat", h->lat_e7 / 1e7, "lon",
-                     h->lon_e7 / 1e7, "geo_uri", geo, "house_number",
-                     jstr(&h->house_number), "street", jstr(&h->street), "group",
-                     jstr(&h->group));
-}
-
-static json_t *neighbour_json(const dc_geo_neighbour *n)
-{
-    json_t *o = household_json(&n->household);
-    json_object_set_new(o, "distance_m", json_real(round(n->distance_m * 100) / 100));
-    json_object_set_new(o, "other_zone", json_boolean(n->other_zone));
-    return o;
-}
-
-static json_t *suggestion_json(const dc_geo_suggestion *sg)
-{
-    json_t *o = place_json(&sg->place);
-    json_object_set_new(o, "edit", json_string(dc_geo_edit_name(sg->edit)));
-    json_object_set_new(o, "position", json_integer(sg->position));
-    if (sg->distance_m >= 0)
-        json_object_set_new(o, "distance_m", json_real(round(sg->distance_m * 10) / 10));
-    json_object_set_new(o, "household_count", json_integer(sg->household_count));
-    json_object_set_new(o, "household", household_json(&sg->household));
-    return o;
-}
-
-static json_t *forward_json(const char *input, const dc_geo_forward_result *r)
-{
-    json_t *o =
-        json_pack("{s:s, s:s}", "input", input, "status", dc_geo_status_name(r->status));
-    if (r->status == DC_GEO_MALFORMED)
-        json_object_set_new(o, "error",
-                            json_pack("{s:s, s:s}", "code", dc_err_name(r->error.code),
-                                      "message", r->error.message));
-    if (r->has_place) json_object_set_new(o, "place", place_json(&r->place));
-    if (r->has_zone) json_object_set_new(o, "zone", zone_json(&r->zone));
-    if (r->has_actual_zone) {
-        json_object_set_new(o, "actual_zone", zone_json(&r->actual_zone));
-        json_object_set_new(o, "corrected", place_json(&r->corrected));
-    }
-    json_t *hh = json_array(), *sg = json_array(), *nb = json_array();
-    for (size_t i = 0; i < r->nhouseholds; i++)
-        json_array_append_new(hh, household_json(&r->households[i]));
-    for (size_t i = 0; i < r->nsuggestions; i++)
-        json_array_append_new(sg, suggestion_json(&r->suggestions[i]));
-    for (size_t i = 0; i < r->nnearby; i++)
-        json_array_append_new(nb, neighbour_json(&r->nearby[i]));
-    json_object_set_new(o, "household_count", json_integer(r->household_count));
-    json_object_set_new(o, "households", hh);
-    json_object_set_new(o, "suggestions", sg);
-    json_object_set_new(o, "nearby", nb);
-    return o;
-}
-
-static int print_json(json_t *o)
-{
-    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
-    json_decref(o);
-    if (!text) return 0;
-    puts(text);
-    free(text);
-    return 1;
+    dc_jw_free(&json_out);
+    return ok;
 }
 
 /* ---- lookup ------------------------------------------------------------- */
@@ -381,7 +300,9 @@ int cmd_lookup(int argc, char **argv)
             break;
         }
         if (a.common.json) {
-            if (!print_json(forward_json(code, &r))) rc = EXIT_DATA;
+            json_begin();
+            dc_render_forward_members(&json_out, code, strlen(code), &r);
+            if (!json_print()) rc = EXIT_DATA;
         } else {
             if (shown > 0) printf("\n");
             forward_text(s, code, &r);
@@ -419,22 +340,6 @@ static void reverse_text(dc_geo_session *s, const dc_geo_reverse_result *r, doub
     }
 }
 
-static json_t *reverse_json(const dc_geo_reverse_result *r, double radius, size_t limit)
-{
-    json_t *o = json_pack("{s:f, s:f, s:f, s:I, s:s, s:s}", "lat", r->lat, "lon", r->lon,
-                          "radius_m", radius, "limit", (json_int_t)limit, "status",
-                          dc_geo_status_name(r->status), "plus_code", r->plus_code);
-    if (r->has_zone) {
-        json_object_set_new(o, "zone", zone_json(&r->zone));
-        json_object_set_new(o, "place", place_json(&r->place));
-    }
-    json_t *hh = json_array();
-    for (size_t i = 0; i < r->nneighbours; i++)
-        json_array_append_new(hh, neighbour_json(&r->neighbours[i]));
-    json_object_set_new(o, "households", hh);
-    return o;
-}
-
 int cmd_reverse(int argc, char **argv)
 {
     static dc_geo_reverse_result r; /* 11 KB */
@@ -462,9 +367,11 @@ int cmd_reverse(int argc, char **argv)
     dc_err e = dc_geo_reverse(s, lat, lon, radius, (size_t)limit, &r);
     if (e != DC_OK)
         rc = index_failure("reverse", e);
-    else if (a.common.json)
-        rc = print_json(reverse_json(&r, radius, (size_t)limit)) ? EXIT_OK : EXIT_DATA;
-    else
+    else if (a.common.json) {
+        json_begin();
+        dc_render_reverse_members(&json_out, &r, radius, (size_t)limit);
+        rc = json_print() ? EXIT_OK : EXIT_DATA;
+    } else
         reverse_text(s, &r, radius), rc = EXIT_OK;
     if (rc == EXIT_OK && r.status != DC_GEO_OK) rc = EXIT_NOT_FOUND;
     dc_geo_session_end(s);
@@ -473,26 +380,6 @@ int cmd_reverse(int argc, char **argv)
 }
 
 /* ---- zone ---------------------------------------------------------------- */
-
-/* The polygon as GeoJSON MultiPolygon coordinates: [lon, lat], rings
- * closed, each exterior followed by its holes. */
-static json_t *polygon_json(const dc_polygon *p)
-{
-    json_t *multi = json_array(), *poly = NULL;
-    dc_ring ring;
-    size_t off = 0;
-    while (dc_polygon_next_ring(p, &off, &ring)) {
-        json_t *coords = json_array();
-        for (uint32_t i = 0; i <= ring.npoints; i++) {
-            int32_t lat, lon;
-            dc_ring_vertex(&ring, i % ring.npoints, &lat, &lon);
-            json_array_append_new(coords, json_pack("[f, f]", lon / 1e7, lat / 1e7));
-        }
-        if (!ring.hole) json_array_append_new(multi, poly = json_array());
-        json_array_append_new(poly, coords);
-    }
-    return json_pack("{s:s, s:o}", "type", "MultiPolygon", "coordinates", multi);
-}
 
 /* Rings and vertices of a polygon, for the text summary. */
 static void polygon_counts(const dc_polygon *p, uint32_t *rings, uint32_t *points)
@@ -521,20 +408,6 @@ static void zone_text(const dc_zone *z)
            points);
 }
 
-static json_t *zone_full_json(const dc_zone *z)
-{
-    json_t *o = zone_json(z);
-    json_object_set_new(
-        o, "reference",
-        json_pack("{s:f, s:f}", "lat", z->ref_lat_e7 / 1e7, "lon", z->ref_lon_e7 / 1e7));
-    json_object_set_new(o, "bbox",
-                        json_pack("{s:f, s:f, s:f, s:f}", "south", z->south_e7 / 1e7,
-                                  "west", z->west_e7 / 1e7, "north", z->north_e7 / 1e7,
-                                  "east", z->east_e7 / 1e7));
-    json_object_set_new(o, "polygon", polygon_json(&z->polygon));
-    return o;
-}
-
 int cmd_zone(int argc, char **argv)
 {
     lookup_args a = {0};
@@ -550,16 +423,22 @@ int cmd_zone(int argc, char **argv)
     if ((rc = open_geo("zone", a.common.index, &geo, &s)) >= 0) return rc;
     dc_err e = dc_geo_zone(s, (uint32_t)strtoul(pc, NULL, 10), &z);
     if (e == DC_E_NOT_FOUND) {
-        if (a.common.json)
-            print_json(
-                json_pack("{s:s, s:s}", "postcode", pc, "status", "unknown_postcode"));
-        else
+        if (a.common.json) {
+            json_begin();
+            dc_jw_key(&json_out, "postcode");
+            dc_jw_cstring(&json_out, pc);
+            dc_jw_key(&json_out, "status");
+            dc_jw_cstring(&json_out, "unknown_postcode");
+            json_print();
+        } else
             printf("%s: no postal zone has this postcode\n", pc);
         rc = EXIT_NOT_FOUND;
     } else if (e != DC_OK) {
         rc = index_failure("zone", e);
     } else if (a.common.json) {
-        rc = print_json(zone_full_json(&z)) ? EXIT_OK : EXIT_DATA;
+        json_begin();
+        dc_render_zone_members(&json_out, &z, true);
+        rc = json_print() ? EXIT_OK : EXIT_DATA;
     } else {
         zone_text(&z);
         rc = EXIT_OK;

@@ -1,0 +1,540 @@
+/*
+ * render.c - the engine's answers as JSON and GeoJSON (see render.h).
+ */
+#include <string.h>
+
+#include "render.h"
+
+/* ---- pieces --------------------------------------------------------------- */
+
+/* Length of the UTF-8 sequence starting at s[0] (at most @p left bytes),
+ * or 0 when it is not one: overlong forms, surrogates and values past
+ * U+10FFFF are refused, as RFC 3629 says. */
+static size_t utf8_sequence(const unsigned char *s, size_t left)
+{
+    unsigned char c = s[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4;
+    else
+        return 0;
+    if (n > left) return 0;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    if (s[1] < lo || s[1] > hi) return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+    return n;
+}
+
+void dc_render_text(dc_jw *w, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, n;
+    while (i < len && (n = utf8_sequence(u + i, len - i)) != 0)
+        i += n;
+    if (i == len) {
+        dc_jw_string(w, s, len);
+        return;
+    }
+    /* Rare: rebuild with replacement characters, then write once. */
+    dc_jw clean;
+    dc_jw_init(&clean);
+    for (i = 0; i < len;) {
+        n = utf8_sequence(u + i, len - i);
+        if (n) {
+            dc_jw_raw(&clean, s + i, n);
+            i += n;
+        } else {
+            dc_jw_raw(&clean, "\xEF\xBF\xBD", 3);
+            i++;
+        }
+    }
+    if (dc_jw_failed(&clean))
+        w->failed = true;
+    else
+        dc_jw_string(w, clean.buf, clean.len);
+    dc_jw_free(&clean);
+}
+
+static void str_member(dc_jw *w, const char *key, const dc_str *s)
+{
+    dc_jw_key(w, key);
+    dc_jw_string(w, s->ptr ? s->ptr : "", s->len);
+}
+
+static void cell_members(dc_jw *w, const dc_olc_area *c)
+{
+    dc_jw_key(w, "cell");
+    dc_jw_object(w);
+    dc_jw_key(w, "south");
+    dc_jw_fixed(w, c->south, 9);
+    dc_jw_key(w, "west");
+    dc_jw_fixed(w, c->west, 9);
+    dc_jw_key(w, "north");
+    dc_jw_fixed(w, c->north, 9);
+    dc_jw_key(w, "east");
+    dc_jw_fixed(w, c->east, 9);
+    dc_jw_end(w);
+    dc_jw_key(w, "centre");
+    dc_jw_object(w);
+    dc_jw_key(w, "lat");
+    dc_jw_fixed(w, c->lat, 9);
+    dc_jw_key(w, "lon");
+    dc_jw_fixed(w, c->lon, 9);
+    dc_jw_end(w);
+}
+
+static void place_members(dc_jw *w, const dc_geo_place *p)
+{
+    if (p->display[0]) {
+        dc_jw_key(w, "code");
+        dc_jw_cstring(w, p->display);
+        dc_jw_key(w, "compact");
+        dc_jw_cstring(w, p->compact);
+    }
+    dc_jw_key(w, "plus_code");
+    dc_jw_cstring(w, p->plus_code);
+    cell_members(w, &p->cell);
+}
+
+static void place(dc_jw *w, const char *key, const dc_geo_place *p)
+{
+    dc_jw_key(w, key);
+    dc_jw_object(w);
+    place_members(w, p);
+    dc_jw_end(w);
+}
+
+static void zone(dc_jw *w, const char *key, const dc_zone *z)
+{
+    dc_jw_key(w, key);
+    dc_jw_object(w);
+    dc_render_zone_members(w, z, false);
+    dc_jw_end(w);
+}
+
+static void household_members(dc_jw *w, const dc_household *h)
+{
+    char code[DC_CODE_DISPLAY_SIZE] = "";
+    char geo[4 + 2 * DC_JW_E7_SIZE];
+    dc_code_format(&h->code, DC_CODE_DISPLAY, code, sizeof code);
+    str_member(w, "id", &h->id);
+    dc_jw_key(w, "code");
+    dc_jw_cstring(w, code);
+    dc_jw_key(w, "postcode");
+    dc_jw_postcode(w, h->postcode);
+    dc_jw_key(w, "lat");
+    dc_jw_e7(w, h->lat_e7);
+    dc_jw_key(w, "lon");
+    dc_jw_e7(w, h->lon_e7);
+    /* "geo:" and the two coordinates exactly as above. */
+    size_t n = 4;
+    memcpy(geo, "geo:", 4);
+    n += dc_jw_format_e7(h->lat_e7, geo + n);
+    geo[n++] = ',';
+    dc_jw_format_e7(h->lon_e7, geo + n);
+    dc_jw_key(w, "geo_uri");
+    dc_jw_cstring(w, geo);
+    str_member(w, "house_number", &h->house_number);
+    str_member(w, "street", &h->street);
+    str_member(w, "group", &h->group);
+}
+
+static void household(dc_jw *w, const dc_household *h)
+{
+    dc_jw_object(w);
+    household_members(w, h);
+    dc_jw_end(w);
+}
+
+static void neighbour(dc_jw *w, const dc_geo_neighbour *n)
+{
+    dc_jw_object(w);
+    household_members(w, &n->household);
+    dc_jw_key(w, "distance_m");
+    dc_jw_fixed(w, n->distance_m, 2);
+    dc_jw_key(w, "other_zone");
+    dc_jw_bool(w, n->other_zone);
+    dc_jw_end(w);
+}
+
+static void suggestion(dc_jw *w, const dc_geo_suggestion *sg)
+{
+    dc_jw_object(w);
+    place_members(w, &sg->place);
+    dc_jw_key(w, "edit");
+    dc_jw_cstring(w, dc_geo_edit_name(sg->edit));
+    dc_jw_key(w, "position");
+    dc_jw_int(w, sg->position);
+    if (sg->distance_m >= 0) {
+        dc_jw_key(w, "distance_m");
+        dc_jw_fixed(w, sg->distance_m, 1);
+    }
+    dc_jw_key(w, "household_count");
+    dc_jw_int(w, sg->household_count);
+    dc_jw_key(w, "household");
+    household(w, &sg->household);
+    dc_jw_end(w);
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+void dc_render_forward_members(dc_jw *w, const char *input, size_t len,
+                               const dc_geo_forward_result *r)
+{
+    dc_jw_key(w, "input");
+    dc_render_text(w, input, len);
+    dc_jw_key(w, "status");
+    dc_jw_cstring(w, dc_geo_status_name(r->status));
+    if (r->status == DC_GEO_MALFORMED) {
+        dc_jw_key(w, "parse_error");
+        dc_jw_object(w);
+        dc_jw_key(w, "code");
+        dc_jw_cstring(w, dc_err_name(r->error.code));
+        dc_jw_key(w, "message");
+        dc_jw_cstring(w, r->error.message);
+        dc_jw_end(w);
+    }
+    if (r->has_place) place(w, "place", &r->place);
+    if (r->has_zone) zone(w, "zone", &r->zone);
+    if (r->has_actual_zone) {
+        zone(w, "actual_zone", &r->actual_zone);
+        place(w, "corrected", &r->corrected);
+    }
+    dc_jw_key(w, "household_count");
+    dc_jw_int(w, r->household_count);
+    dc_jw_key(w, "households");
+    dc_jw_array(w);
+    for (size_t i = 0; i < r->nhouseholds; i++)
+        household(w, &r->households[i]);
+    dc_jw_end(w);
+    dc_jw_key(w, "suggestions");
+    dc_jw_array(w);
+    for (size_t i = 0; i < r->nsuggestions; i++)
+        suggestion(w, &r->suggestions[i]);
+    dc_jw_end(w);
+    dc_jw_key(w, "nearby");
+    dc_jw_array(w);
+    for (size_t i = 0; i < r->nnearby; i++)
+        neighbour(w, &r->nearby[i]);
+    dc_jw_end(w);
+}
+
+void dc_render_reverse_members(dc_jw *w, const dc_geo_reverse_result *r, double radius_m,
+                               size_t limit)
+{
+    dc_jw_key(w, "lat");
+    dc_jw_fixed(w, r->lat, 9);
+    dc_jw_key(w, "lon");
+    dc_jw_fixed(w, r->lon, 9);
+    dc_jw_key(w, "radius_m");
+    dc_jw_fixed(w, radius_m, 3);
+    dc_jw_key(w, "limit");
+    dc_jw_int(w, (int64_t)limit);
+    dc_jw_key(w, "status");
+    dc_jw_cstring(w, dc_geo_status_name(r->status));
+    dc_jw_key(w, "plus_code");
+    dc_jw_cstring(w, r->plus_code);
+    if (r->has_zone) {
+        zone(w, "zone", &r->zone);
+        place(w, "place", &r->place);
+    }
+    dc_jw_key(w, "households");
+    dc_jw_array(w);
+    for (size_t i = 0; i < r->nneighbours; i++)
+        neighbour(w, &r->neighbours[i]);
+    dc_jw_end(w);
+}
+
+/* Twice the signed area of a ring in degrees (positive: anticlockwise with
+ * x east, y north). */
+static double ring_area2(const dc_ring *ring)
+{
+    double sum = 0;
+    int32_t lat0, lon0, lat1, lon1;
+    dc_ring_vertex(ring, ring->npoints - 1, &lat0, &lon0);
+    for (uint32_t i = 0; i < ring->npoints; i++) {
+        dc_ring_vertex(ring, i, &lat1, &lon1);
+        sum += ((double)lon0 * lat1 - (double)lon1 * lat0) / 1e14;
+        lat0 = lat1, lon0 = lon1;
+    }
+    return sum;
+}
+
+/* One ring, closed, anticlockwise when exterior and clockwise when a hole
+ * (RFC 7946 section 3.1.6), whatever order the index stores. */
+static void ring_coordinates(dc_jw *w, const dc_ring *ring)
+{
+    double area = ring_area2(ring);
+    bool reverse = ring->hole ? area > 0 : area < 0;
+    dc_jw_array(w);
+    for (uint32_t k = 0; k <= ring->npoints; k++) {
+        uint32_t i = k % ring->npoints;
+        if (reverse) i = (ring->npoints - i) % ring->npoints;
+        int32_t lat, lon;
+        dc_ring_vertex(ring, i, &lat, &lon);
+        dc_jw_array(w);
+        dc_jw_e7(w, lon);
+        dc_jw_e7(w, lat);
+        dc_jw_end(w);
+    }
+    dc_jw_end(w);
+}
+
+/* A MultiPolygon geometry object: each exterior ring opens a polygon and
+ * its holes follow it. */
+static void polygon_geometry(dc_jw *w, const dc_polygon *p)
+{
+    dc_ring ring;
+    size_t off = 0;
+    bool open = false;
+    dc_jw_object(w);
+    dc_jw_key(w, "type");
+    dc_jw_cstring(w, "MultiPolygon");
+    dc_jw_key(w, "coordinates");
+    dc_jw_array(w);
+    while (dc_polygon_next_ring(p, &off, &ring)) {
+        if (!ring.hole) {
+            if (open) dc_jw_end(w);
+            dc_jw_array(w);
+            open = true;
+        }
+        if (open) ring_coordinates(w, &ring);
+    }
+    if (open) dc_jw_end(w);
+    dc_jw_end(w);
+    dc_jw_end(w);
+}
+
+void dc_render_zone_members(dc_jw *w, const dc_zone *z, bool full)
+{
+    dc_jw_key(w, "postcode");
+    dc_jw_postcode(w, z->postcode);
+    str_member(w, "name", &z->name);
+    str_member(w, "kind", &z->kind);
+    str_member(w, "commune_code", &z->commune_code);
+    str_member(w, "district", &z->district);
+    str_member(w, "province", &z->province);
+    dc_jw_key(w, "household_count");
+    dc_jw_int(w, z->household_count);
+    if (!full) return;
+    dc_jw_key(w, "reference");
+    dc_jw_object(w);
+    dc_jw_key(w, "lat");
+    dc_jw_e7(w, z->ref_lat_e7);
+    dc_jw_key(w, "lon");
+    dc_jw_e7(w, z->ref_lon_e7);
+    dc_jw_end(w);
+    dc_jw_key(w, "bbox");
+    dc_jw_object(w);
+    dc_jw_key(w, "south");
+    dc_jw_e7(w, z->south_e7);
+    dc_jw_key(w, "west");
+    dc_jw_e7(w, z->west_e7);
+    dc_jw_key(w, "north");
+    dc_jw_e7(w, z->north_e7);
+    dc_jw_key(w, "east");
+    dc_jw_e7(w, z->east_e7);
+    dc_jw_end(w);
+    dc_jw_key(w, "polygon");
+    polygon_geometry(w, &z->polygon);
+}
+
+/* ---- GeoJSON --------------------------------------------------------------- */
+
+/* Open a Feature up to its properties object (left open for the caller). */
+static void feature_begin(dc_jw *w, const char *kind)
+{
+    dc_jw_object(w);
+    dc_jw_key(w, "type");
+    dc_jw_cstring(w, "Feature");
+    dc_jw_key(w, "properties");
+    dc_jw_object(w);
+    dc_jw_key(w, "kind");
+    dc_jw_cstring(w, kind);
+}
+
+/* Close the properties, write the geometry key, leave it for the caller. */
+static void feature_geometry(dc_jw *w)
+{
+    dc_jw_end(w);
+    dc_jw_key(w, "geometry");
+}
+
+static void point_geometry_deg(dc_jw *w, double lat, double lon)
+{
+    dc_jw_object(w);
+    dc_jw_key(w, "type");
+    dc_jw_cstring(w, "Point");
+    dc_jw_key(w, "coordinates");
+    dc_jw_array(w);
+    dc_jw_fixed(w, lon, 9);
+    dc_jw_fixed(w, lat, 9);
+    dc_jw_end(w);
+    dc_jw_end(w);
+}
+
+static void point_geometry_e7(dc_jw *w, int32_t lat, int32_t lon)
+{
+    dc_jw_object(w);
+    dc_jw_key(w, "type");
+    dc_jw_cstring(w, "Point");
+    dc_jw_key(w, "coordinates");
+    dc_jw_array(w);
+    dc_jw_e7(w, lon);
+    dc_jw_e7(w, lat);
+    dc_jw_end(w);
+    dc_jw_end(w);
+}
+
+/* The cell as a closed anticlockwise rectangle. */
+static void cell_feature(dc_jw *w, const dc_olc_area *c, const char *code)
+{
+    const double ring[5][2] = {{c->west, c->south},
+                               {c->east, c->south},
+                               {c->east, c->north},
+                               {c->west, c->north},
+                               {c->west, c->south}};
+    feature_begin(w, "cell");
+    dc_jw_key(w, "code");
+    dc_jw_cstring(w, code);
+    feature_geometry(w);
+    dc_jw_object(w);
+    dc_jw_key(w, "type");
+    dc_jw_cstring(w, "Polygon");
+    dc_jw_key(w, "coordinates");
+    dc_jw_array(w);
+    dc_jw_array(w);
+    for (int i = 0; i < 5; i++) {
+        dc_jw_array(w);
+        dc_jw_fixed(w, ring[i][0], 9);
+        dc_jw_fixed(w, ring[i][1], 9);
+        dc_jw_end(w);
+    }
+    dc_jw_end(w);
+    dc_jw_end(w);
+    dc_jw_end(w);
+    dc_jw_end(w);
+}
+
+static void zone_feature(dc_jw *w, const char *kind, const dc_zone *z)
+{
+    feature_begin(w, kind);
+    dc_render_zone_members(w, z, false);
+    feature_geometry(w);
+    polygon_geometry(w, &z->polygon);
+    dc_jw_end(w);
+}
+
+static void household_feature(dc_jw *w, const dc_household *h, const dc_geo_neighbour *n)
+{
+    feature_begin(w, "household");
+    household_members(w, h);
+    if (n) {
+        dc_jw_key(w, "distance_m");
+        dc_jw_fixed(w, n->distance_m, 2);
+        dc_jw_key(w, "other_zone");
+        dc_jw_bool(w, n->other_zone);
+    }
+    feature_geometry(w);
+    point_geometry_e7(w, h->lat_e7, h->lon_e7);
+    dc_jw_end(w);
+}
+
+static void collection_begin(dc_jw *w, const char *fingerprint)
+{
+    dc_jw_object(w);
+    dc_jw_key(w, "type");
+    dc_jw_cstring(w, "FeatureCollection");
+    if (fingerprint) {
+        dc_jw_key(w, "fingerprint");
+        dc_jw_cstring(w, fingerprint);
+    }
+    dc_jw_key(w, "features");
+    dc_jw_array(w);
+}
+
+static void collection_end(dc_jw *w)
+{
+    dc_jw_end(w);
+    dc_jw_end(w);
+}
+
+void dc_render_forward_geojson(dc_jw *w, const char *input, size_t len,
+                               const dc_geo_forward_result *r, const char *fingerprint)
+{
+    collection_begin(w, fingerprint);
+    if (r->has_place) {
+        const dc_olc_area *c = &r->place.cell;
+        feature_begin(w, "place");
+        dc_jw_key(w, "input");
+        dc_render_text(w, input, len);
+        dc_jw_key(w, "status");
+        dc_jw_cstring(w, dc_geo_status_name(r->status));
+        place_members(w, &r->place);
+        dc_jw_key(w, "household_count");
+        dc_jw_int(w, r->household_count);
+        feature_geometry(w);
+        point_geometry_deg(w, c->lat, c->lon);
+        dc_jw_end(w);
+        cell_feature(w, c, r->place.display[0] ? r->place.display : r->place.plus_code);
+    }
+    if (r->has_zone) zone_feature(w, "zone", &r->zone);
+    if (r->has_actual_zone) zone_feature(w, "actual_zone", &r->actual_zone);
+    for (size_t i = 0; i < r->nhouseholds; i++)
+        household_feature(w, &r->households[i], NULL);
+    collection_end(w);
+}
+
+void dc_render_reverse_geojson(dc_jw *w, const dc_geo_reverse_result *r,
+                               const char *fingerprint)
+{
+    collection_begin(w, fingerprint);
+    feature_begin(w, "point");
+    dc_jw_key(w, "status");
+    dc_jw_cstring(w, dc_geo_status_name(r->status));
+    dc_jw_key(w, "plus_code");
+    dc_jw_cstring(w, r->plus_code);
+    if (r->has_zone) {
+        dc_jw_key(w, "code");
+        dc_jw_cstring(w, r->place.display);
+        dc_jw_key(w, "postcode");
+        dc_jw_postcode(w, r->zone.postcode);
+    }
+    feature_geometry(w);
+    point_geometry_deg(w, r->lat, r->lon);
+    dc_jw_end(w);
+    if (r->has_zone) {
+        cell_feature(w, &r->place.cell, r->place.display);
+        zone_feature(w, "zone", &r->zone);
+    } else {
+        dc_olc_area cell;
+        if (dc_olc_decode(r->plus_code, &cell) == DC_OK)
+            cell_feature(w, &cell, r->plus_code);
+    }
+    for (size_t i = 0; i < r->nneighbours; i++)
+        household_feature(w, &r->neighbours[i].household, &r->neighbours[i]);
+    collection_end(w);
+}
+
+void dc_render_zone_geojson(dc_jw *w, const dc_zone *z, const char *fingerprint)
+{
+    collection_begin(w, fingerprint);
+    zone_feature(w, "zone", z);
+    feature_begin(w, "reference");
+    dc_jw_key(w, "postcode");
+    dc_jw_postcode(w, z->postcode);
+    feature_geometry(w);
+    point_geometry_e7(w, z->ref_lat_e7, z->ref_lon_e7);
+    dc_jw_end(w);
+    collection_end(w);
+}

@@ -1,0 +1,169 @@
+/*
+ * test_jw.c - the JSON writer and the renderer's text handling: commas and
+ * nesting, string escapes, numbers formatted by hand (e7 degrees, fixed
+ * decimals), and input that is not UTF-8 replaced rather than echoed.
+ * Every case is a table row with the exact bytes expected.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "jw.h"
+#include "render.h"
+
+static void expect(dc_jw *w, const char *want)
+{
+    assert_false(dc_jw_failed(w));
+    assert_int_equal(w->len, strlen(want));
+    assert_memory_equal(w->buf, want, w->len);
+}
+
+static void test_nesting(void **state)
+{
+    (void)state;
+    dc_jw w;
+    dc_jw_init(&w);
+    dc_jw_object(&w);
+    dc_jw_key(&w, "a");
+    dc_jw_array(&w);
+    dc_jw_int(&w, 1);
+    dc_jw_object(&w);
+    dc_jw_end(&w);
+    dc_jw_array(&w);
+    dc_jw_end(&w);
+    dc_jw_bool(&w, true);
+    dc_jw_null(&w);
+    dc_jw_end(&w);
+    dc_jw_key(&w, "b");
+    dc_jw_bool(&w, false);
+    dc_jw_key(&w, "c");
+    dc_jw_postcode(&w, 3101);
+    dc_jw_end(&w);
+    expect(&w, "{\"a\":[1,{},[],true,null],\"b\":false,\"c\":\"03101\"}");
+    /* Reset keeps the memory and forgets the state. */
+    dc_jw_reset(&w);
+    dc_jw_array(&w);
+    dc_jw_int(&w, -9223372036854775807LL - 1);
+    dc_jw_int(&w, 0);
+    dc_jw_end(&w);
+    expect(&w, "[-9223372036854775808,0]");
+    /* Closing more than was opened fails the writer. */
+    dc_jw_end(&w);
+    assert_true(dc_jw_failed(&w));
+    dc_jw_free(&w);
+}
+
+static void test_strings(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *want;
+    } cases[] = {
+        {"", 0, "\"\""},
+        {"Điện Biên", 13, "\"Điện Biên\""},
+        {"a\"b\\c", 5, "\"a\\\"b\\\\c\""},
+        {"\n\r\t", 3, "\"\\n\\r\\t\""},
+        {"\x01\x1f", 2, "\"\\u0001\\u001f\""},
+        {"a\0b", 3, "\"a\\u0000b\""},
+        {"/", 1, "\"/\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dc_jw w;
+        dc_jw_init(&w);
+        dc_jw_string(&w, cases[i].in, cases[i].len);
+        expect(&w, cases[i].want);
+        dc_jw_free(&w);
+    }
+}
+
+static void test_text_replaces_invalid_utf8(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        const char *want;
+    } cases[] = {
+        {"32101 92P9+F5C", "\"32101 92P9+F5C\""},
+        {"ph\xc6\xb0\xe1\xbb\x9dng", "\"phường\""},
+        {"a\xff"
+         "b",
+         "\"a\xef\xbf\xbd"
+         "b\""},                                      /* not a lead byte */
+        {"\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\""}, /* overlong '/' */
+        {"\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""}, /* surrogate */
+        {"\xe1\xbb", "\"\xef\xbf\xbd\xef\xbf\xbd\""},                 /* cut short */
+        {"\xf4\x90\x80\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""},
+        {"\xf0\x9f\x93\xae", "\"\xf0\x9f\x93\xae\""}, /* a 4-byte letter box */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dc_jw w;
+        dc_jw_init(&w);
+        dc_render_text(&w, cases[i].in, strlen(cases[i].in));
+        expect(&w, cases[i].want);
+        dc_jw_free(&w);
+    }
+}
+
+static void test_numbers(void **state)
+{
+    (void)state;
+    static const struct {
+        int32_t e7;
+        const char *want;
+    } e7[] = {
+        {213640201, "21.3640201"}, {1030209141, "103.0209141"},   {0, "0.0000000"},
+        {-5, "-0.0000005"},        {-1800000000, "-180.0000000"}, {10, "0.0000010"},
+    };
+    for (size_t i = 0; i < sizeof e7 / sizeof e7[0]; i++) {
+        dc_jw w;
+        char text[DC_JW_E7_SIZE];
+        dc_jw_init(&w);
+        dc_jw_e7(&w, e7[i].e7);
+        expect(&w, e7[i].want);
+        assert_int_equal(dc_jw_format_e7(e7[i].e7, text), strlen(e7[i].want));
+        assert_string_equal(text, e7[i].want);
+        dc_jw_free(&w);
+    }
+    static const struct {
+        double v;
+        int decimals;
+        const char *want;
+    } fixed[] = {
+        {21.364, 9, "21.364"},
+        {103.02090625, 9, "103.02090625"},
+        {103.020921875, 9, "103.020921875"},
+        {50, 3, "50"},
+        {0.125, 2, "0.13"},
+        {-0.004, 2, "0"},
+        {-1.5, 1, "-1.5"},
+        {12.345, 0, "12"},
+        {1e300, 2, "1.0000000000000001e+300"},
+        {NAN, 2, "null"},
+        {INFINITY, 2, "null"},
+    };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        dc_jw w;
+        dc_jw_init(&w);
+        dc_jw_fixed(&w, fixed[i].v, fixed[i].decimals);
+        expect(&w, fixed[i].want);
+        dc_jw_free(&w);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nesting),
+        cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_text_replaces_invalid_utf8),
+        cmocka_unit_test(test_numbers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
