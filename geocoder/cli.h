@@ -34,6 +34,9 @@ int cmd_lookup(int argc, char **argv);
 int cmd_reverse(int argc, char **argv);
 int cmd_zone(int argc, char **argv);
 
+/* cli_serve.c */
+int cmd_serve(int argc, char **argv);
+
 #define INDEX_OPTIONS                                                                    \
     "  --index PATH  the index (default: $DIACHI_INDEX)\n"                               \
     "  --json        machine output: one JSON object per line\n"                         \
@@ -62,5 +65,29 @@ int cmd_zone(int argc, char **argv);
     "A postal zone: its names, household count, reference point, bounding box\n"         \
     "and polygon (the polygon's coordinates in --json, as GeoJSON).\n" INDEX_OPTIONS     \
     "Exit: 0 found, 1 no such postcode, 2 usage, 3 index problem.\n"
+
+#define SERVE_HELP                                                                       \
+    "Usage: diachi serve [--index PATH] [--listen HOST:PORT] [--threads N]\n"            \
+    "                    [--cors-origin ORIGIN] [--max-batch N] [--access-log FILE|-]\n" \
+    "The HTTP API (docs/openapi.json, also served at /openapi.json): codes, points,\n"   \
+    "zones, batches, /healthz, /readyz, /metrics. Runs in the foreground.\n"             \
+    "  --index PATH       the index (default: $DIACHI_INDEX)\n"                          \
+    "  --listen HOST:PORT numeric address and port (default 127.0.0.1:8080; "            \
+    "[::1]:8080\n"                                                                       \
+    "                     for IPv6, 0.0.0.0:8080 for every interface, port 0: any)\n"    \
+    "  --threads N        answering threads (default 2)\n"                               \
+    "  --cors-origin ORIGIN  allow browsers on ORIGIN (or *) to call the API\n"          \
+    "  --max-batch N      items in one POST /v1/batch (default 10000; 413 beyond)\n"     \
+    "  --max-body BYTES   request body limit (default 16777216; 413 beyond)\n"           \
+    "  --timeout S        close a connection idle for S seconds (default 30)\n"          \
+    "  --max-connections N       open connections in all (default 1024)\n"               \
+    "  --per-ip-connections N    open connections from one address (default 256)\n"      \
+    "  --access-log FILE|-  one JSON line per request, appended to FILE (- stdout)\n"    \
+    "  --help             this text\n"                                                   \
+    "Signals: SIGHUP reopens the access log and reloads the index (requests in\n"        \
+    "flight finish on the old one; a file that fails to open keeps the old one\n"        \
+    "serving); SIGTERM or SIGINT stop taking connections, let requests in flight\n"      \
+    "finish (10 s at most) and exit.\n"                                                  \
+    "Exit: 0 stopped by a signal, 2 usage, 3 the index cannot be served.\n"
 
 #endif /* DC_CLI_H */

@@ -16,6 +16,7 @@ packages=(
   libcmocka-dev                            # unit tests
   libcurl4-openssl-dev curl                # HTTP tests use a real client
   time                                     # peak memory in the benchmarks
+  wrk                                      # HTTP benchmark (scripts/bench-http.sh)
 )
 
 missing=()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds, imports the sample map of Dien Bien Phu
-# and serves it. Each step runs as soon as the part it needs exists.
+# and serves it on 127.0.0.1:8080 in the foreground.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +15,5 @@ build/bin/diachi-import \
   -o "$index" --report build/dien-bien-phu-report.csv
 build/bin/diachi info "$index"
 
-if build/bin/diachi serve --help >/dev/null 2>&1; then
-  exec build/bin/diachi serve --index "$index" --listen 127.0.0.1:8080
-fi
-echo "quickstart: index ready at $index (the HTTP service arrives with 'diachi serve')"
+echo "quickstart: serving $index on http://127.0.0.1:8080 (try: curl 127.0.0.1:8080/v1/codes/32105927CJ93; Ctrl-C stops)"
+exec build/bin/diachi serve --index "$index" --listen 127.0.0.1:8080

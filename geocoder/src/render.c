@@ -352,15 +352,15 @@ void dc_render_zone_members(dc_jw *w, const dc_zone *z, bool full)
 /* ---- GeoJSON --------------------------------------------------------------- */
 
 /* Open a Feature up to its properties object (left open for the caller). */
-static void feature_begin(dc_jw *w, const char *kind)
+static void feature_begin(dc_jw *w, const char *role)
 {
     dc_jw_object(w);
     dc_jw_key(w, "type");
     dc_jw_cstring(w, "Feature");
     dc_jw_key(w, "properties");
     dc_jw_object(w);
-    dc_jw_key(w, "kind");
-    dc_jw_cstring(w, kind);
+    dc_jw_key(w, "role");
+    dc_jw_cstring(w, role);
 }
 
 /* Close the properties, write the geometry key, leave it for the caller. */
@@ -426,9 +426,9 @@ static void cell_feature(dc_jw *w, const dc_olc_area *c, const char *code)
     dc_jw_end(w);
 }
 
-static void zone_feature(dc_jw *w, const char *kind, const dc_zone *z)
+static void zone_feature(dc_jw *w, const char *role, const dc_zone *z)
 {
-    feature_begin(w, kind);
+    feature_begin(w, role);
     dc_render_zone_members(w, z, false);
     feature_geometry(w);
     polygon_geometry(w, &z->polygon);

@@ -36,10 +36,11 @@ void dc_render_reverse_members(dc_jw *w, const dc_geo_reverse_result *r, double 
  *  bbox and polygon (a GeoJSON MultiPolygon geometry). */
 void dc_render_zone_members(dc_jw *w, const dc_zone *z, bool full);
 
-/** GeoJSON FeatureCollections. Every feature's properties carry `kind`
- *  ("place", "cell", "zone", "actual_zone", "household", "point") so a map
- *  can style them; @p fingerprint (may be NULL) goes into the collection's
- *  own "fingerprint" member. */
+/** GeoJSON FeatureCollections. Every feature's properties carry `role`
+ *  ("place", "cell", "zone", "actual_zone", "household", "point",
+ *  "reference") so a map can style them (a zone's own `kind` is its
+ *  administrative kind, "phường"); @p fingerprint (may be NULL) goes into the
+ * collection's own "fingerprint" member. */
 void dc_render_forward_geojson(dc_jw *w, const char *input, size_t len,
                                const dc_geo_forward_result *r, const char *fingerprint);
 void dc_render_reverse_geojson(dc_jw *w, const dc_geo_reverse_result *r,

@@ -1,0 +1,671 @@
+/*
+ * http.c - the HTTP service's life: the daemon, each request's life from
+ * the first call to the completion callback, the index generations that
+ * make a reload safe, the headers every answer carries, the access log and
+ * the metrics. The endpoints are in http_routes.c.
+ *
+ * libmicrohttpd calls the handler at least twice per request. A request is
+ * answered on a later call, never the first: answering on the first call
+ * makes libmicrohttpd 0.9.75 close every connection after its response,
+ * which costs keep-alive clients about five times their throughput.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http_internal.h"
+#include "render.h"
+
+/* Requests whose URL is longer than this get 414: a code or a point fits
+ * in a few dozen bytes. */
+#define MAX_URL 4096
+/* libmicrohttpd's per-connection memory (headers and buffers). */
+#define CONNECTION_MEMORY (64 * 1024)
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- thread state -------------------------------------------------------- */
+
+static pthread_key_t worker_key;
+static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
+
+static void worker_free(void *p)
+{
+    dc_worker *wk = p;
+    if (!wk) return;
+    dc_jw_free(&wk->jw);
+    free(wk);
+}
+
+static void worker_key_create(void)
+{
+    pthread_key_create(&worker_key, worker_free);
+}
+
+dc_worker *dc_http_worker(void)
+{
+    pthread_once(&worker_once, worker_key_create);
+    dc_worker *wk = pthread_getspecific(worker_key);
+    if (wk) return wk;
+    wk = calloc(1, sizeof *wk);
+    if (!wk) return NULL;
+    dc_jw_init(&wk->jw);
+    if (pthread_setspecific(worker_key, wk) != 0) {
+        free(wk);
+        return NULL;
+    }
+    return wk;
+}
+
+/* ---- generations ------------------------------------------------------------ */
+
+/* Open @p path and check it answers: the first household's code must come
+ * back ok. A full dc_index_check reads every record (seconds per million
+ * households) and the build already verified them; this catches a file
+ * that opens but is not what it claims. */
+static dc_err generation_open(const char *path, dc_generation **out, dc_error *err)
+{
+    dc_generation *gen = calloc(1, sizeof *gen);
+    dc_geo_session *s = NULL;
+    dc_household h;
+    if (!gen) return dc_error_set(err, DC_E_NOMEM, "out of memory");
+    dc_err rc = dc_geo_open(path, &gen->geo, err);
+    if (rc != DC_OK) goto fail;
+    const dc_index_meta *m = dc_index_info(dc_geo_index(gen->geo));
+    memcpy(gen->fingerprint, m->fingerprint_hex, sizeof gen->fingerprint);
+    gen->fingerprint[64] = '\0';
+    snprintf(gen->etag, sizeof gen->etag, "\"%.32s\"", gen->fingerprint);
+    gen->build_time = m->build_time;
+    gen->households = m->households;
+    gen->zones = m->zones;
+    if ((rc = dc_geo_session_begin(gen->geo, &s)) != DC_OK) goto fail;
+    if (m->households) {
+        rc = dc_index_household(dc_geo_session_txn(s), 0, &h);
+        dc_geo_forward_result *r = rc == DC_OK ? malloc(sizeof *r) : NULL;
+        char code[DC_CODE_COMPACT_SIZE];
+        if (rc == DC_OK && !r) rc = DC_E_NOMEM;
+        if (rc == DC_OK) rc = dc_code_format(&h.code, DC_CODE_COMPACT, code, sizeof code);
+        if (rc == DC_OK) rc = dc_geo_forward(s, code, strlen(code), r);
+        if (rc == DC_OK && r->status != DC_GEO_OK) rc = DC_E_INDEX_CORRUPT;
+        free(r);
+        if (rc != DC_OK) {
+            dc_error_set(err, rc, "%s: the first household's code does not look up: %s",
+                         path, dc_strerror(rc));
+            goto fail;
+        }
+    }
+    dc_geo_session_end(s);
+    atomic_init(&gen->refs, 1);
+    *out = gen;
+    return DC_OK;
+fail:
+    dc_geo_session_end(s);
+    dc_geo_close(gen->geo);
+    free(gen);
+    return rc;
+}
+
+dc_generation *dc_http_acquire(dc_http *srv)
+{
+    pthread_mutex_lock(&srv->lock);
+    dc_generation *gen = srv->current;
+    atomic_fetch_add_explicit(&gen->refs, 1, memory_order_relaxed);
+    pthread_mutex_unlock(&srv->lock);
+    return gen;
+}
+
+void dc_http_release(dc_generation *gen)
+{
+    if (!gen) return;
+    if (atomic_fetch_sub_explicit(&gen->refs, 1, memory_order_acq_rel) != 1) return;
+    dc_geo_close(gen->geo);
+    free(gen);
+}
+
+/* ---- answers -------------------------------------------------------------- */
+
+static const struct {
+    unsigned status;
+    const char *code;
+} api_errors[] = {
+    [DC_API_MALFORMED_CODE] = {400, "malformed_code"},
+    [DC_API_UNKNOWN_POSTCODE] = {404, "unknown_postcode"},
+    [DC_API_CODE_OUTSIDE_ZONE] = {422, "code_outside_zone"},
+    [DC_API_OUT_OF_COVERAGE] = {404, "out_of_coverage"},
+    [DC_API_BAD_PARAMETER] = {400, "bad_parameter"},
+    [DC_API_BAD_JSON] = {400, "bad_json"},
+    [DC_API_NOT_FOUND] = {404, "not_found"},
+    [DC_API_METHOD_NOT_ALLOWED] = {405, "method_not_allowed"},
+    [DC_API_TOO_LARGE] = {413, "payload_too_large"},
+    [DC_API_URI_TOO_LONG] = {414, "uri_too_long"},
+    [DC_API_UNSUPPORTED_MEDIA_TYPE] = {415, "unsupported_media_type"},
+    [DC_API_NOT_READY] = {503, "not_ready"},
+    [DC_API_INTERNAL] = {500, "internal"},
+};
+
+unsigned dc_api_error_status(dc_api_error e)
+{
+    return api_errors[e].status;
+}
+
+const char *dc_api_error_code(dc_api_error e)
+{
+    return api_errors[e].code;
+}
+
+void dc_http_error_member(dc_jw *w, dc_api_error e, const char *message)
+{
+    dc_jw_key(w, "error");
+    dc_jw_object(w);
+    dc_jw_key(w, "code");
+    dc_jw_cstring(w, api_errors[e].code);
+    dc_jw_key(w, "message");
+    dc_render_text(w, message, strlen(message));
+    dc_jw_end(w);
+}
+
+static void add_header(struct MHD_Response *r, const char *name, const char *value)
+{
+    MHD_add_response_header(r, name, value);
+}
+
+enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned status,
+                             const char *content_type, const char *body, size_t len,
+                             const dc_generation *gen, bool cacheable)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (!r) return MHD_NO;
+    if (content_type) add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    if (gen) add_header(r, "X-Diachi-Index", gen->fingerprint);
+    if (gen && cacheable) {
+        add_header(r, MHD_HTTP_HEADER_ETAG, gen->etag);
+        add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=60");
+    } else {
+        add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    }
+    const char *origin = req->srv->config.cors_origin;
+    if (origin) {
+        add_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        add_header(r, "Access-Control-Expose-Headers", "ETag, X-Diachi-Index");
+        if (strcmp(origin, "*") != 0) add_header(r, MHD_HTTP_HEADER_VARY, "Origin");
+    }
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED || status == MHD_HTTP_NO_CONTENT) {
+        const char *allow =
+            req->endpoint == DC_EP_BATCH ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
+        add_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    }
+    req->status = (int)status;
+    req->bytes = len;
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,
+                                   dc_api_error e, const char *message,
+                                   const dc_generation *gen)
+{
+    dc_worker *wk = dc_http_worker();
+    if (!wk) return MHD_NO;
+    dc_jw *w = &wk->jw;
+    dc_jw_reset(w);
+    dc_jw_object(w);
+    dc_http_error_member(w, e, message);
+    if (gen) {
+        dc_jw_key(w, "fingerprint");
+        dc_jw_cstring(w, gen->fingerprint);
+    }
+    dc_jw_end(w);
+    if (dc_jw_failed(w)) return MHD_NO;
+    return dc_http_send(c, req, api_errors[e].status, "application/json", w->buf, w->len,
+                        gen, false);
+}
+
+/* ---- metrics and the access log ---------------------------------------- */
+
+static const double latency_bounds[DC_LATENCY_BUCKETS] = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5};
+
+static const char *const endpoint_names[DC_EP_COUNT] = {"codes",   "reverse", "zones",
+                                                        "batch",   "healthz", "readyz",
+                                                        "metrics", "openapi", "other"};
+
+static int status_slot(int status)
+{
+    switch (status) {
+#define X(s)                                                                             \
+    case s:                                                                              \
+        return DC_ST_##s;
+        DC_HTTP_STATUSES
+#undef X
+    default:
+        return DC_ST_OTHER;
+    }
+}
+
+static void count(dc_http *srv, const dc_request *req, int64_t ns)
+{
+    dc_metrics *m = &srv->metrics;
+    double s = (double)ns / 1e9;
+    int b = 0;
+    while (b < DC_LATENCY_BUCKETS && s > latency_bounds[b])
+        b++;
+    atomic_fetch_add_explicit(&m->requests[req->endpoint][status_slot(req->status)], 1,
+                              memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->latency[req->endpoint][b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->latency_sum_us[req->endpoint],
+                              (unsigned long long)(ns / 1000), memory_order_relaxed);
+}
+
+void dc_http_metrics_text(dc_http *srv, const dc_generation *gen, dc_jw *w)
+{
+    char line[512];
+    int n;
+    dc_metrics *m = &srv->metrics;
+    static const int statuses[] = {
+#define X(s) s,
+        DC_HTTP_STATUSES
+#undef X
+    };
+#define LINE(...)                                                                        \
+    do {                                                                                 \
+        n = snprintf(line, sizeof line, __VA_ARGS__);                                    \
+        dc_jw_raw(w, line, (size_t)n);                                                   \
+    } while (0)
+    LINE("# HELP diachi_requests_total Requests answered, by endpoint and status.\n"
+         "# TYPE diachi_requests_total counter\n");
+    for (int e = 0; e < DC_EP_COUNT; e++)
+        for (int st = 0; st < DC_ST_COUNT; st++) {
+            unsigned long long v = atomic_load(&m->requests[e][st]);
+            if (!v) continue;
+            if (st == DC_ST_OTHER)
+                LINE("diachi_requests_total{endpoint=\"%s\",status=\"other\"} %llu\n",
+                     endpoint_names[e], v);
+            else
+                LINE("diachi_requests_total{endpoint=\"%s\",status=\"%d\"} %llu\n",
+                     endpoint_names[e], statuses[st], v);
+        }
+    LINE("# HELP diachi_request_duration_seconds Time from a request's arrival to its "
+         "answer's last byte.\n# TYPE diachi_request_duration_seconds histogram\n");
+    for (int e = 0; e < DC_EP_COUNT; e++) {
+        unsigned long long cum = 0;
+        for (int b = 0; b <= DC_LATENCY_BUCKETS; b++) {
+            cum += atomic_load(&m->latency[e][b]);
+            if (b < DC_LATENCY_BUCKETS)
+                LINE("diachi_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%g\"} "
+                     "%llu\n",
+                     endpoint_names[e], latency_bounds[b], cum);
+            else
+                LINE(
+                    "diachi_request_duration_seconds_bucket{endpoint=\"%s\",le=\"+Inf\"} "
+                    "%llu\n",
+                    endpoint_names[e], cum);
+        }
+        LINE("diachi_request_duration_seconds_sum{endpoint=\"%s\"} %.6f\n"
+             "diachi_request_duration_seconds_count{endpoint=\"%s\"} %llu\n",
+             endpoint_names[e], (double)atomic_load(&m->latency_sum_us[e]) / 1e6,
+             endpoint_names[e], cum);
+    }
+    LINE("# HELP diachi_index_info The index being served (value 1).\n"
+         "# TYPE diachi_index_info gauge\n"
+         "diachi_index_info{fingerprint=\"%s\"} 1\n",
+         gen->fingerprint);
+    LINE("# HELP diachi_index_build_time_seconds When the index was built (Unix time).\n"
+         "# TYPE diachi_index_build_time_seconds gauge\n"
+         "diachi_index_build_time_seconds %lld\n",
+         (long long)gen->build_time);
+    LINE("# TYPE diachi_index_households gauge\ndiachi_index_households %llu\n"
+         "# TYPE diachi_index_zones gauge\ndiachi_index_zones %llu\n",
+         (unsigned long long)gen->households, (unsigned long long)gen->zones);
+    LINE("# HELP diachi_index_reloads_total Index reloads, by result.\n"
+         "# TYPE diachi_index_reloads_total counter\n"
+         "diachi_index_reloads_total{result=\"ok\"} %llu\n"
+         "diachi_index_reloads_total{result=\"failed\"} %llu\n",
+         atomic_load(&m->reloads_ok), atomic_load(&m->reloads_failed));
+    LINE("# TYPE diachi_connections_open gauge\ndiachi_connections_open %lld\n"
+         "# TYPE diachi_requests_in_flight gauge\ndiachi_requests_in_flight %lld\n",
+         atomic_load(&m->connections), atomic_load(&m->in_flight));
+    LINE("# TYPE diachi_start_time_seconds gauge\ndiachi_start_time_seconds %lld\n",
+         (long long)srv->started);
+#undef LINE
+}
+
+/* One JSON line per request: the path without its query (a reverse
+ * query is a person's location: it stays out of the log). */
+static void access_log(dc_http *srv, struct MHD_Connection *c, const dc_request *req,
+                       int64_t ns)
+{
+    int fd = atomic_load(&srv->access_log_fd);
+    if (fd < 0) return;
+    char addr[INET6_ADDRSTRLEN] = "-", stamp[32];
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, addr,
+                      sizeof addr);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr,
+                      sizeof addr);
+    }
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+    const char *fwd = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    dc_jw w;
+    dc_jw_init(&w);
+    dc_jw_object(&w);
+    char t[48];
+    snprintf(t, sizeof t, "%s.%03ldZ", stamp, ts.tv_nsec / 1000000);
+    dc_jw_key(&w, "time");
+    dc_jw_cstring(&w, t);
+    dc_jw_key(&w, "remote");
+    dc_jw_cstring(&w, addr);
+    if (fwd) {
+        dc_jw_key(&w, "forwarded_for");
+        dc_jw_cstring(&w, fwd);
+    }
+    dc_jw_key(&w, "method");
+    dc_jw_cstring(&w, req->method);
+    dc_jw_key(&w, "path");
+    dc_render_text(&w, req->path, strlen(req->path));
+    dc_jw_key(&w, "status");
+    dc_jw_int(&w, req->status);
+    dc_jw_key(&w, "bytes");
+    dc_jw_int(&w, (int64_t)req->bytes);
+    dc_jw_key(&w, "duration_ms");
+    dc_jw_fixed(&w, (double)ns / 1e6, 3);
+    dc_jw_end(&w);
+    dc_jw_raw(&w, "\n", 1);
+    /* One write: lines from different threads do not interleave. */
+    if (!dc_jw_failed(&w) && write(fd, w.buf, w.len) < 0) {
+        /* Nowhere to report a failing log but the log; drop the line. */
+    }
+    dc_jw_free(&w);
+}
+
+/* ---- the request's life ------------------------------------------------- */
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    dc_http *srv = cls;
+    dc_request *req = *con_cls;
+    (void)toe;
+    if (!req) return;
+    int64_t ns = now_ns() - req->start_ns;
+    if (req->status == 0) req->status = 499; /* the client left before an answer */
+    count(srv, req, ns);
+    access_log(srv, c, req, ns);
+    atomic_fetch_sub_explicit(&srv->metrics.in_flight, 1, memory_order_relaxed);
+    free(req->body);
+    free(req);
+    *con_cls = NULL;
+}
+
+static void connection_event(void *cls, struct MHD_Connection *c, void **socket_context,
+                             enum MHD_ConnectionNotificationCode code)
+{
+    dc_http *srv = cls;
+    (void)c, (void)socket_context;
+    atomic_fetch_add_explicit(&srv->metrics.connections,
+                              code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1,
+                              memory_order_relaxed);
+}
+
+static dc_request *request_begin(dc_http *srv, const char *url, const char *method)
+{
+    dc_request *req = calloc(1, sizeof *req);
+    if (!req) return NULL;
+    req->srv = srv;
+    req->start_ns = now_ns();
+    req->endpoint = dc_http_endpoint_of(url);
+    req->post = strcmp(method, MHD_HTTP_METHOD_POST) == 0 ||
+                strcmp(method, MHD_HTTP_METHOD_PUT) == 0 ||
+                strcmp(method, MHD_HTTP_METHOD_PATCH) == 0;
+    snprintf(req->method, sizeof req->method, "%s", method);
+    snprintf(req->path, sizeof req->path, "%s", url);
+    atomic_fetch_add_explicit(&srv->metrics.in_flight, 1, memory_order_relaxed);
+    return req;
+}
+
+/* Keep the body up to max_body; past it, note it and drop the rest (the
+ * answer is 413 once the client has sent it all). */
+static void request_take_body(dc_request *req, const char *data, size_t size)
+{
+    size_t max = req->srv->config.max_body;
+    if (req->too_large || req->body_len + size > max) {
+        req->too_large = true;
+        return;
+    }
+    if (req->body_len + size + 1 > req->body_cap) {
+        size_t cap = req->body_cap ? req->body_cap : 4096;
+        while (cap < req->body_len + size + 1)
+            cap *= 2;
+        char *body = realloc(req->body, cap);
+        if (!body) {
+            req->too_large = true;
+            return;
+        }
+        req->body = body;
+        req->body_cap = cap;
+    }
+    memcpy(req->body + req->body_len, data, size);
+    req->body_len += size;
+    req->body[req->body_len] = '\0';
+}
+
+/* A declared body longer than max_body is refused before it is read. */
+static bool declared_too_large(struct MHD_Connection *c, size_t max)
+{
+    const char *cl =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (!cl) return false;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(cl, &end, 10);
+    return errno == ERANGE || n > max;
+}
+
+/* An error answer before routing, with the serving index's fingerprint. */
+static enum MHD_Result refuse(struct MHD_Connection *c, dc_request *req, dc_api_error e,
+                              const char *message)
+{
+    dc_generation *gen = dc_http_acquire(req->srv);
+    enum MHD_Result ret = dc_http_send_error(c, req, e, message, gen);
+    dc_http_release(gen);
+    return ret;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version,
+                              const char *upload_data, size_t *upload_data_size,
+                              void **con_cls)
+{
+    dc_http *srv = cls;
+    dc_request *req = *con_cls;
+    (void)version;
+    if (!req) {
+        if (!(req = request_begin(srv, url, method))) return MHD_NO;
+        *con_cls = req;
+        /* Refuse an oversized body before reading it: the connection then
+         * closes, which is what a client sending megabytes too many wants. */
+        if (req->post && declared_too_large(c, srv->config.max_body))
+            return refuse(c, req, DC_API_TOO_LARGE,
+                          "the request body is larger than the server takes");
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        request_take_body(req, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (req->status) return MHD_YES; /* answered already */
+    if (req->too_large)
+        return refuse(c, req, DC_API_TOO_LARGE,
+                      "the request body is larger than the server takes");
+    if (strlen(url) > MAX_URL)
+        return refuse(c, req, DC_API_URI_TOO_LONG, "the URL is longer than 4096 bytes");
+    return dc_http_route(c, req, url, method);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    fprintf(stderr, "diachi serve: ");
+    vfprintf(stderr, fmt, ap);
+}
+
+/* ---- start, reload, stop ----------------------------------------------- */
+
+static void apply_defaults(dc_http_config *c)
+{
+    if (!c->host) c->host = "127.0.0.1";
+    if (!c->threads) c->threads = 2;
+    if (!c->max_batch) c->max_batch = 10000;
+    if (!c->max_body) c->max_body = 16u << 20;
+    if (!c->timeout_s) c->timeout_s = 30;
+    if (!c->max_connections) c->max_connections = 1024;
+    if (!c->per_ip_connections) c->per_ip_connections = 256;
+}
+
+/* The listening address, IPv4 or IPv6, numeric only (no name lookups). */
+static dc_err parse_address(const char *host, uint16_t port, struct sockaddr_storage *ss,
+                            dc_error *err)
+{
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+    memset(ss, 0, sizeof *ss);
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(port);
+        return DC_OK;
+    }
+    if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(port);
+        return DC_OK;
+    }
+    return dc_error_set(err, DC_E_INVALID_ARG,
+                        "listen address %s is not a numeric IPv4 or IPv6 address", host);
+}
+
+static uint16_t bound_port(struct MHD_Daemon *d)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (!info || getsockname(info->listen_fd, (struct sockaddr *)&ss, &len) != 0)
+        return 0;
+    if (ss.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    if (ss.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    return 0;
+}
+
+dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
+{
+    struct sockaddr_storage ss;
+    if (!config || !config->index_path || !out)
+        return dc_error_set(err, DC_E_INVALID_ARG, "no index path");
+    dc_http *srv = calloc(1, sizeof *srv);
+    if (!srv) return dc_error_set(err, DC_E_NOMEM, "out of memory");
+    srv->config = *config;
+    apply_defaults(&srv->config);
+    atomic_init(&srv->access_log_fd, config->access_log_fd);
+    srv->started = (int64_t)time(NULL);
+    pthread_mutex_init(&srv->lock, NULL);
+    dc_err rc = parse_address(srv->config.host, srv->config.port, &ss, err);
+    if (rc == DC_OK) rc = generation_open(srv->config.index_path, &srv->current, err);
+    if (rc != DC_OK) goto fail;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    srv->daemon = MHD_start_daemon(
+        flags, srv->config.port, NULL, NULL, handle, srv, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
+        srv->config.threads, MHD_OPTION_CONNECTION_TIMEOUT, srv->config.timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, srv->config.max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->config.per_ip_connections,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+        connection_event, srv, MHD_OPTION_STRICT_FOR_CLIENT, 1,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_END);
+    if (!srv->daemon) {
+        rc = dc_error_set(err, DC_E_IO, "cannot listen on %s port %u: %s",
+                          srv->config.host, (unsigned)srv->config.port, strerror(errno));
+        goto fail;
+    }
+    srv->port = bound_port(srv->daemon);
+    *out = srv;
+    return DC_OK;
+fail:
+    dc_http_release(srv->current);
+    pthread_mutex_destroy(&srv->lock);
+    free(srv);
+    return rc;
+}
+
+uint16_t dc_http_port(const dc_http *srv)
+{
+    return srv->port;
+}
+
+void dc_http_fingerprint(dc_http *srv, char out[65])
+{
+    dc_generation *gen = dc_http_acquire(srv);
+    memcpy(out, gen->fingerprint, 65);
+    dc_http_release(gen);
+}
+
+dc_err dc_http_reload(dc_http *srv, dc_error *err)
+{
+    dc_generation *gen, *old;
+    dc_err rc = generation_open(srv->config.index_path, &gen, err);
+    if (rc != DC_OK) {
+        atomic_fetch_add(&srv->metrics.reloads_failed, 1);
+        return rc;
+    }
+    pthread_mutex_lock(&srv->lock);
+    old = srv->current;
+    srv->current = gen;
+    pthread_mutex_unlock(&srv->lock);
+    dc_http_release(old);
+    atomic_fetch_add(&srv->metrics.reloads_ok, 1);
+    return DC_OK;
+}
+
+void dc_http_set_access_log(dc_http *srv, int fd)
+{
+    atomic_store(&srv->access_log_fd, fd);
+}
+
+void dc_http_stop(dc_http *srv, unsigned drain_ms)
+{
+    if (!srv) return;
+    atomic_store(&srv->draining, true);
+    MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
+    if (fd != MHD_INVALID_SOCKET) close(fd);
+    int64_t deadline = now_ns() + (int64_t)drain_ms * 1000000;
+    const struct timespec pause = {0, 2000000};
+    while (atomic_load(&srv->metrics.in_flight) > 0 && now_ns() < deadline)
+        nanosleep(&pause, NULL);
+    MHD_stop_daemon(srv->daemon);
+    dc_http_release(srv->current);
+    pthread_mutex_destroy(&srv->lock);
+    free(srv);
+}

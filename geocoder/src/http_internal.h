@@ -1,0 +1,153 @@
+/*
+ * http_internal.h - what the HTTP service's files share: the server, the
+ * index generation a request holds, the request, and the reply helpers.
+ * Not installed.
+ */
+#ifndef DC_HTTP_INTERNAL_H
+#define DC_HTTP_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include <microhttpd.h>
+
+#include "diachi/geocoder.h"
+#include "http.h"
+#include "jw.h"
+
+/* The endpoints, for routing and metrics. */
+typedef enum dc_endpoint {
+    DC_EP_CODES,
+    DC_EP_REVERSE,
+    DC_EP_ZONES,
+    DC_EP_BATCH,
+    DC_EP_HEALTHZ,
+    DC_EP_READYZ,
+    DC_EP_METRICS,
+    DC_EP_OPENAPI,
+    DC_EP_OTHER,
+    DC_EP_COUNT
+} dc_endpoint;
+
+/* The statuses counted by /metrics; anything else counts as "other". */
+#define DC_HTTP_STATUSES                                                                 \
+    X(200) X(204) X(304) X(400) X(404) X(405) X(413) X(414) X(415) X(422) X(500) X(503)
+enum {
+#define X(s) DC_ST_##s,
+    DC_HTTP_STATUSES
+#undef X
+        DC_ST_OTHER,
+    DC_ST_COUNT
+};
+
+/* Latency histogram bounds, seconds (Prometheus buckets; +Inf implied). */
+#define DC_LATENCY_BUCKETS 12
+
+/* One opened index. A request holds a reference while it reads from it;
+ * the server holds one while it is current. */
+typedef struct dc_generation {
+    dc_geo *geo;
+    atomic_uint refs;
+    char fingerprint[65];
+    char etag[40]; /* "\"" + 32 hex + "\"" */
+    int64_t build_time;
+    uint64_t households, zones;
+} dc_generation;
+
+typedef struct dc_metrics {
+    atomic_ullong requests[DC_EP_COUNT][DC_ST_COUNT];
+    atomic_ullong latency[DC_EP_COUNT][DC_LATENCY_BUCKETS + 1];
+    atomic_ullong latency_sum_us[DC_EP_COUNT];
+    atomic_ullong reloads_ok, reloads_failed;
+    atomic_llong in_flight;
+    atomic_llong connections;
+} dc_metrics;
+
+struct dc_http {
+    dc_http_config config;
+    struct MHD_Daemon *daemon;
+    uint16_t port;
+    pthread_mutex_t lock; /* guards current */
+    dc_generation *current;
+    atomic_int access_log_fd;
+    atomic_bool draining;
+    int64_t started;
+    dc_metrics metrics;
+};
+
+/* One request, from the handler's first call to the completion callback. */
+typedef struct dc_request {
+    dc_http *srv;
+    dc_endpoint endpoint;
+    int status;       /* the status sent, for the log and metrics */
+    size_t bytes;     /* body bytes sent */
+    int64_t start_ns; /* monotonic */
+    bool post;        /* a body is expected */
+    bool too_large;   /* the body passed max_body: discarded */
+    char *body;
+    size_t body_len, body_cap;
+    char method[8]; /* for the access log */
+    char path[256]; /* the URL's path, cut at 255 bytes */
+} dc_request;
+
+/* A thread's reusable state: the JSON buffer and the engine's results. */
+typedef struct dc_worker {
+    dc_jw jw;
+    dc_geo_forward_result forward;
+    dc_geo_reverse_result reverse;
+} dc_worker;
+
+/* This thread's state (created on first use, freed when the thread ends). */
+dc_worker *dc_http_worker(void);
+
+/* The current index, with a reference taken; give it back with release. */
+dc_generation *dc_http_acquire(dc_http *srv);
+void dc_http_release(dc_generation *gen);
+
+/* The error kinds of the API: one table gives each its status and code. */
+typedef enum dc_api_error {
+    DC_API_MALFORMED_CODE,
+    DC_API_UNKNOWN_POSTCODE,
+    DC_API_CODE_OUTSIDE_ZONE,
+    DC_API_OUT_OF_COVERAGE,
+    DC_API_BAD_PARAMETER,
+    DC_API_BAD_JSON,
+    DC_API_NOT_FOUND,
+    DC_API_METHOD_NOT_ALLOWED,
+    DC_API_TOO_LARGE,
+    DC_API_URI_TOO_LONG,
+    DC_API_UNSUPPORTED_MEDIA_TYPE,
+    DC_API_NOT_READY,
+    DC_API_INTERNAL
+} dc_api_error;
+
+unsigned dc_api_error_status(dc_api_error e);
+const char *dc_api_error_code(dc_api_error e);
+
+/* Open the error object in an open JSON object: "error": {code, message}. */
+void dc_http_error_member(dc_jw *w, dc_api_error e, const char *message);
+
+/* Send @p w's bytes with @p status and the headers every answer carries
+ * (content type, fingerprint, CORS; ETag and Cache-Control when
+ * @p cacheable). @p gen may be NULL (no index yet). */
+enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned status,
+                             const char *content_type, const char *body, size_t len,
+                             const dc_generation *gen, bool cacheable);
+
+/* An error answer: {"error": {...}, "fingerprint": ...}. */
+enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,
+                                   dc_api_error e, const char *message,
+                                   const dc_generation *gen);
+
+/* Answer a complete request (the body, if any, is in req->body). */
+enum MHD_Result dc_http_route(struct MHD_Connection *c, dc_request *req, const char *url,
+                              const char *method);
+
+/* The endpoint a path names (for metrics, before routing). */
+dc_endpoint dc_http_endpoint_of(const char *url);
+
+/* The Prometheus text of /metrics into @p w. */
+void dc_http_metrics_text(dc_http *srv, const dc_generation *gen, dc_jw *w);
+
+#endif /* DC_HTTP_INTERNAL_H */

@@ -1,0 +1,572 @@
+/*
+ * http_routes.c - the endpoints of the HTTP service: routing, parameters,
+ * the engine call and the answer. docs/openapi.json is their contract.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "http_internal.h"
+#include "render.h"
+
+/* The OpenAPI document, embedded at build time from docs/openapi.json. */
+extern const char dc_openapi_json[];
+extern const size_t dc_openapi_json_len;
+
+#define CODES_PREFIX "/v1/codes/"
+#define ZONES_PREFIX "/v1/zones/"
+#define DEFAULT_RADIUS_M 50.0
+#define DEFAULT_LIMIT 10
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+dc_endpoint dc_http_endpoint_of(const char *url)
+{
+    static const struct {
+        const char *path;
+        dc_endpoint endpoint;
+    } exact[] = {{"/v1/reverse", DC_EP_REVERSE}, {"/v1/batch", DC_EP_BATCH},
+                 {"/healthz", DC_EP_HEALTHZ},    {"/readyz", DC_EP_READYZ},
+                 {"/metrics", DC_EP_METRICS},    {"/openapi.json", DC_EP_OPENAPI}};
+    if (has_prefix(url, CODES_PREFIX)) return DC_EP_CODES;
+    if (has_prefix(url, ZONES_PREFIX)) return DC_EP_ZONES;
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        if (strcmp(url, exact[i].path) == 0) return exact[i].endpoint;
+    return DC_EP_OTHER;
+}
+
+/* ---- query parameters ------------------------------------------------------ */
+
+/* The parameters an endpoint reads; any other name is refused, so that a
+ * misspelt one (lng for lon) is an error rather than a silent default. */
+enum { P_FORMAT, P_LAT, P_LON, P_RADIUS, P_LIMIT, P_COUNT };
+static const char *const param_names[P_COUNT] = {"format", "lat", "lon", "radius",
+                                                 "limit"};
+
+typedef struct query {
+    unsigned allowed; /* bit per P_ */
+    const char *value[P_COUNT];
+    bool given[P_COUNT];
+    char problem[200]; /* the first bad parameter, said in words */
+} query;
+
+static enum MHD_Result query_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    query *q = cls;
+    (void)kind;
+    for (int p = 0; p < P_COUNT; p++) {
+        if (strcmp(key, param_names[p]) != 0 || !(q->allowed & (1u << p))) continue;
+        if (q->given[p]) {
+            snprintf(q->problem, sizeof q->problem, "parameter %s is given twice", key);
+            return MHD_NO;
+        }
+        q->given[p] = true;
+        q->value[p] = value ? value : "";
+        return MHD_YES;
+    }
+    snprintf(q->problem, sizeof q->problem, "unknown parameter %.60s", key);
+    return MHD_NO;
+}
+
+static bool query_read(struct MHD_Connection *c, query *q, unsigned allowed)
+{
+    memset(q, 0, sizeof *q);
+    q->allowed = allowed | (1u << P_FORMAT);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_param, q);
+    if (q->problem[0]) return false;
+    const char *f = q->value[P_FORMAT];
+    if (f && strcmp(f, "json") != 0 && strcmp(f, "geojson") != 0) {
+        snprintf(q->problem, sizeof q->problem,
+                 "parameter format must be json or geojson, not %.40s", f);
+        return false;
+    }
+    return true;
+}
+
+static bool want_geojson(const query *q)
+{
+    return q->value[P_FORMAT] && strcmp(q->value[P_FORMAT], "geojson") == 0;
+}
+
+/* A decimal number in [lo, hi]: no hex, no inf or nan, nothing after it. */
+static bool parse_number(const char *s, double lo, double hi, double *out)
+{
+    if (!s || !*s || strspn(s, "0123456789+-.eE") != strlen(s)) return false;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !isfinite(v) || v < lo || v > hi) return false;
+    *out = v;
+    return true;
+}
+
+/* ---- answers --------------------------------------------------------------- */
+
+static bool if_none_match(struct MHD_Connection *c, const dc_generation *gen)
+{
+    const char *h =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    if (!h) return false;
+    size_t elen = strlen(gen->etag);
+    while (*h) {
+        h += strspn(h, " \t,");
+        if (*h == '*') return true;
+        if (h[0] == 'W' && h[1] == '/') h += 2;
+        if (strncmp(h, gen->etag, elen) == 0 &&
+            (h[elen] == '\0' || h[elen] == ',' || h[elen] == ' ' || h[elen] == '\t'))
+            return true;
+        h += strcspn(h, ",");
+    }
+    return false;
+}
+
+static enum MHD_Result not_modified(struct MHD_Connection *c, dc_request *req,
+                                    const dc_generation *gen)
+{
+    return dc_http_send(c, req, MHD_HTTP_NOT_MODIFIED, NULL, "", 0, gen, true);
+}
+
+static void fingerprint_member(dc_jw *w, const dc_generation *gen)
+{
+    dc_jw_key(w, "fingerprint");
+    dc_jw_cstring(w, gen->fingerprint);
+}
+
+/* Send the worker's buffer: JSON, or GeoJSON; errors when it failed. */
+static enum MHD_Result send_buffer(struct MHD_Connection *c, dc_request *req,
+                                   unsigned status, bool geojson, dc_jw *w,
+                                   const dc_generation *gen, bool cacheable)
+{
+    if (dc_jw_failed(w))
+        return dc_http_send_error(c, req, DC_API_INTERNAL, "out of memory", gen);
+    return dc_http_send(c, req, status,
+                        geojson ? "application/geo+json" : "application/json", w->buf,
+                        w->len, gen, cacheable);
+}
+
+/* The API error of a forward status that is not a 200. */
+static bool forward_error(const dc_geo_forward_result *r, const char *input,
+                          dc_api_error *e, char *message, size_t size)
+{
+    switch (r->status) {
+    case DC_GEO_OK:
+    case DC_GEO_UNREGISTERED:
+        return false;
+    case DC_GEO_MALFORMED:
+        *e = DC_API_MALFORMED_CODE;
+        snprintf(message, size, "not a code: %s", r->error.message);
+        return true;
+    case DC_GEO_UNKNOWN_POSTCODE:
+        *e = DC_API_UNKNOWN_POSTCODE;
+        snprintf(message, size, "no postal zone has the postcode of %.40s", input);
+        return true;
+    case DC_GEO_CODE_OUTSIDE_ZONE:
+        *e = DC_API_CODE_OUTSIDE_ZONE;
+        if (r->has_actual_zone)
+            snprintf(message, size,
+                     "the place lies outside zone %05u, in zone %05u: did you mean %s?",
+                     r->zone.postcode, r->actual_zone.postcode, r->corrected.display);
+        else
+            snprintf(message, size, "the place lies outside zone %05u, in no zone",
+                     r->zone.postcode);
+        return true;
+    case DC_GEO_OUT_OF_COVERAGE:
+        *e = DC_API_OUT_OF_COVERAGE;
+        snprintf(message, size, "the place lies in no postal zone of this index");
+        return true;
+    }
+    *e = DC_API_INTERNAL;
+    snprintf(message, size, "unknown status");
+    return true;
+}
+
+/* ---- endpoints -------------------------------------------------------------- */
+
+static enum MHD_Result codes(struct MHD_Connection *c, dc_request *req, const char *url,
+                             dc_generation *gen, dc_worker *wk)
+{
+    query q;
+    if (!query_read(c, &q, 0))
+        return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, q.problem, gen);
+    if (if_none_match(c, gen)) return not_modified(c, req, gen);
+    const char *code = url + strlen(CODES_PREFIX);
+    size_t len = strlen(code);
+    dc_geo_session *s;
+    dc_err rc = dc_geo_session_begin(gen->geo, &s);
+    if (rc == DC_OK) rc = dc_geo_forward(s, code, len, &wk->forward);
+    if (rc != DC_OK) {
+        dc_geo_session_end(s);
+        return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
+    }
+    const dc_geo_forward_result *r = &wk->forward;
+    dc_jw *w = &wk->jw;
+    dc_api_error e;
+    char message[DC_ERROR_MESSAGE_SIZE + 64];
+    bool failed = forward_error(r, code, &e, message, sizeof message);
+    dc_jw_reset(w);
+    if (!failed && want_geojson(&q)) {
+        dc_render_forward_geojson(w, code, len, r, gen->fingerprint);
+    } else {
+        dc_jw_object(w);
+        if (failed) dc_http_error_member(w, e, message);
+        dc_render_forward_members(w, code, len, r);
+        fingerprint_member(w, gen);
+        dc_jw_end(w);
+    }
+    dc_geo_session_end(s);
+    return send_buffer(c, req, failed ? dc_api_error_status(e) : MHD_HTTP_OK,
+                       !failed && want_geojson(&q), w, gen, true);
+}
+
+static enum MHD_Result reverse(struct MHD_Connection *c, dc_request *req,
+                               dc_generation *gen, dc_worker *wk)
+{
+    query q;
+    double lat, lon, radius = DEFAULT_RADIUS_M, limit = DEFAULT_LIMIT;
+    if (!query_read(c, &q, 1u << P_LAT | 1u << P_LON | 1u << P_RADIUS | 1u << P_LIMIT))
+        return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, q.problem, gen);
+    const char *problem = NULL;
+    if (!q.given[P_LAT])
+        problem = "parameter lat is missing";
+    else if (!q.given[P_LON])
+        problem = "parameter lon is missing";
+    else if (!parse_number(q.value[P_LAT], -90, 90, &lat))
+        problem = "parameter lat must be a number of degrees in -90..90";
+    else if (!parse_number(q.value[P_LON], -180, 180, &lon))
+        problem = "parameter lon must be a number of degrees in -180..180";
+    else if (q.given[P_RADIUS] &&
+             !parse_number(q.value[P_RADIUS], 0, DC_GEO_MAX_RADIUS_M, &radius))
+        problem = "parameter radius must be a number of metres in 0..1000";
+    else if (q.given[P_LIMIT] &&
+             (!parse_number(q.value[P_LIMIT], 0, DC_GEO_MAX_NEIGHBOURS, &limit) ||
+              limit != floor(limit)))
+        problem = "parameter limit must be a whole number in 0..100";
+    if (problem) return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, problem, gen);
+    if (if_none_match(c, gen)) return not_modified(c, req, gen);
+    dc_geo_session *s;
+    dc_err rc = dc_geo_session_begin(gen->geo, &s);
+    if (rc == DC_OK)
+        rc = dc_geo_reverse(s, lat, lon, radius, (size_t)limit, &wk->reverse);
+    if (rc != DC_OK) {
+        dc_geo_session_end(s);
+        return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
+    }
+    const dc_geo_reverse_result *r = &wk->reverse;
+    bool failed = r->status != DC_GEO_OK;
+    dc_jw *w = &wk->jw;
+    dc_jw_reset(w);
+    if (!failed && want_geojson(&q)) {
+        dc_render_reverse_geojson(w, r, gen->fingerprint);
+    } else {
+        dc_jw_object(w);
+        if (failed)
+            dc_http_error_member(w, DC_API_OUT_OF_COVERAGE,
+                                 "the point lies in no postal zone of this index");
+        dc_render_reverse_members(w, r, radius, (size_t)limit);
+        fingerprint_member(w, gen);
+        dc_jw_end(w);
+    }
+    dc_geo_session_end(s);
+    return send_buffer(c, req,
+                       failed ? dc_api_error_status(DC_API_OUT_OF_COVERAGE) : MHD_HTTP_OK,
+                       !failed && want_geojson(&q), w, gen, true);
+}
+
+static enum MHD_Result zones(struct MHD_Connection *c, dc_request *req, const char *url,
+                             dc_generation *gen, dc_worker *wk)
+{
+    query q;
+    if (!query_read(c, &q, 0))
+        return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, q.problem, gen);
+    const char *pc = url + strlen(ZONES_PREFIX);
+    if (strlen(pc) != 5 || strspn(pc, "0123456789") != 5)
+        return dc_http_send_error(c, req, DC_API_BAD_PARAMETER,
+                                  "the postcode in the path must be 5 digits", gen);
+    if (if_none_match(c, gen)) return not_modified(c, req, gen);
+    dc_geo_session *s;
+    dc_zone z;
+    dc_err rc = dc_geo_session_begin(gen->geo, &s);
+    if (rc == DC_OK) rc = dc_geo_zone(s, (uint32_t)strtoul(pc, NULL, 10), &z);
+    if (rc == DC_E_NOT_FOUND) {
+        char message[64];
+        snprintf(message, sizeof message, "no postal zone has postcode %s", pc);
+        dc_geo_session_end(s);
+        return dc_http_send_error(c, req, DC_API_UNKNOWN_POSTCODE, message, gen);
+    }
+    if (rc != DC_OK) {
+        dc_geo_session_end(s);
+        return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
+    }
+    dc_jw *w = &wk->jw;
+    dc_jw_reset(w);
+    if (want_geojson(&q)) {
+        dc_render_zone_geojson(w, &z, gen->fingerprint);
+    } else {
+        dc_jw_object(w);
+        dc_render_zone_members(w, &z, true);
+        fingerprint_member(w, gen);
+        dc_jw_end(w);
+    }
+    dc_geo_session_end(s);
+    return send_buffer(c, req, MHD_HTTP_OK, want_geojson(&q), w, gen, true);
+}
+
+/* ---- batch ------------------------------------------------------------------ */
+
+/* A number member of a batch item, or false when absent or not a number. */
+static bool item_number(json_t *item, const char *key, double *out)
+{
+    json_t *v = json_object_get(item, key);
+    if (!json_is_number(v)) return false;
+    *out = json_number_value(v);
+    return true;
+}
+
+static void bad_item(dc_jw *w, size_t i, const char *message)
+{
+    char text[160];
+    snprintf(text, sizeof text, "item %zu: %s", i, message);
+    dc_jw_object(w);
+    dc_jw_key(w, "status");
+    dc_jw_cstring(w, "bad_item");
+    dc_jw_key(w, "error");
+    dc_jw_object(w);
+    dc_jw_key(w, "code");
+    dc_jw_cstring(w, "bad_item");
+    dc_jw_key(w, "message");
+    dc_jw_cstring(w, text);
+    dc_jw_end(w);
+    dc_jw_end(w);
+}
+
+/* One point item: the same checks as GET /v1/reverse. */
+static dc_err batch_point(dc_geo_session *s, json_t *item, size_t i, dc_worker *wk)
+{
+    double lat, lon, radius = DEFAULT_RADIUS_M, limit = DEFAULT_LIMIT;
+    dc_jw *w = &wk->jw;
+    json_t *jr = json_object_get(item, "radius"), *jl = json_object_get(item, "limit");
+    if (!item_number(item, "lat", &lat) || !(lat >= -90 && lat <= 90))
+        bad_item(w, i, "lat must be a number of degrees in -90..90");
+    else if (!item_number(item, "lon", &lon) || !(lon >= -180 && lon <= 180))
+        bad_item(w, i, "lon must be a number of degrees in -180..180");
+    else if (jr && (!item_number(item, "radius", &radius) ||
+                    !(radius >= 0 && radius <= DC_GEO_MAX_RADIUS_M)))
+        bad_item(w, i, "radius must be a number of metres in 0..1000");
+    else if (jl && (!json_is_integer(jl) || json_integer_value(jl) < 0 ||
+                    json_integer_value(jl) > DC_GEO_MAX_NEIGHBOURS))
+        bad_item(w, i, "limit must be a whole number in 0..100");
+    else {
+        if (jl) limit = (double)json_integer_value(jl);
+        dc_err rc = dc_geo_reverse(s, lat, lon, radius, (size_t)limit, &wk->reverse);
+        if (rc != DC_OK) return rc;
+        dc_jw_object(w);
+        dc_render_reverse_members(w, &wk->reverse, radius, (size_t)limit);
+        dc_jw_end(w);
+    }
+    return DC_OK;
+}
+
+static dc_err batch_code(dc_geo_session *s, const char *code, size_t len, dc_worker *wk)
+{
+    dc_err rc = dc_geo_forward(s, code, len, &wk->forward);
+    if (rc != DC_OK) return rc;
+    dc_jw_object(&wk->jw);
+    dc_render_forward_members(&wk->jw, code, len, &wk->forward);
+    dc_jw_end(&wk->jw);
+    return DC_OK;
+}
+
+static dc_err batch_item(dc_geo_session *s, json_t *item, size_t i, dc_worker *wk)
+{
+    json_t *code = json_is_object(item) ? json_object_get(item, "code") : item;
+    if (json_is_string(code))
+        return batch_code(s, json_string_value(code), json_string_length(code), wk);
+    if (json_is_object(item) && !code) return batch_point(s, item, i, wk);
+    bad_item(&wk->jw, i,
+             "an item is a code (a string), {\"code\": \"...\"} or {\"lat\": .., "
+             "\"lon\": ..}");
+    return DC_OK;
+}
+
+static bool is_media_type(const char *header, const char *type)
+{
+    size_t n = strlen(type);
+    return header && strncasecmp(header, type, n) == 0 &&
+           (header[n] == '\0' || header[n] == ';' || header[n] == ' ');
+}
+
+static enum MHD_Result batch(struct MHD_Connection *c, dc_request *req,
+                             dc_generation *gen, dc_worker *wk)
+{
+    const char *type =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (!is_media_type(type, "application/json"))
+        return dc_http_send_error(c, req, DC_API_UNSUPPORTED_MEDIA_TYPE,
+                                  "send the batch as Content-Type: application/json",
+                                  gen);
+    json_error_t jerr;
+    json_t *items = json_loadb(req->body ? req->body : "", req->body_len, 0, &jerr);
+    char message[256];
+    if (!items || !json_is_array(items)) {
+        if (items)
+            snprintf(message, sizeof message, "the body must be a JSON array");
+        else
+            snprintf(message, sizeof message,
+                     "the body is not JSON: %s at line %d, column %d", jerr.text,
+                     jerr.line, jerr.column);
+        json_decref(items);
+        return dc_http_send_error(c, req, DC_API_BAD_JSON, message, gen);
+    }
+    size_t n = json_array_size(items);
+    if (n > req->srv->config.max_batch) {
+        snprintf(message, sizeof message, "%zu items: a batch takes at most %zu", n,
+                 req->srv->config.max_batch);
+        json_decref(items);
+        return dc_http_send_error(c, req, DC_API_TOO_LARGE, message, gen);
+    }
+    dc_geo_session *s;
+    dc_err rc = dc_geo_session_begin(gen->geo, &s);
+    dc_jw *w = &wk->jw;
+    dc_jw_reset(w);
+    dc_jw_object(w);
+    fingerprint_member(w, gen);
+    dc_jw_key(w, "count");
+    dc_jw_int(w, (int64_t)n);
+    dc_jw_key(w, "results");
+    dc_jw_array(w);
+    for (size_t i = 0; i < n && rc == DC_OK; i++)
+        rc = batch_item(s, json_array_get(items, i), i, wk);
+    dc_jw_end(w);
+    dc_jw_end(w);
+    if (rc == DC_OK) dc_geo_session_end(s);
+    json_decref(items);
+    if (rc != DC_OK)
+        return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
+    enum MHD_Result ret = send_buffer(c, req, MHD_HTTP_OK, false, w, gen, false);
+    /* A large batch leaves a large buffer: give it back rather than keep
+     * megabytes per thread. */
+    if (w->cap > (1u << 20)) dc_jw_free(w);
+    return ret;
+}
+
+/* ---- the small endpoints and routing --------------------------------------- */
+
+static enum MHD_Result status_json(struct MHD_Connection *c, dc_request *req,
+                                   const char *status, dc_generation *gen, dc_worker *wk)
+{
+    dc_jw *w = &wk->jw;
+    dc_jw_reset(w);
+    dc_jw_object(w);
+    dc_jw_key(w, "status");
+    dc_jw_cstring(w, status);
+    fingerprint_member(w, gen);
+    dc_jw_key(w, "households");
+    dc_jw_int(w, (int64_t)gen->households);
+    dc_jw_key(w, "build_time");
+    dc_jw_int(w, gen->build_time);
+    dc_jw_end(w);
+    return send_buffer(c, req, MHD_HTTP_OK, false, w, gen, false);
+}
+
+static enum MHD_Result preflight(struct MHD_Connection *c, dc_request *req,
+                                 dc_generation *gen)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+    if (!r) return MHD_NO;
+    const char *origin = req->srv->config.cors_origin;
+    const char *methods =
+        req->endpoint == DC_EP_BATCH ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, methods);
+    MHD_add_response_header(r, "X-Diachi-Index", gen->fingerprint);
+    if (origin) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        MHD_add_response_header(r, "Access-Control-Allow-Methods", methods);
+        MHD_add_response_header(r, "Access-Control-Allow-Headers",
+                                "Content-Type, If-None-Match");
+        MHD_add_response_header(r, "Access-Control-Max-Age", "86400");
+        if (strcmp(origin, "*") != 0)
+            MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Origin");
+    }
+    req->status = MHD_HTTP_NO_CONTENT;
+    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static bool method_allowed(dc_endpoint ep, const char *method)
+{
+    if (ep == DC_EP_BATCH) return strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+    return strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+           strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+}
+
+static enum MHD_Result dispatch(struct MHD_Connection *c, dc_request *req,
+                                const char *url, dc_generation *gen, dc_worker *wk)
+{
+    switch (req->endpoint) {
+    case DC_EP_CODES:
+        return codes(c, req, url, gen, wk);
+    case DC_EP_REVERSE:
+        return reverse(c, req, gen, wk);
+    case DC_EP_ZONES:
+        return zones(c, req, url, gen, wk);
+    case DC_EP_BATCH:
+        return batch(c, req, gen, wk);
+    case DC_EP_HEALTHZ:
+        return status_json(c, req, "alive", gen, wk);
+    case DC_EP_READYZ:
+        if (atomic_load(&req->srv->draining))
+            return dc_http_send_error(c, req, DC_API_NOT_READY,
+                                      "the server is shutting down", gen);
+        return status_json(c, req, "ready", gen, wk);
+    case DC_EP_METRICS:
+        dc_jw_reset(&wk->jw);
+        dc_http_metrics_text(req->srv, gen, &wk->jw);
+        if (dc_jw_failed(&wk->jw))
+            return dc_http_send_error(c, req, DC_API_INTERNAL, "out of memory", gen);
+        return dc_http_send(c, req, MHD_HTTP_OK,
+                            "text/plain; version=0.0.4; charset=utf-8", wk->jw.buf,
+                            wk->jw.len, gen, false);
+    case DC_EP_OPENAPI:
+        if (if_none_match(c, gen)) return not_modified(c, req, gen);
+        return dc_http_send(c, req, MHD_HTTP_OK, "application/json", dc_openapi_json,
+                            dc_openapi_json_len, gen, true);
+    case DC_EP_OTHER:
+    case DC_EP_COUNT:
+        break;
+    }
+    return dc_http_send_error(c, req, DC_API_NOT_FOUND, "no such path", gen);
+}
+
+enum MHD_Result dc_http_route(struct MHD_Connection *c, dc_request *req, const char *url,
+                              const char *method)
+{
+    dc_worker *wk = dc_http_worker();
+    if (!wk) return MHD_NO;
+    dc_generation *gen = dc_http_acquire(req->srv);
+    enum MHD_Result ret;
+    char message[128];
+    if (req->endpoint == DC_EP_OTHER) {
+        snprintf(message, sizeof message, "no such path: %.80s", req->path);
+        ret = dc_http_send_error(c, req, DC_API_NOT_FOUND, message, gen);
+    } else if (strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0) {
+        ret = preflight(c, req, gen);
+    } else if (!method_allowed(req->endpoint, method)) {
+        snprintf(message, sizeof message, "%.16s is not allowed here", method);
+        ret = dc_http_send_error(c, req, DC_API_METHOD_NOT_ALLOWED, message, gen);
+    } else {
+        ret = dispatch(c, req, url, gen, wk);
+    }
+    dc_http_release(gen);
+    return ret;
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Benchmark of `diachi serve` (not a test): requests per second and p50/p99
+# latency for forward and reverse (50 m, limit 1) lookups with wrk
+# (keep-alive, 64 connections, 2 threads), in the same run as a bare
+# libmicrohttpd server returning a fixed 300-byte JSON body: the ceiling.
+#   scripts/bench-http.sh [SECONDS]         (default 10 per run)
+# Uses the 1M-household national index of scripts/bench-import.sh, building
+# it first when it is missing. Needs a build with -DDC_BENCH=ON in build/
+# (or in $DIACHI_BUILD).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+build=${DIACHI_BUILD:-build}
+bin=$build/bin work=$build/bench
+index=$work/national-1000000.diachi
+mkdir -p "$work"
+for b in bench_http_ceiling bench_http_targets diachi; do
+  [ -x "$bin/$b" ] || { echo "bench-http: $bin/$b missing: cmake -B build -DDC_BENCH=ON && cmake --build build" >&2; exit 2; }
+done
+command -v wrk >/dev/null || { echo "bench-http: wrk missing: scripts/install-deps.sh" >&2; exit 2; }
+[ -f "$index" ] || { [ "$build" = build ] && scripts/bench-import.sh 1000000; }
+
+"$bin/bench_http_targets" "$index" 100000 "$work/http-codes.txt" "$work/http-reverse.txt"
+cat > "$work/http-paths.lua" <<'LUA'
+-- Each request a path drawn at random from the file given after --.
+local paths = {}
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0))
+end
+function request()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+LUA
+
+ceiling_port=18090 serve_port=18091
+"$bin/bench_http_ceiling" $ceiling_port 2 2>/dev/null &
+ceiling=$!
+"$bin/diachi" serve --index "$index" --listen 127.0.0.1:$serve_port --threads 2 2>/dev/null &
+serve=$!
+trap 'kill $ceiling $serve 2>/dev/null || true' EXIT
+for p in $ceiling_port $serve_port; do
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$p/healthz" && break; sleep 0.1; done
+done
+
+# run NAME URL [PATHS]: prints "NAME req/s p50 p99".
+run() {
+  local name=$1 url=$2 paths=${3:-}
+  local args=(-t2 -c64 -d"${secs}s" --latency "$url")
+  [ -n "$paths" ] && args+=(-s "$work/http-paths.lua" -- "$paths")
+  wrk "${args[@]}" > "$work/wrk-$name.txt"
+  awk -v name="$name" '
+    /Requests\/sec/ { rps = $2 }
+    $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
+    /Non-2xx/ { bad = $NF }
+    END { printf "%-10s %10.0f req/s   p50 %-8s p99 %-8s%s\n", name, rps, p50, p99,
+                 bad ? "  non-2xx: " bad : "" }' "$work/wrk-$name.txt"
+}
+
+echo "wrk: 2 threads, 64 connections, keep-alive, ${secs} s each; index $index"
+run ceiling "http://127.0.0.1:$ceiling_port/"
+run forward "http://127.0.0.1:$serve_port" "$work/http-codes.txt"
+run reverse "http://127.0.0.1:$serve_port" "$work/http-reverse.txt"
+run ceiling2 "http://127.0.0.1:$ceiling_port/"
+awk '
+  FNR == 1 { file++ }
+  /Requests\/sec/ { rps[file] = $2 }
+  END { c = (rps[1] + rps[4]) / 2
+        printf "ratio to the ceiling (mean of the two ceiling runs, %.0f req/s): forward %.2f, reverse %.2f\n",
+               c, rps[2] / c, rps[3] / c }' \
+  "$work/wrk-ceiling.txt" "$work/wrk-forward.txt" "$work/wrk-reverse.txt" "$work/wrk-ceiling2.txt"

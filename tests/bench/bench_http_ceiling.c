@@ -1,0 +1,69 @@
+/*
+ * bench_http_ceiling.c - the ceiling for the HTTP benchmark: a bare
+ * libmicrohttpd server with the same threading and options as `diachi
+ * serve`, answering every request with a fixed 300-byte JSON body and no
+ * work at all. scripts/bench-http.sh runs it beside the real server.
+ *
+ * Usage: bench_http_ceiling PORT [THREADS]    (stops on SIGINT or SIGTERM)
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+static char body[301];
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version,
+                              const char *upload_data, size_t *upload_data_size,
+                              void **con_cls)
+{
+    static int first;
+    (void)cls, (void)url, (void)method, (void)version, (void)upload_data;
+    /* Answer on the second call, as diachi serve does: keep-alive holds. */
+    if (!*con_cls) {
+        *con_cls = &first;
+        return MHD_YES;
+    }
+    *upload_data_size = 0;
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(300, body, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_http_ceiling PORT [THREADS]\n");
+        return 2;
+    }
+    unsigned threads = argc > 2 ? (unsigned)atoi(argv[2]) : 2;
+    /* 300 bytes of valid JSON: {"pad":"xxx...x"} */
+    memset(body, 'x', 300);
+    memcpy(body, "{\"pad\":\"", 8);
+    memcpy(body + 298, "\"}", 2);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,
+        (uint16_t)atoi(argv[1]), NULL, NULL, answer, NULL, MHD_OPTION_THREAD_POOL_SIZE,
+        threads, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 1024u,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "bench_http_ceiling: cannot listen on port %s\n", argv[1]);
+        return 1;
+    }
+    fprintf(stderr, "bench_http_ceiling: listening on port %s\n", argv[1]);
+    int sig;
+    sigwait(&set, &sig);
+    MHD_stop_daemon(d);
+    return 0;
+}

@@ -1,0 +1,257 @@
+/*
+ * http_support.c - start and stop the real server, and a libcurl client
+ * (see http_support.h).
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http_support.h"
+
+int dc_failures;
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+double dc_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+/* Copy the server's stderr into s->log (and to ours, for the test log). */
+static void *read_stderr(void *arg)
+{
+    dc_server *s = arg;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(s->stderr_fd, buf, sizeof buf)) > 0) {
+        fwrite(buf, 1, (size_t)n, stderr);
+        pthread_mutex_lock(&log_lock);
+        size_t room = sizeof s->log - 1 - s->log_len;
+        size_t take = (size_t)n < room ? (size_t)n : room;
+        memcpy(s->log + s->log_len, buf, take);
+        s->log_len += take;
+        s->log[s->log_len] = '\0';
+        pthread_mutex_unlock(&log_lock);
+    }
+    return NULL;
+}
+
+static int count_in_log(dc_server *s, const char *text)
+{
+    int n = 0;
+    pthread_mutex_lock(&log_lock);
+    for (const char *p = s->log; (p = strstr(p, text)) != NULL; p += strlen(text))
+        n++;
+    pthread_mutex_unlock(&log_lock);
+    return n;
+}
+
+bool dc_server_wait_log(dc_server *s, const char *text, int count)
+{
+    for (int i = 0; i < 2000; i++) {
+        if (count_in_log(s, text) >= count) return true;
+        sleep_ms(10);
+    }
+    return false;
+}
+
+bool dc_server_start(dc_server *s, const char *diachi, const char *const *args)
+{
+    const char *argv[64] = {diachi, "serve", "--listen", "127.0.0.1:0"};
+    int argc = 4, fds[2];
+    for (int i = 0; args && args[i] && argc < 63; i++)
+        argv[argc++] = args[i];
+    argv[argc] = NULL;
+    memset(s, 0, sizeof *s);
+    if (pipe(fds) != 0) return false;
+    s->pid = fork();
+    if (s->pid < 0) return false;
+    if (s->pid == 0) {
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execv(diachi, (char *const *)argv);
+        fprintf(stderr, "exec %s: %s\n", diachi, strerror(errno));
+        _exit(127);
+    }
+    close(fds[1]);
+    s->stderr_fd = fds[0];
+    pthread_t *t = malloc(sizeof *t);
+    if (!t || pthread_create(t, NULL, read_stderr, s) != 0) return false;
+    s->reader = t;
+    if (!dc_server_wait_log(s, "listening on http://127.0.0.1:", 1)) {
+        fprintf(stderr, "the server did not start: %s\n", s->log);
+        return false;
+    }
+    pthread_mutex_lock(&log_lock);
+    const char *p = strstr(s->log, "listening on http://127.0.0.1:");
+    s->port = atoi(p + strlen("listening on http://127.0.0.1:"));
+    pthread_mutex_unlock(&log_lock);
+    return s->port > 0;
+}
+
+void dc_server_signal(dc_server *s, int sig)
+{
+    kill(s->pid, sig);
+}
+
+int dc_server_stop(dc_server *s)
+{
+    int status = -1, st;
+    if (s->pid <= 0) return -1;
+    kill(s->pid, SIGTERM);
+    for (int i = 0; i < 2000; i++) {
+        pid_t r = waitpid(s->pid, &st, WNOHANG);
+        if (r == s->pid) {
+            status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            break;
+        }
+        sleep_ms(10);
+    }
+    if (status == -1) {
+        kill(s->pid, SIGKILL);
+        waitpid(s->pid, &st, 0);
+    }
+    if (s->reader) {
+        pthread_join(*(pthread_t *)s->reader, NULL);
+        free(s->reader);
+    }
+    close(s->stderr_fd);
+    s->pid = 0;
+    return status;
+}
+
+/* ---- client ------------------------------------------------------------- */
+
+static size_t on_body(char *data, size_t size, size_t n, void *ctx)
+{
+    dc_reply *r = ctx;
+    size_t len = size * n;
+    char *body = realloc(r->body, r->len + len + 1);
+    if (!body) return 0;
+    memcpy(body + r->len, data, len);
+    r->body = body;
+    r->len += len;
+    r->body[r->len] = '\0';
+    return len;
+}
+
+/* Keep the value of a header the tests look at. */
+static void keep(const char *line, size_t len, const char *name, char *out, size_t size)
+{
+    size_t n = strlen(name);
+    if (len <= n + 1 || strncasecmp(line, name, n) != 0 || line[n] != ':') return;
+    const char *v = line + n + 1;
+    size_t vlen = len - n - 1;
+    while (vlen && (*v == ' ' || *v == '\t'))
+        v++, vlen--;
+    while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n'))
+        vlen--;
+    snprintf(out, size, "%.*s", (int)vlen, v);
+}
+
+static size_t on_header(char *line, size_t size, size_t n, void *ctx)
+{
+    dc_reply *r = ctx;
+    size_t len = size * n;
+    keep(line, len, "Content-Type", r->content_type, sizeof r->content_type);
+    keep(line, len, "ETag", r->etag, sizeof r->etag);
+    keep(line, len, "X-Diachi-Index", r->fingerprint, sizeof r->fingerprint);
+    keep(line, len, "Allow", r->allow, sizeof r->allow);
+    keep(line, len, "Cache-Control", r->cache_control, sizeof r->cache_control);
+    keep(line, len, "Access-Control-Allow-Origin", r->allow_origin,
+         sizeof r->allow_origin);
+    keep(line, len, "Access-Control-Allow-Methods", r->allow_methods,
+         sizeof r->allow_methods);
+    keep(line, len, "Connection", r->connection, sizeof r->connection);
+    return len;
+}
+
+bool dc_request(CURL *curl, int port, const char *method, const char *path,
+                const char *const *headers, const char *body, size_t body_len,
+                dc_reply *reply)
+{
+    char url[8192];
+    struct curl_slist *list = NULL;
+    memset(reply, 0, sizeof *reply);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, reply);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, reply);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
+    if (method && strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    else if (method)
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    if (body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    }
+    list = curl_slist_append(list, "Expect:");
+    for (int i = 0; headers && headers[i]; i++)
+        list = curl_slist_append(list, headers[i]);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    reply->error = curl_easy_perform(curl);
+    curl_slist_free_all(list);
+    if (reply->error != CURLE_OK) return false;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply->status);
+    curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &reply->new_connections);
+    if (!reply->body) reply->body = calloc(1, 1);
+    return true;
+}
+
+void dc_reply_free(dc_reply *reply)
+{
+    free(reply->body);
+    reply->body = NULL;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+json_t *dc_json_at(json_t *root, const char *path)
+{
+    char part[128];
+    json_t *j = root;
+    while (j && *path) {
+        size_t n = strcspn(path, ".");
+        snprintf(part, sizeof part, "%.*s", (int)n, path);
+        if (json_is_array(j))
+            j = json_array_get(j, strtoul(part, NULL, 10));
+        else
+            j = json_object_get(j, part);
+        path += n + (path[n] == '.');
+    }
+    return j;
+}
+
+const char *dc_json_str(json_t *root, const char *path)
+{
+    const char *s = json_string_value(dc_json_at(root, path));
+    return s ? s : "";
+}
+
+double dc_json_num(json_t *root, const char *path)
+{
+    json_t *j = dc_json_at(root, path);
+    return json_is_number(j) ? json_number_value(j) : NAN;
+}

@@ -1,0 +1,92 @@
+/*
+ * http_support.h - what the HTTP tests share: start the real `diachi
+ * serve` on an ephemeral port, talk to it with libcurl, stop it with a
+ * signal, and count failed checks with a message each.
+ */
+#ifndef DC_HTTP_SUPPORT_H
+#define DC_HTTP_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <curl/curl.h>
+
+/* A check that prints what failed and where, and counts it. */
+extern int dc_failures;
+#define CHECK(cond, ...)                                                                 \
+    do {                                                                                 \
+        if (!(cond)) {                                                                   \
+            dc_failures++;                                                               \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);     \
+            fprintf(stderr, __VA_ARGS__);                                                \
+            fputc('\n', stderr);                                                         \
+        }                                                                                \
+    } while (0)
+
+typedef struct dc_server {
+    pid_t pid;
+    int port;
+    int stderr_fd;   /* the server's stderr, read by a thread into log */
+    char log[65536]; /* what the server said, NUL-terminated */
+    size_t log_len;
+    void *reader; /* the reading thread */
+} dc_server;
+
+/**
+ * Start `DIACHI serve --listen 127.0.0.1:0 ARGS...` (ARGS NULL-terminated)
+ * and wait until it says where it listens. Returns false (and says why on
+ * stderr) when it does not within 20 s.
+ */
+bool dc_server_start(dc_server *s, const char *diachi, const char *const *args);
+
+/** Send a signal. */
+void dc_server_signal(dc_server *s, int sig);
+
+/** Wait until the server's stderr contains @p text @p count times (20 s at most). */
+bool dc_server_wait_log(dc_server *s, const char *text, int count);
+
+/** SIGTERM and wait (20 s at most); returns the exit status, or -1. */
+int dc_server_stop(dc_server *s);
+
+/** One answer. Headers the tests look at are kept; the body is malloc'd. */
+typedef struct dc_reply {
+    long status;
+    char *body;
+    size_t len;
+    char content_type[128];
+    char etag[128];
+    char fingerprint[80];
+    char allow[128];
+    char cache_control[128];
+    char allow_origin[256];
+    char allow_methods[128];
+    char connection[64];
+    long new_connections; /* 0 when the connection was reused */
+    CURLcode error;
+} dc_reply;
+
+/**
+ * A request on @p curl (reused: keep-alive). @p method NULL for GET;
+ * @p headers NULL-terminated "Name: value" strings or NULL; @p body NULL
+ * for none. Returns false on a transport error (reply->error set).
+ */
+bool dc_request(CURL *curl, int port, const char *method, const char *path,
+                const char *const *headers, const char *body, size_t body_len,
+                dc_reply *reply);
+
+void dc_reply_free(dc_reply *reply);
+
+/** Milliseconds on the monotonic clock. */
+double dc_now_ms(void);
+
+#include <jansson.h>
+
+/** The member at a dotted path ("households.0.id"; numbers index arrays),
+ *  or NULL. */
+json_t *dc_json_at(json_t *root, const char *path);
+/** The string at a path, or "" (never NULL). */
+const char *dc_json_str(json_t *root, const char *path);
+/** The number at a path, or NAN. */
+double dc_json_num(json_t *root, const char *path);
+#endif /* DC_HTTP_SUPPORT_H */
