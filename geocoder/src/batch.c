@@ -258,15 +258,31 @@ static dc_err write_header(const record *h, const char *raw, const batch_job *jo
     return rc;
 }
 
-/* From the first block: the mode and columns, and the output up to and
- * including the header row (byte-order mark and empty lines before it). */
-static dc_err start(reader *r, block *b, bool bom, const dc_batch_options *opt,
-                    batch_job *job, FILE *out, dc_batch_report *rep)
+/* Read up to the header: the byte-order mark and the empty lines before
+ * it go out as they came. Leaves the header's block in @p b. */
+static dc_err find_header(reader *r, block *b, bool bom, FILE *out, dc_batch_report *rep)
 {
-    if (r->header < 0)
-        return dc_batch_fail(rep, DC_E_INVALID_ARG, DC_BATCH_EMPTY_INPUT, 0,
-                             r->finished ? "the input is empty: no header row"
-                                         : "no header row in the first lines");
+    dc_err rc = bom ? write_bytes(out, "\xEF\xBB\xBF", 3, rep) : DC_OK;
+    while (rc == DC_OK) {
+        if ((rc = fill(r, b)) != DC_OK) break;
+        size_t upto = r->header >= 0 ? (size_t)r->header : b->nrecs;
+        for (size_t i = 0; rc == DC_OK && i < upto; i++) {
+            rc = write_bytes(out, dc_csv_eol_bytes(b->recs[i].eol),
+                             dc_csv_eol_len(b->recs[i].eol), rep);
+            rep->stats.empty_lines++;
+        }
+        if (r->header >= 0) break;
+        if (r->finished)
+            return dc_batch_fail(rep, DC_E_INVALID_ARG, DC_BATCH_EMPTY_INPUT, 0,
+                                 "the input is empty: no header row");
+    }
+    return rc;
+}
+
+/* From the header: the mode, the columns, and the header row out. */
+static dc_err start(reader *r, block *b, const dc_batch_options *opt, batch_job *job,
+                    FILE *out, dc_batch_report *rep)
+{
     const record *h = &b->recs[r->header];
     const char *rec = b->raw.p + h->start;
     rep->delimiter = r->delim;
@@ -280,15 +296,8 @@ static dc_err start(reader *r, block *b, bool bom, const dc_batch_options *opt,
                        count_fields(rec, h->len, r->delim),
                        h->eol ? h->eol : DC_CSV_EOL_LF,
                        opt->radius_m};
-    if (bom) rc = write_bytes(out, "\xEF\xBB\xBF", 3, rep);
-    for (long i = 0; rc == DC_OK && i < r->header; i++) {
-        rc = write_bytes(out, dc_csv_eol_bytes(b->recs[i].eol),
-                         dc_csv_eol_len(b->recs[i].eol), rep);
-        rep->stats.empty_lines++;
-    }
-    if (rc == DC_OK) rc = write_header(h, b->raw.p, job, out, rep);
     b->first = (size_t)r->header + 1;
-    return rc;
+    return write_header(h, b->raw.p, job, out, rep);
 }
 
 /* ---- running ------------------------------------------------------------- */
@@ -559,8 +568,8 @@ dc_err dc_batch_run(dc_geo *geo, FILE *in, FILE *out, const dc_batch_options *op
         goto done;
     }
     bool bom = take_bom(r);
-    if ((rc = fill(r, &blocks[0])) != DC_OK) goto done;
-    if ((rc = start(r, &blocks[0], bom, opt, &ru.job, out, rep)) != DC_OK) goto done;
+    if ((rc = find_header(r, &blocks[0], bom, out, rep)) != DC_OK) goto done;
+    if ((rc = start(r, &blocks[0], opt, &ru.job, out, rep)) != DC_OK) goto done;
     rc = run_workers(&ru, geo, blocks, nblocks);
     if (rc == DC_OK && fflush(out) != 0) {
         rep->sys_errno = errno;
