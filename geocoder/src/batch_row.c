@@ -51,9 +51,17 @@ static void format_degrees(double lat, double lon, appended *a)
     format_e7(llround(lon * 1e7), a->lon);
 }
 
+/* Five digits, zeros in front (printf costs more than the lookup's tail). */
+static void format_postcode(uint32_t postcode, char *out)
+{
+    for (int i = 4; i >= 0; i--, postcode /= 10)
+        out[i] = (char)('0' + postcode % 10);
+    out[5] = '\0';
+}
+
 static void zone_fields(const dc_zone *z, appended *a)
 {
-    snprintf(a->postcode, sizeof a->postcode, "%05u", z->postcode % 100000u);
+    format_postcode(z->postcode, a->postcode);
     dc_geo_zone_name(z, a->zone_name, sizeof a->zone_name);
 }
 
@@ -144,7 +152,7 @@ static void nearest_fields(batch_worker *w, const dc_geo_reverse_result *r, appe
                           sizeof a->plus_code);
         zone_fields(&z, a);
     } else {
-        snprintf(a->postcode, sizeof a->postcode, "%05u", h->postcode % 100000u);
+        format_postcode(h->postcode, a->postcode);
     }
     format_e7(h->lat_e7, a->lat);
     format_e7(h->lon_e7, a->lon);

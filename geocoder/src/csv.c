@@ -154,8 +154,12 @@ const char *dc_csv_value(const char *raw, size_t n, char *scratch, size_t *vlen)
 
 bool dc_csv_needs_quotes(const char *s, size_t n, char delim)
 {
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == delim || s[i] == '"' || s[i] == '\n' || s[i] == '\r') return true;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i]; /* most bytes are letters or UTF-8, above '"' */
+        if (c == delim ||
+            ((unsigned char)c <= '"' && (c == '"' || c == '\n' || c == '\r')))
+            return true;
+    }
     return false;
 }
 
@@ -181,10 +185,13 @@ bool dc_buf_field(dc_buf *b, const char *s, size_t n, char delim)
     }
     if (!dc_buf_reserve(b, 2 * n + 2)) return false;
     b->p[b->len++] = '"';
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') b->p[b->len++] = '"';
-        b->p[b->len++] = s[i];
+    for (const char *q; n && (q = memchr(s, '"', n));) { /* up to a quote, doubled */
+        size_t k = (size_t)(q - s) + 1;
+        dc_buf_put(b, s, k);
+        b->p[b->len++] = '"';
+        s += k, n -= k;
     }
+    dc_buf_put(b, s, n);
     b->p[b->len++] = '"';
     return true;
 }
