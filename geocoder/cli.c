@@ -206,6 +206,7 @@ static const command commands[] = {
     {"reverse", cmd_reverse, "the code, zone and households at a point", REVERSE_HELP},
     {"zone", cmd_zone, "a postal zone by its postcode", ZONE_HELP},
     {"serve", cmd_serve, "the HTTP API", SERVE_HELP},
+    {"batch", cmd_batch, "geocode a CSV file of codes or points", BATCH_HELP},
     {"info", cmd_info, "show an index's metadata",
      "Usage: diachi info [INDEX] [--index PATH] [--json]\n"
      "Print an index's metadata: format and code-scheme versions, build time (UTC),\n"

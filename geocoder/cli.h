@@ -37,6 +37,9 @@ int cmd_zone(int argc, char **argv);
 /* cli_serve.c */
 int cmd_serve(int argc, char **argv);
 
+/* cli_batch.c */
+int cmd_batch(int argc, char **argv);
+
 #define INDEX_OPTIONS                                                                    \
     "  --index PATH  the index (default: $DIACHI_INDEX)\n"                               \
     "  --json        machine output: one JSON object per line\n"                         \
@@ -89,5 +92,30 @@ int cmd_serve(int argc, char **argv);
     "serving); SIGTERM or SIGINT stop taking connections, let requests in flight\n"      \
     "finish (10 s at most) and exit.\n"                                                  \
     "Exit: 0 stopped by a signal, 2 usage, 3 the index cannot be served.\n"
+
+#define BATCH_HELP                                                                       \
+    "Usage: diachi batch INPUT [-o OUTPUT] [--index PATH] [--code-column NAME]\n"        \
+    "                    [--lat-column NAME --lon-column NAME] [--radius M]\n"           \
+    "                    [--threads N] [--delimiter C] [--quiet]\n"                      \
+    "Geocode a CSV file (INPUT, or - for stdin): every row comes back in the same\n"     \
+    "order, its columns unchanged byte for byte, followed by status, code,\n"            \
+    "plus_code, lat, lon, postcode, zone_name, address and suggestion (forward) or\n"    \
+    "distance_m (reverse). The first row is the header. A column named code,\n"          \
+    "ma_dia_chi, vpostcode or ma_buu_chinh (any case, with or without diacritics)\n"     \
+    "is looked up as a code; else columns lat/vi_do and lon/kinh_do as a point.\n"       \
+    "  -o, --output OUTPUT  the output (default stdout); a file appears only once\n"     \
+    "                       complete\n"                                                  \
+    "  --code-column NAME   the column holding the codes\n"                              \
+    "  --lat-column NAME, --lon-column NAME\n"                                           \
+    "                       the columns holding a point (WGS 84 degrees)\n"              \
+    "  --radius M           reverse: nearest registered household within M metres,\n"    \
+    "                       0..1000 (default 50)\n"                                      \
+    "  --threads N          lookup threads, 1..64 (default: the CPUs)\n"                 \
+    "  --delimiter C        , ; tab or another character (default: detected)\n"          \
+    "  --quiet              no progress bar, no summary\n"                               \
+    "  --index PATH         the index (default: $DIACHI_INDEX)\n"                        \
+    "Exit: 0 every row ok, 1 output complete but some rows not ok, 2 usage (no such\n"   \
+    "column: the columns seen are listed), 3 bad CSV (unterminated quote: its line)\n"   \
+    "or index problem; then no OUTPUT is written. A closed output pipe exits 0.\n"
 
 #endif /* DC_CLI_H */

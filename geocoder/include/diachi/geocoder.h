@@ -260,6 +260,28 @@ dc_err dc_geo_reverse(dc_geo_session *s, double lat, double lon, double radius_m
  */
 dc_err dc_geo_zone(dc_geo_session *s, uint32_t postcode, dc_zone *out);
 
+/**
+ * A zone's name as people say it, kind first: "phường Nam Thanh" (the
+ * name alone when the kind is empty). Like snprintf: writes at most
+ * @p size bytes, NUL included (nothing when @p size is 0), and returns the
+ * length the whole text has, so a return >= @p size means it was cut
+ * (on a character boundary: the text stays valid UTF-8).
+ * Pure; thread-safe.
+ */
+size_t dc_geo_zone_name(const dc_zone *zone, char *out, size_t size);
+
+/**
+ * A household's address in the Vietnamese order, door to province, the
+ * parts that are empty left out: "số 1138, 7/5, Tổ dân phố 7, phường Nam
+ * Thanh, Thành phố Điện Biên Phủ, Điện Biên" (house number, street, group,
+ * then the zone's kind and name, district and province).
+ * @param[in] zone  the household's zone (dc_geo_zone of h->postcode), or
+ *                  NULL to stop at the group
+ * @return as dc_geo_zone_name: the full length; cut when >= @p size.
+ *         Pure; thread-safe.
+ */
+size_t dc_geo_address(const dc_household *h, const dc_zone *zone, char *out, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

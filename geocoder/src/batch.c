@@ -1,0 +1,588 @@
+/*
+ * batch.c - the batch pipeline. The calling thread reads the input into
+ * blocks of whole records (finding record ends is sequential: a quote
+ * changes the meaning of every byte after it) and writes finished blocks
+ * in order; workers split, look up and format the rows of a block. A fixed
+ * number of blocks circulates, so memory stays flat whatever the input
+ * size: a block holds at most block_records records and about two reads
+ * of bytes, or one record of up to max_record_bytes.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "batch_row.h"
+
+#define BLOCK_RECORDS 4096
+#define READ_BYTES (256u << 10)
+
+static const char *const status_names[DC_BATCH_NSTATUS] = {"ok",
+                                                           "unregistered",
+                                                           "malformed",
+                                                           "unknown_postcode",
+                                                           "code_outside_zone",
+                                                           "out_of_coverage",
+                                                           "empty",
+                                                           "bad_coordinates"};
+
+const char *dc_batch_status_name(dc_batch_status status)
+{
+    return (unsigned)status < DC_BATCH_NSTATUS ? status_names[status] : "unknown";
+}
+
+const char *dc_batch_problem_name(dc_batch_problem problem)
+{
+    static const char *const names[] = {"none",
+                                        "empty_input",
+                                        "no_column",
+                                        "ambiguous_column",
+                                        "unterminated_quote",
+                                        "record_too_long",
+                                        "read_failed",
+                                        "write_failed",
+                                        "index_failed",
+                                        "cancelled",
+                                        "bad_option",
+                                        "out_of_memory"};
+    return (unsigned)problem < sizeof names / sizeof names[0] ? names[problem]
+                                                              : "unknown";
+}
+
+void dc_batch_options_init(dc_batch_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->radius_m = 50;
+    opt->threads = 1;
+    opt->max_record_bytes = DC_BATCH_MAX_RECORD;
+    opt->progress_interval_ms = 250;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+typedef struct record {
+    size_t start, len;
+    int eol;
+} record;
+
+typedef struct block {
+    uint64_t seq;
+    dc_buf raw, out;
+    record *recs;
+    size_t nrecs, first; /* records before first were written already */
+    dc_batch_stats stats;
+    dc_err err;
+    bool done;
+    struct block *next;
+} block;
+
+typedef struct reader {
+    FILE *in;
+    dc_buf carry; /* the start of a record the last block cut */
+    dc_csv_scan scan;
+    bool eof, finished;
+    char delim;    /* 0 until the header is read, unless given */
+    long header;   /* index of the header in the first block, -1 before */
+    uint64_t line; /* line of the next record */
+    uint64_t bytes_read;
+    size_t read_bytes, block_records, max_record;
+    dc_batch_report *rep;
+} reader;
+
+static dc_err read_more(reader *r, block *b)
+{
+    if (!dc_buf_reserve(&b->raw, r->read_bytes))
+        return dc_batch_fail(r->rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, r->line,
+                             "out of memory reading line %llu",
+                             (unsigned long long)r->line);
+    size_t n = fread(b->raw.p + b->raw.len, 1, r->read_bytes, r->in);
+    b->raw.len += n;
+    r->bytes_read += n;
+    if (n < r->read_bytes && ferror(r->in)) {
+        r->rep->sys_errno = errno;
+        return dc_batch_fail(r->rep, DC_E_IO, DC_BATCH_READ_FAILED, r->line,
+                             "cannot read the input after line %llu: %s",
+                             (unsigned long long)r->line, strerror(errno));
+    }
+    if (n < r->read_bytes) r->eof = true;
+    return DC_OK;
+}
+
+/* A record found: keep it; the first non-empty one is the header, which
+ * fixes the delimiter the rest are scanned with. */
+static void take(reader *r, block *b, size_t start, size_t len, int eol)
+{
+    b->recs[b->nrecs++] = (record){start, len, eol};
+    r->line += 1 + r->scan.lines;
+    memset(&r->scan, 0, sizeof r->scan);
+    if (r->header < 0 && len > 0) {
+        r->header = (long)b->nrecs - 1;
+        if (!r->delim) r->delim = dc_batch_detect_delimiter(b->raw.p + start, len);
+    }
+}
+
+static dc_err scan_failure(reader *r, int kind)
+{
+    if (kind == DC_CSV_UNTERMINATED)
+        return dc_batch_fail(r->rep, DC_E_IO, DC_BATCH_UNTERMINATED_QUOTE,
+                             r->line + r->scan.quote_line,
+                             "line %llu: a quoted field opens here and is never closed",
+                             (unsigned long long)(r->line + r->scan.quote_line));
+    return dc_batch_fail(
+        r->rep, DC_E_IO, DC_BATCH_RECORD_TOO_LONG, r->line,
+        "line %llu: a record of more than %zu bytes%s", (unsigned long long)r->line,
+        r->max_record,
+        r->scan.in_quotes ? " (a quoted field opens there and does not close)" : "");
+}
+
+/* Fill @p b with the next records: the carried start of one, then reads. */
+static dc_err fill(reader *r, block *b)
+{
+    b->nrecs = b->first = 0;
+    b->raw.len = 0;
+    if (!dc_buf_reserve(&b->raw, r->carry.len + r->read_bytes))
+        return dc_batch_fail(r->rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, r->line,
+                             "out of memory");
+    dc_buf_put(&b->raw, r->carry.p, r->carry.len);
+    size_t at = 0;
+    while (b->nrecs < r->block_records) {
+        size_t len;
+        int eol, kind = dc_csv_scan_record(b->raw.p + at, b->raw.len - at, r->eof,
+                                           r->delim, &r->scan, &len, &eol);
+        if (kind == DC_CSV_RECORD) {
+            take(r, b, at, len, eol);
+            at += len + dc_csv_eol_len(eol);
+            continue;
+        }
+        if (kind == DC_CSV_END) {
+            r->finished = true;
+            break;
+        }
+        if (kind == DC_CSV_UNTERMINATED || b->raw.len - at > r->max_record)
+            return scan_failure(r, kind);
+        if (b->nrecs > 0 && b->raw.len >= r->read_bytes) break; /* full enough */
+        dc_err rc = read_more(r, b);
+        if (rc != DC_OK) return rc;
+    }
+    r->carry.len = 0;
+    if (!dc_buf_reserve(&r->carry, b->raw.len - at))
+        return dc_batch_fail(r->rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, r->line,
+                             "out of memory");
+    dc_buf_put(&r->carry, b->raw.p + at, b->raw.len - at);
+    return DC_OK;
+}
+
+/* ---- rows and output ------------------------------------------------------ */
+
+static void process(batch_worker *w, block *b)
+{
+    b->out.len = 0;
+    b->err = DC_OK;
+    memset(&b->stats, 0, sizeof b->stats);
+    for (size_t i = b->first; i < b->nrecs && b->err == DC_OK; i++) {
+        const record *rc = &b->recs[i];
+        if (rc->len == 0) { /* an empty line stays one */
+            size_t n = dc_csv_eol_len(rc->eol);
+            if (!dc_buf_reserve(&b->out, n)) {
+                b->err = DC_E_NOMEM;
+                break;
+            }
+            dc_buf_put(&b->out, dc_csv_eol_bytes(rc->eol), n);
+            b->stats.empty_lines++;
+            continue;
+        }
+        b->err =
+            dc_batch_row(w, b->raw.p + rc->start, rc->len, rc->eol, &b->out, &b->stats);
+    }
+}
+
+static dc_err write_bytes(FILE *out, const char *p, size_t n, dc_batch_report *rep)
+{
+    if (n == 0 || fwrite(p, 1, n, out) == n) return DC_OK;
+    rep->sys_errno = errno;
+    return dc_batch_fail(rep, DC_E_IO, DC_BATCH_WRITE_FAILED, 0,
+                         "cannot write the output: %s", strerror(errno));
+}
+
+/* The block's rows to @p out, its counts to the report. */
+static dc_err emit(block *b, FILE *out, dc_batch_report *rep)
+{
+    if (b->err == DC_E_NOMEM)
+        return dc_batch_fail(rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, 0, "out of memory");
+    if (b->err != DC_OK)
+        return dc_batch_fail(rep, b->err, DC_BATCH_INDEX_FAILED, 0,
+                             "the index cannot answer: %s (%s)", dc_strerror(b->err),
+                             dc_err_name(b->err));
+    dc_err rc = write_bytes(out, b->out.p, b->out.len, rep);
+    if (rc != DC_OK) return rc;
+    dc_batch_stats *s = &rep->stats;
+    s->rows += b->stats.rows;
+    for (int i = 0; i < DC_BATCH_NSTATUS; i++)
+        s->by_status[i] += b->stats.by_status[i];
+    s->ragged += b->stats.ragged;
+    s->empty_lines += b->stats.empty_lines;
+    return DC_OK;
+}
+
+/* ---- the header ------------------------------------------------------------ */
+
+static size_t count_fields(const char *rec, size_t len, char delim)
+{
+    size_t pos = 0, start, end, n = 0;
+    while (dc_csv_next_field(rec, len, delim, &pos, &start, &end))
+        n++;
+    return n;
+}
+
+/* The header row: the header's bytes, then the appended column names. */
+static dc_err write_header(const record *h, const char *raw, const batch_job *job,
+                           FILE *out, dc_batch_report *rep)
+{
+    const char *names = job->mode == DC_BATCH_FORWARD ? DC_BATCH_FORWARD_COLUMNS
+                                                      : DC_BATCH_REVERSE_COLUMNS;
+    dc_buf line = {0};
+    bool ok = dc_buf_reserve(&line, h->len + strlen(names) + 4);
+    if (ok) {
+        dc_buf_put(&line, raw + h->start, h->len);
+        line.p[line.len++] = job->delim;
+        for (const char *c = names; *c; c++)
+            line.p[line.len++] = *c == ',' ? job->delim : *c;
+        const char *eol = dc_csv_eol_bytes(h->eol ? h->eol : job->default_eol);
+        dc_buf_put(&line, eol, strlen(eol));
+    }
+    dc_err rc =
+        ok ? write_bytes(out, line.p, line.len, rep)
+           : dc_batch_fail(rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, 1, "out of memory");
+    dc_buf_free(&line);
+    return rc;
+}
+
+/* Read up to the header: the byte-order mark and the empty lines before
+ * it go out as they came. Leaves the header's block in @p b. */
+static dc_err find_header(reader *r, block *b, bool bom, FILE *out, dc_batch_report *rep)
+{
+    dc_err rc = bom ? write_bytes(out, "\xEF\xBB\xBF", 3, rep) : DC_OK;
+    while (rc == DC_OK) {
+        if ((rc = fill(r, b)) != DC_OK) break;
+        size_t upto = r->header >= 0 ? (size_t)r->header : b->nrecs;
+        for (size_t i = 0; rc == DC_OK && i < upto; i++) {
+            rc = write_bytes(out, dc_csv_eol_bytes(b->recs[i].eol),
+                             dc_csv_eol_len(b->recs[i].eol), rep);
+            rep->stats.empty_lines++;
+        }
+        if (r->header >= 0) break;
+        if (r->finished)
+            return dc_batch_fail(rep, DC_E_INVALID_ARG, DC_BATCH_EMPTY_INPUT, 0,
+                                 "the input is empty: no header row");
+    }
+    return rc;
+}
+
+/* From the header: the mode, the columns, and the header row out. */
+static dc_err start(reader *r, block *b, const dc_batch_options *opt, batch_job *job,
+                    FILE *out, dc_batch_report *rep)
+{
+    const record *h = &b->recs[r->header];
+    const char *rec = b->raw.p + h->start;
+    rep->delimiter = r->delim;
+    dc_err rc = dc_batch_find_columns(rec, h->len, r->delim, opt, rep);
+    if (rc != DC_OK) return rc;
+    *job = (batch_job){rep->mode,
+                       r->delim,
+                       rep->code_field,
+                       rep->lat_field,
+                       rep->lon_field,
+                       count_fields(rec, h->len, r->delim),
+                       h->eol ? h->eol : DC_CSV_EOL_LF,
+                       opt->radius_m};
+    b->first = (size_t)r->header + 1;
+    return write_header(h, b->raw.p, job, out, rep);
+}
+
+/* ---- running ------------------------------------------------------------- */
+
+typedef struct run {
+    reader rd;
+    batch_job job;
+    const dc_batch_options *opt;
+    FILE *out;
+    dc_batch_report *rep;
+    struct timespec last_progress;
+    /* threads */
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    block *todo, *todo_tail;
+    bool stop;
+} run;
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* Between blocks, in the calling thread: progress, and a cancel. */
+static dc_err between_blocks(run *ru)
+{
+    const dc_batch_options *o = ru->opt;
+    if (o->cancel && *o->cancel)
+        return dc_batch_fail(ru->rep, DC_E_REJECTED, DC_BATCH_CANCELLED, ru->rd.line,
+                             "cancelled at line %llu", (unsigned long long)ru->rd.line);
+    if (o->progress &&
+        seconds_since(&ru->last_progress) * 1000 >= o->progress_interval_ms) {
+        ru->rep->stats.bytes_read = ru->rd.bytes_read;
+        o->progress(o->progress_ctx, &ru->rep->stats);
+        clock_gettime(CLOCK_MONOTONIC, &ru->last_progress);
+    }
+    return DC_OK;
+}
+
+static dc_err run_one_thread(run *ru, block *b, batch_worker *w)
+{
+    for (;;) {
+        process(w, b);
+        dc_err rc = emit(b, ru->out, ru->rep);
+        if (rc == DC_OK) rc = between_blocks(ru);
+        if (rc != DC_OK || ru->rd.finished) return rc;
+        if ((rc = fill(&ru->rd, b)) != DC_OK) return rc;
+    }
+}
+
+/* A lookup thread: its worker state and the run it serves. */
+typedef struct thread {
+    batch_worker w;
+    run *ru;
+    pthread_t id;
+    bool started;
+} thread;
+
+static void *worker_main(void *arg)
+{
+    thread *t = arg;
+    batch_worker *w = &t->w;
+    run *ru = t->ru;
+    pthread_mutex_lock(&ru->mu);
+    for (;;) {
+        while (!ru->todo && !ru->stop)
+            pthread_cond_wait(&ru->work, &ru->mu);
+        if (ru->stop) break;
+        block *b = ru->todo;
+        ru->todo = b->next;
+        pthread_mutex_unlock(&ru->mu);
+        process(w, b);
+        pthread_mutex_lock(&ru->mu);
+        b->done = true;
+        pthread_cond_signal(&ru->done);
+    }
+    pthread_mutex_unlock(&ru->mu);
+    return NULL;
+}
+
+/* Blocks go out in the order they were read; ring[seq % nblocks] is the
+ * block of sequence number seq while it is in flight. */
+static dc_err run_threads(run *ru, block *blocks, size_t nblocks)
+{
+    block **ring = calloc(nblocks, sizeof *ring), *free_list = NULL;
+    if (!ring)
+        return dc_batch_fail(ru->rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, 0,
+                             "out of memory");
+    for (size_t i = nblocks; i-- > 1;)
+        blocks[i].next = free_list, free_list = &blocks[i];
+    uint64_t next_seq = 0, next_out = 0;
+    dc_err rc = DC_OK;
+    block *b = &blocks[0]; /* filled: the header's */
+    pthread_mutex_lock(&ru->mu);
+    for (;;) {
+        if (b) { /* hand a filled block to the workers */
+            b->seq = next_seq++, b->done = false, b->next = NULL;
+            ring[b->seq % nblocks] = b;
+            if (ru->todo)
+                ru->todo_tail->next = b;
+            else
+                ru->todo = b;
+            ru->todo_tail = b;
+            pthread_cond_signal(&ru->work);
+            b = NULL;
+        }
+        block *head = next_out < next_seq ? ring[next_out % nblocks] : NULL;
+        if (head && head->done) { /* write the oldest, in order */
+            pthread_mutex_unlock(&ru->mu);
+            rc = emit(head, ru->out, ru->rep);
+            if (rc == DC_OK) rc = between_blocks(ru);
+            pthread_mutex_lock(&ru->mu);
+            if (rc != DC_OK) break;
+            next_out++;
+            head->next = free_list, free_list = head;
+        } else if (free_list && !ru->rd.finished) { /* read the next */
+            b = free_list, free_list = b->next;
+            pthread_mutex_unlock(&ru->mu);
+            rc = fill(&ru->rd, b);
+            pthread_mutex_lock(&ru->mu);
+            if (rc != DC_OK) break;
+            if (b->nrecs == 0) b->next = free_list, free_list = b, b = NULL;
+        } else if (!head) {
+            break; /* all read and written */
+        } else {
+            pthread_cond_wait(&ru->done, &ru->mu);
+        }
+    }
+    ru->stop = true;
+    pthread_cond_broadcast(&ru->work);
+    pthread_mutex_unlock(&ru->mu);
+    free(ring);
+    return rc;
+}
+
+/* ---- setup ------------------------------------------------------------------ */
+
+static dc_err check_options(const dc_batch_options *o, dc_batch_report *rep)
+{
+    const char *bad = NULL;
+    if (o->mode < DC_BATCH_AUTO || o->mode > DC_BATCH_REVERSE)
+        bad = "mode is not auto, forward or reverse";
+    else if (o->delimiter == '"' || o->delimiter == '\r' || o->delimiter == '\n')
+        bad = "the delimiter cannot be a quote or a line break";
+    else if (!(o->radius_m >= 0 && o->radius_m <= DC_GEO_MAX_RADIUS_M))
+        bad = "the radius is not in 0..1000 m";
+    else if (o->threads < 1 || o->threads > DC_BATCH_MAX_THREADS)
+        bad = "threads is not in 1..64";
+    else if (o->max_record_bytes < 1)
+        bad = "the longest record is 0 bytes";
+    if (!bad) return DC_OK;
+    return dc_batch_fail(rep, DC_E_INVALID_ARG, DC_BATCH_BAD_OPTION, 0, "%s", bad);
+}
+
+static bool alloc_blocks(block *blocks, size_t n, size_t records)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(blocks[i].recs = malloc(records * sizeof *blocks[i].recs))) return false;
+    return true;
+}
+
+static void free_blocks(block *blocks, size_t n)
+{
+    for (size_t i = 0; blocks && i < n; i++) {
+        dc_buf_free(&blocks[i].raw);
+        dc_buf_free(&blocks[i].out);
+        free(blocks[i].recs);
+    }
+    free(blocks);
+}
+
+static dc_err begin_worker(dc_geo *geo, const batch_job *job, batch_worker *w)
+{
+    w->job = job;
+    w->forward = malloc(sizeof *w->forward);
+    w->reverse = malloc(sizeof *w->reverse);
+    if (!w->forward || !w->reverse) return DC_E_NOMEM;
+    return dc_geo_session_begin(geo, &w->session);
+}
+
+static void end_worker(batch_worker *w)
+{
+    dc_geo_session_end(w->session);
+    free(w->forward);
+    free(w->reverse);
+    dc_buf_free(&w->scratch);
+}
+
+/* A UTF-8 byte-order mark at the start is taken off the input (and put
+ * back on the output); other first bytes wait in the carry. */
+static bool take_bom(reader *r)
+{
+    if (!dc_buf_reserve(&r->carry, 3)) return false;
+    r->carry.len = fread(r->carry.p, 1, 3, r->in);
+    r->bytes_read = r->carry.len;
+    if (r->carry.len == 3 && memcmp(r->carry.p, "\xEF\xBB\xBF", 3) == 0) {
+        r->carry.len = 0;
+        return true;
+    }
+    if (r->carry.len < 3) r->eof = true;
+    return false;
+}
+
+static dc_err run_workers(run *ru, dc_geo *geo, block *blocks, size_t nblocks)
+{
+    unsigned n = ru->opt->threads;
+    thread *t = calloc(n, sizeof *t);
+    if (!t)
+        return dc_batch_fail(ru->rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, 0,
+                             "out of memory");
+    dc_err rc = DC_OK;
+    for (unsigned i = 0; i < n && rc == DC_OK; i++) {
+        t[i].ru = ru;
+        rc = begin_worker(geo, &ru->job, &t[i].w);
+        if (rc == DC_OK && n > 1) {
+            t[i].started = pthread_create(&t[i].id, NULL, worker_main, &t[i]) == 0;
+            if (!t[i].started) rc = DC_E_NOMEM;
+        }
+    }
+    if (rc != DC_OK) {
+        ru->stop = true;
+        pthread_cond_broadcast(&ru->work);
+        dc_batch_fail(ru->rep, rc,
+                      rc == DC_E_NOMEM ? DC_BATCH_OUT_OF_MEMORY : DC_BATCH_INDEX_FAILED,
+                      0, "cannot start the lookups: %s", dc_strerror(rc));
+    } else if (n == 1) {
+        rc = run_one_thread(ru, &blocks[0], &t[0].w);
+    } else {
+        rc = run_threads(ru, blocks, nblocks);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (t[i].started) pthread_join(t[i].id, NULL);
+        end_worker(&t[i].w);
+    }
+    free(t);
+    return rc;
+}
+
+dc_err dc_batch_run(dc_geo *geo, FILE *in, FILE *out, const dc_batch_options *opt,
+                    dc_batch_report *rep)
+{
+    if (!rep) return DC_E_INVALID_ARG;
+    memset(rep, 0, sizeof *rep);
+    rep->code_field = rep->lat_field = rep->lon_field = -1;
+    dc_batch_options defaults;
+    if (!opt) dc_batch_options_init(&defaults), opt = &defaults;
+    if (!geo || !in || !out)
+        return dc_batch_fail(rep, DC_E_INVALID_ARG, DC_BATCH_BAD_OPTION, 0,
+                             "no index, input or output");
+    dc_err rc = check_options(opt, rep);
+    if (rc != DC_OK) return rc;
+    run ru = {.opt = opt, .out = out, .rep = rep};
+    reader *r = &ru.rd;
+    *r = (reader){.in = in, .delim = opt->delimiter, .header = -1, .line = 1, .rep = rep};
+    r->read_bytes = opt->read_bytes ? opt->read_bytes : READ_BYTES;
+    r->block_records = opt->block_records ? opt->block_records : BLOCK_RECORDS;
+    r->max_record = opt->max_record_bytes;
+    size_t nblocks = opt->threads == 1 ? 1 : 2 * (size_t)opt->threads + 2;
+    block *blocks = calloc(nblocks, sizeof *blocks);
+    pthread_mutex_init(&ru.mu, NULL);
+    pthread_cond_init(&ru.work, NULL);
+    pthread_cond_init(&ru.done, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &ru.last_progress);
+    if (!blocks || !alloc_blocks(blocks, nblocks, r->block_records)) {
+        rc = dc_batch_fail(rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, 0, "out of memory");
+        goto done;
+    }
+    bool bom = take_bom(r);
+    if ((rc = find_header(r, &blocks[0], bom, out, rep)) != DC_OK) goto done;
+    if ((rc = start(r, &blocks[0], opt, &ru.job, out, rep)) != DC_OK) goto done;
+    rc = run_workers(&ru, geo, blocks, nblocks);
+    if (rc == DC_OK && fflush(out) != 0) {
+        rep->sys_errno = errno;
+        rc = dc_batch_fail(rep, DC_E_IO, DC_BATCH_WRITE_FAILED, 0,
+                           "cannot write the output: %s", strerror(errno));
+    }
+done:
+    rep->stats.bytes_read = r->bytes_read;
+    if (rc == DC_OK && opt->progress) opt->progress(opt->progress_ctx, &rep->stats);
+    pthread_cond_destroy(&ru.work);
+    pthread_cond_destroy(&ru.done);
+    pthread_mutex_destroy(&ru.mu);
+    free_blocks(blocks, nblocks);
+    dc_buf_free(&r->carry);
+    return rc;
+}

@@ -1,0 +1,204 @@
+/*
+ * csv.c - the RFC 4180 reader and writer of the batch module. Records are
+ * found in one pass over bytes as they arrive (a cut record resumes where
+ * its scan stopped); fields are split later, by the thread that looks the
+ * row up, since only a few of them are ever read.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+
+const char *dc_csv_eol_bytes(int eol)
+{
+    static const char *const bytes[] = {"", "\n", "\r\n", "\r"};
+    return eol >= 0 && eol <= 3 ? bytes[eol] : "";
+}
+
+size_t dc_csv_eol_len(int eol)
+{
+    return eol == DC_CSV_EOL_CRLF ? 2 : eol == DC_CSV_EOL_NONE ? 0 : 1;
+}
+
+static bool opens_field(const char *rec, size_t i, char delim)
+{
+    if (i == 0) return true;
+    char prev = rec[i - 1];
+    if (delim) return prev == delim;
+    return prev == ',' || prev == ';' || prev == '\t';
+}
+
+/* Inside quotes from @p i: the index of the quote that may close them, or
+ * @p avail; counts the line breaks passed. */
+static size_t skip_quoted(const char *rec, size_t i, size_t avail, dc_csv_scan *st)
+{
+    const char *q = memchr(rec + i, '"', avail - i);
+    size_t stop = q ? (size_t)(q - rec) : avail;
+    for (const char *nl = rec + i; (nl = memchr(nl, '\n', (size_t)(rec + stop - nl)));
+         nl++)
+        st->lines++;
+    return stop;
+}
+
+/* Outside quotes from @p i: the index of the next quote or line break. */
+static size_t skip_plain(const char *rec, size_t i, size_t avail)
+{
+    while (i < avail) {
+        char c = rec[i];
+        if (c == '"' || c == '\n' || c == '\r') break;
+        i++;
+    }
+    return i;
+}
+
+int dc_csv_scan_record(const char *rec, size_t avail, bool eof, char delim,
+                       dc_csv_scan *st, size_t *len, int *eol)
+{
+    size_t i = st->scanned;
+    while (i < avail) {
+        if (st->in_quotes) {
+            i = skip_quoted(rec, i, avail, st);
+            if (i == avail) break;
+            if (i + 1 == avail && !eof) break; /* "" or a closing quote? */
+            if (i + 1 < avail && rec[i + 1] == '"') {
+                i += 2;
+            } else {
+                st->in_quotes = false;
+                i++;
+            }
+            continue;
+        }
+        i = skip_plain(rec, i, avail);
+        if (i == avail) break;
+        if (rec[i] == '"') {
+            if (opens_field(rec, i, delim)) {
+                st->in_quotes = true;
+                st->quote_line = st->lines;
+            }
+            i++;
+            continue;
+        }
+        if (rec[i] == '\r' && i + 1 == avail && !eof) break; /* CR or CRLF? */
+        *len = i;
+        *eol = rec[i] == '\n'                        ? DC_CSV_EOL_LF
+               : i + 1 < avail && rec[i + 1] == '\n' ? DC_CSV_EOL_CRLF
+                                                     : DC_CSV_EOL_CR;
+        st->scanned = i;
+        return DC_CSV_RECORD;
+    }
+    st->scanned = i;
+    if (!eof) return DC_CSV_MORE;
+    if (st->in_quotes) return DC_CSV_UNTERMINATED;
+    if (avail == 0) return DC_CSV_END;
+    *len = avail;
+    *eol = DC_CSV_EOL_NONE;
+    return DC_CSV_RECORD;
+}
+
+bool dc_csv_next_field(const char *rec, size_t len, char delim, size_t *pos,
+                       size_t *start, size_t *end)
+{
+    size_t i = *pos;
+    if (i > len) return false;
+    *start = i;
+    if (i < len && rec[i] == '"') {
+        for (i++; i < len;) {
+            const char *q = memchr(rec + i, '"', len - i);
+            if (!q) {
+                i = len;
+                break;
+            }
+            i = (size_t)(q - rec) + 1;
+            if (i < len && rec[i] == '"')
+                i++;
+            else
+                break;
+        }
+    }
+    const char *d = i < len ? memchr(rec + i, delim, len - i) : NULL;
+    i = d ? (size_t)(d - rec) : len;
+    *end = i;
+    *pos = i + 1;
+    return true;
+}
+
+const char *dc_csv_value(const char *raw, size_t n, char *scratch, size_t *vlen)
+{
+    if (n == 0 || raw[0] != '"') {
+        *vlen = n;
+        return raw;
+    }
+    const char *q = memchr(raw + 1, '"', n - 1);
+    if (!q || (size_t)(q - raw) == n - 1) { /* "text" or an unclosed "text */
+        *vlen = q ? n - 2 : n - 1;
+        return raw + 1;
+    }
+    size_t i = 1, o = 0;
+    while (i < n) {
+        if (raw[i] == '"') {
+            if (i + 1 < n && raw[i + 1] == '"') {
+                scratch[o++] = '"';
+                i += 2;
+                continue;
+            }
+            i++;
+            break;
+        }
+        scratch[o++] = raw[i++];
+    }
+    while (i < n) /* text after the closing quote belongs to the field */
+        scratch[o++] = raw[i++];
+    *vlen = o;
+    return scratch;
+}
+
+bool dc_csv_needs_quotes(const char *s, size_t n, char delim)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i]; /* most bytes are letters or UTF-8, above '"' */
+        if (c == delim ||
+            ((unsigned char)c <= '"' && (c == '"' || c == '\n' || c == '\r')))
+            return true;
+    }
+    return false;
+}
+
+bool dc_buf_reserve(dc_buf *b, size_t extra)
+{
+    if (b->cap - b->len >= extra) return true;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap - b->len < extra)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) return false;
+    b->p = p;
+    b->cap = cap;
+    return true;
+}
+
+bool dc_buf_field(dc_buf *b, const char *s, size_t n, char delim)
+{
+    if (!dc_csv_needs_quotes(s, n, delim)) {
+        if (!dc_buf_reserve(b, n)) return false;
+        dc_buf_put(b, s, n);
+        return true;
+    }
+    if (!dc_buf_reserve(b, 2 * n + 2)) return false;
+    b->p[b->len++] = '"';
+    for (const char *q; n && (q = memchr(s, '"', n));) { /* up to a quote, doubled */
+        size_t k = (size_t)(q - s) + 1;
+        dc_buf_put(b, s, k);
+        b->p[b->len++] = '"';
+        s += k, n -= k;
+    }
+    dc_buf_put(b, s, n);
+    b->p[b->len++] = '"';
+    return true;
+}
+
+void dc_buf_free(dc_buf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Benchmark of diachi batch (not a test): rows per second with 1 and 2
+# threads, and peak memory, geocoding a CSV of N rows against the national
+# synthetic index of N households (every household once, scattered).
+#   scripts/bench-batch.sh [ROWS...]       (default: 1000000 27000000)
+# Needs a build in build/ (binaries in build/bin). Work files go to
+# $BENCH_DIR (default build/bench, shared with bench-import.sh): for 27
+# million rows about 7 GB of index and 3 GB of CSV.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=build/bin
+work=${BENCH_DIR:-build/bench}
+mkdir -p "$work"
+[ $# -gt 0 ] || set -- 1000000 27000000
+
+for n in "$@"; do
+  map="$work/national-$n" index="$work/national-$n.diachi" csv="$work/batch-$n.csv"
+  if [ ! -e "$index" ]; then
+    [ -d "$map" ] || "$bin/diachi-gen-national" --out "$map" --households "$n" --seed 1 >/dev/null
+    "$bin/diachi-import" --zones "$map" --households "$map" -o "$index" --quiet \
+      --report "$work/report-$n.csv" >/dev/null
+  fi
+  [ -s "$csv" ] || "$bin/batch_bench_input" "$index" "$n" > "$csv"
+  bytes=$(stat -c %s "$csv")
+  # the floor: reading the file at all
+  start=$(date +%s.%N); cat "$csv" > /dev/null; end=$(date +%s.%N)
+  awk -v n="$n" -v b="$bytes" -v s="$(echo "$end - $start" | bc)" 'BEGIN {
+    printf "%d rows, %.0f MB of CSV (cat: %.2f s)\n", n, b / 1e6, s }'
+  for threads in 1 2; do
+    out="$work/batch-$n.out.csv"
+    /usr/bin/time -f '%e %M' -o "$work/batch-time" \
+      "$bin/diachi" batch "$csv" -o "$out" --index "$index" --threads "$threads" --quiet &
+    # Peak anonymous memory, sampled: the maximum RSS also counts the
+    # index pages the process has mapped, which are page cache.
+    anon=0
+    sleep 0.05
+    while kill -0 $! 2>/dev/null; do
+      pid=$(pgrep -n -f "diachi batch $csv" || true)
+      a=$(awk '/^RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+      [ "${a:-0}" -gt "$anon" ] && anon=$a
+      sleep 0.1
+    done
+    wait $! || [ $? = 1 ] # exit 1: some rows not ok
+    read -r secs peak_kb < "$work/batch-time"
+    awk -v n="$n" -v t="$threads" -v s="$secs" -v kb="$peak_kb" -v an="$anon" 'BEGIN {
+      printf "  %d thread%s: %.2f s, %.0f rows/s, peak %.0f MB anonymous, %.0f MB RSS with the mapped index\n",
+             t, (t > 1 ? "s" : ""), s, n / s, an / 1024, kb / 1024 }'
+    rm -f "$out"
+  done
+done

@@ -1,0 +1,61 @@
+/*
+ * batch_bench_input - the input of the batch benchmark: a CSV of N rows,
+ * each a household of INDEX (all of them once per pass, in a scattered
+ * order, as a list gathered from many offices would be), with a running
+ * number and a Vietnamese name beside the code.
+ *
+ *   batch_bench_input INDEX ROWS > rows.csv
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "diachi/geocoder.h"
+
+static const char *const names[] = {"Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường",
+                                    "Phạm Thị Dung", "Hoàng Văn Đức"};
+
+static uint64_t gcd(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t t = a % b;
+        a = b, b = t;
+    }
+    return a;
+}
+
+/* A step coprime with @p n, about n times the golden ratio: consecutive
+ * rows land far apart in the index, and n steps visit every household. */
+static uint64_t scatter_step(uint64_t n)
+{
+    uint64_t step = (uint64_t)((double)n * 0.6180339887) | 1;
+    while (n > 1 && gcd(n, step) != 1)
+        step += 2;
+    return n > 1 ? step % n : 0;
+}
+
+int main(int argc, char **argv)
+{
+    dc_geo *geo;
+    dc_geo_session *s;
+    dc_error err;
+    if (argc != 3 || dc_geo_open(argv[1], &geo, &err) != DC_OK) {
+        fprintf(stderr, "usage: batch_bench_input INDEX ROWS\n");
+        return 2;
+    }
+    uint64_t rows = strtoull(argv[2], NULL, 10);
+    uint64_t n = dc_index_info(dc_geo_index(geo))->households, step = scatter_step(n);
+    dc_geo_session_begin(geo, &s);
+    printf("stt,ho_ten,ma_dia_chi\n");
+    for (uint64_t i = 0, h = 0; i < rows; i++, h = (h + step) % n) {
+        dc_household hh;
+        char code[DC_CODE_DISPLAY_SIZE];
+        if (dc_index_household(dc_geo_session_txn(s), (uint32_t)h, &hh) != DC_OK)
+            return 3;
+        dc_code_format(&hh.code, DC_CODE_DISPLAY, code, sizeof code);
+        printf("%" PRIu64 ",%s,%s\n", i + 1, names[i % 5], code);
+    }
+    dc_geo_session_end(s);
+    dc_geo_close(geo);
+    return fflush(stdout) == 0 ? 0 : 3;
+}

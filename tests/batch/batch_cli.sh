@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# diachi batch as a clerk runs it: files and stdin, the exit codes, the
+# output file that appears complete or not at all (a failed, interrupted
+# or killed run leaves no OUTPUT), and a pipe closed early (| head).
+#   batch_cli.sh DIACHI INDEX WORKDIR
+set -uo pipefail
+diachi=$1 index=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
+export DIACHI_INDEX=$index
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+expect_exit() { # WANT GOT WHAT
+  [ "$1" = "$2" ] || fail "$3: exit $2, want $1"
+}
+
+k=32105927CJ93
+ok_c='ok,32105 927C+J93,7PH5927C+J93,21.3640201,103.0209141,32105,phường Nam Thanh,"số 1138, 7/5, Tổ dân phố 7, phường Nam Thanh, Thành phố Điện Biên Phủ, Điện Biên",'
+hdr_c='status,code,plus_code,lat,lon,postcode,zone_name,address,suggestion'
+
+# 1. A file in, a file out; exit 0 when every row is ok; the summary.
+printf 'Họ tên,Mã địa chỉ\r\nAn,%s\r\n' "$k" > one.csv
+"$diachi" batch one.csv -o out.csv 2> err.txt
+expect_exit 0 $? "all ok"
+printf 'Họ tên,Mã địa chỉ,%s\r\nAn,%s,%s\r\n' "$hdr_c" "$k" "$ok_c" > want.csv
+cmp -s out.csv want.csv || fail "one.csv: output differs: $(cat -A out.csv | head -3)"
+grep -q '^diachi batch: 1 rows in .*: 1 ok$' err.txt || fail "summary: $(cat err.txt)"
+ls out.csv.tmp.* > /dev/null 2>&1 && fail "a temporary file is left"
+
+# 2. stdin to stdout, some rows not ok: exit 1, output complete; --quiet.
+printf 'code\n%s\nxin chào\n\n' "$k" | "$diachi" batch - --quiet > out2.csv 2> err2.txt
+expect_exit 1 $? "some rows not ok"
+[ "$(wc -l < out2.csv)" = 4 ] && grep -q '^xin chào,malformed,' out2.csv \
+  || fail "stdin: $(cat out2.csv)"
+[ -s err2.txt ] && fail "--quiet wrote: $(cat err2.txt)"
+
+# 3. No code column: exit 2, the columns seen named, no output file.
+printf 'Họ tên;SĐT\nAn;0912\n' > nocol.csv
+"$diachi" batch nocol.csv -o nocol.out 2> err3.txt
+expect_exit 2 $? "no code column"
+grep -q '"Họ tên", "SĐT"' err3.txt || fail "no column message: $(cat err3.txt)"
+grep -q -- '--code-column' err3.txt || fail "no hint: $(cat err3.txt)"
+[ -e nocol.out ] && fail "no code column: an output file was written"
+
+# 4. An unterminated quote: exit 3 with the line, no output file, and an
+# existing OUTPUT left as it was.
+{ printf 'code,note\n'; for i in $(seq 1 5000); do printf '%s,x\n' "$k"; done
+  printf '%s,"never closed\n%s,y\n' "$k" "$k"; } > broken.csv
+echo previous > broken.out
+"$diachi" batch broken.csv -o broken.out 2> err4.txt
+expect_exit 3 $? "unterminated quote"
+grep -q 'line 5002: a quoted field opens here and is never closed' err4.txt \
+  || fail "unterminated quote message: $(cat err4.txt)"
+[ "$(cat broken.out)" = previous ] || fail "unterminated quote: OUTPUT was replaced"
+ls broken.out.tmp.* > /dev/null 2>&1 && fail "unterminated quote: a temporary file is left"
+
+# 5. Usage and missing files.
+"$diachi" batch 2> /dev/null; expect_exit 2 $? "no INPUT"
+"$diachi" batch one.csv --threads 0 2> /dev/null; expect_exit 2 $? "--threads 0"
+"$diachi" batch one.csv --lat-column a 2> /dev/null; expect_exit 2 $? "--lat-column alone"
+"$diachi" batch missing.csv 2> /dev/null; expect_exit 2 $? "missing INPUT"
+"$diachi" batch one.csv --index nowhere.diachi 2> /dev/null; expect_exit 3 $? "no index"
+: > empty.csv
+"$diachi" batch empty.csv -o empty.out 2> err5.txt; expect_exit 3 $? "empty INPUT"
+grep -q 'empty' err5.txt && [ ! -e empty.out ] || fail "empty input: $(cat err5.txt)"
+
+# A big input for the runs below: 200,000 rows.
+awk -v k="$k" 'BEGIN { print "stt,code"; for (i = 1; i <= 200000; i++) print i "," k }' \
+  > big.csv
+
+# 6. A pipe closed early: exit 0, nothing on stderr.
+"$diachi" batch big.csv --threads 2 2> err6.txt | head -n 3 > head.txt
+codes=("${PIPESTATUS[@]}")
+expect_exit 0 "${codes[0]}" "closed pipe"
+[ -s err6.txt ] && fail "closed pipe wrote: $(cat err6.txt)"
+[ "$(wc -l < head.txt)" = 3 ] || fail "head: $(cat head.txt)"
+
+# 7. SIGTERM and SIGINT in the middle of a run (input from a FIFO kept
+# open, so the run is still going): no OUTPUT, no temporary file.
+for sig in TERM INT KILL; do
+  rm -f fifo && mkfifo fifo
+  "$diachi" batch fifo -o killed.csv --quiet &
+  pid=$!
+  exec 3> fifo
+  head -n 1000 big.csv >&3
+  for _ in $(seq 1 100); do [ -e "killed.csv.tmp.$pid" ] && break; sleep 0.05; done
+  [ -e "killed.csv.tmp.$pid" ] || fail "SIG$sig: no temporary file while running"
+  kill -s "$sig" "$pid"
+  wait "$pid" 2> /dev/null
+  code=$?
+  exec 3>&-
+  [ -e killed.csv ] && fail "SIG$sig: OUTPUT exists"
+  if [ "$sig" = KILL ]; then
+    # SIGKILL cannot be caught: the next run removes what it left.
+    "$diachi" batch one.csv -o killed.csv --quiet
+    ls killed.csv.tmp.* > /dev/null 2>&1 && fail "a killed run's temporary file stays"
+    rm -f killed.csv
+  else
+    ls killed.csv.tmp.* > /dev/null 2>&1 && fail "SIG$sig: a temporary file is left"
+    [ "$code" -gt 128 ] || fail "SIG$sig: exit $code"
+  fi
+done
+
+# 8. The same rows with 1 and 2 threads, in order.
+"$diachi" batch big.csv -o t1.csv --threads 1 --quiet
+"$diachi" batch big.csv -o t2.csv --threads 2 --quiet
+cmp -s t1.csv t2.csv || fail "1 and 2 threads differ"
+[ "$(wc -l < t2.csv)" = 200001 ] && [ "$(tail -n 1 t2.csv | cut -d, -f1)" = 200000 ] \
+  || fail "200,000 rows: $(wc -l < t2.csv) lines"
+
+[ "$failures" = 0 ] && echo "batch cli: ok"
+exit $((failures > 0))
