@@ -146,6 +146,7 @@ static const struct {
     [DC_API_OUT_OF_COVERAGE] = {404, "out_of_coverage"},
     [DC_API_BAD_PARAMETER] = {400, "bad_parameter"},
     [DC_API_BAD_JSON] = {400, "bad_json"},
+    [DC_API_BAD_CSV] = {400, "bad_csv"},
     [DC_API_NOT_FOUND] = {404, "not_found"},
     [DC_API_METHOD_NOT_ALLOWED] = {405, "method_not_allowed"},
     [DC_API_TOO_LARGE] = {413, "payload_too_large"},

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "diachi/batch.h"
 #include "http_internal.h"
 #include "render.h"
 
@@ -47,9 +48,21 @@ dc_endpoint dc_http_endpoint_of(const char *url)
 
 /* The parameters an endpoint reads; any other name is refused, so that a
  * misspelt one (lng for lon) is an error rather than a silent default. */
-enum { P_FORMAT, P_LAT, P_LON, P_RADIUS, P_LIMIT, P_COUNT };
-static const char *const param_names[P_COUNT] = {"format", "lat", "lon", "radius",
-                                                 "limit"};
+enum {
+    P_FORMAT,
+    P_LAT,
+    P_LON,
+    P_RADIUS,
+    P_LIMIT,
+    P_CODE_COLUMN,
+    P_LAT_COLUMN,
+    P_LON_COLUMN,
+    P_DELIMITER,
+    P_COUNT
+};
+static const char *const param_names[P_COUNT] = {
+    "format",      "lat",        "lon",        "radius",   "limit",
+    "code_column", "lat_column", "lon_column", "delimiter"};
 
 typedef struct query {
     unsigned allowed; /* bit per P_ */
@@ -404,15 +417,126 @@ static bool is_media_type(const char *header, const char *type)
            (header[n] == '\0' || header[n] == ';' || header[n] == ' ');
 }
 
+/* The CSV batch's options from the query: the same as diachi batch's. */
+static const char *csv_options(const query *q, dc_batch_options *o)
+{
+    double radius;
+    dc_batch_options_init(o);
+    o->code_column = q->value[P_CODE_COLUMN];
+    o->lat_column = q->value[P_LAT_COLUMN];
+    o->lon_column = q->value[P_LON_COLUMN];
+    if (!o->lat_column != !o->lon_column)
+        return "parameters lat_column and lon_column go together";
+    if (o->code_column && o->lat_column)
+        return "give code_column, or lat_column and lon_column";
+    const char *d = q->value[P_DELIMITER];
+    if (d && strcmp(d, "tab") == 0)
+        o->delimiter = '\t';
+    else if (d && strlen(d) == 1 && d[0] != '"' && d[0] != '\r' && d[0] != '\n')
+        o->delimiter = d[0];
+    else if (d)
+        return "parameter delimiter must be one character, or tab";
+    if (q->given[P_RADIUS]) {
+        if (!parse_number(q->value[P_RADIUS], 0, DC_GEO_MAX_RADIUS_M, &radius))
+            return "parameter radius must be a number of metres in 0..1000";
+        o->radius_m = radius;
+    }
+    return NULL;
+}
+
+/* The API error of a CSV batch's problem: 413 for a record past the
+ * limit, 500 for the server's own failures, else 400 bad_csv. */
+static dc_api_error csv_error(dc_batch_problem problem)
+{
+    switch (problem) {
+    case DC_BATCH_RECORD_TOO_LONG:
+        return DC_API_TOO_LARGE;
+    case DC_BATCH_INDEX_FAILED:
+    case DC_BATCH_OUT_OF_MEMORY:
+    case DC_BATCH_WRITE_FAILED:
+    case DC_BATCH_READ_FAILED:
+    case DC_BATCH_CANCELLED:
+        return DC_API_INTERNAL;
+    default:
+        return DC_API_BAD_CSV;
+    }
+}
+
+/* A CSV batch's problem, with its name and line beside the error. */
+static enum MHD_Result csv_problem(struct MHD_Connection *c, dc_request *req,
+                                   const dc_batch_report *rep, dc_generation *gen,
+                                   dc_worker *wk)
+{
+    dc_api_error e = csv_error(rep->problem);
+    dc_jw *w = &wk->jw;
+    dc_jw_reset(w);
+    dc_jw_object(w);
+    dc_http_error_member(w, e, rep->message);
+    dc_jw_key(w, "problem");
+    dc_jw_cstring(w, dc_batch_problem_name(rep->problem));
+    if (rep->line) {
+        dc_jw_key(w, "line");
+        dc_jw_int(w, (int64_t)rep->line);
+    }
+    fingerprint_member(w, gen);
+    dc_jw_end(w);
+    return send_buffer(c, req, dc_api_error_status(e), false, w, gen, false);
+}
+
+/* text/csv: the same run as diachi batch (dc_batch_run) over the body,
+ * in this thread: the service's threads already answer in parallel. */
+static enum MHD_Result batch_csv(struct MHD_Connection *c, dc_request *req,
+                                 dc_generation *gen, dc_worker *wk)
+{
+    query q;
+    dc_batch_options opt;
+    dc_batch_report rep;
+    const char *problem = NULL;
+    if (!query_read(c, &q,
+                    1u << P_CODE_COLUMN | 1u << P_LAT_COLUMN | 1u << P_LON_COLUMN |
+                        1u << P_DELIMITER | 1u << P_RADIUS))
+        problem = q.problem;
+    else
+        problem = csv_options(&q, &opt);
+    if (problem) return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, problem, gen);
+    char *out = NULL, empty[1] = "";
+    size_t out_len = 0;
+    FILE *in = fmemopen(req->body_len ? req->body : empty, req->body_len, "r");
+    FILE *o = open_memstream(&out, &out_len);
+    if (in && o) dc_batch_run(gen->geo, in, o, &opt, &rep);
+    if (in) fclose(in);
+    if (o) fclose(o);
+    enum MHD_Result ret;
+    if (!in || !o) {
+        ret = dc_http_send_error(c, req, DC_API_INTERNAL, "out of memory", gen);
+    } else if (rep.problem != DC_BATCH_NO_PROBLEM) {
+        ret = csv_problem(c, req, &rep, gen, wk);
+    } else if (rep.stats.rows > req->srv->config.max_batch) {
+        char message[128];
+        snprintf(message, sizeof message, "%llu rows: a batch takes at most %zu",
+                 (unsigned long long)rep.stats.rows, req->srv->config.max_batch);
+        ret = dc_http_send_error(c, req, DC_API_TOO_LARGE, message, gen);
+    } else {
+        ret = dc_http_send(c, req, MHD_HTTP_OK, "text/csv; charset=utf-8", out, out_len,
+                           gen, false);
+    }
+    free(out);
+    return ret;
+}
+
 static enum MHD_Result batch(struct MHD_Connection *c, dc_request *req,
                              dc_generation *gen, dc_worker *wk)
 {
     const char *type =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (is_media_type(type, "text/csv")) return batch_csv(c, req, gen, wk);
     if (!is_media_type(type, "application/json"))
-        return dc_http_send_error(c, req, DC_API_UNSUPPORTED_MEDIA_TYPE,
-                                  "send the batch as Content-Type: application/json",
-                                  gen);
+        return dc_http_send_error(
+            c, req, DC_API_UNSUPPORTED_MEDIA_TYPE,
+            "send the batch as Content-Type: application/json or text/csv", gen);
+    query q;
+    if (!query_read(c, &q, 0))
+        return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, q.problem, gen);
     json_error_t jerr;
     json_t *items = json_loadb(req->body ? req->body : "", req->body_len, 0, &jerr);
     char message[256];

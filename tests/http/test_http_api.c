@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "http_support.h"
 
@@ -431,6 +432,75 @@ static void test_batch(void)
     free(big);
 }
 
+/* Read a whole file (malloc'd, NUL-terminated), or NULL. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *buf = malloc(1 << 20);
+    *len = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+    fclose(f);
+    if (buf) buf[*len] = '\0';
+    return buf;
+}
+
+/* POST text/csv runs the same code as diachi batch: the same bytes back. */
+static void test_batch_csv(const char *diachi, const char *index, const char *work)
+{
+    static const char csv[] = "\xEF\xBB\xBFHọ tên;Mã địa chỉ\r\n"
+                              "\"Nguyễn; Văn A\";32105 927C+J93\r\n"
+                              "B;32104927CJ93\r\n"
+                              "C;\r\n"
+                              "D;321\r\n";
+    char in_path[4096], out_path[4096], cmd[16384];
+    snprintf(in_path, sizeof in_path, "%s/batch-in.csv", work);
+    snprintf(out_path, sizeof out_path, "%s/batch-out.csv", work);
+    FILE *f = fopen(in_path, "wb");
+    CHECK(f && fwrite(csv, 1, sizeof csv - 1, f) == sizeof csv - 1 && fclose(f) == 0,
+          "write %s", in_path);
+    snprintf(cmd, sizeof cmd, "'%s' batch --index '%s' --threads 1 --quiet '%s' -o '%s'",
+             diachi, index, in_path, out_path);
+    int status = system(cmd);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1, "diachi batch exit %d", status);
+    size_t want_len = 0;
+    char *want = slurp(out_path, &want_len);
+    CHECK(want && want_len > sizeof csv, "diachi batch wrote %zu bytes", want_len);
+
+    const char *type[] = {"Content-Type: text/csv; charset=utf-8", NULL};
+    dc_reply r;
+    requests++;
+    CHECK(dc_request(curl, port, "POST", "/v1/batch", type, csv, sizeof csv - 1, &r),
+          "CSV batch: %s", curl_easy_strerror(r.error));
+    CHECK(r.status == 200 && strncmp(r.content_type, "text/csv", 8) == 0, "CSV: %ld %s",
+          r.status, r.content_type);
+    CHECK(want && r.len == want_len && memcmp(r.body, want, want_len) == 0,
+          "the HTTP answer differs from diachi batch's output:\n%s\n---\n%s", r.body,
+          want ? want : "");
+    CHECK(strstr(r.body, "\"Nguyễn; Văn A\";32105 927C+J93;ok;") != NULL,
+          "row 1 kept byte for byte and ok");
+    dc_reply_free(&r);
+    free(want);
+
+    static const char points[] = "id,lat,lon\n1,21.3640201,103.0209141\n";
+    requests++;
+    CHECK(dc_request(curl, port, "POST", "/v1/batch", type, points, sizeof points - 1,
+                     &r) &&
+              r.status == 200 &&
+              strstr(r.body, "1,21.3640201,103.0209141,ok,32105 927C+J93,"),
+          "reverse CSV: %ld %s", r.status, r.body);
+    dc_reply_free(&r);
+
+    expect_error("POST", "/v1/batch", "code\n\"32105927CJ93\n", type, 400, "bad_csv",
+                 "line 2");
+    expect_error("POST", "/v1/batch", "name,phone\nA,1\n", type, 400, "bad_csv", "name");
+    expect_error("POST", "/v1/batch?delimiter=ab", "code\n", type, 400, "bad_parameter",
+                 "delimiter");
+    expect_error("POST", "/v1/batch?lat_column=y", "code\n", type, 400, "bad_parameter",
+                 "lon_column");
+    expect_error("POST", "/v1/batch", "code\n1\n2\n3\n4\n5\n6\n", type, 413,
+                 "payload_too_large", "6 rows");
+}
+
 static void test_service_endpoints(void)
 {
     dc_reply r;
@@ -552,6 +622,7 @@ int main(int argc, char **argv)
     test_caching_and_cors();
     test_http_errors();
     test_batch();
+    test_batch_csv(argv[1], argv[2], argv[3]);
     test_service_endpoints();
     test_keep_alive();
 
