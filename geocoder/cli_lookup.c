@@ -111,40 +111,24 @@ static int index_failure(const char *cmd, dc_err rc)
 
 /* ---- human output ------------------------------------------------------- */
 
-/* ", " then the string, when it is not empty. */
-static void part(const dc_str *s, const char *prefix, int *first)
-{
-    if (!s->len) return;
-    printf("%s%s%.*s", *first ? "" : ", ", prefix, (int)s->len, s->ptr);
-    *first = 0;
-}
-
+/* "phường Nam Thanh, Thành phố Điện Biên Phủ, Điện Biên": the zone's words
+ * as an address ends. */
 static void zone_words(const dc_zone *z)
 {
-    int first = 1;
-    if (z->kind.len && z->name.len)
-        printf("%.*s %.*s", (int)z->kind.len, z->kind.ptr, (int)z->name.len, z->name.ptr);
-    else
-        part(&z->name, "", &first);
-    first = !(z->kind.len || z->name.len);
-    part(&z->district, "", &first);
-    part(&z->province, "", &first);
+    char text[1024];
+    dc_geo_address(NULL, z, text, sizeof text);
+    fputs(text, stdout);
 }
 
 /* "Hộ ID: số N, street, group, ward, district, province": the Vietnamese
- * order, smallest to largest. */
+ * order, smallest to largest (dc_geo_address, as diachi batch writes it). */
 static void address(dc_geo_session *s, const dc_household *h)
 {
     dc_zone z;
-    int first = 1;
-    printf("Hộ %.*s: ", (int)h->id.len, h->id.ptr);
-    part(&h->house_number, "số ", &first);
-    part(&h->street, "", &first);
-    part(&h->group, "", &first);
-    if (dc_geo_zone(s, h->postcode, &z) == DC_OK) {
-        if (!first) printf(", ");
-        zone_words(&z);
-    }
+    char text[2048];
+    int in_zone = dc_geo_zone(s, h->postcode, &z) == DC_OK;
+    dc_geo_address(h, in_zone ? &z : NULL, text, sizeof text);
+    printf("Hộ %.*s: %s", (int)h->id.len, h->id.ptr, text);
 }
 
 static void coordinates(double lat, double lon, const char *label)
