@@ -32,11 +32,10 @@ bool dc_jw_failed(const dc_jw *w)
     return w->failed;
 }
 
-/* Room for @p n more bytes, or false (and the writer failed). */
-static bool reserve(dc_jw *w, size_t n)
+/* Grow the buffer to take @p n more bytes, or fail the writer. */
+static bool grow(dc_jw *w, size_t n)
 {
     if (w->failed) return false;
-    if (w->cap - w->len >= n) return true;
     size_t cap = w->cap ? w->cap : 1024;
     while (cap - w->len < n)
         cap *= 2;
@@ -48,6 +47,12 @@ static bool reserve(dc_jw *w, size_t n)
     w->buf = buf;
     w->cap = cap;
     return true;
+}
+
+/* Room for @p n more bytes, or false (and the writer failed). */
+static inline bool reserve(dc_jw *w, size_t n)
+{
+    return (w->cap - w->len >= n && !w->failed) || grow(w, n);
 }
 
 void dc_jw_raw(dc_jw *w, const char *s, size_t len)
@@ -126,6 +131,13 @@ void dc_jw_key(dc_jw *w, const char *key)
     w->after_key = true;
 }
 
+/* Bytes a JSON string cannot hold as they are: controls, '"' and '\\'. */
+static const bool escape[256] = {
+    [0 ... 0x1f] = true,
+    ['"'] = true,
+    ['\\'] = true,
+};
+
 void dc_jw_string(dc_jw *w, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -134,27 +146,35 @@ void dc_jw_string(dc_jw *w, const char *s, size_t len)
     if (!reserve(w, len * 6 + 2)) return;
     char *o = w->buf + w->len;
     *o++ = '"';
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
+    for (size_t i = 0; i < len;) {
+        /* Copy the run of bytes that need nothing in one go. */
+        size_t run = i;
+        while (run < len && !escape[(unsigned char)s[run]])
+            run++;
+        memcpy(o, s + i, run - i);
+        o += run - i;
+        if ((i = run) == len) break;
+        unsigned char c = (unsigned char)s[i++];
+        *o++ = '\\';
+        switch (c) {
+        case '"':
+        case '\\':
             *o++ = (char)c;
-        } else if (c == '"' || c == '\\') {
-            *o++ = '\\';
-            *o++ = (char)c;
-        } else if (c == '\n') {
-            *o++ = '\\';
+            break;
+        case '\n':
             *o++ = 'n';
-        } else if (c == '\t') {
-            *o++ = '\\';
+            break;
+        case '\t':
             *o++ = 't';
-        } else if (c == '\r') {
-            *o++ = '\\';
+            break;
+        case '\r':
             *o++ = 'r';
-        } else {
-            memcpy(o, "\\u00", 4);
-            o[4] = hex[c >> 4];
-            o[5] = hex[c & 15];
-            o += 6;
+            break;
+        default:
+            memcpy(o, "u00", 3);
+            o[3] = hex[c >> 4];
+            o[4] = hex[c & 15];
+            o += 5;
         }
     }
     *o++ = '"';
