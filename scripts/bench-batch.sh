@@ -24,7 +24,7 @@ for n in "$@"; do
   bytes=$(stat -c %s "$csv")
   # the floor: reading the file at all
   start=$(date +%s.%N); cat "$csv" > /dev/null; end=$(date +%s.%N)
-  awk -v n="$n" -v b="$bytes" -v s="$(echo "$end - $start" | bc)" 'BEGIN {
+  awk -v n="$n" -v b="$bytes" -v s0="$start" -v s1="$end" 'BEGIN { s = s1 - s0
     printf "%d rows, %.0f MB of CSV (cat: %.2f s)\n", n, b / 1e6, s }'
   for threads in 1 2; do
     out="$work/batch-$n.out.csv"
