@@ -561,7 +561,8 @@ static void household_key_bytes(const builder *b, size_t number,
     dc_put_be32(key + 8, b->households[number].b);
 }
 
-static dc_err write_household(builder *b, uint32_t number, const dc_household_input *h)
+static dc_err write_household(builder *b, uint32_t number, const dc_household_input *h,
+                              uint32_t door)
 {
     uint8_t key[DC_HOUSEHOLD_KEY_SIZE], val[DC_HOUSEHOLD_FIXED + 2 * (1 + MAX_STR8)];
     uint32_t street, group;
@@ -573,6 +574,7 @@ static dc_err write_household(builder *b, uint32_t number, const dc_household_in
     dc_put_i32(val + 8, h->lon_e7);
     dc_put_le32(val + 12, street);
     dc_put_le32(val + 16, group);
+    val[DC_HOUSEHOLD_DOOR] = (uint8_t)(door < DC_DOOR_MAX ? door : DC_DOOR_MAX);
     uint8_t *p = put_str8(val + DC_HOUSEHOLD_FIXED, h->id);
     p = put_str8(p, h->house_number);
     household_key_bytes(b, number, key);
@@ -581,9 +583,15 @@ static dc_err write_household(builder *b, uint32_t number, const dc_household_in
 
 static dc_err write_households(builder *b)
 {
-    size_t n = b->in->nhouseholds;
+    size_t n = b->in->nhouseholds, door_end = 0;
     for (size_t i = 0; i < n; i++) {
-        dc_err rc = write_household(b, (uint32_t)i, &b->in->households[i]);
+        if (i == door_end) /* the first household at a code: find the last */
+            for (door_end = i + 1;
+                 door_end < n && b->households[door_end].key == b->households[i].key;
+                 door_end++) {
+            }
+        uint32_t door = (uint32_t)(door_end - i + b->households[i].b);
+        dc_err rc = write_household(b, (uint32_t)i, &b->in->households[i], door);
         if (rc != DC_OK) return rc;
         if ((i + 1) % PROGRESS_STEP == 0) progress(b, "write", i + 1, n);
     }

@@ -28,6 +28,7 @@ typedef struct checker {
     /* the previous household, for the order rule */
     uint64_t prev_place;
     uint32_t prev_seq;
+    uint32_t door, door_len; /* the stored size and the count of its door */
     dc_str prev_id;
     size_t zones_cap;
     uint64_t entries; /* records of the ids or numbers database */
@@ -234,9 +235,37 @@ static dc_err household_entries(checker *c, const dc_household *h, const MDB_val
     return DC_OK;
 }
 
+/* The door that just ended must have the size its records say. */
+static dc_err door_done(checker *c)
+{
+    uint32_t want = c->door_len < DC_DOOR_MAX ? c->door_len : DC_DOOR_MAX;
+    if (c->door_len == 0 || c->door == want) return DC_OK;
+    return corrupt(c, "households %llu to %llu: their door's size is stored as %u",
+                   (unsigned long long)(c->stats.households - c->door_len),
+                   (unsigned long long)(c->stats.households - 1), c->door);
+}
+
+/* Every household of a door stores the door's size. */
+static dc_err household_door(checker *c, const dc_household *h, const MDB_val *val,
+                             bool same)
+{
+    uint32_t door = ((const uint8_t *)val->mv_data)[DC_HOUSEHOLD_DOOR];
+    if (same) {
+        c->door_len++;
+        if (door == c->door) return DC_OK;
+        return corrupt(c, HH_FMT "door size %u, not its door's %u", HH_ARGS(h), door,
+                       c->door);
+    }
+    dc_err e = door_done(c);
+    c->door = door;
+    c->door_len = 1;
+    return e;
+}
+
 /* The key names the household's place (cell and code), and its seq counts
  * the households before it at that place, which come in id order. */
-static dc_err household_key(checker *c, const dc_household *h, const MDB_val *key)
+static dc_err household_key(checker *c, const dc_household *h, const MDB_val *key,
+                            const MDB_val *val)
 {
     char code[DC_CODE_COMPACT_SIZE];
     uint64_t place = dc_get_be64(key->mv_data),
@@ -250,6 +279,8 @@ static dc_err household_key(checker *c, const dc_household *h, const MDB_val *ke
     }
     if (seq != (same ? c->prev_seq + 1 : 0))
         return corrupt(c, HH_FMT "key has seq %u", HH_ARGS(h), seq);
+    dc_err e = household_door(c, h, val, same);
+    if (e != DC_OK) return e;
     if (same) {
         size_t n = h->id.len < c->prev_id.len ? h->id.len : c->prev_id.len;
         int cmp = memcmp(h->id.ptr, c->prev_id.ptr, n);
@@ -292,7 +323,7 @@ static dc_err household_record(checker *c, const MDB_val *key, const MDB_val *va
         return corrupt(c, HH_FMT "street or group string does not resolve", HH_ARGS(&h));
     const dc_zone *z = &c->zones[c->zone_of[h.postcode]];
     dc_err e = household_code(c, &h, z);
-    if (e == DC_OK) e = household_key(c, &h, key);
+    if (e == DC_OK) e = household_key(c, &h, key, val);
     if (e == DC_OK) e = household_entries(c, &h, key);
     if (e != DC_OK) return e;
     c->zone_counts[c->zone_of[h.postcode]]++;
@@ -316,6 +347,7 @@ static dc_err check_households(checker *c)
     c->bbox[0] = c->bbox[1] = INT32_MAX;
     c->bbox[2] = c->bbox[3] = INT32_MIN;
     dc_err e = walk(c, DC_DB_HOUSEHOLDS, household_record);
+    if (e == DC_OK) e = door_done(c);
     if (e != DC_OK) return e;
     if (c->stats.households != c->idx->meta.households)
         return corrupt(c, "meta counts %llu households, households holds %llu",

@@ -53,8 +53,12 @@ extern const char *const dc_db_names[DC_DB_COUNT];
 #define DC_CELL_COLS 144000u
 
 /* Fixed parts of records, in bytes. */
-#define DC_ZONE_FIXED 28         /* count, ref lat, ref lon, 4 x bbox */
-#define DC_HOUSEHOLD_FIXED 20    /* number, lat, lon, street, group */
+#define DC_ZONE_FIXED 28      /* count, ref lat, ref lon, 4 x bbox */
+#define DC_HOUSEHOLD_FIXED 21 /* number, lat, lon, street, group, door */
+#define DC_HOUSEHOLD_DOOR 20  /* offset of the door's size */
+/* A door's size is stored up to this; at it, the door has this many or
+ * more households and a reader counts them. */
+#define DC_DOOR_MAX 255u
 #define DC_HOUSEHOLD_KEY_SIZE 12 /* BE u64 place, BE u32 seq */
 /* `numbers` holds the key of every DC_NUMBER_STRIDE-th household. */
 #define DC_NUMBER_STRIDE 64u

@@ -359,6 +359,15 @@ static dc_err count_place(dc_index_txn *txn, uint64_t place, uint32_t *count)
     return DC_OK;
 }
 
+/* The size of the door whose first record is @p v, as stored: at
+ * DC_DOOR_MAX, the door has that many households or more. */
+static dc_err door_stored(const MDB_val *v, uint32_t *door)
+{
+    if (v->mv_size < DC_HOUSEHOLD_FIXED) return DC_E_INDEX_CORRUPT;
+    *door = ((const uint8_t *)v->mv_data)[DC_HOUSEHOLD_DOOR];
+    return *door ? DC_OK : DC_E_INDEX_CORRUPT;
+}
+
 dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t *first,
                                 uint32_t *count)
 {
@@ -367,33 +376,42 @@ dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t
     uint32_t n;
     if (!txn || !code || !first || !count) return DC_E_INVALID_ARG;
     dc_err rc = seek_code(txn, code, &place, &k, &v);
+    if (rc == DC_OK) rc = door_stored(&v, &n);
     if (rc != DC_OK) return rc;
-    if (v.mv_size < 4) return DC_E_INDEX_CORRUPT;
     uint32_t number = dc_get_le32(v.mv_data);
-    rc = count_place(txn, place, &n);
-    if (rc != DC_OK) return rc;
+    if (n == DC_DOOR_MAX && (rc = count_place(txn, place, &n)) != DC_OK) return rc;
     *first = number;
     *count = n;
     return DC_OK;
 }
 
+/* Households are read only as far as @p cap: a door of one, the common
+ * case, is one B-tree search and no step. */
 dc_err dc_index_code_read(dc_index_txn *txn, const dc_code *code, dc_household *out,
                           size_t cap, uint32_t *count)
 {
     MDB_val k, v;
     uint64_t place;
-    dc_err rc;
-    uint32_t n = 0;
+    uint32_t door = 0, i = 0;
     if (!txn || !code || (!out && cap) || !count) return DC_E_INVALID_ARG;
-    for (rc = seek_code(txn, code, &place, &k, &v); rc == DC_OK;
-         rc = step(txn, MDB_NEXT, &k, &v)) {
-        if (dc_get_be64(k.mv_data) != place) break;
-        if (n < cap && (rc = household_of(txn, &k, &v, &out[n])) != DC_OK) return rc;
-        n++;
+    dc_err rc = seek_code(txn, code, &place, &k, &v);
+    if (rc == DC_OK) rc = door_stored(&v, &door);
+    while (rc == DC_OK) {
+        if (i < cap && (rc = household_of(txn, &k, &v, &out[i])) != DC_OK) break;
+        i++;
+        if (door < DC_DOOR_MAX && (i == door || i >= cap)) break;
+        rc = step(txn, MDB_NEXT, &k, &v);
+        if (rc == DC_OK && dc_get_be64(k.mv_data) != place) {
+            if (door < DC_DOOR_MAX) rc = DC_E_INDEX_CORRUPT;
+            break; /* the end of a door of DC_DOOR_MAX or more */
+        }
+        if (rc == DC_E_NOT_FOUND) {
+            rc = door < DC_DOOR_MAX ? DC_E_INDEX_CORRUPT : DC_OK;
+            break;
+        }
     }
-    if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
-    if (n == 0) return DC_E_NOT_FOUND;
-    *count = n;
+    if (rc != DC_OK) return rc;
+    *count = door < DC_DOOR_MAX ? door : i;
     return DC_OK;
 }
 

@@ -314,8 +314,9 @@ static size_t read_raw(const char *path, const char *db, const void *key, size_t
     return v.mv_size;
 }
 
-/* Household 3 is DBP-000008 at 21.3851, 103.0051 (3210192P422X). */
-static void household3(uint8_t *val, size_t *len, int32_t lat, int32_t lon)
+/* Household 3 is DBP-000008 at 21.3851, 103.0051 (3210192P422X), alone
+ * at its door. */
+static void household3(uint8_t *val, size_t *len, int32_t lat, int32_t lon, uint8_t door)
 {
     static const uint8_t tail[] = {10,  'D', 'B', 'P', '-', '0', '0',
                                    '0', '0', '0', '8', 2,   '1', '4'};
@@ -324,8 +325,9 @@ static void household3(uint8_t *val, size_t *len, int32_t lat, int32_t lon)
     for (int i = 0; i < 5; i++)
         for (int b = 0; b < 4; b++)
             val[4 * i + b] = (uint8_t)(fixed[i] >> (8 * b));
-    memcpy(val + 20, tail, sizeof tail);
-    *len = 20 + sizeof tail;
+    val[20] = door;
+    memcpy(val + 21, tail, sizeof tail);
+    *len = 21 + sizeof tail;
 }
 
 static void test_check_tampered(void **state)
@@ -336,18 +338,23 @@ static void test_check_tampered(void **state)
 
     const char *moved = fresh_index("moved.idx");
     assert_int_equal(read_raw(moved, "ids", "DBP-000008", 10, key3, sizeof key3), 12);
-    household3(val, &len, 213851000, 1030052000); /* 0.0001 degree east */
+    household3(val, &len, 213851000, 1030052000, 1); /* 0.0001 degree east */
     tamper(moved, "households", key3, 12, val, len);
     check_fails_with(moved, "household 3 (id DBP-000008): its key names another place "
                             "than code 3210192P423W in cell 44554/113202");
 
     const char *same = fresh_index("same.idx"); /* the same record: still good */
-    household3(val, &len, 213851000, 1030051000);
+    household3(val, &len, 213851000, 1030051000, 1);
     tamper(same, "households", key3, 12, val, len);
     dc_index *idx;
     assert_int_equal(dc_index_open(same, &idx, NULL), DC_OK);
     assert_int_equal(dc_index_check(idx, NULL, NULL), DC_OK);
     dc_index_close(idx);
+
+    const char *door = fresh_index("door.idx");
+    household3(val, &len, 213851000, 1030051000, 2);
+    tamper(door, "households", key3, 12, val, len);
+    check_fails_with(door, "households 3 to 3: their door's size is stored as 2");
 
     const char *noid = fresh_index("noid.idx");
     tamper(noid, "ids", "DBP-000008", 10, NULL, 0);
