@@ -335,14 +335,17 @@ dc_err dc_index_code_place(const dc_index *idx, const dc_code *code, uint64_t *p
     return DC_OK;
 }
 
-/* The cursor on the first household at @p code; DC_E_NOT_FOUND for none. */
-static dc_err seek_code(dc_index_txn *txn, const dc_code *code, uint64_t *place,
-                        MDB_val *k, MDB_val *v)
+/* The first household at @p code, by an exact get of its key (place,
+ * seq 0) into @p key: as cheap as a B-tree search gets, and it leaves the
+ * cursor alone. DC_E_NOT_FOUND for none. */
+static dc_err get_code(dc_index_txn *txn, const dc_code *code, uint64_t *place,
+                       uint8_t key[DC_HOUSEHOLD_KEY_SIZE], MDB_val *v)
 {
     dc_err rc = dc_index_code_place(txn->idx, code, place);
-    if (rc == DC_OK) rc = seek(txn, *place, k, v);
-    if (rc == DC_OK && dc_get_be64(k->mv_data) != *place) rc = DC_E_NOT_FOUND;
-    return rc;
+    if (rc != DC_OK) return rc;
+    dc_put_be64(key, *place);
+    dc_put_be32(key + 8, 0);
+    return get(txn, DC_DB_HOUSEHOLDS, key, DC_HOUSEHOLD_KEY_SIZE, v);
 }
 
 /* Households from the cursor's while their keys' place is @p place,
@@ -371,41 +374,53 @@ static dc_err door_stored(const MDB_val *v, uint32_t *door)
 dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t *first,
                                 uint32_t *count)
 {
-    MDB_val k, v;
+    uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
+    MDB_val k = {sizeof key, key}, v;
     uint64_t place;
     uint32_t n;
     if (!txn || !code || !first || !count) return DC_E_INVALID_ARG;
-    dc_err rc = seek_code(txn, code, &place, &k, &v);
+    dc_err rc = get_code(txn, code, &place, key, &v);
     if (rc == DC_OK) rc = door_stored(&v, &n);
     if (rc != DC_OK) return rc;
     uint32_t number = dc_get_le32(v.mv_data);
-    if (n == DC_DOOR_MAX && (rc = count_place(txn, place, &n)) != DC_OK) return rc;
+    if (n == DC_DOOR_MAX) {
+        rc = step(txn, MDB_SET_KEY, &k, &v);
+        if (rc == DC_OK) rc = count_place(txn, place, &n);
+        if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+    }
     *first = number;
     *count = n;
     return DC_OK;
 }
 
+/* The next household of a door: DC_E_NOT_FOUND past its end. */
+static dc_err next_at(dc_index_txn *txn, uint64_t place, MDB_val *k, MDB_val *v)
+{
+    dc_err rc = step(txn, MDB_NEXT, k, v);
+    if (rc == DC_OK && dc_get_be64(k->mv_data) != place) rc = DC_E_NOT_FOUND;
+    return rc;
+}
+
 /* Households are read only as far as @p cap: a door of one, the common
- * case, is one B-tree search and no step. */
+ * case, is one B-tree search and no cursor step. */
 dc_err dc_index_code_read(dc_index_txn *txn, const dc_code *code, dc_household *out,
                           size_t cap, uint32_t *count)
 {
-    MDB_val k, v;
+    uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
+    MDB_val k = {sizeof key, key}, v;
     uint64_t place;
     uint32_t door = 0, i = 0;
     if (!txn || !code || (!out && cap) || !count) return DC_E_INVALID_ARG;
-    dc_err rc = seek_code(txn, code, &place, &k, &v);
+    dc_err rc = get_code(txn, code, &place, key, &v);
     if (rc == DC_OK) rc = door_stored(&v, &door);
     while (rc == DC_OK) {
         if (i < cap && (rc = household_of(txn, &k, &v, &out[i])) != DC_OK) break;
         i++;
         if (door < DC_DOOR_MAX && (i == door || i >= cap)) break;
-        rc = step(txn, MDB_NEXT, &k, &v);
-        if (rc == DC_OK && dc_get_be64(k.mv_data) != place) {
-            if (door < DC_DOOR_MAX) rc = DC_E_INDEX_CORRUPT;
-            break; /* the end of a door of DC_DOOR_MAX or more */
-        }
+        if (i == 1) rc = step(txn, MDB_SET_KEY, &k, &v); /* the cursor on seq 0 */
+        if (rc == DC_OK) rc = next_at(txn, place, &k, &v);
         if (rc == DC_E_NOT_FOUND) {
+            /* Only a door of DC_DOOR_MAX or more ends where its keys do. */
             rc = door < DC_DOOR_MAX ? DC_E_INDEX_CORRUPT : DC_OK;
             break;
         }
