@@ -190,13 +190,16 @@ dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zo
     if (!dc_lat_ok(lat_e7) || !dc_lon_ok(lon_e7)) return DC_E_NOT_FOUND;
     const struct dc_grid_cell *g = grid_find(txn->idx, dc_zonegrid_cell(lat_e7, lon_e7));
     if (!g) return DC_E_NOT_FOUND;
+    /* Candidates are tested in place; only the one that holds the point is
+     * copied out. */
     for (uint32_t i = 0; i < g->count; i++) {
-        dc_zone z;
-        dc_err rc = dc_index_zone(txn, dc_get_le32(g->postcodes + 4 * (size_t)i), &z);
-        if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
-        if (dc_in_box(&z, lat_e7, lon_e7) &&
-            dc_polygon_contains(&z.polygon, lat_e7, lon_e7)) {
-            *out = z;
+        uint32_t postcode = dc_get_le32(g->postcodes + 4 * (size_t)i);
+        int32_t slot = postcode < DC_POSTCODES ? txn->idx->zone_slot[postcode] : -1;
+        if (slot < 0) return DC_E_INDEX_CORRUPT;
+        const dc_zone *z = &txn->idx->zones[slot];
+        if (dc_in_box(z, lat_e7, lon_e7) &&
+            dc_polygon_contains_checked(&z->polygon, lat_e7, lon_e7)) {
+            *out = *z;
             return DC_OK;
         }
     }
