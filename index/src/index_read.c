@@ -513,12 +513,15 @@ dc_err dc_index_row_positions(dc_index_txn *txn, uint32_t row, uint32_t col_firs
 static dc_err households_cursor(dc_index_txn *txn, MDB_cursor **out)
 {
     int rc = 0;
-    if (!txn->households)
-        rc = mdb_cursor_open(txn->txn, txn->idx->dbi[DC_DB_HOUSEHOLDS], &txn->households);
-    else if (!txn->cursor_current)
-        rc = mdb_cursor_renew(txn->txn, txn->households);
-    if (rc != 0) return dc_index_lmdb_error(NULL, rc, "cursor");
-    txn->cursor_current = true;
+    if (!txn->cursor_current) {
+        if (!txn->households)
+            rc = mdb_cursor_open(txn->txn, txn->idx->dbi[DC_DB_HOUSEHOLDS],
+                                 &txn->households);
+        else
+            rc = mdb_cursor_renew(txn->txn, txn->households);
+        if (rc != 0) return dc_index_lmdb_error(NULL, rc, "cursor");
+        txn->cursor_current = true;
+    }
     *out = txn->households;
     return DC_OK;
 }
@@ -541,8 +544,12 @@ dc_err dc_index_txn_begin(dc_index *idx, dc_index_txn **out)
             return dc_index_lmdb_error(NULL, rc, "renew");
         }
     } else {
-        t = calloc(1, sizeof *t);
+        /* Cache lines of its own: transactions of two threads side by side
+         * in the heap would share one, each thread's writes evicting the
+         * other's reads. */
+        t = aligned_alloc(64, (sizeof *t + 63) / 64 * 64);
         if (!t) return DC_E_NOMEM;
+        memset(t, 0, sizeof *t);
         rc = mdb_txn_begin(idx->env, NULL, MDB_RDONLY, &t->txn);
         if (rc != 0) {
             free(t);
