@@ -34,37 +34,17 @@ const char *dc_geo_edit_name(dc_geo_edit edit)
 
 #define POSTCODES 100000
 
-static void free_zones(dc_geo *geo)
+/* Every zone must decode: a damaged one fails the open rather than the
+ * lookups that meet it. The index has no zone iterator, and 100,000
+ * probes of its in-memory table take a few milliseconds, once. */
+static dc_err check_zones(dc_geo *geo, dc_error *err)
 {
-    if (!geo) return;
-    dc_index_txn_end(geo->pin);
-    free(geo->zones);
-    free(geo->zone_slot);
-}
-
-/* Probe every postcode: the index has no zone iterator, and 100,000
- * lookups of a small table take a few tens of milliseconds, once. */
-static dc_err load_zones(dc_geo *geo, dc_error *err)
-{
-    size_t cap = (size_t)dc_index_info(geo->idx)->zones;
     dc_err rc = dc_index_txn_begin(geo->idx, &geo->pin);
-    if (rc != DC_OK) goto done;
-    geo->zones = calloc(cap ? cap : 1, sizeof *geo->zones);
-    geo->zone_slot = malloc(POSTCODES * sizeof *geo->zone_slot);
-    if (!geo->zones || !geo->zone_slot) {
-        rc = DC_E_NOMEM;
-        goto done;
+    for (uint32_t pc = 0; rc == DC_OK && pc < POSTCODES; pc++) {
+        dc_zone z;
+        rc = dc_index_zone(geo->pin, pc, &z);
+        if (rc == DC_E_NOT_FOUND) rc = DC_OK;
     }
-    for (uint32_t pc = 0; pc < POSTCODES; pc++) {
-        geo->zone_slot[pc] = -1;
-        if (geo->nzones == cap) continue;
-        rc = dc_index_zone(geo->pin, pc, &geo->zones[geo->nzones]);
-        if (rc == DC_E_NOT_FOUND) continue;
-        if (rc != DC_OK) goto done;
-        geo->zone_slot[pc] = (int32_t)geo->nzones++;
-    }
-    rc = DC_OK;
-done:
     if (rc != DC_OK && err) {
         err->code = rc;
         snprintf(err->message, sizeof err->message, "reading the zones: %s",
@@ -75,9 +55,13 @@ done:
 
 dc_err dc_geo_zone_of(const dc_geo *geo, uint32_t postcode, dc_zone *out)
 {
-    if (postcode >= POSTCODES || geo->zone_slot[postcode] < 0) return DC_E_NOT_FOUND;
-    *out = geo->zones[geo->zone_slot[postcode]];
-    return DC_OK;
+    return dc_index_zone(geo->pin, postcode, out);
+}
+
+static void free_session(dc_geo_session *s)
+{
+    dc_index_txn_end(s->txn);
+    free(s);
 }
 
 dc_err dc_geo_open(const char *path, dc_geo **out, dc_error *err)
@@ -88,19 +72,22 @@ dc_err dc_geo_open(const char *path, dc_geo **out, dc_error *err)
         if (err) *err = (dc_error){DC_E_INVALID_ARG, "no index path given"};
         return DC_E_INVALID_ARG;
     }
-    geo = calloc(1, sizeof *geo);
+    geo = aligned_alloc(64, (sizeof *geo + 63) / 64 * 64);
+    if (geo) memset(geo, 0, sizeof *geo);
     if (!geo) {
         if (err) *err = (dc_error){DC_E_NOMEM, "out of memory"};
         rc = DC_E_NOMEM;
         goto done;
     }
     rc = dc_index_open(path, &geo->idx, err);
-    if (rc == DC_OK) rc = load_zones(geo, err);
+    if (rc == DC_OK) rc = check_zones(geo, err);
     if (rc != DC_OK) goto done;
     pthread_mutex_init(&geo->lock, NULL);
+    for (int i = 0; i < DC_GEO_SESSION_SLOTS; i++)
+        atomic_init(&geo->slots[i].session, NULL);
 done:
     if (rc != DC_OK) {
-        free_zones(geo);
+        if (geo) dc_index_txn_end(geo->pin);
         dc_index_close(geo ? geo->idx : NULL);
         free(geo);
         return rc;
@@ -112,13 +99,16 @@ done:
 void dc_geo_close(dc_geo *geo)
 {
     if (!geo) return;
+    for (int i = 0; i < DC_GEO_SESSION_SLOTS; i++) {
+        dc_geo_session *s = atomic_load(&geo->slots[i].session);
+        if (s) free_session(s);
+    }
     while (geo->free_sessions) {
         dc_geo_session *s = geo->free_sessions;
         geo->free_sessions = s->next;
-        dc_index_txn_end(s->txn);
-        free(s);
+        free_session(s);
     }
-    free_zones(geo);
+    dc_index_txn_end(geo->pin);
     dc_index_close(geo->idx);
     pthread_mutex_destroy(&geo->lock);
     free(geo);
@@ -129,24 +119,41 @@ dc_index *dc_geo_index(dc_geo *geo)
     return geo ? geo->idx : NULL;
 }
 
+/* This thread's ordinal, from 0 in order of first use, for its slot. */
+static unsigned thread_slot(void)
+{
+    static atomic_uint next;
+    static _Thread_local unsigned ordinal; /* 0: not yet assigned */
+    if (!ordinal) ordinal = atomic_fetch_add(&next, 1) + 1;
+    return (ordinal - 1) % DC_GEO_SESSION_SLOTS;
+}
+
 /*
- * An ended session keeps its read transaction open on the free list. The
+ * An ended session keeps its read transaction open, in this thread's slot
+ * (or, when another session holds the slot, on the locked free list). The
  * index is immutable and read without locks (MDB_NOLOCK), so an idle
- * reader holds nothing back; keeping it saves the index's own free-list
- * mutex and a renew on every begin. The pointer lifetime callers see is
- * still "until the session ends".
+ * reader holds nothing back; keeping it saves a renew on every begin. The
+ * slots make begin and end one atomic exchange each on a cache line no
+ * other thread uses: with a lock, threads beginning a session per lookup
+ * queued on it. The pointer lifetime callers see is still "until the
+ * session ends".
  */
 dc_err dc_geo_session_begin(dc_geo *geo, dc_geo_session **out)
 {
     dc_geo_session *s;
     if (!geo || !out) return DC_E_INVALID_ARG;
-    pthread_mutex_lock(&geo->lock);
-    s = geo->free_sessions;
-    if (s) geo->free_sessions = s->next;
-    pthread_mutex_unlock(&geo->lock);
+    s = atomic_exchange(&geo->slots[thread_slot()].session, NULL);
     if (!s) {
-        s = calloc(1, sizeof *s);
+        pthread_mutex_lock(&geo->lock);
+        s = geo->free_sessions;
+        if (s) geo->free_sessions = s->next;
+        pthread_mutex_unlock(&geo->lock);
+    }
+    if (!s) {
+        /* A cache line of its own, as the index does for transactions. */
+        s = aligned_alloc(64, (sizeof *s + 63) / 64 * 64);
         if (!s) return DC_E_NOMEM;
+        memset(s, 0, sizeof *s);
         dc_err rc = dc_index_txn_begin(geo->idx, &s->txn);
         if (rc != DC_OK) {
             free(s);
@@ -163,6 +170,9 @@ void dc_geo_session_end(dc_geo_session *s)
 {
     if (!s) return;
     dc_geo *geo = s->geo;
+    dc_geo_session *empty = NULL;
+    if (atomic_compare_exchange_strong(&geo->slots[thread_slot()].session, &empty, s))
+        return;
     pthread_mutex_lock(&geo->lock);
     s->next = geo->free_sessions;
     geo->free_sessions = s;
@@ -207,9 +217,11 @@ dc_err dc_geo_place_fill(const dc_code *code, const dc_zone *zone, dc_geo_place 
 {
     double ref_lat = zone->ref_lat_e7 / 1e7, ref_lon = zone->ref_lon_e7 / 1e7;
     dc_err rc = dc_code_resolve(code, ref_lat, ref_lon, &place->cell);
+    /* The cell's centre lies half a cell from every edge, far beyond any
+     * rounding: encoding it names the cell, without a second recovery. */
     if (rc == DC_OK)
-        rc = dc_code_plus_code(code, ref_lat, ref_lon, place->plus_code,
-                               sizeof place->plus_code);
+        rc = dc_olc_encode(place->cell.lat, place->cell.lon, DC_CODE_OLC_DIGITS,
+                           place->plus_code, sizeof place->plus_code);
     if (rc == DC_OK)
         rc = dc_code_format(code, DC_CODE_DISPLAY, place->display, sizeof place->display);
     if (rc == DC_OK)

@@ -22,16 +22,12 @@ static void reset(dc_geo_forward_result *out)
 static dc_err read_households(dc_geo_session *s, const dc_code *code,
                               dc_geo_forward_result *out)
 {
-    uint32_t first, count;
-    dc_err rc = dc_index_code_households(s->txn, code, &first, &count);
+    uint32_t count;
+    dc_err rc =
+        dc_index_code_read(s->txn, code, out->households, DC_GEO_MAX_HOUSEHOLDS, &count);
     if (rc != DC_OK) return rc;
-    size_t n = count < DC_GEO_MAX_HOUSEHOLDS ? count : DC_GEO_MAX_HOUSEHOLDS;
-    for (size_t i = 0; i < n; i++) {
-        rc = dc_index_household(s->txn, first + (uint32_t)i, &out->households[i]);
-        if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
-    }
     out->household_count = count;
-    out->nhouseholds = n;
+    out->nhouseholds = count < DC_GEO_MAX_HOUSEHOLDS ? count : DC_GEO_MAX_HOUSEHOLDS;
     out->status = DC_GEO_OK;
     return DC_OK;
 }
@@ -128,26 +124,38 @@ static bool plus_code_text(const char *text, size_t len, char *buf, size_t size)
     return dc_olc_is_full(buf);
 }
 
+typedef struct mate_search {
+    const dc_code *code;
+    dc_code found;
+    bool any;
+} mate_search;
+
+/* dc_position_fn: stop at the first household whose code has the location. */
+static int same_location(void *ctx, const dc_household_pos *pos)
+{
+    mate_search *m = ctx;
+    dc_code c;
+    if (dc_code_make_e7(pos->postcode, pos->lat_e7, pos->lon_e7, &c) != DC_OK) return 0;
+    if (memcmp(c.location, m->code->location, DC_CODE_LOCATION_CHARS) != 0) return 0;
+    m->found = c;
+    m->any = true;
+    return 1;
+}
+
 /* Another zone's household in the same ~3 m cell: a cell across a zone
  * boundary whose centre lies in the neighbour zone. */
 static dc_err cell_mate(dc_geo_session *s, const dc_code *code, const dc_olc_area *cell,
                         dc_code *found)
 {
-    uint32_t first, n;
+    mate_search m = {.code = code};
     int32_t lat_e7 = dc_geo_e7(cell->lat), lon_e7 = dc_geo_e7(cell->lon);
-    dc_err rc = dc_index_cell_households(s->txn, dc_cell_row(lat_e7), dc_cell_col(lon_e7),
-                                         &first, &n);
+    uint32_t col = dc_cell_col(lon_e7);
+    dc_err rc =
+        dc_index_row_positions(s->txn, dc_cell_row(lat_e7), col, col, same_location, &m);
     if (rc != DC_OK) return rc;
-    for (uint32_t i = 0; i < n; i++) {
-        dc_household h;
-        rc = dc_index_household(s->txn, first + i, &h);
-        if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
-        if (memcmp(h.code.location, code->location, DC_CODE_LOCATION_CHARS) == 0) {
-            *found = h.code;
-            return DC_OK;
-        }
-    }
-    return DC_E_NOT_FOUND;
+    if (!m.any) return DC_E_NOT_FOUND;
+    *found = m.found;
+    return DC_OK;
 }
 
 static dc_err plus_in_zone(dc_geo_session *s, dc_code *code, dc_geo_forward_result *out)

@@ -6,20 +6,27 @@
 #define DC_GEO_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "diachi/geocoder.h"
 
+/* Ended sessions wait in slots, one per cache line; a thread takes from and
+ * returns to the slot of its own ordinal, so threads that begin and end
+ * sessions all the time neither share a lock nor a cache line. */
+#define DC_GEO_SESSION_SLOTS 64
+
+struct dc_geo_slot {
+    _Alignas(64) _Atomic(struct dc_geo_session *) session;
+};
+
 struct dc_geo {
+    struct dc_geo_slot slots[DC_GEO_SESSION_SLOTS];
     dc_index *idx;
-    /* Every zone, decoded once at open: a forward lookup then reads no zone
-     * record. Their strings and polygons point into the map through `pin`,
-     * a transaction held open for the engine's life, so they stay valid
-     * as the index API promises. */
+    /* The index decodes every zone at open; `pin`, a transaction held open
+     * for the engine's life, is what zone lookups go through, so zones'
+     * strings and polygons stay valid as the index API promises. */
     dc_index_txn *pin;
-    dc_zone *zones; /* ascending postcode */
-    size_t nzones;
-    int32_t *zone_slot;   /* postcode -> index in zones, -1 for none */
-    pthread_mutex_t lock; /* guards free_sessions */
+    pthread_mutex_t lock; /* guards free_sessions: those no slot had room for */
     struct dc_geo_session *free_sessions;
 };
 

@@ -184,14 +184,13 @@ static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_
 {
     dc_geo_suggestion sg;
     dc_zone zone;
-    uint32_t first, count;
+    uint32_t count;
     if (!worth_looking_up(x, c)) return DC_OK;
     code_of(c, &sg.place.code);
-    dc_err rc = dc_index_code_households(x->s->txn, &sg.place.code, &first, &count);
+    dc_err rc = dc_index_code_read(x->s->txn, &sg.place.code, &sg.household, 1, &count);
     if (rc == DC_E_NOT_FOUND) return DC_OK;
     if (rc == DC_OK) rc = dc_geo_zone_of(x->s->geo, sg.place.code.postcode, &zone);
     if (rc == DC_OK) rc = dc_geo_place_fill(&sg.place.code, &zone, &sg.place);
-    if (rc == DC_OK) rc = dc_index_household(x->s->txn, first, &sg.household);
     if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
     sg.edit = edit;
     sg.position = position;

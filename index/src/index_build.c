@@ -2,8 +2,9 @@
  * index_build.c - writing a new index file (docs/FORMAT.md section 2).
  *
  * The build validates everything first, then orders the households by
- * (1/400-degree cell, compact code, id) with a radix sort on a 64-bit key,
- * and writes every database in key order with MDB_APPEND in a single write
+ * (1/400-degree cell, compact code, id) with a radix sort on their 64-bit
+ * place (the first part of their key in the file), and writes every
+ * database in key order with MDB_APPEND in a single write
  * transaction, hashing each record into the content fingerprint on the way.
  * The file is written beside the target as PATH.tmp.<pid>, synced and
  * renamed over the target, so a reader never sees a half-written index.
@@ -24,9 +25,9 @@
 #define MAX_STR8 255u
 #define MAX_STR16 65535u
 #define PROGRESS_STEP 1000000u
-#define OLC_BASE20_7 1280000000ull /* 20^7 */
 
-/* A sortable record: 64-bit key and two payload words. */
+/* A sortable record: 64-bit key and two payload words (for households:
+ * a = input index, then number; b = seq among those at the same code). */
 typedef struct sort_item {
     uint64_t key;
     uint32_t a, b;
@@ -55,9 +56,9 @@ typedef struct builder {
     dc_error *err;
     int32_t *zone_of; /* postcode -> index in in->zones, or -1 */
     uint32_t *zone_counts;
-    sort_item *households; /* key, a = input index before permuting */
+    sort_item *households; /* key = place, a = input index before permuting */
     id_entry *ids;
-    sort_item *codes, *grid; /* code key/first/count; cell<<32|postcode */
+    sort_item *grid; /* cell<<32|postcode */
     size_t ncodes, ngrid;
     string_table strings;
     uint8_t *buf;
@@ -215,22 +216,12 @@ static dc_err radix_sort(sort_item *a, size_t n)
     return DC_OK;
 }
 
-/*
- * The household order as one 64-bit key: 34 bits of cell (row * 144000 +
- * col), 17 of postcode, 13 of the code's last three digits (20^3 = 8000).
- * Inside a 1/400-degree cell the code's first four location characters are
- * fixed, so (postcode, last three) orders the compact codes.
- */
+/* The household order: its place (DC_PLACE_CELL_SHIFT), then its id. */
 static uint64_t household_key(const dc_household_input *h)
 {
     dc_code code;
     dc_code_of_e7(h->postcode, h->lat_e7, h->lon_e7, &code);
-    uint64_t cell =
-        (uint64_t)dc_cell_row(h->lat_e7) * DC_CELL_COLS + dc_cell_col(h->lon_e7);
-    uint64_t last3 = 0;
-    for (int i = 4; i < DC_CODE_LOCATION_CHARS; i++)
-        last3 = last3 * 20 + (uint64_t)dc_olc_value(code.location[i]);
-    return cell << 30 | (uint64_t)h->postcode << 13 | last3;
+    return dc_place_of(&code, h->lat_e7, h->lon_e7);
 }
 
 /* Equal keys (a shared door) are ordered by id; such runs are short. */
@@ -348,42 +339,19 @@ static dc_err order_ids(builder *b)
     return DC_OK;
 }
 
-/* The code's order: postcode, then the location as a base-20 number (the
- * OLC alphabet is in ASCII order, so this is the compact form's order). */
-static uint64_t code_key(const dc_code *c)
-{
-    uint64_t loc = 0;
-    for (int i = 0; i < DC_CODE_LOCATION_CHARS; i++)
-        loc = loc * 20 + (uint64_t)dc_olc_value(c->location[i]);
-    return (uint64_t)c->postcode * OLC_BASE20_7 + loc;
-}
-
-static void code_of_key(uint64_t key, char out[DC_CODE_CHARS])
-{
-    uint64_t loc = key % OLC_BASE20_7, postcode = key / OLC_BASE20_7;
-    for (int i = DC_CODE_CHARS - 1; i >= DC_CODE_POSTCODE_DIGITS; i--, loc /= 20)
-        out[i] = DC_OLC_ALPHABET[loc % 20];
-    for (int i = DC_CODE_POSTCODE_DIGITS - 1; i >= 0; i--, postcode /= 10)
-        out[i] = (char)('0' + postcode % 10);
-}
-
-/* Households with equal keys share a code: each run is one codes entry. */
-static dc_err collect_codes(builder *b)
+/* Households with equal places share a code: number them within it (the
+ * seq of their key) and count the codes. */
+static dc_err count_codes(builder *b)
 {
     size_t n = b->in->nhouseholds;
     b->ncodes = 0;
     for (size_t i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && b->households[j].key == b->households[i].key; j++) {
-        }
-        const dc_household_input *h = &b->in->households[i];
-        dc_code code;
-        dc_code_of_e7(h->postcode, h->lat_e7, h->lon_e7, &code);
-        b->codes[b->ncodes++] =
-            (sort_item){code_key(&code), (uint32_t)i, (uint32_t)(j - i)};
+        for (j = i; j < n && b->households[j].key == b->households[i].key; j++)
+            b->households[j].b = (uint32_t)(j - i);
+        b->ncodes++;
         if (j - i > 1) b->shared_doors += j - i;
     }
-    dc_err rc = radix_sort(b->codes, b->ncodes);
-    return rc == DC_OK ? DC_OK : dc_error_set(b->err, rc, "out of memory sorting codes");
+    return DC_OK;
 }
 
 /* Every (coarse cell, postcode) pair whose zone's box touches the cell. */
@@ -586,29 +554,44 @@ static dc_err write_grid(builder *b)
     return DC_OK;
 }
 
-static dc_err write_household(builder *b, uint32_t number, const dc_household_input *h)
+static void household_key_bytes(const builder *b, size_t number,
+                                uint8_t key[DC_HOUSEHOLD_KEY_SIZE])
 {
-    uint8_t key[4], val[DC_HOUSEHOLD_FIXED + 2 * (1 + MAX_STR8)];
+    dc_put_be64(key, b->households[number].key);
+    dc_put_be32(key + 8, b->households[number].b);
+}
+
+static dc_err write_household(builder *b, uint32_t number, const dc_household_input *h,
+                              uint32_t door)
+{
+    uint8_t key[DC_HOUSEHOLD_KEY_SIZE], val[DC_HOUSEHOLD_FIXED + 2 * (1 + MAX_STR8)];
     uint32_t street, group;
     if (intern(&b->strings, h->street, &street) != DC_OK ||
         intern(&b->strings, h->group, &group) != DC_OK)
         return dc_error_set(b->err, DC_E_NOMEM, "out of memory interning strings");
-    dc_put_i32(val, h->lat_e7);
-    dc_put_i32(val + 4, h->lon_e7);
-    dc_put_le32(val + 8, h->postcode);
+    dc_put_le32(val, number);
+    dc_put_i32(val + 4, h->lat_e7);
+    dc_put_i32(val + 8, h->lon_e7);
     dc_put_le32(val + 12, street);
     dc_put_le32(val + 16, group);
+    val[DC_HOUSEHOLD_DOOR] = (uint8_t)(door < DC_DOOR_MAX ? door : DC_DOOR_MAX);
     uint8_t *p = put_str8(val + DC_HOUSEHOLD_FIXED, h->id);
     p = put_str8(p, h->house_number);
-    dc_put_be32(key, number);
-    return put(b, DC_DB_HOUSEHOLDS, key, 4, val, (size_t)(p - val));
+    household_key_bytes(b, number, key);
+    return put(b, DC_DB_HOUSEHOLDS, key, sizeof key, val, (size_t)(p - val));
 }
 
 static dc_err write_households(builder *b)
 {
-    size_t n = b->in->nhouseholds;
+    size_t n = b->in->nhouseholds, door_end = 0;
     for (size_t i = 0; i < n; i++) {
-        dc_err rc = write_household(b, (uint32_t)i, &b->in->households[i]);
+        if (i == door_end) /* the first household at a code: find the last */
+            for (door_end = i + 1;
+                 door_end < n && b->households[door_end].key == b->households[i].key;
+                 door_end++) {
+            }
+        uint32_t door = (uint32_t)(door_end - i + b->households[i].b);
+        dc_err rc = write_household(b, (uint32_t)i, &b->in->households[i], door);
         if (rc != DC_OK) return rc;
         if ((i + 1) % PROGRESS_STEP == 0) progress(b, "write", i + 1, n);
     }
@@ -627,22 +610,14 @@ static dc_err write_strings(builder *b)
     return DC_OK;
 }
 
-static dc_err write_run(builder *b, int db, const void *key, size_t klen, uint32_t first,
-                        uint32_t count)
+/* The key of every DC_NUMBER_STRIDE-th household, by number. */
+static dc_err write_numbers(builder *b)
 {
-    uint8_t val[DC_RUN_SIZE];
-    dc_put_le32(val, first);
-    dc_put_le32(val + 4, count);
-    return put(b, db, key, klen, val, sizeof val);
-}
-
-static dc_err write_codes(builder *b)
-{
-    char key[DC_CODE_CHARS];
-    for (size_t i = 0; i < b->ncodes; i++) {
-        code_of_key(b->codes[i].key, key);
-        dc_err rc =
-            write_run(b, DC_DB_CODES, key, sizeof key, b->codes[i].a, b->codes[i].b);
+    uint8_t key[4], val[DC_HOUSEHOLD_KEY_SIZE];
+    for (size_t i = 0; i < b->in->nhouseholds; i += DC_NUMBER_STRIDE) {
+        dc_put_be32(key, (uint32_t)i);
+        household_key_bytes(b, i, val);
+        dc_err rc = put(b, DC_DB_NUMBERS, key, sizeof key, val, sizeof val);
         if (rc != DC_OK) return rc;
     }
     return DC_OK;
@@ -650,29 +625,12 @@ static dc_err write_codes(builder *b)
 
 static dc_err write_ids(builder *b)
 {
-    uint8_t val[4];
+    uint8_t val[DC_HOUSEHOLD_KEY_SIZE];
     for (size_t i = 0; i < b->in->nhouseholds; i++) {
         const id_entry *e = &b->ids[i];
-        dc_put_le32(val, e->number);
-        dc_err rc = put(b, DC_DB_IDS, e->id, strlen((const char *)e->id), val, 4);
-        if (rc != DC_OK) return rc;
-    }
-    return DC_OK;
-}
-
-/* Runs of equal cell (the top 34 bits of the household key). */
-static dc_err write_cells(builder *b)
-{
-    size_t n = b->in->nhouseholds;
-    uint8_t key[DC_CELL_KEY_SIZE];
-    for (size_t i = 0, j; i < n; i = j) {
-        uint64_t cell = b->households[i].key >> 30;
-        for (j = i + 1; j < n && b->households[j].key >> 30 == cell; j++) {
-        }
-        dc_put_be32(key, (uint32_t)(cell / DC_CELL_COLS));
-        dc_put_be32(key + 4, (uint32_t)(cell % DC_CELL_COLS));
+        household_key_bytes(b, e->number, val);
         dc_err rc =
-            write_run(b, DC_DB_CELLS, key, sizeof key, (uint32_t)i, (uint32_t)(j - i));
+            put(b, DC_DB_IDS, e->id, strlen((const char *)e->id), val, sizeof val);
         if (rc != DC_OK) return rc;
     }
     return DC_OK;
@@ -833,9 +791,8 @@ static dc_err write_all(builder *b, uint8_t fingerprint[DC_FINGERPRINT_SIZE])
     if (rc == DC_OK) rc = write_grid(b);
     if (rc == DC_OK) rc = write_households(b);
     if (rc == DC_OK) rc = write_strings(b);
-    if (rc == DC_OK) rc = write_codes(b);
+    if (rc == DC_OK) rc = write_numbers(b);
     if (rc == DC_OK) rc = write_ids(b);
-    if (rc == DC_OK) rc = write_cells(b);
     if (rc != DC_OK) return rc;
     dc_hasher_finish(b->hasher, fingerprint);
     b->hasher = NULL;
@@ -915,10 +872,8 @@ static dc_err allocate(builder *b, const char *path)
     b->zone_counts = calloc(nz ? nz : 1, sizeof *b->zone_counts);
     b->households = malloc((n ? n : 1) * sizeof *b->households);
     b->ids = malloc((n ? n : 1) * sizeof *b->ids);
-    b->codes = malloc((n ? n : 1) * sizeof *b->codes);
     b->tmp_path = malloc(strlen(path) + 32);
-    if (!b->zone_of || !b->zone_counts || !b->households || !b->ids || !b->codes ||
-        !b->tmp_path)
+    if (!b->zone_of || !b->zone_counts || !b->households || !b->ids || !b->tmp_path)
         return dc_error_set(b->err, DC_E_NOMEM, "out of memory for %zu households", n);
     sprintf(b->tmp_path, "%s.tmp.%ld", path, (long)getpid());
     return DC_OK;
@@ -933,7 +888,6 @@ static void release(builder *b)
     free(b->zone_counts);
     free(b->households);
     free(b->ids);
-    free(b->codes);
     free(b->grid);
     free(b->strings.entries);
     free(b->strings.slots);
@@ -946,7 +900,7 @@ static dc_err prepare(builder *b)
     if (rc == DC_OK) rc = validate_households(b);
     if (rc == DC_OK) rc = order_households(b);
     if (rc == DC_OK) rc = order_ids(b);
-    if (rc == DC_OK) rc = collect_codes(b);
+    if (rc == DC_OK) rc = count_codes(b);
     if (rc == DC_OK) rc = collect_grid(b);
     return rc;
 }

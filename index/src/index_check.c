@@ -2,11 +2,12 @@
  * index_check.c - dc_index_check: walk every record and verify that the
  * index obeys the rules of docs/FORMAT.md section 2.
  *
- * Households are checked from their own side (their code, cell and id
- * entries must contain them); the code, cell and id databases are then
- * checked by counting: when every household lies in the run of its own
- * entry and the runs add up to exactly the number of households, no run
- * can hold a household that does not belong to it.
+ * Households are walked in key order: each key must name the place its
+ * position and postcode give, numbers run 0, 1, 2, ..., and each household's
+ * id and number entries must point at its key. The id and number databases
+ * are then checked by counting: when every household has its own entry
+ * and the entries add up to exactly the number expected, no entry can
+ * point anywhere else.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,16 +26,16 @@ typedef struct checker {
     dc_index_check_stats stats;
     int32_t bbox[4];
     /* the previous household, for the order rule */
-    uint32_t prev_row, prev_col;
-    char prev_code[DC_CODE_COMPACT_SIZE];
+    uint64_t prev_place;
+    uint32_t prev_seq;
+    uint32_t door, door_len; /* the stored size and the count of its door */
     dc_str prev_id;
     size_t zones_cap;
-    uint64_t run_total; /* households covered by a run database */
-    dc_sha256 sha;      /* the recomputed fingerprint */
+    uint64_t entries; /* records of the ids or numbers database */
+    dc_sha256 sha;    /* the recomputed fingerprint */
 } checker;
 
 typedef dc_err (*record_fn)(checker *c, const MDB_val *key, const MDB_val *val);
-
 
 static dc_err corrupt(checker *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -209,69 +210,89 @@ static dc_err household_code(checker *c, const dc_household *h, const dc_zone *z
     return DC_OK;
 }
 
-/* (first, count) of an entry must contain the household's number. */
-static dc_err in_run(checker *c, const dc_household *h, int db, const void *key,
-                     size_t klen, const char *what)
+/* The id entry and, for every DC_NUMBER_STRIDE-th household, the number
+ * entry must hold the household's key. */
+static dc_err household_entries(checker *c, const dc_household *h, const MDB_val *key)
 {
-    MDB_val k = {klen, (void *)key}, v;
-    int rc = mdb_get(c->txn->txn, c->idx->dbi[db], &k, &v);
-    if (rc == MDB_NOTFOUND)
-        return corrupt(c, HH_FMT "%s has no entry in %s", HH_ARGS(h), what,
-                       dc_db_names[db]);
-    if (rc != 0) return dc_index_lmdb_error(c->err, rc, dc_db_names[db]);
-    if (v.mv_size != DC_RUN_SIZE)
-        return corrupt(c, HH_FMT "%s: malformed entry in %s", HH_ARGS(h), what,
-                       dc_db_names[db]);
-    uint32_t first = dc_get_le32(v.mv_data),
-             count = dc_get_le32((uint8_t *)v.mv_data + 4);
-    if (h->number < first || h->number - first >= count)
-        return corrupt(c, HH_FMT "%s: its entry in %s (%u+%u) does not contain it",
-                       HH_ARGS(h), what, dc_db_names[db], first, count);
-    return DC_OK;
-}
-
-static dc_err household_entries(checker *c, const dc_household *h)
-{
-    char code[DC_CODE_COMPACT_SIZE], what[48];
-    uint8_t cell[DC_CELL_KEY_SIZE];
     MDB_val k = {h->id.len, (void *)h->id.ptr}, v;
     int rc = mdb_get(c->txn->txn, c->idx->dbi[DC_DB_IDS], &k, &v);
     if (rc == MDB_NOTFOUND)
         return corrupt(c, HH_FMT "id has no entry in ids", HH_ARGS(h));
     if (rc != 0) return dc_index_lmdb_error(c->err, rc, "ids");
-    if (v.mv_size != 4 || dc_get_le32(v.mv_data) != h->number)
-        return corrupt(c, HH_FMT "ids maps its id to another number", HH_ARGS(h));
-    dc_code_format(&h->code, DC_CODE_COMPACT, code, sizeof code);
-    snprintf(what, sizeof what, "code %s", code);
-    dc_err e = in_run(c, h, DC_DB_CODES, code, DC_CODE_CHARS, what);
-    if (e != DC_OK) return e;
-    dc_put_be32(cell, dc_cell_row(h->lat_e7));
-    dc_put_be32(cell + 4, dc_cell_col(h->lon_e7));
-    snprintf(what, sizeof what, "cell %u/%u", dc_cell_row(h->lat_e7),
-             dc_cell_col(h->lon_e7));
-    return in_run(c, h, DC_DB_CELLS, cell, sizeof cell, what);
+    if (v.mv_size != key->mv_size || memcmp(v.mv_data, key->mv_data, v.mv_size) != 0)
+        return corrupt(c, HH_FMT "ids maps its id to another household", HH_ARGS(h));
+    if (h->number % DC_NUMBER_STRIDE) return DC_OK;
+    uint8_t number[4];
+    dc_put_be32(number, h->number);
+    k = (MDB_val){sizeof number, number};
+    rc = mdb_get(c->txn->txn, c->idx->dbi[DC_DB_NUMBERS], &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return corrupt(c, HH_FMT "number has no entry in numbers", HH_ARGS(h));
+    if (rc != 0) return dc_index_lmdb_error(c->err, rc, "numbers");
+    if (v.mv_size != key->mv_size || memcmp(v.mv_data, key->mv_data, v.mv_size) != 0)
+        return corrupt(c, HH_FMT "numbers maps its number to another household",
+                       HH_ARGS(h));
+    return DC_OK;
 }
 
-/* Households are numbered by (cell row, cell col, compact code, id). */
-static dc_err household_order(checker *c, const dc_household *h)
+/* The door that just ended must have the size its records say. */
+static dc_err door_done(checker *c)
 {
-    uint32_t row = dc_cell_row(h->lat_e7), col = dc_cell_col(h->lon_e7);
-    char code[DC_CODE_COMPACT_SIZE];
-    dc_code_format(&h->code, DC_CODE_COMPACT, code, sizeof code);
-    if (h->number > 0) {
-        int cmp = row != c->prev_row   ? (row < c->prev_row ? -1 : 1)
-                  : col != c->prev_col ? (col < c->prev_col ? -1 : 1)
-                                       : strcmp(code, c->prev_code);
-        if (cmp == 0) {
-            size_t n = h->id.len < c->prev_id.len ? h->id.len : c->prev_id.len;
-            cmp = memcmp(h->id.ptr, c->prev_id.ptr, n);
-            if (cmp == 0) cmp = h->id.len > c->prev_id.len ? 1 : -1;
-        }
-        if (cmp <= 0) return corrupt(c, HH_FMT "out of order", HH_ARGS(h));
+    uint32_t want = c->door_len < DC_DOOR_MAX ? c->door_len : DC_DOOR_MAX;
+    if (c->door_len == 0 || c->door == want) return DC_OK;
+    return corrupt(c, "households %llu to %llu: their door's size is stored as %u",
+                   (unsigned long long)(c->stats.households - c->door_len),
+                   (unsigned long long)(c->stats.households - 1), c->door);
+}
+
+/* Every household of a door stores the door's size. */
+static dc_err household_door(checker *c, const dc_household *h, const MDB_val *val,
+                             bool same)
+{
+    uint32_t door = ((const uint8_t *)val->mv_data)[DC_HOUSEHOLD_DOOR];
+    if (same) {
+        c->door_len++;
+        if (door == c->door) return DC_OK;
+        return corrupt(c, HH_FMT "door size %u, not its door's %u", HH_ARGS(h), door,
+                       c->door);
     }
-    c->prev_row = row;
-    c->prev_col = col;
-    memcpy(c->prev_code, code, sizeof code);
+    dc_err e = door_done(c);
+    c->door = door;
+    c->door_len = 1;
+    return e;
+}
+
+/* The key names the household's place (cell and code), and its seq counts
+ * the households before it at that place, which come in id order. */
+static dc_err household_key(checker *c, const dc_household *h, const MDB_val *key,
+                            const MDB_val *val)
+{
+    char code[DC_CODE_COMPACT_SIZE];
+    uint64_t place = dc_get_be64(key->mv_data),
+             own = dc_place_of(&h->code, h->lat_e7, h->lon_e7);
+    uint32_t seq = dc_get_be32((const uint8_t *)key->mv_data + 8);
+    bool same = h->number > 0 && place == c->prev_place;
+    if (place != own) {
+        dc_code_format(&h->code, DC_CODE_COMPACT, code, sizeof code);
+        return corrupt(c, HH_FMT "its key names another place than code %s in cell %u/%u",
+                       HH_ARGS(h), code, dc_cell_row(h->lat_e7), dc_cell_col(h->lon_e7));
+    }
+    if (seq != (same ? c->prev_seq + 1 : 0))
+        return corrupt(c, HH_FMT "key has seq %u", HH_ARGS(h), seq);
+    dc_err e = household_door(c, h, val, same);
+    if (e != DC_OK) return e;
+    if (same) {
+        size_t n = h->id.len < c->prev_id.len ? h->id.len : c->prev_id.len;
+        int cmp = memcmp(h->id.ptr, c->prev_id.ptr, n);
+        if (cmp < 0 || (cmp == 0 && h->id.len <= c->prev_id.len))
+            return corrupt(c, HH_FMT "out of order", HH_ARGS(h));
+    } else {
+        c->stats.codes++;
+        if (h->number == 0 || dc_place_cell(place) != dc_place_cell(c->prev_place))
+            c->stats.cells++;
+    }
+    c->prev_place = place;
+    c->prev_seq = seq;
     c->prev_id = h->id;
     return DC_OK;
 }
@@ -288,10 +309,13 @@ static dc_err household_record(checker *c, const MDB_val *key, const MDB_val *va
 {
     dc_household h;
     uint32_t street, group, number = (uint32_t)c->stats.households;
-    if (key->mv_size != 4 || dc_get_be32(key->mv_data) != number)
-        return corrupt(c, "households: expected household %u next", number);
-    if (dc_household_decode(number, val, &h, &street, &group) != DC_OK)
+    if (key->mv_size != DC_HOUSEHOLD_KEY_SIZE)
+        return corrupt(c, "households: a key of %zu bytes after household %u",
+                       key->mv_size, number);
+    if (dc_household_decode(key, val, &h, &street, &group) != DC_OK)
         return corrupt(c, "household %u: malformed record", number);
+    if (h.number != number)
+        return corrupt(c, HH_FMT "expected household %u there", HH_ARGS(&h), number);
     if (c->zone_of[h.postcode] < 0)
         return corrupt(c, HH_FMT "zone %05u does not exist", HH_ARGS(&h), h.postcode);
     if (dc_index_string(c->txn, street, &h.street) != DC_OK ||
@@ -299,8 +323,8 @@ static dc_err household_record(checker *c, const MDB_val *key, const MDB_val *va
         return corrupt(c, HH_FMT "street or group string does not resolve", HH_ARGS(&h));
     const dc_zone *z = &c->zones[c->zone_of[h.postcode]];
     dc_err e = household_code(c, &h, z);
-    if (e == DC_OK) e = household_order(c, &h);
-    if (e == DC_OK) e = household_entries(c, &h);
+    if (e == DC_OK) e = household_key(c, &h, key, val);
+    if (e == DC_OK) e = household_entries(c, &h, key);
     if (e != DC_OK) return e;
     c->zone_counts[c->zone_of[h.postcode]]++;
     grow_bbox(c, &h);
@@ -323,6 +347,7 @@ static dc_err check_households(checker *c)
     c->bbox[0] = c->bbox[1] = INT32_MAX;
     c->bbox[2] = c->bbox[3] = INT32_MIN;
     dc_err e = walk(c, DC_DB_HOUSEHOLDS, household_record);
+    if (e == DC_OK) e = door_done(c);
     if (e != DC_OK) return e;
     if (c->stats.households != c->idx->meta.households)
         return corrupt(c, "meta counts %llu households, households holds %llu",
@@ -336,43 +361,22 @@ static dc_err check_households(checker *c)
     return check_bbox(c);
 }
 
-/* ---- codes, cells, ids, strings ----------------------------------------- */
-
-static dc_err run_record(checker *c, const char *db, const MDB_val *val,
-                         uint64_t *entries)
-{
-    if (val->mv_size != DC_RUN_SIZE) return corrupt(c, "%s: malformed entry", db);
-    uint32_t first = dc_get_le32(val->mv_data),
-             count = dc_get_le32((uint8_t *)val->mv_data + 4);
-    if (count == 0 || first >= c->stats.households || count > c->stats.households - first)
-        return corrupt(c, "%s: entry %u+%u is outside the households", db, first, count);
-    c->run_total += count;
-    (*entries)++;
-    return DC_OK;
-}
-
-static dc_err code_record(checker *c, const MDB_val *key, const MDB_val *val)
-{
-    dc_code code;
-    if (key->mv_size != DC_CODE_CHARS ||
-        dc_code_parse(key->mv_data, key->mv_size, &code, NULL) != DC_OK)
-        return corrupt(c, "codes: malformed key");
-    return run_record(c, "codes", val, &c->stats.codes);
-}
-
-static dc_err cell_record(checker *c, const MDB_val *key, const MDB_val *val)
-{
-    if (key->mv_size != DC_CELL_KEY_SIZE) return corrupt(c, "cells: malformed key");
-    return run_record(c, "cells", val, &c->stats.cells);
-}
+/* ---- ids, numbers, strings ---------------------------------------------- */
 
 static dc_err id_record(checker *c, const MDB_val *key, const MDB_val *val)
 {
-    (void)key;
-    if (val->mv_size != 4 || dc_get_le32(val->mv_data) >= c->stats.households)
+    if (val->mv_size != DC_HOUSEHOLD_KEY_SIZE)
         return corrupt(c, "ids: entry %.*s is malformed", (int)key->mv_size,
                        (const char *)key->mv_data);
-    c->run_total++;
+    c->entries++;
+    return DC_OK;
+}
+
+static dc_err number_record(checker *c, const MDB_val *key, const MDB_val *val)
+{
+    if (key->mv_size != 4 || val->mv_size != DC_HOUSEHOLD_KEY_SIZE)
+        return corrupt(c, "numbers: malformed entry");
+    c->entries++;
     return DC_OK;
 }
 
@@ -385,27 +389,29 @@ static dc_err string_record(checker *c, const MDB_val *key, const MDB_val *val)
     return DC_OK;
 }
 
-/* A database of runs must cover every household exactly once. */
-static dc_err check_runs(checker *c, int db, record_fn fn)
+/* Every household's entries were found from its side: there must be no
+ * other entry. */
+static dc_err check_entries(checker *c, int db, record_fn fn, uint64_t want)
 {
-    c->run_total = 0;
+    c->entries = 0;
     dc_err e = walk(c, db, fn);
-    if (e == DC_OK && c->run_total != c->stats.households)
-        return corrupt(c, "%s: entries cover %llu households, not %llu", dc_db_names[db],
-                       (unsigned long long)c->run_total,
-                       (unsigned long long)c->stats.households);
+    if (e == DC_OK && c->entries != want)
+        return corrupt(c, "%s holds %llu entries, not %llu", dc_db_names[db],
+                       (unsigned long long)c->entries, (unsigned long long)want);
     return e;
 }
 
 static dc_err check_lookups(checker *c)
 {
-    dc_err e = check_runs(c, DC_DB_CODES, code_record);
-    if (e == DC_OK && c->stats.codes != c->idx->meta.codes)
-        return corrupt(c, "meta counts %llu codes, codes holds %llu",
+    uint64_t n = c->stats.households;
+    if (c->stats.codes != c->idx->meta.codes)
+        return corrupt(c, "meta counts %llu codes, the households hold %llu",
                        (unsigned long long)c->idx->meta.codes,
                        (unsigned long long)c->stats.codes);
-    if (e == DC_OK) e = check_runs(c, DC_DB_CELLS, cell_record);
-    if (e == DC_OK) e = check_runs(c, DC_DB_IDS, id_record);
+    dc_err e = check_entries(c, DC_DB_IDS, id_record, n);
+    if (e == DC_OK)
+        e = check_entries(c, DC_DB_NUMBERS, number_record,
+                          (n + DC_NUMBER_STRIDE - 1) / DC_NUMBER_STRIDE);
     if (e == DC_OK) e = walk(c, DC_DB_STRINGS, string_record);
     return e;
 }

@@ -29,9 +29,8 @@ enum dc_db {
     DC_DB_ZONEGRID,
     DC_DB_HOUSEHOLDS,
     DC_DB_STRINGS,
-    DC_DB_CODES,
+    DC_DB_NUMBERS,
     DC_DB_IDS,
-    DC_DB_CELLS,
     DC_DB_META,
     DC_DB_COUNT
 };
@@ -55,9 +54,24 @@ extern const char *const dc_db_names[DC_DB_COUNT];
 
 /* Fixed parts of records, in bytes. */
 #define DC_ZONE_FIXED 28      /* count, ref lat, ref lon, 4 x bbox */
-#define DC_HOUSEHOLD_FIXED 20 /* lat, lon, postcode, street, group */
-#define DC_RUN_SIZE 8         /* u32 first, u32 count */
-#define DC_CELL_KEY_SIZE 8    /* BE row, BE col */
+#define DC_HOUSEHOLD_FIXED 21 /* number, lat, lon, street, group, door */
+#define DC_HOUSEHOLD_DOOR 20  /* offset of the door's size */
+/* A door's size is stored up to this; at it, the door has this many or
+ * more households and a reader counts them. */
+#define DC_DOOR_MAX 255u
+#define DC_HOUSEHOLD_KEY_SIZE 12 /* BE u64 place, BE u32 seq */
+/* `numbers` holds the key of every DC_NUMBER_STRIDE-th household. */
+#define DC_NUMBER_STRIDE 64u
+
+/* A household key's place: 34 bits of cell (row * DC_CELL_COLS + col), 17
+ * of postcode, 13 of the code's last three location characters as a
+ * base-20 number (20^3 = 8000). Inside a 1/400-degree cell the code's first
+ * four location characters are fixed, so the place orders households by
+ * (cell row, cell col, compact code). */
+#define DC_PLACE_CELL_SHIFT 30
+#define DC_PLACE_POSTCODE_SHIFT 13
+#define DC_PLACE_LAST3_MASK 0x1fffu
+#define DC_PLACE_POSTCODE_MASK 0x1ffffu
 
 /* ---- bytes ---------------------------------------------------------- */
 
@@ -100,6 +114,17 @@ static inline uint32_t dc_get_be32(const uint8_t *p)
            (uint32_t)p[3];
 }
 
+static inline void dc_put_be64(uint8_t *p, uint64_t v)
+{
+    dc_put_be32(p, (uint32_t)(v >> 32));
+    dc_put_be32(p + 4, (uint32_t)v);
+}
+
+static inline uint64_t dc_get_be64(const uint8_t *p)
+{
+    return (uint64_t)dc_get_be32(p) << 32 | dc_get_be32(p + 4);
+}
+
 static inline void dc_put_i32(uint8_t *p, int32_t v)
 {
     dc_put_le32(p, (uint32_t)v);
@@ -131,6 +156,34 @@ static inline void dc_code_of_e7(uint32_t postcode, int32_t lat_e7, int32_t lon_
                                  dc_code *code)
 {
     dc_code_make_e7(postcode, lat_e7, lon_e7, code);
+}
+
+/* The place (see DC_PLACE_CELL_SHIFT) of a spatial cell and a code in it;
+ * @p last3 is the code's last three location characters in base 20. */
+static inline uint64_t dc_place(uint32_t row, uint32_t col, uint32_t postcode,
+                                uint32_t last3)
+{
+    return ((uint64_t)row * DC_CELL_COLS + col) << DC_PLACE_CELL_SHIFT |
+           (uint64_t)postcode << DC_PLACE_POSTCODE_SHIFT | last3;
+}
+
+/* The place of a household at a valid position with its code. */
+static inline uint64_t dc_place_of(const dc_code *code, int32_t lat_e7, int32_t lon_e7)
+{
+    uint32_t last3 = 0;
+    for (int i = 4; i < DC_CODE_LOCATION_CHARS; i++)
+        last3 = last3 * 20 + (uint32_t)dc_olc_value(code->location[i]);
+    return dc_place(dc_cell_row(lat_e7), dc_cell_col(lon_e7), code->postcode, last3);
+}
+
+static inline uint32_t dc_place_postcode(uint64_t place)
+{
+    return (uint32_t)(place >> DC_PLACE_POSTCODE_SHIFT) & DC_PLACE_POSTCODE_MASK;
+}
+
+static inline uint64_t dc_place_cell(uint64_t place)
+{
+    return place >> DC_PLACE_CELL_SHIFT;
 }
 
 /* Cell of the coarse zone grid holding a valid position. */
@@ -189,7 +242,7 @@ struct dc_index {
 struct dc_index_txn {
     dc_index *idx;
     MDB_txn *txn;
-    MDB_cursor *households;    /* for runs of households; NULL until used */
+    MDB_cursor *households;    /* for every household read; NULL until used */
     bool cursor_current;       /* bound to this begin of txn */
     struct dc_index_txn *next; /* in idx->free_txns once ended */
 };
@@ -204,13 +257,23 @@ dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what);
  * Checks every length; the polygon's structure is validated. */
 dc_err dc_zone_decode(uint32_t postcode, const MDB_val *val, dc_zone *out);
 
-/* Decode a household record without its strings: position, postcode, the
- * string ids, id and house number. Checks lengths and the position. */
-dc_err dc_household_decode(uint32_t number, const MDB_val *val, dc_household *out,
+/* Decode a household record (key and value of `households`) without its
+ * strings: number, position, postcode, the string ids, id and house
+ * number. Checks lengths, the position and the postcode. */
+dc_err dc_household_decode(const MDB_val *key, const MDB_val *val, dc_household *out,
                            uint32_t *street_id, uint32_t *group_id);
+
+/* The place a code names: its cell recovered against its zone's reference
+ * point. DC_E_NOT_FOUND when no zone has the postcode. */
+dc_err dc_index_code_place(const dc_index *idx, const dc_code *code, uint64_t *place);
 
 /* Resolve a string id (0 gives the empty string). */
 dc_err dc_index_string(dc_index_txn *txn, uint32_t id, dc_str *out);
+
+/* dc_polygon_contains for a polygon whose structure has been checked
+ * (every zone the index holds): the check walks every ring header, which
+ * costs a point-in-zone test as much as the test. */
+bool dc_polygon_contains_checked(const dc_polygon *p, int32_t lat_e7, int32_t lon_e7);
 
 /* Structure checks only (sizes, ring counts), O(rings). */
 dc_err dc_polygon_check_structure(const dc_polygon *p);

@@ -15,10 +15,13 @@
 #include "index_internal.h"
 
 const char *const dc_db_names[DC_DB_COUNT] = {
-    [DC_DB_ZONES] = "zones",           [DC_DB_ZONEGRID] = "zonegrid",
-    [DC_DB_HOUSEHOLDS] = "households", [DC_DB_STRINGS] = "strings",
-    [DC_DB_CODES] = "codes",           [DC_DB_IDS] = "ids",
-    [DC_DB_CELLS] = "cells",           [DC_DB_META] = "meta",
+    [DC_DB_ZONES] = "zones",
+    [DC_DB_ZONEGRID] = "zonegrid",
+    [DC_DB_HOUSEHOLDS] = "households",
+    [DC_DB_STRINGS] = "strings",
+    [DC_DB_NUMBERS] = "numbers",
+    [DC_DB_IDS] = "ids",
+    [DC_DB_META] = "meta",
 };
 
 dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what)
@@ -111,16 +114,17 @@ dc_err dc_zone_decode(uint32_t postcode, const MDB_val *val, dc_zone *out)
     return DC_OK;
 }
 
-dc_err dc_household_decode(uint32_t number, const MDB_val *val, dc_household *out,
+dc_err dc_household_decode(const MDB_val *key, const MDB_val *val, dc_household *out,
                            uint32_t *street_id, uint32_t *group_id)
 {
     const uint8_t *p = val->mv_data, *end = p + val->mv_size;
     dc_household h;
-    if (val->mv_size < DC_HOUSEHOLD_FIXED) return DC_E_INDEX_CORRUPT;
-    h.number = number;
-    h.lat_e7 = dc_get_i32(p);
-    h.lon_e7 = dc_get_i32(p + 4);
-    h.postcode = dc_get_le32(p + 8);
+    if (key->mv_size != DC_HOUSEHOLD_KEY_SIZE || val->mv_size < DC_HOUSEHOLD_FIXED)
+        return DC_E_INDEX_CORRUPT;
+    h.postcode = dc_place_postcode(dc_get_be64(key->mv_data));
+    h.number = dc_get_le32(p);
+    h.lat_e7 = dc_get_i32(p + 4);
+    h.lon_e7 = dc_get_i32(p + 8);
     *street_id = dc_get_le32(p + 12);
     *group_id = dc_get_le32(p + 16);
     p += DC_HOUSEHOLD_FIXED;
@@ -186,13 +190,16 @@ dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zo
     if (!dc_lat_ok(lat_e7) || !dc_lon_ok(lon_e7)) return DC_E_NOT_FOUND;
     const struct dc_grid_cell *g = grid_find(txn->idx, dc_zonegrid_cell(lat_e7, lon_e7));
     if (!g) return DC_E_NOT_FOUND;
+    /* Candidates are tested in place; only the one that holds the point is
+     * copied out. */
     for (uint32_t i = 0; i < g->count; i++) {
-        dc_zone z;
-        dc_err rc = dc_index_zone(txn, dc_get_le32(g->postcodes + 4 * (size_t)i), &z);
-        if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
-        if (dc_in_box(&z, lat_e7, lon_e7) &&
-            dc_polygon_contains(&z.polygon, lat_e7, lon_e7)) {
-            *out = z;
+        uint32_t postcode = dc_get_le32(g->postcodes + 4 * (size_t)i);
+        int32_t slot = postcode < DC_POSTCODES ? txn->idx->zone_slot[postcode] : -1;
+        if (slot < 0) return DC_E_INDEX_CORRUPT;
+        const dc_zone *z = &txn->idx->zones[slot];
+        if (dc_in_box(z, lat_e7, lon_e7) &&
+            dc_polygon_contains_checked(&z->polygon, lat_e7, lon_e7)) {
+            *out = *z;
             return DC_OK;
         }
     }
@@ -207,17 +214,70 @@ static dc_err household_strings(dc_index_txn *txn, dc_household *h, uint32_t str
     return rc;
 }
 
-dc_err dc_index_household(dc_index_txn *txn, uint32_t number, dc_household *out)
+/* A whole household from its record. */
+static dc_err household_of(dc_index_txn *txn, const MDB_val *key, const MDB_val *val,
+                           dc_household *out)
+{
+    uint32_t street, group;
+    dc_err rc = dc_household_decode(key, val, out, &street, &group);
+    if (rc == DC_OK) rc = household_strings(txn, out, street, group);
+    return rc;
+}
+
+static dc_err households_cursor(dc_index_txn *txn, MDB_cursor **out);
+
+/* Step the households cursor (MDB_SET_KEY, MDB_SET_RANGE, MDB_NEXT):
+ * DC_E_NOT_FOUND past the end. */
+static dc_err step(dc_index_txn *txn, MDB_cursor_op op, MDB_val *k, MDB_val *v)
+{
+    MDB_cursor *cur = NULL;
+    dc_err rc = households_cursor(txn, &cur);
+    if (rc != DC_OK) return rc;
+    int r = mdb_cursor_get(cur, k, v, op);
+    if (r == MDB_NOTFOUND) return DC_E_NOT_FOUND;
+    if (r != 0) return dc_index_lmdb_error(NULL, r, "households");
+    if (k->mv_size != DC_HOUSEHOLD_KEY_SIZE) return DC_E_INDEX_CORRUPT;
+    return DC_OK;
+}
+
+/* Put the cursor on the first household at or after @p place. */
+static dc_err seek(dc_index_txn *txn, uint64_t place, MDB_val *k, MDB_val *v)
+{
+    uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
+    dc_put_be64(key, place);
+    dc_put_be32(key + 8, 0);
+    *k = (MDB_val){sizeof key, key};
+    return step(txn, MDB_SET_RANGE, k, v);
+}
+
+/* Put the cursor on household @p number: the `numbers` entry at or below
+ * it, then forward. */
+static dc_err seek_number(dc_index_txn *txn, uint32_t number, MDB_val *k, MDB_val *v)
 {
     uint8_t key[4];
-    MDB_val val;
+    MDB_val at;
+    if (number >= txn->idx->meta.households) return DC_E_NOT_FOUND;
+    dc_put_be32(key, number - number % DC_NUMBER_STRIDE);
+    dc_err rc = get(txn, DC_DB_NUMBERS, key, sizeof key, &at);
+    if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+    if (at.mv_size != DC_HOUSEHOLD_KEY_SIZE) return DC_E_INDEX_CORRUPT;
+    *k = at;
+    rc = step(txn, MDB_SET_KEY, k, v);
+    for (uint32_t i = number % DC_NUMBER_STRIDE; rc == DC_OK && i > 0; i--)
+        rc = step(txn, MDB_NEXT, k, v);
+    if (rc == DC_E_NOT_FOUND) return DC_E_INDEX_CORRUPT;
+    if (rc == DC_OK && (v->mv_size < 4 || dc_get_le32(v->mv_data) != number))
+        return DC_E_INDEX_CORRUPT;
+    return rc;
+}
+
+dc_err dc_index_household(dc_index_txn *txn, uint32_t number, dc_household *out)
+{
+    MDB_val k, v;
     dc_household h;
-    uint32_t street, group;
     if (!txn || !out) return DC_E_INVALID_ARG;
-    dc_put_be32(key, number);
-    dc_err rc = get(txn, DC_DB_HOUSEHOLDS, key, sizeof key, &val);
-    if (rc == DC_OK) rc = dc_household_decode(number, &val, &h, &street, &group);
-    if (rc == DC_OK) rc = household_strings(txn, &h, street, group);
+    dc_err rc = seek_number(txn, number, &k, &v);
+    if (rc == DC_OK) rc = household_of(txn, &k, &v, &h);
     if (rc == DC_OK) *out = h;
     return rc;
 }
@@ -225,49 +285,226 @@ dc_err dc_index_household(dc_index_txn *txn, uint32_t number, dc_household *out)
 dc_err dc_index_household_by_id(dc_index_txn *txn, const char *id, size_t len,
                                 dc_household *out)
 {
-    MDB_val val;
+    MDB_val k, v;
+    dc_household h;
     if (!txn || !out || !id) return DC_E_INVALID_ARG;
     if (len == 0 || len > 255) return DC_E_NOT_FOUND;
-    dc_err rc = get(txn, DC_DB_IDS, id, len, &val);
+    dc_err rc = get(txn, DC_DB_IDS, id, len, &k);
     if (rc != DC_OK) return rc;
-    if (val.mv_size != 4) return DC_E_INDEX_CORRUPT;
-    rc = dc_index_household(txn, dc_get_le32(val.mv_data), out);
+    if (k.mv_size != DC_HOUSEHOLD_KEY_SIZE) return DC_E_INDEX_CORRUPT;
+    rc = get(txn, DC_DB_HOUSEHOLDS, k.mv_data, k.mv_size, &v);
+    if (rc == DC_OK) rc = household_of(txn, &k, &v, &h);
+    if (rc == DC_OK) *out = h;
     return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
 }
 
-/* Decode a (first, count) run. */
-static dc_err run_value(const MDB_val *val, uint32_t *first, uint32_t *count)
+dc_err dc_index_household_read(dc_index_txn *txn, const dc_household_ref *ref,
+                               dc_household *out)
 {
-    if (val->mv_size != DC_RUN_SIZE) return DC_E_INDEX_CORRUPT;
-    *first = dc_get_le32(val->mv_data);
-    *count = dc_get_le32((const uint8_t *)val->mv_data + 4);
+    dc_household h;
+    if (!txn || !ref || !out || !ref->key || !ref->val) return DC_E_INVALID_ARG;
+    MDB_val k = {ref->key_size, (void *)ref->key}, v = {ref->val_size, (void *)ref->val};
+    dc_err rc = household_of(txn, &k, &v, &h);
+    if (rc == DC_OK) *out = h;
+    return rc;
+}
+
+dc_err dc_index_code_place(const dc_index *idx, const dc_code *code, uint64_t *place)
+{
+    int8_t vals[DC_CODE_LOCATION_CHARS];
+    dc_olc_cell cell;
+    if (code->postcode >= DC_POSTCODES) return DC_E_NOT_FOUND;
+    int32_t slot = idx->zone_slot[code->postcode];
+    if (slot == DC_ZONE_CORRUPT) return DC_E_INDEX_CORRUPT;
+    if (slot < 0) return DC_E_NOT_FOUND;
+    for (int i = 0; i < DC_CODE_LOCATION_CHARS; i++)
+        if ((vals[i] = dc_olc_value(code->location[i])) < 0) return DC_E_INVALID_ARG;
+    /* As dc_code_resolve does it: the reference in degrees, normalised. */
+    double ref_lat = idx->zones[slot].ref_lat_e7 / 1e7;
+    double ref_lon = idx->zones[slot].ref_lon_e7 / 1e7;
+    dc_olc_normalise(&ref_lat, &ref_lon);
+    dc_olc_recover_cell(vals, DC_CODE_LOCATION_CHARS,
+                        DC_CODE_OLC_DIGITS - DC_CODE_LOCATION_CHARS, ref_lat, ref_lon,
+                        &cell);
+    if (cell.lat < 0 || cell.lat >= DC_OLC_LAT_MAX_INT || cell.lon < 0 ||
+        cell.lon >= DC_OLC_LON_MAX_INT)
+        return DC_E_NOT_FOUND;
+    /* A 1/400-degree cell is 62,500 latitude and 20,480 longitude units:
+     * the same floor division as dc_cell_row and dc_cell_col on e7. */
+    uint32_t last3 = (uint32_t)(vals[4] * 400 + vals[5] * 20 + vals[6]);
+    *place =
+        dc_place((uint32_t)(cell.lat / (DC_OLC_LAT_UNITS / 400)),
+                 (uint32_t)(cell.lon / (DC_OLC_LON_UNITS / 400)), code->postcode, last3);
     return DC_OK;
+}
+
+/* The first household at @p code, by an exact get of its key (place,
+ * seq 0) into @p key: as cheap as a B-tree search gets, and it leaves the
+ * cursor alone. DC_E_NOT_FOUND for none. */
+static dc_err get_code(dc_index_txn *txn, const dc_code *code, uint64_t *place,
+                       uint8_t key[DC_HOUSEHOLD_KEY_SIZE], MDB_val *v)
+{
+    dc_err rc = dc_index_code_place(txn->idx, code, place);
+    if (rc != DC_OK) return rc;
+    dc_put_be64(key, *place);
+    dc_put_be32(key + 8, 0);
+    return get(txn, DC_DB_HOUSEHOLDS, key, DC_HOUSEHOLD_KEY_SIZE, v);
+}
+
+/* Households from the cursor's while their keys' place is @p place,
+ * counted from 1 (the cursor's own). */
+static dc_err count_place(dc_index_txn *txn, uint64_t place, uint32_t *count)
+{
+    MDB_val k, v;
+    dc_err rc;
+    uint32_t n = 1;
+    while ((rc = step(txn, MDB_NEXT, &k, &v)) == DC_OK && dc_get_be64(k.mv_data) == place)
+        n++;
+    if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
+    *count = n;
+    return DC_OK;
+}
+
+/* The size of the door whose first record is @p v, as stored: at
+ * DC_DOOR_MAX, the door has that many households or more. */
+static dc_err door_stored(const MDB_val *v, uint32_t *door)
+{
+    if (v->mv_size < DC_HOUSEHOLD_FIXED) return DC_E_INDEX_CORRUPT;
+    *door = ((const uint8_t *)v->mv_data)[DC_HOUSEHOLD_DOOR];
+    return *door ? DC_OK : DC_E_INDEX_CORRUPT;
 }
 
 dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t *first,
                                 uint32_t *count)
 {
-    char key[DC_CODE_COMPACT_SIZE];
-    MDB_val val;
+    uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
+    MDB_val k = {sizeof key, key}, v;
+    uint64_t place;
+    uint32_t n;
     if (!txn || !code || !first || !count) return DC_E_INVALID_ARG;
-    if (dc_code_format(code, DC_CODE_COMPACT, key, sizeof key) != DC_OK)
-        return DC_E_INVALID_ARG;
-    dc_err rc = get(txn, DC_DB_CODES, key, DC_CODE_CHARS, &val);
+    dc_err rc = get_code(txn, code, &place, key, &v);
+    if (rc == DC_OK) rc = door_stored(&v, &n);
     if (rc != DC_OK) return rc;
-    return run_value(&val, first, count);
+    uint32_t number = dc_get_le32(v.mv_data);
+    if (n == DC_DOOR_MAX) {
+        rc = step(txn, MDB_SET_KEY, &k, &v);
+        if (rc == DC_OK) rc = count_place(txn, place, &n);
+        if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+    }
+    *first = number;
+    *count = n;
+    return DC_OK;
+}
+
+/* The next household of a door: DC_E_NOT_FOUND past its end. */
+static dc_err next_at(dc_index_txn *txn, uint64_t place, MDB_val *k, MDB_val *v)
+{
+    dc_err rc = step(txn, MDB_NEXT, k, v);
+    if (rc == DC_OK && dc_get_be64(k->mv_data) != place) rc = DC_E_NOT_FOUND;
+    return rc;
+}
+
+/* Households are read only as far as @p cap: a door of one, the common
+ * case, is one B-tree search and no cursor step. */
+dc_err dc_index_code_read(dc_index_txn *txn, const dc_code *code, dc_household *out,
+                          size_t cap, uint32_t *count)
+{
+    uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
+    MDB_val k = {sizeof key, key}, v;
+    uint64_t place;
+    uint32_t door = 0, i = 0;
+    if (!txn || !code || (!out && cap) || !count) return DC_E_INVALID_ARG;
+    dc_err rc = get_code(txn, code, &place, key, &v);
+    if (rc == DC_OK) rc = door_stored(&v, &door);
+    while (rc == DC_OK) {
+        if (i < cap && (rc = household_of(txn, &k, &v, &out[i])) != DC_OK) break;
+        i++;
+        if (door < DC_DOOR_MAX && (i == door || i >= cap)) break;
+        if (i == 1) rc = step(txn, MDB_SET_KEY, &k, &v); /* the cursor on seq 0 */
+        if (rc == DC_OK) rc = next_at(txn, place, &k, &v);
+        if (rc == DC_E_NOT_FOUND) {
+            /* Only a door of DC_DOOR_MAX or more ends where its keys do. */
+            rc = door < DC_DOOR_MAX ? DC_E_INDEX_CORRUPT : DC_OK;
+            break;
+        }
+    }
+    if (rc != DC_OK) return rc;
+    *count = door < DC_DOOR_MAX ? door : i;
+    return DC_OK;
 }
 
 dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
                                 uint32_t *first, uint32_t *count)
 {
-    uint8_t key[DC_CELL_KEY_SIZE];
-    MDB_val val;
+    MDB_val k, v;
+    dc_err rc;
+    uint32_t n = 0, number = 0;
     if (!txn || !first || !count) return DC_E_INVALID_ARG;
-    dc_put_be32(key, row);
-    dc_put_be32(key + 4, col);
-    dc_err rc = get(txn, DC_DB_CELLS, key, sizeof key, &val);
-    if (rc != DC_OK) return rc;
-    return run_value(&val, first, count);
+    uint64_t cell = dc_place_cell(dc_place(row, col, 0, 0));
+    for (rc = seek(txn, dc_place(row, col, 0, 0), &k, &v); rc == DC_OK;
+         rc = step(txn, MDB_NEXT, &k, &v)) {
+        if (dc_place_cell(dc_get_be64(k.mv_data)) != cell) break;
+        if (n == 0) {
+            if (v.mv_size < 4) return DC_E_INDEX_CORRUPT;
+            number = dc_get_le32(v.mv_data);
+        }
+        n++;
+    }
+    if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
+    if (n == 0) return DC_E_NOT_FOUND;
+    *first = number;
+    *count = n;
+    return DC_OK;
+}
+
+/* The position of the household under the cursor; DC_E_INDEX_CORRUPT when
+ * its value is too short to hold one. */
+static dc_err position_of(const MDB_val *k, const MDB_val *v, dc_household_pos *pos)
+{
+    const uint8_t *p = v->mv_data;
+    if (v->mv_size < DC_HOUSEHOLD_FIXED) return DC_E_INDEX_CORRUPT;
+    pos->number = dc_get_le32(p);
+    pos->lat_e7 = dc_get_i32(p + 4);
+    pos->lon_e7 = dc_get_i32(p + 8);
+    pos->postcode = dc_place_postcode(dc_get_be64(k->mv_data));
+    pos->ref = (dc_household_ref){k->mv_data, v->mv_data, k->mv_size, v->mv_size};
+    return DC_OK;
+}
+
+dc_err dc_index_household_positions(dc_index_txn *txn, uint32_t first, uint32_t count,
+                                    dc_position_fn fn, void *ctx)
+{
+    MDB_val k, v;
+    dc_household_pos pos;
+    if (!txn || !fn) return DC_E_INVALID_ARG;
+    if (count == 0) return DC_OK;
+    dc_err rc = seek_number(txn, first, &k, &v);
+    for (uint32_t i = 0; rc == DC_OK; i++) {
+        rc = position_of(&k, &v, &pos);
+        if (rc == DC_OK && pos.number != first + i) rc = DC_E_INDEX_CORRUPT;
+        if (rc != DC_OK || fn(ctx, &pos) || i + 1 == count) break;
+        rc = step(txn, MDB_NEXT, &k, &v);
+        if (rc == DC_E_NOT_FOUND) rc = DC_E_INDEX_CORRUPT;
+    }
+    return rc;
+}
+
+dc_err dc_index_row_positions(dc_index_txn *txn, uint32_t row, uint32_t col_first,
+                              uint32_t col_last, dc_position_fn fn, void *ctx)
+{
+    MDB_val k, v;
+    dc_household_pos pos;
+    dc_err rc;
+    if (!txn || !fn || col_first > col_last || col_last >= DC_CELL_COLS)
+        return DC_E_INVALID_ARG;
+    uint64_t last = dc_place_cell(dc_place(row, col_last, 0, 0));
+    for (rc = seek(txn, dc_place(row, col_first, 0, 0), &k, &v); rc == DC_OK;
+         rc = step(txn, MDB_NEXT, &k, &v)) {
+        if (dc_place_cell(dc_get_be64(k.mv_data)) > last) break;
+        rc = position_of(&k, &v, &pos);
+        if (rc != DC_OK || fn(ctx, &pos)) break;
+    }
+    return rc == DC_E_NOT_FOUND ? DC_OK : rc;
 }
 
 /* ---- transactions ----------------------------------------------------- */
@@ -276,39 +513,16 @@ dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
 static dc_err households_cursor(dc_index_txn *txn, MDB_cursor **out)
 {
     int rc = 0;
-    if (!txn->households)
-        rc = mdb_cursor_open(txn->txn, txn->idx->dbi[DC_DB_HOUSEHOLDS], &txn->households);
-    else if (!txn->cursor_current)
-        rc = mdb_cursor_renew(txn->txn, txn->households);
-    if (rc != 0) return dc_index_lmdb_error(NULL, rc, "cursor");
-    txn->cursor_current = true;
-    *out = txn->households;
-    return DC_OK;
-}
-
-dc_err dc_index_household_positions(dc_index_txn *txn, uint32_t first, uint32_t count,
-                                    dc_position_fn fn, void *ctx)
-{
-    MDB_cursor *cur = NULL;
-    uint8_t key[4];
-    MDB_val k = {sizeof key, key}, v;
-    if (!txn || !fn) return DC_E_INVALID_ARG;
-    if (count == 0) return DC_OK;
-    dc_err rc = households_cursor(txn, &cur);
-    if (rc != DC_OK) return rc;
-    dc_put_be32(key, first);
-    int op = MDB_SET_KEY;
-    for (uint32_t i = 0; i < count; i++, op = MDB_NEXT) {
-        int r = mdb_cursor_get(cur, &k, &v, (MDB_cursor_op)op);
-        if (r == MDB_NOTFOUND) return i == 0 ? DC_E_NOT_FOUND : DC_E_INDEX_CORRUPT;
-        if (r != 0) return dc_index_lmdb_error(NULL, r, "households");
-        if (k.mv_size != 4 || v.mv_size < 12 || dc_get_be32(k.mv_data) != first + i)
-            return DC_E_INDEX_CORRUPT;
-        const uint8_t *p = v.mv_data;
-        dc_household_pos pos = {first + i, (int32_t)dc_get_le32(p),
-                                (int32_t)dc_get_le32(p + 4), dc_get_le32(p + 8)};
-        if (fn(ctx, &pos)) break;
+    if (!txn->cursor_current) {
+        if (!txn->households)
+            rc = mdb_cursor_open(txn->txn, txn->idx->dbi[DC_DB_HOUSEHOLDS],
+                                 &txn->households);
+        else
+            rc = mdb_cursor_renew(txn->txn, txn->households);
+        if (rc != 0) return dc_index_lmdb_error(NULL, rc, "cursor");
+        txn->cursor_current = true;
     }
+    *out = txn->households;
     return DC_OK;
 }
 
@@ -330,8 +544,12 @@ dc_err dc_index_txn_begin(dc_index *idx, dc_index_txn **out)
             return dc_index_lmdb_error(NULL, rc, "renew");
         }
     } else {
-        t = calloc(1, sizeof *t);
+        /* Cache lines of its own: transactions of two threads side by side
+         * in the heap would share one, each thread's writes evicting the
+         * other's reads. */
+        t = aligned_alloc(64, (sizeof *t + 63) / 64 * 64);
         if (!t) return DC_E_NOMEM;
+        memset(t, 0, sizeof *t);
         rc = mdb_txn_begin(idx->env, NULL, MDB_RDONLY, &t->txn);
         if (rc != 0) {
             free(t);

@@ -135,6 +135,11 @@ static unsigned ring_crossings(const uint8_t *v, uint32_t npoints, int64_t y, in
 bool dc_polygon_contains(const dc_polygon *p, int32_t lat_e7, int32_t lon_e7)
 {
     if (dc_polygon_check_structure(p) != DC_OK) return false;
+    return dc_polygon_contains_checked(p, lat_e7, lon_e7);
+}
+
+bool dc_polygon_contains_checked(const dc_polygon *p, int32_t lat_e7, int32_t lon_e7)
+{
     dc_ring ring;
     size_t off = 0;
     unsigned crossings = 0;

@@ -1,6 +1,8 @@
 /*
  * bench_geocoder - lookups per second of the engine, next to the ceiling:
- * a raw LMDB random-get loop over the same index in the same run.
+ * a raw LMDB random-get loop over the same index in the same run (gets of
+ * existing household keys, drawn like the engine's samples from up to
+ * 200,000 of them spread evenly over the households database).
  *
  *   bench_geocoder INDEX [SECONDS_PER_RUN] [SESSION_BATCH]
  *
@@ -28,13 +30,25 @@ typedef struct sample {
     double lat, lon;
 } sample;
 
+/* A household key for the raw loop, inline: fetching one costs what
+ * fetching a sample does (one 32-byte record at random). */
+#define RAW_KEY_MAX 30
+typedef struct raw_key {
+    uint16_t size;
+    uint8_t bytes[RAW_KEY_MAX];
+} raw_key;
+
 typedef enum { RUN_RAW, RUN_FORWARD, RUN_REVERSE, RUN_ZONE } run_kind;
 
+/* Each worker on cache lines of its own: the counters one thread bumps
+ * must not share a line with what the other reads. */
 typedef struct worker {
-    run_kind kind;
+    _Alignas(64) run_kind kind;
     dc_geo *geo;
     MDB_env *env;
     MDB_dbi dbi;
+    const raw_key *keys; /* household keys for the raw loop */
+    size_t nkeys;
     const sample *samples;
     size_t nsamples;
     uint32_t nhouseholds;
@@ -57,7 +71,7 @@ static uint32_t rnd(unsigned *state)
     return *state >> 8;
 }
 
-/* The ceiling: random households by number, one read transaction per batch. */
+/* The ceiling: random households by key, one read transaction per batch. */
 static void raw_loop(worker *w)
 {
     MDB_txn *txn = NULL;
@@ -65,10 +79,8 @@ static void raw_loop(worker *w)
     mdb_txn_begin(w->env, NULL, MDB_RDONLY, &txn);
     while (now() < end) {
         for (int i = 0; i < 1000; i++) {
-            uint32_t n = rnd(&w->seed) % w->nhouseholds;
-            uint8_t key[4] = {(uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8),
-                              (uint8_t)n};
-            MDB_val k = {4, key}, v;
+            const raw_key *key = &w->keys[rnd(&w->seed) % w->nkeys];
+            MDB_val k = {key->size, (void *)key->bytes}, v;
             if (mdb_get(txn, w->dbi, &k, &v) != 0) w->misses++;
         }
         w->ops += 1000;
@@ -160,6 +172,27 @@ static size_t take_sample(dc_geo *geo, sample *out, uint32_t nhouseholds)
     return got;
 }
 
+/* Every (n / MAX_SAMPLE)-th key of the households database, copied. */
+static size_t take_keys(MDB_env *env, MDB_dbi dbi, uint32_t nhouseholds, raw_key *keys)
+{
+    MDB_txn *txn;
+    MDB_cursor *cur;
+    MDB_val k, v;
+    size_t step = nhouseholds / MAX_SAMPLE + 1, got = 0, i = 0;
+    if (mdb_txn_begin(env, NULL, MDB_RDONLY, &txn)) return 0;
+    if (mdb_cursor_open(txn, dbi, &cur) == 0) {
+        for (int op = MDB_FIRST; got < MAX_SAMPLE && mdb_cursor_get(cur, &k, &v, op) == 0;
+             op = MDB_NEXT, i++) {
+            if (i % step || k.mv_size > RAW_KEY_MAX) continue;
+            memcpy(keys[got].bytes, k.mv_data, k.mv_size);
+            keys[got++].size = (uint16_t)k.mv_size;
+        }
+        mdb_cursor_close(cur);
+    }
+    mdb_txn_abort(txn);
+    return got;
+}
+
 static int open_raw(const char *path, MDB_env **env, MDB_dbi *dbi)
 {
     MDB_txn *txn;
@@ -177,6 +210,7 @@ static int open_raw(const char *path, MDB_env **env, MDB_dbi *dbi)
 int main(int argc, char **argv)
 {
     static sample samples[MAX_SAMPLE];
+    static raw_key keys[MAX_SAMPLE];
     static const char *const names[] = {"raw LMDB get (ceiling)", "forward",
                                         "reverse 50 m, limit 1", "zone-only reverse"};
     dc_geo *geo;
@@ -196,10 +230,12 @@ int main(int argc, char **argv)
     }
     proto.geo = geo;
     proto.nhouseholds = (uint32_t)dc_index_info(dc_geo_index(geo))->households;
-    if (!open_raw(argv[1], &proto.env, &proto.dbi) || proto.nhouseholds == 0) {
+    if (!open_raw(argv[1], &proto.env, &proto.dbi) || proto.nhouseholds == 0 ||
+        (proto.nkeys = take_keys(proto.env, proto.dbi, proto.nhouseholds, keys)) == 0) {
         fprintf(stderr, "bench_geocoder: cannot open %s with LMDB\n", argv[1]);
         return 3;
     }
+    proto.keys = keys;
     proto.samples = samples;
     proto.nsamples = take_sample(geo, samples, proto.nhouseholds);
     printf("index %s: %u households; %.1f s per run; %d lookup(s) per session\n", argv[1],

@@ -255,6 +255,41 @@ static void test_cell_households(void **state)
     assert_int_equal(dc_cell_col(1799999999), 143999);
 }
 
+typedef struct walked {
+    uint32_t numbers[8];
+    dc_household_ref refs[8];
+    size_t n;
+} walked;
+
+static int collect(void *ctx, const dc_household_pos *pos)
+{
+    walked *w = ctx;
+    w->numbers[w->n] = pos->number;
+    w->refs[w->n++] = pos->ref;
+    return w->n == 8;
+}
+
+static void test_row_positions(void **state)
+{
+    (void)state;
+    walked w = {0};
+    dc_household h;
+    /* Cells 113200..113203 of row 44554: only 113202 holds households. */
+    assert_int_equal(dc_index_row_positions(txn, 44554, 113200, 113203, collect, &w),
+                     DC_OK);
+    assert_int_equal(w.n, 3);
+    for (uint32_t i = 0; i < 3; i++)
+        assert_int_equal(w.numbers[i], i + 1);
+    assert_int_equal(dc_index_household_read(txn, &w.refs[2], &h), DC_OK);
+    check_household(&h, &hh_cases[3]);
+    w.n = 0;
+    assert_int_equal(dc_index_row_positions(txn, 44554, 113203, 113203, collect, &w),
+                     DC_OK);
+    assert_int_equal(w.n, 0);
+    assert_int_equal(dc_index_row_positions(txn, 44554, 5, 4, collect, &w),
+                     DC_E_INVALID_ARG);
+}
+
 static void test_check_passes(void **state)
 {
     (void)state;
@@ -331,6 +366,66 @@ static void test_empty_index(void **state)
     dc_index_close(ei);
 }
 
+/* Doors of 300 and 255 households (past and at the size a record stores)
+ * and one of 1 beside them in the same cell; numbers past several strides
+ * of the numbers database. */
+#define BIG_DOORS 556
+static void test_big_doors(void **state)
+{
+    (void)state;
+    static dc_household_input hs[BIG_DOORS];
+    static char ids[BIG_DOORS][8];
+    static const int32_t at[3][2] = {
+        {213851000, 1030051000}, {213853000, 1030051000}, {213851000, 1030052000}};
+    fx_input b;
+    dc_index *bi;
+    dc_index_txn *bt;
+    dc_error err = {0};
+    fx_input_make(&b);
+    for (int i = 0; i < BIG_DOORS; i++) {
+        int door = i < 300 ? 0 : i < 555 ? 1 : 2;
+        snprintf(ids[i], sizeof ids[i], "D%03d", i);
+        hs[i] = (dc_household_input){at[door][0], at[door][1], 32101, ids[i],
+                                     "1",         NULL,        NULL};
+    }
+    b.in.households = hs;
+    b.in.nhouseholds = BIG_DOORS;
+    assert_int_equal(dc_index_build(fx_path("doors.idx"), &b.in, NULL, &err), DC_OK);
+    assert_int_equal(dc_index_open(fx_path("doors.idx"), &bi, &err), DC_OK);
+    assert_int_equal(dc_index_check(bi, NULL, &err), DC_OK);
+    assert_int_equal(dc_index_txn_begin(bi, &bt), DC_OK);
+    /* In key order: 3210192P422X (300), 3210192P423W (1), 3210192P432X (255). */
+    static const struct {
+        int door;
+        uint32_t first, count;
+    } want[3] = {{0, 0, 300}, {1, 301, 255}, {2, 300, 1}};
+    for (int d = 0; d < 3; d++) {
+        dc_code code;
+        dc_household h[4];
+        uint32_t first, count;
+        assert_int_equal(dc_code_make_e7(32101, at[d][0], at[d][1], &code), DC_OK);
+        assert_int_equal(dc_index_code_households(bt, &code, &first, &count), DC_OK);
+        assert_int_equal(first, want[d].first);
+        assert_int_equal(count, want[d].count);
+        assert_int_equal(dc_index_code_read(bt, &code, h, 4, &count), DC_OK);
+        assert_int_equal(count, want[d].count);
+        assert_int_equal(h[0].number, want[d].first);
+        if (count > 1) assert_int_equal(h[3].number, want[d].first + 3);
+        assert_int_equal(dc_index_code_read(bt, &code, NULL, 0, &count), DC_OK);
+        assert_int_equal(count, want[d].count);
+    }
+    dc_household h;
+    assert_int_equal(dc_index_household(bt, 299, &h), DC_OK);
+    assert_true(str_is(h.id, "D299"));
+    assert_int_equal(dc_index_household(bt, 300, &h), DC_OK);
+    assert_true(str_is(h.id, "D555"));
+    assert_int_equal(dc_index_household(bt, 555, &h), DC_OK);
+    assert_true(str_is(h.id, "D554"));
+    assert_int_equal(dc_index_household(bt, 556, &h), DC_E_NOT_FOUND);
+    dc_index_txn_end(bt);
+    dc_index_close(bi);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_code_households), cmocka_unit_test(test_cell_households),
         cmocka_unit_test(test_check_passes),    cmocka_unit_test(test_fingerprint),
         cmocka_unit_test(test_txn_reuse),       cmocka_unit_test(test_empty_index),
+        cmocka_unit_test(test_big_doors),       cmocka_unit_test(test_row_positions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -252,11 +252,15 @@ static void test_open_errors(void **state)
     fx_input_make(&fx);
     const char *v2 = fx_path("v2.idx");
     assert_int_equal(dc_index_build(v2, &fx.in, NULL, NULL), DC_OK);
-    tamper(v2, "meta", "format_version", 14, "\2\0\0\0", 4);
-    snprintf(msg, sizeof msg,
-             "%s has index format version 2; this diachi reads version 1", v2);
-    expect_open(v2, DC_E_INDEX_FORMAT, msg);
     tamper(v2, "meta", "format_version", 14, "\1\0\0\0", 4);
+    snprintf(msg, sizeof msg,
+             "%s has index format version 1; this diachi reads version 2", v2);
+    expect_open(v2, DC_E_INDEX_FORMAT, msg);
+    tamper(v2, "meta", "format_version", 14, "\3\0\0\0", 4);
+    snprintf(msg, sizeof msg,
+             "%s has index format version 3; this diachi reads version 2", v2);
+    expect_open(v2, DC_E_INDEX_FORMAT, msg);
+    tamper(v2, "meta", "format_version", 14, "\2\0\0\0", 4);
     tamper(v2, "meta", "code_scheme", 11, "\7\0\0\0", 4);
     snprintf(msg, sizeof msg, "%s has code scheme version 7; this diachi knows version 1",
              v2);
@@ -288,44 +292,89 @@ static const char *fresh_index(const char *name)
     return path;
 }
 
-/* Household 3 is DBP-000008 at 21.3851, 103.0051 (3210192P422X). */
-static void household3(uint8_t *val, size_t *len, int32_t lat, int32_t lon)
+/* The value stored under @p key in @p db, copied into @p out. */
+static size_t read_raw(const char *path, const char *db, const void *key, size_t klen,
+                       uint8_t *out, size_t size)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 16);
+    assert_int_equal(
+        mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK | MDB_RDONLY, 0644), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, db, 0, &dbi), 0);
+    MDB_val k = {klen, (void *)key}, v;
+    assert_int_equal(mdb_get(txn, dbi, &k, &v), 0);
+    assert_true(v.mv_size <= size);
+    memcpy(out, v.mv_data, v.mv_size);
+    mdb_txn_abort(txn);
+    mdb_env_close(env);
+    return v.mv_size;
+}
+
+/* Household 3 is DBP-000008 at 21.3851, 103.0051 (3210192P422X), alone
+ * at its door. */
+static void household3(uint8_t *val, size_t *len, int32_t lat, int32_t lon, uint8_t door)
 {
     static const uint8_t tail[] = {10,  'D', 'B', 'P', '-', '0', '0',
                                    '0', '0', '0', '8', 2,   '1', '4'};
-    uint32_t fixed[5] = {(uint32_t)lat, (uint32_t)lon, 32101, 2,
-                         3}; /* street, group ids */
+    uint32_t fixed[5] = {3, (uint32_t)lat, (uint32_t)lon, 2,
+                         3}; /* number, position, street and group ids */
     for (int i = 0; i < 5; i++)
         for (int b = 0; b < 4; b++)
             val[4 * i + b] = (uint8_t)(fixed[i] >> (8 * b));
-    memcpy(val + 20, tail, sizeof tail);
-    *len = 20 + sizeof tail;
+    val[20] = door;
+    memcpy(val + 21, tail, sizeof tail);
+    *len = 21 + sizeof tail;
 }
 
 static void test_check_tampered(void **state)
 {
     (void)state;
-    uint8_t val[64], key3[4] = {0, 0, 0, 3};
+    uint8_t val[64], key3[16];
     size_t len;
 
     const char *moved = fresh_index("moved.idx");
-    household3(val, &len, 213851000, 1030052000); /* 0.0001 degree east */
-    tamper(moved, "households", key3, 4, val, len);
-    check_fails_with(
-        moved, "household 3 (id DBP-000008): code 3210192P423W has no entry in codes");
+    assert_int_equal(read_raw(moved, "ids", "DBP-000008", 10, key3, sizeof key3), 12);
+    household3(val, &len, 213851000, 1030052000, 1); /* 0.0001 degree east */
+    tamper(moved, "households", key3, 12, val, len);
+    check_fails_with(moved, "household 3 (id DBP-000008): its key names another place "
+                            "than code 3210192P423W in cell 44554/113202");
 
     const char *same = fresh_index("same.idx"); /* the same record: still good */
-    household3(val, &len, 213851000, 1030051000);
-    tamper(same, "households", key3, 4, val, len);
+    household3(val, &len, 213851000, 1030051000, 1);
+    tamper(same, "households", key3, 12, val, len);
     dc_index *idx;
     assert_int_equal(dc_index_open(same, &idx, NULL), DC_OK);
     assert_int_equal(dc_index_check(idx, NULL, NULL), DC_OK);
     dc_index_close(idx);
 
-    const char *nocode = fresh_index("nocode.idx");
-    tamper(nocode, "codes", "3210192P422X", 12, NULL, 0);
+    const char *door = fresh_index("door.idx");
+    household3(val, &len, 213851000, 1030051000, 2);
+    tamper(door, "households", key3, 12, val, len);
+    check_fails_with(door, "households 3 to 3: their door's size is stored as 2");
+
+    const char *noid = fresh_index("noid.idx");
+    tamper(noid, "ids", "DBP-000008", 10, NULL, 0);
+    check_fails_with(noid, "household 3 (id DBP-000008): id has no entry in ids");
+
+    const char *strayid = fresh_index("strayid.idx");
+    tamper(strayid, "ids", "DBP-999999", 10, key3, 12);
+    check_fails_with(strayid, "ids holds 9 entries, not 8");
+
+    const char *nonumber = fresh_index("nonumber.idx");
+    uint8_t number0[4] = {0, 0, 0, 0};
+    tamper(nonumber, "numbers", number0, 4, NULL, 0);
+    check_fails_with(nonumber,
+                     "household 0 (id DBP-000006): number has no entry in numbers");
+
+    const char *badnumber = fresh_index("badnumber.idx");
+    tamper(badnumber, "numbers", number0, 4, key3, 12);
     check_fails_with(
-        nocode, "household 3 (id DBP-000008): code 3210192P422X has no entry in codes");
+        badnumber,
+        "household 0 (id DBP-000006): numbers maps its number to another household");
 
     const char *count = fresh_index("count.idx");
     uint8_t zkey[4] = {0, 0, 0x7d, 0x65}; /* 32101 */

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /** Version of the file layout this library reads and writes. */
-#define DC_INDEX_FORMAT_VERSION 1
+#define DC_INDEX_FORMAT_VERSION 2
 /** Version of the address-code scheme (docs/FORMAT.md section 1). */
 #define DC_CODE_SCHEME_VERSION 1
 /** Bytes in a content fingerprint (SHA-256). */
@@ -239,7 +239,10 @@ dc_err dc_index_zone(dc_index_txn *txn, uint32_t postcode, dc_zone *out);
  */
 dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zone *out);
 
-/** Household by number (0..households-1). @return DC_OK, DC_E_NOT_FOUND,
+/** Household by number (0..households-1): the one lookup that is not a
+ * single B-tree search (the index keys households by place; it keeps every
+ * 64th number's key and steps forward from it), meant for listing and
+ * tests rather than serving. @return DC_OK, DC_E_NOT_FOUND,
  * DC_E_INDEX_CORRUPT */
 dc_err dc_index_household(dc_index_txn *txn, uint32_t number, dc_household *out);
 
@@ -249,16 +252,35 @@ dc_err dc_index_household_by_id(dc_index_txn *txn, const char *id, size_t len,
 
 /**
  * The households registered at a code: numbers first..first+count-1.
- * @return DC_OK, DC_E_NOT_FOUND (no household has this code)
+ * @return DC_OK, DC_E_NOT_FOUND (no household has this code, or no zone
+ *         its postcode), DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT
  */
 dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t *first,
                                 uint32_t *count);
+
+/**
+ * The households registered at a code, read in one B-tree search: the
+ * first @p cap of them, in index order, into @p out, and how many there
+ * are in all into @p count. Strings are valid until the transaction ends.
+ * @return DC_OK, DC_E_NOT_FOUND (none: @p out and @p count untouched),
+ *         DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT
+ */
+dc_err dc_index_code_read(dc_index_txn *txn, const dc_code *code, dc_household *out,
+                          size_t cap, uint32_t *count);
+
+/** Where a household's record lies in the map, as a positions walk met it;
+ *  valid until its transaction ends. Read it with dc_index_household_read. */
+typedef struct dc_household_ref {
+    const void *key, *val;
+    size_t key_size, val_size;
+} dc_household_ref;
 
 /** A household's position and postcode, without its strings. */
 typedef struct dc_household_pos {
     uint32_t number;
     int32_t lat_e7, lon_e7;
     uint32_t postcode;
+    dc_household_ref ref; /**< the whole record, for dc_index_household_read */
 } dc_household_pos;
 
 /** Called for each household of a run; return non-zero to stop early. */
@@ -266,18 +288,25 @@ typedef int (*dc_position_fn)(void *ctx, const dc_household_pos *pos);
 
 /**
  * The positions of households first..first+count-1 (a cell's or a code's
- * run), in one cursor pass that reads no strings: what a nearest-household
- * search needs before it fetches the few it keeps. Allocates nothing after
- * the transaction's first call.
+ * run), in one cursor pass that reads no strings. Finding @p first costs
+ * what dc_index_household does: a spatial search uses
+ * dc_index_row_positions. Allocates nothing after the transaction's first
+ * call.
  * @return DC_OK, DC_E_NOT_FOUND (@p first is past the last household),
  *         DC_E_INDEX_CORRUPT (the run ends early), DC_E_INVALID_ARG
  */
 dc_err dc_index_household_positions(dc_index_txn *txn, uint32_t first, uint32_t count,
                                     dc_position_fn fn, void *ctx);
 
+/** The whole household a positions walk gave @p ref for.
+ *  @return DC_OK, DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT */
+dc_err dc_index_household_read(dc_index_txn *txn, const dc_household_ref *ref,
+                               dc_household *out);
+
 /* The spatial grid: cells of 1/400 degree (0.0025, about 280 m), aligned
  * with the Open Location Code's 8-digit cells. Households are numbered in
- * cell order, so a cell's households are a contiguous run. */
+ * cell order, so a cell's households are a contiguous run, and so are the
+ * households of adjacent cells of one row. */
 #define DC_CELL_E7 25000
 /** Row (latitude) and column (longitude) of the cell holding a point. */
 uint32_t dc_cell_row(int32_t lat_e7);
@@ -285,6 +314,17 @@ uint32_t dc_cell_col(int32_t lon_e7);
 /** The households in cell (row, col). @return DC_OK, DC_E_NOT_FOUND (empty cell) */
 dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
                                 uint32_t *first, uint32_t *count);
+
+/**
+ * The positions of the households in cells (@p row, @p col_first) to
+ * (@p row, @p col_last), in index order, from one B-tree search and a
+ * cursor pass that reads no strings: what a nearest-household search needs
+ * before it reads the few it keeps (dc_index_household_read).
+ * @return DC_OK (also for no household), DC_E_INVALID_ARG,
+ *         DC_E_INDEX_CORRUPT
+ */
+dc_err dc_index_row_positions(dc_index_txn *txn, uint32_t row, uint32_t col_first,
+                              uint32_t col_last, dc_position_fn fn, void *ctx);
 
 /** What dc_index_check walked. */
 typedef struct dc_index_check_stats {
@@ -295,8 +335,9 @@ typedef struct dc_index_check_stats {
  * Walk every record and verify the index is self-consistent: metadata
  * counts, every zone polygon valid and its reference point within
  * recovery range, every household decoding (postcode + position -> code ->
- * cell) to a cell that contains it and lying in its zone, every code entry
- * and spatial entry pointing at exactly the households it should, every
+ * cell) to the place its key names and lying in its zone, households in
+ * key order with numbers 0, 1, 2, ..., every id and number entry pointing
+ * at exactly the household it should, every
  * string reference resolving, and the content fingerprint matching.
  * Stops at the first problem.
  * @return DC_OK, DC_E_INDEX_CORRUPT (message names the record and what
