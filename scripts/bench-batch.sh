@@ -3,13 +3,14 @@
 # threads, and peak memory, geocoding a CSV of N rows against the national
 # synthetic index of N households (every household once, scattered).
 #   scripts/bench-batch.sh [ROWS...]       (default: 1000000 27000000)
-# Needs a build in build/ (binaries in build/bin). Work files go to
+# Needs a build in build/, or in $DIACHI_BUILD. Work files go to
 # $BENCH_DIR (default build/bench, shared with bench-import.sh): for 27
 # million rows about 7 GB of index and 3 GB of CSV.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=build/bin
-work=${BENCH_DIR:-build/bench}
+build=${DIACHI_BUILD:-build}
+bin=$build/bin
+work=${BENCH_DIR:-$build/bench}
 mkdir -p "$work"
 [ $# -gt 0 ] || set -- 1000000 27000000
 
