@@ -11,7 +11,8 @@
  * positions moved by up to 5 m (radius 50 m, limit 1); zone-only reverse
  * asks the same points with limit 0. A session is begun and ended around
  * every SESSION_BATCH lookups (default 1: one session per lookup, as a
- * server does per request). Every run is done with 1 and 2 threads.
+ * server does per request). Every run is done with 1 and 2 threads, in
+ * ten slices interleaved with the other runs' (SECONDS_PER_RUN in all).
  * Not a test: nothing is asserted.
  */
 #include <lmdb.h>
@@ -24,6 +25,8 @@
 #include "diachi/geocoder.h"
 
 #define MAX_SAMPLE 200000
+/* Slices each run is cut into, interleaved with the other runs. */
+#define ROUNDS 10
 
 typedef struct sample {
     char code[DC_CODE_COMPACT_SIZE];
@@ -55,6 +58,7 @@ typedef struct worker {
     double seconds;
     int batch;
     unsigned seed;
+    int round;
     uint64_t ops, misses;
 } worker;
 
@@ -132,25 +136,25 @@ static void *run_worker(void *arg)
     return NULL;
 }
 
-/* Lookups per second with @p threads threads. */
-static double measure(const worker *proto, int threads, uint64_t *misses)
+/* One slice of @p threads threads: lookups done into *ops, seconds into
+ * *elapsed, misses added to *misses. */
+static void measure(const worker *proto, int threads, double *ops, double *elapsed,
+                    uint64_t *misses)
 {
     worker w[2];
     pthread_t t[2];
     double start = now();
     for (int i = 0; i < threads; i++) {
         w[i] = *proto;
-        w[i].seed = 12345u + 777u * (unsigned)i;
+        w[i].seed = 12345u + 777u * (unsigned)i + 31u * (unsigned)proto->round;
         pthread_create(&t[i], NULL, run_worker, &w[i]);
     }
-    uint64_t ops = 0;
-    *misses = 0;
     for (int i = 0; i < threads; i++) {
         pthread_join(t[i], NULL);
-        ops += w[i].ops;
+        *ops += (double)w[i].ops;
         *misses += w[i].misses;
     }
-    return ops / (now() - start);
+    *elapsed += now() - start;
 }
 
 static size_t take_sample(dc_geo *geo, sample *out, uint32_t nhouseholds)
@@ -242,14 +246,25 @@ int main(int argc, char **argv)
            proto.nhouseholds, proto.seconds, proto.batch);
     printf("%-24s %14s %14s %8s %10s %10s\n", "", "1 thread/s", "2 threads/s", "2t/1t",
            "1t/ceiling", "misses");
-    double ceiling = 0;
+    /* Every run is cut into ROUNDS slices, interleaved with the others
+     * (ceiling, forward, reverse, zone; 1 then 2 threads, round after
+     * round): a slow minute on a shared machine then weighs on all of them
+     * alike instead of on whichever ran during it. */
+    double ops[4][2] = {{0}}, secs[4][2] = {{0}};
+    uint64_t misses[4] = {0};
+    proto.seconds /= ROUNDS;
+    for (int r = 0; r < ROUNDS; r++)
+        for (int k = RUN_RAW; k <= RUN_ZONE; k++)
+            for (int t = 0; t < 2; t++) {
+                proto.kind = (run_kind)k;
+                proto.round = r;
+                measure(&proto, t + 1, &ops[k][t], &secs[k][t], &misses[k]);
+            }
+    double ceiling = ops[RUN_RAW][0] / secs[RUN_RAW][0];
     for (int k = RUN_RAW; k <= RUN_ZONE; k++) {
-        uint64_t m1, m2;
-        proto.kind = (run_kind)k;
-        double one = measure(&proto, 1, &m1), two = measure(&proto, 2, &m2);
-        if (k == RUN_RAW) ceiling = one;
+        double one = ops[k][0] / secs[k][0], two = ops[k][1] / secs[k][1];
         printf("%-24s %14.0f %14.0f %8.2f %10.2f %10llu\n", names[k], one, two, two / one,
-               one / ceiling, (unsigned long long)(m1 + m2));
+               one / ceiling, (unsigned long long)misses[k]);
     }
     mdb_env_close(proto.env);
     dc_geo_close(geo);
