@@ -213,20 +213,33 @@ double dc_geo_distance_m(double lat1, double lon1, double lat2, double lon2)
     return sqrt(dx * dx + dy * dy);
 }
 
+dc_err dc_geo_place_forms(const dc_code *code, dc_geo_place *place)
+{
+    const char *loc = code->location;
+    if (code->postcode > 99999 || strlen(loc) != DC_CODE_LOCATION_CHARS ||
+        strlen(place->plus_code) != DC_CODE_PLUS_SIZE - 1)
+        return DC_E_INVALID_ARG;
+    char pc[5];
+    for (int i = 4, v = (int)code->postcode; i >= 0; i--, v /= 10)
+        pc[i] = (char)('0' + v % 10);
+    /* "32105" " " "927C+J93": the postcode, then the Plus Code's last 8 */
+    memcpy(place->display, pc, 5);
+    place->display[5] = ' ';
+    memcpy(place->display + 6, place->plus_code + 4, 9);
+    /* "32105" "927CJ93" */
+    memcpy(place->compact, pc, 5);
+    memcpy(place->compact + 5, loc, DC_CODE_LOCATION_CHARS + 1);
+    place->code = *code;
+    return DC_OK;
+}
+
 dc_err dc_geo_place_fill(const dc_code *code, const dc_zone *zone, dc_geo_place *place)
 {
     double ref_lat = zone->ref_lat_e7 / 1e7, ref_lon = zone->ref_lon_e7 / 1e7;
-    dc_err rc = dc_code_resolve(code, ref_lat, ref_lon, &place->cell);
-    /* The cell's centre lies half a cell from every edge, far beyond any
-     * rounding: encoding it names the cell, without a second recovery. */
-    if (rc == DC_OK)
-        rc = dc_olc_encode(place->cell.lat, place->cell.lon, DC_CODE_OLC_DIGITS,
-                           place->plus_code, sizeof place->plus_code);
-    if (rc == DC_OK)
-        rc = dc_code_format(code, DC_CODE_DISPLAY, place->display, sizeof place->display);
-    if (rc == DC_OK)
-        rc = dc_code_format(code, DC_CODE_COMPACT, place->compact, sizeof place->compact);
-    if (rc == DC_OK) place->code = *code;
+    dc_err rc = dc_code_plus_code(code, ref_lat, ref_lon, place->plus_code,
+                                  sizeof place->plus_code);
+    if (rc == DC_OK) rc = dc_code_resolve(code, ref_lat, ref_lon, &place->cell);
+    if (rc == DC_OK) rc = dc_geo_place_forms(code, place);
     return rc;
 }
 

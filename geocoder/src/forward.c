@@ -18,13 +18,23 @@ static void reset(dc_geo_forward_result *out)
     out->nhouseholds = out->nsuggestions = out->nnearby = 0;
 }
 
-/* The households at a code; DC_E_NOT_FOUND when there are none. */
-static dc_err read_households(dc_geo_session *s, const dc_code *code,
-                              dc_geo_forward_result *out)
+/* The place of a code and the households at it, from one recovery of its
+ * cell (dc_index_code_lookup); DC_E_NOT_FOUND when no household is there
+ * (the place is filled all the same). */
+static dc_err read_place(dc_geo_session *s, const dc_code *code,
+                         dc_geo_forward_result *out)
 {
     uint32_t count;
-    dc_err rc =
-        dc_index_code_read(s->txn, code, out->households, DC_GEO_MAX_HOUSEHOLDS, &count);
+    out->place.plus_code[0] = '\0';
+    dc_err rc = dc_index_code_lookup(s->txn, code, &out->place.cell, out->place.plus_code,
+                                     out->households, DC_GEO_MAX_HOUSEHOLDS, &count);
+    if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
+    /* A place the index cannot key (off the globe) is still a place. */
+    dc_err frc = out->place.plus_code[0]
+                     ? dc_geo_place_forms(code, &out->place)
+                     : dc_geo_place_fill(code, &out->zone, &out->place);
+    if (frc != DC_OK) return frc;
+    out->has_place = true;
     if (rc != DC_OK) return rc;
     out->household_count = count;
     out->nhouseholds = count < DC_GEO_MAX_HOUSEHOLDS ? count : DC_GEO_MAX_HOUSEHOLDS;
@@ -98,10 +108,7 @@ static dc_err forward_code(dc_geo_session *s, const char *text, size_t len,
     }
     if (rc != DC_OK) return rc;
     out->has_zone = true;
-    rc = dc_geo_place_fill(&code, &out->zone, &out->place);
-    if (rc != DC_OK) return rc;
-    out->has_place = true;
-    rc = read_households(s, &code, out);
+    rc = read_place(s, &code, out);
     if (rc != DC_E_NOT_FOUND) return rc;
     return classify_unregistered(s, out);
 }
@@ -160,16 +167,12 @@ static dc_err cell_mate(dc_geo_session *s, const dc_code *code, const dc_olc_are
 
 static dc_err plus_in_zone(dc_geo_session *s, dc_code *code, dc_geo_forward_result *out)
 {
-    dc_err rc = dc_geo_place_fill(code, &out->zone, &out->place);
-    if (rc != DC_OK) return rc;
-    out->has_place = true;
-    rc = read_households(s, code, out);
+    dc_err rc = read_place(s, code, out);
     if (rc != DC_E_NOT_FOUND) return rc;
     dc_code mate;
     rc = cell_mate(s, code, &out->place.cell, &mate);
-    if (rc == DC_OK && dc_geo_zone_of(s->geo, mate.postcode, &out->zone) == DC_OK &&
-        dc_geo_place_fill(&mate, &out->zone, &out->place) == DC_OK)
-        return read_households(s, &mate, out);
+    if (rc == DC_OK && dc_geo_zone_of(s->geo, mate.postcode, &out->zone) == DC_OK)
+        return read_place(s, &mate, out);
     if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
     return unregistered(s, out);
 }

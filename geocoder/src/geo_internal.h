@@ -47,6 +47,11 @@ dc_err dc_geo_zone_of(const dc_geo *geo, uint32_t postcode, dc_zone *out);
  * @p zone's reference point. */
 dc_err dc_geo_place_fill(const dc_code *code, const dc_zone *zone, dc_geo_place *place);
 
+/* The display and compact forms and the code into @p place, whose
+ * plus_code (the full Plus Code of @p code) is set: the forms are
+ * assembled from their parts, not formatted anew. */
+dc_err dc_geo_place_forms(const dc_code *code, dc_geo_place *place);
+
 /* Metres from a point to the nearest edge of a valid polygon. */
 double dc_geo_polygon_distance_m(const dc_polygon *p, double lat, double lon);
 

@@ -265,7 +265,8 @@ dc_err dc_household_decode(const MDB_val *key, const MDB_val *val, dc_household 
 
 /* The place a code names: its cell recovered against its zone's reference
  * point. DC_E_NOT_FOUND when no zone has the postcode. */
-dc_err dc_index_code_place(const dc_index *idx, const dc_code *code, uint64_t *place);
+dc_err dc_index_code_place(const dc_index *idx, const dc_code *code, uint64_t *place,
+                           dc_olc_cell *cell);
 
 /* Resolve a string id (0 gives the empty string). */
 dc_err dc_index_string(dc_index_txn *txn, uint32_t id, dc_str *out);

@@ -309,7 +309,8 @@ dc_err dc_index_household_read(dc_index_txn *txn, const dc_household_ref *ref,
     return rc;
 }
 
-dc_err dc_index_code_place(const dc_index *idx, const dc_code *code, uint64_t *place)
+dc_err dc_index_code_place(const dc_index *idx, const dc_code *code, uint64_t *place,
+                           dc_olc_cell *cell_out)
 {
     int8_t vals[DC_CODE_LOCATION_CHARS];
     dc_olc_cell cell;
@@ -335,6 +336,7 @@ dc_err dc_index_code_place(const dc_index *idx, const dc_code *code, uint64_t *p
     *place =
         dc_place((uint32_t)(cell.lat / (DC_OLC_LAT_UNITS / 400)),
                  (uint32_t)(cell.lon / (DC_OLC_LON_UNITS / 400)), code->postcode, last3);
+    if (cell_out) *cell_out = cell;
     return DC_OK;
 }
 
@@ -342,9 +344,9 @@ dc_err dc_index_code_place(const dc_index *idx, const dc_code *code, uint64_t *p
  * seq 0) into @p key: as cheap as a B-tree search gets, and it leaves the
  * cursor alone. DC_E_NOT_FOUND for none. */
 static dc_err get_code(dc_index_txn *txn, const dc_code *code, uint64_t *place,
-                       uint8_t key[DC_HOUSEHOLD_KEY_SIZE], MDB_val *v)
+                       uint8_t key[DC_HOUSEHOLD_KEY_SIZE], MDB_val *v, dc_olc_cell *cell)
 {
-    dc_err rc = dc_index_code_place(txn->idx, code, place);
+    dc_err rc = dc_index_code_place(txn->idx, code, place, cell);
     if (rc != DC_OK) return rc;
     dc_put_be64(key, *place);
     dc_put_be32(key + 8, 0);
@@ -382,7 +384,7 @@ dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t
     uint64_t place;
     uint32_t n;
     if (!txn || !code || !first || !count) return DC_E_INVALID_ARG;
-    dc_err rc = get_code(txn, code, &place, key, &v);
+    dc_err rc = get_code(txn, code, &place, key, &v, NULL);
     if (rc == DC_OK) rc = door_stored(&v, &n);
     if (rc != DC_OK) return rc;
     uint32_t number = dc_get_le32(v.mv_data);
@@ -406,15 +408,17 @@ static dc_err next_at(dc_index_txn *txn, uint64_t place, MDB_val *k, MDB_val *v)
 
 /* Households are read only as far as @p cap: a door of one, the common
  * case, is one B-tree search and no cursor step. */
-dc_err dc_index_code_read(dc_index_txn *txn, const dc_code *code, dc_household *out,
-                          size_t cap, uint32_t *count)
+/* dc_index_code_read, and the code's recovered cell into @p cell (NULL:
+ * not wanted), set whenever the code names a place in a known zone. */
+static dc_err code_read(dc_index_txn *txn, const dc_code *code, dc_olc_cell *cell,
+                        dc_household *out, size_t cap, uint32_t *count)
 {
     uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
     MDB_val k = {sizeof key, key}, v;
     uint64_t place;
     uint32_t door = 0, i = 0;
     if (!txn || !code || (!out && cap) || !count) return DC_E_INVALID_ARG;
-    dc_err rc = get_code(txn, code, &place, key, &v);
+    dc_err rc = get_code(txn, code, &place, key, &v, cell);
     if (rc == DC_OK) rc = door_stored(&v, &door);
     while (rc == DC_OK) {
         if (i < cap && (rc = household_of(txn, &k, &v, &out[i])) != DC_OK) break;
@@ -431,6 +435,35 @@ dc_err dc_index_code_read(dc_index_txn *txn, const dc_code *code, dc_household *
     if (rc != DC_OK) return rc;
     *count = door < DC_DOOR_MAX ? door : i;
     return DC_OK;
+}
+
+dc_err dc_index_code_read(dc_index_txn *txn, const dc_code *code, dc_household *out,
+                          size_t cap, uint32_t *count)
+{
+    return code_read(txn, code, NULL, out, cap, count);
+}
+
+dc_err dc_index_code_lookup(dc_index_txn *txn, const dc_code *code, dc_olc_area *area,
+                            char plus_code[DC_CODE_PLUS_SIZE], dc_household *out,
+                            size_t cap, uint32_t *count)
+{
+    dc_olc_cell cell;
+    char prefix[DC_CODE_PLUS_SIZE];
+    if (!area || !plus_code) return DC_E_INVALID_ARG;
+    cell.length = 0;
+    dc_err rc = code_read(txn, code, &cell, out, cap, count);
+    if (cell.length == 0) return rc == DC_OK ? DC_E_INDEX_CORRUPT : rc;
+    /* The recovered cell gives the 4 characters the code drops; the other
+     * 7 are the code's own. */
+    dc_olc_cell_area(&cell, area);
+    dc_err e = dc_olc_encode_int(cell.lat, cell.lon, 4, prefix, sizeof prefix);
+    if (e != DC_OK) return e;
+    memcpy(plus_code, prefix, 4);
+    memcpy(plus_code + 4, code->location, 4);
+    plus_code[8] = '+';
+    memcpy(plus_code + 9, code->location + 4, 3);
+    plus_code[12] = '\0';
+    return rc;
 }
 
 dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,

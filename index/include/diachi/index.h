@@ -268,6 +268,21 @@ dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t
 dc_err dc_index_code_read(dc_index_txn *txn, const dc_code *code, dc_household *out,
                           size_t cap, uint32_t *count);
 
+/**
+ * dc_index_code_read, and from the same recovery the code's cell (as
+ * dc_code_resolve gives it against the zone's reference point) and its
+ * full Plus Code (as dc_code_plus_code gives it): a forward lookup's whole
+ * read of the index, with one recovery instead of three.
+ * @param[out] area, plus_code  set on DC_OK and on DC_E_NOT_FOUND when
+ *             the code names a place in a known zone with no household
+ * @return as dc_index_code_read; DC_E_NOT_FOUND with @p area untouched
+ *         when no zone has the code's postcode or the place is off the
+ *         globe (tell the cases apart by the zone, as the engine does)
+ */
+dc_err dc_index_code_lookup(dc_index_txn *txn, const dc_code *code, dc_olc_area *area,
+                            char plus_code[DC_CODE_PLUS_SIZE], dc_household *out,
+                            size_t cap, uint32_t *count);
+
 /** Where a household's record lies in the map, as a positions walk met it;
  *  valid until its transaction ends. Read it with dc_index_household_read. */
 typedef struct dc_household_ref {
