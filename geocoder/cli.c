@@ -59,6 +59,20 @@ static int parse_index_args(int argc, char **argv, const command *cmd, int allow
     return -1;
 }
 
+int take_option(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0) return 0;
+    if (argv[*i][n] == '=') {
+        *value = argv[*i] + n + 1;
+        return 1;
+    }
+    if (argv[*i][n] != '\0') return 0;
+    if (*i + 1 >= argc) return -1;
+    *value = argv[++*i];
+    return 1;
+}
+
 int exit_code_of(dc_err rc, const char *path)
 {
     struct stat st;

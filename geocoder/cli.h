@@ -24,6 +24,10 @@ typedef struct index_args {
 
 /* Print "diachi CMD: <fmt with arg>" and the --help hint; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, const char *arg);
+/* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 with *value set (and
+ * *i on the value when it was the next argument), 0 when argv[*i] is
+ * something else, -1 when the value is missing. */
+int take_option(int argc, char **argv, int *i, const char *name, const char **value);
 /* The exit code for an index error (a missing file is "not found"). */
 int exit_code_of(dc_err rc, const char *path);
 /* The subcommand named @p name, or NULL. */

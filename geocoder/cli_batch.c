@@ -26,22 +26,6 @@ typedef struct batch_args {
     int quiet;
 } batch_args;
 
-/* "--name VALUE" or "--name=VALUE": 1 and *value set when argv[*i] is it;
- * -1 when the value is missing. */
-static int option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0) return 0;
-    if (argv[*i][n] == '=') {
-        *value = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n] != '\0') return 0;
-    if (*i + 1 >= argc) return -1;
-    *value = argv[++*i];
-    return 1;
-}
-
 static int parse_args(int argc, char **argv, batch_args *a)
 {
     static const struct {
@@ -71,7 +55,7 @@ static int parse_args(int argc, char **argv, batch_args *a)
         }
         for (size_t k = 0; k < sizeof valued / sizeof valued[0] && !taken; k++) {
             const char **field = (const char **)((char *)a + valued[k].offset);
-            taken = option(argc, argv, &i, valued[k].name, field);
+            taken = take_option(argc, argv, &i, valued[k].name, field);
             if (taken < 0) return usage_error("batch", "%s needs a value", arg);
         }
         if (taken) continue;

@@ -30,34 +30,22 @@ static int is_number(const char *a)
     return (a[0] == '-' || a[0] == '+') && ((a[1] >= '0' && a[1] <= '9') || a[1] == '.');
 }
 
-/* "--name VALUE" or "--name=VALUE": 1 and *value set when @p a is it. */
-static int take_value(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0) return 0;
-    if (argv[*i][n] == '=') {
-        *value = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n] != '\0' || *i + 1 >= argc) return 0;
-    *value = argv[++*i];
-    return 1;
-}
-
 /* Returns -1 to go on, or the exit code. */
 static int parse_args(int argc, char **argv, const command *cmd, int with_search,
                       lookup_args *out)
 {
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1, taken; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(cmd->help, stdout);
             return EXIT_OK;
         } else if (strcmp(a, "--json") == 0) {
             out->common.json = 1;
-        } else if (take_value(argc, argv, &i, "--index", &out->common.index)) {
-        } else if (with_search && take_value(argc, argv, &i, "--radius", &out->radius)) {
-        } else if (with_search && take_value(argc, argv, &i, "--limit", &out->limit)) {
+        } else if ((taken = take_option(argc, argv, &i, "--index", &out->common.index)) ||
+                   (with_search &&
+                    ((taken = take_option(argc, argv, &i, "--radius", &out->radius)) ||
+                     (taken = take_option(argc, argv, &i, "--limit", &out->limit))))) {
+            if (taken < 0) return usage_error(cmd->name, "%s needs a value", a);
         } else if (a[0] == '-' && a[1] && !is_number(a)) {
             return usage_error(cmd->name, "unknown option or missing value: %s", a);
         } else if (out->npositional == MAX_POSITIONAL) {

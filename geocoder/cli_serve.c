@@ -23,24 +23,6 @@ typedef struct serve_args {
     const char *access_log;
 } serve_args;
 
-/* "--name VALUE" or "--name=VALUE": 1 and *value set when argv[*i] is it. */
-static int option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0) return 0;
-    if (argv[*i][n] == '=') {
-        *value = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n] != '\0') return 0;
-    if (*i + 1 >= argc) {
-        *value = NULL;
-        return 1;
-    }
-    *value = argv[++*i];
-    return 1;
-}
-
 static int parse_count(const char *s, unsigned long long lo, unsigned long long hi,
                        unsigned long long *out)
 {
@@ -79,29 +61,34 @@ static int parse_listen(const char *s, char *host, size_t size, uint16_t *port)
 static int parse_serve_args(int argc, char **argv, serve_args *a)
 {
     const command *cmd = find_command("serve");
-    const char *v, *threads = NULL, *max_batch = NULL, *max_body = NULL, *timeout = NULL,
-                   *max_conn = NULL, *per_ip = NULL;
+    const char *threads = NULL, *max_batch = NULL, *max_body = NULL, *timeout = NULL,
+               *max_conn = NULL, *per_ip = NULL;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             fputs(cmd->help, stdout);
             return EXIT_OK;
         }
-        const char **slot = option(argc, argv, &i, "--index", &v) ? &a->config.index_path
-                            : option(argc, argv, &i, "--listen", &v)  ? &a->listen
-                            : option(argc, argv, &i, "--threads", &v) ? &threads
-                            : option(argc, argv, &i, "--cors-origin", &v)
-                                ? &a->config.cors_origin
-                            : option(argc, argv, &i, "--max-batch", &v)       ? &max_batch
-                            : option(argc, argv, &i, "--max-body", &v)        ? &max_body
-                            : option(argc, argv, &i, "--timeout", &v)         ? &timeout
-                            : option(argc, argv, &i, "--max-connections", &v) ? &max_conn
-                            : option(argc, argv, &i, "--per-ip-connections", &v) ? &per_ip
-                            : option(argc, argv, &i, "--access-log", &v) ? &a->access_log
-                                                                         : NULL;
-        if (!slot) return usage_error("serve", "unknown option or argument %s", arg);
-        if (!v) return usage_error("serve", "%s needs a value", arg);
-        *slot = v;
+        const struct {
+            const char *name;
+            const char **slot;
+        } valued[] = {
+            {"--index", &a->config.index_path},
+            {"--listen", &a->listen},
+            {"--threads", &threads},
+            {"--cors-origin", &a->config.cors_origin},
+            {"--max-batch", &max_batch},
+            {"--max-body", &max_body},
+            {"--timeout", &timeout},
+            {"--max-connections", &max_conn},
+            {"--per-ip-connections", &per_ip},
+            {"--access-log", &a->access_log},
+        };
+        int taken = 0;
+        for (size_t k = 0; k < sizeof valued / sizeof valued[0] && !taken; k++)
+            taken = take_option(argc, argv, &i, valued[k].name, valued[k].slot);
+        if (taken < 0) return usage_error("serve", "%s needs a value", arg);
+        if (!taken) return usage_error("serve", "unknown option or argument %s", arg);
     }
     if (!a->config.index_path) a->config.index_path = getenv("DIACHI_INDEX");
     if (!a->config.index_path || !a->config.index_path[0])
