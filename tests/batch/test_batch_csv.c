@@ -15,19 +15,7 @@
 #include <string.h>
 
 #include "diachi/batch.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                 \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            if (failures++ < 30) {                                                       \
-                fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond);               \
-                fprintf(stderr, __VA_ARGS__);                                            \
-                fprintf(stderr, "\n");                                                   \
-            }                                                                            \
-        }                                                                                \
-    } while (0)
+#include "support.h"
 
 /* The sample map's household DBP-005602, and what is appended for it. */
 #define K "32105927CJ93"
@@ -162,7 +150,7 @@ static void expect_output(dc_geo *geo, const char *name, const char *in, size_t 
         CHECK(rc == DC_OK, "%s (config %zu): %s: %s", name, c,
               dc_batch_problem_name(rep.problem), rep.message);
         if (rc == DC_OK && (n != wantlen || memcmp(got, want, n) != 0)) {
-            failures++;
+            dc_check_failures++;
             char label[256];
             snprintf(label, sizeof label, "%s (threads %u, blocks of %zu, reads of %zu)",
                      name, configs[c].threads, configs[c].block_records,
@@ -276,6 +264,6 @@ int main(int argc, char **argv)
     dc_geo_close(geo);
     printf("batch csv: %zu cases and %zu failures, each in %zu configurations: %s\n",
            ncases + 1, nfailing + 1, sizeof configs / sizeof configs[0],
-           failures ? "FAILED" : "ok");
-    return failures ? 1 : 0;
+           dc_check_failures ? "FAILED" : "ok");
+    return dc_check_failures ? 1 : 0;
 }

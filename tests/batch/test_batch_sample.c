@@ -20,19 +20,6 @@
 #include "diachi/batch.h"
 #include "support.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                 \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            if (failures++ < 20) {                                                       \
-                fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond);               \
-                fprintf(stderr, __VA_ARGS__);                                            \
-                fprintf(stderr, "\n");                                                   \
-            }                                                                            \
-        }                                                                                \
-    } while (0)
-
 static dc_geo *geo;
 static dc_geo_session *session;
 static dc_geo_forward_result fr;
@@ -241,7 +228,7 @@ static int run_forward(void)
     free(out);
     free(csv);
     free(want);
-    return failures ? 1 : 0;
+    return dc_check_failures ? 1 : 0;
 }
 
 static int run_reverse(void)
@@ -282,7 +269,7 @@ static int run_reverse(void)
     free(out);
     free(csv);
     free(codes);
-    return failures ? 1 : 0;
+    return dc_check_failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)

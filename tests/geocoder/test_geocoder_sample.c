@@ -19,19 +19,7 @@
 #include <string.h>
 
 #include "diachi/geocoder.h"
-
-static _Atomic int failures;
-
-#define CHECK(cond, ...)                                                                 \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            if (failures++ < 20) {                                                       \
-                fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond);               \
-                fprintf(stderr, __VA_ARGS__);                                            \
-                fprintf(stderr, "\n");                                                   \
-            }                                                                            \
-        }                                                                                \
-    } while (0)
+#include "support.h"
 
 static dc_geo *geo;
 static dc_geo_forward_result fr, fr2;
@@ -118,7 +106,7 @@ static int run_forward(void)
            "household for %u\n",
            n, plus_same_household);
     CHECK(plus_same_household == n, "Plus Code: %u of %u", plus_same_household, n);
-    return failures;
+    return dc_check_failures;
 }
 
 /* ---- 3. reverse ----------------------------------------------------------- */
@@ -196,7 +184,7 @@ static int run_reverse(void)
     dc_geo_session_end(s);
     printf("reverse: %u households, %d zones, %d points on 103 E\n", households(), zones,
            meridian);
-    return failures;
+    return dc_check_failures;
 }
 
 /* ---- 2. typos --------------------------------------------------------------- */
@@ -299,7 +287,7 @@ static int run_typos(uint32_t stride)
            flagged, top3, 100.0 * c.top1 / c.flagged);
     CHECK(flagged >= 99.0, "flagged %.2f%% < 99%%", flagged);
     CHECK(top3 >= 95.0, "top 3 %.2f%% < 95%%", top3);
-    return failures;
+    return dc_check_failures;
 }
 
 /* ---- statuses ----------------------------------------------------------------- */
@@ -364,7 +352,7 @@ static int run_statuses(void)
     CHECK(dc_geo_zone(s, 99999, &z) == DC_E_NOT_FOUND, "zone 99999");
     dc_geo_session_end(s);
     printf("statuses: every forward status checked\n");
-    return failures;
+    return dc_check_failures;
 }
 
 /* ---- the enclave edge map ------------------------------------------------------ */
@@ -401,7 +389,7 @@ static int run_enclave(void)
           "%s: %s", text, dc_geo_status_name(fr.status));
     dc_geo_session_end(s);
     printf("enclave: the hole answers 32102, the ring 32101\n");
-    return failures;
+    return dc_check_failures;
 }
 
 int main(int argc, char **argv)
@@ -429,8 +417,8 @@ int main(int argc, char **argv)
     else if (strcmp(mode, "enclave") == 0)
         run_enclave();
     else
-        failures = 1;
+        dc_check_failures = 1;
     dc_geo_close(geo);
-    if (failures) fprintf(stderr, "%d failure(s)\n", failures);
-    return failures ? 1 : 0;
+    if (dc_check_failures) fprintf(stderr, "%d failure(s)\n", dc_check_failures);
+    return dc_check_failures ? 1 : 0;
 }

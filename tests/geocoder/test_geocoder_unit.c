@@ -8,18 +8,7 @@
 #include <string.h>
 
 #include "diachi/geocoder.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                 \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            failures++;                                                                  \
-            fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond);                   \
-            fprintf(stderr, __VA_ARGS__);                                                \
-            fprintf(stderr, "\n");                                                       \
-        }                                                                                \
-    } while (0)
+#include "support.h"
 
 /* Geodesic distances on WGS 84 by Vincenty's inverse formula (computed
  * outside this code base), at Vietnam's latitudes. */
@@ -102,6 +91,6 @@ int main(void)
     test_distances();
     test_names();
     test_arguments();
-    if (failures) fprintf(stderr, "%d failure(s)\n", failures);
-    return failures ? 1 : 0;
+    if (dc_check_failures) fprintf(stderr, "%d failure(s)\n", dc_check_failures);
+    return dc_check_failures ? 1 : 0;
 }

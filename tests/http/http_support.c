@@ -16,8 +16,6 @@
 
 #include "http_support.h"
 
-int dc_failures;
-
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 double dc_now_ms(void)

@@ -1,7 +1,7 @@
 /*
  * http_support.h - what the HTTP tests share: start the real `diachi
  * serve` on an ephemeral port, talk to it with libcurl, stop it with a
- * signal, and count failed checks with a message each.
+ * signal (failed checks are counted by CHECK, from tests/support).
  */
 #ifndef DC_HTTP_SUPPORT_H
 #define DC_HTTP_SUPPORT_H
@@ -12,17 +12,7 @@
 
 #include <curl/curl.h>
 
-/* A check that prints what failed and where, and counts it. */
-extern int dc_failures;
-#define CHECK(cond, ...)                                                                 \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            dc_failures++;                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);     \
-            fprintf(stderr, __VA_ARGS__);                                                \
-            fputc('\n', stderr);                                                         \
-        }                                                                                \
-    } while (0)
+#include "support.h"
 
 typedef struct dc_server {
     pid_t pid;

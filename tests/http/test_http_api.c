@@ -632,6 +632,6 @@ int main(int argc, char **argv)
     CHECK(strstr(srv.log, "stopped") != NULL, "no 'stopped' in the server's log");
     test_access_log(log);
     curl_global_cleanup();
-    printf("%d requests, %d failed checks\n", requests, dc_failures);
-    return dc_failures ? 1 : 0;
+    printf("%d requests, %d failed checks\n", requests, dc_check_failures);
+    return dc_check_failures ? 1 : 0;
 }

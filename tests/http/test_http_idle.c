@@ -80,6 +80,6 @@ int main(int argc, char **argv)
     curl_easy_cleanup(curl);
     CHECK(dc_server_stop(&srv) == 0, "exit status");
     curl_global_cleanup();
-    printf("%d failed checks\n", dc_failures);
-    return dc_failures ? 1 : 0;
+    printf("%d failed checks\n", dc_check_failures);
+    return dc_check_failures ? 1 : 0;
 }

@@ -189,6 +189,6 @@ int main(int argc, char **argv)
     int status = dc_server_stop(&srv);
     CHECK(status == 0, "the server exited %d", status);
     curl_global_cleanup();
-    printf("%d failed checks\n", dc_failures);
-    return dc_failures ? 1 : 0;
+    printf("%d failed checks\n", dc_check_failures);
+    return dc_check_failures ? 1 : 0;
 }

@@ -33,17 +33,6 @@ typedef struct sample_hh {
     double lat, lon; /* WGS 84 by PROJ */
 } sample_hh;
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                 \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            failures++;                                                                  \
-            fprintf(stderr, "FAIL: " __VA_ARGS__);                                       \
-            fputc('\n', stderr);                                                         \
-        }                                                                                \
-    } while (0)
-
 static size_t read_households(const char *path, sample_hh *out)
 {
     OGRDataSourceH ds = OGROpen(path, 0, NULL);
@@ -188,12 +177,13 @@ int main(int argc, char **argv)
         check_one(txn, &hh[pick[i]]);
     }
     check_cs2cs(txn, hh, pick, samples < 20 ? samples : 20);
-    printf("check_import: %d households checked, %d failures\n", samples, failures);
+    printf("check_import: %d households checked, %d failures\n", samples,
+           dc_check_failures);
 
     dc_index_txn_end(txn);
     dc_index_close(idx);
     free(pick);
     free(hh);
     OGRCleanupAll();
-    return failures ? 1 : 0;
+    return dc_check_failures ? 1 : 0;
 }
