@@ -236,9 +236,12 @@ dc_err dc_geo_place_forms(const dc_code *code, dc_geo_place *place)
 dc_err dc_geo_place_fill(const dc_code *code, const dc_zone *zone, dc_geo_place *place)
 {
     double ref_lat = zone->ref_lat_e7 / 1e7, ref_lon = zone->ref_lon_e7 / 1e7;
-    dc_err rc = dc_code_plus_code(code, ref_lat, ref_lon, place->plus_code,
-                                  sizeof place->plus_code);
-    if (rc == DC_OK) rc = dc_code_resolve(code, ref_lat, ref_lon, &place->cell);
+    dc_err rc = dc_code_resolve(code, ref_lat, ref_lon, &place->cell);
+    /* The cell's centre lies half a cell from every edge, far beyond any
+     * rounding: encoding it names the cell, without a second recovery. */
+    if (rc == DC_OK)
+        rc = dc_olc_encode(place->cell.lat, place->cell.lon, DC_CODE_OLC_DIGITS,
+                           place->plus_code, sizeof place->plus_code);
     if (rc == DC_OK) rc = dc_geo_place_forms(code, place);
     return rc;
 }

@@ -370,7 +370,8 @@ static void feature_geometry(dc_jw *w)
     dc_jw_key(w, "geometry");
 }
 
-static void point_geometry_deg(dc_jw *w, double lat, double lon)
+/* A Point geometry; 9 decimals keep e7 positions exact. */
+static void point_geometry(dc_jw *w, double lat, double lon)
 {
     dc_jw_object(w);
     dc_jw_key(w, "type");
@@ -379,19 +380,6 @@ static void point_geometry_deg(dc_jw *w, double lat, double lon)
     dc_jw_array(w);
     dc_jw_fixed(w, lon, 9);
     dc_jw_fixed(w, lat, 9);
-    dc_jw_end(w);
-    dc_jw_end(w);
-}
-
-static void point_geometry_e7(dc_jw *w, int32_t lat, int32_t lon)
-{
-    dc_jw_object(w);
-    dc_jw_key(w, "type");
-    dc_jw_cstring(w, "Point");
-    dc_jw_key(w, "coordinates");
-    dc_jw_array(w);
-    dc_jw_e7(w, lon);
-    dc_jw_e7(w, lat);
     dc_jw_end(w);
     dc_jw_end(w);
 }
@@ -446,7 +434,7 @@ static void household_feature(dc_jw *w, const dc_household *h, const dc_geo_neig
         dc_jw_bool(w, n->other_zone);
     }
     feature_geometry(w);
-    point_geometry_e7(w, h->lat_e7, h->lon_e7);
+    point_geometry(w, h->lat_e7 / 1e7, h->lon_e7 / 1e7);
     dc_jw_end(w);
 }
 
@@ -484,7 +472,7 @@ void dc_render_forward_geojson(dc_jw *w, const char *input, size_t len,
         dc_jw_key(w, "household_count");
         dc_jw_int(w, r->household_count);
         feature_geometry(w);
-        point_geometry_deg(w, c->lat, c->lon);
+        point_geometry(w, c->lat, c->lon);
         dc_jw_end(w);
         cell_feature(w, c, r->place.display[0] ? r->place.display : r->place.plus_code);
     }
@@ -511,7 +499,7 @@ void dc_render_reverse_geojson(dc_jw *w, const dc_geo_reverse_result *r,
         dc_jw_postcode(w, r->zone.postcode);
     }
     feature_geometry(w);
-    point_geometry_deg(w, r->lat, r->lon);
+    point_geometry(w, r->lat, r->lon);
     dc_jw_end(w);
     if (r->has_zone) {
         cell_feature(w, &r->place.cell, r->place.display);
@@ -534,7 +522,7 @@ void dc_render_zone_geojson(dc_jw *w, const dc_zone *z, const char *fingerprint)
     dc_jw_key(w, "postcode");
     dc_jw_postcode(w, z->postcode);
     feature_geometry(w);
-    point_geometry_e7(w, z->ref_lat_e7, z->ref_lon_e7);
+    point_geometry(w, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7);
     dc_jw_end(w);
     collection_end(w);
 }
