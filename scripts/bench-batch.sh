@@ -8,6 +8,7 @@
 # million rows about 7 GB of index and 3 GB of CSV.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/measure.sh
 build=${DIACHI_BUILD:-build}
 bin=$build/bin
 work=${BENCH_DIR:-$build/bench}
@@ -29,21 +30,10 @@ for n in "$@"; do
     printf "%d rows, %.0f MB of CSV (cat: %.2f s)\n", n, b / 1e6, s }'
   for threads in 1 2; do
     out="$work/batch-$n.out.csv"
-    /usr/bin/time -f '%e %M' -o "$work/batch-time" \
-      "$bin/diachi" batch "$csv" -o "$out" --index "$index" --threads "$threads" --quiet &
-    # Peak anonymous memory, sampled: the maximum RSS also counts the
-    # index pages the process has mapped, which are page cache.
-    anon=0
-    sleep 0.05
-    while kill -0 $! 2>/dev/null; do
-      pid=$(pgrep -n -f "diachi batch $csv" || true)
-      a=$(awk '/^RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-      [ "${a:-0}" -gt "$anon" ] && anon=$a
-      sleep 0.1
-    done
-    wait $! || [ $? = 1 ] # exit 1: some rows not ok
-    read -r secs peak_kb < "$work/batch-time"
-    awk -v n="$n" -v t="$threads" -v s="$secs" -v kb="$peak_kb" -v an="$anon" 'BEGIN {
+    measure "$bin/diachi" batch "$csv" -o "$out" --index "$index" --threads "$threads" \
+      --quiet || [ $? = 1 ] # exit 1: some rows not ok
+    awk -v n="$n" -v t="$threads" -v s="$MEASURE_SECS" -v an="$MEASURE_ANON_KB" \
+        -v kb="$MEASURE_RSS_KB" 'BEGIN {
       printf "  %d thread%s: %.2f s, %.0f rows/s, peak %.0f MB anonymous, %.0f MB RSS with the mapped index\n",
              t, (t > 1 ? "s" : ""), s, n / s, an / 1024, kb / 1024 }'
     rm -f "$out"

@@ -6,6 +6,7 @@
 # households, about 7 GB of free disk under build/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/measure.sh
 bin=build/bin
 work=build/bench
 mkdir -p "$work"
@@ -16,23 +17,12 @@ for n in "$@"; do
   [ -d "$map" ] || "$bin/diachi-gen-national" --out "$map" --households "$n" --seed 1 >/dev/null
   rm -f "$index"
   sync
-  /usr/bin/time -f '%e %M' -o "$work/time-$n" \
-    "$bin/diachi-import" --zones "$map" --households "$map" -o "$index" \
-    --report "$work/report-$n.csv" > "$work/summary-$n.txt" &
-  # Peak anonymous memory, sampled: the maximum RSS also counts the index
-  # file's pages that LMDB's write map holds, which are page cache.
-  anon=0
-  while kill -0 $! 2>/dev/null; do
-    pid=$(pgrep -n -f "diachi-import --zones $map" || true)
-    a=$(awk '/^RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-    [ "${a:-0}" -gt "$anon" ] && anon=$a
-    sleep 0.2
-  done
-  wait $!
-  read -r secs peak_kb < "$work/time-$n"
+  measure "$bin/diachi-import" --zones "$map" --households "$map" -o "$index" \
+    --report "$work/report-$n.csv" > "$work/summary-$n.txt"
   bytes=$(stat -c %s "$index")
   households=$(awk '/^households/ {print $2}' "$work/summary-$n.txt")
-  awk -v n="$households" -v s="$secs" -v kb="$peak_kb" -v an="$anon" -v b="$bytes" 'BEGIN {
+  awk -v n="$households" -v s="$MEASURE_SECS" -v kb="$MEASURE_RSS_KB" \
+      -v an="$MEASURE_ANON_KB" -v b="$bytes" 'BEGIN {
     printf "%d households: %.1f s, %.0f households/s, peak memory %.0f MB anonymous (%.0f MB RSS with the mapped index), index %.1f bytes/household\n",
            n, s, n / s, an / 1024, kb / 1024, b / n }'
   grep '^time' "$work/summary-$n.txt"
