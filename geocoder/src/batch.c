@@ -2,10 +2,11 @@
  * batch.c - the batch pipeline. The calling thread reads the input into
  * blocks of whole records (finding record ends is sequential: a quote
  * changes the meaning of every byte after it) and writes finished blocks
- * in order; workers split, look up and format the rows of a block. A fixed
- * number of blocks circulates, so memory stays flat whatever the input
- * size: a block holds at most block_records records and about two reads
- * of bytes, or one record of up to max_record_bytes.
+ * in order; workers split, look up and format the rows of a block, in the
+ * order of their locality keys (window). A fixed number of blocks
+ * circulates, so memory stays flat whatever the input size: a block holds
+ * at most block_records records and about BLOCK_READS reads of bytes, or
+ * one record of up to max_record_bytes, and their appended fields.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,8 +16,10 @@
 
 #include "batch_row.h"
 
-#define BLOCK_RECORDS 4096
+#define BLOCK_RECORDS 65536
 #define READ_BYTES (256u << 10)
+/* A block stops taking reads at this many times READ_BYTES. */
+#define BLOCK_READS 16
 
 static const char *const status_names[DC_BATCH_NSTATUS] = {"ok",
                                                            "unregistered",
@@ -68,9 +71,14 @@ typedef struct record {
 
 typedef struct block {
     uint64_t seq;
-    dc_buf raw, out;
+    dc_buf raw;
     record *recs;
     size_t nrecs, first; /* records before first were written already */
+    /* per record once looked up: its fields, and where its appended
+     * fields are in `appended` (offset, length) */
+    batch_look *looks;
+    uint32_t (*where)[2];
+    dc_buf appended;
     dc_batch_stats stats;
     dc_err err;
     bool done;
@@ -161,7 +169,7 @@ static dc_err fill(reader *r, block *b)
         }
         if (kind == DC_CSV_UNTERMINATED || b->raw.len - at > r->max_record)
             return scan_failure(r, kind);
-        if (b->nrecs > 0 && b->raw.len >= r->read_bytes) break; /* full enough */
+        if (b->nrecs > 0 && b->raw.len >= BLOCK_READS * r->read_bytes) break; /* full */
         dc_err rc = read_more(r, b);
         if (rc != DC_OK) return rc;
     }
@@ -175,25 +183,84 @@ static dc_err fill(reader *r, block *b)
 
 /* ---- rows and output ------------------------------------------------------ */
 
+/* Sort keys by their bits above the low 16 (a row's place in its window,
+ * which stays in order among equal keys: the sort is stable). Returns
+ * @p a or @p tmp, whichever holds the result. */
+static uint64_t *sort_keys(uint64_t *a, uint64_t *tmp, size_t n)
+{
+    for (int shift = 16; shift < 64; shift += 8) {
+        size_t at[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            at[a[i] >> shift & 0xFF]++;
+        if (at[a[0] >> shift & 0xFF] == n) continue; /* one value: nothing moves */
+        for (size_t d = 0, sum = 0; d < 256; d++) {
+            size_t c = at[d];
+            at[d] = sum, sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[at[a[i] >> shift & 0xFF]++] = a[i];
+        uint64_t *t = a;
+        a = tmp, tmp = t;
+    }
+    return a;
+}
+
+static bool order_room(batch_worker *w, size_t n)
+{
+    if (n <= w->order_cap) return true;
+    free(w->order), free(w->tmp);
+    w->order = malloc(n * sizeof *w->order);
+    w->tmp = malloc(n * sizeof *w->tmp);
+    w->order_cap = w->order && w->tmp ? n : 0;
+    return w->order_cap != 0;
+}
+
+/*
+ * Records [from, from + n) of @p b: their fields found and their keys
+ * taken (dc_batch_row_look), then looked up in the order of their keys,
+ * their appended fields kept for emit to write in the records' order.
+ * Rows that are neighbours on the ground share index pages, zones and
+ * strings, so scattered rows cost much less in key order than as they
+ * came.
+ */
+static dc_err window(batch_worker *w, block *b, size_t from, size_t n)
+{
+    const record *recs = b->recs + from;
+    batch_look *looks = b->looks + from;
+    uint32_t(*where)[2] = b->where + from;
+    const char *raw = b->raw.p;
+    if (!order_room(w, n)) return DC_E_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = recs[i].len ? dc_batch_row_look(w, raw + recs[i].start,
+                                                       recs[i].len, &looks[i])
+                                   : DC_BATCH_KEY_LAST;
+        w->order[i] = key << 16 | i;
+    }
+    const uint64_t *sorted = sort_keys(w->order, w->tmp, n);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = sorted[k] & 0xFFFF, at = b->appended.len;
+        if (recs[i].len) {
+            dc_err rc = dc_batch_row_lookup(w, raw + recs[i].start, recs[i].len,
+                                            &looks[i], &b->appended, &b->stats);
+            if (rc != DC_OK) return rc;
+            if (b->appended.len > UINT32_MAX) return DC_E_NOMEM;
+        }
+        where[i][0] = (uint32_t)at, where[i][1] = (uint32_t)(b->appended.len - at);
+    }
+    return DC_OK;
+}
+
+/* The largest window: a row's place in it fits the 16 bits sort_keys keeps. */
+#define WINDOW_ROWS 65536
+
 static void process(batch_worker *w, block *b)
 {
-    b->out.len = 0;
+    b->appended.len = 0;
     b->err = DC_OK;
     memset(&b->stats, 0, sizeof b->stats);
-    for (size_t i = b->first; i < b->nrecs && b->err == DC_OK; i++) {
-        const record *rc = &b->recs[i];
-        if (rc->len == 0) { /* an empty line stays one */
-            size_t n = dc_csv_eol_len(rc->eol);
-            if (!dc_buf_reserve(&b->out, n)) {
-                b->err = DC_E_NOMEM;
-                break;
-            }
-            dc_buf_put(&b->out, dc_csv_eol_bytes(rc->eol), n);
-            b->stats.empty_lines++;
-            continue;
-        }
-        b->err =
-            dc_batch_row(w, b->raw.p + rc->start, rc->len, rc->eol, &b->out, &b->stats);
+    for (size_t i = b->first; i < b->nrecs && b->err == DC_OK; i += WINDOW_ROWS) {
+        size_t n = b->nrecs - i < WINDOW_ROWS ? b->nrecs - i : WINDOW_ROWS;
+        b->err = window(w, b, i, n);
     }
 }
 
@@ -205,8 +272,16 @@ static dc_err write_bytes(FILE *out, const char *p, size_t n, dc_batch_report *r
                          "cannot write the output: %s", strerror(errno));
 }
 
-/* The block's rows to @p out, its counts to the report. */
-static dc_err emit(block *b, FILE *out, dc_batch_report *rep)
+/* Output is put together in pieces of this size and written while they
+ * are still in the cache. */
+#define WRITE_BYTES (256u << 10)
+/* How far ahead emit asks for a row's appended fields. */
+#define PREFETCH_ROWS 8
+
+/* The block's rows to @p out, in order, through @p chunk; its counts to the
+ * report. */
+static dc_err emit(const batch_job *job, block *b, dc_buf *chunk, FILE *out,
+                   dc_batch_report *rep)
 {
     if (b->err == DC_E_NOMEM)
         return dc_batch_fail(rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, 0, "out of memory");
@@ -214,7 +289,33 @@ static dc_err emit(block *b, FILE *out, dc_batch_report *rep)
         return dc_batch_fail(rep, b->err, DC_BATCH_INDEX_FAILED, 0,
                              "the index cannot answer: %s (%s)", dc_strerror(b->err),
                              dc_err_name(b->err));
-    dc_err rc = write_bytes(out, b->out.p, b->out.len, rep);
+    dc_err rc = DC_OK;
+    chunk->len = 0;
+    for (size_t i = b->first; i < b->nrecs && rc == DC_OK; i++) {
+        const record *r = &b->recs[i];
+        bool ok;
+        if (i + PREFETCH_ROWS < b->nrecs) { /* appended fields lie in key order */
+            const char *ahead = b->appended.p + b->where[i + PREFETCH_ROWS][0];
+            __builtin_prefetch(ahead);
+            __builtin_prefetch(ahead + 64);
+            __builtin_prefetch(ahead + 128);
+        }
+        if (r->len == 0) { /* an empty line stays one */
+            size_t n = dc_csv_eol_len(r->eol);
+            ok = dc_buf_reserve(chunk, n);
+            if (ok) dc_buf_put(chunk, dc_csv_eol_bytes(r->eol), n);
+            b->stats.empty_lines++;
+        } else {
+            ok =
+                dc_batch_row_write(job, b->raw.p + r->start, r->len, r->eol, &b->looks[i],
+                                   b->appended.p + b->where[i][0], b->where[i][1], chunk);
+        }
+        if (!ok)
+            rc = dc_batch_fail(rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, 0,
+                               "out of memory");
+        else if (chunk->len >= WRITE_BYTES || i + 1 == b->nrecs)
+            rc = write_bytes(out, chunk->p, chunk->len, rep), chunk->len = 0;
+    }
     if (rc != DC_OK) return rc;
     dc_batch_stats *s = &rep->stats;
     s->rows += b->stats.rows;
@@ -288,14 +389,12 @@ static dc_err start(reader *r, block *b, const dc_batch_options *opt, batch_job 
     rep->delimiter = r->delim;
     dc_err rc = dc_batch_find_columns(rec, h->len, r->delim, opt, rep);
     if (rc != DC_OK) return rc;
-    *job = (batch_job){rep->mode,
-                       r->delim,
-                       rep->code_field,
-                       rep->lat_field,
-                       rep->lon_field,
-                       count_fields(rec, h->len, r->delim),
-                       h->eol ? h->eol : DC_CSV_EOL_LF,
-                       opt->radius_m};
+    *job = (batch_job){
+        rep->mode, r->delim, rep->code_field, rep->lat_field, rep->lon_field,
+        count_fields(rec, h->len, r->delim), h->eol ? h->eol : DC_CSV_EOL_LF,
+        opt->radius_m,
+        /* the characters of status names, codes and numbers */
+        !strchr("_abcdefghijklmnopqrstuvwxyz 0123456789+-.CFGHJMPQRVWX", r->delim)};
     b->first = (size_t)r->header + 1;
     return write_header(h, b->raw.p, job, out, rep);
 }
@@ -314,6 +413,7 @@ typedef struct run {
     pthread_cond_t work, done;
     block *todo, *todo_tail;
     bool stop;
+    dc_buf chunk; /* output being put together, in the calling thread */
 } run;
 
 static double seconds_since(const struct timespec *t)
@@ -343,7 +443,7 @@ static dc_err run_one_thread(run *ru, block *b, batch_worker *w)
 {
     for (;;) {
         process(w, b);
-        dc_err rc = emit(b, ru->out, ru->rep);
+        dc_err rc = emit(&ru->job, b, &ru->chunk, ru->out, ru->rep);
         if (rc == DC_OK) rc = between_blocks(ru);
         if (rc != DC_OK || ru->rd.finished) return rc;
         if ((rc = fill(&ru->rd, b)) != DC_OK) return rc;
@@ -409,7 +509,7 @@ static dc_err run_threads(run *ru, block *blocks, size_t nblocks)
         block *head = next_out < next_seq ? ring[next_out % nblocks] : NULL;
         if (head && head->done) { /* write the oldest, in order */
             pthread_mutex_unlock(&ru->mu);
-            rc = emit(head, ru->out, ru->rep);
+            rc = emit(&ru->job, head, &ru->chunk, ru->out, ru->rep);
             if (rc == DC_OK) rc = between_blocks(ru);
             pthread_mutex_lock(&ru->mu);
             if (rc != DC_OK) break;
@@ -454,10 +554,24 @@ static dc_err check_options(const dc_batch_options *o, dc_batch_report *rep)
     return dc_batch_fail(rep, DC_E_INVALID_ARG, DC_BATCH_BAD_OPTION, 0, "%s", bad);
 }
 
-static bool alloc_blocks(block *blocks, size_t n, size_t records)
+/* A row's appended fields, usually; a block's room for them is made at
+ * the start (growing it would copy what it holds, in 4 KiB pages). */
+#define APPENDED_BYTES 256
+
+static bool alloc_blocks(block *blocks, size_t n, size_t records, size_t read_bytes)
 {
-    for (size_t i = 0; i < n; i++)
-        if (!(blocks[i].recs = malloc(records * sizeof *blocks[i].recs))) return false;
+    for (size_t i = 0; i < n; i++) {
+        block *b = &blocks[i];
+        if (!dc_buf_reserve(&b->raw, (BLOCK_READS + 2) * read_bytes) ||
+            !dc_buf_reserve(&b->appended, records * APPENDED_BYTES))
+            return false;
+        b->recs = malloc(records * sizeof *b->recs);
+        b->looks = malloc(records * sizeof *b->looks);
+        b->where = malloc(records * sizeof *b->where);
+        if (!b->recs || !b->looks || !b->where) return false;
+        dc_advise_huge(b->recs, records * sizeof *b->recs);
+        dc_advise_huge(b->looks, records * sizeof *b->looks);
+    }
     return true;
 }
 
@@ -465,8 +579,10 @@ static void free_blocks(block *blocks, size_t n)
 {
     for (size_t i = 0; blocks && i < n; i++) {
         dc_buf_free(&blocks[i].raw);
-        dc_buf_free(&blocks[i].out);
+        dc_buf_free(&blocks[i].appended);
         free(blocks[i].recs);
+        free(blocks[i].looks);
+        free(blocks[i].where);
     }
     free(blocks);
 }
@@ -486,6 +602,8 @@ static void end_worker(batch_worker *w)
     free(w->forward);
     free(w->reverse);
     dc_buf_free(&w->scratch);
+    free(w->order);
+    free(w->tmp);
 }
 
 /* A UTF-8 byte-order mark at the start is taken off the input (and put
@@ -555,15 +673,19 @@ dc_err dc_batch_run(dc_geo *geo, FILE *in, FILE *out, const dc_batch_options *op
     reader *r = &ru.rd;
     *r = (reader){.in = in, .delim = opt->delimiter, .header = -1, .line = 1, .rep = rep};
     r->read_bytes = opt->read_bytes ? opt->read_bytes : READ_BYTES;
-    r->block_records = opt->block_records ? opt->block_records : BLOCK_RECORDS;
+    /* one block being read, one being written, one per worker; the more
+     * workers, the smaller the blocks, so memory does not grow with them */
+    size_t nblocks = opt->threads == 1 ? 1 : (size_t)opt->threads + 2;
+    r->block_records = opt->block_records ? opt->block_records
+                       : nblocks <= 4     ? BLOCK_RECORDS
+                                          : 4 * BLOCK_RECORDS / nblocks;
     r->max_record = opt->max_record_bytes;
-    size_t nblocks = opt->threads == 1 ? 1 : 2 * (size_t)opt->threads + 2;
     block *blocks = calloc(nblocks, sizeof *blocks);
     pthread_mutex_init(&ru.mu, NULL);
     pthread_cond_init(&ru.work, NULL);
     pthread_cond_init(&ru.done, NULL);
     clock_gettime(CLOCK_MONOTONIC, &ru.last_progress);
-    if (!blocks || !alloc_blocks(blocks, nblocks, r->block_records)) {
+    if (!blocks || !alloc_blocks(blocks, nblocks, r->block_records, r->read_bytes)) {
         rc = dc_batch_fail(rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, 0, "out of memory");
         goto done;
     }
@@ -584,5 +706,6 @@ done:
     pthread_mutex_destroy(&ru.mu);
     free_blocks(blocks, nblocks);
     dc_buf_free(&r->carry);
+    dc_buf_free(&ru.chunk);
     return rc;
 }

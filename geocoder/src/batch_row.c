@@ -77,15 +77,17 @@ static void place_fields(const dc_geo_place *p, appended *a)
 static void forward_fields(const dc_geo_forward_result *r, appended *a)
 {
     a->status = (dc_batch_status)r->status;
-    if (r->status == DC_GEO_OK || r->status == DC_GEO_UNREGISTERED) {
-        place_fields(&r->place, a);
-        zone_fields(&r->zone, a);
-    }
-    if (r->status == DC_GEO_OK && r->nhouseholds) {
+    if (r->status == DC_GEO_OK && r->nhouseholds) { /* the household's own position */
         const dc_household *h = &r->households[0];
+        memcpy(a->code, r->place.display, sizeof a->code);
+        memcpy(a->plus_code, r->place.plus_code, sizeof a->plus_code);
         format_e7(h->lat_e7, a->lat);
         format_e7(h->lon_e7, a->lon);
+        zone_fields(&r->zone, a);
         dc_geo_address(h, &r->zone, a->address, sizeof a->address);
+    } else if (r->status == DC_GEO_OK || r->status == DC_GEO_UNREGISTERED) {
+        place_fields(&r->place, a);
+        zone_fields(&r->zone, a);
     }
     if (r->status == DC_GEO_OUT_OF_COVERAGE && r->has_place) {
         memcpy(a->plus_code, r->place.plus_code, sizeof a->plus_code);
@@ -189,36 +191,34 @@ static dc_err reverse_row(batch_worker *w, const char *lat_text, size_t lat_len,
     return DC_OK;
 }
 
-/* ---- the row --------------------------------------------------------------- */
-
-/* The value of a field, unquoted; NULL when the record has no such field. */
-static const char *cell(const char *rec, size_t start, size_t end, bool present,
-                        size_t *n, char *scratch)
+/* Find the looked-up fields and count them all. */
+static void look_fields(const batch_job *j, const char *rec, size_t len, batch_look *f)
 {
-    if (!present) {
+    size_t pos = 0, start, end, nfields = 0;
+    int want[2] = {j->mode == DC_BATCH_FORWARD ? j->code_field : j->lat_field,
+                   j->mode == DC_BATCH_FORWARD ? -1 : j->lon_field};
+    f->present[0] = f->present[1] = false;
+    while (dc_csv_next_field(rec, len, j->delim, &pos, &start, &end)) {
+        for (int k = 0; k < 2; k++)
+            if ((int)nfields == want[k]) {
+                f->span[k][0] = start, f->span[k][1] = end;
+                f->present[k] = true;
+            }
+        nfields++;
+    }
+    f->nfields = nfields;
+}
+
+/* The value of looked-up field @p k, unquoted; NULL when the record has no
+ * such field. */
+static const char *cell(const char *rec, const batch_look *f, int k, size_t *n,
+                        char *scratch)
+{
+    if (!f->present[k]) {
         *n = 0;
         return NULL;
     }
-    return dc_csv_value(rec + start, end - start, scratch, n);
-}
-
-static bool put_appended(dc_buf *out, const appended *a, char delim)
-{
-    const char *fields[] = {dc_batch_status_name(a->status),
-                            a->code,
-                            a->plus_code,
-                            a->lat,
-                            a->lon,
-                            a->postcode,
-                            a->zone_name,
-                            a->address,
-                            a->last};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        if (!dc_buf_reserve(out, 1)) return false;
-        out->p[out->len++] = delim;
-        if (!dc_buf_field(out, fields[i], strlen(fields[i]), delim)) return false;
-    }
-    return true;
+    return dc_csv_value(rec + f->span[k][0], f->span[k][1] - f->span[k][0], scratch, n);
 }
 
 /* Room in the worker's scratch for a field of @p n bytes. */
@@ -229,29 +229,114 @@ static char *scratch_for(batch_worker *w, size_t n)
     return dc_buf_reserve(&w->scratch, n) ? w->scratch.p : NULL;
 }
 
-dc_err dc_batch_row(batch_worker *w, const char *rec, size_t len, int eol, dc_buf *out,
-                    dc_batch_stats *stats)
+/* ---- locality ---------------------------------------------------------- */
+
+/* The value of a location character (the Open Location Code alphabet). */
+static const uint8_t olc_value[256] = {
+    ['2'] = 0,  ['3'] = 1,  ['4'] = 2,  ['5'] = 3,  ['6'] = 4,  ['7'] = 5,  ['8'] = 6,
+    ['9'] = 7,  ['C'] = 8,  ['F'] = 9,  ['G'] = 10, ['H'] = 11, ['J'] = 12, ['M'] = 13,
+    ['P'] = 14, ['Q'] = 15, ['R'] = 16, ['V'] = 17, ['W'] = 18, ['X'] = 19};
+
+/* The bits of @p v (up to 22) spread to the even positions. */
+static uint64_t spread(uint64_t v)
+{
+    v = (v | v << 16) & 0x0000FFFF0000FFFFull;
+    v = (v | v << 8) & 0x00FF00FF00FF00FFull;
+    v = (v | v << 4) & 0x0F0F0F0F0F0F0F0Full;
+    v = (v | v << 2) & 0x3333333333333333ull;
+    v = (v | v << 1) & 0x5555555555555555ull;
+    return v;
+}
+
+static uint64_t forward_key(const char *code, size_t n)
+{
+    dc_code c;
+    if (!code || dc_code_parse(code, n, &c, NULL) != DC_OK) return DC_BATCH_KEY_LAST;
+    uint64_t location = 0;
+    for (int i = 0; i < DC_CODE_LOCATION_CHARS; i++)
+        location = location * 20 + olc_value[(unsigned char)c.location[i]];
+    return (uint64_t)c.postcode << 31 | location; /* 20^7 < 2^31 */
+}
+
+/* A Z-order curve over a 1e-4 degree grid: near points, near keys. */
+static uint64_t reverse_key(const char *lat_text, size_t lat_len, const char *lon_text,
+                            size_t lon_len)
+{
+    double lat, lon;
+    if (!lat_text || !lon_text || !parse_degrees(lat_text, lat_len, -90, 90, &lat) ||
+        !parse_degrees(lon_text, lon_len, -180, 180, &lon))
+        return DC_BATCH_KEY_LAST;
+    uint64_t row = (uint64_t)((lat + 90) * 1e4), col = (uint64_t)((lon + 180) * 1e4);
+    return spread(row) << 1 | spread(col); /* 21 and 22 bits: 44 in all */
+}
+
+uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len, batch_look *look)
+{
+    size_t n0, n1;
+    look_fields(w->job, rec, len, look);
+    char *scratch = scratch_for(w, len);
+    if (!scratch) return DC_BATCH_KEY_LAST;
+    const char *v0 = cell(rec, look, 0, &n0, scratch);
+    if (w->job->mode == DC_BATCH_FORWARD) return forward_key(v0, n0);
+    char lat_copy[64];
+    if (v0 == scratch) { /* as in dc_batch_row_lookup */
+        n0 = n0 < sizeof lat_copy ? n0 : sizeof lat_copy;
+        memcpy(lat_copy, v0, n0);
+        v0 = lat_copy;
+    }
+    const char *v1 = cell(rec, look, 1, &n1, scratch);
+    return reverse_key(v0, n0, v1, n1);
+}
+
+/* ---- the row --------------------------------------------------------------- */
+
+/* A field of characters from @p set only, appended without a look for
+ * what must be quoted when the job's delimiter is not among them. */
+static bool put_plain(dc_buf *out, const char *s, const batch_job *j)
+{
+    size_t n = strlen(s);
+    if (!j->plain) return dc_buf_field(out, s, n, j->delim);
+    if (!dc_buf_reserve(out, n)) return false;
+    dc_buf_put(out, s, n);
+    return true;
+}
+
+static bool put_appended(dc_buf *out, const appended *a, const batch_job *j)
+{
+    const char *plain[] = {dc_batch_status_name(a->status),
+                           a->code,
+                           a->plus_code,
+                           a->lat,
+                           a->lon,
+                           a->postcode};
+    char d = j->delim;
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+        if (!dc_buf_reserve(out, 1)) return false;
+        out->p[out->len++] = d;
+        if (!put_plain(out, plain[i], j)) return false;
+    }
+    if (!dc_buf_reserve(out, 1)) return false;
+    out->p[out->len++] = d;
+    if (!dc_buf_field(out, a->zone_name, strlen(a->zone_name), d)) return false;
+    if (!dc_buf_reserve(out, 1)) return false;
+    out->p[out->len++] = d;
+    if (!dc_buf_field(out, a->address, strlen(a->address), d)) return false;
+    if (!dc_buf_reserve(out, 1)) return false;
+    out->p[out->len++] = d;
+    return put_plain(out, a->last, j);
+}
+
+dc_err dc_batch_row_lookup(batch_worker *w, const char *rec, size_t len,
+                           const batch_look *look, dc_buf *out, dc_batch_stats *stats)
 {
     const batch_job *j = w->job;
-    size_t pos = 0, start, end, nfields = 0, span[2][2] = {{0, 0}, {0, 0}};
-    bool present[2] = {false, false};
-    int want[2] = {j->mode == DC_BATCH_FORWARD ? j->code_field : j->lat_field,
-                   j->mode == DC_BATCH_FORWARD ? -1 : j->lon_field};
-    while (dc_csv_next_field(rec, len, j->delim, &pos, &start, &end)) {
-        for (int k = 0; k < 2; k++)
-            if ((int)nfields == want[k]) {
-                span[k][0] = start, span[k][1] = end;
-                present[k] = true;
-            }
-        nfields++;
-    }
     appended a;
     memset(&a, 0, offsetof(appended, zone_name));
     a.zone_name[0] = a.address[0] = '\0';
     char *scratch = scratch_for(w, len);
     if (!scratch) return DC_E_NOMEM;
     size_t n0, n1;
-    const char *v0 = cell(rec, span[0][0], span[0][1], present[0], &n0, scratch);
+    const char *v0 = cell(rec, look, 0, &n0, scratch);
     dc_err rc;
     if (j->mode == DC_BATCH_FORWARD) {
         rc = forward_row(w, v0, n0, &a);
@@ -264,22 +349,28 @@ dc_err dc_batch_row(batch_worker *w, const char *rec, size_t len, int eol, dc_bu
             memcpy(lat_copy, v0, n0);
             v0 = lat_copy;
         }
-        const char *v1 = cell(rec, span[1][0], span[1][1], present[1], &n1, scratch);
+        const char *v1 = cell(rec, look, 1, &n1, scratch);
         rc = reverse_row(w, v0, n0, v1, n1, &a);
     }
     if (rc != DC_OK) return rc;
-    size_t pad = nfields < j->header_fields ? j->header_fields - nfields : 0;
-    if (!dc_buf_reserve(out, len + pad)) return DC_E_NOMEM;
+    if (!put_appended(out, &a, j)) return DC_E_NOMEM;
+    stats->rows++;
+    stats->by_status[a.status]++;
+    stats->ragged += look->nfields != j->header_fields;
+    return DC_OK;
+}
+
+bool dc_batch_row_write(const batch_job *j, const char *rec, size_t len, int eol,
+                        const batch_look *look, const char *fields, size_t n, dc_buf *out)
+{
+    size_t pad = look->nfields < j->header_fields ? j->header_fields - look->nfields : 0;
+    int e = eol ? eol : j->default_eol;
+    size_t eol_len = dc_csv_eol_len(e);
+    if (!dc_buf_reserve(out, len + pad + n + eol_len)) return false;
     dc_buf_put(out, rec, len);
     for (size_t i = 0; i < pad; i++)
         out->p[out->len++] = j->delim;
-    if (!put_appended(out, &a, j->delim)) return DC_E_NOMEM;
-    const char *eol_bytes = dc_csv_eol_bytes(eol ? eol : j->default_eol);
-    size_t eol_len = dc_csv_eol_len(eol ? eol : j->default_eol);
-    if (!dc_buf_reserve(out, eol_len)) return DC_E_NOMEM;
-    dc_buf_put(out, eol_bytes, eol_len);
-    stats->rows++;
-    stats->by_status[a.status]++;
-    stats->ragged += nfields != j->header_fields;
-    return DC_OK;
+    dc_buf_put(out, fields, n);
+    dc_buf_put(out, dc_csv_eol_bytes(e), eol_len);
+    return true;
 }

@@ -16,7 +16,17 @@ typedef struct batch_job {
     size_t header_fields;
     int default_eol; /* for a last record without a line ending */
     double radius_m;
+    bool plain; /* codes, numbers and status names never need quotes */
 } batch_job;
+
+/* What a first look at a row finds: where the fields it is looked up by
+ * lie in the record (the code, or the latitude and the longitude), and how
+ * many fields it has. */
+typedef struct batch_look {
+    size_t span[2][2];
+    size_t nfields;
+    bool present[2];
+} batch_look;
 
 /* A lookup thread's own state, reused across rows. */
 typedef struct batch_worker {
@@ -24,15 +34,41 @@ typedef struct batch_worker {
     dc_geo_session *session;
     dc_geo_forward_result *forward;
     dc_geo_reverse_result *reverse;
-    dc_buf scratch; /* unquoted field values */
+    dc_buf scratch;        /* unquoted field values */
+    uint64_t *order, *tmp; /* a window's keys, and room to sort them */
+    size_t order_cap;
 } batch_worker;
 
+/* The key of a row nothing can be looked up for: after every other. */
+#define DC_BATCH_KEY_LAST ((UINT64_C(1) << 48) - 1)
+
 /*
- * Look up one record (@p len bytes, line ending excluded, not empty) and
- * append its output row to @p out, counting it in @p stats.
+ * A row (@p len bytes, line ending excluded, not empty) is done in three
+ * steps. First its fields are found, and its locality key is returned,
+ * under 2^48: looked up in key order, rows touch the index a
+ * neighbourhood at a time (forward: by postcode, then location; reverse:
+ * along a Z-order curve). DC_BATCH_KEY_LAST when the row's code or
+ * coordinates do not parse.
+ */
+uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len,
+                           batch_look *look);
+
+/*
+ * Then it is looked up, its appended fields (each after a delimiter) are
+ * appended to @p out, and it is counted in @p stats.
  * @return DC_OK, DC_E_NOMEM, or the engine's error
  */
-dc_err dc_batch_row(batch_worker *w, const char *rec, size_t len, int eol, dc_buf *out,
-                    dc_batch_stats *stats);
+dc_err dc_batch_row_lookup(batch_worker *w, const char *rec, size_t len,
+                           const batch_look *look, dc_buf *out, dc_batch_stats *stats);
+
+/*
+ * Last, its output row goes to @p out: the record's bytes, delimiters up
+ * to the header's field count, the @p n bytes of appended @p fields, and
+ * its line ending (@p eol, or the job's default for a last record without
+ * one). False when out of memory.
+ */
+bool dc_batch_row_write(const batch_job *j, const char *rec, size_t len, int eol,
+                        const batch_look *look, const char *fields, size_t n,
+                        dc_buf *out);
 
 #endif

@@ -4,8 +4,11 @@
  * its scan stopped); fields are split later, by the thread that looks the
  * row up, since only a few of them are ever read.
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "csv.h"
 
@@ -173,7 +176,20 @@ bool dc_buf_reserve(dc_buf *b, size_t extra)
     if (!p) return false;
     b->p = p;
     b->cap = cap;
+    dc_advise_huge(p, cap);
     return true;
+}
+
+void dc_advise_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t to = ((uintptr_t)p + n) & ~(huge - 1);
+    if (to > from) madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+    (void)p, (void)n;
+#endif
 }
 
 bool dc_buf_field(dc_buf *b, const char *s, size_t n, char delim)

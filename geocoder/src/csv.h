@@ -71,7 +71,16 @@ typedef struct dc_buf {
     size_t len, cap;
 } dc_buf;
 
-/* Room for @p extra more bytes; false when out of memory. */
+/*
+ * Ask for the whole 2 MiB pages inside [p, p + n) to be backed by huge
+ * pages: a block's buffers are tens of megabytes touched once each, and
+ * on a virtual machine a fault per 4 KiB page costs more than filling it.
+ * A hint; nothing happens where the system has no such pages.
+ */
+void dc_advise_huge(void *p, size_t n);
+
+/* Room for @p extra more bytes (see dc_advise_huge); false when out of
+ * memory. */
 bool dc_buf_reserve(dc_buf *b, size_t extra);
 /* Append, the caller having reserved room. */
 static inline void dc_buf_put(dc_buf *b, const char *s, size_t n)

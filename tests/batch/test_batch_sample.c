@@ -145,16 +145,18 @@ static char *forward_input(expected *want, uint32_t n, size_t *len, uint32_t *nt
     return csv;
 }
 
-/* Run the batch; the output, NUL-terminated. */
-static char *run(const char *csv, size_t len, dc_batch_report *rep)
+/* Run the batch with @p threads threads and blocks of @p block_records
+ * (0: the default); the output, NUL-terminated. */
+static char *run(const char *csv, size_t len, unsigned threads, size_t block_records,
+                 dc_batch_report *rep)
 {
     char *out = NULL;
     size_t outlen = 0;
     FILE *in = fmemopen((void *)csv, len, "r"), *o = open_memstream(&out, &outlen);
     dc_batch_options opt;
     dc_batch_options_init(&opt);
-    opt.threads = 2;
-    opt.block_records = 500;
+    opt.threads = threads;
+    opt.block_records = block_records;
     dc_err rc = dc_batch_run(geo, in, o, &opt, rep);
     CHECK(rc == DC_OK, "%s: %s", dc_batch_problem_name(rep->problem), rep->message);
     fclose(in);
@@ -182,7 +184,8 @@ static int run_forward(void)
     size_t len;
     char *csv = forward_input(want, n, &len, &ntypos), *in = strchr(csv, '\n') + 1;
     dc_batch_report rep;
-    char *out = run(csv, len, &rep), *line = strchr(out, '\n') + 1, *f[16];
+    char *out = run(csv, len, 2, 500, &rep), *line = strchr(out, '\n') + 1, *f[16];
+    char *whole = strdup(out); /* out is cut up as it is read */
     CHECK(strncmp(out, "stt\tHọ và tên\tMã địa chỉ\tstatus\tcode\t", 33) == 0,
           "header: %.60s", out);
     CHECK(rep.stats.rows == n, "%llu rows of %u", (unsigned long long)rep.stats.rows, n);
@@ -225,6 +228,18 @@ static int run_forward(void)
     CHECK(pct >= 95.0, "right suggestion first for %.1f%% < 95%%", pct);
     CHECK(rep.stats.by_status[DC_BATCH_OK] == n - flagged, "%llu ok",
           (unsigned long long)rep.stats.by_status[DC_BATCH_OK]);
+    /* Rows are looked up in locality order, not as they came: the output
+     * cannot tell, whether a block holds one row or every row. */
+    const size_t blocks[][2] = {{1, 1}, {1, 0}, {2, 0}};
+    for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
+        dc_batch_report again;
+        char *other = run(csv, len, (unsigned)blocks[b][0], blocks[b][1], &again);
+        CHECK(strcmp(other, whole) == 0,
+              "%zu thread(s), blocks of %zu records: output differs from 2 x 500",
+              blocks[b][0], blocks[b][1]);
+        free(other);
+    }
+    free(whole);
     free(out);
     free(csv);
     free(want);
@@ -249,7 +264,7 @@ static int run_reverse(void)
             (size_t)sprintf(csv + o, "%.*s\t%s\t%s\n", (int)h.id.len, h.id.ptr, lat, lon);
     }
     dc_batch_report rep;
-    char *in = strchr(csv, '\n') + 1, *out = run(csv, o, &rep);
+    char *in = strchr(csv, '\n') + 1, *out = run(csv, o, 2, 500, &rep);
     char *line = strchr(out, '\n') + 1, *f[16];
     uint32_t same = 0;
     for (uint32_t i = 0; i < n && *line; i++) {

@@ -13,7 +13,10 @@
  * fmemopen(body, len, "r") as @p in and open_memstream() as @p out.
  *
  * The input is RFC 4180 CSV, read as it streams in, in blocks: memory
- * stays flat whatever the size. The first record is the header; the
+ * stays flat whatever the size. Within a block, rows are looked up in
+ * the order of where they are (postcode and location, or position), which
+ * touches the index far less than the order of a scattered list; they
+ * are written in their own order. The first record is the header; the
  * delimiter (comma, semicolon or tab) is detected from it unless given.
  * A UTF-8 byte-order mark is kept. Quoted fields may hold delimiters,
  * quotes ("") and line breaks; a quote opens a quoted field only at the
@@ -157,7 +160,8 @@ typedef struct dc_batch_options {
      *  run (checked between blocks): the run ends with "cancelled". */
     const volatile int *cancel;
     /** Tuning, for tests: records per block and bytes per read (0: the
-     *  defaults, 4096 records and 256 KiB). */
+     *  defaults, 65536 records, fewer beyond 2 threads, and 256 KiB; a
+     *  block takes up to 16 reads). */
     size_t block_records, read_bytes;
 } dc_batch_options;
 
