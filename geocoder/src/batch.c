@@ -18,6 +18,9 @@
 
 #define BLOCK_RECORDS 65536
 #define READ_BYTES (256u << 10)
+/* How many rows ahead a loop over rows in another order than their
+ * memory's asks for what it will need. */
+#define PREFETCH_ROWS 8
 /* A block stops taking reads at this many times READ_BYTES. */
 #define BLOCK_READS 16
 
@@ -239,6 +242,11 @@ static dc_err window(batch_worker *w, block *b, size_t from, size_t n)
     const uint64_t *sorted = sort_keys(w->order, w->tmp, n);
     for (size_t k = 0; k < n; k++) {
         size_t i = sorted[k] & 0xFFFF, at = b->appended.len;
+        if (k + PREFETCH_ROWS < n) { /* the look of a row to come */
+            const char *ahead = (const char *)&looks[sorted[k + PREFETCH_ROWS] & 0xFFFF];
+            __builtin_prefetch(ahead);
+            __builtin_prefetch(ahead + sizeof *looks - 1);
+        }
         if (recs[i].len) {
             dc_err rc = dc_batch_row_lookup(w, raw + recs[i].start, recs[i].len,
                                             &looks[i], &b->appended, &b->stats);
@@ -275,8 +283,6 @@ static dc_err write_bytes(FILE *out, const char *p, size_t n, dc_batch_report *r
 /* Output is put together in pieces of this size and written while they
  * are still in the cache. */
 #define WRITE_BYTES (256u << 10)
-/* How far ahead emit asks for a row's appended fields. */
-#define PREFETCH_ROWS 8
 
 /* The block's rows to @p out, in order, through @p chunk; its counts to the
  * report. */
@@ -548,8 +554,8 @@ static dc_err check_options(const dc_batch_options *o, dc_batch_report *rep)
         bad = "the radius is not in 0..1000 m";
     else if (o->threads < 1 || o->threads > DC_BATCH_MAX_THREADS)
         bad = "threads is not in 1..64";
-    else if (o->max_record_bytes < 1)
-        bad = "the longest record is 0 bytes";
+    else if (o->max_record_bytes < 1 || o->max_record_bytes > UINT32_MAX)
+        bad = "the longest record is not in 1 byte..4 GiB";
     if (!bad) return DC_OK;
     return dc_batch_fail(rep, DC_E_INVALID_ARG, DC_BATCH_BAD_OPTION, 0, "%s", bad);
 }

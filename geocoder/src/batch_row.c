@@ -201,12 +201,12 @@ static void look_fields(const batch_job *j, const char *rec, size_t len, batch_l
     while (dc_csv_next_field(rec, len, j->delim, &pos, &start, &end)) {
         for (int k = 0; k < 2; k++)
             if ((int)nfields == want[k]) {
-                f->span[k][0] = start, f->span[k][1] = end;
+                f->span[k][0] = (uint32_t)start, f->span[k][1] = (uint32_t)end;
                 f->present[k] = true;
             }
         nfields++;
     }
-    f->nfields = nfields;
+    f->nfields = (uint32_t)nfields;
 }
 
 /* The value of looked-up field @p k, unquoted; NULL when the record has no
@@ -218,7 +218,18 @@ static const char *cell(const char *rec, const batch_look *f, int k, size_t *n,
         *n = 0;
         return NULL;
     }
+    if (f->held_len[k] <= BATCH_HELD) {
+        *n = f->held_len[k];
+        return f->held[k];
+    }
     return dc_csv_value(rec + f->span[k][0], f->span[k][1] - f->span[k][0], scratch, n);
+}
+
+/* Keep the value of field @p k in the look when it is short. */
+static void hold(batch_look *f, int k, const char *v, size_t n)
+{
+    f->held_len[k] = n <= BATCH_HELD ? (uint8_t)n : BATCH_HELD + 1;
+    if (v && n <= BATCH_HELD) memcpy(f->held[k], v, n);
 }
 
 /* Room in the worker's scratch for a field of @p n bytes. */
@@ -274,9 +285,11 @@ uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len, batch_l
 {
     size_t n0, n1;
     look_fields(w->job, rec, len, look);
+    look->held_len[0] = look->held_len[1] = BATCH_HELD + 1;
     char *scratch = scratch_for(w, len);
     if (!scratch) return DC_BATCH_KEY_LAST;
     const char *v0 = cell(rec, look, 0, &n0, scratch);
+    hold(look, 0, v0, n0);
     if (w->job->mode == DC_BATCH_FORWARD) return forward_key(v0, n0);
     char lat_copy[64];
     if (v0 == scratch) { /* as in dc_batch_row_lookup */
@@ -285,6 +298,7 @@ uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len, batch_l
         v0 = lat_copy;
     }
     const char *v1 = cell(rec, look, 1, &n1, scratch);
+    hold(look, 1, v1, n1);
     return reverse_key(v0, n0, v1, n1);
 }
 

@@ -20,12 +20,16 @@ typedef struct batch_job {
 } batch_job;
 
 /* What a first look at a row finds: where the fields it is looked up by
- * lie in the record (the code, or the latitude and the longitude), and how
- * many fields it has. */
+ * lie in the record (the code, or the latitude and the longitude), their
+ * values when they are short (so that the lookup, in another order, need
+ * not go back to the record), and how many fields it has. */
+#define BATCH_HELD 24
 typedef struct batch_look {
-    size_t span[2][2];
-    size_t nfields;
+    uint32_t span[2][2];
+    uint32_t nfields;
     bool present[2];
+    uint8_t held_len[2]; /* BATCH_HELD + 1: not held */
+    char held[2][BATCH_HELD];
 } batch_look;
 
 /* A lookup thread's own state, reused across rows. */
