@@ -82,6 +82,7 @@ typedef struct block {
     batch_look *looks;
     uint32_t (*where)[2];
     dc_buf appended;
+    size_t recs_cap, looks_cap; /* records recs, and looks and where, hold */
     dc_batch_stats stats;
     dc_err err;
     bool done;
@@ -118,6 +119,23 @@ static dc_err read_more(reader *r, block *b)
     }
     if (n < r->read_bytes) r->eof = true;
     return DC_OK;
+}
+
+/* Room for @p need elements of @p size in *p, which holds *cap: grown by
+ * doubling, up to @p most. Blocks start small, for the many small inputs
+ * (a CSV posted to the server), and grow to what the input needs. */
+static bool room(void **p, size_t *cap, size_t need, size_t size, size_t most)
+{
+    if (need <= *cap) return true;
+    size_t n = *cap ? *cap : 1024;
+    while (n < need)
+        n *= 2;
+    n = n < most ? n : most > need ? most : need;
+    void *q = realloc(*p, n * size);
+    if (!q) return false;
+    *p = q, *cap = n;
+    dc_advise_huge(q, n * size);
+    return true;
 }
 
 /* A record found: keep it; the first non-empty one is the header, which
@@ -159,6 +177,10 @@ static dc_err fill(reader *r, block *b)
     size_t at = 0;
     while (b->nrecs < r->block_records) {
         size_t len;
+        if (!room((void **)&b->recs, &b->recs_cap, b->nrecs + 1, sizeof *b->recs,
+                  r->block_records))
+            return dc_batch_fail(r->rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, r->line,
+                                 "out of memory");
         int eol, kind = dc_csv_scan_record(b->raw.p + at, b->raw.len - at, r->eof,
                                            r->delim, &r->scan, &len, &eol);
         if (kind == DC_CSV_RECORD) {
@@ -208,6 +230,10 @@ static uint64_t *sort_keys(uint64_t *a, uint64_t *tmp, size_t n)
     return a;
 }
 
+/* A row's appended fields, usually: a window makes room for its rows'
+ * at once, which a large window gets in huge pages (see dc_advise_huge). */
+#define APPENDED_BYTES 256
+
 static bool order_room(batch_worker *w, size_t n)
 {
     if (n <= w->order_cap) return true;
@@ -232,7 +258,8 @@ static dc_err window(batch_worker *w, block *b, size_t from, size_t n)
     batch_look *looks = b->looks + from;
     uint32_t(*where)[2] = b->where + from;
     const char *raw = b->raw.p;
-    if (!order_room(w, n)) return DC_E_NOMEM;
+    if (!order_room(w, n) || !dc_buf_reserve(&b->appended, n * APPENDED_BYTES))
+        return DC_E_NOMEM;
     for (size_t i = 0; i < n; i++) {
         uint64_t key = recs[i].len ? dc_batch_row_look(w, raw + recs[i].start,
                                                        recs[i].len, &looks[i])
@@ -266,6 +293,12 @@ static void process(batch_worker *w, block *b)
     b->appended.len = 0;
     b->err = DC_OK;
     memset(&b->stats, 0, sizeof b->stats);
+    size_t cap = b->looks_cap;
+    if (!room((void **)&b->looks, &cap, b->nrecs, sizeof *b->looks, SIZE_MAX) ||
+        !room((void **)&b->where, &b->looks_cap, b->nrecs, sizeof *b->where, SIZE_MAX)) {
+        b->err = DC_E_NOMEM;
+        return;
+    }
     for (size_t i = b->first; i < b->nrecs && b->err == DC_OK; i += WINDOW_ROWS) {
         size_t n = b->nrecs - i < WINDOW_ROWS ? b->nrecs - i : WINDOW_ROWS;
         b->err = window(w, b, i, n);
@@ -560,27 +593,6 @@ static dc_err check_options(const dc_batch_options *o, dc_batch_report *rep)
     return dc_batch_fail(rep, DC_E_INVALID_ARG, DC_BATCH_BAD_OPTION, 0, "%s", bad);
 }
 
-/* A row's appended fields, usually; a block's room for them is made at
- * the start (growing it would copy what it holds, in 4 KiB pages). */
-#define APPENDED_BYTES 256
-
-static bool alloc_blocks(block *blocks, size_t n, size_t records, size_t read_bytes)
-{
-    for (size_t i = 0; i < n; i++) {
-        block *b = &blocks[i];
-        if (!dc_buf_reserve(&b->raw, (BLOCK_READS + 2) * read_bytes) ||
-            !dc_buf_reserve(&b->appended, records * APPENDED_BYTES))
-            return false;
-        b->recs = malloc(records * sizeof *b->recs);
-        b->looks = malloc(records * sizeof *b->looks);
-        b->where = malloc(records * sizeof *b->where);
-        if (!b->recs || !b->looks || !b->where) return false;
-        dc_advise_huge(b->recs, records * sizeof *b->recs);
-        dc_advise_huge(b->looks, records * sizeof *b->looks);
-    }
-    return true;
-}
-
 static void free_blocks(block *blocks, size_t n)
 {
     for (size_t i = 0; blocks && i < n; i++) {
@@ -691,7 +703,7 @@ dc_err dc_batch_run(dc_geo *geo, FILE *in, FILE *out, const dc_batch_options *op
     pthread_cond_init(&ru.work, NULL);
     pthread_cond_init(&ru.done, NULL);
     clock_gettime(CLOCK_MONOTONIC, &ru.last_progress);
-    if (!blocks || !alloc_blocks(blocks, nblocks, r->block_records, r->read_bytes)) {
+    if (!blocks) {
         rc = dc_batch_fail(rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, 0, "out of memory");
         goto done;
     }
