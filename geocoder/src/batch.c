@@ -82,7 +82,7 @@ typedef struct block {
     batch_look *looks;
     uint32_t (*where)[2];
     dc_buf appended;
-    size_t recs_cap, looks_cap; /* records recs, and looks and where, hold */
+    size_t recs_cap, looks_cap, where_cap; /* records each holds */
     dc_batch_stats stats;
     dc_err err;
     bool done;
@@ -293,9 +293,8 @@ static void process(batch_worker *w, block *b)
     b->appended.len = 0;
     b->err = DC_OK;
     memset(&b->stats, 0, sizeof b->stats);
-    size_t cap = b->looks_cap;
-    if (!room((void **)&b->looks, &cap, b->nrecs, sizeof *b->looks, SIZE_MAX) ||
-        !room((void **)&b->where, &b->looks_cap, b->nrecs, sizeof *b->where, SIZE_MAX)) {
+    if (!room((void **)&b->looks, &b->looks_cap, b->nrecs, sizeof *b->looks, SIZE_MAX) ||
+        !room((void **)&b->where, &b->where_cap, b->nrecs, sizeof *b->where, SIZE_MAX)) {
         b->err = DC_E_NOMEM;
         return;
     }

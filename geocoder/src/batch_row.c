@@ -1,6 +1,7 @@
 /*
- * batch_row.c - one row of a batch: split the record, look it up, write
- * the record's bytes and the appended fields.
+ * batch_row.c - one row of a batch, in three steps: find its fields and
+ * its locality key, look it up and keep its appended fields, write the
+ * record's bytes and those fields.
  */
 #include <math.h>
 #include <stddef.h>
@@ -304,8 +305,9 @@ uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len, batch_l
 
 /* ---- the row --------------------------------------------------------------- */
 
-/* A field of characters from @p set only, appended without a look for
- * what must be quoted when the job's delimiter is not among them. */
+/* A field made of the characters of codes, numbers and status names
+ * only: appended without the quoting scan when the job's delimiter is
+ * none of them (job->plain). */
 static bool put_plain(dc_buf *out, const char *s, const batch_job *j)
 {
     size_t n = strlen(s);
