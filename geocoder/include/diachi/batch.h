@@ -149,7 +149,7 @@ typedef struct dc_batch_options {
     double radius_m;
     /** Lookup threads, 1..DC_BATCH_MAX_THREADS. Default 1. */
     unsigned threads;
-    /** Longest record accepted, bytes. Default DC_BATCH_MAX_RECORD. */
+    /** Longest record accepted, bytes, 1..4 GiB. Default DC_BATCH_MAX_RECORD. */
     size_t max_record_bytes;
     /** NULL, or called from the calling thread about every
      *  progress_interval_ms with the counts so far. */
