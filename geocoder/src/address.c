@@ -46,13 +46,31 @@ static size_t finish(text *t)
     return t->len;
 }
 
+/* The length of the kind at the start of @p name, with the space after
+ * it ("Xã " of "Xã Phước Châu" for the kind "xã"), or 0. Letters compare
+ * without ASCII case: a kind's first letter is capitalised at the start of
+ * a name ("Phường", "Thị trấn") and its other letters are not. */
+static size_t kind_prefix(const dc_str *name, const dc_str *kind)
+{
+    if (name->len <= kind->len || name->ptr[kind->len] != ' ') return 0;
+    for (size_t i = 0; i < kind->len; i++) {
+        unsigned char a = (unsigned char)name->ptr[i], b = (unsigned char)kind->ptr[i];
+        if (a != b && !(a < 0x80 && b < 0x80 && (a | 0x20) == (b | 0x20) &&
+                        (a | 0x20) >= 'a' && (a | 0x20) <= 'z'))
+            return 0;
+    }
+    return kind->len + 1;
+}
+
 static void zone_name(text *t, const dc_zone *z, int *first)
 {
     if (z->kind.len && z->name.len) {
+        /* a name that already starts with its kind keeps one of them */
+        size_t skip = kind_prefix(&z->name, &z->kind);
         if (!*first) put(t, ", ", 2);
         put(t, z->kind.ptr, z->kind.len);
         put(t, " ", 1);
-        put(t, z->name.ptr, z->name.len);
+        put(t, z->name.ptr + skip, z->name.len - skip);
         *first = 0;
     } else {
         part(t, "", &z->name, first);

@@ -63,6 +63,44 @@ static void test_names(void)
         CHECK(strcmp(dc_geo_edit_name((dc_geo_edit)i), edits[i]) == 0, "edit %d", i);
 }
 
+/* Zone names as dc_geo_zone_name writes them, and cut short. */
+static void test_zone_names(void)
+{
+    static const struct {
+        const char *kind, *name, *want;
+    } cases[] = {
+        {"phường", "Nam Thanh", "phường Nam Thanh"},
+        {"xã", "Xã Phước Châu", "xã Phước Châu"},
+        {"xã", "xã Phước Châu", "xã Phước Châu"},
+        {"phường", "Phường Mường Thanh", "phường Mường Thanh"},
+        {"thị trấn", "Thị trấn Tuần Giáo", "thị trấn Tuần Giáo"},
+        {"xã", "Xãi Lãi", "xã Xãi Lãi"}, /* not the kind: no space after it */
+        {"xã", "Xa Dung", "xã Xa Dung"}, /* a different letter, not a case */
+        {"xã", "Xã", "xã Xã"},           /* the kind alone is the name */
+        {"", "Mường Phăng", "Mường Phăng"},
+        {"phường", "", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dc_zone z;
+        memset(&z, 0, sizeof z);
+        z.kind = (dc_str){cases[i].kind, strlen(cases[i].kind)};
+        z.name = (dc_str){cases[i].name, strlen(cases[i].name)};
+        char out[64];
+        size_t n = dc_geo_zone_name(&z, out, sizeof out);
+        CHECK(strcmp(out, cases[i].want) == 0 && n == strlen(cases[i].want),
+              "%s + %s: \"%s\" (%zu), want \"%s\"", cases[i].kind, cases[i].name, out, n,
+              cases[i].want);
+    }
+    dc_zone z;
+    memset(&z, 0, sizeof z);
+    z.kind = (dc_str){"xã", strlen("xã")};
+    z.name = (dc_str){"Xã Phước Châu", strlen("Xã Phước Châu")};
+    char cut[8];
+    size_t n = dc_geo_zone_name(&z, cut, sizeof cut);
+    CHECK(n == strlen("xã Phước Châu") && strcmp(cut, "xã Ph") == 0, "cut: \"%s\" (%zu)",
+          cut, n);
+}
+
 static void test_arguments(void)
 {
     static dc_geo_forward_result fr;
@@ -89,6 +127,7 @@ static void test_arguments(void)
 int main(void)
 {
     test_distances();
+    test_zone_names();
     test_names();
     test_arguments();
     if (dc_check_failures) fprintf(stderr, "%d failure(s)\n", dc_check_failures);

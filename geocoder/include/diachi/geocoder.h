@@ -264,7 +264,8 @@ dc_err dc_geo_zone(dc_geo_session *s, uint32_t postcode, dc_zone *out);
 
 /**
  * A zone's name as people say it, kind first: "phường Nam Thanh" (the
- * name alone when the kind is empty). Like snprintf: writes at most
+ * name alone when the kind is empty; the kind once when the name starts
+ * with it: "Xã Phước Châu" of kind "xã" gives "xã Phước Châu"). Like snprintf: writes at most
  * @p size bytes, NUL included (nothing when @p size is 0), and returns the
  * length the whole text has, so a return >= @p size means it was cut
  * (on a character boundary: the text stays valid UTF-8).
