@@ -76,13 +76,10 @@ typedef struct block {
     uint64_t seq;
     dc_buf raw;
     record *recs;
-    size_t nrecs, first; /* records before first were written already */
-    /* per record once looked up: its fields, and where its appended
-     * fields are in `appended` (offset, length) */
-    batch_look *looks;
-    uint32_t (*where)[2];
-    dc_buf appended;
-    size_t recs_cap, looks_cap, where_cap; /* records each holds */
+    size_t nrecs, first;        /* records before first were written already */
+    batch_look *looks;          /* per record, once looked up */
+    dc_buf appended;            /* the records' appended fields, in lookup order */
+    size_t recs_cap, looks_cap; /* records each holds */
     dc_batch_stats stats;
     dc_err err;
     bool done;
@@ -256,31 +253,38 @@ static dc_err window(batch_worker *w, block *b, size_t from, size_t n)
 {
     const record *recs = b->recs + from;
     batch_look *looks = b->looks + from;
-    uint32_t(*where)[2] = b->where + from;
     const char *raw = b->raw.p;
     if (!order_room(w, n) || !dc_buf_reserve(&b->appended, n * APPENDED_BYTES))
         return DC_E_NOMEM;
     for (size_t i = 0; i < n; i++) {
-        uint64_t key = recs[i].len ? dc_batch_row_look(w, raw + recs[i].start,
-                                                       recs[i].len, &looks[i])
-                                   : DC_BATCH_KEY_LAST;
+        uint64_t key = DC_BATCH_KEY_LAST;
+        if (recs[i].len)
+            key = dc_batch_row_look(w, raw + recs[i].start, recs[i].len, &looks[i]);
+        else
+            looks[i].nfields = 0;
         w->order[i] = key << 16 | i;
     }
     const uint64_t *sorted = sort_keys(w->order, w->tmp, n);
+    /* Only the looks are visited here, in an order their memory is not:
+     * each is asked for PREFETCH_ROWS ahead; the record is read only when
+     * a value was too long to hold. */
     for (size_t k = 0; k < n; k++) {
         size_t i = sorted[k] & 0xFFFF, at = b->appended.len;
-        if (k + PREFETCH_ROWS < n) { /* the look of a row to come */
+        batch_look *look = &looks[i];
+        if (k + PREFETCH_ROWS < n) {
             const char *ahead = (const char *)&looks[sorted[k + PREFETCH_ROWS] & 0xFFFF];
-            __builtin_prefetch(ahead);
-            __builtin_prefetch(ahead + sizeof *looks - 1);
+            __builtin_prefetch(ahead, 1);
+            __builtin_prefetch(ahead + sizeof *looks - 1, 1);
         }
-        if (recs[i].len) {
-            dc_err rc = dc_batch_row_lookup(w, raw + recs[i].start, recs[i].len,
-                                            &looks[i], &b->appended, &b->stats);
+        if (look->nfields) {
+            bool held = dc_batch_look_held(look);
+            dc_err rc = dc_batch_row_lookup(w, held ? NULL : raw + recs[i].start,
+                                            held ? 0 : recs[i].len, look, &b->appended,
+                                            &b->stats);
             if (rc != DC_OK) return rc;
             if (b->appended.len > UINT32_MAX) return DC_E_NOMEM;
         }
-        where[i][0] = (uint32_t)at, where[i][1] = (uint32_t)(b->appended.len - at);
+        look->at = (uint32_t)at, look->n = (uint32_t)(b->appended.len - at);
     }
     return DC_OK;
 }
@@ -293,8 +297,7 @@ static void process(batch_worker *w, block *b)
     b->appended.len = 0;
     b->err = DC_OK;
     memset(&b->stats, 0, sizeof b->stats);
-    if (!room((void **)&b->looks, &b->looks_cap, b->nrecs, sizeof *b->looks, SIZE_MAX) ||
-        !room((void **)&b->where, &b->where_cap, b->nrecs, sizeof *b->where, SIZE_MAX)) {
+    if (!room((void **)&b->looks, &b->looks_cap, b->nrecs, sizeof *b->looks, SIZE_MAX)) {
         b->err = DC_E_NOMEM;
         return;
     }
@@ -333,7 +336,7 @@ static dc_err emit(const batch_job *job, block *b, dc_buf *chunk, FILE *out,
         const record *r = &b->recs[i];
         bool ok;
         if (i + PREFETCH_ROWS < b->nrecs) { /* appended fields lie in key order */
-            const char *ahead = b->appended.p + b->where[i + PREFETCH_ROWS][0];
+            const char *ahead = b->appended.p + b->looks[i + PREFETCH_ROWS].at;
             __builtin_prefetch(ahead);
             __builtin_prefetch(ahead + 64);
             __builtin_prefetch(ahead + 128);
@@ -344,9 +347,8 @@ static dc_err emit(const batch_job *job, block *b, dc_buf *chunk, FILE *out,
             if (ok) dc_buf_put(chunk, dc_csv_eol_bytes(r->eol), n);
             b->stats.empty_lines++;
         } else {
-            ok =
-                dc_batch_row_write(job, b->raw.p + r->start, r->len, r->eol, &b->looks[i],
-                                   b->appended.p + b->where[i][0], b->where[i][1], chunk);
+            ok = dc_batch_row_write(job, b->raw.p + r->start, r->len, r->eol,
+                                    &b->looks[i], b->appended.p, chunk);
         }
         if (!ok)
             rc = dc_batch_fail(rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, 0,
@@ -599,7 +601,6 @@ static void free_blocks(block *blocks, size_t n)
         dc_buf_free(&blocks[i].appended);
         free(blocks[i].recs);
         free(blocks[i].looks);
-        free(blocks[i].where);
     }
     free(blocks);
 }

@@ -349,8 +349,8 @@ dc_err dc_batch_row_lookup(batch_worker *w, const char *rec, size_t len,
     appended a;
     memset(&a, 0, offsetof(appended, zone_name));
     a.zone_name[0] = a.address[0] = '\0';
-    char *scratch = scratch_for(w, len);
-    if (!scratch) return DC_E_NOMEM;
+    char *scratch = rec ? scratch_for(w, len) : NULL;
+    if (rec && !scratch) return DC_E_NOMEM;
     size_t n0, n1;
     const char *v0 = cell(rec, look, 0, &n0, scratch);
     dc_err rc;
@@ -377,8 +377,10 @@ dc_err dc_batch_row_lookup(batch_worker *w, const char *rec, size_t len,
 }
 
 bool dc_batch_row_write(const batch_job *j, const char *rec, size_t len, int eol,
-                        const batch_look *look, const char *fields, size_t n, dc_buf *out)
+                        const batch_look *look, const char *base, dc_buf *out)
 {
+    const char *fields = base + look->at;
+    size_t n = look->n;
     size_t pad = look->nfields < j->header_fields ? j->header_fields - look->nfields : 0;
     int e = eol ? eol : j->default_eol;
     size_t eol_len = dc_csv_eol_len(e);

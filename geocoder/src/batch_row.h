@@ -22,7 +22,8 @@ typedef struct batch_job {
 /* What a first look at a row finds: where the fields it is looked up by
  * lie in the record (the code, or the latitude and the longitude), their
  * values when they are short (so that the lookup, in another order, need
- * not go back to the record), and how many fields it has. */
+ * not go back to the record), and how many fields it has (0: an empty
+ * line); then where its appended fields are. */
 #define BATCH_HELD 24
 typedef struct batch_look {
     uint32_t span[2][2];
@@ -30,7 +31,16 @@ typedef struct batch_look {
     bool present[2];
     uint8_t held_len[2]; /* BATCH_HELD + 1: not held */
     char held[2][BATCH_HELD];
+    uint32_t at, n; /* the appended fields: offset in their buffer, length */
 } batch_look;
+
+/* True when the look holds every value the lookup reads: it need not be
+ * given the record. */
+static inline bool dc_batch_look_held(const batch_look *l)
+{
+    return (!l->present[0] || l->held_len[0] <= BATCH_HELD) &&
+           (!l->present[1] || l->held_len[1] <= BATCH_HELD);
+}
 
 /* A lookup thread's own state, reused across rows. */
 typedef struct batch_worker {
@@ -59,7 +69,8 @@ uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len,
 
 /*
  * Then it is looked up, its appended fields (each after a delimiter) are
- * appended to @p out, and it is counted in @p stats.
+ * appended to @p out, and it is counted in @p stats. @p rec may be NULL
+ * when dc_batch_look_held.
  * @return DC_OK, DC_E_NOMEM, or the engine's error
  */
 dc_err dc_batch_row_lookup(batch_worker *w, const char *rec, size_t len,
@@ -67,12 +78,11 @@ dc_err dc_batch_row_lookup(batch_worker *w, const char *rec, size_t len,
 
 /*
  * Last, its output row goes to @p out: the record's bytes, delimiters up
- * to the header's field count, the @p n bytes of appended @p fields, and
- * its line ending (@p eol, or the job's default for a last record without
- * one). False when out of memory.
+ * to the header's field count, its appended fields (look->n bytes at
+ * look->at in @p base), and its line ending (@p eol, or the job's
+ * default for a last record without one). False when out of memory.
  */
 bool dc_batch_row_write(const batch_job *j, const char *rec, size_t len, int eol,
-                        const batch_look *look, const char *fields, size_t n,
-                        dc_buf *out);
+                        const batch_look *look, const char *base, dc_buf *out);
 
 #endif
