@@ -5,7 +5,7 @@
  * in order; workers split, look up and format the rows of a block, in the
  * order of their locality keys (window). A fixed number of blocks
  * circulates, so memory stays flat whatever the input size: a block holds
- * at most block_records records and about BLOCK_READS reads of bytes, or
+ * at most block_records records and about block_reads reads of bytes, or
  * one record of up to max_record_bytes, and their appended fields.
  */
 #include <errno.h>
@@ -21,7 +21,8 @@
 /* How many rows ahead a loop over rows in another order than their
  * memory's asks for what it will need. */
 #define PREFETCH_ROWS 8
-/* A block stops taking reads at this many times READ_BYTES. */
+/* A block stops taking reads at this many times read_bytes (fewer beyond
+ * 2 threads, as it holds fewer records). */
 #define BLOCK_READS 16
 
 static const char *const status_names[DC_BATCH_NSTATUS] = {"ok",
@@ -95,7 +96,7 @@ typedef struct reader {
     long header;   /* index of the header in the first block, -1 before */
     uint64_t line; /* line of the next record */
     uint64_t bytes_read;
-    size_t read_bytes, block_records, max_record;
+    size_t read_bytes, block_reads, block_records, max_record;
     dc_batch_report *rep;
 } reader;
 
@@ -191,7 +192,8 @@ static dc_err fill(reader *r, block *b)
         }
         if (kind == DC_CSV_UNTERMINATED || b->raw.len - at > r->max_record)
             return scan_failure(r, kind);
-        if (b->nrecs > 0 && b->raw.len >= BLOCK_READS * r->read_bytes) break; /* full */
+        if (b->nrecs > 0 && b->raw.len >= r->block_reads * r->read_bytes)
+            break; /* full */
         dc_err rc = read_more(r, b);
         if (rc != DC_OK) return rc;
     }
@@ -697,6 +699,8 @@ dc_err dc_batch_run(dc_geo *geo, FILE *in, FILE *out, const dc_batch_options *op
     r->block_records = opt->block_records ? opt->block_records
                        : nblocks <= 4     ? BLOCK_RECORDS
                                           : 4 * BLOCK_RECORDS / nblocks;
+    r->block_reads = nblocks <= 4 ? BLOCK_READS : 4 * BLOCK_READS / nblocks;
+    r->block_reads = r->block_reads > 2 ? r->block_reads : 2;
     r->max_record = opt->max_record_bytes;
     block *blocks = calloc(nblocks, sizeof *blocks);
     pthread_mutex_init(&ru.mu, NULL);
