@@ -182,7 +182,7 @@ static ssize_t tmp_write(void *cookie, const char *buf, size_t n)
     while (done < n) {
         ssize_t k = write(t->fd, buf + done, n - done);
         if (k < 0 && errno == EINTR) continue;
-        if (k < 0) return done ? (ssize_t)done : -1;
+        if (k < 0) return (ssize_t)done; /* 0 on error, as stdio wants; errno says why */
         done += (size_t)k;
     }
     t->written += (off_t)n;
