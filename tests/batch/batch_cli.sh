@@ -107,5 +107,16 @@ cmp -s t1.csv t2.csv || fail "1 and 2 threads differ"
 [ "$(wc -l < t2.csv)" = 200001 ] && [ "$(tail -n 1 t2.csv | cut -d, -f1)" = 200000 ] \
   || fail "200,000 rows: $(wc -l < t2.csv) lines"
 
+# 9. The disk fills up (a file size limit of 1 MB stands in for it): exit
+# 3 naming the failed write, no OUTPUT, no temporary file, an older OUTPUT
+# left as it was.
+printf 'older\n' > full.csv
+(ulimit -f 1000 && trap '' XFSZ && exec "$diachi" batch big.csv -o full.csv --quiet) \
+  2> err9.txt
+expect_exit 3 $? "file size limit"
+grep -q 'cannot write the output: File too large' err9.txt || fail "full: $(cat err9.txt)"
+[ "$(cat full.csv)" = older ] || fail "full: the older OUTPUT changed"
+ls full.csv.tmp.* > /dev/null 2>&1 && fail "full: a temporary file is left"
+
 [ "$failures" = 0 ] && echo "batch cli: ok"
 exit $((failures > 0))
