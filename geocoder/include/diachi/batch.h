@@ -160,8 +160,9 @@ typedef struct dc_batch_options {
      *  run (checked between blocks): the run ends with "cancelled". */
     const volatile int *cancel;
     /** Tuning, for tests: records per block and bytes per read (0: the
-     *  defaults, 65536 records, fewer beyond 2 threads, and 256 KiB; a
-     *  block takes up to 16 reads). */
+     *  defaults, 65536 records and 256 KiB). A block takes up to 16 reads;
+     *  beyond 2 threads, blocks get fewer of both, so that memory does not
+     *  grow with the threads. */
     size_t block_records, read_bytes;
 } dc_batch_options;
 
