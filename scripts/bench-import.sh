@@ -2,13 +2,15 @@
 # Benchmark of diachi-import on the national synthetic map (not a test):
 # households per second, peak memory and index bytes per household.
 #   scripts/bench-import.sh [HOUSEHOLDS...]     (default: 1000000 27000000)
-# Needs a build (scripts/test.sh or cmake) in build/ and, for 27 million
-# households, about 7 GB of free disk under build/bench/.
+# Needs a build (scripts/test.sh or cmake) in build/, or in $DIACHI_BUILD,
+# and, for 27 million households, about 7 GB of free disk under its bench/
+# (or $BENCH_DIR, shared with bench-batch.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/measure.sh
-bin=build/bin
-work=build/bench
+build=${DIACHI_BUILD:-build}
+bin=$build/bin
+work=${BENCH_DIR:-$build/bench}
 mkdir -p "$work"
 [ $# -gt 0 ] || set -- 1000000 27000000
 
