@@ -233,16 +233,6 @@ static uint64_t *sort_keys(uint64_t *a, uint64_t *tmp, size_t n)
  * at once, which a large window gets in huge pages (see dc_advise_huge). */
 #define APPENDED_BYTES 256
 
-static bool order_room(batch_worker *w, size_t n)
-{
-    if (n <= w->order_cap) return true;
-    free(w->order), free(w->tmp);
-    w->order = malloc(n * sizeof *w->order);
-    w->tmp = malloc(n * sizeof *w->tmp);
-    w->order_cap = w->order && w->tmp ? n : 0;
-    return w->order_cap != 0;
-}
-
 /*
  * Records [from, from + n) of @p b: their fields found and their keys
  * taken (dc_batch_row_look), then looked up in the order of their keys,
@@ -256,17 +246,19 @@ static dc_err window(batch_worker *w, block *b, size_t from, size_t n)
     const record *recs = b->recs + from;
     batch_look *looks = b->looks + from;
     const char *raw = b->raw.p;
-    if (!order_room(w, n) || !dc_buf_reserve(&b->appended, n * APPENDED_BYTES))
+    if (!room((void **)&w->keys, &w->keys_cap, 2 * n, sizeof *w->keys, SIZE_MAX) ||
+        !dc_buf_reserve(&b->appended, n * APPENDED_BYTES))
         return DC_E_NOMEM;
+    uint64_t *order = w->keys;
     for (size_t i = 0; i < n; i++) {
         uint64_t key = DC_BATCH_KEY_LAST;
         if (recs[i].len)
             key = dc_batch_row_look(w, raw + recs[i].start, recs[i].len, &looks[i]);
         else
             looks[i].nfields = 0;
-        w->order[i] = key << 16 | i;
+        order[i] = key << 16 | i;
     }
-    const uint64_t *sorted = sort_keys(w->order, w->tmp, n);
+    const uint64_t *sorted = sort_keys(order, order + n, n);
     /* Only the looks are visited here, in an order their memory is not:
      * each is asked for PREFETCH_ROWS ahead; the record is read only when
      * a value was too long to hold. */
@@ -622,8 +614,7 @@ static void end_worker(batch_worker *w)
     free(w->forward);
     free(w->reverse);
     dc_buf_free(&w->scratch);
-    free(w->order);
-    free(w->tmp);
+    free(w->keys);
 }
 
 /* A UTF-8 byte-order mark at the start is taken off the input (and put

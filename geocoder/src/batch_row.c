@@ -66,10 +66,15 @@ static void zone_fields(const dc_zone *z, appended *a)
     dc_geo_zone_name(z, a->zone_name, sizeof a->zone_name);
 }
 
-static void place_fields(const dc_geo_place *p, appended *a)
+static void place_codes(const dc_geo_place *p, appended *a)
 {
     memcpy(a->code, p->display, sizeof a->code);
     memcpy(a->plus_code, p->plus_code, sizeof a->plus_code);
+}
+
+static void place_fields(const dc_geo_place *p, appended *a)
+{
+    place_codes(p, a);
     format_degrees(p->cell.lat, p->cell.lon, a);
 }
 
@@ -80,8 +85,7 @@ static void forward_fields(const dc_geo_forward_result *r, appended *a)
     a->status = (dc_batch_status)r->status;
     if (r->status == DC_GEO_OK && r->nhouseholds) { /* the household's own position */
         const dc_household *h = &r->households[0];
-        memcpy(a->code, r->place.display, sizeof a->code);
-        memcpy(a->plus_code, r->place.plus_code, sizeof a->plus_code);
+        place_codes(&r->place, a);
         format_e7(h->lat_e7, a->lat);
         format_e7(h->lon_e7, a->lon);
         zone_fields(&r->zone, a);
@@ -226,6 +230,30 @@ static const char *cell(const char *rec, const batch_look *f, int k, size_t *n,
     return dc_csv_value(rec + f->span[k][0], f->span[k][1] - f->span[k][0], scratch, n);
 }
 
+/* The values a row is looked up by: v[0] (the code, or the latitude) and,
+ * in reverse mode, v[1] (the longitude). The second may need the scratch
+ * the first was unquoted in, so the first is then copied aside; a
+ * coordinate too long for the copy is no number anyway. */
+typedef struct row_values {
+    const char *v[2];
+    size_t n[2];
+    char copy[64];
+} row_values;
+
+static void find_values(const batch_job *j, const char *rec, const batch_look *look,
+                        char *scratch, row_values *out)
+{
+    out->v[0] = cell(rec, look, 0, &out->n[0], scratch);
+    out->v[1] = NULL, out->n[1] = 0;
+    if (j->mode == DC_BATCH_FORWARD) return;
+    if (out->v[0] && out->v[0] == scratch) {
+        out->n[0] = out->n[0] < sizeof out->copy ? out->n[0] : sizeof out->copy;
+        memcpy(out->copy, out->v[0], out->n[0]);
+        out->v[0] = out->copy;
+    }
+    out->v[1] = cell(rec, look, 1, &out->n[1], scratch);
+}
+
 /* Keep the value of field @p k in the look when it is short. */
 static void hold(batch_look *f, int k, const char *v, size_t n)
 {
@@ -243,12 +271,6 @@ static char *scratch_for(batch_worker *w, size_t n)
 
 /* ---- locality ---------------------------------------------------------- */
 
-/* The value of a location character (the Open Location Code alphabet). */
-static const uint8_t olc_value[256] = {
-    ['2'] = 0,  ['3'] = 1,  ['4'] = 2,  ['5'] = 3,  ['6'] = 4,  ['7'] = 5,  ['8'] = 6,
-    ['9'] = 7,  ['C'] = 8,  ['F'] = 9,  ['G'] = 10, ['H'] = 11, ['J'] = 12, ['M'] = 13,
-    ['P'] = 14, ['Q'] = 15, ['R'] = 16, ['V'] = 17, ['W'] = 18, ['X'] = 19};
-
 /* The bits of @p v (up to 22) spread to the even positions. */
 static uint64_t spread(uint64_t v)
 {
@@ -260,14 +282,17 @@ static uint64_t spread(uint64_t v)
     return v;
 }
 
+/* The postcode, then the first 5 location characters (a cell of about
+ * 14 m): the code alphabet, "23456789CFGHJMPQRVWX", is in ASCII order, so
+ * each character minus '2' (0..38, 6 bits) keeps the order. */
 static uint64_t forward_key(const char *code, size_t n)
 {
     dc_code c;
     if (!code || dc_code_parse(code, n, &c, NULL) != DC_OK) return DC_BATCH_KEY_LAST;
-    uint64_t location = 0;
-    for (int i = 0; i < DC_CODE_LOCATION_CHARS; i++)
-        location = location * 20 + olc_value[(unsigned char)c.location[i]];
-    return (uint64_t)c.postcode << 31 | location; /* 20^7 < 2^31 */
+    uint64_t key = c.postcode; /* < 2^17 */
+    for (int i = 0; i < 5; i++)
+        key = key << 6 | (uint64_t)(c.location[i] - '2');
+    return key; /* 47 bits */
 }
 
 /* A Z-order curve over a 1e-4 degree grid: near points, near keys. */
@@ -284,62 +309,49 @@ static uint64_t reverse_key(const char *lat_text, size_t lat_len, const char *lo
 
 uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len, batch_look *look)
 {
-    size_t n0, n1;
+    row_values rv;
     look_fields(w->job, rec, len, look);
     look->held_len[0] = look->held_len[1] = BATCH_HELD + 1;
     char *scratch = scratch_for(w, len);
     if (!scratch) return DC_BATCH_KEY_LAST;
-    const char *v0 = cell(rec, look, 0, &n0, scratch);
-    hold(look, 0, v0, n0);
-    if (w->job->mode == DC_BATCH_FORWARD) return forward_key(v0, n0);
-    char lat_copy[64];
-    if (v0 == scratch) { /* as in dc_batch_row_lookup */
-        n0 = n0 < sizeof lat_copy ? n0 : sizeof lat_copy;
-        memcpy(lat_copy, v0, n0);
-        v0 = lat_copy;
-    }
-    const char *v1 = cell(rec, look, 1, &n1, scratch);
-    hold(look, 1, v1, n1);
-    return reverse_key(v0, n0, v1, n1);
+    find_values(w->job, rec, look, scratch, &rv);
+    hold(look, 0, rv.v[0], rv.n[0]);
+    if (w->job->mode == DC_BATCH_FORWARD) return forward_key(rv.v[0], rv.n[0]);
+    hold(look, 1, rv.v[1], rv.n[1]);
+    return reverse_key(rv.v[0], rv.n[0], rv.v[1], rv.n[1]);
 }
 
 /* ---- the row --------------------------------------------------------------- */
 
-/* A field made of the characters of codes, numbers and status names
- * only: appended without the quoting scan when the job's delimiter is
- * none of them (job->plain). */
-static bool put_plain(dc_buf *out, const char *s, const batch_job *j)
+/* A delimiter, then a field, quoted when it must be. Codes, numbers and
+ * status names (@p plain) skip the quoting scan when the job's delimiter
+ * is none of their characters (job->plain). */
+static bool put_field(dc_buf *out, const char *s, bool plain, const batch_job *j)
 {
     size_t n = strlen(s);
-    if (!j->plain) return dc_buf_field(out, s, n, j->delim);
-    if (!dc_buf_reserve(out, n)) return false;
+    if (!dc_buf_reserve(out, n + 1)) return false;
+    out->p[out->len++] = j->delim;
+    if (!(plain && j->plain)) return dc_buf_field(out, s, n, j->delim);
     dc_buf_put(out, s, n);
     return true;
 }
 
 static bool put_appended(dc_buf *out, const appended *a, const batch_job *j)
 {
-    const char *plain[] = {dc_batch_status_name(a->status),
-                           a->code,
-                           a->plus_code,
-                           a->lat,
-                           a->lon,
-                           a->postcode};
-    char d = j->delim;
-    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
-        if (!dc_buf_reserve(out, 1)) return false;
-        out->p[out->len++] = d;
-        if (!put_plain(out, plain[i], j)) return false;
+    const char *fields[] = {dc_batch_status_name(a->status),
+                            a->code,
+                            a->plus_code,
+                            a->lat,
+                            a->lon,
+                            a->postcode,
+                            a->zone_name,
+                            a->address,
+                            a->last};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        bool plain = fields[i] != a->zone_name && fields[i] != a->address;
+        if (!put_field(out, fields[i], plain, j)) return false;
     }
-    if (!dc_buf_reserve(out, 1)) return false;
-    out->p[out->len++] = d;
-    if (!dc_buf_field(out, a->zone_name, strlen(a->zone_name), d)) return false;
-    if (!dc_buf_reserve(out, 1)) return false;
-    out->p[out->len++] = d;
-    if (!dc_buf_field(out, a->address, strlen(a->address), d)) return false;
-    if (!dc_buf_reserve(out, 1)) return false;
-    out->p[out->len++] = d;
-    return put_plain(out, a->last, j);
+    return true;
 }
 
 dc_err dc_batch_row_lookup(batch_worker *w, const char *rec, size_t len,
@@ -351,23 +363,11 @@ dc_err dc_batch_row_lookup(batch_worker *w, const char *rec, size_t len,
     a.zone_name[0] = a.address[0] = '\0';
     char *scratch = rec ? scratch_for(w, len) : NULL;
     if (rec && !scratch) return DC_E_NOMEM;
-    size_t n0, n1;
-    const char *v0 = cell(rec, look, 0, &n0, scratch);
-    dc_err rc;
-    if (j->mode == DC_BATCH_FORWARD) {
-        rc = forward_row(w, v0, n0, &a);
-    } else {
-        /* the second value may need the scratch too: the first, when it
-         * was unescaped there, is parsed before it is overwritten */
-        char lat_copy[64];
-        if (v0 == scratch) {
-            n0 = n0 < sizeof lat_copy ? n0 : sizeof lat_copy;
-            memcpy(lat_copy, v0, n0);
-            v0 = lat_copy;
-        }
-        const char *v1 = cell(rec, look, 1, &n1, scratch);
-        rc = reverse_row(w, v0, n0, v1, n1, &a);
-    }
+    row_values rv;
+    find_values(j, rec, look, scratch, &rv);
+    dc_err rc = j->mode == DC_BATCH_FORWARD
+                    ? forward_row(w, rv.v[0], rv.n[0], &a)
+                    : reverse_row(w, rv.v[0], rv.n[0], rv.v[1], rv.n[1], &a);
     if (rc != DC_OK) return rc;
     if (!put_appended(out, &a, j)) return DC_E_NOMEM;
     stats->rows++;

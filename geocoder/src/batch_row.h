@@ -48,9 +48,9 @@ typedef struct batch_worker {
     dc_geo_session *session;
     dc_geo_forward_result *forward;
     dc_geo_reverse_result *reverse;
-    dc_buf scratch;        /* unquoted field values */
-    uint64_t *order, *tmp; /* a window's keys, and room to sort them */
-    size_t order_cap;
+    dc_buf scratch; /* unquoted field values */
+    uint64_t *keys; /* a window's keys, then as many again to sort them in */
+    size_t keys_cap;
 } batch_worker;
 
 /* The key of a row nothing can be looked up for: after every other. */
