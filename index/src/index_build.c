@@ -69,6 +69,14 @@ typedef struct builder {
     MDB_dbi dbi[DC_DB_COUNT];
     dc_hasher *hasher; /* the content fingerprint, on its own thread */
     uint64_t shared_doors;
+    /* The households' page being filled and the segment of pages it goes
+     * to, with the first key of each page (its fences). */
+    uint8_t *segment, *fences;
+    uint32_t seg_pages, nseg;
+    uint32_t page_n, page_bytes; /* records in the page and their values' bytes */
+    uint8_t page_keys[DC_PAGE_MAX_RECORDS * DC_HOUSEHOLD_KEY_SIZE];
+    uint16_t page_ends[DC_PAGE_MAX_RECORDS];
+    uint8_t page_values[DC_PAGE_SIZE];
 } builder;
 
 static void progress(builder *b, const char *phase, uint64_t done, uint64_t total)
@@ -554,6 +562,73 @@ static dc_err write_grid(builder *b)
     return DC_OK;
 }
 
+/* Put the segment of pages filled so far, and its fences. */
+static dc_err flush_segment(builder *b)
+{
+    uint8_t key[4];
+    if (b->seg_pages == 0) return DC_OK;
+    dc_put_be32(key, b->nseg);
+    MDB_val k = {4, key}, v = {(size_t)b->seg_pages * DC_PAGE_SIZE, b->segment};
+    int rc = mdb_put(b->txn, b->dbi[DC_DB_HOUSEHOLDS], &k, &v, MDB_APPEND);
+    if (rc == 0) {
+        v = (MDB_val){(size_t)b->seg_pages * DC_HOUSEHOLD_KEY_SIZE, b->fences};
+        rc = mdb_put(b->txn, b->dbi[DC_DB_FENCES], &k, &v, MDB_APPEND);
+    }
+    if (rc != 0)
+        return dc_index_lmdb_error(b->err, rc, "writing households to the index");
+    b->nseg++;
+    b->seg_pages = 0;
+    return DC_OK;
+}
+
+/* Lay out the page being filled (docs/FORMAT.md, `households`) as the next
+ * page of the segment. */
+static dc_err flush_page(builder *b)
+{
+    uint32_t n = b->page_n, at = DC_PAGE_VALUES(n);
+    if (n == 0) return DC_OK;
+    uint8_t *page = b->segment + (size_t)b->seg_pages * DC_PAGE_SIZE;
+    memset(page, 0, DC_PAGE_SIZE);
+    page[0] = (uint8_t)n;
+    page[1] = (uint8_t)(n >> 8);
+    for (uint32_t j = 1; j < DC_PAGE_SPLITS; j++) /* the places of the splits */
+        memcpy(page + 4 + 8 * (j - 1),
+               b->page_keys + (size_t)(n * j / DC_PAGE_SPLITS) * DC_HOUSEHOLD_KEY_SIZE,
+               8);
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t *e = page + DC_PAGE_HEAD + (size_t)i * DC_PAGE_ENTRY;
+        uint32_t end = at + b->page_ends[i];
+        memcpy(e, b->page_keys + (size_t)i * DC_HOUSEHOLD_KEY_SIZE,
+               DC_HOUSEHOLD_KEY_SIZE);
+        e[12] = (uint8_t)end, e[13] = (uint8_t)(end >> 8);
+    }
+    memcpy(page + at, b->page_values, b->page_bytes);
+    memcpy(b->fences + (size_t)b->seg_pages * DC_HOUSEHOLD_KEY_SIZE, b->page_keys,
+           DC_HOUSEHOLD_KEY_SIZE);
+    b->page_n = b->page_bytes = 0;
+    if (++b->seg_pages == DC_SEGMENT_PAGES) return flush_segment(b);
+    return DC_OK;
+}
+
+/* Append a household record to its page (a new one when it does not fit)
+ * and to the fingerprint, as a record of its own. */
+static dc_err put_household(builder *b, const uint8_t *key, const uint8_t *val,
+                            size_t vlen)
+{
+    dc_err rc = DC_OK;
+    if (DC_PAGE_VALUES(b->page_n + 1) + b->page_bytes + vlen > DC_PAGE_SIZE)
+        rc = flush_page(b);
+    if (rc != DC_OK) return rc;
+    memcpy(b->page_keys + (size_t)b->page_n * DC_HOUSEHOLD_KEY_SIZE, key,
+           DC_HOUSEHOLD_KEY_SIZE);
+    memcpy(b->page_values + b->page_bytes, val, vlen);
+    b->page_bytes += (uint32_t)vlen;
+    b->page_ends[b->page_n++] = (uint16_t)b->page_bytes;
+    hash_part(b->hasher, key, DC_HOUSEHOLD_KEY_SIZE);
+    hash_part(b->hasher, val, vlen);
+    return DC_OK;
+}
+
 static void household_key_bytes(const builder *b, size_t number,
                                 uint8_t key[DC_HOUSEHOLD_KEY_SIZE])
 {
@@ -578,7 +653,7 @@ static dc_err write_household(builder *b, uint32_t number, const dc_household_in
     uint8_t *p = put_str8(val + DC_HOUSEHOLD_FIXED, h->id);
     p = put_str8(p, h->house_number);
     household_key_bytes(b, number, key);
-    return put(b, DC_DB_HOUSEHOLDS, key, sizeof key, val, (size_t)(p - val));
+    return put_household(b, key, val, (size_t)(p - val));
 }
 
 static dc_err write_households(builder *b)
@@ -595,7 +670,8 @@ static dc_err write_households(builder *b)
         if (rc != DC_OK) return rc;
         if ((i + 1) % PROGRESS_STEP == 0) progress(b, "write", i + 1, n);
     }
-    return DC_OK;
+    dc_err rc = flush_page(b);
+    return rc == DC_OK ? flush_segment(b) : rc;
 }
 
 static dc_err write_strings(builder *b)
@@ -873,7 +949,10 @@ static dc_err allocate(builder *b, const char *path)
     b->households = malloc((n ? n : 1) * sizeof *b->households);
     b->ids = malloc((n ? n : 1) * sizeof *b->ids);
     b->tmp_path = malloc(strlen(path) + 32);
-    if (!b->zone_of || !b->zone_counts || !b->households || !b->ids || !b->tmp_path)
+    b->segment = malloc((size_t)DC_SEGMENT_PAGES * DC_PAGE_SIZE);
+    b->fences = malloc((size_t)DC_SEGMENT_PAGES * DC_HOUSEHOLD_KEY_SIZE);
+    if (!b->zone_of || !b->zone_counts || !b->households || !b->ids || !b->tmp_path ||
+        !b->segment || !b->fences)
         return dc_error_set(b->err, DC_E_NOMEM, "out of memory for %zu households", n);
     sprintf(b->tmp_path, "%s.tmp.%ld", path, (long)getpid());
     return DC_OK;
@@ -888,6 +967,8 @@ static void release(builder *b)
     free(b->zone_counts);
     free(b->households);
     free(b->ids);
+    free(b->segment);
+    free(b->fences);
     free(b->grid);
     free(b->strings.entries);
     free(b->strings.slots);

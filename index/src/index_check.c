@@ -52,10 +52,64 @@ static dc_err corrupt(checker *c, const char *fmt, ...)
     return DC_E_INDEX_CORRUPT;
 }
 
+/* Every household page's structure, whole: count, value ends in order
+ * and inside the page, the head's places, zeros where nothing is, and its
+ * fence. */
+static dc_err page_ok(checker *c, uint32_t p, const uint8_t *page)
+{
+    const struct dc_pages *pg = &c->idx->pages;
+    uint32_t n = dc_page_count(page);
+    if (n == 0) return corrupt(c, "household page %u: its head is damaged", p);
+    const uint8_t *entries = page + DC_PAGE_HEAD;
+    uint32_t prev = DC_PAGE_VALUES(n);
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *e = entries + (size_t)i * DC_PAGE_ENTRY + DC_HOUSEHOLD_KEY_SIZE;
+        uint32_t end = (uint32_t)e[0] | (uint32_t)e[1] << 8;
+        if (end <= prev || end > DC_PAGE_SIZE)
+            return corrupt(c, "household page %u: record %u has bytes %u to %u", p, i,
+                           prev, end);
+        prev = end;
+    }
+    for (uint32_t j = 1; j < DC_PAGE_SPLITS; j++)
+        if (memcmp(page + 4 + 8 * (j - 1),
+                   entries + (size_t)(n * j / DC_PAGE_SPLITS) * DC_PAGE_ENTRY, 8) != 0)
+            return corrupt(c, "household page %u: its head's place %u is not its key's",
+                           p, j);
+    bool zeros = page[2] == 0 && page[3] == 0;
+    for (uint32_t i = 60; zeros && i < DC_PAGE_HEAD; i++)
+        zeros = page[i] == 0;
+    for (uint32_t i = prev; zeros && i < DC_PAGE_SIZE; i++)
+        zeros = page[i] == 0;
+    if (!zeros) return corrupt(c, "household page %u: bytes where none belong", p);
+    const uint8_t *fence =
+        pg->fences[p / DC_SEGMENT_PAGES] + 12 * (size_t)(p % DC_SEGMENT_PAGES);
+    if (memcmp(fence, entries, DC_HOUSEHOLD_KEY_SIZE) != 0)
+        return corrupt(c, "household page %u: its fence is not its first key", p);
+    return DC_OK;
+}
+
+/* Call @p fn on every household record, page by page. */
+static dc_err walk_pages(checker *c, record_fn fn)
+{
+    const struct dc_pages *pg = &c->idx->pages;
+    MDB_val k, v;
+    for (uint32_t p = 0; p < pg->npages; p++) {
+        const uint8_t *page = dc_pages_page(pg, p);
+        dc_err e = page_ok(c, p, page);
+        for (uint32_t i = 0, n = dc_page_count(page); e == DC_OK && i < n; i++) {
+            e = dc_page_record(page, i, &k, &v);
+            if (e == DC_OK) e = fn(c, &k, &v);
+        }
+        if (e != DC_OK) return e;
+    }
+    return DC_OK;
+}
+
 /* Call @p fn on every record of @p db in key order. */
 static dc_err walk(checker *c, int db, record_fn fn)
 {
     MDB_cursor *cur;
+    if (db == DC_DB_HOUSEHOLDS) return walk_pages(c, fn);
     MDB_val k, v;
     dc_err e = DC_OK;
     int rc = mdb_cursor_open(c->txn->txn, c->idx->dbi[db], &cur);

@@ -32,9 +32,11 @@ enum dc_db {
     DC_DB_NUMBERS,
     DC_DB_IDS,
     DC_DB_META,
+    DC_DB_FENCES,
     DC_DB_COUNT
 };
-/* Content databases: the ones the fingerprint covers (all but meta). */
+/* Content databases: the ones the fingerprint covers (all before meta;
+ * fences is derived from households). */
 #define DC_DB_CONTENT DC_DB_META
 extern const char *const dc_db_names[DC_DB_COUNT];
 
@@ -62,6 +64,26 @@ extern const char *const dc_db_names[DC_DB_COUNT];
 #define DC_HOUSEHOLD_KEY_SIZE 12 /* BE u64 place, BE u32 seq */
 /* `numbers` holds the key of every DC_NUMBER_STRIDE-th household. */
 #define DC_NUMBER_STRIDE 64u
+
+/* Households are packed in key order into pages of DC_PAGE_SIZE bytes
+ * (docs/FORMAT.md): a 64-byte head (u16 count n, u16 zero, the BE u64
+ * places of keys n*j/8 for j = 1..7, 4 zero bytes), then n entries of
+ * DC_PAGE_ENTRY bytes (12-byte key, u16 end of its value), then the
+ * values. A `households` value is a segment of up to DC_SEGMENT_PAGES
+ * pages, all segments but the last full; its `fences` value is the first
+ * key of each of its pages. A code is a search of fences, which stay in
+ * cache, then of its page: the head's places narrow it to a few
+ * entries, and then its value; each of the three is a cache line or two
+ * that a batch can ask for ahead (dc_pages_prefetch). */
+#define DC_PAGE_SIZE 4096u
+#define DC_PAGE_HEAD 64u
+#define DC_PAGE_ENTRY 14u
+#define DC_PAGE_SPLITS 8u /* the head's places cut the entries in 8 */
+#define DC_SEGMENT_PAGES 4096u
+/* Where a page of @p n records has its first value. */
+#define DC_PAGE_VALUES(n) (DC_PAGE_HEAD + DC_PAGE_ENTRY * (uint32_t)(n))
+/* Most entries that fit in a page. */
+#define DC_PAGE_MAX_RECORDS ((DC_PAGE_SIZE - DC_PAGE_HEAD) / DC_PAGE_ENTRY)
 
 /* A household key's place: 34 bits of cell (row * DC_CELL_COLS + col), 17
  * of postcode, 13 of the code's last three location characters as a
@@ -215,6 +237,28 @@ struct dc_grid_cell {
     uint32_t count;
 };
 
+/* The household pages, found at open: segment pointers into the map and
+ * each segment's fences (12-byte first keys of its pages). */
+struct dc_pages {
+    const uint8_t **seg;
+    const uint8_t **fences;
+    uint32_t nseg, npages;
+};
+
+/* Keys asked for ahead of their lookups, each taken one stage further as
+ * later ones come (dc_pages_prefetch). */
+#define DC_AHEAD_STAGE 8u /* calls between the stages of one key */
+#define DC_AHEAD_KEYS (3 * DC_AHEAD_STAGE)
+_Static_assert(DC_AHEAD_KEYS == DC_INDEX_PREFETCH_AHEAD,
+               "stages and the public distance");
+struct dc_pages_ahead {
+    struct {
+        uint64_t place;
+        uint32_t page, lo, hi;
+    } key[DC_AHEAD_KEYS];
+    uint32_t next, finger; /* calls so far; the page of the last */
+};
+
 struct dc_index {
     MDB_env *env;
     MDB_dbi dbi[DC_DB_COUNT];
@@ -229,6 +273,7 @@ struct dc_index {
      * decode keeps slot DC_ZONE_CORRUPT, so lookups report it and
      * dc_index_check names it. */
     dc_zone *zones;
+    struct dc_pages pages;
     int32_t *zone_slot; /* postcode -> index in zones, -1 absent */
     struct dc_grid_cell *grid;
     uint32_t nzones, ngrid;
@@ -242,9 +287,9 @@ struct dc_index {
 struct dc_index_txn {
     dc_index *idx;
     MDB_txn *txn;
-    MDB_cursor *households;    /* for every household read; NULL until used */
-    bool cursor_current;       /* bound to this begin of txn */
-    struct dc_index_txn *next; /* in idx->free_txns once ended */
+    uint32_t page, slot;         /* the households cursor: a record */
+    struct dc_pages_ahead ahead; /* what dc_index_order_prefetch asked for */
+    struct dc_index_txn *next;   /* in idx->free_txns once ended */
 };
 
 /* ---- shared helpers (index_read.c) ---------------------------------- */
@@ -262,6 +307,41 @@ dc_err dc_zone_decode(uint32_t postcode, const MDB_val *val, dc_zone *out);
  * number. Checks lengths, the position and the postcode. */
 dc_err dc_household_decode(const MDB_val *key, const MDB_val *val, dc_household *out,
                            uint32_t *street_id, uint32_t *group_id);
+
+/* ---- household pages (pages.c) -------------------------------------- */
+
+/* Page @p p, or NULL past the last. */
+static inline const uint8_t *dc_pages_page(const struct dc_pages *pg, uint32_t p)
+{
+    if (p >= pg->npages) return NULL;
+    return pg->seg[p / DC_SEGMENT_PAGES] + (size_t)(p % DC_SEGMENT_PAGES) * DC_PAGE_SIZE;
+}
+
+/* A page's record count; 0 when its header cannot be right. */
+uint32_t dc_page_count(const uint8_t *page);
+
+/* Record @p slot (below dc_page_count) of a page: its key and value, inside
+ * the page. DC_E_INDEX_CORRUPT when its offsets leave the page. */
+dc_err dc_page_record(const uint8_t *page, uint32_t slot, MDB_val *key, MDB_val *val);
+
+/* The first record whose key is @p key (12 bytes) or more: its page and
+ * slot; *page == npages when there is none. *page comes in as a hint: a
+ * page the search may start from (the previous result, for keys in
+ * ascending order). DC_E_INDEX_CORRUPT for a page whose header cannot be
+ * right. */
+dc_err dc_pages_seek(const struct dc_pages *pg, const uint8_t *key, uint32_t *page,
+                     uint32_t *slot);
+
+/* Ask, without waiting, for what the search of the first record at
+ * (@p place, seq 0) will read, in three stages DC_AHEAD_STAGE calls apart:
+ * its page's head, then the entries the head leaves, then its value. A
+ * caller asks for keys in the order it will look them up, at least
+ * DC_AHEAD_KEYS lookups ahead. */
+void dc_pages_prefetch(const struct dc_pages *pg, struct dc_pages_ahead *ahead,
+                       uint64_t place);
+
+/* Find the segments and fences of @p idx (pinned transaction open). */
+dc_err dc_pages_load(dc_index *idx, dc_error *err);
 
 /* The place a code names: its cell recovered against its zone's reference
  * point. DC_E_NOT_FOUND when no zone has the postcode. */

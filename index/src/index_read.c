@@ -22,6 +22,7 @@ const char *const dc_db_names[DC_DB_COUNT] = {
     [DC_DB_NUMBERS] = "numbers",
     [DC_DB_IDS] = "ids",
     [DC_DB_META] = "meta",
+    [DC_DB_FENCES] = "fences",
 };
 
 dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what)
@@ -224,20 +225,39 @@ static dc_err household_of(dc_index_txn *txn, const MDB_val *key, const MDB_val 
     return rc;
 }
 
-static dc_err households_cursor(dc_index_txn *txn, MDB_cursor **out);
+/* The household under the cursor. */
+static dc_err at_cursor(dc_index_txn *txn, MDB_val *k, MDB_val *v)
+{
+    const uint8_t *page = dc_pages_page(&txn->idx->pages, txn->page);
+    if (!page) return DC_E_NOT_FOUND;
+    uint32_t n = dc_page_count(page);
+    if (n == 0 || txn->slot >= n) return DC_E_INDEX_CORRUPT;
+    return dc_page_record(page, txn->slot, k, v);
+}
 
-/* Step the households cursor (MDB_SET_KEY, MDB_SET_RANGE, MDB_NEXT):
- * DC_E_NOT_FOUND past the end. */
+/* Move the households cursor: MDB_SET_RANGE to the first household at or
+ * after the key in @p k, MDB_SET_KEY to the one at that key, MDB_NEXT to
+ * the next; then read it into @p k and @p v. DC_E_NOT_FOUND past the end
+ * or for no such key. */
 static dc_err step(dc_index_txn *txn, MDB_cursor_op op, MDB_val *k, MDB_val *v)
 {
-    MDB_cursor *cur = NULL;
-    dc_err rc = households_cursor(txn, &cur);
-    if (rc != DC_OK) return rc;
-    int r = mdb_cursor_get(cur, k, v, op);
-    if (r == MDB_NOTFOUND) return DC_E_NOT_FOUND;
-    if (r != 0) return dc_index_lmdb_error(NULL, r, "households");
-    if (k->mv_size != DC_HOUSEHOLD_KEY_SIZE) return DC_E_INDEX_CORRUPT;
-    return DC_OK;
+    const struct dc_pages *pg = &txn->idx->pages;
+    const uint8_t *want = NULL;
+    dc_err rc = DC_OK;
+    if (op == MDB_NEXT) {
+        const uint8_t *page = dc_pages_page(pg, txn->page);
+        if (!page) return DC_E_NOT_FOUND;
+        if (++txn->slot >= dc_page_count(page)) txn->page++, txn->slot = 0;
+    } else {
+        if (k->mv_size != DC_HOUSEHOLD_KEY_SIZE) return DC_E_INVALID_ARG;
+        want = k->mv_data;
+        rc = dc_pages_seek(pg, want, &txn->page, &txn->slot);
+    }
+    if (rc == DC_OK) rc = at_cursor(txn, k, v);
+    if (rc == DC_OK && op == MDB_SET_KEY &&
+        memcmp(k->mv_data, want, DC_HOUSEHOLD_KEY_SIZE))
+        rc = DC_E_NOT_FOUND;
+    return rc;
 }
 
 /* Put the cursor on the first household at or after @p place. */
@@ -292,7 +312,7 @@ dc_err dc_index_household_by_id(dc_index_txn *txn, const char *id, size_t len,
     dc_err rc = get(txn, DC_DB_IDS, id, len, &k);
     if (rc != DC_OK) return rc;
     if (k.mv_size != DC_HOUSEHOLD_KEY_SIZE) return DC_E_INDEX_CORRUPT;
-    rc = get(txn, DC_DB_HOUSEHOLDS, k.mv_data, k.mv_size, &v);
+    rc = step(txn, MDB_SET_KEY, &k, &v);
     if (rc == DC_OK) rc = household_of(txn, &k, &v, &h);
     if (rc == DC_OK) *out = h;
     return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
@@ -340,9 +360,8 @@ dc_err dc_index_code_place(const dc_index *idx, const dc_code *code, uint64_t *p
     return DC_OK;
 }
 
-/* The first household at @p code, by an exact get of its key (place,
- * seq 0) into @p key: as cheap as a B-tree search gets, and it leaves the
- * cursor alone. DC_E_NOT_FOUND for none. */
+/* The first household at @p code, the cursor on it: its key (place, seq 0)
+ * into @p key. DC_E_NOT_FOUND for none. */
 static dc_err get_code(dc_index_txn *txn, const dc_code *code, uint64_t *place,
                        uint8_t key[DC_HOUSEHOLD_KEY_SIZE], MDB_val *v, dc_olc_cell *cell)
 {
@@ -350,7 +369,8 @@ static dc_err get_code(dc_index_txn *txn, const dc_code *code, uint64_t *place,
     if (rc != DC_OK) return rc;
     dc_put_be64(key, *place);
     dc_put_be32(key + 8, 0);
-    return get(txn, DC_DB_HOUSEHOLDS, key, DC_HOUSEHOLD_KEY_SIZE, v);
+    MDB_val k = {DC_HOUSEHOLD_KEY_SIZE, key};
+    return step(txn, MDB_SET_KEY, &k, v);
 }
 
 /* Households from the cursor's while their keys' place is @p place,
@@ -380,7 +400,7 @@ dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t
                                 uint32_t *count)
 {
     uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
-    MDB_val k = {sizeof key, key}, v;
+    MDB_val v;
     uint64_t place;
     uint32_t n;
     if (!txn || !code || !first || !count) return DC_E_INVALID_ARG;
@@ -388,14 +408,24 @@ dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t
     if (rc == DC_OK) rc = door_stored(&v, &n);
     if (rc != DC_OK) return rc;
     uint32_t number = dc_get_le32(v.mv_data);
-    if (n == DC_DOOR_MAX) {
-        rc = step(txn, MDB_SET_KEY, &k, &v);
-        if (rc == DC_OK) rc = count_place(txn, place, &n);
+    if (n == DC_DOOR_MAX) { /* the cursor is on its first household */
+        rc = count_place(txn, place, &n);
         if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
     }
     *first = number;
     *count = n;
     return DC_OK;
+}
+
+dc_err dc_index_code_order(const dc_index *idx, const dc_code *code, uint64_t *order)
+{
+    if (!idx || !code || !order) return DC_E_INVALID_ARG;
+    return dc_index_code_place(idx, code, order, NULL);
+}
+
+void dc_index_order_prefetch(dc_index_txn *txn, uint64_t order)
+{
+    if (txn) dc_pages_prefetch(&txn->idx->pages, &txn->ahead, order);
 }
 
 /* The next household of a door: DC_E_NOT_FOUND past its end. */
@@ -407,7 +437,7 @@ static dc_err next_at(dc_index_txn *txn, uint64_t place, MDB_val *k, MDB_val *v)
 }
 
 /* Households are read only as far as @p cap: a door of one, the common
- * case, is one B-tree search and no cursor step. */
+ * case, is one search and no cursor step. */
 /* dc_index_code_read, and the code's recovered cell into @p cell (NULL:
  * not wanted), set whenever the code names a place in a known zone. */
 static dc_err code_read(dc_index_txn *txn, const dc_code *code, dc_olc_cell *cell,
@@ -424,8 +454,7 @@ static dc_err code_read(dc_index_txn *txn, const dc_code *code, dc_olc_cell *cel
         if (i < cap && (rc = household_of(txn, &k, &v, &out[i])) != DC_OK) break;
         i++;
         if (door < DC_DOOR_MAX && (i == door || i >= cap)) break;
-        if (i == 1) rc = step(txn, MDB_SET_KEY, &k, &v); /* the cursor on seq 0 */
-        if (rc == DC_OK) rc = next_at(txn, place, &k, &v);
+        rc = next_at(txn, place, &k, &v); /* get_code left the cursor on seq 0 */
         if (rc == DC_E_NOT_FOUND) {
             /* Only a door of DC_DOOR_MAX or more ends where its keys do. */
             rc = door < DC_DOOR_MAX ? DC_E_INDEX_CORRUPT : DC_OK;
@@ -542,23 +571,6 @@ dc_err dc_index_row_positions(dc_index_txn *txn, uint32_t row, uint32_t col_firs
 
 /* ---- transactions ----------------------------------------------------- */
 
-/* The txn's cursor on households, opened once and renewed per begin. */
-static dc_err households_cursor(dc_index_txn *txn, MDB_cursor **out)
-{
-    int rc = 0;
-    if (!txn->cursor_current) {
-        if (!txn->households)
-            rc = mdb_cursor_open(txn->txn, txn->idx->dbi[DC_DB_HOUSEHOLDS],
-                                 &txn->households);
-        else
-            rc = mdb_cursor_renew(txn->txn, txn->households);
-        if (rc != 0) return dc_index_lmdb_error(NULL, rc, "cursor");
-        txn->cursor_current = true;
-    }
-    *out = txn->households;
-    return DC_OK;
-}
-
 dc_err dc_index_txn_begin(dc_index *idx, dc_index_txn **out)
 {
     dc_index_txn *t;
@@ -571,7 +583,6 @@ dc_err dc_index_txn_begin(dc_index *idx, dc_index_txn **out)
     if (t) {
         rc = mdb_txn_renew(t->txn);
         if (rc != 0) {
-            if (t->households) mdb_cursor_close(t->households);
             mdb_txn_abort(t->txn);
             free(t);
             return dc_index_lmdb_error(NULL, rc, "renew");
@@ -591,7 +602,8 @@ dc_err dc_index_txn_begin(dc_index *idx, dc_index_txn **out)
         t->idx = idx;
     }
     t->next = NULL;
-    t->cursor_current = false;
+    t->page = t->slot = 0;
+    t->ahead.next = t->ahead.finger = 0;
     *out = t;
     return DC_OK;
 }
@@ -848,6 +860,7 @@ dc_err dc_index_open(const char *path, dc_index **out, dc_error *err)
     if (e == DC_OK) e = read_meta(idx, err);
     if (e == DC_OK) e = load_strings(idx, err);
     if (e == DC_OK) e = load_zones(idx, err);
+    if (e == DC_OK) e = dc_pages_load(idx, err);
 done:
     if (e != DC_OK) {
         dc_index_close(idx);
@@ -863,12 +876,13 @@ void dc_index_close(dc_index *idx)
     while (idx->free_txns) {
         dc_index_txn *t = idx->free_txns;
         idx->free_txns = t->next;
-        if (t->households) mdb_cursor_close(t->households);
         mdb_txn_abort(t->txn);
         free(t);
     }
     if (idx->pinned) mdb_txn_abort(idx->pinned);
     free(idx->strings);
+    free(idx->pages.seg);
+    free(idx->pages.fences);
     free(idx->zones);
     free(idx->zone_slot);
     free(idx->grid);

@@ -1,8 +1,9 @@
 /*
  * bench_geocoder - lookups per second of the engine, next to the ceiling:
  * a raw LMDB random-get loop over the same index in the same run (gets of
- * existing household keys, drawn like the engine's samples from up to
- * 200,000 of them spread evenly over the households database).
+ * existing household ids in the ids database, drawn like the engine's
+ * samples from up to 200,000 of them spread evenly over it: a B-tree of one
+ * record per household, as large as households).
  *
  *   bench_geocoder INDEX [SECONDS_PER_RUN] [SESSION_BATCH]
  *
@@ -33,7 +34,7 @@ typedef struct sample {
     double lat, lon;
 } sample;
 
-/* A household key for the raw loop, inline: fetching one costs what
+/* A household id for the raw loop, inline: fetching one costs what
  * fetching a sample does (one 32-byte record at random). */
 #define RAW_KEY_MAX 30
 typedef struct raw_key {
@@ -50,7 +51,7 @@ typedef struct worker {
     dc_geo *geo;
     MDB_env *env;
     MDB_dbi dbi;
-    const raw_key *keys; /* household keys for the raw loop */
+    const raw_key *keys; /* household ids for the raw loop */
     size_t nkeys;
     const sample *samples;
     size_t nsamples;
@@ -75,7 +76,7 @@ static uint32_t rnd(unsigned *state)
     return *state >> 8;
 }
 
-/* The ceiling: random households by key, one read transaction per batch. */
+/* The ceiling: random households by id, one read transaction per batch. */
 static void raw_loop(worker *w)
 {
     MDB_txn *txn = NULL;
@@ -176,7 +177,7 @@ static size_t take_sample(dc_geo *geo, sample *out, uint32_t nhouseholds)
     return got;
 }
 
-/* Every (n / MAX_SAMPLE)-th key of the households database, copied. */
+/* Every (n / MAX_SAMPLE)-th key of the ids database, copied. */
 static size_t take_keys(MDB_env *env, MDB_dbi dbi, uint32_t nhouseholds, raw_key *keys)
 {
     MDB_txn *txn;
@@ -205,7 +206,7 @@ static int open_raw(const char *path, MDB_env **env, MDB_dbi *dbi)
                      0444))
         return 0;
     if (mdb_txn_begin(*env, NULL, MDB_RDONLY, &txn) ||
-        mdb_dbi_open(txn, "households", 0, dbi))
+        mdb_dbi_open(txn, "ids", 0, dbi))
         return 0;
     mdb_txn_commit(txn);
     return 1;

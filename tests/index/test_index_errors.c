@@ -252,15 +252,15 @@ static void test_open_errors(void **state)
     fx_input_make(&fx);
     const char *v2 = fx_path("v2.idx");
     assert_int_equal(dc_index_build(v2, &fx.in, NULL, NULL), DC_OK);
-    tamper(v2, "meta", "format_version", 14, "\1\0\0\0", 4);
+    tamper(v2, "meta", "format_version", 14, "\2\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 1; this diachi reads version 2", v2);
+             "%s has index format version 2; this diachi reads version 3", v2);
+    expect_open(v2, DC_E_INDEX_FORMAT, msg);
+    tamper(v2, "meta", "format_version", 14, "\4\0\0\0", 4);
+    snprintf(msg, sizeof msg,
+             "%s has index format version 4; this diachi reads version 3", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     tamper(v2, "meta", "format_version", 14, "\3\0\0\0", 4);
-    snprintf(msg, sizeof msg,
-             "%s has index format version 3; this diachi reads version 2", v2);
-    expect_open(v2, DC_E_INDEX_FORMAT, msg);
-    tamper(v2, "meta", "format_version", 14, "\2\0\0\0", 4);
     tamper(v2, "meta", "code_scheme", 11, "\7\0\0\0", 4);
     snprintf(msg, sizeof msg, "%s has code scheme version 7; this diachi knows version 1",
              v2);
@@ -330,6 +330,120 @@ static void household3(uint8_t *val, size_t *len, int32_t lat, int32_t lon, uint
     *len = 21 + sizeof tail;
 }
 
+/* The fixture's households fit one page: segment 0 is that page. */
+static const uint8_t segment0[4] = {0, 0, 0, 0};
+
+/* Replace the value of the household at @p key in its page by @p val, of
+ * the same length. */
+static void tamper_household(const char *path, const uint8_t *key, const uint8_t *val,
+                             size_t len)
+{
+    uint8_t page[4096];
+    assert_int_equal(read_raw(path, "households", segment0, 4, page, sizeof page), 4096);
+    size_t n = page[0] | (size_t)page[1] << 8, i = 0;
+    while (i < n && memcmp(page + 64 + 14 * i, key, 12) != 0)
+        i++;
+    assert_true(i < n);
+    const uint8_t *e = page + 64 + 14 * i; /* the entry: key, u16 end */
+    size_t start = i ? (e[-2] | (size_t)e[-1] << 8) : 64 + 14 * n;
+    size_t end = e[12] | (size_t)e[13] << 8;
+    assert_int_equal(end - start, len);
+    memcpy(page + start, val, len);
+    tamper(path, "households", segment0, 4, page, sizeof page);
+}
+
+/* Segment 0 of a fresh fixture index, changed by @p change, then put back. */
+static void tamper_page(const char *path, void (*change)(uint8_t *page))
+{
+    uint8_t page[4096];
+    assert_int_equal(read_raw(path, "households", segment0, 4, page, sizeof page), 4096);
+    change(page);
+    tamper(path, "households", segment0, 4, page, sizeof page);
+}
+
+static void count_zero(uint8_t *page)
+{
+    page[0] = page[1] = 0;
+}
+
+static void count_over(uint8_t *page)
+{
+    page[0] = 0x21, page[1] = 0x01; /* 289 entries cannot fit */
+}
+
+static void split_moved(uint8_t *page)
+{
+    page[4 + 7]++; /* the low byte of the place of split 1 (entry 1 of 8) */
+}
+
+static void first_end_short(uint8_t *page)
+{
+    page[64 + 12] = 64 + 14 * 8; /* entry 0's value ends where it starts */
+    page[64 + 13] = 0;
+}
+
+static void stray_byte(uint8_t *page)
+{
+    page[4095] = 1;
+}
+
+/* A damaged household page: reads report corruption, never read outside
+ * the page, and the check names the page and what is wrong. */
+static void test_check_pages(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        void (*change)(uint8_t *);
+        const char *message;
+    } cases[] = {
+        {"p_count0.idx", count_zero, "household page 0: its head is damaged"},
+        {"p_count.idx", count_over, "household page 0: its head is damaged"},
+        {"p_split.idx", split_moved,
+         "household page 0: its head's place 1 is not its key's"},
+        {"p_end.idx", first_end_short, "household page 0: record 0 has bytes 176 to 176"},
+        {"p_stray.idx", stray_byte, "household page 0: bytes where none belong"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *path = fresh_index(cases[i].name);
+        tamper_page(path, cases[i].change);
+        check_fails_with(path, cases[i].message);
+    }
+
+    /* Lookups on a page whose head is damaged: corruption, not a crash. */
+    const char *path = fresh_index("p_read.idx");
+    tamper_page(path, count_over);
+    dc_index *idx;
+    dc_index_txn *txn;
+    dc_household h;
+    dc_code code;
+    uint32_t first, count;
+    assert_int_equal(dc_index_open(path, &idx, NULL), DC_OK);
+    assert_int_equal(dc_index_txn_begin(idx, &txn), DC_OK);
+    assert_int_equal(dc_code_parse("3210192P422X", 12, &code, NULL), DC_OK);
+    assert_int_equal(dc_index_code_households(txn, &code, &first, &count),
+                     DC_E_INDEX_CORRUPT);
+    assert_int_equal(dc_index_household_by_id(txn, "DBP-000008", 10, &h),
+                     DC_E_INDEX_CORRUPT);
+    dc_index_txn_end(txn);
+    dc_index_close(idx);
+
+    /* Segments and fences that do not agree: the open says so. */
+    const char *fences = fresh_index("p_fences.idx");
+    uint8_t twelve[12] = {0};
+    tamper(fences, "fences", segment0, 4, twelve, 6);
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s: household segment 0 has 4096 bytes and 6 of fences",
+             fences);
+    expect_open(fences, DC_E_INDEX_CORRUPT, msg);
+    const char *extra = fresh_index("p_extra.idx");
+    uint8_t segment1[4] = {0, 0, 0, 1};
+    tamper(extra, "fences", segment1, 4, twelve, 12);
+    snprintf(msg, sizeof msg, "%s: households and fences do not hold the same segments",
+             extra);
+    expect_open(extra, DC_E_INDEX_CORRUPT, msg);
+}
+
 static void test_check_tampered(void **state)
 {
     (void)state;
@@ -339,13 +453,13 @@ static void test_check_tampered(void **state)
     const char *moved = fresh_index("moved.idx");
     assert_int_equal(read_raw(moved, "ids", "DBP-000008", 10, key3, sizeof key3), 12);
     household3(val, &len, 213851000, 1030052000, 1); /* 0.0001 degree east */
-    tamper(moved, "households", key3, 12, val, len);
+    tamper_household(moved, key3, val, len);
     check_fails_with(moved, "household 3 (id DBP-000008): its key names another place "
                             "than code 3210192P423W in cell 44554/113202");
 
     const char *same = fresh_index("same.idx"); /* the same record: still good */
     household3(val, &len, 213851000, 1030051000, 1);
-    tamper(same, "households", key3, 12, val, len);
+    tamper_household(same, key3, val, len);
     dc_index *idx;
     assert_int_equal(dc_index_open(same, &idx, NULL), DC_OK);
     assert_int_equal(dc_index_check(idx, NULL, NULL), DC_OK);
@@ -353,7 +467,7 @@ static void test_check_tampered(void **state)
 
     const char *door = fresh_index("door.idx");
     household3(val, &len, 213851000, 1030051000, 2);
-    tamper(door, "households", key3, 12, val, len);
+    tamper_household(door, key3, val, len);
     check_fails_with(door, "households 3 to 3: their door's size is stored as 2");
 
     const char *noid = fresh_index("noid.idx");
@@ -414,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_build_io_error),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_check_tampered),
+        cmocka_unit_test(test_check_pages),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

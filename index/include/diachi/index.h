@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /** Version of the file layout this library reads and writes. */
-#define DC_INDEX_FORMAT_VERSION 2
+#define DC_INDEX_FORMAT_VERSION 3
 /** Version of the address-code scheme (docs/FORMAT.md section 1). */
 #define DC_CODE_SCHEME_VERSION 1
 /** Bytes in a content fingerprint (SHA-256). */
@@ -240,7 +240,7 @@ dc_err dc_index_zone(dc_index_txn *txn, uint32_t postcode, dc_zone *out);
 dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zone *out);
 
 /** Household by number (0..households-1): the one lookup that is not a
- * single B-tree search (the index keys households by place; it keeps every
+ * single search (the index keys households by place; it keeps every
  * 64th number's key and steps forward from it), meant for listing and
  * tests rather than serving. @return DC_OK, DC_E_NOT_FOUND,
  * DC_E_INDEX_CORRUPT */
@@ -259,7 +259,7 @@ dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t
                                 uint32_t *count);
 
 /**
- * The households registered at a code, read in one B-tree search: the
+ * The households registered at a code, read in one search: the
  * first @p cap of them, in index order, into @p out, and how many there
  * are in all into @p count. Strings are valid until the transaction ends.
  * @return DC_OK, DC_E_NOT_FOUND (none: @p out and @p count untouched),
@@ -282,6 +282,30 @@ dc_err dc_index_code_read(dc_index_txn *txn, const dc_code *code, dc_household *
 dc_err dc_index_code_lookup(dc_index_txn *txn, const dc_code *code, dc_olc_area *area,
                             char plus_code[DC_CODE_PLUS_SIZE], dc_household *out,
                             size_t cap, uint32_t *count);
+
+/**
+ * Where @p code stands in the order the index stores households in (its
+ * place: cell, then code). Codes looked up in ascending order of it read
+ * the index front to back, each near the one before.
+ * @return DC_OK; DC_E_NOT_FOUND when no zone has the code's postcode or
+ *         its place is off the globe (its lookup reads no household)
+ */
+dc_err dc_index_code_order(const dc_index *idx, const dc_code *code, uint64_t *order);
+
+/** How many lookups ahead dc_index_order_prefetch wants to be called. */
+#define DC_INDEX_PREFETCH_AHEAD 24
+
+/**
+ * Start fetching, without waiting, the memory the lookup of a code of
+ * @p order (dc_index_code_order) will read: its household page's head,
+ * then the few entries that leaves, then the household's value, each a
+ * stage further as later codes are asked for. A caller with many codes
+ * calls it for each, in the order it will look them up, about
+ * DC_INDEX_PREFETCH_AHEAD lookups ahead of the lookup: the fetches of
+ * that many codes then overlap instead of following one another. Asking
+ * in another order, or nearer, costs a little and gains less.
+ */
+void dc_index_order_prefetch(dc_index_txn *txn, uint64_t order);
 
 /** Where a household's record lies in the map, as a positions walk met it;
  *  valid until its transaction ends. Read it with dc_index_household_read. */
@@ -332,8 +356,8 @@ dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
 
 /**
  * The positions of the households in cells (@p row, @p col_first) to
- * (@p row, @p col_last), in index order, from one B-tree search and a
- * cursor pass that reads no strings: what a nearest-household search needs
+ * (@p row, @p col_last), in index order, from one search and a pass
+ * over the records after it that reads no strings: what a nearest-household search needs
  * before it reads the few it keeps (dc_index_household_read).
  * @return DC_OK (also for no household), DC_E_INVALID_ARG,
  *         DC_E_INDEX_CORRUPT
