@@ -255,21 +255,28 @@ static dc_err window(batch_worker *w, block *b, size_t from, size_t n)
         if (recs[i].len)
             key = dc_batch_row_look(w, raw + recs[i].start, recs[i].len, &looks[i]);
         else
-            looks[i].nfields = 0;
+            looks[i].nfields = 0, looks[i].has_order = false;
         order[i] = key << 16 | i;
     }
     const uint64_t *sorted = sort_keys(order, order + n, n);
     /* Only the looks are visited here, in an order their memory is not:
-     * each is asked for PREFETCH_ROWS ahead; the record is read only when
-     * a value was too long to hold. */
+     * each is asked for PREFETCH_ROWS further ahead than what its lookup
+     * reads from the index; the record is read only when a value was too
+     * long to hold. */
+    for (size_t k = 0; k < n && k < DC_GEO_PREFETCH_AHEAD; k++)
+        dc_batch_row_prefetch(w, &looks[sorted[k] & 0xFFFF]);
     for (size_t k = 0; k < n; k++) {
         size_t i = sorted[k] & 0xFFFF, at = b->appended.len;
         batch_look *look = &looks[i];
-        if (k + PREFETCH_ROWS < n) {
-            const char *ahead = (const char *)&looks[sorted[k + PREFETCH_ROWS] & 0xFFFF];
+        if (k + DC_GEO_PREFETCH_AHEAD + PREFETCH_ROWS < n) {
+            const char *ahead =
+                (const char *)&looks[sorted[k + DC_GEO_PREFETCH_AHEAD + PREFETCH_ROWS] &
+                                     0xFFFF];
             __builtin_prefetch(ahead, 1);
             __builtin_prefetch(ahead + sizeof *looks - 1, 1);
         }
+        if (k + DC_GEO_PREFETCH_AHEAD < n)
+            dc_batch_row_prefetch(w, &looks[sorted[k + DC_GEO_PREFETCH_AHEAD] & 0xFFFF]);
         if (look->nfields) {
             bool held = dc_batch_look_held(look);
             dc_err rc = dc_batch_row_lookup(w, held ? NULL : raw + recs[i].start,

@@ -282,17 +282,15 @@ static uint64_t spread(uint64_t v)
     return v;
 }
 
-/* The postcode, then the first 5 location characters (a cell of about
- * 14 m): the code alphabet, "23456789CFGHJMPQRVWX", is in ASCII order, so
- * each character minus '2' (0..38, 6 bits) keeps the order. */
-static uint64_t forward_key(const char *code, size_t n)
+/* The code's place in the index's order (dc_geo_code_order), kept in the
+ * look and cut to 48 bits: pages of the index are then read in order, each
+ * near the last. */
+static uint64_t forward_key(batch_worker *w, const char *code, size_t n, batch_look *look)
 {
     dc_code c;
-    if (!code || dc_code_parse(code, n, &c, NULL) != DC_OK) return DC_BATCH_KEY_LAST;
-    uint64_t key = c.postcode; /* < 2^17 */
-    for (int i = 0; i < 5; i++)
-        key = key << 6 | (uint64_t)(c.location[i] - '2');
-    return key; /* 47 bits */
+    look->has_order = code && dc_code_parse(code, n, &c, NULL) == DC_OK &&
+                      dc_geo_code_order(w->session, &c, &look->order);
+    return look->has_order ? look->order >> 16 : DC_BATCH_KEY_LAST;
 }
 
 /* A Z-order curve over a 1e-4 degree grid: near points, near keys. */
@@ -316,7 +314,7 @@ uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len, batch_l
     if (!scratch) return DC_BATCH_KEY_LAST;
     find_values(w->job, rec, look, scratch, &rv);
     hold(look, 0, rv.v[0], rv.n[0]);
-    if (w->job->mode == DC_BATCH_FORWARD) return forward_key(rv.v[0], rv.n[0]);
+    if (w->job->mode == DC_BATCH_FORWARD) return forward_key(w, rv.v[0], rv.n[0], look);
     hold(look, 1, rv.v[1], rv.n[1]);
     return reverse_key(rv.v[0], rv.n[0], rv.v[1], rv.n[1]);
 }
@@ -352,6 +350,12 @@ static bool put_appended(dc_buf *out, const appended *a, const batch_job *j)
         if (!put_field(out, fields[i], plain, j)) return false;
     }
     return true;
+}
+
+void dc_batch_row_prefetch(batch_worker *w, const batch_look *look)
+{
+    if (w->job->mode == DC_BATCH_FORWARD && look->has_order)
+        dc_geo_order_prefetch(w->session, look->order);
 }
 
 dc_err dc_batch_row_lookup(batch_worker *w, const char *rec, size_t len,

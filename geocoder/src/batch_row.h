@@ -26,9 +26,10 @@ typedef struct batch_job {
  * line); then where its appended fields are. */
 #define BATCH_HELD 24
 typedef struct batch_look {
+    uint64_t order; /* forward: the code's dc_geo_code_order, when has_order */
     uint32_t span[2][2];
     uint32_t nfields;
-    bool present[2];
+    bool present[2], has_order;
     uint8_t held_len[2]; /* BATCH_HELD + 1: not held */
     char held[2][BATCH_HELD];
     uint32_t at, n; /* the appended fields: offset in their buffer, length */
@@ -60,12 +61,16 @@ typedef struct batch_worker {
  * A row (@p len bytes, line ending excluded, not empty) is done in three
  * steps. First its fields are found, and its locality key is returned,
  * under 2^48: looked up in key order, rows touch the index a
- * neighbourhood at a time (forward: by postcode, then location; reverse:
- * along a Z-order curve). DC_BATCH_KEY_LAST when the row's code or
+ * neighbourhood at a time (forward: in the index's own order of
+ * households, by cell, then code; reverse: along a Z-order curve). DC_BATCH_KEY_LAST when the row's code or
  * coordinates do not parse.
  */
 uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len,
                            batch_look *look);
+
+/* Start fetching what the lookup of a looked-at row will read first
+ * (forward mode; nothing otherwise). */
+void dc_batch_row_prefetch(batch_worker *w, const batch_look *look);
 
 /*
  * Then it is looked up, its appended fields (each after a delimiter) are

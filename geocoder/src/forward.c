@@ -210,6 +210,16 @@ static dc_err forward_plus(dc_geo_session *s, const char *plus,
 
 /* ---- entry ---------------------------------------------------------------- */
 
+bool dc_geo_code_order(dc_geo_session *s, const dc_code *code, uint64_t *order)
+{
+    return s && dc_index_code_order(s->geo->idx, code, order) == DC_OK;
+}
+
+void dc_geo_order_prefetch(dc_geo_session *s, uint64_t order)
+{
+    if (s) dc_index_order_prefetch(s->txn, order);
+}
+
 dc_err dc_geo_forward(dc_geo_session *s, const char *text, size_t len,
                       dc_geo_forward_result *out)
 {

@@ -221,6 +221,23 @@ typedef struct dc_geo_forward_result {
 dc_err dc_geo_forward(dc_geo_session *s, const char *text, size_t len,
                       dc_geo_forward_result *out);
 
+/**
+ * For a caller with many codes (a batch): where @p code stands in the
+ * order the index stores households in (dc_index_code_order). Looked up in
+ * ascending order of it, codes read the index front to back.
+ * @return false when no zone has the code's postcode
+ */
+bool dc_geo_code_order(dc_geo_session *s, const dc_code *code, uint64_t *order);
+
+/**
+ * Start fetching, without waiting, what a forward lookup of a code of
+ * @p order (dc_geo_code_order) will read from the index. Called for each
+ * code in the order of their lookups, DC_GEO_PREFETCH_AHEAD lookups ahead,
+ * it lets the fetches of that many codes overlap (dc_index_order_prefetch).
+ */
+#define DC_GEO_PREFETCH_AHEAD DC_INDEX_PREFETCH_AHEAD
+void dc_geo_order_prefetch(dc_geo_session *s, uint64_t order);
+
 /** What dc_geo_reverse answers. */
 typedef struct dc_geo_reverse_result {
     dc_geo_status status; /**< ok, or out_of_coverage */
@@ -265,7 +282,8 @@ dc_err dc_geo_zone(dc_geo_session *s, uint32_t postcode, dc_zone *out);
 /**
  * A zone's name as people say it, kind first: "phường Nam Thanh" (the
  * name alone when the kind is empty; the kind once when the name starts
- * with it: "Xã Phước Châu" of kind "xã" gives "xã Phước Châu"). Like snprintf: writes at most
+ * with it: "Xã Phước Châu" of kind "xã" gives "xã Phước Châu"). Like snprintf: writes at
+ * most
  * @p size bytes, NUL included (nothing when @p size is 0), and returns the
  * length the whole text has, so a return >= @p size means it was cut
  * (on a character boundary: the text stays valid UTF-8).
