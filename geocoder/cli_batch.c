@@ -5,10 +5,9 @@
  * failure, SIGINT, SIGTERM or SIGHUP removes the temporary file. A closed
  * output pipe (diachi batch ... | head) ends the run quietly.
  */
-#define _GNU_SOURCE /* fopencookie, sync_file_range */
+#define _POSIX_C_SOURCE 200809L /* sigaction, kill, directories */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_output.h"
 #include "diachi/batch.h"
 
 typedef struct batch_args {
@@ -162,43 +162,8 @@ static void remove_stale_tmp(const char *path)
     closedir(d);
 }
 
-/*
- * The temporary file is written through this: every WRITEBACK_BYTES, the
- * kernel is asked to start putting what came before on disk
- * (sync_file_range), so that the fsync before the rename finds little
- * left to wait for instead of the whole file.
- */
-#define WRITEBACK_BYTES (2 << 20)
-
-static struct tmp_file {
-    int fd;
-    off_t written, started;
-} tmp_file;
-
-static ssize_t tmp_write(void *cookie, const char *buf, size_t n)
-{
-    struct tmp_file *t = cookie;
-    size_t done = 0;
-    while (done < n) {
-        ssize_t k = write(t->fd, buf + done, n - done);
-        if (k < 0 && errno == EINTR) continue;
-        if (k < 0) return (ssize_t)done; /* 0 on error, as stdio wants; errno says why */
-        done += (size_t)k;
-    }
-    t->written += (off_t)n;
-    if (t->written - t->started >= WRITEBACK_BYTES) {
-        /* only a hint: the fsync at the end reports any failure */
-        sync_file_range(t->fd, t->started, t->written - t->started,
-                        SYNC_FILE_RANGE_WRITE);
-        t->started = t->written;
-    }
-    return (ssize_t)n;
-}
-
-static int tmp_close(void *cookie)
-{
-    return close(((struct tmp_file *)cookie)->fd);
-}
+/* The temporary file's writer (cli_output.h), when there is one. */
+static dc_out_file *tmp_file;
 
 /* Open where the rows go: stdout, a device or pipe as it is, or the
  * temporary file of a regular OUTPUT. *tmp is set when it is one. */
@@ -214,31 +179,21 @@ static FILE *open_output(const char *output, int *tmp)
     }
     remove_stale_tmp(output);
     snprintf(tmp_path, sizeof tmp_path, "%s.tmp.%ld", output, (long)getpid());
-    int fd = open(tmp_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0) return NULL;
-    *tmp = 1;
     struct sigaction sa = {0};
     sa.sa_handler = remove_and_die;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
-    tmp_file = (struct tmp_file){fd, 0, 0};
-    FILE *f = fopencookie(
-        &tmp_file, "wb", (cookie_io_functions_t){.write = tmp_write, .close = tmp_close});
-    if (!f) {
-        unlink(tmp_path);
-        close(fd);
-    }
+    FILE *f = dc_out_file_open(tmp_path, &tmp_file);
+    *tmp = f != NULL;
     return f;
 }
 
-/* Sync and rename the temporary file; 0 or errno. */
+/* Put the temporary file on disk and rename it; 0 or errno. */
 static int commit_output(FILE *f, const char *output)
 {
-    int e = 0;
-    if (fflush(f) != 0 || fsync(tmp_file.fd) != 0) e = errno;
-    if (fclose(f) != 0 && !e) e = errno;
+    int e = dc_out_file_finish(f, tmp_file);
     if (!e && rename(tmp_path, output) != 0) e = errno;
     if (e) unlink(tmp_path);
     return e;
@@ -247,7 +202,10 @@ static int commit_output(FILE *f, const char *output)
 static void discard_output(FILE *f, int tmp)
 {
     if (f == stdout) return;
-    fclose(f);
+    if (tmp)
+        dc_out_file_abort(f, tmp_file);
+    else
+        fclose(f);
     if (tmp) unlink(tmp_path);
 }
 

@@ -118,5 +118,19 @@ grep -q 'cannot write the output: File too large' err9.txt || fail "full: $(cat 
 [ "$(cat full.csv)" = older ] || fail "full: the older OUTPUT changed"
 ls full.csv.tmp.* > /dev/null 2>&1 && fail "full: a temporary file is left"
 
+# 10. OUTPUT is written with O_DIRECT where the filesystem allows it (a
+# writer thread, 4 MiB buffers, the last partial block through the page
+# cache) and through the page cache where it does not (tmpfs): the same
+# bytes as on stdout either way.
+"$diachi" batch big.csv --quiet > stdout.csv
+cmp -s stdout.csv t2.csv || fail "OUTPUT differs from stdout's"
+[ $(($(stat -c %s t2.csv) % 4096)) != 0 ] || fail "OUTPUT ends on a block: no partial block"
+if [ "$(stat -f -c %T /dev/shm 2> /dev/null)" = tmpfs ]; then
+  shm=$(mktemp -d /dev/shm/diachi-batch.XXXXXX)
+  "$diachi" batch big.csv -o "$shm/out.csv" --quiet
+  cmp -s "$shm/out.csv" t2.csv || fail "OUTPUT on tmpfs differs"
+  rm -rf "$shm"
+fi
+
 [ "$failures" = 0 ] && echo "batch cli: ok"
 exit $((failures > 0))
