@@ -23,7 +23,7 @@ for n in "$@"; do
       --report "$work/report-$n.csv" >/dev/null
   fi
   [ -s "$csv" ] || "$bin/batch_bench_input" "$index" "$n" > "$csv"
-  bytes=$(stat -c %s "$csv")
+  bytes=$(stat -L -c %s "$csv")
   # the floor: reading the file at all
   start=$(date +%s.%N); cat "$csv" > /dev/null; end=$(date +%s.%N)
   awk -v n="$n" -v b="$bytes" -v s0="$start" -v s1="$end" 'BEGIN { s = s1 - s0
