@@ -81,9 +81,7 @@ static dc_err page_ok(checker *c, uint32_t p, const uint8_t *page)
     for (uint32_t i = prev; zeros && i < DC_PAGE_SIZE; i++)
         zeros = page[i] == 0;
     if (!zeros) return corrupt(c, "household page %u: bytes where none belong", p);
-    const uint8_t *fence =
-        pg->fences[p / DC_SEGMENT_PAGES] + 12 * (size_t)(p % DC_SEGMENT_PAGES);
-    if (memcmp(fence, entries, DC_HOUSEHOLD_KEY_SIZE) != 0)
+    if (memcmp(dc_pages_fence(pg, p), entries, DC_HOUSEHOLD_KEY_SIZE) != 0)
         return corrupt(c, "household page %u: its fence is not its first key", p);
     return DC_OK;
 }

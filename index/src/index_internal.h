@@ -251,11 +251,12 @@ struct dc_pages {
 #define DC_AHEAD_KEYS (3 * DC_AHEAD_STAGE)
 _Static_assert(DC_AHEAD_KEYS == DC_INDEX_PREFETCH_AHEAD,
                "stages and the public distance");
+struct dc_ahead_key {
+    uint64_t place;
+    uint32_t page, lo, hi; /* its page; the entries its head leaves */
+};
 struct dc_pages_ahead {
-    struct {
-        uint64_t place;
-        uint32_t page, lo, hi;
-    } key[DC_AHEAD_KEYS];
+    struct dc_ahead_key key[DC_AHEAD_KEYS];
     uint32_t next, finger; /* calls so far; the page of the last */
 };
 
@@ -317,11 +318,18 @@ static inline const uint8_t *dc_pages_page(const struct dc_pages *pg, uint32_t p
     return pg->seg[p / DC_SEGMENT_PAGES] + (size_t)(p % DC_SEGMENT_PAGES) * DC_PAGE_SIZE;
 }
 
+/* The fence (first key, 12 bytes) of page @p p, below npages. */
+static inline const uint8_t *dc_pages_fence(const struct dc_pages *pg, uint32_t p)
+{
+    return pg->fences[p / DC_SEGMENT_PAGES] + 12 * (size_t)(p % DC_SEGMENT_PAGES);
+}
+
 /* A page's record count; 0 when its header cannot be right. */
 uint32_t dc_page_count(const uint8_t *page);
 
-/* Record @p slot (below dc_page_count) of a page: its key and value, inside
- * the page. DC_E_INDEX_CORRUPT when its offsets leave the page. */
+/* Record @p slot of a page: its key and value, inside the page.
+ * DC_E_INDEX_CORRUPT when the page's count has no such slot or the value's
+ * ends leave the page. */
 dc_err dc_page_record(const uint8_t *page, uint32_t slot, MDB_val *key, MDB_val *val);
 
 /* The first record whose key is @p key (12 bytes) or more: its page and

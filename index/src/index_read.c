@@ -229,10 +229,7 @@ static dc_err household_of(dc_index_txn *txn, const MDB_val *key, const MDB_val 
 static dc_err at_cursor(dc_index_txn *txn, MDB_val *k, MDB_val *v)
 {
     const uint8_t *page = dc_pages_page(&txn->idx->pages, txn->page);
-    if (!page) return DC_E_NOT_FOUND;
-    uint32_t n = dc_page_count(page);
-    if (n == 0 || txn->slot >= n) return DC_E_INDEX_CORRUPT;
-    return dc_page_record(page, txn->slot, k, v);
+    return page ? dc_page_record(page, txn->slot, k, v) : DC_E_NOT_FOUND;
 }
 
 /* Move the households cursor: MDB_SET_RANGE to the first household at or

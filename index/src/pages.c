@@ -91,11 +91,6 @@ static uint32_t entries_below(const uint8_t *page, uint32_t lo, uint32_t hi,
     return lo;
 }
 
-static const uint8_t *fence(const struct dc_pages *pg, uint32_t p)
-{
-    return pg->fences[p / DC_SEGMENT_PAGES] + 12 * (size_t)(p % DC_SEGMENT_PAGES);
-}
-
 /* Of pages [lo, hi), the last whose fence is at or below the key, given
  * that lo's is. */
 static uint32_t last_at_or_below(const struct dc_pages *pg, uint32_t lo, uint32_t hi,
@@ -103,7 +98,7 @@ static uint32_t last_at_or_below(const struct dc_pages *pg, uint32_t lo, uint32_
 {
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (key_cmp(fence(pg, mid), place, seq) <= 0)
+        if (key_cmp(dc_pages_fence(pg, mid), place, seq) <= 0)
             lo = mid;
         else
             hi = mid;
@@ -120,15 +115,15 @@ static uint32_t last_at_or_below(const struct dc_pages *pg, uint32_t lo, uint32_
 static uint32_t page_for(const struct dc_pages *pg, uint64_t place, uint32_t seq,
                          uint32_t hint)
 {
-    if (hint < pg->npages && key_cmp(fence(pg, hint), place, seq) <= 0) {
+    if (hint < pg->npages && key_cmp(dc_pages_fence(pg, hint), place, seq) <= 0) {
         uint32_t step = 1, lo = hint;
         while (step <= pg->npages - 1 - lo &&
-               key_cmp(fence(pg, lo + step), place, seq) <= 0)
+               key_cmp(dc_pages_fence(pg, lo + step), place, seq) <= 0)
             lo += step, step *= 2;
         uint32_t hi = step <= pg->npages - lo ? lo + step : pg->npages;
         return last_at_or_below(pg, lo, hi, place, seq);
     }
-    if (pg->npages == 0 || key_cmp(fence(pg, 0), place, seq) > 0) return 0;
+    if (pg->npages == 0 || key_cmp(dc_pages_fence(pg, 0), place, seq) > 0) return 0;
     return last_at_or_below(pg, 0, pg->npages, place, seq);
 }
 
@@ -173,8 +168,7 @@ void dc_pages_prefetch(const struct dc_pages *pg, struct dc_pages_ahead *ahead,
     /* stage 2, the key of DC_AHEAD_STAGE calls ago: its head is in cache,
      * and leaves a few entries */
     if (now >= DC_AHEAD_STAGE) {
-        __typeof__(ahead->key[0]) *k =
-            &ahead->key[(now - DC_AHEAD_STAGE) % DC_AHEAD_KEYS];
+        struct dc_ahead_key *k = &ahead->key[(now - DC_AHEAD_STAGE) % DC_AHEAD_KEYS];
         page = dc_pages_page(pg, k->page);
         uint32_t n = dc_page_count(page);
         k->lo = k->hi = 0;
@@ -187,8 +181,7 @@ void dc_pages_prefetch(const struct dc_pages *pg, struct dc_pages_ahead *ahead,
     /* stage 3, the key of 2 * DC_AHEAD_STAGE calls ago: its entries are in
      * cache, and give its value */
     if (now >= 2 * DC_AHEAD_STAGE) {
-        __typeof__(ahead->key[0]) *k =
-            &ahead->key[(now - 2 * DC_AHEAD_STAGE) % DC_AHEAD_KEYS];
+        struct dc_ahead_key *k = &ahead->key[(now - 2 * DC_AHEAD_STAGE) % DC_AHEAD_KEYS];
         page = dc_pages_page(pg, k->page);
         uint32_t n = dc_page_count(page);
         if (k->hi > n || k->lo > k->hi) return;
