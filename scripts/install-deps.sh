@@ -15,6 +15,7 @@ packages=(
   libutf8proc-dev                          # NFC normalisation of names
   libcmocka-dev                            # unit tests
   libcurl4-openssl-dev curl                # HTTP tests use a real client
+  python3                                  # tests: remake the OLC reference points table
   time                                     # peak memory in the benchmarks
   wrk                                      # HTTP benchmark (scripts/bench-http.sh)
 )

@@ -111,18 +111,20 @@ static bool point_ok(double lat, double lon)
            lon <= 180;
 }
 
-/* The point's zone and its code in it. The point is taken to 1e-7 degree
- * (1 cm), as the index stores doors, and coded with the same exact integer
- * arithmetic: a door's own position gives the door's code, which the
- * floating-point path misses by a cell now and then. */
+/* The point's zone and its code in it. The point is taken to e7 as the
+ * importer takes a door (dc_code_e7_of_point): inside the point's own
+ * cell, so the code is the reference libraries' code of the point and a
+ * query at a door gives that door's code and zone. */
 static dc_err reverse_zone(dc_geo_session *s, double lat, double lon,
                            dc_geo_reverse_result *out)
 {
-    int32_t lat_e7 = dc_geo_e7(lat), lon_e7 = dc_geo_e7(lon);
+    int32_t lat_e7, lon_e7;
     int64_t lat_int, lon_int;
     dc_code code;
     dc_err rc;
-    if (!dc_olc_int_of_e7(lat_e7, lon_e7, &lat_int, &lon_int)) return DC_E_INVALID_ARG;
+    if (!dc_code_e7_of_point(lat, lon, &lat_e7, &lon_e7) ||
+        !dc_olc_int_of_e7(lat_e7, lon_e7, &lat_int, &lon_int))
+        return DC_E_INVALID_ARG;
     rc = dc_olc_encode_int(lat_int, lon_int, DC_CODE_OLC_DIGITS, out->plus_code,
                            sizeof out->plus_code);
     if (rc != DC_OK) return rc;

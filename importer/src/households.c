@@ -161,8 +161,8 @@ static int check_household(dc_householdset *hs, dc_source_household *hh, int32_t
                          DC_MAX_FIELD);
         return DC_REJECT_FIELD_TOO_LONG;
     }
-    *lat = (int32_t)llround(hh->lat * 1e7);
-    *lon = (int32_t)llround(hh->lon * 1e7);
+    /* The surveyed position's own cell, not a rounded copy's (code.h). */
+    dc_code_e7_of_point(hh->lat, hh->lon, lat, lon);
     *zone = dc_zoneset_locate_near(hs->zones, hs->last_zone, *lat, *lon);
     if (*zone >= 0) hs->last_zone = *zone;
     if (*zone < 0) {

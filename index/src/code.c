@@ -178,6 +178,34 @@ bool dc_olc_int_of_e7(int32_t lat_e7, int32_t lon_e7, int64_t *lat_int, int64_t 
     return true;
 }
 
+/* Clamp v into [lo, hi]. */
+static int64_t clamp_i64(int64_t v, int64_t lo, int64_t hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+bool dc_code_e7_of_point(double lat, double lon, int32_t *lat_e7, int32_t *lon_e7)
+{
+    int64_t la, lo;
+    if (!lat_e7 || !lon_e7 || !isfinite(lat) || !isfinite(lon) || !(fabs(lat) <= 90.0))
+        return false;
+    dc_olc_normalise(&lat, &lon);
+    dc_olc_to_int_unchecked(lat, lon, &la, &lo);
+    /* The 11-digit cell is 625 latitude units (250 e7) by 256 longitude
+     * units (312.5 e7). In e7 counted from the south pole and the
+     * antimeridian, row r spans [250 r, 250 r + 250) and column c spans
+     * [312.5 c, 312.5 c + 312.5): the integers strictly inside are
+     * 250 r + 1 .. 250 r + 249 and floor(625 c / 2) + 1 .. ceil(625 (c + 1) / 2) - 1. */
+    int64_t row = la / 625, col = lo / 256;
+    int64_t lat_u = llround(lat * 1e7) + 900000000;
+    int64_t lon_u = llround(lon * 1e7) + 1800000000;
+    lat_u = clamp_i64(lat_u, row * 250 + 1, row * 250 + 249);
+    lon_u = clamp_i64(lon_u, col * 625 / 2 + 1, ((col + 1) * 625 + 1) / 2 - 1);
+    *lat_e7 = (int32_t)(lat_u - 900000000);
+    *lon_e7 = (int32_t)(lon_u - 1800000000);
+    return true;
+}
+
 dc_err dc_code_make_e7(uint32_t postcode, int32_t lat_e7, int32_t lon_e7, dc_code *code)
 {
     int64_t la, lo;

@@ -211,6 +211,22 @@ dc_err dc_code_make_e7(uint32_t postcode, int32_t lat_e7, int32_t lon_e7, dc_cod
 bool dc_olc_int_of_e7(int32_t lat_e7, int32_t lon_e7, int64_t *lat_int, int64_t *lon_int);
 
 /**
+ * The position in e7 that stands for a point of WGS 84 degrees: its value
+ * rounded to the nearest 1e-7 degree, moved by at most 1e-7 degree (about
+ * 1 cm) so that it lies strictly inside the point's own 11-digit OLC cell
+ * as dc_olc_to_int (the reference libraries' rule) places the point, never
+ * on the cell's edge. So dc_code_make_e7 of the result is the code of the
+ * point itself, not of a rounded copy that crossed a cell edge, and any OLC
+ * library given the result as 7-decimal text finds the same cell. The
+ * importer stores households this way and a reverse lookup takes its point
+ * this way, so a door and a query at the door agree on code and zone.
+ * Thread-safe.
+ * @return false (outputs untouched) when a value is not finite or the
+ *         latitude is outside -90..90; a longitude is normalised as OLC does
+ */
+bool dc_code_e7_of_point(double lat, double lon, int32_t *lat_e7, int32_t *lon_e7);
+
+/**
  * True when a point recovers exactly from a reference point: it lies within
  * 0.4 degrees of it in latitude and longitude (the OLC safety margin).
  */
