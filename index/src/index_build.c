@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "index_internal.h"
+#include "seal.h"
 #include "hasher.h"
 
 #define MAX_STR8 255u
@@ -916,6 +917,8 @@ static dc_err finish_file(builder *b, const char *path, uint64_t *file_bytes)
     off_t used = (off_t)(info.me_last_pgno + 1) * (off_t)stat_db.ms_psize;
     if (truncate(b->tmp_path, used) != 0)
         return io_error(b, "cannot truncate", b->tmp_path);
+    dc_err e = dc_seal_write(b->tmp_path, (uint64_t)used, b->err);
+    if (e != DC_OK) return e;
     fd = open(b->tmp_path, O_RDONLY);
     if (fd < 0 || fsync(fd) != 0) {
         if (fd >= 0) close(fd);

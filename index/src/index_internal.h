@@ -279,7 +279,8 @@ struct dc_index {
     struct dc_grid_cell *grid;
     uint32_t nzones, ngrid;
     dc_index_meta meta;
-    char *sources; /* meta.sources points here */
+    uint64_t data_bytes; /* the LMDB file's length, the seal's (seal.h) */
+    char *sources;       /* meta.sources points here */
     char *path;
     pthread_mutex_t lock; /* guards free_txns */
     struct dc_index_txn *free_txns;

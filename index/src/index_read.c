@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "index_internal.h"
+#include "seal.h"
 
 const char *const dc_db_names[DC_DB_COUNT] = {
     [DC_DB_ZONES] = "zones",
@@ -769,6 +770,16 @@ static dc_err open_env(dc_index *idx, dc_error *err)
         snprintf(what, sizeof what, "cannot open index %s", idx->path);
         return dc_index_lmdb_error(err, rc, what);
     }
+    /* The pages LMDB will touch must be the pages the seal covers. */
+    MDB_envinfo info;
+    MDB_stat st;
+    if (mdb_env_info(idx->env, &info) != 0 || mdb_env_stat(idx->env, &st) != 0 ||
+        ((uint64_t)info.me_last_pgno + 1) * st.ms_psize != idx->data_bytes)
+        return dc_error_set(err, DC_E_INDEX_CORRUPT,
+                            "%s: its LMDB pages (%zu of %u bytes) are not the %llu "
+                            "bytes its seal covers",
+                            idx->path, info.me_last_pgno + 1, st.ms_psize,
+                            (unsigned long long)idx->data_bytes);
     return DC_OK;
 }
 
@@ -853,7 +864,9 @@ dc_err dc_index_open(const char *path, dc_index **out, dc_error *err)
     }
     pthread_mutex_init(&idx->lock, NULL);
     idx->meta.file_bytes = size;
-    e = open_env(idx, err);
+    /* Nothing is mapped before the whole file is known to be as built. */
+    e = dc_seal_verify(path, size, &idx->data_bytes, err);
+    if (e == DC_OK) e = open_env(idx, err);
     if (e == DC_OK) e = read_meta(idx, err);
     if (e == DC_OK) e = load_strings(idx, err);
     if (e == DC_OK) e = load_zones(idx, err);
