@@ -91,6 +91,8 @@ static dc_err generation_open(const char *path, dc_generation **out, dc_error *e
     memcpy(gen->fingerprint, m->fingerprint_hex, sizeof gen->fingerprint);
     gen->fingerprint[64] = '\0';
     snprintf(gen->etag, sizeof gen->etag, "\"%.32s\"", gen->fingerprint);
+    snprintf(gen->etag_geojson, sizeof gen->etag_geojson, "\"%.32s-geojson\"",
+             gen->fingerprint);
     gen->build_time = m->build_time;
     gen->households = m->households;
     gen->zones = m->zones;
@@ -186,6 +188,20 @@ static void add_header(struct MHD_Response *r, const char *name, const char *val
     MHD_add_response_header(r, name, value);
 }
 
+const char *dc_http_etag(const dc_request *req, const dc_generation *gen)
+{
+    return req->geojson ? gen->etag_geojson : gen->etag;
+}
+
+/* Vary: Accept when the representation was negotiated, Origin when CORS
+ * answers one origin; NULL when neither. */
+static const char *vary(const dc_request *req, const char *origin)
+{
+    bool by_origin = origin && strcmp(origin, "*") != 0;
+    if (req->vary_accept) return by_origin ? "Accept, Origin" : "Accept";
+    return by_origin ? "Origin" : NULL;
+}
+
 enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned status,
                              const char *content_type, const char *body, size_t len,
                              const dc_generation *gen, bool cacheable)
@@ -196,7 +212,7 @@ enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned
     if (content_type) add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
     if (gen) add_header(r, "X-Diachi-Index", gen->fingerprint);
     if (gen && cacheable) {
-        add_header(r, MHD_HTTP_HEADER_ETAG, gen->etag);
+        add_header(r, MHD_HTTP_HEADER_ETAG, dc_http_etag(req, gen));
         add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=60");
     } else {
         add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -205,8 +221,9 @@ enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned
     if (origin) {
         add_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         add_header(r, "Access-Control-Expose-Headers", "ETag, X-Diachi-Index");
-        if (strcmp(origin, "*") != 0) add_header(r, MHD_HTTP_HEADER_VARY, "Origin");
     }
+    const char *v = vary(req, origin);
+    if (v) add_header(r, MHD_HTTP_HEADER_VARY, v);
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED || status == MHD_HTTP_NO_CONTENT) {
         const char *allow =
             req->endpoint == DC_EP_BATCH ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
