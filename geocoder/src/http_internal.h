@@ -117,6 +117,7 @@ typedef enum dc_api_error {
     DC_API_BAD_PARAMETER,
     DC_API_BAD_JSON,
     DC_API_BAD_CSV,
+    DC_API_BAD_FORM,
     DC_API_NOT_FOUND,
     DC_API_METHOD_NOT_ALLOWED,
     DC_API_TOO_LARGE,
@@ -135,6 +136,11 @@ void dc_http_error_member(dc_jw *w, dc_api_error e, const char *message);
 /* The ETag of the answer to @p req: one per index and representation. */
 const char *dc_http_etag(const dc_request *req, const dc_generation *gen);
 
+/* A header added to one answer. */
+typedef struct dc_header {
+    const char *name, *value;
+} dc_header;
+
 /* Send @p w's bytes with @p status and the headers every answer carries
  * (content type, fingerprint, CORS; ETag and Cache-Control when
  * @p cacheable; Vary: Accept when req->vary_accept). @p gen may be NULL
@@ -142,6 +148,12 @@ const char *dc_http_etag(const dc_request *req, const dc_generation *gen);
 enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned status,
                              const char *content_type, const char *body, size_t len,
                              const dc_generation *gen, bool cacheable);
+
+/* The same, with @p nextra more headers. */
+enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
+                                  unsigned status, const char *content_type,
+                                  const char *body, size_t len, const dc_generation *gen,
+                                  bool cacheable, const dc_header *extra, size_t nextra);
 
 /* An error answer: {"error": {...}, "fingerprint": ...}. */
 enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "diachi/batch.h"
+#include "http_form.h"
 #include "http_internal.h"
 #include "render.h"
 
@@ -658,25 +659,69 @@ static enum MHD_Result csv_problem(struct MHD_Connection *c, dc_request *req,
     return send_buffer(c, req, dc_api_error_status(e), false, w, gen, false);
 }
 
-/* text/csv: the same run as diachi batch (dc_batch_run) over the body,
- * in this thread: the service's threads already answer in parallel. */
+/* The headers of a CSV batch's answer: the rows per status
+ * (X-Diachi-Count-Ok, X-Diachi-Count-Unknown-Postcode, ...), and for an
+ * upload the name to save it under. */
+typedef struct csv_headers {
+    dc_header h[DC_BATCH_NSTATUS + 2];
+    size_t n;
+    char names[DC_BATCH_NSTATUS][48];
+    char values[DC_BATCH_NSTATUS + 1][24];
+    char disposition[1024];
+} csv_headers;
+
+static void csv_headers_fill(csv_headers *ch, const dc_batch_stats *st,
+                             const char *upload)
+{
+    ch->n = 0;
+    snprintf(ch->values[DC_BATCH_NSTATUS], sizeof ch->values[0], "%llu",
+             (unsigned long long)st->rows);
+    ch->h[ch->n++] = (dc_header){"X-Diachi-Count-Rows", ch->values[DC_BATCH_NSTATUS]};
+    for (int i = 0; i < DC_BATCH_NSTATUS; i++) {
+        /* "unknown_postcode" -> "Unknown-Postcode" */
+        char *name = ch->names[i];
+        int n = snprintf(name, sizeof ch->names[i], "X-Diachi-Count-%s",
+                         dc_batch_status_name((dc_batch_status)i));
+        for (int k = 15, up = 1; k < n; k++) {
+            if (name[k] == '_') name[k] = '-';
+            if (up && name[k] >= 'a' && name[k] <= 'z') name[k] = (char)(name[k] - 32);
+            up = name[k] == '-';
+        }
+        snprintf(ch->values[i], sizeof ch->values[i], "%llu",
+                 (unsigned long long)st->by_status[i]);
+        ch->h[ch->n++] = (dc_header){name, ch->values[i]};
+    }
+    if (upload) {
+        dc_form_disposition(upload, ch->disposition, sizeof ch->disposition);
+        ch->h[ch->n++] = (dc_header){"Content-Disposition", ch->disposition};
+    }
+}
+
+/* The CSV batch's options, from the query. */
+static const char *csv_query(struct MHD_Connection *c, query *q, dc_batch_options *opt)
+{
+    if (!query_read(c, q,
+                    1u << P_CODE_COLUMN | 1u << P_LAT_COLUMN | 1u << P_LON_COLUMN |
+                        1u << P_DELIMITER | 1u << P_RADIUS))
+        return q->problem;
+    return csv_options(q, opt);
+}
+
+/* A CSV (the body, or the file of a form upload named @p upload): the
+ * same run as diachi batch (dc_batch_run), in this thread: the service's
+ * threads already answer in parallel. */
 static enum MHD_Result batch_csv(struct MHD_Connection *c, dc_request *req,
+                                 const char *csv, size_t len, const char *upload,
                                  dc_generation *gen, dc_worker *wk)
 {
     query q;
     dc_batch_options opt;
     dc_batch_report rep;
-    const char *problem = NULL;
-    if (!query_read(c, &q,
-                    1u << P_CODE_COLUMN | 1u << P_LAT_COLUMN | 1u << P_LON_COLUMN |
-                        1u << P_DELIMITER | 1u << P_RADIUS))
-        problem = q.problem;
-    else
-        problem = csv_options(&q, &opt);
+    const char *problem = csv_query(c, &q, &opt);
     if (problem) return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, problem, gen);
     char *out = NULL, empty[1] = "";
     size_t out_len = 0;
-    FILE *in = fmemopen(req->body_len ? req->body : empty, req->body_len, "r");
+    FILE *in = fmemopen(len ? (void *)csv : empty, len, "r");
     FILE *o = open_memstream(&out, &out_len);
     if (in && o) dc_batch_run(gen->geo, in, o, &opt, &rep);
     if (in) fclose(in);
@@ -692,11 +737,26 @@ static enum MHD_Result batch_csv(struct MHD_Connection *c, dc_request *req,
                  (unsigned long long)rep.stats.rows, req->srv->config.max_batch);
         ret = dc_http_send_error(c, req, DC_API_TOO_LARGE, message, gen);
     } else {
-        ret = dc_http_send(c, req, MHD_HTTP_OK, "text/csv; charset=utf-8", out, out_len,
-                           gen, false);
+        csv_headers ch;
+        csv_headers_fill(&ch, &rep.stats, upload);
+        ret = dc_http_send_with(c, req, MHD_HTTP_OK, "text/csv; charset=utf-8", out,
+                                out_len, gen, false, ch.h, ch.n);
     }
     free(out);
     return ret;
+}
+
+/* multipart/form-data, as a browser's <form enctype="multipart/form-data">
+ * sends a file: its one file is the CSV, and the answer comes back as a
+ * file to save (Content-Disposition: attachment). */
+static enum MHD_Result batch_form(struct MHD_Connection *c, dc_request *req,
+                                  const char *type, dc_generation *gen, dc_worker *wk)
+{
+    dc_form_file file;
+    const char *problem =
+        dc_form_find_file(type, req->body ? req->body : "", req->body_len, &file);
+    if (problem) return dc_http_send_error(c, req, DC_API_BAD_FORM, problem, gen);
+    return batch_csv(c, req, file.data, file.len, file.filename, gen, wk);
 }
 
 static enum MHD_Result batch(struct MHD_Connection *c, dc_request *req,
@@ -704,11 +764,15 @@ static enum MHD_Result batch(struct MHD_Connection *c, dc_request *req,
 {
     const char *type =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (is_media_type(type, "text/csv")) return batch_csv(c, req, gen, wk);
+    if (is_media_type(type, "text/csv"))
+        return batch_csv(c, req, req->body, req->body_len, NULL, gen, wk);
+    if (is_media_type(type, "multipart/form-data"))
+        return batch_form(c, req, type, gen, wk);
     if (!is_media_type(type, "application/json"))
-        return dc_http_send_error(
-            c, req, DC_API_UNSUPPORTED_MEDIA_TYPE,
-            "send the batch as Content-Type: application/json or text/csv", gen);
+        return dc_http_send_error(c, req, DC_API_UNSUPPORTED_MEDIA_TYPE,
+                                  "send the batch as Content-Type: application/json, "
+                                  "text/csv or multipart/form-data",
+                                  gen);
     query q;
     if (!query_read(c, &q, 0))
         return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, q.problem, gen);

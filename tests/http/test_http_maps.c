@@ -3,7 +3,8 @@
  * (Leaflet, Google Maps, OpenLayers): `lng` beside `lon`, longitudes past
  * +-180 wrapped as OLC wraps them, the parameters they add ignored, GeoJSON
  * chosen by `Accept`, "nothing here" as an empty FeatureCollection, and a
- * display_name on every answer that names a place. On the sample index,
+ * display_name on every answer that names a place, and a CSV uploaded from
+ * a browser's form. On the sample index,
  * with the values docs/CLI.md shows (household DBP-005602 at 32105
  * 927C+J93, 21.3640201 N 103.0209141 E).
  *
@@ -430,6 +431,113 @@ static void test_display_name(void)
     }
 }
 
+/* ---- a browser's form upload ------------------------------------------------ */
+
+#define UPLOAD_CSV                                                                           \
+    "\xEF\xBB\xBFHọ tên;Mã địa chỉ\r\nA;32105 927C+J93\r\nB;32104927CJ93\r\nC;\r\n" \
+    "D;321\r\n"
+#define BOUNDARY "----WebKitFormBoundary7MA4YWxkTrZu0gW"
+
+/* POST a body of @p len bytes to /v1/batch as @p type. */
+static json_t *post(const char *type, const char *body, size_t len, dc_reply *r)
+{
+    char header[256];
+    snprintf(header, sizeof header, "Content-Type: %s", type);
+    const char *h[] = {header, NULL};
+    if (!dc_request(curl, port, "POST", "/v1/batch", h, body, len, r)) {
+        CHECK(0, "POST %s: %s", type, curl_easy_strerror(r->error));
+        return NULL;
+    }
+    if (!strstr(r->content_type, "json")) return NULL;
+    return json_loadb(r->body, r->len, 0, NULL);
+}
+
+static void test_form_upload(void)
+{
+    /* The CSV as text/csv: the reference answer. */
+    dc_reply csv;
+    post("text/csv", UPLOAD_CSV, sizeof UPLOAD_CSV - 1, &csv);
+    CHECK(csv.status == 200 && strcmp(csv.count_ok, "1") == 0 &&
+              csv.content_disposition[0] == '\0',
+          "text/csv: %ld, X-Diachi-Count-Ok '%s', Content-Disposition '%s'", csv.status,
+          csv.count_ok, csv.content_disposition);
+
+    static const char form[] =
+        "--" BOUNDARY "\r\n"
+        "Content-Disposition: form-data; name=\"note\"\r\n\r\n"
+        "a text field, skipped\r\n"
+        "--" BOUNDARY "\r\n"
+        "Content-Disposition: form-data; name=\"file\"; filename=\"danh sách.csv\"\r\n"
+        "Content-Type: text/csv\r\n\r\n" UPLOAD_CSV "\r\n"
+        "--" BOUNDARY "--\r\n";
+    dc_reply r;
+    post("multipart/form-data; boundary=" BOUNDARY, form, sizeof form - 1, &r);
+    CHECK(r.status == 200 && strcmp(r.content_type, "text/csv; charset=utf-8") == 0,
+          "upload: %ld %s %.200s", r.status, r.content_type, r.body);
+    CHECK(strcmp(r.content_disposition,
+                 "attachment; filename=\"danh s__ch-diachi.csv\"; "
+                 "filename*=UTF-8''danh%20s%C3%A1ch-diachi.csv") == 0,
+          "Content-Disposition '%s'", r.content_disposition);
+    CHECK(strcmp(r.count_ok, "1") == 0, "X-Diachi-Count-Ok '%s'", r.count_ok);
+    CHECK(r.len == csv.len && memcmp(r.body, csv.body, csv.len) == 0,
+          "the upload's answer differs from text/csv's:\n%s\n---\n%s", r.body, csv.body);
+    dc_reply_free(&r);
+
+    /* A quoted boundary, a preamble, an old browser's full path, LF-free
+     * end: the same rows. */
+    static const char quoted[] = "preamble\r\n--b0und\r\n"
+                                 "Content-Disposition: form-data; name=\"f\"; "
+                                 "filename=\"C:\\Users\\an\\ds.csv\"\r\n"
+                                 "\r\n" UPLOAD_CSV "\r\n--b0und--";
+    post("multipart/form-data; charset=utf-8; boundary=\"b0und\"", quoted,
+         sizeof quoted - 1, &r);
+    CHECK(r.status == 200 &&
+              strcmp(r.content_disposition, "attachment; filename=\"ds-diachi.csv\"; "
+                                            "filename*=UTF-8''ds-diachi.csv") == 0 &&
+              r.len == csv.len,
+          "quoted boundary: %ld '%s' %.200s", r.status, r.content_disposition, r.body);
+    dc_reply_free(&r);
+    dc_reply_free(&csv);
+
+    static const struct {
+        const char *type, *body, *message;
+    } bad[] = {
+        {"multipart/form-data", "--x\r\n\r\nA\r\n--x--", "boundary"},
+        {"multipart/form-data; boundary=x",
+         "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--",
+         "no file"},
+        {"multipart/form-data; boundary=x",
+         "--x\r\nContent-Disposition: form-data; name=\"a\"; filename=\"1.csv\"\r\n\r\n"
+         "code\r\n--x\r\nContent-Disposition: form-data; name=\"b\"; "
+         "filename=\"2.csv\"\r\n\r\ncode\r\n--x--",
+         "more than one file"},
+        {"multipart/form-data; boundary=x",
+         "--x\r\nContent-Disposition: form-data; name=\"a\"; filename=\"1.csv\"\r\n\r\n"
+         "code\r\n",
+         "not closed"},
+        {"multipart/form-data; boundary=x", "code\r\n32105927CJ93\r\n", "boundary"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *j = post(bad[i].type, bad[i].body, strlen(bad[i].body), &r);
+        CHECK(r.status == 400 && str_is(j, "error.code", "bad_form") &&
+                  strstr(dc_json_str(j, "error.message"), bad[i].message),
+              "bad form %zu: %ld %s '%s'", i, r.status, dc_json_str(j, "error.code"),
+              dc_json_str(j, "error.message"));
+        json_decref(j);
+        dc_reply_free(&r);
+    }
+    /* The file is a CSV like any other: its problems are bad_csv. */
+    static const char empty_file[] =
+        "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\n"
+        "Content-Type: application/octet-stream\r\n\r\n\r\n--x--\r\n";
+    json_t *j =
+        post("multipart/form-data; boundary=x", empty_file, sizeof empty_file - 1, &r);
+    CHECK(r.status == 400 && str_is(j, "error.code", "bad_csv"), "empty file: %ld %s",
+          r.status, dc_json_str(j, "error.code"));
+    json_decref(j);
+    dc_reply_free(&r);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -449,6 +557,7 @@ int main(int argc, char **argv)
     test_accept();
     test_nothing_here();
     test_display_name();
+    test_form_upload();
 
     curl_easy_cleanup(curl);
     CHECK(dc_server_stop(&srv) == 0, "the server did not stop cleanly");
