@@ -531,36 +531,41 @@ static const char *item_lon(json_t *item, double *lon)
     return NULL;
 }
 
-/* One point item: the same checks as GET /v1/reverse. */
+/* A point item's values, or the problem with them in words: the same
+ * checks as GET /v1/reverse. */
+static const char *point_item(json_t *item, double *lat, double *lon,
+                              dc_render_reverse_query *rq)
+{
+    json_t *jr = json_object_get(item, "radius"), *jl = json_object_get(item, "limit");
+    const char *problem;
+    if (!item_number(item, "lat", lat) || !(*lat >= -90 && *lat <= 90))
+        return "lat must be a number of degrees in -90..90";
+    if ((problem = item_lon(item, lon)) != NULL) return problem;
+    if (jr && (!item_number(item, "radius", &rq->radius_m) ||
+               !(rq->radius_m >= 0 && rq->radius_m <= DC_GEO_MAX_RADIUS_M)))
+        return "radius must be a number of metres in 0..1000";
+    if (jl && (!json_is_integer(jl) || json_integer_value(jl) < 0 ||
+               json_integer_value(jl) > DC_GEO_MAX_NEIGHBOURS))
+        return "limit must be a whole number in 0..100";
+    if (jl) rq->limit = (size_t)json_integer_value(jl);
+    *lon = point_lon(*lon, rq);
+    return NULL;
+}
+
 static dc_err batch_point(dc_geo_session *s, json_t *item, size_t i, dc_worker *wk)
 {
-    double lat, lon, limit = DEFAULT_LIMIT;
+    double lat, lon;
     dc_render_reverse_query rq = {DEFAULT_RADIUS_M, DEFAULT_LIMIT, false, 0};
-    dc_jw *w = &wk->jw;
-    json_t *jr = json_object_get(item, "radius"), *jl = json_object_get(item, "limit");
-    const char *problem = NULL;
-    if (!item_number(item, "lat", &lat) || !(lat >= -90 && lat <= 90))
-        problem = "lat must be a number of degrees in -90..90";
-    else if ((problem = item_lon(item, &lon)) != NULL)
-        ;
-    else if (jr && (!item_number(item, "radius", &rq.radius_m) ||
-                    !(rq.radius_m >= 0 && rq.radius_m <= DC_GEO_MAX_RADIUS_M)))
-        problem = "radius must be a number of metres in 0..1000";
-    else if (jl && (!json_is_integer(jl) || json_integer_value(jl) < 0 ||
-                    json_integer_value(jl) > DC_GEO_MAX_NEIGHBOURS))
-        problem = "limit must be a whole number in 0..100";
+    const char *problem = point_item(item, &lat, &lon, &rq);
     if (problem) {
-        bad_item(w, i, problem);
+        bad_item(&wk->jw, i, problem);
         return DC_OK;
     }
-    if (jl) limit = (double)json_integer_value(jl);
-    rq.limit = (size_t)limit;
-    lon = point_lon(lon, &rq);
     dc_err rc = dc_geo_reverse(s, lat, lon, rq.radius_m, rq.limit, &wk->reverse);
     if (rc != DC_OK) return rc;
-    dc_jw_object(w);
-    dc_render_reverse_answer(w, s, &wk->reverse, &rq);
-    dc_jw_end(w);
+    dc_jw_object(&wk->jw);
+    dc_render_reverse_answer(&wk->jw, s, &wk->reverse, &rq);
+    dc_jw_end(&wk->jw);
     return DC_OK;
 }
 

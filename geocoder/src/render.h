@@ -3,10 +3,10 @@
  * rendering for the command's --json output and the HTTP service, so the
  * two never disagree. Not installed.
  *
- * The *_members functions write members into an object the caller has
- * opened, so a caller can add its own (the HTTP service adds the index
- * fingerprint and, for an error, the error object). The GeoJSON functions
- * write a whole FeatureCollection.
+ * The *_members and *_answer functions write members into an object the
+ * caller has opened, so a caller can add its own (the HTTP service adds
+ * the index fingerprint and, for an error, the error object); the GeoJSON
+ * functions write features into a collection the caller opens (below).
  *
  * Field names are the API (docs/CLI.md, docs/openapi.json): change them
  * only with both.
