@@ -91,6 +91,8 @@ static dc_err generation_open(const char *path, dc_generation **out, dc_error *e
     memcpy(gen->fingerprint, m->fingerprint_hex, sizeof gen->fingerprint);
     gen->fingerprint[64] = '\0';
     snprintf(gen->etag, sizeof gen->etag, "\"%.32s\"", gen->fingerprint);
+    snprintf(gen->etag_geojson, sizeof gen->etag_geojson, "\"%.32s-geojson\"",
+             gen->fingerprint);
     gen->build_time = m->build_time;
     gen->households = m->households;
     gen->zones = m->zones;
@@ -151,6 +153,7 @@ static const struct {
     [DC_API_BAD_PARAMETER] = {400, "bad_parameter"},
     [DC_API_BAD_JSON] = {400, "bad_json"},
     [DC_API_BAD_CSV] = {400, "bad_csv"},
+    [DC_API_BAD_FORM] = {400, "bad_form"},
     [DC_API_NOT_FOUND] = {404, "not_found"},
     [DC_API_METHOD_NOT_ALLOWED] = {405, "method_not_allowed"},
     [DC_API_TOO_LARGE] = {413, "payload_too_large"},
@@ -186,9 +189,40 @@ static void add_header(struct MHD_Response *r, const char *name, const char *val
     MHD_add_response_header(r, name, value);
 }
 
+const char *dc_http_etag(const dc_request *req, const dc_generation *gen)
+{
+    return req->geojson ? gen->etag_geojson : gen->etag;
+}
+
+/* Vary: Accept when the representation was negotiated, Origin when CORS
+ * answers one origin; NULL when neither. */
+static const char *vary(const dc_request *req, const char *origin)
+{
+    bool by_origin = origin && strcmp(origin, "*") != 0;
+    if (req->vary_accept) return by_origin ? "Accept, Origin" : "Accept";
+    return by_origin ? "Origin" : NULL;
+}
+
+/* What a page of another origin may read of an answer. */
+static const char expose_headers[] =
+    "ETag, X-Diachi-Index, Content-Disposition, X-Diachi-Count-Rows, "
+    "X-Diachi-Count-Ok, X-Diachi-Count-Unregistered, X-Diachi-Count-Malformed, "
+    "X-Diachi-Count-Unknown-Postcode, X-Diachi-Count-Code-Outside-Zone, "
+    "X-Diachi-Count-Out-Of-Coverage, X-Diachi-Count-Empty, "
+    "X-Diachi-Count-Bad-Coordinates";
+
 enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned status,
                              const char *content_type, const char *body, size_t len,
                              const dc_generation *gen, bool cacheable)
+{
+    return dc_http_send_with(c, req, status, content_type, body, len, gen, cacheable,
+                             NULL, 0);
+}
+
+enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
+                                  unsigned status, const char *content_type,
+                                  const char *body, size_t len, const dc_generation *gen,
+                                  bool cacheable, const dc_header *extra, size_t nextra)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
@@ -196,7 +230,7 @@ enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned
     if (content_type) add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
     if (gen) add_header(r, "X-Diachi-Index", gen->fingerprint);
     if (gen && cacheable) {
-        add_header(r, MHD_HTTP_HEADER_ETAG, gen->etag);
+        add_header(r, MHD_HTTP_HEADER_ETAG, dc_http_etag(req, gen));
         add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=60");
     } else {
         add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -204,9 +238,12 @@ enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned
     const char *origin = req->srv->config.cors_origin;
     if (origin) {
         add_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        add_header(r, "Access-Control-Expose-Headers", "ETag, X-Diachi-Index");
-        if (strcmp(origin, "*") != 0) add_header(r, MHD_HTTP_HEADER_VARY, "Origin");
+        add_header(r, "Access-Control-Expose-Headers", expose_headers);
     }
+    for (size_t i = 0; i < nextra; i++)
+        add_header(r, extra[i].name, extra[i].value);
+    const char *v = vary(req, origin);
+    if (v) add_header(r, MHD_HTTP_HEADER_VARY, v);
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED || status == MHD_HTTP_NO_CONTENT) {
         const char *allow =
             req->endpoint == DC_EP_BATCH ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";

@@ -50,7 +50,8 @@ typedef struct dc_generation {
     dc_geo *geo;
     atomic_uint refs;
     char fingerprint[65];
-    char etag[40]; /* "\"" + 32 hex + "\"" */
+    char etag[40];         /* "\"" + 32 hex + "\"": the JSON answers' */
+    char etag_geojson[48]; /* "\"" + 32 hex + "-geojson\"" */
     int64_t build_time;
     uint64_t households, zones;
 } dc_generation;
@@ -85,6 +86,8 @@ typedef struct dc_request {
     int64_t start_ns; /* monotonic */
     bool post;        /* a body is expected */
     bool too_large;   /* the body passed max_body: discarded */
+    bool geojson;     /* the answer is GeoJSON: its own ETag */
+    bool vary_accept; /* the answer was chosen by the Accept header */
     char *body;
     size_t body_len, body_cap;
     char method[8]; /* for the access log */
@@ -114,6 +117,7 @@ typedef enum dc_api_error {
     DC_API_BAD_PARAMETER,
     DC_API_BAD_JSON,
     DC_API_BAD_CSV,
+    DC_API_BAD_FORM,
     DC_API_NOT_FOUND,
     DC_API_METHOD_NOT_ALLOWED,
     DC_API_TOO_LARGE,
@@ -129,12 +133,27 @@ const char *dc_api_error_code(dc_api_error e);
 /* Open the error object in an open JSON object: "error": {code, message}. */
 void dc_http_error_member(dc_jw *w, dc_api_error e, const char *message);
 
+/* The ETag of the answer to @p req: one per index and representation. */
+const char *dc_http_etag(const dc_request *req, const dc_generation *gen);
+
+/* A header added to one answer. */
+typedef struct dc_header {
+    const char *name, *value;
+} dc_header;
+
 /* Send @p w's bytes with @p status and the headers every answer carries
  * (content type, fingerprint, CORS; ETag and Cache-Control when
- * @p cacheable). @p gen may be NULL (no index yet). */
+ * @p cacheable; Vary: Accept when req->vary_accept). @p gen may be NULL
+ * (no index yet). */
 enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned status,
                              const char *content_type, const char *body, size_t len,
                              const dc_generation *gen, bool cacheable);
+
+/* The same, with @p nextra more headers. */
+enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
+                                  unsigned status, const char *content_type,
+                                  const char *body, size_t len, const dc_generation *gen,
+                                  bool cacheable, const dc_header *extra, size_t nextra);
 
 /* An error answer: {"error": {...}, "fingerprint": ...}. */
 enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,

@@ -3,6 +3,7 @@
  * the engine call and the answer. docs/openapi.json is their contract.
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <jansson.h>
 
 #include "diachi/batch.h"
+#include "http_form.h"
 #include "http_internal.h"
 #include "render.h"
 
@@ -46,12 +48,16 @@ dc_endpoint dc_http_endpoint_of(const char *url)
 
 /* ---- query parameters ------------------------------------------------------ */
 
-/* The parameters an endpoint reads; any other name is refused, so that a
- * misspelt one (lng for lon) is an error rather than a silent default. */
+/* The parameters the endpoints read. A parameter an endpoint does not read
+ * is ignored, whatever its name: web maps and their libraries add their
+ * own (`_` against caches, `callback`, `zoom`, `email`) and a client
+ * should not break on them. A parameter the endpoint reads is checked
+ * strictly: given twice, or with a bad value, it is a 400 naming it. */
 enum {
     P_FORMAT,
     P_LAT,
     P_LON,
+    P_LNG,
     P_RADIUS,
     P_LIMIT,
     P_CODE_COLUMN,
@@ -61,14 +67,15 @@ enum {
     P_COUNT
 };
 static const char *const param_names[P_COUNT] = {
-    "format",      "lat",        "lon",        "radius",   "limit",
-    "code_column", "lat_column", "lon_column", "delimiter"};
+    "format", "lat",         "lon",        "lng",        "radius",
+    "limit",  "code_column", "lat_column", "lon_column", "delimiter"};
 
 typedef struct query {
     unsigned allowed; /* bit per P_ */
     const char *value[P_COUNT];
     bool given[P_COUNT];
     char problem[200]; /* the first bad parameter, said in words */
+    bool geojson;      /* the representation chosen (negotiate) */
 } query;
 
 static enum MHD_Result query_param(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -78,36 +85,82 @@ static enum MHD_Result query_param(void *cls, enum MHD_ValueKind kind, const cha
     (void)kind;
     for (int p = 0; p < P_COUNT; p++) {
         if (strcmp(key, param_names[p]) != 0 || !(q->allowed & (1u << p))) continue;
-        if (q->given[p]) {
+        if (q->given[p] && !q->problem[0])
             snprintf(q->problem, sizeof q->problem, "parameter %s is given twice", key);
-            return MHD_NO;
-        }
         q->given[p] = true;
         q->value[p] = value ? value : "";
         return MHD_YES;
     }
-    snprintf(q->problem, sizeof q->problem, "unknown parameter %.60s", key);
-    return MHD_NO;
+    return MHD_YES; /* not read here: ignored (see above) */
 }
 
+/* Read every parameter (all of them, so that format is known even when
+ * another is bad); false with q->problem set when one is bad. */
 static bool query_read(struct MHD_Connection *c, query *q, unsigned allowed)
 {
     memset(q, 0, sizeof *q);
     q->allowed = allowed | (1u << P_FORMAT);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_param, q);
-    if (q->problem[0]) return false;
     const char *f = q->value[P_FORMAT];
     if (f && strcmp(f, "json") != 0 && strcmp(f, "geojson") != 0) {
         snprintf(q->problem, sizeof q->problem,
                  "parameter format must be json or geojson, not %.40s", f);
-        return false;
+        q->value[P_FORMAT] = NULL;
     }
-    return true;
+    return q->problem[0] == '\0';
 }
 
-static bool want_geojson(const query *q)
+/* The quality an Accept header gives @p type: the q of its most specific
+ * matching range (the type itself, then "application/x", then "x/x", with
+ * x a star), -1 when none matches; *named: the type itself is listed. */
+static double accept_quality(const char *accept, const char *type, bool *named)
 {
-    return q->value[P_FORMAT] && strcmp(q->value[P_FORMAT], "geojson") == 0;
+    size_t tlen = strlen(type), major = (size_t)(strchr(type, '/') - type) + 1;
+    double best_q = -1;
+    int best = 0;
+    for (const char *p = accept; *p;) {
+        p += strspn(p, " \t,");
+        size_t n = strcspn(p, ";, \t");
+        int rank = 0;
+        if (n == tlen && strncasecmp(p, type, n) == 0)
+            rank = 3;
+        else if (n == major + 1 && strncasecmp(p, type, major) == 0 && p[major] == '*')
+            rank = 2;
+        else if (n == 3 && strncmp(p, "*/*", 3) == 0)
+            rank = 1;
+        double q = 1;
+        for (p += n; *p && *p != ',';) {
+            p += strspn(p, " \t;");
+            if ((p[0] == 'q' || p[0] == 'Q') && p[1] == '=') q = strtod(p + 2, NULL);
+            p += strcspn(p, ";,");
+        }
+        if (rank > best) best = rank, best_q = q;
+    }
+    *named = best == 3;
+    return best_q;
+}
+
+/* The representation of a GET: format= when given, else GeoJSON when the
+ * Accept header names application/geo+json above application/json (a
+ * type named beats a wildcard of the same quality). The answer then
+ * varies with Accept, and its ETag with the representation. */
+static void negotiate(struct MHD_Connection *c, dc_request *req, query *q)
+{
+    const char *f = q->value[P_FORMAT];
+    if (f) {
+        q->geojson = strcmp(f, "geojson") == 0;
+    } else if (!q->given[P_FORMAT]) {
+        const char *accept =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+        bool geo_named = false, json_named = false;
+        double geo =
+            accept ? accept_quality(accept, "application/geo+json", &geo_named) : -1;
+        double json =
+            accept ? accept_quality(accept, "application/json", &json_named) : -1;
+        q->geojson = geo_named && geo > 0 && (geo > json || (geo == json && !json_named));
+        req->vary_accept = true;
+    }
+    req->geojson = q->geojson;
 }
 
 /* A decimal number in [lo, hi]: no hex, no inf or nan, nothing after it. */
@@ -124,17 +177,19 @@ static bool parse_number(const char *s, double lo, double hi, double *out)
 
 /* ---- answers --------------------------------------------------------------- */
 
-static bool if_none_match(struct MHD_Connection *c, const dc_generation *gen)
+static bool if_none_match(struct MHD_Connection *c, const dc_request *req,
+                          const dc_generation *gen)
 {
     const char *h =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     if (!h) return false;
-    size_t elen = strlen(gen->etag);
+    const char *etag = dc_http_etag(req, gen);
+    size_t elen = strlen(etag);
     while (*h) {
         h += strspn(h, " \t,");
         if (*h == '*') return true;
         if (h[0] == 'W' && h[1] == '/') h += 2;
-        if (strncmp(h, gen->etag, elen) == 0 &&
+        if (strncmp(h, etag, elen) == 0 &&
             (h[elen] == '\0' || h[elen] == ',' || h[elen] == ' ' || h[elen] == '\t'))
             return true;
         h += strcspn(h, ",");
@@ -202,15 +257,65 @@ static bool forward_error(const dc_geo_forward_result *r, const char *input,
     return true;
 }
 
+/* A GET that names no place: an error, as JSON, or as an empty
+ * FeatureCollection that carries it when GeoJSON was asked, so that a web
+ * map reading the body (L.geoJSON) draws nothing rather than failing. */
+static enum MHD_Result send_problem(struct MHD_Connection *c, dc_request *req,
+                                    const query *q, dc_api_error e, const char *message,
+                                    dc_generation *gen, dc_worker *wk)
+{
+    if (!q->geojson) return dc_http_send_error(c, req, e, message, gen);
+    dc_jw *w = &wk->jw;
+    dc_jw_reset(w);
+    dc_render_collection_begin(w, dc_api_error_code(e));
+    dc_http_error_member(w, e, message);
+    fingerprint_member(w, gen);
+    dc_render_features_begin(w);
+    dc_render_collection_end(w);
+    return send_buffer(c, req, dc_api_error_status(e), true, w, gen, false);
+}
+
 /* ---- endpoints -------------------------------------------------------------- */
+
+/* The forward statuses whose GeoJSON has features: those with a place in
+ * a zone. The others (malformed, unknown_postcode, out_of_coverage) are
+ * "nothing here": an empty collection. */
+static bool forward_has_features(const dc_geo_forward_result *r)
+{
+    return r->status == DC_GEO_OK || r->status == DC_GEO_UNREGISTERED ||
+           r->status == DC_GEO_CODE_OUTSIDE_ZONE;
+}
+
+static void forward_answer(dc_jw *w, dc_geo_session *s, const query *q, const char *code,
+                           size_t len, const dc_geo_forward_result *r,
+                           const dc_api_error *e, const char *message,
+                           const dc_generation *gen)
+{
+    dc_jw_reset(w);
+    if (q->geojson) {
+        dc_render_collection_begin(w, dc_geo_status_name(r->status));
+        if (e) dc_http_error_member(w, *e, message);
+        fingerprint_member(w, gen);
+        dc_render_features_begin(w);
+        if (forward_has_features(r)) dc_render_forward_features(w, s, code, len, r);
+        dc_render_collection_end(w);
+    } else {
+        dc_jw_object(w);
+        if (e) dc_http_error_member(w, *e, message);
+        dc_render_forward_answer(w, s, code, len, r);
+        fingerprint_member(w, gen);
+        dc_jw_end(w);
+    }
+}
 
 static enum MHD_Result codes(struct MHD_Connection *c, dc_request *req, const char *url,
                              dc_generation *gen, dc_worker *wk)
 {
     query q;
-    if (!query_read(c, &q, 0))
-        return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, q.problem, gen);
-    if (if_none_match(c, gen)) return not_modified(c, req, gen);
+    bool good = query_read(c, &q, 0);
+    negotiate(c, req, &q);
+    if (!good) return send_problem(c, req, &q, DC_API_BAD_PARAMETER, q.problem, gen, wk);
+    if (if_none_match(c, req, gen)) return not_modified(c, req, gen);
     const char *code = url + strlen(CODES_PREFIX);
     size_t len = strlen(code);
     dc_geo_session *s;
@@ -221,90 +326,138 @@ static enum MHD_Result codes(struct MHD_Connection *c, dc_request *req, const ch
         return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
     }
     const dc_geo_forward_result *r = &wk->forward;
-    dc_jw *w = &wk->jw;
     dc_api_error e;
     char message[DC_ERROR_MESSAGE_SIZE + 64];
     bool failed = forward_error(r, code, &e, message, sizeof message);
+    forward_answer(&wk->jw, s, &q, code, len, r, failed ? &e : NULL, message, gen);
+    dc_geo_session_end(s);
+    return send_buffer(c, req, failed ? dc_api_error_status(e) : MHD_HTTP_OK, q.geojson,
+                       &wk->jw, gen, true);
+}
+
+/* OLC's rule for a longitude outside -180..180: wrap it into [-180, 180).
+ * fmod is exact and so is the one addition after it (Sterbenz), so the
+ * result is exactly the longitude less a multiple of 360. */
+static double wrap_lon(double lon)
+{
+    double r = fmod(lon, 360.0);
+    if (r >= 180)
+        r -= 360;
+    else if (r < -180)
+        r += 360;
+    return r;
+}
+
+/* The longitude to look up and what the answer echoes about it. */
+static double point_lon(double given, dc_render_reverse_query *rq)
+{
+    rq->lon_normalised = !(given >= -180 && given <= 180);
+    rq->lon_given = given;
+    return rq->lon_normalised ? wrap_lon(given) : given;
+}
+
+/* lon, or lng (Leaflet's and Google's name): either, or both when equal. */
+static const char *query_lon(const query *q, double *lon)
+{
+    double a = 0, b = 0;
+    bool has_a = q->given[P_LON], has_b = q->given[P_LNG];
+    if (!has_a && !has_b) return "parameter lon (or lng) is missing";
+    if (has_a && !parse_number(q->value[P_LON], -DBL_MAX, DBL_MAX, &a))
+        return "parameter lon must be a number of degrees";
+    if (has_b && !parse_number(q->value[P_LNG], -DBL_MAX, DBL_MAX, &b))
+        return "parameter lng must be a number of degrees";
+    if (has_a && has_b && a != b)
+        return "parameters lon and lng differ: give one of them";
+    *lon = has_a ? a : b;
+    return NULL;
+}
+
+/* The reverse parameters, or the problem with them in words. */
+static const char *reverse_params(const query *q, double *lat, double *lon,
+                                  dc_render_reverse_query *rq)
+{
+    double limit = DEFAULT_LIMIT, given;
+    const char *problem;
+    rq->radius_m = DEFAULT_RADIUS_M;
+    if (!q->given[P_LAT]) return "parameter lat is missing";
+    if (!parse_number(q->value[P_LAT], -90, 90, lat))
+        return "parameter lat must be a number of degrees in -90..90";
+    if ((problem = query_lon(q, &given)) != NULL) return problem;
+    *lon = point_lon(given, rq);
+    if (q->given[P_RADIUS] &&
+        !parse_number(q->value[P_RADIUS], 0, DC_GEO_MAX_RADIUS_M, &rq->radius_m))
+        return "parameter radius must be a number of metres in 0..1000";
+    if (q->given[P_LIMIT] &&
+        (!parse_number(q->value[P_LIMIT], 0, DC_GEO_MAX_NEIGHBOURS, &limit) ||
+         limit != floor(limit)))
+        return "parameter limit must be a whole number in 0..100";
+    rq->limit = (size_t)limit;
+    return NULL;
+}
+
+static void reverse_answer(dc_jw *w, dc_geo_session *s, const query *q,
+                           const dc_geo_reverse_result *r,
+                           const dc_render_reverse_query *rq, const dc_generation *gen)
+{
+    static const char message[] = "the point lies in no postal zone of this index";
+    bool failed = r->status != DC_GEO_OK;
     dc_jw_reset(w);
-    if (!failed && want_geojson(&q)) {
-        dc_render_forward_geojson(w, code, len, r, gen->fingerprint);
+    if (q->geojson) {
+        dc_render_collection_begin(w, dc_geo_status_name(r->status));
+        if (failed) dc_http_error_member(w, DC_API_OUT_OF_COVERAGE, message);
+        fingerprint_member(w, gen);
+        dc_render_features_begin(w);
+        if (!failed) dc_render_reverse_features(w, s, r, rq);
+        dc_render_collection_end(w);
     } else {
         dc_jw_object(w);
-        if (failed) dc_http_error_member(w, e, message);
-        dc_render_forward_members(w, code, len, r);
+        if (failed) dc_http_error_member(w, DC_API_OUT_OF_COVERAGE, message);
+        dc_render_reverse_answer(w, s, r, rq);
         fingerprint_member(w, gen);
         dc_jw_end(w);
     }
-    dc_geo_session_end(s);
-    return send_buffer(c, req, failed ? dc_api_error_status(e) : MHD_HTTP_OK,
-                       !failed && want_geojson(&q), w, gen, true);
 }
 
 static enum MHD_Result reverse(struct MHD_Connection *c, dc_request *req,
                                dc_generation *gen, dc_worker *wk)
 {
     query q;
-    double lat, lon, radius = DEFAULT_RADIUS_M, limit = DEFAULT_LIMIT;
-    if (!query_read(c, &q, 1u << P_LAT | 1u << P_LON | 1u << P_RADIUS | 1u << P_LIMIT))
-        return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, q.problem, gen);
-    const char *problem = NULL;
-    if (!q.given[P_LAT])
-        problem = "parameter lat is missing";
-    else if (!q.given[P_LON])
-        problem = "parameter lon is missing";
-    else if (!parse_number(q.value[P_LAT], -90, 90, &lat))
-        problem = "parameter lat must be a number of degrees in -90..90";
-    else if (!parse_number(q.value[P_LON], -180, 180, &lon))
-        problem = "parameter lon must be a number of degrees in -180..180";
-    else if (q.given[P_RADIUS] &&
-             !parse_number(q.value[P_RADIUS], 0, DC_GEO_MAX_RADIUS_M, &radius))
-        problem = "parameter radius must be a number of metres in 0..1000";
-    else if (q.given[P_LIMIT] &&
-             (!parse_number(q.value[P_LIMIT], 0, DC_GEO_MAX_NEIGHBOURS, &limit) ||
-              limit != floor(limit)))
-        problem = "parameter limit must be a whole number in 0..100";
-    if (problem) return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, problem, gen);
-    if (if_none_match(c, gen)) return not_modified(c, req, gen);
+    double lat, lon;
+    dc_render_reverse_query rq;
+    bool good = query_read(
+        c, &q, 1u << P_LAT | 1u << P_LON | 1u << P_LNG | 1u << P_RADIUS | 1u << P_LIMIT);
+    negotiate(c, req, &q);
+    const char *problem = good ? reverse_params(&q, &lat, &lon, &rq) : q.problem;
+    if (problem) return send_problem(c, req, &q, DC_API_BAD_PARAMETER, problem, gen, wk);
+    if (if_none_match(c, req, gen)) return not_modified(c, req, gen);
     dc_geo_session *s;
     dc_err rc = dc_geo_session_begin(gen->geo, &s);
     if (rc == DC_OK)
-        rc = dc_geo_reverse(s, lat, lon, radius, (size_t)limit, &wk->reverse);
+        rc = dc_geo_reverse(s, lat, lon, rq.radius_m, rq.limit, &wk->reverse);
     if (rc != DC_OK) {
         dc_geo_session_end(s);
         return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
     }
-    const dc_geo_reverse_result *r = &wk->reverse;
-    bool failed = r->status != DC_GEO_OK;
-    dc_jw *w = &wk->jw;
-    dc_jw_reset(w);
-    if (!failed && want_geojson(&q)) {
-        dc_render_reverse_geojson(w, r, gen->fingerprint);
-    } else {
-        dc_jw_object(w);
-        if (failed)
-            dc_http_error_member(w, DC_API_OUT_OF_COVERAGE,
-                                 "the point lies in no postal zone of this index");
-        dc_render_reverse_members(w, r, radius, (size_t)limit);
-        fingerprint_member(w, gen);
-        dc_jw_end(w);
-    }
+    bool failed = wk->reverse.status != DC_GEO_OK;
+    reverse_answer(&wk->jw, s, &q, &wk->reverse, &rq, gen);
     dc_geo_session_end(s);
     return send_buffer(c, req,
                        failed ? dc_api_error_status(DC_API_OUT_OF_COVERAGE) : MHD_HTTP_OK,
-                       !failed && want_geojson(&q), w, gen, true);
+                       q.geojson, &wk->jw, gen, true);
 }
 
 static enum MHD_Result zones(struct MHD_Connection *c, dc_request *req, const char *url,
                              dc_generation *gen, dc_worker *wk)
 {
     query q;
-    if (!query_read(c, &q, 0))
-        return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, q.problem, gen);
+    bool good = query_read(c, &q, 0);
+    negotiate(c, req, &q);
+    if (!good) return send_problem(c, req, &q, DC_API_BAD_PARAMETER, q.problem, gen, wk);
     const char *pc = url + strlen(ZONES_PREFIX);
     if (strlen(pc) != 5 || strspn(pc, "0123456789") != 5)
-        return dc_http_send_error(c, req, DC_API_BAD_PARAMETER,
-                                  "the postcode in the path must be 5 digits", gen);
-    if (if_none_match(c, gen)) return not_modified(c, req, gen);
+        return send_problem(c, req, &q, DC_API_BAD_PARAMETER,
+                            "the postcode in the path must be 5 digits", gen, wk);
+    if (if_none_match(c, req, gen)) return not_modified(c, req, gen);
     dc_geo_session *s;
     dc_zone z;
     dc_err rc = dc_geo_session_begin(gen->geo, &s);
@@ -313,7 +466,7 @@ static enum MHD_Result zones(struct MHD_Connection *c, dc_request *req, const ch
         char message[64];
         snprintf(message, sizeof message, "no postal zone has postcode %s", pc);
         dc_geo_session_end(s);
-        return dc_http_send_error(c, req, DC_API_UNKNOWN_POSTCODE, message, gen);
+        return send_problem(c, req, &q, DC_API_UNKNOWN_POSTCODE, message, gen, wk);
     }
     if (rc != DC_OK) {
         dc_geo_session_end(s);
@@ -321,8 +474,12 @@ static enum MHD_Result zones(struct MHD_Connection *c, dc_request *req, const ch
     }
     dc_jw *w = &wk->jw;
     dc_jw_reset(w);
-    if (want_geojson(&q)) {
-        dc_render_zone_geojson(w, &z, gen->fingerprint);
+    if (q.geojson) {
+        dc_render_collection_begin(w, "ok");
+        fingerprint_member(w, gen);
+        dc_render_features_begin(w);
+        dc_render_zone_features(w, &z);
+        dc_render_collection_end(w);
     } else {
         dc_jw_object(w);
         dc_render_zone_members(w, &z, true);
@@ -330,7 +487,7 @@ static enum MHD_Result zones(struct MHD_Connection *c, dc_request *req, const ch
         dc_jw_end(w);
     }
     dc_geo_session_end(s);
-    return send_buffer(c, req, MHD_HTTP_OK, want_geojson(&q), w, gen, true);
+    return send_buffer(c, req, MHD_HTTP_OK, q.geojson, w, gen, true);
 }
 
 /* ---- batch ------------------------------------------------------------------ */
@@ -361,30 +518,54 @@ static void bad_item(dc_jw *w, size_t i, const char *message)
     dc_jw_end(w);
 }
 
-/* One point item: the same checks as GET /v1/reverse. */
+/* A batch item's longitude: lon or lng, as in the query. */
+static const char *item_lon(json_t *item, double *lon)
+{
+    json_t *a = json_object_get(item, "lon"), *b = json_object_get(item, "lng");
+    if (!a && !b) return "lon (or lng) must be a number of degrees";
+    if (a && !json_is_number(a)) return "lon must be a number of degrees";
+    if (b && !json_is_number(b)) return "lng must be a number of degrees";
+    if (a && b && json_number_value(a) != json_number_value(b))
+        return "lon and lng differ: give one of them";
+    *lon = json_number_value(a ? a : b);
+    return NULL;
+}
+
+/* A point item's values, or the problem with them in words: the same
+ * checks as GET /v1/reverse. */
+static const char *point_item(json_t *item, double *lat, double *lon,
+                              dc_render_reverse_query *rq)
+{
+    json_t *jr = json_object_get(item, "radius"), *jl = json_object_get(item, "limit");
+    const char *problem;
+    if (!item_number(item, "lat", lat) || !(*lat >= -90 && *lat <= 90))
+        return "lat must be a number of degrees in -90..90";
+    if ((problem = item_lon(item, lon)) != NULL) return problem;
+    if (jr && (!item_number(item, "radius", &rq->radius_m) ||
+               !(rq->radius_m >= 0 && rq->radius_m <= DC_GEO_MAX_RADIUS_M)))
+        return "radius must be a number of metres in 0..1000";
+    if (jl && (!json_is_integer(jl) || json_integer_value(jl) < 0 ||
+               json_integer_value(jl) > DC_GEO_MAX_NEIGHBOURS))
+        return "limit must be a whole number in 0..100";
+    if (jl) rq->limit = (size_t)json_integer_value(jl);
+    *lon = point_lon(*lon, rq);
+    return NULL;
+}
+
 static dc_err batch_point(dc_geo_session *s, json_t *item, size_t i, dc_worker *wk)
 {
-    double lat, lon, radius = DEFAULT_RADIUS_M, limit = DEFAULT_LIMIT;
-    dc_jw *w = &wk->jw;
-    json_t *jr = json_object_get(item, "radius"), *jl = json_object_get(item, "limit");
-    if (!item_number(item, "lat", &lat) || !(lat >= -90 && lat <= 90))
-        bad_item(w, i, "lat must be a number of degrees in -90..90");
-    else if (!item_number(item, "lon", &lon) || !(lon >= -180 && lon <= 180))
-        bad_item(w, i, "lon must be a number of degrees in -180..180");
-    else if (jr && (!item_number(item, "radius", &radius) ||
-                    !(radius >= 0 && radius <= DC_GEO_MAX_RADIUS_M)))
-        bad_item(w, i, "radius must be a number of metres in 0..1000");
-    else if (jl && (!json_is_integer(jl) || json_integer_value(jl) < 0 ||
-                    json_integer_value(jl) > DC_GEO_MAX_NEIGHBOURS))
-        bad_item(w, i, "limit must be a whole number in 0..100");
-    else {
-        if (jl) limit = (double)json_integer_value(jl);
-        dc_err rc = dc_geo_reverse(s, lat, lon, radius, (size_t)limit, &wk->reverse);
-        if (rc != DC_OK) return rc;
-        dc_jw_object(w);
-        dc_render_reverse_members(w, &wk->reverse, radius, (size_t)limit);
-        dc_jw_end(w);
+    double lat, lon;
+    dc_render_reverse_query rq = {DEFAULT_RADIUS_M, DEFAULT_LIMIT, false, 0};
+    const char *problem = point_item(item, &lat, &lon, &rq);
+    if (problem) {
+        bad_item(&wk->jw, i, problem);
+        return DC_OK;
     }
+    dc_err rc = dc_geo_reverse(s, lat, lon, rq.radius_m, rq.limit, &wk->reverse);
+    if (rc != DC_OK) return rc;
+    dc_jw_object(&wk->jw);
+    dc_render_reverse_answer(&wk->jw, s, &wk->reverse, &rq);
+    dc_jw_end(&wk->jw);
     return DC_OK;
 }
 
@@ -393,7 +574,7 @@ static dc_err batch_code(dc_geo_session *s, const char *code, size_t len, dc_wor
     dc_err rc = dc_geo_forward(s, code, len, &wk->forward);
     if (rc != DC_OK) return rc;
     dc_jw_object(&wk->jw);
-    dc_render_forward_members(&wk->jw, code, len, &wk->forward);
+    dc_render_forward_answer(&wk->jw, s, code, len, &wk->forward);
     dc_jw_end(&wk->jw);
     return DC_OK;
 }
@@ -406,7 +587,7 @@ static dc_err batch_item(dc_geo_session *s, json_t *item, size_t i, dc_worker *w
     if (json_is_object(item) && !code) return batch_point(s, item, i, wk);
     bad_item(&wk->jw, i,
              "an item is a code (a string), {\"code\": \"...\"} or {\"lat\": .., "
-             "\"lon\": ..}");
+             "\"lon\": ..} (or \"lng\")");
     return DC_OK;
 }
 
@@ -483,25 +664,69 @@ static enum MHD_Result csv_problem(struct MHD_Connection *c, dc_request *req,
     return send_buffer(c, req, dc_api_error_status(e), false, w, gen, false);
 }
 
-/* text/csv: the same run as diachi batch (dc_batch_run) over the body,
- * in this thread: the service's threads already answer in parallel. */
+/* The headers of a CSV batch's answer: the rows per status
+ * (X-Diachi-Count-Ok, X-Diachi-Count-Unknown-Postcode, ...), and for an
+ * upload the name to save it under. */
+typedef struct csv_headers {
+    dc_header h[DC_BATCH_NSTATUS + 2];
+    size_t n;
+    char names[DC_BATCH_NSTATUS][48];
+    char values[DC_BATCH_NSTATUS + 1][24];
+    char disposition[1024];
+} csv_headers;
+
+static void csv_headers_fill(csv_headers *ch, const dc_batch_stats *st,
+                             const char *upload)
+{
+    ch->n = 0;
+    snprintf(ch->values[DC_BATCH_NSTATUS], sizeof ch->values[0], "%llu",
+             (unsigned long long)st->rows);
+    ch->h[ch->n++] = (dc_header){"X-Diachi-Count-Rows", ch->values[DC_BATCH_NSTATUS]};
+    for (int i = 0; i < DC_BATCH_NSTATUS; i++) {
+        /* "unknown_postcode" -> "Unknown-Postcode" */
+        char *name = ch->names[i];
+        int n = snprintf(name, sizeof ch->names[i], "X-Diachi-Count-%s",
+                         dc_batch_status_name((dc_batch_status)i));
+        for (int k = 15, up = 1; k < n; k++) {
+            if (name[k] == '_') name[k] = '-';
+            if (up && name[k] >= 'a' && name[k] <= 'z') name[k] = (char)(name[k] - 32);
+            up = name[k] == '-';
+        }
+        snprintf(ch->values[i], sizeof ch->values[i], "%llu",
+                 (unsigned long long)st->by_status[i]);
+        ch->h[ch->n++] = (dc_header){name, ch->values[i]};
+    }
+    if (upload) {
+        dc_form_disposition(upload, ch->disposition, sizeof ch->disposition);
+        ch->h[ch->n++] = (dc_header){"Content-Disposition", ch->disposition};
+    }
+}
+
+/* The CSV batch's options, from the query. */
+static const char *csv_query(struct MHD_Connection *c, query *q, dc_batch_options *opt)
+{
+    if (!query_read(c, q,
+                    1u << P_CODE_COLUMN | 1u << P_LAT_COLUMN | 1u << P_LON_COLUMN |
+                        1u << P_DELIMITER | 1u << P_RADIUS))
+        return q->problem;
+    return csv_options(q, opt);
+}
+
+/* A CSV (the body, or the file of a form upload named @p upload): the
+ * same run as diachi batch (dc_batch_run), in this thread: the service's
+ * threads already answer in parallel. */
 static enum MHD_Result batch_csv(struct MHD_Connection *c, dc_request *req,
+                                 const char *csv, size_t len, const char *upload,
                                  dc_generation *gen, dc_worker *wk)
 {
     query q;
     dc_batch_options opt;
     dc_batch_report rep;
-    const char *problem = NULL;
-    if (!query_read(c, &q,
-                    1u << P_CODE_COLUMN | 1u << P_LAT_COLUMN | 1u << P_LON_COLUMN |
-                        1u << P_DELIMITER | 1u << P_RADIUS))
-        problem = q.problem;
-    else
-        problem = csv_options(&q, &opt);
+    const char *problem = csv_query(c, &q, &opt);
     if (problem) return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, problem, gen);
     char *out = NULL, empty[1] = "";
     size_t out_len = 0;
-    FILE *in = fmemopen(req->body_len ? req->body : empty, req->body_len, "r");
+    FILE *in = fmemopen(len ? (void *)csv : empty, len, "r");
     FILE *o = open_memstream(&out, &out_len);
     if (in && o) dc_batch_run(gen->geo, in, o, &opt, &rep);
     if (in) fclose(in);
@@ -517,11 +742,26 @@ static enum MHD_Result batch_csv(struct MHD_Connection *c, dc_request *req,
                  (unsigned long long)rep.stats.rows, req->srv->config.max_batch);
         ret = dc_http_send_error(c, req, DC_API_TOO_LARGE, message, gen);
     } else {
-        ret = dc_http_send(c, req, MHD_HTTP_OK, "text/csv; charset=utf-8", out, out_len,
-                           gen, false);
+        csv_headers ch;
+        csv_headers_fill(&ch, &rep.stats, upload);
+        ret = dc_http_send_with(c, req, MHD_HTTP_OK, "text/csv; charset=utf-8", out,
+                                out_len, gen, false, ch.h, ch.n);
     }
     free(out);
     return ret;
+}
+
+/* multipart/form-data, as a browser's <form enctype="multipart/form-data">
+ * sends a file: its one file is the CSV, and the answer comes back as a
+ * file to save (Content-Disposition: attachment). */
+static enum MHD_Result batch_form(struct MHD_Connection *c, dc_request *req,
+                                  const char *type, dc_generation *gen, dc_worker *wk)
+{
+    dc_form_file file;
+    const char *problem =
+        dc_form_find_file(type, req->body ? req->body : "", req->body_len, &file);
+    if (problem) return dc_http_send_error(c, req, DC_API_BAD_FORM, problem, gen);
+    return batch_csv(c, req, file.data, file.len, file.filename, gen, wk);
 }
 
 static enum MHD_Result batch(struct MHD_Connection *c, dc_request *req,
@@ -529,11 +769,15 @@ static enum MHD_Result batch(struct MHD_Connection *c, dc_request *req,
 {
     const char *type =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (is_media_type(type, "text/csv")) return batch_csv(c, req, gen, wk);
+    if (is_media_type(type, "text/csv"))
+        return batch_csv(c, req, req->body, req->body_len, NULL, gen, wk);
+    if (is_media_type(type, "multipart/form-data"))
+        return batch_form(c, req, type, gen, wk);
     if (!is_media_type(type, "application/json"))
-        return dc_http_send_error(
-            c, req, DC_API_UNSUPPORTED_MEDIA_TYPE,
-            "send the batch as Content-Type: application/json or text/csv", gen);
+        return dc_http_send_error(c, req, DC_API_UNSUPPORTED_MEDIA_TYPE,
+                                  "send the batch as Content-Type: application/json, "
+                                  "text/csv or multipart/form-data",
+                                  gen);
     query q;
     if (!query_read(c, &q, 0))
         return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, q.problem, gen);
@@ -662,7 +906,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, dc_request *req,
                             "text/plain; version=0.0.4; charset=utf-8", wk->jw.buf,
                             wk->jw.len, gen, false);
     case DC_EP_OPENAPI:
-        if (if_none_match(c, gen)) return not_modified(c, req, gen);
+        if (if_none_match(c, req, gen)) return not_modified(c, req, gen);
         return dc_http_send(c, req, MHD_HTTP_OK, "application/json", dc_openapi_json,
                             dc_openapi_json_len, gen, true);
     case DC_EP_OTHER:

@@ -122,8 +122,46 @@ static void zone(dc_jw *w, const char *key, const dc_zone *z)
     dc_jw_end(w);
 }
 
-static void household_members(dc_jw *w, const dc_household *h)
+/* Where a household's zone comes from, for its address: the answer's own
+ * zones, else a lookup in the session (when there is one). */
+typedef struct zone_source {
+    dc_geo_session *s;
+    const dc_zone *known[2];
+} zone_source;
+
+static bool zone_of(const zone_source *zs, uint32_t postcode, dc_zone *out)
 {
+    for (int i = 0; i < 2; i++)
+        if (zs->known[i] && zs->known[i]->postcode == postcode) {
+            *out = *zs->known[i];
+            return true;
+        }
+    return zs->s && dc_geo_zone(zs->s, postcode, out) == DC_OK;
+}
+
+#define COUNTRY "Vi\xE1\xBB\x87t Nam" /* "Việt Nam", NFC */
+
+/* "display_name": dc_geo_address (door to province, @p h may be NULL),
+ * then the country. */
+static void display_name(dc_jw *w, const dc_household *h, const dc_zone *z)
+{
+    char text[768];
+    size_t room = sizeof text - sizeof(", " COUNTRY);
+    size_t n = dc_geo_address(h, z, text, room);
+    if (n >= room) n = strlen(text); /* cut on a character boundary */
+    if (n) {
+        memcpy(text + n, ", ", 2);
+        n += 2;
+    }
+    memcpy(text + n, COUNTRY, sizeof COUNTRY);
+    n += sizeof COUNTRY - 1;
+    dc_jw_key(w, "display_name");
+    dc_jw_string(w, text, n);
+}
+
+static void household_members(dc_jw *w, const dc_household *h, const zone_source *zs)
+{
+    dc_zone z;
     char code[DC_CODE_DISPLAY_SIZE] = "";
     char geo[4 + 2 * DC_JW_E7_SIZE];
     dc_code_format(&h->code, DC_CODE_DISPLAY, code, sizeof code);
@@ -147,19 +185,20 @@ static void household_members(dc_jw *w, const dc_household *h)
     str_member(w, "house_number", &h->house_number);
     str_member(w, "street", &h->street);
     str_member(w, "group", &h->group);
+    if (zone_of(zs, h->postcode, &z)) display_name(w, h, &z);
 }
 
-static void household(dc_jw *w, const dc_household *h)
+static void household(dc_jw *w, const dc_household *h, const zone_source *zs)
 {
     dc_jw_object(w);
-    household_members(w, h);
+    household_members(w, h, zs);
     dc_jw_end(w);
 }
 
-static void neighbour(dc_jw *w, const dc_geo_neighbour *n)
+static void neighbour(dc_jw *w, const dc_geo_neighbour *n, const zone_source *zs)
 {
     dc_jw_object(w);
-    household_members(w, &n->household);
+    household_members(w, &n->household, zs);
     dc_jw_key(w, "distance_m");
     dc_jw_fixed(w, n->distance_m, 2);
     dc_jw_key(w, "other_zone");
@@ -167,7 +206,7 @@ static void neighbour(dc_jw *w, const dc_geo_neighbour *n)
     dc_jw_end(w);
 }
 
-static void suggestion(dc_jw *w, const dc_geo_suggestion *sg)
+static void suggestion(dc_jw *w, const dc_geo_suggestion *sg, const zone_source *zs)
 {
     dc_jw_object(w);
     place_members(w, &sg->place);
@@ -182,14 +221,32 @@ static void suggestion(dc_jw *w, const dc_geo_suggestion *sg)
     dc_jw_key(w, "household_count");
     dc_jw_int(w, sg->household_count);
     dc_jw_key(w, "household");
-    household(w, &sg->household);
+    household(w, &sg->household, zs);
     dc_jw_end(w);
 }
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-void dc_render_forward_members(dc_jw *w, const char *input, size_t len,
-                               const dc_geo_forward_result *r)
+static zone_source forward_zones(dc_geo_session *s, const dc_geo_forward_result *r)
+{
+    zone_source zs = {
+        s, {r->has_zone ? &r->zone : NULL, r->has_actual_zone ? &r->actual_zone : NULL}};
+    return zs;
+}
+
+/* The address of a forward answer's place (see render.h). */
+static void forward_display_name(dc_jw *w, const dc_geo_forward_result *r)
+{
+    if (r->status == DC_GEO_OK && r->nhouseholds && r->has_zone)
+        display_name(w, &r->households[0], &r->zone);
+    else if (r->status == DC_GEO_UNREGISTERED && r->has_zone)
+        display_name(w, NULL, &r->zone);
+    else if (r->status == DC_GEO_CODE_OUTSIDE_ZONE && r->has_actual_zone)
+        display_name(w, NULL, &r->actual_zone);
+}
+
+static void forward_members(dc_jw *w, const zone_source *zs, const char *input,
+                            size_t len, const dc_geo_forward_result *r)
 {
     dc_jw_key(w, "input");
     dc_render_text(w, input, len);
@@ -204,6 +261,7 @@ void dc_render_forward_members(dc_jw *w, const char *input, size_t len,
         dc_jw_cstring(w, r->error.message);
         dc_jw_end(w);
     }
+    forward_display_name(w, r);
     if (r->has_place) place(w, "place", &r->place);
     if (r->has_zone) zone(w, "zone", &r->zone);
     if (r->has_actual_zone) {
@@ -215,35 +273,71 @@ void dc_render_forward_members(dc_jw *w, const char *input, size_t len,
     dc_jw_key(w, "households");
     dc_jw_array(w);
     for (size_t i = 0; i < r->nhouseholds; i++)
-        household(w, &r->households[i]);
+        household(w, &r->households[i], zs);
     dc_jw_end(w);
     dc_jw_key(w, "suggestions");
     dc_jw_array(w);
     for (size_t i = 0; i < r->nsuggestions; i++)
-        suggestion(w, &r->suggestions[i]);
+        suggestion(w, &r->suggestions[i], zs);
     dc_jw_end(w);
     dc_jw_key(w, "nearby");
     dc_jw_array(w);
     for (size_t i = 0; i < r->nnearby; i++)
-        neighbour(w, &r->nearby[i]);
+        neighbour(w, &r->nearby[i], zs);
     dc_jw_end(w);
 }
 
-void dc_render_reverse_members(dc_jw *w, const dc_geo_reverse_result *r, double radius_m,
-                               size_t limit)
+void dc_render_forward_members(dc_jw *w, const char *input, size_t len,
+                               const dc_geo_forward_result *r)
 {
+    zone_source zs = forward_zones(NULL, r);
+    forward_members(w, &zs, input, len, r);
+}
+
+void dc_render_forward_answer(dc_jw *w, dc_geo_session *s, const char *input, size_t len,
+                              const dc_geo_forward_result *r)
+{
+    zone_source zs = forward_zones(s, r);
+    forward_members(w, &zs, input, len, r);
+}
+
+/* The household at the point's own code, in its zone, when one is listed. */
+static const dc_household *reverse_door(const dc_geo_reverse_result *r)
+{
+    if (!r->has_zone) return NULL;
+    for (size_t i = 0; i < r->nneighbours; i++)
+        if (!r->neighbours[i].other_zone &&
+            dc_code_equal(&r->neighbours[i].household.code, &r->place.code))
+            return &r->neighbours[i].household;
+    return NULL;
+}
+
+static void reverse_display_name(dc_jw *w, const dc_geo_reverse_result *r)
+{
+    if (r->has_zone) display_name(w, reverse_door(r), &r->zone);
+}
+
+void dc_render_reverse_answer(dc_jw *w, dc_geo_session *s, const dc_geo_reverse_result *r,
+                              const dc_render_reverse_query *q)
+{
+    zone_source zs = {s, {r->has_zone ? &r->zone : NULL, NULL}};
     dc_jw_key(w, "lat");
     dc_jw_fixed(w, r->lat, 9);
     dc_jw_key(w, "lon");
     dc_jw_fixed(w, r->lon, 9);
+    if (q->lon_normalised) {
+        dc_jw_key(w, "lon_normalised_from");
+        dc_jw_fixed(w, q->lon_given, 9);
+    }
     dc_jw_key(w, "radius_m");
-    dc_jw_fixed(w, radius_m, 3);
+    dc_jw_fixed(w, q->radius_m, 3);
     dc_jw_key(w, "limit");
-    dc_jw_int(w, (int64_t)limit);
+    dc_jw_int(w, (int64_t)q->limit);
     dc_jw_key(w, "status");
     dc_jw_cstring(w, dc_geo_status_name(r->status));
     dc_jw_key(w, "plus_code");
     dc_jw_cstring(w, r->plus_code);
+    reverse_display_name(w, r);
     if (r->has_zone) {
         zone(w, "zone", &r->zone);
         place(w, "place", &r->place);
@@ -251,8 +345,15 @@ void dc_render_reverse_members(dc_jw *w, const dc_geo_reverse_result *r, double 
     dc_jw_key(w, "households");
     dc_jw_array(w);
     for (size_t i = 0; i < r->nneighbours; i++)
-        neighbour(w, &r->neighbours[i]);
+        neighbour(w, &r->neighbours[i], &zs);
     dc_jw_end(w);
+}
+
+void dc_render_reverse_members(dc_jw *w, const dc_geo_reverse_result *r, double radius_m,
+                               size_t limit)
+{
+    dc_render_reverse_query q = {radius_m, limit, false, 0};
+    dc_render_reverse_answer(w, NULL, r, &q);
 }
 
 /* Twice the signed area of a ring in degrees (positive: anticlockwise with
@@ -324,6 +425,7 @@ void dc_render_zone_members(dc_jw *w, const dc_zone *z, bool full)
     str_member(w, "commune_code", &z->commune_code);
     str_member(w, "district", &z->district);
     str_member(w, "province", &z->province);
+    display_name(w, NULL, z);
     dc_jw_key(w, "household_count");
     dc_jw_int(w, z->household_count);
     if (!full) return;
@@ -423,10 +525,11 @@ static void zone_feature(dc_jw *w, const char *role, const dc_zone *z)
     dc_jw_end(w);
 }
 
-static void household_feature(dc_jw *w, const dc_household *h, const dc_geo_neighbour *n)
+static void household_feature(dc_jw *w, const dc_household *h, const dc_geo_neighbour *n,
+                              const zone_source *zs)
 {
     feature_begin(w, "household");
-    household_members(w, h);
+    household_members(w, h, zs);
     if (n) {
         dc_jw_key(w, "distance_m");
         dc_jw_fixed(w, n->distance_m, 2);
@@ -438,58 +541,60 @@ static void household_feature(dc_jw *w, const dc_household *h, const dc_geo_neig
     dc_jw_end(w);
 }
 
-static void collection_begin(dc_jw *w, const char *fingerprint)
+void dc_render_collection_begin(dc_jw *w, const char *status)
 {
     dc_jw_object(w);
     dc_jw_key(w, "type");
     dc_jw_cstring(w, "FeatureCollection");
-    if (fingerprint) {
-        dc_jw_key(w, "fingerprint");
-        dc_jw_cstring(w, fingerprint);
-    }
+    dc_jw_key(w, "diachi_status");
+    dc_jw_cstring(w, status);
+}
+
+void dc_render_features_begin(dc_jw *w)
+{
     dc_jw_key(w, "features");
     dc_jw_array(w);
 }
 
-static void collection_end(dc_jw *w)
+void dc_render_collection_end(dc_jw *w)
 {
     dc_jw_end(w);
     dc_jw_end(w);
 }
 
-void dc_render_forward_geojson(dc_jw *w, const char *input, size_t len,
-                               const dc_geo_forward_result *r, const char *fingerprint)
+void dc_render_forward_features(dc_jw *w, dc_geo_session *s, const char *input,
+                                size_t len, const dc_geo_forward_result *r)
 {
-    collection_begin(w, fingerprint);
-    if (r->has_place) {
-        const dc_olc_area *c = &r->place.cell;
-        feature_begin(w, "place");
-        dc_jw_key(w, "input");
-        dc_render_text(w, input, len);
-        dc_jw_key(w, "status");
-        dc_jw_cstring(w, dc_geo_status_name(r->status));
-        place_members(w, &r->place);
-        dc_jw_key(w, "household_count");
-        dc_jw_int(w, r->household_count);
-        feature_geometry(w);
-        point_geometry(w, c->lat, c->lon);
-        dc_jw_end(w);
-        cell_feature(w, c, r->place.display[0] ? r->place.display : r->place.plus_code);
-    }
+    zone_source zs = forward_zones(s, r);
+    if (!r->has_place) return;
+    const dc_olc_area *c = &r->place.cell;
+    feature_begin(w, "place");
+    dc_jw_key(w, "input");
+    dc_render_text(w, input, len);
+    dc_jw_key(w, "status");
+    dc_jw_cstring(w, dc_geo_status_name(r->status));
+    forward_display_name(w, r);
+    place_members(w, &r->place);
+    dc_jw_key(w, "household_count");
+    dc_jw_int(w, r->household_count);
+    feature_geometry(w);
+    point_geometry(w, c->lat, c->lon);
+    dc_jw_end(w);
+    cell_feature(w, c, r->place.display[0] ? r->place.display : r->place.plus_code);
     if (r->has_zone) zone_feature(w, "zone", &r->zone);
     if (r->has_actual_zone) zone_feature(w, "actual_zone", &r->actual_zone);
     for (size_t i = 0; i < r->nhouseholds; i++)
-        household_feature(w, &r->households[i], NULL);
-    collection_end(w);
+        household_feature(w, &r->households[i], NULL, &zs);
 }
 
-void dc_render_reverse_geojson(dc_jw *w, const dc_geo_reverse_result *r,
-                               const char *fingerprint)
+/* The point asked about, with its code: the answer's place. */
+static void reverse_place_feature(dc_jw *w, const dc_geo_reverse_result *r,
+                                  const dc_render_reverse_query *q)
 {
-    collection_begin(w, fingerprint);
-    feature_begin(w, "point");
+    feature_begin(w, "place");
     dc_jw_key(w, "status");
     dc_jw_cstring(w, dc_geo_status_name(r->status));
+    reverse_display_name(w, r);
     dc_jw_key(w, "plus_code");
     dc_jw_cstring(w, r->plus_code);
     if (r->has_zone) {
@@ -498,9 +603,21 @@ void dc_render_reverse_geojson(dc_jw *w, const dc_geo_reverse_result *r,
         dc_jw_key(w, "postcode");
         dc_jw_postcode(w, r->zone.postcode);
     }
+    if (q->lon_normalised) {
+        dc_jw_key(w, "lon_normalised_from");
+        dc_jw_fixed(w, q->lon_given, 9);
+    }
     feature_geometry(w);
     point_geometry(w, r->lat, r->lon);
     dc_jw_end(w);
+}
+
+void dc_render_reverse_features(dc_jw *w, dc_geo_session *s,
+                                const dc_geo_reverse_result *r,
+                                const dc_render_reverse_query *q)
+{
+    zone_source zs = {s, {r->has_zone ? &r->zone : NULL, NULL}};
+    reverse_place_feature(w, r, q);
     if (r->has_zone) {
         cell_feature(w, &r->place.cell, r->place.display);
         zone_feature(w, "zone", &r->zone);
@@ -510,13 +627,11 @@ void dc_render_reverse_geojson(dc_jw *w, const dc_geo_reverse_result *r,
             cell_feature(w, &cell, r->plus_code);
     }
     for (size_t i = 0; i < r->nneighbours; i++)
-        household_feature(w, &r->neighbours[i].household, &r->neighbours[i]);
-    collection_end(w);
+        household_feature(w, &r->neighbours[i].household, &r->neighbours[i], &zs);
 }
 
-void dc_render_zone_geojson(dc_jw *w, const dc_zone *z, const char *fingerprint)
+void dc_render_zone_features(dc_jw *w, const dc_zone *z)
 {
-    collection_begin(w, fingerprint);
     zone_feature(w, "zone", z);
     feature_begin(w, "reference");
     dc_jw_key(w, "postcode");
@@ -524,5 +639,4 @@ void dc_render_zone_geojson(dc_jw *w, const dc_zone *z, const char *fingerprint)
     feature_geometry(w);
     point_geometry(w, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7);
     dc_jw_end(w);
-    collection_end(w);
 }

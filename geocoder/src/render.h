@@ -3,10 +3,10 @@
  * rendering for the command's --json output and the HTTP service, so the
  * two never disagree. Not installed.
  *
- * The *_members functions write members into an object the caller has
- * opened, so a caller can add its own (the HTTP service adds the index
- * fingerprint and, for an error, the error object). The GeoJSON functions
- * write a whole FeatureCollection.
+ * The *_members and *_answer functions write members into an object the
+ * caller has opened, so a caller can add its own (the HTTP service adds
+ * the index fingerprint and, for an error, the error object); the GeoJSON
+ * functions write features into a collection the caller opens (below).
  *
  * Field names are the API (docs/CLI.md, docs/openapi.json): change them
  * only with both.
@@ -21,30 +21,81 @@
  *  any byte sequence that is not UTF-8 replaced by U+FFFD. */
 void dc_render_text(dc_jw *w, const char *s, size_t len);
 
-/** A forward answer: input, status, error (malformed), place, zone,
- *  actual_zone and corrected, household_count, households, suggestions,
- *  nearby. */
+/** A forward answer: input, status, error (malformed), display_name (see
+ *  below), place, zone, actual_zone and corrected, household_count,
+ *  households, suggestions, nearby.
+ *
+ *  display_name is the address of the answer's place, door to country
+ *  ("số 12, ..., Điện Biên, Việt Nam"): the first household's at an ok
+ *  code, the zone's (from its kind and name on) when unregistered, the
+ *  zone the place lies in for code_outside_zone; absent when the answer
+ *  names no place. Every household and zone object has its own
+ *  display_name too: a household's needs its zone, taken from the answer,
+ *  else looked up in @p s (dc_render_forward_answer), else left out. */
 void dc_render_forward_members(dc_jw *w, const char *input, size_t len,
                                const dc_geo_forward_result *r);
+/** The same, with @p s (the session of @p r) to look up the zones of
+ *  households that lie outside the answer's zones. */
+void dc_render_forward_answer(dc_jw *w, dc_geo_session *s, const char *input, size_t len,
+                              const dc_geo_forward_result *r);
 
-/** A reverse answer: lat, lon, radius_m, limit, status, plus_code, zone
- *  and place (in a zone), households. */
+/** How a reverse lookup was asked, as its answer echoes it. */
+typedef struct dc_render_reverse_query {
+    double radius_m;
+    size_t limit;
+    /** The longitude asked lay outside -180..180 and was wrapped into
+     *  -180..180 as OLC does (r->lon); lon_given is the one asked. */
+    bool lon_normalised;
+    double lon_given;
+} dc_render_reverse_query;
+
+/** A reverse answer: lat, lon, lon_normalised_from (when it was wrapped),
+ *  radius_m, limit, status, plus_code, display_name, zone and place (in a
+ *  zone), households. display_name is the address of the household at the
+ *  point's own code when one is among the households listed, else of the
+ *  zone; absent out of coverage. */
 void dc_render_reverse_members(dc_jw *w, const dc_geo_reverse_result *r, double radius_m,
                                size_t limit);
+/** The same, with the query echoed in full and @p s (the session of @p r)
+ *  to look up the zones of households in other zones. */
+void dc_render_reverse_answer(dc_jw *w, dc_geo_session *s, const dc_geo_reverse_result *r,
+                              const dc_render_reverse_query *q);
 
-/** A zone: postcode, names, household_count; with @p full also reference,
- *  bbox and polygon (a GeoJSON MultiPolygon geometry). */
+/** A zone: postcode, names, display_name ("phường Mường Thanh, ...,
+ *  Việt Nam"), household_count; with @p full also reference, bbox and
+ *  polygon (a GeoJSON MultiPolygon geometry). */
 void dc_render_zone_members(dc_jw *w, const dc_zone *z, bool full);
 
-/** GeoJSON FeatureCollections. Every feature's properties carry `role`
- *  ("place", "cell", "zone", "actual_zone", "household", "point",
- *  "reference") so a map can style them (a zone's own `kind` is its
- *  administrative kind, "phường"); @p fingerprint (may be NULL) goes into the
- * collection's own "fingerprint" member. */
-void dc_render_forward_geojson(dc_jw *w, const char *input, size_t len,
-                               const dc_geo_forward_result *r, const char *fingerprint);
-void dc_render_reverse_geojson(dc_jw *w, const dc_geo_reverse_result *r,
-                               const char *fingerprint);
-void dc_render_zone_geojson(dc_jw *w, const dc_zone *z, const char *fingerprint);
+/*
+ * GeoJSON (RFC 7946). A collection is written in three steps, so that the
+ * caller can add its own foreign members (the fingerprint, an error):
+ *
+ *     dc_render_collection_begin(w, "ok");   {"type": "FeatureCollection",
+ *     ... foreign members ...                 "diachi_status": "ok", ...
+ *     dc_render_features_begin(w);            "features": [
+ *     dc_render_forward_features(w, ...);     ... features ...
+ *     dc_render_collection_end(w);            ]}
+ *
+ * A collection with no features between is the "nothing here" answer.
+ * Every feature's properties carry `role` so a map can style them:
+ * "place" (the point the answer is about: a code's cell centre, or the
+ * point asked in reverse), "cell", "zone", "actual_zone", "household",
+ * "reference" (a zone's own `kind` is its administrative kind, "phường").
+ */
+void dc_render_collection_begin(dc_jw *w, const char *status);
+void dc_render_features_begin(dc_jw *w);
+void dc_render_collection_end(dc_jw *w);
+
+/** The features of a forward answer (place, cell, zone, actual_zone,
+ *  households); none when it has no place. @p s may be NULL. */
+void dc_render_forward_features(dc_jw *w, dc_geo_session *s, const char *input,
+                                size_t len, const dc_geo_forward_result *r);
+/** The features of a reverse answer (place, cell, zone, households).
+ *  @p s may be NULL. */
+void dc_render_reverse_features(dc_jw *w, dc_geo_session *s,
+                                const dc_geo_reverse_result *r,
+                                const dc_render_reverse_query *q);
+/** The features of a zone (zone, reference). */
+void dc_render_zone_features(dc_jw *w, const dc_zone *z);
 
 #endif /* DC_RENDER_H */

@@ -178,6 +178,10 @@ static size_t on_header(char *line, size_t size, size_t n, void *ctx)
     keep(line, len, "Access-Control-Allow-Methods", r->allow_methods,
          sizeof r->allow_methods);
     keep(line, len, "Connection", r->connection, sizeof r->connection);
+    keep(line, len, "Vary", r->vary, sizeof r->vary);
+    keep(line, len, "Content-Disposition", r->content_disposition,
+         sizeof r->content_disposition);
+    keep(line, len, "X-Diachi-Count-Ok", r->count_ok, sizeof r->count_ok);
     return len;
 }
 

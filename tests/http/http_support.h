@@ -52,6 +52,9 @@ typedef struct dc_reply {
     char allow_origin[256];
     char allow_methods[128];
     char connection[64];
+    char vary[128];
+    char content_disposition[256];
+    char count_ok[32];    /* X-Diachi-Count-Ok */
     long new_connections; /* 0 when the connection was reused */
     CURLcode error;
 } dc_reply;

@@ -1,0 +1,567 @@
+/*
+ * test_http_maps.c - the HTTP API as web maps and their libraries call it
+ * (Leaflet, Google Maps, OpenLayers): `lng` beside `lon`, longitudes past
+ * +-180 wrapped as OLC wraps them, the parameters they add ignored, GeoJSON
+ * chosen by `Accept`, "nothing here" as an empty FeatureCollection, and a
+ * display_name on every answer that names a place, and a CSV uploaded from
+ * a browser's form. On the sample index,
+ * with the values docs/CLI.md shows (household DBP-005602 at 32105
+ * 927C+J93, 21.3640201 N 103.0209141 E).
+ *
+ * Usage: test_http_maps DIACHI SAMPLE_INDEX
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http_support.h"
+
+#define ORIGIN "https://map.example"
+#define CODE "32105927CJ93"
+#define CODE_DISPLAY "32105 927C+J93"
+#define HOUSEHOLD "DBP-005602"
+#define AT_HOUSEHOLD "lat=21.3640201&lon=103.0209141"
+#define ADDRESS                                                                                          \
+    "số 1138, 7/5, Tổ dân phố 7, phường Nam Thanh, Thành phố Điện Biên Phủ, Điện " \
+    "Biên, Việt Nam"
+#define ZONE_32105 "phường Nam Thanh, Thành phố Điện Biên Phủ, Điện Biên, Việt Nam"
+#define ZONE_32101 "phường Mường Thanh, Thành phố Điện Biên Phủ, Điện Biên, Việt Nam"
+
+static CURL *curl;
+static int port;
+
+/* A request; the body parsed when it is JSON or GeoJSON. */
+static json_t *call(const char *method, const char *path, const char *const *headers,
+                    const char *body, dc_reply *r)
+{
+    if (!dc_request(curl, port, method, path, headers, body, body ? strlen(body) : 0,
+                    r)) {
+        CHECK(0, "%s: transport error %s", path, curl_easy_strerror(r->error));
+        return NULL;
+    }
+    if (!strstr(r->content_type, "json") || r->len == 0) return NULL;
+    json_error_t e;
+    json_t *j = json_loadb(r->body, r->len, 0, &e);
+    CHECK(j != NULL, "%s: not JSON (%s): %.200s", path, e.text, r->body);
+    return j;
+}
+
+static bool str_is(json_t *j, const char *path, const char *want)
+{
+    return strcmp(dc_json_str(j, path), want) == 0;
+}
+
+/* Status and, for an error, its code and a word of its message. */
+static void expect(const char *path, const char *const *headers, long status,
+                   const char *error_code, const char *message_part)
+{
+    dc_reply r;
+    json_t *j = call(NULL, path, headers, NULL, &r);
+    CHECK(r.status == status, "%s: status %ld, want %ld: %.200s", path, r.status, status,
+          r.body);
+    if (error_code)
+        CHECK(str_is(j, "error.code", error_code), "%s: error.code '%s', want %s", path,
+              dc_json_str(j, "error.code"), error_code);
+    if (message_part)
+        CHECK(strstr(dc_json_str(j, "error.message"), message_part) != NULL,
+              "%s: message '%s' lacks '%s'", path, dc_json_str(j, "error.message"),
+              message_part);
+    json_decref(j);
+    dc_reply_free(&r);
+}
+
+/* ---- lng ------------------------------------------------------------------- */
+
+static void test_lng(void)
+{
+    dc_reply r;
+    const char *same[] = {"/v1/reverse?lat=21.3640201&lng=103.0209141&limit=1",
+                          "/v1/reverse?" AT_HOUSEHOLD "&lng=103.0209141&limit=1",
+                          "/v1/reverse?lng=103.0209141&lat=21.3640201&limit=1&lon=103."
+                          "02091410"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        json_t *j = call(NULL, same[i], NULL, NULL, &r);
+        CHECK(r.status == 200 && str_is(j, "place.code", CODE_DISPLAY) &&
+                  str_is(j, "households.0.id", HOUSEHOLD),
+              "%s: %ld %s", same[i], r.status, dc_json_str(j, "place.code"));
+        CHECK(dc_json_num(j, "lon") == 103.0209141, "%s: lon %.9f", same[i],
+              dc_json_num(j, "lon"));
+        CHECK(dc_json_at(j, "lon_normalised_from") == NULL, "%s: normalised", same[i]);
+        json_decref(j);
+        dc_reply_free(&r);
+    }
+    expect("/v1/reverse?lat=21.36&lon=103.02&lng=103.03", NULL, 400, "bad_parameter",
+           "lon and lng differ");
+    expect("/v1/reverse?lat=21.36&lng=abc", NULL, 400, "bad_parameter", "lng");
+    expect("/v1/reverse?lat=21.36&lng=103&lng=103", NULL, 400, "bad_parameter",
+           "lng is given twice");
+    expect("/v1/reverse?lat=21.36", NULL, 400, "bad_parameter", "lon (or lng)");
+
+    const char *json[] = {"Content-Type: application/json", NULL};
+    json_t *j = call("POST", "/v1/batch", json,
+                     "[{\"lat\": 21.3640201, \"lng\": 103.0209141, \"limit\": 1},"
+                     " {\"lat\": 21.36, \"lon\": 103.02, \"lng\": 103.03},"
+                     " {\"lat\": 21.36, \"lng\": \"103\"}]",
+                     &r);
+    CHECK(r.status == 200, "batch: %ld", r.status);
+    CHECK(str_is(j, "results.0.status", "ok") &&
+              str_is(j, "results.0.place.code", CODE_DISPLAY) &&
+              str_is(j, "results.0.households.0.id", HOUSEHOLD),
+          "batch lng: %s", dc_json_str(j, "results.0.status"));
+    CHECK(str_is(j, "results.1.status", "bad_item") &&
+              str_is(j, "results.1.error.message",
+                     "item 1: lon and lng differ: give one "
+                     "of them"),
+          "batch lon and lng: '%s'", dc_json_str(j, "results.1.error.message"));
+    CHECK(str_is(j, "results.2.error.message", "item 2: lng must be a number of degrees"),
+          "batch lng string: '%s'", dc_json_str(j, "results.2.error.message"));
+    json_decref(j);
+    dc_reply_free(&r);
+}
+
+/* ---- longitudes past +-180 -------------------------------------------------- */
+
+static void test_wrap(void)
+{
+    static const struct {
+        const char *query;
+        long status;
+        double lon, from; /* from: NAN when not normalised */
+        const char *code;
+    } cases[] = {
+        {"lat=21.3640201&lng=-256.9790859", 200, 103.0209141, -256.9790859, CODE_DISPLAY},
+        {"lat=21.3640201&lon=463.0209141", 200, 103.0209141, 463.0209141, CODE_DISPLAY},
+        {"lat=21.3640201&lon=283.02", 404, -76.98, 283.02, ""},
+        {"lat=21&lon=540", 404, -180, 540, ""},
+        {"lat=21&lon=-540", 404, -180, -540, ""},
+        {"lat=21&lon=-180.5", 404, 179.5, -180.5, ""},
+        {"lat=21&lon=180", 404, 180, NAN, ""},
+        {"lat=21&lon=-180", 404, -180, NAN, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/v1/reverse?%s&limit=1", cases[i].query);
+        dc_reply r;
+        json_t *j = call(NULL, path, NULL, NULL, &r);
+        CHECK(r.status == cases[i].status, "%s: status %ld", path, r.status);
+        CHECK(fabs(dc_json_num(j, "lon") - cases[i].lon) < 1e-9, "%s: lon %.9f", path,
+              dc_json_num(j, "lon"));
+        if (isnan(cases[i].from))
+            CHECK(dc_json_at(j, "lon_normalised_from") == NULL, "%s: normalised", path);
+        else
+            CHECK(dc_json_num(j, "lon_normalised_from") == cases[i].from,
+                  "%s: lon_normalised_from %.9f", path,
+                  dc_json_num(j, "lon_normalised_from"));
+        CHECK(str_is(j, "place.code", cases[i].code), "%s: code '%s'", path,
+              dc_json_str(j, "place.code"));
+        json_decref(j);
+        dc_reply_free(&r);
+    }
+    expect("/v1/reverse?lat=90.5&lon=103", NULL, 400, "bad_parameter", "lat");
+    expect("/v1/reverse?lat=-91&lon=463", NULL, 400, "bad_parameter", "lat");
+    expect("/v1/reverse?lat=21&lon=1e999", NULL, 400, "bad_parameter", "lon");
+
+    dc_reply r;
+    json_t *j = call(NULL, "/v1/reverse?lat=21.3640201&lon=463.0209141&format=geojson",
+                     NULL, NULL, &r);
+    json_t *place = dc_json_at(j, "features.0");
+    CHECK(r.status == 200 && str_is(place, "properties.role", "place") &&
+              dc_json_num(place, "properties.lon_normalised_from") == 463.0209141,
+          "GeoJSON place: %ld %.9f", r.status,
+          dc_json_num(place, "properties.lon_normalised_from"));
+    CHECK(fabs(dc_json_num(place, "geometry.coordinates.0") - 103.0209141) < 1e-9,
+          "GeoJSON point at the wrapped longitude: %.9f",
+          dc_json_num(place, "geometry.coordinates.0"));
+    json_decref(j);
+    dc_reply_free(&r);
+
+    const char *json[] = {"Content-Type: application/json", NULL};
+    j = call("POST", "/v1/batch", json,
+             "[{\"lat\": 21.3640201, \"lon\": -256.9790859, \"limit\": 1}]", &r);
+    CHECK(str_is(j, "results.0.place.code", CODE_DISPLAY) &&
+              dc_json_num(j, "results.0.lon_normalised_from") == -256.9790859,
+          "batch wraps: %.200s", r.body);
+    json_decref(j);
+    dc_reply_free(&r);
+}
+
+/* ---- parameters clients add ------------------------------------------------ */
+
+static void test_unknown_parameters(void)
+{
+    const char *ok[] = {
+        "/v1/codes/" CODE "?_=1712345678901&callback=cb&email=a%40b.example&zoom=17",
+        "/v1/codes/" CODE "?lat=1&radius=x", /* another endpoint's: not read here */
+        "/v1/reverse?" AT_HOUSEHOLD "&zoom=18&addressdetails=1&_=1",
+        "/v1/zones/32101?email=ops%40example.vn&key",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        expect(ok[i], NULL, 200, NULL, NULL);
+    expect("/v1/reverse?" AT_HOUSEHOLD "&zoom=3&radius=far", NULL, 400, "bad_parameter",
+           "radius");
+    expect("/v1/codes/" CODE "?format=json&format=json", NULL, 400, "bad_parameter",
+           "format is given twice");
+    expect("/v1/reverse?lat=21&lon=103&limit=1&limit=2", NULL, 400, "bad_parameter",
+           "limit is given twice");
+    expect("/v1/zones/32101?_=1&format=kml", NULL, 400, "bad_parameter", "format");
+    const char *json[] = {"Content-Type: application/json", NULL};
+    dc_reply r;
+    json_t *j = call("POST", "/v1/batch?_=1&callback=x", json, "[\"" CODE "\"]", &r);
+    CHECK(r.status == 200 && str_is(j, "results.0.status", "ok"), "batch ?_=: %ld",
+          r.status);
+    json_decref(j);
+    dc_reply_free(&r);
+}
+
+/* ---- Accept ---------------------------------------------------------------- */
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+static void test_accept(void)
+{
+    static const struct {
+        const char *path, *accept;
+        bool geojson;
+        const char *vary;
+    } cases[] = {
+        {"/v1/codes/" CODE, NULL, false, "Accept, Origin"},
+        {"/v1/codes/" CODE, "Accept: application/geo+json", true, "Accept, Origin"},
+        {"/v1/codes/" CODE, "Accept: application/geo+json, */*;q=0.1", true,
+         "Accept, Origin"},
+        {"/v1/codes/" CODE, "Accept: application/json, application/geo+json", false,
+         "Accept, Origin"},
+        {"/v1/codes/" CODE, "Accept: application/geo+json;q=0.5, application/json", false,
+         "Accept, Origin"},
+        {"/v1/codes/" CODE, "Accept: application/json;q=0.9, application/geo+json", true,
+         "Accept, Origin"},
+        {"/v1/codes/" CODE, "Accept: application/geo+json;q=0", false, "Accept, Origin"},
+        {"/v1/codes/" CODE, "Accept: */*", false, "Accept, Origin"},
+        {"/v1/codes/" CODE, "Accept: APPLICATION/GEO+JSON", true, "Accept, Origin"},
+        {"/v1/codes/" CODE "?format=json", "Accept: application/geo+json", false,
+         "Origin"},
+        {"/v1/codes/" CODE "?format=geojson", "Accept: application/json", true, "Origin"},
+        {"/v1/reverse?" AT_HOUSEHOLD, "Accept: application/geo+json", true,
+         "Accept, Origin"},
+        {"/v1/zones/32101", "Accept: application/geo+json", true, "Accept, Origin"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *h[] = {cases[i].accept, NULL};
+        dc_reply r;
+        json_t *j = call(NULL, cases[i].path, cases[i].accept ? h : NULL, NULL, &r);
+        const char *type = cases[i].geojson ? "application/geo+json" : "application/json";
+        CHECK(r.status == 200 && strcmp(r.content_type, type) == 0,
+              "%s with '%s': %ld %s", cases[i].path, cases[i].accept, r.status,
+              r.content_type);
+        CHECK(str_is(j, "type", "FeatureCollection") == cases[i].geojson, "%s: type '%s'",
+              cases[i].path, dc_json_str(j, "type"));
+        CHECK(ends_with(r.etag, "-geojson\"") == cases[i].geojson,
+              "%s with '%s': ETag %s", cases[i].path, cases[i].accept, r.etag);
+        CHECK(strcmp(r.vary, cases[i].vary) == 0, "%s with '%s': Vary '%s'",
+              cases[i].path, cases[i].accept, r.vary);
+        json_decref(j);
+        dc_reply_free(&r);
+    }
+
+    /* Revalidation holds per representation. */
+    dc_reply json_r, geo_r, again;
+    const char *geo[] = {"Accept: application/geo+json", NULL};
+    json_decref(call(NULL, "/v1/codes/" CODE, NULL, NULL, &json_r));
+    json_decref(call(NULL, "/v1/codes/" CODE, geo, NULL, &geo_r));
+    CHECK(strcmp(json_r.etag, geo_r.etag) != 0, "one ETag for two representations: %s",
+          json_r.etag);
+    char inm[200];
+    snprintf(inm, sizeof inm, "If-None-Match: %s", json_r.etag);
+    const char *stale[] = {"Accept: application/geo+json", inm, NULL};
+    json_decref(call(NULL, "/v1/codes/" CODE, stale, NULL, &again));
+    CHECK(again.status == 200, "the JSON ETag revalidated GeoJSON: %ld", again.status);
+    dc_reply_free(&again);
+    snprintf(inm, sizeof inm, "If-None-Match: %s", geo_r.etag);
+    const char *fresh[] = {"Accept: application/geo+json", inm, NULL};
+    json_decref(call(NULL, "/v1/codes/" CODE, fresh, NULL, &again));
+    CHECK(again.status == 304 && strcmp(again.etag, geo_r.etag) == 0 &&
+              strcmp(again.vary, "Accept, Origin") == 0,
+          "GeoJSON revalidation: %ld %s '%s'", again.status, again.etag, again.vary);
+    dc_reply_free(&again);
+    dc_reply_free(&json_r);
+    dc_reply_free(&geo_r);
+}
+
+/* ---- GeoJSON "nothing here" ------------------------------------------------- */
+
+static void test_nothing_here(void)
+{
+    static const struct {
+        const char *path;
+        long status;
+        const char *diachi_status, *error_code; /* "": no error member */
+        size_t features;                        /* at least; 0: exactly none */
+    } cases[] = {
+        {"/v1/reverse?lat=10&lon=107&format=geojson", 404, "out_of_coverage",
+         "out_of_coverage", 0},
+        {"/v1/codes/99999927CJ93?format=geojson", 404, "unknown_postcode",
+         "unknown_postcode", 0},
+        {"/v1/codes/7P292222%2B222?format=geojson", 404, "out_of_coverage",
+         "out_of_coverage", 0},
+        {"/v1/codes/321?format=geojson", 400, "malformed", "malformed_code", 0},
+        {"/v1/zones/99999?format=geojson", 404, "unknown_postcode", "unknown_postcode",
+         0},
+        {"/v1/zones/3210?format=geojson", 400, "bad_parameter", "bad_parameter", 0},
+        {"/v1/reverse?lat=91&lon=1&format=geojson", 400, "bad_parameter", "bad_parameter",
+         0},
+        {"/v1/codes/32104927CJ93?format=geojson", 422, "code_outside_zone",
+         "code_outside_zone", 4},
+        {"/v1/codes/32105927CJ92?format=geojson", 200, "unregistered", "", 3},
+        {"/v1/codes/" CODE "?format=geojson", 200, "ok", "", 4},
+        {"/v1/reverse?lat=21.3640201&lon=103.0209141&limit=0&format=geojson", 200, "ok",
+         "", 3},
+    };
+    const char *accept[] = {"Accept: application/geo+json", NULL};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dc_reply r;
+        json_t *j = call(NULL, cases[i].path, accept, NULL, &r);
+        const char *p = cases[i].path;
+        CHECK(r.status == cases[i].status &&
+                  strcmp(r.content_type, "application/geo+json") == 0,
+              "%s: %ld %s", p, r.status, r.content_type);
+        CHECK(str_is(j, "type", "FeatureCollection") &&
+                  json_is_array(dc_json_at(j, "features")),
+              "%s: not a FeatureCollection: %.200s", p, r.body);
+        CHECK(str_is(j, "diachi_status", cases[i].diachi_status),
+              "%s: diachi_status '%s'", p, dc_json_str(j, "diachi_status"));
+        CHECK(str_is(j, "error.code", cases[i].error_code), "%s: error.code '%s'", p,
+              dc_json_str(j, "error.code"));
+        size_t n = json_array_size(dc_json_at(j, "features"));
+        CHECK(cases[i].features ? n >= cases[i].features : n == 0, "%s: %zu features", p,
+              n);
+        json_decref(j);
+        dc_reply_free(&r);
+    }
+    /* Not GeoJSON at all when the format itself is wrong. */
+    expect("/v1/codes/" CODE "?format=kml", accept, 400, "bad_parameter", "format");
+}
+
+/* ---- display_name and the place's role --------------------------------------- */
+
+static json_t *feature_of_role(json_t *fc, const char *role, size_t *count)
+{
+    json_t *features = dc_json_at(fc, "features"), *found = NULL;
+    *count = 0;
+    for (size_t i = 0; i < json_array_size(features); i++)
+        if (str_is(json_array_get(features, i), "properties.role", role)) {
+            if (!found) found = json_array_get(features, i);
+            ++*count;
+        }
+    return found;
+}
+
+static void test_display_name(void)
+{
+    static const struct {
+        const char *path, *member, *want; /* want "": absent */
+    } cases[] = {
+        {"/v1/codes/" CODE, "display_name", ADDRESS},
+        {"/v1/codes/" CODE, "households.0.display_name", ADDRESS},
+        {"/v1/codes/" CODE, "zone.display_name", ZONE_32105},
+        {"/v1/codes/32105927CJ92", "display_name", ZONE_32105},
+        {"/v1/codes/32105927CJ92", "nearby.0.display_name", ADDRESS},
+        {"/v1/codes/32104927CJ93", "display_name", ZONE_32105},
+        {"/v1/codes/32104927CJ93", "suggestions.0.household.display_name", ADDRESS},
+        {"/v1/codes/321", "display_name", ""},
+        {"/v1/codes/99999927CJ93", "display_name", ""},
+        {"/v1/reverse?" AT_HOUSEHOLD "&limit=1", "display_name", ADDRESS},
+        {"/v1/reverse?" AT_HOUSEHOLD "&limit=0", "display_name", ZONE_32105},
+        {"/v1/reverse?lat=21.3642&lon=103.0209141&limit=1", "display_name", ZONE_32105},
+        {"/v1/reverse?lat=10&lon=107", "display_name", ""},
+        {"/v1/zones/32101", "display_name", ZONE_32101},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dc_reply r;
+        json_t *j = call(NULL, cases[i].path, NULL, NULL, &r);
+        if (cases[i].want[0])
+            CHECK(str_is(j, cases[i].member, cases[i].want), "%s: %s '%s'", cases[i].path,
+                  cases[i].member, dc_json_str(j, cases[i].member));
+        else
+            CHECK(dc_json_at(j, cases[i].member) == NULL, "%s: %s present", cases[i].path,
+                  cases[i].member);
+        json_decref(j);
+        dc_reply_free(&r);
+    }
+
+    /* A household of the next zone, near the boundary: its own zone's name. */
+    dc_reply r;
+    json_t *j = call(NULL, "/v1/reverse?lat=21.375&lon=103.01&radius=300&limit=100", NULL,
+                     NULL, &r);
+    json_t *hh = dc_json_at(j, "households");
+    bool seen = false;
+    for (size_t i = 0; i < json_array_size(hh); i++) {
+        json_t *h = json_array_get(hh, i);
+        if (!str_is(h, "id", "DBP-014157")) continue;
+        seen = true;
+        CHECK(dc_json_at(h, "other_zone") == json_true() &&
+                  str_is(h, "display_name",
+                         "số 19/9, Ngõ 19 Hoàng Công Chất, Tổ dân phố 20, " ZONE_32101),
+              "other zone's household: '%s'", dc_json_str(h, "display_name"));
+    }
+    CHECK(seen, "DBP-014157 not within 300 m of 21.375, 103.01");
+    json_decref(j);
+    dc_reply_free(&r);
+
+    /* GeoJSON: the point the answer is about has role "place" both ways. */
+    const char *paths[] = {"/v1/codes/" CODE "?format=geojson",
+                           "/v1/reverse?" AT_HOUSEHOLD "&limit=1&format=geojson"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n, points;
+        j = call(NULL, paths[i], NULL, NULL, &r);
+        json_t *place = feature_of_role(j, "place", &n);
+        feature_of_role(j, "point", &points);
+        CHECK(n == 1 && points == 0 && str_is(place, "geometry.type", "Point"),
+              "%s: %zu place, %zu point features", paths[i], n, points);
+        CHECK(str_is(place, "properties.display_name", ADDRESS) &&
+                  str_is(place, "properties.code", CODE_DISPLAY),
+              "%s: place '%s'", paths[i], dc_json_str(place, "properties.display_name"));
+        json_t *h = feature_of_role(j, "household", &n);
+        CHECK(str_is(h, "properties.display_name", ADDRESS), "%s: household '%s'",
+              paths[i], dc_json_str(h, "properties.display_name"));
+        json_decref(j);
+        dc_reply_free(&r);
+    }
+}
+
+/* ---- a browser's form upload ------------------------------------------------ */
+
+#define UPLOAD_CSV                                                                           \
+    "\xEF\xBB\xBFHọ tên;Mã địa chỉ\r\nA;32105 927C+J93\r\nB;32104927CJ93\r\nC;\r\n" \
+    "D;321\r\n"
+#define BOUNDARY "----WebKitFormBoundary7MA4YWxkTrZu0gW"
+
+/* POST a body of @p len bytes to /v1/batch as @p type. */
+static json_t *post(const char *type, const char *body, size_t len, dc_reply *r)
+{
+    char header[256];
+    snprintf(header, sizeof header, "Content-Type: %s", type);
+    const char *h[] = {header, NULL};
+    if (!dc_request(curl, port, "POST", "/v1/batch", h, body, len, r)) {
+        CHECK(0, "POST %s: %s", type, curl_easy_strerror(r->error));
+        return NULL;
+    }
+    if (!strstr(r->content_type, "json")) return NULL;
+    return json_loadb(r->body, r->len, 0, NULL);
+}
+
+static void test_form_upload(void)
+{
+    /* The CSV as text/csv: the reference answer. */
+    dc_reply csv;
+    post("text/csv", UPLOAD_CSV, sizeof UPLOAD_CSV - 1, &csv);
+    CHECK(csv.status == 200 && strcmp(csv.count_ok, "1") == 0 &&
+              csv.content_disposition[0] == '\0',
+          "text/csv: %ld, X-Diachi-Count-Ok '%s', Content-Disposition '%s'", csv.status,
+          csv.count_ok, csv.content_disposition);
+
+    static const char form[] =
+        "--" BOUNDARY "\r\n"
+        "Content-Disposition: form-data; name=\"note\"\r\n\r\n"
+        "a text field, skipped\r\n"
+        "--" BOUNDARY "\r\n"
+        "Content-Disposition: form-data; name=\"file\"; filename=\"danh sách.csv\"\r\n"
+        "Content-Type: text/csv\r\n\r\n" UPLOAD_CSV "\r\n"
+        "--" BOUNDARY "--\r\n";
+    dc_reply r;
+    post("multipart/form-data; boundary=" BOUNDARY, form, sizeof form - 1, &r);
+    CHECK(r.status == 200 && strcmp(r.content_type, "text/csv; charset=utf-8") == 0,
+          "upload: %ld %s %.200s", r.status, r.content_type, r.body);
+    CHECK(strcmp(r.content_disposition,
+                 "attachment; filename=\"danh s__ch-diachi.csv\"; "
+                 "filename*=UTF-8''danh%20s%C3%A1ch-diachi.csv") == 0,
+          "Content-Disposition '%s'", r.content_disposition);
+    CHECK(strcmp(r.count_ok, "1") == 0, "X-Diachi-Count-Ok '%s'", r.count_ok);
+    CHECK(r.len == csv.len && memcmp(r.body, csv.body, csv.len) == 0,
+          "the upload's answer differs from text/csv's:\n%s\n---\n%s", r.body, csv.body);
+    dc_reply_free(&r);
+
+    /* A quoted boundary, a preamble, an old browser's full path, LF-free
+     * end: the same rows. */
+    static const char quoted[] = "preamble\r\n--b0und\r\n"
+                                 "Content-Disposition: form-data; name=\"f\"; "
+                                 "filename=\"C:\\Users\\an\\ds.csv\"\r\n"
+                                 "\r\n" UPLOAD_CSV "\r\n--b0und--";
+    post("multipart/form-data; charset=utf-8; boundary=\"b0und\"", quoted,
+         sizeof quoted - 1, &r);
+    CHECK(r.status == 200 &&
+              strcmp(r.content_disposition, "attachment; filename=\"ds-diachi.csv\"; "
+                                            "filename*=UTF-8''ds-diachi.csv") == 0 &&
+              r.len == csv.len,
+          "quoted boundary: %ld '%s' %.200s", r.status, r.content_disposition, r.body);
+    dc_reply_free(&r);
+    dc_reply_free(&csv);
+
+    static const struct {
+        const char *type, *body, *message;
+    } bad[] = {
+        {"multipart/form-data", "--x\r\n\r\nA\r\n--x--", "boundary"},
+        {"multipart/form-data; boundary=x",
+         "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--",
+         "no file"},
+        {"multipart/form-data; boundary=x",
+         "--x\r\nContent-Disposition: form-data; name=\"a\"; filename=\"1.csv\"\r\n\r\n"
+         "code\r\n--x\r\nContent-Disposition: form-data; name=\"b\"; "
+         "filename=\"2.csv\"\r\n\r\ncode\r\n--x--",
+         "more than one file"},
+        {"multipart/form-data; boundary=x",
+         "--x\r\nContent-Disposition: form-data; name=\"a\"; filename=\"1.csv\"\r\n\r\n"
+         "code\r\n",
+         "not closed"},
+        {"multipart/form-data; boundary=x", "code\r\n32105927CJ93\r\n", "boundary"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *j = post(bad[i].type, bad[i].body, strlen(bad[i].body), &r);
+        CHECK(r.status == 400 && str_is(j, "error.code", "bad_form") &&
+                  strstr(dc_json_str(j, "error.message"), bad[i].message),
+              "bad form %zu: %ld %s '%s'", i, r.status, dc_json_str(j, "error.code"),
+              dc_json_str(j, "error.message"));
+        json_decref(j);
+        dc_reply_free(&r);
+    }
+    /* The file is a CSV like any other: its problems are bad_csv. */
+    static const char empty_file[] =
+        "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\n"
+        "Content-Type: application/octet-stream\r\n\r\n\r\n--x--\r\n";
+    json_t *j =
+        post("multipart/form-data; boundary=x", empty_file, sizeof empty_file - 1, &r);
+    CHECK(r.status == 400 && str_is(j, "error.code", "bad_csv"), "empty file: %ld %s",
+          r.status, dc_json_str(j, "error.code"));
+    json_decref(j);
+    dc_reply_free(&r);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_http_maps DIACHI SAMPLE_INDEX\n");
+        return 2;
+    }
+    const char *args[] = {"--index", argv[2], "--cors-origin", ORIGIN, NULL};
+    dc_server srv;
+    if (!dc_server_start(&srv, argv[1], args)) return 1;
+    port = srv.port;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    curl = curl_easy_init();
+
+    test_lng();
+    test_wrap();
+    test_unknown_parameters();
+    test_accept();
+    test_nothing_here();
+    test_display_name();
+    test_form_upload();
+
+    curl_easy_cleanup(curl);
+    CHECK(dc_server_stop(&srv) == 0, "the server did not stop cleanly");
+    curl_global_cleanup();
+    printf("%d failed checks\n", dc_check_failures);
+    return dc_check_failures ? 1 : 0;
+}
