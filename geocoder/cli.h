@@ -98,28 +98,40 @@ int cmd_batch(int argc, char **argv);
     "Exit: 0 stopped by a signal, 2 usage, 3 the index cannot be served.\n"
 
 #define BATCH_HELP                                                                       \
-    "Usage: diachi batch INPUT [-o OUTPUT] [--index PATH] [--code-column NAME]\n"        \
-    "                    [--lat-column NAME --lon-column NAME] [--radius M]\n"           \
-    "                    [--threads N] [--delimiter C] [--quiet]\n"                      \
+    "Usage: diachi batch INPUT [-o OUTPUT] [--index PATH] [--code-column COL]\n"         \
+    "                    [--lat-column COL --lon-column COL] [--radius M]\n"             \
+    "                    [--encoding ENC] [--bom] [--threads N] [--delimiter C]\n"       \
+    "                    [--quiet]\n"                                                    \
     "Geocode a CSV file (INPUT, or - for stdin): every row comes back in the same\n"     \
     "order, its columns unchanged byte for byte, followed by status, code,\n"            \
-    "plus_code, lat, lon, postcode, zone_name, address and suggestion (forward) or\n"    \
-    "distance_m (reverse). The first row is the header. A column named code,\n"          \
-    "ma_dia_chi, vpostcode or ma_buu_chinh (any case, with or without diacritics)\n"     \
-    "is looked up as a code; else columns lat/vi_do and lon/kinh_do as a point.\n"       \
+    "plus_code, lat, lon, postcode, zone_name, address and suggestion, then\n"           \
+    "households_at_door (forward), or distance_m (reverse); a name the input\n"          \
+    "already has gets a diachi_ prefix (diachi_code). The first row is the header\n"     \
+    "(after Excel's sep=; line, if any). The columns are found by their names (the\n"    \
+    "list below; any case, with or without diacritics), else by their values: a\n"       \
+    "column of codes, or columns of latitudes and longitudes in Vietnam.\n"              \
     "  -o, --output OUTPUT  the output (default stdout); a file appears only once\n"     \
     "                       complete\n"                                                  \
-    "  --code-column NAME   the column holding the codes\n"                              \
-    "  --lat-column NAME, --lon-column NAME\n"                                           \
-    "                       the columns holding a point (WGS 84 degrees)\n"              \
+    "  --code-column COL    the column holding the codes: its name, or its number\n"     \
+    "                       counted from 1 as in a spreadsheet (A is 1, C is 3)\n"       \
+    "  --lat-column COL, --lon-column COL\n"                                             \
+    "                       the columns holding a point (WGS 84 degrees), by name\n"     \
+    "                       or by number from 1\n"                                       \
     "  --radius M           reverse: nearest registered household within M metres,\n"    \
     "                       0..1000 (default 50)\n"                                      \
+    "  --encoding ENC       the input's encoding: UTF-8 (default; given, it is\n"        \
+    "                       checked), CP1258 (old Excel's \"CSV\"), TCVN3 (ABC),\n"      \
+    "                       UTF-16LE or UTF-16BE (Excel's \"Unicode text\", also\n"      \
+    "                       known by its byte-order mark). The output is UTF-8.\n"       \
+    "  --bom                start the output with a UTF-8 byte-order mark, so that\n"    \
+    "                       Excel opens it as UTF-8 (kept anyway when INPUT has one)\n"  \
     "  --threads N          lookup threads, 1..64 (default: the CPUs)\n"                 \
     "  --delimiter C        , ; tab or another character (default: detected)\n"          \
     "  --quiet              no progress bar, no summary\n"                               \
     "  --index PATH         the index (default: $DIACHI_INDEX)\n"                        \
     "Exit: 0 every row ok, 1 output complete but some rows not ok, 2 usage (no such\n"   \
-    "column: the columns seen are listed), 3 bad CSV (unterminated quote: its line)\n"   \
-    "or index problem; then no OUTPUT is written. A closed output pipe exits 0.\n"
+    "column: the columns seen are listed), 3 bad CSV (unterminated quote: its line;\n"   \
+    "a byte not in the encoding: its line and byte) or index problem; then no\n"         \
+    "OUTPUT is written. A closed output pipe exits 0.\n"
 
 #endif /* DC_CLI_H */

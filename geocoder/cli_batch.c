@@ -23,9 +23,28 @@
 
 typedef struct batch_args {
     const char *index, *input, *output, *delimiter, *radius, *threads;
-    const char *code_column, *lat_column, *lon_column;
-    int quiet;
+    const char *code_column, *lat_column, *lon_column, *encoding;
+    int quiet, bom;
 } batch_args;
+
+/* The help, and the column names batch knows, from the matcher's own
+ * table (dc_batch_column_name). */
+static void print_help(void)
+{
+    static const char *const roles[DC_BATCH_NROLES] = {
+        "a code", "a latitude", "a longitude", "a postcode, never read as a code"};
+    fputs(BATCH_HELP, stdout);
+    fputs("Column names known (any case, with or without diacritics; spaces, '_',\n"
+          "'-' and '.' ignored):\n",
+          stdout);
+    for (int r = 0; r < DC_BATCH_NROLES; r++) {
+        printf("  %s:", roles[r]);
+        const char *name;
+        for (size_t i = 0; (name = dc_batch_column_name((dc_batch_role)r, i)); i++)
+            printf("%s %s", i ? "," : "", name);
+        printf("\n");
+    }
+}
 
 static int parse_args(int argc, char **argv, batch_args *a)
 {
@@ -42,16 +61,21 @@ static int parse_args(int argc, char **argv, batch_args *a)
         {"--code-column", offsetof(batch_args, code_column)},
         {"--lat-column", offsetof(batch_args, lat_column)},
         {"--lon-column", offsetof(batch_args, lon_column)},
+        {"--encoding", offsetof(batch_args, encoding)},
     };
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         int taken = 0;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            fputs(BATCH_HELP, stdout);
+            print_help();
             return EXIT_OK;
         }
         if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
             a->quiet = 1;
+            continue;
+        }
+        if (strcmp(arg, "--bom") == 0) {
+            a->bom = 1;
             continue;
         }
         for (size_t k = 0; k < sizeof valued / sizeof valued[0] && !taken; k++) {
@@ -72,13 +96,30 @@ static int parse_args(int argc, char **argv, batch_args *a)
     return -1;
 }
 
+/* A column given by name, or by number (digits only, from 1): the number
+ * into *number, or the name into *name. False for 0. */
+static bool take_column(const char *given, const char **name, unsigned *number)
+{
+    *name = given;
+    if (!given || !given[0] || strspn(given, "0123456789") != strlen(given)) return true;
+    unsigned long n = strtoul(given, NULL, 10);
+    if (n < 1 || n > 1000000) return false;
+    *name = NULL;
+    *number = (unsigned)n;
+    return true;
+}
+
 /* Options from the arguments; -1 to go on, or the exit code. */
 static int to_options(const batch_args *a, dc_batch_options *o)
 {
     dc_batch_options_init(o);
-    o->code_column = a->code_column;
-    o->lat_column = a->lat_column;
-    o->lon_column = a->lon_column;
+    if (!take_column(a->code_column, &o->code_column, &o->code_column_number) ||
+        !take_column(a->lat_column, &o->lat_column, &o->lat_column_number) ||
+        !take_column(a->lon_column, &o->lon_column, &o->lon_column_number))
+        return usage_error("batch", "%s",
+                           "a column number counts from 1 (A is 1), up to 1000000");
+    o->encoding = a->encoding;
+    o->bom = a->bom;
     if (!a->lat_column != !a->lon_column)
         return usage_error("batch", "%s", "--lat-column and --lon-column go together");
     if (a->code_column && a->lat_column)

@@ -14,7 +14,6 @@ find_package(Threads REQUIRED)
 set_target_properties(GDAL::GDAL PkgConfig::UTF8PROC PROPERTIES IMPORTED_GLOBAL TRUE)
 
 add_library(dc_import_source STATIC
-  ${CMAKE_CURRENT_LIST_DIR}/src/encoding.c
   ${CMAKE_CURRENT_LIST_DIR}/src/source.c
   ${CMAKE_CURRENT_LIST_DIR}/src/source_layer.c
   ${CMAKE_CURRENT_LIST_DIR}/src/source_crs.c
@@ -24,5 +23,5 @@ target_include_directories(dc_import_source PUBLIC
   ${CMAKE_CURRENT_LIST_DIR}/src
   ${PROJECT_SOURCE_DIR}/index/include)
 target_link_libraries(dc_import_source
-  PUBLIC GDAL::GDAL PkgConfig::UTF8PROC dc_index Threads::Threads
+  PUBLIC GDAL::GDAL PkgConfig::UTF8PROC dc_index dc_encoding Threads::Threads
   PRIVATE dc_build_flags m)

@@ -12,8 +12,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "batch_decode.h"
 #include "batch_row.h"
 
 #define BLOCK_RECORDS 65536
@@ -52,7 +54,8 @@ const char *dc_batch_problem_name(dc_batch_problem problem)
                                         "index_failed",
                                         "cancelled",
                                         "bad_option",
-                                        "out_of_memory"};
+                                        "out_of_memory",
+                                        "bad_encoding"};
     return (unsigned)problem < sizeof names / sizeof names[0] ? names[problem]
                                                               : "unknown";
 }
@@ -92,6 +95,12 @@ typedef struct reader {
     dc_buf carry; /* the start of a record the last block cut */
     dc_csv_scan scan;
     bool eof, finished;
+    bool decoding; /* dec decodes what is read; else it is copied */
+    batch_decoder dec;
+    bool bom;         /* the input began with a byte-order mark */
+    bool sep_checked; /* the first line was looked at for Excel's sep= */
+    bool delim_given;
+    bool sampling; /* the header's block takes the rows columns are told by */
     char delim;    /* 0 until the header is read, unless given */
     long header;   /* index of the header in the first block, -1 before */
     uint64_t line; /* line of the next record */
@@ -100,8 +109,36 @@ typedef struct reader {
     dc_batch_report *rep;
 } reader;
 
+/* A read through the decoder: the bytes wait in it until they can be
+ * decoded, and what is decoded goes to the block. */
+static dc_err read_decoded(reader *r, block *b)
+{
+    dc_buf *pending = &r->dec.pending;
+    if (!dc_buf_reserve(pending, r->read_bytes))
+        return dc_batch_fail(r->rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, r->line,
+                             "out of memory reading line %llu",
+                             (unsigned long long)r->line);
+    size_t n = fread(pending->p + pending->len, 1, r->read_bytes, r->in);
+    pending->len += n;
+    r->bytes_read += n;
+    if (n < r->read_bytes && ferror(r->in)) {
+        r->rep->sys_errno = errno;
+        return dc_batch_fail(r->rep, DC_E_IO, DC_BATCH_READ_FAILED, r->line,
+                             "cannot read the input after line %llu: %s",
+                             (unsigned long long)r->line, strerror(errno));
+    }
+    if (n < r->read_bytes) r->eof = true;
+    dc_err rc = dc_batch_decode(&r->dec, r->eof, &b->raw, r->rep);
+    if (rc == DC_E_NOMEM)
+        return dc_batch_fail(r->rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, r->line,
+                             "out of memory reading line %llu",
+                             (unsigned long long)r->line);
+    return rc;
+}
+
 static dc_err read_more(reader *r, block *b)
 {
+    if (r->decoding) return read_decoded(r, b);
     if (!dc_buf_reserve(&b->raw, r->read_bytes))
         return dc_batch_fail(r->rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, r->line,
                              "out of memory reading line %llu",
@@ -136,13 +173,27 @@ static bool room(void **p, size_t *cap, size_t need, size_t size, size_t most)
     return true;
 }
 
+/* Excel's first line "sep=;": the delimiter, and no header. */
+static bool is_sep_line(const char *rec, size_t len)
+{
+    return len == 5 && strncasecmp(rec, "sep=", 4) == 0 && rec[4] != '"';
+}
+
 /* A record found: keep it; the first non-empty one is the header, which
- * fixes the delimiter the rest are scanned with. */
+ * fixes the delimiter the rest are scanned with (unless it is Excel's
+ * sep= line, which fixes it itself). */
 static void take(reader *r, block *b, size_t start, size_t len, int eol)
 {
     b->recs[b->nrecs++] = (record){start, len, eol};
     r->line += 1 + r->scan.lines;
     memset(&r->scan, 0, sizeof r->scan);
+    if (r->header < 0 && len > 0 && !r->sep_checked) {
+        r->sep_checked = true;
+        if (is_sep_line(b->raw.p + start, len)) {
+            if (!r->delim_given) r->delim = b->raw.p[start + 4];
+            return;
+        }
+    }
     if (r->header < 0 && len > 0) {
         r->header = (long)b->nrecs - 1;
         if (!r->delim) r->delim = dc_batch_detect_delimiter(b->raw.p + start, len);
@@ -163,6 +214,15 @@ static dc_err scan_failure(reader *r, int kind)
         r->scan.in_quotes ? " (a quoted field opens there and does not close)" : "");
 }
 
+/* True while the header's block lacks the first rows, whose values tell
+ * the columns when the header's names do not: it takes them, whatever the
+ * block sizes. */
+static bool sampling_more(const reader *r, const block *b)
+{
+    return r->sampling && r->header >= 0 &&
+           b->nrecs < (size_t)r->header + 1 + DC_BATCH_SAMPLE_ROWS;
+}
+
 /* Fill @p b with the next records: the carried start of one, then reads. */
 static dc_err fill(reader *r, block *b)
 {
@@ -173,7 +233,7 @@ static dc_err fill(reader *r, block *b)
                              "out of memory");
     dc_buf_put(&b->raw, r->carry.p, r->carry.len);
     size_t at = 0;
-    while (b->nrecs < r->block_records) {
+    while (b->nrecs < r->block_records || sampling_more(r, b)) {
         size_t len;
         if (!room((void **)&b->recs, &b->recs_cap, b->nrecs + 1, sizeof *b->recs,
                   r->block_records))
@@ -192,7 +252,8 @@ static dc_err fill(reader *r, block *b)
         }
         if (kind == DC_CSV_UNTERMINATED || b->raw.len - at > r->max_record)
             return scan_failure(r, kind);
-        if (b->nrecs > 0 && b->raw.len >= r->block_reads * r->read_bytes)
+        if (b->nrecs > 0 && b->raw.len >= r->block_reads * r->read_bytes &&
+            !sampling_more(r, b))
             break; /* full */
         dc_err rc = read_more(r, b);
         if (rc != DC_OK) return rc;
@@ -377,22 +438,21 @@ static size_t count_fields(const char *rec, size_t len, char delim)
     return n;
 }
 
-/* The header row: the header's bytes, then the appended column names. */
+/* The header row: the header's bytes, then the appended column names
+ * (each after a delimiter, with a prefix where the header has the name). */
 static dc_err write_header(const record *h, const char *raw, const batch_job *job,
                            FILE *out, dc_batch_report *rep)
 {
-    const char *names = job->mode == DC_BATCH_FORWARD ? DC_BATCH_FORWARD_COLUMNS
-                                                      : DC_BATCH_REVERSE_COLUMNS;
     dc_buf line = {0};
-    bool ok = dc_buf_reserve(&line, h->len + strlen(names) + 4);
+    bool ok = dc_buf_reserve(&line, h->len);
     if (ok) {
         dc_buf_put(&line, raw + h->start, h->len);
-        line.p[line.len++] = job->delim;
-        for (const char *c = names; *c; c++)
-            line.p[line.len++] = *c == ',' ? job->delim : *c;
-        const char *eol = dc_csv_eol_bytes(h->eol ? h->eol : job->default_eol);
-        dc_buf_put(&line, eol, strlen(eol));
+        ok = dc_batch_appended_names(raw + h->start, h->len, job->delim, job->mode,
+                                     &line) == DC_OK;
     }
+    const char *eol = dc_csv_eol_bytes(h->eol ? h->eol : job->default_eol);
+    if (ok && (ok = dc_buf_reserve(&line, strlen(eol))))
+        dc_buf_put(&line, eol, strlen(eol));
     dc_err rc =
         ok ? write_bytes(out, line.p, line.len, rep)
            : dc_batch_fail(rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, 1, "out of memory");
@@ -400,8 +460,9 @@ static dc_err write_header(const record *h, const char *raw, const batch_job *jo
     return rc;
 }
 
-/* Read up to the header: the byte-order mark and the empty lines before
- * it go out as they came. Leaves the header's block in @p b. */
+/* Read up to the header: the byte-order mark, and the empty lines and
+ * Excel's sep= line before it go out as they came. Leaves the header's
+ * block in @p b. */
 static dc_err find_header(reader *r, block *b, bool bom, FILE *out, dc_batch_report *rep)
 {
     dc_err rc = bom ? write_bytes(out, "\xEF\xBB\xBF", 3, rep) : DC_OK;
@@ -409,9 +470,12 @@ static dc_err find_header(reader *r, block *b, bool bom, FILE *out, dc_batch_rep
         if ((rc = fill(r, b)) != DC_OK) break;
         size_t upto = r->header >= 0 ? (size_t)r->header : b->nrecs;
         for (size_t i = 0; rc == DC_OK && i < upto; i++) {
-            rc = write_bytes(out, dc_csv_eol_bytes(b->recs[i].eol),
-                             dc_csv_eol_len(b->recs[i].eol), rep);
-            rep->stats.empty_lines++;
+            const record *e = &b->recs[i];
+            rc = write_bytes(out, b->raw.p + e->start, e->len, rep);
+            if (rc == DC_OK)
+                rc = write_bytes(out, dc_csv_eol_bytes(e->eol), dc_csv_eol_len(e->eol),
+                                 rep);
+            rep->stats.empty_lines += e->len == 0;
         }
         if (r->header >= 0) break;
         if (r->finished)
@@ -428,7 +492,15 @@ static dc_err start(reader *r, block *b, const dc_batch_options *opt, batch_job 
     const record *h = &b->recs[r->header];
     const char *rec = b->raw.p + h->start;
     rep->delimiter = r->delim;
-    dc_err rc = dc_batch_find_columns(rec, h->len, r->delim, opt, rep);
+    dc_batch_sample rows = {.n = 0};
+    for (size_t i = (size_t)r->header + 1; i < b->nrecs && rows.n < DC_BATCH_SAMPLE_ROWS;
+         i++)
+        if (b->recs[i].len) {
+            rows.rec[rows.n] = b->raw.p + b->recs[i].start;
+            rows.len[rows.n++] = b->recs[i].len;
+        }
+    dc_err rc = dc_batch_find_columns(rec, h->len, r->delim, &rows, opt, rep);
+    r->sampling = false;
     if (rc != DC_OK) return rc;
     *job = (batch_job){
         rep->mode, r->delim, rep->code_field, rep->lat_field, rep->lon_field,
@@ -581,6 +653,9 @@ static dc_err run_threads(run *ru, block *blocks, size_t nblocks)
 static dc_err check_options(const dc_batch_options *o, dc_batch_report *rep)
 {
     const char *bad = NULL;
+    batch_decoder probe;
+    bool known_encoding = dc_batch_decoder_init(&probe, o->encoding);
+    dc_batch_decoder_free(&probe);
     if (o->mode < DC_BATCH_AUTO || o->mode > DC_BATCH_REVERSE)
         bad = "mode is not auto, forward or reverse";
     else if (o->delimiter == '"' || o->delimiter == '\r' || o->delimiter == '\n')
@@ -591,6 +666,14 @@ static dc_err check_options(const dc_batch_options *o, dc_batch_report *rep)
         bad = "threads is not in 1..64";
     else if (o->max_record_bytes < 1 || o->max_record_bytes > UINT32_MAX)
         bad = "the longest record is not in 1 byte..4 GiB";
+    else if (o->code_column_number > INT32_MAX || o->lat_column_number > INT32_MAX ||
+             o->lon_column_number > INT32_MAX)
+        bad = "a column number is too large";
+    else if (!known_encoding)
+        return dc_batch_fail(rep, DC_E_INVALID_ARG, DC_BATCH_BAD_OPTION, 0,
+                             "unknown encoding \"%s\" (UTF-8, CP1258, TCVN3, UTF-16LE, "
+                             "UTF-16BE)",
+                             o->encoding);
     if (!bad) return DC_OK;
     return dc_batch_fail(rep, DC_E_INVALID_ARG, DC_BATCH_BAD_OPTION, 0, "%s", bad);
 }
@@ -624,19 +707,37 @@ static void end_worker(batch_worker *w)
     free(w->keys);
 }
 
-/* A UTF-8 byte-order mark at the start is taken off the input (and put
- * back on the output); other first bytes wait in the carry. */
-static bool take_bom(reader *r)
+/*
+ * The input's first bytes: a byte-order mark is taken off (a UTF-8 one
+ * means UTF-8, a UTF-16 one UTF-16, whatever the options said) and the
+ * other bytes wait, in the carry when they are copied, in the decoder
+ * when they are decoded. False when out of memory.
+ */
+static bool start_input(reader *r, const char *encoding)
 {
-    if (!dc_buf_reserve(&r->carry, 3)) return false;
-    r->carry.len = fread(r->carry.p, 1, 3, r->in);
-    r->bytes_read = r->carry.len;
-    if (r->carry.len == 3 && memcmp(r->carry.p, "\xEF\xBB\xBF", 3) == 0) {
-        r->carry.len = 0;
-        return true;
+    unsigned char first[3];
+    size_t n = fread(first, 1, 3, r->in), skip = 0;
+    r->bytes_read = n;
+    if (n < 3) r->eof = true;
+    dc_batch_decoder_init(&r->dec, encoding); /* checked by check_options */
+    if (n == 3 && memcmp(first, "\xEF\xBB\xBF", 3) == 0) {
+        skip = 3;
+        if (r->dec.text != BATCH_TEXT_UTF8) {
+            dc_batch_decoder_free(&r->dec);
+            dc_batch_decoder_init(&r->dec, NULL);
+        }
+    } else if (n >= 2 &&
+               (memcmp(first, "\xFF\xFE", 2) == 0 || memcmp(first, "\xFE\xFF", 2) == 0)) {
+        skip = 2;
+        dc_batch_decoder_free(&r->dec);
+        dc_batch_decoder_init(&r->dec, first[0] == 0xFF ? "UTF-16LE" : "UTF-16BE");
     }
-    if (r->carry.len < 3) r->eof = true;
-    return false;
+    r->bom = skip > 0;
+    r->decoding = r->dec.text != BATCH_TEXT_AS_IS;
+    dc_buf *keep = r->decoding ? &r->dec.pending : &r->carry;
+    if (!dc_buf_reserve(keep, 3)) return false;
+    dc_buf_put(keep, (const char *)first + skip, n - skip);
+    return true;
 }
 
 static dc_err run_workers(run *ru, dc_geo *geo, block *blocks, size_t nblocks)
@@ -709,8 +810,14 @@ dc_err dc_batch_run(dc_geo *geo, FILE *in, FILE *out, const dc_batch_options *op
         rc = dc_batch_fail(rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, 0, "out of memory");
         goto done;
     }
-    bool bom = take_bom(r);
-    if ((rc = find_header(r, &blocks[0], bom, out, rep)) != DC_OK) goto done;
+    r->delim_given = opt->delimiter != 0;
+    r->sampling = true;
+    if (!start_input(r, opt->encoding)) {
+        rc = dc_batch_fail(rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, 0, "out of memory");
+        goto done;
+    }
+    rc = find_header(r, &blocks[0], r->bom || opt->bom, out, rep);
+    if (rc != DC_OK) goto done;
     if ((rc = start(r, &blocks[0], opt, &ru.job, out, rep)) != DC_OK) goto done;
     rc = run_workers(&ru, geo, blocks, nblocks);
     if (rc == DC_OK && fflush(out) != 0) {
@@ -725,6 +832,7 @@ done:
     pthread_cond_destroy(&ru.done);
     pthread_mutex_destroy(&ru.mu);
     free_blocks(blocks, nblocks);
+    dc_batch_decoder_free(&r->dec);
     dc_buf_free(&r->carry);
     dc_buf_free(&ru.chunk);
     return rc;

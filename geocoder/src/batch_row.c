@@ -16,10 +16,11 @@ typedef struct appended {
     dc_batch_status status;
     char code[DC_CODE_DISPLAY_SIZE], plus_code[DC_CODE_PLUS_SIZE];
     char lat[24], lon[24], postcode[8], last[32]; /* last: suggestion or distance */
+    char households[12];                          /* forward: households at the door */
     char zone_name[256], address[1024];
 } appended;
 
-static bool blank(const char *s, size_t n)
+bool dc_batch_blank(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (s[i] != ' ' && s[i] != '\t') return false;
@@ -85,6 +86,7 @@ static void forward_fields(const dc_geo_forward_result *r, appended *a)
     a->status = (dc_batch_status)r->status;
     if (r->status == DC_GEO_OK && r->nhouseholds) { /* the household's own position */
         const dc_household *h = &r->households[0];
+        snprintf(a->households, sizeof a->households, "%u", (unsigned)r->household_count);
         place_codes(&r->place, a);
         format_e7(h->lat_e7, a->lat);
         format_e7(h->lon_e7, a->lon);
@@ -107,7 +109,7 @@ static void forward_fields(const dc_geo_forward_result *r, appended *a)
 
 static dc_err forward_row(batch_worker *w, const char *code, size_t n, appended *a)
 {
-    if (!code || blank(code, n)) {
+    if (!code || dc_batch_blank(code, n)) {
         a->status = DC_BATCH_EMPTY;
         return DC_OK;
     }
@@ -118,12 +120,7 @@ static dc_err forward_row(batch_worker *w, const char *code, size_t n, appended 
 
 /* ---- reverse ------------------------------------------------------------- */
 
-/*
- * A coordinate as a spreadsheet writes it: spaces around it ignored, and a
- * decimal comma ("21,3862", the Vietnamese locale's) read as a point when
- * it is the only separator.
- */
-static bool parse_degrees(const char *s, size_t n, double lo, double hi, double *out)
+bool dc_batch_parse_degrees(const char *s, size_t n, double lo, double hi, double *out)
 {
     char text[64], *end;
     while (n && (*s == ' ' || *s == '\t'))
@@ -171,12 +168,13 @@ static dc_err reverse_row(batch_worker *w, const char *lat_text, size_t lat_len,
                           const char *lon_text, size_t lon_len, appended *a)
 {
     double lat, lon;
-    if (!lat_text || !lon_text || blank(lat_text, lat_len) || blank(lon_text, lon_len)) {
+    if (!lat_text || !lon_text || dc_batch_blank(lat_text, lat_len) ||
+        dc_batch_blank(lon_text, lon_len)) {
         a->status = DC_BATCH_EMPTY;
         return DC_OK;
     }
-    if (!parse_degrees(lat_text, lat_len, -90, 90, &lat) ||
-        !parse_degrees(lon_text, lon_len, -180, 180, &lon)) {
+    if (!dc_batch_parse_degrees(lat_text, lat_len, -90, 90, &lat) ||
+        !dc_batch_parse_degrees(lon_text, lon_len, -180, 180, &lon)) {
         a->status = DC_BATCH_BAD_COORDINATES;
         return DC_OK;
     }
@@ -298,8 +296,9 @@ static uint64_t reverse_key(const char *lat_text, size_t lat_len, const char *lo
                             size_t lon_len)
 {
     double lat, lon;
-    if (!lat_text || !lon_text || !parse_degrees(lat_text, lat_len, -90, 90, &lat) ||
-        !parse_degrees(lon_text, lon_len, -180, 180, &lon))
+    if (!lat_text || !lon_text ||
+        !dc_batch_parse_degrees(lat_text, lat_len, -90, 90, &lat) ||
+        !dc_batch_parse_degrees(lon_text, lon_len, -180, 180, &lon))
         return DC_BATCH_KEY_LAST;
     uint64_t row = (uint64_t)((lat + 90) * 1e4), col = (uint64_t)((lon + 180) * 1e4);
     return spread(row) << 1 | spread(col); /* 21 and 22 bits: 44 in all */
@@ -344,8 +343,10 @@ static bool put_appended(dc_buf *out, const appended *a, const batch_job *j)
                             a->postcode,
                             a->zone_name,
                             a->address,
-                            a->last};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+                            a->last,
+                            a->households};
+    size_t n = sizeof fields / sizeof fields[0] - (j->mode != DC_BATCH_FORWARD);
+    for (size_t i = 0; i < n; i++) {
         bool plain = fields[i] != a->zone_name && fields[i] != a->address;
         if (!put_field(out, fields[i], plain, j)) return false;
     }

@@ -62,8 +62,8 @@ typedef struct batch_worker {
  * steps. First its fields are found, and its locality key is returned,
  * under 2^48: looked up in key order, rows touch the index a
  * neighbourhood at a time (forward: in the index's own order of
- * households, by cell, then code; reverse: along a Z-order curve). DC_BATCH_KEY_LAST when the row's code or
- * coordinates do not parse.
+ * households, by cell, then code; reverse: along a Z-order curve). DC_BATCH_KEY_LAST when
+ * the row's code or coordinates do not parse.
  */
 uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len,
                            batch_look *look);

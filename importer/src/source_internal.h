@@ -9,7 +9,7 @@
 #include <gdal.h>
 #include <ogr_srs_api.h>
 
-#include "encoding.h"
+#include "diachi/encoding.h"
 #include "source.h"
 
 /** GDAL's messages of one call, kept instead of printed. */

@@ -14,8 +14,8 @@ expect_exit() { # WANT GOT WHAT
 }
 
 k=32105927CJ93
-ok_c='ok,32105 927C+J93,7PH5927C+J93,21.3640201,103.0209141,32105,phường Nam Thanh,"số 1138, 7/5, Tổ dân phố 7, phường Nam Thanh, Thành phố Điện Biên Phủ, Điện Biên",'
-hdr_c='status,code,plus_code,lat,lon,postcode,zone_name,address,suggestion'
+ok_c='ok,32105 927C+J93,7PH5927C+J93,21.3640201,103.0209141,32105,phường Nam Thanh,"số 1138, 7/5, Tổ dân phố 7, phường Nam Thanh, Thành phố Điện Biên Phủ, Điện Biên",,1'
+hdr_c='status,code,plus_code,lat,lon,postcode,zone_name,address,suggestion,households_at_door'
 
 # 1. A file in, a file out; exit 0 when every row is ok; the summary.
 printf 'Họ tên,Mã địa chỉ\r\nAn,%s\r\n' "$k" > one.csv
@@ -131,6 +131,39 @@ if [ "$(stat -f -c %T /dev/shm 2> /dev/null)" = tmpfs ]; then
   cmp -s "$shm/out.csv" t2.csv || fail "OUTPUT on tmpfs differs"
   rm -rf "$shm"
 fi
+
+# 11. A CP1258 list from old Excel, its code column by number, a BOM out:
+# UTF-8 out, exit 0. A byte CP1258 leaves undefined: exit 3 with its line
+# and byte. An unknown encoding, a column 0: usage.
+printf 'Ho\xF2 t\xEAn;M\xE3 s\xF4\r\nAn;%s\r\n' "$k" > cp1258.csv
+"$diachi" batch cp1258.csv --encoding CP1258 --code-column 2 --bom -o cp.out 2> /dev/null
+expect_exit 0 $? "CP1258"
+ok_s='ok;32105 927C+J93;7PH5927C+J93;21.3640201;103.0209141;32105;phường Nam Thanh;số 1138, 7/5, Tổ dân phố 7, phường Nam Thanh, Thành phố Điện Biên Phủ, Điện Biên;;1'
+printf '\xEF\xBB\xBFHọ tên;Mă sô;%s\r\nAn;%s;%s\r\n' "${hdr_c//,/;}" "$k" "$ok_s" \
+  > want-cp.csv
+cmp -s cp.out want-cp.csv || fail "CP1258: $(cat -A cp.out | head -3)"
+printf 'code,t\n%s,\x81\n' "$k" > bad1258.csv
+"$diachi" batch bad1258.csv --encoding cp1258 -o bad.out 2> err11.txt
+expect_exit 3 $? "a byte not in CP1258"
+grep -q 'line 2, byte 14: byte 0x81 is not CP1258 text' err11.txt \
+  || fail "CP1258 hole: $(cat err11.txt)"
+[ -e bad.out ] && fail "a byte not in CP1258: an output file was written"
+"$diachi" batch one.csv --encoding KOI8-R 2> /dev/null; expect_exit 2 $? "--encoding KOI8-R"
+"$diachi" batch one.csv --code-column 0 2> /dev/null; expect_exit 2 $? "--code-column 0"
+
+# 12. --help lists every column name the matcher knows, and each name it
+# lists for a code is taken as the code column.
+"$diachi" batch --help > help.txt
+grep -q '^  a code: code, Mã địa chỉ, Mã ĐC, vpostcode, address_code$' help.txt \
+  || fail "help: $(grep -A4 'Column names' help.txt)"
+grep -q '^  a postcode, never read as a code: Mã bưu chính,' help.txt || fail "help: postcode"
+sed -n 's/^  a code: //p' help.txt | tr ',' '\n' | sed 's/^ //' | while read -r name; do
+  printf 'x,%s\n1,%s\n' "$name" "$k" | "$diachi" batch - -q --code-column "$name" \
+    | grep -q ",ok," || echo "FAIL: help's code name $name is not taken" >&2
+  printf 'x,%s\n1,%s\n' "$name" "$k" | "$diachi" batch - -q | grep -q "^x,$name,status," \
+    || echo "FAIL: help's code name $name is not matched" >&2
+done 2> err12.txt
+[ -s err12.txt ] && fail "$(cat err12.txt)"
 
 [ "$failures" = 0 ] && echo "batch cli: ok"
 exit $((failures > 0))

@@ -1,6 +1,6 @@
 /*
  * test_encoding.c - decoding UTF-8, CP1258, TCVN3, CP1252 and Latin-1
- * attribute bytes to UTF-8 NFC (importer/src/encoding.h).
+ * attribute bytes to UTF-8 NFC (index/include/diachi/encoding.h).
  *
  * The expected bytes come from outside the decoder: glibc's iconv (run at
  * test time for every Vietnamese letter and every byte) and hand-written
@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include <utf8proc.h>
 
-#include "encoding.h"
+#include "diachi/encoding.h"
 
 /* Decode with a fresh decoder; the result is malloc()ed. */
 static char *decode(dc_encoding enc, const char *bytes, size_t len, size_t *replaced)

@@ -13,13 +13,21 @@
  * fmemopen(body, len, "r") as @p in and open_memstream() as @p out.
  *
  * The input is RFC 4180 CSV, read as it streams in, in blocks: memory
- * stays flat whatever the size. Within a block, rows are looked up in
- * the order of where they are (postcode and location, or position), which
- * touches the index far less than the order of a scattered list; they
- * are written in their own order. The first record is the header; the
- * delimiter (comma, semicolon or tab) is detected from it unless given.
- * A UTF-8 byte-order mark is kept. Quoted fields may hold delimiters,
- * quotes ("") and line breaks; a quote opens a quoted field only at the
+ * stays flat whatever the size. It is UTF-8 (copied as it is, unchecked)
+ * unless options.encoding names another (decoded to UTF-8 as it streams
+ * in; the output is always UTF-8) or a byte-order mark says UTF-16. Within a block, rows
+ * are looked up in the order of where they are (postcode and location, or position),
+ * which touches the index far less than the order of a scattered list; they are written
+ * in their own order. The first record is the header; the delimiter (comma, semicolon or
+ * tab) is detected from it unless given. Excel's "sep=;" line before the header sets the
+ * delimiter (unless given) and is copied as it is. A byte-order mark (UTF-8 or UTF-16) is
+ * written back as UTF-8's, as options.bom asks for one.
+ *
+ * Columns: those named in the options, by name or by number; else the
+ * header's names are matched against dc_batch_column_name's table; else
+ * the values of the first rows tell (a column where most values parse as
+ * codes, or two where most are latitudes and longitudes in Vietnam). Quoted fields may
+ * hold delimiters, quotes ("") and line breaks; a quote opens a quoted field only at the
  * field's start, elsewhere it is an ordinary character (as spreadsheets
  * read it), and text after a closing quote belongs to the field.
  *
@@ -29,6 +37,9 @@
  * or CR; a last record without one gets the header's, or LF). Forward
  * mode appends DC_BATCH_FORWARD_COLUMNS, reverse mode
  * DC_BATCH_REVERSE_COLUMNS; docs/CLI.md says what each holds per status.
+ * An appended name that the header already has (compared as column names
+ * are matched) is written with "diachi_" in front, as often as it takes,
+ * so that an output can be geocoded again.
  *
  * - A record with fewer fields than the header is padded with empty
  *   fields (delimiters only), so the appended fields line up under their
@@ -54,6 +65,7 @@
 #ifndef DIACHI_BATCH_H
 #define DIACHI_BATCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -73,7 +85,8 @@ extern "C" {
 
 /** The names of the appended columns, comma-separated, in order. */
 #define DC_BATCH_FORWARD_COLUMNS                                                         \
-    "status,code,plus_code,lat,lon,postcode,zone_name,address,suggestion"
+    "status,code,plus_code,lat,lon,postcode,zone_name,address,suggestion,"               \
+    "households_at_door"
 #define DC_BATCH_REVERSE_COLUMNS                                                         \
     "status,code,plus_code,lat,lon,postcode,zone_name,address,distance_m"
 
@@ -119,7 +132,10 @@ typedef enum dc_batch_problem {
     DC_BATCH_INDEX_FAILED,       /**< "index_failed": the engine returned an error */
     DC_BATCH_CANCELLED,          /**< "cancelled": *options.cancel was set */
     DC_BATCH_BAD_OPTION,         /**< "bad_option": an option out of range */
-    DC_BATCH_OUT_OF_MEMORY       /**< "out_of_memory" */
+    DC_BATCH_OUT_OF_MEMORY,      /**< "out_of_memory" */
+    DC_BATCH_BAD_ENCODING        /**< "bad_encoding": a byte that is no character
+                                      of the input's encoding; rep.line and
+                                      the message name it */
 } dc_batch_problem;
 
 /** Stable lower-case name of a problem ("unterminated_quote"). */
@@ -141,6 +157,17 @@ typedef struct dc_batch_options {
      *  '_', '-' and '.' ignored); NULL to detect. A code column gives
      *  forward mode, a lat and lon column reverse mode. */
     const char *code_column, *lat_column, *lon_column;
+    /** Columns by number, 1-based as a spreadsheet counts them (A is 1);
+     *  0 for none. A number wins over a name given for the same column. */
+    unsigned code_column_number, lat_column_number, lon_column_number;
+    /** The input's encoding: NULL for UTF-8 copied unchecked; "UTF-8"
+     *  (checked), "CP1258", "TCVN3" and the other names of
+     *  dc_encoding_from_name (diachi/encoding.h); "UTF-16LE", "UTF-16BE",
+     *  "UTF-16". A byte-order mark wins over it. */
+    const char *encoding;
+    /** Start the output with a UTF-8 byte-order mark (Excel then reads it
+     *  as UTF-8), whether or not the input had one. */
+    bool bom;
     /** Field delimiter; 0 detects comma, semicolon or tab. Never '"', CR
      *  or LF. */
     char delimiter;
@@ -165,6 +192,25 @@ typedef struct dc_batch_options {
      *  grow with the threads. */
     size_t block_records, read_bytes;
 } dc_batch_options;
+
+/** What a known column name stands for. */
+typedef enum dc_batch_role {
+    DC_BATCH_ROLE_CODE = 0, /**< a household code: forward mode */
+    DC_BATCH_ROLE_LAT,      /**< a latitude: reverse mode, with a longitude */
+    DC_BATCH_ROLE_LON,      /**< a longitude */
+    DC_BATCH_ROLE_POSTCODE  /**< a 5-digit postcode ("Mã bưu chính"): never
+                                 looked up as a code */
+} dc_batch_role;
+#define DC_BATCH_NROLES 4
+
+/**
+ * The column names the header matcher knows, as a clerk writes them: the
+ * @p i th name (from 0) for @p role, NULL past the last. The matcher uses
+ * this table and nothing else; any spelling that folds to one of these
+ * (case, diacritics, đ as d, spaces, '_', '-' and '.' ignored) matches.
+ * Static strings; thread-safe.
+ */
+const char *dc_batch_column_name(dc_batch_role role, size_t i);
 
 /** Fill @p opt with the defaults (auto mode, detect everything, 1 thread). */
 void dc_batch_options_init(dc_batch_options *opt);
@@ -197,7 +243,8 @@ typedef struct dc_batch_report {
  *         out of range: bad_option; or a header that does not fit the
  *         mode: empty_input, no_column, ambiguous_column); DC_E_IO (read
  *         or write failed, or the input is not well-formed CSV:
- *         unterminated_quote, record_too_long); DC_E_NOMEM; an engine
+ *         unterminated_quote, record_too_long, or not text in its
+ *         encoding: bad_encoding); DC_E_NOMEM; an engine
  *         error (DC_E_INDEX_CORRUPT, ...: index_failed); DC_E_REJECTED
  *         (cancelled). rep->problem tells them apart.
  */

@@ -1,10 +1,13 @@
 /*
- * encoding.h - decoding attribute bytes from map files to UTF-8 NFC.
+ * diachi/encoding.h - decoding text in legacy Vietnamese encodings to
+ * UTF-8 NFC (library dc_encoding, beside dc_index; no GDAL).
  *
- * Internal to the importer. Shapefiles from Vietnamese agencies come in
- * UTF-8, Windows-1258 (CP1258) or TCVN 5712:1993 (TCVN3, "ABC"); the last
- * two spell many letters as a base letter plus a combining tone mark. The
- * source layer asks GDAL for the raw bytes and decodes them here, because
+ * Shapefiles from Vietnamese agencies, and CSV lists saved by old Excel,
+ * come in UTF-8, Windows-1258 (CP1258) or TCVN 5712:1993 (TCVN3, "ABC");
+ * the last two spell many letters as a base letter plus a combining tone
+ * mark. The importer's source layer and diachi batch both decode with this
+ * module, so a byte reads the same on either side. The importer asks GDAL
+ * for the raw bytes and decodes them here, because
  * GDAL's own iconv-based recoding of CP1258 and TCVN3 loses the last
  * character of every string (glibc holds it back waiting for a combining
  * mark, and GDAL never flushes the converter).
@@ -14,8 +17,8 @@
  * become U+FFFD REPLACEMENT CHARACTER and are counted, so a caller can
  * report the feature; decoding itself never fails on content.
  */
-#ifndef DC_IMPORT_ENCODING_H
-#define DC_IMPORT_ENCODING_H
+#ifndef DIACHI_ENCODING_H
+#define DIACHI_ENCODING_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,6 +57,15 @@ bool dc_encoding_from_ldid(int ldid, dc_encoding *out);
 /** Canonical name ("UTF-8", "CP1258", "TCVN3", ...). Static string. */
 const char *dc_encoding_name(dc_encoding enc);
 
+/**
+ * True when @p byte, alone, is a character of the single-byte encoding
+ * @p enc (CP1258, TCVN3, CP1252, Latin-1); false for a hole of the code
+ * page (CP1258's 0x81, 0x8A, ...), which dc_decode turns into U+FFFD, and
+ * for any byte of DC_ENC_UTF8, which has no single-byte table.
+ * Thread-safe.
+ */
+bool dc_encoding_defines(dc_encoding enc, unsigned char byte);
+
 /** A growable byte buffer that decoded strings are appended to. */
 typedef struct dc_text {
     char *data; /**< NULL until the first append; owned, free()d by dc_text_free */
@@ -89,4 +101,4 @@ void dc_decoder_free(dc_decoder *dec);
 dc_err dc_decode(dc_decoder *dec, const char *in, size_t len, dc_text *out,
                  size_t *offset);
 
-#endif /* DC_IMPORT_ENCODING_H */
+#endif /* DIACHI_ENCODING_H */

@@ -14,7 +14,7 @@
 
 #include <utf8proc.h>
 
-#include "encoding.h"
+#include "diachi/encoding.h"
 
 #define REPLACEMENT 0xFFFD
 
@@ -229,6 +229,11 @@ static uint32_t byte_to_unicode(dc_encoding enc, unsigned char b)
     default:
         return b; /* Latin-1 is the first 256 code points */
     }
+}
+
+bool dc_encoding_defines(dc_encoding enc, unsigned char byte)
+{
+    return enc != DC_ENC_UTF8 && (byte == 0 || byte_to_unicode(enc, byte) != 0);
 }
 
 /* Code points that are NFC on their own and never compose with a
