@@ -33,6 +33,21 @@ static double now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* An unknown role, with the roles there are: the fix is in the message. */
+static dc_err unknown_role(dc_layer_kind kind, const char *role, const char *map,
+                           dc_error *err)
+{
+    char roles[128] = "";
+    size_t used = 0;
+    for (int r = 0; r < dc_role_count(kind) && used < sizeof roles; r++) {
+        int w = snprintf(roles + used, sizeof roles - used, "%s%s", r ? " " : "",
+                         dc_role_name(kind, r));
+        if (w > 0) used += (size_t)w;
+    }
+    return dc_error_set(err, DC_E_INVALID_ARG, "unknown %s role '%s' in '%s'; roles: %s",
+                        kind == DC_LAYER_ZONES ? "zone" : "household", role, map, roles);
+}
+
 /* "role=FIELD" mappings into the per-role field names. */
 static dc_err map_fields(dc_layer_kind kind, const char *const *maps, size_t n,
                          dc_source_options *opt, dc_error *err)
@@ -47,10 +62,7 @@ static dc_err map_fields(dc_layer_kind kind, const char *const *maps, size_t n,
         memcpy(role, maps[i], len);
         role[len] = '\0';
         int r = dc_role_find(kind, role);
-        if (r < 0)
-            return dc_error_set(err, DC_E_INVALID_ARG, "unknown %s role '%s' in '%s'",
-                                kind == DC_LAYER_ZONES ? "zone" : "household", role,
-                                maps[i]);
+        if (r < 0) return unknown_role(kind, role, maps[i], err);
         opt->fields[r] = eq + 1;
     }
     return DC_OK;

@@ -24,7 +24,7 @@ static const role_def zone_roles[DC_ZONE_ROLES] = {
     [DC_ZONE_POSTCODE] = {"postcode", "POSTCODE"},
     [DC_ZONE_NAME] = {"name", "NAME"},
     [DC_ZONE_KIND] = {"kind", "KIND"},
-    [DC_ZONE_COMMUNE] = {"commune", "COMMUNE"},
+    [DC_ZONE_COMMUNE] = {"commune_code", "COMMUNE"},
     [DC_ZONE_DISTRICT] = {"district", "DISTRICT"},
     [DC_ZONE_PROVINCE] = {"province", "PROVINCE"},
 };
