@@ -23,6 +23,7 @@ static const char usage_text[] =
     "Reads postal zones and household points from any dataset OGR opens (a\n"
     "shapefile, or a folder: every dataset below it), reprojects them to WGS 84,\n"
     "computes every household's code and writes the index INDEX atomically.\n"
+    "A layer of neither kind is skipped with a warning row (layer_skipped).\n"
     "\n"
     "  --zones PATH...          zone polygons (repeatable)\n"
     "  --households PATH...     household points (repeatable)\n"

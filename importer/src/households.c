@@ -138,15 +138,16 @@ static int check_household(dc_householdset *hs, dc_source_household *hh, int32_t
         dc_report_reject(hs->report, o, DC_REJECT_EMPTY_ID, "household has an empty id");
         return DC_REJECT_EMPTY_ID;
     }
-    if (!hh->has_point) {
-        dc_report_reject(hs->report, o, DC_REJECT_NULL_GEOMETRY,
-                         "household '%s' has no geometry", id);
-        return DC_REJECT_NULL_GEOMETRY;
-    }
+    /* Before the point test: a polygon has no point, but is not null. */
     if (hh->not_point) {
         dc_report_reject(hs->report, o, DC_REJECT_NOT_POINT,
                          "household '%s' is not a point", id);
         return DC_REJECT_NOT_POINT;
+    }
+    if (!hh->has_point) {
+        dc_report_reject(hs->report, o, DC_REJECT_NULL_GEOMETRY,
+                         "household '%s' has no geometry", id);
+        return DC_REJECT_NULL_GEOMETRY;
     }
     if (!(fabs(hh->lat) <= 90.0 && fabs(hh->lon) <= 180.0)) {
         dc_report_reject(hs->report, o, DC_REJECT_BAD_POSITION,

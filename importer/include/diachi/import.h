@@ -51,6 +51,10 @@ typedef enum dc_warning {
     DC_WARN_ZONE_OVERLAP,      /**< two zones overlap: the area is reported */
     DC_WARN_CODE_MISMATCH,     /**< the given door-plate code differs */
     DC_WARN_BAD_CODE,          /**< the given door-plate code does not parse */
+    DC_WARN_LAYER_SKIPPED,     /**< not a layer of the kind read (no geometry,
+                                    lines, polygons given as households):
+                                    skipped, one row per layer */
+    DC_WARN_LAYER_EMPTY,       /**< a layer read with no usable feature */
     DC_WARN_COUNT
 } dc_warning;
 
