@@ -37,7 +37,8 @@ typedef enum dc_reject {
     DC_REJECT_NULL_GEOMETRY,
     DC_REJECT_NOT_POINT,
     DC_REJECT_EMPTY_ID,
-    DC_REJECT_DUPLICATE_ID, /**< every household sharing the id */
+    DC_REJECT_DUPLICATE_ID, /**< an earlier household has the id: the first
+                                 one read is kept, each later one rejected */
     DC_REJECT_OUTSIDE_ZONES,
     DC_REJECT_BAD_POSITION,   /**< coordinates outside the globe */
     DC_REJECT_FIELD_TOO_LONG, /**< id or house number over 255 bytes */
