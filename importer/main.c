@@ -19,6 +19,7 @@ static const char usage_text[] =
     "ROLE=FIELD]...\n"
     "                     [--zones-srs CRS] [--households-srs CRS] [--encoding ENC]\n"
     "                     [--report FILE.csv] [--max-errors N] [--strict] [--quiet]\n"
+    "       diachi-import --help | --version\n"
     "\n"
     "Reads postal zones and household points from any dataset OGR opens (a\n"
     "shapefile, or a folder: every dataset below it), reprojects them to WGS 84,\n"
@@ -47,7 +48,9 @@ static const char usage_text[] =
     "  --report FILE.csv        one row per rejected feature and warning\n"
     "  --max-errors N           fail (exit 3, no index) above N rejected features\n"
     "  --strict                 fail on any rejection or warning\n"
-    "  --quiet                  no progress and no summary\n";
+    "  --quiet                  no progress and no summary\n"
+    "  -h, --help               this help\n"
+    "  --version                print diachi-import VERSION\n";
 
 typedef struct dc_args {
     const char **zones, **households, **zone_fields, **household_fields;
@@ -138,6 +141,10 @@ static int parse_args(int argc, char **argv, dc_args *a)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             fputs(usage_text, stdout);
+            exit(0);
+        }
+        if (!strcmp(argv[i], "--version")) {
+            printf("diachi-import %s\n", DC_VERSION);
             exit(0);
         }
         if (argv[i][0] != '-') return usage_error("unexpected argument '%s'", argv[i]);
