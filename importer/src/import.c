@@ -92,7 +92,8 @@ static dc_err read_zones(dc_import *im, dc_error *err)
 {
     dc_source_problem problem;
     uint64_t announced = 0;
-    if (dc_layerset_survey(&im->layers, im->zone_sources, DC_LAYER_ZONES, &announced))
+    if (dc_layerset_survey(&im->layers, im->zone_sources, DC_LAYER_ZONES, &im->zone_opt,
+                           &announced))
         return dc_error_set(err, DC_E_NOMEM, "out of memory listing zone layers");
     for (size_t i = 0; i < dc_source_list_count(im->zone_sources); i++) {
         memset(&problem, 0, sizeof problem);
@@ -125,7 +126,7 @@ static int add_household(void *ctx, dc_source_household *hh)
 static dc_err survey_households(dc_import *im, dc_error *err)
 {
     if (dc_layerset_survey(&im->layers, im->household_sources, DC_LAYER_HOUSEHOLDS,
-                           &im->household_total) != DC_OK)
+                           &im->household_opt, &im->household_total) != DC_OK)
         return dc_error_set(err, DC_E_NOMEM, "out of memory listing household layers");
     return DC_OK;
 }

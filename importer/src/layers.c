@@ -16,6 +16,7 @@ struct dc_layer_entry {
 typedef struct survey_ctx {
     dc_layerset *ls;
     dc_layer_kind kind;
+    const char *encoding; /* given, or NULL */
     uint64_t *features;
 } survey_ctx;
 
@@ -86,9 +87,32 @@ static void remember_read(dc_layerset *ls, dc_layer_kind kind, const dc_layer_su
     ls->read[ls->nread++] = (dc_layer_entry){s->source, layer, kind, s->features, 0};
 }
 
+/* A given encoding that the .cpg contradicts or that gives invalid text. */
+static void report_encoding(dc_layerset *ls, const char *given, const dc_layer_survey *s)
+{
+    if (!s->cpg_differs && !s->bad_strings) return;
+    dc_feature_origin o = {s->source, s->layer, -1};
+    char bad[160] = "";
+    if (s->bad_strings)
+        snprintf(bad, sizeof bad,
+                 "; %zu strings of its first %d features are invalid text in %s "
+                 "(the first in feature %lld)",
+                 s->bad_strings, DC_SURVEY_FEATURES, given, (long long)s->bad_feature);
+    if (s->cpg_differs)
+        dc_report_warn(ls->report, &o, DC_WARN_ENCODING_MISMATCH,
+                       "--encoding %s contradicts the .cpg of layer '%s', which names "
+                       "%s; read as %s%s",
+                       given, s->layer, s->cpg, given, bad);
+    else
+        dc_report_warn(ls->report, &o, DC_WARN_ENCODING_MISMATCH,
+                       "--encoding %s, read for layer '%s' (its .cpg: %s)%s", given,
+                       s->layer, s->cpg ? s->cpg : "none", bad);
+}
+
 static void on_layer(void *ctx, const dc_layer_survey *s)
 {
     survey_ctx *c = ctx;
+    if (s->use == DC_LAYER_READ && c->encoding) report_encoding(c->ls, c->encoding, s);
     if (s->use == DC_LAYER_WRONG_GEOMETRY) report_skip(c->ls, c->kind, s);
     if (s->use != DC_LAYER_READ) return;
     remember_read(c->ls, c->kind, s);
@@ -96,11 +120,11 @@ static void on_layer(void *ctx, const dc_layer_survey *s)
 }
 
 dc_err dc_layerset_survey(dc_layerset *ls, const dc_source_list *list, dc_layer_kind kind,
-                          uint64_t *features)
+                          const dc_source_options *opt, uint64_t *features)
 {
-    survey_ctx c = {ls, kind, features};
+    survey_ctx c = {ls, kind, opt ? opt->encoding : NULL, features};
     for (size_t i = 0; i < dc_source_list_count(list); i++)
-        dc_source_list_survey(list, i, kind, on_layer, &c);
+        dc_source_list_survey(list, i, kind, opt, on_layer, &c);
     return ls->out_of_memory ? DC_E_NOMEM : DC_OK;
 }
 

@@ -28,10 +28,12 @@ void dc_layerset_init(dc_layerset *ls, dc_report *report);
  * Survey every dataset of @p list as read as @p kind: report each layer
  * that read skips (DC_WARN_LAYER_SKIPPED, once per layer over all
  * surveys), remember the layers it reads, and add their features to
- * @p features. @return DC_OK or DC_E_NOMEM.
+ * @p features. With an encoding in @p opt, a layer read whose .cpg names
+ * another, or whose first features decode to invalid text, gets one
+ * DC_WARN_ENCODING_MISMATCH row naming both encodings. @return DC_OK or DC_E_NOMEM.
  */
 dc_err dc_layerset_survey(dc_layerset *ls, const dc_source_list *list, dc_layer_kind kind,
-                          uint64_t *features);
+                          const dc_source_options *opt, uint64_t *features);
 
 /** A feature of @p kind from @p origin was read, and kept or not. Layers
  *  must be read in the order surveyed. */

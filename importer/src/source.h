@@ -156,17 +156,28 @@ typedef struct dc_layer_survey {
     dc_layer_use use;     /**< whether a read of the kind asked reads it */
     const char *geometry; /**< what it holds: "Point", "Polygon", "None", ... */
     int64_t features;     /**< OGR's feature count; -1 when unknown */
+    /* With an encoding given in the options, for a layer read: */
+    const char *cpg;     /**< the .cpg's encoding name, or NULL without one */
+    bool cpg_differs;    /**< the .cpg names another encoding than the one given */
+    size_t bad_strings;  /**< strings of the first DC_SURVEY_FEATURES features
+                              that decode with bytes naming no character */
+    int64_t bad_feature; /**< the first feature holding one, or -1 */
 } dc_layer_survey;
+
+/** Features whose text dc_source_list_survey decodes to check an encoding. */
+#define DC_SURVEY_FEATURES 1000
 
 typedef void (*dc_layer_survey_fn)(void *ctx, const dc_layer_survey *layer);
 
 /**
  * Call @p fn for every layer of dataset i, in reading order, saying whether
- * a read as @p kind reads it. A dataset OGR cannot open has no layers here
- * (reading it reports why). Same threading rule as the reads.
+ * a read as @p kind reads it and, when @p opt (may be NULL) gives an
+ * encoding, how it fits the layer. A dataset OGR cannot open has no layers
+ * here (reading it reports why). Same threading rule as the reads.
  */
 void dc_source_list_survey(const dc_source_list *list, size_t i, dc_layer_kind kind,
-                           dc_layer_survey_fn fn, void *ctx);
+                           const dc_source_options *opt, dc_layer_survey_fn fn,
+                           void *ctx);
 
 /**
  * Read every household of dataset i, calling @p fn for each feature in

@@ -47,6 +47,10 @@ dc_layer_use dc_layer_use_of(const dc_source_list *list, size_t i, GDALDatasetH 
 bool dc_layer_skipped(const dc_source_list *list, size_t i, GDALDatasetH ds,
                       OGRLayerH layer, dc_layer_kind kind);
 
+/** The first line of the .cpg of shapefile @p source into @p name; false
+ *  when @p ds is not a shapefile or has no .cpg (source_layer.c). */
+bool dc_layer_cpg(const char *source, GDALDatasetH ds, char *name, size_t size);
+
 /** A copy of @p name that lives as long as @p list (problem reports). */
 const char *dc_source_list_intern(const dc_source_list *list, const char *name);
 

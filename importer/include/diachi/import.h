@@ -56,6 +56,8 @@ typedef enum dc_warning {
                                     lines, polygons given as households):
                                     skipped, one row per layer */
     DC_WARN_LAYER_EMPTY,       /**< a layer read with no usable feature */
+    DC_WARN_ENCODING_MISMATCH, /**< --encoding contradicts a layer's .cpg, or
+                                    gives invalid text: one row per layer */
     DC_WARN_COUNT
 } dc_warning;
 
