@@ -19,20 +19,28 @@ static const char usage_text[] =
     "ROLE=FIELD]...\n"
     "                     [--zones-srs CRS] [--households-srs CRS] [--encoding ENC]\n"
     "                     [--report FILE.csv] [--max-errors N] [--strict] [--quiet]\n"
+    "       diachi-import --help | --version\n"
     "\n"
     "Reads postal zones and household points from any dataset OGR opens (a\n"
     "shapefile, or a folder: every dataset below it), reprojects them to WGS 84,\n"
     "computes every household's code and writes the index INDEX atomically.\n"
+    "A layer of neither kind is skipped with a warning row (layer_skipped).\n"
+    "Of the households sharing an id, the first one read (paths in the order\n"
+    "given, a folder's files in path order, then features in order) is kept and\n"
+    "each later one rejected with a report row (duplicate_id) naming the one kept.\n"
     "\n"
     "  --zones PATH...          zone polygons (repeatable)\n"
     "  --households PATH...     household points (repeatable)\n"
     "  -o, --output INDEX       the index file to write\n"
-    "  --zone-field ROLE=FIELD  zone roles: postcode name kind commune_code district\n"
-    "                           province (default fields POSTCODE NAME KIND COMMUNE\n"
-    "                           DISTRICT PROVINCE)\n"
+    "  --zone-field ROLE=FIELD  read a zone role from FIELD; the roles, each with\n"
+    "                           its default field: postcode=POSTCODE name=NAME\n"
+    "                           kind=KIND commune_code=COMMUNE district=DISTRICT\n"
+    "                           province=PROVINCE\n"
     "  --household-field ROLE=FIELD\n"
-    "                           household roles: id house_number street group code\n"
-    "                           (default fields HH_ID HOUSE_NO STREET GROUP CODE)\n"
+    "                           read a household role from FIELD; the roles, each\n"
+    "                           with its default field: id=HH_ID\n"
+    "                           house_number=HOUSE_NO street=STREET group=GROUP\n"
+    "                           code=CODE\n"
     "  --zones-srs CRS          CRS of zone layers without a .prj (e.g. EPSG:9205)\n"
     "  --households-srs CRS     CRS of household layers without a .prj\n"
     "  --encoding ENC           attribute encoding: UTF-8, TCVN3, CP1258 (default:\n"
@@ -40,7 +48,9 @@ static const char usage_text[] =
     "  --report FILE.csv        one row per rejected feature and warning\n"
     "  --max-errors N           fail (exit 3, no index) above N rejected features\n"
     "  --strict                 fail on any rejection or warning\n"
-    "  --quiet                  no progress and no summary\n";
+    "  --quiet                  no progress and no summary\n"
+    "  -h, --help               this help\n"
+    "  --version                print diachi-import VERSION\n";
 
 typedef struct dc_args {
     const char **zones, **households, **zone_fields, **household_fields;
@@ -131,6 +141,10 @@ static int parse_args(int argc, char **argv, dc_args *a)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             fputs(usage_text, stdout);
+            exit(0);
+        }
+        if (!strcmp(argv[i], "--version")) {
+            printf("diachi-import %s\n", DC_VERSION);
             exit(0);
         }
         if (argv[i][0] != '-') return usage_error("unexpected argument '%s'", argv[i]);

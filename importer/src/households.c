@@ -2,6 +2,7 @@
 #include "households.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,7 +71,8 @@ static int grow_ids(dc_householdset *hs)
     return 0;
 }
 
-/* Register item i's id; mark both when another item has it already. */
+/* Register item i's id; mark it when an earlier item has it already (the
+ * table keeps the first). */
 static int register_id(dc_householdset *hs, size_t i)
 {
     const char *id = hs->items[i].id;
@@ -80,7 +82,7 @@ static int register_id(dc_householdset *hs, size_t i)
         uint64_t v = hs->id_slots[j];
         uint32_t other = SLOT_ITEM(v) - 1;
         if (SLOT_HASH(v) == h && strcmp(hs->items[other].id, id) == 0) {
-            hs->duplicate[other] = hs->duplicate[i] = 1;
+            hs->duplicate[i] = 1;
             return 0;
         }
     }
@@ -138,15 +140,16 @@ static int check_household(dc_householdset *hs, dc_source_household *hh, int32_t
         dc_report_reject(hs->report, o, DC_REJECT_EMPTY_ID, "household has an empty id");
         return DC_REJECT_EMPTY_ID;
     }
-    if (!hh->has_point) {
-        dc_report_reject(hs->report, o, DC_REJECT_NULL_GEOMETRY,
-                         "household '%s' has no geometry", id);
-        return DC_REJECT_NULL_GEOMETRY;
-    }
+    /* Before the point test: a polygon has no point, but is not null. */
     if (hh->not_point) {
         dc_report_reject(hs->report, o, DC_REJECT_NOT_POINT,
                          "household '%s' is not a point", id);
         return DC_REJECT_NOT_POINT;
+    }
+    if (!hh->has_point) {
+        dc_report_reject(hs->report, o, DC_REJECT_NULL_GEOMETRY,
+                         "household '%s' has no geometry", id);
+        return DC_REJECT_NULL_GEOMETRY;
     }
     if (!(fabs(hh->lat) <= 90.0 && fabs(hh->lon) <= 180.0)) {
         dc_report_reject(hs->report, o, DC_REJECT_BAD_POSITION,
@@ -220,24 +223,51 @@ int dc_householdset_add(void *ctx, dc_source_household *hh)
     return 0;
 }
 
+/* The item first registered with @p id. */
+static size_t first_with_id(const dc_householdset *hs, const char *id)
+{
+    uint32_t h = (uint32_t)dc_hash_str(id, strlen(id));
+    size_t j = h & hs->id_mask;
+    for (; hs->id_slots[j]; j = (j + 1) & hs->id_mask) {
+        uint64_t v = hs->id_slots[j];
+        if (SLOT_HASH(v) == h && strcmp(hs->items[SLOT_ITEM(v) - 1].id, id) == 0)
+            return SLOT_ITEM(v) - 1;
+    }
+    return SIZE_MAX; /* not reached: every id was registered */
+}
+
+static dc_feature_origin origin_of(const dc_householdset *hs, size_t i)
+{
+    const dc_household_origin *ho = &hs->origins[i];
+    dc_feature_origin o = {"", "", ho->fid};
+    if (ho->layer < hs->nlayers) {
+        o.source = hs->layers[ho->layer].source;
+        o.layer = hs->layers[ho->layer].layer;
+    }
+    return o;
+}
+
+/* One row per later household with an id already kept, naming both. */
+static void report_duplicates(dc_householdset *hs)
+{
+    for (size_t i = 0; i < hs->n; i++) {
+        if (!hs->duplicate[i]) continue;
+        size_t first = first_with_id(hs, hs->items[i].id);
+        dc_feature_origin o = origin_of(hs, i);
+        dc_feature_origin k = first < hs->n ? origin_of(hs, first) : o;
+        dc_report_reject(hs->report, &o, DC_REJECT_DUPLICATE_ID,
+                         "household id '%s' is already used by feature %lld of layer %s "
+                         "in %s, which is kept",
+                         hs->items[i].id, (long long)k.fid, k.layer, k.source);
+    }
+}
+
 void dc_householdset_finish(dc_householdset *hs)
 {
+    report_duplicates(hs);
     size_t kept = 0;
-    for (size_t i = 0; i < hs->n; i++) {
-        if (hs->duplicate[i]) {
-            const dc_household_origin *ho = &hs->origins[i];
-            dc_feature_origin o = {NULL, NULL, ho->fid};
-            if (ho->layer < hs->nlayers) {
-                o.source = hs->layers[ho->layer].source;
-                o.layer = hs->layers[ho->layer].layer;
-            }
-            dc_report_reject(hs->report, &o, DC_REJECT_DUPLICATE_ID,
-                             "household id '%s' is used by more than one household",
-                             hs->items[i].id);
-            continue;
-        }
-        hs->items[kept++] = hs->items[i];
-    }
+    for (size_t i = 0; i < hs->n; i++)
+        if (!hs->duplicate[i]) hs->items[kept++] = hs->items[i];
     hs->n = kept;
     /* The index build needs the memory more than these lookups now. */
     free(hs->origins);

@@ -1,7 +1,8 @@
 /*
  * households.h - households on their way into the index: each one read is
- * placed in its zone, checked, and kept in compact arrays; duplicates of
- * an id are found as they arrive and all rejected at the end.
+ * placed in its zone, checked, and kept in compact arrays; a household
+ * whose id an earlier one has is found as it arrives and rejected at the
+ * end, naming the one kept.
  */
 #ifndef DC_IMPORT_HOUSEHOLDS_H
 #define DC_IMPORT_HOUSEHOLDS_H
@@ -23,7 +24,7 @@ typedef struct dc_householdset {
     const dc_zoneset *zones;
     dc_household_input *items;
     dc_household_origin *origins;
-    uint8_t *duplicate; /* per item: its id is not unique */
+    uint8_t *duplicate; /* per item: an earlier item has its id */
     size_t n, cap;
     dc_arena arena;     /* ids and house numbers */
     dc_intern interned; /* streets and groups */
@@ -41,7 +42,9 @@ dc_err dc_householdset_init(dc_householdset *hs, dc_report *report,
                             const dc_zoneset *zones, uint64_t expected);
 /** dc_household_fn: place, check and keep one household. */
 int dc_householdset_add(void *householdset, dc_source_household *hh);
-/** Reject every household whose id is not unique and drop them. */
+/** Reject and drop every household whose id an earlier one has: the first
+ *  kept in reading order (file, then feature) stays; one report row per
+ *  household dropped names it and the one kept. */
 void dc_householdset_finish(dc_householdset *hs);
 void dc_householdset_free(dc_householdset *hs);
 

@@ -8,6 +8,7 @@
 
 #include "diachi/import.h"
 #include "households.h"
+#include "layers.h"
 #include "pipeline.h"
 #include "report.h"
 #include "source.h"
@@ -21,6 +22,7 @@ typedef struct dc_import {
     dc_report report;
     dc_zoneset zones;
     dc_householdset households;
+    dc_layerset layers; /* skipped and empty layers */
     dc_source_list *zone_sources, *household_sources;
     dc_source_options zone_opt, household_opt;
     uint64_t household_total; /* features, for progress */
@@ -31,6 +33,21 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* An unknown role, with the roles there are: the fix is in the message. */
+static dc_err unknown_role(dc_layer_kind kind, const char *role, const char *map,
+                           dc_error *err)
+{
+    char roles[128] = "";
+    size_t used = 0;
+    for (int r = 0; r < dc_role_count(kind) && used < sizeof roles; r++) {
+        int w = snprintf(roles + used, sizeof roles - used, "%s%s", r ? " " : "",
+                         dc_role_name(kind, r));
+        if (w > 0) used += (size_t)w;
+    }
+    return dc_error_set(err, DC_E_INVALID_ARG, "unknown %s role '%s' in '%s'; roles: %s",
+                        kind == DC_LAYER_ZONES ? "zone" : "household", role, map, roles);
 }
 
 /* "role=FIELD" mappings into the per-role field names. */
@@ -47,10 +64,7 @@ static dc_err map_fields(dc_layer_kind kind, const char *const *maps, size_t n,
         memcpy(role, maps[i], len);
         role[len] = '\0';
         int r = dc_role_find(kind, role);
-        if (r < 0)
-            return dc_error_set(err, DC_E_INVALID_ARG, "unknown %s role '%s' in '%s'",
-                                kind == DC_LAYER_ZONES ? "zone" : "household", role,
-                                maps[i]);
+        if (r < 0) return unknown_role(kind, role, maps[i], err);
         opt->fields[r] = eq + 1;
     }
     return DC_OK;
@@ -63,16 +77,32 @@ static dc_err layer_problem(dc_error *err, const dc_source_problem *p)
                         p->layer ? p->layer : "", p->message, p->code);
 }
 
+/* Keeps a zone feature, counting it for its layer. */
+static int add_zone(void *ctx, dc_source_zone *zone)
+{
+    dc_import *im = ctx;
+    size_t before = im->zones.nfeatures;
+    int rc = dc_zoneset_add(&im->zones, zone);
+    dc_layerset_count(&im->layers, DC_LAYER_ZONES, &zone->origin,
+                      im->zones.nfeatures > before);
+    return rc;
+}
+
 static dc_err read_zones(dc_import *im, dc_error *err)
 {
     dc_source_problem problem;
+    uint64_t announced = 0;
+    if (dc_layerset_survey(&im->layers, im->zone_sources, DC_LAYER_ZONES, &im->zone_opt,
+                           &announced))
+        return dc_error_set(err, DC_E_NOMEM, "out of memory listing zone layers");
     for (size_t i = 0; i < dc_source_list_count(im->zone_sources); i++) {
         memset(&problem, 0, sizeof problem);
-        dc_err rc = dc_source_read_zones(im->zone_sources, i, &im->zone_opt,
-                                         dc_zoneset_add, &im->zones, &problem);
+        dc_err rc = dc_source_read_zones(im->zone_sources, i, &im->zone_opt, add_zone, im,
+                                         &problem);
         if (rc == DC_E_NOMEM) return dc_error_set(err, rc, "out of memory reading zones");
         if (rc != DC_OK) return layer_problem(err, &problem);
     }
+    dc_layerset_report_empty(&im->layers, DC_LAYER_ZONES);
     im->summary->zone_features = im->zones.nfeatures + im->summary->rejected;
     return dc_zoneset_finish(&im->zones, err);
 }
@@ -81,23 +111,23 @@ static dc_err read_zones(dc_import *im, dc_error *err)
 static int add_household(void *ctx, dc_source_household *hh)
 {
     dc_import *im = ctx;
+    size_t before = im->households.n;
     int rc = dc_householdset_add(&im->households, hh);
+    dc_layerset_count(&im->layers, DC_LAYER_HOUSEHOLDS, &hh->origin,
+                      im->households.n > before);
     if (im->cfg->progress && im->households.read % DC_PROGRESS_EVERY == 0)
         im->cfg->progress(im->cfg->progress_ctx, "households", im->households.read,
                           im->household_total);
     return rc;
 }
 
-/* Features the household sources announce: sizes the arrays, and the
- * progress bar's total. */
-static dc_err count_households(dc_import *im)
+/* The household layers: those skipped are reported, and the features of
+ * those read size the arrays and the progress bar's total. */
+static dc_err survey_households(dc_import *im, dc_error *err)
 {
-    size_t n = dc_source_list_count(im->household_sources);
-    for (size_t i = 0; i < n; i++) {
-        int64_t c =
-            dc_source_list_feature_count(im->household_sources, i, DC_LAYER_HOUSEHOLDS);
-        if (c > 0) im->household_total += (uint64_t)c;
-    }
+    if (dc_layerset_survey(&im->layers, im->household_sources, DC_LAYER_HOUSEHOLDS,
+                           &im->household_opt, &im->household_total) != DC_OK)
+        return dc_error_set(err, DC_E_NOMEM, "out of memory listing household layers");
     return DC_OK;
 }
 
@@ -114,6 +144,7 @@ static dc_err read_households(dc_import *im, dc_error *err)
         im->cfg->progress(im->cfg->progress_ctx, "households", im->households.read,
                           im->household_total);
     dc_householdset_finish(&im->households);
+    dc_layerset_report_empty(&im->layers, DC_LAYER_HOUSEHOLDS);
     im->summary->households_read = im->households.read;
     return DC_OK;
 }
@@ -194,10 +225,13 @@ static dc_err open_sources(dc_import *im, dc_error *err)
     im->zone_opt.srs = cfg->zones_srs;
     im->household_opt.srs = cfg->households_srs;
     im->zone_opt.encoding = im->household_opt.encoding = cfg->encoding;
-    rc = dc_source_list_open(cfg->zone_paths, cfg->nzone_paths, &im->zone_sources, err);
+    /* A folder may hold the report and the index: they are not maps. */
+    const char *outputs[2] = {cfg->report, cfg->output};
+    rc = dc_source_list_open_except(cfg->zone_paths, cfg->nzone_paths, outputs, 2,
+                                    &im->zone_sources, err);
     if (rc == DC_OK)
-        rc = dc_source_list_open(cfg->household_paths, cfg->nhousehold_paths,
-                                 &im->household_sources, err);
+        rc = dc_source_list_open_except(cfg->household_paths, cfg->nhousehold_paths,
+                                        outputs, 2, &im->household_sources, err);
     return rc;
 }
 
@@ -218,11 +252,12 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     rc = dc_report_open(&im.report, cfg->report, summary, err);
     if (rc != DC_OK) return rc;
     dc_zoneset_init(&im.zones, &im.report);
+    dc_layerset_init(&im.layers, &im.report);
     rc = open_sources(&im, err);
     if (rc == DC_OK) rc = read_zones(&im, err);
     double t1 = now_seconds();
     summary->zone_seconds = t1 - start;
-    if (rc == DC_OK) rc = count_households(&im);
+    if (rc == DC_OK) rc = survey_households(&im, err);
     if (rc == DC_OK)
         rc = dc_householdset_init(&im.households, &im.report, &im.zones,
                                   im.household_total);
@@ -241,6 +276,7 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     }
     dc_householdset_free(&im.households);
     dc_zoneset_free(&im.zones);
+    dc_layerset_free(&im.layers);
     dc_source_list_close(im.zone_sources);
     dc_source_list_close(im.household_sources);
     summary->seconds = now_seconds() - start;

@@ -24,9 +24,14 @@ static const char *const reject_names[DC_REJECT_COUNT] = {
 };
 
 static const char *const warning_names[DC_WARN_COUNT] = {
-    [DC_WARN_ZONE_REPAIRED] = "zone_repaired", [DC_WARN_ZONE_MERGED] = "zone_merged",
-    [DC_WARN_ZONE_OVERLAP] = "zone_overlap",   [DC_WARN_CODE_MISMATCH] = "code_mismatch",
+    [DC_WARN_ZONE_REPAIRED] = "zone_repaired",
+    [DC_WARN_ZONE_MERGED] = "zone_merged",
+    [DC_WARN_ZONE_OVERLAP] = "zone_overlap",
+    [DC_WARN_CODE_MISMATCH] = "code_mismatch",
     [DC_WARN_BAD_CODE] = "bad_code",
+    [DC_WARN_LAYER_SKIPPED] = "layer_skipped",
+    [DC_WARN_LAYER_EMPTY] = "layer_empty",
+    [DC_WARN_ENCODING_MISMATCH] = "encoding_mismatch",
 };
 
 const char *dc_reject_name(dc_reject r)

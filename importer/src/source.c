@@ -1,8 +1,10 @@
 /*
  * source.c - field roles, and the list of datasets that paths expand to.
  */
+#define _DEFAULT_SOURCE /* realpath */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,7 +26,7 @@ static const role_def zone_roles[DC_ZONE_ROLES] = {
     [DC_ZONE_POSTCODE] = {"postcode", "POSTCODE"},
     [DC_ZONE_NAME] = {"name", "NAME"},
     [DC_ZONE_KIND] = {"kind", "KIND"},
-    [DC_ZONE_COMMUNE] = {"commune", "COMMUNE"},
+    [DC_ZONE_COMMUNE] = {"commune_code", "COMMUNE"},
     [DC_ZONE_DISTRICT] = {"district", "DISTRICT"},
     [DC_ZONE_PROVINCE] = {"province", "PROVINCE"},
 };
@@ -225,22 +227,61 @@ static bool is_dataset_file(const char *path)
     return GDALIdentifyDriverEx(path, GDAL_OF_VECTOR, NULL, NULL) != NULL;
 }
 
-static dc_err walk(const char *dir, int depth, path_vec *out, dc_error *err);
+/* The import's own outputs, as absolute paths with their folder resolved. */
+typedef struct outputs {
+    char **paths;
+    size_t count;
+} outputs;
 
-static dc_err walk_entry(const char *path, int depth, path_vec *out, dc_error *err)
+/* PATH with its folder resolved (the file itself may not exist yet). */
+static char *resolve(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[PATH_MAX], *name = (char *)(slash ? slash + 1 : path);
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    char *folder = slash ? strndup(path, n ? n : 1) : strdup(".");
+    bool ok = folder && realpath(folder, dir) != NULL;
+    free(folder);
+    return ok ? join(dir, name) : NULL;
+}
+
+/* Whether a file met in a folder is one of the outputs, or an index's
+ * temporary file (PATH.tmp.<pid>) or lock file (PATH-lock). */
+static bool is_output(const outputs *o, const char *path)
+{
+    if (!o->count) return false;
+    char *real = realpath(path, NULL);
+    bool found = false;
+    for (size_t i = 0; real && !found && i < o->count; i++) {
+        size_t n = strlen(o->paths[i]);
+        found =
+            strncmp(real, o->paths[i], n) == 0 &&
+            (!real[n] || !strncmp(real + n, ".tmp.", 5) || !strcmp(real + n, "-lock"));
+    }
+    free(real);
+    return found;
+}
+
+static dc_err walk(const char *dir, int depth, const outputs *o, path_vec *out,
+                   dc_error *err);
+
+static dc_err walk_entry(const char *path, int depth, const outputs *o, path_vec *out,
+                         dc_error *err)
 {
     struct stat st;
     if (stat(path, &st) != 0) return DC_OK; /* a dangling link: not a dataset */
     if (S_ISDIR(st.st_mode)) {
         /* A File Geodatabase is a folder that OGR opens as one dataset. */
         if (has_ext(path, "gdb")) return vec_push(out, strdup(path));
-        return walk(path, depth + 1, out, err);
+        return walk(path, depth + 1, o, out, err);
     }
-    if (S_ISREG(st.st_mode) && is_dataset_file(path)) return vec_push(out, strdup(path));
+    if (S_ISREG(st.st_mode) && !is_output(o, path) && is_dataset_file(path))
+        return vec_push(out, strdup(path));
     return DC_OK;
 }
 
-static dc_err walk(const char *dir, int depth, path_vec *out, dc_error *err)
+static dc_err walk(const char *dir, int depth, const outputs *o, path_vec *out,
+                   dc_error *err)
 {
     if (depth > 32) return DC_OK; /* a symbolic link loop */
     DIR *d = opendir(dir);
@@ -257,7 +298,7 @@ static dc_err walk(const char *dir, int depth, path_vec *out, dc_error *err)
     while (rc == DC_OK && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') continue; /* ., .. and hidden files */
         char *path = join(dir, e->d_name);
-        rc = path ? walk_entry(path, depth, out, err) : DC_E_NOMEM;
+        rc = path ? walk_entry(path, depth, o, out, err) : DC_E_NOMEM;
         free(path);
     }
     closedir(d);
@@ -270,7 +311,7 @@ static int compare_paths(const void *a, const void *b)
 }
 
 /* One command-line path: a dataset, or a folder's datasets in path order. */
-static dc_err expand(const char *path, path_vec *out, dc_error *err)
+static dc_err expand(const char *path, const outputs *o, path_vec *out, dc_error *err)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -282,7 +323,7 @@ static dc_err expand(const char *path, path_vec *out, dc_error *err)
     }
     if (!S_ISDIR(st.st_mode) || has_ext(path, "gdb")) return vec_push(out, strdup(path));
     size_t first = out->count;
-    dc_err rc = walk(path, 0, out, err);
+    dc_err rc = walk(path, 0, o, out, err);
     if (rc == DC_OK)
         qsort(out->items + first, out->count - first, sizeof *out->items, compare_paths);
     return rc;
@@ -298,17 +339,43 @@ static name_pool *pool_new(void)
     return p;
 }
 
+static void outputs_free(outputs *o)
+{
+    for (size_t i = 0; i < o->count; i++)
+        free(o->paths[i]);
+    free(o->paths);
+}
+
+static dc_err outputs_resolve(const char *const *paths, size_t n, outputs *o)
+{
+    *o = (outputs){calloc(n + 1, sizeof *o->paths), 0};
+    if (!o->paths) return DC_E_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        char *r = paths[i] ? resolve(paths[i]) : NULL;
+        if (r) o->paths[o->count++] = r; /* a folder that is not there: no file in it */
+    }
+    return DC_OK;
+}
+
 dc_err dc_source_list_open(const char *const *paths, size_t npaths, dc_source_list **out,
                            dc_error *err)
 {
-    if (!out || (npaths && !paths)) return DC_E_INVALID_ARG;
+    return dc_source_list_open_except(paths, npaths, NULL, 0, out, err);
+}
+
+dc_err dc_source_list_open_except(const char *const *paths, size_t npaths,
+                                  const char *const *except, size_t nexcept,
+                                  dc_source_list **out, dc_error *err)
+{
+    if (!out || (npaths && !paths) || (nexcept && !except)) return DC_E_INVALID_ARG;
     dc_gdal_init();
     path_vec v = {0};
-    dc_err rc = DC_OK;
+    outputs o;
+    dc_err rc = outputs_resolve(except, nexcept, &o);
     size_t *ends = calloc(npaths + 1, sizeof *ends);
     if (!ends) rc = DC_E_NOMEM;
     for (size_t i = 0; rc == DC_OK && i < npaths; i++) {
-        rc = expand(paths[i], &v, err);
+        rc = expand(paths[i], &o, &v, err);
         ends[i] = v.count;
     }
     dc_source_list *list = NULL;
@@ -338,6 +405,7 @@ done:
     }
     dc_source_list_close(list);
     vec_free(&v);
+    outputs_free(&o);
     free(ends);
     return rc;
 }
@@ -459,4 +527,77 @@ int64_t dc_source_list_feature_count(const dc_source_list *list, size_t i,
     if (ds) GDALClose(ds);
     dc_gdal_quiet_end();
     return total;
+}
+
+static const char *geometry_name(OGRwkbGeometryType t)
+{
+    return t == wkbNone ? "None" : OGRGeometryTypeToName(t);
+}
+
+/* Strings of the first features of @p layer that decode with bad bytes
+ * (U+FFFD) in @p enc; *first gets the first feature holding one. */
+static size_t count_bad_strings(OGRLayerH layer, dc_encoding enc, int64_t *first)
+{
+    dc_decoder dec;
+    dc_text text = {0};
+    size_t bad = 0, at;
+    OGRFeatureH f;
+    dc_decoder_init(&dec, enc);
+    OGR_L_ResetReading(layer);
+    for (int k = 0; k < DC_SURVEY_FEATURES && (f = OGR_L_GetNextFeature(layer)); k++) {
+        for (int i = 0; i < OGR_F_GetFieldCount(f); i++) {
+            if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i)) != OFTString ||
+                !OGR_F_IsFieldSetAndNotNull(f, i))
+                continue;
+            const char *raw = OGR_F_GetFieldAsString(f, i);
+            size_t before = dec.replaced;
+            text.len = 0;
+            if (dc_decode(&dec, raw, strlen(raw), &text, &at) != DC_OK) break;
+            if (dec.replaced > before && bad++ == 0) *first = OGR_F_GetFID(f);
+        }
+        OGR_F_Destroy(f);
+    }
+    OGR_L_ResetReading(layer);
+    dc_decoder_free(&dec);
+    dc_text_free(&text);
+    return bad;
+}
+
+/* How the encoding given fits a layer: its .cpg, and its text. */
+static void check_encoding(GDALDatasetH ds, OGRLayerH layer, const char *given,
+                           dc_layer_survey *s, char *cpg, size_t size)
+{
+    dc_encoding enc, named;
+    if (!given || !dc_encoding_from_name(given, &enc)) return;
+    if (dc_layer_cpg(s->source, ds, cpg, size)) {
+        s->cpg = cpg;
+        s->cpg_differs = !dc_encoding_from_name(cpg, &named) || named != enc;
+    }
+    s->bad_strings = count_bad_strings(layer, enc, &s->bad_feature);
+}
+
+void dc_source_list_survey(const dc_source_list *list, size_t i, dc_layer_kind kind,
+                           const dc_source_options *opt, dc_layer_survey_fn fn, void *ctx)
+{
+    const char *path = dc_source_list_path(list, i);
+    if (!path || !fn) return;
+    dc_gdal_log log;
+    dc_source_problem problem;
+    dc_gdal_quiet_begin(&log);
+    GDALDatasetH ds = dc_dataset_open(path, &problem);
+    for (int k = 0; ds && k < GDALDatasetGetLayerCount(ds); k++) {
+        OGRLayerH layer = GDALDatasetGetLayer(ds, k);
+        OGRwkbGeometryType type;
+        char cpg[64];
+        dc_layer_survey s = {.source = path, .layer = OGR_L_GetName(layer)};
+        s.use = dc_layer_use_of(list, i, ds, layer, kind, &type);
+        s.geometry = geometry_name(type);
+        s.features = s.use == DC_LAYER_READ ? OGR_L_GetFeatureCount(layer, TRUE) : -1;
+        s.bad_feature = -1;
+        if (s.use == DC_LAYER_READ && opt)
+            check_encoding(ds, layer, opt->encoding, &s, cpg, sizeof cpg);
+        fn(ctx, &s);
+    }
+    if (ds) GDALClose(ds);
+    dc_gdal_quiet_end();
 }

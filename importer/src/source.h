@@ -116,6 +116,16 @@ typedef struct dc_source_list dc_source_list;
  */
 dc_err dc_source_list_open(const char *const *paths, size_t npaths, dc_source_list **out,
                            dc_error *err);
+
+/**
+ * As dc_source_list_open, never taking from a folder the files @p outputs
+ * name (the import's own report and index, which may not exist yet), nor
+ * an index's temporary files beside it (INDEX.tmp.*, INDEX-lock). A path
+ * named in @p paths itself is always taken. @p outputs may hold NULLs.
+ */
+dc_err dc_source_list_open_except(const char *const *paths, size_t npaths,
+                                  const char *const *outputs, size_t noutputs,
+                                  dc_source_list **out, dc_error *err);
 void dc_source_list_close(dc_source_list *list);
 size_t dc_source_list_count(const dc_source_list *list);
 /** Path of dataset i; valid until close. */
@@ -128,6 +138,46 @@ void dc_source_list_stat(const dc_source_list *list, size_t i, uint64_t *size,
  *  when OGR cannot open it. */
 int64_t dc_source_list_feature_count(const dc_source_list *list, size_t i,
                                      dc_layer_kind kind);
+
+/** Whether a read as a kind reads a layer. */
+typedef enum dc_layer_use {
+    DC_LAYER_READ = 0,      /**< read */
+    DC_LAYER_OTHER_KIND,    /**< the other kind's, beside it in a folder or a
+                                 multi-layer dataset: left for that read */
+    DC_LAYER_WRONG_GEOMETRY /**< of neither kind (no geometry, lines), or of the
+                                 other kind and named on its own: skipped, to
+                                 be reported */
+} dc_layer_use;
+
+/** One layer of a dataset, as dc_source_list_survey sees it. */
+typedef struct dc_layer_survey {
+    const char *source;   /**< the dataset path (valid until the list is closed) */
+    const char *layer;    /**< the layer name (valid during the callback only) */
+    dc_layer_use use;     /**< whether a read of the kind asked reads it */
+    const char *geometry; /**< what it holds: "Point", "Polygon", "None", ... */
+    int64_t features;     /**< OGR's feature count; -1 when unknown */
+    /* With an encoding given in the options, for a layer read: */
+    const char *cpg;     /**< the .cpg's encoding name, or NULL without one */
+    bool cpg_differs;    /**< the .cpg names another encoding than the one given */
+    size_t bad_strings;  /**< strings of the first DC_SURVEY_FEATURES features
+                              that decode with bytes naming no character */
+    int64_t bad_feature; /**< the first feature holding one, or -1 */
+} dc_layer_survey;
+
+/** Features whose text dc_source_list_survey decodes to check an encoding. */
+#define DC_SURVEY_FEATURES 1000
+
+typedef void (*dc_layer_survey_fn)(void *ctx, const dc_layer_survey *layer);
+
+/**
+ * Call @p fn for every layer of dataset i, in reading order, saying whether
+ * a read as @p kind reads it and, when @p opt (may be NULL) gives an
+ * encoding, how it fits the layer. A dataset OGR cannot open has no layers
+ * here (reading it reports why). Same threading rule as the reads.
+ */
+void dc_source_list_survey(const dc_source_list *list, size_t i, dc_layer_kind kind,
+                           const dc_source_options *opt, dc_layer_survey_fn fn,
+                           void *ctx);
 
 /**
  * Read every household of dataset i, calling @p fn for each feature in

@@ -35,12 +35,21 @@ GDALDatasetH dc_dataset_open(const char *path, dc_source_problem *problem);
 bool dc_source_list_in_folder(const dc_source_list *list, size_t i);
 
 /**
- * True when @p layer of dataset i is not read as @p kind: in a folder or a
- * multi-layer dataset, point layers are households and polygon layers are
- * zones (source_read.c).
+ * Whether @p layer of dataset i is read as @p kind: households from point
+ * layers, zones from polygon layers (source_read.c). @p geometry, when not
+ * NULL, gets the layer's flattened geometry type (wkbNone: none found).
  */
+dc_layer_use dc_layer_use_of(const dc_source_list *list, size_t i, GDALDatasetH ds,
+                             OGRLayerH layer, dc_layer_kind kind,
+                             OGRwkbGeometryType *geometry);
+
+/** True when @p layer of dataset i is not read as @p kind. */
 bool dc_layer_skipped(const dc_source_list *list, size_t i, GDALDatasetH ds,
                       OGRLayerH layer, dc_layer_kind kind);
+
+/** The first line of the .cpg of shapefile @p source into @p name; false
+ *  when @p ds is not a shapefile or has no .cpg (source_layer.c). */
+bool dc_layer_cpg(const char *source, GDALDatasetH ds, char *name, size_t size);
 
 /** A copy of @p name that lives as long as @p list (problem reports). */
 const char *dc_source_list_intern(const dc_source_list *list, const char *name);

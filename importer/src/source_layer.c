@@ -54,6 +54,11 @@ static bool read_cpg(const char *shp, char *buf, size_t size)
     return false;
 }
 
+bool dc_layer_cpg(const char *source, GDALDatasetH ds, char *name, size_t size)
+{
+    return is_shapefile_driver(GDALGetDatasetDriver(ds)) && read_cpg(source, name, size);
+}
+
 /* The DBF language driver id (byte 29 of the header), 0 when unknown. */
 static int read_ldid(const char *shp)
 {

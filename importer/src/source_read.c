@@ -301,25 +301,65 @@ static dc_err read_layer(const dc_source_list *list, const char *path, GDALDatas
 }
 
 /*
- * In a folder (a province's delivery) or a multi-layer dataset, zones and
- * households sit side by side: zones are read from the polygon layers and
- * households from the point layers. A layer named on its own is always
- * read, so a wrong layer is reported instead of silently skipped.
+ * What a layer holds: its declared geometry type, or, when it declares
+ * none in particular (GeoJSON, a GeoPackage's GEOMETRY column), the type
+ * of its first feature with a geometry.
  */
-static bool of_other_kind(OGRLayerH layer, dc_layer_kind kind)
+static OGRwkbGeometryType layer_geometry(OGRLayerH layer)
 {
     OGRwkbGeometryType t = wkbFlatten(OGR_L_GetGeomType(layer));
-    bool points = t == wkbPoint || t == wkbMultiPoint;
-    bool areas = t == wkbPolygon || t == wkbMultiPolygon || t == wkbCurvePolygon ||
-                 t == wkbMultiSurface;
-    return kind == DC_LAYER_ZONES ? points : areas;
+    if ((t != wkbUnknown && t != wkbGeometryCollection) ||
+        OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(layer)) == 0)
+        return t;
+    OGRFeatureH f;
+    OGRwkbGeometryType found = wkbNone;
+    OGR_L_ResetReading(layer);
+    for (int k = 0; k < 1000 && found == wkbNone && (f = OGR_L_GetNextFeature(layer));
+         k++) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (g && !OGR_G_IsEmpty(g)) found = wkbFlatten(OGR_G_GetGeometryType(g));
+        OGR_F_Destroy(f);
+    }
+    OGR_L_ResetReading(layer);
+    return found;
+}
+
+static bool is_points(OGRwkbGeometryType t)
+{
+    return t == wkbPoint || t == wkbMultiPoint;
+}
+
+static bool is_areas(OGRwkbGeometryType t)
+{
+    return t == wkbPolygon || t == wkbMultiPolygon || t == wkbCurvePolygon ||
+           t == wkbMultiSurface;
+}
+
+/*
+ * Households are read from point layers and zones from polygon layers. In
+ * a folder (a province's delivery) or a multi-layer dataset, zones and
+ * households sit side by side: a layer of the other kind is left for the
+ * other read without a word. Anything else (a layer named on its own that
+ * is of the other kind, a table without geometry, lines) is skipped and
+ * reported by whoever surveys the list.
+ */
+dc_layer_use dc_layer_use_of(const dc_source_list *list, size_t i, GDALDatasetH ds,
+                             OGRLayerH layer, dc_layer_kind kind,
+                             OGRwkbGeometryType *geometry)
+{
+    OGRwkbGeometryType t = layer_geometry(layer);
+    if (geometry) *geometry = t;
+    bool wanted = kind == DC_LAYER_ZONES ? is_areas(t) : is_points(t);
+    bool other = kind == DC_LAYER_ZONES ? is_points(t) : is_areas(t);
+    bool choose = GDALDatasetGetLayerCount(ds) > 1 || dc_source_list_in_folder(list, i);
+    if (wanted) return DC_LAYER_READ;
+    return other && choose ? DC_LAYER_OTHER_KIND : DC_LAYER_WRONG_GEOMETRY;
 }
 
 bool dc_layer_skipped(const dc_source_list *list, size_t i, GDALDatasetH ds,
                       OGRLayerH layer, dc_layer_kind kind)
 {
-    bool choose = GDALDatasetGetLayerCount(ds) > 1 || dc_source_list_in_folder(list, i);
-    return choose && of_other_kind(layer, kind);
+    return dc_layer_use_of(list, i, ds, layer, kind, NULL) != DC_LAYER_READ;
 }
 
 static dc_err read_dataset(const dc_source_list *list, size_t i,

@@ -379,7 +379,7 @@ static void test_roles(void **state)
         {DC_LAYER_ZONES, DC_ZONE_POSTCODE, "postcode", "POSTCODE"},
         {DC_LAYER_ZONES, DC_ZONE_NAME, "name", "NAME"},
         {DC_LAYER_ZONES, DC_ZONE_KIND, "kind", "KIND"},
-        {DC_LAYER_ZONES, DC_ZONE_COMMUNE, "commune", "COMMUNE"},
+        {DC_LAYER_ZONES, DC_ZONE_COMMUNE, "commune_code", "COMMUNE"},
         {DC_LAYER_ZONES, DC_ZONE_DISTRICT, "district", "DISTRICT"},
         {DC_LAYER_ZONES, DC_ZONE_PROVINCE, "province", "PROVINCE"},
         {DC_LAYER_HOUSEHOLDS, DC_HH_ID, "id", "HH_ID"},

@@ -37,7 +37,8 @@ typedef enum dc_reject {
     DC_REJECT_NULL_GEOMETRY,
     DC_REJECT_NOT_POINT,
     DC_REJECT_EMPTY_ID,
-    DC_REJECT_DUPLICATE_ID, /**< every household sharing the id */
+    DC_REJECT_DUPLICATE_ID, /**< an earlier household has the id: the first
+                                 one read is kept, each later one rejected */
     DC_REJECT_OUTSIDE_ZONES,
     DC_REJECT_BAD_POSITION,   /**< coordinates outside the globe */
     DC_REJECT_FIELD_TOO_LONG, /**< id or house number over 255 bytes */
@@ -51,6 +52,12 @@ typedef enum dc_warning {
     DC_WARN_ZONE_OVERLAP,      /**< two zones overlap: the area is reported */
     DC_WARN_CODE_MISMATCH,     /**< the given door-plate code differs */
     DC_WARN_BAD_CODE,          /**< the given door-plate code does not parse */
+    DC_WARN_LAYER_SKIPPED,     /**< not a layer of the kind read (no geometry,
+                                    lines, polygons given as households):
+                                    skipped, one row per layer */
+    DC_WARN_LAYER_EMPTY,       /**< a layer read with no usable feature */
+    DC_WARN_ENCODING_MISMATCH, /**< --encoding contradicts a layer's .cpg, or
+                                    gives invalid text: one row per layer */
     DC_WARN_COUNT
 } dc_warning;
 
