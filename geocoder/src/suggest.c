@@ -270,19 +270,13 @@ static dc_err deletions(suggest_ctx *x)
     return rc;
 }
 
-/* The significant characters, as the parser sees them; false when there
- * are too many to be one edit from a code. */
+/* The significant characters, as the parser reads them (look-alike
+ * letters as Latin ones); false when there are too many to be one edit
+ * from a code. */
 static bool significant(const char *text, size_t len, suggest_ctx *x)
 {
-    x->n = 0;
-    for (size_t i = 0; i < len; i++) {
-        char ch = text[i];
-        if (ch == ' ' || ch == '\t' || ch == '-' || ch == '.' || ch == '+') continue;
-        if (x->n == DC_CODE_CHARS + 1) return false;
-        if (ch >= 'a' && ch <= 'z') ch = (char)(ch - 'a' + 'A');
-        x->typed[x->n++] = ch;
-    }
-    return x->n >= DC_CODE_CHARS - 1;
+    x->n = dc_code_significant(text, len, x->typed, sizeof x->typed);
+    return x->n >= DC_CODE_CHARS - 1 && x->n <= DC_CODE_CHARS + 1;
 }
 
 dc_err dc_geo_suggest(dc_geo_session *s, const char *text, size_t len,
