@@ -271,6 +271,27 @@ dc_err dc_geo_reverse(dc_geo_session *s, double lat, double lon, double radius_m
                       size_t limit, dc_geo_reverse_result *out);
 
 /**
+ * Read a point as people copy it: "21.39,103.02", "21.39, 103.02" (Google
+ * Maps), "21,39 103,02" (decimal commas), "21.39° N, 103.02° E",
+ * "21°23'10.3\"N 103°01'04.4\"E" (degrees, minutes, seconds; the marks
+ * ° º ' ′ ’ \" ″ ” all read), "N21.39 E103.02". Latitude comes first
+ * unless hemisphere letters say otherwise (S and W are negative). Only the
+ * syntax is checked: the ranges are the caller's (dc_geo_reverse refuses
+ * a latitude outside -90..90), so a point given with latitude and
+ * longitude swapped is read as written and the caller can say so.
+ *
+ * @param[in]  text      @p len bytes, need not be NUL-terminated
+ * @param[out] lat, lon  degrees, written on success only
+ * @param[out] err       NULL, or the detail on failure, naming the
+ *                       character (1-based) where reading stopped
+ * @return DC_OK, DC_E_POINT_SYNTAX, DC_E_INVALID_ARG (NULL @p lat or
+ *         @p lon, or NULL @p text with a non-zero @p len).
+ *         Pure; thread-safe.
+ */
+dc_err dc_geo_point_parse(const char *text, size_t len, double *lat, double *lon,
+                          dc_error *err);
+
+/**
  * The zone of a postcode, with its polygon and household count.
  * @param[out] out  written on success only; strings and polygon valid
  *                  until the session ends
