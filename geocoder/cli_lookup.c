@@ -153,6 +153,20 @@ static void suggestions_text(dc_geo_session *s, const dc_geo_forward_result *r)
     }
 }
 
+/* Registered doors of the zone one slip away from a registered code. */
+static void similar_text(dc_geo_session *s, const dc_geo_forward_result *r)
+{
+    if (!r->nsimilar) return;
+    printf("confirm the door: these registered codes of the zone are one slip away:\n");
+    for (size_t i = 0; i < r->nsimilar; i++) {
+        const dc_geo_suggestion *sg = &r->similar[i];
+        printf("  %s  (%s, character %d, %.0f m away)  ", sg->place.display,
+               dc_geo_edit_name(sg->edit), sg->position, sg->distance_m);
+        address(s, &sg->household);
+        printf("\n");
+    }
+}
+
 static void unregistered_text(dc_geo_session *s, const dc_geo_forward_result *r)
 {
     printf("not a registered household: a valid place in %05u ", r->zone.postcode);
@@ -196,6 +210,7 @@ static void forward_text(dc_geo_session *s, const char *input,
         if (r->household_count > r->nhouseholds)
             printf("... and %u more households at this door\n",
                    r->household_count - (unsigned)r->nhouseholds);
+        similar_text(s, r);
         break;
     case DC_GEO_UNREGISTERED:
         unregistered_text(s, r);
@@ -332,6 +347,35 @@ static int reverse_one(dc_geo_session *s, int json, double lat, double lon, doub
 
 /* ---- lookup ------------------------------------------------------------- */
 
+/* "similar_codes": [{"code", "plus_code", "edit", "position", "distance_m",
+ * "household_count", "household_id"}], after the engine's members. */
+static void similar_json(const dc_geo_forward_result *r)
+{
+    if (r->status != DC_GEO_OK) return;
+    dc_jw_key(&json_out, "similar_codes");
+    dc_jw_array(&json_out);
+    for (size_t i = 0; i < r->nsimilar; i++) {
+        const dc_geo_suggestion *sg = &r->similar[i];
+        dc_jw_object(&json_out);
+        dc_jw_key(&json_out, "code");
+        dc_jw_cstring(&json_out, sg->place.display);
+        dc_jw_key(&json_out, "plus_code");
+        dc_jw_cstring(&json_out, sg->place.plus_code);
+        dc_jw_key(&json_out, "edit");
+        dc_jw_cstring(&json_out, dc_geo_edit_name(sg->edit));
+        dc_jw_key(&json_out, "position");
+        dc_jw_int(&json_out, sg->position);
+        dc_jw_key(&json_out, "distance_m");
+        dc_jw_fixed(&json_out, sg->distance_m, 1);
+        dc_jw_key(&json_out, "household_count");
+        dc_jw_int(&json_out, sg->household_count);
+        dc_jw_key(&json_out, "household_id");
+        dc_jw_string(&json_out, sg->household.id.ptr, sg->household.id.len);
+        dc_jw_end(&json_out);
+    }
+    dc_jw_end(&json_out);
+}
+
 /* What every lookup of one command shares. */
 typedef struct lookup_ctx {
     dc_geo_session *s;
@@ -351,10 +395,12 @@ static int forward_one(lookup_ctx *x, const char *input, const char *code, size_
 {
     static dc_geo_forward_result r; /* 5 KB: not on the stack */
     dc_err e = dc_geo_forward(x->s, code, len, &r);
+    if (e == DC_OK) e = dc_geo_similar(x->s, &r);
     if (e != DC_OK) return index_failure("lookup", e);
     if (x->json) {
         json_begin();
         dc_render_forward_members(&json_out, input, strlen(input), &r);
+        similar_json(&r);
         if (!json_print()) return EXIT_DATA;
     } else {
         forward_text(x->s, input, &r);

@@ -15,7 +15,7 @@ static void reset(dc_geo_forward_result *out)
     out->from_plus_code = false;
     out->has_place = out->has_zone = out->has_actual_zone = false;
     out->household_count = 0;
-    out->nhouseholds = out->nsuggestions = out->nnearby = 0;
+    out->nhouseholds = out->nsuggestions = out->nnearby = out->nsimilar = 0;
 }
 
 /* The place of a code and the households at it, from one recovery of its

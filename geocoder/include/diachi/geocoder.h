@@ -53,6 +53,8 @@ extern "C" {
 #define DC_GEO_MAX_HOUSEHOLDS 16
 /** Suggestions returned for a code that is not registered. */
 #define DC_GEO_MAX_SUGGESTIONS 8
+/** Similar registered codes returned for a registered one (dc_geo_similar). */
+#define DC_GEO_MAX_SIMILAR 8
 /** Registered households returned near an unregistered place. */
 #define DC_GEO_MAX_NEARBY 8
 /** How far from an unregistered place households count as nearby. */
@@ -201,6 +203,10 @@ typedef struct dc_geo_forward_result {
      *  cell centre, nearest first. */
     size_t nnearby;
     dc_geo_neighbour nearby[DC_GEO_MAX_NEARBY];
+    /** ok, after dc_geo_similar: registered codes of the same zone one
+     *  substitution or swap away, likeliest first (0 until then). */
+    size_t nsimilar;
+    dc_geo_suggestion similar[DC_GEO_MAX_SIMILAR];
 } dc_geo_forward_result;
 
 /**
@@ -220,6 +226,21 @@ typedef struct dc_geo_forward_result {
  */
 dc_err dc_geo_forward(dc_geo_session *s, const char *text, size_t len,
                       dc_geo_forward_result *out);
+
+/**
+ * Fill r->similar: the registered codes of the same zone one edit (a
+ * character replaced, two neighbours swapped) away from a code that
+ * resolved (status ok), likeliest first. A slip typing any of them would
+ * have landed silently on another door, so a postal worker should confirm
+ * this one. Not done by dc_geo_forward (which sets nsimilar to 0): it
+ * costs about 130 index probes, which a batch does not want on every row.
+ * The `similar_codes` of diachi lookup's answers.
+ *
+ * @param[in,out] r  a dc_geo_forward answer of this session; for any
+ *                   status but ok, nsimilar is set to 0
+ * @return DC_OK, DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT, DC_E_IO
+ */
+dc_err dc_geo_similar(dc_geo_session *s, dc_geo_forward_result *r);
 
 /**
  * For a caller with many codes (a batch): where @p code stands in the
