@@ -121,6 +121,12 @@ static char_class classify_point(uint32_t cp)
  * a byte that is not UTF-8 stands for itself, as CHAR_OTHER). */
 static char_class classify(const unsigned char *s, size_t avail, size_t *len)
 {
+    if (s[0] >= 0x20 && s[0] < 0x7F) { /* the common case, fast */
+        *len = 1;
+        if (s[0] == ' ' || s[0] == '-' || s[0] == '.' || s[0] == '+')
+            return (char_class){CHAR_IGNORED, 0, NULL};
+        return (char_class){CHAR_PLAIN, (char)s[0], NULL};
+    }
     size_t seq = utf8_seq_len(s, avail);
     *len = seq ? seq : 1;
     if (seq == 0) return (char_class){CHAR_OTHER, 0, NULL};
@@ -247,7 +253,7 @@ static dc_err lookalike_error(const scan_state *st, dc_err fault, const dc_error
 static dc_err scan_checked(const char *text, size_t len, size_t want, scan_state *st,
                            dc_error *err)
 {
-    dc_error detail = {0};
+    dc_error detail; /* written before it is read: failures only */
     dc_err rc = scan(text, len, want, st, &detail);
     if (rc == DC_OK) rc = check_count(st, want, &detail);
     if (rc != DC_OK && !st->lookalike_at) {
