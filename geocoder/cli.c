@@ -227,6 +227,7 @@ static const command commands[] = {
      "counts, bounding box, content fingerprint, file size and source files.\n"
      "  --json        one JSON object\n"
      "  --index PATH  the index, when INDEX is not given (else $DIACHI_INDEX)\n"
+     "  --help        this text; --version: diachi's version\n"
      "Exit: 0 ok, 1 index not found, 2 usage, 3 not a readable diachi index.\n"},
     {"check", cmd_check, "verify an index record by record",
      "Usage: diachi check [INDEX] [--index PATH]\n"
@@ -234,6 +235,7 @@ static const command commands[] = {
      "polygons, codes, lookup tables, content fingerprint). Prints\n"
      "\"ok: N zones, M households, K codes checked\", or the first problem on stderr.\n"
      "  --index PATH  the index, when INDEX is not given (else $DIACHI_INDEX)\n"
+     "  --help        this text; --version: diachi's version\n"
      "Exit: 0 ok, 1 index not found, 2 usage, 3 the index has a problem.\n"},
 };
 
@@ -253,7 +255,9 @@ static void print_usage(FILE *f)
           f);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fputs("\nRun 'diachi COMMAND --help' for a command's options.\n", f);
+    fputs("\nRun 'diachi COMMAND --help' for a command's options, 'diachi --version'\n"
+          "for the version.\n",
+          f);
 }
 
 int main(int argc, char **argv)
@@ -267,6 +271,12 @@ int main(int argc, char **argv)
         print_usage(stdout);
         return EXIT_OK;
     }
+    /* On the command and every subcommand alike. */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--version") == 0) {
+            fputs(DIACHI_VERSION_TEXT, stdout);
+            return EXIT_OK;
+        }
     const command *cmd = find_command(argv[1]);
     if (!cmd) {
         fprintf(stderr, "diachi: unknown command '%s'\n", argv[1]);

@@ -30,6 +30,8 @@ int usage_error(const char *cmd, const char *fmt, const char *arg);
 int take_option(int argc, char **argv, int *i, const char *name, const char **value);
 /* The exit code for an index error (a missing file is "not found"). */
 int exit_code_of(dc_err rc, const char *path);
+/* "diachi 0.1.0": what --version prints, on every subcommand. */
+#define DIACHI_VERSION_TEXT "diachi " DC_VERSION "\n"
 /* The subcommand named @p name, or NULL. */
 const command *find_command(const char *name);
 
@@ -47,30 +49,43 @@ int cmd_batch(int argc, char **argv);
 #define INDEX_OPTIONS                                                                    \
     "  --index PATH  the index (default: $DIACHI_INDEX)\n"                               \
     "  --json        machine output: one JSON object per line\n"                         \
-    "  --help        this text\n"
+    "  --help        this text; --version: diachi's version\n"
 
-#define LOOKUP_HELP                                                                      \
-    "Usage: diachi lookup CODE... [--index PATH] [--json]\n"                             \
-    "Find the door of each household code: its place, zone and the households\n"         \
-    "registered at it. A code is read leniently (any case; spaces, '-', '.' and\n"       \
-    "'+' ignored: 32101 92P9+F5C, 3210192p9f5c); a full Plus Code (7PH592P9+F5C)\n"      \
-    "works too. A code that is not registered is explained (unregistered,\n"             \
-    "unknown postcode, outside its zone, malformed) with the registered codes\n"         \
-    "one typing slip away.\n" INDEX_OPTIONS                                              \
-    "Exit: 0 every code registered, 1 some code not, 2 usage, 3 index problem.\n"
+#define LOOKUP_HELP                                                                       \
+    "Usage: diachi lookup CODE... [--zone POSTCODE] [--index PATH] [--json]\n"            \
+    "Find the door of each household code: its place, zone and the households\n"          \
+    "registered at it. A code is read leniently (any case; spaces, '-', '.' and\n"        \
+    "'+' ignored, and what pasting brings: CR LF, no-break spaces, dashes,\n"             \
+    "full-width forms: 32101 92P9+F5C, 3210192p9f5c). Also read:\n"                       \
+    "  7PH592P9+F5C                      a full Plus Code\n"                              \
+    "  https://plus.codes/7PH592P9+F5C   a plus.codes link\n"                             \
+    "  \"92P9+F5C Mường Thanh, Điện Biên\" a short Plus Code with its place, as\n" \
+    "                                    Google Maps shows it\n"                          \
+    "  geo:21.39,103.02                  a point (RFC 5870): answered as reverse\n"       \
+    "  -                                 codes from stdin, one a line\n"                  \
+    "A code that is not registered is explained (unregistered, unknown postcode,\n"       \
+    "outside its zone, malformed) with the registered codes one typing slip away.\n"      \
+    "  --zone POSTCODE  read a short Plus Code (92P9+F5C) in this zone\n" INDEX_OPTIONS   \
+    "Exit: 0 every code registered, 1 some code not, 2 usage, 3 index problem\n"          \
+    "(the worst over every code).\n"
 
 #define REVERSE_HELP                                                                     \
     "Usage: diachi reverse LAT LON [--radius M] [--limit K] [--index PATH] [--json]\n"   \
     "The code of a point (WGS 84 degrees), the postal zone that contains it, and\n"      \
-    "the registered households around it, nearest first.\n"                              \
+    "the registered households around it, nearest first. The point is read as it\n"      \
+    "is copied: 21.39 103.02, \"21.39, 103.02\", 21,39 103,02 (decimal commas),\n"       \
+    "21.39°N 103.02°E, \"21°23'10.3\\\"N 103°01'04.4\\\"E\", geo:21.39,103.02. A "   \
+    "point\n"                                                                            \
+    "that lies in a zone with latitude and longitude swapped is said to.\n"              \
     "  --radius M    search radius in metres, 0..1000 (default 50)\n"                    \
-    "  --limit K     households to list, 0..100 (default 10)\n" INDEX_OPTIONS            \
+    "  --limit K     households to list, 0..100 (default 10; 0: none)\n" INDEX_OPTIONS   \
     "Exit: 0 the point is in a zone, 1 it is in none, 2 usage, 3 index problem.\n"
 
 #define ZONE_HELP                                                                        \
     "Usage: diachi zone POSTCODE [--index PATH] [--json]\n"                              \
     "A postal zone: its names, household count, reference point, bounding box\n"         \
-    "and polygon (the polygon's coordinates in --json, as GeoJSON).\n" INDEX_OPTIONS     \
+    "and polygon (the polygon's coordinates in --json, as GeoJSON). The postcode\n"      \
+    "is read as leniently as a code: 32101, \"32 101\", 32-101.\n" INDEX_OPTIONS         \
     "Exit: 0 found, 1 no such postcode, 2 usage, 3 index problem.\n"
 
 #define SERVE_HELP                                                                       \
@@ -90,7 +105,7 @@ int cmd_batch(int argc, char **argv);
     "  --max-connections N       open connections in all (default 1024)\n"               \
     "  --per-ip-connections N    open connections from one address (default 256)\n"      \
     "  --access-log FILE|-  one JSON line per request, appended to FILE (- stdout)\n"    \
-    "  --help             this text\n"                                                   \
+    "  --help             this text; --version: diachi's version\n"                      \
     "Signals: SIGHUP reopens the access log and reloads the index (requests in\n"        \
     "flight finish on the old one; a file that fails to open keeps the old one\n"        \
     "serving); SIGTERM or SIGINT stop taking connections, let requests in flight\n"      \
@@ -129,6 +144,7 @@ int cmd_batch(int argc, char **argv);
     "  --delimiter C        , ; tab or another character (default: detected)\n"          \
     "  --quiet              no progress bar, no summary\n"                               \
     "  --index PATH         the index (default: $DIACHI_INDEX)\n"                        \
+    "  --help               this text; --version: diachi's version\n"                    \
     "Exit: 0 every row ok, 1 output complete but some rows not ok, 2 usage (no such\n"   \
     "column: the columns seen are listed), 3 bad CSV (unterminated quote: its line;\n"   \
     "a byte not in the encoding: its line and byte) or index problem; then no\n"         \

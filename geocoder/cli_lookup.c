@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "src/render.h"
@@ -21,8 +22,11 @@ typedef struct lookup_args {
     index_args common;
     const char *positional[MAX_POSITIONAL];
     int npositional;
-    const char *radius, *limit;
+    const char *radius, *limit, *zone;
 } lookup_args;
+
+/* Options a subcommand takes beyond --index, --json and --help. */
+enum { OPT_SEARCH = 1, OPT_ZONE = 2 };
 
 /* A negative number is an argument, not an option. */
 static int is_number(const char *a)
@@ -31,7 +35,7 @@ static int is_number(const char *a)
 }
 
 /* Returns -1 to go on, or the exit code. */
-static int parse_args(int argc, char **argv, const command *cmd, int with_search,
+static int parse_args(int argc, char **argv, const command *cmd, int options,
                       lookup_args *out)
 {
     for (int i = 1, taken; i < argc; i++) {
@@ -42,9 +46,11 @@ static int parse_args(int argc, char **argv, const command *cmd, int with_search
         } else if (strcmp(a, "--json") == 0) {
             out->common.json = 1;
         } else if ((taken = take_option(argc, argv, &i, "--index", &out->common.index)) ||
-                   (with_search &&
+                   ((options & OPT_SEARCH) &&
                     ((taken = take_option(argc, argv, &i, "--radius", &out->radius)) ||
-                     (taken = take_option(argc, argv, &i, "--limit", &out->limit))))) {
+                     (taken = take_option(argc, argv, &i, "--limit", &out->limit)))) ||
+                   ((options & OPT_ZONE) &&
+                    (taken = take_option(argc, argv, &i, "--zone", &out->zone)))) {
             if (taken < 0) return usage_error(cmd->name, "%s needs a value", a);
         } else if (a[0] == '-' && a[1] && !is_number(a)) {
             return usage_error(cmd->name, "unknown option or missing value: %s", a);
@@ -147,6 +153,20 @@ static void suggestions_text(dc_geo_session *s, const dc_geo_forward_result *r)
     }
 }
 
+/* Registered doors of the zone one slip away from a registered code. */
+static void similar_text(dc_geo_session *s, const dc_geo_forward_result *r)
+{
+    if (!r->nsimilar) return;
+    printf("confirm the door: these registered codes of the zone are one slip away:\n");
+    for (size_t i = 0; i < r->nsimilar; i++) {
+        const dc_geo_suggestion *sg = &r->similar[i];
+        printf("  %s  (%s, character %d, %.0f m away)  ", sg->place.display,
+               dc_geo_edit_name(sg->edit), sg->position, sg->distance_m);
+        address(s, &sg->household);
+        printf("\n");
+    }
+}
+
 static void unregistered_text(dc_geo_session *s, const dc_geo_forward_result *r)
 {
     printf("not a registered household: a valid place in %05u ", r->zone.postcode);
@@ -190,6 +210,7 @@ static void forward_text(dc_geo_session *s, const char *input,
         if (r->household_count > r->nhouseholds)
             printf("... and %u more households at this door\n",
                    r->household_count - (unsigned)r->nhouseholds);
+        similar_text(s, r);
         break;
     case DC_GEO_UNREGISTERED:
         unregistered_text(s, r);
@@ -235,61 +256,36 @@ static int json_print(void)
     return ok;
 }
 
-/* ---- lookup ------------------------------------------------------------- */
+/* ---- reverse answers ------------------------------------------------------ */
 
-/* "32101 92P9+F5C" typed without quotes arrives as two arguments: a lone
- * 5-digit postcode joins the argument after it. */
-static const char *next_code(const lookup_args *a, int *i, char *buf, size_t size)
+/* Defaults of diachi reverse, also for a geo: URI given to lookup. */
+#define DEFAULT_RADIUS_M 50.0
+#define DEFAULT_LIMIT 10
+
+/* The zone a point would lie in with latitude and longitude swapped (a
+ * pasted "lon, lat"): true and @p zone when there is one. */
+static bool swapped_zone(dc_geo_session *s, double lat, double lon, dc_zone *zone)
 {
-    const char *p = a->positional[*i];
-    if (strlen(p) == 5 && strspn(p, "0123456789") == 5 && *i + 1 < a->npositional &&
-        !(a->positional[*i + 1][0] >= '0' && a->positional[*i + 1][0] <= '9' &&
-          strlen(a->positional[*i + 1]) == 5)) {
-        snprintf(buf, size, "%s %s", p, a->positional[*i + 1]);
-        ++*i;
-        return buf;
-    }
-    return p;
+    static dc_geo_reverse_result r; /* 11 KB */
+    if (!(fabs(lon) <= 90 && fabs(lat) <= 180)) return false;
+    if (dc_geo_reverse(s, lon, lat, 0, 0, &r) != DC_OK || r.status != DC_GEO_OK)
+        return false;
+    *zone = r.zone;
+    return true;
 }
 
-int cmd_lookup(int argc, char **argv)
+static void swapped_text(double lat, double lon, const dc_zone *z)
 {
-    static dc_geo_forward_result r; /* 5 KB: not on the stack */
-    lookup_args a = {0};
-    dc_geo *geo;
-    dc_geo_session *s;
-    int rc = parse_args(argc, argv, find_command("lookup"), 0, &a);
-    if (rc >= 0) return rc;
-    if (a.npositional == 0) return usage_error("lookup", "%s", "no code given");
-    if ((rc = open_geo("lookup", a.common.index, &geo, &s)) >= 0) return rc;
-    rc = EXIT_OK;
-    for (int i = 0, shown = 0; i < a.npositional; i++, shown++) {
-        char buf[512];
-        const char *code = next_code(&a, &i, buf, sizeof buf);
-        dc_err e = dc_geo_forward(s, code, strlen(code), &r);
-        if (e != DC_OK) {
-            rc = index_failure("lookup", e);
-            break;
-        }
-        if (a.common.json) {
-            json_begin();
-            dc_render_forward_members(&json_out, code, strlen(code), &r);
-            if (!json_print()) rc = EXIT_DATA;
-        } else {
-            if (shown > 0) printf("\n");
-            forward_text(s, code, &r);
-        }
-        if (r.status != DC_GEO_OK && rc == EXIT_OK) rc = EXIT_NOT_FOUND;
-    }
-    dc_geo_session_end(s);
-    dc_geo_close(geo);
-    return rc;
+    printf("with latitude and longitude swapped, %.7f, %.7f lies in zone %05u ", lon, lat,
+           z->postcode);
+    zone_words(z);
+    printf(": did you mean diachi reverse %.7f %.7f?\n", lon, lat);
 }
 
-/* ---- reverse ------------------------------------------------------------ */
-
-static void reverse_text(dc_geo_session *s, const dc_geo_reverse_result *r, double radius)
+static void reverse_text(dc_geo_session *s, const dc_geo_reverse_result *r, double radius,
+                         size_t limit)
 {
+    dc_zone swapped;
     if (r->has_zone) {
         printf("%s  (Plus Code %s)\n", r->place.display, r->place.plus_code);
         printf("in zone %05u ", r->zone.postcode);
@@ -298,9 +294,13 @@ static void reverse_text(dc_geo_session *s, const dc_geo_reverse_result *r, doub
     } else {
         printf("Plus Code %s: in no postal zone of this index (out of coverage)\n",
                r->plus_code);
+        if (swapped_zone(s, r->lat, r->lon, &swapped))
+            swapped_text(r->lat, r->lon, &swapped);
     }
     coordinates(r->lat, r->lon, "");
-    if (!r->nneighbours) printf("no registered household within %g m\n", radius);
+    /* --limit 0 asked for no household: none is not news. */
+    if (!r->nneighbours && limit > 0)
+        printf("no registered household within %g m\n", radius);
     for (size_t i = 0; i < r->nneighbours; i++) {
         const dc_geo_neighbour *n = &r->neighbours[i];
         char code[DC_CODE_DISPLAY_SIZE];
@@ -312,40 +312,368 @@ static void reverse_text(dc_geo_session *s, const dc_geo_reverse_result *r, doub
     }
 }
 
+static void swapped_json(dc_geo_session *s, const dc_geo_reverse_result *r)
+{
+    dc_zone z;
+    if (r->has_zone || !swapped_zone(s, r->lat, r->lon, &z)) return;
+    dc_jw_key(&json_out, "swapped");
+    dc_jw_object(&json_out);
+    dc_jw_key(&json_out, "lat");
+    dc_jw_fixed(&json_out, r->lon, 7);
+    dc_jw_key(&json_out, "lon");
+    dc_jw_fixed(&json_out, r->lat, 7);
+    dc_jw_key(&json_out, "postcode");
+    dc_jw_postcode(&json_out, z.postcode);
+    dc_jw_end(&json_out);
+}
+
+/* One reverse lookup, printed: the exit code. */
+static int reverse_one(dc_geo_session *s, int json, double lat, double lon, double radius,
+                       size_t limit)
+{
+    static dc_geo_reverse_result r; /* 11 KB: not on the stack */
+    dc_err e = dc_geo_reverse(s, lat, lon, radius, limit, &r);
+    if (e != DC_OK) return index_failure("reverse", e);
+    if (json) {
+        json_begin();
+        dc_render_reverse_members(&json_out, &r, radius, limit);
+        swapped_json(s, &r);
+        if (!json_print()) return EXIT_DATA;
+    } else {
+        reverse_text(s, &r, radius, limit);
+    }
+    return r.status == DC_GEO_OK ? EXIT_OK : EXIT_NOT_FOUND;
+}
+
+/* ---- lookup ------------------------------------------------------------- */
+
+/* "similar_codes": [{"code", "plus_code", "edit", "position", "distance_m",
+ * "household_count", "household_id"}], after the engine's members. */
+static void similar_json(const dc_geo_forward_result *r)
+{
+    if (r->status != DC_GEO_OK) return;
+    dc_jw_key(&json_out, "similar_codes");
+    dc_jw_array(&json_out);
+    for (size_t i = 0; i < r->nsimilar; i++) {
+        const dc_geo_suggestion *sg = &r->similar[i];
+        dc_jw_object(&json_out);
+        dc_jw_key(&json_out, "code");
+        dc_jw_cstring(&json_out, sg->place.display);
+        dc_jw_key(&json_out, "plus_code");
+        dc_jw_cstring(&json_out, sg->place.plus_code);
+        dc_jw_key(&json_out, "edit");
+        dc_jw_cstring(&json_out, dc_geo_edit_name(sg->edit));
+        dc_jw_key(&json_out, "position");
+        dc_jw_int(&json_out, sg->position);
+        dc_jw_key(&json_out, "distance_m");
+        dc_jw_fixed(&json_out, sg->distance_m, 1);
+        dc_jw_key(&json_out, "household_count");
+        dc_jw_int(&json_out, sg->household_count);
+        dc_jw_key(&json_out, "household_id");
+        dc_jw_string(&json_out, sg->household.id.ptr, sg->household.id.len);
+        dc_jw_end(&json_out);
+    }
+    dc_jw_end(&json_out);
+}
+
+/* What every lookup of one command shares. */
+typedef struct lookup_ctx {
+    dc_geo_session *s;
+    int json;
+    bool has_zone;
+    dc_zone zone; /* --zone */
+    int shown;    /* answers printed, for the blank line between them */
+} lookup_ctx;
+
+/* The worse of two exit codes: data > usage > not found > ok. */
+static int worse(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+static int forward_one(lookup_ctx *x, const char *input, const char *code, size_t len)
+{
+    static dc_geo_forward_result r; /* 5 KB: not on the stack */
+    dc_err e = dc_geo_forward(x->s, code, len, &r);
+    if (e == DC_OK) e = dc_geo_similar(x->s, &r);
+    if (e != DC_OK) return index_failure("lookup", e);
+    if (x->json) {
+        json_begin();
+        dc_render_forward_members(&json_out, input, strlen(input), &r);
+        similar_json(&r);
+        if (!json_print()) return EXIT_DATA;
+    } else {
+        forward_text(x->s, input, &r);
+    }
+    return r.status == DC_GEO_OK ? EXIT_OK : EXIT_NOT_FOUND;
+}
+
+/* An answer that is not the engine's: "INPUT: why", or its JSON. */
+static int refuse(const lookup_ctx *x, const char *input, const char *status,
+                  const char *message)
+{
+    if (x->json) {
+        json_begin();
+        dc_jw_key(&json_out, "input");
+        dc_jw_cstring(&json_out, input);
+        dc_jw_key(&json_out, "status");
+        dc_jw_cstring(&json_out, status);
+        dc_jw_key(&json_out, "message");
+        dc_jw_cstring(&json_out, message);
+        return json_print() ? EXIT_NOT_FOUND : EXIT_DATA;
+    }
+    printf("%s: %s\n", input, message);
+    return EXIT_NOT_FOUND;
+}
+
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* "https://plus.codes/7PH5927C+J93" (the page plus.codes shares): the
+ * code, percent-decoded, into @p buf; false for any other text. */
+static bool plus_codes_url(const char *text, char *buf, size_t size)
+{
+    static const char *const prefixes[] = {"https://plus.codes/", "http://plus.codes/",
+                                           "plus.codes/", NULL};
+    const char *p = NULL;
+    for (const char *const *pre = prefixes; *pre && !p; pre++)
+        if (strncasecmp(text, *pre, strlen(*pre)) == 0) p = text + strlen(*pre);
+    if (!p) return false;
+    size_t n = 0;
+    for (; *p && *p != '?' && *p != '#' && *p != '/' && n + 1 < size; p++) {
+        int hi, lo;
+        if (*p == '%' && (hi = hex_value(p[1])) >= 0 && (lo = hex_value(p[2])) >= 0)
+            buf[n++] = (char)(hi * 16 + lo), p += 2;
+        else
+            buf[n++] = *p;
+    }
+    buf[n] = '\0';
+    return true;
+}
+
+/* A short Plus Code alone ("92P9+F5C") with --zone: its zone's code when
+ * it drops the 4 characters a code does, else the full Plus Code
+ * recovered against the zone's reference point. */
+static bool with_zone(const lookup_ctx *x, const char *text, char *buf, size_t size)
+{
+    char full[DC_OLC_SIZE];
+    if (!x->has_zone || !dc_olc_is_short(text)) return false;
+    if (dc_code_significant(text, strlen(text), NULL, 0) == DC_CODE_LOCATION_CHARS) {
+        snprintf(buf, size, "%05u %s", x->zone.postcode, text);
+        return true;
+    }
+    if (dc_olc_recover(text, x->zone.ref_lat_e7 / 1e7, x->zone.ref_lon_e7 / 1e7, full,
+                       sizeof full) != DC_OK)
+        return false;
+    snprintf(buf, size, "%s", full);
+    return true;
+}
+
+static int geo_uri_one(lookup_ctx *x, const char *text)
+{
+    double lat, lon;
+    dc_error err = {0};
+    if (dc_geo_point_parse(text, strlen(text), &lat, &lon, &err) != DC_OK)
+        return refuse(x, text, "malformed", err.message);
+    if (!(fabs(lat) <= 90 && fabs(lon) <= 180))
+        return refuse(x, text, "malformed",
+                      "latitude must be in -90..90 and longitude in -180..180");
+    return reverse_one(x->s, x->json, lat, lon, DEFAULT_RADIUS_M, DEFAULT_LIMIT);
+}
+
+/* A short Plus Code and a locality ("92P9+F5C Mường Thanh, Điện Biên"):
+ * -1 when @p text is not one, else the exit code of its answer. */
+static int short_with_locality(lookup_ctx *x, const char *text)
+{
+    char full[DC_OLC_SIZE];
+    dc_err e = dc_geo_resolve_short(x->s, text, strlen(text), full, sizeof full, NULL);
+    if (e == DC_E_OLC_NOT_SHORT || e == DC_E_OLC_INVALID) return -1;
+    if (e == DC_E_NOT_FOUND)
+        return refuse(x, text, "unknown_locality",
+                      "a short Plus Code needs a place this index knows: give a zone, "
+                      "district or province name after it, or --zone POSTCODE");
+    if (e != DC_OK) return index_failure("lookup", e);
+    return forward_one(x, text, full, strlen(full));
+}
+
+/* One input in any form people paste: the exit code of its answer. */
+static int lookup_one(lookup_ctx *x, const char *text)
+{
+    char buf[512];
+    int rc;
+    if (x->shown++ > 0 && !x->json) printf("\n");
+    if (strncasecmp(text, "geo:", 4) == 0) return geo_uri_one(x, text);
+    if (plus_codes_url(text, buf, sizeof buf))
+        return forward_one(x, text, buf, strlen(buf));
+    if (with_zone(x, text, buf, sizeof buf))
+        return forward_one(x, text, buf, strlen(buf));
+    if (!x->has_zone && strchr(text, '+') && (rc = short_with_locality(x, text)) >= 0)
+        return rc;
+    return forward_one(x, text, text, strlen(text));
+}
+
+/* Codes from stdin, one a line (CR LF too); blank lines are skipped. */
+static int lookup_stdin(lookup_ctx *x)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = EXIT_OK;
+    while (rc < EXIT_DATA && (n = getline(&line, &cap, stdin)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (strspn(line, " \t") == (size_t)n) continue;
+        rc = worse(rc, lookup_one(x, line));
+    }
+    free(line);
+    return rc;
+}
+
+static bool has_digit(const char *s)
+{
+    return strpbrk(s, "0123456789") != NULL;
+}
+
+/* Arguments that make one input. "32101 92P9+F5C" typed without quotes
+ * arrives as two: a lone 5-digit postcode joins the argument after it.
+ * "92P9+F5C Mường Thanh, Điện Biên" arrives as several: a short Plus Code
+ * takes the arguments after it that hold no digit (its locality). */
+static const char *next_input(const lookup_args *a, int *i, char *buf, size_t size)
+{
+    const char *p = a->positional[*i];
+    if (strlen(p) == 5 && strspn(p, "0123456789") == 5 && *i + 1 < a->npositional &&
+        !(a->positional[*i + 1][0] >= '0' && a->positional[*i + 1][0] <= '9' &&
+          strlen(a->positional[*i + 1]) == 5)) {
+        snprintf(buf, size, "%s %s", p, a->positional[*i + 1]);
+        ++*i;
+        return buf;
+    }
+    if (a->zone || !dc_olc_is_short(p) || *i + 1 >= a->npositional ||
+        has_digit(a->positional[*i + 1]))
+        return p;
+    size_t n = (size_t)snprintf(buf, size, "%s", p);
+    while (*i + 1 < a->npositional && !has_digit(a->positional[*i + 1]) && n < size)
+        n += (size_t)snprintf(buf + n, size - n, " %s", a->positional[++*i]);
+    return buf;
+}
+
+/* --zone POSTCODE: -1 when fine (or not given), else the exit code. */
+static int zone_option(const lookup_args *a, lookup_ctx *x)
+{
+    uint32_t postcode;
+    dc_error err = {0};
+    if (!a->zone) return -1;
+    if (dc_postcode_parse(a->zone, strlen(a->zone), &postcode, &err) != DC_OK)
+        return usage_error("lookup", "--zone: %s", err.message);
+    dc_err e = dc_geo_zone(x->s, postcode, &x->zone);
+    if (e == DC_E_NOT_FOUND) {
+        fprintf(stderr, "diachi lookup: no postal zone has postcode %05u\n", postcode);
+        return EXIT_NOT_FOUND;
+    }
+    if (e != DC_OK) return index_failure("lookup", e);
+    x->has_zone = true;
+    return -1;
+}
+
+static int lookup_all(const lookup_args *a, lookup_ctx *x)
+{
+    int rc = zone_option(a, x);
+    if (rc >= 0) return rc;
+    rc = EXIT_OK;
+    for (int i = 0; i < a->npositional && rc < EXIT_DATA; i++) {
+        char buf[1024];
+        if (strcmp(a->positional[i], "-") == 0) {
+            rc = worse(rc, lookup_stdin(x));
+            continue;
+        }
+        rc = worse(rc, lookup_one(x, next_input(a, &i, buf, sizeof buf)));
+    }
+    return rc;
+}
+
+int cmd_lookup(int argc, char **argv)
+{
+    lookup_args a = {0};
+    lookup_ctx x = {0};
+    dc_geo *geo;
+    int rc = parse_args(argc, argv, find_command("lookup"), OPT_ZONE, &a);
+    if (rc >= 0) return rc;
+    if (a.npositional == 0) return usage_error("lookup", "%s", "no code given");
+    if ((rc = open_geo("lookup", a.common.index, &geo, &x.s)) >= 0) return rc;
+    x.json = a.common.json;
+    rc = lookup_all(&a, &x);
+    dc_geo_session_end(x.s);
+    dc_geo_close(geo);
+    return rc;
+}
+
+/* ---- reverse ------------------------------------------------------------ */
+
+/* The positional arguments as one text: "21.39," "103.02" -> "21.39, 103.02". */
+static void joined(const lookup_args *a, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < a->npositional && n < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? " " : "", a->positional[i]);
+}
+
+/* A point outside the globe's ranges: say so, and what the point is when
+ * read the other way round. The exit code. */
+static int out_of_range(dc_geo_session *s, const char *text, double lat, double lon)
+{
+    dc_zone z;
+    fprintf(stderr,
+            "diachi reverse: %s: latitude must be in -90..90 and longitude in "
+            "-180..180\n",
+            text);
+    if (swapped_zone(s, lat, lon, &z)) {
+        fprintf(stderr,
+                "with latitude and longitude swapped, %.7f, %.7f lies in zone %05u: "
+                "did you mean diachi reverse %.7f %.7f?\n",
+                lon, lat, z.postcode, lon, lat);
+    }
+    return EXIT_USAGE;
+}
+
+/* --radius and --limit: -1 when fine, else the exit code. */
+static int search_options(const lookup_args *a, double *radius, double *limit)
+{
+    if (a->radius && !parse_double(a->radius, 0, DC_GEO_MAX_RADIUS_M, radius))
+        return usage_error("reverse", "--radius %s is not a number of metres in 0..1000",
+                           a->radius);
+    if (a->limit && (!parse_double(a->limit, 0, DC_GEO_MAX_NEIGHBOURS, limit) ||
+                     *limit != floor(*limit)))
+        return usage_error("reverse", "--limit %s is not a whole number in 0..100",
+                           a->limit);
+    return -1;
+}
+
 int cmd_reverse(int argc, char **argv)
 {
-    static dc_geo_reverse_result r; /* 11 KB */
     lookup_args a = {0};
-    double lat, lon, radius = 50, limit = 10;
+    double lat, lon, radius = DEFAULT_RADIUS_M, limit = DEFAULT_LIMIT;
     dc_geo *geo;
     dc_geo_session *s;
-    int rc = parse_args(argc, argv, find_command("reverse"), 1, &a);
+    dc_error err = {0};
+    char text[1024];
+    int rc = parse_args(argc, argv, find_command("reverse"), OPT_SEARCH, &a);
     if (rc >= 0) return rc;
-    if (a.npositional != 2) return usage_error("reverse", "%s", "give LAT and LON");
-    if (!parse_double(a.positional[0], -90, 90, &lat))
-        return usage_error("reverse", "latitude %s is not a number in -90..90",
-                           a.positional[0]);
-    if (!parse_double(a.positional[1], -180, 180, &lon))
-        return usage_error("reverse", "longitude %s is not a number in -180..180",
-                           a.positional[1]);
-    if (a.radius && !parse_double(a.radius, 0, DC_GEO_MAX_RADIUS_M, &radius))
-        return usage_error("reverse", "--radius %s is not a number of metres in 0..1000",
-                           a.radius);
-    if (a.limit && (!parse_double(a.limit, 0, DC_GEO_MAX_NEIGHBOURS, &limit) ||
-                    limit != floor(limit)))
-        return usage_error("reverse", "--limit %s is not a whole number in 0..100",
-                           a.limit);
+    if (a.npositional == 0) return usage_error("reverse", "%s", "give LAT and LON");
+    joined(&a, text, sizeof text);
+    if (dc_geo_point_parse(text, strlen(text), &lat, &lon, &err) != DC_OK)
+        return usage_error("reverse", "%s", err.message);
+    if ((rc = search_options(&a, &radius, &limit)) >= 0) return rc;
     if ((rc = open_geo("reverse", a.common.index, &geo, &s)) >= 0) return rc;
-    dc_err e = dc_geo_reverse(s, lat, lon, radius, (size_t)limit, &r);
-    if (e != DC_OK)
-        rc = index_failure("reverse", e);
-    else if (a.common.json) {
-        json_begin();
-        dc_render_reverse_members(&json_out, &r, radius, (size_t)limit);
-        rc = json_print() ? EXIT_OK : EXIT_DATA;
-    } else
-        reverse_text(s, &r, radius), rc = EXIT_OK;
-    if (rc == EXIT_OK && r.status != DC_GEO_OK) rc = EXIT_NOT_FOUND;
+    if (!(fabs(lat) <= 90 && fabs(lon) <= 180))
+        rc = out_of_range(s, text, lat, lon);
+    else
+        rc = reverse_one(s, a.common.json, lat, lon, radius, (size_t)limit);
     dc_geo_session_end(s);
     dc_geo_close(geo);
     return rc;
@@ -380,6 +708,19 @@ static void zone_text(const dc_zone *z)
            points);
 }
 
+/* The postcode, read as leniently as a code ("32 101", which unquoted
+ * arrives as two arguments): -1 when read, else the exit code. */
+static int zone_postcode(const lookup_args *a, uint32_t *postcode)
+{
+    char text[256];
+    dc_error err = {0};
+    if (a->npositional == 0) return usage_error("zone", "%s", "give one POSTCODE");
+    joined(a, text, sizeof text);
+    if (dc_postcode_parse(text, strlen(text), postcode, &err) != DC_OK)
+        return usage_error("zone", "postcode: %s", err.message);
+    return -1;
+}
+
 int cmd_zone(int argc, char **argv)
 {
     lookup_args a = {0};
@@ -388,12 +729,12 @@ int cmd_zone(int argc, char **argv)
     dc_zone z;
     int rc = parse_args(argc, argv, find_command("zone"), 0, &a);
     if (rc >= 0) return rc;
-    if (a.npositional != 1) return usage_error("zone", "%s", "give one POSTCODE");
-    const char *pc = a.positional[0];
-    if (strlen(pc) != 5 || strspn(pc, "0123456789") != 5)
-        return usage_error("zone", "postcode %s is not 5 digits", pc);
+    char pc[8];
+    uint32_t postcode;
+    if ((rc = zone_postcode(&a, &postcode)) >= 0) return rc;
+    snprintf(pc, sizeof pc, "%05u", postcode);
     if ((rc = open_geo("zone", a.common.index, &geo, &s)) >= 0) return rc;
-    dc_err e = dc_geo_zone(s, (uint32_t)strtoul(pc, NULL, 10), &z);
+    dc_err e = dc_geo_zone(s, postcode, &z);
     if (e == DC_E_NOT_FOUND) {
         if (a.common.json) {
             json_begin();

@@ -15,7 +15,7 @@ static void reset(dc_geo_forward_result *out)
     out->from_plus_code = false;
     out->has_place = out->has_zone = out->has_actual_zone = false;
     out->household_count = 0;
-    out->nhouseholds = out->nsuggestions = out->nnearby = 0;
+    out->nhouseholds = out->nsuggestions = out->nnearby = out->nsimilar = 0;
 }
 
 /* The place of a code and the households at it, from one recovery of its
@@ -88,7 +88,7 @@ static dc_err classify_unregistered(dc_geo_session *s, dc_geo_forward_result *ou
 static bool is_code_error(dc_err rc)
 {
     return rc == DC_E_CODE_EMPTY || rc == DC_E_CODE_LENGTH || rc == DC_E_CODE_POSTCODE ||
-           rc == DC_E_CODE_CHAR;
+           rc == DC_E_CODE_CHAR || rc == DC_E_CODE_LOOKALIKE;
 }
 
 static dc_err forward_code(dc_geo_session *s, const char *text, size_t len,

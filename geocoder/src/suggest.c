@@ -8,6 +8,9 @@
  * are ranked by how likely the slip is (a swap, a look-alike character, a
  * key next to the right one, a doubled or dropped repeat) times how close
  * the suggested door is to the place the input names.
+ *
+ * The same search around a registered code (dc_geo_similar) finds the
+ * other doors of its zone that a one-character slip would land on.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -106,7 +109,12 @@ typedef struct suggest_ctx {
     size_t n;
     bool has_place;
     double lat, lon;
-    dc_geo_forward_result *out;
+    /* Where the best go: list[0..*count), at most cap, best first. */
+    dc_geo_suggestion *list;
+    size_t *count, cap;
+    /* Keep only codes of this postcode (UINT32_MAX: any), other than
+     * the input itself. */
+    uint32_t only_postcode;
 } suggest_ctx;
 
 static void code_of(const char c[DC_CODE_CHARS], dc_code *code)
@@ -153,29 +161,29 @@ static bool worth_looking_up(const suggest_ctx *x, const char c[DC_CODE_CHARS])
            lon >= z.west_e7 - BOX_SLACK_E7 && lon <= z.east_e7 + BOX_SLACK_E7;
 }
 
-/* Keep @p sg among the best DC_GEO_MAX_SUGGESTIONS, by score. */
-static void keep_best(dc_geo_forward_result *out, const dc_geo_suggestion *sg)
+/* Keep @p sg among the best x->cap, by score. */
+static void keep_best(suggest_ctx *x, const dc_geo_suggestion *sg)
 {
-    size_t i = out->nsuggestions;
-    for (size_t k = 0; k < out->nsuggestions; k++)
-        if (dc_code_equal(&out->suggestions[k].place.code, &sg->place.code)) {
-            if (out->suggestions[k].score >= sg->score) return;
-            memmove(&out->suggestions[k], &out->suggestions[k + 1],
-                    (out->nsuggestions - k - 1) * sizeof *sg);
-            i = --out->nsuggestions;
+    dc_geo_suggestion *list = x->list;
+    size_t *n = x->count, i = *n;
+    for (size_t k = 0; k < *n; k++)
+        if (dc_code_equal(&list[k].place.code, &sg->place.code)) {
+            if (list[k].score >= sg->score) return;
+            memmove(&list[k], &list[k + 1], (*n - k - 1) * sizeof *sg);
+            i = --*n;
             break;
         }
-    if (i == DC_GEO_MAX_SUGGESTIONS) {
-        if (out->suggestions[i - 1].score >= sg->score) return;
+    if (i == x->cap) {
+        if (list[i - 1].score >= sg->score) return;
         i--;
     } else {
-        out->nsuggestions++;
+        ++*n;
     }
-    while (i > 0 && out->suggestions[i - 1].score < sg->score) {
-        out->suggestions[i] = out->suggestions[i - 1];
+    while (i > 0 && list[i - 1].score < sg->score) {
+        list[i] = list[i - 1];
         i--;
     }
-    out->suggestions[i] = *sg;
+    list[i] = *sg;
 }
 
 /* Look a candidate up; when registered, score it and keep it. */
@@ -187,6 +195,8 @@ static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_
     uint32_t count;
     if (!worth_looking_up(x, c)) return DC_OK;
     code_of(c, &sg.place.code);
+    if (x->only_postcode != UINT32_MAX && sg.place.code.postcode != x->only_postcode)
+        return DC_OK;
     dc_err rc = dc_index_code_read(x->s->txn, &sg.place.code, &sg.household, 1, &count);
     if (rc == DC_E_NOT_FOUND) return DC_OK;
     if (rc == DC_OK) rc = dc_geo_zone_of(x->s->geo, sg.place.code.postcode, &zone);
@@ -203,7 +213,7 @@ static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_
                                           sg.household.lon_e7 / 1e7);
         sg.score = weight / (1.0 + sg.distance_m / HALF_WEIGHT_M);
     }
-    keep_best(x->out, &sg);
+    keep_best(x, &sg);
     return DC_OK;
 }
 
@@ -270,31 +280,52 @@ static dc_err deletions(suggest_ctx *x)
     return rc;
 }
 
-/* The significant characters, as the parser sees them; false when there
- * are too many to be one edit from a code. */
+/* The significant characters, as the parser reads them (look-alike
+ * letters as Latin ones); false when there are too many to be one edit
+ * from a code. */
 static bool significant(const char *text, size_t len, suggest_ctx *x)
 {
-    x->n = 0;
-    for (size_t i = 0; i < len; i++) {
-        char ch = text[i];
-        if (ch == ' ' || ch == '\t' || ch == '-' || ch == '.' || ch == '+') continue;
-        if (x->n == DC_CODE_CHARS + 1) return false;
-        if (ch >= 'a' && ch <= 'z') ch = (char)(ch - 'a' + 'A');
-        x->typed[x->n++] = ch;
-    }
-    return x->n >= DC_CODE_CHARS - 1;
+    x->n = dc_code_significant(text, len, x->typed, sizeof x->typed);
+    return x->n >= DC_CODE_CHARS - 1 && x->n <= DC_CODE_CHARS + 1;
+}
+
+static dc_err search(suggest_ctx *x)
+{
+    if (x->n == DC_CODE_CHARS) return substitutions_and_swaps(x);
+    if (x->n == DC_CODE_CHARS - 1) return insertions(x);
+    return deletions(x);
 }
 
 dc_err dc_geo_suggest(dc_geo_session *s, const char *text, size_t len,
                       dc_geo_forward_result *out)
 {
-    suggest_ctx x = {.s = s, .out = out};
+    suggest_ctx x = {.s = s,
+                     .list = out->suggestions,
+                     .count = &out->nsuggestions,
+                     .cap = DC_GEO_MAX_SUGGESTIONS,
+                     .only_postcode = UINT32_MAX};
     out->nsuggestions = 0;
     if (!significant(text, len, &x)) return DC_OK;
     x.has_place = out->has_place;
     x.lat = out->place.cell.lat;
     x.lon = out->place.cell.lon;
-    if (x.n == DC_CODE_CHARS) return substitutions_and_swaps(&x);
-    if (x.n == DC_CODE_CHARS - 1) return insertions(&x);
-    return deletions(&x);
+    return search(&x);
+}
+
+dc_err dc_geo_similar(dc_geo_session *s, dc_geo_forward_result *r)
+{
+    if (!s || !r) return DC_E_INVALID_ARG;
+    r->nsimilar = 0;
+    if (r->status != DC_GEO_OK || !r->has_place) return DC_OK;
+    suggest_ctx x = {.s = s,
+                     .list = r->similar,
+                     .count = &r->nsimilar,
+                     .cap = DC_GEO_MAX_SIMILAR,
+                     .only_postcode = r->place.code.postcode,
+                     .has_place = true,
+                     .lat = r->place.cell.lat,
+                     .lon = r->place.cell.lon};
+    x.n = DC_CODE_CHARS;
+    memcpy(x.typed, r->place.compact, DC_CODE_CHARS);
+    return substitutions_and_swaps(&x);
 }

@@ -46,68 +46,281 @@ static void quote_char(const unsigned char *s, size_t seq, char *out, size_t siz
         snprintf(out, size, "'%.*s'", (int)seq, (const char *)s);
 }
 
-static int is_ignored(unsigned char c)
+/* ---- reading pasted text ------------------------------------------------ */
+
+/* What the parser makes of one character of its input. */
+typedef enum char_kind {
+    CHAR_IGNORED,   /* a separator: spaces, dashes, '.', '+', in any width */
+    CHAR_PLAIN,     /* ASCII, or a full-width form folded to it */
+    CHAR_LOOKALIKE, /* a Cyrillic or Greek letter that looks like a Latin one */
+    CHAR_OTHER      /* anything else: checked, and refused */
+} char_kind;
+
+typedef struct char_class {
+    char_kind kind;
+    char ascii;         /* CHAR_PLAIN, CHAR_LOOKALIKE: the character it reads as */
+    const char *script; /* CHAR_LOOKALIKE: "Cyrillic" or "Greek" */
+} char_class;
+
+/* Separators beyond ASCII, as web pages, word processors and Excel paste
+ * them: no-break and ideographic spaces, dashes and the minus sign, the
+ * soft hyphen, zero-width space and BOM, and the full-width '+', '-', '.'. */
+static const uint32_t ignored_points[] = {
+    0x00A0, 0x00AD, 0x2007, 0x200B, 0x2010, 0x2011, 0x2012, 0x2013,
+    0x2014, 0x202F, 0x2212, 0x3000, 0xFEFF, 0xFF0B, 0xFF0D, 0xFF0E,
+};
+
+/* Letters that look like Latin ones: never folded silently, since a code
+ * that holds one was not typed on a Latin keyboard and may be wrong. */
+static const struct {
+    uint32_t point;
+    char ascii;
+} lookalikes[] = {
+    {0x0410, 'A'}, {0x0412, 'B'}, {0x0415, 'E'}, {0x0417, '3'}, {0x041A, 'K'},
+    {0x041C, 'M'}, {0x041D, 'H'}, {0x041E, 'O'}, {0x0420, 'P'}, {0x0421, 'C'},
+    {0x0422, 'T'}, {0x0425, 'X'}, {0x0430, 'a'}, {0x0435, 'e'}, {0x043E, 'o'},
+    {0x0440, 'p'}, {0x0441, 'c'}, {0x0445, 'x'}, {0x0391, 'A'}, {0x0392, 'B'},
+    {0x0395, 'E'}, {0x0397, 'H'}, {0x039A, 'K'}, {0x039C, 'M'}, {0x039F, 'O'},
+    {0x03A1, 'P'}, {0x03A4, 'T'}, {0x03A7, 'X'}, {0x03BF, 'o'}, {0x03C1, 'p'},
+    {0x03C7, 'x'},
+};
+
+/* The code point of the well-formed sequence of @p seq bytes at @p s. */
+static uint32_t code_point(const unsigned char *s, size_t seq)
 {
-    return c == ' ' || c == '\t' || c == '-' || c == '.' || c == '+';
+    static const unsigned char lead_mask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+    uint32_t cp = s[0] & lead_mask[seq];
+    for (size_t i = 1; i < seq; i++)
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    return cp;
 }
 
+static char_class classify_point(uint32_t cp)
+{
+    char_class c = {CHAR_OTHER, 0, NULL};
+    if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == '-' || cp == '.' ||
+        cp == '+')
+        return (char_class){CHAR_IGNORED, 0, NULL};
+    if (cp < 0x80) return (char_class){CHAR_PLAIN, (char)cp, NULL};
+    for (size_t i = 0; i < sizeof ignored_points / sizeof ignored_points[0]; i++)
+        if (ignored_points[i] == cp) return (char_class){CHAR_IGNORED, 0, NULL};
+    if (cp >= 0xFF10 && cp <= 0xFF19)
+        return (char_class){CHAR_PLAIN, (char)('0' + cp - 0xFF10), NULL};
+    if (cp >= 0xFF21 && cp <= 0xFF3A)
+        return (char_class){CHAR_PLAIN, (char)('A' + cp - 0xFF21), NULL};
+    if (cp >= 0xFF41 && cp <= 0xFF5A)
+        return (char_class){CHAR_PLAIN, (char)('a' + cp - 0xFF41), NULL};
+    for (size_t i = 0; i < sizeof lookalikes / sizeof lookalikes[0]; i++)
+        if (lookalikes[i].point == cp)
+            return (char_class){CHAR_LOOKALIKE, lookalikes[i].ascii,
+                                cp < 0x0400 ? "Greek" : "Cyrillic"};
+    return c;
+}
+
+/* The character at @p s: its class and its length in bytes (at least 1:
+ * a byte that is not UTF-8 stands for itself, as CHAR_OTHER). */
+static char_class classify(const unsigned char *s, size_t avail, size_t *len)
+{
+    if (s[0] >= 0x20 && s[0] < 0x7F) { /* the common case, fast */
+        *len = 1;
+        if (s[0] == ' ' || s[0] == '-' || s[0] == '.' || s[0] == '+')
+            return (char_class){CHAR_IGNORED, 0, NULL};
+        return (char_class){CHAR_PLAIN, (char)s[0], NULL};
+    }
+    size_t seq = utf8_seq_len(s, avail);
+    *len = seq ? seq : 1;
+    if (seq == 0) return (char_class){CHAR_OTHER, 0, NULL};
+    char_class c = classify_point(code_point(s, seq));
+    /* A control byte or NUL is never part of a code. */
+    if (c.kind == CHAR_PLAIN && ((unsigned char)c.ascii < 0x20 || c.ascii == 0x7F))
+        c.kind = CHAR_OTHER;
+    return c;
+}
+
+/* What a scan of the input found: the significant characters, folded and
+ * upper-cased, and the first look-alike letter. */
+typedef struct scan_state {
+    char sig[DC_CODE_CHARS];
+    size_t nsig;
+    size_t lookalike_at; /* 1-based character position; 0: none */
+    const unsigned char *lookalike;
+    size_t lookalike_len;
+    char_class lookalike_class;
+} scan_state;
+
 static dc_err bad_char(dc_error *err, dc_err code, const unsigned char *s, size_t avail,
-                       size_t position)
+                       size_t position, size_t digits)
 {
     char q[32];
     quote_char(s, utf8_seq_len(s, avail), q, sizeof q);
-    if (code == DC_E_CODE_POSTCODE)
-        dc_error_set(
+    if (code == DC_E_CODE_POSTCODE && digits == DC_CODE_CHARS)
+        return dc_error_set(
             err, code,
             "character %zu %s is not a digit: a code starts with a 5-digit postcode",
             position, q);
-    else
-        dc_error_set(err, code, "character %zu %s is not in the code alphabet", position,
-                     q);
-    return code;
+    if (code == DC_E_CODE_POSTCODE)
+        return dc_error_set(err, code,
+                            "character %zu %s is not a digit: a postcode is 5 digits",
+                            position, q);
+    return dc_error_set(err, code, "character %zu %s is not in the code alphabet",
+                        position, q);
+}
+
+static bool valid_at(size_t nsig, char c)
+{
+    if (nsig < DC_CODE_POSTCODE_DIGITS) return c >= '0' && c <= '9';
+    return dc_olc_value(c) >= 0;
+}
+
+static void note_lookalike(scan_state *st, const unsigned char *s, size_t len,
+                           size_t position, char_class c)
+{
+    if (st->lookalike_at) return;
+    st->lookalike_at = position;
+    st->lookalike = s;
+    st->lookalike_len = len;
+    st->lookalike_class = c;
+}
+
+/*
+ * Read the significant characters of @p text: @p want of them, the first 5
+ * digits and the rest of the code alphabet (past @p want, counted only).
+ * Look-alike letters are read as their Latin letter and noted in @p st.
+ * On failure the error names the first offending character.
+ */
+static dc_err scan(const char *text, size_t len, size_t want, scan_state *st,
+                   dc_error *err)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t position = 0;
+    memset(st, 0, sizeof *st);
+    for (size_t i = 0, n; i < len; i += n) {
+        char_class c = classify(s + i, len - i, &n);
+        position++;
+        if (c.kind == CHAR_IGNORED) continue;
+        char up =
+            c.ascii >= 'a' && c.ascii <= 'z' ? (char)(c.ascii - 'a' + 'A') : c.ascii;
+        if (st->nsig < want && (c.kind == CHAR_OTHER || !valid_at(st->nsig, up)))
+            return bad_char(err,
+                            st->nsig < DC_CODE_POSTCODE_DIGITS ? DC_E_CODE_POSTCODE
+                                                               : DC_E_CODE_CHAR,
+                            s + i, len - i, position, want);
+        if (c.kind == CHAR_LOOKALIKE) note_lookalike(st, s + i, n, position, c);
+        if (st->nsig < want) st->sig[st->nsig] = up;
+        st->nsig++;
+    }
+    return DC_OK;
+}
+
+/* The count checks after a clean scan. */
+static dc_err check_count(const scan_state *st, size_t want, dc_error *err)
+{
+    if (st->nsig == 0)
+        return dc_error_set(err, DC_E_CODE_EMPTY,
+                            want == DC_CODE_CHARS ? "the code is empty"
+                                                  : "the postcode is empty");
+    if (st->nsig == want) return DC_OK;
+    if (want == DC_CODE_CHARS)
+        return dc_error_set(err, DC_E_CODE_LENGTH,
+                            "expected 12 significant characters, got %zu", st->nsig);
+    return dc_error_set(err, DC_E_CODE_LENGTH, "expected 5 digits, got %zu", st->nsig);
+}
+
+/*
+ * A look-alike letter came before any other fault: say which, and what the
+ * input reads as with it. @p fault is the error the input has even so
+ * (DC_OK: none, then @p fixed is the suggestion).
+ */
+static dc_err lookalike_error(const scan_state *st, dc_err fault, const dc_error *detail,
+                              const char *fixed, dc_error *err)
+{
+    char q[32];
+    char latin = st->lookalike_class.ascii;
+    quote_char(st->lookalike, st->lookalike_len, q, sizeof q);
+    if (fault == DC_OK)
+        return dc_error_set(err, DC_E_CODE_LOOKALIKE,
+                            "character %zu %s (%s) looks like '%c': did you mean %s?",
+                            st->lookalike_at, q, st->lookalike_class.script, latin,
+                            fixed);
+    return dc_error_set(err, DC_E_CODE_LOOKALIKE,
+                        "character %zu %s (%s) looks like '%c', and even so: %s",
+                        st->lookalike_at, q, st->lookalike_class.script, latin,
+                        detail->message);
+}
+
+/* Scan then count; a look-alike letter before the first fault (or in an
+ * input with no other fault) turns the answer into DC_E_CODE_LOOKALIKE. */
+static dc_err scan_checked(const char *text, size_t len, size_t want, scan_state *st,
+                           dc_error *err)
+{
+    dc_error detail; /* written before it is read: failures only */
+    dc_err rc = scan(text, len, want, st, &detail);
+    if (rc == DC_OK) rc = check_count(st, want, &detail);
+    if (rc != DC_OK && !st->lookalike_at) {
+        if (err) *err = detail;
+        return rc;
+    }
+    if (rc != DC_OK) return lookalike_error(st, rc, &detail, NULL, err);
+    return DC_OK;
+}
+
+static uint32_t postcode_of(const char *digits)
+{
+    uint32_t postcode = 0;
+    for (int i = 0; i < DC_CODE_POSTCODE_DIGITS; i++)
+        postcode = postcode * 10 + (uint32_t)(digits[i] - '0');
+    return postcode;
 }
 
 dc_err dc_code_parse(const char *text, size_t len, dc_code *code, dc_error *err)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    char sig[DC_CODE_CHARS];
-    size_t nsig = 0, position = 0;
+    scan_state st;
+    if (!code || (!text && len > 0))
+        return dc_error_set(err, DC_E_INVALID_ARG, "no code given");
+    dc_err rc = scan_checked(text, len, DC_CODE_CHARS, &st, err);
+    if (rc != DC_OK) return rc;
+    dc_code parsed;
+    memset(&parsed, 0, sizeof parsed);
+    parsed.postcode = postcode_of(st.sig);
+    memcpy(parsed.location, st.sig + DC_CODE_POSTCODE_DIGITS, DC_CODE_LOCATION_CHARS);
+    if (st.lookalike_at) {
+        char display[DC_CODE_DISPLAY_SIZE];
+        dc_code_format(&parsed, DC_CODE_DISPLAY, display, sizeof display);
+        return lookalike_error(&st, DC_OK, NULL, display, err);
+    }
+    *code = parsed;
+    return DC_OK;
+}
 
-    if (!code || (!text && len > 0)) {
-        dc_error_set(err, DC_E_INVALID_ARG, "no code given");
-        return DC_E_INVALID_ARG;
+size_t dc_code_significant(const char *text, size_t len, char *out, size_t cap)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t count = 0;
+    for (size_t i = 0, n; text && i < len; i += n) {
+        char_class c = classify(s + i, len - i, &n);
+        if (c.kind == CHAR_IGNORED) continue;
+        char up = c.kind == CHAR_OTHER ? '?' : c.ascii;
+        if (up >= 'a' && up <= 'z') up = (char)(up - 'a' + 'A');
+        if (out && count < cap) out[count] = up;
+        count++;
     }
-    for (size_t i = 0; i < len; position++) {
-        unsigned char c = s[i];
-        if (is_ignored(c)) {
-            i++;
-            continue;
-        }
-        if (nsig < DC_CODE_POSTCODE_DIGITS && (c < '0' || c > '9'))
-            return bad_char(err, DC_E_CODE_POSTCODE, s + i, len - i, position + 1);
-        if (nsig >= DC_CODE_POSTCODE_DIGITS && nsig < DC_CODE_CHARS &&
-            dc_olc_value((char)c) < 0)
-            return bad_char(err, DC_E_CODE_CHAR, s + i, len - i, position + 1);
-        if (nsig < DC_CODE_CHARS) sig[nsig] = (char)(c >= 'a' ? c - 'a' + 'A' : c);
-        nsig++;
-        size_t seq = utf8_seq_len(s + i, len - i);
-        i += seq ? seq : 1;
+    return count;
+}
+
+dc_err dc_postcode_parse(const char *text, size_t len, uint32_t *postcode, dc_error *err)
+{
+    scan_state st;
+    if (!postcode || (!text && len > 0))
+        return dc_error_set(err, DC_E_INVALID_ARG, "no postcode given");
+    dc_err rc = scan_checked(text, len, DC_CODE_POSTCODE_DIGITS, &st, err);
+    if (rc != DC_OK) return rc;
+    if (st.lookalike_at) {
+        char digits[DC_CODE_POSTCODE_DIGITS + 1];
+        memcpy(digits, st.sig, DC_CODE_POSTCODE_DIGITS);
+        digits[DC_CODE_POSTCODE_DIGITS] = '\0';
+        return lookalike_error(&st, DC_OK, NULL, digits, err);
     }
-    if (nsig == 0) {
-        dc_error_set(err, DC_E_CODE_EMPTY, "the code is empty");
-        return DC_E_CODE_EMPTY;
-    }
-    if (nsig != DC_CODE_CHARS) {
-        dc_error_set(err, DC_E_CODE_LENGTH, "expected %d significant characters, got %zu",
-                     DC_CODE_CHARS, nsig);
-        return DC_E_CODE_LENGTH;
-    }
-    uint32_t postcode = 0;
-    for (int i = 0; i < DC_CODE_POSTCODE_DIGITS; i++)
-        postcode = postcode * 10 + (uint32_t)(sig[i] - '0');
-    code->postcode = postcode;
-    memcpy(code->location, sig + DC_CODE_POSTCODE_DIGITS, DC_CODE_LOCATION_CHARS);
-    code->location[DC_CODE_LOCATION_CHARS] = '\0';
+    *postcode = postcode_of(st.sig);
     return DC_OK;
 }
 

@@ -3,8 +3,10 @@
  *
  * Besides "no crash, no sanitizer report", every call is held to the
  * contract with an independent oracle: the parse succeeds exactly when the
- * bytes that are not separators are 5 digits then 7 alphabet characters, and
- * then the compact form is those bytes upper-cased. A broken invariant
+ * characters that are not separators, folded as docs/FORMAT.md's table says,
+ * are 5 digits then 7 alphabet characters and none is a look-alike letter,
+ * and then the compact form is those characters upper-cased; with a
+ * look-alike, the error suggests that code. A broken invariant
  * calls abort(), which libFuzzer and the replay runner both report.
  */
 #include <stdbool.h>
@@ -31,11 +33,6 @@ static void dc_check(bool ok, const char *what)
     abort();
 }
 
-static bool dc_is_separator(uint8_t c)
-{
-    return c == ' ' || c == '\t' || c == '-' || c == '.' || c == '+';
-}
-
 static bool dc_in_alphabet(uint8_t c)
 {
     return c != '\0' && strchr("23456789CFGHJMPQRVWX", c) != NULL;
@@ -46,16 +43,77 @@ static uint8_t dc_upper(uint8_t c)
     return c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a' + 'A') : c;
 }
 
-/* The oracle: the input's significant bytes, upper-cased, when they form a
- * code (12 of them, 5 digits then 7 alphabet characters); else *count is
- * the number of significant bytes and false is returned. */
-static bool dc_oracle(const uint8_t *data, size_t size, char compact[13], size_t *count)
+/* Decode one UTF-8 character at data (strictly: shortest form, no
+ * surrogates, at most U+10FFFF); *n is its length, 1 for a stray byte,
+ * whose code point is then reported as UINT32_MAX. */
+static uint32_t dc_decode(const uint8_t *data, size_t size, size_t *n)
+{
+    uint8_t b = data[0];
+    size_t len = b < 0x80             ? 1
+                 : (b & 0xE0) == 0xC0 ? 2
+                 : (b & 0xF0) == 0xE0 ? 3
+                 : (b & 0xF8) == 0xF0 ? 4
+                                      : 0;
+    *n = 1;
+    if (len == 1) return b;
+    if (len == 0 || len > size) return UINT32_MAX;
+    uint32_t cp = b & (0x7F >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((data[i] & 0xC0) != 0x80) return UINT32_MAX;
+        cp = cp << 6 | (data[i] & 0x3F);
+    }
+    static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return UINT32_MAX;
+    *n = len;
+    return cp;
+}
+
+/* docs/FORMAT.md's table, written out again: 1 separator, 2 a character
+ * read as *ascii, 3 a look-alike of *ascii, 0 anything else. */
+static int dc_fold(uint32_t cp, uint8_t *ascii)
+{
+    static const char *const separators = " \t\r\n-.+";
+    static const uint32_t wide_separators[] = {
+        0xA0,   0xAD,   0x2007, 0x200B, 0x2010, 0x2011, 0x2012, 0x2013,
+        0x2014, 0x202F, 0x2212, 0x3000, 0xFEFF, 0xFF0B, 0xFF0D, 0xFF0E};
+    static const char cyrillic[] = "A.B..E.3..K.MHO.PCT..X"; /* from U+0410 */
+    static const char greek[] = "AB..E.H..K.M..O.P..T..X";   /* from U+0391 */
+    if (cp != 0 && cp < 0x80 && strchr(separators, (int)cp)) return 1;
+    for (size_t i = 0; i < sizeof wide_separators / sizeof wide_separators[0]; i++)
+        if (cp == wide_separators[i]) return 1;
+    if (cp >= 0x20 && cp < 0x7F) return *ascii = (uint8_t)cp, 2;
+    if (cp >= 0xFF10 && cp <= 0xFF5A && cp != 0xFF1A)
+        if ((cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) || cp >= 0xFF41)
+            return *ascii = (uint8_t)(cp - 0xFF10 + '0'), 2;
+    uint8_t c = 0;
+    if (cp >= 0x0410 && cp < 0x0410 + sizeof cyrillic - 1)
+        c = (uint8_t)cyrillic[cp - 0x0410];
+    if (cp >= 0x0391 && cp < 0x0391 + sizeof greek - 1) c = (uint8_t)greek[cp - 0x0391];
+    if (cp == 0x0430 || cp == 0x0435 || cp == 0x043E || cp == 0x0440 || cp == 0x0441 ||
+        cp == 0x0445)
+        c = (uint8_t)cyrillic[cp - 0x0430];
+    if (cp == 0x03BF || cp == 0x03C1 || cp == 0x03C7) c = (uint8_t)greek[cp - 0x03B1];
+    if (c && c != '.') return *ascii = c, 3;
+    return 0;
+}
+
+/* The oracle: the input's significant characters, folded and upper-cased;
+ * *count is how many there are, *lookalike whether one was a look-alike,
+ * and true is returned when they read as a code (12 of them, 5 digits then
+ * 7 alphabet characters). */
+static bool dc_oracle(const uint8_t *data, size_t size, char compact[13], size_t *count,
+                      bool *lookalike)
 {
     size_t n = 0;
     bool valid = true;
-    for (size_t i = 0; i < size; i++) {
-        uint8_t c = dc_upper(data[i]);
-        if (dc_is_separator(c)) continue;
+    *lookalike = false;
+    for (size_t i = 0, len; i < size; i += len) {
+        uint8_t c = 0;
+        int kind = dc_fold(dc_decode(data + i, size - i, &len), &c);
+        if (kind == 1) continue;
+        c = dc_upper(c);
+        if (kind == 3) *lookalike = true;
         if (n < DC_CODE_POSTCODE_DIGITS ? !(c >= '0' && c <= '9') : !dc_in_alphabet(c))
             valid = false;
         if (n < DC_CODE_CHARS) compact[n] = (char)c;
@@ -76,14 +134,15 @@ static bool dc_message_ok(const char *m, size_t size)
 static void dc_check_failure(dc_err rc, const dc_code *code, const dc_error *err)
 {
     dc_check(rc == DC_E_CODE_EMPTY || rc == DC_E_CODE_LENGTH ||
-                 rc == DC_E_CODE_POSTCODE || rc == DC_E_CODE_CHAR,
+                 rc == DC_E_CODE_POSTCODE || rc == DC_E_CODE_CHAR ||
+                 rc == DC_E_CODE_LOOKALIKE,
              "unexpected error code");
     unsigned char untouched[sizeof *code];
     memset(untouched, DC_SENTINEL, sizeof untouched);
     dc_check(memcmp(code, untouched, sizeof *code) == 0, "code written on failure");
     dc_check(err->code == rc, "err->code differs from the return value");
     dc_check(dc_message_ok(err->message, sizeof err->message), "malformed message");
-    if (rc == DC_E_CODE_CHAR || rc == DC_E_CODE_POSTCODE)
+    if (rc == DC_E_CODE_CHAR || rc == DC_E_CODE_POSTCODE || rc == DC_E_CODE_LOOKALIKE)
         dc_check(strncmp(err->message, "character ", 10) == 0 &&
                      strtoul(err->message + 10, NULL, 10) >= 1,
                  "a character error does not name a 1-based position");
@@ -149,10 +208,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&code, DC_SENTINEL, sizeof code);
     memset(&err, DC_SENTINEL, sizeof err);
     dc_err rc = dc_code_parse(text, size, &code, &err);
-    bool valid = dc_oracle(data, size, oracle, &count);
+    bool lookalike;
+    bool valid = dc_oracle(data, size, oracle, &count, &lookalike);
 
-    dc_check((rc == DC_OK) == valid, "parse and oracle disagree on validity");
+    dc_check((rc == DC_OK) == (valid && !lookalike),
+             "parse and oracle disagree on validity");
     dc_check((rc == DC_E_CODE_EMPTY) == (count == 0), "empty iff no significant byte");
+    dc_check(rc != DC_E_CODE_LOOKALIKE || lookalike, "look-alike error without one");
+    if (valid && lookalike) {
+        /* The suggestion is the code the input reads as. */
+        dc_code want;
+        char display[DC_CODE_DISPLAY_SIZE], tail[40];
+        dc_check(rc == DC_E_CODE_LOOKALIKE, "a look-alike code was not refused");
+        dc_check(dc_code_parse(oracle, DC_CODE_CHARS, &want, NULL) == DC_OK &&
+                     dc_code_format(&want, DC_CODE_DISPLAY, display, sizeof display) ==
+                         DC_OK,
+                 "the folded input does not parse");
+        snprintf(tail, sizeof tail, "did you mean %s?", display);
+        size_t m = strlen(err.message), t = strlen(tail);
+        dc_check(m > t && strcmp(err.message + m - t, tail) == 0, "no suggestion");
+    }
     if (rc == DC_OK)
         dc_check_success(&code, oracle);
     else

@@ -158,6 +158,53 @@ static const dc_parse_case dc_parse_cases[] = {
     {DC_BYTES("32101 92P9+G5\xe0\x80\xaf"), DC_E_CODE_CHAR, 0, NULL, 14, NULL},
     {DC_BYTES("32101 92P9+G5\xf4\x90\x80\x80"), DC_E_CODE_CHAR, 0, NULL, 14, NULL},
     {DC_BYTES("32101 92P9+G5\0"), DC_E_CODE_CHAR, 0, NULL, 14, NULL},
+
+    /* Pasted from Excel (CR LF), a web page or a word processor: the
+     * separators and full-width forms of docs/FORMAT.md's table fold. */
+    {DC_BYTES("32101 92P9+F5C\r\n"), DC_OK, 32101, "92P9F5C", 0, NULL},
+    {DC_BYTES("\r\n32101\r92P9\nF5C"), DC_OK, 32101, "92P9F5C", 0, NULL},
+    {DC_BYTES("32101\u00a092P9+F5C"), DC_OK, 32101, "92P9F5C", 0, NULL},
+    {DC_BYTES("32101\u202f92P9+F5C"), DC_OK, 32101, "92P9F5C", 0, NULL},
+    {DC_BYTES("32101\u200792P9+F5C"), DC_OK, 32101, "92P9F5C", 0, NULL},
+    {DC_BYTES("32101\u300092P9+F5C"), DC_OK, 32101, "92P9F5C", 0, NULL},
+    {DC_BYTES("32101\u201392P9\u2014F5C"), DC_OK, 32101, "92P9F5C", 0, NULL},
+    {DC_BYTES("32\u2212101 92P9\u2011F5C"), DC_OK, 32101, "92P9F5C", 0, NULL},
+    {DC_BYTES("\ufeff32101\u00ad92P9\u200bF5C"), DC_OK, 32101, "92P9F5C", 0, NULL},
+    {DC_BYTES("\uff13\uff12\uff11\uff10\uff11\u3000\uff19\uff12\uff30\uff19"
+              "\uff0b\uff26\uff15\uff23"),
+     DC_OK, 32101, "92P9F5C", 0, NULL},
+    {DC_BYTES("32101 92\uff50\uff19\uff0b\uff46\uff15\uff43"), DC_OK, 32101, "92P9F5C", 0,
+     NULL},
+    {DC_BYTES("32101\uff0d92P9\uff0eF5C"), DC_OK, 32101, "92P9F5C", 0, NULL},
+    /* Full-width characters count as one character each. */
+    {DC_BYTES("\uff13\uff12\uff11\uff10\uff11 92P9\uff0b\uff26\uff15\uff29"),
+     DC_E_CODE_CHAR, 0, NULL, 14, "character 14 '\uff29' is not in the code alphabet"},
+    /* Look-alike letters: never folded silently, always the suggestion. */
+    {DC_BYTES("32101 92P9+F5\u0421"), DC_E_CODE_LOOKALIKE, 0, NULL, 14,
+     "character 14 '\u0421' (Cyrillic) looks like 'C': did you mean 32101 92P9+F5C?"},
+    {DC_BYTES("32101 92\u04209+F5C"), DC_E_CODE_LOOKALIKE, 0, NULL, 9,
+     "character 9 '\u0420' (Cyrillic) looks like 'P': did you mean 32101 92P9+F5C?"},
+    {DC_BYTES("32101 92P9+F5\u03a7"), DC_E_CODE_LOOKALIKE, 0, NULL, 14,
+     "character 14 '\u03a7' (Greek) looks like 'X': did you mean 32101 92P9+F5X?"},
+    {DC_BYTES("32101 92\u03c19+f5\u0441"), DC_E_CODE_LOOKALIKE, 0, NULL, 9,
+     "character 9 '\u03c1' (Greek) looks like 'p': did you mean 32101 92P9+F5C?"},
+    {DC_BYTES("32101 \u041c\u041d\u0425\u0420+\u0421\u0421\u0421"), DC_E_CODE_LOOKALIKE,
+     0, NULL, 7,
+     "character 7 '\u041c' (Cyrillic) looks like 'M': did you mean 32101 MHXP+CCC?"},
+    {DC_BYTES("\u04172101 92P9+F5C"), DC_E_CODE_LOOKALIKE, 0, NULL, 1,
+     "character 1 '\u0417' (Cyrillic) looks like '3': did you mean 32101 92P9+F5C?"},
+    /* A look-alike with another fault after it: both said. */
+    {DC_BYTES("32101 92\u04209+F5"), DC_E_CODE_LOOKALIKE, 0, NULL, 9,
+     "character 9 '\u0420' (Cyrillic) looks like 'P', and even so: expected 12 "
+     "significant characters, got 11"},
+    {DC_BYTES("32101 92\u04209+F5I"), DC_E_CODE_LOOKALIKE, 0, NULL, 9,
+     "character 9 '\u0420' (Cyrillic) looks like 'P', and even so: character 14 'I' "
+     "is not in the code alphabet"},
+    /* A fault before the first look-alike is reported as itself. */
+    {DC_BYTES("3A101 92P9+F5\u0421"), DC_E_CODE_POSTCODE, 0, NULL, 2, NULL},
+    /* A look-alike of a letter outside the alphabet is just not in it. */
+    {DC_BYTES("32101 92P9+F5\u0412"), DC_E_CODE_CHAR, 0, NULL, 14,
+     "character 14 '\u0412' is not in the code alphabet"},
 };
 
 static void dc_check_parse_case(size_t i, const dc_parse_case *pc)
@@ -242,6 +289,84 @@ static void test_parse_huge(void **state)
     assert_int_equal(code.postcode, 32101);
     assert_string_equal(code.location, "92P9G54");
     free(text);
+}
+
+typedef struct dc_postcode_case {
+    const char *text;
+    size_t len;
+    dc_err want;
+    uint32_t postcode;   /* on success */
+    const char *message; /* on failure: the exact message */
+} dc_postcode_case;
+
+static const dc_postcode_case dc_postcode_cases[] = {
+    {DC_BYTES("32101"), DC_OK, 32101, NULL},
+    {DC_BYTES("32 101"), DC_OK, 32101, NULL},
+    {DC_BYTES(" 32-101\r\n"), DC_OK, 32101, NULL},
+    {DC_BYTES("32\u00a0101"), DC_OK, 32101, NULL},
+    {DC_BYTES("\uff13\uff12\uff11\uff10\uff11"), DC_OK, 32101, NULL},
+    {DC_BYTES("00000"), DC_OK, 0, NULL},
+    {DC_BYTES("99999"), DC_OK, 99999, NULL},
+    {DC_BYTES(""), DC_E_CODE_EMPTY, 0, "the postcode is empty"},
+    {DC_BYTES(" - "), DC_E_CODE_EMPTY, 0, "the postcode is empty"},
+    {DC_BYTES("3210"), DC_E_CODE_LENGTH, 0, "expected 5 digits, got 4"},
+    {DC_BYTES("321 011"), DC_E_CODE_LENGTH, 0, "expected 5 digits, got 6"},
+    {DC_BYTES("32A01"), DC_E_CODE_POSTCODE, 0,
+     "character 3 'A' is not a digit: a postcode is 5 digits"},
+    /* Past the 5th, characters are counted, not checked (as in a code). */
+    {DC_BYTES("32101 92P9+F5C"), DC_E_CODE_LENGTH, 0, "expected 5 digits, got 12"},
+    {DC_BYTES("\u04172101"), DC_E_CODE_LOOKALIKE, 0,
+     "character 1 '\u0417' (Cyrillic) looks like '3': did you mean 32101?"},
+};
+
+static void test_postcode_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof dc_postcode_cases / sizeof dc_postcode_cases[0]; i++) {
+        const dc_postcode_case *pc = &dc_postcode_cases[i];
+        uint32_t postcode = 123456;
+        dc_error err;
+        memset(&err, DC_SENTINEL, sizeof err);
+        dc_err rc = dc_postcode_parse(pc->text, pc->len, &postcode, &err);
+        if (rc != pc->want)
+            fail_msg("case %zu \"%s\": got %d, want %d (%s)", i, pc->text, (int)rc,
+                     (int)pc->want, rc != DC_OK ? err.message : "");
+        if (rc == DC_OK) {
+            assert_int_equal(postcode, pc->postcode);
+            continue;
+        }
+        assert_int_equal(postcode, 123456);
+        dc_assert_error_filled(&err, rc);
+        assert_string_equal(err.message, pc->message);
+    }
+    uint32_t postcode;
+    assert_int_equal(dc_postcode_parse(NULL, 1, &postcode, NULL), DC_E_INVALID_ARG);
+    assert_int_equal(dc_postcode_parse(DC_BYTES("32101"), NULL, NULL), DC_E_INVALID_ARG);
+}
+
+static void test_significant_table(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        size_t len;
+        const char *want; /* the characters; the count is its length */
+    } cases[] = {
+        {DC_BYTES("32101 92p9+f5c\r\n"), "3210192P9F5C"},
+        {DC_BYTES("32101\u00a092\u04209+F5\u0441"), "3210192P9F5C"},
+        {DC_BYTES("\uff13\uff12 I\u0412\xff"), "32IB?"},
+        {DC_BYTES(" - "), ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[16];
+        size_t n = dc_code_significant(cases[i].text, cases[i].len, out, sizeof out);
+        assert_int_equal(n, strlen(cases[i].want));
+        assert_memory_equal(out, cases[i].want, n);
+    }
+    char small[4];
+    assert_int_equal(dc_code_significant(DC_BYTES("3210192P9F5C"), small, 4), 12);
+    assert_memory_equal(small, "3210", 4);
+    assert_int_equal(dc_code_significant(DC_BYTES("3210192P9F5C"), NULL, 0), 12);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -824,6 +949,8 @@ int main(void)
         cmocka_unit_test(test_parse_table),
         cmocka_unit_test(test_parse_arguments),
         cmocka_unit_test(test_parse_huge),
+        cmocka_unit_test(test_postcode_table),
+        cmocka_unit_test(test_significant_table),
         cmocka_unit_test(test_format_table),
         cmocka_unit_test(test_format_arguments),
         cmocka_unit_test(test_make_table),

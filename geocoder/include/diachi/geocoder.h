@@ -53,6 +53,8 @@ extern "C" {
 #define DC_GEO_MAX_HOUSEHOLDS 16
 /** Suggestions returned for a code that is not registered. */
 #define DC_GEO_MAX_SUGGESTIONS 8
+/** Similar registered codes returned for a registered one (dc_geo_similar). */
+#define DC_GEO_MAX_SIMILAR 8
 /** Registered households returned near an unregistered place. */
 #define DC_GEO_MAX_NEARBY 8
 /** How far from an unregistered place households count as nearby. */
@@ -201,6 +203,10 @@ typedef struct dc_geo_forward_result {
      *  cell centre, nearest first. */
     size_t nnearby;
     dc_geo_neighbour nearby[DC_GEO_MAX_NEARBY];
+    /** ok, after dc_geo_similar: registered codes of the same zone one
+     *  substitution or swap away, likeliest first (0 until then). */
+    size_t nsimilar;
+    dc_geo_suggestion similar[DC_GEO_MAX_SIMILAR];
 } dc_geo_forward_result;
 
 /**
@@ -220,6 +226,21 @@ typedef struct dc_geo_forward_result {
  */
 dc_err dc_geo_forward(dc_geo_session *s, const char *text, size_t len,
                       dc_geo_forward_result *out);
+
+/**
+ * Fill r->similar: the registered codes of the same zone one edit (a
+ * character replaced, two neighbours swapped) away from a code that
+ * resolved (status ok), likeliest first. A slip typing any of them would
+ * have landed silently on another door, so a postal worker should confirm
+ * this one. Not done by dc_geo_forward (which sets nsimilar to 0): it
+ * costs about 130 index probes, which a batch does not want on every row.
+ * The `similar_codes` of diachi lookup's answers.
+ *
+ * @param[in,out] r  a dc_geo_forward answer of this session; for any
+ *                   status but ok, nsimilar is set to 0
+ * @return DC_OK, DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT, DC_E_IO
+ */
+dc_err dc_geo_similar(dc_geo_session *s, dc_geo_forward_result *r);
 
 /**
  * For a caller with many codes (a batch): where @p code stands in the
@@ -269,6 +290,59 @@ typedef struct dc_geo_reverse_result {
  */
 dc_err dc_geo_reverse(dc_geo_session *s, double lat, double lon, double radius_m,
                       size_t limit, dc_geo_reverse_result *out);
+
+/**
+ * Read a point as people copy it: "21.39,103.02", "21.39, 103.02" (Google
+ * Maps), "21,39 103,02" (decimal commas), "21.39° N, 103.02° E",
+ * "21°23'10.3\"N 103°01'04.4\"E" (degrees, minutes, seconds; the marks
+ * ° º ' ′ ’ \" ″ ” all read), "N21.39 E103.02". Latitude comes first
+ * unless hemisphere letters say otherwise (S and W are negative). Only the
+ * syntax is checked: the ranges are the caller's (dc_geo_reverse refuses
+ * a latitude outside -90..90), so a point given with latitude and
+ * longitude swapped is read as written and the caller can say so.
+ *
+ * @param[in]  text      @p len bytes, need not be NUL-terminated
+ * @param[out] lat, lon  degrees, written on success only
+ * @param[out] err       NULL, or the detail on failure, naming the
+ *                       character (1-based) where reading stopped
+ * @return DC_OK, DC_E_POINT_SYNTAX, DC_E_INVALID_ARG (NULL @p lat or
+ *         @p lon, or NULL @p text with a non-zero @p len).
+ *         Pure; thread-safe.
+ */
+dc_err dc_geo_point_parse(const char *text, size_t len, double *lat, double *lon,
+                          dc_error *err);
+
+/**
+ * The zone a locality names, as map apps write it after a short Plus Code
+ * ("Mường Thanh, Điện Biên", "phường Mường Thanh, TP Điện Biên Phủ").
+ * Each comma-separated part is compared with every zone's name, district
+ * and province with diacritics, case, punctuation and a leading kind word
+ * ("phường", "xã", "thị trấn", "thành phố", "huyện", "tỉnh", "P.", "TP.")
+ * ignored; the zone whose name matches
+ * wins over one whose district does, over one whose province does, and
+ * the lowest postcode breaks a tie. Reads every zone: about a millisecond
+ * per thousand zones.
+ * @param[out] out  written on success only; valid until the session ends
+ * @return DC_OK, DC_E_NOT_FOUND (nothing matches), DC_E_INVALID_ARG
+ */
+dc_err dc_geo_locality_zone(dc_geo_session *s, const char *text, size_t len,
+                            dc_zone *out);
+
+/**
+ * A short Plus Code followed by a locality, as Google Maps shows a place
+ * ("92P9+F5C Mường Thanh, Điện Biên"), to the full Plus Code: the short
+ * code is recovered (OLC nearest recovery) against the reference point of
+ * the zone the locality names (dc_geo_locality_zone). The result is a
+ * full Plus Code for dc_geo_forward, which places it by containment.
+ * @param[out] out   the full Plus Code ("7PH592P9+F5C"), @p size >=
+ *                   DC_OLC_SIZE is always enough; written on success only
+ * @param[out] zone  NULL, or the zone the locality named
+ * @return DC_OK, DC_E_OLC_NOT_SHORT (the first word is not a short Plus
+ *         Code), DC_E_NOT_FOUND (no zone matches the locality),
+ *         DC_E_BUFFER, DC_E_INVALID_ARG
+ */
+dc_err dc_geo_resolve_short(dc_geo_session *s, const char *text, size_t len, char *out,
+                            size_t size, dc_zone *zone);
 
 /**
  * The zone of a postcode, with its polygon and household count.

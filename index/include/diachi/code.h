@@ -154,9 +154,22 @@ typedef enum dc_code_form {
 } dc_code_form;
 
 /**
- * Parse a code leniently: any case; spaces, tabs, hyphens, dots and '+'
- * are ignored; exactly 12 significant characters must remain, 5 digits
- * then 7 characters of the OLC alphabet (23456789CFGHJMPQRVWX).
+ * Parse a code leniently, as people type and paste it: any case; space,
+ * tab, CR, LF, '-', '.' and '+' are ignored, and so are the no-break,
+ * figure, narrow and ideographic spaces, the soft hyphen, zero-width space
+ * and BOM, the dashes U+2010..U+2014 and the minus sign U+2212;
+ * full-width digits, letters and '+', '-', '.' (U+FF10..FF19, U+FF21..FF3A,
+ * U+FF41..FF5A, U+FF0B, U+FF0D, U+FF0E) read as their ASCII forms
+ * (docs/FORMAT.md has the table). Exactly 12 significant characters must
+ * remain, 5 digits then 7 characters of the OLC alphabet
+ * (23456789CFGHJMPQRVWX).
+ *
+ * Cyrillic and Greek letters that look like Latin ones ('С', 'Р', 'Χ') are
+ * not folded silently: the parse fails with DC_E_CODE_LOOKALIKE, naming the
+ * first one and, when the input reads as a code with them taken as Latin,
+ * that code: "character 14 'С' (Cyrillic) looks like 'C': did you mean
+ * 32101 92P9+F5C?". A fault before the first look-alike is reported as
+ * itself.
  *
  * @param[in]  text  the input; need not be NUL-terminated, may hold any byte
  * @param[in]  len   its length in bytes
@@ -165,10 +178,35 @@ typedef enum dc_code_form {
  *                   character position (1-based, in characters of @p text):
  *                   "character 8 'I' is not in the code alphabet"
  * @return DC_OK, DC_E_CODE_EMPTY, DC_E_CODE_LENGTH, DC_E_CODE_POSTCODE,
- *         DC_E_CODE_CHAR, DC_E_INVALID_ARG (NULL @p code, or NULL @p text
- *         with a non-zero @p len)
+ *         DC_E_CODE_CHAR, DC_E_CODE_LOOKALIKE, DC_E_INVALID_ARG (NULL
+ *         @p code, or NULL @p text with a non-zero @p len)
  */
 dc_err dc_code_parse(const char *text, size_t len, dc_code *code, dc_error *err);
+
+/**
+ * The significant characters of @p text as dc_code_parse reads them:
+ * separators dropped, full-width forms and look-alike letters taken as the
+ * ASCII they stand for, upper-cased; any other character is written as '?'.
+ * For a caller that works on what was meant (suggestions for a typo).
+ * @param[out] out  at most @p cap characters, not NUL-terminated (NULL:
+ *                  only count)
+ * @return how many significant characters @p text has (may exceed @p cap).
+ *         Pure; thread-safe.
+ */
+size_t dc_code_significant(const char *text, size_t len, char *out, size_t cap);
+
+/**
+ * Parse a postcode as leniently as dc_code_parse reads a code ("32 101",
+ * "３２１０１"): exactly 5 digits must remain.
+ * @param[out] postcode  0..99999, written on success only
+ * @param[out] err       NULL, or the detail on failure ("expected 5 digits,
+ *                       got 4", "character 3 'A' is not a digit: a postcode
+ *                       is 5 digits")
+ * @return DC_OK, DC_E_CODE_EMPTY, DC_E_CODE_LENGTH, DC_E_CODE_POSTCODE,
+ *         DC_E_CODE_LOOKALIKE, DC_E_INVALID_ARG (NULL @p postcode, or NULL
+ *         @p text with a non-zero @p len). Thread-safe.
+ */
+dc_err dc_postcode_parse(const char *text, size_t len, uint32_t *postcode, dc_error *err);
 
 /**
  * Write @p code in display or compact form.

@@ -26,15 +26,19 @@ typedef enum dc_err {
     DC_E_IO = 5,          /**< the file system failed: the message names the path */
 
     /* The address code and Open Location Code: 20..39 */
-    DC_E_CODE_EMPTY = 20,    /**< no significant character in the input */
-    DC_E_CODE_LENGTH = 21,   /**< not exactly 12 significant characters */
-    DC_E_CODE_POSTCODE = 22, /**< a non-digit among the first 5 characters */
-    DC_E_CODE_CHAR = 23,     /**< a character outside the code alphabet */
-    DC_E_OLC_INVALID = 30,   /**< not a valid Open Location Code */
-    DC_E_OLC_NOT_FULL = 31,  /**< a full Open Location Code was required */
-    DC_E_OLC_NOT_SHORT = 32, /**< a short Open Location Code was required */
-    DC_E_OLC_PADDED = 33,    /**< a padded code cannot be shortened */
-    DC_E_OLC_LENGTH = 34,    /**< requested code length is not 2..15 */
+    DC_E_CODE_EMPTY = 20,     /**< no significant character in the input */
+    DC_E_CODE_LENGTH = 21,    /**< not exactly 12 significant characters */
+    DC_E_CODE_POSTCODE = 22,  /**< a non-digit among the first 5 characters */
+    DC_E_CODE_CHAR = 23,      /**< a character outside the code alphabet */
+    DC_E_CODE_LOOKALIKE = 24, /**< a Cyrillic or Greek letter that looks like a
+                                   Latin one: the message names it and, when
+                                   the input reads as a code with it, the code */
+    DC_E_POINT_SYNTAX = 25,   /**< not a point (latitude, longitude) as written */
+    DC_E_OLC_INVALID = 30,    /**< not a valid Open Location Code */
+    DC_E_OLC_NOT_FULL = 31,   /**< a full Open Location Code was required */
+    DC_E_OLC_NOT_SHORT = 32,  /**< a short Open Location Code was required */
+    DC_E_OLC_PADDED = 33,     /**< a padded code cannot be shortened */
+    DC_E_OLC_LENGTH = 34,     /**< requested code length is not 2..15 */
 
     /* The index file: 40..59 */
     DC_E_INDEX_FORMAT = 40,  /**< not a diachi index, or an unknown version */
