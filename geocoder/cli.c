@@ -73,13 +73,10 @@ int take_option(int argc, char **argv, int *i, const char *name, const char **va
     return 1;
 }
 
-int exit_code_of(dc_err rc, const char *path)
+int exit_code_of(dc_err rc)
 {
-    struct stat st;
     if (rc == DC_E_NOT_FOUND) return EXIT_NOT_FOUND;
     if (rc == DC_E_INVALID_ARG) return EXIT_USAGE;
-    if (rc == DC_E_IO && path && stat(path, &st) != 0 && errno == ENOENT)
-        return EXIT_NOT_FOUND;
     return EXIT_DATA;
 }
 
@@ -89,7 +86,7 @@ static int open_index(const char *cmd, const char *path, dc_index **idx)
     dc_err rc = dc_index_open(path, idx, &err);
     if (rc == DC_OK) return -1;
     fprintf(stderr, "diachi %s: %s\n", cmd, err.message);
-    return exit_code_of(rc, path);
+    return exit_code_of(rc);
 }
 
 /* ---- info --------------------------------------------------------------- */

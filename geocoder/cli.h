@@ -28,8 +28,9 @@ int usage_error(const char *cmd, const char *fmt, const char *arg);
  * *i on the value when it was the next argument), 0 when argv[*i] is
  * something else, -1 when the value is missing. */
 int take_option(int argc, char **argv, int *i, const char *name, const char **value);
-/* The exit code for an index error (a missing file is "not found"). */
-int exit_code_of(dc_err rc, const char *path);
+/* The exit code for an index error: 3 for a missing, unreadable or damaged
+ * index, as every command and docs/CLI.md say. */
+int exit_code_of(dc_err rc);
 /* "diachi 0.1.0": what --version prints, on every subcommand. */
 #define DIACHI_VERSION_TEXT "diachi " DC_VERSION "\n"
 /* The subcommand named @p name, or NULL. */
@@ -56,16 +57,16 @@ int cmd_batch(int argc, char **argv);
     "Find the door of each household code: its place, zone and the households\n"          \
     "registered at it. A code is read leniently (any case; spaces, '-', '.' and\n"        \
     "'+' ignored, and what pasting brings: CR LF, no-break spaces, dashes,\n"             \
-    "full-width forms: 32101 92P9+F5C, 3210192p9f5c). Also read:\n"                       \
-    "  7PH592P9+F5C                      a full Plus Code\n"                              \
-    "  https://plus.codes/7PH592P9+F5C   a plus.codes link\n"                             \
-    "  \"92P9+F5C Mường Thanh, Điện Biên\" a short Plus Code with its place, as\n" \
+    "full-width forms: 32101 92P5+RF5, 3210192p5rf5). Also read:\n"                       \
+    "  7PH592P5+RF5                      a full Plus Code\n"                              \
+    "  https://plus.codes/7PH592P5+RF5   a plus.codes link\n"                             \
+    "  \"92P5+RF5 Mường Thanh, Điện Biên\" a short Plus Code with its place, as\n" \
     "                                    Google Maps shows it\n"                          \
     "  geo:21.39,103.02                  a point (RFC 5870): answered as reverse\n"       \
     "  -                                 codes from stdin, one a line\n"                  \
     "A code that is not registered is explained (unregistered, unknown postcode,\n"       \
     "outside its zone, malformed) with the registered codes one typing slip away.\n"      \
-    "  --zone POSTCODE  read a short Plus Code (92P9+F5C) in this zone\n" INDEX_OPTIONS   \
+    "  --zone POSTCODE  read a short Plus Code (92P5+RF5) in this zone\n" INDEX_OPTIONS   \
     "Exit: 0 every code registered, 1 some code not, 2 usage, 3 index problem\n"          \
     "(the worst over every code).\n"
 

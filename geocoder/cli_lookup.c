@@ -456,7 +456,7 @@ static bool plus_codes_url(const char *text, char *buf, size_t size)
     return true;
 }
 
-/* A short Plus Code alone ("92P9+F5C") with --zone: its zone's code when
+/* A short Plus Code alone ("92P5+RF5") with --zone: its zone's code when
  * it drops the 4 characters a code does, else the full Plus Code
  * recovered against the zone's reference point. */
 static bool with_zone(const lookup_ctx *x, const char *text, char *buf, size_t size)
@@ -486,7 +486,7 @@ static int geo_uri_one(lookup_ctx *x, const char *text)
     return reverse_one(x->s, x->json, lat, lon, DEFAULT_RADIUS_M, DEFAULT_LIMIT);
 }
 
-/* A short Plus Code and a locality ("92P9+F5C Mường Thanh, Điện Biên"):
+/* A short Plus Code and a locality ("92P5+RF5 Mường Thanh, Điện Biên"):
  * -1 when @p text is not one, else the exit code of its answer. */
 static int short_with_locality(lookup_ctx *x, const char *text)
 {
@@ -539,9 +539,9 @@ static bool has_digit(const char *s)
     return strpbrk(s, "0123456789") != NULL;
 }
 
-/* Arguments that make one input. "32101 92P9+F5C" typed without quotes
+/* Arguments that make one input. "32101 92P5+RF5" typed without quotes
  * arrives as two: a lone 5-digit postcode joins the argument after it.
- * "92P9+F5C Mường Thanh, Điện Biên" arrives as several: a short Plus Code
+ * "92P5+RF5 Mường Thanh, Điện Biên" arrives as several: a short Plus Code
  * takes the arguments after it that hold no digit (its locality). */
 static const char *next_input(const lookup_args *a, int *i, char *buf, size_t size)
 {

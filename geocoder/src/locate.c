@@ -1,6 +1,6 @@
 /*
  * locate.c - a short Plus Code with a locality, as Google Maps shows it
- * ("92P9+F5C Mường Thanh, Điện Biên"), to the full Plus Code.
+ * ("92P5+RF5 Mường Thanh, Điện Biên"), to the full Plus Code.
  *
  * The locality's parts (split at commas) are compared with every zone's
  * name, district and province, folded: diacritics and case dropped, đ as
