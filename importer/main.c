@@ -18,7 +18,8 @@ static const char usage_text[] =
     "                     [--zone-field ROLE=FIELD]... [--household-field "
     "ROLE=FIELD]...\n"
     "                     [--zones-srs CRS] [--households-srs CRS] [--encoding ENC]\n"
-    "                     [--report FILE.csv] [--max-errors N] [--strict] [--quiet]\n"
+    "                     [--report FILE.csv] [--max-errors N] [--strict]\n"
+    "                     [--allow-shrink] [--quiet]\n"
     "       diachi-import --help | --version\n"
     "\n"
     "Reads postal zones and household points from any dataset OGR opens (a\n"
@@ -48,6 +49,9 @@ static const char usage_text[] =
     "  --report FILE.csv        one row per rejected feature and warning\n"
     "  --max-errors N           fail (exit 3, no index) above N rejected features\n"
     "  --strict                 fail on any rejection or warning\n"
+    "  --allow-shrink           write the index even with no household, or with\n"
+    "                           fewer than half the households of the index at\n"
+    "                           INDEX (refused otherwise: exit 3, nothing written)\n"
     "  --quiet                  no progress and no summary\n"
     "  -h, --help               this help\n"
     "  --version                print diachi-import VERSION\n";
@@ -127,6 +131,8 @@ static int parse_option(int argc, char **argv, int *i, dc_args *a)
         bad = take_one(argc, argv, i, &v) || parse_max_errors(v, &c->max_errors);
     else if (!strcmp(o, "--strict"))
         c->strict = true;
+    else if (!strcmp(o, "--allow-shrink"))
+        c->allow_shrink = true;
     else if (!strcmp(o, "--quiet"))
         a->quiet = 1;
     else

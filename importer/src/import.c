@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "diachi/import.h"
 #include "households.h"
@@ -170,6 +171,39 @@ static dc_err check_limits(const dc_import *im, dc_error *err)
     return DC_OK;
 }
 
+/*
+ * An import that yields no household, or fewer than half the households of
+ * the index it replaces, is far likelier a wrong path or a broken export
+ * than a province that lost its doors: a server reloading it would answer
+ * "unregistered" for every door it lost. Such an index is written only
+ * with --allow-shrink. An index at the output path that does not open (a
+ * damaged or older file) is replaced without comparison.
+ */
+static dc_err check_shrink(const dc_import *im, dc_error *err)
+{
+    uint64_t n = im->households.n, before = 0;
+    dc_index *old;
+    if (im->cfg->allow_shrink) return DC_OK;
+    if (n == 0)
+        return dc_error_set(err, DC_E_REJECTED,
+                            "no household to write (%llu read); an index without "
+                            "households answers every door 'unregistered': "
+                            "--allow-shrink writes it anyway",
+                            (unsigned long long)im->households.read);
+    if (access(im->cfg->output, F_OK) == 0 &&
+        dc_index_open(im->cfg->output, &old, NULL) == DC_OK) {
+        before = dc_index_info(old)->households;
+        dc_index_close(old);
+    }
+    if (n * 2 < before)
+        return dc_error_set(err, DC_E_REJECTED,
+                            "%llu households would replace the %llu of %s, fewer than "
+                            "half: --allow-shrink writes it anyway; no index written",
+                            (unsigned long long)n, (unsigned long long)before,
+                            im->cfg->output);
+    return DC_OK;
+}
+
 static dc_err collect_sources(dc_import *im, dc_source_info **out, size_t *nout)
 {
     const dc_source_list *lists[2] = {im->zone_sources, im->household_sources};
@@ -265,6 +299,7 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     double t2 = now_seconds();
     summary->household_seconds = t2 - t1;
     if (rc == DC_OK) rc = check_limits(&im, err);
+    if (rc == DC_OK) rc = check_shrink(&im, err);
     if (rc == DC_OK) rc = write_index(&im, err);
     summary->index_seconds = now_seconds() - t2;
 

@@ -49,8 +49,13 @@ expect_report "$skipped"
 [ -e strict.diachi ] && fail "folder-strict: index written"
 
 # A polygon layer given as households: skipped with one row, 0 households.
-run polygons-as-households 0 polygons.csv --zones map/zones.shp \
+# With no household left, no index is written unless --allow-shrink.
+run polygons-as-households 3 polygons.csv --zones map/zones.shp \
   --households map/zones.shp -o polygons.diachi
+expect_report "warning,map/zones.shp,zones,,layer_skipped,\"layer 'zones' holds Polygon, not household points: skipped\""
+[ ! -e polygons.diachi ] || fail "polygons-as-households: an index was written"
+run polygons-as-households-allowed 0 polygons.csv --zones map/zones.shp \
+  --households map/zones.shp -o polygons.diachi --allow-shrink
 expect_report "warning,map/zones.shp,zones,,layer_skipped,\"layer 'zones' holds Polygon, not household points: skipped\""
 expect_households polygons.diachi 0
 run polygons-as-households-strict 3 polygons-strict.csv --zones map/zones.shp \

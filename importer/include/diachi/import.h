@@ -82,6 +82,9 @@ typedef struct dc_import_config {
     const char *report;                     /**< report CSV path or NULL */
     int64_t max_errors;                     /**< rejections allowed; < 0: any */
     bool strict;                            /**< any report row fails the run */
+    /** write an index with no household, or with fewer than half the
+     *  households of the index at @p output (refused otherwise) */
+    bool allow_shrink;
     dc_progress_fn progress;                /**< NULL or per-phase progress */
     void *progress_ctx;
 } dc_import_config;
