@@ -21,7 +21,19 @@ typedef struct serve_args {
     dc_http_config config;
     const char *listen;
     const char *access_log;
+    char origins[4096]; /* every --cors-origin, joined by commas */
 } serve_args;
+
+/* --cors-origin adds to the list (a value may itself be a list). */
+static int add_origin(serve_args *a, const char *origins)
+{
+    size_t len = strlen(a->origins);
+    int n = snprintf(a->origins + len, sizeof a->origins - len, "%s%s", len ? "," : "",
+                     origins);
+    if (n < 0 || (size_t)n >= sizeof a->origins - len) return 0;
+    a->config.cors_origin = a->origins;
+    return 1;
+}
 
 static int parse_count(const char *s, unsigned long long lo, unsigned long long hi,
                        unsigned long long *out)
@@ -69,6 +81,11 @@ static int parse_serve_args(int argc, char **argv, serve_args *a)
             fputs(cmd->help, stdout);
             return EXIT_OK;
         }
+        const char *origin = NULL;
+        int cors = take_option(argc, argv, &i, "--cors-origin", &origin);
+        if (cors > 0 && !add_origin(a, origin))
+            return usage_error("serve", "%s", "--cors-origin: too many origins");
+        if (cors > 0) continue;
         const struct {
             const char *name;
             const char **slot;
@@ -76,7 +93,7 @@ static int parse_serve_args(int argc, char **argv, serve_args *a)
             {"--index", &a->config.index_path},
             {"--listen", &a->listen},
             {"--threads", &threads},
-            {"--cors-origin", &a->config.cors_origin},
+            {"--cors-origin", &origin}, /* only when it lacks a value */
             {"--max-batch", &max_batch},
             {"--max-body", &max_body},
             {"--timeout", &timeout},

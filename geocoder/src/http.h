@@ -25,7 +25,9 @@ typedef struct dc_http_config {
     const char *host;            /**< numeric IPv4 or IPv6 address; default 127.0.0.1 */
     uint16_t port;               /**< 0: an ephemeral port (see dc_http_port) */
     unsigned threads;            /**< answering threads; default 2 */
-    const char *cors_origin;     /**< NULL: no CORS headers; "*" or an origin */
+    const char *cors_origin;     /**< NULL: no CORS headers; "*", or origins
+                                      separated by commas (each answer names
+                                      the one its request's Origin matches) */
     size_t max_batch;            /**< items in one POST /v1/batch; default 10000 */
     size_t max_body;             /**< request body bytes; default 16 MiB */
     unsigned timeout_s;          /**< idle connection timeout; default 30 */

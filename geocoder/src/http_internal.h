@@ -65,8 +65,15 @@ typedef struct dc_metrics {
     atomic_llong connections;
 } dc_metrics;
 
+/* The most origins --cors-origin takes. */
+#define DC_HTTP_MAX_ORIGINS 32
+
 struct dc_http {
     dc_http_config config;
+    char *origin_list;                        /* a copy of cors_origin, split */
+    const char *origins[DC_HTTP_MAX_ORIGINS]; /* into it */
+    size_t norigins;
+    bool cors_any; /* "*" is one of them */
     struct MHD_Daemon *daemon;
     uint16_t port;
     pthread_mutex_t lock; /* guards current */
@@ -81,13 +88,16 @@ struct dc_http {
 typedef struct dc_request {
     dc_http *srv;
     dc_endpoint endpoint;
-    int status;       /* the status sent, for the log and metrics */
-    size_t bytes;     /* body bytes sent */
-    int64_t start_ns; /* monotonic */
-    bool post;        /* a body is expected */
-    bool too_large;   /* the body passed max_body: discarded */
-    bool geojson;     /* the answer is GeoJSON: its own ETag */
-    bool vary_accept; /* the answer was chosen by the Accept header */
+    int status;               /* the status sent, for the log and metrics */
+    size_t bytes;             /* body bytes sent */
+    int64_t start_ns;         /* monotonic */
+    bool post;                /* a body is expected */
+    bool too_large;           /* the body passed max_body: discarded */
+    bool geojson;             /* the answer is GeoJSON: its own ETag */
+    bool vary_accept;         /* the answer was chosen by the Accept header */
+    bool begun;               /* the handler has seen it (method and path set) */
+    const char *allow_origin; /* CORS: the origin answered, or NULL */
+    bool path_control;        /* the raw path holds a NUL or control character */
     char *body;
     size_t body_len, body_cap;
     char method[8]; /* for the access log */
@@ -115,6 +125,7 @@ typedef enum dc_api_error {
     DC_API_CODE_OUTSIDE_ZONE,
     DC_API_OUT_OF_COVERAGE,
     DC_API_BAD_PARAMETER,
+    DC_API_BAD_REQUEST,
     DC_API_BAD_JSON,
     DC_API_BAD_CSV,
     DC_API_BAD_FORM,
@@ -154,6 +165,13 @@ enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
                                   unsigned status, const char *content_type,
                                   const char *body, size_t len, const dc_generation *gen,
                                   bool cacheable, const dc_header *extra, size_t nextra);
+
+/* An error answer written straight to the socket, with Connection: close,
+ * for when libmicrohttpd no longer lets a response be queued (in the middle
+ * of a body). Returns MHD_NO: the caller gives that back to libmicrohttpd,
+ * which closes the connection. */
+enum MHD_Result dc_http_send_error_now(struct MHD_Connection *c, dc_request *req,
+                                       dc_api_error e, const char *message);
 
 /* An error answer: {"error": {...}, "fingerprint": ...}. */
 enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,
