@@ -4,9 +4,9 @@
  * parameters, preconditions on errors, ambiguous framing, bodies that pass
  * --max-body or never end, CORS with several origins. Each must get its
  * exact status and the API's JSON error, and the server must go on
- * answering.
+ * answering. The access log must keep no household code and no long path.
  *
- * Usage: test_http_hostile DIACHI SAMPLE_INDEX
+ * Usage: test_http_hostile DIACHI SAMPLE_INDEX WORK_DIR
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -311,15 +311,59 @@ static void cors(void)
     printf("CORS: two --cors-origin, three origins: each answered with its own\n");
 }
 
+/* ---- the access log ------------------------------------------------------- */
+
+static void access_log(const char *path)
+{
+    /* A 3,000-byte path (under the 4,096 of a 414): logged cut. */
+    static char long_path[3100];
+    snprintf(long_path, sizeof long_path, "/v1/nowhere/%03000d", 7);
+    dc_reply r;
+    dc_request(curl, port, NULL, long_path, NULL, NULL, 0, &r);
+    CHECK(r.status == 404, "a long path: %ld", r.status);
+    dc_reply_free(&r);
+    dc_request(curl, port, NULL, "/v1/codes/32105%20927C%2BJ93", NULL, NULL, 0, &r);
+    dc_reply_free(&r);
+    FILE *f = fopen(path, "r");
+    char line[8192];
+    int lines = 0, codes = 0;
+    size_t longest = 0;
+    CHECK(f != NULL, "no access log at %s", path);
+    while (f && fgets(line, sizeof line, f)) {
+        json_t *j = json_loads(line, 0, NULL);
+        const char *p = dc_json_str(j, "path");
+        lines++;
+        CHECK(j != NULL, "log line %d is not JSON: %s", lines, line);
+        CHECK(!strstr(line, "927C"), "a household code in the log: %s", line);
+        if (strncmp(p, "/v1/codes/", 10) == 0) {
+            codes++;
+            /* At most the postcode's 5 bytes, then an ellipsis. */
+            CHECK(strlen(p) <= 10 + 5 + 3, "logged as %s", p);
+        }
+        longest = strlen(p) > longest ? strlen(p) : longest;
+        json_decref(j);
+    }
+    if (f) fclose(f);
+    CHECK(longest <= 128 + 3, "a path of %zu bytes in the log", longest);
+    CHECK(codes > 10, "%d lines of /v1/codes/", codes);
+    printf("access log: %d lines, %d of /v1/codes/ as /v1/codes/32105..., longest path "
+           "%zu bytes\n",
+           lines, codes, longest);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_http_hostile DIACHI SAMPLE_INDEX\n");
+    if (argc != 4) {
+        fprintf(stderr, "usage: test_http_hostile DIACHI SAMPLE_INDEX WORK_DIR\n");
         return 2;
     }
+    char log[4096];
+    snprintf(log, sizeof log, "%s/hostile-access.log", argv[3]);
+    unlink(log);
     const char *args[] = {
-        "--index", argv[2],         "--max-body",        "1048576", "--cors-origin",
-        ORIGINS,   "--cors-origin", "https://c.example", NULL};
+        "--index", argv[2],         "--max-body",        "1048576",      "--cors-origin",
+        ORIGINS,   "--cors-origin", "https://c.example", "--access-log", log,
+        NULL};
     dc_server srv;
     if (!dc_server_start(&srv, argv[1], args)) return 1;
     port = srv.port;
@@ -332,6 +376,7 @@ int main(int argc, char **argv)
     chunked_body("a chunked body that never ends", 0);
     chunked_body("a 40 MiB chunked body", 40u << 20);
     cors();
+    access_log(log);
 
     curl_easy_cleanup(curl);
     int status = dc_server_stop(&srv);
