@@ -74,7 +74,7 @@ static int parse_serve_args(int argc, char **argv, serve_args *a)
 {
     const command *cmd = find_command("serve");
     const char *threads = NULL, *max_batch = NULL, *max_body = NULL, *timeout = NULL,
-               *max_conn = NULL, *per_ip = NULL;
+               *max_conn = NULL, *per_ip = NULL, *request_timeout = NULL;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -97,6 +97,7 @@ static int parse_serve_args(int argc, char **argv, serve_args *a)
             {"--max-batch", &max_batch},
             {"--max-body", &max_body},
             {"--timeout", &timeout},
+            {"--request-timeout", &request_timeout},
             {"--max-connections", &max_conn},
             {"--per-ip-connections", &per_ip},
             {"--access-log", &a->access_log},
@@ -127,6 +128,7 @@ static int parse_serve_args(int argc, char **argv, serve_args *a)
         {max_body, "--max-body", 1024, (unsigned long long)1 << 34, &a->config.max_body,
          1},
         {timeout, "--timeout", 1, 86400, &a->config.timeout_s, 0},
+        {request_timeout, "--request-timeout", 1, 3600, &a->config.request_timeout_s, 0},
         {max_conn, "--max-connections", 1, 1000000, &a->config.max_connections, 0},
         {per_ip, "--per-ip-connections", 1, 1000000, &a->config.per_ip_connections, 0},
     };

@@ -456,6 +456,14 @@ void dc_http_metrics_text(dc_http *srv, const dc_generation *gen, dc_jw *w)
          "diachi_index_reloads_total{result=\"ok\"} %llu\n"
          "diachi_index_reloads_total{result=\"failed\"} %llu\n",
          atomic_load(&m->reloads_ok), atomic_load(&m->reloads_failed));
+    LINE("# HELP diachi_connections_ended_total Connections the server ended: "
+         "request_timeout (no complete request in time), evicted (the oldest waiting "
+         "one, for a new one past the cap), refused (past the cap, none waiting).\n"
+         "# TYPE diachi_connections_ended_total counter\n"
+         "diachi_connections_ended_total{reason=\"request_timeout\"} %llu\n"
+         "diachi_connections_ended_total{reason=\"evicted\"} %llu\n"
+         "diachi_connections_ended_total{reason=\"refused\"} %llu\n",
+         atomic_load(&m->timed_out), atomic_load(&m->evicted), atomic_load(&m->refused));
     LINE("# TYPE diachi_connections_open gauge\ndiachi_connections_open %lld\n"
          "# TYPE diachi_requests_in_flight gauge\ndiachi_requests_in_flight %lld\n",
          atomic_load(&m->connections), atomic_load(&m->in_flight));
@@ -534,6 +542,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!req) return;
     int64_t ns = now_ns() - req->start_ns;
     if (req->status == 0) req->status = 499; /* the client left before an answer */
+    dc_conns_deadline(srv, req->conn, DC_CONN_KEPT_ALIVE);
     count(srv, req, ns);
     access_log(srv, c, req, ns);
     atomic_fetch_sub_explicit(&srv->metrics.in_flight, 1, memory_order_relaxed);
@@ -546,10 +555,13 @@ static void connection_event(void *cls, struct MHD_Connection *c, void **socket_
                              enum MHD_ConnectionNotificationCode code)
 {
     dc_http *srv = cls;
-    (void)c, (void)socket_context;
-    atomic_fetch_add_explicit(&srv->metrics.connections,
-                              code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1,
+    bool opened = code == MHD_CONNECTION_NOTIFY_STARTED;
+    atomic_fetch_add_explicit(&srv->metrics.connections, opened ? 1 : -1,
                               memory_order_relaxed);
+    if (opened)
+        dc_conns_opened(srv, c, socket_context);
+    else
+        dc_conns_closed(srv, socket_context);
 }
 
 /* A NUL or control character in the raw path, given as is or percent-
@@ -573,12 +585,13 @@ static bool raw_path_has_control(const char *uri)
 static void *request_line(void *cls, const char *uri, struct MHD_Connection *c)
 {
     dc_http *srv = cls;
-    (void)c;
     dc_request *req = calloc(1, sizeof *req);
     if (!req) return NULL;
     req->srv = srv;
     req->start_ns = now_ns();
     req->path_control = raw_path_has_control(uri);
+    req->conn = dc_conns_of(c);
+    dc_conns_deadline(srv, req->conn, DC_CONN_REQUEST);
     atomic_fetch_add_explicit(&srv->metrics.in_flight, 1, memory_order_relaxed);
     return req;
 }
@@ -690,6 +703,7 @@ static const char *ambiguous_framing(struct MHD_Connection *c)
 static enum MHD_Result refuse(struct MHD_Connection *c, dc_request *req, dc_api_error e,
                               const char *message)
 {
+    dc_conns_deadline(req->srv, req->conn, DC_CONN_ANSWERING);
     dc_generation *gen = dc_http_acquire(req->srv);
     enum MHD_Result ret = dc_http_send_error(c, req, e, message, gen);
     dc_http_release(gen);
@@ -715,7 +729,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (req->post && declared_too_large(c, srv->config.max_body))
             return refuse(c, req, DC_API_TOO_LARGE,
                           "the request body is larger than the server takes");
-        return MHD_YES;
+        return MHD_YES; /* the body, if any, comes within the deadline */
     }
     if (*upload_data_size) {
         bool kept = request_take_body(req, upload_data, *upload_data_size);
@@ -729,6 +743,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return MHD_YES;
     }
     if (req->status) return MHD_YES; /* answered already */
+    dc_conns_deadline(srv, req->conn, DC_CONN_ANSWERING);
     if (strlen(url) > MAX_URL)
         return refuse(c, req, DC_API_URI_TOO_LONG, "the URL is longer than 4096 bytes");
     return dc_http_route(c, req, url, method);
@@ -752,6 +767,7 @@ static void apply_defaults(dc_http_config *c)
     if (!c->timeout_s) c->timeout_s = 30;
     if (!c->max_connections) c->max_connections = 1024;
     if (!c->per_ip_connections) c->per_ip_connections = 256;
+    if (!c->request_timeout_s) c->request_timeout_s = 10;
 }
 
 /* The listening address, IPv4 or IPv6, numeric only (no name lookups). */
@@ -802,14 +818,16 @@ dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
     dc_err rc = parse_address(srv->config.host, srv->config.port, &ss, err);
     if (rc == DC_OK) rc = cors_parse(srv, err);
     if (rc == DC_OK) rc = generation_open(srv->config.index_path, &srv->current, err);
+    if (rc == DC_OK) rc = dc_conns_start(srv, err);
     if (rc != DC_OK) goto fail;
+    unsigned mhd_limit = dc_conns_limits(srv);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
     srv->daemon = MHD_start_daemon(
-        flags, srv->config.port, NULL, NULL, handle, srv, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
-        srv->config.threads, MHD_OPTION_CONNECTION_TIMEOUT, srv->config.timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, srv->config.max_connections,
+        flags, srv->config.port, dc_conns_accept, srv, handle, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss,
+        MHD_OPTION_THREAD_POOL_SIZE, srv->config.threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        srv->config.timeout_s, MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->config.per_ip_connections,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
         MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
@@ -825,6 +843,7 @@ dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
     *out = srv;
     return DC_OK;
 fail:
+    dc_conns_stop(srv);
     dc_http_release(srv->current);
     pthread_mutex_destroy(&srv->lock);
     free(srv->origin_list);
@@ -877,6 +896,7 @@ void dc_http_stop(dc_http *srv, unsigned drain_ms)
     while (atomic_load(&srv->metrics.in_flight) > 0 && now_ns() < deadline)
         nanosleep(&pause, NULL);
     MHD_stop_daemon(srv->daemon);
+    dc_conns_stop(srv);
     dc_http_release(srv->current);
     pthread_mutex_destroy(&srv->lock);
     free(srv->origin_list);

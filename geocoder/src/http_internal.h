@@ -63,7 +63,21 @@ typedef struct dc_metrics {
     atomic_ullong reloads_ok, reloads_failed;
     atomic_llong in_flight;
     atomic_llong connections;
+    atomic_ullong timed_out, evicted, refused; /* connections ended by http_conn.c */
 } dc_metrics;
+
+/* A connection, as http_conn.c tracks it (its socket context). */
+typedef struct dc_conn dc_conn;
+
+/* The connections and the thread that holds them to their deadlines. */
+typedef struct dc_conns {
+    pthread_mutex_t lock; /* guards all but the deadlines */
+    pthread_cond_t wake;
+    pthread_t thread;
+    bool started, stopping;
+    dc_conn *head, *tail; /* oldest first */
+    unsigned count, shutting;
+} dc_conns;
 
 /* The most origins --cors-origin takes. */
 #define DC_HTTP_MAX_ORIGINS 32
@@ -82,6 +96,7 @@ struct dc_http {
     atomic_bool draining;
     int64_t started;
     dc_metrics metrics;
+    dc_conns conns;
 };
 
 /* One request, from the handler's first call to the completion callback. */
@@ -97,6 +112,7 @@ typedef struct dc_request {
     bool vary_accept;         /* the answer was chosen by the Accept header */
     bool begun;               /* the handler has seen it (method and path set) */
     const char *allow_origin; /* CORS: the origin answered, or NULL */
+    dc_conn *conn;            /* its connection (valid for the request's life) */
     bool path_control;        /* the raw path holds a NUL or control character */
     char *body;
     size_t body_len, body_cap;
@@ -110,6 +126,25 @@ typedef struct dc_worker {
     dc_geo_forward_result forward;
     dc_geo_reverse_result reverse;
 } dc_worker;
+
+/* Where a connection is in its life, for its deadline. */
+typedef enum dc_conn_phase {
+    DC_CONN_REQUEST,    /* a request line is in: request_timeout for the rest */
+    DC_CONN_ANSWERING,  /* the request is in: no deadline */
+    DC_CONN_KEPT_ALIVE, /* answered: timeout + request_timeout for the next */
+} dc_conn_phase;
+
+/* Clamp max_connections to the descriptors; libmicrohttpd's own limit. */
+unsigned dc_conns_limits(dc_http *srv);
+dc_err dc_conns_start(dc_http *srv, dc_error *err);
+void dc_conns_stop(dc_http *srv);
+/* libmicrohttpd's accept policy: the connection cap (see http_conn.c). */
+enum MHD_Result dc_conns_accept(void *cls, const struct sockaddr *addr, socklen_t len);
+void dc_conns_opened(dc_http *srv, struct MHD_Connection *c, void **socket_context);
+void dc_conns_closed(dc_http *srv, void **socket_context);
+/* The connection of a request (NULL when it could not be tracked). */
+dc_conn *dc_conns_of(struct MHD_Connection *c);
+void dc_conns_deadline(dc_http *srv, dc_conn *k, dc_conn_phase phase);
 
 /* This thread's state (created on first use, freed when the thread ends). */
 dc_worker *dc_http_worker(void);
