@@ -99,11 +99,15 @@ int cmd_batch(int argc, char **argv);
     "[::1]:8080\n"                                                                       \
     "                     for IPv6, 0.0.0.0:8080 for every interface, port 0: any)\n"    \
     "  --threads N        answering threads (default 2)\n"                               \
-    "  --cors-origin ORIGIN  allow browsers on ORIGIN (or *) to call the API\n"          \
+    "  --cors-origin ORIGIN  allow browsers on ORIGIN (or *) to call the API; a\n"     \
+    "                     comma-separated list, or the option repeated, for several\n"  \
     "  --max-batch N      items in one POST /v1/batch (default 10000; 413 beyond)\n"     \
     "  --max-body BYTES   request body limit (default 16777216; 413 beyond)\n"           \
     "  --timeout S        close a connection idle for S seconds (default 30)\n"          \
-    "  --max-connections N       open connections in all (default 1024)\n"               \
+    "  --request-timeout S  a request's headers and body must arrive within S\n"       \
+    "                     seconds (default 10); else the connection is closed\n"        \
+    "  --max-connections N       open connections in all (default 1024); past it a\n"    \
+    "                     new one ends the oldest still waiting for its request\n"      \
     "  --per-ip-connections N    open connections from one address (default 256)\n"      \
     "  --access-log FILE|-  one JSON line per request, appended to FILE (- stdout)\n"    \
     "  --help             this text; --version: diachi's version\n"                      \

@@ -21,7 +21,19 @@ typedef struct serve_args {
     dc_http_config config;
     const char *listen;
     const char *access_log;
+    char origins[4096]; /* every --cors-origin, joined by commas */
 } serve_args;
+
+/* --cors-origin adds to the list (a value may itself be a list). */
+static int add_origin(serve_args *a, const char *origins)
+{
+    size_t len = strlen(a->origins);
+    int n = snprintf(a->origins + len, sizeof a->origins - len, "%s%s", len ? "," : "",
+                     origins);
+    if (n < 0 || (size_t)n >= sizeof a->origins - len) return 0;
+    a->config.cors_origin = a->origins;
+    return 1;
+}
 
 static int parse_count(const char *s, unsigned long long lo, unsigned long long hi,
                        unsigned long long *out)
@@ -62,13 +74,18 @@ static int parse_serve_args(int argc, char **argv, serve_args *a)
 {
     const command *cmd = find_command("serve");
     const char *threads = NULL, *max_batch = NULL, *max_body = NULL, *timeout = NULL,
-               *max_conn = NULL, *per_ip = NULL;
+               *max_conn = NULL, *per_ip = NULL, *request_timeout = NULL;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             fputs(cmd->help, stdout);
             return EXIT_OK;
         }
+        const char *origin = NULL;
+        int cors = take_option(argc, argv, &i, "--cors-origin", &origin);
+        if (cors > 0 && !add_origin(a, origin))
+            return usage_error("serve", "%s", "--cors-origin: too many origins");
+        if (cors > 0) continue;
         const struct {
             const char *name;
             const char **slot;
@@ -76,10 +93,11 @@ static int parse_serve_args(int argc, char **argv, serve_args *a)
             {"--index", &a->config.index_path},
             {"--listen", &a->listen},
             {"--threads", &threads},
-            {"--cors-origin", &a->config.cors_origin},
+            {"--cors-origin", &origin}, /* only when it lacks a value */
             {"--max-batch", &max_batch},
             {"--max-body", &max_body},
             {"--timeout", &timeout},
+            {"--request-timeout", &request_timeout},
             {"--max-connections", &max_conn},
             {"--per-ip-connections", &per_ip},
             {"--access-log", &a->access_log},
@@ -110,6 +128,7 @@ static int parse_serve_args(int argc, char **argv, serve_args *a)
         {max_body, "--max-body", 1024, (unsigned long long)1 << 34, &a->config.max_body,
          1},
         {timeout, "--timeout", 1, 86400, &a->config.timeout_s, 0},
+        {request_timeout, "--request-timeout", 1, 3600, &a->config.request_timeout_s, 0},
         {max_conn, "--max-connections", 1, 1000000, &a->config.max_connections, 0},
         {per_ip, "--per-ip-connections", 1, 1000000, &a->config.per_ip_connections, 0},
     };

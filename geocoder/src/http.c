@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +33,9 @@
  * request: at 64 KB that memset was a fifth of the server's time (perf,
  * forward lookups on the 1M index), at 16 KB a twentieth. */
 #define CONNECTION_MEMORY (16 * 1024)
+/* The access log keeps this much of a path (a 10 KB path is an attack,
+ * not a lookup). */
+#define LOG_PATH 128
 
 static int64_t now_ns(void)
 {
@@ -151,6 +155,7 @@ static const struct {
     [DC_API_CODE_OUTSIDE_ZONE] = {422, "code_outside_zone"},
     [DC_API_OUT_OF_COVERAGE] = {404, "out_of_coverage"},
     [DC_API_BAD_PARAMETER] = {400, "bad_parameter"},
+    [DC_API_BAD_REQUEST] = {400, "bad_request"},
     [DC_API_BAD_JSON] = {400, "bad_json"},
     [DC_API_BAD_CSV] = {400, "bad_csv"},
     [DC_API_BAD_FORM] = {400, "bad_form"},
@@ -195,12 +200,46 @@ const char *dc_http_etag(const dc_request *req, const dc_generation *gen)
 }
 
 /* Vary: Accept when the representation was negotiated, Origin when CORS
- * answers one origin; NULL when neither. */
-static const char *vary(const dc_request *req, const char *origin)
+ * answers with one of a list of origins; NULL when neither. */
+static const char *vary(const dc_request *req)
 {
-    bool by_origin = origin && strcmp(origin, "*") != 0;
+    const dc_http *srv = req->srv;
+    bool by_origin = srv->norigins && !srv->cors_any;
     if (req->vary_accept) return by_origin ? "Accept, Origin" : "Accept";
     return by_origin ? "Origin" : NULL;
+}
+
+/* The origin a request's answer allows: "*" when any is, else the one of
+ * the list its Origin header names exactly, else NULL (no CORS header: the
+ * browser keeps the answer from the page). */
+static const char *cors_origin_for(const dc_http *srv, struct MHD_Connection *c)
+{
+    if (srv->cors_any) return "*";
+    /* One origin: named in every answer, as before lists (a browser on
+     * another compares and refuses). */
+    if (srv->norigins == 1) return srv->origins[0];
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    for (size_t i = 0; origin && i < srv->norigins; i++)
+        if (strcmp(origin, srv->origins[i]) == 0) return srv->origins[i];
+    return NULL;
+}
+
+/* Split the --cors-origin list (commas, spaces around them ignored). */
+static dc_err cors_parse(dc_http *srv, dc_error *err)
+{
+    if (!srv->config.cors_origin) return DC_OK;
+    if (!(srv->origin_list = strdup(srv->config.cors_origin)))
+        return dc_error_set(err, DC_E_NOMEM, "out of memory");
+    char *save = NULL;
+    for (char *o = strtok_r(srv->origin_list, ", \t", &save); o;
+         o = strtok_r(NULL, ", \t", &save)) {
+        if (srv->norigins == DC_HTTP_MAX_ORIGINS)
+            return dc_error_set(err, DC_E_INVALID_ARG, "more than %d CORS origins",
+                                DC_HTTP_MAX_ORIGINS);
+        srv->origins[srv->norigins++] = o;
+        if (strcmp(o, "*") == 0) srv->cors_any = true;
+    }
+    return DC_OK;
 }
 
 /* What a page of another origin may read of an answer. */
@@ -235,14 +274,13 @@ enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
     } else {
         add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     }
-    const char *origin = req->srv->config.cors_origin;
-    if (origin) {
-        add_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    if (req->allow_origin) {
+        add_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, req->allow_origin);
         add_header(r, "Access-Control-Expose-Headers", expose_headers);
     }
     for (size_t i = 0; i < nextra; i++)
         add_header(r, extra[i].name, extra[i].value);
-    const char *v = vary(req, origin);
+    const char *v = vary(req);
     if (v) add_header(r, MHD_HTTP_HEADER_VARY, v);
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED || status == MHD_HTTP_NO_CONTENT) {
         const char *allow =
@@ -274,6 +312,47 @@ enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,
     if (dc_jw_failed(w)) return MHD_NO;
     return dc_http_send(c, req, api_errors[e].status, "application/json", w->buf, w->len,
                         gen, false);
+}
+
+enum MHD_Result dc_http_send_error_now(struct MHD_Connection *c, dc_request *req,
+                                       dc_api_error e, const char *message)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    dc_worker *wk = dc_http_worker();
+    if (!ci || !wk) return MHD_NO;
+    dc_generation *gen = dc_http_acquire(req->srv);
+    dc_jw *w = &wk->jw;
+    dc_jw_reset(w);
+    dc_jw_object(w);
+    dc_http_error_member(w, e, message);
+    dc_jw_key(w, "fingerprint");
+    dc_jw_cstring(w, gen->fingerprint);
+    dc_jw_end(w);
+    char head[1024];
+    const char *v = vary(req);
+    int n = snprintf(
+        head, sizeof head,
+        "HTTP/1.1 %u %s\r\nConnection: close\r\n"
+        "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+        "Cache-Control: no-store\r\nX-Diachi-Index: %s\r\n%s%s%s%s%s%s\r\n",
+        api_errors[e].status, MHD_get_reason_phrase_for(api_errors[e].status), w->len,
+        gen->fingerprint, req->allow_origin ? "Access-Control-Allow-Origin: " : "",
+        req->allow_origin ? req->allow_origin : "", req->allow_origin ? "\r\n" : "",
+        v ? "Vary: " : "", v ? v : "", v ? "\r\n" : "");
+    dc_http_release(gen);
+    if (dc_jw_failed(w) || n <= 0 || (size_t)n >= sizeof head) return MHD_NO;
+    /* A few hundred bytes on a fresh socket buffer: one send each. */
+    if (send(ci->connect_fd, head, (size_t)n, MSG_NOSIGNAL) == n &&
+        send(ci->connect_fd, w->buf, w->len, MSG_NOSIGNAL) == (ssize_t)w->len) {
+        req->status = (int)api_errors[e].status;
+        req->bytes = w->len;
+    }
+    /* What the client already sent stays unread; closing on it would make
+     * the kernel send a reset that can destroy the answer on its way.
+     * Half-close first: the answer and a FIN go out before any reset. */
+    shutdown(ci->connect_fd, SHUT_WR);
+    return MHD_NO;
 }
 
 /* ---- metrics and the access log ---------------------------------------- */
@@ -377,6 +456,14 @@ void dc_http_metrics_text(dc_http *srv, const dc_generation *gen, dc_jw *w)
          "diachi_index_reloads_total{result=\"ok\"} %llu\n"
          "diachi_index_reloads_total{result=\"failed\"} %llu\n",
          atomic_load(&m->reloads_ok), atomic_load(&m->reloads_failed));
+    LINE("# HELP diachi_connections_ended_total Connections the server ended: "
+         "request_timeout (no complete request in time), evicted (the oldest waiting "
+         "one, for a new one past the cap), refused (past the cap, none waiting).\n"
+         "# TYPE diachi_connections_ended_total counter\n"
+         "diachi_connections_ended_total{reason=\"request_timeout\"} %llu\n"
+         "diachi_connections_ended_total{reason=\"evicted\"} %llu\n"
+         "diachi_connections_ended_total{reason=\"refused\"} %llu\n",
+         atomic_load(&m->timed_out), atomic_load(&m->evicted), atomic_load(&m->refused));
     LINE("# TYPE diachi_connections_open gauge\ndiachi_connections_open %lld\n"
          "# TYPE diachi_requests_in_flight gauge\ndiachi_requests_in_flight %lld\n",
          atomic_load(&m->connections), atomic_load(&m->in_flight));
@@ -455,6 +542,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!req) return;
     int64_t ns = now_ns() - req->start_ns;
     if (req->status == 0) req->status = 499; /* the client left before an answer */
+    dc_conns_deadline(srv, req->conn, DC_CONN_KEPT_ALIVE);
     count(srv, req, ns);
     access_log(srv, c, req, ns);
     atomic_fetch_sub_explicit(&srv->metrics.in_flight, 1, memory_order_relaxed);
@@ -467,36 +555,81 @@ static void connection_event(void *cls, struct MHD_Connection *c, void **socket_
                              enum MHD_ConnectionNotificationCode code)
 {
     dc_http *srv = cls;
-    (void)c, (void)socket_context;
-    atomic_fetch_add_explicit(&srv->metrics.connections,
-                              code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1,
+    bool opened = code == MHD_CONNECTION_NOTIFY_STARTED;
+    atomic_fetch_add_explicit(&srv->metrics.connections, opened ? 1 : -1,
                               memory_order_relaxed);
+    if (opened)
+        dc_conns_opened(srv, c, socket_context);
+    else
+        dc_conns_closed(srv, socket_context);
 }
 
-static dc_request *request_begin(dc_http *srv, const char *url, const char *method)
+/* A NUL or control character in the raw path, given as is or percent-
+ * encoded: libmicrohttpd unescapes in place, so the handler's path would
+ * stop at an encoded NUL and answer for what comes before it. */
+static bool raw_path_has_control(const char *uri)
 {
+    for (const unsigned char *p = (const unsigned char *)uri; *p && *p != '?'; p++) {
+        if (*p < 0x20 || *p == 0x7f) return true;
+        if (p[0] != '%' || !p[1] || !p[2]) continue;
+        char hex[3] = {(char)p[1], (char)p[2], 0}, *end;
+        unsigned long v = strtoul(hex, &end, 16);
+        if (*end == '\0' && (v < 0x20 || v == 0x7f)) return true;
+    }
+    return false;
+}
+
+/* Called once the request line is in, before libmicrohttpd unescapes the
+ * target: the request's life starts here, with the target as sent. Its
+ * return value is the handler's *con_cls. */
+static void *request_line(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    dc_http *srv = cls;
     dc_request *req = calloc(1, sizeof *req);
     if (!req) return NULL;
     req->srv = srv;
     req->start_ns = now_ns();
+    req->path_control = raw_path_has_control(uri);
+    req->conn = dc_conns_of(c);
+    dc_conns_deadline(srv, req->conn, DC_CONN_REQUEST);
+    atomic_fetch_add_explicit(&srv->metrics.in_flight, 1, memory_order_relaxed);
+    return req;
+}
+
+/* The path as the access log keeps it: a household's code is a door, as
+ * precise as the reverse query the log already leaves out, so only its
+ * postcode is kept (/v1/codes/32105...); any path is cut at LOG_PATH. */
+static void log_path(char *out, size_t size, const char *url)
+{
+    static const char codes[] = "/v1/codes/", cut[] = "\xe2\x80\xa6"; /* … */
+    size_t keep = strlen(url), max = LOG_PATH;
+    if (strncmp(url, codes, sizeof codes - 1) == 0) max = sizeof codes - 1 + 5;
+    if (max > size - sizeof cut) max = size - sizeof cut;
+    snprintf(out, size, "%.*s%s", (int)(keep < max ? keep : max), url,
+             keep > max ? cut : "");
+}
+
+/* The handler's first call: the method and the unescaped path are known. */
+static void request_begin(dc_request *req, struct MHD_Connection *c, const char *url,
+                          const char *method)
+{
+    req->begun = true;
+    req->allow_origin = cors_origin_for(req->srv, c);
     req->endpoint = dc_http_endpoint_of(url);
     req->post = strcmp(method, MHD_HTTP_METHOD_POST) == 0 ||
                 strcmp(method, MHD_HTTP_METHOD_PUT) == 0 ||
                 strcmp(method, MHD_HTTP_METHOD_PATCH) == 0;
     snprintf(req->method, sizeof req->method, "%s", method);
-    snprintf(req->path, sizeof req->path, "%s", url);
-    atomic_fetch_add_explicit(&srv->metrics.in_flight, 1, memory_order_relaxed);
-    return req;
+    log_path(req->path, sizeof req->path, url);
 }
 
-/* Keep the body up to max_body; past it, note it and drop the rest (the
- * answer is 413 once the client has sent it all). */
-static void request_take_body(dc_request *req, const char *data, size_t size)
+/* Keep the body; false once it passes max_body (or memory runs out). */
+static bool request_take_body(dc_request *req, const char *data, size_t size)
 {
     size_t max = req->srv->config.max_body;
     if (req->too_large || req->body_len + size > max) {
         req->too_large = true;
-        return;
+        return false;
     }
     if (req->body_len + size + 1 > req->body_cap) {
         size_t cap = req->body_cap ? req->body_cap : 4096;
@@ -505,7 +638,7 @@ static void request_take_body(dc_request *req, const char *data, size_t size)
         char *body = realloc(req->body, cap);
         if (!body) {
             req->too_large = true;
-            return;
+            return false;
         }
         req->body = body;
         req->body_cap = cap;
@@ -513,6 +646,7 @@ static void request_take_body(dc_request *req, const char *data, size_t size)
     memcpy(req->body + req->body_len, data, size);
     req->body_len += size;
     req->body[req->body_len] = '\0';
+    return true;
 }
 
 /* A declared body longer than max_body is refused before it is read. */
@@ -527,10 +661,49 @@ static bool declared_too_large(struct MHD_Connection *c, size_t max)
     return errno == ERANGE || n > max;
 }
 
+/* The framing headers of a request, as libmicrohttpd hands them over. */
+typedef struct framing {
+    unsigned lengths, encodings;
+    const char *length, *encoding;
+    bool lengths_differ;
+} framing;
+
+static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    framing *f = cls;
+    (void)kind;
+    if (!value) value = "";
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        if (f->lengths++ && strcmp(value, f->length) != 0) f->lengths_differ = true;
+        f->length = value;
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->encodings++;
+        f->encoding = value;
+    }
+    return MHD_YES;
+}
+
+/* A body whose end two readers could place differently (RFC 9112 6.3): a
+ * proxy in front that reads it one way and this server the other is how
+ * requests are smuggled. NULL when the framing is unambiguous, else why. */
+static const char *ambiguous_framing(struct MHD_Connection *c)
+{
+    framing f = {0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, framing_header, &f);
+    if (f.lengths_differ) return "the request has Content-Length headers that differ";
+    if (f.lengths && f.encodings)
+        return "the request has both Content-Length and Transfer-Encoding";
+    if (f.encodings > 1 || (f.encodings && strcasecmp(f.encoding, "chunked") != 0))
+        return "the request's Transfer-Encoding is not just chunked";
+    return NULL;
+}
+
 /* An error answer before routing, with the serving index's fingerprint. */
 static enum MHD_Result refuse(struct MHD_Connection *c, dc_request *req, dc_api_error e,
                               const char *message)
 {
+    dc_conns_deadline(req->srv, req->conn, DC_CONN_ANSWERING);
     dc_generation *gen = dc_http_acquire(req->srv);
     enum MHD_Result ret = dc_http_send_error(c, req, e, message, gen);
     dc_http_release(gen);
@@ -545,25 +718,32 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     dc_http *srv = cls;
     dc_request *req = *con_cls;
     (void)version;
-    if (!req) {
-        if (!(req = request_begin(srv, url, method))) return MHD_NO;
-        *con_cls = req;
-        /* Refuse an oversized body before reading it: the connection then
-         * closes, which is what a client sending megabytes too many wants. */
+    if (!req) return MHD_NO; /* out of memory at the request line */
+    if (!req->begun) {
+        request_begin(req, c, url, method);
+        /* Refuse before reading the body: answering on the first call
+         * makes libmicrohttpd close the connection after the answer, and
+         * that is what is wanted for these. */
+        const char *ambiguous = ambiguous_framing(c);
+        if (ambiguous) return refuse(c, req, DC_API_BAD_REQUEST, ambiguous);
         if (req->post && declared_too_large(c, srv->config.max_body))
             return refuse(c, req, DC_API_TOO_LARGE,
                           "the request body is larger than the server takes");
-        return MHD_YES;
+        return MHD_YES; /* the body, if any, comes within the deadline */
     }
     if (*upload_data_size) {
-        request_take_body(req, upload_data, *upload_data_size);
+        bool kept = request_take_body(req, upload_data, *upload_data_size);
         *upload_data_size = 0;
+        /* Past max_body (a chunked body, which declares no length): answer
+         * now and close, rather than read what may never end. */
+        if (!kept)
+            return dc_http_send_error_now(
+                c, req, DC_API_TOO_LARGE,
+                "the request body is larger than the server takes");
         return MHD_YES;
     }
     if (req->status) return MHD_YES; /* answered already */
-    if (req->too_large)
-        return refuse(c, req, DC_API_TOO_LARGE,
-                      "the request body is larger than the server takes");
+    dc_conns_deadline(srv, req->conn, DC_CONN_ANSWERING);
     if (strlen(url) > MAX_URL)
         return refuse(c, req, DC_API_URI_TOO_LONG, "the URL is longer than 4096 bytes");
     return dc_http_route(c, req, url, method);
@@ -587,6 +767,7 @@ static void apply_defaults(dc_http_config *c)
     if (!c->timeout_s) c->timeout_s = 30;
     if (!c->max_connections) c->max_connections = 1024;
     if (!c->per_ip_connections) c->per_ip_connections = 256;
+    if (!c->request_timeout_s) c->request_timeout_s = 10;
 }
 
 /* The listening address, IPv4 or IPv6, numeric only (no name lookups). */
@@ -635,20 +816,24 @@ dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
     srv->started = (int64_t)time(NULL);
     pthread_mutex_init(&srv->lock, NULL);
     dc_err rc = parse_address(srv->config.host, srv->config.port, &ss, err);
+    if (rc == DC_OK) rc = cors_parse(srv, err);
     if (rc == DC_OK) rc = generation_open(srv->config.index_path, &srv->current, err);
+    if (rc == DC_OK) rc = dc_conns_start(srv, err);
     if (rc != DC_OK) goto fail;
+    unsigned mhd_limit = dc_conns_limits(srv);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
     srv->daemon = MHD_start_daemon(
-        flags, srv->config.port, NULL, NULL, handle, srv, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
-        srv->config.threads, MHD_OPTION_CONNECTION_TIMEOUT, srv->config.timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, srv->config.max_connections,
+        flags, srv->config.port, dc_conns_accept, srv, handle, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss,
+        MHD_OPTION_THREAD_POOL_SIZE, srv->config.threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        srv->config.timeout_s, MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->config.per_ip_connections,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
         MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
-        connection_event, srv, MHD_OPTION_STRICT_FOR_CLIENT, 1,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_END);
+        connection_event, srv, MHD_OPTION_URI_LOG_CALLBACK, request_line, srv,
+        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
+        MHD_OPTION_END);
     if (!srv->daemon) {
         rc = dc_error_set(err, DC_E_IO, "cannot listen on %s port %u: %s",
                           srv->config.host, (unsigned)srv->config.port, strerror(errno));
@@ -658,8 +843,10 @@ dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
     *out = srv;
     return DC_OK;
 fail:
+    dc_conns_stop(srv);
     dc_http_release(srv->current);
     pthread_mutex_destroy(&srv->lock);
+    free(srv->origin_list);
     free(srv);
     return rc;
 }
@@ -709,7 +896,9 @@ void dc_http_stop(dc_http *srv, unsigned drain_ms)
     while (atomic_load(&srv->metrics.in_flight) > 0 && now_ns() < deadline)
         nanosleep(&pause, NULL);
     MHD_stop_daemon(srv->daemon);
+    dc_conns_stop(srv);
     dc_http_release(srv->current);
     pthread_mutex_destroy(&srv->lock);
+    free(srv->origin_list);
     free(srv);
 }

@@ -25,12 +25,20 @@ typedef struct dc_http_config {
     const char *host;            /**< numeric IPv4 or IPv6 address; default 127.0.0.1 */
     uint16_t port;               /**< 0: an ephemeral port (see dc_http_port) */
     unsigned threads;            /**< answering threads; default 2 */
-    const char *cors_origin;     /**< NULL: no CORS headers; "*" or an origin */
+    const char *cors_origin;     /**< NULL: no CORS headers; "*", or origins
+                                      separated by commas (each answer names
+                                      the one its request's Origin matches) */
     size_t max_batch;            /**< items in one POST /v1/batch; default 10000 */
     size_t max_body;             /**< request body bytes; default 16 MiB */
     unsigned timeout_s;          /**< idle connection timeout; default 30 */
-    unsigned max_connections;    /**< default 1024 */
-    unsigned per_ip_connections; /**< default 256 */
+    unsigned request_timeout_s;  /**< a request's headers and body must be in
+                                      within this of the connection or its
+                                      request line; default 10 */
+    unsigned max_connections;    /**< default 1024, less when the descriptor
+                                      limit is lower: past it a new connection
+                                      ends the oldest one waiting for a request,
+                                      or is refused at once */
+    unsigned per_ip_connections; /**< default 256; refused at once past it */
     int access_log_fd;           /**< -1: none; else one JSON line per request */
 } dc_http_config;
 

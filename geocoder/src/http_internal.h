@@ -63,10 +63,31 @@ typedef struct dc_metrics {
     atomic_ullong reloads_ok, reloads_failed;
     atomic_llong in_flight;
     atomic_llong connections;
+    atomic_ullong timed_out, evicted, refused; /* connections ended by http_conn.c */
 } dc_metrics;
+
+/* A connection, as http_conn.c tracks it (its socket context). */
+typedef struct dc_conn dc_conn;
+
+/* The connections and the thread that holds them to their deadlines. */
+typedef struct dc_conns {
+    pthread_mutex_t lock; /* guards all but the deadlines */
+    pthread_cond_t wake;
+    pthread_t thread;
+    bool started, stopping;
+    dc_conn *head, *tail; /* oldest first */
+    unsigned count, shutting;
+} dc_conns;
+
+/* The most origins --cors-origin takes. */
+#define DC_HTTP_MAX_ORIGINS 32
 
 struct dc_http {
     dc_http_config config;
+    char *origin_list;                        /* a copy of cors_origin, split */
+    const char *origins[DC_HTTP_MAX_ORIGINS]; /* into it */
+    size_t norigins;
+    bool cors_any; /* "*" is one of them */
     struct MHD_Daemon *daemon;
     uint16_t port;
     pthread_mutex_t lock; /* guards current */
@@ -75,19 +96,24 @@ struct dc_http {
     atomic_bool draining;
     int64_t started;
     dc_metrics metrics;
+    dc_conns conns;
 };
 
 /* One request, from the handler's first call to the completion callback. */
 typedef struct dc_request {
     dc_http *srv;
     dc_endpoint endpoint;
-    int status;       /* the status sent, for the log and metrics */
-    size_t bytes;     /* body bytes sent */
-    int64_t start_ns; /* monotonic */
-    bool post;        /* a body is expected */
-    bool too_large;   /* the body passed max_body: discarded */
-    bool geojson;     /* the answer is GeoJSON: its own ETag */
-    bool vary_accept; /* the answer was chosen by the Accept header */
+    int status;               /* the status sent, for the log and metrics */
+    size_t bytes;             /* body bytes sent */
+    int64_t start_ns;         /* monotonic */
+    bool post;                /* a body is expected */
+    bool too_large;           /* the body passed max_body: discarded */
+    bool geojson;             /* the answer is GeoJSON: its own ETag */
+    bool vary_accept;         /* the answer was chosen by the Accept header */
+    bool begun;               /* the handler has seen it (method and path set) */
+    const char *allow_origin; /* CORS: the origin answered, or NULL */
+    dc_conn *conn;            /* its connection (valid for the request's life) */
+    bool path_control;        /* the raw path holds a NUL or control character */
     char *body;
     size_t body_len, body_cap;
     char method[8]; /* for the access log */
@@ -100,6 +126,25 @@ typedef struct dc_worker {
     dc_geo_forward_result forward;
     dc_geo_reverse_result reverse;
 } dc_worker;
+
+/* Where a connection is in its life, for its deadline. */
+typedef enum dc_conn_phase {
+    DC_CONN_REQUEST,    /* a request line is in: request_timeout for the rest */
+    DC_CONN_ANSWERING,  /* the request is in: no deadline */
+    DC_CONN_KEPT_ALIVE, /* answered: timeout + request_timeout for the next */
+} dc_conn_phase;
+
+/* Clamp max_connections to the descriptors; libmicrohttpd's own limit. */
+unsigned dc_conns_limits(dc_http *srv);
+dc_err dc_conns_start(dc_http *srv, dc_error *err);
+void dc_conns_stop(dc_http *srv);
+/* libmicrohttpd's accept policy: the connection cap (see http_conn.c). */
+enum MHD_Result dc_conns_accept(void *cls, const struct sockaddr *addr, socklen_t len);
+void dc_conns_opened(dc_http *srv, struct MHD_Connection *c, void **socket_context);
+void dc_conns_closed(dc_http *srv, void **socket_context);
+/* The connection of a request (NULL when it could not be tracked). */
+dc_conn *dc_conns_of(struct MHD_Connection *c);
+void dc_conns_deadline(dc_http *srv, dc_conn *k, dc_conn_phase phase);
 
 /* This thread's state (created on first use, freed when the thread ends). */
 dc_worker *dc_http_worker(void);
@@ -115,6 +160,7 @@ typedef enum dc_api_error {
     DC_API_CODE_OUTSIDE_ZONE,
     DC_API_OUT_OF_COVERAGE,
     DC_API_BAD_PARAMETER,
+    DC_API_BAD_REQUEST,
     DC_API_BAD_JSON,
     DC_API_BAD_CSV,
     DC_API_BAD_FORM,
@@ -154,6 +200,13 @@ enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
                                   unsigned status, const char *content_type,
                                   const char *body, size_t len, const dc_generation *gen,
                                   bool cacheable, const dc_header *extra, size_t nextra);
+
+/* An error answer written straight to the socket, with Connection: close,
+ * for when libmicrohttpd no longer lets a response be queued (in the middle
+ * of a body). Returns MHD_NO: the caller gives that back to libmicrohttpd,
+ * which closes the connection. */
+enum MHD_Result dc_http_send_error_now(struct MHD_Connection *c, dc_request *req,
+                                       dc_api_error e, const char *message);
 
 /* An error answer: {"error": {...}, "fingerprint": ...}. */
 enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,

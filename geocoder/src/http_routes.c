@@ -78,11 +78,34 @@ typedef struct query {
     bool geojson;      /* the representation chosen (negotiate) */
 } query;
 
+/* A NUL or control character in @p s's @p len bytes (libmicrohttpd gives
+ * a parameter's unescaped length: a C string stops at an encoded NUL). */
+static bool has_control(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) return true;
+    return false;
+}
+
+/* A parameter's name as far as it can be printed. */
+static int printable_len(const char *s)
+{
+    int n = 0;
+    while (n < 40 && (unsigned char)s[n] >= 0x20 && s[n] != 0x7f)
+        n++;
+    return n;
+}
+
 static enum MHD_Result query_param(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
+                                   size_t key_size, const char *value, size_t value_size)
 {
     query *q = cls;
     (void)kind;
+    if ((has_control(key, key_size) || (value && has_control(value, value_size))) &&
+        !q->problem[0])
+        snprintf(q->problem, sizeof q->problem,
+                 "parameter %.*s contains a NUL or control character", printable_len(key),
+                 key);
     for (int p = 0; p < P_COUNT; p++) {
         if (strcmp(key, param_names[p]) != 0 || !(q->allowed & (1u << p))) continue;
         if (q->given[p] && !q->problem[0])
@@ -100,7 +123,7 @@ static bool query_read(struct MHD_Connection *c, query *q, unsigned allowed)
 {
     memset(q, 0, sizeof *q);
     q->allowed = allowed | (1u << P_FORMAT);
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_param, q);
+    MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, query_param, q);
     const char *f = q->value[P_FORMAT];
     if (f && strcmp(f, "json") != 0 && strcmp(f, "geojson") != 0) {
         snprintf(q->problem, sizeof q->problem,
@@ -177,6 +200,9 @@ static bool parse_number(const char *s, double lo, double hi, double *out)
 
 /* ---- answers --------------------------------------------------------------- */
 
+/* If-None-Match matches this answer's ETag (or is *). Asked only of an
+ * answer that would be a 200: a precondition applies to 2xx answers only
+ * (RFC 9110 13.2.1), so an error is never turned into a 304. */
 static bool if_none_match(struct MHD_Connection *c, const dc_request *req,
                           const dc_generation *gen)
 {
@@ -315,7 +341,10 @@ static enum MHD_Result codes(struct MHD_Connection *c, dc_request *req, const ch
     bool good = query_read(c, &q, 0);
     negotiate(c, req, &q);
     if (!good) return send_problem(c, req, &q, DC_API_BAD_PARAMETER, q.problem, gen, wk);
-    if (if_none_match(c, req, gen)) return not_modified(c, req, gen);
+    if (req->path_control)
+        return send_problem(c, req, &q, DC_API_BAD_PARAMETER,
+                            "the code in the path contains a NUL or control character",
+                            gen, wk);
     const char *code = url + strlen(CODES_PREFIX);
     size_t len = strlen(code);
     dc_geo_session *s;
@@ -329,6 +358,10 @@ static enum MHD_Result codes(struct MHD_Connection *c, dc_request *req, const ch
     dc_api_error e;
     char message[DC_ERROR_MESSAGE_SIZE + 64];
     bool failed = forward_error(r, code, &e, message, sizeof message);
+    if (!failed && if_none_match(c, req, gen)) {
+        dc_geo_session_end(s);
+        return not_modified(c, req, gen);
+    }
     forward_answer(&wk->jw, s, &q, code, len, r, failed ? &e : NULL, message, gen);
     dc_geo_session_end(s);
     return send_buffer(c, req, failed ? dc_api_error_status(e) : MHD_HTTP_OK, q.geojson,
@@ -429,7 +462,6 @@ static enum MHD_Result reverse(struct MHD_Connection *c, dc_request *req,
     negotiate(c, req, &q);
     const char *problem = good ? reverse_params(&q, &lat, &lon, &rq) : q.problem;
     if (problem) return send_problem(c, req, &q, DC_API_BAD_PARAMETER, problem, gen, wk);
-    if (if_none_match(c, req, gen)) return not_modified(c, req, gen);
     dc_geo_session *s;
     dc_err rc = dc_geo_session_begin(gen->geo, &s);
     if (rc == DC_OK)
@@ -439,6 +471,10 @@ static enum MHD_Result reverse(struct MHD_Connection *c, dc_request *req,
         return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
     }
     bool failed = wk->reverse.status != DC_GEO_OK;
+    if (!failed && if_none_match(c, req, gen)) {
+        dc_geo_session_end(s);
+        return not_modified(c, req, gen);
+    }
     reverse_answer(&wk->jw, s, &q, &wk->reverse, &rq, gen);
     dc_geo_session_end(s);
     return send_buffer(c, req,
@@ -454,10 +490,13 @@ static enum MHD_Result zones(struct MHD_Connection *c, dc_request *req, const ch
     negotiate(c, req, &q);
     if (!good) return send_problem(c, req, &q, DC_API_BAD_PARAMETER, q.problem, gen, wk);
     const char *pc = url + strlen(ZONES_PREFIX);
+    if (req->path_control)
+        return send_problem(
+            c, req, &q, DC_API_BAD_PARAMETER,
+            "the postcode in the path contains a NUL or control character", gen, wk);
     if (strlen(pc) != 5 || strspn(pc, "0123456789") != 5)
         return send_problem(c, req, &q, DC_API_BAD_PARAMETER,
                             "the postcode in the path must be 5 digits", gen, wk);
-    if (if_none_match(c, req, gen)) return not_modified(c, req, gen);
     dc_geo_session *s;
     dc_zone z;
     dc_err rc = dc_geo_session_begin(gen->geo, &s);
@@ -471,6 +510,10 @@ static enum MHD_Result zones(struct MHD_Connection *c, dc_request *req, const ch
     if (rc != DC_OK) {
         dc_geo_session_end(s);
         return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
+    }
+    if (if_none_match(c, req, gen)) {
+        dc_geo_session_end(s);
+        return not_modified(c, req, gen);
     }
     dc_jw *w = &wk->jw;
     dc_jw_reset(w);
@@ -851,7 +894,7 @@ static enum MHD_Result preflight(struct MHD_Connection *c, dc_request *req,
     struct MHD_Response *r =
         MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
     if (!r) return MHD_NO;
-    const char *origin = req->srv->config.cors_origin;
+    const char *origin = req->allow_origin;
     const char *methods =
         req->endpoint == DC_EP_BATCH ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
     MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, methods);
@@ -862,9 +905,9 @@ static enum MHD_Result preflight(struct MHD_Connection *c, dc_request *req,
         MHD_add_response_header(r, "Access-Control-Allow-Headers",
                                 "Content-Type, If-None-Match");
         MHD_add_response_header(r, "Access-Control-Max-Age", "86400");
-        if (strcmp(origin, "*") != 0)
-            MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Origin");
     }
+    if (req->srv->norigins && !req->srv->cors_any)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Origin");
     req->status = MHD_HTTP_NO_CONTENT;
     enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, r);
     MHD_destroy_response(r);
@@ -927,6 +970,10 @@ enum MHD_Result dc_http_route(struct MHD_Connection *c, dc_request *req, const c
     if (req->endpoint == DC_EP_OTHER) {
         snprintf(message, sizeof message, "no such path: %.80s", req->path);
         ret = dc_http_send_error(c, req, DC_API_NOT_FOUND, message, gen);
+    } else if (req->path_control && req->endpoint != DC_EP_CODES &&
+               req->endpoint != DC_EP_ZONES) {
+        ret = dc_http_send_error(c, req, DC_API_BAD_PARAMETER,
+                                 "the path contains a NUL or control character", gen);
     } else if (strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0) {
         ret = preflight(c, req, gen);
     } else if (!method_allowed(req->endpoint, method)) {

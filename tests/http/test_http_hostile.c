@@ -1,0 +1,387 @@
+/*
+ * test_http_hostile.c - requests an attacker sends, against the real
+ * server on the sample index: NUL and control characters in paths and
+ * parameters, preconditions on errors, ambiguous framing, bodies that pass
+ * --max-body or never end, CORS with several origins. Each must get its
+ * exact status and the API's JSON error, and the server must go on
+ * answering. The access log must keep no household code and no long path.
+ *
+ * Usage: test_http_hostile DIACHI SAMPLE_INDEX WORK_DIR
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "http_support.h"
+
+#define CODE "32105927CJ93"
+#define MAX_BODY 1048576
+#define ORIGINS "https://a.example, https://b.example"
+
+static int port;
+static CURL *curl;
+
+/* ---- raw sockets ----------------------------------------------------------- */
+
+static int connect_server(void)
+{
+    struct sockaddr_in a = {0};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        CHECK(0, "connect: %s", strerror(errno));
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static bool send_all(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+        if (n <= 0) return false;
+        data += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/* Append what the socket has to @p buf (NUL-terminated, at most @p cap
+ * bytes), waiting at most @p ms; false once the server has closed. */
+static bool read_some(int fd, char *buf, size_t *len, size_t cap, int ms)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    if (poll(&p, 1, ms) <= 0) return true;
+    ssize_t n = recv(fd, buf + *len, cap - *len, 0);
+    if (n <= 0) return false;
+    *len += (size_t)n;
+    buf[*len] = '\0';
+    return true;
+}
+
+/* Read until the server closes or @p ms pass; *closed tells which. */
+static char *read_reply(int fd, int ms, bool *closed)
+{
+    size_t len = 0, cap = 65536;
+    char *buf = calloc(1, cap + 1);
+    double end = dc_now_ms() + ms;
+    *closed = false;
+    while (!*closed && len < cap && dc_now_ms() < end)
+        *closed = !read_some(fd, buf, &len, cap, (int)(end - dc_now_ms()) + 1);
+    return buf;
+}
+
+static int status_of(const char *reply)
+{
+    int status = 0;
+    return sscanf(reply, "HTTP/1.%*d %d", &status) == 1 ? status : 0;
+}
+
+/* The error code of a reply's JSON body, or "" when it has none. */
+static const char *error_code_of(const char *reply, char *out, size_t size)
+{
+    const char *body = strstr(reply, "\r\n\r\n");
+    json_t *j = body ? json_loads(body + 4, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
+    snprintf(out, size, "%s", j ? dc_json_str(j, "error.code") : "");
+    json_decref(j);
+    return out;
+}
+
+/* The server still answers a normal request. */
+static void still_serving(const char *after)
+{
+    dc_reply r;
+    bool ok = dc_request(curl, port, NULL, "/v1/codes/" CODE, NULL, NULL, 0, &r);
+    CHECK(ok && r.status == 200, "after %s: %s, status %ld", after,
+          ok ? "answered" : curl_easy_strerror(r.error), r.status);
+    dc_reply_free(&r);
+}
+
+/* Send @p request raw: the answer must be @p status with the JSON error
+ * @p code, and the connection closed after it. */
+static void expect_raw(const char *name, const char *request, int status,
+                       const char *code)
+{
+    int fd = connect_server();
+    bool closed;
+    char got[64];
+    if (fd < 0) return;
+    send_all(fd, request, strlen(request));
+    char *reply = read_reply(fd, 5000, &closed);
+    CHECK(status_of(reply) == status &&
+              strcmp(error_code_of(reply, got, sizeof got), code) == 0 && closed,
+          "%s: status %d, code \"%s\", closed %d (want %d %s, closed): %.300s", name,
+          status_of(reply), got, closed, status, code, reply);
+    printf("%-44s -> %d %s%s\n", name, status_of(reply), got, closed ? ", closed" : "");
+    free(reply);
+    close(fd);
+    still_serving(name);
+}
+
+/* ---- NUL and control characters ------------------------------------------- */
+
+static void control_characters(void)
+{
+    static const struct {
+        const char *path, *message_part;
+    } cases[] = {
+        {"/v1/codes/" CODE "%00XYZ", "code in the path"},
+        {"/v1/codes/" CODE "%00", "code in the path"},
+        {"/v1/codes/%0A" CODE, "code in the path"},
+        {"/v1/codes/" CODE "%7f", "code in the path"},
+        {"/v1/codes/" CODE "?format=geojson%00", "parameter format"},
+        {"/v1/zones/32101%00", "postcode in the path"},
+        {"/v1/zones/32101%00999", "postcode in the path"},
+        {"/v1/reverse?lat=21.3640201%00&lon=103.0209141", "parameter lat"},
+        {"/v1/reverse?lat=21.3640201&lon=103.0209141%00abc", "parameter lon"},
+        {"/v1/reverse?lat=21.3640201&lng=103.0209141%09", "parameter lng"},
+        {"/v1/reverse?lat=21.3640201&lon=103.0209141&radius=5%0D", "parameter radius"},
+        {"/v1/reverse?lat=21.3640201&lon=103.0209141&cb%00=1", "parameter cb"},
+        {"/healthz%00", "the path"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dc_reply r;
+        bool ok = dc_request(curl, port, NULL, cases[i].path, NULL, NULL, 0, &r);
+        json_t *j = ok ? json_loadb(r.body, r.len, 0, NULL) : NULL;
+        CHECK(ok && r.status == 400 &&
+                  strcmp(dc_json_str(j, "error.code"), "bad_parameter") == 0 &&
+                  strstr(dc_json_str(j, "error.message"), cases[i].message_part),
+              "%s: %ld %.200s (want 400 bad_parameter naming %s)", cases[i].path,
+              r.status, ok ? r.body : "", cases[i].message_part);
+        json_decref(j);
+        dc_reply_free(&r);
+    }
+    printf("%zu paths and parameters with NUL or control characters -> 400\n",
+           sizeof cases / sizeof cases[0]);
+}
+
+/* ---- preconditions apply to 200s only -------------------------------------- */
+
+static void preconditions(void)
+{
+    dc_reply r;
+    char inm[160];
+    CHECK(dc_request(curl, port, NULL, "/v1/codes/" CODE, NULL, NULL, 0, &r) &&
+              r.status == 200 && r.etag[0],
+          "a 200 with an ETag: %ld", r.status);
+    snprintf(inm, sizeof inm, "If-None-Match: %s", r.etag);
+    dc_reply_free(&r);
+    static const struct {
+        const char *path;
+        long status;
+    } cases[] = {
+        {"/v1/codes/" CODE, 304},
+        {"/v1/codes/99999927CJ93", 404},    /* unknown_postcode */
+        {"/v1/codes/32104927CJ93", 422},    /* code_outside_zone */
+        {"/v1/codes/3210592", 400},         /* malformed_code */
+        {"/v1/zones/99999", 404},           /* unknown_postcode */
+        {"/v1/zones/321", 400},             /* bad_parameter */
+        {"/v1/reverse?lat=10&lon=10", 404}, /* out_of_coverage */
+        {"/v1/reverse?lat=91&lon=10", 400}, /* bad_parameter */
+        {"/v1/zones/32101", 304},
+        {"/v1/reverse?lat=21.3640201&lon=103.0209141", 304},
+    };
+    for (int star = 0; star < 2; star++)
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            const char *h[] = {star ? "If-None-Match: *" : inm, NULL};
+            bool ok = dc_request(curl, port, NULL, cases[i].path, h, NULL, 0, &r);
+            CHECK(ok && r.status == cases[i].status, "%s with %s: %ld (want %ld)",
+                  cases[i].path, h[0], r.status, cases[i].status);
+            CHECK(!ok || r.status == 304 || (r.len > 0 && strstr(r.body, "\"error\"")),
+                  "%s with %s: the error body", cases[i].path, h[0]);
+            dc_reply_free(&r);
+        }
+    /* One resource, two representations: two ETags. */
+    char json_etag[128];
+    dc_request(curl, port, NULL, "/v1/zones/32101", NULL, NULL, 0, &r);
+    snprintf(json_etag, sizeof json_etag, "%s", r.etag);
+    dc_reply_free(&r);
+    dc_request(curl, port, NULL, "/v1/zones/32101?format=geojson", NULL, NULL, 0, &r);
+    CHECK(r.etag[0] && strcmp(r.etag, json_etag) != 0, "ETags %s and %s", json_etag,
+          r.etag);
+    dc_reply_free(&r);
+    printf("If-None-Match (the ETag, and *) on errors: the error, never 304\n");
+}
+
+/* ---- framing and bodies ---------------------------------------------------- */
+
+static void framing(void)
+{
+    expect_raw("two different Content-Length",
+               "POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Content-Length: 16\r\nContent-Length: 17\r\n\r\n[\"" CODE "\"]x",
+               400, "bad_request");
+    expect_raw("Content-Length and chunked",
+               "POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Content-Length: 16\r\nTransfer-Encoding: chunked\r\n\r\n"
+               "10\r\n[\"" CODE "\"]\r\n0\r\n\r\n",
+               400, "bad_request");
+    expect_raw("chunked and Content-Length on a GET",
+               "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+               "Content-Length: 5\r\n\r\n0\r\n\r\n",
+               400, "bad_request");
+    expect_raw("Transfer-Encoding: gzip, chunked",
+               "POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+               400, "bad_request");
+}
+
+/* A chunked body of @p total bytes (0: without end) sent in 64 KiB chunks
+ * while reading: the server must answer 413 and close once it passes
+ * MAX_BODY, not after reading all of it. */
+static void chunked_body(const char *name, size_t total)
+{
+    static char chunk[65536 + 16];
+    int fd = connect_server();
+    if (fd < 0) return;
+    static const char head[] = "POST /v1/batch HTTP/1.1\r\nHost: x\r\n"
+                               "Content-Type: application/json\r\n"
+                               "Transfer-Encoding: chunked\r\n\r\n";
+    send_all(fd, head, sizeof head - 1);
+    int n = snprintf(chunk, sizeof chunk, "10000\r\n");
+    memset(chunk + n, ' ', 65536);
+    memcpy(chunk + n + 65536, "\r\n", 2);
+    size_t len = 0, cap = 65536, sent = 0;
+    char *reply = calloc(1, cap + 1);
+    bool open = true;
+    double t0 = dc_now_ms();
+    /* 15 s or 64 MiB at most, whichever first: the test ends by itself. */
+    while (open && (total == 0 || sent < total) && sent < (64u << 20) &&
+           dc_now_ms() - t0 < 15000) {
+        if (!send_all(fd, chunk, (size_t)n + 65538)) break;
+        sent += 65536;
+        open = read_some(fd, reply, &len, cap, 0);
+    }
+    double end = dc_now_ms() + 5000;
+    while (open && len < cap && dc_now_ms() < end)
+        open = read_some(fd, reply, &len, cap, 100);
+    char got[64];
+    CHECK(status_of(reply) == 413 &&
+              strcmp(error_code_of(reply, got, sizeof got), "payload_too_large") == 0 &&
+              !open,
+          "%s: status %d, code %s, closed %d: %.200s", name, status_of(reply), got, !open,
+          reply);
+    /* What loopback socket buffers hold (a few MiB) is sent before the answer
+     * can arrive; the old server read the whole body, or for ever. */
+    CHECK(sent < 16u << 20, "%s: %zu bytes were taken before the answer", name, sent);
+    printf("%-44s -> %d %s after %zu KiB sent (max-body %d KiB), %.0f ms\n", name,
+           status_of(reply), got, sent / 1024, MAX_BODY / 1024, dc_now_ms() - t0);
+    free(reply);
+    close(fd);
+    still_serving(name);
+}
+
+/* ---- CORS ------------------------------------------------------------------ */
+
+static void cors(void)
+{
+    static const struct {
+        const char *origin, *allowed;
+    } cases[] = {
+        {"Origin: https://a.example", "https://a.example"},
+        {"Origin: https://b.example", "https://b.example"},
+        {"Origin: https://c.example", "https://c.example"}, /* the second option */
+        {"Origin: https://evil.example", ""},
+        {"Origin: https://a.example, https://b.example", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int preflight = 0; preflight < 2; preflight++) {
+            dc_reply r;
+            const char *h[] = {cases[i].origin, "Access-Control-Request-Method: GET",
+                               NULL};
+            bool ok = dc_request(curl, port, preflight ? "OPTIONS" : NULL,
+                                 "/v1/codes/" CODE, h, NULL, 0, &r);
+            CHECK(ok && r.status == (preflight ? 204 : 200) &&
+                      strcmp(r.allow_origin, cases[i].allowed) == 0 &&
+                      strstr(r.vary, "Origin"),
+                  "%s%s: %ld, Access-Control-Allow-Origin \"%s\", Vary \"%s\"",
+                  preflight ? "preflight, " : "", cases[i].origin, r.status,
+                  r.allow_origin, r.vary);
+            dc_reply_free(&r);
+        }
+    printf("CORS: two --cors-origin, three origins: each answered with its own\n");
+}
+
+/* ---- the access log ------------------------------------------------------- */
+
+static void access_log(const char *path)
+{
+    /* A 3,000-byte path (under the 4,096 of a 414): logged cut. */
+    static char long_path[3100];
+    snprintf(long_path, sizeof long_path, "/v1/nowhere/%03000d", 7);
+    dc_reply r;
+    dc_request(curl, port, NULL, long_path, NULL, NULL, 0, &r);
+    CHECK(r.status == 404, "a long path: %ld", r.status);
+    dc_reply_free(&r);
+    dc_request(curl, port, NULL, "/v1/codes/32105%20927C%2BJ93", NULL, NULL, 0, &r);
+    dc_reply_free(&r);
+    FILE *f = fopen(path, "r");
+    char line[8192];
+    int lines = 0, codes = 0;
+    size_t longest = 0;
+    CHECK(f != NULL, "no access log at %s", path);
+    while (f && fgets(line, sizeof line, f)) {
+        json_t *j = json_loads(line, 0, NULL);
+        const char *p = dc_json_str(j, "path");
+        lines++;
+        CHECK(j != NULL, "log line %d is not JSON: %s", lines, line);
+        CHECK(!strstr(line, "927C"), "a household code in the log: %s", line);
+        if (strncmp(p, "/v1/codes/", 10) == 0) {
+            codes++;
+            /* At most the postcode's 5 bytes, then an ellipsis. */
+            CHECK(strlen(p) <= 10 + 5 + 3, "logged as %s", p);
+        }
+        longest = strlen(p) > longest ? strlen(p) : longest;
+        json_decref(j);
+    }
+    if (f) fclose(f);
+    CHECK(longest <= 128 + 3, "a path of %zu bytes in the log", longest);
+    CHECK(codes > 10, "%d lines of /v1/codes/", codes);
+    printf("access log: %d lines, %d of /v1/codes/ as /v1/codes/32105..., longest path "
+           "%zu bytes\n",
+           lines, codes, longest);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: test_http_hostile DIACHI SAMPLE_INDEX WORK_DIR\n");
+        return 2;
+    }
+    char log[4096];
+    snprintf(log, sizeof log, "%s/hostile-access.log", argv[3]);
+    unlink(log);
+    const char *args[] = {
+        "--index", argv[2],         "--max-body",        "1048576",      "--cors-origin",
+        ORIGINS,   "--cors-origin", "https://c.example", "--access-log", log,
+        NULL};
+    dc_server srv;
+    if (!dc_server_start(&srv, argv[1], args)) return 1;
+    port = srv.port;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    curl = curl_easy_init();
+
+    control_characters();
+    preconditions();
+    framing();
+    chunked_body("a chunked body that never ends", 0);
+    chunked_body("a 40 MiB chunked body", 40u << 20);
+    cors();
+    access_log(log);
+
+    curl_easy_cleanup(curl);
+    int status = dc_server_stop(&srv);
+    CHECK(status == 0, "the server exited %d", status);
+    curl_global_cleanup();
+    printf("%d failed checks\n", dc_check_failures);
+    return dc_check_failures ? 1 : 0;
+}
