@@ -47,6 +47,21 @@ static void format_e7(int64_t v, char *out)
     *out = '\0';
 }
 
+/* An unsigned count as decimal text: a few instructions, where snprintf
+ * cost every forward row about 500. */
+static void format_count(uint32_t v, char *out)
+{
+    char digits[12];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n > 0)
+        *out++ = digits[--n];
+    *out = '\0';
+}
+
 static void format_degrees(double lat, double lon, appended *a)
 {
     format_e7(llround(lat * 1e7), a->lat);
@@ -86,7 +101,7 @@ static void forward_fields(const dc_geo_forward_result *r, appended *a)
     a->status = (dc_batch_status)r->status;
     if (r->status == DC_GEO_OK && r->nhouseholds) { /* the household's own position */
         const dc_household *h = &r->households[0];
-        snprintf(a->households, sizeof a->households, "%u", (unsigned)r->household_count);
+        format_count(r->household_count, a->households);
         place_codes(&r->place, a);
         format_e7(h->lat_e7, a->lat);
         format_e7(h->lon_e7, a->lon);
