@@ -77,6 +77,8 @@ typedef struct dc_conns {
     bool started, stopping;
     dc_conn *head, *tail; /* oldest first */
     unsigned count, shutting;
+    unsigned crowd;     /* the most connections open since the last trim */
+    int64_t trimmed_ns; /* when the allocator was last trimmed */
 } dc_conns;
 
 /* The most origins --cors-origin takes. */
