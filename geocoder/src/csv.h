@@ -82,9 +82,11 @@ void dc_advise_huge(void *p, size_t n);
 /* Room for @p extra more bytes (see dc_advise_huge); false when out of
  * memory. */
 bool dc_buf_reserve(dc_buf *b, size_t extra);
-/* Append, the caller having reserved room. */
+/* Append, the caller having reserved room. Nothing to append may come as
+ * (NULL, 0), which memcpy does not allow. */
 static inline void dc_buf_put(dc_buf *b, const char *s, size_t n)
 {
+    if (n == 0) return;
     memcpy(b->p + b->len, s, n);
     b->len += n;
 }
