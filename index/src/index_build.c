@@ -6,21 +6,16 @@
  * place (the first part of their key in the file), and writes every
  * database in key order with MDB_APPEND in a single write
  * transaction, hashing each record into the content fingerprint on the way.
- * The file is written beside the target as PATH.tmp.<pid>, synced and
- * renamed over the target, so a reader never sees a half-written index.
+ * The file's own life (a temporary file beside the target, reserved,
+ * committed, sealed, synced and renamed over it) is index_file.c's.
  */
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "index_internal.h"
-#include "seal.h"
+#include "index_file.h"
 #include "hasher.h"
 
 #define MAX_STR8 255u
@@ -64,11 +59,8 @@ typedef struct builder {
     string_table strings;
     uint8_t *buf;
     size_t bufsize;
-    char *tmp_path;
-    MDB_env *env;
-    MDB_txn *txn;
-    MDB_dbi dbi[DC_DB_COUNT];
-    dc_hasher *hasher; /* the content fingerprint, on its own thread */
+    dc_index_file file; /* the temporary file, its transaction and databases */
+    dc_hasher *hasher;  /* the content fingerprint, on its own thread */
     uint64_t shared_doors;
     /* The households' page being filled and the segment of pages it goes
      * to, with the first key of each page (its fences). */
@@ -480,7 +472,8 @@ static dc_err put(builder *b, int db, const void *key, size_t klen, const void *
                   size_t vlen)
 {
     MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
-    int rc = mdb_put(b->txn, b->dbi[db], &k, &v, db == DC_DB_META ? 0 : MDB_APPEND);
+    int rc =
+        mdb_put(b->file.txn, b->file.dbi[db], &k, &v, db == DC_DB_META ? 0 : MDB_APPEND);
     if (rc != 0) {
         char what[64];
         snprintf(what, sizeof what, "writing %s to %s", dc_db_names[db], "the index");
@@ -570,10 +563,10 @@ static dc_err flush_segment(builder *b)
     if (b->seg_pages == 0) return DC_OK;
     dc_put_be32(key, b->nseg);
     MDB_val k = {4, key}, v = {(size_t)b->seg_pages * DC_PAGE_SIZE, b->segment};
-    int rc = mdb_put(b->txn, b->dbi[DC_DB_HOUSEHOLDS], &k, &v, MDB_APPEND);
+    int rc = mdb_put(b->file.txn, b->file.dbi[DC_DB_HOUSEHOLDS], &k, &v, MDB_APPEND);
     if (rc == 0) {
         v = (MDB_val){(size_t)b->seg_pages * DC_HOUSEHOLD_KEY_SIZE, b->fences};
-        rc = mdb_put(b->txn, b->dbi[DC_DB_FENCES], &k, &v, MDB_APPEND);
+        rc = mdb_put(b->file.txn, b->file.dbi[DC_DB_FENCES], &k, &v, MDB_APPEND);
     }
     if (rc != 0)
         return dc_index_lmdb_error(b->err, rc, "writing households to the index");
@@ -804,84 +797,6 @@ static size_t map_size(const builder *b)
     return (size_t)((size + mb - 1) / mb * mb);
 }
 
-/*
- * A build that was killed leaves its PATH.tmp.<pid>. Remove those of
- * processes that no longer exist, so repeated crashes do not fill the
- * disk; a live build's file (another importer at work) is left alone.
- */
-static void remove_stale_tmp(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    size_t dirlen = slash ? (size_t)(slash - path) : 0, baselen = strlen(base);
-    char dir[4096];
-    if (dirlen >= sizeof dir) return;
-    if (!slash)
-        strcpy(dir, ".");
-    else if (dirlen == 0)
-        strcpy(dir, "/");
-    else {
-        memcpy(dir, path, dirlen);
-        dir[dirlen] = '\0';
-    }
-    DIR *d = opendir(dir);
-    if (!d) return;
-    for (struct dirent *e; (e = readdir(d));) {
-        const char *n = e->d_name;
-        if (strncmp(n, base, baselen) != 0 || strncmp(n + baselen, ".tmp.", 5) != 0)
-            continue;
-        char *end;
-        long pid = strtol(n + baselen + 5, &end, 10);
-        if (*end || pid <= 0 || pid == (long)getpid()) continue;
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
-        char full[4096 + 256];
-        snprintf(full, sizeof full, "%s/%s", dir, n);
-        unlink(full);
-    }
-    closedir(d);
-}
-
-/*
- * MDB_WRITEMAP writes the index through a shared map of a sparse file: on a
- * full disk a page the kernel cannot back is a SIGBUS, with no error to
- * return. So the whole map is allocated on disk first, where running out
- * of space is an ordinary error; the build cuts the file to the pages it
- * used at the end.
- */
-static dc_err reserve_map(builder *b)
-{
-    mdb_filehandle_t fd;
-    size_t size = map_size(b);
-    int rc = mdb_env_get_fd(b->env, &fd);
-    if (rc == 0) rc = posix_fallocate(fd, 0, (off_t)size);
-    if (rc == 0) return DC_OK;
-    return dc_error_set(b->err, DC_E_IO,
-                        "cannot reserve %zu MiB for building %s (400 bytes a household "
-                        "and 64 MiB, freed down to about 85 bytes a household once "
-                        "built): %s",
-                        size >> 20, b->tmp_path, strerror(rc));
-}
-
-static dc_err open_tmp(builder *b, const char *path)
-{
-    remove_stale_tmp(path);
-    unlink(b->tmp_path); /* a leftover of a crashed build with our pid */
-    int rc = mdb_env_create(&b->env);
-    if (rc == 0) rc = mdb_env_set_mapsize(b->env, map_size(b));
-    if (rc == 0) rc = mdb_env_set_maxdbs(b->env, DC_DB_COUNT);
-    if (rc == 0)
-        rc = mdb_env_open(b->env, b->tmp_path,
-                          MDB_NOSUBDIR | MDB_NOSYNC | MDB_NOLOCK | MDB_WRITEMAP, 0644);
-    if (rc == 0 && reserve_map(b) != DC_OK) return DC_E_IO;
-    if (rc == 0) rc = mdb_txn_begin(b->env, NULL, 0, &b->txn);
-    for (int db = 0; rc == 0 && db < DC_DB_COUNT; db++)
-        rc = mdb_dbi_open(b->txn, dc_db_names[db], MDB_CREATE, &b->dbi[db]);
-    if (rc == 0) return DC_OK;
-    char what[DC_ERROR_MESSAGE_SIZE];
-    snprintf(what, sizeof what, "cannot create %s", b->tmp_path);
-    return dc_index_lmdb_error(b->err, rc, what);
-}
-
 static dc_err write_all(builder *b, uint8_t fingerprint[DC_FINGERPRINT_SIZE])
 {
     b->hasher = dc_hasher_start();
@@ -898,62 +813,6 @@ static dc_err write_all(builder *b, uint8_t fingerprint[DC_FINGERPRINT_SIZE])
     return write_meta(b, fingerprint);
 }
 
-static dc_err io_error(builder *b, const char *what, const char *path)
-{
-    return dc_error_set(b->err, DC_E_IO, "%s %s: %s", what, path, strerror(errno));
-}
-
-static dc_err sync_dir(builder *b, const char *path)
-{
-    char *dir = strdup(path);
-    if (!dir) return dc_error_set(b->err, DC_E_NOMEM, "out of memory");
-    char *slash = strrchr(dir, '/');
-    if (slash == dir)
-        dir[1] = '\0';
-    else if (slash)
-        *slash = '\0';
-    else
-        strcpy(dir, ".");
-    int fd = open(dir, O_RDONLY);
-    dc_err rc = DC_OK;
-    if (fd < 0 || fsync(fd) != 0) rc = io_error(b, "cannot sync directory", dir);
-    if (fd >= 0) close(fd);
-    free(dir);
-    return rc;
-}
-
-/* Commit, sync, close and rename the temporary file over @p path. */
-static dc_err finish_file(builder *b, const char *path, uint64_t *file_bytes)
-{
-    MDB_envinfo info;
-    MDB_stat stat_db;
-    int fd, rc = mdb_txn_commit(b->txn);
-    b->txn = NULL;
-    if (rc == 0) rc = mdb_env_sync(b->env, 1);
-    if (rc == 0) rc = mdb_env_info(b->env, &info);
-    if (rc == 0) rc = mdb_env_stat(b->env, &stat_db);
-    if (rc != 0) return dc_index_lmdb_error(b->err, rc, b->tmp_path);
-    mdb_env_close(b->env);
-    b->env = NULL;
-    /* MDB_WRITEMAP grew the file to the whole map: cut it to the pages used. */
-    off_t used = (off_t)(info.me_last_pgno + 1) * (off_t)stat_db.ms_psize;
-    if (truncate(b->tmp_path, used) != 0)
-        return io_error(b, "cannot truncate", b->tmp_path);
-    dc_err e = dc_seal_write(b->tmp_path, (uint64_t)used, b->err);
-    if (e != DC_OK) return e;
-    fd = open(b->tmp_path, O_RDONLY);
-    if (fd < 0 || fsync(fd) != 0) {
-        if (fd >= 0) close(fd);
-        return io_error(b, "cannot sync", b->tmp_path);
-    }
-    close(fd);
-    struct stat st;
-    if (stat(b->tmp_path, &st) != 0) return io_error(b, "cannot stat", b->tmp_path);
-    if (rename(b->tmp_path, path) != 0) return io_error(b, "cannot rename over", path);
-    *file_bytes = (uint64_t)st.st_size;
-    return sync_dir(b, path);
-}
-
 /* ---- the whole build -------------------------------------------------- */
 
 static dc_err check_input(const char *path, const dc_index_build_input *in, dc_error *err)
@@ -966,28 +825,25 @@ static dc_err check_input(const char *path, const dc_index_build_input *in, dc_e
     return DC_OK;
 }
 
-static dc_err allocate(builder *b, const char *path)
+static dc_err allocate(builder *b)
 {
     size_t n = b->in->nhouseholds, nz = b->in->nzones;
     b->zone_of = malloc(DC_POSTCODES * sizeof *b->zone_of);
     b->zone_counts = calloc(nz ? nz : 1, sizeof *b->zone_counts);
     b->households = malloc((n ? n : 1) * sizeof *b->households);
     b->ids = malloc((n ? n : 1) * sizeof *b->ids);
-    b->tmp_path = malloc(strlen(path) + 32);
     b->segment = malloc((size_t)DC_SEGMENT_PAGES * DC_PAGE_SIZE);
     b->fences = malloc((size_t)DC_SEGMENT_PAGES * DC_HOUSEHOLD_KEY_SIZE);
-    if (!b->zone_of || !b->zone_counts || !b->households || !b->ids || !b->tmp_path ||
-        !b->segment || !b->fences)
+    if (!b->zone_of || !b->zone_counts || !b->households || !b->ids || !b->segment ||
+        !b->fences)
         return dc_error_set(b->err, DC_E_NOMEM, "out of memory for %zu households", n);
-    sprintf(b->tmp_path, "%s.tmp.%ld", path, (long)getpid());
     return DC_OK;
 }
 
 static void release(builder *b)
 {
     dc_hasher_abort(b->hasher);
-    if (b->txn) mdb_txn_abort(b->txn);
-    if (b->env) mdb_env_close(b->env);
+    dc_index_file_abandon(&b->file);
     free(b->zone_of);
     free(b->zone_counts);
     free(b->households);
@@ -1016,27 +872,21 @@ dc_err dc_index_build(const char *path, dc_index_build_input *in,
 {
     builder b = {.in = in, .err = err};
     dc_index_build_stats st = {0};
-    bool opened = false;
     dc_err rc = check_input(path, in, err);
     if (rc != DC_OK) return rc;
-    rc = allocate(&b, path);
-    if (rc != DC_OK) goto done;
-    rc = prepare(&b);
-    if (rc != DC_OK) goto done;
-    opened = true;
-    rc = open_tmp(&b, path);
+    rc = allocate(&b);
+    if (rc == DC_OK) rc = prepare(&b);
+    if (rc == DC_OK) rc = dc_index_file_create(&b.file, path, map_size(&b), err);
     if (rc == DC_OK) rc = write_all(&b, st.fingerprint);
-    if (rc == DC_OK) rc = finish_file(&b, path, &st.file_bytes);
-    if (rc != DC_OK) goto done;
-    st.zones = in->nzones;
-    st.households = in->nhouseholds;
-    st.codes = b.ncodes;
-    st.shared_doors = b.shared_doors;
-    progress(&b, "done", in->nhouseholds, in->nhouseholds);
-done:
-    release(&b);
-    if (rc != DC_OK && opened) unlink(b.tmp_path);
-    free(b.tmp_path);
+    if (rc == DC_OK) rc = dc_index_file_commit(&b.file, &st.file_bytes);
+    if (rc == DC_OK) {
+        st.zones = in->nzones;
+        st.households = in->nhouseholds;
+        st.codes = b.ncodes;
+        st.shared_doors = b.shared_doors;
+        progress(&b, "done", in->nhouseholds, in->nhouseholds);
+    }
+    release(&b); /* and, on failure, the temporary file */
     if (rc == DC_OK && stats) *stats = st;
     return rc;
 }
