@@ -109,42 +109,19 @@ typedef struct reader {
     dc_batch_report *rep;
 } reader;
 
-/* A read through the decoder: the bytes wait in it until they can be
- * decoded, and what is decoded goes to the block. */
-static dc_err read_decoded(reader *r, block *b)
+static dc_err out_of_memory(reader *r)
 {
-    dc_buf *pending = &r->dec.pending;
-    if (!dc_buf_reserve(pending, r->read_bytes))
-        return dc_batch_fail(r->rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, r->line,
-                             "out of memory reading line %llu",
-                             (unsigned long long)r->line);
-    size_t n = fread(pending->p + pending->len, 1, r->read_bytes, r->in);
-    pending->len += n;
-    r->bytes_read += n;
-    if (n < r->read_bytes && ferror(r->in)) {
-        r->rep->sys_errno = errno;
-        return dc_batch_fail(r->rep, DC_E_IO, DC_BATCH_READ_FAILED, r->line,
-                             "cannot read the input after line %llu: %s",
-                             (unsigned long long)r->line, strerror(errno));
-    }
-    if (n < r->read_bytes) r->eof = true;
-    dc_err rc = dc_batch_decode(&r->dec, r->eof, &b->raw, r->rep);
-    if (rc == DC_E_NOMEM)
-        return dc_batch_fail(r->rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, r->line,
-                             "out of memory reading line %llu",
-                             (unsigned long long)r->line);
-    return rc;
+    return dc_batch_fail(r->rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, r->line,
+                         "out of memory reading line %llu", (unsigned long long)r->line);
 }
 
-static dc_err read_more(reader *r, block *b)
+/* Read up to r->read_bytes more of the input onto the end of @p buf; a
+ * short read is the end of the input. */
+static dc_err read_into(reader *r, dc_buf *buf)
 {
-    if (r->decoding) return read_decoded(r, b);
-    if (!dc_buf_reserve(&b->raw, r->read_bytes))
-        return dc_batch_fail(r->rep, DC_E_NOMEM, DC_BATCH_OUT_OF_MEMORY, r->line,
-                             "out of memory reading line %llu",
-                             (unsigned long long)r->line);
-    size_t n = fread(b->raw.p + b->raw.len, 1, r->read_bytes, r->in);
-    b->raw.len += n;
+    if (!dc_buf_reserve(buf, r->read_bytes)) return out_of_memory(r);
+    size_t n = fread(buf->p + buf->len, 1, r->read_bytes, r->in);
+    buf->len += n;
     r->bytes_read += n;
     if (n < r->read_bytes && ferror(r->in)) {
         r->rep->sys_errno = errno;
@@ -154,6 +131,17 @@ static dc_err read_more(reader *r, block *b)
     }
     if (n < r->read_bytes) r->eof = true;
     return DC_OK;
+}
+
+/* A read to the block, through the decoder when the input needs one: its
+ * bytes then wait in it until they can be decoded, and what is decoded
+ * goes to the block. */
+static dc_err read_more(reader *r, block *b)
+{
+    if (!r->decoding) return read_into(r, &b->raw);
+    dc_err rc = read_into(r, &r->dec.pending);
+    if (rc == DC_OK) rc = dc_batch_decode(&r->dec, r->eof, &b->raw, r->rep);
+    return rc == DC_E_NOMEM ? out_of_memory(r) : rc;
 }
 
 /* Room for @p need elements of @p size in *p, which holds *cap: grown by
