@@ -1,9 +1,15 @@
-/* error.c - names and descriptions of dc_err values. */
+/* error.c - names and descriptions of dc_err values, and LMDB's results
+ * translated into them. */
 #include "diachi/error.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+
+#include <lmdb.h>
+
+#include "index_internal.h"
 
 typedef struct dc_err_entry {
     dc_err err;
@@ -65,4 +71,18 @@ dc_err dc_error_set(dc_error *err, dc_err code, const char *fmt, ...)
         va_end(ap);
     }
     return code;
+}
+
+/* LMDB's results at the module boundary (index_internal.h). */
+dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what)
+{
+    dc_err code = DC_E_IO;
+    if (rc == ENOMEM)
+        code = DC_E_NOMEM;
+    else if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH)
+        code = DC_E_INDEX_FORMAT;
+    else if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_BAD_VALSIZE ||
+             rc == MDB_INCOMPATIBLE || rc == MDB_NOTFOUND)
+        code = DC_E_INDEX_CORRUPT;
+    return dc_error_set(err, code, "%s: %s", what, mdb_strerror(rc));
 }

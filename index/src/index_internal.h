@@ -294,11 +294,11 @@ struct dc_index_txn {
     struct dc_index_txn *next;   /* in idx->free_txns once ended */
 };
 
-/* ---- shared helpers (index_read.c) ---------------------------------- */
-
 /* Translate an LMDB or errno result into a dc_err with a message naming
- * what was being done. */
+ * what was being done (error.c). */
 dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what);
+
+/* ---- shared helpers (index_read.c) ---------------------------------- */
 
 /* Decode a zone record (value of `zones`) whose key gave @p postcode.
  * Checks every length; the polygon's structure is validated. */

@@ -26,19 +26,6 @@ const char *const dc_db_names[DC_DB_COUNT] = {
     [DC_DB_FENCES] = "fences",
 };
 
-dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what)
-{
-    dc_err code = DC_E_IO;
-    if (rc == ENOMEM)
-        code = DC_E_NOMEM;
-    else if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH)
-        code = DC_E_INDEX_FORMAT;
-    else if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_BAD_VALSIZE ||
-             rc == MDB_INCOMPATIBLE || rc == MDB_NOTFOUND)
-        code = DC_E_INDEX_CORRUPT;
-    return dc_error_set(err, code, "%s: %s", what, mdb_strerror(rc));
-}
-
 uint32_t dc_cell_row(int32_t lat_e7)
 {
     int64_t v = (int64_t)lat_e7 - DC_LAT_E7_MIN;
