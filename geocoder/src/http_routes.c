@@ -462,6 +462,9 @@ static enum MHD_Result reverse(struct MHD_Connection *c, dc_request *req,
     negotiate(c, req, &q);
     const char *problem = good ? reverse_params(&q, &lat, &lon, &rq) : q.problem;
     if (problem) return send_problem(c, req, &q, DC_API_BAD_PARAMETER, problem, gen, wk);
+    enum MHD_Result limited;
+    if (dc_http_rate_limited(c, req, 0, rq.limit ? rq.limit : 1, gen, &limited))
+        return limited;
     dc_geo_session *s;
     dc_err rc = dc_geo_session_begin(gen->geo, &s);
     if (rc == DC_OK)
@@ -634,6 +637,77 @@ static dc_err batch_item(dc_geo_session *s, json_t *item, size_t i, dc_worker *w
     return DC_OK;
 }
 
+/* The households a batch item asks for: a code's door 1, a point its
+ * limit (default 10); at least 1 (each item is a record). */
+static uint64_t item_results(json_t *item)
+{
+    json_t *lat = json_is_object(item) ? json_object_get(item, "lat") : NULL;
+    json_t *limit = lat ? json_object_get(item, "limit") : NULL;
+    if (!lat) return 1;
+    if (!limit) return DEFAULT_LIMIT;
+    if (!json_is_integer(limit) || json_integer_value(limit) < 1) return 1;
+    json_int_t v = json_integer_value(limit);
+    return v > DC_GEO_MAX_NEIGHBOURS ? DC_GEO_MAX_NEIGHBOURS : (uint64_t)v;
+}
+
+/* A JSON batch past --max-batch items or --max-batch-results households
+ * is refused before any lookup; then its records are charged to the
+ * client's rate limit. True with *ret the answer when refused. */
+static bool batch_refused(struct MHD_Connection *c, dc_request *req, json_t *items,
+                          dc_generation *gen, enum MHD_Result *ret)
+{
+    const dc_http_config *cfg = &req->srv->config;
+    size_t n = json_array_size(items);
+    uint64_t results = 0;
+    char message[256];
+    for (size_t i = 0; i < n; i++)
+        results += item_results(json_array_get(items, i));
+    if (n > cfg->max_batch) {
+        snprintf(message, sizeof message, "%zu items: a batch takes at most %zu", n,
+                 cfg->max_batch);
+        *ret = dc_http_send_error(c, req, DC_API_TOO_LARGE, message, gen);
+        return true;
+    }
+    if (results > cfg->max_batch_results) {
+        snprintf(message, sizeof message,
+                 "the items ask for up to %llu households (a code 1, a point its limit): "
+                 "a batch answers at most %zu",
+                 (unsigned long long)results, cfg->max_batch_results);
+        *ret = dc_http_send_error(c, req, DC_API_TOO_MANY_RESULTS, message, gen);
+        return true;
+    }
+    return dc_http_rate_limited(c, req, 0, results, gen, ret);
+}
+
+/* Answer every item into the worker's buffer; *stopped: the item at which
+ * the answer passed @p max_bytes (left as it was when it never did). */
+static dc_err batch_items(json_t *items, dc_generation *gen, dc_worker *wk,
+                          size_t max_bytes, size_t *stopped)
+{
+    size_t n = json_array_size(items);
+    dc_geo_session *s = NULL;
+    dc_err rc = dc_geo_session_begin(gen->geo, &s);
+    dc_jw *w = &wk->jw;
+    dc_jw_reset(w);
+    dc_jw_object(w);
+    fingerprint_member(w, gen);
+    dc_jw_key(w, "count");
+    dc_jw_int(w, (int64_t)n);
+    dc_jw_key(w, "results");
+    dc_jw_array(w);
+    for (size_t i = 0; i < n && rc == DC_OK; i++) {
+        rc = batch_item(s, json_array_get(items, i), i, wk);
+        if (w->len > max_bytes) {
+            *stopped = i;
+            break;
+        }
+    }
+    dc_jw_end(w);
+    dc_jw_end(w);
+    dc_geo_session_end(s);
+    return rc;
+}
+
 static bool is_media_type(const char *header, const char *type)
 {
     size_t n = strlen(type);
@@ -784,7 +858,14 @@ static enum MHD_Result batch_csv(struct MHD_Connection *c, dc_request *req,
         snprintf(message, sizeof message, "%llu rows: a batch takes at most %zu",
                  (unsigned long long)rep.stats.rows, req->srv->config.max_batch);
         ret = dc_http_send_error(c, req, DC_API_TOO_LARGE, message, gen);
-    } else {
+    } else if (out_len > req->srv->config.max_batch_bytes) {
+        char message[128];
+        snprintf(message, sizeof message,
+                 "the answer has %zu bytes: a batch answers at most %zu", out_len,
+                 req->srv->config.max_batch_bytes);
+        ret = dc_http_send_error(c, req, DC_API_ANSWER_TOO_LARGE, message, gen);
+    } else if (!dc_http_rate_limited(c, req, 0, rep.stats.rows, gen, &ret)) {
+        /* CSV rows are counted once read: the records are charged then. */
         csv_headers ch;
         csv_headers_fill(&ch, &rep.stats, upload);
         ret = dc_http_send_with(c, req, MHD_HTTP_OK, "text/csv; charset=utf-8", out,
@@ -838,31 +919,26 @@ static enum MHD_Result batch(struct MHD_Connection *c, dc_request *req,
         return dc_http_send_error(c, req, DC_API_BAD_JSON, message, gen);
     }
     size_t n = json_array_size(items);
-    if (n > req->srv->config.max_batch) {
-        snprintf(message, sizeof message, "%zu items: a batch takes at most %zu", n,
-                 req->srv->config.max_batch);
+    enum MHD_Result ret;
+    if (batch_refused(c, req, items, gen, &ret)) {
         json_decref(items);
-        return dc_http_send_error(c, req, DC_API_TOO_LARGE, message, gen);
+        return ret;
     }
-    dc_geo_session *s;
-    dc_err rc = dc_geo_session_begin(gen->geo, &s);
-    dc_jw *w = &wk->jw;
-    dc_jw_reset(w);
-    dc_jw_object(w);
-    fingerprint_member(w, gen);
-    dc_jw_key(w, "count");
-    dc_jw_int(w, (int64_t)n);
-    dc_jw_key(w, "results");
-    dc_jw_array(w);
-    for (size_t i = 0; i < n && rc == DC_OK; i++)
-        rc = batch_item(s, json_array_get(items, i), i, wk);
-    dc_jw_end(w);
-    dc_jw_end(w);
-    if (rc == DC_OK) dc_geo_session_end(s);
+    size_t stopped = n;
+    dc_err rc = batch_items(items, gen, wk, req->srv->config.max_batch_bytes, &stopped);
     json_decref(items);
-    if (rc != DC_OK)
-        return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
-    enum MHD_Result ret = send_buffer(c, req, MHD_HTTP_OK, false, w, gen, false);
+    dc_jw *w = &wk->jw;
+    if (rc != DC_OK) {
+        ret = dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
+    } else if (stopped < n) {
+        snprintf(message, sizeof message,
+                 "the answer passed %zu bytes at item %zu of %zu: send fewer items, or "
+                 "smaller radius and limit",
+                 req->srv->config.max_batch_bytes, stopped, n);
+        ret = dc_http_send_error(c, req, DC_API_ANSWER_TOO_LARGE, message, gen);
+    } else {
+        ret = send_buffer(c, req, MHD_HTTP_OK, false, w, gen, false);
+    }
     /* A large batch leaves a large buffer: give it back rather than keep
      * megabytes per thread. */
     if (w->cap > (1u << 20)) dc_jw_free(w);
