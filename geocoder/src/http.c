@@ -152,6 +152,7 @@ static const struct {
 } api_errors[] = {
     [DC_API_MALFORMED_CODE] = {400, "malformed_code"},
     [DC_API_UNKNOWN_POSTCODE] = {404, "unknown_postcode"},
+    [DC_API_UNKNOWN_LOCALITY] = {404, "unknown_locality"},
     [DC_API_CODE_OUTSIDE_ZONE] = {422, "code_outside_zone"},
     [DC_API_OUT_OF_COVERAGE] = {404, "out_of_coverage"},
     [DC_API_BAD_PARAMETER] = {400, "bad_parameter"},

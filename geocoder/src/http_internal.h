@@ -187,6 +187,7 @@ void dc_http_release(dc_generation *gen);
 typedef enum dc_api_error {
     DC_API_MALFORMED_CODE,
     DC_API_UNKNOWN_POSTCODE,
+    DC_API_UNKNOWN_LOCALITY,
     DC_API_CODE_OUTSIDE_ZONE,
     DC_API_OUT_OF_COVERAGE,
     DC_API_BAD_PARAMETER,
