@@ -33,6 +33,13 @@
  * request: at 64 KB that memset was a fifth of the server's time (perf,
  * forward lookups on the 1M index), at 16 KB a twentieth. */
 #define CONNECTION_MEMORY (16 * 1024)
+/* Requests libmicrohttpd cannot parse itself (a malformed request line,
+ * headers past its buffer: 431, a URL past it: 414, an HTTP version it
+ * does not speak: 505, broken chunked framing: 400) are answered by
+ * libmicrohttpd 0.9.75 with its compiled-in HTML bodies: it calls none of
+ * our callbacks for them (the URI log callback comes only after a request
+ * line it could split, the access handler never), and it has no option to
+ * replace them. A proxy in front (nginx's error_page) can. */
 /* The access log keeps this much of a path (a 10 KB path is an attack,
  * not a lookup). */
 #define LOG_PATH 128
@@ -262,14 +269,13 @@ enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned
                              NULL, 0);
 }
 
-enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
-                                  unsigned status, const char *content_type,
-                                  const char *body, size_t len, const dc_generation *gen,
-                                  bool cacheable, const dc_header *extra, size_t nextra)
+/* Add the headers every answer carries to @p r and queue it. */
+static enum MHD_Result queue_answer(struct MHD_Connection *c, dc_request *req,
+                                    unsigned status, struct MHD_Response *r,
+                                    const char *content_type, size_t len,
+                                    const dc_generation *gen, bool cacheable,
+                                    const dc_header *extra, size_t nextra)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
-    if (!r) return MHD_NO;
     if (content_type) add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
     if (gen) add_header(r, "X-Diachi-Index", gen->fingerprint);
     if (gen && cacheable) {
@@ -296,6 +302,31 @@ enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
+                                  unsigned status, const char *content_type,
+                                  const char *body, size_t len, const dc_generation *gen,
+                                  bool cacheable, const dc_header *extra, size_t nextra)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (!r) return MHD_NO;
+    return queue_answer(c, req, status, r, content_type, len, gen, cacheable, extra,
+                        nextra);
+}
+
+enum MHD_Result dc_http_send_owned(struct MHD_Connection *c, dc_request *req,
+                                   unsigned status, const char *content_type, char *body,
+                                   size_t len, const dc_generation *gen)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(body);
+        return MHD_NO;
+    }
+    return queue_answer(c, req, status, r, content_type, len, gen, false, NULL, 0);
 }
 
 enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,

@@ -235,6 +235,12 @@ enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
                                   const char *body, size_t len, const dc_generation *gen,
                                   bool cacheable, const dc_header *extra, size_t nextra);
 
+/* The same, handing @p body (malloc'd) over to libmicrohttpd, which frees
+ * it once sent: a large answer is not copied. Not cacheable. */
+enum MHD_Result dc_http_send_owned(struct MHD_Connection *c, dc_request *req,
+                                   unsigned status, const char *content_type, char *body,
+                                   size_t len, const dc_generation *gen);
+
 /* An error answer written straight to the socket, with Connection: close,
  * for when libmicrohttpd no longer lets a response be queued (in the middle
  * of a body). Returns MHD_NO: the caller gives that back to libmicrohttpd,

@@ -1044,6 +1044,14 @@ static enum MHD_Result batch(struct MHD_Connection *c, dc_request *req,
                  "smaller radius and limit",
                  req->srv->config.max_batch_bytes, stopped, n);
         ret = dc_http_send_error(c, req, DC_API_ANSWER_TOO_LARGE, message, gen);
+    } else if (!dc_jw_failed(w) && w->len > (1u << 20)) {
+        /* A large answer is handed over, not copied: one copy of it at a
+         * time, and no megabytes kept per thread. */
+        char *body = w->buf;
+        size_t len = w->len;
+        dc_jw_init(w);
+        return dc_http_send_owned(c, req, MHD_HTTP_OK, "application/json", body, len,
+                                  gen);
     } else {
         ret = send_buffer(c, req, MHD_HTTP_OK, false, w, gen, false);
     }

@@ -96,6 +96,21 @@ static void test_batch_results(const dc_server *srv)
     dc_reply_free(&r);
     free(body);
 
+    /* At the limit: 1,000 points at limit 100 ask for 100,000 households. */
+    body = repeated(
+        "{\"lat\": 21.3640201, \"lon\": 103.0209141, \"radius\": 1000, \"limit\": 100}",
+        1000);
+    j = call("POST", "/v1/batch", body, &r);
+    CHECK(r.status == 200 && dc_json_num(j, "count") == 1000 &&
+              json_array_size(dc_json_at(j, "results.999.households")) == 100,
+          "100,000 households asked: %ld", r.status);
+    printf("1,000 points at limit 100 (100,000 households): status %ld, %zu bytes "
+           "answered; server peak RSS %ld kB\n",
+           r.status, r.len, peak_rss_kb(srv));
+    json_decref(j);
+    dc_reply_free(&r);
+    free(body);
+
     /* Codes count 1 each: 10,000 of them pass. */
     body = repeated("\"" CODE "\"", 10000);
     j = call("POST", "/v1/batch", body, &r);
