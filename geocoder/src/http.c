@@ -794,8 +794,9 @@ static enum MHD_Result refuse(struct MHD_Connection *c, dc_request *req, dc_api_
 static bool over_rate(struct MHD_Connection *c, dc_request *req, enum MHD_Result *ret)
 {
     dc_generation *gen = dc_http_acquire(req->srv);
-    dc_conns_deadline(req->srv, req->conn, DC_CONN_ANSWERING);
     bool limited = dc_http_rate_limited(c, req, 1, 0, gen, ret);
+    /* Answered: no deadline. Else the body still has the request's. */
+    if (limited) dc_conns_deadline(req->srv, req->conn, DC_CONN_ANSWERING);
     dc_http_release(gen);
     return limited;
 }

@@ -6,8 +6,8 @@
  * Each address has two token buckets that refill at LIMIT/60 a second up
  * to LIMIT: a burst of a minute's allowance, then the steady rate. An IPv6
  * client is keyed by its /64 (one host holds a whole /64). The table is
- * fixed (DC_LIMIT_SLOTS addresses): a new address takes a full bucket's
- * slot first, else the one seen longest ago in its probe window, so an
+ * fixed (DC_LIMIT_SLOTS addresses): a new address takes an unused slot
+ * of its probe window first, else the one seen longest ago, so an
  * attacker with many addresses can reset a few others' buckets but never
  * grow the server's memory. Loopback is not limited unless asked for:
  * behind a proxy on the same host every client is the proxy.

@@ -9,9 +9,14 @@
  *
  * Usage: test_http_limits DIACHI SAMPLE_INDEX
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "http_support.h"
 
@@ -226,6 +231,37 @@ static void test_rate_limits(const char *diachi, const char *index)
     CHECK(dc_server_stop(&srv) == 0, "stop");
 }
 
+/* Charging the request rate must leave the body its deadline: a body
+ * that stops coming is cut at --request-timeout (1 s here), not at the
+ * idle timeout (30 s). */
+static void test_body_deadline(const char *diachi, const char *index)
+{
+    const char *args[] = {"--index", index, "--request-timeout", "1", NULL};
+    dc_server srv;
+    if (!dc_server_start(&srv, diachi, args)) {
+        CHECK(0, "server with --request-timeout 1");
+        return;
+    }
+    static const char head[] = "POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                               "application/json\r\nContent-Length: 100\r\n\r\n[";
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buf[4096];
+    double t0 = dc_now_ms();
+    bool sent = connect(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+                send(fd, head, sizeof head - 1, 0) == (ssize_t)(sizeof head - 1);
+    ssize_t n;
+    while (sent && (n = recv(fd, buf, sizeof buf, 0)) > 0) {
+    }
+    double ms = dc_now_ms() - t0;
+    CHECK(sent && ms < 4000, "a stalled body is cut after %.0f ms", ms);
+    close(fd);
+    CHECK(dc_server_stop(&srv) == 0, "stop");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -243,6 +279,7 @@ int main(int argc, char **argv)
     CHECK(dc_server_stop(&srv) == 0, "stop");
     test_batch_bytes(argv[1], argv[2]);
     test_rate_limits(argv[1], argv[2]);
+    test_body_deadline(argv[1], argv[2]);
 
     curl_easy_cleanup(curl);
     curl_global_cleanup();
