@@ -92,6 +92,7 @@ int cmd_batch(int argc, char **argv);
 #define SERVE_HELP                                                                       \
     "Usage: diachi serve [--index PATH] [--listen HOST:PORT] [--threads N]\n"            \
     "                    [--cors-origin ORIGIN] [--max-batch N] [--access-log FILE|-]\n" \
+    "                    [--rate-limit N] [--record-limit N] [--allow-shrink] ...\n"     \
     "The HTTP API (docs/openapi.json, also served at /openapi.json): codes, points,\n"   \
     "zones, batches, /healthz, /readyz, /metrics. Runs in the foreground.\n"             \
     "  --index PATH       the index (default: $DIACHI_INDEX)\n"                          \
@@ -99,20 +100,32 @@ int cmd_batch(int argc, char **argv);
     "[::1]:8080\n"                                                                       \
     "                     for IPv6, 0.0.0.0:8080 for every interface, port 0: any)\n"    \
     "  --threads N        answering threads (default 2)\n"                               \
-    "  --cors-origin ORIGIN  allow browsers on ORIGIN (or *) to call the API; a\n"     \
-    "                     comma-separated list, or the option repeated, for several\n"  \
+    "  --cors-origin ORIGIN  allow browsers on ORIGIN (or *) to call the API; a\n"       \
+    "                     comma-separated list, or the option repeated, for several\n"   \
     "  --max-batch N      items in one POST /v1/batch (default 10000; 413 beyond)\n"     \
     "  --max-body BYTES   request body limit (default 16777216; 413 beyond)\n"           \
     "  --timeout S        close a connection idle for S seconds (default 30)\n"          \
-    "  --request-timeout S  a request's headers and body must arrive within S\n"       \
-    "                     seconds (default 10); else the connection is closed\n"        \
+    "  --request-timeout S  a request's headers and body must arrive within S\n"         \
+    "                     seconds (default 10); else the connection is closed\n"         \
     "  --max-connections N       open connections in all (default 1024); past it a\n"    \
-    "                     new one ends the oldest still waiting for its request\n"      \
+    "                     new one ends the oldest still waiting for its request\n"       \
     "  --per-ip-connections N    open connections from one address (default 256)\n"      \
+    "  --max-batch-results N  households one JSON batch may ask for, a code 1, a\n"      \
+    "                     point its limit (default 100000; 413 beyond)\n"                \
+    "  --max-batch-bytes BYTES  a batch answer's size (default 67108864; 413 beyond)\n"  \
+    "  --rate-limit N     requests a minute per client address (default 6000; off)\n"    \
+    "  --record-limit N   records a minute per client address: a code 1, a point\n"      \
+    "                     its limit, a batch its items' (default 100000; off);\n"        \
+    "                     429 with Retry-After beyond either\n"                          \
+    "  --rate-limit-loopback  limit loopback clients too (not by default: a proxy\n"     \
+    "                     on this host is every client)\n"                               \
+    "  --allow-shrink     let SIGHUP reload an index with fewer than half the\n"         \
+    "                     households of the one served (refused by default)\n"           \
     "  --access-log FILE|-  one JSON line per request, appended to FILE (- stdout)\n"    \
     "  --help             this text; --version: diachi's version\n"                      \
     "Signals: SIGHUP reopens the access log and reloads the index (requests in\n"        \
-    "flight finish on the old one; a file that fails to open keeps the old one\n"        \
+    "flight finish on the old one; a file that fails to open, or that holds fewer\n"     \
+    "than half the households without --allow-shrink, keeps the old one\n"               \
     "serving); SIGTERM or SIGINT stop taking connections, let requests in flight\n"      \
     "finish (10 s at most) and exit.\n"                                                  \
     "Exit: 0 stopped by a signal, 2 usage, 3 the index cannot be served.\n"

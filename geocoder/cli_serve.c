@@ -74,12 +74,21 @@ static int parse_serve_args(int argc, char **argv, serve_args *a)
 {
     const command *cmd = find_command("serve");
     const char *threads = NULL, *max_batch = NULL, *max_body = NULL, *timeout = NULL,
-               *max_conn = NULL, *per_ip = NULL, *request_timeout = NULL;
+               *max_conn = NULL, *per_ip = NULL, *request_timeout = NULL,
+               *batch_results = NULL, *batch_bytes = NULL, *rate = NULL, *records = NULL;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             fputs(cmd->help, stdout);
             return EXIT_OK;
+        }
+        if (strcmp(arg, "--allow-shrink") == 0) {
+            a->config.allow_shrink = true;
+            continue;
+        }
+        if (strcmp(arg, "--rate-limit-loopback") == 0) {
+            a->config.rate_limit_loopback = true;
+            continue;
         }
         const char *origin = NULL;
         int cors = take_option(argc, argv, &i, "--cors-origin", &origin);
@@ -96,6 +105,10 @@ static int parse_serve_args(int argc, char **argv, serve_args *a)
             {"--cors-origin", &origin}, /* only when it lacks a value */
             {"--max-batch", &max_batch},
             {"--max-body", &max_body},
+            {"--max-batch-results", &batch_results},
+            {"--max-batch-bytes", &batch_bytes},
+            {"--rate-limit", &rate},
+            {"--record-limit", &records},
             {"--timeout", &timeout},
             {"--request-timeout", &request_timeout},
             {"--max-connections", &max_conn},
@@ -117,6 +130,15 @@ static int parse_serve_args(int argc, char **argv, serve_args *a)
                       &a->config.port))
         return usage_error("serve", "--listen %s is not HOST:PORT", a->listen);
     a->config.host = host;
+    /* "off" (or 0) turns a rate limit off. */
+    if (rate && (strcmp(rate, "off") == 0 || strcmp(rate, "0") == 0)) {
+        a->config.rate_limit = DC_HTTP_NO_LIMIT;
+        rate = NULL;
+    }
+    if (records && (strcmp(records, "off") == 0 || strcmp(records, "0") == 0)) {
+        a->config.record_limit = DC_HTTP_NO_LIMIT;
+        records = NULL;
+    }
     const struct {
         const char *text, *name;
         unsigned long long lo, hi;
@@ -127,6 +149,12 @@ static int parse_serve_args(int argc, char **argv, serve_args *a)
         {max_batch, "--max-batch", 1, 10000000, &a->config.max_batch, 1},
         {max_body, "--max-body", 1024, (unsigned long long)1 << 34, &a->config.max_body,
          1},
+        {batch_results, "--max-batch-results", 1, 100000000, &a->config.max_batch_results,
+         1},
+        {batch_bytes, "--max-batch-bytes", 1024, (unsigned long long)1 << 34,
+         &a->config.max_batch_bytes, 1},
+        {rate, "--rate-limit", 1, 100000000, &a->config.rate_limit, 0},
+        {records, "--record-limit", 1, 1000000000, &a->config.record_limit, 0},
         {timeout, "--timeout", 1, 86400, &a->config.timeout_s, 0},
         {request_timeout, "--request-timeout", 1, 3600, &a->config.request_timeout_s, 0},
         {max_conn, "--max-connections", 1, 1000000, &a->config.max_connections, 0},

@@ -33,6 +33,13 @@
  * request: at 64 KB that memset was a fifth of the server's time (perf,
  * forward lookups on the 1M index), at 16 KB a twentieth. */
 #define CONNECTION_MEMORY (16 * 1024)
+/* Requests libmicrohttpd cannot parse itself (a malformed request line,
+ * headers past its buffer: 431, a URL past it: 414, an HTTP version it
+ * does not speak: 505, broken chunked framing: 400) are answered by
+ * libmicrohttpd 0.9.75 with its compiled-in HTML bodies: it calls none of
+ * our callbacks for them (the URI log callback comes only after a request
+ * line it could split, the access handler never), and it has no option to
+ * replace them. A proxy in front (nginx's error_page) can. */
 /* The access log keeps this much of a path (a 10 KB path is an attack,
  * not a lookup). */
 #define LOG_PATH 128
@@ -152,6 +159,7 @@ static const struct {
 } api_errors[] = {
     [DC_API_MALFORMED_CODE] = {400, "malformed_code"},
     [DC_API_UNKNOWN_POSTCODE] = {404, "unknown_postcode"},
+    [DC_API_UNKNOWN_LOCALITY] = {404, "unknown_locality"},
     [DC_API_CODE_OUTSIDE_ZONE] = {422, "code_outside_zone"},
     [DC_API_OUT_OF_COVERAGE] = {404, "out_of_coverage"},
     [DC_API_BAD_PARAMETER] = {400, "bad_parameter"},
@@ -162,6 +170,9 @@ static const struct {
     [DC_API_NOT_FOUND] = {404, "not_found"},
     [DC_API_METHOD_NOT_ALLOWED] = {405, "method_not_allowed"},
     [DC_API_TOO_LARGE] = {413, "payload_too_large"},
+    [DC_API_TOO_MANY_RESULTS] = {413, "batch_too_many_results"},
+    [DC_API_ANSWER_TOO_LARGE] = {413, "batch_answer_too_large"},
+    [DC_API_RATE_LIMITED] = {429, "rate_limited"},
     [DC_API_URI_TOO_LONG] = {414, "uri_too_long"},
     [DC_API_UNSUPPORTED_MEDIA_TYPE] = {415, "unsupported_media_type"},
     [DC_API_NOT_READY] = {503, "not_ready"},
@@ -258,14 +269,13 @@ enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned
                              NULL, 0);
 }
 
-enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
-                                  unsigned status, const char *content_type,
-                                  const char *body, size_t len, const dc_generation *gen,
-                                  bool cacheable, const dc_header *extra, size_t nextra)
+/* Add the headers every answer carries to @p r and queue it. */
+static enum MHD_Result queue_answer(struct MHD_Connection *c, dc_request *req,
+                                    unsigned status, struct MHD_Response *r,
+                                    const char *content_type, size_t len,
+                                    const dc_generation *gen, bool cacheable,
+                                    const dc_header *extra, size_t nextra)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
-    if (!r) return MHD_NO;
     if (content_type) add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
     if (gen) add_header(r, "X-Diachi-Index", gen->fingerprint);
     if (gen && cacheable) {
@@ -294,9 +304,42 @@ enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
     return ret;
 }
 
+enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
+                                  unsigned status, const char *content_type,
+                                  const char *body, size_t len, const dc_generation *gen,
+                                  bool cacheable, const dc_header *extra, size_t nextra)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (!r) return MHD_NO;
+    return queue_answer(c, req, status, r, content_type, len, gen, cacheable, extra,
+                        nextra);
+}
+
+enum MHD_Result dc_http_send_owned(struct MHD_Connection *c, dc_request *req,
+                                   unsigned status, const char *content_type, char *body,
+                                   size_t len, const dc_generation *gen)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(body);
+        return MHD_NO;
+    }
+    return queue_answer(c, req, status, r, content_type, len, gen, false, NULL, 0);
+}
+
 enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,
                                    dc_api_error e, const char *message,
                                    const dc_generation *gen)
+{
+    return dc_http_send_error_with(c, req, e, message, gen, NULL, 0);
+}
+
+enum MHD_Result dc_http_send_error_with(struct MHD_Connection *c, dc_request *req,
+                                        dc_api_error e, const char *message,
+                                        const dc_generation *gen, const dc_header *extra,
+                                        size_t nextra)
 {
     dc_worker *wk = dc_http_worker();
     if (!wk) return MHD_NO;
@@ -310,8 +353,35 @@ enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,
     }
     dc_jw_end(w);
     if (dc_jw_failed(w)) return MHD_NO;
-    return dc_http_send(c, req, api_errors[e].status, "application/json", w->buf, w->len,
-                        gen, false);
+    return dc_http_send_with(c, req, api_errors[e].status, "application/json", w->buf,
+                             w->len, gen, false, extra, nextra);
+}
+
+bool dc_http_rate_limited(struct MHD_Connection *c, dc_request *req, uint64_t requests,
+                          uint64_t records, const dc_generation *gen,
+                          enum MHD_Result *ret)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    dc_limit_kind which;
+    unsigned wait = dc_limits_charge(req->srv, ci ? ci->client_addr : NULL, requests,
+                                     records, &which);
+    if (!wait) return false;
+    char message[160], seconds[24];
+    const dc_http_config *cfg = &req->srv->config;
+    if (which == DC_LIMIT_REQUESTS)
+        snprintf(message, sizeof message,
+                 "more than %u requests a minute from this address: retry in %u s",
+                 cfg->rate_limit, wait);
+    else
+        snprintf(message, sizeof message,
+                 "more than %u records a minute from this address (this request asks "
+                 "for %llu): retry in %u s",
+                 cfg->record_limit, (unsigned long long)records, wait);
+    snprintf(seconds, sizeof seconds, "%u", wait);
+    dc_header h = {MHD_HTTP_HEADER_RETRY_AFTER, seconds};
+    *ret = dc_http_send_error_with(c, req, DC_API_RATE_LIMITED, message, gen, &h, 1);
+    return true;
 }
 
 enum MHD_Result dc_http_send_error_now(struct MHD_Connection *c, dc_request *req,
@@ -451,11 +521,14 @@ void dc_http_metrics_text(dc_http *srv, const dc_generation *gen, dc_jw *w)
     LINE("# TYPE diachi_index_households gauge\ndiachi_index_households %llu\n"
          "# TYPE diachi_index_zones gauge\ndiachi_index_zones %llu\n",
          (unsigned long long)gen->households, (unsigned long long)gen->zones);
-    LINE("# HELP diachi_index_reloads_total Index reloads, by result.\n"
+    LINE("# HELP diachi_index_reloads_total Index reloads, by result (refused_shrink: "
+         "fewer than half the households, without --allow-shrink).\n"
          "# TYPE diachi_index_reloads_total counter\n"
          "diachi_index_reloads_total{result=\"ok\"} %llu\n"
-         "diachi_index_reloads_total{result=\"failed\"} %llu\n",
-         atomic_load(&m->reloads_ok), atomic_load(&m->reloads_failed));
+         "diachi_index_reloads_total{result=\"failed\"} %llu\n"
+         "diachi_index_reloads_total{result=\"refused_shrink\"} %llu\n",
+         atomic_load(&m->reloads_ok), atomic_load(&m->reloads_failed),
+         atomic_load(&m->reloads_refused));
     LINE("# HELP diachi_connections_ended_total Connections the server ended: "
          "request_timeout (no complete request in time), evicted (the oldest waiting "
          "one, for a new one past the cap), refused (past the cap, none waiting).\n"
@@ -464,6 +537,12 @@ void dc_http_metrics_text(dc_http *srv, const dc_generation *gen, dc_jw *w)
          "diachi_connections_ended_total{reason=\"evicted\"} %llu\n"
          "diachi_connections_ended_total{reason=\"refused\"} %llu\n",
          atomic_load(&m->timed_out), atomic_load(&m->evicted), atomic_load(&m->refused));
+    LINE("# HELP diachi_rate_limited_total Requests refused 429 by the per-client "
+         "limits, by limit.\n# TYPE diachi_rate_limited_total counter\n"
+         "diachi_rate_limited_total{limit=\"requests\"} %llu\n"
+         "diachi_rate_limited_total{limit=\"records\"} %llu\n",
+         atomic_load(&m->rate_limited[DC_LIMIT_REQUESTS]),
+         atomic_load(&m->rate_limited[DC_LIMIT_RECORDS]));
     LINE("# TYPE diachi_connections_open gauge\ndiachi_connections_open %lld\n"
          "# TYPE diachi_requests_in_flight gauge\ndiachi_requests_in_flight %lld\n",
          atomic_load(&m->connections), atomic_load(&m->in_flight));
@@ -710,6 +789,18 @@ static enum MHD_Result refuse(struct MHD_Connection *c, dc_request *req, dc_api_
     return ret;
 }
 
+/* The request rate, charged before the body is read (health and metrics
+ * are not charged: probes and scrapers ask often by design). */
+static bool over_rate(struct MHD_Connection *c, dc_request *req, enum MHD_Result *ret)
+{
+    dc_generation *gen = dc_http_acquire(req->srv);
+    bool limited = dc_http_rate_limited(c, req, 1, 0, gen, ret);
+    /* Answered: no deadline. Else the body still has the request's. */
+    if (limited) dc_conns_deadline(req->srv, req->conn, DC_CONN_ANSWERING);
+    dc_http_release(gen);
+    return limited;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version,
                               const char *upload_data, size_t *upload_data_size,
@@ -726,6 +817,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
          * that is what is wanted for these. */
         const char *ambiguous = ambiguous_framing(c);
         if (ambiguous) return refuse(c, req, DC_API_BAD_REQUEST, ambiguous);
+        enum MHD_Result limited;
+        if (req->endpoint != DC_EP_HEALTHZ && req->endpoint != DC_EP_READYZ &&
+            req->endpoint != DC_EP_METRICS && over_rate(c, req, &limited))
+            return limited;
         if (req->post && declared_too_large(c, srv->config.max_body))
             return refuse(c, req, DC_API_TOO_LARGE,
                           "the request body is larger than the server takes");
@@ -768,6 +863,10 @@ static void apply_defaults(dc_http_config *c)
     if (!c->max_connections) c->max_connections = 1024;
     if (!c->per_ip_connections) c->per_ip_connections = 256;
     if (!c->request_timeout_s) c->request_timeout_s = 10;
+    if (!c->max_batch_results) c->max_batch_results = 100000;
+    if (!c->max_batch_bytes) c->max_batch_bytes = (size_t)64 << 20;
+    if (!c->rate_limit) c->rate_limit = 6000;
+    if (!c->record_limit) c->record_limit = 100000;
 }
 
 /* The listening address, IPv4 or IPv6, numeric only (no name lookups). */
@@ -818,6 +917,7 @@ dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
     dc_err rc = parse_address(srv->config.host, srv->config.port, &ss, err);
     if (rc == DC_OK) rc = cors_parse(srv, err);
     if (rc == DC_OK) rc = generation_open(srv->config.index_path, &srv->current, err);
+    if (rc == DC_OK) rc = dc_limits_init(srv, err);
     if (rc == DC_OK) rc = dc_conns_start(srv, err);
     if (rc != DC_OK) goto fail;
     unsigned mhd_limit = dc_conns_limits(srv);
@@ -844,6 +944,7 @@ dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
     return DC_OK;
 fail:
     dc_conns_stop(srv);
+    dc_limits_free(srv);
     dc_http_release(srv->current);
     pthread_mutex_destroy(&srv->lock);
     free(srv->origin_list);
@@ -863,12 +964,34 @@ void dc_http_fingerprint(dc_http *srv, char out[65])
     dc_http_release(gen);
 }
 
+/* A new index with fewer than half the households of the one served is far
+ * likelier a wrong file or a broken export than a province that lost its
+ * doors (the importer refuses to write one without --allow-shrink): taking
+ * it would answer "unregistered" for every door it lost. */
+static dc_err shrink_refused(dc_http *srv, const dc_generation *gen, dc_error *err)
+{
+    dc_generation *cur = dc_http_acquire(srv);
+    uint64_t before = cur->households;
+    dc_http_release(cur);
+    if (srv->config.allow_shrink || gen->households * 2 >= before) return DC_OK;
+    return dc_error_set(err, DC_E_REJECTED,
+                        "%s holds %llu households, fewer than half the %llu of the "
+                        "index served: not taken (--allow-shrink takes such a reload)",
+                        srv->config.index_path, (unsigned long long)gen->households,
+                        (unsigned long long)before);
+}
+
 dc_err dc_http_reload(dc_http *srv, dc_error *err)
 {
     dc_generation *gen, *old;
     dc_err rc = generation_open(srv->config.index_path, &gen, err);
     if (rc != DC_OK) {
         atomic_fetch_add(&srv->metrics.reloads_failed, 1);
+        return rc;
+    }
+    if ((rc = shrink_refused(srv, gen, err)) != DC_OK) {
+        dc_http_release(gen);
+        atomic_fetch_add(&srv->metrics.reloads_refused, 1);
         return rc;
     }
     pthread_mutex_lock(&srv->lock);
@@ -897,6 +1020,7 @@ void dc_http_stop(dc_http *srv, unsigned drain_ms)
         nanosleep(&pause, NULL);
     MHD_stop_daemon(srv->daemon);
     dc_conns_stop(srv);
+    dc_limits_free(srv);
     dc_http_release(srv->current);
     pthread_mutex_destroy(&srv->lock);
     free(srv->origin_list);

@@ -12,12 +12,16 @@
 #ifndef DC_HTTP_H
 #define DC_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "diachi/error.h"
 
 typedef struct dc_http dc_http;
+
+/** A rate limit that is off (0 takes the default). */
+#define DC_HTTP_NO_LIMIT UINT32_MAX
 
 /** What the service is started with. Zero fields take the defaults. */
 typedef struct dc_http_config {
@@ -30,6 +34,18 @@ typedef struct dc_http_config {
                                       the one its request's Origin matches) */
     size_t max_batch;            /**< items in one POST /v1/batch; default 10000 */
     size_t max_body;             /**< request body bytes; default 16 MiB */
+    size_t max_batch_results;    /**< households one JSON batch may ask for (a
+                                      code 1, a point its limit); default
+                                      100000; 413 beyond, before any lookup */
+    size_t max_batch_bytes;      /**< a batch answer's bytes; default 64 MiB:
+                                      413 once passed, the answer dropped */
+    unsigned rate_limit;         /**< requests a minute per client address;
+                                      default 6000; DC_HTTP_NO_LIMIT: none */
+    unsigned record_limit;       /**< records (households asked for) a minute
+                                      per client address; default 100000;
+                                      DC_HTTP_NO_LIMIT: none */
+    bool rate_limit_loopback;    /**< limit loopback clients too (not by
+                                      default: a local proxy is every client) */
     unsigned timeout_s;          /**< idle connection timeout; default 30 */
     unsigned request_timeout_s;  /**< a request's headers and body must be in
                                       within this of the connection or its
@@ -40,6 +56,9 @@ typedef struct dc_http_config {
                                       or is refused at once */
     unsigned per_ip_connections; /**< default 256; refused at once past it */
     int access_log_fd;           /**< -1: none; else one JSON line per request */
+    bool allow_shrink;           /**< reload an index with fewer than half the
+                                      households of the one served (refused
+                                      otherwise) */
 } dc_http_config;
 
 /**
@@ -62,9 +81,11 @@ void dc_http_fingerprint(dc_http *srv, char out[65]);
 /**
  * Open the index path anew, check it answers, and swap it in: requests
  * already running finish on the old index, which closes when the last
- * ends. On failure the old index keeps serving.
- * @return DC_OK, or the error opening or checking the new file (@p err
- *         says which and why)
+ * ends. On failure the old index keeps serving. A new index with fewer
+ * than half the households of the one served is refused (DC_E_REJECTED,
+ * @p err naming both counts) unless config.allow_shrink.
+ * @return DC_OK, DC_E_REJECTED, or the error opening or checking the new
+ *         file (@p err says which and why)
  */
 dc_err dc_http_reload(dc_http *srv, dc_error *err);
 

@@ -32,7 +32,8 @@ typedef enum dc_endpoint {
 
 /* The statuses counted by /metrics; anything else counts as "other". */
 #define DC_HTTP_STATUSES                                                                 \
-    X(200) X(204) X(304) X(400) X(404) X(405) X(413) X(414) X(415) X(422) X(500) X(503)
+    X(200)                                                                               \
+    X(204) X(304) X(400) X(404) X(405) X(413) X(414) X(415) X(422) X(429) X(500) X(503)
 enum {
 #define X(s) DC_ST_##s,
     DC_HTTP_STATUSES
@@ -60,11 +61,30 @@ typedef struct dc_metrics {
     atomic_ullong requests[DC_EP_COUNT][DC_ST_COUNT];
     atomic_ullong latency[DC_EP_COUNT][DC_LATENCY_BUCKETS + 1];
     atomic_ullong latency_sum_us[DC_EP_COUNT];
-    atomic_ullong reloads_ok, reloads_failed;
+    atomic_ullong reloads_ok, reloads_failed, reloads_refused;
     atomic_llong in_flight;
     atomic_llong connections;
     atomic_ullong timed_out, evicted, refused; /* connections ended by http_conn.c */
+    atomic_ullong rate_limited[2];             /* by dc_limit_kind */
 } dc_metrics;
+
+/* Per-client rate limits (http_limit.c). */
+#define DC_LIMIT_SLOTS 65536
+
+typedef enum dc_limit_kind { DC_LIMIT_REQUESTS, DC_LIMIT_RECORDS } dc_limit_kind;
+
+typedef struct dc_limit_bucket {
+    unsigned char key[16]; /* the address (IPv6 /64, IPv4 mapped) */
+    bool used;
+    double seen;              /* monotonic seconds of the last refill */
+    double requests, records; /* tokens left */
+} dc_limit_bucket;
+
+typedef struct dc_limits {
+    pthread_mutex_t lock;
+    dc_limit_bucket *slots; /* DC_LIMIT_SLOTS */
+    bool ready;
+} dc_limits;
 
 /* A connection, as http_conn.c tracks it (its socket context). */
 typedef struct dc_conn dc_conn;
@@ -99,6 +119,7 @@ struct dc_http {
     int64_t started;
     dc_metrics metrics;
     dc_conns conns;
+    dc_limits limits;
 };
 
 /* One request, from the handler's first call to the completion callback. */
@@ -148,6 +169,15 @@ void dc_conns_closed(dc_http *srv, void **socket_context);
 dc_conn *dc_conns_of(struct MHD_Connection *c);
 void dc_conns_deadline(dc_http *srv, dc_conn *k, dc_conn_phase phase);
 
+dc_err dc_limits_init(dc_http *srv, dc_error *err);
+void dc_limits_free(dc_http *srv);
+/* Charge a client @p requests requests and @p records records: 0 when
+ * within its limits (or not limited: loopback, limits off), else the
+ * seconds until it would be, with *which the limit passed (a request
+ * refused for its records is still charged as a request). Thread-safe. */
+unsigned dc_limits_charge(dc_http *srv, const struct sockaddr *client, uint64_t requests,
+                          uint64_t records, dc_limit_kind *which);
+
 /* This thread's state (created on first use, freed when the thread ends). */
 dc_worker *dc_http_worker(void);
 
@@ -159,6 +189,7 @@ void dc_http_release(dc_generation *gen);
 typedef enum dc_api_error {
     DC_API_MALFORMED_CODE,
     DC_API_UNKNOWN_POSTCODE,
+    DC_API_UNKNOWN_LOCALITY,
     DC_API_CODE_OUTSIDE_ZONE,
     DC_API_OUT_OF_COVERAGE,
     DC_API_BAD_PARAMETER,
@@ -169,6 +200,9 @@ typedef enum dc_api_error {
     DC_API_NOT_FOUND,
     DC_API_METHOD_NOT_ALLOWED,
     DC_API_TOO_LARGE,
+    DC_API_TOO_MANY_RESULTS,
+    DC_API_ANSWER_TOO_LARGE,
+    DC_API_RATE_LIMITED,
     DC_API_URI_TOO_LONG,
     DC_API_UNSUPPORTED_MEDIA_TYPE,
     DC_API_NOT_READY,
@@ -203,6 +237,12 @@ enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
                                   const char *body, size_t len, const dc_generation *gen,
                                   bool cacheable, const dc_header *extra, size_t nextra);
 
+/* The same, handing @p body (malloc'd) over to libmicrohttpd, which frees
+ * it once sent: a large answer is not copied. Not cacheable. */
+enum MHD_Result dc_http_send_owned(struct MHD_Connection *c, dc_request *req,
+                                   unsigned status, const char *content_type, char *body,
+                                   size_t len, const dc_generation *gen);
+
 /* An error answer written straight to the socket, with Connection: close,
  * for when libmicrohttpd no longer lets a response be queued (in the middle
  * of a body). Returns MHD_NO: the caller gives that back to libmicrohttpd,
@@ -214,6 +254,17 @@ enum MHD_Result dc_http_send_error_now(struct MHD_Connection *c, dc_request *req
 enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,
                                    dc_api_error e, const char *message,
                                    const dc_generation *gen);
+enum MHD_Result dc_http_send_error_with(struct MHD_Connection *c, dc_request *req,
+                                        dc_api_error e, const char *message,
+                                        const dc_generation *gen, const dc_header *extra,
+                                        size_t nextra);
+
+/* Charge the request's client @p requests and @p records (dc_limits_charge):
+ * false when within its limits, else true with *ret the 429 answer sent
+ * (Retry-After, rate_limited naming the limit). */
+bool dc_http_rate_limited(struct MHD_Connection *c, dc_request *req, uint64_t requests,
+                          uint64_t records, const dc_generation *gen,
+                          enum MHD_Result *ret);
 
 /* Answer a complete request (the body, if any, is in req->body). */
 enum MHD_Result dc_http_route(struct MHD_Connection *c, dc_request *req, const char *url,

@@ -64,11 +64,13 @@ enum {
     P_LAT_COLUMN,
     P_LON_COLUMN,
     P_DELIMITER,
+    P_POSTCODE,
+    P_LOCALITY,
     P_COUNT
 };
 static const char *const param_names[P_COUNT] = {
-    "format", "lat",         "lon",        "lng",        "radius",
-    "limit",  "code_column", "lat_column", "lon_column", "delimiter"};
+    "format",      "lat",        "lon",        "lng",       "radius",   "limit",
+    "code_column", "lat_column", "lon_column", "delimiter", "postcode", "locality"};
 
 typedef struct query {
     unsigned allowed; /* bit per P_ */
@@ -322,6 +324,7 @@ static void forward_answer(dc_jw *w, dc_geo_session *s, const query *q, const ch
         dc_render_collection_begin(w, dc_geo_status_name(r->status));
         if (e) dc_http_error_member(w, *e, message);
         fingerprint_member(w, gen);
+        if (r->status == DC_GEO_OK) dc_render_similar_codes(w, s, r);
         dc_render_features_begin(w);
         if (forward_has_features(r)) dc_render_forward_features(w, s, code, len, r);
         dc_render_collection_end(w);
@@ -329,27 +332,128 @@ static void forward_answer(dc_jw *w, dc_geo_session *s, const query *q, const ch
         dc_jw_object(w);
         if (e) dc_http_error_member(w, *e, message);
         dc_render_forward_answer(w, s, code, len, r);
+        if (r->status == DC_GEO_OK) dc_render_similar_codes(w, s, r);
         fingerprint_member(w, gen);
         dc_jw_end(w);
     }
+}
+
+/* Where a short Plus Code in the path is placed: the code to look up, or
+ * the problem (an API error and its message). */
+typedef struct short_place {
+    char code[64];
+    dc_api_error error;
+    char message[DC_ERROR_MESSAGE_SIZE + 64];
+} short_place;
+
+/* ?postcode=: as diachi lookup --zone: a 7-character short code is the
+ * location of that zone's code; a shorter one is recovered against the
+ * zone's reference point into a full Plus Code. */
+static bool place_in_postcode(dc_geo_session *s, const char *text, const char *postcode,
+                              short_place *sp)
+{
+    uint32_t pc;
+    dc_zone z;
+    dc_error err = {0};
+    char full[DC_OLC_SIZE];
+    sp->error = DC_API_BAD_PARAMETER;
+    if (dc_postcode_parse(postcode, strlen(postcode), &pc, &err) != DC_OK) {
+        snprintf(sp->message, sizeof sp->message, "parameter postcode: %s", err.message);
+        return false;
+    }
+    if (dc_geo_zone(s, pc, &z) != DC_OK) {
+        sp->error = DC_API_UNKNOWN_POSTCODE;
+        snprintf(sp->message, sizeof sp->message, "no postal zone has postcode %05u", pc);
+        return false;
+    }
+    if (dc_code_significant(text, strlen(text), NULL, 0) == DC_CODE_LOCATION_CHARS) {
+        snprintf(sp->code, sizeof sp->code, "%05u %s", pc, text);
+        return true;
+    }
+    if (dc_olc_recover(text, z.ref_lat_e7 / 1e7, z.ref_lon_e7 / 1e7, full, sizeof full) !=
+        DC_OK) {
+        snprintf(sp->message, sizeof sp->message, "%.40s is not a short Plus Code", text);
+        return false;
+    }
+    snprintf(sp->code, sizeof sp->code, "%s", full);
+    return true;
+}
+
+/* ?locality=: as diachi lookup "92P5+RF5 Mường Thanh, Điện Biên". */
+static bool place_in_locality(dc_geo_session *s, const char *text, const char *locality,
+                              short_place *sp)
+{
+    char both[1024], full[DC_OLC_SIZE];
+    int n = snprintf(both, sizeof both, "%s %s", text, locality);
+    dc_err rc = n > 0 && (size_t)n < sizeof both
+                    ? dc_geo_resolve_short(s, both, (size_t)n, full, sizeof full, NULL)
+                    : DC_E_NOT_FOUND;
+    if (rc == DC_OK) {
+        snprintf(sp->code, sizeof sp->code, "%s", full);
+        return true;
+    }
+    sp->error = rc == DC_E_NOT_FOUND ? DC_API_UNKNOWN_LOCALITY : DC_API_BAD_PARAMETER;
+    if (rc == DC_E_NOT_FOUND)
+        snprintf(sp->message, sizeof sp->message,
+                 "no zone, district or province of this index is named in locality "
+                 "%.80s",
+                 locality);
+    else
+        snprintf(sp->message, sizeof sp->message,
+                 "with locality, the path is a short Plus Code (92P5+RF5), not %.40s",
+                 text);
+    return false;
+}
+
+/* The code a path and its postcode or locality name (see above). */
+static bool place_short(dc_geo_session *s, const query *q, const char *text,
+                        short_place *sp)
+{
+    const char *postcode = q->value[P_POSTCODE], *locality = q->value[P_LOCALITY];
+    if (postcode && locality) {
+        sp->error = DC_API_BAD_PARAMETER;
+        snprintf(sp->message, sizeof sp->message,
+                 "parameters postcode and locality: give one of them");
+        return false;
+    }
+    if (!dc_olc_is_short(text)) {
+        sp->error = DC_API_BAD_PARAMETER;
+        snprintf(sp->message, sizeof sp->message,
+                 "with parameter %s, the path is a short Plus Code (92P5+RF5), not %.40s",
+                 postcode ? "postcode" : "locality", text);
+        return false;
+    }
+    return postcode ? place_in_postcode(s, text, postcode, sp)
+                    : place_in_locality(s, text, locality, sp);
 }
 
 static enum MHD_Result codes(struct MHD_Connection *c, dc_request *req, const char *url,
                              dc_generation *gen, dc_worker *wk)
 {
     query q;
-    bool good = query_read(c, &q, 0);
+    enum MHD_Result limited;
+    bool good = query_read(c, &q, 1u << P_POSTCODE | 1u << P_LOCALITY);
     negotiate(c, req, &q);
     if (!good) return send_problem(c, req, &q, DC_API_BAD_PARAMETER, q.problem, gen, wk);
     if (req->path_control)
         return send_problem(c, req, &q, DC_API_BAD_PARAMETER,
                             "the code in the path contains a NUL or control character",
                             gen, wk);
-    const char *code = url + strlen(CODES_PREFIX);
+    if (dc_http_rate_limited(c, req, 0, 1, gen, &limited)) return limited;
+    const char *input = url + strlen(CODES_PREFIX), *code = input;
     size_t len = strlen(code);
-    dc_geo_session *s;
+    dc_geo_session *s = NULL;
+    short_place sp;
     dc_err rc = dc_geo_session_begin(gen->geo, &s);
+    if (rc == DC_OK && (q.given[P_POSTCODE] || q.given[P_LOCALITY])) {
+        if (!place_short(s, &q, input, &sp)) {
+            dc_geo_session_end(s);
+            return send_problem(c, req, &q, sp.error, sp.message, gen, wk);
+        }
+        code = sp.code, len = strlen(code);
+    }
     if (rc == DC_OK) rc = dc_geo_forward(s, code, len, &wk->forward);
+    if (rc == DC_OK) rc = dc_geo_similar(s, &wk->forward);
     if (rc != DC_OK) {
         dc_geo_session_end(s);
         return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
@@ -362,7 +466,8 @@ static enum MHD_Result codes(struct MHD_Connection *c, dc_request *req, const ch
         dc_geo_session_end(s);
         return not_modified(c, req, gen);
     }
-    forward_answer(&wk->jw, s, &q, code, len, r, failed ? &e : NULL, message, gen);
+    forward_answer(&wk->jw, s, &q, input, strlen(input), r, failed ? &e : NULL, message,
+                   gen);
     dc_geo_session_end(s);
     return send_buffer(c, req, failed ? dc_api_error_status(e) : MHD_HTTP_OK, q.geojson,
                        &wk->jw, gen, true);
@@ -462,6 +567,9 @@ static enum MHD_Result reverse(struct MHD_Connection *c, dc_request *req,
     negotiate(c, req, &q);
     const char *problem = good ? reverse_params(&q, &lat, &lon, &rq) : q.problem;
     if (problem) return send_problem(c, req, &q, DC_API_BAD_PARAMETER, problem, gen, wk);
+    enum MHD_Result limited;
+    if (dc_http_rate_limited(c, req, 0, rq.limit ? rq.limit : 1, gen, &limited))
+        return limited;
     dc_geo_session *s;
     dc_err rc = dc_geo_session_begin(gen->geo, &s);
     if (rc == DC_OK)
@@ -494,16 +602,19 @@ static enum MHD_Result zones(struct MHD_Connection *c, dc_request *req, const ch
         return send_problem(
             c, req, &q, DC_API_BAD_PARAMETER,
             "the postcode in the path contains a NUL or control character", gen, wk);
-    if (strlen(pc) != 5 || strspn(pc, "0123456789") != 5)
-        return send_problem(c, req, &q, DC_API_BAD_PARAMETER,
-                            "the postcode in the path must be 5 digits", gen, wk);
+    uint32_t postcode;
+    dc_error perr = {0};
+    char message[DC_ERROR_MESSAGE_SIZE + 64];
+    if (dc_postcode_parse(pc, strlen(pc), &postcode, &perr) != DC_OK) {
+        snprintf(message, sizeof message, "the postcode in the path: %s", perr.message);
+        return send_problem(c, req, &q, DC_API_BAD_PARAMETER, message, gen, wk);
+    }
     dc_geo_session *s;
     dc_zone z;
     dc_err rc = dc_geo_session_begin(gen->geo, &s);
-    if (rc == DC_OK) rc = dc_geo_zone(s, (uint32_t)strtoul(pc, NULL, 10), &z);
+    if (rc == DC_OK) rc = dc_geo_zone(s, postcode, &z);
     if (rc == DC_E_NOT_FOUND) {
-        char message[64];
-        snprintf(message, sizeof message, "no postal zone has postcode %s", pc);
+        snprintf(message, sizeof message, "no postal zone has postcode %05u", postcode);
         dc_geo_session_end(s);
         return send_problem(c, req, &q, DC_API_UNKNOWN_POSTCODE, message, gen, wk);
     }
@@ -632,6 +743,77 @@ static dc_err batch_item(dc_geo_session *s, json_t *item, size_t i, dc_worker *w
              "an item is a code (a string), {\"code\": \"...\"} or {\"lat\": .., "
              "\"lon\": ..} (or \"lng\")");
     return DC_OK;
+}
+
+/* The households a batch item asks for: a code's door 1, a point its
+ * limit (default 10); at least 1 (each item is a record). */
+static uint64_t item_results(json_t *item)
+{
+    json_t *lat = json_is_object(item) ? json_object_get(item, "lat") : NULL;
+    json_t *limit = lat ? json_object_get(item, "limit") : NULL;
+    if (!lat) return 1;
+    if (!limit) return DEFAULT_LIMIT;
+    if (!json_is_integer(limit) || json_integer_value(limit) < 1) return 1;
+    json_int_t v = json_integer_value(limit);
+    return v > DC_GEO_MAX_NEIGHBOURS ? DC_GEO_MAX_NEIGHBOURS : (uint64_t)v;
+}
+
+/* A JSON batch past --max-batch items or --max-batch-results households
+ * is refused before any lookup; then its records are charged to the
+ * client's rate limit. True with *ret the answer when refused. */
+static bool batch_refused(struct MHD_Connection *c, dc_request *req, json_t *items,
+                          dc_generation *gen, enum MHD_Result *ret)
+{
+    const dc_http_config *cfg = &req->srv->config;
+    size_t n = json_array_size(items);
+    uint64_t results = 0;
+    char message[256];
+    for (size_t i = 0; i < n; i++)
+        results += item_results(json_array_get(items, i));
+    if (n > cfg->max_batch) {
+        snprintf(message, sizeof message, "%zu items: a batch takes at most %zu", n,
+                 cfg->max_batch);
+        *ret = dc_http_send_error(c, req, DC_API_TOO_LARGE, message, gen);
+        return true;
+    }
+    if (results > cfg->max_batch_results) {
+        snprintf(message, sizeof message,
+                 "the items ask for up to %llu households (a code 1, a point its limit): "
+                 "a batch answers at most %zu",
+                 (unsigned long long)results, cfg->max_batch_results);
+        *ret = dc_http_send_error(c, req, DC_API_TOO_MANY_RESULTS, message, gen);
+        return true;
+    }
+    return dc_http_rate_limited(c, req, 0, results, gen, ret);
+}
+
+/* Answer every item into the worker's buffer; *stopped: the item at which
+ * the answer passed @p max_bytes (left as it was when it never did). */
+static dc_err batch_items(json_t *items, dc_generation *gen, dc_worker *wk,
+                          size_t max_bytes, size_t *stopped)
+{
+    size_t n = json_array_size(items);
+    dc_geo_session *s = NULL;
+    dc_err rc = dc_geo_session_begin(gen->geo, &s);
+    dc_jw *w = &wk->jw;
+    dc_jw_reset(w);
+    dc_jw_object(w);
+    fingerprint_member(w, gen);
+    dc_jw_key(w, "count");
+    dc_jw_int(w, (int64_t)n);
+    dc_jw_key(w, "results");
+    dc_jw_array(w);
+    for (size_t i = 0; i < n && rc == DC_OK; i++) {
+        rc = batch_item(s, json_array_get(items, i), i, wk);
+        if (w->len > max_bytes) {
+            *stopped = i;
+            break;
+        }
+    }
+    dc_jw_end(w);
+    dc_jw_end(w);
+    dc_geo_session_end(s);
+    return rc;
 }
 
 static bool is_media_type(const char *header, const char *type)
@@ -784,7 +966,14 @@ static enum MHD_Result batch_csv(struct MHD_Connection *c, dc_request *req,
         snprintf(message, sizeof message, "%llu rows: a batch takes at most %zu",
                  (unsigned long long)rep.stats.rows, req->srv->config.max_batch);
         ret = dc_http_send_error(c, req, DC_API_TOO_LARGE, message, gen);
-    } else {
+    } else if (out_len > req->srv->config.max_batch_bytes) {
+        char message[128];
+        snprintf(message, sizeof message,
+                 "the answer has %zu bytes: a batch answers at most %zu", out_len,
+                 req->srv->config.max_batch_bytes);
+        ret = dc_http_send_error(c, req, DC_API_ANSWER_TOO_LARGE, message, gen);
+    } else if (!dc_http_rate_limited(c, req, 0, rep.stats.rows, gen, &ret)) {
+        /* CSV rows are counted once read: the records are charged then. */
         csv_headers ch;
         csv_headers_fill(&ch, &rep.stats, upload);
         ret = dc_http_send_with(c, req, MHD_HTTP_OK, "text/csv; charset=utf-8", out,
@@ -838,31 +1027,34 @@ static enum MHD_Result batch(struct MHD_Connection *c, dc_request *req,
         return dc_http_send_error(c, req, DC_API_BAD_JSON, message, gen);
     }
     size_t n = json_array_size(items);
-    if (n > req->srv->config.max_batch) {
-        snprintf(message, sizeof message, "%zu items: a batch takes at most %zu", n,
-                 req->srv->config.max_batch);
+    enum MHD_Result ret;
+    if (batch_refused(c, req, items, gen, &ret)) {
         json_decref(items);
-        return dc_http_send_error(c, req, DC_API_TOO_LARGE, message, gen);
+        return ret;
     }
-    dc_geo_session *s;
-    dc_err rc = dc_geo_session_begin(gen->geo, &s);
-    dc_jw *w = &wk->jw;
-    dc_jw_reset(w);
-    dc_jw_object(w);
-    fingerprint_member(w, gen);
-    dc_jw_key(w, "count");
-    dc_jw_int(w, (int64_t)n);
-    dc_jw_key(w, "results");
-    dc_jw_array(w);
-    for (size_t i = 0; i < n && rc == DC_OK; i++)
-        rc = batch_item(s, json_array_get(items, i), i, wk);
-    dc_jw_end(w);
-    dc_jw_end(w);
-    if (rc == DC_OK) dc_geo_session_end(s);
+    size_t stopped = n;
+    dc_err rc = batch_items(items, gen, wk, req->srv->config.max_batch_bytes, &stopped);
     json_decref(items);
-    if (rc != DC_OK)
-        return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
-    enum MHD_Result ret = send_buffer(c, req, MHD_HTTP_OK, false, w, gen, false);
+    dc_jw *w = &wk->jw;
+    if (rc != DC_OK) {
+        ret = dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
+    } else if (stopped < n) {
+        snprintf(message, sizeof message,
+                 "the answer passed %zu bytes at item %zu of %zu: send fewer items, or "
+                 "smaller radius and limit",
+                 req->srv->config.max_batch_bytes, stopped, n);
+        ret = dc_http_send_error(c, req, DC_API_ANSWER_TOO_LARGE, message, gen);
+    } else if (!dc_jw_failed(w) && w->len > (1u << 20)) {
+        /* A large answer is handed over, not copied: one copy of it at a
+         * time, and no megabytes kept per thread. */
+        char *body = w->buf;
+        size_t len = w->len;
+        dc_jw_init(w);
+        return dc_http_send_owned(c, req, MHD_HTTP_OK, "application/json", body, len,
+                                  gen);
+    } else {
+        ret = send_buffer(c, req, MHD_HTTP_OK, false, w, gen, false);
+    }
     /* A large batch leaves a large buffer: give it back rather than keep
      * megabytes per thread. */
     if (w->cap > (1u << 20)) dc_jw_free(w);

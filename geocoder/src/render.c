@@ -301,6 +301,16 @@ void dc_render_forward_answer(dc_jw *w, dc_geo_session *s, const char *input, si
     forward_members(w, &zs, input, len, r);
 }
 
+void dc_render_similar_codes(dc_jw *w, dc_geo_session *s, const dc_geo_forward_result *r)
+{
+    zone_source zs = forward_zones(s, r);
+    dc_jw_key(w, "similar_codes");
+    dc_jw_array(w);
+    for (size_t i = 0; i < r->nsimilar; i++)
+        suggestion(w, &r->similar[i], &zs);
+    dc_jw_end(w);
+}
+
 /* The household at the point's own code, in its zone, when one is listed. */
 static const dc_household *reverse_door(const dc_geo_reverse_result *r)
 {

@@ -39,6 +39,11 @@ void dc_render_forward_members(dc_jw *w, const char *input, size_t len,
 void dc_render_forward_answer(dc_jw *w, dc_geo_session *s, const char *input, size_t len,
                               const dc_geo_forward_result *r);
 
+/** "similar_codes": the registered codes of the zone one edit away from
+ *  @p r's (dc_geo_similar), each as a suggestion is written (place, edit,
+ *  position, distance_m, household_count, household). */
+void dc_render_similar_codes(dc_jw *w, dc_geo_session *s, const dc_geo_forward_result *r);
+
 /** How a reverse lookup was asked, as its answer echoes it. */
 typedef struct dc_render_reverse_query {
     double radius_m;

@@ -182,6 +182,7 @@ static size_t on_header(char *line, size_t size, size_t n, void *ctx)
     keep(line, len, "Content-Disposition", r->content_disposition,
          sizeof r->content_disposition);
     keep(line, len, "X-Diachi-Count-Ok", r->count_ok, sizeof r->count_ok);
+    keep(line, len, "Retry-After", r->retry_after, sizeof r->retry_after);
     return len;
 }
 

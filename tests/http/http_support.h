@@ -54,7 +54,8 @@ typedef struct dc_reply {
     char connection[64];
     char vary[128];
     char content_disposition[256];
-    char count_ok[32];    /* X-Diachi-Count-Ok */
+    char count_ok[32]; /* X-Diachi-Count-Ok */
+    char retry_after[32];
     long new_connections; /* 0 when the connection was reused */
     CURLcode error;
 } dc_reply;
