@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const uint8_t *nl = size ? memchr(data, '\n', size) : NULL;
         size_t t = nl ? (size_t)(nl - data) : 0;
         if (t >= sizeof type) t = sizeof type - 1;
-        memcpy(type, data, t);
+        if (t) memcpy(type, data, t);
         type[t] = '\0';
         if (nl) body = (const char *)nl + 1, len = size - (size_t)(nl + 1 - data);
     }
