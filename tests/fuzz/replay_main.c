@@ -103,6 +103,8 @@ int main(int argc, char **argv)
     }
     signal(SIGABRT, dc_on_crash);
     signal(SIGSEGV, dc_on_crash);
+    signal(SIGBUS, dc_on_crash); /* a mapped file cut short */
+    signal(SIGFPE, dc_on_crash); /* a division by a size read from the input */
     /* The empty input is always worth one run. */
     LLVMFuzzerTestOneInput(NULL, 0);
     int total = 1;

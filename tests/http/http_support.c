@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "http_support.h"
+#include "openapi_check.h"
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -183,7 +184,44 @@ static size_t on_header(char *line, size_t size, size_t n, void *ctx)
          sizeof r->content_disposition);
     keep(line, len, "X-Diachi-Count-Ok", r->count_ok, sizeof r->count_ok);
     keep(line, len, "Retry-After", r->retry_after, sizeof r->retry_after);
+    size_t have = strlen(r->headers);
+    if (have + len < sizeof r->headers) memcpy(r->headers + have, line, len);
     return len;
+}
+
+void (*dc_reply_hook)(const char *method, const char *path, const dc_reply *reply);
+
+/* With DC_OPENAPI_DOC=PATH in the environment, every reply a test gets
+ * (unless it set its own hook) is also held to that document. */
+static json_t *openapi_doc;
+static _Atomic int openapi_validated;
+static pthread_once_t openapi_once = PTHREAD_ONCE_INIT;
+
+static void openapi_report(void)
+{
+    printf("%d responses validated against %s\n", openapi_validated,
+           getenv("DC_OPENAPI_DOC"));
+}
+
+static void openapi_load(void)
+{
+    const char *path = getenv("DC_OPENAPI_DOC");
+    if (!path) return;
+    openapi_doc = json_load_file(path, 0, NULL);
+    CHECK(openapi_doc != NULL, "DC_OPENAPI_DOC: cannot read %s", path);
+    atexit(openapi_report);
+}
+
+static void openapi_hold(const char *method, const char *path, const dc_reply *reply)
+{
+    char why[1024];
+    pthread_once(&openapi_once, openapi_load);
+    if (!openapi_doc) return;
+    dc_openapi_verdict v =
+        dc_openapi_check_reply(openapi_doc, method, path, reply, why, sizeof why);
+    if (v == DC_OPENAPI_VALID) openapi_validated++;
+    CHECK(v != DC_OPENAPI_INVALID, "%s %.100s -> %ld %s: not as the document says: %s",
+          method, path, reply->status, reply->content_type, why);
 }
 
 bool dc_request(CURL *curl, int port, const char *method, const char *path,
@@ -220,6 +258,10 @@ bool dc_request(CURL *curl, int port, const char *method, const char *path,
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply->status);
     curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &reply->new_connections);
     if (!reply->body) reply->body = calloc(1, 1);
+    if (dc_reply_hook)
+        dc_reply_hook(method ? method : "GET", path, reply);
+    else
+        openapi_hold(method ? method : "GET", path, reply);
     return true;
 }
 

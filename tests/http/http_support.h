@@ -58,7 +58,14 @@ typedef struct dc_reply {
     char retry_after[32];
     long new_connections; /* 0 when the connection was reused */
     CURLcode error;
+    char headers[8192]; /* every header line as received, CRLF-separated (cut) */
 } dc_reply;
+
+/**
+ * When set, called with every reply dc_request receives (the openapi test
+ * validates each against docs/openapi.json); NULL by default.
+ */
+extern void (*dc_reply_hook)(const char *method, const char *path, const dc_reply *reply);
 
 /**
  * A request on @p curl (reused: keep-alive). @p method NULL for GET;
