@@ -41,8 +41,11 @@ const char *dc_form_find_file(const char *content_type, const char *body, size_t
  * it had none): the quoted form in ASCII, every other byte, quote,
  * backslash and control character as '_'; the starred one percent-encoded.
  * Like snprintf: writes at most @p size bytes, NUL included, and returns
- * the whole length (@p size of 1024 always suffices for a 255-byte name).
+ * the whole length; DC_FORM_DISPOSITION_SIZE always suffices (the name's
+ * first 255 bytes are used: 255 in the quoted form, up to 3 x 255
+ * percent-encoded, two suffixes and the fixed text come to 1,085).
  */
 size_t dc_form_disposition(const char *filename, char *out, size_t size);
+#define DC_FORM_DISPOSITION_SIZE 1152
 
 #endif /* DC_HTTP_FORM_H */

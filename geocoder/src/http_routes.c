@@ -897,7 +897,7 @@ typedef struct csv_headers {
     size_t n;
     char names[DC_BATCH_NSTATUS][48];
     char values[DC_BATCH_NSTATUS + 1][24];
-    char disposition[1024];
+    char disposition[DC_FORM_DISPOSITION_SIZE];
 } csv_headers;
 
 static void csv_headers_fill(csv_headers *ch, const dc_batch_stats *st,

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -161,6 +162,59 @@ static dc_err check_ends(int fd, const char *path, uint64_t file_bytes, uint64_t
     return DC_OK;
 }
 
+/*
+ * LMDB's two meta pages, as mdb_env_open reads them before it maps the
+ * file: it divides by the page size they give and maps up to their last
+ * page. The seal guards against damage, not forgery (its checksum is no
+ * secret), so a file changed on purpose and sealed again must still not
+ * reach LMDB with a page size of 0 (a SIGFPE inside liblmdb) or pages past
+ * its end. liblmdb 0.9's layout on a 64-bit machine: a 16-byte page
+ * header, then u32 magic, u32 version, u64 address, u64 map size, two
+ * 48-byte database records (the first begins with the u32 page size; a
+ * record's root page is its last u64), u64 last page, u64 transaction id.
+ */
+#define META_MAGIC 16
+#define META_VERSION 20
+#define META_PSIZE 40
+#define META_ROOTS(i) (40 + 48 * (i) + 40)
+#define META_LAST_PAGE 136
+#define META_TXNID 144
+#define META_BYTES 152
+
+static dc_err check_lmdb_meta(int fd, const char *path, uint64_t data, dc_error *err)
+{
+    uint8_t meta[2][META_BYTES];
+    if (sizeof(size_t) != 8) return DC_OK; /* another layout: LMDB's own checks */
+    dc_err rc = read_at(fd, path, meta[0], META_BYTES, 0, err);
+    uint32_t psize = dc_get_le32(meta[0] + META_PSIZE);
+    bool ok = rc == DC_OK && psize >= 512 && psize <= 65536 &&
+              (psize & (psize - 1)) == 0 && data >= 2 * (uint64_t)psize &&
+              data % psize == 0;
+    if (ok) rc = read_at(fd, path, meta[1], META_BYTES, psize, err);
+    for (int i = 0; ok && rc == DC_OK && i < 2; i++) {
+        uint64_t last = dc_get_le64(meta[i] + META_LAST_PAGE);
+        ok = dc_get_le32(meta[i] + META_MAGIC) == LMDB_MAGIC &&
+             dc_get_le32(meta[i] + META_VERSION) == 1 &&
+             dc_get_le32(meta[i] + META_PSIZE) == psize && last < data / psize;
+        for (int db = 0; ok && db < 2; db++) {
+            uint64_t root = dc_get_le64(meta[i] + META_ROOTS(db));
+            ok = root == UINT64_MAX || root <= last;
+        }
+    }
+    /* LMDB reads the meta page of the later transaction: its pages must be
+     * exactly the sealed bytes. */
+    if (ok && rc == DC_OK) {
+        int now = dc_get_le64(meta[1] + META_TXNID) > dc_get_le64(meta[0] + META_TXNID);
+        ok = (dc_get_le64(meta[now] + META_LAST_PAGE) + 1) * psize == data;
+    }
+    if (rc != DC_OK || ok) return rc;
+    return dc_error_set(
+        err, DC_E_INDEX_CORRUPT,
+        "%s: its LMDB meta pages (page size %u) do not describe the %" PRIu64
+        " sealed bytes: the file was changed",
+        path, psize, data);
+}
+
 dc_err dc_seal_verify(const char *path, uint64_t file_bytes, uint64_t *data_bytes,
                       dc_error *err)
 {
@@ -171,12 +225,13 @@ dc_err dc_seal_verify(const char *path, uint64_t file_bytes, uint64_t *data_byte
                             strerror(errno));
     dc_err rc = check_ends(fd, path, file_bytes, &data, &want, err);
     if (rc == DC_OK) rc = hash_file(fd, path, data, &got, err);
-    close(fd);
     if (rc == DC_OK && got != want)
         rc = dc_error_set(err, DC_E_INDEX_CORRUPT,
                           "%s is damaged: the checksum of its %" PRIu64
                           " bytes is %016" PRIx64 ", its seal says %016" PRIx64,
                           path, data, got, want);
+    if (rc == DC_OK) rc = check_lmdb_meta(fd, path, data, err);
+    close(fd);
     if (rc == DC_OK) *data_bytes = data;
     return rc;
 }

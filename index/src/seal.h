@@ -47,8 +47,10 @@ dc_err dc_seal_write(const char *path, uint64_t data_bytes, dc_error *err);
 /**
  * Verify the seal of the file at @p path, of @p file_bytes bytes: the
  * file starts as an LMDB file does, ends with a well-formed trailer whose
- * length is the file's less the trailer, and the checksum of those bytes
- * matches. Reads the whole file with pread, never through a map, so a
+ * length is the file's less the trailer, the checksum of those bytes
+ * matches, and LMDB's meta pages give a page size and pages that LMDB can
+ * map safely: exactly the sealed bytes (a file changed on purpose and
+ * sealed again gets that far). Reads the whole file with pread, never through a map, so a
  * file cut short is an error here rather than a SIGBUS later.
  * @param[out] data_bytes  the LMDB file's length, on DC_OK
  * @return DC_OK, DC_E_INDEX_FORMAT (not an LMDB file at all),

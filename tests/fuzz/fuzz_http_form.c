@@ -38,9 +38,10 @@ static void check_disposition(const char *filename)
 {
     static const char head[] = "attachment; filename=\"";
     static const char tail[] = "diachi.csv";
-    char out[1024], small[17];
+    char out[DC_FORM_DISPOSITION_SIZE], small[17];
     size_t n = dc_form_disposition(filename, out, sizeof out);
-    check(n < sizeof out && strlen(out) == n, "disposition over 1024 bytes");
+    check(n < sizeof out && strlen(out) == n,
+          "disposition over DC_FORM_DISPOSITION_SIZE bytes");
     check(strncmp(out, head, sizeof head - 1) == 0, "disposition head");
     check(n >= sizeof tail - 1 && strcmp(out + n - (sizeof tail - 1), tail) == 0,
           "disposition tail");

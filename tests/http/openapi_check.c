@@ -312,7 +312,10 @@ static json_t *response_for(json_t *doc, const char *method, const char *path,
     snprintf(clean, sizeof clean, "%.*s", (int)strcspn(path, "?"), path);
     json_t *item = path_item(doc, clean);
     json_t *op = item ? json_object_get(item, m) : NULL;
-    if (!item && status == 404) return pointer(doc, "#/components/responses/NotFound");
+    /* A path the document does not list answers any error as an Error
+     * object (NotFound says so): not found, or refused before routing. */
+    if (!item && status >= 400 && status < 500)
+        return pointer(doc, "#/components/responses/NotFound");
     if (!op && status == 405)
         return pointer(doc, "#/components/responses/MethodNotAllowed");
     if (!op) {
