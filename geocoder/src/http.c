@@ -1011,9 +1011,12 @@ void dc_http_set_access_log(dc_http *srv, int fd)
 void dc_http_stop(dc_http *srv, unsigned drain_ms)
 {
     if (!srv) return;
+    /* Stop taking connections by refusing each as it comes
+     * (dc_conns_accept), not with MHD_quiesce_daemon: with a thread pool on
+     * epoll, libmicrohttpd 0.9.75 panics ("Failed to remove listen FD from
+     * epoll set", SIGABRT) when a worker took the listening socket out of
+     * its set itself, at its connection limit, while quiesce runs. */
     atomic_store(&srv->draining, true);
-    MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
-    if (fd != MHD_INVALID_SOCKET) close(fd);
     int64_t deadline = now_ns() + (int64_t)drain_ms * 1000000;
     const struct timespec pause = {0, 2000000};
     while (atomic_load(&srv->metrics.in_flight) > 0 && now_ns() < deadline)

@@ -171,6 +171,10 @@ enum MHD_Result dc_conns_accept(void *cls, const struct sockaddr *addr, socklen_
     dc_conns *cs = &srv->conns;
     enum MHD_Result ok = MHD_YES;
     (void)addr, (void)len;
+    if (atomic_load(&srv->draining)) { /* stopping: no new connection */
+        atomic_fetch_add(&srv->metrics.refused, 1);
+        return MHD_NO;
+    }
     pthread_mutex_lock(&cs->lock);
     if (cs->count - cs->shutting >= srv->config.max_connections) {
         dc_conn *k = oldest_waiting(cs);
