@@ -81,6 +81,14 @@ void dc_reply_free(dc_reply *reply);
 /** Milliseconds on the monotonic clock. */
 double dc_now_ms(void);
 
+/** A TCP connection to 127.0.0.1:@p port for raw requests; -1 (a failed
+ *  check) when it cannot be made. */
+int dc_raw_connect(int port);
+
+/** Send all of @p data; false when the server closed early (a refused
+ *  request), and then stop sending. */
+bool dc_raw_send_all(int fd, const char *data, size_t len);
+
 #include <jansson.h>
 
 /** The member at a dotted path ("households.0.id"; numbers index arrays),

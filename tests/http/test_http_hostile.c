@@ -29,32 +29,6 @@ static CURL *curl;
 
 /* ---- raw sockets ----------------------------------------------------------- */
 
-static int connect_server(void)
-{
-    struct sockaddr_in a = {0};
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        CHECK(0, "connect: %s", strerror(errno));
-        if (fd >= 0) close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static bool send_all(int fd, const char *data, size_t len)
-{
-    while (len) {
-        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
-        if (n <= 0) return false;
-        data += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
 /* Append what the socket has to @p buf (NUL-terminated, at most @p cap
  * bytes), waiting at most @p ms; false once the server has closed. */
 static bool read_some(int fd, char *buf, size_t *len, size_t cap, int ms)
@@ -111,11 +85,11 @@ static void still_serving(const char *after)
 static void expect_raw(const char *name, const char *request, int status,
                        const char *code)
 {
-    int fd = connect_server();
+    int fd = dc_raw_connect(port);
     bool closed;
     char got[64];
     if (fd < 0) return;
-    send_all(fd, request, strlen(request));
+    dc_raw_send_all(fd, request, strlen(request));
     char *reply = read_reply(fd, 5000, &closed);
     CHECK(status_of(reply) == status &&
               strcmp(error_code_of(reply, got, sizeof got), code) == 0 && closed,
@@ -241,12 +215,12 @@ static void framing(void)
 static void chunked_body(const char *name, size_t total)
 {
     static char chunk[65536 + 16];
-    int fd = connect_server();
+    int fd = dc_raw_connect(port);
     if (fd < 0) return;
     static const char head[] = "POST /v1/batch HTTP/1.1\r\nHost: x\r\n"
                                "Content-Type: application/json\r\n"
                                "Transfer-Encoding: chunked\r\n\r\n";
-    send_all(fd, head, sizeof head - 1);
+    dc_raw_send_all(fd, head, sizeof head - 1);
     int n = snprintf(chunk, sizeof chunk, "10000\r\n");
     memset(chunk + n, ' ', 65536);
     memcpy(chunk + n + 65536, "\r\n", 2);
@@ -257,7 +231,7 @@ static void chunked_body(const char *name, size_t total)
     /* 15 s or 64 MiB at most, whichever first: the test ends by itself. */
     while (open && (total == 0 || sent < total) && sent < (64u << 20) &&
            dc_now_ms() - t0 < 15000) {
-        if (!send_all(fd, chunk, (size_t)n + 65538)) break;
+        if (!dc_raw_send_all(fd, chunk, (size_t)n + 65538)) break;
         sent += 65536;
         open = read_some(fd, reply, &len, cap, 0);
     }

@@ -22,34 +22,6 @@
 static int port;
 static CURL *curl;
 
-static int connect_server(void)
-{
-    struct sockaddr_in a = {0};
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        CHECK(0, "connect: %s", strerror(errno));
-        if (fd >= 0) close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-/* Send all of it; the server may close early (a refused request): then
- * stop sending and say so. */
-static bool send_all(int fd, const char *data, size_t len)
-{
-    while (len) {
-        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
-        if (n <= 0) return false;
-        data += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
 /* Read until the server closes or @p ms pass. Returns what was read
  * (malloc'd, NUL-terminated); *closed tells whether it closed. */
 static char *read_reply(int fd, int ms, bool *closed)
@@ -96,10 +68,10 @@ static void still_serving(const char *after)
 static void expect_refusal(const char *name, const char *request, size_t len, int ms,
                            bool shut, int also)
 {
-    int fd = connect_server();
+    int fd = dc_raw_connect(port);
     bool closed;
     if (fd < 0) return;
-    send_all(fd, request, len);
+    dc_raw_send_all(fd, request, len);
     if (shut) shutdown(fd, SHUT_WR);
     char *reply = read_reply(fd, ms, &closed);
     int status = first_status(reply);
@@ -164,10 +136,10 @@ int main(int argc, char **argv)
                                   "Content-Type: application/json\r\n"
                                   "Content-Length: 16\r\n\r\n"
                                   "[\"32105927CJ93\"]THIS IS NOT A REQUEST\r\n\r\n";
-        int fd = connect_server();
+        int fd = dc_raw_connect(port);
         bool closed;
         if (fd >= 0) {
-            send_all(fd, req, sizeof req - 1);
+            dc_raw_send_all(fd, req, sizeof req - 1);
             char *reply = read_reply(fd, 5000, &closed);
             const char *second = strstr(reply + 1, "HTTP/1.1 ");
             CHECK(first_status(reply) == 200, "longer body: first answer %d",
