@@ -329,3 +329,23 @@ bool dc_raw_send_all(int fd, const char *data, size_t len)
     }
     return true;
 }
+
+static bool copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    char buf[65536];
+    size_t n;
+    bool ok = in && out;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        ok = fwrite(buf, 1, n, out) == n;
+    if (in) fclose(in);
+    if (out && fclose(out) != 0) ok = false;
+    return ok;
+}
+
+bool dc_swap_in(const char *from, const char *served)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.new", served);
+    return copy_file(from, tmp) && rename(tmp, served) == 0;
+}

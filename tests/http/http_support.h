@@ -83,6 +83,10 @@ double dc_now_ms(void);
 
 /** A TCP connection to 127.0.0.1:@p port for raw requests; -1 (a failed
  *  check) when it cannot be made. */
+/** Put a copy of @p from in place of @p served the way an operator does:
+ *  a copy beside it, renamed over it. False on any I/O failure. */
+bool dc_swap_in(const char *from, const char *served);
+
 int dc_raw_connect(int port);
 
 /** Send all of @p data; false when the server closed early (a refused

@@ -102,28 +102,6 @@ static void *client(void *arg)
     return NULL;
 }
 
-static bool copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-    char buf[65536];
-    size_t n;
-    bool ok = in && out;
-    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
-        ok = fwrite(buf, 1, n, out) == n;
-    if (in) fclose(in);
-    if (out && fclose(out) != 0) ok = false;
-    return ok;
-}
-
-/* Put @p from in place of @p served the way an operator does: a copy
- * beside it, renamed over it. */
-static bool swap_in(const char *from, const char *served)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.new", served);
-    return copy_file(from, tmp) && rename(tmp, served) == 0;
-}
-
 static void fingerprint_of(CURL *curl, char *out)
 {
     dc_reply r;
@@ -141,7 +119,7 @@ int main(int argc, char **argv)
     }
     char served[4096];
     snprintf(served, sizeof served, "%s/served.diachi", argv[4]);
-    if (!swap_in(argv[2], served)) {
+    if (!dc_swap_in(argv[2], served)) {
         fprintf(stderr, "cannot copy %s to %s\n", argv[2], served);
         return 1;
     }
@@ -155,14 +133,14 @@ int main(int argc, char **argv)
     fingerprint_of(curl, fp_sample);
 
     /* The other index's fingerprint, from a reload before the load. */
-    swap_in(argv[3], served);
+    dc_swap_in(argv[3], served);
     dc_server_signal(&srv, SIGHUP);
     CHECK(dc_server_wait_log(&srv, "reloaded", 1), "no first reload");
     fingerprint_of(curl, fp_other);
     CHECK(strlen(fp_sample) == 64 && strlen(fp_other) == 64 &&
               strcmp(fp_sample, fp_other) != 0,
           "two different fingerprints: %s %s", fp_sample, fp_other);
-    swap_in(argv[2], served);
+    dc_swap_in(argv[2], served);
     dc_server_signal(&srv, SIGHUP);
     CHECK(dc_server_wait_log(&srv, "reloaded", 2), "no second reload");
 
@@ -173,7 +151,7 @@ int main(int argc, char **argv)
     for (int k = 1; k <= SWAPS; k++) {
         while (atomic_load(&done) < k * REQUESTS / (SWAPS + 1))
             nanosleep(&(struct timespec){0, 1000000}, NULL);
-        CHECK(swap_in(k % 2 ? argv[3] : argv[2], served), "swap %d", k);
+        CHECK(dc_swap_in(k % 2 ? argv[3] : argv[2], served), "swap %d", k);
         dc_server_signal(&srv, SIGHUP);
         CHECK(dc_server_wait_log(&srv, "reloaded", 2 + k), "reload %d not logged", k);
     }
@@ -199,7 +177,7 @@ int main(int argc, char **argv)
         fputs("not an index\n", f);
         fclose(f);
     }
-    CHECK(swap_in(broken, served), "swap in the broken file");
+    CHECK(dc_swap_in(broken, served), "swap in the broken file");
     dc_server_signal(&srv, SIGHUP);
     CHECK(dc_server_wait_log(&srv, "reload failed", 1), "a failed reload is not logged");
     dc_reply r;

@@ -15,27 +15,6 @@
 
 static CURL *curl;
 
-static bool copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-    char buf[65536];
-    size_t n;
-    bool ok = in && out;
-    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
-        ok = fwrite(buf, 1, n, out) == n;
-    if (in) fclose(in);
-    if (out && fclose(out) != 0) ok = false;
-    return ok;
-}
-
-/* Replace @p served by a copy of @p from, by rename, as the importer does. */
-static bool swap_in(const char *from, const char *served)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.new", served);
-    return copy_file(from, tmp) && rename(tmp, served) == 0;
-}
-
 /* /readyz: the fingerprint and household count served. */
 static void ready(int port, char fp[80], double *households)
 {
@@ -65,13 +44,13 @@ int main(int argc, char **argv)
     curl = curl_easy_init();
 
     /* Refused: the sample keeps serving. */
-    CHECK(swap_in(argv[2], served), "copy the sample");
+    CHECK(dc_swap_in(argv[2], served), "copy the sample");
     const char *args[] = {"--index", served, NULL};
     dc_server srv;
     if (!dc_server_start(&srv, argv[1], args)) return 1;
     ready(srv.port, fp_sample, &households);
     CHECK(households == 22243, "the sample's households: %.0f", households);
-    CHECK(swap_in(argv[3], served), "swap in the small index");
+    CHECK(dc_swap_in(argv[3], served), "swap in the small index");
     dc_server_signal(&srv, SIGHUP);
     CHECK(dc_server_wait_log(&srv, "reload failed", 1), "the refusal is not logged");
     CHECK(strstr(srv.log,
@@ -91,10 +70,10 @@ int main(int argc, char **argv)
     CHECK(dc_server_stop(&srv) == 0, "stop");
 
     /* --allow-shrink: taken. */
-    CHECK(swap_in(argv[2], served), "copy the sample back");
+    CHECK(dc_swap_in(argv[2], served), "copy the sample back");
     const char *shrink[] = {"--index", served, "--allow-shrink", NULL};
     if (!dc_server_start(&srv, argv[1], shrink)) return 1;
-    CHECK(swap_in(argv[3], served), "swap in the small index");
+    CHECK(dc_swap_in(argv[3], served), "swap in the small index");
     dc_server_signal(&srv, SIGHUP);
     CHECK(dc_server_wait_log(&srv, "reloaded", 1), "no reload with --allow-shrink");
     ready(srv.port, fp, &households);
