@@ -54,7 +54,9 @@ static const char usage_text[] =
     "                           INDEX (refused otherwise: exit 3, nothing written)\n"
     "  --quiet                  no progress and no summary\n"
     "  -h, --help               this help\n"
-    "  --version                print diachi-import VERSION\n";
+    "  --version                print diachi-import VERSION\n"
+    "Environment: SOURCE_DATE_EPOCH, when set, is the build time stored in the\n"
+    "index (seconds since 1970), so the same maps give the same bytes.\n";
 
 typedef struct dc_args {
     const char **zones, **households, **zone_fields, **household_fields;

@@ -220,6 +220,28 @@ static dc_err collect_sources(dc_import *im, dc_source_info **out, size_t *nout)
     return DC_OK;
 }
 
+/* The build time stored in the index: now, or SOURCE_DATE_EPOCH when it is
+ * set (the reproducible-builds convention), so that the same maps imported
+ * twice give the same bytes. A value that is not a decimal count of seconds
+ * is refused rather than replaced by now. */
+static dc_err build_time(int64_t *out, dc_error *err)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    if (s == NULL || *s == '\0') {
+        *out = (int64_t)time(NULL);
+        return DC_OK;
+    }
+    int64_t v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
+            return dc_error_set(err, DC_E_INVALID_ARG,
+                                "SOURCE_DATE_EPOCH='%.40s' is not a count of seconds", s);
+        v = v * 10 + (*p - '0');
+    }
+    *out = v;
+    return DC_OK;
+}
+
 static dc_err write_index(dc_import *im, dc_error *err)
 {
     dc_index_build_input in = {0};
@@ -232,7 +254,10 @@ static dc_err write_index(dc_import *im, dc_error *err)
     in.nzones = im->zones.nzones;
     in.households = im->households.items;
     in.nhouseholds = im->households.n;
-    in.build_time = (int64_t)time(NULL);
+    if (build_time(&in.build_time, err) != DC_OK) {
+        free(sources);
+        return DC_E_INVALID_ARG;
+    }
     in.progress = im->cfg->progress;
     in.progress_ctx = im->cfg->progress_ctx;
     dc_err rc = dc_index_build(im->cfg->output, &in, &stats, err);
