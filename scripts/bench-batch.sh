@@ -9,19 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/measure.sh
-build=${DIACHI_BUILD:-build}
-bin=$build/bin
-work=${BENCH_DIR:-$build/bench}
-mkdir -p "$work"
+need_bins diachi diachi-import diachi-gen-national batch_bench_input
 [ $# -gt 0 ] || set -- 1000000 27000000
 
 for n in "$@"; do
-  map="$work/national-$n" index="$work/national-$n.diachi" csv="$work/batch-$n.csv"
-  if [ ! -e "$index" ]; then
-    [ -d "$map" ] || "$bin/diachi-gen-national" --out "$map" --households "$n" --seed 1 >/dev/null
-    "$bin/diachi-import" --zones "$map" --households "$map" -o "$index" --quiet \
-      --report "$work/report-$n.csv" >/dev/null
-  fi
+  index=$(national_index "$n") csv="$work/batch-$n.csv"
   [ -s "$csv" ] || "$bin/batch_bench_input" "$index" "$n" > "$csv"
   bytes=$(stat -L -c %s "$csv")
   # the floor: reading the file at all

@@ -10,15 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
-build=${DIACHI_BUILD:-build}
-bin=$build/bin work=$build/bench
-index=$work/national-1000000.diachi
-mkdir -p "$work"
-for b in bench_http_ceiling bench_http_targets diachi; do
-  [ -x "$bin/$b" ] || { echo "bench-http: $bin/$b missing: cmake -B build -DDC_BENCH=ON && cmake --build build" >&2; exit 2; }
-done
-command -v wrk >/dev/null || { echo "bench-http: wrk missing: scripts/install-deps.sh" >&2; exit 2; }
-[ -f "$index" ] || { [ "$build" = build ] && scripts/bench-import.sh 1000000; }
+. scripts/measure.sh
+need_bins bench_http_ceiling bench_http_targets diachi diachi-import diachi-gen-national
+need_cmds wrk
+index=$(national_index 1000000)
 
 "$bin/bench_http_targets" "$index" 100000 "$work/http-codes.txt" "$work/http-reverse.txt"
 cat > "$work/http-paths.lua" <<'LUA'

@@ -8,10 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/measure.sh
-build=${DIACHI_BUILD:-build}
-bin=$build/bin
-work=${BENCH_DIR:-$build/bench}
-mkdir -p "$work"
+need_bins diachi-import diachi-gen-national
 [ $# -gt 0 ] || set -- 1000000 27000000
 
 for n in "$@"; do

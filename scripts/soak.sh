@@ -13,11 +13,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
-build=${DIACHI_BUILD:-build}
-bin=$build/bin work=$build/soak
+. scripts/measure.sh
+work=$build/soak
 index=${2:-$build/dien-bien-phu.diachi}
-command -v wrk >/dev/null || { echo "soak: wrk missing: scripts/install-deps.sh" >&2; exit 2; }
-[ -x "$bin/diachi" ] || { echo "soak: $bin/diachi missing: build first" >&2; exit 2; }
+need_cmds wrk
+need_bins diachi diachi-import
 mkdir -p "$work"
 if [ ! -f "$index" ]; then
   "$bin/diachi-import" --zones sample-data/dien-bien-phu/zones.shp \
