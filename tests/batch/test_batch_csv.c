@@ -10,13 +10,18 @@
  * 262144 bytes, so records cut across blocks and reads (a CR at the end
  * of a read, a "" pair split between two) come out the same.
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diachi/batch.h"
-#include "support.h"
 
 /* The sample map's household DBP-005602, and what is appended for it. */
 #define K "32105927CJ93"
@@ -265,23 +270,27 @@ static void expect_output(dc_geo *geo, const char *name, const char *in, size_t 
         dc_err rc;
         size_t n;
         char *got = run(geo, in, inlen, &opt, &n, &rep, &rc);
-        CHECK(rc == DC_OK, "%s (config %zu): %s: %s", name, c,
-              dc_batch_problem_name(rep.problem), rep.message);
+        if (!(rc == DC_OK))
+            print_error("%s (config %zu): %s: %s\n", name, c,
+                        dc_batch_problem_name(rep.problem), rep.message);
+        assert_int_equal(rc, DC_OK);
         if (rc == DC_OK && (n != wantlen || memcmp(got, want, n) != 0)) {
-            dc_check_failures++;
             char label[256];
             snprintf(label, sizeof label, "%s (threads %u, blocks of %zu, reads of %zu)",
                      name, configs[c].threads, configs[c].block_records,
                      configs[c].read_bytes);
             show_difference(label, got, n, want, wantlen);
         }
+        assert_int_equal(n, wantlen);
+        assert_memory_equal(got, want, n);
         free(got);
     }
 }
 
 /* 10,000-character Vietnamese fields, quoted and not, in every column. */
-static void long_fields(dc_geo *geo)
+static void test_long_fields(void **state)
 {
+    dc_geo *geo = *state;
     size_t chars = 10000;
     char *field = malloc(chars * 3 + 1), *in = malloc(chars * 12 + 256),
          *want = malloc(chars * 12 + 1024);
@@ -372,18 +381,23 @@ static void expect_failure(dc_geo *geo, const failure_case *f)
         dc_err rc;
         size_t n;
         free(run(geo, f->in, strlen(f->in), &opt, &n, &rep, &rc));
-        CHECK(rc != DC_OK && rep.problem == f->problem && rep.line == f->line &&
-                  strstr(rep.message, f->message),
-              "%s (config %zu): got %s, line %llu, \"%s\"", f->name, c,
-              dc_batch_problem_name(rep.problem), (unsigned long long)rep.line,
-              rep.message);
+        if (!(rc != DC_OK && rep.problem == f->problem && rep.line == f->line &&
+              strstr(rep.message, f->message)))
+            print_error("%s (config %zu): got %s, line %llu, \"%s\"\n", f->name, c,
+                        dc_batch_problem_name(rep.problem), (unsigned long long)rep.line,
+                        rep.message);
+        assert_int_not_equal(rc, DC_OK);
+        assert_int_equal(rep.problem, f->problem);
+        assert_int_equal(rep.line, f->line);
+        assert_true(strstr(rep.message, f->message));
     }
 }
 
 /* A stray quote that swallows the rest of a 3 MB file stops at the
  * record limit, having held about that much, not the file. */
-static void runaway_quote(dc_geo *geo)
+static void test_runaway_quote(void **state)
 {
+    dc_geo *geo = *state;
     size_t size = 3u << 20;
     char *in = malloc(size);
     memcpy(in, "code\n\"", 6);
@@ -394,12 +408,48 @@ static void runaway_quote(dc_geo *geo)
     dc_err rc;
     size_t n;
     free(run(geo, in, size, &opt, &n, &rep, &rc));
-    CHECK(rc == DC_E_IO && rep.problem == DC_BATCH_RECORD_TOO_LONG && rep.line == 2 &&
-              strstr(rep.message, "more than 1048576 bytes (a quoted field opens there"),
-          "runaway quote: %s: %s", dc_batch_problem_name(rep.problem), rep.message);
-    CHECK(rep.stats.bytes_read < (2u << 20), "read %llu bytes before stopping",
-          (unsigned long long)rep.stats.bytes_read);
+    if (!(rc == DC_E_IO && rep.problem == DC_BATCH_RECORD_TOO_LONG && rep.line == 2 &&
+          strstr(rep.message, "more than 1048576 bytes (a quoted field opens there")))
+        print_error("runaway quote: %s: %s\n", dc_batch_problem_name(rep.problem),
+                    rep.message);
+    assert_int_equal(rc, DC_E_IO);
+    assert_int_equal(rep.problem, DC_BATCH_RECORD_TOO_LONG);
+    assert_int_equal(rep.line, 2);
+    assert_true(
+        strstr(rep.message, "more than 1048576 bytes (a quoted field opens there"));
+    if (!(rep.stats.bytes_read < (2u << 20)))
+        print_error("read %llu bytes before stopping\n",
+                    (unsigned long long)rep.stats.bytes_read);
+    assert_true(rep.stats.bytes_read < (2u << 20));
     free(in);
+}
+
+static size_t ncases = sizeof cases / sizeof cases[0],
+              noptions = sizeof option_cases / sizeof option_cases[0],
+              nfailing = sizeof failing / sizeof failing[0];
+
+static void test_cases(void **state)
+{
+    for (size_t i = 0; i < ncases; i++) {
+        option_case o = {.c = cases[i]};
+        expect_output(*state, o.c.name, o.c.in, strlen(o.c.in), o.c.out, strlen(o.c.out),
+                      &o);
+    }
+}
+
+static void test_options(void **state)
+{
+    for (size_t i = 0; i < noptions; i++) {
+        const option_case *o = &option_cases[i];
+        expect_output(*state, o->c.name, o->c.in, o->inlen ? o->inlen : strlen(o->c.in),
+                      o->c.out, strlen(o->c.out), o);
+    }
+}
+
+static void test_failures(void **state)
+{
+    for (size_t i = 0; i < nfailing; i++)
+        expect_failure(*state, &failing[i]);
 }
 
 int main(int argc, char **argv)
@@ -411,26 +461,17 @@ int main(int argc, char **argv)
                 argc == 2 ? err.message : "");
         return 2;
     }
-    size_t ncases = sizeof cases / sizeof cases[0],
-           nfailing = sizeof failing / sizeof failing[0];
-    for (size_t i = 0; i < ncases; i++) {
-        option_case o = {.c = cases[i]};
-        expect_output(geo, o.c.name, o.c.in, strlen(o.c.in), o.c.out, strlen(o.c.out),
-                      &o);
-    }
-    size_t noptions = sizeof option_cases / sizeof option_cases[0];
-    for (size_t i = 0; i < noptions; i++) {
-        const option_case *o = &option_cases[i];
-        expect_output(geo, o->c.name, o->c.in, o->inlen ? o->inlen : strlen(o->c.in),
-                      o->c.out, strlen(o->c.out), o);
-    }
-    long_fields(geo);
-    for (size_t i = 0; i < nfailing; i++)
-        expect_failure(geo, &failing[i]);
-    runaway_quote(geo);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_prestate(test_cases, geo),
+        cmocka_unit_test_prestate(test_options, geo),
+        cmocka_unit_test_prestate(test_long_fields, geo),
+        cmocka_unit_test_prestate(test_failures, geo),
+        cmocka_unit_test_prestate(test_runaway_quote, geo),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
     dc_geo_close(geo);
     printf("batch csv: %zu cases and %zu failures, each in %zu configurations: %s\n",
            ncases + noptions + 1, nfailing + 1, sizeof configs / sizeof configs[0],
-           dc_check_failures ? "FAILED" : "ok");
-    return dc_check_failures ? 1 : 0;
+           failed ? "FAILED" : "ok");
+    return failed ? 1 : 0;
 }

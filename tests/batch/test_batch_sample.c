@@ -13,6 +13,12 @@
  * Both run with two threads and small blocks, and check that every input
  * row comes back once, in order, its own columns unchanged.
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,7 +137,9 @@ static char *forward_input(expected *want, uint32_t n, size_t *len, uint32_t *nt
     for (uint32_t i = 0; i < n; i++) {
         dc_household h;
         char code[64], compact[DC_CODE_COMPACT_SIZE];
-        CHECK(dc_index_household(dc_geo_session_txn(session), i, &h) == DC_OK, "%u", i);
+        dc_err rc = dc_index_household(dc_geo_session_txn(session), i, &h);
+        if (rc != DC_OK) print_error("%u\n", i);
+        assert_int_equal(rc, DC_OK);
         dc_code_format(&h.code, DC_CODE_DISPLAY, want[i].display, sizeof want[i].display);
         dc_code_format(&h.code, DC_CODE_COMPACT, compact, sizeof compact);
         want[i].lat_e7 = h.lat_e7, want[i].lon_e7 = h.lon_e7;
@@ -158,7 +166,9 @@ static char *run(const char *csv, size_t len, unsigned threads, size_t block_rec
     opt.threads = threads;
     opt.block_records = block_records;
     dc_err rc = dc_batch_run(geo, in, o, &opt, rep);
-    CHECK(rc == DC_OK, "%s: %s", dc_batch_problem_name(rep->problem), rep->message);
+    if (!(rc == DC_OK))
+        print_error("%s: %s\n", dc_batch_problem_name(rep->problem), rep->message);
+    assert_int_equal(rc, DC_OK);
     fclose(in);
     fclose(o);
     return out;
@@ -170,14 +180,17 @@ static void same_prefix(char **in, char *out, int ncols, uint32_t row)
 {
     char *end = strchr(*in, '\n');
     size_t n = (size_t)(end - *in);
-    CHECK(strncmp(*in, out, n) == 0 && out[n] == '\t', "row %u: input columns changed",
-          row);
+    if (!(strncmp(*in, out, n) == 0 && out[n] == '\t'))
+        print_error("row %u: input columns changed\n", row);
+    assert_int_equal(strncmp(*in, out, n), 0);
+    assert_int_equal(out[n], '\t');
     *in = end + 1;
     (void)ncols;
 }
 
-static int run_forward(void)
+static void test_forward(void **state)
 {
+    (void)state;
     uint32_t n = households(), ntypos, flagged = 0, right_first = 0, shared = 0;
     uint32_t slips[NSLIPS] = {0}, slips_right[NSLIPS] = {0};
     expected *want = calloc(n, sizeof *want);
@@ -186,16 +199,21 @@ static int run_forward(void)
     dc_batch_report rep;
     char *out = run(csv, len, 2, 500, &rep), *line = strchr(out, '\n') + 1, *f[16];
     char *whole = strdup(out); /* out is cut up as it is read */
-    CHECK(strncmp(out, "stt\tHọ và tên\tMã địa chỉ\tstatus\tcode\t", 33) == 0,
-          "header: %.60s", out);
-    CHECK(rep.stats.rows == n, "%llu rows of %u", (unsigned long long)rep.stats.rows, n);
+    if (!(strncmp(out, "stt\tHọ và tên\tMã địa chỉ\tstatus\tcode\t", 33) == 0))
+        print_error("header: %.60s\n", out);
+    assert_int_equal(strncmp(out, "stt\tHọ và tên\tMã địa chỉ\tstatus\tcode\t", 33), 0);
+    if (!(rep.stats.rows == n))
+        print_error("%llu rows of %u\n", (unsigned long long)rep.stats.rows, n);
+    assert_int_equal(rep.stats.rows, n);
     for (uint32_t i = 0; i < n && *line; i++) {
         char *next = strchr(line, '\n');
         *next = '\0';
         same_prefix(&in, line, 3, i);
         int nf = split(line, f, 16);
-        CHECK(nf == 13 && (uint32_t)atol(f[0]) == i + 1, "row %u: %d fields, stt %s", i,
-              nf, f[0]);
+        if (!(nf == 13 && (uint32_t)atol(f[0]) == i + 1))
+            print_error("row %u: %d fields, stt %s\n", i, nf, f[0]);
+        assert_int_equal(nf, 13);
+        assert_int_equal((uint32_t)atol(f[0]), i + 1);
         if (nf != 13) break;
         if (want[i].typo) {
             flagged += strcmp(f[3], "ok") != 0;
@@ -205,14 +223,24 @@ static int run_forward(void)
             slips_right[want[i].typo - 1] += right;
         } else {
             double lat = atof(f[6]), lon = atof(f[7]);
-            CHECK(strcmp(f[3], "ok") == 0 && strcmp(f[4], want[i].display) == 0,
-                  "row %u (%s): %s %s", i, f[2], f[3], f[4]);
-            CHECK(dc_geo_distance_m(lat, lon, want[i].lat_e7 / 1e7,
-                                    want[i].lon_e7 / 1e7) < 5,
-                  "row %u: at %s, %s", i, f[6], f[7]);
-            CHECK(strncmp(f[4], f[8], 5) == 0 && f[9][0] && strstr(f[10], f[9]),
-                  "row %u: postcode %s, zone %s, address %s", i, f[8], f[9], f[10]);
-            CHECK(atoi(f[12]) >= 1, "row %u: %s households at the door", i, f[12]);
+            if (!(strcmp(f[3], "ok") == 0 && strcmp(f[4], want[i].display) == 0))
+                print_error("row %u (%s): %s %s\n", i, f[2], f[3], f[4]);
+            assert_string_equal(f[3], "ok");
+            assert_string_equal(f[4], want[i].display);
+            if (!(dc_geo_distance_m(lat, lon, want[i].lat_e7 / 1e7,
+                                    want[i].lon_e7 / 1e7) < 5))
+                print_error("row %u: at %s, %s\n", i, f[6], f[7]);
+            assert_true(dc_geo_distance_m(lat, lon, want[i].lat_e7 / 1e7,
+                                          want[i].lon_e7 / 1e7) < 5);
+            if (!(strncmp(f[4], f[8], 5) == 0 && f[9][0] && strstr(f[10], f[9])))
+                print_error("row %u: postcode %s, zone %s, address %s\n", i, f[8], f[9],
+                            f[10]);
+            assert_int_equal(strncmp(f[4], f[8], 5), 0);
+            assert_true(f[9][0]);
+            assert_true(strstr(f[10], f[9]));
+            if (!(atoi(f[12]) >= 1))
+                print_error("row %u: %s households at the door\n", i, f[12]);
+            assert_true(atoi(f[12]) >= 1);
             shared += atoi(f[12]) >= 2;
         }
         line = next + 1;
@@ -223,36 +251,45 @@ static int run_forward(void)
            n, ntypos, flagged, right_first, pct);
     printf("  %u rows at a door shared with another household\n", shared);
     /* 261 pairs share a door (sample-data/README.md); a slipped row is not ok */
-    CHECK(shared > 400 && shared <= 522, "%u rows at a shared door", shared);
+    if (!(shared > 400 && shared <= 522))
+        print_error("%u rows at a shared door\n", shared);
+    assert_true(shared > 400);
+    assert_true(shared <= 522);
     for (int k = 0; k < NSLIPS; k++)
         printf("  %-20s %4u slips, right code first for %4u (%.1f%%)\n", slip_names[k],
                slips[k], slips_right[k],
                slips[k] ? 100.0 * slips_right[k] / slips[k] : 0);
-    CHECK(ntypos > n / 25, "only %u slips", ntypos);
-    CHECK(flagged == ntypos, "%u of %u slips flagged", flagged, ntypos);
-    CHECK(pct >= 95.0, "right suggestion first for %.1f%% < 95%%", pct);
-    CHECK(rep.stats.by_status[DC_BATCH_OK] == n - flagged, "%llu ok",
-          (unsigned long long)rep.stats.by_status[DC_BATCH_OK]);
+    if (!(ntypos > n / 25)) print_error("only %u slips\n", ntypos);
+    assert_true(ntypos > n / 25);
+    if (!(flagged == ntypos)) print_error("%u of %u slips flagged\n", flagged, ntypos);
+    assert_int_equal(flagged, ntypos);
+    if (!(pct >= 95.0)) print_error("right suggestion first for %.1f%% < 95%%\n", pct);
+    assert_true(pct >= 95.0);
+    if (!(rep.stats.by_status[DC_BATCH_OK] == n - flagged))
+        print_error("%llu ok\n", (unsigned long long)rep.stats.by_status[DC_BATCH_OK]);
+    assert_int_equal(rep.stats.by_status[DC_BATCH_OK], n - flagged);
     /* Rows are looked up in locality order, not as they came: the output
      * cannot tell, whether a block holds one row or every row. */
     const size_t blocks[][2] = {{1, 1}, {1, 0}, {2, 0}};
     for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
         dc_batch_report again;
         char *other = run(csv, len, (unsigned)blocks[b][0], blocks[b][1], &again);
-        CHECK(strcmp(other, whole) == 0,
-              "%zu thread(s), blocks of %zu records: output differs from 2 x 500",
-              blocks[b][0], blocks[b][1]);
+        if (!(strcmp(other, whole) == 0))
+            print_error(
+                "%zu thread(s), blocks of %zu records: output differs from 2 x 500\n",
+                blocks[b][0], blocks[b][1]);
+        assert_string_equal(other, whole);
         free(other);
     }
     free(whole);
     free(out);
     free(csv);
     free(want);
-    return dc_check_failures ? 1 : 0;
 }
 
-static int run_reverse(void)
+static void test_reverse(void **state)
 {
+    (void)state;
     uint32_t n = households();
     size_t cap = (size_t)n * 64 + 64, o = 0;
     char *csv = malloc(cap), (*codes)[DC_CODE_DISPLAY_SIZE] = calloc(n, sizeof *codes);
@@ -277,19 +314,23 @@ static int run_reverse(void)
         *next = '\0';
         same_prefix(&in, line, 3, i);
         int nf = split(line, f, 16);
-        CHECK(nf == 12 && strcmp(f[3], "ok") == 0 && strcmp(f[11], "0.00") == 0,
-              "row %u: %d fields, %s at %s m", i, nf, nf > 3 ? f[3] : "",
-              nf > 11 ? f[11] : "");
+        if (!(nf == 12 && strcmp(f[3], "ok") == 0 && strcmp(f[11], "0.00") == 0))
+            print_error("row %u: %d fields, %s at %s m\n", i, nf, nf > 3 ? f[3] : "",
+                        nf > 11 ? f[11] : "");
+        assert_int_equal(nf, 12);
+        assert_string_equal(f[3], "ok");
+        assert_string_equal(f[11], "0.00");
         same += nf == 12 && strcmp(f[4], codes[i]) == 0;
         line = next + 1;
     }
     printf("batch reverse: %u rows, %u with the household's own code\n", n, same);
-    CHECK(rep.stats.rows == n && same == n, "%llu rows, %u right",
-          (unsigned long long)rep.stats.rows, same);
+    if (!(rep.stats.rows == n && same == n))
+        print_error("%llu rows, %u right\n", (unsigned long long)rep.stats.rows, same);
+    assert_int_equal(rep.stats.rows, n);
+    assert_int_equal(same, n);
     free(out);
     free(csv);
     free(codes);
-    return dc_check_failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -300,9 +341,13 @@ int main(int argc, char **argv)
         return 2;
     }
     dc_geo_session_begin(geo, &session);
-    int rc = strcmp(argv[1], "forward") == 0   ? run_forward()
-             : strcmp(argv[1], "reverse") == 0 ? run_reverse()
-                                               : 2;
+    /* One mode, one test: ctest runs each mode as its own test. */
+    const struct CMUnitTest forward[] = {cmocka_unit_test(test_forward)},
+                            reverse[] = {cmocka_unit_test(test_reverse)};
+    int rc = strcmp(argv[1], "forward") == 0 ? cmocka_run_group_tests(forward, NULL, NULL)
+             : strcmp(argv[1], "reverse") == 0
+                 ? cmocka_run_group_tests(reverse, NULL, NULL)
+                 : 2;
     dc_geo_session_end(session);
     dc_geo_close(geo);
     return rc;

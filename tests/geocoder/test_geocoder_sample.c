@@ -12,6 +12,12 @@
  *   test_geocoder_sample enclave INDEX     the edge map with a zone in a hole
  *   test_geocoder_sample statuses INDEX    one case of every forward status
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,7 +25,6 @@
 #include <string.h>
 
 #include "diachi/geocoder.h"
-#include "support.h"
 
 static dc_geo *geo;
 static dc_geo_forward_result fr, fr2;
@@ -54,10 +59,16 @@ static dc_err forward(dc_geo_session *s, const char *text, dc_geo_forward_result
 /* The same answer as @p want for another form of the code. */
 static void check_same(dc_geo_session *s, const char *form, uint32_t number)
 {
-    CHECK(forward(s, form, &fr2) == DC_OK, "%s", form);
-    CHECK(fr2.status == DC_GEO_OK && has_household(&fr2, number) &&
-              strcmp(fr2.place.compact, fr.place.compact) == 0,
-          "%s: %s, not household %u", form, dc_geo_status_name(fr2.status), number);
+    dc_err rc = forward(s, form, &fr2);
+    if (rc != DC_OK) print_error("%s\n", form);
+    assert_int_equal(rc, DC_OK);
+    if (!(fr2.status == DC_GEO_OK && has_household(&fr2, number) &&
+          strcmp(fr2.place.compact, fr.place.compact) == 0))
+        print_error("%s: %s, not household %u\n", form, dc_geo_status_name(fr2.status),
+                    number);
+    assert_int_equal(fr2.status, DC_GEO_OK);
+    assert_true(has_household(&fr2, number));
+    assert_string_equal(fr2.place.compact, fr.place.compact);
 }
 
 static void lenient_forms(const char *compact, char lower[32], char spaced[32],
@@ -71,23 +82,32 @@ static void lenient_forms(const char *compact, char lower[32], char spaced[32],
     snprintf(noplus, 32, "%.5s %.7s", compact, compact + 5);
 }
 
-static int run_forward(void)
+static void test_forward(void **state)
 {
+    (void)state;
     dc_geo_session *s;
     uint32_t n = households(), plus_same_household = 0;
     dc_geo_session_begin(geo, &s);
     for (uint32_t i = 0; i < n; i++) {
         dc_household h;
         char display[DC_CODE_DISPLAY_SIZE], f1[32], f2[32], f3[32];
-        CHECK(dc_index_household(dc_geo_session_txn(s), i, &h) == DC_OK, "household %u",
-              i);
+        dc_err rc = dc_index_household(dc_geo_session_txn(s), i, &h);
+        if (rc != DC_OK) print_error("household %u\n", i);
+        assert_int_equal(rc, DC_OK);
         dc_code_format(&h.code, DC_CODE_DISPLAY, display, sizeof display);
-        CHECK(forward(s, display, &fr) == DC_OK, "%s", display);
-        CHECK(fr.status == DC_GEO_OK && has_household(&fr, i), "%s: %s", display,
-              dc_geo_status_name(fr.status));
-        CHECK(cell_contains(&fr.place.cell, h.lat_e7, h.lon_e7), "%s: cell misses door",
-              display);
-        CHECK(fr.zone.postcode == h.postcode, "%s: zone %u", display, fr.zone.postcode);
+        rc = forward(s, display, &fr);
+        if (rc != DC_OK) print_error("%s\n", display);
+        assert_int_equal(rc, DC_OK);
+        if (!(fr.status == DC_GEO_OK && has_household(&fr, i)))
+            print_error("%s: %s\n", display, dc_geo_status_name(fr.status));
+        assert_int_equal(fr.status, DC_GEO_OK);
+        assert_true(has_household(&fr, i));
+        if (!(cell_contains(&fr.place.cell, h.lat_e7, h.lon_e7)))
+            print_error("%s: cell misses door\n", display);
+        assert_true(cell_contains(&fr.place.cell, h.lat_e7, h.lon_e7));
+        if (!(fr.zone.postcode == h.postcode))
+            print_error("%s: zone %u\n", display, fr.zone.postcode);
+        assert_int_equal(fr.zone.postcode, h.postcode);
         lenient_forms(fr.place.compact, f1, f2, f3);
         check_same(s, f1, i);
         check_same(s, f2, i);
@@ -95,18 +115,25 @@ static int run_forward(void)
         /* The Plus Code names the same place (the same ~3 m cell). */
         char plus[DC_CODE_PLUS_SIZE];
         memcpy(plus, fr.place.plus_code, sizeof plus);
-        CHECK(forward(s, plus, &fr2) == DC_OK && fr2.from_plus_code, "%s", plus);
-        CHECK(fr2.has_place && fabs(fr2.place.cell.lat - fr.place.cell.lat) < 1e-9 &&
-                  fabs(fr2.place.cell.lon - fr.place.cell.lon) < 1e-9,
-              "%s: another place", plus);
+        rc = forward(s, plus, &fr2);
+        if (rc != DC_OK || !fr2.from_plus_code) print_error("%s\n", plus);
+        assert_int_equal(rc, DC_OK);
+        assert_true(fr2.from_plus_code);
+        if (!(fr2.has_place && fabs(fr2.place.cell.lat - fr.place.cell.lat) < 1e-9 &&
+              fabs(fr2.place.cell.lon - fr.place.cell.lon) < 1e-9))
+            print_error("%s: another place\n", plus);
+        assert_true(fr2.has_place);
+        assert_true(fabs(fr2.place.cell.lat - fr.place.cell.lat) < 1e-9);
+        assert_true(fabs(fr2.place.cell.lon - fr.place.cell.lon) < 1e-9);
         plus_same_household += fr2.status == DC_GEO_OK && has_household(&fr2, i);
     }
     dc_geo_session_end(s);
     printf("forward: %u households, every code in 4 forms; Plus Code gave the same "
            "household for %u\n",
            n, plus_same_household);
-    CHECK(plus_same_household == n, "Plus Code: %u of %u", plus_same_household, n);
-    return dc_check_failures;
+    if (!(plus_same_household == n))
+        print_error("Plus Code: %u of %u\n", plus_same_household, n);
+    assert_int_equal(plus_same_household, n);
 }
 
 /* ---- 3. reverse ----------------------------------------------------------- */
@@ -117,16 +144,25 @@ static void reverse_households(dc_geo_session *s, int zones_seen[100000])
     for (uint32_t i = 0; i < n; i++) {
         dc_household h;
         dc_index_household(dc_geo_session_txn(s), i, &h);
-        CHECK(dc_geo_reverse(s, h.lat_e7 / 1e7, h.lon_e7 / 1e7, 5, 1, &rr) == DC_OK, "%u",
-              i);
-        CHECK(rr.status == DC_GEO_OK && rr.zone.postcode == h.postcode,
-              "household %u: zone", i);
-        CHECK(rr.nneighbours == 1 && rr.neighbours[0].distance_m < 0.5 &&
-                  (rr.neighbours[0].household.number == i ||
-                   dc_code_equal(&rr.neighbours[0].household.code, &h.code)),
-              "household %u: nearest is %u", i,
-              rr.nneighbours ? rr.neighbours[0].household.number : 0);
-        CHECK(dc_code_equal(&rr.place.code, &h.code), "household %u: point's code", i);
+        dc_err rc = dc_geo_reverse(s, h.lat_e7 / 1e7, h.lon_e7 / 1e7, 5, 1, &rr);
+        if (rc != DC_OK) print_error("%u\n", i);
+        assert_int_equal(rc, DC_OK);
+        if (!(rr.status == DC_GEO_OK && rr.zone.postcode == h.postcode))
+            print_error("household %u: zone\n", i);
+        assert_int_equal(rr.status, DC_GEO_OK);
+        assert_int_equal(rr.zone.postcode, h.postcode);
+        if (!(rr.nneighbours == 1 && rr.neighbours[0].distance_m < 0.5 &&
+              (rr.neighbours[0].household.number == i ||
+               dc_code_equal(&rr.neighbours[0].household.code, &h.code))))
+            print_error("household %u: nearest is %u\n", i,
+                        rr.nneighbours ? rr.neighbours[0].household.number : 0);
+        assert_int_equal(rr.nneighbours, 1);
+        assert_true(rr.neighbours[0].distance_m < 0.5);
+        assert_true(rr.neighbours[0].household.number == i ||
+                    dc_code_equal(&rr.neighbours[0].household.code, &h.code));
+        if (!(dc_code_equal(&rr.place.code, &h.code)))
+            print_error("household %u: point's code\n", i);
+        assert_true(dc_code_equal(&rr.place.code, &h.code));
         zones_seen[h.postcode] = 1;
     }
 }
@@ -138,27 +174,37 @@ static int reverse_meridian(dc_geo_session *s)
     const dc_index_meta *m = dc_index_info(dc_geo_index(geo));
     int in_zone = 0;
     for (int32_t lat = m->south_e7; lat <= m->north_e7; lat += 2000) {
-        CHECK(dc_geo_reverse(s, lat / 1e7, 103.0, 100, 10, &rr) == DC_OK, "lat %d", lat);
+        dc_err rc = dc_geo_reverse(s, lat / 1e7, 103.0, 100, 10, &rr);
+        if (rc != DC_OK) print_error("lat %d\n", lat);
+        assert_int_equal(rc, DC_OK);
         if (rr.status != DC_GEO_OK) continue;
         in_zone++;
-        CHECK(dc_polygon_contains(&rr.zone.polygon, lat, 1030000000), "lat %d", lat);
-        CHECK(strncmp(rr.place.plus_code, "7PH5", 4) == 0, "%s on 103 E",
-              rr.place.plus_code);
+        if (!(dc_polygon_contains(&rr.zone.polygon, lat, 1030000000)))
+            print_error("lat %d\n", lat);
+        assert_true(dc_polygon_contains(&rr.zone.polygon, lat, 1030000000));
+        if (!(strncmp(rr.place.plus_code, "7PH5", 4) == 0))
+            print_error("%s on 103 E\n", rr.place.plus_code);
+        assert_int_equal(strncmp(rr.place.plus_code, "7PH5", 4), 0);
         char code[DC_CODE_DISPLAY_SIZE];
         memcpy(code, rr.place.display, sizeof code);
-        CHECK(forward(s, code, &fr) == DC_OK && fr.has_place &&
-                  cell_contains(&fr.place.cell, lat, 1030000000) &&
-                  (fr.status == DC_GEO_OK || fr.status == DC_GEO_UNREGISTERED),
-              "%s: %s", code, dc_geo_status_name(fr.status));
+        rc = forward(s, code, &fr);
+        if (rc != DC_OK || !fr.has_place ||
+            !cell_contains(&fr.place.cell, lat, 1030000000) ||
+            (fr.status != DC_GEO_OK && fr.status != DC_GEO_UNREGISTERED))
+            print_error("%s: %s\n", code, dc_geo_status_name(fr.status));
+        assert_int_equal(rc, DC_OK);
+        assert_true(fr.has_place);
+        assert_true(cell_contains(&fr.place.cell, lat, 1030000000));
+        assert_true(fr.status == DC_GEO_OK || fr.status == DC_GEO_UNREGISTERED);
         for (size_t k = 1; k < rr.nneighbours; k++)
-            CHECK(rr.neighbours[k - 1].distance_m <= rr.neighbours[k].distance_m,
-                  "order");
+            assert_true(rr.neighbours[k - 1].distance_m <= rr.neighbours[k].distance_m);
     }
     return in_zone;
 }
 
-static int run_reverse(void)
+static void test_reverse(void **state)
 {
+    (void)state;
     static int zones_seen[100000];
     dc_geo_session *s;
     dc_geo_session_begin(geo, &s);
@@ -166,31 +212,38 @@ static int run_reverse(void)
     int zones = 0;
     for (int i = 0; i < 100000; i++)
         zones += zones_seen[i];
-    CHECK((uint64_t)zones == dc_index_info(dc_geo_index(geo))->zones, "%d zones", zones);
+    if (!((uint64_t)zones == dc_index_info(dc_geo_index(geo))->zones))
+        print_error("%d zones\n", zones);
+    assert_int_equal((uint64_t)zones, dc_index_info(dc_geo_index(geo))->zones);
     int meridian = reverse_meridian(s);
-    CHECK(meridian > 100, "only %d points on 103 E in a zone", meridian);
+    if (!(meridian > 100)) print_error("only %d points on 103 E in a zone\n", meridian);
+    assert_true(meridian > 100);
     /* The sea (Gulf of Tonkin) and the Gulf of Guinea. */
     static const double sea[][2] = {{20.0, 107.5}, {0.0, 0.0}, {-90.0, 180.0}};
     for (size_t i = 0; i < 3; i++) {
-        CHECK(dc_geo_reverse(s, sea[i][0], sea[i][1], 1000, 100, &rr) == DC_OK, "sea");
-        CHECK(rr.status == DC_GEO_OUT_OF_COVERAGE && !rr.has_zone && rr.nneighbours == 0,
-              "sea %zu: %s", i, dc_geo_status_name(rr.status));
+        assert_int_equal(dc_geo_reverse(s, sea[i][0], sea[i][1], 1000, 100, &rr), DC_OK);
+        if (!(rr.status == DC_GEO_OUT_OF_COVERAGE && !rr.has_zone && rr.nneighbours == 0))
+            print_error("sea %zu: %s\n", i, dc_geo_status_name(rr.status));
+        assert_int_equal(rr.status, DC_GEO_OUT_OF_COVERAGE);
+        assert_false(rr.has_zone);
+        assert_int_equal(rr.nneighbours, 0);
     }
     /* Radius and limit bounds, and limit 0 (zone only). */
-    CHECK(dc_geo_reverse(s, 21.38, 103.01, 1000.5, 1, &rr) == DC_E_INVALID_ARG, "radius");
-    CHECK(dc_geo_reverse(s, 21.38, 103.01, 50, 101, &rr) == DC_E_INVALID_ARG, "limit");
-    CHECK(dc_geo_reverse(s, NAN, 103.01, 50, 1, &rr) == DC_E_INVALID_ARG, "NaN");
-    CHECK(dc_geo_reverse(s, 91, 103.01, 50, 1, &rr) == DC_E_INVALID_ARG, "latitude");
+    assert_int_equal(dc_geo_reverse(s, 21.38, 103.01, 1000.5, 1, &rr), DC_E_INVALID_ARG);
+    assert_int_equal(dc_geo_reverse(s, 21.38, 103.01, 50, 101, &rr), DC_E_INVALID_ARG);
+    assert_int_equal(dc_geo_reverse(s, NAN, 103.01, 50, 1, &rr), DC_E_INVALID_ARG);
+    assert_int_equal(dc_geo_reverse(s, 91, 103.01, 50, 1, &rr), DC_E_INVALID_ARG);
     dc_geo_session_end(s);
     printf("reverse: %u households, %d zones, %d points on 103 E\n", households(), zones,
            meridian);
-    return dc_check_failures;
 }
 
 /* ---- 2. typos --------------------------------------------------------------- */
 
 typedef struct typo_counts {
     uint64_t typos, flagged, top3, top1;
+    uint64_t errors; /* lookups that failed: asserted after the join, since
+                        cmocka's assertions belong to the main thread */
 } typo_counts;
 
 typedef struct typo_job {
@@ -210,7 +263,8 @@ static void one_typo(dc_geo_session *s, const char *typo, const dc_code *orig,
 {
     c->typos++;
     if (dc_geo_forward(s, typo, 12, r) != DC_OK) {
-        CHECK(0, "%s: error", typo);
+        print_error("%s: error\n", typo);
+        c->errors++;
         return;
     }
     if (r->status == DC_GEO_OK) return; /* another household's code */
@@ -264,8 +318,12 @@ static void *typo_worker(void *arg)
     return NULL;
 }
 
-static int run_typos(uint32_t stride)
+static uint32_t typo_stride = 1;
+
+static void test_typos(void **state)
 {
+    (void)state;
+    uint32_t stride = typo_stride;
     typo_job jobs[2] = {{0, 2 * stride, {0}}, {stride, 2 * stride, {0}}};
     pthread_t t[2];
     for (int i = 0; i < 2; i++)
@@ -277,7 +335,9 @@ static int run_typos(uint32_t stride)
         c.flagged += jobs[i].counts.flagged;
         c.top3 += jobs[i].counts.top3;
         c.top1 += jobs[i].counts.top1;
+        c.errors += jobs[i].counts.errors;
     }
+    assert_int_equal(c.errors, 0);
     double flagged = 100.0 * c.flagged / c.typos, top3 = 100.0 * c.top3 / c.flagged;
     printf("typos: %llu one-character substitutions and adjacent swaps of every %u%s "
            "registered code\n",
@@ -285,15 +345,17 @@ static int run_typos(uint32_t stride)
     printf("typos: %.2f%% flagged (not ok for another household); %.2f%% of those have "
            "the original among the first 3 suggestions (%.2f%% first)\n",
            flagged, top3, 100.0 * c.top1 / c.flagged);
-    CHECK(flagged >= 99.0, "flagged %.2f%% < 99%%", flagged);
-    CHECK(top3 >= 95.0, "top 3 %.2f%% < 95%%", top3);
-    return dc_check_failures;
+    if (!(flagged >= 99.0)) print_error("flagged %.2f%% < 99%%\n", flagged);
+    assert_true(flagged >= 99.0);
+    if (!(top3 >= 95.0)) print_error("top 3 %.2f%% < 95%%\n", top3);
+    assert_true(top3 >= 95.0);
 }
 
 /* ---- statuses ----------------------------------------------------------------- */
 
-static int run_statuses(void)
+static void test_statuses(void **state)
 {
+    (void)state;
     dc_geo_session *s;
     dc_household h;
     char display[DC_CODE_DISPLAY_SIZE], text[64];
@@ -301,95 +363,102 @@ static int run_statuses(void)
     dc_index_household(dc_geo_session_txn(s), households() / 2, &h);
     dc_code_format(&h.code, DC_CODE_DISPLAY, display, sizeof display);
 
-    CHECK(forward(s, "32101 92P9+F5I", &fr) == DC_OK && fr.status == DC_GEO_MALFORMED &&
-              fr.error.code == DC_E_CODE_CHAR &&
-              strcmp(fr.error.message, "character 14 'I' is not in the code alphabet") ==
-                  0,
-          "malformed: %s", fr.error.message);
-    CHECK(forward(s, "", &fr) == DC_OK && fr.status == DC_GEO_MALFORMED &&
-              fr.error.code == DC_E_CODE_EMPTY,
-          "empty");
+    assert_int_equal(forward(s, "32101 92P9+F5I", &fr), DC_OK);
+    assert_int_equal(fr.status, DC_GEO_MALFORMED);
+    assert_int_equal(fr.error.code, DC_E_CODE_CHAR);
+    assert_string_equal(fr.error.message, "character 14 'I' is not in the code alphabet");
+    assert_int_equal(forward(s, "", &fr), DC_OK);
+    assert_int_equal(fr.status, DC_GEO_MALFORMED);
+    assert_int_equal(fr.error.code, DC_E_CODE_EMPTY);
     snprintf(text, sizeof text, "99999%s", display + 5);
-    CHECK(forward(s, text, &fr) == DC_OK && fr.status == DC_GEO_UNKNOWN_POSTCODE, "%s",
-          text);
+    assert_int_equal(forward(s, text, &fr), DC_OK);
+    assert_int_equal(fr.status, DC_GEO_UNKNOWN_POSTCODE);
     /* A missing character: the insertion that restores it comes first. */
     snprintf(text, sizeof text, "%.9s%s", display, display + 10);
-    CHECK(forward(s, text, &fr) == DC_OK && fr.status == DC_GEO_MALFORMED &&
-              fr.error.code == DC_E_CODE_LENGTH && rank_of(&fr, &h.code) >= 0 &&
-              rank_of(&fr, &h.code) < 3,
-          "%s: rank %d", text, rank_of(&fr, &h.code));
+    assert_int_equal(forward(s, text, &fr), DC_OK);
+    assert_int_equal(fr.status, DC_GEO_MALFORMED);
+    assert_int_equal(fr.error.code, DC_E_CODE_LENGTH);
+    assert_true(rank_of(&fr, &h.code) >= 0);
+    assert_true(rank_of(&fr, &h.code) < 3);
     /* An extra character. */
     snprintf(text, sizeof text, "%.8sC%s", display, display + 8);
-    CHECK(forward(s, text, &fr) == DC_OK && fr.status == DC_GEO_MALFORMED &&
-              rank_of(&fr, &h.code) >= 0 && rank_of(&fr, &h.code) < 3,
-          "%s: rank %d", text, rank_of(&fr, &h.code));
+    assert_int_equal(forward(s, text, &fr), DC_OK);
+    assert_int_equal(fr.status, DC_GEO_MALFORMED);
+    assert_true(rank_of(&fr, &h.code) >= 0);
+    assert_true(rank_of(&fr, &h.code) < 3);
     /* Another zone's postcode on this place: outside, with the right zone. */
     snprintf(text, sizeof text, "%05u%s", h.postcode == 32101 ? 32112u : 32101u,
              display + 5);
-    CHECK(forward(s, text, &fr) == DC_OK && fr.status == DC_GEO_CODE_OUTSIDE_ZONE &&
-              fr.has_actual_zone && fr.actual_zone.postcode == h.postcode &&
-              dc_code_equal(&fr.corrected.code, &h.code),
-          "%s: %s", text, dc_geo_status_name(fr.status));
+    assert_int_equal(forward(s, text, &fr), DC_OK);
+    assert_int_equal(fr.status, DC_GEO_CODE_OUTSIDE_ZONE);
+    assert_true(fr.has_actual_zone);
+    assert_int_equal(fr.actual_zone.postcode, h.postcode);
+    assert_true(dc_code_equal(&fr.corrected.code, &h.code));
     /* An unregistered place near the door: still a place, with the door near. */
-    CHECK(dc_geo_reverse(s, h.lat_e7 / 1e7 + 0.00004, h.lon_e7 / 1e7, 0, 0, &rr) == DC_OK,
-          "reverse");
+    assert_int_equal(
+        dc_geo_reverse(s, h.lat_e7 / 1e7 + 0.00004, h.lon_e7 / 1e7, 0, 0, &rr), DC_OK);
     memcpy(text, rr.place.display, DC_CODE_DISPLAY_SIZE);
-    CHECK(forward(s, text, &fr) == DC_OK, "%s", text);
+    assert_int_equal(forward(s, text, &fr), DC_OK);
     if (fr.status == DC_GEO_UNREGISTERED) {
-        CHECK(fr.has_place && fr.has_zone && fr.nnearby > 0 &&
-                  fr.nearby[0].distance_m < 20,
-              "%s: nearby", text);
+        if (!(fr.has_place && fr.has_zone && fr.nnearby > 0 &&
+              fr.nearby[0].distance_m < 20))
+            print_error("%s: nearby\n", text);
+        assert_true(fr.has_place);
+        assert_true(fr.has_zone);
+        assert_true(fr.nnearby > 0);
+        assert_true(fr.nearby[0].distance_m < 20);
         for (size_t k = 1; k < fr.nnearby; k++)
-            CHECK(fr.nearby[k - 1].distance_m <= fr.nearby[k].distance_m, "nearby order");
+            assert_true(fr.nearby[k - 1].distance_m <= fr.nearby[k].distance_m);
     }
     /* A Plus Code in the sea. */
-    CHECK(forward(s, "7PJ7XXXX+XXX", &fr) == DC_OK && fr.status == DC_GEO_OUT_OF_COVERAGE,
-          "%s", dc_geo_status_name(fr.status));
+    assert_int_equal(forward(s, "7PJ7XXXX+XXX", &fr), DC_OK);
+    assert_int_equal(fr.status, DC_GEO_OUT_OF_COVERAGE);
     dc_zone z;
-    CHECK(dc_geo_zone(s, h.postcode, &z) == DC_OK && z.household_count > 0 &&
-              dc_polygon_contains(&z.polygon, h.lat_e7, h.lon_e7),
-          "zone %u", h.postcode);
-    CHECK(dc_geo_zone(s, 99999, &z) == DC_E_NOT_FOUND, "zone 99999");
+    assert_int_equal(dc_geo_zone(s, h.postcode, &z), DC_OK);
+    assert_true(z.household_count > 0);
+    assert_true(dc_polygon_contains(&z.polygon, h.lat_e7, h.lon_e7));
+    assert_int_equal(dc_geo_zone(s, 99999, &z), DC_E_NOT_FOUND);
     dc_geo_session_end(s);
     printf("statuses: every forward status checked\n");
-    return dc_check_failures;
 }
 
 /* ---- the enclave edge map ------------------------------------------------------ */
 
-static int run_enclave(void)
+static void test_enclave(void **state)
 {
+    (void)state;
     dc_geo_session *s;
     dc_zone ring, hole;
     dc_geo_session_begin(geo, &s);
-    CHECK(dc_geo_zone(s, 32101, &ring) == DC_OK && dc_geo_zone(s, 32102, &hole) == DC_OK,
-          "zones");
+    assert_int_equal(dc_geo_zone(s, 32101, &ring), DC_OK);
+    assert_int_equal(dc_geo_zone(s, 32102, &hole), DC_OK);
     /* The centre of the hole lies in 32101's bounding box, not in 32101. */
     double lat = (hole.south_e7 + hole.north_e7) / 2e7,
            lon = (hole.west_e7 + hole.east_e7) / 2e7;
-    CHECK(dc_geo_reverse(s, lat, lon, 1000, 100, &rr) == DC_OK &&
-              rr.status == DC_GEO_OK && rr.zone.postcode == 32102,
-          "hole centre in %u", rr.zone.postcode);
-    CHECK(rr.nneighbours == 2, "%zu households within 1 km", rr.nneighbours);
+    assert_int_equal(dc_geo_reverse(s, lat, lon, 1000, 100, &rr), DC_OK);
+    assert_int_equal(rr.status, DC_GEO_OK);
+    assert_int_equal(rr.zone.postcode, 32102);
+    if (!(rr.nneighbours == 2))
+        print_error("%zu households within 1 km\n", rr.nneighbours);
+    assert_int_equal(rr.nneighbours, 2);
     for (size_t i = 0; i < rr.nneighbours; i++)
-        CHECK(rr.neighbours[i].other_zone ==
-                  (rr.neighbours[i].household.postcode != 32102),
-              "other_zone");
+        assert_int_equal(rr.neighbours[i].other_zone,
+                         (rr.neighbours[i].household.postcode != 32102));
     /* Halfway between the hole's edge and the ring's: 32101. */
     double lat2 = (ring.south_e7 + hole.south_e7) / 2e7;
-    CHECK(dc_geo_reverse(s, lat2, lon, 10, 5, &rr) == DC_OK && rr.status == DC_GEO_OK &&
-              rr.zone.postcode == 32101,
-          "ring in %u", rr.zone.postcode);
+    assert_int_equal(dc_geo_reverse(s, lat2, lon, 10, 5, &rr), DC_OK);
+    assert_int_equal(rr.status, DC_GEO_OK);
+    assert_int_equal(rr.zone.postcode, 32101);
     /* The hole's code given with the ring's postcode: the enclave is named. */
-    CHECK(dc_geo_reverse(s, lat, lon, 0, 0, &rr) == DC_OK, "reverse");
+    assert_int_equal(dc_geo_reverse(s, lat, lon, 0, 0, &rr), DC_OK);
     char text[32];
     snprintf(text, sizeof text, "32101%.9s", rr.place.display + 5);
-    CHECK(forward(s, text, &fr) == DC_OK && fr.status == DC_GEO_CODE_OUTSIDE_ZONE &&
-              fr.has_actual_zone && fr.actual_zone.postcode == 32102,
-          "%s: %s", text, dc_geo_status_name(fr.status));
+    assert_int_equal(forward(s, text, &fr), DC_OK);
+    assert_int_equal(fr.status, DC_GEO_CODE_OUTSIDE_ZONE);
+    assert_true(fr.has_actual_zone);
+    assert_int_equal(fr.actual_zone.postcode, 32102);
     dc_geo_session_end(s);
     printf("enclave: the hole answers 32102, the ring 32101\n");
-    return dc_check_failures;
 }
 
 int main(int argc, char **argv)
@@ -405,20 +474,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "test_geocoder_sample: %s\n", err.message);
         return 3;
     }
-    const char *mode = argv[1];
-    if (strcmp(mode, "forward") == 0)
-        run_forward();
-    else if (strcmp(mode, "reverse") == 0)
-        run_reverse();
-    else if (strcmp(mode, "typos") == 0)
-        run_typos(argc > 3 ? (uint32_t)atoi(argv[3]) : 1);
-    else if (strcmp(mode, "statuses") == 0)
-        run_statuses();
-    else if (strcmp(mode, "enclave") == 0)
-        run_enclave();
-    else
-        dc_check_failures = 1;
+    /* One mode, one test: ctest runs each mode as its own test. */
+    static const char *const modes[] = {"forward", "reverse", "typos", "statuses",
+                                        "enclave"};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_forward), cmocka_unit_test(test_reverse),
+        cmocka_unit_test(test_typos),   cmocka_unit_test(test_statuses),
+        cmocka_unit_test(test_enclave),
+    };
+    if (argc > 3) typo_stride = (uint32_t)atoi(argv[3]);
+    int failed = 1;
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+        if (strcmp(argv[1], modes[i]) == 0)
+            failed = _cmocka_run_group_tests(modes[i], &tests[i], 1, NULL, NULL);
     dc_geo_close(geo);
-    if (dc_check_failures) fprintf(stderr, "%d failure(s)\n", dc_check_failures);
-    return dc_check_failures ? 1 : 0;
+    return failed ? 1 : 0;
 }

@@ -3,12 +3,17 @@
  * geodesic (Vincenty) values, the stable status and edit names, and the
  * argument checks of every entry point.
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "diachi/geocoder.h"
-#include "support.h"
 
 /* Geodesic distances on WGS 84 by Vincenty's inverse formula (computed
  * outside this code base), at Vietnam's latitudes. */
@@ -25,23 +30,27 @@ static const struct {
     {16.0000000, 108.0000000, 16.0063000, 108.0000000, 697.1499},
 };
 
-static void test_distances(void)
+static void test_distances(void **state)
 {
+    (void)state;
     for (size_t i = 0; i < sizeof distances / sizeof distances[0]; i++) {
         double d = dc_geo_distance_m(distances[i].lat1, distances[i].lon1,
                                      distances[i].lat2, distances[i].lon2);
         double want = distances[i].metres;
         /* The promise is 0.1%; the method does 100 times better. */
-        CHECK(fabs(d - want) <= want * 1e-5 + 1e-3, "case %zu: %.4f m, want %.4f m", i, d,
-              want);
+        if (!(fabs(d - want) <= want * 1e-5 + 1e-3))
+            print_error("case %zu: %.4f m, want %.4f m\n", i, d, want);
+        assert_true(fabs(d - want) <= want * 1e-5 + 1e-3);
         double back = dc_geo_distance_m(distances[i].lat2, distances[i].lon2,
                                         distances[i].lat1, distances[i].lon1);
-        CHECK(back == d, "case %zu: not symmetric", i);
+        if (!(back == d)) print_error("case %zu: not symmetric\n", i);
+        assert_true(back == d);
     }
 }
 
-static void test_names(void)
+static void test_names(void **state)
 {
+    (void)state;
     static const struct {
         dc_geo_status status;
         const char *name;
@@ -54,18 +63,24 @@ static void test_names(void)
         {DC_GEO_OUT_OF_COVERAGE, "out_of_coverage"},
         {(dc_geo_status)99, "unknown"},
     };
-    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
-        CHECK(strcmp(dc_geo_status_name(statuses[i].status), statuses[i].name) == 0,
-              "status %d", (int)statuses[i].status);
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+        if (strcmp(dc_geo_status_name(statuses[i].status), statuses[i].name) != 0)
+            print_error("status %d\n", (int)statuses[i].status);
+        assert_string_equal(dc_geo_status_name(statuses[i].status), statuses[i].name);
+    }
     static const char *const edits[] = {"substitute", "swap", "insert", "delete",
                                         "unknown"};
-    for (int i = 0; i < 5; i++)
-        CHECK(strcmp(dc_geo_edit_name((dc_geo_edit)i), edits[i]) == 0, "edit %d", i);
+    for (int i = 0; i < 5; i++) {
+        if (strcmp(dc_geo_edit_name((dc_geo_edit)i), edits[i]) != 0)
+            print_error("edit %d\n", i);
+        assert_string_equal(dc_geo_edit_name((dc_geo_edit)i), edits[i]);
+    }
 }
 
 /* Zone names as dc_geo_zone_name writes them, and cut short. */
-static void test_zone_names(void)
+static void test_zone_names(void **state)
 {
+    (void)state;
     static const struct {
         const char *kind, *name, *want;
     } cases[] = {
@@ -87,9 +102,11 @@ static void test_zone_names(void)
         z.name = (dc_str){cases[i].name, strlen(cases[i].name)};
         char out[64];
         size_t n = dc_geo_zone_name(&z, out, sizeof out);
-        CHECK(strcmp(out, cases[i].want) == 0 && n == strlen(cases[i].want),
-              "%s + %s: \"%s\" (%zu), want \"%s\"", cases[i].kind, cases[i].name, out, n,
-              cases[i].want);
+        if (!(strcmp(out, cases[i].want) == 0 && n == strlen(cases[i].want)))
+            print_error("%s + %s: \"%s\" (%zu), want \"%s\"\n", cases[i].kind,
+                        cases[i].name, out, n, cases[i].want);
+        assert_string_equal(out, cases[i].want);
+        assert_int_equal(n, strlen(cases[i].want));
     }
     dc_zone z;
     memset(&z, 0, sizeof z);
@@ -97,39 +114,44 @@ static void test_zone_names(void)
     z.name = (dc_str){"Xã Phước Châu", strlen("Xã Phước Châu")};
     char cut[8];
     size_t n = dc_geo_zone_name(&z, cut, sizeof cut);
-    CHECK(n == strlen("xã Phước Châu") && strcmp(cut, "xã Ph") == 0, "cut: \"%s\" (%zu)",
-          cut, n);
+    if (!(n == strlen("xã Phước Châu") && strcmp(cut, "xã Ph") == 0))
+        print_error("cut: \"%s\" (%zu)\n", cut, n);
+    assert_int_equal(n, strlen("xã Phước Châu"));
+    assert_string_equal(cut, "xã Ph");
 }
 
-static void test_arguments(void)
+static void test_arguments(void **state)
 {
+    (void)state;
     static dc_geo_forward_result fr;
     static dc_geo_reverse_result rr;
     dc_geo *geo = (dc_geo *)1;
     dc_geo_session *s = NULL;
     dc_error err;
     dc_zone z;
-    CHECK(dc_geo_open(NULL, &geo, &err) == DC_E_INVALID_ARG, "NULL path");
-    CHECK(dc_geo_open("/nonexistent/x.diachi", &geo, &err) == DC_E_IO, "missing file");
-    CHECK(geo == (dc_geo *)1, "output written on failure");
-    CHECK(strstr(err.message, "/nonexistent/x.diachi") != NULL, "message: %s",
-          err.message);
-    CHECK(dc_geo_session_begin(NULL, &s) == DC_E_INVALID_ARG, "NULL engine");
-    CHECK(dc_geo_forward(NULL, "x", 1, &fr) == DC_E_INVALID_ARG, "NULL session");
-    CHECK(dc_geo_reverse(NULL, 21, 103, 50, 1, &rr) == DC_E_INVALID_ARG, "NULL session");
-    CHECK(dc_geo_zone(NULL, 32101, &z) == DC_E_INVALID_ARG, "NULL session");
+    assert_int_equal(dc_geo_open(NULL, &geo, &err), DC_E_INVALID_ARG);
+    assert_int_equal(dc_geo_open("/nonexistent/x.diachi", &geo, &err), DC_E_IO);
+    assert_ptr_equal(geo, (dc_geo *)1);
+    if (!(strstr(err.message, "/nonexistent/x.diachi") != NULL))
+        print_error("message: %s\n", err.message);
+    assert_non_null(strstr(err.message, "/nonexistent/x.diachi"));
+    assert_int_equal(dc_geo_session_begin(NULL, &s), DC_E_INVALID_ARG);
+    assert_int_equal(dc_geo_forward(NULL, "x", 1, &fr), DC_E_INVALID_ARG);
+    assert_int_equal(dc_geo_reverse(NULL, 21, 103, 50, 1, &rr), DC_E_INVALID_ARG);
+    assert_int_equal(dc_geo_zone(NULL, 32101, &z), DC_E_INVALID_ARG);
     dc_geo_close(NULL);
     dc_geo_session_end(NULL);
-    CHECK(dc_geo_index(NULL) == NULL && dc_geo_session_txn(NULL) == NULL,
-          "NULL accessors");
+    assert_null(dc_geo_index(NULL));
+    assert_null(dc_geo_session_txn(NULL));
 }
 
 int main(void)
 {
-    test_distances();
-    test_zone_names();
-    test_names();
-    test_arguments();
-    if (dc_check_failures) fprintf(stderr, "%d failure(s)\n", dc_check_failures);
-    return dc_check_failures ? 1 : 0;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_distances),
+        cmocka_unit_test(test_zone_names),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_arguments),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

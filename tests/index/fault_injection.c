@@ -14,6 +14,12 @@
  * and a command must exit 3: never a signal, a hang, or an answer from a
  * damaged file. Prints the counts; any other outcome fails.
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -116,9 +122,9 @@ static void run_command(mutants *m, const char *sub, const char *arg)
     m->commands++;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 3) {
         m->command_failures++;
-        CHECK(0, "mutant %d: diachi %s %s: %s %d", m->made, sub, arg ? arg : m->path,
-              WIFEXITED(status) ? "exit" : "signal",
-              WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+        print_error("mutant %d: diachi %s %s: %s %d\n", m->made, sub, arg ? arg : m->path,
+                    WIFEXITED(status) ? "exit" : "signal",
+                    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
     }
 }
 
@@ -130,7 +136,7 @@ static void try_file(mutants *m, const char *what)
     if (pid == 0) _exit(child_open(m->path));
     enum outcome o = wait_child(pid);
     m->count[o]++;
-    if (o != REFUSED) CHECK(0, "mutant %d (%s): %s", m->made, what, outcome_name[o]);
+    if (o != REFUSED) print_error("mutant %d (%s): %s\n", m->made, what, outcome_name[o]);
     if (m->made % 20 == 0) {
         run_command(m, "check", NULL);
         run_command(m, "info", NULL);
@@ -165,13 +171,14 @@ static void change_bytes(mutants *m, int fd, uint64_t *seed)
         if (pwrite(fd, m->orig + at[i], 1, (off_t)at[i]) != 1) exit(2);
 }
 
-int main(int argc, char **argv)
+static char **args;
+
+/* Every mutant refused at open, and every command on one exits 3: asserted
+ * once the counts are printed, so a failing run still reports them all. */
+static void test_mutants(void **state)
 {
-    if (argc != 6) {
-        fprintf(stderr,
-                "usage: fault_injection INDEX DIACHI WORKDIR RANDOM_MUTANTS SEED\n");
-        return 2;
-    }
+    (void)state;
+    char **argv = args;
     mutants m = {.diachi = argv[2]};
     uint8_t *orig = read_file(argv[1], &m.size);
     int nrandom = atoi(argv[4]);
@@ -179,10 +186,9 @@ int main(int argc, char **argv)
     char path[4096];
     snprintf(path, sizeof path, "%s/mutant.diachi", argv[3]);
     mkdir(argv[3], 0755);
-    if (!orig || m.size < 8192) {
+    if (!orig || m.size < 8192)
         fprintf(stderr, "fault_injection: cannot read %s\n", argv[1]);
-        return 2;
-    }
+    assert_true(orig && m.size >= 8192);
     m.orig = orig;
     m.path = path;
     uint8_t *copy = malloc(m.size + 4096);
@@ -210,5 +216,18 @@ int main(int argc, char **argv)
            m.command_failures);
     free(copy);
     free(orig);
-    return dc_check_failures ? 1 : 0;
+    assert_int_equal(m.count[REFUSED], m.made);
+    assert_int_equal(m.command_failures, 0);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 6) {
+        fprintf(stderr,
+                "usage: fault_injection INDEX DIACHI WORKDIR RANDOM_MUTANTS SEED\n");
+        return 2;
+    }
+    args = argv;
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_mutants)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,12 @@
  * and that the code resolves, against its zone's reference point, to a cell
  * containing the household. Then 20 of them against cs2cs's output.
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,12 +98,16 @@ static void check_one(dc_index_txn *txn, const sample_hh *s)
     uint32_t first, count;
 
     dc_err rc = dc_index_household_by_id(txn, s->id, strlen(s->id), &h);
-    CHECK(rc == DC_OK, "household %s not in the index", s->id);
-    if (rc != DC_OK) return;
+    if (!(rc == DC_OK)) print_error("household %s not in the index\n", s->id);
+    assert_int_equal(rc, DC_OK);
     double d = metres_apart(h.lat_e7 / 1e7, h.lon_e7 / 1e7, s->lat, s->lon);
-    CHECK(d <= 0.01, "household %s is %.4f m from PROJ's position", s->id, d);
-    CHECK(h.postcode == s->postcode, "household %s in zone %05u, the map says %05u",
-          s->id, h.postcode, s->postcode);
+    if (!(d <= 0.01))
+        print_error("household %s is %.4f m from PROJ's position\n", s->id, d);
+    assert_true(d <= 0.01);
+    if (!(h.postcode == s->postcode))
+        print_error("household %s in zone %05u, the map says %05u\n", s->id, h.postcode,
+                    s->postcode);
+    assert_int_equal(h.postcode, s->postcode);
 
     /* The code of PROJ's position itself, by the reference rule. */
     dc_code_make(s->postcode, s->lat, s->lon, &want);
@@ -105,17 +115,28 @@ static void check_one(dc_index_txn *txn, const sample_hh *s)
     char a[DC_CODE_DISPLAY_SIZE], b[DC_CODE_DISPLAY_SIZE];
     dc_code_format(&want, DC_CODE_DISPLAY, a, sizeof a);
     dc_code_format(&by_index, DC_CODE_DISPLAY, b, sizeof b);
-    CHECK(dc_code_equal(&want, &by_index), "household %s: index code %s, computed %s",
-          s->id, b, a);
+    if (!(dc_code_equal(&want, &by_index)))
+        print_error("household %s: index code %s, computed %s\n", s->id, b, a);
+    assert_true(dc_code_equal(&want, &by_index));
 
-    CHECK(dc_index_zone(txn, s->postcode, &z) == DC_OK, "zone %05u missing", s->postcode);
+    rc = dc_index_zone(txn, s->postcode, &z);
+    if (rc != DC_OK) print_error("zone %05u missing\n", s->postcode);
+    assert_int_equal(rc, DC_OK);
     dc_code_resolve(&want, z.ref_lat_e7 / 1e7, z.ref_lon_e7 / 1e7, &cell);
-    CHECK(cell.south - 1e-7 <= s->lat && s->lat < cell.north + 1e-7 &&
-              cell.west - 1e-7 <= s->lon && s->lon < cell.east + 1e-7,
-          "household %s: code %s resolves to a cell that misses it", s->id, a);
-    CHECK(dc_index_code_households(txn, &want, &first, &count) == DC_OK &&
-              first <= h.number && h.number < first + count,
-          "household %s: lookup of %s does not return it", s->id, a);
+    if (!(cell.south - 1e-7 <= s->lat && s->lat < cell.north + 1e-7 &&
+          cell.west - 1e-7 <= s->lon && s->lon < cell.east + 1e-7))
+        print_error("household %s: code %s resolves to a cell that misses it\n", s->id,
+                    a);
+    assert_true(cell.south - 1e-7 <= s->lat);
+    assert_true(s->lat < cell.north + 1e-7);
+    assert_true(cell.west - 1e-7 <= s->lon);
+    assert_true(s->lon < cell.east + 1e-7);
+    rc = dc_index_code_households(txn, &want, &first, &count);
+    if (!(rc == DC_OK && first <= h.number && h.number < first + count))
+        print_error("household %s: lookup of %s does not return it\n", s->id, a);
+    assert_int_equal(rc, DC_OK);
+    assert_true(first <= h.number);
+    assert_true(h.number < first + count);
 }
 
 /* cs2cs's own transformation of 20 households, against the index. */
@@ -123,25 +144,72 @@ static void check_cs2cs(dc_index_txn *txn, const sample_hh *hh, const size_t *pi
 {
     char cmd[] = "cs2cs -f %.10f EPSG:9205 EPSG:4326 > cs2cs.out";
     FILE *p = popen(cmd, "w");
-    CHECK(p != NULL, "cannot run cs2cs");
+    assert_non_null(p);
     if (!p) return;
     for (int i = 0; i < n; i++)
         fprintf(p, "%.4f %.4f\n", hh[pick[i]].x, hh[pick[i]].y);
-    CHECK(pclose(p) == 0, "cs2cs failed");
+    assert_int_equal(pclose(p), 0);
     FILE *f = fopen("cs2cs.out", "r");
     double worst = 0;
     for (int i = 0; f && i < n; i++) {
         double lat, lon, h;
         dc_household rec;
         const sample_hh *s = &hh[pick[i]];
-        CHECK(fscanf(f, "%lf %lf %lf", &lat, &lon, &h) == 3, "cs2cs output line %d", i);
+        int got = fscanf(f, "%lf %lf %lf", &lat, &lon, &h);
+        if (got != 3) print_error("cs2cs output line %d\n", i);
+        assert_int_equal(got, 3);
         dc_index_household_by_id(txn, s->id, strlen(s->id), &rec);
         double d = metres_apart(rec.lat_e7 / 1e7, rec.lon_e7 / 1e7, lat, lon);
         if (d > worst) worst = d;
-        CHECK(d <= 0.01, "household %s: %.4f m from cs2cs", s->id, d);
+        if (!(d <= 0.01)) print_error("household %s: %.4f m from cs2cs\n", s->id, d);
+        assert_true(d <= 0.01);
     }
     if (f) fclose(f);
     printf("cs2cs: %d households, largest distance %.4f m\n", n, worst);
+}
+
+static char **args;
+
+static void test_import(void **state)
+{
+    (void)state;
+    char **argv = args;
+    int samples = atoi(argv[3]);
+    uint64_t seed = strtoull(argv[4], NULL, 10);
+    OGRRegisterAll();
+    sample_hh *hh = calloc(MAX_HH, sizeof *hh);
+    size_t n = read_households(argv[2], hh);
+    assert_true(n > 0);
+    assert_int_equal(transform_all(hh, n), 0);
+
+    dc_index *idx;
+    dc_index_txn *txn;
+    dc_error err;
+    dc_err rc = dc_index_open(argv[1], &idx, &err);
+    if (rc != DC_OK) print_error("FAIL: open %s: %s\n", argv[1], err.message);
+    assert_int_equal(rc, DC_OK);
+    dc_index_txn_begin(idx, &txn);
+    const dc_index_meta *m = dc_index_info(idx);
+    if (!(m->zones == 12))
+        print_error("index has %llu zones, want 12\n", (unsigned long long)m->zones);
+    assert_int_equal(m->zones, 12);
+    if (!(m->households == n))
+        print_error("index has %llu households, the map %zu\n",
+                    (unsigned long long)m->households, n);
+    assert_int_equal(m->households, n);
+
+    size_t *pick = calloc((size_t)samples, sizeof *pick);
+    for (int i = 0; i < samples; i++) {
+        pick[i] = (size_t)(dc_splitmix64(&seed) % n);
+        check_one(txn, &hh[pick[i]]);
+    }
+    check_cs2cs(txn, hh, pick, samples < 20 ? samples : 20);
+
+    dc_index_txn_end(txn);
+    dc_index_close(idx);
+    free(pick);
+    free(hh);
+    OGRCleanupAll();
 }
 
 int main(int argc, char **argv)
@@ -150,39 +218,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: check_import INDEX HOUSEHOLDS.shp SAMPLES SEED\n");
         return 2;
     }
-    int samples = atoi(argv[3]);
-    uint64_t seed = strtoull(argv[4], NULL, 10);
-    OGRRegisterAll();
-    sample_hh *hh = calloc(MAX_HH, sizeof *hh);
-    size_t n = read_households(argv[2], hh);
-    if (n == 0 || transform_all(hh, n) != 0) return 3;
-
-    dc_index *idx;
-    dc_index_txn *txn;
-    dc_error err;
-    if (dc_index_open(argv[1], &idx, &err) != DC_OK) {
-        fprintf(stderr, "FAIL: open %s: %s\n", argv[1], err.message);
-        return 1;
-    }
-    dc_index_txn_begin(idx, &txn);
-    const dc_index_meta *m = dc_index_info(idx);
-    CHECK(m->zones == 12, "index has %llu zones, want 12", (unsigned long long)m->zones);
-    CHECK(m->households == n, "index has %llu households, the map %zu",
-          (unsigned long long)m->households, n);
-
-    size_t *pick = calloc((size_t)samples, sizeof *pick);
-    for (int i = 0; i < samples; i++) {
-        pick[i] = (size_t)(dc_splitmix64(&seed) % n);
-        check_one(txn, &hh[pick[i]]);
-    }
-    check_cs2cs(txn, hh, pick, samples < 20 ? samples : 20);
-    printf("check_import: %d households checked, %d failures\n", samples,
-           dc_check_failures);
-
-    dc_index_txn_end(txn);
-    dc_index_close(idx);
-    free(pick);
-    free(hh);
-    OGRCleanupAll();
-    return dc_check_failures ? 1 : 0;
+    args = argv;
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_import)};
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    printf("check_import: %d households checked, %d failures\n", atoi(argv[3]), failed);
+    return failed ? 1 : 0;
 }
