@@ -143,6 +143,12 @@ dc_generation *dc_http_acquire(dc_http *srv)
     return gen;
 }
 
+dc_generation *dc_http_hold(dc_generation *gen)
+{
+    atomic_fetch_add_explicit(&gen->refs, 1, memory_order_relaxed);
+    return gen;
+}
+
 void dc_http_release(dc_generation *gen)
 {
     if (!gen) return;
@@ -316,17 +322,21 @@ enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
                         nextra);
 }
 
-enum MHD_Result dc_http_send_owned(struct MHD_Connection *c, dc_request *req,
-                                   unsigned status, const char *content_type, char *body,
-                                   size_t len, const dc_generation *gen)
+enum MHD_Result dc_http_send_stream(struct MHD_Connection *c, dc_request *req,
+                                    unsigned status, const char *content_type,
+                                    uint64_t size, size_t block,
+                                    MHD_ContentReaderCallback reader, void *cls,
+                                    MHD_ContentReaderFreeCallback done,
+                                    const dc_generation *gen)
 {
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+        MHD_create_response_from_callback(size, block, reader, cls, done);
     if (!r) {
-        free(body);
+        done(cls);
         return MHD_NO;
     }
-    return queue_answer(c, req, status, r, content_type, len, gen, false, NULL, 0);
+    return queue_answer(c, req, status, r, content_type, (size_t)size, gen, false, NULL,
+                        0);
 }
 
 enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,

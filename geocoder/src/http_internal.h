@@ -184,6 +184,9 @@ dc_worker *dc_http_worker(void);
 /* The current index, with a reference taken; give it back with release. */
 dc_generation *dc_http_acquire(dc_http *srv);
 void dc_http_release(dc_generation *gen);
+/* Another reference on @p gen, for an answer that outlives the handler's
+ * call (a streamed batch); give it back with release. */
+dc_generation *dc_http_hold(dc_generation *gen);
 
 /* The error kinds of the API: one table gives each its status and code. */
 typedef enum dc_api_error {
@@ -237,11 +240,16 @@ enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
                                   const char *body, size_t len, const dc_generation *gen,
                                   bool cacheable, const dc_header *extra, size_t nextra);
 
-/* The same, handing @p body (malloc'd) over to libmicrohttpd, which frees
- * it once sent: a large answer is not copied. Not cacheable. */
-enum MHD_Result dc_http_send_owned(struct MHD_Connection *c, dc_request *req,
-                                   unsigned status, const char *content_type, char *body,
-                                   size_t len, const dc_generation *gen);
+/* An answer of @p size bytes that libmicrohttpd asks @p reader for as the
+ * client takes them (@p block at a time at most), so that only a slice of
+ * it is ever in memory; @p done(@p cls) runs once it is sent, abandoned or
+ * could not be queued. Not cacheable. */
+enum MHD_Result dc_http_send_stream(struct MHD_Connection *c, dc_request *req,
+                                    unsigned status, const char *content_type,
+                                    uint64_t size, size_t block,
+                                    MHD_ContentReaderCallback reader, void *cls,
+                                    MHD_ContentReaderFreeCallback done,
+                                    const dc_generation *gen);
 
 /* An error answer written straight to the socket, with Connection: close,
  * for when libmicrohttpd no longer lets a response be queued (in the middle

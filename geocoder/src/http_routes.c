@@ -706,40 +706,44 @@ static const char *point_item(json_t *item, double *lat, double *lon,
     return NULL;
 }
 
-static dc_err batch_point(dc_geo_session *s, json_t *item, size_t i, dc_worker *wk)
+static dc_err batch_point(dc_geo_session *s, json_t *item, size_t i, dc_jw *w,
+                          dc_worker *wk)
 {
     double lat, lon;
     dc_render_reverse_query rq = {DEFAULT_RADIUS_M, DEFAULT_LIMIT, false, 0};
     const char *problem = point_item(item, &lat, &lon, &rq);
     if (problem) {
-        bad_item(&wk->jw, i, problem);
+        bad_item(w, i, problem);
         return DC_OK;
     }
     dc_err rc = dc_geo_reverse(s, lat, lon, rq.radius_m, rq.limit, &wk->reverse);
     if (rc != DC_OK) return rc;
-    dc_jw_object(&wk->jw);
-    dc_render_reverse_answer(&wk->jw, s, &wk->reverse, &rq);
-    dc_jw_end(&wk->jw);
+    dc_jw_object(w);
+    dc_render_reverse_answer(w, s, &wk->reverse, &rq);
+    dc_jw_end(w);
     return DC_OK;
 }
 
-static dc_err batch_code(dc_geo_session *s, const char *code, size_t len, dc_worker *wk)
+static dc_err batch_code(dc_geo_session *s, const char *code, size_t len, dc_jw *w,
+                         dc_worker *wk)
 {
     dc_err rc = dc_geo_forward(s, code, len, &wk->forward);
     if (rc != DC_OK) return rc;
-    dc_jw_object(&wk->jw);
-    dc_render_forward_answer(&wk->jw, s, code, len, &wk->forward);
-    dc_jw_end(&wk->jw);
+    dc_jw_object(w);
+    dc_render_forward_answer(w, s, code, len, &wk->forward);
+    dc_jw_end(w);
     return DC_OK;
 }
 
-static dc_err batch_item(dc_geo_session *s, json_t *item, size_t i, dc_worker *wk)
+/* One item's answer into @p w (the engine's results in @p wk). */
+static dc_err batch_item(dc_geo_session *s, json_t *item, size_t i, dc_jw *w,
+                         dc_worker *wk)
 {
     json_t *code = json_is_object(item) ? json_object_get(item, "code") : item;
     if (json_is_string(code))
-        return batch_code(s, json_string_value(code), json_string_length(code), wk);
-    if (json_is_object(item) && !code) return batch_point(s, item, i, wk);
-    bad_item(&wk->jw, i,
+        return batch_code(s, json_string_value(code), json_string_length(code), w, wk);
+    if (json_is_object(item) && !code) return batch_point(s, item, i, w, wk);
+    bad_item(w, i,
              "an item is a code (a string), {\"code\": \"...\"} or {\"lat\": .., "
              "\"lon\": ..} (or \"lng\")");
     return DC_OK;
@@ -787,33 +791,125 @@ static bool batch_refused(struct MHD_Connection *c, dc_request *req, json_t *ite
     return dc_http_rate_limited(c, req, 0, results, gen, ret);
 }
 
-/* Answer every item into the worker's buffer; *stopped: the item at which
- * the answer passed @p max_bytes (left as it was when it never did). */
-static dc_err batch_items(json_t *items, dc_generation *gen, dc_worker *wk,
-                          size_t max_bytes, size_t *stopped)
+/* A JSON batch's answer is rendered a slice at a time as the client takes
+ * it, so that a server answering many large batches holds a few slices,
+ * not the answers: the generation, a session and the items are kept for
+ * the answer's life and let go in batch_stream_free. It is rendered twice:
+ * once to measure it (nothing kept but a slice), so that an answer past
+ * --max-batch-bytes, or a lookup that fails, still gets its error status
+ * and the answer its Content-Length; then again as it is sent. The
+ * session's transaction sees the same index both times, so the two
+ * renderings are the same bytes. */
+#define BATCH_SLICE (64u << 10)
+
+typedef struct batch_stream {
+    dc_generation *gen;
+    dc_geo_session *session;
+    json_t *items;
+    size_t n, next; /* the items, and the next one to render */
+    bool closed;    /* the closing brackets are written */
+    dc_jw w;        /* rendered, not yet taken: buf[taken..len) */
+    size_t taken;
+    uint64_t size, sent; /* the answer's bytes (measured), and those sent */
+} batch_stream;
+
+static void batch_stream_free(void *cls)
 {
-    size_t n = json_array_size(items);
-    dc_geo_session *s = NULL;
-    dc_err rc = dc_geo_session_begin(gen->geo, &s);
-    dc_jw *w = &wk->jw;
+    batch_stream *bs = cls;
+    if (!bs) return;
+    json_decref(bs->items);
+    dc_geo_session_end(bs->session);
+    dc_http_release(bs->gen);
+    dc_jw_free(&bs->w);
+    free(bs);
+}
+
+/* Start the answer anew: the members before the results. */
+static void batch_stream_rewind(batch_stream *bs)
+{
+    dc_jw *w = &bs->w;
+    bs->next = 0, bs->closed = false, bs->taken = 0;
     dc_jw_reset(w);
     dc_jw_object(w);
-    fingerprint_member(w, gen);
+    fingerprint_member(w, bs->gen);
     dc_jw_key(w, "count");
-    dc_jw_int(w, (int64_t)n);
+    dc_jw_int(w, (int64_t)bs->n);
     dc_jw_key(w, "results");
     dc_jw_array(w);
-    for (size_t i = 0; i < n && rc == DC_OK; i++) {
-        rc = batch_item(s, json_array_get(items, i), i, wk);
-        if (w->len > max_bytes) {
+}
+
+/* Render the next item, or the end once there is none. */
+static dc_err batch_stream_step(batch_stream *bs, dc_worker *wk)
+{
+    if (bs->next == bs->n) {
+        dc_jw_end(&bs->w);
+        dc_jw_end(&bs->w);
+        bs->closed = true;
+        return DC_OK;
+    }
+    size_t i = bs->next++;
+    return batch_item(bs->session, json_array_get(bs->items, i), i, &bs->w, wk);
+}
+
+/* Forget the bytes rendered so far but not the writer's nesting: its
+ * commas and brackets go on from where it is. */
+static void batch_stream_drop(batch_stream *bs)
+{
+    bs->w.len = 0;
+    bs->taken = 0;
+}
+
+/* The first rendering: the answer's size, or *stopped the item at which it
+ * passed @p max_bytes (left as it was when it never did). An answer that
+ * fits in one slice is left whole in bs->w. */
+static dc_err batch_stream_measure(batch_stream *bs, dc_worker *wk, size_t max_bytes,
+                                   size_t *stopped)
+{
+    uint64_t dropped = 0;
+    dc_err rc = DC_OK;
+    batch_stream_rewind(bs);
+    while (!bs->closed && rc == DC_OK) {
+        size_t i = bs->next;
+        rc = batch_stream_step(bs, wk);
+        if (!bs->closed && dropped + bs->w.len > max_bytes) {
             *stopped = i;
             break;
         }
+        if (bs->w.len > BATCH_SLICE && !bs->closed) {
+            dropped += bs->w.len;
+            batch_stream_drop(bs);
+        }
     }
-    dc_jw_end(w);
-    dc_jw_end(w);
-    dc_geo_session_end(s);
+    bs->size = dropped + bs->w.len;
     return rc;
+}
+
+/* libmicrohttpd asks for the next bytes: a slice is rendered when the
+ * last one is taken. A failure now, or bytes that differ in number from
+ * the first rendering, can only cut the answer short (its status is
+ * sent): libmicrohttpd then closes the connection. */
+static ssize_t batch_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    batch_stream *bs = cls;
+    if (pos != bs->sent) return MHD_CONTENT_READER_END_WITH_ERROR;
+    if (bs->taken == bs->w.len) {
+        dc_worker *wk = dc_http_worker();
+        dc_err rc = wk ? DC_OK : DC_E_NOMEM;
+        batch_stream_drop(bs);
+        while (rc == DC_OK && !bs->closed && bs->w.len < BATCH_SLICE)
+            rc = batch_stream_step(bs, wk);
+        if (rc != DC_OK || dc_jw_failed(&bs->w) ||
+            (bs->closed && bs->sent + bs->w.len != bs->size))
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+    size_t n = bs->w.len - bs->taken;
+    if (n > max) n = max;
+    if (n > bs->size - bs->sent) n = (size_t)(bs->size - bs->sent);
+    if (n == 0) return MHD_CONTENT_READER_END_WITH_ERROR;
+    memcpy(buf, bs->w.buf + bs->taken, n);
+    bs->taken += n;
+    bs->sent += n;
+    return (ssize_t)n;
 }
 
 static bool is_media_type(const char *header, const char *type)
@@ -996,6 +1092,51 @@ static enum MHD_Result batch_form(struct MHD_Connection *c, dc_request *req,
     return batch_csv(c, req, file.data, file.len, file.filename, gen, wk);
 }
 
+/* Answer a JSON batch's @p items (taken over): measured, then sent whole
+ * when it fits in a slice, else streamed. */
+static enum MHD_Result batch_answer(struct MHD_Connection *c, dc_request *req,
+                                    json_t *items, dc_generation *gen, dc_worker *wk)
+{
+    size_t max_bytes = req->srv->config.max_batch_bytes, n = json_array_size(items);
+    size_t stopped = n;
+    char message[256];
+    batch_stream *bs = calloc(1, sizeof *bs);
+    if (!bs) {
+        json_decref(items);
+        return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(DC_E_NOMEM), gen);
+    }
+    bs->gen = dc_http_hold(gen);
+    bs->items = items;
+    bs->n = n;
+    dc_jw_init(&bs->w);
+    dc_err rc = dc_geo_session_begin(gen->geo, &bs->session);
+    if (rc == DC_OK) rc = batch_stream_measure(bs, wk, max_bytes, &stopped);
+    enum MHD_Result ret;
+    if (rc != DC_OK) {
+        ret = dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
+    } else if (stopped < n) {
+        snprintf(message, sizeof message,
+                 "the answer passed %zu bytes at item %zu of %zu: send fewer items, or "
+                 "smaller radius and limit",
+                 max_bytes, stopped, n);
+        ret = dc_http_send_error(c, req, DC_API_ANSWER_TOO_LARGE, message, gen);
+    } else if (dc_jw_failed(&bs->w)) {
+        ret = dc_http_send_error(c, req, DC_API_INTERNAL, "out of memory", gen);
+    } else if (bs->size == bs->w.len) {
+        ret = send_buffer(c, req, MHD_HTTP_OK, false, &bs->w, gen, false);
+    } else {
+        /* The body is parsed into the items: it is not needed any more. */
+        free(req->body);
+        req->body = NULL, req->body_len = req->body_cap = 0;
+        batch_stream_rewind(bs);
+        return dc_http_send_stream(c, req, MHD_HTTP_OK, "application/json", bs->size,
+                                   BATCH_SLICE, batch_stream_read, bs, batch_stream_free,
+                                   gen);
+    }
+    batch_stream_free(bs);
+    return ret;
+}
+
 static enum MHD_Result batch(struct MHD_Connection *c, dc_request *req,
                              dc_generation *gen, dc_worker *wk)
 {
@@ -1026,39 +1167,12 @@ static enum MHD_Result batch(struct MHD_Connection *c, dc_request *req,
         json_decref(items);
         return dc_http_send_error(c, req, DC_API_BAD_JSON, message, gen);
     }
-    size_t n = json_array_size(items);
     enum MHD_Result ret;
     if (batch_refused(c, req, items, gen, &ret)) {
         json_decref(items);
         return ret;
     }
-    size_t stopped = n;
-    dc_err rc = batch_items(items, gen, wk, req->srv->config.max_batch_bytes, &stopped);
-    json_decref(items);
-    dc_jw *w = &wk->jw;
-    if (rc != DC_OK) {
-        ret = dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
-    } else if (stopped < n) {
-        snprintf(message, sizeof message,
-                 "the answer passed %zu bytes at item %zu of %zu: send fewer items, or "
-                 "smaller radius and limit",
-                 req->srv->config.max_batch_bytes, stopped, n);
-        ret = dc_http_send_error(c, req, DC_API_ANSWER_TOO_LARGE, message, gen);
-    } else if (!dc_jw_failed(w) && w->len > (1u << 20)) {
-        /* A large answer is handed over, not copied: one copy of it at a
-         * time, and no megabytes kept per thread. */
-        char *body = w->buf;
-        size_t len = w->len;
-        dc_jw_init(w);
-        return dc_http_send_owned(c, req, MHD_HTTP_OK, "application/json", body, len,
-                                  gen);
-    } else {
-        ret = send_buffer(c, req, MHD_HTTP_OK, false, w, gen, false);
-    }
-    /* A large batch leaves a large buffer: give it back rather than keep
-     * megabytes per thread. */
-    if (w->cap > (1u << 20)) dc_jw_free(w);
-    return ret;
+    return batch_answer(c, req, items, gen, wk);
 }
 
 /* ---- the small endpoints and routing --------------------------------------- */
