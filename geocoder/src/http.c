@@ -436,10 +436,10 @@ uint16_t dc_http_port(const dc_http *srv)
     return srv->port;
 }
 
-void dc_http_fingerprint(dc_http *srv, char out[65])
+void dc_http_fingerprint(dc_http *srv, char out[DC_FINGERPRINT_HEX_SIZE])
 {
     dc_generation *gen = dc_http_acquire(srv);
-    memcpy(out, gen->fingerprint, 65);
+    memcpy(out, gen->fingerprint, DC_FINGERPRINT_HEX_SIZE);
     dc_http_release(gen);
 }
 

@@ -23,7 +23,7 @@ dc_err dc_http_generation_open(const char *path, dc_generation **out, dc_error *
     if (rc != DC_OK) goto fail;
     const dc_index_meta *m = dc_index_info(dc_geo_index(gen->geo));
     memcpy(gen->fingerprint, m->fingerprint_hex, sizeof gen->fingerprint);
-    gen->fingerprint[64] = '\0';
+    gen->fingerprint[DC_FINGERPRINT_HEX_SIZE - 1] = '\0';
     snprintf(gen->etag, sizeof gen->etag, "\"%.32s\"", gen->fingerprint);
     snprintf(gen->etag_geojson, sizeof gen->etag_geojson, "\"%.32s-geojson\"",
              gen->fingerprint);
