@@ -23,29 +23,6 @@
 extern const char dc_openapi_json[];
 extern const size_t dc_openapi_json_len;
 
-#define CODES_PREFIX "/v1/codes/"
-#define ZONES_PREFIX "/v1/zones/"
-
-static bool has_prefix(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-dc_endpoint dc_http_endpoint_of(const char *url)
-{
-    static const struct {
-        const char *path;
-        dc_endpoint endpoint;
-    } exact[] = {{"/v1/reverse", DC_EP_REVERSE}, {"/v1/batch", DC_EP_BATCH},
-                 {"/healthz", DC_EP_HEALTHZ},    {"/readyz", DC_EP_READYZ},
-                 {"/metrics", DC_EP_METRICS},    {"/openapi.json", DC_EP_OPENAPI}};
-    if (has_prefix(url, CODES_PREFIX)) return DC_EP_CODES;
-    if (has_prefix(url, ZONES_PREFIX)) return DC_EP_ZONES;
-    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
-        if (strcmp(url, exact[i].path) == 0) return exact[i].endpoint;
-    return DC_EP_OTHER;
-}
-
 /* The API error of a forward status that is not a 200. */
 static bool forward_error(const dc_geo_forward_result *r, const char *input,
                           dc_api_error *e, char *message, size_t size)
@@ -93,13 +70,13 @@ static bool forward_has_features(const dc_geo_forward_result *r)
            r->status == DC_GEO_CODE_OUTSIDE_ZONE;
 }
 
-static void forward_answer(dc_jw *w, dc_geo_session *s, const dc_query *q,
-                           const char *code, size_t len, const dc_geo_forward_result *r,
+static void forward_answer(dc_jw *w, dc_geo_session *s, bool geojson, const char *code,
+                           size_t len, const dc_geo_forward_result *r,
                            const dc_api_error *e, const char *message,
                            const dc_generation *gen)
 {
     dc_jw_reset(w);
-    if (q->geojson) {
+    if (geojson) {
         dc_render_collection_begin(w, dc_geo_status_name(r->status));
         if (e) dc_http_error_member(w, *e, message);
         dc_http_fingerprint_member(w, gen);
@@ -124,6 +101,90 @@ typedef struct short_place {
     dc_api_error error;
     char message[DC_ERROR_MESSAGE_SIZE + 64];
 } short_place;
+
+/* ---- the lookups' skeleton ------------------------------------------------- */
+
+/* One GET lookup as it goes through lookup_answer: its parameters, the
+ * session, and the answer's error when it is one. */
+typedef struct lookup {
+    dc_query q;
+    const char *path; /* the path after the route's prefix */
+    dc_geo_session *s;
+    dc_worker *wk;
+    const dc_generation *gen;
+    uint64_t records; /* charged to the client's record limit; 0: none */
+    bool problem;     /* the request names no place: error (and message) */
+    bool failed;      /* the place's answer is an error: its status */
+    dc_api_error error;
+    char message[DC_ERROR_MESSAGE_SIZE + 64];
+    /* what the endpoints keep between their steps */
+    short_place sp;
+    double lat, lon;
+    dc_render_reverse_query rq;
+    uint32_t postcode;
+    dc_zone zone;
+} lookup;
+
+/* A GET lookup endpoint's steps: read what the request names (before a
+ * session; false with error and message when it names nothing), look it
+ * up (in a session; k->problem when it names nothing, k->failed when the
+ * answer is an error), write the answer as JSON or GeoJSON. */
+typedef struct lookup_steps {
+    unsigned params;       /* the DC_Q_ bits read */
+    const char *path_part; /* what the path holds, for its errors; NULL: nothing */
+    bool (*parse)(lookup *k);
+    dc_err (*find)(lookup *k);
+    void (*render)(lookup *k, dc_jw *w, bool geojson);
+} lookup_steps;
+
+/* What every GET lookup does: parameters and representation, the rate,
+ * a session, the lookup, 500 when it fails, 304 when the client has the
+ * answer, the answer. */
+static enum MHD_Result lookup_answer(struct MHD_Connection *c, dc_request *req,
+                                     const char *path, dc_generation *gen, dc_worker *wk,
+                                     const lookup_steps *steps)
+{
+    lookup k;
+    memset(&k, 0, sizeof k);
+    k.path = path, k.wk = wk, k.gen = gen;
+    bool good = dc_query_read(c, &k.q, steps->params);
+    dc_query_negotiate(c, req, &k.q);
+    bool geojson = k.q.geojson;
+    if (!good)
+        return dc_http_send_problem(c, req, geojson, DC_API_BAD_PARAMETER, k.q.problem,
+                                    gen, wk);
+    if (req->path_control && steps->path_part) {
+        snprintf(k.message, sizeof k.message,
+                 "the %s in the path contains a NUL or control character",
+                 steps->path_part);
+        return dc_http_send_problem(c, req, geojson, DC_API_BAD_PARAMETER, k.message, gen,
+                                    wk);
+    }
+    if (!steps->parse(&k))
+        return dc_http_send_problem(c, req, geojson, k.error, k.message, gen, wk);
+    enum MHD_Result limited;
+    if (k.records && dc_http_rate_limited(c, req, 0, k.records, gen, &limited))
+        return limited;
+    dc_err rc = dc_geo_session_begin(gen->geo, &k.s);
+    if (rc == DC_OK) rc = steps->find(&k);
+    if (rc == DC_OK && k.problem) {
+        dc_geo_session_end(k.s);
+        return dc_http_send_problem(c, req, geojson, k.error, k.message, gen, wk);
+    }
+    if (rc != DC_OK) {
+        dc_geo_session_end(k.s);
+        return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
+    }
+    if (!k.failed && dc_http_if_none_match(c, req, gen)) {
+        dc_geo_session_end(k.s);
+        return dc_http_not_modified(c, req, gen);
+    }
+    steps->render(&k, &wk->jw, geojson);
+    dc_geo_session_end(k.s);
+    return dc_http_send_json(c, req,
+                             k.failed ? dc_api_error_status(k.error) : MHD_HTTP_OK,
+                             geojson, &wk->jw, gen, true);
+}
 
 /* ?postcode=: as diachi lookup --zone: a 7-character short code is the
  * location of that zone's code; a shorter one is recovered against the
@@ -206,53 +267,41 @@ static bool place_short(dc_geo_session *s, const dc_query *q, const char *text,
                     : place_in_locality(s, text, locality, sp);
 }
 
-static enum MHD_Result codes(struct MHD_Connection *c, dc_request *req, const char *url,
-                             dc_generation *gen, dc_worker *wk)
+/* GET /v1/codes/{code}: the code's place (a short Plus Code with
+ * ?postcode= or ?locality=), with similar codes when it is registered. */
+static bool codes_parse(lookup *k)
 {
-    dc_query q;
-    enum MHD_Result limited;
-    bool good = dc_query_read(c, &q, 1u << DC_Q_POSTCODE | 1u << DC_Q_LOCALITY);
-    dc_query_negotiate(c, req, &q);
-    if (!good)
-        return dc_http_send_problem(c, req, q.geojson, DC_API_BAD_PARAMETER, q.problem,
-                                    gen, wk);
-    if (req->path_control)
-        return dc_http_send_problem(
-            c, req, q.geojson, DC_API_BAD_PARAMETER,
-            "the code in the path contains a NUL or control character", gen, wk);
-    if (dc_http_rate_limited(c, req, 0, 1, gen, &limited)) return limited;
-    const char *input = url + strlen(CODES_PREFIX), *code = input;
-    size_t len = strlen(code);
-    dc_geo_session *s = NULL;
-    short_place sp;
-    dc_err rc = dc_geo_session_begin(gen->geo, &s);
-    if (rc == DC_OK && (q.given[DC_Q_POSTCODE] || q.given[DC_Q_LOCALITY])) {
-        if (!place_short(s, &q, input, &sp)) {
-            dc_geo_session_end(s);
-            return dc_http_send_problem(c, req, q.geojson, sp.error, sp.message, gen, wk);
-        }
-        code = sp.code, len = strlen(code);
-    }
-    if (rc == DC_OK) rc = dc_geo_forward(s, code, len, &wk->forward);
-    if (rc == DC_OK) rc = dc_geo_similar(s, &wk->forward);
-    if (rc != DC_OK) {
-        dc_geo_session_end(s);
-        return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
-    }
-    const dc_geo_forward_result *r = &wk->forward;
-    dc_api_error e;
-    char message[DC_ERROR_MESSAGE_SIZE + 64];
-    bool failed = forward_error(r, code, &e, message, sizeof message);
-    if (!failed && dc_http_if_none_match(c, req, gen)) {
-        dc_geo_session_end(s);
-        return dc_http_not_modified(c, req, gen);
-    }
-    forward_answer(&wk->jw, s, &q, input, strlen(input), r, failed ? &e : NULL, message,
-                   gen);
-    dc_geo_session_end(s);
-    return dc_http_send_json(c, req, failed ? dc_api_error_status(e) : MHD_HTTP_OK,
-                             q.geojson, &wk->jw, gen, true);
+    k->records = 1;
+    return true;
 }
+
+static dc_err codes_find(lookup *k)
+{
+    const char *code = k->path;
+    if (k->q.given[DC_Q_POSTCODE] || k->q.given[DC_Q_LOCALITY]) {
+        if (!place_short(k->s, &k->q, k->path, &k->sp)) {
+            k->problem = true, k->error = k->sp.error;
+            memcpy(k->message, k->sp.message, sizeof k->message);
+            return DC_OK;
+        }
+        code = k->sp.code;
+    }
+    dc_geo_forward_result *r = &k->wk->forward;
+    dc_err rc = dc_geo_forward(k->s, code, strlen(code), r);
+    if (rc == DC_OK) rc = dc_geo_similar(k->s, r);
+    if (rc == DC_OK)
+        k->failed = forward_error(r, code, &k->error, k->message, sizeof k->message);
+    return rc;
+}
+
+static void codes_render(lookup *k, dc_jw *w, bool geojson)
+{
+    forward_answer(w, k->s, geojson, k->path, strlen(k->path), &k->wk->forward,
+                   k->failed ? &k->error : NULL, k->message, k->gen);
+}
+
+static const lookup_steps codes_steps = {1u << DC_Q_POSTCODE | 1u << DC_Q_LOCALITY,
+                                         "code", codes_parse, codes_find, codes_render};
 
 /* The reverse parameters, or the problem with them in words. */
 static const char *reverse_params(const dc_query *q, double *lat, double *lon,
@@ -277,14 +326,14 @@ static const char *reverse_params(const dc_query *q, double *lat, double *lon,
     return NULL;
 }
 
-static void reverse_answer(dc_jw *w, dc_geo_session *s, const dc_query *q,
+static void reverse_answer(dc_jw *w, dc_geo_session *s, bool geojson,
                            const dc_geo_reverse_result *r,
                            const dc_render_reverse_query *rq, const dc_generation *gen)
 {
     static const char message[] = "the point lies in no postal zone of this index";
     bool failed = r->status != DC_GEO_OK;
     dc_jw_reset(w);
-    if (q->geojson) {
+    if (geojson) {
         dc_render_collection_begin(w, dc_geo_status_name(r->status));
         if (failed) dc_http_error_member(w, DC_API_OUT_OF_COVERAGE, message);
         dc_http_fingerprint_member(w, gen);
@@ -300,100 +349,78 @@ static void reverse_answer(dc_jw *w, dc_geo_session *s, const dc_query *q,
     }
 }
 
-static enum MHD_Result reverse(struct MHD_Connection *c, dc_request *req,
-                               dc_generation *gen, dc_worker *wk)
+/* GET /v1/reverse: the code, zone and households at a point. */
+static bool reverse_parse(lookup *k)
 {
-    dc_query q;
-    double lat, lon;
-    dc_render_reverse_query rq;
-    bool good = dc_query_read(c, &q,
-                              1u << DC_Q_LAT | 1u << DC_Q_LON | 1u << DC_Q_LNG |
-                                  1u << DC_Q_RADIUS | 1u << DC_Q_LIMIT);
-    dc_query_negotiate(c, req, &q);
-    const char *problem = good ? reverse_params(&q, &lat, &lon, &rq) : q.problem;
-    if (problem)
-        return dc_http_send_problem(c, req, q.geojson, DC_API_BAD_PARAMETER, problem, gen,
-                                    wk);
-    enum MHD_Result limited;
-    if (dc_http_rate_limited(c, req, 0, rq.limit ? rq.limit : 1, gen, &limited))
-        return limited;
-    dc_geo_session *s;
-    dc_err rc = dc_geo_session_begin(gen->geo, &s);
-    if (rc == DC_OK)
-        rc = dc_geo_reverse(s, lat, lon, rq.radius_m, rq.limit, &wk->reverse);
-    if (rc != DC_OK) {
-        dc_geo_session_end(s);
-        return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
+    const char *problem = reverse_params(&k->q, &k->lat, &k->lon, &k->rq);
+    if (problem) {
+        k->error = DC_API_BAD_PARAMETER;
+        snprintf(k->message, sizeof k->message, "%s", problem);
+        return false;
     }
-    bool failed = wk->reverse.status != DC_GEO_OK;
-    if (!failed && dc_http_if_none_match(c, req, gen)) {
-        dc_geo_session_end(s);
-        return dc_http_not_modified(c, req, gen);
-    }
-    reverse_answer(&wk->jw, s, &q, &wk->reverse, &rq, gen);
-    dc_geo_session_end(s);
-    return dc_http_send_json(
-        c, req, failed ? dc_api_error_status(DC_API_OUT_OF_COVERAGE) : MHD_HTTP_OK,
-        q.geojson, &wk->jw, gen, true);
+    k->records = k->rq.limit ? k->rq.limit : 1;
+    return true;
 }
 
-static enum MHD_Result zones(struct MHD_Connection *c, dc_request *req, const char *url,
-                             dc_generation *gen, dc_worker *wk)
+static dc_err reverse_find(lookup *k)
 {
-    dc_query q;
-    bool good = dc_query_read(c, &q, 0);
-    dc_query_negotiate(c, req, &q);
-    if (!good)
-        return dc_http_send_problem(c, req, q.geojson, DC_API_BAD_PARAMETER, q.problem,
-                                    gen, wk);
-    const char *pc = url + strlen(ZONES_PREFIX);
-    if (req->path_control)
-        return dc_http_send_problem(
-            c, req, q.geojson, DC_API_BAD_PARAMETER,
-            "the postcode in the path contains a NUL or control character", gen, wk);
-    uint32_t postcode;
+    dc_geo_reverse_result *r = &k->wk->reverse;
+    dc_err rc = dc_geo_reverse(k->s, k->lat, k->lon, k->rq.radius_m, k->rq.limit, r);
+    k->failed = rc == DC_OK && r->status != DC_GEO_OK;
+    k->error = DC_API_OUT_OF_COVERAGE;
+    return rc;
+}
+
+static void reverse_render(lookup *k, dc_jw *w, bool geojson)
+{
+    reverse_answer(w, k->s, geojson, &k->wk->reverse, &k->rq, k->gen);
+}
+
+static const lookup_steps reverse_steps = {
+    1u << DC_Q_LAT | 1u << DC_Q_LON | 1u << DC_Q_LNG | 1u << DC_Q_RADIUS |
+        1u << DC_Q_LIMIT,
+    NULL, reverse_parse, reverse_find, reverse_render};
+
+/* GET /v1/zones/{postcode}: a postal zone, its polygon and reference. */
+static bool zones_parse(lookup *k)
+{
     dc_error perr = {0};
-    char message[DC_ERROR_MESSAGE_SIZE + 64];
-    if (dc_postcode_parse(pc, strlen(pc), &postcode, &perr) != DC_OK) {
-        snprintf(message, sizeof message, "the postcode in the path: %s", perr.message);
-        return dc_http_send_problem(c, req, q.geojson, DC_API_BAD_PARAMETER, message, gen,
-                                    wk);
-    }
-    dc_geo_session *s;
-    dc_zone z;
-    dc_err rc = dc_geo_session_begin(gen->geo, &s);
-    if (rc == DC_OK) rc = dc_geo_zone(s, postcode, &z);
-    if (rc == DC_E_NOT_FOUND) {
-        snprintf(message, sizeof message, "no postal zone has postcode %05u", postcode);
-        dc_geo_session_end(s);
-        return dc_http_send_problem(c, req, q.geojson, DC_API_UNKNOWN_POSTCODE, message,
-                                    gen, wk);
-    }
-    if (rc != DC_OK) {
-        dc_geo_session_end(s);
-        return dc_http_send_error(c, req, DC_API_INTERNAL, dc_strerror(rc), gen);
-    }
-    if (dc_http_if_none_match(c, req, gen)) {
-        dc_geo_session_end(s);
-        return dc_http_not_modified(c, req, gen);
-    }
-    dc_jw *w = &wk->jw;
+    if (dc_postcode_parse(k->path, strlen(k->path), &k->postcode, &perr) == DC_OK)
+        return true;
+    k->error = DC_API_BAD_PARAMETER;
+    snprintf(k->message, sizeof k->message, "the postcode in the path: %s", perr.message);
+    return false;
+}
+
+static dc_err zones_find(lookup *k)
+{
+    dc_err rc = dc_geo_zone(k->s, k->postcode, &k->zone);
+    if (rc != DC_E_NOT_FOUND) return rc;
+    k->problem = true, k->error = DC_API_UNKNOWN_POSTCODE;
+    snprintf(k->message, sizeof k->message, "no postal zone has postcode %05u",
+             k->postcode);
+    return DC_OK;
+}
+
+static void zones_render(lookup *k, dc_jw *w, bool geojson)
+{
     dc_jw_reset(w);
-    if (q.geojson) {
+    if (geojson) {
         dc_render_collection_begin(w, "ok");
-        dc_http_fingerprint_member(w, gen);
+        dc_http_fingerprint_member(w, k->gen);
         dc_render_features_begin(w);
-        dc_render_zone_features(w, &z);
+        dc_render_zone_features(w, &k->zone);
         dc_render_collection_end(w);
     } else {
         dc_jw_object(w);
-        dc_render_zone_members(w, &z, true);
-        dc_http_fingerprint_member(w, gen);
+        dc_render_zone_members(w, &k->zone, true);
+        dc_http_fingerprint_member(w, k->gen);
         dc_jw_end(w);
     }
-    dc_geo_session_end(s);
-    return dc_http_send_json(c, req, MHD_HTTP_OK, q.geojson, w, gen, true);
 }
+
+static const lookup_steps zones_steps = {0, "postcode", zones_parse, zones_find,
+                                         zones_render};
 
 /* ---- the small endpoints and routing --------------------------------------- */
 
@@ -447,42 +474,120 @@ static bool method_allowed(dc_endpoint ep, const char *method)
            strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 }
 
+/* ---- the routes ------------------------------------------------------------ */
+
+typedef struct route route;
+
+/* An endpoint's answer; @p path is the URL after the route's prefix. */
+typedef enum MHD_Result answer_fn(const route *rt, struct MHD_Connection *c,
+                                  dc_request *req, const char *path, dc_generation *gen,
+                                  dc_worker *wk);
+
+struct route {
+    const char *path; /* the path, or its prefix when it ends in '/' */
+    dc_endpoint endpoint;
+    answer_fn *answer;
+    const lookup_steps *steps; /* for lookup_route */
+};
+
+static enum MHD_Result lookup_route(const route *rt, struct MHD_Connection *c,
+                                    dc_request *req, const char *path, dc_generation *gen,
+                                    dc_worker *wk)
+{
+    return lookup_answer(c, req, path, gen, wk, rt->steps);
+}
+
+static enum MHD_Result batch_route(const route *rt, struct MHD_Connection *c,
+                                   dc_request *req, const char *path, dc_generation *gen,
+                                   dc_worker *wk)
+{
+    (void)rt, (void)path;
+    return dc_http_batch(c, req, gen, wk);
+}
+
+static enum MHD_Result healthz_route(const route *rt, struct MHD_Connection *c,
+                                     dc_request *req, const char *path,
+                                     dc_generation *gen, dc_worker *wk)
+{
+    (void)rt, (void)path;
+    return status_json(c, req, "alive", gen, wk);
+}
+
+static enum MHD_Result readyz_route(const route *rt, struct MHD_Connection *c,
+                                    dc_request *req, const char *path, dc_generation *gen,
+                                    dc_worker *wk)
+{
+    (void)rt, (void)path;
+    if (atomic_load(&req->srv->draining))
+        return dc_http_send_error(c, req, DC_API_NOT_READY, "the server is shutting down",
+                                  gen);
+    return status_json(c, req, "ready", gen, wk);
+}
+
+static enum MHD_Result metrics_route(const route *rt, struct MHD_Connection *c,
+                                     dc_request *req, const char *path,
+                                     dc_generation *gen, dc_worker *wk)
+{
+    (void)rt, (void)path;
+    dc_jw_reset(&wk->jw);
+    dc_http_metrics_text(req->srv, gen, &wk->jw);
+    if (dc_jw_failed(&wk->jw))
+        return dc_http_send_error(c, req, DC_API_INTERNAL, "out of memory", gen);
+    return dc_http_send(c, req, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
+                        wk->jw.buf, wk->jw.len, gen, false);
+}
+
+static enum MHD_Result openapi_route(const route *rt, struct MHD_Connection *c,
+                                     dc_request *req, const char *path,
+                                     dc_generation *gen, dc_worker *wk)
+{
+    (void)rt, (void)path, (void)wk;
+    if (dc_http_if_none_match(c, req, gen)) return dc_http_not_modified(c, req, gen);
+    return dc_http_send(c, req, MHD_HTTP_OK, "application/json", dc_openapi_json,
+                        dc_openapi_json_len, gen, true);
+}
+
+/* Every endpoint: a new one is a row here and its answer (for a GET
+ * lookup, its lookup_steps). */
+static const route routes[] = {
+    {"/v1/codes/", DC_EP_CODES, lookup_route, &codes_steps},
+    {"/v1/zones/", DC_EP_ZONES, lookup_route, &zones_steps},
+    {"/v1/reverse", DC_EP_REVERSE, lookup_route, &reverse_steps},
+    {"/v1/batch", DC_EP_BATCH, batch_route, NULL},
+    {"/healthz", DC_EP_HEALTHZ, healthz_route, NULL},
+    {"/readyz", DC_EP_READYZ, readyz_route, NULL},
+    {"/metrics", DC_EP_METRICS, metrics_route, NULL},
+    {"/openapi.json", DC_EP_OPENAPI, openapi_route, NULL},
+};
+#define NROUTES (sizeof routes / sizeof routes[0])
+
+/* The route of a path: a prefix route takes any path that starts with
+ * it, another only its own. */
+static const route *route_of(const char *url)
+{
+    for (size_t i = 0; i < NROUTES; i++) {
+        size_t n = strlen(routes[i].path);
+        bool prefix = routes[i].path[n - 1] == '/';
+        if (prefix ? strncmp(url, routes[i].path, n) == 0
+                   : strcmp(url, routes[i].path) == 0)
+            return &routes[i];
+    }
+    return NULL;
+}
+
+dc_endpoint dc_http_endpoint_of(const char *url)
+{
+    const route *rt = route_of(url);
+    return rt ? rt->endpoint : DC_EP_OTHER;
+}
+
 static enum MHD_Result dispatch(struct MHD_Connection *c, dc_request *req,
                                 const char *url, dc_generation *gen, dc_worker *wk)
 {
-    switch (req->endpoint) {
-    case DC_EP_CODES:
-        return codes(c, req, url, gen, wk);
-    case DC_EP_REVERSE:
-        return reverse(c, req, gen, wk);
-    case DC_EP_ZONES:
-        return zones(c, req, url, gen, wk);
-    case DC_EP_BATCH:
-        return dc_http_batch(c, req, gen, wk);
-    case DC_EP_HEALTHZ:
-        return status_json(c, req, "alive", gen, wk);
-    case DC_EP_READYZ:
-        if (atomic_load(&req->srv->draining))
-            return dc_http_send_error(c, req, DC_API_NOT_READY,
-                                      "the server is shutting down", gen);
-        return status_json(c, req, "ready", gen, wk);
-    case DC_EP_METRICS:
-        dc_jw_reset(&wk->jw);
-        dc_http_metrics_text(req->srv, gen, &wk->jw);
-        if (dc_jw_failed(&wk->jw))
-            return dc_http_send_error(c, req, DC_API_INTERNAL, "out of memory", gen);
-        return dc_http_send(c, req, MHD_HTTP_OK,
-                            "text/plain; version=0.0.4; charset=utf-8", wk->jw.buf,
-                            wk->jw.len, gen, false);
-    case DC_EP_OPENAPI:
-        if (dc_http_if_none_match(c, req, gen)) return dc_http_not_modified(c, req, gen);
-        return dc_http_send(c, req, MHD_HTTP_OK, "application/json", dc_openapi_json,
-                            dc_openapi_json_len, gen, true);
-    case DC_EP_OTHER:
-    case DC_EP_COUNT:
-        break;
-    }
-    return dc_http_send_error(c, req, DC_API_NOT_FOUND, "no such path", gen);
+    const route *rt = route_of(url);
+    if (!rt || rt->endpoint != req->endpoint)
+        return dc_http_send_error(c, req, DC_API_NOT_FOUND, "no such path", gen);
+    return rt->answer(rt, c, req, url + strlen(rt->path), gen, wk);
 }
 
 enum MHD_Result dc_http_route(struct MHD_Connection *c, dc_request *req, const char *url,
