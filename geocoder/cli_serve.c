@@ -200,7 +200,7 @@ static void reload(dc_http *srv, serve_args *a)
         }
     }
     dc_error err = {0};
-    char fp[65];
+    char fp[DC_FINGERPRINT_HEX_SIZE];
     if (dc_http_reload(srv, &err) != DC_OK) {
         dc_http_fingerprint(srv, fp);
         fprintf(stderr, "diachi serve: reload failed, still serving index %.16s: %s\n",
@@ -237,7 +237,7 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "diachi serve: %s\n", err.message);
         return e == DC_E_INVALID_ARG ? EXIT_USAGE : EXIT_DATA;
     }
-    char fp[65];
+    char fp[DC_FINGERPRINT_HEX_SIZE];
     dc_http_fingerprint(srv, fp);
     const char *host = a.config.host;
     int v6 = strchr(host, ':') != NULL;

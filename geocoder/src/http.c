@@ -22,7 +22,9 @@
 #include <unistd.h>
 
 #include "http_internal.h"
-#include "render.h"
+#include "http_metrics.h"
+#include "http_reply.h"
+#include "http_routes.h"
 
 /* Requests whose URL is longer than this get 414: a code or a point fits
  * in a few dozen bytes. */
@@ -51,174 +53,7 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* ---- thread state -------------------------------------------------------- */
-
-static pthread_key_t worker_key;
-static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
-
-static void worker_free(void *p)
-{
-    dc_worker *wk = p;
-    if (!wk) return;
-    dc_jw_free(&wk->jw);
-    free(wk);
-}
-
-static void worker_key_create(void)
-{
-    pthread_key_create(&worker_key, worker_free);
-}
-
-dc_worker *dc_http_worker(void)
-{
-    pthread_once(&worker_once, worker_key_create);
-    dc_worker *wk = pthread_getspecific(worker_key);
-    if (wk) return wk;
-    wk = calloc(1, sizeof *wk);
-    if (!wk) return NULL;
-    dc_jw_init(&wk->jw);
-    if (pthread_setspecific(worker_key, wk) != 0) {
-        free(wk);
-        return NULL;
-    }
-    return wk;
-}
-
-/* ---- generations ------------------------------------------------------------ */
-
-/* Open @p path and check it answers: the first household's code must come
- * back ok. A full dc_index_check reads every record (seconds per million
- * households) and the build already verified them; this catches a file
- * that opens but is not what it claims. */
-static dc_err generation_open(const char *path, dc_generation **out, dc_error *err)
-{
-    dc_generation *gen = calloc(1, sizeof *gen);
-    dc_geo_session *s = NULL;
-    dc_household h;
-    if (!gen) return dc_error_set(err, DC_E_NOMEM, "out of memory");
-    dc_err rc = dc_geo_open(path, &gen->geo, err);
-    if (rc != DC_OK) goto fail;
-    const dc_index_meta *m = dc_index_info(dc_geo_index(gen->geo));
-    memcpy(gen->fingerprint, m->fingerprint_hex, sizeof gen->fingerprint);
-    gen->fingerprint[64] = '\0';
-    snprintf(gen->etag, sizeof gen->etag, "\"%.32s\"", gen->fingerprint);
-    snprintf(gen->etag_geojson, sizeof gen->etag_geojson, "\"%.32s-geojson\"",
-             gen->fingerprint);
-    gen->build_time = m->build_time;
-    gen->households = m->households;
-    gen->zones = m->zones;
-    if ((rc = dc_geo_session_begin(gen->geo, &s)) != DC_OK) goto fail;
-    if (m->households) {
-        rc = dc_index_household(dc_geo_session_txn(s), 0, &h);
-        dc_geo_forward_result *r = rc == DC_OK ? malloc(sizeof *r) : NULL;
-        char code[DC_CODE_COMPACT_SIZE];
-        if (rc == DC_OK && !r) rc = DC_E_NOMEM;
-        if (rc == DC_OK) rc = dc_code_format(&h.code, DC_CODE_COMPACT, code, sizeof code);
-        if (rc == DC_OK) rc = dc_geo_forward(s, code, strlen(code), r);
-        if (rc == DC_OK && r->status != DC_GEO_OK) rc = DC_E_INDEX_CORRUPT;
-        free(r);
-        if (rc != DC_OK) {
-            dc_error_set(err, rc, "%s: the first household's code does not look up: %s",
-                         path, dc_strerror(rc));
-            goto fail;
-        }
-    }
-    dc_geo_session_end(s);
-    atomic_init(&gen->refs, 1);
-    *out = gen;
-    return DC_OK;
-fail:
-    dc_geo_session_end(s);
-    dc_geo_close(gen->geo);
-    free(gen);
-    return rc;
-}
-
-dc_generation *dc_http_acquire(dc_http *srv)
-{
-    pthread_mutex_lock(&srv->lock);
-    dc_generation *gen = srv->current;
-    atomic_fetch_add_explicit(&gen->refs, 1, memory_order_relaxed);
-    pthread_mutex_unlock(&srv->lock);
-    return gen;
-}
-
-void dc_http_release(dc_generation *gen)
-{
-    if (!gen) return;
-    if (atomic_fetch_sub_explicit(&gen->refs, 1, memory_order_acq_rel) != 1) return;
-    dc_geo_close(gen->geo);
-    free(gen);
-}
-
-/* ---- answers -------------------------------------------------------------- */
-
-static const struct {
-    unsigned status;
-    const char *code;
-} api_errors[] = {
-    [DC_API_MALFORMED_CODE] = {400, "malformed_code"},
-    [DC_API_UNKNOWN_POSTCODE] = {404, "unknown_postcode"},
-    [DC_API_UNKNOWN_LOCALITY] = {404, "unknown_locality"},
-    [DC_API_CODE_OUTSIDE_ZONE] = {422, "code_outside_zone"},
-    [DC_API_OUT_OF_COVERAGE] = {404, "out_of_coverage"},
-    [DC_API_BAD_PARAMETER] = {400, "bad_parameter"},
-    [DC_API_BAD_REQUEST] = {400, "bad_request"},
-    [DC_API_BAD_JSON] = {400, "bad_json"},
-    [DC_API_BAD_CSV] = {400, "bad_csv"},
-    [DC_API_BAD_FORM] = {400, "bad_form"},
-    [DC_API_NOT_FOUND] = {404, "not_found"},
-    [DC_API_METHOD_NOT_ALLOWED] = {405, "method_not_allowed"},
-    [DC_API_TOO_LARGE] = {413, "payload_too_large"},
-    [DC_API_TOO_MANY_RESULTS] = {413, "batch_too_many_results"},
-    [DC_API_ANSWER_TOO_LARGE] = {413, "batch_answer_too_large"},
-    [DC_API_RATE_LIMITED] = {429, "rate_limited"},
-    [DC_API_URI_TOO_LONG] = {414, "uri_too_long"},
-    [DC_API_UNSUPPORTED_MEDIA_TYPE] = {415, "unsupported_media_type"},
-    [DC_API_NOT_READY] = {503, "not_ready"},
-    [DC_API_INTERNAL] = {500, "internal"},
-};
-
-unsigned dc_api_error_status(dc_api_error e)
-{
-    return api_errors[e].status;
-}
-
-const char *dc_api_error_code(dc_api_error e)
-{
-    return api_errors[e].code;
-}
-
-void dc_http_error_member(dc_jw *w, dc_api_error e, const char *message)
-{
-    dc_jw_key(w, "error");
-    dc_jw_object(w);
-    dc_jw_key(w, "code");
-    dc_jw_cstring(w, api_errors[e].code);
-    dc_jw_key(w, "message");
-    dc_render_text(w, message, strlen(message));
-    dc_jw_end(w);
-}
-
-static void add_header(struct MHD_Response *r, const char *name, const char *value)
-{
-    MHD_add_response_header(r, name, value);
-}
-
-const char *dc_http_etag(const dc_request *req, const dc_generation *gen)
-{
-    return req->geojson ? gen->etag_geojson : gen->etag;
-}
-
-/* Vary: Accept when the representation was negotiated, Origin when CORS
- * answers with one of a list of origins; NULL when neither. */
-static const char *vary(const dc_request *req)
-{
-    const dc_http *srv = req->srv;
-    bool by_origin = srv->norigins && !srv->cors_any;
-    if (req->vary_accept) return by_origin ? "Accept, Origin" : "Accept";
-    return by_origin ? "Origin" : NULL;
-}
+/* ---- CORS ----------------------------------------------------------------- */
 
 /* The origin a request's answer allows: "*" when any is, else the one of
  * the list its Origin header names exactly, else NULL (no CORS header: the
@@ -253,363 +88,6 @@ static dc_err cors_parse(dc_http *srv, dc_error *err)
     return DC_OK;
 }
 
-/* What a page of another origin may read of an answer. */
-static const char expose_headers[] =
-    "ETag, X-Diachi-Index, Content-Disposition, X-Diachi-Count-Rows, "
-    "X-Diachi-Count-Ok, X-Diachi-Count-Unregistered, X-Diachi-Count-Malformed, "
-    "X-Diachi-Count-Unknown-Postcode, X-Diachi-Count-Code-Outside-Zone, "
-    "X-Diachi-Count-Out-Of-Coverage, X-Diachi-Count-Empty, "
-    "X-Diachi-Count-Bad-Coordinates";
-
-enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned status,
-                             const char *content_type, const char *body, size_t len,
-                             const dc_generation *gen, bool cacheable)
-{
-    return dc_http_send_with(c, req, status, content_type, body, len, gen, cacheable,
-                             NULL, 0);
-}
-
-/* Add the headers every answer carries to @p r and queue it. */
-static enum MHD_Result queue_answer(struct MHD_Connection *c, dc_request *req,
-                                    unsigned status, struct MHD_Response *r,
-                                    const char *content_type, size_t len,
-                                    const dc_generation *gen, bool cacheable,
-                                    const dc_header *extra, size_t nextra)
-{
-    if (content_type) add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-    if (gen) add_header(r, "X-Diachi-Index", gen->fingerprint);
-    if (gen && cacheable) {
-        add_header(r, MHD_HTTP_HEADER_ETAG, dc_http_etag(req, gen));
-        add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=60");
-    } else {
-        add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    }
-    if (req->allow_origin) {
-        add_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, req->allow_origin);
-        add_header(r, "Access-Control-Expose-Headers", expose_headers);
-    }
-    for (size_t i = 0; i < nextra; i++)
-        add_header(r, extra[i].name, extra[i].value);
-    const char *v = vary(req);
-    if (v) add_header(r, MHD_HTTP_HEADER_VARY, v);
-    if (status == MHD_HTTP_METHOD_NOT_ALLOWED || status == MHD_HTTP_NO_CONTENT) {
-        const char *allow =
-            req->endpoint == DC_EP_BATCH ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
-        add_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-    }
-    req->status = (int)status;
-    req->bytes = len;
-    enum MHD_Result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
-enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
-                                  unsigned status, const char *content_type,
-                                  const char *body, size_t len, const dc_generation *gen,
-                                  bool cacheable, const dc_header *extra, size_t nextra)
-{
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
-    if (!r) return MHD_NO;
-    return queue_answer(c, req, status, r, content_type, len, gen, cacheable, extra,
-                        nextra);
-}
-
-enum MHD_Result dc_http_send_owned(struct MHD_Connection *c, dc_request *req,
-                                   unsigned status, const char *content_type, char *body,
-                                   size_t len, const dc_generation *gen)
-{
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-    if (!r) {
-        free(body);
-        return MHD_NO;
-    }
-    return queue_answer(c, req, status, r, content_type, len, gen, false, NULL, 0);
-}
-
-enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,
-                                   dc_api_error e, const char *message,
-                                   const dc_generation *gen)
-{
-    return dc_http_send_error_with(c, req, e, message, gen, NULL, 0);
-}
-
-enum MHD_Result dc_http_send_error_with(struct MHD_Connection *c, dc_request *req,
-                                        dc_api_error e, const char *message,
-                                        const dc_generation *gen, const dc_header *extra,
-                                        size_t nextra)
-{
-    dc_worker *wk = dc_http_worker();
-    if (!wk) return MHD_NO;
-    dc_jw *w = &wk->jw;
-    dc_jw_reset(w);
-    dc_jw_object(w);
-    dc_http_error_member(w, e, message);
-    if (gen) {
-        dc_jw_key(w, "fingerprint");
-        dc_jw_cstring(w, gen->fingerprint);
-    }
-    dc_jw_end(w);
-    if (dc_jw_failed(w)) return MHD_NO;
-    return dc_http_send_with(c, req, api_errors[e].status, "application/json", w->buf,
-                             w->len, gen, false, extra, nextra);
-}
-
-bool dc_http_rate_limited(struct MHD_Connection *c, dc_request *req, uint64_t requests,
-                          uint64_t records, const dc_generation *gen,
-                          enum MHD_Result *ret)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    dc_limit_kind which;
-    unsigned wait = dc_limits_charge(req->srv, ci ? ci->client_addr : NULL, requests,
-                                     records, &which);
-    if (!wait) return false;
-    char message[160], seconds[24];
-    const dc_http_config *cfg = &req->srv->config;
-    if (which == DC_LIMIT_REQUESTS)
-        snprintf(message, sizeof message,
-                 "more than %u requests a minute from this address: retry in %u s",
-                 cfg->rate_limit, wait);
-    else
-        snprintf(message, sizeof message,
-                 "more than %u records a minute from this address (this request asks "
-                 "for %llu): retry in %u s",
-                 cfg->record_limit, (unsigned long long)records, wait);
-    snprintf(seconds, sizeof seconds, "%u", wait);
-    dc_header h = {MHD_HTTP_HEADER_RETRY_AFTER, seconds};
-    *ret = dc_http_send_error_with(c, req, DC_API_RATE_LIMITED, message, gen, &h, 1);
-    return true;
-}
-
-enum MHD_Result dc_http_send_error_now(struct MHD_Connection *c, dc_request *req,
-                                       dc_api_error e, const char *message)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-    dc_worker *wk = dc_http_worker();
-    if (!ci || !wk) return MHD_NO;
-    dc_generation *gen = dc_http_acquire(req->srv);
-    dc_jw *w = &wk->jw;
-    dc_jw_reset(w);
-    dc_jw_object(w);
-    dc_http_error_member(w, e, message);
-    dc_jw_key(w, "fingerprint");
-    dc_jw_cstring(w, gen->fingerprint);
-    dc_jw_end(w);
-    char head[1024];
-    const char *v = vary(req);
-    int n = snprintf(
-        head, sizeof head,
-        "HTTP/1.1 %u %s\r\nConnection: close\r\n"
-        "Content-Type: application/json\r\nContent-Length: %zu\r\n"
-        "Cache-Control: no-store\r\nX-Diachi-Index: %s\r\n%s%s%s%s%s%s\r\n",
-        api_errors[e].status, MHD_get_reason_phrase_for(api_errors[e].status), w->len,
-        gen->fingerprint, req->allow_origin ? "Access-Control-Allow-Origin: " : "",
-        req->allow_origin ? req->allow_origin : "", req->allow_origin ? "\r\n" : "",
-        v ? "Vary: " : "", v ? v : "", v ? "\r\n" : "");
-    dc_http_release(gen);
-    if (dc_jw_failed(w) || n <= 0 || (size_t)n >= sizeof head) return MHD_NO;
-    /* A few hundred bytes on a fresh socket buffer: one send each. */
-    if (send(ci->connect_fd, head, (size_t)n, MSG_NOSIGNAL) == n &&
-        send(ci->connect_fd, w->buf, w->len, MSG_NOSIGNAL) == (ssize_t)w->len) {
-        req->status = (int)api_errors[e].status;
-        req->bytes = w->len;
-    }
-    /* What the client already sent stays unread; closing on it would make
-     * the kernel send a reset that can destroy the answer on its way.
-     * Half-close first: the answer and a FIN go out before any reset. */
-    shutdown(ci->connect_fd, SHUT_WR);
-    return MHD_NO;
-}
-
-/* ---- metrics and the access log ---------------------------------------- */
-
-static const double latency_bounds[DC_LATENCY_BUCKETS] = {
-    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5};
-
-static const char *const endpoint_names[DC_EP_COUNT] = {"codes",   "reverse", "zones",
-                                                        "batch",   "healthz", "readyz",
-                                                        "metrics", "openapi", "other"};
-
-static int status_slot(int status)
-{
-    switch (status) {
-#define X(s)                                                                             \
-    case s:                                                                              \
-        return DC_ST_##s;
-        DC_HTTP_STATUSES
-#undef X
-    default:
-        return DC_ST_OTHER;
-    }
-}
-
-static void count(dc_http *srv, const dc_request *req, int64_t ns)
-{
-    dc_metrics *m = &srv->metrics;
-    double s = (double)ns / 1e9;
-    int b = 0;
-    while (b < DC_LATENCY_BUCKETS && s > latency_bounds[b])
-        b++;
-    atomic_fetch_add_explicit(&m->requests[req->endpoint][status_slot(req->status)], 1,
-                              memory_order_relaxed);
-    atomic_fetch_add_explicit(&m->latency[req->endpoint][b], 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&m->latency_sum_us[req->endpoint],
-                              (unsigned long long)(ns / 1000), memory_order_relaxed);
-}
-
-void dc_http_metrics_text(dc_http *srv, const dc_generation *gen, dc_jw *w)
-{
-    char line[512];
-    int n;
-    dc_metrics *m = &srv->metrics;
-    static const int statuses[] = {
-#define X(s) s,
-        DC_HTTP_STATUSES
-#undef X
-    };
-#define LINE(...)                                                                        \
-    do {                                                                                 \
-        n = snprintf(line, sizeof line, __VA_ARGS__);                                    \
-        dc_jw_raw(w, line, (size_t)n);                                                   \
-    } while (0)
-    LINE("# HELP diachi_requests_total Requests answered, by endpoint and status.\n"
-         "# TYPE diachi_requests_total counter\n");
-    for (int e = 0; e < DC_EP_COUNT; e++)
-        for (int st = 0; st < DC_ST_COUNT; st++) {
-            unsigned long long v = atomic_load(&m->requests[e][st]);
-            if (!v) continue;
-            if (st == DC_ST_OTHER)
-                LINE("diachi_requests_total{endpoint=\"%s\",status=\"other\"} %llu\n",
-                     endpoint_names[e], v);
-            else
-                LINE("diachi_requests_total{endpoint=\"%s\",status=\"%d\"} %llu\n",
-                     endpoint_names[e], statuses[st], v);
-        }
-    LINE("# HELP diachi_request_duration_seconds Time from a request's arrival to its "
-         "answer's last byte.\n# TYPE diachi_request_duration_seconds histogram\n");
-    for (int e = 0; e < DC_EP_COUNT; e++) {
-        unsigned long long cum = 0;
-        for (int b = 0; b <= DC_LATENCY_BUCKETS; b++) {
-            cum += atomic_load(&m->latency[e][b]);
-            if (b < DC_LATENCY_BUCKETS)
-                LINE("diachi_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%g\"} "
-                     "%llu\n",
-                     endpoint_names[e], latency_bounds[b], cum);
-            else
-                LINE(
-                    "diachi_request_duration_seconds_bucket{endpoint=\"%s\",le=\"+Inf\"} "
-                    "%llu\n",
-                    endpoint_names[e], cum);
-        }
-        LINE("diachi_request_duration_seconds_sum{endpoint=\"%s\"} %.6f\n"
-             "diachi_request_duration_seconds_count{endpoint=\"%s\"} %llu\n",
-             endpoint_names[e], (double)atomic_load(&m->latency_sum_us[e]) / 1e6,
-             endpoint_names[e], cum);
-    }
-    LINE("# HELP diachi_index_info The index being served (value 1).\n"
-         "# TYPE diachi_index_info gauge\n"
-         "diachi_index_info{fingerprint=\"%s\"} 1\n",
-         gen->fingerprint);
-    LINE("# HELP diachi_index_build_time_seconds When the index was built (Unix time).\n"
-         "# TYPE diachi_index_build_time_seconds gauge\n"
-         "diachi_index_build_time_seconds %lld\n",
-         (long long)gen->build_time);
-    LINE("# TYPE diachi_index_households gauge\ndiachi_index_households %llu\n"
-         "# TYPE diachi_index_zones gauge\ndiachi_index_zones %llu\n",
-         (unsigned long long)gen->households, (unsigned long long)gen->zones);
-    LINE("# HELP diachi_index_reloads_total Index reloads, by result (refused_shrink: "
-         "fewer than half the households, without --allow-shrink).\n"
-         "# TYPE diachi_index_reloads_total counter\n"
-         "diachi_index_reloads_total{result=\"ok\"} %llu\n"
-         "diachi_index_reloads_total{result=\"failed\"} %llu\n"
-         "diachi_index_reloads_total{result=\"refused_shrink\"} %llu\n",
-         atomic_load(&m->reloads_ok), atomic_load(&m->reloads_failed),
-         atomic_load(&m->reloads_refused));
-    LINE("# HELP diachi_connections_ended_total Connections the server ended: "
-         "request_timeout (no complete request in time), evicted (the oldest waiting "
-         "one, for a new one past the cap), refused (past the cap, none waiting).\n"
-         "# TYPE diachi_connections_ended_total counter\n"
-         "diachi_connections_ended_total{reason=\"request_timeout\"} %llu\n"
-         "diachi_connections_ended_total{reason=\"evicted\"} %llu\n"
-         "diachi_connections_ended_total{reason=\"refused\"} %llu\n",
-         atomic_load(&m->timed_out), atomic_load(&m->evicted), atomic_load(&m->refused));
-    LINE("# HELP diachi_rate_limited_total Requests refused 429 by the per-client "
-         "limits, by limit.\n# TYPE diachi_rate_limited_total counter\n"
-         "diachi_rate_limited_total{limit=\"requests\"} %llu\n"
-         "diachi_rate_limited_total{limit=\"records\"} %llu\n",
-         atomic_load(&m->rate_limited[DC_LIMIT_REQUESTS]),
-         atomic_load(&m->rate_limited[DC_LIMIT_RECORDS]));
-    LINE("# TYPE diachi_connections_open gauge\ndiachi_connections_open %lld\n"
-         "# TYPE diachi_requests_in_flight gauge\ndiachi_requests_in_flight %lld\n",
-         atomic_load(&m->connections), atomic_load(&m->in_flight));
-    LINE("# TYPE diachi_start_time_seconds gauge\ndiachi_start_time_seconds %lld\n",
-         (long long)srv->started);
-#undef LINE
-}
-
-/* One JSON line per request: the path without its query (a reverse
- * query is a person's location: it stays out of the log). */
-static void access_log(dc_http *srv, struct MHD_Connection *c, const dc_request *req,
-                       int64_t ns)
-{
-    int fd = atomic_load(&srv->access_log_fd);
-    if (fd < 0) return;
-    char addr[INET6_ADDRSTRLEN] = "-", stamp[32];
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci && ci->client_addr) {
-        const struct sockaddr *sa = ci->client_addr;
-        if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, addr,
-                      sizeof addr);
-        else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr,
-                      sizeof addr);
-    }
-    struct timespec ts;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-    const char *fwd = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
-    /* The thread's own buffer: its answer has been sent by now. */
-    dc_worker *wk = dc_http_worker();
-    if (!wk) return;
-    dc_jw *w = &wk->jw;
-    dc_jw_reset(w);
-    dc_jw_object(w);
-    char t[48];
-    snprintf(t, sizeof t, "%s.%03ldZ", stamp, ts.tv_nsec / 1000000);
-    dc_jw_key(w, "time");
-    dc_jw_cstring(w, t);
-    dc_jw_key(w, "remote");
-    dc_jw_cstring(w, addr);
-    if (fwd) {
-        dc_jw_key(w, "forwarded_for");
-        dc_render_text(w, fwd, strlen(fwd)); /* the client's text */
-    }
-    dc_jw_key(w, "method");
-    dc_render_text(w, req->method, strlen(req->method));
-    dc_jw_key(w, "path");
-    dc_render_text(w, req->path, strlen(req->path));
-    dc_jw_key(w, "status");
-    dc_jw_int(w, req->status);
-    dc_jw_key(w, "bytes");
-    dc_jw_int(w, (int64_t)req->bytes);
-    dc_jw_key(w, "duration_ms");
-    dc_jw_fixed(w, (double)ns / 1e6, 3);
-    dc_jw_end(w);
-    dc_jw_raw(w, "\n", 1);
-    /* One write: lines from different threads do not interleave. */
-    if (!dc_jw_failed(w) && write(fd, w->buf, w->len) < 0) {
-        /* Nowhere to report a failing log but the log; drop the line. */
-    }
-}
-
 /* ---- the request's life ------------------------------------------------- */
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -622,8 +100,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     int64_t ns = now_ns() - req->start_ns;
     if (req->status == 0) req->status = 499; /* the client left before an answer */
     dc_conns_deadline(srv, req->conn, DC_CONN_KEPT_ALIVE);
-    count(srv, req, ns);
-    access_log(srv, c, req, ns);
+    dc_http_count(srv, req, ns);
+    dc_http_access_log(srv, c, req, ns);
     atomic_fetch_sub_explicit(&srv->metrics.in_flight, 1, memory_order_relaxed);
     free(req->body);
     free(req);
@@ -916,7 +394,8 @@ dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
     pthread_mutex_init(&srv->lock, NULL);
     dc_err rc = parse_address(srv->config.host, srv->config.port, &ss, err);
     if (rc == DC_OK) rc = cors_parse(srv, err);
-    if (rc == DC_OK) rc = generation_open(srv->config.index_path, &srv->current, err);
+    if (rc == DC_OK)
+        rc = dc_http_generation_open(srv->config.index_path, &srv->current, err);
     if (rc == DC_OK) rc = dc_limits_init(srv, err);
     if (rc == DC_OK) rc = dc_conns_start(srv, err);
     if (rc != DC_OK) goto fail;
@@ -957,10 +436,10 @@ uint16_t dc_http_port(const dc_http *srv)
     return srv->port;
 }
 
-void dc_http_fingerprint(dc_http *srv, char out[65])
+void dc_http_fingerprint(dc_http *srv, char out[DC_FINGERPRINT_HEX_SIZE])
 {
     dc_generation *gen = dc_http_acquire(srv);
-    memcpy(out, gen->fingerprint, 65);
+    memcpy(out, gen->fingerprint, DC_FINGERPRINT_HEX_SIZE);
     dc_http_release(gen);
 }
 
@@ -984,7 +463,7 @@ static dc_err shrink_refused(dc_http *srv, const dc_generation *gen, dc_error *e
 dc_err dc_http_reload(dc_http *srv, dc_error *err)
 {
     dc_generation *gen, *old;
-    dc_err rc = generation_open(srv->config.index_path, &gen, err);
+    dc_err rc = dc_http_generation_open(srv->config.index_path, &gen, err);
     if (rc != DC_OK) {
         atomic_fetch_add(&srv->metrics.reloads_failed, 1);
         return rc;

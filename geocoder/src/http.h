@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "diachi/error.h"
+#include "diachi/index.h"
 
 typedef struct dc_http dc_http;
 
@@ -75,8 +76,9 @@ dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
 /** The port the service listens on (the one chosen when asked for 0). */
 uint16_t dc_http_port(const dc_http *srv);
 
-/** The serving index's fingerprint, lower-case hex, into @p out (65 bytes). */
-void dc_http_fingerprint(dc_http *srv, char out[65]);
+/** The serving index's fingerprint, lower-case hex, into @p out
+ *  (DC_FINGERPRINT_HEX_SIZE bytes, the NUL included). */
+void dc_http_fingerprint(dc_http *srv, char out[DC_FINGERPRINT_HEX_SIZE]);
 
 /**
  * Open the index path anew, check it answers, and swap it in: requests

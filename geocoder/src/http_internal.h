@@ -1,7 +1,9 @@
 /*
  * http_internal.h - what the HTTP service's files share: the server, the
- * index generation a request holds, the request, and the reply helpers.
- * Not installed.
+ * index generation a request holds, the request, a thread's state, and the
+ * connection and rate-limit keepers (http_conn.c, http_limit.c). The
+ * replies, metrics, parameters, batch and routes have headers of their
+ * own. Not installed.
  */
 #ifndef DC_HTTP_INTERNAL_H
 #define DC_HTTP_INTERNAL_H
@@ -13,6 +15,7 @@
 #include <microhttpd.h>
 
 #include "diachi/geocoder.h"
+#include "diachi/index.h"
 #include "http.h"
 #include "jw.h"
 
@@ -50,7 +53,7 @@ enum {
 typedef struct dc_generation {
     dc_geo *geo;
     atomic_uint refs;
-    char fingerprint[65];
+    char fingerprint[DC_FINGERPRINT_HEX_SIZE];
     char etag[40];         /* "\"" + 32 hex + "\"": the JSON answers' */
     char etag_geojson[48]; /* "\"" + 32 hex + "-geojson\"" */
     int64_t build_time;
@@ -178,102 +181,19 @@ void dc_limits_free(dc_http *srv);
 unsigned dc_limits_charge(dc_http *srv, const struct sockaddr *client, uint64_t requests,
                           uint64_t records, dc_limit_kind *which);
 
-/* This thread's state (created on first use, freed when the thread ends). */
+/* This thread's state (created on first use, freed when the thread ends;
+ * http_worker.c). */
 dc_worker *dc_http_worker(void);
+
+/* Open @p path as a generation (one reference, the caller's) and check it
+ * answers (http_generation.c). */
+dc_err dc_http_generation_open(const char *path, dc_generation **out, dc_error *err);
 
 /* The current index, with a reference taken; give it back with release. */
 dc_generation *dc_http_acquire(dc_http *srv);
 void dc_http_release(dc_generation *gen);
-
-/* The error kinds of the API: one table gives each its status and code. */
-typedef enum dc_api_error {
-    DC_API_MALFORMED_CODE,
-    DC_API_UNKNOWN_POSTCODE,
-    DC_API_UNKNOWN_LOCALITY,
-    DC_API_CODE_OUTSIDE_ZONE,
-    DC_API_OUT_OF_COVERAGE,
-    DC_API_BAD_PARAMETER,
-    DC_API_BAD_REQUEST,
-    DC_API_BAD_JSON,
-    DC_API_BAD_CSV,
-    DC_API_BAD_FORM,
-    DC_API_NOT_FOUND,
-    DC_API_METHOD_NOT_ALLOWED,
-    DC_API_TOO_LARGE,
-    DC_API_TOO_MANY_RESULTS,
-    DC_API_ANSWER_TOO_LARGE,
-    DC_API_RATE_LIMITED,
-    DC_API_URI_TOO_LONG,
-    DC_API_UNSUPPORTED_MEDIA_TYPE,
-    DC_API_NOT_READY,
-    DC_API_INTERNAL
-} dc_api_error;
-
-unsigned dc_api_error_status(dc_api_error e);
-const char *dc_api_error_code(dc_api_error e);
-
-/* Open the error object in an open JSON object: "error": {code, message}. */
-void dc_http_error_member(dc_jw *w, dc_api_error e, const char *message);
-
-/* The ETag of the answer to @p req: one per index and representation. */
-const char *dc_http_etag(const dc_request *req, const dc_generation *gen);
-
-/* A header added to one answer. */
-typedef struct dc_header {
-    const char *name, *value;
-} dc_header;
-
-/* Send @p w's bytes with @p status and the headers every answer carries
- * (content type, fingerprint, CORS; ETag and Cache-Control when
- * @p cacheable; Vary: Accept when req->vary_accept). @p gen may be NULL
- * (no index yet). */
-enum MHD_Result dc_http_send(struct MHD_Connection *c, dc_request *req, unsigned status,
-                             const char *content_type, const char *body, size_t len,
-                             const dc_generation *gen, bool cacheable);
-
-/* The same, with @p nextra more headers. */
-enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,
-                                  unsigned status, const char *content_type,
-                                  const char *body, size_t len, const dc_generation *gen,
-                                  bool cacheable, const dc_header *extra, size_t nextra);
-
-/* The same, handing @p body (malloc'd) over to libmicrohttpd, which frees
- * it once sent: a large answer is not copied. Not cacheable. */
-enum MHD_Result dc_http_send_owned(struct MHD_Connection *c, dc_request *req,
-                                   unsigned status, const char *content_type, char *body,
-                                   size_t len, const dc_generation *gen);
-
-/* An error answer written straight to the socket, with Connection: close,
- * for when libmicrohttpd no longer lets a response be queued (in the middle
- * of a body). Returns MHD_NO: the caller gives that back to libmicrohttpd,
- * which closes the connection. */
-enum MHD_Result dc_http_send_error_now(struct MHD_Connection *c, dc_request *req,
-                                       dc_api_error e, const char *message);
-
-/* An error answer: {"error": {...}, "fingerprint": ...}. */
-enum MHD_Result dc_http_send_error(struct MHD_Connection *c, dc_request *req,
-                                   dc_api_error e, const char *message,
-                                   const dc_generation *gen);
-enum MHD_Result dc_http_send_error_with(struct MHD_Connection *c, dc_request *req,
-                                        dc_api_error e, const char *message,
-                                        const dc_generation *gen, const dc_header *extra,
-                                        size_t nextra);
-
-/* Charge the request's client @p requests and @p records (dc_limits_charge):
- * false when within its limits, else true with *ret the 429 answer sent
- * (Retry-After, rate_limited naming the limit). */
-bool dc_http_rate_limited(struct MHD_Connection *c, dc_request *req, uint64_t requests,
-                          uint64_t records, const dc_generation *gen,
-                          enum MHD_Result *ret);
-
-/* Answer a complete request (the body, if any, is in req->body). */
-enum MHD_Result dc_http_route(struct MHD_Connection *c, dc_request *req, const char *url,
-                              const char *method);
-
-/* The endpoint a path names (for metrics, before routing). */
-dc_endpoint dc_http_endpoint_of(const char *url);
-
-/* The Prometheus text of /metrics into @p w. */
-void dc_http_metrics_text(dc_http *srv, const dc_generation *gen, dc_jw *w);
+/* Another reference on @p gen, for an answer that outlives the handler's
+ * call (a streamed batch); give it back with release. */
+dc_generation *dc_http_hold(dc_generation *gen);
 
 #endif /* DC_HTTP_INTERNAL_H */
