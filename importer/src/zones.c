@@ -77,10 +77,14 @@ static OGRGeometryH polygons_of(OGRGeometryH g)
     return mp;
 }
 
+static double m2_of(double deg2, double lat)
+{
+    return deg2 * DC_M_PER_DEG * DC_M_PER_DEG * cos(lat * M_PI / 180.0);
+}
+
 static double area_m2(OGRGeometryH g, double lat)
 {
-    double a = OGR_G_Area(g);
-    return a * DC_M_PER_DEG * DC_M_PER_DEG * cos(lat * M_PI / 180.0);
+    return m2_of(OGR_G_Area(g), lat);
 }
 
 /* A valid multipolygon for a zone feature, or NULL after reporting why. */
@@ -381,27 +385,21 @@ static int make_zone(dc_zoneset *zs, dc_zone_feature **g, size_t n, OGRGeometryH
 
 /* ---- overlaps ---- */
 
-static int bbox_overlap(const dc_zone_bbox *a, const dc_zone_bbox *b)
-{
-    return a->south < b->north && b->south < a->north && a->west < b->east &&
-           b->west < a->east;
-}
+/* Pairs of zones are independent: two threads share them. */
+#define DC_OVERLAP_THREADS 2
 
 /* Zones that share interior, not just a boundary, are reported with the
- * shared area; their households go to the lower postcode. The exact
- * integer test runs first: GEOS only measures overlaps that exist. */
-static void report_overlap(dc_zoneset *zs, size_t i, size_t j, OGRGeometryH a,
-                           OGRGeometryH b)
+ * shared area, in postcode order; their households go to the lower
+ * postcode. */
+static void report_overlap(dc_zoneset *zs, const dc_overlap *o)
 {
-    if (!dc_polygons_overlap(&zs->zones[i].polygon, &zs->zones[j].polygon)) return;
-    OGRGeometryH x = OGR_G_Intersection(a, b);
+    size_t i = o->i, j = o->j;
     double lat = (zs->bboxes[i].south + zs->bboxes[i].north) / 2e7;
-    double m2 = x ? area_m2(x, lat) : 0.0;
-    OGR_G_DestroyGeometry(x);
+    double m2 = m2_of(o->area_deg2, lat);
     if (m2 <= 0.0) return;
     zs->overlapped[i] = zs->overlapped[j] = 1;
-    dc_feature_origin o = {NULL, NULL, -1};
-    dc_report_warn(zs->report, &o, DC_WARN_ZONE_OVERLAP,
+    dc_feature_origin origin = {NULL, NULL, -1};
+    dc_report_warn(zs->report, &origin, DC_WARN_ZONE_OVERLAP,
                    "zones %05u '%s' and %05u '%s' overlap by %.1f m2; households there "
                    "belong to %05u",
                    zs->zones[i].postcode, or_empty(zs->zones[i].name),
@@ -409,12 +407,21 @@ static void report_overlap(dc_zoneset *zs, size_t i, size_t j, OGRGeometryH a,
                    zs->zones[i].postcode);
 }
 
-static void find_overlaps(dc_zoneset *zs, OGRGeometryH *merged)
+static int find_overlaps(dc_zoneset *zs, OGRGeometryH *merged)
 {
+    dc_polygon *polygons = malloc((zs->nzones + 1) * sizeof *polygons);
+    dc_overlap *found = NULL;
+    size_t nfound = 0;
+    if (!polygons) return -1;
     for (size_t i = 0; i < zs->nzones; i++)
-        for (size_t j = i + 1; j < zs->nzones; j++)
-            if (bbox_overlap(&zs->bboxes[i], &zs->bboxes[j]))
-                report_overlap(zs, i, j, merged[i], merged[j]);
+        polygons[i] = zs->zones[i].polygon;
+    dc_err rc = dc_overlaps_find(polygons, merged, zs->nzones, DC_OVERLAP_THREADS, &found,
+                                 &nfound);
+    free(polygons);
+    for (size_t k = 0; rc == DC_OK && k < nfound; k++)
+        report_overlap(zs, &found[k]);
+    free(found);
+    return rc == DC_OK ? 0 : -1;
 }
 
 /* ---- the locator ---- */
@@ -539,8 +546,7 @@ dc_err dc_zoneset_finish(dc_zoneset *zs, dc_error *err)
         }
         goto done;
     }
-    find_overlaps(zs, merged);
-    if (build_locator(zs) != 0) goto done;
+    if (find_overlaps(zs, merged) != 0 || build_locator(zs) != 0) goto done;
     rc = DC_OK;
 done:
     if (rc == DC_E_NOMEM && err) {
