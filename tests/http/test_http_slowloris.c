@@ -7,6 +7,12 @@
  *
  * Usage: test_http_slowloris DIACHI SAMPLE_INDEX
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -26,8 +32,11 @@
 #define CAP "200"      /* --max-connections */
 #define DEADLINE "2"   /* --request-timeout */
 
+static const char *diachi, *sample_index;
+static dc_server srv;
 static int port;
 static atomic_int attack_on;
+static double alone; /* the normal client's p99 with no attack, ms */
 
 static int connect_from(int address)
 {
@@ -123,24 +132,37 @@ static void *attack(void *arg)
     return NULL;
 }
 
-int main(int argc, char **argv)
+static int setup(void **state)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_http_slowloris DIACHI SAMPLE_INDEX\n");
-        return 2;
-    }
+    (void)state;
     const char *args[] = {
-        "--index", argv[2], "--max-connections", CAP, "--request-timeout",
+        "--index", sample_index, "--max-connections", CAP, "--request-timeout",
         DEADLINE,  NULL};
-    dc_server srv;
-    if (!dc_server_start(&srv, argv[1], args)) return 1;
+    if (!dc_server_start(&srv, diachi, args)) return -1;
     port = srv.port;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    return 0;
+}
 
-    int failed_alone, failed_attack = 0, requests = 0;
-    double alone = normal_client(200, &failed_alone);
-    CHECK(failed_alone == 0, "%d requests failed with no attack", failed_alone);
+static int teardown(void **state)
+{
+    (void)state;
+    dc_server_stop(&srv); /* already stopped unless a test failed first */
+    return 0;
+}
 
+static void test_normal_client_alone(void **state)
+{
+    (void)state;
+    int failed_alone;
+    alone = normal_client(200, &failed_alone);
+    if (!(failed_alone == 0)) print_error("%d requests failed with no attack\n", failed_alone);
+    assert_int_equal(failed_alone, 0);
+}
+
+static void test_normal_client_during_attack(void **state)
+{
+    (void)state;
+    int failed_attack = 0, requests = 0;
     attack_stats st = {0};
     pthread_t t;
     atomic_store(&attack_on, 1);
@@ -157,18 +179,53 @@ int main(int argc, char **argv)
     atomic_store(&attack_on, 0);
     pthread_join(t, NULL);
 
-    CHECK(failed_attack == 0, "%d of %d requests failed during the attack", failed_attack,
-          requests);
-    CHECK(worst_p99 < 250, "p99 %.1f ms during the attack", worst_p99);
-    CHECK(st.ended > 0, "the server ended no trickling connection");
     printf("%d trickling connections from %d addresses (cap " CAP ", deadline " DEADLINE
            " s): %d opened, %d ended by the server, %d refused\n",
            ATTACKERS, ADDRESSES, st.opened, st.ended, st.refused);
     printf("normal client: p99 %.2f ms alone, %.2f ms during the attack (worst of %d "
            "rounds of 50; %d failed)\n",
            alone, worst_p99, requests / 50, failed_attack);
-    CHECK(dc_server_stop(&srv) == 0, "exit status");
+    if (!(failed_attack == 0))
+        print_error("%d of %d requests failed during the attack\n", failed_attack,
+                    requests);
+    assert_int_equal(failed_attack, 0);
+    if (!(worst_p99 < 250)) print_error("p99 %.1f ms during the attack\n", worst_p99);
+    assert_true(worst_p99 < 250);
+    if (!(st.ended > 0)) print_error("the server ended no trickling connection\n");
+    assert_true(st.ended > 0);
+}
+
+/* Every reply dc_request got was held to docs/openapi.json. */
+static void test_replies_as_documented(void **state)
+{
+    (void)state;
+    assert_int_equal(atomic_load(&dc_check_failures), 0);
+}
+
+static void test_server_exits_cleanly(void **state)
+{
+    (void)state;
+    int status = dc_server_stop(&srv);
+    if (status != 0) print_error("exit status\n");
+    assert_int_equal(status, 0);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_http_slowloris DIACHI SAMPLE_INDEX\n");
+        return 2;
+    }
+    diachi = argv[1];
+    sample_index = argv[2];
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_normal_client_alone),
+        cmocka_unit_test(test_normal_client_during_attack),
+        cmocka_unit_test(test_replies_as_documented),
+        cmocka_unit_test(test_server_exits_cleanly),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
     curl_global_cleanup();
-    printf("%d failed checks\n", dc_check_failures);
-    return dc_check_failures ? 1 : 0;
+    return failed ? 1 : 0;
 }
