@@ -8,6 +8,12 @@
  *
  * Usage: test_http_short DIACHI SAMPLE_INDEX
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,18 +23,19 @@
 /* "Mường Thanh, Điện Biên", percent-encoded. */
 #define MUONG_THANH "M%C6%B0%E1%BB%9Dng%20Thanh,%20%C4%90i%E1%BB%87n%20Bi%C3%AAn"
 
+static const char *diachi, *sample_index;
+static dc_server srv;
 static CURL *curl;
 static int port;
 
 static json_t *get(const char *path, dc_reply *r)
 {
     json_error_t e;
-    if (!dc_request(curl, port, NULL, path, NULL, NULL, 0, r)) {
-        CHECK(0, "%s: transport error %s", path, curl_easy_strerror(r->error));
-        return NULL;
-    }
+    if (!dc_request(curl, port, NULL, path, NULL, NULL, 0, r))
+        fail_msg("%s: transport error %s", path, curl_easy_strerror(r->error));
     json_t *j = json_loadb(r->body, r->len, 0, &e);
-    CHECK(j != NULL, "%s: not JSON: %.200s", path, r->body);
+    if (!(j != NULL)) print_error("%s: not JSON: %.200s\n", path, r->body);
+    assert_non_null(j);
     return j;
 }
 
@@ -42,8 +49,11 @@ static void expect_ok(const char *path, const char *member, const char *want)
 {
     dc_reply r;
     json_t *j = get(path, &r);
-    CHECK(r.status == 200 && str_is(j, member, want), "%s: %ld, %s '%s', want '%s'", path,
-          r.status, member, dc_json_str(j, member), want);
+    if (!(r.status == 200 && str_is(j, member, want)))
+        print_error("%s: %ld, %s '%s', want '%s'\n", path, r.status, member,
+                    dc_json_str(j, member), want);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(dc_json_str(j, member), want);
     json_decref(j);
     dc_reply_free(&r);
 }
@@ -53,17 +63,21 @@ static void expect_error(const char *path, long status, const char *code,
 {
     dc_reply r;
     json_t *j = get(path, &r);
-    CHECK(r.status == status && str_is(j, "error.code", code) &&
-              str_is(j, "error.message", message),
-          "%s: %ld %s '%s', want %ld %s '%s'", path, r.status,
-          dc_json_str(j, "error.code"), dc_json_str(j, "error.message"), status, code,
-          message);
+    if (!(r.status == status && str_is(j, "error.code", code) &&
+          str_is(j, "error.message", message)))
+        print_error("%s: %ld %s '%s', want %ld %s '%s'\n", path, r.status,
+                    dc_json_str(j, "error.code"), dc_json_str(j, "error.message"), status,
+                    code, message);
+    assert_int_equal(r.status, status);
+    assert_string_equal(dc_json_str(j, "error.code"), code);
+    assert_string_equal(dc_json_str(j, "error.message"), message);
     json_decref(j);
     dc_reply_free(&r);
 }
 
-static void test_zones(void)
+static void test_zones(void **state)
 {
+    (void)state;
     expect_ok("/v1/zones/32101", "postcode", "32101");
     expect_ok("/v1/zones/32%20101", "postcode", "32101");
     expect_ok("/v1/zones/32-101", "postcode", "32101");
@@ -75,8 +89,9 @@ static void test_zones(void)
                  "no postal zone has postcode 99999");
 }
 
-static void test_short_codes(void)
+static void test_short_codes(void **state)
 {
+    (void)state;
     expect_ok("/v1/codes/927C+J93?postcode=32105", "households.0.id", "DBP-005602");
     expect_ok("/v1/codes/927C+J93?postcode=32105", "place.code", "32105 927C+J93");
     expect_ok("/v1/codes/927C+J93?postcode=32105", "input", "927C+J93");
@@ -103,47 +118,100 @@ static void test_short_codes(void)
                  "32105927CJ93");
 }
 
-static void test_similar_codes(void)
+static void test_similar_codes(void **state)
 {
+    (void)state;
     dc_reply r;
     json_t *j = get("/v1/codes/32105927CJ93", &r);
     json_t *sim = dc_json_at(j, "similar_codes");
-    CHECK(r.status == 200 && json_array_size(sim) == 2,
-          "similar_codes of 32105 927C+J93");
-    CHECK(str_is(j, "similar_codes.0.code", "32105 927C+J9J") &&
-              str_is(j, "similar_codes.0.edit", "substitute") &&
-              dc_json_num(j, "similar_codes.0.position") == 12 &&
-              fabs(dc_json_num(j, "similar_codes.0.distance_m") - 9.4) < 1e-9 &&
-              dc_json_num(j, "similar_codes.0.household_count") == 1 &&
-              str_is(j, "similar_codes.0.household.id", "DBP-005601"),
-          "the first similar code: %s %s", dc_json_str(j, "similar_codes.0.code"),
-          dc_json_str(j, "similar_codes.0.household.id"));
-    CHECK(str_is(j, "similar_codes.1.code", "32105 927C+W93") &&
-              dc_json_num(j, "similar_codes.1.position") == 10 &&
-              fabs(dc_json_num(j, "similar_codes.1.distance_m") - 82.5) < 1e-9 &&
-              str_is(j, "similar_codes.1.household.id", "DBP-004211"),
-          "the second similar code: %s", dc_json_str(j, "similar_codes.1.code"));
+    if (!(r.status == 200 && json_array_size(sim) == 2))
+        print_error("similar_codes of 32105 927C+J93\n");
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_array_size(sim), 2);
+    if (!(str_is(j, "similar_codes.0.code", "32105 927C+J9J") &&
+          str_is(j, "similar_codes.0.edit", "substitute") &&
+          dc_json_num(j, "similar_codes.0.position") == 12 &&
+          fabs(dc_json_num(j, "similar_codes.0.distance_m") - 9.4) < 1e-9 &&
+          dc_json_num(j, "similar_codes.0.household_count") == 1 &&
+          str_is(j, "similar_codes.0.household.id", "DBP-005601")))
+        print_error("the first similar code: %s %s\n", dc_json_str(j, "similar_codes.0.code"),
+                    dc_json_str(j, "similar_codes.0.household.id"));
+    assert_string_equal(dc_json_str(j, "similar_codes.0.code"), "32105 927C+J9J");
+    assert_string_equal(dc_json_str(j, "similar_codes.0.edit"), "substitute");
+    assert_true(dc_json_num(j, "similar_codes.0.position") == 12);
+    assert_true(fabs(dc_json_num(j, "similar_codes.0.distance_m") - 9.4) < 1e-9);
+    assert_true(dc_json_num(j, "similar_codes.0.household_count") == 1);
+    assert_string_equal(dc_json_str(j, "similar_codes.0.household.id"), "DBP-005601");
+    if (!(str_is(j, "similar_codes.1.code", "32105 927C+W93") &&
+          dc_json_num(j, "similar_codes.1.position") == 10 &&
+          fabs(dc_json_num(j, "similar_codes.1.distance_m") - 82.5) < 1e-9 &&
+          str_is(j, "similar_codes.1.household.id", "DBP-004211")))
+        print_error("the second similar code: %s\n", dc_json_str(j, "similar_codes.1.code"));
+    assert_string_equal(dc_json_str(j, "similar_codes.1.code"), "32105 927C+W93");
+    assert_true(dc_json_num(j, "similar_codes.1.position") == 10);
+    assert_true(fabs(dc_json_num(j, "similar_codes.1.distance_m") - 82.5) < 1e-9);
+    assert_string_equal(dc_json_str(j, "similar_codes.1.household.id"), "DBP-004211");
     json_decref(j);
     dc_reply_free(&r);
     /* GeoJSON carries them as a foreign member. */
     j = get("/v1/codes/32105927CJ93?format=geojson", &r);
-    CHECK(json_array_size(dc_json_at(j, "similar_codes")) == 2 &&
-              str_is(j, "similar_codes.0.code", "32105 927C+J9J"),
-          "similar_codes in GeoJSON");
+    if (!(json_array_size(dc_json_at(j, "similar_codes")) == 2 &&
+          str_is(j, "similar_codes.0.code", "32105 927C+J9J")))
+        print_error("similar_codes in GeoJSON\n");
+    assert_int_equal(json_array_size(dc_json_at(j, "similar_codes")), 2);
+    assert_string_equal(dc_json_str(j, "similar_codes.0.code"), "32105 927C+J9J");
     json_decref(j);
     dc_reply_free(&r);
     /* A registered code with none: an empty list; unregistered: none. */
     j = get("/v1/codes/32101%2092P5%2BRF5", &r);
     sim = dc_json_at(j, "similar_codes");
-    CHECK(r.status == 200 && json_is_array(sim) && json_array_size(sim) == 0,
-          "no similar code of 32101 92P5+RF5");
+    if (!(r.status == 200 && json_is_array(sim) && json_array_size(sim) == 0))
+        print_error("no similar code of 32101 92P5+RF5\n");
+    assert_int_equal(r.status, 200);
+    assert_true(json_is_array(sim));
+    assert_int_equal(json_array_size(sim), 0);
     json_decref(j);
     dc_reply_free(&r);
     j = get("/v1/codes/32105927CJ92", &r);
-    CHECK(str_is(j, "status", "unregistered") && !dc_json_at(j, "similar_codes"),
-          "an unregistered code has no similar_codes");
+    if (!(str_is(j, "status", "unregistered") && !dc_json_at(j, "similar_codes")))
+        print_error("an unregistered code has no similar_codes\n");
+    assert_string_equal(dc_json_str(j, "status"), "unregistered");
+    assert_null(dc_json_at(j, "similar_codes"));
     json_decref(j);
     dc_reply_free(&r);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *args[] = {"--index", sample_index, NULL};
+    if (!dc_server_start(&srv, diachi, args)) return -1;
+    port = srv.port;
+    curl = curl_easy_init();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    curl_easy_cleanup(curl);
+    dc_server_stop(&srv); /* already stopped unless a test failed first */
+    return 0;
+}
+
+/* Every reply dc_request got was held to docs/openapi.json. */
+static void test_replies_as_documented(void **state)
+{
+    (void)state;
+    assert_int_equal(atomic_load(&dc_check_failures), 0);
+}
+
+static void test_server_exits_cleanly(void **state)
+{
+    (void)state;
+    int status = dc_server_stop(&srv);
+    if (status != 0) print_error("the server did not stop cleanly\n");
+    assert_int_equal(status, 0);
 }
 
 int main(int argc, char **argv)
@@ -152,20 +220,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_http_short DIACHI SAMPLE_INDEX\n");
         return 2;
     }
-    const char *args[] = {"--index", argv[2], NULL};
-    dc_server srv;
-    if (!dc_server_start(&srv, argv[1], args)) return 1;
-    port = srv.port;
+    diachi = argv[1];
+    sample_index = argv[2];
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    curl = curl_easy_init();
-
-    test_zones();
-    test_short_codes();
-    test_similar_codes();
-
-    curl_easy_cleanup(curl);
-    CHECK(dc_server_stop(&srv) == 0, "the server did not stop cleanly");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_zones),
+        cmocka_unit_test(test_short_codes),
+        cmocka_unit_test(test_similar_codes),
+        cmocka_unit_test(test_replies_as_documented),
+        cmocka_unit_test(test_server_exits_cleanly),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
     curl_global_cleanup();
-    printf("%d failed checks\n", dc_check_failures);
-    return dc_check_failures ? 1 : 0;
+    return failed ? 1 : 0;
 }
