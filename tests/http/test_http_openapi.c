@@ -11,6 +11,12 @@
  *
  * Usage: test_http_openapi DIACHI SAMPLE_INDEX OPENAPI_JSON
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +29,15 @@
 #define MAX_BODY 65536
 #define MAX_BATCH 100
 
+static const char *diachi, *sample_index;
+static dc_server srv;
 static CURL *curl;
 static int port;
 static json_t *doc;
 static int validated, documented_only;
 
-/* Every reply, whichever request made it, is held to the document. */
+/* Every reply, whichever request made it, is held to the document (this
+ * test asks from the main thread only, so the hook may assert). */
 static void hold_to_document(const char *method, const char *path, const dc_reply *reply)
 {
     char why[1024];
@@ -40,8 +49,8 @@ static void hold_to_document(const char *method, const char *path, const dc_repl
         documented_only++;
         break;
     case DC_OPENAPI_INVALID:
-        CHECK(0, "%s %.100s -> %ld %s: %s", method, path, reply->status,
-              reply->content_type, why);
+        fail_msg("%s %.100s -> %ld %s: %s", method, path, reply->status,
+                 reply->content_type, why);
         break;
     }
 }
@@ -59,9 +68,12 @@ static void send_one(const ask *a, dc_reply *r)
     const char *headers[] = {a->header, NULL};
     bool sent = dc_request(curl, port, a->method, a->path, a->header ? headers : NULL,
                            a->body, a->body ? strlen(a->body) : 0, r);
-    CHECK(sent, "%s: transport error", a->path);
-    CHECK(!sent || r->status == a->status, "%s %.100s: status %ld, want %ld",
-          a->method ? a->method : "GET", a->path, r->status, a->status);
+    if (!sent) print_error("%s: transport error\n", a->path);
+    assert_true(sent);
+    if (!(r->status == a->status))
+        print_error("%s %.100s: status %ld, want %ld\n", a->method ? a->method : "GET",
+                    a->path, r->status, a->status);
+    assert_int_equal(r->status, a->status);
 }
 
 static void send_all(const ask *asks, size_t n)
@@ -77,8 +89,9 @@ static void send_all(const ask *asks, size_t n)
 #define JSON_TYPE "Content-Type: application/json"
 #define CSV_TYPE "Content-Type: text/csv"
 
-static void test_lookups(void)
+static void test_lookups(void **state)
 {
+    (void)state;
     static const ask asks[] = {
         {NULL, "/v1/codes/32105927CJ93", NULL, NULL, 200},
         {NULL, "/v1/codes/32105%20927C%2BJ93", NULL, NULL, 200},
@@ -123,8 +136,9 @@ static void test_lookups(void)
     send_all(asks, sizeof asks / sizeof asks[0]);
 }
 
-static void test_service(void)
+static void test_service(void **state)
 {
+    (void)state;
     static const ask asks[] = {
         {NULL, "/healthz", NULL, NULL, 200},
         {NULL, "/readyz", NULL, NULL, 200},
@@ -162,13 +176,17 @@ static void test_service(void)
 }
 
 /* The served document is the file. */
-static void test_served_document(void)
+static void test_served_document(void **state)
 {
+    (void)state;
     dc_reply r;
     ask a = {NULL, "/openapi.json", NULL, NULL, 200};
     send_one(&a, &r);
     json_t *served = json_loadb(r.body, r.len, 0, NULL);
-    CHECK(served && json_equal(served, doc), "/openapi.json is not docs/openapi.json");
+    if (!(served && json_equal(served, doc)))
+        print_error("/openapi.json is not docs/openapi.json\n");
+    assert_non_null(served);
+    assert_true(json_equal(served, doc));
     json_decref(served);
     dc_reply_free(&r);
 }
@@ -186,8 +204,9 @@ static const char form[] =
     "Content-Type: text/csv\r\n\r\nMã,code\r\n1,32105927CJ93\r\n2,32101927CJ93\r\n"
     "--XyZ--\r\n";
 
-static void test_batch(void)
+static void test_batch(void **state)
 {
+    (void)state;
     char *many = malloc(16 * (MAX_BATCH + 1) + 8), *huge = malloc(MAX_BODY + 64);
     strcpy(many, "[");
     for (int i = 0; i <= MAX_BATCH; i++)
@@ -220,13 +239,14 @@ static void test_batch(void)
 
 /* Every column the CSV answer appends, and every X-Diachi-Count-* header
  * it sends, is named in the document's CSV answer. */
-static void test_csv_documented(void)
+static void test_csv_documented(void **state)
 {
+    (void)state;
     json_t *ok = dc_json_at(json_object_get(doc, "paths"), "/v1/batch");
     ok = dc_json_at(ok, "post.responses.200");
     char *text = json_dumps(ok, 0);
-    CHECK(text != NULL, "no 200 answer documented for POST /v1/batch");
-    if (!text) return;
+    if (!(text != NULL)) print_error("no 200 answer documented for POST /v1/batch\n");
+    assert_non_null(text);
     const char *bodies[] = {"code,code_status\n32105927CJ93,x\n",
                             "lat,lon\n21.39,103.02\n"};
     for (size_t b = 0; b < 2; b++) {
@@ -241,11 +261,16 @@ static void test_csv_documented(void)
             /* A repeated input name comes back prefixed with diachi_. */
             const char *base = strncmp(name, "diachi_", 7) == 0 ? name + 7 : name;
             snprintf(quoted, sizeof quoted, "`%s`", base);
-            if (base != name)
-                CHECK(strstr(text, "`diachi_`") != NULL,
-                      "the diachi_ prefix not documented");
-            if (col >= input_columns)
-                CHECK(strstr(text, quoted) != NULL, "CSV column %s not documented", name);
+            if (base != name) {
+                if (!(strstr(text, "`diachi_`") != NULL))
+                    print_error("the diachi_ prefix not documented\n");
+                assert_non_null(strstr(text, "`diachi_`"));
+            }
+            if (col >= input_columns) {
+                if (!(strstr(text, quoted) != NULL))
+                    print_error("CSV column %s not documented\n", name);
+                assert_non_null(strstr(text, quoted));
+            }
             p += n + (p[n] == ',');
         }
         for (const char *l = r.headers; *l;
@@ -253,7 +278,8 @@ static void test_csv_documented(void)
             if (strncasecmp(l, "X-Diachi-Count-", 15) != 0) continue;
             char name[128];
             snprintf(name, sizeof name, "\"%.*s\"", (int)strcspn(l, ":"), l);
-            CHECK(strstr(text, name) != NULL, "header %s not documented", name);
+            if (!(strstr(text, name) != NULL)) print_error("header %s not documented\n", name);
+            assert_non_null(strstr(text, name));
         }
         dc_reply_free(&r);
     }
@@ -261,8 +287,9 @@ static void test_csv_documented(void)
 }
 
 /* The validator itself: doctored answers that it must refuse, and why. */
-static void test_validator(void)
+static void test_validator(void **state)
 {
+    (void)state;
     static const struct {
         const char *schema, *json, *why; /* why: NULL when valid */
     } cases[] = {
@@ -302,19 +329,24 @@ static void test_validator(void)
         json_object_set_new(schema, "$ref", json_string(ref));
         json_t *value = json_loads(cases[i].json, 0, NULL);
         bool ok = dc_schema_validate(doc, schema, value, why, sizeof why);
-        if (cases[i].why)
-            CHECK(!ok && strncmp(why, cases[i].why, strlen(cases[i].why)) == 0,
-                  "case %zu: '%s', want '%s'", i, why, cases[i].why);
-        else
-            CHECK(ok, "case %zu: refused: %s", i, why);
+        if (cases[i].why) {
+            if (!(!ok && strncmp(why, cases[i].why, strlen(cases[i].why)) == 0))
+                print_error("case %zu: '%s', want '%s'\n", i, why, cases[i].why);
+            assert_false(ok);
+            assert_int_equal(strncmp(why, cases[i].why, strlen(cases[i].why)), 0);
+        } else {
+            if (!ok) print_error("case %zu: refused: %s\n", i, why);
+            assert_true(ok);
+        }
         json_decref(value);
         json_decref(schema);
     }
 }
 
 /* Each operation has an operationId, and no two the same. */
-static void test_operation_ids(void)
+static void test_operation_ids(void **state)
 {
+    (void)state;
     json_t *seen = json_object(), *item, *op;
     const char *path, *method;
     json_object_foreach(json_object_get(doc, "paths"), path, item)
@@ -323,13 +355,46 @@ static void test_operation_ids(void)
         {
             if (!json_is_object(op) || strcmp(method, "parameters") == 0) continue;
             const char *id = json_string_value(json_object_get(op, "operationId"));
-            CHECK(id != NULL, "%s %s has no operationId", method, path);
-            if (!id) continue;
-            CHECK(!json_object_get(seen, id), "operationId %s twice", id);
+            if (!(id != NULL)) print_error("%s %s has no operationId\n", method, path);
+            assert_non_null(id);
+            if (json_object_get(seen, id)) print_error("operationId %s twice\n", id);
+            assert_null(json_object_get(seen, id));
             json_object_set_new(seen, id, json_true());
         }
     }
     json_decref(seen);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    char max_body[16], max_batch[16];
+    snprintf(max_body, sizeof max_body, "%d", MAX_BODY);
+    snprintf(max_batch, sizeof max_batch, "%d", MAX_BATCH);
+    const char *args[] = {"--index", sample_index, "--cors-origin", ORIGIN, "--max-body",
+                          max_body,  "--max-batch", max_batch,      NULL};
+    if (!dc_server_start(&srv, diachi, args)) return -1;
+    port = srv.port;
+    curl = curl_easy_init();
+    dc_reply_hook = hold_to_document;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dc_reply_hook = NULL;
+    curl_easy_cleanup(curl);
+    dc_server_stop(&srv); /* already stopped unless a test failed first */
+    return 0;
+}
+
+static void test_server_exits_cleanly(void **state)
+{
+    (void)state;
+    int status = dc_server_stop(&srv);
+    if (status != 0) print_error("the server did not stop cleanly\n");
+    assert_int_equal(status, 0);
 }
 
 int main(int argc, char **argv)
@@ -344,33 +409,24 @@ int main(int argc, char **argv)
         fprintf(stderr, "test_http_openapi: %s: %s (line %d)\n", argv[3], e.text, e.line);
         return 1;
     }
-    char max_body[16], max_batch[16];
-    snprintf(max_body, sizeof max_body, "%d", MAX_BODY);
-    snprintf(max_batch, sizeof max_batch, "%d", MAX_BATCH);
-    const char *args[] = {"--index", argv[2],       "--cors-origin", ORIGIN, "--max-body",
-                          max_body,  "--max-batch", max_batch,       NULL};
-    dc_server srv;
-    if (!dc_server_start(&srv, argv[1], args)) return 1;
-    port = srv.port;
+    diachi = argv[1];
+    sample_index = argv[2];
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    curl = curl_easy_init();
-    dc_reply_hook = hold_to_document;
-
-    test_validator();
-    test_operation_ids();
-    test_lookups();
-    test_service();
-    test_served_document();
-    test_batch();
-    test_csv_documented();
-
-    dc_reply_hook = NULL;
-    curl_easy_cleanup(curl);
-    CHECK(dc_server_stop(&srv) == 0, "the server did not stop cleanly");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_validator),
+        cmocka_unit_test(test_operation_ids),
+        cmocka_unit_test(test_lookups),
+        cmocka_unit_test(test_service),
+        cmocka_unit_test(test_served_document),
+        cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_csv_documented),
+        cmocka_unit_test(test_server_exits_cleanly),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
     curl_global_cleanup();
     json_decref(doc);
     printf("%d responses validated against docs/openapi.json, %d more documented with no "
            "JSON body to validate; %d failed checks\n",
-           validated, documented_only, dc_check_failures);
-    return dc_check_failures ? 1 : 0;
+           validated, documented_only, failed);
+    return failed ? 1 : 0;
 }
