@@ -12,6 +12,12 @@
  *
  * Usage: test_http_reload DIACHI SAMPLE_INDEX OTHER_INDEX WORK_DIR
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -27,6 +33,10 @@
 #define SWAPS 10
 #define THREADS 2
 
+static const char *diachi, *sample_index, *other_index;
+static char served[4096], broken[4200];
+static dc_server srv;
+static CURL *curl;
 static int port;
 static char fp_sample[80], fp_other[80];
 static atomic_int done, failed, seen_sample, seen_other;
@@ -38,7 +48,9 @@ static const char *const paths[] = {
     "/healthz",
 };
 
-static void fail(const char *path, const char *why, const dc_reply *r)
+/* On a client thread, where a cmocka assertion cannot jump back: counted,
+ * and the count asserted on the main thread. */
+static void count_failure(const char *path, const char *why, const dc_reply *r)
 {
     atomic_fetch_add(&failed, 1);
     pthread_mutex_lock(&report);
@@ -57,29 +69,29 @@ static void check_answer(int which, const dc_reply *r)
     bool sample = strcmp(r->fingerprint, fp_sample) == 0;
     bool other = strcmp(r->fingerprint, fp_other) == 0;
     if (!sample && !other)
-        fail(path, "an unknown fingerprint", r);
+        count_failure(path, "an unknown fingerprint", r);
     else if (!j)
-        fail(path, "not JSON", r);
+        count_failure(path, "not JSON", r);
     else if (strcmp(dc_json_str(j, "fingerprint"), r->fingerprint) != 0)
-        fail(path, "the JSON fingerprint differs from the header's", r);
+        count_failure(path, "the JSON fingerprint differs from the header's", r);
     else if (which == 0 && sample &&
              (r->status != 200 ||
               strcmp(dc_json_str(j, "households.0.id"), "DBP-005602")))
-        fail(path, "the sample index must know the household", r);
+        count_failure(path, "the sample index must know the household", r);
     else if (which == 0 && other &&
              (r->status != 404 ||
               strcmp(dc_json_str(j, "error.code"), "unknown_postcode")))
-        fail(path, "the enclave index has no zone 32105", r);
+        count_failure(path, "the enclave index has no zone 32105", r);
     else if (which == 1 && sample &&
              (r->status != 200 ||
               strcmp(dc_json_str(j, "households.0.id"), "DBP-005602")))
-        fail(path, "the sample index must find the household", r);
+        count_failure(path, "the sample index must find the household", r);
     else if (which == 1 && other &&
              (r->status != 404 ||
               strcmp(dc_json_str(j, "error.code"), "out_of_coverage")))
-        fail(path, "the enclave index covers no such point", r);
+        count_failure(path, "the enclave index covers no such point", r);
     else if (which == 2 && r->status != 200)
-        fail(path, "healthz", r);
+        count_failure(path, "healthz", r);
     atomic_fetch_add(sample ? &seen_sample : &seen_other, 1);
     json_decref(j);
 }
@@ -87,27 +99,168 @@ static void check_answer(int which, const dc_reply *r)
 static void *client(void *arg)
 {
     int id = (int)(intptr_t)arg;
-    CURL *curl = curl_easy_init();
+    CURL *own = curl_easy_init();
     for (int i = 0; i < REQUESTS / THREADS; i++) {
         int which = (i + id) % 3;
         dc_reply r;
-        if (!dc_request(curl, port, NULL, paths[which], NULL, NULL, 0, &r))
-            fail(paths[which], curl_easy_strerror(r.error), &r);
+        if (!dc_request(own, port, NULL, paths[which], NULL, NULL, 0, &r))
+            count_failure(paths[which], curl_easy_strerror(r.error), &r);
         else
             check_answer(which, &r);
         dc_reply_free(&r);
         atomic_fetch_add(&done, 1);
     }
-    curl_easy_cleanup(curl);
+    curl_easy_cleanup(own);
     return NULL;
 }
 
-static void fingerprint_of(CURL *curl, char *out)
+static void fingerprint_of(char *out)
 {
     dc_reply r;
     if (dc_request(curl, port, NULL, "/healthz", NULL, NULL, 0, &r))
         snprintf(out, 80, "%s", r.fingerprint);
     dc_reply_free(&r);
+}
+
+static void swap_in(const char *from, const char *what, int k)
+{
+    bool ok = dc_swap_in(from, served);
+    if (!ok) print_error(what, k);
+    assert_true(ok);
+}
+
+static void wait_log(const char *text, int count, const char *what, int k)
+{
+    bool logged = dc_server_wait_log(&srv, text, count);
+    if (!logged) print_error(what, k);
+    assert_true(logged);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    if (!dc_swap_in(sample_index, served)) {
+        fprintf(stderr, "cannot copy %s to %s\n", sample_index, served);
+        return -1;
+    }
+    /* The enclave map has far fewer households: --allow-shrink. */
+    const char *args[] = {"--index", served, "--allow-shrink", NULL};
+    if (!dc_server_start(&srv, diachi, args)) return -1;
+    port = srv.port;
+    curl = curl_easy_init();
+    fingerprint_of(fp_sample);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    curl_easy_cleanup(curl);
+    dc_server_stop(&srv); /* already stopped unless a test failed first */
+    return 0;
+}
+
+/* The other index's fingerprint, from a reload before the load. */
+static void test_reloads_before_load(void **state)
+{
+    (void)state;
+    dc_swap_in(other_index, served);
+    dc_server_signal(&srv, SIGHUP);
+    wait_log("reloaded", 1, "no first reload\n", 0);
+    fingerprint_of(fp_other);
+    if (!(strlen(fp_sample) == 64 && strlen(fp_other) == 64 &&
+          strcmp(fp_sample, fp_other) != 0))
+        print_error("two different fingerprints: %s %s\n", fp_sample, fp_other);
+    assert_int_equal(strlen(fp_sample), 64);
+    assert_int_equal(strlen(fp_other), 64);
+    assert_string_not_equal(fp_sample, fp_other);
+    dc_swap_in(sample_index, served);
+    dc_server_signal(&srv, SIGHUP);
+    wait_log("reloaded", 2, "no second reload\n", 0);
+}
+
+static void test_reloads_under_load(void **state)
+{
+    (void)state;
+    pthread_t t[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        pthread_create(&t[i], NULL, client, (void *)(intptr_t)i);
+    /* Spread the swaps over the run: one every REQUESTS / (SWAPS + 1). */
+    for (int k = 1; k <= SWAPS; k++) {
+        while (atomic_load(&done) < k * REQUESTS / (SWAPS + 1))
+            nanosleep(&(struct timespec){0, 1000000}, NULL);
+        swap_in(k % 2 ? other_index : sample_index, "swap %d\n", k);
+        dc_server_signal(&srv, SIGHUP);
+        wait_log("reloaded", 2 + k, "reload %d not logged\n", k);
+    }
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
+    printf(
+        "%d requests, %d failed; answers from the sample index %d, from the other %d\n",
+        atomic_load(&done), atomic_load(&failed), atomic_load(&seen_sample),
+        atomic_load(&seen_other));
+    if (!(atomic_load(&done) == REQUESTS)) print_error("requests done\n");
+    assert_int_equal(atomic_load(&done), REQUESTS);
+    if (!(atomic_load(&failed) == 0)) print_error("failed requests\n");
+    assert_int_equal(atomic_load(&failed), 0);
+    if (!(atomic_load(&seen_sample) > 0 && atomic_load(&seen_other) > 0))
+        print_error("both indexes answered\n");
+    assert_true(atomic_load(&seen_sample) > 0);
+    assert_true(atomic_load(&seen_other) > 0);
+}
+
+/* Ten swaps end on the sample. A broken file must not replace it. */
+static void test_broken_file_not_taken(void **state)
+{
+    (void)state;
+    char served_fp[80];
+    fingerprint_of(served_fp);
+    if (!(strcmp(served_fp, fp_sample) == 0))
+        print_error("after ten swaps: %.16s\n", served_fp);
+    assert_string_equal(served_fp, fp_sample);
+    FILE *f = fopen(broken, "w");
+    if (f) {
+        fputs("not an index\n", f);
+        fclose(f);
+    }
+    swap_in(broken, "swap in the broken file\n", 0);
+    dc_server_signal(&srv, SIGHUP);
+    wait_log("reload failed", 1, "a failed reload is not logged\n", 0);
+    dc_reply r;
+    bool ok = dc_request(curl, port, NULL, paths[0], NULL, NULL, 0, &r);
+    if (!(ok && r.status == 200 && strcmp(r.fingerprint, fp_sample) == 0))
+        print_error("after a failed reload: %s %ld %.16s\n", curl_easy_strerror(r.error),
+                    r.status, r.fingerprint);
+    assert_true(ok);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.fingerprint, fp_sample);
+    dc_reply_free(&r);
+    ok = dc_request(curl, port, NULL, "/metrics", NULL, NULL, 0, &r);
+    const char *reloaded =
+        ok ? strstr(r.body, "diachi_index_reloads_total{result=\"ok\"} 12") : NULL;
+    const char *refused =
+        ok ? strstr(r.body, "diachi_index_reloads_total{result=\"failed\"} 1") : NULL;
+    if (!(ok && reloaded && refused)) print_error("reload counters in /metrics\n");
+    assert_true(ok);
+    assert_non_null(reloaded);
+    assert_non_null(refused);
+    dc_reply_free(&r);
+}
+
+/* Every reply dc_request got, on the client threads too, was held to
+ * docs/openapi.json. */
+static void test_replies_as_documented(void **state)
+{
+    (void)state;
+    assert_int_equal(atomic_load(&dc_check_failures), 0);
+}
+
+static void test_server_exits_cleanly(void **state)
+{
+    (void)state;
+    int status = dc_server_stop(&srv);
+    if (status != 0) print_error("exit status\n");
+    assert_int_equal(status, 0);
 }
 
 int main(int argc, char **argv)
@@ -117,84 +270,20 @@ int main(int argc, char **argv)
                 "usage: test_http_reload DIACHI SAMPLE_INDEX OTHER_INDEX WORK_DIR\n");
         return 2;
     }
-    char served[4096];
+    diachi = argv[1];
+    sample_index = argv[2];
+    other_index = argv[3];
     snprintf(served, sizeof served, "%s/served.diachi", argv[4]);
-    if (!dc_swap_in(argv[2], served)) {
-        fprintf(stderr, "cannot copy %s to %s\n", argv[2], served);
-        return 1;
-    }
-    /* The enclave map has far fewer households: --allow-shrink. */
-    const char *args[] = {"--index", served, "--allow-shrink", NULL};
-    dc_server srv;
-    if (!dc_server_start(&srv, argv[1], args)) return 1;
-    port = srv.port;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    CURL *curl = curl_easy_init();
-    fingerprint_of(curl, fp_sample);
-
-    /* The other index's fingerprint, from a reload before the load. */
-    dc_swap_in(argv[3], served);
-    dc_server_signal(&srv, SIGHUP);
-    CHECK(dc_server_wait_log(&srv, "reloaded", 1), "no first reload");
-    fingerprint_of(curl, fp_other);
-    CHECK(strlen(fp_sample) == 64 && strlen(fp_other) == 64 &&
-              strcmp(fp_sample, fp_other) != 0,
-          "two different fingerprints: %s %s", fp_sample, fp_other);
-    dc_swap_in(argv[2], served);
-    dc_server_signal(&srv, SIGHUP);
-    CHECK(dc_server_wait_log(&srv, "reloaded", 2), "no second reload");
-
-    pthread_t t[THREADS];
-    for (int i = 0; i < THREADS; i++)
-        pthread_create(&t[i], NULL, client, (void *)(intptr_t)i);
-    /* Spread the swaps over the run: one every REQUESTS / (SWAPS + 1). */
-    for (int k = 1; k <= SWAPS; k++) {
-        while (atomic_load(&done) < k * REQUESTS / (SWAPS + 1))
-            nanosleep(&(struct timespec){0, 1000000}, NULL);
-        CHECK(dc_swap_in(k % 2 ? argv[3] : argv[2], served), "swap %d", k);
-        dc_server_signal(&srv, SIGHUP);
-        CHECK(dc_server_wait_log(&srv, "reloaded", 2 + k), "reload %d not logged", k);
-    }
-    for (int i = 0; i < THREADS; i++)
-        pthread_join(t[i], NULL);
-    printf(
-        "%d requests, %d failed; answers from the sample index %d, from the other %d\n",
-        atomic_load(&done), atomic_load(&failed), atomic_load(&seen_sample),
-        atomic_load(&seen_other));
-    CHECK(atomic_load(&done) == REQUESTS, "requests done");
-    CHECK(atomic_load(&failed) == 0, "failed requests");
-    CHECK(atomic_load(&seen_sample) > 0 && atomic_load(&seen_other) > 0,
-          "both indexes answered");
-
-    /* Ten swaps end on the sample. A broken file must not replace it. */
-    char served_fp[80];
-    fingerprint_of(curl, served_fp);
-    CHECK(strcmp(served_fp, fp_sample) == 0, "after ten swaps: %.16s", served_fp);
-    char broken[4200];
     snprintf(broken, sizeof broken, "%s/broken.diachi", argv[4]);
-    FILE *f = fopen(broken, "w");
-    if (f) {
-        fputs("not an index\n", f);
-        fclose(f);
-    }
-    CHECK(dc_swap_in(broken, served), "swap in the broken file");
-    dc_server_signal(&srv, SIGHUP);
-    CHECK(dc_server_wait_log(&srv, "reload failed", 1), "a failed reload is not logged");
-    dc_reply r;
-    CHECK(dc_request(curl, port, NULL, paths[0], NULL, NULL, 0, &r) && r.status == 200 &&
-              strcmp(r.fingerprint, fp_sample) == 0,
-          "after a failed reload: %s %ld %.16s", curl_easy_strerror(r.error), r.status,
-          r.fingerprint);
-    dc_reply_free(&r);
-    CHECK(dc_request(curl, port, NULL, "/metrics", NULL, NULL, 0, &r) &&
-              strstr(r.body, "diachi_index_reloads_total{result=\"ok\"} 12") &&
-              strstr(r.body, "diachi_index_reloads_total{result=\"failed\"} 1"),
-          "reload counters in /metrics");
-    dc_reply_free(&r);
-
-    curl_easy_cleanup(curl);
-    CHECK(dc_server_stop(&srv) == 0, "exit status");
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reloads_before_load),
+        cmocka_unit_test(test_reloads_under_load),
+        cmocka_unit_test(test_broken_file_not_taken),
+        cmocka_unit_test(test_replies_as_documented),
+        cmocka_unit_test(test_server_exits_cleanly),
+    };
+    int failed_tests = cmocka_run_group_tests(tests, setup, teardown);
     curl_global_cleanup();
-    printf("%d failed checks\n", dc_check_failures);
-    return dc_check_failures ? 1 : 0;
+    return failed_tests ? 1 : 0;
 }
