@@ -8,6 +8,12 @@
  *
  * Usage: test_http_hostile DIACHI SAMPLE_INDEX WORK_DIR
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -24,6 +30,9 @@
 #define MAX_BODY 1048576
 #define ORIGINS "https://a.example, https://b.example"
 
+static const char *diachi, *sample_index;
+static char access_log_path[4096];
+static dc_server srv;
 static int port;
 static CURL *curl;
 
@@ -75,8 +84,11 @@ static void still_serving(const char *after)
 {
     dc_reply r;
     bool ok = dc_request(curl, port, NULL, "/v1/codes/" CODE, NULL, NULL, 0, &r);
-    CHECK(ok && r.status == 200, "after %s: %s, status %ld", after,
-          ok ? "answered" : curl_easy_strerror(r.error), r.status);
+    if (!(ok && r.status == 200))
+        print_error("after %s: %s, status %ld\n", after,
+                    ok ? "answered" : curl_easy_strerror(r.error), r.status);
+    assert_true(ok);
+    assert_int_equal(r.status, 200);
     dc_reply_free(&r);
 }
 
@@ -91,11 +103,14 @@ static void expect_raw(const char *name, const char *request, int status,
     if (fd < 0) return;
     dc_raw_send_all(fd, request, strlen(request));
     char *reply = read_reply(fd, 5000, &closed);
-    CHECK(status_of(reply) == status &&
-              strcmp(error_code_of(reply, got, sizeof got), code) == 0 && closed,
-          "%s: status %d, code \"%s\", closed %d (want %d %s, closed): %.300s", name,
-          status_of(reply), got, closed, status, code, reply);
+    error_code_of(reply, got, sizeof got);
     printf("%-44s -> %d %s%s\n", name, status_of(reply), got, closed ? ", closed" : "");
+    if (!(status_of(reply) == status && strcmp(got, code) == 0 && closed))
+        print_error("%s: status %d, code \"%s\", closed %d (want %d %s, closed): %.300s\n",
+                    name, status_of(reply), got, closed, status, code, reply);
+    assert_int_equal(status_of(reply), status);
+    assert_string_equal(got, code);
+    assert_true(closed);
     free(reply);
     close(fd);
     still_serving(name);
@@ -103,8 +118,9 @@ static void expect_raw(const char *name, const char *request, int status,
 
 /* ---- NUL and control characters ------------------------------------------- */
 
-static void control_characters(void)
+static void test_control_characters(void **state)
 {
+    (void)state;
     static const struct {
         const char *path, *message_part;
     } cases[] = {
@@ -126,11 +142,15 @@ static void control_characters(void)
         dc_reply r;
         bool ok = dc_request(curl, port, NULL, cases[i].path, NULL, NULL, 0, &r);
         json_t *j = ok ? json_loadb(r.body, r.len, 0, NULL) : NULL;
-        CHECK(ok && r.status == 400 &&
-                  strcmp(dc_json_str(j, "error.code"), "bad_parameter") == 0 &&
-                  strstr(dc_json_str(j, "error.message"), cases[i].message_part),
-              "%s: %ld %.200s (want 400 bad_parameter naming %s)", cases[i].path,
-              r.status, ok ? r.body : "", cases[i].message_part);
+        if (!(ok && r.status == 400 &&
+              strcmp(dc_json_str(j, "error.code"), "bad_parameter") == 0 &&
+              strstr(dc_json_str(j, "error.message"), cases[i].message_part)))
+            print_error("%s: %ld %.200s (want 400 bad_parameter naming %s)\n",
+                        cases[i].path, r.status, ok ? r.body : "", cases[i].message_part);
+        assert_true(ok);
+        assert_int_equal(r.status, 400);
+        assert_string_equal(dc_json_str(j, "error.code"), "bad_parameter");
+        assert_non_null(strstr(dc_json_str(j, "error.message"), cases[i].message_part));
         json_decref(j);
         dc_reply_free(&r);
     }
@@ -140,13 +160,17 @@ static void control_characters(void)
 
 /* ---- preconditions apply to 200s only -------------------------------------- */
 
-static void preconditions(void)
+static void test_preconditions(void **state)
 {
+    (void)state;
     dc_reply r;
     char inm[160];
-    CHECK(dc_request(curl, port, NULL, "/v1/codes/" CODE, NULL, NULL, 0, &r) &&
-              r.status == 200 && r.etag[0],
-          "a 200 with an ETag: %ld", r.status);
+    bool first = dc_request(curl, port, NULL, "/v1/codes/" CODE, NULL, NULL, 0, &r);
+    if (!(first && r.status == 200 && r.etag[0]))
+        print_error("a 200 with an ETag: %ld\n", r.status);
+    assert_true(first);
+    assert_int_equal(r.status, 200);
+    assert_true(r.etag[0]);
     snprintf(inm, sizeof inm, "If-None-Match: %s", r.etag);
     dc_reply_free(&r);
     static const struct {
@@ -168,10 +192,15 @@ static void preconditions(void)
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
             const char *h[] = {star ? "If-None-Match: *" : inm, NULL};
             bool ok = dc_request(curl, port, NULL, cases[i].path, h, NULL, 0, &r);
-            CHECK(ok && r.status == cases[i].status, "%s with %s: %ld (want %ld)",
-                  cases[i].path, h[0], r.status, cases[i].status);
-            CHECK(!ok || r.status == 304 || (r.len > 0 && strstr(r.body, "\"error\"")),
-                  "%s with %s: the error body", cases[i].path, h[0]);
+            if (!(ok && r.status == cases[i].status))
+                print_error("%s with %s: %ld (want %ld)\n", cases[i].path, h[0], r.status,
+                            cases[i].status);
+            assert_true(ok);
+            assert_int_equal(r.status, cases[i].status);
+            if (!(!ok || r.status == 304 || (r.len > 0 && strstr(r.body, "\"error\""))))
+                print_error("%s with %s: the error body\n", cases[i].path, h[0]);
+            assert_true(!ok || r.status == 304 ||
+                        (r.len > 0 && strstr(r.body, "\"error\"")));
             dc_reply_free(&r);
         }
     /* One resource, two representations: two ETags. */
@@ -180,16 +209,19 @@ static void preconditions(void)
     snprintf(json_etag, sizeof json_etag, "%s", r.etag);
     dc_reply_free(&r);
     dc_request(curl, port, NULL, "/v1/zones/32101?format=geojson", NULL, NULL, 0, &r);
-    CHECK(r.etag[0] && strcmp(r.etag, json_etag) != 0, "ETags %s and %s", json_etag,
-          r.etag);
+    if (!(r.etag[0] && strcmp(r.etag, json_etag) != 0))
+        print_error("ETags %s and %s\n", json_etag, r.etag);
+    assert_true(r.etag[0]);
+    assert_string_not_equal(r.etag, json_etag);
     dc_reply_free(&r);
     printf("If-None-Match (the ETag, and *) on errors: the error, never 304\n");
 }
 
 /* ---- framing and bodies ---------------------------------------------------- */
 
-static void framing(void)
+static void test_framing(void **state)
 {
+    (void)state;
     expect_raw("two different Content-Length",
                "POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                "Content-Length: 16\r\nContent-Length: 17\r\n\r\n[\"" CODE "\"]x",
@@ -239,16 +271,20 @@ static void chunked_body(const char *name, size_t total)
     while (open && len < cap && dc_now_ms() < end)
         open = read_some(fd, reply, &len, cap, 100);
     char got[64];
-    CHECK(status_of(reply) == 413 &&
-              strcmp(error_code_of(reply, got, sizeof got), "payload_too_large") == 0 &&
-              !open,
-          "%s: status %d, code %s, closed %d: %.200s", name, status_of(reply), got, !open,
-          reply);
-    /* What loopback socket buffers hold (a few MiB) is sent before the answer
-     * can arrive; the old server read the whole body, or for ever. */
-    CHECK(sent < 16u << 20, "%s: %zu bytes were taken before the answer", name, sent);
+    error_code_of(reply, got, sizeof got);
     printf("%-44s -> %d %s after %zu KiB sent (max-body %d KiB), %.0f ms\n", name,
            status_of(reply), got, sent / 1024, MAX_BODY / 1024, dc_now_ms() - t0);
+    if (!(status_of(reply) == 413 && strcmp(got, "payload_too_large") == 0 && !open))
+        print_error("%s: status %d, code %s, closed %d: %.200s\n", name, status_of(reply),
+                    got, !open, reply);
+    assert_int_equal(status_of(reply), 413);
+    assert_string_equal(got, "payload_too_large");
+    assert_false(open);
+    /* What loopback socket buffers hold (a few MiB) is sent before the answer
+     * can arrive; the old server read the whole body, or for ever. */
+    if (!(sent < 16u << 20))
+        print_error("%s: %zu bytes were taken before the answer\n", name, sent);
+    assert_true(sent < 16u << 20);
     free(reply);
     close(fd);
     still_serving(name);
@@ -256,8 +292,9 @@ static void chunked_body(const char *name, size_t total)
 
 /* ---- CORS ------------------------------------------------------------------ */
 
-static void cors(void)
+static void test_cors(void **state)
 {
+    (void)state;
     static const struct {
         const char *origin, *allowed;
     } cases[] = {
@@ -274,12 +311,15 @@ static void cors(void)
                                NULL};
             bool ok = dc_request(curl, port, preflight ? "OPTIONS" : NULL,
                                  "/v1/codes/" CODE, h, NULL, 0, &r);
-            CHECK(ok && r.status == (preflight ? 204 : 200) &&
-                      strcmp(r.allow_origin, cases[i].allowed) == 0 &&
-                      strstr(r.vary, "Origin"),
-                  "%s%s: %ld, Access-Control-Allow-Origin \"%s\", Vary \"%s\"",
-                  preflight ? "preflight, " : "", cases[i].origin, r.status,
-                  r.allow_origin, r.vary);
+            if (!(ok && r.status == (preflight ? 204 : 200) &&
+                  strcmp(r.allow_origin, cases[i].allowed) == 0 && strstr(r.vary, "Origin")))
+                print_error("%s%s: %ld, Access-Control-Allow-Origin \"%s\", Vary \"%s\"\n",
+                            preflight ? "preflight, " : "", cases[i].origin, r.status,
+                            r.allow_origin, r.vary);
+            assert_true(ok);
+            assert_int_equal(r.status, (preflight ? 204 : 200));
+            assert_string_equal(r.allow_origin, cases[i].allowed);
+            assert_non_null(strstr(r.vary, "Origin"));
             dc_reply_free(&r);
         }
     printf("CORS: two --cors-origin, three origins: each answered with its own\n");
@@ -287,14 +327,17 @@ static void cors(void)
 
 /* ---- the access log ------------------------------------------------------- */
 
-static void access_log(const char *path)
+static void test_access_log(void **state)
 {
+    (void)state;
+    const char *path = access_log_path;
     /* A 3,000-byte path (under the 4,096 of a 414): logged cut. */
     static char long_path[3100];
     snprintf(long_path, sizeof long_path, "/v1/nowhere/%03000d", 7);
     dc_reply r;
     dc_request(curl, port, NULL, long_path, NULL, NULL, 0, &r);
-    CHECK(r.status == 404, "a long path: %ld", r.status);
+    if (!(r.status == 404)) print_error("a long path: %ld\n", r.status);
+    assert_int_equal(r.status, 404);
     dc_reply_free(&r);
     dc_request(curl, port, NULL, "/v1/codes/32105%20927C%2BJ93", NULL, NULL, 0, &r);
     dc_reply_free(&r);
@@ -302,27 +345,82 @@ static void access_log(const char *path)
     char line[8192];
     int lines = 0, codes = 0;
     size_t longest = 0;
-    CHECK(f != NULL, "no access log at %s", path);
+    if (!(f != NULL)) print_error("no access log at %s\n", path);
+    assert_non_null(f);
     while (f && fgets(line, sizeof line, f)) {
         json_t *j = json_loads(line, 0, NULL);
         const char *p = dc_json_str(j, "path");
         lines++;
-        CHECK(j != NULL, "log line %d is not JSON: %s", lines, line);
-        CHECK(!strstr(line, "927C"), "a household code in the log: %s", line);
+        if (!(j != NULL)) print_error("log line %d is not JSON: %s\n", lines, line);
+        assert_non_null(j);
+        if (strstr(line, "927C")) print_error("a household code in the log: %s\n", line);
+        assert_null(strstr(line, "927C"));
         if (strncmp(p, "/v1/codes/", 10) == 0) {
             codes++;
             /* At most the postcode's 5 bytes, then an ellipsis. */
-            CHECK(strlen(p) <= 10 + 5 + 3, "logged as %s", p);
+            if (!(strlen(p) <= 10 + 5 + 3)) print_error("logged as %s\n", p);
+            assert_true(strlen(p) <= 10 + 5 + 3);
         }
         longest = strlen(p) > longest ? strlen(p) : longest;
         json_decref(j);
     }
     if (f) fclose(f);
-    CHECK(longest <= 128 + 3, "a path of %zu bytes in the log", longest);
-    CHECK(codes > 10, "%d lines of /v1/codes/", codes);
     printf("access log: %d lines, %d of /v1/codes/ as /v1/codes/32105..., longest path "
            "%zu bytes\n",
            lines, codes, longest);
+    if (!(longest <= 128 + 3)) print_error("a path of %zu bytes in the log\n", longest);
+    assert_true(longest <= 128 + 3);
+    if (!(codes > 10)) print_error("%d lines of /v1/codes/\n", codes);
+    assert_true(codes > 10);
+}
+
+static void test_chunked_body_without_end(void **state)
+{
+    (void)state;
+    chunked_body("a chunked body that never ends", 0);
+}
+
+static void test_chunked_body_of_40_mib(void **state)
+{
+    (void)state;
+    chunked_body("a 40 MiB chunked body", 40u << 20);
+}
+
+/* Every reply dc_request got was held to docs/openapi.json. */
+static void test_replies_as_documented(void **state)
+{
+    (void)state;
+    assert_int_equal(atomic_load(&dc_check_failures), 0);
+}
+
+static void test_server_exits_cleanly(void **state)
+{
+    (void)state;
+    int status = dc_server_stop(&srv);
+    if (!(status == 0)) print_error("the server exited %d\n", status);
+    assert_int_equal(status, 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    unlink(access_log_path);
+    const char *args[] = {
+        "--index", sample_index,    "--max-body",        "1048576",      "--cors-origin",
+        ORIGINS,   "--cors-origin", "https://c.example", "--access-log", access_log_path,
+        NULL};
+    if (!dc_server_start(&srv, diachi, args)) return -1;
+    port = srv.port;
+    curl = curl_easy_init();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    curl_easy_cleanup(curl);
+    dc_server_stop(&srv); /* already stopped unless a test failed first */
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -331,31 +429,22 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_http_hostile DIACHI SAMPLE_INDEX WORK_DIR\n");
         return 2;
     }
-    char log[4096];
-    snprintf(log, sizeof log, "%s/hostile-access.log", argv[3]);
-    unlink(log);
-    const char *args[] = {
-        "--index", argv[2],         "--max-body",        "1048576",      "--cors-origin",
-        ORIGINS,   "--cors-origin", "https://c.example", "--access-log", log,
-        NULL};
-    dc_server srv;
-    if (!dc_server_start(&srv, argv[1], args)) return 1;
-    port = srv.port;
+    diachi = argv[1];
+    sample_index = argv[2];
+    snprintf(access_log_path, sizeof access_log_path, "%s/hostile-access.log", argv[3]);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    curl = curl_easy_init();
-
-    control_characters();
-    preconditions();
-    framing();
-    chunked_body("a chunked body that never ends", 0);
-    chunked_body("a 40 MiB chunked body", 40u << 20);
-    cors();
-    access_log(log);
-
-    curl_easy_cleanup(curl);
-    int status = dc_server_stop(&srv);
-    CHECK(status == 0, "the server exited %d", status);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_control_characters),
+        cmocka_unit_test(test_preconditions),
+        cmocka_unit_test(test_framing),
+        cmocka_unit_test(test_chunked_body_without_end),
+        cmocka_unit_test(test_chunked_body_of_40_mib),
+        cmocka_unit_test(test_cors),
+        cmocka_unit_test(test_access_log),
+        cmocka_unit_test(test_replies_as_documented),
+        cmocka_unit_test(test_server_exits_cleanly),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
     curl_global_cleanup();
-    printf("%d failed checks\n", dc_check_failures);
-    return dc_check_failures ? 1 : 0;
+    return failed ? 1 : 0;
 }
