@@ -9,6 +9,12 @@
  *
  * Usage: test_http_limits DIACHI SAMPLE_INDEX
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -23,17 +29,43 @@
 #define CODE "32105927CJ93"
 #define JSON_TYPE "Content-Type: application/json"
 
+static const char *diachi, *sample_index;
+static dc_server srv; /* the server of the test running */
 static CURL *curl;
 static int port;
+
+/* Start the server a test asks of, with @p args after its --index. */
+static void start(const char *const *args, const char *what)
+{
+    const char *argv[16] = {"--index", sample_index};
+    int n = 2;
+    while (args[n - 2] && n < 15)
+        argv[n] = args[n - 2], n++;
+    argv[n] = NULL;
+    if (!dc_server_start(&srv, diachi, argv)) fail_msg("%s", what);
+    port = srv.port;
+}
+
+static void stop(void)
+{
+    int status = dc_server_stop(&srv);
+    if (!(status == 0)) print_error("stop\n");
+    assert_int_equal(status, 0);
+}
+
+static int stop_left_running(void **state)
+{
+    (void)state;
+    dc_server_stop(&srv); /* already stopped unless the test failed first */
+    return 0;
+}
 
 static json_t *call(const char *method, const char *path, const char *body, dc_reply *r)
 {
     const char *headers[] = {JSON_TYPE, NULL};
     if (!dc_request(curl, port, method, path, body ? headers : NULL, body,
-                    body ? strlen(body) : 0, r)) {
-        CHECK(0, "%s: transport error %s", path, curl_easy_strerror(r->error));
-        return NULL;
-    }
+                    body ? strlen(body) : 0, r))
+        fail_msg("%s: transport error %s", path, curl_easy_strerror(r->error));
     json_error_t e;
     return r->len && strstr(r->content_type, "json") ? json_loadb(r->body, r->len, 0, &e)
                                                      : NULL;
@@ -71,32 +103,40 @@ static long peak_rss_kb(const dc_server *s)
 static void expect_error(const char *what, json_t *j, const dc_reply *r, long status,
                          const char *code, const char *message_part)
 {
-    CHECK(r->status == status, "%s: status %ld, want %ld: %.200s", what, r->status,
-          status, r->body);
-    CHECK(strcmp(dc_json_str(j, "error.code"), code) == 0, "%s: error.code '%s', want %s",
-          what, dc_json_str(j, "error.code"), code);
-    CHECK(strstr(dc_json_str(j, "error.message"), message_part) != NULL,
-          "%s: message '%s' lacks '%s'", what, dc_json_str(j, "error.message"),
-          message_part);
+    if (!(r->status == status))
+        print_error("%s: status %ld, want %ld: %.200s\n", what, r->status, status, r->body);
+    assert_int_equal(r->status, status);
+    if (!(strcmp(dc_json_str(j, "error.code"), code) == 0))
+        print_error("%s: error.code '%s', want %s\n", what, dc_json_str(j, "error.code"),
+                    code);
+    assert_string_equal(dc_json_str(j, "error.code"), code);
+    if (!(strstr(dc_json_str(j, "error.message"), message_part) != NULL))
+        print_error("%s: message '%s' lacks '%s'\n", what, dc_json_str(j, "error.message"),
+                    message_part);
+    assert_non_null(strstr(dc_json_str(j, "error.message"), message_part));
 }
 
 /* Issue 16's batch asks for 1,000,000 households: refused at once. */
-static void test_batch_results(const dc_server *srv)
+static void test_batch_results(void **state)
 {
+    (void)state;
+    static const char *const args[] = {NULL};
+    start(args, "the server did not start");
     dc_reply r;
     char *body = repeated(
         "{\"lat\": 21.3640201, \"lon\": 103.0209141, \"radius\": 1000, \"limit\": 100}",
         10000);
-    long before = peak_rss_kb(srv);
+    long before = peak_rss_kb(&srv);
     json_t *j = call("POST", "/v1/batch", body, &r);
-    expect_error("10,000 points at limit 100", j, &r, 413, "batch_too_many_results",
-                 "ask for up to 1000000 households");
-    CHECK(strstr(dc_json_str(j, "error.message"), "at most 100000") != NULL,
-          "the limit is named: %s", dc_json_str(j, "error.message"));
     printf(
         "issue 16's batch (%zu bytes): status %ld, %zu bytes answered; server peak RSS "
         "%ld kB before, %ld kB after\n",
-        strlen(body), r.status, r.len, before, peak_rss_kb(srv));
+        strlen(body), r.status, r.len, before, peak_rss_kb(&srv));
+    expect_error("10,000 points at limit 100", j, &r, 413, "batch_too_many_results",
+                 "ask for up to 1000000 households");
+    if (!(strstr(dc_json_str(j, "error.message"), "at most 100000") != NULL))
+        print_error("the limit is named: %s\n", dc_json_str(j, "error.message"));
+    assert_non_null(strstr(dc_json_str(j, "error.message"), "at most 100000"));
     json_decref(j);
     dc_reply_free(&r);
     free(body);
@@ -104,28 +144,26 @@ static void test_batch_results(const dc_server *srv)
     /* Codes count 1 each: 10,000 of them pass. */
     body = repeated("\"" CODE "\"", 10000);
     j = call("POST", "/v1/batch", body, &r);
-    CHECK(r.status == 200 && dc_json_num(j, "count") == 10000 &&
-              strcmp(dc_json_str(j, "results.9999.households.0.id"), "DBP-005602") == 0,
-          "10,000 codes: %ld", r.status);
+    if (!(r.status == 200 && dc_json_num(j, "count") == 10000 &&
+          strcmp(dc_json_str(j, "results.9999.households.0.id"), "DBP-005602") == 0))
+        print_error("10,000 codes: %ld\n", r.status);
+    assert_int_equal(r.status, 200);
+    assert_true(dc_json_num(j, "count") == 10000);
+    assert_string_equal(dc_json_str(j, "results.9999.households.0.id"), "DBP-005602");
     json_decref(j);
     dc_reply_free(&r);
     free(body);
+    stop();
 }
 
 /* A server whose answers stop at 100,000 bytes and 2,000 households: 40
  * points at limit 50 ask for 2,000 households, about 700 kB of answer. */
-static void test_batch_bytes(const char *diachi, const char *index)
+static void test_batch_bytes(void **state)
 {
-    const char *args[] = {
-        "--index", index, "--max-batch-bytes", "100000", "--max-batch-results",
-        "2000",    NULL};
-    dc_server srv;
-    if (!dc_server_start(&srv, diachi, args)) {
-        CHECK(0, "server with --max-batch-bytes");
-        return;
-    }
-    int saved = port;
-    port = srv.port;
+    (void)state;
+    static const char *const args[] = {"--max-batch-bytes", "100000",
+                                       "--max-batch-results", "2000", NULL};
+    start(args, "server with --max-batch-bytes");
     dc_reply r;
     char *body = repeated(
         "{\"lat\": 21.3640201, \"lon\": 103.0209141, \"radius\": 1000, \"limit\": 50}",
@@ -149,38 +187,36 @@ static void test_batch_bytes(const char *diachi, const char *index)
     free(body);
     /* A small one still passes. */
     j = call("POST", "/v1/batch", "[\"" CODE "\"]", &r);
-    CHECK(r.status == 200, "one code under --max-batch-bytes: %ld", r.status);
+    if (!(r.status == 200)) print_error("one code under --max-batch-bytes: %ld\n", r.status);
+    assert_int_equal(r.status, 200);
     json_decref(j);
     dc_reply_free(&r);
-    port = saved;
-    CHECK(dc_server_stop(&srv) == 0, "stop");
+    stop();
 }
 
 static void expect_status(const char *path, long status)
 {
     dc_reply r;
     json_t *j = call(NULL, path, NULL, &r);
-    CHECK(r.status == status, "%s: %ld, want %ld: %.200s", path, r.status, status,
-          r.body);
+    if (!(r.status == status))
+        print_error("%s: %ld, want %ld: %.200s\n", path, r.status, status, r.body);
+    assert_int_equal(r.status, status);
     json_decref(j);
     dc_reply_free(&r);
 }
 
 /* 4 requests and 30 records a minute, on loopback too. */
-static void test_rate_limits(const char *diachi, const char *index)
+static void test_rate_limits(void **state)
 {
-    const char *args[] = {"--index",        index, "--rate-limit",          "4",
-                          "--record-limit", "30",  "--rate-limit-loopback", NULL};
-    dc_server srv;
-    if (!dc_server_start(&srv, diachi, args)) {
-        CHECK(0, "server with rate limits");
-        return;
-    }
-    port = srv.port;
+    (void)state;
+    static const char *const args[] = {"--rate-limit", "4", "--record-limit", "30",
+                                       "--rate-limit-loopback", NULL};
+    start(args, "server with rate limits");
     dc_reply r;
     char *body = repeated("\"" CODE "\"", 20);
     json_t *j = call("POST", "/v1/batch", body, &r); /* 3 requests, 10 records left */
-    CHECK(r.status == 200, "a batch of 20 within 30 records: %ld", r.status);
+    if (!(r.status == 200)) print_error("a batch of 20 within 30 records: %ld\n", r.status);
+    assert_int_equal(r.status, 200);
     json_decref(j);
     dc_reply_free(&r);
     j = call("POST", "/v1/batch", body, &r); /* 20 records more than the 10 left */
@@ -188,8 +224,10 @@ static void test_rate_limits(const char *diachi, const char *index)
                  "more than 30 records a minute from this address (this request asks "
                  "for 20)");
     int wait = atoi(r.retry_after);
-    CHECK(wait >= 19 && wait <= 20, "Retry-After for 10 records at 30/min: '%s'",
-          r.retry_after);
+    if (!(wait >= 19 && wait <= 20))
+        print_error("Retry-After for 10 records at 30/min: '%s'\n", r.retry_after);
+    assert_true(wait >= 19);
+    assert_true(wait <= 20);
     json_decref(j);
     dc_reply_free(&r);
     free(body);
@@ -201,45 +239,46 @@ static void test_rate_limits(const char *diachi, const char *index)
     j = call(NULL, "/v1/codes/" CODE, NULL, &r);
     expect_error("a fifth request", j, &r, 429, "rate_limited",
                  "more than 4 requests a minute from this address: retry in 15 s");
-    CHECK(strcmp(r.retry_after, "15") == 0, "Retry-After for one request at 4/min: '%s'",
-          r.retry_after);
+    if (!(strcmp(r.retry_after, "15") == 0))
+        print_error("Retry-After for one request at 4/min: '%s'\n", r.retry_after);
+    assert_string_equal(r.retry_after, "15");
     json_decref(j);
     dc_reply_free(&r);
     call(NULL, "/metrics", NULL, &r);
-    CHECK(r.body && strstr(r.body, "diachi_rate_limited_total{limit=\"requests\"} 1\n") &&
-              strstr(r.body, "diachi_rate_limited_total{limit=\"records\"} 1\n") &&
-              strstr(r.body,
-                     "diachi_requests_total{endpoint=\"codes\",status=\"429\"} 1\n") &&
-              strstr(r.body,
-                     "diachi_requests_total{endpoint=\"batch\",status=\"429\"} 1\n"),
-          "refusals in /metrics");
+    static const char *const refusals[] = {
+        "diachi_rate_limited_total{limit=\"requests\"} 1\n",
+        "diachi_rate_limited_total{limit=\"records\"} 1\n",
+        "diachi_requests_total{endpoint=\"codes\",status=\"429\"} 1\n",
+        "diachi_requests_total{endpoint=\"batch\",status=\"429\"} 1\n",
+    };
+    if (!(r.body && strstr(r.body, refusals[0]) && strstr(r.body, refusals[1]) &&
+          strstr(r.body, refusals[2]) && strstr(r.body, refusals[3])))
+        print_error("refusals in /metrics\n");
+    assert_non_null(r.body);
+    assert_non_null(strstr(r.body, refusals[0]));
+    assert_non_null(strstr(r.body, refusals[1]));
+    assert_non_null(strstr(r.body, refusals[2]));
+    assert_non_null(strstr(r.body, refusals[3]));
     dc_reply_free(&r);
-    CHECK(dc_server_stop(&srv) == 0, "stop");
+    stop();
 
     /* The same limits without --rate-limit-loopback: loopback is free. */
-    const char *free_args[] = {"--index", index, "--rate-limit", "4", "--record-limit",
-                               "30",      NULL};
-    if (!dc_server_start(&srv, diachi, free_args)) {
-        CHECK(0, "server without --rate-limit-loopback");
-        return;
-    }
-    port = srv.port;
+    static const char *const free_args[] = {"--rate-limit", "4", "--record-limit", "30",
+                                            NULL};
+    start(free_args, "server without --rate-limit-loopback");
     for (int i = 0; i < 10; i++)
         expect_status("/v1/codes/" CODE, 200);
-    CHECK(dc_server_stop(&srv) == 0, "stop");
+    stop();
 }
 
 /* Charging the request rate must leave the body its deadline: a body
  * that stops coming is cut at --request-timeout (1 s here), not at the
  * idle timeout (30 s). */
-static void test_body_deadline(const char *diachi, const char *index)
+static void test_body_deadline(void **state)
 {
-    const char *args[] = {"--index", index, "--request-timeout", "1", NULL};
-    dc_server srv;
-    if (!dc_server_start(&srv, diachi, args)) {
-        CHECK(0, "server with --request-timeout 1");
-        return;
-    }
+    (void)state;
+    static const char *const args[] = {"--request-timeout", "1", NULL};
+    start(args, "server with --request-timeout 1");
     static const char head[] = "POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: "
                                "application/json\r\nContent-Length: 100\r\n\r\n[";
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -255,9 +294,18 @@ static void test_body_deadline(const char *diachi, const char *index)
     while (sent && (n = recv(fd, buf, sizeof buf, 0)) > 0) {
     }
     double ms = dc_now_ms() - t0;
-    CHECK(sent && ms < 4000, "a stalled body is cut after %.0f ms", ms);
+    if (!(sent && ms < 4000)) print_error("a stalled body is cut after %.0f ms\n", ms);
+    assert_true(sent);
+    assert_true(ms < 4000);
     close(fd);
-    CHECK(dc_server_stop(&srv) == 0, "stop");
+    stop();
+}
+
+/* Every reply dc_request got was held to docs/openapi.json. */
+static void test_replies_as_documented(void **state)
+{
+    (void)state;
+    assert_int_equal(atomic_load(&dc_check_failures), 0);
 }
 
 int main(int argc, char **argv)
@@ -266,21 +314,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_http_limits DIACHI SAMPLE_INDEX\n");
         return 2;
     }
-    const char *args[] = {"--index", argv[2], NULL};
-    dc_server srv;
-    if (!dc_server_start(&srv, argv[1], args)) return 1;
-    port = srv.port;
+    diachi = argv[1];
+    sample_index = argv[2];
     curl_global_init(CURL_GLOBAL_DEFAULT);
     curl = curl_easy_init();
-
-    test_batch_results(&srv);
-    CHECK(dc_server_stop(&srv) == 0, "stop");
-    test_batch_bytes(argv[1], argv[2]);
-    test_rate_limits(argv[1], argv[2]);
-    test_body_deadline(argv[1], argv[2]);
-
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_batch_results, stop_left_running),
+        cmocka_unit_test_teardown(test_batch_bytes, stop_left_running),
+        cmocka_unit_test_teardown(test_rate_limits, stop_left_running),
+        cmocka_unit_test_teardown(test_body_deadline, stop_left_running),
+        cmocka_unit_test(test_replies_as_documented),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
     curl_easy_cleanup(curl);
     curl_global_cleanup();
-    printf("%d failed checks\n", dc_check_failures);
-    return dc_check_failures ? 1 : 0;
+    return failed ? 1 : 0;
 }
