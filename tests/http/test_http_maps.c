@@ -10,6 +10,12 @@
  *
  * Usage: test_http_maps DIACHI SAMPLE_INDEX
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +33,8 @@
 #define ZONE_32105 "phường Nam Thanh, Thành phố Điện Biên Phủ, Điện Biên, Việt Nam"
 #define ZONE_32101 "phường Mường Thanh, Thành phố Điện Biên Phủ, Điện Biên, Việt Nam"
 
+static const char *diachi, *sample_index;
+static dc_server srv;
 static CURL *curl;
 static int port;
 
@@ -34,15 +42,13 @@ static int port;
 static json_t *call(const char *method, const char *path, const char *const *headers,
                     const char *body, dc_reply *r)
 {
-    if (!dc_request(curl, port, method, path, headers, body, body ? strlen(body) : 0,
-                    r)) {
-        CHECK(0, "%s: transport error %s", path, curl_easy_strerror(r->error));
-        return NULL;
-    }
+    if (!dc_request(curl, port, method, path, headers, body, body ? strlen(body) : 0, r))
+        fail_msg("%s: transport error %s", path, curl_easy_strerror(r->error));
     if (!strstr(r->content_type, "json") || r->len == 0) return NULL;
     json_error_t e;
     json_t *j = json_loadb(r->body, r->len, 0, &e);
-    CHECK(j != NULL, "%s: not JSON (%s): %.200s", path, e.text, r->body);
+    if (!(j != NULL)) print_error("%s: not JSON (%s): %.200s\n", path, e.text, r->body);
+    assert_non_null(j);
     return j;
 }
 
@@ -57,23 +63,30 @@ static void expect(const char *path, const char *const *headers, long status,
 {
     dc_reply r;
     json_t *j = call(NULL, path, headers, NULL, &r);
-    CHECK(r.status == status, "%s: status %ld, want %ld: %.200s", path, r.status, status,
-          r.body);
-    if (error_code)
-        CHECK(str_is(j, "error.code", error_code), "%s: error.code '%s', want %s", path,
-              dc_json_str(j, "error.code"), error_code);
-    if (message_part)
-        CHECK(strstr(dc_json_str(j, "error.message"), message_part) != NULL,
-              "%s: message '%s' lacks '%s'", path, dc_json_str(j, "error.message"),
-              message_part);
+    if (!(r.status == status))
+        print_error("%s: status %ld, want %ld: %.200s\n", path, r.status, status, r.body);
+    assert_int_equal(r.status, status);
+    if (error_code) {
+        if (!str_is(j, "error.code", error_code))
+            print_error("%s: error.code '%s', want %s\n", path,
+                        dc_json_str(j, "error.code"), error_code);
+        assert_string_equal(dc_json_str(j, "error.code"), error_code);
+    }
+    if (message_part) {
+        if (!(strstr(dc_json_str(j, "error.message"), message_part) != NULL))
+            print_error("%s: message '%s' lacks '%s'\n", path,
+                        dc_json_str(j, "error.message"), message_part);
+        assert_non_null(strstr(dc_json_str(j, "error.message"), message_part));
+    }
     json_decref(j);
     dc_reply_free(&r);
 }
 
 /* ---- lng ------------------------------------------------------------------- */
 
-static void test_lng(void)
+static void test_lng(void **state)
 {
+    (void)state;
     dc_reply r;
     const char *same[] = {"/v1/reverse?lat=21.3640201&lng=103.0209141&limit=1",
                           "/v1/reverse?" AT_HOUSEHOLD "&lng=103.0209141&limit=1",
@@ -81,12 +94,18 @@ static void test_lng(void)
                           "02091410"};
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
         json_t *j = call(NULL, same[i], NULL, NULL, &r);
-        CHECK(r.status == 200 && str_is(j, "place.code", CODE_DISPLAY) &&
-                  str_is(j, "households.0.id", HOUSEHOLD),
-              "%s: %ld %s", same[i], r.status, dc_json_str(j, "place.code"));
-        CHECK(dc_json_num(j, "lon") == 103.0209141, "%s: lon %.9f", same[i],
-              dc_json_num(j, "lon"));
-        CHECK(dc_json_at(j, "lon_normalised_from") == NULL, "%s: normalised", same[i]);
+        if (!(r.status == 200 && str_is(j, "place.code", CODE_DISPLAY) &&
+              str_is(j, "households.0.id", HOUSEHOLD)))
+            print_error("%s: %ld %s\n", same[i], r.status, dc_json_str(j, "place.code"));
+        assert_int_equal(r.status, 200);
+        assert_string_equal(dc_json_str(j, "place.code"), CODE_DISPLAY);
+        assert_string_equal(dc_json_str(j, "households.0.id"), HOUSEHOLD);
+        if (!(dc_json_num(j, "lon") == 103.0209141))
+            print_error("%s: lon %.9f\n", same[i], dc_json_num(j, "lon"));
+        assert_true(dc_json_num(j, "lon") == 103.0209141);
+        if (!(dc_json_at(j, "lon_normalised_from") == NULL))
+            print_error("%s: normalised\n", same[i]);
+        assert_null(dc_json_at(j, "lon_normalised_from"));
         json_decref(j);
         dc_reply_free(&r);
     }
@@ -103,26 +122,39 @@ static void test_lng(void)
                      " {\"lat\": 21.36, \"lon\": 103.02, \"lng\": 103.03},"
                      " {\"lat\": 21.36, \"lng\": \"103\"}]",
                      &r);
-    CHECK(r.status == 200, "batch: %ld", r.status);
-    CHECK(str_is(j, "results.0.status", "ok") &&
-              str_is(j, "results.0.place.code", CODE_DISPLAY) &&
-              str_is(j, "results.0.households.0.id", HOUSEHOLD),
-          "batch lng: %s", dc_json_str(j, "results.0.status"));
-    CHECK(str_is(j, "results.1.status", "bad_item") &&
-              str_is(j, "results.1.error.message",
-                     "item 1: lon and lng differ: give one "
-                     "of them"),
-          "batch lon and lng: '%s'", dc_json_str(j, "results.1.error.message"));
-    CHECK(str_is(j, "results.2.error.message", "item 2: lng must be a number of degrees"),
-          "batch lng string: '%s'", dc_json_str(j, "results.2.error.message"));
+    if (!(r.status == 200)) print_error("batch: %ld\n", r.status);
+    assert_int_equal(r.status, 200);
+    if (!(str_is(j, "results.0.status", "ok") &&
+          str_is(j, "results.0.place.code", CODE_DISPLAY) &&
+          str_is(j, "results.0.households.0.id", HOUSEHOLD)))
+        print_error("batch lng: %s\n", dc_json_str(j, "results.0.status"));
+    assert_string_equal(dc_json_str(j, "results.0.status"), "ok");
+    assert_string_equal(dc_json_str(j, "results.0.place.code"), CODE_DISPLAY);
+    assert_string_equal(dc_json_str(j, "results.0.households.0.id"), HOUSEHOLD);
+    if (!(str_is(j, "results.1.status", "bad_item") &&
+          str_is(j, "results.1.error.message",
+                 "item 1: lon and lng differ: give one "
+                 "of them")))
+        print_error("batch lon and lng: '%s'\n",
+                    dc_json_str(j, "results.1.error.message"));
+    assert_string_equal(dc_json_str(j, "results.1.status"), "bad_item");
+    assert_string_equal(dc_json_str(j, "results.1.error.message"),
+                        "item 1: lon and lng differ: give one "
+                        "of them");
+    if (!str_is(j, "results.2.error.message", "item 2: lng must be a number of degrees"))
+        print_error("batch lng string: '%s'\n",
+                    dc_json_str(j, "results.2.error.message"));
+    assert_string_equal(dc_json_str(j, "results.2.error.message"),
+                        "item 2: lng must be a number of degrees");
     json_decref(j);
     dc_reply_free(&r);
 }
 
 /* ---- longitudes past +-180 -------------------------------------------------- */
 
-static void test_wrap(void)
+static void test_wrap(void **state)
 {
+    (void)state;
     static const struct {
         const char *query;
         long status;
@@ -143,17 +175,25 @@ static void test_wrap(void)
         snprintf(path, sizeof path, "/v1/reverse?%s&limit=1", cases[i].query);
         dc_reply r;
         json_t *j = call(NULL, path, NULL, NULL, &r);
-        CHECK(r.status == cases[i].status, "%s: status %ld", path, r.status);
-        CHECK(fabs(dc_json_num(j, "lon") - cases[i].lon) < 1e-9, "%s: lon %.9f", path,
-              dc_json_num(j, "lon"));
-        if (isnan(cases[i].from))
-            CHECK(dc_json_at(j, "lon_normalised_from") == NULL, "%s: normalised", path);
-        else
-            CHECK(dc_json_num(j, "lon_normalised_from") == cases[i].from,
-                  "%s: lon_normalised_from %.9f", path,
-                  dc_json_num(j, "lon_normalised_from"));
-        CHECK(str_is(j, "place.code", cases[i].code), "%s: code '%s'", path,
-              dc_json_str(j, "place.code"));
+        if (!(r.status == cases[i].status))
+            print_error("%s: status %ld\n", path, r.status);
+        assert_int_equal(r.status, cases[i].status);
+        if (!(fabs(dc_json_num(j, "lon") - cases[i].lon) < 1e-9))
+            print_error("%s: lon %.9f\n", path, dc_json_num(j, "lon"));
+        assert_true(fabs(dc_json_num(j, "lon") - cases[i].lon) < 1e-9);
+        if (isnan(cases[i].from)) {
+            if (!(dc_json_at(j, "lon_normalised_from") == NULL))
+                print_error("%s: normalised\n", path);
+            assert_null(dc_json_at(j, "lon_normalised_from"));
+        } else {
+            if (!(dc_json_num(j, "lon_normalised_from") == cases[i].from))
+                print_error("%s: lon_normalised_from %.9f\n", path,
+                            dc_json_num(j, "lon_normalised_from"));
+            assert_true(dc_json_num(j, "lon_normalised_from") == cases[i].from);
+        }
+        if (!str_is(j, "place.code", cases[i].code))
+            print_error("%s: code '%s'\n", path, dc_json_str(j, "place.code"));
+        assert_string_equal(dc_json_str(j, "place.code"), cases[i].code);
         json_decref(j);
         dc_reply_free(&r);
     }
@@ -165,30 +205,37 @@ static void test_wrap(void)
     json_t *j = call(NULL, "/v1/reverse?lat=21.3640201&lon=463.0209141&format=geojson",
                      NULL, NULL, &r);
     json_t *place = dc_json_at(j, "features.0");
-    CHECK(r.status == 200 && str_is(place, "properties.role", "place") &&
-              dc_json_num(place, "properties.lon_normalised_from") == 463.0209141,
-          "GeoJSON place: %ld %.9f", r.status,
-          dc_json_num(place, "properties.lon_normalised_from"));
-    CHECK(fabs(dc_json_num(place, "geometry.coordinates.0") - 103.0209141) < 1e-9,
-          "GeoJSON point at the wrapped longitude: %.9f",
-          dc_json_num(place, "geometry.coordinates.0"));
+    if (!(r.status == 200 && str_is(place, "properties.role", "place") &&
+          dc_json_num(place, "properties.lon_normalised_from") == 463.0209141))
+        print_error("GeoJSON place: %ld %.9f\n", r.status,
+                    dc_json_num(place, "properties.lon_normalised_from"));
+    assert_int_equal(r.status, 200);
+    assert_string_equal(dc_json_str(place, "properties.role"), "place");
+    assert_true(dc_json_num(place, "properties.lon_normalised_from") == 463.0209141);
+    if (!(fabs(dc_json_num(place, "geometry.coordinates.0") - 103.0209141) < 1e-9))
+        print_error("GeoJSON point at the wrapped longitude: %.9f\n",
+                    dc_json_num(place, "geometry.coordinates.0"));
+    assert_true(fabs(dc_json_num(place, "geometry.coordinates.0") - 103.0209141) < 1e-9);
     json_decref(j);
     dc_reply_free(&r);
 
     const char *json[] = {"Content-Type: application/json", NULL};
     j = call("POST", "/v1/batch", json,
              "[{\"lat\": 21.3640201, \"lon\": -256.9790859, \"limit\": 1}]", &r);
-    CHECK(str_is(j, "results.0.place.code", CODE_DISPLAY) &&
-              dc_json_num(j, "results.0.lon_normalised_from") == -256.9790859,
-          "batch wraps: %.200s", r.body);
+    if (!(str_is(j, "results.0.place.code", CODE_DISPLAY) &&
+          dc_json_num(j, "results.0.lon_normalised_from") == -256.9790859))
+        print_error("batch wraps: %.200s\n", r.body);
+    assert_string_equal(dc_json_str(j, "results.0.place.code"), CODE_DISPLAY);
+    assert_true(dc_json_num(j, "results.0.lon_normalised_from") == -256.9790859);
     json_decref(j);
     dc_reply_free(&r);
 }
 
 /* ---- parameters clients add ------------------------------------------------ */
 
-static void test_unknown_parameters(void)
+static void test_unknown_parameters(void **state)
 {
+    (void)state;
     const char *ok[] = {
         "/v1/codes/" CODE "?_=1712345678901&callback=cb&email=a%40b.example&zoom=17",
         "/v1/codes/" CODE "?lat=1&radius=x", /* another endpoint's: not read here */
@@ -207,8 +254,10 @@ static void test_unknown_parameters(void)
     const char *json[] = {"Content-Type: application/json", NULL};
     dc_reply r;
     json_t *j = call("POST", "/v1/batch?_=1&callback=x", json, "[\"" CODE "\"]", &r);
-    CHECK(r.status == 200 && str_is(j, "results.0.status", "ok"), "batch ?_=: %ld",
-          r.status);
+    if (!(r.status == 200 && str_is(j, "results.0.status", "ok")))
+        print_error("batch ?_=: %ld\n", r.status);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(dc_json_str(j, "results.0.status"), "ok");
     json_decref(j);
     dc_reply_free(&r);
 }
@@ -221,8 +270,9 @@ static bool ends_with(const char *s, const char *tail)
     return n >= t && strcmp(s + n - t, tail) == 0;
 }
 
-static void test_accept(void)
+static void test_accept(void **state)
 {
+    (void)state;
     static const struct {
         const char *path, *accept;
         bool geojson;
@@ -253,15 +303,22 @@ static void test_accept(void)
         dc_reply r;
         json_t *j = call(NULL, cases[i].path, cases[i].accept ? h : NULL, NULL, &r);
         const char *type = cases[i].geojson ? "application/geo+json" : "application/json";
-        CHECK(r.status == 200 && strcmp(r.content_type, type) == 0,
-              "%s with '%s': %ld %s", cases[i].path, cases[i].accept, r.status,
-              r.content_type);
-        CHECK(str_is(j, "type", "FeatureCollection") == cases[i].geojson, "%s: type '%s'",
-              cases[i].path, dc_json_str(j, "type"));
-        CHECK(ends_with(r.etag, "-geojson\"") == cases[i].geojson,
-              "%s with '%s': ETag %s", cases[i].path, cases[i].accept, r.etag);
-        CHECK(strcmp(r.vary, cases[i].vary) == 0, "%s with '%s': Vary '%s'",
-              cases[i].path, cases[i].accept, r.vary);
+        if (!(r.status == 200 && strcmp(r.content_type, type) == 0))
+            print_error("%s with '%s': %ld %s\n", cases[i].path, cases[i].accept,
+                        r.status, r.content_type);
+        assert_int_equal(r.status, 200);
+        assert_string_equal(r.content_type, type);
+        if (!(str_is(j, "type", "FeatureCollection") == cases[i].geojson))
+            print_error("%s: type '%s'\n", cases[i].path, dc_json_str(j, "type"));
+        assert_int_equal(str_is(j, "type", "FeatureCollection"), cases[i].geojson);
+        if (!(ends_with(r.etag, "-geojson\"") == cases[i].geojson))
+            print_error("%s with '%s': ETag %s\n", cases[i].path, cases[i].accept,
+                        r.etag);
+        assert_int_equal(ends_with(r.etag, "-geojson\""), cases[i].geojson);
+        if (!(strcmp(r.vary, cases[i].vary) == 0))
+            print_error("%s with '%s': Vary '%s'\n", cases[i].path, cases[i].accept,
+                        r.vary);
+        assert_string_equal(r.vary, cases[i].vary);
         json_decref(j);
         dc_reply_free(&r);
     }
@@ -271,20 +328,27 @@ static void test_accept(void)
     const char *geo[] = {"Accept: application/geo+json", NULL};
     json_decref(call(NULL, "/v1/codes/" CODE, NULL, NULL, &json_r));
     json_decref(call(NULL, "/v1/codes/" CODE, geo, NULL, &geo_r));
-    CHECK(strcmp(json_r.etag, geo_r.etag) != 0, "one ETag for two representations: %s",
-          json_r.etag);
+    if (!(strcmp(json_r.etag, geo_r.etag) != 0))
+        print_error("one ETag for two representations: %s\n", json_r.etag);
+    assert_string_not_equal(json_r.etag, geo_r.etag);
     char inm[200];
     snprintf(inm, sizeof inm, "If-None-Match: %s", json_r.etag);
     const char *stale[] = {"Accept: application/geo+json", inm, NULL};
     json_decref(call(NULL, "/v1/codes/" CODE, stale, NULL, &again));
-    CHECK(again.status == 200, "the JSON ETag revalidated GeoJSON: %ld", again.status);
+    if (!(again.status == 200))
+        print_error("the JSON ETag revalidated GeoJSON: %ld\n", again.status);
+    assert_int_equal(again.status, 200);
     dc_reply_free(&again);
     snprintf(inm, sizeof inm, "If-None-Match: %s", geo_r.etag);
     const char *fresh[] = {"Accept: application/geo+json", inm, NULL};
     json_decref(call(NULL, "/v1/codes/" CODE, fresh, NULL, &again));
-    CHECK(again.status == 304 && strcmp(again.etag, geo_r.etag) == 0 &&
-              strcmp(again.vary, "Accept, Origin") == 0,
-          "GeoJSON revalidation: %ld %s '%s'", again.status, again.etag, again.vary);
+    if (!(again.status == 304 && strcmp(again.etag, geo_r.etag) == 0 &&
+          strcmp(again.vary, "Accept, Origin") == 0))
+        print_error("GeoJSON revalidation: %ld %s '%s'\n", again.status, again.etag,
+                    again.vary);
+    assert_int_equal(again.status, 304);
+    assert_string_equal(again.etag, geo_r.etag);
+    assert_string_equal(again.vary, "Accept, Origin");
     dc_reply_free(&again);
     dc_reply_free(&json_r);
     dc_reply_free(&geo_r);
@@ -292,8 +356,9 @@ static void test_accept(void)
 
 /* ---- GeoJSON "nothing here" ------------------------------------------------- */
 
-static void test_nothing_here(void)
+static void test_nothing_here(void **state)
 {
+    (void)state;
     static const struct {
         const char *path;
         long status;
@@ -324,19 +389,26 @@ static void test_nothing_here(void)
         dc_reply r;
         json_t *j = call(NULL, cases[i].path, accept, NULL, &r);
         const char *p = cases[i].path;
-        CHECK(r.status == cases[i].status &&
-                  strcmp(r.content_type, "application/geo+json") == 0,
-              "%s: %ld %s", p, r.status, r.content_type);
-        CHECK(str_is(j, "type", "FeatureCollection") &&
-                  json_is_array(dc_json_at(j, "features")),
-              "%s: not a FeatureCollection: %.200s", p, r.body);
-        CHECK(str_is(j, "diachi_status", cases[i].diachi_status),
-              "%s: diachi_status '%s'", p, dc_json_str(j, "diachi_status"));
-        CHECK(str_is(j, "error.code", cases[i].error_code), "%s: error.code '%s'", p,
-              dc_json_str(j, "error.code"));
+        if (!(r.status == cases[i].status &&
+              strcmp(r.content_type, "application/geo+json") == 0))
+            print_error("%s: %ld %s\n", p, r.status, r.content_type);
+        assert_int_equal(r.status, cases[i].status);
+        assert_string_equal(r.content_type, "application/geo+json");
+        if (!(str_is(j, "type", "FeatureCollection") &&
+              json_is_array(dc_json_at(j, "features"))))
+            print_error("%s: not a FeatureCollection: %.200s\n", p, r.body);
+        assert_string_equal(dc_json_str(j, "type"), "FeatureCollection");
+        assert_true(json_is_array(dc_json_at(j, "features")));
+        if (!str_is(j, "diachi_status", cases[i].diachi_status))
+            print_error("%s: diachi_status '%s'\n", p, dc_json_str(j, "diachi_status"));
+        assert_string_equal(dc_json_str(j, "diachi_status"), cases[i].diachi_status);
+        if (!str_is(j, "error.code", cases[i].error_code))
+            print_error("%s: error.code '%s'\n", p, dc_json_str(j, "error.code"));
+        assert_string_equal(dc_json_str(j, "error.code"), cases[i].error_code);
         size_t n = json_array_size(dc_json_at(j, "features"));
-        CHECK(cases[i].features ? n >= cases[i].features : n == 0, "%s: %zu features", p,
-              n);
+        if (!(cases[i].features ? n >= cases[i].features : n == 0))
+            print_error("%s: %zu features\n", p, n);
+        assert_true(cases[i].features ? n >= cases[i].features : n == 0);
         json_decref(j);
         dc_reply_free(&r);
     }
@@ -358,8 +430,9 @@ static json_t *feature_of_role(json_t *fc, const char *role, size_t *count)
     return found;
 }
 
-static void test_display_name(void)
+static void test_display_name(void **state)
 {
+    (void)state;
     static const struct {
         const char *path, *member, *want; /* want "": absent */
     } cases[] = {
@@ -381,12 +454,16 @@ static void test_display_name(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         dc_reply r;
         json_t *j = call(NULL, cases[i].path, NULL, NULL, &r);
-        if (cases[i].want[0])
-            CHECK(str_is(j, cases[i].member, cases[i].want), "%s: %s '%s'", cases[i].path,
-                  cases[i].member, dc_json_str(j, cases[i].member));
-        else
-            CHECK(dc_json_at(j, cases[i].member) == NULL, "%s: %s present", cases[i].path,
-                  cases[i].member);
+        if (cases[i].want[0]) {
+            if (!str_is(j, cases[i].member, cases[i].want))
+                print_error("%s: %s '%s'\n", cases[i].path, cases[i].member,
+                            dc_json_str(j, cases[i].member));
+            assert_string_equal(dc_json_str(j, cases[i].member), cases[i].want);
+        } else {
+            if (!(dc_json_at(j, cases[i].member) == NULL))
+                print_error("%s: %s present\n", cases[i].path, cases[i].member);
+            assert_null(dc_json_at(j, cases[i].member));
+        }
         json_decref(j);
         dc_reply_free(&r);
     }
@@ -401,12 +478,17 @@ static void test_display_name(void)
         json_t *h = json_array_get(hh, i);
         if (!str_is(h, "id", "DBP-014157")) continue;
         seen = true;
-        CHECK(dc_json_at(h, "other_zone") == json_true() &&
-                  str_is(h, "display_name",
-                         "số 19/9, Ngõ 19 Hoàng Công Chất, Tổ dân phố 20, " ZONE_32101),
-              "other zone's household: '%s'", dc_json_str(h, "display_name"));
+        if (!(dc_json_at(h, "other_zone") == json_true() &&
+              str_is(h, "display_name",
+                     "số 19/9, Ngõ 19 Hoàng Công Chất, Tổ dân phố 20, " ZONE_32101)))
+            print_error("other zone's household: '%s'\n", dc_json_str(h, "display_name"));
+        assert_ptr_equal(dc_json_at(h, "other_zone"), json_true());
+        assert_string_equal(
+            dc_json_str(h, "display_name"),
+            "số 19/9, Ngõ 19 Hoàng Công Chất, Tổ dân phố 20, " ZONE_32101);
     }
-    CHECK(seen, "DBP-014157 not within 300 m of 21.375, 103.01");
+    if (!seen) print_error("DBP-014157 not within 300 m of 21.375, 103.01\n");
+    assert_true(seen);
     json_decref(j);
     dc_reply_free(&r);
 
@@ -418,14 +500,22 @@ static void test_display_name(void)
         j = call(NULL, paths[i], NULL, NULL, &r);
         json_t *place = feature_of_role(j, "place", &n);
         feature_of_role(j, "point", &points);
-        CHECK(n == 1 && points == 0 && str_is(place, "geometry.type", "Point"),
-              "%s: %zu place, %zu point features", paths[i], n, points);
-        CHECK(str_is(place, "properties.display_name", ADDRESS) &&
-                  str_is(place, "properties.code", CODE_DISPLAY),
-              "%s: place '%s'", paths[i], dc_json_str(place, "properties.display_name"));
+        if (!(n == 1 && points == 0 && str_is(place, "geometry.type", "Point")))
+            print_error("%s: %zu place, %zu point features\n", paths[i], n, points);
+        assert_int_equal(n, 1);
+        assert_int_equal(points, 0);
+        assert_string_equal(dc_json_str(place, "geometry.type"), "Point");
+        if (!(str_is(place, "properties.display_name", ADDRESS) &&
+              str_is(place, "properties.code", CODE_DISPLAY)))
+            print_error("%s: place '%s'\n", paths[i],
+                        dc_json_str(place, "properties.display_name"));
+        assert_string_equal(dc_json_str(place, "properties.display_name"), ADDRESS);
+        assert_string_equal(dc_json_str(place, "properties.code"), CODE_DISPLAY);
         json_t *h = feature_of_role(j, "household", &n);
-        CHECK(str_is(h, "properties.display_name", ADDRESS), "%s: household '%s'",
-              paths[i], dc_json_str(h, "properties.display_name"));
+        if (!str_is(h, "properties.display_name", ADDRESS))
+            print_error("%s: household '%s'\n", paths[i],
+                        dc_json_str(h, "properties.display_name"));
+        assert_string_equal(dc_json_str(h, "properties.display_name"), ADDRESS);
         json_decref(j);
         dc_reply_free(&r);
     }
@@ -444,23 +534,25 @@ static json_t *post(const char *type, const char *body, size_t len, dc_reply *r)
     char header[256];
     snprintf(header, sizeof header, "Content-Type: %s", type);
     const char *h[] = {header, NULL};
-    if (!dc_request(curl, port, "POST", "/v1/batch", h, body, len, r)) {
-        CHECK(0, "POST %s: %s", type, curl_easy_strerror(r->error));
-        return NULL;
-    }
+    if (!dc_request(curl, port, "POST", "/v1/batch", h, body, len, r))
+        fail_msg("POST %s: %s", type, curl_easy_strerror(r->error));
     if (!strstr(r->content_type, "json")) return NULL;
     return json_loadb(r->body, r->len, 0, NULL);
 }
 
-static void test_form_upload(void)
+static void test_form_upload(void **state)
 {
+    (void)state;
     /* The CSV as text/csv: the reference answer. */
     dc_reply csv;
     post("text/csv", UPLOAD_CSV, sizeof UPLOAD_CSV - 1, &csv);
-    CHECK(csv.status == 200 && strcmp(csv.count_ok, "1") == 0 &&
-              csv.content_disposition[0] == '\0',
-          "text/csv: %ld, X-Diachi-Count-Ok '%s', Content-Disposition '%s'", csv.status,
-          csv.count_ok, csv.content_disposition);
+    if (!(csv.status == 200 && strcmp(csv.count_ok, "1") == 0 &&
+          csv.content_disposition[0] == '\0'))
+        print_error("text/csv: %ld, X-Diachi-Count-Ok '%s', Content-Disposition '%s'\n",
+                    csv.status, csv.count_ok, csv.content_disposition);
+    assert_int_equal(csv.status, 200);
+    assert_string_equal(csv.count_ok, "1");
+    assert_string_equal(csv.content_disposition, "");
 
     static const char form[] =
         "--" BOUNDARY "\r\n"
@@ -472,15 +564,25 @@ static void test_form_upload(void)
         "--" BOUNDARY "--\r\n";
     dc_reply r;
     post("multipart/form-data; boundary=" BOUNDARY, form, sizeof form - 1, &r);
-    CHECK(r.status == 200 && strcmp(r.content_type, "text/csv; charset=utf-8") == 0,
-          "upload: %ld %s %.200s", r.status, r.content_type, r.body);
-    CHECK(strcmp(r.content_disposition,
-                 "attachment; filename=\"danh s__ch-diachi.csv\"; "
-                 "filename*=UTF-8''danh%20s%C3%A1ch-diachi.csv") == 0,
-          "Content-Disposition '%s'", r.content_disposition);
-    CHECK(strcmp(r.count_ok, "1") == 0, "X-Diachi-Count-Ok '%s'", r.count_ok);
-    CHECK(r.len == csv.len && memcmp(r.body, csv.body, csv.len) == 0,
-          "the upload's answer differs from text/csv's:\n%s\n---\n%s", r.body, csv.body);
+    if (!(r.status == 200 && strcmp(r.content_type, "text/csv; charset=utf-8") == 0))
+        print_error("upload: %ld %s %.200s\n", r.status, r.content_type, r.body);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.content_type, "text/csv; charset=utf-8");
+    if (strcmp(r.content_disposition,
+               "attachment; filename=\"danh s__ch-diachi.csv\"; "
+               "filename*=UTF-8''danh%20s%C3%A1ch-diachi.csv") != 0)
+        print_error("Content-Disposition '%s'\n", r.content_disposition);
+    assert_string_equal(r.content_disposition,
+                        "attachment; filename=\"danh s__ch-diachi.csv\"; "
+                        "filename*=UTF-8''danh%20s%C3%A1ch-diachi.csv");
+    if (!(strcmp(r.count_ok, "1") == 0))
+        print_error("X-Diachi-Count-Ok '%s'\n", r.count_ok);
+    assert_string_equal(r.count_ok, "1");
+    if (!(r.len == csv.len && memcmp(r.body, csv.body, csv.len) == 0))
+        print_error("the upload's answer differs from text/csv's:\n%s\n---\n%s\n", r.body,
+                    csv.body);
+    assert_int_equal(r.len, csv.len);
+    assert_memory_equal(r.body, csv.body, csv.len);
     dc_reply_free(&r);
 
     /* A quoted boundary, a preamble, an old browser's full path, LF-free
@@ -491,11 +593,16 @@ static void test_form_upload(void)
                                  "\r\n" UPLOAD_CSV "\r\n--b0und--";
     post("multipart/form-data; charset=utf-8; boundary=\"b0und\"", quoted,
          sizeof quoted - 1, &r);
-    CHECK(r.status == 200 &&
-              strcmp(r.content_disposition, "attachment; filename=\"ds-diachi.csv\"; "
-                                            "filename*=UTF-8''ds-diachi.csv") == 0 &&
-              r.len == csv.len,
-          "quoted boundary: %ld '%s' %.200s", r.status, r.content_disposition, r.body);
+    if (!(r.status == 200 &&
+          strcmp(r.content_disposition, "attachment; filename=\"ds-diachi.csv\"; "
+                                        "filename*=UTF-8''ds-diachi.csv") == 0 &&
+          r.len == csv.len))
+        print_error("quoted boundary: %ld '%s' %.200s\n", r.status, r.content_disposition,
+                    r.body);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.content_disposition, "attachment; filename=\"ds-diachi.csv\"; "
+                                               "filename*=UTF-8''ds-diachi.csv");
+    assert_int_equal(r.len, csv.len);
     dc_reply_free(&r);
     dc_reply_free(&csv);
 
@@ -519,10 +626,13 @@ static void test_form_upload(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         json_t *j = post(bad[i].type, bad[i].body, strlen(bad[i].body), &r);
-        CHECK(r.status == 400 && str_is(j, "error.code", "bad_form") &&
-                  strstr(dc_json_str(j, "error.message"), bad[i].message),
-              "bad form %zu: %ld %s '%s'", i, r.status, dc_json_str(j, "error.code"),
-              dc_json_str(j, "error.message"));
+        if (!(r.status == 400 && str_is(j, "error.code", "bad_form") &&
+              strstr(dc_json_str(j, "error.message"), bad[i].message)))
+            print_error("bad form %zu: %ld %s '%s'\n", i, r.status,
+                        dc_json_str(j, "error.code"), dc_json_str(j, "error.message"));
+        assert_int_equal(r.status, 400);
+        assert_string_equal(dc_json_str(j, "error.code"), "bad_form");
+        assert_non_null(strstr(dc_json_str(j, "error.message"), bad[i].message));
         json_decref(j);
         dc_reply_free(&r);
     }
@@ -532,10 +642,45 @@ static void test_form_upload(void)
         "Content-Type: application/octet-stream\r\n\r\n\r\n--x--\r\n";
     json_t *j =
         post("multipart/form-data; boundary=x", empty_file, sizeof empty_file - 1, &r);
-    CHECK(r.status == 400 && str_is(j, "error.code", "bad_csv"), "empty file: %ld %s",
-          r.status, dc_json_str(j, "error.code"));
+    if (!(r.status == 400 && str_is(j, "error.code", "bad_csv")))
+        print_error("empty file: %ld %s\n", r.status, dc_json_str(j, "error.code"));
+    assert_int_equal(r.status, 400);
+    assert_string_equal(dc_json_str(j, "error.code"), "bad_csv");
     json_decref(j);
     dc_reply_free(&r);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *args[] = {"--index", sample_index, "--cors-origin", ORIGIN, NULL};
+    if (!dc_server_start(&srv, diachi, args)) return -1;
+    port = srv.port;
+    curl = curl_easy_init();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    curl_easy_cleanup(curl);
+    dc_server_stop(&srv); /* already stopped unless a test failed first */
+    return 0;
+}
+
+/* Every reply dc_request got was held to docs/openapi.json. */
+static void test_replies_as_documented(void **state)
+{
+    (void)state;
+    assert_int_equal(atomic_load(&dc_check_failures), 0);
+}
+
+static void test_server_exits_cleanly(void **state)
+{
+    (void)state;
+    int status = dc_server_stop(&srv);
+    if (status != 0) print_error("the server did not stop cleanly\n");
+    assert_int_equal(status, 0);
 }
 
 int main(int argc, char **argv)
@@ -544,24 +689,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_http_maps DIACHI SAMPLE_INDEX\n");
         return 2;
     }
-    const char *args[] = {"--index", argv[2], "--cors-origin", ORIGIN, NULL};
-    dc_server srv;
-    if (!dc_server_start(&srv, argv[1], args)) return 1;
-    port = srv.port;
+    diachi = argv[1];
+    sample_index = argv[2];
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    curl = curl_easy_init();
-
-    test_lng();
-    test_wrap();
-    test_unknown_parameters();
-    test_accept();
-    test_nothing_here();
-    test_display_name();
-    test_form_upload();
-
-    curl_easy_cleanup(curl);
-    CHECK(dc_server_stop(&srv) == 0, "the server did not stop cleanly");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lng),
+        cmocka_unit_test(test_wrap),
+        cmocka_unit_test(test_unknown_parameters),
+        cmocka_unit_test(test_accept),
+        cmocka_unit_test(test_nothing_here),
+        cmocka_unit_test(test_display_name),
+        cmocka_unit_test(test_form_upload),
+        cmocka_unit_test(test_replies_as_documented),
+        cmocka_unit_test(test_server_exits_cleanly),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
     curl_global_cleanup();
-    printf("%d failed checks\n", dc_check_failures);
-    return dc_check_failures ? 1 : 0;
+    return failed ? 1 : 0;
 }
