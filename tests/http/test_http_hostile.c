@@ -106,8 +106,9 @@ static void expect_raw(const char *name, const char *request, int status,
     error_code_of(reply, got, sizeof got);
     printf("%-44s -> %d %s%s\n", name, status_of(reply), got, closed ? ", closed" : "");
     if (!(status_of(reply) == status && strcmp(got, code) == 0 && closed))
-        print_error("%s: status %d, code \"%s\", closed %d (want %d %s, closed): %.300s\n",
-                    name, status_of(reply), got, closed, status, code, reply);
+        print_error(
+            "%s: status %d, code \"%s\", closed %d (want %d %s, closed): %.300s\n", name,
+            status_of(reply), got, closed, status, code, reply);
     assert_int_equal(status_of(reply), status);
     assert_string_equal(got, code);
     assert_true(closed);
@@ -312,10 +313,12 @@ static void test_cors(void **state)
             bool ok = dc_request(curl, port, preflight ? "OPTIONS" : NULL,
                                  "/v1/codes/" CODE, h, NULL, 0, &r);
             if (!(ok && r.status == (preflight ? 204 : 200) &&
-                  strcmp(r.allow_origin, cases[i].allowed) == 0 && strstr(r.vary, "Origin")))
-                print_error("%s%s: %ld, Access-Control-Allow-Origin \"%s\", Vary \"%s\"\n",
-                            preflight ? "preflight, " : "", cases[i].origin, r.status,
-                            r.allow_origin, r.vary);
+                  strcmp(r.allow_origin, cases[i].allowed) == 0 &&
+                  strstr(r.vary, "Origin")))
+                print_error(
+                    "%s%s: %ld, Access-Control-Allow-Origin \"%s\", Vary \"%s\"\n",
+                    preflight ? "preflight, " : "", cases[i].origin, r.status,
+                    r.allow_origin, r.vary);
             assert_true(ok);
             assert_int_equal(r.status, (preflight ? 204 : 200));
             assert_string_equal(r.allow_origin, cases[i].allowed);

@@ -104,15 +104,16 @@ static void expect_error(const char *what, json_t *j, const dc_reply *r, long st
                          const char *code, const char *message_part)
 {
     if (!(r->status == status))
-        print_error("%s: status %ld, want %ld: %.200s\n", what, r->status, status, r->body);
+        print_error("%s: status %ld, want %ld: %.200s\n", what, r->status, status,
+                    r->body);
     assert_int_equal(r->status, status);
     if (!(strcmp(dc_json_str(j, "error.code"), code) == 0))
         print_error("%s: error.code '%s', want %s\n", what, dc_json_str(j, "error.code"),
                     code);
     assert_string_equal(dc_json_str(j, "error.code"), code);
     if (!(strstr(dc_json_str(j, "error.message"), message_part) != NULL))
-        print_error("%s: message '%s' lacks '%s'\n", what, dc_json_str(j, "error.message"),
-                    message_part);
+        print_error("%s: message '%s' lacks '%s'\n", what,
+                    dc_json_str(j, "error.message"), message_part);
     assert_non_null(strstr(dc_json_str(j, "error.message"), message_part));
 }
 
@@ -187,7 +188,8 @@ static void test_batch_bytes(void **state)
     free(body);
     /* A small one still passes. */
     j = call("POST", "/v1/batch", "[\"" CODE "\"]", &r);
-    if (!(r.status == 200)) print_error("one code under --max-batch-bytes: %ld\n", r.status);
+    if (!(r.status == 200))
+        print_error("one code under --max-batch-bytes: %ld\n", r.status);
     assert_int_equal(r.status, 200);
     json_decref(j);
     dc_reply_free(&r);
@@ -209,13 +211,14 @@ static void expect_status(const char *path, long status)
 static void test_rate_limits(void **state)
 {
     (void)state;
-    static const char *const args[] = {"--rate-limit", "4", "--record-limit", "30",
-                                       "--rate-limit-loopback", NULL};
+    static const char *const args[] = {
+        "--rate-limit", "4", "--record-limit", "30", "--rate-limit-loopback", NULL};
     start(args, "server with rate limits");
     dc_reply r;
     char *body = repeated("\"" CODE "\"", 20);
     json_t *j = call("POST", "/v1/batch", body, &r); /* 3 requests, 10 records left */
-    if (!(r.status == 200)) print_error("a batch of 20 within 30 records: %ld\n", r.status);
+    if (!(r.status == 200))
+        print_error("a batch of 20 within 30 records: %ld\n", r.status);
     assert_int_equal(r.status, 200);
     json_decref(j);
     dc_reply_free(&r);

@@ -278,7 +278,8 @@ static void test_csv_documented(void **state)
             if (strncasecmp(l, "X-Diachi-Count-", 15) != 0) continue;
             char name[128];
             snprintf(name, sizeof name, "\"%.*s\"", (int)strcspn(l, ":"), l);
-            if (!(strstr(text, name) != NULL)) print_error("header %s not documented\n", name);
+            if (!(strstr(text, name) != NULL))
+                print_error("header %s not documented\n", name);
             assert_non_null(strstr(text, name));
         }
         dc_reply_free(&r);
@@ -371,8 +372,8 @@ static int setup(void **state)
     char max_body[16], max_batch[16];
     snprintf(max_body, sizeof max_body, "%d", MAX_BODY);
     snprintf(max_batch, sizeof max_batch, "%d", MAX_BATCH);
-    const char *args[] = {"--index", sample_index, "--cors-origin", ORIGIN, "--max-body",
-                          max_body,  "--max-batch", max_batch,      NULL};
+    const char *args[] = {"--index", sample_index,  "--cors-origin", ORIGIN, "--max-body",
+                          max_body,  "--max-batch", max_batch,       NULL};
     if (!dc_server_start(&srv, diachi, args)) return -1;
     port = srv.port;
     curl = curl_easy_init();

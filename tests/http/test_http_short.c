@@ -134,7 +134,8 @@ static void test_similar_codes(void **state)
           fabs(dc_json_num(j, "similar_codes.0.distance_m") - 9.4) < 1e-9 &&
           dc_json_num(j, "similar_codes.0.household_count") == 1 &&
           str_is(j, "similar_codes.0.household.id", "DBP-005601")))
-        print_error("the first similar code: %s %s\n", dc_json_str(j, "similar_codes.0.code"),
+        print_error("the first similar code: %s %s\n",
+                    dc_json_str(j, "similar_codes.0.code"),
                     dc_json_str(j, "similar_codes.0.household.id"));
     assert_string_equal(dc_json_str(j, "similar_codes.0.code"), "32105 927C+J9J");
     assert_string_equal(dc_json_str(j, "similar_codes.0.edit"), "substitute");
@@ -146,7 +147,8 @@ static void test_similar_codes(void **state)
           dc_json_num(j, "similar_codes.1.position") == 10 &&
           fabs(dc_json_num(j, "similar_codes.1.distance_m") - 82.5) < 1e-9 &&
           str_is(j, "similar_codes.1.household.id", "DBP-004211")))
-        print_error("the second similar code: %s\n", dc_json_str(j, "similar_codes.1.code"));
+        print_error("the second similar code: %s\n",
+                    dc_json_str(j, "similar_codes.1.code"));
     assert_string_equal(dc_json_str(j, "similar_codes.1.code"), "32105 927C+W93");
     assert_true(dc_json_num(j, "similar_codes.1.position") == 10);
     assert_true(fabs(dc_json_num(j, "similar_codes.1.distance_m") - 82.5) < 1e-9);

@@ -63,17 +63,18 @@ static void test_shrink_refused(void **state)
     const char *args[] = {"--index", served, NULL};
     if (!dc_server_start(&srv, diachi, args)) fail_msg("the server did not start");
     ready(srv.port, fp_sample, &households);
-    if (!(households == 22243)) print_error("the sample's households: %.0f\n", households);
+    if (!(households == 22243))
+        print_error("the sample's households: %.0f\n", households);
     assert_true(households == 22243);
     swap_in(small_index, "swap in the small index");
     dc_server_signal(&srv, SIGHUP);
     bool logged = dc_server_wait_log(&srv, "reload failed", 1);
     if (!logged) print_error("the refusal is not logged\n");
     assert_true(logged);
-    const char *counts = strstr(srv.log,
-                                "holds 5560 households, fewer than half the 22243 of the "
-                                "index served: not taken (--allow-shrink takes such a "
-                                "reload)");
+    const char *counts =
+        strstr(srv.log, "holds 5560 households, fewer than half the 22243 of the "
+                        "index served: not taken (--allow-shrink takes such a "
+                        "reload)");
     if (!(counts != NULL)) print_error("the log names both counts: %s\n", srv.log);
     assert_non_null(counts);
     ready(srv.port, fp, &households);

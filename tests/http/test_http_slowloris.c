@@ -135,9 +135,9 @@ static void *attack(void *arg)
 static int setup(void **state)
 {
     (void)state;
-    const char *args[] = {
-        "--index", sample_index, "--max-connections", CAP, "--request-timeout",
-        DEADLINE,  NULL};
+    const char *args[] = {"--index", sample_index,        "--max-connections",
+                          CAP,       "--request-timeout", DEADLINE,
+                          NULL};
     if (!dc_server_start(&srv, diachi, args)) return -1;
     port = srv.port;
     return 0;
@@ -155,7 +155,8 @@ static void test_normal_client_alone(void **state)
     (void)state;
     int failed_alone;
     alone = normal_client(200, &failed_alone);
-    if (!(failed_alone == 0)) print_error("%d requests failed with no attack\n", failed_alone);
+    if (!(failed_alone == 0))
+        print_error("%d requests failed with no attack\n", failed_alone);
     assert_int_equal(failed_alone, 0);
 }
 
