@@ -11,6 +11,12 @@
  *
  * Usage: test_http_api DIACHI SAMPLE_INDEX WORK_DIR
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +33,9 @@
 #define HH_LAT 21.3640201
 #define HH_LON 103.0209141
 
+static const char *diachi, *sample_index, *work_dir;
+static char access_log_path[4096];
+static dc_server srv;
 static CURL *curl;
 static int port;
 static int requests; /* sent, for the access log's line count */
@@ -37,18 +46,18 @@ static json_t *call(const char *method, const char *path, const char *const *hea
                     const char *body, dc_reply *r)
 {
     requests++;
-    if (!dc_request(curl, port, method, path, headers, body, body ? strlen(body) : 0,
-                    r)) {
-        CHECK(0, "%s %s: transport error %s", method ? method : "GET", path,
-              curl_easy_strerror(r->error));
-        return NULL;
-    }
-    CHECK(strcmp(r->fingerprint, fingerprint) == 0, "%s: X-Diachi-Index %s", path,
-          r->fingerprint);
+    if (!dc_request(curl, port, method, path, headers, body, body ? strlen(body) : 0, r))
+        fail_msg("%s %s: transport error %s", method ? method : "GET", path,
+                 curl_easy_strerror(r->error));
+    if (!(strcmp(r->fingerprint, fingerprint) == 0))
+        print_error("%s: X-Diachi-Index %s\n", path, r->fingerprint);
+    assert_string_equal(r->fingerprint, fingerprint);
     if (!strstr(r->content_type, "json") || r->len == 0) return NULL;
     json_error_t e;
     json_t *j = json_loadb(r->body, r->len, 0, &e);
-    CHECK(j != NULL, "%s: body is not JSON (%s): %.200s", path, e.text, r->body);
+    if (!(j != NULL))
+        print_error("%s: body is not JSON (%s): %.200s\n", path, e.text, r->body);
+    assert_non_null(j);
     return j;
 }
 
@@ -59,44 +68,70 @@ static void expect_error(const char *method, const char *path, const char *body,
 {
     dc_reply r;
     json_t *j = call(method, path, headers, body, &r);
-    CHECK(r.status == status, "%s %s: status %ld, want %ld", method ? method : "GET",
-          path, r.status, status);
-    CHECK(strcmp(dc_json_str(j, "error.code"), code) == 0, "%s: error.code %s, want %s",
-          path, dc_json_str(j, "error.code"), code);
-    CHECK(strlen(dc_json_str(j, "error.message")) > 0, "%s: no error message", path);
-    if (message_part)
-        CHECK(strstr(dc_json_str(j, "error.message"), message_part) != NULL,
-              "%s: message '%s' does not name '%s'", path,
-              dc_json_str(j, "error.message"), message_part);
-    CHECK(strstr(r.content_type, "application/json") != NULL, "%s: content type %s", path,
-          r.content_type);
+    if (!(r.status == status))
+        print_error("%s %s: status %ld, want %ld\n", method ? method : "GET", path,
+                    r.status, status);
+    assert_int_equal(r.status, status);
+    if (!(strcmp(dc_json_str(j, "error.code"), code) == 0))
+        print_error("%s: error.code %s, want %s\n", path, dc_json_str(j, "error.code"),
+                    code);
+    assert_string_equal(dc_json_str(j, "error.code"), code);
+    if (!(strlen(dc_json_str(j, "error.message")) > 0))
+        print_error("%s: no error message\n", path);
+    assert_true(strlen(dc_json_str(j, "error.message")) > 0);
+    if (message_part) {
+        if (!(strstr(dc_json_str(j, "error.message"), message_part) != NULL))
+            print_error("%s: message '%s' does not name '%s'\n", path,
+                        dc_json_str(j, "error.message"), message_part);
+        assert_non_null(strstr(dc_json_str(j, "error.message"), message_part));
+    }
+    if (!(strstr(r.content_type, "application/json") != NULL))
+        print_error("%s: content type %s\n", path, r.content_type);
+    assert_non_null(strstr(r.content_type, "application/json"));
     json_decref(j);
     dc_reply_free(&r);
 }
 
-static void test_forward(void)
+static void test_forward(void **state)
 {
+    (void)state;
     dc_reply r;
     json_t *j = call(NULL, "/v1/codes/" CODE, NULL, NULL, &r);
-    CHECK(r.status == 200, "forward status %ld", r.status);
-    CHECK(strcmp(r.content_type, "application/json") == 0, "content type %s",
-          r.content_type);
-    CHECK(strcmp(dc_json_str(j, "status"), "ok") == 0, "status %s",
-          dc_json_str(j, "status"));
-    CHECK(strcmp(dc_json_str(j, "place.code"), CODE_DISPLAY) == 0, "code %s",
-          dc_json_str(j, "place.code"));
-    CHECK(strcmp(dc_json_str(j, "place.plus_code"), "7PH5927C+J93") == 0, "plus code %s",
-          dc_json_str(j, "place.plus_code"));
-    CHECK(strcmp(dc_json_str(j, "zone.postcode"), "32105") == 0, "zone");
-    CHECK(strcmp(dc_json_str(j, "households.0.id"), HOUSEHOLD) == 0, "household %s",
-          dc_json_str(j, "households.0.id"));
-    CHECK(dc_json_num(j, "households.0.lat") == HH_LAT, "lat");
-    CHECK(dc_json_num(j, "households.0.lon") == HH_LON, "lon");
-    CHECK(strcmp(dc_json_str(j, "fingerprint"), fingerprint) == 0, "JSON fingerprint");
-    CHECK(strlen(r.etag) == 34 && r.etag[0] == '"', "ETag %s", r.etag);
-    CHECK(strstr(r.cache_control, "max-age") != NULL, "Cache-Control %s",
-          r.cache_control);
-    CHECK(strcmp(r.allow_origin, ORIGIN) == 0, "CORS origin '%s'", r.allow_origin);
+    if (!(r.status == 200)) print_error("forward status %ld\n", r.status);
+    assert_int_equal(r.status, 200);
+    if (!(strcmp(r.content_type, "application/json") == 0))
+        print_error("content type %s\n", r.content_type);
+    assert_string_equal(r.content_type, "application/json");
+    if (!(strcmp(dc_json_str(j, "status"), "ok") == 0))
+        print_error("status %s\n", dc_json_str(j, "status"));
+    assert_string_equal(dc_json_str(j, "status"), "ok");
+    if (!(strcmp(dc_json_str(j, "place.code"), CODE_DISPLAY) == 0))
+        print_error("code %s\n", dc_json_str(j, "place.code"));
+    assert_string_equal(dc_json_str(j, "place.code"), CODE_DISPLAY);
+    if (!(strcmp(dc_json_str(j, "place.plus_code"), "7PH5927C+J93") == 0))
+        print_error("plus code %s\n", dc_json_str(j, "place.plus_code"));
+    assert_string_equal(dc_json_str(j, "place.plus_code"), "7PH5927C+J93");
+    if (!(strcmp(dc_json_str(j, "zone.postcode"), "32105") == 0)) print_error("zone\n");
+    assert_string_equal(dc_json_str(j, "zone.postcode"), "32105");
+    if (!(strcmp(dc_json_str(j, "households.0.id"), HOUSEHOLD) == 0))
+        print_error("household %s\n", dc_json_str(j, "households.0.id"));
+    assert_string_equal(dc_json_str(j, "households.0.id"), HOUSEHOLD);
+    if (!(dc_json_num(j, "households.0.lat") == HH_LAT)) print_error("lat\n");
+    assert_true(dc_json_num(j, "households.0.lat") == HH_LAT);
+    if (!(dc_json_num(j, "households.0.lon") == HH_LON)) print_error("lon\n");
+    assert_true(dc_json_num(j, "households.0.lon") == HH_LON);
+    if (!(strcmp(dc_json_str(j, "fingerprint"), fingerprint) == 0))
+        print_error("JSON fingerprint\n");
+    assert_string_equal(dc_json_str(j, "fingerprint"), fingerprint);
+    if (!(strlen(r.etag) == 34 && r.etag[0] == '"')) print_error("ETag %s\n", r.etag);
+    assert_int_equal(strlen(r.etag), 34);
+    assert_int_equal(r.etag[0], '"');
+    if (!(strstr(r.cache_control, "max-age") != NULL))
+        print_error("Cache-Control %s\n", r.cache_control);
+    assert_non_null(strstr(r.cache_control, "max-age"));
+    if (!(strcmp(r.allow_origin, ORIGIN) == 0))
+        print_error("CORS origin '%s'\n", r.allow_origin);
+    assert_string_equal(r.allow_origin, ORIGIN);
     json_decref(j);
     dc_reply_free(&r);
 
@@ -106,18 +141,24 @@ static void test_forward(void)
                           "/v1/codes/7PH5927C+J93"};
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
         j = call(NULL, same[i], NULL, NULL, &r);
-        CHECK(r.status == 200 && strcmp(dc_json_str(j, "place.code"), CODE_DISPLAY) == 0,
-              "%s: status %ld code %s", same[i], r.status, dc_json_str(j, "place.code"));
+        if (!(r.status == 200 && strcmp(dc_json_str(j, "place.code"), CODE_DISPLAY) == 0))
+            print_error("%s: status %ld code %s\n", same[i], r.status,
+                        dc_json_str(j, "place.code"));
+        assert_int_equal(r.status, 200);
+        assert_string_equal(dc_json_str(j, "place.code"), CODE_DISPLAY);
         json_decref(j);
         dc_reply_free(&r);
     }
 
     /* A valid place with nobody at it: 200, unregistered, the neighbour. */
     j = call(NULL, "/v1/codes/32105927CJ92", NULL, NULL, &r);
-    CHECK(r.status == 200 && strcmp(dc_json_str(j, "status"), "unregistered") == 0,
-          "unregistered: %ld %s", r.status, dc_json_str(j, "status"));
-    CHECK(strcmp(dc_json_str(j, "nearby.0.id"), HOUSEHOLD) == 0, "nearby %s",
-          dc_json_str(j, "nearby.0.id"));
+    if (!(r.status == 200 && strcmp(dc_json_str(j, "status"), "unregistered") == 0))
+        print_error("unregistered: %ld %s\n", r.status, dc_json_str(j, "status"));
+    assert_int_equal(r.status, 200);
+    assert_string_equal(dc_json_str(j, "status"), "unregistered");
+    if (!(strcmp(dc_json_str(j, "nearby.0.id"), HOUSEHOLD) == 0))
+        print_error("nearby %s\n", dc_json_str(j, "nearby.0.id"));
+    assert_string_equal(dc_json_str(j, "nearby.0.id"), HOUSEHOLD);
     json_decref(j);
     dc_reply_free(&r);
 
@@ -131,37 +172,52 @@ static void test_forward(void)
                  "32105");
     /* The 422 carries the zone the place lies in and the suggestions. */
     j = call(NULL, "/v1/codes/32104927CJ93", NULL, NULL, &r);
-    CHECK(strcmp(dc_json_str(j, "actual_zone.postcode"), "32105") == 0, "actual zone");
-    CHECK(strcmp(dc_json_str(j, "corrected.code"), CODE_DISPLAY) == 0, "corrected");
-    CHECK(strcmp(dc_json_str(j, "suggestions.0.code"), CODE_DISPLAY) == 0,
-          "first suggestion %s", dc_json_str(j, "suggestions.0.code"));
+    if (!(strcmp(dc_json_str(j, "actual_zone.postcode"), "32105") == 0))
+        print_error("actual zone\n");
+    assert_string_equal(dc_json_str(j, "actual_zone.postcode"), "32105");
+    if (!(strcmp(dc_json_str(j, "corrected.code"), CODE_DISPLAY) == 0))
+        print_error("corrected\n");
+    assert_string_equal(dc_json_str(j, "corrected.code"), CODE_DISPLAY);
+    if (!(strcmp(dc_json_str(j, "suggestions.0.code"), CODE_DISPLAY) == 0))
+        print_error("first suggestion %s\n", dc_json_str(j, "suggestions.0.code"));
+    assert_string_equal(dc_json_str(j, "suggestions.0.code"), CODE_DISPLAY);
     json_decref(j);
     dc_reply_free(&r);
     /* Input that is not UTF-8 comes back replaced, and the answer is JSON. */
     j = call(NULL, "/v1/codes/%FF%FE", NULL, NULL, &r);
-    CHECK(r.status == 400 &&
-              strcmp(dc_json_str(j, "input"), "\xEF\xBF\xBD\xEF\xBF\xBD") == 0,
-          "invalid UTF-8 input: %ld '%s'", r.status, dc_json_str(j, "input"));
+    if (!(r.status == 400 &&
+          strcmp(dc_json_str(j, "input"), "\xEF\xBF\xBD\xEF\xBF\xBD") == 0))
+        print_error("invalid UTF-8 input: %ld '%s'\n", r.status, dc_json_str(j, "input"));
+    assert_int_equal(r.status, 400);
+    assert_string_equal(dc_json_str(j, "input"), "\xEF\xBF\xBD\xEF\xBF\xBD");
     json_decref(j);
     dc_reply_free(&r);
 }
 
-static void test_reverse(void)
+static void test_reverse(void **state)
 {
+    (void)state;
     dc_reply r;
     json_t *j =
         call(NULL, "/v1/reverse?lat=21.3640201&lon=103.0209141&limit=1", NULL, NULL, &r);
-    CHECK(r.status == 200, "reverse status %ld", r.status);
-    CHECK(strcmp(dc_json_str(j, "zone.postcode"), "32105") == 0, "zone %s",
-          dc_json_str(j, "zone.postcode"));
-    CHECK(strcmp(dc_json_str(j, "place.code"), CODE_DISPLAY) == 0, "code %s",
-          dc_json_str(j, "place.code"));
-    CHECK(strcmp(dc_json_str(j, "households.0.id"), HOUSEHOLD) == 0, "nearest %s",
-          dc_json_str(j, "households.0.id"));
-    CHECK(dc_json_num(j, "households.0.distance_m") < 0.5, "distance %g",
-          dc_json_num(j, "households.0.distance_m"));
-    CHECK(json_array_size(dc_json_at(j, "households")) == 1, "limit 1");
-    CHECK(dc_json_num(j, "radius_m") == 50, "default radius");
+    if (!(r.status == 200)) print_error("reverse status %ld\n", r.status);
+    assert_int_equal(r.status, 200);
+    if (!(strcmp(dc_json_str(j, "zone.postcode"), "32105") == 0))
+        print_error("zone %s\n", dc_json_str(j, "zone.postcode"));
+    assert_string_equal(dc_json_str(j, "zone.postcode"), "32105");
+    if (!(strcmp(dc_json_str(j, "place.code"), CODE_DISPLAY) == 0))
+        print_error("code %s\n", dc_json_str(j, "place.code"));
+    assert_string_equal(dc_json_str(j, "place.code"), CODE_DISPLAY);
+    if (!(strcmp(dc_json_str(j, "households.0.id"), HOUSEHOLD) == 0))
+        print_error("nearest %s\n", dc_json_str(j, "households.0.id"));
+    assert_string_equal(dc_json_str(j, "households.0.id"), HOUSEHOLD);
+    if (!(dc_json_num(j, "households.0.distance_m") < 0.5))
+        print_error("distance %g\n", dc_json_num(j, "households.0.distance_m"));
+    assert_true(dc_json_num(j, "households.0.distance_m") < 0.5);
+    if (!(json_array_size(dc_json_at(j, "households")) == 1)) print_error("limit 1\n");
+    assert_int_equal(json_array_size(dc_json_at(j, "households")), 1);
+    if (!(dc_json_num(j, "radius_m") == 50)) print_error("default radius\n");
+    assert_true(dc_json_num(j, "radius_m") == 50);
     json_decref(j);
     dc_reply_free(&r);
 
@@ -196,16 +252,24 @@ static void test_reverse(void)
     }
 }
 
-static void test_zone(void)
+static void test_zone(void **state)
 {
+    (void)state;
     dc_reply r;
     json_t *j = call(NULL, "/v1/zones/32101", NULL, NULL, &r);
-    CHECK(r.status == 200, "zone status %ld", r.status);
-    CHECK(strcmp(dc_json_str(j, "postcode"), "32101") == 0, "postcode");
-    CHECK(dc_json_num(j, "household_count") == 2543, "household count %g",
-          dc_json_num(j, "household_count"));
-    CHECK(strcmp(dc_json_str(j, "polygon.type"), "MultiPolygon") == 0, "polygon type");
-    CHECK(json_array_size(dc_json_at(j, "polygon.coordinates")) >= 1, "polygon parts");
+    if (!(r.status == 200)) print_error("zone status %ld\n", r.status);
+    assert_int_equal(r.status, 200);
+    if (!(strcmp(dc_json_str(j, "postcode"), "32101") == 0)) print_error("postcode\n");
+    assert_string_equal(dc_json_str(j, "postcode"), "32101");
+    if (!(dc_json_num(j, "household_count") == 2543))
+        print_error("household count %g\n", dc_json_num(j, "household_count"));
+    assert_true(dc_json_num(j, "household_count") == 2543);
+    if (!(strcmp(dc_json_str(j, "polygon.type"), "MultiPolygon") == 0))
+        print_error("polygon type\n");
+    assert_string_equal(dc_json_str(j, "polygon.type"), "MultiPolygon");
+    if (!(json_array_size(dc_json_at(j, "polygon.coordinates")) >= 1))
+        print_error("polygon parts\n");
+    assert_true(json_array_size(dc_json_at(j, "polygon.coordinates")) >= 1);
     json_decref(j);
     dc_reply_free(&r);
     expect_error(NULL, "/v1/zones/99999", NULL, NULL, 404, "unknown_postcode", "99999");
@@ -236,16 +300,23 @@ static void check_rings(json_t *polygon, const char *what)
     for (size_t k = 0; k < json_array_size(polygon); k++) {
         json_t *ring = json_array_get(polygon, k);
         size_t n = json_array_size(ring);
-        CHECK(n >= 4, "%s ring %zu has %zu positions", what, k, n);
-        if (n < 4) continue;
+        if (!(n >= 4)) print_error("%s ring %zu has %zu positions\n", what, k, n);
+        assert_true(n >= 4);
         json_t *first = json_array_get(ring, 0), *last = json_array_get(ring, n - 1);
-        CHECK(json_equal(first, last), "%s ring %zu is not closed", what, k);
+        if (!(json_equal(first, last)))
+            print_error("%s ring %zu is not closed\n", what, k);
+        assert_true(json_equal(first, last));
         double lon = dc_json_num(first, "0"), lat = dc_json_num(first, "1");
-        CHECK(lon > 102 && lon < 104 && lat > 21 && lat < 22,
-              "%s: [%g, %g] not [lon, lat]", what, lon, lat);
+        if (!(lon > 102 && lon < 104 && lat > 21 && lat < 22))
+            print_error("%s: [%g, %g] not [lon, lat]\n", what, lon, lat);
+        assert_true(lon > 102);
+        assert_true(lon < 104);
+        assert_true(lat > 21);
+        assert_true(lat < 22);
         double area = ring_area2(ring);
-        CHECK(k == 0 ? area > 0 : area < 0, "%s ring %zu winds the wrong way (%g)", what,
-              k, area);
+        if (!(k == 0 ? area > 0 : area < 0))
+            print_error("%s ring %zu winds the wrong way (%g)\n", what, k, area);
+        assert_true(k == 0 ? area > 0 : area < 0);
     }
 }
 
@@ -259,61 +330,99 @@ static json_t *feature_of_role(json_t *fc, const char *role)
     return NULL;
 }
 
-static void test_geojson(void)
+static void test_geojson(void **state)
 {
+    (void)state;
     dc_reply r;
     json_t *j = call(NULL, "/v1/codes/" CODE "?format=geojson", NULL, NULL, &r);
-    CHECK(r.status == 200 && strcmp(r.content_type, "application/geo+json") == 0,
-          "geojson %ld %s", r.status, r.content_type);
-    CHECK(strcmp(dc_json_str(j, "type"), "FeatureCollection") == 0, "type");
+    if (!(r.status == 200 && strcmp(r.content_type, "application/geo+json") == 0))
+        print_error("geojson %ld %s\n", r.status, r.content_type);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.content_type, "application/geo+json");
+    if (!(strcmp(dc_json_str(j, "type"), "FeatureCollection") == 0))
+        print_error("type\n");
+    assert_string_equal(dc_json_str(j, "type"), "FeatureCollection");
     json_t *place = feature_of_role(j, "place"), *cell = feature_of_role(j, "cell");
     json_t *zone = feature_of_role(j, "zone"), *hh = feature_of_role(j, "household");
-    CHECK(place && cell && zone && hh, "features place %p cell %p zone %p household %p",
-          (void *)place, (void *)cell, (void *)zone, (void *)hh);
-    CHECK(strcmp(dc_json_str(place, "type"), "Feature") == 0, "a Feature");
-    CHECK(strcmp(dc_json_str(place, "geometry.type"), "Point") == 0, "place point");
-    CHECK(dc_json_num(place, "geometry.coordinates.0") == 103.020921875 &&
-              dc_json_num(place, "geometry.coordinates.1") == 21.3640125,
-          "place centre [%.9f, %.9f]", dc_json_num(place, "geometry.coordinates.0"),
-          dc_json_num(place, "geometry.coordinates.1"));
-    CHECK(strcmp(dc_json_str(cell, "geometry.type"), "Polygon") == 0, "cell polygon");
+    if (!(place && cell && zone && hh))
+        print_error("features place %p cell %p zone %p household %p\n", (void *)place,
+                    (void *)cell, (void *)zone, (void *)hh);
+    assert_non_null(place);
+    assert_non_null(cell);
+    assert_non_null(zone);
+    assert_non_null(hh);
+    if (!(strcmp(dc_json_str(place, "type"), "Feature") == 0)) print_error("a Feature\n");
+    assert_string_equal(dc_json_str(place, "type"), "Feature");
+    if (!(strcmp(dc_json_str(place, "geometry.type"), "Point") == 0))
+        print_error("place point\n");
+    assert_string_equal(dc_json_str(place, "geometry.type"), "Point");
+    if (!(dc_json_num(place, "geometry.coordinates.0") == 103.020921875 &&
+          dc_json_num(place, "geometry.coordinates.1") == 21.3640125))
+        print_error("place centre [%.9f, %.9f]\n",
+                    dc_json_num(place, "geometry.coordinates.0"),
+                    dc_json_num(place, "geometry.coordinates.1"));
+    assert_true(dc_json_num(place, "geometry.coordinates.0") == 103.020921875);
+    assert_true(dc_json_num(place, "geometry.coordinates.1") == 21.3640125);
+    if (!(strcmp(dc_json_str(cell, "geometry.type"), "Polygon") == 0))
+        print_error("cell polygon\n");
+    assert_string_equal(dc_json_str(cell, "geometry.type"), "Polygon");
     json_t *cell_ring = dc_json_at(cell, "geometry.coordinates");
     check_rings(cell_ring, "cell");
     double w = dc_json_num(cell, "geometry.coordinates.0.0.0");
     double s = dc_json_num(cell, "geometry.coordinates.0.0.1");
     double e = dc_json_num(cell, "geometry.coordinates.0.2.0");
     double n = dc_json_num(cell, "geometry.coordinates.0.2.1");
-    CHECK(w <= HH_LON && HH_LON < e && s <= HH_LAT && HH_LAT < n,
-          "the cell [%g %g %g %g] holds the household", w, s, e, n);
-    CHECK(strcmp(dc_json_str(zone, "geometry.type"), "MultiPolygon") == 0, "zone type");
+    if (!(w <= HH_LON && HH_LON < e && s <= HH_LAT && HH_LAT < n))
+        print_error("the cell [%g %g %g %g] holds the household\n", w, s, e, n);
+    assert_true(w <= HH_LON);
+    assert_true(HH_LON < e);
+    assert_true(s <= HH_LAT);
+    assert_true(HH_LAT < n);
+    if (!(strcmp(dc_json_str(zone, "geometry.type"), "MultiPolygon") == 0))
+        print_error("zone type\n");
+    assert_string_equal(dc_json_str(zone, "geometry.type"), "MultiPolygon");
     json_t *parts = dc_json_at(zone, "geometry.coordinates");
     for (size_t i = 0; i < json_array_size(parts); i++)
         check_rings(json_array_get(parts, i), "zone");
-    CHECK(strcmp(dc_json_str(zone, "properties.postcode"), "32105") == 0,
-          "zone postcode");
-    CHECK(dc_json_num(hh, "geometry.coordinates.0") == HH_LON &&
-              dc_json_num(hh, "geometry.coordinates.1") == HH_LAT,
-          "household point is [lon, lat]");
-    CHECK(strcmp(dc_json_str(hh, "properties.id"), HOUSEHOLD) == 0, "household id");
+    if (!(strcmp(dc_json_str(zone, "properties.postcode"), "32105") == 0))
+        print_error("zone postcode\n");
+    assert_string_equal(dc_json_str(zone, "properties.postcode"), "32105");
+    if (!(dc_json_num(hh, "geometry.coordinates.0") == HH_LON &&
+          dc_json_num(hh, "geometry.coordinates.1") == HH_LAT))
+        print_error("household point is [lon, lat]\n");
+    assert_true(dc_json_num(hh, "geometry.coordinates.0") == HH_LON);
+    assert_true(dc_json_num(hh, "geometry.coordinates.1") == HH_LAT);
+    if (!(strcmp(dc_json_str(hh, "properties.id"), HOUSEHOLD) == 0))
+        print_error("household id\n");
+    assert_string_equal(dc_json_str(hh, "properties.id"), HOUSEHOLD);
     json_decref(j);
     dc_reply_free(&r);
 
     j = call(NULL, "/v1/reverse?lat=21.39&lon=103.02&format=geojson", NULL, NULL, &r);
     json_t *point = feature_of_role(j, "place");
-    CHECK(r.status == 200 && point, "reverse geojson %ld", r.status);
-    CHECK(dc_json_num(point, "geometry.coordinates.0") == 103.02 &&
-              dc_json_num(point, "geometry.coordinates.1") == 21.39,
-          "reverse point [lon, lat]");
-    CHECK(feature_of_role(j, "zone") && feature_of_role(j, "cell"),
-          "reverse zone and cell");
+    if (!(r.status == 200 && point)) print_error("reverse geojson %ld\n", r.status);
+    assert_int_equal(r.status, 200);
+    assert_non_null(point);
+    if (!(dc_json_num(point, "geometry.coordinates.0") == 103.02 &&
+          dc_json_num(point, "geometry.coordinates.1") == 21.39))
+        print_error("reverse point [lon, lat]\n");
+    assert_true(dc_json_num(point, "geometry.coordinates.0") == 103.02);
+    assert_true(dc_json_num(point, "geometry.coordinates.1") == 21.39);
+    if (!(feature_of_role(j, "zone") && feature_of_role(j, "cell")))
+        print_error("reverse zone and cell\n");
+    assert_non_null(feature_of_role(j, "zone"));
+    assert_non_null(feature_of_role(j, "cell"));
     json_decref(j);
     dc_reply_free(&r);
 
     j = call(NULL, "/v1/zones/32101?format=geojson", NULL, NULL, &r);
     zone = feature_of_role(j, "zone");
-    CHECK(r.status == 200 && zone, "zone geojson %ld", r.status);
+    if (!(r.status == 200 && zone)) print_error("zone geojson %ld\n", r.status);
+    assert_int_equal(r.status, 200);
+    assert_non_null(zone);
     parts = dc_json_at(zone, "geometry.coordinates");
-    CHECK(json_array_size(parts) >= 1, "zone parts");
+    if (!(json_array_size(parts) >= 1)) print_error("zone parts\n");
+    assert_true(json_array_size(parts) >= 1);
     for (size_t i = 0; i < json_array_size(parts); i++)
         check_rings(json_array_get(parts, i), "zone 32101");
     json_decref(j);
@@ -325,8 +434,9 @@ static void test_geojson(void)
 
 /* ---- HTTP itself ------------------------------------------------------------ */
 
-static void test_caching_and_cors(void)
+static void test_caching_and_cors(void **state)
 {
+    (void)state;
     dc_reply r, again;
     json_decref(call(NULL, "/v1/codes/" CODE, NULL, NULL, &r));
     char inm[200], weak[200];
@@ -335,49 +445,69 @@ static void test_caching_and_cors(void)
     const char *h1[] = {inm, NULL}, *h2[] = {weak, NULL},
                *h3[] = {"If-None-Match: \"stale\"", NULL};
     json_decref(call(NULL, "/v1/codes/" CODE, h1, NULL, &again));
-    CHECK(again.status == 304 && again.len == 0, "revalidation: %ld, %zu bytes",
-          again.status, again.len);
-    CHECK(strcmp(again.etag, r.etag) == 0, "304 ETag %s", again.etag);
+    if (!(again.status == 304 && again.len == 0))
+        print_error("revalidation: %ld, %zu bytes\n", again.status, again.len);
+    assert_int_equal(again.status, 304);
+    assert_int_equal(again.len, 0);
+    if (!(strcmp(again.etag, r.etag) == 0)) print_error("304 ETag %s\n", again.etag);
+    assert_string_equal(again.etag, r.etag);
     dc_reply_free(&again);
     json_decref(call(NULL, "/v1/codes/" CODE, h2, NULL, &again));
-    CHECK(again.status == 304, "weak, listed ETag: %ld", again.status);
+    if (!(again.status == 304)) print_error("weak, listed ETag: %ld\n", again.status);
+    assert_int_equal(again.status, 304);
     dc_reply_free(&again);
     json_decref(call(NULL, "/v1/codes/" CODE, h3, NULL, &again));
-    CHECK(again.status == 200, "stale ETag: %ld", again.status);
+    if (!(again.status == 200)) print_error("stale ETag: %ld\n", again.status);
+    assert_int_equal(again.status, 200);
     dc_reply_free(&again);
     json_decref(call(NULL, "/v1/reverse?lat=21.39&lon=103.02", h1, NULL, &again));
-    CHECK(again.status == 304, "reverse revalidation: %ld", again.status);
+    if (!(again.status == 304)) print_error("reverse revalidation: %ld\n", again.status);
+    assert_int_equal(again.status, 304);
     dc_reply_free(&again);
     dc_reply_free(&r);
 
     const char *pre[] = {"Origin: " ORIGIN, "Access-Control-Request-Method: GET", NULL};
     json_decref(call("OPTIONS", "/v1/codes/" CODE, pre, NULL, &r));
-    CHECK(r.status == 204, "preflight status %ld", r.status);
-    CHECK(strcmp(r.allow_origin, ORIGIN) == 0, "preflight origin '%s'", r.allow_origin);
-    CHECK(strstr(r.allow_methods, "GET") != NULL, "preflight methods '%s'",
-          r.allow_methods);
+    if (!(r.status == 204)) print_error("preflight status %ld\n", r.status);
+    assert_int_equal(r.status, 204);
+    if (!(strcmp(r.allow_origin, ORIGIN) == 0))
+        print_error("preflight origin '%s'\n", r.allow_origin);
+    assert_string_equal(r.allow_origin, ORIGIN);
+    if (!(strstr(r.allow_methods, "GET") != NULL))
+        print_error("preflight methods '%s'\n", r.allow_methods);
+    assert_non_null(strstr(r.allow_methods, "GET"));
     dc_reply_free(&r);
     json_decref(call("OPTIONS", "/v1/batch", pre, NULL, &r));
-    CHECK(r.status == 204 && strstr(r.allow_methods, "POST"), "batch preflight %ld '%s'",
-          r.status, r.allow_methods);
+    if (!(r.status == 204 && strstr(r.allow_methods, "POST")))
+        print_error("batch preflight %ld '%s'\n", r.status, r.allow_methods);
+    assert_int_equal(r.status, 204);
+    assert_non_null(strstr(r.allow_methods, "POST"));
     dc_reply_free(&r);
 
     json_decref(call("HEAD", "/v1/codes/" CODE, NULL, NULL, &r));
-    CHECK(r.status == 200 && r.len == 0, "HEAD: %ld, %zu bytes", r.status, r.len);
+    if (!(r.status == 200 && r.len == 0))
+        print_error("HEAD: %ld, %zu bytes\n", r.status, r.len);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.len, 0);
     dc_reply_free(&r);
 }
 
-static void test_http_errors(void)
+static void test_http_errors(void **state)
 {
+    (void)state;
     dc_reply r;
     json_decref(call("DELETE", "/v1/codes/" CODE, NULL, NULL, &r));
-    CHECK(r.status == 405 && strcmp(r.allow, "GET, HEAD, OPTIONS") == 0, "405 Allow '%s'",
-          r.allow);
+    if (!(r.status == 405 && strcmp(r.allow, "GET, HEAD, OPTIONS") == 0))
+        print_error("405 Allow '%s'\n", r.allow);
+    assert_int_equal(r.status, 405);
+    assert_string_equal(r.allow, "GET, HEAD, OPTIONS");
     dc_reply_free(&r);
     expect_error("PUT", "/v1/zones/32101", NULL, NULL, 405, "method_not_allowed", "PUT");
     expect_error(NULL, "/v1/batch", NULL, NULL, 405, "method_not_allowed", NULL);
     json_decref(call(NULL, "/v1/batch", NULL, NULL, &r));
-    CHECK(strcmp(r.allow, "POST, OPTIONS") == 0, "batch Allow '%s'", r.allow);
+    if (!(strcmp(r.allow, "POST, OPTIONS") == 0))
+        print_error("batch Allow '%s'\n", r.allow);
+    assert_string_equal(r.allow, "POST, OPTIONS");
     dc_reply_free(&r);
     expect_error(NULL, "/", NULL, NULL, 404, "not_found", NULL);
     expect_error(NULL, "/v2/codes/" CODE, NULL, NULL, 404, "not_found", "/v2/codes");
@@ -389,8 +519,9 @@ static void test_http_errors(void)
     expect_error(NULL, long_path, NULL, NULL, 414, "uri_too_long", NULL);
 }
 
-static void test_batch(void)
+static void test_batch(void **state)
 {
+    (void)state;
     const char *json[] = {"Content-Type: application/json", NULL};
     dc_reply r;
     json_t *j = call("POST", "/v1/batch", json,
@@ -398,21 +529,34 @@ static void test_batch(void)
                      " {\"lat\": 21.3640201, \"lon\": 103.0209141, \"limit\": 1},"
                      " {\"lat\": 100, \"lon\": 1}, 7]",
                      &r);
-    CHECK(r.status == 200, "batch status %ld: %.300s", r.status, r.body);
-    CHECK(dc_json_num(j, "count") == 5, "count");
-    CHECK(strcmp(dc_json_str(j, "fingerprint"), fingerprint) == 0, "batch fingerprint");
-    CHECK(strcmp(dc_json_str(j, "results.0.status"), "ok") == 0 &&
-              strcmp(dc_json_str(j, "results.0.households.0.id"), HOUSEHOLD) == 0,
-          "item 0");
-    CHECK(strcmp(dc_json_str(j, "results.1.status"), "malformed") == 0, "item 1 %s",
-          dc_json_str(j, "results.1.status"));
-    CHECK(strcmp(dc_json_str(j, "results.2.status"), "ok") == 0 &&
-              strcmp(dc_json_str(j, "results.2.households.0.id"), HOUSEHOLD) == 0,
-          "item 2 (a point)");
-    CHECK(strcmp(dc_json_str(j, "results.3.status"), "bad_item") == 0 &&
-              strstr(dc_json_str(j, "results.3.error.message"), "lat"),
-          "item 3 %s", dc_json_str(j, "results.3.error.message"));
-    CHECK(strcmp(dc_json_str(j, "results.4.status"), "bad_item") == 0, "item 4");
+    if (!(r.status == 200)) print_error("batch status %ld: %.300s\n", r.status, r.body);
+    assert_int_equal(r.status, 200);
+    if (!(dc_json_num(j, "count") == 5)) print_error("count\n");
+    assert_true(dc_json_num(j, "count") == 5);
+    if (!(strcmp(dc_json_str(j, "fingerprint"), fingerprint) == 0))
+        print_error("batch fingerprint\n");
+    assert_string_equal(dc_json_str(j, "fingerprint"), fingerprint);
+    if (!(strcmp(dc_json_str(j, "results.0.status"), "ok") == 0 &&
+          strcmp(dc_json_str(j, "results.0.households.0.id"), HOUSEHOLD) == 0))
+        print_error("item 0\n");
+    assert_string_equal(dc_json_str(j, "results.0.status"), "ok");
+    assert_string_equal(dc_json_str(j, "results.0.households.0.id"), HOUSEHOLD);
+    if (!(strcmp(dc_json_str(j, "results.1.status"), "malformed") == 0))
+        print_error("item 1 %s\n", dc_json_str(j, "results.1.status"));
+    assert_string_equal(dc_json_str(j, "results.1.status"), "malformed");
+    if (!(strcmp(dc_json_str(j, "results.2.status"), "ok") == 0 &&
+          strcmp(dc_json_str(j, "results.2.households.0.id"), HOUSEHOLD) == 0))
+        print_error("item 2 (a point)\n");
+    assert_string_equal(dc_json_str(j, "results.2.status"), "ok");
+    assert_string_equal(dc_json_str(j, "results.2.households.0.id"), HOUSEHOLD);
+    if (!(strcmp(dc_json_str(j, "results.3.status"), "bad_item") == 0 &&
+          strstr(dc_json_str(j, "results.3.error.message"), "lat")))
+        print_error("item 3 %s\n", dc_json_str(j, "results.3.error.message"));
+    assert_string_equal(dc_json_str(j, "results.3.status"), "bad_item");
+    assert_non_null(strstr(dc_json_str(j, "results.3.error.message"), "lat"));
+    if (!(strcmp(dc_json_str(j, "results.4.status"), "bad_item") == 0))
+        print_error("item 4\n");
+    assert_string_equal(dc_json_str(j, "results.4.status"), "bad_item");
     json_decref(j);
     dc_reply_free(&r);
 
@@ -445,8 +589,10 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* POST text/csv runs the same code as diachi batch: the same bytes back. */
-static void test_batch_csv(const char *diachi, const char *index, const char *work)
+static void test_batch_csv(void **state)
 {
+    (void)state;
+    const char *index = sample_index, *work = work_dir;
     static const char csv[] = "\xEF\xBB\xBFHọ tên;Mã địa chỉ\r\n"
                               "\"Nguyễn; Văn A\";32105 927C+J93\r\n"
                               "B;32104927CJ93\r\n"
@@ -456,38 +602,60 @@ static void test_batch_csv(const char *diachi, const char *index, const char *wo
     snprintf(in_path, sizeof in_path, "%s/batch-in.csv", work);
     snprintf(out_path, sizeof out_path, "%s/batch-out.csv", work);
     FILE *f = fopen(in_path, "wb");
-    CHECK(f && fwrite(csv, 1, sizeof csv - 1, f) == sizeof csv - 1 && fclose(f) == 0,
-          "write %s", in_path);
+    size_t written = f ? fwrite(csv, 1, sizeof csv - 1, f) : 0;
+    int closed = f ? fclose(f) : EOF;
+    if (!(f && written == sizeof csv - 1 && closed == 0))
+        print_error("write %s\n", in_path);
+    assert_non_null(f);
+    assert_int_equal(written, sizeof csv - 1);
+    assert_int_equal(closed, 0);
     snprintf(cmd, sizeof cmd, "'%s' batch --index '%s' --threads 1 --quiet '%s' -o '%s'",
              diachi, index, in_path, out_path);
     int status = system(cmd);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1, "diachi batch exit %d", status);
+    if (!(WIFEXITED(status) && WEXITSTATUS(status) == 1))
+        print_error("diachi batch exit %d\n", status);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 1);
     size_t want_len = 0;
     char *want = slurp(out_path, &want_len);
-    CHECK(want && want_len > sizeof csv, "diachi batch wrote %zu bytes", want_len);
+    if (!(want && want_len > sizeof csv))
+        print_error("diachi batch wrote %zu bytes\n", want_len);
+    assert_non_null(want);
+    assert_true(want_len > sizeof csv);
 
     const char *type[] = {"Content-Type: text/csv; charset=utf-8", NULL};
     dc_reply r;
     requests++;
-    CHECK(dc_request(curl, port, "POST", "/v1/batch", type, csv, sizeof csv - 1, &r),
-          "CSV batch: %s", curl_easy_strerror(r.error));
-    CHECK(r.status == 200 && strncmp(r.content_type, "text/csv", 8) == 0, "CSV: %ld %s",
-          r.status, r.content_type);
-    CHECK(want && r.len == want_len && memcmp(r.body, want, want_len) == 0,
-          "the HTTP answer differs from diachi batch's output:\n%s\n---\n%s", r.body,
-          want ? want : "");
-    CHECK(strstr(r.body, "\"Nguyễn; Văn A\";32105 927C+J93;ok;") != NULL,
-          "row 1 kept byte for byte and ok");
+    bool sent =
+        dc_request(curl, port, "POST", "/v1/batch", type, csv, sizeof csv - 1, &r);
+    if (!sent) print_error("CSV batch: %s\n", curl_easy_strerror(r.error));
+    assert_true(sent);
+    if (!(r.status == 200 && strncmp(r.content_type, "text/csv", 8) == 0))
+        print_error("CSV: %ld %s\n", r.status, r.content_type);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(strncmp(r.content_type, "text/csv", 8), 0);
+    if (!(want && r.len == want_len && memcmp(r.body, want, want_len) == 0))
+        print_error("the HTTP answer differs from diachi batch's output:\n%s\n---\n%s\n",
+                    r.body, want ? want : "");
+    assert_non_null(want);
+    assert_int_equal(r.len, want_len);
+    assert_memory_equal(r.body, want, want_len);
+    if (!(strstr(r.body, "\"Nguyễn; Văn A\";32105 927C+J93;ok;") != NULL))
+        print_error("row 1 kept byte for byte and ok\n");
+    assert_non_null(strstr(r.body, "\"Nguyễn; Văn A\";32105 927C+J93;ok;"));
     dc_reply_free(&r);
     free(want);
 
     static const char points[] = "id,lat,lon\n1,21.3640201,103.0209141\n";
     requests++;
-    CHECK(dc_request(curl, port, "POST", "/v1/batch", type, points, sizeof points - 1,
-                     &r) &&
-              r.status == 200 &&
-              strstr(r.body, "1,21.3640201,103.0209141,ok,32105 927C+J93,"),
-          "reverse CSV: %ld %s", r.status, r.body);
+    sent =
+        dc_request(curl, port, "POST", "/v1/batch", type, points, sizeof points - 1, &r);
+    if (!(sent && r.status == 200 &&
+          strstr(r.body, "1,21.3640201,103.0209141,ok,32105 927C+J93,")))
+        print_error("reverse CSV: %ld %s\n", r.status, r.body);
+    assert_true(sent);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "1,21.3640201,103.0209141,ok,32105 927C+J93,"));
     dc_reply_free(&r);
 
     expect_error("POST", "/v1/batch", "code\n\"32105927CJ93\n", type, 400, "bad_csv",
@@ -501,35 +669,50 @@ static void test_batch_csv(const char *diachi, const char *index, const char *wo
                  "payload_too_large", "6 rows");
 }
 
-static void test_service_endpoints(void)
+static void test_service_endpoints(void **state)
 {
+    (void)state;
     dc_reply r;
     json_t *j = call(NULL, "/healthz", NULL, NULL, &r);
-    CHECK(r.status == 200 && strcmp(dc_json_str(j, "status"), "alive") == 0, "healthz");
-    CHECK(strcmp(r.cache_control, "no-store") == 0, "healthz not cached");
+    if (!(r.status == 200 && strcmp(dc_json_str(j, "status"), "alive") == 0))
+        print_error("healthz\n");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(dc_json_str(j, "status"), "alive");
+    if (!(strcmp(r.cache_control, "no-store") == 0)) print_error("healthz not cached\n");
+    assert_string_equal(r.cache_control, "no-store");
     json_decref(j);
     dc_reply_free(&r);
     j = call(NULL, "/readyz", NULL, NULL, &r);
-    CHECK(r.status == 200 && strcmp(dc_json_str(j, "status"), "ready") == 0, "readyz");
-    CHECK(dc_json_num(j, "households") == 22243, "readyz households");
+    if (!(r.status == 200 && strcmp(dc_json_str(j, "status"), "ready") == 0))
+        print_error("readyz\n");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(dc_json_str(j, "status"), "ready");
+    if (!(dc_json_num(j, "households") == 22243)) print_error("readyz households\n");
+    assert_true(dc_json_num(j, "households") == 22243);
     json_decref(j);
     dc_reply_free(&r);
 
     j = call(NULL, "/openapi.json", NULL, NULL, &r);
-    CHECK(r.status == 200 && strncmp(dc_json_str(j, "openapi"), "3.", 2) == 0,
-          "openapi version '%s'", dc_json_str(j, "openapi"));
+    if (!(r.status == 200 && strncmp(dc_json_str(j, "openapi"), "3.", 2) == 0))
+        print_error("openapi version '%s'\n", dc_json_str(j, "openapi"));
+    assert_int_equal(r.status, 200);
+    assert_int_equal(strncmp(dc_json_str(j, "openapi"), "3.", 2), 0);
     const char *paths[] = {"/v1/codes/{code}", "/v1/reverse",  "/v1/zones/{postcode}",
                            "/v1/batch",        "/healthz",     "/readyz",
                            "/metrics",         "/openapi.json"};
-    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
-        CHECK(json_object_get(json_object_get(j, "paths"), paths[i]) != NULL,
-              "openapi lacks %s", paths[i]);
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        if (!(json_object_get(json_object_get(j, "paths"), paths[i]) != NULL))
+            print_error("openapi lacks %s\n", paths[i]);
+        assert_non_null(json_object_get(json_object_get(j, "paths"), paths[i]));
+    }
     json_decref(j);
     dc_reply_free(&r);
 
     json_decref(call(NULL, "/metrics", NULL, NULL, &r));
-    CHECK(r.status == 200 && strncmp(r.content_type, "text/plain", 10) == 0, "metrics %s",
-          r.content_type);
+    if (!(r.status == 200 && strncmp(r.content_type, "text/plain", 10) == 0))
+        print_error("metrics %s\n", r.content_type);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(strncmp(r.content_type, "text/plain", 10), 0);
     char want[200];
     snprintf(want, sizeof want, "diachi_index_info{fingerprint=\"%s\"} 1", fingerprint);
     const char *lines[] = {
@@ -541,14 +724,18 @@ static void test_service_endpoints(void)
         "diachi_request_duration_seconds_bucket{endpoint=\"codes\",le=\"+Inf\"} ",
         "diachi_index_build_time_seconds ",
         "diachi_index_households 22243"};
-    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
-        CHECK(strstr(r.body, lines[i]) != NULL, "metrics lack '%s'", lines[i]);
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        if (!(strstr(r.body, lines[i]) != NULL))
+            print_error("metrics lack '%s'\n", lines[i]);
+        assert_non_null(strstr(r.body, lines[i]));
+    }
     dc_reply_free(&r);
 }
 
 /* Every answer above 4xx included, on one connection: keep-alive holds. */
-static void test_keep_alive(void)
+static void test_keep_alive(void **state)
 {
+    (void)state;
     const char *paths[] = {"/v1/codes/" CODE,   "/v1/codes/321", "/v1/codes/32104927CJ93",
                            "/v1/reverse?lat=1", "/nope",         "/v1/zones/32101",
                            "/healthz"};
@@ -558,36 +745,108 @@ static void test_keep_alive(void)
     for (int round = 0; round < 3; round++)
         for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
             json_decref(call(NULL, paths[i], NULL, NULL, &r));
-            CHECK(r.new_connections == 0, "%s opened a new connection (Connection: %s)",
-                  paths[i], r.connection);
-            CHECK(strcmp(r.connection, "close") != 0, "%s: Connection: close", paths[i]);
+            if (!(r.new_connections == 0))
+                print_error("%s opened a new connection (Connection: %s)\n", paths[i],
+                            r.connection);
+            assert_int_equal(r.new_connections, 0);
+            if (!(strcmp(r.connection, "close") != 0))
+                print_error("%s: Connection: close\n", paths[i]);
+            assert_string_not_equal(r.connection, "close");
             dc_reply_free(&r);
         }
 }
 
-static void test_access_log(const char *path)
+static void test_access_log(void **state)
 {
+    (void)state;
+    const char *path = access_log_path;
     FILE *f = fopen(path, "r");
     char line[4096];
     int n = 0, reverse_lines = 0;
-    CHECK(f != NULL, "no access log at %s", path);
-    if (!f) return;
+    if (!(f != NULL)) print_error("no access log at %s\n", path);
+    assert_non_null(f);
     while (fgets(line, sizeof line, f)) {
         json_error_t e;
         json_t *j = json_loads(line, 0, &e);
         n++;
-        CHECK(j != NULL, "log line %d is not JSON: %s", n, line);
-        CHECK(strcmp(dc_json_str(j, "remote"), "127.0.0.1") == 0, "remote");
-        CHECK(dc_json_num(j, "status") >= 200, "status");
-        CHECK(strlen(dc_json_str(j, "time")) == 24, "time '%s'", dc_json_str(j, "time"));
-        CHECK(dc_json_num(j, "duration_ms") >= 0, "duration");
-        CHECK(strchr(dc_json_str(j, "path"), '?') == NULL, "a query in the log");
+        if (!(j != NULL)) print_error("log line %d is not JSON: %s\n", n, line);
+        assert_non_null(j);
+        if (!(strcmp(dc_json_str(j, "remote"), "127.0.0.1") == 0))
+            print_error("remote\n");
+        assert_string_equal(dc_json_str(j, "remote"), "127.0.0.1");
+        if (!(dc_json_num(j, "status") >= 200)) print_error("status\n");
+        assert_true(dc_json_num(j, "status") >= 200);
+        if (!(strlen(dc_json_str(j, "time")) == 24))
+            print_error("time '%s'\n", dc_json_str(j, "time"));
+        assert_int_equal(strlen(dc_json_str(j, "time")), 24);
+        if (!(dc_json_num(j, "duration_ms") >= 0)) print_error("duration\n");
+        assert_true(dc_json_num(j, "duration_ms") >= 0);
+        if (!(strchr(dc_json_str(j, "path"), '?') == NULL))
+            print_error("a query in the log\n");
+        assert_null(strchr(dc_json_str(j, "path"), '?'));
         if (strcmp(dc_json_str(j, "path"), "/v1/reverse") == 0) reverse_lines++;
         json_decref(j);
     }
     fclose(f);
-    CHECK(n == requests, "access log has %d lines for %d requests", n, requests);
-    CHECK(reverse_lines > 20, "reverse lines %d", reverse_lines);
+    if (!(n == requests))
+        print_error("access log has %d lines for %d requests\n", n, requests);
+    assert_int_equal(n, requests);
+    if (!(reverse_lines > 20)) print_error("reverse lines %d\n", reverse_lines);
+    assert_true(reverse_lines > 20);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    remove(access_log_path);
+    const char *args[] = {
+        "--index",    sample_index, "--cors-origin", ORIGIN,          "--max-batch", "5",
+        "--max-body", "65536",      "--access-log",  access_log_path, "--threads",   "2",
+        NULL};
+    if (!dc_server_start(&srv, diachi, args)) return -1;
+    port = srv.port;
+    curl = curl_easy_init();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    curl_easy_cleanup(curl);
+    dc_server_stop(&srv); /* already stopped unless a test failed first */
+    return 0;
+}
+
+/* The index's fingerprint, which every answer after this one names. */
+static void test_fingerprint(void **state)
+{
+    (void)state;
+    dc_reply r;
+    if (dc_request(curl, port, NULL, "/healthz", NULL, NULL, 0, &r))
+        snprintf(fingerprint, sizeof fingerprint, "%s", r.fingerprint);
+    requests++;
+    dc_reply_free(&r);
+    if (!(strlen(fingerprint) == 64)) print_error("fingerprint '%s'\n", fingerprint);
+    assert_int_equal(strlen(fingerprint), 64);
+}
+
+/* SIGTERM: the server drains, says so, and exits 0. */
+static void test_server_stops(void **state)
+{
+    (void)state;
+    int status = dc_server_stop(&srv);
+    if (!(status == 0)) print_error("the server exited %d on SIGTERM\n", status);
+    assert_int_equal(status, 0);
+    if (!(strstr(srv.log, "stopped") != NULL))
+        print_error("no 'stopped' in the server's log\n");
+    assert_non_null(strstr(srv.log, "stopped"));
+}
+
+/* Every reply dc_request got was held to docs/openapi.json. */
+static void test_replies_as_documented(void **state)
+{
+    (void)state;
+    assert_int_equal(atomic_load(&dc_check_failures), 0);
 }
 
 int main(int argc, char **argv)
@@ -596,42 +855,22 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_http_api DIACHI SAMPLE_INDEX WORK_DIR\n");
         return 2;
     }
-    char log[4096];
-    snprintf(log, sizeof log, "%s/access.log", argv[3]);
-    remove(log);
-    const char *args[] = {
-        "--index",    argv[2], "--cors-origin", ORIGIN, "--max-batch", "5",
-        "--max-body", "65536", "--access-log",  log,    "--threads",   "2",
-        NULL};
-    dc_server srv;
-    if (!dc_server_start(&srv, argv[1], args)) return 1;
-    port = srv.port;
+    diachi = argv[1];
+    sample_index = argv[2];
+    work_dir = argv[3];
+    snprintf(access_log_path, sizeof access_log_path, "%s/access.log", argv[3]);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    curl = curl_easy_init();
-    dc_reply r;
-    if (dc_request(curl, port, NULL, "/healthz", NULL, NULL, 0, &r))
-        snprintf(fingerprint, sizeof fingerprint, "%s", r.fingerprint);
-    requests++;
-    dc_reply_free(&r);
-    CHECK(strlen(fingerprint) == 64, "fingerprint '%s'", fingerprint);
-
-    test_forward();
-    test_reverse();
-    test_zone();
-    test_geojson();
-    test_caching_and_cors();
-    test_http_errors();
-    test_batch();
-    test_batch_csv(argv[1], argv[2], argv[3]);
-    test_service_endpoints();
-    test_keep_alive();
-
-    curl_easy_cleanup(curl);
-    int status = dc_server_stop(&srv);
-    CHECK(status == 0, "the server exited %d on SIGTERM", status);
-    CHECK(strstr(srv.log, "stopped") != NULL, "no 'stopped' in the server's log");
-    test_access_log(log);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fingerprint), cmocka_unit_test(test_forward),
+        cmocka_unit_test(test_reverse),     cmocka_unit_test(test_zone),
+        cmocka_unit_test(test_geojson),     cmocka_unit_test(test_caching_and_cors),
+        cmocka_unit_test(test_http_errors), cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_batch_csv),   cmocka_unit_test(test_service_endpoints),
+        cmocka_unit_test(test_keep_alive),  cmocka_unit_test(test_server_stops),
+        cmocka_unit_test(test_access_log),  cmocka_unit_test(test_replies_as_documented),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
     curl_global_cleanup();
-    printf("%d requests, %d failed checks\n", requests, dc_check_failures);
-    return dc_check_failures ? 1 : 0;
+    printf("%d requests, %d failed checks\n", requests, failed);
+    return failed ? 1 : 0;
 }
