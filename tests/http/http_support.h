@@ -1,11 +1,12 @@
 /*
  * http_support.h - what the HTTP tests share: start the real `diachi
  * serve` on an ephemeral port, talk to it with libcurl, stop it with a
- * signal (failed checks are counted by CHECK, from tests/support).
+ * signal. The tests assert with cmocka.
  */
 #ifndef DC_HTTP_SUPPORT_H
 #define DC_HTTP_SUPPORT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -81,12 +82,20 @@ void dc_reply_free(dc_reply *reply);
 /** Milliseconds on the monotonic clock. */
 double dc_now_ms(void);
 
-/** A TCP connection to 127.0.0.1:@p port for raw requests; -1 (a failed
- *  check) when it cannot be made. */
+/**
+ * Checks made inside dc_request, which also runs on client threads, where
+ * a cmocka assertion cannot jump back to its test: each reply held to
+ * DC_OPENAPI_DOC (when set and no dc_reply_hook is). A failure is printed
+ * and counted here; a test asserts the count is 0 on the main thread.
+ */
+extern _Atomic int dc_check_failures;
+
 /** Put a copy of @p from in place of @p served the way an operator does:
  *  a copy beside it, renamed over it. False on any I/O failure. */
 bool dc_swap_in(const char *from, const char *served);
 
+/** A TCP connection to 127.0.0.1:@p port for raw requests. Main thread
+ *  only: when it cannot be made, the running cmocka test fails. */
 int dc_raw_connect(int port);
 
 /** Send all of @p data; false when the server closed early (a refused

@@ -1,21 +1,5 @@
 /* support.c - helpers shared by the test, fuzz and benchmark programs. */
-#include <stdarg.h>
-#include <stdio.h>
-
 #include "support.h"
-
-_Atomic int dc_check_failures;
-
-void dc_check_failed(const char *file, int line, const char *cond, const char *fmt, ...)
-{
-    va_list ap;
-    if (atomic_fetch_add(&dc_check_failures, 1) >= 30) return;
-    fprintf(stderr, "%s:%d: check failed: %s: ", file, line, cond);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
 
 uint64_t dc_splitmix64(uint64_t *state)
 {

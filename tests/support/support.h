@@ -1,11 +1,10 @@
 /*
  * support.h - small helpers the test, fuzz and benchmark programs share:
- * a seedable random number generator, a strict UTF-8 check, and CHECK.
+ * a seedable random number generator and a strict UTF-8 check.
  */
 #ifndef DC_TEST_SUPPORT_H
 #define DC_TEST_SUPPORT_H
 
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -21,20 +20,5 @@ double dc_uniform(uint64_t *state);
  * such as jansson demand: error messages go into API error bodies.
  */
 bool dc_is_utf8(const char *s);
-
-/** Checks failed so far; a test exits non-zero when it is not 0. Atomic:
- *  tests check from several threads. */
-extern _Atomic int dc_check_failures;
-
-/** Count a failed check and say where and what (the first 30 only, so a
- *  broken run stays readable). Used through CHECK. */
-void dc_check_failed(const char *file, int line, const char *cond, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/** CHECK(condition, printf-style message about the values involved). */
-#define CHECK(cond, ...)                                                                 \
-    do {                                                                                 \
-        if (!(cond)) dc_check_failed(__FILE__, __LINE__, #cond, __VA_ARGS__);            \
-    } while (0)
 
 #endif
