@@ -64,7 +64,9 @@ static const char *line_end(const char *p, const char *end)
 static dc_front_verdict judge_version(const char *v, size_t n, const char **why)
 {
     if (n && v[n - 1] == '\r') n--;
-    if (n == 8 && (memcmp(v, "HTTP/1.1", 8) == 0 || memcmp(v, "HTTP/1.0", 8) == 0))
+    /* HTTP/1.2 and on are 1.1 to a 1.1 server (RFC 9110 2.5), as
+     * libmicrohttpd takes them. */
+    if (n == 8 && memcmp(v, "HTTP/1.", 7) == 0 && v[7] >= '0' && v[7] <= '9')
         return DC_FRONT_OK;
     if (n >= 6 && memcmp(v, "HTTP/", 5) == 0 && v[5] >= '0' && v[5] <= '9') {
         *why = v[5] == '2' ? "HTTP/2 is not served here: use HTTP/1.1"
@@ -150,6 +152,9 @@ dc_front_verdict dc_front_judge(const char *buf, size_t len, size_t head_max,
                                 const char **why)
 {
     const char *end = buf + (len > head_max ? head_max : len), *fields = NULL;
+    /* Empty lines before the request line are ignored (RFC 9112 2.2). */
+    while (buf < end && (*buf == '\n' || (*buf == '\r' && buf + 1 < end && buf[1] == '\n')))
+        buf += *buf == '\r' ? 2 : 1;
     dc_front_verdict v = judge_line(buf, end, &fields, why);
     if (v == DC_FRONT_OK) v = judge_fields(fields, end, why);
     if (v != DC_FRONT_MORE || len <= head_max) return v;
