@@ -924,14 +924,13 @@ dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
                      MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
     srv->daemon = MHD_start_daemon(
         flags, srv->config.port, dc_conns_accept, srv, handle, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_THREAD_POOL_SIZE, srv->config.threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        srv->config.timeout_s, MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->config.per_ip_connections,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
-        connection_event, srv, MHD_OPTION_URI_LOG_CALLBACK, request_line, srv,
-        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_THREAD_POOL_SIZE,
+        srv->config.threads, MHD_OPTION_CONNECTION_TIMEOUT, srv->config.timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, mhd_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        srv->config.per_ip_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, connection_event, srv, MHD_OPTION_URI_LOG_CALLBACK,
+        request_line, srv, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
     if (!srv->daemon) {
         rc = dc_error_set(err, DC_E_IO, "cannot listen on %s port %u: %s",
                           srv->config.host, (unsigned)srv->config.port, strerror(errno));

@@ -153,7 +153,8 @@ dc_front_verdict dc_front_judge(const char *buf, size_t len, size_t head_max,
 {
     const char *end = buf + (len > head_max ? head_max : len), *fields = NULL;
     /* Empty lines before the request line are ignored (RFC 9112 2.2). */
-    while (buf < end && (*buf == '\n' || (*buf == '\r' && buf + 1 < end && buf[1] == '\n')))
+    while (buf < end &&
+           (*buf == '\n' || (*buf == '\r' && buf + 1 < end && buf[1] == '\n')))
         buf += *buf == '\r' ? 2 : 1;
     dc_front_verdict v = judge_line(buf, end, &fields, why);
     if (v == DC_FRONT_OK) v = judge_fields(fields, end, why);
@@ -192,9 +193,9 @@ struct dc_front {
     bool started;
     pthread_t thread;
     size_t head_max;
-    unsigned cap;                /* connections held at most, both lists */
+    unsigned cap;                 /* connections held at most, both lists */
     front_list waiting, answered; /* for a head; refused, lingering */
-    char *peek;                  /* head_max + 1 bytes */
+    char *peek;                   /* head_max + 1 bytes */
 };
 
 static int64_t mono_ns(void)
@@ -373,7 +374,8 @@ static void conn_event(dc_front *f, front_conn *k, uint32_t events)
 
 /* ---- accepting -------------------------------------------------------------- */
 
-static bool same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+static bool same_address(const struct sockaddr_storage *a,
+                         const struct sockaddr_storage *b)
 {
     if (a->ss_family != b->ss_family) return false;
     if (a->ss_family == AF_INET)
@@ -514,13 +516,15 @@ static unsigned front_cap(const dc_http *srv)
     return cap;
 }
 
-static dc_err front_listen(dc_front *f, const struct sockaddr_storage *addr, dc_error *err)
+static dc_err front_listen(dc_front *f, const struct sockaddr_storage *addr,
+                           dc_error *err)
 {
     int one = 1;
     socklen_t len = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
                                                 : sizeof(struct sockaddr_in);
     f->listen_fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (f->listen_fd < 0) return dc_error_set(err, DC_E_IO, "socket: %s", strerror(errno));
+    if (f->listen_fd < 0)
+        return dc_error_set(err, DC_E_IO, "socket: %s", strerror(errno));
     setsockopt(f->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (addr->ss_family == AF_INET6)
         setsockopt(f->listen_fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
@@ -533,9 +537,9 @@ static dc_err front_listen(dc_front *f, const struct sockaddr_storage *addr, dc_
     len = sizeof bound;
     if (getsockname(f->listen_fd, (struct sockaddr *)&bound, &len) != 0)
         return dc_error_set(err, DC_E_IO, "getsockname: %s", strerror(errno));
-    f->port = ntohs(bound.ss_family == AF_INET6
-                        ? ((struct sockaddr_in6 *)&bound)->sin6_port
-                        : ((struct sockaddr_in *)&bound)->sin_port);
+    f->port =
+        ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+                                          : ((struct sockaddr_in *)&bound)->sin_port);
     return DC_OK;
 }
 

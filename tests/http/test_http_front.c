@@ -79,14 +79,14 @@ static bool header(const char *text, const char *name, char *out, size_t size)
 static void still_serving(void)
 {
     dc_reply r;
-    assert_true(dc_request(curl, server.port, NULL, "/v1/codes/32105927CJ93", NULL, NULL,
-                           0, &r));
+    assert_true(
+        dc_request(curl, server.port, NULL, "/v1/codes/32105927CJ93", NULL, NULL, 0, &r));
     assert_int_equal(r.status, 200);
     dc_reply_free(&r);
 }
 
-static void expect_refused(const char *name, const char *request, size_t len,
-                           int status, const char *code)
+static void expect_refused(const char *name, const char *request, size_t len, int status,
+                           const char *code)
 {
     raw_reply r = exchange(request, len, 5000);
     int got = 0;
@@ -158,7 +158,8 @@ static void test_version(void **state)
 static void test_fields(void **state)
 {
     (void)state;
-    REFUSED("obsolete line folding", GET_HEALTHZ "X-A: a\r\n b\r\n\r\n", 400, "bad_header");
+    REFUSED("obsolete line folding", GET_HEALTHZ "X-A: a\r\n b\r\n\r\n", 400,
+            "bad_header");
     REFUSED("a space before the colon", GET_HEALTHZ "X-A : a\r\n\r\n", 400, "bad_header");
     REFUSED("no colon", GET_HEALTHZ "X-A a\r\n\r\n", 400, "bad_header");
     REFUSED("a NUL in a value", GET_HEALTHZ "X-A: a\0b\r\n\r\n", 400, "bad_header");
@@ -214,7 +215,8 @@ static void test_taken(void **state)
     ANSWERED("HTTP/1.0", "GET /healthz HTTP/1.0\r\n\r\n");
     ANSWERED("HTTP/1.2 (as 1.1)",
              "GET /healthz HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n");
-    ANSWERED("bare LF line ends", "GET /healthz HTTP/1.1\nHost: x\nConnection: close\n\n");
+    ANSWERED("bare LF line ends",
+             "GET /healthz HTTP/1.1\nHost: x\nConnection: close\n\n");
     ANSWERED("an empty line first", "\r\n" GET_HEALTHZ "Connection: close\r\n\r\n");
     ANSWERED("a tab in a value", GET_HEALTHZ "X-A: a\tb\r\nConnection: close\r\n\r\n");
     ANSWERED("bytes past ASCII in a value",
