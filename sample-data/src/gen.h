@@ -1,7 +1,8 @@
 /*
  * gen.h - helpers shared by the map generators (diachi-gen-sample,
- * diachi-gen-edge): a seeded random generator, a local metric frame around
- * Dien Bien Phu, coordinate transformation and shapefile writing with OGR.
+ * diachi-gen-edge): a local metric frame around Dien Bien Phu, coordinate
+ * transformation and shapefile writing with OGR. Random numbers come from
+ * ../common/seeded_rng.h, the generator the national map and the tests use.
  *
  * These are build tools, not library code: on an error they print to stderr
  * and the program exits 3 (data problem) or 2 (usage).
@@ -16,22 +17,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-/* ---- random numbers: xoshiro256** seeded through splitmix64 ---------- */
-
-typedef struct dc_rng {
-    uint64_t s[4];
-} dc_rng;
-
-void dc_rng_seed(dc_rng *rng, uint64_t seed);
-uint64_t dc_rng_next(dc_rng *rng);
-/** Uniform in [0, 1), 53 random bits. */
-double dc_rng_uniform(dc_rng *rng);
-/** Uniform in [lo, hi). */
-double dc_rng_range(dc_rng *rng, double lo, double hi);
-/** Uniform integer in [0, n). */
-int dc_rng_below(dc_rng *rng, int n);
-/** Standard normal deviate (Box-Muller, one value per call). */
-double dc_rng_normal(dc_rng *rng);
+#include "seeded_rng.h"
 
 /* ---- the local frame: metres east/north of a fixed origin -------------- */
 

@@ -1,6 +1,6 @@
 /*
- * gen_common.c - random numbers, the local frame, CRS and OGR writing
- * shared by the map generators.
+ * gen_common.c - the local frame, CRS and OGR writing shared by the map
+ * generators.
  */
 #include "gen.h"
 
@@ -20,64 +20,6 @@ _Noreturn void dc_gen_die(const char *what, const char *detail)
     fprintf(stderr, "diachi-gen: %s%s%s\n", what, detail ? ": " : "",
             detail ? detail : "");
     exit(3);
-}
-
-/* ---- random numbers --------------------------------------------------- */
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-void dc_rng_seed(dc_rng *rng, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++)
-        rng->s[i] = splitmix64(&seed);
-}
-
-uint64_t dc_rng_next(dc_rng *rng)
-{
-    uint64_t *s = rng->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-double dc_rng_uniform(dc_rng *rng)
-{
-    return (double)(dc_rng_next(rng) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-double dc_rng_range(dc_rng *rng, double lo, double hi)
-{
-    return lo + (hi - lo) * dc_rng_uniform(rng);
-}
-
-int dc_rng_below(dc_rng *rng, int n)
-{
-    return (int)(dc_rng_uniform(rng) * n);
-}
-
-double dc_rng_normal(dc_rng *rng)
-{
-    /* 1 - u keeps the logarithm's argument in (0, 1]. */
-    double u = 1.0 - dc_rng_uniform(rng);
-    double v = dc_rng_uniform(rng);
-    return sqrt(-2.0 * log(u)) * cos(2.0 * DC_PI * v);
 }
 
 /* ---- local frame ------------------------------------------------------- */

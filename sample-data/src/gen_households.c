@@ -130,7 +130,7 @@ typedef struct placer {
     dc_households *out;
     const dc_zone *zones;
     OGRCoordinateTransformationH ct;
-    dc_rng *rng;
+    seeded_rng *rng;
     street_geo geo[STREET_COUNT];
     dc_xy *frame;     /* frame position of each household */
     int *next, *head; /* spatial hash chains over frame */
@@ -308,8 +308,8 @@ static double clamp_in_cell(double v, double per_degree, double margin_deg)
 static void add_door_mate(placer *p, const candidate *c, int zone, double lat, double lon)
 {
     /* The door is at least 0.6 m inside its cell, so 0.5 m keeps the mate in. */
-    double lat2 = lat + dc_rng_range(p->rng, -0.5, 0.5) / DC_M_PER_DEG_LAT;
-    double lon2 = lon + dc_rng_range(p->rng, -0.5, 0.5) / DC_M_PER_DEG_LON;
+    double lat2 = lat + rng_range(p->rng, -0.5, 0.5) / DC_M_PER_DEG_LAT;
+    double lon2 = lon + rng_range(p->rng, -0.5, 0.5) / DC_M_PER_DEG_LON;
     if (floor(lat2 * 40000.0) != floor(lat * 40000.0) ||
         floor(lon2 * 32000.0) != floor(lon * 32000.0))
         return;
@@ -324,7 +324,7 @@ static int place(placer *p, const candidate *c)
     if (near_house(p, c->at) ||
         street_distance(p, c->at, c->own_street) < c->street_clearance)
         return 0;
-    int shared = dc_rng_uniform(p->rng) < SHARED_DOOR_P;
+    int shared = rng_unit(p->rng) < SHARED_DOOR_P;
     double lat, lon, x, y;
     dc_frame_to_deg(c->at, &lat, &lon);
     if (shared) {
@@ -344,12 +344,12 @@ static void walk_alley(placer *p, int st, dc_xy from, dc_xy dir, int alley_no)
 {
     char street_name[72], house_no[16];
     snprintf(street_name, sizeof street_name, "Ngõ %d %s", alley_no, streets[st].name);
-    double length = dc_rng_range(p->rng, 35, 145);
+    double length = rng_range(p->rng, 35, 145);
     int odd = 1, even = 2;
-    for (double s = 12 + dc_rng_range(p->rng, 0, 4); s < length;
-         s += dc_rng_range(p->rng, 6, 10)) {
+    for (double s = 12 + rng_range(p->rng, 0, 4); s < length;
+         s += rng_range(p->rng, 6, 10)) {
         for (int side = 1; side >= -1; side -= 2) {
-            double off = dc_rng_range(p->rng, 4.0, 5.5) * side;
+            double off = rng_range(p->rng, 4.0, 5.5) * side;
             dc_xy at = {from.x + dir.x * s - dir.y * off,
                         from.y + dir.y * s + dir.x * off};
             int *number = side > 0 ? &odd : &even;
@@ -362,7 +362,7 @@ static void walk_alley(placer *p, int st, dc_xy from, dc_xy dir, int alley_no)
 
 static void branch_alley(placer *p, int st, dc_xy pos, dc_xy normal, int alley_no)
 {
-    double turn = dc_rng_range(p->rng, -0.3, 0.3);
+    double turn = rng_range(p->rng, -0.3, 0.3);
     dc_xy dir = {normal.x * cos(turn) - normal.y * sin(turn),
                  normal.x * sin(turn) + normal.y * cos(turn)};
     walk_alley(p, st, pos, dir, alley_no);
@@ -374,13 +374,13 @@ static void walk_side(placer *p, int st, int side)
     const street_geo *g = &p->geo[st];
     int number = side > 0 ? 1 : 2, last = 0, last_alley = 0;
     char house_no[16];
-    double next_alley = dc_rng_range(p->rng, 40, 120);
-    for (double s = dc_rng_range(p->rng, 3, 8); s < street_length(g);
-         s += dc_rng_range(p->rng, 7, 12)) {
+    double next_alley = rng_range(p->rng, 40, 120);
+    for (double s = rng_range(p->rng, 3, 8); s < street_length(g);
+         s += rng_range(p->rng, 7, 12)) {
         dc_xy pos, dir;
         street_at(g, s, &pos, &dir);
         dc_xy normal = {-dir.y * side, dir.x * side};
-        double off = dc_rng_range(p->rng, 6, 9);
+        double off = rng_range(p->rng, 6, 9);
         snprintf(house_no, sizeof house_no, "%d", number);
         candidate c = {{pos.x + normal.x * off, pos.y + normal.y * off},
                        house_no,
@@ -396,7 +396,7 @@ static void walk_side(placer *p, int st, int side)
         if (s >= next_alley && last > 0 && last != last_alley) {
             branch_alley(p, st, pos, normal, last);
             last_alley = last;
-            next_alley = s + dc_rng_range(p->rng, 90, 220);
+            next_alley = s + rng_range(p->rng, 90, 220);
         }
     }
 }
@@ -422,8 +422,8 @@ static dc_xy hamlet_site(placer *p, int h, const dc_xy *sites)
     dc_xy centre = dc_frame_from_deg(z->lat, z->lon);
     double radius = strcmp(z->kind, "xã") == 0 ? 7000 : 1500;
     for (int tries = 0; tries < 5000; tries++) {
-        dc_xy at = {centre.x + dc_rng_range(p->rng, -radius, radius),
-                    centre.y + dc_rng_range(p->rng, -radius, radius)};
+        dc_xy at = {centre.x + rng_range(p->rng, -radius, radius),
+                    centre.y + rng_range(p->rng, -radius, radius)};
         if (hamlet_site_ok(p, h, at, sites)) return at;
     }
     dc_gen_die("no room for hamlet", hamlets[h].name);
@@ -432,12 +432,13 @@ static dc_xy hamlet_site(placer *p, int h, const dc_xy *sites)
 static void fill_hamlet(placer *p, int h, dc_xy site)
 {
     int rural = strcmp(dc_zone_defs[hamlets[h].zone].kind, "xã") == 0;
-    int target = rural ? 110 + dc_rng_below(p->rng, 120) : 80 + dc_rng_below(p->rng, 70);
-    double sigma = dc_rng_range(p->rng, 70, 140);
+    int target =
+        rural ? 110 + (int)rng_below(p->rng, 120) : 80 + (int)rng_below(p->rng, 70);
+    double sigma = rng_range(p->rng, 70, 140);
     int placed = 0;
     for (int tries = 0; placed < target && tries < 4 * target; tries++) {
-        dc_xy at = {site.x + sigma * dc_rng_normal(p->rng),
-                    site.y + sigma * dc_rng_normal(p->rng)};
+        dc_xy at = {site.x + sigma * rng_normal(p->rng),
+                    site.y + sigma * rng_normal(p->rng)};
         candidate c = {at,   "", hamlets[h].name, hamlets[h].name, hamlets[h].zone,
                        10.0, -1};
         placed += place(p, &c);
@@ -447,7 +448,7 @@ static void fill_hamlet(placer *p, int h, dc_xy site)
 /* ---- entry points ------------------------------------------------------ */
 
 void dc_households_generate(dc_households *out, const dc_zone *zones,
-                            OGRCoordinateTransformationH to_tm3, dc_rng *rng)
+                            OGRCoordinateTransformationH to_tm3, seeded_rng *rng)
 {
     placer p = {.out = out, .zones = zones, .ct = to_tm3, .rng = rng};
     p.head = malloc(sizeof(int) << HASH_BITS);

@@ -84,8 +84,8 @@ int main(int argc, char **argv)
     dc_gen_mkdirs(dir);
 
     OGRCoordinateTransformationH to_tm3 = dc_gen_from_wgs84(DC_EPSG_VN2000_TM3_103);
-    dc_rng rng;
-    dc_rng_seed(&rng, seed);
+    seeded_rng rng;
+    rng_seed(&rng, seed);
     dc_zone zones[DC_ZONE_COUNT];
     dc_zones_build(zones, to_tm3);
     dc_households households = {0};

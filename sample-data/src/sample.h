@@ -50,7 +50,7 @@ typedef struct dc_households {
 
 /** Place every household of the sample map. */
 void dc_households_generate(dc_households *out, const dc_zone *zones,
-                            OGRCoordinateTransformationH to_tm3, dc_rng *rng);
+                            OGRCoordinateTransformationH to_tm3, seeded_rng *rng);
 void dc_households_free(dc_households *list);
 
 #endif

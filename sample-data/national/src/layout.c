@@ -52,8 +52,8 @@ static dc_point warp(const dc_grid *g, dc_point p)
 /* Lattice corner (i, j) before the warp, metres from the centre. */
 static dc_point corner(const dc_grid *g, int i, int j)
 {
-    double jx = CORNER_JITTER * dc_hash_signed(g->seed, (uint64_t)i, (uint64_t)j, 0);
-    double jy = CORNER_JITTER * dc_hash_signed(g->seed, (uint64_t)i, (uint64_t)j, 1);
+    double jx = CORNER_JITTER * rng_hash_signed(g->seed, (uint64_t)i, (uint64_t)j, 0);
+    double jy = CORNER_JITTER * rng_hash_signed(g->seed, (uint64_t)i, (uint64_t)j, 1);
     return (dc_point){(i - g->cols / 2.0 + jx) * g->cell,
                       (j - g->rows / 2.0 + jy) * g->cell};
 }
@@ -66,7 +66,7 @@ static dc_point midpoint(const dc_grid *g, int i, int j, int vertical)
     dc_point b = vertical ? corner(g, i, j + 1) : corner(g, i + 1, j);
     double push =
         MIDPOINT_JITTER * g->cell *
-        dc_hash_signed(g->seed, (uint64_t)i, (uint64_t)j, 2 + (uint64_t)vertical);
+        rng_hash_signed(g->seed, (uint64_t)i, (uint64_t)j, 2 + (uint64_t)vertical);
     dc_point m = {(a.x + b.x) / 2, (a.y + b.y) / 2};
     if (vertical)
         m.x += push;
@@ -120,24 +120,24 @@ int dc_zone_contains(const dc_zone *zone, dc_point p)
     return inside;
 }
 
-static dc_point sample_uniform(const dc_zone *zone, dc_rng *rng)
+static dc_point sample_uniform(const dc_zone *zone, seeded_rng *rng)
 {
     for (;;) {
-        dc_point p = {zone->min.x + (zone->max.x - zone->min.x) * dc_rng_unit(rng),
-                      zone->min.y + (zone->max.y - zone->min.y) * dc_rng_unit(rng)};
+        dc_point p = {zone->min.x + (zone->max.x - zone->min.x) * rng_unit(rng),
+                      zone->min.y + (zone->max.y - zone->min.y) * rng_unit(rng)};
         if (dc_zone_contains(zone, p)) return p;
     }
 }
 
-dc_point dc_zone_sample(const dc_zone *zone, dc_rng *rng, int *hamlet)
+dc_point dc_zone_sample(const dc_zone *zone, seeded_rng *rng, int *hamlet)
 {
-    *hamlet = (int)dc_rng_below(rng, DC_ZONE_HAMLETS);
+    *hamlet = (int)rng_below(rng, DC_ZONE_HAMLETS);
     if (zone->urban) return sample_uniform(zone, rng);
     /* Villages: a Gaussian around one of the zone's hamlets (Box-Muller). */
     for (int tries = 0; tries < 8; tries++) {
         const dc_point *h = &zone->hamlet[*hamlet];
-        double r = zone->spread * sqrt(-2.0 * log(1.0 - dc_rng_unit(rng)));
-        double angle = 6.283185307179586 * dc_rng_unit(rng);
+        double r = zone->spread * sqrt(-2.0 * log(1.0 - rng_unit(rng)));
+        double angle = 6.283185307179586 * rng_unit(rng);
         dc_point p = {h->x + r * cos(angle), h->y + r * sin(angle)};
         if (dc_zone_contains(zone, p)) return p;
     }
@@ -154,10 +154,10 @@ static void make_towns(const dc_grid *g, dc_town *towns, int count, double side)
                          0.5 * area / (6.283185307179586 * sigma_capital * sigma_capital),
                          sigma_capital};
     for (int t = 1; t < count; t++) {
-        dc_point lattice = {0.45 * side * dc_hash_signed(g->seed, 7, (uint64_t)t, 0),
-                            0.45 * side * dc_hash_signed(g->seed, 7, (uint64_t)t, 1)};
+        dc_point lattice = {0.45 * side * rng_hash_signed(g->seed, 7, (uint64_t)t, 0),
+                            0.45 * side * rng_hash_signed(g->seed, 7, (uint64_t)t, 1)};
         double share = 0.3 / (count - 1) *
-                       (0.5 + 0.5 * (dc_hash_signed(g->seed, 7, (uint64_t)t, 2) + 1));
+                       (0.5 + 0.5 * (rng_hash_signed(g->seed, 7, (uint64_t)t, 2) + 1));
         towns[t] = (dc_town){warp(g, lattice),
                              share * area / (6.283185307179586 * sigma_town * sigma_town),
                              sigma_town};
@@ -198,8 +198,8 @@ static void zone_setup(const dc_grid *g, dc_zone *zone, int i, int j, uint64_t i
     }
     zone->district = district_of(g, i, j);
     zone->spread = 0.12 * sqrt(ring_area(zone->ring));
-    dc_rng rng;
-    dc_rng_seed(&rng, dc_hash4(g->seed, 11, index, 0));
+    seeded_rng rng;
+    rng_seed(&rng, rng_hash4(g->seed, 11, index, 0));
     for (int h = 0; h < DC_ZONE_HAMLETS; h++)
         zone->hamlet[h] = sample_uniform(zone, &rng);
 }

@@ -221,7 +221,7 @@ static int plan_jobs(dc_options *o, dc_province_job *jobs)
         job->zone_offset = zone_offset;
         /* Keyed by the province, not its rank in the list: independent streams. */
         job->seed =
-            dc_hash4(o->seed, 0x6e6174696f6e616cULL, (uint64_t)p->prefix_first, 0);
+            rng_hash4(o->seed, 0x6e6174696f6e616cULL, (uint64_t)p->prefix_first, 0);
         zone_offset += job->zone_count;
         before += w;
         if (job->zone_count > dc_province_capacity(p))

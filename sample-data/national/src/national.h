@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "seeded_rng.h" /* ../../common: the generators' and tests' one RNG */
+
 /* ---- provinces.c: the 63 provinces as they were before July 2025 ---- */
 
 typedef struct dc_province {
@@ -36,25 +38,6 @@ int dc_province_find(const char *key);
 
 /** Postcodes a province can hand out: prefix_count * 1000 - 1 (xx000 is kept back). */
 int dc_province_capacity(const dc_province *province);
-
-/* ---- rng.c: deterministic pseudo-random numbers ---- */
-
-typedef struct dc_rng {
-    uint64_t s[4];
-} dc_rng;
-
-uint64_t dc_splitmix64(uint64_t *state);
-/** Seed a xoshiro256** generator from one 64-bit seed (via splitmix64). */
-void dc_rng_seed(dc_rng *rng, uint64_t seed);
-uint64_t dc_rng_next(dc_rng *rng);
-/** Uniform in [0, 1). */
-double dc_rng_unit(dc_rng *rng);
-/** Uniform in [0, n), n > 0. */
-uint32_t dc_rng_below(dc_rng *rng, uint32_t n);
-/** Stateless hash of (seed, a, b, c): the jitter of a shared lattice vertex. */
-uint64_t dc_hash4(uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
-/** dc_hash4 mapped to [-1, 1). */
-double dc_hash_signed(uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
 
 /* ---- layout.c: zones of one province and where its households go ---- */
 
@@ -98,7 +81,7 @@ int dc_zone_contains(const dc_zone *zone, dc_point p);
 
 /** A household position inside @p zone: uniform (urban) or around the hamlet
  *  it also returns in @p hamlet (0..DC_ZONE_HAMLETS-1). */
-dc_point dc_zone_sample(const dc_zone *zone, dc_rng *rng, int *hamlet);
+dc_point dc_zone_sample(const dc_zone *zone, seeded_rng *rng, int *hamlet);
 
 /* ---- names.c: synthetic Vietnamese names, UTF-8 NFC ---- */
 

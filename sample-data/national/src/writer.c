@@ -188,12 +188,12 @@ static char *put_decimal(char *out, unsigned n)
 
 /* House numbers: plain in the countryside; in towns one in five sits down an
  * alley ("45/7"), as city addresses do. */
-static void house_number(char out[16], int urban, dc_rng *rng)
+static void house_number(char out[16], int urban, seeded_rng *rng)
 {
-    char *end = put_decimal(out, 1 + dc_rng_below(rng, urban ? 400 : 150));
-    if (urban && dc_rng_below(rng, 5) == 0) {
+    char *end = put_decimal(out, 1 + rng_below(rng, urban ? 400 : 150));
+    if (urban && rng_below(rng, 5) == 0) {
         *end++ = '/';
-        end = put_decimal(end, 1 + dc_rng_below(rng, 30));
+        end = put_decimal(end, 1 + rng_below(rng, 30));
     }
     *end = '\0';
 }
@@ -208,7 +208,7 @@ static void zone_text(dc_zone_text *text, const dc_province_job *job, const dc_z
 {
     format_postcode(text->postcode, &dc_provinces[job->province], z);
     for (int k = 0; k < DC_ZONE_STREETS; k++) {
-        uint64_t pick = dc_hash4(job->seed, 13, (uint64_t)z, (uint64_t)k);
+        uint64_t pick = rng_hash4(job->seed, 13, (uint64_t)z, (uint64_t)k);
         if (zone->urban)
             dc_name_street(text->street[k], pick);
         else
@@ -230,7 +230,7 @@ static void set_if_changed(OGRFeatureH f, int field, const char *value, const ch
 
 static int write_zone_households(OGRLayerH layer, OGRFeatureH f,
                                  const dc_province_job *job, const dc_zone *zone, int z,
-                                 dc_rng *rng)
+                                 seeded_rng *rng)
 {
     dc_zone_text text;
     zone_text(&text, job, zone, z);
@@ -243,7 +243,7 @@ static int write_zone_households(OGRLayerH layer, OGRFeatureH f,
         dc_point at = dc_zone_sample(zone, rng, &hamlet);
         char number[16];
         house_number(number, zone->urban, rng);
-        int street = zone->urban ? (int)dc_rng_below(rng, DC_ZONE_STREETS) : hamlet;
+        int street = zone->urban ? (int)rng_below(rng, DC_ZONE_STREETS) : hamlet;
         int group = 1 + (int)(h / GROUP_HOUSEHOLDS % DC_GROUP_MAX);
         OGR_F_SetFieldInteger64(f, H_ID, id_base + (int64_t)(zone->first_household + h));
         OGR_F_SetFieldString(f, H_HOUSE_NO, number);
@@ -261,8 +261,8 @@ static int write_households(OGRLayerH layer, const dc_province_job *job,
 {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
     OGR_F_SetGeometryDirectly(f, OGR_G_CreateGeometry(wkbPoint));
-    dc_rng rng;
-    dc_rng_seed(&rng, dc_hash4(job->seed, 17, 0, 0)); /* apart from the layout's hashes */
+    seeded_rng rng;
+    rng_seed(&rng, rng_hash4(job->seed, 17, 0, 0)); /* apart from the layout's hashes */
     int rc = 0;
     for (int z = 0; z < layout->zone_count && rc == 0; z++)
         rc = write_zone_households(layer, f, job, &layout->zones[z], z, &rng);
