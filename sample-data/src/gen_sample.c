@@ -12,11 +12,11 @@
 #include <string.h>
 #include <time.h>
 
-static const dc_field zone_fields[] = {
+static const gen_field zone_fields[] = {
     {"POSTCODE", 5}, {"NAME", 40},     {"KIND", 12},
     {"COMMUNE", 5},  {"DISTRICT", 48}, {"PROVINCE", 24},
 };
-static const dc_field household_fields[] = {
+static const gen_field household_fields[] = {
     {"HH_ID", 10}, {"HOUSE_NO", 10}, {"STREET", 40}, {"GROUP", 32}, {"POSTCODE", 5},
 };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -41,37 +41,37 @@ static void parse_args(int argc, char **argv, const char **out, uint64_t *seed)
     if (!*out) usage();
 }
 
-static void write_zones(const char *dir, const dc_zone *zones)
+static void write_zones(const char *dir, const gen_zone *zones)
 {
-    dc_layer out = dc_gen_create(dir, "zones", "ESRI Shapefile", DC_EPSG_VN2000_TM3_103,
-                                 wkbPolygon, zone_fields, COUNT(zone_fields), "UTF-8");
-    for (int i = 0; i < DC_ZONE_COUNT; i++) {
-        const dc_zone_def *z = &dc_zone_defs[i];
+    gen_layer out = gen_create(dir, "zones", "ESRI Shapefile", GEN_EPSG_VN2000_TM3_103,
+                               wkbPolygon, zone_fields, COUNT(zone_fields), "UTF-8");
+    for (int i = 0; i < GEN_ZONE_COUNT; i++) {
+        const gen_zone_def *z = &gen_zone_defs[i];
         const char *values[] = {
             z->postcode, z->name, z->kind, z->commune, "Thành phố Điện Biên Phủ",
             "Điện Biên"};
-        dc_gen_write(&out, zones[i].geom, values);
+        gen_write(&out, zones[i].geom, values);
     }
-    dc_gen_close(&out);
+    gen_close(&out);
 }
 
-static void write_households(const char *dir, const dc_households *list)
+static void write_households(const char *dir, const gen_households *list)
 {
-    dc_layer out =
-        dc_gen_create(dir, "households", "ESRI Shapefile", DC_EPSG_VN2000_TM3_103,
-                      wkbPoint, household_fields, COUNT(household_fields), "UTF-8");
+    gen_layer out =
+        gen_create(dir, "households", "ESRI Shapefile", GEN_EPSG_VN2000_TM3_103, wkbPoint,
+                   household_fields, COUNT(household_fields), "UTF-8");
     OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
     for (size_t i = 0; i < list->count; i++) {
-        const dc_household *h = &list->items[i];
+        const gen_household *h = &list->items[i];
         char id[32];
         snprintf(id, sizeof id, "DBP-%06zu", i + 1);
         const char *values[] = {id, h->house_no, h->street, h->group,
-                                dc_zone_defs[h->zone].postcode};
+                                gen_zone_defs[h->zone].postcode};
         OGR_G_SetPoint_2D(pt, 0, h->x, h->y);
-        dc_gen_write(&out, pt, values);
+        gen_write(&out, pt, values);
     }
     OGR_G_DestroyGeometry(pt);
-    dc_gen_close(&out);
+    gen_close(&out);
 }
 
 int main(int argc, char **argv)
@@ -81,24 +81,24 @@ int main(int argc, char **argv)
     parse_args(argc, argv, &dir, &seed);
     clock_t start = clock();
     GDALAllRegister();
-    dc_gen_mkdirs(dir);
+    gen_mkdirs(dir);
 
-    OGRCoordinateTransformationH to_tm3 = dc_gen_from_wgs84(DC_EPSG_VN2000_TM3_103);
+    OGRCoordinateTransformationH to_tm3 = gen_from_wgs84(GEN_EPSG_VN2000_TM3_103);
     seeded_rng rng;
     rng_seed(&rng, seed);
-    dc_zone zones[DC_ZONE_COUNT];
-    dc_zones_build(zones, to_tm3);
-    dc_households households = {0};
-    dc_households_generate(&households, zones, to_tm3, &rng);
+    gen_zone zones[GEN_ZONE_COUNT];
+    gen_zones_build(zones, to_tm3);
+    gen_households households = {0};
+    gen_households_generate(&households, zones, to_tm3, &rng);
 
     write_zones(dir, zones);
     write_households(dir, &households);
     printf("wrote %d zones, %zu households (%zu shared-door pairs) to %s in %.1f s\n",
-           DC_ZONE_COUNT, households.count, households.shared_pairs, dir,
+           GEN_ZONE_COUNT, households.count, households.shared_pairs, dir,
            (double)(clock() - start) / CLOCKS_PER_SEC);
 
-    dc_households_free(&households);
-    dc_zones_free(zones);
+    gen_households_free(&households);
+    gen_zones_free(zones);
     OCTDestroyCoordinateTransformation(to_tm3);
     return 0;
 }

@@ -30,44 +30,44 @@
 #define DISTRICT_BLOCK 4  /* a district is a block of 4 x 4 zones */
 #define URBAN_DENSITY 4.0 /* relative to the countryside's 1.0 */
 
-typedef struct dc_grid {
+typedef struct nat_grid {
     int cols, rows;
     double cell, radius; /* metres; radius: the lattice's half-diagonal */
-    dc_point centre;
+    nat_point centre;
     uint64_t seed;
-} dc_grid;
+} nat_grid;
 
-typedef struct dc_town {
-    dc_point at;
+typedef struct nat_town {
+    nat_point at;
     double weight, sigma;
-} dc_town;
+} nat_town;
 
-static dc_point warp(const dc_grid *g, dc_point p)
+static nat_point warp(const nat_grid *g, nat_point p)
 {
     double r = sqrt(p.x * p.x + p.y * p.y);
     double scale = WARP_CENTRE + (1.0 - WARP_CENTRE) * r / g->radius;
-    return (dc_point){g->centre.x + p.x * scale, g->centre.y + p.y * scale};
+    return (nat_point){g->centre.x + p.x * scale, g->centre.y + p.y * scale};
 }
 
 /* Lattice corner (i, j) before the warp, metres from the centre. */
-static dc_point corner(const dc_grid *g, int i, int j)
+static nat_point corner(const nat_grid *g, int i, int j)
 {
     double jx = CORNER_JITTER * rng_hash_signed(g->seed, (uint64_t)i, (uint64_t)j, 0);
     double jy = CORNER_JITTER * rng_hash_signed(g->seed, (uint64_t)i, (uint64_t)j, 1);
-    return (dc_point){(i - g->cols / 2.0 + jx) * g->cell,
-                      (j - g->rows / 2.0 + jy) * g->cell};
+    return (nat_point){(i - g->cols / 2.0 + jx) * g->cell,
+                       (j - g->rows / 2.0 + jy) * g->cell};
 }
 
 /* Midpoint of the edge from corner (i, j) up (vertical) or right, pushed
  * sideways so that zone borders are not straight lines. */
-static dc_point midpoint(const dc_grid *g, int i, int j, int vertical)
+static nat_point midpoint(const nat_grid *g, int i, int j, int vertical)
 {
-    dc_point a = corner(g, i, j);
-    dc_point b = vertical ? corner(g, i, j + 1) : corner(g, i + 1, j);
+    nat_point a = corner(g, i, j);
+    nat_point b = vertical ? corner(g, i, j + 1) : corner(g, i + 1, j);
     double push =
         MIDPOINT_JITTER * g->cell *
         rng_hash_signed(g->seed, (uint64_t)i, (uint64_t)j, 2 + (uint64_t)vertical);
-    dc_point m = {(a.x + b.x) / 2, (a.y + b.y) / 2};
+    nat_point m = {(a.x + b.x) / 2, (a.y + b.y) / 2};
     if (vertical)
         m.x += push;
     else
@@ -75,7 +75,7 @@ static dc_point midpoint(const dc_grid *g, int i, int j, int vertical)
     return m;
 }
 
-static void cell_ring(const dc_grid *g, int i, int j, dc_point ring[DC_ZONE_RING])
+static void cell_ring(const nat_grid *g, int i, int j, nat_point ring[NAT_ZONE_RING])
 {
     /* Clockwise with y up, as shapefiles want outer rings. */
     ring[0] = warp(g, corner(g, i, j));
@@ -88,31 +88,31 @@ static void cell_ring(const dc_grid *g, int i, int j, dc_point ring[DC_ZONE_RING
     ring[7] = warp(g, midpoint(g, i, j, 0));
 }
 
-static double ring_area(const dc_point ring[DC_ZONE_RING])
+static double ring_area(const nat_point ring[NAT_ZONE_RING])
 {
     double twice = 0;
-    for (int k = 0; k < DC_ZONE_RING; k++) {
-        const dc_point *a = &ring[k], *b = &ring[(k + 1) % DC_ZONE_RING];
+    for (int k = 0; k < NAT_ZONE_RING; k++) {
+        const nat_point *a = &ring[k], *b = &ring[(k + 1) % NAT_ZONE_RING];
         twice += a->x * b->y - b->x * a->y;
     }
     return fabs(twice) / 2;
 }
 
-static dc_point ring_mean(const dc_point ring[DC_ZONE_RING])
+static nat_point ring_mean(const nat_point ring[NAT_ZONE_RING])
 {
-    dc_point m = {0, 0};
-    for (int k = 0; k < DC_ZONE_RING; k++) {
-        m.x += ring[k].x / DC_ZONE_RING;
-        m.y += ring[k].y / DC_ZONE_RING;
+    nat_point m = {0, 0};
+    for (int k = 0; k < NAT_ZONE_RING; k++) {
+        m.x += ring[k].x / NAT_ZONE_RING;
+        m.y += ring[k].y / NAT_ZONE_RING;
     }
     return m;
 }
 
-int dc_zone_contains(const dc_zone *zone, dc_point p)
+int nat_zone_contains(const nat_zone *zone, nat_point p)
 {
     int inside = 0;
-    for (int k = 0, prev = DC_ZONE_RING - 1; k < DC_ZONE_RING; prev = k++) {
-        const dc_point *a = &zone->ring[k], *b = &zone->ring[prev];
+    for (int k = 0, prev = NAT_ZONE_RING - 1; k < NAT_ZONE_RING; prev = k++) {
+        const nat_point *a = &zone->ring[k], *b = &zone->ring[prev];
         if ((a->y > p.y) != (b->y > p.y) &&
             p.x < (b->x - a->x) * (p.y - a->y) / (b->y - a->y) + a->x)
             inside = !inside;
@@ -120,51 +120,51 @@ int dc_zone_contains(const dc_zone *zone, dc_point p)
     return inside;
 }
 
-static dc_point sample_uniform(const dc_zone *zone, seeded_rng *rng)
+static nat_point sample_uniform(const nat_zone *zone, seeded_rng *rng)
 {
     for (;;) {
-        dc_point p = {zone->min.x + (zone->max.x - zone->min.x) * rng_unit(rng),
-                      zone->min.y + (zone->max.y - zone->min.y) * rng_unit(rng)};
-        if (dc_zone_contains(zone, p)) return p;
+        nat_point p = {zone->min.x + (zone->max.x - zone->min.x) * rng_unit(rng),
+                       zone->min.y + (zone->max.y - zone->min.y) * rng_unit(rng)};
+        if (nat_zone_contains(zone, p)) return p;
     }
 }
 
-dc_point dc_zone_sample(const dc_zone *zone, seeded_rng *rng, int *hamlet)
+nat_point nat_zone_sample(const nat_zone *zone, seeded_rng *rng, int *hamlet)
 {
-    *hamlet = (int)rng_below(rng, DC_ZONE_HAMLETS);
+    *hamlet = (int)rng_below(rng, NAT_ZONE_HAMLETS);
     if (zone->urban) return sample_uniform(zone, rng);
     /* Villages: a Gaussian around one of the zone's hamlets (Box-Muller). */
     for (int tries = 0; tries < 8; tries++) {
-        const dc_point *h = &zone->hamlet[*hamlet];
+        const nat_point *h = &zone->hamlet[*hamlet];
         double r = zone->spread * sqrt(-2.0 * log(1.0 - rng_unit(rng)));
         double angle = 6.283185307179586 * rng_unit(rng);
-        dc_point p = {h->x + r * cos(angle), h->y + r * sin(angle)};
-        if (dc_zone_contains(zone, p)) return p;
+        nat_point p = {h->x + r * cos(angle), h->y + r * sin(angle)};
+        if (nat_zone_contains(zone, p)) return p;
     }
     return sample_uniform(zone, rng);
 }
 
-static void make_towns(const dc_grid *g, dc_town *towns, int count, double side)
+static void make_towns(const nat_grid *g, nat_town *towns, int count, double side)
 {
     /* Weights give the capital about half and the towns about a third of the
      * countryside's share of households (density 1 over the whole region). */
     double area = side * side;
     double sigma_capital = 0.06 * side, sigma_town = 0.025 * side;
-    towns[0] = (dc_town){g->centre,
-                         0.5 * area / (6.283185307179586 * sigma_capital * sigma_capital),
-                         sigma_capital};
+    towns[0] = (nat_town){
+        g->centre, 0.5 * area / (6.283185307179586 * sigma_capital * sigma_capital),
+        sigma_capital};
     for (int t = 1; t < count; t++) {
-        dc_point lattice = {0.45 * side * rng_hash_signed(g->seed, 7, (uint64_t)t, 0),
-                            0.45 * side * rng_hash_signed(g->seed, 7, (uint64_t)t, 1)};
+        nat_point lattice = {0.45 * side * rng_hash_signed(g->seed, 7, (uint64_t)t, 0),
+                             0.45 * side * rng_hash_signed(g->seed, 7, (uint64_t)t, 1)};
         double share = 0.3 / (count - 1) *
                        (0.5 + 0.5 * (rng_hash_signed(g->seed, 7, (uint64_t)t, 2) + 1));
-        towns[t] = (dc_town){warp(g, lattice),
-                             share * area / (6.283185307179586 * sigma_town * sigma_town),
-                             sigma_town};
+        towns[t] = (nat_town){
+            warp(g, lattice),
+            share * area / (6.283185307179586 * sigma_town * sigma_town), sigma_town};
     }
 }
 
-static double density(const dc_town *towns, int count, dc_point p)
+static double density(const nat_town *towns, int count, nat_point p)
 {
     double d = 1.0;
     for (int t = 0; t < count; t++) {
@@ -175,7 +175,7 @@ static double density(const dc_town *towns, int count, dc_point p)
     return d;
 }
 
-static int district_of(const dc_grid *g, int i, int j)
+static int district_of(const nat_grid *g, int i, int j)
 {
     int block_cols = (g->cols + DISTRICT_BLOCK - 1) / DISTRICT_BLOCK;
     int d = (j / DISTRICT_BLOCK) * block_cols + i / DISTRICT_BLOCK;
@@ -186,11 +186,11 @@ static int district_of(const dc_grid *g, int i, int j)
     return d < capital ? d + 1 : d;
 }
 
-static void zone_setup(const dc_grid *g, dc_zone *zone, int i, int j, uint64_t index)
+static void zone_setup(const nat_grid *g, nat_zone *zone, int i, int j, uint64_t index)
 {
     cell_ring(g, i, j, zone->ring);
     zone->min = zone->max = zone->ring[0];
-    for (int k = 1; k < DC_ZONE_RING; k++) {
+    for (int k = 1; k < NAT_ZONE_RING; k++) {
         zone->min.x = fmin(zone->min.x, zone->ring[k].x);
         zone->min.y = fmin(zone->min.y, zone->ring[k].y);
         zone->max.x = fmax(zone->max.x, zone->ring[k].x);
@@ -200,12 +200,12 @@ static void zone_setup(const dc_grid *g, dc_zone *zone, int i, int j, uint64_t i
     zone->spread = 0.12 * sqrt(ring_area(zone->ring));
     seeded_rng rng;
     rng_seed(&rng, rng_hash4(g->seed, 11, index, 0));
-    for (int h = 0; h < DC_ZONE_HAMLETS; h++)
+    for (int h = 0; h < NAT_ZONE_HAMLETS; h++)
         zone->hamlet[h] = sample_uniform(zone, &rng);
 }
 
 /* Share households among zones by weight; exact total, no sorting. */
-static void share_households(dc_zone *zones, const double *weight, int count,
+static void share_households(nat_zone *zones, const double *weight, int count,
                              uint64_t total)
 {
     double sum = 0, cumulative = 0;
@@ -224,21 +224,21 @@ static void share_households(dc_zone *zones, const double *weight, int count,
     }
 }
 
-static void classify(dc_layout *layout, const dc_town *towns, int town_count,
+static void classify(nat_layout *layout, const nat_town *towns, int town_count,
                      double *weight)
 {
     for (int z = 0; z < layout->zone_count; z++) {
-        dc_zone *zone = &layout->zones[z];
+        nat_zone *zone = &layout->zones[z];
         double d = density(towns, town_count, ring_mean(zone->ring));
         zone->urban = d > URBAN_DENSITY;
         weight[z] = ring_area(zone->ring) * d;
     }
 }
 
-int dc_layout_build(dc_layout *layout, dc_point capital, int zone_count,
-                    uint64_t households, uint64_t seed)
+int nat_layout_build(nat_layout *layout, nat_point capital, int zone_count,
+                     uint64_t households, uint64_t seed)
 {
-    dc_grid g;
+    nat_grid g;
     g.cols = (int)ceil(sqrt((double)zone_count));
     g.rows = (zone_count + g.cols - 1) / g.cols;
     g.cell = fmin(CELL_MAX_M, PROVINCE_SIDE_M / sqrt((double)zone_count));
@@ -246,16 +246,16 @@ int dc_layout_build(dc_layout *layout, dc_point capital, int zone_count,
     g.centre = capital;
     g.seed = seed;
     int town_count = 3 + zone_count / 20;
-    dc_zone *zones = calloc((size_t)zone_count, sizeof *zones);
+    nat_zone *zones = calloc((size_t)zone_count, sizeof *zones);
     double *weight = calloc((size_t)zone_count, sizeof *weight);
-    dc_town *towns = calloc((size_t)town_count, sizeof *towns);
+    nat_town *towns = calloc((size_t)town_count, sizeof *towns);
     if (!zones || !weight || !towns) {
         free(zones), free(weight), free(towns);
         return -1;
     }
     for (int z = 0; z < zone_count; z++)
         zone_setup(&g, &zones[z], z % g.cols, z / g.cols, (uint64_t)z);
-    *layout = (dc_layout){zones, zone_count, 0, g.cell, capital};
+    *layout = (nat_layout){zones, zone_count, 0, g.cell, capital};
     for (int z = 0; z < zone_count; z++)
         if (zones[z].district + 1 > layout->district_count)
             layout->district_count = zones[z].district + 1;
@@ -267,7 +267,7 @@ int dc_layout_build(dc_layout *layout, dc_point capital, int zone_count,
     return 0;
 }
 
-void dc_layout_free(dc_layout *layout)
+void nat_layout_free(nat_layout *layout)
 {
     if (!layout) return;
     free(layout->zones);

@@ -27,20 +27,20 @@
 #define HOUSEHOLDS_PER_PROVINCE_MAX 99999999ULL /* HH_ID = prefix * 10^8 + n */
 #define THREADS_MAX 16
 
-typedef struct dc_options {
+typedef struct nat_options {
     const char *out_dir;
     uint64_t households, zones, seed;
     int households_set, zones_set;
     int threads;
     int selected[128];
     int selected_count;
-} dc_options;
+} nat_options;
 
-typedef struct dc_queue {
+typedef struct nat_queue {
     pthread_mutex_t lock;
-    dc_province_job **order;
+    nat_province_job **order;
     int next, count;
-} dc_queue;
+} nat_queue;
 
 static void usage(FILE *out)
 {
@@ -84,7 +84,7 @@ static int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out
     return 0;
 }
 
-static int parse_provinces(dc_options *o, const char *list)
+static int parse_provinces(nat_options *o, const char *list)
 {
     char buffer[1024];
     if (strlen(list) >= sizeof buffer)
@@ -94,7 +94,7 @@ static int parse_provinces(dc_options *o, const char *list)
     o->selected_count = 0;
     for (char *save = NULL, *key = strtok_r(buffer, ",", &save); key;
          key = strtok_r(NULL, ",", &save)) {
-        int index = dc_province_find(key);
+        int index = nat_province_find(key);
         if (index < 0)
             return usage_error("unknown province '%s' (a postcode prefix like 32, or a "
                                "name like dien-bien)",
@@ -106,12 +106,12 @@ static int parse_provinces(dc_options *o, const char *list)
     return 0;
 }
 
-static int parse_option(dc_options *o, const char *name, const char *value)
+static int parse_option(nat_options *o, const char *name, const char *value)
 {
     uint64_t n;
     if (!value) return usage_error("%s needs a value", name);
     if (strcmp(name, "--out") == 0) {
-        if (!*value || strlen(value) > DC_OUT_DIR_MAX)
+        if (!*value || strlen(value) > NAT_OUT_DIR_MAX)
             return usage_error("--out needs a folder path of at most 900 bytes%s", "");
         o->out_dir = value;
     } else if (strcmp(name, "--households") == 0) {
@@ -142,16 +142,16 @@ static int parse_option(dc_options *o, const char *name, const char *value)
 }
 
 /* Returns -1 after --help, 0 to run, or an exit code. */
-static int parse_args(dc_options *o, int argc, char **argv)
+static int parse_args(nat_options *o, int argc, char **argv)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    *o = (dc_options){.seed = 1,
-                      .threads = cpus < 1             ? 1
-                                 : cpus > THREADS_MAX ? THREADS_MAX
-                                                      : (int)cpus};
-    for (int i = 0; i < dc_province_count; i++)
+    *o = (nat_options){.seed = 1,
+                       .threads = cpus < 1             ? 1
+                                  : cpus > THREADS_MAX ? THREADS_MAX
+                                                       : (int)cpus};
+    for (int i = 0; i < nat_province_count; i++)
         o->selected[i] = i;
-    o->selected_count = dc_province_count;
+    o->selected_count = nat_province_count;
     /* Options come in pairs: a name, then its value. */
     for (int i = 1; i < argc; i += 2) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -165,19 +165,19 @@ static int parse_args(dc_options *o, int argc, char **argv)
     return 0;
 }
 
-static uint64_t selected_weight(const dc_options *o)
+static uint64_t selected_weight(const nat_options *o)
 {
     uint64_t sum = 0;
     for (int k = 0; k < o->selected_count; k++)
-        sum += (uint64_t)dc_provinces[o->selected[k]].population_thousands;
+        sum += (uint64_t)nat_provinces[o->selected[k]].population_thousands;
     return sum;
 }
 
 static uint64_t national_weight(void)
 {
     uint64_t sum = 0;
-    for (int i = 0; i < dc_province_count; i++)
-        sum += (uint64_t)dc_provinces[i].population_thousands;
+    for (int i = 0; i < nat_province_count; i++)
+        sum += (uint64_t)nat_provinces[i].population_thousands;
     return sum;
 }
 
@@ -188,7 +188,7 @@ static uint64_t share(uint64_t total, uint64_t before, uint64_t weight, uint64_t
     return total * (before + weight) / sum - total * before / sum;
 }
 
-static int plan_totals(dc_options *o)
+static int plan_totals(nat_options *o)
 {
     uint64_t sum = selected_weight(o), all = national_weight();
     if (!o->households_set) o->households = (NATIONAL_HOUSEHOLDS * sum + all / 2) / all;
@@ -206,16 +206,16 @@ static int plan_totals(dc_options *o)
     return 0;
 }
 
-static int plan_jobs(dc_options *o, dc_province_job *jobs)
+static int plan_jobs(nat_options *o, nat_province_job *jobs)
 {
     uint64_t sum = selected_weight(o), before = 0;
     uint64_t spare = o->zones - (uint64_t)o->selected_count;
     int zone_offset = 0;
     for (int k = 0; k < o->selected_count; k++) {
-        const dc_province *p = &dc_provinces[o->selected[k]];
+        const nat_province *p = &nat_provinces[o->selected[k]];
         uint64_t w = (uint64_t)p->population_thousands;
-        dc_province_job *job = &jobs[k];
-        *job = (dc_province_job){.province = o->selected[k], .out_dir = o->out_dir};
+        nat_province_job *job = &jobs[k];
+        *job = (nat_province_job){.province = o->selected[k], .out_dir = o->out_dir};
         job->households = share(o->households, before, w, sum);
         job->zone_count = 1 + (int)share(spare, before, w, sum);
         job->zone_offset = zone_offset;
@@ -224,7 +224,7 @@ static int plan_jobs(dc_options *o, dc_province_job *jobs)
             rng_hash4(o->seed, 0x6e6174696f6e616cULL, (uint64_t)p->prefix_first, 0);
         zone_offset += job->zone_count;
         before += w;
-        if (job->zone_count > dc_province_capacity(p))
+        if (job->zone_count > nat_province_capacity(p))
             return usage_error(
                 "--zones too large: %s would need more postcodes than its prefix allows",
                 p->name);
@@ -253,32 +253,32 @@ static int make_out_dir(const char *dir)
 
 static void *worker(void *arg)
 {
-    dc_queue *queue = arg;
+    nat_queue *queue = arg;
     for (;;) {
         pthread_mutex_lock(&queue->lock);
-        dc_province_job *job =
+        nat_province_job *job =
             queue->next < queue->count ? queue->order[queue->next++] : NULL;
         pthread_mutex_unlock(&queue->lock);
         if (!job) return NULL;
-        dc_province_write(job);
+        nat_province_write(job);
     }
 }
 
 static int by_households_desc(const void *a, const void *b)
 {
-    const dc_province_job *x = *(dc_province_job *const *)a,
-                          *y = *(dc_province_job *const *)b;
+    const nat_province_job *x = *(nat_province_job *const *)a,
+                           *y = *(nat_province_job *const *)b;
     return (x->households < y->households) - (x->households > y->households);
 }
 
 /* Largest provinces first, so the last one to finish is a small one. */
-static void run_jobs(dc_province_job *jobs, int count, int threads)
+static void run_jobs(nat_province_job *jobs, int count, int threads)
 {
-    dc_province_job *order[128];
+    nat_province_job *order[128];
     for (int k = 0; k < count; k++)
         order[k] = &jobs[k];
     qsort(order, (size_t)count, sizeof order[0], by_households_desc);
-    dc_queue queue = {PTHREAD_MUTEX_INITIALIZER, order, 0, count};
+    nat_queue queue = {PTHREAD_MUTEX_INITIALIZER, order, 0, count};
     pthread_t tid[THREADS_MAX];
     int started = 0;
     if (threads > count) threads = count;
@@ -296,7 +296,7 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int report(const dc_options *o, const dc_province_job *jobs, double seconds)
+static int report(const nat_options *o, const nat_province_job *jobs, double seconds)
 {
     uint64_t bytes = 0;
     int failed = 0;
@@ -318,8 +318,8 @@ static int report(const dc_options *o, const dc_province_job *jobs, double secon
 
 int main(int argc, char **argv)
 {
-    static dc_province_job jobs[128];
-    dc_options o;
+    static nat_province_job jobs[128];
+    nat_options o;
     int rc = parse_args(&o, argc, argv);
     if (rc < 0) return 0;
     if (rc || (rc = plan_totals(&o)) || (rc = plan_jobs(&o, jobs))) return rc;

@@ -25,24 +25,24 @@
 enum { Z_POSTCODE, Z_NAME, Z_KIND, Z_COMMUNE, Z_DISTRICT, Z_PROVINCE };
 enum { H_ID, H_HOUSE_NO, H_STREET, H_GROUP, H_POSTCODE };
 
-typedef struct dc_field {
+typedef struct nat_field {
     const char *name;
     OGRFieldType type;
     int width; /* bytes of UTF-8, which is what a DBF counts */
-} dc_field;
+} nat_field;
 
-static const dc_field zone_fields[] = {
+static const nat_field zone_fields[] = {
     {"POSTCODE", OFTString, 5}, {"NAME", OFTString, 80},     {"KIND", OFTString, 8},
     {"COMMUNE", OFTString, 5},  {"DISTRICT", OFTString, 80}, {"PROVINCE", OFTString, 40},
 };
-static const dc_field household_fields[] = {
+static const nat_field household_fields[] = {
     {"HH_ID", OFTInteger64, 11}, {"HOUSE_NO", OFTString, 10}, {"STREET", OFTString, 60},
     {"GROUP", OFTString, 10},    {"POSTCODE", OFTString, 5},
 };
 
 static const char *const layer_files[] = {"shp", "shx", "dbf", "prj", "cpg"};
 
-static void fail(dc_province_job *job, const char *fmt, ...)
+static void fail(nat_province_job *job, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -64,7 +64,8 @@ static OGRSpatialReferenceH srs_from_epsg(int epsg)
 }
 
 /* The capital in the province's TM-3 metres. Returns 0 on success. */
-static int project_capital(const dc_province *p, OGRSpatialReferenceH tm3, dc_point *out)
+static int project_capital(const nat_province *p, OGRSpatialReferenceH tm3,
+                           nat_point *out)
 {
     OGRSpatialReferenceH wgs84 = srs_from_epsg(4326);
     OGRCoordinateTransformationH ct =
@@ -74,29 +75,29 @@ static int project_capital(const dc_province *p, OGRSpatialReferenceH tm3, dc_po
     OCTDestroyCoordinateTransformation(ct);
     OSRDestroySpatialReference(wgs84);
     if (!ok) return -1;
-    *out = (dc_point){x, y};
+    *out = (nat_point){x, y};
     return 0;
 }
 
-static void folder_path(char *out, size_t size, const dc_province_job *job)
+static void folder_path(char *out, size_t size, const nat_province_job *job)
 {
-    const dc_province *p = &dc_provinces[job->province];
+    const nat_province *p = &nat_provinces[job->province];
     snprintf(out, size, "%s/%02d-%s", job->out_dir, p->prefix_first, p->slug);
 }
 
 /* A re-run replaces the layers rather than failing on existing files. */
-static void remove_layer_files(const char folder[DC_FOLDER_SIZE], const char *layer)
+static void remove_layer_files(const char folder[NAT_FOLDER_SIZE], const char *layer)
 {
-    char path[DC_FOLDER_SIZE + 32];
+    char path[NAT_FOLDER_SIZE + 32];
     for (size_t k = 0; k < sizeof layer_files / sizeof layer_files[0]; k++) {
         snprintf(path, sizeof path, "%s/%s.%s", folder, layer, layer_files[k]);
         unlink(path);
     }
 }
 
-static uint64_t layer_bytes(const char folder[DC_FOLDER_SIZE], const char *layer)
+static uint64_t layer_bytes(const char folder[NAT_FOLDER_SIZE], const char *layer)
 {
-    char path[DC_FOLDER_SIZE + 32];
+    char path[NAT_FOLDER_SIZE + 32];
     uint64_t total = 0;
     struct stat st;
     for (size_t k = 0; k < sizeof layer_files / sizeof layer_files[0]; k++) {
@@ -107,7 +108,7 @@ static uint64_t layer_bytes(const char folder[DC_FOLDER_SIZE], const char *layer
 }
 
 static OGRLayerH create_layer(GDALDatasetH ds, const char *name, OGRSpatialReferenceH srs,
-                              OGRwkbGeometryType type, const dc_field *fields,
+                              OGRwkbGeometryType type, const nat_field *fields,
                               size_t count)
 {
     char *options[] = {"ENCODING=UTF-8", "DBF_EOF_CHAR=NO", NULL};
@@ -122,16 +123,16 @@ static OGRLayerH create_layer(GDALDatasetH ds, const char *name, OGRSpatialRefer
     return layer;
 }
 
-static void format_postcode(char out[16], const dc_province *p, int zone)
+static void format_postcode(char out[16], const nat_province *p, int zone)
 {
     snprintf(out, 16, "%05d", p->prefix_first * 1000 + zone + 1);
 }
 
-static OGRGeometryH zone_polygon(const dc_zone *zone)
+static OGRGeometryH zone_polygon(const nat_zone *zone)
 {
     OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
-    for (int k = 0; k <= DC_ZONE_RING; k++) {
-        const dc_point *v = &zone->ring[k % DC_ZONE_RING];
+    for (int k = 0; k <= NAT_ZONE_RING; k++) {
+        const nat_point *v = &zone->ring[k % NAT_ZONE_RING];
         OGR_G_AddPoint_2D(ring, v->x, v->y);
     }
     OGRGeometryH polygon = OGR_G_CreateGeometry(wkbPolygon);
@@ -139,16 +140,16 @@ static OGRGeometryH zone_polygon(const dc_zone *zone)
     return polygon;
 }
 
-static int write_zone(OGRLayerH layer, OGRFeatureH f, const dc_province_job *job,
-                      const dc_layout *layout, int z)
+static int write_zone(OGRLayerH layer, OGRFeatureH f, const nat_province_job *job,
+                      const nat_layout *layout, int z)
 {
-    const dc_province *p = &dc_provinces[job->province];
-    const dc_zone *zone = &layout->zones[z];
-    char postcode[16], commune[16], name[DC_NAME_SIZE], district[DC_NAME_SIZE];
+    const nat_province *p = &nat_provinces[job->province];
+    const nat_zone *zone = &layout->zones[z];
+    char postcode[16], commune[16], name[NAT_NAME_SIZE], district[NAT_NAME_SIZE];
     format_postcode(postcode, p, z);
     snprintf(commune, sizeof commune, "%05d", job->zone_offset + z + 1);
-    dc_name_zone(name, z, zone->urban, p);
-    dc_name_district(district, zone->district, p);
+    nat_name_zone(name, z, zone->urban, p);
+    nat_name_district(district, zone->district, p);
     OGR_F_SetFieldString(f, Z_POSTCODE, postcode);
     OGR_F_SetFieldString(f, Z_NAME, name);
     OGR_F_SetFieldString(f, Z_KIND, zone->urban ? "phường" : "xã");
@@ -160,8 +161,8 @@ static int write_zone(OGRLayerH layer, OGRFeatureH f, const dc_province_job *job
     return OGR_L_CreateFeature(layer, f) == OGRERR_NONE ? 0 : -1;
 }
 
-static int write_zones(OGRLayerH layer, const dc_province_job *job,
-                       const dc_layout *layout)
+static int write_zones(OGRLayerH layer, const nat_province_job *job,
+                       const nat_layout *layout)
 {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
     int rc = 0;
@@ -198,21 +199,22 @@ static void house_number(char out[16], int urban, seeded_rng *rng)
     *end = '\0';
 }
 
-typedef struct dc_zone_text {
+typedef struct nat_zone_text {
     char postcode[16];
-    char street[DC_ZONE_STREETS][DC_NAME_SIZE]; /* urban: streets; rural: hamlets */
-} dc_zone_text;
+    char street[NAT_ZONE_STREETS][NAT_NAME_SIZE]; /* urban: streets; rural: hamlets */
+} nat_zone_text;
 
-static void zone_text(dc_zone_text *text, const dc_province_job *job, const dc_zone *zone,
-                      int z)
+static void zone_text(nat_zone_text *text, const nat_province_job *job,
+                      const nat_zone *zone, int z)
 {
-    format_postcode(text->postcode, &dc_provinces[job->province], z);
-    for (int k = 0; k < DC_ZONE_STREETS; k++) {
+    format_postcode(text->postcode, &nat_provinces[job->province], z);
+    for (int k = 0; k < NAT_ZONE_STREETS; k++) {
         uint64_t pick = rng_hash4(job->seed, 13, (uint64_t)z, (uint64_t)k);
         if (zone->urban)
-            dc_name_street(text->street[k], pick);
+            nat_name_street(text->street[k], pick);
         else
-            dc_name_hamlet(text->street[k], (uint64_t)z * DC_ZONE_HAMLETS + (uint64_t)k);
+            nat_name_hamlet(text->street[k],
+                            (uint64_t)z * NAT_ZONE_HAMLETS + (uint64_t)k);
     }
 }
 
@@ -229,26 +231,26 @@ static void set_if_changed(OGRFeatureH f, int field, const char *value, const ch
 }
 
 static int write_zone_households(OGRLayerH layer, OGRFeatureH f,
-                                 const dc_province_job *job, const dc_zone *zone, int z,
+                                 const nat_province_job *job, const nat_zone *zone, int z,
                                  seeded_rng *rng)
 {
-    dc_zone_text text;
+    nat_zone_text text;
     zone_text(&text, job, zone, z);
     OGRGeometryH point = OGR_F_GetGeometryRef(f);
-    int64_t id_base = (int64_t)dc_provinces[job->province].prefix_first * 100000000 + 1;
+    int64_t id_base = (int64_t)nat_provinces[job->province].prefix_first * 100000000 + 1;
     const char *last_street = NULL, *last_group = NULL;
     OGR_F_SetFieldString(f, H_POSTCODE, text.postcode);
     for (uint64_t h = 0; h < zone->households; h++) {
         int hamlet;
-        dc_point at = dc_zone_sample(zone, rng, &hamlet);
+        nat_point at = nat_zone_sample(zone, rng, &hamlet);
         char number[16];
         house_number(number, zone->urban, rng);
-        int street = zone->urban ? (int)rng_below(rng, DC_ZONE_STREETS) : hamlet;
-        int group = 1 + (int)(h / GROUP_HOUSEHOLDS % DC_GROUP_MAX);
+        int street = zone->urban ? (int)rng_below(rng, NAT_ZONE_STREETS) : hamlet;
+        int group = 1 + (int)(h / GROUP_HOUSEHOLDS % NAT_GROUP_MAX);
         OGR_F_SetFieldInteger64(f, H_ID, id_base + (int64_t)(zone->first_household + h));
         OGR_F_SetFieldString(f, H_HOUSE_NO, number);
         set_if_changed(f, H_STREET, text.street[street], &last_street);
-        set_if_changed(f, H_GROUP, dc_name_group(zone->urban, group), &last_group);
+        set_if_changed(f, H_GROUP, nat_name_group(zone->urban, group), &last_group);
         OGR_G_SetPoint_2D(point, 0, at.x, at.y);
         OGR_F_SetFID(f, OGRNullFID);
         if (OGR_L_CreateFeature(layer, f) != OGRERR_NONE) return -1;
@@ -256,8 +258,8 @@ static int write_zone_households(OGRLayerH layer, OGRFeatureH f,
     return 0;
 }
 
-static int write_households(OGRLayerH layer, const dc_province_job *job,
-                            const dc_layout *layout)
+static int write_households(OGRLayerH layer, const nat_province_job *job,
+                            const nat_layout *layout)
 {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
     OGR_F_SetGeometryDirectly(f, OGR_G_CreateGeometry(wkbPoint));
@@ -270,7 +272,7 @@ static int write_households(OGRLayerH layer, const dc_province_job *job,
     return rc;
 }
 
-static int make_folder(dc_province_job *job, const char *folder)
+static int make_folder(nat_province_job *job, const char *folder)
 {
     if (mkdir(folder, 0777) != 0 && errno != EEXIST) {
         fail(job, "cannot create %s: %s", folder, strerror(errno));
@@ -281,8 +283,8 @@ static int make_folder(dc_province_job *job, const char *folder)
     return 0;
 }
 
-static void write_layers(dc_province_job *job, const char *folder,
-                         OGRSpatialReferenceH srs, const dc_layout *layout)
+static void write_layers(nat_province_job *job, const char *folder,
+                         OGRSpatialReferenceH srs, const nat_layout *layout)
 {
     GDALDriverH driver = GDALGetDriverByName("ESRI Shapefile");
     GDALDatasetH ds =
@@ -310,23 +312,23 @@ static void write_layers(dc_province_job *job, const char *folder,
         fail(job, "cannot close %s: %s", folder, CPLGetLastErrorMsg());
 }
 
-void dc_province_write(dc_province_job *job)
+void nat_province_write(nat_province_job *job)
 {
-    const dc_province *p = &dc_provinces[job->province];
-    char folder[DC_FOLDER_SIZE];
-    dc_point capital;
-    dc_layout layout = {0};
+    const nat_province *p = &nat_provinces[job->province];
+    char folder[NAT_FOLDER_SIZE];
+    nat_point capital;
+    nat_layout layout = {0};
     folder_path(folder, sizeof folder, job);
     OGRSpatialReferenceH srs = srs_from_epsg(p->epsg);
     if (!srs || project_capital(p, srs, &capital) != 0) {
         fail(job, "%s: PROJ does not know EPSG:%d", p->name, p->epsg);
-    } else if (dc_layout_build(&layout, capital, job->zone_count, job->households,
-                               job->seed) != 0) {
+    } else if (nat_layout_build(&layout, capital, job->zone_count, job->households,
+                                job->seed) != 0) {
         fail(job, "%s: out of memory", p->name);
     } else if (make_folder(job, folder) == 0) {
         write_layers(job, folder, srs, &layout);
         job->bytes = layer_bytes(folder, "zones") + layer_bytes(folder, "households");
     }
-    dc_layout_free(&layout);
+    nat_layout_free(&layout);
     OSRDestroySpatialReference(srs);
 }
