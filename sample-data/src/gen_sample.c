@@ -7,17 +7,22 @@
  */
 #include "sample.h"
 
+#include "map_schema.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static const gen_field zone_fields[] = {
-    {"POSTCODE", 5}, {"NAME", 40},     {"KIND", 12},
-    {"COMMUNE", 5},  {"DISTRICT", 48}, {"PROVINCE", 24},
+/* Widths in bytes of UTF-8, as the committed sample files have them. */
+static const int zone_widths[MAP_ZONE_FIELD_COUNT] = {
+    [MAP_ZONE_POSTCODE] = 5,     [MAP_ZONE_NAME] = 40,     [MAP_ZONE_KIND] = 12,
+    [MAP_ZONE_COMMUNE_CODE] = 5, [MAP_ZONE_DISTRICT] = 48, [MAP_ZONE_PROVINCE] = 24,
 };
-static const gen_field household_fields[] = {
-    {"HH_ID", 10}, {"HOUSE_NO", 10}, {"STREET", 40}, {"GROUP", 32}, {"POSTCODE", 5},
+static const int household_widths[MAP_HOUSEHOLD_FIELD_COUNT] = {
+    [MAP_HOUSEHOLD_ID] = 10,      [MAP_HOUSEHOLD_HOUSE_NUMBER] = 10,
+    [MAP_HOUSEHOLD_STREET] = 40,  [MAP_HOUSEHOLD_GROUP] = 32,
+    [MAP_HOUSEHOLD_POSTCODE] = 5,
 };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -43,13 +48,21 @@ static void parse_args(int argc, char **argv, const char **out, uint64_t *seed)
 
 static void write_zones(const char *dir, const gen_zone *zones)
 {
+    gen_field fields[MAP_ZONE_FIELD_COUNT];
+    for (int k = 0; k < MAP_ZONE_FIELD_COUNT; k++)
+        fields[k] = (gen_field){map_zone_fields[k].field, zone_widths[k]};
     gen_layer out = gen_create(dir, "zones", "ESRI Shapefile", GEN_EPSG_VN2000_TM3_103,
-                               wkbPolygon, zone_fields, COUNT(zone_fields), "UTF-8");
+                               wkbPolygon, fields, COUNT(fields), "UTF-8");
     for (int i = 0; i < GEN_ZONE_COUNT; i++) {
         const gen_zone_def *z = &gen_zone_defs[i];
-        const char *values[] = {
-            z->postcode, z->name, z->kind, z->commune, "Thành phố Điện Biên Phủ",
-            "Điện Biên"};
+        const char *values[MAP_ZONE_FIELD_COUNT] = {
+            [MAP_ZONE_POSTCODE] = z->postcode,
+            [MAP_ZONE_NAME] = z->name,
+            [MAP_ZONE_KIND] = z->kind,
+            [MAP_ZONE_COMMUNE_CODE] = z->commune,
+            [MAP_ZONE_DISTRICT] = "Thành phố Điện Biên Phủ",
+            [MAP_ZONE_PROVINCE] = "Điện Biên",
+        };
         gen_write(&out, zones[i].geom, values);
     }
     gen_close(&out);
@@ -57,16 +70,24 @@ static void write_zones(const char *dir, const gen_zone *zones)
 
 static void write_households(const char *dir, const gen_households *list)
 {
+    gen_field fields[MAP_HOUSEHOLD_FIELD_COUNT];
+    for (int k = 0; k < MAP_HOUSEHOLD_FIELD_COUNT; k++)
+        fields[k] = (gen_field){map_household_fields[k].field, household_widths[k]};
     gen_layer out =
         gen_create(dir, "households", "ESRI Shapefile", GEN_EPSG_VN2000_TM3_103, wkbPoint,
-                   household_fields, COUNT(household_fields), "UTF-8");
+                   fields, COUNT(fields), "UTF-8");
     OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
     for (size_t i = 0; i < list->count; i++) {
         const gen_household *h = &list->items[i];
         char id[32];
         snprintf(id, sizeof id, "DBP-%06zu", i + 1);
-        const char *values[] = {id, h->house_no, h->street, h->group,
-                                gen_zone_defs[h->zone].postcode};
+        const char *values[MAP_HOUSEHOLD_FIELD_COUNT] = {
+            [MAP_HOUSEHOLD_ID] = id,
+            [MAP_HOUSEHOLD_HOUSE_NUMBER] = h->house_no,
+            [MAP_HOUSEHOLD_STREET] = h->street,
+            [MAP_HOUSEHOLD_GROUP] = h->group,
+            [MAP_HOUSEHOLD_POSTCODE] = gen_zone_defs[h->zone].postcode,
+        };
         OGR_G_SetPoint_2D(pt, 0, h->x, h->y);
         gen_write(&out, pt, values);
     }

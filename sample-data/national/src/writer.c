@@ -9,6 +9,8 @@
  */
 #include "national.h"
 
+#include "map_schema.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,22 +24,23 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-enum { Z_POSTCODE, Z_NAME, Z_KIND, Z_COMMUNE, Z_DISTRICT, Z_PROVINCE };
-enum { H_ID, H_HOUSE_NO, H_STREET, H_GROUP, H_POSTCODE };
-
-typedef struct nat_field {
-    const char *name;
+/* Field names and order are map_schema.h's; types and widths are this map's. */
+typedef struct nat_field_format {
     OGRFieldType type;
     int width; /* bytes of UTF-8, which is what a DBF counts */
-} nat_field;
+} nat_field_format;
 
-static const nat_field zone_fields[] = {
-    {"POSTCODE", OFTString, 5}, {"NAME", OFTString, 80},     {"KIND", OFTString, 8},
-    {"COMMUNE", OFTString, 5},  {"DISTRICT", OFTString, 80}, {"PROVINCE", OFTString, 40},
+static const nat_field_format zone_formats[MAP_ZONE_FIELD_COUNT] = {
+    [MAP_ZONE_POSTCODE] = {OFTString, 5},  [MAP_ZONE_NAME] = {OFTString, 80},
+    [MAP_ZONE_KIND] = {OFTString, 8},      [MAP_ZONE_COMMUNE_CODE] = {OFTString, 5},
+    [MAP_ZONE_DISTRICT] = {OFTString, 80}, [MAP_ZONE_PROVINCE] = {OFTString, 40},
 };
-static const nat_field household_fields[] = {
-    {"HH_ID", OFTInteger64, 11}, {"HOUSE_NO", OFTString, 10}, {"STREET", OFTString, 60},
-    {"GROUP", OFTString, 10},    {"POSTCODE", OFTString, 5},
+static const nat_field_format household_formats[MAP_HOUSEHOLD_FIELD_COUNT] = {
+    [MAP_HOUSEHOLD_ID] = {OFTInteger64, 11},
+    [MAP_HOUSEHOLD_HOUSE_NUMBER] = {OFTString, 10},
+    [MAP_HOUSEHOLD_STREET] = {OFTString, 60},
+    [MAP_HOUSEHOLD_GROUP] = {OFTString, 10},
+    [MAP_HOUSEHOLD_POSTCODE] = {OFTString, 5},
 };
 
 static const char *const layer_files[] = {"shp", "shx", "dbf", "prj", "cpg"};
@@ -108,14 +111,14 @@ static uint64_t layer_bytes(const char folder[NAT_FOLDER_SIZE], const char *laye
 }
 
 static OGRLayerH create_layer(GDALDatasetH ds, const char *name, OGRSpatialReferenceH srs,
-                              OGRwkbGeometryType type, const nat_field *fields,
-                              size_t count)
+                              OGRwkbGeometryType type, const map_field_name *names,
+                              const nat_field_format *formats, size_t count)
 {
     char *options[] = {"ENCODING=UTF-8", "DBF_EOF_CHAR=NO", NULL};
     OGRLayerH layer = GDALDatasetCreateLayer(ds, name, srs, type, options);
     for (size_t k = 0; layer && k < count; k++) {
-        OGRFieldDefnH defn = OGR_Fld_Create(fields[k].name, fields[k].type);
-        OGR_Fld_SetWidth(defn, fields[k].width);
+        OGRFieldDefnH defn = OGR_Fld_Create(names[k].field, formats[k].type);
+        OGR_Fld_SetWidth(defn, formats[k].width);
         OGRErr err = OGR_L_CreateField(layer, defn, TRUE);
         OGR_Fld_Destroy(defn);
         if (err != OGRERR_NONE) return NULL;
@@ -150,12 +153,12 @@ static int write_zone(OGRLayerH layer, OGRFeatureH f, const nat_province_job *jo
     snprintf(commune, sizeof commune, "%05d", job->zone_offset + z + 1);
     nat_name_zone(name, z, zone->urban, p);
     nat_name_district(district, zone->district, p);
-    OGR_F_SetFieldString(f, Z_POSTCODE, postcode);
-    OGR_F_SetFieldString(f, Z_NAME, name);
-    OGR_F_SetFieldString(f, Z_KIND, zone->urban ? "phường" : "xã");
-    OGR_F_SetFieldString(f, Z_COMMUNE, commune);
-    OGR_F_SetFieldString(f, Z_DISTRICT, district);
-    OGR_F_SetFieldString(f, Z_PROVINCE, p->name);
+    OGR_F_SetFieldString(f, MAP_ZONE_POSTCODE, postcode);
+    OGR_F_SetFieldString(f, MAP_ZONE_NAME, name);
+    OGR_F_SetFieldString(f, MAP_ZONE_KIND, zone->urban ? "phường" : "xã");
+    OGR_F_SetFieldString(f, MAP_ZONE_COMMUNE_CODE, commune);
+    OGR_F_SetFieldString(f, MAP_ZONE_DISTRICT, district);
+    OGR_F_SetFieldString(f, MAP_ZONE_PROVINCE, p->name);
     OGR_F_SetGeometryDirectly(f, zone_polygon(zone));
     OGR_F_SetFID(f, OGRNullFID);
     return OGR_L_CreateFeature(layer, f) == OGRERR_NONE ? 0 : -1;
@@ -239,7 +242,7 @@ static int write_zone_households(OGRLayerH layer, OGRFeatureH f,
     OGRGeometryH point = OGR_F_GetGeometryRef(f);
     int64_t id_base = (int64_t)nat_provinces[job->province].prefix_first * 100000000 + 1;
     const char *last_street = NULL, *last_group = NULL;
-    OGR_F_SetFieldString(f, H_POSTCODE, text.postcode);
+    OGR_F_SetFieldString(f, MAP_HOUSEHOLD_POSTCODE, text.postcode);
     for (uint64_t h = 0; h < zone->households; h++) {
         int hamlet;
         nat_point at = nat_zone_sample(zone, rng, &hamlet);
@@ -247,10 +250,12 @@ static int write_zone_households(OGRLayerH layer, OGRFeatureH f,
         house_number(number, zone->urban, rng);
         int street = zone->urban ? (int)rng_below(rng, NAT_ZONE_STREETS) : hamlet;
         int group = 1 + (int)(h / GROUP_HOUSEHOLDS % NAT_GROUP_MAX);
-        OGR_F_SetFieldInteger64(f, H_ID, id_base + (int64_t)(zone->first_household + h));
-        OGR_F_SetFieldString(f, H_HOUSE_NO, number);
-        set_if_changed(f, H_STREET, text.street[street], &last_street);
-        set_if_changed(f, H_GROUP, nat_name_group(zone->urban, group), &last_group);
+        OGR_F_SetFieldInteger64(f, MAP_HOUSEHOLD_ID,
+                                id_base + (int64_t)(zone->first_household + h));
+        OGR_F_SetFieldString(f, MAP_HOUSEHOLD_HOUSE_NUMBER, number);
+        set_if_changed(f, MAP_HOUSEHOLD_STREET, text.street[street], &last_street);
+        set_if_changed(f, MAP_HOUSEHOLD_GROUP, nat_name_group(zone->urban, group),
+                       &last_group);
         OGR_G_SetPoint_2D(point, 0, at.x, at.y);
         OGR_F_SetFID(f, OGRNullFID);
         if (OGR_L_CreateFeature(layer, f) != OGRERR_NONE) return -1;
@@ -294,11 +299,11 @@ static void write_layers(nat_province_job *job, const char *folder,
              CPLGetLastErrorMsg());
         return;
     }
-    OGRLayerH zones = create_layer(ds, "zones", srs, wkbPolygon, zone_fields,
-                                   sizeof zone_fields / sizeof zone_fields[0]);
+    OGRLayerH zones = create_layer(ds, "zones", srs, wkbPolygon, map_zone_fields,
+                                   zone_formats, MAP_ZONE_FIELD_COUNT);
     OGRLayerH households =
-        create_layer(ds, "households", srs, wkbPoint, household_fields,
-                     sizeof household_fields / sizeof household_fields[0]);
+        create_layer(ds, "households", srs, wkbPoint, map_household_fields,
+                     household_formats, MAP_HOUSEHOLD_FIELD_COUNT);
     if (!zones || !households)
         fail(job, "cannot create layers in %s: %s", folder, CPLGetLastErrorMsg());
     else if (write_zones(zones, job, layout) != 0 ||
