@@ -5,6 +5,7 @@
 #ifndef SAMPLE_H
 #define SAMPLE_H
 
+#include "fractal_border.h"
 #include "gen.h"
 
 #define GEN_ZONE_COUNT 12
@@ -21,14 +22,27 @@ typedef struct gen_zone_def {
 extern const gen_zone_def gen_zone_defs[GEN_ZONE_COUNT];
 
 typedef struct gen_zone {
-    OGRGeometryH geom;     /* polygon in EPSG:9205 */
+    OGRGeometryH geom;     /* polygon (or multipolygon) in EPSG:9205 */
     OGRGeometryH boundary; /* its boundary, for distance checks */
     OGRPreparedGeometryH prepared;
     OGREnvelope env;
+    /* Realistic borders only: the zone shrunk by GEN_BOUNDARY_MARGIN, since
+     * a distance to 20,000 vertices for every house would take minutes. */
+    OGRGeometryH inner;
+    OGRPreparedGeometryH inner_prepared;
 } gen_zone;
 
-/** Build the 12 zone polygons in EPSG:9205. */
-void gen_zones_build(gen_zone *zones, OGRCoordinateTransformationH to_tm3);
+/** Vertex spacing of realistic borders: 2,000 to 20,000 vertices a zone. */
+#define GEN_BORDER_SPACING_M 4.0
+
+/**
+ * Build the 12 zone polygons in EPSG:9205: with @p realistic NULL, the
+ * straight-edged power-diagram cells of the committed sample; otherwise with
+ * fractal, twice-digitised borders (fractal_border.h), two exclaves (holes
+ * in one zone, second parts of another) and a lake in no zone.
+ */
+void gen_zones_build(gen_zone *zones, OGRCoordinateTransformationH to_tm3,
+                     const border_style *realistic);
 /** Index of the zone holding (x, y) in EPSG:9205 at least @p margin from its
  * boundary, or -1. */
 int gen_zones_locate(const gen_zone *zones, double x, double y, double margin);
