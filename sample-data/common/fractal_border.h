@@ -38,6 +38,12 @@ typedef struct border_style {
     double redigitise; /* metres: each copy's vertices move up to this far */
 } border_style;
 
+/* The generators' style: rough enough to look surveyed, calm enough that a
+ * line seldom folds back on itself (border_append_edge redraws those). */
+#define BORDER_ROUGHNESS 0.15
+/* Two copies of a border then disagree by under a metre. */
+#define BORDER_REDIGITISE_M 0.4
+
 /* Midpoint displacement halves at most this many times: 2^16 pieces. */
 #define BORDER_MAX_LEVELS 16
 

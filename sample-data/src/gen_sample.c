@@ -152,9 +152,8 @@ int main(int argc, char **argv)
     options o = {.seed = 1, .spacing = GEN_BORDER_SPACING_M};
     parse_args(argc, argv, &o);
     const char *dir = o.out;
-    /* Sub-metre disagreement between two copies: each moves up to 0.4 m. */
     border_style style = {rng_hash4(o.seed, 0x626f7264657273 /* "borders" */, 0, 0),
-                          o.spacing, 0.15, 0.4};
+                          o.spacing, BORDER_ROUGHNESS, BORDER_REDIGITISE_M};
     clock_t start = clock();
     GDALAllRegister();
     gen_mkdirs(dir);

@@ -35,6 +35,7 @@ typedef struct nat_grid {
     double cell, radius; /* metres; radius: the lattice's half-diagonal */
     nat_point centre;
     uint64_t seed;
+    const border_style *borders; /* NULL: the 8-vertex rings are the zones */
 } nat_grid;
 
 typedef struct nat_town {
@@ -110,6 +111,8 @@ static nat_point ring_mean(const nat_point ring[NAT_ZONE_RING])
 
 int nat_zone_contains(const nat_zone *zone, nat_point p)
 {
+    if (zone->outline)
+        return nat_outline_contains(zone->outline, p.x, p.y, NAT_OUTLINE_MARGIN_M);
     int inside = 0;
     for (int k = 0, prev = NAT_ZONE_RING - 1; k < NAT_ZONE_RING; prev = k++) {
         const nat_point *a = &zone->ring[k], *b = &zone->ring[prev];
@@ -186,7 +189,31 @@ static int district_of(const nat_grid *g, int i, int j)
     return d < capital ? d + 1 : d;
 }
 
-static void zone_setup(const nat_grid *g, nat_zone *zone, int i, int j, uint64_t index)
+/* The zone's realistic outline, and its bounding box from it. */
+static int zone_outline(const nat_grid *g, nat_zone *zone, uint64_t index)
+{
+    zone->outline = malloc(sizeof *zone->outline);
+    if (!zone->outline) return -1;
+    seeded_rng rng; /* this zone's own digitising of its borders */
+    rng_seed(&rng, rng_hash4(g->seed, 19, index, 0));
+    if (nat_outline_build(zone->outline, zone->ring, NAT_ZONE_RING, g->borders, &rng) !=
+        0) {
+        free(zone->outline);
+        zone->outline = NULL;
+        return -1;
+    }
+    const nat_outline *o = zone->outline;
+    zone->min = zone->max = (nat_point){o->points[0].x, o->points[0].y};
+    for (uint32_t k = 1; k < o->count; k++) {
+        zone->min.x = fmin(zone->min.x, o->points[k].x);
+        zone->min.y = fmin(zone->min.y, o->points[k].y);
+        zone->max.x = fmax(zone->max.x, o->points[k].x);
+        zone->max.y = fmax(zone->max.y, o->points[k].y);
+    }
+    return 0;
+}
+
+static int zone_setup(const nat_grid *g, nat_zone *zone, int i, int j, uint64_t index)
 {
     cell_ring(g, i, j, zone->ring);
     zone->min = zone->max = zone->ring[0];
@@ -196,12 +223,14 @@ static void zone_setup(const nat_grid *g, nat_zone *zone, int i, int j, uint64_t
         zone->max.x = fmax(zone->max.x, zone->ring[k].x);
         zone->max.y = fmax(zone->max.y, zone->ring[k].y);
     }
+    if (g->borders && zone_outline(g, zone, index) != 0) return -1;
     zone->district = district_of(g, i, j);
     zone->spread = 0.12 * sqrt(ring_area(zone->ring));
     seeded_rng rng;
     rng_seed(&rng, rng_hash4(g->seed, 11, index, 0));
     for (int h = 0; h < NAT_ZONE_HAMLETS; h++)
         zone->hamlet[h] = sample_uniform(zone, &rng);
+    return 0;
 }
 
 /* Share households among zones by weight; exact total, no sorting. */
@@ -236,7 +265,7 @@ static void classify(nat_layout *layout, const nat_town *towns, int town_count,
 }
 
 int nat_layout_build(nat_layout *layout, nat_point capital, int zone_count,
-                     uint64_t households, uint64_t seed)
+                     uint64_t households, uint64_t seed, const border_style *borders)
 {
     nat_grid g;
     g.cols = (int)ceil(sqrt((double)zone_count));
@@ -245,6 +274,7 @@ int nat_layout_build(nat_layout *layout, nat_point capital, int zone_count,
     g.radius = g.cell * sqrt((double)g.cols * g.cols + (double)g.rows * g.rows) / 2;
     g.centre = capital;
     g.seed = seed;
+    g.borders = borders;
     int town_count = 3 + zone_count / 20;
     nat_zone *zones = calloc((size_t)zone_count, sizeof *zones);
     double *weight = calloc((size_t)zone_count, sizeof *weight);
@@ -253,9 +283,13 @@ int nat_layout_build(nat_layout *layout, nat_point capital, int zone_count,
         free(zones), free(weight), free(towns);
         return -1;
     }
-    for (int z = 0; z < zone_count; z++)
-        zone_setup(&g, &zones[z], z % g.cols, z / g.cols, (uint64_t)z);
     *layout = (nat_layout){zones, zone_count, 0, g.cell, capital};
+    for (int z = 0; z < zone_count; z++)
+        if (zone_setup(&g, &zones[z], z % g.cols, z / g.cols, (uint64_t)z) != 0) {
+            free(weight), free(towns);
+            nat_layout_free(layout);
+            return -1;
+        }
     for (int z = 0; z < zone_count; z++)
         if (zones[z].district + 1 > layout->district_count)
             layout->district_count = zones[z].district + 1;
@@ -270,6 +304,10 @@ int nat_layout_build(nat_layout *layout, nat_point capital, int zone_count,
 void nat_layout_free(nat_layout *layout)
 {
     if (!layout) return;
+    for (int z = 0; layout->zones && z < layout->zone_count; z++) {
+        nat_outline_free(layout->zones[z].outline);
+        free(layout->zones[z].outline);
+    }
     free(layout->zones);
     layout->zones = NULL;
     layout->zone_count = 0;

@@ -26,12 +26,15 @@
 #define NATIONAL_ZONES 10000ULL                 /* about as many as communes and wards */
 #define HOUSEHOLDS_PER_PROVINCE_MAX 99999999ULL /* HH_ID = prefix * 10^8 + n */
 #define THREADS_MAX 16
+#define NAT_BORDER_SPACING_M 4.0 /* 2,000 to 20,000 vertices a zone at 3,300 zones */
 
 typedef struct nat_options {
     const char *out_dir;
     uint64_t households, zones, seed;
     int households_set, zones_set;
     int threads;
+    int realistic;         /* --borders realistic */
+    double border_spacing; /* metres, for realistic borders */
     int selected[128];
     int selected_count;
 } nat_options;
@@ -61,6 +64,13 @@ static void usage(FILE *out)
         "  --provinces LIST  comma-separated postcode prefixes or names, e.g.\n"
         "                    32,10,ho-chi-minh (default: all 63)\n"
         "  --threads N       provinces written at once (default: online CPUs)\n"
+        "  --borders simple|realistic\n"
+        "                    zone borders: 8-vertex rings sharing their vertices\n"
+        "                    (default), or fractal lines each zone digitises\n"
+        "                    again (sub-metre slivers between neighbours)\n"
+        "  --border-spacing M  realistic borders' vertex spacing in metres\n"
+        "                    (default 4: 2,000 to 20,000 vertices a zone at\n"
+        "                    --zones 3300)\n"
         "  --help            show this help\n");
 }
 
@@ -135,6 +145,17 @@ static int parse_option(nat_options *o, const char *name, const char *value)
         o->threads = (int)n;
     } else if (strcmp(name, "--provinces") == 0) {
         return parse_provinces(o, value);
+    } else if (strcmp(name, "--borders") == 0) {
+        if (strcmp(value, "simple") != 0 && strcmp(value, "realistic") != 0)
+            return usage_error("--borders must be simple or realistic, not '%s'", value);
+        o->realistic = strcmp(value, "realistic") == 0;
+    } else if (strcmp(name, "--border-spacing") == 0) {
+        char *end = NULL;
+        double spacing = strtod(value, &end);
+        if (*end || !(spacing >= 0.5 && spacing <= 10000))
+            return usage_error(
+                "--border-spacing must be metres from 0.5 to 10000, not '%s'", value);
+        o->border_spacing = spacing;
     } else {
         return usage_error("unknown option '%s'", name);
     }
@@ -146,6 +167,7 @@ static int parse_args(nat_options *o, int argc, char **argv)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     *o = (nat_options){.seed = 1,
+                       .border_spacing = NAT_BORDER_SPACING_M,
                        .threads = cpus < 1             ? 1
                                   : cpus > THREADS_MAX ? THREADS_MAX
                                                        : (int)cpus};
@@ -219,6 +241,7 @@ static int plan_jobs(nat_options *o, nat_province_job *jobs)
         job->households = share(o->households, before, w, sum);
         job->zone_count = 1 + (int)share(spare, before, w, sum);
         job->zone_offset = zone_offset;
+        job->border_spacing = o->realistic ? o->border_spacing : 0;
         /* Keyed by the province, not its rank in the list: independent streams. */
         job->seed =
             rng_hash4(o->seed, 0x6e6174696f6e616cULL, (uint64_t)p->prefix_first, 0);
@@ -296,7 +319,32 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int report(const nat_options *o, const nat_province_job *jobs, double seconds)
+static int by_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Realistic borders: vertices per zone over the run, min / median / max. */
+static void report_vertices(const nat_options *o, nat_province_job *jobs)
+{
+    uint32_t *all = malloc((size_t)o->zones * sizeof *all);
+    size_t n = 0;
+    for (int k = 0; all && k < o->selected_count; k++) {
+        for (int z = 0; jobs[k].zone_vertices && z < jobs[k].zone_count; z++)
+            all[n++] = jobs[k].zone_vertices[z];
+        free(jobs[k].zone_vertices);
+        jobs[k].zone_vertices = NULL;
+    }
+    if (n > 0) {
+        qsort(all, n, sizeof *all, by_u32);
+        printf("vertices/zone min %" PRIu32 ", median %" PRIu32 ", max %" PRIu32 "\n",
+               all[0], all[n / 2], all[n - 1]);
+    }
+    free(all);
+}
+
+static int report(const nat_options *o, nat_province_job *jobs, double seconds)
 {
     uint64_t bytes = 0;
     int failed = 0;
@@ -313,6 +361,7 @@ static int report(const nat_options *o, const nat_province_job *jobs, double sec
     printf("seconds       %.2f\n", seconds);
     printf("households/s  %.0f\n", seconds > 0 ? (double)o->households / seconds : 0.0);
     printf("bytes written %" PRIu64 " (%.1f MiB)\n", bytes, (double)bytes / 1048576.0);
+    if (o->realistic) report_vertices(o, jobs);
     return failed ? EXIT_DATA : 0;
 }
 

@@ -14,7 +14,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#include "seeded_rng.h" /* ../../common: the generators' and tests' one RNG */
+#include "fractal_border.h" /* ../../common: realistic borders */
+#include "seeded_rng.h"     /* ../../common: the generators' and tests' one RNG */
 
 /* ---- provinces.c: the 63 provinces as they were before July 2025 ---- */
 
@@ -49,6 +50,34 @@ typedef struct nat_point {
     double x, y; /* metres, TM-3 */
 } nat_point;
 
+/* ---- outline.c: a realistic zone border and a fast point-in-zone test ---- */
+
+/* Households keep this far inside a realistic outline: a neighbour's copy of
+ * the border lies within 0.8 m of this zone's. */
+#define NAT_OUTLINE_MARGIN_M 2.0
+
+/** A zone's own copy of its fractal border, with its edges bucketed by
+ *  horizontal band so that a point is tested against a few of them only. */
+typedef struct nat_outline {
+    border_point *points; /**< the ring, closing point excluded */
+    uint32_t count;
+    double band_y0, band_height;
+    uint32_t bands;
+    uint32_t *band_start; /**< bands + 1 offsets into band_edges */
+    uint32_t *band_edges; /**< edge k runs from points[k] to points[k + 1] */
+} nat_outline;
+
+/**
+ * The outline of the 8-vertex ring @p ring: each edge made fractal by
+ * @p style (shared with the neighbour across it), then this zone's copy
+ * redigitised from @p rng. Returns 0, or -1 when out of memory.
+ */
+int nat_outline_build(nat_outline *outline, const nat_point *ring, int count,
+                      const border_style *style, seeded_rng *rng);
+/** 1 when @p p is inside the outline and at least @p margin from it. */
+int nat_outline_contains(const nat_outline *outline, double x, double y, double margin);
+void nat_outline_free(nat_outline *outline);
+
 typedef struct nat_zone {
     nat_point ring[NAT_ZONE_RING]; /**< clockwise, shared exactly with neighbours */
     nat_point min, max;            /**< bounding box */
@@ -58,6 +87,7 @@ typedef struct nat_zone {
     int district;  /**< 0-based district within the province */
     uint64_t households;
     uint64_t first_household; /**< 0-based sequence number within the province */
+    nat_outline *outline;     /**< realistic borders, or NULL: the ring is the zone */
 } nat_zone;
 
 typedef struct nat_layout {
@@ -70,13 +100,16 @@ typedef struct nat_layout {
 
 /**
  * Build the zones of a province around its capital (given in TM-3 metres) and
- * share @p households among them. Returns 0, or -1 when out of memory.
+ * share @p households among them. With @p borders, each zone also gets a
+ * realistic outline (fractal, redigitised) that households keep inside.
+ * Returns 0, or -1 when out of memory.
  */
 int nat_layout_build(nat_layout *layout, nat_point capital, int zone_count,
-                     uint64_t households, uint64_t seed);
+                     uint64_t households, uint64_t seed, const border_style *borders);
 void nat_layout_free(nat_layout *layout);
 
-/** 1 when @p p lies strictly inside the zone's ring (even-odd rule). */
+/** 1 when @p p lies strictly inside the zone's ring (even-odd rule), or with
+ *  an outline, inside it and NAT_OUTLINE_MARGIN_M from it. */
 int nat_zone_contains(const nat_zone *zone, nat_point p);
 
 /** A household position inside @p zone: uniform (urban) or around the hamlet
@@ -111,10 +144,12 @@ typedef struct nat_province_job {
     int zone_count;
     int zone_offset; /**< zones of earlier selected provinces: COMMUNE codes */
     uint64_t households;
-    uint64_t seed; /**< this province's own seed */
+    uint64_t seed;         /**< this province's own seed */
+    double border_spacing; /**< metres: realistic borders; 0: simple rings */
     const char *out_dir;
     /* results */
     uint64_t bytes;
+    uint32_t *zone_vertices; /**< realistic borders: each zone's ring, malloc'd */
     int failed;
     char error[256];
 } nat_province_job;

@@ -134,7 +134,13 @@ static void format_postcode(char out[16], const nat_province *p, int zone)
 static OGRGeometryH zone_polygon(const nat_zone *zone)
 {
     OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
-    for (int k = 0; k <= NAT_ZONE_RING; k++) {
+    if (zone->outline) {
+        const nat_outline *o = zone->outline;
+        OGR_G_SetPoints(ring, (int)o->count, &o->points[0].x, sizeof o->points[0],
+                        &o->points[0].y, sizeof o->points[0], NULL, 0);
+        OGR_G_CloseRings(ring);
+    }
+    for (int k = 0; !zone->outline && k <= NAT_ZONE_RING; k++) {
         const nat_point *v = &zone->ring[k % NAT_ZONE_RING];
         OGR_G_AddPoint_2D(ring, v->x, v->y);
     }
@@ -162,6 +168,15 @@ static int write_zone(OGRLayerH layer, OGRFeatureH f, const nat_province_job *jo
     OGR_F_SetGeometryDirectly(f, zone_polygon(zone));
     OGR_F_SetFID(f, OGRNullFID);
     return OGR_L_CreateFeature(layer, f) == OGRERR_NONE ? 0 : -1;
+}
+
+/* For the run's figures: vertices of each zone's ring, closing point included. */
+static void count_vertices(nat_province_job *job, const nat_layout *layout)
+{
+    if (!layout->zones[0].outline) return;
+    job->zone_vertices = malloc((size_t)layout->zone_count * sizeof *job->zone_vertices);
+    for (int z = 0; job->zone_vertices && z < layout->zone_count; z++)
+        job->zone_vertices[z] = layout->zones[z].outline->count + 1;
 }
 
 static int write_zones(OGRLayerH layer, const nat_province_job *job,
@@ -323,14 +338,18 @@ void nat_province_write(nat_province_job *job)
     char folder[NAT_FOLDER_SIZE];
     nat_point capital;
     nat_layout layout = {0};
+    border_style borders = {rng_hash4(job->seed, 23, 0, 0), job->border_spacing,
+                            BORDER_ROUGHNESS, BORDER_REDIGITISE_M};
     folder_path(folder, sizeof folder, job);
     OGRSpatialReferenceH srs = srs_from_epsg(p->epsg);
     if (!srs || project_capital(p, srs, &capital) != 0) {
         fail(job, "%s: PROJ does not know EPSG:%d", p->name, p->epsg);
     } else if (nat_layout_build(&layout, capital, job->zone_count, job->households,
-                                job->seed) != 0) {
+                                job->seed,
+                                job->border_spacing > 0 ? &borders : NULL) != 0) {
         fail(job, "%s: out of memory", p->name);
     } else if (make_folder(job, folder) == 0) {
+        count_vertices(job, &layout);
         write_layers(job, folder, srs, &layout);
         job->bytes = layer_bytes(folder, "zones") + layer_bytes(folder, "households");
     }
