@@ -166,6 +166,13 @@ void border_redigitise(border_line *line, size_t from, const border_style *style
     }
 }
 
+int border_line_push(border_line *line, border_point p)
+{
+    if (reserve(line, 1) != 0) return -1;
+    line->points[line->count++] = p;
+    return 0;
+}
+
 void border_line_free(border_line *line)
 {
     free(line->points);

@@ -63,6 +63,9 @@ int border_append_edge(border_line *line, border_point a, border_point b,
 void border_redigitise(border_line *line, size_t from, const border_style *style,
                        seeded_rng *rng);
 
+/** Append one point. Returns 0, or -1 when out of memory. */
+int border_line_push(border_line *line, border_point p);
+
 void border_line_free(border_line *line);
 
 #endif

@@ -403,6 +403,21 @@ static void test_zones_tile_without_overlap(void **state)
 
 /* ---- realistic borders ---- */
 
+/* Vertices of every ring of @p g; counts its rings and polygons too. */
+static int vertices_of(OGRGeometryH g, int *rings, int *polygons)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbLineString || t == wkbLinearRing) {
+        ++*rings;
+        return OGR_G_GetPointCount(g);
+    }
+    *polygons += t == wkbPolygon;
+    int n = 0;
+    for (int k = 0; k < OGR_G_GetGeometryCount(g); k++)
+        n += vertices_of(OGR_G_GetGeometryRef(g, k), rings, polygons);
+    return n;
+}
+
 static int by_int(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
@@ -431,13 +446,14 @@ static double sliver_area(OGRGeometryH *g, int n, int pairs, double *total)
     return overlap;
 }
 
-/* Valid polygons of thousands of vertices; neighbours overlap by slivers
- * (each zone digitised its own copy of the border), a thousandth of their
- * area at most, where the simple map has none. */
+/* Valid polygons of thousands of vertices, some with holes and some in two
+ * parts; neighbours overlap by slivers (each zone digitised its own copy of
+ * the border), a thousandth of their area at most, where the simple map has
+ * none. */
 static void test_realistic_zones_detailed_with_slivers(void **state)
 {
     (void)state;
-    int counts[ZONES], n = 0;
+    int counts[ZONES], n = 0, holes = 0, multi = 0;
     for (int p = 0; p < PROVINCE_COUNT; p++) {
         GDALDatasetH ds = open_province("realistic", p);
         OGRLayerH zones = layer_of(ds, "zones");
@@ -449,7 +465,10 @@ static void test_realistic_zones_detailed_with_slivers(void **state)
             assert_true(OGR_G_IsValid(g));
             assert_true(n < ZONES);
             geoms[n - first] = OGR_G_Clone(g);
-            counts[n++] = OGR_G_GetPointCount(OGR_G_GetGeometryRef(g, 0));
+            int rings = 0, polygons = 0;
+            counts[n++] = vertices_of(g, &rings, &polygons);
+            holes += rings - polygons;
+            multi += polygons > 1;
             OGR_F_Destroy(f);
         }
         double total = 0, overlap = sliver_area(geoms, n - first, 20, &total);
@@ -460,9 +479,13 @@ static void test_realistic_zones_detailed_with_slivers(void **state)
         GDALClose(ds);
     }
     qsort(counts, (size_t)n, sizeof counts[0], by_int);
-    printf("realistic: %d zones, vertices per zone: min %d, median %d, max %d\n", n,
-           counts[0], (counts[n / 2 - 1] + counts[n / 2]) / 2, counts[n - 1]);
+    printf("realistic: %d zones, vertices per zone: min %d, median %d, max %d; %d holes, "
+           "%d multi-part zones\n",
+           n, counts[0], (counts[n / 2 - 1] + counts[n / 2]) / 2, counts[n - 1], holes,
+           multi);
     assert_int_equal(n, ZONES);
+    assert_true(holes >= 5);
+    assert_true(multi >= 3);
     assert_true(counts[0] >= 1000);
 }
 

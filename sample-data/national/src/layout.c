@@ -36,6 +36,7 @@ typedef struct nat_grid {
     nat_point centre;
     uint64_t seed;
     const border_style *borders; /* NULL: the 8-vertex rings are the zones */
+    int zone_count;
 } nat_grid;
 
 typedef struct nat_town {
@@ -189,19 +190,87 @@ static int district_of(const nat_grid *g, int i, int j)
     return d < capital ? d + 1 : d;
 }
 
-/* The zone's realistic outline, and its bounding box from it. */
-static int zone_outline(const nat_grid *g, nat_zone *zone, uint64_t index)
+/* One zone in ENCLAVE_ONE_IN holds a piece of its right neighbour, one more
+ * a lake: a round blob of ENCLAVE_CORNERS corners about its centre. */
+#define ENCLAVE_ONE_IN 16
+#define ENCLAVE_CORNERS 9
+
+static int enclave_planned(const nat_grid *g, int i, int j)
 {
-    zone->outline = malloc(sizeof *zone->outline);
+    uint64_t pick = rng_hash4(g->seed, 29, (uint64_t)i, (uint64_t)j) % ENCLAVE_ONE_IN;
+    int right = i + 1 < g->cols && j * g->cols + i + 1 < g->zone_count;
+    if (pick == 0 && right) return NAT_ENCLAVE_NEIGHBOUR;
+    return pick == 1 ? NAT_ENCLAVE_LAKE : NAT_ENCLAVE_NONE;
+}
+
+/* The enclave's corners inside zone (i, j), a pure function of the grid so
+ * that the host and its neighbour place the same blob; its radius out. */
+static double enclave_corners(const nat_grid *g, int i, int j,
+                              nat_point corners[ENCLAVE_CORNERS])
+{
+    nat_point ring[NAT_ZONE_RING];
+    cell_ring(g, i, j, ring);
+    nat_point c = ring_mean(ring);
+    double radius = 0.1 * sqrt(ring_area(ring));
+    for (int k = 0; k < ENCLAVE_CORNERS; k++) {
+        double a = 6.283185307179586 * k / ENCLAVE_CORNERS;
+        double r = radius * (0.8 + 0.1 * (k % 3));
+        corners[k] = (nat_point){c.x + r * cos(a), c.y + r * sin(a)};
+    }
+    return radius;
+}
+
+/* 1 when the blob sits well inside the zone's exterior alone. */
+static int enclave_fits(const nat_outline *exterior, const nat_point *corners, int count,
+                        double radius)
+{
+    for (int k = 0; k < count; k++)
+        if (!nat_outline_contains(exterior, corners[k].x, corners[k].y, 0.5 * radius))
+            return 0;
+    return 1;
+}
+
+/* A hole for this zone's own enclave, when it fits (the hole right after
+ * the exterior it lies in), then the piece of the left zone's enclave that
+ * belongs to this zone, a second exterior. */
+static int add_enclaves(const nat_grid *g, nat_zone *zone, int i, int j,
+                        const nat_zone *left, seeded_rng *rng)
+{
+    nat_outline *o = zone->outline;
+    nat_point blob[ENCLAVE_CORNERS];
+    int planned = enclave_planned(g, i, j);
+    if (planned != NAT_ENCLAVE_NONE) {
+        double radius = enclave_corners(g, i, j, blob);
+        if (enclave_fits(o, blob, ENCLAVE_CORNERS, radius)) {
+            zone->enclave = planned;
+            if (nat_outline_add_ring(o, blob, ENCLAVE_CORNERS, NAT_RING_HOLE, g->borders,
+                                     rng) != 0)
+                return -1;
+        }
+    }
+    if (left && i > 0 && left->enclave == NAT_ENCLAVE_NEIGHBOUR) {
+        enclave_corners(g, i - 1, j, blob);
+        if (nat_outline_add_ring(o, blob, ENCLAVE_CORNERS, NAT_RING_EXTERIOR, g->borders,
+                                 rng) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The zone's realistic outline (with any enclave), and its bounding box. */
+static int zone_outline(const nat_grid *g, nat_zone *zone, int i, int j, uint64_t index,
+                        const nat_zone *left)
+{
+    zone->outline = calloc(1, sizeof *zone->outline);
     if (!zone->outline) return -1;
     seeded_rng rng; /* this zone's own digitising of its borders */
     rng_seed(&rng, rng_hash4(g->seed, 19, index, 0));
-    if (nat_outline_build(zone->outline, zone->ring, NAT_ZONE_RING, g->borders, &rng) !=
-        0) {
-        free(zone->outline);
-        zone->outline = NULL;
+    if (nat_outline_add_ring(zone->outline, zone->ring, NAT_ZONE_RING, NAT_RING_EXTERIOR,
+                             g->borders, &rng) != 0 ||
+        nat_outline_finish(zone->outline) != 0 ||
+        add_enclaves(g, zone, i, j, left, &rng) != 0 ||
+        nat_outline_finish(zone->outline) != 0)
         return -1;
-    }
     const nat_outline *o = zone->outline;
     zone->min = zone->max = (nat_point){o->points[0].x, o->points[0].y};
     for (uint32_t k = 1; k < o->count; k++) {
@@ -213,7 +282,8 @@ static int zone_outline(const nat_grid *g, nat_zone *zone, uint64_t index)
     return 0;
 }
 
-static int zone_setup(const nat_grid *g, nat_zone *zone, int i, int j, uint64_t index)
+static int zone_setup(const nat_grid *g, nat_zone *zone, int i, int j, uint64_t index,
+                      const nat_zone *left)
 {
     cell_ring(g, i, j, zone->ring);
     zone->min = zone->max = zone->ring[0];
@@ -223,7 +293,7 @@ static int zone_setup(const nat_grid *g, nat_zone *zone, int i, int j, uint64_t 
         zone->max.x = fmax(zone->max.x, zone->ring[k].x);
         zone->max.y = fmax(zone->max.y, zone->ring[k].y);
     }
-    if (g->borders && zone_outline(g, zone, index) != 0) return -1;
+    if (g->borders && zone_outline(g, zone, i, j, index, left) != 0) return -1;
     zone->district = district_of(g, i, j);
     zone->spread = 0.12 * sqrt(ring_area(zone->ring));
     seeded_rng rng;
@@ -275,6 +345,7 @@ int nat_layout_build(nat_layout *layout, nat_point capital, int zone_count,
     g.centre = capital;
     g.seed = seed;
     g.borders = borders;
+    g.zone_count = zone_count;
     int town_count = 3 + zone_count / 20;
     nat_zone *zones = calloc((size_t)zone_count, sizeof *zones);
     double *weight = calloc((size_t)zone_count, sizeof *weight);
@@ -285,7 +356,8 @@ int nat_layout_build(nat_layout *layout, nat_point capital, int zone_count,
     }
     *layout = (nat_layout){zones, zone_count, 0, g.cell, capital};
     for (int z = 0; z < zone_count; z++)
-        if (zone_setup(&g, &zones[z], z % g.cols, z / g.cols, (uint64_t)z) != 0) {
+        if (zone_setup(&g, &zones[z], z % g.cols, z / g.cols, (uint64_t)z,
+                       z > 0 ? &zones[z - 1] : NULL) != 0) {
             free(weight), free(towns);
             nat_layout_free(layout);
             return -1;

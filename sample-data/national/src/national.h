@@ -56,11 +56,21 @@ typedef struct nat_point {
  * the border lies within 0.8 m of this zone's. */
 #define NAT_OUTLINE_MARGIN_M 2.0
 
-/** A zone's own copy of its fractal border, with its edges bucketed by
- *  horizontal band so that a point is tested against a few of them only. */
+typedef enum nat_ring_role {
+    NAT_RING_EXTERIOR = 0, /**< a part of the zone */
+    NAT_RING_HOLE = 1      /**< a hole in the last exterior before it */
+} nat_ring_role;
+
+/** A zone's own copy of its fractal borders (its ring, and any enclave's),
+ *  with the edges bucketed by horizontal band so that a point is tested
+ *  against a few of them only. Zero-initialise before the first ring. */
 typedef struct nat_outline {
-    border_point *points; /**< the ring, closing point excluded */
+    border_line line;     /**< every ring, one after the other, each closed */
+    border_point *points; /**< line.points, line.count */
     uint32_t count;
+    uint32_t rings;
+    uint32_t *ring_start; /**< ring r: points [ring_start[r], next start or count) */
+    uint8_t *ring_role;   /**< nat_ring_role of each ring */
     double band_y0, band_height;
     uint32_t bands;
     uint32_t *band_start; /**< bands + 1 offsets into band_edges */
@@ -68,15 +78,24 @@ typedef struct nat_outline {
 } nat_outline;
 
 /**
- * The outline of the 8-vertex ring @p ring: each edge made fractal by
- * @p style (shared with the neighbour across it), then this zone's copy
+ * Add a ring with corners @p corners: each edge made fractal by @p style
+ * (shared with whoever else draws that edge), then this zone's copy
  * redigitised from @p rng. Returns 0, or -1 when out of memory.
  */
-int nat_outline_build(nat_outline *outline, const nat_point *ring, int count,
-                      const border_style *style, seeded_rng *rng);
-/** 1 when @p p is inside the outline and at least @p margin from it. */
+int nat_outline_add_ring(nat_outline *outline, const nat_point *corners, int count,
+                         nat_ring_role role, const border_style *style, seeded_rng *rng);
+/** Bucket the edges once every ring is in. Returns 0, or -1 out of memory. */
+int nat_outline_finish(nat_outline *outline);
+/** 1 when @p p is inside the outline (even-odd over all its rings) and at
+ *  least @p margin from every ring. */
 int nat_outline_contains(const nat_outline *outline, double x, double y, double margin);
 void nat_outline_free(nat_outline *outline);
+
+/* What a realistic zone may hold, as real communes do: a piece of its right
+ * neighbour (a hole here, a second part there), or a lake in no zone. */
+#define NAT_ENCLAVE_NONE 0
+#define NAT_ENCLAVE_NEIGHBOUR 1
+#define NAT_ENCLAVE_LAKE 2
 
 typedef struct nat_zone {
     nat_point ring[NAT_ZONE_RING]; /**< clockwise, shared exactly with neighbours */
@@ -88,6 +107,7 @@ typedef struct nat_zone {
     uint64_t households;
     uint64_t first_household; /**< 0-based sequence number within the province */
     nat_outline *outline;     /**< realistic borders, or NULL: the ring is the zone */
+    int enclave;              /**< realistic: NAT_ENCLAVE_... inside this zone */
 } nat_zone;
 
 typedef struct nat_layout {

@@ -131,16 +131,37 @@ static void format_postcode(char out[16], const nat_province *p, int zone)
     snprintf(out, 16, "%05d", p->prefix_first * 1000 + zone + 1);
 }
 
+/* A realistic zone: a polygon for each exterior ring with the holes that
+ * follow it; a multipolygon when the zone has more than one part. */
+static OGRGeometryH outline_geometry(const nat_outline *o)
+{
+    OGRGeometryH parts = OGR_G_CreateGeometry(wkbMultiPolygon), polygon = NULL;
+    for (uint32_t r = 0; r < o->rings; r++) {
+        uint32_t start = o->ring_start[r];
+        uint32_t end = r + 1 < o->rings ? o->ring_start[r + 1] : o->count;
+        OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+        OGR_G_SetPoints(ring, (int)(end - start), &o->points[start].x,
+                        sizeof o->points[0], &o->points[start].y, sizeof o->points[0],
+                        NULL, 0);
+        if (o->ring_role[r] == NAT_RING_EXTERIOR) {
+            polygon = OGR_G_CreateGeometry(wkbPolygon);
+            OGR_G_AddGeometryDirectly(parts,
+                                      polygon); /* parts owns it; rings still go in */
+            polygon = OGR_G_GetGeometryRef(parts, OGR_G_GetGeometryCount(parts) - 1);
+        }
+        OGR_G_AddGeometryDirectly(polygon, ring);
+    }
+    if (OGR_G_GetGeometryCount(parts) > 1) return parts;
+    OGRGeometryH single = OGR_G_Clone(OGR_G_GetGeometryRef(parts, 0));
+    OGR_G_DestroyGeometry(parts);
+    return single;
+}
+
 static OGRGeometryH zone_polygon(const nat_zone *zone)
 {
+    if (zone->outline) return outline_geometry(zone->outline);
     OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
-    if (zone->outline) {
-        const nat_outline *o = zone->outline;
-        OGR_G_SetPoints(ring, (int)o->count, &o->points[0].x, sizeof o->points[0],
-                        &o->points[0].y, sizeof o->points[0], NULL, 0);
-        OGR_G_CloseRings(ring);
-    }
-    for (int k = 0; !zone->outline && k <= NAT_ZONE_RING; k++) {
+    for (int k = 0; k <= NAT_ZONE_RING; k++) {
         const nat_point *v = &zone->ring[k % NAT_ZONE_RING];
         OGR_G_AddPoint_2D(ring, v->x, v->y);
     }
@@ -170,13 +191,13 @@ static int write_zone(OGRLayerH layer, OGRFeatureH f, const nat_province_job *jo
     return OGR_L_CreateFeature(layer, f) == OGRERR_NONE ? 0 : -1;
 }
 
-/* For the run's figures: vertices of each zone's ring, closing point included. */
+/* For the run's figures: vertices of each zone's rings, closing points included. */
 static void count_vertices(nat_province_job *job, const nat_layout *layout)
 {
     if (!layout->zones[0].outline) return;
     job->zone_vertices = malloc((size_t)layout->zone_count * sizeof *job->zone_vertices);
     for (int z = 0; job->zone_vertices && z < layout->zone_count; z++)
-        job->zone_vertices[z] = layout->zones[z].outline->count + 1;
+        job->zone_vertices[z] = layout->zones[z].outline->count;
 }
 
 static int write_zones(OGRLayerH layer, const nat_province_job *job,
