@@ -224,8 +224,10 @@ static OGRGeometryH realistic_ring(const gen_xy *corners, int count,
     if (!x || !y || !ok) gen_die("out of memory", NULL);
     for (size_t i = 0; i < line.count; i++)
         gen_frame_to_deg((gen_xy){line.points[i].x, line.points[i].y}, &y[i], &x[i]);
-    if (!OCTTransformEx(ct, (int)line.count, x, y, NULL, ok))
-        gen_die("coordinate transformation failed", CPLGetLastErrorMsg());
+    int all_ok = OCTTransformEx(ct, (int)line.count, x, y, NULL, ok);
+    for (size_t i = 0; all_ok && i < line.count; i++)
+        all_ok = ok[i];
+    if (!all_ok) gen_die("coordinate transformation failed", CPLGetLastErrorMsg());
     OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
     OGR_G_SetPoints(ring, (int)line.count, x, sizeof *x, y, sizeof *y, NULL, 0);
     OGR_G_CloseRings(ring);
