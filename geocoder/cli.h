@@ -11,7 +11,7 @@ enum { EXIT_OK = 0, EXIT_NOT_FOUND = 1, EXIT_USAGE = 2, EXIT_DATA = 3 };
 
 typedef struct command {
     const char *name;
-    int (*run)(int argc, char **argv);
+    int (*run)(const struct command *cmd, int argc, char **argv);
     const char *summary;
     const char *help;
 } command;
@@ -21,6 +21,8 @@ typedef struct index_args {
     const char *index;
     int json;
 } index_args;
+
+/* cli_args.c: what every subcommand parses with. */
 
 /* Print "diachi CMD: <fmt with arg>" and the --help hint; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, const char *arg);
@@ -33,19 +35,23 @@ int take_option(int argc, char **argv, int *i, const char *name, const char **va
 int exit_code_of(dc_err rc);
 /* "diachi 0.1.0": what --version prints, on every subcommand. */
 #define DIACHI_VERSION_TEXT "diachi " DC_VERSION "\n"
-/* The subcommand named @p name, or NULL. */
-const command *find_command(const char *name);
+
+/* The subcommands, each given its own entry of the table in cli.c. */
+
+/* cli_index.c */
+int cmd_info(const command *cmd, int argc, char **argv);
+int cmd_check(const command *cmd, int argc, char **argv);
 
 /* cli_lookup.c */
-int cmd_lookup(int argc, char **argv);
-int cmd_reverse(int argc, char **argv);
-int cmd_zone(int argc, char **argv);
+int cmd_lookup(const command *cmd, int argc, char **argv);
+int cmd_reverse(const command *cmd, int argc, char **argv);
+int cmd_zone(const command *cmd, int argc, char **argv);
 
 /* cli_serve.c */
-int cmd_serve(int argc, char **argv);
+int cmd_serve(const command *cmd, int argc, char **argv);
 
 /* cli_batch.c */
-int cmd_batch(int argc, char **argv);
+int cmd_batch(const command *cmd, int argc, char **argv);
 
 #define INDEX_OPTIONS                                                                    \
     "  --index PATH  the index (default: $DIACHI_INDEX)\n"                               \

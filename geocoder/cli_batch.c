@@ -374,8 +374,9 @@ static int run_batch(const batch_args *a, dc_batch_options *o, dc_geo *geo)
     return rep.stats.by_status[DC_BATCH_OK] == rep.stats.rows ? EXIT_OK : EXIT_NOT_FOUND;
 }
 
-int cmd_batch(int argc, char **argv)
+int cmd_batch(const command *cmd, int argc, char **argv)
 {
+    (void)cmd; /* its help is BATCH_HELP, printed by parse_args */
     batch_args a = {0};
     dc_batch_options o;
     dc_geo *geo;

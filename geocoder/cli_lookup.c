@@ -596,12 +596,12 @@ static int lookup_all(const lookup_args *a, lookup_ctx *x)
     return rc;
 }
 
-int cmd_lookup(int argc, char **argv)
+int cmd_lookup(const command *cmd, int argc, char **argv)
 {
     lookup_args a = {0};
     lookup_ctx x = {0};
     dc_geo *geo;
-    int rc = parse_args(argc, argv, find_command("lookup"), OPT_ZONE, &a);
+    int rc = parse_args(argc, argv, cmd, OPT_ZONE, &a);
     if (rc >= 0) return rc;
     if (a.npositional == 0) return usage_error("lookup", "%s", "no code given");
     if ((rc = open_geo("lookup", a.common.index, &geo, &x.s)) >= 0) return rc;
@@ -654,7 +654,7 @@ static int search_options(const lookup_args *a, double *radius, double *limit)
     return -1;
 }
 
-int cmd_reverse(int argc, char **argv)
+int cmd_reverse(const command *cmd, int argc, char **argv)
 {
     lookup_args a = {0};
     double lat, lon, radius = DEFAULT_RADIUS_M, limit = DEFAULT_LIMIT;
@@ -662,7 +662,7 @@ int cmd_reverse(int argc, char **argv)
     dc_geo_session *s;
     dc_error err = {0};
     char text[1024];
-    int rc = parse_args(argc, argv, find_command("reverse"), OPT_SEARCH, &a);
+    int rc = parse_args(argc, argv, cmd, OPT_SEARCH, &a);
     if (rc >= 0) return rc;
     if (a.npositional == 0) return usage_error("reverse", "%s", "give LAT and LON");
     joined(&a, text, sizeof text);
@@ -721,13 +721,13 @@ static int zone_postcode(const lookup_args *a, uint32_t *postcode)
     return -1;
 }
 
-int cmd_zone(int argc, char **argv)
+int cmd_zone(const command *cmd, int argc, char **argv)
 {
     lookup_args a = {0};
     dc_geo *geo;
     dc_geo_session *s;
     dc_zone z;
-    int rc = parse_args(argc, argv, find_command("zone"), 0, &a);
+    int rc = parse_args(argc, argv, cmd, 0, &a);
     if (rc >= 0) return rc;
     char pc[8];
     uint32_t postcode;

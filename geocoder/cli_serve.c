@@ -70,9 +70,8 @@ static int parse_listen(const char *s, char *host, size_t size, uint16_t *port)
 }
 
 /* Returns -1 to go on, or the exit code. */
-static int parse_serve_args(int argc, char **argv, serve_args *a)
+static int parse_serve_args(const command *cmd, int argc, char **argv, serve_args *a)
 {
-    const command *cmd = find_command("serve");
     const char *threads = NULL, *max_batch = NULL, *max_body = NULL, *timeout = NULL,
                *max_conn = NULL, *per_ip = NULL, *request_timeout = NULL,
                *batch_results = NULL, *batch_bytes = NULL, *rate = NULL, *records = NULL;
@@ -211,11 +210,11 @@ static void reload(dc_http *srv, serve_args *a)
     fprintf(stderr, "diachi serve: reloaded %s: index %.16s\n", a->config.index_path, fp);
 }
 
-int cmd_serve(int argc, char **argv)
+int cmd_serve(const command *cmd, int argc, char **argv)
 {
     serve_args a = {0};
     a.config.access_log_fd = -1;
-    int rc = parse_serve_args(argc, argv, &a);
+    int rc = parse_serve_args(cmd, argc, argv, &a);
     if (rc >= 0) return rc;
     if (a.access_log && (a.config.access_log_fd = open_access_log(a.access_log)) < 0)
         return EXIT_USAGE;

@@ -15,6 +15,9 @@ set_target_properties(GDAL::GDAL PkgConfig::UTF8PROC PROPERTIES IMPORTED_GLOBAL 
 
 add_library(dc_import_source STATIC
   ${CMAKE_CURRENT_LIST_DIR}/src/source.c
+  ${CMAKE_CURRENT_LIST_DIR}/src/source_roles.c
+  ${CMAKE_CURRENT_LIST_DIR}/src/source_gdal.c
+  ${CMAKE_CURRENT_LIST_DIR}/src/source_list.c
   ${CMAKE_CURRENT_LIST_DIR}/src/source_layer.c
   ${CMAKE_CURRENT_LIST_DIR}/src/source_crs.c
   ${CMAKE_CURRENT_LIST_DIR}/src/source_read.c

@@ -27,20 +27,6 @@
  * 2 threads, as it holds fewer records). */
 #define BLOCK_READS 16
 
-static const char *const status_names[DC_BATCH_NSTATUS] = {"ok",
-                                                           "unregistered",
-                                                           "malformed",
-                                                           "unknown_postcode",
-                                                           "code_outside_zone",
-                                                           "out_of_coverage",
-                                                           "empty",
-                                                           "bad_coordinates"};
-
-const char *dc_batch_status_name(dc_batch_status status)
-{
-    return (unsigned)status < DC_BATCH_NSTATUS ? status_names[status] : "unknown";
-}
-
 const char *dc_batch_problem_name(dc_batch_problem problem)
 {
     static const char *const names[] = {"none",

@@ -20,6 +20,21 @@ typedef struct appended {
     char zone_name[256], address[1024];
 } appended;
 
+/* A row's status as the output's status column and the docs name it. */
+static const char *const status_names[DC_BATCH_NSTATUS] = {"ok",
+                                                           "unregistered",
+                                                           "malformed",
+                                                           "unknown_postcode",
+                                                           "code_outside_zone",
+                                                           "out_of_coverage",
+                                                           "empty",
+                                                           "bad_coordinates"};
+
+const char *dc_batch_status_name(dc_batch_status status)
+{
+    return (unsigned)status < DC_BATCH_NSTATUS ? status_names[status] : "unknown";
+}
+
 bool dc_batch_blank(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)

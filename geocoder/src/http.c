@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http_front.h"
 #include "http_internal.h"
 #include "http_metrics.h"
 #include "http_reply.h"
@@ -38,10 +39,13 @@
 /* Requests libmicrohttpd cannot parse itself (a malformed request line,
  * headers past its buffer: 431, a URL past it: 414, an HTTP version it
  * does not speak: 505, broken chunked framing: 400) are answered by
- * libmicrohttpd 0.9.75 with its compiled-in HTML bodies: it calls none of
- * our callbacks for them (the URI log callback comes only after a request
- * line it could split, the access handler never), and it has no option to
- * replace them. A proxy in front (nginx's error_page) can. */
+ * libmicrohttpd 0.9.75 with its compiled-in HTML bodies, before any of our
+ * callbacks, with no option to replace them. The front door
+ * (http_front.c) owns the listening socket and answers those of a
+ * connection's first request head with our JSON errors; later requests on
+ * a kept-alive connection, and bodies, remain libmicrohttpd's. The head
+ * it takes is half the connection's memory: what libmicrohttpd keeps. */
+#define HEAD_MAX (CONNECTION_MEMORY / 2)
 /* The access log keeps this much of a path (a 10 KB path is an attack,
  * not a lookup). */
 #define LOG_PATH 128
@@ -368,18 +372,6 @@ static dc_err parse_address(const char *host, uint16_t port, struct sockaddr_sto
                         "listen address %s is not a numeric IPv4 or IPv6 address", host);
 }
 
-static uint16_t bound_port(struct MHD_Daemon *d)
-{
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    if (!info || getsockname(info->listen_fd, (struct sockaddr *)&ss, &len) != 0)
-        return 0;
-    if (ss.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-    if (ss.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-    return 0;
-}
-
 dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
 {
     struct sockaddr_storage ss;
@@ -400,25 +392,30 @@ dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
     if (rc == DC_OK) rc = dc_conns_start(srv, err);
     if (rc != DC_OK) goto fail;
     unsigned mhd_limit = dc_conns_limits(srv);
+    /* No listening socket: the front door accepts and hands connections
+     * over. libmicrohttpd 0.9.75 keeps its thread pool with it (measured:
+     * the pool's threads all answer), though its header says otherwise. */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+                     MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
     srv->daemon = MHD_start_daemon(
         flags, srv->config.port, dc_conns_accept, srv, handle, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss,
-        MHD_OPTION_THREAD_POOL_SIZE, srv->config.threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        srv->config.timeout_s, MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->config.per_ip_connections,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
-        connection_event, srv, MHD_OPTION_URI_LOG_CALLBACK, request_line, srv,
-        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
-        MHD_OPTION_END);
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_THREAD_POOL_SIZE,
+        srv->config.threads, MHD_OPTION_CONNECTION_TIMEOUT, srv->config.timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, mhd_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        srv->config.per_ip_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, connection_event, srv, MHD_OPTION_URI_LOG_CALLBACK,
+        request_line, srv, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
     if (!srv->daemon) {
         rc = dc_error_set(err, DC_E_IO, "cannot listen on %s port %u: %s",
                           srv->config.host, (unsigned)srv->config.port, strerror(errno));
         goto fail;
     }
-    srv->port = bound_port(srv->daemon);
+    if ((rc = dc_front_start(srv, &ss, HEAD_MAX, &srv->front, err)) != DC_OK) {
+        MHD_stop_daemon(srv->daemon);
+        goto fail;
+    }
+    srv->port = dc_front_port(srv->front);
     *out = srv;
     return DC_OK;
 fail:
@@ -500,6 +497,7 @@ void dc_http_stop(dc_http *srv, unsigned drain_ms)
     const struct timespec pause = {0, 2000000};
     while (atomic_load(&srv->metrics.in_flight) > 0 && now_ns() < deadline)
         nanosleep(&pause, NULL);
+    dc_front_stop(srv->front);
     MHD_stop_daemon(srv->daemon);
     dc_conns_stop(srv);
     dc_limits_free(srv);

@@ -114,6 +114,7 @@ struct dc_http {
     size_t norigins;
     bool cors_any; /* "*" is one of them */
     struct MHD_Daemon *daemon;
+    struct dc_front *front; /* the listening socket (http_front.c) */
     uint16_t port;
     pthread_mutex_t lock; /* guards current */
     dc_generation *current;

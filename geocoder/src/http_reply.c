@@ -36,6 +36,10 @@ static const struct {
     [DC_API_UNSUPPORTED_MEDIA_TYPE] = {415, "unsupported_media_type"},
     [DC_API_NOT_READY] = {503, "not_ready"},
     [DC_API_INTERNAL] = {500, "internal"},
+    [DC_API_BAD_REQUEST_LINE] = {400, "bad_request_line"},
+    [DC_API_BAD_HEADER] = {400, "bad_header"},
+    [DC_API_HEADERS_TOO_LARGE] = {431, "headers_too_large"},
+    [DC_API_HTTP_VERSION] = {505, "http_version"},
 };
 
 unsigned dc_api_error_status(dc_api_error e)

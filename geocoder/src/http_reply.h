@@ -35,7 +35,12 @@ typedef enum dc_api_error {
     DC_API_URI_TOO_LONG,
     DC_API_UNSUPPORTED_MEDIA_TYPE,
     DC_API_NOT_READY,
-    DC_API_INTERNAL
+    DC_API_INTERNAL,
+    /* Heads refused by the front door (http_front.c). */
+    DC_API_BAD_REQUEST_LINE,
+    DC_API_BAD_HEADER,
+    DC_API_HEADERS_TOO_LARGE,
+    DC_API_HTTP_VERSION
 } dc_api_error;
 
 unsigned dc_api_error_status(dc_api_error e);

@@ -1,13 +1,14 @@
 /*
  * gen.h - helpers shared by the map generators (diachi-gen-sample,
- * diachi-gen-edge): a seeded random generator, a local metric frame around
- * Dien Bien Phu, coordinate transformation and shapefile writing with OGR.
+ * diachi-gen-edge): a local metric frame around Dien Bien Phu, coordinate
+ * transformation and shapefile writing with OGR. Random numbers come from
+ * ../common/seeded_rng.h, the generator the national map and the tests use.
  *
  * These are build tools, not library code: on an error they print to stderr
  * and the program exits 3 (data problem) or 2 (usage).
  */
-#ifndef DC_GEN_H
-#define DC_GEN_H
+#ifndef GEN_H
+#define GEN_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -16,87 +17,72 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-/* ---- random numbers: xoshiro256** seeded through splitmix64 ---------- */
-
-typedef struct dc_rng {
-    uint64_t s[4];
-} dc_rng;
-
-void dc_rng_seed(dc_rng *rng, uint64_t seed);
-uint64_t dc_rng_next(dc_rng *rng);
-/** Uniform in [0, 1), 53 random bits. */
-double dc_rng_uniform(dc_rng *rng);
-/** Uniform in [lo, hi). */
-double dc_rng_range(dc_rng *rng, double lo, double hi);
-/** Uniform integer in [0, n). */
-int dc_rng_below(dc_rng *rng, int n);
-/** Standard normal deviate (Box-Muller, one value per call). */
-double dc_rng_normal(dc_rng *rng);
+#include "seeded_rng.h"
 
 /* ---- the local frame: metres east/north of a fixed origin -------------- */
 
 /* An equirectangular frame is exact enough over 40 km for placing synthetic
  * features, and being our own formula it is bit-for-bit reproducible. */
-#define DC_PI 3.14159265358979323846
-#define DC_FRAME_LAT0 21.45
-#define DC_FRAME_LON0 103.10
-#define DC_M_PER_DEG_LAT 110723.0
-#define DC_M_PER_DEG_LON 103691.0
+#define GEN_PI 3.14159265358979323846
+#define GEN_FRAME_LAT0 21.45
+#define GEN_FRAME_LON0 103.10
+#define GEN_M_PER_DEG_LAT 110723.0
+#define GEN_M_PER_DEG_LON 103691.0
 
-typedef struct dc_xy {
+typedef struct gen_xy {
     double x, y; /* metres east, north of the frame origin */
-} dc_xy;
+} gen_xy;
 
-dc_xy dc_frame_from_deg(double lat, double lon);
-void dc_frame_to_deg(dc_xy p, double *lat, double *lon);
+gen_xy gen_frame_from_deg(double lat, double lon);
+void gen_frame_to_deg(gen_xy p, double *lat, double *lon);
 
 /* ---- coordinate reference systems ------------------------------------ */
 
 /** EPSG codes the generators write. */
-#define DC_EPSG_WGS84 4326
-#define DC_EPSG_VN2000_TM3_103 9205
-#define DC_EPSG_VN2000_UTM48N 3405
+#define GEN_EPSG_WGS84 4326
+#define GEN_EPSG_VN2000_TM3_103 9205
+#define GEN_EPSG_VN2000_UTM48N 3405
 
 /** A spatial reference with the traditional lon/lat (x/y) axis order. */
-OGRSpatialReferenceH dc_gen_srs(int epsg);
+OGRSpatialReferenceH gen_srs(int epsg);
 /** A transformation from WGS 84 lon/lat to @p epsg. */
-OGRCoordinateTransformationH dc_gen_from_wgs84(int epsg);
+OGRCoordinateTransformationH gen_from_wgs84(int epsg);
 /** Transform one point in place; exits on failure. */
-void dc_gen_transform(OGRCoordinateTransformationH ct, double *x, double *y);
+void gen_transform(OGRCoordinateTransformationH ct, double *x, double *y);
 
 /* ---- shapefile writing ------------------------------------------------ */
 
-typedef struct dc_field {
+typedef struct gen_field {
     const char *name; /* at most 10 characters: the DBF limit */
     int width;        /* bytes */
-} dc_field;
+} gen_field;
 
-typedef struct dc_layer {
+typedef struct gen_layer {
     GDALDatasetH ds;
     OGRLayerH layer;
-} dc_layer;
+} gen_layer;
 
 /**
  * Create (replacing any old one) DIR/NAME.shp with string fields.
  * @p epsg 0 writes no .prj. @p encoding is the DBF encoding GDAL recodes to
  * ("UTF-8"), or "" to write the bytes given as they are.
  */
-dc_layer dc_gen_create(const char *dir, const char *name, const char *driver, int epsg,
-                       OGRwkbGeometryType type, const dc_field *fields, size_t count,
-                       const char *encoding);
+gen_layer gen_create(const char *dir, const char *name, const char *driver, int epsg,
+                     OGRwkbGeometryType type, const gen_field *fields, size_t count,
+                     const char *encoding);
 /**
  * Write one feature. @p values holds one string per field; NULL leaves the
  * field null. @p geom may be NULL (a null geometry); it is not taken over.
  */
-void dc_gen_write(dc_layer *out, OGRGeometryH geom, const char *const *values);
-void dc_gen_close(dc_layer *out);
+void gen_write(gen_layer *out, OGRGeometryH geom, const char *const *values);
+void gen_close(gen_layer *out);
 
 /** Write @p text into DIR/NAME (a .cpg), replacing it. */
-void dc_gen_write_text(const char *dir, const char *name, const char *text);
+void gen_write_text(const char *dir, const char *name, const char *text);
 /** Create a directory and its parents, as mkdir -p. */
-void dc_gen_mkdirs(const char *dir);
+void gen_mkdirs(const char *dir);
 /** Print a message and exit 3. */
-_Noreturn void dc_gen_die(const char *what, const char *detail);
+_Noreturn void gen_die(const char *what, const char *detail);
 
 /* ---- legacy Vietnamese encodings -------------------------------------- */
 
@@ -104,8 +90,8 @@ _Noreturn void dc_gen_die(const char *what, const char *detail);
  * Convert NFC UTF-8 to TCVN3 (TCVN 5712:1993, VN3). Fails (returns -1) on a
  * character VN3 cannot hold. @p out gets a NUL-terminated string.
  */
-int dc_gen_to_tcvn3(const char *utf8, char *out, size_t size);
+int gen_to_tcvn3(const char *utf8, char *out, size_t size);
 /** Convert NFC UTF-8 to Windows-1258 with iconv; -1 on failure. */
-int dc_gen_to_cp1258(const char *utf8, char *out, size_t size);
+int gen_to_cp1258(const char *utf8, char *out, size_t size);
 
 #endif

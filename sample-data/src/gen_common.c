@@ -1,6 +1,6 @@
 /*
- * gen_common.c - random numbers, the local frame, CRS and OGR writing
- * shared by the map generators.
+ * gen_common.c - the local frame, CRS and OGR writing shared by the map
+ * generators.
  */
 #include "gen.h"
 
@@ -15,142 +15,82 @@
 #include <cpl_conv.h>
 #include <cpl_string.h>
 
-_Noreturn void dc_gen_die(const char *what, const char *detail)
+_Noreturn void gen_die(const char *what, const char *detail)
 {
     fprintf(stderr, "diachi-gen: %s%s%s\n", what, detail ? ": " : "",
             detail ? detail : "");
     exit(3);
 }
 
-/* ---- random numbers --------------------------------------------------- */
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-void dc_rng_seed(dc_rng *rng, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++)
-        rng->s[i] = splitmix64(&seed);
-}
-
-uint64_t dc_rng_next(dc_rng *rng)
-{
-    uint64_t *s = rng->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-double dc_rng_uniform(dc_rng *rng)
-{
-    return (double)(dc_rng_next(rng) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-double dc_rng_range(dc_rng *rng, double lo, double hi)
-{
-    return lo + (hi - lo) * dc_rng_uniform(rng);
-}
-
-int dc_rng_below(dc_rng *rng, int n)
-{
-    return (int)(dc_rng_uniform(rng) * n);
-}
-
-double dc_rng_normal(dc_rng *rng)
-{
-    /* 1 - u keeps the logarithm's argument in (0, 1]. */
-    double u = 1.0 - dc_rng_uniform(rng);
-    double v = dc_rng_uniform(rng);
-    return sqrt(-2.0 * log(u)) * cos(2.0 * DC_PI * v);
-}
-
 /* ---- local frame ------------------------------------------------------- */
 
-dc_xy dc_frame_from_deg(double lat, double lon)
+gen_xy gen_frame_from_deg(double lat, double lon)
 {
-    dc_xy p = {(lon - DC_FRAME_LON0) * DC_M_PER_DEG_LON,
-               (lat - DC_FRAME_LAT0) * DC_M_PER_DEG_LAT};
+    gen_xy p = {(lon - GEN_FRAME_LON0) * GEN_M_PER_DEG_LON,
+                (lat - GEN_FRAME_LAT0) * GEN_M_PER_DEG_LAT};
     return p;
 }
 
-void dc_frame_to_deg(dc_xy p, double *lat, double *lon)
+void gen_frame_to_deg(gen_xy p, double *lat, double *lon)
 {
-    *lat = DC_FRAME_LAT0 + p.y / DC_M_PER_DEG_LAT;
-    *lon = DC_FRAME_LON0 + p.x / DC_M_PER_DEG_LON;
+    *lat = GEN_FRAME_LAT0 + p.y / GEN_M_PER_DEG_LAT;
+    *lon = GEN_FRAME_LON0 + p.x / GEN_M_PER_DEG_LON;
 }
 
 /* ---- CRS --------------------------------------------------------------- */
 
-OGRSpatialReferenceH dc_gen_srs(int epsg)
+OGRSpatialReferenceH gen_srs(int epsg)
 {
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
-    if (OSRImportFromEPSG(srs, epsg) != OGRERR_NONE)
-        dc_gen_die("unknown EPSG code", NULL);
+    if (OSRImportFromEPSG(srs, epsg) != OGRERR_NONE) gen_die("unknown EPSG code", NULL);
     /* EPSG:4326 is latitude-first by the book; every caller here passes x/y. */
     OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
     return srs;
 }
 
-OGRCoordinateTransformationH dc_gen_from_wgs84(int epsg)
+OGRCoordinateTransformationH gen_from_wgs84(int epsg)
 {
-    OGRSpatialReferenceH wgs84 = dc_gen_srs(DC_EPSG_WGS84);
-    OGRSpatialReferenceH target = dc_gen_srs(epsg);
+    OGRSpatialReferenceH wgs84 = gen_srs(GEN_EPSG_WGS84);
+    OGRSpatialReferenceH target = gen_srs(epsg);
     OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(wgs84, target);
     OSRDestroySpatialReference(wgs84);
     OSRDestroySpatialReference(target);
-    if (!ct)
-        dc_gen_die("cannot create a coordinate transformation", CPLGetLastErrorMsg());
+    if (!ct) gen_die("cannot create a coordinate transformation", CPLGetLastErrorMsg());
     return ct;
 }
 
-void dc_gen_transform(OGRCoordinateTransformationH ct, double *x, double *y)
+void gen_transform(OGRCoordinateTransformationH ct, double *x, double *y)
 {
     int ok = 0;
     if (!OCTTransformEx(ct, 1, x, y, NULL, &ok) || !ok)
-        dc_gen_die("coordinate transformation failed", CPLGetLastErrorMsg());
+        gen_die("coordinate transformation failed", CPLGetLastErrorMsg());
 }
 
 /* ---- files ------------------------------------------------------------ */
 
-void dc_gen_mkdirs(const char *dir)
+void gen_mkdirs(const char *dir)
 {
     char path[4096];
     if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
-        dc_gen_die("path too long", dir);
+        gen_die("path too long", dir);
     for (char *p = path + 1; *p; p++) {
         if (*p != '/') continue;
         *p = '\0';
         if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            dc_gen_die("cannot create directory", path);
+            gen_die("cannot create directory", path);
         *p = '/';
     }
     if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        dc_gen_die("cannot create directory", path);
+        gen_die("cannot create directory", path);
 }
 
-void dc_gen_write_text(const char *dir, const char *name, const char *text)
+void gen_write_text(const char *dir, const char *name, const char *text)
 {
     char path[4096];
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
-        dc_gen_die("path too long", dir);
+        gen_die("path too long", dir);
     FILE *f = fopen(path, "wb");
-    if (!f || fputs(text, f) == EOF || fclose(f) != 0) dc_gen_die("cannot write", path);
+    if (!f || fputs(text, f) == EOF || fclose(f) != 0) gen_die("cannot write", path);
 }
 
 /* GDAL's delete leaves sidecars it does not know, so remove ours by name. */
@@ -163,52 +103,52 @@ static void remove_old(const char *path_no_ext, int shapefile)
     char path[4096];
     for (size_t i = 0; i < count; i++) {
         if (snprintf(path, sizeof path, "%s%s", path_no_ext, list[i]) >= (int)sizeof path)
-            dc_gen_die("path too long", path_no_ext);
-        if (unlink(path) != 0 && errno != ENOENT) dc_gen_die("cannot remove", path);
+            gen_die("path too long", path_no_ext);
+        if (unlink(path) != 0 && errno != ENOENT) gen_die("cannot remove", path);
     }
 }
 
-static void add_fields(OGRLayerH layer, const dc_field *fields, size_t count)
+static void add_fields(OGRLayerH layer, const gen_field *fields, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
         OGRFieldDefnH fd = OGR_Fld_Create(fields[i].name, OFTString);
         OGR_Fld_SetWidth(fd, fields[i].width);
         if (OGR_L_CreateField(layer, fd, TRUE) != OGRERR_NONE)
-            dc_gen_die("cannot create field", fields[i].name);
+            gen_die("cannot create field", fields[i].name);
         OGR_Fld_Destroy(fd);
     }
 }
 
-dc_layer dc_gen_create(const char *dir, const char *name, const char *driver, int epsg,
-                       OGRwkbGeometryType type, const dc_field *fields, size_t count,
-                       const char *encoding)
+gen_layer gen_create(const char *dir, const char *name, const char *driver, int epsg,
+                     OGRwkbGeometryType type, const gen_field *fields, size_t count,
+                     const char *encoding)
 {
     int shapefile = strcmp(driver, "ESRI Shapefile") == 0;
     char base[4096], path[4096];
     if (snprintf(base, sizeof base, "%s/%s", dir, name) >= (int)sizeof base - 16)
-        dc_gen_die("path too long", dir);
+        gen_die("path too long", dir);
     if (snprintf(path, sizeof path, "%s%s", base, shapefile ? ".shp" : ".geojson") >=
         (int)sizeof path)
-        dc_gen_die("path too long", dir);
+        gen_die("path too long", dir);
     remove_old(base, shapefile);
 
     GDALDriverH drv = GDALGetDriverByName(driver);
-    if (!drv) dc_gen_die("GDAL driver missing", driver);
-    dc_layer out = {GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL), NULL};
-    if (!out.ds) dc_gen_die("cannot create", path);
+    if (!drv) gen_die("GDAL driver missing", driver);
+    gen_layer out = {GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL), NULL};
+    if (!out.ds) gen_die("cannot create", path);
 
     char **options = NULL;
     if (shapefile) options = CSLSetNameValue(options, "ENCODING", encoding);
-    OGRSpatialReferenceH srs = epsg ? dc_gen_srs(epsg) : NULL;
+    OGRSpatialReferenceH srs = epsg ? gen_srs(epsg) : NULL;
     out.layer = GDALDatasetCreateLayer(out.ds, name, srs, type, options);
     CSLDestroy(options);
     if (srs) OSRDestroySpatialReference(srs);
-    if (!out.layer) dc_gen_die("cannot create layer", path);
+    if (!out.layer) gen_die("cannot create layer", path);
     add_fields(out.layer, fields, count);
     return out;
 }
 
-void dc_gen_write(dc_layer *out, OGRGeometryH geom, const char *const *values)
+void gen_write(gen_layer *out, OGRGeometryH geom, const char *const *values)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(out->layer);
     OGRFeatureH f = OGR_F_Create(defn);
@@ -216,7 +156,7 @@ void dc_gen_write(dc_layer *out, OGRGeometryH geom, const char *const *values)
         int width = OGR_Fld_GetWidth(OGR_FD_GetFieldDefn(defn, i));
         /* GDAL would truncate silently, perhaps inside a UTF-8 sequence. */
         if (values[i] && (int)strlen(values[i]) > width)
-            dc_gen_die("value longer than its field", values[i]);
+            gen_die("value longer than its field", values[i]);
         if (values[i])
             OGR_F_SetFieldString(f, i, values[i]);
         else
@@ -224,17 +164,17 @@ void dc_gen_write(dc_layer *out, OGRGeometryH geom, const char *const *values)
     }
     if (geom) OGR_F_SetGeometry(f, geom);
     if (OGR_L_CreateFeature(out->layer, f) != OGRERR_NONE)
-        dc_gen_die("cannot write feature", CPLGetLastErrorMsg());
+        gen_die("cannot write feature", CPLGetLastErrorMsg());
     OGR_F_Destroy(f);
 }
 
-void dc_gen_close(dc_layer *out)
+void gen_close(gen_layer *out)
 {
     /* GDAL 3.6's GDALClose() reports nothing; a failed flush shows as an error. */
     CPLErrorReset();
     if (out->ds) GDALClose(out->ds);
     if (CPLGetLastErrorType() >= CE_Failure)
-        dc_gen_die("cannot close dataset", CPLGetLastErrorMsg());
+        gen_die("cannot close dataset", CPLGetLastErrorMsg());
     out->ds = NULL;
     out->layer = NULL;
 }

@@ -19,11 +19,11 @@
 #define E0 502000.0
 #define N0 2365000.0
 
-static const dc_field zone_fields[] = {
+static const gen_field zone_fields[] = {
     {"POSTCODE", 5}, {"NAME", 40},     {"KIND", 12},
     {"COMMUNE", 5},  {"DISTRICT", 48}, {"PROVINCE", 24},
 };
-static const dc_field household_fields[] = {
+static const gen_field household_fields[] = {
     {"HH_ID", 10}, {"HOUSE_NO", 10}, {"STREET", 40}, {"GROUP", 32}, {"POSTCODE", 5},
 };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -52,8 +52,8 @@ static const char *out_root;
 static void case_dir(const char *name, char *dir, size_t size)
 {
     if (snprintf(dir, size, "%s/%s", out_root, name) >= (int)size)
-        dc_gen_die("path too long", name);
-    dc_gen_mkdirs(dir);
+        gen_die("path too long", name);
+    gen_mkdirs(dir);
 }
 
 /* ---- geometry ------------------------------------------------------------ */
@@ -88,41 +88,42 @@ static OGRGeometryH point(double x, double y)
 
 /* ---- writing ------------------------------------------------------------- */
 
-static void zone(dc_layer *out, OGRGeometryH geom, const char *postcode, const char *name)
+static void zone(gen_layer *out, OGRGeometryH geom, const char *postcode,
+                 const char *name)
 {
     const char *values[] = {
         postcode, name, "phường", "03127", "Thành phố Điện Biên Phủ", "Điện Biên"};
-    dc_gen_write(out, geom, values);
+    gen_write(out, geom, values);
     OGR_G_DestroyGeometry(geom);
 }
 
-static void household(dc_layer *out, OGRGeometryH geom, const char *id,
+static void household(gen_layer *out, OGRGeometryH geom, const char *id,
                       const char *postcode)
 {
     const char *values[] = {id, "1", "Võ Nguyên Giáp", "Tổ dân phố 1", postcode};
-    dc_gen_write(out, geom, values);
+    gen_write(out, geom, values);
     if (geom) OGR_G_DestroyGeometry(geom);
 }
 
-static dc_layer zones_layer(const char *dir, const char *name, int epsg,
-                            OGRwkbGeometryType type, const char *encoding)
+static gen_layer zones_layer(const char *dir, const char *name, int epsg,
+                             OGRwkbGeometryType type, const char *encoding)
 {
-    return dc_gen_create(dir, name, "ESRI Shapefile", epsg, type, zone_fields,
-                         COUNT(zone_fields), encoding);
+    return gen_create(dir, name, "ESRI Shapefile", epsg, type, zone_fields,
+                      COUNT(zone_fields), encoding);
 }
 
-static dc_layer households_layer(const char *dir, int epsg)
+static gen_layer households_layer(const char *dir, int epsg)
 {
-    return dc_gen_create(dir, "households", "ESRI Shapefile", epsg, wkbPoint,
-                         household_fields, COUNT(household_fields), "UTF-8");
+    return gen_create(dir, "households", "ESRI Shapefile", epsg, wkbPoint,
+                      household_fields, COUNT(household_fields), "UTF-8");
 }
 
 /* One 400 m square zone 32101 at the anchor, shared by several cases. */
 static void one_zone(const char *dir, int epsg)
 {
-    dc_layer z = zones_layer(dir, "zones", epsg, wkbPolygon, "UTF-8");
+    gen_layer z = zones_layer(dir, "zones", epsg, wkbPolygon, "UTF-8");
     zone(&z, square(E0, N0, E0 + 400, N0 + 400), "32101", "Mường Thanh");
-    dc_gen_close(&z);
+    gen_close(&z);
 }
 
 /* ---- the cases ------------------------------------------------------------ */
@@ -135,93 +136,93 @@ static void case_shared_door(void)
      * within 0.5 m of it, so they share the 11-digit code. */
     double lat = (floor(21.3827 * 40000.0) + 0.5) / 40000.0;
     double lon = (floor(103.0212 * 32000.0) + 0.5) / 32000.0;
-    OGRCoordinateTransformationH ct = dc_gen_from_wgs84(DC_EPSG_VN2000_TM3_103);
+    OGRCoordinateTransformationH ct = gen_from_wgs84(GEN_EPSG_VN2000_TM3_103);
     double x = lon, y = lat;
-    dc_gen_transform(ct, &x, &y);
+    gen_transform(ct, &x, &y);
     OCTDestroyCoordinateTransformation(ct);
     x = round(x * 100) / 100;
     y = round(y * 100) / 100;
-    dc_layer z = zones_layer(dir, "zones", DC_EPSG_VN2000_TM3_103, wkbPolygon, "UTF-8");
+    gen_layer z = zones_layer(dir, "zones", GEN_EPSG_VN2000_TM3_103, wkbPolygon, "UTF-8");
     zone(&z, square(round(x) - 200, round(y) - 200, round(x) + 200, round(y) + 200),
          "32101", "Mường Thanh");
-    dc_gen_close(&z);
-    dc_layer h = households_layer(dir, DC_EPSG_VN2000_TM3_103);
+    gen_close(&z);
+    gen_layer h = households_layer(dir, GEN_EPSG_VN2000_TM3_103);
     household(&h, point(x, y), "H-1", "32101");
     household(&h, point(x + 0.30, y + 0.20), "H-2", "32101");
     household(&h, point(x + 40, y), "H-3", "32101");
-    dc_gen_close(&h);
+    gen_close(&h);
 }
 
 static void case_on_boundary(void)
 {
     char dir[4096];
     case_dir("on-boundary", dir, sizeof dir);
-    dc_layer z = zones_layer(dir, "zones", DC_EPSG_VN2000_TM3_103, wkbPolygon, "UTF-8");
+    gen_layer z = zones_layer(dir, "zones", GEN_EPSG_VN2000_TM3_103, wkbPolygon, "UTF-8");
     zone(&z, square(E0 - 200, N0, E0, N0 + 200), "32101", "Mường Thanh");
     zone(&z, square(E0, N0, E0 + 200, N0 + 200), "32102", "Him Lam");
     zone(&z, square(E0 - 200, N0 - 200, E0, N0), "32103", "Tân Thanh");
     zone(&z, square(E0, N0 - 200, E0 + 200, N0), "32104", "Thanh Bình");
-    dc_gen_close(&z);
-    dc_layer h = households_layer(dir, DC_EPSG_VN2000_TM3_103);
+    gen_close(&z);
+    gen_layer h = households_layer(dir, GEN_EPSG_VN2000_TM3_103);
     household(&h, point(E0, N0 + 100), "H-1", "32101");
     household(&h, point(E0, N0), "H-2", "32101");
     household(&h, point(E0 - 100, N0 + 100), "H-3", "32101");
-    dc_gen_close(&h);
+    gen_close(&h);
 }
 
 static void case_outside(void)
 {
     char dir[4096];
     case_dir("outside", dir, sizeof dir);
-    one_zone(dir, DC_EPSG_VN2000_TM3_103);
-    dc_layer h = households_layer(dir, DC_EPSG_VN2000_TM3_103);
+    one_zone(dir, GEN_EPSG_VN2000_TM3_103);
+    gen_layer h = households_layer(dir, GEN_EPSG_VN2000_TM3_103);
     household(&h, point(E0 + 200, N0 + 200), "H-1", "32101");
     household(&h, point(E0 + 1400, N0 + 200), "H-2", "32101");
-    dc_gen_close(&h);
+    gen_close(&h);
 }
 
 static void case_enclave(void)
 {
     char dir[4096];
     case_dir("enclave", dir, sizeof dir);
-    dc_layer z = zones_layer(dir, "zones", DC_EPSG_VN2000_TM3_103, wkbPolygon, "UTF-8");
+    gen_layer z = zones_layer(dir, "zones", GEN_EPSG_VN2000_TM3_103, wkbPolygon, "UTF-8");
     OGRGeometryH outer = square(E0, N0, E0 + 600, N0 + 600);
     OGR_G_AddGeometryDirectly(outer, square_ring(E0 + 200, N0 + 200, E0 + 400, N0 + 400));
     zone(&z, outer, "32101", "Mường Thanh");
     zone(&z, square(E0 + 200, N0 + 200, E0 + 400, N0 + 400), "32102", "Him Lam");
-    dc_gen_close(&z);
-    dc_layer h = households_layer(dir, DC_EPSG_VN2000_TM3_103);
+    gen_close(&z);
+    gen_layer h = households_layer(dir, GEN_EPSG_VN2000_TM3_103);
     household(&h, point(E0 + 100, N0 + 300), "H-1", "32101");
     household(&h, point(E0 + 300, N0 + 300), "H-2", "32102");
-    dc_gen_close(&h);
+    gen_close(&h);
 }
 
 static void case_multipart(void)
 {
     char dir[4096];
     case_dir("multipart", dir, sizeof dir);
-    dc_layer z =
-        zones_layer(dir, "zones", DC_EPSG_VN2000_TM3_103, wkbMultiPolygon, "UTF-8");
+    gen_layer z =
+        zones_layer(dir, "zones", GEN_EPSG_VN2000_TM3_103, wkbMultiPolygon, "UTF-8");
     OGRGeometryH multi = OGR_G_CreateGeometry(wkbMultiPolygon);
     OGR_G_AddGeometryDirectly(multi, square(E0, N0, E0 + 200, N0 + 200));
     OGR_G_AddGeometryDirectly(multi, square(E0 + 1000, N0, E0 + 1200, N0 + 200));
     zone(&z, multi, "32101", "Mường Thanh");
     zone(&z, square(E0, N0 + 1000, E0 + 200, N0 + 1200), "32102", "Him Lam");
     zone(&z, square(E0 + 1000, N0 + 1000, E0 + 1200, N0 + 1200), "32102", "Him Lam");
-    dc_gen_close(&z);
-    dc_layer h = households_layer(dir, DC_EPSG_VN2000_TM3_103);
+    gen_close(&z);
+    gen_layer h = households_layer(dir, GEN_EPSG_VN2000_TM3_103);
     household(&h, point(E0 + 100, N0 + 100), "H-1", "32101");
     household(&h, point(E0 + 1100, N0 + 100), "H-2", "32101");
     household(&h, point(E0 + 100, N0 + 1100), "H-3", "32102");
     household(&h, point(E0 + 1100, N0 + 1100), "H-4", "32102");
-    dc_gen_close(&h);
+    gen_close(&h);
 }
 
 static void case_bowtie(void)
 {
     char dir[4096];
     case_dir("bowtie", dir, sizeof dir);
-    dc_layer z = zones_layer(dir, "zones", DC_EPSG_VN2000_TM3_103, wkbPolygon, "UTF-8");
+    gen_layer z = zones_layer(dir, "zones", GEN_EPSG_VN2000_TM3_103, wkbPolygon, "UTF-8");
     /* The ring crosses itself at (E0 + 200, N0 + 100). */
     const double tie[4][2] = {
         {E0, N0}, {E0 + 400, N0 + 200}, {E0 + 400, N0}, {E0, N0 + 200}};
@@ -229,24 +230,24 @@ static void case_bowtie(void)
     OGR_G_AddGeometryDirectly(poly, ring_of(tie, 4));
     zone(&z, poly, "32101", "Mường Thanh");
     zone(&z, square(E0, N0 + 400, E0 + 200, N0 + 600), "32102", "Him Lam");
-    dc_gen_close(&z);
-    dc_layer h = households_layer(dir, DC_EPSG_VN2000_TM3_103);
+    gen_close(&z);
+    gen_layer h = households_layer(dir, GEN_EPSG_VN2000_TM3_103);
     household(&h, point(E0 + 50, N0 + 100), "H-1", "32101");
     household(&h, point(E0 + 350, N0 + 100), "H-2", "32101");
     household(&h, point(E0 + 100, N0 + 500), "H-3", "32102");
-    dc_gen_close(&h);
+    gen_close(&h);
 }
 
 static void postcode_zones(const char *dir, const char *driver)
 {
-    dc_layer z = dc_gen_create(dir, "zones", driver, DC_EPSG_VN2000_TM3_103, wkbPolygon,
-                               zone_fields, COUNT(zone_fields), "UTF-8");
+    gen_layer z = gen_create(dir, "zones", driver, GEN_EPSG_VN2000_TM3_103, wkbPolygon,
+                             zone_fields, COUNT(zone_fields), "UTF-8");
     zone(&z, square(E0, N0, E0 + 200, N0 + 200), NULL, "Mường Thanh");
     zone(&z, square(E0 + 400, N0, E0 + 600, N0 + 200), "", "Him Lam");
     zone(&z, square(E0 + 800, N0, E0 + 1000, N0 + 200), "32105", "Nam Thanh");
     zone(&z, square(E0 + 1200, N0, E0 + 1400, N0 + 200), "32105", "Noong Bua");
     zone(&z, square(E0 + 1600, N0, E0 + 1800, N0 + 200), "32103", "Tân Thanh");
-    dc_gen_close(&z);
+    gen_close(&z);
 }
 
 static void case_postcode(void)
@@ -256,47 +257,47 @@ static void case_postcode(void)
     postcode_zones(dir, "ESRI Shapefile");
     /* A shapefile cannot tell a null string from an empty one; GeoJSON can. */
     postcode_zones(dir, "GeoJSON");
-    dc_layer h = households_layer(dir, DC_EPSG_VN2000_TM3_103);
+    gen_layer h = households_layer(dir, GEN_EPSG_VN2000_TM3_103);
     const char *ids[] = {"H-1", "H-2", "H-3", "H-4", "H-5"};
     const char *codes[] = {"32101", "32102", "32105", "32105", "32103"};
     for (int i = 0; i < 5; i++)
         household(&h, point(E0 + 100 + 400 * i, N0 + 100), ids[i], codes[i]);
-    dc_gen_close(&h);
+    gen_close(&h);
 }
 
 static void case_household_ids(void)
 {
     char dir[4096];
     case_dir("household-ids", dir, sizeof dir);
-    one_zone(dir, DC_EPSG_VN2000_TM3_103);
-    dc_layer h = households_layer(dir, DC_EPSG_VN2000_TM3_103);
+    one_zone(dir, GEN_EPSG_VN2000_TM3_103);
+    gen_layer h = households_layer(dir, GEN_EPSG_VN2000_TM3_103);
     household(&h, point(E0 + 100, N0 + 100), "H-1", "32101");
     household(&h, NULL, "H-2", "32101");
     household(&h, point(E0 + 150, N0 + 100), "", "32101");
     household(&h, point(E0 + 200, N0 + 100), "H-4", "32101");
     household(&h, point(E0 + 250, N0 + 100), "H-4", "32101");
-    dc_gen_close(&h);
+    gen_close(&h);
 }
 
 static void case_mixed_crs(void)
 {
     char dir[4096];
     case_dir("mixed-crs", dir, sizeof dir);
-    dc_layer z = zones_layer(dir, "zones", DC_EPSG_WGS84, wkbPolygon, "UTF-8");
+    gen_layer z = zones_layer(dir, "zones", GEN_EPSG_WGS84, wkbPolygon, "UTF-8");
     zone(&z, square(103.015, 21.384, 103.019, 21.388), "32101", "Mường Thanh");
     zone(&z, square(103.019, 21.384, 103.023, 21.388), "32102", "Him Lam");
-    dc_gen_close(&z);
-    OGRCoordinateTransformationH ct = dc_gen_from_wgs84(DC_EPSG_VN2000_UTM48N);
-    dc_layer h = households_layer(dir, DC_EPSG_VN2000_UTM48N);
+    gen_close(&z);
+    OGRCoordinateTransformationH ct = gen_from_wgs84(GEN_EPSG_VN2000_UTM48N);
+    gen_layer h = households_layer(dir, GEN_EPSG_VN2000_UTM48N);
     const double at[2][2] = {{103.017, 21.386}, {103.021, 21.386}};
     const char *ids[] = {"H-1", "H-2"}, *codes[] = {"32101", "32102"};
     for (int i = 0; i < 2; i++) {
         double x = at[i][0], y = at[i][1];
-        dc_gen_transform(ct, &x, &y);
+        gen_transform(ct, &x, &y);
         household(&h, point(round(x * 100) / 100, round(y * 100) / 100), ids[i],
                   codes[i]);
     }
-    dc_gen_close(&h);
+    gen_close(&h);
     OCTDestroyCoordinateTransformation(ct);
 }
 
@@ -305,15 +306,15 @@ typedef int (*encoder)(const char *utf8, char *out, size_t size);
 static const char *encoded(encoder enc, const char *utf8, char *buf, size_t size)
 {
     if (!enc) return utf8;
-    if (enc(utf8, buf, size) != 0) dc_gen_die("cannot encode", utf8);
+    if (enc(utf8, buf, size) != 0) gen_die("cannot encode", utf8);
     return buf;
 }
 
 /* The 12 sample zones as 300 m squares, attributes in one encoding. */
 static void encoded_zones(const char *dir, const char *name, encoder enc, const char *cpg)
 {
-    dc_layer z =
-        zones_layer(dir, name, DC_EPSG_VN2000_TM3_103, wkbPolygon, enc ? "" : "UTF-8");
+    gen_layer z =
+        zones_layer(dir, name, GEN_EPSG_VN2000_TM3_103, wkbPolygon, enc ? "" : "UTF-8");
     char b[4][96];
     for (int i = 0; i < (int)COUNT(all_zones); i++) {
         const zone_row *r = &all_zones[i];
@@ -326,14 +327,14 @@ static void encoded_zones(const char *dir, const char *name, encoder enc, const 
             encoded(enc, "Thành phố Điện Biên Phủ", b[2], sizeof b[2]),
             encoded(enc, "Điện Biên", b[3], sizeof b[3])};
         OGRGeometryH sq = square(x, y, x + 300, y + 300);
-        dc_gen_write(&z, sq, values);
+        gen_write(&z, sq, values);
         OGR_G_DestroyGeometry(sq);
     }
-    dc_gen_close(&z);
+    gen_close(&z);
     if (cpg) {
         char file[128];
         snprintf(file, sizeof file, "%s.cpg", name);
-        dc_gen_write_text(dir, file, cpg);
+        gen_write_text(dir, file, cpg);
     }
 }
 
@@ -343,9 +344,9 @@ static void case_encoding(void)
     case_dir("encoding", dir, sizeof dir);
     encoded_zones(dir, "zones-utf8", NULL, NULL);
     /* GDAL hands a .cpg it does not know to iconv as an encoding name. */
-    encoded_zones(dir, "zones-tcvn3", dc_gen_to_tcvn3, "TCVN5712-1");
+    encoded_zones(dir, "zones-tcvn3", gen_to_tcvn3, "TCVN5712-1");
     /* The code page number, as ArcGIS writes it. */
-    encoded_zones(dir, "zones-cp1258", dc_gen_to_cp1258, "1258");
+    encoded_zones(dir, "zones-cp1258", gen_to_cp1258, "1258");
 }
 
 static void case_no_prj(void)
@@ -353,9 +354,9 @@ static void case_no_prj(void)
     char dir[4096];
     case_dir("no-prj", dir, sizeof dir);
     one_zone(dir, 0);
-    dc_layer h = households_layer(dir, DC_EPSG_VN2000_TM3_103);
+    gen_layer h = households_layer(dir, GEN_EPSG_VN2000_TM3_103);
     household(&h, point(E0 + 200, N0 + 200), "H-1", "32101");
-    dc_gen_close(&h);
+    gen_close(&h);
 }
 
 int main(int argc, char **argv)

@@ -134,7 +134,7 @@ static int tcvn3_byte(unsigned code)
     return -1;
 }
 
-int dc_gen_to_tcvn3(const char *utf8, char *out, size_t size)
+int gen_to_tcvn3(const char *utf8, char *out, size_t size)
 {
     const unsigned char *s = (const unsigned char *)utf8;
     size_t n = 0;
@@ -150,7 +150,7 @@ int dc_gen_to_tcvn3(const char *utf8, char *out, size_t size)
     return 0;
 }
 
-int dc_gen_to_cp1258(const char *utf8, char *out, size_t size)
+int gen_to_cp1258(const char *utf8, char *out, size_t size)
 {
     /* glibc's CP1258 converter decomposes letters that Windows-1258 lacks
      * into a base letter and a combining tone mark, as Windows does. */

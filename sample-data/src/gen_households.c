@@ -116,7 +116,7 @@ static const hamlet hamlets[] = {
 #define HAMLET_COUNT (sizeof hamlets / sizeof hamlets[0])
 
 typedef struct street_geo {
-    dc_xy pts[MAX_STREET_PTS];
+    gen_xy pts[MAX_STREET_PTS];
     double cum[MAX_STREET_PTS]; /* distance along the street at each vertex */
     int count;
 } street_geo;
@@ -127,20 +127,20 @@ typedef struct groups {
 } groups;
 
 typedef struct placer {
-    dc_households *out;
-    const dc_zone *zones;
+    gen_households *out;
+    const gen_zone *zones;
     OGRCoordinateTransformationH ct;
-    dc_rng *rng;
+    seeded_rng *rng;
     street_geo geo[STREET_COUNT];
-    dc_xy *frame;     /* frame position of each household */
+    gen_xy *frame;    /* frame position of each household */
     int *next, *head; /* spatial hash chains over frame */
     size_t frame_cap;
-    groups tdp[DC_ZONE_COUNT];
+    groups tdp[GEN_ZONE_COUNT];
 } placer;
 
 /* A candidate house: where, what it is called, and which zone it may be in. */
 typedef struct candidate {
-    dc_xy at;
+    gen_xy at;
     const char *house_no, *street, *group; /* group NULL: the ward's tổ dân phố */
     int zone;                              /* -1: any ward */
     double street_clearance;               /* from every centreline but own */
@@ -153,7 +153,7 @@ static void street_build(street_geo *g, const street *s)
 {
     g->count = s->count;
     for (int i = 0; i < s->count; i++) {
-        g->pts[i] = dc_frame_from_deg(s->pts[i][0], s->pts[i][1]);
+        g->pts[i] = gen_frame_from_deg(s->pts[i][0], s->pts[i][1]);
         g->cum[i] = i == 0 ? 0
                            : g->cum[i - 1] + hypot(g->pts[i].x - g->pts[i - 1].x,
                                                    g->pts[i].y - g->pts[i - 1].y);
@@ -166,18 +166,18 @@ static double street_length(const street_geo *g)
 }
 
 /* Position and unit direction at distance @p s along the street. */
-static void street_at(const street_geo *g, double s, dc_xy *pos, dc_xy *dir)
+static void street_at(const street_geo *g, double s, gen_xy *pos, gen_xy *dir)
 {
     int i = 0;
     while (i < g->count - 2 && s > g->cum[i + 1])
         i++;
-    dc_xy a = g->pts[i], b = g->pts[i + 1];
+    gen_xy a = g->pts[i], b = g->pts[i + 1];
     double len = g->cum[i + 1] - g->cum[i], t = (s - g->cum[i]) / len;
-    *pos = (dc_xy){a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)};
-    *dir = (dc_xy){(b.x - a.x) / len, (b.y - a.y) / len};
+    *pos = (gen_xy){a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)};
+    *dir = (gen_xy){(b.x - a.x) / len, (b.y - a.y) / len};
 }
 
-static double segment_distance(dc_xy p, dc_xy a, dc_xy b)
+static double segment_distance(gen_xy p, gen_xy a, gen_xy b)
 {
     double dx = b.x - a.x, dy = b.y - a.y;
     double t = ((p.x - a.x) * dx + (p.y - a.y) * dy) / (dx * dx + dy * dy);
@@ -185,7 +185,7 @@ static double segment_distance(dc_xy p, dc_xy a, dc_xy b)
     return hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
 }
 
-static double street_distance(const placer *p, dc_xy at, int skip)
+static double street_distance(const placer *p, gen_xy at, int skip)
 {
     double best = INFINITY;
     for (int s = 0; s < (int)STREET_COUNT; s++) {
@@ -206,7 +206,7 @@ static unsigned hash_cell(long ix, long iy)
     return (unsigned)(h & ((1UL << HASH_BITS) - 1));
 }
 
-static int near_house(const placer *p, dc_xy at)
+static int near_house(const placer *p, gen_xy at)
 {
     long cx = (long)floor(at.x / HOUSE_CLEARANCE_M),
          cy = (long)floor(at.y / HOUSE_CLEARANCE_M);
@@ -218,13 +218,13 @@ static int near_house(const placer *p, dc_xy at)
     return 0;
 }
 
-static void remember_house(placer *p, size_t index, dc_xy at)
+static void remember_house(placer *p, size_t index, gen_xy at)
 {
     if (index >= p->frame_cap) {
         p->frame_cap = p->frame_cap ? 2 * p->frame_cap : 4096;
         p->frame = realloc(p->frame, p->frame_cap * sizeof *p->frame);
         p->next = realloc(p->next, p->frame_cap * sizeof *p->next);
-        if (!p->frame || !p->next) dc_gen_die("out of memory", NULL);
+        if (!p->frame || !p->next) gen_die("out of memory", NULL);
     }
     unsigned h = hash_cell((long)floor(at.x / HOUSE_CLEARANCE_M),
                            (long)floor(at.y / HOUSE_CLEARANCE_M));
@@ -235,7 +235,7 @@ static void remember_house(placer *p, size_t index, dc_xy at)
 
 /* ---- households -------------------------------------------------------- */
 
-static void group_name(placer *p, int zone, dc_xy at, char *out, size_t size)
+static void group_name(placer *p, int zone, gen_xy at, char *out, size_t size)
 {
     groups *g = &p->tdp[zone];
     long key = (long)floor(at.x / 400.0) * 100000L + (long)floor(at.y / 400.0);
@@ -244,20 +244,20 @@ static void group_name(placer *p, int zone, dc_xy at, char *out, size_t size)
         i++;
     if (i == g->count) {
         if (g->count == MAX_GROUPS)
-            dc_gen_die("too many residential groups", dc_zone_defs[zone].name);
+            gen_die("too many residential groups", gen_zone_defs[zone].name);
         g->keys[g->count++] = key;
     }
     snprintf(out, size, "Tổ dân phố %d", i + 1);
 }
 
-static dc_household *append(dc_households *list)
+static gen_household *append(gen_households *list)
 {
     if (list->count == list->cap) {
         list->cap = list->cap ? 2 * list->cap : 4096;
         list->items = realloc(list->items, list->cap * sizeof *list->items);
-        if (!list->items) dc_gen_die("out of memory", NULL);
+        if (!list->items) gen_die("out of memory", NULL);
     }
-    dc_household *h = &list->items[list->count++];
+    gen_household *h = &list->items[list->count++];
     memset(h, 0, sizeof *h);
     return h;
 }
@@ -267,21 +267,21 @@ static int locate_deg(const placer *p, double lat, double lon, double *x, double
 {
     *x = lon;
     *y = lat;
-    dc_gen_transform(p->ct, x, y);
-    return dc_zones_locate(p->zones, *x, *y, DC_BOUNDARY_MARGIN);
+    gen_transform(p->ct, x, y);
+    return gen_zones_locate(p->zones, *x, *y, GEN_BOUNDARY_MARGIN);
 }
 
 static int zone_allowed(const candidate *c, int zone)
 {
     if (zone < 0) return 0;
     if (c->zone >= 0) return zone == c->zone;
-    return strcmp(dc_zone_defs[zone].kind, "phường") == 0;
+    return strcmp(gen_zone_defs[zone].kind, "phường") == 0;
 }
 
 static void add_household(placer *p, const candidate *c, int zone, double lat, double lon,
                           double x, double y)
 {
-    dc_household *h = append(p->out);
+    gen_household *h = append(p->out);
     h->x = x;
     h->y = y;
     h->zone = zone;
@@ -291,7 +291,7 @@ static void add_household(placer *p, const candidate *c, int zone, double lat, d
         snprintf(h->group, sizeof h->group, "%s", c->group);
     else
         group_name(p, zone, c->at, h->group, sizeof h->group);
-    remember_house(p, p->out->count - 1, dc_frame_from_deg(lat, lon));
+    remember_house(p, p->out->count - 1, gen_frame_from_deg(lat, lon));
 }
 
 /* Pull a point at least 0.6 m inside its ~3 m OLC cell (1/40000 degree of
@@ -308,8 +308,8 @@ static double clamp_in_cell(double v, double per_degree, double margin_deg)
 static void add_door_mate(placer *p, const candidate *c, int zone, double lat, double lon)
 {
     /* The door is at least 0.6 m inside its cell, so 0.5 m keeps the mate in. */
-    double lat2 = lat + dc_rng_range(p->rng, -0.5, 0.5) / DC_M_PER_DEG_LAT;
-    double lon2 = lon + dc_rng_range(p->rng, -0.5, 0.5) / DC_M_PER_DEG_LON;
+    double lat2 = lat + rng_range(p->rng, -0.5, 0.5) / GEN_M_PER_DEG_LAT;
+    double lon2 = lon + rng_range(p->rng, -0.5, 0.5) / GEN_M_PER_DEG_LON;
     if (floor(lat2 * 40000.0) != floor(lat * 40000.0) ||
         floor(lon2 * 32000.0) != floor(lon * 32000.0))
         return;
@@ -324,12 +324,12 @@ static int place(placer *p, const candidate *c)
     if (near_house(p, c->at) ||
         street_distance(p, c->at, c->own_street) < c->street_clearance)
         return 0;
-    int shared = dc_rng_uniform(p->rng) < SHARED_DOOR_P;
+    int shared = rng_unit(p->rng) < SHARED_DOOR_P;
     double lat, lon, x, y;
-    dc_frame_to_deg(c->at, &lat, &lon);
+    gen_frame_to_deg(c->at, &lat, &lon);
     if (shared) {
-        lat = clamp_in_cell(lat, 40000.0, 0.6 / DC_M_PER_DEG_LAT);
-        lon = clamp_in_cell(lon, 32000.0, 0.6 / DC_M_PER_DEG_LON);
+        lat = clamp_in_cell(lat, 40000.0, 0.6 / GEN_M_PER_DEG_LAT);
+        lon = clamp_in_cell(lon, 32000.0, 0.6 / GEN_M_PER_DEG_LON);
     }
     int zone = locate_deg(p, lat, lon, &x, &y);
     if (!zone_allowed(c, zone)) return 0;
@@ -340,18 +340,18 @@ static int place(placer *p, const candidate *c)
 
 /* ---- streets and alleys ---------------------------------------------- */
 
-static void walk_alley(placer *p, int st, dc_xy from, dc_xy dir, int alley_no)
+static void walk_alley(placer *p, int st, gen_xy from, gen_xy dir, int alley_no)
 {
     char street_name[72], house_no[16];
     snprintf(street_name, sizeof street_name, "Ngõ %d %s", alley_no, streets[st].name);
-    double length = dc_rng_range(p->rng, 35, 145);
+    double length = rng_range(p->rng, 35, 145);
     int odd = 1, even = 2;
-    for (double s = 12 + dc_rng_range(p->rng, 0, 4); s < length;
-         s += dc_rng_range(p->rng, 6, 10)) {
+    for (double s = 12 + rng_range(p->rng, 0, 4); s < length;
+         s += rng_range(p->rng, 6, 10)) {
         for (int side = 1; side >= -1; side -= 2) {
-            double off = dc_rng_range(p->rng, 4.0, 5.5) * side;
-            dc_xy at = {from.x + dir.x * s - dir.y * off,
-                        from.y + dir.y * s + dir.x * off};
+            double off = rng_range(p->rng, 4.0, 5.5) * side;
+            gen_xy at = {from.x + dir.x * s - dir.y * off,
+                         from.y + dir.y * s + dir.x * off};
             int *number = side > 0 ? &odd : &even;
             snprintf(house_no, sizeof house_no, "%d/%d", alley_no, *number);
             candidate c = {at, house_no, street_name, NULL, -1, 5.0, -1};
@@ -360,11 +360,11 @@ static void walk_alley(placer *p, int st, dc_xy from, dc_xy dir, int alley_no)
     }
 }
 
-static void branch_alley(placer *p, int st, dc_xy pos, dc_xy normal, int alley_no)
+static void branch_alley(placer *p, int st, gen_xy pos, gen_xy normal, int alley_no)
 {
-    double turn = dc_rng_range(p->rng, -0.3, 0.3);
-    dc_xy dir = {normal.x * cos(turn) - normal.y * sin(turn),
-                 normal.x * sin(turn) + normal.y * cos(turn)};
+    double turn = rng_range(p->rng, -0.3, 0.3);
+    gen_xy dir = {normal.x * cos(turn) - normal.y * sin(turn),
+                  normal.x * sin(turn) + normal.y * cos(turn)};
     walk_alley(p, st, pos, dir, alley_no);
 }
 
@@ -374,13 +374,13 @@ static void walk_side(placer *p, int st, int side)
     const street_geo *g = &p->geo[st];
     int number = side > 0 ? 1 : 2, last = 0, last_alley = 0;
     char house_no[16];
-    double next_alley = dc_rng_range(p->rng, 40, 120);
-    for (double s = dc_rng_range(p->rng, 3, 8); s < street_length(g);
-         s += dc_rng_range(p->rng, 7, 12)) {
-        dc_xy pos, dir;
+    double next_alley = rng_range(p->rng, 40, 120);
+    for (double s = rng_range(p->rng, 3, 8); s < street_length(g);
+         s += rng_range(p->rng, 7, 12)) {
+        gen_xy pos, dir;
         street_at(g, s, &pos, &dir);
-        dc_xy normal = {-dir.y * side, dir.x * side};
-        double off = dc_rng_range(p->rng, 6, 9);
+        gen_xy normal = {-dir.y * side, dir.x * side};
+        double off = rng_range(p->rng, 6, 9);
         snprintf(house_no, sizeof house_no, "%d", number);
         candidate c = {{pos.x + normal.x * off, pos.y + normal.y * off},
                        house_no,
@@ -396,48 +396,49 @@ static void walk_side(placer *p, int st, int side)
         if (s >= next_alley && last > 0 && last != last_alley) {
             branch_alley(p, st, pos, normal, last);
             last_alley = last;
-            next_alley = s + dc_rng_range(p->rng, 90, 220);
+            next_alley = s + rng_range(p->rng, 90, 220);
         }
     }
 }
 
 /* ---- hamlets ------------------------------------------------------------ */
 
-static int hamlet_site_ok(placer *p, int h, dc_xy at, const dc_xy *sites)
+static int hamlet_site_ok(placer *p, int h, gen_xy at, const gen_xy *sites)
 {
     for (int k = 0; k < h; k++)
         if (hypot(sites[k].x - at.x, sites[k].y - at.y) < 700) return 0;
     if (street_distance(p, at, -1) < 250) return 0;
     double lat, lon, x, y;
-    dc_frame_to_deg(at, &lat, &lon);
+    gen_frame_to_deg(at, &lat, &lon);
     x = lon;
     y = lat;
-    dc_gen_transform(p->ct, &x, &y);
-    return dc_zones_locate(p->zones, x, y, 300) == hamlets[h].zone;
+    gen_transform(p->ct, &x, &y);
+    return gen_zones_locate(p->zones, x, y, 300) == hamlets[h].zone;
 }
 
-static dc_xy hamlet_site(placer *p, int h, const dc_xy *sites)
+static gen_xy hamlet_site(placer *p, int h, const gen_xy *sites)
 {
-    const dc_zone_def *z = &dc_zone_defs[hamlets[h].zone];
-    dc_xy centre = dc_frame_from_deg(z->lat, z->lon);
+    const gen_zone_def *z = &gen_zone_defs[hamlets[h].zone];
+    gen_xy centre = gen_frame_from_deg(z->lat, z->lon);
     double radius = strcmp(z->kind, "xã") == 0 ? 7000 : 1500;
     for (int tries = 0; tries < 5000; tries++) {
-        dc_xy at = {centre.x + dc_rng_range(p->rng, -radius, radius),
-                    centre.y + dc_rng_range(p->rng, -radius, radius)};
+        gen_xy at = {centre.x + rng_range(p->rng, -radius, radius),
+                     centre.y + rng_range(p->rng, -radius, radius)};
         if (hamlet_site_ok(p, h, at, sites)) return at;
     }
-    dc_gen_die("no room for hamlet", hamlets[h].name);
+    gen_die("no room for hamlet", hamlets[h].name);
 }
 
-static void fill_hamlet(placer *p, int h, dc_xy site)
+static void fill_hamlet(placer *p, int h, gen_xy site)
 {
-    int rural = strcmp(dc_zone_defs[hamlets[h].zone].kind, "xã") == 0;
-    int target = rural ? 110 + dc_rng_below(p->rng, 120) : 80 + dc_rng_below(p->rng, 70);
-    double sigma = dc_rng_range(p->rng, 70, 140);
+    int rural = strcmp(gen_zone_defs[hamlets[h].zone].kind, "xã") == 0;
+    int target =
+        rural ? 110 + (int)rng_below(p->rng, 120) : 80 + (int)rng_below(p->rng, 70);
+    double sigma = rng_range(p->rng, 70, 140);
     int placed = 0;
     for (int tries = 0; placed < target && tries < 4 * target; tries++) {
-        dc_xy at = {site.x + sigma * dc_rng_normal(p->rng),
-                    site.y + sigma * dc_rng_normal(p->rng)};
+        gen_xy at = {site.x + sigma * rng_normal(p->rng),
+                     site.y + sigma * rng_normal(p->rng)};
         candidate c = {at,   "", hamlets[h].name, hamlets[h].name, hamlets[h].zone,
                        10.0, -1};
         placed += place(p, &c);
@@ -446,12 +447,12 @@ static void fill_hamlet(placer *p, int h, dc_xy site)
 
 /* ---- entry points ------------------------------------------------------ */
 
-void dc_households_generate(dc_households *out, const dc_zone *zones,
-                            OGRCoordinateTransformationH to_tm3, dc_rng *rng)
+void gen_households_generate(gen_households *out, const gen_zone *zones,
+                             OGRCoordinateTransformationH to_tm3, seeded_rng *rng)
 {
     placer p = {.out = out, .zones = zones, .ct = to_tm3, .rng = rng};
     p.head = malloc(sizeof(int) << HASH_BITS);
-    if (!p.head) dc_gen_die("out of memory", NULL);
+    if (!p.head) gen_die("out of memory", NULL);
     memset(p.head, 0xff, sizeof(int) << HASH_BITS); /* every chain empty: -1 */
     for (size_t s = 0; s < STREET_COUNT; s++)
         street_build(&p.geo[s], &streets[s]);
@@ -459,7 +460,7 @@ void dc_households_generate(dc_households *out, const dc_zone *zones,
         walk_side(&p, s, 1);
         walk_side(&p, s, -1);
     }
-    dc_xy sites[HAMLET_COUNT];
+    gen_xy sites[HAMLET_COUNT];
     for (int h = 0; h < (int)HAMLET_COUNT; h++) {
         sites[h] = hamlet_site(&p, h, sites);
         fill_hamlet(&p, h, sites[h]);
@@ -469,7 +470,7 @@ void dc_households_generate(dc_households *out, const dc_zone *zones,
     free(p.next);
 }
 
-void dc_households_free(dc_households *list)
+void gen_households_free(gen_households *list)
 {
     free(list->items);
     list->items = NULL;

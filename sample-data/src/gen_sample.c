@@ -7,98 +7,174 @@
  */
 #include "sample.h"
 
+#include "map_schema.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static const dc_field zone_fields[] = {
-    {"POSTCODE", 5}, {"NAME", 40},     {"KIND", 12},
-    {"COMMUNE", 5},  {"DISTRICT", 48}, {"PROVINCE", 24},
+/* Widths in bytes of UTF-8, as the committed sample files have them. */
+static const int zone_widths[MAP_ZONE_FIELD_COUNT] = {
+    [MAP_ZONE_POSTCODE] = 5,     [MAP_ZONE_NAME] = 40,     [MAP_ZONE_KIND] = 12,
+    [MAP_ZONE_COMMUNE_CODE] = 5, [MAP_ZONE_DISTRICT] = 48, [MAP_ZONE_PROVINCE] = 24,
 };
-static const dc_field household_fields[] = {
-    {"HH_ID", 10}, {"HOUSE_NO", 10}, {"STREET", 40}, {"GROUP", 32}, {"POSTCODE", 5},
+static const int household_widths[MAP_HOUSEHOLD_FIELD_COUNT] = {
+    [MAP_HOUSEHOLD_ID] = 10,      [MAP_HOUSEHOLD_HOUSE_NUMBER] = 10,
+    [MAP_HOUSEHOLD_STREET] = 40,  [MAP_HOUSEHOLD_GROUP] = 32,
+    [MAP_HOUSEHOLD_POSTCODE] = 5,
 };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+typedef struct options {
+    const char *out;
+    uint64_t seed;
+    int realistic;
+    double spacing;
+} options;
+
 static void usage(void)
 {
-    fprintf(stderr, "usage: diachi-gen-sample --out DIR [--seed N]\n"
-                    "Writes DIR/zones.shp and DIR/households.shp (EPSG:9205, UTF-8).\n");
+    fprintf(
+        stderr,
+        "usage: diachi-gen-sample --out DIR [--seed N] [--borders simple|realistic]\n"
+        "                         [--border-spacing METRES]\n"
+        "Writes DIR/zones.shp and DIR/households.shp (EPSG:9205, UTF-8).\n"
+        "  --borders simple      straight-edged zones, the committed sample (default)\n"
+        "  --borders realistic   fractal borders digitised twice, enclaves, a lake\n"
+        "  --border-spacing M    realistic borders' vertex spacing (default 4 m:\n"
+        "                        2,000 to 20,000 vertices a zone)\n");
     exit(2);
 }
 
-static void parse_args(int argc, char **argv, const char **out, uint64_t *seed)
+static void parse_args(int argc, char **argv, options *o)
 {
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
-            *out = argv[++i];
-        else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
-            *seed = strtoull(argv[++i], NULL, 10);
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end = NULL;
+        if (strcmp(argv[i], "--out") == 0 && value)
+            o->out = value;
+        else if (strcmp(argv[i], "--seed") == 0 && value)
+            o->seed = strtoull(value, NULL, 10);
+        else if (strcmp(argv[i], "--borders") == 0 && value &&
+                 (strcmp(value, "simple") == 0 || strcmp(value, "realistic") == 0))
+            o->realistic = strcmp(value, "realistic") == 0;
+        else if (strcmp(argv[i], "--border-spacing") == 0 && value &&
+                 (o->spacing = strtod(value, &end)) >= 0.5 && *end == '\0' &&
+                 o->spacing <= 10000)
+            ;
         else
             usage();
+        i++;
     }
-    if (!*out) usage();
+    if (!o->out) usage();
 }
 
-static void write_zones(const char *dir, const dc_zone *zones)
+static int by_value(const void *a, const void *b)
 {
-    dc_layer out = dc_gen_create(dir, "zones", "ESRI Shapefile", DC_EPSG_VN2000_TM3_103,
-                                 wkbPolygon, zone_fields, COUNT(zone_fields), "UTF-8");
-    for (int i = 0; i < DC_ZONE_COUNT; i++) {
-        const dc_zone_def *z = &dc_zone_defs[i];
-        const char *values[] = {
-            z->postcode, z->name, z->kind, z->commune, "Thành phố Điện Biên Phủ",
-            "Điện Biên"};
-        dc_gen_write(&out, zones[i].geom, values);
-    }
-    dc_gen_close(&out);
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
 }
 
-static void write_households(const char *dir, const dc_households *list)
+/* Vertices of every ring of a polygon or multipolygon. */
+static int vertex_count(OGRGeometryH g)
 {
-    dc_layer out =
-        dc_gen_create(dir, "households", "ESRI Shapefile", DC_EPSG_VN2000_TM3_103,
-                      wkbPoint, household_fields, COUNT(household_fields), "UTF-8");
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbLineString || t == wkbLinearRing) return OGR_G_GetPointCount(g);
+    int n = 0;
+    for (int k = 0; k < OGR_G_GetGeometryCount(g); k++)
+        n += vertex_count(OGR_G_GetGeometryRef(g, k));
+    return n;
+}
+
+static void print_vertex_figures(const gen_zone *zones)
+{
+    int counts[GEN_ZONE_COUNT];
+    for (int i = 0; i < GEN_ZONE_COUNT; i++)
+        counts[i] = vertex_count(zones[i].geom);
+    qsort(counts, GEN_ZONE_COUNT, sizeof counts[0], by_value);
+    printf("vertices per zone: min %d, median %d, max %d\n", counts[0],
+           (counts[GEN_ZONE_COUNT / 2 - 1] + counts[GEN_ZONE_COUNT / 2]) / 2,
+           counts[GEN_ZONE_COUNT - 1]);
+}
+
+static void write_zones(const char *dir, const gen_zone *zones)
+{
+    gen_field fields[MAP_ZONE_FIELD_COUNT];
+    for (int k = 0; k < MAP_ZONE_FIELD_COUNT; k++)
+        fields[k] = (gen_field){map_zone_fields[k].field, zone_widths[k]};
+    gen_layer out = gen_create(dir, "zones", "ESRI Shapefile", GEN_EPSG_VN2000_TM3_103,
+                               wkbPolygon, fields, COUNT(fields), "UTF-8");
+    for (int i = 0; i < GEN_ZONE_COUNT; i++) {
+        const gen_zone_def *z = &gen_zone_defs[i];
+        const char *values[MAP_ZONE_FIELD_COUNT] = {
+            [MAP_ZONE_POSTCODE] = z->postcode,
+            [MAP_ZONE_NAME] = z->name,
+            [MAP_ZONE_KIND] = z->kind,
+            [MAP_ZONE_COMMUNE_CODE] = z->commune,
+            [MAP_ZONE_DISTRICT] = "Thành phố Điện Biên Phủ",
+            [MAP_ZONE_PROVINCE] = "Điện Biên",
+        };
+        gen_write(&out, zones[i].geom, values);
+    }
+    gen_close(&out);
+}
+
+static void write_households(const char *dir, const gen_households *list)
+{
+    gen_field fields[MAP_HOUSEHOLD_FIELD_COUNT];
+    for (int k = 0; k < MAP_HOUSEHOLD_FIELD_COUNT; k++)
+        fields[k] = (gen_field){map_household_fields[k].field, household_widths[k]};
+    gen_layer out =
+        gen_create(dir, "households", "ESRI Shapefile", GEN_EPSG_VN2000_TM3_103, wkbPoint,
+                   fields, COUNT(fields), "UTF-8");
     OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
     for (size_t i = 0; i < list->count; i++) {
-        const dc_household *h = &list->items[i];
+        const gen_household *h = &list->items[i];
         char id[32];
         snprintf(id, sizeof id, "DBP-%06zu", i + 1);
-        const char *values[] = {id, h->house_no, h->street, h->group,
-                                dc_zone_defs[h->zone].postcode};
+        const char *values[MAP_HOUSEHOLD_FIELD_COUNT] = {
+            [MAP_HOUSEHOLD_ID] = id,
+            [MAP_HOUSEHOLD_HOUSE_NUMBER] = h->house_no,
+            [MAP_HOUSEHOLD_STREET] = h->street,
+            [MAP_HOUSEHOLD_GROUP] = h->group,
+            [MAP_HOUSEHOLD_POSTCODE] = gen_zone_defs[h->zone].postcode,
+        };
         OGR_G_SetPoint_2D(pt, 0, h->x, h->y);
-        dc_gen_write(&out, pt, values);
+        gen_write(&out, pt, values);
     }
     OGR_G_DestroyGeometry(pt);
-    dc_gen_close(&out);
+    gen_close(&out);
 }
 
 int main(int argc, char **argv)
 {
-    const char *dir = NULL;
-    uint64_t seed = 1;
-    parse_args(argc, argv, &dir, &seed);
+    options o = {.seed = 1, .spacing = GEN_BORDER_SPACING_M};
+    parse_args(argc, argv, &o);
+    const char *dir = o.out;
+    border_style style = {rng_hash4(o.seed, 0x626f7264657273 /* "borders" */, 0, 0),
+                          o.spacing, BORDER_ROUGHNESS, BORDER_REDIGITISE_M};
     clock_t start = clock();
     GDALAllRegister();
-    dc_gen_mkdirs(dir);
+    gen_mkdirs(dir);
 
-    OGRCoordinateTransformationH to_tm3 = dc_gen_from_wgs84(DC_EPSG_VN2000_TM3_103);
-    dc_rng rng;
-    dc_rng_seed(&rng, seed);
-    dc_zone zones[DC_ZONE_COUNT];
-    dc_zones_build(zones, to_tm3);
-    dc_households households = {0};
-    dc_households_generate(&households, zones, to_tm3, &rng);
+    OGRCoordinateTransformationH to_tm3 = gen_from_wgs84(GEN_EPSG_VN2000_TM3_103);
+    seeded_rng rng;
+    rng_seed(&rng, o.seed);
+    gen_zone zones[GEN_ZONE_COUNT];
+    gen_zones_build(zones, to_tm3, o.realistic ? &style : NULL);
+    gen_households households = {0};
+    gen_households_generate(&households, zones, to_tm3, &rng);
 
     write_zones(dir, zones);
     write_households(dir, &households);
     printf("wrote %d zones, %zu households (%zu shared-door pairs) to %s in %.1f s\n",
-           DC_ZONE_COUNT, households.count, households.shared_pairs, dir,
+           GEN_ZONE_COUNT, households.count, households.shared_pairs, dir,
            (double)(clock() - start) / CLOCKS_PER_SEC);
+    if (o.realistic) print_vertex_figures(zones);
 
-    dc_households_free(&households);
-    dc_zones_free(zones);
+    gen_households_free(&households);
+    gen_zones_free(zones);
     OCTDestroyCoordinateTransformation(to_tm3);
     return 0;
 }

@@ -2,55 +2,69 @@
  * sample.h - the parts of diachi-gen-sample: the zone layout and the
  * household placement, both for the Dien Bien Phu sample map.
  */
-#ifndef DC_SAMPLE_H
-#define DC_SAMPLE_H
+#ifndef SAMPLE_H
+#define SAMPLE_H
 
+#include "fractal_border.h"
 #include "gen.h"
 
-#define DC_ZONE_COUNT 12
+#define GEN_ZONE_COUNT 12
 /* Households keep this far from every zone boundary (file CRS metres), so
  * their zone is unambiguous; the published promise is 5 m. */
-#define DC_BOUNDARY_MARGIN 6.0
+#define GEN_BOUNDARY_MARGIN 6.0
 
-typedef struct dc_zone_def {
+typedef struct gen_zone_def {
     const char *postcode, *name, *kind, *commune;
     double lat, lon;  /* the zone's centre, the Voronoi site */
     double weight_m2; /* power-diagram weight: larger for the rural communes */
-} dc_zone_def;
+} gen_zone_def;
 
-extern const dc_zone_def dc_zone_defs[DC_ZONE_COUNT];
+extern const gen_zone_def gen_zone_defs[GEN_ZONE_COUNT];
 
-typedef struct dc_zone {
-    OGRGeometryH geom;     /* polygon in EPSG:9205 */
+typedef struct gen_zone {
+    OGRGeometryH geom;     /* polygon (or multipolygon) in EPSG:9205 */
     OGRGeometryH boundary; /* its boundary, for distance checks */
     OGRPreparedGeometryH prepared;
     OGREnvelope env;
-} dc_zone;
+    /* Realistic borders only: the zone shrunk by GEN_BOUNDARY_MARGIN, since
+     * a distance to 20,000 vertices for every house would take minutes. */
+    OGRGeometryH inner;
+    OGRPreparedGeometryH inner_prepared;
+} gen_zone;
 
-/** Build the 12 zone polygons in EPSG:9205. */
-void dc_zones_build(dc_zone *zones, OGRCoordinateTransformationH to_tm3);
+/** Vertex spacing of realistic borders: 2,000 to 20,000 vertices a zone. */
+#define GEN_BORDER_SPACING_M 4.0
+
+/**
+ * Build the 12 zone polygons in EPSG:9205: with @p realistic NULL, the
+ * straight-edged power-diagram cells of the committed sample; otherwise with
+ * fractal, twice-digitised borders (fractal_border.h), two exclaves (holes
+ * in one zone, second parts of another) and a lake in no zone.
+ */
+void gen_zones_build(gen_zone *zones, OGRCoordinateTransformationH to_tm3,
+                     const border_style *realistic);
 /** Index of the zone holding (x, y) in EPSG:9205 at least @p margin from its
  * boundary, or -1. */
-int dc_zones_locate(const dc_zone *zones, double x, double y, double margin);
-void dc_zones_free(dc_zone *zones);
+int gen_zones_locate(const gen_zone *zones, double x, double y, double margin);
+void gen_zones_free(gen_zone *zones);
 
-typedef struct dc_household {
+typedef struct gen_household {
     double x, y; /* EPSG:9205 */
     int zone;
     char house_no[16];
     char street[48];
     char group[48];
-} dc_household;
+} gen_household;
 
-typedef struct dc_households {
-    dc_household *items;
+typedef struct gen_households {
+    gen_household *items;
     size_t count, cap;
     size_t shared_pairs; /* second households placed at an existing door */
-} dc_households;
+} gen_households;
 
 /** Place every household of the sample map. */
-void dc_households_generate(dc_households *out, const dc_zone *zones,
-                            OGRCoordinateTransformationH to_tm3, dc_rng *rng);
-void dc_households_free(dc_households *list);
+void gen_households_generate(gen_households *out, const gen_zone *zones,
+                             OGRCoordinateTransformationH to_tm3, seeded_rng *rng);
+void gen_households_free(gen_households *list);
 
 #endif

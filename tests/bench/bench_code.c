@@ -68,11 +68,13 @@ static void dc_make_text(const dc_code *code, size_t i, char *text, size_t *len)
 static void dc_fill_point(dc_inputs *in, size_t i, uint64_t *rng)
 {
     /* Mainland Vietnam's bounding box, roughly. */
-    in->lat[i] = 8.5 + dc_uniform(rng) * 14.9;
-    in->lon[i] = 102.1 + dc_uniform(rng) * 7.4;
-    in->ref_lat[i] = in->lat[i] + (2 * dc_uniform(rng) - 1) * DC_REFERENCE_OFFSET;
-    in->ref_lon[i] = in->lon[i] + (2 * dc_uniform(rng) - 1) * DC_REFERENCE_OFFSET;
-    in->postcode[i] = (uint32_t)(10000 + dc_splitmix64(rng) % 90000);
+    in->lat[i] = 8.5 + rng_splitmix64_unit(rng) * 14.9;
+    in->lon[i] = 102.1 + rng_splitmix64_unit(rng) * 7.4;
+    in->ref_lat[i] =
+        in->lat[i] + (2 * rng_splitmix64_unit(rng) - 1) * DC_REFERENCE_OFFSET;
+    in->ref_lon[i] =
+        in->lon[i] + (2 * rng_splitmix64_unit(rng) - 1) * DC_REFERENCE_OFFSET;
+    in->postcode[i] = (uint32_t)(10000 + rng_splitmix64(rng) % 90000);
     if (dc_olc_encode(in->lat[i], in->lon[i], DC_CODE_OLC_DIGITS, in->full[i],
                       DC_OLC_SIZE) != DC_OK ||
         dc_code_make(in->postcode[i], in->lat[i], in->lon[i], &in->code[i]) != DC_OK) {

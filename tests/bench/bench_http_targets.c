@@ -35,7 +35,7 @@ int main(int argc, char **argv)
     for (long i = 0; i < n; i++) {
         dc_household h;
         char code[DC_CODE_COMPACT_SIZE];
-        uint32_t number = (uint32_t)(dc_splitmix64(&seed) % households);
+        uint32_t number = (uint32_t)(rng_splitmix64(&seed) % households);
         if (dc_index_household(txn, number, &h) != DC_OK ||
             dc_code_format(&h.code, DC_CODE_COMPACT, code, sizeof code) != DC_OK)
             return 3;

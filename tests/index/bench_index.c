@@ -15,20 +15,18 @@
 #include <unistd.h>
 
 #include "diachi/index.h"
+#include "seeded_rng.h"
 
 #define TILE_E7 500000 /* 0.05 degree */
 #define SIDE_POINTS 16
 #define SOUTH_E7 210000000
 #define WEST_E7 1050000000
 
-static uint64_t rng = 88172645463325252ull;
+static seeded_rng rng;
 
 static uint32_t next_random(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 11);
+    return (uint32_t)(rng_next(&rng) >> 32);
 }
 
 static double now(void)
@@ -179,6 +177,7 @@ int main(int argc, char **argv)
     char tmp[256];
     snprintf(tmp, sizeof tmp, "/tmp/bench_index.%ld.idx", (long)getpid());
     const char *path = argc > 2 ? argv[2] : tmp;
+    rng_seed(&rng, 88172645463325252ull);
     /* about 2,500 households a zone, as nationally (27 million, 11,000 zones) */
     int side = 1;
     while ((size_t)side * side * 2500 < n && side < 200)

@@ -93,6 +93,12 @@ static int setup_runs(void **state)
     if (generate("seed7-a", "7") != 0) return -1;
     if (generate("seed7-b", "7") != 0) return -1;
     if (generate("seed8", "8") != 0) return -1;
+    char out[1200];
+    path_of(out, sizeof out, "realistic", NULL);
+    if (run_generator("--out", out, "--households", "20000", "--zones", "300", "--seed",
+                      "7", "--provinces", PROVINCES, "--threads", "2", "--borders",
+                      "realistic", (const char *)NULL) != 0)
+        return -1;
     return 0;
 }
 
@@ -395,6 +401,129 @@ static void test_zones_tile_without_overlap(void **state)
     }
 }
 
+/* ---- realistic borders ---- */
+
+/* Vertices of every ring of @p g; counts its rings and polygons too. */
+static int vertices_of(OGRGeometryH g, int *rings, int *polygons)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbLineString || t == wkbLinearRing) {
+        ++*rings;
+        return OGR_G_GetPointCount(g);
+    }
+    *polygons += t == wkbPolygon;
+    int n = 0;
+    for (int k = 0; k < OGR_G_GetGeometryCount(g); k++)
+        n += vertices_of(OGR_G_GetGeometryRef(g, k), rings, polygons);
+    return n;
+}
+
+static int by_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Slivers between the first @p pairs neighbouring zones of @p g (envelopes
+ * that touch): overlap area, and the two zones' areas in @p total. GEOS's
+ * union of a whole province of slivered zones takes minutes; pairs do not. */
+static double sliver_area(OGRGeometryH *g, int n, int pairs, double *total)
+{
+    double overlap = 0;
+    for (int i = 0; i < n && pairs > 0; i++)
+        for (int j = i + 1; j < n && pairs > 0; j++) {
+            OGREnvelope a, b;
+            OGR_G_GetEnvelope(g[i], &a);
+            OGR_G_GetEnvelope(g[j], &b);
+            if (a.MaxX < b.MinX || b.MaxX < a.MinX || a.MaxY < b.MinY || b.MaxY < a.MinY)
+                continue;
+            OGRGeometryH x = OGR_G_Intersection(g[i], g[j]);
+            overlap += x ? OGR_G_Area(x) : 0;
+            *total += OGR_G_Area(g[i]) + OGR_G_Area(g[j]);
+            OGR_G_DestroyGeometry(x);
+            pairs--;
+        }
+    return overlap;
+}
+
+/* Valid polygons of thousands of vertices, some with holes and some in two
+ * parts; neighbours overlap by slivers (each zone digitised its own copy of
+ * the border), a thousandth of their area at most, where the simple map has
+ * none. */
+static void test_realistic_zones_detailed_with_slivers(void **state)
+{
+    (void)state;
+    int counts[ZONES], n = 0, holes = 0, multi = 0;
+    for (int p = 0; p < PROVINCE_COUNT; p++) {
+        GDALDatasetH ds = open_province("realistic", p);
+        OGRLayerH zones = layer_of(ds, "zones");
+        OGRGeometryH geoms[ZONES];
+        int first = n;
+        OGRFeatureH f;
+        while ((f = OGR_L_GetNextFeature(zones)) != NULL) {
+            OGRGeometryH g = OGR_F_GetGeometryRef(f);
+            assert_true(OGR_G_IsValid(g));
+            assert_true(n < ZONES);
+            geoms[n - first] = OGR_G_Clone(g);
+            int rings = 0, polygons = 0;
+            counts[n++] = vertices_of(g, &rings, &polygons);
+            holes += rings - polygons;
+            multi += polygons > 1;
+            OGR_F_Destroy(f);
+        }
+        double total = 0, overlap = sliver_area(geoms, n - first, 20, &total);
+        assert_true(overlap > 0);
+        assert_true(overlap < 1e-3 * total);
+        for (int k = 0; k < n - first; k++)
+            OGR_G_DestroyGeometry(geoms[k]);
+        GDALClose(ds);
+    }
+    qsort(counts, (size_t)n, sizeof counts[0], by_int);
+    printf("realistic: %d zones, vertices per zone: min %d, median %d, max %d; %d holes, "
+           "%d multi-part zones\n",
+           n, counts[0], (counts[n / 2 - 1] + counts[n / 2]) / 2, counts[n - 1], holes,
+           multi);
+    assert_int_equal(n, ZONES);
+    assert_true(holes >= 5);
+    assert_true(multi >= 3);
+    assert_true(counts[0] >= 1000);
+}
+
+/* Every household lies in its own zone and in no other: never in a sliver. */
+static void test_realistic_households_in_one_zone(void **state)
+{
+    (void)state;
+    long checked = 0;
+    for (int p = 0; p < PROVINCE_COUNT; p++) {
+        GDALDatasetH ds = open_province("realistic", p);
+        OGRGeometryH *by_code = zones_by_postcode(layer_of(ds, "zones"));
+        OGRPreparedGeometryH *prepared = calloc(100000, sizeof *prepared);
+        assert_non_null(prepared);
+        for (int k = 0; k < 100000; k++)
+            if (by_code[k]) prepared[k] = OGRCreatePreparedGeometry(by_code[k]);
+        OGRLayerH households = layer_of(ds, "households");
+        int index = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(households), "POSTCODE");
+        OGRFeatureH f;
+        while ((f = OGR_L_GetNextFeature(households)) != NULL) {
+            int code = atoi(OGR_F_GetFieldAsString(f, index)), containing = 0;
+            OGRGeometryH pt = OGR_F_GetGeometryRef(f);
+            assert_non_null(prepared[code]);
+            assert_true(OGRPreparedGeometryContains(prepared[code], pt));
+            for (int k = 0; k < 100000; k++)
+                containing += prepared[k] && OGRPreparedGeometryContains(prepared[k], pt);
+            assert_int_equal(containing, 1);
+            checked++;
+            OGR_F_Destroy(f);
+        }
+        for (int k = 0; k < 100000; k++)
+            if (prepared[k]) OGRDestroyPreparedGeometry(prepared[k]);
+        free(prepared);
+        free_zones(by_code);
+        GDALClose(ds);
+    }
+    assert_int_equal(checked, HOUSEHOLDS);
+}
+
 /* ---- determinism ---- */
 
 /* Field values as text and geometry as WKB bytes: OGR_F_Equal would also
@@ -511,6 +640,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_households_lie_in_their_zone),
         cmocka_unit_test(test_zones_within_recovery_margin),
         cmocka_unit_test(test_zones_tile_without_overlap),
+        cmocka_unit_test(test_realistic_zones_detailed_with_slivers),
+        cmocka_unit_test(test_realistic_households_in_one_zone),
         cmocka_unit_test(test_same_seed_same_map),
         cmocka_unit_test(test_other_seed_other_map),
         cmocka_unit_test(test_zone_attributes),

@@ -3,15 +3,12 @@
 
 uint64_t dc_splitmix64(uint64_t *state)
 {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
+    return rng_splitmix64(state);
 }
 
 double dc_uniform(uint64_t *state)
 {
-    return (double)(dc_splitmix64(state) >> 11) * 0x1.0p-53;
+    return rng_splitmix64_unit(state);
 }
 
 bool dc_is_utf8(const char *s)

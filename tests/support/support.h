@@ -1,6 +1,8 @@
 /*
  * support.h - small helpers the test, fuzz and benchmark programs share:
- * a seedable random number generator and a strict UTF-8 check.
+ * a strict UTF-8 check. Random numbers come from seeded_rng.h
+ * (sample-data/common), the generator the map generators use too, which
+ * linking dc_test_support brings in.
  */
 #ifndef DC_TEST_SUPPORT_H
 #define DC_TEST_SUPPORT_H
@@ -8,10 +10,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/** splitmix64: tiny, seedable, and good enough to spread test points. */
+#include "seeded_rng.h"
+
+/** rng_splitmix64(), under the name the tests being moved to cmocka still
+ *  call (fault_injection, check_import, test_batch_sample); the same stream. */
 uint64_t dc_splitmix64(uint64_t *state);
 
-/** A uniform double in [0, 1) from the generator. */
+/** rng_splitmix64_unit(), likewise: uniform in [0, 1). */
 double dc_uniform(uint64_t *state);
 
 /**

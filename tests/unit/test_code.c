@@ -588,8 +588,8 @@ static void test_e7_matches_degrees(void **state)
     uint64_t rng = 0xe7e7e7ULL;
     int one_less = 0;
     for (int i = 0; i < 1000000; i++) {
-        int32_t lat_e7 = 80000000 + (int32_t)(dc_splitmix64(&rng) % 155000000);
-        int32_t lon_e7 = 1020000000 + (int32_t)(dc_splitmix64(&rng) % 80000000);
+        int32_t lat_e7 = 80000000 + (int32_t)(rng_splitmix64(&rng) % 155000000);
+        int32_t lon_e7 = 1020000000 + (int32_t)(rng_splitmix64(&rng) % 80000000);
         int64_t e7_lat, e7_lon, deg_lat, deg_lon;
         assert_true(dc_olc_int_of_e7(lat_e7, lon_e7, &e7_lat, &e7_lon));
         assert_int_equal(dc_olc_to_int(lat_e7 / 1e7, lon_e7 / 1e7, &deg_lat, &deg_lon),
@@ -799,7 +799,7 @@ static void test_olc_edges(void **state)
 /* Uniform in (-offset, offset). */
 static double dc_offset(uint64_t *state)
 {
-    return (2.0 * dc_uniform(state) - 1.0) * DC_REFERENCE_OFFSET;
+    return (2.0 * rng_splitmix64_unit(state) - 1.0) * DC_REFERENCE_OFFSET;
 }
 
 typedef struct dc_point {
@@ -889,11 +889,11 @@ static const char *dc_check_point(const dc_point *p)
 static dc_point dc_random_point(uint64_t *state)
 {
     dc_point p;
-    p.lat = 8.0 + dc_uniform(state) * 15.5;
-    p.lon = 102.0 + dc_uniform(state) * 8.0;
+    p.lat = 8.0 + rng_splitmix64_unit(state) * 15.5;
+    p.lon = 102.0 + rng_splitmix64_unit(state) * 8.0;
     p.ref_lat = p.lat + dc_offset(state);
     p.ref_lon = p.lon + dc_offset(state);
-    p.postcode = (uint32_t)(dc_splitmix64(state) % 100000);
+    p.postcode = (uint32_t)(rng_splitmix64(state) % 100000);
     return p;
 }
 

@@ -26,21 +26,24 @@
 #define NATIONAL_ZONES 10000ULL                 /* about as many as communes and wards */
 #define HOUSEHOLDS_PER_PROVINCE_MAX 99999999ULL /* HH_ID = prefix * 10^8 + n */
 #define THREADS_MAX 16
+#define NAT_BORDER_SPACING_M 4.0 /* 2,000 to 20,000 vertices a zone at 3,300 zones */
 
-typedef struct dc_options {
+typedef struct nat_options {
     const char *out_dir;
     uint64_t households, zones, seed;
     int households_set, zones_set;
     int threads;
+    int realistic;         /* --borders realistic */
+    double border_spacing; /* metres, for realistic borders */
     int selected[128];
     int selected_count;
-} dc_options;
+} nat_options;
 
-typedef struct dc_queue {
+typedef struct nat_queue {
     pthread_mutex_t lock;
-    dc_province_job **order;
+    nat_province_job **order;
     int next, count;
-} dc_queue;
+} nat_queue;
 
 static void usage(FILE *out)
 {
@@ -61,6 +64,13 @@ static void usage(FILE *out)
         "  --provinces LIST  comma-separated postcode prefixes or names, e.g.\n"
         "                    32,10,ho-chi-minh (default: all 63)\n"
         "  --threads N       provinces written at once (default: online CPUs)\n"
+        "  --borders simple|realistic\n"
+        "                    zone borders: 8-vertex rings sharing their vertices\n"
+        "                    (default), or fractal lines each zone digitises\n"
+        "                    again (sub-metre slivers between neighbours)\n"
+        "  --border-spacing M  realistic borders' vertex spacing in metres\n"
+        "                    (default 4: 2,000 to 20,000 vertices a zone at\n"
+        "                    --zones 3300)\n"
         "  --help            show this help\n");
 }
 
@@ -84,7 +94,7 @@ static int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out
     return 0;
 }
 
-static int parse_provinces(dc_options *o, const char *list)
+static int parse_provinces(nat_options *o, const char *list)
 {
     char buffer[1024];
     if (strlen(list) >= sizeof buffer)
@@ -94,7 +104,7 @@ static int parse_provinces(dc_options *o, const char *list)
     o->selected_count = 0;
     for (char *save = NULL, *key = strtok_r(buffer, ",", &save); key;
          key = strtok_r(NULL, ",", &save)) {
-        int index = dc_province_find(key);
+        int index = nat_province_find(key);
         if (index < 0)
             return usage_error("unknown province '%s' (a postcode prefix like 32, or a "
                                "name like dien-bien)",
@@ -106,12 +116,12 @@ static int parse_provinces(dc_options *o, const char *list)
     return 0;
 }
 
-static int parse_option(dc_options *o, const char *name, const char *value)
+static int parse_option(nat_options *o, const char *name, const char *value)
 {
     uint64_t n;
     if (!value) return usage_error("%s needs a value", name);
     if (strcmp(name, "--out") == 0) {
-        if (!*value || strlen(value) > DC_OUT_DIR_MAX)
+        if (!*value || strlen(value) > NAT_OUT_DIR_MAX)
             return usage_error("--out needs a folder path of at most 900 bytes%s", "");
         o->out_dir = value;
     } else if (strcmp(name, "--households") == 0) {
@@ -135,6 +145,17 @@ static int parse_option(dc_options *o, const char *name, const char *value)
         o->threads = (int)n;
     } else if (strcmp(name, "--provinces") == 0) {
         return parse_provinces(o, value);
+    } else if (strcmp(name, "--borders") == 0) {
+        if (strcmp(value, "simple") != 0 && strcmp(value, "realistic") != 0)
+            return usage_error("--borders must be simple or realistic, not '%s'", value);
+        o->realistic = strcmp(value, "realistic") == 0;
+    } else if (strcmp(name, "--border-spacing") == 0) {
+        char *end = NULL;
+        double spacing = strtod(value, &end);
+        if (*end || !(spacing >= 0.5 && spacing <= 10000))
+            return usage_error(
+                "--border-spacing must be metres from 0.5 to 10000, not '%s'", value);
+        o->border_spacing = spacing;
     } else {
         return usage_error("unknown option '%s'", name);
     }
@@ -142,16 +163,17 @@ static int parse_option(dc_options *o, const char *name, const char *value)
 }
 
 /* Returns -1 after --help, 0 to run, or an exit code. */
-static int parse_args(dc_options *o, int argc, char **argv)
+static int parse_args(nat_options *o, int argc, char **argv)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    *o = (dc_options){.seed = 1,
-                      .threads = cpus < 1             ? 1
-                                 : cpus > THREADS_MAX ? THREADS_MAX
-                                                      : (int)cpus};
-    for (int i = 0; i < dc_province_count; i++)
+    *o = (nat_options){.seed = 1,
+                       .border_spacing = NAT_BORDER_SPACING_M,
+                       .threads = cpus < 1             ? 1
+                                  : cpus > THREADS_MAX ? THREADS_MAX
+                                                       : (int)cpus};
+    for (int i = 0; i < nat_province_count; i++)
         o->selected[i] = i;
-    o->selected_count = dc_province_count;
+    o->selected_count = nat_province_count;
     /* Options come in pairs: a name, then its value. */
     for (int i = 1; i < argc; i += 2) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -165,19 +187,19 @@ static int parse_args(dc_options *o, int argc, char **argv)
     return 0;
 }
 
-static uint64_t selected_weight(const dc_options *o)
+static uint64_t selected_weight(const nat_options *o)
 {
     uint64_t sum = 0;
     for (int k = 0; k < o->selected_count; k++)
-        sum += (uint64_t)dc_provinces[o->selected[k]].population_thousands;
+        sum += (uint64_t)nat_provinces[o->selected[k]].population_thousands;
     return sum;
 }
 
 static uint64_t national_weight(void)
 {
     uint64_t sum = 0;
-    for (int i = 0; i < dc_province_count; i++)
-        sum += (uint64_t)dc_provinces[i].population_thousands;
+    for (int i = 0; i < nat_province_count; i++)
+        sum += (uint64_t)nat_provinces[i].population_thousands;
     return sum;
 }
 
@@ -188,7 +210,7 @@ static uint64_t share(uint64_t total, uint64_t before, uint64_t weight, uint64_t
     return total * (before + weight) / sum - total * before / sum;
 }
 
-static int plan_totals(dc_options *o)
+static int plan_totals(nat_options *o)
 {
     uint64_t sum = selected_weight(o), all = national_weight();
     if (!o->households_set) o->households = (NATIONAL_HOUSEHOLDS * sum + all / 2) / all;
@@ -206,25 +228,26 @@ static int plan_totals(dc_options *o)
     return 0;
 }
 
-static int plan_jobs(dc_options *o, dc_province_job *jobs)
+static int plan_jobs(nat_options *o, nat_province_job *jobs)
 {
     uint64_t sum = selected_weight(o), before = 0;
     uint64_t spare = o->zones - (uint64_t)o->selected_count;
     int zone_offset = 0;
     for (int k = 0; k < o->selected_count; k++) {
-        const dc_province *p = &dc_provinces[o->selected[k]];
+        const nat_province *p = &nat_provinces[o->selected[k]];
         uint64_t w = (uint64_t)p->population_thousands;
-        dc_province_job *job = &jobs[k];
-        *job = (dc_province_job){.province = o->selected[k], .out_dir = o->out_dir};
+        nat_province_job *job = &jobs[k];
+        *job = (nat_province_job){.province = o->selected[k], .out_dir = o->out_dir};
         job->households = share(o->households, before, w, sum);
         job->zone_count = 1 + (int)share(spare, before, w, sum);
         job->zone_offset = zone_offset;
+        job->border_spacing = o->realistic ? o->border_spacing : 0;
         /* Keyed by the province, not its rank in the list: independent streams. */
         job->seed =
-            dc_hash4(o->seed, 0x6e6174696f6e616cULL, (uint64_t)p->prefix_first, 0);
+            rng_hash4(o->seed, 0x6e6174696f6e616cULL, (uint64_t)p->prefix_first, 0);
         zone_offset += job->zone_count;
         before += w;
-        if (job->zone_count > dc_province_capacity(p))
+        if (job->zone_count > nat_province_capacity(p))
             return usage_error(
                 "--zones too large: %s would need more postcodes than its prefix allows",
                 p->name);
@@ -253,32 +276,32 @@ static int make_out_dir(const char *dir)
 
 static void *worker(void *arg)
 {
-    dc_queue *queue = arg;
+    nat_queue *queue = arg;
     for (;;) {
         pthread_mutex_lock(&queue->lock);
-        dc_province_job *job =
+        nat_province_job *job =
             queue->next < queue->count ? queue->order[queue->next++] : NULL;
         pthread_mutex_unlock(&queue->lock);
         if (!job) return NULL;
-        dc_province_write(job);
+        nat_province_write(job);
     }
 }
 
 static int by_households_desc(const void *a, const void *b)
 {
-    const dc_province_job *x = *(dc_province_job *const *)a,
-                          *y = *(dc_province_job *const *)b;
+    const nat_province_job *x = *(nat_province_job *const *)a,
+                           *y = *(nat_province_job *const *)b;
     return (x->households < y->households) - (x->households > y->households);
 }
 
 /* Largest provinces first, so the last one to finish is a small one. */
-static void run_jobs(dc_province_job *jobs, int count, int threads)
+static void run_jobs(nat_province_job *jobs, int count, int threads)
 {
-    dc_province_job *order[128];
+    nat_province_job *order[128];
     for (int k = 0; k < count; k++)
         order[k] = &jobs[k];
     qsort(order, (size_t)count, sizeof order[0], by_households_desc);
-    dc_queue queue = {PTHREAD_MUTEX_INITIALIZER, order, 0, count};
+    nat_queue queue = {PTHREAD_MUTEX_INITIALIZER, order, 0, count};
     pthread_t tid[THREADS_MAX];
     int started = 0;
     if (threads > count) threads = count;
@@ -296,7 +319,32 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int report(const dc_options *o, const dc_province_job *jobs, double seconds)
+static int by_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Realistic borders: vertices per zone over the run, min / median / max. */
+static void report_vertices(const nat_options *o, nat_province_job *jobs)
+{
+    uint32_t *all = malloc((size_t)o->zones * sizeof *all);
+    size_t n = 0;
+    for (int k = 0; all && k < o->selected_count; k++) {
+        for (int z = 0; jobs[k].zone_vertices && z < jobs[k].zone_count; z++)
+            all[n++] = jobs[k].zone_vertices[z];
+        free(jobs[k].zone_vertices);
+        jobs[k].zone_vertices = NULL;
+    }
+    if (n > 0) {
+        qsort(all, n, sizeof *all, by_u32);
+        printf("vertices/zone min %" PRIu32 ", median %" PRIu32 ", max %" PRIu32 "\n",
+               all[0], all[n / 2], all[n - 1]);
+    }
+    free(all);
+}
+
+static int report(const nat_options *o, nat_province_job *jobs, double seconds)
 {
     uint64_t bytes = 0;
     int failed = 0;
@@ -313,13 +361,14 @@ static int report(const dc_options *o, const dc_province_job *jobs, double secon
     printf("seconds       %.2f\n", seconds);
     printf("households/s  %.0f\n", seconds > 0 ? (double)o->households / seconds : 0.0);
     printf("bytes written %" PRIu64 " (%.1f MiB)\n", bytes, (double)bytes / 1048576.0);
+    if (o->realistic) report_vertices(o, jobs);
     return failed ? EXIT_DATA : 0;
 }
 
 int main(int argc, char **argv)
 {
-    static dc_province_job jobs[128];
-    dc_options o;
+    static nat_province_job jobs[128];
+    nat_options o;
     int rc = parse_args(&o, argc, argv);
     if (rc < 0) return 0;
     if (rc || (rc = plan_totals(&o)) || (rc = plan_jobs(&o, jobs))) return rc;

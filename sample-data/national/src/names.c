@@ -76,60 +76,61 @@ static const char *const street[] = {
 /* Names number @p index walks all (first, second) pairs before repeating with
  * a number, because 7 is prime to PAIR_COUNT (30 x 31); @p offset shifts where
  * the walk starts, so each province has its own sequence. */
-static void place_name(char out[DC_NAME_SIZE], const char *kind, uint64_t index,
+static void place_name(char out[NAT_NAME_SIZE], const char *kind, uint64_t index,
                        uint64_t offset)
 {
     uint64_t pair = (index * 7 + offset) % PAIR_COUNT, round = index / PAIR_COUNT;
     const char *a = first_word[pair % FIRST_COUNT], *b = second_word[pair / FIRST_COUNT];
     if (strcmp(a, b) == 0) b = second_word[(pair / FIRST_COUNT + 1) % SECOND_COUNT];
     if (round > 0)
-        snprintf(out, DC_NAME_SIZE, "%s %s %s %llu", kind, a, b,
+        snprintf(out, NAT_NAME_SIZE, "%s %s %s %llu", kind, a, b,
                  (unsigned long long)round + 1);
     else
-        snprintf(out, DC_NAME_SIZE, "%s %s %s", kind, a, b);
+        snprintf(out, NAT_NAME_SIZE, "%s %s %s", kind, a, b);
 }
 
-void dc_name_zone(char out[DC_NAME_SIZE], int index, int urban,
-                  const dc_province *province)
+void nat_name_zone(char out[NAT_NAME_SIZE], int index, int urban,
+                   const nat_province *province)
 {
     place_name(out, urban ? "Phường" : "Xã", (uint64_t)index,
                (uint64_t)province->prefix_first * 101);
 }
 
-void dc_name_district(char out[DC_NAME_SIZE], int district, const dc_province *province)
+void nat_name_district(char out[NAT_NAME_SIZE], int district,
+                       const nat_province *province)
 {
     if (district == 0)
-        snprintf(out, DC_NAME_SIZE, "%s", province->capital);
+        snprintf(out, NAT_NAME_SIZE, "%s", province->capital);
     else
         place_name(out, "Huyện", (uint64_t)district,
                    (uint64_t)province->prefix_first * 37 + 5);
 }
 
-void dc_name_street(char out[DC_NAME_SIZE], uint64_t index)
+void nat_name_street(char out[NAT_NAME_SIZE], uint64_t index)
 {
-    snprintf(out, DC_NAME_SIZE, "%s %s", index % 3 ? "Đường" : "Phố",
+    snprintf(out, NAT_NAME_SIZE, "%s %s", index % 3 ? "Đường" : "Phố",
              street[index % STREET_COUNT]);
 }
 
-void dc_name_hamlet(char out[DC_NAME_SIZE], uint64_t index)
+void nat_name_hamlet(char out[NAT_NAME_SIZE], uint64_t index)
 {
     place_name(out, "Thôn", index % PAIR_COUNT, 3); /* hamlet names may repeat */
 }
 
-const char *dc_name_group(int urban, int number)
+const char *nat_name_group(int urban, int number)
 {
-    static const char *const urban_group[DC_GROUP_MAX] = {
+    static const char *const urban_group[NAT_GROUP_MAX] = {
         "Tổ 1",  "Tổ 2",  "Tổ 3",  "Tổ 4",  "Tổ 5",  "Tổ 6",  "Tổ 7",  "Tổ 8",
         "Tổ 9",  "Tổ 10", "Tổ 11", "Tổ 12", "Tổ 13", "Tổ 14", "Tổ 15", "Tổ 16",
         "Tổ 17", "Tổ 18", "Tổ 19", "Tổ 20", "Tổ 21", "Tổ 22", "Tổ 23", "Tổ 24",
         "Tổ 25", "Tổ 26", "Tổ 27", "Tổ 28", "Tổ 29", "Tổ 30", "Tổ 31", "Tổ 32",
         "Tổ 33", "Tổ 34", "Tổ 35", "Tổ 36", "Tổ 37", "Tổ 38", "Tổ 39", "Tổ 40"};
-    static const char *const rural_group[DC_GROUP_MAX] = {
+    static const char *const rural_group[NAT_GROUP_MAX] = {
         "Xóm 1",  "Xóm 2",  "Xóm 3",  "Xóm 4",  "Xóm 5",  "Xóm 6",  "Xóm 7",  "Xóm 8",
         "Xóm 9",  "Xóm 10", "Xóm 11", "Xóm 12", "Xóm 13", "Xóm 14", "Xóm 15", "Xóm 16",
         "Xóm 17", "Xóm 18", "Xóm 19", "Xóm 20", "Xóm 21", "Xóm 22", "Xóm 23", "Xóm 24",
         "Xóm 25", "Xóm 26", "Xóm 27", "Xóm 28", "Xóm 29", "Xóm 30", "Xóm 31", "Xóm 32",
         "Xóm 33", "Xóm 34", "Xóm 35", "Xóm 36", "Xóm 37", "Xóm 38", "Xóm 39", "Xóm 40"};
-    if (number < 1 || number > DC_GROUP_MAX) number = 1;
+    if (number < 1 || number > NAT_GROUP_MAX) number = 1;
     return urban ? urban_group[number - 1] : rural_group[number - 1];
 }

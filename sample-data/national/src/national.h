@@ -8,15 +8,18 @@
  * so the written geometry needs no per-point reprojection and a household
  * generated inside its zone's ring stays inside it in the layer CRS.
  */
-#ifndef DC_NATIONAL_H
-#define DC_NATIONAL_H
+#ifndef NATIONAL_H
+#define NATIONAL_H
 
 #include <stdint.h>
 #include <stddef.h>
 
+#include "fractal_border.h" /* ../../common: realistic borders */
+#include "seeded_rng.h"     /* ../../common: the generators' and tests' one RNG */
+
 /* ---- provinces.c: the 63 provinces as they were before July 2025 ---- */
 
-typedef struct dc_province {
+typedef struct nat_province {
     const char *name;         /**< "Điện Biên", UTF-8 NFC */
     const char *slug;         /**< "dien-bien", used in the folder name */
     const char *capital;      /**< "Thành phố Điện Biên Phủ" */
@@ -26,116 +29,152 @@ typedef struct dc_province {
     double capital_lat;       /**< degrees, WGS 84 */
     double capital_lon;       /**< degrees, WGS 84 */
     int population_thousands; /**< 2019 census, rounded: the household weight */
-} dc_province;
+} nat_province;
 
-extern const dc_province dc_provinces[];
-extern const int dc_province_count;
+extern const nat_province nat_provinces[];
+extern const int nat_province_count;
 
 /** Index of the province named by "32" (postcode prefix) or "dien-bien", or -1. */
-int dc_province_find(const char *key);
+int nat_province_find(const char *key);
 
 /** Postcodes a province can hand out: prefix_count * 1000 - 1 (xx000 is kept back). */
-int dc_province_capacity(const dc_province *province);
-
-/* ---- rng.c: deterministic pseudo-random numbers ---- */
-
-typedef struct dc_rng {
-    uint64_t s[4];
-} dc_rng;
-
-uint64_t dc_splitmix64(uint64_t *state);
-/** Seed a xoshiro256** generator from one 64-bit seed (via splitmix64). */
-void dc_rng_seed(dc_rng *rng, uint64_t seed);
-uint64_t dc_rng_next(dc_rng *rng);
-/** Uniform in [0, 1). */
-double dc_rng_unit(dc_rng *rng);
-/** Uniform in [0, n), n > 0. */
-uint32_t dc_rng_below(dc_rng *rng, uint32_t n);
-/** Stateless hash of (seed, a, b, c): the jitter of a shared lattice vertex. */
-uint64_t dc_hash4(uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
-/** dc_hash4 mapped to [-1, 1). */
-double dc_hash_signed(uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
+int nat_province_capacity(const nat_province *province);
 
 /* ---- layout.c: zones of one province and where its households go ---- */
 
-#define DC_ZONE_RING 8    /* vertices per zone ring, closing point excluded */
-#define DC_ZONE_HAMLETS 3 /* settlement centres of a rural zone */
-#define DC_ZONE_STREETS 6 /* streets of an urban zone */
+#define NAT_ZONE_RING 8    /* vertices per zone ring, closing point excluded */
+#define NAT_ZONE_HAMLETS 3 /* settlement centres of a rural zone */
+#define NAT_ZONE_STREETS 6 /* streets of an urban zone */
 
-typedef struct dc_point {
+typedef struct nat_point {
     double x, y; /* metres, TM-3 */
-} dc_point;
+} nat_point;
 
-typedef struct dc_zone {
-    dc_point ring[DC_ZONE_RING]; /**< clockwise, shared exactly with neighbours */
-    dc_point min, max;           /**< bounding box */
-    dc_point hamlet[DC_ZONE_HAMLETS];
+/* ---- outline.c: a realistic zone border and a fast point-in-zone test ---- */
+
+/* Households keep this far inside a realistic outline: a neighbour's copy of
+ * the border lies within 0.8 m of this zone's. */
+#define NAT_OUTLINE_MARGIN_M 2.0
+
+typedef enum nat_ring_role {
+    NAT_RING_EXTERIOR = 0, /**< a part of the zone */
+    NAT_RING_HOLE = 1      /**< a hole in the last exterior before it */
+} nat_ring_role;
+
+/** A zone's own copy of its fractal borders (its ring, and any enclave's),
+ *  with the edges bucketed by horizontal band so that a point is tested
+ *  against a few of them only. Zero-initialise before the first ring. */
+typedef struct nat_outline {
+    border_line line;     /**< every ring, one after the other, each closed */
+    border_point *points; /**< line.points, line.count */
+    uint32_t count;
+    uint32_t rings;
+    uint32_t *ring_start; /**< ring r: points [ring_start[r], next start or count) */
+    uint8_t *ring_role;   /**< nat_ring_role of each ring */
+    double band_y0, band_height;
+    uint32_t bands;
+    uint32_t *band_start; /**< bands + 1 offsets into band_edges */
+    uint32_t *band_edges; /**< edge k runs from points[k] to points[k + 1] */
+} nat_outline;
+
+/**
+ * Add a ring with corners @p corners: each edge made fractal by @p style
+ * (shared with whoever else draws that edge), then this zone's copy
+ * redigitised from @p rng. Returns 0, or -1 when out of memory.
+ */
+int nat_outline_add_ring(nat_outline *outline, const nat_point *corners, int count,
+                         nat_ring_role role, const border_style *style, seeded_rng *rng);
+/** Bucket the edges once every ring is in. Returns 0, or -1 out of memory. */
+int nat_outline_finish(nat_outline *outline);
+/** 1 when @p p is inside the outline (even-odd over all its rings) and at
+ *  least @p margin from every ring. */
+int nat_outline_contains(const nat_outline *outline, double x, double y, double margin);
+void nat_outline_free(nat_outline *outline);
+
+/* What a realistic zone may hold, as real communes do: a piece of its right
+ * neighbour (a hole here, a second part there), or a lake in no zone. */
+#define NAT_ENCLAVE_NONE 0
+#define NAT_ENCLAVE_NEIGHBOUR 1
+#define NAT_ENCLAVE_LAKE 2
+
+typedef struct nat_zone {
+    nat_point ring[NAT_ZONE_RING]; /**< clockwise, shared exactly with neighbours */
+    nat_point min, max;            /**< bounding box */
+    nat_point hamlet[NAT_ZONE_HAMLETS];
     double spread; /**< metres: spread of a rural zone's households */
     int urban;     /**< 1 phường, 0 xã */
     int district;  /**< 0-based district within the province */
     uint64_t households;
     uint64_t first_household; /**< 0-based sequence number within the province */
-} dc_zone;
+    nat_outline *outline;     /**< realistic borders, or NULL: the ring is the zone */
+    int enclave;              /**< realistic: NAT_ENCLAVE_... inside this zone */
+} nat_zone;
 
-typedef struct dc_layout {
-    dc_zone *zones;
+typedef struct nat_layout {
+    nat_zone *zones;
     int zone_count;
     int district_count;
-    double cell;     /**< metres, lattice spacing before the radial warp */
-    dc_point centre; /**< the capital, metres */
-} dc_layout;
+    double cell;      /**< metres, lattice spacing before the radial warp */
+    nat_point centre; /**< the capital, metres */
+} nat_layout;
 
 /**
  * Build the zones of a province around its capital (given in TM-3 metres) and
- * share @p households among them. Returns 0, or -1 when out of memory.
+ * share @p households among them. With @p borders, each zone also gets a
+ * realistic outline (fractal, redigitised) that households keep inside.
+ * Returns 0, or -1 when out of memory.
  */
-int dc_layout_build(dc_layout *layout, dc_point capital, int zone_count,
-                    uint64_t households, uint64_t seed);
-void dc_layout_free(dc_layout *layout);
+int nat_layout_build(nat_layout *layout, nat_point capital, int zone_count,
+                     uint64_t households, uint64_t seed, const border_style *borders);
+void nat_layout_free(nat_layout *layout);
 
-/** 1 when @p p lies strictly inside the zone's ring (even-odd rule). */
-int dc_zone_contains(const dc_zone *zone, dc_point p);
+/** 1 when @p p lies strictly inside the zone's ring (even-odd rule), or with
+ *  an outline, inside it and NAT_OUTLINE_MARGIN_M from it. */
+int nat_zone_contains(const nat_zone *zone, nat_point p);
 
 /** A household position inside @p zone: uniform (urban) or around the hamlet
- *  it also returns in @p hamlet (0..DC_ZONE_HAMLETS-1). */
-dc_point dc_zone_sample(const dc_zone *zone, dc_rng *rng, int *hamlet);
+ *  it also returns in @p hamlet (0..NAT_ZONE_HAMLETS-1). */
+nat_point nat_zone_sample(const nat_zone *zone, seeded_rng *rng, int *hamlet);
 
 /* ---- names.c: synthetic Vietnamese names, UTF-8 NFC ---- */
 
-#define DC_NAME_SIZE 96
+#define NAT_NAME_SIZE 96
 
 /** "Phường Hòa Bình 3" for zone @p index of @p province. */
-void dc_name_zone(char out[DC_NAME_SIZE], int index, int urban,
-                  const dc_province *province);
+void nat_name_zone(char out[NAT_NAME_SIZE], int index, int urban,
+                   const nat_province *province);
 /** "Huyện Tân Phú", or the capital's own name for district 0. */
-void dc_name_district(char out[DC_NAME_SIZE], int district, const dc_province *province);
+void nat_name_district(char out[NAT_NAME_SIZE], int district,
+                       const nat_province *province);
 /** "Đường Trần Phú": street @p index of the street list. */
-void dc_name_street(char out[DC_NAME_SIZE], uint64_t index);
+void nat_name_street(char out[NAT_NAME_SIZE], uint64_t index);
 /** "Thôn Đông Hòa": hamlet @p index. */
-void dc_name_hamlet(char out[DC_NAME_SIZE], uint64_t index);
-/** "Tổ 12" (urban) or "Xóm 12" (rural); @p number in 1..DC_GROUP_MAX. */
-const char *dc_name_group(int urban, int number);
-#define DC_GROUP_MAX 40
+void nat_name_hamlet(char out[NAT_NAME_SIZE], uint64_t index);
+/** "Tổ 12" (urban) or "Xóm 12" (rural); @p number in 1..NAT_GROUP_MAX. */
+const char *nat_name_group(int urban, int number);
+#define NAT_GROUP_MAX 40
 
 /* ---- writer.c: one province's folder of shapefiles ---- */
 
-#define DC_OUT_DIR_MAX 900 /* bytes of --out, so every file path fits */
-#define DC_FOLDER_SIZE 1024
+#define NAT_OUT_DIR_MAX 900 /* bytes of --out, so every file path fits */
+#define NAT_FOLDER_SIZE 1024
 
-typedef struct dc_province_job {
-    int province; /**< index into dc_provinces */
+typedef struct nat_province_job {
+    int province; /**< index into nat_provinces */
     int zone_count;
     int zone_offset; /**< zones of earlier selected provinces: COMMUNE codes */
     uint64_t households;
-    uint64_t seed; /**< this province's own seed */
+    uint64_t seed;         /**< this province's own seed */
+    double border_spacing; /**< metres: realistic borders; 0: simple rings */
     const char *out_dir;
     /* results */
     uint64_t bytes;
+    uint32_t *zone_vertices; /**< realistic borders: each zone's ring, malloc'd */
     int failed;
     char error[256];
-} dc_province_job;
+} nat_province_job;
 
 /** Generate and write one province; fills bytes, or failed + error. */
-void dc_province_write(dc_province_job *job);
+void nat_province_write(nat_province_job *job);
 
 #endif

@@ -29,7 +29,7 @@
 
 /* One province per line reads as a table. */
 /* clang-format off */
-const dc_province dc_provinces[] = {
+const nat_province nat_provinces[] = {
     P("Quảng Ninh", "quang-ninh", "Thành phố Hạ Long", 1, 1, 5899, 20.9712, 107.0448, 1321),
     P("Hải Dương", "hai-duong", "Thành phố Hải Dương", 3, 1, 9209, 20.9373, 106.3146, 1893),
     P("Hải Phòng", "hai-phong", "Quận Hồng Bàng", 4, 1, 9210, 20.8449, 106.6881, 2028),
@@ -100,7 +100,7 @@ const dc_province dc_provinces[] = {
 };
 /* clang-format on */
 
-const int dc_province_count = (int)(sizeof dc_provinces / sizeof dc_provinces[0]);
+const int nat_province_count = (int)(sizeof nat_provinces / sizeof nat_provinces[0]);
 
 static int parse_prefix(const char *key)
 {
@@ -110,11 +110,11 @@ static int parse_prefix(const char *key)
     return (int)value;
 }
 
-int dc_province_find(const char *key)
+int nat_province_find(const char *key)
 {
     int prefix = parse_prefix(key);
-    for (int i = 0; i < dc_province_count; i++) {
-        const dc_province *p = &dc_provinces[i];
+    for (int i = 0; i < nat_province_count; i++) {
+        const nat_province *p = &nat_provinces[i];
         if (prefix >= 0 && prefix >= p->prefix_first &&
             prefix < p->prefix_first + p->prefix_count)
             return i;
@@ -123,7 +123,7 @@ int dc_province_find(const char *key)
     return -1;
 }
 
-int dc_province_capacity(const dc_province *province)
+int nat_province_capacity(const nat_province *province)
 {
     return province->prefix_count * 1000 - 1;
 }

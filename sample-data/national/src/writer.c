@@ -9,6 +9,8 @@
  */
 #include "national.h"
 
+#include "map_schema.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,27 +24,28 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-enum { Z_POSTCODE, Z_NAME, Z_KIND, Z_COMMUNE, Z_DISTRICT, Z_PROVINCE };
-enum { H_ID, H_HOUSE_NO, H_STREET, H_GROUP, H_POSTCODE };
-
-typedef struct dc_field {
-    const char *name;
+/* Field names and order are map_schema.h's; types and widths are this map's. */
+typedef struct nat_field_format {
     OGRFieldType type;
     int width; /* bytes of UTF-8, which is what a DBF counts */
-} dc_field;
+} nat_field_format;
 
-static const dc_field zone_fields[] = {
-    {"POSTCODE", OFTString, 5}, {"NAME", OFTString, 80},     {"KIND", OFTString, 8},
-    {"COMMUNE", OFTString, 5},  {"DISTRICT", OFTString, 80}, {"PROVINCE", OFTString, 40},
+static const nat_field_format zone_formats[MAP_ZONE_FIELD_COUNT] = {
+    [MAP_ZONE_POSTCODE] = {OFTString, 5},  [MAP_ZONE_NAME] = {OFTString, 80},
+    [MAP_ZONE_KIND] = {OFTString, 8},      [MAP_ZONE_COMMUNE_CODE] = {OFTString, 5},
+    [MAP_ZONE_DISTRICT] = {OFTString, 80}, [MAP_ZONE_PROVINCE] = {OFTString, 40},
 };
-static const dc_field household_fields[] = {
-    {"HH_ID", OFTInteger64, 11}, {"HOUSE_NO", OFTString, 10}, {"STREET", OFTString, 60},
-    {"GROUP", OFTString, 10},    {"POSTCODE", OFTString, 5},
+static const nat_field_format household_formats[MAP_HOUSEHOLD_FIELD_COUNT] = {
+    [MAP_HOUSEHOLD_ID] = {OFTInteger64, 11},
+    [MAP_HOUSEHOLD_HOUSE_NUMBER] = {OFTString, 10},
+    [MAP_HOUSEHOLD_STREET] = {OFTString, 60},
+    [MAP_HOUSEHOLD_GROUP] = {OFTString, 10},
+    [MAP_HOUSEHOLD_POSTCODE] = {OFTString, 5},
 };
 
 static const char *const layer_files[] = {"shp", "shx", "dbf", "prj", "cpg"};
 
-static void fail(dc_province_job *job, const char *fmt, ...)
+static void fail(nat_province_job *job, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -64,7 +67,8 @@ static OGRSpatialReferenceH srs_from_epsg(int epsg)
 }
 
 /* The capital in the province's TM-3 metres. Returns 0 on success. */
-static int project_capital(const dc_province *p, OGRSpatialReferenceH tm3, dc_point *out)
+static int project_capital(const nat_province *p, OGRSpatialReferenceH tm3,
+                           nat_point *out)
 {
     OGRSpatialReferenceH wgs84 = srs_from_epsg(4326);
     OGRCoordinateTransformationH ct =
@@ -74,29 +78,29 @@ static int project_capital(const dc_province *p, OGRSpatialReferenceH tm3, dc_po
     OCTDestroyCoordinateTransformation(ct);
     OSRDestroySpatialReference(wgs84);
     if (!ok) return -1;
-    *out = (dc_point){x, y};
+    *out = (nat_point){x, y};
     return 0;
 }
 
-static void folder_path(char *out, size_t size, const dc_province_job *job)
+static void folder_path(char *out, size_t size, const nat_province_job *job)
 {
-    const dc_province *p = &dc_provinces[job->province];
+    const nat_province *p = &nat_provinces[job->province];
     snprintf(out, size, "%s/%02d-%s", job->out_dir, p->prefix_first, p->slug);
 }
 
 /* A re-run replaces the layers rather than failing on existing files. */
-static void remove_layer_files(const char folder[DC_FOLDER_SIZE], const char *layer)
+static void remove_layer_files(const char folder[NAT_FOLDER_SIZE], const char *layer)
 {
-    char path[DC_FOLDER_SIZE + 32];
+    char path[NAT_FOLDER_SIZE + 32];
     for (size_t k = 0; k < sizeof layer_files / sizeof layer_files[0]; k++) {
         snprintf(path, sizeof path, "%s/%s.%s", folder, layer, layer_files[k]);
         unlink(path);
     }
 }
 
-static uint64_t layer_bytes(const char folder[DC_FOLDER_SIZE], const char *layer)
+static uint64_t layer_bytes(const char folder[NAT_FOLDER_SIZE], const char *layer)
 {
-    char path[DC_FOLDER_SIZE + 32];
+    char path[NAT_FOLDER_SIZE + 32];
     uint64_t total = 0;
     struct stat st;
     for (size_t k = 0; k < sizeof layer_files / sizeof layer_files[0]; k++) {
@@ -107,14 +111,14 @@ static uint64_t layer_bytes(const char folder[DC_FOLDER_SIZE], const char *layer
 }
 
 static OGRLayerH create_layer(GDALDatasetH ds, const char *name, OGRSpatialReferenceH srs,
-                              OGRwkbGeometryType type, const dc_field *fields,
-                              size_t count)
+                              OGRwkbGeometryType type, const map_field_name *names,
+                              const nat_field_format *formats, size_t count)
 {
     char *options[] = {"ENCODING=UTF-8", "DBF_EOF_CHAR=NO", NULL};
     OGRLayerH layer = GDALDatasetCreateLayer(ds, name, srs, type, options);
     for (size_t k = 0; layer && k < count; k++) {
-        OGRFieldDefnH defn = OGR_Fld_Create(fields[k].name, fields[k].type);
-        OGR_Fld_SetWidth(defn, fields[k].width);
+        OGRFieldDefnH defn = OGR_Fld_Create(names[k].field, formats[k].type);
+        OGR_Fld_SetWidth(defn, formats[k].width);
         OGRErr err = OGR_L_CreateField(layer, defn, TRUE);
         OGR_Fld_Destroy(defn);
         if (err != OGRERR_NONE) return NULL;
@@ -122,16 +126,43 @@ static OGRLayerH create_layer(GDALDatasetH ds, const char *name, OGRSpatialRefer
     return layer;
 }
 
-static void format_postcode(char out[16], const dc_province *p, int zone)
+static void format_postcode(char out[16], const nat_province *p, int zone)
 {
     snprintf(out, 16, "%05d", p->prefix_first * 1000 + zone + 1);
 }
 
-static OGRGeometryH zone_polygon(const dc_zone *zone)
+/* A realistic zone: a polygon for each exterior ring with the holes that
+ * follow it; a multipolygon when the zone has more than one part. */
+static OGRGeometryH outline_geometry(const nat_outline *o)
 {
+    OGRGeometryH parts = OGR_G_CreateGeometry(wkbMultiPolygon), polygon = NULL;
+    for (uint32_t r = 0; r < o->rings; r++) {
+        uint32_t start = o->ring_start[r];
+        uint32_t end = r + 1 < o->rings ? o->ring_start[r + 1] : o->count;
+        OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+        OGR_G_SetPoints(ring, (int)(end - start), &o->points[start].x,
+                        sizeof o->points[0], &o->points[start].y, sizeof o->points[0],
+                        NULL, 0);
+        if (o->ring_role[r] == NAT_RING_EXTERIOR) {
+            polygon = OGR_G_CreateGeometry(wkbPolygon);
+            OGR_G_AddGeometryDirectly(parts,
+                                      polygon); /* parts owns it; rings still go in */
+            polygon = OGR_G_GetGeometryRef(parts, OGR_G_GetGeometryCount(parts) - 1);
+        }
+        OGR_G_AddGeometryDirectly(polygon, ring);
+    }
+    if (OGR_G_GetGeometryCount(parts) > 1) return parts;
+    OGRGeometryH single = OGR_G_Clone(OGR_G_GetGeometryRef(parts, 0));
+    OGR_G_DestroyGeometry(parts);
+    return single;
+}
+
+static OGRGeometryH zone_polygon(const nat_zone *zone)
+{
+    if (zone->outline) return outline_geometry(zone->outline);
     OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
-    for (int k = 0; k <= DC_ZONE_RING; k++) {
-        const dc_point *v = &zone->ring[k % DC_ZONE_RING];
+    for (int k = 0; k <= NAT_ZONE_RING; k++) {
+        const nat_point *v = &zone->ring[k % NAT_ZONE_RING];
         OGR_G_AddPoint_2D(ring, v->x, v->y);
     }
     OGRGeometryH polygon = OGR_G_CreateGeometry(wkbPolygon);
@@ -139,29 +170,38 @@ static OGRGeometryH zone_polygon(const dc_zone *zone)
     return polygon;
 }
 
-static int write_zone(OGRLayerH layer, OGRFeatureH f, const dc_province_job *job,
-                      const dc_layout *layout, int z)
+static int write_zone(OGRLayerH layer, OGRFeatureH f, const nat_province_job *job,
+                      const nat_layout *layout, int z)
 {
-    const dc_province *p = &dc_provinces[job->province];
-    const dc_zone *zone = &layout->zones[z];
-    char postcode[16], commune[16], name[DC_NAME_SIZE], district[DC_NAME_SIZE];
+    const nat_province *p = &nat_provinces[job->province];
+    const nat_zone *zone = &layout->zones[z];
+    char postcode[16], commune[16], name[NAT_NAME_SIZE], district[NAT_NAME_SIZE];
     format_postcode(postcode, p, z);
     snprintf(commune, sizeof commune, "%05d", job->zone_offset + z + 1);
-    dc_name_zone(name, z, zone->urban, p);
-    dc_name_district(district, zone->district, p);
-    OGR_F_SetFieldString(f, Z_POSTCODE, postcode);
-    OGR_F_SetFieldString(f, Z_NAME, name);
-    OGR_F_SetFieldString(f, Z_KIND, zone->urban ? "phường" : "xã");
-    OGR_F_SetFieldString(f, Z_COMMUNE, commune);
-    OGR_F_SetFieldString(f, Z_DISTRICT, district);
-    OGR_F_SetFieldString(f, Z_PROVINCE, p->name);
+    nat_name_zone(name, z, zone->urban, p);
+    nat_name_district(district, zone->district, p);
+    OGR_F_SetFieldString(f, MAP_ZONE_POSTCODE, postcode);
+    OGR_F_SetFieldString(f, MAP_ZONE_NAME, name);
+    OGR_F_SetFieldString(f, MAP_ZONE_KIND, zone->urban ? "phường" : "xã");
+    OGR_F_SetFieldString(f, MAP_ZONE_COMMUNE_CODE, commune);
+    OGR_F_SetFieldString(f, MAP_ZONE_DISTRICT, district);
+    OGR_F_SetFieldString(f, MAP_ZONE_PROVINCE, p->name);
     OGR_F_SetGeometryDirectly(f, zone_polygon(zone));
     OGR_F_SetFID(f, OGRNullFID);
     return OGR_L_CreateFeature(layer, f) == OGRERR_NONE ? 0 : -1;
 }
 
-static int write_zones(OGRLayerH layer, const dc_province_job *job,
-                       const dc_layout *layout)
+/* For the run's figures: vertices of each zone's rings, closing points included. */
+static void count_vertices(nat_province_job *job, const nat_layout *layout)
+{
+    if (!layout->zones[0].outline) return;
+    job->zone_vertices = malloc((size_t)layout->zone_count * sizeof *job->zone_vertices);
+    for (int z = 0; job->zone_vertices && z < layout->zone_count; z++)
+        job->zone_vertices[z] = layout->zones[z].outline->count;
+}
+
+static int write_zones(OGRLayerH layer, const nat_province_job *job,
+                       const nat_layout *layout)
 {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
     int rc = 0;
@@ -188,31 +228,32 @@ static char *put_decimal(char *out, unsigned n)
 
 /* House numbers: plain in the countryside; in towns one in five sits down an
  * alley ("45/7"), as city addresses do. */
-static void house_number(char out[16], int urban, dc_rng *rng)
+static void house_number(char out[16], int urban, seeded_rng *rng)
 {
-    char *end = put_decimal(out, 1 + dc_rng_below(rng, urban ? 400 : 150));
-    if (urban && dc_rng_below(rng, 5) == 0) {
+    char *end = put_decimal(out, 1 + rng_below(rng, urban ? 400 : 150));
+    if (urban && rng_below(rng, 5) == 0) {
         *end++ = '/';
-        end = put_decimal(end, 1 + dc_rng_below(rng, 30));
+        end = put_decimal(end, 1 + rng_below(rng, 30));
     }
     *end = '\0';
 }
 
-typedef struct dc_zone_text {
+typedef struct nat_zone_text {
     char postcode[16];
-    char street[DC_ZONE_STREETS][DC_NAME_SIZE]; /* urban: streets; rural: hamlets */
-} dc_zone_text;
+    char street[NAT_ZONE_STREETS][NAT_NAME_SIZE]; /* urban: streets; rural: hamlets */
+} nat_zone_text;
 
-static void zone_text(dc_zone_text *text, const dc_province_job *job, const dc_zone *zone,
-                      int z)
+static void zone_text(nat_zone_text *text, const nat_province_job *job,
+                      const nat_zone *zone, int z)
 {
-    format_postcode(text->postcode, &dc_provinces[job->province], z);
-    for (int k = 0; k < DC_ZONE_STREETS; k++) {
-        uint64_t pick = dc_hash4(job->seed, 13, (uint64_t)z, (uint64_t)k);
+    format_postcode(text->postcode, &nat_provinces[job->province], z);
+    for (int k = 0; k < NAT_ZONE_STREETS; k++) {
+        uint64_t pick = rng_hash4(job->seed, 13, (uint64_t)z, (uint64_t)k);
         if (zone->urban)
-            dc_name_street(text->street[k], pick);
+            nat_name_street(text->street[k], pick);
         else
-            dc_name_hamlet(text->street[k], (uint64_t)z * DC_ZONE_HAMLETS + (uint64_t)k);
+            nat_name_hamlet(text->street[k],
+                            (uint64_t)z * NAT_ZONE_HAMLETS + (uint64_t)k);
     }
 }
 
@@ -229,26 +270,28 @@ static void set_if_changed(OGRFeatureH f, int field, const char *value, const ch
 }
 
 static int write_zone_households(OGRLayerH layer, OGRFeatureH f,
-                                 const dc_province_job *job, const dc_zone *zone, int z,
-                                 dc_rng *rng)
+                                 const nat_province_job *job, const nat_zone *zone, int z,
+                                 seeded_rng *rng)
 {
-    dc_zone_text text;
+    nat_zone_text text;
     zone_text(&text, job, zone, z);
     OGRGeometryH point = OGR_F_GetGeometryRef(f);
-    int64_t id_base = (int64_t)dc_provinces[job->province].prefix_first * 100000000 + 1;
+    int64_t id_base = (int64_t)nat_provinces[job->province].prefix_first * 100000000 + 1;
     const char *last_street = NULL, *last_group = NULL;
-    OGR_F_SetFieldString(f, H_POSTCODE, text.postcode);
+    OGR_F_SetFieldString(f, MAP_HOUSEHOLD_POSTCODE, text.postcode);
     for (uint64_t h = 0; h < zone->households; h++) {
         int hamlet;
-        dc_point at = dc_zone_sample(zone, rng, &hamlet);
+        nat_point at = nat_zone_sample(zone, rng, &hamlet);
         char number[16];
         house_number(number, zone->urban, rng);
-        int street = zone->urban ? (int)dc_rng_below(rng, DC_ZONE_STREETS) : hamlet;
-        int group = 1 + (int)(h / GROUP_HOUSEHOLDS % DC_GROUP_MAX);
-        OGR_F_SetFieldInteger64(f, H_ID, id_base + (int64_t)(zone->first_household + h));
-        OGR_F_SetFieldString(f, H_HOUSE_NO, number);
-        set_if_changed(f, H_STREET, text.street[street], &last_street);
-        set_if_changed(f, H_GROUP, dc_name_group(zone->urban, group), &last_group);
+        int street = zone->urban ? (int)rng_below(rng, NAT_ZONE_STREETS) : hamlet;
+        int group = 1 + (int)(h / GROUP_HOUSEHOLDS % NAT_GROUP_MAX);
+        OGR_F_SetFieldInteger64(f, MAP_HOUSEHOLD_ID,
+                                id_base + (int64_t)(zone->first_household + h));
+        OGR_F_SetFieldString(f, MAP_HOUSEHOLD_HOUSE_NUMBER, number);
+        set_if_changed(f, MAP_HOUSEHOLD_STREET, text.street[street], &last_street);
+        set_if_changed(f, MAP_HOUSEHOLD_GROUP, nat_name_group(zone->urban, group),
+                       &last_group);
         OGR_G_SetPoint_2D(point, 0, at.x, at.y);
         OGR_F_SetFID(f, OGRNullFID);
         if (OGR_L_CreateFeature(layer, f) != OGRERR_NONE) return -1;
@@ -256,13 +299,13 @@ static int write_zone_households(OGRLayerH layer, OGRFeatureH f,
     return 0;
 }
 
-static int write_households(OGRLayerH layer, const dc_province_job *job,
-                            const dc_layout *layout)
+static int write_households(OGRLayerH layer, const nat_province_job *job,
+                            const nat_layout *layout)
 {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
     OGR_F_SetGeometryDirectly(f, OGR_G_CreateGeometry(wkbPoint));
-    dc_rng rng;
-    dc_rng_seed(&rng, dc_hash4(job->seed, 17, 0, 0)); /* apart from the layout's hashes */
+    seeded_rng rng;
+    rng_seed(&rng, rng_hash4(job->seed, 17, 0, 0)); /* apart from the layout's hashes */
     int rc = 0;
     for (int z = 0; z < layout->zone_count && rc == 0; z++)
         rc = write_zone_households(layer, f, job, &layout->zones[z], z, &rng);
@@ -270,7 +313,7 @@ static int write_households(OGRLayerH layer, const dc_province_job *job,
     return rc;
 }
 
-static int make_folder(dc_province_job *job, const char *folder)
+static int make_folder(nat_province_job *job, const char *folder)
 {
     if (mkdir(folder, 0777) != 0 && errno != EEXIST) {
         fail(job, "cannot create %s: %s", folder, strerror(errno));
@@ -281,8 +324,8 @@ static int make_folder(dc_province_job *job, const char *folder)
     return 0;
 }
 
-static void write_layers(dc_province_job *job, const char *folder,
-                         OGRSpatialReferenceH srs, const dc_layout *layout)
+static void write_layers(nat_province_job *job, const char *folder,
+                         OGRSpatialReferenceH srs, const nat_layout *layout)
 {
     GDALDriverH driver = GDALGetDriverByName("ESRI Shapefile");
     GDALDatasetH ds =
@@ -292,11 +335,11 @@ static void write_layers(dc_province_job *job, const char *folder,
              CPLGetLastErrorMsg());
         return;
     }
-    OGRLayerH zones = create_layer(ds, "zones", srs, wkbPolygon, zone_fields,
-                                   sizeof zone_fields / sizeof zone_fields[0]);
+    OGRLayerH zones = create_layer(ds, "zones", srs, wkbPolygon, map_zone_fields,
+                                   zone_formats, MAP_ZONE_FIELD_COUNT);
     OGRLayerH households =
-        create_layer(ds, "households", srs, wkbPoint, household_fields,
-                     sizeof household_fields / sizeof household_fields[0]);
+        create_layer(ds, "households", srs, wkbPoint, map_household_fields,
+                     household_formats, MAP_HOUSEHOLD_FIELD_COUNT);
     if (!zones || !households)
         fail(job, "cannot create layers in %s: %s", folder, CPLGetLastErrorMsg());
     else if (write_zones(zones, job, layout) != 0 ||
@@ -310,23 +353,27 @@ static void write_layers(dc_province_job *job, const char *folder,
         fail(job, "cannot close %s: %s", folder, CPLGetLastErrorMsg());
 }
 
-void dc_province_write(dc_province_job *job)
+void nat_province_write(nat_province_job *job)
 {
-    const dc_province *p = &dc_provinces[job->province];
-    char folder[DC_FOLDER_SIZE];
-    dc_point capital;
-    dc_layout layout = {0};
+    const nat_province *p = &nat_provinces[job->province];
+    char folder[NAT_FOLDER_SIZE];
+    nat_point capital;
+    nat_layout layout = {0};
+    border_style borders = {rng_hash4(job->seed, 23, 0, 0), job->border_spacing,
+                            BORDER_ROUGHNESS, BORDER_REDIGITISE_M};
     folder_path(folder, sizeof folder, job);
     OGRSpatialReferenceH srs = srs_from_epsg(p->epsg);
     if (!srs || project_capital(p, srs, &capital) != 0) {
         fail(job, "%s: PROJ does not know EPSG:%d", p->name, p->epsg);
-    } else if (dc_layout_build(&layout, capital, job->zone_count, job->households,
-                               job->seed) != 0) {
+    } else if (nat_layout_build(&layout, capital, job->zone_count, job->households,
+                                job->seed,
+                                job->border_spacing > 0 ? &borders : NULL) != 0) {
         fail(job, "%s: out of memory", p->name);
     } else if (make_folder(job, folder) == 0) {
+        count_vertices(job, &layout);
         write_layers(job, folder, srs, &layout);
         job->bytes = layer_bytes(folder, "zones") + layer_bytes(folder, "households");
     }
-    dc_layout_free(&layout);
+    nat_layout_free(&layout);
     OSRDestroySpatialReference(srs);
 }

@@ -1,0 +1,609 @@
+/*
+ * http_front.c - the front door (see http_front.h). libmicrohttpd 0.9.75
+ * answers a request it cannot parse before any of our callbacks runs, with
+ * compiled-in HTML it has no option to replace. So the service listens
+ * itself: each new connection waits here, on one epoll thread, until the
+ * head of its first request is in. It is peeked (recv MSG_PEEK), never
+ * read, so a head that passes is handed to libmicrohttpd untouched
+ * (MHD_add_connection, which calls the accept policy and applies the
+ * per-address cap as its own accept does). A head libmicrohttpd would
+ * refuse gets the API's JSON error here, and the connection is closed.
+ *
+ * Only a connection's first request is seen: a later one on a kept-alive
+ * connection is libmicrohttpd's alone, as are bodies (chunked framing).
+ *
+ * The cost is one more wake per new connection (the first bytes of a
+ * request arrive after the accept); requests on kept-alive connections
+ * never come here.
+ */
+#define _GNU_SOURCE /* accept4 */
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http_front.h"
+#include "http_internal.h"
+#include "http_reply.h"
+
+/* An answered connection is read (and what it sends dropped) until the
+ * client closes or this passes: closing on unread bytes would make the
+ * kernel send a reset that can destroy the answer on its way. */
+#define LINGER_MS 2000
+
+/* ---- the head, judged ------------------------------------------------------ */
+
+/* RFC 9110 5.6.2: the characters of a token (a method, a field name). */
+static bool is_tchar(unsigned char c)
+{
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return true;
+    return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/* A byte a field value or a target may not hold: a control character
+ * (HTAB allowed in values only) or DEL. */
+static bool is_ctl(unsigned char c)
+{
+    return c < 0x20 || c == 0x7f;
+}
+
+/* The end of the line starting at @p p (the LF), or NULL when not in yet. */
+static const char *line_end(const char *p, const char *end)
+{
+    return memchr(p, '\n', (size_t)(end - p));
+}
+
+/* The version of a complete request line. */
+static dc_front_verdict judge_version(const char *v, size_t n, const char **why)
+{
+    if (n && v[n - 1] == '\r') n--;
+    /* HTTP/1.2 and on are 1.1 to a 1.1 server (RFC 9110 2.5), as
+     * libmicrohttpd takes them. */
+    if (n == 8 && memcmp(v, "HTTP/1.", 7) == 0 && v[7] >= '0' && v[7] <= '9')
+        return DC_FRONT_OK;
+    if (n >= 6 && memcmp(v, "HTTP/", 5) == 0 && v[5] >= '0' && v[5] <= '9') {
+        *why = v[5] == '2' ? "HTTP/2 is not served here: use HTTP/1.1"
+                           : "only HTTP/1.0 and HTTP/1.1 are served";
+        return DC_FRONT_VERSION;
+    }
+    *why = "the request line does not end with HTTP/1.1 or HTTP/1.0";
+    return DC_FRONT_BAD_LINE;
+}
+
+/* The request line, "METHOD SP TARGET SP VERSION", as far as it is in;
+ * *next is where the fields start once it is complete. */
+static dc_front_verdict judge_line(const char *buf, const char *end, const char **next,
+                                   const char **why)
+{
+    const char *p = buf;
+    while (p < end && is_tchar((unsigned char)*p))
+        p++;
+    if (p == end) return DC_FRONT_MORE;
+    *why = "the request line does not start with a method";
+    if (p == buf || *p != ' ') return DC_FRONT_BAD_LINE;
+    const char *target = ++p;
+    while (p < end && *p != ' ' && !is_ctl((unsigned char)*p))
+        p++;
+    if (p == end) return DC_FRONT_MORE;
+    if (*p == '\r' || *p == '\n') {
+        *why = "the request line has no HTTP version (HTTP/0.9 is not served)";
+        return DC_FRONT_BAD_LINE;
+    }
+    *why = "the request target is empty or holds a control character";
+    if (*p != ' ' || p == target) return DC_FRONT_BAD_LINE;
+    const char *version = ++p, *lf = line_end(p, end);
+    if (!lf) {
+        /* Anything but the start of "HTTP/" is wrong already. */
+        size_t n = (size_t)(end - version);
+        if (n > 9 || memcmp(version, "HTTP/1.1", n < 5 ? n : 5) != 0) {
+            *why = "the request line does not end with HTTP/1.1 or HTTP/1.0";
+            return DC_FRONT_BAD_LINE;
+        }
+        return DC_FRONT_MORE;
+    }
+    *next = lf + 1;
+    return judge_version(version, (size_t)(lf - version), why);
+}
+
+/* One field line (without its LF): "name: value", RFC 9112 5. */
+static dc_front_verdict judge_field(const char *p, const char *lf, const char **why)
+{
+    if (lf > p && lf[-1] == '\r') lf--;
+    *why = "a header line is folded onto the one before (obsolete line folding)";
+    if (*p == ' ' || *p == '\t') return DC_FRONT_BAD_HEADER;
+    const char *name = p;
+    while (p < lf && is_tchar((unsigned char)*p))
+        p++;
+    *why = "a header line has no name, or no colon right after its name";
+    if (p == name || p == lf || *p != ':') return DC_FRONT_BAD_HEADER;
+    for (p++; p < lf; p++)
+        if (is_ctl((unsigned char)*p) && *p != '\t') {
+            *why = "a header value holds a NUL or a control character";
+            return DC_FRONT_BAD_HEADER;
+        }
+    return DC_FRONT_OK;
+}
+
+/* The fields from @p p to the empty line that ends the head. */
+static dc_front_verdict judge_fields(const char *p, const char *end, const char **why)
+{
+    for (unsigned fields = 0;; fields++) {
+        const char *lf = line_end(p, end);
+        if (!lf) return DC_FRONT_MORE;
+        if (lf == p || (lf == p + 1 && p[0] == '\r')) return DC_FRONT_OK;
+        if (fields == DC_FRONT_MAX_FIELDS) {
+            *why = "the request has more than 100 header fields";
+            return DC_FRONT_TOO_LARGE;
+        }
+        dc_front_verdict v = judge_field(p, lf, why);
+        if (v != DC_FRONT_OK) return v;
+        p = lf + 1;
+    }
+}
+
+dc_front_verdict dc_front_judge(const char *buf, size_t len, size_t head_max,
+                                const char **why)
+{
+    const char *end = buf + (len > head_max ? head_max : len), *fields = NULL;
+    /* Empty lines before the request line are ignored (RFC 9112 2.2). */
+    while (buf < end &&
+           (*buf == '\n' || (*buf == '\r' && buf + 1 < end && buf[1] == '\n')))
+        buf += *buf == '\r' ? 2 : 1;
+    dc_front_verdict v = judge_line(buf, end, &fields, why);
+    if (v == DC_FRONT_OK) v = judge_fields(fields, end, why);
+    if (v != DC_FRONT_MORE || len <= head_max) return v;
+    /* Past the cap with the head still valid and not complete. */
+    if (!fields) {
+        *why = "the request line is longer than the server takes";
+        return DC_FRONT_URI_TOO_LONG;
+    }
+    *why = "the request's headers are larger than the server takes";
+    return DC_FRONT_TOO_LARGE;
+}
+
+/* ---- the connections it holds ---------------------------------------------- */
+
+typedef struct front_conn {
+    struct front_conn *prev, *next;
+    int fd;
+    bool answered; /* refused: read and dropped until the client closes */
+    int64_t deadline_ns;
+    struct sockaddr_storage addr;
+    socklen_t addr_len;
+} front_conn;
+
+/* Connections in order of arrival, so of deadline: each list's head is
+ * the first to expire. */
+typedef struct front_list {
+    front_conn *head, *tail;
+    unsigned count;
+} front_list;
+
+struct dc_front {
+    dc_http *srv;
+    int listen_fd, epoll_fd, stop_fd;
+    uint16_t port;
+    bool started;
+    pthread_t thread;
+    size_t head_max;
+    unsigned cap;                 /* connections held at most, both lists */
+    front_list waiting, answered; /* for a head; refused, lingering */
+    char *peek;                   /* head_max + 1 bytes */
+};
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void list_append(front_list *l, front_conn *k)
+{
+    k->next = NULL;
+    k->prev = l->tail;
+    if (l->tail)
+        l->tail->next = k;
+    else
+        l->head = k;
+    l->tail = k;
+    l->count++;
+}
+
+static void list_remove(front_list *l, front_conn *k)
+{
+    if (k->prev)
+        k->prev->next = k->next;
+    else
+        l->head = k->next;
+    if (k->next)
+        k->next->prev = k->prev;
+    else
+        l->tail = k->prev;
+    l->count--;
+}
+
+static front_list *list_of(dc_front *f, front_conn *k)
+{
+    return k->answered ? &f->answered : &f->waiting;
+}
+
+/* Close and forget @p k (closing takes it out of the epoll set). */
+static void conn_close(dc_front *f, front_conn *k)
+{
+    atomic_fetch_sub_explicit(&f->srv->metrics.connections, 1, memory_order_relaxed);
+    list_remove(list_of(f, k), k);
+    close(k->fd);
+    free(k);
+}
+
+/* ---- answering a refused head ----------------------------------------------- */
+
+static dc_api_error api_error_of(dc_front_verdict v)
+{
+    switch (v) {
+    case DC_FRONT_BAD_HEADER:
+        return DC_API_BAD_HEADER;
+    case DC_FRONT_URI_TOO_LONG:
+        return DC_API_URI_TOO_LONG;
+    case DC_FRONT_TOO_LARGE:
+        return DC_API_HEADERS_TOO_LARGE;
+    case DC_FRONT_VERSION:
+        return DC_API_HTTP_VERSION;
+    default:
+        return DC_API_BAD_REQUEST_LINE;
+    }
+}
+
+/* The origin an answer allows without reading the request's Origin (which
+ * a refused head may not have whole): "*", or the one origin configured;
+ * NULL with a list (the browser keeps the answer from the page). */
+static const char *front_origin(const dc_http *srv)
+{
+    if (srv->cors_any) return "*";
+    return srv->norigins == 1 ? srv->origins[0] : NULL;
+}
+
+/* The answer dc_http_send_error gives, with Connection: close, into
+ * @p out; its length, or 0 when it does not fit. */
+static size_t format_error(dc_http *srv, dc_api_error e, const char *why, char *out,
+                           size_t size)
+{
+    dc_worker *wk = dc_http_worker();
+    if (!wk) return 0;
+    dc_generation *gen = dc_http_acquire(srv);
+    dc_jw *w = &wk->jw;
+    dc_jw_reset(w);
+    dc_jw_object(w);
+    dc_http_error_member(w, e, why);
+    dc_jw_key(w, "fingerprint");
+    dc_jw_cstring(w, gen->fingerprint);
+    dc_jw_end(w);
+    char date[64];
+    struct tm tm;
+    time_t now = time(NULL);
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    const char *origin = front_origin(srv);
+    unsigned status = dc_api_error_status(e);
+    int n = snprintf(out, size,
+                     "HTTP/1.1 %u %s\r\nConnection: close\r\nDate: %s\r\n"
+                     "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+                     "Cache-Control: no-store\r\nX-Diachi-Index: %s\r\n%s%s%s\r\n%.*s",
+                     status, MHD_get_reason_phrase_for(status), date, w->len,
+                     gen->fingerprint, origin ? "Access-Control-Allow-Origin: " : "",
+                     origin ? origin : "", origin ? "\r\n" : "", (int)w->len, w->buf);
+    dc_http_release(gen);
+    if (dc_jw_failed(w) || n <= 0 || (size_t)n >= size) return 0;
+    return (size_t)n;
+}
+
+/* Read and drop what the client sends; false once it has closed. */
+static bool drain(int fd)
+{
+    char sink[4096];
+    for (;;) {
+        ssize_t n = recv(fd, sink, sizeof sink, MSG_DONTWAIT);
+        if (n > 0) continue;
+        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
+    }
+}
+
+/* Answer @p k's head with the JSON error and half-close: the answer and a
+ * FIN go out, then what the client still sends is read until it closes
+ * (or LINGER_MS pass). */
+static void refuse(dc_front *f, front_conn *k, dc_front_verdict v, const char *why)
+{
+    char answer[2048];
+    size_t n = format_error(f->srv, api_error_of(v), why, answer, sizeof answer);
+    /* A few hundred bytes on a fresh socket buffer: one send. */
+    if (n && send(k->fd, answer, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) n = 0;
+    shutdown(k->fd, SHUT_WR);
+    list_remove(&f->waiting, k);
+    k->answered = true;
+    k->deadline_ns = mono_ns() + (int64_t)LINGER_MS * 1000000;
+    list_append(&f->answered, k);
+    if (!drain(k->fd)) conn_close(f, k);
+}
+
+/* ---- handing over ---------------------------------------------------------- */
+
+/* Give @p k to libmicrohttpd, which closes the socket itself when it
+ * refuses it (its accept policy, dc_conns_accept, or the per-address
+ * cap). */
+static void hand_over(dc_front *f, front_conn *k)
+{
+    epoll_ctl(f->epoll_fd, EPOLL_CTL_DEL, k->fd, NULL);
+    list_remove(&f->waiting, k);
+    /* Counted again by libmicrohttpd's connection callback. */
+    atomic_fetch_sub_explicit(&f->srv->metrics.connections, 1, memory_order_relaxed);
+    MHD_add_connection(f->srv->daemon, k->fd, (const struct sockaddr *)&k->addr,
+                       k->addr_len);
+    free(k);
+}
+
+/* Bytes, or the client's end, on @p k. */
+static void conn_event(dc_front *f, front_conn *k, uint32_t events)
+{
+    if (k->answered) {
+        if (!drain(k->fd)) conn_close(f, k);
+        return;
+    }
+    ssize_t n = recv(k->fd, f->peek, f->head_max + 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (n <= 0) { /* closed, or reset, before a head: nothing to answer */
+        conn_close(f, k);
+        return;
+    }
+    const char *why = NULL;
+    dc_front_verdict v = dc_front_judge(f->peek, (size_t)n, f->head_max, &why);
+    if (v == DC_FRONT_OK)
+        hand_over(f, k);
+    else if (v != DC_FRONT_MORE)
+        refuse(f, k, v, why);
+    else if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+        conn_close(f, k); /* the head can never be complete */
+}
+
+/* ---- accepting -------------------------------------------------------------- */
+
+static bool same_address(const struct sockaddr_storage *a,
+                         const struct sockaddr_storage *b)
+{
+    if (a->ss_family != b->ss_family) return false;
+    if (a->ss_family == AF_INET)
+        return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+               ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+    if (a->ss_family == AF_INET6)
+        return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+                      &((const struct sockaddr_in6 *)b)->sin6_addr,
+                      sizeof(struct in6_addr)) == 0;
+    return false;
+}
+
+/* Whether a new connection from @p addr may wait here: the address's
+ * heads in waiting stay under per_ip_connections (libmicrohttpd counts
+ * those handed over), and past the cap the oldest waiting one (else the
+ * oldest lingering one) makes room, as dc_conns_accept does. */
+static bool admit(dc_front *f, const struct sockaddr_storage *addr)
+{
+    dc_http *srv = f->srv;
+    unsigned same = 0;
+    if (atomic_load(&srv->draining)) goto refused;
+    for (front_conn *k = f->waiting.head; k; k = k->next)
+        if (same_address(&k->addr, addr) && ++same >= srv->config.per_ip_connections)
+            goto refused;
+    if (f->waiting.count + f->answered.count < f->cap) return true;
+    if (f->waiting.head) {
+        conn_close(f, f->waiting.head);
+        atomic_fetch_add(&srv->metrics.evicted, 1);
+    } else if (f->answered.head) {
+        conn_close(f, f->answered.head);
+    }
+    return true;
+refused:
+    atomic_fetch_add(&srv->metrics.refused, 1);
+    return false;
+}
+
+static void accept_all(dc_front *f)
+{
+    for (;;) {
+        struct sockaddr_storage addr;
+        socklen_t len = sizeof addr;
+        int fd = accept4(f->listen_fd, (struct sockaddr *)&addr, &len,
+                         SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            /* Out of descriptors: the backlog keeps the connection, the
+             * listening socket stays ready; pause rather than spin. */
+            if (errno == EMFILE || errno == ENFILE) {
+                const struct timespec pause = {0, 10000000};
+                nanosleep(&pause, NULL);
+            }
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            return;
+        }
+        front_conn *k = admit(f, &addr) ? calloc(1, sizeof *k) : NULL;
+        if (!k) {
+            close(fd);
+            continue;
+        }
+        k->fd = fd;
+        k->addr = addr;
+        k->addr_len = len;
+        k->deadline_ns =
+            mono_ns() + (int64_t)f->srv->config.request_timeout_s * 1000000000;
+        /* Edge-triggered: a peek leaves the bytes readable, so only new
+         * bytes (or the client's end) wake the thread again. */
+        struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.ptr = k};
+        if (epoll_ctl(f->epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+            close(fd);
+            free(k);
+            continue;
+        }
+        list_append(&f->waiting, k);
+        atomic_fetch_add_explicit(&f->srv->metrics.connections, 1, memory_order_relaxed);
+    }
+}
+
+/* ---- the thread -------------------------------------------------------------- */
+
+/* End what passed its deadline: a head not in within request_timeout
+ * (counted as the watchdog counts its own), a refused client that does
+ * not close. */
+static void expire(dc_front *f, int64_t now)
+{
+    while (f->waiting.head && f->waiting.head->deadline_ns <= now) {
+        conn_close(f, f->waiting.head);
+        atomic_fetch_add(&f->srv->metrics.timed_out, 1);
+    }
+    while (f->answered.head && f->answered.head->deadline_ns <= now)
+        conn_close(f, f->answered.head);
+}
+
+/* Milliseconds until the next deadline, at most a second. */
+static int next_wake_ms(const dc_front *f, int64_t now)
+{
+    int64_t next = now + 1000000000;
+    if (f->waiting.head && f->waiting.head->deadline_ns < next)
+        next = f->waiting.head->deadline_ns;
+    if (f->answered.head && f->answered.head->deadline_ns < next)
+        next = f->answered.head->deadline_ns;
+    return next <= now ? 0 : (int)((next - now + 999999) / 1000000);
+}
+
+static void *front_main(void *arg)
+{
+    dc_front *f = arg;
+    struct epoll_event events[64];
+    for (;;) {
+        int n = epoll_wait(f->epoll_fd, events, 64, next_wake_ms(f, mono_ns()));
+        bool listen_ready = false;
+        for (int i = 0; i < n; i++) {
+            void *p = events[i].data.ptr;
+            if (p == &f->stop_fd) return NULL;
+            if (p == f)
+                listen_ready = true;
+            else
+                conn_event(f, p, events[i].events);
+        }
+        /* After the connections' events: accepting may end one of them. */
+        if (listen_ready) accept_all(f);
+        expire(f, mono_ns());
+    }
+}
+
+/* ---- start and stop ---------------------------------------------------------- */
+
+/* The most connections to hold: max_connections, within the descriptors
+ * libmicrohttpd's own limit leaves. */
+static unsigned front_cap(const dc_http *srv)
+{
+    unsigned cap = srv->config.max_connections;
+    unsigned mhd = cap + cap / 4 + 16 + 64;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        rlim_t room = rl.rlim_cur > mhd + 16 ? rl.rlim_cur - mhd : 16;
+        if (room < cap) cap = (unsigned)room;
+    }
+    return cap;
+}
+
+static dc_err front_listen(dc_front *f, const struct sockaddr_storage *addr,
+                           dc_error *err)
+{
+    int one = 1;
+    socklen_t len = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                : sizeof(struct sockaddr_in);
+    f->listen_fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (f->listen_fd < 0)
+        return dc_error_set(err, DC_E_IO, "socket: %s", strerror(errno));
+    setsockopt(f->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (addr->ss_family == AF_INET6)
+        setsockopt(f->listen_fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (bind(f->listen_fd, (const struct sockaddr *)addr, len) != 0 ||
+        listen(f->listen_fd, 1024) != 0)
+        return dc_error_set(err, DC_E_IO, "cannot listen on %s port %u: %s",
+                            f->srv->config.host, (unsigned)f->srv->config.port,
+                            strerror(errno));
+    struct sockaddr_storage bound;
+    len = sizeof bound;
+    if (getsockname(f->listen_fd, (struct sockaddr *)&bound, &len) != 0)
+        return dc_error_set(err, DC_E_IO, "getsockname: %s", strerror(errno));
+    f->port =
+        ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+                                          : ((struct sockaddr_in *)&bound)->sin_port);
+    return DC_OK;
+}
+
+static dc_err front_events(dc_front *f, dc_error *err)
+{
+    f->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    f->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (f->epoll_fd < 0 || f->stop_fd < 0)
+        return dc_error_set(err, DC_E_IO, "epoll: %s", strerror(errno));
+    struct epoll_event lev = {.events = EPOLLIN, .data.ptr = f};
+    struct epoll_event sev = {.events = EPOLLIN, .data.ptr = &f->stop_fd};
+    if (epoll_ctl(f->epoll_fd, EPOLL_CTL_ADD, f->listen_fd, &lev) != 0 ||
+        epoll_ctl(f->epoll_fd, EPOLL_CTL_ADD, f->stop_fd, &sev) != 0)
+        return dc_error_set(err, DC_E_IO, "epoll_ctl: %s", strerror(errno));
+    return DC_OK;
+}
+
+dc_err dc_front_start(dc_http *srv, const struct sockaddr_storage *addr, size_t head_max,
+                      dc_front **out, dc_error *err)
+{
+    dc_front *f = calloc(1, sizeof *f);
+    if (!f) return dc_error_set(err, DC_E_NOMEM, "out of memory");
+    f->srv = srv;
+    f->listen_fd = f->epoll_fd = f->stop_fd = -1;
+    f->head_max = head_max;
+    f->cap = front_cap(srv);
+    dc_err rc = (f->peek = malloc(head_max + 1))
+                    ? DC_OK
+                    : dc_error_set(err, DC_E_NOMEM, "out of memory");
+    if (rc == DC_OK) rc = front_listen(f, addr, err);
+    if (rc == DC_OK) rc = front_events(f, err);
+    if (rc == DC_OK && pthread_create(&f->thread, NULL, front_main, f) != 0)
+        rc = dc_error_set(err, DC_E_NOMEM, "cannot start the front door's thread");
+    if (rc != DC_OK) {
+        dc_front_stop(f);
+        return rc;
+    }
+    f->started = true;
+    *out = f;
+    return DC_OK;
+}
+
+uint16_t dc_front_port(const dc_front *front)
+{
+    return front->port;
+}
+
+void dc_front_stop(dc_front *f)
+{
+    if (!f) return;
+    if (f->started) {
+        uint64_t one = 1;
+        if (write(f->stop_fd, &one, sizeof one) < 0) { /* the thread is gone */
+        }
+        pthread_join(f->thread, NULL);
+    }
+    while (f->waiting.head)
+        conn_close(f, f->waiting.head);
+    while (f->answered.head)
+        conn_close(f, f->answered.head);
+    if (f->listen_fd >= 0) close(f->listen_fd);
+    if (f->epoll_fd >= 0) close(f->epoll_fd);
+    if (f->stop_fd >= 0) close(f->stop_fd);
+    free(f->peek);
+    free(f);
+}
