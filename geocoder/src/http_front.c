@@ -414,6 +414,17 @@ refused:
     return false;
 }
 
+/* How long a head may take to come in: the request deadline, or the idle
+ * timeout when that is shorter (a client that sent half a head and went
+ * quiet is idle). One value for every connection, so the waiting list in
+ * arrival order is in deadline order too. */
+static int64_t head_wait_ns(const dc_front *f)
+{
+    unsigned s = f->srv->config.request_timeout_s;
+    if (f->srv->config.timeout_s && f->srv->config.timeout_s < s) s = f->srv->config.timeout_s;
+    return (int64_t)s * 1000000000;
+}
+
 static void accept_all(dc_front *f)
 {
     for (;;) {
@@ -439,8 +450,7 @@ static void accept_all(dc_front *f)
         k->fd = fd;
         k->addr = addr;
         k->addr_len = len;
-        k->deadline_ns =
-            mono_ns() + (int64_t)f->srv->config.request_timeout_s * 1000000000;
+        k->deadline_ns = mono_ns() + head_wait_ns(f);
         /* Edge-triggered: a peek leaves the bytes readable, so only new
          * bytes (or the client's end) wake the thread again. */
         struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.ptr = k};
