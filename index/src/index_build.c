@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diachi/strtab.h"
 #include "index_internal.h"
 #include "index_file.h"
 #include "hasher.h"
@@ -34,19 +35,6 @@ typedef struct id_entry {
     uint32_t number;
 } id_entry;
 
-typedef struct string_entry {
-    const char *s;
-    uint32_t len, hash;
-} string_entry;
-
-/* Interned strings: entries[id - 1]; slots hold ids, 0 = empty. */
-typedef struct string_table {
-    string_entry *entries;
-    uint32_t count, cap_entries;
-    uint32_t *slots;
-    uint32_t nslots; /* power of two */
-} string_table;
-
 typedef struct builder {
     dc_index_build_input *in;
     dc_error *err;
@@ -56,7 +44,7 @@ typedef struct builder {
     id_entry *ids;
     sort_item *grid; /* cell<<32|postcode */
     size_t ncodes, ngrid;
-    string_table strings;
+    dc_strtab *strings; /* streets and groups, by id */
     uint8_t *buf;
     size_t bufsize;
     dc_index_file file; /* the temporary file, its transaction and databases */
@@ -389,64 +377,6 @@ static dc_err collect_grid(builder *b)
     return rc == DC_OK ? DC_OK : dc_error_set(b->err, rc, "out of memory (zone grid)");
 }
 
-/* ---- strings ---------------------------------------------------------- */
-
-static uint32_t fnv1a(const char *s, size_t len)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (uint8_t)s[i]) * 16777619u;
-    return h;
-}
-
-static dc_err strings_grow(string_table *t)
-{
-    uint32_t nslots = t->nslots ? t->nslots * 2 : 1024;
-    uint32_t *slots = calloc(nslots, sizeof *slots);
-    if (!slots) return DC_E_NOMEM;
-    for (uint32_t id = 1; id <= t->count; id++) {
-        uint32_t i = t->entries[id - 1].hash & (nslots - 1);
-        while (slots[i])
-            i = (i + 1) & (nslots - 1);
-        slots[i] = id;
-    }
-    free(t->slots);
-    t->slots = slots;
-    t->nslots = nslots;
-    return DC_OK;
-}
-
-/* The id of a string, interning it on first sight; 0 for empty. */
-static dc_err intern(string_table *t, const char *s, uint32_t *id)
-{
-    size_t len = str_len(s);
-    if (len == 0) {
-        *id = 0;
-        return DC_OK;
-    }
-    if ((uint64_t)(t->count + 1) * 2 > t->nslots && strings_grow(t) != DC_OK)
-        return DC_E_NOMEM;
-    uint32_t hash = fnv1a(s, len), i = hash & (t->nslots - 1);
-    for (; t->slots[i]; i = (i + 1) & (t->nslots - 1)) {
-        const string_entry *e = &t->entries[t->slots[i] - 1];
-        if (e->hash == hash && e->len == len && memcmp(e->s, s, len) == 0) {
-            *id = t->slots[i];
-            return DC_OK;
-        }
-    }
-    if (t->count == t->cap_entries) {
-        uint32_t cap = t->cap_entries ? t->cap_entries * 2 : 1024;
-        string_entry *e = realloc(t->entries, cap * sizeof *e);
-        if (!e) return DC_E_NOMEM;
-        t->entries = e;
-        t->cap_entries = cap;
-    }
-    t->entries[t->count++] = (string_entry){s, (uint32_t)len, hash};
-    t->slots[i] = t->count;
-    *id = t->count;
-    return DC_OK;
-}
-
 /* ---- writing ---------------------------------------------------------- */
 
 static dc_err reserve(builder *b, size_t size)
@@ -635,8 +565,8 @@ static dc_err write_household(builder *b, uint32_t number, const dc_household_in
 {
     uint8_t key[DC_HOUSEHOLD_KEY_SIZE], val[DC_HOUSEHOLD_FIXED + 2 * (1 + MAX_STR8)];
     uint32_t street, group;
-    if (intern(&b->strings, h->street, &street) != DC_OK ||
-        intern(&b->strings, h->group, &group) != DC_OK)
+    if (dc_strtab_intern(b->strings, h->street, str_len(h->street), &street) != DC_OK ||
+        dc_strtab_intern(b->strings, h->group, str_len(h->group), &group) != DC_OK)
         return dc_error_set(b->err, DC_E_NOMEM, "out of memory interning strings");
     dc_put_le32(val, number);
     dc_put_i32(val + 4, h->lat_e7);
@@ -671,10 +601,10 @@ static dc_err write_households(builder *b)
 static dc_err write_strings(builder *b)
 {
     uint8_t key[4];
-    for (uint32_t id = 1; id <= b->strings.count; id++) {
-        const string_entry *e = &b->strings.entries[id - 1];
+    for (uint32_t id = 1; id <= dc_strtab_count(b->strings); id++) {
+        dc_str s = dc_strtab_string(b->strings, id);
         dc_put_be32(key, id);
-        dc_err rc = put(b, DC_DB_STRINGS, key, 4, e->s, e->len);
+        dc_err rc = put(b, DC_DB_STRINGS, key, 4, s.ptr, s.len);
         if (rc != DC_OK) return rc;
     }
     return DC_OK;
@@ -834,8 +764,9 @@ static dc_err allocate(builder *b)
     b->ids = malloc((n ? n : 1) * sizeof *b->ids);
     b->segment = malloc((size_t)DC_SEGMENT_PAGES * DC_PAGE_SIZE);
     b->fences = malloc((size_t)DC_SEGMENT_PAGES * DC_HOUSEHOLD_KEY_SIZE);
+    b->strings = dc_strtab_open();
     if (!b->zone_of || !b->zone_counts || !b->households || !b->ids || !b->segment ||
-        !b->fences)
+        !b->fences || !b->strings)
         return dc_error_set(b->err, DC_E_NOMEM, "out of memory for %zu households", n);
     return DC_OK;
 }
@@ -851,8 +782,7 @@ static void release(builder *b)
     free(b->segment);
     free(b->fences);
     free(b->grid);
-    free(b->strings.entries);
-    free(b->strings.slots);
+    dc_strtab_close(b->strings);
     free(b->buf);
 }
 
