@@ -5,10 +5,10 @@
  * index_build.c runs the steps in order, each in a file of its own:
  * build_validate.c checks the input, build_order.c puts households, ids
  * and the zone grid in key order, build_write.c writes every content
- * database (the household pages through build_pages.c), build_meta.c the
- * metadata; build_record.c appends one record to a database and to the
- * fingerprint for them. Each of those files has its header; this one holds
- * only the data they share.
+ * database (the households and their pages through build_households.c),
+ * build_meta.c the metadata; build_record.c appends one record to a
+ * database and to the fingerprint for them. Each of those files has its header; this one
+ * holds only the data they share.
  */
 #ifndef DC_BUILD_H
 #define DC_BUILD_H
@@ -70,6 +70,15 @@ static inline void dc_build_progress(dc_builder *b, const char *phase, uint64_t 
                                      uint64_t total)
 {
     if (b->in->progress) b->in->progress(b->in->progress_ctx, phase, done, total);
+}
+
+/* The `households` key of household @p number (after the ordering steps):
+ * BE u64 place, BE u32 seq. */
+static inline void dc_build_household_key(const dc_builder *b, size_t number,
+                                          uint8_t key[DC_HOUSEHOLD_KEY_SIZE])
+{
+    dc_put_be64(key, b->households[number].key);
+    dc_put_be32(key + 8, b->households[number].b);
 }
 
 /* The length of an input string; NULL is empty. */

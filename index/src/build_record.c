@@ -17,14 +17,6 @@ dc_err dc_build_reserve(dc_builder *b, size_t size)
     return DC_OK;
 }
 
-void dc_build_hash_part(dc_hasher *h, const void *p, size_t len)
-{
-    uint8_t n[4];
-    dc_put_le32(n, (uint32_t)len);
-    dc_hasher_update(h, n, 4);
-    dc_hasher_update(h, p, len);
-}
-
 /* Append a record to a content database and to the fingerprint. */
 dc_err dc_build_put(dc_builder *b, int db, const void *key, size_t klen, const void *val,
                     size_t vlen)

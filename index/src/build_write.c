@@ -1,11 +1,11 @@
 /*
  * build_write.c - every content database's records encoded and written in
  * key order with MDB_APPEND (build_write.h): zones, the zone grid,
- * households (packed by build_pages.c), strings, numbers, ids.
+ * households (build_households.c), strings, numbers, ids.
  */
 #include <string.h>
 
-#include "build_pages.h"
+#include "build_households.h"
 #include "build_record.h"
 #include "build_write.h"
 
@@ -16,14 +16,6 @@ static uint8_t *put_str16(uint8_t *p, const char *s)
     p[1] = (uint8_t)(len >> 8);
     if (len) memcpy(p + 2, s, len);
     return p + 2 + len;
-}
-
-static uint8_t *put_str8(uint8_t *p, const char *s)
-{
-    size_t len = dc_str_len(s);
-    p[0] = (uint8_t)len;
-    if (len) memcpy(p + 1, s, len);
-    return p + 1 + len;
 }
 
 static dc_err write_zone(dc_builder *b, const dc_zone_input *z, uint32_t count)
@@ -79,51 +71,6 @@ static dc_err write_grid(dc_builder *b)
     return DC_OK;
 }
 
-static void household_key_bytes(const dc_builder *b, size_t number,
-                                uint8_t key[DC_HOUSEHOLD_KEY_SIZE])
-{
-    dc_put_be64(key, b->households[number].key);
-    dc_put_be32(key + 8, b->households[number].b);
-}
-
-static dc_err write_household(dc_builder *b, uint32_t number, const dc_household_input *h,
-                              uint32_t door)
-{
-    uint8_t key[DC_HOUSEHOLD_KEY_SIZE], val[DC_HOUSEHOLD_FIXED + 2 * (1 + DC_MAX_STR8)];
-    uint32_t street, group;
-    if (dc_strtab_intern(b->strings, h->street, dc_str_len(h->street), &street) !=
-            DC_OK ||
-        dc_strtab_intern(b->strings, h->group, dc_str_len(h->group), &group) != DC_OK)
-        return dc_error_set(b->err, DC_E_NOMEM, "out of memory interning strings");
-    dc_put_le32(val, number);
-    dc_put_i32(val + 4, h->lat_e7);
-    dc_put_i32(val + 8, h->lon_e7);
-    dc_put_le32(val + 12, street);
-    dc_put_le32(val + 16, group);
-    val[DC_HOUSEHOLD_DOOR] = (uint8_t)(door < DC_DOOR_MAX ? door : DC_DOOR_MAX);
-    uint8_t *p = put_str8(val + DC_HOUSEHOLD_FIXED, h->id);
-    p = put_str8(p, h->house_number);
-    household_key_bytes(b, number, key);
-    return dc_build_page_add(b, key, val, (size_t)(p - val));
-}
-
-static dc_err write_households(dc_builder *b)
-{
-    size_t n = b->in->nhouseholds, door_end = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i == door_end) /* the first household at a code: find the last */
-            for (door_end = i + 1;
-                 door_end < n && b->households[door_end].key == b->households[i].key;
-                 door_end++) {
-            }
-        uint32_t door = (uint32_t)(door_end - i + b->households[i].b);
-        dc_err rc = write_household(b, (uint32_t)i, &b->in->households[i], door);
-        if (rc != DC_OK) return rc;
-        if ((i + 1) % DC_PROGRESS_STEP == 0) dc_build_progress(b, "write", i + 1, n);
-    }
-    return dc_build_pages_finish(b);
-}
-
 static dc_err write_strings(dc_builder *b)
 {
     uint8_t key[4];
@@ -142,7 +89,7 @@ static dc_err write_numbers(dc_builder *b)
     uint8_t key[4], val[DC_HOUSEHOLD_KEY_SIZE];
     for (size_t i = 0; i < b->in->nhouseholds; i += DC_NUMBER_STRIDE) {
         dc_put_be32(key, (uint32_t)i);
-        household_key_bytes(b, i, val);
+        dc_build_household_key(b, i, val);
         dc_err rc = dc_build_put(b, DC_DB_NUMBERS, key, sizeof key, val, sizeof val);
         if (rc != DC_OK) return rc;
     }
@@ -154,7 +101,7 @@ static dc_err write_ids(dc_builder *b)
     uint8_t val[DC_HOUSEHOLD_KEY_SIZE];
     for (size_t i = 0; i < b->in->nhouseholds; i++) {
         const dc_id_entry *e = &b->ids[i];
-        household_key_bytes(b, e->number, val);
+        dc_build_household_key(b, e->number, val);
         dc_err rc = dc_build_put(b, DC_DB_IDS, e->id, strlen((const char *)e->id), val,
                                  sizeof val);
         if (rc != DC_OK) return rc;
@@ -166,7 +113,7 @@ dc_err dc_build_write_records(dc_builder *b)
 {
     dc_err rc = write_zones(b);
     if (rc == DC_OK) rc = write_grid(b);
-    if (rc == DC_OK) rc = write_households(b);
+    if (rc == DC_OK) rc = dc_build_write_households(b);
     if (rc == DC_OK) rc = write_strings(b);
     if (rc == DC_OK) rc = write_numbers(b);
     if (rc == DC_OK) rc = write_ids(b);

@@ -105,27 +105,29 @@ static dc_err grow_entries(dc_strtab *t)
 }
 
 /* A new string's entry, its id in slot @p i. */
-static dc_err add(dc_strtab *t, const char *s, uint32_t len, uint32_t hash, uint32_t i)
+static dc_err add(dc_strtab *t, const char *s, size_t len, uint32_t hash, uint32_t i)
 {
+    if (len > UINT32_MAX || t->count == UINT32_MAX - 1) return DC_E_INVALID_ARG;
     if (t->count == t->cap && grow_entries(t) != DC_OK) return DC_E_NOMEM;
     const char *copy = dc_strtab_keep(t, s, len);
     if (!copy) return DC_E_NOMEM;
-    t->entries[t->count++] = (entry){copy, len, hash};
+    t->entries[t->count++] = (entry){copy, (uint32_t)len, hash};
     t->slots[i] = t->count;
     return DC_OK;
 }
 
 dc_err dc_strtab_intern(dc_strtab *t, const char *s, size_t len, uint32_t *id)
 {
-    if (!t || !id || (!s && len) || len > UINT32_MAX || t->frozen ||
-        t->count == UINT32_MAX - 1)
-        return DC_E_INVALID_ARG;
+    if (!t || !id || (!s && len)) return DC_E_INVALID_ARG;
     if (len == 0) {
         *id = 0;
         return DC_OK;
     }
-    if ((uint64_t)(t->count + 1) * 2 > t->nslots && grow_slots(t) != DC_OK)
-        return DC_E_NOMEM;
+    /* A frozen table has no slots, so it always comes here. */
+    if ((uint64_t)(t->count + 1) * 2 > t->nslots) {
+        if (t->frozen) return DC_E_INVALID_ARG;
+        if (grow_slots(t) != DC_OK) return DC_E_NOMEM;
+    }
     uint32_t hash = dc_strtab_hash(s, len), i = hash & (t->nslots - 1);
     for (; t->slots[i]; i = (i + 1) & (t->nslots - 1)) {
         const entry *e = &t->entries[t->slots[i] - 1];
@@ -134,7 +136,7 @@ dc_err dc_strtab_intern(dc_strtab *t, const char *s, size_t len, uint32_t *id)
             return DC_OK;
         }
     }
-    dc_err rc = add(t, s, (uint32_t)len, hash, i);
+    dc_err rc = add(t, s, len, hash, i);
     if (rc == DC_OK) *id = t->count;
     return rc;
 }

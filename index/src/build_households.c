@@ -1,10 +1,13 @@
 /*
- * build_pages.c - household records packed into pages, and pages into
- * segments with their fences (build_pages.h, docs/FORMAT.md `households`).
+ * build_households.c - the `households` and `fences` databases
+ * (build_households.h, docs/FORMAT.md): each household's record encoded,
+ * the records packed into pages, the pages into segments with their
+ * fences. One file, so that the loop over millions of households compiles
+ * as one piece, as it did inside index_build.c.
  */
 #include <string.h>
 
-#include "build_pages.h"
+#include "build_households.h"
 #include "build_record.h"
 
 /* Put the segment of pages filled so far, and its fences. */
@@ -57,8 +60,8 @@ static dc_err flush_page(dc_builder *b)
 
 /* Append a household record to its page (a new one when it does not fit)
  * and to the fingerprint, as a record of its own. */
-dc_err dc_build_page_add(dc_builder *b, const uint8_t *key, const uint8_t *val,
-                         size_t vlen)
+static dc_err put_household(dc_builder *b, const uint8_t *key, const uint8_t *val,
+                            size_t vlen)
 {
     dc_err rc = DC_OK;
     if (DC_PAGE_VALUES(b->page_n + 1) + b->page_bytes + vlen > DC_PAGE_SIZE)
@@ -74,8 +77,56 @@ dc_err dc_build_page_add(dc_builder *b, const uint8_t *key, const uint8_t *val,
     return DC_OK;
 }
 
-dc_err dc_build_pages_finish(dc_builder *b)
+static uint8_t *put_str8(uint8_t *p, const char *s)
 {
+    size_t len = dc_str_len(s);
+    p[0] = (uint8_t)len;
+    if (len) memcpy(p + 1, s, len);
+    return p + 1 + len;
+}
+
+/* A household's value: its fixed part, then id and house number. */
+#define VALUE_MAX (DC_HOUSEHOLD_FIXED + 2 * (1 + DC_MAX_STR8))
+
+/* Encode household @p number into @p val (the caller's, so that this
+ * function, run for every household, has a small frame and is inlined
+ * into the loop) and append it to its page. */
+static dc_err write_household(dc_builder *b, uint32_t number, const dc_household_input *h,
+                              uint32_t door, uint8_t val[VALUE_MAX])
+{
+    uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
+    uint32_t street, group;
+    if (dc_strtab_intern(b->strings, h->street, dc_str_len(h->street), &street) !=
+            DC_OK ||
+        dc_strtab_intern(b->strings, h->group, dc_str_len(h->group), &group) != DC_OK)
+        return dc_error_set(b->err, DC_E_NOMEM, "out of memory interning strings");
+    dc_put_le32(val, number);
+    dc_put_i32(val + 4, h->lat_e7);
+    dc_put_i32(val + 8, h->lon_e7);
+    dc_put_le32(val + 12, street);
+    dc_put_le32(val + 16, group);
+    val[DC_HOUSEHOLD_DOOR] = (uint8_t)(door < DC_DOOR_MAX ? door : DC_DOOR_MAX);
+    uint8_t *p = put_str8(val + DC_HOUSEHOLD_FIXED, h->id);
+    p = put_str8(p, h->house_number);
+    dc_build_household_key(b, number, key);
+    return put_household(b, key, val, (size_t)(p - val));
+}
+
+dc_err dc_build_write_households(dc_builder *b)
+{
+    size_t n = b->in->nhouseholds, door_end = 0;
+    uint8_t val[VALUE_MAX];
+    for (size_t i = 0; i < n; i++) {
+        if (i == door_end) /* the first household at a code: find the last */
+            for (door_end = i + 1;
+                 door_end < n && b->households[door_end].key == b->households[i].key;
+                 door_end++) {
+            }
+        uint32_t door = (uint32_t)(door_end - i + b->households[i].b);
+        dc_err rc = write_household(b, (uint32_t)i, &b->in->households[i], door, val);
+        if (rc != DC_OK) return rc;
+        if ((i + 1) % DC_PROGRESS_STEP == 0) dc_build_progress(b, "write", i + 1, n);
+    }
     dc_err rc = flush_page(b);
     return rc == DC_OK ? flush_segment(b) : rc;
 }
