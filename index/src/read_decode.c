@@ -89,12 +89,3 @@ dc_err dc_household_pos_decode(const MDB_val *k, const MDB_val *v, dc_household_
     pos->ref = (dc_household_ref){k->mv_data, v->mv_data, k->mv_size, v->mv_size};
     return DC_OK;
 }
-
-/* The size of the door whose first record is @p v, as stored: at
- * DC_DOOR_MAX, the door has that many households or more. */
-dc_err dc_household_door(const MDB_val *v, uint32_t *door)
-{
-    if (v->mv_size < DC_HOUSEHOLD_FIXED) return DC_E_INDEX_CORRUPT;
-    *door = ((const uint8_t *)v->mv_data)[DC_HOUSEHOLD_DOOR];
-    return *door ? DC_OK : DC_E_INDEX_CORRUPT;
-}

@@ -26,7 +26,13 @@ dc_err dc_household_pos_decode(const MDB_val *k, const MDB_val *v, dc_household_
 
 /* The size of the door whose first record has value @p v, as stored: at
  * DC_DOOR_MAX, the door has that many households or more.
- * DC_E_INDEX_CORRUPT for a short value or a size of 0. */
-dc_err dc_household_door(const MDB_val *v, uint32_t *door);
+ * DC_E_INDEX_CORRUPT for a short value or a size of 0. Inline: every
+ * lookup by code reads it. */
+static inline dc_err dc_household_door(const MDB_val *v, uint32_t *door)
+{
+    if (v->mv_size < DC_HOUSEHOLD_FIXED) return DC_E_INDEX_CORRUPT;
+    *door = ((const uint8_t *)v->mv_data)[DC_HOUSEHOLD_DOOR];
+    return *door ? DC_OK : DC_E_INDEX_CORRUPT;
+}
 
 #endif
