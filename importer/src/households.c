@@ -22,8 +22,8 @@ dc_err dc_householdset_init(dc_householdset *hs, dc_report *report,
         slots *= 2;
     hs->id_mask = slots - 1;
     hs->id_slots = calloc(slots, sizeof *hs->id_slots);
-    if (!hs->id_slots || dc_intern_init(&hs->interned, &hs->arena) != 0)
-        return DC_E_NOMEM;
+    hs->strings = dc_strtab_open();
+    if (!hs->id_slots || !hs->strings) return DC_E_NOMEM;
     hs->cap = expected > 4096 ? (size_t)expected : 4096;
     hs->items = malloc(hs->cap * sizeof *hs->items);
     hs->origins = malloc(hs->cap * sizeof *hs->origins);
@@ -76,7 +76,7 @@ static int grow_ids(dc_householdset *hs)
 static int register_id(dc_householdset *hs, size_t i)
 {
     const char *id = hs->items[i].id;
-    uint32_t h = (uint32_t)dc_hash_str(id, strlen(id));
+    uint32_t h = dc_strtab_hash(id, strlen(id));
     size_t j = h & hs->id_mask;
     for (; hs->id_slots[j]; j = (j + 1) & hs->id_mask) {
         uint64_t v = hs->id_slots[j];
@@ -180,7 +180,7 @@ static int check_household(dc_householdset *hs, dc_source_household *hh, int32_t
 static const char *keep_string(dc_householdset *hs, const char *s)
 {
     if (!s || !*s) return NULL;
-    return dc_arena_strndup(&hs->arena, s, strlen(s));
+    return dc_strtab_keep(hs->strings, s, strlen(s));
 }
 
 /* Streets and groups repeat from one household to the next: compare with
@@ -188,7 +188,11 @@ static const char *keep_string(dc_householdset *hs, const char *s)
 static const char *keep_interned(dc_householdset *hs, const char *s, const char **last)
 {
     if (!s || !*s) return NULL;
-    if (!*last || strcmp(*last, s) != 0) *last = dc_intern_get(&hs->interned, s);
+    uint32_t id;
+    if (!*last || strcmp(*last, s) != 0)
+        *last = dc_strtab_intern(hs->strings, s, strlen(s), &id) == DC_OK
+                    ? dc_strtab_string(hs->strings, id).ptr
+                    : NULL;
     return *last;
 }
 
@@ -226,7 +230,7 @@ int dc_householdset_add(void *ctx, dc_source_household *hh)
 /* The item first registered with @p id. */
 static size_t first_with_id(const dc_householdset *hs, const char *id)
 {
-    uint32_t h = (uint32_t)dc_hash_str(id, strlen(id));
+    uint32_t h = dc_strtab_hash(id, strlen(id));
     size_t j = h & hs->id_mask;
     for (; hs->id_slots[j]; j = (j + 1) & hs->id_mask) {
         uint64_t v = hs->id_slots[j];
@@ -276,7 +280,7 @@ void dc_householdset_finish(dc_householdset *hs)
     hs->origins = NULL;
     hs->duplicate = NULL;
     hs->id_slots = NULL;
-    dc_intern_free(&hs->interned);
+    dc_strtab_freeze(hs->strings);
 }
 
 void dc_householdset_free(dc_householdset *hs)
@@ -290,7 +294,6 @@ void dc_householdset_free(dc_householdset *hs)
     free(hs->origins);
     free(hs->duplicate);
     free(hs->id_slots);
-    dc_intern_free(&hs->interned);
-    dc_arena_free(&hs->arena);
+    dc_strtab_close(hs->strings);
     memset(hs, 0, sizeof *hs);
 }

@@ -8,9 +8,9 @@
 #define DC_IMPORT_HOUSEHOLDS_H
 
 #include "diachi/index.h"
+#include "diachi/strtab.h"
 #include "report.h"
 #include "source.h"
-#include "strpool.h"
 #include "zones.h"
 
 /* Where a kept household came from, for rows reported after reading. */
@@ -26,8 +26,7 @@ typedef struct dc_householdset {
     dc_household_origin *origins;
     uint8_t *duplicate; /* per item: an earlier item has its id */
     size_t n, cap;
-    dc_arena arena;     /* ids and house numbers */
-    dc_intern interned; /* streets and groups */
+    dc_strtab *strings; /* ids and house numbers kept, streets and groups interned */
     uint64_t *id_slots; /* id hash bits and item + 1, open addressing */
     size_t id_mask;
     dc_feature_origin *layers; /* distinct (source, layer), strdup'd */

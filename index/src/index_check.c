@@ -14,6 +14,9 @@
 #include <stdlib.h>
 
 #include "index_internal.h"
+#include "pages.h"
+#include "read_decode.h"
+#include "read_strings.h"
 #include "sha256.h"
 
 typedef struct checker {

@@ -1,9 +1,11 @@
 /*
- * index_internal.h - what the index writer (index_build.c), reader
- * (index_read.c) and checker (index_check.c) share: the names of the
- * sub-databases, the byte layout of every record (docs/FORMAT.md section 2)
- * with its encode/decode helpers.
- * Not installed.
+ * index_internal.h - what the index writer (build*.c), reader (read*.c,
+ * pages.c) and checker (index_check.c) share: the names of the
+ * sub-databases (layout.c), the byte layout of every record
+ * (docs/FORMAT.md section 2) with its encode/decode helpers, the handles'
+ * structures, and the few helpers of error.c and polygon.c that every
+ * side calls. What one file offers the others is in its own header
+ * (read_decode.h, pages.h, ...). Not installed.
  *
  * Keys are big-endian (byte order is numeric order, so LMDB's default
  * memcmp comparison sorts them); values are little-endian. Values inside
@@ -298,67 +300,7 @@ struct dc_index_txn {
  * what was being done (error.c). */
 dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what);
 
-/* ---- shared helpers (index_read.c) ---------------------------------- */
-
-/* Decode a zone record (value of `zones`) whose key gave @p postcode.
- * Checks every length; the polygon's structure is validated. */
-dc_err dc_zone_decode(uint32_t postcode, const MDB_val *val, dc_zone *out);
-
-/* Decode a household record (key and value of `households`) without its
- * strings: number, position, postcode, the string ids, id and house
- * number. Checks lengths, the position and the postcode. */
-dc_err dc_household_decode(const MDB_val *key, const MDB_val *val, dc_household *out,
-                           uint32_t *street_id, uint32_t *group_id);
-
-/* ---- household pages (pages.c) -------------------------------------- */
-
-/* Page @p p, or NULL past the last. */
-static inline const uint8_t *dc_pages_page(const struct dc_pages *pg, uint32_t p)
-{
-    if (p >= pg->npages) return NULL;
-    return pg->seg[p / DC_SEGMENT_PAGES] + (size_t)(p % DC_SEGMENT_PAGES) * DC_PAGE_SIZE;
-}
-
-/* The fence (first key, 12 bytes) of page @p p, below npages. */
-static inline const uint8_t *dc_pages_fence(const struct dc_pages *pg, uint32_t p)
-{
-    return pg->fences[p / DC_SEGMENT_PAGES] + 12 * (size_t)(p % DC_SEGMENT_PAGES);
-}
-
-/* A page's record count; 0 when its header cannot be right. */
-uint32_t dc_page_count(const uint8_t *page);
-
-/* Record @p slot of a page: its key and value, inside the page.
- * DC_E_INDEX_CORRUPT when the page's count has no such slot or the value's
- * ends leave the page. */
-dc_err dc_page_record(const uint8_t *page, uint32_t slot, MDB_val *key, MDB_val *val);
-
-/* The first record whose key is @p key (12 bytes) or more: its page and
- * slot; *page == npages when there is none. *page comes in as a hint: a
- * page the search may start from (the previous result, for keys in
- * ascending order). DC_E_INDEX_CORRUPT for a page whose header cannot be
- * right. */
-dc_err dc_pages_seek(const struct dc_pages *pg, const uint8_t *key, uint32_t *page,
-                     uint32_t *slot);
-
-/* Ask, without waiting, for what the search of the first record at
- * (@p place, seq 0) will read, in three stages DC_AHEAD_STAGE calls apart:
- * its page's head, then the entries the head leaves, then its value. A
- * caller asks for keys in the order it will look them up, at least
- * DC_AHEAD_KEYS lookups ahead. */
-void dc_pages_prefetch(const struct dc_pages *pg, struct dc_pages_ahead *ahead,
-                       uint64_t place);
-
-/* Find the segments and fences of @p idx (pinned transaction open). */
-dc_err dc_pages_load(dc_index *idx, dc_error *err);
-
-/* The place a code names: its cell recovered against its zone's reference
- * point. DC_E_NOT_FOUND when no zone has the postcode. */
-dc_err dc_index_code_place(const dc_index *idx, const dc_code *code, uint64_t *place,
-                           dc_olc_cell *cell);
-
-/* Resolve a string id (0 gives the empty string). */
-dc_err dc_index_string(dc_index_txn *txn, uint32_t id, dc_str *out);
+/* ---- polygons (polygon.c) ------------------------------------------ */
 
 /* dc_polygon_contains for a polygon whose structure has been checked
  * (every zone the index holds): the check walks every ring header, which

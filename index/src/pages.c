@@ -10,7 +10,7 @@
  */
 #include <stdlib.h>
 
-#include "index_internal.h"
+#include "pages.h"
 
 uint32_t dc_page_count(const uint8_t *page)
 {

@@ -95,11 +95,14 @@ dc_err dc_olc_encode(double lat, double lon, int length, char *out, size_t size)
  */
 dc_err dc_olc_decode(const char *code, dc_olc_area *area);
 
-/** True when @p code (NUL-terminated) is a valid code, full or short. */
+/** True when @p code (NUL-terminated, any case) is a valid code, full or
+ *  short. NULL is false. */
 bool dc_olc_is_valid(const char *code);
-/** True when @p code is a valid short code (separator before position 8). */
+/** True when @p code (NUL-terminated, any case) is a valid short code
+ *  (separator before position 8). NULL is false. */
 bool dc_olc_is_short(const char *code);
-/** True when @p code is a valid full code that lies on the globe. */
+/** True when @p code (NUL-terminated, any case) is a valid full code that
+ *  lies on the globe. NULL is false. */
 bool dc_olc_is_full(const char *code);
 
 /**
@@ -228,6 +231,12 @@ dc_err dc_code_make(uint32_t postcode, double lat, double lon, dc_code *code);
 
 /**
  * As dc_code_make, from OLC integers (dc_olc_to_int). The importer's path.
+ * @param[in]  lat_int  0..4499999999
+ * @param[in]  lon_int  0..2949119999 (dc_olc_to_int reduces any longitude
+ *                      into this range)
+ * @param[out] code     written on success only
+ * @return DC_OK, DC_E_INVALID_ARG (NULL @p code, a postcode over 99999, an
+ *         integer outside its range)
  */
 dc_err dc_code_make_int(uint32_t postcode, int64_t lat_int, int64_t lon_int,
                         dc_code *code);
@@ -243,8 +252,13 @@ dc_err dc_code_make_int(uint32_t postcode, int64_t lat_int, int64_t lon_int,
 dc_err dc_code_make_e7(uint32_t postcode, int32_t lat_e7, int32_t lon_e7, dc_code *code);
 
 /**
- * OLC integers of a position in e7, exactly (see dc_code_make_e7).
- * Returns false when the position is outside -90..90, -180..180.
+ * OLC integers of a position in e7, exactly (see dc_code_make_e7): a
+ * latitude of 90 degrees gives the last row (4499999999), a longitude of
+ * 180 the same as -180.
+ * @param[in]  lat_e7, lon_e7    -900000000..900000000, -1800000000..1800000000
+ * @param[out] lat_int, lon_int  written when true only; not NULL
+ * @return false (outputs untouched) when the position is outside
+ *         -90..90, -180..180 degrees
  */
 bool dc_olc_int_of_e7(int32_t lat_e7, int32_t lon_e7, int64_t *lat_int, int64_t *lon_int);
 
@@ -266,7 +280,9 @@ bool dc_code_e7_of_point(double lat, double lon, int32_t *lat_e7, int32_t *lon_e
 
 /**
  * True when a point recovers exactly from a reference point: it lies within
- * 0.4 degrees of it in latitude and longitude (the OLC safety margin).
+ * 0.4 degrees of it in latitude and longitude (the OLC safety margin), in
+ * degrees as given (no normalisation across the antimeridian). False when
+ * any value is NaN.
  */
 bool dc_code_in_recovery_range(double lat, double lon, double ref_lat, double ref_lon);
 

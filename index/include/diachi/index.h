@@ -58,8 +58,11 @@ typedef struct dc_polygon {
 
 /**
  * Check that @p p is well formed: sizes add up, every ring has at least 3
- * points, the first ring is an exterior. Returns DC_OK or
- * DC_E_INDEX_CORRUPT.
+ * points, the first ring is an exterior, and every vertex lies on the globe
+ * (latitude -90..90, longitude -180..180 degrees, in e7).
+ * @param[in] p  the polygon; NULL, or NULL data, is malformed
+ * @return DC_OK, DC_E_INDEX_CORRUPT (the first rule broken). Reads only
+ *         @p p's bytes; pure, thread-safe.
  */
 dc_err dc_polygon_validate(const dc_polygon *p);
 
@@ -69,7 +72,10 @@ dc_err dc_polygon_validate(const dc_polygon *p);
  * edge is fixed and documented: it belongs to the polygon on its east side
  * (on an east-west edge, on its north side), so a point on the boundary
  * between two zones that tile the plane lies in exactly one of them.
- * @p p must be valid (dc_polygon_validate) and span under 1 degree.
+ * @p p must be valid (dc_polygon_validate) and span under 1 degree; a
+ * polygon whose sizes do not add up (or NULL) contains no point. Any
+ * @p lat_e7 and @p lon_e7 may be asked about: a point off the globe lies
+ * in no valid polygon. Pure; thread-safe.
  */
 bool dc_polygon_contains(const dc_polygon *p, int32_t lat_e7, int32_t lon_e7);
 
@@ -83,14 +89,29 @@ typedef struct dc_ring {
 /**
  * Step through the rings of a valid polygon, in order: start with
  * *offset = 0; each call fills @p ring and advances *offset; returns false
- * after the last ring. The ring points into @p p's bytes.
+ * after the last ring (@p ring untouched).
+ * @param[in]     p       valid (dc_polygon_validate): nothing is checked
+ * @param[in,out] offset  0, or what the previous call left
+ * @param[out]    ring    points into @p p's bytes: valid as long as they
+ *                        are (a zone's polygon: until its transaction ends)
+ * Pure; thread-safe.
  */
 bool dc_polygon_next_ring(const dc_polygon *p, size_t *offset, dc_ring *ring);
 
-/** Vertex @p i (0..npoints-1) of a ring, in e7. */
+/**
+ * Vertex @p i of a ring, in e7 (within -900000000..900000000 and
+ * -1800000000..1800000000 for a ring of a valid polygon).
+ * @param[in] i  0..ring->npoints - 1; not checked: a larger @p i reads past
+ *               the ring
+ * Pure; thread-safe.
+ */
 void dc_ring_vertex(const dc_ring *ring, uint32_t i, int32_t *lat_e7, int32_t *lon_e7);
 
-/** Bounding box of a valid polygon, in e7. */
+/**
+ * Bounding box of a valid polygon, in e7: the least and greatest latitude
+ * and longitude of its vertices. Every output must be non-NULL; @p p is
+ * not checked. Pure; thread-safe.
+ */
 void dc_polygon_bbox(const dc_polygon *p, int32_t *south, int32_t *west, int32_t *north,
                      int32_t *east);
 
@@ -145,21 +166,41 @@ typedef struct dc_index_build_stats {
 } dc_index_build_stats;
 
 /**
- * Write a new index to @p path: into a temporary file beside it, synced,
- * then renamed over @p path. On any failure the temporary file is removed
- * and whatever was at @p path is untouched.
+ * Write a new index to @p path: into a temporary file beside it
+ * (PATH.tmp.<pid>), synced, sealed, then renamed over @p path. On any
+ * failure the temporary file is removed and whatever was at @p path is
+ * untouched. Temporary files of builds whose process is gone are removed.
  *
  * The content fingerprint is a SHA-256 over every record in key order
  * (metadata excluded), so the same zones and households give the same
- * fingerprint whatever the build time or input order.
+ * fingerprint whatever the build time or input order; the same input and
+ * build time give the same file, byte for byte.
  *
- * @param[in,out] in   households are reordered (by spatial cell, then code)
- * @param[out] stats   NULL, or filled on success
- * @param[out] err     NULL, or the detail on failure
- * @return DC_OK; DC_E_INVALID_ARG (duplicate postcode or household id, a
- *         household in no listed zone, a bad polygon: the message names
- *         it); DC_E_IO (the file system: the message names the path and
- *         errno); DC_E_NOMEM
+ * Threads: the build runs on the calling thread, with one more thread
+ * that hashes the records; @p in->progress is called on the calling
+ * thread. Builds of different paths may run at once; nothing may read or
+ * change @p in while its build runs. The build keeps no pointer into
+ * @p in once it returns.
+ *
+ * @param[in] path      the index file to write; its directory must exist
+ * @param[in,out] in    the zones, households and sources (limits below);
+ *                      the households are reordered (by spatial cell, then
+ *                      code, then id), also when the build then fails
+ * @param[out] stats    NULL, or filled on DC_OK only
+ * @param[out] err      NULL, or the detail on failure
+ * @return DC_OK;
+ *         DC_E_INVALID_ARG: NULL @p path or @p in, a NULL array with a
+ *         non-zero count, over 4294967295 households or 100000 zones; or
+ *         input beyond docs/FORMAT.md's limits (the message names the zone
+ *         or household): a postcode over 99999 or listed twice, an invalid
+ *         polygon or one spanning 1 degree or more, a reference point off
+ *         the globe or over 0.4 degrees from a vertex, a zone string over
+ *         65535 bytes; an empty, duplicate or over-long (255 bytes) id, a
+ *         house number over 255 bytes, a household whose postcode is not
+ *         among the zones or that its zone's polygon does not contain;
+ *         DC_E_IO: the file system (no space, no directory, a failed sync
+ *         or rename: the message names the path and the system's reason);
+ *         DC_E_NOMEM
  */
 dc_err dc_index_build(const char *path, dc_index_build_input *in,
                       dc_index_build_stats *stats, dc_error *err);
@@ -184,26 +225,62 @@ typedef struct dc_index_meta {
 } dc_index_meta;
 
 /**
- * Open an index file read-only. The file is mapped, not read.
- * @return DC_OK; DC_E_IO (missing, unreadable: message names the path);
- *         DC_E_INDEX_FORMAT (not a diachi index, or a format or code-scheme
- *         version this library does not know: the message says which);
+ * Open an index file read-only. The seal is verified first with plain
+ * reads of the whole file (about a millisecond for the 2 MB sample, a
+ * third of a second for the national index from the page cache); then the
+ * file is mapped, and the zones, strings and page segments are read once.
+ * A file replaced on disk afterwards is not seen: open it again.
+ *
+ * Threads: one handle serves every thread (each with its transactions);
+ * opening the same file twice gives two independent handles.
+ *
+ * @param[in]  path  the index file
+ * @param[out] out   the handle, on DC_OK only; free it with dc_index_close
+ * @param[out] err   NULL, or the detail on failure
+ * @return DC_OK; DC_E_INVALID_ARG (NULL @p path or @p out); DC_E_IO
+ *         (missing, unreadable, not a regular file: the message names the
+ *         path); DC_E_INDEX_FORMAT (not an LMDB file, not a diachi index,
+ *         or a format or code-scheme version this library does not know:
+ *         the message says which); DC_E_INDEX_CORRUPT (no seal or a seal
+ *         that does not match: cut short, damaged, or written before format
+ *         4; or string ids, segments or fences out of order);
  *         DC_E_NOMEM
  */
 dc_err dc_index_open(const char *path, dc_index **out, dc_error *err);
 
-/** Close a handle; every transaction must have ended. NULL is a no-op. */
+/**
+ * Close a handle and free it: every pointer it or its transactions gave out
+ * becomes invalid. Every transaction must have ended, and no other thread
+ * may be using the handle. NULL is a no-op.
+ */
 void dc_index_close(dc_index *idx);
 
-/** The metadata; valid until dc_index_close. Never NULL for an open handle. */
+/**
+ * The metadata, read at open: valid, with its strings, until dc_index_close.
+ * Never NULL for an open handle; NULL for NULL. Thread-safe: it never
+ * changes.
+ */
 const dc_index_meta *dc_index_info(const dc_index *idx);
 
 /**
- * Start a read transaction. Cheap (no allocation after the first on a
- * thread's reuse via dc_index_txn_renew). @return DC_OK, DC_E_IO, DC_E_NOMEM
+ * Start a read transaction. Cheap: an ended transaction is kept by the
+ * handle and renewed, so once a thread has begun and ended one, beginning
+ * another allocates nothing and makes no system call.
+ *
+ * Threads: any thread may begin transactions on a shared handle at once; a
+ * transaction is used by one thread at a time, and may be ended by another
+ * thread than the one that began it.
+ *
+ * @param[in]  idx  an open handle
+ * @param[out] out  the transaction, on DC_OK only; end it with
+ *                  dc_index_txn_end before dc_index_close
+ * @return DC_OK, DC_E_INVALID_ARG (NULL @p idx or @p out), DC_E_NOMEM,
+ *         DC_E_IO (LMDB could not begin or renew it)
  */
 dc_err dc_index_txn_begin(dc_index *idx, dc_index_txn **out);
-/** End a transaction: every pointer it gave out becomes invalid. NULL no-op. */
+/** End a transaction: every pointer it gave out (dc_str, dc_polygon,
+ *  dc_household_ref) becomes invalid, and @p txn may not be used again.
+ *  NULL is a no-op. */
 void dc_index_txn_end(dc_index_txn *txn);
 
 /** A string inside the index: not NUL-terminated. */
@@ -229,31 +306,69 @@ typedef struct dc_household {
     dc_str id, house_number, street, group;
 } dc_household;
 
-/** The zone of a postcode. @return DC_OK, DC_E_NOT_FOUND, DC_E_INDEX_CORRUPT */
+/**
+ * The zone of a postcode, from the zones read at open: no search.
+ * @param[in]  txn       a transaction, used by this thread only
+ * @param[in]  postcode  any value; over 99999 is DC_E_NOT_FOUND
+ * @param[out] out       on DC_OK only; its strings and polygon point into
+ *                       the index and are valid until @p txn ends
+ * @return DC_OK, DC_E_NOT_FOUND (no zone has the postcode),
+ *         DC_E_INVALID_ARG (NULL @p txn or @p out), DC_E_INDEX_CORRUPT (the
+ *         zone's record does not decode)
+ */
 dc_err dc_index_zone(dc_index_txn *txn, uint32_t postcode, dc_zone *out);
 
 /**
  * The zone that contains a point (dc_polygon_contains; where zones
- * overlap, the lowest postcode). @return DC_OK, DC_E_NOT_FOUND,
- * DC_E_INDEX_CORRUPT
+ * overlap, the lowest postcode), from the zone grid read at open.
+ * @param[in]  txn     a transaction, used by this thread only
+ * @param[in]  lat_e7, lon_e7  any values; a point outside latitude
+ *             [-90, 90) or longitude [-180, 180) degrees lies in no zone
+ * @param[out] out     on DC_OK only; valid until @p txn ends
+ * @return DC_OK, DC_E_NOT_FOUND (in no zone), DC_E_INVALID_ARG (NULL
+ *         @p txn or @p out), DC_E_INDEX_CORRUPT (the grid names a zone
+ *         that is not there or does not decode)
  */
 dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zone *out);
 
-/** Household by number (0..households-1): the one lookup that is not a
- * single search (the index keys households by place; it keeps every
- * 64th number's key and steps forward from it), meant for listing and
- * tests rather than serving. @return DC_OK, DC_E_NOT_FOUND,
- * DC_E_INDEX_CORRUPT */
+/**
+ * Household by number: the one lookup that is not a single search (the
+ * index keys households by place; it keeps every 64th number's key and
+ * steps forward from it), meant for listing and tests rather than serving.
+ * @param[in]  txn     a transaction, used by this thread only
+ * @param[in]  number  0..households - 1 (dc_index_info); larger is
+ *                     DC_E_NOT_FOUND
+ * @param[out] out     on DC_OK only; its strings are valid until @p txn
+ *                     ends
+ * @return DC_OK, DC_E_NOT_FOUND, DC_E_INVALID_ARG (NULL @p txn or @p out),
+ *         DC_E_INDEX_CORRUPT (the numbers do not lead to the household),
+ *         DC_E_IO (LMDB failed)
+ */
 dc_err dc_index_household(dc_index_txn *txn, uint32_t number, dc_household *out);
 
-/** Household by its id. @return DC_OK, DC_E_NOT_FOUND, DC_E_INDEX_CORRUPT */
+/**
+ * Household by its id (the importer's, as given to dc_index_build).
+ * @param[in]  txn  a transaction, used by this thread only
+ * @param[in]  id   @p len bytes, need not be NUL-terminated; compared
+ *                  byte for byte. An empty id or one over 255 bytes names
+ *                  no household (DC_E_NOT_FOUND)
+ * @param[out] out  on DC_OK only; its strings are valid until @p txn ends
+ * @return DC_OK, DC_E_NOT_FOUND, DC_E_INVALID_ARG (NULL @p txn, @p id or
+ *         @p out), DC_E_INDEX_CORRUPT (the id's entry names no household),
+ *         DC_E_IO (LMDB failed)
+ */
 dc_err dc_index_household_by_id(dc_index_txn *txn, const char *id, size_t len,
                                 dc_household *out);
 
 /**
- * The households registered at a code: numbers first..first+count-1.
+ * The households registered at a code: numbers first..first+count-1, in one
+ * search (more only for a door of 255 households or more).
+ * @param[in]  txn    a transaction, used by this thread only
+ * @param[in]  code   as dc_code_parse gives it
+ * @param[out] first, count  on DC_OK only
  * @return DC_OK, DC_E_NOT_FOUND (no household has this code, or no zone
- *         its postcode), DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT
+ *         its postcode), DC_E_INVALID_ARG (a NULL argument, or a location
+ *         character outside the code alphabet), DC_E_INDEX_CORRUPT
  */
 dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t *first,
                                 uint32_t *count);
@@ -261,9 +376,18 @@ dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t
 /**
  * The households registered at a code, read in one search: the
  * first @p cap of them, in index order, into @p out, and how many there
- * are in all into @p count. Strings are valid until the transaction ends.
+ * are in all into @p count. Allocates nothing.
+ * @param[in]  txn    a transaction, used by this thread only
+ * @param[in]  code   as dc_code_parse gives it
+ * @param[out] out    @p cap slots (NULL when @p cap is 0: count only); the
+ *                    households' strings are valid until @p txn ends
+ * @param[out] count  all the households at the code, on DC_OK only (may
+ *                    exceed @p cap)
  * @return DC_OK, DC_E_NOT_FOUND (none: @p out and @p count untouched),
- *         DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT
+ *         DC_E_INVALID_ARG (NULL @p txn, @p code or @p count, NULL @p out
+ *         with a non-zero @p cap, a location character outside the code
+ *         alphabet), DC_E_INDEX_CORRUPT (@p out may then be partly
+ *         written, @p count is untouched)
  */
 dc_err dc_index_code_read(dc_index_txn *txn, const dc_code *code, dc_household *out,
                           size_t cap, uint32_t *count);
@@ -273,9 +397,12 @@ dc_err dc_index_code_read(dc_index_txn *txn, const dc_code *code, dc_household *
  * dc_code_resolve gives it against the zone's reference point) and its
  * full Plus Code (as dc_code_plus_code gives it): a forward lookup's whole
  * read of the index, with one recovery instead of three.
- * @param[out] area, plus_code  set on DC_OK and on DC_E_NOT_FOUND when
- *             the code names a place in a known zone with no household
- * @return as dc_index_code_read; DC_E_NOT_FOUND with @p area untouched
+ * @param[out] area       the cell, in degrees
+ * @param[out] plus_code  the Plus Code, NUL-terminated ("7PH592P9+F5C")
+ *             Both are set on DC_OK and on DC_E_NOT_FOUND when the code
+ *             names a place in a known zone with no household.
+ * @return as dc_index_code_read, and DC_E_INVALID_ARG for a NULL @p area
+ *         or @p plus_code; DC_E_NOT_FOUND with @p area untouched
  *         when no zone has the code's postcode or the place is off the
  *         globe (tell the cases apart by the zone, as the engine does)
  */
@@ -286,9 +413,14 @@ dc_err dc_index_code_lookup(dc_index_txn *txn, const dc_code *code, dc_olc_area 
 /**
  * Where @p code stands in the order the index stores households in (its
  * place: cell, then code). Codes looked up in ascending order of it read
- * the index front to back, each near the one before.
+ * the index front to back, each near the one before. Needs no transaction:
+ * it reads only the zones held since open, so any thread may call it at
+ * any time while @p idx is open.
+ * @param[out] order  on DC_OK only
  * @return DC_OK; DC_E_NOT_FOUND when no zone has the code's postcode or
- *         its place is off the globe (its lookup reads no household)
+ *         its place is off the globe (its lookup reads no household);
+ *         DC_E_INVALID_ARG (a NULL argument, a location character outside
+ *         the code alphabet); DC_E_INDEX_CORRUPT (the zone does not decode)
  */
 dc_err dc_index_code_order(const dc_index *idx, const dc_code *code, uint64_t *order);
 
@@ -304,6 +436,9 @@ dc_err dc_index_code_order(const dc_index *idx, const dc_code *code, uint64_t *o
  * DC_INDEX_PREFETCH_AHEAD lookups ahead of the lookup: the fetches of
  * that many codes then overlap instead of following one another. Asking
  * in another order, or nearer, costs a little and gains less.
+ * A hint only: it never fails and changes no result, whatever @p order is.
+ * The requests are kept in @p txn (used by this thread only) and forgotten
+ * when it ends. NULL @p txn is a no-op.
  */
 void dc_index_order_prefetch(dc_index_txn *txn, uint64_t order);
 
@@ -329,16 +464,30 @@ typedef int (*dc_position_fn)(void *ctx, const dc_household_pos *pos);
  * The positions of households first..first+count-1 (a cell's or a code's
  * run), in one cursor pass that reads no strings. Finding @p first costs
  * what dc_index_household does: a spatial search uses
- * dc_index_row_positions. Allocates nothing after the transaction's first
- * call.
- * @return DC_OK, DC_E_NOT_FOUND (@p first is past the last household),
- *         DC_E_INDEX_CORRUPT (the run ends early), DC_E_INVALID_ARG
+ * dc_index_row_positions. Allocates nothing.
+ * @param[in] txn  a transaction, used by this thread only
+ * @param[in] fn   called on this thread for each household in number
+ *                 order until it returns non-zero (then DC_OK); its
+ *                 @p pos is valid during the call, pos->ref until @p txn
+ *                 ends. @p fn may call dc_index_household_read on @p txn,
+ *                 and no other lookup on it (they move the walk's cursor)
+ * @return DC_OK (also for @p count 0, with no call), DC_E_NOT_FOUND
+ *         (@p first is past the last household), DC_E_INDEX_CORRUPT (the
+ *         run ends early), DC_E_INVALID_ARG (NULL @p txn or @p fn),
+ *         DC_E_IO (LMDB failed)
  */
 dc_err dc_index_household_positions(dc_index_txn *txn, uint32_t first, uint32_t count,
                                     dc_position_fn fn, void *ctx);
 
-/** The whole household a positions walk gave @p ref for.
- *  @return DC_OK, DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT */
+/**
+ * The whole household a positions walk gave @p ref for: a decode, no
+ * search.
+ * @param[in]  txn  a transaction of the same handle, still open since the
+ *                  walk (@p ref is invalid once the walk's ends)
+ * @param[out] out  on DC_OK only; its strings are valid until @p txn ends
+ * @return DC_OK, DC_E_INVALID_ARG (a NULL argument or a ref with a NULL
+ *         key or value), DC_E_INDEX_CORRUPT (the record does not decode)
+ */
 dc_err dc_index_household_read(dc_index_txn *txn, const dc_household_ref *ref,
                                dc_household *out);
 
@@ -347,10 +496,28 @@ dc_err dc_index_household_read(dc_index_txn *txn, const dc_household_ref *ref,
  * cell order, so a cell's households are a contiguous run, and so are the
  * households of adjacent cells of one row. */
 #define DC_CELL_E7 25000
-/** Row (latitude) and column (longitude) of the cell holding a point. */
+/**
+ * Row (latitude) of the cell holding a point: (lat_e7 + 900000000) / 25000.
+ * Any @p lat_e7: a latitude south of -90 degrees is row 0, north of 90 is
+ * row 72000 (the row of 90 itself), so rows run 0..72000. Pure; thread-safe.
+ */
 uint32_t dc_cell_row(int32_t lat_e7);
+/**
+ * Column (longitude) of the cell holding a point: (lon_e7 + 1800000000) /
+ * 25000. Any @p lon_e7: west of -180 degrees is column 0, 180 and east of
+ * it column 143999, so columns run 0..143999. Pure; thread-safe.
+ */
 uint32_t dc_cell_col(int32_t lon_e7);
-/** The households in cell (row, col). @return DC_OK, DC_E_NOT_FOUND (empty cell) */
+/**
+ * The households in cell (row, col): numbers first..first+count-1.
+ * @param[in] txn  a transaction, used by this thread only
+ * @param[in] row, col  0..72000 and 0..143999, as dc_cell_row and
+ *                 dc_cell_col give them; a column of 144000 or more is
+ *                 not checked and names a cell of a later row
+ * @param[out] first, count  on DC_OK only
+ * @return DC_OK, DC_E_NOT_FOUND (empty cell), DC_E_INVALID_ARG (a NULL
+ *         pointer), DC_E_INDEX_CORRUPT
+ */
 dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
                                 uint32_t *first, uint32_t *count);
 
@@ -359,8 +526,13 @@ dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
  * (@p row, @p col_last), in index order, from one search and a pass
  * over the records after it that reads no strings: what a nearest-household search needs
  * before it reads the few it keeps (dc_index_household_read).
- * @return DC_OK (also for no household), DC_E_INVALID_ARG,
- *         DC_E_INDEX_CORRUPT
+ * @param[in] txn  a transaction, used by this thread only
+ * @param[in] row  0..72000 (dc_cell_row)
+ * @param[in] col_first, col_last  0 <= col_first <= col_last <= 143999
+ *                 (dc_cell_col); a row does not wrap at the antimeridian
+ * @param[in] fn   as for dc_index_household_positions
+ * @return DC_OK (also for no household), DC_E_INVALID_ARG (NULL @p txn or
+ *         @p fn, columns out of order or past 143999), DC_E_INDEX_CORRUPT
  */
 dc_err dc_index_row_positions(dc_index_txn *txn, uint32_t row, uint32_t col_first,
                               uint32_t col_last, dc_position_fn fn, void *ctx);
@@ -378,13 +550,23 @@ typedef struct dc_index_check_stats {
  * key order with numbers 0, 1, 2, ..., every id and number entry pointing
  * at exactly the household it should, every
  * string reference resolving, and the content fingerprint matching.
- * Stops at the first problem.
+ * Stops at the first problem. The seal was verified at open.
+ *
+ * Reads every record, so it takes time in proportion to the file. It runs
+ * in a transaction of its own: other threads may go on reading @p idx
+ * meanwhile.
+ *
+ * @param[in]  idx    an open handle
+ * @param[out] stats  NULL, or what was walked, on DC_OK only
+ * @param[out] err    NULL, or the detail on failure
  * @return DC_OK, DC_E_INDEX_CORRUPT (message names the record and what
- *         is wrong), DC_E_IO, DC_E_NOMEM
+ *         is wrong), DC_E_INVALID_ARG (NULL @p idx), DC_E_IO (LMDB
+ *         failed), DC_E_NOMEM
  */
 dc_err dc_index_check(dc_index *idx, dc_index_check_stats *stats, dc_error *err);
 
-/** Lower-case hex of a fingerprint into @p out (DC_FINGERPRINT_HEX_SIZE). */
+/** Lower-case hex of a fingerprint into @p out: 64 digits and a NUL
+ *  (DC_FINGERPRINT_HEX_SIZE bytes). Never fails; pure; thread-safe. */
 void dc_fingerprint_hex(const uint8_t fp[DC_FINGERPRINT_SIZE],
                         char out[DC_FINGERPRINT_HEX_SIZE]);
 

@@ -1,0 +1,100 @@
+/*
+ * build_validate.c - the build's input checked against docs/FORMAT.md's
+ * limits before anything is written (build_validate.h).
+ */
+#include "build_validate.h"
+
+static dc_err zone_strings_ok(dc_builder *b, const dc_zone_input *z)
+{
+    const char *s[5] = {z->name, z->kind, z->commune_code, z->district, z->province};
+    for (int i = 0; i < 5; i++)
+        if (dc_str_len(s[i]) > DC_MAX_STR16)
+            return dc_error_set(b->err, DC_E_INVALID_ARG,
+                                "zone %05u: a name is longer than %u bytes", z->postcode,
+                                DC_MAX_STR16);
+    return DC_OK;
+}
+
+static dc_err zone_shape_ok(dc_builder *b, const dc_zone_input *z)
+{
+    int32_t s, w, n, e, vlat, vlon;
+    if (dc_polygon_validate(&z->polygon) != DC_OK)
+        return dc_error_set(b->err, DC_E_INVALID_ARG, "zone %05u: invalid polygon",
+                            z->postcode);
+    dc_polygon_bbox(&z->polygon, &s, &w, &n, &e);
+    if ((int64_t)n - s >= DC_DEGREE_E7 || (int64_t)e - w >= DC_DEGREE_E7)
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
+                            "zone %05u: polygon spans 1 degree or more (%.7f..%.7f N, "
+                            "%.7f..%.7f E)",
+                            z->postcode, s / 1e7, n / 1e7, w / 1e7, e / 1e7);
+    if (!dc_lat_ok(z->ref_lat_e7) || !dc_lon_ok(z->ref_lon_e7))
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
+                            "zone %05u: reference point %.7f, %.7f is not on the globe",
+                            z->postcode, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7);
+    if (dc_polygon_far_vertex(&z->polygon, z->ref_lat_e7, z->ref_lon_e7, &vlat, &vlon))
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
+                            "zone %05u: reference point %.7f, %.7f is more than 0.4 "
+                            "degrees from polygon vertex %.7f, %.7f",
+                            z->postcode, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7,
+                            vlat / 1e7, vlon / 1e7);
+    return DC_OK;
+}
+
+dc_err dc_build_validate_zones(dc_builder *b)
+{
+    const dc_index_build_input *in = b->in;
+    for (uint32_t p = 0; p < DC_POSTCODES; p++)
+        b->zone_of[p] = -1;
+    for (size_t i = 0; i < in->nzones; i++) {
+        const dc_zone_input *z = &in->zones[i];
+        if (z->postcode >= DC_POSTCODES)
+            return dc_error_set(b->err, DC_E_INVALID_ARG, "zone %u: postcode over 99999",
+                                z->postcode);
+        if (b->zone_of[z->postcode] >= 0)
+            return dc_error_set(b->err, DC_E_INVALID_ARG, "duplicate postcode %05u",
+                                z->postcode);
+        dc_err rc = zone_strings_ok(b, z);
+        if (rc == DC_OK) rc = zone_shape_ok(b, z);
+        if (rc != DC_OK) return rc;
+        b->zone_of[z->postcode] = (int32_t)i;
+    }
+    return DC_OK;
+}
+
+static dc_err validate_household(dc_builder *b, const dc_household_input *h)
+{
+    if (!h->id || !h->id[0])
+        return dc_error_set(b->err, DC_E_INVALID_ARG, "household with an empty id");
+    if (strlen(h->id) > DC_MAX_STR8)
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
+                            "household %.40s...: id longer than %u bytes", h->id,
+                            DC_MAX_STR8);
+    if (dc_str_len(h->house_number) > DC_MAX_STR8)
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
+                            "household %s: house number longer than %u bytes", h->id,
+                            DC_MAX_STR8);
+    if (h->postcode >= DC_POSTCODES || b->zone_of[h->postcode] < 0)
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
+                            "household %s: postcode %05u is not among the zones", h->id,
+                            h->postcode);
+    const dc_zone_input *z = &b->in->zones[b->zone_of[h->postcode]];
+    if (!dc_lat_ok(h->lat_e7) || !dc_lon_ok(h->lon_e7) ||
+        !dc_polygon_contains(&z->polygon, h->lat_e7, h->lon_e7))
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
+                            "household %s: position %.7f, %.7f is not inside zone %05u",
+                            h->id, h->lat_e7 / 1e7, h->lon_e7 / 1e7, h->postcode);
+    return DC_OK;
+}
+
+dc_err dc_build_validate_households(dc_builder *b)
+{
+    size_t n = b->in->nhouseholds;
+    for (size_t i = 0; i < n; i++) {
+        dc_err rc = validate_household(b, &b->in->households[i]);
+        if (rc != DC_OK) return rc;
+        b->zone_counts[b->zone_of[b->in->households[i].postcode]]++;
+        if ((i + 1) % DC_PROGRESS_STEP == 0) dc_build_progress(b, "validate", i + 1, n);
+    }
+    dc_build_progress(b, "validate", n, n);
+    return DC_OK;
+}

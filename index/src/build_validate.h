@@ -1,0 +1,20 @@
+/*
+ * build_validate.h - the build's input against the limits of
+ * docs/FORMAT.md ("Limits and validation"), before anything is written.
+ * Internal to dc_index. Every refusal is DC_E_INVALID_ARG with a message
+ * naming the zone or household.
+ */
+#ifndef DC_BUILD_VALIDATE_H
+#define DC_BUILD_VALIDATE_H
+
+#include "build.h"
+
+/* Check every zone (postcode, strings, polygon, reference point) and fill
+ * b->zone_of. */
+dc_err dc_build_validate_zones(dc_builder *b);
+
+/* Check every household (id, house number, postcode, position in its zone)
+ * and count each zone's in b->zone_counts. After dc_build_validate_zones. */
+dc_err dc_build_validate_households(dc_builder *b);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * build_write.c - every content database's records encoded and written in
+ * key order with MDB_APPEND (build_write.h): zones, the zone grid,
+ * households (build_households.c), strings, numbers, ids.
+ */
+#include <string.h>
+
+#include "build_households.h"
+#include "build_record.h"
+#include "build_write.h"
+
+static uint8_t *put_str16(uint8_t *p, const char *s)
+{
+    size_t len = dc_str_len(s);
+    p[0] = (uint8_t)len;
+    p[1] = (uint8_t)(len >> 8);
+    if (len) memcpy(p + 2, s, len);
+    return p + 2 + len;
+}
+
+static dc_err write_zone(dc_builder *b, const dc_zone_input *z, uint32_t count)
+{
+    const char *s[5] = {z->name, z->kind, z->commune_code, z->district, z->province};
+    size_t size = DC_ZONE_FIXED + z->polygon.size;
+    for (int i = 0; i < 5; i++)
+        size += 2 + dc_str_len(s[i]);
+    dc_err rc = dc_build_reserve(b, size);
+    if (rc != DC_OK) return rc;
+    int32_t bbox[4];
+    dc_polygon_bbox(&z->polygon, &bbox[0], &bbox[1], &bbox[2], &bbox[3]);
+    uint8_t *p = b->buf, key[4];
+    dc_put_le32(p, count);
+    dc_put_i32(p + 4, z->ref_lat_e7);
+    dc_put_i32(p + 8, z->ref_lon_e7);
+    for (int i = 0; i < 4; i++)
+        dc_put_i32(p + 12 + 4 * i, bbox[i]);
+    p += DC_ZONE_FIXED;
+    for (int i = 0; i < 5; i++)
+        p = put_str16(p, s[i]);
+    memcpy(p, z->polygon.data, z->polygon.size);
+    dc_put_be32(key, z->postcode);
+    return dc_build_put(b, DC_DB_ZONES, key, 4, b->buf, size);
+}
+
+static dc_err write_zones(dc_builder *b)
+{
+    for (uint32_t p = 0; p < DC_POSTCODES; p++) {
+        if (b->zone_of[p] < 0) continue;
+        dc_err rc =
+            write_zone(b, &b->in->zones[b->zone_of[p]], b->zone_counts[b->zone_of[p]]);
+        if (rc != DC_OK) return rc;
+    }
+    return DC_OK;
+}
+
+static dc_err write_grid(dc_builder *b)
+{
+    uint8_t key[4];
+    for (size_t i = 0, j; i < b->ngrid; i = j) {
+        uint32_t cell = (uint32_t)(b->grid[i].key >> 32);
+        for (j = i; j < b->ngrid && (uint32_t)(b->grid[j].key >> 32) == cell; j++) {
+        }
+        dc_err rc = dc_build_reserve(b, 4 * (j - i));
+        if (rc != DC_OK) return rc;
+        for (size_t k = i; k < j; k++)
+            dc_put_le32(b->buf + 4 * (k - i), b->grid[k].a);
+        dc_put_be32(key, cell);
+        rc = dc_build_put(b, DC_DB_ZONEGRID, key, 4, b->buf, 4 * (j - i));
+        if (rc != DC_OK) return rc;
+    }
+    return DC_OK;
+}
+
+static dc_err write_strings(dc_builder *b)
+{
+    uint8_t key[4];
+    for (uint32_t id = 1; id <= dc_strtab_count(b->strings); id++) {
+        dc_str s = dc_strtab_string(b->strings, id);
+        dc_put_be32(key, id);
+        dc_err rc = dc_build_put(b, DC_DB_STRINGS, key, 4, s.ptr, s.len);
+        if (rc != DC_OK) return rc;
+    }
+    return DC_OK;
+}
+
+/* The key of every DC_NUMBER_STRIDE-th household, by number. */
+static dc_err write_numbers(dc_builder *b)
+{
+    uint8_t key[4], val[DC_HOUSEHOLD_KEY_SIZE];
+    for (size_t i = 0; i < b->in->nhouseholds; i += DC_NUMBER_STRIDE) {
+        dc_put_be32(key, (uint32_t)i);
+        dc_build_household_key(b, i, val);
+        dc_err rc = dc_build_put(b, DC_DB_NUMBERS, key, sizeof key, val, sizeof val);
+        if (rc != DC_OK) return rc;
+    }
+    return DC_OK;
+}
+
+static dc_err write_ids(dc_builder *b)
+{
+    uint8_t val[DC_HOUSEHOLD_KEY_SIZE];
+    for (size_t i = 0; i < b->in->nhouseholds; i++) {
+        const dc_id_entry *e = &b->ids[i];
+        dc_build_household_key(b, e->number, val);
+        dc_err rc = dc_build_put(b, DC_DB_IDS, e->id, strlen((const char *)e->id), val,
+                                 sizeof val);
+        if (rc != DC_OK) return rc;
+    }
+    return DC_OK;
+}
+
+dc_err dc_build_write_records(dc_builder *b)
+{
+    dc_err rc = write_zones(b);
+    if (rc == DC_OK) rc = write_grid(b);
+    if (rc == DC_OK) rc = dc_build_write_households(b);
+    if (rc == DC_OK) rc = write_strings(b);
+    if (rc == DC_OK) rc = write_numbers(b);
+    if (rc == DC_OK) rc = write_ids(b);
+    return rc;
+}

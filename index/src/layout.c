@@ -1,0 +1,33 @@
+/*
+ * layout.c - what the file's layout names outside index_internal.h's
+ * inline helpers: the sub-databases' names and the spatial grid's cell of
+ * a point (diachi/index.h, docs/FORMAT.md "The spatial grid").
+ */
+#include "index_internal.h"
+
+const char *const dc_db_names[DC_DB_COUNT] = {
+    [DC_DB_ZONES] = "zones",
+    [DC_DB_ZONEGRID] = "zonegrid",
+    [DC_DB_HOUSEHOLDS] = "households",
+    [DC_DB_STRINGS] = "strings",
+    [DC_DB_NUMBERS] = "numbers",
+    [DC_DB_IDS] = "ids",
+    [DC_DB_META] = "meta",
+    [DC_DB_FENCES] = "fences",
+};
+
+uint32_t dc_cell_row(int32_t lat_e7)
+{
+    int64_t v = (int64_t)lat_e7 - DC_LAT_E7_MIN;
+    if (v < 0) v = 0;
+    if (v > 2 * (int64_t)DC_LAT_E7_END) v = 2 * (int64_t)DC_LAT_E7_END;
+    return (uint32_t)(v / DC_CELL_E7);
+}
+
+uint32_t dc_cell_col(int32_t lon_e7)
+{
+    int64_t v = (int64_t)lon_e7 - DC_LON_E7_MIN;
+    if (v < 0) v = 0;
+    if (v >= 2 * (int64_t)DC_LON_E7_END) v = 2 * (int64_t)DC_LON_E7_END - 1;
+    return (uint32_t)(v / DC_CELL_E7);
+}
