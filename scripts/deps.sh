@@ -12,10 +12,13 @@ build=${DIACHI_BUILD:-build}
 
 # One line "PART FILE DEFINED|USED SYMBOL" per symbol of every object.
 symbols() {
-  local o part file
+  local o part file src
   find "$build"/{index,importer,geocoder} -path '*/CMakeFiles/*' -name '*.c.o' \
     -not -path '*/compare/*' | sort | while read -r o; do
     file=${o##*/}; file=${file%.o}
+    # an object left in the build by a source since removed or moved
+    src=${o#"$build"/}; src=${src/CMakeFiles\/*.dir\//}; src=${src%.o}
+    [ -f "$src" ] || continue
     case $o in
       */index/*) part=index ;;
       */importer/*) part=importer ;;

@@ -67,7 +67,7 @@ static char lookalike(char c, uint64_t *rng)
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
         if (pairs[i][0] == c || pairs[i][1] == c) options[n++] = pairs[i];
     if (!n) return 0;
-    const char *p = options[(int)(dc_uniform(rng) * n)];
+    const char *p = options[(int)(rng_splitmix64_unit(rng) * n)];
     return p[0] == c ? p[1] : p[0];
 }
 
@@ -78,7 +78,7 @@ static int make_typo(const char *compact, int kind, uint64_t *rng, char *typo)
                                                         "23456789CFGHJMPQRVWX";
     for (int attempt = 0; attempt < 100; attempt++) {
         memcpy(typo, compact, 13);
-        int pos = (int)(dc_uniform(rng) * 12);
+        int pos = (int)(rng_splitmix64_unit(rng) * 12);
         if (kind == SLIP_SWAP) {
             if (pos == 11) continue;
             char c = typo[pos];
@@ -91,7 +91,7 @@ static int make_typo(const char *compact, int kind, uint64_t *rng, char *typo)
             typo[pos] = c;
         } else {
             const char *set = pos < 5 ? digits : alphabet;
-            typo[pos] = set[(size_t)(dc_uniform(rng) * strlen(set))];
+            typo[pos] = set[(size_t)(rng_splitmix64_unit(rng) * strlen(set))];
         }
         if (strcmp(typo, compact) == 0) continue;
         if (dc_geo_forward(session, typo, 12, &fr) == DC_OK && fr.status != DC_GEO_OK)

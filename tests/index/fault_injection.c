@@ -160,10 +160,10 @@ static void change_bytes(mutants *m, int fd, uint64_t *seed)
 {
     enum { MAX_CHANGES = 10 };
     size_t at[MAX_CHANGES];
-    int n = 1 + (int)(dc_splitmix64(seed) % MAX_CHANGES), changed = 0;
+    int n = 1 + (int)(rng_splitmix64(seed) % MAX_CHANGES), changed = 0;
     for (int i = 0; i < n; i++) {
-        at[i] = (size_t)(dc_splitmix64(seed) % m->size);
-        uint8_t b = (uint8_t)(m->orig[at[i]] ^ (1 + dc_splitmix64(seed) % 255));
+        at[i] = (size_t)(rng_splitmix64(seed) % m->size);
+        uint8_t b = (uint8_t)(m->orig[at[i]] ^ (1 + rng_splitmix64(seed) % 255));
         changed |= pwrite(fd, &b, 1, (off_t)at[i]) == 1;
     }
     if (changed) try_file(m, "bytes changed");
@@ -198,7 +198,7 @@ static void test_mutants(void **state)
     cut(&m, m.size - 1, "cut 1 byte short");
     cut(&m, m.size - 64, "cut 64 bytes short");
     for (int i = 0; i < nrandom / 8; i++)
-        cut(&m, (size_t)(dc_splitmix64(&seed) % m.size), "cut at random");
+        cut(&m, (size_t)(rng_splitmix64(&seed) % m.size), "cut at random");
     memcpy(copy, orig, m.size);
     memset(copy + m.size, 0, 4096);
     try_mutant(&m, copy, m.size + 1, "extended by a byte");

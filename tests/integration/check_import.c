@@ -200,7 +200,7 @@ static void test_import(void **state)
 
     size_t *pick = calloc((size_t)samples, sizeof *pick);
     for (int i = 0; i < samples; i++) {
-        pick[i] = (size_t)(dc_splitmix64(&seed) % n);
+        pick[i] = (size_t)(rng_splitmix64(&seed) % n);
         check_one(txn, &hh[pick[i]]);
     }
     check_cs2cs(txn, hh, pick, samples < 20 ? samples : 20);

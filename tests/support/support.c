@@ -1,16 +1,6 @@
 /* support.c - helpers shared by the test, fuzz and benchmark programs. */
 #include "support.h"
 
-uint64_t dc_splitmix64(uint64_t *state)
-{
-    return rng_splitmix64(state);
-}
-
-double dc_uniform(uint64_t *state)
-{
-    return rng_splitmix64_unit(state);
-}
-
 bool dc_is_utf8(const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p;) {

@@ -12,13 +12,6 @@
 
 #include "seeded_rng.h"
 
-/** rng_splitmix64(), under the name the tests being moved to cmocka still
- *  call (fault_injection, check_import, test_batch_sample); the same stream. */
-uint64_t dc_splitmix64(uint64_t *state);
-
-/** rng_splitmix64_unit(), likewise: uniform in [0, 1). */
-double dc_uniform(uint64_t *state);
-
 /**
  * True when @p s (NUL-terminated) is well-formed UTF-8 (RFC 3629: no
  * overlong forms, no surrogates, nothing past U+10FFFF), as JSON encoders

@@ -802,10 +802,10 @@ static double dc_offset(uint64_t *state)
     return (2.0 * rng_splitmix64_unit(state) - 1.0) * DC_REFERENCE_OFFSET;
 }
 
-typedef struct dc_point {
+typedef struct check_point {
     uint32_t postcode;
     double lat, lon, ref_lat, ref_lon;
-} dc_point;
+} check_point;
 
 static bool dc_cell_contains(const dc_olc_area *cell, double lat, double lon)
 {
@@ -815,7 +815,7 @@ static bool dc_cell_contains(const dc_olc_area *cell, double lat, double lon)
 
 /* The code of a point resolves, from any reference within the margin, to the
  * cell holding the point, and to the point's own 11-digit Plus Code. */
-static const char *dc_check_make_resolve(const dc_point *p, const char *full)
+static const char *dc_check_make_resolve(const check_point *p, const char *full)
 {
     dc_code code, from_int;
     dc_olc_area cell;
@@ -840,7 +840,7 @@ static const char *dc_check_make_resolve(const dc_point *p, const char *full)
     return NULL;
 }
 
-static const char *dc_check_short_forms(const dc_point *p, const char *full)
+static const char *dc_check_short_forms(const check_point *p, const char *full)
 {
     char shortened[DC_OLC_SIZE], recovered[DC_OLC_SIZE];
 
@@ -858,7 +858,7 @@ static const char *dc_check_short_forms(const dc_point *p, const char *full)
     return NULL;
 }
 
-static const char *dc_check_text_forms(const dc_point *p)
+static const char *dc_check_text_forms(const check_point *p)
 {
     static const dc_code_form forms[] = {DC_CODE_DISPLAY, DC_CODE_COMPACT};
     dc_code code, parsed;
@@ -874,7 +874,7 @@ static const char *dc_check_text_forms(const dc_point *p)
     return NULL;
 }
 
-static const char *dc_check_point(const dc_point *p)
+static const char *dc_check_point(const check_point *p)
 {
     char full[DC_OLC_SIZE];
     if (dc_olc_encode(p->lat, p->lon, DC_CODE_OLC_DIGITS, full, sizeof full) != DC_OK ||
@@ -886,9 +886,9 @@ static const char *dc_check_point(const dc_point *p)
     return why;
 }
 
-static dc_point dc_random_point(uint64_t *state)
+static check_point dc_random_point(uint64_t *state)
 {
-    dc_point p;
+    check_point p;
     p.lat = 8.0 + rng_splitmix64_unit(state) * 15.5;
     p.lon = 102.0 + rng_splitmix64_unit(state) * 8.0;
     p.ref_lat = p.lat + dc_offset(state);
@@ -897,7 +897,7 @@ static dc_point dc_random_point(uint64_t *state)
     return p;
 }
 
-static int dc_report_point(const dc_point *p, const char *why, int failures)
+static int dc_report_point(const check_point *p, const char *why, int failures)
 {
     if (failures < DC_MAX_REPORTS)
         printf("property failure: %s: postcode %05u point %.12f, %.12f "
@@ -912,7 +912,7 @@ static void test_property_random(void **state)
     uint64_t rng = DC_PROPERTY_SEED;
     int failures = 0;
     for (int i = 0; i < DC_PROPERTY_POINTS; i++) {
-        dc_point p = dc_random_point(&rng);
+        check_point p = dc_random_point(&rng);
         const char *why = dc_check_point(&p);
         if (why != NULL) failures = dc_report_point(&p, why, failures);
     }
@@ -933,7 +933,7 @@ static void test_property_meridian(void **state)
         for (size_t b = 0; b < 3; b++)
             for (size_t c = 0; c < 7; c++)
                 for (size_t d = 0; d < 7; d++) {
-                    dc_point p = {32101, lats[a], lons[b], lats[a] + offsets[c],
+                    check_point p = {32101, lats[a], lons[b], lats[a] + offsets[c],
                                   lons[b] + offsets[d]};
                     const char *why = dc_check_point(&p);
                     if (why != NULL) failures = dc_report_point(&p, why, failures);
