@@ -372,6 +372,18 @@ static dc_err parse_address(const char *host, uint16_t port, struct sockaddr_sto
                         "listen address %s is not a numeric IPv4 or IPv6 address", host);
 }
 
+/* What dc_http_start set up, once the daemon and the front door are
+ * stopped (or were never started). */
+static void server_free(dc_http *srv)
+{
+    dc_conns_stop(srv);
+    dc_limits_free(srv);
+    dc_http_release(srv->current);
+    pthread_mutex_destroy(&srv->lock);
+    free(srv->origin_list);
+    free(srv);
+}
+
 dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
 {
     struct sockaddr_storage ss;
@@ -419,12 +431,7 @@ dc_err dc_http_start(const dc_http_config *config, dc_http **out, dc_error *err)
     *out = srv;
     return DC_OK;
 fail:
-    dc_conns_stop(srv);
-    dc_limits_free(srv);
-    dc_http_release(srv->current);
-    pthread_mutex_destroy(&srv->lock);
-    free(srv->origin_list);
-    free(srv);
+    server_free(srv);
     return rc;
 }
 
@@ -499,10 +506,5 @@ void dc_http_stop(dc_http *srv, unsigned drain_ms)
         nanosleep(&pause, NULL);
     dc_front_stop(srv->front);
     MHD_stop_daemon(srv->daemon);
-    dc_conns_stop(srv);
-    dc_limits_free(srv);
-    dc_http_release(srv->current);
-    pthread_mutex_destroy(&srv->lock);
-    free(srv->origin_list);
-    free(srv);
+    server_free(srv);
 }

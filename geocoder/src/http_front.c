@@ -277,33 +277,17 @@ static const char *front_origin(const dc_http *srv)
 static size_t format_error(dc_http *srv, dc_api_error e, const char *why, char *out,
                            size_t size)
 {
-    dc_worker *wk = dc_http_worker();
-    if (!wk) return 0;
-    dc_generation *gen = dc_http_acquire(srv);
-    dc_jw *w = &wk->jw;
-    dc_jw_reset(w);
-    dc_jw_object(w);
-    dc_http_error_member(w, e, why);
-    dc_jw_key(w, "fingerprint");
-    dc_jw_cstring(w, gen->fingerprint);
-    dc_jw_end(w);
-    char date[64];
+    char date[64], extra[512];
     struct tm tm;
     time_t now = time(NULL);
     gmtime_r(&now, &tm);
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
     const char *origin = front_origin(srv);
-    unsigned status = dc_api_error_status(e);
-    int n = snprintf(out, size,
-                     "HTTP/1.1 %u %s\r\nConnection: close\r\nDate: %s\r\n"
-                     "Content-Type: application/json\r\nContent-Length: %zu\r\n"
-                     "Cache-Control: no-store\r\nX-Diachi-Index: %s\r\n%s%s%s\r\n%.*s",
-                     status, MHD_get_reason_phrase_for(status), date, w->len,
-                     gen->fingerprint, origin ? "Access-Control-Allow-Origin: " : "",
-                     origin ? origin : "", origin ? "\r\n" : "", (int)w->len, w->buf);
-    dc_http_release(gen);
-    if (dc_jw_failed(w) || n <= 0 || (size_t)n >= size) return 0;
-    return (size_t)n;
+    int n = snprintf(extra, sizeof extra, "Date: %s\r\n%s%s%s", date,
+                     origin ? "Access-Control-Allow-Origin: " : "", origin ? origin : "",
+                     origin ? "\r\n" : "");
+    if (n < 0 || (size_t)n >= sizeof extra) return 0;
+    return dc_http_raw_error(srv, e, why, extra, out, size, NULL);
 }
 
 /* Read and drop what the client sends; false once it has closed. */

@@ -218,14 +218,12 @@ bool dc_http_rate_limited(struct MHD_Connection *c, dc_request *req, uint64_t re
     return true;
 }
 
-enum MHD_Result dc_http_send_error_now(struct MHD_Connection *c, dc_request *req,
-                                       dc_api_error e, const char *message)
+size_t dc_http_raw_error(dc_http *srv, dc_api_error e, const char *message,
+                         const char *extra, char *out, size_t size, size_t *body_len)
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     dc_worker *wk = dc_http_worker();
-    if (!ci || !wk) return MHD_NO;
-    dc_generation *gen = dc_http_acquire(req->srv);
+    if (!wk) return 0;
+    dc_generation *gen = dc_http_acquire(srv);
     dc_jw *w = &wk->jw;
     dc_jw_reset(w);
     dc_jw_object(w);
@@ -233,24 +231,40 @@ enum MHD_Result dc_http_send_error_now(struct MHD_Connection *c, dc_request *req
     dc_jw_key(w, "fingerprint");
     dc_jw_cstring(w, gen->fingerprint);
     dc_jw_end(w);
-    char head[1024];
-    const char *v = vary(req);
-    int n = snprintf(
-        head, sizeof head,
-        "HTTP/1.1 %u %s\r\nConnection: close\r\n"
-        "Content-Type: application/json\r\nContent-Length: %zu\r\n"
-        "Cache-Control: no-store\r\nX-Diachi-Index: %s\r\n%s%s%s%s%s%s\r\n",
-        api_errors[e].status, MHD_get_reason_phrase_for(api_errors[e].status), w->len,
-        gen->fingerprint, req->allow_origin ? "Access-Control-Allow-Origin: " : "",
-        req->allow_origin ? req->allow_origin : "", req->allow_origin ? "\r\n" : "",
-        v ? "Vary: " : "", v ? v : "", v ? "\r\n" : "");
+    unsigned status = api_errors[e].status;
+    int n = snprintf(out, size,
+                     "HTTP/1.1 %u %s\r\nConnection: close\r\n"
+                     "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+                     "Cache-Control: no-store\r\nX-Diachi-Index: %s\r\n%s\r\n%.*s",
+                     status, MHD_get_reason_phrase_for(status), w->len, gen->fingerprint,
+                     extra, (int)w->len, w->buf);
     dc_http_release(gen);
-    if (dc_jw_failed(w) || n <= 0 || (size_t)n >= sizeof head) return MHD_NO;
-    /* A few hundred bytes on a fresh socket buffer: one send each. */
-    if (send(ci->connect_fd, head, (size_t)n, MSG_NOSIGNAL) == n &&
-        send(ci->connect_fd, w->buf, w->len, MSG_NOSIGNAL) == (ssize_t)w->len) {
+    if (dc_jw_failed(w) || n <= 0 || (size_t)n >= size) return 0;
+    if (body_len) *body_len = w->len;
+    return (size_t)n;
+}
+
+enum MHD_Result dc_http_send_error_now(struct MHD_Connection *c, dc_request *req,
+                                       dc_api_error e, const char *message)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci) return MHD_NO;
+    char extra[512], answer[8192];
+    size_t body = 0;
+    const char *v = vary(req);
+    int m = snprintf(extra, sizeof extra, "%s%s%s%s%s%s",
+                     req->allow_origin ? "Access-Control-Allow-Origin: " : "",
+                     req->allow_origin ? req->allow_origin : "",
+                     req->allow_origin ? "\r\n" : "", v ? "Vary: " : "", v ? v : "",
+                     v ? "\r\n" : "");
+    if (m < 0 || (size_t)m >= sizeof extra) return MHD_NO;
+    size_t n = dc_http_raw_error(req->srv, e, message, extra, answer, sizeof answer, &body);
+    if (n == 0) return MHD_NO;
+    /* A few hundred bytes on a fresh socket buffer: one send. */
+    if (send(ci->connect_fd, answer, n, MSG_NOSIGNAL) == (ssize_t)n) {
         req->status = (int)api_errors[e].status;
-        req->bytes = w->len;
+        req->bytes = body;
     }
     /* What the client already sent stays unread; closing on it would make
      * the kernel send a reset that can destroy the answer on its way.

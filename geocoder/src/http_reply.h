@@ -82,6 +82,14 @@ enum MHD_Result dc_http_send_stream(struct MHD_Connection *c, dc_request *req,
                                     MHD_ContentReaderFreeCallback done,
                                     const dc_generation *gen);
 
+/* The whole answer of error @p e as bytes to write to a socket by hand:
+ * the status line, Connection: close, the headers every error carries,
+ * @p extra (header lines, each ending in CRLF; "" for none) and the JSON
+ * body, into @p out. Its length (the body's in *body_len when not NULL),
+ * or 0 when it does not fit. Uses the calling thread's JSON buffer. */
+size_t dc_http_raw_error(dc_http *srv, dc_api_error e, const char *message,
+                         const char *extra, char *out, size_t size, size_t *body_len);
+
 /* An error answer written straight to the socket, with Connection: close,
  * for when libmicrohttpd no longer lets a response be queued (in the middle
  * of a body). Returns MHD_NO: the caller gives that back to libmicrohttpd,
