@@ -579,7 +579,7 @@ static dc_xy along(dc_xy p, dc_xy q, double t)
 static int edge_pieces(const dc_side *s, size_t i, dc_cuts *c, double *twice)
 {
     dc_xy p = s->e->p[i], q = s->e->q[i];
-    qsort(c->t, c->n, sizeof *c->t, cmp_double);
+    if (c->n > 1) qsort(c->t, c->n, sizeof *c->t, cmp_double); /* c->t is NULL at 0 */
     double t0 = 0;
     for (size_t k = 0; k <= c->n; k++) {
         double t1 = k < c->n ? c->t[k] : 1;
