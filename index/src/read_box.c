@@ -94,6 +94,19 @@ static dc_err visit(walk *w, const MDB_val *k, const MDB_val *v)
     return rc;
 }
 
+/* Put the cursor on the first household at or after @p place, which
+ * lies after the one under it. In a sound index the cursor moves
+ * forward; where damaged keys would send it back, to loop for ever,
+ * DC_E_INDEX_CORRUPT. */
+static dc_err seek_forward(dc_index_txn *txn, uint64_t place, MDB_val *k, MDB_val *v)
+{
+    uint64_t from = (uint64_t)txn->page << 16 | txn->slot;
+    dc_err rc = dc_cursor_seek(txn, place, k, v);
+    if (rc != DC_E_INDEX_CORRUPT && ((uint64_t)txn->page << 16 | txn->slot) <= from)
+        rc = DC_E_INDEX_CORRUPT;
+    return rc;
+}
+
 /* Cells (row, col0..col1): their keys are one range. */
 static dc_err walk_row(walk *w, uint32_t row, uint32_t col0, uint32_t col1)
 {
@@ -107,7 +120,7 @@ static dc_err walk_row(walk *w, uint32_t row, uint32_t col0, uint32_t col1)
         if (cell != at) s = cell_span(w, row, (uint32_t)(cell - row0)), at = cell;
         uint64_t to = next_wanted(place, &s);
         if (to) {
-            rc = dc_cursor_seek(w->txn, to, &k, &v);
+            rc = seek_forward(w->txn, to, &k, &v);
             continue;
         }
         rc = visit(w, &k, &v);
