@@ -131,7 +131,8 @@ dc_err dc_geo_search(dc_geo_session *s, double lat, double lon, double radius_m,
                      size_t *count)
 {
     double m_lat, m_lon;
-    search q = {.lat = lat, .lon = lon, .radius_m = radius_m, .limit = limit};
+    search q; /* not zeroed: hits are written before they are read */
+    q.lat = lat, q.lon = lon, q.radius_m = radius_m, q.limit = limit, q.count = 0;
     dc_err rc = DC_OK;
     if (limit == 0) goto done;
     if (limit > DC_GEO_MAX_NEIGHBOURS) return DC_E_INVALID_ARG;

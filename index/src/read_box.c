@@ -13,6 +13,7 @@
  * entries), instead of decoding every household in between: the cost
  * follows the households near the box, not the cell's.
  */
+#include "pages.h"
 #include "read_cursor.h"
 #include "read_decode.h"
 
@@ -29,6 +30,11 @@
  * wrap: there a key's sub-row or sub-column need not follow from the
  * cell's edges, and the walk decodes the whole cell. */
 #define LAST_ROW 72000u
+/* A key this many entries on in the page is stepped to rather than
+ * searched for: a step reads the next entry, in a line already fetched
+ * or the next one; a search reads the fences, the head and a few
+ * entries, in cache too but many more instructions. */
+#define STEP_MAX 8u
 
 typedef struct walk {
     dc_index_txn *txn;
@@ -94,6 +100,16 @@ static dc_err visit(walk *w, const MDB_val *k, const MDB_val *v)
     return rc;
 }
 
+/* Whether the first household at or after @p place is at most STEP_MAX
+ * entries on from the cursor, in its page. */
+static bool near_ahead(const dc_index_txn *txn, uint64_t place)
+{
+    const uint8_t *page = dc_pages_page(&txn->idx->pages, txn->page);
+    uint32_t ahead = txn->slot + STEP_MAX;
+    return page && ahead < dc_page_count(page) &&
+           dc_get_be64(page + DC_PAGE_HEAD + DC_PAGE_ENTRY * (size_t)ahead) >= place;
+}
+
 /* Put the cursor on the first household at or after @p place, which
  * lies after the one under it. In a sound index the cursor moves
  * forward; where damaged keys would send it back, to loop for ever,
@@ -119,11 +135,11 @@ static dc_err walk_row(walk *w, uint32_t row, uint32_t col0, uint32_t col1)
         if (cell > row0 + col1) break;
         if (cell != at) s = cell_span(w, row, (uint32_t)(cell - row0)), at = cell;
         uint64_t to = next_wanted(place, &s);
-        if (to) {
+        if (to && !near_ahead(w->txn, to)) {
             rc = seek_forward(w->txn, to, &k, &v);
             continue;
         }
-        rc = visit(w, &k, &v);
+        if (!to) rc = visit(w, &k, &v);
         if (rc != DC_OK || w->stopped) break;
         rc = dc_cursor_step(w->txn, MDB_NEXT, &k, &v);
     }
