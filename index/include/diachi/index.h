@@ -464,7 +464,7 @@ typedef int (*dc_position_fn)(void *ctx, const dc_household_pos *pos);
  * The positions of households first..first+count-1 (a cell's or a code's
  * run), in one cursor pass that reads no strings. Finding @p first costs
  * what dc_index_household does: a spatial search uses
- * dc_index_row_positions. Allocates nothing.
+ * dc_index_box_positions. Allocates nothing.
  * @param[in] txn  a transaction, used by this thread only
  * @param[in] fn   called on this thread for each household in number
  *                 order until it returns non-zero (then DC_OK); its
@@ -524,8 +524,9 @@ dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
 /**
  * The positions of the households in cells (@p row, @p col_first) to
  * (@p row, @p col_last), in index order, from one search and a pass
- * over the records after it that reads no strings: what a nearest-household search needs
- * before it reads the few it keeps (dc_index_household_read).
+ * over the records after it that reads no strings: every household of
+ * the cells, however many. A search near a point reads fewer with
+ * dc_index_box_positions.
  * @param[in] txn  a transaction, used by this thread only
  * @param[in] row  0..72000 (dc_cell_row)
  * @param[in] col_first, col_last  0 <= col_first <= col_last <= 143999
