@@ -1,15 +1,24 @@
 /*
  * reverse.c - point -> zone, code and households around it.
  *
- * The index keys households by spatial cell (1/400 degree) first, so the
- * households near a point are, per row of cells its search box touches,
- * one run of keys; their positions are measured, the nearest kept, and
- * only those read whole, from where the walk met them.
+ * The households near a point are asked of the index by box
+ * (dc_index_box_positions), which reads only the runs of keys that can
+ * lie in it; their positions are measured, the nearest kept, and only
+ * those read whole, from where the walk met them. A point asked about
+ * is most often a few metres from a door: the search first asks a small
+ * box, and asks the whole radius only when the small one does not hold
+ * enough households near enough to be sure of the answer.
  */
 #include <math.h>
 #include <string.h>
 
 #include "geo_internal.h"
+
+/* The first box's radius, and how much each next one grows: a box of
+ * 4 times the radius holds 16 times the area, so the boxes before the
+ * last cost a fifteenth of it at most. */
+#define NEAR_FIRST_M 8.0
+#define NEAR_GROWTH 4.0
 
 /* A household measured but not yet read: distance first, then number. */
 typedef struct hit {
@@ -20,10 +29,14 @@ typedef struct hit {
 
 typedef struct search {
     double lat, lon, radius_m;
-    int32_t south, west, north, east; /* outside, certainly too far (e7) */
     size_t limit, count;
     hit hits[DC_GEO_MAX_NEIGHBOURS];
 } search;
+
+/* A box of e7 positions, bounds included. */
+typedef struct box {
+    int32_t south, west, north, east;
+} box;
 
 static bool closer(const hit *a, const hit *b)
 {
@@ -35,9 +48,6 @@ static bool closer(const hit *a, const hit *b)
 static int measure(void *ctx, const dc_household_pos *pos)
 {
     search *q = ctx;
-    if (pos->lat_e7 < q->south || pos->lat_e7 > q->north || pos->lon_e7 < q->west ||
-        pos->lon_e7 > q->east)
-        return 0;
     hit h = {dc_geo_distance_m(q->lat, q->lon, pos->lat_e7 / 1e7, pos->lon_e7 / 1e7),
              pos->number, pos->postcode, pos->ref};
     if (h.distance_m > q->radius_m) return 0;
@@ -67,38 +77,85 @@ static dc_err read_hits(dc_geo_session *s, const search *q, uint32_t zone,
     return DC_OK;
 }
 
+static int32_t clamp_e7(int64_t v)
+{
+    return v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : (int32_t)v;
+}
+
+/* The cells of 1/400 degree that hold every household within the radius
+ * (from half-sizes @p dlat, @p dlon in degrees), as a box: a household is
+ * in it when its cell is. The first row and column also hold what lies
+ * south or west of the globe, the last north or east of it. */
+static box cells_box(double lat, double lon, double dlat, double dlon)
+{
+    uint32_t r0 = dc_cell_row(dc_geo_e7(lat - dlat)),
+             r1 = dc_cell_row(dc_geo_e7(lat + dlat));
+    uint32_t c0 = dc_cell_col(dc_geo_e7(lon - dlon)),
+             c1 = dc_cell_col(dc_geo_e7(lon + dlon));
+    int64_t s = (int64_t)r0 * DC_CELL_E7 - 900000000;
+    int64_t n = ((int64_t)r1 + 1) * DC_CELL_E7 - 900000000 - 1;
+    int64_t w = (int64_t)c0 * DC_CELL_E7 - 1800000000;
+    int64_t e = ((int64_t)c1 + 1) * DC_CELL_E7 - 1800000000 - 1;
+    return (box){r0 == 0 ? INT32_MIN : clamp_e7(s), c0 == 0 ? INT32_MIN : clamp_e7(w),
+                 r1 >= 72000 ? INT32_MAX : clamp_e7(n),
+                 c1 >= 143999 ? INT32_MAX : clamp_e7(e)};
+}
+
+/* A box 5% wider than a radius of half-sizes @p dlat, @p dlon, within
+ * @p in: what lies outside it is certainly farther than the radius. The
+ * distance's radii of curvature are taken at the mean latitude, which
+ * inside the box differs from the point's by hundredths of a degree,
+ * changing them by far less than 5% below 80 degrees. */
+static box near_box(double lat, double lon, double dlat, double dlon, const box *in)
+{
+    box b = {dc_geo_e7(lat - 1.05 * dlat) - 1, dc_geo_e7(lon - 1.05 * dlon) - 1,
+             dc_geo_e7(lat + 1.05 * dlat) + 1, dc_geo_e7(lon + 1.05 * dlon) + 1};
+    if (b.south < in->south) b.south = in->south;
+    if (b.west < in->west) b.west = in->west;
+    if (b.north > in->north) b.north = in->north;
+    if (b.east > in->east) b.east = in->east;
+    return b;
+}
+
+/* Measure afresh every household of @p b. */
+static dc_err measure_box(dc_geo_session *s, search *q, const box *b)
+{
+    q->count = 0;
+    if (b->south > b->north || b->west > b->east) return DC_OK;
+    return dc_index_box_positions(s->txn, b->south, b->west, b->north, b->east, measure,
+                                  q);
+}
+
 dc_err dc_geo_search(dc_geo_session *s, double lat, double lon, double radius_m,
                      size_t limit, uint32_t zone_postcode, dc_geo_neighbour *out,
                      size_t *count)
 {
     double m_lat, m_lon;
-    search q = {.lat = lat, .lon = lon, .radius_m = radius_m, .limit = limit};
+    search q; /* not zeroed: hits are written before they are read */
+    q.lat = lat, q.lon = lon, q.radius_m = radius_m, q.limit = limit, q.count = 0;
     dc_err rc = DC_OK;
     if (limit == 0) goto done;
     if (limit > DC_GEO_MAX_NEIGHBOURS) return DC_E_INVALID_ARG;
     dc_geo_metres_per_degree(lat, &m_lat, &m_lon);
     /* A little slack so that rounding never drops an edge household. */
     double dlat = radius_m / m_lat + 1e-7, dlon = radius_m / m_lon + 1e-7;
-    uint32_t r0 = dc_cell_row(dc_geo_e7(lat - dlat)),
-             r1 = dc_cell_row(dc_geo_e7(lat + dlat));
-    uint32_t c0 = dc_cell_col(dc_geo_e7(lon - dlon)),
-             c1 = dc_cell_col(dc_geo_e7(lon + dlon));
-    /* Most households of the cells walked lie far outside the radius: a box
-     * 5% wider than the radius turns them away before a distance is worked
-     * out. The distance's radii of curvature are taken at the mean latitude,
-     * which inside the rows walked differs from the point's by hundredths of
-     * a degree, changing them by far less than 5% below 80 degrees;
-     * nearer the poles the box is not used. */
-    q.south = q.west = INT32_MIN;
-    q.north = q.east = INT32_MAX;
+    box all = cells_box(lat, lon, dlat, dlon);
+    /* Nearer the poles than 80 degrees the 5% is not enough: no box but
+     * the cells' is used. */
     if (fabs(lat) < 80) {
-        q.south = dc_geo_e7(lat - 1.05 * dlat) - 1;
-        q.north = dc_geo_e7(lat + 1.05 * dlat) + 1;
-        q.west = dc_geo_e7(lon - 1.05 * dlon) - 1;
-        q.east = dc_geo_e7(lon + 1.05 * dlon) + 1;
+        all = near_box(lat, lon, dlat, dlon, &all);
+        /* A smaller box holds every household within its radius; when it
+         * holds the limit's worth, the farthest of them within its radius,
+         * every household outside it is farther than they are. */
+        for (double near = NEAR_FIRST_M; near < radius_m && rc == DC_OK;
+             near *= NEAR_GROWTH) {
+            box b = near_box(lat, lon, near / m_lat + 1e-7, near / m_lon + 1e-7, &all);
+            rc = measure_box(s, &q, &b);
+            if (q.count == limit && q.hits[limit - 1].distance_m <= near) goto read;
+        }
     }
-    for (uint32_t r = r0; r <= r1 && rc == DC_OK; r++)
-        rc = dc_index_row_positions(s->txn, r, c0, c1, measure, &q);
+    if (rc == DC_OK) rc = measure_box(s, &q, &all);
+read:
     if (rc == DC_OK) rc = read_hits(s, &q, zone_postcode, out);
 done:
     if (rc == DC_OK) *count = q.count;

@@ -142,6 +142,13 @@ static void lookup_places(dc_index_txn *txn, const dc_index_meta *meta, bool che
                                        count_position, &seen);
     check(rc == DC_OK || rc == DC_E_INVALID_ARG || (!checked && rc == DC_E_INDEX_CORRUPT),
           "row positions");
+    /* the box 3 cells wide around the point, clipped to the e7 range */
+    int32_t s = lat > INT32_MIN + 30000 ? lat - 30000 : INT32_MIN;
+    int32_t w = lon > INT32_MIN + 30000 ? lon - 30000 : INT32_MIN;
+    int32_t n = lat < INT32_MAX - 30000 ? lat + 30000 : INT32_MAX;
+    int32_t e = lon < INT32_MAX - 30000 ? lon + 30000 : INT32_MAX;
+    rc = dc_index_box_positions(txn, s, w, n, e, count_position, &seen);
+    check(rc == DC_OK || (!checked && rc == DC_E_INDEX_CORRUPT), "box positions");
 }
 
 static void exercise(dc_index *idx)

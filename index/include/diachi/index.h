@@ -464,7 +464,7 @@ typedef int (*dc_position_fn)(void *ctx, const dc_household_pos *pos);
  * The positions of households first..first+count-1 (a cell's or a code's
  * run), in one cursor pass that reads no strings. Finding @p first costs
  * what dc_index_household does: a spatial search uses
- * dc_index_row_positions. Allocates nothing.
+ * dc_index_box_positions. Allocates nothing.
  * @param[in] txn  a transaction, used by this thread only
  * @param[in] fn   called on this thread for each household in number
  *                 order until it returns non-zero (then DC_OK); its
@@ -524,8 +524,9 @@ dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
 /**
  * The positions of the households in cells (@p row, @p col_first) to
  * (@p row, @p col_last), in index order, from one search and a pass
- * over the records after it that reads no strings: what a nearest-household search needs
- * before it reads the few it keeps (dc_index_household_read).
+ * over the records after it that reads no strings: every household of
+ * the cells, however many. A search near a point reads fewer with
+ * dc_index_box_positions.
  * @param[in] txn  a transaction, used by this thread only
  * @param[in] row  0..72000 (dc_cell_row)
  * @param[in] col_first, col_last  0 <= col_first <= col_last <= 143999
@@ -536,6 +537,30 @@ dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
  */
 dc_err dc_index_row_positions(dc_index_txn *txn, uint32_t row, uint32_t col_first,
                               uint32_t col_last, dc_position_fn fn, void *ctx);
+
+/**
+ * The positions of the households whose position lies in a box: @p south
+ * <= lat_e7 <= @p north and @p west <= lon_e7 <= @p east, bounds
+ * included; those and no others, in index order (row of cells by row,
+ * south to north; within a row, by key). Reads no strings. Inside each
+ * cell it decodes only the runs of keys whose code (sub-row and
+ * sub-column of 1/8000 degree) can lie in the box and searches past the
+ * others, so its cost follows the households in and near the box, not
+ * those of the cells it touches: what a nearest-household search needs
+ * before it reads the few it keeps (dc_index_household_read).
+ * Allocates nothing.
+ * @param[in] txn  a transaction, used by this thread only
+ * @param[in] south, west, north, east  e7; any values with south <=
+ *                 north and west <= east; the box does not wrap at the
+ *                 antimeridian
+ * @param[in] fn   as for dc_index_household_positions, but called in
+ *                 index order; a non-zero return ends the walk with DC_OK
+ * @return DC_OK (also for no household), DC_E_INVALID_ARG (NULL @p txn or
+ *         @p fn, @p south > @p north or @p west > @p east),
+ *         DC_E_INDEX_CORRUPT
+ */
+dc_err dc_index_box_positions(dc_index_txn *txn, int32_t south, int32_t west,
+                              int32_t north, int32_t east, dc_position_fn fn, void *ctx);
 
 /** What dc_index_check walked. */
 typedef struct dc_index_check_stats {
