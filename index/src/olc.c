@@ -362,7 +362,8 @@ dc_err dc_olc_shorten(const char *code, double ref_lat, double ref_lon, char *ou
     if (strchr(code, '0')) return DC_E_OLC_PADDED;
 
     dc_olc_area area;
-    dc_olc_decode(code, &area);
+    dc_err rc = dc_olc_decode(code, &area);
+    if (rc != DC_OK) return rc;
     /* Dropping fewer than 4 digits saves nothing worth the ambiguity. */
     if (area.length < 6) return DC_E_OLC_LENGTH;
     dc_olc_normalise(&ref_lat, &ref_lon);
