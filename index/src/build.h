@@ -6,9 +6,9 @@
  * build_validate.c checks the input, build_order.c puts households, ids
  * and the zone grid in key order, build_write.c writes every content
  * database (the households and their pages through build_households.c),
- * build_meta.c the metadata; build_record.c appends one record to a
- * database and to the fingerprint for them. Each of those files has its header; this one
- * holds only the data they share.
+ * build_zonecells.c the zone grid's sub-grid, build_meta.c the metadata; build_record.c
+ * appends one record to a database and to the fingerprint for them. Each of those files
+ * has its header; this one holds only the data they share.
  */
 #ifndef DC_BUILD_H
 #define DC_BUILD_H
@@ -22,6 +22,7 @@
 #include "hasher.h"
 #include "index_file.h"
 #include "index_internal.h"
+#include "zonecells.h"
 
 /* The longest string of each record's kind (docs/FORMAT.md, limits). */
 #define DC_MAX_STR8 255u
@@ -48,7 +49,9 @@ typedef struct dc_builder {
     uint32_t *zone_counts;
     dc_sort_item *households; /* key = place, a = input index before permuting */
     dc_id_entry *ids;
-    dc_sort_item *grid; /* cell<<32|postcode */
+    dc_sort_item *grid;   /* cell<<32|postcode */
+    dc_zc_zone *zc_zones; /* the zones in postcode order, for zonecells */
+    dc_zonecells *zonecells;
     size_t ncodes, ngrid;
     dc_strtab *strings; /* streets and groups, by id */
     uint8_t *buf;
