@@ -49,9 +49,17 @@ typedef struct dc_builder {
     uint32_t *zone_counts;
     dc_sort_item *households; /* key = place, a = input index before permuting */
     dc_id_entry *ids;
-    dc_sort_item *grid;   /* cell<<32|postcode */
-    dc_zc_zone *zc_zones; /* the zones in postcode order, for zonecells */
-    dc_zonecells *zonecells;
+    dc_sort_item *grid; /* cell<<32|postcode */
+    /* The zone grid's sub-grid: every value, in key order, back to back;
+     * values[i] is cell << 32 | size. */
+    struct dc_build_zonecells {
+        dc_zc_zone *zones; /* in postcode order */
+        dc_zonecells *cells;
+        uint64_t *values;
+        size_t nvalues;
+        uint8_t *bytes;
+        size_t len, cap;
+    } zc;
     size_t ncodes, ngrid;
     dc_strtab *strings; /* streets and groups, by id */
     uint8_t *buf;

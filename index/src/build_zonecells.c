@@ -1,27 +1,14 @@
 /*
- * build_zonecells.c - the zone grid's sub-grid (zonecells.c) computed
- * from the zones before the file is made, so that its size is known, and
- * written after every content database (build_zonecells.h). It is derived
- * from zones and zonegrid, so it is not part of the fingerprint:
- * dc_index_check recomputes it instead.
+ * build_zonecells.c - the zone grid's sub-grid (zonecells.c,
+ * zonecells_value.c) computed from the zones before the file is made, so
+ * that the map is sized for it, and written after every content database
+ * (build_zonecells.h). It is derived from zones and zonegrid, so it is not
+ * part of the fingerprint: dc_index_check recomputes it instead.
  */
 #include <stdlib.h>
 
 #include "build_record.h"
 #include "build_zonecells.h"
-
-dc_err dc_build_prepare_zonecells(dc_builder *b)
-{
-    size_t n = 0;
-    b->zc_zones = malloc((b->in->nzones ? b->in->nzones : 1) * sizeof *b->zc_zones);
-    if (!b->zc_zones)
-        return dc_error_set(b->err, DC_E_NOMEM, "out of memory (zone cells)");
-    for (uint32_t p = 0; p < DC_POSTCODES; p++)
-        if (b->zone_of[p] >= 0)
-            b->zc_zones[n++] = (dc_zc_zone){p, b->in->zones[b->zone_of[p]].polygon};
-    dc_err rc = dc_zonecells_prepare(b->zc_zones, n, &b->zonecells);
-    return rc == DC_OK ? DC_OK : dc_error_set(b->err, rc, "out of memory (zone cells)");
-}
 
 /* The candidates of the zone grid cell at b->grid[i .. j), as they are
  * stored: little-endian u32 postcodes. */
@@ -39,20 +26,35 @@ static dc_err grid_postcodes(dc_builder *b, size_t i, size_t j, uint8_t **buf,
     return DC_OK;
 }
 
-static dc_err write_cell(dc_builder *b, uint32_t cell, const uint8_t *postcodes,
-                         uint32_t ncand)
+/* Append cell @p cell's value (none for too many candidates) to b->zc. */
+static dc_err add_value(dc_builder *b, uint32_t cell, const uint8_t *postcodes,
+                        uint32_t ncand)
 {
-    uint8_t key[4];
+    struct dc_build_zonecells *zc = &b->zc;
     size_t size;
     if (ncand > DC_ZC_MAX_CANDIDATES) return DC_OK; /* the reader tests them all */
-    dc_err rc = dc_zonecells_value(b->zonecells, cell, postcodes, ncand, &b->buf,
+    dc_err rc = dc_zonecells_value(zc->cells, cell, postcodes, ncand, &b->buf,
                                    &b->bufsize, &size);
-    if (rc != DC_OK) return dc_error_set(b->err, rc, "zone cells of grid cell %u", cell);
-    dc_put_be32(key, cell);
-    return dc_build_put(b, DC_DB_ZONECELLS, key, 4, b->buf, size);
+    if (rc == DC_OK && zc->nvalues % 1024 == 0) {
+        uint64_t *v = realloc(zc->values, (zc->nvalues + 1024) * sizeof *v);
+        if (!v) return DC_E_NOMEM;
+        zc->values = v;
+    }
+    if (rc == DC_OK && zc->len + size > zc->cap) {
+        size_t cap = 2 * (zc->len + size);
+        uint8_t *p = realloc(zc->bytes, cap);
+        if (!p) return DC_E_NOMEM;
+        zc->bytes = p;
+        zc->cap = cap;
+    }
+    if (rc != DC_OK) return rc;
+    memcpy(zc->bytes + zc->len, b->buf, size);
+    zc->values[zc->nvalues++] = (uint64_t)cell << 32 | size;
+    zc->len += size;
+    return DC_OK;
 }
 
-dc_err dc_build_write_zonecells(dc_builder *b)
+static dc_err compute_values(dc_builder *b)
 {
     uint8_t *postcodes = NULL;
     size_t cap = 0;
@@ -62,9 +64,51 @@ dc_err dc_build_write_zonecells(dc_builder *b)
         for (j = i; j < b->ngrid && (uint32_t)(b->grid[j].key >> 32) == cell; j++) {
         }
         rc = grid_postcodes(b, i, j, &postcodes, &cap);
-        if (rc != DC_OK) rc = dc_error_set(b->err, rc, "out of memory (zone cells)");
-        if (rc == DC_OK) rc = write_cell(b, cell, postcodes, (uint32_t)(j - i));
+        if (rc == DC_OK) rc = add_value(b, cell, postcodes, (uint32_t)(j - i));
     }
     free(postcodes);
     return rc;
+}
+
+dc_err dc_build_prepare_zonecells(dc_builder *b)
+{
+    size_t n = 0;
+    b->zc.zones = malloc((b->in->nzones ? b->in->nzones : 1) * sizeof *b->zc.zones);
+    if (!b->zc.zones)
+        return dc_error_set(b->err, DC_E_NOMEM, "out of memory (zone cells)");
+    for (uint32_t p = 0; p < DC_POSTCODES; p++)
+        if (b->zone_of[p] >= 0)
+            b->zc.zones[n++] = (dc_zc_zone){p, b->in->zones[b->zone_of[p]].polygon};
+    dc_err rc = dc_zonecells_prepare(b->zc.zones, n, &b->zc.cells);
+    if (rc == DC_OK) rc = compute_values(b);
+    dc_build_progress(b, "zone cells", b->ngrid, b->ngrid);
+    return rc == DC_OK ? DC_OK : dc_error_set(b->err, rc, "out of memory (zone cells)");
+}
+
+uint64_t dc_build_zonecells_bytes(const dc_builder *b)
+{
+    /* A value over a page's worth is its own run of pages. */
+    return b->zc.len + (uint64_t)b->zc.nvalues * (DC_PAGE_SIZE + 64);
+}
+
+dc_err dc_build_write_zonecells(dc_builder *b)
+{
+    const uint8_t *p = b->zc.bytes;
+    for (size_t i = 0; i < b->zc.nvalues; i++) {
+        uint8_t key[4];
+        size_t size = (uint32_t)b->zc.values[i];
+        dc_put_be32(key, (uint32_t)(b->zc.values[i] >> 32));
+        dc_err rc = dc_build_put(b, DC_DB_ZONECELLS, key, 4, p, size);
+        if (rc != DC_OK) return rc;
+        p += size;
+    }
+    return DC_OK;
+}
+
+void dc_build_free_zonecells(dc_builder *b)
+{
+    dc_zonecells_free(b->zc.cells);
+    free(b->zc.zones);
+    free(b->zc.values);
+    free(b->zc.bytes);
 }

@@ -7,12 +7,17 @@
 
 #include "build.h"
 
-/* Compute every zone's touched sub-cells and held centres, after the zone
- * grid is collected (dc_build_collect_grid). DC_E_NOMEM with a message. */
+/* Compute every zone grid cell's zonecells value, after the zone grid is
+ * collected (dc_build_collect_grid). DC_E_NOMEM with a message. */
 dc_err dc_build_prepare_zonecells(dc_builder *b);
 
-/* Write a zonecells value for every zone grid cell, in key order, outside
- * the fingerprint. */
+/* The bytes the values take in the file, at most. */
+uint64_t dc_build_zonecells_bytes(const dc_builder *b);
+
+/* Write them in key order, outside the fingerprint. */
 dc_err dc_build_write_zonecells(dc_builder *b);
+
+/* Free what dc_build_prepare_zonecells kept; safe after a failure. */
+void dc_build_free_zonecells(dc_builder *b);
 
 #endif

@@ -28,7 +28,7 @@ static size_t map_size(const dc_builder *b)
         (uint64_t)b->in->nhouseholds * 400 + (uint64_t)b->ngrid * 16 + (64u << 20);
     for (size_t i = 0; i < b->in->nzones; i++)
         size += 2 * (b->in->zones[i].polygon.size + 512);
-    size += dc_zonecells_bound(b->zonecells, b->ngrid);
+    size += dc_build_zonecells_bytes(b);
     uint64_t mb = 1u << 20;
     return (size_t)((size + mb - 1) / mb * mb);
 }
@@ -82,8 +82,7 @@ static void release(dc_builder *b)
     free(b->segment);
     free(b->fences);
     free(b->grid);
-    dc_zonecells_free(b->zonecells);
-    free(b->zc_zones);
+    dc_build_free_zonecells(b);
     dc_strtab_close(b->strings);
     free(b->buf);
 }

@@ -54,6 +54,8 @@ extern const char *const dc_db_names[DC_DB_COUNT];
 /* The coarse grid of zonegrid: 0.05 degree, 7200 columns. */
 #define DC_ZONEGRID_E7 500000
 #define DC_ZONEGRID_COLS 7200u
+/* Most entries of the zone grid's table (dc_index.grid_table). */
+#define DC_GRID_TABLE_MAX (1u << 22)
 /* Columns of the 1/400-degree household grid. */
 #define DC_CELL_COLS 144000u
 
@@ -287,6 +289,11 @@ struct dc_index {
      * rings[zone_ring0[i + 1]]: a sub-grid's run names its ring by number. */
     dc_ring *rings;
     uint32_t *zone_ring0;
+    /* The zone grid's cells as a table over their rows and columns, the
+     * index in grid plus 1 (0: none), when it is small enough
+     * (DC_GRID_TABLE_MAX); else NULL and a cell is a binary search. */
+    uint32_t *grid_table;
+    uint32_t grid_row0, grid_col0, grid_rows, grid_cols;
     dc_index_meta meta;
     uint64_t data_bytes; /* the LMDB file's length, the seal's (seal.h) */
     char *sources;       /* meta.sources points here */

@@ -87,21 +87,6 @@ static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* The segment from the point to the centre against edge (a, b): 1 for a
- * proper crossing, 0 for none, -1 when any orientation is 0. */
-static int crossing(const int64_t s[4], int64_t alat, int64_t alon, int64_t blat,
-                    int64_t blon)
-{
-    int o1 = dc_zc_orient(s[0], s[1], s[2], s[3], alat, alon);
-    int o2 = dc_zc_orient(s[0], s[1], s[2], s[3], blat, blon);
-    if (o1 == 0 || o2 == 0) return -1;
-    if (o1 == o2) return 0;
-    int o3 = dc_zc_orient(alat, alon, blat, blon, s[0], s[1]);
-    int o4 = dc_zc_orient(alat, alon, blat, blon, s[2], s[3]);
-    if (o3 == 0 || o4 == 0) return -1;
-    return o3 != o4;
-}
-
 static void vertex(const dc_ring *ring, uint32_t i, int64_t *lat, int64_t *lon)
 {
     int32_t a, b;
@@ -121,7 +106,7 @@ static int run_parity(const dc_ring *ring, uint32_t first, uint32_t count,
     vertex(ring, first, &alat, &alon);
     for (uint32_t i = first; i < first + count; i++) {
         vertex(ring, i + 1 < ring->npoints ? i + 1 : 0, &blat, &blon);
-        int t = crossing(s, alat, alon, blat, blon);
+        int t = dc_zc_crossing(s, alat, alon, blat, blon);
         if (t < 0) return -1;
         parity ^= t;
         alat = blat;
@@ -159,15 +144,16 @@ static int32_t candidate_slot(const dc_index *idx, const struct dc_grid_cell *g,
     return idx->zone_slot[dc_get_le32(g->postcodes + 4 * (size_t)k)];
 }
 
-/* A border sub-cell's record at @p at: the first candidate that holds the
- * point. 0 when the record does not read (the caller tests every
- * candidate then). */
-static int border(const dc_index *idx, const struct dc_grid_cell *g, size_t at,
-                  const int64_t s[4], int32_t *slot)
+/* A record of kind DC_ZC_ENTRIES at @p at, for the square whose centre is
+ * (s[2], s[3]): the first candidate that holds the point (s[0], s[1]). 0
+ * when the record does not read (the caller tests every candidate then). */
+static int entries(const dc_index *idx, const struct dc_grid_cell *g, size_t at,
+                   const int64_t s[4], int32_t *slot)
 {
     size_t size = g->sub_size;
     if (at > size || size - at < DC_ZC_RECORD_HEAD) return 0;
     uint32_t n = get_le16(g->sub + at);
+    if (get_le16(g->sub + at + 2) != DC_ZC_ENTRIES) return 0;
     at += DC_ZC_RECORD_HEAD;
     for (uint32_t e = 0; e < n; e++) {
         if (size - at < DC_ZC_ENTRY_HEAD) return 0;
@@ -193,14 +179,11 @@ static int border(const dc_index *idx, const struct dc_grid_cell *g, size_t at,
     return 1;
 }
 
-int dc_zonecells_slot(const dc_index *idx, const struct dc_grid_cell *g, int32_t lat_e7,
-                      int32_t lon_e7, int32_t *slot)
+/* A word @p w of a square; @p table is where the offsets of border
+ * records start and @p base what they count from. */
+static int word(const dc_index *idx, const struct dc_grid_cell *g, uint32_t w,
+                size_t table, size_t base, const int64_t s[4], int32_t *slot)
 {
-    if (!g->sub) return 0;
-    uint32_t row = (uint32_t)(((int64_t)lat_e7 - DC_LAT_E7_MIN) / DC_CELL_E7);
-    uint32_t col = (uint32_t)(((int64_t)lon_e7 - DC_LON_E7_MIN) / DC_CELL_E7);
-    uint32_t i = (row % DC_ZC_SIDE) * DC_ZC_SIDE + col % DC_ZC_SIDE;
-    uint32_t w = get_le16(g->sub + 2 * (size_t)i);
     if (w == DC_ZC_NONE) {
         *slot = -1;
         return 1;
@@ -210,6 +193,40 @@ int dc_zonecells_slot(const dc_index *idx, const struct dc_grid_cell *g, int32_t
         *slot = candidate_slot(idx, g, w);
         return 1;
     }
+    size_t off = table + 4 * (size_t)(w & ~DC_ZC_BORDER);
+    if (off > g->sub_size || g->sub_size - off < 4) return 0;
+    return entries(idx, g, base + dc_get_le32(g->sub + off), s, slot);
+}
+
+/* A border sub-cell's record at @p at: its entries, or the word of the
+ * point's square when it is split. */
+static int border(const dc_index *idx, const struct dc_grid_cell *g, size_t at,
+                  int64_t s[4], int32_t *slot)
+{
+    size_t head = DC_ZC_RECORD_HEAD + 2 * DC_ZC_SPLIT_CELLS;
+    if (at > g->sub_size || g->sub_size - at < DC_ZC_RECORD_HEAD) return 0;
+    if (get_le16(g->sub + at + 2) != DC_ZC_SPLIT) return entries(idx, g, at, s, slot);
+    if (g->sub_size - at < head) return 0;
+    int64_t south = s[2] - DC_CELL_E7 / 2, west = s[3] - DC_CELL_E7 / 2;
+    uint32_t i = (uint32_t)((s[0] - south) / DC_ZC_SPLIT_E7),
+             j = (uint32_t)((s[1] - west) / DC_ZC_SPLIT_E7);
+    s[2] = south + i * DC_ZC_SPLIT_E7 + DC_ZC_SPLIT_E7 / 2;
+    s[3] = west + j * DC_ZC_SPLIT_E7 + DC_ZC_SPLIT_E7 / 2;
+    uint32_t w =
+        get_le16(g->sub + at + DC_ZC_RECORD_HEAD + 2 * (i * DC_ZC_SPLIT_SIDE + j));
+    return word(idx, g, w, at + head, at, s, slot);
+}
+
+int dc_zonecells_slot(const dc_index *idx, const struct dc_grid_cell *g, int32_t lat_e7,
+                      int32_t lon_e7, int32_t *slot)
+{
+    if (!g->sub) return 0;
+    uint32_t row = (uint32_t)(((int64_t)lat_e7 - DC_LAT_E7_MIN) / DC_CELL_E7);
+    uint32_t col = (uint32_t)(((int64_t)lon_e7 - DC_LON_E7_MIN) / DC_CELL_E7);
+    uint32_t i = (row % DC_ZC_SIDE) * DC_ZC_SIDE + col % DC_ZC_SIDE;
+    uint32_t w = get_le16(g->sub + 2 * (size_t)i);
+    if (w == DC_ZC_NONE || w < DC_ZC_BORDER)
+        return word(idx, g, w, DC_ZC_HEAD, 0, NULL, slot);
     size_t off = DC_ZC_HEAD + 4 * (size_t)(w & ~DC_ZC_BORDER);
     if (off + 4 > g->sub_size) return 0;
     int64_t s[4] = {lat_e7, lon_e7, dc_zc_centre_lat(row), dc_zc_centre_lon(col)};

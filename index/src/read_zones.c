@@ -8,6 +8,35 @@
 #include "read_zonecells.h"
 #include "read_zones.h"
 
+/* The table of the grid's cells over their rows and columns, unless it
+ * would be too large. */
+static dc_err grid_table(dc_index *idx)
+{
+    uint32_t r0 = UINT32_MAX, r1 = 0, c0 = UINT32_MAX, c1 = 0;
+    for (uint32_t i = 0; i < idx->ngrid; i++) {
+        uint32_t r = idx->grid[i].cell / DC_ZONEGRID_COLS,
+                 c = idx->grid[i].cell % DC_ZONEGRID_COLS;
+        r0 = r < r0 ? r : r0;
+        r1 = r > r1 ? r : r1;
+        c0 = c < c0 ? c : c0;
+        c1 = c > c1 ? c : c1;
+    }
+    if (idx->ngrid == 0 || (uint64_t)(r1 - r0 + 1) * (c1 - c0 + 1) > DC_GRID_TABLE_MAX)
+        return DC_OK;
+    idx->grid_table = calloc((size_t)(r1 - r0 + 1) * (c1 - c0 + 1), sizeof(uint32_t));
+    if (!idx->grid_table) return DC_E_NOMEM;
+    idx->grid_row0 = r0;
+    idx->grid_col0 = c0;
+    idx->grid_rows = r1 - r0 + 1;
+    idx->grid_cols = c1 - c0 + 1;
+    for (uint32_t i = 0; i < idx->ngrid; i++) {
+        uint32_t r = idx->grid[i].cell / DC_ZONEGRID_COLS - r0,
+                 c = idx->grid[i].cell % DC_ZONEGRID_COLS - c0;
+        idx->grid_table[(size_t)r * idx->grid_cols + c] = i + 1;
+    }
+    return DC_OK;
+}
+
 /* Every zone, decoded, and the zone grid's cells, pointing into the map. */
 dc_err dc_index_load_zones(dc_index *idx, dc_error *err)
 {
@@ -44,6 +73,8 @@ dc_err dc_index_load_zones(dc_index *idx, dc_error *err)
             idx->grid[idx->ngrid++] = (struct dc_grid_cell){
                 dc_get_be32(k.mv_data), v.mv_data, (uint32_t)(v.mv_size / 4), NULL, 0};
     mdb_cursor_close(cur);
+    if (grid_table(idx) != DC_OK)
+        return dc_error_set(err, DC_E_NOMEM, "out of memory for the zone grid");
     return dc_index_load_zonecells(idx, err);
 }
 
@@ -61,6 +92,13 @@ dc_err dc_index_zone(dc_index_txn *txn, uint32_t postcode, dc_zone *out)
 
 static const struct dc_grid_cell *grid_find(const dc_index *idx, uint32_t cell)
 {
+    if (idx->grid_table) {
+        uint32_t r = cell / DC_ZONEGRID_COLS - idx->grid_row0,
+                 c = cell % DC_ZONEGRID_COLS - idx->grid_col0;
+        if (r >= idx->grid_rows || c >= idx->grid_cols) return NULL;
+        uint32_t i = idx->grid_table[(size_t)r * idx->grid_cols + c];
+        return i ? &idx->grid[i - 1] : NULL;
+    }
     uint32_t lo = 0, hi = idx->ngrid;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;

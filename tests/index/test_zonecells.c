@@ -253,10 +253,10 @@ static void in_other_rings(dc_index_txn *txn, zone_set *s, long per_ring)
 }
 
 /* How the sub-grid marks its sub-cells: inside a zone, outside all, border;
- * and zone grid cells without one. */
-static void count_marks(const dc_index *idx, uint64_t counts[4])
+ * zone grid cells without one; border sub-cells split. */
+static void count_marks(const dc_index *idx, uint64_t counts[5])
 {
-    memset(counts, 0, 4 * sizeof *counts);
+    memset(counts, 0, 5 * sizeof *counts);
     for (uint32_t i = 0; i < idx->ngrid; i++) {
         const struct dc_grid_cell *g = &idx->grid[i];
         if (!g->sub) {
@@ -266,6 +266,11 @@ static void count_marks(const dc_index *idx, uint64_t counts[4])
         for (uint32_t k = 0; k < DC_ZC_CELLS; k++) {
             uint32_t w = (uint32_t)g->sub[2 * k] | (uint32_t)g->sub[2 * k + 1] << 8;
             counts[w == DC_ZC_NONE ? 1 : w & DC_ZC_BORDER ? 2 : 0]++;
+            if (w == DC_ZC_NONE || !(w & DC_ZC_BORDER)) continue;
+            const uint8_t *off = g->sub + DC_ZC_HEAD + 4 * (w & ~DC_ZC_BORDER);
+            uint32_t at = (uint32_t)off[0] | (uint32_t)off[1] << 8 |
+                          (uint32_t)off[2] << 16 | (uint32_t)off[3] << 24;
+            if (g->sub[at + 2] == DC_ZC_SPLIT) counts[4]++;
         }
     }
 }
@@ -340,13 +345,13 @@ static void hand_parts(hand_zones *h)
  * leave gaps and overlap in slivers. */
 static void hand_twice(hand_zones *h)
 {
-    int32_t west[24][2], east[24][2];
+    int32_t west[104][2], east[104][2];
     int n = 0;
-    for (int i = 0; i <= 20; i++, n++) {
-        int32_t lat = LAT0 + 400000 + 5000 * i;
-        west[n][0] = east[20 - i][0] = lat;
-        west[n][1] = LON0 + 100000 + (i % 2 ? 2500 : -1500);
-        east[20 - i][1] = LON0 + 100000 + (i % 3 ? 1000 : -2000);
+    for (int i = 0; i <= 100; i++, n++) { /* dense: its sub-cells are split */
+        int32_t lat = LAT0 + 400000 + 1000 * i;
+        west[n][0] = east[100 - i][0] = lat;
+        west[n][1] = LON0 + 100000 + (i % 2 ? 700 : -500);
+        east[100 - i][1] = LON0 + 100000 + (i % 3 ? 300 : -600);
     }
     west[n][0] = LAT0 + 500000;
     west[n][1] = LON0;
@@ -364,13 +369,25 @@ static void hand_twice(hand_zones *h)
     hand_zone(h, 30002);
 }
 
-static const char *hand_index(const char *name)
+/* A zone so far from the others that the zone grid's cells are found by
+ * binary search rather than from a table over their rows and columns. */
+static void hand_far(hand_zones *h)
+{
+    fx_poly_begin(&h->polys[h->n]);
+    fx_poly_rect(&h->polys[h->n], 0, -600000000, -1500000000, -599000000, -1499000000);
+    hand_zone(h, 40000);
+    h->zones[h->n - 1].ref_lat_e7 = -599500000;
+    h->zones[h->n - 1].ref_lon_e7 = -1499500000;
+}
+
+static const char *hand_index(const char *name, bool far)
 {
     static hand_zones h;
     memset(&h, 0, sizeof h);
     hand_triangles(&h);
     hand_parts(&h);
     hand_twice(&h);
+    if (far) hand_far(&h);
     dc_index_build_input in = {.zones = h.zones, .nzones = h.n};
     const char *path = fx_path(name);
     dc_error err = {0};
@@ -378,23 +395,27 @@ static const char *hand_index(const char *name)
     return path;
 }
 
-static void test_hand_made(void **state)
+static void hand_made(bool far)
 {
-    (void)state;
     dc_index *idx;
     dc_index_txn *txn;
     zone_set s;
-    const char *path = hand_index("hand.idx");
+    const char *path = hand_index("hand.idx", far);
     assert_int_equal(dc_index_open(path, &idx, NULL), DC_OK);
     assert_int_equal(dc_index_check(idx, NULL, NULL), DC_OK);
     assert_int_equal(dc_index_txn_begin(idx, &txn), DC_OK);
+    assert_true(far ? idx->grid_table == NULL : idx->grid_table != NULL);
     zone_set_load(txn, &s);
-    uint64_t marks[4];
+    uint64_t marks[5];
     count_marks(idx, marks);
     assert_int_equal(marks[3], 0); /* every zone grid cell has its sub-grid */
-    assert_true(marks[0] > 0 && marks[1] > 0 && marks[2] > 0);
+    assert_true(marks[0] > 0 && marks[1] > 0 && marks[2] > 0 && marks[4] > 0);
     int64_t b[4];
     all_box(&s, 30000, b);
+    if (far) { /* the lattice over the hand-made zones, not the globe */
+        b[0] = LAT0 - 30000;
+        b[1] = LON0 - 30000;
+    }
     for (int64_t lat = b[0]; lat <= b[2]; lat += 2500)
         for (int64_t lon = b[1]; lon <= b[3] && lon < LON0 + 260000; lon += 2500) {
             check_point(txn, &s, lat, lon);
@@ -406,12 +427,27 @@ static void test_hand_made(void **state)
     near_vertices(txn, &s, 1, 3000);
     on_lines(txn, &s, b, 20000);
     in_other_rings(txn, &s, 20000);
-    printf("hand-made zones: %llu points, %llu differ\n", (unsigned long long)s.points,
-           (unsigned long long)s.mismatches);
+    if (far)
+        random_in(txn, &s, (int64_t[4]){-600010000, -1500010000, -598990000, -1498990000},
+                  100000);
+    printf("hand-made zones%s: %llu points, %llu differ\n", far ? " and a far one" : "",
+           (unsigned long long)s.points, (unsigned long long)s.mismatches);
     assert_int_equal(s.mismatches, 0);
     zone_set_free(&s);
     dc_index_txn_end(txn);
     dc_index_close(idx);
+}
+
+static void test_hand_made(void **state)
+{
+    (void)state;
+    hand_made(false);
+}
+
+static void test_hand_made_far(void **state)
+{
+    (void)state;
+    hand_made(true);
 }
 
 /* ---- a damaged sub-grid ------------------------------------------------------ */
@@ -482,7 +518,7 @@ static void test_check_damaged(void **state)
     static uint8_t val[1 << 20];
     uint32_t cell, sub, ngrid;
     char msg[256];
-    const char *path = hand_index("marks.idx");
+    const char *path = hand_index("marks.idx", false);
     size_t len = first_cell(path, &cell, val, sizeof val, &sub, &ngrid);
     assert_true(sub < DC_ZC_CELLS);
 
@@ -560,15 +596,17 @@ static void test_realistic(void **state)
     dc_index_txn *txn;
     zone_set s;
     int64_t b[4];
-    uint64_t marks[4];
+    uint64_t marks[5];
     assert_int_equal(dc_index_open(realistic_index(), &idx, NULL), DC_OK);
     assert_int_equal(dc_index_txn_begin(idx, &txn), DC_OK);
     zone_set_load(txn, &s);
     count_marks(idx, marks);
     printf("realistic sample: %zu zones; sub-cells: %llu inside a zone, %llu outside, "
-           "%llu on a border; %llu zone grid cells without a sub-grid\n",
+           "%llu on a border (%llu of them split); %llu zone grid cells without a "
+           "sub-grid\n",
            s.n, (unsigned long long)marks[0], (unsigned long long)marks[1],
-           (unsigned long long)marks[2], (unsigned long long)marks[3]);
+           (unsigned long long)marks[2], (unsigned long long)marks[4],
+           (unsigned long long)marks[3]);
     all_box(&s, 20000, b);
     random_in(txn, &s, b, random_points);
     uint64_t random_done = s.points;
@@ -603,6 +641,7 @@ int main(int argc, char **argv)
     if (argc >= 5) random_points = atol(argv[4]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_hand_made, teardown),
+        cmocka_unit_test_teardown(test_hand_made_far, teardown),
         cmocka_unit_test_teardown(test_check_damaged, teardown),
         cmocka_unit_test(test_realistic),
     };
