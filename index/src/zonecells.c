@@ -116,6 +116,10 @@ static dc_err zone_runs(zc_zone *z)
     }
     z->runs = (zc_run *)(void *)t.p;
     merge_runs(z->runs, t.len, &z->nruns);
+    /* Keep only the runs: a zone has many more touches, and every zone's
+     * runs are kept at once. */
+    zc_run *runs = realloc(z->runs, (z->nruns ? z->nruns : 1) * sizeof *runs);
+    if (runs) z->runs = runs;
     return DC_OK;
 }
 
