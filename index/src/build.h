@@ -6,9 +6,9 @@
  * build_validate.c checks the input, build_order.c puts households, ids
  * and the zone grid in key order, build_write.c writes every content
  * database (the households and their pages through build_households.c),
- * build_meta.c the metadata; build_record.c appends one record to a
- * database and to the fingerprint for them. Each of those files has its header; this one
- * holds only the data they share.
+ * build_zonecells.c the zone grid's sub-grid, build_meta.c the metadata; build_record.c
+ * appends one record to a database and to the fingerprint for them. Each of those files
+ * has its header; this one holds only the data they share.
  */
 #ifndef DC_BUILD_H
 #define DC_BUILD_H
@@ -22,6 +22,7 @@
 #include "hasher.h"
 #include "index_file.h"
 #include "index_internal.h"
+#include "zonecells.h"
 
 /* The longest string of each record's kind (docs/FORMAT.md, limits). */
 #define DC_MAX_STR8 255u
@@ -49,6 +50,16 @@ typedef struct dc_builder {
     dc_sort_item *households; /* key = place, a = input index before permuting */
     dc_id_entry *ids;
     dc_sort_item *grid; /* cell<<32|postcode */
+    /* The zone grid's sub-grid: every value, in key order, back to back;
+     * values[i] is cell << 32 | size. */
+    struct dc_build_zonecells {
+        dc_zc_zone *zones; /* in postcode order */
+        dc_zonecells *cells;
+        uint64_t *values;
+        size_t nvalues;
+        uint8_t *bytes;
+        size_t len, cap;
+    } zc;
     size_t ncodes, ngrid;
     dc_strtab *strings; /* streets and groups, by id */
     uint8_t *buf;

@@ -17,7 +17,7 @@ dc_err dc_build_reserve(dc_builder *b, size_t size)
     return DC_OK;
 }
 
-/* Append a record to a content database and to the fingerprint. */
+/* Append a record to a database and, for a content one, to the fingerprint. */
 dc_err dc_build_put(dc_builder *b, int db, const void *key, size_t klen, const void *val,
                     size_t vlen)
 {
@@ -29,7 +29,7 @@ dc_err dc_build_put(dc_builder *b, int db, const void *key, size_t klen, const v
         snprintf(what, sizeof what, "writing %s to %s", dc_db_names[db], "the index");
         return dc_index_lmdb_error(b->err, rc, what);
     }
-    if (db != DC_DB_META) {
+    if (db < DC_DB_CONTENT) {
         dc_build_hash_part(b->hasher, key, klen);
         dc_build_hash_part(b->hasher, val, vlen);
     }

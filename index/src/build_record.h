@@ -23,7 +23,8 @@ static inline void dc_build_hash_part(dc_hasher *h, const void *p, size_t len)
 }
 
 /* Append a record to database @p db (after every key before it, except in
- * meta) and, for a content database, to the fingerprint. */
+ * meta) and, for a content database (below DC_DB_CONTENT), to the
+ * fingerprint. */
 dc_err dc_build_put(dc_builder *b, int db, const void *key, size_t klen, const void *val,
                     size_t vlen);
 

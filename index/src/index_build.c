@@ -3,7 +3,8 @@
  * (docs/FORMAT.md section 2).
  *
  * The build validates everything first (build_validate.c), then orders the
- * households, ids and zone grid (build_order.c), and writes every database
+ * households, ids and zone grid (build_order.c) and computes the zone
+ * grid's sub-grid (build_zonecells.c), and writes every database
  * in key order with MDB_APPEND in a single write transaction
  * (build_write.c, build_meta.c), hashing each record into the content
  * fingerprint on a second thread on the way (hasher.c). The file's own life
@@ -17,6 +18,7 @@
 #include "build_order.h"
 #include "build_validate.h"
 #include "build_write.h"
+#include "build_zonecells.h"
 #include "hasher.h"
 #include "index_file.h"
 
@@ -26,6 +28,7 @@ static size_t map_size(const dc_builder *b)
         (uint64_t)b->in->nhouseholds * 400 + (uint64_t)b->ngrid * 16 + (64u << 20);
     for (size_t i = 0; i < b->in->nzones; i++)
         size += 2 * (b->in->zones[i].polygon.size + 512);
+    size += dc_build_zonecells_bytes(b);
     uint64_t mb = 1u << 20;
     return (size_t)((size + mb - 1) / mb * mb);
 }
@@ -35,6 +38,7 @@ static dc_err write_all(dc_builder *b, uint8_t fingerprint[DC_FINGERPRINT_SIZE])
     b->hasher = dc_hasher_start();
     if (!b->hasher) return dc_error_set(b->err, DC_E_NOMEM, "out of memory for hashing");
     dc_err rc = dc_build_write_records(b);
+    if (rc == DC_OK) rc = dc_build_write_zonecells(b);
     if (rc != DC_OK) return rc;
     dc_hasher_finish(b->hasher, fingerprint);
     b->hasher = NULL;
@@ -78,6 +82,7 @@ static void release(dc_builder *b)
     free(b->segment);
     free(b->fences);
     free(b->grid);
+    dc_build_free_zonecells(b);
     dc_strtab_close(b->strings);
     free(b->buf);
 }
@@ -90,6 +95,7 @@ static dc_err prepare(dc_builder *b)
     if (rc == DC_OK) rc = dc_build_order_ids(b);
     if (rc == DC_OK) rc = dc_build_count_codes(b);
     if (rc == DC_OK) rc = dc_build_collect_grid(b);
+    if (rc == DC_OK) rc = dc_build_prepare_zonecells(b);
     return rc;
 }
 

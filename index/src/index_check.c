@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "check_zonecells.h"
 #include "index_internal.h"
 #include "pages.h"
 #include "read_decode.h"
@@ -238,6 +239,9 @@ static dc_err check_zonegrid(checker *c)
     dc_err e = walk(c, DC_DB_ZONEGRID, grid_record);
     for (uint64_t i = 0; e == DC_OK && i < c->stats.zones; i++)
         e = zone_cells_listed(c, &c->zones[i]);
+    if (e == DC_OK)
+        e = dc_check_zonecells(c->idx, c->txn->txn, c->zones, (size_t)c->stats.zones,
+                               c->err);
     return e;
 }
 

@@ -35,10 +35,11 @@ enum dc_db {
     DC_DB_IDS,
     DC_DB_META,
     DC_DB_FENCES,
+    DC_DB_ZONECELLS,
     DC_DB_COUNT
 };
 /* Content databases: the ones the fingerprint covers (all before meta;
- * fences is derived from households). */
+ * fences is derived from households, zonecells from zones and zonegrid). */
 #define DC_DB_CONTENT DC_DB_META
 extern const char *const dc_db_names[DC_DB_COUNT];
 
@@ -53,6 +54,8 @@ extern const char *const dc_db_names[DC_DB_COUNT];
 /* The coarse grid of zonegrid: 0.05 degree, 7200 columns. */
 #define DC_ZONEGRID_E7 500000
 #define DC_ZONEGRID_COLS 7200u
+/* Most entries of the zone grid's table (dc_index.grid_table). */
+#define DC_GRID_TABLE_MAX (1u << 22)
 /* Columns of the 1/400-degree household grid. */
 #define DC_CELL_COLS 144000u
 
@@ -232,11 +235,13 @@ static inline int dc_in_box(const dc_zone *z, int32_t lat_e7, int32_t lon_e7)
 #define DC_ZONE_CORRUPT (-2)
 
 /* One cell of the zone grid: the candidate postcodes, little-endian u32s
- * inside the map. */
+ * inside the map, and its zonecells value (NULL: test every candidate). */
 struct dc_grid_cell {
     uint32_t cell;
     const uint8_t *postcodes;
     uint32_t count;
+    const uint8_t *sub;
+    size_t sub_size;
 };
 
 /* The household pages, found at open: segment pointers into the map and
@@ -280,6 +285,15 @@ struct dc_index {
     int32_t *zone_slot; /* postcode -> index in zones, -1 absent */
     struct dc_grid_cell *grid;
     uint32_t nzones, ngrid;
+    /* Every zone's rings, those of zones[i] from rings[zone_ring0[i]] to
+     * rings[zone_ring0[i + 1]]: a sub-grid's run names its ring by number. */
+    dc_ring *rings;
+    uint32_t *zone_ring0;
+    /* The zone grid's cells as a table over their rows and columns, the
+     * index in grid plus 1 (0: none), when it is small enough
+     * (DC_GRID_TABLE_MAX); else NULL and a cell is a binary search. */
+    uint32_t *grid_table;
+    uint32_t grid_row0, grid_col0, grid_rows, grid_cols;
     dc_index_meta meta;
     uint64_t data_bytes; /* the LMDB file's length, the seal's (seal.h) */
     char *sources;       /* meta.sources points here */
@@ -306,6 +320,13 @@ dc_err dc_index_lmdb_error(dc_error *err, int rc, const char *what);
  * (every zone the index holds): the check walks every ring header, which
  * costs a point-in-zone test as much as the test. */
 bool dc_polygon_contains_checked(const dc_polygon *p, int32_t lat_e7, int32_t lon_e7);
+
+/* The crossing rule of the point-in-zone test, for an edge (a, b) that
+ * crosses the line lat = y ((a.lat > y) != (b.lat > y)): true when it does
+ * so strictly east of x. The sub-grid's builder (zonecells.c) counts with
+ * it, so its marks are this test's answers. */
+int dc_edge_crosses_east(int64_t alat, int64_t alon, int64_t blat, int64_t blon,
+                         int64_t y, int64_t x);
 
 /* Structure checks only (sizes, ring counts), O(rings). */
 dc_err dc_polygon_check_structure(const dc_polygon *p);

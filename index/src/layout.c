@@ -14,6 +14,7 @@ const char *const dc_db_names[DC_DB_COUNT] = {
     [DC_DB_IDS] = "ids",
     [DC_DB_META] = "meta",
     [DC_DB_FENCES] = "fences",
+    [DC_DB_ZONECELLS] = "zonecells",
 };
 
 uint32_t dc_cell_row(int32_t lat_e7)

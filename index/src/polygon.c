@@ -100,8 +100,8 @@ static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
  * compared with x by cross-multiplication. Coordinates are clamped to the
  * globe so that each product stays within int64 even for corrupt data.
  */
-static int crosses_east(int64_t alat, int64_t alon, int64_t blat, int64_t blon, int64_t y,
-                        int64_t x)
+int dc_edge_crosses_east(int64_t alat, int64_t alon, int64_t blat, int64_t blon,
+                         int64_t y, int64_t x)
 {
     if (alon > x && blon > x) return 1;
     if (alon <= x && blon <= x) return 0;
@@ -125,7 +125,9 @@ static unsigned ring_crossings(const uint8_t *v, uint32_t npoints, int64_t y, in
     int64_t alat = vertex_lat(last), alon = vertex_lon(last);
     for (uint32_t i = 0; i < npoints; i++, v += POINT_SIZE) {
         int64_t blat = vertex_lat(v), blon = vertex_lon(v);
-        if ((alat > y) != (blat > y) && crosses_east(alat, alon, blat, blon, y, x)) n++;
+        if ((alat > y) != (blat > y) &&
+            dc_edge_crosses_east(alat, alon, blat, blon, y, x))
+            n++;
         alat = blat;
         alon = blon;
     }

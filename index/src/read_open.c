@@ -114,6 +114,9 @@ void dc_index_close(dc_index *idx)
     free(idx->zones);
     free(idx->zone_slot);
     free(idx->grid);
+    free(idx->rings);
+    free(idx->grid_table);
+    free(idx->zone_ring0);
     if (idx->env) mdb_env_close(idx->env);
     if (idx->path) pthread_mutex_destroy(&idx->lock);
     free(idx->sources);

@@ -5,7 +5,37 @@
 #include <stdlib.h>
 
 #include "read_decode.h"
+#include "read_zonecells.h"
 #include "read_zones.h"
+
+/* The table of the grid's cells over their rows and columns, unless it
+ * would be too large. */
+static dc_err grid_table(dc_index *idx)
+{
+    uint32_t r0 = UINT32_MAX, r1 = 0, c0 = UINT32_MAX, c1 = 0;
+    for (uint32_t i = 0; i < idx->ngrid; i++) {
+        uint32_t r = idx->grid[i].cell / DC_ZONEGRID_COLS,
+                 c = idx->grid[i].cell % DC_ZONEGRID_COLS;
+        r0 = r < r0 ? r : r0;
+        r1 = r > r1 ? r : r1;
+        c0 = c < c0 ? c : c0;
+        c1 = c > c1 ? c : c1;
+    }
+    if (idx->ngrid == 0 || (uint64_t)(r1 - r0 + 1) * (c1 - c0 + 1) > DC_GRID_TABLE_MAX)
+        return DC_OK;
+    idx->grid_table = calloc((size_t)(r1 - r0 + 1) * (c1 - c0 + 1), sizeof(uint32_t));
+    if (!idx->grid_table) return DC_E_NOMEM;
+    idx->grid_row0 = r0;
+    idx->grid_col0 = c0;
+    idx->grid_rows = r1 - r0 + 1;
+    idx->grid_cols = c1 - c0 + 1;
+    for (uint32_t i = 0; i < idx->ngrid; i++) {
+        uint32_t r = idx->grid[i].cell / DC_ZONEGRID_COLS - r0,
+                 c = idx->grid[i].cell % DC_ZONEGRID_COLS - c0;
+        idx->grid_table[(size_t)r * idx->grid_cols + c] = i + 1;
+    }
+    return DC_OK;
+}
 
 /* Every zone, decoded, and the zone grid's cells, pointing into the map. */
 dc_err dc_index_load_zones(dc_index *idx, dc_error *err)
@@ -41,9 +71,11 @@ dc_err dc_index_load_zones(dc_index *idx, dc_error *err)
     for (int op = MDB_FIRST; mdb_cursor_get(cur, &k, &v, op) == 0; op = MDB_NEXT)
         if (k.mv_size == 4 && v.mv_size % 4 == 0 && idx->ngrid < gs.ms_entries)
             idx->grid[idx->ngrid++] = (struct dc_grid_cell){
-                dc_get_be32(k.mv_data), v.mv_data, (uint32_t)(v.mv_size / 4)};
+                dc_get_be32(k.mv_data), v.mv_data, (uint32_t)(v.mv_size / 4), NULL, 0};
     mdb_cursor_close(cur);
-    return DC_OK;
+    if (grid_table(idx) != DC_OK)
+        return dc_error_set(err, DC_E_NOMEM, "out of memory for the zone grid");
+    return dc_index_load_zonecells(idx, err);
 }
 
 dc_err dc_index_zone(dc_index_txn *txn, uint32_t postcode, dc_zone *out)
@@ -60,6 +92,13 @@ dc_err dc_index_zone(dc_index_txn *txn, uint32_t postcode, dc_zone *out)
 
 static const struct dc_grid_cell *grid_find(const dc_index *idx, uint32_t cell)
 {
+    if (idx->grid_table) {
+        uint32_t r = cell / DC_ZONEGRID_COLS - idx->grid_row0,
+                 c = cell % DC_ZONEGRID_COLS - idx->grid_col0;
+        if (r >= idx->grid_rows || c >= idx->grid_cols) return NULL;
+        uint32_t i = idx->grid_table[(size_t)r * idx->grid_cols + c];
+        return i ? &idx->grid[i - 1] : NULL;
+    }
     uint32_t lo = 0, hi = idx->ngrid;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -71,19 +110,17 @@ static const struct dc_grid_cell *grid_find(const dc_index *idx, uint32_t cell)
     return lo < idx->ngrid && idx->grid[lo].cell == cell ? &idx->grid[lo] : NULL;
 }
 
-dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zone *out)
+/* Every candidate of zone grid cell @p g in turn, by the whole polygon
+ * test; they are tested in place and only the one that holds the point is
+ * copied out. */
+static dc_err zone_at_whole(const dc_index *idx, const struct dc_grid_cell *g,
+                            int32_t lat_e7, int32_t lon_e7, dc_zone *out)
 {
-    if (!txn || !out) return DC_E_INVALID_ARG;
-    if (!dc_lat_ok(lat_e7) || !dc_lon_ok(lon_e7)) return DC_E_NOT_FOUND;
-    const struct dc_grid_cell *g = grid_find(txn->idx, dc_zonegrid_cell(lat_e7, lon_e7));
-    if (!g) return DC_E_NOT_FOUND;
-    /* Candidates are tested in place; only the one that holds the point is
-     * copied out. */
     for (uint32_t i = 0; i < g->count; i++) {
         uint32_t postcode = dc_get_le32(g->postcodes + 4 * (size_t)i);
-        int32_t slot = postcode < DC_POSTCODES ? txn->idx->zone_slot[postcode] : -1;
+        int32_t slot = postcode < DC_POSTCODES ? idx->zone_slot[postcode] : -1;
         if (slot < 0) return DC_E_INDEX_CORRUPT;
-        const dc_zone *z = &txn->idx->zones[slot];
+        const dc_zone *z = &idx->zones[slot];
         if (dc_in_box(z, lat_e7, lon_e7) &&
             dc_polygon_contains_checked(&z->polygon, lat_e7, lon_e7)) {
             *out = *z;
@@ -91,6 +128,21 @@ dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zo
         }
     }
     return DC_E_NOT_FOUND;
+}
+
+dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zone *out)
+{
+    if (!txn || !out) return DC_E_INVALID_ARG;
+    if (!dc_lat_ok(lat_e7) || !dc_lon_ok(lon_e7)) return DC_E_NOT_FOUND;
+    const struct dc_grid_cell *g = grid_find(txn->idx, dc_zonegrid_cell(lat_e7, lon_e7));
+    if (!g) return DC_E_NOT_FOUND;
+    /* Most points are answered by the sub-grid without a polygon test. */
+    int32_t slot;
+    if (!dc_zonecells_slot(txn->idx, g, lat_e7, lon_e7, &slot))
+        return zone_at_whole(txn->idx, g, lat_e7, lon_e7, out);
+    if (slot < 0) return DC_E_NOT_FOUND;
+    *out = txn->idx->zones[slot];
+    return DC_OK;
 }
 
 dc_err dc_index_code_place(const dc_index *idx, const dc_code *code, uint64_t *place,

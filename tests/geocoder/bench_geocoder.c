@@ -5,7 +5,7 @@
  * samples from up to 200,000 of them spread evenly over it: a B-tree of one
  * record per household, as large as households).
  *
- *   bench_geocoder INDEX [SECONDS_PER_RUN] [SESSION_BATCH]
+ *   bench_geocoder INDEX [SECONDS_PER_RUN] [SESSION_BATCH] [RUNS]
  *
  * Each run draws from a sample of up to 200,000 households taken at random
  * (fixed seed): forward looks up their codes; reverse asks at their
@@ -14,7 +14,9 @@
  * every SESSION_BATCH lookups (default 1: one session per lookup, as a
  * server does per request). Every run is done with 1 and 2 threads, in
  * ten slices interleaved with the other runs' (SECONDS_PER_RUN in all).
- * Not a test: nothing is asserted.
+ * RUNS picks the runs besides the ceiling, any of the letters f (forward),
+ * r (reverse) and z (zone-only reverse); all by default. Not a test:
+ * nothing is asserted.
  */
 #include <lmdb.h>
 #include <pthread.h>
@@ -205,8 +207,7 @@ static int open_raw(const char *path, MDB_env **env, MDB_dbi *dbi)
         mdb_env_open(*env, path, MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOTLS,
                      0444))
         return 0;
-    if (mdb_txn_begin(*env, NULL, MDB_RDONLY, &txn) ||
-        mdb_dbi_open(txn, "ids", 0, dbi))
+    if (mdb_txn_begin(*env, NULL, MDB_RDONLY, &txn) || mdb_dbi_open(txn, "ids", 0, dbi))
         return 0;
     mdb_txn_commit(txn);
     return 1;
@@ -223,12 +224,15 @@ int main(int argc, char **argv)
     worker proto = {0};
     if (argc < 2) {
         fprintf(stderr,
-                "usage: bench_geocoder INDEX [SECONDS_PER_RUN] [SESSION_BATCH]\n");
+                "usage: bench_geocoder INDEX [SECONDS_PER_RUN] [SESSION_BATCH] [RUNS]\n");
         return 2;
     }
     proto.seconds = argc > 2 ? atof(argv[2]) : 2.0;
     proto.batch = argc > 3 ? atoi(argv[3]) : 1;
     if (proto.batch < 1 || proto.batch > 1000 || 1000 % proto.batch) proto.batch = 1;
+    const char *runs = argc > 4 ? argv[4] : "frz";
+    bool wanted[4] = {true, strchr(runs, 'f') != NULL, strchr(runs, 'r') != NULL,
+                      strchr(runs, 'z') != NULL};
     if (dc_geo_open(argv[1], &geo, &err) != DC_OK) {
         fprintf(stderr, "bench_geocoder: %s\n", err.message);
         return 3;
@@ -256,13 +260,14 @@ int main(int argc, char **argv)
     proto.seconds /= ROUNDS;
     for (int r = 0; r < ROUNDS; r++)
         for (int k = RUN_RAW; k <= RUN_ZONE; k++)
-            for (int t = 0; t < 2; t++) {
+            for (int t = 0; wanted[k] && t < 2; t++) {
                 proto.kind = (run_kind)k;
                 proto.round = r;
                 measure(&proto, t + 1, &ops[k][t], &secs[k][t], &misses[k]);
             }
     double ceiling = ops[RUN_RAW][0] / secs[RUN_RAW][0];
     for (int k = RUN_RAW; k <= RUN_ZONE; k++) {
+        if (!wanted[k]) continue;
         double one = ops[k][0] / secs[k][0], two = ops[k][1] / secs[k][1];
         printf("%-24s %14.0f %14.0f %8.2f %10.2f %10llu\n", names[k], one, two, two / one,
                one / ceiling, (unsigned long long)misses[k]);

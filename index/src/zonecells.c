@@ -1,0 +1,246 @@
+/*
+ * zonecells.c - the sub-grid of the zone grid computed from the zones'
+ * polygons (zonecells.h): the builder writes it and dc_index_check
+ * recomputes it to compare.
+ *
+ * For each zone, once: the sub-cells each edge touches (closed squares,
+ * exact orientation tests), as runs of consecutive edges, and which
+ * sub-cell centres the zone holds, counted row by row along the centres'
+ * line with the point-in-zone test's own crossing rule
+ * (dc_edge_crosses_east), so every mark is that test's answer. A value is
+ * then a walk of the zonegrid cell's 400 sub-cells and their candidates.
+ */
+#include <stdlib.h>
+
+#include "zonecells_zone.h"
+
+#define LAT_ROWS 72000u /* rows of the 1/400-degree grid */
+
+typedef struct zc_buf {
+    uint8_t *p;
+    size_t cap, len;
+} zc_buf;
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+static uint32_t clamp_index(int64_t v, uint32_t n)
+{
+    return v < 0 ? 0 : v >= (int64_t)n ? n - 1 : (uint32_t)v;
+}
+
+/* ---- the sub-cells an edge touches ------------------------------------ */
+
+/* The first and last sub-cell whose closed span holds [lo, hi], from the
+ * grid's origin @p origin, at most @p n of them. */
+static void span(int64_t lo, int64_t hi, int64_t origin, uint32_t n, uint32_t *first,
+                 uint32_t *last)
+{
+    *first = clamp_index(floor_div(lo - origin - 1, DC_CELL_E7), n);
+    *last = clamp_index(floor_div(hi - origin, DC_CELL_E7), n);
+}
+
+static dc_err push_touch(zc_buf *t, uint64_t cell, uint32_t ring, uint32_t edge)
+{
+    if (t->len == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 256;
+        uint8_t *p = realloc(t->p, cap * sizeof(zc_run));
+        if (!p) return DC_E_NOMEM;
+        t->p = p;
+        t->cap = cap;
+    }
+    ((zc_run *)(void *)t->p)[t->len++] = (zc_run){cell, ring, edge, 1};
+    return DC_OK;
+}
+
+static dc_err edge_touches(zc_buf *t, const int32_t a[2], const int32_t b[2],
+                           uint32_t ring, uint32_t edge)
+{
+    uint32_t r0, r1, c0, c1;
+    span(a[0] < b[0] ? a[0] : b[0], a[0] < b[0] ? b[0] : a[0], DC_LAT_E7_MIN, LAT_ROWS,
+         &r0, &r1);
+    span(a[1] < b[1] ? a[1] : b[1], a[1] < b[1] ? b[1] : a[1], DC_LON_E7_MIN,
+         DC_CELL_COLS, &c0, &c1);
+    for (uint32_t r = r0; r <= r1; r++)
+        for (uint32_t c = c0; c <= c1; c++)
+            if (dc_zc_touches(a, b, (int64_t)r * DC_CELL_E7 + DC_LAT_E7_MIN,
+                              (int64_t)c * DC_CELL_E7 + DC_LON_E7_MIN, DC_CELL_E7)) {
+                dc_err rc = push_touch(t, (uint64_t)r * DC_CELL_COLS + c, ring, edge);
+                if (rc != DC_OK) return rc;
+            }
+    return DC_OK;
+}
+
+static int run_order(const void *pa, const void *pb)
+{
+    const zc_run *a = pa, *b = pb;
+    if (a->cell != b->cell) return a->cell < b->cell ? -1 : 1;
+    if (a->ring != b->ring) return a->ring < b->ring ? -1 : 1;
+    return (a->first > b->first) - (a->first < b->first);
+}
+
+/* Sorted touches merged into runs of consecutive edges of one ring. */
+static void merge_runs(zc_run *t, size_t n, size_t *nruns)
+{
+    size_t out = 0;
+    qsort(t, n, sizeof *t, run_order);
+    for (size_t i = 0; i < n; i++) {
+        zc_run *last = out ? &t[out - 1] : NULL;
+        if (last && last->cell == t[i].cell && last->ring == t[i].ring &&
+            last->first + last->count == t[i].first)
+            last->count++;
+        else
+            t[out++] = t[i];
+    }
+    *nruns = out;
+}
+
+static dc_err zone_runs(zc_zone *z)
+{
+    zc_buf t = {0};
+    dc_err rc = DC_OK;
+    for (uint32_t r = 0; r < z->nrings && rc == DC_OK; r++) {
+        const dc_ring *ring = &z->rings[r];
+        for (uint32_t i = 0; i < ring->npoints && rc == DC_OK; i++) {
+            int32_t a[2], b[2];
+            dc_zc_edge(ring, i, a, b);
+            rc = edge_touches(&t, a, b, r, i);
+        }
+    }
+    if (rc != DC_OK) {
+        free(t.p);
+        return rc;
+    }
+    z->runs = (zc_run *)(void *)t.p;
+    merge_runs(z->runs, t.len, &z->nruns);
+    /* Keep only the runs: a zone has many more touches, and every zone's
+     * runs are kept at once. */
+    zc_run *runs = realloc(z->runs, (z->nruns ? z->nruns : 1) * sizeof *runs);
+    if (runs) z->runs = runs;
+    return DC_OK;
+}
+
+/* ---- which centres a zone holds --------------------------------------- */
+
+/* Flip the parity of the centres of row @p r west of edge (a, b)'s
+ * crossing of their line, which it crosses. */
+static void flip_row(zc_zone *z, uint8_t *flip, uint32_t r, const int32_t a[2],
+                     const int32_t b[2])
+{
+    int64_t y = dc_zc_centre_lat(r);
+    uint32_t lo = 0, hi = z->ncols;
+    while (lo < hi) { /* centres where the crossing is strictly east */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (dc_edge_crosses_east(a[0], a[1], b[0], b[1], y,
+                                 dc_zc_centre_lon(z->col0 + mid)))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint8_t *row = flip + (size_t)(r - z->row0) * (z->ncols + 1);
+    row[0] ^= 1;
+    row[lo] ^= 1;
+}
+
+/* The rows of centres whose line edge (a, b) crosses: lo <= y < hi. */
+static void edge_flips(zc_zone *z, uint8_t *flip, const int32_t a[2], const int32_t b[2])
+{
+    int64_t lo = a[0] < b[0] ? a[0] : b[0], hi = a[0] < b[0] ? b[0] : a[0];
+    int64_t origin = (int64_t)DC_LAT_E7_MIN + DC_CELL_E7 / 2;
+    int64_t first = -floor_div(origin - lo, DC_CELL_E7);
+    int64_t last = -floor_div(origin - hi, DC_CELL_E7) - 1;
+    if (first < z->row0) first = z->row0;
+    if (last > (int64_t)z->row0 + z->nrows - 1) last = (int64_t)z->row0 + z->nrows - 1;
+    for (int64_t r = first; r <= last; r++)
+        flip_row(z, flip, (uint32_t)r, a, b);
+}
+
+static dc_err zone_inside(zc_zone *z, const dc_polygon *p)
+{
+    int32_t s, w, n, e;
+    dc_polygon_bbox(p, &s, &w, &n, &e);
+    z->row0 = dc_cell_row(s);
+    z->col0 = dc_cell_col(w);
+    z->nrows = clamp_index(dc_cell_row(n), LAT_ROWS) - z->row0 + 1;
+    z->ncols = dc_cell_col(e) - z->col0 + 1;
+    uint8_t *flip = calloc((size_t)z->nrows * (z->ncols + 1), 1);
+    z->inside = malloc((size_t)z->nrows * z->ncols);
+    if (!flip || !z->inside) {
+        free(flip);
+        return DC_E_NOMEM;
+    }
+    for (uint32_t r = 0; r < z->nrings; r++)
+        for (uint32_t i = 0; i < z->rings[r].npoints; i++) {
+            int32_t a[2], b[2];
+            dc_zc_edge(&z->rings[r], i, a, b);
+            if (a[0] != b[0]) edge_flips(z, flip, a, b);
+        }
+    for (uint32_t r = 0; r < z->nrows; r++) {
+        uint8_t parity = 0;
+        for (uint32_t c = 0; c < z->ncols; c++) {
+            parity ^= flip[(size_t)r * (z->ncols + 1) + c];
+            z->inside[(size_t)r * z->ncols + c] = parity;
+        }
+    }
+    free(flip);
+    return DC_OK;
+}
+
+/* ---- prepare ---------------------------------------------------------- */
+
+static dc_err zone_rings(zc_zone *z, const dc_polygon *p)
+{
+    dc_ring ring;
+    size_t off = 0;
+    z->nrings = 0;
+    while (dc_polygon_next_ring(p, &off, &ring))
+        z->nrings++;
+    z->rings = malloc((z->nrings ? z->nrings : 1) * sizeof *z->rings);
+    if (!z->rings) return DC_E_NOMEM;
+    off = 0;
+    for (uint32_t r = 0; dc_polygon_next_ring(p, &off, &ring); r++)
+        z->rings[r] = ring;
+    return DC_OK;
+}
+
+dc_err dc_zonecells_prepare(const dc_zc_zone *zones, size_t nzones, dc_zonecells **out)
+{
+    dc_zonecells *zc = calloc(1, sizeof *zc);
+    if (!zc) return DC_E_NOMEM;
+    zc->in = zones;
+    zc->nzones = nzones;
+    zc->zones = calloc(nzones ? nzones : 1, sizeof *zc->zones);
+    zc->of_postcode = malloc(DC_POSTCODES * sizeof *zc->of_postcode);
+    dc_err rc = zc->zones && zc->of_postcode ? DC_OK : DC_E_NOMEM;
+    for (uint32_t p = 0; rc == DC_OK && p < DC_POSTCODES; p++)
+        zc->of_postcode[p] = -1;
+    for (size_t i = 0; rc == DC_OK && i < nzones; i++) {
+        if (zones[i].postcode < DC_POSTCODES)
+            zc->of_postcode[zones[i].postcode] = (int32_t)i;
+        rc = zone_rings(&zc->zones[i], &zones[i].polygon);
+        if (rc == DC_OK) rc = zone_runs(&zc->zones[i]);
+        if (rc == DC_OK) rc = zone_inside(&zc->zones[i], &zones[i].polygon);
+    }
+    if (rc != DC_OK) {
+        dc_zonecells_free(zc);
+        return rc;
+    }
+    *out = zc;
+    return DC_OK;
+}
+
+void dc_zonecells_free(dc_zonecells *zc)
+{
+    if (!zc) return;
+    for (size_t i = 0; zc->zones && i < zc->nzones; i++) {
+        free(zc->zones[i].runs);
+        free(zc->zones[i].rings);
+        free(zc->zones[i].inside);
+    }
+    free(zc->zones);
+    free(zc->of_postcode);
+    free(zc);
+}

@@ -1,0 +1,363 @@
+/*
+ * zonecells_value.c - one zone grid cell's zonecells value (zonecells.h,
+ * docs/FORMAT.md "zonecells") from what zonecells.c computed per zone.
+ *
+ * Each square (a sub-cell, or a square of a split one) is classified the
+ * same way: the candidates in order with their edges there and whether
+ * its centre is inside; a candidate with no edge there holds all of the
+ * square or none of it, and the first that holds it ends the list. A
+ * border sub-cell with many edges is split, and its squares' centres are
+ * found from the sub-cell's centre by counting crossings, with the whole
+ * polygon test whenever an orientation is 0.
+ */
+#include <stdlib.h>
+
+#include "zonecells_zone.h"
+
+typedef struct zc_buf {
+    uint8_t *p;
+    size_t cap, len;
+} zc_buf;
+
+/* A candidate's part in one square. */
+typedef struct zc_part {
+    uint32_t k; /* the candidate's number */
+    const zc_zone *z;
+    const dc_polygon *polygon;
+    const zc_run *runs;
+    size_t nruns;
+    bool inside, whole; /* centre inside; centre on one of the edges */
+} zc_part;
+
+/* A square: its south-west corner, side and centre, e7. */
+typedef struct zc_square {
+    int64_t south, west, side;
+    int32_t lat, lon;
+} zc_square;
+
+static zc_square square_of(int64_t south, int64_t west, int64_t side)
+{
+    return (zc_square){south, west, side, (int32_t)(south + side / 2),
+                       (int32_t)(west + side / 2)};
+}
+
+static dc_err reserve(zc_buf *b, size_t more)
+{
+    if (b->len + more <= b->cap) return DC_OK;
+    size_t cap = b->cap ? b->cap : 1024;
+    while (cap < b->len + more)
+        cap *= 2;
+    uint8_t *p = realloc(b->p, cap);
+    if (!p) return DC_E_NOMEM;
+    b->p = p;
+    b->cap = cap;
+    return DC_OK;
+}
+
+static void put_le16(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+/* ---- a sub-cell's parts --------------------------------------------------- */
+
+/* The runs of zone @p z in sub-cell @p cell: [*lo, *hi). */
+static void runs_in(const zc_zone *z, uint64_t cell, size_t *lo, size_t *hi)
+{
+    size_t a = 0, b = z->nruns;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (z->runs[mid].cell < cell)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    *lo = a;
+    while (a < z->nruns && z->runs[a].cell == cell)
+        a++;
+    *hi = a;
+}
+
+static bool centre_inside(const zc_zone *z, uint32_t row, uint32_t col)
+{
+    if (row < z->row0 || row - z->row0 >= z->nrows || col < z->col0 ||
+        col - z->col0 >= z->ncols)
+        return false;
+    return z->inside[(size_t)(row - z->row0) * z->ncols + (col - z->col0)];
+}
+
+/* Is point (lat, lon) on one of the edges of @p runs? */
+static bool on_runs(const zc_zone *z, const zc_run *runs, size_t n, int32_t lat,
+                    int32_t lon)
+{
+    for (size_t k = 0; k < n; k++)
+        for (uint32_t i = runs[k].first; i < runs[k].first + runs[k].count; i++) {
+            int32_t a[2], b[2];
+            dc_zc_edge(&z->rings[runs[k].ring], i, a, b);
+            if (dc_zc_orient(a[0], a[1], b[0], b[1], lat, lon) == 0 &&
+                lat >= (a[0] < b[0] ? a[0] : b[0]) &&
+                lat <= (a[0] < b[0] ? b[0] : a[0]) &&
+                lon >= (a[1] < b[1] ? a[1] : b[1]) && lon <= (a[1] < b[1] ? b[1] : a[1]))
+                return true;
+        }
+    return false;
+}
+
+/* The parts of sub-cell (row, col): *n of them into @p parts. */
+static void sub_parts(const dc_zonecells *zc, const int32_t *cand, uint32_t ncand,
+                      uint32_t row, uint32_t col, zc_part *parts, size_t *n)
+{
+    uint64_t cell = (uint64_t)row * DC_CELL_COLS + col;
+    *n = 0;
+    for (uint32_t k = 0; k < ncand; k++) {
+        const zc_zone *z = &zc->zones[cand[k]];
+        size_t lo, hi;
+        runs_in(z, cell, &lo, &hi);
+        bool inside = centre_inside(z, row, col);
+        if (lo == hi && !inside) continue;
+        parts[(*n)++] = (zc_part){k,
+                                  z,
+                                  &zc->in[cand[k]].polygon,
+                                  z->runs + lo,
+                                  hi - lo,
+                                  inside,
+                                  on_runs(z, z->runs + lo, hi - lo, dc_zc_centre_lat(row),
+                                          dc_zc_centre_lon(col))};
+        if (lo == hi) break;
+    }
+}
+
+/* ---- a square's word and record -------------------------------------------- */
+
+static size_t edges_of(const zc_part *parts, size_t n)
+{
+    size_t edges = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t r = 0; r < parts[i].nruns; r++)
+            edges += parts[i].runs[r].count;
+    return edges;
+}
+
+/* The word of a square with these parts, or DC_ZC_BORDER when it needs a
+ * record. */
+static uint32_t square_word(const zc_part *parts, size_t n)
+{
+    if (n == 0) return DC_ZC_NONE;
+    return parts[0].nruns == 0 ? parts[0].k : DC_ZC_BORDER;
+}
+
+/* A record of kind DC_ZC_ENTRIES: one entry a part. */
+static dc_err put_entries(zc_buf *rec, const zc_part *parts, size_t n)
+{
+    size_t size = DC_ZC_RECORD_HEAD;
+    for (size_t i = 0; i < n; i++)
+        size += DC_ZC_ENTRY_HEAD + DC_ZC_RUN * parts[i].nruns;
+    dc_err rc = reserve(rec, size);
+    if (rc != DC_OK) return rc;
+    uint8_t *p = rec->p + rec->len;
+    put_le16(p, (uint32_t)n);
+    put_le16(p + 2, DC_ZC_ENTRIES);
+    p += DC_ZC_RECORD_HEAD;
+    for (size_t i = 0; i < n; i++) {
+        put_le16(p, parts[i].k);
+        p[2] = (uint8_t)((parts[i].inside ? DC_ZC_CENTRE_INSIDE : 0) |
+                         (parts[i].whole ? DC_ZC_WHOLE_TEST : 0));
+        p[3] = 0;
+        dc_put_le32(p + 4, (uint32_t)parts[i].nruns);
+        p += DC_ZC_ENTRY_HEAD;
+        for (size_t r = 0; r < parts[i].nruns; r++, p += DC_ZC_RUN) {
+            dc_put_le32(p, parts[i].runs[r].ring);
+            dc_put_le32(p + 4, parts[i].runs[r].first);
+            dc_put_le32(p + 8, parts[i].runs[r].count);
+        }
+    }
+    rec->len += size;
+    return DC_OK;
+}
+
+/* ---- a split sub-cell --------------------------------------------------------- */
+
+/* The edges of @p from's runs that touch square @p sq, as runs into @p to
+ * (room for every edge of @p from); their count. */
+static size_t clip_runs(const zc_part *from, const zc_square *sq, zc_run *to)
+{
+    size_t n = 0;
+    for (size_t r = 0; r < from->nruns; r++) {
+        const zc_run *run = &from->runs[r];
+        for (uint32_t i = run->first; i < run->first + run->count; i++) {
+            int32_t a[2], b[2];
+            dc_zc_edge(&from->z->rings[run->ring], i, a, b);
+            if (!dc_zc_touches(a, b, sq->south, sq->west, sq->side)) continue;
+            if (n && to[n - 1].ring == run->ring &&
+                to[n - 1].first + to[n - 1].count == i)
+                to[n - 1].count++;
+            else
+                to[n++] = (zc_run){run->cell, run->ring, i, 1};
+        }
+    }
+    return n;
+}
+
+/* Is the centre of @p sq inside @p part's zone? From the sub-cell's centre
+ * (@p lat, @p lon) by the crossings of its edges; the whole test when the
+ * sub-cell's centre is on an edge or an orientation is 0. */
+static bool square_inside(const zc_part *part, int32_t lat, int32_t lon,
+                          const zc_square *sq)
+{
+    int64_t s[4] = {sq->lat, sq->lon, lat, lon};
+    int parity = 0;
+    for (size_t r = 0; !part->whole && r < part->nruns; r++) {
+        const zc_run *run = &part->runs[r];
+        for (uint32_t i = run->first; parity >= 0 && i < run->first + run->count; i++) {
+            int32_t a[2], b[2];
+            dc_zc_edge(&part->z->rings[run->ring], i, a, b);
+            int t = dc_zc_crossing(s, a[0], a[1], b[0], b[1]);
+            parity = t < 0 ? -1 : parity ^ t;
+        }
+        if (parity < 0) break;
+    }
+    if (part->whole || parity < 0)
+        return dc_polygon_contains_checked(part->polygon, sq->lat, sq->lon);
+    return part->inside != (parity == 1);
+}
+
+/* The parts of square @p sq of a split sub-cell whose parts are @p sub;
+ * their runs into @p runs (room for every edge of @p sub). */
+static size_t square_parts(const zc_part *sub, size_t nsub, int32_t lat, int32_t lon,
+                           const zc_square *sq, zc_part *parts, zc_run *runs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nsub; i++) {
+        size_t nruns = clip_runs(&sub[i], sq, runs);
+        bool inside = sub[i].nruns ? square_inside(&sub[i], lat, lon, sq) : sub[i].inside;
+        if (nruns == 0 && !inside) continue;
+        parts[n] = (zc_part){sub[i].k,
+                             sub[i].z,
+                             sub[i].polygon,
+                             runs,
+                             nruns,
+                             inside,
+                             on_runs(sub[i].z, runs, nruns, sq->lat, sq->lon)};
+        runs += nruns;
+        n++;
+        if (nruns == 0) break;
+    }
+    return n;
+}
+
+/* A record of kind DC_ZC_SPLIT for a sub-cell with south-west corner
+ * (south, west) and these parts. */
+static dc_err put_split(zc_buf *rec, const zc_part *sub, size_t nsub, int64_t south,
+                        int64_t west)
+{
+    size_t start = rec->len, nb = 0, head = DC_ZC_RECORD_HEAD + 2 * DC_ZC_SPLIT_CELLS;
+    uint32_t words[DC_ZC_SPLIT_CELLS], offs[DC_ZC_SPLIT_CELLS];
+    zc_buf squares = {0};
+    zc_part *parts = malloc(nsub * sizeof *parts);
+    zc_run *runs = malloc((edges_of(sub, nsub) + 1) * sizeof *runs);
+    dc_err rc = runs && parts ? DC_OK : DC_E_NOMEM;
+    int32_t lat = (int32_t)(south + DC_CELL_E7 / 2),
+            lon = (int32_t)(west + DC_CELL_E7 / 2);
+    for (uint32_t i = 0; rc == DC_OK && i < DC_ZC_SPLIT_CELLS; i++) {
+        zc_square sq = square_of(south + (int64_t)(i / DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
+                                 west + (int64_t)(i % DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
+                                 DC_ZC_SPLIT_E7);
+        size_t n = square_parts(sub, nsub, lat, lon, &sq, parts, runs);
+        words[i] = square_word(parts, n);
+        if (words[i] != DC_ZC_BORDER) continue;
+        offs[nb] = (uint32_t)squares.len;
+        words[i] |= (uint32_t)nb++;
+        rc = put_entries(&squares, parts, n);
+    }
+    if (rc == DC_OK) rc = reserve(rec, head + 4 * nb + squares.len);
+    if (rc == DC_OK) {
+        uint8_t *p = rec->p + start;
+        put_le16(p, 0);
+        put_le16(p + 2, DC_ZC_SPLIT);
+        for (uint32_t i = 0; i < DC_ZC_SPLIT_CELLS; i++)
+            put_le16(p + DC_ZC_RECORD_HEAD + 2 * i, words[i]);
+        for (size_t b = 0; b < nb; b++)
+            dc_put_le32(p + head + 4 * b, (uint32_t)(head + 4 * nb + offs[b]));
+        if (squares.len) memcpy(p + head + 4 * nb, squares.p, squares.len);
+        rec->len = start + head + 4 * nb + squares.len;
+    }
+    free(runs);
+    free(parts);
+    free(squares.p);
+    return rc;
+}
+
+/* ---- the value ------------------------------------------------------------------ */
+
+/* One sub-cell: its word, and for a border its record appended to @p rec. */
+static dc_err sub_cell(const dc_zonecells *zc, const int32_t *cand, uint32_t ncand,
+                       uint32_t row, uint32_t col, zc_buf *rec, uint32_t *word,
+                       zc_part *parts)
+{
+    size_t n;
+    sub_parts(zc, cand, ncand, row, col, parts, &n);
+    *word = square_word(parts, n);
+    if (*word != DC_ZC_BORDER) return DC_OK;
+    if (edges_of(parts, n) <= DC_ZC_SPLIT_EDGES) return put_entries(rec, parts, n);
+    return put_split(rec, parts, n, (int64_t)row * DC_CELL_E7 + DC_LAT_E7_MIN,
+                     (int64_t)col * DC_CELL_E7 + DC_LON_E7_MIN);
+}
+
+/* The head (words, offsets) then the records, into *buf. */
+static dc_err assemble(const uint32_t *words, const uint32_t *offs, uint32_t nb,
+                       const zc_buf *rec, uint8_t **buf, size_t *cap, size_t *size)
+{
+    size_t need = DC_ZC_HEAD + 4 * (size_t)nb + rec->len;
+    if (need > *cap) {
+        uint8_t *p = realloc(*buf, need);
+        if (!p) return DC_E_NOMEM;
+        *buf = p;
+        *cap = need;
+    }
+    for (uint32_t i = 0; i < DC_ZC_CELLS; i++)
+        put_le16(*buf + 2 * i, words[i]);
+    for (uint32_t b = 0; b < nb; b++)
+        dc_put_le32(*buf + DC_ZC_HEAD + 4 * b, (uint32_t)(DC_ZC_HEAD + 4 * nb + offs[b]));
+    if (rec->len) memcpy(*buf + DC_ZC_HEAD + 4 * nb, rec->p, rec->len);
+    *size = need;
+    return DC_OK;
+}
+
+static dc_err candidates(const dc_zonecells *zc, const uint8_t *postcodes, uint32_t ncand,
+                         int32_t *cand)
+{
+    if (ncand > DC_ZC_MAX_CANDIDATES) return DC_E_INVALID_ARG;
+    for (uint32_t k = 0; k < ncand; k++) {
+        uint32_t pc = dc_get_le32(postcodes + 4 * (size_t)k);
+        if (pc >= DC_POSTCODES || zc->of_postcode[pc] < 0) return DC_E_INVALID_ARG;
+        cand[k] = zc->of_postcode[pc];
+    }
+    return DC_OK;
+}
+
+dc_err dc_zonecells_value(const dc_zonecells *zc, uint32_t cell, const uint8_t *postcodes,
+                          uint32_t ncand, uint8_t **buf, size_t *cap, size_t *size)
+{
+    uint32_t words[DC_ZC_CELLS], offs[DC_ZC_CELLS], nb = 0;
+    zc_buf rec = {0};
+    int32_t *cand = malloc((ncand ? ncand : 1) * sizeof *cand);
+    zc_part *parts = malloc((ncand ? ncand : 1) * sizeof *parts);
+    dc_err rc = cand && parts ? candidates(zc, postcodes, ncand, cand) : DC_E_NOMEM;
+    uint32_t row0 = cell / DC_ZONEGRID_COLS * DC_ZC_SIDE,
+             col0 = cell % DC_ZONEGRID_COLS * DC_ZC_SIDE;
+    for (uint32_t i = 0; rc == DC_OK && i < DC_ZC_CELLS; i++) {
+        size_t at = rec.len;
+        rc = sub_cell(zc, cand, ncand, row0 + i / DC_ZC_SIDE, col0 + i % DC_ZC_SIDE, &rec,
+                      &words[i], parts);
+        if (rc == DC_OK && words[i] == DC_ZC_BORDER) {
+            offs[nb] = (uint32_t)at;
+            words[i] = DC_ZC_BORDER | nb++;
+        }
+    }
+    if (rc == DC_OK) rc = assemble(words, offs, nb, &rec, buf, cap, size);
+    free(rec.p);
+    free(cand);
+    free(parts);
+    return rc;
+}
