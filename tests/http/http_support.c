@@ -371,3 +371,16 @@ bool dc_swap_in(const char *from, const char *served)
     snprintf(tmp, sizeof tmp, "%s.new", served);
     return copy_file(from, tmp) && rename(tmp, served) == 0;
 }
+
+void dc_test_replies_as_documented(void **state)
+{
+    (void)state;
+    assert_int_equal(atomic_load(&dc_check_failures), 0);
+}
+
+void dc_assert_stops_cleanly(dc_server *s)
+{
+    int status = dc_server_stop(s);
+    if (status != 0) fprintf(stderr, "the server exited with status %d\n", status);
+    assert_int_equal(status, 0);
+}

@@ -90,6 +90,14 @@ double dc_now_ms(void);
  */
 extern _Atomic int dc_check_failures;
 
+/** The cmocka test each file ends with: every reply dc_request got was held
+ *  to docs/openapi.json (checked on any thread, counted in
+ *  dc_check_failures, asserted here on the test's thread). */
+void dc_test_replies_as_documented(void **state);
+
+/** Stop @p s (SIGTERM) and assert, in a cmocka test, that it exited 0. */
+void dc_assert_stops_cleanly(dc_server *s);
+
 /** Put a copy of @p from in place of @p served the way an operator does:
  *  a copy beside it, renamed over it. False on any I/O failure. */
 bool dc_swap_in(const char *from, const char *served);

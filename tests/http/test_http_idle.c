@@ -117,19 +117,10 @@ static void test_server_counts_idle_connections(void **state)
     curl_easy_cleanup(curl);
 }
 
-/* Every reply dc_request got was held to docs/openapi.json. */
-static void test_replies_as_documented(void **state)
-{
-    (void)state;
-    assert_int_equal(atomic_load(&dc_check_failures), 0);
-}
-
 static void test_server_exits_cleanly(void **state)
 {
     (void)state;
-    int status = dc_server_stop(&srv);
-    if (status != 0) print_error("exit status\n");
-    assert_int_equal(status, 0);
+    dc_assert_stops_cleanly(&srv);
 }
 
 int main(int argc, char **argv)
@@ -145,7 +136,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_idle_connections_open),
         cmocka_unit_test(test_fresh_client_answered_within_limit),
         cmocka_unit_test(test_server_counts_idle_connections),
-        cmocka_unit_test(test_replies_as_documented),
+        cmocka_unit_test(dc_test_replies_as_documented),
         cmocka_unit_test(test_server_exits_cleanly),
     };
     int failed = cmocka_run_group_tests(tests, setup, teardown);

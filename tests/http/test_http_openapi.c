@@ -393,9 +393,7 @@ static int teardown(void **state)
 static void test_server_exits_cleanly(void **state)
 {
     (void)state;
-    int status = dc_server_stop(&srv);
-    if (status != 0) print_error("the server did not stop cleanly\n");
-    assert_int_equal(status, 0);
+    dc_assert_stops_cleanly(&srv);
 }
 
 int main(int argc, char **argv)
