@@ -37,6 +37,9 @@
  * client closes or this passes: closing on unread bytes would make the
  * kernel send a reset that can destroy the answer on its way. */
 #define LINGER_MS 2000
+/* New connections taken in one wake, between two looks at the bytes of
+ * those already held. */
+#define ACCEPT_BATCH 32
 
 /* ---- the connections it holds ---------------------------------------------- */
 
@@ -278,9 +281,15 @@ static int64_t head_wait_ns(const dc_front *f)
     return (int64_t)s * 1000000000;
 }
 
-static void accept_all(dc_front *f)
+/* Accept what the backlog holds, up to ACCEPT_BATCH a wake (the listening
+ * socket is level-triggered: the rest wake the thread again), so a flood
+ * of new connections cannot push out, before its bytes are even looked
+ * at, a client whose head is already in. Each new connection's head is
+ * judged at once: one that came complete with its connection is handed
+ * over without waiting in line. */
+static void accept_some(dc_front *f)
 {
-    for (;;) {
+    for (unsigned taken = 0; taken < ACCEPT_BATCH; taken++) {
         struct sockaddr_storage addr;
         socklen_t len = sizeof addr;
         int fd = accept4(f->listen_fd, (struct sockaddr *)&addr, &len,
@@ -314,6 +323,7 @@ static void accept_all(dc_front *f)
         }
         list_append(&f->waiting, k);
         atomic_fetch_add_explicit(&f->srv->metrics.connections, 1, memory_order_relaxed);
+        conn_event(f, k, EPOLLIN);
     }
 }
 
@@ -359,7 +369,7 @@ static void *front_main(void *arg)
                 conn_event(f, p, events[i].events);
         }
         /* After the connections' events: accepting may end one of them. */
-        if (listen_ready) accept_all(f);
+        if (listen_ready) accept_some(f);
         expire(f, mono_ns());
     }
 }
