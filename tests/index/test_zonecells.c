@@ -4,7 +4,7 @@
  * the first whose polygon holds the point (dc_polygon_contains), which is
  * what the whole test over the zone grid's candidates answers.
  *
- *   test_zonecells [GEN_SAMPLE IMPORTER WORKDIR [RANDOM_POINTS]]
+ *   test_zonecells [GEN_SAMPLE IMPORTER WORKDIR [RANDOM_POINTS [BORDER_SPACING]]]
  *
  * Always: hand-made zones built for the sub-grid's hard cases (an edge
  * through sub-cell centres, edges along sub-cell lines, overlapping zones,
@@ -13,7 +13,8 @@
  * on a lattice that hits centres, corners and sub-cell lines, and
  * `diachi check`'s view of a damaged sub-grid. With the programs: the
  * sample map with realistic borders, generated and imported, at
- * RANDOM_POINTS random points (default 1,000,000) and at its vertices,
+ * RANDOM_POINTS random points (default 1,000,000; borders drawn every
+ * BORDER_SPACING metres, default the generator's 4) and at its vertices,
  * points on its edges, near its vertices, on sub-cell lines, in its holes
  * and extra parts.
  */
@@ -43,6 +44,7 @@ extern char **environ;
 
 static const char *generator, *importer, *workdir;
 static long random_points = 1000000;
+static const char *border_spacing = "4";
 
 /* ---- brute force ---------------------------------------------------------- */
 
@@ -578,8 +580,10 @@ static const char *realistic_index(void)
     snprintf(path, sizeof path, "%s/map.diachi", workdir);
     snprintf(zones, sizeof zones, "%s/zones.shp", map);
     snprintf(households, sizeof households, "%s/households.shp", map);
-    char *gen[] = {(char *)generator, "--out",     map, "--seed", "1",
-                   "--borders",       "realistic", NULL};
+    char *gen[] = {(char *)generator, "--out",           map,
+                   "--seed",          "1",               "--borders",
+                   "realistic",       "--border-spacing", (char *)border_spacing,
+                   NULL};
     char *imp[] = {
         (char *)importer, "--zones", zones, "--households", households, "-o", path,
         "--quiet",        NULL};
@@ -639,6 +643,7 @@ int main(int argc, char **argv)
         workdir = argv[3];
     }
     if (argc >= 5) random_points = atol(argv[4]);
+    if (argc >= 6) border_spacing = argv[5];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_hand_made, teardown),
         cmocka_unit_test_teardown(test_hand_made_far, teardown),
