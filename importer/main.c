@@ -19,7 +19,7 @@ static const char usage_text[] =
     "ROLE=FIELD]...\n"
     "                     [--zones-srs CRS] [--households-srs CRS] [--encoding ENC]\n"
     "                     [--report FILE.csv] [--max-errors N] [--strict]\n"
-    "                     [--allow-shrink] [--quiet]\n"
+    "                     [--allow-shrink] [--memory SIZE] [--quiet]\n"
     "       diachi-import --help | --version\n"
     "\n"
     "Reads postal zones and household points from any dataset OGR opens (a\n"
@@ -52,6 +52,9 @@ static const char usage_text[] =
     "  --allow-shrink           write the index even with no household, or with\n"
     "                           fewer than half the households of the index at\n"
     "                           INDEX (refused otherwise: exit 3, nothing written)\n"
+    "  --memory SIZE            memory for ordering the households, e.g. 512M, 2G\n"
+    "                           (default 1G, at least 8M); beyond it they are\n"
+    "                           sorted in runs written beside INDEX and merged\n"
     "  --quiet                  no progress and no summary\n"
     "  -h, --help               this help\n"
     "  --version                print diachi-import VERSION\n"
@@ -105,6 +108,22 @@ static int parse_max_errors(const char *s, int64_t *out)
     return 0;
 }
 
+/* A size in bytes: digits, then K, M or G (powers of 1024), or nothing. */
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    unsigned shift = 0;
+    if (end == s || *s == '-') return -1;
+    if (*end == 'K' || *end == 'k') shift = 10;
+    if (*end == 'M' || *end == 'm') shift = 20;
+    if (*end == 'G' || *end == 'g') shift = 30;
+    if (shift) end++;
+    if (*end || v == 0 || v > (SIZE_MAX >> shift)) return -1;
+    *out = (size_t)v << shift;
+    return 0;
+}
+
 static int parse_option(int argc, char **argv, int *i, dc_args *a)
 {
     const char *o = argv[*i];
@@ -131,6 +150,8 @@ static int parse_option(int argc, char **argv, int *i, dc_args *a)
         bad = take_one(argc, argv, i, &c->report);
     else if (!strcmp(o, "--max-errors"))
         bad = take_one(argc, argv, i, &v) || parse_max_errors(v, &c->max_errors);
+    else if (!strcmp(o, "--memory"))
+        bad = take_one(argc, argv, i, &v) || parse_size(v, &c->memory);
     else if (!strcmp(o, "--strict"))
         c->strict = true;
     else if (!strcmp(o, "--allow-shrink"))
@@ -248,6 +269,11 @@ static void print_summary(const dc_import_config *cfg, const dc_import_summary *
            "index %.2f s\n",
            s->seconds, s->seconds > 0 ? (double)s->households_read / s->seconds : 0.0,
            s->zone_seconds, s->household_seconds, s->index_seconds);
+    if (s->sort_runs)
+        printf("sorting       %u runs, %.1f MB written beside the index (--memory)\n",
+               s->sort_runs, (double)s->sort_bytes / 1e6);
+    else
+        printf("sorting       in memory\n");
     printf("index         %s, %llu bytes (%.1f bytes per household)\n", cfg->output,
            (unsigned long long)s->index_bytes,
            s->households ? (double)s->index_bytes / (double)s->households : 0.0);

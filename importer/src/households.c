@@ -8,87 +8,36 @@
 
 #define DC_MAX_FIELD 255
 
-dc_err dc_householdset_init(dc_householdset *hs, dc_report *report,
-                            const dc_zoneset *zones, uint64_t expected)
+void dc_householdset_init(dc_householdset *hs, dc_report *report,
+                          const dc_zoneset *zones, dc_index_writer *writer)
 {
     memset(hs, 0, sizeof *hs);
     hs->report = report;
     hs->zones = zones;
+    hs->writer = writer;
     hs->last_zone = -1;
-    /* Sized for the households announced, so neither the arrays nor the
-     * id table are copied while millions of households arrive. */
-    size_t slots = 1u << 16;
-    while (slots < 2 * expected)
-        slots *= 2;
-    hs->id_mask = slots - 1;
-    hs->id_slots = calloc(slots, sizeof *hs->id_slots);
-    hs->strings = dc_strtab_open();
-    if (!hs->id_slots || !hs->strings) return DC_E_NOMEM;
-    hs->cap = expected > 4096 ? (size_t)expected : 4096;
-    hs->items = malloc(hs->cap * sizeof *hs->items);
-    hs->origins = malloc(hs->cap * sizeof *hs->origins);
-    hs->duplicate = malloc(hs->cap);
-    if (!hs->items || !hs->origins || !hs->duplicate) return DC_E_NOMEM;
-    return DC_OK;
 }
 
-static int grow_items(dc_householdset *hs)
+/* A household's tag for the writer, to name it if its id is a duplicate:
+ * its layer (16 bits) and its feature id + 1 (48 bits; 0 for none). */
+#define TAG_FID_BITS 48
+#define TAG_FID_MASK ((UINT64_C(1) << TAG_FID_BITS) - 1)
+
+static uint64_t tag_of(uint32_t layer, int64_t fid)
 {
-    size_t cap = hs->cap * 2;
-    dc_household_input *items = realloc(hs->items, cap * sizeof *items);
-    if (items) hs->items = items;
-    dc_household_origin *origins = realloc(hs->origins, cap * sizeof *origins);
-    if (origins) hs->origins = origins;
-    uint8_t *dup = realloc(hs->duplicate, cap);
-    if (dup) hs->duplicate = dup;
-    if (!items || !origins || !dup) return -1;
-    hs->cap = cap;
-    return 0;
+    uint64_t l = layer < 0xFFFF ? layer : 0xFFFF;
+    return l << TAG_FID_BITS | ((uint64_t)(fid + 1) & TAG_FID_MASK);
 }
 
-/* An id slot: the low 32 bits of the id's hash, then item + 1 (0: empty).
- * Probes compare the hash bits first, so a miss rarely touches a string. */
-#define SLOT(hash, item) ((uint64_t)(uint32_t)(hash) << 32 | (uint32_t)(item))
-#define SLOT_HASH(slot) ((uint32_t)((slot) >> 32))
-#define SLOT_ITEM(slot) ((uint32_t)(slot))
-
-static int grow_ids(dc_householdset *hs)
+static dc_feature_origin origin_of(const dc_householdset *hs, uint64_t tag)
 {
-    size_t mask = hs->id_mask * 2 + 1;
-    uint64_t *slots = calloc(mask + 1, sizeof *slots);
-    if (!slots) return -1;
-    for (size_t i = 0; i <= hs->id_mask; i++) {
-        uint64_t v = hs->id_slots[i];
-        if (!SLOT_ITEM(v)) continue;
-        size_t j = SLOT_HASH(v) & mask;
-        while (slots[j])
-            j = (j + 1) & mask;
-        slots[j] = v;
+    uint64_t layer = tag >> TAG_FID_BITS;
+    dc_feature_origin o = {"", "", (int64_t)(tag & TAG_FID_MASK) - 1};
+    if (layer < hs->nlayers) {
+        o.source = hs->layers[layer].source;
+        o.layer = hs->layers[layer].layer;
     }
-    free(hs->id_slots);
-    hs->id_slots = slots;
-    hs->id_mask = mask;
-    return 0;
-}
-
-/* Register item i's id; mark it when an earlier item has it already (the
- * table keeps the first). */
-static int register_id(dc_householdset *hs, size_t i)
-{
-    const char *id = hs->items[i].id;
-    uint32_t h = dc_strtab_hash(id, strlen(id));
-    size_t j = h & hs->id_mask;
-    for (; hs->id_slots[j]; j = (j + 1) & hs->id_mask) {
-        uint64_t v = hs->id_slots[j];
-        uint32_t other = SLOT_ITEM(v) - 1;
-        if (SLOT_HASH(v) == h && strcmp(hs->items[other].id, id) == 0) {
-            hs->duplicate[i] = 1;
-            return 0;
-        }
-    }
-    hs->id_slots[j] = SLOT(h, i + 1);
-    if ((i + 1) * 2 > hs->id_mask) return grow_ids(hs);
-    return 0;
+    return o;
 }
 
 static uint32_t layer_of(dc_householdset *hs, const dc_feature_origin *o)
@@ -177,25 +126,6 @@ static int check_household(dc_householdset *hs, dc_source_household *hh, int32_t
     return -1;
 }
 
-static const char *keep_string(dc_householdset *hs, const char *s)
-{
-    if (!s || !*s) return NULL;
-    return dc_strtab_keep(hs->strings, s, strlen(s));
-}
-
-/* Streets and groups repeat from one household to the next: compare with
- * the last one before hashing. */
-static const char *keep_interned(dc_householdset *hs, const char *s, const char **last)
-{
-    if (!s || !*s) return NULL;
-    uint32_t id;
-    if (!*last || strcmp(*last, s) != 0)
-        *last = dc_strtab_intern(hs->strings, s, strlen(s), &id) == DC_OK
-                    ? dc_strtab_string(hs->strings, id).ptr
-                    : NULL;
-    return *last;
-}
-
 int dc_householdset_add(void *ctx, dc_source_household *hh)
 {
     dc_householdset *hs = ctx;
@@ -209,78 +139,37 @@ int dc_householdset_add(void *ctx, dc_source_household *hh)
     dc_code_make_e7(postcode, lat, lon, &computed);
     verify_code(hs, hh, &computed);
 
-    if (hs->n == hs->cap && grow_items(hs) != 0) return DC_E_NOMEM;
-    dc_household_input *it = &hs->items[hs->n];
-    it->lat_e7 = lat;
-    it->lon_e7 = lon;
-    it->postcode = postcode;
-    it->id = keep_string(hs, hh->fields[DC_HH_ID]);
-    it->house_number = keep_string(hs, hh->fields[DC_HH_HOUSE_NUMBER]);
-    it->street = keep_interned(hs, hh->fields[DC_HH_STREET], &hs->last_street);
-    it->group = keep_interned(hs, hh->fields[DC_HH_GROUP], &hs->last_group);
-    if (!it->id) return DC_E_NOMEM;
-    hs->origins[hs->n].layer = layer_of(hs, &hh->origin);
-    hs->origins[hs->n].fid = hh->origin.fid;
-    hs->duplicate[hs->n] = 0;
-    if (register_id(hs, hs->n) != 0) return DC_E_NOMEM;
+    uint32_t layer = layer_of(hs, &hh->origin);
+    if (layer == UINT32_MAX) return DC_E_NOMEM;
+    const char *const *f = hh->fields;
+    dc_household_input in = {
+        lat, lon, postcode, f[DC_HH_ID], f[DC_HH_HOUSE_NUMBER] && *f[DC_HH_HOUSE_NUMBER] ? f[DC_HH_HOUSE_NUMBER] : NULL,
+        f[DC_HH_STREET] && *f[DC_HH_STREET] ? f[DC_HH_STREET] : NULL,
+        f[DC_HH_GROUP] && *f[DC_HH_GROUP] ? f[DC_HH_GROUP] : NULL};
+    dc_err rc = dc_index_writer_add(hs->writer, &in, tag_of(layer, hh->origin.fid));
+    if (rc != DC_OK) return hs->writer_rc = rc; /* the message is in the writer's err */
     hs->n++;
     return 0;
 }
 
-/* The item first registered with @p id. */
-static size_t first_with_id(const dc_householdset *hs, const char *id)
+/* One row per household dropped for an id already kept, naming both. */
+static void report_duplicate(void *ctx, const char *id, uint64_t kept_tag,
+                             uint64_t dropped_tag)
 {
-    uint32_t h = dc_strtab_hash(id, strlen(id));
-    size_t j = h & hs->id_mask;
-    for (; hs->id_slots[j]; j = (j + 1) & hs->id_mask) {
-        uint64_t v = hs->id_slots[j];
-        if (SLOT_HASH(v) == h && strcmp(hs->items[SLOT_ITEM(v) - 1].id, id) == 0)
-            return SLOT_ITEM(v) - 1;
-    }
-    return SIZE_MAX; /* not reached: every id was registered */
+    dc_householdset *hs = ctx;
+    dc_feature_origin o = origin_of(hs, dropped_tag), k = origin_of(hs, kept_tag);
+    dc_report_reject(hs->report, &o, DC_REJECT_DUPLICATE_ID,
+                     "household id '%s' is already used by feature %lld of layer %s "
+                     "in %s, which is kept",
+                     id, (long long)k.fid, k.layer, k.source);
 }
 
-static dc_feature_origin origin_of(const dc_householdset *hs, size_t i)
+dc_err dc_householdset_finish(dc_householdset *hs)
 {
-    const dc_household_origin *ho = &hs->origins[i];
-    dc_feature_origin o = {"", "", ho->fid};
-    if (ho->layer < hs->nlayers) {
-        o.source = hs->layers[ho->layer].source;
-        o.layer = hs->layers[ho->layer].layer;
-    }
-    return o;
-}
-
-/* One row per later household with an id already kept, naming both. */
-static void report_duplicates(dc_householdset *hs)
-{
-    for (size_t i = 0; i < hs->n; i++) {
-        if (!hs->duplicate[i]) continue;
-        size_t first = first_with_id(hs, hs->items[i].id);
-        dc_feature_origin o = origin_of(hs, i);
-        dc_feature_origin k = first < hs->n ? origin_of(hs, first) : o;
-        dc_report_reject(hs->report, &o, DC_REJECT_DUPLICATE_ID,
-                         "household id '%s' is already used by feature %lld of layer %s "
-                         "in %s, which is kept",
-                         hs->items[i].id, (long long)k.fid, k.layer, k.source);
-    }
-}
-
-void dc_householdset_finish(dc_householdset *hs)
-{
-    report_duplicates(hs);
-    size_t kept = 0;
-    for (size_t i = 0; i < hs->n; i++)
-        if (!hs->duplicate[i]) hs->items[kept++] = hs->items[i];
+    uint64_t kept = 0;
+    dc_err rc = dc_index_writer_close_input(hs->writer, report_duplicate, hs, &kept);
     hs->n = kept;
-    /* The index build needs the memory more than these lookups now. */
-    free(hs->origins);
-    free(hs->duplicate);
-    free(hs->id_slots);
-    hs->origins = NULL;
-    hs->duplicate = NULL;
-    hs->id_slots = NULL;
-    dc_strtab_freeze(hs->strings);
+    return rc;
 }
 
 void dc_householdset_free(dc_householdset *hs)
@@ -290,10 +179,5 @@ void dc_householdset_free(dc_householdset *hs)
         free((char *)hs->layers[i].layer);
     }
     free(hs->layers);
-    free(hs->items);
-    free(hs->origins);
-    free(hs->duplicate);
-    free(hs->id_slots);
-    dc_strtab_close(hs->strings);
     memset(hs, 0, sizeof *hs);
 }

@@ -23,6 +23,9 @@ typedef struct dc_import {
     dc_report report;
     dc_zoneset zones;
     dc_householdset households;
+    dc_index_build_input build; /* zones, sources, time: the writer's */
+    dc_source_info *sources;
+    dc_index_writer *writer;
     dc_layerset layers; /* skipped and empty layers */
     dc_source_list *zone_sources, *household_sources;
     dc_source_options zone_opt, household_opt;
@@ -138,13 +141,15 @@ static dc_err read_households(dc_import *im, dc_error *err)
     memset(&problem, 0, sizeof problem);
     dc_err rc = dc_read_households_piped(im->household_sources, &im->household_opt,
                                          add_household, im, &problem);
+    if (im->households.writer_rc != DC_OK) return im->households.writer_rc; /* in err */
     if (rc == DC_E_NOMEM)
         return dc_error_set(err, rc, "out of memory reading households");
     if (rc != DC_OK) return layer_problem(err, &problem);
     if (im->cfg->progress)
         im->cfg->progress(im->cfg->progress_ctx, "households", im->households.read,
                           im->household_total);
-    dc_householdset_finish(&im->households);
+    rc = dc_householdset_finish(&im->households);
+    if (rc != DC_OK) return rc;
     dc_layerset_report_empty(&im->layers, DC_LAYER_HOUSEHOLDS);
     im->summary->households_read = im->households.read;
     return DC_OK;
@@ -242,32 +247,35 @@ static dc_err build_time(int64_t *out, dc_error *err)
     return DC_OK;
 }
 
-static dc_err write_index(dc_import *im, dc_error *err)
+/* The writer, open before the first household: they go to it as they are
+ * read, and it sorts them within the memory budget. */
+static dc_err open_writer(dc_import *im, dc_error *err)
 {
-    dc_index_build_input in = {0};
-    dc_index_build_stats stats;
-    dc_source_info *sources = NULL;
-    if (collect_sources(im, &sources, &in.nsources) != DC_OK)
+    dc_index_build_input *in = &im->build;
+    if (collect_sources(im, &im->sources, &in->nsources) != DC_OK)
         return dc_error_set(err, DC_E_NOMEM, "out of memory");
-    in.sources = sources;
-    in.zones = im->zones.zones;
-    in.nzones = im->zones.nzones;
-    in.households = im->households.items;
-    in.nhouseholds = im->households.n;
-    if (build_time(&in.build_time, err) != DC_OK) {
-        free(sources);
-        return DC_E_INVALID_ARG;
-    }
-    in.progress = im->cfg->progress;
-    in.progress_ctx = im->cfg->progress_ctx;
-    dc_err rc = dc_index_build(im->cfg->output, &in, &stats, err);
-    free(sources);
+    in->sources = im->sources;
+    in->zones = im->zones.zones;
+    in->nzones = im->zones.nzones;
+    dc_err rc = build_time(&in->build_time, err);
+    if (rc != DC_OK) return rc;
+    in->progress = im->cfg->progress;
+    in->progress_ctx = im->cfg->progress_ctx;
+    return dc_index_writer_open(im->cfg->output, in, im->cfg->memory, &im->writer, err);
+}
+
+static dc_err write_index(dc_import *im)
+{
+    dc_index_build_stats stats;
+    dc_err rc = dc_index_writer_finish(im->writer, &stats);
     if (rc != DC_OK) return rc;
     im->summary->zones = stats.zones;
     im->summary->households = stats.households;
     im->summary->codes = stats.codes;
     im->summary->shared_doors = stats.shared_doors;
     im->summary->index_bytes = stats.file_bytes;
+    im->summary->sort_runs = stats.sort_runs;
+    im->summary->sort_bytes = stats.sort_bytes;
     dc_fingerprint_hex(stats.fingerprint, im->summary->fingerprint_hex);
     return DC_OK;
 }
@@ -317,15 +325,14 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     double t1 = now_seconds();
     summary->zone_seconds = t1 - start;
     if (rc == DC_OK) rc = survey_households(&im, err);
-    if (rc == DC_OK)
-        rc = dc_householdset_init(&im.households, &im.report, &im.zones,
-                                  im.household_total);
+    if (rc == DC_OK) rc = open_writer(&im, err);
+    dc_householdset_init(&im.households, &im.report, &im.zones, im.writer);
     if (rc == DC_OK) rc = read_households(&im, err);
     double t2 = now_seconds();
     summary->household_seconds = t2 - t1;
     if (rc == DC_OK) rc = check_limits(&im, err);
     if (rc == DC_OK) rc = check_shrink(&im, err);
-    if (rc == DC_OK) rc = write_index(&im, err);
+    if (rc == DC_OK) rc = write_index(&im);
     summary->index_seconds = now_seconds() - t2;
 
     dc_error close_err;
@@ -335,6 +342,8 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
         if (err) *err = close_err;
     }
     dc_householdset_free(&im.households);
+    dc_index_writer_free(im.writer); /* and its temporary file, unless written */
+    free(im.sources);
     dc_zoneset_free(&im.zones);
     dc_layerset_free(&im.layers);
     dc_source_list_close(im.zone_sources);

@@ -22,6 +22,7 @@
 #include "hasher.h"
 #include "index_file.h"
 #include "index_internal.h"
+#include "sorter.h"
 #include "zonecells.h"
 
 /* The longest string of each record's kind (docs/FORMAT.md, limits). */
@@ -30,25 +31,38 @@
 /* Households between two progress reports of a phase. */
 #define DC_PROGRESS_STEP 1000000u
 
-/* A sortable record: 64-bit key and two payload words (for households:
- * a = input index, then number; b = seq among those at the same code). */
+/* A zone grid entry: cell << 32 | postcode, and the postcode in a. */
 typedef struct dc_sort_item {
     uint64_t key;
     uint32_t a, b;
 } dc_sort_item;
 
-typedef struct dc_id_entry {
-    const unsigned char *id;
-    uint32_t number;
-} dc_id_entry;
+/* A household that shares its place with an earlier one in key order:
+ * its input number (the order it was added) and its seq. */
+typedef struct dc_shared_seq {
+    uint32_t input, seq;
+} dc_shared_seq;
 
 typedef struct dc_builder {
-    dc_index_build_input *in;
+    const dc_index_build_input *in;
+    const char *path; /* the target, as given to the writer */
     dc_error *err;
     int32_t *zone_of; /* postcode -> index in in->zones, or -1 */
     uint32_t *zone_counts;
-    dc_sort_item *households; /* key = place, a = input index before permuting */
-    dc_id_entry *ids;
+    /* Households as they are added: by (place, id), and by id with their
+     * place (sorter.h). A household's input number is the order it was
+     * added in. */
+    dc_sorter *by_place, *by_id;
+    uint64_t added, kept;
+    uint8_t *dropped;       /* bit per input number: a duplicate id, not written */
+    uint8_t *has_seq;       /* bit per input number: in shared_seqs */
+    dc_shared_seq *shared_seqs; /* by input number once the households are written */
+    size_t nshared, capshared;
+    dc_strtab *provisional; /* streets and groups as added; ids in that order */
+    uint32_t *final_id;     /* provisional id -> strings id, 0 until first written */
+    uint8_t *number_keys;   /* the key of every DC_NUMBER_STRIDE-th household */
+    int32_t bbox[4];        /* of the households written */
+    int input_closed;
     dc_sort_item *grid; /* cell<<32|postcode */
     /* The zone grid's sub-grid: every value, in key order, back to back;
      * values[i] is cell << 32 | size. */
@@ -83,13 +97,17 @@ static inline void dc_build_progress(dc_builder *b, const char *phase, uint64_t 
     if (b->in->progress) b->in->progress(b->in->progress_ctx, phase, done, total);
 }
 
-/* The `households` key of household @p number (after the ordering steps):
- * BE u64 place, BE u32 seq. */
-static inline void dc_build_household_key(const dc_builder *b, size_t number,
+/* A `households` key: BE u64 place, BE u32 seq. */
+static inline void dc_build_household_key(uint64_t place, uint32_t seq,
                                           uint8_t key[DC_HOUSEHOLD_KEY_SIZE])
 {
-    dc_put_be64(key, b->households[number].key);
-    dc_put_be32(key + 8, b->households[number].b);
+    dc_put_be64(key, place);
+    dc_put_be32(key + 8, seq);
+}
+
+static inline int dc_bit(const uint8_t *bits, uint64_t i)
+{
+    return bits[i >> 3] >> (i & 7) & 1;
 }
 
 /* The length of an input string; NULL is empty. */

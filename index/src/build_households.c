@@ -2,9 +2,10 @@
  * build_households.c - the `households` and `fences` databases
  * (build_households.h, docs/FORMAT.md): each household's record encoded,
  * the records packed into pages, the pages into segments with their
- * fences. One file, so that the loop over millions of households compiles
- * as one piece, as it did inside index_build.c.
+ * fences, read in key order from the sorter by place. One file, so that
+ * the loop over millions of households compiles as one piece.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "build_households.h"
@@ -77,56 +78,158 @@ static dc_err put_household(dc_builder *b, const uint8_t *key, const uint8_t *va
     return DC_OK;
 }
 
-static uint8_t *put_str8(uint8_t *p, const char *s)
-{
-    size_t len = dc_str_len(s);
-    p[0] = (uint8_t)len;
-    if (len) memcpy(p + 1, s, len);
-    return p + 1 + len;
-}
-
 /* A household's value: its fixed part, then id and house number. */
 #define VALUE_MAX (DC_HOUSEHOLD_FIXED + 2 * (1 + DC_MAX_STR8))
 
-/* Encode household @p number into @p val (the caller's, so that this
- * function, run for every household, has a small frame and is inlined
- * into the loop) and append it to its page. */
-static dc_err write_household(dc_builder *b, uint32_t number, const dc_household_input *h,
-                              uint32_t door, uint8_t val[VALUE_MAX])
+/* The strings id of a provisional one (street or group), given out in the
+ * order of first use in key order. */
+static dc_err final_string(dc_builder *b, uint32_t provisional, uint32_t *out)
+{
+    if (provisional == 0) {
+        *out = 0;
+        return DC_OK;
+    }
+    if (!b->final_id) {
+        b->final_id = calloc(dc_strtab_count(b->provisional) + 1, sizeof *b->final_id);
+        if (!b->final_id) return dc_error_set(b->err, DC_E_NOMEM, "out of memory");
+    }
+    if (!b->final_id[provisional]) {
+        dc_str s = dc_strtab_string(b->provisional, provisional);
+        if (dc_strtab_intern(b->strings, s.ptr, s.len, &b->final_id[provisional]) != DC_OK)
+            return dc_error_set(b->err, DC_E_NOMEM, "out of memory interning strings");
+    }
+    *out = b->final_id[provisional];
+    return DC_OK;
+}
+
+/* The households sharing one place, copied out of the sorter. */
+typedef struct door_group {
+    uint64_t place;
+    uint8_t *bytes;
+    size_t len, cap;
+    uint32_t n, cap_ends;
+    size_t *ends;
+} door_group;
+
+static dc_err group_add(dc_builder *b, door_group *g, const dc_sorted *r)
+{
+    size_t need = 1 + r->tlen + r->dlen;
+    if (g->len + need > g->cap) {
+        size_t cap = 2 * (g->len + need) + 1024;
+        uint8_t *p = realloc(g->bytes, cap);
+        if (!p) return dc_error_set(b->err, DC_E_NOMEM, "out of memory");
+        g->bytes = p;
+        g->cap = cap;
+    }
+    if (g->n == g->cap_ends) {
+        uint32_t cap = g->cap_ends ? 2 * g->cap_ends : 16;
+        size_t *e = realloc(g->ends, cap * sizeof *e);
+        if (!e) return dc_error_set(b->err, DC_E_NOMEM, "out of memory");
+        g->ends = e;
+        g->cap_ends = cap;
+    }
+    uint8_t *p = g->bytes + g->len;
+    p[0] = (uint8_t)r->tlen;
+    memcpy(p + 1, r->tie, r->tlen);
+    memcpy(p + 1 + r->tlen, r->data, r->dlen);
+    g->len += need;
+    g->ends[g->n++] = g->len;
+    return DC_OK;
+}
+
+static void grow_box(dc_builder *b, int32_t lat, int32_t lon)
+{
+    if (lat < b->bbox[0]) b->bbox[0] = lat;
+    if (lon < b->bbox[1]) b->bbox[1] = lon;
+    if (lat > b->bbox[2]) b->bbox[2] = lat;
+    if (lon > b->bbox[3]) b->bbox[3] = lon;
+}
+
+static dc_err note_seq(dc_builder *b, uint32_t input, uint32_t seq)
+{
+    if (b->nshared == b->capshared) {
+        size_t cap = b->capshared ? 2 * b->capshared : 1024;
+        dc_shared_seq *s = realloc(b->shared_seqs, cap * sizeof *s);
+        if (!s) return dc_error_set(b->err, DC_E_NOMEM, "out of memory");
+        b->shared_seqs = s;
+        b->capshared = cap;
+    }
+    b->shared_seqs[b->nshared++] = (dc_shared_seq){input, seq};
+    b->has_seq[input >> 3] |= (uint8_t)(1u << (input & 7));
+    return DC_OK;
+}
+
+/* Write the households of one place: number, seq, door size; each one's
+ * value encoded into @p val (the caller's, so that this function has a
+ * small frame) and appended to its page. */
+static dc_err write_group(dc_builder *b, door_group *g, uint32_t *number,
+                          uint8_t val[VALUE_MAX])
 {
     uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
-    uint32_t street, group;
-    if (dc_strtab_intern(b->strings, h->street, dc_str_len(h->street), &street) !=
-            DC_OK ||
-        dc_strtab_intern(b->strings, h->group, dc_str_len(h->group), &group) != DC_OK)
-        return dc_error_set(b->err, DC_E_NOMEM, "out of memory interning strings");
-    dc_put_le32(val, number);
-    dc_put_i32(val + 4, h->lat_e7);
-    dc_put_i32(val + 8, h->lon_e7);
-    dc_put_le32(val + 12, street);
-    dc_put_le32(val + 16, group);
-    val[DC_HOUSEHOLD_DOOR] = (uint8_t)(door < DC_DOOR_MAX ? door : DC_DOOR_MAX);
-    uint8_t *p = put_str8(val + DC_HOUSEHOLD_FIXED, h->id);
-    p = put_str8(p, h->house_number);
-    dc_build_household_key(b, number, key);
-    return put_household(b, key, val, (size_t)(p - val));
+    uint32_t door = g->n < DC_DOOR_MAX ? g->n : DC_DOOR_MAX;
+    if (g->n > 1) b->shared_doors += g->n;
+    b->ncodes++;
+    for (uint32_t seq = 0; seq < g->n; seq++) {
+        const uint8_t *p = g->bytes + (seq ? g->ends[seq - 1] : 0);
+        size_t idlen = p[0];
+        const uint8_t *id = p + 1, *d = p + 1 + idlen;
+        uint32_t street, group;
+        dc_err rc = final_string(b, dc_get_le32(d + 12), &street);
+        if (rc == DC_OK) rc = final_string(b, dc_get_le32(d + 16), &group);
+        if (rc == DC_OK && seq > 0) rc = note_seq(b, dc_get_le32(d), seq);
+        if (rc != DC_OK) return rc;
+        int32_t lat = dc_get_i32(d + 4), lon = dc_get_i32(d + 8);
+        grow_box(b, lat, lon);
+        dc_put_le32(val, *number);
+        dc_put_i32(val + 4, lat);
+        dc_put_i32(val + 8, lon);
+        dc_put_le32(val + 12, street);
+        dc_put_le32(val + 16, group);
+        val[DC_HOUSEHOLD_DOOR] = (uint8_t)door;
+        uint8_t *v = val + DC_HOUSEHOLD_FIXED;
+        *v++ = (uint8_t)idlen;
+        memcpy(v, id, idlen);
+        v += idlen;
+        memcpy(v, d + 20, 1 + (size_t)d[20]); /* house number, with its length */
+        v += 1 + d[20];
+        dc_build_household_key(g->place, seq, key);
+        if (*number % DC_NUMBER_STRIDE == 0)
+            memcpy(b->number_keys + (size_t)(*number / DC_NUMBER_STRIDE) *
+                                        DC_HOUSEHOLD_KEY_SIZE,
+                   key, DC_HOUSEHOLD_KEY_SIZE);
+        rc = put_household(b, key, val, (size_t)(v - val));
+        if (rc != DC_OK) return rc;
+        if (++*number % DC_PROGRESS_STEP == 0)
+            dc_build_progress(b, "write", *number, b->kept);
+    }
+    g->n = 0;
+    g->len = 0;
+    return DC_OK;
 }
 
 dc_err dc_build_write_households(dc_builder *b)
 {
-    size_t n = b->in->nhouseholds, door_end = 0;
     uint8_t val[VALUE_MAX];
-    for (size_t i = 0; i < n; i++) {
-        if (i == door_end) /* the first household at a code: find the last */
-            for (door_end = i + 1;
-                 door_end < n && b->households[door_end].key == b->households[i].key;
-                 door_end++) {
-            }
-        uint32_t door = (uint32_t)(door_end - i + b->households[i].b);
-        dc_err rc = write_household(b, (uint32_t)i, &b->in->households[i], door, val);
-        if (rc != DC_OK) return rc;
-        if ((i + 1) % DC_PROGRESS_STEP == 0) dc_build_progress(b, "write", i + 1, n);
+    door_group g = {0};
+    uint32_t number = 0;
+    dc_sorted r;
+    int more = 0;
+    dc_err rc = DC_OK;
+    b->bbox[0] = b->bbox[1] = INT32_MAX;
+    b->bbox[2] = b->bbox[3] = INT32_MIN;
+    b->number_keys =
+        malloc((size_t)(b->kept / DC_NUMBER_STRIDE + 1) * DC_HOUSEHOLD_KEY_SIZE);
+    if (!b->number_keys) return dc_error_set(b->err, DC_E_NOMEM, "out of memory");
+    while (rc == DC_OK && (more = dc_sorter_next(b->by_place, &r, b->err)) > 0) {
+        if (dc_bit(b->dropped, dc_get_le32(r.data))) continue;
+        if (g.n && r.key != g.place) rc = write_group(b, &g, &number, val);
+        g.place = r.key;
+        if (rc == DC_OK) rc = group_add(b, &g, &r);
     }
-    dc_err rc = flush_page(b);
+    if (rc == DC_OK && more < 0) rc = DC_E_IO;
+    if (rc == DC_OK && g.n) rc = write_group(b, &g, &number, val);
+    free(g.bytes);
+    free(g.ends);
+    if (rc == DC_OK) rc = flush_page(b);
     return rc == DC_OK ? flush_segment(b) : rc;
 }

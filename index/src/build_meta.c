@@ -11,15 +11,8 @@
 static void bbox_of_input(const dc_builder *b, int32_t bbox[4])
 {
     const dc_index_build_input *in = b->in;
-    int32_t s = INT32_MAX, w = INT32_MAX, n = INT32_MIN, e = INT32_MIN;
-    for (size_t i = 0; i < in->nhouseholds; i++) {
-        const dc_household_input *h = &in->households[i];
-        if (h->lat_e7 < s) s = h->lat_e7;
-        if (h->lat_e7 > n) n = h->lat_e7;
-        if (h->lon_e7 < w) w = h->lon_e7;
-        if (h->lon_e7 > e) e = h->lon_e7;
-    }
-    for (size_t i = 0; in->nhouseholds == 0 && i < in->nzones; i++) {
+    int32_t s = b->bbox[0], w = b->bbox[1], n = b->bbox[2], e = b->bbox[3];
+    for (size_t i = 0; b->kept == 0 && i < in->nzones; i++) {
         int32_t zs, zw, zn, ze;
         dc_polygon_bbox(&in->zones[i].polygon, &zs, &zw, &zn, &ze);
         if (zs < s) s = zs;
@@ -78,7 +71,7 @@ dc_err dc_build_write_meta(dc_builder *b, const uint8_t fingerprint[DC_FINGERPRI
     if (rc == DC_OK) rc = put_meta(b, "code_scheme", u32, 4);
     if (rc == DC_OK) rc = put_meta_u64(b, "build_time", (uint64_t)b->in->build_time);
     if (rc == DC_OK) rc = put_meta_u64(b, "zones", b->in->nzones);
-    if (rc == DC_OK) rc = put_meta_u64(b, "households", b->in->nhouseholds);
+    if (rc == DC_OK) rc = put_meta_u64(b, "households", b->kept);
     if (rc == DC_OK) rc = put_meta_u64(b, "codes", b->ncodes);
     if (rc == DC_OK) rc = put_meta(b, "bbox", bbox, sizeof bbox);
     if (rc == DC_OK) rc = put_meta(b, "fingerprint", fingerprint, DC_FINGERPRINT_SIZE);

@@ -1,7 +1,8 @@
 /*
  * build_order.c - households ordered by (1/400-degree cell, compact code,
- * id) with a radix sort on their 64-bit place, the first part of their key
- * in the file; ids with a multikey quicksort; the zone grid by cell
+ * id), their place being the first part of their key in the file, and by
+ * id, both through sorters (sorter.h) that hold what fits their memory and
+ * spill the rest beside the index; the zone grid by cell with a radix sort
  * (build_order.h).
  */
 #include <stdlib.h>
@@ -46,141 +47,168 @@ static dc_err radix_sort(dc_sort_item *a, size_t n)
 }
 
 /* The household order: its place (DC_PLACE_CELL_SHIFT), then its id. */
-static uint64_t household_key(const dc_household_input *h)
+static uint64_t household_place(const dc_household_input *h)
 {
     dc_code code;
     dc_code_of_e7(h->postcode, h->lat_e7, h->lon_e7, &code);
     return dc_place_of(&code, h->lat_e7, h->lon_e7);
 }
 
-/* Equal keys (a shared door) are ordered by id; such runs are short. */
-static void order_shared_doors(dc_builder *b)
+static dc_err grow_bits(dc_builder *b)
 {
-    const dc_household_input *hs = b->in->households;
-    dc_sort_item *a = b->households;
-    for (size_t i = 1; i < b->in->nhouseholds; i++) {
-        dc_sort_item x = a[i];
-        size_t j = i;
-        while (j > 0 && a[j - 1].key == x.key &&
-               strcmp(hs[a[j - 1].a].id, hs[x.a].id) > 0) {
-            a[j] = a[j - 1];
-            j--;
-        }
-        a[j] = x;
-    }
+    if (b->added % (1u << 16)) return DC_OK;
+    size_t bytes = (size_t)(b->added / 8) + (1u << 13);
+    uint8_t *d = realloc(b->dropped, bytes), *h = d ? realloc(b->has_seq, bytes) : NULL;
+    if (d) b->dropped = d;
+    if (h) b->has_seq = h;
+    if (!d || !h) return dc_error_set(b->err, DC_E_NOMEM, "out of memory for households");
+    memset(d + b->added / 8, 0, 1u << 13);
+    memset(h + b->added / 8, 0, 1u << 13);
+    return DC_OK;
 }
 
-/* Move the caller's households into sorted order, following cycles. */
-static void permute_households(dc_builder *b)
+/* An id's sort key: its first 8 bytes, big-endian, zero-padded (an id has
+ * no zero byte, so a shorter one sorts first); its tie is the rest. */
+static uint64_t id_key(const char *id, size_t len)
 {
-    dc_household_input *h = b->in->households;
-    dc_sort_item *a = b->households;
-    for (size_t i = 0; i < b->in->nhouseholds; i++) {
-        dc_household_input first = h[i];
-        size_t j = i;
-        for (;;) {
-            size_t k = a[j].a;
-            a[j].a = (uint32_t)j;
-            if (k == i) {
-                h[j] = first;
-                break;
+    uint8_t k[8] = {0};
+    memcpy(k, id, len < 8 ? len : 8);
+    return dc_get_be64(k);
+}
+
+dc_err dc_build_order_add(dc_builder *b, const dc_household_input *h, uint64_t tag)
+{
+    uint32_t street, group;
+    if (b->added >= UINT32_MAX)
+        return dc_error_set(b->err, DC_E_INVALID_ARG, "more than %u households",
+                            UINT32_MAX);
+    if (dc_strtab_intern(b->provisional, h->street, dc_str_len(h->street), &street) !=
+            DC_OK ||
+        dc_strtab_intern(b->provisional, h->group, dc_str_len(h->group), &group) != DC_OK)
+        return dc_error_set(b->err, DC_E_NOMEM, "out of memory interning strings");
+    dc_err rc = grow_bits(b);
+    if (rc != DC_OK) return rc;
+    uint64_t place = household_place(h);
+    size_t idlen = strlen(h->id), hlen = dc_str_len(h->house_number);
+    uint8_t data[21 + DC_MAX_STR8];
+    dc_put_le32(data, (uint32_t)b->added);
+    dc_put_i32(data + 4, h->lat_e7);
+    dc_put_i32(data + 8, h->lon_e7);
+    dc_put_le32(data + 12, street);
+    dc_put_le32(data + 16, group);
+    data[20] = (uint8_t)hlen;
+    if (hlen) memcpy(data + 21, h->house_number, hlen);
+    rc = dc_sorter_add(b->by_place, place, h->id, idlen, data, 21 + hlen, b->err);
+    if (rc != DC_OK) return rc;
+    dc_put_le64(data, place);
+    dc_put_le32(data + 8, (uint32_t)b->added);
+    dc_put_le64(data + 12, tag);
+    rc = dc_sorter_add(b->by_id, id_key(h->id, idlen), h->id + (idlen < 8 ? idlen : 8),
+                       idlen < 8 ? 0 : idlen - 8, data, 20, b->err);
+    if (rc != DC_OK) return rc;
+    b->added++;
+    return DC_OK;
+}
+
+/* The id of a record of b->by_id, into @p out (256 bytes); its length. */
+size_t dc_build_id_of(const dc_sorted *r, char *out)
+{
+    uint8_t k[8];
+    dc_put_be64(k, r->key);
+    size_t len = 0;
+    while (len < 8 && k[len])
+        len++;
+    memcpy(out, k, len);
+    memcpy(out + len, r->tie, r->tlen);
+    out[len + r->tlen] = '\0';
+    return len + r->tlen;
+}
+
+typedef struct duplicate {
+    uint32_t input;
+    uint64_t kept_tag, tag;
+    char *id;
+} duplicate;
+
+static int by_input(const void *a, const void *b)
+{
+    uint32_t x = ((const duplicate *)a)->input, y = ((const duplicate *)b)->input;
+    return (x > y) - (x < y);
+}
+
+static void free_duplicates(duplicate *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(d[i].id);
+    free(d);
+}
+
+/* Walk the ids in order: a household whose id is the one before's is a
+ * duplicate (records equal in key and tie come in the order added, so the
+ * first added is kept). */
+static dc_err find_duplicates(dc_builder *b, duplicate **out, size_t *nout)
+{
+    dc_sorted r;
+    int more;
+    uint64_t prev_key = 0, kept_tag = 0;
+    uint8_t prev_tie[DC_MAX_STR8];
+    size_t prev_tlen = 0, n = 0, cap = 0;
+    int have_prev = 0;
+    duplicate *d = NULL;
+    *out = NULL;
+    *nout = 0;
+    while ((more = dc_sorter_next(b->by_id, &r, b->err)) > 0) {
+        uint32_t input = dc_get_le32(r.data + 8);
+        uint64_t tag = dc_get_le64(r.data + 12);
+        if (have_prev && r.key == prev_key && r.tlen == prev_tlen &&
+            memcmp(r.tie, prev_tie, r.tlen) == 0) {
+            if (n == cap) {
+                cap = cap ? 2 * cap : 64;
+                duplicate *g = realloc(d, cap * sizeof *g);
+                if (!g) break;
+                d = g;
             }
-            h[j] = h[k];
-            j = k;
+            char id[DC_MAX_STR8 + 1];
+            dc_build_id_of(&r, id);
+            d[n] = (duplicate){input, kept_tag, tag, strdup(id)};
+            if (!d[n++].id) break;
+            b->dropped[input >> 3] |= (uint8_t)(1u << (input & 7));
+            b->zone_counts[b->zone_of[dc_place_postcode(dc_get_le64(r.data))]]--;
+            continue;
         }
+        have_prev = 1;
+        prev_key = r.key;
+        prev_tlen = r.tlen;
+        memcpy(prev_tie, r.tie, r.tlen);
+        kept_tag = tag;
     }
-}
-
-dc_err dc_build_order_households(dc_builder *b)
-{
-    size_t n = b->in->nhouseholds;
-    for (size_t i = 0; i < n; i++) {
-        b->households[i].key = household_key(&b->in->households[i]);
-        b->households[i].a = (uint32_t)i;
-    }
-    dc_err rc = radix_sort(b->households, n);
-    if (rc != DC_OK) return dc_error_set(b->err, rc, "out of memory sorting households");
-    order_shared_doors(b);
-    permute_households(b);
-    dc_build_progress(b, "sort", n, n);
+    *out = d;
+    *nout = n;
+    if (more < 0) return DC_E_IO;
+    if (more > 0) return dc_error_set(b->err, DC_E_NOMEM, "out of memory for duplicates");
     return DC_OK;
 }
 
-static void swap_ids(dc_id_entry *a, size_t i, size_t j)
+dc_err dc_build_order_close(dc_builder *b, dc_duplicate_fn dup, void *ctx)
 {
-    dc_id_entry t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-}
-
-static size_t median3(const dc_id_entry *a, size_t n, size_t d)
-{
-    size_t i = 0, j = n / 2, k = n - 1;
-    int x = a[i].id[d], y = a[j].id[d], z = a[k].id[d];
-    if ((x <= y && y <= z) || (z <= y && y <= x)) return j;
-    if ((y <= x && x <= z) || (z <= x && x <= y)) return i;
-    return k;
-}
-
-/* Multikey quicksort (Bentley and Sedgewick) of NUL-terminated ids, all
- * equal in their first d bytes. */
-static void sort_ids(dc_id_entry *a, size_t n, size_t d)
-{
-    while (n > 12) {
-        swap_ids(a, 0, median3(a, n, d));
-        int v = a[0].id[d];
-        size_t lt = 0, i = 0, gt = n;
-        while (i < gt) {
-            int c = a[i].id[d];
-            if (c < v)
-                swap_ids(a, lt++, i++);
-            else if (c > v)
-                swap_ids(a, i, --gt);
-            else
-                i++;
-        }
-        sort_ids(a, lt, d);
-        sort_ids(a + gt, n - gt, d);
-        if (v == 0) return; /* identical ids: the duplicate check reports them */
-        a += lt;
-        n = gt - lt;
-        d++;
+    duplicate *d;
+    size_t n;
+    dc_build_progress(b, "sort", b->added, b->added);
+    dc_err rc = dc_sorter_finish(b->by_place, b->err);
+    if (rc == DC_OK) rc = dc_sorter_finish(b->by_id, b->err);
+    if (rc != DC_OK) return rc;
+    rc = find_duplicates(b, &d, &n);
+    if (rc == DC_OK) rc = dc_sorter_rewind(b->by_id, b->err);
+    if (rc == DC_OK && n && !dup)
+        rc = dc_error_set(b->err, DC_E_INVALID_ARG, "duplicate household id %s", d[0].id);
+    if (rc == DC_OK) {
+        qsort(d, n, sizeof *d, by_input);
+        for (size_t i = 0; i < n; i++)
+            dup(ctx, d[i].id, d[i].kept_tag, d[i].tag);
+        b->kept = b->added - n;
     }
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && strcmp((const char *)a[j - 1].id + d,
-                                           (const char *)a[j].id + d) > 0;
-             j--)
-            swap_ids(a, j, j - 1);
-}
-
-dc_err dc_build_order_ids(dc_builder *b)
-{
-    size_t n = b->in->nhouseholds;
-    for (size_t i = 0; i < n; i++) {
-        b->ids[i].id = (const unsigned char *)b->in->households[i].id;
-        b->ids[i].number = (uint32_t)i;
-    }
-    sort_ids(b->ids, n, 0);
-    for (size_t i = 1; i < n; i++)
-        if (strcmp((const char *)b->ids[i - 1].id, (const char *)b->ids[i].id) == 0)
-            return dc_error_set(b->err, DC_E_INVALID_ARG, "duplicate household id %s",
-                                (const char *)b->ids[i].id);
-    return DC_OK;
-}
-
-/* Households with equal places share a code: number them within it (the
- * seq of their key) and count the codes. */
-dc_err dc_build_count_codes(dc_builder *b)
-{
-    size_t n = b->in->nhouseholds;
-    b->ncodes = 0;
-    for (size_t i = 0, j; i < n; i = j) {
-        for (j = i; j < n && b->households[j].key == b->households[i].key; j++)
-            b->households[j].b = (uint32_t)(j - i);
-        b->ncodes++;
-        if (j - i > 1) b->shared_doors += j - i;
-    }
-    return DC_OK;
+    free_duplicates(d, n);
+    return rc;
 }
 
 /* Every (coarse cell, postcode) pair whose zone's box touches the cell. */

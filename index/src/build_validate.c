@@ -61,7 +61,7 @@ dc_err dc_build_validate_zones(dc_builder *b)
     return DC_OK;
 }
 
-static dc_err validate_household(dc_builder *b, const dc_household_input *h)
+dc_err dc_build_validate_household(dc_builder *b, const dc_household_input *h)
 {
     if (!h->id || !h->id[0])
         return dc_error_set(b->err, DC_E_INVALID_ARG, "household with an empty id");
@@ -83,18 +83,6 @@ static dc_err validate_household(dc_builder *b, const dc_household_input *h)
         return dc_error_set(b->err, DC_E_INVALID_ARG,
                             "household %s: position %.7f, %.7f is not inside zone %05u",
                             h->id, h->lat_e7 / 1e7, h->lon_e7 / 1e7, h->postcode);
-    return DC_OK;
-}
-
-dc_err dc_build_validate_households(dc_builder *b)
-{
-    size_t n = b->in->nhouseholds;
-    for (size_t i = 0; i < n; i++) {
-        dc_err rc = validate_household(b, &b->in->households[i]);
-        if (rc != DC_OK) return rc;
-        b->zone_counts[b->zone_of[b->in->households[i].postcode]]++;
-        if ((i + 1) % DC_PROGRESS_STEP == 0) dc_build_progress(b, "validate", i + 1, n);
-    }
-    dc_build_progress(b, "validate", n, n);
+    b->zone_counts[b->zone_of[h->postcode]]++;
     return DC_OK;
 }

@@ -13,8 +13,8 @@
  * b->zone_of. */
 dc_err dc_build_validate_zones(dc_builder *b);
 
-/* Check every household (id, house number, postcode, position in its zone)
- * and count each zone's in b->zone_counts. After dc_build_validate_zones. */
-dc_err dc_build_validate_households(dc_builder *b);
+/* Check a household (id, house number, postcode, position in its zone)
+ * and count it in its zone's b->zone_counts. After dc_build_validate_zones. */
+dc_err dc_build_validate_household(dc_builder *b, const dc_household_input *h);
 
 #endif

@@ -3,9 +3,11 @@
  * key order with MDB_APPEND (build_write.h): zones, the zone grid,
  * households (build_households.c), strings, numbers, ids.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "build_households.h"
+#include "build_order.h"
 #include "build_record.h"
 #include "build_write.h"
 
@@ -83,30 +85,61 @@ static dc_err write_strings(dc_builder *b)
     return DC_OK;
 }
 
-/* The key of every DC_NUMBER_STRIDE-th household, by number. */
+/* The key of every DC_NUMBER_STRIDE-th household, by number (kept as the
+ * households were written). */
 static dc_err write_numbers(dc_builder *b)
 {
-    uint8_t key[4], val[DC_HOUSEHOLD_KEY_SIZE];
-    for (size_t i = 0; i < b->in->nhouseholds; i += DC_NUMBER_STRIDE) {
+    uint8_t key[4];
+    for (size_t i = 0; i < b->kept; i += DC_NUMBER_STRIDE) {
         dc_put_be32(key, (uint32_t)i);
-        dc_build_household_key(b, i, val);
-        dc_err rc = dc_build_put(b, DC_DB_NUMBERS, key, sizeof key, val, sizeof val);
+        dc_err rc = dc_build_put(b, DC_DB_NUMBERS, key, sizeof key,
+                                 b->number_keys + i / DC_NUMBER_STRIDE * DC_HOUSEHOLD_KEY_SIZE,
+                                 DC_HOUSEHOLD_KEY_SIZE);
         if (rc != DC_OK) return rc;
     }
     return DC_OK;
 }
 
+static int by_input(const void *a, const void *b)
+{
+    uint32_t x = ((const dc_shared_seq *)a)->input, y = ((const dc_shared_seq *)b)->input;
+    return (x > y) - (x < y);
+}
+
+/* The seq of input household @p input: 0 but for the few sharing a door
+ * with an earlier one in key order. */
+static uint32_t seq_of(const dc_builder *b, uint32_t input)
+{
+    if (!dc_bit(b->has_seq, input)) return 0;
+    size_t lo = 0, hi = b->nshared;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b->shared_seqs[mid].input < input)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return b->shared_seqs[lo].seq;
+}
+
+/* The ids in byte order, from the sorter by id, each with its household's
+ * key: the place it was added with, and its seq among those at the place. */
 static dc_err write_ids(dc_builder *b)
 {
     uint8_t val[DC_HOUSEHOLD_KEY_SIZE];
-    for (size_t i = 0; i < b->in->nhouseholds; i++) {
-        const dc_id_entry *e = &b->ids[i];
-        dc_build_household_key(b, e->number, val);
-        dc_err rc = dc_build_put(b, DC_DB_IDS, e->id, strlen((const char *)e->id), val,
-                                 sizeof val);
+    char id[DC_MAX_STR8 + 1];
+    dc_sorted r;
+    int more;
+    if (b->nshared) qsort(b->shared_seqs, b->nshared, sizeof *b->shared_seqs, by_input);
+    while ((more = dc_sorter_next(b->by_id, &r, b->err)) > 0) {
+        uint32_t input = dc_get_le32(r.data + 8);
+        if (dc_bit(b->dropped, input)) continue;
+        dc_build_household_key(dc_get_le64(r.data), seq_of(b, input), val);
+        size_t len = dc_build_id_of(&r, id);
+        dc_err rc = dc_build_put(b, DC_DB_IDS, id, len, val, sizeof val);
         if (rc != DC_OK) return rc;
     }
-    return DC_OK;
+    return more < 0 ? DC_E_IO : DC_OK;
 }
 
 dc_err dc_build_write_records(dc_builder *b)

@@ -85,6 +85,9 @@ typedef struct dc_import_config {
     /** write an index with no household, or with fewer than half the
      *  households of the index at @p output (refused otherwise) */
     bool allow_shrink;
+    /** bytes for ordering the households (0: the writer's default, 1 GiB);
+     *  beyond it they are sorted in runs spilled beside @p output */
+    size_t memory;
     dc_progress_fn progress;                /**< NULL or per-phase progress */
     void *progress_ctx;
 } dc_import_config;
@@ -98,6 +101,8 @@ typedef struct dc_import_summary {
     uint64_t shared_doors; /**< households sharing their code with another */
     uint64_t codes;
     uint64_t index_bytes;
+    uint32_t sort_runs;  /**< households sorted in runs beside the index; 0: in memory */
+    uint64_t sort_bytes; /**< what those runs wrote */
     double seconds;
     double zone_seconds, household_seconds, index_seconds; /**< per phase */
     char fingerprint_hex[DC_FINGERPRINT_HEX_SIZE];

@@ -162,6 +162,8 @@ typedef struct dc_index_build_stats {
     uint64_t codes;        /**< distinct codes */
     uint64_t shared_doors; /**< households whose code another one shares */
     uint64_t file_bytes;   /**< size of the finished file */
+    uint32_t sort_runs;    /**< runs sorted and written beside it; 0: in memory */
+    uint64_t sort_bytes;   /**< bytes those runs took to write */
     uint8_t fingerprint[DC_FINGERPRINT_SIZE];
 } dc_index_build_stats;
 
@@ -183,9 +185,9 @@ typedef struct dc_index_build_stats {
  * @p in once it returns.
  *
  * @param[in] path      the index file to write; its directory must exist
- * @param[in,out] in    the zones, households and sources (limits below);
- *                      the households are reordered (by spatial cell, then
- *                      code, then id), also when the build then fails
+ * @param[in] in        the zones, households and sources (limits below);
+ *                      not changed. The households are ordered within
+ *                      DC_INDEX_WRITER_MEMORY (dc_index_writer below)
  * @param[out] stats    NULL, or filled on DC_OK only
  * @param[out] err      NULL, or the detail on failure
  * @return DC_OK;
@@ -204,6 +206,56 @@ typedef struct dc_index_build_stats {
  */
 dc_err dc_index_build(const char *path, dc_index_build_input *in,
                       dc_index_build_stats *stats, dc_error *err);
+
+/*
+ * The same build, fed one household at a time, within a memory budget:
+ * what does not fit is sorted in runs written beside @p path (in a file
+ * unlinked from the start) and merged. dc_index_build is this with every
+ * household of its array. The file written is the same, byte for byte.
+ *
+ *   dc_index_writer_open    zones, sources, build time, progress (@p in's
+ *                           households are not read) and the budget
+ *   dc_index_writer_add     each household, validated as dc_index_build does
+ *   dc_index_writer_close_input
+ *                           the end of the households: duplicates of an id
+ *                           are found, the first added kept
+ *   dc_index_writer_finish  the file written, synced, sealed and renamed
+ *   dc_index_writer_free    always; removes the temporary file of a build
+ *                           that did not finish
+ *
+ * Errors are those of dc_index_build, in @p err as given to open (which
+ * must outlive the writer). After an error only dc_index_writer_free may
+ * be called.
+ */
+typedef struct dc_index_writer dc_index_writer;
+
+/** A household dropped because one added before it has its id: the id, and
+ *  the tags the caller gave both. */
+typedef void (*dc_duplicate_fn)(void *ctx, const char *id, uint64_t kept_tag,
+                                uint64_t dropped_tag);
+
+/** The budget when none is given: 1 GiB. */
+#define DC_INDEX_WRITER_MEMORY ((size_t)1 << 30)
+
+/**
+ * @param memory  bytes for ordering the households (0: DC_INDEX_WRITER_MEMORY;
+ *                at least 8 MiB is used). It bounds the records held for
+ *                sorting and merging; the zones, the distinct streets and
+ *                groups and about 2 bits a household come on top.
+ * @return DC_OK, DC_E_INVALID_ARG (as dc_index_build for the zones),
+ *         DC_E_NOMEM
+ */
+dc_err dc_index_writer_open(const char *path, const dc_index_build_input *in,
+                            size_t memory, dc_index_writer **out, dc_error *err);
+/** @p tag is the caller's, handed back for duplicates. */
+dc_err dc_index_writer_add(dc_index_writer *w, const dc_household_input *h, uint64_t tag);
+/** @p dup NULL: a duplicate id is DC_E_INVALID_ARG, as in dc_index_build.
+ *  Otherwise it is called once per household dropped, in the order they
+ *  were added. @p kept: NULL, or the households that will be written. */
+dc_err dc_index_writer_close_input(dc_index_writer *w, dc_duplicate_fn dup, void *ctx,
+                                   uint64_t *kept);
+dc_err dc_index_writer_finish(dc_index_writer *w, dc_index_build_stats *stats);
+void dc_index_writer_free(dc_index_writer *w);
 
 /* ---------------------------------------------------------------------- */
 /* Reading an index                                                        */

@@ -1,0 +1,483 @@
+/*
+ * sorter.c - records in (key, tie) order within a memory budget
+ * (sorter.h).
+ *
+ * One block of the budget's size holds the records of the current run from
+ * its start and their sort entries (key, offset) from its end, growing
+ * towards each other; a run is sorted when the gap between them can no
+ * longer hold a copy of the entries, which the radix sort needs. A run that
+ * is not the only one is written to the spill file, record after record in
+ * order. Reading then merges the runs through a heap, each run read through
+ * its own share of the same block; when the runs are too many for a share
+ * each, the first ones are merged into one run first, as often as needed.
+ */
+#define _GNU_SOURCE
+#include "sorter.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define REC_HEAD 11 /* u64 key, u8 tie length, u16 data length */
+#define REC_MAX (REC_HEAD + 255 + 65535)
+#define READ_SHARE_MIN (256u << 10)
+#define READ_SHARE_MAX (8u << 20)
+#define WRITE_BUFFER (1u << 20)
+
+typedef struct entry {
+    uint64_t key, off;
+} entry;
+
+typedef struct run {
+    uint64_t off, len;
+} run;
+
+typedef struct reader {
+    uint64_t pos, end; /* the run's bytes not yet in buf */
+    uint8_t *buf;
+    size_t cap, start, len; /* buf[start, len) is read, not yet taken */
+    const uint8_t *rec;     /* the current record, NULL after the last */
+} reader;
+
+struct dc_sorter {
+    uint8_t *mem;
+    size_t size;
+    size_t used;    /* records of the current run, from mem */
+    size_t nentries; /* their entries, ending at mem + size */
+    entry *sorted;  /* after sorting a run: its entries in order */
+    size_t pos;     /* reading in memory: the next entry */
+    uint64_t count;
+    char *near;
+    int fd;
+    uint64_t file_end;
+    run *runs;
+    uint32_t nruns, capruns, written_runs;
+    uint8_t *wbuf;
+    size_t wlen;
+    reader *readers;
+    uint32_t *heap, nheap;
+    int pending; /* the heap's top was handed out and is still to be stepped */
+};
+
+static inline uint64_t get64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline size_t rec_size(const uint8_t *r)
+{
+    return REC_HEAD + r[8] + ((size_t)r[9] | (size_t)r[10] << 8);
+}
+
+static entry *entries_of(dc_sorter *s)
+{
+    return (entry *)(s->mem + s->size) - s->nentries;
+}
+
+dc_sorter *dc_sorter_open(size_t memory, const char *near_path)
+{
+    dc_sorter *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    if (memory < DC_SORTER_MIN_MEMORY) memory = DC_SORTER_MIN_MEMORY;
+    s->size = memory / sizeof(entry) * sizeof(entry);
+    s->mem = malloc(s->size); /* touched only as far as it is used */
+    s->near = strdup(near_path ? near_path : ".");
+    s->fd = -1;
+    if (!s->mem || !s->near) {
+        dc_sorter_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void dc_sorter_close(dc_sorter *s)
+{
+    if (!s) return;
+    if (s->fd >= 0) close(s->fd);
+    free(s->mem);
+    free(s->near);
+    free(s->runs);
+    free(s->wbuf);
+    free(s->readers);
+    free(s->heap);
+    free(s);
+}
+
+uint64_t dc_sorter_count(const dc_sorter *s) { return s->count; }
+uint32_t dc_sorter_runs(const dc_sorter *s) { return s->written_runs; }
+uint64_t dc_sorter_spilled(const dc_sorter *s) { return s->file_end; }
+
+static dc_err io_error(dc_sorter *s, const char *what, dc_error *err)
+{
+    return dc_error_set(err, DC_E_IO, "%s the sort file beside %s: %s", what, s->near,
+                        strerror(errno ? errno : EIO));
+}
+
+/* The spill file: unlinked from the start, in the target's directory. */
+static dc_err open_spill(dc_sorter *s, dc_error *err)
+{
+    char dir[4096];
+    const char *slash = strrchr(s->near, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == s->near)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - s->near), s->near);
+    s->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (s->fd < 0) { /* a file system without O_TMPFILE */
+        char path[4200];
+        snprintf(path, sizeof path, "%s/.diachi-sort.XXXXXX", dir);
+        s->fd = mkostemp(path, O_CLOEXEC);
+        if (s->fd >= 0) unlink(path);
+    }
+    s->wbuf = malloc(WRITE_BUFFER);
+    if (s->fd < 0) return io_error(s, "creating", err);
+    if (!s->wbuf) return dc_error_set(err, DC_E_NOMEM, "out of memory sorting");
+    return DC_OK;
+}
+
+static dc_err write_all(dc_sorter *s, const uint8_t *p, size_t n, dc_error *err)
+{
+    while (n > 0) {
+        ssize_t w = pwrite(s->fd, p, n, (off_t)s->file_end);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return io_error(s, "writing", err);
+        p += w;
+        n -= (size_t)w;
+        s->file_end += (uint64_t)w;
+    }
+    return DC_OK;
+}
+
+static dc_err flush_writes(dc_sorter *s, dc_error *err)
+{
+    dc_err rc = write_all(s, s->wbuf, s->wlen, err);
+    s->wlen = 0;
+    return rc;
+}
+
+static dc_err put_bytes(dc_sorter *s, const uint8_t *p, size_t n, dc_error *err)
+{
+    if (s->wlen + n > WRITE_BUFFER) {
+        dc_err rc = flush_writes(s, err);
+        if (rc != DC_OK) return rc;
+        if (n > WRITE_BUFFER) return write_all(s, p, n, err);
+    }
+    memcpy(s->wbuf + s->wlen, p, n);
+    s->wlen += n;
+    return DC_OK;
+}
+
+/* (tie, offset) order of two records with the same key. */
+static int tie_cmp(const uint8_t *mem, const entry *a, const entry *b)
+{
+    const uint8_t *ra = mem + a->off, *rb = mem + b->off;
+    size_t la = ra[8], lb = rb[8];
+    int c = memcmp(ra + REC_HEAD, rb + REC_HEAD, la < lb ? la : lb);
+    if (c == 0) c = (la > lb) - (la < lb);
+    if (c == 0) c = (a->off > b->off) - (a->off < b->off);
+    return c;
+}
+
+static int tie_cmp_r(const void *a, const void *b, void *mem)
+{
+    return tie_cmp(mem, a, b);
+}
+
+/* LSD radix sort of the run's entries by key into the gap below them,
+ * passes in which every key has the same byte skipped; then each range of
+ * equal keys by (tie, offset). */
+static void sort_run(dc_sorter *s)
+{
+    size_t n = s->nentries;
+    entry *src = entries_of(s), *dst = src - n;
+    size_t count[8][256];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++)
+        for (int byte = 0; byte < 8; byte++)
+            count[byte][(src[i].key >> (8 * byte)) & 255]++;
+    for (int byte = 0; n > 1 && byte < 8; byte++) {
+        if (count[byte][(src[0].key >> (8 * byte)) & 255] == n) continue;
+        size_t offset = 0;
+        for (int v = 0; v < 256; v++) {
+            size_t c = count[byte][v];
+            count[byte][v] = offset;
+            offset += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[byte][(src[i].key >> (8 * byte)) & 255]++] = src[i];
+        entry *t = src;
+        src = dst;
+        dst = t;
+    }
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && src[j].key == src[i].key; j++) {
+        }
+        if (j - i < 2) continue;
+        if (j - i <= 16) {
+            for (size_t a = i + 1; a < j; a++)
+                for (size_t b = a; b > i && tie_cmp(s->mem, &src[b - 1], &src[b]) > 0; b--) {
+                    entry t = src[b];
+                    src[b] = src[b - 1];
+                    src[b - 1] = t;
+                }
+        } else {
+            qsort_r(src + i, j - i, sizeof *src, tie_cmp_r, s->mem);
+        }
+    }
+    s->sorted = src;
+    s->pos = 0;
+}
+
+/* Sort the current run and append it to the spill file. */
+static dc_err spill(dc_sorter *s, dc_error *err)
+{
+    dc_err rc = DC_OK;
+    if (s->fd < 0) rc = open_spill(s, err);
+    if (rc != DC_OK) return rc;
+    if (s->nruns == s->capruns) {
+        uint32_t cap = s->capruns ? 2 * s->capruns : 16;
+        run *r = realloc(s->runs, cap * sizeof *r);
+        if (!r) return dc_error_set(err, DC_E_NOMEM, "out of memory sorting");
+        s->runs = r;
+        s->capruns = cap;
+    }
+    sort_run(s);
+    uint64_t start = s->file_end;
+    for (size_t i = 0; rc == DC_OK && i < s->nentries; i++) {
+        const uint8_t *r = s->mem + s->sorted[i].off;
+        rc = put_bytes(s, r, rec_size(r), err);
+    }
+    if (rc == DC_OK) rc = flush_writes(s, err);
+    if (rc != DC_OK) return rc;
+    s->runs[s->nruns++] = (run){start, s->file_end - start};
+    s->written_runs++;
+    s->used = 0;
+    s->nentries = 0;
+    s->sorted = NULL;
+    return DC_OK;
+}
+
+dc_err dc_sorter_add(dc_sorter *s, uint64_t key, const void *tie, size_t tlen,
+                     const void *data, size_t dlen, dc_error *err)
+{
+    if (tlen > 255 || dlen > 65535)
+        return dc_error_set(err, DC_E_INVALID_ARG, "a sort record over its limits");
+    size_t need = REC_HEAD + tlen + dlen;
+    if (s->used + need + 2 * (s->nentries + 1) * sizeof(entry) > s->size) {
+        dc_err rc = spill(s, err);
+        if (rc != DC_OK) return rc;
+    }
+    uint8_t *r = s->mem + s->used;
+    memcpy(r, &key, 8);
+    r[8] = (uint8_t)tlen;
+    r[9] = (uint8_t)dlen;
+    r[10] = (uint8_t)(dlen >> 8);
+    if (tlen) memcpy(r + REC_HEAD, tie, tlen);
+    if (dlen) memcpy(r + REC_HEAD + tlen, data, dlen);
+    s->nentries++;
+    *entries_of(s) = (entry){key, s->used};
+    s->used += need;
+    s->count++;
+    return DC_OK;
+}
+
+/* ---- merging runs ---- */
+
+static int reader_fill(dc_sorter *s, reader *r, dc_error *err)
+{
+    size_t left = r->len - r->start;
+    memmove(r->buf, r->buf + r->start, left);
+    r->start = 0;
+    r->len = left;
+    size_t want = r->cap - left;
+    if (want > r->end - r->pos) want = (size_t)(r->end - r->pos);
+    while (want > 0) {
+        ssize_t got = pread(s->fd, r->buf + r->len, want, (off_t)r->pos);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+            if (got == 0) errno = EIO;
+            io_error(s, "reading", err);
+            return -1;
+        }
+        r->len += (size_t)got;
+        r->pos += (uint64_t)got;
+        want -= (size_t)got;
+    }
+    return 0;
+}
+
+/* Step @p r to its next record (r->rec NULL at its end). */
+static int reader_step(dc_sorter *s, reader *r, dc_error *err)
+{
+    if (r->len - r->start < REC_HEAD ||
+        r->len - r->start < rec_size(r->buf + r->start)) {
+        if (reader_fill(s, r, err) < 0) return -1;
+    }
+    if (r->len == r->start) {
+        r->rec = NULL;
+        return 0;
+    }
+    if (r->len - r->start < REC_HEAD || r->len - r->start < rec_size(r->buf + r->start)) {
+        errno = EIO;
+        io_error(s, "reading (a record cut short in)", err);
+        return -1;
+    }
+    r->rec = r->buf + r->start;
+    r->start += rec_size(r->rec);
+    return 0;
+}
+
+/* Record order, then run order: a < b. */
+static int rec_less(const reader *rd, uint32_t a, uint32_t b)
+{
+    const uint8_t *ra = rd[a].rec, *rb = rd[b].rec;
+    uint64_t ka = get64(ra), kb = get64(rb);
+    if (ka != kb) return ka < kb;
+    size_t la = ra[8], lb = rb[8];
+    int c = memcmp(ra + REC_HEAD, rb + REC_HEAD, la < lb ? la : lb);
+    if (c != 0) return c < 0;
+    if (la != lb) return la < lb;
+    return a < b;
+}
+
+static void sift_down(dc_sorter *s, uint32_t i)
+{
+    uint32_t *h = s->heap, n = s->nheap;
+    for (;;) {
+        uint32_t l = 2 * i + 1, m = i;
+        if (l < n && rec_less(s->readers, h[l], h[m])) m = l;
+        if (l + 1 < n && rec_less(s->readers, h[l + 1], h[m])) m = l + 1;
+        if (m == i) return;
+        uint32_t t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+/* Start merging runs [first, first + n), each read through a share of the
+ * block. */
+static dc_err merge_start(dc_sorter *s, uint32_t first, uint32_t n, size_t share,
+                          dc_error *err)
+{
+    if (share > READ_SHARE_MAX) share = READ_SHARE_MAX;
+    s->pending = 0;
+    free(s->readers);
+    free(s->heap);
+    s->readers = calloc(n, sizeof *s->readers);
+    s->heap = calloc(n, sizeof *s->heap);
+    if (!s->readers || !s->heap) return dc_error_set(err, DC_E_NOMEM, "out of memory sorting");
+    s->nheap = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        reader *r = &s->readers[i];
+        r->pos = s->runs[first + i].off;
+        r->end = r->pos + s->runs[first + i].len;
+        r->buf = s->mem + (size_t)i * share;
+        r->cap = share;
+        if (reader_step(s, r, err) < 0) return DC_E_IO;
+        if (r->rec) s->heap[s->nheap++] = i;
+    }
+    for (uint32_t i = s->nheap / 2; i-- > 0;)
+        sift_down(s, i);
+    return DC_OK;
+}
+
+/* The merge's smallest record, or NULL at its end. It stays in its
+ * reader's buffer until merge_advance steps that reader. */
+static const uint8_t *merge_top(const dc_sorter *s)
+{
+    return s->nheap ? s->readers[s->heap[0]].rec : NULL;
+}
+
+static int merge_advance(dc_sorter *s, dc_error *err)
+{
+    reader *r = &s->readers[s->heap[0]];
+    if (reader_step(s, r, err) < 0) return -1;
+    if (!r->rec) s->heap[0] = s->heap[--s->nheap];
+    if (s->nheap) sift_down(s, 0);
+    return 0;
+}
+
+/* Merge the first runs into one, until each run left has a share of the
+ * block of at least READ_SHARE_MIN. */
+static dc_err reduce_runs(dc_sorter *s, dc_error *err)
+{
+    uint32_t fan = (uint32_t)(s->size / READ_SHARE_MIN);
+    while (s->nruns > fan) {
+        uint32_t n = fan;
+        dc_err rc = merge_start(s, 0, n, READ_SHARE_MIN, err);
+        if (rc != DC_OK) return rc;
+        uint64_t start = s->file_end;
+        for (const uint8_t *rec; (rec = merge_top(s)) != NULL;) {
+            rc = put_bytes(s, rec, rec_size(rec), err);
+            if (rc != DC_OK) return rc;
+            if (merge_advance(s, err) < 0) return DC_E_IO;
+        }
+        rc = flush_writes(s, err);
+        if (rc != DC_OK) return rc;
+#ifdef FALLOC_FL_PUNCH_HOLE
+        for (uint32_t i = 0; i < n; i++) /* give the merged runs' space back */
+            (void)fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                            (off_t)s->runs[i].off, (off_t)s->runs[i].len);
+#endif
+        s->runs[0] = (run){start, s->file_end - start};
+        memmove(s->runs + 1, s->runs + n, (s->nruns - n) * sizeof *s->runs);
+        s->nruns -= n - 1;
+    }
+    return DC_OK;
+}
+
+dc_err dc_sorter_finish(dc_sorter *s, dc_error *err)
+{
+    if (s->nruns == 0) {
+        sort_run(s);
+        return DC_OK;
+    }
+    dc_err rc = s->nentries ? spill(s, err) : DC_OK;
+    if (rc == DC_OK) rc = reduce_runs(s, err);
+    free(s->wbuf);
+    s->wbuf = NULL;
+    if (rc == DC_OK) rc = merge_start(s, 0, s->nruns, s->size / s->nruns, err);
+    return rc;
+}
+
+dc_err dc_sorter_rewind(dc_sorter *s, dc_error *err)
+{
+    if (s->nruns == 0) {
+        s->pos = 0;
+        return DC_OK;
+    }
+    return merge_start(s, 0, s->nruns, s->size / s->nruns, err);
+}
+
+static void unpack(const uint8_t *r, dc_sorted *out)
+{
+    out->key = get64(r);
+    out->tlen = r[8];
+    out->dlen = (size_t)r[9] | (size_t)r[10] << 8;
+    out->tie = r + REC_HEAD;
+    out->data = r + REC_HEAD + out->tlen;
+}
+
+int dc_sorter_next(dc_sorter *s, dc_sorted *out, dc_error *err)
+{
+    if (s->nruns == 0) {
+        if (s->pos >= s->nentries) return 0;
+        unpack(s->mem + s->sorted[s->pos++].off, out);
+        return 1;
+    }
+    /* The record handed out last time was left in its reader until now. */
+    if (s->pending && merge_advance(s, err) < 0) return -1;
+    const uint8_t *rec = merge_top(s);
+    s->pending = rec != NULL;
+    if (!rec) return 0;
+    unpack(rec, out);
+    return 1;
+}
