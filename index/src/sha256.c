@@ -60,23 +60,37 @@ static void schedule(const uint8_t *block, uint32_t w[64])
         w[t] = small_sigma1(w[t - 2]) + w[t - 7] + small_sigma0(w[t - 15]) + w[t - 16];
 }
 
-/* Steps 2 to 4 of 6.2.2 on one 64-byte block. */
-static void compress(uint32_t h[8], const uint8_t *block)
+/* Steps 2 to 4 of 6.2.2 on one 64-byte block. The working variables are
+ * eight locals, not an array shifted each round: a memmove of 28 bytes 64
+ * times a block cost more than the rounds themselves. */
+static void compress(uint32_t hash[8], const uint8_t *block)
 {
-    uint32_t w[64], v[8];
+    uint32_t w[64];
     schedule(block, w);
-    memcpy(v, h, sizeof v);
+    uint32_t a = hash[0], b = hash[1], c = hash[2], d = hash[3];
+    uint32_t e = hash[4], f = hash[5], g = hash[6], h = hash[7];
     for (int t = 0; t < 64; t++) {
-        uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-        uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-        uint32_t t1 = v[7] + big_sigma1(v[4]) + ch + round_k[t] + w[t];
-        uint32_t t2 = big_sigma0(v[0]) + maj;
-        memmove(v + 1, v, 7 * sizeof v[0]);
-        v[4] += t1;
-        v[0] = t1 + t2;
+        uint32_t ch = (e & f) ^ (~e & g);
+        uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+        uint32_t t1 = h + big_sigma1(e) + ch + round_k[t] + w[t];
+        uint32_t t2 = big_sigma0(a) + maj;
+        h = g;
+        g = f;
+        f = e;
+        e = d + t1;
+        d = c;
+        c = b;
+        b = a;
+        a = t1 + t2;
     }
-    for (int i = 0; i < 8; i++)
-        h[i] += v[i];
+    hash[0] += a;
+    hash[1] += b;
+    hash[2] += c;
+    hash[3] += d;
+    hash[4] += e;
+    hash[5] += f;
+    hash[6] += g;
+    hash[7] += h;
 }
 
 void dc_sha256_init(dc_sha256 *s)
