@@ -93,6 +93,13 @@ static void compress(uint32_t hash[8], const uint8_t *block)
     hash[7] += h;
 }
 
+/* @p count consecutive 64-byte blocks. */
+static void hash_blocks(uint32_t hash[8], const uint8_t *blocks, size_t count)
+{
+    for (; count > 0; count--, blocks += 64)
+        compress(hash, blocks);
+}
+
 void dc_sha256_init(dc_sha256 *s)
 {
     memcpy(s->state, initial_h, sizeof s->state);
@@ -100,6 +107,9 @@ void dc_sha256_init(dc_sha256 *s)
     s->used = 0;
 }
 
+/* Only a partial block is copied, into s->block: a block that began in an
+ * earlier update, and the tail of this one. Whole blocks are hashed where
+ * the caller keeps them, all in one call. */
 void dc_sha256_update(dc_sha256 *s, const void *data, size_t len)
 {
     const uint8_t *p = data;
@@ -111,12 +121,13 @@ void dc_sha256_update(dc_sha256 *s, const void *data, size_t len)
         p += take;
         len -= take;
         if (s->used < 64) return;
-        compress(s->state, s->block);
+        hash_blocks(s->state, s->block, 1);
         s->used = 0;
     }
-    for (; len >= 64; p += 64, len -= 64)
-        compress(s->state, p);
-    memcpy(s->block, p, len);
+    if (len >= 64) hash_blocks(s->state, p, len / 64);
+    p += len / 64 * 64;
+    len %= 64;
+    if (len > 0) memcpy(s->block, p, len);
     s->used = len;
 }
 
@@ -127,13 +138,13 @@ void dc_sha256_final(dc_sha256 *s, uint8_t digest[DC_SHA256_SIZE])
     s->block[s->used++] = 0x80;
     if (s->used > 56) {
         memset(s->block + s->used, 0, 64 - s->used);
-        compress(s->state, s->block);
+        hash_blocks(s->state, s->block, 1);
         s->used = 0;
     }
     memset(s->block + s->used, 0, 56 - s->used);
     for (int i = 0; i < 8; i++)
         s->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-    compress(s->state, s->block);
+    hash_blocks(s->state, s->block, 1);
     for (int i = 0; i < 8; i++) {
         digest[4 * i] = (uint8_t)(s->state[i] >> 24);
         digest[4 * i + 1] = (uint8_t)(s->state[i] >> 16);
