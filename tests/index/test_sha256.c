@@ -1,4 +1,10 @@
-/* test_sha256.c - SHA-256 against the FIPS 180-4 example vectors. */
+/*
+ * test_sha256.c - SHA-256 against the FIPS 180-4 example vectors, with the
+ * portable block function and, where the CPU has them, the x86 SHA
+ * extensions; and the two against each other on random messages fed in
+ * random pieces. Where the CPU has no SHA extensions the accelerated cases
+ * say so and are skipped.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "seeded_rng.h"
 #include "sha256.h"
 
 static void hex(const uint8_t d[DC_SHA256_SIZE], char out[65])
@@ -38,9 +45,8 @@ static const vector vectors[] = {
     {"a", 64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
 };
 
-static void test_vectors(void **state)
+static void check_vectors(void)
 {
-    (void)state;
     for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
         const vector *v = &vectors[i];
         dc_sha256 s;
@@ -53,6 +59,43 @@ static void test_vectors(void **state)
         hex(d, h);
         assert_string_equal(h, v->digest);
     }
+}
+
+/* After each test, even a failed one: the choice by CPU again. */
+static int choose_by_cpu(void **state)
+{
+    (void)state;
+    dc_sha256_force_portable(false);
+    return 0;
+}
+
+/* Skips the test, saying why, where the CPU has no SHA extensions. */
+static void need_sha_ni(void)
+{
+    if (dc_sha256_has_sha_ni()) return;
+    print_message("this CPU has no SHA extensions: only the portable SHA-256 "
+                  "is tested\n");
+    skip();
+}
+
+static void test_vectors_portable(void **state)
+{
+    (void)state;
+    dc_sha256 s;
+    dc_sha256_force_portable(true);
+    dc_sha256_init(&s);
+    assert_false(s.sha_ni);
+    check_vectors();
+}
+
+static void test_vectors_sha_ni(void **state)
+{
+    (void)state;
+    need_sha_ni();
+    dc_sha256 s;
+    dc_sha256_init(&s);
+    assert_true(s.sha_ni);
+    check_vectors();
 }
 
 /* Any split of the input into updates gives the same digest. */
@@ -76,11 +119,55 @@ static void test_split_updates(void **state)
     }
 }
 
+/* The digest of @p len bytes at @p data, fed in random pieces (empty ones
+ * among them, and now and then a long one of many blocks). */
+static void digest_in_pieces(const uint8_t *data, size_t len, uint64_t *rng,
+                             uint8_t digest[DC_SHA256_SIZE])
+{
+    dc_sha256 s;
+    dc_sha256_init(&s);
+    for (size_t at = 0; at < len;) {
+        uint64_t r = rng_splitmix64(rng);
+        size_t piece = r % 8 == 0 ? (size_t)(r >> 8) % 3000 : (size_t)(r >> 8) % 100;
+        if (piece > len - at) piece = len - at;
+        dc_sha256_update(&s, data + at, piece);
+        at += piece;
+    }
+    dc_sha256_final(&s, digest);
+}
+
+/* Messages of 0 to 10,000 random bytes at random offsets (so unaligned):
+ * the portable code and the SHA extensions give the same digest, each fed
+ * in its own random pieces. */
+static void test_sha_ni_matches_portable(void **state)
+{
+    (void)state;
+    need_sha_ni();
+    enum { MESSAGES = 3000, LONGEST = 10000 };
+    static uint8_t data[LONGEST + 64];
+    uint64_t rng = 180;
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)rng_splitmix64(&rng);
+    for (int m = 0; m < MESSAGES; m++) {
+        size_t len = (size_t)(rng_splitmix64(&rng) % (LONGEST + 1));
+        size_t offset = (size_t)(rng_splitmix64(&rng) % 64);
+        uint8_t portable[DC_SHA256_SIZE], accelerated[DC_SHA256_SIZE];
+        dc_sha256_force_portable(true);
+        digest_in_pieces(data + offset, len, &rng, portable);
+        dc_sha256_force_portable(false);
+        digest_in_pieces(data + offset, len, &rng, accelerated);
+        if (memcmp(portable, accelerated, DC_SHA256_SIZE) != 0)
+            fail_msg("message %d: %zu bytes at offset %zu differ", m, len, offset);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vectors),
+        cmocka_unit_test_teardown(test_vectors_portable, choose_by_cpu),
+        cmocka_unit_test(test_vectors_sha_ni),
         cmocka_unit_test(test_split_updates),
+        cmocka_unit_test_teardown(test_sha_ni_matches_portable, choose_by_cpu),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
