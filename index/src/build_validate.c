@@ -78,8 +78,12 @@ dc_err dc_build_validate_household(dc_builder *b, const dc_household_input *h)
                             "household %s: postcode %05u is not among the zones", h->id,
                             h->postcode);
     const dc_zone_input *z = &b->in->zones[b->zone_of[h->postcode]];
-    if (!dc_lat_ok(h->lat_e7) || !dc_lon_ok(h->lon_e7) ||
-        !dc_polygon_contains(&z->polygon, h->lat_e7, h->lon_e7))
+    int holds = -1;
+    if (dc_lat_ok(h->lat_e7) && dc_lon_ok(h->lon_e7)) /* its sub-cell, else the polygon */
+        holds = dc_zonecells_holds(b->zc.cells, h->postcode, h->lat_e7, h->lon_e7);
+    if (holds < 0 && dc_lat_ok(h->lat_e7) && dc_lon_ok(h->lon_e7))
+        holds = dc_polygon_contains(&z->polygon, h->lat_e7, h->lon_e7);
+    if (holds <= 0)
         return dc_error_set(b->err, DC_E_INVALID_ARG,
                             "household %s: position %.7f, %.7f is not inside zone %05u",
                             h->id, h->lat_e7 / 1e7, h->lon_e7 / 1e7, h->postcode);

@@ -232,6 +232,28 @@ dc_err dc_zonecells_prepare(const dc_zc_zone *zones, size_t nzones, dc_zonecells
     return DC_OK;
 }
 
+int dc_zonecells_holds(const dc_zonecells *zc, uint32_t postcode, int32_t lat_e7,
+                       int32_t lon_e7)
+{
+    if (postcode >= DC_POSTCODES || zc->of_postcode[postcode] < 0) return -1;
+    const zc_zone *z = &zc->zones[zc->of_postcode[postcode]];
+    uint32_t row = dc_cell_row(lat_e7), col = dc_cell_col(lon_e7);
+    uint64_t cell = (uint64_t)row * DC_CELL_COLS + col;
+    size_t lo = 0, hi = z->nruns; /* the first run at or after the cell */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (z->runs[mid].cell < cell)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < z->nruns && z->runs[lo].cell == cell) return -1;
+    if (row < z->row0 || row - z->row0 >= z->nrows || col < z->col0 ||
+        col - z->col0 >= z->ncols)
+        return 0;
+    return z->inside[(size_t)(row - z->row0) * z->ncols + (col - z->col0)];
+}
+
 void dc_zonecells_free(dc_zonecells *zc)
 {
     if (!zc) return;

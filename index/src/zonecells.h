@@ -107,6 +107,15 @@ dc_err dc_zonecells_prepare(const dc_zc_zone *zones, size_t nzones, dc_zonecells
 dc_err dc_zonecells_value(const dc_zonecells *zc, uint32_t cell, const uint8_t *postcodes,
                           uint32_t ncand, uint8_t **buf, size_t *cap, size_t *size);
 
+/* Whether zone @p postcode holds the point, when its sub-cell tells: 1 for
+ * a sub-cell none of the zone's edges touches whose centre it holds (so it
+ * holds all of it), 0 for one untouched whose centre it does not hold (or
+ * outside the zone's box), -1 when an edge touches the sub-cell (the
+ * polygon test decides). Agrees with dc_polygon_contains wherever it is
+ * not -1. */
+int dc_zonecells_holds(const dc_zonecells *zc, uint32_t postcode, int32_t lat_e7,
+                       int32_t lon_e7);
+
 /* NULL is a no-op. */
 void dc_zonecells_free(dc_zonecells *zc);
 
