@@ -326,6 +326,7 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     summary->zone_seconds = t1 - start;
     if (rc == DC_OK) rc = survey_households(&im, err);
     if (rc == DC_OK) rc = open_writer(&im, err);
+    im.zones.writer = im.writer;
     dc_householdset_init(&im.households, &im.report, &im.zones, im.writer);
     if (rc == DC_OK) rc = read_households(&im, err);
     double t2 = now_seconds();

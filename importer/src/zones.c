@@ -487,9 +487,12 @@ static int build_locator(dc_zoneset *zs)
 static int zone_contains(const dc_zoneset *zs, uint32_t z, int32_t lat_e7, int32_t lon_e7)
 {
     const dc_zone_bbox *bb = &zs->bboxes[z];
-    return lat_e7 >= bb->south && lat_e7 <= bb->north && lon_e7 >= bb->west &&
-           lon_e7 <= bb->east &&
-           dc_polygon_contains(&zs->zones[z].polygon, lat_e7, lon_e7);
+    if (!(lat_e7 >= bb->south && lat_e7 <= bb->north && lon_e7 >= bb->west &&
+          lon_e7 <= bb->east))
+        return 0;
+    if (zs->writer) /* the same answer, from the zone grid's sub-grid */
+        return dc_index_writer_holds(zs->writer, zs->zones[z].postcode, lat_e7, lon_e7);
+    return dc_polygon_contains(&zs->zones[z].polygon, lat_e7, lon_e7);
 }
 
 long dc_zoneset_locate(const dc_zoneset *zs, int32_t lat_e7, int32_t lon_e7)

@@ -29,6 +29,9 @@ typedef struct dc_zoneset {
     uint32_t grid_rows, grid_cols;
     uint32_t *grid_start; /* rows*cols+1 offsets into grid_zones */
     uint32_t *grid_zones;
+    /* Once open, the index writer of these zones: it answers the polygon
+     * test from its zone grid's sub-grid away from borders. */
+    const dc_index_writer *writer;
 } dc_zoneset;
 
 void dc_zoneset_init(dc_zoneset *zs, dc_report *report);

@@ -61,6 +61,16 @@ dc_err dc_build_validate_zones(dc_builder *b)
     return DC_OK;
 }
 
+int dc_build_holds(const dc_builder *b, uint32_t postcode, int32_t lat_e7, int32_t lon_e7)
+{
+    if (postcode >= DC_POSTCODES || b->zone_of[postcode] < 0 || !dc_lat_ok(lat_e7) ||
+        !dc_lon_ok(lon_e7))
+        return 0;
+    int holds = dc_zonecells_holds(b->zc.cells, postcode, lat_e7, lon_e7);
+    if (holds >= 0) return holds;
+    return dc_polygon_contains(&b->in->zones[b->zone_of[postcode]].polygon, lat_e7, lon_e7);
+}
+
 dc_err dc_build_validate_household(dc_builder *b, const dc_household_input *h)
 {
     if (!h->id || !h->id[0])
@@ -77,13 +87,7 @@ dc_err dc_build_validate_household(dc_builder *b, const dc_household_input *h)
         return dc_error_set(b->err, DC_E_INVALID_ARG,
                             "household %s: postcode %05u is not among the zones", h->id,
                             h->postcode);
-    const dc_zone_input *z = &b->in->zones[b->zone_of[h->postcode]];
-    int holds = -1;
-    if (dc_lat_ok(h->lat_e7) && dc_lon_ok(h->lon_e7)) /* its sub-cell, else the polygon */
-        holds = dc_zonecells_holds(b->zc.cells, h->postcode, h->lat_e7, h->lon_e7);
-    if (holds < 0 && dc_lat_ok(h->lat_e7) && dc_lon_ok(h->lon_e7))
-        holds = dc_polygon_contains(&z->polygon, h->lat_e7, h->lon_e7);
-    if (holds <= 0)
+    if (!dc_build_holds(b, h->postcode, h->lat_e7, h->lon_e7))
         return dc_error_set(b->err, DC_E_INVALID_ARG,
                             "household %s: position %.7f, %.7f is not inside zone %05u",
                             h->id, h->lat_e7 / 1e7, h->lon_e7 / 1e7, h->postcode);

@@ -127,6 +127,12 @@ dc_err dc_index_writer_open(const char *path, const dc_index_build_input *in,
     return DC_OK;
 }
 
+int dc_index_writer_holds(const dc_index_writer *w, uint32_t postcode, int32_t lat_e7,
+                          int32_t lon_e7)
+{
+    return dc_build_holds(&w->b, postcode, lat_e7, lon_e7);
+}
+
 dc_err dc_index_writer_add(dc_index_writer *w, const dc_household_input *h, uint64_t tag)
 {
     dc_builder *b = &w->b;

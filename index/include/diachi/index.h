@@ -247,6 +247,12 @@ typedef void (*dc_duplicate_fn)(void *ctx, const char *id, uint64_t kept_tag,
  */
 dc_err dc_index_writer_open(const char *path, const dc_index_build_input *in,
                             size_t memory, dc_index_writer **out, dc_error *err);
+/** Whether zone @p postcode (among the writer's zones) holds the point: 1
+ *  or 0, exactly as the polygon test (dc_polygon_contains) answers, but
+ *  from the zone grid's sub-grid for points away from the zone's border.
+ *  Thread-safe. */
+int dc_index_writer_holds(const dc_index_writer *w, uint32_t postcode, int32_t lat_e7,
+                          int32_t lon_e7);
 /** @p tag is the caller's, handed back for duplicates. */
 dc_err dc_index_writer_add(dc_index_writer *w, const dc_household_input *h, uint64_t tag);
 /** @p dup NULL: a duplicate id is DC_E_INVALID_ARG, as in dc_index_build.
