@@ -322,12 +322,20 @@ static void test_query_errors(void **state)
     assert_string_equal(err.message, "text is 1025 bytes, over the limit of 1024");
     assert_int_equal(dc_query_parse(NULL, 1, &q, &err), DC_E_INVALID_ARG);
     assert_int_equal(dc_query_parse("a", 1, NULL, &err), DC_E_INVALID_ARG);
-    /* The most parts there can be: 512 one-letter words, each its own
-     * part, split by commas. */
+    /* 512 one-letter words, each its own part, split by commas. */
     for (size_t i = 1; i < DC_TEXT_MAX_BYTES; i += 2)
         text[i] = ',';
     assert_int_equal(dc_query_parse(text, DC_TEXT_MAX_BYTES, &q, &err), DC_OK);
-    assert_int_equal(q.nparts, DC_TEXT_MAX_TOKENS);
+    assert_int_equal(q.nparts, 512);
+    /* The most tokens: "P5 " 341 times (a numbered zone each) and "a". */
+    for (size_t i = 0; i + 3 <= DC_TEXT_MAX_BYTES; i += 3)
+        memcpy(text + i, "P5 ", 3);
+    text[DC_TEXT_MAX_BYTES - 1] = 'a';
+    assert_int_equal(dc_query_parse(text, DC_TEXT_MAX_BYTES, &q, &err), DC_OK);
+    assert_int_equal(q.tokens.count, DC_TEXT_MAX_TOKENS);
+    assert_int_equal(q.nparts, 342);
+    assert_int_equal(q.part[0].kind, DC_PART_ZONE);
+    assert_int_equal(q.part[341].kind, DC_PART_FREE);
 }
 
 int main(void)

@@ -195,11 +195,19 @@ static void test_tokens_length(void **state)
     assert_int_equal(dc_text_tokenize(text, DC_TEXT_MAX_BYTES, &t, &err), DC_OK);
     assert_int_equal(t.count, 1);
     assert_int_equal(t.token[0].exact_len, DC_TEXT_MAX_BYTES);
-    /* The most tokens: a letter and a space, 512 times. */
+    /* A letter and a space, 512 times. */
     for (size_t i = 1; i < DC_TEXT_MAX_BYTES; i += 2)
         text[i] = ' ';
     assert_int_equal(dc_text_tokenize(text, DC_TEXT_MAX_BYTES, &t, &err), DC_OK);
+    assert_int_equal(t.count, 512);
+    /* The most tokens: "P5 " 341 times, each two tokens, and one letter. */
+    for (size_t i = 0; i + 3 <= DC_TEXT_MAX_BYTES; i += 3)
+        memcpy(text + i, "P5 ", 3);
+    text[DC_TEXT_MAX_BYTES - 1] = 'a';
+    assert_int_equal(dc_text_tokenize(text, DC_TEXT_MAX_BYTES, &t, &err), DC_OK);
     assert_int_equal(t.count, DC_TEXT_MAX_TOKENS);
+    assert_int_equal(t.count, 683);
+    assert_true(t.text_len <= DC_TEXT_SIZE);
     assert_int_equal(dc_text_tokenize(NULL, 0, &t, &err), DC_OK);
     assert_int_equal(t.count, 0);
     assert_int_equal(dc_text_tokenize(NULL, 1, &t, &err), DC_E_INVALID_ARG);

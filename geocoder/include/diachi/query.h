@@ -105,7 +105,7 @@ typedef struct dc_query_part {
 } dc_query_part;
 
 /** A parsed query: its tokens, its parts in the order of their first
- *  token, and the values of its code and postcode. About 36 KB: keep one
+ *  token, and the values of its code and postcode. About 43 KB: keep one
  *  per thread (or on the heap) and reuse it. */
 typedef struct dc_query {
     dc_tokens tokens;

@@ -42,9 +42,9 @@ extern "C" {
 
 /** Longest input accepted, in bytes: ten times any real address. */
 #define DC_TEXT_MAX_BYTES 1024
-/** Most tokens an input of DC_TEXT_MAX_BYTES can give (a word and a
- *  separator each). */
-#define DC_TEXT_MAX_TOKENS (DC_TEXT_MAX_BYTES / 2)
+/** Most tokens an input of DC_TEXT_MAX_BYTES can give: a word and a
+ *  separator each, but "P5 " is three bytes and two tokens. */
+#define DC_TEXT_MAX_TOKENS (2 * (DC_TEXT_MAX_BYTES + 1) / 3)
 /** Bytes that hold every token's two forms with their NULs: a word
  *  character grows at most threefold under NFC and case folding (U+0390
  *  is two bytes, its folding six), and the two forms are stored. */
@@ -85,7 +85,7 @@ typedef struct dc_token {
     uint16_t flags;      /**< DC_TOKEN_* */
 } dc_token;
 
-/** The tokens of one input, in input order. About 13 KB: keep one per
+/** The tokens of one input, in input order. About 16 KB: keep one per
  *  thread (or on the heap) and reuse it. */
 typedef struct dc_tokens {
     size_t count;
