@@ -23,8 +23,9 @@
  *    and groups take one number ("Phường 5", "tổ 5": numbered) or a run of
  *    words (a name); đường and phố take a run of words where numbers may
  *    stand ("đường 7/5", "đường số 5", "đường 30 tháng 4"). Thành phố is a
- *    province when its name is a centrally governed city (dc_vocab_is_
- *    central_city) or a district comes before it, else a district.
+ *    province when its name is a centrally governed city
+ *    (dc_vocab_is_central_city) or a district comes before it, else a
+ *    district.
  * 3. A run of words takes its first token whatever it is ("Phường Xóm
  *    Chiếu"), then ends at a comma, a code, a number (except beside
  *    "tháng", a date in a name, and after "số" in a street's name), or a
