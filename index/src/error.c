@@ -40,6 +40,10 @@ static const dc_err_entry dc_err_table[] = {
     {DC_E_INDEX_FORMAT, "index_format", "not a diachi index of a known version"},
     {DC_E_INDEX_CORRUPT, "index_corrupt", "index record is inconsistent"},
     {DC_E_REJECTED, "rejected", "too many features rejected"},
+    {DC_E_TEXT_UTF8, "text_utf8", "text is not valid UTF-8"},
+    {DC_E_TEXT_CONTROL, "text_control", "text holds a control character"},
+    {DC_E_TEXT_LENGTH, "text_length", "text is too long"},
+    {DC_E_TEXT_EMPTY, "text_empty", "text has no words"},
 };
 
 static const dc_err_entry *dc_err_find(dc_err err)

@@ -45,7 +45,13 @@ typedef enum dc_err {
     DC_E_INDEX_CORRUPT = 41, /**< a record breaks the documented layout or rules */
 
     /* The importer: 60..79 */
-    DC_E_REJECTED = 60 /**< rejections passed --max-errors, or --strict */
+    DC_E_REJECTED = 60, /**< rejections passed --max-errors, or --strict */
+
+    /* Address text (diachi/text.h): 80..99; the message names the byte */
+    DC_E_TEXT_UTF8 = 80,    /**< a byte sequence that is not UTF-8 */
+    DC_E_TEXT_CONTROL = 81, /**< a control character (tab, CR and LF aside) */
+    DC_E_TEXT_LENGTH = 82,  /**< more bytes than DC_TEXT_MAX_BYTES */
+    DC_E_TEXT_EMPTY = 83    /**< no word at all: empty, or only punctuation */
 } dc_err;
 
 /** Size of dc_error.message, terminating NUL included. */
