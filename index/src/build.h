@@ -60,6 +60,8 @@ typedef struct dc_builder {
     size_t nshared, capshared;
     dc_strtab *provisional; /* streets and groups as added; ids in that order */
     uint32_t *final_id;     /* provisional id -> strings id, 0 until first written */
+    dc_str last_string[2];  /* the street and group added last, interned */
+    uint32_t last_id[2];
     uint8_t *number_keys;   /* the key of every DC_NUMBER_STRIDE-th household */
     int32_t bbox[4];        /* of the households written */
     int input_closed;

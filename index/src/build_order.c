@@ -76,15 +76,33 @@ static uint64_t id_key(const char *id, size_t len)
     return dc_get_be64(k);
 }
 
+/* A street or group's provisional id. Households come street by street, so
+ * the one before is compared first, saving most of the hashing. */
+static int provisional_id(dc_builder *b, const char *s, int which, uint32_t *id)
+{
+    size_t len = dc_str_len(s);
+    dc_str last = b->last_string[which];
+    if (len == 0) {
+        *id = 0;
+        return 0;
+    }
+    if (last.ptr && last.len == len && memcmp(last.ptr, s, len) == 0) {
+        *id = b->last_id[which];
+        return 0;
+    }
+    if (dc_strtab_intern(b->provisional, s, len, id) != DC_OK) return -1;
+    b->last_string[which] = *id ? dc_strtab_string(b->provisional, *id) : (dc_str){0};
+    b->last_id[which] = *id;
+    return 0;
+}
+
 dc_err dc_build_order_add(dc_builder *b, const dc_household_input *h, uint64_t tag)
 {
     uint32_t street, group;
     if (b->added >= UINT32_MAX)
         return dc_error_set(b->err, DC_E_INVALID_ARG, "more than %u households",
                             UINT32_MAX);
-    if (dc_strtab_intern(b->provisional, h->street, dc_str_len(h->street), &street) !=
-            DC_OK ||
-        dc_strtab_intern(b->provisional, h->group, dc_str_len(h->group), &group) != DC_OK)
+    if (provisional_id(b, h->street, 0, &street) || provisional_id(b, h->group, 1, &group))
         return dc_error_set(b->err, DC_E_NOMEM, "out of memory interning strings");
     dc_err rc = grow_bits(b);
     if (rc != DC_OK) return rc;
