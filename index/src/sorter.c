@@ -2,13 +2,16 @@
  * sorter.c - records in (key, tie) order within a memory budget
  * (sorter.h).
  *
- * One block of the budget's size holds the records of the current run from
- * its start and their sort entries (key, offset) from its end, growing
- * towards each other; a run is sorted when the gap between them can no
- * longer hold a copy of the entries, which the radix sort needs. A run that
- * is not the only one is written to the spill file, record after record in
- * order. Reading then merges the runs through a heap, each run read through
- * its own share of the same block; when the runs are too many for a share
+ * One block of the budget's size, in two halves. The half being filled
+ * holds the records of the current run from its start and their sort
+ * entries (key, offset) from its end, growing towards each other; it is
+ * full when the gap between them can no longer hold a copy of the entries,
+ * which the radix sort needs. A full half is handed to a thread that sorts
+ * it and writes it to the spill file as a run, record after record in
+ * order, while the other half fills: reading the input goes on meanwhile.
+ * Records that all fit in the first half are sorted there and never
+ * written. Reading merges the runs through a heap, each run read through
+ * its own share of the whole block; when the runs are too many for a share
  * each, the first ones are merged into one run first, as often as needed.
  */
 #define _GNU_SOURCE
@@ -16,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,14 +46,28 @@ typedef struct reader {
     const uint8_t *rec;     /* the current record, NULL after the last */
 } reader;
 
+/* A half of the block: a run's records from base, their entries ending at
+ * base + cap. */
+typedef struct area {
+    uint8_t *base;
+    size_t cap;
+    size_t used;     /* bytes of records */
+    size_t nentries; /* their entries */
+    entry *sorted;   /* after sorting: the entries in order */
+} area;
+
 struct dc_sorter {
     uint8_t *mem;
     size_t size;
-    size_t used;    /* records of the current run, from mem */
-    size_t nentries; /* their entries, ending at mem + size */
-    entry *sorted;  /* after sorting a run: its entries in order */
-    size_t pos;     /* reading in memory: the next entry */
+    area half[2];
+    int cur;    /* the half being filled */
+    size_t pos; /* reading in memory: the next entry of half[cur] */
     uint64_t count;
+    /* The half being sorted and written meanwhile, on its own thread. */
+    pthread_t job;
+    int job_running, job_area, spilling;
+    dc_err job_rc;
+    dc_error job_err;
     char *near;
     int fd;
     uint64_t file_end;
@@ -74,9 +92,9 @@ static inline size_t rec_size(const uint8_t *r)
     return REC_HEAD + r[8] + ((size_t)r[9] | (size_t)r[10] << 8);
 }
 
-static entry *entries_of(dc_sorter *s)
+static entry *entries_of(area *a)
 {
-    return (entry *)(s->mem + s->size) - s->nentries;
+    return (entry *)(a->base + a->cap) - a->nentries;
 }
 
 dc_sorter *dc_sorter_open(size_t memory, const char *near_path)
@@ -84,8 +102,10 @@ dc_sorter *dc_sorter_open(size_t memory, const char *near_path)
     dc_sorter *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     if (memory < DC_SORTER_MIN_MEMORY) memory = DC_SORTER_MIN_MEMORY;
-    s->size = memory / sizeof(entry) * sizeof(entry);
+    s->size = memory / (2 * sizeof(entry)) * (2 * sizeof(entry));
     s->mem = malloc(s->size); /* touched only as far as it is used */
+    for (int i = 0; i < 2; i++)
+        s->half[i] = (area){s->mem + i * (s->size / 2), s->size / 2, 0, 0, NULL};
     s->near = strdup(near_path ? near_path : ".");
     s->fd = -1;
     if (!s->mem || !s->near) {
@@ -95,9 +115,12 @@ dc_sorter *dc_sorter_open(size_t memory, const char *near_path)
     return s;
 }
 
+static dc_err wait_job(dc_sorter *s, dc_error *err);
+
 void dc_sorter_close(dc_sorter *s)
 {
     if (!s) return;
+    wait_job(s, NULL);
     if (s->fd >= 0) close(s->fd);
     free(s->mem);
     free(s->near);
@@ -190,13 +213,13 @@ static int tie_cmp_r(const void *a, const void *b, void *mem)
     return tie_cmp(mem, a, b);
 }
 
-/* LSD radix sort of the run's entries by key into the gap below them,
+/* LSD radix sort of a run's entries by key into the gap below them,
  * passes in which every key has the same byte skipped; then each range of
  * equal keys by (tie, offset). */
-static void sort_run(dc_sorter *s)
+static void sort_run(area *h)
 {
-    size_t n = s->nentries;
-    entry *src = entries_of(s), *dst = src - n;
+    size_t n = h->nentries;
+    entry *src = entries_of(h), *dst = src - n;
     size_t count[8][256];
     memset(count, 0, sizeof count);
     for (size_t i = 0; i < n; i++)
@@ -222,25 +245,23 @@ static void sort_run(dc_sorter *s)
         if (j - i < 2) continue;
         if (j - i <= 16) {
             for (size_t a = i + 1; a < j; a++)
-                for (size_t b = a; b > i && tie_cmp(s->mem, &src[b - 1], &src[b]) > 0; b--) {
+                for (size_t b = a; b > i && tie_cmp(h->base, &src[b - 1], &src[b]) > 0; b--) {
                     entry t = src[b];
                     src[b] = src[b - 1];
                     src[b - 1] = t;
                 }
         } else {
-            qsort_r(src + i, j - i, sizeof *src, tie_cmp_r, s->mem);
+            qsort_r(src + i, j - i, sizeof *src, tie_cmp_r, h->base);
         }
     }
-    s->sorted = src;
-    s->pos = 0;
+    h->sorted = src;
 }
 
-/* Sort the current run and append it to the spill file. */
-static dc_err spill(dc_sorter *s, dc_error *err)
+/* Sort half @p h and append it to the spill file as a run: on the job's
+ * thread, which alone touches the file, its buffer and the runs meanwhile. */
+static dc_err write_run(dc_sorter *s, area *h, dc_error *err)
 {
     dc_err rc = DC_OK;
-    if (s->fd < 0) rc = open_spill(s, err);
-    if (rc != DC_OK) return rc;
     if (s->nruns == s->capruns) {
         uint32_t cap = s->capruns ? 2 * s->capruns : 16;
         run *r = realloc(s->runs, cap * sizeof *r);
@@ -248,19 +269,55 @@ static dc_err spill(dc_sorter *s, dc_error *err)
         s->runs = r;
         s->capruns = cap;
     }
-    sort_run(s);
+    sort_run(h);
     uint64_t start = s->file_end;
-    for (size_t i = 0; rc == DC_OK && i < s->nentries; i++) {
-        const uint8_t *r = s->mem + s->sorted[i].off;
+    for (size_t i = 0; rc == DC_OK && i < h->nentries; i++) {
+        const uint8_t *r = h->base + h->sorted[i].off;
         rc = put_bytes(s, r, rec_size(r), err);
     }
     if (rc == DC_OK) rc = flush_writes(s, err);
     if (rc != DC_OK) return rc;
     s->runs[s->nruns++] = (run){start, s->file_end - start};
     s->written_runs++;
-    s->used = 0;
-    s->nentries = 0;
-    s->sorted = NULL;
+    return DC_OK;
+}
+
+static void *job_main(void *arg)
+{
+    dc_sorter *s = arg;
+    s->job_rc = write_run(s, &s->half[s->job_area], &s->job_err);
+    return NULL;
+}
+
+/* Wait for the run being written; its error, if any, into @p err. */
+static dc_err wait_job(dc_sorter *s, dc_error *err)
+{
+    if (!s->job_running) return DC_OK;
+    pthread_join(s->job, NULL);
+    s->job_running = 0;
+    dc_err rc = s->job_rc;
+    if (rc != DC_OK && err) *err = s->job_err;
+    return rc;
+}
+
+/* Hand the half being filled to the job (after the one before it is
+ * done) and go on filling the other. */
+static dc_err spill(dc_sorter *s, dc_error *err)
+{
+    dc_err rc = wait_job(s, err);
+    if (rc == DC_OK && s->fd < 0) rc = open_spill(s, err);
+    if (rc != DC_OK) return rc;
+    s->spilling = 1;
+    s->job_area = s->cur;
+    s->job_rc = DC_OK;
+    if (pthread_create(&s->job, NULL, job_main, s) == 0)
+        s->job_running = 1;
+    else if ((rc = write_run(s, &s->half[s->cur], err)) != DC_OK)
+        return rc;
+    s->cur ^= 1;
+    s->half[s->cur].used = 0;
+    s->half[s->cur].nentries = 0;
+    s->half[s->cur].sorted = NULL;
     return DC_OK;
 }
 
@@ -270,20 +327,22 @@ dc_err dc_sorter_add(dc_sorter *s, uint64_t key, const void *tie, size_t tlen,
     if (tlen > 255 || dlen > 65535)
         return dc_error_set(err, DC_E_INVALID_ARG, "a sort record over its limits");
     size_t need = REC_HEAD + tlen + dlen;
-    if (s->used + need + 2 * (s->nentries + 1) * sizeof(entry) > s->size) {
+    area *h = &s->half[s->cur];
+    if (h->used + need + 2 * (h->nentries + 1) * sizeof(entry) > h->cap) {
         dc_err rc = spill(s, err);
         if (rc != DC_OK) return rc;
+        h = &s->half[s->cur];
     }
-    uint8_t *r = s->mem + s->used;
+    uint8_t *r = h->base + h->used;
     memcpy(r, &key, 8);
     r[8] = (uint8_t)tlen;
     r[9] = (uint8_t)dlen;
     r[10] = (uint8_t)(dlen >> 8);
     if (tlen) memcpy(r + REC_HEAD, tie, tlen);
     if (dlen) memcpy(r + REC_HEAD + tlen, data, dlen);
-    s->nentries++;
-    *entries_of(s) = (entry){key, s->used};
-    s->used += need;
+    h->nentries++;
+    *entries_of(h) = (entry){key, h->used};
+    h->used += need;
     s->count++;
     return DC_OK;
 }
@@ -436,11 +495,13 @@ static dc_err reduce_runs(dc_sorter *s, dc_error *err)
 
 dc_err dc_sorter_finish(dc_sorter *s, dc_error *err)
 {
-    if (s->nruns == 0) {
-        sort_run(s);
+    if (!s->spilling) {
+        sort_run(&s->half[s->cur]);
+        s->pos = 0;
         return DC_OK;
     }
-    dc_err rc = s->nentries ? spill(s, err) : DC_OK;
+    dc_err rc = s->half[s->cur].nentries ? spill(s, err) : DC_OK;
+    if (rc == DC_OK) rc = wait_job(s, err);
     if (rc == DC_OK) rc = reduce_runs(s, err);
     free(s->wbuf);
     s->wbuf = NULL;
@@ -450,7 +511,7 @@ dc_err dc_sorter_finish(dc_sorter *s, dc_error *err)
 
 dc_err dc_sorter_rewind(dc_sorter *s, dc_error *err)
 {
-    if (s->nruns == 0) {
+    if (!s->spilling) {
         s->pos = 0;
         return DC_OK;
     }
@@ -468,9 +529,10 @@ static void unpack(const uint8_t *r, dc_sorted *out)
 
 int dc_sorter_next(dc_sorter *s, dc_sorted *out, dc_error *err)
 {
-    if (s->nruns == 0) {
-        if (s->pos >= s->nentries) return 0;
-        unpack(s->mem + s->sorted[s->pos++].off, out);
+    if (!s->spilling) {
+        const area *h = &s->half[s->cur];
+        if (s->pos >= h->nentries) return 0;
+        unpack(h->base + h->sorted[s->pos++].off, out);
         return 1;
     }
     /* The record handed out last time was left in its reader until now. */

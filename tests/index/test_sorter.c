@@ -130,7 +130,7 @@ static void merged_in_passes(void **state)
 {
     (void)state;
     rng_state = 3;
-    check_sort(120000, 5000, 1200, DC_SORTER_MIN_MEMORY, 17, 40);
+    check_sort(120000, 5000, 1200, DC_SORTER_MIN_MEMORY, 17, 80);
 }
 
 static void limits(void **state)
