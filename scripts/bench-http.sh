@@ -3,17 +3,17 @@
 # latency for forward and reverse (50 m, limit 1) lookups with wrk
 # (keep-alive, 64 connections, 2 threads), in the same run as a bare
 # libmicrohttpd server returning a fixed 300-byte JSON body: the ceiling.
-#   scripts/bench-http.sh [SECONDS]         (default 10 per run)
-# Uses the 1M-household national index of scripts/bench-import.sh, building
-# it first when it is missing. Needs a build with -DDC_BENCH=ON in build/
+#   scripts/bench-http.sh [SECONDS] [HOUSEHOLDS]   (default 10 per run, 1000000)
+# Uses the national index of that many households of scripts/bench-import.sh,
+# building it first when it is missing. Needs a build with -DDC_BENCH=ON in build/
 # (or in $DIACHI_BUILD).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${1:-10}
+secs=${1:-10} households=${2:-1000000}
 . scripts/measure.sh
 need_bins bench_http_ceiling bench_http_targets diachi diachi-import diachi-gen-national
 need_cmds wrk
-index=$(national_index 1000000)
+index=$(national_index "$households")
 
 "$bin/bench_http_targets" "$index" 100000 "$work/http-codes.txt" "$work/http-reverse.txt"
 cat > "$work/http-paths.lua" <<'LUA'
