@@ -220,7 +220,7 @@ dc_err dc_build_order_close(dc_builder *b, dc_duplicate_fn dup, void *ctx)
     if (rc == DC_OK && n && !dup)
         rc = dc_error_set(b->err, DC_E_INVALID_ARG, "duplicate household id %s", d[0].id);
     if (rc == DC_OK) {
-        qsort(d, n, sizeof *d, by_input);
+        if (n) qsort(d, n, sizeof *d, by_input);
         for (size_t i = 0; i < n; i++)
             dup(ctx, d[i].id, d[i].kept_tag, d[i].tag);
         b->kept = b->added - n;
