@@ -163,6 +163,14 @@ static int parse_option(int argc, char **argv, int *i, dc_args *a)
     return bad ? usage_error("option '%s' needs a valid value", o) : 0;
 }
 
+static void free_args(dc_args *a)
+{
+    free(a->zones);
+    free(a->households);
+    free(a->zone_fields);
+    free(a->household_fields);
+}
+
 static int parse_args(int argc, char **argv, dc_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -289,7 +297,10 @@ int main(int argc, char **argv)
     dc_progress progress = {{0}, {0, 0}};
 
     int rc = parse_args(argc, argv, &a);
-    if (rc) return rc;
+    if (rc) {
+        free_args(&a);
+        return rc;
+    }
     if (!a.quiet && isatty(STDERR_FILENO)) {
         a.cfg.progress = show_progress;
         a.cfg.progress_ctx = &progress;
@@ -303,9 +314,6 @@ int main(int argc, char **argv)
             print_counts("diachi-import: rejected ", summary.rejected_by, DC_REJECT_COUNT,
                          reject_name);
     }
-    free(a.zones);
-    free(a.households);
-    free(a.zone_fields);
-    free(a.household_fields);
+    free_args(&a);
     return e == DC_OK ? 0 : EXIT_DATA;
 }
