@@ -17,9 +17,8 @@ dc_err dc_build_reserve(dc_builder *b, size_t size)
     return DC_OK;
 }
 
-/* Append a record to a database and, for a content one, to the fingerprint. */
-dc_err dc_build_put(dc_builder *b, int db, const void *key, size_t klen, const void *val,
-                    size_t vlen)
+dc_err dc_build_store(dc_builder *b, int db, const void *key, size_t klen,
+                      const void *val, size_t vlen)
 {
     MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
     int rc =
@@ -29,6 +28,15 @@ dc_err dc_build_put(dc_builder *b, int db, const void *key, size_t klen, const v
         snprintf(what, sizeof what, "writing %s to %s", dc_db_names[db], "the index");
         return dc_index_lmdb_error(b->err, rc, what);
     }
+    return DC_OK;
+}
+
+/* Append a record to a database and, for a content one, to the fingerprint. */
+dc_err dc_build_put(dc_builder *b, int db, const void *key, size_t klen, const void *val,
+                    size_t vlen)
+{
+    dc_err rc = dc_build_store(b, db, key, klen, val, vlen);
+    if (rc != DC_OK) return rc;
     if (db < DC_DB_CONTENT) {
         dc_build_hash_part(b->hasher, key, klen);
         dc_build_hash_part(b->hasher, val, vlen);

@@ -22,6 +22,12 @@ static inline void dc_build_hash_part(dc_hasher *h, const void *p, size_t len)
     dc_hasher_update(h, p, len);
 }
 
+/* Append an entry to database @p db (after every key before it, except in
+ * meta), and nothing to the fingerprint: for the entries of a database
+ * whose records are not its entries (`ids`' groups). */
+dc_err dc_build_store(dc_builder *b, int db, const void *key, size_t klen,
+                      const void *val, size_t vlen);
+
 /* Append a record to database @p db (after every key before it, except in
  * meta) and, for a content database (below DC_DB_CONTENT), to the
  * fingerprint. */

@@ -10,6 +10,7 @@
 #include "build_order.h"
 #include "build_record.h"
 #include "build_write.h"
+#include "id_groups.h"
 
 static uint8_t *put_str16(uint8_t *p, const char *s)
 {
@@ -122,24 +123,43 @@ static uint32_t seq_of(const dc_builder *b, uint32_t input)
     return b->shared_seqs[lo].seq;
 }
 
+/* Write a group of ids under its first id (its first entry has no
+ * prefix: the id's length, then the id). */
+static dc_err put_id_group(dc_builder *b, dc_id_group_out *g)
+{
+    dc_err rc = dc_build_store(b, DC_DB_IDS, g->bytes + 2, g->bytes[1], g->bytes, g->len);
+    g->n = 0;
+    g->len = 0;
+    return rc;
+}
+
 /* The ids in byte order, from the sorter by id, each with its household's
- * key: the place it was added with, and its seq among those at the place. */
+ * key: the place it was added with, and its seq among those at the place.
+ * Each id and key is a record of the fingerprint, as it was when each was
+ * an LMDB entry; they are written in groups (id_groups.h). */
 static dc_err write_ids(dc_builder *b)
 {
-    uint8_t val[DC_HOUSEHOLD_KEY_SIZE];
+    dc_id_group_out g = {.n = 0, .len = 0};
+    uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
     char id[DC_MAX_STR8 + 1];
     dc_sorted r;
-    int more;
+    int more = 0;
+    dc_err rc = DC_OK;
     if (b->nshared) qsort(b->shared_seqs, b->nshared, sizeof *b->shared_seqs, by_input);
-    while ((more = dc_sorter_next(b->by_id, &r, b->err)) > 0) {
+    while (rc == DC_OK && (more = dc_sorter_next(b->by_id, &r, b->err)) > 0) {
         uint32_t input = dc_get_le32(r.data + 8);
         if (dc_bit(b->dropped, input)) continue;
-        dc_build_household_key(dc_get_le64(r.data), seq_of(b, input), val);
+        dc_build_household_key(dc_get_le64(r.data), seq_of(b, input), key);
         size_t len = dc_build_id_of(&r, id);
-        dc_err rc = dc_build_put(b, DC_DB_IDS, id, len, val, sizeof val);
-        if (rc != DC_OK) return rc;
+        dc_build_hash_part(b->hasher, id, len);
+        dc_build_hash_part(b->hasher, key, sizeof key);
+        if (dc_id_group_add(&g, (const uint8_t *)id, len, key)) continue;
+        rc = put_id_group(b, &g); /* full: the id starts the next group */
+        if (rc == DC_OK) dc_id_group_add(&g, (const uint8_t *)id, len, key);
     }
-    return more < 0 ? DC_E_IO : DC_OK;
+    if (rc != DC_OK) return rc;
+    if (more < 0) return DC_E_IO;
+    return g.n ? put_id_group(b, &g) : DC_OK;
 }
 
 dc_err dc_build_write_records(dc_builder *b)

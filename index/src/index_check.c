@@ -2,7 +2,9 @@
  * index_check.c - dc_index_check: walk every record and verify that the
  * index obeys the rules of docs/FORMAT.md section 2.
  *
- * Households are walked in key order: each key must name the place its
+ * The groups of ids are walked first: each must decode, and the ids run
+ * in strictly increasing order through them, so no id is there twice.
+ * Households are then walked in key order: each key must name the place its
  * position and postcode give, numbers run 0, 1, 2, ..., and each household's
  * id and number entries must point at its key. The id and number databases
  * are then checked by counting: when every household has its own entry
@@ -14,8 +16,10 @@
 #include <stdlib.h>
 
 #include "check_zonecells.h"
+#include "id_groups.h"
 #include "index_internal.h"
 #include "pages.h"
+#include "read_cursor.h"
 #include "read_decode.h"
 #include "read_strings.h"
 #include "sha256.h"
@@ -36,7 +40,12 @@ typedef struct checker {
     dc_str prev_id;
     size_t zones_cap;
     uint64_t entries; /* records of the ids or numbers database */
+    uint64_t ids;     /* ids in the groups of ids */
     dc_sha256 sha;    /* the recomputed fingerprint */
+    /* What a walk of ids calls on each id, and the last id walked. */
+    dc_err (*id_fn)(struct checker *c, const MDB_val *key, const MDB_val *val);
+    uint8_t last_id[DC_ID_MAX];
+    size_t last_id_len;
 } checker;
 
 typedef dc_err (*record_fn)(checker *c, const MDB_val *key, const MDB_val *val);
@@ -107,11 +116,54 @@ static dc_err walk_pages(checker *c, record_fn fn)
     return DC_OK;
 }
 
-/* Call @p fn on every record of @p db in key order. */
+/* An id is after every id before it in ids: in its group, the walk of
+ * the group sees to it; the first, compared with the last of the group
+ * before. */
+static bool after_last_id(const checker *c, const dc_id_walk *w)
+{
+    size_t n = w->len < c->last_id_len ? w->len : c->last_id_len;
+    int cmp = memcmp(w->id, c->last_id, n);
+    return cmp > 0 || (cmp == 0 && w->len > c->last_id_len);
+}
+
+#define GROUP_FMT "ids group %.*s"
+#define GROUP_ARGS(key) (int)(key)->mv_size, (const char *)(key)->mv_data
+
+/* One group of ids, whole: it decodes, its first id is its key and after
+ * the last of the group before; then c->id_fn on each of its ids. */
+static dc_err id_group(checker *c, const MDB_val *key, const MDB_val *val)
+{
+    dc_id_walk w;
+    dc_err e = dc_id_walk_begin(&w, val);
+    if (e != DC_OK) return corrupt(c, GROUP_FMT " %s", GROUP_ARGS(key), w.why);
+    while ((e = dc_id_walk_next(&w)) == DC_OK) {
+        if (w.n == 1 && (w.len != key->mv_size || memcmp(w.id, key->mv_data, w.len)))
+            return corrupt(c, GROUP_FMT ": its first id is not its key", GROUP_ARGS(key));
+        if (w.n == 1 && c->last_id_len && !after_last_id(c, &w))
+            return corrupt(c, GROUP_FMT ": its first id is not after the group before",
+                           GROUP_ARGS(key));
+        MDB_val id = {w.len, w.id}, household = {DC_HOUSEHOLD_KEY_SIZE, (void *)w.key};
+        e = c->id_fn(c, &id, &household);
+        if (e != DC_OK) return e;
+    }
+    if (e != DC_E_NOT_FOUND)
+        return corrupt(c, GROUP_FMT ": id %u %s", GROUP_ARGS(key), w.n, w.why);
+    memcpy(c->last_id, w.id, w.len);
+    c->last_id_len = w.len;
+    return DC_OK;
+}
+
+/* Call @p fn on every record of @p db in key order: of households, its
+ * household records; of ids, each id and its key. */
 static dc_err walk(checker *c, int db, record_fn fn)
 {
     MDB_cursor *cur;
     if (db == DC_DB_HOUSEHOLDS) return walk_pages(c, fn);
+    if (db == DC_DB_IDS) {
+        c->id_fn = fn;
+        c->last_id_len = 0;
+        fn = id_group;
+    }
     MDB_val k, v;
     dc_err e = DC_OK;
     int rc = mdb_cursor_open(c->txn->txn, c->idx->dbi[db], &cur);
@@ -270,21 +322,25 @@ static dc_err household_code(checker *c, const dc_household *h, const dc_zone *z
 }
 
 /* The id entry and, for every DC_NUMBER_STRIDE-th household, the number
- * entry must hold the household's key. */
+ * entry must hold the household's key. The groups of ids were walked
+ * whole before (check_ids). */
 static dc_err household_entries(checker *c, const dc_household *h, const MDB_val *key)
 {
-    MDB_val k = {h->id.len, (void *)h->id.ptr}, v;
-    int rc = mdb_get(c->txn->txn, c->idx->dbi[DC_DB_IDS], &k, &v);
-    if (rc == MDB_NOTFOUND)
+    const uint8_t *of_id;
+    MDB_val k, v;
+    dc_err e = dc_index_id_key(c->txn, h->id.ptr, h->id.len, &of_id);
+    if (e == DC_E_NOT_FOUND)
         return corrupt(c, HH_FMT "id has no entry in ids", HH_ARGS(h));
-    if (rc != 0) return dc_index_lmdb_error(c->err, rc, "ids");
-    if (v.mv_size != key->mv_size || memcmp(v.mv_data, key->mv_data, v.mv_size) != 0)
+    if (e == DC_E_INDEX_CORRUPT)
+        return corrupt(c, HH_FMT "its id's group in ids does not decode", HH_ARGS(h));
+    if (e != DC_OK) return dc_error_set(c->err, e, "ids: cannot look up an id");
+    if (memcmp(of_id, key->mv_data, DC_HOUSEHOLD_KEY_SIZE) != 0)
         return corrupt(c, HH_FMT "ids maps its id to another household", HH_ARGS(h));
     if (h->number % DC_NUMBER_STRIDE) return DC_OK;
     uint8_t number[4];
     dc_put_be32(number, h->number);
     k = (MDB_val){sizeof number, number};
-    rc = mdb_get(c->txn->txn, c->idx->dbi[DC_DB_NUMBERS], &k, &v);
+    int rc = mdb_get(c->txn->txn, c->idx->dbi[DC_DB_NUMBERS], &k, &v);
     if (rc == MDB_NOTFOUND)
         return corrupt(c, HH_FMT "number has no entry in numbers", HH_ARGS(h));
     if (rc != 0) return dc_index_lmdb_error(c->err, rc, "numbers");
@@ -424,9 +480,8 @@ static dc_err check_households(checker *c)
 
 static dc_err id_record(checker *c, const MDB_val *key, const MDB_val *val)
 {
-    if (val->mv_size != DC_HOUSEHOLD_KEY_SIZE)
-        return corrupt(c, "ids: entry %.*s is malformed", (int)key->mv_size,
-                       (const char *)key->mv_data);
+    (void)key;
+    (void)val;
     c->entries++;
     return DC_OK;
 }
@@ -448,6 +503,17 @@ static dc_err string_record(checker *c, const MDB_val *key, const MDB_val *val)
     return DC_OK;
 }
 
+/* The groups of ids, each whole, their ids in strictly increasing order
+ * (so each id once), counted. Before the households, which look their ids
+ * up in them. */
+static dc_err check_ids(checker *c)
+{
+    c->entries = 0;
+    dc_err e = walk(c, DC_DB_IDS, id_record);
+    c->ids = c->entries;
+    return e;
+}
+
 /* Every household's entries were found from its side: there must be no
  * other entry. */
 static dc_err check_entries(checker *c, int db, record_fn fn, uint64_t want)
@@ -467,10 +533,11 @@ static dc_err check_lookups(checker *c)
         return corrupt(c, "meta counts %llu codes, the households hold %llu",
                        (unsigned long long)c->idx->meta.codes,
                        (unsigned long long)c->stats.codes);
-    dc_err e = check_entries(c, DC_DB_IDS, id_record, n);
-    if (e == DC_OK)
-        e = check_entries(c, DC_DB_NUMBERS, number_record,
-                          (n + DC_NUMBER_STRIDE - 1) / DC_NUMBER_STRIDE);
+    if (c->ids != n)
+        return corrupt(c, "ids holds %llu ids, not %llu", (unsigned long long)c->ids,
+                       (unsigned long long)n);
+    dc_err e = check_entries(c, DC_DB_NUMBERS, number_record,
+                             (n + DC_NUMBER_STRIDE - 1) / DC_NUMBER_STRIDE);
     if (e == DC_OK) e = walk(c, DC_DB_STRINGS, string_record);
     return e;
 }
@@ -532,6 +599,7 @@ dc_err dc_index_check(dc_index *idx, dc_index_check_stats *stats, dc_error *err)
     }
     e = check_zones(&c);
     if (e == DC_OK) e = check_zonegrid(&c);
+    if (e == DC_OK) e = check_ids(&c);
     if (e == DC_OK) e = check_households(&c);
     if (e == DC_OK) e = check_lookups(&c);
     if (e == DC_OK) e = check_fingerprint(&c);

@@ -305,6 +305,7 @@ struct dc_index {
 struct dc_index_txn {
     dc_index *idx;
     MDB_txn *txn;
+    MDB_cursor *ids;             /* on `ids`, opened at the first lookup by id */
     uint32_t page, slot;         /* the households cursor: a record */
     struct dc_pages_ahead ahead; /* what dc_index_order_prefetch asked for */
     struct dc_index_txn *next;   /* in idx->free_txns once ended */

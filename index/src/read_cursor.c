@@ -2,6 +2,7 @@
  * read_cursor.c - the households cursor of a transaction, moved through
  * the household pages (read_cursor.h).
  */
+#include "id_groups.h"
 #include "pages.h"
 #include "read_cursor.h"
 
@@ -13,6 +14,23 @@ dc_err dc_index_get(dc_index_txn *txn, int db, const void *key, size_t len, MDB_
     if (rc == MDB_NOTFOUND) return DC_E_NOT_FOUND;
     if (rc != 0) return dc_index_lmdb_error(NULL, rc, "get");
     return DC_OK;
+}
+
+/* MDB_SET_RANGE finds the first group at or after the id; unless that
+ * group starts with the id, the id can only be in the group before. */
+dc_err dc_index_id_key(dc_index_txn *txn, const void *id, size_t len, const uint8_t **key)
+{
+    MDB_val k = {len, (void *)id}, v;
+    int rc = 0;
+    if (!txn->ids) rc = mdb_cursor_open(txn->txn, txn->idx->dbi[DC_DB_IDS], &txn->ids);
+    if (rc == 0) rc = mdb_cursor_get(txn->ids, &k, &v, MDB_SET_RANGE);
+    if (rc == MDB_NOTFOUND)
+        rc = mdb_cursor_get(txn->ids, &k, &v, MDB_LAST);
+    else if (rc == 0 && (k.mv_size != len || memcmp(k.mv_data, id, len) != 0))
+        rc = mdb_cursor_get(txn->ids, &k, &v, MDB_PREV);
+    if (rc == MDB_NOTFOUND) return DC_E_NOT_FOUND;
+    if (rc != 0) return dc_index_lmdb_error(NULL, rc, "ids");
+    return dc_id_group_find(&k, &v, id, len, key);
 }
 
 /* The household under the cursor. */

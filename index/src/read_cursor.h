@@ -1,7 +1,8 @@
 /*
  * read_cursor.h - a transaction's households cursor: a page and a slot in
  * the household pages (pages.h), moved by key, by place, by number or to
- * the next record, and plain gets from the other databases. Internal to
+ * the next record; a household's key by its id; and plain gets from the
+ * other databases. Internal to
  * dc_index.
  */
 #ifndef DC_READ_CURSOR_H
@@ -12,6 +13,13 @@
 /* mdb_get in database @p db, with LMDB's results mapped: MDB_NOTFOUND ->
  * DC_E_NOT_FOUND. */
 dc_err dc_index_get(dc_index_txn *txn, int db, const void *key, size_t len, MDB_val *val);
+
+/* The household key of an id (@p len bytes, 1 to 255), inside the map:
+ * the group of `ids` whose first id is the greatest at or below it, then
+ * the id in the group. DC_E_NOT_FOUND, DC_E_INDEX_CORRUPT (the group does
+ * not decode), DC_E_NOMEM or DC_E_IO (the cursor, LMDB). */
+dc_err dc_index_id_key(dc_index_txn *txn, const void *id, size_t len,
+                       const uint8_t **key);
 
 /* Move the households cursor: MDB_SET_RANGE to the first household at or
  * after the key in @p k, MDB_SET_KEY to the one at that key, MDB_NEXT to

@@ -19,13 +19,14 @@ dc_err dc_index_household(dc_index_txn *txn, uint32_t number, dc_household *out)
 dc_err dc_index_household_by_id(dc_index_txn *txn, const char *id, size_t len,
                                 dc_household *out)
 {
+    const uint8_t *key;
     MDB_val k, v;
     dc_household h;
     if (!txn || !out || !id) return DC_E_INVALID_ARG;
     if (len == 0 || len > 255) return DC_E_NOT_FOUND;
-    dc_err rc = dc_index_get(txn, DC_DB_IDS, id, len, &k);
+    dc_err rc = dc_index_id_key(txn, id, len, &key);
     if (rc != DC_OK) return rc;
-    if (k.mv_size != DC_HOUSEHOLD_KEY_SIZE) return DC_E_INDEX_CORRUPT;
+    k = (MDB_val){DC_HOUSEHOLD_KEY_SIZE, (void *)key};
     rc = dc_cursor_step(txn, MDB_SET_KEY, &k, &v);
     if (rc == DC_OK) rc = dc_index_household_of(txn, &k, &v, &h);
     if (rc == DC_OK) *out = h;

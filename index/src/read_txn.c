@@ -2,11 +2,21 @@
  * read_txn.c - read transactions (diachi/index.h, read_txn.h). The file is
  * immutable once built, so it is opened with MDB_NOTLS and a transaction
  * may move between threads. Ended transactions are reset and kept on a
- * free list, so a begin is a renew: no allocation, no system call.
+ * free list, so a begin is a renew (with the `ids` cursor, when a lookup
+ * by id opened one): no allocation, no system call.
  */
 #include <stdlib.h>
 
 #include "read_txn.h"
+
+/* A read-only transaction's cursor is closed on its own, before or after
+ * the transaction ends. */
+static void free_txn(dc_index_txn *t)
+{
+    if (t->ids) mdb_cursor_close(t->ids);
+    mdb_txn_abort(t->txn);
+    free(t);
+}
 
 dc_err dc_index_txn_begin(dc_index *idx, dc_index_txn **out)
 {
@@ -19,9 +29,9 @@ dc_err dc_index_txn_begin(dc_index *idx, dc_index_txn **out)
     pthread_mutex_unlock(&idx->lock);
     if (t) {
         rc = mdb_txn_renew(t->txn);
+        if (rc == 0 && t->ids) rc = mdb_cursor_renew(t->txn, t->ids);
         if (rc != 0) {
-            mdb_txn_abort(t->txn);
-            free(t);
+            free_txn(t);
             return dc_index_lmdb_error(NULL, rc, "renew");
         }
     } else {
@@ -61,7 +71,6 @@ void dc_index_txns_free(dc_index *idx)
     while (idx->free_txns) {
         dc_index_txn *t = idx->free_txns;
         idx->free_txns = t->next;
-        mdb_txn_abort(t->txn);
-        free(t);
+        free_txn(t);
     }
 }

@@ -10,8 +10,17 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <lmdb.h>
+#include <stdlib.h>
 
+#include "id_groups.h"
 #include "index_fixture.h"
+
+/* 200 'x's: the prefix the long ids share. */
+#define XS200                                                                            \
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"   \
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"   \
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 
 static fx_input fx;
 static dc_index *idx;
@@ -426,6 +435,194 @@ static void test_big_doors(void **state)
     dc_index_close(bi);
 }
 
+/* ---- lookups by id across the groups of ids -------------------------- */
+
+#define ID_HOUSEHOLDS 254
+static char id_text[ID_HOUSEHOLDS][256], id_number[ID_HOUSEHOLDS][16];
+
+/* Ids of 1 to 255 bytes: "1".."9", 1000000001..1000000150 (sharing 8 or 9
+ * bytes with the one before), 70 ids sharing a 200-byte prefix, "A".."L"
+ * each before the 255 bytes of its letter (so groups of those end early,
+ * at the bytes a group holds), and 255 'y's, the last. */
+static void make_ids(dc_household_input *hs)
+{
+    int n = 0;
+    for (int i = 1; i <= 9; i++)
+        snprintf(id_text[n++], 256, "%d", i);
+    for (int i = 1; i <= 150; i++)
+        snprintf(id_text[n++], 256, "%d", 1000000000 + i);
+    for (int i = 0; i < 70; i++)
+        snprintf(id_text[n++], 256, "%.200s%03d", XS200, i);
+    for (char c = 'A'; c <= 'L'; c++) {
+        snprintf(id_text[n++], 256, "%c", c);
+        memset(id_text[n], c, 255);
+        id_text[n++][255] = '\0';
+    }
+    memset(id_text[n], 'y', 255);
+    id_text[n++][255] = '\0';
+    assert_int_equal(n, ID_HOUSEHOLDS);
+    for (int i = 0; i < n; i++) {
+        snprintf(id_number[i], sizeof id_number[i], "n%d", i);
+        /* five doors in zone 32101, the ids dealt out in an order of their own */
+        int j = (i * 97) % ID_HOUSEHOLDS;
+        hs[j] = (dc_household_input){.lat_e7 = 213850000 + (i % 5) * 1000,
+                                     .lon_e7 = 1030050000 + (i % 5) * 1000,
+                                     .postcode = 32101,
+                                     .id = id_text[i],
+                                     .house_number = id_number[i]};
+    }
+}
+
+/* The first id of every group: the keys of ids. */
+static size_t group_keys(const char *path, char keys[][256], size_t cap)
+{
+    MDB_env *env;
+    MDB_txn *t;
+    MDB_dbi dbi;
+    MDB_cursor *cur;
+    MDB_val k, v;
+    size_t n = 0;
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 16);
+    assert_int_equal(
+        mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK | MDB_RDONLY, 0644), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &t), 0);
+    assert_int_equal(mdb_dbi_open(t, "ids", 0, &dbi), 0);
+    assert_int_equal(mdb_cursor_open(t, dbi, &cur), 0);
+    for (int op = MDB_FIRST; mdb_cursor_get(cur, &k, &v, op) == 0; op = MDB_NEXT) {
+        assert_true(n < cap && k.mv_size < 256);
+        assert_true(v.mv_size <= DC_ID_GROUP_BYTES);
+        memcpy(keys[n], k.mv_data, k.mv_size);
+        keys[n++][k.mv_size] = '\0';
+    }
+    mdb_cursor_close(cur);
+    mdb_txn_abort(t);
+    mdb_env_close(env);
+    return n;
+}
+
+static int by_bytes(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Household @p i of make_ids, found by its id. */
+static void expect_id(dc_index_txn *t, int i)
+{
+    dc_household h;
+    const char *id = id_text[i];
+    dc_err rc = dc_index_household_by_id(t, id, strlen(id), &h);
+    if (rc != DC_OK) fail_msg("id %.20s... (%zu bytes): %d", id, strlen(id), rc);
+    assert_true(str_is(h.id, id));
+    assert_true(str_is(h.house_number, id_number[i]));
+    assert_int_equal(h.lat_e7, 213850000 + (i % 5) * 1000);
+    assert_int_equal(h.lon_e7, 1030050000 + (i % 5) * 1000);
+}
+
+static void expect_no_id(dc_index_txn *t, const char *id, size_t len)
+{
+    dc_household h;
+    dc_err rc = dc_index_household_by_id(t, id, len, &h);
+    if (rc != DC_E_NOT_FOUND) fail_msg("id %.20s... (%zu bytes): %d", id, len, rc);
+}
+
+static bool is_id(const char *id)
+{
+    for (int i = 0; i < ID_HOUSEHOLDS; i++)
+        if (strcmp(id_text[i], id) == 0) return true;
+    return false;
+}
+
+/* The index of @p id in id_text. */
+static int id_index(const char *id)
+{
+    for (int i = 0; i < ID_HOUSEHOLDS; i++)
+        if (strcmp(id_text[i], id) == 0) return i;
+    fail_msg("no id %.20s", id);
+    return -1;
+}
+
+static void test_ids_groups(void **state)
+{
+    (void)state;
+    static dc_household_input hs[ID_HOUSEHOLDS];
+    static char keys[ID_HOUSEHOLDS][256], probe[300];
+    const char *sorted[ID_HOUSEHOLDS];
+    fx_input b;
+    dc_index *bi;
+    dc_index_txn *bt;
+    dc_error err = {0};
+    fx_input_make(&b);
+    make_ids(hs);
+    b.in.households = hs;
+    b.in.nhouseholds = ID_HOUSEHOLDS;
+    const char *path = fx_path("ids.idx");
+    assert_int_equal(dc_index_build(path, &b.in, NULL, &err), DC_OK);
+    assert_int_equal(dc_index_open(path, &bi, &err), DC_OK);
+    assert_int_equal(dc_index_check(bi, NULL, &err), DC_OK);
+    assert_int_equal(dc_index_txn_begin(bi, &bt), DC_OK);
+    for (int i = 0; i < ID_HOUSEHOLDS; i++)
+        sorted[i] = id_text[i];
+    qsort(sorted, ID_HOUSEHOLDS, sizeof *sorted, by_bytes);
+
+    /* Groups of DC_ID_GROUP_IDS ids, but those of 255-byte ids that share
+     * nothing: fewer fit the bytes a group holds. */
+    size_t ngroups = group_keys(path, keys, ID_HOUSEHOLDS);
+    assert_true(ngroups >= 6);
+    assert_string_equal(keys[0], "1");
+    assert_string_equal(keys[1], sorted[DC_ID_GROUP_IDS]);
+    size_t at = 0, short_groups = 0;
+    for (size_t g = 0; g < ngroups; g++) {
+        while (strcmp(sorted[at], keys[g]) != 0)
+            at++;
+        size_t next = at + 1; /* the first id of the next group */
+        while (next < ID_HOUSEHOLDS &&
+               (g + 1 == ngroups || strcmp(sorted[next], keys[g + 1])))
+            next++;
+        assert_true(next - at <= DC_ID_GROUP_IDS);
+        if (next - at < DC_ID_GROUP_IDS && g + 1 < ngroups) short_groups++;
+        expect_id(bt, id_index(sorted[at]));       /* the group's first id */
+        expect_id(bt, id_index(sorted[next - 1])); /* its last */
+        /* between its last id and the next group's first: no id */
+        snprintf(probe, sizeof probe, "%s!", sorted[next - 1]);
+        if (strlen(probe) <= 255) {
+            assert_true(next == ID_HOUSEHOLDS || strcmp(probe, sorted[next]) < 0);
+            expect_no_id(bt, probe, strlen(probe));
+        }
+        /* the group's first id less its last byte, when that is no id */
+        size_t cut = strlen(sorted[at]) - 1;
+        snprintf(probe, sizeof probe, "%.*s", (int)cut, sorted[at]);
+        if (!is_id(probe)) expect_no_id(bt, probe, cut);
+        at = next - 1;
+    }
+    assert_true(short_groups > 0);
+    for (int i = 0; i < ID_HOUSEHOLDS; i++)
+        expect_id(bt, i);
+
+    /* Before the first id ("1") and after the last (255 'y's). */
+    expect_no_id(bt, "0", 1);
+    expect_no_id(bt, "0zz", 3);
+    expect_no_id(bt, "\x01", 1);
+    expect_no_id(bt, "z", 1);
+    memset(probe, 'y', 255);
+    probe[254] = 'z';
+    expect_no_id(bt, probe, 255);
+    probe[254] = 'y';
+    expect_no_id(bt, probe, 254); /* a prefix of the last id */
+    expect_no_id(bt, probe, 256); /* longer than an id may be */
+    /* Inside groups: between ids sharing long prefixes, and past a prefix. */
+    snprintf(probe, sizeof probe, "%.200s%s", XS200, "0305");
+    expect_no_id(bt, probe, strlen(probe));
+    snprintf(probe, sizeof probe, "%.200s", XS200);
+    expect_no_id(bt, probe, strlen(probe));
+    expect_no_id(bt, "10000000015", 11);
+    expect_no_id(bt, "100000001", 9);
+    expect_no_id(bt, "AA", 2);
+    expect_no_id(bt, "M", 1);
+    dc_index_txn_end(bt);
+    dc_index_close(bi);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +632,7 @@ int main(void)
         cmocka_unit_test(test_check_passes),    cmocka_unit_test(test_fingerprint),
         cmocka_unit_test(test_txn_reuse),       cmocka_unit_test(test_empty_index),
         cmocka_unit_test(test_big_doors),       cmocka_unit_test(test_row_positions),
+        cmocka_unit_test(test_ids_groups),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

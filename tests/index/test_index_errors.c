@@ -17,6 +17,7 @@
 #include <lmdb.h>
 #include <unistd.h>
 
+#include "id_groups.h"
 #include "index_fixture.h"
 #include "seal.h"
 
@@ -266,18 +267,23 @@ static void test_open_errors(void **state)
     assert_int_equal(dc_index_build(v2, &fx.in, NULL, NULL), DC_OK);
     tamper(v2, "meta", "format_version", 14, "\2\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 2; this diachi reads version 5", v2);
+             "%s has index format version 2; this diachi reads version 6", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     /* Version 4 had no zonecells: rebuilt, never read without it. */
     tamper(v2, "meta", "format_version", 14, "\4\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 4; this diachi reads version 5", v2);
+             "%s has index format version 4; this diachi reads version 6", v2);
+    expect_open(v2, DC_E_INDEX_FORMAT, msg);
+    /* Version 5 had an ids entry a household, not groups of them. */
+    tamper(v2, "meta", "format_version", 14, "\5\0\0\0", 4);
+    snprintf(msg, sizeof msg,
+             "%s has index format version 5; this diachi reads version 6", v2);
+    expect_open(v2, DC_E_INDEX_FORMAT, msg);
+    tamper(v2, "meta", "format_version", 14, "\7\0\0\0", 4);
+    snprintf(msg, sizeof msg,
+             "%s has index format version 7; this diachi reads version 6", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     tamper(v2, "meta", "format_version", 14, "\6\0\0\0", 4);
-    snprintf(msg, sizeof msg,
-             "%s has index format version 6; this diachi reads version 5", v2);
-    expect_open(v2, DC_E_INDEX_FORMAT, msg);
-    tamper(v2, "meta", "format_version", 14, "\5\0\0\0", 4);
     tamper(v2, "meta", "code_scheme", 11, "\7\0\0\0", 4);
     snprintf(msg, sizeof msg, "%s has code scheme version 7; this diachi knows version 1",
              v2);
@@ -461,6 +467,171 @@ static void test_check_pages(void **state)
     expect_open(extra, DC_E_INDEX_CORRUPT, msg);
 }
 
+/* The key of household @p number of a fresh fixture index: entry @p number
+ * of its one page. */
+static void household_key(const char *path, uint32_t number, uint8_t key[12])
+{
+    uint8_t page[4096];
+    assert_int_equal(read_raw(path, "households", segment0, 4, page, sizeof page), 4096);
+    memcpy(key, page + 64 + 14 * number, 12);
+}
+
+/* ---- groups of ids ----------------------------------------------------- */
+
+/* A group of ids written as docs/FORMAT.md has it: each id as (u8 bytes
+ * shared with the one before, u8 bytes that follow, those bytes) and its
+ * key. @p shared, when not NULL, gives each id's prefix instead of the
+ * longest one (the bytes that follow it; its last byte for a prefix as
+ * long as the id or longer). Its length. */
+static size_t encode_group(uint8_t *out, const char *const *ids,
+                           const uint8_t (*keys)[12], size_t n, const int *shared)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t p = 0, idlen = strlen(ids[i]);
+        while (i > 0 && ids[i][p] && ids[i][p] == ids[i - 1][p])
+            p++;
+        if (shared) p = (size_t)shared[i];
+        size_t from = p < idlen ? p : idlen - 1;
+        out[len] = (uint8_t)p;
+        out[len + 1] = (uint8_t)(idlen - from);
+        memcpy(out + len + 2, ids[i] + from, idlen - from);
+        memcpy(out + len + 2 + idlen - from, keys[i], 12);
+        len += 2 + idlen - from + 12;
+    }
+    return len;
+}
+
+/* The fixture's ids in byte order; household i's key in keys[i]. */
+static const char *const fixture_ids[8] = {"DBP-000001", "DBP-000002", "DBP-000003",
+                                           "DBP-000004", "DBP-000005", "DBP-000006",
+                                           "DBP-000007", "DBP-000008"};
+/* Their households' numbers (test_index.c's hh_cases). */
+static const uint32_t fixture_numbers[8] = {1, 2, 5, 6, 7, 0, 4, 3};
+
+static void fixture_keys(const char *path, uint8_t keys[8][12])
+{
+    for (int i = 0; i < 8; i++)
+        household_key(path, fixture_numbers[i], keys[i]);
+}
+
+/* Replace the fixture's one group (DBP-000001: every id) with @p n ids of
+ * fixture_ids from @p first, encoded with @p shared (NULL: as a build does)
+ * and cut to @p len bytes when that is not 0; under @p key when not NULL. */
+static void tamper_group(const char *path, const char *key, int first, int n,
+                         const int *shared, size_t len)
+{
+    uint8_t keys[8][12], val[256];
+    fixture_keys(path, keys);
+    size_t full = encode_group(val, fixture_ids + first, keys + first, (size_t)n, shared);
+    tamper(path, "ids", "DBP-000001", 10, NULL, 0);
+    if (!key) key = fixture_ids[first];
+    tamper(path, "ids", key, strlen(key), val, len ? len : full);
+}
+
+/* A damaged group of ids: the check names the group and what is wrong, and
+ * a lookup that meets the damage reports corruption. */
+static void test_check_id_groups(void **state)
+{
+    (void)state;
+    static const int longer[8] = {0, 11, 9, 9, 9, 9, 9, 9};
+    static const int shorter[8] = {0, 8, 9, 9, 9, 9, 9, 9};
+    static const struct {
+        const char *name, *key;
+        int first, n;
+        const int *shared;
+        size_t len;
+        const char *message;
+    } cases[] = {
+        {"g_prefix.idx", NULL, 0, 8, longer, 0,
+         "ids group DBP-000001: id 1 has a prefix longer than the id before it"},
+        {"g_short.idx", NULL, 0, 8, shorter, 0,
+         "ids group DBP-000001: id 1 shares more with the id before it than its "
+         "prefix says"},
+        {"g_cut.idx", NULL, 0, 8, NULL, 24 + 7 * 15 - 1, /* a byte short */
+         "ids group DBP-000001: id 7 runs past the group's end"},
+        {"g_lengths.idx", NULL, 0, 8, NULL, 1,
+         "ids group DBP-000001: id 0 runs past the group's end"},
+        {"g_key.idx", "DBP-000000", 0, 8, NULL, 0,
+         "ids group DBP-000000: its first id is not its key"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *path = fresh_index(cases[i].name);
+        tamper_group(path, cases[i].key, cases[i].first, cases[i].n, cases[i].shared,
+                     cases[i].len);
+        check_fails_with(path, cases[i].message);
+    }
+
+    /* Ids out of order in a group, and two groups that overlap. */
+    uint8_t keys[8][12], val[512];
+    const char *path = fresh_index("g_order.idx");
+    fixture_keys(path, keys);
+    const char *swapped[3] = {"DBP-000001", "DBP-000003", "DBP-000002"};
+    uint8_t swapped_keys[3][12];
+    memcpy(swapped_keys[0], keys[0], 12);
+    memcpy(swapped_keys[1], keys[2], 12);
+    memcpy(swapped_keys[2], keys[1], 12);
+    tamper(path, "ids", "DBP-000001", 10, val,
+           encode_group(val, swapped, swapped_keys, 3, NULL));
+    check_fails_with(path, "ids group DBP-000001: id 2 is not after the id before it");
+
+    path = fresh_index("g_overlap.idx");
+    fixture_keys(path, keys);
+    tamper(path, "ids", "DBP-000001", 10, val,
+           encode_group(val, fixture_ids, keys, 5, NULL));
+    tamper(path, "ids", "DBP-000004", 10, val,
+           encode_group(val, fixture_ids + 3, keys + 3, 5, NULL));
+    check_fails_with(path, "ids group DBP-000004: its first id is not after the group "
+                           "before");
+
+    /* Split in two groups as they should be: still good, every id found. */
+    path = fresh_index("g_split.idx");
+    fixture_keys(path, keys);
+    tamper(path, "ids", "DBP-000001", 10, val,
+           encode_group(val, fixture_ids, keys, 5, NULL));
+    tamper(path, "ids", "DBP-000006", 10, val,
+           encode_group(val, fixture_ids + 5, keys + 5, 3, NULL));
+    dc_index *idx;
+    dc_index_txn *txn;
+    dc_household h;
+    assert_int_equal(dc_index_open(path, &idx, NULL), DC_OK);
+    assert_int_equal(dc_index_check(idx, NULL, NULL), DC_OK);
+    assert_int_equal(dc_index_txn_begin(idx, &txn), DC_OK);
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(dc_index_household_by_id(txn, fixture_ids[i], 10, &h), DC_OK);
+        assert_int_equal(h.number, fixture_numbers[i]);
+    }
+    dc_index_txn_end(txn);
+    dc_index_close(idx);
+
+    /* More ids than a group holds. */
+    static char many[DC_ID_GROUP_IDS + 1][16];
+    const char *many_ids[DC_ID_GROUP_IDS + 1];
+    static uint8_t many_keys[DC_ID_GROUP_IDS + 1][12];
+    static uint8_t big[DC_ID_GROUP_BYTES + 64];
+    for (int i = 0; i <= (int)DC_ID_GROUP_IDS; i++) {
+        snprintf(many[i], sizeof many[i], "DBP-%06d", i + 1);
+        many_ids[i] = many[i];
+        memcpy(many_keys[i], keys[i < 8 ? i : 0], 12);
+    }
+    path = fresh_index("g_many.idx");
+    tamper(path, "ids", "DBP-000001", 10, big,
+           encode_group(big, many_ids, many_keys, DC_ID_GROUP_IDS + 1, NULL));
+    check_fails_with(path, "ids group DBP-000001: id 64 is past the ids a group holds");
+
+    /* A damaged group met by a lookup: corruption, never a wrong answer. */
+    path = fresh_index("g_read.idx");
+    tamper_group(path, NULL, 0, 8, longer, 0);
+    assert_int_equal(dc_index_open(path, &idx, NULL), DC_OK);
+    assert_int_equal(dc_index_txn_begin(idx, &txn), DC_OK);
+    assert_int_equal(dc_index_household_by_id(txn, "DBP-000001", 10, &h), DC_OK);
+    assert_int_equal(h.number, 1);
+    assert_int_equal(dc_index_household_by_id(txn, "DBP-000008", 10, &h),
+                     DC_E_INDEX_CORRUPT);
+    dc_index_txn_end(txn);
+    dc_index_close(idx);
+}
+
 static void test_check_tampered(void **state)
 {
     (void)state;
@@ -468,7 +639,7 @@ static void test_check_tampered(void **state)
     size_t len;
 
     const char *moved = fresh_index("moved.idx");
-    assert_int_equal(read_raw(moved, "ids", "DBP-000008", 10, key3, sizeof key3), 12);
+    household_key(moved, 3, key3);
     household3(val, &len, 213851000, 1030052000, 1); /* 0.0001 degree east */
     tamper_household(moved, key3, val, len);
     check_fails_with(moved, "household 3 (id DBP-000008): its key names another place "
@@ -488,12 +659,23 @@ static void test_check_tampered(void **state)
     check_fails_with(door, "households 3 to 3: their door's size is stored as 2");
 
     const char *noid = fresh_index("noid.idx");
-    tamper(noid, "ids", "DBP-000008", 10, NULL, 0);
+    tamper_group(noid, NULL, 0, 7, NULL, 0); /* DBP-000008 left out */
     check_fails_with(noid, "household 3 (id DBP-000008): id has no entry in ids");
 
+    const char *otherid = fresh_index("otherid.idx");
+    uint8_t keys[8][12], group[256];
+    fixture_keys(otherid, keys);
+    memcpy(keys[7], keys[6], 12); /* DBP-000008 names DBP-000007's household */
+    tamper(otherid, "ids", "DBP-000001", 10, group,
+           encode_group(group, fixture_ids, keys, 8, NULL));
+    check_fails_with(otherid,
+                     "household 3 (id DBP-000008): ids maps its id to another household");
+
     const char *strayid = fresh_index("strayid.idx");
-    tamper(strayid, "ids", "DBP-999999", 10, key3, 12);
-    check_fails_with(strayid, "ids holds 9 entries, not 8");
+    const char *stray[1] = {"DBP-999999"};
+    tamper(strayid, "ids", "DBP-999999", 10, group,
+           encode_group(group, stray, (const uint8_t(*)[12])key3, 1, NULL));
+    check_fails_with(strayid, "ids holds 9 ids, not 8");
 
     const char *nonumber = fresh_index("nonumber.idx");
     uint8_t number0[4] = {0, 0, 0, 0};
@@ -546,6 +728,7 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_check_tampered),
         cmocka_unit_test(test_check_pages),
+        cmocka_unit_test(test_check_id_groups),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /** Version of the file layout this library reads and writes. */
-#define DC_INDEX_FORMAT_VERSION 5
+#define DC_INDEX_FORMAT_VERSION 6
 /** Version of the address-code scheme (docs/FORMAT.md section 1). */
 #define DC_CODE_SCHEME_VERSION 1
 /** Bytes in a content fingerprint (SHA-256). */
@@ -405,15 +405,18 @@ dc_err dc_index_zone_at(dc_index_txn *txn, int32_t lat_e7, int32_t lon_e7, dc_zo
 dc_err dc_index_household(dc_index_txn *txn, uint32_t number, dc_household *out);
 
 /**
- * Household by its id (the importer's, as given to dc_index_build).
+ * Household by its id (the importer's, as given to dc_index_build): a search
+ * of the group of ids that would hold it (docs/FORMAT.md, `ids`), then of
+ * the household pages. The first lookup by id in a transaction opens an
+ * LMDB cursor that later ones in it, and after it, reuse.
  * @param[in]  txn  a transaction, used by this thread only
  * @param[in]  id   @p len bytes, need not be NUL-terminated; compared
  *                  byte for byte. An empty id or one over 255 bytes names
  *                  no household (DC_E_NOT_FOUND)
  * @param[out] out  on DC_OK only; its strings are valid until @p txn ends
  * @return DC_OK, DC_E_NOT_FOUND, DC_E_INVALID_ARG (NULL @p txn, @p id or
- *         @p out), DC_E_INDEX_CORRUPT (the id's entry names no household),
- *         DC_E_IO (LMDB failed)
+ *         @p out), DC_E_INDEX_CORRUPT (the group searched does not decode, or
+ *         the id's key names no household), DC_E_NOMEM, DC_E_IO (LMDB failed)
  */
 dc_err dc_index_household_by_id(dc_index_txn *txn, const char *id, size_t len,
                                 dc_household *out);
