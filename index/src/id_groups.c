@@ -49,8 +49,9 @@ dc_err dc_id_walk_begin(dc_id_walk *w, const MDB_val *val)
 
 /* Each id shares with the one before exactly the bytes its prefix says
  * and is after it: the first byte that follows the prefix, when the id
- * before has one there, is greater than that one. */
-dc_err dc_id_walk_next(dc_id_walk *w)
+ * before has one there, is greater than that one. Inline: a search takes
+ * this step for half a group's ids on average. */
+static inline dc_err walk_step(dc_id_walk *w)
 {
     if (w->at == w->end) return DC_E_NOT_FOUND;
     if (w->n == DC_ID_GROUP_IDS) return broken(w, "is past the ids a group holds");
@@ -66,13 +67,24 @@ dc_err dc_id_walk_next(dc_id_walk *w)
         return broken(w, bytes[0] < w->id[prefix]
                              ? "is not after the id before it"
                              : "shares more with the id before it than its prefix says");
-    memcpy(w->id + prefix, bytes, rest);
+    /* A rest of 8 bytes or fewer (most: consecutive ids differ at their
+     * end) is copied as 8, an inline move: the key's 12 bytes follow it in
+     * the value, and w->id has the room past its 255. */
+    if (rest <= 8)
+        memcpy(w->id + prefix, bytes, 8);
+    else
+        memcpy(w->id + prefix, bytes, rest);
     w->prefix = prefix;
     w->len = prefix + rest;
     w->key = bytes + rest;
     w->at = w->key + DC_HOUSEHOLD_KEY_SIZE;
     w->n++;
     return DC_OK;
+}
+
+dc_err dc_id_walk_next(dc_id_walk *w)
+{
+    return walk_step(w);
 }
 
 /* The search keeps `shared`, the bytes the id sought has in common with
@@ -85,7 +97,7 @@ dc_err dc_id_group_find(const MDB_val *group_key, const MDB_val *val, const uint
     dc_id_walk w;
     size_t shared = 0;
     dc_err rc = dc_id_walk_begin(&w, val);
-    while (rc == DC_OK && (rc = dc_id_walk_next(&w)) == DC_OK) {
+    while (rc == DC_OK && (rc = walk_step(&w)) == DC_OK) {
         if (w.n == 1 &&
             (w.len != group_key->mv_size || memcmp(w.id, group_key->mv_data, w.len) != 0))
             return DC_E_INDEX_CORRUPT;

@@ -49,12 +49,13 @@ bool dc_id_group_add(dc_id_group_out *g, const uint8_t *id, size_t len,
 /* The ids of a group, one at a time, every length and the order checked. */
 typedef struct dc_id_walk {
     const uint8_t *at, *end;
-    uint32_t n;            /* ids read */
-    uint32_t prefix;       /* the bytes the current id shares with the one before */
-    size_t len;            /* the current id's length */
-    const uint8_t *key;    /* its household key, inside the value */
-    const char *why;       /* what is wrong, after DC_E_INDEX_CORRUPT */
-    uint8_t id[DC_ID_MAX]; /* the current id */
+    uint32_t n;         /* ids read */
+    uint32_t prefix;    /* the bytes the current id shares with the one before */
+    size_t len;         /* the current id's length */
+    const uint8_t *key; /* its household key, inside the value */
+    const char *why;    /* what is wrong, after DC_E_INDEX_CORRUPT */
+    /* the current id, with room past it to copy a short rest as 8 bytes */
+    uint8_t id[DC_ID_MAX + 8];
 } dc_id_walk;
 
 /* Start a walk of a group's value: DC_E_INDEX_CORRUPT (why set) for an
