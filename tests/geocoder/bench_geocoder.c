@@ -1,9 +1,10 @@
 /*
  * bench_geocoder - lookups per second of the engine, next to the ceiling:
- * a raw LMDB random-get loop over the same index in the same run (gets of
- * existing household ids in the ids database, drawn like the engine's
- * samples from up to 200,000 of them spread evenly over it: a B-tree of one
- * record per household, as large as households).
+ * a raw LMDB random-get loop in the same run (gets of existing household
+ * ids, drawn like the engine's samples from up to 200,000 of them spread
+ * evenly over them, in a B-tree of one record per household, as large as
+ * households: the index's ids as format 5 stored them, an entry each,
+ * rebuilt from its groups in a scratch file, bench_ids.h).
  *
  *   bench_geocoder INDEX [SECONDS_PER_RUN] [SESSION_BATCH] [RUNS]
  *
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_ids.h"
 #include "diachi/geocoder.h"
 
 #define MAX_SAMPLE 200000
@@ -179,7 +181,7 @@ static size_t take_sample(dc_geo *geo, sample *out, uint32_t nhouseholds)
     return got;
 }
 
-/* Every (n / MAX_SAMPLE)-th key of the ids database, copied. */
+/* Every (n / MAX_SAMPLE)-th key of the raw ids, copied. */
 static size_t take_keys(MDB_env *env, MDB_dbi dbi, uint32_t nhouseholds, raw_key *keys)
 {
     MDB_txn *txn;
@@ -198,19 +200,6 @@ static size_t take_keys(MDB_env *env, MDB_dbi dbi, uint32_t nhouseholds, raw_key
     }
     mdb_txn_abort(txn);
     return got;
-}
-
-static int open_raw(const char *path, MDB_env **env, MDB_dbi *dbi)
-{
-    MDB_txn *txn;
-    if (mdb_env_create(env) || mdb_env_set_maxdbs(*env, 16) ||
-        mdb_env_open(*env, path, MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOTLS,
-                     0444))
-        return 0;
-    if (mdb_txn_begin(*env, NULL, MDB_RDONLY, &txn) || mdb_dbi_open(txn, "ids", 0, dbi))
-        return 0;
-    mdb_txn_commit(txn);
-    return 1;
 }
 
 int main(int argc, char **argv)
@@ -239,9 +228,13 @@ int main(int argc, char **argv)
     }
     proto.geo = geo;
     proto.nhouseholds = (uint32_t)dc_index_info(dc_geo_index(geo))->households;
-    if (!open_raw(argv[1], &proto.env, &proto.dbi) || proto.nhouseholds == 0 ||
+    dc_bench_ids raw;
+    if (!dc_bench_ids_open(&raw, argv[1])) return 3;
+    proto.env = raw.env;
+    proto.dbi = raw.dbi;
+    if (proto.nhouseholds == 0 ||
         (proto.nkeys = take_keys(proto.env, proto.dbi, proto.nhouseholds, keys)) == 0) {
-        fprintf(stderr, "bench_geocoder: cannot open %s with LMDB\n", argv[1]);
+        fprintf(stderr, "bench_geocoder: no household ids in %s\n", argv[1]);
         return 3;
     }
     proto.keys = keys;
@@ -272,7 +265,7 @@ int main(int argc, char **argv)
         printf("%-24s %14.0f %14.0f %8.2f %10.2f %10llu\n", names[k], one, two, two / one,
                one / ceiling, (unsigned long long)misses[k]);
     }
-    mdb_env_close(proto.env);
+    dc_bench_ids_close(&raw);
     dc_geo_close(geo);
     return 0;
 }
