@@ -186,19 +186,20 @@ static void grid_free(dc_grid *g)
 /* ---- latitude bands over one zone ---- */
 
 /* Each band lists the edges of a zone whose latitudes reach it, wherever
- * their longitude: a point's eastward ray can cross only those of its
- * band. Edges are numbered by the slot of their first vertex. */
+ * their longitude, from west to east by their western end: a ray from a
+ * point along its latitude can cross only those of its band, and one
+ * towards the nearer side of the zone reads only the edges on that side.
+ * Edges are numbered by the slot of their first vertex. */
 typedef struct dc_bands {
     double y0, inv; /* band of y: (y - y0) * inv, clamped */
     uint32_t rows;
     uint32_t *start; /* rows + 1 offsets into item */
     uint32_t *item;
+    double *width; /* the widest edge of each band, in longitude */
 } dc_bands;
 
-/* The latitudes an edge reaches; lo > hi for a slot that starts none. */
-typedef struct dc_yspan {
-    double lo, hi;
-} dc_yspan;
+/* The box of the edge a slot starts; y0 > y1 for a slot that starts none. */
+typedef dc_box dc_yspan;
 
 /* Never decreases as y grows, like cell_of. */
 static uint32_t band_of(const dc_bands *b, double y)
@@ -216,9 +217,64 @@ static size_t bands_shape(dc_bands *b, double y0, double y1, size_t rows,
     b->inv = y1 > y0 ? (double)rows / (y1 - y0) : 0;
     size_t entries = 0;
     for (size_t k = 0; k < n; k++)
-        if (ys[k].lo <= ys[k].hi)
-            entries += band_of(b, ys[k].hi) - band_of(b, ys[k].lo) + 1;
+        if (ys[k].y0 <= ys[k].y1)
+            entries += band_of(b, ys[k].y1) - band_of(b, ys[k].y0) + 1;
     return entries;
+}
+
+typedef struct dc_keyed {
+    double x0;
+    uint32_t slot;
+} dc_keyed;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const dc_keyed *x = a, *y = b;
+    return (x->x0 > y->x0) - (x->x0 < y->x0);
+}
+
+static void keyed_sort(dc_keyed *k, size_t n)
+{
+    if (n > 32) {
+        qsort(k, n, sizeof *k, cmp_keyed);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        dc_keyed x = k[i];
+        size_t j = i;
+        for (; j > 0 && k[j - 1].x0 > x.x0; j--)
+            k[j] = k[j - 1];
+        k[j] = x;
+    }
+}
+
+/* Each band's edges by their western end, and its widest edge. */
+static int bands_sort(dc_bands *b, const dc_yspan *ys)
+{
+    uint32_t most = 0;
+    for (uint32_t r = 0; r < b->rows; r++)
+        if (b->start[r + 1] - b->start[r] > most) most = b->start[r + 1] - b->start[r];
+    dc_keyed *k = malloc(((size_t)most + 1) * sizeof *k);
+    b->width = malloc(((size_t)b->rows + 1) * sizeof *b->width);
+    if (!k || !b->width) {
+        free(k);
+        return -1;
+    }
+    for (uint32_t r = 0; r < b->rows; r++) {
+        uint32_t *item = b->item + b->start[r], n = b->start[r + 1] - b->start[r];
+        b->width[r] = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            const dc_yspan *e = &ys[item[i]];
+            k[i].x0 = e->x0;
+            k[i].slot = item[i];
+            if (e->x1 - e->x0 > b->width[r]) b->width[r] = e->x1 - e->x0;
+        }
+        keyed_sort(k, n);
+        for (uint32_t i = 0; i < n; i++)
+            item[i] = k[i].slot;
+    }
+    free(k);
+    return 0;
 }
 
 /* Bands over y0..y1 for the @p nedges edges among the @p n slots of @p ys:
@@ -235,26 +291,27 @@ static int bands_build(dc_bands *b, const dc_yspan *ys, size_t n, size_t nedges,
     b->item = malloc((entries + 1) * sizeof *b->item);
     if (!b->start || !b->item) return -1;
     for (size_t k = 0; k < n; k++)
-        if (ys[k].lo <= ys[k].hi)
-            for (uint32_t r = band_of(b, ys[k].lo), r1 = band_of(b, ys[k].hi); r <= r1;
+        if (ys[k].y0 <= ys[k].y1)
+            for (uint32_t r = band_of(b, ys[k].y0), r1 = band_of(b, ys[k].y1); r <= r1;
                  r++)
                 b->start[r + 1]++;
     for (uint32_t r = 0; r < b->rows; r++)
         b->start[r + 1] += b->start[r];
     for (size_t k = 0; k < n; k++)
-        if (ys[k].lo <= ys[k].hi)
-            for (uint32_t r = band_of(b, ys[k].lo), r1 = band_of(b, ys[k].hi); r <= r1;
+        if (ys[k].y0 <= ys[k].y1)
+            for (uint32_t r = band_of(b, ys[k].y0), r1 = band_of(b, ys[k].y1); r <= r1;
                  r++)
                 b->item[b->start[r]++] = (uint32_t)k;
     memmove(b->start + 1, b->start, (size_t)b->rows * sizeof *b->start);
     b->start[0] = 0;
-    return 0;
+    return bands_sort(b, ys);
 }
 
 static void bands_free(dc_bands *b)
 {
     free(b->start);
     free(b->item);
+    free(b->width);
 }
 
 /* Up to DC_RUN consecutive edges, slots start..end-1 (edge k runs from
@@ -311,8 +368,8 @@ static void izone_ring(dc_izone *z, const dc_ring *ring, size_t base, dc_yspan *
     for (uint32_t i = 0; i < n; i++)
         z->v[base + i] = vertex(ring, i);
     z->v[base + n] = z->v[base];
-    ys[base + n].lo = 1;
-    ys[base + n].hi = 0;
+    ys[base + n].y0 = 1;
+    ys[base + n].y1 = 0;
     for (size_t s = base; s < base + n; s += DC_RUN) {
         dc_run *r = &z->run[z->nruns++];
         r->start = (uint32_t)s;
@@ -321,8 +378,7 @@ static void izone_ring(dc_izone *z, const dc_ring *ring, size_t base, dc_yspan *
         for (uint32_t k = r->start; k < r->end; k++) {
             dc_box x = edge_box(z->v[k], z->v[k + 1]);
             box_add(&r->box, &x);
-            ys[k].lo = x.y0;
-            ys[k].hi = x.y1;
+            ys[k] = x;
         }
         box_add(&z->all, &r->box);
     }
@@ -415,21 +471,41 @@ static bool on_segment(dc_pt a, dc_pt b, dc_pt c)
            (c.lon <= (a.lon > b.lon ? a.lon : b.lon));
 }
 
-/* 1 strictly inside, 0 on the boundary, -1 outside (even-odd rule). Only
- * edges whose latitudes reach c's can hold c or cross its ray: c's band. */
+/* Whether a ray from longitude @p x to the west side of a zone spanning
+ * x0..x1 is the shorter. Either gives the same answer. */
+static bool westward(double x, double x0, double x1)
+{
+    return x - x0 < x1 - x;
+}
+
+/*
+ * 1 strictly inside, 0 on the boundary, -1 outside (even-odd rule). Only
+ * edges whose latitudes reach c's can hold c or cross a ray along its
+ * latitude: c's band. The edges that cross that latitude are even in
+ * number and, c on none of them, each crosses east or west of c, so the
+ * crossings on either side have the same parity: the ray goes to the
+ * nearer side, and the band, sorted by western ends, is read only as far
+ * as edges that can reach c (an edge holding c reaches it from both).
+ */
 static int classify(const dc_izone *z, dc_pt c)
 {
-    bool inside = false;
-    uint32_t row = band_of(&z->bands, (double)c.lat);
-    for (uint32_t k = z->bands.start[row]; k < z->bands.start[row + 1]; k++) {
-        uint32_t slot = z->bands.item[k];
+    const dc_bands *bands = &z->bands;
+    uint32_t row = band_of(bands, (double)c.lat);
+    uint32_t k0 = bands->start[row], n = bands->start[row + 1] - k0;
+    bool west = westward((double)c.lon, z->all.x0, z->all.x1), inside = false;
+    double reach = west ? (double)c.lon : (double)c.lon - bands->width[row];
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t slot = bands->item[west ? k0 + i : k0 + n - 1 - i];
         dc_pt a = z->v[slot], b = z->v[slot + 1];
+        double x0 = (double)(a.lon < b.lon ? a.lon : b.lon);
+        if (west ? x0 > reach : x0 < reach) break;
         if (on_segment(a, b, c)) return 0;
         if ((a.lat > c.lat) != (b.lat > c.lat)) {
-            /* Does the edge cross the eastward ray from c? */
+            /* Does the edge cross east of c? */
             int64_t lhs = (c.lon - a.lon) * (b.lat - a.lat);
             int64_t rhs = (c.lat - a.lat) * (b.lon - a.lon);
-            if (b.lat > a.lat ? lhs < rhs : lhs > rhs) inside = !inside;
+            bool east = b.lat > a.lat ? lhs < rhs : lhs > rhs;
+            if (east != west) inside = !inside;
         }
     }
     return inside ? 1 : -1;
@@ -567,13 +643,14 @@ static void fzone_runs(dc_fzone *z, size_t base, int m, dc_yspan *ys)
             dc_xy a = z->v[k], b = z->v[k + 1];
             dc_box x = {fmin(a.x, b.x), fmin(a.y, b.y), fmax(a.x, b.x), fmax(a.y, b.y)};
             box_add(&r->box, &x);
-            ys[k].lo = x.y0 - z->slack;
-            ys[k].hi = x.y1 + z->slack;
+            ys[k] = x;
+            ys[k].y0 -= z->slack;
+            ys[k].y1 += z->slack;
         }
         box_add(&z->all, &r->box);
     }
-    ys[base + (size_t)m].lo = 1;
-    ys[base + (size_t)m].hi = 0;
+    ys[base + (size_t)m].y0 = 1;
+    ys[base + (size_t)m].y1 = 0;
 }
 
 /* One ring into the slots from *base (advanced past it when kept). A ring
@@ -776,29 +853,43 @@ static dc_meet meet(dc_xy p, dc_xy q, dc_xy r, dc_xy s, double *t)
 }
 
 /* The polygon that places pieces: its zone, the window's origin, its edges'
- * box relative to that origin, and the window. */
+ * box relative to that origin, the window, and how near c (unshifted) an
+ * edge must come to be read: past any edge too close to c to place it. */
 typedef struct dc_placer {
     const dc_fzone *z;
     dc_xy o;
     dc_box all;
     const dc_box *w;
+    double margin;
 } dc_placer;
 
-/* 1 inside, 0 outside, -1 too close to the boundary to tell. A piece of
+/*
+ * 1 inside, 0 outside, -1 too close to the boundary to tell. A piece of
  * an edge beyond the window's latitudes is beyond the other polygon,
  * unless rounding took its midpoint there. c's band holds every edge
  * whose latitudes reach c's, relative to the origin or not: the bands
- * were widened past the rounding of the shift. */
+ * were widened past the rounding of the shift. As in classify, the ray
+ * goes to the nearer side: an edge that crosses c's latitude more than
+ * pl->margin from c is placed east or west of it beyond doubt (the test
+ * doubts only within about 1e-13 of the zone's width), and those nearer
+ * are read whichever way the ray goes, so the answer, -1 included, is
+ * the one the eastward ray over the whole band gives.
+ */
 static int place(const dc_placer *pl, dc_xy c)
 {
-    bool inside = false;
     const dc_box *all = &pl->all;
     if (c.y < pl->w->y0 || c.y > pl->w->y1)
         return c.y < all->y0 || c.y > all->y1 || c.x < all->x0 || c.x > all->x1 ? 0 : -1;
     const dc_bands *bands = &pl->z->bands;
+    double cx = c.x + pl->o.x;
     uint32_t row = band_of(bands, c.y + pl->o.y);
-    for (uint32_t k = bands->start[row]; k < bands->start[row + 1]; k++) {
-        const dc_xy *v = &pl->z->v[bands->item[k]];
+    uint32_t k0 = bands->start[row], n = bands->start[row + 1] - k0;
+    bool west = westward(cx, pl->z->all.x0, pl->z->all.x1), inside = false;
+    double reach = west ? cx + pl->margin : cx - pl->margin - bands->width[row];
+    for (uint32_t i = 0; i < n; i++) {
+        const dc_xy *v = &pl->z->v[bands->item[west ? k0 + i : k0 + n - 1 - i]];
+        double x0 = v[0].x < v[1].x ? v[0].x : v[1].x;
+        if (west ? x0 > reach : x0 < reach) break;
         dc_xy a = {v[0].x - pl->o.x, v[0].y - pl->o.y};
         dc_xy b = {v[1].x - pl->o.x, v[1].y - pl->o.y};
         if (a.y == c.y && b.y == c.y && c.x >= fmin(a.x, b.x) && c.x <= fmax(a.x, b.x))
@@ -806,7 +897,8 @@ static int place(const dc_placer *pl, dc_xy c)
         if ((a.y > c.y) != (b.y > c.y)) {
             double lhs = (c.x - a.x) * (b.y - a.y), rhs = (c.y - a.y) * (b.x - a.x);
             if (fabs(lhs - rhs) <= DC_UNSURE * (fabs(lhs) + fabs(rhs))) return -1;
-            if (b.y > a.y ? lhs < rhs : lhs > rhs) inside = !inside;
+            bool east = b.y > a.y ? lhs < rhs : lhs > rhs;
+            if (east != west) inside = !inside;
         }
     }
     return inside;
@@ -943,10 +1035,15 @@ static int izones_overlap(const dc_izone *a, const dc_izone *b, dc_scratch *s)
     return proper_crossing(&s->ia, &s->grid_a, &s->ib);
 }
 
-static dc_placer placer(const dc_fzone *z, dc_xy o, const dc_box *w)
+/* Pieces of one zone's edges placed in @p z; @p span, the longitudes
+ * both zones cover, bounds the terms of the ray test. */
+static dc_placer placer(const dc_fzone *z, dc_xy o, const dc_box *w, double span)
 {
-    dc_placer pl = {
-        z, o, {z->all.x0 - o.x, z->all.y0 - o.y, z->all.x1 - o.x, z->all.y1 - o.y}, w};
+    dc_placer pl = {z,
+                    o,
+                    {z->all.x0 - o.x, z->all.y0 - o.y, z->all.x1 - o.x, z->all.y1 - o.y},
+                    w,
+                    1e-11 * (1 + fabs(o.x) + span)};
     return pl;
 }
 
@@ -976,7 +1073,8 @@ static double fzones_area(const dc_fzone *a, const dc_fzone *b, dc_scratch *s)
         grid_build(&s->grid_a, &w, s->fa.box, s->fa.n) != 0 ||
         grid_build(&s->grid_b, &w, s->fb.box, s->fb.n) != 0)
         return -1;
-    dc_placer pa = placer(a, o, &w), pb = placer(b, o, &w);
+    double span = fmax(a->all.x1, b->all.x1) - fmin(a->all.x0, b->all.x0);
+    dc_placer pa = placer(a, o, &w, span), pb = placer(b, o, &w, span);
     dc_side sa = {&s->fa, &s->fb, &s->grid_b, &pb, true};
     dc_side sb = {&s->fb, &s->fa, &s->grid_a, &pa, false};
     double twice = 0;
