@@ -748,10 +748,17 @@ static bool fzone_shift_exact(const dc_fzone *z, dc_xy o)
 
 /* Edges p[i] -> q[i] of a zone that meet one window, interior on the
  * left, relative to the window's origin. */
+typedef struct dc_fgroup {
+    size_t start, end; /* edges start..end-1 */
+    dc_box box;        /* of the whole run, window's edges or not */
+} dc_fgroup;
+
 typedef struct dc_fedges {
     dc_xy *p, *q;
     dc_box *box;
     size_t n, cap;
+    dc_fgroup *group; /* the runs they came in */
+    size_t ngroups, group_cap;
 } dc_fedges;
 
 static void fedges_free(dc_fedges *e)
@@ -759,6 +766,7 @@ static void fedges_free(dc_fedges *e)
     free(e->p);
     free(e->q);
     free(e->box);
+    free(e->group);
 }
 
 static int fedges_reserve(dc_fedges *e, size_t more)
@@ -798,14 +806,23 @@ static void fedges_run(dc_fedges *e, const dc_fzone *z, const dc_run *run, bool 
 static int fedges_window(dc_fedges *e, const dc_fzone *z, dc_xy o, const dc_box *w,
                          const dc_box *wide)
 {
-    e->n = 0;
+    e->n = e->ngroups = 0;
     for (size_t r = 0; r < z->nrings; r++) {
         const dc_zring *zr = &z->ring[r];
         for (uint32_t i = 0; i < zr->run1 - zr->run0; i++) {
             const dc_run *run = &z->run[zr->backward ? zr->run1 - 1 - i : zr->run0 + i];
             if (!box_meets(&run->box, wide)) continue;
-            if (fedges_reserve(e, DC_RUN) != 0) return -1;
+            int rc = fedges_reserve(e, DC_RUN);
+            e->group =
+                grow(e->group, &e->group_cap, e->ngroups + 1, sizeof *e->group, &rc);
+            if (rc != 0) return -1;
+            size_t start = e->n;
             fedges_run(e, z, run, zr->backward, o, w);
+            dc_fgroup g = {start,
+                           e->n,
+                           {run->box.x0 - o.x, run->box.y0 - o.y, run->box.x1 - o.x,
+                            run->box.y1 - o.y}};
+            if (e->n > start) e->group[e->ngroups++] = g;
         }
     }
     return 0;
@@ -991,14 +1008,56 @@ static int edge_pieces(const dc_side *s, size_t i, dc_cuts *c, double *twice)
     return 0;
 }
 
+/* Whether the run of @p g, widened by the placer's margin, lies inside
+ * the window and clear of every box of the other polygon's edges. */
+static bool group_clear(const dc_side *s, const dc_fgroup *g)
+{
+    double m = s->place_f->margin;
+    dc_box x = {g->box.x0 - m, g->box.y0 - m, g->box.x1 + m, g->box.y1 + m};
+    const dc_box *w = s->place_f->w;
+    if (x.x0 <= w->x0 || x.y0 <= w->y0 || x.x1 >= w->x1 || x.y1 >= w->y1) return false;
+    dc_span sp = grid_span(s->grid_f, &x);
+    for (uint32_t row = sp.r0; row <= sp.r1; row++)
+        for (uint32_t col = sp.c0; col <= sp.c1; col++) {
+            size_t cell = (size_t)row * s->grid_f->cols + col;
+            for (uint32_t k = s->grid_f->start[cell]; k < s->grid_f->start[cell + 1]; k++)
+                if (box_meets(&x, &s->f->box[s->grid_f->item[k]])) return false;
+        }
+    return true;
+}
+
+/*
+ * A run clear of the other polygon: no edge of it cuts the run's edges,
+ * none comes near enough to make placing one of their midpoints doubtful,
+ * and the run is one chain of edges, so all lie on the same side. Placed
+ * by its first edge (as that edge alone would be), the edges inside add
+ * what each would have added, in the same order. 0, or -1 when the
+ * placing was doubtful after all: then each edge is cut and placed.
+ */
+static int clear_group(const dc_side *s, const dc_fgroup *g, double *twice)
+{
+    dc_xy p = s->e->p[g->start], q = s->e->q[g->start];
+    dc_xy mid = {(p.x + q.x) / 2, (p.y + q.y) / 2};
+    int in = place(s->place_f, mid);
+    if (in < 0) return -1;
+    for (size_t i = g->start; in && i < g->end; i++)
+        *twice += s->e->p[i].x * s->e->q[i].y - s->e->q[i].x * s->e->p[i].y;
+    return 0;
+}
+
 /* Twice the area the pieces of s->e inside s->f add; 0, -2 unsure, -3. */
 static int side_area(const dc_side *s, dc_cuts *c, double *twice)
 {
-    for (size_t i = 0; i < s->e->n; i++) {
-        int rc = cut_edge(s, i, c);
-        if (rc == 1) *twice += s->e->p[i].x * s->e->q[i].y - s->e->q[i].x * s->e->p[i].y;
-        if (rc == 0) rc = edge_pieces(s, i, c, twice);
-        if (rc < -1) return rc;
+    for (size_t r = 0; r < s->e->ngroups; r++) {
+        const dc_fgroup *g = &s->e->group[r];
+        if (group_clear(s, g) && clear_group(s, g, twice) == 0) continue;
+        for (size_t i = g->start; i < g->end; i++) {
+            int rc = cut_edge(s, i, c);
+            if (rc == 1)
+                *twice += s->e->p[i].x * s->e->q[i].y - s->e->q[i].x * s->e->p[i].y;
+            if (rc == 0) rc = edge_pieces(s, i, c, twice);
+            if (rc < -1) return rc;
+        }
     }
     return 0;
 }
