@@ -31,6 +31,13 @@
 /* Consecutive edges of a ring under one box. */
 #define DC_RUN 16
 
+/* Edges a latitude band of a zone's integer rings holds, about: the exact
+ * test places few points, most pairs one, so its bands are cheap to build
+ * rather than quick to read. */
+#ifndef DC_IBAND
+#define DC_IBAND 8
+#endif
+
 /* x is longitude, y latitude, in whatever unit the caller's edges use. */
 typedef struct dc_box {
     double x0, y0, x1, y1;
@@ -48,6 +55,18 @@ static dc_box box_meet(const dc_box *a, const dc_box *b)
     dc_box w = {fmax(a->x0, b->x0), fmax(a->y0, b->y0), fmin(a->x1, b->x1),
                 fmin(a->y1, b->y1)};
     return w;
+}
+
+/* fmin and fmax, inlined: nothing here is NaN, and a zero's sign does
+ * not change how a box compares. */
+static double min2(double a, double b)
+{
+    return a < b ? a : b;
+}
+
+static double max2(double a, double b)
+{
+    return a > b ? a : b;
 }
 
 static void box_add(dc_box *b, const dc_box *x)
@@ -278,12 +297,12 @@ static int bands_sort(dc_bands *b, const dc_yspan *ys)
 }
 
 /* Bands over y0..y1 for the @p nedges edges among the @p n slots of @p ys:
- * about two edges a band. 0, or -1 out of memory. */
+ * about @p per_band edges a band. 0, or -1 out of memory. */
 static int bands_build(dc_bands *b, const dc_yspan *ys, size_t n, size_t nedges,
-                       double y0, double y1)
+                       size_t per_band, double y0, double y1)
 {
     size_t entries;
-    for (size_t rows = nedges / 2 + 1;; rows /= 4) {
+    for (size_t rows = nedges / per_band + 1;; rows /= 4) {
         entries = bands_shape(b, y0, y1, rows, ys, n);
         if (entries <= 8 * nedges + 64 || rows <= 1) break;
     }
@@ -403,7 +422,7 @@ static int izone_load(dc_izone *z, const dc_polygon *p)
     if (!ys || !z->v || !z->run) goto done;
     for (offset = 0; dc_polygon_next_ring(p, &offset, &ring); base += ring.npoints + 1)
         izone_ring(z, &ring, base, ys);
-    rc = bands_build(&z->bands, ys, slots, slots - rings, z->all.y0, z->all.y1);
+    rc = bands_build(&z->bands, ys, slots, slots - rings, DC_IBAND, z->all.y0, z->all.y1);
 done:
     free(ys);
     return rc;
@@ -641,7 +660,7 @@ static void fzone_runs(dc_fzone *z, size_t base, int m, dc_yspan *ys)
         r->box = box_none;
         for (uint32_t k = r->start; k < r->end; k++) {
             dc_xy a = z->v[k], b = z->v[k + 1];
-            dc_box x = {fmin(a.x, b.x), fmin(a.y, b.y), fmax(a.x, b.x), fmax(a.y, b.y)};
+            dc_box x = {min2(a.x, b.x), min2(a.y, b.y), max2(a.x, b.x), max2(a.y, b.y)};
             box_add(&r->box, &x);
             ys[k] = x;
             ys[k].y0 -= z->slack;
@@ -723,7 +742,7 @@ static int fzone_load(dc_fzone *z, OGRGeometryH g)
         for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++)
             fzone_ring(z, OGR_G_GetGeometryRef(poly, r), r > 0, &base, ys);
     }
-    rc = bands_build(&z->bands, ys, base, base - z->nrings, z->all.y0 - z->slack,
+    rc = bands_build(&z->bands, ys, base, base - z->nrings, 2, z->all.y0 - z->slack,
                      z->all.y1 + z->slack);
 done:
     free(ys);
@@ -782,7 +801,7 @@ static int fedges_reserve(dc_fedges *e, size_t more)
 
 static void fedges_push(dc_fedges *e, dc_xy a, dc_xy b, const dc_box *w)
 {
-    dc_box x = {fmin(a.x, b.x), fmin(a.y, b.y), fmax(a.x, b.x), fmax(a.y, b.y)};
+    dc_box x = {min2(a.x, b.x), min2(a.y, b.y), max2(a.x, b.x), max2(a.y, b.y)};
     if (!box_meets(&x, w)) return;
     e->p[e->n] = a;
     e->q[e->n] = b;
@@ -941,6 +960,22 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* An edge is cut a few times at most: insertion sort, qsort beyond. */
+static void sort_cuts(double *t, size_t n)
+{
+    if (n > 16) {
+        qsort(t, n, sizeof *t, cmp_double);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        double x = t[i];
+        size_t j = i;
+        for (; j > 0 && t[j - 1] > x; j--)
+            t[j] = t[j - 1];
+        t[j] = x;
+    }
+}
+
 typedef struct dc_side {
     const dc_fedges *e, *f; /* the edges cut, and those of the polygon that cuts them */
     const dc_grid *grid_f;
@@ -993,7 +1028,7 @@ static dc_xy along(dc_xy p, dc_xy q, double t)
 static int edge_pieces(const dc_side *s, size_t i, dc_cuts *c, double *twice)
 {
     dc_xy p = s->e->p[i], q = s->e->q[i];
-    if (c->n > 1) qsort(c->t, c->n, sizeof *c->t, cmp_double); /* c->t is NULL at 0 */
+    sort_cuts(c->t, c->n);
     double t0 = 0;
     for (size_t k = 0; k <= c->n; k++) {
         double t1 = k < c->n ? c->t[k] : 1;
