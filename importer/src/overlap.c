@@ -205,13 +205,14 @@ static void grid_free(dc_grid *g)
 /* ---- latitude bands over one zone ---- */
 
 /* Each band lists the edges of a zone whose latitudes reach it, wherever
- * their longitude, from west to east by their western end: a ray from a
- * point along its latitude can cross only those of its band, and one
- * towards the nearer side of the zone reads only the edges on that side.
- * Edges are numbered by the slot of their first vertex. */
+ * their longitude, from west to east by a bucket of their western end: a
+ * ray from a point along its latitude can cross only those of its band,
+ * and one towards the nearer side of the zone reads only the edges on
+ * that side. Edges are numbered by the slot of their first vertex. */
 typedef struct dc_bands {
-    double y0, inv; /* band of y: (y - y0) * inv, clamped */
-    uint32_t rows;
+    double y0, yscale; /* band of y: (y - y0) * yscale, clamped */
+    double x0, xscale; /* bucket of x, the same way */
+    uint32_t rows, buckets;
     uint32_t *start; /* rows + 1 offsets into item */
     uint32_t *item;
     double *width; /* the widest edge of each band, in longitude */
@@ -220,20 +221,36 @@ typedef struct dc_bands {
 /* The box of the edge a slot starts; y0 > y1 for a slot that starts none. */
 typedef dc_box dc_yspan;
 
-/* Never decreases as y grows, like cell_of. */
-static uint32_t band_of(const dc_bands *b, double y)
+/* floor((v - lo) * scale), clamped to 0..n-1; never decreases as v grows,
+ * like cell_of. */
+static uint32_t scaled(double v, double lo, double scale, uint32_t n)
 {
-    double k = (y - b->y0) * b->inv;
+    double k = (v - lo) * scale;
     if (!(k > 0)) return 0;
-    return k >= b->rows ? b->rows - 1 : (uint32_t)k;
+    return k >= n ? n - 1 : (uint32_t)k;
 }
 
-static size_t bands_shape(dc_bands *b, double y0, double y1, size_t rows,
-                          const dc_yspan *ys, size_t n)
+static uint32_t band_of(const dc_bands *b, double y)
+{
+    return scaled(y, b->y0, b->yscale, b->rows);
+}
+
+static uint32_t bucket_of(const dc_bands *b, double x)
+{
+    return scaled(x, b->x0, b->xscale, b->buckets);
+}
+
+static double scale_of(double lo, double hi, size_t n)
+{
+    return hi > lo ? (double)n / (hi - lo) : 0;
+}
+
+static size_t bands_shape(dc_bands *b, const dc_box *all, size_t rows, const dc_yspan *ys,
+                          size_t n)
 {
     b->rows = (uint32_t)rows;
-    b->y0 = y0;
-    b->inv = y1 > y0 ? (double)rows / (y1 - y0) : 0;
+    b->y0 = all->y0;
+    b->yscale = scale_of(all->y0, all->y1, rows);
     size_t entries = 0;
     for (size_t k = 0; k < n; k++)
         if (ys[k].y0 <= ys[k].y1)
@@ -241,89 +258,67 @@ static size_t bands_shape(dc_bands *b, double y0, double y1, size_t rows,
     return entries;
 }
 
-typedef struct dc_keyed {
-    double x0;
-    uint32_t slot;
-} dc_keyed;
-
-static int cmp_keyed(const void *a, const void *b)
+/* The slots of the @p nedges edges by bucket of their western end (a
+ * counting sort); NULL when out of memory. */
+static uint32_t *bands_order(dc_bands *b, const dc_box *all, const dc_yspan *ys, size_t n,
+                             size_t nedges)
 {
-    const dc_keyed *x = a, *y = b;
-    return (x->x0 > y->x0) - (x->x0 < y->x0);
+    b->buckets = (uint32_t)(nedges + 1);
+    b->x0 = all->x0;
+    b->xscale = scale_of(all->x0, all->x1, b->buckets);
+    uint32_t *count = calloc((size_t)b->buckets + 1, sizeof *count);
+    uint32_t *order = malloc((nedges + 1) * sizeof *order);
+    if (count && order) {
+        for (size_t k = 0; k < n; k++)
+            if (ys[k].y0 <= ys[k].y1) count[bucket_of(b, ys[k].x0) + 1]++;
+        for (uint32_t q = 0; q < b->buckets; q++)
+            count[q + 1] += count[q];
+        for (size_t k = 0; k < n; k++)
+            if (ys[k].y0 <= ys[k].y1)
+                order[count[bucket_of(b, ys[k].x0)]++] = (uint32_t)k;
+    } else {
+        free(order);
+        order = NULL;
+    }
+    free(count);
+    return order;
 }
 
-static void keyed_sort(dc_keyed *k, size_t n)
-{
-    if (n > 32) {
-        qsort(k, n, sizeof *k, cmp_keyed);
-        return;
-    }
-    for (size_t i = 1; i < n; i++) {
-        dc_keyed x = k[i];
-        size_t j = i;
-        for (; j > 0 && k[j - 1].x0 > x.x0; j--)
-            k[j] = k[j - 1];
-        k[j] = x;
-    }
-}
-
-/* Each band's edges by their western end, and its widest edge. */
-static int bands_sort(dc_bands *b, const dc_yspan *ys)
-{
-    uint32_t most = 0;
-    for (uint32_t r = 0; r < b->rows; r++)
-        if (b->start[r + 1] - b->start[r] > most) most = b->start[r + 1] - b->start[r];
-    dc_keyed *k = malloc(((size_t)most + 1) * sizeof *k);
-    b->width = malloc(((size_t)b->rows + 1) * sizeof *b->width);
-    if (!k || !b->width) {
-        free(k);
-        return -1;
-    }
-    for (uint32_t r = 0; r < b->rows; r++) {
-        uint32_t *item = b->item + b->start[r], n = b->start[r + 1] - b->start[r];
-        b->width[r] = 0;
-        for (uint32_t i = 0; i < n; i++) {
-            const dc_yspan *e = &ys[item[i]];
-            k[i].x0 = e->x0;
-            k[i].slot = item[i];
-            if (e->x1 - e->x0 > b->width[r]) b->width[r] = e->x1 - e->x0;
-        }
-        keyed_sort(k, n);
-        for (uint32_t i = 0; i < n; i++)
-            item[i] = k[i].slot;
-    }
-    free(k);
-    return 0;
-}
-
-/* Bands over y0..y1 for the @p nedges edges among the @p n slots of @p ys:
- * about @p per_band edges a band. 0, or -1 out of memory. */
+/* Bands over @p all's latitudes for the @p nedges edges among the @p n
+ * slots of @p ys: about @p per_band edges a band. 0, or -1 out of memory. */
 static int bands_build(dc_bands *b, const dc_yspan *ys, size_t n, size_t nedges,
-                       size_t per_band, double y0, double y1)
+                       size_t per_band, const dc_box *all)
 {
     size_t entries;
     for (size_t rows = nedges / per_band + 1;; rows /= 4) {
-        entries = bands_shape(b, y0, y1, rows, ys, n);
+        entries = bands_shape(b, all, rows, ys, n);
         if (entries <= 8 * nedges + 64 || rows <= 1) break;
     }
+    uint32_t *order = bands_order(b, all, ys, n, nedges);
     b->start = calloc((size_t)b->rows + 1, sizeof *b->start);
     b->item = malloc((entries + 1) * sizeof *b->item);
-    if (!b->start || !b->item) return -1;
-    for (size_t k = 0; k < n; k++)
-        if (ys[k].y0 <= ys[k].y1)
-            for (uint32_t r = band_of(b, ys[k].y0), r1 = band_of(b, ys[k].y1); r <= r1;
-                 r++)
-                b->start[r + 1]++;
+    b->width = calloc((size_t)b->rows + 1, sizeof *b->width);
+    if (!order || !b->start || !b->item || !b->width) {
+        free(order);
+        return -1;
+    }
+    for (size_t i = 0; i < nedges; i++)
+        for (uint32_t r = band_of(b, ys[order[i]].y0), r1 = band_of(b, ys[order[i]].y1);
+             r <= r1; r++)
+            b->start[r + 1]++;
     for (uint32_t r = 0; r < b->rows; r++)
         b->start[r + 1] += b->start[r];
-    for (size_t k = 0; k < n; k++)
-        if (ys[k].y0 <= ys[k].y1)
-            for (uint32_t r = band_of(b, ys[k].y0), r1 = band_of(b, ys[k].y1); r <= r1;
-                 r++)
-                b->item[b->start[r]++] = (uint32_t)k;
+    for (size_t i = 0; i < nedges; i++) {
+        const dc_yspan *e = &ys[order[i]];
+        for (uint32_t r = band_of(b, e->y0), r1 = band_of(b, e->y1); r <= r1; r++) {
+            b->item[b->start[r]++] = order[i];
+            b->width[r] = max2(b->width[r], e->x1 - e->x0);
+        }
+    }
     memmove(b->start + 1, b->start, (size_t)b->rows * sizeof *b->start);
     b->start[0] = 0;
-    return bands_sort(b, ys);
+    free(order);
+    return 0;
 }
 
 static void bands_free(dc_bands *b)
@@ -422,7 +417,7 @@ static int izone_load(dc_izone *z, const dc_polygon *p)
     if (!ys || !z->v || !z->run) goto done;
     for (offset = 0; dc_polygon_next_ring(p, &offset, &ring); base += ring.npoints + 1)
         izone_ring(z, &ring, base, ys);
-    rc = bands_build(&z->bands, ys, slots, slots - rings, DC_IBAND, z->all.y0, z->all.y1);
+    rc = bands_build(&z->bands, ys, slots, slots - rings, DC_IBAND, &z->all);
 done:
     free(ys);
     return rc;
@@ -503,8 +498,9 @@ static bool westward(double x, double x0, double x1)
  * latitude: c's band. The edges that cross that latitude are even in
  * number and, c on none of them, each crosses east or west of c, so the
  * crossings on either side have the same parity: the ray goes to the
- * nearer side, and the band, sorted by western ends, is read only as far
- * as edges that can reach c (an edge holding c reaches it from both).
+ * nearer side, and the band, in buckets of western ends, is read only as
+ * far as the buckets whose edges can reach c (an edge holding c reaches
+ * it from both sides); reading more changes nothing.
  */
 static int classify(const dc_izone *z, dc_pt c)
 {
@@ -512,12 +508,14 @@ static int classify(const dc_izone *z, dc_pt c)
     uint32_t row = band_of(bands, (double)c.lat);
     uint32_t k0 = bands->start[row], n = bands->start[row + 1] - k0;
     bool west = westward((double)c.lon, z->all.x0, z->all.x1), inside = false;
-    double reach = west ? (double)c.lon : (double)c.lon - bands->width[row];
+    uint32_t last =
+        bucket_of(bands, west ? (double)c.lon : (double)c.lon - bands->width[row]);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t slot = bands->item[west ? k0 + i : k0 + n - 1 - i];
         dc_pt a = z->v[slot], b = z->v[slot + 1];
         double x0 = (double)(a.lon < b.lon ? a.lon : b.lon);
-        if (west ? x0 > reach : x0 < reach) break;
+        uint32_t q = bucket_of(bands, x0);
+        if (west ? q > last : q < last) break;
         if (on_segment(a, b, c)) return 0;
         if ((a.lat > c.lat) != (b.lat > c.lat)) {
             /* Does the edge cross east of c? */
@@ -742,8 +740,8 @@ static int fzone_load(dc_fzone *z, OGRGeometryH g)
         for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++)
             fzone_ring(z, OGR_G_GetGeometryRef(poly, r), r > 0, &base, ys);
     }
-    rc = bands_build(&z->bands, ys, base, base - z->nrings, 2, z->all.y0 - z->slack,
-                     z->all.y1 + z->slack);
+    dc_box extent = {z->all.x0, z->all.y0 - z->slack, z->all.x1, z->all.y1 + z->slack};
+    rc = bands_build(&z->bands, ys, base, base - z->nrings, 2, &extent);
 done:
     free(ys);
     return rc;
@@ -921,11 +919,13 @@ static int place(const dc_placer *pl, dc_xy c)
     uint32_t row = band_of(bands, c.y + pl->o.y);
     uint32_t k0 = bands->start[row], n = bands->start[row + 1] - k0;
     bool west = westward(cx, pl->z->all.x0, pl->z->all.x1), inside = false;
-    double reach = west ? cx + pl->margin : cx - pl->margin - bands->width[row];
+    uint32_t last =
+        bucket_of(bands, west ? cx + pl->margin : cx - pl->margin - bands->width[row]);
     for (uint32_t i = 0; i < n; i++) {
         const dc_xy *v = &pl->z->v[bands->item[west ? k0 + i : k0 + n - 1 - i]];
         double x0 = v[0].x < v[1].x ? v[0].x : v[1].x;
-        if (west ? x0 > reach : x0 < reach) break;
+        uint32_t q = bucket_of(bands, x0);
+        if (west ? q > last : q < last) break;
         dc_xy a = {v[0].x - pl->o.x, v[0].y - pl->o.y};
         dc_xy b = {v[1].x - pl->o.x, v[1].y - pl->o.y};
         if (a.y == c.y && b.y == c.y && c.x >= fmin(a.x, b.x) && c.x <= fmax(a.x, b.x))
