@@ -245,43 +245,67 @@ static double scale_of(double lo, double hi, size_t n)
     return hi > lo ? (double)n / (hi - lo) : 0;
 }
 
+/* The bands an edge reaches, and the bucket of its western end. */
+typedef struct dc_reach {
+    uint32_t r0, r1, bucket;
+} dc_reach;
+
 static size_t bands_shape(dc_bands *b, const dc_box *all, size_t rows, const dc_yspan *ys,
-                          size_t n)
+                          size_t n, dc_reach *reach)
 {
     b->rows = (uint32_t)rows;
     b->y0 = all->y0;
     b->yscale = scale_of(all->y0, all->y1, rows);
     size_t entries = 0;
     for (size_t k = 0; k < n; k++)
-        if (ys[k].y0 <= ys[k].y1)
-            entries += band_of(b, ys[k].y1) - band_of(b, ys[k].y0) + 1;
+        if (ys[k].y0 <= ys[k].y1) {
+            reach[k].r0 = band_of(b, ys[k].y0);
+            reach[k].r1 = band_of(b, ys[k].y1);
+            entries += reach[k].r1 - reach[k].r0 + 1;
+        }
     return entries;
 }
 
 /* The slots of the @p nedges edges by bucket of their western end (a
- * counting sort); NULL when out of memory. */
-static uint32_t *bands_order(dc_bands *b, const dc_box *all, const dc_yspan *ys, size_t n,
-                             size_t nedges)
+ * counting sort, a bucket an edge) into @p order; 0, or -1 out of memory. */
+static int bands_order(dc_bands *b, const dc_box *all, const dc_yspan *ys, size_t n,
+                       size_t nedges, dc_reach *reach, uint32_t *order)
 {
     b->buckets = (uint32_t)(nedges + 1);
     b->x0 = all->x0;
     b->xscale = scale_of(all->x0, all->x1, b->buckets);
     uint32_t *count = calloc((size_t)b->buckets + 1, sizeof *count);
-    uint32_t *order = malloc((nedges + 1) * sizeof *order);
-    if (count && order) {
-        for (size_t k = 0; k < n; k++)
-            if (ys[k].y0 <= ys[k].y1) count[bucket_of(b, ys[k].x0) + 1]++;
-        for (uint32_t q = 0; q < b->buckets; q++)
-            count[q + 1] += count[q];
-        for (size_t k = 0; k < n; k++)
-            if (ys[k].y0 <= ys[k].y1)
-                order[count[bucket_of(b, ys[k].x0)]++] = (uint32_t)k;
-    } else {
-        free(order);
-        order = NULL;
-    }
+    if (!count) return -1;
+    for (size_t k = 0; k < n; k++)
+        if (ys[k].y0 <= ys[k].y1) {
+            reach[k].bucket = bucket_of(b, ys[k].x0);
+            count[reach[k].bucket + 1]++;
+        }
+    for (uint32_t q = 0; q < b->buckets; q++)
+        count[q + 1] += count[q];
+    for (size_t k = 0; k < n; k++)
+        if (ys[k].y0 <= ys[k].y1) order[count[reach[k].bucket]++] = (uint32_t)k;
     free(count);
-    return order;
+    return 0;
+}
+
+static void bands_fill(dc_bands *b, const dc_yspan *ys, const dc_reach *reach,
+                       const uint32_t *order, size_t nedges)
+{
+    for (size_t i = 0; i < nedges; i++)
+        for (uint32_t r = reach[order[i]].r0; r <= reach[order[i]].r1; r++)
+            b->start[r + 1]++;
+    for (uint32_t r = 0; r < b->rows; r++)
+        b->start[r + 1] += b->start[r];
+    for (size_t i = 0; i < nedges; i++) {
+        const dc_yspan *e = &ys[order[i]];
+        for (uint32_t r = reach[order[i]].r0; r <= reach[order[i]].r1; r++) {
+            b->item[b->start[r]++] = order[i];
+            b->width[r] = max2(b->width[r], e->x1 - e->x0);
+        }
+    }
+    memmove(b->start + 1, b->start, (size_t)b->rows * sizeof *b->start);
+    b->start[0] = 0;
 }
 
 /* Bands over @p all's latitudes for the @p nedges edges among the @p n
@@ -289,36 +313,27 @@ static uint32_t *bands_order(dc_bands *b, const dc_box *all, const dc_yspan *ys,
 static int bands_build(dc_bands *b, const dc_yspan *ys, size_t n, size_t nedges,
                        size_t per_band, const dc_box *all)
 {
+    dc_reach *reach = malloc((n + 1) * sizeof *reach);
+    uint32_t *order = malloc((nedges + 1) * sizeof *order);
+    int rc = -1;
+    if (!reach || !order) goto done;
     size_t entries;
     for (size_t rows = nedges / per_band + 1;; rows /= 4) {
-        entries = bands_shape(b, all, rows, ys, n);
+        entries = bands_shape(b, all, rows, ys, n, reach);
         if (entries <= 8 * nedges + 64 || rows <= 1) break;
     }
-    uint32_t *order = bands_order(b, all, ys, n, nedges);
     b->start = calloc((size_t)b->rows + 1, sizeof *b->start);
     b->item = malloc((entries + 1) * sizeof *b->item);
     b->width = calloc((size_t)b->rows + 1, sizeof *b->width);
-    if (!order || !b->start || !b->item || !b->width) {
-        free(order);
-        return -1;
-    }
-    for (size_t i = 0; i < nedges; i++)
-        for (uint32_t r = band_of(b, ys[order[i]].y0), r1 = band_of(b, ys[order[i]].y1);
-             r <= r1; r++)
-            b->start[r + 1]++;
-    for (uint32_t r = 0; r < b->rows; r++)
-        b->start[r + 1] += b->start[r];
-    for (size_t i = 0; i < nedges; i++) {
-        const dc_yspan *e = &ys[order[i]];
-        for (uint32_t r = band_of(b, e->y0), r1 = band_of(b, e->y1); r <= r1; r++) {
-            b->item[b->start[r]++] = order[i];
-            b->width[r] = max2(b->width[r], e->x1 - e->x0);
-        }
-    }
-    memmove(b->start + 1, b->start, (size_t)b->rows * sizeof *b->start);
-    b->start[0] = 0;
+    if (!b->start || !b->item || !b->width ||
+        bands_order(b, all, ys, n, nedges, reach, order) != 0)
+        goto done;
+    bands_fill(b, ys, reach, order, nedges);
+    rc = 0;
+done:
+    free(reach);
     free(order);
-    return 0;
+    return rc;
 }
 
 static void bands_free(dc_bands *b)
@@ -536,14 +551,19 @@ static bool in_box(const dc_box *w, dc_pt c)
 
 /* A vertex or an edge midpoint of @p a strictly inside @p b. A point
  * outside the window lies outside b's bounding box, so outside b; one
- * inside it lies on an edge of the window's. */
-static bool point_of_inside(const dc_iedges *a, const dc_izone *b, const dc_box *w)
+ * inside it lies on an edge of a run that meets the window. The runs are
+ * read as they come: a pair that overlaps mostly finds one at once. */
+static bool point_of_inside(const dc_izone *a, const dc_izone *b, const dc_box *w)
 {
-    for (size_t i = 0; i < a->n; i++) {
-        dc_pt p = a->a[i], q = a->b[i];
-        dc_pt mid = {(p.lat + q.lat) / 2, (p.lon + q.lon) / 2};
-        if (in_box(w, p) && classify(b, p) > 0) return true;
-        if (in_box(w, mid) && classify(b, mid) > 0) return true;
+    for (size_t r = 0; r < a->nruns; r++) {
+        const dc_run *run = &a->run[r];
+        if (!box_meets(&run->box, w)) continue;
+        for (uint32_t k = run->start; k < run->end; k++) {
+            dc_pt p = a->v[k], q = a->v[k + 1];
+            dc_pt mid = {(p.lat + q.lat) / 2, (p.lon + q.lon) / 2};
+            if (in_box(w, p) && classify(b, p) > 0) return true;
+            if (in_box(w, mid) && classify(b, mid) > 0) return true;
+        }
     }
     return false;
 }
@@ -1123,8 +1143,8 @@ static int izones_overlap(const dc_izone *a, const dc_izone *b, dc_scratch *s)
 {
     dc_box w = box_meet(&a->all, &b->all);
     if (w.x0 > w.x1 || w.y0 > w.y1) return 0;
+    if (point_of_inside(a, b, &w) || point_of_inside(b, a, &w)) return 1;
     if (iedges_window(&s->ia, a, &w) != 0 || iedges_window(&s->ib, b, &w) != 0) return -1;
-    if (point_of_inside(&s->ia, b, &w) || point_of_inside(&s->ib, a, &w)) return 1;
     if (grid_build(&s->grid_a, &w, s->ia.box, s->ia.n) != 0) return -1;
     return proper_crossing(&s->ia, &s->grid_a, &s->ib);
 }
