@@ -7,9 +7,10 @@
  * over the whole zone. A pair takes from the runs only the edges in the
  * window where the two bounding boxes meet; a uniform grid over those
  * finds the edge pairs that can cross, and the other zone's bands find
- * the edges a point's eastward ray can cross. So a pair costs the edges
- * of its window and of the bands its points fall in, not the two zones'
- * vertex counts, and not the product of the two.
+ * the edges a ray from a point, towards the nearer side of that zone, can
+ * cross. A run clear of the other zone is placed once for its 16 edges.
+ * So a pair costs the edges of its window and the few edges its points'
+ * rays read, not the two zones' vertex counts, and not their product.
  *
  * A zone is loaded when its first pair is taken and freed after its last;
  * the pairs are taken in a west-to-east sweep, so memory holds the zones
@@ -31,12 +32,11 @@
 /* Consecutive edges of a ring under one box. */
 #define DC_RUN 16
 
-/* Edges a latitude band of a zone's integer rings holds, about: the exact
- * test places few points, most pairs one, so its bands are cheap to build
- * rather than quick to read. */
-#ifndef DC_IBAND
+/* Edges a latitude band of a zone holds, about. The exact test places
+ * few points (most pairs one), so its bands are cheap to build rather
+ * than quick to read; the measure places one or two a window's edge. */
 #define DC_IBAND 8
-#endif
+#define DC_FBAND 2
 
 /* x is longitude, y latitude, in whatever unit the caller's edges use. */
 typedef struct dc_box {
@@ -606,8 +606,9 @@ typedef struct dc_xy {
     double x, y;
 } dc_xy;
 
-/* A ring's runs, and whether the measure reads its edges backwards: the
- * order it read them in when it turned a ring by copying it. */
+/* A ring's runs, and whether the measure reads its edges backwards: a
+ * ring turned round is stored turned, and its edges are read in the
+ * order the measure has always read them in, from its first vertex. */
 typedef struct dc_zring {
     uint32_t run0, run1;
     bool backward;
@@ -761,7 +762,7 @@ static int fzone_load(dc_fzone *z, OGRGeometryH g)
             fzone_ring(z, OGR_G_GetGeometryRef(poly, r), r > 0, &base, ys);
     }
     dc_box extent = {z->all.x0, z->all.y0 - z->slack, z->all.x1, z->all.y1 + z->slack};
-    rc = bands_build(&z->bands, ys, base, base - z->nrings, 2, &extent);
+    rc = bands_build(&z->bands, ys, base, base - z->nrings, DC_FBAND, &extent);
 done:
     free(ys);
     return rc;
