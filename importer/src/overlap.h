@@ -2,10 +2,11 @@
  * overlap.h - which zones share interior, and how much. Neighbouring zones
  * touch along their boundaries: that is not an overlap. Whether two zones
  * overlap is decided exactly on their integer rings; the shared area is
- * measured on their WGS 84 geometries. Both use an index of the edges in
- * the window where the two bounding boxes meet, so the work grows with the
- * edges there and the crossings between them, not with the product of the
- * two vertex counts.
+ * measured on their WGS 84 geometries. Each zone's edges are indexed once
+ * (runs of consecutive edges with boxes, and latitude bands over the whole
+ * zone), so a pair's work grows with the edges in the window where the two
+ * bounding boxes meet and the crossings there, not with the two zones'
+ * vertex counts.
  */
 #ifndef DC_IMPORT_OVERLAP_H
 #define DC_IMPORT_OVERLAP_H
@@ -33,7 +34,10 @@ int dc_polygons_overlap(const dc_polygon *a, const dc_polygon *b);
  * that lie inside the other, integrated. Returns a negative value when a
  * piece lies too close to the other boundary for doubles to place it (a
  * vertex on an edge not shared exactly, collinear edges that are not the
- * same edge): the caller then asks GEOS. Thread-safe.
+ * same edge), when a coordinate is not within a factor of two of the
+ * middle of the window where the two boxes meet (so that moving it there
+ * would round: zones across the equator or the prime meridian), or when
+ * out of memory: the caller then asks GEOS. Thread-safe.
  */
 double dc_overlap_area(OGRGeometryH a, OGRGeometryH b);
 
@@ -49,7 +53,10 @@ typedef struct dc_overlap {
  * positive area (dc_overlap_area, or GEOS where that declines), ordered
  * by i then j. @p polygons[k] is zone k as stored, @p geometries[k] the
  * same zone in WGS 84; neither is changed. The pairs are shared among
- * @p nthreads threads (1 runs on the caller's). On DC_OK, *out (malloc'd,
+ * @p nthreads threads (1 runs on the caller's), taken west to east; a
+ * zone's index is built by the first thread to need it and freed after
+ * its last pair, so memory holds the zones the sweep crosses, not the
+ * whole map (unless one zone's box spans it). On DC_OK, *out (malloc'd,
  * the caller frees it; NULL when none) and *nout are set. Returns DC_OK or
  * DC_E_NOMEM.
  */

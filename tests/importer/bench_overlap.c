@@ -4,7 +4,7 @@
  * against dc_overlaps_find, in the same run.
  *
  *   bench_overlap [--zones N] [--segments MIN-MAX] [--threads T]
- *                 [--old-seconds S] [--phase] [--seed K]
+ *                 [--old-seconds S] [--phase] [--seed K] [--map PATH]
  *
  * N zones on a jittered grid of 0.05 degree cells; each of a zone's four
  * borders has MIN..MAX segments (default 500-2500: 2,000 to 10,000
@@ -15,7 +15,9 @@
  * is extrapolated from the pairs it finished (said so in the output).
  * --phase also times the whole zones phase (dc_zoneset_add for every
  * zone: validity, then dc_zoneset_finish: merge, encode, overlaps,
- * locator). Not part of CTest; never asserts on time.
+ * locator). --map reads the zones of PATH instead (a dataset or a folder
+ * of them, as diachi-import --zones reads it, in WGS 84), one zone a
+ * feature. Not part of CTest; never asserts on time.
  */
 #include <math.h>
 #include <stdio.h>
@@ -28,6 +30,7 @@
 
 #include "overlap.h"
 #include "overlap_support.h"
+#include "source.h"
 #include "zones.h"
 
 static double clock_s(clockid_t id)
@@ -55,6 +58,7 @@ typedef struct options {
     double old_seconds;
     int phase;
     uint64_t seed;
+    const char *map;
 } options;
 
 static int parse(int argc, char **argv, options *o)
@@ -76,6 +80,8 @@ static int parse(int argc, char **argv, options *o)
             o->old_seconds = strtod(v, NULL);
         else if (!strcmp(argv[i], "--seed"))
             o->seed = strtoull(v, NULL, 10);
+        else if (!strcmp(argv[i], "--map"))
+            o->map = v;
         else
             return -1;
         i++;
@@ -171,6 +177,21 @@ static void run_old(const options *o, const dc_polygon *polygons, OGRGeometryH *
     free(pairs);
 }
 
+/* FNV-1a over every pair and the bits of its area: two runs that print
+ * the same digest found the same pairs and the same areas, bit for bit. */
+static uint64_t digest(const dc_overlap *found, size_t nfound)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t k = 0; k < nfound; k++) {
+        uint64_t v[3] = {found[k].i, found[k].j, 0};
+        memcpy(&v[2], &found[k].area_deg2, sizeof v[2]);
+        for (int w = 0; w < 3; w++)
+            for (int byte = 0; byte < 8; byte++)
+                h = (h ^ ((v[w] >> (8 * byte)) & 0xff)) * 0x100000001b3u;
+    }
+    return h;
+}
+
 static double run_new(const options *o, unsigned threads, const dc_polygon *polygons,
                       OGRGeometryH *zones, dc_overlap **found, size_t *nfound)
 {
@@ -180,9 +201,61 @@ static double run_new(const options *o, unsigned threads, const dc_polygon *poly
         exit(3);
     }
     double t = now() - t0;
-    printf("new: %.3f s wall (%.3f s CPU) on %u thread(s), %zu overlapping pairs\n", t,
-           cpu() - c0, threads, *nfound);
+    double c = cpu() - c0;
+    printf("new: %.3f s wall (%.3f s CPU) on %u thread(s), %zu overlapping pairs, "
+           "digest %016llx\n",
+           t, c, threads, *nfound, (unsigned long long)digest(*found, *nfound));
     return t;
+}
+
+typedef struct map_zones {
+    OGRGeometryH *zones;
+    size_t n, cap, vertices;
+} map_zones;
+
+static int keep_zone(void *ctx, dc_source_zone *zone)
+{
+    map_zones *m = ctx;
+    if (!zone->geometry) return 0;
+    if (m->n == m->cap) {
+        m->cap = m->cap ? 2 * m->cap : 1024;
+        m->zones = realloc(m->zones, m->cap * sizeof *m->zones);
+        if (!m->zones) return 1;
+    }
+    OGRGeometryH g = OGR_G_ForceToMultiPolygon(OGR_G_Clone(zone->geometry));
+    m->zones[m->n++] = g;
+    for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) {
+        OGRGeometryH poly = OGR_G_GetGeometryRef(g, i);
+        for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++)
+            m->vertices += (size_t)OGR_G_GetPointCount(OGR_G_GetGeometryRef(poly, r)) - 1;
+    }
+    return 0;
+}
+
+/* The zones of @p path, each feature one zone; exits when it cannot. */
+static size_t read_map(const char *path, OGRGeometryH **zones, size_t *vertices)
+{
+    dc_source_list *list = NULL;
+    dc_error err;
+    dc_source_options opt;
+    memset(&opt, 0, sizeof opt);
+    map_zones m = {NULL, 0, 0, 0};
+    if (dc_source_list_open(&path, 1, &list, &err) != DC_OK) {
+        fprintf(stderr, "%s: cannot open\n", path);
+        exit(3);
+    }
+    for (size_t i = 0; i < dc_source_list_count(list); i++) {
+        dc_source_problem problem;
+        if (dc_source_list_feature_count(list, i, DC_LAYER_ZONES) <= 0) continue;
+        if (dc_source_read_zones(list, i, &opt, keep_zone, &m, &problem) != DC_OK) {
+            fprintf(stderr, "%s: %s\n", dc_source_list_path(list, i), problem.message);
+            exit(3);
+        }
+    }
+    dc_source_list_close(list);
+    *zones = m.zones;
+    *vertices = m.vertices;
+    return m.n;
 }
 
 /* The whole zones phase as the importer runs it. */
@@ -218,27 +291,37 @@ static void run_phase(const options *o, OGRGeometryH *zones)
 
 int main(int argc, char **argv)
 {
-    options o = {45, 500, 2500, 2, 30, 0, 1};
+    options o = {45, 500, 2500, 2, 30, 0, 1, NULL};
     if (parse(argc, argv, &o) != 0) {
         fprintf(stderr,
                 "usage: %s [--zones N] [--segments MIN-MAX] [--threads T] "
-                "[--old-seconds S] [--phase] [--seed K]\n",
+                "[--old-seconds S] [--phase] [--seed K] [--map PATH]\n",
                 argv[0]);
         return 2;
     }
     GDALAllRegister();
     CPLSetErrorHandler(CPLQuietErrorHandler);
     support_map_spec spec = {o.zones, o.min_seg, o.max_seg, 0.05, 0.5, o.seed};
-    OGRGeometryH *zones = calloc(o.zones, sizeof *zones);
-    dc_polygon *polygons = calloc(o.zones, sizeof *polygons);
+    OGRGeometryH *zones = NULL;
+    size_t vertices = 0;
     double t0 = now();
-    size_t vertices = support_fractal_map(&spec, zones);
+    if (o.map) {
+        o.zones = read_map(o.map, &zones, &vertices);
+    } else {
+        zones = calloc(o.zones, sizeof *zones);
+        vertices = support_fractal_map(&spec, zones);
+    }
+    dc_polygon *polygons = calloc(o.zones + 1, sizeof *polygons);
     for (size_t z = 0; z < o.zones; z++)
         polygons[z] = support_encode(zones[z]);
-    printf("map: %zu zones, %zu vertices (%.0f a zone), borders of %d-%d segments; made "
-           "in %.1f s\n",
-           o.zones, vertices, (double)vertices / (double)o.zones, o.min_seg, o.max_seg,
-           now() - t0);
+    if (o.map)
+        printf("map: %zu zones, %zu vertices (%.0f a zone) from %s; read in %.1f s\n",
+               o.zones, vertices, (double)vertices / (double)o.zones, o.map, now() - t0);
+    else
+        printf("map: %zu zones, %zu vertices (%.0f a zone), borders of %d-%d segments; "
+               "made in %.1f s\n",
+               o.zones, vertices, (double)vertices / (double)o.zones, o.min_seg,
+               o.max_seg, now() - t0);
     dc_overlap *found = NULL;
     size_t nfound = 0;
     if (o.threads > 1) {

@@ -14,9 +14,11 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 #include <cpl_error.h>
@@ -155,6 +157,214 @@ static void test_cases(void **state)
                   t.pairs, t.overlaps, t.measured, t.declined);
 }
 
+/* ---- shapes with many vertices, built as text in the cases' units ---- */
+
+typedef struct text {
+    char buf[1 << 16];
+    size_t n;
+} text;
+
+static void put(text *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(t->buf + t->n, sizeof t->buf - t->n, fmt, ap);
+    va_end(ap);
+    assert_true(k >= 0 && (size_t)k < sizeof t->buf - t->n);
+    t->n += (size_t)k;
+}
+
+/* A ring of @p n points on a circle, anticlockwise unless @p clockwise,
+ * closed, in parentheses. */
+static void circle(text *t, double cx, double cy, double r, int n, bool clockwise)
+{
+    put(t, "(");
+    for (int k = 0; k <= n; k++) {
+        double a = 2 * M_PI * (k % n) / n * (clockwise ? -1 : 1);
+        put(t, "%s%.6f %.6f", k ? "," : "", cx + r * cos(a), cy + r * sin(a));
+    }
+    put(t, ")");
+}
+
+/* A comb: a spine along y 0..1 under @p teeth teeth 0.5 wide and 5 high,
+ * one ring of 4 * teeth + 4 points. */
+static void comb(text *t, int teeth)
+{
+    put(t, "POLYGON((0 0,%d 0,%d 1", teeth, teeth);
+    for (int i = teeth - 1; i >= 0; i--)
+        put(t, ",%.1f 1,%.1f 6,%.1f 6,%.1f 1", i + 0.6, i + 0.6, i + 0.1, i + 0.1);
+    put(t, ",0 1,0 0))");
+}
+
+/* A saw: its lower edge zigzags between y 3 and 4 in @p teeth teeth. */
+static void saw(text *t, int teeth, double x0, double x1)
+{
+    put(t, "POLYGON((%.6f 3", x0);
+    for (int i = 0; i < teeth; i++) {
+        double w = (x1 - x0) / teeth;
+        put(t, ",%.6f 4,%.6f 3", x0 + (i + 0.5) * w, x0 + (i + 1) * w);
+    }
+    put(t, ",%.6f 9,%.6f 9,%.6f 3))", x1, x0, x0);
+}
+
+/* A square 0..20 with a 3 x 3 grid of round holes, every other one
+ * listed clockwise (the measure turns it), @p n points each. */
+static void holed(text *t, int n)
+{
+    put(t, "POLYGON((0 0,20 0,20 20,0 20,0 0)");
+    for (int i = 0; i < 9; i++) {
+        put(t, ",");
+        circle(t, 4 + 6 * (i % 3), 4 + 6 * (i / 3), 1.5, n, i % 2 == 1);
+    }
+    put(t, ")");
+}
+
+static void disc(text *t, double cx, double cy, double r, int n, bool clockwise)
+{
+    put(t, "POLYGON(");
+    circle(t, cx, cy, r, n, clockwise);
+    put(t, ")");
+}
+
+/* Five discs in a row, @p n points each, 6 apart. */
+static void beads(text *t, int n)
+{
+    put(t, "MULTIPOLYGON(");
+    for (int i = 0; i < 5; i++) {
+        put(t, "%s(", i ? "," : "");
+        circle(t, 3 + 6 * i, 3, 2.5, n, false);
+        put(t, ")");
+    }
+    put(t, ")");
+}
+
+typedef struct shape_case {
+    const char *name;
+    text a, b;
+    int overlap;
+} shape_case;
+
+static void check_shapes(shape_case *c, tally *t)
+{
+    OGRGeometryH a = place_case(c->a.buf), b = place_case(c->b.buf);
+    dc_polygon pa = support_encode(a), pb = support_encode(b);
+    int got = dc_polygons_overlap(&pa, &pb);
+    if (got != c->overlap)
+        fail_msg("%s: overlap %d, expected %d", c->name, got, c->overlap);
+    check_pair(a, b, t, c->name);
+    check_pair(b, a, t, c->name);
+    if (!c->overlap) assert_true(geos_area(a, b) < 1e-18);
+    free((void *)pa.data);
+    free((void *)pb.data);
+    OGR_G_DestroyGeometry(a);
+    OGR_G_DestroyGeometry(b);
+    memset(c, 0, sizeof *c);
+}
+
+/*
+ * Shapes that stress the per-zone index: windows that cut a ring many
+ * times (runs of edges entering and leaving), many holes listed either
+ * way round, parts of a multipolygon on both sides of the other zone,
+ * and zones of many vertices inside another's hole, apart or filling it.
+ */
+static void test_structures(void **state)
+{
+    (void)state;
+    tally t = {0};
+    shape_case *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+
+    c->name = "comb under a box";
+    comb(&c->a, 30);
+    put(&c->b, "POLYGON((-1 3,31 3,31 8,-1 8,-1 3))");
+    c->overlap = 1;
+    check_shapes(c, &t);
+
+    c->name = "comb under a saw";
+    comb(&c->a, 30);
+    saw(&c->b, 97, -1, 31);
+    c->overlap = 1;
+    check_shapes(c, &t);
+
+    c->name = "comb beside a saw";
+    comb(&c->a, 30);
+    saw(&c->b, 97, 30, 40);
+    c->overlap = 0;
+    check_shapes(c, &t);
+
+    c->name = "holes, a disc across them";
+    holed(&c->a, 40);
+    disc(&c->b, 10, 10, 7, 150, false);
+    c->overlap = 1;
+    check_shapes(c, &t);
+
+    c->name = "holes, a clockwise disc across them";
+    holed(&c->a, 40);
+    disc(&c->b, 7, 8, 5, 150, true);
+    c->overlap = 1;
+    check_shapes(c, &t);
+
+    c->name = "a disc inside a hole";
+    put(&c->a, "POLYGON((0 0,20 0,20 20,0 20,0 0),");
+    circle(&c->a, 10, 10, 5, 120, true);
+    put(&c->a, ")");
+    disc(&c->b, 10, 10, 4.5, 90, false);
+    c->overlap = 0;
+    check_shapes(c, &t);
+
+    c->name = "a disc filling a hole";
+    put(&c->a, "POLYGON((0 0,20 0,20 20,0 20,0 0),");
+    circle(&c->a, 10, 10, 5, 120, false);
+    put(&c->a, ")");
+    disc(&c->b, 10, 10, 5, 120, false);
+    c->overlap = 0;
+    check_shapes(c, &t);
+
+    c->name = "a disc too big for its hole";
+    put(&c->a, "POLYGON((0 0,20 0,20 20,0 20,0 0),");
+    circle(&c->a, 10, 10, 5, 120, false);
+    put(&c->a, ")");
+    disc(&c->b, 10.2, 10, 5, 120, false);
+    c->overlap = 1;
+    check_shapes(c, &t);
+
+    /* Most of the disc's runs lie inside the window, clear of the box. */
+    c->name = "a disc across a box's side";
+    disc(&c->a, 10, 10, 5, 400, false);
+    put(&c->b, "POLYGON((7 0,30 0,30 30,7 30,7 0))");
+    c->overlap = 1;
+    check_shapes(c, &t);
+
+    c->name = "a clockwise disc across a box's side";
+    disc(&c->a, 10, 10, 5, 400, true);
+    put(&c->b, "POLYGON((7 0,7 30,30 30,30 0,7 0))");
+    c->overlap = 1;
+    check_shapes(c, &t);
+
+    c->name = "beads across a bar";
+    beads(&c->a, 60);
+    put(&c->b, "POLYGON((4 1,22 1,22 2,4 2,4 1))");
+    c->overlap = 1;
+    check_shapes(c, &t);
+
+    c->name = "beads, a bead inside a disc";
+    beads(&c->a, 60);
+    disc(&c->b, 15, 3, 2.8, 45, true);
+    c->overlap = 1;
+    check_shapes(c, &t);
+
+    c->name = "beads, a disc between two";
+    beads(&c->a, 60);
+    disc(&c->b, 6, 3, 0.49, 45, false);
+    c->overlap = 0;
+    check_shapes(c, &t);
+
+    free(c);
+    print_message("structures: %zu pairs, %zu overlap, %zu measured, %zu left to GEOS\n",
+                  t.pairs, t.overlaps, t.measured, t.declined);
+    assert_true(t.measured >= 10);
+}
+
 /* A star polygon around (cx, cy) on a lattice of @p step degrees: few
  * distinct lattice points, so vertices and edges of two stars often
  * coincide. NULL when snapping made it invalid. */
@@ -256,13 +466,44 @@ static void test_fractal_map(void **state)
     }
 }
 
+/* Zones are loaded by the first thread to need one and freed after their
+ * last pair: any number of threads finds the same pairs, areas bit for
+ * bit, as one. */
+static void test_threads(void **state)
+{
+    (void)state;
+    support_map_spec spec = {40, 20, 200, 0.01, 0.5, 11};
+    OGRGeometryH zones[40];
+    dc_polygon polygons[40];
+    support_fractal_map(&spec, zones);
+    for (size_t z = 0; z < spec.zones; z++)
+        polygons[z] = support_encode(zones[z]);
+    dc_overlap *one = NULL, *many = NULL;
+    size_t none = 0, nmany = 0;
+    assert_int_equal(dc_overlaps_find(polygons, zones, spec.zones, 1, &one, &none),
+                     DC_OK);
+    assert_true(none >= 50);
+    for (unsigned threads = 2; threads <= 8; threads *= 2) {
+        assert_int_equal(
+            dc_overlaps_find(polygons, zones, spec.zones, threads, &many, &nmany), DC_OK);
+        assert_int_equal(nmany, none);
+        assert_memory_equal(many, one, none * sizeof *one);
+        free(many);
+    }
+    free(one);
+    for (size_t z = 0; z < spec.zones; z++) {
+        free((void *)polygons[z].data);
+        OGR_G_DestroyGeometry(zones[z]);
+    }
+}
+
 int main(void)
 {
     CPLSetErrorHandler(CPLQuietErrorHandler); /* IsValid explains each invalid star */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cases),
-        cmocka_unit_test(test_random_stars),
-        cmocka_unit_test(test_fractal_map),
+        cmocka_unit_test(test_cases),        cmocka_unit_test(test_structures),
+        cmocka_unit_test(test_random_stars), cmocka_unit_test(test_fractal_map),
+        cmocka_unit_test(test_threads),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     GDALDestroy();
