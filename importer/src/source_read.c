@@ -216,8 +216,8 @@ static dc_err read_ogr_points(hh_batch *b, dc_layer_reader *r, dc_household_fn f
     return rc;
 }
 
-static dc_err read_household_layer(dc_layer_reader *r, GDALDatasetH ds,
-                                   dc_household_fn fn, void *ctx,
+static dc_err read_household_layer(const dc_source_list *list, dc_layer_reader *r,
+                                   GDALDatasetH ds, dc_household_fn fn, void *ctx,
                                    dc_source_problem *problem)
 {
     hh_batch *b = calloc(1, sizeof *b);
@@ -230,10 +230,11 @@ static dc_err read_household_layer(dc_layer_reader *r, GDALDatasetH ds,
     dc_err rc =
         p ? read_shp_points(p, b, r, fn, ctx, &failed) : read_ogr_points(b, r, fn, ctx);
     if (rc == DC_OK && b->n > 0) rc = (dc_err)batch_flush(b, r, fn, ctx);
+    /* The list's copy of the layer name: OGR's goes with the dataset. */
     if (failed)
-        dc_problem_set(problem, r->source, r->name, "read_failed",
-                       "cannot read the records of %s: the file is short or unreadable",
-                       r->source);
+        dc_problem_set(
+            problem, r->source, dc_source_list_intern(list, r->name), "read_failed",
+            "cannot read the records of %s: the file is short or unreadable", r->source);
     dc_shp_points_close(p);
     dc_text_free(&b->text);
     free(b);
@@ -295,7 +296,7 @@ static dc_err read_layer(const dc_source_list *list, const char *path, GDALDatas
     if (rc != DC_OK) return rc;
     rc = job->kind == DC_LAYER_ZONES
              ? read_zone_layer(&r, job->on_zone, job->ctx)
-             : read_household_layer(&r, ds, job->on_household, job->ctx, problem);
+             : read_household_layer(list, &r, ds, job->on_household, job->ctx, problem);
     dc_layer_release(&r);
     return rc;
 }

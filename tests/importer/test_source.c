@@ -214,7 +214,7 @@ static dc_err read_households(const char *path, const dc_source_options *opt, se
     memset(s->fields, 0, sizeof s->fields);
     s->n = 0;
     dc_err rc = dc_source_read_households(list, 0, opt, on_household, s, problem);
-    if (rc == DC_E_INVALID_ARG) keep_problem(problem);
+    if (rc == DC_E_INVALID_ARG || rc == DC_E_IO) keep_problem(problem);
     dc_source_list_close(list);
     return rc;
 }
@@ -563,6 +563,29 @@ static void test_missing_field(void **state)
     assert_int_equal(read_households(work_path("nofield.shp"), &opt, &s, &problem),
                      DC_OK);
     assert_true(s.null_field[0][DC_HH_STREET]);
+}
+
+/* A .shp cut short mid-way: the records before the cut are read, then
+ * read_failed, its layer name still readable once the dataset is closed. */
+static void test_short_file(void **state)
+{
+    (void)state;
+    fixture_row rows[50];
+    char ids[50][8];
+    for (int i = 0; i < 50; i++) {
+        snprintf(ids[i], sizeof ids[i], "H-%d", i);
+        rows[i] = (fixture_row){"POINT (501800 2365500)", {ids[i]}};
+    }
+    write_shapefile("short.shp", 9205, wkbPoint, hh_fields, 1, rows, 50);
+    /* 100 header bytes, then 28 bytes a point record: 20 whole ones left. */
+    assert_int_equal(truncate(work_path("short.shp"), 100 + 20 * 28 + 10), 0);
+    seen s = {0};
+    dc_source_problem problem = {0};
+    assert_int_equal(read_households(work_path("short.shp"), NULL, &s, &problem),
+                     DC_E_IO);
+    assert_string_equal(problem.code, "read_failed");
+    assert_string_equal(problem.layer, "short");
+    assert_non_null(strstr(problem.message, "short.shp"));
 }
 
 static void test_callback_stops(void **state)
@@ -988,6 +1011,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_fields_and_geometries),
         cmocka_unit_test(test_missing_field),
         cmocka_unit_test(test_callback_stops),
+        cmocka_unit_test(test_short_file),
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_crs_accuracy),
         cmocka_unit_test(test_null_shift_is_detectable),
