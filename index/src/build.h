@@ -31,11 +31,6 @@
 /* Households between two progress reports of a phase. */
 #define DC_PROGRESS_STEP 1000000u
 
-/* A zone grid entry: cell << 32 | postcode, and the postcode in a. */
-typedef struct dc_sort_item {
-    uint64_t key;
-    uint32_t a, b;
-} dc_sort_item;
 
 /* A household that shares its place with an earlier one in key order:
  * its input number (the order it was added) and its seq. */
@@ -65,7 +60,7 @@ typedef struct dc_builder {
     uint8_t *number_keys;   /* the key of every DC_NUMBER_STRIDE-th household */
     int32_t bbox[4];        /* of the households written */
     int input_closed;
-    dc_sort_item *grid; /* cell<<32|postcode */
+    dc_keyed *grid; /* key cell << 32 | postcode, value the postcode */
     /* The zone grid's sub-grid: every value, in key order, back to back;
      * values[i] is cell << 32 | size. */
     struct dc_build_zonecells {

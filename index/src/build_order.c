@@ -10,42 +10,6 @@
 
 #include "build_order.h"
 
-/* LSD radix sort on the 64-bit key, 8 bits a pass; passes in which every
- * key has the same byte are skipped. Stable. */
-static dc_err radix_sort(dc_sort_item *a, size_t n)
-{
-    if (n < 2) return DC_OK;
-    dc_sort_item *tmp = malloc(n * sizeof *tmp);
-    size_t(*count)[256] = calloc(8, sizeof *count);
-    if (!tmp || !count) {
-        free(tmp);
-        free(count);
-        return DC_E_NOMEM;
-    }
-    for (size_t i = 0; i < n; i++)
-        for (int byte = 0; byte < 8; byte++)
-            count[byte][(a[i].key >> (8 * byte)) & 255]++;
-    dc_sort_item *src = a, *dst = tmp;
-    for (int byte = 0; byte < 8; byte++) {
-        if (count[byte][(a[0].key >> (8 * byte)) & 255] == n) continue;
-        size_t offset = 0;
-        for (int v = 0; v < 256; v++) {
-            size_t c = count[byte][v];
-            count[byte][v] = offset;
-            offset += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[count[byte][(src[i].key >> (8 * byte)) & 255]++] = src[i];
-        dc_sort_item *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != a) memcpy(a, src, n * sizeof *a);
-    free(tmp);
-    free(count);
-    return DC_OK;
-}
-
 /* The household order: its place (DC_PLACE_CELL_SHIFT), then its id. */
 static uint64_t household_place(const dc_household_input *h)
 {
@@ -250,15 +214,19 @@ dc_err dc_build_collect_grid(dc_builder *b)
         size_t need = b->ngrid + (size_t)(r1 - r0 + 1) * (c1 - c0 + 1);
         if (need > cap) {
             cap = need * 2;
-            dc_sort_item *g = realloc(b->grid, cap * sizeof *g);
+            dc_keyed *g = realloc(b->grid, cap * sizeof *g);
             if (!g) return dc_error_set(b->err, DC_E_NOMEM, "out of memory (zone grid)");
             b->grid = g;
         }
         for (uint32_t r = r0; r <= r1; r++)
             for (uint32_t c = c0; c <= c1; c++)
                 b->grid[b->ngrid++] =
-                    (dc_sort_item){(uint64_t)(r * DC_ZONEGRID_COLS + c) << 32 | p, p, 0};
+                    (dc_keyed){(uint64_t)(r * DC_ZONEGRID_COLS + c) << 32 | p, p};
     }
-    dc_err rc = radix_sort(b->grid, b->ngrid);
-    return rc == DC_OK ? DC_OK : dc_error_set(b->err, rc, "out of memory (zone grid)");
+    dc_keyed *tmp = malloc((b->ngrid ? b->ngrid : 1) * sizeof *tmp);
+    if (!tmp) return dc_error_set(b->err, DC_E_NOMEM, "out of memory (zone grid)");
+    dc_keyed *sorted = dc_radix_sort(b->grid, tmp, b->ngrid);
+    if (sorted != b->grid) memcpy(b->grid, sorted, b->ngrid * sizeof *sorted);
+    free(tmp);
+    return DC_OK;
 }

@@ -66,7 +66,7 @@ static dc_err write_grid(dc_builder *b)
         dc_err rc = dc_build_reserve(b, 4 * (j - i));
         if (rc != DC_OK) return rc;
         for (size_t k = i; k < j; k++)
-            dc_put_le32(b->buf + 4 * (k - i), b->grid[k].a);
+            dc_put_le32(b->buf + 4 * (k - i), b->grid[k].value);
         dc_put_be32(key, cell);
         rc = dc_build_put(b, DC_DB_ZONEGRID, key, 4, b->buf, 4 * (j - i));
         if (rc != DC_OK) return rc;

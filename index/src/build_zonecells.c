@@ -22,7 +22,7 @@ static dc_err grid_postcodes(dc_builder *b, size_t i, size_t j, uint8_t **buf,
         *cap = 4 * (j - i);
     }
     for (size_t k = i; k < j; k++)
-        dc_put_le32(*buf + 4 * (k - i), b->grid[k].a);
+        dc_put_le32(*buf + 4 * (k - i), b->grid[k].value);
     return DC_OK;
 }
 

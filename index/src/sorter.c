@@ -31,9 +31,7 @@
 #define READ_SHARE_MAX (8u << 20)
 #define WRITE_BUFFER (1u << 20)
 
-typedef struct entry {
-    uint64_t key, off;
-} entry;
+typedef dc_keyed entry; /* value: the record's offset in its half */
 
 typedef struct run {
     uint64_t off, len;
@@ -200,11 +198,11 @@ static dc_err put_bytes(dc_sorter *s, const uint8_t *p, size_t n, dc_error *err)
 /* (tie, offset) order of two records with the same key. */
 static int tie_cmp(const uint8_t *mem, const entry *a, const entry *b)
 {
-    const uint8_t *ra = mem + a->off, *rb = mem + b->off;
+    const uint8_t *ra = mem + a->value, *rb = mem + b->value;
     size_t la = ra[8], lb = rb[8];
     int c = memcmp(ra + REC_HEAD, rb + REC_HEAD, la < lb ? la : lb);
     if (c == 0) c = (la > lb) - (la < lb);
-    if (c == 0) c = (a->off > b->off) - (a->off < b->off);
+    if (c == 0) c = (a->value > b->value) - (a->value < b->value);
     return c;
 }
 
@@ -213,13 +211,9 @@ static int tie_cmp_r(const void *a, const void *b, void *mem)
     return tie_cmp(mem, a, b);
 }
 
-/* LSD radix sort of a run's entries by key into the gap below them,
- * passes in which every key has the same byte skipped; then each range of
- * equal keys by (tie, offset). */
-static void sort_run(area *h)
+dc_keyed *dc_radix_sort(dc_keyed *a, dc_keyed *tmp, size_t n)
 {
-    size_t n = h->nentries;
-    entry *src = entries_of(h), *dst = src - n;
+    dc_keyed *src = a, *dst = tmp;
     size_t count[8][256];
     memset(count, 0, sizeof count);
     for (size_t i = 0; i < n; i++)
@@ -235,10 +229,19 @@ static void sort_run(area *h)
         }
         for (size_t i = 0; i < n; i++)
             dst[count[byte][(src[i].key >> (8 * byte)) & 255]++] = src[i];
-        entry *t = src;
+        dc_keyed *t = src;
         src = dst;
         dst = t;
     }
+    return src;
+}
+
+/* A run's entries by key into the gap below them, then each range of equal
+ * keys by (tie, offset). */
+static void sort_run(area *h)
+{
+    size_t n = h->nentries;
+    entry *src = dc_radix_sort(entries_of(h), entries_of(h) - n, n);
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i + 1; j < n && src[j].key == src[i].key; j++) {
         }
@@ -272,7 +275,7 @@ static dc_err write_run(dc_sorter *s, area *h, dc_error *err)
     sort_run(h);
     uint64_t start = s->file_end;
     for (size_t i = 0; rc == DC_OK && i < h->nentries; i++) {
-        const uint8_t *r = h->base + h->sorted[i].off;
+        const uint8_t *r = h->base + h->sorted[i].value;
         rc = put_bytes(s, r, rec_size(r), err);
     }
     if (rc == DC_OK) rc = flush_writes(s, err);
@@ -532,7 +535,7 @@ int dc_sorter_next(dc_sorter *s, dc_sorted *out, dc_error *err)
     if (!s->spilling) {
         const area *h = &s->half[s->cur];
         if (s->pos >= h->nentries) return 0;
-        unpack(h->base + h->sorted[s->pos++].off, out);
+        unpack(h->base + h->sorted[s->pos++].value, out);
         return 1;
     }
     /* The record handed out last time was left in its reader until now. */

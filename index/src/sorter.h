@@ -21,6 +21,17 @@
 
 typedef struct dc_sorter dc_sorter;
 
+/* A 64-bit key and a value: a sort entry (here, a record's offset; the
+ * zone grid's postcode in the build). */
+typedef struct dc_keyed {
+    uint64_t key, value;
+} dc_keyed;
+
+/* LSD radix sort of @p n entries by key, stable, with @p tmp room for as
+ * many; passes in which every key has the same byte are skipped. Returns
+ * the array that holds the result: @p a or @p tmp. */
+dc_keyed *dc_radix_sort(dc_keyed *a, dc_keyed *tmp, size_t n);
+
 typedef struct dc_sorted {
     uint64_t key;
     const uint8_t *tie, *data; /* valid until the next dc_sorter_next */
