@@ -1,4 +1,5 @@
-/* households.c - place, check and keep households as they are read. */
+/* households.c - place and check households as they are read, and hand
+ * them to the index writer. */
 #include "households.h"
 
 #include <math.h>
@@ -141,11 +142,9 @@ int dc_householdset_add(void *ctx, dc_source_household *hh)
 
     uint32_t layer = layer_of(hs, &hh->origin);
     if (layer == UINT32_MAX) return DC_E_NOMEM;
-    const char *const *f = hh->fields;
-    dc_household_input in = {
-        lat, lon, postcode, f[DC_HH_ID], f[DC_HH_HOUSE_NUMBER] && *f[DC_HH_HOUSE_NUMBER] ? f[DC_HH_HOUSE_NUMBER] : NULL,
-        f[DC_HH_STREET] && *f[DC_HH_STREET] ? f[DC_HH_STREET] : NULL,
-        f[DC_HH_GROUP] && *f[DC_HH_GROUP] ? f[DC_HH_GROUP] : NULL};
+    const char *const *f = hh->fields; /* the writer reads "" as none */
+    dc_household_input in = {lat, lon, postcode, f[DC_HH_ID], f[DC_HH_HOUSE_NUMBER],
+                             f[DC_HH_STREET], f[DC_HH_GROUP]};
     dc_err rc = dc_index_writer_add(hs->writer, &in, tag_of(layer, hh->origin.fid));
     if (rc != DC_OK) return hs->writer_rc = rc; /* the message is in the writer's err */
     hs->n++;
