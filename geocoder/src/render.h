@@ -88,9 +88,19 @@ struct dc_search_options;
 void dc_render_search_members(dc_jw *w, const char *query, size_t len,
                               const struct dc_search_options *opt,
                               const struct dc_search_result *r);
+/** The members before "results" (query, parts, near, count): a GeoJSON
+ *  collection's foreign members. */
+void dc_render_search_query(dc_jw *w, const char *query, size_t len,
+                            const struct dc_search_options *opt,
+                            const struct dc_search_result *r);
+/** A Point feature per answer, role its match, the JSON answer's members
+ *  as properties. */
 void dc_render_search_features(dc_jw *w, const struct dc_search_result *r);
 void dc_render_complete_members(dc_jw *w, const char *query, size_t len,
                                 const struct dc_complete_result *r);
+void dc_render_complete_query(dc_jw *w, const char *query, size_t len,
+                              const struct dc_complete_result *r);
+void dc_render_complete_features(dc_jw *w, const struct dc_complete_result *r);
 
 /*
  * GeoJSON (RFC 7946). A collection is written in three steps, so that the

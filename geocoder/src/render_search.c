@@ -89,8 +89,8 @@ static void hit_members(dc_jw *w, const dc_search_result *r, const dc_search_hit
     }
 }
 
-void dc_render_search_members(dc_jw *w, const char *query, size_t len,
-                              const dc_search_options *opt, const dc_search_result *r)
+void dc_render_search_query(dc_jw *w, const char *query, size_t len,
+                            const dc_search_options *opt, const dc_search_result *r)
 {
     dc_jw_key(w, "query");
     dc_render_text(w, query, len);
@@ -106,6 +106,12 @@ void dc_render_search_members(dc_jw *w, const char *query, size_t len,
     }
     dc_jw_key(w, "count");
     dc_jw_int(w, (int64_t)r->nhits);
+}
+
+void dc_render_search_members(dc_jw *w, const char *query, size_t len,
+                              const dc_search_options *opt, const dc_search_result *r)
+{
+    dc_render_search_query(w, query, len, opt, r);
     dc_jw_key(w, "results");
     dc_jw_array(w);
     for (size_t i = 0; i < r->nhits; i++) {
@@ -152,41 +158,64 @@ static void answer_display_name(dc_jw *w, const dc_complete_answer *a)
         memcpy(text + n, parts[i].ptr, parts[i].len);
         n += parts[i].len;
     }
-    memcpy(text + n, ", Vi\xE1\xBB\x87t Nam", 11);
-    n += 11;
+    static const char country[] = ", Vi\xE1\xBB\x87t Nam";
+    memcpy(text + n, country, sizeof country - 1);
+    n += sizeof country - 1;
     dc_jw_key(w, "display_name");
     dc_jw_string(w, text, n);
 }
 
-void dc_render_complete_members(dc_jw *w, const char *query, size_t len,
-                                const dc_complete_result *r)
+/* An autocomplete answer's members, for a JSON object and a feature's
+ * properties alike. */
+static void answer_members(dc_jw *w, const dc_complete_answer *a)
+{
+    dc_jw_key(w, "text");
+    dc_jw_cstring(w, a->text);
+    dc_jw_key(w, "kind");
+    dc_jw_cstring(w, dc_entity_kind_name(a->kind));
+    str_member(w, "name", a->name);
+    answer_display_name(w, a);
+    if (a->kind >= DC_ENTITY_ZONE) {
+        dc_jw_key(w, "postcode");
+        dc_jw_postcode(w, a->postcode);
+    }
+    dc_jw_key(w, "lat");
+    dc_jw_e7(w, a->lat_e7);
+    dc_jw_key(w, "lon");
+    dc_jw_e7(w, a->lon_e7);
+    dc_jw_key(w, "household_count");
+    dc_jw_int(w, a->household_count);
+}
+
+void dc_render_complete_query(dc_jw *w, const char *query, size_t len,
+                              const dc_complete_result *r)
 {
     dc_jw_key(w, "query");
     dc_render_text(w, query, len);
     dc_jw_key(w, "count");
     dc_jw_int(w, (int64_t)r->nanswers);
+}
+
+void dc_render_complete_members(dc_jw *w, const char *query, size_t len,
+                                const dc_complete_result *r)
+{
+    dc_render_complete_query(w, query, len, r);
     dc_jw_key(w, "results");
     dc_jw_array(w);
     for (size_t i = 0; i < r->nanswers; i++) {
-        const dc_complete_answer *a = &r->answers[i];
         dc_jw_object(w);
-        dc_jw_key(w, "text");
-        dc_jw_cstring(w, a->text);
-        dc_jw_key(w, "kind");
-        dc_jw_cstring(w, dc_entity_kind_name(a->kind));
-        str_member(w, "name", a->name);
-        answer_display_name(w, a);
-        if (a->postcode || a->kind >= DC_ENTITY_ZONE) {
-            dc_jw_key(w, "postcode");
-            dc_jw_postcode(w, a->postcode);
-        }
-        dc_jw_key(w, "lat");
-        dc_jw_e7(w, a->lat_e7);
-        dc_jw_key(w, "lon");
-        dc_jw_e7(w, a->lon_e7);
-        dc_jw_key(w, "household_count");
-        dc_jw_int(w, a->household_count);
+        answer_members(w, &r->answers[i]);
         dc_jw_end(w);
     }
     dc_jw_end(w);
+}
+
+void dc_render_complete_features(dc_jw *w, const dc_complete_result *r)
+{
+    for (size_t i = 0; i < r->nanswers; i++) {
+        const dc_complete_answer *a = &r->answers[i];
+        dc_render_feature_begin(w, dc_entity_kind_name(a->kind));
+        answer_members(w, a);
+        dc_render_feature_point(w, a->lat_e7, a->lon_e7);
+    }
 }
