@@ -95,10 +95,33 @@ static void find_house(struct dc_search_scratch *x)
             x->house_part = (int)i;
         }
     }
+    x->house_token = -1;
     if (x->house_part >= 0) {
         x->house = dc_query_folded(&x->q, (size_t)x->house_part);
         x->house_len = strlen(x->house);
+        x->house_token = x->q.part[x->house_part].first;
     }
+}
+
+/* "Đường Trần Hưng Đạo số 45/7": the parser keeps a number after số in a
+ * street's name (đường số 5 is a street); after the street's words, and
+ * with no house number elsewhere, it is the house number. Its token, or
+ * -1. */
+static int house_in_street(struct dc_search_scratch *x, size_t part)
+{
+    const dc_query_part *p = &x->q.part[part];
+    const dc_tokens *t = &x->q.tokens;
+    if (x->house_part >= 0 || p->kind != DC_PART_STREET) return -1;
+    for (size_t k = (size_t)p->first + 1; k + 1 < (size_t)p->first + p->count; k++)
+        if (strcmp(dc_token_folded(t, k), "so") == 0 &&
+            (t->token[k + 1].flags & DC_TOKEN_NUMBER)) {
+            x->house_part = (int)part;
+            x->house_token = (int)k + 1;
+            x->house = dc_token_folded(t, k + 1);
+            x->house_len = t->token[k + 1].folded_len;
+            return (int)k;
+        }
+    return -1;
 }
 
 /* The alley number of a house number "N/k" ("12" of "12/3/5"), as a word
@@ -121,6 +144,30 @@ static void alley_of_house(struct dc_search_scratch *x)
     t->synthetic = true;
 }
 
+/* The words that label part @p i, when they follow a name's word with no
+ * comma between: the parser reads "Lý Thái Tổ" as a street and a group
+ * (tổ), "Lạc Long Quân" as a street and a district (quân: quận), "Lý
+ * Thường Kiệt" as a street and an alley; as optional name words the runs
+ * of the search may take them back into the name. */
+static void label_words(struct dc_search_scratch *x, size_t i)
+{
+    const dc_query_part *p = &x->q.part[i];
+    const dc_tokens *tk = &x->q.tokens;
+    if (!p->word_count || !name_part(p->kind) || x->nnt == 0) return;
+    const dc_ntok *prev = &x->nt[x->nnt - 1];
+    if (prev->token < 0 || prev->token + 1 != (int)p->word_first ||
+        (tk->token[prev->token].flags & DC_TOKEN_COMMA))
+        return;
+    for (size_t k = p->word_first; k < (size_t)p->word_first + p->word_count; k++) {
+        dc_ntok *t = add_word(x, i, DC_PART_FREE);
+        if (!t) return;
+        word_of_token(x, t, k);
+        t->token = (int16_t)k;
+        t->label = true;
+        t->labelled = false;
+    }
+}
+
 static void name_words(struct dc_search_scratch *x)
 {
     const dc_query *q = &x->q;
@@ -128,6 +175,7 @@ static void name_words(struct dc_search_scratch *x)
     find_house(x);
     for (size_t i = 0; i < q->nparts; i++) {
         const dc_query_part *p = &q->part[i];
+        label_words(x, i);
         /* a guessed house number may be a street's name instead (7/5) */
         if (!name_part(p->kind) &&
             !(p->kind == DC_PART_HOUSE && (p->flags & DC_PART_GUESS)))
@@ -137,17 +185,21 @@ static void name_words(struct dc_search_scratch *x)
         uint8_t pkind = !name_part(p->kind)        ? DC_PART_HOUSE
                         : p->flags & DC_PART_GUESS ? DC_PART_FREE
                                                    : (uint8_t)p->kind;
+        int so = house_in_street(x, i);
         for (size_t k = p->first; k < (size_t)p->first + p->count; k++) {
+            if (so >= 0 && (k == (size_t)so || k == (size_t)so + 1)) continue;
             dc_ntok *t = add_word(x, i, pkind);
             if (!t) break;
             word_of_token(x, t, k);
             t->token = (int16_t)k;
+            t->doubtful = (p->flags & DC_PART_WORD_FOLDED) != 0;
         }
     }
     alley_of_house(x);
     x->all = 0;
     for (size_t i = 0; i < x->nnt; i++)
-        if (!x->nt[i].synthetic && x->nt[i].pkind != DC_PART_HOUSE) x->all |= 1ull << i;
+        if (!x->nt[i].synthetic && !x->nt[i].label && x->nt[i].pkind != DC_PART_HOUSE)
+            x->all |= 1ull << i;
 }
 
 /* ---- words and their alternatives --------------------------------------- */
@@ -409,6 +461,123 @@ static bool is_labelled(const dc_ntok *t, const dc_entity *e)
            e->word == DC_VOCAB_GROUP;
 }
 
+typedef struct take {
+    dc_geo_session *s;
+    struct dc_search_scratch *x;
+    const run *r;
+    dc_err rc;
+} take;
+
+/* An entity the run's words lead to: evidence, when it spells the run, a
+ * number may name it, and it lies within the places the query restricts
+ * to. */
+static int take_entity(void *ctx, const dc_entity *e)
+{
+    take *t = ctx;
+    struct dc_search_scratch *x = t->x;
+    if (x->nev == DC_EV_MAX) return 1;
+    dc_evidence *ev = &x->ev[x->nev];
+    if (!spells(x, t->r, e, ev) || !numbers_allowed(x, t->r, e)) return 0;
+    if ((e->kind == DC_ENTITY_STREET || e->kind == DC_ENTITY_GROUP) &&
+        !dc_search_allowed(x, e->postcode))
+        return 0;
+    ev->id = e->id;
+    ev->kind = (uint8_t)e->kind;
+    ev->n = t->r->n;
+    ev->labelled = is_labelled(&x->nt[t->r->tok[0]], e);
+    ev->mask = 0;
+    for (size_t i = 0; i < t->r->n; i++)
+        ev->mask |= 1ull << t->r->tok[i];
+    ev->postcode = e->postcode;
+    ev->count = e->count;
+    ev->lat_e7 = e->lat_e7, ev->lon_e7 = e->lon_e7;
+    ev->first = ev->nmembers = 0;
+    ev->folded = e->folded;
+    if (e->kind == DC_ENTITY_DISTRICT || e->kind == DC_ENTITY_PROVINCE) {
+        t->rc = add_members(t->s, x, e, ev);
+        if (t->rc != DC_OK) return 1;
+    }
+    x->nev++;
+    return 0;
+}
+
+static bool same_name(const dc_entity *a, const dc_entity *b)
+{
+    return a->folded.len == b->folded.len && a->exact.len == b->exact.len &&
+           memcmp(a->folded.ptr, b->folded.ptr, a->folded.len) == 0 &&
+           memcmp(a->exact.ptr, b->exact.ptr, a->exact.len) == 0;
+}
+
+static dc_err postcode_of(dc_geo_session *s, uint32_t id, uint32_t *pc)
+{
+    dc_entity e;
+    dc_err rc = dc_index_search_entity(s->txn, id, &e);
+    if (rc == DC_OK) *pc = e.postcode;
+    return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+}
+
+/* Of a run of neighbouring ids @p a..@p b that share one name (so ascend by
+ * postcode), those in the allowed postcodes, into x->picked: a binary
+ * search a postcode. */
+static dc_err pick_allowed(dc_geo_session *s, struct dc_search_scratch *x, uint32_t a,
+                           uint32_t b, size_t *npicked)
+{
+    uint32_t lo = a;
+    for (size_t k = 0; k < x->nallowed && lo <= b; k++) {
+        uint32_t want = x->allowed[k], l = lo, h = b + 1, pc;
+        while (l < h) { /* the first id at or after want */
+            uint32_t mid = l + (h - l) / 2;
+            dc_err rc = postcode_of(s, mid, &pc);
+            if (rc != DC_OK) return rc;
+            if (pc < want)
+                l = mid + 1;
+            else
+                h = mid;
+        }
+        for (lo = l; lo <= b && *npicked < DC_IDS_MAX; lo++) {
+            dc_err rc = postcode_of(s, lo, &pc);
+            if (rc != DC_OK) return rc;
+            if (pc != want) break;
+            x->picked[(*npicked)++] = lo;
+        }
+    }
+    return DC_OK;
+}
+
+/* The candidate ids x->ids[0..*n) cut to the allowed postcodes where a
+ * long run of neighbours shares one name (a common street name in a
+ * thousand zones): each such run is searched by postcode instead of read
+ * whole. Other ids stay. */
+static dc_err restrict_ids(dc_geo_session *s, struct dc_search_scratch *x, size_t *n)
+{
+    size_t np = 0, logn = 1;
+    while ((1u << logn) < *n)
+        logn++;
+    for (size_t i = 0, j; i < *n; i = j) {
+        for (j = i + 1; j < *n && x->ids[j] == x->ids[j - 1] + 1; j++) {
+        }
+        size_t len = j - i;
+        bool search = len > 16 && x->nallowed * (logn + 2) < len / 2;
+        dc_entity first, last;
+        if (search) {
+            dc_err rc = dc_index_search_entity(s->txn, x->ids[i], &first);
+            if (rc == DC_OK) rc = dc_index_search_entity(s->txn, x->ids[j - 1], &last);
+            if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+            search = same_name(&first, &last);
+        }
+        if (search) {
+            dc_err rc = pick_allowed(s, x, x->ids[i], x->ids[j - 1], &np);
+            if (rc != DC_OK) return rc;
+        } else {
+            for (size_t k = i; k < j && np < DC_IDS_MAX; k++)
+                x->picked[np++] = x->ids[k];
+        }
+    }
+    memcpy(x->ids, x->picked, np * sizeof *x->ids);
+    *n = np;
+    return DC_OK;
+}
+
 /* Every entity of the kinds @p kinds that spells run @p r. */
 static dc_err match_run(dc_geo_session *s, struct dc_search_scratch *x, const run *r,
                         unsigned kinds)
@@ -416,34 +585,20 @@ static dc_err match_run(dc_geo_session *s, struct dc_search_scratch *x, const ru
     const dc_index *idx = dc_geo_index(s->geo);
     for (size_t i = 0; i < r->n; i++)
         if (x->nt[r->tok[i]].nalts == 0) return DC_OK;
-    for (unsigned k = 0; k < DC_ENTITY_KINDS; k++) {
+    for (unsigned k = 0; k < DC_ENTITY_KINDS && x->nev < DC_EV_MAX; k++) {
         uint32_t lo, hi;
         size_t n;
         if (!(kinds >> k & 1)) continue;
         dc_index_search_range(idx, (dc_entity_kind)k, r->n, &lo, &hi);
         if (lo == hi) continue;
         dc_err rc = intersect(x, r, lo, hi, &n);
-        for (size_t j = 0; rc == DC_OK && j < n && x->nev < DC_EV_MAX; j++) {
-            dc_entity e;
-            dc_evidence *ev = &x->ev[x->nev];
-            rc = dc_index_search_entity(s->txn, x->ids[j], &e);
-            if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
-            if (!spells(x, r, &e, ev) || !numbers_allowed(x, r, &e)) continue;
-            ev->id = e.id;
-            ev->kind = (uint8_t)e.kind;
-            ev->n = r->n;
-            ev->labelled = is_labelled(&x->nt[r->tok[0]], &e);
-            ev->mask = 0;
-            for (size_t i = 0; i < r->n; i++)
-                ev->mask |= 1ull << r->tok[i];
-            ev->postcode = e.postcode;
-            ev->count = e.count;
-            ev->lat_e7 = e.lat_e7, ev->lon_e7 = e.lon_e7;
-            ev->first = ev->nmembers = 0;
-            if (e.kind == DC_ENTITY_DISTRICT || e.kind == DC_ENTITY_PROVINCE)
-                rc = add_members(s, x, &e, ev);
-            x->nev++;
-        }
+        if (rc == DC_OK && x->allowed_set &&
+            (k == DC_ENTITY_STREET || k == DC_ENTITY_GROUP))
+            rc = restrict_ids(s, x, &n);
+        take t = {s, x, r, DC_OK};
+        if (rc == DC_OK)
+            rc = dc_index_search_entities_read(s->txn, x->ids, n, take_entity, &t);
+        if (rc == DC_OK) rc = t.rc;
         if (rc != DC_OK) return rc;
     }
     return DC_OK;
@@ -451,18 +606,40 @@ static dc_err match_run(dc_geo_session *s, struct dc_search_scratch *x, const ru
 
 /* The runs that start in one part's words x->nt[first..end) and end
  * there or in the words after it up to @p reach. */
-static dc_err part_runs(dc_geo_session *s, struct dc_search_scratch *x, size_t first,
-                        size_t end, size_t reach)
+static bool locality_part(uint8_t pkind)
 {
-    for (size_t i = first; i < end; i++)
-        for (size_t n = 1; n <= DC_SPAN_MAX && i + n <= reach; n++) {
+    return pkind == DC_PART_ZONE || pkind == DC_PART_DISTRICT ||
+           pkind == DC_PART_PROVINCE;
+}
+
+/* The kinds a run starting at @p t names, in pass 0 (the zones,
+ * districts and provinces a part names with its word: what restricts) or
+ * pass 1 (the rest). A word of a part whose word matched only folded may
+ * be a name's: it names any kind too. */
+static unsigned run_kinds(const dc_ntok *t, int pass)
+{
+    unsigned own = dc_search_part_kinds(t->pkind, t->numbered);
+    unsigned restricting = locality_part(t->pkind) && t->labelled ? own : 0;
+    if (pass == 0) return restricting;
+    unsigned all = t->doubtful ? (1u << DC_ENTITY_KINDS) - 1 : own;
+    return all & ~restricting;
+}
+
+/* The runs that start in one part's words x->nt[first..end) and end
+ * there or in the words after it up to @p reach, of the kinds of @p pass. */
+static dc_err part_runs(dc_geo_session *s, struct dc_search_scratch *x, size_t first,
+                        size_t end, size_t reach, int pass)
+{
+    for (size_t i = first; i < end; i++) {
+        unsigned kinds = run_kinds(&x->nt[i], pass);
+        for (size_t n = 1; kinds && n <= DC_SPAN_MAX && i + n <= reach; n++) {
             run r = {.n = (uint8_t)n};
             for (size_t j = 0; j < n; j++)
                 r.tok[j] = (uint8_t)(i + j);
-            const dc_ntok *t = &x->nt[i];
-            dc_err rc = match_run(s, x, &r, dc_search_part_kinds(t->pkind, t->numbered));
+            dc_err rc = match_run(s, x, &r, kinds);
             if (rc != DC_OK) return rc;
         }
+    }
     return DC_OK;
 }
 
@@ -473,7 +650,7 @@ static dc_err alley_runs(dc_geo_session *s, struct dc_search_scratch *x, size_t 
 {
     for (size_t i = 0; i < x->nnt; i++) {
         const dc_ntok *t = &x->nt[i];
-        if (t->part == x->nt[number].part || t->synthetic ||
+        if ((t->part == x->nt[number].part && !x->nt[number].synthetic) || t->synthetic ||
             (t->pkind != DC_PART_STREET && t->pkind != DC_PART_FREE &&
              t->pkind != DC_PART_HOUSE))
             continue;
@@ -507,20 +684,141 @@ static size_t part_end(const struct dc_search_scratch *x, size_t i)
 static size_t run_reach(const struct dc_search_scratch *x, size_t end)
 {
     const dc_tokens *tk = &x->q.tokens;
-    while (end < x->nnt && !x->nt[end].synthetic && !x->nt[end].labelled &&
-           x->nt[end - 1].token >= 0 && x->nt[end].token == x->nt[end - 1].token + 1 &&
+    while (end < x->nnt && !x->nt[end].synthetic && x->nt[end - 1].token >= 0 &&
+           x->nt[end].token == x->nt[end - 1].token + 1 &&
            !(tk->token[x->nt[end - 1].token].flags & DC_TOKEN_COMMA))
         end = part_end(x, end);
     return end;
 }
 
+bool dc_search_has_postcode(const struct dc_search_scratch *x, const dc_evidence *ev,
+                            uint32_t pc)
+{
+    if (ev->kind != DC_ENTITY_DISTRICT && ev->kind != DC_ENTITY_PROVINCE)
+        return ev->postcode == pc;
+    const uint32_t *m = x->members + ev->first;
+    uint32_t lo = 0, hi = ev->nmembers;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (m[mid] < pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ev->nmembers && m[lo] == pc;
+}
+
+bool dc_search_allowed(const struct dc_search_scratch *x, uint32_t pc)
+{
+    if (x->restrict_postcode && x->q.postcode != pc) return false;
+    for (size_t p = 0; p < x->nrestrict; p++) {
+        bool in = false;
+        for (uint32_t i = 0; i < x->restrict_part[p].n && !in; i++)
+            in = dc_search_has_postcode(
+                x, &x->ev[x->restrict_ev[x->restrict_part[p].first + i]], pc);
+        if (!in) return false;
+    }
+    return true;
+}
+
+static int cmp_u32_asc(const void *a, const void *b)
+{
+    uint32_t p = *(const uint32_t *)a, q = *(const uint32_t *)b;
+    return (p > q) - (p < q);
+}
+
+/* The postcodes the restrictions leave, listed (x->allowed) when there are
+ * restrictions and few enough: the first's places' postcodes, kept where
+ * every restriction allows them. */
+static void allowed_postcodes(struct dc_search_scratch *x)
+{
+    x->allowed_set = false;
+    x->nallowed = 0;
+    if (x->restrict_postcode) {
+        if (dc_search_allowed(x, x->q.postcode))
+            x->allowed[x->nallowed++] = x->q.postcode;
+        x->allowed_set = true;
+        return;
+    }
+    if (x->nrestrict == 0) return;
+    for (uint32_t i = 0; i < x->restrict_part[0].n; i++) {
+        const dc_evidence *ev = &x->ev[x->restrict_ev[x->restrict_part[0].first + i]];
+        bool list = ev->kind == DC_ENTITY_DISTRICT || ev->kind == DC_ENTITY_PROVINCE;
+        uint32_t n = list ? ev->nmembers : 1;
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t pc = list ? x->members[ev->first + k] : ev->postcode;
+            if (x->nallowed == DC_ALLOWED_MAX) return; /* too many: check each */
+            if (dc_search_allowed(x, pc)) x->allowed[x->nallowed++] = pc;
+        }
+    }
+    qsort(x->allowed, x->nallowed, sizeof *x->allowed, cmp_u32_asc);
+    size_t m = 0;
+    for (size_t i = 0; i < x->nallowed; i++)
+        if (m == 0 || x->allowed[m - 1] != x->allowed[i]) x->allowed[m++] = x->allowed[i];
+    x->nallowed = m;
+    x->allowed_set = true;
+}
+
+/* The places a zone, district or province part names with its word: the
+ * evidence that spells the whole part, the best spelt when several do
+ * ("phường Tân Thạnh" is not Tân Thành); a part the index does not know
+ * restricts nothing. A postcode restricts when a zone has it. */
+static void restrictions(dc_geo_session *s, struct dc_search_scratch *x)
+{
+    const dc_query *q = &x->q;
+    dc_zone z;
+    x->nrestrict = x->nrestrict_ev = 0;
+    x->restrict_postcode =
+        q->has_postcode && dc_geo_zone_of(s->geo, q->postcode, &z) == DC_OK;
+    for (size_t p = 0; p < q->nparts && x->nrestrict < DC_SEARCH_MAX_PARTS; p++) {
+        dc_part_kind kind = q->part[p].kind;
+        if (!q->part[p].word_count || !locality_part((uint8_t)kind)) continue;
+        uint64_t m = 0;
+        for (size_t i = 0; i < x->nnt; i++)
+            if (x->nt[i].part == (int16_t)p && !x->nt[i].synthetic && !x->nt[i].label)
+                m |= 1ull << i;
+        int best = -1;
+        for (size_t e = 0; e < x->nev; e++) {
+            const dc_evidence *ev = &x->ev[e];
+            bool fits = kind == DC_PART_ZONE ? ev->kind == DC_ENTITY_ZONE
+                                             : ev->kind == DC_ENTITY_DISTRICT ||
+                                                   ev->kind == DC_ENTITY_PROVINCE;
+            if (fits && ev->mask == m && ev->points > best) best = ev->points;
+        }
+        if (best < 0) continue;
+        uint32_t first = (uint32_t)x->nrestrict_ev;
+        for (size_t e = 0; e < x->nev && x->nrestrict_ev < DC_EV_MAX; e++) {
+            const dc_evidence *ev = &x->ev[e];
+            bool fits = kind == DC_PART_ZONE ? ev->kind == DC_ENTITY_ZONE
+                                             : ev->kind == DC_ENTITY_DISTRICT ||
+                                                   ev->kind == DC_ENTITY_PROVINCE;
+            if (fits && ev->mask == m && ev->points == best)
+                x->restrict_ev[x->nrestrict_ev++] = (int32_t)e;
+        }
+        x->restrict_part[x->nrestrict].first = first;
+        x->restrict_part[x->nrestrict++].n = (uint32_t)(x->nrestrict_ev - first);
+    }
+    allowed_postcodes(x);
+}
+
+/* The evidence of every run: the zones, districts and provinces the query
+ * names with their words first, which restrict the streets and groups
+ * taken after them (a common street name in a thousand zones is then read
+ * in the few that matter). */
 dc_err dc_search_evidence(dc_geo_session *s, struct dc_search_scratch *x)
 {
     x->nev = x->nmembers = 0;
+    x->nrestrict = 0;
+    x->restrict_postcode = false;
+    x->allowed_set = false;
     dc_err rc = DC_OK;
-    for (size_t i = 0, j; rc == DC_OK && i < x->nnt; i = j) {
-        j = part_end(x, i);
-        if (!x->nt[i].synthetic) rc = part_runs(s, x, i, j, run_reach(x, j));
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) restrictions(s, x);
+        for (size_t i = 0, j; rc == DC_OK && i < x->nnt; i = j) {
+            j = part_end(x, i);
+            if (!x->nt[i].synthetic)
+                rc = part_runs(s, x, i, j, pass == 0 ? j : run_reach(x, j), pass);
+        }
     }
     for (size_t i = 0; rc == DC_OK && i < x->nnt; i++) {
         const dc_ntok *t = &x->nt[i];
@@ -571,7 +869,9 @@ dc_err dc_search(dc_geo_session *s, const char *text, size_t len,
     for (int pass = 0; rc == DC_OK && pass < 2; pass++) {
         bool added = false;
         rc = dc_search_evidence(s, x);
-        if (rc == DC_OK) rc = dc_search_rank(s, x, opt);
+        if (rc == DC_OK)
+            rc = dc_search_rank(s, x, opt,
+                                opt->limit ? opt->limit : DC_SEARCH_DEFAULT_LIMIT);
         if (rc == DC_OK && pass == 0)
             rc = dc_search_add_typos(s, x, unexplained(x), &added);
         if (!added) break;

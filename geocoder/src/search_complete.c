@@ -14,6 +14,10 @@
 
 /* Words the prefix of the last word may stand for, at most. */
 #define PREFIX_WORDS 64
+/* Candidates a prefix alone (no whole word before it) leads to, at most:
+ * the first in id order, so provinces, districts and zones before groups
+ * and streets, and shorter names first. */
+#define PREFIX_IDS 2048
 
 /* What is being completed: the whole words and the prefix, as name words
  * of x->nt (each with its own posting list), and the prefix's words. */
@@ -63,16 +67,22 @@ static dc_err candidates(struct dc_search_scratch *x, const typed *t, dc_posting
         for (size_t a = 0; a < nwords; a++) {
             dc_postings pl = words[a];
             uint32_t id;
-            int got;
-            while (n < DC_IDS_MAX && (got = dc_postings_next(&pl, &id)) == 1)
+            int got = 0;
+            size_t taken = 0;
+            while (n < DC_IDS_MAX && taken++ < PREFIX_IDS &&
+                   (got = dc_postings_next(&pl, &id)) == 1)
                 x->ids[n++] = id;
-            if (n < DC_IDS_MAX && got < 0) return DC_E_INDEX_CORRUPT;
+            if (got < 0) return DC_E_INDEX_CORRUPT;
         }
         qsort(x->ids, n, sizeof *x->ids, cmp_u32);
+        size_t m = 0; /* each once, the first PREFIX_IDS */
+        for (size_t i = 0; i < n && m < PREFIX_IDS; i++)
+            if (m == 0 || x->ids[m - 1] != x->ids[i]) x->ids[m++] = x->ids[i];
+        n = m;
     } else {
         dc_postings pl = x->nt[t->first + driver].alt[0].pl;
         uint32_t id;
-        int got;
+        int got = 0;
         while (n < DC_IDS_MAX && (got = dc_postings_next(&pl, &id)) == 1)
             x->ids[n++] = id;
         if (n < DC_IDS_MAX && got < 0) return DC_E_INDEX_CORRUPT;
@@ -185,25 +195,49 @@ static uint32_t weight_of(dc_geo_session *s, const dc_entity *e)
     return UINT32_MAX / 2 + e->count; /* a district or province before its parts */
 }
 
+typedef struct ranking {
+    dc_geo_session *s;
+    struct dc_search_scratch *x;
+    const typed *t;
+} ranking;
+
+static int rank_entity(void *ctx, const dc_entity *e)
+{
+    ranking *r = ctx;
+    struct dc_search_scratch *x = r->x;
+    bool whole = false;
+    unsigned exacts = 0;
+    if (x->ncomp == DC_CAND_MAX) return 1;
+    int at = fit(x, r->t, e->folded, e->exact, &whole, &exacts);
+    if (at < 0) return 0;
+    x->comp[x->ncomp++] = (dc_completion){
+        e->id, weight_of(r->s, e), (uint8_t)(at > 255 ? 255 : at), (uint8_t)e->kind,
+        whole, (uint8_t)exacts};
+    return 0;
+}
+
+/* The candidates of the kinds wanted (told by their id ranges, unread),
+ * read in id order through one cursor, fitted and ranked. */
 static dc_err rank(dc_geo_session *s, struct dc_search_scratch *x, const typed *t,
                    size_t nids)
 {
-    x->ncomp = 0;
-    for (size_t j = 0; j < nids && x->ncomp < DC_CAND_MAX; j++) {
-        dc_entity e;
-        dc_err rc = dc_index_search_entity(s->txn, x->ids[j], &e);
-        if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
-        if (!(t->kinds >> e.kind & 1)) continue;
-        bool whole = false;
-        unsigned exacts = 0;
-        int at = fit(x, t, e.folded, e.exact, &whole, &exacts);
-        if (at < 0) continue;
-        x->comp[x->ncomp++] = (dc_completion){
-            e.id,  weight_of(s, &e), (uint8_t)(at > 255 ? 255 : at), (uint8_t)e.kind,
-            whole, (uint8_t)exacts};
+    const dc_index *idx = dc_geo_index(s->geo);
+    uint32_t start[DC_ENTITY_KINDS + 1], unused;
+    for (unsigned k = 0; k < DC_ENTITY_KINDS; k++)
+        dc_index_search_range(idx, (dc_entity_kind)k, 1, &start[k], &unused);
+    start[DC_ENTITY_KINDS] = dc_index_search_entities(idx);
+    size_t n = 0;
+    for (size_t j = 0; j < nids; j++) {
+        unsigned k = 0;
+        while (k + 1 < DC_ENTITY_KINDS && x->ids[j] >= start[k + 1])
+            k++;
+        if (t->kinds >> k & 1) x->ids[n++] = x->ids[j];
     }
-    qsort(x->comp, x->ncomp, sizeof *x->comp, by_completion);
-    return DC_OK;
+    ranking r = {s, x, t};
+    x->ncomp = 0;
+    dc_err rc = dc_index_search_entities_read(s->txn, x->ids, n, rank_entity, &r);
+    if (rc == DC_OK) qsort(x->comp, x->ncomp, sizeof *x->comp, by_completion);
+    return rc;
 }
 
 /* ---- answers ------------------------------------------------------------ */

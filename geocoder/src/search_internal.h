@@ -32,13 +32,14 @@
 #define DC_IDS_MAX 8192
 /* Postcodes of the districts and provinces found. */
 #define DC_MEMBERS_MAX 16384
+/* Postcodes the restrictions leave, listed when they are few. */
+#define DC_ALLOWED_MAX 4096
 /* Answers ranked. */
 #define DC_CAND_MAX 2048
 
 /* Points of a word, by how it matched (a word explained). */
 enum {
-    DC_PTS_EXACT = 10,      /* its tones as the index has them */
-    DC_PTS_FOLDED = 9,      /* typed without tones */
+    DC_PTS_EXACT = 10,      /* its tones as the index has them, or typed without */
     DC_PTS_TONES = 7,       /* typed with other tones */
     DC_PTS_TYPO = 5,        /* one typo */
     DC_PTS_UNEXPLAINED = 6, /* taken off for each word no part of the answer explains */
@@ -68,7 +69,9 @@ typedef struct dc_ntok {
     int16_t token;  /* its token in the query, -1 for a synthetic word */
     uint8_t pkind;  /* its part's kind (DC_PART_HOUSE: a guessed house number) */
     bool numbered, labelled;
-    bool typos; /* words one typo away have been looked up */
+    bool label;    /* the word that labels its part, as a name's word: optional */
+    bool doubtful; /* its part's word matched only folded: a name's word, maybe */
+    bool typos;    /* words one typo away have been looked up */
     uint8_t nalts;
     dc_nalt alt[DC_ALT_MAX];
 } dc_ntok;
@@ -86,7 +89,15 @@ typedef struct dc_evidence {
     uint32_t count;    /* street, group: households */
     int32_t lat_e7, lon_e7;
     uint32_t first, nmembers; /* district, province: postcodes in members[] */
+    dc_str folded;            /* its folded proper name, in the map */
 } dc_evidence;
+
+/* Evidence (or an answer) by postcode and points, to sort. */
+typedef struct dc_ev_key {
+    uint32_t postcode;
+    int32_t points;
+    int32_t ev;
+} dc_ev_key;
 
 /* An answer being ranked. */
 typedef struct dc_cand {
@@ -98,6 +109,7 @@ typedef struct dc_cand {
     uint32_t postcode;
     bool house, in_group, postcode_ok;
     bool kind_named; /* its kind is the one its part's word names (bản: a group) */
+    bool dead;       /* a street whose household at the number is the answer */
     uint64_t mask;
     double distance;
     int32_t lat_e7, lon_e7;
@@ -118,12 +130,37 @@ struct dc_search_scratch {
     dc_query q;
     size_t nnt;
     dc_ntok nt[DC_NT_MAX];
-    uint64_t all;   /* bit per name word that must be explained */
-    int house_part; /* the house number's part, or -1 */
+    uint64_t all;    /* bit per name word that must be explained */
+    int house_part;  /* the house number's part, or -1 */
+    int house_token; /* its token, or -1 */
     const char *house;
     size_t house_len;
     size_t nev;
     dc_evidence ev[DC_EV_MAX];
+    /* The places the query names with their word (phường X, quận Y, tỉnh
+     * Z), which restrict every answer: per such part the evidence that
+     * spells it best (restrict_ev[first..first + n)). */
+    size_t nrestrict, nrestrict_ev;
+    struct {
+        uint32_t first, n;
+    } restrict_part[DC_SEARCH_MAX_PARTS];
+    int32_t restrict_ev[DC_EV_MAX];
+    bool restrict_postcode; /* the query's postcode is a zone's */
+    /* The postcodes every restriction allows, ascending, when there are
+     * restrictions and no more than DC_ALLOWED_MAX (else nallowed_set is
+     * false and each answer's postcode is checked). */
+    bool allowed_set;
+    size_t nallowed;
+    uint32_t allowed[DC_ALLOWED_MAX];
+    uint32_t picked[DC_IDS_MAX]; /* the ids a run leads to in those postcodes */
+    /* Zone and group evidence by postcode, best first, and the districts
+     * and provinces (ranking). */
+    size_t nzone_ev, ngroup_ev, nplace_ev;
+    dc_ev_key zone_ev[DC_EV_MAX], group_ev[DC_EV_MAX];
+    int32_t place_ev[DC_EV_MAX];
+    /* Streets whose households are searched for the house number, the
+     * likeliest first (ranking). */
+    dc_ev_key house_order[DC_CAND_MAX];
     size_t nmembers;
     uint32_t members[DC_MEMBERS_MAX];
     uint32_t ids[DC_IDS_MAX];
@@ -138,13 +175,15 @@ struct dc_search_scratch {
 /* The session's working memory, made on its first search. */
 dc_err dc_search_scratch(dc_geo_session *s, struct dc_search_scratch **out);
 
-/* The points of a word matched @p how (toned: the query's word has tones). */
+/* The points of a word matched @p how (toned: the query's word has tones).
+ * A word typed without tones says nothing of them: it matches every toned
+ * word alike ("thanh" is Thanh, Thành and Thạnh), so folded counts as
+ * exact for it; a word typed with tones prefers its own. */
 static inline int dc_search_points(uint8_t how, bool toned)
 {
-    return how == DC_SEARCH_EXACT  ? DC_PTS_EXACT
-           : how == DC_SEARCH_TYPO ? DC_PTS_TYPO
-           : toned                 ? DC_PTS_TONES
-                                   : DC_PTS_FOLDED;
+    return how == DC_SEARCH_TYPO              ? DC_PTS_TYPO
+           : how == DC_SEARCH_EXACT || !toned ? DC_PTS_EXACT
+                                              : DC_PTS_TONES;
 }
 
 /* search.c: the entity kinds (bit per dc_entity_kind) the words of a part
@@ -162,9 +201,19 @@ dc_err dc_search_add_typos(dc_geo_session *s, struct dc_search_scratch *x, uint6
 /* search.c: every run of name words that spells an entity, as evidence. */
 dc_err dc_search_evidence(dc_geo_session *s, struct dc_search_scratch *x);
 
-/* search_rank.c: rank the answers the evidence gives (x->cand), best first. */
+/* search.c: whether evidence @p ev (a zone, street or group: its postcode;
+ * a district or province: its zones) holds postcode @p pc. */
+bool dc_search_has_postcode(const struct dc_search_scratch *x, const dc_evidence *ev,
+                            uint32_t pc);
+/* search.c: whether an answer in zone @p pc is within every place the
+ * query names with its word, and its postcode. */
+bool dc_search_allowed(const struct dc_search_scratch *x, uint32_t pc);
+
+/* search_rank.c: rank the answers the evidence gives (x->cand), best first;
+ * @p limit answers are wanted (a house number is not looked for on streets
+ * that cannot rank among them). */
 dc_err dc_search_rank(dc_geo_session *s, struct dc_search_scratch *x,
-                      const dc_search_options *opt);
+                      const dc_search_options *opt, size_t limit);
 /* search_rank.c: the first @p limit answers, distinct, into @p out. */
 dc_err dc_search_hits(dc_geo_session *s, struct dc_search_scratch *x, size_t limit,
                       const dc_search_options *opt, dc_search_result *out);

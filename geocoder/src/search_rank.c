@@ -6,14 +6,18 @@
  * district and province evidence that agrees with it (its postcode, not
  * the same words) adds to it, and its household at the house number asked
  * for makes the answer that household. Points: each name word explained
- * (10 with its tones, 9 typed without, 7 with other tones, 5 with a typo;
+ * (10 with its tones or typed without, 7 with other tones, 5 with a typo;
  * 6 off for each left unexplained), and 40 for the house number, 20 for
  * the street or group, 15 for the zone, 15 for the postcode, 5 for a
  * group, district or province, 5 more for a household in the group named.
  * So a household, its street and zone come before the street in the zone,
- * before the zone alone. A postcode, or a zone, district or province
- * named with its word, restricts the answers to those in it, when the
- * index has it.
+ * before the zone alone. The places the query names with their word
+ * restrict the answers (search.c, dc_search_allowed).
+ *
+ * The house number is looked for along the streets likeliest first, and
+ * no further once the answers wanted are found and no street left could
+ * give a better one: a street name in a thousand zones is then read in a
+ * few.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -23,86 +27,64 @@
 
 enum { W_ZONE, W_GROUP, W_DISTRICT, W_PROVINCE };
 
-static bool has_postcode(const dc_evidence *ev, const uint32_t *members, uint32_t pc)
+/* ---- evidence by postcode ------------------------------------------------ */
+
+static int by_postcode_points(const void *pa, const void *pb)
 {
-    if (ev->kind != DC_ENTITY_DISTRICT && ev->kind != DC_ENTITY_PROVINCE)
-        return ev->postcode == pc;
-    const uint32_t *m = members + ev->first;
-    uint32_t lo = 0, hi = ev->nmembers;
+    const dc_ev_key *a = pa, *b = pb;
+    if (a->postcode != b->postcode) return a->postcode < b->postcode ? -1 : 1;
+    if (a->points != b->points) return a->points > b->points ? -1 : 1;
+    return (a->ev > b->ev) - (a->ev < b->ev);
+}
+
+/* Zone and group evidence sorted by postcode, best first (the labelled
+ * counting half a point more); districts and provinces listed. */
+static void index_evidence(struct dc_search_scratch *x)
+{
+    x->nzone_ev = x->ngroup_ev = x->nplace_ev = 0;
+    for (size_t e = 0; e < x->nev; e++) {
+        const dc_evidence *ev = &x->ev[e];
+        dc_ev_key k = {ev->postcode, 2 * ev->points + ev->labelled, (int32_t)e};
+        if (ev->kind == DC_ENTITY_ZONE) x->zone_ev[x->nzone_ev++] = k;
+        if (ev->kind == DC_ENTITY_GROUP) x->group_ev[x->ngroup_ev++] = k;
+        if (ev->kind == DC_ENTITY_DISTRICT || ev->kind == DC_ENTITY_PROVINCE)
+            x->place_ev[x->nplace_ev++] = (int32_t)e;
+    }
+    qsort(x->zone_ev, x->nzone_ev, sizeof *x->zone_ev, by_postcode_points);
+    qsort(x->group_ev, x->ngroup_ev, sizeof *x->group_ev, by_postcode_points);
+}
+
+/* The best evidence of @p keys at postcode @p pc that explains none of the
+ * words in @p mask, or -1. */
+static int32_t best_at(const struct dc_search_scratch *x, const dc_ev_key *keys, size_t n,
+                       uint32_t pc, uint64_t mask)
+{
+    size_t lo = 0, hi = n;
     while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (m[mid] < pc)
+        size_t mid = lo + (hi - lo) / 2;
+        if (keys[mid].postcode < pc)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < ev->nmembers && m[lo] == pc;
+    for (; lo < n && keys[lo].postcode == pc; lo++)
+        if (!(x->ev[keys[lo].ev].mask & mask)) return keys[lo].ev;
+    return -1;
 }
 
-/* The name words of each part, bit per word. */
-static uint64_t part_mask(const struct dc_search_scratch *x, size_t part)
-{
-    uint64_t m = 0;
-    for (size_t i = 0; i < x->nnt; i++)
-        if (x->nt[i].part == (int16_t)part && !x->nt[i].synthetic) m |= 1ull << i;
-    return m;
-}
-
-/* Evidence that spells the whole of a zone, district or province part. */
-static bool fits_part(const dc_evidence *ev, dc_part_kind kind, uint64_t mask)
-{
-    bool kinds = kind == DC_PART_ZONE
-                     ? ev->kind == DC_ENTITY_ZONE
-                     : ev->kind == DC_ENTITY_DISTRICT || ev->kind == DC_ENTITY_PROVINCE;
-    return kinds && ev->mask == mask;
-}
-
-/* Whether @p pc is among the places the query names with their word
- * (phường X, quận Y, tỉnh Z: evidence that spells the whole part, the
- * best spelt when several do: "phường Tân Thạnh" is not Tân Thành), for
- * every such part the index knows; and its postcode, when it names one a
- * zone has. */
-static bool allowed(dc_geo_session *s, const struct dc_search_scratch *x, uint32_t pc)
-{
-    const dc_query *q = &x->q;
-    dc_zone z;
-    if (q->has_postcode && q->postcode != pc &&
-        dc_geo_zone_of(s->geo, q->postcode, &z) == DC_OK)
-        return false;
-    for (size_t p = 0; p < q->nparts; p++) {
-        const dc_query_part *qp = &q->part[p];
-        if (!qp->word_count ||
-            (qp->kind != DC_PART_ZONE && qp->kind != DC_PART_DISTRICT &&
-             qp->kind != DC_PART_PROVINCE))
-            continue;
-        uint64_t m = part_mask(x, p);
-        int best = -1; /* the places that spell the part best: its tones first */
-        bool in = false;
-        for (size_t e = 0; e < x->nev; e++)
-            if (fits_part(&x->ev[e], qp->kind, m) && x->ev[e].points > best)
-                best = x->ev[e].points;
-        for (size_t e = 0; e < x->nev && !in; e++)
-            in = fits_part(&x->ev[e], qp->kind, m) && x->ev[e].points == best &&
-                 has_postcode(&x->ev[e], x->members, pc);
-        if (best >= 0 && !in) return false;
-    }
-    return true;
-}
-
-/* The best evidence of @p kind (district and province alike for
- * W_DISTRICT and W_PROVINCE's kinds) that holds @p pc and explains none
- * of the words in @p mask: its index, or -1. */
-static int32_t best_with(const struct dc_search_scratch *x, uint8_t kind, uint32_t pc,
-                         uint64_t mask)
+/* The best district (or province) evidence holding @p pc, disjoint from
+ * @p mask, or -1. */
+static int32_t best_place(const struct dc_search_scratch *x, uint8_t kind, uint32_t pc,
+                          uint64_t mask)
 {
     int32_t best = -1;
-    for (size_t e = 0; e < x->nev; e++) {
-        const dc_evidence *ev = &x->ev[e];
-        if (ev->kind != kind || (ev->mask & mask) || !has_postcode(ev, x->members, pc))
+    for (size_t i = 0; i < x->nplace_ev; i++) {
+        const dc_evidence *ev = &x->ev[x->place_ev[i]];
+        if (ev->kind != kind || (ev->mask & mask) || !dc_search_has_postcode(x, ev, pc))
             continue;
         if (best < 0 || ev->points > x->ev[best].points ||
             (ev->points == x->ev[best].points && ev->labelled && !x->ev[best].labelled))
-            best = (int32_t)e;
+            best = x->place_ev[i];
     }
     return best;
 }
@@ -112,21 +94,25 @@ static int unexplained_points(const struct dc_search_scratch *x, uint64_t mask)
     return __builtin_popcountll(x->all & ~mask) * DC_PTS_UNEXPLAINED;
 }
 
-/* What agrees with an answer in zone @p pc beside the words @p c->mask
+/* What agrees with an answer in zone c->postcode beside the words c->mask
  * already explains: zone, group (for a street), district, province,
  * postcode. */
 static void add_locality(const struct dc_search_scratch *x, dc_cand *c, bool group)
 {
-    static const uint8_t kinds[4] = {DC_ENTITY_ZONE, DC_ENTITY_GROUP, DC_ENTITY_DISTRICT,
-                                     DC_ENTITY_PROVINCE};
     static const int bonus[4] = {DC_PTS_ZONE, DC_PTS_LOCALITY, DC_PTS_LOCALITY,
                                  DC_PTS_LOCALITY};
     for (int w = 0; w < 4; w++) {
-        c->with[w] = -1;
-        if (w == W_GROUP && !group) continue;
-        int32_t e = best_with(x, kinds[w], c->postcode, c->mask);
-        if (e < 0) continue;
+        int32_t e = -1;
+        if (w == W_ZONE)
+            e = best_at(x, x->zone_ev, x->nzone_ev, c->postcode, c->mask);
+        else if (w == W_GROUP && group)
+            e = best_at(x, x->group_ev, x->ngroup_ev, c->postcode, c->mask);
+        else if (w == W_DISTRICT)
+            e = best_place(x, DC_ENTITY_DISTRICT, c->postcode, c->mask);
+        else if (w == W_PROVINCE)
+            e = best_place(x, DC_ENTITY_PROVINCE, c->postcode, c->mask);
         c->with[w] = e;
+        if (e < 0) continue;
         c->mask |= x->ev[e].mask;
         c->points += x->ev[e].points + bonus[w];
     }
@@ -138,6 +124,37 @@ static void add_locality(const struct dc_search_scratch *x, dc_cand *c, bool gro
 static dc_cand *new_cand(struct dc_search_scratch *x)
 {
     return x->ncand < DC_CAND_MAX ? &x->cand[x->ncand++] : NULL;
+}
+
+/* ---- streets and groups ------------------------------------------------- */
+
+/* The name word of the house number's token (a guessed house number may
+ * be a street's name instead: 7/5). */
+static uint64_t house_words(const struct dc_search_scratch *x)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; i < x->nnt; i++)
+        if (x->nt[i].token == x->house_token && x->house_token >= 0) m |= 1ull << i;
+    return m;
+}
+
+/* A street or group found: the answer in its zone. */
+static void place_cand(struct dc_search_scratch *x, size_t e)
+{
+    const dc_evidence *ev = &x->ev[e];
+    if (!dc_search_allowed(x, ev->postcode)) return;
+    dc_cand base = {.match =
+                        ev->kind == DC_ENTITY_STREET ? DC_SEARCH_STREET : DC_SEARCH_GROUP,
+                    .points = ev->points + DC_PTS_PLACE,
+                    .ev = (int32_t)e,
+                    .postcode = ev->postcode,
+                    .mask = ev->mask,
+                    .lat_e7 = ev->lat_e7,
+                    .lon_e7 = ev->lon_e7};
+    base.kind_named = dc_search_kind_of_part(x->nt[ev->tok[0]].pkind) == ev->kind;
+    add_locality(x, &base, ev->kind == DC_ENTITY_STREET);
+    dc_cand *c = new_cand(x);
+    if (c) *c = base;
 }
 
 /* Whether household @p number is among group evidence @p g's. */
@@ -158,19 +175,19 @@ static dc_err in_group(dc_geo_session *s, const dc_evidence *g, uint32_t number,
     return DC_OK;
 }
 
-/* The households of street evidence @p base at the house number: an
- * answer each; *found when there is one. */
-static dc_err households_at(dc_geo_session *s, struct dc_search_scratch *x,
-                            const dc_cand *base, bool *found)
+/* The households of street answer x->cand[@p ci] at the house number: an
+ * answer each, their points into @p top (the best @p limit so far,
+ * descending); the street's own answer dies when there is one. */
+static dc_err households_at(dc_geo_session *s, struct dc_search_scratch *x, size_t ci,
+                            int32_t *top, size_t *ntop, size_t limit)
 {
-    const dc_evidence *ev = &x->ev[base->ev];
+    dc_cand base = x->cand[ci];
     dc_entity e;
     dc_entity_walk w;
     uint32_t number;
     dc_str house;
     int got;
-    *found = false;
-    dc_err rc = dc_index_search_entity(s->txn, ev->id, &e);
+    dc_err rc = dc_index_search_entity(s->txn, x->ev[base.ev].id, &e);
     if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
     dc_entity_walk_begin(&e, &w);
     while (rc == DC_OK && (got = dc_entity_walk_next(&w, &number, &house)) == 1) {
@@ -178,7 +195,7 @@ static dc_err households_at(dc_geo_session *s, struct dc_search_scratch *x,
             continue;
         dc_cand *c = new_cand(x);
         if (!c) break;
-        *c = *base;
+        *c = base;
         c->match = DC_SEARCH_HOUSEHOLD;
         c->number = number;
         c->house = true;
@@ -186,53 +203,50 @@ static dc_err households_at(dc_geo_session *s, struct dc_search_scratch *x,
         if (c->with[W_GROUP] >= 0)
             rc = in_group(s, &x->ev[c->with[W_GROUP]], number, &c->in_group);
         if (c->in_group) c->points += DC_PTS_IN_GROUP;
-        *found = true;
+        x->cand[ci].dead = true;
+        /* keep the best `limit` points, descending */
+        size_t at = *ntop < limit ? (*ntop)++ : limit;
+        while (at > 0 && top[at - 1] < c->points) {
+            if (at < limit) top[at] = top[at - 1];
+            at--;
+        }
+        if (at < limit) top[at] = c->points;
     }
     if (rc == DC_OK && got < 0) rc = DC_E_INDEX_CORRUPT;
     return rc;
 }
 
-/* The name words of the house's part (a guessed house number may be a
- * street's name). */
-static uint64_t house_words(const struct dc_search_scratch *x)
+/* The house number along the streets found, likeliest first, until the
+ * best answer a street left could give is below the @p limit found. */
+static dc_err find_households(dc_geo_session *s, struct dc_search_scratch *x,
+                              size_t limit)
 {
-    uint64_t m = 0;
-    for (size_t i = 0; i < x->nnt; i++)
-        if (x->nt[i].part == x->house_part && !x->nt[i].synthetic) m |= 1ull << i;
-    return m;
-}
-
-/* A street or group found: the answer in its zone, or its households at
- * the house number. */
-static dc_err place_cands(dc_geo_session *s, struct dc_search_scratch *x, size_t e)
-{
-    const dc_evidence *ev = &x->ev[e];
-    if (!allowed(s, x, ev->postcode)) return DC_OK;
-    dc_cand base = {.match =
-                        ev->kind == DC_ENTITY_STREET ? DC_SEARCH_STREET : DC_SEARCH_GROUP,
-                    .points = ev->points + DC_PTS_PLACE,
-                    .ev = (int32_t)e,
-                    .postcode = ev->postcode,
-                    .mask = ev->mask,
-                    .lat_e7 = ev->lat_e7,
-                    .lon_e7 = ev->lon_e7};
-    base.kind_named = dc_search_kind_of_part(x->nt[ev->tok[0]].pkind) == ev->kind;
-    add_locality(x, &base, ev->kind == DC_ENTITY_STREET);
-    bool found = false;
-    if (x->house_part >= 0 && ev->kind == DC_ENTITY_STREET &&
-        !(ev->mask & house_words(x))) {
-        dc_err rc = households_at(s, x, &base, &found);
+    int32_t top[DC_SEARCH_MAX_RESULTS];
+    size_t n = 0, ntop = 0;
+    uint64_t house = house_words(x);
+    size_t ncand = x->ncand;
+    for (size_t i = 0; i < ncand; i++) {
+        const dc_cand *c = &x->cand[i];
+        if (c->match != DC_SEARCH_STREET || (x->ev[c->ev].mask & house)) continue;
+        int32_t best =
+            c->points + DC_PTS_HOUSE + (c->with[W_GROUP] >= 0 ? DC_PTS_IN_GROUP : 0);
+        x->house_order[n++] = (dc_ev_key){0, best, (int32_t)i};
+    }
+    qsort(x->house_order, n, sizeof *x->house_order, by_postcode_points);
+    for (size_t i = 0; i < n; i++) {
+        if (ntop == limit && x->house_order[i].points < top[limit - 1]) break;
+        dc_err rc = households_at(s, x, (size_t)x->house_order[i].ev, top, &ntop, limit);
         if (rc != DC_OK) return rc;
     }
-    dc_cand *c = found ? NULL : new_cand(x);
-    if (c) *c = base;
     return DC_OK;
 }
 
-static void zone_cand(dc_geo_session *s, struct dc_search_scratch *x, uint32_t pc,
-                      int32_t ev, uint64_t mask, int points)
+/* ---- zones ---------------------------------------------------------------- */
+
+static void zone_cand(struct dc_search_scratch *x, uint32_t pc, int32_t ev, uint64_t mask,
+                      int points)
 {
-    if (!allowed(s, x, pc)) return;
+    if (!dc_search_allowed(x, pc)) return;
     dc_cand c = {.match = DC_SEARCH_ZONE,
                  .points = points,
                  .ev = ev,
@@ -245,27 +259,29 @@ static void zone_cand(dc_geo_session *s, struct dc_search_scratch *x, uint32_t p
 
 /* Zones: those named, or, with none named, the zones of the districts and
  * provinces named (the first 50 of each). */
-static void zone_cands(dc_geo_session *s, struct dc_search_scratch *x)
+static void zone_cands(struct dc_search_scratch *x)
 {
     bool zones = false;
     for (size_t e = 0; e < x->nev; e++) {
         const dc_evidence *ev = &x->ev[e];
         if (ev->kind != DC_ENTITY_ZONE) continue;
         zones = true;
-        zone_cand(s, x, ev->postcode, (int32_t)e, ev->mask, ev->points + DC_PTS_ZONE);
+        zone_cand(x, ev->postcode, (int32_t)e, ev->mask, ev->points + DC_PTS_ZONE);
     }
     if (zones) return;
-    for (size_t e = 0; e < x->nev; e++) {
-        const dc_evidence *ev = &x->ev[e];
-        if (ev->kind != DC_ENTITY_DISTRICT && ev->kind != DC_ENTITY_PROVINCE) continue;
-        for (uint32_t i = 0; i < ev->nmembers && i < 50; i++)
-            zone_cand(s, x, x->members[ev->first + i], -1, 0, 0);
+    for (size_t i = 0; i < x->nplace_ev; i++) {
+        const dc_evidence *ev = &x->ev[x->place_ev[i]];
+        for (uint32_t k = 0; k < ev->nmembers && k < 50; k++)
+            zone_cand(x, x->members[ev->first + k], -1, 0, 0);
     }
 }
+
+/* ---- order ---------------------------------------------------------------- */
 
 static int by_rank(const void *pa, const void *pb)
 {
     const dc_cand *a = pa, *b = pb;
+    if (a->dead != b->dead) return a->dead ? 1 : -1;
     if (a->points != b->points) return a->points > b->points ? -1 : 1;
     if (a->distance != b->distance) return a->distance < b->distance ? -1 : 1;
     if (a->kind_named != b->kind_named) return a->kind_named ? -1 : 1;
@@ -276,15 +292,24 @@ static int by_rank(const void *pa, const void *pb)
     return (a->ev > b->ev) - (a->ev < b->ev);
 }
 
-/* Every answer's position (a household's is read) and distance from the
- * near point; 0 for all without one, so ties keep their other order. */
+/* The positions (a household's is read) and distances from the near point
+ * of the answers that may be given: those with the points of the first
+ * 2 x @p limit or more; the others stay behind them. */
 static dc_err distances(dc_geo_session *s, struct dc_search_scratch *x,
-                        const dc_search_options *opt)
+                        const dc_search_options *opt, size_t limit)
 {
+    for (size_t i = 0; i < x->ncand; i++)
+        x->cand[i].distance = 0;
+    if (!opt->near || x->ncand == 0) return DC_OK;
+    qsort(x->cand, x->ncand, sizeof *x->cand, by_rank);
+    size_t cut = 2 * limit < x->ncand ? 2 * limit : x->ncand;
+    int32_t floor_points = x->cand[cut - 1].points;
     for (size_t i = 0; i < x->ncand; i++) {
         dc_cand *c = &x->cand[i];
-        c->distance = 0;
-        if (!opt->near) continue;
+        if (c->dead || c->points < floor_points) {
+            c->distance = INFINITY;
+            continue;
+        }
         if (c->match == DC_SEARCH_HOUSEHOLD) {
             dc_household h;
             dc_err rc = dc_index_household(s->txn, c->number, &h);
@@ -303,18 +328,20 @@ static dc_err distances(dc_geo_session *s, struct dc_search_scratch *x,
 }
 
 dc_err dc_search_rank(dc_geo_session *s, struct dc_search_scratch *x,
-                      const dc_search_options *opt)
+                      const dc_search_options *opt, size_t limit)
 {
     x->ncand = 0;
-    for (size_t e = 0; e < x->nev; e++) {
-        uint8_t k = x->ev[e].kind;
-        if (k != DC_ENTITY_STREET && k != DC_ENTITY_GROUP) continue;
-        dc_err rc = place_cands(s, x, e);
-        if (rc != DC_OK) return rc;
-    }
-    zone_cands(s, x);
-    dc_err rc = distances(s, x, opt);
+    index_evidence(x);
+    for (size_t e = 0; e < x->nev; e++)
+        if (x->ev[e].kind == DC_ENTITY_STREET || x->ev[e].kind == DC_ENTITY_GROUP)
+            place_cand(x, e);
+    dc_err rc = x->house_part >= 0 ? find_households(s, x, limit) : DC_OK;
+    if (rc != DC_OK) return rc;
+    zone_cands(x);
+    rc = distances(s, x, opt, limit);
     if (rc == DC_OK) qsort(x->cand, x->ncand, sizeof *x->cand, by_rank);
+    while (x->ncand && x->cand[x->ncand - 1].dead)
+        x->ncand--;
     return rc;
 }
 
@@ -326,21 +353,19 @@ static int ideal_points(const struct dc_search_scratch *x)
 {
     const dc_query *q = &x->q;
     int ideal = __builtin_popcountll(x->all) * DC_PTS_EXACT;
-    bool place = false;
+    bool place = false, street = false;
     for (size_t i = 0; i < x->nnt; i++) {
         uint8_t k = x->nt[i].pkind;
         place |=
             k == DC_PART_STREET || k == DC_PART_ALLEY || k == DC_PART_GROUP ||
             k == DC_PART_FREE ||
             (k == DC_PART_HOUSE && !x->nt[i].synthetic && x->nt[i].part != x->house_part);
+        /* words for a street besides a group's */
+        street |= k != DC_PART_GROUP && dc_search_kind_of_part(k) != DC_ENTITY_ZONE;
     }
     if (place) ideal += DC_PTS_PLACE;
     if (x->house_part >= 0) ideal += DC_PTS_HOUSE;
     if (q->has_postcode) ideal += DC_PTS_POSTCODE;
-    bool street = false; /* words for a street besides a group's */
-    for (size_t i = 0; i < x->nnt; i++)
-        street |= x->nt[i].pkind != DC_PART_GROUP &&
-                  dc_search_kind_of_part(x->nt[i].pkind) != DC_ENTITY_ZONE;
     for (size_t p = 0; p < q->nparts; p++) {
         dc_part_kind k = q->part[p].kind;
         if (k == DC_PART_ZONE) ideal += DC_PTS_ZONE;
@@ -355,7 +380,8 @@ static void how_of(const struct dc_search_scratch *x, const dc_evidence *ev, uin
 {
     for (size_t i = 0; i < ev->n; i++) {
         int part = x->nt[ev->tok[i]].part;
-        if (part < 0 || part >= DC_SEARCH_MAX_PARTS) continue;
+        /* a part's own word taken into a name says nothing of the part */
+        if (part < 0 || part >= DC_SEARCH_MAX_PARTS || x->nt[ev->tok[i]].label) continue;
         if (how[part] == DC_SEARCH_NONE || ev->how[i] > how[part]) how[part] = ev->how[i];
     }
 }
@@ -376,28 +402,22 @@ static void hit_how(const struct dc_search_scratch *x, const dc_cand *c, dc_sear
 
 /* An answer already given: the same household, the same zone, or a street
  * or group of the same name in the same zone (a hamlet is both). */
-static bool given(dc_geo_session *s, const struct dc_search_scratch *x,
-                  const dc_search_result *out, const dc_cand *c,
-                  const uint32_t *given_ids)
+static bool given(const struct dc_search_scratch *x, const dc_search_result *out,
+                  const dc_cand *c, const int32_t *given_ev)
 {
+    bool place = c->match == DC_SEARCH_STREET || c->match == DC_SEARCH_GROUP;
     for (size_t i = 0; i < out->nhits; i++) {
         const dc_search_hit *h = &out->hits[i];
-        if (h->match != c->match &&
-            !(c->match != DC_SEARCH_HOUSEHOLD && c->match != DC_SEARCH_ZONE &&
-              h->match != DC_SEARCH_HOUSEHOLD && h->match != DC_SEARCH_ZONE))
-            continue;
-        if (c->match == DC_SEARCH_HOUSEHOLD && h->household.number == c->number)
+        if (c->match == DC_SEARCH_HOUSEHOLD && h->match == DC_SEARCH_HOUSEHOLD &&
+            h->household.number == c->number)
             return true;
-        if (c->match == DC_SEARCH_ZONE && h->zone.postcode == c->postcode) return true;
-        if (c->match == DC_SEARCH_STREET || c->match == DC_SEARCH_GROUP) {
-            dc_entity a, b;
-            if (h->zone.postcode != c->postcode) continue;
-            if (dc_index_search_entity(s->txn, given_ids[i], &a) != DC_OK ||
-                dc_index_search_entity(s->txn, x->ev[c->ev].id, &b) != DC_OK)
-                continue;
-            if (a.folded.len == b.folded.len &&
-                memcmp(a.folded.ptr, b.folded.ptr, a.folded.len) == 0)
-                return true;
+        if (c->match == DC_SEARCH_ZONE && h->match == DC_SEARCH_ZONE &&
+            h->zone.postcode == c->postcode)
+            return true;
+        if (place && (h->match == DC_SEARCH_STREET || h->match == DC_SEARCH_GROUP) &&
+            h->zone.postcode == c->postcode) {
+            dc_str a = x->ev[given_ev[i]].folded, b = x->ev[c->ev].folded;
+            if (a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0) return true;
         }
     }
     return false;
@@ -437,15 +457,15 @@ static dc_err fill_hit(dc_geo_session *s, const struct dc_search_scratch *x,
 dc_err dc_search_hits(dc_geo_session *s, struct dc_search_scratch *x, size_t limit,
                       const dc_search_options *opt, dc_search_result *out)
 {
-    uint32_t ids[DC_SEARCH_MAX_RESULTS];
+    int32_t ev[DC_SEARCH_MAX_RESULTS];
     int ideal = ideal_points(x);
     out->nhits = 0;
     for (size_t i = 0; i < x->ncand && out->nhits < limit; i++) {
         const dc_cand *c = &x->cand[i];
-        if (given(s, x, out, c, ids)) continue;
+        if (c->dead || given(x, out, c, ev)) continue;
         dc_err rc = fill_hit(s, x, c, ideal, opt->near, &out->hits[out->nhits]);
         if (rc != DC_OK) return rc;
-        ids[out->nhits++] = c->ev >= 0 ? x->ev[c->ev].id : 0;
+        ev[out->nhits++] = c->ev;
     }
     return DC_OK;
 }

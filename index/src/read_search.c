@@ -292,6 +292,36 @@ dc_err dc_index_search_entity(dc_index_txn *txn, uint32_t id, dc_entity *out)
     return rc;
 }
 
+dc_err dc_index_search_entities_read(dc_index_txn *txn, const uint32_t *ids, size_t n,
+                                     dc_entity_fn fn, void *ctx)
+{
+    MDB_cursor *cur;
+    uint8_t key[4];
+    dc_entity e;
+    if (!txn || (!ids && n) || !fn) return DC_E_INVALID_ARG;
+    if (n == 0) return DC_OK;
+    int rc = mdb_cursor_open(txn->txn, txn->idx->dbi[DC_DB_SEARCH_ENTITIES], &cur);
+    if (rc != 0) return dc_index_lmdb_error(NULL, rc, "search_entities");
+    dc_err e_rc = DC_OK;
+    for (size_t i = 0; e_rc == DC_OK && i < n; i++) {
+        MDB_val k = {4, key}, v;
+        dc_put_be32(key, ids[i]);
+        bool next = i > 0 && ids[i] == ids[i - 1] + 1;
+        rc = mdb_cursor_get(cur, &k, &v, next ? MDB_NEXT : MDB_SET_KEY);
+        if (rc == MDB_NOTFOUND ||
+            (rc == 0 && (k.mv_size != 4 || dc_get_be32(k.mv_data) != ids[i])))
+            e_rc = DC_E_INDEX_CORRUPT;
+        else if (rc != 0)
+            e_rc = dc_index_lmdb_error(NULL, rc, "search_entities");
+        else
+            e_rc = decode_entity(ids[i], v.mv_data,
+                                 (const uint8_t *)v.mv_data + v.mv_size, &e);
+        if (e_rc == DC_OK && fn(ctx, &e)) break;
+    }
+    mdb_cursor_close(cur);
+    return e_rc;
+}
+
 void dc_entity_walk_begin(const dc_entity *e, dc_entity_walk *w)
 {
     *w = (dc_entity_walk){e->members, e->members_end, e->kind, e->count, 0, 0};

@@ -58,7 +58,24 @@ static dc_str after(dc_str s, const char *prefix)
     return (dc_str){s.ptr + n, s.len - n};
 }
 
-/* "phường Mường Thanh" or, abbreviated, "P. Mường Thanh". */
+/* Whether @p name starts with the word @p word, in any case ("Phường An
+ * Bình" with "phường"). */
+static bool starts_with_word(dc_str name, const char *word)
+{
+    utf8proc_uint8_t *a = NULL, *b = NULL;
+    int opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD;
+    utf8proc_ssize_t na = utf8proc_map((const utf8proc_uint8_t *)name.ptr,
+                                       (utf8proc_ssize_t)name.len, &a, opts);
+    utf8proc_ssize_t nb =
+        utf8proc_map((const utf8proc_uint8_t *)word, 0, &b, opts | UTF8PROC_NULLTERM);
+    bool yes = na > nb && nb > 0 && memcmp(a, b, (size_t)nb) == 0 && a[nb] == ' ';
+    free(a);
+    free(b);
+    return yes;
+}
+
+/* "phường Mường Thanh" or, abbreviated, "P. Mường Thanh"; a name that
+ * already starts with its kind ("Phường An Bình") keeps it once. */
 static void zone_words(text *t, const dc_zone *z, bool abbrev)
 {
     static const char *const kinds[][2] = {
@@ -68,11 +85,28 @@ static void zone_words(text *t, const dc_zone *z, bool abbrev)
         if (z->kind.len == strlen(kinds[i][0]) &&
             memcmp(z->kind.ptr, kinds[i][0], z->kind.len) == 0)
             kind = kinds[i][abbrev];
+    dc_str name = z->name;
+    for (size_t i = 0; i < 3; i++)
+        if (starts_with_word(name, kinds[i][0])) {
+            size_t n = strcspn(name.ptr, " ") + 1;
+            name = (dc_str){name.ptr + n, name.len - n};
+            kind = kinds[i][abbrev];
+        }
     if (kind) {
         puts_(t, kind);
         puts_(t, " ");
     }
-    put_str(t, z->name);
+    put_str(t, name);
+}
+
+/* "tỉnh Điện Biên" ("T." abbreviated), or a centrally governed city's
+ * name as it is ("Thành phố Hà Nội"). */
+static void province_words(text *t, const dc_zone *z, bool abbrev)
+{
+    if (!starts_with_word(z->province, "thành phố") &&
+        !starts_with_word(z->province, "tỉnh"))
+        puts_(t, abbrev ? "T. " : "tỉnh ");
+    put_str(t, z->province);
 }
 
 /* "Thành phố Điện Biên Phủ" or "TP. Điện Biên Phủ". */
@@ -136,8 +170,8 @@ static void full(text *t, const dc_household *h, const dc_zone *z, dc_str street
     }
     puts_(t, ", ");
     district_words(t, z, abbrev);
-    puts_(t, abbrev ? ", T. " : ", tỉnh ");
-    put_str(t, z->province);
+    puts_(t, ", ");
+    province_words(t, z, abbrev);
 }
 
 static void reordered(text *t, const dc_household *h, const dc_zone *z)
@@ -155,8 +189,8 @@ static void reordered(text *t, const dc_household *h, const dc_zone *z)
     }
     puts_(t, ", ");
     district_words(t, z, false);
-    puts_(t, ", tỉnh ");
-    put_str(t, z->province);
+    puts_(t, ", ");
+    province_words(t, z, false);
 }
 
 /* Without diacritics, đ as d: what a phone without a Vietnamese keyboard

@@ -173,6 +173,21 @@ dc_err dc_index_search_entity(dc_index_txn *txn, uint32_t id, dc_entity *out);
  */
 dc_err dc_index_search_name(dc_index_txn *txn, const dc_entity *e, dc_str *out);
 
+/** Called for each entity read; return non-zero to stop. */
+typedef int (*dc_entity_fn)(void *ctx, const dc_entity *e);
+
+/**
+ * Entities @p ids[0..n) (ascending), decoded and given to @p fn in order,
+ * through one cursor: an id that follows the one before is the next
+ * record, not another search, so a run of neighbours (the same name in
+ * many zones) costs a step each.
+ * @return DC_OK (also when @p fn stopped), DC_E_INVALID_ARG,
+ *         DC_E_INDEX_CORRUPT (an id that is not there, or a record that
+ *         does not decode), DC_E_IO
+ */
+dc_err dc_index_search_entities_read(dc_index_txn *txn, const uint32_t *ids, size_t n,
+                                     dc_entity_fn fn, void *ctx);
+
 /** A walk of an entity's members, in ascending order: households (street,
  *  group) or postcodes (zone, district, province). */
 typedef struct dc_entity_walk {
