@@ -28,6 +28,7 @@ typedef struct typed {
     size_t nwords;     /* x->nt[DC_NT_MAX - nwords..]: the prefix's words */
     unsigned kinds;
     bool labelled;      /* the part has its word: complete with the proper name */
+    bool at_start;      /* the name must start with the typed words */
     size_t start_token; /* where the typed words start, in the query's tokens */
 } typed;
 
@@ -156,7 +157,7 @@ static int fit(const struct dc_search_scratch *x, const typed *t, dc_str folded,
         p += len + 1;
     }
     size_t need = t->nwhole + (t->prefix_len ? 1 : 0);
-    for (size_t at = 0; at + need <= nw; at++) {
+    for (size_t at = 0; at + need <= nw && (at == 0 || !t->at_start); at++) {
         size_t i = 0;
         for (; i < t->nwhole; i++) {
             const dc_ntok *k = &x->nt[t->first + i];
@@ -462,6 +463,9 @@ dc_err dc_search_complete(dc_geo_session *s, const char *text, size_t len,
                .labelled = part->word_count > 0};
     if (part->kind == DC_PART_ALLEY || part->kind == DC_PART_HOUSE)
         t.kinds = 1u << DC_ENTITY_STREET;
+    /* a street guessed by position may be a ward being typed: "12 muong th" */
+    if ((part->flags & DC_PART_GUESS) && part->kind == DC_PART_STREET)
+        t.kinds = (1u << DC_ENTITY_KINDS) - 1;
     /* The longest run of the part's last words that some name holds. */
     size_t end = q->tokens.count, start = part->first;
     /* an alley's number before a street's words: "ngõ 12 Võ Ng" */
@@ -469,8 +473,14 @@ dc_err dc_search_complete(dc_geo_session *s, const char *text, size_t len,
         (q->part[p - 1].flags & DC_PART_NUMBERED) &&
         q->part[p - 1].first + q->part[p - 1].count == part->first)
         start = q->part[p - 1].first;
+    /* Without answers from the part's start, its last words may begin a
+     * name of their own ("vo nguyen giap muong th": Mường Thanh), two
+     * words at least, and the name must start with them. */
     size_t from = end - start > DC_SPAN_MAX ? end - DC_SPAN_MAX : start;
-    for (; rc == DC_OK && from < end && out->nanswers == 0; from++)
+    for (; rc == DC_OK && from < end && out->nanswers == 0; from++) {
+        if (from > start && end - from < 2) break;
+        t.at_start = from > start;
         rc = complete_from(s, x, from, partial, &t, text, out);
+    }
     return rc;
 }

@@ -373,6 +373,11 @@ static void test_complete(void **state)
     assert_int_equal(c->nanswers, 2);
     assert_string_equal(c->answers[0].text, "phường Tân Thành");
     assert_int_equal(c->answers[0].kind, DC_ENTITY_ZONE);
+    /* after a house number, a ward being typed (the parser's street guess) */
+    complete("5 tan th");
+    assert_int_equal(c->nanswers, 2);
+    assert_string_equal(c->answers[0].text, "5 Tân Thành");
+    assert_int_equal(c->answers[0].kind, DC_ENTITY_ZONE);
     complete("xyz");
     assert_int_equal(c->nanswers, 0);
 }
