@@ -657,7 +657,7 @@ static dc_err gather_words(finish *f, words *w)
         return DC_E_NOMEM;
     for (size_t i = 0; i < w->npairs; i++)
         w->pairs[i] = (uint64_t)w->rank[w->pairs[i] >> 32] << 32 | (uint32_t)w->pairs[i];
-    qsort(w->pairs, w->npairs, sizeof *w->pairs, by_u64);
+    if (w->npairs) qsort(w->pairs, w->npairs, sizeof *w->pairs, by_u64);
     return DC_OK;
 }
 
@@ -762,7 +762,7 @@ static dc_err write_typos(words *w, dc_search_emit_fn emit, void *ectx, buf *b)
     if (rc == DC_OK) {
         for (size_t i = 0; i < n; i++)
             pairs[i] = (uint64_t)rank[pairs[i] >> 32] << 32 | (uint32_t)pairs[i];
-        qsort(pairs, n, sizeof *pairs, by_u64);
+        if (n) qsort(pairs, n, sizeof *pairs, by_u64);
     }
     for (size_t i = 0, j; rc == DC_OK && i < n; i = j) {
         uint32_t v = (uint32_t)(pairs[i] >> 32);
@@ -812,7 +812,7 @@ dc_err dc_search_records_finish(dc_search_records *r, dc_search_string_fn str, v
     uint8_t meta[DC_SEARCH_META_SIZE];
     dc_err rc = collect_entities(&f, str, sctx);
     if (rc == DC_OK) {
-        qsort(f.ents, f.nents, sizeof *f.ents, by_entity_order);
+        if (f.nents) qsort(f.ents, f.nents, sizeof *f.ents, by_entity_order);
         rc = write_entities(&f, emit, ectx, &b, first);
     }
     if (rc == DC_OK) rc = write_words_and_typos(&f, emit, ectx, &b);
