@@ -517,8 +517,8 @@ static dc_err postcode_of(dc_geo_session *s, uint32_t id, uint32_t *pc)
 }
 
 /* Of a run of neighbouring ids @p a..@p b that share one name (so ascend by
- * postcode), those in the allowed postcodes, into x->picked: a binary
- * search a postcode. */
+ * postcode), those in the allowed postcodes, into x->ids from *npicked on
+ * (never past the run's own place in it): a binary search a postcode. */
 static dc_err pick_allowed(dc_geo_session *s, struct dc_search_scratch *x, uint32_t a,
                            uint32_t b, size_t *npicked)
 {
@@ -538,7 +538,7 @@ static dc_err pick_allowed(dc_geo_session *s, struct dc_search_scratch *x, uint3
             dc_err rc = postcode_of(s, lo, &pc);
             if (rc != DC_OK) return rc;
             if (pc != want) break;
-            x->picked[(*npicked)++] = lo;
+            x->ids[(*npicked)++] = lo;
         }
     }
     return DC_OK;
@@ -547,7 +547,8 @@ static dc_err pick_allowed(dc_geo_session *s, struct dc_search_scratch *x, uint3
 /* The candidate ids x->ids[0..*n) cut to the allowed postcodes where a
  * long run of neighbours shares one name (a common street name in a
  * thousand zones): each such run is searched by postcode instead of read
- * whole. Other ids stay. */
+ * whole. Other ids stay. In place: what a run keeps is written no further
+ * than the run starts. */
 static dc_err restrict_ids(dc_geo_session *s, struct dc_search_scratch *x, size_t *n)
 {
     size_t np = 0, logn = 1;
@@ -569,11 +570,10 @@ static dc_err restrict_ids(dc_geo_session *s, struct dc_search_scratch *x, size_
             dc_err rc = pick_allowed(s, x, x->ids[i], x->ids[j - 1], &np);
             if (rc != DC_OK) return rc;
         } else {
-            for (size_t k = i; k < j && np < DC_IDS_MAX; k++)
-                x->picked[np++] = x->ids[k];
+            for (size_t k = i; k < j; k++)
+                x->ids[np++] = x->ids[k];
         }
     }
-    memcpy(x->ids, x->picked, np * sizeof *x->ids);
     *n = np;
     return DC_OK;
 }

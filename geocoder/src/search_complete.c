@@ -18,6 +18,10 @@
  * the first in id order, so provinces, districts and zones before groups
  * and streets, and shorter names first. */
 #define PREFIX_IDS 2048
+/* Candidates a whole word leads to, at most (the first in id order): an
+ * autocomplete is asked on every keystroke and answers ten. */
+#define COMPLETE_IDS 8192
+_Static_assert(COMPLETE_IDS <= DC_IDS_MAX, "the scratch holds the candidates");
 
 /* What is being completed: the whole words and the prefix, as name words
  * of x->nt (each with its own posting list), and the prefix's words. */
@@ -70,7 +74,7 @@ static dc_err candidates(struct dc_search_scratch *x, const typed *t, dc_posting
             uint32_t id;
             int got = 0;
             size_t taken = 0;
-            while (n < DC_IDS_MAX && taken++ < PREFIX_IDS &&
+            while (n < COMPLETE_IDS && taken++ < PREFIX_IDS &&
                    (got = dc_postings_next(&pl, &id)) == 1)
                 x->ids[n++] = id;
             if (got < 0) return DC_E_INDEX_CORRUPT;
@@ -84,9 +88,9 @@ static dc_err candidates(struct dc_search_scratch *x, const typed *t, dc_posting
         dc_postings pl = x->nt[t->first + driver].alt[0].pl;
         uint32_t id;
         int got = 0;
-        while (n < DC_IDS_MAX && (got = dc_postings_next(&pl, &id)) == 1)
+        while (n < COMPLETE_IDS && (got = dc_postings_next(&pl, &id)) == 1)
             x->ids[n++] = id;
-        if (n < DC_IDS_MAX && got < 0) return DC_E_INDEX_CORRUPT;
+        if (n < COMPLETE_IDS && got < 0) return DC_E_INDEX_CORRUPT;
     }
     /* every other whole word, and the prefix when it did not drive */
     for (size_t i = 0; i <= t->nwhole && n; i++) {

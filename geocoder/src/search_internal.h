@@ -28,8 +28,9 @@
 #define DC_SPAN_MAX 8
 /* Evidence kept; a name found in more places is cut there. */
 #define DC_EV_MAX 2048
-/* Entity ids one run may lead to before its words are intersected. */
-#define DC_IDS_MAX 8192
+/* Entity ids one run may lead to before its words are intersected: a
+ * group name in every zone of the country (Tổ 1) is some 11,000. */
+#define DC_IDS_MAX 32768
 /* Postcodes of the districts and provinces found. */
 #define DC_MEMBERS_MAX 16384
 /* Postcodes the restrictions leave, listed when they are few. */
@@ -152,7 +153,6 @@ struct dc_search_scratch {
     bool allowed_set;
     size_t nallowed;
     uint32_t allowed[DC_ALLOWED_MAX];
-    uint32_t picked[DC_IDS_MAX]; /* the ids a run leads to in those postcodes */
     /* Zone and group evidence by postcode, best first, and the districts
      * and provinces (ranking). */
     size_t nzone_ev, ngroup_ev, nplace_ev;

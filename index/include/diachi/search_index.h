@@ -118,7 +118,8 @@ dc_err dc_index_search_prefix(dc_index_txn *txn, const char *prefix, size_t len,
  * are indexed for typos, and @p folded must have 4 or more (a word of 4
  * with one left out). Found through the one-deletion neighbourhood
  * (docs/FORMAT.md), then each word confirmed by its edit distance. Each
- * word is given once, in no set order.
+ * word is given once (the first 64), in no set order; the word given to
+ * @p fn points into the index, valid until @p txn ends.
  * @return DC_OK (also when none), DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT,
  *         DC_E_IO
  */
