@@ -24,6 +24,11 @@
  * by distance. A house number the street does not have gives the street
  * (match street), never a household that is not there.
  *
+ * Limits, for names found in very many places: the places a run of words
+ * spells are read in their first 32,768 ids (a group name in every zone of
+ * the country is some 11,000), and 2,048 of them are kept as evidence,
+ * those in the places the query restricts to coming first.
+ *
  * Threads and lifetimes as for every engine call (diachi/geocoder.h): a
  * session belongs to one thread at a time; the strings of a result point
  * into the index and the result itself, valid until the session ends or
