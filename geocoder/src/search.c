@@ -328,7 +328,11 @@ static dc_err intersect(struct dc_search_scratch *x, const run *r, uint32_t lo,
         const dc_ntok *t = &x->nt[r->tok[i]];
         size_t c = 0;
         for (size_t a = 0; a < t->nalts; a++)
-            c += dc_postings_count(&t->alt[a].pl);
+            c += dc_postings_estimate(&t->alt[a].pl, lo, hi);
+        if (c == 0) { /* a word with no entity in the range: none spells the run */
+            *nids = 0;
+            return DC_OK;
+        }
         if (c < best) best = c, d = i;
     }
     const dc_ntok *dt = &x->nt[r->tok[d]];

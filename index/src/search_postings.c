@@ -116,3 +116,15 @@ int dc_postings_seek(dc_postings *pl, uint32_t target, uint32_t *id)
     if (r == 1) *id = v;
     return r;
 }
+
+uint32_t dc_postings_estimate(const dc_postings *pl, uint32_t lo, uint32_t hi)
+{
+    if (lo >= hi) return 0;
+    if (pl->nskips == 0) return pl->count;
+    /* block k >= 1 starts at skip k - 1's id, block 0 before skip 0's: the
+     * blocks from the one holding lo to the last starting below hi */
+    int64_t from = last_skip_at_or_below(pl, 0, lo) + 1;
+    int64_t to = last_skip_at_or_below(pl, 0, hi - 1) + 1;
+    uint64_t n = (uint64_t)(to - from + 1) * DC_POSTINGS_BLOCK;
+    return n < pl->count ? (uint32_t)n : pl->count;
+}

@@ -63,6 +63,18 @@ static void roundtrip(size_t n, uint32_t gap)
     }
     uint32_t got;
     assert_int_equal(dc_postings_next(&pl, &got), 0);
+    /* the estimate from the skip table bounds the ids in a range */
+    for (int k = 0; k < 100; k++) {
+        uint32_t lo = next_random() % (ids[n - 1] + 10),
+                 hi = lo + next_random() % (gap * 200);
+        uint32_t in = 0;
+        for (size_t i = 0; i < n; i++)
+            in += ids[i] >= lo && ids[i] < hi;
+        uint32_t est = dc_postings_estimate(&again, lo, hi);
+        if (est < in) fail_msg("estimate %u < %u ids in [%u, %u)", est, in, lo, hi);
+        if (n > DC_POSTINGS_BLOCK && in == 0 && (hi <= ids[0] || lo > ids[n - 1]))
+            assert_true(est <= DC_POSTINGS_BLOCK);
+    }
     /* seeks, ascending, against the first id at or after the target */
     uint32_t target = 0;
     size_t at = 0;

@@ -86,6 +86,15 @@ int dc_postings_next(dc_postings *pl, uint32_t *id);
 int dc_postings_seek(dc_postings *pl, uint32_t target, uint32_t *id);
 
 /**
+ * At most how many ids of the list lie in [@p lo, @p hi): from its skip
+ * table alone (no block is decoded), so a whole block counts as 64; a
+ * list of one block counts whole. 0 means none does. For choosing which
+ * list drives an intersection, and skipping one that cannot. Reads only
+ * @p pl's head; the cursor does not move.
+ */
+uint32_t dc_postings_estimate(const dc_postings *pl, uint32_t lo, uint32_t hi);
+
+/**
  * The posting list of one folded word.
  * @param[in] folded  @p len bytes (1..255), a folded form as dc_text gives
  * @param[out] out    on DC_OK only
