@@ -186,10 +186,10 @@ static inline int dc_search_points(uint8_t how, bool toned)
                                               : DC_PTS_TONES;
 }
 
-/* search.c: the entity kinds (bit per dc_entity_kind) the words of a part
+/* search_scope.c: the entity kinds (bit per dc_entity_kind) the words of a part
  * of kind @p pkind may name. */
 unsigned dc_search_part_kinds(uint8_t pkind, bool numbered);
-/* search.c: the entity kind a part's word names (a street for a street or
+/* search_scope.c: the entity kind a part's word names (a street for a street or
  * an alley), or -1. */
 int dc_search_kind_of_part(uint8_t pkind);
 
@@ -201,11 +201,11 @@ dc_err dc_search_add_typos(dc_geo_session *s, struct dc_search_scratch *x, uint6
 /* search.c: every run of name words that spells an entity, as evidence. */
 dc_err dc_search_evidence(dc_geo_session *s, struct dc_search_scratch *x);
 
-/* search.c: whether evidence @p ev (a zone, street or group: its postcode;
+/* search_scope.c: whether evidence @p ev (a zone, street or group: its postcode;
  * a district or province: its zones) holds postcode @p pc. */
 bool dc_search_has_postcode(const struct dc_search_scratch *x, const dc_evidence *ev,
                             uint32_t pc);
-/* search.c: whether an answer in zone @p pc is within every place the
+/* search_scope.c: whether an answer in zone @p pc is within every place the
  * query names with its word, and its postcode. */
 bool dc_search_allowed(const struct dc_search_scratch *x, uint32_t pc);
 
