@@ -338,7 +338,8 @@ static bool reverse_place(dc_geo_session *s, const nominatim_request *n,
         if (zone && name.len && (!r->has_zone || r->zone.postcode == z.postcode)) {
             dc_nominatim_named(n->zoom >= 16 ? DC_NOMINATIM_STREET : DC_NOMINATIM_GROUP,
                                name, &z, h->lat_e7, h->lon_e7, 1, p);
-            snprintf(p->code, sizeof p->code, "%s", r->place.display);
+            /* the point's code, when the point is in a zone to have one */
+            if (r->has_zone) snprintf(p->code, sizeof p->code, "%s", r->place.display);
             return true;
         }
     }

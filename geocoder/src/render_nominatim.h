@@ -21,8 +21,9 @@
  *                zone: "phường Mường Thanh"), city or county (the
  *                district: county when it is a huyện), state (the
  *                province), postcode, country, country_code "vn"
- *   code         diachi's code: a household's own; in reverse, the
- *                point's code for an answer that is not a household
+ *   code         diachi's code: a household's own; in reverse, for an
+ *                answer that is not a household, the point's code when
+ *                the point lies in a zone
  * osm_type, osm_id and licence are left out: the places are not
  * OpenStreetMap's.
  */
