@@ -10,6 +10,9 @@
  * search 0 and reverse 1 when absent), countrycodes (a list without vn:
  * no answer), viewbox (lon1,lat1,lon2,lat2: its centre orders ties, as
  * /v1/search's near), lat, lon and zoom (0..18, 18 when absent). Others
+ * A structured query (street, city, county, state, postalcode, country)
+ * stands for q: its parts joined by commas, a country other than Vietnam
+ * finding nothing. Others
  * (email, polygon_*, extratags, namedetails, dedupe, ...) are ignored, as
  * /v1 ignores parameters it does not read. A parameter read that is bad
  * or given twice is a 400 in Nominatim's error form, with diachi's
@@ -48,6 +51,13 @@ enum {
     P_LAT,
     P_LON,
     P_ZOOM,
+    /* a structured query, instead of q, in this order */
+    P_STREET,
+    P_CITY,
+    P_COUNTY,
+    P_STATE,
+    P_POSTALCODE,
+    P_COUNTRY,
     P_COUNT
 };
 
@@ -60,7 +70,13 @@ static const char *const param_names[P_COUNT] = {"q",
                                                  "viewbox",
                                                  "lat",
                                                  "lon",
-                                                 "zoom"};
+                                                 "zoom",
+                                                 "street",
+                                                 "city",
+                                                 "county",
+                                                 "state",
+                                                 "postalcode",
+                                                 "country"};
 
 typedef struct nominatim_request {
     const char *value[P_COUNT];
@@ -75,6 +91,11 @@ typedef struct nominatim_request {
     dc_search_options so;
     double lat, lon;
     int zoom;
+    /* the text searched: q, or the structured query's parts joined */
+    const char *query;
+    size_t query_len;
+    const char *query_name; /* "parameter q" or "the structured query" */
+    char structured[4 * DC_TEXT_MAX_BYTES];
 } nominatim_request;
 
 /* ---- parameters ------------------------------------------------------------ */
@@ -208,11 +229,56 @@ static bool read_viewbox(nominatim_request *n)
     return true;
 }
 
+/* A country parameter that names Vietnam ("vn", "Vietnam", "Viet Nam",
+ * "Việt Nam", any case). */
+static bool is_vietnam(const char *s)
+{
+    static const char *const names[] = {"vn", "vietnam", "viet nam",
+                                        "vi\xE1\xBB\x87t nam", "Vi\xE1\xBB\x87t Nam"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcasecmp(s, names[i]) == 0) return true;
+    return false;
+}
+
+/* The text to search: q, or Nominatim's structured query (street, city,
+ * county, state, postalcode) joined by commas, a country other than
+ * Vietnam finding nothing. Not both. */
+static bool read_query(nominatim_request *n)
+{
+    bool structured = false;
+    for (int p = P_STREET; p <= P_COUNTRY; p++)
+        structured |= n->given[p];
+    if (n->given[P_Q] && structured)
+        return bad(n, DC_API_BAD_PARAMETER,
+                   "parameter q and a structured query (street, city, county, state, "
+                   "postalcode, country) cannot be given together");
+    if (n->given[P_Q]) {
+        n->query = n->value[P_Q], n->query_len = n->size[P_Q];
+        n->query_name = "parameter q";
+        return true;
+    }
+    if (!structured) return bad(n, DC_API_BAD_PARAMETER, "parameter q is missing");
+    size_t len = 0;
+    for (int p = P_STREET; p <= P_POSTALCODE; p++) {
+        if (!n->given[p] || !n->size[p]) continue;
+        if (len + n->size[p] + 2 >= sizeof n->structured)
+            return bad(n, DC_API_BAD_QUERY, "the structured query is too long");
+        if (len) memcpy(n->structured + len, ", ", 2), len += 2;
+        memcpy(n->structured + len, n->value[p], n->size[p]);
+        len += n->size[p];
+    }
+    if (n->given[P_COUNTRY] && n->size[P_COUNTRY] && !is_vietnam(n->value[P_COUNTRY]))
+        n->no_country = true;
+    n->query = n->structured, n->query_len = len;
+    n->query_name = "the structured query";
+    return true;
+}
+
 static bool read_search(nominatim_request *n)
 {
     double limit = NOMINATIM_DEFAULT_LIMIT;
     if (!read_bool(n, P_ADDRESSDETAILS, false, &n->o.addressdetails)) return false;
-    if (!n->given[P_Q]) return bad(n, DC_API_BAD_PARAMETER, "parameter q is missing");
+    if (!read_query(n)) return false;
     if (n->given[P_LIMIT] &&
         (!dc_query_number(n->value[P_LIMIT], -1e9, 1e9, &limit) || limit != floor(limit)))
         return bad(n, DC_API_BAD_PARAMETER, "parameter limit must be a whole number");
@@ -221,7 +287,7 @@ static bool read_search(nominatim_request *n)
                                              : (size_t)limit;
     n->so.limit = n->limit;
     if (n->given[P_COUNTRYCODES])
-        n->no_country = !names_vietnam(n->value[P_COUNTRYCODES]);
+        n->no_country |= !names_vietnam(n->value[P_COUNTRYCODES]);
     return read_viewbox(n);
 }
 
@@ -306,11 +372,11 @@ static dc_err search_find(dc_geo_session *s, nominatim_request *n, dc_worker *wk
     dc_error err = {0};
     wk->search.nhits = 0;
     if (n->no_country) return DC_OK;
-    dc_err rc = dc_search(s, n->value[P_Q], n->size[P_Q], &n->so, &wk->search, &err);
+    dc_err rc = dc_search(s, n->query, n->query_len, &n->so, &wk->search, &err);
     if (rc >= DC_E_TEXT_UTF8 && rc <= DC_E_TEXT_EMPTY) {
         *problem = true;
         n->error = DC_API_BAD_QUERY;
-        snprintf(n->message, sizeof n->message, "parameter q: %s", err.message);
+        snprintf(n->message, sizeof n->message, "%s: %s", n->query_name, err.message);
         return DC_OK;
     }
     return rc;
@@ -374,7 +440,7 @@ static void render(dc_geo_session *s, const nominatim_request *n, dc_worker *wk,
     }
     dc_nominatim_place places[NOMINATIM_MAX_LIMIT];
     size_t count = search_places(&wk->search, places);
-    dc_render_nominatim_list(w, &n->o, n->value[P_Q], n->size[P_Q], places, count);
+    dc_render_nominatim_list(w, &n->o, n->query, n->query_len, places, count);
 }
 
 enum MHD_Result dc_http_nominatim(struct MHD_Connection *c, dc_request *req,

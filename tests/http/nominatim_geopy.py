@@ -8,7 +8,9 @@ scripts/install-deps.sh) is pointed at the server on loopback
 (domain=127.0.0.1:PORT, scheme=http). 200 households drawn with a fixed
 seed from the sample index (listed by LIST_HOUSEHOLDS) are geocoded from
 their written address: each answer must be the household's point (within
-1e-6 degree), or the point of a household with the very same address. 200
+1e-6 degree), or the point of a household with the very same address; a
+quarter of them again as geopy's structured query (a dict: street, city,
+county, state, postalcode, country). 200
 more are reverse geocoded from their point: each answer must carry the
 household's code and its address, under Nominatim's keys and in its
 display_name, in Vietnamese or English as asked. Prints the counts; any
@@ -57,6 +59,14 @@ def written(h, z):
     return ", ".join(p for p in parts if p)
 
 
+def structured(h, z):
+    """The address as Nominatim's structured query: geopy's dict form."""
+    return {"street": h["house_number"] + " " + h["street"],
+            "city": (h["group"] + ", " + zone_name(z)).strip(", "),
+            "county": z["district"], "state": z["province"],
+            "postalcode": h["postcode"], "country": "Việt Nam"}
+
+
 def nominatim_address(h, z, lang):
     """The address Nominatim's keys should hold, door to country."""
     county = z["district"].lower().startswith("huyện ")
@@ -87,10 +97,12 @@ def near(a, b):
 
 
 def geocode_all(geo, sample, zones, by_address, failures):
+    """Each household of the sample from its written address; every fourth
+    also from the structured form."""
     right = 0
-    for h in sample:
-        z = zones[h["postcode"]]
-        query = written(h, z)
+    queries = [(h, written(h, zones[h["postcode"]])) for h in sample]
+    queries += [(h, structured(h, zones[h["postcode"]])) for h in sample[::4]]
+    for h, query in queries:
         found = geo.geocode(query)
         key = (h["house_number"], h["street"], h["group"], h["postcode"])
         points = [(o["lat_e7"] / 1e7, o["lon_e7"] / 1e7) for o in by_address[key]]
@@ -100,7 +112,7 @@ def geocode_all(geo, sample, zones, by_address, failures):
         else:
             failures.append("geocode %r: %s, want %s (%s)" % (
                 query, found and (found.latitude, found.longitude), points[0], h["code"]))
-    return right
+    return right, len(queries)
 
 
 def reverse_all(geo, sample, zones, by_point, failures):
@@ -144,14 +156,15 @@ def main():
     try:
         geo = Nominatim(domain="127.0.0.1:%d" % port, scheme="http",
                         user_agent="diachi-test", timeout=10)
-        geocoded = geocode_all(geo, to_geocode, zones, by_address, failures)
+        geocoded, asked = geocode_all(geo, to_geocode, zones, by_address, failures)
         reversed_ = reverse_all(geo, to_reverse, zones, by_point, failures)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-    print("geopy %s against diachi serve on port %d: geocode %d/%d right, "
-          "reverse %d/%d right" % (sys.modules["geopy"].__version__, port, geocoded,
-                                   SAMPLES, reversed_, SAMPLES))
+    print("geopy %s against diachi serve on port %d: geocode %d/%d right (%d "
+          "households, %d of them also as structured queries), reverse %d/%d right" % (
+              sys.modules["geopy"].__version__, port, geocoded, asked, SAMPLES,
+              asked - SAMPLES, reversed_, SAMPLES))
     for f in failures[:10]:
         print("FAIL: " + f)
     sys.exit(1 if failures else 0)

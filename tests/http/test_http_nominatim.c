@@ -287,6 +287,25 @@ static void test_search_parameters(void **state)
     expect_str(j, "0.address.postcode", "32103");
     expect_str(j, "0.lat", "21.3930975");
     json_decref(j);
+    /* a structured query stands for q; a country other than Vietnam finds
+     * nothing; the text searched is echoed by GeocodeJSON */
+    j = get_json(
+        "/search?street=21/3%20vo%20nguyen%20giap&city=dien%20bien%20phu&limit=1");
+    expect_str(j, "0.code", DOOR_CODE);
+    json_decref(j);
+    j = get_json("/search?street=21/3%20vo%20nguyen%20giap&country=Vi%E1%BB%87t%20Nam&"
+                 "limit=1");
+    expect_str(j, "0.code", DOOR_CODE);
+    json_decref(j);
+    j = get_json("/search?street=21/3%20vo%20nguyen%20giap&country=France");
+    assert_int_equal(json_array_size(j), 0);
+    json_decref(j);
+    j = get("/search?street=21/3%20vo%20nguyen%20giap&postalcode=32107&limit=1&"
+            "format=geocodejson",
+            NULL, 200, GEOJSON);
+    expect_str(j, "geocoding.query", "21/3 vo nguyen giap, 32107");
+    expect_str(j, "features.0.properties.geocoding.code", DOOR_CODE);
+    json_decref(j);
     /* parameters Nominatim has and diachi does not read are ignored */
     j = get_json(DOOR_Q "&limit=1&email=a@b.c&polygon_geojson=1&extratags=1&dedupe=0");
     expect_str(j, "0.code", DOOR_CODE);
@@ -392,6 +411,11 @@ static void test_bad_input(void **state)
          "parameter q: control character U+001B at byte 3"},
         {NULL, "bad_query", "parameter q: text is 2000 bytes, over the limit of 1024"},
         {"/search?q=a&q=b", "bad_parameter", "parameter q is given twice"},
+        {"/search?q=a&street=b", "bad_parameter",
+         "parameter q and a structured query (street, city, county, state, postalcode, "
+         "country) cannot be given together"},
+        {"/search?street=&city=", "bad_query",
+         "the structured query: the query has no words"},
         {"/search?q=a&format=xml", "bad_parameter",
          "parameter format must be json, jsonv2, geojson or geocodejson, not xml"},
         {"/search?q=a&format=html", "bad_parameter",
