@@ -18,6 +18,7 @@ packages=(
   python3                                  # tests: remake the OLC reference points table
   time                                     # peak memory in the benchmarks
   wrk                                      # HTTP benchmark (scripts/bench-http.sh)
+  python3-geopy                            # tests: a real Nominatim client against GET /search, /reverse
 )
 
 missing=()

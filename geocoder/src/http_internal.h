@@ -32,6 +32,8 @@ typedef enum dc_endpoint {
     DC_EP_OPENAPI,
     DC_EP_SEARCH,
     DC_EP_AUTOCOMPLETE,
+    DC_EP_NOMINATIM_SEARCH,  /* GET /search, Nominatim's (http_nominatim.c) */
+    DC_EP_NOMINATIM_REVERSE, /* GET /reverse */
     DC_EP_OTHER,
     DC_EP_COUNT
 } dc_endpoint;

@@ -14,6 +14,7 @@
 
 #include "http_batch.h"
 #include "http_metrics.h"
+#include "http_nominatim.h"
 #include "http_query.h"
 #include "http_reply.h"
 #include "http_routes.h"
@@ -674,6 +675,15 @@ static enum MHD_Result openapi_route(const route *rt, struct MHD_Connection *c,
                         dc_openapi_json_len, gen, true);
 }
 
+/* GET /search and GET /reverse, Nominatim's pair (http_nominatim.c). */
+static enum MHD_Result nominatim_route(const route *rt, struct MHD_Connection *c,
+                                       dc_request *req, const char *path,
+                                       dc_generation *gen, dc_worker *wk)
+{
+    (void)path;
+    return dc_http_nominatim(c, req, gen, wk, rt->endpoint == DC_EP_NOMINATIM_REVERSE);
+}
+
 /* Every endpoint: a new one is a row here and its answer (for a GET
  * lookup, its lookup_steps). */
 static const route routes[] = {
@@ -687,6 +697,8 @@ static const route routes[] = {
     {"/readyz", DC_EP_READYZ, readyz_route, NULL},
     {"/metrics", DC_EP_METRICS, metrics_route, NULL},
     {"/openapi.json", DC_EP_OPENAPI, openapi_route, NULL},
+    {"/search", DC_EP_NOMINATIM_SEARCH, nominatim_route, NULL},
+    {"/reverse", DC_EP_NOMINATIM_REVERSE, nominatim_route, NULL},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
