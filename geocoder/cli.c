@@ -1,7 +1,7 @@
 /*
  * cli.c - the diachi command: one subcommand per task, dispatched from a
  * table that holds each one's summary and help. The subcommands are in
- * cli_lookup.c (lookup, reverse, zone), cli_batch.c, cli_serve.c and
+ * cli_lookup.c (lookup, reverse, zone), cli_search.c, cli_batch.c, cli_serve.c and
  * cli_index.c (info, check); what they share in cli_args.c. Exit codes
  * (docs and every subcommand): 0 ok, 1 not found, 2 usage, 3 data or
  * index problem.
@@ -17,6 +17,8 @@ static const command commands[] = {
     {"lookup", cmd_lookup, "find the door of a code (or Plus Code)", LOOKUP_HELP},
     {"reverse", cmd_reverse, "the code, zone and households at a point", REVERSE_HELP},
     {"zone", cmd_zone, "a postal zone by its postcode", ZONE_HELP},
+    {"search", cmd_search, "find households, streets and zones by written address",
+     SEARCH_HELP},
     {"serve", cmd_serve, "the HTTP API", SERVE_HELP},
     {"batch", cmd_batch, "geocode a CSV file of codes or points", BATCH_HELP},
     {"info", cmd_info, "show an index's metadata",

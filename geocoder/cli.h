@@ -47,6 +47,9 @@ int cmd_lookup(const command *cmd, int argc, char **argv);
 int cmd_reverse(const command *cmd, int argc, char **argv);
 int cmd_zone(const command *cmd, int argc, char **argv);
 
+/* cli_search.c */
+int cmd_search(const command *cmd, int argc, char **argv);
+
 /* cli_serve.c */
 int cmd_serve(const command *cmd, int argc, char **argv);
 
@@ -94,6 +97,24 @@ int cmd_batch(const command *cmd, int argc, char **argv);
     "and polygon (the polygon's coordinates in --json, as GeoJSON). The postcode\n"      \
     "is read as leniently as a code: 32101, \"32 101\", 32-101.\n" INDEX_OPTIONS         \
     "Exit: 0 found, 1 no such postcode, 2 usage, 3 index problem.\n"
+
+#define SEARCH_HELP                                                                      \
+    "Usage: diachi search QUERY... [--limit N] [--near LAT,LON] [--complete]\n"          \
+    "                     [--index PATH] [--json]\n"                                     \
+    "Find the households, streets, groups and zones a written address names,\n"          \
+    "best first: \"số 12 ngõ 3 Võ Nguyên Giáp, P. Mường Thanh\", or typed\n"    \
+    "without tones, in any order, abbreviated, with a typo (12/3 vo nguyen giap\n"       \
+    "muong thanh). Each answer is a household (the house number is on the\n"             \
+    "street), a street, a group or a zone, with its score and how each part of\n"        \
+    "the query matched it (exact, folded: without or with other tones, typo,\n"          \
+    "none). A house number the street does not have gives the street, never\n"           \
+    "another door.\n"                                                                    \
+    "  --limit N       answers, 1..100 (default 10)\n"                                   \
+    "  --near LAT,LON  order answers of equal score by distance from the point\n"        \
+    "  --complete      complete the last word instead (autocomplete: 10 at "             \
+    "most)\n" INDEX_OPTIONS                                                              \
+    "Exit: 0 found, 1 nothing matches, 2 usage or a bad query (empty, invalid\n"         \
+    "UTF-8, control characters, over 1024 bytes), 3 index problem.\n"
 
 #define SERVE_HELP                                                                       \
     "Usage: diachi serve [--index PATH] [--listen HOST:PORT] [--threads N]\n"            \

@@ -61,6 +61,7 @@ dc_err dc_geo_zone_of(const dc_geo *geo, uint32_t postcode, dc_zone *out)
 static void free_session(dc_geo_session *s)
 {
     dc_index_txn_end(s->txn);
+    free(s->search);
     free(s);
 }
 

@@ -33,7 +33,8 @@ struct dc_geo {
 struct dc_geo_session {
     dc_geo *geo;
     dc_index_txn *txn;
-    struct dc_geo_session *next; /* in geo->free_sessions once ended */
+    struct dc_search_scratch *search; /* a search's working memory (search.c) */
+    struct dc_geo_session *next;      /* in geo->free_sessions once ended */
 };
 
 /* Metres per degree of latitude and of longitude at @p lat (degrees): the

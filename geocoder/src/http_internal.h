@@ -16,6 +16,7 @@
 
 #include "diachi/geocoder.h"
 #include "diachi/index.h"
+#include "diachi/search.h"
 #include "http.h"
 #include "jw.h"
 
@@ -29,6 +30,8 @@ typedef enum dc_endpoint {
     DC_EP_READYZ,
     DC_EP_METRICS,
     DC_EP_OPENAPI,
+    DC_EP_SEARCH,
+    DC_EP_AUTOCOMPLETE,
     DC_EP_OTHER,
     DC_EP_COUNT
 } dc_endpoint;
@@ -152,6 +155,8 @@ typedef struct dc_worker {
     dc_jw jw;
     dc_geo_forward_result forward;
     dc_geo_reverse_result reverse;
+    dc_search_result search;
+    dc_complete_result complete;
 } dc_worker;
 
 /* Where a connection is in its life, for its deadline. */

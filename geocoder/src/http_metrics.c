@@ -18,9 +18,9 @@
 static const double latency_bounds[DC_LATENCY_BUCKETS] = {
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5};
 
-static const char *const endpoint_names[DC_EP_COUNT] = {"codes",   "reverse", "zones",
-                                                        "batch",   "healthz", "readyz",
-                                                        "metrics", "openapi", "other"};
+static const char *const endpoint_names[DC_EP_COUNT] = {
+    "codes",   "reverse", "zones",  "batch",        "healthz", "readyz",
+    "metrics", "openapi", "search", "autocomplete", "other"};
 
 static int status_slot(int status)
 {

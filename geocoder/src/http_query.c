@@ -18,8 +18,9 @@
  * should not break on them. A parameter the endpoint reads is checked
  * strictly: given twice, or with a bad value, it is a 400 naming it. */
 static const char *const param_names[DC_Q_COUNT] = {
-    "format",      "lat",        "lon",        "lng",       "radius",   "limit",
-    "code_column", "lat_column", "lon_column", "delimiter", "postcode", "locality"};
+    "format",   "lat",         "lon",        "lng",        "radius",
+    "limit",    "code_column", "lat_column", "lon_column", "delimiter",
+    "postcode", "locality",    "q",          "near"};
 
 /* A NUL or control character in @p s's @p len bytes (libmicrohttpd gives
  * a parameter's unescaped length: a C string stops at an encoded NUL). */
@@ -44,7 +45,11 @@ static enum MHD_Result query_param(void *cls, enum MHD_ValueKind kind, const cha
 {
     dc_query *q = cls;
     (void)kind;
-    if ((has_control(key, key_size) || (value && has_control(value, value_size))) &&
+    /* A search refuses its own text's control characters as a bad query,
+     * naming the byte (dc_search), so q's value is not judged here. */
+    bool own = strcmp(key, "q") == 0 && (q->allowed & (1u << DC_Q_Q));
+    if ((has_control(key, key_size) ||
+         (value && !own && has_control(value, value_size))) &&
         !q->problem[0])
         snprintf(q->problem, sizeof q->problem,
                  "parameter %.*s contains a NUL or control character", printable_len(key),
@@ -55,6 +60,7 @@ static enum MHD_Result query_param(void *cls, enum MHD_ValueKind kind, const cha
             snprintf(q->problem, sizeof q->problem, "parameter %s is given twice", key);
         q->given[p] = true;
         q->value[p] = value ? value : "";
+        q->size[p] = value ? value_size : 0;
         return MHD_YES;
     }
     return MHD_YES; /* not read here: ignored (see above) */

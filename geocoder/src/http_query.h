@@ -33,12 +33,15 @@ enum {
     DC_Q_DELIMITER,
     DC_Q_POSTCODE,
     DC_Q_LOCALITY,
+    DC_Q_Q,    /* a search's text: its control characters are the search's to refuse */
+    DC_Q_NEAR, /* a search's point, LAT,LON */
     DC_Q_COUNT
 };
 
 typedef struct dc_query {
     unsigned allowed; /* bit per DC_Q_ */
     const char *value[DC_Q_COUNT];
+    size_t size[DC_Q_COUNT]; /* the value's unescaped bytes (a NUL among them) */
     bool given[DC_Q_COUNT];
     char problem[200]; /* the first bad parameter, said in words */
     bool geojson;      /* the representation chosen (dc_query_negotiate) */

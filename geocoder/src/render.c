@@ -188,6 +188,17 @@ static void household_members(dc_jw *w, const dc_household *h, const zone_source
     if (zone_of(zs, h->postcode, &z)) display_name(w, h, &z);
 }
 
+void dc_render_household_members(dc_jw *w, const dc_household *h, const dc_zone *z)
+{
+    zone_source zs = {NULL, {z, NULL}};
+    household_members(w, h, &zs);
+}
+
+void dc_render_display_name(dc_jw *w, const dc_household *h, const dc_zone *z)
+{
+    display_name(w, h, z);
+}
+
 static void household(dc_jw *w, const dc_household *h, const zone_source *zs)
 {
     dc_jw_object(w);
@@ -548,6 +559,18 @@ static void household_feature(dc_jw *w, const dc_household *h, const dc_geo_neig
     }
     feature_geometry(w);
     point_geometry(w, h->lat_e7 / 1e7, h->lon_e7 / 1e7);
+    dc_jw_end(w);
+}
+
+void dc_render_feature_begin(dc_jw *w, const char *role)
+{
+    feature_begin(w, role);
+}
+
+void dc_render_feature_point(dc_jw *w, int32_t lat_e7, int32_t lon_e7)
+{
+    feature_geometry(w);
+    point_geometry(w, lat_e7 / 1e7, lon_e7 / 1e7);
     dc_jw_end(w);
 }
 

@@ -71,6 +71,37 @@ void dc_render_reverse_answer(dc_jw *w, dc_geo_session *s, const dc_geo_reverse_
  *  polygon (a GeoJSON MultiPolygon geometry). */
 void dc_render_zone_members(dc_jw *w, const dc_zone *z, bool full);
 
+/** A household's members (id, code, postcode, lat, lon, geo_uri,
+ *  house_number, street, group, display_name), as every answer writes
+ *  them; @p z is its zone (NULL: no display_name). */
+void dc_render_household_members(dc_jw *w, const dc_household *h, const dc_zone *z);
+/** "display_name" of @p h (its non-empty parts: house number, street,
+ *  group; NULL for none) in zone @p z, then the country. */
+void dc_render_display_name(dc_jw *w, const dc_household *h, const dc_zone *z);
+
+/** Search and autocomplete answers (render_search.c): the parts of the
+ *  query, then "results", as docs/openapi.json's SearchAnswer and
+ *  CompleteAnswer say. */
+struct dc_search_result;
+struct dc_complete_result;
+struct dc_search_options;
+void dc_render_search_members(dc_jw *w, const char *query, size_t len,
+                              const struct dc_search_options *opt,
+                              const struct dc_search_result *r);
+/** The members before "results" (query, parts, near, count): a GeoJSON
+ *  collection's foreign members. */
+void dc_render_search_query(dc_jw *w, const char *query, size_t len,
+                            const struct dc_search_options *opt,
+                            const struct dc_search_result *r);
+/** A Point feature per answer, role its match, the JSON answer's members
+ *  as properties. */
+void dc_render_search_features(dc_jw *w, const struct dc_search_result *r);
+void dc_render_complete_members(dc_jw *w, const char *query, size_t len,
+                                const struct dc_complete_result *r);
+void dc_render_complete_query(dc_jw *w, const char *query, size_t len,
+                              const struct dc_complete_result *r);
+void dc_render_complete_features(dc_jw *w, const struct dc_complete_result *r);
+
 /*
  * GeoJSON (RFC 7946). A collection is written in three steps, so that the
  * caller can add its own foreign members (the fingerprint, an error):
@@ -87,6 +118,11 @@ void dc_render_zone_members(dc_jw *w, const dc_zone *z, bool full);
  * point asked in reverse), "cell", "zone", "actual_zone", "household",
  * "reference" (a zone's own `kind` is its administrative kind, "phường").
  */
+/** A Feature opened up to its properties (role first), for the caller's
+ *  members; then dc_render_feature_point closes the properties and the
+ *  feature with a Point. */
+void dc_render_feature_begin(dc_jw *w, const char *role);
+void dc_render_feature_point(dc_jw *w, int32_t lat_e7, int32_t lon_e7);
 void dc_render_collection_begin(dc_jw *w, const char *status);
 void dc_render_features_begin(dc_jw *w);
 void dc_render_collection_end(dc_jw *w);

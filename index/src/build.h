@@ -49,8 +49,8 @@ typedef struct dc_builder {
      * added in. */
     dc_sorter *by_place, *by_id;
     uint64_t added, kept;
-    uint8_t *dropped;       /* bit per input number: a duplicate id, not written */
-    uint8_t *has_seq;       /* bit per input number: in shared_seqs */
+    uint8_t *dropped;           /* bit per input number: a duplicate id, not written */
+    uint8_t *has_seq;           /* bit per input number: in shared_seqs */
     dc_shared_seq *shared_seqs; /* by input number once the households are written */
     size_t nshared, capshared;
     dc_strtab *provisional; /* streets and groups as added; ids in that order */
@@ -72,7 +72,8 @@ typedef struct dc_builder {
         size_t len, cap;
     } zc;
     size_t ncodes, ngrid;
-    dc_strtab *strings; /* streets and groups, by id */
+    dc_strtab *strings;               /* streets and groups, by id */
+    struct dc_search_records *search; /* the search data (build_search.c) */
     uint8_t *buf;
     size_t bufsize;
     dc_index_file file; /* the temporary file, its transaction and databases */

@@ -10,6 +10,7 @@
 
 #include "build_households.h"
 #include "build_record.h"
+#include "build_search.h"
 
 /* Put the segment of pages filled so far, and its fences. */
 static dc_err flush_segment(dc_builder *b)
@@ -95,7 +96,8 @@ static dc_err final_string(dc_builder *b, uint32_t provisional, uint32_t *out)
     }
     if (!b->final_id[provisional]) {
         dc_str s = dc_strtab_string(b->provisional, provisional);
-        if (dc_strtab_intern(b->strings, s.ptr, s.len, &b->final_id[provisional]) != DC_OK)
+        if (dc_strtab_intern(b->strings, s.ptr, s.len, &b->final_id[provisional]) !=
+            DC_OK)
             return dc_error_set(b->err, DC_E_NOMEM, "out of memory interning strings");
     }
     *out = b->final_id[provisional];
@@ -192,10 +194,13 @@ static dc_err write_group(dc_builder *b, door_group *g, uint32_t *number,
         v += idlen;
         memcpy(v, d + 20, 1 + (size_t)d[20]); /* house number, with its length */
         v += 1 + d[20];
+        rc = dc_build_search_household(b, *number, dc_place_postcode(g->place), street,
+                                       group, d + 21, d[20], lat, lon);
+        if (rc != DC_OK) return rc;
         dc_build_household_key(g->place, seq, key);
         if (*number % DC_NUMBER_STRIDE == 0)
-            memcpy(b->number_keys + (size_t)(*number / DC_NUMBER_STRIDE) *
-                                        DC_HOUSEHOLD_KEY_SIZE,
+            memcpy(b->number_keys +
+                       (size_t)(*number / DC_NUMBER_STRIDE) * DC_HOUSEHOLD_KEY_SIZE,
                    key, DC_HOUSEHOLD_KEY_SIZE);
         rc = put_household(b, key, val, (size_t)(v - val));
         if (rc != DC_OK) return rc;

@@ -18,6 +18,7 @@
 #include "build.h"
 #include "build_meta.h"
 #include "build_order.h"
+#include "build_search.h"
 #include "build_validate.h"
 #include "build_write.h"
 #include "build_zonecells.h"
@@ -44,6 +45,7 @@ static dc_err write_all(dc_builder *b, uint8_t fingerprint[DC_FINGERPRINT_SIZE])
     if (!b->hasher) return dc_error_set(b->err, DC_E_NOMEM, "out of memory for hashing");
     dc_err rc = dc_build_write_records(b);
     if (rc == DC_OK) rc = dc_build_write_zonecells(b);
+    if (rc == DC_OK) rc = dc_build_write_search(b);
     if (rc != DC_OK) return rc;
     dc_hasher_finish(b->hasher, fingerprint);
     b->hasher = NULL;
@@ -98,6 +100,7 @@ static void release(dc_builder *b)
     free(b->fences);
     free(b->grid);
     dc_build_free_zonecells(b);
+    dc_build_free_search(b);
     dc_strtab_close(b->strings);
     dc_strtab_close(b->provisional);
     free(b->buf);
@@ -147,7 +150,8 @@ dc_err dc_index_writer_close_input(dc_index_writer *w, dc_duplicate_fn dup, void
 {
     dc_builder *b = &w->b;
     if (b->input_closed)
-        return dc_error_set(b->err, DC_E_INVALID_ARG, "the households were closed already");
+        return dc_error_set(b->err, DC_E_INVALID_ARG,
+                            "the households were closed already");
     b->input_closed = 1;
     dc_err rc = dc_build_order_close(b, dup, ctx);
     if (rc == DC_OK && kept) *kept = b->kept;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "check_search.h"
 #include "check_zonecells.h"
 #include "id_groups.h"
 #include "index_internal.h"
@@ -39,9 +40,10 @@ typedef struct checker {
     uint32_t door, door_len; /* the stored size and the count of its door */
     dc_str prev_id;
     size_t zones_cap;
-    uint64_t entries; /* records of the ids or numbers database */
-    uint64_t ids;     /* ids in the groups of ids */
-    dc_sha256 sha;    /* the recomputed fingerprint */
+    uint64_t entries;          /* records of the ids or numbers database */
+    uint64_t ids;              /* ids in the groups of ids */
+    dc_sha256 sha;             /* the recomputed fingerprint */
+    dc_search_records *search; /* the search records, recomputed */
     /* What a walk of ids calls on each id, and the last id walked. */
     dc_err (*id_fn)(struct checker *c, const MDB_val *key, const MDB_val *val);
     uint8_t last_id[DC_ID_MAX];
@@ -441,6 +443,10 @@ static dc_err household_record(checker *c, const MDB_val *key, const MDB_val *va
     if (e == DC_OK) e = household_key(c, &h, key, val);
     if (e == DC_OK) e = household_entries(c, &h, key);
     if (e != DC_OK) return e;
+    e = dc_search_records_household(c->search, h.number, h.postcode, street, group,
+                                    h.house_number.ptr, h.house_number.len, h.lat_e7,
+                                    h.lon_e7);
+    if (e != DC_OK) return dc_error_set(c->err, e, "out of memory checking the index");
     c->zone_counts[c->zone_of[h.postcode]]++;
     grow_bbox(c, &h);
     c->stats.households++;
@@ -586,7 +592,8 @@ dc_err dc_index_check(dc_index *idx, dc_index_check_stats *stats, dc_error *err)
     c.zones = malloc((nz ? nz : 1) * sizeof *c.zones);
     c.zone_counts = calloc(nz ? nz : 1, sizeof *c.zone_counts);
     c.zone_of = malloc(DC_POSTCODES * sizeof *c.zone_of);
-    if (!c.zones || !c.zone_counts || !c.zone_of) {
+    c.search = dc_search_records_open();
+    if (!c.zones || !c.zone_counts || !c.zone_of || !c.search) {
         e = dc_error_set(err, DC_E_NOMEM, "out of memory checking the index");
         goto done;
     }
@@ -603,11 +610,17 @@ dc_err dc_index_check(dc_index *idx, dc_index_check_stats *stats, dc_error *err)
     if (e == DC_OK) e = check_households(&c);
     if (e == DC_OK) e = check_lookups(&c);
     if (e == DC_OK) e = check_fingerprint(&c);
+    /* Derived from the content, so checked once the content is known good:
+     * a changed street is reported as such, not as its search record. */
+    if (e == DC_OK)
+        e = dc_check_search(idx, c.txn->txn, c.search, c.zones, (size_t)c.stats.zones,
+                            err);
 done:
     dc_index_txn_end(c.txn);
     free(c.zones);
     free(c.zone_counts);
     free(c.zone_of);
+    dc_search_records_close(c.search);
     if (e == DC_OK && stats) *stats = c.stats;
     return e;
 }

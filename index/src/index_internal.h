@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "diachi/index.h"
+#include "diachi/search_index.h"
 #include "olc_internal.h"
 
 #define DC_INDEX_MAGIC "diachi-index"
@@ -36,10 +37,14 @@ enum dc_db {
     DC_DB_META,
     DC_DB_FENCES,
     DC_DB_ZONECELLS,
+    DC_DB_SEARCH_ENTITIES,
+    DC_DB_SEARCH_WORDS,
+    DC_DB_SEARCH_TYPOS,
     DC_DB_COUNT
 };
 /* Content databases: the ones the fingerprint covers (all before meta;
- * fences is derived from households, zonecells from zones and zonegrid). */
+ * fences is derived from households, zonecells from zones and zonegrid,
+ * the search databases from zones, households and strings). */
 #define DC_DB_CONTENT DC_DB_META
 extern const char *const dc_db_names[DC_DB_COUNT];
 
@@ -294,6 +299,9 @@ struct dc_index {
      * (DC_GRID_TABLE_MAX); else NULL and a cell is a binary search. */
     uint32_t *grid_table;
     uint32_t grid_row0, grid_col0, grid_rows, grid_cols;
+    /* The search index's id ranges (meta's `search`): the first id of each
+     * kind and number of words, then the number of entities. */
+    uint32_t search_first[DC_ENTITY_KINDS * DC_ENTITY_MAX_WORDS + 1];
     dc_index_meta meta;
     uint64_t data_bytes; /* the LMDB file's length, the seal's (seal.h) */
     char *sources;       /* meta.sources points here */

@@ -15,6 +15,9 @@ const char *const dc_db_names[DC_DB_COUNT] = {
     [DC_DB_META] = "meta",
     [DC_DB_FENCES] = "fences",
     [DC_DB_ZONECELLS] = "zonecells",
+    [DC_DB_SEARCH_ENTITIES] = "search_entities",
+    [DC_DB_SEARCH_WORDS] = "search_words",
+    [DC_DB_SEARCH_TYPOS] = "search_typos",
 };
 
 uint32_t dc_cell_row(int32_t lat_e7)

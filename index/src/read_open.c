@@ -15,6 +15,7 @@
 
 #include "pages.h"
 #include "read_meta.h"
+#include "read_search.h"
 #include "read_strings.h"
 #include "read_txn.h"
 #include "read_zones.h"
@@ -94,6 +95,7 @@ dc_err dc_index_open(const char *path, dc_index **out, dc_error *err)
     if (e == DC_OK) e = dc_index_load_strings(idx, err);
     if (e == DC_OK) e = dc_index_load_zones(idx, err);
     if (e == DC_OK) e = dc_pages_load(idx, err);
+    if (e == DC_OK) e = dc_index_load_search(idx, err);
 done:
     if (e != DC_OK) {
         dc_index_close(idx);

@@ -31,6 +31,7 @@ typedef struct options {
     uint64_t seed;
     int realistic;
     double spacing;
+    int edition; /* 2025: the reform's zones and history instead of the map */
 } options;
 
 static void usage(void)
@@ -38,12 +39,16 @@ static void usage(void)
     fprintf(
         stderr,
         "usage: diachi-gen-sample --out DIR [--seed N] [--borders simple|realistic]\n"
-        "                         [--border-spacing METRES]\n"
+        "                         [--border-spacing METRES] [--edition 2025]\n"
         "Writes DIR/zones.shp and DIR/households.shp (EPSG:9205, UTF-8).\n"
         "  --borders simple      straight-edged zones, the committed sample (default)\n"
         "  --borders realistic   fractal borders digitised twice, enclaves, a lake\n"
         "  --border-spacing M    realistic borders' vertex spacing (default 4 m:\n"
-        "                        2,000 to 20,000 vertices a zone)\n");
+        "                        2,000 to 20,000 vertices a zone)\n"
+        "  --edition 2025        instead, the zones as the 2025 reform left them\n"
+        "                        (DIR/zones.shp) and DIR/history.csv, old postcode\n"
+        "                        to new; the doors are the map's own (simple\n"
+        "                        borders only)\n");
     exit(2);
 }
 
@@ -63,11 +68,13 @@ static void parse_args(int argc, char **argv, options *o)
                  (o->spacing = strtod(value, &end)) >= 0.5 && *end == '\0' &&
                  o->spacing <= 10000)
             ;
+        else if (strcmp(argv[i], "--edition") == 0 && value && strcmp(value, "2025") == 0)
+            o->edition = 2025;
         else
             usage();
         i++;
     }
-    if (!o->out) usage();
+    if (!o->out || (o->edition && o->realistic)) usage();
 }
 
 static int by_value(const void *a, const void *b)
@@ -120,6 +127,33 @@ static void write_zones(const char *dir, const gen_zone *zones)
     gen_close(&out);
 }
 
+static void write_edition(const char *dir, const gen_zone *zones,
+                          OGRCoordinateTransformationH to_tm3)
+{
+    OGRGeometryH geoms[GEN_EDITION_ZONES];
+    gen_edition_build(zones, to_tm3, geoms);
+    gen_field fields[MAP_ZONE_FIELD_COUNT];
+    for (int k = 0; k < MAP_ZONE_FIELD_COUNT; k++)
+        fields[k] = (gen_field){map_zone_fields[k].field, zone_widths[k]};
+    gen_layer out = gen_create(dir, "zones", "ESRI Shapefile", GEN_EPSG_VN2000_TM3_103,
+                               wkbPolygon, fields, COUNT(fields), "UTF-8");
+    for (int n = 0; n < GEN_EDITION_ZONES; n++) {
+        const gen_zone_def *z = &gen_edition_defs[n];
+        const char *values[MAP_ZONE_FIELD_COUNT] = {
+            [MAP_ZONE_POSTCODE] = z->postcode,
+            [MAP_ZONE_NAME] = z->name,
+            [MAP_ZONE_KIND] = z->kind,
+            [MAP_ZONE_COMMUNE_CODE] = z->commune,
+            [MAP_ZONE_DISTRICT] = NULL, /* no district level after the reform */
+            [MAP_ZONE_PROVINCE] = "Điện Biên",
+        };
+        gen_write(&out, geoms[n], values);
+        OGR_G_DestroyGeometry(geoms[n]);
+    }
+    gen_close(&out);
+    gen_edition_history(dir);
+}
+
 static void write_households(const char *dir, const gen_households *list)
 {
     gen_field fields[MAP_HOUSEHOLD_FIELD_COUNT];
@@ -163,6 +197,14 @@ int main(int argc, char **argv)
     rng_seed(&rng, o.seed);
     gen_zone zones[GEN_ZONE_COUNT];
     gen_zones_build(zones, to_tm3, o.realistic ? &style : NULL);
+    if (o.edition) {
+        write_edition(dir, zones, to_tm3);
+        printf("wrote the %d zones of the %d edition and history.csv to %s\n",
+               GEN_EDITION_ZONES, o.edition, dir);
+        gen_zones_free(zones);
+        OCTDestroyCoordinateTransformation(to_tm3);
+        return 0;
+    }
     gen_households households = {0};
     gen_households_generate(&households, zones, to_tm3, &rng);
 

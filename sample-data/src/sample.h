@@ -48,6 +48,23 @@ void gen_zones_build(gen_zone *zones, OGRCoordinateTransformationH to_tm3,
 int gen_zones_locate(const gen_zone *zones, double x, double y, double margin);
 void gen_zones_free(gen_zone *zones);
 
+/* ---- the 2025 edition (gen_edition.c) ---- */
+
+#define GEN_EDITION_ZONES 5
+/** The 2025 edition's zones: postcode, name, kind, commune code, a point
+ * inside (the weight is unused). */
+extern const gen_zone_def gen_edition_defs[GEN_EDITION_ZONES];
+/** The date the 2025 edition took effect, ISO 8601. */
+extern const char *const gen_edition_date;
+/** The 2025 edition's polygons in EPSG:9205 from the simple-bordered zones
+ * @p old, each one valid polygon; the caller destroys them. */
+void gen_edition_build(const gen_zone *old, OGRCoordinateTransformationH to_tm3,
+                       OGRGeometryH out[GEN_EDITION_ZONES]);
+/** Write DIR/history.csv: each old postcode, the new postcode(s) its doors
+ * went to, the kind of change (unchanged, renamed, merged, split) and the
+ * date. */
+void gen_edition_history(const char *dir);
+
 typedef struct gen_household {
     double x, y; /* EPSG:9205 */
     int zone;

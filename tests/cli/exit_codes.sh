@@ -12,7 +12,8 @@ echo "32101 92P5+RF5" >"$work/text.diachi"
 failed=0 runs=0
 for bad in "$work/missing.diachi" "$work/cut.diachi" "$work/text.diachi"; do
   for cmd in "lookup 32101-92P5+RF5" "reverse 21.387 103.0087" "zone 32101" \
-    "batch $work/list.csv -o $work/out.csv" "info" "check" "serve --listen 127.0.0.1:0"; do
+    "batch $work/list.csv -o $work/out.csv" "info" "check" "serve --listen 127.0.0.1:0" \
+    "search 12 vo nguyen giap"; do
     runs=$((runs + 1))
     # shellcheck disable=SC2086
     timeout 20 "$diachi" $cmd --index "$bad" >/dev/null 2>"$work/err"

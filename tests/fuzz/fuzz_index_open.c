@@ -34,6 +34,7 @@
 
 #include "diachi/code.h"
 #include "diachi/index.h"
+#include "diachi/search_index.h"
 #include "seal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -151,6 +152,59 @@ static void lookup_places(dc_index_txn *txn, const dc_index_meta *meta, bool che
     check(rc == DC_OK || (!checked && rc == DC_E_INDEX_CORRUPT), "box positions");
 }
 
+static int walk_word(void *ctx, const char *folded, size_t len, dc_postings *pl)
+{
+    uint32_t id, n = 0;
+    int r;
+    (void)len;
+    sink += (unsigned char)folded[0];
+    while ((r = dc_postings_next(pl, &id)) == 1 && n++ < 100000)
+        sink += id;
+    if (r < 0) ++*(unsigned *)ctx;
+    return 0;
+}
+
+/* The search data: every entity decoded, named and walked, a few words,
+ * prefixes and typos with their lists read to the end. */
+static void lookup_search(dc_index *idx, dc_index_txn *txn, bool checked)
+{
+    unsigned broken = 0;
+    uint32_t n = dc_index_search_entities(idx);
+    for (uint32_t id = 0; id < n && id < 4096; id++) {
+        dc_entity e;
+        dc_entity_walk w;
+        dc_str name, house;
+        uint32_t member;
+        int r;
+        dc_err rc = dc_index_search_entity(txn, id, &e);
+        check(answered(rc, checked), "search entity");
+        if (rc != DC_OK) continue;
+        sink += touch(e.exact) + touch(e.folded);
+        rc = dc_index_search_name(txn, &e, &name);
+        check(answered(rc, checked), "search entity's name");
+        if (rc == DC_OK) sink += touch(name);
+        dc_entity_walk_begin(&e, &w);
+        while ((r = dc_entity_walk_next(&w, &member, &house)) == 1)
+            sink += member + touch(house);
+        check(r == 0 || !checked, "an entity's members break the layout");
+    }
+    static const char *const words[] = {"thanh", "giap", "t", "nguyn", "truogn"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t len = strlen(words[i]);
+        dc_postings pl;
+        dc_err rc = dc_index_search_word(txn, words[i], len, &pl);
+        check(answered(rc, checked), "search word");
+        if (rc == DC_OK) walk_word(&broken, words[i], len, &pl);
+        check(answered(dc_index_search_prefix(txn, words[i], len, walk_word, &broken),
+                       checked),
+              "search prefix");
+        check(answered(dc_index_search_typos(txn, words[i], len, walk_word, &broken),
+                       checked),
+              "search typos");
+    }
+    check(broken == 0 || !checked, "a posting list breaks the layout");
+}
+
 static void exercise(dc_index *idx)
 {
     const dc_index_meta *meta = dc_index_info(idx);
@@ -162,6 +216,7 @@ static void exercise(dc_index *idx)
     if (dc_index_txn_begin(idx, &txn) != DC_OK) return;
     lookup_households(txn, meta, checked);
     lookup_places(txn, meta, checked);
+    lookup_search(idx, txn, checked);
     dc_index_txn_end(txn);
 }
 

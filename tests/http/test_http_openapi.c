@@ -132,6 +132,24 @@ static void test_lookups(void **state)
         {NULL, "/v1/zones/99999?format=geojson", NULL, NULL, 404},
         {NULL, "/v1/zones/abc", NULL, NULL, 400},
         {NULL, "/v1/zones/abc?format=geojson", NULL, NULL, 400},
+        {NULL, "/v1/search?q=21/3%20vo%20nguyen%20giap", NULL, NULL, 200},
+        {NULL, "/v1/search?q=99999%20vo%20nguyen%20giap%2C%20p.%20muong%20thanh", NULL,
+         NULL, 200},
+        {NULL, "/v1/search?q=bản%20co%20mỵ&near=21.42,103.05&limit=100", NULL, NULL, 200},
+        {NULL, "/v1/search?q=tp.%20dien%20bien%20phu", NULL, NULL, 200},
+        {NULL, "/v1/search?q=xyzzy", NULL, NULL, 200},
+        {NULL, "/v1/search?q=21/3%20vo%20nguyen%20giap&format=geojson", NULL, NULL, 200},
+        {NULL, "/v1/search?q=vo%20nguyen%20giap", GEO, NULL, 200},
+        {NULL, "/v1/search?q=%20", NULL, NULL, 400},
+        {NULL, "/v1/search?q=%C3", GEO, NULL, 400},
+        {NULL, "/v1/search", NULL, NULL, 400},
+        {NULL, "/v1/search?q=a&limit=101", NULL, NULL, 400},
+        {NULL, "/v1/autocomplete?q=vo%20ng", NULL, NULL, 200},
+        {NULL, "/v1/autocomplete?q=dien%20bien", NULL, NULL, 200},
+        {NULL, "/v1/autocomplete?q=xyzzy", NULL, NULL, 200},
+        {NULL, "/v1/autocomplete?q=t&format=geojson", NULL, NULL, 200},
+        {NULL, "/v1/autocomplete?q=%1b", NULL, NULL, 400},
+        {NULL, "/v1/autocomplete?q=a&limit=0&format=geojson", NULL, NULL, 400},
     };
     send_all(asks, sizeof asks / sizeof asks[0]);
 }
@@ -150,6 +168,8 @@ static void test_service(void **state)
         {"DELETE", "/healthz", NULL, NULL, 405},
         {"PUT", "/v1/reverse?lat=1&lon=1", NULL, "x", 405},
         {NULL, "/v1/batch", NULL, NULL, 405},
+        {"POST", "/v1/search?q=a", JSON_TYPE, "[]", 405},
+        {"DELETE", "/v1/autocomplete?q=a", NULL, NULL, 405},
         {"POST", "/metrics", NULL, "x", 405},
     };
     send_all(asks, sizeof asks / sizeof asks[0]);

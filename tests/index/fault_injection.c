@@ -9,7 +9,7 @@
  * random bytes changed. Each mutant is opened in a child process
  * (dc_index_open, then, were it accepted, dc_index_check and a lookup),
  * under a 20 s alarm; every 20th also through the `diachi check`, `info`
- * and `lookup` commands. A mutant must be refused at open with
+ * `lookup` and `search` commands. A mutant must be refused at open with
  * DC_E_INDEX_CORRUPT or DC_E_INDEX_FORMAT and a message naming the file,
  * and a command must exit 3: never a signal, a hang, or an answer from a
  * damaged file. Prints the counts; any other outcome fails.
@@ -141,6 +141,7 @@ static void try_file(mutants *m, const char *what)
         run_command(m, "check", NULL);
         run_command(m, "info", NULL);
         run_command(m, "lookup", "32105 927C+J93");
+        run_command(m, "search", "12 vo nguyen giap");
     }
 }
 

@@ -4,7 +4,7 @@
  * .cpg. The .dbf header carries the write date, so files are compared
  * through OGR rather than byte for byte.
  *
- * usage: compare_maps DIR_A DIR_B
+ * usage: compare_maps DIR_A DIR_B [LAYER...]   (default: zones households)
  */
 #include "maptest.h"
 
@@ -91,12 +91,16 @@ static void compare_layer(const char *dir_a, const char *dir_b, const char *name
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: compare_maps DIR_A DIR_B\n");
+    if (argc < 3) {
+        fprintf(stderr, "usage: compare_maps DIR_A DIR_B [LAYER...]\n");
         return 2;
     }
     GDALAllRegister();
-    for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++)
-        compare_layer(argv[1], argv[2], layers[i]);
+    if (argc > 3)
+        for (int i = 3; i < argc; i++)
+            compare_layer(argv[1], argv[2], argv[i]);
+    else
+        for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++)
+            compare_layer(argv[1], argv[2], layers[i]);
     return dc_test_status("compare_maps");
 }

@@ -1,0 +1,832 @@
+/*
+ * search_records.c - the search databases' records from the zones, the
+ * households and the strings (search_records.h, docs/FORMAT.md "The search
+ * index"). Households are gathered as they come into their street and
+ * group in their zone (a "place"); at the end every name is tokenised with
+ * dc_text, its leading vocabulary word taken off, the entities sorted and
+ * numbered, and the records handed out in key order: entities, words (a
+ * posting list of entity ids per folded word), typos (the words of five
+ * characters or more under each one-character deletion), meta's `search`.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diachi/strtab.h"
+#include "diachi/text.h"
+#include "search_postings.h"
+#include "search_records.h"
+
+/* A street or group in a zone, and its households' entries so far. */
+typedef struct place {
+    uint32_t string, postcode, count, last;
+    uint8_t kind;
+    int64_t sum_lat, sum_lon;
+    uint8_t *bytes;
+    size_t len, cap;
+} place;
+
+typedef struct zone_names {
+    uint32_t postcode;
+    dc_str name, kind, district, province;
+} zone_names;
+
+/* An entity of the index, before it is numbered. */
+typedef struct entity {
+    uint8_t kind, word;
+    uint32_t words;
+    const char *exact, *folded; /* in r->names */
+    uint32_t exact_len, folded_len;
+    uint32_t source;    /* places index, zones index, or members index */
+    uint32_t tie, tie2; /* the order after the names: postcode, string */
+} entity;
+
+/* The postcodes of a district or province entity. */
+typedef struct members {
+    uint32_t *postcodes;
+    uint32_t n, cap;
+} members;
+
+struct dc_search_records {
+    place *places;
+    size_t nplaces, capplaces;
+    uint32_t *slots; /* hash of places: index + 1, 0 empty */
+    size_t nslots;
+    zone_names *zones;
+    size_t nzones, capzones;
+    dc_strtab *houses;  /* raw house numbers seen, by id */
+    dc_str *house_norm; /* by house id: the normalised form, or {NULL, 0} */
+    size_t capnorm;
+    dc_strtab *names; /* storage for normalised text */
+    dc_tokens *tokens;
+    uint32_t last_number;
+    int any;
+};
+
+dc_search_records *dc_search_records_open(void)
+{
+    dc_search_records *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->houses = dc_strtab_open();
+    r->names = dc_strtab_open();
+    r->tokens = malloc(sizeof *r->tokens);
+    if (!r->houses || !r->names || !r->tokens) {
+        dc_search_records_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+void dc_search_records_close(dc_search_records *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->nplaces; i++)
+        free(r->places[i].bytes);
+    free(r->places);
+    free(r->slots);
+    free(r->zones);
+    free(r->house_norm);
+    dc_strtab_close(r->houses);
+    dc_strtab_close(r->names);
+    free(r->tokens);
+    free(r);
+}
+
+dc_err dc_search_records_zone(dc_search_records *r, uint32_t postcode, dc_str name,
+                              dc_str kind, dc_str district, dc_str province)
+{
+    if (r->nzones == r->capzones) {
+        size_t cap = r->capzones ? 2 * r->capzones : 64;
+        zone_names *z = realloc(r->zones, cap * sizeof *z);
+        if (!z) return DC_E_NOMEM;
+        r->zones = z;
+        r->capzones = cap;
+    }
+    r->zones[r->nzones++] = (zone_names){postcode, name, kind, district, province};
+    return DC_OK;
+}
+
+/* ---- households into places ------------------------------------------- */
+
+static uint64_t place_key(uint8_t kind, uint32_t string, uint32_t postcode)
+{
+    return (uint64_t)string << 18 | (uint64_t)postcode << 1 | (kind == DC_ENTITY_GROUP);
+}
+
+static size_t slot_of(uint64_t key, size_t nslots)
+{
+    key *= 0x9e3779b97f4a7c15ull;
+    return (size_t)(key >> 20) & (nslots - 1);
+}
+
+static dc_err grow_slots(dc_search_records *r)
+{
+    size_t n = r->nslots ? 2 * r->nslots : 1024;
+    uint32_t *s = calloc(n, sizeof *s);
+    if (!s) return DC_E_NOMEM;
+    for (size_t i = 0; i < r->nplaces; i++) {
+        const place *p = &r->places[i];
+        size_t j = slot_of(place_key(p->kind, p->string, p->postcode), n);
+        while (s[j])
+            j = (j + 1) & (n - 1);
+        s[j] = (uint32_t)i + 1;
+    }
+    free(r->slots);
+    r->slots = s;
+    r->nslots = n;
+    return DC_OK;
+}
+
+/* The place of (kind, string, postcode), made when it is new. */
+static place *place_of(dc_search_records *r, uint8_t kind, uint32_t string,
+                       uint32_t postcode)
+{
+    if (2 * (r->nplaces + 1) > r->nslots && grow_slots(r) != DC_OK) return NULL;
+    uint64_t key = place_key(kind, string, postcode);
+    size_t j = slot_of(key, r->nslots);
+    for (; r->slots[j]; j = (j + 1) & (r->nslots - 1)) {
+        place *p = &r->places[r->slots[j] - 1];
+        if (place_key(p->kind, p->string, p->postcode) == key) return p;
+    }
+    if (r->nplaces == r->capplaces) {
+        size_t cap = r->capplaces ? 2 * r->capplaces : 1024;
+        place *g = realloc(r->places, cap * sizeof *g);
+        if (!g) return NULL;
+        r->places = g;
+        r->capplaces = cap;
+    }
+    place *p = &r->places[r->nplaces];
+    *p = (place){.string = string, .postcode = postcode, .kind = kind};
+    r->slots[j] = (uint32_t)++r->nplaces;
+    return p;
+}
+
+/* A house number made of digits, and '/' or '-' between digits, is its
+ * own normal form (dc_text keeps it as one token). */
+static int plain_number(const char *s, size_t n)
+{
+    if (n == 0 || s[0] < '0' || s[0] > '9' || s[n - 1] < '0' || s[n - 1] > '9') return 0;
+    for (size_t i = 1; i + 1 < n; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') continue;
+        if ((c != '/' && c != '-') || s[i - 1] < '0' || s[i - 1] > '9' ||
+            s[i + 1] < '0' || s[i + 1] > '9')
+            return 0;
+    }
+    return 1;
+}
+
+/* Words' forms joined by single spaces into @p out (room for
+ * DC_TEXT_SIZE); its length. @p folded picks the form. */
+static size_t join_tokens(const dc_tokens *t, size_t first, int folded, char *out)
+{
+    size_t n = 0;
+    for (size_t i = first; i < t->count; i++) {
+        const char *s = folded ? dc_token_folded(t, i) : dc_token_exact(t, i);
+        size_t len = folded ? t->token[i].folded_len : t->token[i].exact_len;
+        if (n) out[n++] = ' ';
+        memcpy(out + n, s, len);
+        n += len;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* A house number's normal form: its words' folded forms joined by ' '
+ * ("12A" is "12a"), kept once per distinct house number. */
+static dc_err house_form(dc_search_records *r, const char *s, size_t n, dc_str *out)
+{
+    uint32_t id;
+    if (plain_number(s, n) || n == 0) {
+        *out = (dc_str){s, n};
+        return DC_OK;
+    }
+    if (dc_strtab_intern(r->houses, s, n, &id) != DC_OK) return DC_E_NOMEM;
+    if (id >= r->capnorm) {
+        size_t cap = r->capnorm ? 2 * r->capnorm : 1024;
+        while (cap <= id)
+            cap *= 2;
+        dc_str *g = realloc(r->house_norm, cap * sizeof *g);
+        if (!g) return DC_E_NOMEM;
+        memset(g + r->capnorm, 0, (cap - r->capnorm) * sizeof *g);
+        r->house_norm = g;
+        r->capnorm = cap;
+    }
+    if (!r->house_norm[id].ptr) {
+        char buf[DC_TEXT_SIZE];
+        size_t len = 0;
+        if (dc_text_tokenize(s, n, r->tokens, NULL) == DC_OK)
+            len = join_tokens(r->tokens, 0, 1, buf);
+        if (len > DC_SEARCH_MAX_HOUSE) len = 0; /* too long to store: matches nothing */
+        const char *kept = dc_strtab_keep(r->names, buf, len);
+        if (!kept) return DC_E_NOMEM;
+        r->house_norm[id] = (dc_str){kept, len};
+    }
+    *out = r->house_norm[id];
+    return DC_OK;
+}
+
+static dc_err place_append(place *p, const uint8_t *entry, size_t n)
+{
+    if (p->len + n > p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 64;
+        while (cap < p->len + n)
+            cap *= 2;
+        uint8_t *g = realloc(p->bytes, cap);
+        if (!g) return DC_E_NOMEM;
+        p->bytes = g;
+        p->cap = cap;
+    }
+    memcpy(p->bytes + p->len, entry, n);
+    p->len += n;
+    return DC_OK;
+}
+
+/* One household into its place of @p kind: its number's difference from
+ * the place's last, and for a street its house number. */
+static dc_err place_add(dc_search_records *r, uint8_t kind, uint32_t string,
+                        uint32_t postcode, uint32_t number, const dc_str *house,
+                        int32_t lat, int32_t lon)
+{
+    uint8_t entry[DC_VARINT_MAX + 1 + DC_SEARCH_MAX_HOUSE];
+    place *p = place_of(r, kind, string, postcode);
+    if (!p) return DC_E_NOMEM;
+    size_t n = dc_varint_put(entry, p->count ? number - p->last : number);
+    if (kind == DC_ENTITY_STREET) {
+        entry[n++] = (uint8_t)house->len;
+        memcpy(entry + n, house->ptr, house->len);
+        n += house->len;
+    }
+    p->count++;
+    p->last = number;
+    p->sum_lat += lat;
+    p->sum_lon += lon;
+    return place_append(p, entry, n);
+}
+
+dc_err dc_search_records_household(dc_search_records *r, uint32_t number,
+                                   uint32_t postcode, uint32_t street, uint32_t group,
+                                   const char *house, size_t house_len, int32_t lat_e7,
+                                   int32_t lon_e7)
+{
+    dc_str form = {"", 0};
+    dc_err rc = DC_OK;
+    if (r->any && number <= r->last_number) return DC_E_INVALID_ARG;
+    r->any = 1;
+    r->last_number = number;
+    if (street) rc = house_form(r, house, house_len, &form);
+    if (rc == DC_OK && street)
+        rc = place_add(r, DC_ENTITY_STREET, street, postcode, number, &form, lat_e7,
+                       lon_e7);
+    if (rc == DC_OK && group)
+        rc =
+            place_add(r, DC_ENTITY_GROUP, group, postcode, number, &form, lat_e7, lon_e7);
+    return rc;
+}
+
+/* ---- names into entities ---------------------------------------------- */
+
+/* What the build is making at the end: the entities, and their members
+ * for districts and provinces. */
+typedef struct finish {
+    dc_search_records *r;
+    dc_error *err;
+    entity *ents;
+    size_t nents, capents;
+    members *groups; /* district and province members */
+    size_t ngroups, capgroups;
+} finish;
+
+/* Vocabulary kinds that may lead a map's name and are taken off it. */
+static int leading_kind(dc_vocab_kind k)
+{
+    return k == DC_VOCAB_WARD || k == DC_VOCAB_COMMUNE || k == DC_VOCAB_TOWNSHIP ||
+           k == DC_VOCAB_URBAN_DISTRICT || k == DC_VOCAB_RURAL_DISTRICT ||
+           k == DC_VOCAB_TOWN || k == DC_VOCAB_CITY || k == DC_VOCAB_PROVINCE ||
+           k == DC_VOCAB_STREET || k == DC_VOCAB_ALLEY || k == DC_VOCAB_GROUP;
+}
+
+/* The vocabulary kind a whole text is (a zone's kind field, "phường"). */
+static unsigned kind_word(dc_search_records *r, dc_str text)
+{
+    size_t n;
+    const dc_vocab_entry *v = dc_vocab_table(&n);
+    if (dc_text_tokenize(text.ptr, text.len, r->tokens, NULL) != DC_OK ||
+        r->tokens->count == 0)
+        return 0;
+    char buf[DC_TEXT_SIZE];
+    join_tokens(r->tokens, 0, 0, buf);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].exact, buf) == 0 && leading_kind(v[i].kind)) return v[i].kind;
+    return 0;
+}
+
+static dc_err add_entity(finish *f, const entity *e)
+{
+    if (f->nents == f->capents) {
+        size_t cap = f->capents ? 2 * f->capents : 1024;
+        entity *g = realloc(f->ents, cap * sizeof *g);
+        if (!g) return DC_E_NOMEM;
+        f->ents = g;
+        f->capents = cap;
+    }
+    f->ents[f->nents++] = *e;
+    return DC_OK;
+}
+
+/* An entity named @p text: its proper name is its words after a leading
+ * vocabulary word. A name with no proper word, or one over 255 bytes, is
+ * not searchable and makes no entity. */
+static dc_err name_entity(finish *f, uint8_t kind, dc_str text, unsigned word,
+                          uint32_t source, uint32_t tie, uint32_t tie2)
+{
+    dc_search_records *r = f->r;
+    dc_tokens *t = r->tokens;
+    dc_vocab_match m;
+    char exact[DC_TEXT_SIZE], folded[DC_TEXT_SIZE];
+    if (dc_text_tokenize(text.ptr, text.len, t, NULL) != DC_OK || t->count == 0)
+        return DC_OK;
+    size_t first = 0;
+    if (dc_vocab_match_at(t, 0, &m) && leading_kind(m.kind) && m.tokens < t->count) {
+        first = m.tokens;
+        word = m.kind;
+    }
+    size_t elen = join_tokens(t, first, 0, exact),
+           flen = join_tokens(t, first, 1, folded);
+    if (elen > DC_SEARCH_MAX_NAME || flen > DC_SEARCH_MAX_NAME) return DC_OK;
+    entity e = {.kind = kind,
+                .word = (uint8_t)word,
+                .words = (uint32_t)(t->count - first),
+                .exact_len = (uint32_t)elen,
+                .folded_len = (uint32_t)flen,
+                .source = source,
+                .tie = tie,
+                .tie2 = tie2};
+    e.exact = dc_strtab_keep(r->names, exact, elen);
+    e.folded = dc_strtab_keep(r->names, folded, flen);
+    if (!e.exact || !e.folded) return DC_E_NOMEM;
+    return add_entity(f, &e);
+}
+
+static int same_str(dc_str a, dc_str b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+static dc_err add_member(finish *f, uint32_t group, uint32_t postcode)
+{
+    members *m = &f->groups[group];
+    if (m->n == m->cap) {
+        uint32_t cap = m->cap ? 2 * m->cap : 8;
+        uint32_t *g = realloc(m->postcodes, cap * sizeof *g);
+        if (!g) return DC_E_NOMEM;
+        m->postcodes = g;
+        m->cap = cap;
+    }
+    m->postcodes[m->n++] = postcode;
+    return DC_OK;
+}
+
+static dc_err new_group(finish *f, uint32_t *out)
+{
+    if (f->ngroups == f->capgroups) {
+        size_t cap = f->capgroups ? 2 * f->capgroups : 64;
+        members *g = realloc(f->groups, cap * sizeof *g);
+        if (!g) return DC_E_NOMEM;
+        f->groups = g;
+        f->capgroups = cap;
+    }
+    f->groups[f->ngroups] = (members){0};
+    *out = (uint32_t)f->ngroups++;
+    return DC_OK;
+}
+
+/* The districts (a district's name within its province) and provinces,
+ * each with its zones. Zones are few (a hundred thousand at most), so a
+ * district is found by comparing with those before. */
+static dc_err zone_level(finish *f, uint8_t kind)
+{
+    dc_search_records *r = f->r;
+    uint32_t *group_of = malloc((r->nzones ? r->nzones : 1) * sizeof *group_of);
+    dc_err rc = group_of ? DC_OK : DC_E_NOMEM;
+    for (size_t i = 0; rc == DC_OK && i < r->nzones; i++) {
+        const zone_names *z = &r->zones[i];
+        dc_str name = kind == DC_ENTITY_DISTRICT ? z->district : z->province;
+        size_t j = 0;
+        if (name.len == 0) continue;
+        for (; j < i; j++) {
+            const zone_names *y = &r->zones[j];
+            if (same_str(kind == DC_ENTITY_DISTRICT ? y->district : y->province, name) &&
+                (kind == DC_ENTITY_PROVINCE || same_str(y->province, z->province)))
+                break;
+        }
+        if (j == i) {
+            rc = new_group(f, &group_of[i]);
+            if (rc == DC_OK)
+                rc = name_entity(f, kind, name, 0, group_of[i], z->postcode, 0);
+        } else {
+            group_of[i] = group_of[j];
+        }
+        if (rc == DC_OK) rc = add_member(f, group_of[i], z->postcode);
+    }
+    free(group_of);
+    return rc;
+}
+
+static dc_err collect_entities(finish *f, dc_search_string_fn str, void *sctx)
+{
+    dc_search_records *r = f->r;
+    dc_err rc = zone_level(f, DC_ENTITY_PROVINCE);
+    if (rc == DC_OK) rc = zone_level(f, DC_ENTITY_DISTRICT);
+    for (size_t i = 0; rc == DC_OK && i < r->nzones; i++)
+        rc = name_entity(f, DC_ENTITY_ZONE, r->zones[i].name,
+                         kind_word(r, r->zones[i].kind), (uint32_t)i,
+                         r->zones[i].postcode, 0);
+    for (size_t i = 0; rc == DC_OK && i < r->nplaces; i++) {
+        const place *p = &r->places[i];
+        rc = name_entity(f, p->kind, str(sctx, p->string), 0, (uint32_t)i, p->postcode,
+                         p->string);
+    }
+    return rc;
+}
+
+static unsigned range_words(uint32_t words)
+{
+    return words < DC_ENTITY_MAX_WORDS ? words : DC_ENTITY_MAX_WORDS;
+}
+
+static int cmp_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    if (c) return c;
+    return (alen > blen) - (alen < blen);
+}
+
+static int by_entity_order(const void *pa, const void *pb)
+{
+    const entity *a = pa, *b = pb;
+    if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+    unsigned wa = range_words(a->words), wb = range_words(b->words);
+    if (wa != wb) return wa < wb ? -1 : 1;
+    int c = cmp_bytes(a->folded, a->folded_len, b->folded, b->folded_len);
+    if (!c) c = cmp_bytes(a->exact, a->exact_len, b->exact, b->exact_len);
+    if (c) return c;
+    /* Then the postcode (a district or province: of its first zone), then
+     * the string: two places of one kind differ in one or the other, and
+     * two districts or provinces in their first zone. */
+    if (a->tie != b->tie) return a->tie < b->tie ? -1 : 1;
+    return (a->tie2 > b->tie2) - (a->tie2 < b->tie2);
+}
+
+/* ---- records ---------------------------------------------------------- */
+
+typedef struct buf {
+    uint8_t *p;
+    size_t len, cap;
+} buf;
+
+static uint8_t *buf_room(buf *b, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        uint8_t *g = realloc(b->p, cap);
+        if (!g) return NULL;
+        b->p = g;
+        b->cap = cap;
+    }
+    return b->p + b->len;
+}
+
+static int32_t mean(int64_t sum, uint32_t n)
+{
+    int64_t half = n / 2;
+    return (int32_t)(sum >= 0 ? (sum + half) / n : -((-sum + half) / n));
+}
+
+/* An entity's record (docs/FORMAT.md, `search_entities`) into @p b. */
+static dc_err entity_record(const finish *f, const entity *e, buf *b)
+{
+    const dc_search_records *r = f->r;
+    int place_kind = e->kind == DC_ENTITY_STREET || e->kind == DC_ENTITY_GROUP;
+    const place *p = place_kind ? &r->places[e->source] : NULL;
+    const members *m = e->kind == DC_ENTITY_DISTRICT || e->kind == DC_ENTITY_PROVINCE
+                           ? &f->groups[e->source]
+                           : NULL;
+    uint32_t zone_pc = e->kind == DC_ENTITY_ZONE ? r->zones[e->source].postcode : 0;
+    uint32_t count = p ? p->count : m ? m->n : 1;
+    size_t need = 6 + e->exact_len + e->folded_len + 4 + 16 + (p ? p->len : 0) +
+                  (size_t)count * DC_VARINT_MAX;
+    b->len = 0;
+    uint8_t *q = buf_room(b, need), *start = q;
+    if (!q) return DC_E_NOMEM;
+    *q++ = e->kind;
+    *q++ = (uint8_t)(e->words < 255 ? e->words : 255);
+    *q++ = e->word;
+    *q++ = 0;
+    *q++ = (uint8_t)e->exact_len;
+    memcpy(q, e->exact, e->exact_len), q += e->exact_len;
+    *q++ = (uint8_t)e->folded_len;
+    memcpy(q, e->folded, e->folded_len), q += e->folded_len;
+    dc_put_le32(q, count), q += 4;
+    if (p) {
+        dc_put_le32(q, p->string);
+        dc_put_le32(q + 4, p->postcode);
+        dc_put_i32(q + 8, mean(p->sum_lat, p->count));
+        dc_put_i32(q + 12, mean(p->sum_lon, p->count));
+        q += 16;
+        memcpy(q, p->bytes, p->len), q += p->len;
+    } else if (m) {
+        for (uint32_t i = 0; i < m->n; i++)
+            q += dc_varint_put(q, i ? m->postcodes[i] - m->postcodes[i - 1]
+                                    : m->postcodes[0]);
+    } else {
+        q += dc_varint_put(q, zone_pc);
+    }
+    b->len = (size_t)(q - start);
+    return DC_OK;
+}
+
+static dc_err write_entities(finish *f, dc_search_emit_fn emit, void *ectx, buf *b,
+                             uint32_t first[DC_SEARCH_RANGES + 1])
+{
+    uint8_t key[4];
+    for (uint32_t k = 0; k <= DC_SEARCH_RANGES; k++)
+        first[k] = (uint32_t)f->nents;
+    for (size_t id = f->nents; id-- > 0;) {
+        const entity *e = &f->ents[id];
+        first[e->kind * DC_ENTITY_MAX_WORDS + range_words(e->words) - 1] = (uint32_t)id;
+    }
+    /* an empty range starts where the next one does */
+    for (uint32_t k = DC_SEARCH_RANGES; k-- > 0;)
+        if (first[k] > first[k + 1]) first[k] = first[k + 1];
+    for (size_t id = 0; id < f->nents; id++) {
+        dc_err rc = entity_record(f, &f->ents[id], b);
+        if (rc != DC_OK) return rc;
+        dc_put_be32(key, (uint32_t)id);
+        rc = emit(ectx, DC_DB_SEARCH_ENTITIES, key, 4, b->p, b->len);
+        if (rc != DC_OK) return rc;
+    }
+    return DC_OK;
+}
+
+/* ---- words and typos -------------------------------------------------- */
+
+/* Distinct words, numbered in first use (w->ids), and their byte order. */
+typedef struct words {
+    dc_strtab *ids;
+    uint32_t *rank; /* word id -> rank in byte order */
+    uint32_t *by_rank;
+    uint64_t *pairs; /* rank << 32 | entity id */
+    size_t npairs, cappairs;
+} words;
+
+/* A string of a table with its id, to sort by bytes. */
+typedef struct ranked {
+    const char *ptr;
+    size_t len;
+    uint32_t id;
+} ranked;
+
+static int by_ranked_bytes(const void *pa, const void *pb)
+{
+    const ranked *a = pa, *b = pb;
+    return cmp_bytes(a->ptr, a->len, b->ptr, b->len);
+}
+
+/* The ids of @p t's strings in byte order into @p order, and each id's
+ * place in it into @p rank (both with room for count + 1). */
+static dc_err rank_strings(const dc_strtab *t, uint32_t *order, uint32_t *rank)
+{
+    uint32_t n = dc_strtab_count(t);
+    ranked *v = malloc(((size_t)n + 1) * sizeof *v);
+    if (!v) return DC_E_NOMEM;
+    for (uint32_t i = 0; i < n; i++) {
+        dc_str s = dc_strtab_string(t, i + 1);
+        v[i] = (ranked){s.ptr, s.len, i + 1};
+    }
+    qsort(v, n, sizeof *v, by_ranked_bytes);
+    for (uint32_t i = 0; i < n; i++) {
+        order[i] = v[i].id;
+        rank[v[i].id] = i;
+    }
+    free(v);
+    return DC_OK;
+}
+
+static int by_u64(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+static dc_err add_pair(words *w, uint64_t pair)
+{
+    if (w->npairs == w->cappairs) {
+        size_t cap = w->cappairs ? 2 * w->cappairs : 4096;
+        uint64_t *g = realloc(w->pairs, cap * sizeof *g);
+        if (!g) return DC_E_NOMEM;
+        w->pairs = g;
+        w->cappairs = cap;
+    }
+    w->pairs[w->npairs++] = pair;
+    return DC_OK;
+}
+
+/* Every (word, entity) of the proper names; the words ranked by bytes. */
+static dc_err gather_words(finish *f, words *w)
+{
+    for (size_t id = 0; id < f->nents; id++) {
+        const entity *e = &f->ents[id];
+        const char *s = e->folded, *end = s + e->folded_len;
+        while (s < end) {
+            const char *sp = memchr(s, ' ', (size_t)(end - s));
+            size_t len = (size_t)((sp ? sp : end) - s);
+            uint32_t wid;
+            if (len <= DC_SEARCH_MAX_NAME) {
+                if (dc_strtab_intern(w->ids, s, len, &wid) != DC_OK) return DC_E_NOMEM;
+                if (add_pair(w, (uint64_t)wid << 32 | id) != DC_OK) return DC_E_NOMEM;
+            }
+            s += len + 1;
+        }
+    }
+    uint32_t n = dc_strtab_count(w->ids);
+    w->rank = malloc(((size_t)n + 1) * sizeof *w->rank);
+    w->by_rank = malloc(((size_t)n + 1) * sizeof *w->by_rank);
+    if (!w->rank || !w->by_rank || rank_strings(w->ids, w->by_rank, w->rank) != DC_OK)
+        return DC_E_NOMEM;
+    for (size_t i = 0; i < w->npairs; i++)
+        w->pairs[i] = (uint64_t)w->rank[w->pairs[i] >> 32] << 32 | (uint32_t)w->pairs[i];
+    if (w->npairs) qsort(w->pairs, w->npairs, sizeof *w->pairs, by_u64);
+    return DC_OK;
+}
+
+static dc_err write_words(words *w, dc_search_emit_fn emit, void *ectx, buf *b)
+{
+    uint32_t *ids = NULL;
+    size_t capids = 0;
+    dc_err rc = DC_OK;
+    for (size_t i = 0, j; rc == DC_OK && i < w->npairs; i = j) {
+        uint32_t rank = (uint32_t)(w->pairs[i] >> 32);
+        size_t n = 0;
+        for (j = i; j < w->npairs && (uint32_t)(w->pairs[j] >> 32) == rank; j++) {
+            if (n == capids) {
+                capids = capids ? 2 * capids : 256;
+                uint32_t *g = realloc(ids, capids * sizeof *g);
+                if (!g) {
+                    rc = DC_E_NOMEM;
+                    break;
+                }
+                ids = g;
+            }
+            uint32_t id = (uint32_t)w->pairs[j];
+            if (n == 0 || ids[n - 1] != id) ids[n++] = id; /* a word twice in a name */
+        }
+        if (rc != DC_OK) break;
+        b->len = 0;
+        uint8_t *q = buf_room(b, dc_postings_bound(n));
+        if (!q) {
+            rc = DC_E_NOMEM;
+            break;
+        }
+        size_t len = dc_postings_encode(ids, n, q);
+        dc_str word = dc_strtab_string(w->ids, w->by_rank[rank]);
+        rc = emit(ectx, DC_DB_SEARCH_WORDS, word.ptr, word.len, q, len);
+    }
+    free(ids);
+    return rc;
+}
+
+/* The bytes of a UTF-8 character starting with @p c. */
+static size_t char_len(unsigned char c)
+{
+    return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+static size_t char_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i += char_len((unsigned char)s[i]))
+        n++;
+    return n;
+}
+
+/* Each one-character deletion of every word of DC_TYPO_MIN_CHARS to
+ * DC_TYPO_MAX_CHARS characters, with the word's rank. */
+static dc_err gather_typos(words *w, dc_strtab *dels, uint64_t **out, size_t *nout)
+{
+    uint64_t *pairs = NULL;
+    size_t n = 0, cap = 0;
+    char variant[DC_SEARCH_MAX_NAME + 1];
+    for (uint32_t id = 1; id <= dc_strtab_count(w->ids); id++) {
+        dc_str s = dc_strtab_string(w->ids, id);
+        size_t chars = char_count(s.ptr, s.len);
+        if (chars < DC_TYPO_MIN_CHARS || chars > DC_TYPO_MAX_CHARS) continue;
+        for (size_t at = 0; at < s.len; at += char_len((unsigned char)s.ptr[at])) {
+            size_t cl = char_len((unsigned char)s.ptr[at]);
+            memcpy(variant, s.ptr, at);
+            memcpy(variant + at, s.ptr + at + cl, s.len - at - cl);
+            uint32_t vid;
+            if (dc_strtab_intern(dels, variant, s.len - cl, &vid) != DC_OK) goto nomem;
+            if (n == cap) {
+                cap = cap ? 2 * cap : 4096;
+                uint64_t *g = realloc(pairs, cap * sizeof *g);
+                if (!g) goto nomem;
+                pairs = g;
+            }
+            pairs[n++] = (uint64_t)vid << 32 | w->rank[id];
+        }
+    }
+    *out = pairs;
+    *nout = n;
+    return DC_OK;
+nomem:
+    free(pairs);
+    return DC_E_NOMEM;
+}
+
+static dc_err write_typos(words *w, dc_search_emit_fn emit, void *ectx, buf *b)
+{
+    dc_strtab *dels = dc_strtab_open();
+    uint64_t *pairs = NULL;
+    uint32_t *order = NULL, *rank = NULL;
+    size_t n = 0;
+    dc_err rc = dels ? gather_typos(w, dels, &pairs, &n) : DC_E_NOMEM;
+    uint32_t nd = dc_strtab_count(dels);
+    if (rc == DC_OK) {
+        order = malloc(((size_t)nd + 1) * sizeof *order);
+        rank = malloc(((size_t)nd + 1) * sizeof *rank);
+        if (!order || !rank) rc = DC_E_NOMEM;
+    }
+    if (rc == DC_OK) rc = rank_strings(dels, order, rank);
+    if (rc == DC_OK) {
+        for (size_t i = 0; i < n; i++)
+            pairs[i] = (uint64_t)rank[pairs[i] >> 32] << 32 | (uint32_t)pairs[i];
+        if (n) qsort(pairs, n, sizeof *pairs, by_u64);
+    }
+    for (size_t i = 0, j; rc == DC_OK && i < n; i = j) {
+        uint32_t v = (uint32_t)(pairs[i] >> 32);
+        b->len = 0;
+        for (j = i; rc == DC_OK && j < n && (uint32_t)(pairs[j] >> 32) == v; j++) {
+            if (j > i && pairs[j] == pairs[j - 1]) continue; /* "aab": "ab" twice */
+            dc_str word = dc_strtab_string(w->ids, w->by_rank[(uint32_t)pairs[j]]);
+            uint8_t *q = buf_room(b, 1 + word.len);
+            if (!q) {
+                rc = DC_E_NOMEM;
+                break;
+            }
+            q[0] = (uint8_t)word.len;
+            memcpy(q + 1, word.ptr, word.len);
+            b->len += 1 + word.len;
+        }
+        dc_str key = dc_strtab_string(dels, order[v]);
+        if (rc == DC_OK)
+            rc = emit(ectx, DC_DB_SEARCH_TYPOS, key.ptr, key.len, b->p, b->len);
+    }
+    free(pairs);
+    free(order);
+    free(rank);
+    dc_strtab_close(dels);
+    return rc;
+}
+
+static dc_err write_words_and_typos(finish *f, dc_search_emit_fn emit, void *ectx, buf *b)
+{
+    words w = {.ids = dc_strtab_open()};
+    dc_err rc = w.ids ? gather_words(f, &w) : DC_E_NOMEM;
+    if (rc == DC_OK) rc = write_words(&w, emit, ectx, b);
+    if (rc == DC_OK) rc = write_typos(&w, emit, ectx, b);
+    dc_strtab_close(w.ids);
+    free(w.rank);
+    free(w.by_rank);
+    free(w.pairs);
+    return rc;
+}
+
+dc_err dc_search_records_finish(dc_search_records *r, dc_search_string_fn str, void *sctx,
+                                dc_search_emit_fn emit, void *ectx, dc_error *err)
+{
+    finish f = {.r = r, .err = err};
+    buf b = {0};
+    uint32_t first[DC_SEARCH_RANGES + 1];
+    uint8_t meta[DC_SEARCH_META_SIZE];
+    dc_err rc = collect_entities(&f, str, sctx);
+    if (rc == DC_OK) {
+        if (f.nents) qsort(f.ents, f.nents, sizeof *f.ents, by_entity_order);
+        rc = write_entities(&f, emit, ectx, &b, first);
+    }
+    if (rc == DC_OK) rc = write_words_and_typos(&f, emit, ectx, &b);
+    if (rc == DC_OK) {
+        for (uint32_t k = 0; k <= DC_SEARCH_RANGES; k++)
+            dc_put_le32(meta + 4 * k, first[k]);
+        rc = emit(ectx, DC_DB_META, DC_SEARCH_META_KEY, strlen(DC_SEARCH_META_KEY), meta,
+                  sizeof meta);
+    }
+    for (size_t i = 0; i < f.ngroups; i++)
+        free(f.groups[i].postcodes);
+    free(f.groups);
+    free(f.ents);
+    free(b.p);
+    if (rc == DC_E_NOMEM) dc_error_set(err, rc, "out of memory for the search index");
+    return rc;
+}
