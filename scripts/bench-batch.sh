@@ -19,13 +19,15 @@ cd "$(dirname "$0")/.."
 . scripts/measure.sh
 need_bins diachi diachi-import diachi-gen-national batch_bench_input
 [ $# -gt 0 ] || set -- 1000000 27000000
+times_file=$(mktemp)
+trap 'rm -f "$times_file"' EXIT
 
 # CPU: the CPU seconds of the children waited for so far: bash's times, run in
 # this shell (in a subshell it would count that subshell's children).
 children_cpu() {
   local _ cu cs
-  times > "$work/.times"
-  { read -r _; read -r cu cs; } < "$work/.times"
+  times > "$times_file"
+  { read -r _; read -r cu cs; } < "$times_file"
   CPU=$(awk -v u="$cu" -v s="$cs" 'function sec(t) { split(t, p, "m"); sub("s", "", p[2]); return p[1] * 60 + p[2] }
     BEGIN { printf "%.3f", sec(u) + sec(s) }')
 }
