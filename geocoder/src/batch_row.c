@@ -11,12 +11,16 @@
 
 #include "batch_row.h"
 
-/* What is appended to a row, before quoting. */
+/* What is appended to a row, before quoting: each field a NUL-terminated
+ * text, and the lengths of those whose formatting knew it (the others 0:
+ * strlen tells). */
+enum { F_CODE, F_PLUS, F_LAT, F_LON, F_POSTCODE, F_ZONE, F_ADDRESS, F_LAST, F_DOOR, F_N };
 typedef struct appended {
     dc_batch_status status;
     char code[DC_CODE_DISPLAY_SIZE], plus_code[DC_CODE_PLUS_SIZE];
     char lat[24], lon[24], postcode[8], last[32]; /* last: suggestion or distance */
     char households[12];                          /* forward: households at the door */
+    uint16_t n[F_N];
     char zone_name[256], address[1024];
 } appended;
 
@@ -42,59 +46,97 @@ bool dc_batch_blank(const char *s, size_t n)
     return true;
 }
 
-/* e7 degrees as text with 7 decimals, exactly ("-0.0000001", "21.3640201"). */
-static void format_e7(int64_t v, char *out)
+/* The decimal digits of 0 to 99, two by two. */
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
+                                  "25262728293031323334353637383940414243444546474849"
+                                  "50515253545556575859606162636465666768697071727374"
+                                  "75767778798081828384858687888990919293949596979899";
+
+/* An unsigned number as decimal text, NUL after it; returns its length. */
+static size_t format_u64(uint64_t v, char *out)
 {
-    char digits[24];
-    int n = 0;
-    bool negative = v < 0;
-    uint64_t u = negative ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        digits[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u || n < 8);
-    if (negative) *out++ = '-';
-    while (n > 7)
-        *out++ = digits[--n];
-    *out++ = '.';
-    while (n > 0)
-        *out++ = digits[--n];
-    *out = '\0';
+    char digits[20];
+    char *d = digits + sizeof digits;
+    while (v >= 100) {
+        d -= 2;
+        memcpy(d, digit_pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        d -= 2;
+        memcpy(d, digit_pairs + 2 * v, 2);
+    } else {
+        *--d = (char)('0' + v);
+    }
+    size_t n = (size_t)(digits + sizeof digits - d);
+    memcpy(out, d, n);
+    out[n] = '\0';
+    return n;
+}
+
+/* e7 degrees as text with 7 decimals, exactly ("-0.0000001", "21.3640201"),
+ * two digits a step (a digit a step cost two formats 540 instructions a
+ * row); returns the length. */
+static size_t format_e7(int64_t v, char *out)
+{
+    char *o = out;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    if (v < 0) *o++ = '-';
+    uint64_t whole = u / 10000000;
+    uint32_t frac = (uint32_t)(u % 10000000);
+    o += format_u64(whole, o);
+    *o++ = '.';
+    o[6] = (char)('0' + frac % 10);
+    frac /= 10;
+    memcpy(o + 4, digit_pairs + 2 * (frac % 100), 2);
+    frac /= 100;
+    memcpy(o + 2, digit_pairs + 2 * (frac % 100), 2);
+    memcpy(o, digit_pairs + 2 * (frac / 100), 2);
+    o += 7;
+    *o = '\0';
+    return (size_t)(o - out);
 }
 
 /* An unsigned count as decimal text: a few instructions, where snprintf
  * cost every forward row about 500. */
-static void format_count(uint32_t v, char *out)
+static size_t format_count(uint32_t v, char *out)
 {
-    char digits[12];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n > 0)
-        *out++ = digits[--n];
-    *out = '\0';
+    return format_u64(v, out);
+}
+
+static void format_lat_lon(int64_t lat_e7, int64_t lon_e7, appended *a)
+{
+    a->n[F_LAT] = (uint16_t)format_e7(lat_e7, a->lat);
+    a->n[F_LON] = (uint16_t)format_e7(lon_e7, a->lon);
 }
 
 static void format_degrees(double lat, double lon, appended *a)
 {
-    format_e7(llround(lat * 1e7), a->lat);
-    format_e7(llround(lon * 1e7), a->lon);
+    format_lat_lon(llround(lat * 1e7), llround(lon * 1e7), a);
 }
 
 /* Five digits, zeros in front (printf costs more than the lookup's tail). */
-static void format_postcode(uint32_t postcode, char *out)
+static void format_postcode(uint32_t postcode, appended *a)
 {
+    char *out = a->postcode;
     for (int i = 4; i >= 0; i--, postcode /= 10)
         out[i] = (char)('0' + postcode % 10);
     out[5] = '\0';
+    a->n[F_POSTCODE] = 5;
+}
+
+/* The length of a text dc_geo_zone_name or dc_geo_address wrote into
+ * @p size bytes, from what they returned. */
+static uint16_t written(size_t n, const char *text, size_t size)
+{
+    return (uint16_t)(n < size ? n : strlen(text));
 }
 
 static void zone_fields(const dc_zone *z, appended *a)
 {
-    format_postcode(z->postcode, a->postcode);
-    dc_geo_zone_name(z, a->zone_name, sizeof a->zone_name);
+    format_postcode(z->postcode, a);
+    a->n[F_ZONE] = written(dc_geo_zone_name(z, a->zone_name, sizeof a->zone_name),
+                           a->zone_name, sizeof a->zone_name);
 }
 
 static void place_codes(const dc_geo_place *p, appended *a)
@@ -116,12 +158,13 @@ static void forward_fields(const dc_geo_forward_result *r, appended *a)
     a->status = (dc_batch_status)r->status;
     if (r->status == DC_GEO_OK && r->nhouseholds) { /* the household's own position */
         const dc_household *h = &r->households[0];
-        format_count(r->household_count, a->households);
+        a->n[F_DOOR] = (uint16_t)format_count(r->household_count, a->households);
         place_codes(&r->place, a);
-        format_e7(h->lat_e7, a->lat);
-        format_e7(h->lon_e7, a->lon);
+        format_lat_lon(h->lat_e7, h->lon_e7, a);
         zone_fields(&r->zone, a);
-        dc_geo_address(h, &r->zone, a->address, sizeof a->address);
+        a->n[F_ADDRESS] =
+            written(dc_geo_address(h, &r->zone, a->address, sizeof a->address),
+                    a->address, sizeof a->address);
     } else if (r->status == DC_GEO_OK || r->status == DC_GEO_UNREGISTERED) {
         place_fields(&r->place, a);
         zone_fields(&r->zone, a);
@@ -186,11 +229,12 @@ static void nearest_fields(batch_worker *w, const dc_geo_reverse_result *r, appe
                           sizeof a->plus_code);
         zone_fields(&z, a);
     } else {
-        format_postcode(h->postcode, a->postcode);
+        format_postcode(h->postcode, a);
     }
-    format_e7(h->lat_e7, a->lat);
-    format_e7(h->lon_e7, a->lon);
-    dc_geo_address(h, has_zone ? &z : NULL, a->address, sizeof a->address);
+    format_lat_lon(h->lat_e7, h->lon_e7, a);
+    a->n[F_ADDRESS] =
+        written(dc_geo_address(h, has_zone ? &z : NULL, a->address, sizeof a->address),
+                a->address, sizeof a->address);
     snprintf(a->last, sizeof a->last, "%.2f", nb->distance_m);
 }
 
@@ -350,36 +394,61 @@ uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len, batch_l
 
 /* ---- the row --------------------------------------------------------------- */
 
-/* A delimiter, then a field, quoted when it must be. Codes, numbers and
- * status names (@p plain) skip the quoting scan when the job's delimiter
- * is none of their characters (job->plain). */
-static bool put_field(dc_buf *out, const char *s, bool plain, const batch_job *j)
+/* A value quoted, its quotes doubled, at @p o; returns the end. */
+static char *put_quoted(char *o, const char *s, size_t n)
 {
-    size_t n = strlen(s);
-    if (!dc_buf_reserve(out, n + 1)) return false;
-    out->p[out->len++] = j->delim;
-    if (!(plain && j->plain)) return dc_buf_field(out, s, n, j->delim);
-    dc_buf_put(out, s, n);
-    return true;
+    *o++ = '"';
+    for (const char *q; n && (q = memchr(s, '"', n));) { /* up to a quote, doubled */
+        size_t k = (size_t)(q - s) + 1;
+        memcpy(o, s, k);
+        o += k;
+        *o++ = '"';
+        s += k, n -= k;
+    }
+    memcpy(o, s, n);
+    o += n;
+    *o++ = '"';
+    return o;
 }
 
+/* The room the appended fields of any row take at most: each quoted with
+ * every byte a quote, and a delimiter. */
+#define APPENDED_MOST (2 * sizeof(appended) + 2 * F_N + 64)
+
+/* Each appended field after a delimiter, quoted when it must be. Codes,
+ * numbers and status names skip the quoting scan when the job's delimiter
+ * is none of their characters (job->plain); room for them all is made at
+ * once. */
 static bool put_appended(dc_buf *out, const appended *a, const batch_job *j)
 {
-    const char *fields[] = {dc_batch_status_name(a->status),
-                            a->code,
-                            a->plus_code,
-                            a->lat,
-                            a->lon,
-                            a->postcode,
-                            a->zone_name,
-                            a->address,
-                            a->last,
-                            a->households};
-    size_t n = sizeof fields / sizeof fields[0] - (j->mode != DC_BATCH_FORWARD);
-    for (size_t i = 0; i < n; i++) {
-        bool plain = fields[i] != a->zone_name && fields[i] != a->address;
-        if (!put_field(out, fields[i], plain, j)) return false;
+    const char *fields[F_N] = {a->code,    a->plus_code, a->lat,
+                               a->lon,     a->postcode,  a->zone_name,
+                               a->address, a->last,      a->households};
+    size_t nfields = F_N - (j->mode != DC_BATCH_FORWARD);
+    if (!dc_buf_reserve(out, APPENDED_MOST)) return false;
+    char *o = out->p + out->len;
+    const char *status = dc_batch_status_name(a->status);
+    size_t n = strlen(status);
+    *o++ = j->delim;
+    if (j->plain) {
+        memcpy(o, status, n), o += n;
+    } else {
+        o = dc_csv_needs_quotes(status, n, j->delim) ? put_quoted(o, status, n)
+                                                     : (memcpy(o, status, n), o + n);
     }
+    for (size_t i = 0; i < nfields; i++) {
+        const char *s = fields[i];
+        n = a->n[i] ? a->n[i] : strlen(s);
+        *o++ = j->delim;
+        bool plain = (i != F_ZONE && i != F_ADDRESS) && j->plain;
+        if (!plain && dc_csv_needs_quotes(s, n, j->delim)) {
+            o = put_quoted(o, s, n);
+        } else {
+            memcpy(o, s, n);
+            o += n;
+        }
+    }
+    out->len = (size_t)(o - out->p);
     return true;
 }
 
