@@ -11,6 +11,9 @@
  */
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "source_internal.h"
@@ -97,20 +100,126 @@ static OGRSpatialReferenceH source_crs(OGRLayerH layer, dc_layer_kind kind,
     return NULL;
 }
 
-dc_err dc_crs_to_wgs84(OGRLayerH layer, dc_layer_kind kind, const char *srs,
-                       OGRCoordinateTransformationH *out, dc_source_problem *problem)
+/*
+ * What a shapefile's CRS costs: OGR reads the .prj, imports it, then
+ * identifies it against PROJ's database (FindBestMatch), about 10 ms of
+ * SQLite a layer, and PROJ then builds the transformation. A national
+ * delivery has a zones and a households layer per province but a dozen or
+ * two TM-3 zones among them, so the CRS of a shapefile, as it stands once
+ * ensure_vn2000_shift has seen it, is kept by the bytes of its .prj: OGR
+ * makes the same reference of the same bytes. Only single-layer shapefiles
+ * whose .prj reads are kept; everything else takes the whole way each time.
+ */
+#define CRS_CACHE_SLOTS 64
+#define PRJ_MAX (64u << 10)
+
+typedef struct crs_entry {
+    char *prj; /* the .prj's bytes */
+    size_t len;
+    OGRSpatialReferenceH from;
+} crs_entry;
+
+static pthread_mutex_t crs_lock = PTHREAD_MUTEX_INITIALIZER;
+static crs_entry crs_cache[CRS_CACHE_SLOTS];
+static size_t crs_count;
+
+/* The .prj OGR's shapefile driver reads for @p shp: its extension
+ * replaced by "prj", else by "PRJ"; its bytes (malloc'd) or NULL. */
+static char *read_prj(const char *shp, size_t *len)
+{
+    const char *dot = strrchr(shp, '.'), *slash = strrchr(shp, '/');
+    size_t base = dot && (!slash || dot > slash) ? (size_t)(dot - shp) : strlen(shp);
+    char path[4096];
+    static const char *const ext[] = {".prj", ".PRJ"};
+    for (int i = 0; i < 2; i++) {
+        if (base + 5 > sizeof path) return NULL;
+        snprintf(path, sizeof path, "%.*s%s", (int)base, shp, ext[i]);
+        FILE *f = fopen(path, "rb");
+        if (!f) continue;
+        char *buf = malloc(PRJ_MAX + 1);
+        size_t n = buf ? fread(buf, 1, PRJ_MAX + 1, f) : 0;
+        bool ok = buf && !ferror(f) && n <= PRJ_MAX;
+        fclose(f);
+        if (!ok) {
+            free(buf);
+            return NULL;
+        }
+        *len = n;
+        return buf;
+    }
+    return NULL;
+}
+
+/* A copy of the reference kept for these .prj bytes, or NULL. */
+static OGRSpatialReferenceH cached_crs(const char *prj, size_t len)
+{
+    OGRSpatialReferenceH srs = NULL;
+    pthread_mutex_lock(&crs_lock);
+    for (size_t i = 0; i < crs_count && !srs; i++)
+        if (crs_cache[i].len == len && memcmp(crs_cache[i].prj, prj, len) == 0)
+            srs = OSRClone(crs_cache[i].from);
+    pthread_mutex_unlock(&crs_lock);
+    return srs;
+}
+
+/* Keep a copy of @p from for these .prj bytes (which it takes). */
+static void keep_crs(char *prj, size_t len, OGRSpatialReferenceH from)
+{
+    pthread_mutex_lock(&crs_lock);
+    bool have = false;
+    for (size_t i = 0; i < crs_count && !have; i++)
+        have = crs_cache[i].len == len && memcmp(crs_cache[i].prj, prj, len) == 0;
+    OGRSpatialReferenceH copy =
+        have || crs_count == CRS_CACHE_SLOTS ? NULL : OSRClone(from);
+    if (copy) {
+        crs_cache[crs_count++] = (crs_entry){prj, len, copy};
+        prj = NULL;
+    }
+    pthread_mutex_unlock(&crs_lock);
+    free(prj);
+}
+
+/* The layer's CRS, ready to transform from: the override, or the layer's
+ * own (from the cache when @p shp's .prj was seen), with the VN-2000 shift
+ * made sure of. */
+static OGRSpatialReferenceH source_ready(OGRLayerH layer, const char *shp,
+                                         dc_layer_kind kind, const char *srs,
+                                         OGRSpatialReferenceH to,
+                                         dc_source_problem *problem)
+{
+    size_t len = 0;
+    char *prj = !srs && shp ? read_prj(shp, &len) : NULL;
+    OGRSpatialReferenceH from = prj ? cached_crs(prj, len) : NULL;
+    if (from) {
+        free(prj);
+        return from;
+    }
+    from = source_crs(layer, kind, srs, problem);
+    if (from) {
+        OSRSetAxisMappingStrategy(from, OAMS_TRADITIONAL_GIS_ORDER);
+        ensure_vn2000_shift(from, to);
+    }
+    if (from && prj)
+        keep_crs(prj, len, from);
+    else
+        free(prj);
+    return from;
+}
+
+dc_err dc_crs_to_wgs84(OGRLayerH layer, const char *shp, dc_layer_kind kind,
+                       const char *srs, OGRCoordinateTransformationH *out,
+                       dc_source_problem *problem)
 {
     dc_err rc = DC_E_INVALID_ARG;
     OGRSpatialReferenceH to = wgs84();
-    OGRSpatialReferenceH from = source_crs(layer, kind, srs, problem);
+    OGRSpatialReferenceH from = to ? source_ready(layer, shp, kind, srs, to, problem)
+                                   : source_crs(layer, kind, srs, problem);
     OGRCoordinateTransformationH ct = NULL;
     if (!to && from) {
         dc_problem_set(problem, NULL, NULL, "bad_crs",
                        "PROJ has no EPSG:4326: is its database (proj.db) installed?");
     }
     if (!to || !from) goto done;
-    OSRSetAxisMappingStrategy(from, OAMS_TRADITIONAL_GIS_ORDER);
-    ensure_vn2000_shift(from, to);
     ct = OCTNewCoordinateTransformation(from, to);
     if (!ct) {
         const char *why = CPLGetLastErrorMsg();
