@@ -46,6 +46,30 @@ dc_err dc_read_households_piped(const dc_source_list *list, const dc_source_opti
                                 dc_household_fn fn, void *ctx,
                                 dc_source_problem *problem);
 
+/** Readers at work while the caller does something else. */
+typedef struct dc_pipeline dc_pipeline;
+
+/**
+ * Start reading the households of @p list on reader threads, as
+ * dc_read_households_piped does, before the caller is ready to take them:
+ * the readers fill their rings (DC_PIPELINE_RING batches each) and wait.
+ * The importer starts them before the zones, which the households do not
+ * need until they are placed. @p list and @p opt must outlive the
+ * pipeline. @return NULL when out of memory.
+ */
+dc_pipeline *dc_pipeline_start(const dc_source_list *list, const dc_source_options *opt);
+
+/**
+ * Take every household of a started pipeline, in order, as
+ * dc_read_households_piped; the readers are stopped and joined before it
+ * returns. Once per pipeline.
+ */
+dc_err dc_pipeline_consume(dc_pipeline *p, dc_household_fn fn, void *ctx,
+                           dc_source_problem *problem);
+
+/** Stop the readers, when still at work, and free @p p. NULL is a no-op. */
+void dc_pipeline_free(dc_pipeline *p);
+
 /** How the pipeline runs; 0 in a field means the default. */
 typedef struct dc_pipeline_shape {
     int readers;  /**< reader threads (still at most one per dataset) */
