@@ -17,12 +17,14 @@
 
 /** Households a batch holds, handed over as one. */
 #define DC_PIPELINE_BATCH 4096
-/** Batches a reader may fill ahead of the callback: 256 K households, about
- *  30 MB a reader. A reader runs ahead while the callback takes an earlier
- *  dataset from another reader; a province of the national map holds 90 K
+/** Batches a reader may fill ahead of the callback: 512 K households, about
+ *  55 MB a reader. A reader runs ahead while the callback takes an earlier
+ *  dataset from another reader, and while the zones are read (the importer
+ *  starts the readers first): a province of the national map holds 90 K
  *  to 2.5 M households, and shallower rings leave the readers waiting (4
- *  batches gave no gain at 27 M households). */
-#define DC_PIPELINE_RING 64
+ *  batches gave no gain at 27 M households; 64 held under half of the 1 M
+ *  map's households when the zones were done). */
+#define DC_PIPELINE_RING 128
 /** Readers at most when the CPUs decide: the callback places about 2.2 M
  *  households a second and a reader reads about 1 M, so more readers
  *  only wait for it. */
