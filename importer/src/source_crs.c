@@ -112,16 +112,40 @@ static OGRSpatialReferenceH source_crs(OGRLayerH layer, dc_layer_kind kind,
  */
 #define CRS_CACHE_SLOTS 64
 #define PRJ_MAX (64u << 10)
+/* Building the transformation costs PROJ's database another 2 ms or so;
+ * a layer done gives its transformation back for the next layer with the
+ * same .prj (taken by one layer at a time: GDAL gives the PROJ object the
+ * calling thread's context at each transform). */
+#define CRS_IDLE 4
+#define CRS_LENT 16
 
 typedef struct crs_entry {
     char *prj; /* the .prj's bytes */
     size_t len;
     OGRSpatialReferenceH from;
+    OGRCoordinateTransformationH idle[CRS_IDLE];
+    int nidle;
 } crs_entry;
 
 static pthread_mutex_t crs_lock = PTHREAD_MUTEX_INITIALIZER;
 static crs_entry crs_cache[CRS_CACHE_SLOTS];
 static size_t crs_count;
+/* Transformations of the cache's entries handed to a layer. */
+static struct {
+    OGRCoordinateTransformationH ct;
+    size_t entry;
+} crs_lent[CRS_LENT];
+static size_t crs_nlent;
+
+/* The entry of these .prj bytes, or crs_count; under crs_lock. */
+static size_t find_entry(const char *prj, size_t len)
+{
+    size_t i = 0;
+    while (i < crs_count &&
+           !(crs_cache[i].len == len && memcmp(crs_cache[i].prj, prj, len) == 0))
+        i++;
+    return i;
+}
 
 /* The .prj OGR's shapefile driver reads for @p shp: its extension
  * replaced by "prj", else by "PRJ"; its bytes (malloc'd) or NULL. */
@@ -155,64 +179,101 @@ static OGRSpatialReferenceH cached_crs(const char *prj, size_t len)
 {
     OGRSpatialReferenceH srs = NULL;
     pthread_mutex_lock(&crs_lock);
-    for (size_t i = 0; i < crs_count && !srs; i++)
-        if (crs_cache[i].len == len && memcmp(crs_cache[i].prj, prj, len) == 0)
-            srs = OSRClone(crs_cache[i].from);
+    size_t i = find_entry(prj, len);
+    if (i < crs_count) srs = OSRClone(crs_cache[i].from);
     pthread_mutex_unlock(&crs_lock);
     return srs;
 }
 
-/* Keep a copy of @p from for these .prj bytes (which it takes). */
-static void keep_crs(char *prj, size_t len, OGRSpatialReferenceH from)
+/* Keep a copy of @p from for these .prj bytes (a copy of them). */
+static void keep_crs(const char *prj, size_t len, OGRSpatialReferenceH from)
 {
     pthread_mutex_lock(&crs_lock);
-    bool have = false;
-    for (size_t i = 0; i < crs_count && !have; i++)
-        have = crs_cache[i].len == len && memcmp(crs_cache[i].prj, prj, len) == 0;
-    OGRSpatialReferenceH copy =
-        have || crs_count == CRS_CACHE_SLOTS ? NULL : OSRClone(from);
-    if (copy) {
-        crs_cache[crs_count++] = (crs_entry){prj, len, copy};
-        prj = NULL;
+    if (find_entry(prj, len) == crs_count && crs_count < CRS_CACHE_SLOTS) {
+        char *bytes = malloc(len ? len : 1);
+        OGRSpatialReferenceH copy = bytes ? OSRClone(from) : NULL;
+        if (copy) {
+            memcpy(bytes, prj, len);
+            crs_cache[crs_count++] = (crs_entry){.prj = bytes, .len = len, .from = copy};
+        } else {
+            free(bytes);
+        }
     }
     pthread_mutex_unlock(&crs_lock);
-    free(prj);
+}
+
+/* A transformation a layer of these .prj bytes gave back, or NULL. */
+static OGRCoordinateTransformationH take_idle(const char *prj, size_t len)
+{
+    OGRCoordinateTransformationH ct = NULL;
+    pthread_mutex_lock(&crs_lock);
+    size_t i = find_entry(prj, len);
+    if (i < crs_count && crs_cache[i].nidle > 0 && crs_nlent < CRS_LENT) {
+        ct = crs_cache[i].idle[--crs_cache[i].nidle];
+        crs_lent[crs_nlent].ct = ct;
+        crs_lent[crs_nlent++].entry = i;
+    }
+    pthread_mutex_unlock(&crs_lock);
+    return ct;
+}
+
+/* Note @p ct as made for these .prj bytes, to be given back. */
+static void lend(const char *prj, size_t len, OGRCoordinateTransformationH ct)
+{
+    pthread_mutex_lock(&crs_lock);
+    size_t i = find_entry(prj, len);
+    if (i < crs_count && crs_nlent < CRS_LENT) {
+        crs_lent[crs_nlent].ct = ct;
+        crs_lent[crs_nlent++].entry = i;
+    }
+    pthread_mutex_unlock(&crs_lock);
+}
+
+void dc_crs_release(OGRCoordinateTransformationH ct)
+{
+    if (!ct) return;
+    pthread_mutex_lock(&crs_lock);
+    for (size_t k = 0; k < crs_nlent; k++) {
+        if (crs_lent[k].ct != ct) continue;
+        crs_entry *e = &crs_cache[crs_lent[k].entry];
+        crs_lent[k] = crs_lent[--crs_nlent];
+        if (e->nidle < CRS_IDLE) {
+            e->idle[e->nidle++] = ct;
+            ct = NULL;
+        }
+        break;
+    }
+    pthread_mutex_unlock(&crs_lock);
+    if (ct) OCTDestroyCoordinateTransformation(ct);
 }
 
 /* The layer's CRS, ready to transform from: the override, or the layer's
- * own (from the cache when @p shp's .prj was seen), with the VN-2000 shift
- * made sure of. */
-static OGRSpatialReferenceH source_ready(OGRLayerH layer, const char *shp,
+ * own (from the cache when its .prj's bytes @p prj were seen), with the
+ * VN-2000 shift made sure of. */
+static OGRSpatialReferenceH source_ready(OGRLayerH layer, const char *prj, size_t len,
                                          dc_layer_kind kind, const char *srs,
                                          OGRSpatialReferenceH to,
                                          dc_source_problem *problem)
 {
-    size_t len = 0;
-    char *prj = !srs && shp ? read_prj(shp, &len) : NULL;
     OGRSpatialReferenceH from = prj ? cached_crs(prj, len) : NULL;
-    if (from) {
-        free(prj);
-        return from;
-    }
+    if (from) return from;
     from = source_crs(layer, kind, srs, problem);
     if (from) {
         OSRSetAxisMappingStrategy(from, OAMS_TRADITIONAL_GIS_ORDER);
         ensure_vn2000_shift(from, to);
+        if (prj) keep_crs(prj, len, from);
     }
-    if (from && prj)
-        keep_crs(prj, len, from);
-    else
-        free(prj);
     return from;
 }
 
-dc_err dc_crs_to_wgs84(OGRLayerH layer, const char *shp, dc_layer_kind kind,
-                       const char *srs, OGRCoordinateTransformationH *out,
-                       dc_source_problem *problem)
+static dc_err transformation(OGRLayerH layer, const char *prj, size_t len,
+                             dc_layer_kind kind, const char *srs,
+                             OGRCoordinateTransformationH *out,
+                             dc_source_problem *problem)
 {
     dc_err rc = DC_E_INVALID_ARG;
     OGRSpatialReferenceH to = wgs84();
-    OGRSpatialReferenceH from = to ? source_ready(layer, shp, kind, srs, to, problem)
+    OGRSpatialReferenceH from = to ? source_ready(layer, prj, len, kind, srs, to, problem)
                                    : source_crs(layer, kind, srs, problem);
     OGRCoordinateTransformationH ct = NULL;
     if (!to && from) {
@@ -228,10 +289,27 @@ dc_err dc_crs_to_wgs84(OGRLayerH layer, const char *shp, dc_layer_kind kind,
                        OGR_L_GetName(layer), why);
         goto done;
     }
+    if (prj) lend(prj, len, ct);
     *out = ct;
     rc = DC_OK;
 done:
     if (from) OSRDestroySpatialReference(from);
     if (to) OSRDestroySpatialReference(to);
+    return rc;
+}
+
+dc_err dc_crs_to_wgs84(OGRLayerH layer, const char *shp, dc_layer_kind kind,
+                       const char *srs, OGRCoordinateTransformationH *out,
+                       dc_source_problem *problem)
+{
+    size_t len = 0;
+    char *prj = !srs && shp ? read_prj(shp, &len) : NULL;
+    OGRCoordinateTransformationH ct = prj ? take_idle(prj, len) : NULL;
+    dc_err rc = DC_OK;
+    if (ct)
+        *out = ct;
+    else
+        rc = transformation(layer, prj, len, kind, srs, out, problem);
+    free(prj);
     return rc;
 }

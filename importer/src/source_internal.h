@@ -91,6 +91,9 @@ void dc_layer_release(dc_layer_reader *r);
 dc_err dc_crs_to_wgs84(OGRLayerH layer, const char *shp, dc_layer_kind kind,
                        const char *srs, OGRCoordinateTransformationH *out,
                        dc_source_problem *problem);
+/** Done with a transformation of dc_crs_to_wgs84: kept for the next layer
+ *  of the same .prj, or destroyed. NULL is a no-op. Thread-safe. */
+void dc_crs_release(OGRCoordinateTransformationH ct);
 
 /* ---- the point-shapefile fast path (source_shp.c) ------------------- */
 

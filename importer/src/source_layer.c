@@ -228,6 +228,6 @@ dc_err dc_layer_prepare(dc_layer_reader *r, const dc_source_list *list,
 void dc_layer_release(dc_layer_reader *r)
 {
     dc_decoder_free(&r->decoder);
-    if (r->to_wgs84) OCTDestroyCoordinateTransformation(r->to_wgs84);
+    dc_crs_release(r->to_wgs84);
     r->to_wgs84 = NULL;
 }
