@@ -125,9 +125,13 @@ typedef struct crs_entry {
     OGRSpatialReferenceH from;
     OGRCoordinateTransformationH idle[CRS_IDLE];
     int nidle;
+    bool pending; /* a thread is making `from`; NULL after: not to be kept */
 } crs_entry;
 
+/* The household readers start with the zones, so up to three threads
+ * meet each .prj at once: one makes the reference, the others wait. */
 static pthread_mutex_t crs_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t crs_made = PTHREAD_COND_INITIALIZER;
 static crs_entry crs_cache[CRS_CACHE_SLOTS];
 static size_t crs_count;
 /* Transformations of the cache's entries handed to a layer. */
@@ -174,31 +178,40 @@ static char *read_prj(const char *shp, size_t *len)
     return NULL;
 }
 
-/* A copy of the reference kept for these .prj bytes, or NULL. */
-static OGRSpatialReferenceH cached_crs(const char *prj, size_t len)
+/* A copy of the reference kept for these .prj bytes; or NULL with *mine
+ * set when the caller is to make it (and then call made_crs), or not set
+ * when it is not kept (the cache full, a reference that failed). */
+static OGRSpatialReferenceH cached_crs(const char *prj, size_t len, bool *mine)
 {
     OGRSpatialReferenceH srs = NULL;
+    *mine = false;
     pthread_mutex_lock(&crs_lock);
     size_t i = find_entry(prj, len);
-    if (i < crs_count) srs = OSRClone(crs_cache[i].from);
+    while (i < crs_count && crs_cache[i].pending)
+        pthread_cond_wait(&crs_made, &crs_lock);
+    if (i < crs_count && crs_cache[i].from) srs = OSRClone(crs_cache[i].from);
+    if (i == crs_count && crs_count < CRS_CACHE_SLOTS) {
+        char *bytes = malloc(len ? len : 1);
+        if (bytes) {
+            memcpy(bytes, prj, len);
+            crs_cache[crs_count++] =
+                (crs_entry){.prj = bytes, .len = len, .pending = true};
+            *mine = true;
+        }
+    }
     pthread_mutex_unlock(&crs_lock);
     return srs;
 }
 
-/* Keep a copy of @p from for these .prj bytes (a copy of them). */
-static void keep_crs(const char *prj, size_t len, OGRSpatialReferenceH from)
+/* The reference the caller made for these .prj bytes (NULL: none), kept
+ * as a copy; the threads waiting for it go on. */
+static void made_crs(const char *prj, size_t len, OGRSpatialReferenceH from)
 {
     pthread_mutex_lock(&crs_lock);
-    if (find_entry(prj, len) == crs_count && crs_count < CRS_CACHE_SLOTS) {
-        char *bytes = malloc(len ? len : 1);
-        OGRSpatialReferenceH copy = bytes ? OSRClone(from) : NULL;
-        if (copy) {
-            memcpy(bytes, prj, len);
-            crs_cache[crs_count++] = (crs_entry){.prj = bytes, .len = len, .from = copy};
-        } else {
-            free(bytes);
-        }
-    }
+    crs_entry *e = &crs_cache[find_entry(prj, len)];
+    e->from = from ? OSRClone(from) : NULL;
+    e->pending = false;
+    pthread_cond_broadcast(&crs_made);
     pthread_mutex_unlock(&crs_lock);
 }
 
@@ -255,14 +268,15 @@ static OGRSpatialReferenceH source_ready(OGRLayerH layer, const char *prj, size_
                                          OGRSpatialReferenceH to,
                                          dc_source_problem *problem)
 {
-    OGRSpatialReferenceH from = prj ? cached_crs(prj, len) : NULL;
+    bool mine = false;
+    OGRSpatialReferenceH from = prj ? cached_crs(prj, len, &mine) : NULL;
     if (from) return from;
     from = source_crs(layer, kind, srs, problem);
     if (from) {
         OSRSetAxisMappingStrategy(from, OAMS_TRADITIONAL_GIS_ORDER);
         ensure_vn2000_shift(from, to);
-        if (prj) keep_crs(prj, len, from);
     }
+    if (mine) made_crs(prj, len, from);
     return from;
 }
 
