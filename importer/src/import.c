@@ -30,6 +30,7 @@ typedef struct dc_import {
     dc_source_list *zone_sources, *household_sources;
     dc_source_options zone_opt, household_opt;
     uint64_t household_total; /* features, for progress */
+    dc_pipeline *pipe;        /* the household readers, started before the zones */
 } dc_import;
 
 static double now_seconds(void)
@@ -139,8 +140,10 @@ static dc_err read_households(dc_import *im, dc_error *err)
 {
     dc_source_problem problem;
     memset(&problem, 0, sizeof problem);
-    dc_err rc = dc_read_households_piped(im->household_sources, &im->household_opt,
-                                         add_household, im, &problem);
+    dc_err rc = im->pipe
+                    ? dc_pipeline_consume(im->pipe, add_household, im, &problem)
+                    : dc_read_households_piped(im->household_sources, &im->household_opt,
+                                               add_household, im, &problem);
     if (im->households.writer_rc != DC_OK) return im->households.writer_rc; /* in err */
     if (rc == DC_E_NOMEM)
         return dc_error_set(err, rc, "out of memory reading households");
@@ -321,6 +324,9 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     dc_zoneset_init(&im.zones, &im.report);
     dc_layerset_init(&im.layers, &im.report);
     rc = open_sources(&im, err);
+    /* The households are read while the zones are: they wait in the
+     * readers' rings until they can be placed. */
+    if (rc == DC_OK) im.pipe = dc_pipeline_start(im.household_sources, &im.household_opt);
     if (rc == DC_OK) rc = read_zones(&im, err);
     double t1 = now_seconds();
     summary->zone_seconds = t1 - start;
@@ -342,6 +348,7 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
         rc = close_rc;
         if (err) *err = close_err;
     }
+    dc_pipeline_free(im.pipe);
     dc_householdset_free(&im.households);
     dc_index_writer_free(im.writer); /* and its temporary file, unless written */
     free(im.sources);

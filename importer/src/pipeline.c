@@ -56,17 +56,17 @@ typedef struct batch {
     dc_source_problem problem;
 } batch;
 
-struct pipe_state;
+struct dc_pipeline;
 
 typedef struct reader {
-    struct pipe_state *pipe;
+    struct dc_pipeline *pipe;
     pthread_t thread;
     batch *ring;
     bool *full;
     int fill, take; /* the slot the reader fills, the consumer takes next */
 } reader;
 
-typedef struct pipe_state {
+typedef struct dc_pipeline {
     const dc_source_list *list;
     const dc_source_options *opt;
     size_t sources, batch_size;
@@ -78,6 +78,8 @@ typedef struct pipe_state {
     size_t failed_at;  /* the first dataset known to fail; none after it is read */
     reader **taken_by; /* per dataset, once taken */
     reader *readers;
+    int started;     /* reader threads started, until joined */
+    dc_err start_rc; /* DC_E_NOMEM when fewer started than wanted */
 } pipe_state;
 
 static dc_pipeline_shape shape_set;
@@ -377,35 +379,63 @@ static bool pipe_complete(const pipe_state *p)
     return p->readers && p->taken_by;
 }
 
-dc_err dc_read_households_piped(const dc_source_list *list, const dc_source_options *opt,
-                                dc_household_fn fn, void *ctx, dc_source_problem *problem)
+dc_pipeline *dc_pipeline_start(const dc_source_list *list, const dc_source_options *opt)
 {
-    dc_source_problem first;
-    memset(&first, 0, sizeof first);
-    if (problem) *problem = first;
     pipe_state *p = pipe_new(list, opt);
     if (!p || !pipe_complete(p)) {
         if (p) pipe_free(p);
-        return DC_E_NOMEM;
+        return NULL;
     }
-    int started = 0, rc = DC_OK;
     p->running = p->nreaders;
-    while (started < p->nreaders &&
-           pthread_create(&p->readers[started].thread, NULL, read_sources,
-                          &p->readers[started]) == 0)
-        started++;
-    if (started < p->nreaders) {
+    while (p->started < p->nreaders &&
+           pthread_create(&p->readers[p->started].thread, NULL, read_sources,
+                          &p->readers[p->started]) == 0)
+        p->started++;
+    if (p->started < p->nreaders) {
         pthread_mutex_lock(&p->lock);
-        p->running -= p->nreaders - started;
+        p->running -= p->nreaders - p->started;
         pthread_mutex_unlock(&p->lock);
-        rc = DC_E_NOMEM;
+        p->start_rc = DC_E_NOMEM;
     }
+    return p;
+}
+
+/* Stop the readers (within a batch) and wait for them. */
+static void join_readers(pipe_state *p)
+{
+    stop_readers(p);
+    for (int k = 0; k < p->started; k++)
+        pthread_join(p->readers[k].thread, NULL);
+    p->started = 0;
+}
+
+dc_err dc_pipeline_consume(dc_pipeline *p, dc_household_fn fn, void *ctx,
+                           dc_source_problem *problem)
+{
+    dc_source_problem first;
+    memset(&first, 0, sizeof first);
+    int rc = p->start_rc;
     for (size_t i = 0; rc == DC_OK && i < p->sources; i++)
         rc = consume_source(p, i, fn, ctx, &first);
-    stop_readers(p);
-    for (int k = 0; k < started; k++)
-        pthread_join(p->readers[k].thread, NULL);
-    pipe_free(p);
+    join_readers(p);
     if (problem) *problem = first;
     return (dc_err)rc;
+}
+
+void dc_pipeline_free(dc_pipeline *p)
+{
+    if (!p) return;
+    join_readers(p);
+    pipe_free(p);
+}
+
+dc_err dc_read_households_piped(const dc_source_list *list, const dc_source_options *opt,
+                                dc_household_fn fn, void *ctx, dc_source_problem *problem)
+{
+    if (problem) memset(problem, 0, sizeof *problem);
+    dc_pipeline *p = dc_pipeline_start(list, opt);
+    if (!p) return DC_E_NOMEM;
+    dc_err rc = dc_pipeline_consume(p, fn, ctx, problem);
+    dc_pipeline_free(p);
+    return rc;
 }

@@ -17,12 +17,14 @@
 
 /** Households a batch holds, handed over as one. */
 #define DC_PIPELINE_BATCH 4096
-/** Batches a reader may fill ahead of the callback: 256 K households, about
- *  30 MB a reader. A reader runs ahead while the callback takes an earlier
- *  dataset from another reader; a province of the national map holds 90 K
+/** Batches a reader may fill ahead of the callback: 512 K households, about
+ *  55 MB a reader. A reader runs ahead while the callback takes an earlier
+ *  dataset from another reader, and while the zones are read (the importer
+ *  starts the readers first): a province of the national map holds 90 K
  *  to 2.5 M households, and shallower rings leave the readers waiting (4
- *  batches gave no gain at 27 M households). */
-#define DC_PIPELINE_RING 64
+ *  batches gave no gain at 27 M households; 64 held under half of the 1 M
+ *  map's households when the zones were done). */
+#define DC_PIPELINE_RING 128
 /** Readers at most when the CPUs decide: the callback places about 2.2 M
  *  households a second and a reader reads about 1 M, so more readers
  *  only wait for it. */
@@ -45,6 +47,30 @@
 dc_err dc_read_households_piped(const dc_source_list *list, const dc_source_options *opt,
                                 dc_household_fn fn, void *ctx,
                                 dc_source_problem *problem);
+
+/** Readers at work while the caller does something else. */
+typedef struct dc_pipeline dc_pipeline;
+
+/**
+ * Start reading the households of @p list on reader threads, as
+ * dc_read_households_piped does, before the caller is ready to take them:
+ * the readers fill their rings (DC_PIPELINE_RING batches each) and wait.
+ * The importer starts them before the zones, which the households do not
+ * need until they are placed. @p list and @p opt must outlive the
+ * pipeline. @return NULL when out of memory.
+ */
+dc_pipeline *dc_pipeline_start(const dc_source_list *list, const dc_source_options *opt);
+
+/**
+ * Take every household of a started pipeline, in order, as
+ * dc_read_households_piped; the readers are stopped and joined before it
+ * returns. Once per pipeline.
+ */
+dc_err dc_pipeline_consume(dc_pipeline *p, dc_household_fn fn, void *ctx,
+                           dc_source_problem *problem);
+
+/** Stop the readers, when still at work, and free @p p. NULL is a no-op. */
+void dc_pipeline_free(dc_pipeline *p);
 
 /** How the pipeline runs; 0 in a field means the default. */
 typedef struct dc_pipeline_shape {

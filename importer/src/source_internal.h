@@ -81,12 +81,19 @@ void dc_layer_release(dc_layer_reader *r);
 /**
  * The transformation from @p layer's CRS, or from @p srs when not NULL, to
  * WGS 84 with x = longitude, y = latitude. A VN-2000 CRS without a datum
- * shift gets EPSG's VN-2000 to WGS 84 (2) Helmert (EPSG:6960).
+ * shift gets EPSG's VN-2000 to WGS 84 (2) Helmert (EPSG:6960). @p shp,
+ * when not NULL, is the path of the single-layer shapefile @p layer is:
+ * its CRS is then kept by its .prj's bytes for the next layer with the
+ * same .prj (thread-safe).
  * @return DC_OK, or DC_E_INVALID_ARG with @p problem's code and message
  *         filled ("no_crs", "bad_crs").
  */
-dc_err dc_crs_to_wgs84(OGRLayerH layer, dc_layer_kind kind, const char *srs,
-                       OGRCoordinateTransformationH *out, dc_source_problem *problem);
+dc_err dc_crs_to_wgs84(OGRLayerH layer, const char *shp, dc_layer_kind kind,
+                       const char *srs, OGRCoordinateTransformationH *out,
+                       dc_source_problem *problem);
+/** Done with a transformation of dc_crs_to_wgs84: kept for the next layer
+ *  of the same .prj, or destroyed. NULL is a no-op. Thread-safe. */
+void dc_crs_release(OGRCoordinateTransformationH ct);
 
 /* ---- the point-shapefile fast path (source_shp.c) ------------------- */
 

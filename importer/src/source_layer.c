@@ -192,6 +192,16 @@ static dc_err ignore_other_fields(dc_layer_reader *r)
     return DC_OK;
 }
 
+/* A .shp opened on its own (not a folder of them): its one layer's CRS
+ * is its .prj's. */
+static bool single_shapefile(const char *source, GDALDatasetH ds)
+{
+    size_t n = strlen(source);
+    return n > 4 && strcasecmp(source + n - 4, ".shp") == 0 &&
+           is_shapefile_driver(GDALGetDatasetDriver(ds)) &&
+           GDALDatasetGetLayerCount(ds) == 1;
+}
+
 dc_err dc_layer_prepare(dc_layer_reader *r, const dc_source_list *list,
                         const char *source, GDALDatasetH ds, OGRLayerH layer,
                         dc_layer_kind kind, const dc_source_options *opt,
@@ -202,7 +212,8 @@ dc_err dc_layer_prepare(dc_layer_reader *r, const dc_source_list *list,
     dc_err rc = resolve_fields(r, kind, opt, problem);
     if (rc == DC_OK) rc = resolve_encoding(r, ds, opt, problem);
     if (rc == DC_OK)
-        rc = dc_crs_to_wgs84(layer, kind, opt ? opt->srs : NULL, &r->to_wgs84, problem);
+        rc = dc_crs_to_wgs84(layer, single_shapefile(source, ds) ? source : NULL, kind,
+                             opt ? opt->srs : NULL, &r->to_wgs84, problem);
     if (rc == DC_OK) rc = ignore_other_fields(r);
     if (rc != DC_OK) {
         if (rc == DC_E_INVALID_ARG) {
@@ -217,6 +228,6 @@ dc_err dc_layer_prepare(dc_layer_reader *r, const dc_source_list *list,
 void dc_layer_release(dc_layer_reader *r)
 {
     dc_decoder_free(&r->decoder);
-    if (r->to_wgs84) OCTDestroyCoordinateTransformation(r->to_wgs84);
+    dc_crs_release(r->to_wgs84);
     r->to_wgs84 = NULL;
 }

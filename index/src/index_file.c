@@ -1,16 +1,21 @@
 /*
  * index_file.c - the index file's life while it is built (index_file.h).
  */
+#define _GNU_SOURCE /* MADV_POPULATE_WRITE */
 #include "index_file.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "seal.h"
@@ -124,6 +129,89 @@ dc_err dc_index_file_create(dc_index_file *f, const char *path, size_t map_bytes
     return dc_index_lmdb_error(err, rc, what);
 }
 
+/* ---- the map faulted in ahead of the writer ---- */
+
+#define PREFAULT_STEP (4u << 20)
+
+struct dc_prefault {
+    pthread_t thread;
+    uint8_t *map;
+    size_t bytes;
+    atomic_int stop;
+};
+
+static void *prefault_main(void *arg)
+{
+    struct dc_prefault *p = arg;
+#ifndef MADV_POPULATE_WRITE
+    (void)p;
+#else
+    for (size_t at = 0; at < p->bytes && !atomic_load(&p->stop); at += PREFAULT_STEP) {
+        size_t n = p->bytes - at < PREFAULT_STEP ? p->bytes - at : PREFAULT_STEP;
+        if (madvise(p->map + at, n, MADV_POPULATE_WRITE) != 0) break;
+    }
+#endif
+    return NULL;
+}
+
+/* Where LMDB mapped the file: LMDB does not say (its envinfo's address is
+ * the one stored for MDB_FIXEDMAP), so the process's maps are read for the
+ * mapping of the file's inode at offset 0. NULL when not found. */
+static uint8_t *map_of(dc_index_file *f, size_t *len)
+{
+    mdb_filehandle_t fd;
+    struct stat st;
+    if (mdb_env_get_fd(f->env, &fd) != 0 || fstat(fd, &st) != 0) return NULL;
+    FILE *maps = fopen("/proc/self/maps", "r");
+    if (!maps) return NULL;
+    char line[4600];
+    uint8_t *found = NULL;
+    while (!found && fgets(line, sizeof line, maps)) {
+        unsigned long start, end, offset, ino;
+        unsigned major, minor;
+        if (sscanf(line, "%lx-%lx %*s %lx %x:%x %lu", &start, &end, &offset, &major,
+                   &minor, &ino) != 6)
+            continue;
+        if (ino == (unsigned long)st.st_ino && offset == 0 &&
+            major == (unsigned)major(st.st_dev) && minor == (unsigned)minor(st.st_dev)) {
+            found = (uint8_t *)start;
+            *len = end - start;
+        }
+    }
+    fclose(maps);
+    return found;
+}
+
+void dc_index_file_prefault(dc_index_file *f, size_t bytes)
+{
+    size_t mapped = 0;
+    if (f->prefault || !f->env) return;
+    uint8_t *map = map_of(f, &mapped);
+    long page = sysconf(_SC_PAGESIZE);
+    if (bytes > mapped) bytes = mapped;
+    if (!map || page <= 0 || bytes < PREFAULT_STEP) return;
+    struct dc_prefault *p = calloc(1, sizeof *p);
+    if (!p) return;
+    p->map = map;
+    p->bytes = bytes / (size_t)page * (size_t)page;
+    atomic_init(&p->stop, 0);
+    if (pthread_create(&p->thread, NULL, prefault_main, p) != 0) {
+        free(p);
+        return;
+    }
+    f->prefault = p;
+}
+
+/* Stop faulting in (before the map is synced or closed). */
+static void prefault_stop(dc_index_file *f)
+{
+    if (!f->prefault) return;
+    atomic_store(&f->prefault->stop, 1);
+    pthread_join(f->prefault->thread, NULL);
+    free(f->prefault);
+    f->prefault = NULL;
+}
+
 /* Sync the file at @p path (by name: its map is closed). */
 static dc_err sync_file(dc_index_file *f, const char *path)
 {
@@ -141,6 +229,7 @@ dc_err dc_index_file_commit(dc_index_file *f, uint64_t *file_bytes)
 {
     MDB_envinfo info;
     MDB_stat stat_db;
+    prefault_stop(f);
     int rc = mdb_txn_commit(f->txn);
     f->txn = NULL;
     if (rc == 0) rc = mdb_env_sync(f->env, 1);
@@ -168,6 +257,7 @@ dc_err dc_index_file_commit(dc_index_file *f, uint64_t *file_bytes)
 
 void dc_index_file_abandon(dc_index_file *f)
 {
+    prefault_stop(f);
     if (f->txn) mdb_txn_abort(f->txn);
     if (f->env) mdb_env_close(f->env);
     if (f->tmp_path) unlink(f->tmp_path);

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define REC_HEAD 11 /* u64 key, u8 tie length, u16 data length */
@@ -95,13 +96,31 @@ static entry *entries_of(area *a)
     return (entry *)(a->base + a->cap) - a->nentries;
 }
 
+/*
+ * The block is mapped rather than malloc'd, and asks for huge pages: it is
+ * touched as the records come, and in 4 KiB pages that is a page fault
+ * every 60 or so households, a tenth of the time spent adding them on a
+ * virtual machine. Still touched only as far as it is used, 2 MiB at a
+ * time.
+ */
+static uint8_t *block_map(size_t size)
+{
+    void *p =
+        mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, size, MADV_HUGEPAGE); /* a hint: no huge pages is no error */
+#endif
+    return p;
+}
+
 dc_sorter *dc_sorter_open(size_t memory, const char *near_path)
 {
     dc_sorter *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     if (memory < DC_SORTER_MIN_MEMORY) memory = DC_SORTER_MIN_MEMORY;
     s->size = memory / (2 * sizeof(entry)) * (2 * sizeof(entry));
-    s->mem = malloc(s->size); /* touched only as far as it is used */
+    s->mem = block_map(s->size);
     for (int i = 0; i < 2; i++)
         s->half[i] = (area){s->mem + i * (s->size / 2), s->size / 2, 0, 0, NULL};
     s->near = strdup(near_path ? near_path : ".");
@@ -120,7 +139,7 @@ void dc_sorter_close(dc_sorter *s)
     if (!s) return;
     wait_job(s, NULL);
     if (s->fd >= 0) close(s->fd);
-    free(s->mem);
+    if (s->mem) munmap(s->mem, s->size);
     free(s->near);
     free(s->runs);
     free(s->wbuf);

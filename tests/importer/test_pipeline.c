@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -264,6 +265,44 @@ static void test_consumer_stops(void **state)
     dc_source_list_close(list);
 }
 
+/* Readers started before the consumer is ready (the importer starts them
+ * before the zones): with the consumer late, every ring fills and the
+ * readers wait, and what is then delivered is still the plain read; a
+ * pipeline freed without being consumed stops its waiting readers. */
+static void pause_ms(long ms)
+{
+    struct timespec t = {ms / 1000, ms % 1000 * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+static void test_started_early(void **state)
+{
+    (void)state;
+    dc_source_list *list = open_list(map_dir);
+    dc_source_options opt = {0};
+    dc_source_problem want_problem, problem;
+    tally want = new_tally(0, 0);
+    assert_int_equal(plain_read(list, &want, &want_problem), DC_OK);
+    for (size_t k = 0; k < nread_shapes; k++) {
+        dc_pipeline_set_shape(&shapes[read_shapes[k]]);
+        dc_pipeline *p = dc_pipeline_start(list, &opt);
+        assert_non_null(p);
+        pause_ms(200); /* the rings of the small shapes fill meanwhile */
+        tally got = new_tally(0, 0);
+        assert_int_equal(dc_pipeline_consume(p, count_household, &got, &problem), DC_OK);
+        dc_pipeline_free(p);
+        assert_int_equal(got.n, want.n);
+        assert_true(got.hash == want.hash);
+        assert_null(problem.code);
+        p = dc_pipeline_start(list, &opt);
+        assert_non_null(p);
+        pause_ms(50);
+        dc_pipeline_free(p); /* never consumed */
+        dc_pipeline_set_shape(NULL);
+    }
+    dc_source_list_close(list);
+}
+
 /* A dataset that fails part-way (a .shp cut short) before one that fails at
  * once (no .prj): the first in list order wins, after every household
  * before it and those the failing dataset gave, as with one reader. */
@@ -470,6 +509,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest reads[] = {
         cmocka_unit_test(test_order_as_one_reader),
         cmocka_unit_test(test_consumer_stops),
+        cmocka_unit_test(test_started_early),
         cmocka_unit_test(test_first_error_in_order),
         cmocka_unit_test(test_stop_before_error),
     };
