@@ -152,11 +152,19 @@ static const dc_zone *zone_cached(suggest_ctx *x, uint32_t postcode)
  * the zone, so its centre is within half a cell diagonal (2.2 m) of it. */
 #define BOX_SLACK_E7 500
 
-/* A well-formed code whose postcode names a zone and whose cell lies in
- * that zone's box: only those can be registered, and the test costs less
- * than the index lookup it saves (most one-character slips move the place
- * kilometres away, or into another zone's postcode). */
-static bool worth_looking_up(suggest_ctx *x, const char c[DC_CODE_CHARS])
+/* The first character of the 14 m pairs (and then the grid): a slip
+ * there or after it moves the place by at most 19 steps of 0.000125
+ * degrees (260 m), which leaves it in its zone's box almost always. */
+#define FINE_FROM (DC_CODE_POSTCODE_DIGITS + 4)
+
+/* A well-formed code whose postcode names a zone and, unless @p near,
+ * whose cell lies in that zone's box: only those can be registered, and
+ * the test costs less than the index lookup it saves (most one-character
+ * slips move the place kilometres away, or into another zone's postcode).
+ * A slip at FINE_FROM or after it is @p near: the box test would pass, so
+ * it is left to the lookup, which finds no household where it would have
+ * failed (a registered code's cell holds a door inside its zone). */
+static bool worth_looking_up(suggest_ctx *x, const char c[DC_CODE_CHARS], bool near)
 {
     uint32_t postcode = 0;
     const dc_zone *z;
@@ -172,6 +180,7 @@ static bool worth_looking_up(suggest_ctx *x, const char c[DC_CODE_CHARS])
      * changes it is dropped before any lookup. */
     if (x->only_postcode != UINT32_MAX && postcode != x->only_postcode) return false;
     if (!(z = zone_cached(x, postcode))) return false;
+    if (near) return true;
     code_of(c, &code);
     if (dc_code_resolve(&code, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7, &cell) != DC_OK)
         return false;
@@ -211,7 +220,9 @@ static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_
 {
     dc_geo_suggestion sg;
     uint32_t count;
-    if (!worth_looking_up(x, c)) return DC_OK;
+    bool near = (edit == DC_GEO_EDIT_SUBSTITUTE || edit == DC_GEO_EDIT_SWAP) &&
+                position - 1 >= FINE_FROM;
+    if (!worth_looking_up(x, c, near)) return DC_OK;
     code_of(c, &sg.place.code);
     dc_err rc = dc_index_code_read(x->s->txn, &sg.place.code, &sg.household, 1, &count);
     if (rc == DC_E_NOT_FOUND) return DC_OK;
