@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark of `diachi serve` (not a test): requests per second and p50/p99
-# latency for forward and reverse (50 m, limit 1) lookups with wrk
-# (keep-alive, 64 connections, 2 threads), in the same run as a bare
-# libmicrohttpd server returning a fixed 300-byte JSON body: the ceiling.
+# latency for forward, reverse (50 m, limit 1) and address search
+# (/v1/search, a household's address written in each of the forms of
+# bench_search in turn) with wrk (keep-alive, 64 connections, 2 threads),
+# in the same run as a bare libmicrohttpd server returning a fixed
+# 300-byte JSON body with the same daemon options: the ceiling. The
+# ceiling is measured with each lookup's paths (wrk's work per request
+# follows the path), before and after the lookups, and each lookup's
+# ratio is to the mean of the two ceiling runs around it.
 #   scripts/bench-http.sh [SECONDS] [HOUSEHOLDS]   (default 10 per run, 1000000)
 # Uses the national index of that many households of scripts/bench-import.sh,
 # building it first when it is missing. Needs a build with -DDC_BENCH=ON in build/
@@ -15,7 +20,8 @@ need_bins bench_http_ceiling bench_http_targets diachi diachi-import diachi-gen-
 need_cmds wrk
 index=$(national_index "$households")
 
-"$bin/bench_http_targets" "$index" 100000 "$work/http-codes.txt" "$work/http-reverse.txt"
+"$bin/bench_http_targets" "$index" 100000 "$work/http-codes.txt" "$work/http-reverse.txt" \
+  "$work/http-search.txt"
 cat > "$work/http-paths.lua" <<'LUA'
 -- Requests for the paths in the file given after --, formatted once in
 -- init and then cycled through from a random start: the client's Lua work
@@ -66,10 +72,13 @@ run ceiling "http://127.0.0.1:$ceiling_port" "$work/http-codes.txt"
 run forward "http://127.0.0.1:$serve_port" "$work/http-codes.txt"
 run reverse "http://127.0.0.1:$serve_port" "$work/http-reverse.txt"
 run ceiling2 "http://127.0.0.1:$ceiling_port" "$work/http-reverse.txt"
+run search "http://127.0.0.1:$serve_port" "$work/http-search.txt"
+run ceiling3 "http://127.0.0.1:$ceiling_port" "$work/http-search.txt"
 awk '
   FNR == 1 { file++ }
   /Requests\/sec/ { rps[file] = $2 }
-  END { c = (rps[1] + rps[4]) / 2
-        printf "ratio to the ceiling (mean of the two ceiling runs, %.0f req/s): forward %.2f, reverse %.2f\n",
-               c, rps[2] / c, rps[3] / c }' \
-  "$work/wrk-ceiling.txt" "$work/wrk-forward.txt" "$work/wrk-reverse.txt" "$work/wrk-ceiling2.txt"
+  END { c = (rps[1] + rps[4]) / 2; d = (rps[4] + rps[6]) / 2
+        printf "ratio to the ceiling (mean of the ceiling runs around it): forward %.2f and reverse %.2f (%.0f req/s), search %.2f (%.0f req/s)\n",
+               rps[2] / c, rps[3] / c, c, rps[5] / d, d }' \
+  "$work/wrk-ceiling.txt" "$work/wrk-forward.txt" "$work/wrk-reverse.txt" "$work/wrk-ceiling2.txt" \
+  "$work/wrk-search.txt" "$work/wrk-ceiling3.txt"

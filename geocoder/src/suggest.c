@@ -115,6 +115,11 @@ typedef struct suggest_ctx {
     /* Keep only codes of this postcode (UINT32_MAX: any), other than
      * the input itself. */
     uint32_t only_postcode;
+    /* The zone of the postcode asked last: most candidates share the
+     * input's postcode, and each is checked against its zone twice. */
+    bool zone_known, zone_found;
+    uint32_t zone_postcode;
+    dc_zone zone;
 } suggest_ctx;
 
 static void code_of(const char c[DC_CODE_CHARS], dc_code *code)
@@ -132,18 +137,37 @@ static bool in_alphabet(char c)
     return c >= 'C' && c <= 'X' && (0x38E4B9u >> (c - 'C') & 1u);
 }
 
+/* The zone of @p postcode, or NULL when none has it. */
+static const dc_zone *zone_cached(suggest_ctx *x, uint32_t postcode)
+{
+    if (!x->zone_known || x->zone_postcode != postcode) {
+        x->zone_known = true;
+        x->zone_postcode = postcode;
+        x->zone_found = dc_geo_zone_of(x->s->geo, postcode, &x->zone) == DC_OK;
+    }
+    return x->zone_found ? &x->zone : NULL;
+}
+
 /* Slack around a zone's box: a registered code's cell holds a door inside
  * the zone, so its centre is within half a cell diagonal (2.2 m) of it. */
 #define BOX_SLACK_E7 500
 
-/* A well-formed code whose postcode names a zone and whose cell lies in
- * that zone's box: only those can be registered, and the test costs less
- * than the index lookup it saves (most one-character slips move the place
- * kilometres away, or into another zone's postcode). */
-static bool worth_looking_up(const suggest_ctx *x, const char c[DC_CODE_CHARS])
+/* The first character of the 14 m pairs (and then the grid): a slip
+ * there or after it moves the place by at most 19 steps of 0.000125
+ * degrees (260 m), which leaves it in its zone's box almost always. */
+#define FINE_FROM (DC_CODE_POSTCODE_DIGITS + 4)
+
+/* A well-formed code whose postcode names a zone and, unless @p near,
+ * whose cell lies in that zone's box: only those can be registered, and
+ * the test costs less than the index lookup it saves (most one-character
+ * slips move the place kilometres away, or into another zone's postcode).
+ * A slip at FINE_FROM or after it is @p near: the box test would pass, so
+ * it is left to the lookup, which finds no household where it would have
+ * failed (a registered code's cell holds a door inside its zone). */
+static bool worth_looking_up(suggest_ctx *x, const char c[DC_CODE_CHARS], bool near)
 {
     uint32_t postcode = 0;
-    dc_zone z;
+    const dc_zone *z;
     dc_code code;
     dc_olc_area cell;
     for (int i = 0; i < DC_CODE_POSTCODE_DIGITS; i++) {
@@ -152,13 +176,17 @@ static bool worth_looking_up(const suggest_ctx *x, const char c[DC_CODE_CHARS])
     }
     for (int i = DC_CODE_POSTCODE_DIGITS; i < DC_CODE_CHARS; i++)
         if (!in_alphabet(c[i])) return false;
-    if (dc_geo_zone_of(x->s->geo, postcode, &z) != DC_OK) return false;
+    /* Only codes of one postcode are kept (dc_geo_similar): a slip that
+     * changes it is dropped before any lookup. */
+    if (x->only_postcode != UINT32_MAX && postcode != x->only_postcode) return false;
+    if (!(z = zone_cached(x, postcode))) return false;
+    if (near) return true;
     code_of(c, &code);
-    if (dc_code_resolve(&code, z.ref_lat_e7 / 1e7, z.ref_lon_e7 / 1e7, &cell) != DC_OK)
+    if (dc_code_resolve(&code, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7, &cell) != DC_OK)
         return false;
     int32_t lat = dc_geo_e7(cell.lat), lon = dc_geo_e7(cell.lon);
-    return lat >= z.south_e7 - BOX_SLACK_E7 && lat <= z.north_e7 + BOX_SLACK_E7 &&
-           lon >= z.west_e7 - BOX_SLACK_E7 && lon <= z.east_e7 + BOX_SLACK_E7;
+    return lat >= z->south_e7 - BOX_SLACK_E7 && lat <= z->north_e7 + BOX_SLACK_E7 &&
+           lon >= z->west_e7 - BOX_SLACK_E7 && lon <= z->east_e7 + BOX_SLACK_E7;
 }
 
 /* Keep @p sg among the best x->cap, by score. */
@@ -191,16 +219,15 @@ static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_
                             int position, char typed, char meant)
 {
     dc_geo_suggestion sg;
-    dc_zone zone;
     uint32_t count;
-    if (!worth_looking_up(x, c)) return DC_OK;
+    bool near = (edit == DC_GEO_EDIT_SUBSTITUTE || edit == DC_GEO_EDIT_SWAP) &&
+                position - 1 >= FINE_FROM;
+    if (!worth_looking_up(x, c, near)) return DC_OK;
     code_of(c, &sg.place.code);
-    if (x->only_postcode != UINT32_MAX && sg.place.code.postcode != x->only_postcode)
-        return DC_OK;
     dc_err rc = dc_index_code_read(x->s->txn, &sg.place.code, &sg.household, 1, &count);
     if (rc == DC_E_NOT_FOUND) return DC_OK;
-    if (rc == DC_OK) rc = dc_geo_zone_of(x->s->geo, sg.place.code.postcode, &zone);
-    if (rc == DC_OK) rc = dc_geo_place_fill(&sg.place.code, &zone, &sg.place);
+    /* worth_looking_up found the zone of this postcode. */
+    if (rc == DC_OK) rc = dc_geo_place_fill(&sg.place.code, &x->zone, &sg.place);
     if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
     sg.edit = edit;
     sg.position = position;
