@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "diachi/spoken.h"
 #include "render.h"
 
 /* ---- pieces --------------------------------------------------------------- */
@@ -106,11 +107,31 @@ static void place_members(dc_jw *w, const dc_geo_place *p)
     cell_members(w, &p->cell);
 }
 
+/* The code read aloud (diachi/spoken.h), for a place that has a code. */
+static void spoken_member(dc_jw *w, const dc_geo_place *p)
+{
+    if (!p->display[0]) return;
+    char vi[DC_SPOKEN_SIZE], en[DC_SPOKEN_SIZE];
+    if (dc_code_spoken(&p->code, DC_SPOKEN_VI, vi, sizeof vi, NULL) != DC_OK ||
+        dc_code_spoken(&p->code, DC_SPOKEN_EN, en, sizeof en, NULL) != DC_OK)
+        return;
+    dc_jw_key(w, "spoken");
+    dc_jw_object(w);
+    dc_jw_key(w, "vi");
+    dc_jw_cstring(w, vi);
+    dc_jw_key(w, "en");
+    dc_jw_cstring(w, en);
+    dc_jw_end(w);
+}
+
+/* A place answered for (a forward or reverse answer's own, or a corrected
+ * code): its members and the code read aloud. */
 static void place(dc_jw *w, const char *key, const dc_geo_place *p)
 {
     dc_jw_key(w, key);
     dc_jw_object(w);
     place_members(w, p);
+    spoken_member(w, p);
     dc_jw_end(w);
 }
 
@@ -608,6 +629,7 @@ void dc_render_forward_features(dc_jw *w, dc_geo_session *s, const char *input,
     dc_jw_cstring(w, dc_geo_status_name(r->status));
     forward_display_name(w, r);
     place_members(w, &r->place);
+    spoken_member(w, &r->place);
     dc_jw_key(w, "household_count");
     dc_jw_int(w, r->household_count);
     feature_geometry(w);
@@ -635,6 +657,7 @@ static void reverse_place_feature(dc_jw *w, const dc_geo_reverse_result *r,
         dc_jw_cstring(w, r->place.display);
         dc_jw_key(w, "postcode");
         dc_jw_postcode(w, r->zone.postcode);
+        spoken_member(w, &r->place);
     }
     if (q->lon_normalised) {
         dc_jw_key(w, "lon_normalised_from");

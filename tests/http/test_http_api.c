@@ -111,6 +111,11 @@ static void test_forward(void **state)
     if (!(strcmp(dc_json_str(j, "place.plus_code"), "7PH5927C+J93") == 0))
         print_error("plus code %s\n", dc_json_str(j, "place.plus_code"));
     assert_string_equal(dc_json_str(j, "place.plus_code"), "7PH5927C+J93");
+    /* Read aloud by the table of docs/FORMAT.md: 3 2 1 0 5, 9 2 7 C, J 9 3. */
+    assert_string_equal(dc_json_str(j, "place.spoken.vi"),
+                        "ba hai một không năm, chín hai bảy cúc, giăm-bông chín ba");
+    assert_string_equal(dc_json_str(j, "place.spoken.en"),
+                        "three two one zero five, niner two seven charlie, juliett niner three");
     if (!(strcmp(dc_json_str(j, "zone.postcode"), "32105") == 0)) print_error("zone\n");
     assert_string_equal(dc_json_str(j, "zone.postcode"), "32105");
     if (!(strcmp(dc_json_str(j, "households.0.id"), HOUSEHOLD) == 0))
@@ -208,6 +213,8 @@ static void test_reverse(void **state)
     if (!(strcmp(dc_json_str(j, "place.code"), CODE_DISPLAY) == 0))
         print_error("code %s\n", dc_json_str(j, "place.code"));
     assert_string_equal(dc_json_str(j, "place.code"), CODE_DISPLAY);
+    assert_string_equal(dc_json_str(j, "place.spoken.en"),
+                        "three two one zero five, niner two seven charlie, juliett niner three");
     if (!(strcmp(dc_json_str(j, "households.0.id"), HOUSEHOLD) == 0))
         print_error("nearest %s\n", dc_json_str(j, "households.0.id"));
     assert_string_equal(dc_json_str(j, "households.0.id"), HOUSEHOLD);
