@@ -71,8 +71,12 @@ dc_err dc_cursor_seek(dc_index_txn *txn, uint64_t place, MDB_val *k, MDB_val *v)
     uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
     dc_put_be64(key, place);
     dc_put_be32(key + 8, 0);
-    *k = (MDB_val){sizeof key, key};
-    return dc_cursor_step(txn, MDB_SET_RANGE, k, v);
+    /* On success the step points the key at the page; never hand back the
+     * address of this frame's key. */
+    MDB_val at = {sizeof key, key};
+    dc_err rc = dc_cursor_step(txn, MDB_SET_RANGE, &at, v);
+    *k = rc == DC_OK ? at : (MDB_val){0, NULL};
+    return rc;
 }
 
 /* Put the cursor on household @p number: the `numbers` entry at or below
