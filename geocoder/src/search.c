@@ -72,6 +72,17 @@ static dc_ntok *add_word(struct dc_search_scratch *x, size_t part, uint8_t pkind
     return t;
 }
 
+/* A word is taken as written with its tones when any word of the query
+ * carries a diacritic: whoever types "Ấp Thanh Bình" with a Vietnamese
+ * keyboard means the level tone of "Thanh", not Thành or Thạnh; a query
+ * with no diacritic at all says nothing of any word's tones. */
+static bool query_toned(const dc_tokens *tk)
+{
+    for (size_t i = 0; i < tk->count; i++)
+        if (tk->token[i].flags & DC_TOKEN_TONED) return true;
+    return false;
+}
+
 static void word_of_token(struct dc_search_scratch *x, dc_ntok *t, size_t i)
 {
     const dc_tokens *tk = &x->q.tokens;
@@ -79,7 +90,7 @@ static void word_of_token(struct dc_search_scratch *x, dc_ntok *t, size_t i)
     t->folded = dc_token_folded(tk, i);
     t->elen = tk->token[i].exact_len;
     t->flen = tk->token[i].folded_len;
-    t->toned = (tk->token[i].flags & DC_TOKEN_TONED) != 0;
+    t->toned = query_toned(tk);
 }
 
 /* The house number: the first one a word labels, else the first guessed. */
