@@ -194,19 +194,33 @@ static bool same(dc_str a, dc_str b)
     return a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0;
 }
 
+/* Names alike, or for a query typed without tones (@p folded) alike
+ * without their tones: Ấp Thanh Bình and Ấp Thành Bình of one commune are
+ * one address typed so, and either answer is right (as in the tests). */
+static bool same_name(dc_str a, dc_str b, bool folded)
+{
+    char x[512], y[512], fx[512], fy[512];
+    if (same(a, b)) return true;
+    if (!folded) return false;
+    snprintf(x, sizeof x, "%.*s", (int)a.len, a.ptr);
+    snprintf(y, sizeof y, "%.*s", (int)b.len, b.ptr);
+    return search_fold(x, fx, sizeof fx) && search_fold(y, fy, sizeof fy) &&
+           strcmp(fx, fy) == 0;
+}
+
 /* The household's door (its house number and street in its zone, or for
  * one without a house number its street or group) is answer @p i. */
 static bool answers_at(const dc_search_result *r, size_t i, const dc_household *h,
-                       bool any_ward)
+                       bool any_ward, bool folded)
 {
     const dc_search_hit *a = &r->hits[i];
     if (!any_ward && a->zone.postcode != h->postcode) return false;
     if (h->house_number.len)
         return a->match == DC_SEARCH_HOUSEHOLD &&
                same(a->household.house_number, h->house_number) &&
-               same(a->household.street, h->street);
-    return (a->match == DC_SEARCH_STREET && same(a->name, h->street)) ||
-           (a->match == DC_SEARCH_GROUP && same(a->name, h->group));
+               same_name(a->household.street, h->street, folded);
+    return (a->match == DC_SEARCH_STREET && same_name(a->name, h->street, folded)) ||
+           (a->match == DC_SEARCH_GROUP && same_name(a->name, h->group, folded));
 }
 
 /* The forms of @p n random households, and how often search finds them. */
@@ -235,7 +249,8 @@ static void make_queries(dc_geo *geo, size_t n, run *runs, double right[][2])
             dc_search_options opt = {.limit = 10};
             if (dc_search(s, q->text, q->len, &opt, r, NULL) != DC_OK) continue;
             for (size_t k = 0; k < r->nhits; k++)
-                if (answers_at(r, k, &h, f == FORM_NO_WARD)) {
+                if (answers_at(r, k, &h, f == FORM_NO_WARD,
+                               f == FORM_FOLDED || f == FORM_PHONE)) {
                     found[f][0] += k == 0;
                     found[f][1]++;
                     break;
