@@ -367,8 +367,26 @@ static bool numeric_name(const dc_entity *e)
     return true;
 }
 
+/* Whether each marked letter of a word typed with tones (@p typed, @p n
+ * bytes) is in the name's word @p name: "thàkh", one typo from Thanh, Thành
+ * and Thạnh alike, still says Thành. */
+static bool marks_agree(const char *typed, size_t n, dc_str name)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)typed[i];
+        size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        bool found = c < 0x80;
+        for (size_t j = 0; !found && j + len <= name.len; j++)
+            found = memcmp(name.ptr + j, typed + i, len) == 0;
+        if (!found) return false;
+        i += len;
+    }
+    return true;
+}
+
 /* Whether entity @p e spells the run, word for word in order; its points
- * and each word's how into @p ev. */
+ * and each word's how into @p ev. A word with a typo whose tones are not
+ * the name's counts a point less. */
 static bool spells(const struct dc_search_scratch *x, const run *r, const dc_entity *e,
                    dc_evidence *ev)
 {
@@ -390,6 +408,8 @@ static bool spells(const struct dc_search_scratch *x, const run *r, const dc_ent
         ev->tok[i] = r->tok[i];
         ev->how[i] = how;
         points += (unsigned)dc_search_points(how, t->toned);
+        if (how == DC_SEARCH_TYPO && t->toned && !marks_agree(t->exact, t->elen, ew))
+            points--;
     }
     ev->points = (uint16_t)points;
     return true;
