@@ -179,9 +179,10 @@ static OGRGeometryH zone_polygon(const nat_zone *zone)
     return polygon;
 }
 
-/* Realistic addresses: the province's words (NAT_REGION_...), by where it
- * lies: the northern mountains west of the Red River delta, the south from
- * the Central Highlands down, the plains of the north and centre between. */
+/* Realistic addresses: the province's words (NAT_REGION_...), by where its
+ * capital lies: the northern mountains (above 21° N, west of the Red River
+ * delta), the south (below 16.5° N, Huế's latitude, a rough line), the plains
+ * of the north and centre between. */
 static int province_region(const nat_province *p)
 {
     if (p->capital_lat < 16.5) return NAT_REGION_SOUTH;
