@@ -72,6 +72,17 @@ static dc_ntok *add_word(struct dc_search_scratch *x, size_t part, uint8_t pkind
     return t;
 }
 
+/* A word is taken as written with its tones when any word of the query
+ * carries a diacritic: whoever types "Ấp Thanh Bình" with a Vietnamese
+ * keyboard means the level tone of "Thanh", not Thành or Thạnh; a query
+ * with no diacritic at all says nothing of any word's tones. */
+static bool query_toned(const dc_tokens *tk)
+{
+    for (size_t i = 0; i < tk->count; i++)
+        if (tk->token[i].flags & DC_TOKEN_TONED) return true;
+    return false;
+}
+
 static void word_of_token(struct dc_search_scratch *x, dc_ntok *t, size_t i)
 {
     const dc_tokens *tk = &x->q.tokens;
@@ -79,7 +90,7 @@ static void word_of_token(struct dc_search_scratch *x, dc_ntok *t, size_t i)
     t->folded = dc_token_folded(tk, i);
     t->elen = tk->token[i].exact_len;
     t->flen = tk->token[i].folded_len;
-    t->toned = (tk->token[i].flags & DC_TOKEN_TONED) != 0;
+    t->toned = query_toned(tk);
 }
 
 /* The house number: the first one a word labels, else the first guessed. */
@@ -356,8 +367,26 @@ static bool numeric_name(const dc_entity *e)
     return true;
 }
 
+/* Whether each marked letter of a word typed with tones (@p typed, @p n
+ * bytes) is in the name's word @p name: "thàkh", one typo from Thanh, Thành
+ * and Thạnh alike, still says Thành. */
+static bool marks_agree(const char *typed, size_t n, dc_str name)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)typed[i];
+        size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        bool found = c < 0x80;
+        for (size_t j = 0; !found && j + len <= name.len; j++)
+            found = memcmp(name.ptr + j, typed + i, len) == 0;
+        if (!found) return false;
+        i += len;
+    }
+    return true;
+}
+
 /* Whether entity @p e spells the run, word for word in order; its points
- * and each word's how into @p ev. */
+ * and each word's how into @p ev. A word with a typo whose tones are not
+ * the name's counts a point less. */
 static bool spells(const struct dc_search_scratch *x, const run *r, const dc_entity *e,
                    dc_evidence *ev)
 {
@@ -379,6 +408,8 @@ static bool spells(const struct dc_search_scratch *x, const run *r, const dc_ent
         ev->tok[i] = r->tok[i];
         ev->how[i] = how;
         points += (unsigned)dc_search_points(how, t->toned);
+        if (how == DC_SEARCH_TYPO && t->toned && !marks_agree(t->exact, t->elen, ew))
+            points--;
     }
     ev->points = (uint16_t)points;
     return true;

@@ -64,7 +64,7 @@ typedef struct dc_nalt {
 typedef struct dc_ntok {
     const char *exact, *folded;
     uint16_t elen, flen;
-    bool toned;     /* typed with a diacritic */
+    bool toned;     /* typed with tones: the query has a diacritic somewhere */
     bool synthetic; /* an alley's number read off a house number ("12" of "12/3") */
     int16_t part;   /* its part in the query */
     int16_t token;  /* its token in the query, -1 for a synthetic word */
@@ -175,10 +175,11 @@ struct dc_search_scratch {
 /* The session's working memory, made on its first search. */
 dc_err dc_search_scratch(dc_geo_session *s, struct dc_search_scratch **out);
 
-/* The points of a word matched @p how (toned: the query's word has tones).
- * A word typed without tones says nothing of them: it matches every toned
- * word alike ("thanh" is Thanh, Thành and Thạnh), so folded counts as
- * exact for it; a word typed with tones prefers its own. */
+/* The points of a word matched @p how (toned: the query is typed with
+ * tones). A query typed without tones says nothing of them: its "thanh"
+ * matches Thanh, Thành and Thạnh alike, so folded counts as exact for it;
+ * a query typed with tones prefers each word's own, "Thanh" the level tone
+ * included. */
 static inline int dc_search_points(uint8_t how, bool toned)
 {
     return how == DC_SEARCH_TYPO              ? DC_PTS_TYPO

@@ -13,9 +13,9 @@
 const char *search_form_name(search_form f)
 {
     static const char *const names[FORM_COUNT] = {
-        "full with tones",    "without tones", "abbreviated",
-        "parts reordered",    "ward left out", "one typo in the street",
-        "as typed on a phone"};
+        "full with tones",     "without tones", "abbreviated",
+        "parts reordered",     "ward left out", "one typo in the street",
+        "as typed on a phone", "no locality"};
     return (unsigned)f < FORM_COUNT ? names[f] : "?";
 }
 
@@ -195,7 +195,7 @@ static void reordered(text *t, const dc_household *h, const dc_zone *z)
 
 /* Without diacritics, đ as d: what a phone without a Vietnamese keyboard
  * types. */
-static bool fold(const char *in, char *out, size_t size)
+bool search_fold(const char *in, char *out, size_t size)
 {
     utf8proc_uint8_t *m = NULL;
     utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)in, 0, &m,
@@ -313,6 +313,13 @@ bool search_form_make(search_form f, const dc_household *h, const dc_zone *z,
         puts_(&t, " ");
         put_str(&t, z->name);
         break;
+    case FORM_BARE:
+        door(&t, h, h->street);
+        if (has_group(h)) {
+            puts_(&t, ", ");
+            group_words(&t, h, false);
+        }
+        break;
     case FORM_TYPO:
         if (!typo_street(h->street, seed, typo, sizeof typo)) return false;
         full(&t, h, z, (dc_str){typo, strlen(typo)}, true, false);
@@ -324,5 +331,5 @@ bool search_form_make(search_form f, const dc_household *h, const dc_zone *z,
     if (f == FORM_PHONE)
         for (char *c = buf; *c; c++)
             if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
-    return folded ? fold(buf, out, size) : true;
+    return folded ? search_fold(buf, out, size) : true;
 }

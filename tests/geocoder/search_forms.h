@@ -25,6 +25,8 @@ typedef enum search_form {
                      or more (a letter left out, replaced, added, or two swapped) */
     FORM_PHONE,   /* as typed on a phone: house number, street and ward without
                      tones, words or commas: 12/3 ngo 12 vo nguyen giap muong thanh */
+    FORM_BARE, /* no locality at all: số 12/3 Ngõ 12 Võ Nguyên Giáp, Tổ dân phố 5
+                  (the door, and the group when it is not the street) */
     FORM_COUNT
 } search_form;
 
@@ -36,5 +38,9 @@ const char *search_form_name(search_form f);
  * picks the typo. */
 bool search_form_make(search_form f, const dc_household *h, const dc_zone *z,
                       unsigned seed, char *out, size_t size);
+
+/* @p in (NUL-terminated) without diacritics, đ as d, into @p out; false
+ * when it does not fit. */
+bool search_fold(const char *in, char *out, size_t size);
 
 #endif

@@ -218,6 +218,24 @@ static void test_tones(void **state)
     search("4 Thanh Niên", NULL);
     expect_hit(0, DC_SEARCH_HOUSEHOLD, 70001, "H10");
     assert_int_equal(r->hits[0].how[1], DC_SEARCH_EXACT);
+    /* typed with tones (Tân), "Thanh" is the level tone: neither ward's own */
+    search("Tân Thanh", NULL);
+    expect_hit(0, DC_SEARCH_ZONE, 70001, "Tân Thành");
+    expect_hit(1, DC_SEARCH_ZONE, 70002, "Tân Thạnh");
+    assert_true(r->hits[0].score == r->hits[1].score);
+    assert_int_equal(r->hits[0].how[0], DC_SEARCH_FOLDED);
+    double level = r->hits[0].score;
+    search("tan thanh", NULL); /* without tones: folded counts as exact */
+    assert_true(r->hits[0].score > level);
+    /* a typo keeps the tones it was typed with: thàkh is Thành's */
+    search("Tân Thạkh", NULL);
+    expect_hit(0, DC_SEARCH_ZONE, 70002, "Tân Thạnh");
+    expect_hit(1, DC_SEARCH_ZONE, 70001, "Tân Thành");
+    assert_int_equal(r->hits[0].how[0], DC_SEARCH_TYPO);
+    assert_true(r->hits[0].score > r->hits[1].score);
+    search("Tân Thàkh", NULL);
+    expect_hit(0, DC_SEARCH_ZONE, 70001, "Tân Thành");
+    assert_true(r->hits[0].score > r->hits[1].score);
 }
 
 static void test_restrictions(void **state)

@@ -5,6 +5,7 @@
  *
  * usage: test_gen_national GENERATOR WORKDIR
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -98,6 +99,11 @@ static int setup_runs(void **state)
     if (run_generator("--out", out, "--households", "20000", "--zones", "300", "--seed",
                       "7", "--provinces", PROVINCES, "--threads", "2", "--borders",
                       "realistic", (const char *)NULL) != 0)
+        return -1;
+    path_of(out, sizeof out, "simple-addresses", NULL);
+    if (run_generator("--out", out, "--households", "20000", "--zones", "300", "--seed",
+                      "7", "--provinces", PROVINCES, "--threads", "2", "--addresses",
+                      "simple", (const char *)NULL) != 0)
         return -1;
     return 0;
 }
@@ -622,6 +628,236 @@ static void test_zone_attributes(void **state)
     assert_true(rural > urban);
 }
 
+/* ---- addresses ---- */
+
+/* One household's address, copied out of its feature. */
+typedef struct address {
+    char number[16], street[64], group[32];
+    int postcode;
+} address;
+
+static address *read_households(const char *run, int p, size_t *count)
+{
+    GDALDatasetH ds = open_province(run, p);
+    OGRLayerH layer = layer_of(ds, "households");
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    int fn = OGR_FD_GetFieldIndex(defn, "HOUSE_NO"),
+        fs = OGR_FD_GetFieldIndex(defn, "STREET"),
+        fg = OGR_FD_GetFieldIndex(defn, "GROUP"),
+        fp = OGR_FD_GetFieldIndex(defn, "POSTCODE");
+    size_t n = (size_t)OGR_L_GetFeatureCount(layer, TRUE), k = 0;
+    address *all = calloc(n + 1, sizeof *all);
+    assert_non_null(all);
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(layer)) != NULL && k < n) {
+        address *a = &all[k++];
+        snprintf(a->number, sizeof a->number, "%s", OGR_F_GetFieldAsString(f, fn));
+        snprintf(a->street, sizeof a->street, "%s", OGR_F_GetFieldAsString(f, fs));
+        snprintf(a->group, sizeof a->group, "%s", OGR_F_GetFieldAsString(f, fg));
+        a->postcode = atoi(OGR_F_GetFieldAsString(f, fp));
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    *count = k;
+    return all;
+}
+
+static int by_door(const void *pa, const void *pb)
+{
+    const address *a = pa, *b = pb;
+    if (a->postcode != b->postcode) return a->postcode - b->postcode;
+    int c = strcmp(a->street, b->street);
+    return c ? c : strcmp(a->number, b->number);
+}
+
+/* "12", "12/3" or "12/3/5": the count of slashes, or -1 for anything else. */
+static int alley_depth(const char *number)
+{
+    int slashes = 0;
+    const char *c = number;
+    if (!isdigit((unsigned char)*c)) return -1;
+    while (*c) {
+        if (*c == '/') {
+            slashes++;
+            if (!isdigit((unsigned char)c[1])) return -1;
+        } else if (!isdigit((unsigned char)*c)) {
+            return -1;
+        }
+        c++;
+    }
+    return slashes;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The default addresses: doors numbered along their street, each its own,
+ * with alleys one and two levels deep; groups and hamlets named by region
+ * (Điện Biên's mountains: bản, tổ dân phố; Hà Nội: thôn, xóm, tổ; Hồ Chí
+ * Minh City: ấp, khu phố); village houses sometimes without a number. */
+static void test_realistic_doors_and_groups(void **state)
+{
+    (void)state;
+    static const char *const hamlet_word[] = {"Bản ", "Thôn ", "Ấp "};
+    static const char *const urban_group[] = {"Tổ dân phố ", "Tổ ", "Khu phố "};
+    static const char *const rural_group[] = {"Tổ ", "Xóm ", "Tổ "};
+    int depth[3] = {0}, unnumbered = 0;
+    for (int p = 0; p < PROVINCE_COUNT; p++) {
+        size_t n;
+        address *all = read_households("seed7-a", p, &n);
+        int hamlets = 0, streets = 0;
+        for (size_t k = 0; k < n; k++) {
+            const address *a = &all[k];
+            int rural = starts_with(a->street, hamlet_word[p]);
+            if (rural) {
+                hamlets++;
+                assert_true(starts_with(a->group, rural_group[p]));
+            } else {
+                streets++;
+                assert_true(starts_with(a->street, "Đường ") ||
+                            starts_with(a->street, "Phố "));
+                assert_true(starts_with(a->group, urban_group[p]));
+                assert_true(a->number[0]); /* a town's doors all have one */
+            }
+            if (!a->number[0]) {
+                unnumbered++;
+                continue;
+            }
+            int d = alley_depth(a->number);
+            assert_in_range(d, 0, 2);
+            depth[d]++;
+        }
+        assert_true(hamlets > 0);
+        assert_true(streets > 0);
+        /* Each door of a street its own: no two households of a ward share
+         * a house number on one street. */
+        qsort(all, n, sizeof *all, by_door);
+        for (size_t k = 1; k < n; k++)
+            if (all[k].number[0]) assert_true(by_door(&all[k - 1], &all[k]) != 0);
+        free(all);
+    }
+    assert_true(depth[0] > depth[1] && depth[1] > depth[2] && depth[2] > 0);
+    assert_true(unnumbered > 0);
+}
+
+/* Hồ Chí Minh City numbers its wards: Phường 1 in more than one district,
+ * none above Phường 15; Hà Nội's wards keep their names. */
+static void test_realistic_numbered_wards(void **state)
+{
+    (void)state;
+    for (int p = 1; p < PROVINCE_COUNT; p++) {
+        GDALDatasetH ds = open_province("seed7-a", p);
+        OGRLayerH zones = layer_of(ds, "zones");
+        OGRFeatureDefnH defn = OGR_L_GetLayerDefn(zones);
+        int fn = OGR_FD_GetFieldIndex(defn, "NAME");
+        int ward_one = 0, numbered = 0;
+        OGRFeatureH f;
+        while ((f = OGR_L_GetNextFeature(zones)) != NULL) {
+            const char *name = OGR_F_GetFieldAsString(f, fn);
+            if (starts_with(name, "Phường ") &&
+                isdigit((unsigned char)name[strlen("Phường ")])) {
+                numbered++;
+                assert_in_range(atoi(name + strlen("Phường ")), 1, 15);
+            }
+            ward_one += strcmp(name, "Phường 1") == 0;
+            OGR_F_Destroy(f);
+        }
+        GDALClose(ds);
+        if (p == 2) {
+            assert_true(ward_one >= 2);
+            assert_true(numbered >= 15);
+        } else {
+            assert_int_equal(numbered, 0);
+        }
+    }
+}
+
+/* Street names repeat across provinces (Hà Nội's and Hồ Chí Minh City's
+ * share most of theirs), and a commune may hold hamlets whose names differ
+ * only in tones (Thôn Thanh Hà, Thôn Thạnh Hà, Thôn Thành Hà). */
+static void test_realistic_repeats_and_tones(void **state)
+{
+    (void)state;
+    static const char *const triple[][3] = {{"Thanh", "Thạnh", "Thành"},
+                                            {"Tân", "Tấn", "Tần"},
+                                            {"Hòa", "Hóa", "Họa"},
+                                            {"Phú", "Phủ", "Phù"}};
+    size_t nh, nc;
+    address *hanoi = read_households("seed7-a", 1, &nh);
+    address *hcm = read_households("seed7-a", 2, &nc);
+    int shared = 0, tone_pairs = 0;
+    for (size_t i = 0; i < nh; i++) {
+        const char *a = strchr(hanoi[i].street, ' ');
+        if (starts_with(hanoi[i].street, "Thôn ") || !a) continue;
+        for (size_t j = 0; j < nc; j++) {
+            const char *b = strchr(hcm[j].street, ' ');
+            if (b && strcmp(a, b) == 0) {
+                shared++;
+                break;
+            }
+        }
+        if (shared > 200) break;
+    }
+    for (int p = 0; p < PROVINCE_COUNT; p++) {
+        size_t n;
+        address *all = read_households("seed7-a", p, &n);
+        for (size_t i = 0; i < n && tone_pairs < 10; i++)
+            for (size_t t = 0; t < 4; t++) {
+                const char *w = strstr(all[i].street, triple[t][1]);
+                if (!w) continue;
+                /* The same hamlet with the level tone, in the same commune. */
+                char other[64];
+                snprintf(other, sizeof other, "%.*s%s%s", (int)(w - all[i].street),
+                         all[i].street, triple[t][0], w + strlen(triple[t][1]));
+                for (size_t j = 0; j < n; j++)
+                    if (all[j].postcode == all[i].postcode &&
+                        strcmp(all[j].street, other) == 0) {
+                        tone_pairs++;
+                        break;
+                    }
+            }
+        free(all);
+    }
+    free(hanoi);
+    free(hcm);
+    assert_true(shared > 200);
+    assert_true(tone_pairs > 0);
+}
+
+/* --addresses simple writes what the generator wrote before realistic
+ * addresses: the values below are the older generator's own output for
+ * this run (seed 7, Điện Biên, Hà Nội, Hồ Chí Minh City). */
+static void test_simple_addresses_as_before(void **state)
+{
+    (void)state;
+    size_t n;
+    address *db = read_households("simple-addresses", 0, &n);
+    assert_string_equal(db[0].number, "1");
+    assert_string_equal(db[0].street, "Thôn Tân Bình");
+    assert_string_equal(db[0].group, "Xóm 1");
+    assert_int_equal(db[0].postcode, 32001);
+    free(db);
+    address *hcm = read_households("simple-addresses", 2, &n);
+    assert_true(n > 2500);
+    assert_string_equal(hcm[0].number, "86");
+    assert_string_equal(hcm[0].street, "Thôn Đông Bình");
+    assert_string_equal(hcm[1000].number, "15");
+    assert_string_equal(hcm[1000].street, "Thôn Tây Quý");
+    assert_int_equal(hcm[1000].postcode, 70025);
+    assert_string_equal(hcm[1411].number, "69/13");
+    assert_string_equal(hcm[1411].street, "Đường Lê Lợi");
+    assert_string_equal(hcm[1411].group, "Tổ 1");
+    assert_int_equal(hcm[1411].postcode, 70036);
+    assert_string_equal(hcm[2500].number, "12");
+    assert_string_equal(hcm[2500].street, "Thôn Vĩnh Lợi");
+    assert_int_equal(hcm[2500].postcode, 70053);
+    for (size_t k = 0; k < n; k++) /* random numbers, one alley level at most */
+        assert_in_range(alley_depth(hcm[k].number), 0, 1);
+    free(hcm);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -645,6 +881,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_same_seed_same_map),
         cmocka_unit_test(test_other_seed_other_map),
         cmocka_unit_test(test_zone_attributes),
+        cmocka_unit_test(test_realistic_doors_and_groups),
+        cmocka_unit_test(test_realistic_numbered_wards),
+        cmocka_unit_test(test_realistic_repeats_and_tones),
+        cmocka_unit_test(test_simple_addresses_as_before),
     };
     return cmocka_run_group_tests(tests, setup_runs, NULL);
 }

@@ -34,6 +34,7 @@ typedef struct nat_options {
     int households_set, zones_set;
     int threads;
     int realistic;         /* --borders realistic */
+    int simple_addresses;  /* --addresses simple: the addresses of before */
     double border_spacing; /* metres, for realistic borders */
     int selected[128];
     int selected_count;
@@ -71,6 +72,13 @@ static void usage(FILE *out)
         "  --border-spacing M  realistic borders' vertex spacing in metres\n"
         "                    (default 4: 2,000 to 20,000 vertices a zone at\n"
         "                    --zones 3300)\n"
+        "  --addresses realistic|simple\n"
+        "                    households' addresses: doors numbered along their\n"
+        "                    street with alleys (12/3, 12/3/5), numbered wards\n"
+        "                    (Phường 1..15) in the south's towns, hamlets named\n"
+        "                    thôn, bản or ấp by region, groups tổ, tổ dân phố,\n"
+        "                    khu phố or xóm (default); or simple: house numbers\n"
+        "                    drawn at random, as before 2026-12 (the same files)\n"
         "  --help            show this help\n");
 }
 
@@ -149,6 +157,11 @@ static int parse_option(nat_options *o, const char *name, const char *value)
         if (strcmp(value, "simple") != 0 && strcmp(value, "realistic") != 0)
             return usage_error("--borders must be simple or realistic, not '%s'", value);
         o->realistic = strcmp(value, "realistic") == 0;
+    } else if (strcmp(name, "--addresses") == 0) {
+        if (strcmp(value, "simple") != 0 && strcmp(value, "realistic") != 0)
+            return usage_error("--addresses must be realistic or simple, not '%s'",
+                               value);
+        o->simple_addresses = strcmp(value, "simple") == 0;
     } else if (strcmp(name, "--border-spacing") == 0) {
         char *end = NULL;
         double spacing = strtod(value, &end);
@@ -242,6 +255,7 @@ static int plan_jobs(nat_options *o, nat_province_job *jobs)
         job->zone_count = 1 + (int)share(spare, before, w, sum);
         job->zone_offset = zone_offset;
         job->border_spacing = o->realistic ? o->border_spacing : 0;
+        job->realistic_addresses = !o->simple_addresses;
         /* Keyed by the province, not its rank in the list: independent streams. */
         job->seed =
             rng_hash4(o->seed, 0x6e6174696f6e616cULL, (uint64_t)p->prefix_first, 0);

@@ -134,3 +134,82 @@ const char *nat_name_group(int urban, int number)
     if (number < 1 || number > NAT_GROUP_MAX) number = 1;
     return urban ? urban_group[number - 1] : rural_group[number - 1];
 }
+
+/* ---- realistic addresses (--addresses realistic) ---- */
+
+/* More streets for the realistic map: the simple list's 45 names and these,
+ * so a town's six streets per ward are drawn from 89 names that every
+ * province shares (Trần Hưng Đạo and Lê Lợi in most of them, as in life),
+ * with pairs that differ only in tones (Nguyễn Chí Thanh and Nguyễn Chí
+ * Thành, Trần Thánh Tông and Trần Thành Tông). */
+static const char *const street_more[] = {
+    "Nguyễn Chí Thành",  "Trần Thánh Tông",  "Trần Thành Tông",
+    "Lê Thanh Nghị",     "Lê Thánh Nghị",    "Nguyễn Thái Học",
+    "Nguyễn Tất Thành",  "Phạm Hùng",        "Lê Văn Sỹ",
+    "Lý Tự Trọng",       "Pasteur",          "Nam Kỳ Khởi Nghĩa",
+    "Hàm Nghi",          "Hàng Bài",         "Tôn Thất Thuyết",
+    "Nguyễn Đình Chiểu", "Huỳnh Thúc Kháng", "Trần Khánh Dư",
+    "Trần Quang Khải",   "Nguyễn Khuyến",    "Nguyễn Văn Trỗi",
+    "Võ Văn Kiệt",       "Đồng Khởi",        "Hoàng Diệu",
+    "Phan Đình Phùng",   "Lê Lai",           "Trần Bình Trọng",
+    "Bùi Thị Xuân",      "Thái Phiên",       "Nguyễn Công Trứ",
+    "Hồ Tùng Mậu",       "Xuân Thủy",        "Cầu Giấy",
+    "Giải Phóng",        "Độc Lập",          "Thống Nhất",
+    "Hòa Bình",          "Thanh Niên",       "Ba Cu",
+    "Mai Hắc Đế",        "Lê Đại Hành",      "Hồ Xuân Hương",
+    "Nguyễn Trung Trực", "Phan Văn Trị",
+};
+#define STREET_ALL (STREET_COUNT + sizeof street_more / sizeof street_more[0])
+
+int nat_street_names(void)
+{
+    return (int)STREET_ALL;
+}
+
+void nat_name_street_realistic(char out[NAT_NAME_SIZE], int name, int province, int north)
+{
+    uint64_t k = (uint64_t)name % STREET_ALL;
+    const char *text = k < STREET_COUNT ? street[k] : street_more[k - STREET_COUNT];
+    /* One word for a name in a province; the north writes "Phố" for a
+     * town's streets more often than the south. */
+    uint64_t pick = (k * 7 + (uint64_t)province) % (north ? 2 : 4);
+    snprintf(out, NAT_NAME_SIZE, "%s %s", pick ? "Đường" : "Phố", text);
+}
+
+/* Words whose only difference is a tone: a commune may hold all three. */
+static const char *const tone_triple[][3] = {
+    {"Thanh", "Thạnh", "Thành"},
+    {"Tân", "Tấn", "Tần"},
+    {"Hòa", "Hóa", "Họa"},
+    {"Phú", "Phủ", "Phù"},
+};
+#define TRIPLE_COUNT (sizeof tone_triple / sizeof tone_triple[0])
+
+void nat_name_hamlet_realistic(char out[NAT_NAME_SIZE], uint64_t index, int region,
+                               int tone_zone, int k)
+{
+    static const char *const kind[] = {"Thôn", "Bản", "Ấp"};
+    const char *word = kind[region];
+    if (tone_zone) {
+        /* The zone's hamlets share a second word and differ in tones only. */
+        uint64_t pair = index / NAT_ZONE_HAMLETS;
+        snprintf(out, NAT_NAME_SIZE, "%s %s %s", word,
+                 tone_triple[pair % TRIPLE_COUNT][k % 3],
+                 second_word[pair / TRIPLE_COUNT % SECOND_COUNT]);
+        return;
+    }
+    place_name(out, word, index % PAIR_COUNT, 3 + (uint64_t)region);
+}
+
+void nat_name_ward_numbered(char out[NAT_NAME_SIZE], int number)
+{
+    snprintf(out, NAT_NAME_SIZE, "Phường %d", number);
+}
+
+void nat_name_group_realistic(char out[NAT_NAME_SIZE], int urban, int region, int number)
+{
+    static const char *const urban_kind[] = {"Tổ", "Tổ dân phố", "Khu phố"};
+    static const char *const rural_kind[] = {"Xóm", "Tổ", "Tổ"};
+    snprintf(out, NAT_NAME_SIZE, "%s %d", urban ? urban_kind[region] : rural_kind[region],
+             number);
+}

@@ -154,6 +154,28 @@ void nat_name_hamlet(char out[NAT_NAME_SIZE], uint64_t index);
 const char *nat_name_group(int urban, int number);
 #define NAT_GROUP_MAX 40
 
+/* Realistic addresses. A province's region picks its words: 0 the north's
+ * plains (thôn, xóm, tổ), 1 the northern mountains (bản, tổ dân phố), 2 the
+ * south (ấp, khu phố, numbered wards). */
+#define NAT_REGION_NORTH 0
+#define NAT_REGION_MOUNTAIN 1
+#define NAT_REGION_SOUTH 2
+/** How many street names the realistic map draws from (89). */
+int nat_street_names(void);
+/** "Đường Lê Lợi" or "Phố Lê Lợi": name @p name of nat_street_names(), with
+ *  the one word it has in @p province (its postcode prefix). */
+void nat_name_street_realistic(char out[NAT_NAME_SIZE], int name, int province,
+                               int north);
+/** "Thôn Đông Hòa", "Bản ...", "Ấp ..."; with @p tone_zone, hamlet @p k of
+ *  the zone is "Thôn Thanh Hà", "Thôn Thạnh Hà" or "Thôn Thành Hà". */
+void nat_name_hamlet_realistic(char out[NAT_NAME_SIZE], uint64_t index, int region,
+                               int tone_zone, int k);
+/** "Phường 5". */
+void nat_name_ward_numbered(char out[NAT_NAME_SIZE], int number);
+/** "Tổ 3", "Tổ dân phố 3", "Khu phố 3" (urban) or "Xóm 3", "Tổ 3" (rural). */
+void nat_name_group_realistic(char out[NAT_NAME_SIZE], int urban, int region, int number);
+#define NAT_WARD_NUMBERED_MAX 15
+
 /* ---- writer.c: one province's folder of shapefiles ---- */
 
 #define NAT_OUT_DIR_MAX 900 /* bytes of --out, so every file path fits */
@@ -164,8 +186,9 @@ typedef struct nat_province_job {
     int zone_count;
     int zone_offset; /**< zones of earlier selected provinces: COMMUNE codes */
     uint64_t households;
-    uint64_t seed;         /**< this province's own seed */
-    double border_spacing; /**< metres: realistic borders; 0: simple rings */
+    uint64_t seed;           /**< this province's own seed */
+    double border_spacing;   /**< metres: realistic borders; 0: simple rings */
+    int realistic_addresses; /**< 1: names.c's realistic addresses; 0: simple */
     const char *out_dir;
     /* results */
     uint64_t bytes;

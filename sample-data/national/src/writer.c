@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,6 +41,14 @@ static const nat_field_format household_formats[MAP_HOUSEHOLD_FIELD_COUNT] = {
     [MAP_HOUSEHOLD_HOUSE_NUMBER] = {OFTString, 10},
     [MAP_HOUSEHOLD_STREET] = {OFTString, 60},
     [MAP_HOUSEHOLD_GROUP] = {OFTString, 10},
+    [MAP_HOUSEHOLD_POSTCODE] = {OFTString, 5},
+};
+/* Realistic addresses: "Tổ dân phố 12" is 15 bytes of UTF-8. */
+static const nat_field_format household_formats_realistic[MAP_HOUSEHOLD_FIELD_COUNT] = {
+    [MAP_HOUSEHOLD_ID] = {OFTInteger64, 11},
+    [MAP_HOUSEHOLD_HOUSE_NUMBER] = {OFTString, 12},
+    [MAP_HOUSEHOLD_STREET] = {OFTString, 60},
+    [MAP_HOUSEHOLD_GROUP] = {OFTString, 24},
     [MAP_HOUSEHOLD_POSTCODE] = {OFTString, 5},
 };
 
@@ -170,6 +179,32 @@ static OGRGeometryH zone_polygon(const nat_zone *zone)
     return polygon;
 }
 
+/* Realistic addresses: the province's words (NAT_REGION_...), by where its
+ * capital lies: the northern mountains (above 21° N, west of the Red River
+ * delta), the south (below 16.5° N, Huế's latitude, a rough line), the plains
+ * of the north and centre between. */
+static int province_region(const nat_province *p)
+{
+    if (p->capital_lat < 16.5) return NAT_REGION_SOUTH;
+    if (p->capital_lat > 21.0 && p->capital_lon < 105.4) return NAT_REGION_MOUNTAIN;
+    return NAT_REGION_NORTH;
+}
+
+/* The southern towns number their wards (Phường 1 to 15 in each district,
+ * as Hồ Chí Minh City, Cần Thơ or Vũng Tàu do): the urban zone's rank in its
+ * district, or 0 for a named one. */
+static int ward_number(const nat_province_job *job, const nat_layout *layout, int z)
+{
+    const nat_zone *zone = &layout->zones[z];
+    if (!job->realistic_addresses || !zone->urban ||
+        province_region(&nat_provinces[job->province]) != NAT_REGION_SOUTH)
+        return 0;
+    int rank = 1;
+    for (int k = 0; k < z; k++)
+        rank += layout->zones[k].urban && layout->zones[k].district == zone->district;
+    return rank <= NAT_WARD_NUMBERED_MAX ? rank : 0;
+}
+
 static int write_zone(OGRLayerH layer, OGRFeatureH f, const nat_province_job *job,
                       const nat_layout *layout, int z)
 {
@@ -178,7 +213,11 @@ static int write_zone(OGRLayerH layer, OGRFeatureH f, const nat_province_job *jo
     char postcode[16], commune[16], name[NAT_NAME_SIZE], district[NAT_NAME_SIZE];
     format_postcode(postcode, p, z);
     snprintf(commune, sizeof commune, "%05d", job->zone_offset + z + 1);
-    nat_name_zone(name, z, zone->urban, p);
+    int number = ward_number(job, layout, z);
+    if (number)
+        nat_name_ward_numbered(name, number);
+    else
+        nat_name_zone(name, z, zone->urban, p);
     nat_name_district(district, zone->district, p);
     OGR_F_SetFieldString(f, MAP_ZONE_POSTCODE, postcode);
     OGR_F_SetFieldString(f, MAP_ZONE_NAME, name);
@@ -299,6 +338,124 @@ static int write_zone_households(OGRLayerH layer, OGRFeatureH f,
     return 0;
 }
 
+/* ---- realistic addresses ---- */
+
+/* Doors along one street of a zone, numbered as they are: the street's own
+ * numbers rise (a few skipped); one door in six opens on an alley whose
+ * households are N/1, N/2, ...; one alley door in five opens on a deeper
+ * alley (N/k/1, N/k/2, ...). Every address of a street is its own. */
+typedef struct door_walk {
+    unsigned main, alley, sub;
+    unsigned alley_left, sub_left;
+} door_walk;
+
+static void next_door(door_walk *w, int alleys, seeded_rng *rng, char out[16])
+{
+    char *end;
+    if (w->sub_left) {
+        w->sub++;
+        w->sub_left--;
+        end = put_decimal(out, w->main);
+        *end++ = '/';
+        end = put_decimal(end, w->alley);
+        *end++ = '/';
+        end = put_decimal(end, w->sub);
+    } else if (w->alley_left) {
+        w->alley++;
+        w->alley_left--;
+        if (rng_below(rng, 5) == 0) {
+            w->sub = 0;
+            w->sub_left = 2 + rng_below(rng, 6);
+        }
+        end = put_decimal(out, w->main);
+        *end++ = '/';
+        end = put_decimal(end, w->alley);
+    } else {
+        w->main += 1 + (rng_below(rng, 4) == 0);
+        if (alleys && rng_below(rng, 6) == 0) {
+            w->alley = 0;
+            w->alley_left = 3 + rng_below(rng, 12);
+        }
+        end = put_decimal(out, w->main);
+    }
+    *end = '\0';
+}
+
+/* A rural zone in eight has hamlets whose names differ in tones only. */
+static int tone_zone(const nat_province_job *job, int z)
+{
+    return rng_hash4(job->seed, 29, (uint64_t)z, 0) % 8 == 0;
+}
+
+typedef struct nat_zone_words {
+    char postcode[16];
+    char street[NAT_ZONE_STREETS][NAT_NAME_SIZE]; /* urban: streets; rural: hamlets */
+    char group[NAT_GROUP_MAX][NAT_NAME_SIZE];
+    door_walk doors[NAT_ZONE_STREETS];
+} nat_zone_words;
+
+static void zone_words(nat_zone_words *w, const nat_province_job *job,
+                       const nat_zone *zone, int z)
+{
+    const nat_province *p = &nat_provinces[job->province];
+    int region = province_region(p);
+    memset(w->doors, 0, sizeof w->doors);
+    format_postcode(w->postcode, p, z);
+    int names[NAT_ZONE_STREETS], count = nat_street_names();
+    for (int k = 0; k < NAT_ZONE_STREETS; k++) {
+        uint64_t pick = rng_hash4(job->seed, 13, (uint64_t)z, (uint64_t)k);
+        /* Six different streets: a name drawn twice takes the next one. */
+        names[k] = (int)(pick % (uint64_t)count);
+        for (int j = 0; j < k; j++)
+            if (names[j] == names[k]) names[k] = (names[k] + 1) % count, j = -1;
+        if (zone->urban)
+            nat_name_street_realistic(w->street[k], names[k], p->prefix_first,
+                                      region != NAT_REGION_SOUTH);
+        else
+            nat_name_hamlet_realistic(w->street[k],
+                                      (uint64_t)z * NAT_ZONE_HAMLETS + (uint64_t)k,
+                                      region, tone_zone(job, z), k);
+    }
+    for (int g = 0; g < NAT_GROUP_MAX; g++)
+        nat_name_group_realistic(w->group[g], zone->urban, region, g + 1);
+}
+
+static int write_zone_households_realistic(OGRLayerH layer, OGRFeatureH f,
+                                           const nat_province_job *job,
+                                           const nat_zone *zone, int z, seeded_rng *rng,
+                                           nat_zone_words *w)
+{
+    zone_words(w, job, zone, z);
+    OGRGeometryH point = OGR_F_GetGeometryRef(f);
+    int64_t id_base = (int64_t)nat_provinces[job->province].prefix_first * 100000000 + 1;
+    const char *last_street = NULL, *last_group = NULL;
+    OGR_F_SetFieldString(f, MAP_HOUSEHOLD_POSTCODE, w->postcode);
+    for (uint64_t h = 0; h < zone->households; h++) {
+        int hamlet;
+        nat_point at = nat_zone_sample(zone, rng, &hamlet);
+        int street = zone->urban ? (int)rng_below(rng, NAT_ZONE_STREETS) : hamlet;
+        char number[16];
+        /* A village's houses go without a number one time in four. */
+        if (!zone->urban && rng_below(rng, 4) == 0)
+            number[0] = '\0';
+        else
+            next_door(&w->doors[street], zone->urban, rng, number);
+        int group = (int)(h / GROUP_HOUSEHOLDS % NAT_GROUP_MAX);
+        OGR_F_SetFieldInteger64(f, MAP_HOUSEHOLD_ID,
+                                id_base + (int64_t)(zone->first_household + h));
+        if (number[0])
+            OGR_F_SetFieldString(f, MAP_HOUSEHOLD_HOUSE_NUMBER, number);
+        else
+            OGR_F_SetFieldNull(f, MAP_HOUSEHOLD_HOUSE_NUMBER);
+        set_if_changed(f, MAP_HOUSEHOLD_STREET, w->street[street], &last_street);
+        set_if_changed(f, MAP_HOUSEHOLD_GROUP, w->group[group], &last_group);
+        OGR_G_SetPoint_2D(point, 0, at.x, at.y);
+        OGR_F_SetFID(f, OGRNullFID);
+        if (OGR_L_CreateFeature(layer, f) != OGRERR_NONE) return -1;
+    }
+    return 0;
+}
+
 static int write_households(OGRLayerH layer, const nat_province_job *job,
                             const nat_layout *layout)
 {
@@ -306,9 +463,13 @@ static int write_households(OGRLayerH layer, const nat_province_job *job,
     OGR_F_SetGeometryDirectly(f, OGR_G_CreateGeometry(wkbPoint));
     seeded_rng rng;
     rng_seed(&rng, rng_hash4(job->seed, 17, 0, 0)); /* apart from the layout's hashes */
-    int rc = 0;
+    nat_zone_words *words = job->realistic_addresses ? malloc(sizeof *words) : NULL;
+    int rc = job->realistic_addresses && !words ? -1 : 0;
     for (int z = 0; z < layout->zone_count && rc == 0; z++)
-        rc = write_zone_households(layer, f, job, &layout->zones[z], z, &rng);
+        rc = words ? write_zone_households_realistic(layer, f, job, &layout->zones[z], z,
+                                                     &rng, words)
+                   : write_zone_households(layer, f, job, &layout->zones[z], z, &rng);
+    free(words);
     OGR_F_Destroy(f);
     return rc;
 }
@@ -337,9 +498,10 @@ static void write_layers(nat_province_job *job, const char *folder,
     }
     OGRLayerH zones = create_layer(ds, "zones", srs, wkbPolygon, map_zone_fields,
                                    zone_formats, MAP_ZONE_FIELD_COUNT);
-    OGRLayerH households =
-        create_layer(ds, "households", srs, wkbPoint, map_household_fields,
-                     household_formats, MAP_HOUSEHOLD_FIELD_COUNT);
+    OGRLayerH households = create_layer(
+        ds, "households", srs, wkbPoint, map_household_fields,
+        job->realistic_addresses ? household_formats_realistic : household_formats,
+        MAP_HOUSEHOLD_FIELD_COUNT);
     if (!zones || !households)
         fail(job, "cannot create layers in %s: %s", folder, CPLGetLastErrorMsg());
     else if (write_zones(zones, job, layout) != 0 ||
