@@ -230,9 +230,10 @@ static int report_verdict(dc_zoneset *zs, dc_zone_feature *f)
 static int layer_transform(dc_zoneset *zs, const dc_source_zone *z)
 {
     if (!z->to_wgs84) return -1;
-    if (zs->ntransforms > 0 && zs->last_to_wgs84 == z->to_wgs84 && zs->last_source &&
-        strcmp(zs->last_source, z->origin.source ? z->origin.source : "") == 0 &&
-        strcmp(zs->last_layer, z->origin.layer ? z->origin.layer : "") == 0)
+    const char *source = z->origin.source ? z->origin.source : "";
+    const char *layer = z->origin.layer ? z->origin.layer : "";
+    if (zs->ntransforms > 0 && zs->last_to_wgs84 == z->to_wgs84 &&
+        strcmp(zs->last_source, source) == 0 && strcmp(zs->last_layer, layer) == 0)
         return (int)zs->ntransforms - 1;
     if (zs->ntransforms == zs->transforms_cap) {
         size_t cap = zs->transforms_cap ? zs->transforms_cap * 2 : 16;
@@ -241,12 +242,20 @@ static int layer_transform(dc_zoneset *zs, const dc_source_zone *z)
         zs->transforms = x;
         zs->transforms_cap = cap;
     }
-    OGRCoordinateTransformationH ct = OCTClone(z->to_wgs84);
-    if (!ct) return -2;
+    /* The reader's names last no longer than its layer: copies. */
+    char *s = strdup(source), *l = strdup(layer);
+    OGRCoordinateTransformationH ct = s && l ? OCTClone(z->to_wgs84) : NULL;
+    if (!ct) {
+        free(s);
+        free(l);
+        return -2;
+    }
     zs->transforms[zs->ntransforms++] = ct;
     zs->last_to_wgs84 = z->to_wgs84;
-    zs->last_source = z->origin.source ? z->origin.source : "";
-    zs->last_layer = z->origin.layer ? z->origin.layer : "";
+    free(zs->last_source);
+    free(zs->last_layer);
+    zs->last_source = s;
+    zs->last_layer = l;
     return (int)zs->ntransforms - 1;
 }
 
@@ -330,8 +339,8 @@ static void *judge_some(void *arg)
         if (k >= j->to) break;
         if (mine)
             judge_one(&zs->features[k], zs->transforms, mine);
-        else /* out of memory: the feature is rejected as invalid */
-            zs->features[k].verdict = DC_VERDICT_INVALID;
+        else if (zs->features[k].verdict == DC_VERDICT_PENDING)
+            zs->features[k].verdict = DC_VERDICT_INVALID; /* out of memory */
     }
     CPLPopErrorHandler();
     for (size_t i = 0; mine && i < nt; i++)
@@ -792,6 +801,8 @@ void dc_zoneset_free(dc_zoneset *zs)
     for (size_t i = 0; i < zs->ntransforms; i++)
         OCTDestroyCoordinateTransformation(zs->transforms[i]);
     free(zs->transforms);
+    free(zs->last_source);
+    free(zs->last_layer);
     free(zs->features);
     free(zs->zones);
     free(zs->bboxes);

@@ -25,11 +25,12 @@ typedef struct dc_zoneset {
     dc_zone_feature *features; /* as read, in order; those judged come first */
     size_t nfeatures, features_cap, njudged;
     /* The layers' transformations to WGS 84, a copy each, for features
-     * taken unprojected; the last layer's as the reader named it. */
+     * taken unprojected; the last layer's as the reader gave it, and the
+     * names of that layer (copies). */
     OGRCoordinateTransformationH *transforms;
     size_t ntransforms, transforms_cap;
     OGRCoordinateTransformationH last_to_wgs84;
-    const char *last_source, *last_layer;
+    char *last_source, *last_layer;
     dc_zone_input *zones; /* final, ascending postcode */
     dc_zone_bbox *bboxes; /* of zones[i] */
     uint8_t *overlapped;  /* zones[i] shares interior with another zone */
