@@ -82,15 +82,11 @@ static dc_err layer_problem(dc_error *err, const dc_source_problem *p)
                         p->layer ? p->layer : "", p->message, p->code);
 }
 
-/* Keeps a zone feature, counting it for its layer. */
-static int add_zone(void *ctx, dc_source_zone *zone)
+/* Counts a judged zone feature for its layer. */
+static void count_zone(void *ctx, const dc_feature_origin *origin, bool kept)
 {
     dc_import *im = ctx;
-    size_t before = im->zones.nfeatures;
-    int rc = dc_zoneset_add(&im->zones, zone);
-    dc_layerset_count(&im->layers, DC_LAYER_ZONES, &zone->origin,
-                      im->zones.nfeatures > before);
-    return rc;
+    dc_layerset_count(&im->layers, DC_LAYER_ZONES, origin, kept);
 }
 
 static dc_err read_zones(dc_import *im, dc_error *err)
@@ -100,13 +96,17 @@ static dc_err read_zones(dc_import *im, dc_error *err)
     if (dc_layerset_survey(&im->layers, im->zone_sources, DC_LAYER_ZONES, &im->zone_opt,
                            &announced))
         return dc_error_set(err, DC_E_NOMEM, "out of memory listing zone layers");
-    for (size_t i = 0; i < dc_source_list_count(im->zone_sources); i++) {
+    /* Zones are read as they are, then reprojected, validated and
+     * repaired on every CPU, and reported in the order read. */
+    dc_err rc = DC_OK;
+    for (size_t i = 0; rc == DC_OK && i < dc_source_list_count(im->zone_sources); i++) {
         memset(&problem, 0, sizeof problem);
-        dc_err rc = dc_source_read_zones(im->zone_sources, i, &im->zone_opt, add_zone, im,
-                                         &problem);
-        if (rc == DC_E_NOMEM) return dc_error_set(err, rc, "out of memory reading zones");
-        if (rc != DC_OK) return layer_problem(err, &problem);
+        rc = dc_source_read_zones(im->zone_sources, i, &im->zone_opt, dc_zoneset_take,
+                                  &im->zones, &problem);
     }
+    dc_zoneset_judge(&im->zones, 0, count_zone, im);
+    if (rc == DC_E_NOMEM) return dc_error_set(err, rc, "out of memory reading zones");
+    if (rc != DC_OK) return layer_problem(err, &problem);
     dc_layerset_report_empty(&im->layers, DC_LAYER_ZONES);
     im->summary->zone_features = im->zones.nfeatures + im->summary->rejected;
     return dc_zoneset_finish(&im->zones, err);
@@ -293,6 +293,7 @@ static dc_err open_sources(dc_import *im, dc_error *err)
                         cfg->nhousehold_fields, &im->household_opt, err);
     if (rc != DC_OK) return rc;
     im->zone_opt.srs = cfg->zones_srs;
+    im->zone_opt.unprojected_zones = true;
     im->household_opt.srs = cfg->households_srs;
     im->zone_opt.encoding = im->household_opt.encoding = cfg->encoding;
     /* A folder may hold the report and the index: they are not maps. */

@@ -52,8 +52,12 @@ const char *dc_role_default_field(dc_layer_kind kind, int role);
 typedef struct dc_source_options {
     const char *fields[DC_MAX_ROLES]; /**< field name per role (case-insensitive);
                                            NULL: default; "": do not read the role */
-    const char *srs;      /**< CRS override ("EPSG:9205", WKT, PROJ string) or NULL */
-    const char *encoding; /**< "UTF-8", "TCVN3", "CP1258", ... or NULL: the .cpg */
+    const char *srs;        /**< CRS override ("EPSG:9205", WKT, PROJ string) or NULL */
+    const char *encoding;   /**< "UTF-8", "TCVN3", "CP1258", ... or NULL: the .cpg */
+    bool unprojected_zones; /**< zones: hand each geometry over as read, with the
+                                 layer's transformation in dc_source_zone.to_wgs84,
+                                 for the callback to reproject (on other threads,
+                                 with copies made by OCTClone) */
 } dc_source_options;
 
 /** Where a feature came from, for the report. */
@@ -82,12 +86,16 @@ typedef struct dc_source_household {
  * y = latitude (NULL for a null geometry or one PROJ cannot transform),
  * fields as above. The callback
  * may take ownership of the geometry by setting it to NULL in the struct;
- * otherwise it is destroyed after the callback.
+ * otherwise it is destroyed after the callback. With
+ * dc_source_options.unprojected_zones the geometry is as the layer holds
+ * it and to_wgs84 is the layer's transformation (valid during the
+ * callback only); to_wgs84 is NULL otherwise.
  */
 typedef struct dc_source_zone {
     dc_feature_origin origin;
     OGRGeometryH geometry;
     const char *fields[DC_ZONE_ROLES];
+    OGRCoordinateTransformationH to_wgs84;
 } dc_source_zone;
 
 /** Return 0 to go on, non-zero to stop reading (the value is returned). */

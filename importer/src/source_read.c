@@ -243,8 +243,8 @@ static dc_err read_household_layer(const dc_source_list *list, dc_layer_reader *
 
 /* ---- zones ------------------------------------------------------------ */
 
-static dc_err read_zone(dc_layer_reader *r, OGRFeatureH f, dc_text *text, dc_zone_fn fn,
-                        void *ctx)
+static dc_err read_zone(dc_layer_reader *r, OGRFeatureH f, dc_text *text,
+                        bool unprojected, dc_zone_fn fn, void *ctx)
 {
     size_t field[DC_ZONE_ROLES];
     text->len = 0;
@@ -254,8 +254,10 @@ static dc_err read_zone(dc_layer_reader *r, OGRFeatureH f, dc_text *text, dc_zon
     for (int role = 0; role < DC_ZONE_ROLES; role++)
         zone.fields[role] = field[role] ? text->data + field[role] - 1 : NULL;
     zone.geometry = OGR_F_StealGeometry(f);
+    if (unprojected) zone.to_wgs84 = r->to_wgs84;
     /* A geometry PROJ cannot transform is reported like a missing one. */
-    if (zone.geometry && OGR_G_Transform(zone.geometry, r->to_wgs84) != OGRERR_NONE) {
+    if (zone.geometry && !unprojected &&
+        OGR_G_Transform(zone.geometry, r->to_wgs84) != OGRERR_NONE) {
         OGR_G_DestroyGeometry(zone.geometry);
         zone.geometry = NULL;
     }
@@ -264,14 +266,15 @@ static dc_err read_zone(dc_layer_reader *r, OGRFeatureH f, dc_text *text, dc_zon
     return rc;
 }
 
-static dc_err read_zone_layer(dc_layer_reader *r, dc_zone_fn fn, void *ctx)
+static dc_err read_zone_layer(dc_layer_reader *r, bool unprojected, dc_zone_fn fn,
+                              void *ctx)
 {
     dc_text text = {0};
     dc_err rc = DC_OK;
     OGRFeatureH f;
     OGR_L_ResetReading(r->layer);
     while (rc == DC_OK && (f = OGR_L_GetNextFeature(r->layer)) != NULL) {
-        rc = read_zone(r, f, &text, fn, ctx);
+        rc = read_zone(r, f, &text, unprojected, fn, ctx);
         OGR_F_Destroy(f);
     }
     dc_text_free(&text);
@@ -295,7 +298,7 @@ static dc_err read_layer(const dc_source_list *list, const char *path, GDALDatas
     dc_err rc = dc_layer_prepare(&r, list, path, ds, layer, job->kind, opt, problem);
     if (rc != DC_OK) return rc;
     rc = job->kind == DC_LAYER_ZONES
-             ? read_zone_layer(&r, job->on_zone, job->ctx)
+             ? read_zone_layer(&r, opt && opt->unprojected_zones, job->on_zone, job->ctx)
              : read_household_layer(list, &r, ds, job->on_household, job->ctx, problem);
     dc_layer_release(&r);
     return rc;

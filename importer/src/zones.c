@@ -7,10 +7,16 @@
 #include "overlap.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <cpl_error.h>
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 
 /* Recovery range of the code format, in e7: 0.4 degree. */
 #define DC_RECOVERY_E7 4000000
@@ -20,12 +26,32 @@
 /* Metres per degree of latitude, for reporting areas. */
 #define DC_M_PER_DEG 111320.0
 
+/* What judging a feature found; reported in feature order. */
+typedef enum dc_verdict {
+    DC_VERDICT_PENDING = 0,
+    DC_VERDICT_KEPT,
+    DC_VERDICT_REPAIRED,
+    DC_VERDICT_NO_POSTCODE,
+    DC_VERDICT_BAD_POSTCODE,
+    DC_VERDICT_NULL_GEOMETRY,
+    DC_VERDICT_NOT_POLYGON,
+    DC_VERDICT_INVALID,
+    DC_VERDICT_DROPPED /* valid, yet no polygon in it: dropped without a word */
+} dc_verdict;
+
 struct dc_zone_feature {
     dc_feature_origin origin; /* source and layer strdup'd */
     uint32_t postcode;
     char *fields[DC_ZONE_ROLES];
-    OGRGeometryH geometry; /* WGS 84 multipolygon, valid */
+    OGRGeometryH geometry; /* as read; once judged, a valid WGS 84 multipolygon */
+    int transform;         /* in zs->transforms, or -1: already WGS 84 */
+    dc_verdict verdict;
+    OGRwkbGeometryType type; /* of a geometry that is not a polygon */
 };
+
+/* Zones are judged on this many threads at most (validity, repair and
+ * reprojection are per feature and independent). */
+#define DC_ZONE_MAX_THREADS 8
 
 void dc_zoneset_init(dc_zoneset *zs, dc_report *report)
 {
@@ -87,29 +113,54 @@ static double area_m2(OGRGeometryH g, double lat)
     return m2_of(OGR_G_Area(g), lat);
 }
 
-/* A valid multipolygon for a zone feature, or NULL after reporting why. */
-static OGRGeometryH zone_geometry(dc_zoneset *zs, dc_source_zone *z, uint32_t postcode)
+/*
+ * polygons_of for a geometry the caller gives up: a multipolygon whose
+ * parts are all non-empty polygons is already its own answer, and a
+ * non-empty polygon becomes one without copying its rings.
+ */
+static OGRGeometryH polygons_of_owned(OGRGeometryH g)
 {
-    OGRGeometryH g = z->geometry;
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    bool as_is = t == wkbMultiPolygon && OGR_G_GetGeometryCount(g) > 0;
+    for (int i = 0; as_is && i < OGR_G_GetGeometryCount(g); i++) {
+        OGRGeometryH part = OGR_G_GetGeometryRef(g, i);
+        as_is =
+            wkbFlatten(OGR_G_GetGeometryType(part)) == wkbPolygon && !OGR_G_IsEmpty(part);
+    }
+    if (as_is) return g;
+    if (t == wkbPolygon && !OGR_G_IsEmpty(g)) return OGR_G_ForceToMultiPolygon(g);
+    OGRGeometryH mp = polygons_of(g);
+    OGR_G_DestroyGeometry(g);
+    return mp;
+}
+
+/*
+ * A valid multipolygon from geometry @p g (taken), or NULL with the
+ * reason in *verdict (and the type of a geometry that is not a polygon
+ * in *type). Reports nothing: thread-safe.
+ */
+static OGRGeometryH valid_polygons(OGRGeometryH g, dc_verdict *verdict,
+                                   OGRwkbGeometryType *type)
+{
     if (!g || OGR_G_IsEmpty(g)) {
-        dc_report_reject(zs->report, &z->origin, DC_REJECT_ZONE_NULL_GEOMETRY,
-                         "zone %05u has no geometry", postcode);
+        OGR_G_DestroyGeometry(g);
+        *verdict = DC_VERDICT_NULL_GEOMETRY;
         return NULL;
     }
     OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
     if (t == wkbCurvePolygon || t == wkbMultiSurface) {
-        g = OGR_G_GetLinearGeometry(g, 0, NULL);
-    } else if (t == wkbPolygon || t == wkbMultiPolygon) {
-        g = OGR_G_Clone(g);
-    } else {
-        dc_report_reject(zs->report, &z->origin, DC_REJECT_ZONE_NOT_POLYGON,
-                         "zone %05u is a %s, not a polygon", postcode,
-                         OGRGeometryTypeToName(t));
+        OGRGeometryH linear = OGR_G_GetLinearGeometry(g, 0, NULL);
+        OGR_G_DestroyGeometry(g);
+        g = linear;
+    } else if (t != wkbPolygon && t != wkbMultiPolygon) {
+        OGR_G_DestroyGeometry(g);
+        *verdict = DC_VERDICT_NOT_POLYGON;
+        *type = t;
         return NULL;
     }
     if (OGR_G_IsValid(g)) {
-        OGRGeometryH mp = polygons_of(g);
-        OGR_G_DestroyGeometry(g);
+        OGRGeometryH mp = polygons_of_owned(g);
+        *verdict = mp ? DC_VERDICT_KEPT : DC_VERDICT_DROPPED;
         return mp;
     }
     OGRGeometryH fixed = OGR_G_MakeValid(g);
@@ -118,61 +169,238 @@ static OGRGeometryH zone_geometry(dc_zoneset *zs, dc_source_zone *z, uint32_t po
     OGR_G_DestroyGeometry(g);
     if (!mp || !OGR_G_IsValid(mp)) {
         OGR_G_DestroyGeometry(mp);
-        dc_report_reject(zs->report, &z->origin, DC_REJECT_ZONE_INVALID,
-                         "zone %05u has an invalid polygon that cannot be repaired",
-                         postcode);
+        *verdict = DC_VERDICT_INVALID;
         return NULL;
     }
-    OGREnvelope env;
-    OGR_G_GetEnvelope(mp, &env);
-    dc_report_warn(zs->report, &z->origin, DC_WARN_ZONE_REPAIRED,
-                   "zone %05u had an invalid polygon (e.g. self-intersecting); repaired "
-                   "into %d part(s) of %.0f m2",
-                   postcode, OGR_G_GetGeometryCount(mp),
-                   area_m2(mp, (env.MinY + env.MaxY) / 2));
+    *verdict = DC_VERDICT_REPAIRED;
     return mp;
+}
+
+/* Report feature @p f's verdict, as it was found; 1 when it is kept. */
+static int report_verdict(dc_zoneset *zs, dc_zone_feature *f)
+{
+    const dc_feature_origin *o = &f->origin;
+    uint32_t postcode = f->postcode;
+    switch (f->verdict) {
+    case DC_VERDICT_NO_POSTCODE:
+        dc_report_reject(zs->report, o, DC_REJECT_ZONE_NO_POSTCODE,
+                         "zone '%s' has no postcode",
+                         f->fields[DC_ZONE_NAME] ? f->fields[DC_ZONE_NAME] : "");
+        return 0;
+    case DC_VERDICT_BAD_POSTCODE:
+        dc_report_reject(zs->report, o, DC_REJECT_ZONE_BAD_POSTCODE,
+                         "zone postcode '%s' is not 5 digits",
+                         f->fields[DC_ZONE_POSTCODE]);
+        return 0;
+    case DC_VERDICT_NULL_GEOMETRY:
+        dc_report_reject(zs->report, o, DC_REJECT_ZONE_NULL_GEOMETRY,
+                         "zone %05u has no geometry", postcode);
+        return 0;
+    case DC_VERDICT_NOT_POLYGON:
+        dc_report_reject(zs->report, o, DC_REJECT_ZONE_NOT_POLYGON,
+                         "zone %05u is a %s, not a polygon", postcode,
+                         OGRGeometryTypeToName(f->type));
+        return 0;
+    case DC_VERDICT_INVALID:
+    case DC_VERDICT_PENDING:
+        dc_report_reject(zs->report, o, DC_REJECT_ZONE_INVALID,
+                         "zone %05u has an invalid polygon that cannot be repaired",
+                         postcode);
+        return 0;
+    case DC_VERDICT_REPAIRED: {
+        OGREnvelope env;
+        OGR_G_GetEnvelope(f->geometry, &env);
+        dc_report_warn(zs->report, o, DC_WARN_ZONE_REPAIRED,
+                       "zone %05u had an invalid polygon (e.g. self-intersecting); "
+                       "repaired into %d part(s) of %.0f m2",
+                       postcode, OGR_G_GetGeometryCount(f->geometry),
+                       area_m2(f->geometry, (env.MinY + env.MaxY) / 2));
+        return 1;
+    }
+    case DC_VERDICT_KEPT:
+        return 1;
+    case DC_VERDICT_DROPPED:
+        return 0;
+    }
+    return 0;
+}
+
+/* The transformation of @p z's layer, copied once a layer: its index in
+ * zs->transforms, or -1 when the geometry is already in WGS 84. */
+static int layer_transform(dc_zoneset *zs, const dc_source_zone *z)
+{
+    if (!z->to_wgs84) return -1;
+    const char *source = z->origin.source ? z->origin.source : "";
+    const char *layer = z->origin.layer ? z->origin.layer : "";
+    if (zs->ntransforms > 0 && zs->last_to_wgs84 == z->to_wgs84 &&
+        strcmp(zs->last_source, source) == 0 && strcmp(zs->last_layer, layer) == 0)
+        return (int)zs->ntransforms - 1;
+    if (zs->ntransforms == zs->transforms_cap) {
+        size_t cap = zs->transforms_cap ? zs->transforms_cap * 2 : 16;
+        OGRCoordinateTransformationH *x = realloc(zs->transforms, cap * sizeof *x);
+        if (!x) return -2;
+        zs->transforms = x;
+        zs->transforms_cap = cap;
+    }
+    /* The reader's names last no longer than its layer: copies. */
+    char *s = strdup(source), *l = strdup(layer);
+    OGRCoordinateTransformationH ct = s && l ? OCTClone(z->to_wgs84) : NULL;
+    if (!ct) {
+        free(s);
+        free(l);
+        return -2;
+    }
+    zs->transforms[zs->ntransforms++] = ct;
+    zs->last_to_wgs84 = z->to_wgs84;
+    free(zs->last_source);
+    free(zs->last_layer);
+    zs->last_source = s;
+    zs->last_layer = l;
+    return (int)zs->ntransforms - 1;
+}
+
+/* Keep feature @p z unjudged; its geometry is taken when @p steal, else
+ * copied. 0, or DC_E_NOMEM. */
+static int take(dc_zoneset *zs, dc_source_zone *z, bool steal)
+{
+    if (zs->nfeatures == zs->features_cap) {
+        size_t cap = zs->features_cap ? zs->features_cap * 2 : 64;
+        dc_zone_feature *f = realloc(zs->features, cap * sizeof *f);
+        if (!f) return DC_E_NOMEM;
+        zs->features = f;
+        zs->features_cap = cap;
+    }
+    dc_zone_feature *f = &zs->features[zs->nfeatures];
+    memset(f, 0, sizeof *f);
+    f->transform = -1;
+    const char *pc = z->fields[DC_ZONE_POSTCODE];
+    if (!pc || !*pc)
+        f->verdict = DC_VERDICT_NO_POSTCODE;
+    else if (parse_postcode(pc, &f->postcode) != 0)
+        f->verdict = DC_VERDICT_BAD_POSTCODE;
+    if (f->verdict == DC_VERDICT_PENDING && z->geometry) {
+        int k = layer_transform(zs, z);
+        if (k < -1) return DC_E_NOMEM;
+        f->transform = k;
+        f->geometry = steal ? z->geometry : OGR_G_Clone(z->geometry);
+        if (steal) z->geometry = NULL;
+    }
+    f->origin.source = strdup(z->origin.source ? z->origin.source : "");
+    f->origin.layer = strdup(z->origin.layer ? z->origin.layer : "");
+    f->origin.fid = z->origin.fid;
+    for (int i = 0; i < DC_ZONE_ROLES; i++)
+        f->fields[i] = dup_or_null(z->fields[i]);
+    zs->nfeatures++;
+    return 0;
+}
+
+int dc_zoneset_take(void *ctx, dc_source_zone *z)
+{
+    return take(ctx, z, true);
+}
+
+/* ---- judging features, on threads ---- */
+
+typedef struct dc_judging {
+    dc_zoneset *zs;
+    size_t from, to;
+    atomic_size_t next;
+} dc_judging;
+
+/* Reproject (with this thread's copy of the layer's transformation),
+ * validate and repair one feature. */
+static void judge_one(dc_zone_feature *f, OGRCoordinateTransformationH const *transforms,
+                      OGRCoordinateTransformationH *mine)
+{
+    if (f->verdict != DC_VERDICT_PENDING) return;
+    OGRGeometryH g = f->geometry;
+    f->geometry = NULL;
+    if (g && f->transform >= 0) {
+        OGRCoordinateTransformationH *ct = &mine[f->transform];
+        if (!*ct) *ct = OCTClone(transforms[f->transform]);
+        /* A geometry PROJ cannot transform is reported like a missing one. */
+        if (!*ct || OGR_G_Transform(g, *ct) != OGRERR_NONE) {
+            OGR_G_DestroyGeometry(g);
+            g = NULL;
+        }
+    }
+    f->geometry = valid_polygons(g, &f->verdict, &f->type);
+}
+
+static void *judge_some(void *arg)
+{
+    dc_judging *j = arg;
+    dc_zoneset *zs = j->zs;
+    size_t nt = zs->ntransforms;
+    OGRCoordinateTransformationH *mine = calloc(nt + 1, sizeof *mine);
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    for (;;) {
+        size_t k = atomic_fetch_add(&j->next, 1);
+        if (k >= j->to) break;
+        if (mine)
+            judge_one(&zs->features[k], zs->transforms, mine);
+        else if (zs->features[k].verdict == DC_VERDICT_PENDING)
+            zs->features[k].verdict = DC_VERDICT_INVALID; /* out of memory */
+    }
+    CPLPopErrorHandler();
+    for (size_t i = 0; mine && i < nt; i++)
+        if (mine[i]) OCTDestroyCoordinateTransformation(mine[i]);
+    free(mine);
+    return NULL;
+}
+
+static void feature_free(dc_zone_feature *f)
+{
+    free((char *)f->origin.source);
+    free((char *)f->origin.layer);
+    for (int k = 0; k < DC_ZONE_ROLES; k++)
+        free(f->fields[k]);
+    OGR_G_DestroyGeometry(f->geometry);
+}
+
+static unsigned judge_threads(size_t features)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n > DC_ZONE_MAX_THREADS) n = DC_ZONE_MAX_THREADS;
+    if (n > 0 && (size_t)n > features) n = (long)features;
+    return n < 1 ? 1 : (unsigned)n;
+}
+
+dc_err dc_zoneset_judge(dc_zoneset *zs, unsigned nthreads, dc_zone_kept_fn kept,
+                        void *ctx)
+{
+    dc_judging j = {zs, zs->njudged, zs->nfeatures, 0};
+    atomic_init(&j.next, zs->njudged);
+    if (nthreads == 0) nthreads = judge_threads(j.to - j.from);
+    pthread_t helper[DC_ZONE_MAX_THREADS];
+    unsigned started = 0;
+    while (started + 1 < nthreads && started + 1 < DC_ZONE_MAX_THREADS &&
+           pthread_create(&helper[started], NULL, judge_some, &j) == 0)
+        started++;
+    judge_some(&j);
+    for (unsigned k = 0; k < started; k++)
+        pthread_join(helper[k], NULL);
+    /* In feature order: the report as the features were read. */
+    size_t out = j.from;
+    for (size_t k = j.from; k < j.to; k++) {
+        dc_zone_feature *f = &zs->features[k];
+        int keep = report_verdict(zs, f);
+        if (kept) kept(ctx, &f->origin, keep);
+        if (keep)
+            zs->features[out++] = *f;
+        else
+            feature_free(f);
+    }
+    zs->nfeatures = zs->njudged = out;
+    return DC_OK;
 }
 
 int dc_zoneset_add(void *ctx, dc_source_zone *z)
 {
     dc_zoneset *zs = ctx;
-    const char *pc = z->fields[DC_ZONE_POSTCODE];
-    uint32_t postcode;
-
-    if (!pc || !*pc) {
-        dc_report_reject(zs->report, &z->origin, DC_REJECT_ZONE_NO_POSTCODE,
-                         "zone '%s' has no postcode",
-                         z->fields[DC_ZONE_NAME] ? z->fields[DC_ZONE_NAME] : "");
-        return 0;
-    }
-    if (parse_postcode(pc, &postcode) != 0) {
-        dc_report_reject(zs->report, &z->origin, DC_REJECT_ZONE_BAD_POSTCODE,
-                         "zone postcode '%s' is not 5 digits", pc);
-        return 0;
-    }
-    OGRGeometryH g = zone_geometry(zs, z, postcode);
-    if (!g) return 0;
-
-    if (zs->nfeatures == zs->features_cap) {
-        size_t cap = zs->features_cap ? zs->features_cap * 2 : 64;
-        dc_zone_feature *f = realloc(zs->features, cap * sizeof *f);
-        if (!f) {
-            OGR_G_DestroyGeometry(g);
-            return DC_E_NOMEM;
-        }
-        zs->features = f;
-        zs->features_cap = cap;
-    }
-    dc_zone_feature *f = &zs->features[zs->nfeatures++];
-    memset(f, 0, sizeof *f);
-    f->origin.source = strdup(z->origin.source ? z->origin.source : "");
-    f->origin.layer = strdup(z->origin.layer ? z->origin.layer : "");
-    f->origin.fid = z->origin.fid;
-    f->postcode = postcode;
-    f->geometry = g;
-    for (int i = 0; i < DC_ZONE_ROLES; i++)
-        f->fields[i] = dup_or_null(z->fields[i]);
-    return 0;
+    int rc = take(zs, z, false);
+    if (rc == 0) rc = (int)dc_zoneset_judge(zs, 1, NULL, NULL);
+    return rc;
 }
 
 /* ---- encoding rings as the index stores them ---- */
@@ -302,10 +530,13 @@ static int group_agrees(dc_zoneset *zs, dc_zone_feature **g, size_t n)
     return 0;
 }
 
-/* The union of a group's geometries, as a multipolygon. */
+/* The union of a group's geometries, as a multipolygon; the group's
+ * geometries are taken (a zone of one feature is its own geometry). */
 static OGRGeometryH group_union(dc_zoneset *zs, dc_zone_feature **g, size_t n)
 {
-    OGRGeometryH u = OGR_G_Clone(g[0]->geometry);
+    OGRGeometryH u = g[0]->geometry;
+    g[0]->geometry = NULL;
+    if (n == 1) return u;
     for (size_t i = 1; i < n; i++) {
         OGRGeometryH next = OGR_G_Union(u, g[i]->geometry);
         OGR_G_DestroyGeometry(u);
@@ -315,9 +546,7 @@ static OGRGeometryH group_union(dc_zoneset *zs, dc_zone_feature **g, size_t n)
                        "zone %05u '%s' comes in %zu features; merged into one zone",
                        g[0]->postcode, or_empty(g[0]->fields[DC_ZONE_NAME]), n);
     }
-    OGRGeometryH mp = polygons_of(u);
-    OGR_G_DestroyGeometry(u);
-    return mp;
+    return polygons_of_owned(u);
 }
 
 static int in_recovery_range(const dc_zone_bbox *bb, int32_t ref_lat, int32_t ref_lon)
@@ -565,16 +794,15 @@ done:
 
 void dc_zoneset_free(dc_zoneset *zs)
 {
-    for (size_t i = 0; i < zs->nfeatures; i++) {
-        dc_zone_feature *f = &zs->features[i];
-        free((char *)f->origin.source);
-        free((char *)f->origin.layer);
-        for (int k = 0; k < DC_ZONE_ROLES; k++)
-            free(f->fields[k]);
-        OGR_G_DestroyGeometry(f->geometry);
-    }
+    for (size_t i = 0; i < zs->nfeatures; i++)
+        feature_free(&zs->features[i]);
     for (size_t i = 0; i < zs->nzones; i++)
         free((uint8_t *)zs->zones[i].polygon.data);
+    for (size_t i = 0; i < zs->ntransforms; i++)
+        OCTDestroyCoordinateTransformation(zs->transforms[i]);
+    free(zs->transforms);
+    free(zs->last_source);
+    free(zs->last_layer);
     free(zs->features);
     free(zs->zones);
     free(zs->bboxes);

@@ -7,6 +7,10 @@
 #ifndef DC_IMPORT_ZONES_H
 #define DC_IMPORT_ZONES_H
 
+#include <stdbool.h>
+
+#include <ogr_srs_api.h>
+
 #include "diachi/index.h"
 #include "report.h"
 #include "source.h"
@@ -18,8 +22,15 @@ typedef struct dc_zone_bbox {
 
 typedef struct dc_zoneset {
     dc_report *report;
-    dc_zone_feature *features; /* as read, in order */
-    size_t nfeatures, features_cap;
+    dc_zone_feature *features; /* as read, in order; those judged come first */
+    size_t nfeatures, features_cap, njudged;
+    /* The layers' transformations to WGS 84, a copy each, for features
+     * taken unprojected; the last layer's as the reader gave it, and the
+     * names of that layer (copies). */
+    OGRCoordinateTransformationH *transforms;
+    size_t ntransforms, transforms_cap;
+    OGRCoordinateTransformationH last_to_wgs84;
+    char *last_source, *last_layer;
     dc_zone_input *zones; /* final, ascending postcode */
     dc_zone_bbox *bboxes; /* of zones[i] */
     uint8_t *overlapped;  /* zones[i] shares interior with another zone */
@@ -35,8 +46,32 @@ typedef struct dc_zoneset {
 } dc_zoneset;
 
 void dc_zoneset_init(dc_zoneset *zs, dc_report *report);
-/** dc_zone_fn: take one zone feature (validates and keeps it). */
+/**
+ * dc_zone_fn: take one zone feature, validate it (reporting why when it is
+ * rejected) and keep it. Its geometry is copied; any earlier features
+ * taken with dc_zoneset_take are judged first.
+ */
 int dc_zoneset_add(void *zoneset, dc_source_zone *zone);
+
+/**
+ * dc_zone_fn: take one zone feature as read, unjudged: its geometry (taken
+ * from @p zone) may still need the reprojection zone->to_wgs84, which is
+ * copied once a layer. Returns 0 or DC_E_NOMEM.
+ */
+int dc_zoneset_take(void *zoneset, dc_source_zone *zone);
+
+/** Told of each feature judged, in the order taken: whether it is kept. */
+typedef void (*dc_zone_kept_fn)(void *ctx, const dc_feature_origin *origin, bool kept);
+
+/**
+ * Judge the features taken since the last call: reproject, validate and
+ * repair each, on @p nthreads threads (0: one per online CPU, at most 8),
+ * then, in the order they were taken, report each rejection or repair,
+ * tell @p kept (may be NULL), and keep those that pass. The report is the
+ * one dc_zoneset_add feature by feature gives. Returns DC_OK.
+ */
+dc_err dc_zoneset_judge(dc_zoneset *zs, unsigned nthreads, dc_zone_kept_fn kept,
+                        void *ctx);
 /** Merge, encode and check every zone kept; build the locator. */
 dc_err dc_zoneset_finish(dc_zoneset *zs, dc_error *err);
 /**

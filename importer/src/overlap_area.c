@@ -1,0 +1,566 @@
+/*
+ * overlap_area.c - the measure: the area two zones share, integrated
+ * along the pieces of each boundary inside the other, in doubles, on the
+ * WGS 84 geometries; it declines (and GEOS decides) wherever a piece is
+ * too close to the other boundary to place.
+ */
+#include "overlap.h"
+#include "overlap_area.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Edges a latitude band of a zone holds, about: the measure places one
+ * or two points a window's edge. */
+#define DC_FBAND 2
+
+/* ---- the shared area, on the WGS 84 geometries ---- */
+
+/*
+ * The area of A n B is the integral of x dy - y dx around its boundary,
+ * which is made of the pieces of A's edges inside B, the pieces of B's
+ * edges inside A, and the edges the two share with the same interior side
+ * (counted once). Each edge is cut where it crosses the other polygon's
+ * edges and each piece is placed by its midpoint. In doubles this is exact
+ * enough wherever a piece is not within rounding of the other boundary;
+ * where one is, the measure declines and GEOS decides, as it always did.
+ * A pair works in coordinates relative to the middle of its window.
+ */
+
+void dc_fzone_free(dc_fzone *z)
+{
+    if (!z) return;
+    free(z->v);
+    free(z->run);
+    free(z->ring);
+    dc_bands_free(&z->bands);
+}
+
+static bool xy_eq(dc_xy a, dc_xy b)
+{
+    return a.x == b.x && a.y == b.y;
+}
+
+/* The vertices of an OGR ring into u, repeated points dropped (the
+ * closing one too); how many are left. */
+static int ring_points(OGRGeometryH ring, dc_xy *u)
+{
+    int n = OGR_G_GetPointCount(ring), m = 0;
+    OGR_G_GetPoints(ring, &u[0].x, sizeof *u, &u[0].y, sizeof *u, NULL, 0);
+    for (int i = 0; i < n; i++)
+        if (m == 0 || !xy_eq(u[i], u[m - 1])) u[m++] = u[i];
+    while (m > 1 && xy_eq(u[m - 1], u[0]))
+        m--;
+    return m;
+}
+
+/* Twice the signed area, relative to the first vertex. */
+static double ring_twice(const dc_xy *u, int m)
+{
+    double twice = 0;
+    for (int i = 0; i < m; i++) {
+        dc_xy a = {u[i].x - u[0].x, u[i].y - u[0].y};
+        dc_xy b = {u[(i + 1) % m].x - u[0].x, u[(i + 1) % m].y - u[0].y};
+        twice += a.x * b.y - b.x * a.y;
+    }
+    return twice;
+}
+
+/* The runs of the m edges from slot base, their box, and their latitudes
+ * widened by the zone's slack. */
+static void fzone_runs(dc_fzone *z, size_t base, int m, dc_yspan *ys)
+{
+    for (size_t s = base; s < base + (size_t)m; s += DC_RUN) {
+        dc_run *r = &z->run[z->nruns++];
+        r->start = (uint32_t)s;
+        r->end =
+            (uint32_t)(s + DC_RUN < base + (size_t)m ? s + DC_RUN : base + (size_t)m);
+        r->box = box_none;
+        for (uint32_t k = r->start; k < r->end; k++) {
+            dc_xy a = z->v[k], b = z->v[k + 1];
+            dc_box x = {min2(a.x, b.x), min2(a.y, b.y), max2(a.x, b.x), max2(a.y, b.y)};
+            box_add(&r->box, &x);
+            ys[k] = x;
+            ys[k].y0 -= z->slack;
+            ys[k].y1 += z->slack;
+        }
+        box_add(&z->all, &r->box);
+    }
+    ys[base + (size_t)m].y0 = 1;
+    ys[base + (size_t)m].y1 = 0;
+}
+
+/* One ring into the slots from *base (advanced past it when kept). A ring
+ * turned round is reversed in place but for its first vertex: the edges
+ * the measure read as (u[i + 1], u[i]), i upwards, are then read forwards
+ * from the last slot down. */
+static void fzone_ring(dc_fzone *z, OGRGeometryH ring, bool hole, size_t *base,
+                       dc_yspan *ys)
+{
+    if (OGR_G_GetPointCount(ring) < 3) return;
+    dc_xy *u = z->v + *base;
+    int m = ring_points(ring, u);
+    double twice = ring_twice(u, m);
+    if (m < 3 || twice == 0) return;
+    bool reverse = hole ? twice > 0 : twice < 0;
+    for (int i = 1, j = m - 1; reverse && i < j; i++, j--) {
+        dc_xy t = u[i];
+        u[i] = u[j];
+        u[j] = t;
+    }
+    u[m] = u[0];
+    dc_zring *zr = &z->ring[z->nrings++];
+    zr->run0 = (uint32_t)z->nruns;
+    zr->backward = reverse;
+    fzone_runs(z, *base, m, ys);
+    zr->run1 = (uint32_t)z->nruns;
+    *base += (size_t)m + 1;
+}
+
+/* The slots, rings and runs a polygon or multipolygon can need. */
+static size_t fzone_count(OGRGeometryH g, size_t *rings, size_t *runs)
+{
+    bool single = wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPolygon;
+    int parts = single ? 1 : OGR_G_GetGeometryCount(g);
+    size_t slots = 0;
+    for (int i = 0; i < parts; i++) {
+        OGRGeometryH poly = single ? g : OGR_G_GetGeometryRef(g, i);
+        for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++) {
+            size_t n = (size_t)OGR_G_GetPointCount(OGR_G_GetGeometryRef(poly, r));
+            slots += n + 1;
+            *runs += (n + DC_RUN - 1) / DC_RUN;
+            (*rings)++;
+        }
+    }
+    return slots;
+}
+
+int dc_fzone_load(dc_fzone *z, OGRGeometryH g)
+{
+    OGREnvelope env;
+    size_t rings = 0, runs = 0, base = 0;
+    memset(z, 0, sizeof *z);
+    z->all = box_none;
+    OGR_G_GetEnvelope(g, &env);
+    dc_box shape = {env.MinX, env.MinY, env.MaxX, env.MaxY};
+    z->shape = shape;
+    z->slack = 1e-11 * (1 + fabs(env.MinY) + fabs(env.MaxY));
+    size_t slots = fzone_count(g, &rings, &runs);
+    dc_yspan *ys = malloc((slots + 1) * sizeof *ys);
+    z->v = malloc((slots + 1) * sizeof *z->v);
+    z->run = malloc((runs + 1) * sizeof *z->run);
+    z->ring = malloc((rings + 1) * sizeof *z->ring);
+    int rc = -1;
+    if (!ys || !z->v || !z->run || !z->ring) goto done;
+    bool single = wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPolygon;
+    int parts = single ? 1 : OGR_G_GetGeometryCount(g);
+    for (int i = 0; i < parts; i++) {
+        OGRGeometryH poly = single ? g : OGR_G_GetGeometryRef(g, i);
+        for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++)
+            fzone_ring(z, OGR_G_GetGeometryRef(poly, r), r > 0, &base, ys);
+    }
+    dc_box extent = {z->all.x0, z->all.y0 - z->slack, z->all.x1, z->all.y1 + z->slack};
+    rc = dc_bands_build(&z->bands, ys, base, base - z->nrings, DC_FBAND, &extent);
+done:
+    free(ys);
+    return rc;
+}
+
+/* Whether x - o is exact for every coordinate of the zone (Sterbenz): the
+ * measure dropped repeated points after moving them to the window's
+ * origin, and here drops them before. */
+static bool shift_exact(double lo, double hi, double o)
+{
+    if (o > 0) return lo >= o / 2 && hi <= 2 * o;
+    if (o < 0) return hi <= o / 2 && lo >= 2 * o;
+    return true;
+}
+
+static bool fzone_shift_exact(const dc_fzone *z, dc_xy o)
+{
+    return shift_exact(z->all.x0, z->all.x1, o.x) &&
+           shift_exact(z->all.y0, z->all.y1, o.y);
+}
+
+static void fedges_free(dc_fedges *e)
+{
+    free(e->p);
+    free(e->q);
+    free(e->box);
+    free(e->group);
+}
+
+static int fedges_reserve(dc_fedges *e, size_t more)
+{
+    size_t need = e->n + more, cp = e->cap, cq = e->cap, cbox = e->cap;
+    int rc = 0;
+    e->p = grow(e->p, &cp, need, sizeof *e->p, &rc);
+    e->q = grow(e->q, &cq, need, sizeof *e->q, &rc);
+    e->box = grow(e->box, &cbox, need, sizeof *e->box, &rc);
+    if (rc == 0) e->cap = cp;
+    return rc;
+}
+
+static void fedges_push(dc_fedges *e, dc_xy a, dc_xy b, const dc_box *w)
+{
+    dc_box x = {min2(a.x, b.x), min2(a.y, b.y), max2(a.x, b.x), max2(a.y, b.y)};
+    if (!box_meets(&x, w)) return;
+    e->p[e->n] = a;
+    e->q[e->n] = b;
+    e->box[e->n++] = x;
+}
+
+/* The edges of one run that meet @p w, in the order the measure reads. */
+static void fedges_run(dc_fedges *e, const dc_fzone *z, const dc_run *run, bool backward,
+                       dc_xy o, const dc_box *w)
+{
+    for (uint32_t i = 0; i < run->end - run->start; i++) {
+        uint32_t k = backward ? run->end - 1 - i : run->start + i;
+        dc_xy a = {z->v[k].x - o.x, z->v[k].y - o.y};
+        dc_xy b = {z->v[k + 1].x - o.x, z->v[k + 1].y - o.y};
+        fedges_push(e, a, b, w);
+    }
+}
+
+/* The edges that meet @p w (relative to origin @p o); runs are picked by
+ * @p wide, the same window unshifted and widened past rounding. */
+static int fedges_window(dc_fedges *e, const dc_fzone *z, dc_xy o, const dc_box *w,
+                         const dc_box *wide)
+{
+    e->n = e->ngroups = 0;
+    for (size_t r = 0; r < z->nrings; r++) {
+        const dc_zring *zr = &z->ring[r];
+        for (uint32_t i = 0; i < zr->run1 - zr->run0; i++) {
+            const dc_run *run = &z->run[zr->backward ? zr->run1 - 1 - i : zr->run0 + i];
+            if (!box_meets(&run->box, wide)) continue;
+            int rc = fedges_reserve(e, DC_RUN);
+            e->group =
+                grow(e->group, &e->group_cap, e->ngroups + 1, sizeof *e->group, &rc);
+            if (rc != 0) return -1;
+            size_t start = e->n;
+            fedges_run(e, z, run, zr->backward, o, w);
+            dc_fgroup g = {start,
+                           e->n,
+                           {run->box.x0 - o.x, run->box.y0 - o.y, run->box.x1 - o.x,
+                            run->box.y1 - o.y}};
+            if (e->n > start) e->group[e->ngroups++] = g;
+        }
+    }
+    return 0;
+}
+
+/* Orientations and ray tests closer to zero than this, relative to the
+ * size of their terms, are not trusted. */
+#define DC_UNSURE 1e-13
+
+/* Side of the line a->b that c is on: 1 left, -1 right, 0 when c is a or b,
+ * 2 when too close to the line to tell; *det gets the determinant. */
+static int side(dc_xy a, dc_xy b, dc_xy c, double *det)
+{
+    *det = 0;
+    if (xy_eq(c, a) || xy_eq(c, b)) return 0;
+    double l = (b.x - a.x) * (c.y - a.y), r = (b.y - a.y) * (c.x - a.x);
+    *det = l - r;
+    if (fabs(*det) <= DC_UNSURE * (fabs(l) + fabs(r))) return 2;
+    return *det > 0 ? 1 : -1;
+}
+
+typedef enum dc_meet {
+    DC_MEET_NONE,     /* apart, or touching at a shared vertex only */
+    DC_MEET_CROSS,    /* crossing inside both: *t along p->q */
+    DC_MEET_SAME,     /* the same edge, the same way round */
+    DC_MEET_OPPOSITE, /* the same edge, the other way round */
+    DC_MEET_UNSURE
+} dc_meet;
+
+static dc_meet meet(dc_xy p, dc_xy q, dc_xy r, dc_xy s, double *t)
+{
+    if (xy_eq(p, r) && xy_eq(q, s)) return DC_MEET_SAME;
+    if (xy_eq(p, s) && xy_eq(q, r)) return DC_MEET_OPPOSITE;
+    double d1, d2, d3, d4;
+    int o1 = side(p, q, r, &d1), o2 = side(p, q, s, &d2);
+    int o3 = side(r, s, p, &d3), o4 = side(r, s, q, &d4);
+    if ((o1 == o2 && (o1 == 1 || o1 == -1)) || (o3 == o4 && (o3 == 1 || o3 == -1)))
+        return DC_MEET_NONE;
+    if (o1 == 2 || o2 == 2 || o3 == 2 || o4 == 2) return DC_MEET_UNSURE;
+    /* A zero is a shared vertex; with every other side certain, the two
+     * edges leave it in different directions and meet nowhere else. */
+    if (o1 == 0 || o2 == 0 || o3 == 0 || o4 == 0) return DC_MEET_NONE;
+    *t = d3 / (d3 - d4);
+    return DC_MEET_CROSS;
+}
+
+/* The polygon that places pieces: its zone, the window's origin, its edges'
+ * box relative to that origin, the window, and how near c (unshifted) an
+ * edge must come to be read: past any edge too close to c to place it. */
+typedef struct dc_placer {
+    const dc_fzone *z;
+    dc_xy o;
+    dc_box all;
+    const dc_box *w;
+    double margin;
+} dc_placer;
+
+/*
+ * 1 inside, 0 outside, -1 too close to the boundary to tell. A piece of
+ * an edge beyond the window's latitudes is beyond the other polygon,
+ * unless rounding took its midpoint there. c's band holds every edge
+ * whose latitudes reach c's, relative to the origin or not: the bands
+ * were widened past the rounding of the shift. As in classify, the ray
+ * goes to the nearer side: an edge that crosses c's latitude more than
+ * pl->margin from c is placed east or west of it beyond doubt (the test
+ * doubts only within about 1e-13 of the zone's width), and those nearer
+ * are read whichever way the ray goes, so the answer, -1 included, is
+ * the one the eastward ray over the whole band gives.
+ */
+static int place(const dc_placer *pl, dc_xy c)
+{
+    const dc_box *all = &pl->all;
+    if (c.y < pl->w->y0 || c.y > pl->w->y1)
+        return c.y < all->y0 || c.y > all->y1 || c.x < all->x0 || c.x > all->x1 ? 0 : -1;
+    const dc_bands *bands = &pl->z->bands;
+    double cx = c.x + pl->o.x;
+    uint32_t row = band_of(bands, c.y + pl->o.y);
+    uint32_t k0 = bands->start[row], n = bands->start[row + 1] - k0;
+    bool west = westward(cx, pl->z->all.x0, pl->z->all.x1), inside = false;
+    uint32_t last =
+        bucket_of(bands, west ? cx + pl->margin : cx - pl->margin - bands->width[row]);
+    for (uint32_t i = 0; i < n; i++) {
+        const dc_xy *v = &pl->z->v[bands->item[west ? k0 + i : k0 + n - 1 - i]];
+        double x0 = v[0].x < v[1].x ? v[0].x : v[1].x;
+        uint32_t q = bucket_of(bands, x0);
+        if (west ? q > last : q < last) break;
+        dc_xy a = {v[0].x - pl->o.x, v[0].y - pl->o.y};
+        dc_xy b = {v[1].x - pl->o.x, v[1].y - pl->o.y};
+        if (a.y == c.y && b.y == c.y && c.x >= fmin(a.x, b.x) && c.x <= fmax(a.x, b.x))
+            return -1;
+        if ((a.y > c.y) != (b.y > c.y)) {
+            double lhs = (c.x - a.x) * (b.y - a.y), rhs = (c.y - a.y) * (b.x - a.x);
+            if (fabs(lhs - rhs) <= DC_UNSURE * (fabs(lhs) + fabs(rhs))) return -1;
+            bool east = b.y > a.y ? lhs < rhs : lhs > rhs;
+            if (east != west) inside = !inside;
+        }
+    }
+    return inside;
+}
+
+static int cuts_add(dc_cuts *c, double t)
+{
+    int rc = 0;
+    c->t = grow(c->t, &c->cap, c->n + 1, sizeof *c->t, &rc);
+    if (rc == 0) c->t[c->n++] = t;
+    return rc;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* An edge is cut a few times at most: insertion sort, qsort beyond. */
+static void sort_cuts(double *t, size_t n)
+{
+    if (n > 16) {
+        qsort(t, n, sizeof *t, cmp_double);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        double x = t[i];
+        size_t j = i;
+        for (; j > 0 && t[j - 1] > x; j--)
+            t[j] = t[j - 1];
+        t[j] = x;
+    }
+}
+
+typedef struct dc_side {
+    const dc_fedges *e, *f; /* the edges cut, and those of the polygon that cuts them */
+    const dc_grid *grid_f;
+    const dc_placer *place_f;
+    bool first; /* an edge shared the same way round is counted on the first side */
+} dc_side;
+
+/* Cut edge i of s->e by the edges of f near it; 1 counts it whole, -1 skips
+ * it whole, 0 cut (in *c), -2 unsure, -3 out of memory. */
+static int cut_edge(const dc_side *s, size_t i, dc_cuts *c)
+{
+    dc_xy p = s->e->p[i], q = s->e->q[i];
+    dc_span sp = grid_span(s->grid_f, &s->e->box[i]);
+    c->n = 0;
+    for (uint32_t row = sp.r0; row <= sp.r1; row++)
+        for (uint32_t col = sp.c0; col <= sp.c1; col++) {
+            size_t cell = (size_t)row * s->grid_f->cols + col;
+            for (uint32_t k = s->grid_f->start[cell]; k < s->grid_f->start[cell + 1];
+                 k++) {
+                uint32_t j = s->grid_f->item[k];
+                if (!box_meets(&s->e->box[i], &s->f->box[j])) continue;
+                double t = 0;
+                switch (meet(p, q, s->f->p[j], s->f->q[j], &t)) {
+                case DC_MEET_NONE:
+                    break;
+                case DC_MEET_CROSS:
+                    if (cuts_add(c, t) != 0) return -3;
+                    break;
+                case DC_MEET_SAME:
+                    return s->first ? 1 : -1;
+                case DC_MEET_OPPOSITE:
+                    return -1;
+                case DC_MEET_UNSURE:
+                    return -2;
+                }
+            }
+        }
+    return 0;
+}
+
+static dc_xy along(dc_xy p, dc_xy q, double t)
+{
+    if (t <= 0) return p;
+    if (t >= 1) return q;
+    dc_xy v = {p.x + t * (q.x - p.x), p.y + t * (q.y - p.y)};
+    return v;
+}
+
+/* Twice the area the pieces of edge i inside f add; 0 or -2 unsure. */
+static int edge_pieces(const dc_side *s, size_t i, dc_cuts *c, double *twice)
+{
+    dc_xy p = s->e->p[i], q = s->e->q[i];
+    sort_cuts(c->t, c->n);
+    double t0 = 0;
+    for (size_t k = 0; k <= c->n; k++) {
+        double t1 = k < c->n ? c->t[k] : 1;
+        if (t1 <= t0) continue;
+        dc_xy a = along(p, q, t0), b = along(p, q, t1);
+        dc_xy mid = {(a.x + b.x) / 2, (a.y + b.y) / 2};
+        int in = place(s->place_f, mid);
+        if (in < 0) return -2;
+        if (in) *twice += a.x * b.y - b.x * a.y;
+        t0 = t1;
+    }
+    return 0;
+}
+
+/* Whether the run of @p g, widened by the placer's margin, lies inside
+ * the window and clear of every box of the other polygon's edges. */
+static bool group_clear(const dc_side *s, const dc_fgroup *g)
+{
+    double m = s->place_f->margin;
+    dc_box x = {g->box.x0 - m, g->box.y0 - m, g->box.x1 + m, g->box.y1 + m};
+    const dc_box *w = s->place_f->w;
+    if (x.x0 <= w->x0 || x.y0 <= w->y0 || x.x1 >= w->x1 || x.y1 >= w->y1) return false;
+    dc_span sp = grid_span(s->grid_f, &x);
+    for (uint32_t row = sp.r0; row <= sp.r1; row++)
+        for (uint32_t col = sp.c0; col <= sp.c1; col++) {
+            size_t cell = (size_t)row * s->grid_f->cols + col;
+            for (uint32_t k = s->grid_f->start[cell]; k < s->grid_f->start[cell + 1]; k++)
+                if (box_meets(&x, &s->f->box[s->grid_f->item[k]])) return false;
+        }
+    return true;
+}
+
+/*
+ * A run clear of the other polygon: no edge of it cuts the run's edges,
+ * none comes near enough to make placing one of their midpoints doubtful,
+ * and the run is one chain of edges, so all lie on the same side. Placed
+ * by its first edge (as that edge alone would be), the edges inside add
+ * what each would have added, in the same order. 0, or -1 when the
+ * placing was doubtful after all: then each edge is cut and placed.
+ */
+static int clear_group(const dc_side *s, const dc_fgroup *g, double *twice)
+{
+    dc_xy p = s->e->p[g->start], q = s->e->q[g->start];
+    dc_xy mid = {(p.x + q.x) / 2, (p.y + q.y) / 2};
+    int in = place(s->place_f, mid);
+    if (in < 0) return -1;
+    for (size_t i = g->start; in && i < g->end; i++)
+        *twice += s->e->p[i].x * s->e->q[i].y - s->e->q[i].x * s->e->p[i].y;
+    return 0;
+}
+
+/* Twice the area the pieces of s->e inside s->f add; 0, -2 unsure, -3. */
+static int side_area(const dc_side *s, dc_cuts *c, double *twice)
+{
+    for (size_t r = 0; r < s->e->ngroups; r++) {
+        const dc_fgroup *g = &s->e->group[r];
+        if (group_clear(s, g) && clear_group(s, g, twice) == 0) continue;
+        for (size_t i = g->start; i < g->end; i++) {
+            int rc = cut_edge(s, i, c);
+            if (rc == 1)
+                *twice += s->e->p[i].x * s->e->q[i].y - s->e->q[i].x * s->e->p[i].y;
+            if (rc == 0) rc = edge_pieces(s, i, c, twice);
+            if (rc < -1) return rc;
+        }
+    }
+    return 0;
+}
+
+/* Pieces of one zone's edges placed in @p z; @p span, the longitudes
+ * both zones cover, bounds the terms of the ray test. */
+static dc_placer placer(const dc_fzone *z, dc_xy o, const dc_box *w, double span)
+{
+    dc_placer pl = {z,
+                    o,
+                    {z->all.x0 - o.x, z->all.y0 - o.y, z->all.x1 - o.x, z->all.y1 - o.y},
+                    w,
+                    1e-11 * (1 + fabs(o.x) + span)};
+    return pl;
+}
+
+/* The window @p w unshifted from @p o, widened past the rounding of the
+ * shift, to pick runs by. */
+static dc_box widen(const dc_box *w, dc_xy o)
+{
+    double sx = 1e-11 * (1 + fabs(o.x) + fabs(w->x0) + fabs(w->x1));
+    double sy = 1e-11 * (1 + fabs(o.y) + fabs(w->y0) + fabs(w->y1));
+    dc_box x = {w->x0 + o.x - sx, w->y0 + o.y - sy, w->x1 + o.x + sx, w->y1 + o.y + sy};
+    return x;
+}
+
+double dc_fzones_area(const dc_fzone *a, const dc_fzone *b, dc_area_scratch *s)
+{
+    const dc_box *ea = &a->shape, *eb = &b->shape;
+    dc_xy o = {(fmax(ea->x0, eb->x0) + fmin(ea->x1, eb->x1)) / 2,
+               (fmax(ea->y0, eb->y0) + fmin(ea->y1, eb->y1)) / 2};
+    dc_box w = {fmax(ea->x0, eb->x0) - o.x, fmax(ea->y0, eb->y0) - o.y,
+                fmin(ea->x1, eb->x1) - o.x, fmin(ea->y1, eb->y1) - o.y};
+    if (w.x0 > w.x1 || w.y0 > w.y1) return 0;
+    if (!fzone_shift_exact(a, o) || !fzone_shift_exact(b, o)) return -1;
+    dc_box wide = widen(&w, o);
+    if (fedges_window(&s->fa, a, o, &w, &wide) != 0 ||
+        fedges_window(&s->fb, b, o, &w, &wide) != 0 ||
+        dc_grid_build(&s->grid_a, &w, s->fa.box, s->fa.n) != 0 ||
+        dc_grid_build(&s->grid_b, &w, s->fb.box, s->fb.n) != 0)
+        return -1;
+    double span = fmax(a->all.x1, b->all.x1) - fmin(a->all.x0, b->all.x0);
+    dc_placer pa = placer(a, o, &w, span), pb = placer(b, o, &w, span);
+    dc_side sa = {&s->fa, &s->fb, &s->grid_b, &pb, true};
+    dc_side sb = {&s->fb, &s->fa, &s->grid_a, &pa, false};
+    double twice = 0;
+    if (side_area(&sa, &s->cuts, &twice) != 0 || side_area(&sb, &s->cuts, &twice) != 0)
+        return -1;
+    return twice > 0 ? twice / 2 : 0;
+}
+
+double dc_overlap_area(OGRGeometryH a, OGRGeometryH b)
+{
+    dc_fzone za, zb;
+    dc_area_scratch s;
+    memset(&s, 0, sizeof s);
+    double area = -1;
+    if (dc_fzone_load(&za, a) == 0 && dc_fzone_load(&zb, b) == 0)
+        area = dc_fzones_area(&za, &zb, &s);
+    dc_fzone_free(&za);
+    dc_fzone_free(&zb);
+    dc_area_scratch_free(&s);
+    return area;
+}
+
+void dc_area_scratch_free(dc_area_scratch *s)
+{
+    fedges_free(&s->fa);
+    fedges_free(&s->fb);
+    dc_grid_free(&s->grid_a);
+    dc_grid_free(&s->grid_b);
+    free(s->cuts.t);
+}

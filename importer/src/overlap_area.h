@@ -1,0 +1,75 @@
+/*
+ * overlap_area.h - the area two zones share, measured on their WGS 84
+ * geometries. Internal to the importer.
+ */
+#ifndef DC_IMPORT_OVERLAP_AREA_H
+#define DC_IMPORT_OVERLAP_AREA_H
+
+#include <ogr_api.h>
+
+#include "overlap_index.h"
+
+typedef struct dc_xy {
+    double x, y;
+} dc_xy;
+
+/* A ring's runs, and whether the measure reads its edges backwards: a
+ * ring turned round is stored turned, and its edges are read in the
+ * order the measure has always read them in, from its first vertex. */
+typedef struct dc_zring {
+    uint32_t run0, run1;
+    bool backward;
+} dc_zring;
+
+/* A zone's rings as doubles, repeated points dropped, turned so that the
+ * interior is on the left (holes run the other way round), each followed
+ * by its first vertex. */
+typedef struct dc_fzone {
+    dc_xy *v;
+    dc_run *run;
+    dc_zring *ring;
+    size_t nruns, nrings;
+    dc_bands bands;
+    dc_box all;   /* of the edges */
+    dc_box shape; /* of the geometry, as OGR_G_GetEnvelope gives it */
+    double slack; /* how far rounding can move a latitude relative to a window */
+} dc_fzone;
+
+/* Edges p[i] -> q[i] of a zone that meet one window, interior on the
+ * left, relative to the window's origin. */
+typedef struct dc_fgroup {
+    size_t start, end; /* edges start..end-1 */
+    dc_box box;        /* of the whole run, window's edges or not */
+} dc_fgroup;
+
+typedef struct dc_fedges {
+    dc_xy *p, *q;
+    dc_box *box;
+    size_t n, cap;
+    dc_fgroup *group; /* the runs they came in */
+    size_t ngroups, group_cap;
+} dc_fedges;
+
+/* Parameters along one edge where it is cut, kept for the next edge. */
+typedef struct dc_cuts {
+    double *t;
+    size_t n, cap;
+} dc_cuts;
+
+/* What a thread keeps from pair to pair: the window's edges, grids and
+ * the cuts of one edge. */
+typedef struct dc_area_scratch {
+    dc_fedges fa, fb;
+    dc_grid grid_a, grid_b;
+    dc_cuts cuts;
+} dc_area_scratch;
+
+/* Zone @p g's edges, runs and bands; 0, or -1 out of memory. */
+int dc_fzone_load(dc_fzone *z, OGRGeometryH g);
+/* Frees what dc_fzone_load allocated; NULL is a no-op. */
+void dc_fzone_free(dc_fzone *z);
+/* dc_overlap_area on loaded zones. */
+double dc_fzones_area(const dc_fzone *a, const dc_fzone *b, dc_area_scratch *s);
+void dc_area_scratch_free(dc_area_scratch *s);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * overlap_index.h - the edge indexes both overlap measures share: boxes,
+ * runs of consecutive edges under one box, a uniform grid over one pair's
+ * window, and latitude bands over one zone. Internal to the importer.
+ */
+#ifndef DC_IMPORT_OVERLAP_INDEX_H
+#define DC_IMPORT_OVERLAP_INDEX_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/* Consecutive edges of a ring under one box. */
+#define DC_RUN 16
+
+/* x is longitude, y latitude, in whatever unit the caller's edges use. */
+typedef struct dc_box {
+    double x0, y0, x1, y1;
+} dc_box;
+
+static const dc_box box_none = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+
+static inline bool box_meets(const dc_box *a, const dc_box *b)
+{
+    return a->x0 <= b->x1 && b->x0 <= a->x1 && a->y0 <= b->y1 && b->y0 <= a->y1;
+}
+
+static inline dc_box box_meet(const dc_box *a, const dc_box *b)
+{
+    dc_box w = {fmax(a->x0, b->x0), fmax(a->y0, b->y0), fmin(a->x1, b->x1),
+                fmin(a->y1, b->y1)};
+    return w;
+}
+
+/* fmin and fmax, inlined: nothing here is NaN, and a zero's sign does
+ * not change how a box compares. */
+static inline double min2(double a, double b)
+{
+    return a < b ? a : b;
+}
+
+static inline double max2(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+static inline void box_add(dc_box *b, const dc_box *x)
+{
+    if (x->x0 < b->x0) b->x0 = x->x0;
+    if (x->y0 < b->y0) b->y0 = x->y0;
+    if (x->x1 > b->x1) b->x1 = x->x1;
+    if (x->y1 > b->y1) b->y1 = x->y1;
+}
+
+/* @p p with room for @p need items of @p size (*cap of them now); when
+ * out of memory, @p p as it was and *rc set to -1. */
+static inline void *grow(void *p, size_t *cap, size_t need, size_t size, int *rc)
+{
+    if (need <= *cap) return p;
+    size_t c = *cap ? *cap : 256;
+    while (c < need)
+        c *= 2;
+    void *x = realloc(p, c * size);
+    if (!x) {
+        *rc = -1;
+        return p;
+    }
+    *cap = c;
+    return x;
+}
+
+/* ---- a grid over one pair's window ---- */
+
+/* A uniform grid of cells over a window; each cell lists the edges whose
+ * box meets it. Its arrays are kept from pair to pair. */
+typedef struct dc_span {
+    uint32_t c0, c1, r0, r1;
+} dc_span;
+
+typedef struct dc_grid {
+    double x0, y0, cw, ch;
+    uint32_t cols, rows;
+    uint32_t *start; /* rows * cols + 1 offsets into item */
+    uint32_t *item;
+    dc_span *span; /* each edge's cells */
+    size_t start_cap, item_cap, span_cap;
+} dc_grid;
+
+/* The cell of v: floor((v - lo) / size), clamped. It never decreases as v
+ * grows, so an edge's cell span holds the cell of every point on it. */
+static inline uint32_t cell_of(double v, double lo, double size, uint32_t n)
+{
+    if (n == 1) return 0;
+    double k = (v - lo) / size;
+    if (!(k > 0)) return 0;
+    return k >= n ? n - 1 : (uint32_t)k;
+}
+
+static inline dc_span grid_span(const dc_grid *g, const dc_box *b)
+{
+    dc_span s = {
+        cell_of(b->x0, g->x0, g->cw, g->cols), cell_of(b->x1, g->x0, g->cw, g->cols),
+        cell_of(b->y0, g->y0, g->ch, g->rows), cell_of(b->y1, g->y0, g->ch, g->rows)};
+    return s;
+}
+
+/* Index @p n edges, every one meeting @p w: about two per cell, fewer
+ * cells when long edges would repeat in too many. 0, or -1 out of memory. */
+int dc_grid_build(dc_grid *g, const dc_box *w, const dc_box *boxes, size_t n);
+void dc_grid_free(dc_grid *g);
+
+/* ---- latitude bands over one zone ---- */
+
+/* Each band lists the edges of a zone whose latitudes reach it, wherever
+ * their longitude, from west to east by a bucket of their western end: a
+ * ray from a point along its latitude can cross only those of its band,
+ * and one towards the nearer side of the zone reads only the edges on
+ * that side. Edges are numbered by the slot of their first vertex. */
+typedef struct dc_bands {
+    double y0, yscale; /* band of y: (y - y0) * yscale, clamped */
+    double x0, xscale; /* bucket of x, the same way */
+    uint32_t rows, buckets;
+    uint32_t *start; /* rows + 1 offsets into item */
+    uint32_t *item;
+    double *width; /* the widest edge of each band, in longitude */
+} dc_bands;
+
+/* The box of the edge a slot starts; y0 > y1 for a slot that starts none. */
+typedef dc_box dc_yspan;
+
+/* floor((v - lo) * scale), clamped to 0..n-1; never decreases as v grows,
+ * like cell_of. */
+static inline uint32_t scaled(double v, double lo, double scale, uint32_t n)
+{
+    double k = (v - lo) * scale;
+    if (!(k > 0)) return 0;
+    return k >= n ? n - 1 : (uint32_t)k;
+}
+
+static inline uint32_t band_of(const dc_bands *b, double y)
+{
+    return scaled(y, b->y0, b->yscale, b->rows);
+}
+
+static inline uint32_t bucket_of(const dc_bands *b, double x)
+{
+    return scaled(x, b->x0, b->xscale, b->buckets);
+}
+
+/* Bands over @p all's latitudes for the @p nedges edges among the @p n
+ * slots of @p ys: about @p per_band edges a band. 0, or -1 out of memory. */
+int dc_bands_build(dc_bands *b, const dc_yspan *ys, size_t n, size_t nedges,
+                   size_t per_band, const dc_box *all);
+void dc_bands_free(dc_bands *b);
+
+/* Up to DC_RUN consecutive edges, slots start..end-1 (edge k runs from
+ * vertex k to vertex k + 1), and their box. */
+typedef struct dc_run {
+    dc_box box;
+    uint32_t start, end;
+} dc_run;
+
+/* Whether a ray from longitude @p x to the west side of a zone spanning
+ * x0..x1 is the shorter. Either gives the same answer. */
+static inline bool westward(double x, double x0, double x1)
+{
+    return x - x0 < x1 - x;
+}
+
+#endif
