@@ -527,6 +527,10 @@ dc_err dc_sorter_finish(dc_sorter *s, dc_error *err)
     if (rc == DC_OK) rc = reduce_runs(s, err);
     free(s->wbuf);
     s->wbuf = NULL;
+    /* Every record is in the runs now: give the block's pages back, so the
+     * merge holds only its readers' shares while the index is written (and
+     * the search data and the zone grid are built beside it). */
+    if (rc == DC_OK) (void)madvise(s->mem, s->size, MADV_DONTNEED);
     if (rc == DC_OK) rc = merge_start(s, 0, s->nruns, s->size / s->nruns, err);
     return rc;
 }
