@@ -57,7 +57,7 @@ static dc_err window(batch_worker *w, block *b, size_t from, size_t n)
         if (recs[i].len)
             key = dc_batch_row_look(w, raw + recs[i].start, recs[i].len, &looks[i]);
         else
-            looks[i].nfields = 0, looks[i].has_order = false;
+            looks[i].nfields = 0, looks[i].has_order = looks[i].has_code = false;
         order[i] = key << 16 | i;
     }
     const uint64_t *sorted = sort_keys(order, order + n, n);

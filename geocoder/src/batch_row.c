@@ -180,13 +180,17 @@ static void forward_fields(const dc_geo_forward_result *r, appended *a)
         memcpy(a->last, r->corrected.display, DC_CODE_DISPLAY_SIZE);
 }
 
-static dc_err forward_row(batch_worker *w, const char *code, size_t n, appended *a)
+static dc_err forward_row(batch_worker *w, const char *code, size_t n,
+                          const batch_look *look, appended *a)
 {
     if (!code || dc_batch_blank(code, n)) {
         a->status = DC_BATCH_EMPTY;
         return DC_OK;
     }
-    dc_err rc = dc_geo_forward(w->session, code, n, w->forward);
+    /* parsed once already, to order the block's lookups */
+    dc_err rc = look->has_code
+                    ? dc_geo_forward_code(w->session, &look->code, code, n, w->forward)
+                    : dc_geo_forward(w->session, code, n, w->forward);
     if (rc == DC_OK) forward_fields(w->forward, a);
     return rc;
 }
@@ -359,9 +363,8 @@ static uint64_t spread(uint64_t v)
  * near the last. */
 static uint64_t forward_key(batch_worker *w, const char *code, size_t n, batch_look *look)
 {
-    dc_code c;
-    look->has_order = code && dc_code_parse(code, n, &c, NULL) == DC_OK &&
-                      dc_geo_code_order(w->session, &c, &look->order);
+    look->has_code = code && dc_code_parse(code, n, &look->code, NULL) == DC_OK;
+    look->has_order = look->has_code && dc_geo_code_order(w->session, &look->code, &look->order);
     return look->has_order ? look->order >> 16 : DC_BATCH_KEY_LAST;
 }
 
@@ -381,6 +384,7 @@ static uint64_t reverse_key(const char *lat_text, size_t lat_len, const char *lo
 uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len, batch_look *look)
 {
     row_values rv;
+    look->has_order = look->has_code = false;
     look_fields(w->job, rec, len, look);
     look->held_len[0] = look->held_len[1] = BATCH_HELD + 1;
     char *scratch = scratch_for(w, len);
@@ -470,7 +474,7 @@ dc_err dc_batch_row_lookup(batch_worker *w, const char *rec, size_t len,
     row_values rv;
     find_values(j, rec, look, scratch, &rv);
     dc_err rc = j->mode == DC_BATCH_FORWARD
-                    ? forward_row(w, rv.v[0], rv.n[0], &a)
+                    ? forward_row(w, rv.v[0], rv.n[0], look, &a)
                     : reverse_row(w, rv.v[0], rv.n[0], rv.v[1], rv.n[1], &a);
     if (rc != DC_OK) return rc;
     if (!put_appended(out, &a, j)) return DC_E_NOMEM;

@@ -27,9 +27,10 @@ typedef struct batch_job {
 #define BATCH_HELD 24
 typedef struct batch_look {
     uint64_t order; /* forward: the code's dc_geo_code_order, when has_order */
+    dc_code code;   /* forward: the code parsed, when has_code */
     uint32_t span[2][2];
     uint32_t nfields;
-    bool present[2], has_order;
+    bool present[2], has_order, has_code;
     uint8_t held_len[2]; /* BATCH_HELD + 1: not held */
     char held[2][BATCH_HELD];
     uint32_t at, n; /* the appended fields: offset in their buffer, length */

@@ -91,6 +91,22 @@ static bool is_code_error(dc_err rc)
            rc == DC_E_CODE_CHAR || rc == DC_E_CODE_LOOKALIKE;
 }
 
+/* A parsed code: its zone, then its door or why there is none. */
+static dc_err forward_parsed(dc_geo_session *s, const dc_code *code,
+                             dc_geo_forward_result *out)
+{
+    dc_err rc = dc_geo_zone_of(s->geo, code->postcode, &out->zone);
+    if (rc == DC_E_NOT_FOUND) {
+        out->status = DC_GEO_UNKNOWN_POSTCODE;
+        return DC_OK;
+    }
+    if (rc != DC_OK) return rc;
+    out->has_zone = true;
+    rc = read_place(s, code, out);
+    if (rc != DC_E_NOT_FOUND) return rc;
+    return classify_unregistered(s, out);
+}
+
 static dc_err forward_code(dc_geo_session *s, const char *text, size_t len,
                            dc_geo_forward_result *out)
 {
@@ -101,16 +117,7 @@ static dc_err forward_code(dc_geo_session *s, const char *text, size_t len,
         return DC_OK;
     }
     if (rc != DC_OK) return rc;
-    rc = dc_geo_zone_of(s->geo, code.postcode, &out->zone);
-    if (rc == DC_E_NOT_FOUND) {
-        out->status = DC_GEO_UNKNOWN_POSTCODE;
-        return DC_OK;
-    }
-    if (rc != DC_OK) return rc;
-    out->has_zone = true;
-    rc = read_place(s, &code, out);
-    if (rc != DC_E_NOT_FOUND) return rc;
-    return classify_unregistered(s, out);
+    return forward_parsed(s, &code, out);
 }
 
 /* ---- Plus Codes ----------------------------------------------------------- */
@@ -236,5 +243,17 @@ dc_err dc_geo_forward(dc_geo_session *s, const char *text, size_t len,
         if (!out->has_zone) return DC_OK;
         return dc_geo_suggest(s, out->place.compact, strlen(out->place.compact), out);
     }
+    return dc_geo_suggest(s, text, len, out);
+}
+
+dc_err dc_geo_forward_code(dc_geo_session *s, const dc_code *code, const char *text,
+                           size_t len, dc_geo_forward_result *out)
+{
+    if (!s || !out || !code || (!text && len)) return DC_E_INVALID_ARG;
+    reset(out);
+    /* A text that parses as a code is never a full Plus Code (see
+     * plus_code_text), so dc_geo_forward would take this path too. */
+    dc_err rc = forward_parsed(s, code, out);
+    if (rc != DC_OK || out->status == DC_GEO_OK) return rc;
     return dc_geo_suggest(s, text, len, out);
 }

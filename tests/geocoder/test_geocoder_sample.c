@@ -82,6 +82,57 @@ static void lenient_forms(const char *compact, char lower[32], char spaced[32],
     snprintf(noplus, 32, "%.5s %.7s", compact, compact + 5);
 }
 
+/* dc_geo_forward_code gives dc_geo_forward's answer for a code parsed
+ * already: every household's code and a slip of each (a character replaced:
+ * unregistered, outside its zone, an unknown postcode, or malformed), the
+ * status, place, households and suggestions compared. */
+static void test_forward_code(void **state)
+{
+    (void)state;
+    dc_geo_session *s;
+    static dc_geo_forward_result a, b;
+    uint32_t n = households(), compared = 0, statuses[DC_GEO_OUT_OF_COVERAGE + 1] = {0};
+    dc_geo_session_begin(geo, &s);
+    for (uint32_t i = 0; i < n; i += 3) {
+        dc_household h;
+        assert_int_equal(dc_index_household(dc_geo_session_txn(s), i, &h), DC_OK);
+        char text[DC_CODE_COMPACT_SIZE];
+        dc_code_format(&h.code, DC_CODE_COMPACT, text, sizeof text);
+        for (int slip = 0; slip < 2; slip++) {
+            if (slip) text[i % 12] = "23456789CFGHJMPQRVWX"[(i / 12) % 20];
+            dc_code code;
+            if (dc_code_parse(text, 12, &code, NULL) != DC_OK) continue;
+            assert_int_equal(dc_geo_forward(s, text, 12, &a), DC_OK);
+            assert_int_equal(dc_geo_forward_code(s, &code, text, 12, &b), DC_OK);
+            assert_int_equal(a.status, b.status);
+            assert_int_equal(a.has_place, b.has_place);
+            assert_int_equal(a.has_zone, b.has_zone);
+            if (a.has_place) assert_string_equal(a.place.compact, b.place.compact);
+            assert_int_equal(a.household_count, b.household_count);
+            assert_int_equal(a.nhouseholds, b.nhouseholds);
+            for (size_t k = 0; k < a.nhouseholds; k++)
+                assert_int_equal(a.households[k].number, b.households[k].number);
+            assert_int_equal(a.nsuggestions, b.nsuggestions);
+            for (size_t k = 0; k < a.nsuggestions; k++)
+                assert_string_equal(a.suggestions[k].place.compact,
+                                    b.suggestions[k].place.compact);
+            statuses[a.status]++;
+            compared++;
+        }
+    }
+    /* every kind of answer a code can get was among them */
+    assert_true(statuses[DC_GEO_OK] > 7000);
+    assert_true(statuses[DC_GEO_UNREGISTERED] > 100);
+    assert_true(statuses[DC_GEO_UNKNOWN_POSTCODE] > 10);
+    assert_true(statuses[DC_GEO_CODE_OUTSIDE_ZONE] > 10);
+    assert_true(compared > 14000);
+    dc_code c;
+    assert_int_equal(dc_code_parse("3210192P9F5C", 12, &c, NULL), DC_OK);
+    assert_int_equal(dc_geo_forward_code(NULL, &c, "x", 1, &a), DC_E_INVALID_ARG);
+    assert_int_equal(dc_geo_forward_code(s, NULL, "x", 1, &a), DC_E_INVALID_ARG);
+    dc_geo_session_end(s);
+}
+
 static void test_forward(void **state)
 {
     (void)state;
@@ -478,7 +529,8 @@ int main(int argc, char **argv)
     static const char *const modes[] = {"forward", "reverse", "typos", "statuses",
                                         "enclave"};
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_forward), cmocka_unit_test(test_reverse),
+        cmocka_unit_test(test_forward), cmocka_unit_test(test_forward_code),
+        cmocka_unit_test(test_reverse),
         cmocka_unit_test(test_typos),   cmocka_unit_test(test_statuses),
         cmocka_unit_test(test_enclave),
     };

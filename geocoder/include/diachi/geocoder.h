@@ -228,6 +228,16 @@ dc_err dc_geo_forward(dc_geo_session *s, const char *text, size_t len,
                       dc_geo_forward_result *out);
 
 /**
+ * dc_geo_forward for a text the caller has already parsed as a code: the
+ * same answer as dc_geo_forward(s, text, len, out), without parsing @p text
+ * again (a batch parses each code once to order its lookups).
+ * @param[in] code  dc_code_parse's code of exactly @p text (not NULL)
+ * @return as dc_geo_forward; DC_E_INVALID_ARG also for a NULL @p code
+ */
+dc_err dc_geo_forward_code(dc_geo_session *s, const dc_code *code, const char *text,
+                           size_t len, dc_geo_forward_result *out);
+
+/**
  * Fill r->similar: the registered codes of the same zone one edit (a
  * character replaced, two neighbours swapped) away from a code that
  * resolved (status ok), likeliest first. A slip typing any of them would
