@@ -187,6 +187,11 @@ static inline int dc_search_points(uint8_t how, bool toned)
                                               : DC_PTS_TONES;
 }
 
+/* search_words.c: the parts the parser found, into the answer. */
+void dc_search_report_parts(const dc_query *q, dc_search_result *out);
+/* search_words.c: the query's name words (x->nt) from its parts. */
+void dc_search_name_words(struct dc_search_scratch *x);
+
 /* search_scope.c: the entity kinds (bit per dc_entity_kind) the words of a part
  * of kind @p pkind may name. */
 unsigned dc_search_part_kinds(uint8_t pkind, bool numbered);
