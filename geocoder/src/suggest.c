@@ -120,6 +120,11 @@ typedef struct suggest_ctx {
     bool zone_known, zone_found;
     uint32_t zone_postcode;
     dc_zone zone;
+    /* The registered ends (last three characters) of the cell and
+     * postcode every near candidate shares (dc_index_cell_codes), read
+     * at the first one: 0 not yet, 1 read, -1 not to be used. */
+    int ends_state;
+    uint8_t ends[DC_CELL_CODE_SET_BYTES];
 } suggest_ctx;
 
 static void code_of(const char c[DC_CODE_CHARS], dc_code *code)
@@ -189,6 +194,31 @@ static bool worth_looking_up(suggest_ctx *x, const char c[DC_CODE_CHARS], bool n
            lon >= z->west_e7 - BOX_SLACK_E7 && lon <= z->east_e7 + BOX_SLACK_E7;
 }
 
+/* The value of a code's last three characters in base 20. */
+static uint32_t end_of(const char c[DC_CODE_CHARS])
+{
+    uint32_t v = 0;
+    for (int i = DC_CODE_CHARS - 3; i < DC_CODE_CHARS; i++)
+        v = v * 20 + (uint32_t)(strchr(ALPHABET, c[i]) - ALPHABET);
+    return v;
+}
+
+/* False when a near candidate (which worth_looking_up has passed) is
+ * surely not registered: its end is not among its cell's. A near
+ * candidate differs from the input only in its last three characters,
+ * so all of them share the set, read once. */
+static bool end_registered(suggest_ctx *x, const char c[DC_CODE_CHARS])
+{
+    if (x->ends_state == 0) {
+        dc_code code;
+        code_of(c, &code);
+        x->ends_state = dc_index_cell_codes(x->s->txn, &code, x->ends) == DC_OK ? 1 : -1;
+    }
+    if (x->ends_state < 0) return true; /* leave it to the lookup */
+    uint32_t v = end_of(c);
+    return x->ends[v >> 3] >> (v & 7) & 1u;
+}
+
 /* Keep @p sg among the best x->cap, by score. */
 static void keep_best(suggest_ctx *x, const dc_geo_suggestion *sg)
 {
@@ -223,6 +253,7 @@ static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_
     bool near = (edit == DC_GEO_EDIT_SUBSTITUTE || edit == DC_GEO_EDIT_SWAP) &&
                 position - 1 >= FINE_FROM;
     if (!worth_looking_up(x, c, near)) return DC_OK;
+    if (near && !end_registered(x, c)) return DC_OK;
     code_of(c, &sg.place.code);
     dc_err rc = dc_index_code_read(x->s->txn, &sg.place.code, &sg.household, 1, &count);
     if (rc == DC_E_NOT_FOUND) return DC_OK;
