@@ -143,8 +143,9 @@ nat_point nat_zone_sample(const nat_zone *zone, seeded_rng *rng, int *hamlet);
 /** "Phường Hòa Bình 3" for zone @p index of @p province. */
 void nat_name_zone(char out[NAT_NAME_SIZE], int index, int urban,
                    const nat_province *province);
-/** "Huyện Tân Phú", or the capital's own name for district 0. */
-void nat_name_district(char out[NAT_NAME_SIZE], int district,
+/** "Huyện Tân Phú" (@p kind "Huyện", "Quận" or "Thị xã"), or the
+ *  capital's own name for district 0. */
+void nat_name_district(char out[NAT_NAME_SIZE], int district, const char *kind,
                        const nat_province *province);
 /** "Đường Trần Phú": street @p index of the street list. */
 void nat_name_street(char out[NAT_NAME_SIZE], uint64_t index);

@@ -190,19 +190,42 @@ static int province_region(const nat_province *p)
     return NAT_REGION_NORTH;
 }
 
-/* The southern towns number their wards (Phường 1 to 15 in each district,
- * as Hồ Chí Minh City, Cần Thơ or Vũng Tàu do): the urban zone's rank in its
- * district, or 0 for a named one. */
+/* Numbered wards are a southern custom from Tuy Hòa down (Hồ Chí Minh City,
+ * Cần Thơ, Vũng Tàu, Đà Lạt); Huế, Đà Nẵng and the coast down to Quy Nhơn
+ * name theirs. */
+#define NUMBERED_WARDS_SOUTH_OF 13.5
+
+/* The southern towns number their wards (Phường 1 to 15 in each district):
+ * the urban zone's rank in its district, or 0 for a named one. */
 static int ward_number(const nat_province_job *job, const nat_layout *layout, int z)
 {
     const nat_zone *zone = &layout->zones[z];
+    const nat_province *p = &nat_provinces[job->province];
     if (!job->realistic_addresses || !zone->urban ||
-        province_region(&nat_provinces[job->province]) != NAT_REGION_SOUTH)
+        province_region(p) != NAT_REGION_SOUTH || p->capital_lat >= NUMBERED_WARDS_SOUTH_OF)
         return 0;
     int rank = 1;
     for (int k = 0; k < z; k++)
         rank += layout->zones[k].urban && layout->zones[k].district == zone->district;
     return rank <= NAT_WARD_NUMBERED_MAX ? rank : 0;
+}
+
+/* The word of a district that is not the capital's: with realistic
+ * addresses, one that holds wards is a town ("Thị xã"), or an urban
+ * district ("Quận") in a centrally run city (whose capital district is a
+ * "Quận" itself); the rest, and every district of simple addresses, are
+ * rural ("Huyện"). */
+static const char *district_kind(const nat_province_job *job, const nat_layout *layout,
+                                 int district)
+{
+    static const char quan[] = "Quận ";
+    if (!job->realistic_addresses) return "Huyện";
+    for (int k = 0; k < layout->zone_count; k++)
+        if (layout->zones[k].district == district && layout->zones[k].urban)
+            return strncmp(nat_provinces[job->province].capital, quan, sizeof quan - 1) == 0
+                       ? "Quận"
+                       : "Thị xã";
+    return "Huyện";
 }
 
 static int write_zone(OGRLayerH layer, OGRFeatureH f, const nat_province_job *job,
@@ -218,7 +241,7 @@ static int write_zone(OGRLayerH layer, OGRFeatureH f, const nat_province_job *jo
         nat_name_ward_numbered(name, number);
     else
         nat_name_zone(name, z, zone->urban, p);
-    nat_name_district(district, zone->district, p);
+    nat_name_district(district, zone->district, district_kind(job, layout, zone->district), p);
     OGR_F_SetFieldString(f, MAP_ZONE_POSTCODE, postcode);
     OGR_F_SetFieldString(f, MAP_ZONE_NAME, name);
     OGR_F_SetFieldString(f, MAP_ZONE_KIND, zone->urban ? "phường" : "xã");
