@@ -352,11 +352,15 @@ static enum MHD_Result csv_problem(struct MHD_Connection *c, dc_request *req,
 /* The headers of a CSV batch's answer: the rows per status
  * (X-Diachi-Count-Ok, X-Diachi-Count-Unknown-Postcode, ...), and for an
  * upload the name to save it under. */
+/* The statuses a CSV batch over HTTP can give: codes' and points' (the
+ * address column is the command's). */
+#define CSV_STATUSES (DC_BATCH_BAD_COORDINATES + 1)
+
 typedef struct csv_headers {
-    dc_header h[DC_BATCH_NSTATUS + 2];
+    dc_header h[CSV_STATUSES + 2];
     size_t n;
-    char names[DC_BATCH_NSTATUS][48];
-    char values[DC_BATCH_NSTATUS + 1][24];
+    char names[CSV_STATUSES][48];
+    char values[CSV_STATUSES + 1][24];
     char disposition[DC_FORM_DISPOSITION_SIZE];
 } csv_headers;
 
@@ -364,10 +368,10 @@ static void csv_headers_fill(csv_headers *ch, const dc_batch_stats *st,
                              const char *upload)
 {
     ch->n = 0;
-    snprintf(ch->values[DC_BATCH_NSTATUS], sizeof ch->values[0], "%llu",
+    snprintf(ch->values[CSV_STATUSES], sizeof ch->values[0], "%llu",
              (unsigned long long)st->rows);
-    ch->h[ch->n++] = (dc_header){"X-Diachi-Count-Rows", ch->values[DC_BATCH_NSTATUS]};
-    for (int i = 0; i < DC_BATCH_NSTATUS; i++) {
+    ch->h[ch->n++] = (dc_header){"X-Diachi-Count-Rows", ch->values[CSV_STATUSES]};
+    for (int i = 0; i < CSV_STATUSES; i++) {
         /* "unknown_postcode" -> "Unknown-Postcode" */
         char *name = ch->names[i];
         int n = snprintf(name, sizeof ch->names[i], "X-Diachi-Count-%s",
