@@ -86,6 +86,8 @@ void dc_reproject_init_tm(dc_reproject *r, double lon0_deg, double k0,
                           const double towgs84[7])
 {
     *r = (dc_reproject){.lon0 = lon0_deg * DEG,
+                        .sin_lon0 = sin(lon0_deg * DEG),
+                        .cos_lon0 = cos(lon0_deg * DEG),
                         .k0 = k0,
                         .false_easting = false_easting,
                         .false_northing = false_northing};
@@ -143,15 +145,14 @@ bool dc_reproject_box_inside(const dc_reproject *r, double min_x, double min_y,
            n1 <= TM_MAX_NORTHING;
 }
 
-/* sum_j c[j] sin(2 j t) and the matching cosine sum are built from
- * sin 2t and cos 2t by the angle-addition recurrence. */
+/* sin 2jt and cos 2jt for j = 1..6, from sin 2t and cos 2t by the
+ * angle-addition recurrence. */
 typedef struct multiples {
     double s[6], c[6];
 } multiples;
 
-static void angle_multiples(double t, multiples *m)
+static void multiples_of(double s1, double c1, multiples *m)
 {
-    double s1 = sin(2.0 * t), c1 = cos(2.0 * t);
     m->s[0] = s1;
     m->c[0] = c1;
     for (int j = 1; j < 6; j++) {
@@ -160,47 +161,91 @@ static void angle_multiples(double t, multiples *m)
     }
 }
 
-/* Step 1: plane (metres) to geodetic latitude and longitude (radians). */
-static void inverse_tm(const dc_reproject *r, double x, double y, double *phi,
-                       double *dlam)
+/* A point on the way: sine and cosine of the geodetic latitude and of the
+ * longitude from the central meridian. */
+typedef struct geodetic {
+    double sin_phi, cos_phi, sin_dlam, cos_dlam;
+} geodetic;
+
+/* sin d and cos d - 1 for |d| < 0.01 by their Taylor series, exact to
+ * 1e-20 there. */
+static void small_angle(double d, double *sd, double *cd1)
+{
+    double d2 = d * d;
+    *sd = d * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0 * (1.0 - d2 / 42.0)));
+    *cd1 = -d2 / 2.0 * (1.0 - d2 / 12.0 * (1.0 - d2 / 30.0));
+}
+
+/* exp(d) for |d| < 0.01, exact to 1e-20. */
+static double small_exp(double d)
+{
+    return 1.0 +
+           d * (1.0 +
+                d / 2.0 *
+                    (1.0 +
+                     d / 3.0 * (1.0 + d / 4.0 * (1.0 + d / 5.0 * (1.0 + d / 6.0)))));
+}
+
+/* Step 1: plane (metres) to geodetic latitude and longitude. The libm
+ * calls are the cost (PROJ's are about twenty a point), so there are
+ * three: the series' corrections to xi', eta' and to the conformal
+ * latitude are a few thousandths at most, and are applied to the sines,
+ * cosines and exponentials of the uncorrected values by Taylor series. */
+static void inverse_tm(const dc_reproject *r, double x, double y, geodetic *g)
 {
     double xi1 = (y - r->false_northing) / r->radius;
     double eta1 = (x - r->false_easting) / r->radius;
+    double s1 = sin(xi1), c1 = cos(xi1), e1 = exp(eta1);
     multiples m;
-    angle_multiples(xi1, &m);
-    double xi = xi1, eta = eta1;
-    double e2 = exp(2.0 * eta1), e2inv = 1.0 / e2, ek = e2, ekinv = e2inv;
+    multiples_of(2.0 * s1 * c1, (c1 - s1) * (c1 + s1), &m);
+    double dxi = 0.0, deta = 0.0;
+    double e2 = e1 * e1, e2inv = 1.0 / e2, ek = e2, ekinv = e2inv;
     for (int j = 0; j < 6; j++) {
         double ch = 0.5 * (ek + ekinv), sh = 0.5 * (ek - ekinv);
-        xi -= r->beta[j] * m.s[j] * ch;
-        eta -= r->beta[j] * m.c[j] * sh;
+        dxi += r->beta[j] * m.s[j] * ch;
+        deta += r->beta[j] * m.c[j] * sh;
         ek *= e2;
         ekinv *= e2inv;
     }
-    double sh = sinh(eta), ch = cosh(eta);
-    double chi = asin(sin(xi) / ch);
-    *dlam = atan2(sh, cos(xi));
-    angle_multiples(chi, &m);
-    double lat = chi;
-    for (int j = 0; j < 6; j++)
-        lat += r->delta[j] * m.s[j];
-    *phi = lat;
+    /* xi = xi1 - dxi, eta = eta1 - deta */
+    double sd, cd1;
+    small_angle(dxi, &sd, &cd1);
+    double sxi = s1 + (s1 * cd1 - c1 * sd), cxi = c1 + (c1 * cd1 + s1 * sd);
+    double ee = e1 * small_exp(-deta);
+    double sh = 0.5 * (ee - 1.0 / ee), ch = 0.5 * (ee + 1.0 / ee);
+    /* the conformal latitude chi: sin chi = sin xi / cosh eta */
+    double s = sxi / ch, c = sqrt((1.0 - s) * (1.0 + s));
+    multiples_of(2.0 * s * c, (c - s) * (c + s), &m);
+    double d = 0.0;
+    for (int j = 5; j >= 0; j--)
+        d += r->delta[j] * m.s[j];
+    small_angle(d, &sd, &cd1);
+    g->sin_phi = s + (s * cd1 + c * sd);
+    g->cos_phi = c + (c * cd1 - s * sd);
+    /* the longitude from the meridian: atan2(sinh eta, cos xi) */
+    double h = sqrt(sh * sh + cxi * cxi);
+    g->sin_dlam = sh / h;
+    g->cos_dlam = cxi / h;
 }
 
 /* Steps 2 and 3: geodetic on the source datum to geodetic on WGS 84 by
- * Helmert @p h. */
-static void helmert(const dc_reproject *r, const double h[7], double *phi, double *lam)
+ * Helmert @p h, in radians. */
+static void helmert(const dc_reproject *r, const double h[7], const geodetic *g,
+                    double *phi, double *lam)
 {
-    double sp = sin(*phi), cp = cos(*phi), sl = sin(*lam), cl = cos(*lam);
+    double sp = g->sin_phi, cp = g->cos_phi;
+    double sl = g->sin_dlam * r->cos_lon0 + g->cos_dlam * r->sin_lon0;
+    double cl = g->cos_dlam * r->cos_lon0 - g->sin_dlam * r->sin_lon0;
     double nu = r->a / sqrt(1.0 - r->e2 * sp * sp);
     double X = nu * cp * cl, Y = nu * cp * sl, Z = nu * (1.0 - r->e2) * sp;
     double rx = h[3], ry = h[4], rz = h[5], k = h[6];
     double X2 = h[0] + k * (X - rz * Y + ry * Z);
     double Y2 = h[1] + k * (rz * X + Y - rx * Z);
     double Z2 = h[2] + k * (-ry * X + rx * Y + Z);
-    double p = hypot(X2, Y2);
-    double theta = atan2(Z2 * r->a, p * r->b);
-    double st = sin(theta), ct = cos(theta);
+    double p = sqrt(X2 * X2 + Y2 * Y2);
+    /* Bowring's parametric latitude theta: tan theta = Z a / (p b) */
+    double t = Z2 * r->a / (p * r->b);
+    double ct = 1.0 / sqrt(1.0 + t * t), st = t * ct;
     *phi = atan2(Z2 + r->ep2 * r->b * st * st * st, p - r->e2 * r->a * ct * ct * ct);
     *lam = atan2(Y2, X2);
 }
@@ -214,13 +259,17 @@ bool dc_reproject_point(const dc_reproject *r, double x, double y, double *lon,
         *lat = y;
         return true;
     }
-    double phi, dlam;
-    inverse_tm(r, x, y, &phi, &dlam);
-    double lam = r->lon0 + dlam;
-    if (r->local && local_side(r, x, y, x, y) == 1)
-        helmert(r, r->local_helmert, &phi, &lam);
-    else if (r->shift)
-        helmert(r, r->helmert, &phi, &lam);
+    geodetic g;
+    inverse_tm(r, x, y, &g);
+    double phi, lam;
+    if (r->local && local_side(r, x, y, x, y) == 1) {
+        helmert(r, r->local_helmert, &g, &phi, &lam);
+    } else if (r->shift) {
+        helmert(r, r->helmert, &g, &phi, &lam);
+    } else {
+        phi = atan2(g.sin_phi, g.cos_phi);
+        lam = r->lon0 + atan2(g.sin_dlam, g.cos_dlam);
+    }
     *lon = lam / DEG;
     *lat = phi / DEG;
     return true;

@@ -19,7 +19,7 @@
 typedef struct dc_reproject {
     bool identity; /**< the source is WGS 84 longitude/latitude */
     /* the transverse Mercator: radians and metres */
-    double lon0, k0, false_easting, false_northing;
+    double lon0, sin_lon0, cos_lon0, k0, false_easting, false_northing;
     double radius;            /**< k0 times the rectifying radius A */
     double beta[6], delta[6]; /**< Krüger's series to n^6, inverse */
     /* the ellipsoid (WGS 84 for both datums) */
