@@ -250,6 +250,19 @@ static void helmert(const dc_reproject *r, const double h[7], const geodetic *g,
     *lam = atan2(Y2, X2);
 }
 
+/* Whether @p deg lies within TIE_MARGIN degree of a multiple of half a
+ * 1e-7 degree: where rounding to 1e-7 degree (and the edges of Open
+ * Location Code cells, at multiples of 1/8000 / 4 and / 5 degree) may
+ * go either way. The arithmetic is within about 1e-13 degree of PROJ's,
+ * so leaving such points to PROJ keeps every rounded coordinate PROJ's. */
+#define TIE_MARGIN 1e-11
+
+static bool near_tie(double deg)
+{
+    double u = deg * 2e7;
+    return fabs(u - nearbyint(u)) < TIE_MARGIN * 2e7;
+}
+
 bool dc_reproject_point(const dc_reproject *r, double x, double y, double *lon,
                         double *lat)
 {
@@ -270,7 +283,9 @@ bool dc_reproject_point(const dc_reproject *r, double x, double y, double *lon,
         phi = atan2(g.sin_phi, g.cos_phi);
         lam = r->lon0 + atan2(g.sin_dlam, g.cos_dlam);
     }
-    *lon = lam / DEG;
-    *lat = phi / DEG;
+    double lon_deg = lam / DEG, lat_deg = phi / DEG;
+    if (near_tie(lon_deg) || near_tie(lat_deg)) return false;
+    *lon = lon_deg;
+    *lat = lat_deg;
     return true;
 }

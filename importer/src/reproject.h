@@ -67,15 +67,19 @@ void dc_reproject_set_local(dc_reproject *r, const double towgs84[7], double min
  * @return false, leaving the outputs alone, when the point is outside the
  *         domain where the series is held exact (more than 1,000 km from
  *         the central meridian, beyond 84 degrees of latitude, or not
- *         finite), or at the edge of the local Helmert's box: such points
- *         are left to PROJ.
+ *         finite), at the edge of the local Helmert's box, or where the
+ *         answer is within 1e-11 degree of a multiple of 0.5e-7 degree
+ *         (rounding to 1e-7 degree, or an Open Location Code cell's edge,
+ *         could go the other way than PROJ's answer): such points are left
+ *         to PROJ, which keeps the index PROJ's, byte for byte.
  */
 bool dc_reproject_point(const dc_reproject *r, double x, double y, double *lon,
                         double *lat);
 
 /**
  * Whether every point of the box is in the domain of dc_reproject_point
- * and on one side of the local Helmert's box edges.
+ * and on one side of the local Helmert's box edges (the rounding margin
+ * is not known before the answer).
  */
 bool dc_reproject_box_inside(const dc_reproject *r, double min_x, double min_y,
                              double max_x, double max_y);

@@ -60,23 +60,46 @@ static void tm3_known_points(void **state)
     }
 }
 
-/* Without a shift: the central meridian and the equator map to themselves,
- * and a point is where it is mirrored across the meridian. */
+/* Without a shift: a point is where it is mirrored across the meridian,
+ * and one on the meridian stays on it; an answer at a rounding tie (the
+ * false origin is 105.5 E, 0 N exactly) is left to PROJ. */
 static void tm_symmetry(void **state)
 {
     (void)state;
     dc_reproject r;
     dc_reproject_init_tm(&r, 105.5, 0.9999, 500000, 0, NULL);
-    double lon, lat, lon2, lat2;
-    assert_true(dc_reproject_point(&r, 500000, 0, &lon, &lat));
-    assert_true(lon == 105.5 && lat == 0.0);
+    double lon = 7, lat = 7, lon2, lat2;
+    assert_false(dc_reproject_point(&r, 500000, 0, &lon, &lat));
+    assert_true(lon == 7 && lat == 7);
     assert_true(dc_reproject_point(&r, 500000 + 123456.7, 1876543.2, &lon, &lat));
     assert_true(dc_reproject_point(&r, 500000 - 123456.7, 1876543.2, &lon2, &lat2));
     assert_true(fabs(lat - lat2) < 1e-13 && fabs((lon - 105.5) + (lon2 - 105.5)) < 1e-12);
-    /* on the meridian, the northing is k0 times the meridian arc: the
-     * quarter meridian of WGS 84 is 10,001,965.729 m */
-    assert_true(dc_reproject_point(&r, 500000, 0.9999 * 10001965.729 / 2, &lon, &lat));
-    assert_true(lon == 105.5);
+    /* 1 mm east of the meridian: 9e-9 degree east of it */
+    assert_true(dc_reproject_point(&r, 500000.001, 2345678.9, &lon, &lat));
+    assert_true(lon - 105.5 > 8e-9 && lon - 105.5 < 1e-8);
+}
+
+/* Near a multiple of 0.5e-7 degree the answer is left to PROJ: the
+ * index's rounding must be PROJ's. */
+static void rounding_ties(void **state)
+{
+    (void)state;
+    dc_reproject r;
+    dc_reproject_init_tm(&r, 105.5, 0.9999, 500000, 0, vn2000);
+    double lon, lat, lon2, lat2;
+    assert_true(dc_reproject_point(&r, 512345.678, 2345678.9, &lon, &lat));
+    /* step east until the answer's longitude crosses a tie: 1 um apart */
+    double x = 512345.678, step = 1e-6;
+    double tie = (floor(lon * 2e7) + 1) / 2e7;
+    bool refused = false;
+    while (!refused && lon < tie) {
+        x += step;
+        refused = !dc_reproject_point(&r, x, 2345678.9, &lon2, &lat2);
+        if (!refused) lon = lon2;
+    }
+    /* the last answer given is 1e-11 degree short of the tie, no nearer */
+    assert_true(refused);
+    assert_true(tie - lon >= 1e-11 * (1 - 1e-6) && tie - lon < 2e-11);
 }
 
 /* Outside the domain nothing is written and false comes back. */
@@ -342,6 +365,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tm3_known_points),
         cmocka_unit_test(tm_symmetry),
+        cmocka_unit_test(rounding_ties),
         cmocka_unit_test(domain),
         cmocka_unit_test(every_zone_against_cs2cs),
         cmocka_unit_test(explicit_towgs84),
