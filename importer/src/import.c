@@ -295,6 +295,7 @@ static dc_err open_sources(dc_import *im, dc_error *err)
     im->zone_opt.srs = cfg->zones_srs;
     im->zone_opt.unprojected_zones = true;
     im->household_opt.srs = cfg->households_srs;
+    im->zone_opt.exact_proj = im->household_opt.exact_proj = cfg->exact_proj;
     im->zone_opt.encoding = im->household_opt.encoding = cfg->encoding;
     /* A folder may hold the report and the index: they are not maps. */
     const char *outputs[2] = {cfg->report, cfg->output};

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 
 #include "diachi/error.h"
 
@@ -57,7 +58,9 @@ typedef struct dc_source_options {
     bool unprojected_zones; /**< zones: hand each geometry over as read, with the
                                  layer's transformation in dc_source_zone.to_wgs84,
                                  for the callback to reproject (on other threads,
-                                 with copies made by OCTClone) */
+                                 with copies made by dc_crs_clone) */
+    bool exact_proj;        /**< reproject every point with PROJ, also where our
+                                 own arithmetic would do (reproject.h) */
 } dc_source_options;
 
 /** Where a feature came from, for the report. */
@@ -207,5 +210,33 @@ dc_err dc_source_read_households(const dc_source_list *list, size_t i,
 dc_err dc_source_read_zones(const dc_source_list *list, size_t i,
                             const dc_source_options *opt, dc_zone_fn fn, void *ctx,
                             dc_source_problem *problem);
+
+/* ---- a layer's transformation to WGS 84 (source_crs.c) ------------------- */
+
+/**
+ * As OGR_G_Transform: reproject @p g in place with @p ct, a layer's
+ * transformation (dc_source_zone.to_wgs84) or a copy of it from
+ * dc_crs_clone. Where the layer's CRS is one our own arithmetic covers
+ * (and the import is not --exact-proj) and every vertex lies in its
+ * domain, the vertices are computed without PROJ. Thread-safe for
+ * distinct geometries; @p ct may be shared when our arithmetic does the
+ * work, otherwise it follows OGR's rules (a copy a thread).
+ * @return OGRERR_NONE, or OGR's error (then @p g may be half done).
+ */
+OGRErr dc_crs_transform_geometry(OGRGeometryH g, OGRCoordinateTransformationH ct);
+
+/**
+ * As OCTTransformEx without heights: @p n points of @p x, @p y in place,
+ * @p ok[i] false where PROJ cannot transform point i. The same rules as
+ * dc_crs_transform_geometry.
+ */
+void dc_crs_transform_points(OGRCoordinateTransformationH ct, size_t n, double *x,
+                             double *y, int *ok);
+
+/** A copy of a layer's transformation for another thread, with our own
+ *  arithmetic when the original has it; free with dc_crs_destroy. */
+OGRCoordinateTransformationH dc_crs_clone(OGRCoordinateTransformationH ct);
+/** Free a copy made by dc_crs_clone. NULL is a no-op. */
+void dc_crs_destroy(OGRCoordinateTransformationH ct);
 
 #endif /* DC_IMPORT_SOURCE_H */

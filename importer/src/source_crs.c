@@ -8,6 +8,15 @@
  * desktop-GIS ESRI WKT whose datum PROJ recognises ("D_Vietnam_2000"). For
  * anything else that says VN-2000 but yields no shift, we add EPSG's
  * transformation VN-2000 to WGS 84 (2), EPSG:6960, ourselves.
+ *
+ * PROJ's pipeline costs about 575 ns a vertex, most of a national map's
+ * zones phase. The CRSs the maps use (VN-2000 / TM-3 zones, WGS 84) are
+ * transformed by our own arithmetic (reproject.c) instead, once a sample
+ * of points over Vietnam shows it gives PROJ's answer for that CRS within
+ * 1e-11 degree; everything else, every point outside the series' domain,
+ * and every answer within 1e-11 degree of a rounding tie at 1e-7 degree
+ * still go through PROJ, so the index is the one PROJ gives, byte for
+ * byte. The importer's --exact-proj keeps PROJ for every point.
  */
 #include <ctype.h>
 #include <math.h>
@@ -16,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reproject.h"
 #include "source_internal.h"
 
 /* EPSG:6960 as position-vector TOWGS84 (the convention of WKT1 TOWGS84 and
@@ -98,6 +108,332 @@ static OGRSpatialReferenceH source_crs(OGRLayerH layer, dc_layer_kind kind,
                    "layer %s has no CRS (no .prj); name its CRS with --%s-srs",
                    OGR_L_GetName(layer), kind == DC_LAYER_ZONES ? "zones" : "households");
     return NULL;
+}
+
+/* ---- our own arithmetic where it gives PROJ's answer ------------------ */
+
+/* Transformations handed out whose points reproject.c computes, by the
+ * OGR transformation they stand for (also the copies dc_crs_clone made).
+ * `on` is false while a layer of an --exact-proj import holds it. */
+typedef struct fast_entry {
+    OGRCoordinateTransformationH ct;
+    dc_reproject fast;
+    bool on;
+} fast_entry;
+
+static pthread_mutex_t fast_lock = PTHREAD_MUTEX_INITIALIZER;
+static fast_entry *fast_table;
+static size_t fast_count, fast_cap;
+
+/* The entry of @p ct, or fast_count; under fast_lock. */
+static size_t fast_find(OGRCoordinateTransformationH ct)
+{
+    size_t i = 0;
+    while (i < fast_count && fast_table[i].ct != ct)
+        i++;
+    return i;
+}
+
+/* Note @p ct as computed by @p fast (when @p on); forgotten if no memory:
+ * PROJ then does the work. */
+static void fast_add(OGRCoordinateTransformationH ct, const dc_reproject *fast, bool on)
+{
+    pthread_mutex_lock(&fast_lock);
+    if (fast_count == fast_cap) {
+        size_t cap = fast_cap ? 2 * fast_cap : 32;
+        fast_entry *t = realloc(fast_table, cap * sizeof *t);
+        if (t) {
+            fast_table = t;
+            fast_cap = cap;
+        }
+    }
+    if (fast_count < fast_cap)
+        fast_table[fast_count++] = (fast_entry){.ct = ct, .fast = *fast, .on = on};
+    pthread_mutex_unlock(&fast_lock);
+}
+
+/* Turn @p ct's own arithmetic on or off, when it has one. */
+static void fast_switch(OGRCoordinateTransformationH ct, bool on)
+{
+    pthread_mutex_lock(&fast_lock);
+    size_t i = fast_find(ct);
+    if (i < fast_count) fast_table[i].on = on;
+    pthread_mutex_unlock(&fast_lock);
+}
+
+static void fast_forget(OGRCoordinateTransformationH ct)
+{
+    pthread_mutex_lock(&fast_lock);
+    size_t i = fast_find(ct);
+    if (i < fast_count) fast_table[i] = fast_table[--fast_count];
+    if (fast_count == 0) {
+        free(fast_table);
+        fast_table = NULL;
+        fast_cap = 0;
+    }
+    pthread_mutex_unlock(&fast_lock);
+}
+
+/* @p ct's arithmetic into @p out when it is ours and on. */
+static bool fast_of(OGRCoordinateTransformationH ct, dc_reproject *out)
+{
+    bool found = false;
+    pthread_mutex_lock(&fast_lock);
+    size_t i = fast_find(ct);
+    if (i < fast_count && fast_table[i].on) {
+        *out = fast_table[i].fast;
+        found = true;
+    }
+    pthread_mutex_unlock(&fast_lock);
+    return found;
+}
+
+bool dc_crs_is_ours(OGRCoordinateTransformationH ct)
+{
+    dc_reproject fast;
+    return fast_of(ct, &fast);
+}
+
+static bool near(double a, double b)
+{
+    return fabs(a - b) < 1e-9;
+}
+
+/* EPSG:5194, VN-2000 to WGS 84 (1), as position-vector TOWGS84, and the
+ * box of its area of use (the Mekong delta's blocks DBSCL 02 and 03):
+ * south, west, north, east in degrees. PROJ's database offers it beside
+ * EPSG:6960 for the TM-3 zones that reach the delta, and PROJ takes it
+ * for the points inside that box, in the source CRS's coordinates. */
+static const double vn2000_delta_towgs84[7] = {-192.873, -39.382, -111.202, -0.00205,
+                                               -0.0005,  0.00335, 0.0188};
+static const double vn2000_delta_box[4] = {9.35, 104.24, 11.04, 107.11};
+/* Points this close to that box's edges (metres) are left to PROJ: its
+ * box is made the same way as ours, but not by the same code. */
+#define DELTA_MARGIN 500.0
+
+/* The delta's box in @p from's coordinates as PROJ makes it: its edges,
+ * 21 points each, projected (no datum shift), then their extent. */
+static bool delta_box(OGRSpatialReferenceH from, double box[4])
+{
+    OGRSpatialReferenceH geog = OSRCloneGeogCS(from);
+    if (!geog) return false;
+    OSRSetAxisMappingStrategy(geog, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(geog, from);
+    enum { EDGE = 21, N = 4 * EDGE };
+    double x[N], y[N];
+    int ok[N];
+    const double *b = vn2000_delta_box;
+    for (int i = 0; i < EDGE; i++) {
+        double t = (double)i / (EDGE - 1);
+        double lon = b[1] + t * (b[3] - b[1]), lat = b[0] + t * (b[2] - b[0]);
+        x[i] = lon, y[i] = b[0];
+        x[EDGE + i] = lon, y[EDGE + i] = b[2];
+        x[2 * EDGE + i] = b[1], y[2 * EDGE + i] = lat;
+        x[3 * EDGE + i] = b[3], y[3 * EDGE + i] = lat;
+    }
+    bool done = ct && OCTTransformEx(ct, N, x, y, NULL, ok);
+    if (ct) OCTDestroyCoordinateTransformation(ct);
+    OSRDestroySpatialReference(geog);
+    if (!done) return false;
+    box[0] = box[2] = x[0];
+    box[1] = box[3] = y[0];
+    for (int i = 1; i < N; i++) {
+        box[0] = fmin(box[0], x[i]), box[2] = fmax(box[2], x[i]);
+        box[1] = fmin(box[1], y[i]), box[3] = fmax(box[3], y[i]);
+    }
+    return true;
+}
+
+/* A VN-2000 / TM-3 zone: transverse Mercator on the VN-2000 datum (the WGS
+ * 84 ellipsoid), latitude of origin 0, scale 0.9999, false easting 500 km,
+ * metres and Greenwich. Its shift the CRS's TOWGS84, else EPSG:6960: then
+ * two candidates, with and without EPSG:5194 in the delta (the first of
+ * them agreeing with PROJ is taken), and the delta's box in @p box. */
+static int recognise_tm3(OGRSpatialReferenceH from, dc_reproject out[2], double box[4])
+{
+    const char *projection = OSRGetAttrValue(from, "PROJECTION", 0);
+    if (!OSRIsProjected(from) || OSRIsCompound(from) || !projection ||
+        strcmp(projection, SRS_PT_TRANSVERSE_MERCATOR) != 0 || !is_vn2000_datum(from))
+        return 0;
+    OGRErr e1 = OGRERR_NONE, e2 = OGRERR_NONE;
+    if (!near(OSRGetSemiMajor(from, &e1), 6378137.0) ||
+        !near(OSRGetInvFlattening(from, &e2), 298.257223563) || e1 || e2 ||
+        OSRGetPrimeMeridian(from, NULL) != 0.0 || OSRGetLinearUnits(from, NULL) != 1.0)
+        return 0;
+    double k0 = OSRGetNormProjParm(from, SRS_PP_SCALE_FACTOR, 0, &e1);
+    double fe = OSRGetNormProjParm(from, SRS_PP_FALSE_EASTING, 0, &e2);
+    OGRErr e3 = OGRERR_NONE, e4 = OGRERR_NONE, e5 = OGRERR_NONE;
+    double fn = OSRGetNormProjParm(from, SRS_PP_FALSE_NORTHING, 0, &e3);
+    double lat0 = OSRGetNormProjParm(from, SRS_PP_LATITUDE_OF_ORIGIN, 0, &e4);
+    double lon0 = OSRGetNormProjParm(from, SRS_PP_CENTRAL_MERIDIAN, 0, &e5);
+    if (e1 || e2 || e3 || e4 || e5 || k0 != 0.9999 || fe != 500000.0 || fn != 0.0 ||
+        lat0 != 0.0 || !(lon0 >= 100.0 && lon0 <= 112.0))
+        return 0;
+    double shift[7];
+    if (OSRGetTOWGS84(from, shift, 7) == OGRERR_NONE) {
+        dc_reproject_init_tm(&out[0], lon0, k0, fe, fn, shift);
+        return 1;
+    }
+    dc_reproject_init_tm(&out[0], lon0, k0, fe, fn, vn2000_towgs84);
+    out[1] = out[0];
+    if (!delta_box(from, box)) return 1;
+    dc_reproject_set_local(&out[0], vn2000_delta_towgs84, box[0], box[1], box[2], box[3],
+                           DELTA_MARGIN);
+    return 2;
+}
+
+/* How close our answers are to PROJ's for a CRS to be ours: 1e-11 degree,
+ * a micrometre, a hundred times the difference seen (test_reproject). */
+#define AGREE 1e-11
+
+/* Whether @p fast gives what @p ct gives, within AGREE,
+ * on a grid of points over Vietnam and around the zone, and one over
+ * the delta's box @p box (when not NULL). */
+static bool agrees(const dc_reproject *fast, OGRCoordinateTransformationH ct,
+                   const double *box)
+{
+    enum { SIDE = 6, N = SIDE * SIDE, INNER = 5, M = N + INNER * INNER };
+    double x[M], y[M];
+    int ok[M];
+    for (int i = 0; i < N; i++) {
+        int col = i % SIDE, row = i / SIDE;
+        if (fast->identity) {
+            x[i] = 102.0 + 1.5 * col;
+            y[i] = 8.0 + 3.2 * row;
+        } else {
+            x[i] = fast->false_easting - 400000.0 + 160000.0 * col;
+            y[i] = 900000.0 + 340000.0 * row;
+        }
+    }
+    int n = N;
+    for (int i = 0; box && i < INNER * INNER; i++, n++) {
+        double inset = 2 * DELTA_MARGIN;
+        double w = box[2] - box[0] - 2 * inset, h = box[3] - box[1] - 2 * inset;
+        x[n] = box[0] + inset + w * (i % INNER) / (INNER - 1);
+        y[n] = box[1] + inset + h * (i / INNER) / (INNER - 1);
+    }
+    double px[M], py[M];
+    memcpy(px, x, sizeof px);
+    memcpy(py, y, sizeof py);
+    if (!OCTTransformEx(ct, n, px, py, NULL, ok)) return false;
+    for (int i = 0; i < n; i++) {
+        double lon, lat;
+        /* at a rounding tie (rare) the point is PROJ's anyway */
+        if (!dc_reproject_point(fast, x[i], y[i], &lon, &lat)) lon = px[i], lat = py[i];
+        if (!ok[i] || fabs(lon - px[i]) > AGREE || fabs(lat - py[i]) > AGREE)
+            return false;
+    }
+    return true;
+}
+
+/* Our arithmetic for transformation @p ct from @p from to @p to, when
+ * @p from is a CRS reproject.c knows and it agrees with PROJ's. */
+static bool recognise(OGRSpatialReferenceH from, OGRSpatialReferenceH to,
+                      OGRCoordinateTransformationH ct, dc_reproject *out)
+{
+    dc_reproject fast[2];
+    double box[4];
+    int candidates = 0;
+    if (OSRIsGeographic(from) && !OSRIsCompound(from) && OSRIsSame(from, to)) {
+        dc_reproject_init_identity(&fast[0]);
+        candidates = 1;
+    } else {
+        candidates = recognise_tm3(from, fast, box);
+    }
+    for (int i = 0; i < candidates; i++) {
+        if (!agrees(&fast[i], ct, candidates == 2 ? box : NULL)) continue;
+        *out = fast[i];
+        return true;
+    }
+    return false;
+}
+
+OGRCoordinateTransformationH dc_crs_clone(OGRCoordinateTransformationH ct)
+{
+    OGRCoordinateTransformationH copy = ct ? OCTClone(ct) : NULL;
+    dc_reproject fast;
+    if (copy && fast_of(ct, &fast)) fast_add(copy, &fast, true);
+    return copy;
+}
+
+void dc_crs_destroy(OGRCoordinateTransformationH ct)
+{
+    if (!ct) return;
+    fast_forget(ct);
+    OCTDestroyCoordinateTransformation(ct);
+}
+
+void dc_crs_transform_points(OGRCoordinateTransformationH ct, size_t n, double *x,
+                             double *y, int *ok)
+{
+    dc_reproject fast;
+    if (n == 0) return;
+    if (!fast_of(ct, &fast)) {
+        OCTTransformEx(ct, (int)n, x, y, NULL, ok);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ok[i] = dc_reproject_point(&fast, x[i], y[i], &x[i], &y[i]);
+        /* Outside the series' domain: PROJ says where, or that it cannot. */
+        if (!ok[i]) OCTTransformEx(ct, 1, &x[i], &y[i], NULL, &ok[i]);
+    }
+}
+
+/* Reproject every vertex of @p g, whose points are all in @p fast's box;
+ * a vertex at a rounding tie goes through @p ct. False: out of memory, or
+ * PROJ failed on such a vertex (then @p g is half done). */
+static bool fast_geometry(OGRGeometryH g, const dc_reproject *fast,
+                          OGRCoordinateTransformationH ct)
+{
+    int parts = OGR_G_GetGeometryCount(g);
+    for (int i = 0; i < parts; i++)
+        if (!fast_geometry(OGR_G_GetGeometryRef(g, i), fast, ct)) return false;
+    int n = parts > 0 ? 0 : OGR_G_GetPointCount(g);
+    if (n == 0) return true;
+    double *x = malloc(2 * (size_t)n * sizeof *x);
+    if (!x) return false;
+    double *y = x + n;
+    OGR_G_GetPoints(g, x, sizeof *x, y, sizeof *y, NULL, 0);
+    bool done = true;
+    for (int i = 0; i < n && done; i++) {
+        int ok = dc_reproject_point(fast, x[i], y[i], &x[i], &y[i]);
+        if (!ok) OCTTransformEx(ct, 1, &x[i], &y[i], NULL, &ok);
+        done = ok;
+    }
+    if (done) OGR_G_SetPoints(g, n, x, sizeof *x, y, sizeof *y, NULL, 0);
+    free(x);
+    return done;
+}
+
+/* The shapes whose vertices fast_geometry reaches: 2D, no curves. */
+static bool plain_2d(OGRGeometryH g)
+{
+    OGRwkbGeometryType t = OGR_G_GetGeometryType(g);
+    switch (t) {
+    case wkbPoint:
+    case wkbLineString:
+    case wkbPolygon:
+    case wkbMultiPoint:
+    case wkbMultiLineString:
+    case wkbMultiPolygon:
+        return true;
+    default:
+        return false;
+    }
+}
+
+OGRErr dc_crs_transform_geometry(OGRGeometryH g, OGRCoordinateTransformationH ct)
+{
+    dc_reproject fast;
+    OGREnvelope env;
+    if (!g || !fast_of(ct, &fast) || !plain_2d(g)) return OGR_G_Transform(g, ct);
+    OGR_G_GetEnvelope(g, &env);
+    if (OGR_G_IsEmpty(g) ||
+        !dc_reproject_box_inside(&fast, env.MinX, env.MinY, env.MaxX, env.MaxY))
+        return OGR_G_Transform(g, ct);
+    if (!fast_geometry(g, &fast, ct)) return OGRERR_FAILURE;
+    OGR_G_AssignSpatialReference(g, OCTGetTargetCS(ct));
+    return OGRERR_NONE;
 }
 
 /*
@@ -257,7 +593,7 @@ void dc_crs_release(OGRCoordinateTransformationH ct)
         break;
     }
     pthread_mutex_unlock(&crs_lock);
-    if (ct) OCTDestroyCoordinateTransformation(ct);
+    dc_crs_destroy(ct);
 }
 
 /* The layer's CRS, ready to transform from: the override, or the layer's
@@ -281,7 +617,7 @@ static OGRSpatialReferenceH source_ready(OGRLayerH layer, const char *prj, size_
 }
 
 static dc_err transformation(OGRLayerH layer, const char *prj, size_t len,
-                             dc_layer_kind kind, const char *srs,
+                             dc_layer_kind kind, const char *srs, bool exact,
                              OGRCoordinateTransformationH *out,
                              dc_source_problem *problem)
 {
@@ -303,6 +639,8 @@ static dc_err transformation(OGRLayerH layer, const char *prj, size_t len,
                        OGR_L_GetName(layer), why);
         goto done;
     }
+    dc_reproject fast;
+    if (recognise(from, to, ct, &fast)) fast_add(ct, &fast, !exact);
     if (prj) lend(prj, len, ct);
     *out = ct;
     rc = DC_OK;
@@ -313,17 +651,19 @@ done:
 }
 
 dc_err dc_crs_to_wgs84(OGRLayerH layer, const char *shp, dc_layer_kind kind,
-                       const char *srs, OGRCoordinateTransformationH *out,
+                       const char *srs, bool exact, OGRCoordinateTransformationH *out,
                        dc_source_problem *problem)
 {
     size_t len = 0;
     char *prj = !srs && shp ? read_prj(shp, &len) : NULL;
     OGRCoordinateTransformationH ct = prj ? take_idle(prj, len) : NULL;
     dc_err rc = DC_OK;
-    if (ct)
+    if (ct) {
+        fast_switch(ct, !exact);
         *out = ct;
-    else
-        rc = transformation(layer, prj, len, kind, srs, out, problem);
+    } else {
+        rc = transformation(layer, prj, len, kind, srs, exact, out, problem);
+    }
     free(prj);
     return rc;
 }

@@ -84,13 +84,19 @@ void dc_layer_release(dc_layer_reader *r);
  * shift gets EPSG's VN-2000 to WGS 84 (2) Helmert (EPSG:6960). @p shp,
  * when not NULL, is the path of the single-layer shapefile @p layer is:
  * its CRS is then kept by its .prj's bytes for the next layer with the
- * same .prj (thread-safe).
+ * same .prj (thread-safe). Unless @p exact, a VN-2000 / TM-3 or WGS 84
+ * CRS is then transformed by our own arithmetic (reproject.h) through
+ * dc_crs_transform_points and dc_crs_transform_geometry, once it is seen
+ * to agree with PROJ's; @p exact keeps PROJ for every point.
  * @return DC_OK, or DC_E_INVALID_ARG with @p problem's code and message
  *         filled ("no_crs", "bad_crs").
  */
 dc_err dc_crs_to_wgs84(OGRLayerH layer, const char *shp, dc_layer_kind kind,
-                       const char *srs, OGRCoordinateTransformationH *out,
+                       const char *srs, bool exact, OGRCoordinateTransformationH *out,
                        dc_source_problem *problem);
+/** Whether @p ct's points are computed by our own arithmetic (reproject.h)
+ *  rather than PROJ's. Thread-safe. */
+bool dc_crs_is_ours(OGRCoordinateTransformationH ct);
 /** Done with a transformation of dc_crs_to_wgs84: kept for the next layer
  *  of the same .prj, or destroyed. NULL is a no-op. Thread-safe. */
 void dc_crs_release(OGRCoordinateTransformationH ct);

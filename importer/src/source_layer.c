@@ -213,7 +213,8 @@ dc_err dc_layer_prepare(dc_layer_reader *r, const dc_source_list *list,
     if (rc == DC_OK) rc = resolve_encoding(r, ds, opt, problem);
     if (rc == DC_OK)
         rc = dc_crs_to_wgs84(layer, single_shapefile(source, ds) ? source : NULL, kind,
-                             opt ? opt->srs : NULL, &r->to_wgs84, problem);
+                             opt ? opt->srs : NULL, opt && opt->exact_proj,
+                             &r->to_wgs84, problem);
     if (rc == DC_OK) rc = ignore_other_fields(r);
     if (rc != DC_OK) {
         if (rc == DC_E_INVALID_ARG) {

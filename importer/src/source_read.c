@@ -164,10 +164,10 @@ static dc_err batch_add_record(hh_batch *b, dc_layer_reader *r, const dc_shp_rec
  * PROJ cannot transform (garbage coordinates) becomes has_point false. */
 static int batch_flush(hh_batch *b, dc_layer_reader *r, dc_household_fn fn, void *ctx)
 {
-    /* OCTTransformEx returns FALSE when any one point fails; ok[] says which. */
+    /* ok[] says which points PROJ could not transform. */
     memset(b->ok, 0, b->points * sizeof b->ok[0]);
     if (b->points > 0)
-        OCTTransformEx(r->to_wgs84, (int)b->points, b->x, b->y, NULL, b->ok);
+        dc_crs_transform_points(r->to_wgs84, b->points, b->x, b->y, b->ok);
     int rc = 0;
     for (size_t i = 0; i < b->n && rc == 0; i++) {
         const hh_slot *s = &b->slot[i];
@@ -257,7 +257,7 @@ static dc_err read_zone(dc_layer_reader *r, OGRFeatureH f, dc_text *text,
     if (unprojected) zone.to_wgs84 = r->to_wgs84;
     /* A geometry PROJ cannot transform is reported like a missing one. */
     if (zone.geometry && !unprojected &&
-        OGR_G_Transform(zone.geometry, r->to_wgs84) != OGRERR_NONE) {
+        dc_crs_transform_geometry(zone.geometry, r->to_wgs84) != OGRERR_NONE) {
         OGR_G_DestroyGeometry(zone.geometry);
         zone.geometry = NULL;
     }

@@ -245,7 +245,7 @@ static int layer_transform(dc_zoneset *zs, const dc_source_zone *z)
     }
     /* The reader's names last no longer than its layer: copies. */
     char *s = strdup(source), *l = strdup(layer);
-    OGRCoordinateTransformationH ct = s && l ? OCTClone(z->to_wgs84) : NULL;
+    OGRCoordinateTransformationH ct = s && l ? dc_crs_clone(z->to_wgs84) : NULL;
     if (!ct) {
         free(s);
         free(l);
@@ -318,9 +318,9 @@ static void judge_one(dc_zone_feature *f, OGRCoordinateTransformationH const *tr
     f->geometry = NULL;
     if (g && f->transform >= 0) {
         OGRCoordinateTransformationH *ct = &mine[f->transform];
-        if (!*ct) *ct = OCTClone(transforms[f->transform]);
+        if (!*ct) *ct = dc_crs_clone(transforms[f->transform]);
         /* A geometry PROJ cannot transform is reported like a missing one. */
-        if (!*ct || OGR_G_Transform(g, *ct) != OGRERR_NONE) {
+        if (!*ct || dc_crs_transform_geometry(g, *ct) != OGRERR_NONE) {
             OGR_G_DestroyGeometry(g);
             g = NULL;
         }
@@ -345,7 +345,7 @@ static void *judge_some(void *arg)
     }
     CPLPopErrorHandler();
     for (size_t i = 0; mine && i < nt; i++)
-        if (mine[i]) OCTDestroyCoordinateTransformation(mine[i]);
+        dc_crs_destroy(mine[i]);
     free(mine);
     return NULL;
 }
@@ -716,7 +716,7 @@ void dc_zoneset_free(dc_zoneset *zs)
     for (size_t i = 0; i < zs->nzones; i++)
         free((uint8_t *)zs->zones[i].polygon.data);
     for (size_t i = 0; i < zs->ntransforms; i++)
-        OCTDestroyCoordinateTransformation(zs->transforms[i]);
+        dc_crs_destroy(zs->transforms[i]);
     free(zs->transforms);
     free(zs->last_source);
     free(zs->last_layer);

@@ -88,6 +88,9 @@ typedef struct dc_import_config {
     /** bytes for ordering the households (0: the writer's default, 1 GiB);
      *  beyond it they are sorted in runs spilled beside @p output */
     size_t memory;
+    /** reproject every point with PROJ, as before our own arithmetic for
+     *  VN-2000 / TM-3 and WGS 84 took over (an older index, byte for byte) */
+    bool exact_proj;
     dc_progress_fn progress;                /**< NULL or per-phase progress */
     void *progress_ctx;
 } dc_import_config;
