@@ -121,6 +121,20 @@ static void add_locality(const struct dc_search_scratch *x, dc_cand *c, bool gro
     c->points -= unexplained_points(x, c->mask);
 }
 
+/* How many of an answer's evidence are named with the query's own words
+ * (its street or group, and the group it is in): ties of points go to
+ * the most. */
+static uint8_t labels_of(const struct dc_search_scratch *x, const dc_cand *c)
+{
+    int32_t g = c->with[W_GROUP];
+    return (uint8_t)((c->ev >= 0 && x->ev[c->ev].labelled) +
+                     (g >= 0 && g != c->ev && x->ev[g].labelled));
+}
+
+/* An answer's place in the house number's search: its points, then its
+ * labels. */
+#define HOUSE_RANK(points, labels) (4 * (points) + (labels))
+
 static dc_cand *new_cand(struct dc_search_scratch *x)
 {
     return x->ncand < DC_CAND_MAX ? &x->cand[x->ncand++] : NULL;
@@ -190,6 +204,28 @@ static dc_cand *room_for(struct dc_search_scratch *x, int32_t points)
     return x->cand[worst].dead || x->cand[worst].points < points ? &x->cand[worst] : NULL;
 }
 
+/* Whether household @p number is in the group the answer @p c names, or
+ * in another of its zone's groups that the same words name as well (Tổ
+ * 22 and Khu phố 22 are both "22"): then that one becomes the answer's
+ * group. */
+static dc_err in_named_group(dc_geo_session *s, struct dc_search_scratch *x, dc_cand *c,
+                             uint32_t number)
+{
+    int32_t g = c->with[W_GROUP];
+    c->in_group = false;
+    if (g < 0) return DC_OK;
+    dc_err rc = in_group(s, &x->ev[g], number, &c->in_group);
+    for (size_t k = 0; rc == DC_OK && !c->in_group && k < x->ngroup_ev; k++) {
+        const dc_evidence *o = &x->ev[x->group_ev[k].ev];
+        if (x->group_ev[k].ev == g || o->postcode != c->postcode ||
+            o->mask != x->ev[g].mask || o->points != x->ev[g].points)
+            continue;
+        rc = in_group(s, o, number, &c->in_group);
+        if (c->in_group) c->with[W_GROUP] = x->group_ev[k].ev;
+    }
+    return rc;
+}
+
 /* The households of street answer x->cand[@p ci] at the house number: an
  * answer each, their points into @p top (the best @p limit so far,
  * descending); the street's own answer dies when there is one: the first
@@ -220,23 +256,24 @@ static dc_err households_at(dc_geo_session *s, struct dc_search_scratch *x, size
         c->number = number;
         c->house = true;
         c->points += DC_PTS_HOUSE;
-        if (c->with[W_GROUP] >= 0)
-            rc = in_group(s, &x->ev[c->with[W_GROUP]], number, &c->in_group);
+        rc = in_named_group(s, x, c, number);
         if (c->in_group) c->points += DC_PTS_IN_GROUP;
-        /* keep the best `limit` points, descending */
+        /* keep the best `limit` ranks, descending */
+        int32_t rank = HOUSE_RANK(c->points, labels_of(x, c));
         size_t at = *ntop < limit ? (*ntop)++ : limit;
-        while (at > 0 && top[at - 1] < c->points) {
+        while (at > 0 && top[at - 1] < rank) {
             if (at < limit) top[at] = top[at - 1];
             at--;
         }
-        if (at < limit) top[at] = c->points;
+        if (at < limit) top[at] = rank;
     }
     if (rc == DC_OK && got < 0) rc = DC_E_INDEX_CORRUPT;
     return rc;
 }
 
-/* The house number along the streets found, likeliest first, until the
- * best answer a street left could give is below the @p limit found. */
+/* The house number along the streets found, likeliest first (points,
+ * then labels), until the best answer a street left could give is below
+ * the @p limit found. */
 static dc_err find_households(dc_geo_session *s, struct dc_search_scratch *x,
                               size_t limit)
 {
@@ -249,7 +286,8 @@ static dc_err find_households(dc_geo_session *s, struct dc_search_scratch *x,
         if (c->match != DC_SEARCH_STREET || (x->ev[c->ev].mask & house)) continue;
         int32_t best =
             c->points + DC_PTS_HOUSE + (c->with[W_GROUP] >= 0 ? DC_PTS_IN_GROUP : 0);
-        x->house_order[n++] = (dc_ev_key){0, best, (int32_t)i};
+        x->house_order[n++] =
+            (dc_ev_key){0, HOUSE_RANK(best, labels_of(x, c)), (int32_t)i};
     }
     qsort(x->house_order, n, sizeof *x->house_order, by_postcode_points);
     for (size_t i = 0; i < n; i++) {
@@ -358,12 +396,8 @@ dc_err dc_search_rank(dc_geo_session *s, struct dc_search_scratch *x,
     dc_err rc = x->house_part >= 0 ? find_households(s, x, limit) : DC_OK;
     if (rc != DC_OK) return rc;
     zone_cands(x);
-    for (size_t i = 0; i < x->ncand; i++) {
-        dc_cand *c = &x->cand[i];
-        int32_t g = c->with[W_GROUP];
-        c->labels = (uint8_t)((c->ev >= 0 && x->ev[c->ev].labelled) +
-                              (g >= 0 && g != c->ev && x->ev[g].labelled));
-    }
+    for (size_t i = 0; i < x->ncand; i++)
+        x->cand[i].labels = labels_of(x, &x->cand[i]);
     rc = distances(s, x, opt, limit);
     if (rc == DC_OK) qsort(x->cand, x->ncand, sizeof *x->cand, by_rank);
     while (x->ncand && x->cand[x->ncand - 1].dead)
