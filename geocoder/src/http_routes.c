@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "http_batch.h"
+#include "http_map.h"
 #include "http_metrics.h"
 #include "http_nominatim.h"
 #include "http_query.h"
@@ -684,6 +685,16 @@ static enum MHD_Result nominatim_route(const route *rt, struct MHD_Connection *c
     return dc_http_nominatim(c, req, gen, wk, rt->endpoint == DC_EP_NOMINATIM_REVERSE);
 }
 
+/* What the map page reads (http_map.c). */
+static enum MHD_Result map_route(const route *rt, struct MHD_Connection *c,
+                                 dc_request *req, const char *path, dc_generation *gen,
+                                 dc_worker *wk)
+{
+    if (rt->endpoint == DC_EP_ZONES_BOX) return dc_http_map_zones(c, req, gen, wk);
+    (void)path;
+    return dc_http_map_households(c, req, gen, wk);
+}
+
 /* Every endpoint: a new one is a row here and its answer (for a GET
  * lookup, its lookup_steps). */
 static const route routes[] = {
@@ -699,6 +710,8 @@ static const route routes[] = {
     {"/openapi.json", DC_EP_OPENAPI, openapi_route, NULL},
     {"/search", DC_EP_NOMINATIM_SEARCH, nominatim_route, NULL},
     {"/reverse", DC_EP_NOMINATIM_REVERSE, nominatim_route, NULL},
+    {"/v1/zones", DC_EP_ZONES_BOX, map_route, NULL},
+    {"/v1/households", DC_EP_HOUSEHOLDS, map_route, NULL},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
