@@ -19,6 +19,7 @@ packages=(
   time                                     # peak memory in the benchmarks
   wrk                                      # HTTP benchmark (scripts/bench-http.sh)
   python3-geopy                            # tests: a real Nominatim client against GET /search, /reverse
+  libjs-leaflet                            # the map page's Leaflet, served from /usr/share/javascript
 )
 
 missing=()

@@ -6,7 +6,7 @@
  * overlapping nor parting at any zoom), GET /v1/households?bbox= (pages
  * that together give exactly the box's households, each once, against a
  * brute-force list of the sample's households read by number), the box
- * limit and bad parameters.
+ * limit, bad parameters, and the page's files with and without --no-ui.
  *
  * Usage: test_http_map DIACHI SAMPLE_INDEX LIST_HOUSEHOLDS WORKDIR
  */
@@ -415,6 +415,46 @@ static void test_bad_parameters(void **state)
     dc_reply_free(&r);
 }
 
+static void assert_served(int at, const char *path, long status, const char *type,
+                          const char *words)
+{
+    dc_reply r;
+    if (!dc_request(curl, at, NULL, path, NULL, NULL, 0, &r))
+        fail_msg("%s: transport error", path);
+    if (r.status != status) print_error("%s: %ld\n", path, r.status);
+    assert_int_equal(r.status, status);
+    assert_true(strncmp(r.content_type, type, strlen(type)) == 0);
+    if (words) assert_non_null(strstr(r.body, words));
+    dc_reply_free(&r);
+}
+
+/* The page and its files; the config names the households' bounds;
+ * nothing outside the web directory; --no-ui turns them all off. */
+static void test_page(void **state)
+{
+    (void)state;
+    assert_served(port, "/", 200, "text/html", "/static/leaflet/leaflet.js");
+    assert_served(port, "/static/app.js", 200, "text/javascript", "/v1/zones?bbox=");
+    assert_served(port, "/static/app.css", 200, "text/css", NULL);
+    assert_served(port, "/static/leaflet/leaflet.js", 200, "text/javascript", "Leaflet");
+    assert_served(port, "/static/leaflet/images/marker-icon.png", 200, "image/png", NULL);
+    assert_served(port, "/static/config.json", 200, "application/json",
+                  "\"bounds\":[21.3640201,");
+    assert_served(port, "/static/nope.js", 404, "application/json", "no such file");
+    assert_served(port, "/static/..%2F..%2Fetc%2Fpasswd.txt", 404, "application/json",
+                  NULL);
+    assert_served(port, "/static/app.js%00.txt", 400, "application/json", NULL);
+    assert_served(port, "/static/", 404, "application/json", NULL);
+
+    dc_server off;
+    const char *args[] = {"--index", sample_index, "--no-ui", NULL};
+    assert_true(dc_server_start(&off, diachi, args));
+    assert_served(off.port, "/", 404, "application/json", "--no-ui");
+    assert_served(off.port, "/static/app.js", 404, "application/json", "--no-ui");
+    assert_served(off.port, "/v1/zones?bbox=1,2,3,4", 200, "application/geo+json", NULL);
+    dc_assert_stops_cleanly(&off);
+}
+
 static void test_stop(void **state)
 {
     (void)state;
@@ -440,7 +480,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_zones_simplified),
         cmocka_unit_test(test_households_paged),
         cmocka_unit_test(test_bad_parameters),
-
+        cmocka_unit_test(test_page),
         cmocka_unit_test(dc_test_replies_as_documented),
         cmocka_unit_test(test_stop),
     };
