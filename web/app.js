@@ -7,6 +7,8 @@
 (function () {
   "use strict";
 
+  var ZONE_ZOOM = 9;         /* zones drawn from this zoom on: a whole country's
+                                are megabytes (10,000 zones, 4.5 MB at zoom 6) */
   var HOUSEHOLD_ZOOM = 17;   /* households drawn from this zoom on */
   var HOUSEHOLD_PAGES = 5;   /* pages of 2,000 asked for at most */
   var lang = "vi";
@@ -72,6 +74,7 @@
   var markLayer = L.layerGroup().addTo(map);
   var zonesAsked = null, householdsAsked = null;
   window.dcZonesDrawn = 0; /* zone answers drawn, for the tests and the bench */
+  window.dcZonesDrawnAt = 0; /* when the first was, ms from the page's start */
 
   function boxString(b) {
     return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
@@ -82,6 +85,11 @@
    * view leaves that or the zoom changes. */
   function loadZones() {
     var zoom = map.getZoom(), view = map.getBounds();
+    if (zoom < ZONE_ZOOM) {
+      zoneLayer.clearLayers();
+      zonesAsked = null;
+      return;
+    }
     if (zonesAsked && zonesAsked.zoom === zoom && zonesAsked.box.contains(view)) return;
     var box = view.pad(0.5);
     zonesAsked = { zoom: zoom, box: box };
@@ -91,6 +99,7 @@
       zoneLayer.addData(r.body);
       zoneLayer.bringToBack();
       window.dcZonesDrawn++;
+      if (!window.dcZonesDrawnAt) window.dcZonesDrawnAt = performance.now();
     }, function () { zonesAsked = null; });
   }
 
