@@ -201,16 +201,16 @@
     if (centre) map.setView([a.place.centre.lat, a.place.centre.lon], Math.max(map.getZoom(), 18));
   }
 
-  /* A code in any form the API reads (or a Plus Code); false when it is not one. */
+  /* A code in any form the API reads (or a Plus Code): resolves with null
+   * once shown, or with the API's message when the text is not a code. */
   function lookupCode(text, centre) {
     return api("/v1/codes/" + encodeURIComponent(text.trim())).then(function (r) {
       var b = r.body;
-      if (b.error && b.error.code === "malformed_code") return false;
-      if (!b.place) { banner(errorText(b)); return true; }
-      if (b.error) banner(b.error.message);
+      if (b.error && b.error.code === "malformed_code") return b.error.message;
+      if (!b.place) { banner(errorText(b)); return null; }
       showAnswer({ place: b.place, zone: b.zone, households: b.households || [] }, centre);
-      if (b.error) banner(b.error.message);
-      return true;
+      if (b.error) banner(b.error.message); /* code_outside_zone: did you mean ... */
+      return null;
     });
   }
 
@@ -226,10 +226,16 @@
       });
   }
 
-  function searchAddress(text) {
+  /* An address; when nothing matches, the words of the API on the text read
+   * as a code too (@p codeError), so that a mistyped code says why. */
+  function searchAddress(text, codeError) {
     return api("/v1/search?q=" + encodeURIComponent(text) + "&limit=1").then(function (r) {
       var hit = r.body.results && r.body.results[0];
-      if (!hit) { banner(r.status === 200 ? t("not_found") + ": " + text : errorText(r.body)); return; }
+      if (!hit) {
+        banner((r.status === 200 ? t("not_found") + ": " + text : errorText(r.body)) +
+          (codeError ? " (" + t("as_code") + ": " + codeError + ")" : ""));
+        return;
+      }
       if (hit.household && hit.household.code) return lookupCode(hit.household.code, true);
       return reverse(hit.lat, hit.lon, 0, true);
     });
@@ -240,7 +246,9 @@
   function search(text) {
     var ll = LAT_LON.exec(text);
     if (ll) return reverse(parseFloat(ll[1]), parseFloat(ll[2]), 0, true);
-    return lookupCode(text, true).then(function (done) { if (!done) return searchAddress(text); });
+    return lookupCode(text, true).then(function (codeError) {
+      if (codeError) return searchAddress(text, codeError);
+    });
   }
 
   /* ---- controls ------------------------------------------------------------ */

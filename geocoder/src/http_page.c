@@ -105,8 +105,9 @@ static char *read_file(const char *dir, const char *name, size_t *len)
     return body;
 }
 
+/* Beside the headers every answer carries (Cache-Control: no-store among
+ * them: the files are read afresh at each request). */
 static const dc_header page_headers[] = {
-    {"Cache-Control", "no-cache"},
     {"X-Content-Type-Options", "nosniff"},
     {"Content-Security-Policy",
      "default-src 'self'; img-src * data: blob:; style-src 'self' 'unsafe-inline'; "

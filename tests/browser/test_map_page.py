@@ -9,8 +9,10 @@ then shows that no request left for anywhere else.
 Asserts: no console error; searching a sample code puts the marker within
 1 px of where the API's lat/lon falls on the map; the spoken text is the
 API's, in both languages; the link reopens the page on the code; clicking a
-known household's door shows its code and address; at 360 x 640 the page
-has no horizontal scroll; and, to show the refusal works, a base map on
+known household's door shows its code and address; "where am I" at that
+door (the position set through DevTools) shows it with its accuracy; a
+mistyped code shows the API's own message; at 360 x 640 the page has no
+horizontal scroll; and, to show the refusal works, a base map on
 another host (by name and by address) is asked for and every request to it
 fails. Writes docs/img/map-desktop.png and
 docs/img/map-phone.png.
@@ -23,6 +25,8 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
@@ -179,6 +183,45 @@ def test_click_door(d, base):
           "the door's household shown: %r" % page_text(d, "details")[:120])
 
 
+def test_where_am_i(d, base):
+    """"Where am I" with the browser's position set to the door, 8 m."""
+    d.execute_cdp_cmd("Browser.grantPermissions",
+                      {"origin": base, "permissions": ["geolocation"]})
+    d.execute_cdp_cmd("Emulation.setGeolocationOverride",
+                      {"latitude": DOOR[0], "longitude": DOOR[1], "accuracy": 8})
+    d.get(base + "/")
+    wait_for(d, "return window.dcZonesDrawn > 0", "zones drawn")
+    d.find_element("id", "locate").click()
+    wait_for(d, "return document.getElementById('code').textContent === '%s'" % CODE,
+             "where am I shows the door's code")
+    check("Sai số: 8 m" in page_text(d, "details"),
+          "the accuracy shown: %r" % page_text(d, "details")[-40:])
+    d.execute_cdp_cmd("Emulation.clearGeolocationOverride", {})
+
+
+def test_bad_search(d, base):
+    """A mistyped code (I is not in the alphabet) shows the API's own words."""
+    text = "32105 927C+J9I"
+    message = None
+    try:
+        urllib.request.urlopen(base + "/v1/codes/" + urllib.parse.quote(text))
+    except urllib.error.HTTPError as e:
+        message = json.load(e)["error"]["message"]
+    d.get(base + "/")
+    wait_for(d, "return window.dcZonesDrawn > 0", "zones drawn")
+    q = d.find_element("id", "q")
+    q.clear()
+    q.send_keys(text)
+    d.find_element("id", "go").click()
+    wait_for(d, "return !document.getElementById('banner').hidden", "a banner for a bad search")
+    shown = page_text(d, "banner")
+    check(message is not None and message in shown, "the API's message shown: %r" % shown)
+    # the browser itself logs the 400 as a failed load; nothing else
+    others = [e for e in d.get_log("browser") if e["level"] == "SEVERE" and
+              not ("/v1/codes/" in e["message"] and "status of 400" in e["message"])]
+    check(not others, "no console error but the 400's %s" % others[:3])
+
+
 def test_phone(d, base):
     d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                       {"width": 360, "height": 640, "deviceScaleFactor": 1, "mobile": True})
@@ -254,8 +297,10 @@ if __name__ == "__main__":
         href = test_search(driver, base)
         test_link(driver, href)
         test_click_door(driver, base)
+        test_where_am_i(driver, base)
         test_phone(driver, base)
         test_logs(driver, base)
+        test_bad_search(driver, base)
         test_outside_refused(driver, diachi, index)
     finally:
         if driver:
