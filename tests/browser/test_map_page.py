@@ -225,6 +225,7 @@ def test_bad_search(d, base):
 def test_phone(d, base):
     d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                       {"width": 360, "height": 640, "deviceScaleFactor": 1, "mobile": True})
+    d.get(base + "/")
     d.get(base + LINK)
     wait_for(d, "return document.getElementById('code').textContent === '%s'" % CODE,
              "the phone page opens on the code")
