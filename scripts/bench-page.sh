@@ -43,8 +43,9 @@ try:
         d.get(base + "/")
         at = t.WebDriverWait(d, 20, poll_frequency=0.01).until(
             lambda drv: drv.execute_script("return window.dcZonesDrawnAt"))
-        fcp = d.execute_script("const e = performance.getEntriesByName('first-contentful-paint');"
-                               " return e.length ? e[0].startTime : null")
+        fcp = t.WebDriverWait(d, 20, poll_frequency=0.01).until(lambda drv: drv.execute_script(
+            "const e = performance.getEntriesByName('first-contentful-paint');"
+            " return e.length ? e[0].startTime : null"))
         paint.append(fcp)
         zones.append(at)
     view = d.execute_script("return window.dcMap.getBounds().toBBoxString()")
