@@ -20,7 +20,7 @@ static const command commands[] = {
     {"search", cmd_search, "find households, streets and zones by written address",
      SEARCH_HELP},
     {"serve", cmd_serve, "the HTTP API", SERVE_HELP},
-    {"batch", cmd_batch, "geocode a CSV file of codes or points", BATCH_HELP},
+    {"batch", cmd_batch, "geocode a CSV file of codes, points or addresses", BATCH_HELP},
     {"info", cmd_info, "show an index's metadata",
      "Usage: diachi info [INDEX] [--index PATH] [--json]\n"
      "Print an index's metadata: format and code-scheme versions, build time (UTC),\n"

@@ -166,6 +166,7 @@ int cmd_batch(const command *cmd, int argc, char **argv);
 #define BATCH_HELP                                                                       \
     "Usage: diachi batch INPUT [-o OUTPUT] [--index PATH] [--code-column COL]\n"         \
     "                    [--lat-column COL --lon-column COL] [--radius M]\n"             \
+    "                    [--address-column COL [--near LAT,LON]]\n"                      \
     "                    [--encoding ENC] [--bom] [--threads N] [--delimiter C]\n"       \
     "                    [--quiet]\n"                                                    \
     "Geocode a CSV file (INPUT, or - for stdin): every row comes back in the same\n"     \
@@ -183,6 +184,14 @@ int cmd_batch(const command *cmd, int argc, char **argv);
     "  --lat-column COL, --lon-column COL\n"                                             \
     "                       the columns holding a point (WGS 84 degrees), by name\n"     \
     "                       or by number from 1\n"                                       \
+    "  --address-column COL the column holding written addresses (name or number):\n"    \
+    "                       each is searched as by diachi search, and status, code,\n"   \
+    "                       plus_code, lat, lon, postcode, zone_name, address,\n"        \
+    "                       match (household, street, group, zone; code when the\n"      \
+    "                       row's code column gave the household; none), score and\n"    \
+    "                       error are appended. A code column (--code-column, or\n"      \
+    "                       found by name) wins where its code is a household's.\n"      \
+    "  --near LAT,LON       address: answers of equal score nearest this point first\n"  \
     "  --radius M           reverse: nearest registered household within M metres,\n"    \
     "                       0..1000 (default 50)\n"                                      \
     "  --encoding ENC       the input's encoding: UTF-8 (default; given, it is\n"        \

@@ -24,6 +24,7 @@
 typedef struct batch_args {
     const char *index, *input, *output, *delimiter, *radius, *threads;
     const char *code_column, *lat_column, *lon_column, *encoding;
+    const char *address_column, *near;
     int quiet, bom;
 } batch_args;
 
@@ -62,6 +63,8 @@ static int parse_args(int argc, char **argv, batch_args *a)
         {"--lat-column", offsetof(batch_args, lat_column)},
         {"--lon-column", offsetof(batch_args, lon_column)},
         {"--encoding", offsetof(batch_args, encoding)},
+        {"--address-column", offsetof(batch_args, address_column)},
+        {"--near", offsetof(batch_args, near)},
     };
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -115,7 +118,8 @@ static int to_options(const batch_args *a, dc_batch_options *o)
     dc_batch_options_init(o);
     if (!take_column(a->code_column, &o->code_column, &o->code_column_number) ||
         !take_column(a->lat_column, &o->lat_column, &o->lat_column_number) ||
-        !take_column(a->lon_column, &o->lon_column, &o->lon_column_number))
+        !take_column(a->lon_column, &o->lon_column, &o->lon_column_number) ||
+        !take_column(a->address_column, &o->address_column, &o->address_column_number))
         return usage_error("batch", "%s",
                            "a column number counts from 1 (A is 1), up to 1000000");
     o->encoding = a->encoding;
@@ -125,6 +129,20 @@ static int to_options(const batch_args *a, dc_batch_options *o)
     if (a->code_column && a->lat_column)
         return usage_error("batch", "%s",
                            "give --code-column, or --lat-column and --lon-column");
+    if (a->address_column && a->lat_column)
+        return usage_error("batch", "%s",
+                           "give --address-column, or --lat-column and --lon-column");
+    if (a->near && !a->address_column)
+        return usage_error("batch", "%s", "--near is for --address-column");
+    if (a->near) {
+        dc_error err = {0};
+        if (dc_geo_point_parse(a->near, strlen(a->near), &o->near_lat, &o->near_lon,
+                               &err) != DC_OK ||
+            !(fabs(o->near_lat) <= 90 && fabs(o->near_lon) <= 180))
+            return usage_error("batch", "--near %s is not a point LAT,LON in degrees",
+                               a->near);
+        o->near = true;
+    }
     if (a->delimiter) {
         const char *d = a->delimiter;
         if (strcmp(d, "tab") == 0 || strcmp(d, "\\t") == 0)
@@ -143,7 +161,7 @@ static int to_options(const batch_args *a, dc_batch_options *o)
             o->radius_m > DC_GEO_MAX_RADIUS_M)
             return usage_error(
                 "batch", "--radius %s is not a number of metres in 0..1000", a->radius);
-        if (a->code_column)
+        if (a->code_column || a->address_column)
             return usage_error("batch", "%s", "--radius is for lat/lon input");
     }
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -287,7 +305,9 @@ static void summary(const dc_batch_report *rep, double seconds)
     const dc_batch_stats *s = &rep->stats;
     fprintf(stderr, "diachi batch: %llu rows in %.2f s (%.0f rows/s, %s mode)",
             (unsigned long long)s->rows, seconds, seconds > 0 ? s->rows / seconds : 0,
-            rep->mode == DC_BATCH_REVERSE ? "reverse" : "forward");
+            rep->mode == DC_BATCH_REVERSE   ? "reverse"
+            : rep->mode == DC_BATCH_ADDRESS ? "address"
+                                            : "forward");
     const char *sep = ": ";
     for (int i = 0; i < DC_BATCH_NSTATUS; i++)
         if (s->by_status[i]) {
@@ -313,8 +333,8 @@ static int problem_exit(const batch_args *a, const dc_batch_report *rep)
     case DC_BATCH_NO_COLUMN:
     case DC_BATCH_AMBIGUOUS_COLUMN:
         fprintf(stderr,
-                "diachi batch: %s: %s\nName the column with --code-column NAME, or "
-                "--lat-column NAME --lon-column NAME.\n",
+                "diachi batch: %s: %s\nName the column with --code-column NAME, "
+                "--lat-column NAME --lon-column NAME, or --address-column NAME.\n",
                 in, rep->message);
         return EXIT_USAGE;
     case DC_BATCH_BAD_OPTION:

@@ -5,6 +5,7 @@
  * (batch_pipeline.h) with block sizes that keep memory flat.
  */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,11 +123,21 @@ static dc_err start(reader *r, block *b, const dc_batch_options *opt, batch_job 
     r->sampling = false;
     if (rc != DC_OK) return rc;
     *job = (batch_job){
-        rep->mode, r->delim, rep->code_field, rep->lat_field, rep->lon_field,
-        count_fields(rec, h->len, r->delim), h->eol ? h->eol : DC_CSV_EOL_LF,
-        opt->radius_m,
-        /* the characters of status names, codes and numbers */
-        !strchr("_abcdefghijklmnopqrstuvwxyz 0123456789+-.CFGHJMPQRVWX", r->delim)};
+        .mode = rep->mode,
+        .delim = r->delim,
+        .code_field = rep->code_field,
+        .lat_field = rep->lat_field,
+        .lon_field = rep->lon_field,
+        .address_field = rep->address_field,
+        .header_fields = count_fields(rec, h->len, r->delim),
+        .default_eol = h->eol ? h->eol : DC_CSV_EOL_LF,
+        .radius_m = opt->radius_m,
+        /* the characters of status and match names, codes and numbers */
+        .plain =
+            !strchr("_abcdefghijklmnopqrstuvwxyz 0123456789+-.CFGHJMPQRVWX", r->delim),
+        .near = opt->near,
+        .near_lat = opt->near_lat,
+        .near_lon = opt->near_lon};
     b->first = (size_t)r->header + 1;
     return write_header(h, b->raw.p, job, out, rep);
 }
@@ -137,8 +148,16 @@ static dc_err check_options(const dc_batch_options *o, dc_batch_report *rep)
     batch_decoder probe;
     bool known_encoding = dc_batch_decoder_init(&probe, o->encoding);
     dc_batch_decoder_free(&probe);
-    if (o->mode < DC_BATCH_AUTO || o->mode > DC_BATCH_REVERSE)
-        bad = "mode is not auto, forward or reverse";
+    bool address = o->address_column || o->address_column_number;
+    if (o->mode < DC_BATCH_AUTO || o->mode > DC_BATCH_ADDRESS)
+        bad = "mode is not auto, forward, reverse or address";
+    else if ((o->mode == DC_BATCH_ADDRESS) != address && (o->mode != DC_BATCH_AUTO))
+        bad = "an address column goes with address mode, and address mode with one";
+    else if (address && (o->lat_column || o->lon_column || o->lat_column_number ||
+                         o->lon_column_number))
+        bad = "an address column does not go with lat and lon columns";
+    else if (o->near && !(fabs(o->near_lat) <= 90 && fabs(o->near_lon) <= 180))
+        bad = "the near point is not in -90..90, -180..180";
     else if (o->delimiter == '"' || o->delimiter == '\r' || o->delimiter == '\n')
         bad = "the delimiter cannot be a quote or a line break";
     else if (!(o->radius_m >= 0 && o->radius_m <= DC_GEO_MAX_RADIUS_M))
@@ -148,7 +167,7 @@ static dc_err check_options(const dc_batch_options *o, dc_batch_report *rep)
     else if (o->max_record_bytes < 1 || o->max_record_bytes > UINT32_MAX)
         bad = "the longest record is not in 1 byte..4 GiB";
     else if (o->code_column_number > INT32_MAX || o->lat_column_number > INT32_MAX ||
-             o->lon_column_number > INT32_MAX)
+             o->lon_column_number > INT32_MAX || o->address_column_number > INT32_MAX)
         bad = "a column number is too large";
     else if (!known_encoding)
         return dc_batch_fail(rep, DC_E_INVALID_ARG, DC_BATCH_BAD_OPTION, 0,
@@ -175,7 +194,7 @@ dc_err dc_batch_run(dc_geo *geo, FILE *in, FILE *out, const dc_batch_options *op
 {
     if (!rep) return DC_E_INVALID_ARG;
     memset(rep, 0, sizeof *rep);
-    rep->code_field = rep->lat_field = rep->lon_field = -1;
+    rep->code_field = rep->lat_field = rep->lon_field = rep->address_field = -1;
     dc_batch_options defaults;
     if (!opt) dc_batch_options_init(&defaults), opt = &defaults;
     if (!geo || !in || !out)

@@ -27,8 +27,11 @@ static const char *const known_names[DC_BATCH_NROLES][8] = {
                                 "zip"},
 };
 
-static const char *const role_words[DC_BATCH_NROLES] = {"code", "latitude", "longitude",
-                                                        "postcode"};
+/* The roles' words in messages; past the public roles, the address
+ * column's (always given by name or number: never matched by the table). */
+#define ROLE_ADDRESS DC_BATCH_NROLES
+static const char *const role_words[DC_BATCH_NROLES + 1] = {
+    "code", "latitude", "longitude", "postcode", "address"};
 
 /* Where the values of a column must lie for it to be taken for a point's
  * when its name does not say: Vietnam, with a margin; the two ranges do
@@ -347,11 +350,44 @@ static dc_batch_mode pick_mode(const header *h, const dc_batch_sample *rows,
     return DC_BATCH_AUTO;
 }
 
+/* Address mode: the address column as given; a code column as given, or
+ * found by its name (never by values: an address column holds a code now
+ * and then), or none. */
+static dc_err address_columns(const header *h, const dc_batch_sample *rows,
+                              const dc_batch_options *opt, dc_batch_report *rep)
+{
+    wanted address = {(dc_batch_role)ROLE_ADDRESS, opt->address_column,
+                      opt->address_column_number};
+    dc_err rc = column(h, rows, &address, &rep->address_field, rep);
+    if (rc != DC_OK) return rc;
+    if (opt->code_column || opt->code_column_number) {
+        wanted code = {DC_BATCH_ROLE_CODE, opt->code_column, opt->code_column_number};
+        return column(h, rows, &code, &rep->code_field, rep);
+    }
+    int second = -1, i = find(h, DC_BATCH_ROLE_CODE, NULL, &second);
+    if (i <= -2) {
+        char hint[480];
+        no_column_hint(h, hint, sizeof hint);
+        return dc_batch_fail(rep, DC_E_INVALID_ARG, DC_BATCH_AMBIGUOUS_COLUMN, 1,
+                             "columns %d \"%s\" and %d \"%s\" could both be the code "
+                             "column; name the one to use with --code-column",
+                             -i - 1, h->display[-i - 2], second + 1, h->display[second]);
+    }
+    rep->code_field = i != rep->address_field ? i : -1;
+    return DC_OK;
+}
+
 static dc_err choose(const header *h, const dc_batch_sample *rows,
                      const dc_batch_options *opt, dc_batch_report *rep)
 {
     char hint[480];
     dc_batch_mode mode = opt->mode;
+    if (mode == DC_BATCH_AUTO && (opt->address_column || opt->address_column_number))
+        mode = DC_BATCH_ADDRESS;
+    if (mode == DC_BATCH_ADDRESS) {
+        rep->mode = mode;
+        return address_columns(h, rows, opt, rep);
+    }
     if (mode == DC_BATCH_AUTO) mode = pick_mode(h, rows, opt);
     if (mode == DC_BATCH_AUTO) {
         no_column_hint(h, hint, sizeof hint);
@@ -373,8 +409,9 @@ static dc_err choose(const header *h, const dc_batch_sample *rows,
 /* The appended names, as DC_BATCH_*_COLUMNS lists them, after @p delim. */
 static dc_err append_names(const header *h, dc_batch_mode mode, char delim, dc_buf *out)
 {
-    const char *names =
-        mode == DC_BATCH_FORWARD ? DC_BATCH_FORWARD_COLUMNS : DC_BATCH_REVERSE_COLUMNS;
+    const char *names = mode == DC_BATCH_FORWARD   ? DC_BATCH_FORWARD_COLUMNS
+                        : mode == DC_BATCH_ADDRESS ? DC_BATCH_ADDRESS_COLUMNS
+                                                   : DC_BATCH_REVERSE_COLUMNS;
     char name[NAME_SIZE], folded[NAME_SIZE];
     for (const char *c = names; *c;) {
         size_t n = strcspn(c, ","), prefixes = 0;

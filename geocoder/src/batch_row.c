@@ -10,19 +10,45 @@
 #include <string.h>
 
 #include "batch_row.h"
+#include "diachi/search.h"
 
 /* What is appended to a row, before quoting: each field a NUL-terminated
  * text, and the lengths of those whose formatting knew it (the others 0:
  * strlen tells). */
-enum { F_CODE, F_PLUS, F_LAT, F_LON, F_POSTCODE, F_ZONE, F_ADDRESS, F_LAST, F_DOOR, F_N };
+enum {
+    F_CODE,
+    F_PLUS,
+    F_LAT,
+    F_LON,
+    F_POSTCODE,
+    F_ZONE,
+    F_ADDRESS,
+    F_LAST,
+    F_DOOR,
+    F_MATCH,
+    F_SCORE,
+    F_ERROR,
+    F_N
+};
 typedef struct appended {
     dc_batch_status status;
     char code[DC_CODE_DISPLAY_SIZE], plus_code[DC_CODE_PLUS_SIZE];
     char lat[24], lon[24], postcode[8], last[32]; /* last: suggestion or distance */
     char households[12];                          /* forward: households at the door */
+    char match[12], score[8];                     /* address mode */
     uint16_t n[F_N];
     char zone_name[256], address[1024];
+    char error[DC_ERROR_MESSAGE_SIZE]; /* address mode: why it cannot be read */
 } appended;
+
+/* The appended fields of each mode, in DC_BATCH_*_COLUMNS's order after
+ * the status. */
+static const uint8_t forward_columns[] = {F_CODE, F_PLUS,    F_LAT,  F_LON, F_POSTCODE,
+                                          F_ZONE, F_ADDRESS, F_LAST, F_DOOR},
+                     reverse_columns[] = {F_CODE,     F_PLUS, F_LAT,     F_LON,
+                                          F_POSTCODE, F_ZONE, F_ADDRESS, F_LAST},
+                     address_columns[] = {F_CODE, F_PLUS,    F_LAT,   F_LON,   F_POSTCODE,
+                                          F_ZONE, F_ADDRESS, F_MATCH, F_SCORE, F_ERROR};
 
 /* A row's status as the output's status column and the docs name it. */
 static const char *const status_names[DC_BATCH_NSTATUS] = {"ok",
@@ -32,7 +58,9 @@ static const char *const status_names[DC_BATCH_NSTATUS] = {"ok",
                                                            "code_outside_zone",
                                                            "out_of_coverage",
                                                            "empty",
-                                                           "bad_coordinates"};
+                                                           "bad_coordinates",
+                                                           "not_found",
+                                                           "bad_address"};
 
 const char *dc_batch_status_name(dc_batch_status status)
 {
@@ -272,12 +300,99 @@ static dc_err reverse_row(batch_worker *w, const char *lat_text, size_t lat_len,
     return DC_OK;
 }
 
+/* ---- address ------------------------------------------------------------- */
+
+/* A search answer's fields: a household's code, Plus Code and door; a
+ * street's or group's households' mean point, a zone's reference point,
+ * with no code (they are no household's). */
+static void hit_fields(const dc_search_hit *h, appended *a)
+{
+    dc_household place;
+    const dc_household *d = NULL;
+    a->status = DC_BATCH_OK;
+    a->n[F_MATCH] = (uint16_t)snprintf(a->match, sizeof a->match, "%s",
+                                       dc_search_match_name(h->match));
+    a->n[F_SCORE] = (uint16_t)snprintf(a->score, sizeof a->score, "%.3f", h->score);
+    format_lat_lon(h->lat_e7, h->lon_e7, a);
+    zone_fields(&h->zone, a);
+    if (h->match == DC_SEARCH_HOUSEHOLD) {
+        d = &h->household;
+        dc_code_format(&d->code, DC_CODE_DISPLAY, a->code, sizeof a->code);
+        dc_code_plus_code(&d->code, h->zone.ref_lat_e7 / 1e7, h->zone.ref_lon_e7 / 1e7,
+                          a->plus_code, sizeof a->plus_code);
+    } else if (h->match != DC_SEARCH_ZONE) {
+        memset(&place, 0, sizeof place);
+        place.house_number = place.street = place.group = (dc_str){"", 0};
+        if (h->match == DC_SEARCH_STREET) place.street = h->name;
+        if (h->match == DC_SEARCH_GROUP) place.group = h->name;
+        d = &place;
+    }
+    a->n[F_ADDRESS] = written(dc_geo_address(d, &h->zone, a->address, sizeof a->address),
+                              a->address, sizeof a->address);
+}
+
+static dc_err search_row(batch_worker *w, const char *text, size_t n, appended *a)
+{
+    const batch_job *j = w->job;
+    dc_search_options opt = {.limit = 1, .near = j->near};
+    opt.near_lat = j->near_lat, opt.near_lon = j->near_lon;
+    dc_error err = {0};
+    dc_err rc = dc_search(w->session, text, n, &opt, w->search, &err);
+    if (rc >= DC_E_TEXT_UTF8 && rc <= DC_E_TEXT_EMPTY) {
+        a->status = DC_BATCH_BAD_ADDRESS;
+        memcpy(a->match, "none", 5);
+        int n_error =
+            snprintf(a->error, sizeof a->error, "%s: %s", dc_err_name(rc), err.message);
+        a->n[F_ERROR] =
+            written(n_error > 0 ? (size_t)n_error : 0, a->error, sizeof a->error);
+        return DC_OK;
+    }
+    if (rc != DC_OK) return rc;
+    if (w->search->nhits) {
+        hit_fields(&w->search->hits[0], a);
+    } else {
+        a->status = DC_BATCH_NOT_FOUND;
+        memcpy(a->match, "none", 5);
+    }
+    return DC_OK;
+}
+
+/* The code, when the row has one that gives a household; else the
+ * address; a blank address leaves the code's own status (empty when it is
+ * blank too). */
+static dc_err address_row(batch_worker *w, const char *code, size_t code_len,
+                          const char *text, size_t len, const batch_look *look,
+                          appended *a)
+{
+    bool has_code = code && !dc_batch_blank(code, code_len);
+    bool has_text = text && !dc_batch_blank(text, len);
+    if (has_code) {
+        dc_err rc = forward_row(w, code, code_len, look, a);
+        if (rc != DC_OK) return rc;
+        if (a->status == DC_BATCH_OK) {
+            memcpy(a->match, "code", 5);
+            memcpy(a->score, "1.000", 6);
+            return DC_OK;
+        }
+        if (!has_text) return DC_OK;
+        memset(a, 0, offsetof(appended, zone_name));
+        a->zone_name[0] = a->address[0] = a->error[0] = '\0';
+    }
+    if (!has_text) {
+        a->status = DC_BATCH_EMPTY;
+        return DC_OK;
+    }
+    return search_row(w, text, len, a);
+}
+
 /* Find the looked-up fields and count them all. */
 static void look_fields(const batch_job *j, const char *rec, size_t len, batch_look *f)
 {
     size_t pos = 0, start, end, nfields = 0;
-    int want[2] = {j->mode == DC_BATCH_FORWARD ? j->code_field : j->lat_field,
-                   j->mode == DC_BATCH_FORWARD ? -1 : j->lon_field};
+    int want[2] = {j->mode == DC_BATCH_REVERSE ? j->lat_field : j->code_field,
+                   j->mode == DC_BATCH_FORWARD   ? -1
+                   : j->mode == DC_BATCH_ADDRESS ? j->address_field
+                                                 : j->lon_field};
     f->present[0] = f->present[1] = false;
     while (dc_csv_next_field(rec, len, j->delim, &pos, &start, &end)) {
         for (int k = 0; k < 2; k++)
@@ -307,9 +422,11 @@ static const char *cell(const char *rec, const batch_look *f, int k, size_t *n,
 }
 
 /* The values a row is looked up by: v[0] (the code, or the latitude) and,
- * in reverse mode, v[1] (the longitude). The second may need the scratch
- * the first was unquoted in, so the first is then copied aside; a
- * coordinate too long for the copy is no number anyway. */
+ * in reverse mode, v[1] (the longitude), in address mode v[1] the address.
+ * The second may need the scratch the first was unquoted in, so the first
+ * is then copied aside; a coordinate too long for the copy is no number
+ * anyway. An address is unquoted after the code in the scratch, which is
+ * as long as the record: the two fields' values fit side by side. */
 typedef struct row_values {
     const char *v[2];
     size_t n[2];
@@ -322,6 +439,11 @@ static void find_values(const batch_job *j, const char *rec, const batch_look *l
     out->v[0] = cell(rec, look, 0, &out->n[0], scratch);
     out->v[1] = NULL, out->n[1] = 0;
     if (j->mode == DC_BATCH_FORWARD) return;
+    if (j->mode == DC_BATCH_ADDRESS) {
+        size_t used = out->v[0] && out->v[0] == scratch ? out->n[0] : 0;
+        out->v[1] = cell(rec, look, 1, &out->n[1], scratch ? scratch + used : NULL);
+        return;
+    }
     if (out->v[0] && out->v[0] == scratch) {
         out->n[0] = out->n[0] < sizeof out->copy ? out->n[0] : sizeof out->copy;
         memcpy(out->copy, out->v[0], out->n[0]);
@@ -364,7 +486,8 @@ static uint64_t spread(uint64_t v)
 static uint64_t forward_key(batch_worker *w, const char *code, size_t n, batch_look *look)
 {
     look->has_code = code && dc_code_parse(code, n, &look->code, NULL) == DC_OK;
-    look->has_order = look->has_code && dc_geo_code_order(w->session, &look->code, &look->order);
+    look->has_order =
+        look->has_code && dc_geo_code_order(w->session, &look->code, &look->order);
     return look->has_order ? look->order >> 16 : DC_BATCH_KEY_LAST;
 }
 
@@ -393,6 +516,8 @@ uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len, batch_l
     hold(look, 0, rv.v[0], rv.n[0]);
     if (w->job->mode == DC_BATCH_FORWARD) return forward_key(w, rv.v[0], rv.n[0], look);
     hold(look, 1, rv.v[1], rv.n[1]);
+    /* rows with codes in the codes' order, then the others as they came */
+    if (w->job->mode == DC_BATCH_ADDRESS) return forward_key(w, rv.v[0], rv.n[0], look);
     return reverse_key(rv.v[0], rv.n[0], rv.v[1], rv.n[1]);
 }
 
@@ -425,10 +550,15 @@ static char *put_quoted(char *o, const char *s, size_t n)
  * once. */
 static bool put_appended(dc_buf *out, const appended *a, const batch_job *j)
 {
-    const char *fields[F_N] = {a->code,    a->plus_code, a->lat,
-                               a->lon,     a->postcode,  a->zone_name,
-                               a->address, a->last,      a->households};
-    size_t nfields = F_N - (j->mode != DC_BATCH_FORWARD);
+    const char *fields[F_N] = {a->code,       a->plus_code, a->lat,     a->lon,
+                               a->postcode,   a->zone_name, a->address, a->last,
+                               a->households, a->match,     a->score,   a->error};
+    const uint8_t *columns = j->mode == DC_BATCH_FORWARD   ? forward_columns
+                             : j->mode == DC_BATCH_ADDRESS ? address_columns
+                                                           : reverse_columns;
+    size_t ncolumns = j->mode == DC_BATCH_FORWARD   ? sizeof forward_columns
+                      : j->mode == DC_BATCH_ADDRESS ? sizeof address_columns
+                                                    : sizeof reverse_columns;
     if (!dc_buf_reserve(out, APPENDED_MOST)) return false;
     char *o = out->p + out->len;
     const char *status = dc_batch_status_name(a->status);
@@ -440,11 +570,12 @@ static bool put_appended(dc_buf *out, const appended *a, const batch_job *j)
         o = dc_csv_needs_quotes(status, n, j->delim) ? put_quoted(o, status, n)
                                                      : (memcpy(o, status, n), o + n);
     }
-    for (size_t i = 0; i < nfields; i++) {
+    for (size_t k = 0; k < ncolumns; k++) {
+        size_t i = columns[k];
         const char *s = fields[i];
         n = a->n[i] ? a->n[i] : strlen(s);
         *o++ = j->delim;
-        bool plain = (i != F_ZONE && i != F_ADDRESS) && j->plain;
+        bool plain = (i != F_ZONE && i != F_ADDRESS && i != F_ERROR) && j->plain;
         if (!plain && dc_csv_needs_quotes(s, n, j->delim)) {
             o = put_quoted(o, s, n);
         } else {
@@ -458,7 +589,7 @@ static bool put_appended(dc_buf *out, const appended *a, const batch_job *j)
 
 void dc_batch_row_prefetch(batch_worker *w, const batch_look *look)
 {
-    if (w->job->mode == DC_BATCH_FORWARD && look->has_order)
+    if (w->job->mode != DC_BATCH_REVERSE && look->has_order)
         dc_geo_order_prefetch(w->session, look->order);
 }
 
@@ -468,13 +599,14 @@ dc_err dc_batch_row_lookup(batch_worker *w, const char *rec, size_t len,
     const batch_job *j = w->job;
     appended a;
     memset(&a, 0, offsetof(appended, zone_name));
-    a.zone_name[0] = a.address[0] = '\0';
+    a.zone_name[0] = a.address[0] = a.error[0] = '\0';
     char *scratch = rec ? scratch_for(w, len) : NULL;
     if (rec && !scratch) return DC_E_NOMEM;
     row_values rv;
     find_values(j, rec, look, scratch, &rv);
-    dc_err rc = j->mode == DC_BATCH_FORWARD
-                    ? forward_row(w, rv.v[0], rv.n[0], look, &a)
+    dc_err rc = j->mode == DC_BATCH_FORWARD ? forward_row(w, rv.v[0], rv.n[0], look, &a)
+                : j->mode == DC_BATCH_ADDRESS
+                    ? address_row(w, rv.v[0], rv.n[0], rv.v[1], rv.n[1], look, &a)
                     : reverse_row(w, rv.v[0], rv.n[0], rv.v[1], rv.n[1], &a);
     if (rc != DC_OK) return rc;
     if (!put_appended(out, &a, j)) return DC_E_NOMEM;

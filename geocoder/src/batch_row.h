@@ -13,14 +13,18 @@ typedef struct batch_job {
     dc_batch_mode mode;
     char delim;
     int code_field, lat_field, lon_field;
+    int address_field; /* address mode's; its code_field may be -1 */
     size_t header_fields;
     int default_eol; /* for a last record without a line ending */
     double radius_m;
     bool plain; /* codes, numbers and status names never need quotes */
+    bool near;  /* address mode: ties ordered by distance from this point */
+    double near_lat, near_lon;
 } batch_job;
 
 /* What a first look at a row finds: where the fields it is looked up by
- * lie in the record (the code, or the latitude and the longitude), their
+ * lie in the record (the code, or the latitude and the longitude, or the
+ * code and the address), their
  * values when they are short (so that the lookup, in another order, need
  * not go back to the record), and how many fields it has (0: an empty
  * line); then where its appended fields are. */
@@ -50,7 +54,8 @@ typedef struct batch_worker {
     dc_geo_session *session;
     dc_geo_forward_result *forward;
     dc_geo_reverse_result *reverse;
-    dc_buf scratch; /* unquoted field values */
+    struct dc_search_result *search; /* address mode only */
+    dc_buf scratch;                  /* unquoted field values */
     uint64_t *keys; /* a window's keys, then as many again to sort them in */
     size_t keys_cap;
 } batch_worker;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "batch_pipeline.h"
+#include "diachi/search.h"
 
 static double seconds_since(const struct timespec *t)
 {
@@ -133,6 +134,8 @@ static dc_err begin_worker(dc_geo *geo, const batch_job *job, batch_worker *w)
     w->job = job;
     w->forward = malloc(sizeof *w->forward);
     w->reverse = malloc(sizeof *w->reverse);
+    if (job->mode == DC_BATCH_ADDRESS && !(w->search = malloc(sizeof *w->search)))
+        return DC_E_NOMEM;
     if (!w->forward || !w->reverse) return DC_E_NOMEM;
     return dc_geo_session_begin(geo, &w->session);
 }
@@ -142,6 +145,7 @@ static void end_worker(batch_worker *w)
     dc_geo_session_end(w->session);
     free(w->forward);
     free(w->reverse);
+    free(w->search);
     dc_buf_free(&w->scratch);
     free(w->keys);
 }

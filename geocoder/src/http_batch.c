@@ -1,5 +1,5 @@
 /*
- * http_batch.c - POST /v1/batch: a JSON array of codes and points, its
+ * http_batch.c - POST /v1/batch: a JSON array of codes, points and addresses, its
  * answer streamed a slice at a time; a CSV body, or a form's CSV file,
  * run as diachi batch runs it.
  */
@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "diachi/batch.h"
+#include "diachi/search.h"
 #include "http_batch.h"
 #include "http_form.h"
 #include "http_query.h"
@@ -106,17 +107,138 @@ static dc_err batch_code(dc_geo_session *s, const char *code, size_t len, dc_jw 
     return DC_OK;
 }
 
+/* ---- address items: the fields of diachi batch --address-column ---------- */
+
+static void text_member(dc_jw *w, const char *key, const char *text, size_t len)
+{
+    dc_jw_key(w, key);
+    dc_jw_string(w, text, len);
+}
+
+/* The fields every answer with a place has: its position, zone and
+ * address; a household's code and Plus Code. */
+static void address_place(dc_jw *w, const dc_household *h, const dc_household *place,
+                          const dc_zone *z, int32_t lat_e7, int32_t lon_e7)
+{
+    char text[1024];
+    if (h) {
+        char code[DC_CODE_DISPLAY_SIZE], plus[DC_CODE_PLUS_SIZE];
+        dc_code_format(&h->code, DC_CODE_DISPLAY, code, sizeof code);
+        dc_code_plus_code(&h->code, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7, plus,
+                          sizeof plus);
+        dc_jw_key(w, "code");
+        dc_jw_cstring(w, code);
+        dc_jw_key(w, "plus_code");
+        dc_jw_cstring(w, plus);
+    }
+    dc_jw_key(w, "lat");
+    dc_jw_e7(w, lat_e7);
+    dc_jw_key(w, "lon");
+    dc_jw_e7(w, lon_e7);
+    dc_jw_key(w, "postcode");
+    dc_jw_postcode(w, z->postcode);
+    size_t n = dc_geo_zone_name(z, text, sizeof text);
+    text_member(w, "zone_name", text, n < sizeof text ? n : strlen(text));
+    n = dc_geo_address(h ? h : place, z, text, sizeof text);
+    text_member(w, "address", text, n < sizeof text ? n : strlen(text));
+}
+
+static void address_match(dc_jw *w, const char *status, const char *match, double score)
+{
+    dc_jw_key(w, "status");
+    dc_jw_cstring(w, status);
+    dc_jw_key(w, "match");
+    dc_jw_cstring(w, match);
+    if (score < 0) return;
+    dc_jw_key(w, "score");
+    dc_jw_fixed(w, score, 3);
+}
+
+static void address_hit(dc_jw *w, const dc_search_hit *h)
+{
+    dc_household place;
+    memset(&place, 0, sizeof place);
+    place.house_number = place.street = place.group = (dc_str){"", 0};
+    if (h->match == DC_SEARCH_STREET) place.street = h->name;
+    if (h->match == DC_SEARCH_GROUP) place.group = h->name;
+    address_match(w, "ok", dc_search_match_name(h->match), h->score);
+    address_place(w, h->match == DC_SEARCH_HOUSEHOLD ? &h->household : NULL,
+                  h->match == DC_SEARCH_ZONE ? NULL : &place, &h->zone, h->lat_e7,
+                  h->lon_e7);
+}
+
+static void bad_address(dc_jw *w, dc_err rc, const char *message)
+{
+    dc_jw_key(w, "status");
+    dc_jw_cstring(w, "bad_address");
+    dc_jw_key(w, "match");
+    dc_jw_cstring(w, "none");
+    dc_jw_key(w, "error");
+    dc_jw_object(w);
+    dc_jw_key(w, "code");
+    dc_jw_cstring(w, "bad_address");
+    dc_jw_key(w, "problem");
+    dc_jw_cstring(w, dc_err_name(rc));
+    dc_jw_key(w, "message");
+    dc_jw_cstring(w, message);
+    dc_jw_end(w);
+}
+
+/* An address item: its code first when it has one that gives a household
+ * (match "code"), else its address searched, limit 1, as diachi batch
+ * --address-column does. */
+static dc_err batch_address(dc_geo_session *s, json_t *code, json_t *address, dc_jw *w,
+                            dc_worker *wk)
+{
+    dc_err rc;
+    if (code) {
+        rc = dc_geo_forward(s, json_string_value(code), json_string_length(code),
+                            &wk->forward);
+        if (rc != DC_OK) return rc;
+        const dc_geo_forward_result *f = &wk->forward;
+        if (f->status == DC_GEO_OK && f->nhouseholds) {
+            const dc_household *h = &f->households[0];
+            dc_jw_object(w);
+            address_match(w, "ok", "code", 1);
+            address_place(w, h, NULL, &f->zone, h->lat_e7, h->lon_e7);
+            dc_jw_end(w);
+            return DC_OK;
+        }
+    }
+    dc_search_options opt = {.limit = 1};
+    dc_error err = {0};
+    rc = dc_search(s, json_string_value(address), json_string_length(address), &opt,
+                   &wk->search, &err);
+    bool bad = rc >= DC_E_TEXT_UTF8 && rc <= DC_E_TEXT_EMPTY;
+    if (rc != DC_OK && !bad) return rc;
+    dc_jw_object(w);
+    if (bad)
+        bad_address(w, rc, err.message);
+    else if (wk->search.nhits)
+        address_hit(w, &wk->search.hits[0]);
+    else
+        address_match(w, "not_found", "none", -1);
+    dc_jw_end(w);
+    return DC_OK;
+}
+
 /* One item's answer into @p w (the engine's results in @p wk). */
 static dc_err batch_item(dc_geo_session *s, json_t *item, size_t i, dc_jw *w,
                          dc_worker *wk)
 {
     json_t *code = json_is_object(item) ? json_object_get(item, "code") : item;
+    json_t *address = json_is_object(item) ? json_object_get(item, "address") : NULL;
+    if (address && (!json_is_string(address) || (code && !json_is_string(code)))) {
+        bad_item(w, i, "address (and code, when given) must be strings");
+        return DC_OK;
+    }
+    if (address) return batch_address(s, code, address, w, wk);
     if (json_is_string(code))
         return batch_code(s, json_string_value(code), json_string_length(code), w, wk);
     if (json_is_object(item) && !code) return batch_point(s, item, i, w, wk);
     bad_item(w, i,
-             "an item is a code (a string), {\"code\": \"...\"} or {\"lat\": .., "
-             "\"lon\": ..} (or \"lng\")");
+             "an item is a code (a string), {\"code\": \"...\"}, {\"address\": "
+             "\"...\"} or {\"lat\": .., \"lon\": ..} (or \"lng\")");
     return DC_OK;
 }
 
@@ -349,14 +471,18 @@ static enum MHD_Result csv_problem(struct MHD_Connection *c, dc_request *req,
     return dc_http_send_json(c, req, dc_api_error_status(e), false, w, gen, false);
 }
 
+/* The statuses a CSV batch over HTTP can give: codes' and points' (the
+ * address column is the command's; addresses come here as JSON items). */
+#define CSV_STATUSES (DC_BATCH_BAD_COORDINATES + 1)
+
 /* The headers of a CSV batch's answer: the rows per status
  * (X-Diachi-Count-Ok, X-Diachi-Count-Unknown-Postcode, ...), and for an
  * upload the name to save it under. */
 typedef struct csv_headers {
-    dc_header h[DC_BATCH_NSTATUS + 2];
+    dc_header h[CSV_STATUSES + 2];
     size_t n;
-    char names[DC_BATCH_NSTATUS][48];
-    char values[DC_BATCH_NSTATUS + 1][24];
+    char names[CSV_STATUSES][48];
+    char values[CSV_STATUSES + 1][24];
     char disposition[DC_FORM_DISPOSITION_SIZE];
 } csv_headers;
 
@@ -364,10 +490,10 @@ static void csv_headers_fill(csv_headers *ch, const dc_batch_stats *st,
                              const char *upload)
 {
     ch->n = 0;
-    snprintf(ch->values[DC_BATCH_NSTATUS], sizeof ch->values[0], "%llu",
+    snprintf(ch->values[CSV_STATUSES], sizeof ch->values[0], "%llu",
              (unsigned long long)st->rows);
-    ch->h[ch->n++] = (dc_header){"X-Diachi-Count-Rows", ch->values[DC_BATCH_NSTATUS]};
-    for (int i = 0; i < DC_BATCH_NSTATUS; i++) {
+    ch->h[ch->n++] = (dc_header){"X-Diachi-Count-Rows", ch->values[CSV_STATUSES]};
+    for (int i = 0; i < CSV_STATUSES; i++) {
         /* "unknown_postcode" -> "Unknown-Postcode" */
         char *name = ch->names[i];
         int n = snprintf(name, sizeof ch->names[i], "X-Diachi-Count-%s",

@@ -282,6 +282,20 @@ typedef struct take {
     dc_err rc;
 } take;
 
+/* Whether @p pc is among x->allowed (ascending). */
+static bool covered(const struct dc_search_scratch *x, uint32_t pc)
+{
+    size_t lo = 0, hi = x->nallowed;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->allowed[mid] < pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < x->nallowed && x->allowed[lo] == pc;
+}
+
 /* An entity the run's words lead to: evidence, when it spells the run, a
  * number may name it, and it lies within the places the query restricts
  * to. */
@@ -293,7 +307,8 @@ static int take_entity(void *ctx, const dc_entity *e)
     dc_evidence *ev = &x->ev[x->nev];
     if (!spells(x, t->r, e, ev) || !numbers_allowed(x, t->r, e)) return 0;
     if ((e->kind == DC_ENTITY_STREET || e->kind == DC_ENTITY_GROUP) &&
-        !dc_search_allowed(x, e->postcode))
+        (!dc_search_allowed(x, e->postcode) ||
+         (x->cover_only && !covered(x, e->postcode))))
         return 0;
     ev->id = e->id;
     ev->kind = (uint8_t)e->kind;
@@ -406,6 +421,14 @@ static dc_err match_run(dc_geo_session *s, struct dc_search_scratch *x, const ru
         dc_index_search_range(idx, (dc_entity_kind)k, r->n, &lo, &hi);
         if (lo == hi) continue;
         dc_err rc = intersect(x, r, lo, hi, &n);
+        if (rc == DC_OK && x->deferring && n > DC_BROAD_IDS &&
+            (k == DC_ENTITY_STREET || k == DC_ENTITY_GROUP) && x->ndefer < DC_DEFER_MAX) {
+            memcpy(x->defer[x->ndefer].tok, r->tok, r->n);
+            x->defer[x->ndefer].n = r->n;
+            x->defer[x->ndefer].ids = (uint32_t)n;
+            x->defer[x->ndefer++].kind = (uint8_t)k;
+            continue;
+        }
         if (rc == DC_OK && x->allowed_set &&
             (k == DC_ENTITY_STREET || k == DC_ENTITY_GROUP))
             rc = restrict_ids(s, x, &n);
@@ -585,19 +608,80 @@ static void restrictions(dc_geo_session *s, struct dc_search_scratch *x)
     allowed_postcodes(x);
 }
 
+/* The postcodes of the streets, groups and zones found so far into
+ * x->allowed, ascending: false when there are none or too many. */
+static bool found_postcodes(struct dc_search_scratch *x)
+{
+    size_t n = 0;
+    for (size_t e = 0; e < x->nev; e++) {
+        const dc_evidence *ev = &x->ev[e];
+        if (ev->kind != DC_ENTITY_STREET && ev->kind != DC_ENTITY_GROUP &&
+            ev->kind != DC_ENTITY_ZONE)
+            continue;
+        if (n == DC_ALLOWED_MAX) return false;
+        x->allowed[n++] = ev->postcode;
+    }
+    qsort(x->allowed, n, sizeof *x->allowed, cmp_u32);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || x->allowed[m - 1] != x->allowed[i]) x->allowed[m++] = x->allowed[i];
+    x->nallowed = m;
+    return m > 0;
+}
+
+static dc_err deferred_run(dc_geo_session *s, struct dc_search_scratch *x, size_t d)
+{
+    run r = {.n = x->defer[d].n};
+    memcpy(r.tok, x->defer[d].tok, r.n);
+    return match_run(s, x, &r, 1u << x->defer[d].kind);
+}
+
+/* The runs put off (x->defer), read in the postcodes of the streets,
+ * groups and zones found so far; when the query's every name was put
+ * off, its narrowest is read everywhere first and the others where it
+ * is. With too many postcodes to list, they are read everywhere, as any
+ * run. */
+static dc_err deferred_runs(dc_geo_session *s, struct dc_search_scratch *x)
+{
+    size_t first = x->ndefer;
+    dc_err rc = DC_OK;
+    if (!found_postcodes(x)) {
+        size_t d = 0;
+        for (size_t k = 1; k < x->ndefer; k++)
+            if (x->defer[k].ids < x->defer[d].ids) d = k;
+        rc = deferred_run(s, x, d);
+        first = d;
+    }
+    bool cover = rc == DC_OK && found_postcodes(x);
+    x->allowed_set = x->cover_only = cover;
+    for (size_t d = 0; d < x->ndefer && rc == DC_OK; d++)
+        if (d != first) rc = deferred_run(s, x, d);
+    x->allowed_set = x->cover_only = false;
+    x->nallowed = 0;
+    return rc;
+}
+
 /* The evidence of every run: the zones, districts and provinces the query
  * names with their words first, which restrict the streets and groups
  * taken after them (a common street name in a thousand zones is then read
- * in the few that matter). */
+ * in the few that matter). A query that names no place puts off the names
+ * found in too many places (Tổ 29, in every large zone of the country)
+ * and reads them where its other words are: else they would take the
+ * evidence's room in postcode order, and the answers of the country's
+ * south with it. */
 dc_err dc_search_evidence(dc_geo_session *s, struct dc_search_scratch *x)
 {
     x->nev = x->nmembers = 0;
     x->nrestrict = 0;
     x->restrict_postcode = false;
-    x->allowed_set = false;
+    x->allowed_set = x->cover_only = x->deferring = false;
+    x->ndefer = 0;
     dc_err rc = DC_OK;
     for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1) restrictions(s, x);
+        if (pass == 1) {
+            restrictions(s, x);
+            x->deferring = !x->allowed_set && x->nrestrict == 0 && !x->restrict_postcode;
+        }
         for (size_t i = 0, j; rc == DC_OK && i < x->nnt; i = j) {
             j = part_end(x, i);
             if (!x->nt[i].synthetic)
@@ -609,6 +693,8 @@ dc_err dc_search_evidence(dc_geo_session *s, struct dc_search_scratch *x)
         if (t->synthetic || (t->pkind == DC_PART_ALLEY && t->numbered))
             rc = alley_runs(s, x, i);
     }
+    x->deferring = false;
+    if (rc == DC_OK && x->ndefer) rc = deferred_runs(s, x);
     return rc;
 }
 

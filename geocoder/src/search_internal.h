@@ -37,6 +37,10 @@
 #define DC_ALLOWED_MAX 4096
 /* Answers ranked. */
 #define DC_CAND_MAX 2048
+/* A run leading to more street or group ids than this, in a query that
+ * names no place, is read after the others (DC_DEFER_MAX runs at most). */
+#define DC_BROAD_IDS 256
+#define DC_DEFER_MAX 16
 
 /* Points of a word, by how it matched (a word explained). */
 enum {
@@ -111,6 +115,7 @@ typedef struct dc_cand {
     bool house, in_group, postcode_ok;
     bool kind_named; /* its kind is the one its part's word names (bản: a group) */
     bool dead;       /* a street whose household at the number is the answer */
+    uint8_t labels;  /* its evidence named with the query's own words (ấp, not thôn) */
     uint64_t mask;
     double distance;
     int32_t lat_e7, lon_e7;
@@ -153,6 +158,17 @@ struct dc_search_scratch {
     bool allowed_set;
     size_t nallowed;
     uint32_t allowed[DC_ALLOWED_MAX];
+    /* A query that names no place: the runs of a name in too many places
+     * to keep (Tổ 29 in every large zone) are put off (deferring) and
+     * then read only in the postcodes the other words found
+     * (cover_only: x->allowed holds them). */
+    bool deferring, cover_only;
+    size_t ndefer;
+    struct {
+        uint8_t tok[DC_SPAN_MAX];
+        uint8_t n, kind;
+        uint32_t ids; /* the ids it leads to */
+    } defer[DC_DEFER_MAX];
     /* Zone and group evidence by postcode, best first, and the districts
      * and provinces (ranking). */
     size_t nzone_ev, ngroup_ev, nplace_ev;

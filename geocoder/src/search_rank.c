@@ -175,9 +175,26 @@ static dc_err in_group(dc_geo_session *s, const dc_evidence *g, uint32_t number,
     return DC_OK;
 }
 
+/* A slot for one more answer: a new one, or when all are taken (a name in
+ * thousands of zones fills them with streets and groups), the one with the
+ * fewest points, if below @p points; NULL when none is. */
+static dc_cand *room_for(struct dc_search_scratch *x, int32_t points)
+{
+    dc_cand *c = new_cand(x);
+    if (c) return c;
+    size_t worst = 0;
+    for (size_t i = 1; i < x->ncand; i++)
+        if (x->cand[i].dead ||
+            (!x->cand[worst].dead && x->cand[i].points < x->cand[worst].points))
+            worst = i;
+    return x->cand[worst].dead || x->cand[worst].points < points ? &x->cand[worst] : NULL;
+}
+
 /* The households of street answer x->cand[@p ci] at the house number: an
  * answer each, their points into @p top (the best @p limit so far,
- * descending); the street's own answer dies when there is one. */
+ * descending); the street's own answer dies when there is one: the first
+ * household takes its place, so that a household is never lost for want
+ * of room. */
 static dc_err households_at(dc_geo_session *s, struct dc_search_scratch *x, size_t ci,
                             int32_t *top, size_t *ntop, size_t limit)
 {
@@ -187,13 +204,16 @@ static dc_err households_at(dc_geo_session *s, struct dc_search_scratch *x, size
     uint32_t number;
     dc_str house;
     int got;
+    if (base.match != DC_SEARCH_STREET) return DC_OK; /* its room went to a household */
     dc_err rc = dc_index_search_entity(s->txn, x->ev[base.ev].id, &e);
     if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
     dc_entity_walk_begin(&e, &w);
     while (rc == DC_OK && (got = dc_entity_walk_next(&w, &number, &house)) == 1) {
         if (house.len != x->house_len || memcmp(house.ptr, x->house, house.len) != 0)
             continue;
-        dc_cand *c = new_cand(x);
+        int32_t points = base.points + DC_PTS_HOUSE;
+        dc_cand *c =
+            x->cand[ci].match == DC_SEARCH_STREET ? &x->cand[ci] : room_for(x, points);
         if (!c) break;
         *c = base;
         c->match = DC_SEARCH_HOUSEHOLD;
@@ -203,7 +223,6 @@ static dc_err households_at(dc_geo_session *s, struct dc_search_scratch *x, size
         if (c->with[W_GROUP] >= 0)
             rc = in_group(s, &x->ev[c->with[W_GROUP]], number, &c->in_group);
         if (c->in_group) c->points += DC_PTS_IN_GROUP;
-        x->cand[ci].dead = true;
         /* keep the best `limit` points, descending */
         size_t at = *ntop < limit ? (*ntop)++ : limit;
         while (at > 0 && top[at - 1] < c->points) {
@@ -283,6 +302,7 @@ static int by_rank(const void *pa, const void *pb)
     const dc_cand *a = pa, *b = pb;
     if (a->dead != b->dead) return a->dead ? 1 : -1;
     if (a->points != b->points) return a->points > b->points ? -1 : 1;
+    if (a->labels != b->labels) return a->labels > b->labels ? -1 : 1;
     if (a->distance != b->distance) return a->distance < b->distance ? -1 : 1;
     if (a->kind_named != b->kind_named) return a->kind_named ? -1 : 1;
     if (a->match != b->match) return a->match < b->match ? -1 : 1;
@@ -338,6 +358,12 @@ dc_err dc_search_rank(dc_geo_session *s, struct dc_search_scratch *x,
     dc_err rc = x->house_part >= 0 ? find_households(s, x, limit) : DC_OK;
     if (rc != DC_OK) return rc;
     zone_cands(x);
+    for (size_t i = 0; i < x->ncand; i++) {
+        dc_cand *c = &x->cand[i];
+        int32_t g = c->with[W_GROUP];
+        c->labels = (uint8_t)((c->ev >= 0 && x->ev[c->ev].labelled) +
+                              (g >= 0 && g != c->ev && x->ev[g].labelled));
+    }
     rc = distances(s, x, opt, limit);
     if (rc == DC_OK) qsort(x->cand, x->ncand, sizeof *x->cand, by_rank);
     while (x->ncand && x->cand[x->ncand - 1].dead)

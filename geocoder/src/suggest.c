@@ -120,6 +120,18 @@ typedef struct suggest_ctx {
     bool zone_known, zone_found;
     uint32_t zone_postcode;
     dc_zone zone;
+    /* The registered ends (last three characters) of the cell and
+     * postcode every near candidate shares (dc_index_cell_codes), read
+     * at the first one: 0 not yet, 1 read, -1 not to be used. */
+    int ends_state;
+    uint8_t ends[DC_CELL_CODE_SET_BYTES];
+    /* The input's 1/400-degree cell and its postcode's zone box in cells,
+     * for candidates of the same postcode (box_of_typed): 0 not yet, 1
+     * set, -1 not to be used. */
+    int box_state;
+    uint32_t typed_postcode;
+    int32_t row, col, ref_row, ref_col;
+    int32_t south, west, north, east;
 } suggest_ctx;
 
 static void code_of(const char c[DC_CODE_CHARS], dc_code *code)
@@ -157,6 +169,80 @@ static const dc_zone *zone_cached(suggest_ctx *x, uint32_t postcode)
  * degrees (260 m), which leaves it in its zone's box almost always. */
 #define FINE_FROM (DC_CODE_POSTCODE_DIGITS + 4)
 
+/* Alphabet value of a location character already checked by in_alphabet:
+ * its place in ALPHABET. */
+static int32_t value_of(char c)
+{
+    static const int8_t value['X' - '2' + 1] = {
+        ['2' - '2'] = 0,  ['3' - '2'] = 1,  ['4' - '2'] = 2,  ['5' - '2'] = 3,
+        ['6' - '2'] = 4,  ['7' - '2'] = 5,  ['8' - '2'] = 6,  ['9' - '2'] = 7,
+        ['C' - '2'] = 8,  ['F' - '2'] = 9,  ['G' - '2'] = 10, ['H' - '2'] = 11,
+        ['J' - '2'] = 12, ['M' - '2'] = 13, ['P' - '2'] = 14, ['Q' - '2'] = 15,
+        ['R' - '2'] = 16, ['V' - '2'] = 17, ['W' - '2'] = 18, ['X' - '2'] = 19,
+    };
+    return value[c - '2'];
+}
+
+/* Set up the cells box of the input's zone: the input names a place in
+ * it (has_place), so a candidate that differs from it only in its
+ * location moves by whole cells from the input's cell. */
+static bool box_ready(suggest_ctx *x, uint32_t postcode, const dc_zone *z)
+{
+    if (x->box_state == 0) {
+        if (x->n != DC_CODE_CHARS || !x->has_place) {
+            x->box_state = -1;
+            return false;
+        }
+        uint32_t typed = 0;
+        for (int i = 0; i < DC_CODE_POSTCODE_DIGITS; i++)
+            typed = typed * 10 + (uint32_t)(x->typed[i] - '0');
+        if (postcode != typed) return false; /* set up from the input's own zone */
+        x->box_state = 1;
+        x->typed_postcode = typed;
+        x->row = (int32_t)dc_cell_row(dc_geo_e7(x->lat));
+        x->col = (int32_t)dc_cell_col(dc_geo_e7(x->lon));
+        x->ref_row = (int32_t)dc_cell_row(z->ref_lat_e7);
+        x->ref_col = (int32_t)dc_cell_col(z->ref_lon_e7);
+        x->south = (int32_t)dc_cell_row(z->south_e7 - BOX_SLACK_E7);
+        x->north = (int32_t)dc_cell_row(z->north_e7 + BOX_SLACK_E7);
+        x->west = (int32_t)dc_cell_col(z->west_e7 - BOX_SLACK_E7);
+        x->east = (int32_t)dc_cell_col(z->east_e7 + BOX_SLACK_E7);
+    }
+    return x->box_state > 0 && postcode == x->typed_postcode;
+}
+
+/* Cells per degree: the recovery moves a place by whole degrees. */
+#define CELLS_PER_DEGREE 400
+#define HALF_DEGREE (CELLS_PER_DEGREE / 2)
+
+/* Whether a candidate of the input's postcode can lie in its zone's box,
+ * from the input's cell alone, with no recovery: its first four location
+ * characters are the 1/20 and 1/400 degree digits of latitude and
+ * longitude, so it lies (20 x d0 + d2) rows and (20 x d1 + d3) columns
+ * from the input, where d is each digit's change, give or take the
+ * degree the recovery may add or take away (it puts the input and the
+ * candidate, both in one degree's naive cell, each within half a degree
+ * of the reference, so they differ by at most one degree more). Of the
+ * three shifts, only one whose cell is within half a degree of the
+ * reference's (200 cells, and one for the cells' extent) can be the
+ * candidate's: a candidate that no such shift puts in the box cannot be
+ * in it. */
+static bool in_box_by_cells(const suggest_ctx *x, const char c[DC_CODE_CHARS])
+{
+    const char *t = x->typed + DC_CODE_POSTCODE_DIGITS;
+    const char *k = c + DC_CODE_POSTCODE_DIGITS;
+    int32_t drow = 20 * (value_of(k[0]) - value_of(t[0])) + value_of(k[2]) - value_of(t[2]);
+    int32_t dcol = 20 * (value_of(k[1]) - value_of(t[1])) + value_of(k[3]) - value_of(t[3]);
+    bool row_ok = false, col_ok = false;
+    for (int32_t shift = -CELLS_PER_DEGREE; shift <= CELLS_PER_DEGREE;
+         shift += CELLS_PER_DEGREE) {
+        int32_t r = x->row + drow + shift, q = x->col + dcol + shift;
+        row_ok |= r >= x->south && r <= x->north && abs(r - x->ref_row) <= HALF_DEGREE + 1;
+        col_ok |= q >= x->west && q <= x->east && abs(q - x->ref_col) <= HALF_DEGREE + 1;
+    }
+    return row_ok && col_ok;
+}
+
 /* A well-formed code whose postcode names a zone and, unless @p near,
  * whose cell lies in that zone's box: only those can be registered, and
  * the test costs less than the index lookup it saves (most one-character
@@ -181,12 +267,38 @@ static bool worth_looking_up(suggest_ctx *x, const char c[DC_CODE_CHARS], bool n
     if (x->only_postcode != UINT32_MAX && postcode != x->only_postcode) return false;
     if (!(z = zone_cached(x, postcode))) return false;
     if (near) return true;
+    if (box_ready(x, postcode, z)) return in_box_by_cells(x, c);
     code_of(c, &code);
     if (dc_code_resolve(&code, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7, &cell) != DC_OK)
         return false;
     int32_t lat = dc_geo_e7(cell.lat), lon = dc_geo_e7(cell.lon);
     return lat >= z->south_e7 - BOX_SLACK_E7 && lat <= z->north_e7 + BOX_SLACK_E7 &&
            lon >= z->west_e7 - BOX_SLACK_E7 && lon <= z->east_e7 + BOX_SLACK_E7;
+}
+
+/* The value of a code's last three characters in base 20. */
+static uint32_t end_of(const char c[DC_CODE_CHARS])
+{
+    uint32_t v = 0;
+    for (int i = DC_CODE_CHARS - 3; i < DC_CODE_CHARS; i++)
+        v = v * 20 + (uint32_t)value_of(c[i]);
+    return v;
+}
+
+/* False when a near candidate (which worth_looking_up has passed) is
+ * surely not registered: its end is not among its cell's. A near
+ * candidate differs from the input only in its last three characters,
+ * so all of them share the set, read once. */
+static bool end_registered(suggest_ctx *x, const char c[DC_CODE_CHARS])
+{
+    if (x->ends_state == 0) {
+        dc_code code;
+        code_of(c, &code);
+        x->ends_state = dc_index_cell_codes(x->s->txn, &code, x->ends) == DC_OK ? 1 : -1;
+    }
+    if (x->ends_state < 0) return true; /* leave it to the lookup */
+    uint32_t v = end_of(c);
+    return x->ends[v >> 3] >> (v & 7) & 1u;
 }
 
 /* Keep @p sg among the best x->cap, by score. */
@@ -223,6 +335,7 @@ static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_
     bool near = (edit == DC_GEO_EDIT_SUBSTITUTE || edit == DC_GEO_EDIT_SWAP) &&
                 position - 1 >= FINE_FROM;
     if (!worth_looking_up(x, c, near)) return DC_OK;
+    if (near && !end_registered(x, c)) return DC_OK;
     code_of(c, &sg.place.code);
     dc_err rc = dc_index_code_read(x->s->txn, &sg.place.code, &sg.household, 1, &count);
     if (rc == DC_E_NOT_FOUND) return DC_OK;

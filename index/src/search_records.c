@@ -15,6 +15,7 @@
 #include "diachi/text.h"
 #include "search_postings.h"
 #include "search_records.h"
+#include "search_records_internal.h"
 
 /* A street or group in a zone, and its households' entries so far. */
 typedef struct place {
@@ -29,16 +30,6 @@ typedef struct zone_names {
     uint32_t postcode;
     dc_str name, kind, district, province;
 } zone_names;
-
-/* An entity of the index, before it is numbered. */
-typedef struct entity {
-    uint8_t kind, word;
-    uint32_t words;
-    const char *exact, *folded; /* in r->names */
-    uint32_t exact_len, folded_len;
-    uint32_t source;    /* places index, zones index, or members index */
-    uint32_t tie, tie2; /* the order after the names: postcode, string */
-} entity;
 
 /* The postcodes of a district or province entity. */
 typedef struct members {
@@ -454,7 +445,7 @@ static unsigned range_words(uint32_t words)
     return words < DC_ENTITY_MAX_WORDS ? words : DC_ENTITY_MAX_WORDS;
 }
 
-static int cmp_bytes(const char *a, size_t alen, const char *b, size_t blen)
+int dc_search_cmp_bytes(const char *a, size_t alen, const char *b, size_t blen)
 {
     int c = memcmp(a, b, alen < blen ? alen : blen);
     if (c) return c;
@@ -467,8 +458,8 @@ static int by_entity_order(const void *pa, const void *pb)
     if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
     unsigned wa = range_words(a->words), wb = range_words(b->words);
     if (wa != wb) return wa < wb ? -1 : 1;
-    int c = cmp_bytes(a->folded, a->folded_len, b->folded, b->folded_len);
-    if (!c) c = cmp_bytes(a->exact, a->exact_len, b->exact, b->exact_len);
+    int c = dc_search_cmp_bytes(a->folded, a->folded_len, b->folded, b->folded_len);
+    if (!c) c = dc_search_cmp_bytes(a->exact, a->exact_len, b->exact, b->exact_len);
     if (c) return c;
     /* Then the postcode (a district or province: of its first zone), then
      * the string: two places of one kind differ in one or the other, and
@@ -479,12 +470,7 @@ static int by_entity_order(const void *pa, const void *pb)
 
 /* ---- records ---------------------------------------------------------- */
 
-typedef struct buf {
-    uint8_t *p;
-    size_t len, cap;
-} buf;
-
-static uint8_t *buf_room(buf *b, size_t n)
+uint8_t *dc_search_buf_room(search_buf *b, size_t n)
 {
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 4096;
@@ -505,7 +491,7 @@ static int32_t mean(int64_t sum, uint32_t n)
 }
 
 /* An entity's record (docs/FORMAT.md, `search_entities`) into @p b. */
-static dc_err entity_record(const finish *f, const entity *e, buf *b)
+static dc_err entity_record(const finish *f, const entity *e, search_buf *b)
 {
     const dc_search_records *r = f->r;
     int place_kind = e->kind == DC_ENTITY_STREET || e->kind == DC_ENTITY_GROUP;
@@ -518,7 +504,7 @@ static dc_err entity_record(const finish *f, const entity *e, buf *b)
     size_t need = 6 + e->exact_len + e->folded_len + 4 + 16 + (p ? p->len : 0) +
                   (size_t)count * DC_VARINT_MAX;
     b->len = 0;
-    uint8_t *q = buf_room(b, need), *start = q;
+    uint8_t *q = dc_search_buf_room(b, need), *start = q;
     if (!q) return DC_E_NOMEM;
     *q++ = e->kind;
     *q++ = (uint8_t)(e->words < 255 ? e->words : 255);
@@ -547,7 +533,7 @@ static dc_err entity_record(const finish *f, const entity *e, buf *b)
     return DC_OK;
 }
 
-static dc_err write_entities(finish *f, dc_search_emit_fn emit, void *ectx, buf *b,
+static dc_err write_entities(finish *f, dc_search_emit_fn emit, void *ectx, search_buf *b,
                              uint32_t first[DC_SEARCH_RANGES + 1])
 {
     uint8_t key[4];
@@ -570,244 +556,11 @@ static dc_err write_entities(finish *f, dc_search_emit_fn emit, void *ectx, buf 
     return DC_OK;
 }
 
-/* ---- words and typos -------------------------------------------------- */
-
-/* Distinct words, numbered in first use (w->ids), and their byte order. */
-typedef struct words {
-    dc_strtab *ids;
-    uint32_t *rank; /* word id -> rank in byte order */
-    uint32_t *by_rank;
-    uint64_t *pairs; /* rank << 32 | entity id */
-    size_t npairs, cappairs;
-} words;
-
-/* A string of a table with its id, to sort by bytes. */
-typedef struct ranked {
-    const char *ptr;
-    size_t len;
-    uint32_t id;
-} ranked;
-
-static int by_ranked_bytes(const void *pa, const void *pb)
-{
-    const ranked *a = pa, *b = pb;
-    return cmp_bytes(a->ptr, a->len, b->ptr, b->len);
-}
-
-/* The ids of @p t's strings in byte order into @p order, and each id's
- * place in it into @p rank (both with room for count + 1). */
-static dc_err rank_strings(const dc_strtab *t, uint32_t *order, uint32_t *rank)
-{
-    uint32_t n = dc_strtab_count(t);
-    ranked *v = malloc(((size_t)n + 1) * sizeof *v);
-    if (!v) return DC_E_NOMEM;
-    for (uint32_t i = 0; i < n; i++) {
-        dc_str s = dc_strtab_string(t, i + 1);
-        v[i] = (ranked){s.ptr, s.len, i + 1};
-    }
-    qsort(v, n, sizeof *v, by_ranked_bytes);
-    for (uint32_t i = 0; i < n; i++) {
-        order[i] = v[i].id;
-        rank[v[i].id] = i;
-    }
-    free(v);
-    return DC_OK;
-}
-
-static int by_u64(const void *pa, const void *pb)
-{
-    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-    return (a > b) - (a < b);
-}
-
-static dc_err add_pair(words *w, uint64_t pair)
-{
-    if (w->npairs == w->cappairs) {
-        size_t cap = w->cappairs ? 2 * w->cappairs : 4096;
-        uint64_t *g = realloc(w->pairs, cap * sizeof *g);
-        if (!g) return DC_E_NOMEM;
-        w->pairs = g;
-        w->cappairs = cap;
-    }
-    w->pairs[w->npairs++] = pair;
-    return DC_OK;
-}
-
-/* Every (word, entity) of the proper names; the words ranked by bytes. */
-static dc_err gather_words(finish *f, words *w)
-{
-    for (size_t id = 0; id < f->nents; id++) {
-        const entity *e = &f->ents[id];
-        const char *s = e->folded, *end = s + e->folded_len;
-        while (s < end) {
-            const char *sp = memchr(s, ' ', (size_t)(end - s));
-            size_t len = (size_t)((sp ? sp : end) - s);
-            uint32_t wid;
-            if (len <= DC_SEARCH_MAX_NAME) {
-                if (dc_strtab_intern(w->ids, s, len, &wid) != DC_OK) return DC_E_NOMEM;
-                if (add_pair(w, (uint64_t)wid << 32 | id) != DC_OK) return DC_E_NOMEM;
-            }
-            s += len + 1;
-        }
-    }
-    uint32_t n = dc_strtab_count(w->ids);
-    w->rank = malloc(((size_t)n + 1) * sizeof *w->rank);
-    w->by_rank = malloc(((size_t)n + 1) * sizeof *w->by_rank);
-    if (!w->rank || !w->by_rank || rank_strings(w->ids, w->by_rank, w->rank) != DC_OK)
-        return DC_E_NOMEM;
-    for (size_t i = 0; i < w->npairs; i++)
-        w->pairs[i] = (uint64_t)w->rank[w->pairs[i] >> 32] << 32 | (uint32_t)w->pairs[i];
-    if (w->npairs) qsort(w->pairs, w->npairs, sizeof *w->pairs, by_u64);
-    return DC_OK;
-}
-
-static dc_err write_words(words *w, dc_search_emit_fn emit, void *ectx, buf *b)
-{
-    uint32_t *ids = NULL;
-    size_t capids = 0;
-    dc_err rc = DC_OK;
-    for (size_t i = 0, j; rc == DC_OK && i < w->npairs; i = j) {
-        uint32_t rank = (uint32_t)(w->pairs[i] >> 32);
-        size_t n = 0;
-        for (j = i; j < w->npairs && (uint32_t)(w->pairs[j] >> 32) == rank; j++) {
-            if (n == capids) {
-                capids = capids ? 2 * capids : 256;
-                uint32_t *g = realloc(ids, capids * sizeof *g);
-                if (!g) {
-                    rc = DC_E_NOMEM;
-                    break;
-                }
-                ids = g;
-            }
-            uint32_t id = (uint32_t)w->pairs[j];
-            if (n == 0 || ids[n - 1] != id) ids[n++] = id; /* a word twice in a name */
-        }
-        if (rc != DC_OK) break;
-        b->len = 0;
-        uint8_t *q = buf_room(b, dc_postings_bound(n));
-        if (!q) {
-            rc = DC_E_NOMEM;
-            break;
-        }
-        size_t len = dc_postings_encode(ids, n, q);
-        dc_str word = dc_strtab_string(w->ids, w->by_rank[rank]);
-        rc = emit(ectx, DC_DB_SEARCH_WORDS, word.ptr, word.len, q, len);
-    }
-    free(ids);
-    return rc;
-}
-
-/* The bytes of a UTF-8 character starting with @p c. */
-static size_t char_len(unsigned char c)
-{
-    return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-}
-
-static size_t char_count(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i += char_len((unsigned char)s[i]))
-        n++;
-    return n;
-}
-
-/* Each one-character deletion of every word of DC_TYPO_MIN_CHARS to
- * DC_TYPO_MAX_CHARS characters, with the word's rank. */
-static dc_err gather_typos(words *w, dc_strtab *dels, uint64_t **out, size_t *nout)
-{
-    uint64_t *pairs = NULL;
-    size_t n = 0, cap = 0;
-    char variant[DC_SEARCH_MAX_NAME + 1];
-    for (uint32_t id = 1; id <= dc_strtab_count(w->ids); id++) {
-        dc_str s = dc_strtab_string(w->ids, id);
-        size_t chars = char_count(s.ptr, s.len);
-        if (chars < DC_TYPO_MIN_CHARS || chars > DC_TYPO_MAX_CHARS) continue;
-        for (size_t at = 0; at < s.len; at += char_len((unsigned char)s.ptr[at])) {
-            size_t cl = char_len((unsigned char)s.ptr[at]);
-            memcpy(variant, s.ptr, at);
-            memcpy(variant + at, s.ptr + at + cl, s.len - at - cl);
-            uint32_t vid;
-            if (dc_strtab_intern(dels, variant, s.len - cl, &vid) != DC_OK) goto nomem;
-            if (n == cap) {
-                cap = cap ? 2 * cap : 4096;
-                uint64_t *g = realloc(pairs, cap * sizeof *g);
-                if (!g) goto nomem;
-                pairs = g;
-            }
-            pairs[n++] = (uint64_t)vid << 32 | w->rank[id];
-        }
-    }
-    *out = pairs;
-    *nout = n;
-    return DC_OK;
-nomem:
-    free(pairs);
-    return DC_E_NOMEM;
-}
-
-static dc_err write_typos(words *w, dc_search_emit_fn emit, void *ectx, buf *b)
-{
-    dc_strtab *dels = dc_strtab_open();
-    uint64_t *pairs = NULL;
-    uint32_t *order = NULL, *rank = NULL;
-    size_t n = 0;
-    dc_err rc = dels ? gather_typos(w, dels, &pairs, &n) : DC_E_NOMEM;
-    uint32_t nd = dc_strtab_count(dels);
-    if (rc == DC_OK) {
-        order = malloc(((size_t)nd + 1) * sizeof *order);
-        rank = malloc(((size_t)nd + 1) * sizeof *rank);
-        if (!order || !rank) rc = DC_E_NOMEM;
-    }
-    if (rc == DC_OK) rc = rank_strings(dels, order, rank);
-    if (rc == DC_OK) {
-        for (size_t i = 0; i < n; i++)
-            pairs[i] = (uint64_t)rank[pairs[i] >> 32] << 32 | (uint32_t)pairs[i];
-        if (n) qsort(pairs, n, sizeof *pairs, by_u64);
-    }
-    for (size_t i = 0, j; rc == DC_OK && i < n; i = j) {
-        uint32_t v = (uint32_t)(pairs[i] >> 32);
-        b->len = 0;
-        for (j = i; rc == DC_OK && j < n && (uint32_t)(pairs[j] >> 32) == v; j++) {
-            if (j > i && pairs[j] == pairs[j - 1]) continue; /* "aab": "ab" twice */
-            dc_str word = dc_strtab_string(w->ids, w->by_rank[(uint32_t)pairs[j]]);
-            uint8_t *q = buf_room(b, 1 + word.len);
-            if (!q) {
-                rc = DC_E_NOMEM;
-                break;
-            }
-            q[0] = (uint8_t)word.len;
-            memcpy(q + 1, word.ptr, word.len);
-            b->len += 1 + word.len;
-        }
-        dc_str key = dc_strtab_string(dels, order[v]);
-        if (rc == DC_OK)
-            rc = emit(ectx, DC_DB_SEARCH_TYPOS, key.ptr, key.len, b->p, b->len);
-    }
-    free(pairs);
-    free(order);
-    free(rank);
-    dc_strtab_close(dels);
-    return rc;
-}
-
-static dc_err write_words_and_typos(finish *f, dc_search_emit_fn emit, void *ectx, buf *b)
-{
-    words w = {.ids = dc_strtab_open()};
-    dc_err rc = w.ids ? gather_words(f, &w) : DC_E_NOMEM;
-    if (rc == DC_OK) rc = write_words(&w, emit, ectx, b);
-    if (rc == DC_OK) rc = write_typos(&w, emit, ectx, b);
-    dc_strtab_close(w.ids);
-    free(w.rank);
-    free(w.by_rank);
-    free(w.pairs);
-    return rc;
-}
-
 dc_err dc_search_records_finish(dc_search_records *r, dc_search_string_fn str, void *sctx,
                                 dc_search_emit_fn emit, void *ectx, dc_error *err)
 {
     finish f = {.r = r, .err = err};
-    buf b = {0};
+    search_buf b = {0};
     uint32_t first[DC_SEARCH_RANGES + 1];
     uint8_t meta[DC_SEARCH_META_SIZE];
     dc_err rc = collect_entities(&f, str, sctx);
@@ -815,7 +568,7 @@ dc_err dc_search_records_finish(dc_search_records *r, dc_search_string_fn str, v
         if (f.nents) qsort(f.ents, f.nents, sizeof *f.ents, by_entity_order);
         rc = write_entities(&f, emit, ectx, &b, first);
     }
-    if (rc == DC_OK) rc = write_words_and_typos(&f, emit, ectx, &b);
+    if (rc == DC_OK) rc = dc_search_records_words(f.ents, f.nents, emit, ectx, &b);
     if (rc == DC_OK) {
         for (uint32_t k = 0; k <= DC_SEARCH_RANGES; k++)
             dc_put_le32(meta + 4 * k, first[k]);

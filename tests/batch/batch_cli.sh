@@ -165,5 +165,36 @@ sed -n 's/^  a code: //p' help.txt | tr ',' '\n' | sed 's/^ //' | while read -r 
 done 2> err12.txt
 [ -s err12.txt ] && fail "$(cat err12.txt)"
 
+# 13. --address-column, by name and by number: the door of an address typed
+# without tones, a street, a blank address (exit 1); --near; its usage errors.
+printf 'STT;Họ tên;Địa chỉ\n1;An;21/3 vo nguyen giap thanh truong\n2;Bình;Võ Nguyên Giáp, phường Thanh Trường\n3;Cường;\n' > addr.csv
+{ printf 'STT;Họ tên;Địa chỉ;status;code;plus_code;lat;lon;postcode;zone_name;address;match;score;error\n'
+  printf '1;An;21/3 vo nguyen giap thanh truong;ok;32107 CX5Q+4HW;7PH4CX5Q+4HW;21.4078674;102.9889640;32107;phường Thanh Trường;số 21/3, Ngõ 21 Võ Nguyên Giáp, Tổ dân phố 2, phường Thanh Trường, Thành phố Điện Biên Phủ, Điện Biên;household;1.000;\n'
+  printf '2;Bình;Võ Nguyên Giáp, phường Thanh Trường;ok;;;21.4053162;102.9951563;32107;phường Thanh Trường;Võ Nguyên Giáp, phường Thanh Trường, Thành phố Điện Biên Phủ, Điện Biên;street;1.000;\n'
+  printf '3;Cường;;empty;;;;;;;;;;\n'; } > addr.want
+"$diachi" batch addr.csv --address-column 'dia chi' -o addr.out 2> err13.txt
+expect_exit 1 $? "address column"
+cmp -s addr.out addr.want || fail "address column: $(diff addr.out addr.want)"
+grep -q '^diachi batch: 3 rows in .*address mode): 2 ok, 1 empty$' err13.txt \
+  || fail "address summary: $(cat err13.txt)"
+"$diachi" batch addr.csv --address-column 3 -q -o addr3.out
+expect_exit 1 $? "--address-column 3"
+cmp -s addr3.out addr.want || fail "--address-column 3: $(diff addr3.out addr.want)"
+"$diachi" batch addr.csv --address-column 3 --near 21.40,102.99 -q -o addr4.out
+expect_exit 1 $? "--near"
+cmp -s addr4.out addr.want || fail "--near: $(diff addr4.out addr.want)"
+"$diachi" batch addr.csv --address-column 3 --near 95,1 2> /dev/null
+expect_exit 2 $? "--near 95,1"
+"$diachi" batch addr.csv --near 21.4,103 2> /dev/null; expect_exit 2 $? "--near alone"
+"$diachi" batch addr.csv --address-column 3 --radius 10 2> /dev/null
+expect_exit 2 $? "--radius with an address"
+"$diachi" batch addr.csv --address-column 3 --lat-column 1 --lon-column 2 2> /dev/null
+expect_exit 2 $? "--address-column with lat and lon"
+"$diachi" batch addr.csv --address-column 'Địa chỉ nhà' -o addr2.out 2> err13b.txt
+expect_exit 2 $? "no such address column"
+grep -q 'no column named "Địa chỉ nhà"' err13b.txt || fail "no address column: $(cat err13b.txt)"
+grep -q -- '--address-column' err13b.txt || fail "no address hint: $(cat err13b.txt)"
+[ -e addr2.out ] && fail "no address column: an output file was written"
+
 [ "$failures" = 0 ] && echo "batch cli: ok"
 exit $((failures > 0))

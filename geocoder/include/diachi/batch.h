@@ -36,7 +36,19 @@
  * a quote or a line break), then the record's own line ending (CRLF, LF
  * or CR; a last record without one gets the header's, or LF). Forward
  * mode appends DC_BATCH_FORWARD_COLUMNS, reverse mode
- * DC_BATCH_REVERSE_COLUMNS; docs/CLI.md says what each holds per status.
+ * DC_BATCH_REVERSE_COLUMNS, address mode DC_BATCH_ADDRESS_COLUMNS;
+ * docs/CLI.md says what each holds per status.
+ *
+ * Address mode searches each row's written address (dc_search, limit 1, as
+ * diachi search does; diachi/search.h) and appends its best answer. When
+ * the header also has a code column (given, or found by its name), a row
+ * whose code is a registered household's is answered by the code (match
+ * "code"); the address is searched only when the code is blank or does
+ * not give a household. An address that cannot be read (no word, invalid
+ * UTF-8, a control character, too long) gets status bad_address with the
+ * reason in the error column; one that matches nothing, not_found. Rows
+ * are looked up in their own order (their codes' order when they have
+ * codes).
  * An appended name that the header already has (compared as column names
  * are matched) is written with "diachi_" in front, as often as it takes,
  * so that an output can be geocoded again.
@@ -89,6 +101,8 @@ extern "C" {
     "households_at_door"
 #define DC_BATCH_REVERSE_COLUMNS                                                         \
     "status,code,plus_code,lat,lon,postcode,zone_name,address,distance_m"
+#define DC_BATCH_ADDRESS_COLUMNS                                                         \
+    "status,code,plus_code,lat,lon,postcode,zone_name,address,match,score,error"
 
 /**
  * A row's status: the engine's (dc_geo_status, same values and names) and
@@ -101,11 +115,15 @@ typedef enum dc_batch_status {
     DC_BATCH_UNKNOWN_POSTCODE = DC_GEO_UNKNOWN_POSTCODE,
     DC_BATCH_CODE_OUTSIDE_ZONE = DC_GEO_CODE_OUTSIDE_ZONE,
     DC_BATCH_OUT_OF_COVERAGE = DC_GEO_OUT_OF_COVERAGE,
-    DC_BATCH_EMPTY = 6,          /**< "empty": the code (or a coordinate) cell is blank */
-    DC_BATCH_BAD_COORDINATES = 7 /**< "bad_coordinates": lat or lon is not a
-                                      number in range */
+    DC_BATCH_EMPTY = 6, /**< "empty": the code (or a coordinate) cell is blank */
+    DC_BATCH_BAD_COORDINATES = 7, /**< "bad_coordinates": lat or lon is not a
+                                       number in range */
+    DC_BATCH_NOT_FOUND = 8,       /**< "not_found": the address matches nothing */
+    DC_BATCH_BAD_ADDRESS = 9      /**< "bad_address": the address cannot be read
+                                       (no word, invalid UTF-8, a control
+                                       character, too long); why in "error" */
 } dc_batch_status;
-#define DC_BATCH_NSTATUS 8
+#define DC_BATCH_NSTATUS 10
 
 /** Stable lower-case name of a row status; "unknown" for another value. */
 const char *dc_batch_status_name(dc_batch_status status);
@@ -114,7 +132,9 @@ const char *dc_batch_status_name(dc_batch_status status);
 typedef enum dc_batch_mode {
     DC_BATCH_AUTO = 0,    /**< forward when a code column is found, else reverse */
     DC_BATCH_FORWARD = 1, /**< code -> place */
-    DC_BATCH_REVERSE = 2  /**< lat, lon -> nearest registered household */
+    DC_BATCH_REVERSE = 2, /**< lat, lon -> nearest registered household */
+    DC_BATCH_ADDRESS = 3  /**< a written address -> its best answer (dc_search);
+                               chosen by address_column, never detected */
 } dc_batch_mode;
 
 /** What stopped a run (DC_BATCH_NO_PROBLEM when nothing did). Names are
@@ -160,6 +180,14 @@ typedef struct dc_batch_options {
     /** Columns by number, 1-based as a spreadsheet counts them (A is 1);
      *  0 for none. A number wins over a name given for the same column. */
     unsigned code_column_number, lat_column_number, lon_column_number;
+    /** The written address's column, by name or number (as above): address
+     *  mode. Not detected: it is used only when given. */
+    const char *address_column;
+    unsigned address_column_number;
+    /** Address mode: order answers of equal score by distance from this
+     *  point (dc_search_options.near), for every row. */
+    bool near;
+    double near_lat, near_lon;
     /** The input's encoding: NULL for UTF-8 copied unchecked; "UTF-8"
      *  (checked), "CP1258", "TCVN3" and the other names of
      *  dc_encoding_from_name (diachi/encoding.h); "UTF-16LE", "UTF-16BE",
@@ -217,9 +245,10 @@ void dc_batch_options_init(dc_batch_options *opt);
 
 /** How a run went. Filled by dc_batch_run, whatever it returns. */
 typedef struct dc_batch_report {
-    dc_batch_mode mode;                   /**< the mode used (forward or reverse) */
-    char delimiter;                       /**< the delimiter used */
+    dc_batch_mode mode; /**< the mode used (forward, reverse or address) */
+    char delimiter;     /**< the delimiter used */
     int code_field, lat_field, lon_field; /**< 0-based columns used; -1 when none */
+    int address_field;                    /**< address mode's; -1 when none */
     dc_batch_stats stats;
     dc_batch_problem problem;
     uint64_t line; /**< 1-based input line of the problem, 0 when none */

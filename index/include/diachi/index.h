@@ -599,6 +599,28 @@ dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
 dc_err dc_index_row_positions(dc_index_txn *txn, uint32_t row, uint32_t col_first,
                               uint32_t col_last, dc_position_fn fn, void *ctx);
 
+/** Codes of one cell and postcode: 20^3 ends (last three characters). */
+#define DC_CELL_CODES 8000
+#define DC_CELL_CODE_SET_BYTES (DC_CELL_CODES / 8)
+
+/**
+ * The registered codes that share @p code's postcode and its first four
+ * location characters (so its 1/400-degree cell), as a set of their last
+ * three characters: bit (v / 8, v % 8) of @p set is that of the ends whose
+ * value in base 20 (alphabet order, as the household key holds it) is v.
+ * One search and a pass over that run of keys, reading no strings: what a
+ * search for the codes one slip from @p code in those characters needs.
+ * @param[in]  txn   a transaction, used by this thread only
+ * @param[in]  code  a code; its last three characters are not used
+ * @param[out] set   DC_CELL_CODE_SET_BYTES bytes, on DC_OK only
+ * @return DC_OK (also for no code), DC_E_NOT_FOUND (no zone has the
+ *         postcode, or the place is off the globe), DC_E_INVALID_ARG (a
+ *         NULL argument, a character outside the code alphabet),
+ *         DC_E_INDEX_CORRUPT
+ */
+dc_err dc_index_cell_codes(dc_index_txn *txn, const dc_code *code,
+                           uint8_t set[DC_CELL_CODE_SET_BYTES]);
+
 /**
  * The positions of the households whose position lies in a box: @p south
  * <= lat_e7 <= @p north and @p west <= lon_e7 <= @p east, bounds

@@ -354,7 +354,7 @@ int nat_layout_build(nat_layout *layout, nat_point capital, int zone_count,
         free(zones), free(weight), free(towns);
         return -1;
     }
-    *layout = (nat_layout){zones, zone_count, 0, g.cell, capital};
+    *layout = (nat_layout){zones, zone_count, g.cols, 0, g.cell, capital};
     for (int z = 0; z < zone_count; z++)
         if (zone_setup(&g, &zones[z], z % g.cols, z / g.cols, (uint64_t)z,
                        z > 0 ? &zones[z - 1] : NULL) != 0) {

@@ -35,6 +35,7 @@ typedef struct nat_options {
     int threads;
     int realistic;         /* --borders realistic */
     int simple_addresses;  /* --addresses simple: the addresses of before */
+    int edition;           /* --edition 2025: the reform's zones, no households */
     double border_spacing; /* metres, for realistic borders */
     int selected[128];
     int selected_count;
@@ -79,6 +80,13 @@ static void usage(FILE *out)
         "                    thôn, bản or ấp by region, groups tổ, tổ dân phố,\n"
         "                    khu phố or xóm (default); or simple: house numbers\n"
         "                    drawn at random, as before 2026-12 (the same files)\n"
+        "  --edition 2025    the zones as the reform of 1 July 2025 left them,\n"
+        "                    and DIR/history.csv (old_postcode,new_postcode,kind,\n"
+        "                    effective_date), instead of the map: 63 provinces\n"
+        "                    merged into 34, no districts, zones merged about\n"
+        "                    three into one; no households (the doors do not\n"
+        "                    move: give the map's own --households, --zones,\n"
+        "                    --seed, --provinces and --borders)\n"
         "  --help            show this help\n");
 }
 
@@ -162,6 +170,10 @@ static int parse_option(nat_options *o, const char *name, const char *value)
             return usage_error("--addresses must be realistic or simple, not '%s'",
                                value);
         o->simple_addresses = strcmp(value, "simple") == 0;
+    } else if (strcmp(name, "--edition") == 0) {
+        if (strcmp(value, "2025") != 0)
+            return usage_error("--edition must be 2025, not '%s'", value);
+        o->edition = 2025;
     } else if (strcmp(name, "--border-spacing") == 0) {
         char *end = NULL;
         double spacing = strtod(value, &end);
@@ -256,6 +268,7 @@ static int plan_jobs(nat_options *o, nat_province_job *jobs)
         job->zone_offset = zone_offset;
         job->border_spacing = o->realistic ? o->border_spacing : 0;
         job->realistic_addresses = !o->simple_addresses;
+        job->edition = o->edition;
         /* Keyed by the province, not its rank in the list: independent streams. */
         job->seed =
             rng_hash4(o->seed, 0x6e6174696f6e616cULL, (uint64_t)p->prefix_first, 0);
@@ -386,6 +399,9 @@ int main(int argc, char **argv)
     int rc = parse_args(&o, argc, argv);
     if (rc < 0) return 0;
     if (rc || (rc = plan_totals(&o)) || (rc = plan_jobs(&o, jobs))) return rc;
+    char error[256];
+    if (o.edition && nat_edition_plan(jobs, o.selected_count, error, sizeof error) != 0)
+        return usage_error("%s", error);
     if (make_out_dir(o.out_dir) != 0) {
         fprintf(stderr, "diachi-gen-national: cannot create %s: %s\n", o.out_dir,
                 strerror(errno));
@@ -394,5 +410,14 @@ int main(int argc, char **argv)
     GDALAllRegister();
     double start = now_seconds();
     run_jobs(jobs, o.selected_count, o.threads);
-    return report(&o, jobs, now_seconds() - start);
+    rc = report(&o, jobs, now_seconds() - start);
+    if (o.edition && rc == 0 &&
+        nat_edition_write_history(o.out_dir, jobs, o.selected_count)) {
+        fprintf(stderr, "diachi-gen-national: cannot write %s/history.csv: %s\n",
+                o.out_dir, strerror(errno));
+        rc = EXIT_DATA;
+    }
+    for (int k = 0; k < o.selected_count; k++)
+        free(jobs[k].history);
+    return rc;
 }

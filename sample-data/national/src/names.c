@@ -96,13 +96,13 @@ void nat_name_zone(char out[NAT_NAME_SIZE], int index, int urban,
                (uint64_t)province->prefix_first * 101);
 }
 
-void nat_name_district(char out[NAT_NAME_SIZE], int district,
+void nat_name_district(char out[NAT_NAME_SIZE], int district, const char *kind,
                        const nat_province *province)
 {
     if (district == 0)
         snprintf(out, NAT_NAME_SIZE, "%s", province->capital);
     else
-        place_name(out, "Huyện", (uint64_t)district,
+        place_name(out, kind, (uint64_t)district,
                    (uint64_t)province->prefix_first * 37 + 5);
 }
 

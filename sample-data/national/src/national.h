@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include <ogr_api.h>
+
 #include "fractal_border.h" /* ../../common: realistic borders */
 #include "seeded_rng.h"     /* ../../common: the generators' and tests' one RNG */
 
@@ -113,6 +115,7 @@ typedef struct nat_zone {
 typedef struct nat_layout {
     nat_zone *zones;
     int zone_count;
+    int cols; /**< zones a lattice row: zone z is at (z % cols, z / cols) */
     int district_count;
     double cell;      /**< metres, lattice spacing before the radial warp */
     nat_point centre; /**< the capital, metres */
@@ -143,8 +146,9 @@ nat_point nat_zone_sample(const nat_zone *zone, seeded_rng *rng, int *hamlet);
 /** "Phường Hòa Bình 3" for zone @p index of @p province. */
 void nat_name_zone(char out[NAT_NAME_SIZE], int index, int urban,
                    const nat_province *province);
-/** "Huyện Tân Phú", or the capital's own name for district 0. */
-void nat_name_district(char out[NAT_NAME_SIZE], int district,
+/** "Huyện Tân Phú" (@p kind "Huyện", "Quận" or "Thị xã"), or the
+ *  capital's own name for district 0. */
+void nat_name_district(char out[NAT_NAME_SIZE], int district, const char *kind,
                        const nat_province *province);
 /** "Đường Trần Phú": street @p index of the street list. */
 void nat_name_street(char out[NAT_NAME_SIZE], uint64_t index);
@@ -190,8 +194,15 @@ typedef struct nat_province_job {
     double border_spacing;   /**< metres: realistic borders; 0: simple rings */
     int realistic_addresses; /**< 1: names.c's realistic addresses; 0: simple */
     const char *out_dir;
+    /* --edition 2025 (edition.c): the zones as the reform left them, no
+     * households */
+    int edition;      /**< 0, or 2025 */
+    int edition_into; /**< the province it is part of after the reform */
+    int edition_base; /**< the first postcode for its new zones */
     /* results */
     uint64_t bytes;
+    struct nat_history_row *history; /**< --edition: a row per old zone, malloc'd */
+    int history_count;
     uint32_t *zone_vertices; /**< realistic borders: each zone's ring, malloc'd */
     int failed;
     char error[256];
@@ -199,5 +210,37 @@ typedef struct nat_province_job {
 
 /** Generate and write one province; fills bytes, or failed + error. */
 void nat_province_write(nat_province_job *job);
+
+/** Zone @p z's geometry in the province's CRS (a new OGR geometry). */
+OGRGeometryH nat_zone_geometry(const nat_zone *zone);
+/** Zone @p z's name ("Phường 5", "Xã Tân Phú"), as its zones layer has it. */
+void nat_zone_name(char out[NAT_NAME_SIZE], const nat_province_job *job,
+                   const nat_layout *layout, int z);
+/** Zone @p z's postcode and commune code, 5 digits each. */
+void nat_zone_codes(char postcode[16], char commune[16], const nat_province_job *job,
+                    int z);
+
+/* ---- the 2025 edition (edition.c) ------------------------------------------------ */
+
+#define NAT_EDITION_DATE "2025-07-01"
+
+/** A row of the history table: what became of an old zone. */
+typedef struct nat_history_row {
+    int old_postcode, new_postcode;
+    const char *kind; /**< "unchanged", "renamed" or "merged" */
+} nat_history_row;
+
+/** The province @p province is part of after the reform (itself when it stays). */
+int nat_edition_into(int province);
+/** Sets each job's edition_into and edition_base; -1 (with a message in
+ *  @p error) when a province has too few postcodes left for its new zones. */
+int nat_edition_plan(nat_province_job *jobs, int count, char *error, size_t size);
+/** The province's zones as the reform left them, into @p layer (the zones
+ *  schema), and its history rows into job->history. 0, or -1. */
+int nat_edition_write_zones(OGRLayerH layer, nat_province_job *job,
+                            const nat_layout *layout);
+/** DIR/history.csv from every job's rows, by old postcode; written to a
+ *  temporary file and renamed. 0, or -1 with errno. */
+int nat_edition_write_history(const char *dir, const nat_province_job *jobs, int count);
 
 #endif

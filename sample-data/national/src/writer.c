@@ -140,6 +140,13 @@ static void format_postcode(char out[16], const nat_province *p, int zone)
     snprintf(out, 16, "%05d", p->prefix_first * 1000 + zone + 1);
 }
 
+void nat_zone_codes(char postcode[16], char commune[16], const nat_province_job *job,
+                    int z)
+{
+    format_postcode(postcode, &nat_provinces[job->province], z);
+    snprintf(commune, 16, "%05d", job->zone_offset + z + 1);
+}
+
 /* A realistic zone: a polygon for each exterior ring with the holes that
  * follow it; a multipolygon when the zone has more than one part. */
 static OGRGeometryH outline_geometry(const nat_outline *o)
@@ -166,7 +173,7 @@ static OGRGeometryH outline_geometry(const nat_outline *o)
     return single;
 }
 
-static OGRGeometryH zone_polygon(const nat_zone *zone)
+OGRGeometryH nat_zone_geometry(const nat_zone *zone)
 {
     if (zone->outline) return outline_geometry(zone->outline);
     OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
@@ -190,19 +197,54 @@ static int province_region(const nat_province *p)
     return NAT_REGION_NORTH;
 }
 
-/* The southern towns number their wards (Phường 1 to 15 in each district,
- * as Hồ Chí Minh City, Cần Thơ or Vũng Tàu do): the urban zone's rank in its
- * district, or 0 for a named one. */
+/* Numbered wards are a southern custom from Tuy Hòa down (Hồ Chí Minh City,
+ * Cần Thơ, Vũng Tàu, Đà Lạt); Huế, Đà Nẵng and the coast down to Quy Nhơn
+ * name theirs. */
+#define NUMBERED_WARDS_SOUTH_OF 13.5
+
+/* The southern towns number their wards (Phường 1 to 15 in each district):
+ * the urban zone's rank in its district, or 0 for a named one. */
 static int ward_number(const nat_province_job *job, const nat_layout *layout, int z)
 {
     const nat_zone *zone = &layout->zones[z];
+    const nat_province *p = &nat_provinces[job->province];
     if (!job->realistic_addresses || !zone->urban ||
-        province_region(&nat_provinces[job->province]) != NAT_REGION_SOUTH)
+        province_region(p) != NAT_REGION_SOUTH ||
+        p->capital_lat >= NUMBERED_WARDS_SOUTH_OF)
         return 0;
     int rank = 1;
     for (int k = 0; k < z; k++)
         rank += layout->zones[k].urban && layout->zones[k].district == zone->district;
     return rank <= NAT_WARD_NUMBERED_MAX ? rank : 0;
+}
+
+/* The word of a district that is not the capital's: with realistic
+ * addresses, one that holds wards is a town ("Thị xã"), or an urban
+ * district ("Quận") in a centrally run city (whose capital district is a
+ * "Quận" itself); the rest, and every district of simple addresses, are
+ * rural ("Huyện"). */
+static const char *district_kind(const nat_province_job *job, const nat_layout *layout,
+                                 int district)
+{
+    static const char quan[] = "Quận ";
+    if (!job->realistic_addresses) return "Huyện";
+    for (int k = 0; k < layout->zone_count; k++)
+        if (layout->zones[k].district == district && layout->zones[k].urban)
+            return strncmp(nat_provinces[job->province].capital, quan, sizeof quan - 1) ==
+                           0
+                       ? "Quận"
+                       : "Thị xã";
+    return "Huyện";
+}
+
+void nat_zone_name(char out[NAT_NAME_SIZE], const nat_province_job *job,
+                   const nat_layout *layout, int z)
+{
+    int number = ward_number(job, layout, z);
+    if (number)
+        nat_name_ward_numbered(out, number);
+    else
+        nat_name_zone(out, z, layout->zones[z].urban, &nat_provinces[job->province]);
 }
 
 static int write_zone(OGRLayerH layer, OGRFeatureH f, const nat_province_job *job,
@@ -211,21 +253,17 @@ static int write_zone(OGRLayerH layer, OGRFeatureH f, const nat_province_job *jo
     const nat_province *p = &nat_provinces[job->province];
     const nat_zone *zone = &layout->zones[z];
     char postcode[16], commune[16], name[NAT_NAME_SIZE], district[NAT_NAME_SIZE];
-    format_postcode(postcode, p, z);
-    snprintf(commune, sizeof commune, "%05d", job->zone_offset + z + 1);
-    int number = ward_number(job, layout, z);
-    if (number)
-        nat_name_ward_numbered(name, number);
-    else
-        nat_name_zone(name, z, zone->urban, p);
-    nat_name_district(district, zone->district, p);
+    nat_zone_codes(postcode, commune, job, z);
+    nat_zone_name(name, job, layout, z);
+    nat_name_district(district, zone->district,
+                      district_kind(job, layout, zone->district), p);
     OGR_F_SetFieldString(f, MAP_ZONE_POSTCODE, postcode);
     OGR_F_SetFieldString(f, MAP_ZONE_NAME, name);
     OGR_F_SetFieldString(f, MAP_ZONE_KIND, zone->urban ? "phường" : "xã");
     OGR_F_SetFieldString(f, MAP_ZONE_COMMUNE_CODE, commune);
     OGR_F_SetFieldString(f, MAP_ZONE_DISTRICT, district);
     OGR_F_SetFieldString(f, MAP_ZONE_PROVINCE, p->name);
-    OGR_F_SetGeometryDirectly(f, zone_polygon(zone));
+    OGR_F_SetGeometryDirectly(f, nat_zone_geometry(zone));
     OGR_F_SetFID(f, OGRNullFID);
     return OGR_L_CreateFeature(layer, f) == OGRERR_NONE ? 0 : -1;
 }
@@ -498,6 +536,19 @@ static void write_layers(nat_province_job *job, const char *folder,
     }
     OGRLayerH zones = create_layer(ds, "zones", srs, wkbPolygon, map_zone_fields,
                                    zone_formats, MAP_ZONE_FIELD_COUNT);
+    if (job->edition) {
+        if (!zones)
+            fail(job, "cannot create the zones layer in %s: %s", folder,
+                 CPLGetLastErrorMsg());
+        else if (nat_edition_write_zones(zones, job, layout) != 0)
+            fail(job, "cannot write the %d edition's zones in %s: %s", job->edition,
+                 folder, CPLGetLastErrorMsg());
+        CPLErrorReset();
+        GDALClose(ds);
+        if (CPLGetLastErrorType() >= CE_Failure && !job->failed)
+            fail(job, "cannot close %s: %s", folder, CPLGetLastErrorMsg());
+        return;
+    }
     OGRLayerH households = create_layer(
         ds, "households", srs, wkbPoint, map_household_fields,
         job->realistic_addresses ? household_formats_realistic : household_formats,

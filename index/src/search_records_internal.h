@@ -1,0 +1,37 @@
+/*
+ * search_records_internal.h - what search_records.c and
+ * search_records_words.c share: the entities as the build numbers them,
+ * a growing byte buffer, and the words' records. Internal to dc_index.
+ */
+#ifndef DC_SEARCH_RECORDS_INTERNAL_H
+#define DC_SEARCH_RECORDS_INTERNAL_H
+
+#include "search_records.h"
+
+/* An entity of the index, before it is numbered. */
+typedef struct entity {
+    uint8_t kind, word;
+    uint32_t words;
+    const char *exact, *folded; /* in r->names */
+    uint32_t exact_len, folded_len;
+    uint32_t source;    /* places index, zones index, or members index */
+    uint32_t tie, tie2; /* the order after the names: postcode, string */
+} entity;
+
+typedef struct search_buf {
+    uint8_t *p;
+    size_t len, cap;
+} search_buf;
+
+/* Room for @p n more bytes at the end of @p b; NULL when out of memory. */
+uint8_t *dc_search_buf_room(search_buf *b, size_t n);
+
+/* Byte order, the shorter first on a common prefix. */
+int dc_search_cmp_bytes(const char *a, size_t alen, const char *b, size_t blen);
+
+/* The records of `search_words` and `search_typos` from the entities in id
+ * order, through @p emit, in key order; @p b is scratch. */
+dc_err dc_search_records_words(const entity *ents, size_t nents, dc_search_emit_fn emit,
+                               void *ectx, search_buf *b);
+
+#endif
