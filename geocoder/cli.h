@@ -121,7 +121,8 @@ int cmd_batch(const command *cmd, int argc, char **argv);
     "                    [--cors-origin ORIGIN] [--max-batch N] [--access-log FILE|-]\n" \
     "                    [--rate-limit N] [--record-limit N] [--allow-shrink] ...\n"     \
     "The HTTP API (docs/openapi.json, also served at /openapi.json): codes, points,\n"   \
-    "zones, batches, /healthz, /readyz, /metrics. Runs in the foreground.\n"             \
+    "zones, batches, /healthz, /readyz, /metrics, and a map page at /. Runs in the\n"    \
+    "foreground.\n"                                                                      \
     "  --index PATH       the index (default: $DIACHI_INDEX)\n"                          \
     "  --listen HOST:PORT numeric address and port (default 127.0.0.1:8080; "            \
     "[::1]:8080\n"                                                                       \
@@ -149,6 +150,11 @@ int cmd_batch(const command *cmd, int argc, char **argv);
     "  --allow-shrink     let SIGHUP reload an index with fewer than half the\n"         \
     "                     households of the one served (refused by default)\n"           \
     "  --access-log FILE|-  one JSON line per request, appended to FILE (- stdout)\n"    \
+    "  --web DIR          the map page's files, served at / and /static/ (default:\n"   \
+    "                     ../share/diachi/web beside the binary)\n"                     \
+    "  --no-ui            no map page: / and /static/ answer 404\n"                     \
+    "  --tiles URL        a base map under the page's zones, an XYZ template\n"         \
+    "                     (http://localhost:8081/{z}/{x}/{y}.png); none by default\n"   \
     "  --help             this text; --version: diachi's version\n"                      \
     "Signals: SIGHUP reopens the access log and reloads the index (requests in\n"        \
     "flight finish on the old one; a file that fails to open, or that holds fewer\n"     \

@@ -85,6 +85,10 @@ static int parse_serve_args(const command *cmd, int argc, char **argv, serve_arg
             a->config.allow_shrink = true;
             continue;
         }
+        if (strcmp(arg, "--no-ui") == 0) {
+            a->config.no_ui = true;
+            continue;
+        }
         if (strcmp(arg, "--rate-limit-loopback") == 0) {
             a->config.rate_limit_loopback = true;
             continue;
@@ -113,6 +117,8 @@ static int parse_serve_args(const command *cmd, int argc, char **argv, serve_arg
             {"--max-connections", &max_conn},
             {"--per-ip-connections", &per_ip},
             {"--access-log", &a->access_log},
+            {"--web", &a->config.web_dir},
+            {"--tiles", &a->config.tiles},
         };
         int taken = 0;
         for (size_t k = 0; k < sizeof valued / sizeof valued[0] && !taken; k++)

@@ -19,6 +19,8 @@ packages=(
   time                                     # peak memory in the benchmarks
   wrk                                      # HTTP benchmark (scripts/bench-http.sh)
   python3-geopy                            # tests: a real Nominatim client against GET /search, /reverse
+  libjs-leaflet                            # the map page's Leaflet, served from /usr/share/javascript
+  chromium chromium-driver python3-selenium  # tests: the map page in a real headless browser
 )
 
 missing=()

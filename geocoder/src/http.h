@@ -60,6 +60,12 @@ typedef struct dc_http_config {
     bool allow_shrink;           /**< reload an index with fewer than half the
                                       households of the one served (refused
                                       otherwise) */
+    const char *web_dir;         /**< the map page's files (GET /, /static/);
+                                      NULL: found beside the binary
+                                      (../share/diachi/web) */
+    bool no_ui;                  /**< no map page: GET / and /static/ are 404 */
+    const char *tiles;           /**< NULL, or an XYZ tile URL template the
+                                      page draws under the zones */
 } dc_http_config;
 
 /**

@@ -34,6 +34,9 @@ typedef enum dc_endpoint {
     DC_EP_AUTOCOMPLETE,
     DC_EP_NOMINATIM_SEARCH,  /* GET /search, Nominatim's (http_nominatim.c) */
     DC_EP_NOMINATIM_REVERSE, /* GET /reverse */
+    DC_EP_ZONES_BOX,         /* GET /v1/zones?bbox= (http_map.c) */
+    DC_EP_HOUSEHOLDS,        /* GET /v1/households?bbox= */
+    DC_EP_PAGE,              /* GET / and /static/..., the map page */
     DC_EP_OTHER,
     DC_EP_COUNT
 } dc_endpoint;

@@ -23,6 +23,7 @@ static const char *const endpoint_names[DC_EP_COUNT] = {
     "batch",        "healthz",          "readyz",
     "metrics",      "openapi",          "search",
     "autocomplete", "nominatim_search", "nominatim_reverse",
+    "zones_box",    "households",       "page",
     "other"};
 
 static int status_slot(int status)

@@ -27,6 +27,7 @@ static const struct {
     [DC_API_BAD_CSV] = {400, "bad_csv"},
     [DC_API_BAD_FORM] = {400, "bad_form"},
     [DC_API_BAD_QUERY] = {400, "bad_query"},
+    [DC_API_BBOX_TOO_LARGE] = {400, "bbox_too_large"},
     [DC_API_NOT_FOUND] = {404, "not_found"},
     [DC_API_METHOD_NOT_ALLOWED] = {405, "method_not_allowed"},
     [DC_API_TOO_LARGE] = {413, "payload_too_large"},

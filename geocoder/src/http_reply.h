@@ -27,6 +27,7 @@ typedef enum dc_api_error {
     DC_API_BAD_CSV,
     DC_API_BAD_FORM,
     DC_API_BAD_QUERY,
+    DC_API_BBOX_TOO_LARGE,
     DC_API_NOT_FOUND,
     DC_API_METHOD_NOT_ALLOWED,
     DC_API_TOO_LARGE,

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "http_batch.h"
+#include "http_map.h"
 #include "http_metrics.h"
 #include "http_nominatim.h"
 #include "http_query.h"
@@ -684,6 +685,17 @@ static enum MHD_Result nominatim_route(const route *rt, struct MHD_Connection *c
     return dc_http_nominatim(c, req, gen, wk, rt->endpoint == DC_EP_NOMINATIM_REVERSE);
 }
 
+/* What the map page reads, and the page (http_map.c, http_page.c). */
+static enum MHD_Result map_route(const route *rt, struct MHD_Connection *c,
+                                 dc_request *req, const char *path, dc_generation *gen,
+                                 dc_worker *wk)
+{
+    if (rt->endpoint == DC_EP_ZONES_BOX) return dc_http_map_zones(c, req, gen, wk);
+    if (rt->endpoint == DC_EP_HOUSEHOLDS) return dc_http_map_households(c, req, gen, wk);
+    return dc_http_map_page(c, req, strcmp(rt->path, "/") == 0 ? "index.html" : path, gen,
+                            wk);
+}
+
 /* Every endpoint: a new one is a row here and its answer (for a GET
  * lookup, its lookup_steps). */
 static const route routes[] = {
@@ -699,16 +711,20 @@ static const route routes[] = {
     {"/openapi.json", DC_EP_OPENAPI, openapi_route, NULL},
     {"/search", DC_EP_NOMINATIM_SEARCH, nominatim_route, NULL},
     {"/reverse", DC_EP_NOMINATIM_REVERSE, nominatim_route, NULL},
+    {"/v1/zones", DC_EP_ZONES_BOX, map_route, NULL},
+    {"/v1/households", DC_EP_HOUSEHOLDS, map_route, NULL},
+    {"/", DC_EP_PAGE, map_route, NULL},
+    {"/static/", DC_EP_PAGE, map_route, NULL},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
 /* The route of a path: a prefix route takes any path that starts with
- * it, another only its own. */
+ * it, another only its own ("/" is the page's own path, not a prefix). */
 static const route *route_of(const char *url)
 {
     for (size_t i = 0; i < NROUTES; i++) {
         size_t n = strlen(routes[i].path);
-        bool prefix = routes[i].path[n - 1] == '/';
+        bool prefix = n > 1 && routes[i].path[n - 1] == '/';
         if (prefix ? strncmp(url, routes[i].path, n) == 0
                    : strcmp(url, routes[i].path) == 0)
             return &routes[i];

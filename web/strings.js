@@ -1,0 +1,47 @@
+/* Every string the page shows, Vietnamese first, in one table. */
+var DC_STRINGS = {
+  vi: {
+    search: "Tìm",
+    search_placeholder: "Mã (32101 92P9+G54), Plus Code, vĩ độ, kinh độ hoặc địa chỉ",
+    where_am_i: "Tôi ở đâu?",
+    copy: "Chép",
+    copied: "Đã chép",
+    link: "Liên kết",
+    zone: "Vùng",
+    households_here: "Hộ tại cửa này",
+    none_here: "Không có hộ nào tại ô này",
+    nearest: "Hộ gần nhất",
+    metres: "m",
+    accuracy: "Sai số",
+    outside: "Ngoài các vùng bưu chính của bản đồ này",
+    api_down: "Không kết nối được máy chủ diachi: bản đồ có thể không đầy đủ.",
+    not_found: "Không tìm thấy",
+    as_code: "đọc như mã",
+    no_geolocation: "Trình duyệt không cho biết vị trí",
+    too_many: "Quá nhiều hộ để hiện: hãy phóng to",
+    lang: "EN",
+    lang_name: "English"
+  },
+  en: {
+    search: "Search",
+    search_placeholder: "Code (32101 92P9+G54), Plus Code, lat, lon or address",
+    where_am_i: "Where am I?",
+    copy: "Copy",
+    copied: "Copied",
+    link: "Link",
+    zone: "Zone",
+    households_here: "Households at this door",
+    none_here: "No household in this cell",
+    nearest: "Nearest household",
+    metres: "m",
+    accuracy: "Accuracy",
+    outside: "Outside this map's postal zones",
+    api_down: "Cannot reach the diachi server: the map may be incomplete.",
+    not_found: "Not found",
+    as_code: "as a code",
+    no_geolocation: "The browser does not give its position",
+    too_many: "Too many households to show: zoom in",
+    lang: "VI",
+    lang_name: "Tiếng Việt"
+  }
+};
