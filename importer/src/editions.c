@@ -120,44 +120,13 @@ static int add_row(dc_editions *ed, const dc_history_input *r, int64_t line)
     return 0;
 }
 
-static int postcode_of(const char *s, size_t len, uint32_t *out)
-{
-    uint32_t v = 0;
-    if (len != 5) return -1;
-    for (size_t i = 0; i < 5; i++) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        v = v * 10 + (uint32_t)(s[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
-/* "old,new,kind,date": 0 read, else the field (1..4) that does not. */
-static int parse_line(char *line, dc_history_input *r)
-{
-    char *f[4];
-    size_t n = 0;
-    for (char *p = line; n < 4; n++) {
-        f[n] = p;
-        char *comma = strchr(p, ',');
-        if (!comma) {
-            n++;
-            break;
-        }
-        *comma = '\0';
-        p = comma + 1;
-    }
-    if (n < 4) return (int)n + 1;
-    int kind = dc_history_kind_parse(f[2], strlen(f[2]));
-    if (postcode_of(f[0], strlen(f[0]), &r->old_postcode)) return 1;
-    if (postcode_of(f[1], strlen(f[1]), &r->new_postcode)) return 2;
-    if (kind < 0) return 3;
-    r->kind = (dc_history_kind)kind;
-    return dc_date_parse(f[3], strlen(f[3]), &r->date) == DC_OK ? 0 : 4;
-}
-
-static const char *const field_names[] = {"", "old_postcode", "new_postcode", "kind",
-                                          "effective_date"};
+/* What dc_history_row_parse found wrong, by its answer. */
+static const char *const line_faults[] = {"",
+                                          "old_postcode is missing or does not read",
+                                          "new_postcode is missing or does not read",
+                                          "kind is missing or does not read",
+                                          "effective_date is missing or does not read",
+                                          "it has more than 4 fields"};
 
 static int read_line(dc_editions *ed, char *line, int64_t number)
 {
@@ -175,13 +144,13 @@ static int read_line(dc_editions *ed, char *line, int64_t number)
     memcpy(copy, line, keep); /* the line as read, for the report */
     copy[keep] = '\0';
     dc_history_input r;
-    int bad = parse_line(line, &r);
+    int bad = dc_history_row_parse(line, len, &r);
     dc_feature_origin o = {ed->history_path, NULL, number};
     if (bad) {
         dc_report_warn(ed->report, &o, DC_WARN_HISTORY_ROW,
-                       "line %lld '%s': %s is missing or does not read (postcodes are 5 "
-                       "digits, kinds unchanged|renamed|merged|split, dates YYYY-MM-DD)",
-                       (long long)number, copy, field_names[bad]);
+                       "line %lld '%s': %s (postcodes are 5 digits, kinds "
+                       "unchanged|renamed|merged|split, dates YYYY-MM-DD)",
+                       (long long)number, copy, line_faults[bad]);
         return 0;
     }
     return add_row(ed, &r, number);

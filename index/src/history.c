@@ -95,6 +95,37 @@ void dc_date_format(int32_t days, char out[DC_DATE_SIZE])
     out[10] = '\0';
 }
 
+static int postcode_of(const char *s, size_t len, uint32_t *out)
+{
+    int32_t v;
+    if (len != 5 || !digits(s, 5, &v)) return 0;
+    *out = (uint32_t)v;
+    return 1;
+}
+
+int dc_history_row_parse(const char *text, size_t len, dc_history_input *out)
+{
+    const char *field[4];
+    size_t flen[4], n = 0, start = 0;
+    if (!text && len) return 1;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && text[i] != ',') continue;
+        if (n == 4) return 5;
+        field[n] = text + start;
+        flen[n++] = i - start;
+        start = i + 1;
+    }
+    dc_history_input r;
+    if (n < 1 || !postcode_of(field[0], flen[0], &r.old_postcode)) return 1;
+    if (n < 2 || !postcode_of(field[1], flen[1], &r.new_postcode)) return 2;
+    int kind = n < 3 ? -1 : dc_history_kind_parse(field[2], flen[2]);
+    if (kind < 0) return 3;
+    r.kind = (dc_history_kind)kind;
+    if (n < 4 || dc_date_parse(field[3], flen[3], &r.date) != DC_OK) return 4;
+    *out = r;
+    return 0;
+}
+
 dc_err dc_edition_decode(const MDB_val *key, const MDB_val *val, dc_edition *out)
 {
     const uint8_t *p = val->mv_data;

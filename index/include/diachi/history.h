@@ -102,6 +102,16 @@ typedef struct dc_history_build {
     size_t nrows;
 } dc_history_build;
 
+/**
+ * Read one line of a history table, `old_postcode,new_postcode,kind,date`
+ * (5-digit postcodes, a kind name, YYYY-MM-DD), @p len bytes without its
+ * line end. Pure; thread-safe.
+ * @param[out] out  on 0 only
+ * @return 0, or the field (1 to 4) that is missing or does not read; 5 for
+ *         anything after the fourth
+ */
+int dc_history_row_parse(const char *text, size_t len, dc_history_input *out);
+
 /* ---- reading ---------------------------------------------------------- */
 
 /** An edition, as read at open. */
