@@ -762,6 +762,21 @@ static int zone_postcode(const lookup_args *a, uint32_t *postcode)
     return -1;
 }
 
+/* What a current zone came from, by the history table. */
+static void former_text(dc_geo_session *s, const dc_zone *z)
+{
+    dc_history_row rows[64];
+    size_t n = 0;
+    char day[DC_DATE_SIZE];
+    if (dc_index_history_to(dc_geo_session_txn(s), z->postcode, rows, 64, &n) != DC_OK)
+        n = 0;
+    for (size_t i = 0; i < n && i < 64; i++) {
+        dc_date_format(rows[i].date, day);
+        printf("formerly %05u (%s, %s)\n", rows[i].old_postcode,
+               dc_history_kind_name(rows[i].kind), day);
+    }
+}
+
 /* A postcode of an earlier edition: the zone, its last day, what it
  * became. The exit code. */
 static int earlier_zone_answer(dc_geo_session *s, const dc_zone *z, int32_t until,
@@ -821,9 +836,11 @@ int cmd_zone(const command *cmd, int argc, char **argv)
     } else if (a.common.json) {
         json_begin();
         dc_render_zone_members(&json_out, &z, true);
+        dc_render_zone_former(&json_out, s, &z);
         rc = json_print() ? EXIT_OK : EXIT_DATA;
     } else {
         zone_text(&z);
+        former_text(s, &z);
         rc = EXIT_OK;
     }
     dc_geo_session_end(s);

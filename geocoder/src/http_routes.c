@@ -433,10 +433,12 @@ static void zones_render(lookup *k, dc_jw *w, bool geojson)
         dc_render_collection_end(w);
     } else {
         dc_jw_object(w);
-        if (k->earlier)
+        if (k->earlier) {
             dc_render_earlier_zone_members(w, k->s, &k->zone, k->valid_until);
-        else
+        } else {
             dc_render_zone_members(w, &k->zone, true);
+            dc_render_zone_former(w, k->s, &k->zone);
+        }
         dc_http_fingerprint_member(w, k->gen);
         dc_jw_end(w);
     }

@@ -550,6 +550,35 @@ void dc_render_zone_members(dc_jw *w, const dc_zone *z, bool full)
     polygon_geometry(w, &z->polygon);
 }
 
+/* History rows as [{postcode, kind, date}], the postcode the old one or
+ * the new one. */
+static void history_rows(dc_jw *w, const char *key, const dc_history_row *rows, size_t n,
+                         bool old)
+{
+    dc_jw_key(w, key);
+    dc_jw_array(w);
+    for (size_t i = 0; i < n; i++) {
+        dc_jw_object(w);
+        dc_jw_key(w, "postcode");
+        dc_jw_postcode(w, old ? rows[i].old_postcode : rows[i].new_postcode);
+        dc_jw_key(w, "kind");
+        dc_jw_cstring(w, dc_history_kind_name(rows[i].kind));
+        date_member(w, "date", rows[i].date);
+        dc_jw_end(w);
+    }
+    dc_jw_end(w);
+}
+
+void dc_render_zone_former(dc_jw *w, dc_geo_session *s, const dc_zone *z)
+{
+    dc_history_row rows[64];
+    size_t n = 0;
+    if (dc_index_history_to(dc_geo_session_txn(s), z->postcode, rows, 64, &n) != DC_OK ||
+        n == 0)
+        return;
+    history_rows(w, "former", rows, n < 64 ? n : 64, true);
+}
+
 void dc_render_earlier_zone_members(dc_jw *w, dc_geo_session *s, const dc_zone *z,
                                     int32_t valid_until)
 {

@@ -77,6 +77,10 @@ void dc_render_zone_members(dc_jw *w, const dc_zone *z, bool full);
 void dc_render_earlier_zone_members(dc_jw *w, dc_geo_session *s, const dc_zone *z,
                                     int32_t valid_until);
 
+/** A current zone's `former`: the history rows that name it as the new
+ *  postcode (postcode, kind, date), none when there are none. */
+void dc_render_zone_former(dc_jw *w, dc_geo_session *s, const dc_zone *z);
+
 /** A household's members (id, code, postcode, lat, lon, geo_uri,
  *  house_number, street, group, display_name), as every answer writes
  *  them; @p z is its zone (NULL: no display_name). */

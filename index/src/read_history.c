@@ -223,3 +223,28 @@ dc_err dc_index_history(dc_index_txn *txn, uint32_t old_postcode, dc_history_row
     if (e == DC_OK) *count = n;
     return e;
 }
+
+dc_err dc_index_history_to(dc_index_txn *txn, uint32_t new_postcode, dc_history_row *rows,
+                           size_t max, size_t *count)
+{
+    if (!txn || !count || (max && !rows)) return DC_E_INVALID_ARG;
+    MDB_cursor *cur;
+    MDB_val k, v;
+    int rc = mdb_cursor_open(txn->txn, txn->idx->dbi[DC_DB_HISTORY], &cur);
+    if (rc != 0) return dc_index_lmdb_error(NULL, rc, "history");
+    size_t n = 0;
+    dc_err e = DC_OK;
+    for (int op = MDB_FIRST; mdb_cursor_get(cur, &k, &v, op) == 0; op = MDB_NEXT) {
+        dc_history_row r;
+        if (dc_history_decode(&k, &v, &r) != DC_OK) {
+            e = DC_E_INDEX_CORRUPT;
+            break;
+        }
+        if (r.new_postcode != new_postcode || r.old_postcode == new_postcode) continue;
+        if (n < max) rows[n] = r;
+        n++;
+    }
+    mdb_cursor_close(cur);
+    if (e == DC_OK) *count = n;
+    return e;
+}

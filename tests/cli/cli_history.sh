@@ -64,6 +64,12 @@ json 0 "d['place']['code'], 'former' in d" "('32105 92HG+CFG', False)" \
 json 0 "d['status'], d['valid_until'], [(b['postcode'], b['kind']) for b in d['became']]" \
   "('retired', '2025-06-30', [('32150', 'split'), ('32151', 'split')])" zone 32101
 expect 1 "32199: no postal zone has this postcode" zone 32199
+out=$("$diachi" zone 32151 | grep '^formerly')
+[ "$out" = "formerly 32101 (split, 2025-07-01)
+formerly 32104 (merged, 2025-07-01)
+formerly 32105 (merged, 2025-07-01)
+formerly 32107 (merged, 2025-07-01)" ] || fail "diachi zone 32151: got
+$out"
 
 out=$("$diachi" info "$DIACHI_INDEX" | grep -A2 '^editions')
 want="editions         2 (the last is current)

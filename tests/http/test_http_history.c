@@ -137,6 +137,11 @@ static void test_retired_zone(void **state)
     expect(j, "became.0.kind", "split");
     expect(j, "became.1.postcode", "32151");
     json_decref(j);
+    j = get("/v1/zones/32150", 200);
+    expect(j, "former.0.postcode", "32101");
+    expect(j, "former.0.kind", "split");
+    expect(j, "former.3.postcode", "32106");
+    json_decref(j);
     j = get("/v1/zones/32199", 404);
     expect(j, "error.code", "unknown_postcode");
     json_decref(j);

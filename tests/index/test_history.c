@@ -228,6 +228,13 @@ static void test_zones_of_editions(void **state)
     assert_int_equal(rows[0].kind, DC_HISTORY_UNCHANGED);
     assert_int_equal(dc_index_history(txn, 32101, rows, 4, &n), DC_OK);
     assert_int_equal(n, 0);
+    /* what a zone came from: an unchanged row is not a former zone */
+    assert_int_equal(dc_index_history_to(txn, 32102, rows, 4, &n), DC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].old_postcode, 32191);
+    assert_int_equal(rows[0].kind, DC_HISTORY_SPLIT);
+    assert_int_equal(dc_index_history_to(txn, 32103, rows, 4, &n), DC_OK);
+    assert_int_equal(n, 0);
     dc_index_txn_end(txn);
 
     dc_index_check_stats st;

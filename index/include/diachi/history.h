@@ -188,6 +188,16 @@ typedef struct dc_history_row {
 dc_err dc_index_history(dc_index_txn *txn, uint32_t old_postcode, dc_history_row *rows,
                         size_t max, size_t *count);
 
+/**
+ * The history rows that name @p new_postcode as the new one (what a zone
+ * came from), in order of the old postcode: a walk of the whole table,
+ * which is small (a row per old zone), meant for zone answers, not for a
+ * hot path.
+ * @return as dc_index_history
+ */
+dc_err dc_index_history_to(dc_index_txn *txn, uint32_t new_postcode, dc_history_row *rows,
+                           size_t max, size_t *count);
+
 #ifdef __cplusplus
 }
 #endif
