@@ -33,6 +33,10 @@ typedef struct dc_import {
     uint64_t household_total; /* features, for progress */
     dc_pipeline *pipe;        /* the household readers, started before the zones */
     dc_editions editions;     /* the earlier editions' zones and the history */
+    /* The earlier editions' zone paths, open until the end: the layers'
+     * counts and report rows point at their names. */
+    dc_source_list **earlier_sources;
+    size_t nearlier_sources;
 } dc_import;
 
 static double now_seconds(void)
@@ -124,14 +128,17 @@ static dc_err read_earlier_zones(dc_import *im, dc_error *err)
     const dc_import_config *cfg = im->cfg;
     const char *outputs[2] = {cfg->report, cfg->output};
     dc_err rc = DC_OK;
+    if (cfg->neditions < 2) return DC_OK;
+    im->earlier_sources = calloc(cfg->neditions, sizeof *im->earlier_sources);
+    if (!im->earlier_sources) return dc_error_set(err, DC_E_NOMEM, "out of memory");
     for (size_t e = 0; rc == DC_OK && e + 1 < cfg->neditions; e++) {
-        dc_source_list *sources = NULL;
         dc_zoneset_init(&im->editions.earlier[e], &im->report);
         rc = dc_source_list_open_except(cfg->editions[e].zone_paths,
                                         cfg->editions[e].nzone_paths, outputs, 2,
-                                        &sources, err);
-        if (rc == DC_OK) rc = read_zoneset(im, sources, &im->editions.earlier[e], err);
-        dc_source_list_close(sources);
+                                        &im->earlier_sources[e], err);
+        if (rc == DC_OK) im->nearlier_sources = e + 1;
+        if (rc == DC_OK)
+            rc = read_zoneset(im, im->earlier_sources[e], &im->editions.earlier[e], err);
     }
     return rc;
 }
@@ -392,6 +399,9 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     free(im.sources);
     dc_zoneset_free(&im.zones);
     dc_editions_free(&im.editions);
+    for (size_t e = 0; e < im.nearlier_sources; e++)
+        dc_source_list_close(im.earlier_sources[e]);
+    free(im.earlier_sources);
     dc_layerset_free(&im.layers);
     dc_source_list_close(im.zone_sources);
     dc_source_list_close(im.household_sources);
