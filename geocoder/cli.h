@@ -61,6 +61,10 @@ int cmd_batch(const command *cmd, int argc, char **argv);
     "  --json        machine output: one JSON object per line\n"                         \
     "  --help        this text; --version: diachi's version\n"
 
+#define AT_OPTION                                                                        \
+    "  --at DATE     answer as of that day (YYYY-MM-DD): the edition of the zone\n"      \
+    "                map then in force (default: the current one)\n"
+
 #define LOOKUP_HELP                                                                       \
     "Usage: diachi lookup CODE... [--zone POSTCODE] [--index PATH] [--json]\n"            \
     "Find the door of each household code: its place, zone and the households\n"          \
@@ -75,8 +79,12 @@ int cmd_batch(const command *cmd, int argc, char **argv);
     "  -                                 codes from stdin, one a line\n"                  \
     "A code that is not registered is explained (unregistered, unknown postcode,\n"       \
     "outside its zone, malformed) with the registered codes one typing slip away.\n"      \
-    "  --zone POSTCODE  read a short Plus Code (92P5+RF5) in this zone\n" INDEX_OPTIONS   \
-    "Exit: 0 every code registered, 1 some code not, 2 usage, 3 index problem\n"          \
+    "A code of a zone an earlier edition of the map had (the 2025 reform) is\n"           \
+    "answered with its door and current code (status retired).\n"                        \
+    "  --zone POSTCODE  read a short Plus Code (92P5+RF5) in this zone\n" AT_OPTION       \
+    INDEX_OPTIONS                                                                         \
+    "Exit: 0 every code registered (or retired, its door found), 1 some code not,\n"      \
+    "2 usage, 3 index problem\n"                                                          \
     "(the worst over every code).\n"
 
 #define REVERSE_HELP                                                                     \
@@ -86,7 +94,9 @@ int cmd_batch(const command *cmd, int argc, char **argv);
     "is copied: 21.39 103.02, \"21.39, 103.02\", 21,39 103,02 (decimal commas),\n"       \
     "21.39°N 103.02°E, \"21°23'10.3\\\"N 103°01'04.4\\\"E\", geo:21.39,103.02. A "   \
     "point\n"                                                                            \
-    "that lies in a zone with latitude and longitude swapped is said to.\n"              \
+    "that lies in a zone with latitude and longitude swapped is said to. With\n"         \
+    "editions of the zones, the zones and codes of the point before are listed\n"       \
+    "(former).\n" AT_OPTION                                                             \
     "  --radius M    search radius in metres, 0..1000 (default 50)\n"                    \
     "  --limit K     households to list, 0..100 (default 10; 0: none)\n" INDEX_OPTIONS   \
     "Exit: 0 the point is in a zone, 1 it is in none, 2 usage, 3 index problem.\n"
@@ -95,7 +105,9 @@ int cmd_batch(const command *cmd, int argc, char **argv);
     "Usage: diachi zone POSTCODE [--index PATH] [--json]\n"                              \
     "A postal zone: its names, household count, reference point, bounding box\n"         \
     "and polygon (the polygon's coordinates in --json, as GeoJSON). The postcode\n"      \
-    "is read as leniently as a code: 32101, \"32 101\", 32-101.\n" INDEX_OPTIONS         \
+    "is read as leniently as a code: 32101, \"32 101\", 32-101. A postcode of an\n"     \
+    "earlier edition of the zones is answered as that zone (status retired) with\n"     \
+    "its last day and what it became.\n" AT_OPTION INDEX_OPTIONS                        \
     "Exit: 0 found, 1 no such postcode, 2 usage, 3 index problem.\n"
 
 #define SEARCH_HELP                                                                      \

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "diachi/history.h"
 
 /*
  * Parse "[INDEX] [--index PATH] [--json] [--help]". The index comes from
@@ -90,6 +91,45 @@ static void print_info_text(const char *path, const dc_index_meta *m)
     }
 }
 
+/* The editions of the zone map, when the index has them. */
+static void print_editions_text(const dc_index *idx)
+{
+    const dc_edition *ed;
+    size_t n = dc_index_editions(idx, &ed);
+    if (!n) return;
+    printf("editions         %zu (the last is current)\n", n);
+    for (size_t i = 0; i < n; i++) {
+        char from[DC_DATE_SIZE], until[DC_DATE_SIZE];
+        dc_date_format(ed[i].valid_from, from);
+        dc_date_format(ed[i].valid_until, until);
+        printf("  %u  %-10s .. %-10s  %u zones  %.*s\n", ed[i].number,
+               from[0] ? from : "(always)", until[0] ? until : "(now)", ed[i].zones,
+               (int)ed[i].source.len, ed[i].source.ptr);
+    }
+}
+
+static json_t *date_json(int32_t day)
+{
+    char text[DC_DATE_SIZE];
+    dc_date_format(day, text);
+    return text[0] ? json_string(text) : json_null();
+}
+
+static json_t *editions_json(const dc_index *idx)
+{
+    const dc_edition *ed;
+    size_t n = dc_index_editions(idx, &ed);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            arr,
+            json_pack("{s:i, s:o, s:o, s:i, s:s%}", "edition", (int)ed[i].number,
+                      "valid_from", date_json(ed[i].valid_from), "valid_until",
+                      date_json(ed[i].valid_until), "zones", (int)ed[i].zones, "source",
+                      ed[i].source.ptr ? ed[i].source.ptr : "", ed[i].source.len));
+    return arr;
+}
+
 /* "size\tmtime\tpath" lines as an array of objects. */
 static json_t *sources_json(const char *s)
 {
@@ -112,8 +152,9 @@ static json_t *sources_json(const char *s)
     return arr;
 }
 
-static int print_info_json(const char *path, const dc_index_meta *m)
+static int print_info_json(const char *path, const dc_index *idx)
 {
+    const dc_index_meta *m = dc_index_info(idx);
     char when[64];
     iso_time(m->build_time, when, sizeof when);
     json_t *bbox =
@@ -126,6 +167,7 @@ static int print_info_json(const char *path, const dc_index_meta *m)
         (json_int_t)m->zones, "households", (json_int_t)m->households, "codes",
         (json_int_t)m->codes, "bbox", bbox, "fingerprint", m->fingerprint_hex,
         "file_bytes", (json_int_t)m->file_bytes, "sources", sources_json(m->sources));
+    if (o) json_object_set_new(o, "editions", editions_json(idx));
     char *text = o ? json_dumps(o, JSON_REAL_PRECISION(10) | JSON_INDENT(2)) : NULL;
     json_decref(o);
     if (!text) {
@@ -145,9 +187,10 @@ int cmd_info(const command *cmd, int argc, char **argv)
     if (rc >= 0) return rc;
     if ((rc = open_index("info", args.index, &idx)) >= 0) return rc;
     if (args.json)
-        rc = print_info_json(args.index, dc_index_info(idx));
+        rc = print_info_json(args.index, idx);
     else {
         print_info_text(args.index, dc_index_info(idx));
+        print_editions_text(idx);
         rc = EXIT_OK;
     }
     dc_index_close(idx);

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "diachi/history.h"
 #include "src/render.h"
 
 /* ---- arguments ---------------------------------------------------------- */
@@ -23,6 +24,7 @@ typedef struct lookup_args {
     const char *positional[MAX_POSITIONAL];
     int npositional;
     const char *radius, *limit, *zone;
+    const char *at; /* --at DATE: answer as of that day */
 } lookup_args;
 
 /* Options a subcommand takes beyond --index, --json and --help. */
@@ -46,6 +48,7 @@ static int parse_args(int argc, char **argv, const command *cmd, int options,
         } else if (strcmp(a, "--json") == 0) {
             out->common.json = 1;
         } else if ((taken = take_option(argc, argv, &i, "--index", &out->common.index)) ||
+                   (taken = take_option(argc, argv, &i, "--at", &out->at)) ||
                    ((options & OPT_SEARCH) &&
                     ((taken = take_option(argc, argv, &i, "--radius", &out->radius)) ||
                      (taken = take_option(argc, argv, &i, "--limit", &out->limit)))) ||
@@ -79,9 +82,14 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 
 /* Every engine lookup failing on the index is exit 3, a missing file too:
  * here exit 1 means "not found" for the code or point asked about. */
-static int open_geo(const char *cmd, const char *path, dc_geo **geo, dc_geo_session **s)
+static int open_geo(const char *cmd, const lookup_args *a, dc_geo **geo,
+                    dc_geo_session **s)
 {
     dc_error err = {0};
+    const char *path = a->common.index;
+    int32_t day = DC_GEO_NOW;
+    if (a->at && dc_date_parse(a->at, strlen(a->at), &day) != DC_OK)
+        return usage_error(cmd, "--at %s is not a day written YYYY-MM-DD", a->at);
     dc_err rc = dc_geo_open(path, geo, &err);
     if (rc != DC_OK) {
         fprintf(stderr, "diachi %s: %s\n", cmd, err.message);
@@ -93,6 +101,7 @@ static int open_geo(const char *cmd, const char *path, dc_geo **geo, dc_geo_sess
         dc_geo_close(*geo);
         return EXIT_DATA;
     }
+    dc_geo_session_at(*s, day);
     return -1;
 }
 
@@ -198,18 +207,40 @@ static void outside_text(const dc_geo_forward_result *r)
     coordinates(r->place.cell.lat, r->place.cell.lon, "place ");
 }
 
+/* A code of an earlier edition of the zones: the zone it named, when it
+ * ended, and the door's code now. */
+static void earlier_text(const dc_geo_forward_result *r)
+{
+    char until[DC_DATE_SIZE];
+    dc_date_format(r->zone_valid_until, until);
+    printf("%s code: zone %05u (", r->status == DC_GEO_RETIRED ? "retired" : "an earlier",
+           r->zone.postcode);
+    zone_words(&r->zone);
+    printf(") was valid until %s\n", until[0] ? until : "further notice");
+    if (r->has_current) {
+        printf("current code: %s  (zone %05u ", r->current.display,
+               r->current_zone.postcode);
+        zone_words(&r->current_zone);
+        printf(")\n");
+    }
+}
+
 static void forward_text(dc_geo_session *s, const char *input,
                          const dc_geo_forward_result *r)
 {
     if (r->has_place && r->place.display[0])
         printf("%s  (Plus Code %s)\n", r->place.display, r->place.plus_code);
+    if (r->earlier_zone && r->status != DC_GEO_CODE_OUTSIDE_ZONE) earlier_text(r);
     switch (r->status) {
+    case DC_GEO_RETIRED:
     case DC_GEO_OK:
         for (size_t i = 0; i < r->nhouseholds; i++)
             household_text(s, &r->households[i], "");
         if (r->household_count > r->nhouseholds)
             printf("... and %u more households at this door\n",
                    r->household_count - (unsigned)r->nhouseholds);
+        if (r->status == DC_GEO_RETIRED && !r->nhouseholds)
+            printf("no household is registered at this door\n");
         similar_text(s, r);
         break;
     case DC_GEO_UNREGISTERED:
@@ -291,7 +322,16 @@ static void reverse_text(dc_geo_session *s, const dc_geo_reverse_result *r, doub
         printf("in zone %05u ", r->zone.postcode);
         zone_words(&r->zone);
         printf("\n");
-    } else {
+    }
+    for (size_t i = 0; i < r->nformer; i++) {
+        char until[DC_DATE_SIZE];
+        dc_date_format(r->former[i].valid_until, until);
+        printf("formerly %s  (zone %05u ", r->former[i].place.display,
+               r->former[i].zone.postcode);
+        zone_words(&r->former[i].zone);
+        printf(", until %s)\n", until);
+    }
+    if (!r->has_zone) {
         printf("Plus Code %s: in no postal zone of this index (out of coverage)\n",
                r->plus_code);
         if (swapped_zone(s, r->lat, r->lon, &swapped))
@@ -405,7 +445,8 @@ static int forward_one(lookup_ctx *x, const char *input, const char *code, size_
     } else {
         forward_text(x->s, input, &r);
     }
-    return r.status == DC_GEO_OK ? EXIT_OK : EXIT_NOT_FOUND;
+    /* A retired code still finds its door. */
+    return r.status == DC_GEO_OK || r.status == DC_GEO_RETIRED ? EXIT_OK : EXIT_NOT_FOUND;
 }
 
 /* An answer that is not the engine's: "INPUT: why", or its JSON. */
@@ -604,7 +645,7 @@ int cmd_lookup(const command *cmd, int argc, char **argv)
     int rc = parse_args(argc, argv, cmd, OPT_ZONE, &a);
     if (rc >= 0) return rc;
     if (a.npositional == 0) return usage_error("lookup", "%s", "no code given");
-    if ((rc = open_geo("lookup", a.common.index, &geo, &x.s)) >= 0) return rc;
+    if ((rc = open_geo("lookup", &a, &geo, &x.s)) >= 0) return rc;
     x.json = a.common.json;
     rc = lookup_all(&a, &x);
     dc_geo_session_end(x.s);
@@ -669,7 +710,7 @@ int cmd_reverse(const command *cmd, int argc, char **argv)
     if (dc_geo_point_parse(text, strlen(text), &lat, &lon, &err) != DC_OK)
         return usage_error("reverse", "%s", err.message);
     if ((rc = search_options(&a, &radius, &limit)) >= 0) return rc;
-    if ((rc = open_geo("reverse", a.common.index, &geo, &s)) >= 0) return rc;
+    if ((rc = open_geo("reverse", &a, &geo, &s)) >= 0) return rc;
     if (!(fabs(lat) <= 90 && fabs(lon) <= 180))
         rc = out_of_range(s, text, lat, lon);
     else
@@ -721,6 +762,47 @@ static int zone_postcode(const lookup_args *a, uint32_t *postcode)
     return -1;
 }
 
+/* What a current zone came from, by the history table. */
+static void former_text(dc_geo_session *s, const dc_zone *z)
+{
+    dc_history_row rows[64];
+    size_t n = 0;
+    char day[DC_DATE_SIZE];
+    if (dc_index_history_to(dc_geo_session_txn(s), z->postcode, rows, 64, &n) != DC_OK)
+        n = 0;
+    for (size_t i = 0; i < n && i < 64; i++) {
+        dc_date_format(rows[i].date, day);
+        printf("formerly %05u (%s, %s)\n", rows[i].old_postcode,
+               dc_history_kind_name(rows[i].kind), day);
+    }
+}
+
+/* A postcode of an earlier edition: the zone, its last day, what it
+ * became. The exit code. */
+static int earlier_zone_answer(dc_geo_session *s, const dc_zone *z, int32_t until,
+                               bool json)
+{
+    if (json) {
+        json_begin();
+        dc_render_earlier_zone_members(&json_out, s, z, until);
+        return json_print() ? EXIT_OK : EXIT_DATA;
+    }
+    char day[DC_DATE_SIZE];
+    dc_history_row rows[16];
+    size_t n = 0;
+    dc_date_format(until, day);
+    zone_text(z);
+    printf("retired: valid until %s\n", day[0] ? day : "further notice");
+    if (dc_index_history(dc_geo_session_txn(s), z->postcode, rows, 16, &n) != DC_OK)
+        n = 0;
+    for (size_t i = 0; i < n && i < 16; i++) {
+        dc_date_format(rows[i].date, day);
+        printf("became %05u (%s, %s)\n", rows[i].new_postcode,
+               dc_history_kind_name(rows[i].kind), day);
+    }
+    return EXIT_OK;
+}
+
 int cmd_zone(const command *cmd, int argc, char **argv)
 {
     lookup_args a = {0};
@@ -733,9 +815,12 @@ int cmd_zone(const command *cmd, int argc, char **argv)
     uint32_t postcode;
     if ((rc = zone_postcode(&a, &postcode)) >= 0) return rc;
     snprintf(pc, sizeof pc, "%05u", postcode);
-    if ((rc = open_geo("zone", a.common.index, &geo, &s)) >= 0) return rc;
+    if ((rc = open_geo("zone", &a, &geo, &s)) >= 0) return rc;
+    int32_t until;
     dc_err e = dc_geo_zone(s, postcode, &z);
-    if (e == DC_E_NOT_FOUND) {
+    if (e == DC_E_NOT_FOUND && dc_geo_earlier_zone(s, postcode, &z, &until) == DC_OK) {
+        rc = earlier_zone_answer(s, &z, until, a.common.json);
+    } else if (e == DC_E_NOT_FOUND) {
         if (a.common.json) {
             json_begin();
             dc_jw_key(&json_out, "postcode");
@@ -751,9 +836,11 @@ int cmd_zone(const command *cmd, int argc, char **argv)
     } else if (a.common.json) {
         json_begin();
         dc_render_zone_members(&json_out, &z, true);
+        dc_render_zone_former(&json_out, s, &z);
         rc = json_print() ? EXIT_OK : EXIT_DATA;
     } else {
         zone_text(&z);
+        former_text(s, &z);
         rc = EXIT_OK;
     }
     dc_geo_session_end(s);

@@ -14,7 +14,9 @@
 #define EXIT_DATA 3
 
 static const char usage_text[] =
-    "usage: diachi-import --zones PATH... --households PATH... -o INDEX\n"
+    "usage: diachi-import --zones PATH... [--valid-from DATE] [--valid-until DATE]\n"
+    "                     [--zones PATH... --valid-from DATE ...] [--history CSV]\n"
+    "                     --households PATH... -o INDEX\n"
     "                     [--zone-field ROLE=FIELD]... [--household-field "
     "ROLE=FIELD]...\n"
     "                     [--zones-srs CRS] [--households-srs CRS] [--encoding ENC]\n"
@@ -31,6 +33,15 @@ static const char usage_text[] =
     "each later one rejected with a report row (duplicate_id) naming the one kept.\n"
     "\n"
     "  --zones PATH...          zone polygons (repeatable)\n"
+    "  --valid-from DATE, --valid-until DATE\n"
+    "                           the dates (YYYY-MM-DD) of the edition of the zones\n"
+    "                           given before; a --zones after a date starts the\n"
+    "                           next edition, in date order; the last is current:\n"
+    "                           --zones OLD --valid-until 2025-06-30\n"
+    "                           --zones NEW --valid-from 2025-07-01\n"
+    "  --history CSV            old_postcode,new_postcode,kind,effective_date rows\n"
+    "                           (kind: unchanged|renamed|merged|split), checked\n"
+    "                           against where the households lie\n"
     "  --households PATH...     household points (repeatable)\n"
     "  -o, --output INDEX       the index file to write\n"
     "  --zone-field ROLE=FIELD  read a zone role from FIELD; the roles, each with\n"
@@ -68,6 +79,10 @@ static const char usage_text[] =
 
 typedef struct dc_args {
     const char **zones, **households, **zone_fields, **household_fields;
+    /* Editions: each starts at the index in zones of its first path. */
+    dc_import_edition *editions;
+    size_t *edition_start, neditions;
+    int dated; /* the last edition has a date: a --zones starts the next */
     size_t nzones, nhouseholds, nzone_fields, nhousehold_fields;
     dc_import_config cfg;
     int quiet;
@@ -129,14 +144,56 @@ static int parse_size(const char *s, size_t *out)
     return 0;
 }
 
+/* A new edition of the zones, from the next path on. */
+static int start_edition(dc_args *a)
+{
+    dc_import_edition *e = realloc(a->editions, (a->neditions + 1) * sizeof *e);
+    if (!e) return -1;
+    a->editions = e;
+    size_t *s = realloc(a->edition_start, (a->neditions + 1) * sizeof *s);
+    if (!s) return -1;
+    a->edition_start = s;
+    memset(&e[a->neditions], 0, sizeof *e);
+    s[a->neditions++] = a->nzones;
+    a->dated = 0;
+    return 0;
+}
+
+/* The editions' paths, once every path is in a->zones (which moves as it
+ * grows); none for one edition without dates. */
+static void finish_editions(dc_args *a)
+{
+    int any_date = 0;
+    for (size_t i = 0; i < a->neditions; i++) {
+        size_t end = i + 1 < a->neditions ? a->edition_start[i + 1] : a->nzones;
+        a->editions[i].zone_paths = a->zones + a->edition_start[i];
+        a->editions[i].nzone_paths = end - a->edition_start[i];
+        any_date |= a->editions[i].valid_from || a->editions[i].valid_until;
+    }
+    if (a->neditions == 1 && !any_date) return;
+    const dc_import_edition *now = &a->editions[a->neditions - 1];
+    a->cfg.editions = a->editions;
+    a->cfg.neditions = a->neditions;
+    a->cfg.zone_paths = now->zone_paths;
+    a->cfg.nzone_paths = now->nzone_paths;
+}
+
 static int parse_option(int argc, char **argv, int *i, dc_args *a)
 {
     const char *o = argv[*i];
     dc_import_config *c = &a->cfg;
     const char *v = NULL;
     int bad = 0;
-    if (!strcmp(o, "--zones"))
+    if (!strcmp(o, "--zones")) {
+        if ((a->neditions == 0 || a->dated) && start_edition(a) != 0) return EXIT_USAGE;
         bad = take_list(argc, argv, i, &a->zones, &a->nzones);
+    } else if (!strcmp(o, "--valid-from") || !strcmp(o, "--valid-until")) {
+        if (!a->neditions) return usage_error("'%s' must follow --zones", o);
+        dc_import_edition *e = &a->editions[a->neditions - 1];
+        bad = take_one(argc, argv, i, o[8] == 'f' ? &e->valid_from : &e->valid_until);
+        a->dated = 1;
+    } else if (!strcmp(o, "--history"))
+        bad = take_one(argc, argv, i, &c->history);
     else if (!strcmp(o, "--households"))
         bad = take_list(argc, argv, i, &a->households, &a->nhouseholds);
     else if (!strcmp(o, "--zone-field"))
@@ -176,6 +233,8 @@ static void free_args(dc_args *a)
     free(a->households);
     free(a->zone_fields);
     free(a->household_fields);
+    free(a->editions);
+    free(a->edition_start);
 }
 
 static int parse_args(int argc, char **argv, dc_args *a)
@@ -205,6 +264,7 @@ static int parse_args(int argc, char **argv, dc_args *a)
     a->cfg.nzone_fields = a->nzone_fields;
     a->cfg.household_fields = a->household_fields;
     a->cfg.nhousehold_fields = a->nhousehold_fields;
+    finish_editions(a);
     return 0;
 }
 

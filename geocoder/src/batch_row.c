@@ -184,6 +184,10 @@ static void place_fields(const dc_geo_place *p, appended *a)
 static void forward_fields(const dc_geo_forward_result *r, appended *a)
 {
     a->status = (dc_batch_status)r->status;
+    /* A code of a replaced zone (zone editions) has no batch status of its
+     * own until the batch converts codes: it stays what it was before the
+     * index had editions, an unknown postcode, never DC_BATCH_EMPTY (6). */
+    if (r->status == DC_GEO_RETIRED) a->status = DC_BATCH_UNKNOWN_POSTCODE;
     if (r->status == DC_GEO_OK && r->nhouseholds) { /* the household's own position */
         const dc_household *h = &r->households[0];
         a->n[F_DOOR] = (uint16_t)format_count(r->household_count, a->households);

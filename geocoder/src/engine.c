@@ -18,6 +18,7 @@ const char *dc_geo_status_name(dc_geo_status status)
         [DC_GEO_UNKNOWN_POSTCODE] = "unknown_postcode",
         [DC_GEO_CODE_OUTSIDE_ZONE] = "code_outside_zone",
         [DC_GEO_OUT_OF_COVERAGE] = "out_of_coverage",
+        [DC_GEO_RETIRED] = "retired",
     };
     if ((unsigned)status >= sizeof names / sizeof names[0]) return "unknown";
     return names[status];
@@ -161,15 +162,45 @@ dc_err dc_geo_session_begin(dc_geo *geo, dc_geo_session **out)
             return rc;
         }
         s->geo = geo;
+        s->day = DC_GEO_NOW;
     }
     s->next = NULL;
     *out = s;
     return DC_OK;
 }
 
+void dc_geo_session_at(dc_geo_session *s, int32_t day)
+{
+    if (s) s->day = day;
+}
+
+uint32_t dc_geo_edition(const dc_geo_session *s)
+{
+    const dc_index *idx = s->geo->idx;
+    uint32_t now = dc_index_current_edition(idx);
+    if (s->day == DC_GEO_NOW || now == 0) return now;
+    return dc_index_edition_on(idx, s->day);
+}
+
+dc_err dc_geo_earlier_zone(dc_geo_session *s, uint32_t postcode, dc_zone *out,
+                           int32_t *valid_until)
+{
+    dc_past_zone past;
+    const dc_edition *ed;
+    if (!s || !out || !valid_until) return DC_E_INVALID_ARG;
+    dc_err rc = dc_index_past_zone(s->txn, postcode, &past);
+    if (rc != DC_OK) return rc;
+    size_t n = dc_index_editions(s->geo->idx, &ed);
+    *out = past.zone;
+    *valid_until =
+        past.last_edition <= n ? ed[past.last_edition - 1].valid_until : DC_DATE_OPEN_END;
+    return DC_OK;
+}
+
 void dc_geo_session_end(dc_geo_session *s)
 {
     if (!s) return;
+    s->day = DC_GEO_NOW; /* the next to begin it asks about now */
     dc_geo *geo = s->geo;
     dc_geo_session *empty = NULL;
     if (atomic_compare_exchange_strong(&geo->slots[thread_slot()].session, &empty, s))

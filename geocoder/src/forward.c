@@ -14,6 +14,8 @@ static void reset(dc_geo_forward_result *out)
     out->error.message[0] = '\0';
     out->from_plus_code = false;
     out->has_place = out->has_zone = out->has_actual_zone = false;
+    out->earlier_zone = out->has_current = false;
+    out->zone_valid_until = DC_DATE_OPEN_END;
     out->household_count = 0;
     out->nhouseholds = out->nsuggestions = out->nnearby = out->nsimilar = 0;
 }
@@ -91,16 +93,108 @@ static bool is_code_error(dc_err rc)
            rc == DC_E_CODE_CHAR || rc == DC_E_CODE_LOOKALIKE;
 }
 
+/* ---- codes of earlier editions ------------------------------------------- */
+
+/* The last day of edition @p edition. */
+static int32_t edition_end(const dc_geo_session *s, uint32_t edition)
+{
+    const dc_edition *ed;
+    size_t n = dc_index_editions(s->geo->idx, &ed);
+    return edition >= 1 && edition <= n ? ed[edition - 1].valid_until : DC_DATE_OPEN_END;
+}
+
+static dc_err cell_mate(dc_geo_session *s, const dc_code *code, const dc_olc_area *cell,
+                        dc_code *found);
+
+/* The door of a code whose place (out->place) is filled: the current zone
+ * at the cell's centre gives the current code (the same location
+ * characters: the door did not move); across a border, a household of
+ * another current zone in the same cell does. out->place is kept, the
+ * current code goes to out->current. DC_E_NOT_FOUND: no household. */
+static dc_err current_door(dc_geo_session *s, const dc_code *code,
+                           dc_geo_forward_result *out)
+{
+    dc_geo_place asked = out->place;
+    const dc_olc_area *c = &asked.cell;
+    dc_code now = *code;
+    dc_err rc = dc_index_zone_at(s->txn, dc_geo_e7(c->lat), dc_geo_e7(c->lon),
+                                 &out->current_zone);
+    if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
+    bool in_zone = rc == DC_OK;
+    if (in_zone) {
+        now.postcode = out->current_zone.postcode;
+        rc = read_place(s, &now, out);
+    }
+    if (rc == DC_E_NOT_FOUND) {
+        dc_code mate;
+        dc_err m = cell_mate(s, code, c, &mate);
+        if (m != DC_OK && m != DC_E_NOT_FOUND) return m;
+        if (m == DC_OK &&
+            dc_geo_zone_of(s->geo, mate.postcode, &out->current_zone) == DC_OK) {
+            in_zone = true;
+            rc = read_place(s, &mate, out);
+        }
+    }
+    if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
+    out->has_current = in_zone;
+    if (in_zone) out->current = out->place;
+    out->place = asked;
+    return rc;
+}
+
+/* A code whose postcode only an earlier edition has: read against that
+ * zone (its reference point, the typo check), answered with the door's
+ * current code; retired when the zone ended before the day asked about. */
+static dc_err forward_earlier(dc_geo_session *s, const dc_code *code,
+                              dc_geo_forward_result *out)
+{
+    dc_past_zone past;
+    dc_err rc = dc_index_past_zone(s->txn, code->postcode, &past);
+    uint32_t asked = dc_geo_edition(s);
+    if (rc == DC_E_NOT_FOUND || (rc == DC_OK && asked < past.first_edition)) {
+        out->status = DC_GEO_UNKNOWN_POSTCODE;
+        return DC_OK;
+    }
+    if (rc != DC_OK) return rc;
+    out->zone = past.zone;
+    out->has_zone = out->earlier_zone = true;
+    out->zone_valid_until = edition_end(s, past.last_edition);
+    rc = dc_geo_place_fill(code, &past.zone, &out->place);
+    if (rc != DC_OK) return rc;
+    out->has_place = true;
+    if (!near_zone(&past.zone, out->place.cell.lat, out->place.cell.lon))
+        return outside_zone(s, out);
+    rc = current_door(s, code, out);
+    if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
+    if (asked > past.last_edition)
+        out->status = DC_GEO_RETIRED;
+    else
+        out->status = rc == DC_OK ? DC_GEO_OK : DC_GEO_UNREGISTERED;
+    return DC_OK;
+}
+
+/* A current zone asked about as of a day before its first edition. */
+static bool not_yet(dc_geo_session *s, uint32_t postcode)
+{
+    uint32_t now = dc_index_current_edition(s->geo->idx);
+    if (s->day == DC_GEO_NOW || now == 0) return false;
+    uint32_t asked = dc_geo_edition(s), first = now;
+    dc_past_zone past;
+    if (dc_index_past_zone(s->txn, postcode, &past) == DC_OK) first = past.first_edition;
+    return asked < first;
+}
+
 /* A parsed code: its zone, then its door or why there is none. */
 static dc_err forward_parsed(dc_geo_session *s, const dc_code *code,
                              dc_geo_forward_result *out)
 {
     dc_err rc = dc_geo_zone_of(s->geo, code->postcode, &out->zone);
-    if (rc == DC_E_NOT_FOUND) {
+    if (rc == DC_E_NOT_FOUND) return forward_earlier(s, code, out);
+    if (rc != DC_OK) return rc;
+    if (not_yet(s, code->postcode)) {
         out->status = DC_GEO_UNKNOWN_POSTCODE;
         return DC_OK;
     }
-    if (rc != DC_OK) return rc;
     out->has_zone = true;
     rc = read_place(s, code, out);
     if (rc != DC_E_NOT_FOUND) return rc;
@@ -238,7 +332,8 @@ dc_err dc_geo_forward(dc_geo_session *s, const char *text, size_t len,
         rc = forward_plus(s, plus, out);
     else
         rc = forward_code(s, text, len, out);
-    if (rc != DC_OK || out->status == DC_GEO_OK) return rc;
+    if (rc != DC_OK || out->status == DC_GEO_OK || out->status == DC_GEO_RETIRED)
+        return rc;
     if (out->from_plus_code) {
         if (!out->has_zone) return DC_OK;
         return dc_geo_suggest(s, out->place.compact, strlen(out->place.compact), out);
@@ -254,6 +349,7 @@ dc_err dc_geo_forward_code(dc_geo_session *s, const dc_code *code, const char *t
     /* A text that parses as a code is never a full Plus Code (see
      * plus_code_text), so dc_geo_forward would take this path too. */
     dc_err rc = forward_parsed(s, code, out);
-    if (rc != DC_OK || out->status == DC_GEO_OK) return rc;
+    if (rc != DC_OK || out->status == DC_GEO_OK || out->status == DC_GEO_RETIRED)
+        return rc;
     return dc_geo_suggest(s, text, len, out);
 }

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 
 #include "diachi/geocoder.h"
+#include "diachi/history.h"
 
 /* Ended sessions wait in slots, one per cache line; a thread takes from and
  * returns to the slot of its own ordinal, so threads that begin and end
@@ -34,6 +35,7 @@ struct dc_geo_session {
     dc_geo *geo;
     dc_index_txn *txn;
     struct dc_search_scratch *search; /* a search's working memory (search.c) */
+    int32_t day;                      /* answers as of it (dc_geo_session_at) */
     struct dc_geo_session *next;      /* in geo->free_sessions once ended */
 };
 
@@ -43,6 +45,10 @@ void dc_geo_metres_per_degree(double lat, double *m_lat, double *m_lon);
 
 /* The zone of @p postcode from the engine's table: DC_OK or DC_E_NOT_FOUND. */
 dc_err dc_geo_zone_of(const dc_geo *geo, uint32_t postcode, dc_zone *out);
+
+/* The edition of the zone map the session answers as of: the current one
+ * (0 with no editions) for DC_GEO_NOW; 0 for a day no edition holds. */
+uint32_t dc_geo_edition(const dc_geo_session *s);
 
 /* Fill @p place with every form of @p code and its cell, recovered against
  * @p zone's reference point. */

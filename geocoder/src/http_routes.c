@@ -18,6 +18,7 @@
 #include "http_nominatim.h"
 #include "http_query.h"
 #include "http_reply.h"
+#include "diachi/history.h"
 #include "http_routes.h"
 #include "render.h"
 
@@ -32,6 +33,7 @@ static bool forward_error(const dc_geo_forward_result *r, const char *input,
     switch (r->status) {
     case DC_GEO_OK:
     case DC_GEO_UNREGISTERED:
+    case DC_GEO_RETIRED:
         return false;
     case DC_GEO_MALFORMED:
         *e = DC_API_MALFORMED_CODE;
@@ -69,7 +71,7 @@ static bool forward_error(const dc_geo_forward_result *r, const char *input,
 static bool forward_has_features(const dc_geo_forward_result *r)
 {
     return r->status == DC_GEO_OK || r->status == DC_GEO_UNREGISTERED ||
-           r->status == DC_GEO_CODE_OUTSIDE_ZONE;
+           r->status == DC_GEO_RETIRED || r->status == DC_GEO_CODE_OUTSIDE_ZONE;
 }
 
 static void forward_answer(dc_jw *w, dc_geo_session *s, bool geojson, const char *code,
@@ -125,6 +127,8 @@ typedef struct lookup {
     dc_render_reverse_query rq;
     uint32_t postcode;
     dc_zone zone;
+    bool earlier;        /* the zone is of an earlier edition */
+    int32_t valid_until; /* its last day */
     dc_search_options so;
 } lookup;
 
@@ -163,12 +167,20 @@ static enum MHD_Result lookup_answer(struct MHD_Connection *c, dc_request *req,
         return dc_http_send_problem(c, req, geojson, DC_API_BAD_PARAMETER, k.message, gen,
                                     wk);
     }
+    int32_t day = DC_GEO_NOW;
+    if (k.q.given[DC_Q_AT] &&
+        (!k.q.value[DC_Q_AT] ||
+         dc_date_parse(k.q.value[DC_Q_AT], k.q.size[DC_Q_AT], &day)))
+        return dc_http_send_problem(c, req, geojson, DC_API_BAD_PARAMETER,
+                                    "parameter at must be a day written YYYY-MM-DD", gen,
+                                    wk);
     if (!steps->parse(&k))
         return dc_http_send_problem(c, req, geojson, k.error, k.message, gen, wk);
     enum MHD_Result limited;
     if (k.records && dc_http_rate_limited(c, req, 0, k.records, gen, &limited))
         return limited;
     dc_err rc = dc_geo_session_begin(gen->geo, &k.s);
+    if (rc == DC_OK) dc_geo_session_at(k.s, day);
     if (rc == DC_OK) rc = steps->find(&k);
     if (rc == DC_OK && k.problem) {
         dc_geo_session_end(k.s);
@@ -303,7 +315,8 @@ static void codes_render(lookup *k, dc_jw *w, bool geojson)
                    k->failed ? &k->error : NULL, k->message, k->gen);
 }
 
-static const lookup_steps codes_steps = {1u << DC_Q_POSTCODE | 1u << DC_Q_LOCALITY,
+static const lookup_steps codes_steps = {1u << DC_Q_POSTCODE | 1u << DC_Q_LOCALITY |
+                                             1u << DC_Q_AT,
                                          "code", codes_parse, codes_find, codes_render};
 
 /* The reverse parameters, or the problem with them in words. */
@@ -381,7 +394,7 @@ static void reverse_render(lookup *k, dc_jw *w, bool geojson)
 
 static const lookup_steps reverse_steps = {
     1u << DC_Q_LAT | 1u << DC_Q_LON | 1u << DC_Q_LNG | 1u << DC_Q_RADIUS |
-        1u << DC_Q_LIMIT,
+        1u << DC_Q_LIMIT | 1u << DC_Q_AT,
     NULL, reverse_parse, reverse_find, reverse_render};
 
 /* GET /v1/zones/{postcode}: a postal zone, its polygon and reference. */
@@ -399,6 +412,11 @@ static dc_err zones_find(lookup *k)
 {
     dc_err rc = dc_geo_zone(k->s, k->postcode, &k->zone);
     if (rc != DC_E_NOT_FOUND) return rc;
+    rc = dc_geo_earlier_zone(k->s, k->postcode, &k->zone, &k->valid_until);
+    if (rc != DC_E_NOT_FOUND) {
+        k->earlier = rc == DC_OK;
+        return rc;
+    }
     k->problem = true, k->error = DC_API_UNKNOWN_POSTCODE;
     snprintf(k->message, sizeof k->message, "no postal zone has postcode %05u",
              k->postcode);
@@ -416,7 +434,12 @@ static void zones_render(lookup *k, dc_jw *w, bool geojson)
         dc_render_collection_end(w);
     } else {
         dc_jw_object(w);
-        dc_render_zone_members(w, &k->zone, true);
+        if (k->earlier) {
+            dc_render_earlier_zone_members(w, k->s, &k->zone, k->valid_until);
+        } else {
+            dc_render_zone_members(w, &k->zone, true);
+            dc_render_zone_former(w, k->s, &k->zone);
+        }
         dc_http_fingerprint_member(w, k->gen);
         dc_jw_end(w);
     }

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "diachi/history.h"
 #include "diachi/spoken.h"
 #include "render.h"
 
@@ -266,10 +267,43 @@ static zone_source forward_zones(dc_geo_session *s, const dc_geo_forward_result 
     return zs;
 }
 
+/* A day as YYYY-MM-DD, null for an open end. */
+static void date_member(dc_jw *w, const char *key, int32_t day)
+{
+    char text[DC_DATE_SIZE];
+    dc_date_format(day, text);
+    dc_jw_key(w, key);
+    if (text[0])
+        dc_jw_cstring(w, text);
+    else
+        dc_jw_null(w);
+}
+
+/* A zone of an earlier edition: the zone with its last day. */
+static void earlier_zone(dc_jw *w, const char *key, const dc_zone *z, int32_t valid_until)
+{
+    dc_jw_key(w, key);
+    dc_jw_object(w);
+    dc_render_zone_members(w, z, false);
+    date_member(w, "valid_until", valid_until);
+    dc_jw_end(w);
+}
+
+/* The door's current code and zone, for a code of an earlier zone. */
+static void current_members(dc_jw *w, const dc_geo_forward_result *r)
+{
+    if (!r->has_current) return;
+    dc_jw_key(w, "current_code");
+    dc_jw_cstring(w, r->current.display);
+    zone(w, "current_zone", &r->current_zone);
+}
+
 /* The address of a forward answer's place (see render.h). */
 static void forward_display_name(dc_jw *w, const dc_geo_forward_result *r)
 {
-    if (r->status == DC_GEO_OK && r->nhouseholds && r->has_zone)
+    if (r->earlier_zone && r->nhouseholds && r->has_current)
+        display_name(w, &r->households[0], &r->current_zone);
+    else if (r->status == DC_GEO_OK && r->nhouseholds && r->has_zone)
         display_name(w, &r->households[0], &r->zone);
     else if (r->status == DC_GEO_UNREGISTERED && r->has_zone)
         display_name(w, NULL, &r->zone);
@@ -295,7 +329,11 @@ static void forward_members(dc_jw *w, const zone_source *zs, const char *input,
     }
     forward_display_name(w, r);
     if (r->has_place) place(w, "place", &r->place);
-    if (r->has_zone) zone(w, "zone", &r->zone);
+    if (r->has_zone && r->earlier_zone)
+        earlier_zone(w, "zone", &r->zone, r->zone_valid_until);
+    else if (r->has_zone)
+        zone(w, "zone", &r->zone);
+    current_members(w, r);
     if (r->has_actual_zone) {
         zone(w, "actual_zone", &r->actual_zone);
         place(w, "corrected", &r->corrected);
@@ -359,6 +397,24 @@ static void reverse_display_name(dc_jw *w, const dc_geo_reverse_result *r)
     if (r->has_zone) display_name(w, reverse_door(r), &r->zone);
 }
 
+/* The point's zones and codes in earlier editions, latest first. */
+static void former_members(dc_jw *w, const dc_geo_reverse_result *r)
+{
+    if (!r->nformer) return;
+    dc_jw_key(w, "former");
+    dc_jw_array(w);
+    for (size_t i = 0; i < r->nformer; i++) {
+        dc_jw_object(w);
+        dc_jw_key(w, "edition");
+        dc_jw_int(w, r->former[i].edition);
+        dc_jw_key(w, "code");
+        dc_jw_cstring(w, r->former[i].place.display);
+        earlier_zone(w, "zone", &r->former[i].zone, r->former[i].valid_until);
+        dc_jw_end(w);
+    }
+    dc_jw_end(w);
+}
+
 void dc_render_reverse_answer(dc_jw *w, dc_geo_session *s, const dc_geo_reverse_result *r,
                               const dc_render_reverse_query *q)
 {
@@ -384,6 +440,7 @@ void dc_render_reverse_answer(dc_jw *w, dc_geo_session *s, const dc_geo_reverse_
         zone(w, "zone", &r->zone);
         place(w, "place", &r->place);
     }
+    former_members(w, r);
     dc_jw_key(w, "households");
     dc_jw_array(w);
     for (size_t i = 0; i < r->nneighbours; i++)
@@ -491,6 +548,60 @@ void dc_render_zone_members(dc_jw *w, const dc_zone *z, bool full)
     dc_jw_end(w);
     dc_jw_key(w, "polygon");
     polygon_geometry(w, &z->polygon);
+}
+
+/* History rows as [{postcode, kind, date}], the postcode the old one or
+ * the new one. */
+static void history_rows(dc_jw *w, const char *key, const dc_history_row *rows, size_t n,
+                         bool old)
+{
+    dc_jw_key(w, key);
+    dc_jw_array(w);
+    for (size_t i = 0; i < n; i++) {
+        dc_jw_object(w);
+        dc_jw_key(w, "postcode");
+        dc_jw_postcode(w, old ? rows[i].old_postcode : rows[i].new_postcode);
+        dc_jw_key(w, "kind");
+        dc_jw_cstring(w, dc_history_kind_name(rows[i].kind));
+        date_member(w, "date", rows[i].date);
+        dc_jw_end(w);
+    }
+    dc_jw_end(w);
+}
+
+void dc_render_zone_former(dc_jw *w, dc_geo_session *s, const dc_zone *z)
+{
+    dc_history_row rows[64];
+    size_t n = 0;
+    if (dc_index_history_to(dc_geo_session_txn(s), z->postcode, rows, 64, &n) != DC_OK ||
+        n == 0)
+        return;
+    history_rows(w, "former", rows, n < 64 ? n : 64, true);
+}
+
+void dc_render_earlier_zone_members(dc_jw *w, dc_geo_session *s, const dc_zone *z,
+                                    int32_t valid_until)
+{
+    dc_history_row rows[16];
+    size_t n = 0;
+    dc_jw_key(w, "status");
+    dc_jw_cstring(w, dc_geo_status_name(DC_GEO_RETIRED));
+    dc_render_zone_members(w, z, true);
+    date_member(w, "valid_until", valid_until);
+    if (dc_index_history(dc_geo_session_txn(s), z->postcode, rows, 16, &n) != DC_OK)
+        n = 0;
+    dc_jw_key(w, "became");
+    dc_jw_array(w);
+    for (size_t i = 0; i < n && i < 16; i++) {
+        dc_jw_object(w);
+        dc_jw_key(w, "postcode");
+        dc_jw_postcode(w, rows[i].new_postcode);
+        dc_jw_key(w, "kind");
+        dc_jw_cstring(w, dc_history_kind_name(rows[i].kind));
+        date_member(w, "date", rows[i].date);
+        dc_jw_end(w);
+    }
+    dc_jw_end(w);
 }
 
 /* ---- GeoJSON --------------------------------------------------------------- */
@@ -630,6 +741,11 @@ void dc_render_forward_features(dc_jw *w, dc_geo_session *s, const char *input,
     forward_display_name(w, r);
     place_members(w, &r->place);
     spoken_member(w, &r->place);
+    if (r->earlier_zone) date_member(w, "valid_until", r->zone_valid_until);
+    if (r->has_current) {
+        dc_jw_key(w, "current_code");
+        dc_jw_cstring(w, r->current.display);
+    }
     dc_jw_key(w, "household_count");
     dc_jw_int(w, r->household_count);
     feature_geometry(w);
@@ -659,6 +775,7 @@ static void reverse_place_feature(dc_jw *w, const dc_geo_reverse_result *r,
         dc_jw_postcode(w, r->zone.postcode);
         spoken_member(w, &r->place);
     }
+    former_members(w, r);
     if (q->lon_normalised) {
         dc_jw_key(w, "lon_normalised_from");
         dc_jw_fixed(w, q->lon_given, 9);

@@ -71,6 +71,16 @@ void dc_render_reverse_answer(dc_jw *w, dc_geo_session *s, const dc_geo_reverse_
  *  polygon (a GeoJSON MultiPolygon geometry). */
 void dc_render_zone_members(dc_jw *w, const dc_zone *z, bool full);
 
+/** A zone of an earlier edition of the zone map (dc_geo_earlier_zone):
+ *  status "retired", the zone's full members, valid_until, and became: the
+ *  history rows of its postcode (postcode, kind, date). */
+void dc_render_earlier_zone_members(dc_jw *w, dc_geo_session *s, const dc_zone *z,
+                                    int32_t valid_until);
+
+/** A current zone's `former`: the history rows that name it as the new
+ *  postcode (postcode, kind, date), none when there are none. */
+void dc_render_zone_former(dc_jw *w, dc_geo_session *s, const dc_zone *z);
+
 /** A household's members (id, code, postcode, lat, lon, geo_uri,
  *  house_number, street, group, display_name), as every answer writes
  *  them; @p z is its zone (NULL: no display_name). */

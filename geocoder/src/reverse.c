@@ -168,6 +168,64 @@ static bool point_ok(double lat, double lon)
            lon <= 180;
 }
 
+/* The zone of a point in edition @p edition, and the point's code in it. */
+static dc_err zone_in(dc_geo_session *s, uint32_t edition, int32_t lat_e7, int32_t lon_e7,
+                      dc_past_zone *z, dc_geo_place *place)
+{
+    dc_code code;
+    dc_err rc = dc_index_zone_at_edition(s->txn, edition, lat_e7, lon_e7, z);
+    if (rc == DC_OK) rc = dc_code_make_e7(z->zone.postcode, lat_e7, lon_e7, &code);
+    if (rc == DC_OK) rc = dc_geo_place_fill(&code, &z->zone, place);
+    return rc;
+}
+
+/* The zones and codes of the point before edition @p asked, latest first,
+ * one entry per change of zone. */
+static dc_err former(dc_geo_session *s, uint32_t asked, uint32_t postcode, int32_t lat_e7,
+                     int32_t lon_e7, dc_geo_reverse_result *out)
+{
+    const dc_edition *ed;
+    size_t n = dc_index_editions(s->geo->idx, &ed);
+    for (uint32_t e = asked; e-- > 1 && out->nformer < DC_GEO_MAX_FORMER;) {
+        dc_past_zone z;
+        dc_geo_former *f = &out->former[out->nformer];
+        dc_err rc = zone_in(s, e, lat_e7, lon_e7, &z, &f->place);
+        if (rc == DC_E_NOT_FOUND) {
+            postcode = UINT32_MAX;
+            continue;
+        }
+        if (rc != DC_OK) return rc;
+        if (z.zone.postcode == postcode) continue;
+        postcode = z.zone.postcode;
+        f->edition = e;
+        f->zone = z.zone;
+        f->valid_until =
+            z.last_edition <= n ? ed[z.last_edition - 1].valid_until : DC_DATE_OPEN_END;
+        out->nformer++;
+    }
+    return DC_OK;
+}
+
+/* With editions: the zone and code of the edition asked about (the
+ * session's day), and those before it. */
+static dc_err reverse_editions(dc_geo_session *s, int32_t lat_e7, int32_t lon_e7,
+                               dc_geo_reverse_result *out)
+{
+    uint32_t now = dc_index_current_edition(s->geo->idx), asked = dc_geo_edition(s);
+    if (now == 0) return DC_OK;
+    if (asked != now) {
+        dc_past_zone z;
+        dc_err rc =
+            asked ? zone_in(s, asked, lat_e7, lon_e7, &z, &out->place) : DC_E_NOT_FOUND;
+        out->has_zone = rc == DC_OK;
+        out->status = rc == DC_OK ? DC_GEO_OK : DC_GEO_OUT_OF_COVERAGE;
+        if (rc == DC_OK) out->zone = z.zone;
+        if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
+    }
+    return former(s, asked, out->has_zone ? out->zone.postcode : UINT32_MAX, lat_e7,
+                  lon_e7, out);
+}
+
 /* The point's zone and its code in it. The point is taken to e7 as the
  * importer takes a door (dc_code_e7_of_point): inside the point's own
  * cell, so the code is the reference libraries' code of the point and a
@@ -188,14 +246,14 @@ static dc_err reverse_zone(dc_geo_session *s, double lat, double lon,
     rc = dc_index_zone_at(s->txn, lat_e7, lon_e7, &out->zone);
     if (rc == DC_E_NOT_FOUND) {
         out->status = DC_GEO_OUT_OF_COVERAGE;
-        return DC_OK;
+        return reverse_editions(s, lat_e7, lon_e7, out);
     }
     if (rc != DC_OK) return rc;
     out->status = DC_GEO_OK;
     out->has_zone = true;
     rc = dc_code_make_e7(out->zone.postcode, lat_e7, lon_e7, &code);
     if (rc == DC_OK) rc = dc_geo_place_fill(&code, &out->zone, &out->place);
-    return rc;
+    return rc == DC_OK ? reverse_editions(s, lat_e7, lon_e7, out) : rc;
 }
 
 dc_err dc_geo_reverse(dc_geo_session *s, double lat, double lon, double radius_m,
@@ -208,6 +266,7 @@ dc_err dc_geo_reverse(dc_geo_session *s, double lat, double lon, double radius_m
     out->lon = lon;
     out->has_zone = false;
     out->nneighbours = 0;
+    out->nformer = 0;
     dc_err rc = reverse_zone(s, lat, lon, out);
     if (rc != DC_OK) return rc;
     uint32_t zone = out->has_zone ? out->zone.postcode : UINT32_MAX;

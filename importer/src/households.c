@@ -9,8 +9,8 @@
 
 #define DC_MAX_FIELD 255
 
-void dc_householdset_init(dc_householdset *hs, dc_report *report,
-                          const dc_zoneset *zones, dc_index_writer *writer)
+void dc_householdset_init(dc_householdset *hs, dc_report *report, const dc_zoneset *zones,
+                          dc_index_writer *writer)
 {
     memset(hs, 0, sizeof *hs);
     hs->report = report;
@@ -60,7 +60,7 @@ static uint32_t layer_of(dc_householdset *hs, const dc_feature_origin *o)
 
 /* Compare a door-plate code with the computed one; warn when they differ. */
 static void verify_code(dc_householdset *hs, const dc_source_household *hh,
-                        const dc_code *computed)
+                        const dc_code *computed, uint32_t old_postcode)
 {
     const char *given = hh->fields[DC_HH_CODE];
     dc_code code;
@@ -74,7 +74,9 @@ static void verify_code(dc_householdset *hs, const dc_source_household *hh,
             "household '%s': door-plate code '%s' does not parse (%s); its code "
             "is %s",
             hh->fields[DC_HH_ID], given, e.message, want);
-    else if (!dc_code_equal(&code, computed))
+    else if (!dc_code_equal(&code, computed) &&
+             !(code.postcode == old_postcode && /* the plate of the edition before */
+               !memcmp(code.location, computed->location, DC_CODE_LOCATION_CHARS)))
         dc_report_warn(hs->report, &hh->origin, DC_WARN_CODE_MISMATCH,
                        "household '%s': door-plate code '%s' differs from its code %s",
                        hh->fields[DC_HH_ID], given, want);
@@ -135,16 +137,20 @@ int dc_householdset_add(void *ctx, dc_source_household *hh)
     hs->read++;
     if (check_household(hs, hh, &lat, &lon, &zone) >= 0) return 0;
 
-    uint32_t postcode = hs->zones->zones[zone].postcode;
+    uint32_t postcode = hs->zones->zones[zone].postcode, old_postcode = UINT32_MAX;
+    if (hs->editions &&
+        dc_editions_household(hs->editions, postcode, lat, lon, &old_postcode) != 0)
+        return DC_E_NOMEM;
     dc_code computed;
     dc_code_make_e7(postcode, lat, lon, &computed);
-    verify_code(hs, hh, &computed);
+    verify_code(hs, hh, &computed, old_postcode);
 
     uint32_t layer = layer_of(hs, &hh->origin);
     if (layer == UINT32_MAX) return DC_E_NOMEM;
     const char *const *f = hh->fields; /* the writer reads "" as none */
-    dc_household_input in = {lat, lon, postcode, f[DC_HH_ID], f[DC_HH_HOUSE_NUMBER],
-                             f[DC_HH_STREET], f[DC_HH_GROUP]};
+    dc_household_input in = {
+        lat,           lon, postcode, f[DC_HH_ID], f[DC_HH_HOUSE_NUMBER], f[DC_HH_STREET],
+        f[DC_HH_GROUP]};
     dc_err rc = dc_index_writer_add(hs->writer, &in, tag_of(layer, hh->origin.fid));
     if (rc != DC_OK) return hs->writer_rc = rc; /* the message is in the writer's err */
     hs->n++;

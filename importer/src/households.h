@@ -8,6 +8,7 @@
 #define DC_IMPORT_HOUSEHOLDS_H
 
 #include "diachi/index.h"
+#include "editions.h"
 #include "report.h"
 #include "source.h"
 #include "zones.h"
@@ -22,6 +23,7 @@ typedef struct dc_householdset {
     size_t nlayers;
     uint64_t read;
     long last_zone; /* locator hint */
+    dc_editions *editions; /* NULL, or where each household was before */
 } dc_householdset;
 
 void dc_householdset_init(dc_householdset *hs, dc_report *report,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "diachi/import.h"
+#include "editions.h"
 #include "households.h"
 #include "layers.h"
 #include "pipeline.h"
@@ -31,6 +32,11 @@ typedef struct dc_import {
     dc_source_options zone_opt, household_opt;
     uint64_t household_total; /* features, for progress */
     dc_pipeline *pipe;        /* the household readers, started before the zones */
+    dc_editions editions;     /* the earlier editions' zones and the history */
+    /* The earlier editions' zone paths, open until the end: the layers'
+     * counts and report rows point at their names. */
+    dc_source_list **earlier_sources;
+    size_t nearlier_sources;
 } dc_import;
 
 static double now_seconds(void)
@@ -89,27 +95,60 @@ static void count_zone(void *ctx, const dc_feature_origin *origin, bool kept)
     dc_layerset_count(&im->layers, DC_LAYER_ZONES, origin, kept);
 }
 
-static dc_err read_zones(dc_import *im, dc_error *err)
+/* The zones of @p sources into @p zs: read, judged on every CPU, merged
+ * and encoded. */
+static dc_err read_zoneset(dc_import *im, dc_source_list *sources, dc_zoneset *zs,
+                           dc_error *err)
 {
     dc_source_problem problem;
     uint64_t announced = 0;
-    if (dc_layerset_survey(&im->layers, im->zone_sources, DC_LAYER_ZONES, &im->zone_opt,
+    uint64_t rejected = im->summary->rejected;
+    if (dc_layerset_survey(&im->layers, sources, DC_LAYER_ZONES, &im->zone_opt,
                            &announced))
         return dc_error_set(err, DC_E_NOMEM, "out of memory listing zone layers");
     /* Zones are read as they are, then reprojected, validated and
      * repaired on every CPU, and reported in the order read. */
     dc_err rc = DC_OK;
-    for (size_t i = 0; rc == DC_OK && i < dc_source_list_count(im->zone_sources); i++) {
+    for (size_t i = 0; rc == DC_OK && i < dc_source_list_count(sources); i++) {
         memset(&problem, 0, sizeof problem);
-        rc = dc_source_read_zones(im->zone_sources, i, &im->zone_opt, dc_zoneset_take,
-                                  &im->zones, &problem);
+        rc = dc_source_read_zones(sources, i, &im->zone_opt, dc_zoneset_take, zs,
+                                  &problem);
     }
-    dc_zoneset_judge(&im->zones, 0, count_zone, im);
+    dc_zoneset_judge(zs, 0, count_zone, im);
     if (rc == DC_E_NOMEM) return dc_error_set(err, rc, "out of memory reading zones");
     if (rc != DC_OK) return layer_problem(err, &problem);
     dc_layerset_report_empty(&im->layers, DC_LAYER_ZONES);
-    im->summary->zone_features = im->zones.nfeatures + im->summary->rejected;
-    return dc_zoneset_finish(&im->zones, err);
+    im->summary->zone_features += zs->nfeatures + im->summary->rejected - rejected;
+    return dc_zoneset_finish(zs, err);
+}
+
+/* The zones of every earlier edition, each from its own paths. */
+static dc_err read_earlier_zones(dc_import *im, dc_error *err)
+{
+    const dc_import_config *cfg = im->cfg;
+    const char *outputs[2] = {cfg->report, cfg->output};
+    dc_err rc = DC_OK;
+    if (cfg->neditions < 2) return DC_OK;
+    im->earlier_sources = calloc(cfg->neditions, sizeof *im->earlier_sources);
+    if (!im->earlier_sources) return dc_error_set(err, DC_E_NOMEM, "out of memory");
+    for (size_t e = 0; rc == DC_OK && e + 1 < cfg->neditions; e++) {
+        dc_zoneset_init(&im->editions.earlier[e], &im->report);
+        rc = dc_source_list_open_except(cfg->editions[e].zone_paths,
+                                        cfg->editions[e].nzone_paths, outputs, 2,
+                                        &im->earlier_sources[e], err);
+        if (rc == DC_OK) im->nearlier_sources = e + 1;
+        if (rc == DC_OK)
+            rc = read_zoneset(im, im->earlier_sources[e], &im->editions.earlier[e], err);
+    }
+    return rc;
+}
+
+static dc_err read_zones(dc_import *im, dc_error *err)
+{
+    dc_err rc = read_earlier_zones(im, err);
+    if (rc == DC_OK) rc = read_zoneset(im, im->zone_sources, &im->zones, err);
+    if (rc == DC_OK) rc = dc_editions_reconcile(&im->editions, &im->zones, err);
+    return rc;
 }
 
 /* Counts households for the progress bar on their way to the set. */
@@ -264,6 +303,7 @@ static dc_err open_writer(dc_import *im, dc_error *err)
     if (rc != DC_OK) return rc;
     in->progress = im->cfg->progress;
     in->progress_ctx = im->cfg->progress_ctx;
+    in->history = dc_editions_build(&im->editions);
     return dc_index_writer_open(im->cfg->output, in, im->cfg->memory, &im->writer, err);
 }
 
@@ -325,7 +365,9 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     if (rc != DC_OK) return rc;
     dc_zoneset_init(&im.zones, &im.report);
     dc_layerset_init(&im.layers, &im.report);
-    rc = open_sources(&im, err);
+    rc = dc_editions_init(&im.editions, cfg, &im.report, err);
+    if (rc == DC_OK) rc = dc_editions_read_history(&im.editions, err);
+    if (rc == DC_OK) rc = open_sources(&im, err);
     /* The households are read while the zones are: they wait in the
      * readers' rings until they can be placed. */
     if (rc == DC_OK) im.pipe = dc_pipeline_start(im.household_sources, &im.household_opt);
@@ -336,7 +378,9 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     if (rc == DC_OK) rc = open_writer(&im, err);
     im.zones.writer = im.writer;
     dc_householdset_init(&im.households, &im.report, &im.zones, im.writer);
+    if (cfg->neditions > 1) im.households.editions = &im.editions;
     if (rc == DC_OK) rc = read_households(&im, err);
+    if (rc == DC_OK) dc_editions_judge(&im.editions, &im.zones);
     double t2 = now_seconds();
     summary->household_seconds = t2 - t1;
     if (rc == DC_OK) rc = check_limits(&im, err);
@@ -355,6 +399,10 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     dc_index_writer_free(im.writer); /* and its temporary file, unless written */
     free(im.sources);
     dc_zoneset_free(&im.zones);
+    dc_editions_free(&im.editions);
+    for (size_t e = 0; e < im.nearlier_sources; e++)
+        dc_source_list_close(im.earlier_sources[e]);
+    free(im.earlier_sources);
     dc_layerset_free(&im.layers);
     dc_source_list_close(im.zone_sources);
     dc_source_list_close(im.household_sources);

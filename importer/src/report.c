@@ -32,6 +32,13 @@ static const char *const warning_names[DC_WARN_COUNT] = {
     [DC_WARN_LAYER_SKIPPED] = "layer_skipped",
     [DC_WARN_LAYER_EMPTY] = "layer_empty",
     [DC_WARN_ENCODING_MISMATCH] = "encoding_mismatch",
+    [DC_WARN_EDITION_GAP] = "edition_gap",
+    [DC_WARN_HISTORY_ROW] = "history_bad_row",
+    [DC_WARN_HISTORY_UNKNOWN] = "history_unknown_postcode",
+    [DC_WARN_HISTORY_CONTRADICTED] = "history_contradicted",
+    [DC_WARN_HISTORY_MISSING] = "history_missing",
+    [DC_WARN_POSTCODE_REUSED] = "postcode_reused",
+    [DC_WARN_ZONE_NO_OLD_HOUSEHOLDS] = "zone_no_old_households",
 };
 
 const char *dc_reject_name(dc_reject r)

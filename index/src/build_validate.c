@@ -40,6 +40,15 @@ static dc_err zone_shape_ok(dc_builder *b, const dc_zone_input *z)
     return DC_OK;
 }
 
+dc_err dc_build_validate_zone(dc_builder *b, const dc_zone_input *z)
+{
+    if (z->postcode >= DC_POSTCODES)
+        return dc_error_set(b->err, DC_E_INVALID_ARG, "zone %u: postcode over 99999",
+                            z->postcode);
+    dc_err rc = zone_strings_ok(b, z);
+    return rc == DC_OK ? zone_shape_ok(b, z) : rc;
+}
+
 dc_err dc_build_validate_zones(dc_builder *b)
 {
     const dc_index_build_input *in = b->in;
@@ -47,15 +56,11 @@ dc_err dc_build_validate_zones(dc_builder *b)
         b->zone_of[p] = -1;
     for (size_t i = 0; i < in->nzones; i++) {
         const dc_zone_input *z = &in->zones[i];
-        if (z->postcode >= DC_POSTCODES)
-            return dc_error_set(b->err, DC_E_INVALID_ARG, "zone %u: postcode over 99999",
-                                z->postcode);
+        dc_err rc = dc_build_validate_zone(b, z);
+        if (rc != DC_OK) return rc;
         if (b->zone_of[z->postcode] >= 0)
             return dc_error_set(b->err, DC_E_INVALID_ARG, "duplicate postcode %05u",
                                 z->postcode);
-        dc_err rc = zone_strings_ok(b, z);
-        if (rc == DC_OK) rc = zone_shape_ok(b, z);
-        if (rc != DC_OK) return rc;
         b->zone_of[z->postcode] = (int32_t)i;
     }
     return DC_OK;
@@ -68,7 +73,8 @@ int dc_build_holds(const dc_builder *b, uint32_t postcode, int32_t lat_e7, int32
         return 0;
     int holds = dc_zonecells_holds(b->zc.cells, postcode, lat_e7, lon_e7);
     if (holds >= 0) return holds;
-    return dc_polygon_contains(&b->in->zones[b->zone_of[postcode]].polygon, lat_e7, lon_e7);
+    return dc_polygon_contains(&b->in->zones[b->zone_of[postcode]].polygon, lat_e7,
+                               lon_e7);
 }
 
 dc_err dc_build_validate_household(dc_builder *b, const dc_household_input *h)

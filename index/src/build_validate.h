@@ -9,6 +9,10 @@
 
 #include "build.h"
 
+/* Check one zone's postcode, strings, polygon and reference point (a
+ * current zone or an earlier edition's). */
+dc_err dc_build_validate_zone(dc_builder *b, const dc_zone_input *z);
+
 /* Check every zone (postcode, strings, polygon, reference point) and fill
  * b->zone_of. */
 dc_err dc_build_validate_zones(dc_builder *b);

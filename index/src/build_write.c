@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build_history.h"
 #include "build_households.h"
 #include "build_order.h"
 #include "build_record.h"
@@ -21,17 +22,18 @@ static uint8_t *put_str16(uint8_t *p, const char *s)
     return p + 2 + len;
 }
 
-static dc_err write_zone(dc_builder *b, const dc_zone_input *z, uint32_t count)
+dc_err dc_build_zone_value(dc_builder *b, size_t at, const dc_zone_input *z,
+                           uint32_t count, size_t *size_out)
 {
     const char *s[5] = {z->name, z->kind, z->commune_code, z->district, z->province};
     size_t size = DC_ZONE_FIXED + z->polygon.size;
     for (int i = 0; i < 5; i++)
         size += 2 + dc_str_len(s[i]);
-    dc_err rc = dc_build_reserve(b, size);
+    dc_err rc = dc_build_reserve(b, at + size);
     if (rc != DC_OK) return rc;
     int32_t bbox[4];
     dc_polygon_bbox(&z->polygon, &bbox[0], &bbox[1], &bbox[2], &bbox[3]);
-    uint8_t *p = b->buf, key[4];
+    uint8_t *p = b->buf + at;
     dc_put_le32(p, count);
     dc_put_i32(p + 4, z->ref_lat_e7);
     dc_put_i32(p + 8, z->ref_lon_e7);
@@ -41,6 +43,16 @@ static dc_err write_zone(dc_builder *b, const dc_zone_input *z, uint32_t count)
     for (int i = 0; i < 5; i++)
         p = put_str16(p, s[i]);
     memcpy(p, z->polygon.data, z->polygon.size);
+    *size_out = size;
+    return DC_OK;
+}
+
+static dc_err write_zone(dc_builder *b, const dc_zone_input *z, uint32_t count)
+{
+    uint8_t key[4];
+    size_t size;
+    dc_err rc = dc_build_zone_value(b, 0, z, count, &size);
+    if (rc != DC_OK) return rc;
     dc_put_be32(key, z->postcode);
     return dc_build_put(b, DC_DB_ZONES, key, 4, b->buf, size);
 }
@@ -93,9 +105,10 @@ static dc_err write_numbers(dc_builder *b)
     uint8_t key[4];
     for (size_t i = 0; i < b->kept; i += DC_NUMBER_STRIDE) {
         dc_put_be32(key, (uint32_t)i);
-        dc_err rc = dc_build_put(b, DC_DB_NUMBERS, key, sizeof key,
-                                 b->number_keys + i / DC_NUMBER_STRIDE * DC_HOUSEHOLD_KEY_SIZE,
-                                 DC_HOUSEHOLD_KEY_SIZE);
+        dc_err rc =
+            dc_build_put(b, DC_DB_NUMBERS, key, sizeof key,
+                         b->number_keys + i / DC_NUMBER_STRIDE * DC_HOUSEHOLD_KEY_SIZE,
+                         DC_HOUSEHOLD_KEY_SIZE);
         if (rc != DC_OK) return rc;
     }
     return DC_OK;
@@ -170,5 +183,6 @@ dc_err dc_build_write_records(dc_builder *b)
     if (rc == DC_OK) rc = write_strings(b);
     if (rc == DC_OK) rc = write_numbers(b);
     if (rc == DC_OK) rc = write_ids(b);
+    if (rc == DC_OK) rc = dc_build_write_history(b);
     return rc;
 }

@@ -15,7 +15,10 @@
  */
 #include <stdlib.h>
 
+#include "diachi/history.h"
+
 #include "build.h"
+#include "build_history.h"
 #include "build_meta.h"
 #include "build_order.h"
 #include "build_search.h"
@@ -34,6 +37,8 @@ static size_t map_size(const dc_builder *b)
     uint64_t size = b->kept * 400 + (uint64_t)b->ngrid * 16 + (64u << 20);
     for (size_t i = 0; i < b->in->nzones; i++)
         size += 2 * (b->in->zones[i].polygon.size + 512);
+    for (size_t i = 0; b->in->history && i < b->in->history->npast_zones; i++)
+        size += 2 * (b->in->history->past_zones[i].zone.polygon.size + 512);
     size += dc_build_zonecells_bytes(b);
     uint64_t mb = 1u << 20;
     return (size_t)((size + mb - 1) / mb * mb);
@@ -131,6 +136,7 @@ dc_err dc_index_writer_open(const char *path, const dc_index_build_input *in,
     b->path = path;
     rc = allocate(b, path, memory);
     if (rc == DC_OK) rc = dc_build_validate_zones(b);
+    if (rc == DC_OK) rc = dc_build_validate_history(b);
     if (rc == DC_OK) rc = dc_build_collect_grid(b);
     if (rc == DC_OK) rc = dc_build_prepare_zonecells(b);
     if (rc != DC_OK) {

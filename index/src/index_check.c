@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "check_history.h"
 #include "check_search.h"
 #include "check_zonecells.h"
 #include "id_groups.h"
@@ -609,6 +610,7 @@ dc_err dc_index_check(dc_index *idx, dc_index_check_stats *stats, dc_error *err)
     if (e == DC_OK) e = check_ids(&c);
     if (e == DC_OK) e = check_households(&c);
     if (e == DC_OK) e = check_lookups(&c);
+    if (e == DC_OK) e = dc_check_history(idx, c.txn->txn, err);
     if (e == DC_OK) e = check_fingerprint(&c);
     /* Derived from the content, so checked once the content is known good:
      * a changed street is reported as such, not as its search record. */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "diachi/index.h"
+#include "diachi/history.h"
 #include "diachi/search_index.h"
 #include "olc_internal.h"
 
@@ -34,6 +35,9 @@ enum dc_db {
     DC_DB_STRINGS,
     DC_DB_NUMBERS,
     DC_DB_IDS,
+    DC_DB_EDITIONS,
+    DC_DB_HISTORY,
+    DC_DB_PAST_ZONES,
     DC_DB_META,
     DC_DB_FENCES,
     DC_DB_ZONECELLS,
@@ -302,6 +306,15 @@ struct dc_index {
     /* The search index's id ranges (meta's `search`): the first id of each
      * kind and number of words, then the number of entities. */
     uint32_t search_first[DC_ENTITY_KINDS * DC_ENTITY_MAX_WORDS + 1];
+    /* The editions and the earlier editions' zones (read_history.c), read
+     * at open; past_slot is NULL when there are none. past_grid holds
+     * (zone grid cell << 32 | index in past_zones) for every cell an
+     * earlier zone's bbox touches, in order. */
+    struct dc_edition *editions;
+    uint32_t neditions, npast, npast_grid;
+    struct dc_past_zone *past_zones;
+    int32_t *past_slot;
+    uint64_t *past_grid;
     dc_index_meta meta;
     uint64_t data_bytes; /* the LMDB file's length, the seal's (seal.h) */
     char *sources;       /* meta.sources points here */

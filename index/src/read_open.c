@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "pages.h"
+#include "read_history.h"
 #include "read_meta.h"
 #include "read_search.h"
 #include "read_strings.h"
@@ -94,6 +95,7 @@ dc_err dc_index_open(const char *path, dc_index **out, dc_error *err)
     if (e == DC_OK) e = pin(idx, err);
     if (e == DC_OK) e = dc_index_load_strings(idx, err);
     if (e == DC_OK) e = dc_index_load_zones(idx, err);
+    if (e == DC_OK) e = dc_index_load_history(idx, err);
     if (e == DC_OK) e = dc_pages_load(idx, err);
     if (e == DC_OK) e = dc_index_load_search(idx, err);
 done:
@@ -115,6 +117,7 @@ void dc_index_close(dc_index *idx)
     free(idx->pages.fences);
     free(idx->zones);
     free(idx->zone_slot);
+    dc_index_free_history(idx);
     free(idx->grid);
     free(idx->rings);
     free(idx->grid_table);

@@ -3,6 +3,8 @@
  * fixture of tests/index (5 zones, 8 households) built, then stored twice,
  *   DIR/fixture-sealed     0x00 + the whole file (the seal included)
  *   DIR/fixture-unsealed   0x01 + its LMDB pages (the fuzz target seals them)
+ * and the fixture with its two editions and history (fx_history_make),
+ *   DIR/history-sealed, DIR/history-unsealed
  *
  *   make_index_seed DIR
  *
@@ -50,15 +52,16 @@ static int write_seed(const char *dir, const char *name, uint8_t mode,
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Build the fixture (with its editions when @p history) and store it as
+ * NAME-sealed and NAME-unsealed. */
+static int seed(const char *dir, const char *name, int history)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s DIR\n", argv[0]);
-        return 2;
-    }
     fx_input fx;
+    fx_history h;
     dc_error err;
+    char sealed[64], unsealed[64];
     fx_input_make(&fx);
+    if (history) fx_history_make(&fx, &h);
     const char *path = fx_path("seed.diachi");
     if (dc_index_build(path, &fx.in, NULL, &err) != DC_OK) {
         fprintf(stderr, "make_index_seed: %s\n", err.message);
@@ -66,13 +69,26 @@ int main(int argc, char **argv)
     }
     size_t size = 0;
     uint8_t *file = read_whole(path, &size);
-    fx_cleanup();
     if (!file || size <= DC_SEAL_SIZE) {
         fprintf(stderr, "make_index_seed: cannot read the index back\n");
+        free(file);
         return 1;
     }
-    int rc = write_seed(argv[1], "fixture-sealed", 0, file, size) |
-             write_seed(argv[1], "fixture-unsealed", 1, file, size - DC_SEAL_SIZE);
+    snprintf(sealed, sizeof sealed, "%s-sealed", name);
+    snprintf(unsealed, sizeof unsealed, "%s-unsealed", name);
+    int rc = write_seed(dir, sealed, 0, file, size) |
+             write_seed(dir, unsealed, 1, file, size - DC_SEAL_SIZE);
     free(file);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s DIR\n", argv[0]);
+        return 2;
+    }
+    int rc = seed(argv[1], "fixture", 0) | seed(argv[1], "history", 1);
+    fx_cleanup();
     return rc;
 }

@@ -122,6 +122,37 @@ void fx_input_make(fx_input *fx)
     };
 }
 
+void fx_history_make(fx_input *fx, fx_history *h)
+{
+    memset(h, 0, sizeof *h);
+    fx_poly_begin(&h->poly);
+    fx_poly_rect(&h->poly, 0, 213800000, 1030000000, 213900000, 1030200000);
+    h->editions[0] =
+        (dc_edition_input){DC_DATE_OPEN_START, FX_DAY_2025_06_30, "old/zones.shp"};
+    h->editions[1] =
+        (dc_edition_input){FX_DAY_2025_07_01, DC_DATE_OPEN_END, "new/zones.shp"};
+    h->past[0].zone = fx->zones[2]; /* 32103, unchanged */
+    h->past[0].first_edition = h->past[0].last_edition = 1;
+    h->past[1].zone = (dc_zone_input){
+        .postcode = 32191,
+        .name = "Phường Cũ",
+        .kind = "phường",
+        .commune_code = "03100",
+        .district = "Thành phố Điện Biên Phủ",
+        .province = "Điện Biên",
+        .ref_lat_e7 = 213850000,
+        .ref_lon_e7 = 1030100000,
+        .polygon = fx_poly_get(&h->poly),
+    };
+    h->past[1].first_edition = h->past[1].last_edition = 1;
+    h->rows[0] = (dc_history_input){32191, 32102, DC_HISTORY_SPLIT, FX_DAY_2025_07_01};
+    h->rows[1] =
+        (dc_history_input){32103, 32103, DC_HISTORY_UNCHANGED, FX_DAY_2025_07_01};
+    h->rows[2] = (dc_history_input){32191, 32101, DC_HISTORY_SPLIT, FX_DAY_2025_07_01};
+    h->build = (dc_history_build){h->editions, 2, h->past, 2, h->rows, 3};
+    fx->in.history = &h->build;
+}
+
 static char tmpdir[256];
 
 const char *fx_tmpdir(void)

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diachi/history.h"
 #include "diachi/index.h"
 
 /* A polygon under construction: a blob in the layout of dc_polygon. */
@@ -45,6 +46,28 @@ typedef struct fx_input {
 } fx_input;
 
 void fx_input_make(fx_input *fx);
+
+/*
+ * Two editions of the fixture's zones: edition 1 (until 2025-06-30) had
+ *   32191 Z  lat 21.380..21.390, lon 103.000..103.020 (A and B as one),
+ *            reference 21.385, 103.010; split into A and B
+ *   32103 C  as now (unchanged, the same reference point)
+ * and edition 2 (from 2025-07-01) is the fixture's zones. Rows: 32191 ->
+ * 32101 split, 32191 -> 32102 split, 32103 -> 32103 unchanged.
+ */
+typedef struct fx_history {
+    fx_poly poly;
+    dc_edition_input editions[2];
+    dc_past_zone_input past[2];
+    dc_history_input rows[3];
+    dc_history_build build;
+} fx_history;
+
+/* Fill @p h and point fx->in.history at it (both must outlive the build). */
+void fx_history_make(fx_input *fx, fx_history *h);
+
+#define FX_DAY_2025_06_30 20269
+#define FX_DAY_2025_07_01 20270
 
 /* A fresh temporary directory, and a path inside it (static buffer per call
  * slot: use the result before calling again with the same slot). */

@@ -80,7 +80,10 @@ typedef enum dc_geo_status {
     DC_GEO_UNKNOWN_POSTCODE = 3,  /**< "unknown_postcode": no zone has this postcode */
     DC_GEO_CODE_OUTSIDE_ZONE = 4, /**< "code_outside_zone": the place lies outside the
                                        zone its postcode names */
-    DC_GEO_OUT_OF_COVERAGE = 5    /**< "out_of_coverage": no zone contains the point */
+    DC_GEO_OUT_OF_COVERAGE = 5,   /**< "out_of_coverage": no zone contains the point */
+    DC_GEO_RETIRED = 6            /**< "retired": the code's zone was replaced (zone
+                                       editions, diachi/history.h); the door and its
+                                       current code are answered */
 } dc_geo_status;
 
 /** Stable lower-case name of a status ("code_outside_zone"); "unknown"
@@ -104,6 +107,26 @@ dc_err dc_geo_open(const char *path, dc_geo **out, dc_error *err);
 
 /** Close the engine; every session must have ended. NULL is a no-op. */
 void dc_geo_close(dc_geo *geo);
+
+/** The day a session answers as of: the current edition (the default). */
+#define DC_GEO_NOW INT32_MAX
+
+/**
+ * Answer as of day @p day (days since 1970-01-01, diachi/history.h), or
+ * DC_GEO_NOW: the edition of the zone map in force that day names the
+ * zones (forward, reverse, zone). A session begins at DC_GEO_NOW; the day
+ * lasts until it is set again or the session ends. An index without
+ * editions answers every day as now.
+ */
+void dc_geo_session_at(dc_geo_session *s, int32_t day);
+
+/**
+ * The zone @p postcode named in an earlier edition of the zone map, when no
+ * current zone has it (dc_geo_zone first): the zone and its last day.
+ * @return DC_OK, DC_E_NOT_FOUND, DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT
+ */
+dc_err dc_geo_earlier_zone(dc_geo_session *s, uint32_t postcode, dc_zone *out,
+                           int32_t *valid_until);
 
 /** The index the engine reads (for dc_index_info). Valid until dc_geo_close. */
 dc_index *dc_geo_index(dc_geo *geo);
@@ -207,6 +230,16 @@ typedef struct dc_geo_forward_result {
      *  substitution or swap away, likeliest first (0 until then). */
     size_t nsimilar;
     dc_geo_suggestion similar[DC_GEO_MAX_SIMILAR];
+    /** The zone named by the postcode is of an earlier edition of the zone
+     *  map (diachi/history.h): its last day (has_zone), and the door's
+     *  current zone and code (the same location characters), when the
+     *  place lies in a current zone. Status retired when the zone ended
+     *  before the day asked about (dc_geo_session_at), else as any code. */
+    bool earlier_zone;
+    int32_t zone_valid_until;
+    bool has_current;
+    dc_zone current_zone;
+    dc_geo_place current;
 } dc_geo_forward_result;
 
 /**
@@ -269,6 +302,17 @@ bool dc_geo_code_order(dc_geo_session *s, const dc_code *code, uint64_t *order);
 #define DC_GEO_PREFETCH_AHEAD DC_INDEX_PREFETCH_AHEAD
 void dc_geo_order_prefetch(dc_geo_session *s, uint64_t order);
 
+/** Editions listed in a reverse answer's `former`. */
+#define DC_GEO_MAX_FORMER 8
+
+/** The zone and code a point had in an earlier edition of the zone map. */
+typedef struct dc_geo_former {
+    uint32_t edition;
+    int32_t valid_until; /**< the zone's last day (days since 1970-01-01) */
+    dc_zone zone;
+    dc_geo_place place;
+} dc_geo_former;
+
 /** What dc_geo_reverse answers. */
 typedef struct dc_geo_reverse_result {
     dc_geo_status status; /**< ok, or out_of_coverage */
@@ -284,6 +328,11 @@ typedef struct dc_geo_reverse_result {
      *  at most the limit asked for; searched whatever the status. */
     size_t nneighbours;
     dc_geo_neighbour neighbours[DC_GEO_MAX_NEIGHBOURS];
+    /** ok, with editions: the zones and codes of the point in the editions
+     *  before the one answered (zone and place), latest first, one entry
+     *  per change of zone. */
+    size_t nformer;
+    dc_geo_former former[DC_GEO_MAX_FORMER];
 } dc_geo_reverse_result;
 
 /**

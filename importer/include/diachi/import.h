@@ -58,12 +58,33 @@ typedef enum dc_warning {
     DC_WARN_LAYER_EMPTY,       /**< a layer read with no usable feature */
     DC_WARN_ENCODING_MISMATCH, /**< --encoding contradicts a layer's .cpg, or
                                     gives invalid text: one row per layer */
+    /* editions and history (a row names the --history file and its line,
+     * or the zone) */
+    DC_WARN_EDITION_GAP,         /**< no edition is valid between two editions */
+    DC_WARN_HISTORY_ROW,         /**< a history line that does not read: skipped */
+    DC_WARN_HISTORY_UNKNOWN,     /**< a history postcode in no edition: skipped */
+    DC_WARN_HISTORY_CONTRADICTED, /**< the geometry says otherwise: no household
+                                      of the old zone lies in the new one, or
+                                      `unchanged` between two postcodes */
+    DC_WARN_HISTORY_MISSING,     /**< households went from one zone to another
+                                      that no history row names */
+    DC_WARN_POSTCODE_REUSED,     /**< one postcode names places that do not
+                                      meet in two editions (no index written) */
+    DC_WARN_ZONE_NO_OLD_HOUSEHOLDS, /**< a current zone holds no household of
+                                         the edition before */
     DC_WARN_COUNT
 } dc_warning;
 
 /** Stable lower-case names ("duplicate_id", "code_mismatch"). */
 const char *dc_reject_name(dc_reject r);
 const char *dc_warning_name(dc_warning w);
+
+/** An edition of the zone map (diachi-import --zones ... --valid-from D). */
+typedef struct dc_import_edition {
+    const char *const *zone_paths;
+    size_t nzone_paths;
+    const char *valid_from, *valid_until; /**< "YYYY-MM-DD", or NULL: open */
+} dc_import_edition;
 
 typedef struct dc_import_config {
     const char *const *zone_paths;
@@ -93,6 +114,14 @@ typedef struct dc_import_config {
     bool exact_proj;
     dc_progress_fn progress;                /**< NULL or per-phase progress */
     void *progress_ctx;
+    /** 0: one undated edition, the zones of @p zone_paths. Otherwise the
+     *  editions in date order, the last the current one: its zone_paths
+     *  must be @p zone_paths; the households' codes are its zones'. */
+    const dc_import_edition *editions;
+    size_t neditions;
+    /** a history table (CSV: old_postcode,new_postcode,kind,effective_date)
+     *  checked against the editions' geometry, or NULL */
+    const char *history;
 } dc_import_config;
 
 typedef struct dc_import_summary {

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /** Version of the file layout this library reads and writes. */
-#define DC_INDEX_FORMAT_VERSION 7
+#define DC_INDEX_FORMAT_VERSION 8
 /** Version of the address-code scheme (docs/FORMAT.md section 1). */
 #define DC_CODE_SCHEME_VERSION 1
 /** Bytes in a content fingerprint (SHA-256). */
@@ -145,6 +145,9 @@ typedef struct dc_source_info {
 typedef void (*dc_progress_fn)(void *ctx, const char *phase, uint64_t done,
                                uint64_t total);
 
+/* The editions and history of the zones (diachi/history.h). */
+struct dc_history_build;
+
 typedef struct dc_index_build_input {
     const dc_zone_input *zones;
     size_t nzones;
@@ -153,6 +156,9 @@ typedef struct dc_index_build_input {
     const dc_source_info *sources;
     size_t nsources;
     int64_t build_time;      /**< seconds since the epoch, recorded as is */
+    /** NULL: one undated edition of the zones; else the editions, the
+     *  earlier editions' zones and the history table (diachi/history.h) */
+    const struct dc_history_build *history;
     dc_progress_fn progress; /**< NULL, or called now and then per phase */
     void *progress_ctx;
 } dc_index_build_input;

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Zone editions through the diachi command (issue 19): an old code's door
+# and current code (exit 0), --at before, on and after 2025-07-01, the typo
+# check on an old code, reverse's former codes, a retired zone, info's
+# editions; each with its exact answer and exit code. DBP-006529's door was
+# 32105 92HG+CFG (Nam Thanh) and is 32151 92HG+CFG (Mường Thanh).
+#   cli_history.sh DIACHI SAMPLE_2025_INDEX
+set -uo pipefail
+diachi=$1
+export DIACHI_INDEX=$2
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+expect() { # WANT_EXIT WANT_OUTPUT_PREFIX ARGS...
+  local want_rc=$1 want=$2; shift 2
+  local out rc
+  out=$("$diachi" "$@" 2>&1); rc=$?
+  [ "$rc" = "$want_rc" ] || fail "diachi $*: exit $rc, want $want_rc"
+  [ "${out:0:${#want}}" = "$want" ] || fail "diachi $*: got
+$out
+want
+$want"
+}
+json() { # WANT_EXIT PYTHON_EXPRESSION_OF_d WANT ARGS...
+  local want_rc=$1 expr=$2 want=$3; shift 3
+  local out rc got
+  out=$("$diachi" "$@" --json 2>&1); rc=$?
+  [ "$rc" = "$want_rc" ] || fail "diachi $* --json: exit $rc, want $want_rc"
+  got=$(python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(($expr))" "$out")
+  [ "$got" = "$want" ] || fail "diachi $* --json: $expr is '$got', want '$want'"
+}
+door='Hộ DBP-006529: số 205/27, Ngõ 205 Hoàng Văn Thái, Tổ dân phố 10, phường Mường Thanh, Điện Biên'
+
+expect 0 "32105 92HG+CFG  (Plus Code 7PH592HG+CFG)
+retired code: zone 32105 (phường Nam Thanh, Thành phố Điện Biên Phủ, Điện Biên) was valid until 2025-06-30
+current code: 32151 92HG+CFG  (zone 32151 phường Mường Thanh, Điện Biên)
+$door" lookup 3210592HGCFG
+json 0 "d['status'], d['current_code'], d['zone']['valid_until']" \
+  "('retired', '32151 92HG+CFG', '2025-06-30')" lookup 3210592HGCFG
+for at in 2025-07-01 2026-01-01; do
+  json 0 "d['status']" retired lookup 3210592HGCFG --at $at
+done
+for at in 2024-01-01 2025-06-30; do
+  json 0 "d['status'], d['current_code']" "('ok', '32151 92HG+CFG')" lookup 3210592HGCFG --at $at
+  json 1 "d['status']" unknown_postcode lookup 3215192HGCFG --at $at
+done
+json 0 "d['status']" ok lookup 3215192HGCFG --at 2025-07-01
+# The typo check on an old code: 32112 is far from this door.
+expect 1 "32112 92HG+CFG  (Plus Code 7PH592HG+CFG)
+not a valid code: its place lies outside zone 32112 (xã Pá Khoang, Thành phố Điện Biên Phủ, Điện Biên)
+the place lies in zone 32151 (phường Mường Thanh, Điện Biên): did you mean 32151 92HG+CFG?" \
+  lookup 3211292HGCFG
+expect 2 "diachi lookup: --at 2025-02-30 is not a day written YYYY-MM-DD" \
+  lookup 3210592HGCFG --at 2025-02-30
+
+expect 0 "32151 92HG+CFG  (Plus Code 7PH592HG+CFG)
+in zone 32151 phường Mường Thanh, Điện Biên
+formerly 32105 92HG+CFG  (zone 32105 phường Nam Thanh, Thành phố Điện Biên Phủ, Điện Biên, until 2025-06-30)" \
+  reverse 21.3785504 103.0262184 --limit 0
+json 0 "d['place']['code'], d['former'][0]['code'], d['former'][0]['edition']" \
+  "('32151 92HG+CFG', '32105 92HG+CFG', 1)" reverse 21.3785504 103.0262184 --limit 0
+json 0 "d['place']['code'], 'former' in d" "('32105 92HG+CFG', False)" \
+  reverse 21.3785504 103.0262184 --limit 0 --at 2025-06-30
+
+json 0 "d['status'], d['valid_until'], [(b['postcode'], b['kind']) for b in d['became']]" \
+  "('retired', '2025-06-30', [('32150', 'split'), ('32151', 'split')])" zone 32101
+expect 1 "32199: no postal zone has this postcode" zone 32199
+out=$("$diachi" zone 32151 | grep '^formerly')
+[ "$out" = "formerly 32101 (split, 2025-07-01)
+formerly 32104 (merged, 2025-07-01)
+formerly 32105 (merged, 2025-07-01)
+formerly 32107 (merged, 2025-07-01)" ] || fail "diachi zone 32151: got
+$out"
+
+out=$("$diachi" info "$DIACHI_INDEX" | grep -A2 '^editions')
+want="editions         2 (the last is current)
+  1  (always)   .. 2025-06-30  12 zones"
+[ "${out:0:${#want}}" = "$want" ] || fail "diachi info: got
+$out"
+
+[ "$failures" = 0 ] && echo "cli_history: all passed"
+exit "$failures"

@@ -1,0 +1,296 @@
+/*
+ * check_history.c - the sample imported with its two editions (issue 19,
+ * shown item 1): every one of its 22,243 households' old codes (the old
+ * postcode the map gives it, with the location characters of its door) is
+ * looked up, and must answer status retired with the door and the current
+ * code that point-in-polygon on the 2025 edition gives, computed here with
+ * GEOS (through OGR) on the map's own coordinates, independently of the
+ * index: 100%, with the location characters unchanged in every one. The
+ * old zone 32101, split, sends households to both sides. The same
+ * households answered as of 2025-06-30 (ok), on 2025-07-01 and after
+ * (retired), reverse's former code, and the typo check on an old code.
+ *
+ * usage: check_history OLD_DIR NEW_DIR INDEX
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include "diachi/geocoder.h"
+#include "diachi/history.h"
+
+#define MAX_ZONES 32
+#define DAY_2025_06_30 20269
+#define DAY_2025_07_01 20270
+
+typedef struct zone {
+    uint32_t postcode;
+    OGRGeometryH geom;
+    OGRPreparedGeometryH prepared;
+    OGREnvelope env;
+} zone;
+
+static const char *old_dir, *new_dir, *index_path;
+static zone new_zones[MAX_ZONES];
+static int nnew;
+static dc_geo *geo;
+static dc_geo_session *session;
+static dc_geo_forward_result fwd;
+static dc_geo_reverse_result rev;
+
+static int read_zones(const char *dir, zone *out)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/zones.shp", dir);
+    GDALDatasetH ds =
+        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH layer = GDALDatasetGetLayer(ds, 0);
+    int fpc = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(layer), "POSTCODE");
+    assert_true(fpc >= 0);
+    int n = 0;
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(layer))) {
+        assert_true(n < MAX_ZONES);
+        zone *z = &out[n++];
+        z->postcode = (uint32_t)atoi(OGR_F_GetFieldAsString(f, fpc));
+        z->geom = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+        z->prepared = OGRCreatePreparedGeometry(z->geom);
+        OGR_G_GetEnvelope(z->geom, &z->env);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    return n;
+}
+
+/* The 2025 zone holding the map's point: exactly one must. */
+static uint32_t new_postcode_at(double x, double y)
+{
+    OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+    OGR_G_SetPoint_2D(pt, 0, x, y);
+    uint32_t found = 0;
+    int count = 0;
+    for (int n = 0; n < nnew; n++) {
+        const OGREnvelope *e = &new_zones[n].env;
+        if (x < e->MinX || x > e->MaxX || y < e->MinY || y > e->MaxY) continue;
+        if (OGRPreparedGeometryIntersects(new_zones[n].prepared, pt)) {
+            found = new_zones[n].postcode;
+            count++;
+        }
+    }
+    OGR_G_DestroyGeometry(pt);
+    assert_int_equal(count, 1);
+    return found;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    dc_error err = {0};
+    GDALAllRegister();
+    nnew = read_zones(new_dir, new_zones);
+    if (dc_geo_open(index_path, &geo, &err) != DC_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return -1;
+    }
+    return dc_geo_session_begin(geo, &session) == DC_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dc_geo_session_end(session);
+    dc_geo_close(geo);
+    for (int n = 0; n < nnew; n++) {
+        OGRDestroyPreparedGeometry(new_zones[n].prepared);
+        OGR_G_DestroyGeometry(new_zones[n].geom);
+    }
+    return 0;
+}
+
+static bool lists(const dc_geo_forward_result *r, const char *id)
+{
+    for (size_t i = 0; i < r->nhouseholds; i++)
+        if (r->households[i].id.len == strlen(id) &&
+            memcmp(r->households[i].id.ptr, id, r->households[i].id.len) == 0)
+            return true;
+    return false;
+}
+
+/* What one household is checked for; counts kept for the summary. */
+typedef struct tally {
+    long households, retired, unchanged, split_sides[100];
+} tally;
+
+static void check_household(const char *id, uint32_t old_pc, double x, double y, tally *t)
+{
+    dc_household h;
+    dc_code old;
+    char text[DC_CODE_DISPLAY_SIZE], want[DC_CODE_DISPLAY_SIZE];
+    uint32_t new_pc = new_postcode_at(x, y);
+    assert_int_equal(
+        dc_index_household_by_id(dc_geo_session_txn(session), id, strlen(id), &h), DC_OK);
+    if (h.postcode != new_pc)
+        fail_msg("household %s: index %05u, GEOS %05u", id, h.postcode, new_pc);
+    old = h.code;
+    old.postcode = old_pc;
+    dc_code_format(&old, DC_CODE_DISPLAY, text, sizeof text);
+    dc_code now = h.code;
+    now.postcode = new_pc;
+    dc_code_format(&now, DC_CODE_DISPLAY, want, sizeof want);
+    assert_int_equal(dc_geo_forward(session, text, strlen(text), &fwd), DC_OK);
+    if (old_pc == new_pc) { /* unchanged: a current code */
+        assert_int_equal(fwd.status, DC_GEO_OK);
+        t->unchanged++;
+    } else {
+        if (fwd.status != DC_GEO_RETIRED || !fwd.has_current)
+            fail_msg("household %s: %s answered %s", id, text,
+                     dc_geo_status_name(fwd.status));
+        if (strcmp(fwd.current.display, want) != 0)
+            fail_msg("household %s: %s became %s, GEOS says %s", id, text,
+                     fwd.current.display, want);
+        assert_memory_equal(fwd.current.code.location, old.location,
+                            DC_CODE_LOCATION_CHARS);
+        assert_int_equal(fwd.zone.postcode, old_pc);
+        assert_int_equal(fwd.zone_valid_until, DAY_2025_06_30);
+        t->retired++;
+    }
+    if (fwd.household_count <= DC_GEO_MAX_HOUSEHOLDS && !lists(&fwd, id))
+        fail_msg("household %s: not among the households of %s", id, text);
+    if (old_pc == 32101) t->split_sides[new_pc % 100]++;
+    t->households++;
+}
+
+static void test_every_household(void **state)
+{
+    (void)state;
+    char path[4096];
+    tally t;
+    memset(&t, 0, sizeof t);
+    snprintf(path, sizeof path, "%s/households.shp", old_dir);
+    GDALDatasetH ds =
+        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH layer = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    int fpc = OGR_FD_GetFieldIndex(defn, "POSTCODE"),
+        fid = OGR_FD_GetFieldIndex(defn, "HH_ID");
+    assert_true(fpc >= 0 && fid >= 0);
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(layer))) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        check_household(OGR_F_GetFieldAsString(f, fid),
+                        (uint32_t)atoi(OGR_F_GetFieldAsString(f, fpc)), OGR_G_GetX(g, 0),
+                        OGR_G_GetY(g, 0), &t);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    assert_int_equal(t.households, 22243);
+    assert_int_equal(t.retired + t.unchanged, 22243);
+    assert_true(t.unchanged > 0); /* Thanh Minh, 32108 */
+    /* The split ward's households on each side of the cut. */
+    assert_true(t.split_sides[50] > 0);
+    assert_true(t.split_sides[51] > 0);
+    printf("old codes converted: %ld retired, %ld unchanged; 32101 split %ld to 32150, "
+           "%ld to 32151\n",
+           t.retired, t.unchanged, t.split_sides[50], t.split_sides[51]);
+}
+
+/* A household of each kind, as of days before, on and after the change. */
+static void test_as_of(void **state)
+{
+    (void)state;
+    static const struct {
+        int32_t day;
+        const char *code;
+        dc_geo_status status;
+        const char *current; /* NULL: none */
+    } cases[] = {
+        /* DBP-006529: Nam Thanh (32105), now Mường Thanh (32151) */
+        {DC_GEO_NOW, "32105 92HG+CFG", DC_GEO_RETIRED, "32151 92HG+CFG"},
+        {19723, "32105 92HG+CFG", DC_GEO_OK, "32151 92HG+CFG"},
+        {DAY_2025_06_30, "32105 92HG+CFG", DC_GEO_OK, "32151 92HG+CFG"},
+        {DAY_2025_07_01, "32105 92HG+CFG", DC_GEO_RETIRED, "32151 92HG+CFG"},
+        {DAY_2025_07_01 + 365, "32105 92HG+CFG", DC_GEO_RETIRED, "32151 92HG+CFG"},
+        /* its current code, before the change: the postcode was not yet */
+        {DAY_2025_06_30, "32151 92HG+CFG", DC_GEO_UNKNOWN_POSTCODE, NULL},
+        {DAY_2025_07_01, "32151 92HG+CFG", DC_GEO_OK, NULL},
+        /* an old code whose cell lies outside its old zone: the typo check */
+        {DC_GEO_NOW, "32112 92HG+CFG", DC_GEO_CODE_OUTSIDE_ZONE, NULL},
+        {DAY_2025_06_30, "32112 92HG+CFG", DC_GEO_CODE_OUTSIDE_ZONE, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dc_geo_session_at(session, cases[i].day);
+        assert_int_equal(
+            dc_geo_forward(session, cases[i].code, strlen(cases[i].code), &fwd), DC_OK);
+        if (fwd.status != cases[i].status)
+            fail_msg("case %zu: %s answered %s", i, cases[i].code,
+                     dc_geo_status_name(fwd.status));
+        if (cases[i].current) {
+            assert_true(fwd.has_current);
+            assert_string_equal(fwd.current.display, cases[i].current);
+            assert_int_equal(fwd.household_count, 1);
+        }
+    }
+    /* the typo check names the zone the place lies in, and its code there */
+    dc_geo_session_at(session, DC_GEO_NOW);
+    assert_int_equal(dc_geo_forward(session, "32112 92HG+CFG", 14, &fwd), DC_OK);
+    assert_true(fwd.has_actual_zone);
+    assert_int_equal(fwd.actual_zone.postcode, 32151);
+    assert_string_equal(fwd.corrected.display, "32151 92HG+CFG");
+}
+
+static void test_reverse_former(void **state)
+{
+    (void)state;
+    const double lat = 21.3785504, lon = 103.0262184; /* DBP-006529's door */
+    static const struct {
+        int32_t day;
+        const char *code;
+        size_t nformer;
+    } cases[] = {
+        {DC_GEO_NOW, "32151 92HG+CFG", 1},
+        {DAY_2025_07_01, "32151 92HG+CFG", 1},
+        {DAY_2025_06_30, "32105 92HG+CFG", 0},
+        {19723, "32105 92HG+CFG", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dc_geo_session_at(session, cases[i].day);
+        assert_int_equal(dc_geo_reverse(session, lat, lon, 0, 0, &rev), DC_OK);
+        assert_int_equal(rev.status, DC_GEO_OK);
+        assert_string_equal(rev.place.display, cases[i].code);
+        assert_int_equal(rev.nformer, cases[i].nformer);
+    }
+    dc_geo_session_at(session, DC_GEO_NOW);
+    assert_int_equal(dc_geo_reverse(session, lat, lon, 0, 0, &rev), DC_OK);
+    assert_string_equal(rev.former[0].place.display, "32105 92HG+CFG");
+    assert_int_equal(rev.former[0].edition, 1);
+    assert_int_equal(rev.former[0].valid_until, DAY_2025_06_30);
+    assert_int_equal(rev.former[0].zone.postcode, 32105);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: check_history OLD_DIR NEW_DIR INDEX\n");
+        return 2;
+    }
+    old_dir = argv[1];
+    new_dir = argv[2];
+    index_path = argv[3];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_household),
+        cmocka_unit_test(test_as_of),
+        cmocka_unit_test(test_reverse_former),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
