@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build_history.h"
 #include "build_households.h"
 #include "build_order.h"
 #include "build_record.h"
@@ -183,6 +182,5 @@ dc_err dc_build_write_records(dc_builder *b)
     if (rc == DC_OK) rc = write_strings(b);
     if (rc == DC_OK) rc = write_numbers(b);
     if (rc == DC_OK) rc = write_ids(b);
-    if (rc == DC_OK) rc = dc_build_write_history(b);
     return rc;
 }

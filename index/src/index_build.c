@@ -60,6 +60,8 @@ static dc_err write_all(dc_builder *b, uint8_t fingerprint[DC_FINGERPRINT_SIZE])
     b->hasher = dc_hasher_start();
     if (!b->hasher) return dc_error_set(b->err, DC_E_NOMEM, "out of memory for hashing");
     dc_err rc = dc_build_write_records(b);
+    if (rc == DC_OK)
+        rc = dc_build_write_history(b); /* after the ids, as the format orders */
     if (rc == DC_OK) rc = dc_build_write_zonecells(b);
     if (rc == DC_OK) rc = dc_build_write_search(b);
     if (rc != DC_OK) return rc;

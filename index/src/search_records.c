@@ -445,13 +445,6 @@ static unsigned range_words(uint32_t words)
     return words < DC_ENTITY_MAX_WORDS ? words : DC_ENTITY_MAX_WORDS;
 }
 
-int dc_search_cmp_bytes(const char *a, size_t alen, const char *b, size_t blen)
-{
-    int c = memcmp(a, b, alen < blen ? alen : blen);
-    if (c) return c;
-    return (alen > blen) - (alen < blen);
-}
-
 static int by_entity_order(const void *pa, const void *pb)
 {
     const entity *a = pa, *b = pb;
@@ -469,20 +462,6 @@ static int by_entity_order(const void *pa, const void *pb)
 }
 
 /* ---- records ---------------------------------------------------------- */
-
-uint8_t *dc_search_buf_room(search_buf *b, size_t n)
-{
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        uint8_t *g = realloc(b->p, cap);
-        if (!g) return NULL;
-        b->p = g;
-        b->cap = cap;
-    }
-    return b->p + b->len;
-}
 
 static int32_t mean(int64_t sum, uint32_t n)
 {

@@ -6,6 +6,9 @@
 #ifndef DC_SEARCH_RECORDS_INTERNAL_H
 #define DC_SEARCH_RECORDS_INTERNAL_H
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "search_records.h"
 
 /* An entity of the index, before it is numbered. */
@@ -24,10 +27,28 @@ typedef struct search_buf {
 } search_buf;
 
 /* Room for @p n more bytes at the end of @p b; NULL when out of memory. */
-uint8_t *dc_search_buf_room(search_buf *b, size_t n);
+static inline uint8_t *dc_search_buf_room(search_buf *b, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        uint8_t *g = realloc(b->p, cap);
+        if (!g) return NULL;
+        b->p = g;
+        b->cap = cap;
+    }
+    return b->p + b->len;
+}
 
 /* Byte order, the shorter first on a common prefix. */
-int dc_search_cmp_bytes(const char *a, size_t alen, const char *b, size_t blen);
+static inline int dc_search_cmp_bytes(const char *a, size_t alen, const char *b,
+                                      size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    if (c) return c;
+    return (alen > blen) - (alen < blen);
+}
 
 /* The records of `search_words` and `search_typos` from the entities in id
  * order, through @p emit, in key order; @p b is scratch. */
