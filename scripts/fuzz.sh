@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...] [--merge]
 #
 # TARGET is a corpus folder's name (code_parse, csv_scan, encoding,
-# batch_decode, http_form, http_head, index_open, point_parse,
+# batch_decode, http_form, http_head, index_open, point_parse, bbox_parse,
 # text_normalize, query_parse); none means every one. Inputs that
 # libFuzzer finds go to build-fuzz/fuzz-work/TARGET, never into the
 # repository, unless --merge is given: then those that add coverage are

@@ -10,6 +10,7 @@
 
 #include "diachi/zone_box.h"
 #include "http_map.h"
+#include "http_map_params.h"
 #include "http_map_simplify.h"
 #include "http_query.h"
 #include "http_reply.h"
@@ -62,38 +63,7 @@ static bool map_params_read(struct MHD_Connection *c, map_params *p, unsigned al
     return p->problem[0] == '\0';
 }
 
-/* A box in e7: south <= north, west <= east. */
-typedef struct box {
-    int32_t south, west, north, east;
-} box;
-
-/* bbox=west,south,east,north in degrees, as RFC 7946 and Leaflet's
- * toBBoxString() write it. */
-static bool bbox_parse(const char *text, box *b, char *problem, size_t size)
-{
-    static const char *const usage =
-        "parameter bbox must be west,south,east,north in degrees "
-        "(103.01,21.37,103.03,21.39), west <= east and south <= north";
-    double v[4];
-    char part[64];
-    const char *s = text;
-    for (int i = 0; i < 4; i++) {
-        size_t n = strcspn(s, ",");
-        if (n >= sizeof part || (i < 3) != (s[n] == ',')) goto bad;
-        memcpy(part, s, n);
-        part[n] = '\0';
-        double lim = i % 2 ? 90 : 180;
-        if (!dc_query_number(part, -lim, lim, &v[i])) goto bad;
-        s += n + 1;
-    }
-    if (v[0] > v[2] || v[1] > v[3]) goto bad;
-    b->west = (int32_t)lround(v[0] * 1e7), b->south = (int32_t)lround(v[1] * 1e7);
-    b->east = (int32_t)lround(v[2] * 1e7), b->north = (int32_t)lround(v[3] * 1e7);
-    return true;
-bad:
-    snprintf(problem, size, "%s", usage);
-    return false;
-}
+typedef dc_http_box box;
 
 /* A whole number in lo..hi, or the problem naming the parameter. */
 static bool whole_param(const char *text, const char *name, double lo, double hi,
@@ -116,7 +86,7 @@ static bool map_begin(struct MHD_Connection *c, dc_request *req, dc_generation *
         snprintf(p->problem, sizeof p->problem, "parameter bbox is missing");
         good = false;
     }
-    if (good) good = bbox_parse(p->value[P_BBOX], b, p->problem, sizeof p->problem);
+    if (good) good = dc_http_bbox_parse(p->value[P_BBOX], b, p->problem, sizeof p->problem);
     if (!good)
         *ret =
             dc_http_send_problem(c, req, true, DC_API_BAD_PARAMETER, p->problem, gen, wk);
