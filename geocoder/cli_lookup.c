@@ -1,5 +1,5 @@
 /*
- * cli_lookup.c - diachi lookup, reverse and zone: the engine's answers for
+ * cli_lookup.c - diachi lookup and reverse: the engine's answers for
  * a postal worker (the address in Vietnamese order, coordinates, a geo:
  * URI a phone opens in its map app) or for a program (--json, one object
  * per line).
@@ -12,23 +12,11 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "cli_lookup.h"
 #include "diachi/history.h"
 #include "src/render.h"
 
 /* ---- arguments ---------------------------------------------------------- */
-
-#define MAX_POSITIONAL 4096
-
-typedef struct lookup_args {
-    index_args common;
-    const char *positional[MAX_POSITIONAL];
-    int npositional;
-    const char *radius, *limit, *zone;
-    const char *at; /* --at DATE: answer as of that day */
-} lookup_args;
-
-/* Options a subcommand takes beyond --index, --json and --help. */
-enum { OPT_SEARCH = 1, OPT_ZONE = 2 };
 
 /* A negative number is an argument, not an option. */
 static int is_number(const char *a)
@@ -37,7 +25,7 @@ static int is_number(const char *a)
 }
 
 /* Returns -1 to go on, or the exit code. */
-static int parse_args(int argc, char **argv, const command *cmd, int options,
+int lookup_parse_args(int argc, char **argv, const command *cmd, int options,
                       lookup_args *out)
 {
     for (int i = 1, taken; i < argc; i++) {
@@ -82,7 +70,7 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 
 /* Every engine lookup failing on the index is exit 3, a missing file too:
  * here exit 1 means "not found" for the code or point asked about. */
-static int open_geo(const char *cmd, const lookup_args *a, dc_geo **geo,
+int lookup_open_geo(const char *cmd, const lookup_args *a, dc_geo **geo,
                     dc_geo_session **s)
 {
     dc_error err = {0};
@@ -105,7 +93,7 @@ static int open_geo(const char *cmd, const lookup_args *a, dc_geo **geo,
     return -1;
 }
 
-static int index_failure(const char *cmd, dc_err rc)
+int lookup_index_failure(const char *cmd, dc_err rc)
 {
     fprintf(stderr, "diachi %s: the index cannot answer: %s (%s)\n", cmd, dc_strerror(rc),
             dc_err_name(rc));
@@ -116,7 +104,7 @@ static int index_failure(const char *cmd, dc_err rc)
 
 /* "phường Nam Thanh, Thành phố Điện Biên Phủ, Điện Biên": the zone's words
  * as an address ends. */
-static void zone_words(const dc_zone *z)
+void lookup_zone_words(const dc_zone *z)
 {
     char text[1024];
     dc_geo_address(NULL, z, text, sizeof text);
@@ -179,7 +167,7 @@ static void similar_text(dc_geo_session *s, const dc_geo_forward_result *r)
 static void unregistered_text(dc_geo_session *s, const dc_geo_forward_result *r)
 {
     printf("not a registered household: a valid place in %05u ", r->zone.postcode);
-    zone_words(&r->zone);
+    lookup_zone_words(&r->zone);
     printf(", with no household registered at it\n");
     coordinates(r->place.cell.lat, r->place.cell.lon, "cell centre ");
     if (r->nnearby) printf("registered households within %.0f m:\n", DC_GEO_NEARBY_M);
@@ -195,11 +183,11 @@ static void unregistered_text(dc_geo_session *s, const dc_geo_forward_result *r)
 static void outside_text(const dc_geo_forward_result *r)
 {
     printf("not a valid code: its place lies outside zone %05u (", r->zone.postcode);
-    zone_words(&r->zone);
+    lookup_zone_words(&r->zone);
     printf(")\n");
     if (r->has_actual_zone) {
         printf("the place lies in zone %05u (", r->actual_zone.postcode);
-        zone_words(&r->actual_zone);
+        lookup_zone_words(&r->actual_zone);
         printf("): did you mean %s?\n", r->corrected.display);
     } else {
         printf("the place lies in no postal zone\n");
@@ -215,12 +203,12 @@ static void earlier_text(const dc_geo_forward_result *r)
     dc_date_format(r->zone_valid_until, until);
     printf("%s code: zone %05u (", r->status == DC_GEO_RETIRED ? "retired" : "an earlier",
            r->zone.postcode);
-    zone_words(&r->zone);
+    lookup_zone_words(&r->zone);
     printf(") was valid until %s\n", until[0] ? until : "further notice");
     if (r->has_current) {
         printf("current code: %s  (zone %05u ", r->current.display,
                r->current_zone.postcode);
-        zone_words(&r->current_zone);
+        lookup_zone_words(&r->current_zone);
         printf(")\n");
     }
 }
@@ -267,23 +255,23 @@ static void forward_text(dc_geo_session *s, const char *input,
 
 /* The writer every --json answer goes through (render.c: the HTTP
  * service's rendering too), one object per line. */
-static dc_jw json_out;
+dc_jw lookup_json_out;
 
-static void json_begin(void)
+void lookup_json_begin(void)
 {
-    dc_jw_reset(&json_out);
-    dc_jw_object(&json_out);
+    dc_jw_reset(&lookup_json_out);
+    dc_jw_object(&lookup_json_out);
 }
 
-static int json_print(void)
+int lookup_json_print(void)
 {
-    dc_jw_end(&json_out);
-    int ok = !dc_jw_failed(&json_out);
+    dc_jw_end(&lookup_json_out);
+    int ok = !dc_jw_failed(&lookup_json_out);
     if (ok) {
-        fwrite(json_out.buf, 1, json_out.len, stdout);
+        fwrite(lookup_json_out.buf, 1, lookup_json_out.len, stdout);
         putchar('\n');
     }
-    dc_jw_free(&json_out);
+    dc_jw_free(&lookup_json_out);
     return ok;
 }
 
@@ -309,7 +297,7 @@ static void swapped_text(double lat, double lon, const dc_zone *z)
 {
     printf("with latitude and longitude swapped, %.7f, %.7f lies in zone %05u ", lon, lat,
            z->postcode);
-    zone_words(z);
+    lookup_zone_words(z);
     printf(": did you mean diachi reverse %.7f %.7f?\n", lon, lat);
 }
 
@@ -320,7 +308,7 @@ static void reverse_text(dc_geo_session *s, const dc_geo_reverse_result *r, doub
     if (r->has_zone) {
         printf("%s  (Plus Code %s)\n", r->place.display, r->place.plus_code);
         printf("in zone %05u ", r->zone.postcode);
-        zone_words(&r->zone);
+        lookup_zone_words(&r->zone);
         printf("\n");
     }
     for (size_t i = 0; i < r->nformer; i++) {
@@ -328,7 +316,7 @@ static void reverse_text(dc_geo_session *s, const dc_geo_reverse_result *r, doub
         dc_date_format(r->former[i].valid_until, until);
         printf("formerly %s  (zone %05u ", r->former[i].place.display,
                r->former[i].zone.postcode);
-        zone_words(&r->former[i].zone);
+        lookup_zone_words(&r->former[i].zone);
         printf(", until %s)\n", until);
     }
     if (!r->has_zone) {
@@ -356,15 +344,15 @@ static void swapped_json(dc_geo_session *s, const dc_geo_reverse_result *r)
 {
     dc_zone z;
     if (r->has_zone || !swapped_zone(s, r->lat, r->lon, &z)) return;
-    dc_jw_key(&json_out, "swapped");
-    dc_jw_object(&json_out);
-    dc_jw_key(&json_out, "lat");
-    dc_jw_fixed(&json_out, r->lon, 7);
-    dc_jw_key(&json_out, "lon");
-    dc_jw_fixed(&json_out, r->lat, 7);
-    dc_jw_key(&json_out, "postcode");
-    dc_jw_postcode(&json_out, z.postcode);
-    dc_jw_end(&json_out);
+    dc_jw_key(&lookup_json_out, "swapped");
+    dc_jw_object(&lookup_json_out);
+    dc_jw_key(&lookup_json_out, "lat");
+    dc_jw_fixed(&lookup_json_out, r->lon, 7);
+    dc_jw_key(&lookup_json_out, "lon");
+    dc_jw_fixed(&lookup_json_out, r->lat, 7);
+    dc_jw_key(&lookup_json_out, "postcode");
+    dc_jw_postcode(&lookup_json_out, z.postcode);
+    dc_jw_end(&lookup_json_out);
 }
 
 /* One reverse lookup, printed: the exit code. */
@@ -373,12 +361,12 @@ static int reverse_one(dc_geo_session *s, int json, double lat, double lon, doub
 {
     static dc_geo_reverse_result r; /* 11 KB: not on the stack */
     dc_err e = dc_geo_reverse(s, lat, lon, radius, limit, &r);
-    if (e != DC_OK) return index_failure("reverse", e);
+    if (e != DC_OK) return lookup_index_failure("reverse", e);
     if (json) {
-        json_begin();
-        dc_render_reverse_members(&json_out, &r, radius, limit);
+        lookup_json_begin();
+        dc_render_reverse_members(&lookup_json_out, &r, radius, limit);
         swapped_json(s, &r);
-        if (!json_print()) return EXIT_DATA;
+        if (!lookup_json_print()) return EXIT_DATA;
     } else {
         reverse_text(s, &r, radius, limit);
     }
@@ -392,28 +380,28 @@ static int reverse_one(dc_geo_session *s, int json, double lat, double lon, doub
 static void similar_json(const dc_geo_forward_result *r)
 {
     if (r->status != DC_GEO_OK) return;
-    dc_jw_key(&json_out, "similar_codes");
-    dc_jw_array(&json_out);
+    dc_jw_key(&lookup_json_out, "similar_codes");
+    dc_jw_array(&lookup_json_out);
     for (size_t i = 0; i < r->nsimilar; i++) {
         const dc_geo_suggestion *sg = &r->similar[i];
-        dc_jw_object(&json_out);
-        dc_jw_key(&json_out, "code");
-        dc_jw_cstring(&json_out, sg->place.display);
-        dc_jw_key(&json_out, "plus_code");
-        dc_jw_cstring(&json_out, sg->place.plus_code);
-        dc_jw_key(&json_out, "edit");
-        dc_jw_cstring(&json_out, dc_geo_edit_name(sg->edit));
-        dc_jw_key(&json_out, "position");
-        dc_jw_int(&json_out, sg->position);
-        dc_jw_key(&json_out, "distance_m");
-        dc_jw_fixed(&json_out, sg->distance_m, 1);
-        dc_jw_key(&json_out, "household_count");
-        dc_jw_int(&json_out, sg->household_count);
-        dc_jw_key(&json_out, "household_id");
-        dc_jw_string(&json_out, sg->household.id.ptr, sg->household.id.len);
-        dc_jw_end(&json_out);
+        dc_jw_object(&lookup_json_out);
+        dc_jw_key(&lookup_json_out, "code");
+        dc_jw_cstring(&lookup_json_out, sg->place.display);
+        dc_jw_key(&lookup_json_out, "plus_code");
+        dc_jw_cstring(&lookup_json_out, sg->place.plus_code);
+        dc_jw_key(&lookup_json_out, "edit");
+        dc_jw_cstring(&lookup_json_out, dc_geo_edit_name(sg->edit));
+        dc_jw_key(&lookup_json_out, "position");
+        dc_jw_int(&lookup_json_out, sg->position);
+        dc_jw_key(&lookup_json_out, "distance_m");
+        dc_jw_fixed(&lookup_json_out, sg->distance_m, 1);
+        dc_jw_key(&lookup_json_out, "household_count");
+        dc_jw_int(&lookup_json_out, sg->household_count);
+        dc_jw_key(&lookup_json_out, "household_id");
+        dc_jw_string(&lookup_json_out, sg->household.id.ptr, sg->household.id.len);
+        dc_jw_end(&lookup_json_out);
     }
-    dc_jw_end(&json_out);
+    dc_jw_end(&lookup_json_out);
 }
 
 /* What every lookup of one command shares. */
@@ -436,12 +424,12 @@ static int forward_one(lookup_ctx *x, const char *input, const char *code, size_
     static dc_geo_forward_result r; /* 5 KB: not on the stack */
     dc_err e = dc_geo_forward(x->s, code, len, &r);
     if (e == DC_OK) e = dc_geo_similar(x->s, &r);
-    if (e != DC_OK) return index_failure("lookup", e);
+    if (e != DC_OK) return lookup_index_failure("lookup", e);
     if (x->json) {
-        json_begin();
-        dc_render_forward_members(&json_out, input, strlen(input), &r);
+        lookup_json_begin();
+        dc_render_forward_members(&lookup_json_out, input, strlen(input), &r);
         similar_json(&r);
-        if (!json_print()) return EXIT_DATA;
+        if (!lookup_json_print()) return EXIT_DATA;
     } else {
         forward_text(x->s, input, &r);
     }
@@ -454,14 +442,14 @@ static int refuse(const lookup_ctx *x, const char *input, const char *status,
                   const char *message)
 {
     if (x->json) {
-        json_begin();
-        dc_jw_key(&json_out, "input");
-        dc_jw_cstring(&json_out, input);
-        dc_jw_key(&json_out, "status");
-        dc_jw_cstring(&json_out, status);
-        dc_jw_key(&json_out, "message");
-        dc_jw_cstring(&json_out, message);
-        return json_print() ? EXIT_NOT_FOUND : EXIT_DATA;
+        lookup_json_begin();
+        dc_jw_key(&lookup_json_out, "input");
+        dc_jw_cstring(&lookup_json_out, input);
+        dc_jw_key(&lookup_json_out, "status");
+        dc_jw_cstring(&lookup_json_out, status);
+        dc_jw_key(&lookup_json_out, "message");
+        dc_jw_cstring(&lookup_json_out, message);
+        return lookup_json_print() ? EXIT_NOT_FOUND : EXIT_DATA;
     }
     printf("%s: %s\n", input, message);
     return EXIT_NOT_FOUND;
@@ -538,7 +526,7 @@ static int short_with_locality(lookup_ctx *x, const char *text)
         return refuse(x, text, "unknown_locality",
                       "a short Plus Code needs a place this index knows: give a zone, "
                       "district or province name after it, or --zone POSTCODE");
-    if (e != DC_OK) return index_failure("lookup", e);
+    if (e != DC_OK) return lookup_index_failure("lookup", e);
     return forward_one(x, text, full, strlen(full));
 }
 
@@ -616,7 +604,7 @@ static int zone_option(const lookup_args *a, lookup_ctx *x)
         fprintf(stderr, "diachi lookup: no postal zone has postcode %05u\n", postcode);
         return EXIT_NOT_FOUND;
     }
-    if (e != DC_OK) return index_failure("lookup", e);
+    if (e != DC_OK) return lookup_index_failure("lookup", e);
     x->has_zone = true;
     return -1;
 }
@@ -642,10 +630,10 @@ int cmd_lookup(const command *cmd, int argc, char **argv)
     lookup_args a = {0};
     lookup_ctx x = {0};
     dc_geo *geo;
-    int rc = parse_args(argc, argv, cmd, OPT_ZONE, &a);
+    int rc = lookup_parse_args(argc, argv, cmd, OPT_ZONE, &a);
     if (rc >= 0) return rc;
     if (a.npositional == 0) return usage_error("lookup", "%s", "no code given");
-    if ((rc = open_geo("lookup", &a, &geo, &x.s)) >= 0) return rc;
+    if ((rc = lookup_open_geo("lookup", &a, &geo, &x.s)) >= 0) return rc;
     x.json = a.common.json;
     rc = lookup_all(&a, &x);
     dc_geo_session_end(x.s);
@@ -656,7 +644,7 @@ int cmd_lookup(const command *cmd, int argc, char **argv)
 /* ---- reverse ------------------------------------------------------------ */
 
 /* The positional arguments as one text: "21.39," "103.02" -> "21.39, 103.02". */
-static void joined(const lookup_args *a, char *buf, size_t size)
+void lookup_joined(const lookup_args *a, char *buf, size_t size)
 {
     size_t n = 0;
     buf[0] = '\0';
@@ -703,146 +691,18 @@ int cmd_reverse(const command *cmd, int argc, char **argv)
     dc_geo_session *s;
     dc_error err = {0};
     char text[1024];
-    int rc = parse_args(argc, argv, cmd, OPT_SEARCH, &a);
+    int rc = lookup_parse_args(argc, argv, cmd, OPT_SEARCH, &a);
     if (rc >= 0) return rc;
     if (a.npositional == 0) return usage_error("reverse", "%s", "give LAT and LON");
-    joined(&a, text, sizeof text);
+    lookup_joined(&a, text, sizeof text);
     if (dc_geo_point_parse(text, strlen(text), &lat, &lon, &err) != DC_OK)
         return usage_error("reverse", "%s", err.message);
     if ((rc = search_options(&a, &radius, &limit)) >= 0) return rc;
-    if ((rc = open_geo("reverse", &a, &geo, &s)) >= 0) return rc;
+    if ((rc = lookup_open_geo("reverse", &a, &geo, &s)) >= 0) return rc;
     if (!(fabs(lat) <= 90 && fabs(lon) <= 180))
         rc = out_of_range(s, text, lat, lon);
     else
         rc = reverse_one(s, a.common.json, lat, lon, radius, (size_t)limit);
-    dc_geo_session_end(s);
-    dc_geo_close(geo);
-    return rc;
-}
-
-/* ---- zone ---------------------------------------------------------------- */
-
-/* Rings and vertices of a polygon, for the text summary. */
-static void polygon_counts(const dc_polygon *p, uint32_t *rings, uint32_t *points)
-{
-    dc_ring ring;
-    size_t off = 0;
-    *rings = *points = 0;
-    while (dc_polygon_next_ring(p, &off, &ring)) {
-        (*rings)++;
-        *points += ring.npoints;
-    }
-}
-
-static void zone_text(const dc_zone *z)
-{
-    uint32_t rings, points;
-    polygon_counts(&z->polygon, &rings, &points);
-    printf("%05u ", z->postcode);
-    zone_words(z);
-    printf("\nhouseholds   %u\n", z->household_count);
-    printf("commune code %.*s\n", (int)z->commune_code.len, z->commune_code.ptr);
-    printf("reference    %.7f, %.7f\n", z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7);
-    printf("bbox         %.7f %.7f %.7f %.7f (south west north east)\n",
-           z->south_e7 / 1e7, z->west_e7 / 1e7, z->north_e7 / 1e7, z->east_e7 / 1e7);
-    printf("polygon      %u rings, %u points (--json for the coordinates)\n", rings,
-           points);
-}
-
-/* The postcode, read as leniently as a code ("32 101", which unquoted
- * arrives as two arguments): -1 when read, else the exit code. */
-static int zone_postcode(const lookup_args *a, uint32_t *postcode)
-{
-    char text[256];
-    dc_error err = {0};
-    if (a->npositional == 0) return usage_error("zone", "%s", "give one POSTCODE");
-    joined(a, text, sizeof text);
-    if (dc_postcode_parse(text, strlen(text), postcode, &err) != DC_OK)
-        return usage_error("zone", "postcode: %s", err.message);
-    return -1;
-}
-
-/* What a current zone came from, by the history table. */
-static void former_text(dc_geo_session *s, const dc_zone *z)
-{
-    dc_history_row rows[64];
-    size_t n = 0;
-    char day[DC_DATE_SIZE];
-    if (dc_index_history_to(dc_geo_session_txn(s), z->postcode, rows, 64, &n) != DC_OK)
-        n = 0;
-    for (size_t i = 0; i < n && i < 64; i++) {
-        dc_date_format(rows[i].date, day);
-        printf("formerly %05u (%s, %s)\n", rows[i].old_postcode,
-               dc_history_kind_name(rows[i].kind), day);
-    }
-}
-
-/* A postcode of an earlier edition: the zone, its last day, what it
- * became. The exit code. */
-static int earlier_zone_answer(dc_geo_session *s, const dc_zone *z, int32_t until,
-                               bool json)
-{
-    if (json) {
-        json_begin();
-        dc_render_earlier_zone_members(&json_out, s, z, until);
-        return json_print() ? EXIT_OK : EXIT_DATA;
-    }
-    char day[DC_DATE_SIZE];
-    dc_history_row rows[16];
-    size_t n = 0;
-    dc_date_format(until, day);
-    zone_text(z);
-    printf("retired: valid until %s\n", day[0] ? day : "further notice");
-    if (dc_index_history(dc_geo_session_txn(s), z->postcode, rows, 16, &n) != DC_OK)
-        n = 0;
-    for (size_t i = 0; i < n && i < 16; i++) {
-        dc_date_format(rows[i].date, day);
-        printf("became %05u (%s, %s)\n", rows[i].new_postcode,
-               dc_history_kind_name(rows[i].kind), day);
-    }
-    return EXIT_OK;
-}
-
-int cmd_zone(const command *cmd, int argc, char **argv)
-{
-    lookup_args a = {0};
-    dc_geo *geo;
-    dc_geo_session *s;
-    dc_zone z;
-    int rc = parse_args(argc, argv, cmd, 0, &a);
-    if (rc >= 0) return rc;
-    char pc[8];
-    uint32_t postcode;
-    if ((rc = zone_postcode(&a, &postcode)) >= 0) return rc;
-    snprintf(pc, sizeof pc, "%05u", postcode);
-    if ((rc = open_geo("zone", &a, &geo, &s)) >= 0) return rc;
-    int32_t until;
-    dc_err e = dc_geo_zone(s, postcode, &z);
-    if (e == DC_E_NOT_FOUND && dc_geo_earlier_zone(s, postcode, &z, &until) == DC_OK) {
-        rc = earlier_zone_answer(s, &z, until, a.common.json);
-    } else if (e == DC_E_NOT_FOUND) {
-        if (a.common.json) {
-            json_begin();
-            dc_jw_key(&json_out, "postcode");
-            dc_jw_cstring(&json_out, pc);
-            dc_jw_key(&json_out, "status");
-            dc_jw_cstring(&json_out, "unknown_postcode");
-            json_print();
-        } else
-            printf("%s: no postal zone has this postcode\n", pc);
-        rc = EXIT_NOT_FOUND;
-    } else if (e != DC_OK) {
-        rc = index_failure("zone", e);
-    } else if (a.common.json) {
-        json_begin();
-        dc_render_zone_members(&json_out, &z, true);
-        dc_render_zone_former(&json_out, s, &z);
-        rc = json_print() ? EXIT_OK : EXIT_DATA;
-    } else {
-        zone_text(&z);
-        former_text(s, &z);
-        rc = EXIT_OK;
-    }
     dc_geo_session_end(s);
     dc_geo_close(geo);
     return rc;
