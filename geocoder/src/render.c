@@ -6,6 +6,7 @@
 #include "diachi/history.h"
 #include "diachi/spoken.h"
 #include "render.h"
+#include "render_internal.h"
 
 /* ---- pieces --------------------------------------------------------------- */
 
@@ -95,7 +96,7 @@ static void cell_members(dc_jw *w, const dc_olc_area *c)
     dc_jw_end(w);
 }
 
-static void place_members(dc_jw *w, const dc_geo_place *p)
+void dc_render_place_members(dc_jw *w, const dc_geo_place *p)
 {
     if (p->display[0]) {
         dc_jw_key(w, "code");
@@ -109,7 +110,7 @@ static void place_members(dc_jw *w, const dc_geo_place *p)
 }
 
 /* The code read aloud (diachi/spoken.h), for a place that has a code. */
-static void spoken_member(dc_jw *w, const dc_geo_place *p)
+void dc_render_spoken_member(dc_jw *w, const dc_geo_place *p)
 {
     if (!p->display[0]) return;
     char vi[DC_SPOKEN_SIZE], en[DC_SPOKEN_SIZE];
@@ -131,8 +132,8 @@ static void place(dc_jw *w, const char *key, const dc_geo_place *p)
 {
     dc_jw_key(w, key);
     dc_jw_object(w);
-    place_members(w, p);
-    spoken_member(w, p);
+    dc_render_place_members(w, p);
+    dc_render_spoken_member(w, p);
     dc_jw_end(w);
 }
 
@@ -143,13 +144,6 @@ static void zone(dc_jw *w, const char *key, const dc_zone *z)
     dc_render_zone_members(w, z, false);
     dc_jw_end(w);
 }
-
-/* Where a household's zone comes from, for its address: the answer's own
- * zones, else a lookup in the session (when there is one). */
-typedef struct zone_source {
-    dc_geo_session *s;
-    const dc_zone *known[2];
-} zone_source;
 
 static bool zone_of(const zone_source *zs, uint32_t postcode, dc_zone *out)
 {
@@ -181,7 +175,7 @@ static void display_name(dc_jw *w, const dc_household *h, const dc_zone *z)
     dc_jw_string(w, text, n);
 }
 
-static void household_members(dc_jw *w, const dc_household *h, const zone_source *zs)
+void dc_render_household_fields(dc_jw *w, const dc_household *h, const zone_source *zs)
 {
     dc_zone z;
     char code[DC_CODE_DISPLAY_SIZE] = "";
@@ -213,7 +207,7 @@ static void household_members(dc_jw *w, const dc_household *h, const zone_source
 void dc_render_household_members(dc_jw *w, const dc_household *h, const dc_zone *z)
 {
     zone_source zs = {NULL, {z, NULL}};
-    household_members(w, h, &zs);
+    dc_render_household_fields(w, h, &zs);
 }
 
 void dc_render_display_name(dc_jw *w, const dc_household *h, const dc_zone *z)
@@ -224,14 +218,14 @@ void dc_render_display_name(dc_jw *w, const dc_household *h, const dc_zone *z)
 static void household(dc_jw *w, const dc_household *h, const zone_source *zs)
 {
     dc_jw_object(w);
-    household_members(w, h, zs);
+    dc_render_household_fields(w, h, zs);
     dc_jw_end(w);
 }
 
 static void neighbour(dc_jw *w, const dc_geo_neighbour *n, const zone_source *zs)
 {
     dc_jw_object(w);
-    household_members(w, &n->household, zs);
+    dc_render_household_fields(w, &n->household, zs);
     dc_jw_key(w, "distance_m");
     dc_jw_fixed(w, n->distance_m, 2);
     dc_jw_key(w, "other_zone");
@@ -242,7 +236,7 @@ static void neighbour(dc_jw *w, const dc_geo_neighbour *n, const zone_source *zs
 static void suggestion(dc_jw *w, const dc_geo_suggestion *sg, const zone_source *zs)
 {
     dc_jw_object(w);
-    place_members(w, &sg->place);
+    dc_render_place_members(w, &sg->place);
     dc_jw_key(w, "edit");
     dc_jw_cstring(w, dc_geo_edit_name(sg->edit));
     dc_jw_key(w, "position");
@@ -260,7 +254,7 @@ static void suggestion(dc_jw *w, const dc_geo_suggestion *sg, const zone_source 
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-static zone_source forward_zones(dc_geo_session *s, const dc_geo_forward_result *r)
+zone_source dc_render_forward_zones(dc_geo_session *s, const dc_geo_forward_result *r)
 {
     zone_source zs = {
         s, {r->has_zone ? &r->zone : NULL, r->has_actual_zone ? &r->actual_zone : NULL}};
@@ -268,7 +262,7 @@ static zone_source forward_zones(dc_geo_session *s, const dc_geo_forward_result 
 }
 
 /* A day as YYYY-MM-DD, null for an open end. */
-static void date_member(dc_jw *w, const char *key, int32_t day)
+void dc_render_date_member(dc_jw *w, const char *key, int32_t day)
 {
     char text[DC_DATE_SIZE];
     dc_date_format(day, text);
@@ -285,7 +279,7 @@ static void earlier_zone(dc_jw *w, const char *key, const dc_zone *z, int32_t va
     dc_jw_key(w, key);
     dc_jw_object(w);
     dc_render_zone_members(w, z, false);
-    date_member(w, "valid_until", valid_until);
+    dc_render_date_member(w, "valid_until", valid_until);
     dc_jw_end(w);
 }
 
@@ -299,7 +293,7 @@ static void current_members(dc_jw *w, const dc_geo_forward_result *r)
 }
 
 /* The address of a forward answer's place (see render.h). */
-static void forward_display_name(dc_jw *w, const dc_geo_forward_result *r)
+void dc_render_forward_display_name(dc_jw *w, const dc_geo_forward_result *r)
 {
     if (r->earlier_zone && r->nhouseholds && r->has_current)
         display_name(w, &r->households[0], &r->current_zone);
@@ -327,7 +321,7 @@ static void forward_members(dc_jw *w, const zone_source *zs, const char *input,
         dc_jw_cstring(w, r->error.message);
         dc_jw_end(w);
     }
-    forward_display_name(w, r);
+    dc_render_forward_display_name(w, r);
     if (r->has_place) place(w, "place", &r->place);
     if (r->has_zone && r->earlier_zone)
         earlier_zone(w, "zone", &r->zone, r->zone_valid_until);
@@ -360,20 +354,20 @@ static void forward_members(dc_jw *w, const zone_source *zs, const char *input,
 void dc_render_forward_members(dc_jw *w, const char *input, size_t len,
                                const dc_geo_forward_result *r)
 {
-    zone_source zs = forward_zones(NULL, r);
+    zone_source zs = dc_render_forward_zones(NULL, r);
     forward_members(w, &zs, input, len, r);
 }
 
 void dc_render_forward_answer(dc_jw *w, dc_geo_session *s, const char *input, size_t len,
                               const dc_geo_forward_result *r)
 {
-    zone_source zs = forward_zones(s, r);
+    zone_source zs = dc_render_forward_zones(s, r);
     forward_members(w, &zs, input, len, r);
 }
 
 void dc_render_similar_codes(dc_jw *w, dc_geo_session *s, const dc_geo_forward_result *r)
 {
-    zone_source zs = forward_zones(s, r);
+    zone_source zs = dc_render_forward_zones(s, r);
     dc_jw_key(w, "similar_codes");
     dc_jw_array(w);
     for (size_t i = 0; i < r->nsimilar; i++)
@@ -392,13 +386,13 @@ static const dc_household *reverse_door(const dc_geo_reverse_result *r)
     return NULL;
 }
 
-static void reverse_display_name(dc_jw *w, const dc_geo_reverse_result *r)
+void dc_render_reverse_display_name(dc_jw *w, const dc_geo_reverse_result *r)
 {
     if (r->has_zone) display_name(w, reverse_door(r), &r->zone);
 }
 
 /* The point's zones and codes in earlier editions, latest first. */
-static void former_members(dc_jw *w, const dc_geo_reverse_result *r)
+void dc_render_former_members(dc_jw *w, const dc_geo_reverse_result *r)
 {
     if (!r->nformer) return;
     dc_jw_key(w, "former");
@@ -435,12 +429,12 @@ void dc_render_reverse_answer(dc_jw *w, dc_geo_session *s, const dc_geo_reverse_
     dc_jw_cstring(w, dc_geo_status_name(r->status));
     dc_jw_key(w, "plus_code");
     dc_jw_cstring(w, r->plus_code);
-    reverse_display_name(w, r);
+    dc_render_reverse_display_name(w, r);
     if (r->has_zone) {
         zone(w, "zone", &r->zone);
         place(w, "place", &r->place);
     }
-    former_members(w, r);
+    dc_render_former_members(w, r);
     dc_jw_key(w, "households");
     dc_jw_array(w);
     for (size_t i = 0; i < r->nneighbours; i++)
@@ -492,7 +486,7 @@ static void ring_coordinates(dc_jw *w, const dc_ring *ring)
 
 /* A MultiPolygon geometry object: each exterior ring opens a polygon and
  * its holes follow it. */
-static void polygon_geometry(dc_jw *w, const dc_polygon *p)
+void dc_render_polygon_geometry(dc_jw *w, const dc_polygon *p)
 {
     dc_ring ring;
     size_t off = 0;
@@ -547,7 +541,7 @@ void dc_render_zone_members(dc_jw *w, const dc_zone *z, bool full)
     dc_jw_e7(w, z->east_e7);
     dc_jw_end(w);
     dc_jw_key(w, "polygon");
-    polygon_geometry(w, &z->polygon);
+    dc_render_polygon_geometry(w, &z->polygon);
 }
 
 /* History rows as [{postcode, kind, date}], the postcode the old one or
@@ -563,7 +557,7 @@ static void history_rows(dc_jw *w, const char *key, const dc_history_row *rows, 
         dc_jw_postcode(w, old ? rows[i].old_postcode : rows[i].new_postcode);
         dc_jw_key(w, "kind");
         dc_jw_cstring(w, dc_history_kind_name(rows[i].kind));
-        date_member(w, "date", rows[i].date);
+        dc_render_date_member(w, "date", rows[i].date);
         dc_jw_end(w);
     }
     dc_jw_end(w);
@@ -587,7 +581,7 @@ void dc_render_earlier_zone_members(dc_jw *w, dc_geo_session *s, const dc_zone *
     dc_jw_key(w, "status");
     dc_jw_cstring(w, dc_geo_status_name(DC_GEO_RETIRED));
     dc_render_zone_members(w, z, true);
-    date_member(w, "valid_until", valid_until);
+    dc_render_date_member(w, "valid_until", valid_until);
     if (dc_index_history(dc_geo_session_txn(s), z->postcode, rows, 16, &n) != DC_OK)
         n = 0;
     dc_jw_key(w, "became");
@@ -598,218 +592,8 @@ void dc_render_earlier_zone_members(dc_jw *w, dc_geo_session *s, const dc_zone *
         dc_jw_postcode(w, rows[i].new_postcode);
         dc_jw_key(w, "kind");
         dc_jw_cstring(w, dc_history_kind_name(rows[i].kind));
-        date_member(w, "date", rows[i].date);
+        dc_render_date_member(w, "date", rows[i].date);
         dc_jw_end(w);
     }
-    dc_jw_end(w);
-}
-
-/* ---- GeoJSON --------------------------------------------------------------- */
-
-/* Open a Feature up to its properties object (left open for the caller). */
-static void feature_begin(dc_jw *w, const char *role)
-{
-    dc_jw_object(w);
-    dc_jw_key(w, "type");
-    dc_jw_cstring(w, "Feature");
-    dc_jw_key(w, "properties");
-    dc_jw_object(w);
-    dc_jw_key(w, "role");
-    dc_jw_cstring(w, role);
-}
-
-/* Close the properties, write the geometry key, leave it for the caller. */
-static void feature_geometry(dc_jw *w)
-{
-    dc_jw_end(w);
-    dc_jw_key(w, "geometry");
-}
-
-/* A Point geometry; 9 decimals keep e7 positions exact. */
-static void point_geometry(dc_jw *w, double lat, double lon)
-{
-    dc_jw_object(w);
-    dc_jw_key(w, "type");
-    dc_jw_cstring(w, "Point");
-    dc_jw_key(w, "coordinates");
-    dc_jw_array(w);
-    dc_jw_fixed(w, lon, 9);
-    dc_jw_fixed(w, lat, 9);
-    dc_jw_end(w);
-    dc_jw_end(w);
-}
-
-/* The cell as a closed anticlockwise rectangle. */
-static void cell_feature(dc_jw *w, const dc_olc_area *c, const char *code)
-{
-    const double ring[5][2] = {{c->west, c->south},
-                               {c->east, c->south},
-                               {c->east, c->north},
-                               {c->west, c->north},
-                               {c->west, c->south}};
-    feature_begin(w, "cell");
-    dc_jw_key(w, "code");
-    dc_jw_cstring(w, code);
-    feature_geometry(w);
-    dc_jw_object(w);
-    dc_jw_key(w, "type");
-    dc_jw_cstring(w, "Polygon");
-    dc_jw_key(w, "coordinates");
-    dc_jw_array(w);
-    dc_jw_array(w);
-    for (int i = 0; i < 5; i++) {
-        dc_jw_array(w);
-        dc_jw_fixed(w, ring[i][0], 9);
-        dc_jw_fixed(w, ring[i][1], 9);
-        dc_jw_end(w);
-    }
-    dc_jw_end(w);
-    dc_jw_end(w);
-    dc_jw_end(w);
-    dc_jw_end(w);
-}
-
-static void zone_feature(dc_jw *w, const char *role, const dc_zone *z)
-{
-    feature_begin(w, role);
-    dc_render_zone_members(w, z, false);
-    feature_geometry(w);
-    polygon_geometry(w, &z->polygon);
-    dc_jw_end(w);
-}
-
-static void household_feature(dc_jw *w, const dc_household *h, const dc_geo_neighbour *n,
-                              const zone_source *zs)
-{
-    feature_begin(w, "household");
-    household_members(w, h, zs);
-    if (n) {
-        dc_jw_key(w, "distance_m");
-        dc_jw_fixed(w, n->distance_m, 2);
-        dc_jw_key(w, "other_zone");
-        dc_jw_bool(w, n->other_zone);
-    }
-    feature_geometry(w);
-    point_geometry(w, h->lat_e7 / 1e7, h->lon_e7 / 1e7);
-    dc_jw_end(w);
-}
-
-void dc_render_feature_begin(dc_jw *w, const char *role)
-{
-    feature_begin(w, role);
-}
-
-void dc_render_feature_point(dc_jw *w, int32_t lat_e7, int32_t lon_e7)
-{
-    feature_geometry(w);
-    point_geometry(w, lat_e7 / 1e7, lon_e7 / 1e7);
-    dc_jw_end(w);
-}
-
-void dc_render_collection_begin(dc_jw *w, const char *status)
-{
-    dc_jw_object(w);
-    dc_jw_key(w, "type");
-    dc_jw_cstring(w, "FeatureCollection");
-    dc_jw_key(w, "diachi_status");
-    dc_jw_cstring(w, status);
-}
-
-void dc_render_features_begin(dc_jw *w)
-{
-    dc_jw_key(w, "features");
-    dc_jw_array(w);
-}
-
-void dc_render_collection_end(dc_jw *w)
-{
-    dc_jw_end(w);
-    dc_jw_end(w);
-}
-
-void dc_render_forward_features(dc_jw *w, dc_geo_session *s, const char *input,
-                                size_t len, const dc_geo_forward_result *r)
-{
-    zone_source zs = forward_zones(s, r);
-    if (!r->has_place) return;
-    const dc_olc_area *c = &r->place.cell;
-    feature_begin(w, "place");
-    dc_jw_key(w, "input");
-    dc_render_text(w, input, len);
-    dc_jw_key(w, "status");
-    dc_jw_cstring(w, dc_geo_status_name(r->status));
-    forward_display_name(w, r);
-    place_members(w, &r->place);
-    spoken_member(w, &r->place);
-    if (r->earlier_zone) date_member(w, "valid_until", r->zone_valid_until);
-    if (r->has_current) {
-        dc_jw_key(w, "current_code");
-        dc_jw_cstring(w, r->current.display);
-    }
-    dc_jw_key(w, "household_count");
-    dc_jw_int(w, r->household_count);
-    feature_geometry(w);
-    point_geometry(w, c->lat, c->lon);
-    dc_jw_end(w);
-    cell_feature(w, c, r->place.display[0] ? r->place.display : r->place.plus_code);
-    if (r->has_zone) zone_feature(w, "zone", &r->zone);
-    if (r->has_actual_zone) zone_feature(w, "actual_zone", &r->actual_zone);
-    for (size_t i = 0; i < r->nhouseholds; i++)
-        household_feature(w, &r->households[i], NULL, &zs);
-}
-
-/* The point asked about, with its code: the answer's place. */
-static void reverse_place_feature(dc_jw *w, const dc_geo_reverse_result *r,
-                                  const dc_render_reverse_query *q)
-{
-    feature_begin(w, "place");
-    dc_jw_key(w, "status");
-    dc_jw_cstring(w, dc_geo_status_name(r->status));
-    reverse_display_name(w, r);
-    dc_jw_key(w, "plus_code");
-    dc_jw_cstring(w, r->plus_code);
-    if (r->has_zone) {
-        dc_jw_key(w, "code");
-        dc_jw_cstring(w, r->place.display);
-        dc_jw_key(w, "postcode");
-        dc_jw_postcode(w, r->zone.postcode);
-        spoken_member(w, &r->place);
-    }
-    former_members(w, r);
-    if (q->lon_normalised) {
-        dc_jw_key(w, "lon_normalised_from");
-        dc_jw_fixed(w, q->lon_given, 9);
-    }
-    feature_geometry(w);
-    point_geometry(w, r->lat, r->lon);
-    dc_jw_end(w);
-}
-
-void dc_render_reverse_features(dc_jw *w, dc_geo_session *s,
-                                const dc_geo_reverse_result *r,
-                                const dc_render_reverse_query *q)
-{
-    zone_source zs = {s, {r->has_zone ? &r->zone : NULL, NULL}};
-    reverse_place_feature(w, r, q);
-    if (r->has_zone) {
-        cell_feature(w, &r->place.cell, r->place.display);
-        zone_feature(w, "zone", &r->zone);
-    } else {
-        dc_olc_area cell;
-        if (dc_olc_decode(r->plus_code, &cell) == DC_OK)
-            cell_feature(w, &cell, r->plus_code);
-    }
-    for (size_t i = 0; i < r->nneighbours; i++)
-        household_feature(w, &r->neighbours[i].household, &r->neighbours[i], &zs);
-}
-
-void dc_render_zone_features(dc_jw *w, const dc_zone *z)
-{
-    zone_feature(w, "zone", z);
-    feature_begin(w, "reference");
-    dc_jw_key(w, "postcode");
-    dc_jw_postcode(w, z->postcode);
-    feature_geometry(w);
-    point_geometry(w, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7);
     dc_jw_end(w);
 }
