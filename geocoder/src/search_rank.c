@@ -190,18 +190,16 @@ static dc_err in_group(dc_geo_session *s, const dc_evidence *g, uint32_t number,
 }
 
 /* A slot for one more answer: a new one, or when all are taken (a name in
- * thousands of zones fills them with streets and groups), the one with the
- * fewest points, if below @p points; NULL when none is. */
+ * thousands of zones fills them with streets and groups), that of the one
+ * with the fewest points, if below @p points; NULL when none is. */
 static dc_cand *room_for(struct dc_search_scratch *x, int32_t points)
 {
     dc_cand *c = new_cand(x);
     if (c) return c;
     size_t worst = 0;
     for (size_t i = 1; i < x->ncand; i++)
-        if (x->cand[i].dead ||
-            (!x->cand[worst].dead && x->cand[i].points < x->cand[worst].points))
-            worst = i;
-    return x->cand[worst].dead || x->cand[worst].points < points ? &x->cand[worst] : NULL;
+        if (x->cand[i].points < x->cand[worst].points) worst = i;
+    return x->cand[worst].points < points ? &x->cand[worst] : NULL;
 }
 
 /* Whether household @p number is in the group the answer @p c names, or
@@ -338,7 +336,6 @@ static void zone_cands(struct dc_search_scratch *x)
 static int by_rank(const void *pa, const void *pb)
 {
     const dc_cand *a = pa, *b = pb;
-    if (a->dead != b->dead) return a->dead ? 1 : -1;
     if (a->points != b->points) return a->points > b->points ? -1 : 1;
     if (a->labels != b->labels) return a->labels > b->labels ? -1 : 1;
     if (a->distance != b->distance) return a->distance < b->distance ? -1 : 1;
@@ -364,7 +361,7 @@ static dc_err distances(dc_geo_session *s, struct dc_search_scratch *x,
     int32_t floor_points = x->cand[cut - 1].points;
     for (size_t i = 0; i < x->ncand; i++) {
         dc_cand *c = &x->cand[i];
-        if (c->dead || c->points < floor_points) {
+        if (c->points < floor_points) {
             c->distance = INFINITY;
             continue;
         }
@@ -400,8 +397,6 @@ dc_err dc_search_rank(dc_geo_session *s, struct dc_search_scratch *x,
         x->cand[i].labels = labels_of(x, &x->cand[i]);
     rc = distances(s, x, opt, limit);
     if (rc == DC_OK) qsort(x->cand, x->ncand, sizeof *x->cand, by_rank);
-    while (x->ncand && x->cand[x->ncand - 1].dead)
-        x->ncand--;
     return rc;
 }
 
@@ -522,7 +517,7 @@ dc_err dc_search_hits(dc_geo_session *s, struct dc_search_scratch *x, size_t lim
     out->nhits = 0;
     for (size_t i = 0; i < x->ncand && out->nhits < limit; i++) {
         const dc_cand *c = &x->cand[i];
-        if (c->dead || given(x, out, c, ev)) continue;
+        if (given(x, out, c, ev)) continue;
         dc_err rc = fill_hit(s, x, c, ideal, opt->near, &out->hits[out->nhits]);
         if (rc != DC_OK) return rc;
         ev[out->nhits++] = c->ev;
