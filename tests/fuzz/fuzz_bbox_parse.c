@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = malloc(size + 1);
     if (!text) return 0;
-    memcpy(text, data, size);
+    if (size) memcpy(text, data, size);
     text[size] = '\0';
     dc_http_box b = {1, 2, 3, 4}, again;
     char problem[200] = "";
