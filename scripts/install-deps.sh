@@ -21,6 +21,10 @@ packages=(
   python3-geopy                            # tests: a real Nominatim client against GET /search, /reverse
   libjs-leaflet                            # the map page's Leaflet, served from /usr/share/javascript
   chromium chromium-driver python3-selenium  # tests: the map page in a real headless browser
+  libqrencode-dev                          # QR codes: the map page's link, door plates
+  libcairo2-dev fonts-noto-core            # diachi-plates: PDF/SVG sheets, a font with every Vietnamese glyph
+  zbar-tools poppler-utils                 # tests: decode the plates' QR codes, read their PDF text
+  nginx                                    # tests: replicas behind a real load balancer (deploy/)
 )
 
 missing=()
