@@ -179,6 +179,13 @@
     if (a.accuracy) line(t("accuracy"), Math.round(a.accuracy) + " " + t("metres"));
     $("link").href = place.compact ? linkOf(place) : "#";
     $("link").hidden = !place.compact;
+    /* The link as a QR code (GET /v1/qr), for a phone held up to the screen. */
+    $("qr-box").hidden = !place.compact;
+    if (place.compact) {
+      var url = location.origin + linkOf(place);
+      $("qr").src = "/v1/qr?text=" + encodeURIComponent(url);
+      $("qr").alt = t("qr_caption") + ": " + url;
+    }
     $("copy").textContent = t("copy");
     $("panel").hidden = false;
   }

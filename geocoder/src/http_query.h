@@ -36,6 +36,7 @@ enum {
     DC_Q_Q,    /* a search's text: its control characters are the search's to refuse */
     DC_Q_NEAR, /* a search's point, LAT,LON */
     DC_Q_AT,   /* answer as of a day, YYYY-MM-DD (zone editions) */
+    DC_Q_TEXT, /* what a QR code holds (GET /v1/qr) */
     DC_Q_COUNT
 };
 

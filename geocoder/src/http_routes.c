@@ -14,6 +14,7 @@
 
 #include "http_batch.h"
 #include "http_map.h"
+#include "http_qr.h"
 #include "http_metrics.h"
 #include "http_nominatim.h"
 #include "http_query.h"
@@ -719,6 +720,14 @@ static enum MHD_Result map_route(const route *rt, struct MHD_Connection *c,
                             wk);
 }
 
+/* GET /v1/qr?text=, the page's link as a QR code (http_qr.c). */
+static enum MHD_Result qr_route(const route *rt, struct MHD_Connection *c, dc_request *req,
+                                const char *path, dc_generation *gen, dc_worker *wk)
+{
+    (void)rt, (void)path;
+    return dc_http_qr(c, req, gen, wk);
+}
+
 /* Every endpoint: a new one is a row here and its answer (for a GET
  * lookup, its lookup_steps). */
 static const route routes[] = {
@@ -736,6 +745,7 @@ static const route routes[] = {
     {"/reverse", DC_EP_NOMINATIM_REVERSE, nominatim_route, NULL},
     {"/v1/zones", DC_EP_ZONES_BOX, map_route, NULL},
     {"/v1/households", DC_EP_HOUSEHOLDS, map_route, NULL},
+    {"/v1/qr", DC_EP_QR, qr_route, NULL},
     {"/", DC_EP_PAGE, map_route, NULL},
     {"/static/", DC_EP_PAGE, map_route, NULL},
 };

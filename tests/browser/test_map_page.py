@@ -9,7 +9,8 @@ then shows that no request left for anywhere else.
 Asserts: no console error; searching a sample code puts the marker within
 1 px of where the API's lat/lon falls on the map; the spoken text is the
 API's, in both languages; the link reopens the page on the code; clicking a
-known household's door shows its code and address; "where am I" at that
+known household's door shows its code and address, and a QR code that
+zbarimg reads as the link to it; "where am I" at that
 door (the position set through DevTools) shows it with its accuracy; a
 mistyped code shows the API's own message; at 360 x 640 the page has no
 horizontal scroll; and, to show the refusal works, a base map on
@@ -24,6 +25,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -181,6 +183,23 @@ def test_click_door(d, base):
              "clicking the door shows its code")
     check(ADDRESS_WORD in page_text(d, "details"),
           "the door's household shown: %r" % page_text(d, "details")[:120])
+    test_qr(d, base)
+
+
+def test_qr(d, base):
+    """The panel's QR code, as the browser draws it, read by zbarimg: the
+    link that reopens the page on the door's code."""
+    wait_for(d, "const i = document.getElementById('qr'); "
+                "return i.complete && i.naturalWidth > 0 && !i.closest('[hidden]');",
+             "the QR code drawn")
+    fd, shot = tempfile.mkstemp(suffix=".png")
+    with os.fdopen(fd, "wb") as f:
+        f.write(d.find_element("id", "qr").screenshot_as_png)
+    zbar = subprocess.run(["zbarimg", "-q", "--raw", shot], capture_output=True, text=True)
+    os.unlink(shot)
+    read = zbar.stdout.strip()
+    check(zbar.returncode == 0 and read == base + LINK,
+          "the QR code reads %r (zbarimg exit %d)" % (read, zbar.returncode))
 
 
 def test_where_am_i(d, base):

@@ -6,7 +6,8 @@
  * overlapping nor parting at any zoom), GET /v1/households?bbox= (pages
  * that together give exactly the box's households, each once, against a
  * brute-force list of the sample's households read by number), the box
- * limit, bad parameters, and the page's files with and without --no-ui.
+ * limit, bad parameters, the page's files with and without --no-ui, and
+ * GET /v1/qr (the library's SVG of the text, bad texts refused).
  *
  * Usage: test_http_map DIACHI SAMPLE_INDEX LIST_HOUSEHOLDS WORKDIR
  */
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diachi/qr.h"
 #include "http_support.h"
 
 static const char *diachi, *sample_index, *list_households, *workdir;
@@ -455,6 +457,64 @@ static void test_page(void **state)
     dc_assert_stops_cleanly(&off);
 }
 
+/* GET /v1/qr: the library's own SVG of the text (test_qr decodes that with
+ * zbarimg), UTF-8 kept; every bad text a 400 that says what is wrong. */
+static void test_qr(void **state)
+{
+    (void)state;
+    const char *link = "http://127.0.0.1:8080/#32105-927CJ93";
+    dc_reply r;
+    assert_true(dc_request(curl, port, NULL,
+                           "/v1/qr?text=http%3A%2F%2F127.0.0.1%3A8080%2F%2332105-927CJ93",
+                           NULL, NULL, 0, &r));
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.content_type, "image/svg+xml");
+    dc_qr q;
+    assert_int_equal(dc_qr_encode(link, strlen(link), &q, NULL), DC_OK);
+    assert_int_equal(q.version, 3);
+    size_t len;
+    char *svg = dc_qr_svg(&q, &len);
+    assert_int_equal(r.len, len);
+    assert_memory_equal(r.body, svg, len);
+    free(svg);
+    dc_qr_free(&q);
+    dc_reply_free(&r);
+
+    const char *addr = "Số 1138, Tổ 5";
+    assert_true(dc_request(curl, port, NULL, "/v1/qr?text=S%E1%BB%91%201138%2C%20T%E1%BB%95%205",
+                           NULL, NULL, 0, &r));
+    assert_int_equal(r.status, 200);
+    assert_int_equal(dc_qr_encode(addr, strlen(addr), &q, NULL), DC_OK);
+    svg = dc_qr_svg(&q, &len);
+    assert_int_equal(r.len, len);
+    assert_memory_equal(r.body, svg, len);
+    free(svg);
+    dc_qr_free(&q);
+    dc_reply_free(&r);
+
+    char big[700] = "/v1/qr?text=";
+    memset(big + strlen(big), 'a', 513);
+    const struct {
+        const char *path, *words;
+    } bad[] = {
+        {"/v1/qr", "parameter text is required"},
+        {"/v1/qr?text=", "parameter text is required"},
+        {"/v1/qr?text=a&text=b", "parameter text is given twice"},
+        {"/v1/qr?text=a%0Ab", "control character"},
+        {big, "513 bytes; a QR code here holds at most 512"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *j = get(bad[i].path, &r);
+        if (r.status != 400) print_error("%.40s: %ld\n", bad[i].path, r.status);
+        assert_int_equal(r.status, 400);
+        assert_string_equal(dc_json_str(j, "error.code"), "bad_parameter");
+        if (!strstr(dc_json_str(j, "error.message"), bad[i].words))
+            fail_msg("%.40s: %s", bad[i].path, dc_json_str(j, "error.message"));
+        json_decref(j);
+        dc_reply_free(&r);
+    }
+}
+
 static void test_stop(void **state)
 {
     (void)state;
@@ -481,6 +541,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_households_paged),
         cmocka_unit_test(test_bad_parameters),
         cmocka_unit_test(test_page),
+        cmocka_unit_test(test_qr),
         cmocka_unit_test(dc_test_replies_as_documented),
         cmocka_unit_test(test_stop),
     };
