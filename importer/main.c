@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -227,6 +228,17 @@ static int parse_option(int argc, char **argv, int *i, dc_args *a)
     return bad ? usage_error("option '%s' needs a valid value", o) : 0;
 }
 
+/* Two paths that name one file: the same inode when both exist, else the
+ * same text. */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!a || !b) return false;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return strcmp(a, b) == 0;
+}
+
 static void free_args(dc_args *a)
 {
     free(a->zones);
@@ -256,6 +268,15 @@ static int parse_args(int argc, char **argv, dc_args *a)
     }
     if (!a->nzones) return usage_error("%s", "--zones is required");
     if (!a->cfg.output) return usage_error("%s", "-o INDEX is required");
+    /* The outputs are written over: never the history table read. */
+    if (same_file(a->cfg.report, a->cfg.history))
+        return usage_error("--report '%s' is the --history table: it would be written over",
+                           a->cfg.report);
+    if (same_file(a->cfg.output, a->cfg.history))
+        return usage_error("-o '%s' is the --history table: it would be written over",
+                           a->cfg.output);
+    if (same_file(a->cfg.output, a->cfg.report))
+        return usage_error("--report '%s' is the index -o names", a->cfg.report);
     a->cfg.zone_paths = a->zones;
     a->cfg.nzone_paths = a->nzones;
     a->cfg.household_paths = a->households;

@@ -126,7 +126,7 @@ static dc_err read_zoneset(dc_import *im, dc_source_list *sources, dc_zoneset *z
 static dc_err read_earlier_zones(dc_import *im, dc_error *err)
 {
     const dc_import_config *cfg = im->cfg;
-    const char *outputs[2] = {cfg->report, cfg->output};
+    const char *outputs[3] = {cfg->report, cfg->output, cfg->history};
     dc_err rc = DC_OK;
     if (cfg->neditions < 2) return DC_OK;
     im->earlier_sources = calloc(cfg->neditions, sizeof *im->earlier_sources);
@@ -134,7 +134,7 @@ static dc_err read_earlier_zones(dc_import *im, dc_error *err)
     for (size_t e = 0; rc == DC_OK && e + 1 < cfg->neditions; e++) {
         dc_zoneset_init(&im->editions.earlier[e], &im->report);
         rc = dc_source_list_open_except(cfg->editions[e].zone_paths,
-                                        cfg->editions[e].nzone_paths, outputs, 2,
+                                        cfg->editions[e].nzone_paths, outputs, 3,
                                         &im->earlier_sources[e], err);
         if (rc == DC_OK) im->nearlier_sources = e + 1;
         if (rc == DC_OK)
@@ -337,13 +337,14 @@ static dc_err open_sources(dc_import *im, dc_error *err)
     im->household_opt.srs = cfg->households_srs;
     im->zone_opt.exact_proj = im->household_opt.exact_proj = cfg->exact_proj;
     im->zone_opt.encoding = im->household_opt.encoding = cfg->encoding;
-    /* A folder may hold the report and the index: they are not maps. */
-    const char *outputs[2] = {cfg->report, cfg->output};
-    rc = dc_source_list_open_except(cfg->zone_paths, cfg->nzone_paths, outputs, 2,
+    /* A folder may hold the report, the index and the history table (an
+     * edition's folder comes with its history.csv): they are not maps. */
+    const char *outputs[3] = {cfg->report, cfg->output, cfg->history};
+    rc = dc_source_list_open_except(cfg->zone_paths, cfg->nzone_paths, outputs, 3,
                                     &im->zone_sources, err);
     if (rc == DC_OK)
         rc = dc_source_list_open_except(cfg->household_paths, cfg->nhousehold_paths,
-                                        outputs, 2, &im->household_sources, err);
+                                        outputs, 3, &im->household_sources, err);
     return rc;
 }
 

@@ -79,6 +79,23 @@ expect_report "warning,history.csv,,13,history_unknown_postcode,line 13: old pos
 warning,history.csv,,14,history_unknown_postcode,line 14: old postcode 32112 is in no edition's zones; the row is left out
 warning,,,,zone_no_old_households,\"zone 32153 'Mường Phăng' of edition 2 holds no household of edition 1's zones (2058 households, none in an earlier zone)\""
 
+# An edition's folder, its history.csv inside: the table is read as the
+# history, not tried as a layer (no layer_skipped row).
+run folder 0 $(two 2025-06-30 "$data/dien-bien-phu-2025") \
+  --history "$data/dien-bien-phu-2025/history.csv"
+expect_report ""
+"$bin/diachi" check folder.diachi >/dev/null || fail "folder: diachi check"
+
+# An output over the history table is refused before anything is read.
+"$bin/diachi-import" $(two 2025-06-30 "$new") --history history.csv --report ./history.csv \
+  --households "$data/dien-bien-phu/households.shp" -o over.diachi --quiet 2>over.err
+got=$?
+[ "$got" = 2 ] || fail "over: exit $got, want 2"
+current=over
+expect_error "diachi-import: --report './history.csv' is the --history table: it would be written over
+Try 'diachi-import --help'."
+cmp -s history.csv "$data/dien-bien-phu-2025/history.csv" || fail "over: history.csv was written"
+
 run historyonly 3 --zones "$old" --history history.csv
 expect_error "diachi-import: invalid_argument: --history needs editions: --zones OLD --valid-until DATE --zones NEW --valid-from DATE"
 
