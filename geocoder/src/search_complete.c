@@ -36,12 +36,6 @@ typedef struct typed {
     size_t start_token; /* where the typed words start, in the query's tokens */
 } typed;
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t p = *(const uint32_t *)a, q = *(const uint32_t *)b;
-    return (p > q) - (p < q);
-}
-
 /* Whether @p id is in any of @p n lists (cursors moved forward only: the
  * ids asked for ascend). */
 static int in_any(dc_postings *pl, uint32_t *cur, int *state, size_t n, uint32_t id)
@@ -53,6 +47,52 @@ static int in_any(dc_postings *pl, uint32_t *cur, int *state, size_t n, uint32_t
         if (state[a] == 1 && cur[a] == id) return 1;
     }
     return 0;
+}
+
+/* A heap of posting lists by their current id, smallest on top. */
+typedef struct head {
+    uint32_t id;
+    uint32_t list;
+} head;
+
+static void sift_down(head *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && h[l].id < h[m].id) m = l;
+        if (l + 1 < n && h[l + 1].id < h[m].id) m = l + 1;
+        if (m == i) return;
+        head tmp = h[i];
+        h[i] = h[m], h[m] = tmp;
+        i = m;
+    }
+}
+
+/* The first PREFIX_IDS ids of the union of @p n lists, ascending, each
+ * once: the lists merged through a heap, which stops as soon as it has
+ * them (no list is read further than its share of them). */
+static dc_err union_first(const dc_postings *words, size_t n, uint32_t *out, size_t *nout)
+{
+    dc_postings lists[PREFIX_WORDS];
+    head h[PREFIX_WORDS];
+    size_t nh = 0, m = 0;
+    memcpy(lists, words, n * sizeof *lists);
+    for (size_t a = 0; a < n; a++) {
+        int got = dc_postings_next(&lists[a], &h[nh].id);
+        if (got < 0) return DC_E_INDEX_CORRUPT;
+        if (got == 1) h[nh++].list = (uint32_t)a;
+    }
+    for (size_t i = nh / 2; i-- > 0;)
+        sift_down(h, nh, i);
+    while (nh && m < PREFIX_IDS) {
+        if (m == 0 || out[m - 1] != h[0].id) out[m++] = h[0].id;
+        int got = dc_postings_next(&lists[h[0].list], &h[0].id);
+        if (got < 0) return DC_E_INDEX_CORRUPT;
+        if (got == 0) h[0] = h[--nh];
+        sift_down(h, nh, 0);
+    }
+    *nout = m;
+    return DC_OK;
 }
 
 /* The candidate ids into x->ids: every whole word's, and one of the
@@ -69,21 +109,8 @@ static dc_err candidates(struct dc_search_scratch *x, const typed *t, dc_posting
     }
     if (t->prefix_len && prefix_count < best) driver = SIZE_MAX;
     if (driver == SIZE_MAX) {
-        for (size_t a = 0; a < nwords; a++) {
-            dc_postings pl = words[a];
-            uint32_t id;
-            int got = 0;
-            size_t taken = 0;
-            while (n < COMPLETE_IDS && taken++ < PREFIX_IDS &&
-                   (got = dc_postings_next(&pl, &id)) == 1)
-                x->ids[n++] = id;
-            if (got < 0) return DC_E_INDEX_CORRUPT;
-        }
-        qsort(x->ids, n, sizeof *x->ids, cmp_u32);
-        size_t m = 0; /* each once, the first PREFIX_IDS */
-        for (size_t i = 0; i < n && m < PREFIX_IDS; i++)
-            if (m == 0 || x->ids[m - 1] != x->ids[i]) x->ids[m++] = x->ids[i];
-        n = m;
+        dc_err rc = union_first(words, nwords, x->ids, &n);
+        if (rc != DC_OK) return rc;
     } else {
         dc_postings pl = x->nt[t->first + driver].alt[0].pl;
         uint32_t id;
@@ -191,6 +218,37 @@ static int by_completion(const void *pa, const void *pb)
     return (a->id > b->id) - (a->id < b->id);
 }
 
+/* The completions as a heap, the one by_completion puts first on top: the
+ * answers take a few from the top (ten, and the names they pass as
+ * repeats), so the rest is never sorted. */
+static void comp_sift(dc_completion *c, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && by_completion(&c[l], &c[m]) < 0) m = l;
+        if (l + 1 < n && by_completion(&c[l + 1], &c[m]) < 0) m = l + 1;
+        if (m == i) return;
+        dc_completion tmp = c[i];
+        c[i] = c[m], c[m] = tmp;
+        i = m;
+    }
+}
+
+static void comp_heapify(struct dc_search_scratch *x)
+{
+    for (size_t i = x->ncomp / 2; i-- > 0;)
+        comp_sift(x->comp, x->ncomp, i);
+}
+
+/* The first completion left, taken off the heap. */
+static dc_completion comp_pop(struct dc_search_scratch *x)
+{
+    dc_completion top = x->comp[0];
+    x->comp[0] = x->comp[--x->ncomp];
+    comp_sift(x->comp, x->ncomp, 0);
+    return top;
+}
+
 static uint32_t weight_of(dc_geo_session *s, const dc_entity *e)
 {
     dc_zone z;
@@ -222,7 +280,8 @@ static int rank_entity(void *ctx, const dc_entity *e)
 }
 
 /* The candidates of the kinds wanted (told by their id ranges, unread),
- * read in id order through one cursor, fitted and ranked. */
+ * read in id order through one cursor, fitted, and put in a heap in the
+ * order of by_completion. */
 static dc_err rank(dc_geo_session *s, struct dc_search_scratch *x, const typed *t,
                    size_t nids)
 {
@@ -241,7 +300,7 @@ static dc_err rank(dc_geo_session *s, struct dc_search_scratch *x, const typed *
     ranking r = {s, x, t};
     x->ncomp = 0;
     dc_err rc = dc_index_search_entities_read(s->txn, x->ids, n, rank_entity, &r);
-    if (rc == DC_OK) qsort(x->comp, x->ncomp, sizeof *x->comp, by_completion);
+    if (rc == DC_OK) comp_heapify(x);
     return rc;
 }
 
@@ -331,11 +390,11 @@ static dc_err answers(dc_geo_session *s, struct dc_search_scratch *x, const type
     dc_str seen_name[DC_COMPLETE_MAX], seen_district[DC_COMPLETE_MAX],
         seen_province[DC_COMPLETE_MAX];
     uint8_t seen_kind[DC_COMPLETE_MAX];
-    for (size_t i = 0; i < x->ncomp && out->nanswers < DC_COMPLETE_MAX; i++) {
+    while (x->ncomp && out->nanswers < DC_COMPLETE_MAX) {
         dc_entity e;
         dc_str name, district, province;
         dc_complete_answer *a = &out->answers[out->nanswers];
-        dc_err rc = dc_index_search_entity(s->txn, x->comp[i].id, &e);
+        dc_err rc = dc_index_search_entity(s->txn, comp_pop(x).id, &e);
         if (rc == DC_OK) rc = dc_index_search_name(s->txn, &e, &name);
         if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
         memset(a, 0, sizeof *a);
