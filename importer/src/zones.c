@@ -5,6 +5,7 @@
 #include "zones.h"
 
 #include "overlap.h"
+#include "valid_fast.h"
 #include "zone_encode.h"
 
 #include <math.h>
@@ -159,7 +160,8 @@ static OGRGeometryH valid_polygons(OGRGeometryH g, dc_verdict *verdict,
         *type = t;
         return NULL;
     }
-    if (OGR_G_IsValid(g)) {
+    /* Most zones are proven valid in linear time; GEOS decides the rest. */
+    if (dc_polygon_proven_valid(g) || OGR_G_IsValid(g)) {
         OGRGeometryH mp = polygons_of_owned(g);
         *verdict = mp ? DC_VERDICT_KEPT : DC_VERDICT_DROPPED;
         return mp;
