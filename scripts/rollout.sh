@@ -13,10 +13,13 @@
 # 1. `diachi check NEW_INDEX`: a file that fails it is never rolled out.
 # 2. For each replica in turn: unless its path already holds the new file,
 #    copy it to a temporary name in the same directory, sync it, see that
-#    the copy opens with the new fingerprint, and rename it over the path
-#    (atomic: the replica, and one that restarts meanwhile, finds either the
-#    old file or the new, never a part); then run its reload command and
-#    wait until its /readyz reports the new fingerprint before the next.
+#    the copy opens with the new fingerprint, keep the file it replaces as
+#    .NAME.previous (a hard link: no copy; roll it out to go back), and
+#    rename the copy over the path (atomic: the replica, and one that
+#    restarts meanwhile, finds either the old file or the new, never a
+#    part); then run its reload command and wait until its /readyz reports
+#    the new fingerprint before the next. If the replica does not take it,
+#    the file placed for it is put back as it was.
 #
 # A replica that already serves the new fingerprint is skipped, so running
 # the same command again after an interruption completes the rollout; the
@@ -90,12 +93,13 @@ if ! flock -n 9; then
   exit 1
 fi
 
-tmp=
+tmp='' placed=''
 trap '[ -z "$tmp" ] || rm -f "$tmp"' EXIT
 
 # 2. Place the file beside the replica's index, atomically. -----------------
 place() {
   local path=$1 dir base
+  placed=
   if [ "$(file_fingerprint "$path")" = "$fp" ]; then return 0; fi
   dir=$(dirname "$path") base=$(basename "$path")
   tmp="$dir/.$base.rollout-$$"
@@ -105,10 +109,24 @@ place() {
     say "the copy at $tmp does not open as ${fp:0:16} (disk full?): not placed"
     return 1
   fi
+  [ ! -e "$path" ] || ln -f "$path" "$dir/.$base.previous"
   mv -f "$tmp" "$path"
-  tmp=
+  tmp='' placed=$path
   sync "$dir" 2>/dev/null || true
   say "placed $path"
+}
+
+# Put back the file the last place() replaced (by rename: atomic too).
+unplace() {
+  local path=$placed dir base
+  [ -n "$path" ] || return 0
+  dir=$(dirname "$path") base=$(basename "$path")
+  [ -e "$dir/.$base.previous" ] || return 0
+  tmp="$dir/.$base.rollout-$$"
+  ln -f "$dir/.$base.previous" "$tmp"
+  mv -f "$tmp" "$path"
+  tmp=
+  say "put the previous file back at $path"
 }
 
 # 3. Reload, and wait for the new fingerprint on /readyz. --------------------
@@ -149,6 +167,9 @@ while read -r url path command; do
     exit 1
   fi
   place "$path" || exit 1
-  reload "$url" "$command" "$was" || exit 1
+  if ! reload "$url" "$command" "$was"; then
+    unplace
+    exit 1
+  fi
 done < "$replicas"
 say "done: $n replicas serve ${fp:0:16}"

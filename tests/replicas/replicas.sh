@@ -262,7 +262,8 @@ done
 say "rollout of a damaged file: refused (exit 3), nothing placed"
 
 # Interrupted half way: replica 2's reload fails, so the rollout stops
-# after replica 1; replicas 2 and 3 keep serving the old index.
+# after replica 1; replicas 2 and 3 keep serving the old index, and the
+# file placed for replica 2 is put back.
 write_replicas "exit 1"
 set +e
 rollout "$new_index" "$replicas" 2> "$work/rollout-1.log"
@@ -275,7 +276,10 @@ for n in 2 3; do
   [ "$(ready_fingerprint "http://127.0.0.1:${ports[$n]}")" = "$fp_old" ] ||
     fail "after the interrupted rollout, replica $n does not serve the old index"
 done
-say "rollout interrupted at replica 2: replica 1 new, replicas 2 and 3 old"
+# The file placed for replica 2, which did not take it, is put back.
+cmp -s "$old_index" "$work/r2/index.diachi" ||
+  fail "after the interrupted rollout, replica 2's path does not hold the old file"
+say "rollout interrupted at replica 2: replica 1 new, replicas 2 and 3 old (and their files)"
 # Rerun: replica 1 is skipped, 2 and 3 reloaded one at a time.
 write_replicas
 rollout "$new_index" "$replicas" 2> "$work/rollout-2.log" ||
