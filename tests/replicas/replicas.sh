@@ -198,9 +198,9 @@ say "nginx: 413 past 16 MiB, GeoJSON gzipped, batches from one client:$statuses"
 
 report=$work/load.txt
 : > "$report"
-# Paced at 3,000 requests a second: steady, and leaving the machine room for
+# Paced at 1,000 requests a second: steady, and leaving the machine room for
 # the rollout, restarts and checks meanwhile.
-"$load_bin" -c 32 --rate 3000 --report "$report" "$front" "${paths[@]}" 2> "$work/load.err" &
+"$load_bin" -c 32 --rate 1000 --report "$report" "$front" "${paths[@]}" 2> "$work/load.err" &
 load_pid=$!
 phase_line=
 # End the load's current phase and read its line.
