@@ -161,6 +161,8 @@ int cmd_batch(const command *cmd, int argc, char **argv);
     "                     on this host is every client)\n"                               \
     "  --allow-shrink     let SIGHUP reload an index with fewer than half the\n"         \
     "                     households of the one served (refused by default)\n"           \
+    "  --drain-timeout S  on SIGTERM, wait at most S seconds for connections to\n"       \
+    "                     finish their requests (default 4)\n"                           \
     "  --access-log FILE|-  one JSON line per request, appended to FILE (- stdout)\n"    \
     "  --web DIR          the map page's files, served at / and /static/ (default:\n"   \
     "                     ../share/diachi/web beside the binary)\n"                     \
@@ -171,8 +173,9 @@ int cmd_batch(const command *cmd, int argc, char **argv);
     "Signals: SIGHUP reopens the access log and reloads the index (requests in\n"        \
     "flight finish on the old one; a file that fails to open, or that holds fewer\n"     \
     "than half the households without --allow-shrink, keeps the old one\n"               \
-    "serving); SIGTERM or SIGINT stop taking connections, let requests in flight\n"      \
-    "finish (10 s at most) and exit.\n"                                                  \
+    "serving); SIGTERM or SIGINT drain: /readyz answers 503, new connections are\n"      \
+    "refused, every answer closes its connection, requests in flight finish\n"           \
+    "(--drain-timeout, 4 s at most), then the process exits.\n"                          \
     "Exit: 0 stopped by a signal, 2 usage, 3 the index cannot be served.\n"
 
 #define BATCH_HELP                                                                       \

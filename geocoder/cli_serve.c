@@ -15,10 +15,15 @@
 #include "cli.h"
 #include "src/http.h"
 
-#define DRAIN_MS 10000
+/* A drain's bound: within a systemd stop's default 90 s, and the 5 s a
+ * replica behind a proxy is given to leave. Requests on a kept-alive
+ * connection finish in milliseconds; a large streamed batch to a slow
+ * client is what can take longer, and is cut. */
+#define DRAIN_S 4
 
 typedef struct serve_args {
     dc_http_config config;
+    unsigned drain_s;
     const char *listen;
     const char *access_log;
     char origins[4096]; /* every --cors-origin, joined by commas */
@@ -74,7 +79,8 @@ static int parse_serve_args(const command *cmd, int argc, char **argv, serve_arg
 {
     const char *threads = NULL, *max_batch = NULL, *max_body = NULL, *timeout = NULL,
                *max_conn = NULL, *per_ip = NULL, *request_timeout = NULL,
-               *batch_results = NULL, *batch_bytes = NULL, *rate = NULL, *records = NULL;
+               *batch_results = NULL, *batch_bytes = NULL, *rate = NULL, *records = NULL,
+               *drain = NULL;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -114,6 +120,7 @@ static int parse_serve_args(const command *cmd, int argc, char **argv, serve_arg
             {"--record-limit", &records},
             {"--timeout", &timeout},
             {"--request-timeout", &request_timeout},
+            {"--drain-timeout", &drain},
             {"--max-connections", &max_conn},
             {"--per-ip-connections", &per_ip},
             {"--access-log", &a->access_log},
@@ -162,6 +169,7 @@ static int parse_serve_args(const command *cmd, int argc, char **argv, serve_arg
         {records, "--record-limit", 1, 1000000000, &a->config.record_limit, 0},
         {timeout, "--timeout", 1, 86400, &a->config.timeout_s, 0},
         {request_timeout, "--request-timeout", 1, 3600, &a->config.request_timeout_s, 0},
+        {drain, "--drain-timeout", 1, 3600, &a->drain_s, 0},
         {max_conn, "--max-connections", 1, 1000000, &a->config.max_connections, 0},
         {per_ip, "--per-ip-connections", 1, 1000000, &a->config.per_ip_connections, 0},
     };
@@ -220,6 +228,7 @@ int cmd_serve(const command *cmd, int argc, char **argv)
 {
     serve_args a = {0};
     a.config.access_log_fd = -1;
+    a.drain_s = DRAIN_S;
     int rc = parse_serve_args(cmd, argc, argv, &a);
     if (rc >= 0) return rc;
     if (a.access_log && (a.config.access_log_fd = open_access_log(a.access_log)) < 0)
@@ -260,7 +269,7 @@ int cmd_serve(const command *cmd, int argc, char **argv)
                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
         break;
     }
-    dc_http_stop(srv, DRAIN_MS);
+    dc_http_stop(srv, a.drain_s * 1000);
     if (a.config.access_log_fd > STDERR_FILENO) close(a.config.access_log_fd);
     fprintf(stderr, "diachi serve: stopped\n");
     return EXIT_OK;

@@ -49,6 +49,12 @@
 /* The access log keeps this much of a path (a 10 KB path is an attack,
  * not a lookup). */
 #define LOG_PATH 128
+/* In a drain, a connection idle between two requests is ended after this
+ * long, not at once: a proxy under load sends on each of its kept-alive
+ * connections within it and reads the answer's Connection: close, so few
+ * are left to end, each with the small chance that a request crosses the
+ * end on the wire. */
+#define DRAIN_IDLE_GRACE_MS 250
 
 static int64_t now_ns(void)
 {
@@ -494,16 +500,26 @@ void dc_http_set_access_log(dc_http *srv, int fd)
 void dc_http_stop(dc_http *srv, unsigned drain_ms)
 {
     if (!srv) return;
-    /* Stop taking connections by refusing each as it comes
-     * (dc_conns_accept), not with MHD_quiesce_daemon: with a thread pool on
-     * epoll, libmicrohttpd 0.9.75 panics ("Failed to remove listen FD from
-     * epoll set", SIGABRT) when a worker took the listening socket out of
-     * its set itself, at its connection limit, while quiesce runs. */
+    /* Refuse new connections by closing the listening socket, not with
+     * MHD_quiesce_daemon (the daemon has no listening socket of its own,
+     * and with a thread pool on epoll libmicrohttpd 0.9.75 panics in
+     * quiesce, SIGABRT, when a worker at its connection limit took the
+     * socket out of its set itself). From here every answer closes its
+     * connection (Connection: close) and /readyz answers 503. */
     atomic_store(&srv->draining, true);
-    int64_t deadline = now_ns() + (int64_t)drain_ms * 1000000;
+    dc_front_quiesce(srv->front);
+    int64_t start = now_ns(), deadline = start + (int64_t)drain_ms * 1000000;
+    unsigned grace_ms =
+        drain_ms / 2 < DRAIN_IDLE_GRACE_MS ? drain_ms / 2 : DRAIN_IDLE_GRACE_MS;
     const struct timespec pause = {0, 2000000};
-    while (atomic_load(&srv->metrics.in_flight) > 0 && now_ns() < deadline)
+    for (int64_t now = start; now < deadline; now = now_ns()) {
+        bool end_idle = now - start >= (int64_t)grace_ms * 1000000;
+        unsigned open = dc_conns_drain_idle(srv, end_idle);
+        if (!open && !dc_front_waiting(srv->front) &&
+            atomic_load(&srv->metrics.in_flight) <= 0)
+            break;
         nanosleep(&pause, NULL);
+    }
     dc_front_stop(srv->front);
     MHD_stop_daemon(srv->daemon);
     server_free(srv);

@@ -13,8 +13,12 @@
  *   keep-alive one), and is refused at once when every connection is
  *   being answered; libmicrohttpd's own limit sits above, never reached;
  * - a connection is ended by shutting its socket down: libmicrohttpd
- *   then reads its end and closes it, on its own thread.
+ *   then reads its end and closes it, on its own thread;
+ * - in a drain, the connections idle between two requests are ended
+ *   (dc_conns_drain_idle) once the proxy has had time to use each again
+ *   and read the answer's Connection: close.
  */
+#include <errno.h>
 #include <stdlib.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -30,6 +34,7 @@ struct dc_conn {
     int fd;
     bool shut;                /* shut down, not yet closed by libmicrohttpd */
     atomic_llong deadline_ns; /* 0: being answered, no deadline */
+    atomic_bool idle;         /* answered, no byte of the next request seen */
 };
 
 static int64_t mono_ns(void)
@@ -171,10 +176,9 @@ enum MHD_Result dc_conns_accept(void *cls, const struct sockaddr *addr, socklen_
     dc_conns *cs = &srv->conns;
     enum MHD_Result ok = MHD_YES;
     (void)addr, (void)len;
-    if (atomic_load(&srv->draining)) { /* stopping: no new connection */
-        atomic_fetch_add(&srv->metrics.refused, 1);
-        return MHD_NO;
-    }
+    /* Draining or not: in a drain the listening socket is closed first
+     * (dc_front_quiesce), so a connection handed over now was accepted
+     * before, its request likely sent, and is answered. */
     pthread_mutex_lock(&cs->lock);
     if (cs->count - cs->shutting >= srv->config.max_connections) {
         dc_conn *k = oldest_waiting(cs);
@@ -243,9 +247,31 @@ void dc_conns_deadline(dc_http *srv, dc_conn *k, dc_conn_phase phase)
 {
     if (!k) return;
     int64_t d = 0;
+    atomic_store(&k->idle, phase == DC_CONN_KEPT_ALIVE);
     if (phase == DC_CONN_REQUEST)
         d = mono_ns() + seconds_ns(srv->config.request_timeout_s);
     else if (phase == DC_CONN_KEPT_ALIVE)
         d = mono_ns() + seconds_ns(srv->config.timeout_s + srv->config.request_timeout_s);
     atomic_store(&k->deadline_ns, d);
+}
+
+/* Whether a kept-alive connection has nothing of a next request in: no
+ * byte waiting (or the client has closed its end). */
+static bool nothing_sent(int fd)
+{
+    char byte;
+    ssize_t n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+}
+
+unsigned dc_conns_drain_idle(dc_http *srv, bool end_idle)
+{
+    dc_conns *cs = &srv->conns;
+    pthread_mutex_lock(&cs->lock);
+    for (dc_conn *k = cs->head; end_idle && k; k = k->next)
+        if (!k->shut && k->fd >= 0 && atomic_load(&k->idle) && nothing_sent(k->fd))
+            conn_shut(cs, k);
+    unsigned open = cs->count;
+    pthread_mutex_unlock(&cs->lock);
+    return open;
 }

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,13 +62,14 @@ typedef struct front_list {
 
 struct dc_front {
     dc_http *srv;
-    int listen_fd, epoll_fd, stop_fd;
+    int listen_fd, epoll_fd, stop_fd, quiesce_fd;
     uint16_t port;
     bool started;
     pthread_t thread;
     size_t head_max;
     unsigned cap;                 /* connections held at most, both lists */
     front_list waiting, answered; /* for a head; refused, lingering */
+    atomic_uint waiting_count;    /* waiting.count, for other threads */
     char *peek;                   /* head_max + 1 bytes */
 };
 
@@ -108,11 +110,17 @@ static front_list *list_of(dc_front *f, front_conn *k)
     return k->answered ? &f->answered : &f->waiting;
 }
 
+static void count_waiting(dc_front *f)
+{
+    atomic_store_explicit(&f->waiting_count, f->waiting.count, memory_order_relaxed);
+}
+
 /* Close and forget @p k (closing takes it out of the epoll set). */
 static void conn_close(dc_front *f, front_conn *k)
 {
     atomic_fetch_sub_explicit(&f->srv->metrics.connections, 1, memory_order_relaxed);
     list_remove(list_of(f, k), k);
+    count_waiting(f);
     close(k->fd);
     free(k);
 }
@@ -184,6 +192,7 @@ static void refuse(dc_front *f, front_conn *k, dc_front_verdict v, const char *w
     if (n && send(k->fd, answer, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) n = 0;
     shutdown(k->fd, SHUT_WR);
     list_remove(&f->waiting, k);
+    count_waiting(f);
     k->answered = true;
     k->deadline_ns = mono_ns() + (int64_t)LINGER_MS * 1000000;
     list_append(&f->answered, k);
@@ -199,6 +208,7 @@ static void hand_over(dc_front *f, front_conn *k)
 {
     epoll_ctl(f->epoll_fd, EPOLL_CTL_DEL, k->fd, NULL);
     list_remove(&f->waiting, k);
+    count_waiting(f);
     /* Counted again by libmicrohttpd's connection callback. */
     atomic_fetch_sub_explicit(&f->srv->metrics.connections, 1, memory_order_relaxed);
     MHD_add_connection(f->srv->daemon, k->fd, (const struct sockaddr *)&k->addr,
@@ -253,7 +263,6 @@ static bool admit(dc_front *f, const struct sockaddr_storage *addr)
 {
     dc_http *srv = f->srv;
     unsigned same = 0;
-    if (atomic_load(&srv->draining)) goto refused;
     for (front_conn *k = f->waiting.head; k; k = k->next)
         if (same_address(&k->addr, addr) && ++same >= srv->config.per_ip_connections)
             goto refused;
@@ -286,10 +295,11 @@ static int64_t head_wait_ns(const dc_front *f)
  * of new connections cannot push out, before its bytes are even looked
  * at, a client whose head is already in. Each new connection's head is
  * judged at once: one that came complete with its connection is handed
- * over without waiting in line. */
-static void accept_some(dc_front *f)
+ * over without waiting in line. Returns how many were accepted. */
+static unsigned accept_some(dc_front *f)
 {
-    for (unsigned taken = 0; taken < ACCEPT_BATCH; taken++) {
+    unsigned taken = 0;
+    for (; taken < ACCEPT_BATCH; taken++) {
         struct sockaddr_storage addr;
         socklen_t len = sizeof addr;
         int fd = accept4(f->listen_fd, (struct sockaddr *)&addr, &len,
@@ -302,7 +312,7 @@ static void accept_some(dc_front *f)
                 nanosleep(&pause, NULL);
             }
             if (errno == EINTR || errno == ECONNABORTED) continue;
-            return;
+            return taken;
         }
         front_conn *k = admit(f, &addr) ? calloc(1, sizeof *k) : NULL;
         if (!k) {
@@ -322,9 +332,27 @@ static void accept_some(dc_front *f)
             continue;
         }
         list_append(&f->waiting, k);
+        count_waiting(f);
         atomic_fetch_add_explicit(&f->srv->metrics.connections, 1, memory_order_relaxed);
         conn_event(f, k, EPOLLIN);
     }
+    return taken;
+}
+
+/* Close the listening socket, so that the system refuses new connections
+ * (a proxy sends their requests to another replica, whatever the method:
+ * none was sent). What the backlog holds is accepted first, to be
+ * answered: a connection closed with the listener would be reset after
+ * its client had sent its request. Connections already accepted are
+ * answered as before. */
+static void stop_listening(dc_front *f)
+{
+    if (f->listen_fd < 0) return;
+    while (accept_some(f) == ACCEPT_BATCH) {
+    }
+    epoll_ctl(f->epoll_fd, EPOLL_CTL_DEL, f->listen_fd, NULL);
+    close(f->listen_fd);
+    f->listen_fd = -1;
 }
 
 /* ---- the thread -------------------------------------------------------------- */
@@ -363,13 +391,15 @@ static void *front_main(void *arg)
         for (int i = 0; i < n; i++) {
             void *p = events[i].data.ptr;
             if (p == &f->stop_fd) return NULL;
-            if (p == f)
+            if (p == &f->quiesce_fd)
+                stop_listening(f);
+            else if (p == f)
                 listen_ready = true;
             else
                 conn_event(f, p, events[i].events);
         }
         /* After the connections' events: accepting may end one of them. */
-        if (listen_ready) accept_some(f);
+        if (listen_ready && f->listen_fd >= 0) accept_some(f);
         expire(f, mono_ns());
     }
 }
@@ -421,12 +451,16 @@ static dc_err front_events(dc_front *f, dc_error *err)
 {
     f->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     f->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (f->epoll_fd < 0 || f->stop_fd < 0)
+    f->quiesce_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (f->epoll_fd < 0 || f->stop_fd < 0 || f->quiesce_fd < 0)
         return dc_error_set(err, DC_E_IO, "epoll: %s", strerror(errno));
     struct epoll_event lev = {.events = EPOLLIN, .data.ptr = f};
     struct epoll_event sev = {.events = EPOLLIN, .data.ptr = &f->stop_fd};
+    /* Edge-triggered: one wake, whatever it leaves unread. */
+    struct epoll_event qev = {.events = EPOLLIN | EPOLLET, .data.ptr = &f->quiesce_fd};
     if (epoll_ctl(f->epoll_fd, EPOLL_CTL_ADD, f->listen_fd, &lev) != 0 ||
-        epoll_ctl(f->epoll_fd, EPOLL_CTL_ADD, f->stop_fd, &sev) != 0)
+        epoll_ctl(f->epoll_fd, EPOLL_CTL_ADD, f->stop_fd, &sev) != 0 ||
+        epoll_ctl(f->epoll_fd, EPOLL_CTL_ADD, f->quiesce_fd, &qev) != 0)
         return dc_error_set(err, DC_E_IO, "epoll_ctl: %s", strerror(errno));
     return DC_OK;
 }
@@ -437,7 +471,7 @@ dc_err dc_front_start(dc_http *srv, const struct sockaddr_storage *addr, size_t 
     dc_front *f = calloc(1, sizeof *f);
     if (!f) return dc_error_set(err, DC_E_NOMEM, "out of memory");
     f->srv = srv;
-    f->listen_fd = f->epoll_fd = f->stop_fd = -1;
+    f->listen_fd = f->epoll_fd = f->stop_fd = f->quiesce_fd = -1;
     f->head_max = head_max;
     f->cap = front_cap(srv);
     dc_err rc = (f->peek = malloc(head_max + 1))
@@ -461,6 +495,18 @@ uint16_t dc_front_port(const dc_front *front)
     return front->port;
 }
 
+void dc_front_quiesce(dc_front *f)
+{
+    uint64_t one = 1;
+    if (f && write(f->quiesce_fd, &one, sizeof one) < 0) { /* already signalled */
+    }
+}
+
+unsigned dc_front_waiting(const dc_front *f)
+{
+    return f ? atomic_load_explicit(&f->waiting_count, memory_order_relaxed) : 0;
+}
+
 void dc_front_stop(dc_front *f)
 {
     if (!f) return;
@@ -477,6 +523,7 @@ void dc_front_stop(dc_front *f)
     if (f->listen_fd >= 0) close(f->listen_fd);
     if (f->epoll_fd >= 0) close(f->epoll_fd);
     if (f->stop_fd >= 0) close(f->stop_fd);
+    if (f->quiesce_fd >= 0) close(f->quiesce_fd);
     free(f->peek);
     free(f);
 }

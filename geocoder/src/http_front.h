@@ -37,6 +37,16 @@ dc_err dc_front_start(dc_http *srv, const struct sockaddr_storage *addr, size_t 
 /** The port listened on (the one the system chose when asked for 0). */
 uint16_t dc_front_port(const dc_front *front);
 
+/** Close the listening socket (on the front door's thread, soon after the
+ *  call): new connections are refused by the system; what the backlog
+ *  holds is taken first, and every connection taken is still handed over.
+ *  For a drain. Thread-safe; NULL is a no-op. */
+void dc_front_quiesce(dc_front *front);
+
+/** Connections taken whose first request head is not yet in (so not yet
+ *  handed over). Thread-safe; 0 for NULL. */
+unsigned dc_front_waiting(const dc_front *front);
+
 /** Stop listening, close the connections not handed over, join the
  *  thread. NULL is a no-op. */
 void dc_front_stop(dc_front *front);

@@ -183,6 +183,10 @@ void dc_conns_closed(dc_http *srv, void **socket_context);
 /* The connection of a request (NULL when it could not be tracked). */
 dc_conn *dc_conns_of(struct MHD_Connection *c);
 void dc_conns_deadline(dc_http *srv, dc_conn *k, dc_conn_phase phase);
+/* For a drain: with @p end_idle, end the connections idle between two
+ * requests with no byte of a next one in; returns how many connections
+ * libmicrohttpd still holds (those ended included, until it closes them). */
+unsigned dc_conns_drain_idle(dc_http *srv, bool end_idle);
 
 dc_err dc_limits_init(dc_http *srv, dc_error *err);
 void dc_limits_free(dc_http *srv);

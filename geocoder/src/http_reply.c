@@ -129,11 +129,20 @@ static enum MHD_Result queue_answer(struct MHD_Connection *c, dc_request *req,
             req->endpoint == DC_EP_BATCH ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
         add_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     }
+    dc_http_close_if_draining(req, r);
     req->status = (int)status;
     req->bytes = len;
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+void dc_http_close_if_draining(const dc_request *req, struct MHD_Response *r)
+{
+    /* The client (a proxy) takes its next request elsewhere, and the
+     * connection is gone before the drain ends. */
+    if (atomic_load(&req->srv->draining))
+        add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 }
 
 enum MHD_Result dc_http_send_with(struct MHD_Connection *c, dc_request *req,

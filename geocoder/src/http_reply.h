@@ -59,6 +59,10 @@ typedef struct dc_header {
     const char *name, *value;
 } dc_header;
 
+/* In a drain (dc_http_stop), add Connection: close to @p r: libmicrohttpd
+ * closes the connection after it. Every answer goes through here. */
+void dc_http_close_if_draining(const dc_request *req, struct MHD_Response *r);
+
 /* Send @p w's bytes with @p status and the headers every answer carries
  * (content type, fingerprint, CORS; ETag and Cache-Control when
  * @p cacheable; Vary: Accept when req->vary_accept). @p gen may be NULL

@@ -614,6 +614,7 @@ static enum MHD_Result preflight(struct MHD_Connection *c, dc_request *req,
     }
     if (req->srv->norigins && !req->srv->cors_any)
         MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Origin");
+    dc_http_close_if_draining(req, r);
     req->status = MHD_HTTP_NO_CONTENT;
     enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, r);
     MHD_destroy_response(r);
