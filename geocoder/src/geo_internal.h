@@ -31,12 +31,20 @@ struct dc_geo {
     struct dc_geo_session *free_sessions;
 };
 
+/* A pair of postcodes and what changed between them (dc_geo_change). */
+#define DC_GEO_CHANGES 64
+struct dc_geo_change_entry {
+    uint32_t old_postcode, new_postcode;
+    const char *name; /* NULL: not kept */
+};
+
 struct dc_geo_session {
     dc_geo *geo;
     dc_index_txn *txn;
     struct dc_search_scratch *search; /* a search's working memory (search.c) */
     int32_t day;                      /* answers as of it (dc_geo_session_at) */
-    struct dc_geo_session *next;      /* in geo->free_sessions once ended */
+    struct dc_geo_change_entry changes[DC_GEO_CHANGES]; /* convert.c */
+    struct dc_geo_session *next; /* in geo->free_sessions once ended */
 };
 
 /* Metres per degree of latitude and of longitude at @p lat (degrees): the
