@@ -45,6 +45,26 @@ static dc_err current(dc_geo_session *s, uint32_t former, const dc_geo_place *pl
     return dc_geo_change(s, former, zone->postcode, &out->change);
 }
 
+/* A current code with no household: the door of its cell may be registered
+ * with another current zone's postcode (a cell across a border, or zones
+ * that overlap): that household's code is today's code of the place. */
+static dc_err unregistered(dc_geo_session *s, const dc_geo_forward_result *r,
+                           dc_geo_conversion *out)
+{
+    dc_code mate;
+    dc_zone zone;
+    dc_geo_place place;
+    dc_err rc = dc_geo_cell_mate(s, &r->place.code, &r->place.cell, &mate);
+    if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
+    if (rc == DC_OK && mate.postcode != r->zone.postcode &&
+        dc_geo_zone_of(s->geo, mate.postcode, &zone) == DC_OK &&
+        dc_geo_place_fill(&mate, &zone, &place) == DC_OK) {
+        out->status = DC_GEO_OK;
+        return current(s, r->zone.postcode, &place, &zone, out);
+    }
+    return current(s, r->zone.postcode, &r->place, &r->zone, out);
+}
+
 dc_err dc_geo_convert(dc_geo_session *s, const dc_geo_forward_result *r,
                       dc_geo_conversion *out)
 {
@@ -55,8 +75,9 @@ dc_err dc_geo_convert(dc_geo_session *s, const dc_geo_forward_result *r,
     out->former_postcode = r->has_zone ? r->zone.postcode : 0;
     switch (r->status) {
     case DC_GEO_OK:
-    case DC_GEO_UNREGISTERED:
         return current(s, r->zone.postcode, &r->place, &r->zone, out);
+    case DC_GEO_UNREGISTERED:
+        return unregistered(s, r, out);
     case DC_GEO_RETIRED:
         if (!r->has_current) {
             out->status = DC_GEO_OUT_OF_COVERAGE;

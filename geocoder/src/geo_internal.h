@@ -77,6 +77,13 @@ dc_err dc_geo_search(dc_geo_session *s, double lat, double lon, double radius_m,
                      size_t limit, uint32_t zone_postcode, dc_geo_neighbour *out,
                      size_t *count);
 
+/* Another zone's household in the same ~3 m cell as @p code (whose cell is
+ * @p cell), with the same location characters: a cell across a zone
+ * boundary whose centre lies in the neighbour zone, or one where zones
+ * overlap. DC_OK with its code in @p found, or DC_E_NOT_FOUND. */
+dc_err dc_geo_cell_mate(dc_geo_session *s, const dc_code *code, const dc_olc_area *cell,
+                        dc_code *found);
+
 /* Fill out->suggestions from the significant characters of the input. */
 dc_err dc_geo_suggest(dc_geo_session *s, const char *text, size_t len,
                       dc_geo_forward_result *out);

@@ -304,7 +304,10 @@ void dc_geo_order_prefetch(dc_geo_session *s, uint64_t order);
 
 /** What a code converts to (dc_geo_convert): today's code of its door. */
 typedef struct dc_geo_conversion {
-    /** ok (a household's door), unregistered (a place in a current zone
+    /** ok (a household's door: the code's own, or where its cell lies
+     *  across a border or where zones overlap, that of the household of
+     *  another current zone registered in the same cell with the same
+     *  location characters), unregistered (a place in a current zone
      *  with no household), out_of_coverage (the place of an old code lies
      *  in no current zone: no code is guessed), or the forward status of a
      *  code that names no place (malformed, unknown_postcode,
