@@ -369,9 +369,30 @@ static dc_err forward_plus(dc_geo_session *s, const char *plus,
 
 /* ---- entry ---------------------------------------------------------------- */
 
+/* An old code's place in the index's order: that of the same location
+ * characters with the postcode of the current zone at its cell's centre,
+ * where its door's household is (or, across a border, next to it). A
+ * list of old codes then reads the index a neighbourhood at a time too. */
+static bool earlier_order(dc_geo_session *s, const dc_code *code, uint64_t *order)
+{
+    dc_past_zone past;
+    dc_olc_area cell;
+    dc_zone now;
+    if (dc_index_past_zone(s->txn, code->postcode, &past) != DC_OK ||
+        dc_code_resolve(code, past.zone.ref_lat_e7 / 1e7, past.zone.ref_lon_e7 / 1e7,
+                        &cell) != DC_OK ||
+        dc_index_zone_at(s->txn, dc_geo_e7(cell.lat), dc_geo_e7(cell.lon), &now) != DC_OK)
+        return false;
+    dc_code current = *code;
+    current.postcode = now.postcode;
+    return dc_index_code_order(s->geo->idx, &current, order) == DC_OK;
+}
+
 bool dc_geo_code_order(dc_geo_session *s, const dc_code *code, uint64_t *order)
 {
-    return s && dc_index_code_order(s->geo->idx, code, order) == DC_OK;
+    if (!s) return false;
+    if (dc_index_code_order(s->geo->idx, code, order) == DC_OK) return true;
+    return dc_index_current_edition(s->geo->idx) > 1 && earlier_order(s, code, order);
 }
 
 void dc_geo_order_prefetch(dc_geo_session *s, uint64_t order)
