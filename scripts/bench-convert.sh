@@ -12,7 +12,8 @@
 # index of both (the map's zones until 2025-06-30, the edition's from
 # 2025-07-01, with its history.csv), and the lists and their truth
 # (convert_truth: GEOS on the 2025 zones, apart from the index). ROUNDS
-# (default 2) alternates the anchor and the conversion.
+# (default 2) alternates the anchor and the conversion. Then both lists
+# scattered alike (a fixed seed), the same pair, each output checked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/measure.sh
@@ -36,6 +37,18 @@ else
 fi
 rows=$(($(wc -l < "$dir/old.csv") - 1)) small=$((n / 10))
 head -n $((small + 1)) "$dir/old.csv" > "$dir/old-small.csv"
+# The same lists scattered alike (a fixed seed), as a list gathered from many
+# offices comes: the batch orders each block by where its codes are.
+if [ ! -s "$dir/truth-shuf.csv" ]; then
+  paste -d '|' <(tail -n +2 "$dir/old.csv") <(tail -n +2 "$dir/truth.csv") |
+    awk 'BEGIN { srand(7) } { printf "%.12f|%s\n", rand(), $0 }' | sort -t '|' -k 1,1 |
+    cut -d '|' -f 2- > "$dir/shuf.txt"
+  { echo id,code; cut -d '|' -f 1 "$dir/shuf.txt"; } > "$dir/old-shuf.csv"
+  { echo code,change; cut -d '|' -f 2 "$dir/shuf.txt"; } > "$dir/truth-shuf.csv"
+  { echo id,code; awk -F, 'NR == FNR { c[$1] = $2; next } ($1 in c) { print $1 "," c[$1] }' \
+      "$dir/new.csv" <(cut -d '|' -f 1 "$dir/shuf.txt"); } > "$dir/new-shuf.csv"
+  rm -f "$dir/shuf.txt"
+fi
 
 # anon_peak PID: ANON_KB, the peak anonymous memory of PID's child (diachi
 # under /usr/bin/time), sampled every 50 ms with builtins only: the RSS
@@ -86,6 +99,12 @@ for r in $(seq "$rounds"); do
     --convert
   awk -v a="$anchor" -v b="$RATE" 'BEGIN { printf "  round '"$r"': convert over the anchor %.2fx\n", b / a }'
 done
+run "anchor, the current codes scattered" "$dir/new-shuf.csv" "$dir/new-shuf.out.csv" \
+  "$(($(wc -l < "$dir/new-shuf.csv") - 1))"
+anchor=$RATE
+run "batch --convert, the old scattered" "$dir/old-shuf.csv" "$dir/old-shuf.out.csv" "$rows" \
+  --convert
+awk -v a="$anchor" -v b="$RATE" 'BEGIN { printf "  scattered: convert over the anchor %.2fx\n", b / a }'
 run "batch --convert, a tenth of them" "$dir/old-small.csv" "$dir/small.out.csv" "$small" \
   --convert
 # and three times as many: the blocks in flight bound the memory, not the rows
@@ -100,7 +119,8 @@ rm -f "$dir/old-3x.csv" "$dir/3x.out.csv"
 # household (new.csv): convert_truth lists those doors, each within a
 # centimetre of a border, where the index's 1e-7 degree door and GEOS's
 # reprojected one fall on either side.
-tail -n +2 "$dir/old.out.csv" | paste -d '|' - <(tail -n +2 "$dir/truth.csv") | awk -F'|' -v new="$dir/new.csv" '
+check() { # OUTPUT TRUTH
+  tail -n +2 "$1" | paste -d '|' - <(tail -n +2 "$2") | awk -F'|' -v new="$dir/new.csv" -v what="${1##*/}" '
   BEGIN { while ((getline line < new) > 0) { split(line, f, ","); own[f[1]] = f[2] } }
   { split($1, o, ","); split($2, t, ",")
     if (t[1] == "") { ok = o[4] == "" && o[3] != "ok" && o[3] != "unregistered"; none++ }
@@ -109,6 +129,9 @@ tail -n +2 "$dir/old.out.csv" | paste -d '|' - <(tail -n +2 "$dir/truth.csv") | 
     else if (o[3] == "ok" && o[4] == own[o[1]]) { index_right++; print "  GEOS otherwise, the index agrees: " $0 }
     else if (wrong++ < 5) print "  wrong: " $0
     status[o[3]]++ }
-  END { printf "checked %d rows: %d right by GEOS, %d by the index where GEOS differs, %d wrong (%d doors in no 2025 zone); statuses:", NR, right, index_right, wrong, none
+  END { printf "%s: checked %d rows: %d right by GEOS, %d by the index where GEOS differs, %d wrong (%d doors in no 2025 zone); statuses:", what, NR, right, index_right, wrong, none
         for (s in status) printf " %s %d", s, status[s]; printf "\n" }'
-rm -f "$dir/new.out.csv" "$dir/old.out.csv" "$dir/small.out.csv" "$dir/time"
+}
+check "$dir/old.out.csv" "$dir/truth.csv"
+check "$dir/old-shuf.out.csv" "$dir/truth-shuf.csv"
+rm -f "$dir"/*.out.csv "$dir/time"
