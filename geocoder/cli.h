@@ -181,7 +181,7 @@ int cmd_batch(const command *cmd, int argc, char **argv);
 #define BATCH_HELP                                                                       \
     "Usage: diachi batch INPUT [-o OUTPUT] [--index PATH] [--code-column COL]\n"         \
     "                    [--lat-column COL --lon-column COL] [--radius M]\n"             \
-    "                    [--address-column COL [--near LAT,LON]]\n"                      \
+    "                    [--address-column COL [--near LAT,LON]] [--convert]\n"          \
     "                    [--encoding ENC] [--bom] [--threads N] [--delimiter C]\n"       \
     "                    [--quiet]\n"                                                    \
     "Geocode a CSV file (INPUT, or - for stdin): every row comes back in the same\n"     \
@@ -207,6 +207,13 @@ int cmd_batch(const command *cmd, int argc, char **argv);
     "                       error are appended. A code column (--code-column, or\n"      \
     "                       found by name) wins where its code is a household's.\n"      \
     "  --near LAT,LON       address: answers of equal score nearest this point first\n"  \
+    "  --convert            turn old or current codes (and, with --address-column,\n"    \
+    "                       addresses) into today's: status, current_code, zone_name,\n" \
+    "                       district (empty after 2025), province and change\n"          \
+    "                       (unchanged, renamed, merged, split: the index's history\n"   \
+    "                       table; changed when it has no row for the two postcodes),\n" \
+    "                       then match, score and error with --address-column. A door\n" \
+    "                       in no current zone is out_of_coverage, never guessed.\n"     \
     "  --radius M           reverse: nearest registered household within M metres,\n"    \
     "                       0..1000 (default 50)\n"                                      \
     "  --encoding ENC       the input's encoding: UTF-8 (default; given, it is\n"        \

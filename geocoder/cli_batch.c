@@ -25,7 +25,7 @@ typedef struct batch_args {
     const char *index, *input, *output, *delimiter, *radius, *threads;
     const char *code_column, *lat_column, *lon_column, *encoding;
     const char *address_column, *near;
-    int quiet, bom;
+    int quiet, bom, convert;
 } batch_args;
 
 /* The help, and the column names batch knows, from the matcher's own
@@ -81,6 +81,10 @@ static int parse_args(int argc, char **argv, batch_args *a)
             a->bom = 1;
             continue;
         }
+        if (strcmp(arg, "--convert") == 0) {
+            a->convert = 1;
+            continue;
+        }
         for (size_t k = 0; k < sizeof valued / sizeof valued[0] && !taken; k++) {
             const char **field = (const char **)((char *)a + valued[k].offset);
             taken = take_option(argc, argv, &i, valued[k].name, field);
@@ -124,6 +128,10 @@ static int to_options(const batch_args *a, dc_batch_options *o)
                            "a column number counts from 1 (A is 1), up to 1000000");
     o->encoding = a->encoding;
     o->bom = a->bom;
+    o->convert = a->convert;
+    if (a->convert && a->lat_column)
+        return usage_error("batch", "%s",
+                           "--convert reads codes (and addresses), not --lat-column");
     if (!a->lat_column != !a->lon_column)
         return usage_error("batch", "%s", "--lat-column and --lon-column go together");
     if (a->code_column && a->lat_column)
@@ -303,11 +311,12 @@ static void show_progress(void *ctx, const dc_batch_stats *s)
 static void summary(const dc_batch_report *rep, double seconds)
 {
     const dc_batch_stats *s = &rep->stats;
-    fprintf(stderr, "diachi batch: %llu rows in %.2f s (%.0f rows/s, %s mode)",
+    fprintf(stderr, "diachi batch: %llu rows in %.2f s (%.0f rows/s, %s mode%s)",
             (unsigned long long)s->rows, seconds, seconds > 0 ? s->rows / seconds : 0,
             rep->mode == DC_BATCH_REVERSE   ? "reverse"
             : rep->mode == DC_BATCH_ADDRESS ? "address"
-                                            : "forward");
+                                            : "forward",
+            rep->convert ? ", converted" : "");
     const char *sep = ": ";
     for (int i = 0; i < DC_BATCH_NSTATUS; i++)
         if (s->by_status[i]) {

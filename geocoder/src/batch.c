@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "batch_pipeline.h"
+#include "diachi/history.h"
 
 #define BLOCK_RECORDS 65536
 #define READ_BYTES (256u << 10)
@@ -68,7 +69,7 @@ static dc_err write_header(const record *h, const char *raw, const batch_job *jo
     if (ok) {
         dc_buf_put(&line, raw + h->start, h->len);
         ok = dc_batch_appended_names(raw + h->start, h->len, job->delim, job->mode,
-                                     &line) == DC_OK;
+                                     job->convert, &line) == DC_OK;
     }
     const char *eol = dc_csv_eol_bytes(h->eol ? h->eol : job->default_eol);
     if (ok && (ok = dc_buf_reserve(&line, strlen(eol))))
@@ -137,7 +138,9 @@ static dc_err start(reader *r, block *b, const dc_batch_options *opt, batch_job 
             !strchr("_abcdefghijklmnopqrstuvwxyz 0123456789+-.CFGHJMPQRVWX", r->delim),
         .near = opt->near,
         .near_lat = opt->near_lat,
-        .near_lon = opt->near_lon};
+        .near_lon = opt->near_lon,
+        .convert = opt->convert};
+    rep->convert = opt->convert;
     b->first = (size_t)r->header + 1;
     return write_header(h, b->raw.p, job, out, rep);
 }
@@ -156,6 +159,10 @@ static dc_err check_options(const dc_batch_options *o, dc_batch_report *rep)
     else if (address && (o->lat_column || o->lon_column || o->lat_column_number ||
                          o->lon_column_number))
         bad = "an address column does not go with lat and lon columns";
+    else if (o->convert &&
+             (o->mode == DC_BATCH_REVERSE || o->lat_column || o->lon_column ||
+              o->lat_column_number || o->lon_column_number))
+        bad = "convert reads codes (and addresses), not lat and lon columns";
     else if (o->near && !(fabs(o->near_lat) <= 90 && fabs(o->near_lon) <= 180))
         bad = "the near point is not in -90..90, -180..180";
     else if (o->delimiter == '"' || o->delimiter == '\r' || o->delimiter == '\n')
@@ -233,6 +240,10 @@ dc_err dc_batch_run(dc_geo *geo, FILE *in, FILE *out, const dc_batch_options *op
     rc = find_header(r, &blocks[0], r->bom || opt->bom, out, rep);
     if (rc != DC_OK) goto done;
     if ((rc = start(r, &blocks[0], opt, &ru.job, out, rep)) != DC_OK) goto done;
+    { /* convert: where an address's door was before the current edition */
+        uint32_t current = dc_index_current_edition(dc_geo_index(geo));
+        ru.job.previous_edition = current > 1 ? current - 1 : 0;
+    }
     rc = dc_batch_run_workers(&ru, geo, blocks, nblocks);
     if (rc == DC_OK && fflush(out) != 0) {
         rep->sys_errno = errno;

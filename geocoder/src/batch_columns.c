@@ -388,6 +388,7 @@ static dc_err choose(const header *h, const dc_batch_sample *rows,
         rep->mode = mode;
         return address_columns(h, rows, opt, rep);
     }
+    if (mode == DC_BATCH_AUTO && opt->convert) mode = DC_BATCH_FORWARD; /* codes only */
     if (mode == DC_BATCH_AUTO) mode = pick_mode(h, rows, opt);
     if (mode == DC_BATCH_AUTO) {
         no_column_hint(h, hint, sizeof hint);
@@ -407,9 +408,13 @@ static dc_err choose(const header *h, const dc_batch_sample *rows,
 }
 
 /* The appended names, as DC_BATCH_*_COLUMNS lists them, after @p delim. */
-static dc_err append_names(const header *h, dc_batch_mode mode, char delim, dc_buf *out)
+static dc_err append_names(const header *h, dc_batch_mode mode, bool convert, char delim,
+                           dc_buf *out)
 {
-    const char *names = mode == DC_BATCH_FORWARD   ? DC_BATCH_FORWARD_COLUMNS
+    const char *names = convert && mode == DC_BATCH_ADDRESS
+                            ? DC_BATCH_CONVERT_ADDRESS_COLUMNS
+                        : convert                  ? DC_BATCH_CONVERT_COLUMNS
+                        : mode == DC_BATCH_FORWARD ? DC_BATCH_FORWARD_COLUMNS
                         : mode == DC_BATCH_ADDRESS ? DC_BATCH_ADDRESS_COLUMNS
                                                    : DC_BATCH_REVERSE_COLUMNS;
     char name[NAME_SIZE], folded[NAME_SIZE];
@@ -436,11 +441,11 @@ static dc_err append_names(const header *h, dc_batch_mode mode, char delim, dc_b
 }
 
 dc_err dc_batch_appended_names(const char *rec, size_t len, char delim,
-                               dc_batch_mode mode, dc_buf *out)
+                               dc_batch_mode mode, bool convert, dc_buf *out)
 {
     header h = {0};
     dc_err rc = read_header(rec, len, delim, &h);
-    if (rc == DC_OK) rc = append_names(&h, mode, delim, out);
+    if (rc == DC_OK) rc = append_names(&h, mode, convert, delim, out);
     free(h.names);
     free(h.display);
     return rc;

@@ -31,13 +31,14 @@ dc_err dc_batch_find_columns(const char *rec, size_t len, char delim,
                              dc_batch_report *rep);
 
 /*
- * Append the names of the columns @p mode appends, each after @p delim, to
- * @p out: DC_BATCH_FORWARD_COLUMNS or DC_BATCH_REVERSE_COLUMNS, a name the
- * header record already has prefixed with "diachi_" until it is new.
+ * Append the names of the columns @p mode (and @p convert) appends, each
+ * after @p delim, to @p out: DC_BATCH_FORWARD_COLUMNS, DC_BATCH_CONVERT_COLUMNS
+ * and the others, a name the header record already has prefixed with
+ * "diachi_" until it is new.
  * @return DC_OK, DC_E_NOMEM
  */
 dc_err dc_batch_appended_names(const char *rec, size_t len, char delim,
-                               dc_batch_mode mode, dc_buf *out);
+                               dc_batch_mode mode, bool convert, dc_buf *out);
 
 /* True when @p s holds only spaces and tabs. */
 bool dc_batch_blank(const char *s, size_t n);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "batch_row.h"
+#include "diachi/history.h"
 #include "diachi/search.h"
 
 /* What is appended to a row, before quoting: each field a NUL-terminated
@@ -28,6 +29,9 @@ enum {
     F_MATCH,
     F_SCORE,
     F_ERROR,
+    F_DISTRICT,
+    F_PROVINCE,
+    F_CHANGE,
     F_N
 };
 typedef struct appended {
@@ -37,6 +41,8 @@ typedef struct appended {
     char households[12];                          /* forward: households at the door */
     char match[12], score[8];                     /* address mode */
     uint16_t n[F_N];
+    dc_str district, province; /* convert mode: the current zone's, in the index */
+    const char *change;        /* convert mode: a static name, or NULL */
     char zone_name[256], address[1024];
     char error[DC_ERROR_MESSAGE_SIZE]; /* address mode: why it cannot be read */
 } appended;
@@ -48,7 +54,11 @@ static const uint8_t forward_columns[] = {F_CODE, F_PLUS,    F_LAT,  F_LON, F_PO
                      reverse_columns[] = {F_CODE,     F_PLUS, F_LAT,     F_LON,
                                           F_POSTCODE, F_ZONE, F_ADDRESS, F_LAST},
                      address_columns[] = {F_CODE, F_PLUS,    F_LAT,   F_LON,   F_POSTCODE,
-                                          F_ZONE, F_ADDRESS, F_MATCH, F_SCORE, F_ERROR};
+                                          F_ZONE, F_ADDRESS, F_MATCH, F_SCORE, F_ERROR},
+                     convert_columns[] = {F_CODE,   F_ZONE,  F_DISTRICT, F_PROVINCE,
+                                          F_CHANGE, F_MATCH, F_SCORE,    F_ERROR};
+/* Convert mode's columns: the first five, and in address mode all eight. */
+#define CONVERT_CODE_COLUMNS 5
 
 /* A row's status as the output's status column and the docs name it. */
 static const char *const status_names[DC_BATCH_NSTATUS] = {"ok",
@@ -212,6 +222,39 @@ static void forward_fields(const dc_geo_forward_result *r, appended *a)
         memcpy(a->last, r->corrected.display, DC_CODE_DISPLAY_SIZE);
 }
 
+/* ---- convert -------------------------------------------------------------- */
+
+/* The current code (a->code, set) in zone @p z, for a code (or a door) of
+ * @p old_pc. */
+static dc_err current_fields(batch_worker *w, uint32_t old_pc, const dc_zone *z,
+                             appended *a)
+{
+    a->n[F_ZONE] = written(dc_geo_zone_name(z, a->zone_name, sizeof a->zone_name),
+                           a->zone_name, sizeof a->zone_name);
+    a->district = z->district;
+    a->province = z->province;
+    return dc_geo_change(w->session, old_pc, z->postcode, &a->change);
+}
+
+/* A forward answer as a conversion (dc_geo_convert): a current code
+ * answers itself, an old one its door's current code; a place in no
+ * current zone, or a code that names no place, only its status. */
+static dc_err convert_fields(batch_worker *w, const dc_geo_forward_result *r, appended *a)
+{
+    dc_geo_conversion c;
+    dc_err rc = dc_geo_convert(w->session, r, &c);
+    if (rc != DC_OK) return rc;
+    a->status = (dc_batch_status)c.status;
+    if (!c.has_current) return DC_OK;
+    memcpy(a->code, c.current.display, sizeof a->code);
+    a->n[F_ZONE] = written(dc_geo_zone_name(&c.zone, a->zone_name, sizeof a->zone_name),
+                           a->zone_name, sizeof a->zone_name);
+    a->district = c.zone.district;
+    a->province = c.zone.province;
+    a->change = c.change;
+    return DC_OK;
+}
+
 static dc_err forward_row(batch_worker *w, const char *code, size_t n,
                           const batch_look *look, appended *a)
 {
@@ -223,8 +266,10 @@ static dc_err forward_row(batch_worker *w, const char *code, size_t n,
     dc_err rc = look->has_code
                     ? dc_geo_forward_code(w->session, &look->code, code, n, w->forward)
                     : dc_geo_forward(w->session, code, n, w->forward);
-    if (rc == DC_OK) forward_fields(w->forward, a);
-    return rc;
+    if (rc != DC_OK) return rc;
+    if (w->job->convert) return convert_fields(w, w->forward, a);
+    forward_fields(w->forward, a);
+    return DC_OK;
 }
 
 /* ---- reverse ------------------------------------------------------------- */
@@ -335,6 +380,37 @@ static void hit_fields(const dc_search_hit *h, appended *a)
                               a->address, sizeof a->address);
 }
 
+/* A search answer as a conversion: a household's current code, and what
+ * changed from the zone its door was in in the edition before the current
+ * one; a street's, group's or zone's answer names the zone, with no code. */
+static dc_err convert_hit(batch_worker *w, const dc_search_hit *h, appended *a)
+{
+    a->status = DC_BATCH_OK;
+    a->n[F_MATCH] = (uint16_t)snprintf(a->match, sizeof a->match, "%s",
+                                       dc_search_match_name(h->match));
+    a->n[F_SCORE] = (uint16_t)snprintf(a->score, sizeof a->score, "%.3f", h->score);
+    if (h->match != DC_SEARCH_HOUSEHOLD) {
+        a->n[F_ZONE] =
+            written(dc_geo_zone_name(&h->zone, a->zone_name, sizeof a->zone_name),
+                    a->zone_name, sizeof a->zone_name);
+        a->district = h->zone.district;
+        a->province = h->zone.province;
+        return DC_OK;
+    }
+    const dc_household *d = &h->household;
+    uint32_t old_pc = d->postcode;
+    if (w->job->previous_edition) {
+        dc_past_zone past;
+        dc_err rc = dc_index_zone_at_edition(dc_geo_session_txn(w->session),
+                                             w->job->previous_edition, d->lat_e7,
+                                             d->lon_e7, &past);
+        if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
+        old_pc = rc == DC_OK ? past.zone.postcode : 0;
+    }
+    dc_code_format(&d->code, DC_CODE_DISPLAY, a->code, sizeof a->code);
+    return current_fields(w, old_pc, &h->zone, a);
+}
+
 static dc_err search_row(batch_worker *w, const char *text, size_t n, appended *a)
 {
     const batch_job *j = w->job;
@@ -352,7 +428,9 @@ static dc_err search_row(batch_worker *w, const char *text, size_t n, appended *
         return DC_OK;
     }
     if (rc != DC_OK) return rc;
-    if (w->search->nhits) {
+    if (w->search->nhits && j->convert) {
+        return convert_hit(w, &w->search->hits[0], a);
+    } else if (w->search->nhits) {
         hit_fields(&w->search->hits[0], a);
     } else {
         a->status = DC_BATCH_NOT_FOUND;
@@ -554,16 +632,32 @@ static char *put_quoted(char *o, const char *s, size_t n)
  * once. */
 static bool put_appended(dc_buf *out, const appended *a, const batch_job *j)
 {
-    const char *fields[F_N] = {a->code,       a->plus_code, a->lat,     a->lon,
-                               a->postcode,   a->zone_name, a->address, a->last,
-                               a->households, a->match,     a->score,   a->error};
-    const uint8_t *columns = j->mode == DC_BATCH_FORWARD   ? forward_columns
+    const char *fields[F_N] = {a->code,
+                               a->plus_code,
+                               a->lat,
+                               a->lon,
+                               a->postcode,
+                               a->zone_name,
+                               a->address,
+                               a->last,
+                               a->households,
+                               a->match,
+                               a->score,
+                               a->error,
+                               a->district.len ? a->district.ptr : "",
+                               a->province.len ? a->province.ptr : "",
+                               a->change ? a->change : ""};
+    const uint8_t *columns = j->convert                    ? convert_columns
+                             : j->mode == DC_BATCH_FORWARD ? forward_columns
                              : j->mode == DC_BATCH_ADDRESS ? address_columns
                                                            : reverse_columns;
-    size_t ncolumns = j->mode == DC_BATCH_FORWARD   ? sizeof forward_columns
+    size_t ncolumns = j->convert ? (j->mode == DC_BATCH_ADDRESS ? sizeof convert_columns
+                                                                : CONVERT_CODE_COLUMNS)
+                      : j->mode == DC_BATCH_FORWARD ? sizeof forward_columns
                       : j->mode == DC_BATCH_ADDRESS ? sizeof address_columns
                                                     : sizeof reverse_columns;
-    if (!dc_buf_reserve(out, APPENDED_MOST)) return false;
+    if (!dc_buf_reserve(out, APPENDED_MOST + 2 * (a->district.len + a->province.len)))
+        return false;
     char *o = out->p + out->len;
     const char *status = dc_batch_status_name(a->status);
     size_t n = strlen(status);
@@ -577,9 +671,14 @@ static bool put_appended(dc_buf *out, const appended *a, const batch_job *j)
     for (size_t k = 0; k < ncolumns; k++) {
         size_t i = columns[k];
         const char *s = fields[i];
-        n = a->n[i] ? a->n[i] : strlen(s);
+        n = i == F_DISTRICT   ? a->district.len
+            : i == F_PROVINCE ? a->province.len
+            : a->n[i]         ? a->n[i]
+                              : strlen(s);
         *o++ = j->delim;
-        bool plain = (i != F_ZONE && i != F_ADDRESS && i != F_ERROR) && j->plain;
+        bool plain = (i != F_ZONE && i != F_ADDRESS && i != F_ERROR && i != F_DISTRICT &&
+                      i != F_PROVINCE) &&
+                     j->plain;
         if (!plain && dc_csv_needs_quotes(s, n, j->delim)) {
             o = put_quoted(o, s, n);
         } else {

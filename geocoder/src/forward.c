@@ -44,6 +44,13 @@ static dc_err read_place(dc_geo_session *s, const dc_code *code,
     return DC_OK;
 }
 
+/* True when the point (e7) lies in the zone's polygon. */
+static bool in_polygon(const dc_zone *z, int32_t lat_e7, int32_t lon_e7)
+{
+    return lat_e7 >= z->south_e7 && lat_e7 <= z->north_e7 && lon_e7 >= z->west_e7 &&
+           lon_e7 <= z->east_e7 && dc_polygon_contains(&z->polygon, lat_e7, lon_e7);
+}
+
 /* True when the point lies in the zone or within the tolerance of it. */
 static bool near_zone(const dc_zone *z, double lat, double lon)
 {
@@ -103,8 +110,9 @@ static int32_t edition_end(const dc_geo_session *s, uint32_t edition)
     return edition >= 1 && edition <= n ? ed[edition - 1].valid_until : DC_DATE_OPEN_END;
 }
 
-static dc_err cell_mate(dc_geo_session *s, const dc_code *code, const dc_olc_area *cell,
-                        dc_code *found);
+typedef struct mate_search mate_search;
+static dc_err other_side(dc_geo_session *s, const dc_code *code,
+                         dc_geo_forward_result *out);
 
 /* The door of a code whose place (out->place) is filled: the current zone
  * at the cell's centre gives the current code (the same location
@@ -124,10 +132,11 @@ static dc_err current_door(dc_geo_session *s, const dc_code *code,
     if (in_zone) {
         now.postcode = out->current_zone.postcode;
         rc = read_place(s, &now, out);
+        if (rc == DC_OK) rc = other_side(s, code, out);
     }
     if (rc == DC_E_NOT_FOUND) {
         dc_code mate;
-        dc_err m = cell_mate(s, code, c, &mate);
+        dc_err m = dc_geo_cell_mate(s, code, c, &mate);
         if (m != DC_OK && m != DC_E_NOT_FOUND) return m;
         if (m == DC_OK &&
             dc_geo_zone_of(s->geo, mate.postcode, &out->current_zone) == DC_OK) {
@@ -232,38 +241,87 @@ static bool plus_code_text(const char *text, size_t len, char *buf, size_t size)
     return dc_olc_is_full(buf);
 }
 
-typedef struct mate_search {
+struct mate_search {
     const dc_code *code;
+    uint32_t skip;         /* a postcode not wanted, or 0 */
+    const dc_zone *within; /* NULL, or the zone the door must lie in */
     dc_code found;
     bool any;
-} mate_search;
+};
 
-/* dc_position_fn: stop at the first household whose code has the location. */
+/* dc_position_fn: stop at the first household whose code has the location
+ * (and whose postcode is not the one skipped, and whose door lies in the
+ * zone asked for). */
 static int same_location(void *ctx, const dc_household_pos *pos)
 {
     mate_search *m = ctx;
     dc_code c;
+    if (pos->postcode == m->skip) return 0;
     if (dc_code_make_e7(pos->postcode, pos->lat_e7, pos->lon_e7, &c) != DC_OK) return 0;
     if (memcmp(c.location, m->code->location, DC_CODE_LOCATION_CHARS) != 0) return 0;
+    if (m->within && !in_polygon(m->within, pos->lat_e7, pos->lon_e7)) return 0;
     m->found = c;
     m->any = true;
     return 1;
 }
 
-/* Another zone's household in the same ~3 m cell: a cell across a zone
- * boundary whose centre lies in the neighbour zone. */
-static dc_err cell_mate(dc_geo_session *s, const dc_code *code, const dc_olc_area *cell,
-                        dc_code *found)
+/* The households of @p cell with @p code's location characters, as
+ * mate_search asks. */
+static dc_err find_mate(dc_geo_session *s, const dc_olc_area *cell, mate_search *m)
 {
-    mate_search m = {.code = code};
     int32_t lat_e7 = dc_geo_e7(cell->lat), lon_e7 = dc_geo_e7(cell->lon);
     uint32_t col = dc_cell_col(lon_e7);
     dc_err rc =
-        dc_index_row_positions(s->txn, dc_cell_row(lat_e7), col, col, same_location, &m);
+        dc_index_row_positions(s->txn, dc_cell_row(lat_e7), col, col, same_location, m);
     if (rc != DC_OK) return rc;
-    if (!m.any) return DC_E_NOT_FOUND;
-    *found = m.found;
-    return DC_OK;
+    return m->any ? DC_OK : DC_E_NOT_FOUND;
+}
+
+dc_err dc_geo_cell_mate(dc_geo_session *s, const dc_code *code, const dc_olc_area *cell,
+                        dc_code *found)
+{
+    mate_search m = {.code = code};
+    dc_err rc = find_mate(s, cell, &m);
+    if (rc == DC_OK) *found = m.found;
+    return rc;
+}
+
+/* True when a corner of @p cell lies outside the current zone @p postcode. */
+static bool straddles(dc_geo_session *s, const dc_olc_area *cell, uint32_t postcode)
+{
+    const double lat[2] = {cell->south, cell->north}, lon[2] = {cell->west, cell->east};
+    for (int i = 0; i < 4; i++) {
+        dc_zone z;
+        dc_err rc =
+            dc_index_zone_at(s->txn, dc_geo_e7(lat[i / 2]), dc_geo_e7(lon[i % 2]), &z);
+        if (rc != DC_OK || z.postcode != postcode) return true;
+    }
+    return false;
+}
+
+/*
+ * An old code read in its old zone (out->zone) found a household of the
+ * current zone at its cell's centre (out->current_zone). A cell across a
+ * border of the current zones may hold two doors with the same location
+ * characters, one on each side: the old code names the one whose door lay
+ * in its old zone. Only such a cell costs more than its corners' zones.
+ */
+static dc_err other_side(dc_geo_session *s, const dc_code *code,
+                         dc_geo_forward_result *out)
+{
+    const dc_household *h = &out->households[0];
+    const dc_zone *old = &out->zone;
+    if (!straddles(s, &out->place.cell, out->current_zone.postcode) ||
+        in_polygon(old, h->lat_e7, h->lon_e7))
+        return DC_OK;
+    mate_search m = {.code = code, .skip = out->current_zone.postcode, .within = old};
+    dc_olc_area cell = out->place.cell;
+    dc_err rc = find_mate(s, &cell, &m);
+    if (rc == DC_E_NOT_FOUND) return DC_OK;
+    if (rc != DC_OK) return rc;
+    if (dc_geo_zone_of(s->geo, m.found.postcode, &out->current_zone) != DC_OK)
+        return DC_OK;
+    return read_place(s, &m.found, out);
 }
 
 static dc_err plus_in_zone(dc_geo_session *s, dc_code *code, dc_geo_forward_result *out)
@@ -271,7 +329,7 @@ static dc_err plus_in_zone(dc_geo_session *s, dc_code *code, dc_geo_forward_resu
     dc_err rc = read_place(s, code, out);
     if (rc != DC_E_NOT_FOUND) return rc;
     dc_code mate;
-    rc = cell_mate(s, code, &out->place.cell, &mate);
+    rc = dc_geo_cell_mate(s, code, &out->place.cell, &mate);
     if (rc == DC_OK && dc_geo_zone_of(s->geo, mate.postcode, &out->zone) == DC_OK)
         return read_place(s, &mate, out);
     if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
@@ -311,9 +369,30 @@ static dc_err forward_plus(dc_geo_session *s, const char *plus,
 
 /* ---- entry ---------------------------------------------------------------- */
 
+/* An old code's place in the index's order: that of the same location
+ * characters with the postcode of the current zone at its cell's centre,
+ * where its door's household is (or, across a border, next to it). A
+ * list of old codes then reads the index a neighbourhood at a time too. */
+static bool earlier_order(dc_geo_session *s, const dc_code *code, uint64_t *order)
+{
+    dc_past_zone past;
+    dc_olc_area cell;
+    dc_zone now;
+    if (dc_index_past_zone(s->txn, code->postcode, &past) != DC_OK ||
+        dc_code_resolve(code, past.zone.ref_lat_e7 / 1e7, past.zone.ref_lon_e7 / 1e7,
+                        &cell) != DC_OK ||
+        dc_index_zone_at(s->txn, dc_geo_e7(cell.lat), dc_geo_e7(cell.lon), &now) != DC_OK)
+        return false;
+    dc_code current = *code;
+    current.postcode = now.postcode;
+    return dc_index_code_order(s->geo->idx, &current, order) == DC_OK;
+}
+
 bool dc_geo_code_order(dc_geo_session *s, const dc_code *code, uint64_t *order)
 {
-    return s && dc_index_code_order(s->geo->idx, code, order) == DC_OK;
+    if (!s) return false;
+    if (dc_index_code_order(s->geo->idx, code, order) == DC_OK) return true;
+    return dc_index_current_edition(s->geo->idx) > 1 && earlier_order(s, code, order);
 }
 
 void dc_geo_order_prefetch(dc_geo_session *s, uint64_t order)

@@ -31,12 +31,20 @@ struct dc_geo {
     struct dc_geo_session *free_sessions;
 };
 
+/* A pair of postcodes and what changed between them (dc_geo_change). */
+#define DC_GEO_CHANGES 64
+struct dc_geo_change_entry {
+    uint32_t old_postcode, new_postcode;
+    const char *name; /* NULL: not kept */
+};
+
 struct dc_geo_session {
     dc_geo *geo;
     dc_index_txn *txn;
     struct dc_search_scratch *search; /* a search's working memory (search.c) */
     int32_t day;                      /* answers as of it (dc_geo_session_at) */
-    struct dc_geo_session *next;      /* in geo->free_sessions once ended */
+    struct dc_geo_change_entry changes[DC_GEO_CHANGES]; /* convert.c */
+    struct dc_geo_session *next; /* in geo->free_sessions once ended */
 };
 
 /* Metres per degree of latitude and of longitude at @p lat (degrees): the
@@ -68,6 +76,13 @@ double dc_geo_polygon_distance_m(const dc_polygon *p, double lat, double lon);
 dc_err dc_geo_search(dc_geo_session *s, double lat, double lon, double radius_m,
                      size_t limit, uint32_t zone_postcode, dc_geo_neighbour *out,
                      size_t *count);
+
+/* Another zone's household in the same ~3 m cell as @p code (whose cell is
+ * @p cell), with the same location characters: a cell across a zone
+ * boundary whose centre lies in the neighbour zone, or one where zones
+ * overlap. DC_OK with its code in @p found, or DC_E_NOT_FOUND. */
+dc_err dc_geo_cell_mate(dc_geo_session *s, const dc_code *code, const dc_olc_area *cell,
+                        dc_code *found);
 
 /* Fill out->suggestions from the significant characters of the input. */
 dc_err dc_geo_suggest(dc_geo_session *s, const char *text, size_t len,

@@ -107,6 +107,55 @@ static dc_err batch_code(dc_geo_session *s, const char *code, size_t len, dc_jw 
     return DC_OK;
 }
 
+/* ---- convert=1: codes to today's, the fields of diachi batch --convert ---- */
+
+static void text_member(dc_jw *w, const char *key, const char *text, size_t len);
+
+/* A conversion's members: its status, and with a current code the code,
+ * its zone's postcode, name, district and province, and what changed. */
+static void conversion_members(dc_jw *w, const dc_geo_conversion *cv)
+{
+    char text[1024];
+    dc_jw_key(w, "status");
+    dc_jw_cstring(w, dc_geo_status_name(cv->status));
+    if (!cv->has_current) return;
+    dc_jw_key(w, "current_code");
+    dc_jw_cstring(w, cv->current.display);
+    dc_jw_key(w, "postcode");
+    dc_jw_postcode(w, cv->zone.postcode);
+    size_t n = dc_geo_zone_name(&cv->zone, text, sizeof text);
+    text_member(w, "zone_name", text, n < sizeof text ? n : strlen(text));
+    const dc_str *d = &cv->zone.district, *p = &cv->zone.province;
+    text_member(w, "district", d->len ? d->ptr : "", d->len);
+    text_member(w, "province", p->len ? p->ptr : "", p->len);
+    dc_jw_key(w, "change");
+    dc_jw_cstring(w, cv->change);
+}
+
+/* A code item converted: {"query", "status", "current_code", ...}. */
+static dc_err convert_code(dc_geo_session *s, const char *code, size_t len, dc_jw *w,
+                           dc_worker *wk)
+{
+    dc_geo_conversion cv;
+    dc_err rc = dc_geo_forward(s, code, len, &wk->forward);
+    if (rc == DC_OK) rc = dc_geo_convert(s, &wk->forward, &cv);
+    if (rc != DC_OK) return rc;
+    dc_jw_object(w);
+    text_member(w, "query", code, len);
+    conversion_members(w, &cv);
+    if (cv.status == DC_GEO_MALFORMED) {
+        dc_jw_key(w, "error");
+        dc_jw_object(w);
+        dc_jw_key(w, "code");
+        dc_jw_cstring(w, "malformed_code");
+        dc_jw_key(w, "message");
+        dc_jw_cstring(w, wk->forward.error.message);
+        dc_jw_end(w);
+    }
+    dc_jw_end(w);
+    return DC_OK;
+}
+
 /* ---- address items: the fields of diachi batch --address-column ---------- */
 
 static void text_member(dc_jw *w, const char *key, const char *text, size_t len)
@@ -223,11 +272,19 @@ static dc_err batch_address(dc_geo_session *s, json_t *code, json_t *address, dc
 }
 
 /* One item's answer into @p w (the engine's results in @p wk). */
-static dc_err batch_item(dc_geo_session *s, json_t *item, size_t i, dc_jw *w,
-                         dc_worker *wk)
+static dc_err batch_item(dc_geo_session *s, json_t *item, size_t i, bool convert,
+                         dc_jw *w, dc_worker *wk)
 {
     json_t *code = json_is_object(item) ? json_object_get(item, "code") : item;
     json_t *address = json_is_object(item) ? json_object_get(item, "address") : NULL;
+    if (convert) {
+        if (json_is_string(code) && !address)
+            return convert_code(s, json_string_value(code), json_string_length(code), w,
+                                wk);
+        bad_item(w, i,
+                 "with convert=1 an item is a code (a string) or {\"code\": \"...\"}");
+        return DC_OK;
+    }
     if (address && (!json_is_string(address) || (code && !json_is_string(code)))) {
         bad_item(w, i, "address (and code, when given) must be strings");
         return DC_OK;
@@ -300,6 +357,7 @@ typedef struct batch_stream {
     dc_geo_session *session;
     json_t *items;
     size_t n, next; /* the items, and the next one to render */
+    bool convert;   /* convert=1: codes converted to today's */
     bool closed;    /* the closing brackets are written */
     dc_jw w;        /* rendered, not yet taken: buf[taken..len) */
     size_t taken;
@@ -341,7 +399,8 @@ static dc_err batch_stream_step(batch_stream *bs, dc_worker *wk)
         return DC_OK;
     }
     size_t i = bs->next++;
-    return batch_item(bs->session, json_array_get(bs->items, i), i, &bs->w, wk);
+    return batch_item(bs->session, json_array_get(bs->items, i), i, bs->convert, &bs->w,
+                      wk);
 }
 
 /* Forget the bytes rendered so far but not the writer's nesting: its
@@ -413,6 +472,10 @@ static const char *csv_options(const dc_query *q, dc_batch_options *o)
     o->code_column = q->value[DC_Q_CODE_COLUMN];
     o->lat_column = q->value[DC_Q_LAT_COLUMN];
     o->lon_column = q->value[DC_Q_LON_COLUMN];
+    const char *problem = dc_query_convert(q, &o->convert);
+    if (problem) return problem;
+    if (o->convert && o->lat_column)
+        return "convert=1 reads codes: give code_column, not lat_column and lon_column";
     if (!o->lat_column != !o->lon_column)
         return "parameters lat_column and lon_column go together";
     if (o->code_column && o->lat_column)
@@ -519,7 +582,7 @@ static const char *csv_query(struct MHD_Connection *c, dc_query *q, dc_batch_opt
     if (!dc_query_read(c, q,
                        1u << DC_Q_CODE_COLUMN | 1u << DC_Q_LAT_COLUMN |
                            1u << DC_Q_LON_COLUMN | 1u << DC_Q_DELIMITER |
-                           1u << DC_Q_RADIUS))
+                           1u << DC_Q_RADIUS | 1u << DC_Q_CONVERT))
         return q->problem;
     return csv_options(q, opt);
 }
@@ -586,7 +649,8 @@ static enum MHD_Result batch_form(struct MHD_Connection *c, dc_request *req,
 /* Answer a JSON batch's @p items (taken over): measured, then sent whole
  * when it fits in a slice, else streamed. */
 static enum MHD_Result batch_answer(struct MHD_Connection *c, dc_request *req,
-                                    json_t *items, dc_generation *gen, dc_worker *wk)
+                                    json_t *items, bool convert, dc_generation *gen,
+                                    dc_worker *wk)
 {
     size_t max_bytes = req->srv->config.max_batch_bytes, n = json_array_size(items);
     size_t stopped = n;
@@ -599,6 +663,7 @@ static enum MHD_Result batch_answer(struct MHD_Connection *c, dc_request *req,
     bs->gen = dc_http_hold(gen);
     bs->items = items;
     bs->n = n;
+    bs->convert = convert;
     dc_jw_init(&bs->w);
     dc_err rc = dc_geo_session_begin(gen->geo, &bs->session);
     if (rc == DC_OK) rc = batch_stream_measure(bs, wk, max_bytes, &stopped);
@@ -643,8 +708,11 @@ enum MHD_Result dc_http_batch(struct MHD_Connection *c, dc_request *req,
                                   "text/csv or multipart/form-data",
                                   gen);
     dc_query q;
-    if (!dc_query_read(c, &q, 0))
-        return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, q.problem, gen);
+    bool convert = false;
+    const char *problem = dc_query_read(c, &q, 1u << DC_Q_CONVERT)
+                              ? dc_query_convert(&q, &convert)
+                              : q.problem;
+    if (problem) return dc_http_send_error(c, req, DC_API_BAD_PARAMETER, problem, gen);
     json_error_t jerr;
     json_t *items = json_loadb(req->body ? req->body : "", req->body_len, 0, &jerr);
     char message[256];
@@ -663,5 +731,5 @@ enum MHD_Result dc_http_batch(struct MHD_Connection *c, dc_request *req,
         json_decref(items);
         return ret;
     }
-    return batch_answer(c, req, items, gen, wk);
+    return batch_answer(c, req, items, convert, gen, wk);
 }

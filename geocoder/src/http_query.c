@@ -18,10 +18,9 @@
  * should not break on them. A parameter the endpoint reads is checked
  * strictly: given twice, or with a bad value, it is a 400 naming it. */
 static const char *const param_names[DC_Q_COUNT] = {
-    "format",   "lat",         "lon",        "lng",        "radius",
-    "limit",    "code_column", "lat_column", "lon_column", "delimiter",
-    "postcode", "locality",    "q",          "near",       "at",
-    "text"};
+    "format",      "lat",        "lon",        "lng",       "radius",   "limit",
+    "code_column", "lat_column", "lon_column", "delimiter", "postcode", "locality",
+    "q",           "near",       "at",         "convert",   "text"};
 
 /* A NUL or control character in @p s's @p len bytes (libmicrohttpd gives
  * a parameter's unescaped length: a C string stops at an encoded NUL). */
@@ -81,6 +80,19 @@ bool dc_query_read(struct MHD_Connection *c, dc_query *q, unsigned allowed)
         q->value[DC_Q_FORMAT] = NULL;
     }
     return q->problem[0] == '\0';
+}
+
+const char *dc_query_convert(const dc_query *q, bool *convert)
+{
+    const char *v = q->value[DC_Q_CONVERT];
+    *convert = false;
+    if (!q->given[DC_Q_CONVERT]) return NULL;
+    if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0) {
+        *convert = true;
+        return NULL;
+    }
+    if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0) return NULL;
+    return "parameter convert must be 1 or 0 (true or false)";
 }
 
 /* The quality an Accept header gives @p type: the q of its most specific

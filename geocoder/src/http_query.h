@@ -33,10 +33,11 @@ enum {
     DC_Q_DELIMITER,
     DC_Q_POSTCODE,
     DC_Q_LOCALITY,
-    DC_Q_Q,    /* a search's text: its control characters are the search's to refuse */
-    DC_Q_NEAR, /* a search's point, LAT,LON */
-    DC_Q_AT,   /* answer as of a day, YYYY-MM-DD (zone editions) */
-    DC_Q_TEXT, /* what a QR code holds (GET /v1/qr) */
+    DC_Q_Q,       /* a search's text: its control characters are the search's to refuse */
+    DC_Q_NEAR,    /* a search's point, LAT,LON */
+    DC_Q_AT,      /* answer as of a day, YYYY-MM-DD (zone editions) */
+    DC_Q_CONVERT, /* a batch's codes converted to today's: 1 or 0 */
+    DC_Q_TEXT,    /* what a QR code holds (GET /v1/qr) */
     DC_Q_COUNT
 };
 
@@ -57,6 +58,10 @@ bool dc_query_read(struct MHD_Connection *c, dc_query *q, unsigned allowed);
 /* The representation of a GET: format= when given, else by the Accept
  * header (req->vary_accept set then); sets q->geojson and req->geojson. */
 void dc_query_negotiate(struct MHD_Connection *c, dc_request *req, dc_query *q);
+
+/* The batch's convert parameter: false when absent; NULL, or the problem
+ * in words (a value other than 1, 0, true, false). */
+const char *dc_query_convert(const dc_query *q, bool *convert);
 
 /* A decimal number in [lo, hi]: no hex, no inf or nan, nothing after it. */
 bool dc_query_number(const char *s, double lo, double hi, double *out);

@@ -2,7 +2,7 @@
 # Zone editions through the diachi command (issue 19): an old code's door
 # and current code (exit 0), --at before, on and after 2025-07-01, the typo
 # check on an old code, reverse's former codes, a retired zone, info's
-# editions; each with its exact answer and exit code. DBP-006529's door was
+# editions; batch --convert; each with its exact answer and exit code. DBP-006529's door was
 # 32105 92HG+CFG (Nam Thanh) and is 32151 92HG+CFG (Mường Thanh).
 #   cli_history.sh DIACHI SAMPLE_2025_INDEX
 set -uo pipefail
@@ -76,6 +76,40 @@ want="editions         2 (the last is current)
   1  (always)   .. 2025-06-30  12 zones"
 [ "${out:0:${#want}}" = "$want" ] || fail "diachi info: got
 $out"
+
+# diachi batch --convert: old and current codes to today's with what
+# changed (history.csv: 32105 merged into 32151; 32108 unchanged); an old
+# code within its zone's 10 m tolerance but in no current zone
+# (out_of_coverage, no code guessed); the typo check; a postcode of no
+# edition. Exit 1: not every row ok.
+out=$(printf 'id,code\n1,32105 92HG+CFG\n2,3215192HGCFG\n3,32108 C2GX+572\n4,32112 96X8+XHF\n5,32112 92HG+CFG\n6,32199 96X8+XHF\n' |
+  "$diachi" batch - --convert --quiet); rc=$?
+want="id,code,status,current_code,zone_name,district,province,change
+1,32105 92HG+CFG,ok,32151 92HG+CFG,phường Mường Thanh,,Điện Biên,merged
+2,3215192HGCFG,ok,32151 92HG+CFG,phường Mường Thanh,,Điện Biên,unchanged
+3,32108 C2GX+572,ok,32108 C2GX+572,xã Thanh Minh,,Điện Biên,unchanged
+4,32112 96X8+XHF,out_of_coverage,,,,,
+5,32112 92HG+CFG,code_outside_zone,,,,,
+6,32199 96X8+XHF,unknown_postcode,,,,,"
+[ "$rc" = 1 ] || fail "batch --convert: exit $rc, want 1"
+[ "$out" = "$want" ] || fail "batch --convert: got
+$out
+want
+$want"
+# With an address column: a code that converts answers (match code), else
+# the old address finds the door, and what changed is from its old zone.
+out=$(printf 'code;address\n32105 92HG+CFG;\n;"số 205/27 Ngõ 205 Hoàng Văn Thái, Tổ dân phố 10, phường Nam Thanh, Thành phố Điện Biên Phủ"\n' |
+  "$diachi" batch - --convert --address-column address --quiet); rc=$?
+want='code;address;status;current_code;zone_name;district;province;change;match;score;error
+32105 92HG+CFG;;ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;merged;code;1.000;
+;"số 205/27 Ngõ 205 Hoàng Văn Thái, Tổ dân phố 10, phường Nam Thanh, Thành phố Điện Biên Phủ";ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;merged;household;0.686;'
+[ "$rc" = 0 ] || fail "batch --convert --address-column: exit $rc, want 0"
+[ "$out" = "$want" ] || fail "batch --convert --address-column: got
+$out
+want
+$want"
+expect 2 "diachi batch: --convert reads codes (and addresses), not --lat-column" \
+  batch - --convert --lat-column lat --lon-column lon
 
 [ "$failures" = 0 ] && echo "cli_history: all passed"
 exit "$failures"

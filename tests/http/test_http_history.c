@@ -4,8 +4,10 @@
  * with status retired, its zone (valid_until), the door and current_code;
  * ?at= before, on and after 2025-07-01; reverse's former; a retired
  * postcode in /v1/zones; the typo check on an old code (422); a bad day
- * (400). DBP-006529's door was 32105 92HG+CFG (Nam Thanh), is 32151
- * 92HG+CFG (Mường Thanh). Every reply is held to docs/openapi.json.
+ * (400); POST /v1/batch?convert=1, CSV and JSON: old codes to current ones,
+ * what changed, and the rows that convert to nothing. DBP-006529's door was
+ * 32105 92HG+CFG (Nam Thanh), is 32151 92HG+CFG (Mường Thanh). Every reply
+ * is held to docs/openapi.json.
  *
  * Usage: test_http_history DIACHI SAMPLE_2025_INDEX
  */
@@ -147,6 +149,71 @@ static void test_retired_zone(void **state)
     json_decref(j);
 }
 
+static dc_reply post(const char *path, const char *type, const char *body, long status)
+{
+    dc_reply r;
+    const char *headers[] = {type, NULL};
+    if (!dc_request(curl, port, "POST", path, headers, body, strlen(body), &r))
+        fail_msg("%s: transport error %s", path, curl_easy_strerror(r.error));
+    if (r.status != status)
+        print_error("%s: %ld, want %ld: %.300s\n", path, r.status, status, r.body);
+    assert_int_equal(r.status, status);
+    return r;
+}
+
+/* convert=1: the CSV form gives diachi batch --convert's bytes, the JSON
+ * form an object per code; a bad value of convert is a 400. */
+static void test_batch_convert(void **state)
+{
+    (void)state;
+    static const char csv[] = "id;code\r\n"
+                              "1;32105 92HG+CFG\r\n"
+                              "2;32151 92HG+CFG\r\n"
+                              "3;32112 92HG+CFG\r\n"
+                              "4;not a code\r\n";
+    static const char want[] =
+        "id;code;status;current_code;zone_name;district;province;change\r\n"
+        "1;32105 92HG+CFG;ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;merged\r\n"
+        "2;32151 92HG+CFG;ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;unchanged\r\n"
+        "3;32112 92HG+CFG;code_outside_zone;;;;;\r\n"
+        "4;not a code;malformed;;;;;\r\n";
+    dc_reply r = post("/v1/batch?convert=1", "Content-Type: text/csv", csv, 200);
+    if (r.len != sizeof want - 1 || memcmp(r.body, want, r.len) != 0)
+        fail_msg("convert CSV: got\n%.*s", (int)r.len, r.body);
+    assert_non_null(strstr(r.headers, "X-Diachi-Count-Ok: 2"));
+    dc_reply_free(&r);
+
+    r = post("/v1/batch?convert=1", "Content-Type: application/json",
+             "[\"32105 92HG+CFG\", {\"code\": \"3215192HGCFG\"}, \"32112 92HG+CFG\", "
+             "\"x\", {\"lat\": 21.37, \"lon\": 103.02}]",
+             200);
+    json_error_t e;
+    json_t *j = json_loadb(r.body, r.len, 0, &e);
+    assert_non_null(j);
+    expect(j, "results.0.query", "32105 92HG+CFG");
+    expect(j, "results.0.status", "ok");
+    expect(j, "results.0.current_code", "32151 92HG+CFG");
+    expect(j, "results.0.postcode", "32151");
+    expect(j, "results.0.zone_name", "phường Mường Thanh");
+    expect(j, "results.0.district", "");
+    expect(j, "results.0.province", "Điện Biên");
+    expect(j, "results.0.change", "merged");
+    expect(j, "results.1.current_code", "32151 92HG+CFG");
+    expect(j, "results.1.change", "unchanged");
+    expect(j, "results.2.status", "code_outside_zone");
+    assert_null(dc_json_at(j, "results.2.current_code"));
+    expect(j, "results.3.status", "malformed");
+    expect(j, "results.4.status", "bad_item");
+    json_decref(j);
+    dc_reply_free(&r);
+
+    r = post("/v1/batch?convert=yes", "Content-Type: text/csv", csv, 400);
+    j = json_loadb(r.body, r.len, 0, &e);
+    expect(j, "error.code", "bad_parameter");
+    json_decref(j);
+    dc_reply_free(&r);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -185,6 +252,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_as_of),
         cmocka_unit_test(test_reverse_former),
         cmocka_unit_test(test_retired_zone),
+        cmocka_unit_test(test_batch_convert),
         cmocka_unit_test(dc_test_replies_as_documented),
         cmocka_unit_test(test_server_exits_cleanly),
     };

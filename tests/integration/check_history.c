@@ -9,6 +9,10 @@
  * old zone 32101, split, sends households to both sides. The same
  * households answered as of 2025-06-30 (ok), on 2025-07-01 and after
  * (retired), reverse's former code, and the typo check on an old code.
+ * Then the same old codes, and the current ones, through the batch's
+ * conversion (dc_batch_run, options.convert, 2 threads): each old code
+ * becomes GEOS's current code, with the change history.csv names for the
+ * pair, and each current code comes back unchanged.
  *
  * usage: check_history OLD_DIR NEW_DIR INDEX
  */
@@ -25,6 +29,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include "diachi/batch.h"
 #include "diachi/geocoder.h"
 #include "diachi/history.h"
 
@@ -40,6 +45,7 @@ typedef struct zone {
 } zone;
 
 static const char *old_dir, *new_dir, *index_path;
+static char history_kind[100][100][16]; /* by the postcodes' last two digits */
 static zone new_zones[MAX_ZONES];
 static int nnew;
 static dc_geo *geo;
@@ -278,6 +284,133 @@ static void test_reverse_former(void **state)
     assert_int_equal(rev.former[0].zone.postcode, 32105);
 }
 
+/* history.csv, read here as text: the kind of each (old, new) pair. */
+static void read_history_csv(void)
+{
+    char path[4096], line[256];
+    snprintf(path, sizeof path, "%s/history.csv", new_dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    unsigned o, n;
+    char kind[16];
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%5u,%5u,%15[a-z],", &o, &n, kind) == 3)
+            snprintf(history_kind[o % 100][n % 100], 16, "%s", kind);
+    fclose(f);
+}
+
+/* A row of the conversion's input and what it must give. */
+typedef struct convert_case {
+    char input[DC_CODE_DISPLAY_SIZE], want[DC_CODE_DISPLAY_SIZE];
+    char change[16];
+} convert_case;
+
+static void split_fields(char *line, char **f, int n)
+{
+    for (int i = 0; i < n; i++) {
+        f[i] = line;
+        line = line ? strchr(line, ',') : NULL;
+        if (line) *line++ = '\0';
+    }
+}
+
+/* Every household's old code and current code through diachi batch
+ * --convert's run. */
+static void test_batch_convert(void **state)
+{
+    (void)state;
+    char path[4096];
+    size_t ncases = 0, cap = 50000;
+    convert_case *cases = calloc(cap, sizeof *cases);
+    assert_non_null(cases);
+    read_history_csv();
+    snprintf(path, sizeof path, "%s/households.shp", old_dir);
+    GDALDatasetH ds =
+        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH layer = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    int fpc = OGR_FD_GetFieldIndex(defn, "POSTCODE"),
+        fid = OGR_FD_GetFieldIndex(defn, "HH_ID");
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(layer))) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        const char *id = OGR_F_GetFieldAsString(f, fid);
+        uint32_t old_pc = (uint32_t)atoi(OGR_F_GetFieldAsString(f, fpc));
+        uint32_t new_pc = new_postcode_at(OGR_G_GetX(g, 0), OGR_G_GetY(g, 0));
+        dc_household h;
+        assert_int_equal(
+            dc_index_household_by_id(dc_geo_session_txn(session), id, strlen(id), &h),
+            DC_OK);
+        dc_code old = h.code, now = h.code;
+        old.postcode = old_pc, now.postcode = new_pc;
+        assert_true(ncases + 2 <= cap);
+        convert_case *c = &cases[ncases++];
+        dc_code_format(&old, DC_CODE_DISPLAY, c->input, sizeof c->input);
+        dc_code_format(&now, DC_CODE_DISPLAY, c->want, sizeof c->want);
+        snprintf(c->change, sizeof c->change, "%s",
+                 old_pc == new_pc ? "unchanged"
+                                  : history_kind[old_pc % 100][new_pc % 100]);
+        assert_true(c->change[0]);
+        convert_case *d = &cases[ncases++]; /* the current code passes through */
+        memcpy(d->input, c->want, sizeof d->input);
+        memcpy(d->want, c->want, sizeof d->want);
+        strcpy(d->change, "unchanged");
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    assert_int_equal(ncases, 2 * 22243);
+
+    char *in_text = NULL, *out_text = NULL;
+    size_t in_len = 0, out_len = 0;
+    FILE *in = open_memstream(&in_text, &in_len);
+    fprintf(in, "row,code\r\n");
+    for (size_t i = 0; i < ncases; i++)
+        fprintf(in, "%zu,%s\r\n", i, cases[i].input);
+    fclose(in);
+    in = fmemopen(in_text, in_len, "r");
+    FILE *out = open_memstream(&out_text, &out_len);
+    dc_batch_options opt;
+    dc_batch_options_init(&opt);
+    opt.convert = true;
+    opt.threads = 2;
+    opt.block_records = 5000; /* several blocks in flight */
+    dc_batch_report rep;
+    assert_int_equal(dc_batch_run(geo, in, out, &opt, &rep), DC_OK);
+    fclose(in);
+    fclose(out);
+    assert_int_equal(rep.stats.rows, ncases);
+    assert_int_equal(rep.stats.by_status[DC_BATCH_OK], ncases);
+
+    char *line = strtok(out_text, "\r\n"), *fields[8];
+    assert_string_equal(
+        line, "row,code,status,current_code,zone_name,district,province,change");
+    size_t seen = 0, changed = 0;
+    while ((line = strtok(NULL, "\r\n"))) {
+        assert_null(strchr(line, '"'));
+        split_fields(line, fields, 8);
+        assert_non_null(fields[7]);
+        size_t i = (size_t)strtoul(fields[0], NULL, 10);
+        assert_true(i == seen);
+        const convert_case *c = &cases[i];
+        assert_string_equal(fields[1], c->input);
+        if (strcmp(fields[2], "ok") != 0 || strcmp(fields[3], c->want) != 0 ||
+            strcmp(fields[7], c->change) != 0)
+            fail_msg("row %zu: %s gave %s %s %s, GEOS and history.csv say %s %s", i,
+                     c->input, fields[2], fields[3], fields[7], c->want, c->change);
+        assert_string_equal(fields[5], ""); /* no district after 2025 */
+        assert_string_equal(fields[6], "Điện Biên");
+        changed += strcmp(c->input, c->want) != 0;
+        seen++;
+    }
+    assert_int_equal(seen, ncases);
+    printf("batch --convert: %zu rows, %zu old codes converted, %zu unchanged\n", seen,
+           changed, seen - changed);
+    free(in_text);
+    free(out_text);
+    free(cases);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -291,6 +424,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_every_household),
         cmocka_unit_test(test_as_of),
         cmocka_unit_test(test_reverse_former),
+        cmocka_unit_test(test_batch_convert),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

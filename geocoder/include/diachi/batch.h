@@ -39,6 +39,21 @@
  * DC_BATCH_REVERSE_COLUMNS, address mode DC_BATCH_ADDRESS_COLUMNS;
  * docs/CLI.md says what each holds per status.
  *
+ * Convert mode (options.convert, with forward or address mode) reads old or
+ * current codes (zone editions, diachi/history.h) and appends each one's
+ * current code: the current zone's postcode where the door is, with the
+ * same location characters. change is "unchanged" when the postcode stays,
+ * else the kind the index's history table gives the pair of postcodes
+ * ("renamed", "merged", "split", ...) or "changed" when it has no such row.
+ * Statuses: ok (a household's door), unregistered (a place in a current
+ * zone with no household: its current code all the same), out_of_coverage
+ * (the place of an old code lies in no current zone: no code is guessed),
+ * and the forward statuses of codes that name no place (malformed,
+ * unknown_postcode, code_outside_zone, empty). An address row (address mode)
+ * converts its code when that gives a household, else the household its
+ * address finds (old names included where the search has them); change is
+ * then from the door's zone in the edition before the current one.
+ *
  * Address mode searches each row's written address (dc_search, limit 1, as
  * diachi search does; diachi/search.h) and appends its best answer. When
  * the header also has a code column (given, or found by its name), a row
@@ -103,6 +118,12 @@ extern "C" {
     "status,code,plus_code,lat,lon,postcode,zone_name,address,distance_m"
 #define DC_BATCH_ADDRESS_COLUMNS                                                         \
     "status,code,plus_code,lat,lon,postcode,zone_name,address,match,score,error"
+/** Convert mode's (options.convert): the current code, its zone's name,
+ *  district (empty where the current edition has none, as after 2025) and
+ *  province, and what changed; with an address column, then match, score
+ *  and error as in address mode. */
+#define DC_BATCH_CONVERT_COLUMNS "status,current_code,zone_name,district,province,change"
+#define DC_BATCH_CONVERT_ADDRESS_COLUMNS DC_BATCH_CONVERT_COLUMNS ",match,score,error"
 
 /**
  * A row's status: the engine's (dc_geo_status, same values and names) and
@@ -214,6 +235,10 @@ typedef struct dc_batch_options {
     /** NULL, or a flag another thread or a signal handler sets to stop the
      *  run (checked between blocks): the run ends with "cancelled". */
     const volatile int *cancel;
+    /** Convert old codes to current ones (forward or address mode): appends
+     *  DC_BATCH_CONVERT_COLUMNS (or DC_BATCH_CONVERT_ADDRESS_COLUMNS) instead
+     *  of the mode's own; see the top of this header. */
+    bool convert;
     /** Tuning, for tests: records per block and bytes per read (0: the
      *  defaults, 65536 records and 256 KiB). A block takes up to 16 reads;
      *  beyond 2 threads, blocks get fewer of both, so that memory does not
@@ -246,6 +271,7 @@ void dc_batch_options_init(dc_batch_options *opt);
 /** How a run went. Filled by dc_batch_run, whatever it returns. */
 typedef struct dc_batch_report {
     dc_batch_mode mode; /**< the mode used (forward, reverse or address) */
+    bool convert;       /**< options.convert: the convert columns appended */
     char delimiter;     /**< the delimiter used */
     int code_field, lat_field, lon_field; /**< 0-based columns used; -1 when none */
     int address_field;                    /**< address mode's; -1 when none */

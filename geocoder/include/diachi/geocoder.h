@@ -302,6 +302,52 @@ bool dc_geo_code_order(dc_geo_session *s, const dc_code *code, uint64_t *order);
 #define DC_GEO_PREFETCH_AHEAD DC_INDEX_PREFETCH_AHEAD
 void dc_geo_order_prefetch(dc_geo_session *s, uint64_t order);
 
+/** What a code converts to (dc_geo_convert): today's code of its door. */
+typedef struct dc_geo_conversion {
+    /** ok (a household's door: the code's own, or where its cell lies
+     *  across a border or where zones overlap, that of the household of
+     *  another current zone registered in the same cell with the same
+     *  location characters), unregistered (a place in a current zone
+     *  with no household), out_of_coverage (the place of an old code lies
+     *  in no current zone: no code is guessed), or the forward status of a
+     *  code that names no place (malformed, unknown_postcode,
+     *  code_outside_zone). Never retired. */
+    dc_geo_status status;
+    /** ok and unregistered: the current code (the current zone's postcode,
+     *  the same location characters) and its zone. */
+    bool has_current;
+    dc_geo_place current;
+    dc_zone zone;
+    /** The postcode the code was written with. */
+    uint32_t former_postcode;
+    /** What changed (dc_geo_change): a static string; NULL without a
+     *  current code. */
+    const char *change;
+} dc_geo_conversion;
+
+/**
+ * A forward answer (dc_geo_forward, as of DC_GEO_NOW) as a conversion to
+ * today's code: a current code answers itself (change "unchanged"); an old
+ * one (status retired) its door's current code.
+ * @param[in]  r    a forward answer of this session
+ * @param[out] out  strings and polygon valid until the session ends
+ * @return DC_OK, DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT
+ */
+dc_err dc_geo_convert(dc_geo_session *s, const dc_geo_forward_result *r,
+                      dc_geo_conversion *out);
+
+/**
+ * What changed from @p old_postcode to @p new_postcode: "unchanged" for
+ * the same postcode; else the kind ("renamed", "merged", "split",
+ * "unchanged") of the index's history row that pairs them (diachi/history.h),
+ * or "changed" when the table has no such row. The session keeps the last
+ * few pairs: rows a zone at a time cost one search of the table.
+ * @param[out] name  a static string, on DC_OK only
+ * @return DC_OK, DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT
+ */
+dc_err dc_geo_change(dc_geo_session *s, uint32_t old_postcode, uint32_t new_postcode,
+                     const char **name);
+
 /** Editions listed in a reverse answer's `former`. */
 #define DC_GEO_MAX_FORMER 8
 
