@@ -250,5 +250,7 @@ int main(int argc, char **argv)
     if (dc_plates_payload_parse(a.qr ? a.qr : "code", &o.payload, &problem, &err) !=
         DC_OK)
         return fail(problem, err.message);
-    return run(&a, &o);
+    rc = run(&a, &o);
+    dc_plates_font_shutdown();
+    return rc;
 }

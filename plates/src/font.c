@@ -160,6 +160,12 @@ dc_err dc_plates_font_open(const char *family, dc_plates_font **out, const char 
     return DC_OK;
 }
 
+void dc_plates_font_shutdown(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
+}
+
 const char *dc_plates_font_family(const dc_plates_font *font)
 {
     return font ? font->family : "";

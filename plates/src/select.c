@@ -15,13 +15,24 @@
 #include "diachi/search_index.h"
 #include "diachi/text.h"
 
-/* A selection at work: the session, its conditions folded once. */
+/* The streets or groups a name given matches: their entities, and their
+ * names as the map writes them, folded (what a household's field is
+ * compared with). */
+typedef struct matches {
+    bool given;
+    uint32_t *ids;
+    size_t nids;
+    char **names;
+    size_t nnames;
+} matches;
+
+/* A selection at work: the session, its conditions resolved once. */
 typedef struct selector {
     dc_geo *geo;
     dc_geo_session *s;
     dc_index_txn *txn;
     const dc_plates_selection *sel;
-    char *street, *group; /* folded, or NULL */
+    matches street, group; /* what the names given match */
     dc_plate_list *out;
     dc_zone zone; /* the last household's zone, cached */
     bool has_zone;
@@ -29,33 +40,40 @@ typedef struct selector {
     dc_error *err;
 } selector;
 
-static char *fold(const char *text)
+/* @p name folded into @p out (DC_TEXT_SIZE bytes); false when it does not
+ * fold (too long, not UTF-8). */
+static bool fold_str(const dc_str *name, char *out)
 {
-    char *out = malloc(DC_TEXT_SIZE);
-    if (out && dc_text_fold(text, strlen(text), out, DC_TEXT_SIZE, NULL) != DC_OK) {
-        free(out);
-        return NULL;
-    }
-    return out;
-}
-
-/* A name matches when it folds to the condition. */
-static bool name_matches(const char *folded, const dc_str *name)
-{
-    char buf[512], tmp[DC_TEXT_SIZE];
+    char buf[512];
     if (name->len >= sizeof buf) return false;
     memcpy(buf, name->ptr, name->len);
     buf[name->len] = '\0';
-    return dc_text_fold(buf, name->len, tmp, sizeof tmp, NULL) == DC_OK &&
-           strcmp(tmp, folded) == 0;
+    return dc_text_fold(buf, name->len, out, DC_TEXT_SIZE, NULL) == DC_OK;
+}
+
+static bool among(const matches *m, const dc_str *name)
+{
+    char folded[DC_TEXT_SIZE];
+    if (!fold_str(name, folded)) return false;
+    for (size_t i = 0; i < m->nnames; i++)
+        if (strcmp(m->names[i], folded) == 0) return true;
+    return false;
 }
 
 static bool keep(const selector *x, const dc_household *h)
 {
     if (x->sel->has_postcode && h->postcode != x->sel->postcode) return false;
-    if (x->street && !name_matches(x->street, &h->street)) return false;
-    if (x->group && !name_matches(x->group, &h->group)) return false;
+    if (x->street.given && !among(&x->street, &h->street)) return false;
+    if (x->group.given && !among(&x->group, &h->group)) return false;
     return true;
+}
+
+static void matches_free(matches *m)
+{
+    for (size_t i = 0; i < m->nnames; i++)
+        free(m->names[i]);
+    free(m->names);
+    free(m->ids);
 }
 
 static dc_plate *grow(dc_plate_list *l)
@@ -166,11 +184,30 @@ static dc_err entity_members(selector *x, const dc_entity *e)
     return r == 0 ? DC_OK : DC_E_INDEX_CORRUPT;
 }
 
-/* Every entity of @p kind named @p folded (in the zone asked for). */
-static dc_err select_entities(selector *x, dc_entity_kind kind, const char *folded,
-                              size_t *found)
+/* Adds entity @p e (named @p name, folded) to @p m. */
+static dc_err add_match(matches *m, uint32_t id, const char *name)
+{
+    uint32_t *ids = realloc(m->ids, (m->nids + 1) * sizeof *ids);
+    if (!ids) return DC_E_NOMEM;
+    m->ids = ids;
+    m->ids[m->nids++] = id;
+    for (size_t i = 0; i < m->nnames; i++)
+        if (strcmp(m->names[i], name) == 0) return DC_OK;
+    char **names = realloc(m->names, (m->nnames + 1) * sizeof *names);
+    if (!names) return DC_E_NOMEM;
+    m->names = names;
+    if (!(m->names[m->nnames] = strdup(name))) return DC_E_NOMEM;
+    m->nnames++;
+    return DC_OK;
+}
+
+/* The entities of @p kind (in the zone asked for) whose proper name or map
+ * name folds to @p folded. */
+static dc_err find_entities(selector *x, dc_entity_kind kind, const char *folded,
+                            matches *m)
 {
     dc_index *idx = dc_geo_index(x->geo);
+    char name_folded[DC_TEXT_SIZE];
     for (unsigned words = 1; words <= DC_ENTITY_MAX_WORDS; words++) {
         uint32_t id, end;
         dc_index_search_range(idx, kind, words, &id, &end);
@@ -178,31 +215,37 @@ static dc_err select_entities(selector *x, dc_entity_kind kind, const char *fold
             dc_entity e;
             dc_str name;
             dc_err err = dc_index_search_entity(x->txn, id, &e);
+            if (err == DC_OK) err = dc_index_search_name(x->txn, &e, &name);
             if (err != DC_OK) return err;
             if (x->sel->has_postcode && e.postcode != x->sel->postcode) continue;
-            bool match = e.folded.len == strlen(folded) &&
-                         memcmp(e.folded.ptr, folded, e.folded.len) == 0;
-            if (!match && dc_index_search_name(x->txn, &e, &name) == DC_OK)
-                match = name_matches(folded, &name);
-            if (!match) continue;
-            (*found)++;
-            if ((err = entity_members(x, &e)) != DC_OK) return err;
+            if (!fold_str(&name, name_folded)) continue;
+            bool match = (e.folded.len == strlen(folded) &&
+                          memcmp(e.folded.ptr, folded, e.folded.len) == 0) ||
+                         strcmp(name_folded, folded) == 0;
+            if (match && (err = add_match(m, id, name_folded)) != DC_OK) return err;
         }
     }
     return DC_OK;
 }
 
-static dc_err select_named(selector *x, bool street, const char **problem)
+/* Resolves a --street or --group: unknown_street or unknown_group when
+ * nothing matches. */
+static dc_err resolve_name(selector *x, bool street, const char **problem)
 {
-    size_t found = 0;
     const char *name = street ? x->sel->street : x->sel->group;
-    dc_err e = select_entities(x, street ? DC_ENTITY_STREET : DC_ENTITY_GROUP,
-                               street ? x->street : x->group, &found);
+    matches *m = street ? &x->street : &x->group;
+    char *folded = malloc(DC_TEXT_SIZE);
+    dc_err e = folded ? DC_OK : DC_E_NOMEM;
+    m->given = true;
+    if (e == DC_OK &&
+        dc_text_fold(name, strlen(name), folded, DC_TEXT_SIZE, NULL) == DC_OK)
+        e = find_entities(x, street ? DC_ENTITY_STREET : DC_ENTITY_GROUP, folded, m);
+    free(folded);
     if (e != DC_OK) {
         *problem = "index";
         return dc_error_set(x->err, e, "the index's search data: %s", dc_strerror(e));
     }
-    if (found == 0) {
+    if (m->nids == 0) {
         *problem = street ? "unknown_street" : "unknown_group";
         if (x->sel->has_postcode)
             return dc_error_set(x->err, DC_E_NOT_FOUND, "no %s named '%s' in zone %05u",
@@ -210,6 +253,22 @@ static dc_err select_named(selector *x, bool street, const char **problem)
                                 (unsigned)x->sel->postcode);
         return dc_error_set(x->err, DC_E_NOT_FOUND, "no %s named '%s' in the index",
                             street ? "street" : "group", name);
+    }
+    return DC_OK;
+}
+
+/* The households of every entity matched. */
+static dc_err select_named(selector *x, const matches *m, const char **problem)
+{
+    for (size_t i = 0; i < m->nids; i++) {
+        dc_entity e;
+        dc_err err = dc_index_search_entity(x->txn, m->ids[i], &e);
+        if (err == DC_OK) err = entity_members(x, &e);
+        if (err != DC_OK) {
+            *problem = "index";
+            return dc_error_set(x->err, err, "the index's search data: %s",
+                                dc_strerror(err));
+        }
     }
     return DC_OK;
 }
@@ -311,9 +370,13 @@ static void drop_repeats(dc_plate_list *l, size_t from)
 static dc_err run(selector *x, const char **problem)
 {
     const dc_plates_selection *sel = x->sel;
+    dc_err e = DC_OK;
+    if (sel->street) e = resolve_name(x, true, problem);
+    if (e == DC_OK && sel->group) e = resolve_name(x, false, problem);
+    if (e != DC_OK) return e;
     if (sel->codes) return select_codes(x, problem);
-    if (sel->street) return select_named(x, true, problem);
-    if (sel->group) return select_named(x, false, problem);
+    if (sel->street) return select_named(x, &x->street, problem);
+    if (sel->group) return select_named(x, &x->group, problem);
     if (sel->has_postcode) return select_zone(x, problem);
     *problem = "empty_selection";
     return dc_error_set(
@@ -335,17 +398,10 @@ dc_err dc_plates_select(dc_geo *geo, const dc_plates_selection *sel, dc_plate_li
         return dc_error_set(err, e, "cannot read the index: %s", dc_strerror(e));
     x.txn = dc_geo_session_txn(x.s);
     size_t from = out->count;
-    if ((sel->street && !(x.street = fold(sel->street))) ||
-        (sel->group && !(x.group = fold(sel->group)))) {
-        *problem = sel->street && !x.street ? "unknown_street" : "unknown_group";
-        e = dc_error_set(err, DC_E_NOT_FOUND, "'%s' is not a name",
-                         x.street ? sel->group : sel->street);
-    } else {
-        e = run(&x, problem);
-    }
+    e = run(&x, problem);
     dc_geo_session_end(x.s);
-    free(x.street);
-    free(x.group);
+    matches_free(&x.street);
+    matches_free(&x.group);
     if (e == DC_OK) drop_repeats(out, from);
     if (e == DC_OK && out->count == from) {
         *problem = "empty_selection";

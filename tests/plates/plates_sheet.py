@@ -220,6 +220,12 @@ def test_one_per_page_street():
           "%d numbers, %d ids for %d households" % (len(numbers), len(ids), len(expected)))
     keys = [house_key(n) for n in numbers]
     check(keys == sorted(keys), "house numbers out of order: %s" % numbers[:20])
+    # Conditions intersect; a group named by its proper name ("1" of "Tổ dân phố 1").
+    both = shapefile_ids("POSTCODE = '32105' AND STREET = '7/5' AND \"GROUP\" = 'Tổ dân phố 1'")
+    rc, _, err = plates("--zone", "32105", "--street", "7/5", "--group", "1", "-o",
+                        os.path.join(WORK, "both.pdf"))
+    check(rc == 0 and ("%d plates" % len(both)) in err and len(both) > 0,
+          "street and group: %d households in the shapefile, %r" % (len(both), err))
     print("street %s: %d plates one a page, numbers %s .. %s in order"
           % (street, len(numbers), numbers[0] if numbers else "-", numbers[-1] if numbers else "-"))
 
@@ -265,7 +271,8 @@ def test_refusals():
         (["--zone", "32109", "--qr", "https://example.vn/c/{cod}"], 2, "unknown_placeholder", "{cod}"),
         (["--zone", "32199"], 1, "unknown_zone", "32199"),
         (["--street", "Phố Không Có"], 1, "unknown_street", "Phố Không Có"),
-        (["--zone", "32105", "--street", "7/5", "--group", "Bản Co Mỵ"], 1, "empty_selection", "every condition"),
+        (["--street", "7/5", "--group", "Bản Co Mỵ"], 1, "empty_selection", "every condition"),
+        (["--zone", "32105", "--group", "Bản Co Mỵ"], 1, "unknown_group", "zone 32105"),
         (["--codes", codes_file], 1, "unknown_code", "line 2"),
         (["--zone", "32109", "--font", "No Such Family"], 3, "font_missing", "No Such Family"),
         (["--zone", "32109", "--font", "Noto Sans Thai"], 3, "font_coverage", "Vietnamese"),

@@ -272,5 +272,7 @@ int main(void)
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_fonts),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    dc_plates_font_shutdown();
+    return failed;
 }

@@ -244,6 +244,14 @@ bool dc_plates_font_covers(const dc_plates_font *font, const char *text,
 /** NULL is a no-op. */
 void dc_plates_font_close(dc_plates_font *font);
 
+/**
+ * Release what cairo and fontconfig keep for the whole process (their
+ * caches and configuration), so that a leak checker sees none: once, at
+ * the end, after every font is closed and every sheet rendered; no
+ * plates call may follow. Not thread-safe.
+ */
+void dc_plates_font_shutdown(void);
+
 /* ---------------------------------------------------------------------- */
 /* Rendering                                                               */
 /* ---------------------------------------------------------------------- */
