@@ -13,7 +13,7 @@ build=${DIACHI_BUILD:-build}
 # One line "PART FILE DEFINED|USED SYMBOL" per symbol of every object.
 symbols() {
   local o part file src
-  find "$build"/{index,importer,geocoder} -path '*/CMakeFiles/*' -name '*.c.o' \
+  find "$build"/{index,importer,geocoder,plates} -path '*/CMakeFiles/*' -name '*.c.o' \
     -not -path '*/compare/*' | sort | while read -r o; do
     file=${o##*/}; file=${file%.o}
     # an object left in the build by a source since removed or moved
@@ -22,6 +22,7 @@ symbols() {
     case $o in
       */index/*) part=index ;;
       */importer/*) part=importer ;;
+      */plates/*) part=plates ;;
       */geocoder/CMakeFiles/diachi.dir/*) part=geocoder-cli ;;
       *) part=geocoder ;;
     esac

@@ -15,7 +15,7 @@ while read -r path; do
     echo "not in the README's tour: $path"
     missing=$((missing + 1))
   fi
-done < <(find index importer geocoder sample-data scripts -type f \
+done < <(find index importer geocoder plates sample-data scripts -type f \
            \( -name '*.c' -o -name '*.sh' \) | sort)
 echo "readme_tour: $checked files, $missing not named"
 [ "$missing" = 0 ]
