@@ -19,7 +19,8 @@ static const char usage_text[] =
     "                     [--codes FILE] [--layer households|zones]\n"
     "                     [--join SOURCE [--join-layer NAME] [--key FIELD]\n"
     "                      [--code-field NAME]]\n"
-    "                     [--report FILE.csv] [--overwrite] [--quiet]\n"
+    "                     [--lco NAME=VALUE]... [--report FILE.csv]\n"
+    "                     [--overwrite] [--quiet]\n"
     "       diachi-export --help | --version\n"
     "\n"
     "Writes the households of INDEX (or of the codes in FILE) with their code\n"
@@ -51,6 +52,9 @@ static const char usage_text[] =
     "                       empty (empty_key), naming no household (unmatched),\n"
     "                       repeated (duplicate_key); households no feature\n"
     "                       names (missing)\n"
+    "  --lco NAME=VALUE     a layer creation option of the format, as ogr2ogr's\n"
+    "                       -lco (repeatable): --lco SPATIAL_INDEX=NO writes a\n"
+    "                       GPKG or FlatGeobuf without its spatial index\n"
     "  --overwrite          replace an existing OUTPUT\n"
     "  --quiet              no summary\n"
     "  -h, --help           this help\n"
@@ -87,6 +91,20 @@ static int parse_layer(const char *v, dc_export_layers *out)
 }
 
 /* Fill @p o from the command line: 0, or the exit code (-1: help shown). */
+/* --lco values: argv's strings, at most one per argument, NULL ended. */
+static const char **layer_options;
+
+static int add_layer_option(const char *v, int argc)
+{
+    static size_t n;
+    if (!v || !strchr(v, '='))
+        return usage_error("--lco takes NAME=VALUE, not '%s'", v ? v : "");
+    if (!layer_options) layer_options = calloc((size_t)argc + 1, sizeof *layer_options);
+    if (!layer_options) return EXIT_DATA;
+    layer_options[n++] = v;
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, dc_export_options *o, bool *quiet)
 {
     static const char *const names[] = {
@@ -104,6 +122,12 @@ static int parse_args(int argc, char **argv, dc_export_options *o, bool *quiet)
         if (strcmp(a, "--version") == 0) {
             printf("diachi-export %s\n", DC_VERSION);
             return -1;
+        }
+        if (strcmp(a, "--lco") == 0) {
+            int rc = add_layer_option(value(argc, argv, &i), argc);
+            if (rc) return rc;
+            o->layer_options = layer_options;
+            continue;
         }
         if (strcmp(a, "--overwrite") == 0) {
             o->overwrite = true;

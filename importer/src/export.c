@@ -225,10 +225,13 @@ static dc_err households_layer(export_run *r)
     return DC_OK;
 }
 
+/* A string of the index (not NUL-terminated; ids are at most 255 bytes). */
 static void set_str(OGRFeatureH f, int field, const dc_str *s)
 {
     char buf[512];
-    snprintf(buf, sizeof buf, "%.*s", (int)s->len, s->ptr);
+    size_t n = s->len < sizeof buf - 1 ? s->len : sizeof buf - 1;
+    memcpy(buf, s->ptr, n);
+    buf[n] = '\0';
     OGR_F_SetFieldString(f, field, buf);
 }
 

@@ -209,6 +209,7 @@ dc_err dc_export_out_open(dc_export_out *out, const dc_export_options *o, char *
     const char *name = GDALGetDriverShortName(out->driver);
     out->shapefile = strcmp(name, "ESRI Shapefile") == 0;
     out->csv = strcmp(name, "CSV") == 0;
+    out->layer_options = o->layer_options;
     dc_err e = check_inputs(o->output, inputs, p);
     if (e) return e;
     struct stat st;
@@ -244,6 +245,12 @@ dc_err dc_export_out_layer(dc_export_out *out, const char *name, OGRwkbGeometryT
     if (out->csv)
         options = CSLSetNameValue(options, "GEOMETRY",
                                   wkbFlatten(type) == wkbPoint ? "AS_XY" : "AS_WKT");
+    for (size_t i = 0; out->layer_options && out->layer_options[i]; i++) {
+        char *key = NULL;
+        const char *v = CPLParseNameValue(out->layer_options[i], &key);
+        if (key && v) options = CSLSetNameValue(options, key, v);
+        CPLFree(key);
+    }
     CPLErrorReset();
     *layer = GDALDatasetCreateLayer(out->ds, name, srs, type, options);
     CSLDestroy(options);

@@ -34,6 +34,7 @@ typedef struct dc_export_out {
     char *temp;  /**< the name it is written under */
     GDALDriverH driver;
     GDALDatasetH ds;
+    const char *const *layer_options; /* the caller's, added to ours */
     bool shapefile, csv;
     bool transaction; /**< a dataset transaction is open */
     bool existed;     /**< something stood at `final` when it was opened */

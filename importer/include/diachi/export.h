@@ -50,6 +50,9 @@ typedef struct dc_export_options {
     const char *code_field; /**< the join's code column (NULL: CODE); replaced
                                  when the layer already has it */
     const char *report;     /**< NULL, or a CSV report, one row per problem */
+    /** NULL, or "NAME=VALUE" layer creation options of the driver, NULL
+     *  ended (ogr2ogr's -lco: SPATIAL_INDEX=NO, ...); they win over ours */
+    const char *const *layer_options;
     dc_export_layers layers;
     bool overwrite; /**< replace an existing output (never an input) */
 } dc_export_options;
