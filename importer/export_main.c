@@ -90,7 +90,6 @@ static int parse_layer(const char *v, dc_export_layers *out)
     return 0;
 }
 
-/* Fill @p o from the command line: 0, or the exit code (-1: help shown). */
 /* --lco values: argv's strings, at most one per argument, NULL ended. */
 static const char **layer_options;
 
@@ -105,6 +104,7 @@ static int add_layer_option(const char *v, int argc)
     return 0;
 }
 
+/* Fill @p o from the command line: 0, or the exit code (-1: help shown). */
 static int parse_args(int argc, char **argv, dc_export_options *o, bool *quiet)
 {
     static const char *const names[] = {

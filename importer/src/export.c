@@ -46,7 +46,7 @@ typedef struct export_run {
     OGRLayerH households;
     OGRFeatureH feature;
     int field[9];
-    dc_err failed; /* a write failed inside a walk */
+    dc_err failed; /* a step failed inside a walk (zones, households) */
 } export_run;
 
 enum { F_ID, F_CODE, F_COMPACT, F_PLUS, F_LAT, F_LON, F_POSTCODE, F_ZONE, F_ADDRESS };
@@ -94,7 +94,10 @@ static int keep_zone(void *ctx, const dc_zone *zone)
     if (r->nzones == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 256;
         zone_entry *z = realloc(r->zones, cap * sizeof *z);
-        if (!z) return 1;
+        if (!z) {
+            r->failed = DC_E_NOMEM;
+            return 1;
+        }
         r->zones = z;
         r->cap = cap;
     }
@@ -114,7 +117,7 @@ static dc_err load_zones(export_run *r)
     memset(r->slot, 0xff, 100000 * sizeof *r->slot);
     dc_err e = dc_index_zones_in_box(r->txn, -900000000, -1800000000, 900000000,
                                      1800000000, keep_zone, r);
-    if (!e && r->nzones < r->meta->zones) e = DC_E_NOMEM;
+    if (!e) e = r->failed;
     return e;
 }
 

@@ -36,6 +36,17 @@ export_expect 2 one_layer_format "$index" -o a.geojson -f GeoJSON
 no_leftovers
 export_expect 2 usage "$index" -o a.gpkg
 export_expect 2 usage "$index" -f GPKG
+export_expect 2 usage "$index" -o a.gpkg -f GPKG --lco SPATIAL_INDEX
+
+# --lco reaches the driver: a GPKG with and without its R*Tree.
+for index_option in YES NO; do
+  "$bin/diachi-export" "$index" -o "lco-$index_option.gpkg" -f GPKG --layer households \
+    --lco "SPATIAL_INDEX=$index_option" --quiet || fail "--lco SPATIAL_INDEX=$index_option"
+  has=$(ogrinfo -ro -q "lco-$index_option.gpkg" \
+    -sql "SELECT HasSpatialIndex('households', 'geom') AS has" | sed -n 's/.*(Integer) = //p')
+  want=1; [ $index_option = NO ] && want=0
+  [ "$has" = "$want" ] || fail "--lco SPATIAL_INDEX=$index_option: HasSpatialIndex '$has'"
+done
 
 # An existing output: refused, untouched; replaced with --overwrite.
 echo "not a map" > exists.gpkg
@@ -51,6 +62,15 @@ export_expect 3 output_exists "$index" -o folder -f "ESRI Shapefile"
 "$bin/diachi-export" "$index" -o folder -f "ESRI Shapefile" --overwrite --quiet ||
   fail "--overwrite folder: exit $?"
 [ -f folder/households.shp ] && [ ! -e folder/old.txt ] || fail "--overwrite folder: $(ls folder)"
+# A single shapefile replaced: its side files with it, a stale index gone.
+"$bin/diachi-export" "$index" -o one.shp -f "ESRI Shapefile" --layer zones --quiet ||
+  fail "one.shp: exit $?"
+echo stale > one.qix
+"$bin/diachi-export" "$index" -o one.shp -f "ESRI Shapefile" --layer zones --overwrite \
+  --t-srs EPSG:9205 --quiet || fail "one.shp --overwrite: exit $?"
+[ -e one.qix ] && fail "one.shp --overwrite: the old .qix is left"
+grep -q VN-2000 one.prj || fail "one.shp --overwrite: one.prj is the old one"
+[ "$(ls one.* | wc -l)" = 5 ] || fail "one.shp --overwrite: $(ls one.*)"
 no_leftovers
 
 # Never over an input, even with --overwrite.
