@@ -239,4 +239,13 @@ OGRCoordinateTransformationH dc_crs_clone(OGRCoordinateTransformationH ct);
 /** Free a copy made by dc_crs_clone. NULL is a no-op. */
 void dc_crs_destroy(OGRCoordinateTransformationH ct);
 
+/**
+ * Give @p srs, when its datum is VN-2000 and neither it nor PROJ's
+ * database carries a shift to WGS 84 (an ESRI .prj GDAL did not identify),
+ * EPSG's transformation VN-2000 to WGS 84 (2), EPSG:6960, as the layers
+ * read get it: a CRS the exporter writes to lands where the importer
+ * reads from. Any other CRS is left alone.
+ */
+void dc_crs_add_vn2000_shift(OGRSpatialReferenceH srs);
+
 #endif /* DC_IMPORT_SOURCE_H */

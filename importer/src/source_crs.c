@@ -667,3 +667,10 @@ dc_err dc_crs_to_wgs84(OGRLayerH layer, const char *shp, dc_layer_kind kind,
     free(prj);
     return rc;
 }
+
+void dc_crs_add_vn2000_shift(OGRSpatialReferenceH srs)
+{
+    OGRSpatialReferenceH to = wgs84();
+    if (to) ensure_vn2000_shift(srs, to);
+    if (to) OSRDestroySpatialReference(to);
+}
