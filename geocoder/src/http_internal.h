@@ -37,6 +37,7 @@ typedef enum dc_endpoint {
     DC_EP_ZONES_BOX,         /* GET /v1/zones?bbox= (http_map.c) */
     DC_EP_HOUSEHOLDS,        /* GET /v1/households?bbox= */
     DC_EP_PAGE,              /* GET / and /static/..., the map page */
+    DC_EP_ROUND,             /* POST /v1/round (http_round.c) */
     DC_EP_OTHER,
     DC_EP_COUNT
 } dc_endpoint;
