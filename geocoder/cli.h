@@ -235,7 +235,7 @@ int cmd_round(const command *cmd, int argc, char **argv);
     "diachi search; only a household's door counts). The round starts at the\n"        \
     "nearest door, is shortened by 2-opt and Or-opt moves on straight-line\n"           \
     "distances, and walks the doors of one group (tổ dân phố, bản) one after\n"   \
-    "the other. At most 2000 letters.\n"                                                 \
+    "the other. At most 1000 letters.\n"                                                 \
     "  --start LAT,LON    where the round starts (and ends): 21.386,103.017,\n"          \
     "                     \"21°23'10\\\"N 103°01'04\\\"E\", geo:21.386,103.017\n"   \
     "  -o, --output FILE  the ordered list (default stdout): stop, row, letter,\n"       \
@@ -258,6 +258,6 @@ int cmd_round(const command *cmd, int argc, char **argv);
     "Files appear complete or not at all (written beside, then renamed).\n"             \
     "Exit: 0 every letter has its door, 1 some do not (they are listed; none: no\n"    \
     "round), 2 usage (a malformed --start: round_start), 3 no letters (round_empty),\n" \
-    "more than 2000 (round_too_many), bad CSV or index problem.\n"
+    "more than 1000 (round_too_many), bad CSV or index problem.\n"
 
 #endif /* DC_CLI_H */

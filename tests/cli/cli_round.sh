@@ -84,7 +84,7 @@ expect_refused() { # WANT_EXIT CODE ARGS...
 }
 printf 'code\n' > empty.csv
 expect_refused 3 round_empty empty.csv --start "$start"
-{ echo code; for i in $(seq 2001); do echo 32107CX5Q4HW; done; } > many.csv
+{ echo code; for i in $(seq 1001); do echo 32107CX5Q4HW; done; } > many.csv
 expect_refused 3 round_too_many many.csv --start "$start"
 expect_refused 2 round_start letters.csv --start "post office"
 expect_refused 2 round_start letters.csv --start 95,103

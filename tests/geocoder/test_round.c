@@ -174,7 +174,7 @@ static void test_bad_input(void **state)
         dc_round_order(s, DC_ROUND_MAX_STOPS + 1, 21.38, 103.0, NULL, order, NULL, &err),
         DC_E_ROUND_TOO_MANY);
     assert_string_equal(err.message,
-                        "the round has 2001 stops; a round takes 2000 at most");
+                        "the round has 1001 stops; a round takes 1000 at most");
     assert_string_equal(dc_err_name(DC_E_ROUND_TOO_MANY), "round_too_many");
     assert_int_equal(dc_round_order(s, 3, 91, 103.0, NULL, order, NULL, &err),
                      DC_E_ROUND_START);
