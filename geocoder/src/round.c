@@ -28,15 +28,23 @@
 /* Passes of both kinds at most; a round of DC_ROUND_MAX_STOPS random
  * doors settles in well under a hundred. */
 #define MAX_PASSES 1000
+/* Or-opt tries a run of doors only beside the nearest doors of its ends
+ * (and after the start, and last): a place far from both seldom pays for
+ * the two edges to it, and looking along the whole round for every run
+ * was 70% of the time (docs/PERFORMANCE.md). */
+#define NEIGHBOURS 12
 
 typedef struct round_ctx {
-    size_t n;            /* stops; nodes are 0 (start), 1..n (stops), n + 1 (end) */
-    size_t nodes;        /* n + 2 */
-    float *dist;         /* nodes x nodes */
-    int32_t *gid;        /* a node's group, dense; the start and the end have their own */
-    uint32_t *t;         /* the path: t[0] = 0, t[n + 1] = n + 1 */
-    uint32_t *buf;       /* room for a moved run */
-    uint32_t *walk;      /* the nearest-neighbour walk, kept */
+    size_t n;       /* stops; nodes are 0 (start), 1..n (stops), n + 1 (end) */
+    size_t nodes;   /* n + 2 */
+    float *dist;    /* nodes x nodes */
+    int32_t *gid;   /* a node's group, dense; the start and the end have their own */
+    uint32_t *t;    /* the path: t[0] = 0, t[n + 1] = n + 1 */
+    uint32_t *buf;  /* room for a moved run */
+    uint32_t *walk; /* the nearest-neighbour walk, kept */
+    uint32_t *pos;  /* a node's position in t */
+    uint32_t *near; /* each stop's nearest stops, k_near a stop */
+    size_t k_near;
     unsigned char *done; /* the walk: a node visited */
 } round_ctx;
 
@@ -131,6 +139,36 @@ static bool number_groups(round_ctx *c, const dc_round_stop *stops)
     return true;
 }
 
+/* Each stop's NEIGHBOURS nearest stops, nearest first (ties: the lower
+ * number first). */
+static bool find_neighbours(round_ctx *c)
+{
+    size_t n = c->n, k = n - 1 < NEIGHBOURS ? n - 1 : NEIGHBOURS;
+    c->k_near = k;
+    if (k == 0) return true;
+    if (!(c->near = malloc(n * k * sizeof *c->near))) return false;
+    for (uint32_t a = 1; a <= n; a++) {
+        uint32_t *list = c->near + (size_t)(a - 1) * k;
+        float dl[NEIGHBOURS];
+        size_t m = 0;
+        for (uint32_t b = 1; b <= n; b++) {
+            float v = c->dist[(size_t)a * c->nodes + b];
+            if (b == a || (m == k && v >= dl[k - 1])) continue;
+            size_t j = m < k ? m++ : k - 1;
+            for (; j > 0 && dl[j - 1] > v; j--)
+                dl[j] = dl[j - 1], list[j] = list[j - 1];
+            dl[j] = v, list[j] = b;
+        }
+    }
+    return true;
+}
+
+static void sync_pos(round_ctx *c, size_t lo, size_t hi)
+{
+    for (size_t p = lo; p <= hi; p++)
+        c->pos[c->t[p]] = (uint32_t)p;
+}
+
 /* ---- the nearest-neighbour walk --------------------------------------------- */
 
 /* From the start, the nearest door not yet visited; once a group is
@@ -194,6 +232,7 @@ static bool two_opt_pass(round_ctx *c)
         }
         if (best_j) {
             reverse(c, i, best_j);
+            sync_pos(c, i + 1, best_j);
             made = true;
         }
     }
@@ -226,29 +265,69 @@ static void move_run(round_ctx *c, size_t i, size_t len, size_t k, bool reversed
     }
 }
 
-/* The best place for the run t[i..i+len-1]; made when it gains. */
+/* The best place found so far for a run. */
+typedef struct run_place {
+    double gain;
+    size_t k;
+    bool reversed;
+} run_place;
+
+/* A run of doors t[i..i+len-1] being moved. */
+typedef struct run {
+    size_t i, len;
+    uint32_t s0, s1;
+    double removed; /* what taking it out saves */
+    bool whole;     /* whole groups */
+} run;
+
+/* The run put after position k, if it may go there and gains more. */
+static void consider(const round_ctx *c, const run *r, size_t k, run_place *best)
+{
+    if (k > c->n || (k + 1 >= r->i && k < r->i + r->len)) return; /* an edge of the run */
+    uint32_t a = c->t[k], b = c->t[k + 1];
+    double ab = d(c, a, b);
+    double fwd = d(c, a, r->s0) + d(c, r->s1, b) - ab;
+    double rev = d(c, a, r->s1) + d(c, r->s0, b) - ab;
+    double gain = r->removed - (fwd <= rev ? fwd : rev);
+    if (gain > best->gain && may_go(c, k, r->whole, c->gid[r->s0]))
+        *best = (run_place){gain, k, rev < fwd};
+}
+
+/* The best place for the run t[i..i+len-1]; made when it gains. A run
+ * of 1 to 3 doors is tried beside its ends' nearest doors, after the
+ * start and last; a whole group everywhere. */
 static bool try_run(round_ctx *c, size_t i, size_t len)
 {
     const uint32_t *t = c->t;
     const int32_t *g = c->gid;
-    size_t n = c->n;
-    uint32_t p = t[i - 1], s0 = t[i], s1 = t[i + len - 1], q = t[i + len];
-    bool whole = g[p] != g[s0] && g[s1] != g[q];
-    if (!whole && g[s0] != g[s1]) return false;
-    double removed = d(c, p, s0) + d(c, s1, q) - d(c, p, q), best = GAIN_EPS;
-    size_t best_k = 0;
-    bool best_rev = false;
-    for (size_t k = 0; k <= n; k++) {
-        if (k + 1 >= i && k < i + len) continue; /* an edge of the run */
-        uint32_t a = t[k], b = t[k + 1];
-        double ab = d(c, a, b);
-        double fwd = d(c, a, s0) + d(c, s1, b) - ab, rev = d(c, a, s1) + d(c, s0, b) - ab;
-        double gain = removed - (fwd <= rev ? fwd : rev);
-        if (gain > best && may_go(c, k, whole, g[s0]))
-            best = gain, best_k = k, best_rev = rev < fwd;
+    uint32_t p = t[i - 1], q = t[i + len];
+    run r = {i, len, t[i], t[i + len - 1], 0, false};
+    r.whole = g[p] != g[r.s0] && g[r.s1] != g[q];
+    if (!r.whole && g[r.s0] != g[r.s1]) return false;
+    r.removed = d(c, p, r.s0) + d(c, r.s1, q) - d(c, p, q);
+    run_place best = {GAIN_EPS, 0, false};
+    if (len <= 3 && c->k_near) {
+        consider(c, &r, 0, &best);
+        consider(c, &r, c->n, &best);
+        for (int end = 0; end < (r.s0 == r.s1 ? 1 : 2); end++) {
+            const uint32_t *list =
+                c->near + (size_t)((end ? r.s1 : r.s0) - 1) * c->k_near;
+            for (size_t m = 0; m < c->k_near; m++) {
+                size_t at = c->pos[list[m]];
+                consider(c, &r, at - 1, &best);
+                consider(c, &r, at, &best);
+            }
+        }
+    } else {
+        for (size_t k = 0; k <= c->n; k++)
+            consider(c, &r, k, &best);
     }
-    if (best <= GAIN_EPS) return false;
-    move_run(c, i, len, best_k, best_rev);
+    if (best.gain <= GAIN_EPS) return false;
+    move_run(c, i, len, best.k, best.reversed);
+    if (best.k < i)
+        sync_pos(c, best.k + 1, i + len - 1);
+    else
+        sync_pos(c, i, best.k);
     return true;
 }
 
@@ -367,6 +446,7 @@ static bool kicks(round_ctx *c, unsigned count, uint64_t seed, unsigned *passes)
     memcpy(best, c->t, c->nodes * sizeof *best);
     for (unsigned i = 0; i < count; i++) {
         if (!kick(c, &rs, cuts)) continue;
+        sync_pos(c, 0, c->n + 1);
         *passes += improve(c);
         double len = float_length(c);
         if (len < best_len - GAIN_EPS) {
@@ -374,6 +454,7 @@ static bool kicks(round_ctx *c, unsigned count, uint64_t seed, unsigned *passes)
             memcpy(best, c->t, c->nodes * sizeof *best);
         } else {
             memcpy(c->t, best, c->nodes * sizeof *best);
+            sync_pos(c, 0, c->n + 1);
         }
     }
     free(cuts), free(best);
@@ -418,6 +499,7 @@ static dc_err check_input(const dc_round_stop *stops, size_t n, double lat0, dou
 static void ctx_free(round_ctx *c)
 {
     free(c->dist), free(c->gid), free(c->t), free(c->buf), free(c->walk), free(c->done);
+    free(c->pos), free(c->near);
 }
 
 dc_err dc_round_order(const dc_round_stop *stops, size_t n, double start_lat,
@@ -436,13 +518,15 @@ dc_err dc_round_order(const dc_round_stop *stops, size_t n, double start_lat,
     c.buf = malloc(c.nodes * sizeof *c.buf);
     c.walk = malloc(c.nodes * sizeof *c.walk);
     c.done = calloc(c.nodes, 1);
+    c.pos = malloc(c.nodes * sizeof *c.pos);
     if (c.dist) fill_distances(&c, stops, start_lat, start_lon, opt->back_to_start);
-    if (!c.dist || !c.gid || !c.t || !c.buf || !c.walk || !c.done ||
-        !number_groups(&c, stops)) {
+    if (!c.dist || !c.gid || !c.t || !c.buf || !c.walk || !c.done || !c.pos ||
+        !number_groups(&c, stops) || !find_neighbours(&c)) {
         ctx_free(&c);
         return dc_error_set(err, DC_E_NOMEM, "out of memory ordering %zu stops", n);
     }
     nearest_walk(&c);
+    sync_pos(&c, 0, n + 1);
     dc_round_stats st = {0};
     st.nearest_m = path_length(&c, stops, start_lat, start_lon, opt->back_to_start);
     memcpy(c.walk, c.t, c.nodes * sizeof *c.t);
