@@ -1,8 +1,8 @@
 /*
  * cli.c - the diachi command: one subcommand per task, dispatched from a
  * table that holds each one's summary and help. The subcommands are in
- * cli_lookup.c (lookup, reverse, zone), cli_search.c, cli_batch.c, cli_serve.c and
- * cli_index.c (info, check); what they share in cli_args.c. Exit codes
+ * cli_lookup.c (lookup, reverse, zone), cli_search.c, cli_batch.c, cli_round.c,
+ * cli_serve.c and cli_index.c (info, check); what they share in cli_args.c. Exit codes
  * (docs and every subcommand): 0 ok, 1 not found, 2 usage, 3 data or
  * index problem.
  */
@@ -21,6 +21,8 @@ static const command commands[] = {
      SEARCH_HELP},
     {"serve", cmd_serve, "the HTTP API", SERVE_HELP},
     {"batch", cmd_batch, "geocode a CSV file of codes, points or addresses", BATCH_HELP},
+    {"round", cmd_round, "order a postal worker's letters into a walking round",
+     ROUND_HELP},
     {"info", cmd_info, "show an index's metadata",
      "Usage: diachi info [INDEX] [--index PATH] [--json]\n"
      "Print an index's metadata: format and code-scheme versions, build time (UTC),\n"

@@ -56,6 +56,9 @@ int cmd_serve(const command *cmd, int argc, char **argv);
 /* cli_batch.c */
 int cmd_batch(const command *cmd, int argc, char **argv);
 
+/* cli_round.c */
+int cmd_round(const command *cmd, int argc, char **argv);
+
 #define INDEX_OPTIONS                                                                    \
     "  --index PATH  the index (default: $DIACHI_INDEX)\n"                               \
     "  --json        machine output: one JSON object per line\n"                         \
@@ -231,5 +234,40 @@ int cmd_batch(const command *cmd, int argc, char **argv);
     "column: the columns seen are listed), 3 bad CSV (unterminated quote: its line;\n"   \
     "a byte not in the encoding: its line and byte) or index problem; then no\n"         \
     "OUTPUT is written. A closed output pipe exits 0.\n"
+
+#define ROUND_HELP                                                                       \
+    "Usage: diachi round LETTERS --start LAT,LON [-o OUTPUT.csv] [--geojson FILE]\n"     \
+    "                    [--unresolved FILE] [--column COL] [--no-return] [--quiet]\n"   \
+    "                    [--keep group|door] [--index PATH]\n"                           \
+    "Put a postal worker's letters in the order of a short walking round from the\n"     \
+    "post office. LETTERS is a CSV file (or - for stdin) with a header, a letter a\n"    \
+    "row: a code in any form lookup reads, or a written address (searched as by\n"      \
+    "diachi search; only a household's door counts). The round starts at the\n"        \
+    "nearest door, is shortened by 2-opt and Or-opt moves on straight-line\n"           \
+    "distances, and walks the doors of one group (tổ dân phố, bản) one after\n"   \
+    "the other. At most 1000 letters.\n"                                                 \
+    "  --start LAT,LON    where the round starts (and ends): 21.386,103.017,\n"          \
+    "                     \"21°23'10\\\"N 103°01'04\\\"E\", geo:21.386,103.017\n"   \
+    "  -o, --output FILE  the ordered list (default stdout): stop, row, letter,\n"       \
+    "                     code, address, lat, lon, leg_m, distance_m (running), and\n"   \
+    "                     a last row 'return' back to the start\n"                       \
+    "  --geojson FILE     the round as a GeoJSON LineString, with the start and the\n"   \
+    "                     numbered stops as points\n"                                    \
+    "  --unresolved FILE  the letters that name no door: row, letter, by, status,\n"     \
+    "                     message (default: OUTPUT.unresolved.csv beside OUTPUT;\n"     \
+    "                     stderr when the round goes to stdout)\n"                       \
+    "  --column COL       the letters' column, by name or number from 1 (default:\n"    \
+    "                     a column named code, address, ... else the first)\n"          \
+    "  --keep group|door  what is walked together: each group's doors (tổ dân\n"    \
+    "                     phố, bản; the default), or only each door's letters\n"     \
+    "                     (shorter: about 10% on the sample's beats)\n"               \
+    "  --no-return        the round ends at its last door\n"                             \
+    "  --quiet            no summary (the count of unresolved letters is still said)\n" \
+    "  --index PATH       the index (default: $DIACHI_INDEX)\n"                          \
+    "  --help             this text; --version: diachi's version\n"                      \
+    "Files appear complete or not at all (written beside, then renamed).\n"             \
+    "Exit: 0 every letter has its door, 1 some do not (they are listed; none: no\n"    \
+    "round), 2 usage (a malformed --start: round_start), 3 no letters (round_empty),\n" \
+    "more than 1000 (round_too_many), bad CSV or index problem.\n"
 
 #endif /* DC_CLI_H */

@@ -6,8 +6,8 @@
 #
 # TARGET is a corpus folder's name (code_parse, csv_scan, encoding,
 # batch_decode, http_form, http_head, index_open, point_parse, bbox_parse,
-# text_normalize, query_parse); none means every one. Inputs that
-# libFuzzer finds go to build-fuzz/fuzz-work/TARGET, never into the
+# text_normalize, query_parse, round_request); none means every one.
+# Inputs that libFuzzer finds go to build-fuzz/fuzz-work/TARGET, never into the
 # repository, unless --merge is given: then those that add coverage are
 # merged into the committed corpus (libFuzzer's -merge=1), to be reviewed
 # and committed. Prints per target its runs, execs/s, corpus size and

@@ -38,6 +38,7 @@ typedef enum dc_endpoint {
     DC_EP_HOUSEHOLDS,        /* GET /v1/households?bbox= */
     DC_EP_PAGE,              /* GET / and /static/..., the map page */
     DC_EP_QR,                /* GET /v1/qr?text= (http_qr.c) */
+    DC_EP_ROUND,             /* POST /v1/round (http_round.c) */
     DC_EP_OTHER,
     DC_EP_COUNT
 } dc_endpoint;

@@ -24,7 +24,7 @@ static const char *const endpoint_names[DC_EP_COUNT] = {
     "metrics",      "openapi",          "search",
     "autocomplete", "nominatim_search", "nominatim_reverse",
     "zones_box",    "households",       "page",
-    "qr",           "other"};
+    "qr",           "round",            "other"};
 
 static int status_slot(int status)
 {

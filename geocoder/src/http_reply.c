@@ -42,6 +42,9 @@ static const struct {
     [DC_API_BAD_HEADER] = {400, "bad_header"},
     [DC_API_HEADERS_TOO_LARGE] = {431, "headers_too_large"},
     [DC_API_HTTP_VERSION] = {505, "http_version"},
+    [DC_API_ROUND_EMPTY] = {400, "round_empty"},
+    [DC_API_ROUND_TOO_MANY] = {413, "round_too_many"},
+    [DC_API_ROUND_START] = {400, "round_start"},
 };
 
 unsigned dc_api_error_status(dc_api_error e)
@@ -125,8 +128,9 @@ static enum MHD_Result queue_answer(struct MHD_Connection *c, dc_request *req,
     const char *v = vary(req);
     if (v) add_header(r, MHD_HTTP_HEADER_VARY, v);
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED || status == MHD_HTTP_NO_CONTENT) {
-        const char *allow =
-            req->endpoint == DC_EP_BATCH ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
+        const char *allow = req->endpoint == DC_EP_BATCH || req->endpoint == DC_EP_ROUND
+                                ? "POST, OPTIONS"
+                                : "GET, HEAD, OPTIONS";
         add_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     }
     dc_http_close_if_draining(req, r);

@@ -42,7 +42,10 @@ typedef enum dc_api_error {
     DC_API_BAD_REQUEST_LINE,
     DC_API_BAD_HEADER,
     DC_API_HEADERS_TOO_LARGE,
-    DC_API_HTTP_VERSION
+    DC_API_HTTP_VERSION,
+    DC_API_ROUND_EMPTY,    /* POST /v1/round: no letters */
+    DC_API_ROUND_TOO_MANY, /* more than DC_ROUND_MAX_STOPS */
+    DC_API_ROUND_START     /* the start is not a point */
 } dc_api_error;
 
 unsigned dc_api_error_status(dc_api_error e);

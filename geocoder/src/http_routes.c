@@ -19,6 +19,7 @@
 #include "http_nominatim.h"
 #include "http_query.h"
 #include "http_reply.h"
+#include "http_round.h"
 #include "diachi/history.h"
 #include "http_routes.h"
 #include "render.h"
@@ -601,8 +602,9 @@ static enum MHD_Result preflight(struct MHD_Connection *c, dc_request *req,
         MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
     if (!r) return MHD_NO;
     const char *origin = req->allow_origin;
-    const char *methods =
-        req->endpoint == DC_EP_BATCH ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
+    const char *methods = req->endpoint == DC_EP_BATCH || req->endpoint == DC_EP_ROUND
+                              ? "POST, OPTIONS"
+                              : "GET, HEAD, OPTIONS";
     MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, methods);
     MHD_add_response_header(r, "X-Diachi-Index", gen->fingerprint);
     if (origin) {
@@ -623,7 +625,8 @@ static enum MHD_Result preflight(struct MHD_Connection *c, dc_request *req,
 
 static bool method_allowed(dc_endpoint ep, const char *method)
 {
-    if (ep == DC_EP_BATCH) return strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+    if (ep == DC_EP_BATCH || ep == DC_EP_ROUND)
+        return strcmp(method, MHD_HTTP_METHOD_POST) == 0;
     return strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
            strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 }
@@ -701,6 +704,15 @@ static enum MHD_Result openapi_route(const route *rt, struct MHD_Connection *c,
                         dc_openapi_json_len, gen, true);
 }
 
+/* POST /v1/round: a postal worker's round (http_round.c). */
+static enum MHD_Result round_route(const route *rt, struct MHD_Connection *c,
+                                   dc_request *req, const char *path, dc_generation *gen,
+                                   dc_worker *wk)
+{
+    (void)rt, (void)path;
+    return dc_http_round(c, req, gen, wk);
+}
+
 /* GET /search and GET /reverse, Nominatim's pair (http_nominatim.c). */
 static enum MHD_Result nominatim_route(const route *rt, struct MHD_Connection *c,
                                        dc_request *req, const char *path,
@@ -738,6 +750,7 @@ static const route routes[] = {
     {"/v1/search", DC_EP_SEARCH, lookup_route, &search_steps},
     {"/v1/autocomplete", DC_EP_AUTOCOMPLETE, lookup_route, &complete_steps},
     {"/v1/batch", DC_EP_BATCH, batch_route, NULL},
+    {"/v1/round", DC_EP_ROUND, round_route, NULL},
     {"/healthz", DC_EP_HEALTHZ, healthz_route, NULL},
     {"/readyz", DC_EP_READYZ, readyz_route, NULL},
     {"/metrics", DC_EP_METRICS, metrics_route, NULL},

@@ -44,6 +44,9 @@ static const dc_err_entry dc_err_table[] = {
     {DC_E_TEXT_CONTROL, "text_control", "text holds a control character"},
     {DC_E_TEXT_LENGTH, "text_length", "text is too long"},
     {DC_E_TEXT_EMPTY, "text_empty", "text has no words"},
+    {DC_E_ROUND_EMPTY, "round_empty", "a round needs at least one stop"},
+    {DC_E_ROUND_TOO_MANY, "round_too_many", "more stops than a round takes"},
+    {DC_E_ROUND_START, "round_start", "the start of the round is not a point"},
 };
 
 static const dc_err_entry *dc_err_find(dc_err err)

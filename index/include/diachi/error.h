@@ -51,7 +51,12 @@ typedef enum dc_err {
     DC_E_TEXT_UTF8 = 80,    /**< a byte sequence that is not UTF-8 */
     DC_E_TEXT_CONTROL = 81, /**< a control character (tab, CR and LF aside) */
     DC_E_TEXT_LENGTH = 82,  /**< more bytes than DC_TEXT_MAX_BYTES */
-    DC_E_TEXT_EMPTY = 83    /**< no word at all: empty, or only punctuation */
+    DC_E_TEXT_EMPTY = 83,   /**< no word at all: empty, or only punctuation */
+
+    /* The delivery round (diachi/round.h): 100..119 */
+    DC_E_ROUND_EMPTY = 100,    /**< a round of no stops */
+    DC_E_ROUND_TOO_MANY = 101, /**< more stops than DC_ROUND_MAX_STOPS */
+    DC_E_ROUND_START = 102     /**< the start is not a point on the globe */
 } dc_err;
 
 /** Size of dc_error.message, terminating NUL included. */
