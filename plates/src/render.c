@@ -21,14 +21,8 @@
 #include "plates_draw.h"
 #include "plates_internal.h"
 
-/* One output file on its way: its final and temporary names, its stream. */
-typedef struct out_file {
-    char *path, *tmp;
-    FILE *f;
-} out_file;
-
-static cairo_status_t write_fn(void *closure, const unsigned char *data,
-                               unsigned int length)
+cairo_status_t dc_plates_write_fn(void *closure, const unsigned char *data,
+                                  unsigned int length)
 {
     return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS
                                                       : CAIRO_STATUS_WRITE_ERROR;
@@ -79,7 +73,7 @@ static dc_err name_files(const char *path, const dc_plates_options *o, size_t pa
     return DC_OK;
 }
 
-static dc_err open_file(out_file *f, const char **problem, dc_error *err)
+dc_err dc_plates_file_open(out_file *f, const char **problem, dc_error *err)
 {
     size_t n = strlen(f->path) + 32;
     f->tmp = malloc(n);
@@ -102,7 +96,7 @@ static dc_err open_file(out_file *f, const char **problem, dc_error *err)
 }
 
 /* The stream flushed and synced: the data are on disk before the name. */
-static dc_err close_file(out_file *f, const char **problem, dc_error *err)
+dc_err dc_plates_file_close(out_file *f, const char **problem, dc_error *err)
 {
     int bad = fflush(f->f) != 0 || fsync(fileno(f->f)) != 0;
     int e = errno;
@@ -115,7 +109,8 @@ static dc_err close_file(out_file *f, const char **problem, dc_error *err)
     return DC_OK;
 }
 
-static dc_err place_file(out_file *f, bool overwrite, const char **problem, dc_error *err)
+dc_err dc_plates_file_place(out_file *f, bool overwrite, const char **problem,
+                            dc_error *err)
 {
     int rc = overwrite ? rename(f->tmp, f->path) : link(f->tmp, f->path);
     if (rc != 0) {
@@ -201,13 +196,13 @@ static cairo_surface_t *surface_for(out_file *f, const dc_plates_options *o)
 {
     const dc_plates_layout *l = &o->layout;
     if (o->format == DC_PLATES_SVG) {
-        cairo_surface_t *s =
-            cairo_svg_surface_create_for_stream(write_fn, f->f, l->page_w, l->page_h);
+        cairo_surface_t *s = cairo_svg_surface_create_for_stream(dc_plates_write_fn, f->f,
+                                                                 l->page_w, l->page_h);
         cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
         return s;
     }
-    cairo_surface_t *s =
-        cairo_pdf_surface_create_for_stream(write_fn, f->f, l->page_w, l->page_h);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(dc_plates_write_fn, f->f,
+                                                             l->page_w, l->page_h);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, o->title ? o->title : "");
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "diachi-plates");
     return s;
@@ -218,7 +213,7 @@ static dc_err write_file(out_file *f, const dc_plate_list *list,
                          const dc_plates_options *o, double size, size_t first,
                          size_t end, size_t pages, const char **problem, dc_error *err)
 {
-    dc_err e = open_file(f, problem, err);
+    dc_err e = dc_plates_file_open(f, problem, err);
     if (e != DC_OK) return e;
     cairo_surface_t *s = surface_for(f, o);
     cairo_t *cr = cairo_create(s);
@@ -233,7 +228,7 @@ static dc_err write_file(out_file *f, const dc_plate_list *list,
         e = dc_error_set(err, DC_E_IO, "cannot write %s: %s", f->path,
                          cairo_status_to_string(st));
     }
-    dc_err c = close_file(f, problem, err);
+    dc_err c = dc_plates_file_close(f, problem, err);
     return e != DC_OK ? e : c;
 }
 
@@ -273,7 +268,7 @@ dc_err dc_plates_render(const dc_plate_list *list, const dc_plates_options *o,
                 ? write_file(&files[i], list, o, size, 0, pages, pages, problem, err)
                 : write_file(&files[i], list, o, size, i, i + 1, pages, problem, err);
     for (size_t i = 0; e == DC_OK && i < nfiles; i++)
-        e = place_file(&files[i], o->overwrite, problem, err);
+        e = dc_plates_file_place(&files[i], o->overwrite, problem, err);
     files_free(files, nfiles);
     if (e == DC_OK && pages_out) *pages_out = pages;
     return e;

@@ -289,6 +289,54 @@ dc_err dc_plates_render(const dc_plate_list *list, const dc_plates_options *opts
                         const char *path, size_t *pages, const char **problem,
                         dc_error *err);
 
+/* ---------------------------------------------------------------------- */
+/* The round sheet                                                         */
+/* ---------------------------------------------------------------------- */
+
+/** A postal worker's round to print (diachi-plates --round). */
+typedef struct dc_plates_round_options {
+    const char *letters;         /**< a CSV of letters, as `diachi round` reads it
+                                      ("-": stdin) */
+    const char *column;          /**< NULL, or the letters' column by name or number
+                                      from 1 (else the first known name, else the
+                                      first column) */
+    double start_lat, start_lon; /**< the start (the post office) */
+    bool back_to_start;          /**< the round ends at the start */
+    bool keep_door; /**< keep only a door's letters together, not a group's */
+    const dc_plates_font *font;
+    bool overwrite; /**< replace an existing output */
+} dc_plates_round_options;
+
+/** What a round sheet came to. */
+typedef struct dc_plates_round_result {
+    size_t letters, stops, unresolved, pages;
+    double length_m; /**< the round's length, metres */
+} dc_plates_round_result;
+
+/**
+ * Read the letters, resolve each to its door (dc_round_resolve), put the
+ * doors in the order of a short round (dc_round_order), and print it as an
+ * A4 PDF into @p path: on the first page a map of the round (the line
+ * through the numbered stops, the start, a scale bar in metres, north up,
+ * in a local plane fitted to the page), then the numbered list (stop, code,
+ * address, leg and running distance), on as many pages as it needs with
+ * its header on each; the letters that name no door listed last under a
+ * heading of their own. Written beside its name and put in place as
+ * dc_plates_render does; nothing is written on failure.
+ * @param[out] res      NULL, or the counts, on DC_OK only
+ * @param[out] problem  on failure: "output_exists", "io" (the letters or
+ *                      the output), "usage" (--column names no column),
+ *                      "round_empty" (no letters: DC_E_ROUND_EMPTY; or
+ *                      none names a door: DC_E_NOT_FOUND),
+ *                      "round_too_many" (over DC_ROUND_MAX_STOPS letters),
+ *                      "font_coverage", "index", "render"
+ * @return DC_OK, DC_E_IO, DC_E_INVALID_ARG, DC_E_NOMEM, DC_E_NOT_FOUND,
+ *         DC_E_ROUND_*, and the index's errors. Uses a session of @p geo.
+ */
+dc_err dc_plates_round_render(dc_geo *geo, const dc_plates_round_options *opts,
+                              const char *path, dc_plates_round_result *res,
+                              const char **problem, dc_error *err);
+
 #ifdef __cplusplus
 }
 #endif
