@@ -6,7 +6,9 @@
 # diachi-plates draws the zone as an A4 PDF sheet, as SVG pages and one
 # plate a page. Each is run ROUNDS times (default 3), alternately, so the
 # ratios share the machine's load; figures are per CPU second (user +
-# system) and per wall second.
+# system) and per wall second. Last, the printed round: 300 of those codes
+# as a day's letters, diachi-plates --round beside `diachi round` of the same
+# letters and start (the anchor: the same resolving and ordering, to CSV).
 #   scripts/bench-plates.sh [INDEX [POSTCODE]]
 # Default: the sample map imported into the bench folder, zone 32105
 # (Nam Thanh, 2,389 households).
@@ -58,3 +60,16 @@ for r in $(seq "$rounds"); do
 done
 ls -l "$out/sheet.pdf" "$out/one.pdf" | awk '{ print $5, "bytes", $9 }'
 du -cb "$out"/sheet*.svg | tail -1 | awk '{ print $1, "bytes of SVG pages" }'
+
+# The printed round: 300 letters, the sheet against diachi round's CSV.
+{ echo code; awk 'NR % 7 == 1' "$out/codes.txt" | head -300; } > "$out/letters.csv"
+start=21.3731,103.0210 # inside zone 32105, as scripts/render-plates.sh
+for r in $(seq "$rounds"); do
+  timed "$bin/diachi" round "$out/letters.csv" --start "$start" --index "$index" -o "$out/round.csv"
+  aw=$WALL ac=$CPU
+  rm -f "$out/round.csv" "$out/round.unresolved.csv"
+  timed "$bin/diachi-plates" --index "$index" --round "$out/letters.csv" --start "$start" \
+    -o "$out/round.pdf" --overwrite
+  echo "round $r: 300 letters: anchor diachi round ${ac} CPU-s (${aw} s wall); diachi-plates --round ${CPU} CPU-s (${WALL} s wall), $(ratio "$CPU" "$ac")x the anchor's CPU ($(ratio "$WALL" "$aw")x wall)"
+done
+pdfinfo "$out/round.pdf" 2> /dev/null | awk '/^Pages:/ { print "round sheet:", $2, "pages" }'
