@@ -321,12 +321,16 @@ static void show(cairo_t *cr, const char *s, double x, double y, bool right)
     cairo_show_text(cr, s);
 }
 
-/* @p s cut at a character boundary, with "…", to fit @p width. */
+/* @p s cut at a character boundary, with "…", to fit @p width (and the
+ * buffer: a letter may be long). */
 static void show_fit(cairo_t *cr, const char *s, double x, double y, double width)
 {
     char buf[600];
-    snprintf(buf, sizeof buf, "%s", s);
-    size_t n = strlen(buf);
+    size_t len = strlen(s), n = len < sizeof buf - 4 ? len : sizeof buf - 4;
+    while (n && n < len && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(buf, s, n);
+    snprintf(buf + n, sizeof buf - n, "%s", n < len ? "…" : "");
     while (n && text_width(cr, buf) > width) {
         do
             n--;
@@ -532,6 +536,32 @@ static void draw_stop(cairo_t *cr, const round_sheet *r, const line *l, double y
     show(cr, d->code, COL_CODE, y, false);
 }
 
+/* Whether @p s is well-formed UTF-8 (no overlong form, surrogate or code
+ * point over U+10FFFF): cairo refuses to set anything else, and a
+ * letter is whatever the file held. */
+static bool utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int n = *p < 0x80                 ? 0
+                : *p >= 0xC2 && *p < 0xE0 ? 1
+                : *p >= 0xE0 && *p < 0xF0 ? 2
+                : *p >= 0xF0 && *p < 0xF5 ? 3
+                                          : -1;
+        if (n < 0) return false;
+        uint32_t c = n == 0 ? *p : *p & (0x3F >> n);
+        for (int k = 1; k <= n; k++) {
+            if ((p[k] & 0xC0) != 0x80) return false;
+            c = c << 6 | (p[k] & 0x3F);
+        }
+        if ((n == 2 && (c < 0x800 || (c >= 0xD800 && c < 0xE000))) ||
+            (n == 3 && (c < 0x10000 || c > 0x10FFFF)))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}
+
 static void draw_unresolved(cairo_t *cr, const round_sheet *r, const line *l, double y)
 {
     const letter *x = &r->v[l->i];
@@ -541,7 +571,8 @@ static void draw_unresolved(cairo_t *cr, const round_sheet *r, const line *l, do
     set_font(cr, r, false, TEXT_PT);
     show(cr, row, COL_CODE, y, false);
     uint32_t c;
-    if (x->text[0] && dc_plates_font_covers(r->o->font, x->text, &c))
+    if (x->text[0] && utf8_valid(x->text) &&
+        dc_plates_font_covers(r->o->font, x->text, &c))
         show_fit(cr, x->text, COL_ADDR, y, COL_LEG - 40 - COL_ADDR);
     else
         show(cr, x->text[0] ? "(not printable)" : "(empty)", COL_ADDR, y, false);
@@ -625,9 +656,10 @@ static dc_err write_pdf(const round_sheet *r, out_file *f, size_t *pages,
     cairo_t *cr = cairo_create(s);
     for (size_t page = 0; page < *pages; page++)
         draw_page(cr, r, l, nlines, &next, page, *pages);
+    cairo_status_t st = cairo_status(cr); /* a drawing refused stops the rest */
     cairo_destroy(cr);
     cairo_surface_finish(s);
-    cairo_status_t st = cairo_surface_status(s);
+    if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(s);
     cairo_surface_destroy(s);
     free(l);
     if (st != CAIRO_STATUS_SUCCESS) {

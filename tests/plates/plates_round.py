@@ -12,6 +12,7 @@
   gives its text: each of the 40 codes exactly once, in the order of
   `diachi round`'s CSV for the same letters and start, then the two letters
   under the heading of those not resolved, with their status.
+- A letter that is not UTF-8: listed by its row as not printable.
 - Bad input: no --start, a letters file with no letters, an output that
   exists, --column naming no column, letters of which none is a door:
   the stable problem name, the exit code, and no file (nor a temporary one).
@@ -161,12 +162,31 @@ def test_refusals(letters):
     check(rc == 1 and pdf_pages(exists) == 2, "--overwrite: exit %d: %s" % (rc, err))
 
 
+def test_unprintable(letters):
+    """A letter that is not UTF-8 is listed by its row, not dropped and not
+    breaking the sheet."""
+    with open(letters, encoding="utf-8") as f:
+        code = f.read().splitlines()[1]
+    path = os.path.join(WORK, "bytes.csv")
+    with open(path, "wb") as f:
+        f.write(b"code\n" + code.encode() + b"\nbad \xff\xfe letter\n")
+    pdf = os.path.join(WORK, "bytes.pdf")
+    rc, _, err = plates("--round", path, "--start", START, "-o", pdf)
+    check(rc == 1 and "1 stop," in err and "1 unresolved" in err,
+          "a letter not UTF-8: exit %d: %s" % (rc, err))
+    if os.path.exists(pdf):
+        text = pdf_text(pdf)
+        check(re.search(r"row 2\s+\(not printable\)\s+bad_address", text),
+              "the letter not UTF-8 is not listed: %r" % text)
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     for f in os.listdir(WORK):
         os.unlink(os.path.join(WORK, f))
     letters = test_sheet()
     test_refusals(letters)
+    test_unprintable(letters)
     if failures:
         print("%d failures" % len(failures))
         sys.exit(1)
