@@ -21,10 +21,9 @@
 
 #include <cairo-pdf.h>
 
-#include "diachi/batch.h"
 #include "diachi/round.h"
 #include "plates_internal.h"
-#include "src/csv.h"
+#include "round_letters.h"
 
 #define MM DC_PLATES_PT_PER_MM
 #define PAGE_W (210 * MM)
@@ -34,21 +33,18 @@
 #define MAP_H (110 * MM)
 #define LEAD 12.5 /* a list row, points */
 #define TEXT_PT 8.5
+/* A letters file larger than this is refused, as by diachi round. */
 #define MAX_INPUT_BYTES (64u << 20)
 #define EARTH_R 6371008.8 /* metres, the mean radius */
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
 
-typedef struct letter {
-    size_t row; /* its data row, from 1 */
-    char *text;
-    dc_round_door door;
-} letter;
+typedef dc_plates_letter letter;
 
 typedef struct round_sheet {
-    letter *v;
-    size_t n, cap, stops;
+    dc_plates_letters l;
+    size_t stops;
     const letter **order; /* the resolved letters in the round's order */
     dc_round_stats stats;
     const dc_plates_round_options *o;
@@ -79,139 +75,6 @@ static char *read_all(const char *path, size_t *len)
     return buf;
 }
 
-/* The header's delimiter: the most frequent of , ; and tab. */
-static char delimiter_of(const char *rec, size_t len)
-{
-    size_t comma = 0, semi = 0, tab = 0;
-    for (size_t i = 0; i < len; i++)
-        comma += rec[i] == ',', semi += rec[i] == ';', tab += rec[i] == '\t';
-    return tab > comma && tab > semi ? '\t' : semi > comma ? ';' : ',';
-}
-
-/* A header name folded: ASCII lower case, without ' ', '_', '-' and '.'. */
-static void fold(const char *s, size_t n, char *out, size_t size)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 1 < size; i++)
-        if (!strchr(" _-.", s[i]))
-            out[k++] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
-    out[k] = '\0';
-}
-
-static bool known_name(const char *folded)
-{
-    static const char *const extra[] = {"address", "diachi", "letter", "code"};
-    char f[128];
-    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
-        if (strcmp(folded, extra[i]) == 0) return true;
-    const char *name;
-    for (size_t i = 0; (name = dc_batch_column_name(DC_BATCH_ROLE_CODE, i)); i++) {
-        fold(name, strlen(name), f, sizeof f);
-        if (strcmp(folded, f) == 0) return true;
-    }
-    return false;
-}
-
-/* The letters' column, as `diachi round` chooses it; -1 when --column
- * names none. */
-static int letters_column(const char *rec, size_t len, char delim, const char *column)
-{
-    size_t pos = 0, s, e;
-    char scratch[1024], f[128], want[128];
-    if (column && column[0] && strspn(column, "0123456789") == strlen(column))
-        return atoi(column) >= 1 ? atoi(column) - 1 : -1;
-    if (column) fold(column, strlen(column), want, sizeof want);
-    for (int i = 0; dc_csv_next_field(rec, len, delim, &pos, &s, &e); i++) {
-        size_t n = e - s, vlen = 0;
-        const char *v =
-            n < sizeof scratch ? dc_csv_value(rec + s, n, scratch, &vlen) : "";
-        if (i == 0 && vlen >= 3 && memcmp(v, "\xef\xbb\xbf", 3) == 0) v += 3, vlen -= 3;
-        fold(v, vlen, f, sizeof f);
-        if (column ? strcmp(f, want) == 0 : known_name(f)) return i;
-    }
-    return column ? -1 : 0;
-}
-
-/* Field @p col of a record, as a new string ("" when the row is short). */
-static char *field_copy(const char *rec, size_t len, char delim, int col)
-{
-    size_t pos = 0, s, e, vlen = 0;
-    for (int i = 0; dc_csv_next_field(rec, len, delim, &pos, &s, &e); i++) {
-        if (i != col) continue;
-        char *scratch = malloc(e - s + 1), *out = malloc(e - s + 1);
-        if (scratch && out) {
-            const char *v = dc_csv_value(rec + s, e - s, scratch, &vlen);
-            memmove(out, v, vlen);
-            out[vlen] = '\0';
-        }
-        free(scratch);
-        if (!scratch) free(out);
-        return scratch ? out : NULL;
-    }
-    return calloc(1, 1);
-}
-
-static dc_err add_letter(round_sheet *r, size_t row, char *text, dc_error *err)
-{
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        letter *more = text ? realloc(r->v, cap * sizeof *more) : NULL;
-        if (!more) {
-            free(text);
-            return dc_error_set(err, DC_E_NOMEM, "out of memory");
-        }
-        r->v = more, r->cap = cap;
-    }
-    if (!text) return dc_error_set(err, DC_E_NOMEM, "out of memory");
-    r->v[r->n++] = (letter){.row = row, .text = text};
-    return DC_OK;
-}
-
-/* Every data row's letter; blank lines are none. */
-static dc_err parse_letters(round_sheet *r, const char *buf, size_t len,
-                            const char **problem, dc_error *err)
-{
-    size_t at = 0, rec_len, row = 0;
-    int eol, col = -1;
-    char delim = 0;
-    const char *path = r->o->letters;
-    while (at < len) {
-        dc_csv_scan st = {0};
-        int k = dc_csv_scan_record(buf + at, len - at, true, delim, &st, &rec_len, &eol);
-        if (k == DC_CSV_END) break;
-        if (k == DC_CSV_UNTERMINATED) {
-            *problem = "io";
-            return dc_error_set(err, DC_E_IO,
-                                "%s: a quoted field is never closed (row %zu)", path,
-                                row + 1);
-        }
-        const char *rec = buf + at;
-        at += rec_len + dc_csv_eol_len(eol);
-        if (!delim) {
-            delim = delimiter_of(rec, rec_len);
-            col = letters_column(rec, rec_len, delim, r->o->column);
-            if (col >= 0) continue;
-            *problem = "usage";
-            return dc_error_set(err, DC_E_INVALID_ARG,
-                                "--column %s: no such column in the header",
-                                r->o->column);
-        }
-        if (++row, rec_len == 0) continue;
-        if (r->n == DC_ROUND_MAX_STOPS) {
-            *problem = "round_too_many";
-            return dc_error_set(err, DC_E_ROUND_TOO_MANY,
-                                "%s: more than %d letters; a round takes %d at most",
-                                path, DC_ROUND_MAX_STOPS, DC_ROUND_MAX_STOPS);
-        }
-        dc_err e = add_letter(r, row, field_copy(rec, rec_len, delim, col), err);
-        if (e != DC_OK) return e;
-    }
-    if (r->n) return DC_OK;
-    *problem = "round_empty";
-    return dc_error_set(err, DC_E_ROUND_EMPTY,
-                        "%s: no letters (the file has a header and no rows)", path);
-}
-
 static dc_err read_letters(round_sheet *r, const char **problem, dc_error *err)
 {
     size_t len;
@@ -221,7 +84,8 @@ static dc_err read_letters(round_sheet *r, const char **problem, dc_error *err)
         return dc_error_set(err, DC_E_IO, "cannot read %s: %s", r->o->letters,
                             strerror(errno));
     }
-    dc_err e = parse_letters(r, buf, len, problem, err);
+    dc_err e = dc_plates_letters_parse(buf, len, r->o->column, r->o->letters, &r->l,
+                                       problem, err);
     free(buf);
     return e;
 }
@@ -234,9 +98,10 @@ static dc_err resolve_all(dc_geo *geo, round_sheet *r, const char **problem,
     dc_geo_session *s = NULL;
     dc_round_scratch *sc = malloc(sizeof *sc);
     dc_err e = sc ? dc_geo_session_begin(geo, &s) : DC_E_NOMEM;
-    for (size_t i = 0; e == DC_OK && i < r->n; i++) {
-        e = dc_round_resolve(s, r->v[i].text, strlen(r->v[i].text), sc, &r->v[i].door);
-        r->stops += e == DC_OK && r->v[i].door.resolved;
+    for (size_t i = 0; e == DC_OK && i < r->l.n; i++) {
+        e = dc_round_resolve(s, r->l.v[i].text, strlen(r->l.v[i].text), sc,
+                             &r->l.v[i].door);
+        r->stops += e == DC_OK && r->l.v[i].door.resolved;
     }
     if (s) dc_geo_session_end(s);
     free(sc);
@@ -247,7 +112,7 @@ static dc_err resolve_all(dc_geo *geo, round_sheet *r, const char **problem,
     if (r->stops) return DC_OK;
     *problem = "round_empty";
     return dc_error_set(err, DC_E_NOT_FOUND, "none of the %zu letters names a door",
-                        r->n);
+                        r->l.n);
 }
 
 static dc_err order_round(round_sheet *r, const char **problem, dc_error *err)
@@ -260,11 +125,11 @@ static dc_err order_round(round_sheet *r, const char **problem, dc_error *err)
     dc_round_options_init(&opt);
     opt.back_to_start = r->o->back_to_start;
     dc_err e = stops && order && by && r->order ? DC_OK : DC_E_NOMEM;
-    for (size_t i = 0, k = 0; e == DC_OK && i < r->n; i++) {
-        const dc_round_door *d = &r->v[i].door;
+    for (size_t i = 0, k = 0; e == DC_OK && i < r->l.n; i++) {
+        const dc_round_door *d = &r->l.v[i].door;
         if (!d->resolved) continue;
         stops[k] = (dc_round_stop){d->lat, d->lon, r->o->keep_door ? d->door : d->group};
-        by[k++] = &r->v[i];
+        by[k++] = &r->l.v[i];
     }
     if (e == DC_OK)
         e = dc_round_order(stops, r->stops, r->o->start_lat, r->o->start_lon, &opt, order,
@@ -471,7 +336,7 @@ typedef struct line {
 
 static line *list_lines(const round_sheet *r, size_t *count)
 {
-    line *l = malloc((r->n + 3) * sizeof *l);
+    line *l = malloc((r->l.n + 3) * sizeof *l);
     size_t k = 0;
     double lat = r->o->start_lat, lon = r->o->start_lon, total = 0;
     for (size_t i = 0; l && i < r->stops; i++) {
@@ -485,11 +350,12 @@ static line *list_lines(const round_sheet *r, size_t *count)
         double leg = dc_geo_distance_m(lat, lon, r->o->start_lat, r->o->start_lon);
         l[k++] = (line){LINE_STOP, r->stops, leg, total + leg};
     }
-    if (l && r->n > r->stops) {
+    if (l && r->l.n > r->stops) {
         l[k++] = (line){.kind = LINE_GAP};
         l[k++] = (line){.kind = LINE_HEADING};
-        for (size_t i = 0; i < r->n; i++)
-            if (!r->v[i].door.resolved) l[k++] = (line){.kind = LINE_UNRESOLVED, .i = i};
+        for (size_t i = 0; i < r->l.n; i++)
+            if (!r->l.v[i].door.resolved)
+                l[k++] = (line){.kind = LINE_UNRESOLVED, .i = i};
     }
     *count = k;
     return l;
@@ -564,7 +430,7 @@ static bool utf8_valid(const char *s)
 
 static void draw_unresolved(cairo_t *cr, const round_sheet *r, const line *l, double y)
 {
-    const letter *x = &r->v[l->i];
+    const letter *x = &r->l.v[l->i];
     char row[64], why[160];
     snprintf(row, sizeof row, "row %zu", x->row);
     snprintf(why, sizeof why, "%s", x->door.status);
@@ -582,7 +448,7 @@ static void draw_unresolved(cairo_t *cr, const round_sheet *r, const line *l, do
 static void draw_heading(cairo_t *cr, const round_sheet *r, double y, bool continued)
 {
     char h[96];
-    snprintf(h, sizeof h, "Letters not resolved (%zu)%s", r->n - r->stops,
+    snprintf(h, sizeof h, "Letters not resolved (%zu)%s", r->l.n - r->stops,
              continued ? ", continued" : "");
     set_font(cr, r, true, 10);
     cairo_set_source_rgb(cr, 0.7, 0.1, 0.1);
@@ -708,10 +574,9 @@ dc_err dc_plates_round_render(dc_geo *geo, const dc_plates_round_options *o,
     if (f.tmp) unlink(f.tmp);
     free(f.tmp), free(f.path);
     if (e == DC_OK && res)
-        *res = (dc_plates_round_result){r.n, r.stops, r.n - r.stops, pages,
+        *res = (dc_plates_round_result){r.l.n, r.stops, r.l.n - r.stops, pages,
                                         r.stats.length_m};
-    for (size_t i = 0; i < r.n; i++)
-        free(r.v[i].text);
-    free(r.v), free(r.order);
+    dc_plates_letters_free(&r.l);
+    free(r.order);
     return e;
 }

@@ -1,0 +1,155 @@
+/*
+ * round_letters.c - the letters of a printed round, read as `diachi round`
+ * reads them (round_letters.h): a CSV with a header, its delimiter the
+ * header's most frequent of comma, semicolon and tab, a UTF-8 byte-order
+ * mark skipped, the letters' column by --column (a name or a number from
+ * 1) else the first known name else the first column, blank lines no
+ * letters. Records and fields come from dc_batch's CSV scanner.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diachi/batch.h"
+#include "round_letters.h"
+#include "src/csv.h"
+
+/* The header's delimiter: the most frequent of , ; and tab. */
+static char delimiter_of(const char *rec, size_t len)
+{
+    size_t comma = 0, semi = 0, tab = 0;
+    for (size_t i = 0; i < len; i++)
+        comma += rec[i] == ',', semi += rec[i] == ';', tab += rec[i] == '\t';
+    return tab > comma && tab > semi ? '\t' : semi > comma ? ';' : ',';
+}
+
+/* A header name folded: ASCII lower case, without ' ', '_', '-' and '.'. */
+static void fold(const char *s, size_t n, char *out, size_t size)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < size; i++)
+        if (!strchr(" _-.", s[i]))
+            out[k++] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    out[k] = '\0';
+}
+
+static bool known_name(const char *folded)
+{
+    static const char *const extra[] = {"address", "diachi", "letter", "code"};
+    char f[128];
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+        if (strcmp(folded, extra[i]) == 0) return true;
+    const char *name;
+    for (size_t i = 0; (name = dc_batch_column_name(DC_BATCH_ROLE_CODE, i)); i++) {
+        fold(name, strlen(name), f, sizeof f);
+        if (strcmp(folded, f) == 0) return true;
+    }
+    return false;
+}
+
+/* The letters' column, as `diachi round` chooses it; -1 when --column
+ * names none. */
+static int letters_column(const char *rec, size_t len, char delim, const char *column)
+{
+    size_t pos = 0, s, e;
+    char scratch[1024], f[128], want[128];
+    if (column && column[0] && strspn(column, "0123456789") == strlen(column))
+        return atoi(column) >= 1 ? atoi(column) - 1 : -1;
+    if (column) fold(column, strlen(column), want, sizeof want);
+    for (int i = 0; dc_csv_next_field(rec, len, delim, &pos, &s, &e); i++) {
+        size_t n = e - s, vlen = 0;
+        const char *v =
+            n < sizeof scratch ? dc_csv_value(rec + s, n, scratch, &vlen) : "";
+        if (i == 0 && vlen >= 3 && memcmp(v, "\xef\xbb\xbf", 3) == 0) v += 3, vlen -= 3;
+        fold(v, vlen, f, sizeof f);
+        if (column ? strcmp(f, want) == 0 : known_name(f)) return i;
+    }
+    return column ? -1 : 0;
+}
+
+/* Field @p col of a record, as a new string ("" when the row is short). */
+static char *field_copy(const char *rec, size_t len, char delim, int col)
+{
+    size_t pos = 0, s, e, vlen = 0;
+    for (int i = 0; dc_csv_next_field(rec, len, delim, &pos, &s, &e); i++) {
+        if (i != col) continue;
+        char *scratch = malloc(e - s + 1), *out = malloc(e - s + 1);
+        if (scratch && out) {
+            const char *v = dc_csv_value(rec + s, e - s, scratch, &vlen);
+            memmove(out, v, vlen);
+            out[vlen] = '\0';
+        }
+        free(scratch);
+        if (!scratch) free(out);
+        return scratch ? out : NULL;
+    }
+    return calloc(1, 1);
+}
+
+static dc_err add_letter(dc_plates_letters *r, size_t row, char *text, dc_error *err)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        dc_plates_letter *more = text ? realloc(r->v, cap * sizeof *more) : NULL;
+        if (!more) {
+            free(text);
+            return dc_error_set(err, DC_E_NOMEM, "out of memory");
+        }
+        r->v = more, r->cap = cap;
+    }
+    if (!text) return dc_error_set(err, DC_E_NOMEM, "out of memory");
+    r->v[r->n++] = (dc_plates_letter){.row = row, .text = text};
+    return DC_OK;
+}
+
+/* Every data row's letter; blank lines are none. */
+dc_err dc_plates_letters_parse(const char *buf, size_t len, const char *column,
+                               const char *path, dc_plates_letters *r,
+                               const char **problem, dc_error *err)
+{
+    size_t at = 0, rec_len, row = 0;
+    int eol, col = -1;
+    char delim = 0;
+    while (at < len) {
+        dc_csv_scan st = {0};
+        int k = dc_csv_scan_record(buf + at, len - at, true, delim, &st, &rec_len, &eol);
+        if (k == DC_CSV_END) break;
+        if (k == DC_CSV_UNTERMINATED) {
+            *problem = "io";
+            return dc_error_set(err, DC_E_IO,
+                                "%s: a quoted field is never closed (row %zu)", path,
+                                row + 1);
+        }
+        const char *rec = buf + at;
+        at += rec_len + dc_csv_eol_len(eol);
+        if (!delim) {
+            delim = delimiter_of(rec, rec_len);
+            col = letters_column(rec, rec_len, delim, column);
+            if (col >= 0) continue;
+            *problem = "usage";
+            return dc_error_set(err, DC_E_INVALID_ARG,
+                                "--column %s: no such column in the header", column);
+        }
+        if (++row, rec_len == 0) continue;
+        if (r->n == DC_ROUND_MAX_STOPS) {
+            *problem = "round_too_many";
+            return dc_error_set(err, DC_E_ROUND_TOO_MANY,
+                                "%s: more than %d letters; a round takes %d at most",
+                                path, DC_ROUND_MAX_STOPS, DC_ROUND_MAX_STOPS);
+        }
+        dc_err e = add_letter(r, row, field_copy(rec, rec_len, delim, col), err);
+        if (e != DC_OK) return e;
+    }
+    if (r->n) return DC_OK;
+    *problem = "round_empty";
+    return dc_error_set(err, DC_E_ROUND_EMPTY,
+                        "%s: no letters (the file has a header and no rows)", path);
+}
+
+void dc_plates_letters_free(dc_plates_letters *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].text);
+    free(l->v);
+    *l = (dc_plates_letters){0};
+}
