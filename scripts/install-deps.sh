@@ -25,6 +25,7 @@ packages=(
   libcairo2-dev fonts-noto-core            # diachi-plates: PDF/SVG sheets, a font with every Vietnamese glyph
   zbar-tools poppler-utils                 # tests: decode the plates' QR codes, read their PDF text
   nginx                                    # tests: replicas behind a real load balancer (deploy/)
+  libsqlite3-dev                           # diachi-export: bulk-load a GeoPackage's R-tree (the SQLite GDAL itself uses)
 )
 
 missing=()
