@@ -5,9 +5,10 @@
  * ?at= before, on and after 2025-07-01; reverse's former; a retired
  * postcode in /v1/zones; the typo check on an old code (422); a bad day
  * (400); POST /v1/batch?convert=1, CSV and JSON: old codes to current ones,
- * what changed, and the rows that convert to nothing. DBP-006529's door was
- * 32105 92HG+CFG (Nam Thanh), is 32151 92HG+CFG (Mường Thanh). Every reply
- * is held to docs/openapi.json.
+ * what changed, and the rows that convert to nothing; old addresses too
+ * (address_column, address items). DBP-006529's door was 32105 92HG+CFG
+ * (Nam Thanh), is 32151 92HG+CFG (Mường Thanh). Every reply is held to
+ * docs/openapi.json.
  *
  * Usage: test_http_history DIACHI SAMPLE_2025_INDEX
  */
@@ -214,6 +215,111 @@ static void test_batch_convert(void **state)
     dc_reply_free(&r);
 }
 
+/* convert=1 with addresses: the CSV form's address_column gives diachi
+ * batch --convert --address-column's bytes; JSON address items convert
+ * the household their address finds (or their code, when it gives one);
+ * a street is no_household, with no code; nothing is not_found; an
+ * address that cannot be read is bad_address. */
+static void test_batch_convert_addresses(void **state)
+{
+    (void)state;
+    static const char csv[] =
+        "id;code;address\r\n"
+        "1;32105 92HG+CFG;\r\n"
+        "2;;\"số 205/27 Ngõ 205 Hoàng Văn Thái, Tổ dân phố 10, phường Nam Thanh, "
+        "Thành phố Điện Biên Phủ\"\r\n"
+        "3;;Võ Nguyên Giáp, phường Him Lam\r\n"
+        "4;;zzqx wwvv\r\n"
+        "5;32112 92HG+CFG;số 205/27 Ngõ 205 Hoàng Văn Thái\r\n";
+    static const char want[] =
+        "id;code;address;status;current_code;zone_name;district;province;change;match;"
+        "score;error\r\n"
+        "1;32105 92HG+CFG;;ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;merged;code;"
+        "1.000;\r\n"
+        "2;;\"số 205/27 Ngõ 205 Hoàng Văn Thái, Tổ dân phố 10, phường Nam Thanh, Thành "
+        "phố Điện Biên Phủ\";ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;merged;"
+        "household;0.686;\r\n"
+        "3;;Võ Nguyên Giáp, phường Him Lam;no_household;;phường Điện Biên Phủ;;Điện "
+        "Biên;;street;0.447;\r\n"
+        "4;;zzqx wwvv;not_found;;;;;;none;;\r\n"
+        "5;32112 92HG+CFG;số 205/27 Ngõ 205 Hoàng Văn Thái;ok;32151 92HG+CFG;phường "
+        "Mường Thanh;;Điện Biên;merged;household;1.000;\r\n";
+    dc_reply r = post("/v1/batch?convert=1&address_column=address",
+                      "Content-Type: text/csv", csv, 200);
+    if (r.len != sizeof want - 1 || memcmp(r.body, want, r.len) != 0)
+        fail_msg("convert CSV with addresses: got\n%.*s", (int)r.len, r.body);
+    assert_non_null(strstr(r.headers, "X-Diachi-Count-Ok: 3"));
+    assert_non_null(strstr(r.headers, "X-Diachi-Count-No-Household: 1"));
+    assert_non_null(strstr(r.headers, "X-Diachi-Count-Not-Found: 1"));
+    dc_reply_free(&r);
+    /* by number, as diachi batch --address-column 3 */
+    r = post("/v1/batch?convert=1&address_column=3", "Content-Type: text/csv", csv, 200);
+    assert_true(r.len == sizeof want - 1 && memcmp(r.body, want, r.len) == 0);
+    dc_reply_free(&r);
+
+    r = post("/v1/batch?convert=1", "Content-Type: application/json",
+             "[{\"address\": \"số 205/27 Ngõ 205 Hoàng Văn Thái, Tổ dân phố 10, phường "
+             "Nam Thanh, Thành phố Điện Biên Phủ\"}, "
+             "{\"code\": \"32105 92HG+CFG\", \"address\": \"\"}, "
+             "{\"code\": \"32112 92HG+CFG\", \"address\": \"số 205/27 Ngõ 205 Hoàng "
+             "Văn Thái\"}, "
+             "{\"address\": \"Võ Nguyên Giáp, phường Him Lam\"}, "
+             "{\"address\": \"zzqx wwvv\"}, {\"address\": \"!!!\"}, {\"address\": 5}, "
+             "\"32105 92HG+CFG\"]",
+             200);
+    json_error_t e;
+    json_t *j = json_loadb(r.body, r.len, 0, &e);
+    assert_non_null(j);
+    expect(j, "results.0.query",
+           "số 205/27 Ngõ 205 Hoàng Văn Thái, Tổ dân phố 10, phường Nam Thanh, Thành phố "
+           "Điện Biên Phủ");
+    expect(j, "results.0.status", "ok");
+    expect(j, "results.0.current_code", "32151 92HG+CFG");
+    expect(j, "results.0.postcode", "32151");
+    expect(j, "results.0.zone_name", "phường Mường Thanh");
+    expect(j, "results.0.district", "");
+    expect(j, "results.0.province", "Điện Biên");
+    expect(j, "results.0.change", "merged");
+    expect(j, "results.0.match", "household");
+    assert_true(fabs(dc_json_num(j, "results.0.score") - 0.686) < 1e-9);
+    expect(j, "results.1.status", "ok");
+    expect(j, "results.1.match", "code");
+    expect(j, "results.1.current_code", "32151 92HG+CFG");
+    assert_true(dc_json_num(j, "results.1.score") == 1);
+    expect(j, "results.2.match", "household");
+    expect(j, "results.2.current_code", "32151 92HG+CFG");
+    expect(j, "results.3.status", "no_household");
+    expect(j, "results.3.match", "street");
+    expect(j, "results.3.postcode", "32150");
+    expect(j, "results.3.zone_name", "phường Điện Biên Phủ");
+    assert_null(dc_json_at(j, "results.3.current_code"));
+    assert_null(dc_json_at(j, "results.3.change"));
+    expect(j, "results.4.status", "not_found");
+    expect(j, "results.4.match", "none");
+    assert_null(dc_json_at(j, "results.4.current_code"));
+    expect(j, "results.5.status", "bad_address");
+    expect(j, "results.5.error.problem", "text_empty");
+    expect(j, "results.6.status", "bad_item");
+    expect(j, "results.7.query", "32105 92HG+CFG");
+    expect(j, "results.7.current_code", "32151 92HG+CFG");
+    assert_null(dc_json_at(j, "results.7.match"));
+    json_decref(j);
+    dc_reply_free(&r);
+
+    static const char *const bad[] = {
+        "/v1/batch?convert=1&address_column=0",
+        "/v1/batch?convert=1&address_column=",
+        "/v1/batch?address_column=address&lat_column=lat&lon_column=lon",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = post(bad[i], "Content-Type: text/csv", csv, 400);
+        j = json_loadb(r.body, r.len, 0, &e);
+        expect(j, "error.code", "bad_parameter");
+        json_decref(j);
+        dc_reply_free(&r);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -253,6 +359,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_reverse_former),
         cmocka_unit_test(test_retired_zone),
         cmocka_unit_test(test_batch_convert),
+        cmocka_unit_test(test_batch_convert_addresses),
         cmocka_unit_test(dc_test_replies_as_documented),
         cmocka_unit_test(test_server_exits_cleanly),
     };
