@@ -105,10 +105,9 @@ dc_err dc_geo_convert_household(dc_geo_session *s, const dc_household *h,
         former = rc == DC_OK ? past.zone.postcode : 0;
     }
     dc_geo_place place;
+    dc_geo_conversion c = {.status = DC_GEO_OK, .former_postcode = former};
     dc_err rc = dc_geo_place_fill(&h->code, zone, &place);
-    if (rc != DC_OK) return rc;
-    out->status = DC_GEO_OK;
-    out->change = NULL;
-    out->former_postcode = former;
-    return current(s, former, &place, zone, out);
+    if (rc == DC_OK) rc = current(s, former, &place, zone, &c);
+    if (rc == DC_OK) *out = c; /* written only on success */
+    return rc;
 }
