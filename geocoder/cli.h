@@ -216,7 +216,9 @@ int cmd_round(const command *cmd, int argc, char **argv);
     "                       (unchanged, renamed, merged, split: the index's history\n"   \
     "                       table; changed when it has no row for the two postcodes),\n" \
     "                       then match, score and error with --address-column. A door\n" \
-    "                       in no current zone is out_of_coverage, never guessed.\n"     \
+    "                       in no current zone is out_of_coverage, an address that\n"    \
+    "                       finds only a street, group or zone no_household: no\n"       \
+    "                       code is guessed.\n"                                          \
     "  --radius M           reverse: nearest registered household within M metres,\n"    \
     "                       0..1000 (default 50)\n"                                      \
     "  --encoding ENC       the input's encoding: UTF-8 (default; given, it is\n"        \

@@ -13,7 +13,6 @@
 #include <time.h>
 
 #include "batch_pipeline.h"
-#include "diachi/history.h"
 
 #define BLOCK_RECORDS 65536
 #define READ_BYTES (256u << 10)
@@ -240,10 +239,6 @@ dc_err dc_batch_run(dc_geo *geo, FILE *in, FILE *out, const dc_batch_options *op
     rc = find_header(r, &blocks[0], r->bom || opt->bom, out, rep);
     if (rc != DC_OK) goto done;
     if ((rc = start(r, &blocks[0], opt, &ru.job, out, rep)) != DC_OK) goto done;
-    { /* convert: where an address's door was before the current edition */
-        uint32_t current = dc_index_current_edition(dc_geo_index(geo));
-        ru.job.previous_edition = current > 1 ? current - 1 : 0;
-    }
     rc = dc_batch_run_workers(&ru, geo, blocks, nblocks);
     if (rc == DC_OK && fflush(out) != 0) {
         rep->sys_errno = errno;

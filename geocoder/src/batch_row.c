@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "batch_row.h"
-#include "diachi/history.h"
 #include "diachi/search.h"
 
 /* What is appended to a row, before quoting: each field a NUL-terminated
@@ -70,7 +69,8 @@ static const char *const status_names[DC_BATCH_NSTATUS] = {"ok",
                                                            "empty",
                                                            "bad_coordinates",
                                                            "not_found",
-                                                           "bad_address"};
+                                                           "bad_address",
+                                                           "no_household"};
 
 const char *dc_batch_status_name(dc_batch_status status)
 {
@@ -224,16 +224,18 @@ static void forward_fields(const dc_geo_forward_result *r, appended *a)
 
 /* ---- convert -------------------------------------------------------------- */
 
-/* The current code (a->code, set) in zone @p z, for a code (or a door) of
- * @p old_pc. */
-static dc_err current_fields(batch_worker *w, uint32_t old_pc, const dc_zone *z,
-                             appended *a)
+/* A conversion's fields: its status, and with a current code the code,
+ * its zone's name, district and province, and what changed. */
+static void conversion_fields(const dc_geo_conversion *c, appended *a)
 {
-    a->n[F_ZONE] = written(dc_geo_zone_name(z, a->zone_name, sizeof a->zone_name),
+    a->status = (dc_batch_status)c->status;
+    if (!c->has_current) return;
+    memcpy(a->code, c->current.display, sizeof a->code);
+    a->n[F_ZONE] = written(dc_geo_zone_name(&c->zone, a->zone_name, sizeof a->zone_name),
                            a->zone_name, sizeof a->zone_name);
-    a->district = z->district;
-    a->province = z->province;
-    return dc_geo_change(w->session, old_pc, z->postcode, &a->change);
+    a->district = c->zone.district;
+    a->province = c->zone.province;
+    a->change = c->change;
 }
 
 /* A forward answer as a conversion (dc_geo_convert): a current code
@@ -244,14 +246,7 @@ static dc_err convert_fields(batch_worker *w, const dc_geo_forward_result *r, ap
     dc_geo_conversion c;
     dc_err rc = dc_geo_convert(w->session, r, &c);
     if (rc != DC_OK) return rc;
-    a->status = (dc_batch_status)c.status;
-    if (!c.has_current) return DC_OK;
-    memcpy(a->code, c.current.display, sizeof a->code);
-    a->n[F_ZONE] = written(dc_geo_zone_name(&c.zone, a->zone_name, sizeof a->zone_name),
-                           a->zone_name, sizeof a->zone_name);
-    a->district = c.zone.district;
-    a->province = c.zone.province;
-    a->change = c.change;
+    conversion_fields(&c, a);
     return DC_OK;
 }
 
@@ -382,14 +377,16 @@ static void hit_fields(const dc_search_hit *h, appended *a)
 
 /* A search answer as a conversion: a household's current code, and what
  * changed from the zone its door was in in the edition before the current
- * one; a street's, group's or zone's answer names the zone, with no code. */
+ * one (dc_geo_convert_household); a street's, group's or zone's answer
+ * (no_household) names the zone, with no code: a street's door is not
+ * guessed. */
 static dc_err convert_hit(batch_worker *w, const dc_search_hit *h, appended *a)
 {
-    a->status = DC_BATCH_OK;
     a->n[F_MATCH] = (uint16_t)snprintf(a->match, sizeof a->match, "%s",
                                        dc_search_match_name(h->match));
     a->n[F_SCORE] = (uint16_t)snprintf(a->score, sizeof a->score, "%.3f", h->score);
     if (h->match != DC_SEARCH_HOUSEHOLD) {
+        a->status = DC_BATCH_NO_HOUSEHOLD;
         a->n[F_ZONE] =
             written(dc_geo_zone_name(&h->zone, a->zone_name, sizeof a->zone_name),
                     a->zone_name, sizeof a->zone_name);
@@ -397,18 +394,10 @@ static dc_err convert_hit(batch_worker *w, const dc_search_hit *h, appended *a)
         a->province = h->zone.province;
         return DC_OK;
     }
-    const dc_household *d = &h->household;
-    uint32_t old_pc = d->postcode;
-    if (w->job->previous_edition) {
-        dc_past_zone past;
-        dc_err rc = dc_index_zone_at_edition(dc_geo_session_txn(w->session),
-                                             w->job->previous_edition, d->lat_e7,
-                                             d->lon_e7, &past);
-        if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
-        old_pc = rc == DC_OK ? past.zone.postcode : 0;
-    }
-    dc_code_format(&d->code, DC_CODE_DISPLAY, a->code, sizeof a->code);
-    return current_fields(w, old_pc, &h->zone, a);
+    dc_geo_conversion c;
+    dc_err rc = dc_geo_convert_household(w->session, &h->household, &h->zone, &c);
+    if (rc == DC_OK) conversion_fields(&c, a);
+    return rc;
 }
 
 static dc_err search_row(batch_worker *w, const char *text, size_t n, appended *a)

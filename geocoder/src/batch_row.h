@@ -20,8 +20,7 @@ typedef struct batch_job {
     bool plain; /* codes, numbers and status names never need quotes */
     bool near;  /* address mode: ties ordered by distance from this point */
     double near_lat, near_lon;
-    bool convert;              /* the convert columns (DC_BATCH_CONVERT_COLUMNS) */
-    uint32_t previous_edition; /* convert: the edition before the current one, or 0 */
+    bool convert; /* the convert columns (DC_BATCH_CONVERT_COLUMNS) */
 } batch_job;
 
 /* What a first look at a row finds: where the fields it is looked up by

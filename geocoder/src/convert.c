@@ -1,7 +1,8 @@
 /*
  * convert.c - an old or current code to today's code of its door: the
- * forward answer read as a conversion, and what changed between the two
- * postcodes as the index's history table says.
+ * forward answer read as a conversion (or a household an address found),
+ * and what changed between the two postcodes as the index's history table
+ * says.
  */
 #include <string.h>
 
@@ -88,4 +89,25 @@ dc_err dc_geo_convert(dc_geo_session *s, const dc_geo_forward_result *r,
     default:
         return DC_OK;
     }
+}
+
+dc_err dc_geo_convert_household(dc_geo_session *s, const dc_household *h,
+                                const dc_zone *zone, dc_geo_conversion *out)
+{
+    if (!s || !h || !zone || !out) return DC_E_INVALID_ARG;
+    uint32_t current_edition = dc_index_current_edition(dc_geo_index(s->geo));
+    uint32_t former = h->postcode;
+    if (current_edition > 1) { /* where the door was before the current edition */
+        dc_past_zone past;
+        dc_err rc = dc_index_zone_at_edition(s->txn, current_edition - 1, h->lat_e7,
+                                             h->lon_e7, &past);
+        if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
+        former = rc == DC_OK ? past.zone.postcode : 0;
+    }
+    dc_geo_place place;
+    dc_geo_conversion c = {.status = DC_GEO_OK, .former_postcode = former};
+    dc_err rc = dc_geo_place_fill(&h->code, zone, &place);
+    if (rc == DC_OK) rc = current(s, former, &place, zone, &c);
+    if (rc == DC_OK) *out = c; /* written only on success */
+    return rc;
 }

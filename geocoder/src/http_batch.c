@@ -111,23 +111,29 @@ static dc_err batch_code(dc_geo_session *s, const char *code, size_t len, dc_jw 
 
 static void text_member(dc_jw *w, const char *key, const char *text, size_t len);
 
+/* A current zone's members: its postcode, name, district and province. */
+static void zone_members(dc_jw *w, const dc_zone *z)
+{
+    char text[1024];
+    dc_jw_key(w, "postcode");
+    dc_jw_postcode(w, z->postcode);
+    size_t n = dc_geo_zone_name(z, text, sizeof text);
+    text_member(w, "zone_name", text, n < sizeof text ? n : strlen(text));
+    const dc_str *d = &z->district, *p = &z->province;
+    text_member(w, "district", d->len ? d->ptr : "", d->len);
+    text_member(w, "province", p->len ? p->ptr : "", p->len);
+}
+
 /* A conversion's members: its status, and with a current code the code,
  * its zone's postcode, name, district and province, and what changed. */
 static void conversion_members(dc_jw *w, const dc_geo_conversion *cv)
 {
-    char text[1024];
     dc_jw_key(w, "status");
     dc_jw_cstring(w, dc_geo_status_name(cv->status));
     if (!cv->has_current) return;
     dc_jw_key(w, "current_code");
     dc_jw_cstring(w, cv->current.display);
-    dc_jw_key(w, "postcode");
-    dc_jw_postcode(w, cv->zone.postcode);
-    size_t n = dc_geo_zone_name(&cv->zone, text, sizeof text);
-    text_member(w, "zone_name", text, n < sizeof text ? n : strlen(text));
-    const dc_str *d = &cv->zone.district, *p = &cv->zone.province;
-    text_member(w, "district", d->len ? d->ptr : "", d->len);
-    text_member(w, "province", p->len ? p->ptr : "", p->len);
+    zone_members(w, &cv->zone);
     dc_jw_key(w, "change");
     dc_jw_cstring(w, cv->change);
 }
@@ -192,15 +198,21 @@ static void address_place(dc_jw *w, const dc_household *h, const dc_household *p
     text_member(w, "address", text, n < sizeof text ? n : strlen(text));
 }
 
-static void address_match(dc_jw *w, const char *status, const char *match, double score)
+/* How an address matched: its match level, and its score unless < 0. */
+static void address_score(dc_jw *w, const char *match, double score)
 {
-    dc_jw_key(w, "status");
-    dc_jw_cstring(w, status);
     dc_jw_key(w, "match");
     dc_jw_cstring(w, match);
     if (score < 0) return;
     dc_jw_key(w, "score");
     dc_jw_fixed(w, score, 3);
+}
+
+static void address_match(dc_jw *w, const char *status, const char *match, double score)
+{
+    dc_jw_key(w, "status");
+    dc_jw_cstring(w, status);
+    address_score(w, match, score);
 }
 
 static void address_hit(dc_jw *w, const dc_search_hit *h)
@@ -271,22 +283,79 @@ static dc_err batch_address(dc_geo_session *s, json_t *code, json_t *address, dc
     return DC_OK;
 }
 
+/* An address item converted: its code's conversion when that gives a
+ * household (match "code"), else the household its address finds, as
+ * diachi batch --convert --address-column does: {"query" (the address),
+ * "status", "current_code", ..., "match", "score"}. An answer that is no
+ * household (a street, group or zone) is no_household, with its zone and
+ * no code. */
+static dc_err convert_address(dc_geo_session *s, json_t *code, json_t *address, dc_jw *w,
+                              dc_worker *wk)
+{
+    dc_geo_conversion cv;
+    dc_err rc;
+    const char *text = json_string_value(address);
+    size_t len = json_string_length(address);
+    if (code) {
+        rc = dc_geo_forward(s, json_string_value(code), json_string_length(code),
+                            &wk->forward);
+        if (rc == DC_OK) rc = dc_geo_convert(s, &wk->forward, &cv);
+        if (rc != DC_OK) return rc;
+        if (cv.status == DC_GEO_OK) {
+            dc_jw_object(w);
+            text_member(w, "query", text, len);
+            conversion_members(w, &cv);
+            address_score(w, "code", 1);
+            dc_jw_end(w);
+            return DC_OK;
+        }
+    }
+    dc_search_options opt = {.limit = 1};
+    dc_error err = {0};
+    rc = dc_search(s, text, len, &opt, &wk->search, &err);
+    bool bad = rc >= DC_E_TEXT_UTF8 && rc <= DC_E_TEXT_EMPTY;
+    if (rc != DC_OK && !bad) return rc;
+    const dc_search_hit *h = wk->search.nhits && !bad ? &wk->search.hits[0] : NULL;
+    if (h && h->match == DC_SEARCH_HOUSEHOLD &&
+        (rc = dc_geo_convert_household(s, &h->household, &h->zone, &cv)) != DC_OK)
+        return rc;
+    dc_jw_object(w);
+    text_member(w, "query", text, len);
+    if (bad) {
+        bad_address(w, rc, err.message);
+    } else if (!h) {
+        address_match(w, "not_found", "none", -1);
+    } else if (h->match == DC_SEARCH_HOUSEHOLD) {
+        conversion_members(w, &cv);
+        address_score(w, dc_search_match_name(h->match), h->score);
+    } else {
+        dc_jw_key(w, "status");
+        dc_jw_cstring(w, dc_batch_status_name(DC_BATCH_NO_HOUSEHOLD));
+        zone_members(w, &h->zone);
+        address_score(w, dc_search_match_name(h->match), h->score);
+    }
+    dc_jw_end(w);
+    return DC_OK;
+}
+
 /* One item's answer into @p w (the engine's results in @p wk). */
 static dc_err batch_item(dc_geo_session *s, json_t *item, size_t i, bool convert,
                          dc_jw *w, dc_worker *wk)
 {
     json_t *code = json_is_object(item) ? json_object_get(item, "code") : item;
     json_t *address = json_is_object(item) ? json_object_get(item, "address") : NULL;
+    if (address && (!json_is_string(address) || (code && !json_is_string(code)))) {
+        bad_item(w, i, "address (and code, when given) must be strings");
+        return DC_OK;
+    }
     if (convert) {
-        if (json_is_string(code) && !address)
+        if (address) return convert_address(s, code, address, w, wk);
+        if (json_is_string(code))
             return convert_code(s, json_string_value(code), json_string_length(code), w,
                                 wk);
         bad_item(w, i,
-                 "with convert=1 an item is a code (a string) or {\"code\": \"...\"}");
-        return DC_OK;
-    }
-    if (address && (!json_is_string(address) || (code && !json_is_string(code)))) {
-        bad_item(w, i, "address (and code, when given) must be strings");
+                 "with convert=1 an item is a code (a string), {\"code\": \"...\"} or "
+                 "{\"address\": \"...\"} (with a code beside it or not)");
         return DC_OK;
     }
     if (address) return batch_address(s, code, address, w, wk);
@@ -464,6 +533,22 @@ static ssize_t batch_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
     return (ssize_t)n;
 }
 
+/* The address column, by name or by number (digits only, from 1) as
+ * diachi batch --address-column takes it; false for a bad number. */
+static bool address_column(const char *given, dc_batch_options *o)
+{
+    if (!given) return true;
+    if (!given[0]) return false;
+    if (strspn(given, "0123456789") != strlen(given)) {
+        o->address_column = given;
+        return true;
+    }
+    unsigned long n = strtoul(given, NULL, 10);
+    if (n < 1 || n > 1000000) return false;
+    o->address_column_number = (unsigned)n;
+    return true;
+}
+
 /* The CSV batch's options from the query: the same as diachi batch's. */
 static const char *csv_options(const dc_query *q, dc_batch_options *o)
 {
@@ -474,8 +559,13 @@ static const char *csv_options(const dc_query *q, dc_batch_options *o)
     o->lon_column = q->value[DC_Q_LON_COLUMN];
     const char *problem = dc_query_convert(q, &o->convert);
     if (problem) return problem;
+    if (!address_column(q->value[DC_Q_ADDRESS_COLUMN], o))
+        return "parameter address_column must be a column's name, or its number from 1";
     if (o->convert && o->lat_column)
-        return "convert=1 reads codes: give code_column, not lat_column and lon_column";
+        return "convert=1 reads codes (and addresses): give code_column or "
+               "address_column, not lat_column and lon_column";
+    if ((o->address_column || o->address_column_number) && o->lat_column)
+        return "give address_column (and code_column), or lat_column and lon_column";
     if (!o->lat_column != !o->lon_column)
         return "parameters lat_column and lon_column go together";
     if (o->code_column && o->lat_column)
@@ -534,9 +624,9 @@ static enum MHD_Result csv_problem(struct MHD_Connection *c, dc_request *req,
     return dc_http_send_json(c, req, dc_api_error_status(e), false, w, gen, false);
 }
 
-/* The statuses a CSV batch over HTTP can give: codes' and points' (the
- * address column is the command's; addresses come here as JSON items). */
-#define CSV_STATUSES (DC_BATCH_BAD_COORDINATES + 1)
+/* The statuses a CSV batch over HTTP can give: codes', points' and
+ * addresses'. */
+#define CSV_STATUSES DC_BATCH_NSTATUS
 
 /* The headers of a CSV batch's answer: the rows per status
  * (X-Diachi-Count-Ok, X-Diachi-Count-Unknown-Postcode, ...), and for an
@@ -582,7 +672,8 @@ static const char *csv_query(struct MHD_Connection *c, dc_query *q, dc_batch_opt
     if (!dc_query_read(c, q,
                        1u << DC_Q_CODE_COLUMN | 1u << DC_Q_LAT_COLUMN |
                            1u << DC_Q_LON_COLUMN | 1u << DC_Q_DELIMITER |
-                           1u << DC_Q_RADIUS | 1u << DC_Q_CONVERT))
+                           1u << DC_Q_RADIUS | 1u << DC_Q_CONVERT |
+                           1u << DC_Q_ADDRESS_COLUMN))
         return q->problem;
     return csv_options(q, opt);
 }

@@ -20,7 +20,7 @@
 static const char *const param_names[DC_Q_COUNT] = {
     "format",      "lat",        "lon",        "lng",       "radius",   "limit",
     "code_column", "lat_column", "lon_column", "delimiter", "postcode", "locality",
-    "q",           "near",       "at",         "convert",   "text"};
+    "q",           "near",       "at",         "convert",   "text",     "address_column"};
 
 /* A NUL or control character in @p s's @p len bytes (libmicrohttpd gives
  * a parameter's unescaped length: a C string stops at an encoded NUL). */

@@ -38,6 +38,7 @@ enum {
     DC_Q_AT,      /* answer as of a day, YYYY-MM-DD (zone editions) */
     DC_Q_CONVERT, /* a batch's codes converted to today's: 1 or 0 */
     DC_Q_TEXT,    /* what a QR code holds (GET /v1/qr) */
+    DC_Q_ADDRESS_COLUMN, /* a CSV batch's written address column: name or number */
     DC_Q_COUNT
 };
 

@@ -2,12 +2,16 @@
 # Zone editions through the diachi command (issue 19): an old code's door
 # and current code (exit 0), --at before, on and after 2025-07-01, the typo
 # check on an old code, reverse's former codes, a retired zone, info's
-# editions; batch --convert; each with its exact answer and exit code. DBP-006529's door was
-# 32105 92HG+CFG (Nam Thanh) and is 32151 92HG+CFG (Mường Thanh).
-#   cli_history.sh DIACHI SAMPLE_2025_INDEX
+# editions; batch --convert, of codes and of old addresses; each with its exact answer and
+# exit code. DBP-006529's door was 32105 92HG+CFG (Nam Thanh) and is 32151 92HG+CFG
+# (Mường Thanh). With OLD_ADDRESSES_DIR (check_history's files), every household's old
+# address of the sample through batch --convert --address-column: the bytes the library
+# gave, and the share GEOS's code confirms, printed and held to the floor.
+#   cli_history.sh DIACHI SAMPLE_2025_INDEX [OLD_ADDRESSES_DIR]
 set -uo pipefail
 diachi=$1
 export DIACHI_INDEX=$2
+addresses=${3:-}
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 expect() { # WANT_EXIT WANT_OUTPUT_PREFIX ARGS...
@@ -97,19 +101,48 @@ $out
 want
 $want"
 # With an address column: a code that converts answers (match code), else
-# the old address finds the door, and what changed is from its old zone.
-out=$(printf 'code;address\n32105 92HG+CFG;\n;"số 205/27 Ngõ 205 Hoàng Văn Thái, Tổ dân phố 10, phường Nam Thanh, Thành phố Điện Biên Phủ"\n' |
+# the old address finds the door, and what changed is from its old zone; a
+# code outside its zone gives way to its address. An address that finds
+# only a street (a number the street lacks, or none) is no_household, with
+# no code; nothing, not_found; no words, bad_address.
+out=$(printf 'code;address\n32105 92HG+CFG;\n;"số 205/27 Ngõ 205 Hoàng Văn Thái, Tổ dân phố 10, phường Nam Thanh, Thành phố Điện Biên Phủ"\n32112 92HG+CFG;số 205/27 Ngõ 205 Hoàng Văn Thái\n;số 9999 Võ Nguyên Giáp\n;Tổ dân phố 10, phường Mường Thanh\n;zzqx wwvv\n;!!!\n' |
   "$diachi" batch - --convert --address-column address --quiet); rc=$?
 want='code;address;status;current_code;zone_name;district;province;change;match;score;error
 32105 92HG+CFG;;ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;merged;code;1.000;
-;"số 205/27 Ngõ 205 Hoàng Văn Thái, Tổ dân phố 10, phường Nam Thanh, Thành phố Điện Biên Phủ";ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;merged;household;0.686;'
-[ "$rc" = 0 ] || fail "batch --convert --address-column: exit $rc, want 0"
+;"số 205/27 Ngõ 205 Hoàng Văn Thái, Tổ dân phố 10, phường Nam Thanh, Thành phố Điện Biên Phủ";ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;merged;household;0.686;
+32112 92HG+CFG;số 205/27 Ngõ 205 Hoàng Văn Thái;ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;merged;household;1.000;
+;số 9999 Võ Nguyên Giáp;no_household;;phường Điện Biên Phủ;;Điện Biên;;street;0.556;
+;Tổ dân phố 10, phường Mường Thanh;no_household;;phường Mường Thanh;;Điện Biên;;group;1.000;
+;zzqx wwvv;not_found;;;;;;none;;
+;!!!;bad_address;;;;;;none;;text_empty: the query has no words'
+[ "$rc" = 1 ] || fail "batch --convert --address-column: exit $rc, want 1"
 [ "$out" = "$want" ] || fail "batch --convert --address-column: got
 $out
 want
 $want"
 expect 2 "diachi batch: --convert reads codes (and addresses), not --lat-column" \
   batch - --convert --lat-column lat --lon-column lon
+
+# Every household's old address of the sample, on 2 threads: the same bytes
+# as the library's run in check_history, and GEOS's code for at least the
+# floor (check_history's OLD_ADDRESS_FLOOR) of them.
+if [ -n "$addresses" ]; then
+  "$diachi" batch "$addresses/old-addresses.csv" --convert --address-column address \
+    --threads 2 --quiet -o "$addresses/cli-converted.csv"; rc=$?
+  [ "$rc" = 1 ] || fail "batch --convert of the old addresses: exit $rc, want 1"
+  cmp -s "$addresses/cli-converted.csv" "$addresses/old-addresses-converted.csv" ||
+    fail "batch --convert of the old addresses: not the library's bytes"
+  python3 - "$addresses" 0.68 <<'PY' || fail "batch --convert of the old addresses: below the floor"
+import csv, sys
+d, floor = sys.argv[1], float(sys.argv[2])
+truth = {r["row"]: r["current_code"] for r in csv.DictReader(open(f"{d}/old-addresses-truth.csv"), delimiter=";")}
+rows = list(csv.DictReader(open(f"{d}/cli-converted.csv", newline=""), delimiter=";"))
+assert len(rows) == len(truth) == 22243, len(rows)
+right = sum(r["status"] == "ok" and r["current_code"] == truth[r["row"]] for r in rows)
+print(f"old addresses through diachi batch --convert: {right} of {len(rows)} converted to GEOS's code ({100 * right / len(rows):.2f}%)")
+sys.exit(0 if right / len(rows) >= floor else 1)
+PY
+fi
 
 [ "$failures" = 0 ] && echo "cli_history: all passed"
 exit "$failures"

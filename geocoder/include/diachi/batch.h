@@ -52,7 +52,12 @@
  * unknown_postcode, code_outside_zone, empty). An address row (address mode)
  * converts its code when that gives a household, else the household its
  * address finds (old names included where the search has them); change is
- * then from the door's zone in the edition before the current one.
+ * then from the door's zone in the edition before the current one, and
+ * match and score say how the address matched, as in address mode. An
+ * address whose best answer is no household (a street, group or zone)
+ * is no_household, with that zone's name, district and province and no
+ * code; one that matches nothing not_found, one that cannot be read
+ * bad_address.
  *
  * Address mode searches each row's written address (dc_search, limit 1, as
  * diachi search does; diachi/search.h) and appends its best answer. When
@@ -140,11 +145,14 @@ typedef enum dc_batch_status {
     DC_BATCH_BAD_COORDINATES = 7, /**< "bad_coordinates": lat or lon is not a
                                        number in range */
     DC_BATCH_NOT_FOUND = 8,       /**< "not_found": the address matches nothing */
-    DC_BATCH_BAD_ADDRESS = 9      /**< "bad_address": the address cannot be read
+    DC_BATCH_BAD_ADDRESS = 9,     /**< "bad_address": the address cannot be read
                                        (no word, invalid UTF-8, a control
                                        character, too long); why in "error" */
+    DC_BATCH_NO_HOUSEHOLD = 10    /**< "no_household": convert mode, an address
+                                       whose best answer is a street, group or
+                                       zone, no household: no code is guessed */
 } dc_batch_status;
-#define DC_BATCH_NSTATUS 10
+#define DC_BATCH_NSTATUS 11
 
 /** Stable lower-case name of a row status; "unknown" for another value. */
 const char *dc_batch_status_name(dc_batch_status status);

@@ -337,6 +337,21 @@ dc_err dc_geo_convert(dc_geo_session *s, const dc_geo_forward_result *r,
                       dc_geo_conversion *out);
 
 /**
+ * A household found by other means than its code (an address search,
+ * diachi/search.h) as a conversion: status ok, its code (today's: the
+ * household's own) in @p zone, its current zone, and what changed from the
+ * zone that held its door in the edition before the current one ("changed"
+ * when no zone of that edition held it; "unchanged" with no editions).
+ * former_postcode is that earlier zone's postcode, 0 when none.
+ * @param[in]  h     a household of this session's index
+ * @param[in]  zone  the zone of h->postcode
+ * @param[out] out   strings valid until the session ends
+ * @return DC_OK, DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT
+ */
+dc_err dc_geo_convert_household(dc_geo_session *s, const dc_household *h,
+                                const dc_zone *zone, dc_geo_conversion *out);
+
+/**
  * What changed from @p old_postcode to @p new_postcode: "unchanged" for
  * the same postcode; else the kind ("renamed", "merged", "split",
  * "unchanged") of the index's history row that pairs them (diachi/history.h),
