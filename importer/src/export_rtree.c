@@ -100,33 +100,69 @@ void dc_rtree_layer_free(dc_rtree_layer *l)
 
 /* ---- packing ---------------------------------------------------------- */
 
-static int by_x(const void *a, const void *b)
+/* A float's bits as an unsigned key in the float's order. */
+static uint32_t order_key(float f)
 {
-    const dc_rtree_cell *p = a, *q = b;
-    double u = (double)p->box[0] + p->box[1], v = (double)q->box[0] + q->box[1];
-    if (u != v) return u < v ? -1 : 1;
-    return (p->id > q->id) - (p->id < q->id);
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return (u & 0x80000000u) ? ~u : u | 0x80000000u;
 }
 
-static int by_y(const void *a, const void *b)
+/* Scratch for sorting a level: as many cells and twice as many keys. */
+typedef struct rt_sort {
+    dc_rtree_cell *cells;
+    uint32_t *keys;
+} rt_sort;
+
+/* Sort @p c[0..n) by the centre of axis @p axis (0: x, 1: y), stably
+ * (ties stay in the order they came): a radix sort of the centres' float
+ * bits, a byte a pass, skipping the bytes all keys share. glibc's qsort
+ * of the cells had four times its perf samples on the 1 M export (8% of
+ * the export's, against 1.8%). */
+static void sort_by(dc_rtree_cell *c, size_t n, int axis, rt_sort *t)
 {
-    const dc_rtree_cell *p = a, *q = b;
-    double u = (double)p->box[2] + p->box[3], v = (double)q->box[2] + q->box[3];
-    if (u != v) return u < v ? -1 : 1;
-    return (p->id > q->id) - (p->id < q->id);
+    uint32_t *key = t->keys, *key2 = t->keys + n;
+    dc_rtree_cell *from = c, *to = t->cells;
+    for (size_t i = 0; i < n; i++)
+        key[i] =
+            order_key((float)(((double)c[i].box[2 * axis] + c[i].box[2 * axis + 1]) / 2));
+    for (int shift = 0; shift < 32; shift += 8) {
+        size_t count[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[(key[i] >> shift) & 0xff]++;
+        if (count[(key[0] >> shift) & 0xff] == n) continue;
+        size_t at = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t k = count[d];
+            count[d] = at;
+            at += k;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t j = count[(key[i] >> shift) & 0xff]++;
+            to[j] = from[i];
+            key2[j] = key[i];
+        }
+        dc_rtree_cell *tc = from;
+        from = to;
+        to = tc;
+        uint32_t *tk = key;
+        key = key2;
+        key2 = tk;
+    }
+    if (from != c) memcpy(c, from, n * sizeof *c);
 }
 
 /* Sort-tile-recursive order of @p n cells for nodes of @p fanout: by x
  * centre, then each vertical slice of about sqrt(nodes) nodes by y, so
  * that each run of @p fanout cells is one compact tile. */
-static void tile_order(dc_rtree_cell *c, size_t n, size_t fanout)
+static void tile_order(dc_rtree_cell *c, size_t n, size_t fanout, rt_sort *t)
 {
     size_t nodes = (n + fanout - 1) / fanout;
     size_t slices = (size_t)ceil(sqrt((double)nodes));
     size_t per_slice = ((nodes + slices - 1) / slices) * fanout;
-    qsort(c, n, sizeof *c, by_x);
+    sort_by(c, n, 0, t);
     for (size_t at = 0; at < n; at += per_slice)
-        qsort(c + at, n - at < per_slice ? n - at : per_slice, sizeof *c, by_y);
+        sort_by(c + at, n - at < per_slice ? n - at : per_slice, 1, t);
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -139,6 +175,7 @@ typedef struct rt_writer {
     unsigned char *blob;
     int64_t (*leaf_of)[2]; /* (id, leaf node) of every cell, for _rowid */
     size_t n_leaf_of;
+    rt_sort sort;
     char *why;
     size_t why_len;
 } rt_writer;
@@ -225,7 +262,7 @@ static dc_err write_node(rt_writer *w, int64_t nodeno, const dc_rtree_cell *c, s
  * above. */
 static dc_err pack_level(rt_writer *w, dc_rtree_cell *c, size_t n, bool leaf, size_t *out)
 {
-    tile_order(c, n, w->fanout);
+    tile_order(c, n, w->fanout, &w->sort);
     size_t k = 0;
     for (size_t at = 0; at < n; at += w->fanout) {
         size_t m = n - at < w->fanout ? n - at : w->fanout;
@@ -425,12 +462,18 @@ static dc_err write_layer(rt_writer *w, dc_rtree_layer *l)
     if (!name) return DC_E_NOMEM;
     dc_err e = create_rtree(w, name);
     if (!e) {
-        w->leaf_of = malloc((l->n ? l->n : 1) * sizeof *w->leaf_of);
-        if (!w->leaf_of) e = DC_E_NOMEM;
+        size_t n = l->n ? l->n : 1;
+        w->leaf_of = malloc(n * sizeof *w->leaf_of);
+        w->sort.cells = malloc(n * sizeof *w->sort.cells);
+        w->sort.keys = malloc(2 * n * sizeof *w->sort.keys);
+        if (!w->leaf_of || !w->sort.cells || !w->sort.keys) e = DC_E_NOMEM;
     }
     if (!e) e = pack_tree(w, l);
     free(w->leaf_of);
+    free(w->sort.cells);
+    free(w->sort.keys);
     w->leaf_of = NULL;
+    w->sort = (rt_sort){0};
     finalize_all(w);
     if (!e) e = create_triggers(w, name, l->table, l->column, l->fid);
     if (!e) e = register_extension(w, l->table, l->column);
