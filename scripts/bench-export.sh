@@ -2,8 +2,9 @@
 # Benchmark of diachi-export (not a test): the national index's households
 # to GPKG, beside the anchor, ogr2ogr writing the same rows (read from the
 # CSV diachi-export writes of them) to GPKG, in the same run: with the
-# spatial index GPKG has by default, and without it (SQLite's R*Tree
-# inserts cost about 11 s of CPU a million points in GDAL 3.6).
+# spatial index GPKG has by default (diachi-export packs it; with --lco
+# SPATIAL_INDEX=YES GDAL 3.6 fills it, SQLite's R*Tree inserts costing
+# about 11 s of CPU a million points), and without it.
 #   scripts/bench-export.sh            the 1,000,000-household national index
 #   INDEX=path scripts/bench-export.sh another index
 # Needs a build in build/ (or $DIACHI_BUILD); its files go to build/bench
@@ -46,6 +47,29 @@ run "diachi-export -f GPKG --layer households" "$out/households.gpkg" \
   "$bin/diachi-export" "$index" -o "$out/households.gpkg" -f GPKG --layer households --quiet
 run "diachi-export -f GPKG (households and zones)" "$out/all.gpkg" \
   "$bin/diachi-export" "$index" -o "$out/all.gpkg" -f GPKG --quiet
+run "  the same, GDAL's index (--lco SPATIAL_INDEX=YES)" "$out/gdal.gpkg" \
+  "$bin/diachi-export" "$index" -o "$out/gdal.gpkg" -f GPKG --lco SPATIAL_INDEX=YES --quiet
+echo "-- searching the households' rtree: the packed one beside GDAL's, the same boxes:"
+python3 - "$out/all.gpkg" "$out/gdal.gpkg" <<'PY'
+import random, sqlite3, sys, time
+dbs = [sqlite3.connect(f) for f in sys.argv[1:]]
+x0, x1, y0, y1 = dbs[0].execute("SELECT min(minx), max(maxx), min(miny), max(maxy) "
+                                "FROM rtree_households_geom").fetchone()
+rnd, boxes = random.Random(7), []
+for _ in range(3000):  # 0.005 to 0.2 degrees a side, inside the extent
+    s = rnd.uniform(0.005, 0.2)
+    x, y = rnd.uniform(x0, x1 - s), rnd.uniform(y0, y1 - s)
+    boxes.append((x + s, x, y + s, y))
+q = ("SELECT id FROM rtree_households_geom "
+     "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?")
+for path, db in zip(sys.argv[1:], dbs):
+    nodes = db.execute("SELECT count(*) FROM rtree_households_geom_node").fetchone()[0]
+    t, rows = time.process_time(), 0
+    for b in boxes:
+        rows += len(db.execute(q, b).fetchall())
+    print(f"  {path.rsplit('/', 1)[-1]:<12} {nodes:7d} nodes  {len(boxes)} boxes  "
+          f"{rows} rows  {time.process_time() - t:6.3f} CPU-s")
+PY
 rm -f "$out"/*.gpkg
 
 echo "-- without it (-lco SPATIAL_INDEX=NO); anchor first:"

@@ -24,6 +24,7 @@
 #include <cpl_error.h>
 #include <cpl_string.h>
 
+#include "export_rtree.h"
 #include "source.h"
 
 dc_err dc_export_fail(dc_export_problem *p, dc_err e, const char *code, const char *fmt,
@@ -209,6 +210,7 @@ dc_err dc_export_out_open(dc_export_out *out, const dc_export_options *o, char *
     const char *name = GDALGetDriverShortName(out->driver);
     out->shapefile = strcmp(name, "ESRI Shapefile") == 0;
     out->csv = strcmp(name, "CSV") == 0;
+    out->gpkg = strcmp(name, "GPKG") == 0;
     out->layer_options = o->layer_options;
     dc_err e = check_inputs(o->output, inputs, p);
     if (e) return e;
@@ -226,6 +228,24 @@ dc_err dc_export_out_open(dc_export_out *out, const dc_export_options *o, char *
     if (!out->ds)
         return dc_export_fail(p, DC_E_IO, "write_failed", "cannot create %s: %s",
                               out->temp, gdal_reason());
+    return DC_OK;
+}
+
+/* Gather @p layer's envelopes for its spatial index, packed at publish. */
+static dc_err pack_later(dc_export_out *out, OGRLayerH layer)
+{
+    size_t n = out->n_rtrees + 1;
+    dc_rtree_layer *t = realloc(out->rtrees, n * sizeof *t);
+    if (t) out->rtrees = t;
+    OGRLayerH *h = realloc(out->rtree_layers, n * sizeof *h);
+    if (h) out->rtree_layers = h;
+    if (!t || !h) return DC_E_NOMEM;
+    const char *fid = OGR_L_GetFIDColumn(layer);
+    dc_err e = dc_rtree_layer_init(&t[n - 1], OGR_L_GetName(layer),
+                                   OGR_L_GetGeometryColumn(layer), *fid ? fid : "fid");
+    if (e) return e;
+    h[n - 1] = layer;
+    out->n_rtrees = n;
     return DC_OK;
 }
 
@@ -251,10 +271,13 @@ dc_err dc_export_out_layer(dc_export_out *out, const char *name, OGRwkbGeometryT
         if (key && v) options = CSLSetNameValue(options, key, v);
         CPLFree(key);
     }
+    bool packed =
+        out->gpkg && type != wkbNone && !CSLFetchNameValue(options, "SPATIAL_INDEX");
+    if (packed) options = CSLSetNameValue(options, "SPATIAL_INDEX", "NO");
     CPLErrorReset();
     *layer = GDALDatasetCreateLayer(out->ds, name, srs, type, options);
     CSLDestroy(options);
-    if (*layer) return DC_OK;
+    if (*layer) return packed ? pack_later(out, *layer) : DC_OK;
     return dc_export_fail(p, DC_E_IO, "write_failed", "cannot create layer %s in %s: %s",
                           name, out->final, gdal_reason());
 }
@@ -282,11 +305,25 @@ void dc_export_out_begin(dc_export_out *out)
         out->transaction = GDALDatasetStartTransaction(out->ds, FALSE) == OGRERR_NONE;
 }
 
+/* The envelope of @p f, just written, when its layer's index is packed. */
+static dc_err note_envelope(dc_export_out *out, OGRLayerH layer, OGRFeatureH f)
+{
+    size_t k = 0;
+    while (k < out->n_rtrees && out->rtree_layers[k] != layer)
+        k++;
+    OGRGeometryH g = k < out->n_rtrees ? OGR_F_GetGeometryRef(f) : NULL;
+    if (!g || OGR_G_IsEmpty(g)) return DC_OK;
+    OGREnvelope env;
+    OGR_G_GetEnvelope(g, &env);
+    return dc_rtree_layer_add(&out->rtrees[k], OGR_F_GetFID(f), env.MinX, env.MaxX,
+                              env.MinY, env.MaxY);
+}
+
 dc_err dc_export_out_write(dc_export_out *out, OGRLayerH layer, OGRFeatureH f,
                            dc_export_problem *p)
 {
     OGR_F_SetFID(f, OGRNullFID);
-    if (OGR_L_CreateFeature(layer, f) == OGRERR_NONE) return DC_OK;
+    if (OGR_L_CreateFeature(layer, f) == OGRERR_NONE) return note_envelope(out, layer, f);
     return dc_export_fail(p, DC_E_IO, "write_failed", "cannot write a feature to %s: %s",
                           out->final, gdal_reason());
 }
@@ -404,6 +441,13 @@ dc_err dc_export_out_publish(dc_export_out *out, dc_export_problem *p)
     if (!e && CPLGetLastErrorType() >= CE_Failure)
         e = dc_export_fail(p, DC_E_IO, "write_failed", "cannot finish %s: %s", out->final,
                            gdal_reason());
+    if (!e && out->n_rtrees) {
+        char why[400];
+        e = dc_rtree_write(out->temp, out->rtrees, out->n_rtrees, why, sizeof why);
+        if (e == DC_E_IO)
+            e = dc_export_fail(p, e, "write_failed",
+                               "cannot add the spatial index to %s: %s", out->final, why);
+    }
     if (!e) {
         bool folder = is_dir(out->temp);
         if (out->existed && folder != is_dir(out->final))
@@ -425,6 +469,13 @@ void dc_export_out_abandon(dc_export_out *out)
         out->ds = NULL;
     }
     out->transaction = false;
+    for (size_t i = 0; i < out->n_rtrees; i++)
+        dc_rtree_layer_free(&out->rtrees[i]);
+    free(out->rtrees);
+    free(out->rtree_layers);
+    out->rtrees = NULL;
+    out->rtree_layers = NULL;
+    out->n_rtrees = 0;
     if (!out->temp) return;
     remove_tree(out->temp);
     char *stem = dup_range(out->temp, extension_at(out->temp));

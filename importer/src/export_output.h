@@ -38,6 +38,12 @@ typedef struct dc_export_out {
     bool shapefile, csv;
     bool transaction; /**< a dataset transaction is open */
     bool existed;     /**< something stood at `final` when it was opened */
+    bool gpkg;
+    /** GPKG layers whose spatial index is packed once the file is closed
+     *  (export_rtree.h), and their layers while it is open */
+    struct dc_rtree_layer *rtrees;
+    OGRLayerH *rtree_layers;
+    size_t n_rtrees;
 } dc_export_out;
 
 /**
@@ -52,7 +58,9 @@ dc_err dc_export_out_open(dc_export_out *out, const dc_export_options *o, char *
 
 /** Create a layer (in @p srs, which the layer clones) into @p layer;
  *  point layers of a CSV get X and Y columns, others WKT. Shapefiles are
- *  UTF-8 (.cpg).
+ *  UTF-8 (.cpg). A GPKG layer with geometry gets its spatial index packed
+ *  at publish, not filled by GDAL a feature at a time, unless the caller's
+ *  options name SPATIAL_INDEX (YES: GDAL's own; NO: none).
  *  @return DC_OK, DC_E_INVALID_ARG (one_layer_format), DC_E_IO (write_failed) */
 dc_err dc_export_out_layer(dc_export_out *out, const char *name, OGRwkbGeometryType type,
                            OGRSpatialReferenceH srs, OGRLayerH *layer,
@@ -66,13 +74,15 @@ dc_err dc_export_out_field(dc_export_out *out, OGRLayerH layer, const char *name
  *  (GPKG: each feature otherwise commits on its own). */
 void dc_export_out_begin(dc_export_out *out);
 
-/** Write @p f (its FID reset first, so one feature may be reused). */
+/** Write @p f (its FID reset first, so one feature may be reused); note
+ *  its envelope when its layer's spatial index is packed at publish.
+ *  @return DC_OK, DC_E_IO (write_failed), DC_E_NOMEM */
 dc_err dc_export_out_write(dc_export_out *out, OGRLayerH layer, OGRFeatureH f,
                            dc_export_problem *p);
 
-/** Commit, close, and rename the dataset to its final name (replacing
- *  what stood there, when allowed). On failure the temporary output is
- *  removed. @p out is done with either way. */
+/** Commit, close, add the packed spatial indexes (GPKG), and rename the
+ *  dataset to its final name (replacing what stood there, when allowed). On failure the
+ * temporary output is removed. @p out is done with either way. */
 dc_err dc_export_out_publish(dc_export_out *out, dc_export_problem *p);
 
 /** Close and remove the temporary output. NULL members are skipped; safe
