@@ -7,12 +7,14 @@
  * and a folder of files. Every file the driver makes starts with the same
  * stem (out.tmp.<pid>.shx, .dbf, ...), so publishing renames each of them
  * to the final stem, the main file last, and abandoning removes them all.
+ * Each is flushed to the disk before its rename, and the folder after.
  */
 #define _DEFAULT_SOURCE /* realpath */
 #include "export_output.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -134,6 +136,46 @@ static void remove_tree(const char *path)
         return;
     }
     unlink(path);
+}
+
+/* Flush @p path to the disk: a file, or a folder, everything in it and
+ * itself. GDAL's drivers close their files without fsync, so a rename
+ * alone could publish a name whose data a power cut then loses. */
+static bool sync_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) return false;
+    if (S_ISLNK(st.st_mode)) return true;
+    bool ok = true;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        ok = d != NULL;
+        while (ok && (e = readdir(d))) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            char *child = join3(path, "/", e->d_name);
+            ok = child && sync_tree(child);
+            free(child);
+        }
+        if (d) closedir(d);
+    }
+    int fd = ok ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    ok = fd >= 0 && fsync(fd) == 0;
+    if (fd >= 0) close(fd);
+    return ok;
+}
+
+/* Flush the folder that holds @p path, so that a rename into it lasts. */
+static bool sync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? dup_range(path, slash == path ? 1 : (size_t)(slash - path))
+                      : strdup(".");
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    bool ok = fd >= 0 && fsync(fd) == 0;
+    if (fd >= 0) close(fd);
+    free(dir);
+    return ok;
 }
 
 /* Whether @p a and @p b are one file; or @p a is a folder holding @p b. */
@@ -350,6 +392,9 @@ static dc_err rename_files(const char *from, const char *to, const char *main_fi
         char *dst = join3(to, ent->d_name + nbase, "");
         if (!src || !dst)
             e = DC_E_NOMEM;
+        else if (!sync_tree(src))
+            e = dc_export_fail(p, DC_E_IO, "write_failed", "cannot flush %s to the disk: %s",
+                               src, strerror(errno));
         else if (strcmp(ent->d_name, main_base) != 0 && rename(src, dst) != 0)
             e = dc_export_fail(p, DC_E_IO, "write_failed", "cannot rename %s to %s: %s",
                                src, dst, strerror(errno));
@@ -361,6 +406,9 @@ static dc_err rename_files(const char *from, const char *to, const char *main_fi
     if (!e && rename(main_file, final) != 0)
         e = dc_export_fail(p, DC_E_IO, "write_failed", "cannot rename %s to %s: %s",
                            main_file, final, strerror(errno));
+    if (!e && !sync_parent(final))
+        e = dc_export_fail(p, DC_E_IO, "write_failed", "cannot flush the folder of %s: %s",
+                           final, strerror(errno));
     return e;
 }
 
@@ -380,12 +428,20 @@ static dc_err publish_folder(dc_export_out *out, dc_export_problem *p)
         moved = true;
     }
     dc_err e = DC_OK;
-    if (rename(out->temp, out->final) != 0) {
+    if (!sync_tree(out->temp)) {
+        e = dc_export_fail(p, DC_E_IO, "write_failed", "cannot flush %s to the disk: %s",
+                           out->temp, strerror(errno));
+        if (moved) rename(old, out->final);
+    } else if (rename(out->temp, out->final) != 0) {
         e = dc_export_fail(p, DC_E_IO, "write_failed", "cannot rename %s to %s: %s",
                            out->temp, out->final, strerror(errno));
         if (moved) rename(old, out->final);
-    } else if (moved) {
-        remove_tree(old);
+    } else {
+        if (moved) remove_tree(old);
+        if (!sync_parent(out->final))
+            e = dc_export_fail(p, DC_E_IO, "write_failed",
+                               "cannot flush the folder of %s: %s", out->final,
+                               strerror(errno));
     }
     free(old);
     return e;
