@@ -17,7 +17,7 @@
 #include "cli.h"
 #include "diachi/batch.h"
 #include "diachi/round.h"
-#include "src/csv.h"
+#include "diachi/csv.h"
 
 /* A letters file larger than this is refused: DC_ROUND_MAX_STOPS rows
  * of even long addresses are well under it. */
@@ -304,21 +304,6 @@ static void out_abort(out_file *o)
     unlink(o->tmp);
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-    size_t n = strlen(s);
-    if (!dc_csv_needs_quotes(s, n, ',')) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') fputc('"', f);
-        fputc(s[i], f);
-    }
-    fputc('"', f);
-}
-
 typedef struct round_plan {
     double lat0, lon0;
     bool back, by_door;
@@ -336,9 +321,9 @@ static void write_csv(FILE *f, const round_plan *p)
         double leg = dc_geo_distance_m(lat, lon, l->door.lat, l->door.lon);
         total += leg;
         fprintf(f, "%zu,%zu,", i + 1, l->row);
-        csv_field(f, l->text);
+        dc_csv_write_field(f, l->text, ',');
         fprintf(f, ",%s,", l->door.code);
-        csv_field(f, l->door.address);
+        dc_csv_write_field(f, l->door.address, ',');
         fprintf(f, ",%.7f,%.7f,%.1f,%.1f\n", l->door.lat, l->door.lon, leg, total);
         lat = l->door.lat, lon = l->door.lon;
     }
@@ -381,9 +366,9 @@ static void write_unresolved(FILE *f, const letters *l)
         const letter *x = &l->v[i];
         if (x->door.resolved) continue;
         fprintf(f, "%zu,", x->row);
-        csv_field(f, x->text);
+        dc_csv_write_field(f, x->text, ',');
         fprintf(f, ",%s,%s,", x->door.by, x->door.status);
-        csv_field(f, x->door.message);
+        dc_csv_write_field(f, x->door.message, ',');
         fputc('\n', f);
     }
 }

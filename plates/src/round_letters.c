@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "diachi/batch.h"
+#include "diachi/csv.h"
 #include "round_letters.h"
-#include "src/csv.h"
 
 /* The header's delimiter: the most frequent of , ; and tab. */
 static char delimiter_of(const char *rec, size_t len)
