@@ -7,7 +7,6 @@
  * (NAME.tmp.<pid>), synced and renamed: a failure leaves none half made.
  */
 #define _POSIX_C_SOURCE 200809L /* fsync, fileno */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +14,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "diachi/batch.h"
 #include "diachi/round.h"
-#include "src/csv.h"
+#include "diachi/round_letters.h"
+#include "diachi/csv.h"
 
 /* A letters file larger than this is refused: DC_ROUND_MAX_STOPS rows
  * of even long addresses are well under it. */
@@ -28,17 +27,8 @@ typedef struct round_args {
     int no_return, quiet;
 } round_args;
 
-/* One row of the letters file. */
-typedef struct letter {
-    size_t row; /* its data row, from 1 */
-    char *text; /* the value of the letters column */
-    dc_round_door door;
-} letter;
-
-typedef struct letters {
-    letter *v;
-    size_t n, cap;
-} letters;
+typedef dc_round_letter letter;
+typedef dc_round_letters letters;
 
 static int parse_args(int argc, char **argv, const command *cmd, round_args *a)
 {
@@ -118,144 +108,23 @@ static char *read_all(const char *path, size_t *len)
     return buf;
 }
 
-/* The header's delimiter: the most frequent of , ; and tab. */
-static char delimiter_of(const char *rec, size_t len)
-{
-    size_t comma = 0, semi = 0, tab = 0;
-    for (size_t i = 0; i < len; i++)
-        comma += rec[i] == ',', semi += rec[i] == ';', tab += rec[i] == '\t';
-    return tab > comma && tab > semi ? '\t' : semi > comma ? ';' : ',';
-}
-
-/* A header name folded for comparison: ASCII lower case, without spaces,
- * '_', '-' and '.'. */
-static void fold(const char *s, size_t n, char *out, size_t size)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 1 < size; i++)
-        if (!strchr(" _-.", s[i])) out[k++] = (char)tolower((unsigned char)s[i]);
-    out[k] = '\0';
-}
-
-static bool known_name(const char *folded)
-{
-    static const char *const extra[] = {"address", "diachi", "letter", "code"};
-    char f[128];
-    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
-        if (strcmp(folded, extra[i]) == 0) return true;
-    const char *name;
-    for (size_t i = 0; (name = dc_batch_column_name(DC_BATCH_ROLE_CODE, i)); i++) {
-        fold(name, strlen(name), f, sizeof f);
-        if (strcmp(folded, f) == 0) return true;
-    }
-    return false;
-}
-
-/* The column of the letters: --column by name or number from 1; else the
- * first known name; else the first column. -1 when --column names none. */
-static int letters_column(const char *rec, size_t len, char delim, const char *column)
-{
-    size_t pos = 0, s, e;
-    char scratch[1024], f[128], want[128];
-    bool by_number =
-        column && column[0] && strspn(column, "0123456789") == strlen(column);
-    if (by_number) return atoi(column) >= 1 ? atoi(column) - 1 : -1;
-    if (column) fold(column, strlen(column), want, sizeof want);
-    for (int i = 0; dc_csv_next_field(rec, len, delim, &pos, &s, &e); i++) {
-        size_t n = e - s, vlen = 0;
-        const char *v =
-            n < sizeof scratch ? dc_csv_value(rec + s, n, scratch, &vlen) : "";
-        if (i == 0 && vlen >= 3 && memcmp(v, "\xef\xbb\xbf", 3) == 0) v += 3, vlen -= 3;
-        fold(v, vlen, f, sizeof f);
-        if (column ? strcmp(f, want) == 0 : known_name(f)) return i;
-    }
-    return column ? -1 : 0;
-}
-
-static bool add_letter(letters *l, size_t row, const char *v, size_t n)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        letter *more = realloc(l->v, cap * sizeof *more);
-        if (!more) return false;
-        l->v = more, l->cap = cap;
-    }
-    char *text = malloc(n + 1);
-    if (!text) return false;
-    memcpy(text, v, n);
-    text[n] = '\0';
-    l->v[l->n++] = (letter){.row = row, .text = text};
-    return true;
-}
-
-/* The value of field @p col of a record ("" when the row is short). */
-static bool field_value(const char *rec, size_t len, char delim, int col, char **scratch,
-                        const char **v, size_t *vlen)
-{
-    size_t pos = 0, s, e;
-    for (int i = 0; dc_csv_next_field(rec, len, delim, &pos, &s, &e); i++)
-        if (i == col) {
-            char *more = realloc(*scratch, e - s + 1);
-            if (!more) return false;
-            *scratch = more;
-            *v = dc_csv_value(rec + s, e - s, *scratch, vlen);
-            return true;
-        }
-    *v = "", *vlen = 0;
-    return true;
-}
-
 /* Every data row's letter; EXIT_OK, or the exit code with the problem
  * printed. Blank lines are no letters; more rows than a round takes are
  * refused before any is looked up. */
 static int read_letters(const round_args *a, const char *buf, size_t len, letters *out)
 {
-    size_t at = 0, rec_len, row = 0;
-    int eol, col = -1;
-    char delim = 0, *scratch = NULL;
-    while (at < len) {
-        dc_csv_scan st = {0};
-        int r = dc_csv_scan_record(buf + at, len - at, true, delim, &st, &rec_len, &eol);
-        if (r == DC_CSV_END) break;
-        if (r == DC_CSV_UNTERMINATED) {
-            fprintf(stderr,
-                    "diachi round: %s: a quoted field is never closed (row %zu)\n",
-                    a->input, row + 1);
-            free(scratch);
-            return EXIT_DATA;
-        }
-        const char *rec = buf + at;
-        at += rec_len + dc_csv_eol_len(eol);
-        if (!delim) {
-            delim = delimiter_of(rec, rec_len);
-            if ((col = letters_column(rec, rec_len, delim, a->column)) < 0) {
-                free(scratch);
-                return usage_error("round", "--column %s: no such column in the header",
-                                   a->column);
-            }
-            continue;
-        }
-        row++;
-        if (rec_len == 0) continue;
-        const char *v;
-        size_t vlen;
-        if (out->n == DC_ROUND_MAX_STOPS) {
-            fprintf(stderr,
-                    "diachi round: %s: round_too_many: more than %d letters; a round "
-                    "takes %d at most\n",
-                    a->input, DC_ROUND_MAX_STOPS, DC_ROUND_MAX_STOPS);
-            free(scratch);
-            return EXIT_DATA;
-        }
-        if (!field_value(rec, rec_len, delim, col, &scratch, &v, &vlen) ||
-            !add_letter(out, row, v, vlen)) {
-            free(scratch);
-            fprintf(stderr, "diachi round: out of memory\n");
-            return EXIT_DATA;
-        }
-    }
-    free(scratch);
-    return EXIT_OK;
+    dc_error err = {0};
+    dc_err e = dc_round_letters_read(buf, len, a->column, out, &err);
+    if (e == DC_OK) return EXIT_OK;
+    if (e == DC_E_INVALID_ARG) return usage_error("round", "%s", err.message);
+    if (e == DC_E_NOMEM)
+        fprintf(stderr, "diachi round: out of memory\n");
+    else if (e == DC_E_IO)
+        fprintf(stderr, "diachi round: %s: %s\n", a->input, err.message);
+    else /* round_too_many, round_empty */
+        fprintf(stderr, "diachi round: %s: %s: %s\n", a->input, dc_err_name(e),
+                err.message);
+    return EXIT_DATA;
 }
 
 /* ---- writing ----------------------------------------------------------------------- */
@@ -304,21 +173,6 @@ static void out_abort(out_file *o)
     unlink(o->tmp);
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-    size_t n = strlen(s);
-    if (!dc_csv_needs_quotes(s, n, ',')) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') fputc('"', f);
-        fputc(s[i], f);
-    }
-    fputc('"', f);
-}
-
 typedef struct round_plan {
     double lat0, lon0;
     bool back, by_door;
@@ -336,9 +190,9 @@ static void write_csv(FILE *f, const round_plan *p)
         double leg = dc_geo_distance_m(lat, lon, l->door.lat, l->door.lon);
         total += leg;
         fprintf(f, "%zu,%zu,", i + 1, l->row);
-        csv_field(f, l->text);
+        dc_csv_write_field(f, l->text, ',');
         fprintf(f, ",%s,", l->door.code);
-        csv_field(f, l->door.address);
+        dc_csv_write_field(f, l->door.address, ',');
         fprintf(f, ",%.7f,%.7f,%.1f,%.1f\n", l->door.lat, l->door.lon, leg, total);
         lat = l->door.lat, lon = l->door.lon;
     }
@@ -381,9 +235,9 @@ static void write_unresolved(FILE *f, const letters *l)
         const letter *x = &l->v[i];
         if (x->door.resolved) continue;
         fprintf(f, "%zu,", x->row);
-        csv_field(f, x->text);
+        dc_csv_write_field(f, x->text, ',');
         fprintf(f, ",%s,%s,", x->door.by, x->door.status);
-        csv_field(f, x->door.message);
+        dc_csv_write_field(f, x->door.message, ',');
         fputc('\n', f);
     }
 }
@@ -482,13 +336,6 @@ static int order_round(round_plan *p, const letters *l, size_t resolved)
     return rc == DC_OK ? EXIT_OK : EXIT_DATA;
 }
 
-static void free_letters(letters *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->v[i].text);
-    free(l->v);
-}
-
 static int run_round(const round_args *a, round_plan *p, letters *l, dc_geo *geo)
 {
     size_t len, resolved;
@@ -500,13 +347,6 @@ static int run_round(const round_args *a, round_plan *p, letters *l, dc_geo *geo
     int rc = read_letters(a, buf, len, l);
     free(buf);
     if (rc != EXIT_OK) return rc;
-    if (l->n == 0) {
-        fprintf(stderr,
-                "diachi round: %s: round_empty: no letters (the file has a "
-                "header and no rows)\n",
-                a->input);
-        return EXIT_DATA;
-    }
     if ((rc = resolve_all(geo, l, &resolved)) != EXIT_OK) return rc;
     if (resolved && (rc = order_round(p, l, resolved)) != EXIT_OK) return rc;
     if ((rc = write_outputs(a, p, l, l->n - resolved)) != EXIT_OK) return rc;
@@ -546,7 +386,7 @@ int cmd_round(const command *cmd, int argc, char **argv)
     }
     rc = run_round(&a, &p, &l, geo);
     free(p.stop);
-    free_letters(&l);
+    dc_round_letters_free(&l);
     dc_geo_close(geo);
     return rc;
 }

@@ -13,7 +13,7 @@
 #include <utf8proc.h>
 
 #include "batch_internal.h"
-#include "csv.h"
+#include "diachi/csv.h"
 
 #define NAME_SIZE 256
 

@@ -9,7 +9,7 @@
 #define DC_BATCH_DECODE_H
 
 #include "batch_internal.h"
-#include "csv.h"
+#include "buf.h"
 #include "diachi/encoding.h"
 
 typedef enum batch_text {

@@ -4,7 +4,7 @@
 #ifndef DC_BATCH_INTERNAL_H
 #define DC_BATCH_INTERNAL_H
 
-#include "csv.h"
+#include "buf.h"
 #include "diachi/batch.h"
 
 /* The delimiter of a header record: the commonest of comma, semicolon and

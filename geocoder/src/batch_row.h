@@ -5,7 +5,7 @@
 #define DC_BATCH_ROW_H
 
 #include "batch_internal.h"
-#include "csv.h"
+#include "buf.h"
 
 /* What every row of a run is looked up and written with; read-only once
  * the workers start. */

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "http_batch.h"
+#include "http_lookup.h"
 #include "http_map.h"
 #include "http_qr.h"
 #include "http_metrics.h"
@@ -100,51 +101,12 @@ static void forward_answer(dc_jw *w, dc_geo_session *s, bool geojson, const char
     }
 }
 
-/* Where a short Plus Code in the path is placed: the code to look up, or
- * the problem (an API error and its message). */
-typedef struct short_place {
-    char code[64];
-    dc_api_error error;
-    char message[DC_ERROR_MESSAGE_SIZE + 64];
-} short_place;
-
 /* ---- the lookups' skeleton ------------------------------------------------- */
 
-/* One GET lookup as it goes through lookup_answer: its parameters, the
- * session, and the answer's error when it is one. */
-typedef struct lookup {
-    dc_query q;
-    const char *path; /* the path after the route's prefix */
-    dc_geo_session *s;
-    dc_worker *wk;
-    const dc_generation *gen;
-    uint64_t records; /* charged to the client's record limit; 0: none */
-    bool problem;     /* the request names no place: error (and message) */
-    bool failed;      /* the place's answer is an error: its status */
-    dc_api_error error;
-    char message[DC_ERROR_MESSAGE_SIZE + 64];
-    /* what the endpoints keep between their steps */
-    short_place sp;
-    double lat, lon;
-    dc_render_reverse_query rq;
-    uint32_t postcode;
-    dc_zone zone;
-    bool earlier;        /* the zone is of an earlier edition */
-    int32_t valid_until; /* its last day */
-    dc_search_options so;
-} lookup;
-
-/* A GET lookup endpoint's steps: read what the request names (before a
- * session; false with error and message when it names nothing), look it
- * up (in a session; k->problem when it names nothing, k->failed when the
- * answer is an error), write the answer as JSON or GeoJSON. */
-typedef struct lookup_steps {
-    unsigned params;       /* the DC_Q_ bits read */
-    const char *path_part; /* what the path holds, for its errors; NULL: nothing */
-    bool (*parse)(lookup *k);
-    dc_err (*find)(lookup *k);
-    void (*render)(lookup *k, dc_jw *w, bool geojson);
-} lookup_steps;
+/* The lookup and its steps (http_lookup.h), by their short names here. */
+typedef dc_http_short_place short_place;
+typedef dc_http_lookup lookup;
+typedef dc_http_lookup_steps lookup_steps;
 
 /* What every GET lookup does: parameters and representation, the rate,
  * a session, the lookup, 500 when it fails, 304 when the client has the
@@ -450,132 +412,6 @@ static void zones_render(lookup *k, dc_jw *w, bool geojson)
 static const lookup_steps zones_steps = {0, "postcode", zones_parse, zones_find,
                                          zones_render};
 
-/* GET /v1/search: a written address to its households, streets, groups and
- * zones; GET /v1/autocomplete: the last word of one as it is typed. */
-static bool query_text(lookup *k)
-{
-    if (k->q.given[DC_Q_Q]) return true;
-    k->error = DC_API_BAD_PARAMETER;
-    snprintf(k->message, sizeof k->message, "parameter q is missing");
-    return false;
-}
-
-/* ?limit= as a whole number in 1..@p max, *limit unchanged when absent. */
-static bool search_limit(lookup *k, double max, double *limit)
-{
-    if (!k->q.given[DC_Q_LIMIT] ||
-        (dc_query_number(k->q.value[DC_Q_LIMIT], 1, max, limit) &&
-         *limit == floor(*limit)))
-        return true;
-    k->error = DC_API_BAD_PARAMETER;
-    snprintf(k->message, sizeof k->message,
-             "parameter limit must be a whole number in 1..%d", (int)max);
-    return false;
-}
-
-static bool search_parse(lookup *k)
-{
-    double limit = DC_SEARCH_DEFAULT_LIMIT;
-    if (!query_text(k) || !search_limit(k, DC_SEARCH_MAX_RESULTS, &limit)) return false;
-    k->so = (dc_search_options){.limit = (size_t)limit};
-    const char *near = k->q.value[DC_Q_NEAR];
-    if (near && (dc_geo_point_parse(near, strlen(near), &k->so.near_lat, &k->so.near_lon,
-                                    NULL) != DC_OK ||
-                 !(fabs(k->so.near_lat) <= 90 && fabs(k->so.near_lon) <= 180))) {
-        k->error = DC_API_BAD_PARAMETER;
-        snprintf(k->message, sizeof k->message,
-                 "parameter near must be a point LAT,LON in degrees (21.39,103.02)");
-        return false;
-    }
-    k->so.near = near != NULL;
-    k->records = (uint64_t)limit;
-    return true;
-}
-
-/* A query dc_search or dc_search_complete refused: a 400 naming the
- * problem and its byte. */
-static bool bad_query(lookup *k, dc_err rc, const dc_error *err)
-{
-    if (rc < DC_E_TEXT_UTF8 || rc > DC_E_TEXT_EMPTY) return false;
-    k->problem = true, k->error = DC_API_BAD_QUERY;
-    snprintf(k->message, sizeof k->message, "parameter q: %s", err->message);
-    return true;
-}
-
-static dc_err search_find(lookup *k)
-{
-    dc_error err = {0};
-    dc_err rc = dc_search(k->s, k->q.value[DC_Q_Q], k->q.size[DC_Q_Q], &k->so,
-                          &k->wk->search, &err);
-    return bad_query(k, rc, &err) ? DC_OK : rc;
-}
-
-static void search_render(lookup *k, dc_jw *w, bool geojson)
-{
-    const char *q = k->q.value[DC_Q_Q];
-    size_t len = k->q.size[DC_Q_Q];
-    dc_jw_reset(w);
-    if (geojson) {
-        dc_render_collection_begin(w, "ok");
-        dc_http_fingerprint_member(w, k->gen);
-        dc_render_search_query(w, q, len, &k->so, &k->wk->search);
-        dc_render_features_begin(w);
-        dc_render_search_features(w, &k->wk->search);
-        dc_render_collection_end(w);
-    } else {
-        dc_jw_object(w);
-        dc_render_search_members(w, q, len, &k->so, &k->wk->search);
-        dc_http_fingerprint_member(w, k->gen);
-        dc_jw_end(w);
-    }
-}
-
-static const lookup_steps search_steps = {1u << DC_Q_Q | 1u << DC_Q_LIMIT |
-                                              1u << DC_Q_NEAR,
-                                          NULL, search_parse, search_find, search_render};
-
-static bool complete_parse(lookup *k)
-{
-    double limit = DC_COMPLETE_MAX;
-    if (!query_text(k) || !search_limit(k, DC_COMPLETE_MAX, &limit)) return false;
-    k->so = (dc_search_options){.limit = (size_t)limit};
-    k->records = 1;
-    return true;
-}
-
-static dc_err complete_find(lookup *k)
-{
-    dc_error err = {0};
-    dc_complete_result *r = &k->wk->complete;
-    dc_err rc = dc_search_complete(k->s, k->q.value[DC_Q_Q], k->q.size[DC_Q_Q], r, &err);
-    if (rc == DC_OK && r->nanswers > k->so.limit) r->nanswers = k->so.limit;
-    return bad_query(k, rc, &err) ? DC_OK : rc;
-}
-
-static void complete_render(lookup *k, dc_jw *w, bool geojson)
-{
-    const char *q = k->q.value[DC_Q_Q];
-    size_t len = k->q.size[DC_Q_Q];
-    dc_jw_reset(w);
-    if (geojson) {
-        dc_render_collection_begin(w, "ok");
-        dc_http_fingerprint_member(w, k->gen);
-        dc_render_complete_query(w, q, len, &k->wk->complete);
-        dc_render_features_begin(w);
-        dc_render_complete_features(w, &k->wk->complete);
-        dc_render_collection_end(w);
-    } else {
-        dc_jw_object(w);
-        dc_render_complete_members(w, q, len, &k->wk->complete);
-        dc_http_fingerprint_member(w, k->gen);
-        dc_jw_end(w);
-    }
-}
-
-static const lookup_steps complete_steps = {1u << DC_Q_Q | 1u << DC_Q_LIMIT, NULL,
-                                            complete_parse, complete_find,
-                                            complete_render};
-
 /* ---- the small endpoints and routing --------------------------------------- */
 
 static enum MHD_Result status_json(struct MHD_Connection *c, dc_request *req,
@@ -747,8 +583,8 @@ static const route routes[] = {
     {"/v1/codes/", DC_EP_CODES, lookup_route, &codes_steps},
     {"/v1/zones/", DC_EP_ZONES, lookup_route, &zones_steps},
     {"/v1/reverse", DC_EP_REVERSE, lookup_route, &reverse_steps},
-    {"/v1/search", DC_EP_SEARCH, lookup_route, &search_steps},
-    {"/v1/autocomplete", DC_EP_AUTOCOMPLETE, lookup_route, &complete_steps},
+    {"/v1/search", DC_EP_SEARCH, lookup_route, &dc_http_search_steps},
+    {"/v1/autocomplete", DC_EP_AUTOCOMPLETE, lookup_route, &dc_http_complete_steps},
     {"/v1/batch", DC_EP_BATCH, batch_route, NULL},
     {"/v1/round", DC_EP_ROUND, round_route, NULL},
     {"/healthz", DC_EP_HEALTHZ, healthz_route, NULL},

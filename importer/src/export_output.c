@@ -26,6 +26,7 @@
 #include <cpl_error.h>
 #include <cpl_string.h>
 
+#include "diachi/csv.h"
 #include "export_rtree.h"
 #include "source.h"
 
@@ -567,22 +568,6 @@ dc_err dc_export_report_open(dc_export_report *r, const char *path, dc_export_pr
     return DC_OK;
 }
 
-/* A CSV field, quoted when it holds a delimiter, quote or line break. */
-static void put_field(FILE *f, const char *s)
-{
-    if (!s) s = "";
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 void dc_export_report_row(dc_export_report *r, const char *severity, const char *source,
                           const char *layer, int64_t fid, const char *code,
                           const char *fmt, ...)
@@ -593,17 +578,17 @@ void dc_export_report_row(dc_export_report *r, const char *severity, const char 
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    put_field(r->file, severity);
+    dc_csv_write_field(r->file, severity, ',');
     fputc(',', r->file);
-    put_field(r->file, source);
+    dc_csv_write_field(r->file, source, ',');
     fputc(',', r->file);
-    put_field(r->file, layer);
+    dc_csv_write_field(r->file, layer, ',');
     fputc(',', r->file);
     if (fid >= 0) fprintf(r->file, "%" PRId64, fid);
     fputc(',', r->file);
-    put_field(r->file, code);
+    dc_csv_write_field(r->file, code, ',');
     fputc(',', r->file);
-    put_field(r->file, message);
+    dc_csv_write_field(r->file, message, ',');
     fputs("\r\n", r->file);
 }
 

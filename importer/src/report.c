@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "diachi/csv.h"
+
 static const char *const reject_names[DC_REJECT_COUNT] = {
     [DC_REJECT_ZONE_NO_POSTCODE] = "zone_no_postcode",
     [DC_REJECT_ZONE_BAD_POSTCODE] = "zone_bad_postcode",
@@ -51,22 +53,6 @@ const char *dc_warning_name(dc_warning w)
     return (unsigned)w < DC_WARN_COUNT ? warning_names[w] : "unknown";
 }
 
-/* A CSV field, quoted when it holds a delimiter, quote or line break. */
-static void put_field(FILE *f, const char *s)
-{
-    if (!s) s = "";
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void put_row(dc_report *r, const char *severity, const dc_feature_origin *o,
                     const char *code, const char *fmt, va_list ap)
 {
@@ -74,17 +60,17 @@ static void put_row(dc_report *r, const char *severity, const dc_feature_origin 
     char message[512], fid[24] = "";
     vsnprintf(message, sizeof message, fmt, ap);
     if (o && o->fid >= 0) snprintf(fid, sizeof fid, "%" PRId64, o->fid);
-    put_field(r->file, severity);
+    dc_csv_write_field(r->file, severity, ',');
     fputc(',', r->file);
-    put_field(r->file, o ? o->source : "");
+    dc_csv_write_field(r->file, o ? o->source : "", ',');
     fputc(',', r->file);
-    put_field(r->file, o ? o->layer : "");
+    dc_csv_write_field(r->file, o ? o->layer : "", ',');
     fputc(',', r->file);
     fputs(fid, r->file);
     fputc(',', r->file);
-    put_field(r->file, code);
+    dc_csv_write_field(r->file, code, ',');
     fputc(',', r->file);
-    put_field(r->file, message);
+    dc_csv_write_field(r->file, message, ',');
     fputs("\r\n", r->file);
 }
 

@@ -22,8 +22,8 @@
 #include <cairo-pdf.h>
 
 #include "diachi/round.h"
+#include "diachi/round_letters.h"
 #include "plates_internal.h"
-#include "round_letters.h"
 
 #define MM DC_PLATES_PT_PER_MM
 #define PAGE_W (210 * MM)
@@ -40,10 +40,10 @@
 #define M_PI 3.14159265358979323846
 #endif
 
-typedef dc_plates_letter letter;
+typedef dc_round_letter letter;
 
 typedef struct round_sheet {
-    dc_plates_letters l;
+    dc_round_letters l;
     size_t stops;
     const letter **order; /* the resolved letters in the round's order */
     dc_round_stats stats;
@@ -84,10 +84,18 @@ static dc_err read_letters(round_sheet *r, const char **problem, dc_error *err)
         return dc_error_set(err, DC_E_IO, "cannot read %s: %s", r->o->letters,
                             strerror(errno));
     }
-    dc_err e = dc_plates_letters_parse(buf, len, r->o->column, r->o->letters, &r->l,
-                                       problem, err);
+    dc_err e = dc_round_letters_read(buf, len, r->o->column, &r->l, err);
     free(buf);
-    return e;
+    if (e == DC_OK || e == DC_E_NOMEM) return e;
+    if (e == DC_E_INVALID_ARG) { /* --column: the message names it */
+        *problem = "usage";
+        return e;
+    }
+    *problem = e == DC_E_IO ? "io" : dc_err_name(e); /* round_too_many, round_empty */
+    if (!err) return e;
+    char said[sizeof err->message];
+    memcpy(said, err->message, sizeof said);
+    return dc_error_set(err, e, "%s: %s", r->o->letters, said);
 }
 
 /* ---- resolving and ordering, by the engine ------------------------------------- */
@@ -576,7 +584,7 @@ dc_err dc_plates_round_render(dc_geo *geo, const dc_plates_round_options *o,
     if (e == DC_OK && res)
         *res = (dc_plates_round_result){r.l.n, r.stops, r.l.n - r.stops, pages,
                                         r.stats.length_m};
-    dc_plates_letters_free(&r.l);
+    dc_round_letters_free(&r.l);
     free(r.order);
     return e;
 }

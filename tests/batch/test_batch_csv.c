@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "diachi/batch.h"
+#include "diachi/csv.h"
 
 /* The sample map's household DBP-005602, and what is appended for it. */
 #define K "32105927CJ93"
@@ -452,6 +453,42 @@ static void test_failures(void **state)
         expect_failure(*state, &failing[i]);
 }
 
+/* dc_csv_write_field, as the reports (import, export) and diachi round
+ * write their fields: quoted, quotes doubled, only when RFC 4180 needs it
+ * for the delimiter given. */
+static void test_write_field(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *value;
+        char delim;
+        const char *written;
+    } fields[] = {
+        {"DBP-000015", ',', "DBP-000015"},
+        {NULL, ',', ""},
+        {"", ',', ""},
+        {"Điện Biên Phủ", ',', "Điện Biên Phủ"},
+        {"21/3, Võ Nguyên Giáp", ',', "\"21/3, Võ Nguyên Giáp\""},
+        {"say \"hi\"", ',', "\"say \"\"hi\"\"\""},
+        {"two\nlines", ',', "\"two\nlines\""},
+        {"cr\r", ',', "\"cr\r\""},
+        {"a;b", ',', "a;b"},
+        {"a;b", ';', "\"a;b\""},
+        {"a,b", ';', "a,b"},
+        {"a\tb", '\t', "\"a\tb\""},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        char *out = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&out, &len);
+        assert_non_null(f);
+        dc_csv_write_field(f, fields[i].value, fields[i].delim);
+        assert_int_equal(fclose(f), 0);
+        assert_string_equal(out, fields[i].written);
+        free(out);
+    }
+}
+
 int main(int argc, char **argv)
 {
     dc_geo *geo;
@@ -467,6 +504,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_prestate(test_long_fields, geo),
         cmocka_unit_test_prestate(test_failures, geo),
         cmocka_unit_test_prestate(test_runaway_quote, geo),
+        cmocka_unit_test(test_write_field),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     dc_geo_close(geo);

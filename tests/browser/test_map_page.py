@@ -15,10 +15,13 @@ door (the position set through DevTools) shows it with its accuracy; a
 mistyped code shows the API's own message; at 360 x 640 the page has no
 horizontal scroll; and, to show the refusal works, a base map on
 another host (by name and by address) is asked for and every request to it
-fails. Writes docs/img/map-desktop.png and
-docs/img/map-phone.png.
+fails. Writes map-desktop.png and map-phone.png into IMAGE_DIR: the
+build tree when ctest runs it, docs/img (the README's) when
+scripts/render-map-page.sh does, on a fixed PORT so that the QR code in
+the picture does not change from one refresh to the next (by default the
+server takes any free port).
 
-Usage: test_map_page.py DIACHI SAMPLE_INDEX IMAGE_DIR
+Usage: test_map_page.py DIACHI SAMPLE_INDEX IMAGE_DIR [PORT]
 """
 import json
 import os
@@ -51,9 +54,9 @@ def check(ok, what):
         failures.append(what)
 
 
-def start_server(diachi, index, extra=()):
-    proc = subprocess.Popen([diachi, "serve", "--index", index, "--listen", "127.0.0.1:0",
-                             *extra],
+def start_server(diachi, index, extra=(), port=0):
+    proc = subprocess.Popen([diachi, "serve", "--index", index, "--listen",
+                             "127.0.0.1:%d" % port, *extra],
                             stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 20
     while time.time() < deadline:
@@ -304,12 +307,12 @@ def test_outside_refused(d, diachi, index):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
-        sys.exit("usage: test_map_page.py DIACHI SAMPLE_INDEX IMAGE_DIR")
-    diachi, index, image_dir = sys.argv[1:]
+    if len(sys.argv) not in (4, 5):
+        sys.exit("usage: test_map_page.py DIACHI SAMPLE_INDEX IMAGE_DIR [PORT]")
+    diachi, index, image_dir = sys.argv[1:4]
     os.makedirs(image_dir, exist_ok=True)
     started = time.time()
-    server, port = start_server(diachi, index)
+    server, port = start_server(diachi, index, port=int(sys.argv[4]) if len(sys.argv) == 5 else 0)
     base = "http://127.0.0.1:%d" % port
     driver = None
     try:

@@ -384,3 +384,53 @@ void dc_assert_stops_cleanly(dc_server *s)
     if (status != 0) fprintf(stderr, "the server exited with status %d\n", status);
     assert_int_equal(status, 0);
 }
+
+/* The fixture of the group being run (one per program). */
+static const dc_http_fixture *fixture;
+
+static int fixture_setup(void **state)
+{
+    (void)state;
+    const dc_http_fixture *fx = fixture;
+    const char *args[32] = {"--index", *fx->index};
+    size_t n = 2;
+    for (size_t i = 0; fx->args && fx->args[i] && n + 1 < sizeof args / sizeof *args; i++)
+        args[n++] = fx->args[i];
+    args[n] = NULL;
+    if (!dc_server_start(fx->srv, *fx->diachi, args)) return -1;
+    *fx->port = fx->srv->port;
+    *fx->curl = curl_easy_init();
+    return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+    (void)state;
+    curl_easy_cleanup(*fixture->curl);
+    dc_server_stop(fixture->srv); /* already stopped unless a test failed first */
+    return 0;
+}
+
+void dc_test_server_exits_cleanly(void **state)
+{
+    (void)state;
+    dc_assert_stops_cleanly(fixture->srv);
+}
+
+int dc_http_fixture_main(const dc_http_fixture *fx, int argc, char **argv,
+                         const struct CMUnitTest *tests, size_t n)
+{
+    if (argc != (fx->extra_name ? 4 : 3)) {
+        fprintf(stderr, "usage: %s DIACHI %s%s%s\n", fx->program, fx->index_name,
+                fx->extra_name ? " " : "", fx->extra_name ? fx->extra_name : "");
+        return 2;
+    }
+    *fx->diachi = argv[1];
+    *fx->index = argv[2];
+    if (fx->extra_name) *fx->extra = argv[3];
+    fixture = fx;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int failed = _cmocka_run_group_tests("tests", tests, n, fixture_setup, fixture_teardown);
+    curl_global_cleanup();
+    return failed ? 1 : 0;
+}

@@ -98,6 +98,43 @@ void dc_test_replies_as_documented(void **state);
 /** Stop @p s (SIGTERM) and assert, in a cmocka test, that it exited 0. */
 void dc_assert_stops_cleanly(dc_server *s);
 
+/**
+ * One server for a whole cmocka group, as most HTTP tests want it: the
+ * program takes DIACHI and an index; the group's setup starts `DIACHI serve
+ * --index INDEX ARGS...` and opens a libcurl handle, its teardown closes
+ * the handle and stops the server (already stopped when the group ended
+ * with dc_test_server_exits_cleanly). What it sets up is written to the
+ * test file's own variables, so that its tests read them as they always
+ * have.
+ */
+typedef struct dc_http_fixture {
+    const char *program;     /**< "test_http_round", for the usage line */
+    const char *index_name;  /**< what the index is, for it: "SAMPLE_INDEX" */
+    const char *const *args; /**< more serve arguments (NULL-terminated) or NULL */
+    const char **diachi;     /**< set to argv[1] */
+    const char **index;      /**< set to argv[2] */
+    dc_server *srv;          /**< the server, started in the setup */
+    CURL **curl;             /**< the client, opened in the setup */
+    int *port;               /**< the server's port */
+    const char *extra_name;  /**< a third argument, for the usage line, or NULL */
+    const char **extra;      /**< set to argv[3] when extra_name is given */
+} dc_http_fixture;
+
+struct CMUnitTest;
+
+/**
+ * The whole of a test file's main(): check the arguments (2, or 3 with
+ * extra_name; the usage line on a wrong count), then run @p tests (@p n of them) as one cmocka
+ * group on the fixture, with libcurl's global state around it. Returns the
+ * exit code: 0 when every test passed, 1 when one failed.
+ */
+int dc_http_fixture_main(const dc_http_fixture *fx, int argc, char **argv,
+                         const struct CMUnitTest *tests, size_t n);
+
+/** The cmocka test a fixture's group ends with: stop the fixture's server
+ *  (SIGTERM) and assert that it exited 0. */
+void dc_test_server_exits_cleanly(void **state);
+
 /** Put a copy of @p from in place of @p served the way an operator does:
  *  a copy beside it, renamed over it. False on any I/O failure. */
 bool dc_swap_in(const char *from, const char *served);

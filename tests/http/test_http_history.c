@@ -454,52 +454,24 @@ static void test_batch_convert_old_addresses(void **state)
     free(truth);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    /* every household's old address of the sample in one batch */
-    const char *args[] = {"--index",
-                          index_path,
-                          "--max-batch",
-                          "30000",
-                          "--max-body",
-                          "67108864",
-                          "--max-batch-bytes",
-                          "67108864",
-                          "--max-batch-results",
-                          "30000",
-                          NULL};
-    if (!dc_server_start(&srv, diachi, args)) return -1;
-    port = srv.port;
-    curl = curl_easy_init();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    curl_easy_cleanup(curl);
-    dc_server_stop(&srv);
-    return 0;
-}
-
-static void test_server_exits_cleanly(void **state)
-{
-    (void)state;
-    dc_assert_stops_cleanly(&srv);
-}
+/* every household's old address of the sample in one batch */
+static const char *const serve_args[] = {"--max-batch",         "30000",    "--max-body",
+                                         "67108864",            "--max-batch-bytes",
+                                         "67108864",            "--max-batch-results",
+                                         "30000",               NULL};
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr,
-                "usage: test_http_history DIACHI SAMPLE_2025_INDEX OLD_ADDRESSES_DIR\n");
-        return 2;
-    }
-    diachi = argv[1];
-    index_path = argv[2];
-    addresses_dir = argv[3];
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const dc_http_fixture fx = {.program = "test_http_history",
+                                .index_name = "SAMPLE_2025_INDEX",
+                                .diachi = &diachi,
+                                .index = &index_path,
+                                .args = serve_args,
+                                .srv = &srv,
+                                .curl = &curl,
+                                .port = &port,
+                                .extra_name = "OLD_ADDRESSES_DIR",
+                                .extra = &addresses_dir};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_retired_code),
         cmocka_unit_test(test_as_of),
@@ -509,9 +481,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_batch_convert_addresses),
         cmocka_unit_test(test_batch_convert_old_addresses),
         cmocka_unit_test(dc_test_replies_as_documented),
-        cmocka_unit_test(test_server_exits_cleanly),
+        cmocka_unit_test(dc_test_server_exits_cleanly),
     };
-    int failed = cmocka_run_group_tests(tests, setup, teardown);
-    curl_global_cleanup();
-    return failed ? 1 : 0;
+    return dc_http_fixture_main(&fx, argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -650,39 +650,17 @@ static void test_form_upload(void **state)
     dc_reply_free(&r);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    const char *args[] = {"--index", sample_index, "--cors-origin", ORIGIN, NULL};
-    if (!dc_server_start(&srv, diachi, args)) return -1;
-    port = srv.port;
-    curl = curl_easy_init();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    curl_easy_cleanup(curl);
-    dc_server_stop(&srv); /* already stopped unless a test failed first */
-    return 0;
-}
-
-static void test_server_exits_cleanly(void **state)
-{
-    (void)state;
-    dc_assert_stops_cleanly(&srv);
-}
-
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_http_maps DIACHI SAMPLE_INDEX\n");
-        return 2;
-    }
-    diachi = argv[1];
-    sample_index = argv[2];
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    static const char *const serve_args[] = {"--cors-origin", ORIGIN, NULL};
+    const dc_http_fixture fx = {.program = "test_http_maps",
+                                .index_name = "SAMPLE_INDEX",
+                                .args = serve_args,
+                                .diachi = &diachi,
+                                .index = &sample_index,
+                                .srv = &srv,
+                                .curl = &curl,
+                                .port = &port};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lng),
         cmocka_unit_test(test_wrap),
@@ -692,9 +670,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_display_name),
         cmocka_unit_test(test_form_upload),
         cmocka_unit_test(dc_test_replies_as_documented),
-        cmocka_unit_test(test_server_exits_cleanly),
+        cmocka_unit_test(dc_test_server_exits_cleanly),
     };
-    int failed = cmocka_run_group_tests(tests, setup, teardown);
-    curl_global_cleanup();
-    return failed ? 1 : 0;
+    return dc_http_fixture_main(&fx, argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -99,24 +99,6 @@ static void expect_refusal(const char *name, const char *request, size_t len, in
     still_serving(name);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    const char *args[] = {"--index", sample_index, "--timeout", "2", NULL};
-    if (!dc_server_start(&srv, diachi, args)) return -1;
-    port = srv.port;
-    curl = curl_easy_init();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    curl_easy_cleanup(curl);
-    dc_server_stop(&srv); /* already stopped unless a test failed first */
-    return 0;
-}
-
 static void test_garbage(void **state)
 {
     (void)state;
@@ -219,21 +201,17 @@ static void test_body_longer_than_declared(void **state)
     still_serving("a body longer than declared");
 }
 
-static void test_server_exits_cleanly(void **state)
-{
-    (void)state;
-    dc_assert_stops_cleanly(&srv);
-}
-
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_http_raw DIACHI SAMPLE_INDEX\n");
-        return 2;
-    }
-    diachi = argv[1];
-    sample_index = argv[2];
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    static const char *const serve_args[] = {"--timeout", "2", NULL};
+    const dc_http_fixture fx = {.program = "test_http_raw",
+                                .index_name = "SAMPLE_INDEX",
+                                .args = serve_args,
+                                .diachi = &diachi,
+                                .index = &sample_index,
+                                .srv = &srv,
+                                .curl = &curl,
+                                .port = &port};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_not_http),
@@ -245,9 +223,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_half_request),
         cmocka_unit_test(test_body_longer_than_declared),
         cmocka_unit_test(dc_test_replies_as_documented),
-        cmocka_unit_test(test_server_exits_cleanly),
+        cmocka_unit_test(dc_test_server_exits_cleanly),
     };
-    int failed = cmocka_run_group_tests(tests, setup, teardown);
-    curl_global_cleanup();
-    return failed ? 1 : 0;
+    return dc_http_fixture_main(&fx, argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -214,39 +214,15 @@ static void test_autocomplete(void **state)
     json_decref(j);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    const char *args[] = {"--index", sample_index, NULL};
-    if (!dc_server_start(&srv, diachi, args)) return -1;
-    port = srv.port;
-    curl = curl_easy_init();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    curl_easy_cleanup(curl);
-    dc_server_stop(&srv);
-    return 0;
-}
-
-static void test_server_exits_cleanly(void **state)
-{
-    (void)state;
-    dc_assert_stops_cleanly(&srv);
-}
-
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_http_search DIACHI SAMPLE_INDEX\n");
-        return 2;
-    }
-    diachi = argv[1];
-    sample_index = argv[2];
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const dc_http_fixture fx = {.program = "test_http_search",
+                                .index_name = "SAMPLE_INDEX",
+                                .diachi = &diachi,
+                                .index = &sample_index,
+                                .srv = &srv,
+                                .curl = &curl,
+                                .port = &port};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_door),
         cmocka_unit_test(test_near_and_geojson),
@@ -254,9 +230,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_bad_queries),
         cmocka_unit_test(test_autocomplete),
         cmocka_unit_test(dc_test_replies_as_documented),
-        cmocka_unit_test(test_server_exits_cleanly),
+        cmocka_unit_test(dc_test_server_exits_cleanly),
     };
-    int failed = cmocka_run_group_tests(tests, setup, teardown);
-    curl_global_cleanup();
-    return failed ? 1 : 0;
+    return dc_http_fixture_main(&fx, argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -1,17 +1,16 @@
 /*
- * round_letters.c - the letters of a printed round, read as `diachi round`
- * reads them (round_letters.h): a CSV with a header, its delimiter the
- * header's most frequent of comma, semicolon and tab, a UTF-8 byte-order
- * mark skipped, the letters' column by --column (a name or a number from
- * 1) else the first known name else the first column, blank lines no
- * letters. Records and fields come from dc_batch's CSV scanner.
+ * round_letters.c - a round's letters file (diachi/round_letters.h), for
+ * `diachi round` and `diachi-plates --round` alike: records and fields
+ * from the CSV scanner (diachi/csv.h), the known column names from the
+ * batch's table.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "diachi/round_letters.h"
+
 #include "diachi/batch.h"
-#include "round_letters.h"
-#include "src/csv.h"
+#include "diachi/csv.h"
 
 /* The header's delimiter: the most frequent of , ; and tab. */
 static char delimiter_of(const char *rec, size_t len)
@@ -85,11 +84,11 @@ static char *field_copy(const char *rec, size_t len, char delim, int col)
     return calloc(1, 1);
 }
 
-static dc_err add_letter(dc_plates_letters *r, size_t row, char *text, dc_error *err)
+static dc_err add_letter(dc_round_letters *r, size_t row, char *text, dc_error *err)
 {
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 64;
-        dc_plates_letter *more = text ? realloc(r->v, cap * sizeof *more) : NULL;
+        dc_round_letter *more = text ? realloc(r->v, cap * sizeof *more) : NULL;
         if (!more) {
             free(text);
             return dc_error_set(err, DC_E_NOMEM, "out of memory");
@@ -97,14 +96,13 @@ static dc_err add_letter(dc_plates_letters *r, size_t row, char *text, dc_error 
         r->v = more, r->cap = cap;
     }
     if (!text) return dc_error_set(err, DC_E_NOMEM, "out of memory");
-    r->v[r->n++] = (dc_plates_letter){.row = row, .text = text};
+    r->v[r->n++] = (dc_round_letter){.row = row, .text = text};
     return DC_OK;
 }
 
 /* Every data row's letter; blank lines are none. */
-dc_err dc_plates_letters_parse(const char *buf, size_t len, const char *column,
-                               const char *path, dc_plates_letters *r,
-                               const char **problem, dc_error *err)
+dc_err dc_round_letters_read(const char *buf, size_t len, const char *column,
+                             dc_round_letters *r, dc_error *err)
 {
     size_t at = 0, rec_len, row = 0;
     int eol, col = -1;
@@ -113,43 +111,36 @@ dc_err dc_plates_letters_parse(const char *buf, size_t len, const char *column,
         dc_csv_scan st = {0};
         int k = dc_csv_scan_record(buf + at, len - at, true, delim, &st, &rec_len, &eol);
         if (k == DC_CSV_END) break;
-        if (k == DC_CSV_UNTERMINATED) {
-            *problem = "io";
-            return dc_error_set(err, DC_E_IO,
-                                "%s: a quoted field is never closed (row %zu)", path,
+        if (k == DC_CSV_UNTERMINATED)
+            return dc_error_set(err, DC_E_IO, "a quoted field is never closed (row %zu)",
                                 row + 1);
-        }
         const char *rec = buf + at;
         at += rec_len + dc_csv_eol_len(eol);
         if (!delim) {
             delim = delimiter_of(rec, rec_len);
             col = letters_column(rec, rec_len, delim, column);
             if (col >= 0) continue;
-            *problem = "usage";
             return dc_error_set(err, DC_E_INVALID_ARG,
                                 "--column %s: no such column in the header", column);
         }
         if (++row, rec_len == 0) continue;
-        if (r->n == DC_ROUND_MAX_STOPS) {
-            *problem = "round_too_many";
+        if (r->n == DC_ROUND_MAX_STOPS)
             return dc_error_set(err, DC_E_ROUND_TOO_MANY,
-                                "%s: more than %d letters; a round takes %d at most",
-                                path, DC_ROUND_MAX_STOPS, DC_ROUND_MAX_STOPS);
-        }
+                                "more than %d letters; a round takes %d at most",
+                                DC_ROUND_MAX_STOPS, DC_ROUND_MAX_STOPS);
         dc_err e = add_letter(r, row, field_copy(rec, rec_len, delim, col), err);
         if (e != DC_OK) return e;
     }
     if (r->n) return DC_OK;
-    *problem = "round_empty";
     return dc_error_set(err, DC_E_ROUND_EMPTY,
-                        "%s: no letters (the file has a header and no rows)", path);
+                        "no letters (the file has a header and no rows)");
 }
 
-void dc_plates_letters_free(dc_plates_letters *l)
+void dc_round_letters_free(dc_round_letters *l)
 {
     if (!l) return;
     for (size_t i = 0; i < l->n; i++)
         free(l->v[i].text);
     free(l->v);
-    *l = (dc_plates_letters){0};
+    *l = (dc_round_letters){0};
 }
