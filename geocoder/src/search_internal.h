@@ -115,6 +115,7 @@ typedef struct dc_cand {
     uint32_t postcode;
     bool house, in_group, postcode_ok;
     bool kind_named; /* its kind is the one its part's word names (bản: a group) */
+    bool former;     /* found through a former name: after a current one as good */
     uint8_t labels;  /* its evidence named with the query's own words (ấp, not thôn) */
     uint64_t mask;
     double distance;

@@ -189,6 +189,16 @@ static uint8_t labels_of(const struct dc_search_scratch *x, const dc_cand *c)
                      (g >= 0 && g != c->ev && x->ev[g].labelled));
 }
 
+/* Whether an answer's own evidence or any agreeing with it is a former
+ * name. */
+static bool cand_former(const struct dc_search_scratch *x, const dc_cand *c)
+{
+    bool former = c->ev >= 0 && x->ev[c->ev].former;
+    for (int w = 0; w < 4; w++)
+        former |= c->with[w] >= 0 && x->ev[c->with[w]].former;
+    return former;
+}
+
 /* An answer's place in the house number's search: its points, then its
  * labels. */
 #define HOUSE_RANK(points, labels) (4 * (points) + (labels))
@@ -402,6 +412,7 @@ static int by_rank(const void *pa, const void *pb)
     const dc_cand *a = pa, *b = pb;
     if (a->points != b->points) return a->points > b->points ? -1 : 1;
     if (a->labels != b->labels) return a->labels > b->labels ? -1 : 1;
+    if (a->former != b->former) return a->former ? 1 : -1;
     if (a->distance != b->distance) return a->distance < b->distance ? -1 : 1;
     if (a->kind_named != b->kind_named) return a->kind_named ? -1 : 1;
     if (a->match != b->match) return a->match < b->match ? -1 : 1;
@@ -457,8 +468,10 @@ dc_err dc_search_rank(dc_geo_session *s, struct dc_search_scratch *x,
     dc_err rc = x->house_part >= 0 ? find_households(s, x, limit) : DC_OK;
     if (rc != DC_OK) return rc;
     zone_cands(x);
-    for (size_t i = 0; i < x->ncand; i++)
+    for (size_t i = 0; i < x->ncand; i++) {
         x->cand[i].labels = labels_of(x, &x->cand[i]);
+        x->cand[i].former = cand_former(x, &x->cand[i]);
+    }
     rc = distances(s, x, opt, limit);
     if (rc == DC_OK) qsort(x->cand, x->ncand, sizeof *x->cand, by_rank);
     return rc;
