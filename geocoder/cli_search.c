@@ -137,6 +137,25 @@ static void parts_text(const dc_search_result *r)
     putchar('\n');
 }
 
+/* An answer found through a former name: the address as it was. */
+static void former_text(const dc_search_hit *h, const dc_household *d, char *text,
+                        size_t size)
+{
+    char until[DC_DATE_SIZE];
+    if (!h->has_former_zone) {
+        printf("   former: %.*s%s%.*s\n", (int)h->former_district.len,
+               h->former_district.ptr ? h->former_district.ptr : "",
+               h->former_district.len && h->former_province.len ? ", " : "",
+               (int)h->former_province.len,
+               h->former_province.ptr ? h->former_province.ptr : "");
+        return;
+    }
+    dc_date_format(h->former_until, until);
+    dc_geo_address(d, &h->former_zone.zone, text, size);
+    printf("   former: %s (%05u, until %s)\n", text, h->former_zone.zone.postcode,
+           until[0] ? until : "now");
+}
+
 static void hit_text(const dc_search_result *r, size_t i)
 {
     const dc_search_hit *h = &r->hits[i];
@@ -165,6 +184,7 @@ static void hit_text(const dc_search_result *r, size_t i)
         printf(" %s %s%s", r->parts[p].kind, dc_search_how_name((dc_search_how)h->how[p]),
                p + 1 < r->nparts ? "," : "");
     putchar('\n');
+    if (h->former) former_text(h, d, text, sizeof text);
 }
 
 static int search_one(dc_geo_session *s, const search_args *a, const char *q, size_t len,

@@ -159,7 +159,8 @@ static bool zone_of(const zone_source *zs, uint32_t postcode, dc_zone *out)
 
 /* "display_name": dc_geo_address (door to province, @p h may be NULL),
  * then the country. */
-static void display_name(dc_jw *w, const dc_household *h, const dc_zone *z)
+static void display_name_as(dc_jw *w, const char *key, const dc_household *h,
+                            const dc_zone *z)
 {
     char text[768];
     size_t room = sizeof text - sizeof(", " COUNTRY);
@@ -171,8 +172,13 @@ static void display_name(dc_jw *w, const dc_household *h, const dc_zone *z)
     }
     memcpy(text + n, COUNTRY, sizeof COUNTRY);
     n += sizeof COUNTRY - 1;
-    dc_jw_key(w, "display_name");
+    dc_jw_key(w, key);
     dc_jw_string(w, text, n);
+}
+
+static void display_name(dc_jw *w, const dc_household *h, const dc_zone *z)
+{
+    display_name_as(w, "display_name", h, z);
 }
 
 void dc_render_household_fields(dc_jw *w, const dc_household *h, const zone_source *zs)
@@ -213,6 +219,12 @@ void dc_render_household_members(dc_jw *w, const dc_household *h, const dc_zone 
 void dc_render_display_name(dc_jw *w, const dc_household *h, const dc_zone *z)
 {
     display_name(w, h, z);
+}
+
+void dc_render_display_name_as(dc_jw *w, const char *key, const dc_household *h,
+                               const dc_zone *z)
+{
+    display_name_as(w, key, h, z);
 }
 
 static void household(dc_jw *w, const dc_household *h, const zone_source *zs)

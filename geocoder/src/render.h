@@ -88,6 +88,9 @@ void dc_render_household_members(dc_jw *w, const dc_household *h, const dc_zone 
 /** "display_name" of @p h (its non-empty parts: house number, street,
  *  group; NULL for none) in zone @p z, then the country. */
 void dc_render_display_name(dc_jw *w, const dc_household *h, const dc_zone *z);
+/* The same under another key (a household's address in its former zone). */
+void dc_render_display_name_as(dc_jw *w, const char *key, const dc_household *h,
+                               const dc_zone *z);
 
 /** Search and autocomplete answers (render_search.c): the parts of the
  *  query, then "results", as docs/openapi.json's SearchAnswer and

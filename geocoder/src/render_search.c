@@ -7,6 +7,7 @@
 
 #include "diachi/search.h"
 #include "render.h"
+#include "render_internal.h"
 
 static void str_member(dc_jw *w, const char *key, dc_str s)
 {
@@ -45,6 +46,27 @@ static void place_display_name(dc_jw *w, const dc_search_hit *h)
     if (h->match == DC_SEARCH_STREET) place.street = h->name;
     if (h->match == DC_SEARCH_GROUP) place.group = h->name;
     dc_render_display_name(w, h->match == DC_SEARCH_ZONE ? NULL : &place, &h->zone);
+}
+
+/* An answer found through a former name: the address as it was (the former
+ * zone, with its dates) beside the address as it is. */
+static void former_members(dc_jw *w, const dc_search_hit *h)
+{
+    dc_jw_key(w, "former");
+    dc_jw_bool(w, true);
+    if (h->has_former_zone) {
+        dc_jw_key(w, "former_zone");
+        dc_jw_object(w);
+        dc_render_zone_members(w, &h->former_zone.zone, false);
+        dc_render_date_member(w, "valid_from", h->former_from);
+        dc_render_date_member(w, "valid_until", h->former_until);
+        dc_jw_end(w);
+        if (h->match == DC_SEARCH_HOUSEHOLD)
+            dc_render_display_name_as(w, "former_display_name", &h->household,
+                                      &h->former_zone.zone);
+    }
+    if (h->former_district.len) str_member(w, "former_district", h->former_district);
+    if (h->former_province.len) str_member(w, "former_province", h->former_province);
 }
 
 /* The members of one answer, for a JSON object and a feature's
@@ -87,6 +109,7 @@ static void hit_members(dc_jw *w, const dc_search_result *r, const dc_search_hit
         dc_render_household_members(w, &h->household, &h->zone);
         dc_jw_end(w);
     }
+    if (h->former) former_members(w, h);
 }
 
 void dc_render_search_query(dc_jw *w, const char *query, size_t len,

@@ -322,7 +322,8 @@ static int take_entity(void *ctx, const dc_entity *e)
     ev->lat_e7 = e->lat_e7, ev->lon_e7 = e->lon_e7;
     ev->first = ev->nmembers = 0;
     ev->folded = e->folded;
-    if (e->kind == DC_ENTITY_DISTRICT || e->kind == DC_ENTITY_PROVINCE) {
+    ev->former = e->former;
+    if (dc_search_ev_list(ev)) {
         t->rc = add_members(t->s, x, e, ev);
         if (t->rc != DC_OK) return 1;
     }
@@ -550,7 +551,7 @@ static void allowed_postcodes(struct dc_search_scratch *x)
     if (x->nrestrict == 0) return;
     for (uint32_t i = 0; i < x->restrict_part[0].n; i++) {
         const dc_evidence *ev = &x->ev[x->restrict_ev[x->restrict_part[0].first + i]];
-        bool list = ev->kind == DC_ENTITY_DISTRICT || ev->kind == DC_ENTITY_PROVINCE;
+        bool list = dc_search_ev_list(ev);
         uint32_t n = list ? ev->nmembers : 1;
         for (uint32_t k = 0; k < n; k++) {
             uint32_t pc = list ? x->members[ev->first + k] : ev->postcode;
@@ -618,8 +619,10 @@ static bool found_postcodes(struct dc_search_scratch *x)
         if (ev->kind != DC_ENTITY_STREET && ev->kind != DC_ENTITY_GROUP &&
             ev->kind != DC_ENTITY_ZONE)
             continue;
-        if (n == DC_ALLOWED_MAX) return false;
-        x->allowed[n++] = ev->postcode;
+        uint32_t k = ev->former ? ev->nmembers : 1;
+        if (n + k > DC_ALLOWED_MAX) return false;
+        for (uint32_t i = 0; i < k; i++)
+            x->allowed[n++] = ev->former ? x->members[ev->first + i] : ev->postcode;
     }
     qsort(x->allowed, n, sizeof *x->allowed, cmp_u32);
     size_t m = 0;

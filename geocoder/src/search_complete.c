@@ -271,6 +271,7 @@ static int rank_entity(void *ctx, const dc_entity *e)
     bool whole = false;
     unsigned exacts = 0;
     if (x->ncomp == DC_CAND_MAX) return 1;
+    if (e->former) return 0; /* completes today's names; search finds the former */
     int at = fit(x, r->t, e->folded, e->exact, &whole, &exacts);
     if (at < 0) return 0;
     x->comp[x->ncomp++] = (dc_completion){

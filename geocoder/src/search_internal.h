@@ -86,14 +86,15 @@ typedef struct dc_evidence {
     uint32_t id;
     uint8_t kind, n;
     bool labelled; /* its part's word is of its kind ("phường" and a zone) */
+    bool former;   /* a former name: its members are the postcodes it reaches */
     uint8_t tok[DC_SPAN_MAX];
     uint8_t how[DC_SPAN_MAX];
     uint16_t points;
     uint64_t mask;     /* bit per name word it explains */
-    uint32_t postcode; /* street, group, zone */
+    uint32_t postcode; /* street, group, zone (a former zone: its earlier one) */
     uint32_t count;    /* street, group: households */
     int32_t lat_e7, lon_e7;
-    uint32_t first, nmembers; /* district, province: postcodes in members[] */
+    uint32_t first, nmembers; /* district, province, former: postcodes in members[] */
     dc_str folded;            /* its folded proper name, in the map */
 } dc_evidence;
 
@@ -114,6 +115,7 @@ typedef struct dc_cand {
     uint32_t postcode;
     bool house, in_group, postcode_ok;
     bool kind_named; /* its kind is the one its part's word names (bản: a group) */
+    bool former;     /* found through a former name: after a current one as good */
     uint8_t labels;  /* its evidence named with the query's own words (ấp, not thôn) */
     uint64_t mask;
     double distance;
@@ -221,6 +223,19 @@ dc_err dc_search_add_typos(dc_geo_session *s, struct dc_search_scratch *x, uint6
                            bool *added);
 /* search.c: every run of name words that spells an entity, as evidence. */
 dc_err dc_search_evidence(dc_geo_session *s, struct dc_search_scratch *x);
+
+/* search_scope.c: whether evidence @p ev stands for a list of postcodes
+ * (x->members): a district, a province, or a former name. */
+static inline bool dc_search_ev_list(const dc_evidence *ev)
+{
+    return ev->kind == DC_ENTITY_DISTRICT || ev->kind == DC_ENTITY_PROVINCE || ev->former;
+}
+
+/* search_rank.c: whether household @p h lies in one of the earlier zones
+ * of former evidence @p ev (its polygons: a household of a zone that
+ * merged with the former one was never in it). */
+dc_err dc_search_in_former(dc_geo_session *s, const dc_evidence *ev, int32_t lat_e7,
+                           int32_t lon_e7, bool *in);
 
 /* search_scope.c: whether evidence @p ev (a zone, street or group: its postcode;
  * a district or province: its zones) holds postcode @p pc. */

@@ -38,15 +38,25 @@ static int by_postcode_points(const void *pa, const void *pb)
 }
 
 /* Zone and group evidence sorted by postcode, best first (the labelled
- * counting half a point more); districts and provinces listed. */
+ * counting half a point more, a former zone a quarter less); districts and
+ * provinces listed. */
 static void index_evidence(struct dc_search_scratch *x)
 {
     x->nzone_ev = x->ngroup_ev = x->nplace_ev = 0;
     for (size_t e = 0; e < x->nev; e++) {
         const dc_evidence *ev = &x->ev[e];
-        dc_ev_key k = {ev->postcode, 2 * ev->points + ev->labelled, (int32_t)e};
-        if (ev->kind == DC_ENTITY_ZONE) x->zone_ev[x->nzone_ev++] = k;
+        dc_ev_key k = {ev->postcode, 4 * ev->points + 2 * ev->labelled, (int32_t)e};
+        if (ev->kind == DC_ENTITY_ZONE && !ev->former && x->nzone_ev < DC_EV_MAX)
+            x->zone_ev[x->nzone_ev++] = k;
         if (ev->kind == DC_ENTITY_GROUP) x->group_ev[x->ngroup_ev++] = k;
+        /* A former zone agrees with an answer in any zone it reaches; a
+         * current zone of the same name, as good, comes first: the name is
+         * still true there. */
+        for (uint32_t i = 0; ev->kind == DC_ENTITY_ZONE && ev->former &&
+                             i < ev->nmembers && x->nzone_ev < DC_EV_MAX;
+             i++)
+            x->zone_ev[x->nzone_ev++] =
+                (dc_ev_key){x->members[ev->first + i], k.points - 1, (int32_t)e};
         if (ev->kind == DC_ENTITY_DISTRICT || ev->kind == DC_ENTITY_PROVINCE)
             x->place_ev[x->nplace_ev++] = (int32_t)e;
     }
@@ -121,6 +131,54 @@ static void add_locality(const struct dc_search_scratch *x, dc_cand *c, bool gro
     c->points -= unexplained_points(x, c->mask);
 }
 
+/* A household in @p c's former zone, district or province: its evidence
+ * stays only where the household lies in one of its earlier zones (a
+ * household of the zone Him Lam merged into was never in Him Lam). */
+static dc_err check_former(dc_geo_session *s, struct dc_search_scratch *x, dc_cand *c)
+{
+    static const int bonus[4] = {DC_PTS_ZONE, DC_PTS_LOCALITY, DC_PTS_LOCALITY,
+                                 DC_PTS_LOCALITY};
+    dc_household h;
+    bool read = false;
+    for (int w = 0; w < 4; w++) {
+        int32_t e = c->with[w];
+        bool in = false;
+        if (e < 0 || !x->ev[e].former) continue;
+        if (!read) {
+            dc_err rc = dc_index_household(s->txn, c->number, &h);
+            if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+            read = true;
+        }
+        dc_err rc = dc_search_in_former(s, &x->ev[e], h.lat_e7, h.lon_e7, &in);
+        if (rc != DC_OK) return rc;
+        if (in) continue;
+        c->with[w] = -1;
+        c->mask &= ~x->ev[e].mask;
+        c->points -= x->ev[e].points + bonus[w] +
+                     __builtin_popcountll(x->ev[e].mask & x->all) * DC_PTS_UNEXPLAINED;
+    }
+    return DC_OK;
+}
+
+dc_err dc_search_in_former(dc_geo_session *s, const dc_evidence *ev, int32_t lat_e7,
+                           int32_t lon_e7, bool *in)
+{
+    dc_entity e;
+    dc_entity_walk w;
+    uint32_t pc;
+    int got;
+    *in = false;
+    dc_err rc = dc_index_search_entity(s->txn, ev->id, &e);
+    if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
+    dc_entity_former_begin(&e, &w);
+    while (!*in && (got = dc_entity_walk_next(&w, &pc, NULL)) == 1) {
+        dc_past_zone z;
+        if (dc_index_past_zone(s->txn, pc, &z) != DC_OK) return DC_E_INDEX_CORRUPT;
+        *in = dc_polygon_contains(&z.zone.polygon, lat_e7, lon_e7);
+    }
+    return DC_OK;
+}
+
 /* How many of an answer's evidence are named with the query's own words
  * (its street or group, and the group it is in): ties of points go to
  * the most. */
@@ -129,6 +187,16 @@ static uint8_t labels_of(const struct dc_search_scratch *x, const dc_cand *c)
     int32_t g = c->with[W_GROUP];
     return (uint8_t)((c->ev >= 0 && x->ev[c->ev].labelled) +
                      (g >= 0 && g != c->ev && x->ev[g].labelled));
+}
+
+/* Whether an answer's own evidence or any agreeing with it is a former
+ * name. */
+static bool cand_former(const struct dc_search_scratch *x, const dc_cand *c)
+{
+    bool former = c->ev >= 0 && x->ev[c->ev].former;
+    for (int w = 0; w < 4; w++)
+        former |= c->with[w] >= 0 && x->ev[c->with[w]].former;
+    return former;
 }
 
 /* An answer's place in the house number's search: its points, then its
@@ -256,6 +324,7 @@ static dc_err households_at(dc_geo_session *s, struct dc_search_scratch *x, size
         c->points += DC_PTS_HOUSE;
         rc = in_named_group(s, x, c, number);
         if (c->in_group) c->points += DC_PTS_IN_GROUP;
+        if (rc == DC_OK) rc = check_former(s, x, c);
         /* keep the best `limit` ranks, descending */
         int32_t rank = HOUSE_RANK(c->points, labels_of(x, c));
         size_t at = *ntop < limit ? (*ntop)++ : limit;
@@ -321,7 +390,12 @@ static void zone_cands(struct dc_search_scratch *x)
         const dc_evidence *ev = &x->ev[e];
         if (ev->kind != DC_ENTITY_ZONE) continue;
         zones = true;
-        zone_cand(x, ev->postcode, (int32_t)e, ev->mask, ev->points + DC_PTS_ZONE);
+        if (!ev->former)
+            zone_cand(x, ev->postcode, (int32_t)e, ev->mask, ev->points + DC_PTS_ZONE);
+        /* a former zone: the zones it reaches now */
+        for (uint32_t k = 0; ev->former && k < ev->nmembers && k < 50; k++)
+            zone_cand(x, x->members[ev->first + k], (int32_t)e, ev->mask,
+                      ev->points + DC_PTS_ZONE);
     }
     if (zones) return;
     for (size_t i = 0; i < x->nplace_ev; i++) {
@@ -338,6 +412,7 @@ static int by_rank(const void *pa, const void *pb)
     const dc_cand *a = pa, *b = pb;
     if (a->points != b->points) return a->points > b->points ? -1 : 1;
     if (a->labels != b->labels) return a->labels > b->labels ? -1 : 1;
+    if (a->former != b->former) return a->former ? 1 : -1;
     if (a->distance != b->distance) return a->distance < b->distance ? -1 : 1;
     if (a->kind_named != b->kind_named) return a->kind_named ? -1 : 1;
     if (a->match != b->match) return a->match < b->match ? -1 : 1;
@@ -393,8 +468,10 @@ dc_err dc_search_rank(dc_geo_session *s, struct dc_search_scratch *x,
     dc_err rc = x->house_part >= 0 ? find_households(s, x, limit) : DC_OK;
     if (rc != DC_OK) return rc;
     zone_cands(x);
-    for (size_t i = 0; i < x->ncand; i++)
+    for (size_t i = 0; i < x->ncand; i++) {
         x->cand[i].labels = labels_of(x, &x->cand[i]);
+        x->cand[i].former = cand_former(x, &x->cand[i]);
+    }
     rc = distances(s, x, opt, limit);
     if (rc == DC_OK) qsort(x->cand, x->ncand, sizeof *x->cand, by_rank);
     return rc;
@@ -478,6 +555,49 @@ static bool given(const struct dc_search_scratch *x, const dc_search_result *out
     return false;
 }
 
+/* What an answer found through a former name says of it: the former zone
+ * named, else a household's earlier zone in the edition before the current
+ * one; the former district and province named. */
+static dc_err fill_former(dc_geo_session *s, const struct dc_search_scratch *x,
+                          const dc_cand *c, dc_search_hit *h)
+{
+    int32_t evs[5] = {c->ev, c->with[W_ZONE], c->with[W_GROUP], c->with[W_DISTRICT],
+                      c->with[W_PROVINCE]};
+    for (int i = 0; i < 5; i++) {
+        if (evs[i] < 0 || !x->ev[evs[i]].former) continue;
+        const dc_evidence *ev = &x->ev[evs[i]];
+        dc_past_zone z;
+        h->former = true;
+        if (dc_index_past_zone(s->txn, ev->postcode, &z) != DC_OK)
+            return DC_E_INDEX_CORRUPT;
+        if (ev->kind == DC_ENTITY_ZONE && !h->has_former_zone) {
+            h->former_zone = z;
+            h->has_former_zone = true;
+        }
+        if (ev->kind == DC_ENTITY_DISTRICT) h->former_district = z.zone.district;
+        if (ev->kind == DC_ENTITY_PROVINCE) h->former_province = z.zone.province;
+    }
+    if (h->former && !h->has_former_zone && c->match == DC_SEARCH_HOUSEHOLD) {
+        uint32_t before = dc_index_current_edition(dc_geo_index(s->geo));
+        dc_err rc =
+            before > 1 ? dc_index_zone_at_edition(s->txn, before - 1, h->household.lat_e7,
+                                                  h->household.lon_e7, &h->former_zone)
+                       : DC_E_NOT_FOUND;
+        if (rc == DC_OK)
+            h->has_former_zone = true;
+        else if (rc != DC_E_NOT_FOUND)
+            return rc;
+    }
+    if (h->has_former_zone) {
+        const dc_edition *ed;
+        size_t n = dc_index_editions(dc_geo_index(s->geo), &ed);
+        uint32_t a = h->former_zone.first_edition, b = h->former_zone.last_edition;
+        h->former_from = a >= 1 && a <= n ? ed[a - 1].valid_from : DC_DATE_OPEN_START;
+        h->former_until = b >= 1 && b <= n ? ed[b - 1].valid_until : DC_DATE_OPEN_END;
+    }
+    return DC_OK;
+}
+
 static dc_err fill_hit(dc_geo_session *s, const struct dc_search_scratch *x,
                        const dc_cand *c, int ideal, bool near, dc_search_hit *h)
 {
@@ -506,6 +626,7 @@ static dc_err fill_hit(dc_geo_session *s, const struct dc_search_scratch *x,
         h->household_count = e.count;
     }
     hit_how(x, c, h);
+    if (rc == DC_OK) rc = fill_former(s, x, c, h);
     return rc;
 }
 

@@ -49,8 +49,7 @@ int dc_search_kind_of_part(uint8_t pkind)
 bool dc_search_has_postcode(const struct dc_search_scratch *x, const dc_evidence *ev,
                             uint32_t pc)
 {
-    if (ev->kind != DC_ENTITY_DISTRICT && ev->kind != DC_ENTITY_PROVINCE)
-        return ev->postcode == pc;
+    if (!dc_search_ev_list(ev)) return ev->postcode == pc;
     const uint32_t *m = x->members + ev->first;
     uint32_t lo = 0, hi = ev->nmembers;
     while (lo < hi) {

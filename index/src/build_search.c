@@ -5,16 +5,35 @@
  * databases are derived from the zones, households and strings, so the
  * fingerprint does not cover them: dc_index_check recomputes them.
  */
+#include "diachi/history.h"
 #include "build_record.h"
 #include "build_search.h"
 #include "search_records.h"
 
+static dc_str str_of(const char *s)
+{
+    return (dc_str){s ? s : "", dc_str_len(s)};
+}
+
+/* The records, made on the first household with the earlier editions'
+ * zones, whose former names they hold. */
 static dc_err records(dc_builder *b)
 {
     if (b->search) return DC_OK;
     b->search = dc_search_records_open();
-    if (b->search) return DC_OK;
-    return dc_error_set(b->err, DC_E_NOMEM, "out of memory for the search index");
+    if (!b->search)
+        return dc_error_set(b->err, DC_E_NOMEM, "out of memory for the search index");
+    const dc_history_build *h = b->in->history;
+    dc_err rc = DC_OK;
+    for (size_t i = 0; rc == DC_OK && h && h->neditions && i < h->npast_zones; i++) {
+        const dc_zone_input *z = &h->past_zones[i].zone;
+        rc = dc_search_records_past_zone(b->search, z->postcode, str_of(z->name),
+                                         str_of(z->kind), str_of(z->district),
+                                         str_of(z->province), z->polygon);
+    }
+    if (rc == DC_E_NOMEM)
+        return dc_error_set(b->err, rc, "out of memory for the search index");
+    return rc;
 }
 
 dc_err dc_build_search_household(dc_builder *b, uint32_t number, uint32_t postcode,
@@ -28,11 +47,6 @@ dc_err dc_build_search_household(dc_builder *b, uint32_t number, uint32_t postco
     if (rc == DC_E_NOMEM)
         return dc_error_set(b->err, rc, "out of memory for the search index");
     return rc;
-}
-
-static dc_str str_of(const char *s)
-{
-    return (dc_str){s ? s : "", dc_str_len(s)};
 }
 
 static dc_str build_string(void *ctx, uint32_t id)

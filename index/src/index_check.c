@@ -600,6 +600,17 @@ dc_err dc_index_check(dc_index *idx, dc_index_check_stats *stats, dc_error *err)
     }
     for (uint32_t p = 0; p < DC_POSTCODES; p++)
         c.zone_of[p] = -1;
+    /* the earlier zones, whose former names the search records hold */
+    e = DC_OK;
+    for (uint32_t i = 0; e == DC_OK && i < idx->npast; i++) {
+        const dc_zone *z = &idx->past_zones[i].zone;
+        e = dc_search_records_past_zone(c.search, z->postcode, z->name, z->kind,
+                                        z->district, z->province, z->polygon);
+    }
+    if (e != DC_OK) {
+        e = dc_error_set(err, e, "out of memory checking the index");
+        goto done;
+    }
     e = dc_index_txn_begin(idx, &c.txn);
     if (e != DC_OK) {
         dc_error_set(err, e, "cannot start a read transaction");

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 
+#include "diachi/history.h"
 #include "read_search.h"
 #include "read_strings.h"
 #include "search_postings.h"
@@ -247,12 +248,35 @@ static int read_str8(const uint8_t **p, const uint8_t *end, dc_str *out)
     return 0;
 }
 
+/* A former entity's earlier postcodes (a count, then ascending
+ * differences), then its members. */
+static dc_err decode_former(const uint8_t *p, const uint8_t *end, dc_entity *e)
+{
+    uint32_t n, pc;
+    dc_entity_walk w;
+    if (dc_varint_get(&p, end, &n) != 0 || n == 0 ||
+        (e->kind == DC_ENTITY_ZONE && n != 1))
+        return DC_E_INDEX_CORRUPT;
+    e->nformer = n;
+    e->earlier = p;
+    w = (dc_entity_walk){p, end, DC_ENTITY_ZONE, n, 0, 0};
+    for (uint32_t i = 0; i < n; i++) {
+        if (dc_entity_walk_next(&w, &pc, NULL) != 1) return DC_E_INDEX_CORRUPT;
+        if (i == 0) e->postcode = pc;
+    }
+    e->members = w.p;
+    e->members_end = end;
+    return DC_OK;
+}
+
 static dc_err decode_entity(uint32_t id, const uint8_t *p, const uint8_t *end,
                             dc_entity *e)
 {
-    if (end - p < 4 || p[0] >= DC_ENTITY_KINDS || p[1] == 0 || p[3] != 0)
+    if (end - p < 4 || p[0] >= DC_ENTITY_KINDS || p[1] == 0 ||
+        (p[3] & ~DC_ENTITY_FORMER) != 0 || (p[3] && p[0] > DC_ENTITY_ZONE))
         return DC_E_INDEX_CORRUPT;
-    *e = (dc_entity){.id = id, .kind = p[0], .words = p[1], .word = p[2]};
+    *e = (dc_entity){
+        .id = id, .kind = p[0], .words = p[1], .word = p[2], .former = p[3] != 0};
     p += 4;
     if (read_str8(&p, end, &e->exact) || read_str8(&p, end, &e->folded) || end - p < 4)
         return DC_E_INDEX_CORRUPT;
@@ -267,6 +291,7 @@ static dc_err decode_entity(uint32_t id, const uint8_t *p, const uint8_t *end,
         e->lon_e7 = dc_get_i32(p + 12);
         p += 16;
     }
+    if (e->former) return decode_former(p, end, e);
     e->members = p;
     e->members_end = end;
     if (e->kind == DC_ENTITY_ZONE) {
@@ -327,6 +352,15 @@ void dc_entity_walk_begin(const dc_entity *e, dc_entity_walk *w)
     *w = (dc_entity_walk){e->members, e->members_end, e->kind, e->count, 0, 0};
 }
 
+void dc_entity_former_begin(const dc_entity *e, dc_entity_walk *w)
+{
+    if (!e->former) {
+        *w = (dc_entity_walk){NULL, NULL, DC_ENTITY_ZONE, 0, 0, 0};
+        return;
+    }
+    *w = (dc_entity_walk){e->earlier, e->members, DC_ENTITY_ZONE, e->nformer, 0, 0};
+}
+
 int dc_entity_walk_next(dc_entity_walk *w, uint32_t *member, dc_str *house)
 {
     uint32_t d, v;
@@ -355,6 +389,14 @@ dc_err dc_index_search_name(dc_index_txn *txn, const dc_entity *e, dc_str *out)
     if (!txn || !e || !out) return DC_E_INVALID_ARG;
     if (e->kind == DC_ENTITY_STREET || e->kind == DC_ENTITY_GROUP)
         return dc_index_string(txn, e->string, out);
+    if (e->former) {
+        dc_past_zone pz;
+        if (dc_index_past_zone(txn, e->postcode, &pz) != DC_OK) return DC_E_INDEX_CORRUPT;
+        *out = e->kind == DC_ENTITY_ZONE       ? pz.zone.name
+               : e->kind == DC_ENTITY_DISTRICT ? pz.zone.district
+                                               : pz.zone.province;
+        return DC_OK;
+    }
     dc_entity_walk_begin(e, &w);
     if (dc_entity_walk_next(&w, &postcode, NULL) != 1 ||
         dc_index_zone(txn, postcode, &z) != DC_OK)

@@ -6,6 +6,8 @@
  * code, so that the two can never disagree. Internal to dc_index.
  *
  *     dc_search_records *r = dc_search_records_open();
+ *     dc_search_records_past_zone(r, ...)     each earlier zone, before the
+ *                                             households
  *     dc_search_records_zone(r, ...)          each zone, in postcode order
  *     dc_search_records_household(r, ...)     each household, in number order
  *     dc_search_records_finish(r, strings, emit, ...)
@@ -39,6 +41,15 @@ void dc_search_records_close(dc_search_records *r);
  * dc_search_records_finish returns. */
 dc_err dc_search_records_zone(dc_search_records *r, uint32_t postcode, dc_str name,
                               dc_str kind, dc_str district, dc_str province);
+
+/* A zone of the earlier editions (any order, each postcode once), before
+ * the first household: each household's current postcode is kept for the
+ * earlier zones whose polygon holds it, and the names no current zone
+ * carries become former entities. Its strings and polygon must stay valid
+ * until dc_search_records_finish returns. */
+dc_err dc_search_records_past_zone(dc_search_records *r, uint32_t postcode, dc_str name,
+                                   dc_str kind, dc_str district, dc_str province,
+                                   dc_polygon polygon);
 
 /* A household, in ascending number order: its street and group as
  * `strings` ids (0: none), its house number as stored. */

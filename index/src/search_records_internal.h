@@ -14,10 +14,12 @@
 /* An entity of the index, before it is numbered. */
 typedef struct entity {
     uint8_t kind, word;
+    uint8_t flags; /* DC_ENTITY_FORMER: a name of the earlier editions */
     uint32_t words;
     const char *exact, *folded; /* in r->names */
     uint32_t exact_len, folded_len;
-    uint32_t source;    /* places index, zones index, or members index */
+    uint32_t source;    /* places index, zones index, or members index; former:
+                           earlier zones index, or former groups index */
     uint32_t tie, tie2; /* the order after the names: postcode, string */
 } entity;
 

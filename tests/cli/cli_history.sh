@@ -109,7 +109,7 @@ out=$(printf 'code;address\n32105 92HG+CFG;\n;"số 205/27 Ngõ 205 Hoàng Văn 
   "$diachi" batch - --convert --address-column address --quiet); rc=$?
 want='code;address;status;current_code;zone_name;district;province;change;match;score;error
 32105 92HG+CFG;;ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;merged;code;1.000;
-;"số 205/27 Ngõ 205 Hoàng Văn Thái, Tổ dân phố 10, phường Nam Thanh, Thành phố Điện Biên Phủ";ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;merged;household;0.686;
+;"số 205/27 Ngõ 205 Hoàng Văn Thái, Tổ dân phố 10, phường Nam Thanh, Thành phố Điện Biên Phủ";ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;merged;household;1.000;
 32112 92HG+CFG;số 205/27 Ngõ 205 Hoàng Văn Thái;ok;32151 92HG+CFG;phường Mường Thanh;;Điện Biên;merged;household;1.000;
 ;số 9999 Võ Nguyên Giáp;no_household;;phường Điện Biên Phủ;;Điện Biên;;street;0.556;
 ;Tổ dân phố 10, phường Mường Thanh;no_household;;phường Mường Thanh;;Điện Biên;;group;1.000;

@@ -187,6 +187,10 @@ static void lookup_search(dc_index *idx, dc_index_txn *txn, bool checked)
         while ((r = dc_entity_walk_next(&w, &member, &house)) == 1)
             sink += member + touch(house);
         check(r == 0 || !checked, "an entity's members break the layout");
+        dc_entity_former_begin(&e, &w);
+        while ((r = dc_entity_walk_next(&w, &member, NULL)) == 1)
+            sink += member;
+        check(r == 0 || !checked, "a former entity's earlier zones break the layout");
     }
     static const char *const words[] = {"thanh", "giap", "t", "nguyn", "truogn"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {

@@ -44,6 +44,7 @@
 #include <stdint.h>
 
 #include "diachi/geocoder.h"
+#include "diachi/history.h"
 #include "diachi/search_index.h"
 #include "diachi/text.h"
 
@@ -109,6 +110,20 @@ typedef struct dc_search_hit {
     uint32_t household_count;         /**< street, group: its households in the
                                            zone; zone: the zone's; household: 1 */
     uint8_t how[DC_SEARCH_MAX_PARTS]; /**< dc_search_how of each part */
+    bool former;                      /**< found through a former name: a zone,
+                                           district or province of an earlier
+                                           edition of the zone map
+                                           (DC_ENTITY_FORMER) */
+    bool has_former_zone;             /**< former_zone is set: the former zone
+                                           named, or (a household found through
+                                           a former district or province) the
+                                           earlier zone it lay in */
+    dc_past_zone former_zone;         /**< its strings valid as zone's */
+    int32_t former_from;              /**< former_zone's first day (of its first
+                                           edition; DC_DATE_OPEN_START: none) */
+    int32_t former_until;             /**< its last day (of its last edition) */
+    dc_str former_district;           /**< the former district named, or "" */
+    dc_str former_province;           /**< the former province named, or "" */
 } dc_search_hit;
 
 typedef struct dc_search_result {

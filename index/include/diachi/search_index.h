@@ -47,6 +47,14 @@ typedef enum dc_entity_kind {
 } dc_entity_kind;
 #define DC_ENTITY_KINDS 5
 
+/** An entity's flag (docs/FORMAT.md, byte 3 of its record): a *former*
+ *  name, a zone, district or province of the zone map's earlier editions
+ *  that no current one carries ("P. Him Lam" after 2025). Its members are
+ *  the current postcodes its earlier zones' households lie in now, so that
+ *  a query naming it is kept to them as to a current place; its earlier
+ *  zones' postcodes are read with dc_entity_former_begin. */
+#define DC_ENTITY_FORMER 0x01u
+
 /** Entities whose proper name has this many words or more share the last
  *  range of their kind. */
 #define DC_ENTITY_MAX_WORDS 16
@@ -157,9 +165,15 @@ typedef struct dc_entity {
     dc_str exact;           /**< proper name, exact forms joined by ' ' */
     dc_str folded;          /**< proper name, folded forms joined by ' ' */
     uint32_t string;        /**< street, group: the map's name in `strings` */
-    uint32_t postcode;      /**< street, group, zone: its zone */
+    uint32_t postcode;      /**< street, group, zone: its zone (a former zone:
+                                 its own earlier postcode, no current zone) */
     uint32_t count;         /**< street, group: households; district, province:
-                                 zones; zone: 1 */
+                                 zones; zone: 1; former: the current
+                                 postcodes it reaches */
+    bool former;            /**< a former name (DC_ENTITY_FORMER) */
+    uint32_t nformer;       /**< former: its earlier zones (1 for a zone) */
+    const uint8_t *earlier; /**< former: their postcodes, read with
+                                 dc_entity_former_begin */
     int32_t lat_e7, lon_e7; /**< street, group: the mean of its households'
                                  positions; others 0 */
     const uint8_t *members, *members_end; /**< read with dc_entity_walk */
@@ -176,7 +190,8 @@ dc_err dc_index_search_entity(dc_index_txn *txn, uint32_t id, dc_entity *out);
 /**
  * An entity's name as the map writes it, leading word and all: a street's
  * or group's from `strings` ("Ngõ 12 Võ Nguyên Giáp"), a zone's name, a
- * district's or province's as its first zone names it.
+ * district's or province's as its first zone names it (a former one's:
+ * as its first earlier zone, dc_index_past_zone, names it).
  * @param[out] out  on DC_OK only; valid until @p txn ends
  * @return DC_OK, DC_E_INVALID_ARG, DC_E_INDEX_CORRUPT (a string or zone
  *         the entity names is not there)
@@ -219,6 +234,11 @@ void dc_entity_walk_begin(const dc_entity *e, dc_entity_walk *w);
  *         the layout (DC_E_INDEX_CORRUPT)
  */
 int dc_entity_walk_next(dc_entity_walk *w, uint32_t *member, dc_str *house);
+
+/** Start a walk of a former entity's earlier zones' postcodes, ascending
+ *  (read with dc_entity_walk_next); for any other entity the walk is
+ *  empty. */
+void dc_entity_former_begin(const dc_entity *e, dc_entity_walk *w);
 
 /** Stable lower-case name of an entity kind ("street", "zone", ...). */
 const char *dc_entity_kind_name(dc_entity_kind kind);
