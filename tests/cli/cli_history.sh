@@ -132,7 +132,7 @@ if [ -n "$addresses" ]; then
   [ "$rc" = 1 ] || fail "batch --convert of the old addresses: exit $rc, want 1"
   cmp -s "$addresses/cli-converted.csv" "$addresses/old-addresses-converted.csv" ||
     fail "batch --convert of the old addresses: not the library's bytes"
-  python3 - "$addresses" 0.68 <<'PY' || fail "batch --convert of the old addresses: below the floor"
+  python3 - "$addresses" 0.75 <<'PY' || fail "batch --convert of the old addresses: below the floor"
 import csv, sys
 d, floor = sys.argv[1], float(sys.argv[2])
 truth = {r["row"]: r["current_code"] for r in csv.DictReader(open(f"{d}/old-addresses-truth.csv"), delimiter=";")}
