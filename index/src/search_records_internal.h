@@ -14,6 +14,8 @@
 /* An entity of the index, before it is numbered. */
 typedef struct entity {
     uint8_t kind, word;
+    uint8_t lead_len;
+    const char *lead; /* the full word taken off (static, the vocabulary's) */
     uint32_t words;
     const char *exact, *folded; /* in r->names */
     uint32_t exact_len, folded_len;

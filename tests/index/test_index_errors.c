@@ -267,33 +267,38 @@ static void test_open_errors(void **state)
     assert_int_equal(dc_index_build(v2, &fx.in, NULL, NULL), DC_OK);
     tamper(v2, "meta", "format_version", 14, "\2\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 2; this diachi reads version 8", v2);
+             "%s has index format version 2; this diachi reads version 9", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     /* Version 4 had no zonecells, 6 no search data: rebuilt, never read
      * without them. */
     tamper(v2, "meta", "format_version", 14, "\4\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 4; this diachi reads version 8", v2);
+             "%s has index format version 4; this diachi reads version 9", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     /* Version 5 had an ids entry a household, not groups of them. */
     tamper(v2, "meta", "format_version", 14, "\5\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 5; this diachi reads version 8", v2);
+             "%s has index format version 5; this diachi reads version 9", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     tamper(v2, "meta", "format_version", 14, "\6\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 6; this diachi reads version 8", v2);
+             "%s has index format version 6; this diachi reads version 9", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     /* Version 7 had no editions of the zones. */
     tamper(v2, "meta", "format_version", 14, "\7\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 7; this diachi reads version 8", v2);
+             "%s has index format version 7; this diachi reads version 9", v2);
+    expect_open(v2, DC_E_INDEX_FORMAT, msg);
+    /* Version 8 kept a name's leading word only as its kind. */
+    tamper(v2, "meta", "format_version", 14, "\10\0\0\0", 4);
+    snprintf(msg, sizeof msg,
+             "%s has index format version 8; this diachi reads version 9", v2);
+    expect_open(v2, DC_E_INDEX_FORMAT, msg);
+    tamper(v2, "meta", "format_version", 14, "\12\0\0\0", 4);
+    snprintf(msg, sizeof msg,
+             "%s has index format version 10; this diachi reads version 9", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     tamper(v2, "meta", "format_version", 14, "\11\0\0\0", 4);
-    snprintf(msg, sizeof msg,
-             "%s has index format version 9; this diachi reads version 8", v2);
-    expect_open(v2, DC_E_INDEX_FORMAT, msg);
-    tamper(v2, "meta", "format_version", 14, "\10\0\0\0", 4);
     tamper(v2, "meta", "code_scheme", 11, "\7\0\0\0", 4);
     snprintf(msg, sizeof msg, "%s has code scheme version 7; this diachi knows version 1",
              v2);

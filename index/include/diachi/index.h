@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /** Version of the file layout this library reads and writes. */
-#define DC_INDEX_FORMAT_VERSION 8
+#define DC_INDEX_FORMAT_VERSION 9
 /** Version of the address-code scheme (docs/FORMAT.md section 1). */
 #define DC_CODE_SCHEME_VERSION 1
 /** Bytes in a content fingerprint (SHA-256). */
