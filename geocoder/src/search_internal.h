@@ -86,6 +86,8 @@ typedef struct dc_evidence {
     uint32_t id;
     uint8_t kind, n;
     bool labelled; /* its part's word is of its kind ("phường" and a zone) */
+    bool own_word; /* and is the very word its name leads with (ấp, not thôn;
+                      KP is khu phố) */
     uint8_t tok[DC_SPAN_MAX];
     uint8_t how[DC_SPAN_MAX];
     uint16_t points;
@@ -114,7 +116,8 @@ typedef struct dc_cand {
     uint32_t postcode;
     bool house, in_group, postcode_ok;
     bool kind_named; /* its kind is the one its part's word names (bản: a group) */
-    uint8_t labels;  /* its evidence named with the query's own words (ấp, not thôn) */
+    uint8_t labels;  /* its evidence named with words of its kind, and with its
+                        own words (ấp, not thôn): labels_of */
     uint64_t mask;
     double distance;
     int32_t lat_e7, lon_e7;
