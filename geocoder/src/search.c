@@ -275,6 +275,16 @@ static bool is_labelled(const dc_ntok *t, const dc_entity *e)
            e->word == DC_VOCAB_GROUP;
 }
 
+/* Whether the word that labels the part of @p t (its full word: KP is khu
+ * phố) is the one @p e's name leads with: Ấp Tân Lập for "ấp tân lập", not
+ * Thôn Tân Lập. */
+static bool leads_with(const struct dc_search_scratch *x, const dc_ntok *t,
+                       const dc_entity *e)
+{
+    const char *w = t->part >= 0 ? x->q.part[t->part].word : NULL;
+    return w && e->lead.len == strlen(w) && memcmp(e->lead.ptr, w, e->lead.len) == 0;
+}
+
 typedef struct take {
     dc_geo_session *s;
     struct dc_search_scratch *x;
@@ -314,6 +324,7 @@ static int take_entity(void *ctx, const dc_entity *e)
     ev->kind = (uint8_t)e->kind;
     ev->n = t->r->n;
     ev->labelled = is_labelled(&x->nt[t->r->tok[0]], e);
+    ev->own_word = ev->labelled && leads_with(x, &x->nt[t->r->tok[0]], e);
     ev->mask = 0;
     for (size_t i = 0; i < t->r->n; i++)
         ev->mask |= 1ull << t->r->tok[i];

@@ -87,6 +87,8 @@ typedef struct dc_evidence {
     uint8_t kind, n;
     bool labelled; /* its part's word is of its kind ("phường" and a zone) */
     bool former;   /* a former name: its members are the postcodes it reaches */
+    bool own_word; /* and is the very word its name leads with (ấp, not thôn;
+                      KP is khu phố) */
     uint8_t tok[DC_SPAN_MAX];
     uint8_t how[DC_SPAN_MAX];
     uint16_t points;
@@ -116,7 +118,8 @@ typedef struct dc_cand {
     bool house, in_group, postcode_ok;
     bool kind_named; /* its kind is the one its part's word names (bản: a group) */
     bool former;     /* found through a former name: after a current one as good */
-    uint8_t labels;  /* its evidence named with the query's own words (ấp, not thôn) */
+    uint8_t labels;  /* its evidence named with words of its kind, and with its
+                        own words (ấp, not thôn): labels_of */
     uint64_t mask;
     double distance;
     int32_t lat_e7, lon_e7;

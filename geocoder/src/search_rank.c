@@ -38,14 +38,15 @@ static int by_postcode_points(const void *pa, const void *pb)
 }
 
 /* Zone and group evidence sorted by postcode, best first (the labelled
- * counting half a point more, a former zone a quarter less); districts and
- * provinces listed. */
+ * counting a quarter point more, and named with its own word another; a
+ * former zone an eighth less); districts and provinces listed. */
 static void index_evidence(struct dc_search_scratch *x)
 {
     x->nzone_ev = x->ngroup_ev = x->nplace_ev = 0;
     for (size_t e = 0; e < x->nev; e++) {
         const dc_evidence *ev = &x->ev[e];
-        dc_ev_key k = {ev->postcode, 4 * ev->points + 2 * ev->labelled, (int32_t)e};
+        dc_ev_key k = {ev->postcode, 8 * ev->points + 2 * ev->labelled + 2 * ev->own_word,
+                       (int32_t)e};
         if (ev->kind == DC_ENTITY_ZONE && !ev->former && x->nzone_ev < DC_EV_MAX)
             x->zone_ev[x->nzone_ev++] = k;
         if (ev->kind == DC_ENTITY_GROUP) x->group_ev[x->ngroup_ev++] = k;
@@ -93,7 +94,9 @@ static int32_t best_place(const struct dc_search_scratch *x, uint8_t kind, uint3
         if (ev->kind != kind || (ev->mask & mask) || !dc_search_has_postcode(x, ev, pc))
             continue;
         if (best < 0 || ev->points > x->ev[best].points ||
-            (ev->points == x->ev[best].points && ev->labelled && !x->ev[best].labelled))
+            (ev->points == x->ev[best].points &&
+             ev->labelled + ev->own_word >
+                 x->ev[best].labelled + x->ev[best].own_word))
             best = x->place_ev[i];
     }
     return best;
@@ -179,14 +182,19 @@ dc_err dc_search_in_former(dc_geo_session *s, const dc_evidence *ev, int32_t lat
     return DC_OK;
 }
 
-/* How many of an answer's evidence are named with the query's own words
- * (its street or group, and the group it is in): ties of points go to
- * the most. */
+/* How many of an answer's evidence are named with words of their kind
+ * (its street or group, and the group it is in), and with the very words
+ * their names lead with (those, and its zone: "ấp" and "tổ" for Ấp Tân
+ * Lập, Tổ 9 rather than Thôn Tân Lập, Xóm 9): ties of points go to the
+ * most. A query without such words gives none of the second. */
 static uint8_t labels_of(const struct dc_search_scratch *x, const dc_cand *c)
 {
-    int32_t g = c->with[W_GROUP];
-    return (uint8_t)((c->ev >= 0 && x->ev[c->ev].labelled) +
-                     (g >= 0 && g != c->ev && x->ev[g].labelled));
+    int32_t g = c->with[W_GROUP], z = c->with[W_ZONE];
+    int n = 0;
+    if (c->ev >= 0) n += x->ev[c->ev].labelled + x->ev[c->ev].own_word;
+    if (g >= 0 && g != c->ev) n += x->ev[g].labelled + x->ev[g].own_word;
+    if (z >= 0 && z != c->ev) n += x->ev[z].own_word;
+    return (uint8_t)n;
 }
 
 /* Whether an answer's own evidence or any agreeing with it is a former
@@ -200,8 +208,8 @@ static bool cand_former(const struct dc_search_scratch *x, const dc_cand *c)
 }
 
 /* An answer's place in the house number's search: its points, then its
- * labels. */
-#define HOUSE_RANK(points, labels) (4 * (points) + (labels))
+ * labels (at most 5). */
+#define HOUSE_RANK(points, labels) (8 * (points) + (labels))
 
 static dc_cand *new_cand(struct dc_search_scratch *x)
 {

@@ -278,8 +278,11 @@ static dc_err decode_entity(uint32_t id, const uint8_t *p, const uint8_t *end,
     *e = (dc_entity){
         .id = id, .kind = p[0], .words = p[1], .word = p[2], .former = p[3] != 0};
     p += 4;
-    if (read_str8(&p, end, &e->exact) || read_str8(&p, end, &e->folded) || end - p < 4)
+    if (read_str8(&p, end, &e->exact) || read_str8(&p, end, &e->folded) ||
+        read_str8(&p, end, &e->lead) || end - p < 4)
         return DC_E_INDEX_CORRUPT;
+    /* the word taken off is there when its kind is, and only then */
+    if ((e->lead.len == 0) != (e->word == 0)) return DC_E_INDEX_CORRUPT;
     e->count = dc_get_le32(p);
     p += 4;
     if (e->count == 0) return DC_E_INDEX_CORRUPT;

@@ -434,19 +434,20 @@ static int leading_kind(dc_vocab_kind k)
            k == DC_VOCAB_STREET || k == DC_VOCAB_ALLEY || k == DC_VOCAB_GROUP;
 }
 
-/* The vocabulary kind a whole text is (a zone's kind field, "phường"). */
-static unsigned kind_word(dc_search_records *r, dc_str text)
+/* The vocabulary word a whole text is (a zone's kind field, "phường"), or
+ * NULL. */
+static const dc_vocab_entry *kind_word(dc_search_records *r, dc_str text)
 {
     size_t n;
     const dc_vocab_entry *v = dc_vocab_table(&n);
     if (dc_text_tokenize(text.ptr, text.len, r->tokens, NULL) != DC_OK ||
         r->tokens->count == 0)
-        return 0;
+        return NULL;
     char buf[DC_TEXT_SIZE];
     join_tokens(r->tokens, 0, 0, buf);
     for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i].exact, buf) == 0 && leading_kind(v[i].kind)) return v[i].kind;
-    return 0;
+        if (strcmp(v[i].exact, buf) == 0 && leading_kind(v[i].kind)) return &v[i];
+    return NULL;
 }
 
 static dc_err add_entity(finish *f, const entity *e)
@@ -463,9 +464,10 @@ static dc_err add_entity(finish *f, const entity *e)
 }
 
 /* An entity named @p text: its proper name is its words after a leading
- * vocabulary word. A name with no proper word, or one over 255 bytes, is
- * not searchable and makes no entity. */
-static dc_err name_entity(finish *f, uint8_t kind, dc_str text, unsigned word,
+ * vocabulary word, and that word is kept (its kind and its full word; else
+ * @p word's, a zone's kind). A name with no proper word, or one over 255
+ * bytes, is not searchable and makes no entity. */
+static dc_err name_entity(finish *f, uint8_t kind, dc_str text, const dc_vocab_entry *word,
                           uint32_t source, uint32_t tie, uint32_t tie2)
 {
     dc_search_records *r = f->r;
@@ -475,15 +477,20 @@ static dc_err name_entity(finish *f, uint8_t kind, dc_str text, unsigned word,
     if (dc_text_tokenize(text.ptr, text.len, t, NULL) != DC_OK || t->count == 0)
         return DC_OK;
     size_t first = 0;
+    unsigned word_kind = word ? word->kind : 0;
+    const char *lead = word ? word->word : "";
     if (dc_vocab_match_at(t, 0, &m) && leading_kind(m.kind) && m.tokens < t->count) {
         first = m.tokens;
-        word = m.kind;
+        word_kind = m.kind;
+        lead = m.word;
     }
     size_t elen = join_tokens(t, first, 0, exact),
            flen = join_tokens(t, first, 1, folded);
     if (elen > DC_SEARCH_MAX_NAME || flen > DC_SEARCH_MAX_NAME) return DC_OK;
     entity e = {.kind = kind,
-                .word = (uint8_t)word,
+                .word = (uint8_t)word_kind,
+                .lead_len = (uint8_t)strlen(lead),
+                .lead = lead,
                 .words = (uint32_t)(t->count - first),
                 .exact_len = (uint32_t)elen,
                 .folded_len = (uint32_t)flen,
@@ -555,7 +562,7 @@ static dc_err zone_level(finish *f, uint8_t kind)
         if (j == i) {
             rc = new_group(f, &group_of[i]);
             if (rc == DC_OK)
-                rc = name_entity(f, kind, name, 0, group_of[i], z->postcode, 0);
+                rc = name_entity(f, kind, name, NULL, group_of[i], z->postcode, 0);
         } else {
             group_of[i] = group_of[j];
         }
@@ -736,8 +743,8 @@ static dc_err collect_entities(finish *f, dc_search_string_fn str, void *sctx)
                          r->zones[i].postcode, 0);
     for (size_t i = 0; rc == DC_OK && i < r->nplaces; i++) {
         const place *p = &r->places[i];
-        rc = name_entity(f, p->kind, str(sctx, p->string), 0, (uint32_t)i, p->postcode,
-                         p->string);
+        rc = name_entity(f, p->kind, str(sctx, p->string), NULL, (uint32_t)i,
+                         p->postcode, p->string);
     }
     if (rc == DC_OK) rc = former_entities(f);
     return rc;
@@ -788,7 +795,7 @@ static dc_err former_record(const finish *f, const entity *e, search_buf *b)
     const former_group *g = p ? NULL : &f->former[e->source];
     members own = {p ? (uint32_t *)&p->postcode : NULL, 1, 1};
     const members *old = p ? &own : &g->old, *reach = p ? &p->reach : &g->reach;
-    size_t need = 6 + e->exact_len + e->folded_len + 4 +
+    size_t need = 7 + e->exact_len + e->folded_len + e->lead_len + 4 +
                   ((size_t)old->n + reach->n + 1) * DC_VARINT_MAX;
     b->len = 0;
     uint8_t *q = dc_search_buf_room(b, need), *start = q;
@@ -801,6 +808,8 @@ static dc_err former_record(const finish *f, const entity *e, search_buf *b)
     memcpy(q, e->exact, e->exact_len), q += e->exact_len;
     *q++ = (uint8_t)e->folded_len;
     memcpy(q, e->folded, e->folded_len), q += e->folded_len;
+    *q++ = e->lead_len;
+    memcpy(q, e->lead, e->lead_len), q += e->lead_len;
     dc_put_le32(q, reach->n), q += 4;
     q += dc_varint_put(q, old->n);
     q = put_postcodes(q, old);
@@ -821,7 +830,8 @@ static dc_err entity_record(const finish *f, const entity *e, search_buf *b)
                            : NULL;
     uint32_t zone_pc = e->kind == DC_ENTITY_ZONE ? r->zones[e->source].postcode : 0;
     uint32_t count = p ? p->count : m ? m->n : 1;
-    size_t need = 6 + e->exact_len + e->folded_len + 4 + 16 + (p ? p->len : 0) +
+    size_t need = 7 + e->exact_len + e->folded_len + e->lead_len + 4 + 16 +
+                  (p ? p->len : 0) +
                   (size_t)count * DC_VARINT_MAX;
     b->len = 0;
     uint8_t *q = dc_search_buf_room(b, need), *start = q;
@@ -834,6 +844,8 @@ static dc_err entity_record(const finish *f, const entity *e, search_buf *b)
     memcpy(q, e->exact, e->exact_len), q += e->exact_len;
     *q++ = (uint8_t)e->folded_len;
     memcpy(q, e->folded, e->folded_len), q += e->folded_len;
+    *q++ = e->lead_len;
+    memcpy(q, e->lead, e->lead_len), q += e->lead_len;
     dc_put_le32(q, count), q += 4;
     if (p) {
         dc_put_le32(q, p->string);

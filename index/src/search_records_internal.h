@@ -15,6 +15,8 @@
 typedef struct entity {
     uint8_t kind, word;
     uint8_t flags; /* DC_ENTITY_FORMER: a name of the earlier editions */
+    uint8_t lead_len;
+    const char *lead; /* the full word taken off (static, the vocabulary's) */
     uint32_t words;
     const char *exact, *folded; /* in r->names */
     uint32_t exact_len, folded_len;

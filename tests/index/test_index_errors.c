@@ -289,7 +289,8 @@ static void test_open_errors(void **state)
     snprintf(msg, sizeof msg,
              "%s has index format version 7; this diachi reads version 9", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
-    /* Version 8 had no former names in its search entities. */
+    /* Version 8 had no former names in its search entities and kept a name's
+       leading word only as its kind. */
     tamper(v2, "meta", "format_version", 14, "\10\0\0\0", 4);
     snprintf(msg, sizeof msg,
              "%s has index format version 8; this diachi reads version 9", v2);

@@ -226,6 +226,7 @@ static void test_entities(void **state)
     assert_int_equal(e.kind, DC_ENTITY_STREET);
     assert_int_equal(e.words, 3);
     assert_int_equal(e.word, 0);
+    assert_int_equal(e.lead.len, 0);
     assert_int_equal(e.postcode, 32101);
     assert_int_equal(e.count, 3);
     assert_int_equal(e.exact.len, strlen("võ nguyên giáp"));
@@ -258,6 +259,8 @@ static void test_entities(void **state)
     assert_int_equal(dc_index_search_entity(txn, 9, &e), DC_OK);
     assert_int_equal(e.kind, DC_ENTITY_GROUP);
     assert_int_equal(e.word, 12); /* DC_VOCAB_GROUP */
+    assert_int_equal(e.lead.len, strlen("tổ"));
+    assert_memory_equal(e.lead.ptr, "tổ", e.lead.len);
     assert_memory_equal(e.exact.ptr, "5", 1);
     assert_int_equal(e.postcode, 32103);
     /* the district, with every zone */
@@ -359,6 +362,28 @@ static void tamper(const char *path, const char *db, const void *key, size_t kle
     assert_int_equal(dc_seal_write(path, (uint64_t)used, NULL), DC_OK);
 }
 
+/* The value of @p key in @p db, into @p out (@p size bytes); its length. */
+static size_t raw_value(const char *path, const char *db, const void *key, size_t klen,
+                        uint8_t *out, size_t size)
+{
+    MDB_env *env;
+    MDB_txn *t;
+    MDB_dbi dbi;
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 16);
+    assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK | MDB_RDONLY, 0644),
+                     0);
+    assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &t), 0);
+    assert_int_equal(mdb_dbi_open(t, db, 0, &dbi), 0);
+    MDB_val k = {klen, (void *)key}, v;
+    assert_int_equal(mdb_get(t, dbi, &k, &v), 0);
+    assert_true(v.mv_size <= size);
+    memcpy(out, v.mv_data, v.mv_size);
+    mdb_txn_abort(t);
+    mdb_env_close(env);
+    return v.mv_size;
+}
+
 static const char *fresh(const char *name)
 {
     fx_input fx;
@@ -417,6 +442,33 @@ static void test_check(void **state)
     assert_int_equal(dc_index_txn_begin(idx, &txn), DC_OK);
     dc_entity e;
     assert_int_equal(dc_index_search_entity(txn, 13, &e), DC_E_INDEX_CORRUPT);
+    close_fixture();
+
+    /* group Tổ 5 (entity 9) with the word xóm in place of tổ: the check
+     * names the record; with none, the reader refuses it (its kind says
+     * a word was taken off) */
+    const uint8_t key9[4] = {0, 0, 0, 9};
+    uint8_t val[512];
+    const char *word = fresh("word.idx");
+    size_t vlen = raw_value(word, "search_entities", key9, 4, val, sizeof val);
+    size_t at = 4;
+    at += 1u + val[at]; /* the exact proper name */
+    at += 1u + val[at]; /* the folded one */
+    assert_int_equal(val[at], strlen("tổ"));
+    assert_memory_equal(val + at + 1, "tổ", val[at]);
+    memcpy(val + at + 1, "xóm", strlen("xóm"));
+    tamper(word, "search_entities", key9, 4, val, vlen);
+    check_fails_with(word, "search_entities: record 10 has another value than what the "
+                           "zones, households and strings give");
+    const char *noword = fresh("noword.idx");
+    vlen = raw_value(noword, "search_entities", key9, 4, val, sizeof val);
+    size_t lead = val[at];
+    val[at] = 0;
+    memmove(val + at + 1, val + at + 1 + lead, vlen - at - 1 - lead);
+    tamper(noword, "search_entities", key9, 4, val, vlen - lead);
+    assert_int_equal(dc_index_open(noword, &idx, NULL), DC_OK);
+    assert_int_equal(dc_index_txn_begin(idx, &txn), DC_OK);
+    assert_int_equal(dc_index_search_entity(txn, 9, &e), DC_E_INDEX_CORRUPT);
     close_fixture();
 
     const char *noranges = fresh("noranges.idx");

@@ -20,9 +20,12 @@
  * street in its zone before the street alone before the zone alone; exact
  * tones before folded before a typo; a postcode, or a zone, district or
  * province named with its word ("phường Mường Thanh", "TP. Điện Biên
- * Phủ"), restricts the answers to itself; a point (near) orders the ties
- * by distance. A house number the street does not have gives the street
- * (match street), never a household that is not there.
+ * Phủ"), restricts the answers to itself; of equal points, a place named
+ * with the word its name leads with ("Ấp Tân Lập", "KP 3" for Khu phố 3)
+ * comes before one of its kind with another (Thôn Tân Lập, Tổ 3); a point
+ * (near) orders the ties by distance. A house number the street does not
+ * have gives the street (match street), never a household that is not
+ * there.
  *
  * Limits, for names found in very many places: the places a run of words
  * spells are read in their first 32,768 ids (a group name in every zone of

@@ -162,6 +162,9 @@ typedef struct dc_entity {
     unsigned words;         /**< words of the proper name (as stored: at most 255) */
     unsigned word;          /**< the dc_vocab_kind of the leading word taken off the
                                  map's name (0: none): tổ dân phố is a group word */
+    dc_str lead;            /**< that word itself, as the vocabulary's full word
+                                 (exact: "khu phố" for KP, "ấp", "phường"); empty
+                                 when @c word is 0 */
     dc_str exact;           /**< proper name, exact forms joined by ' ' */
     dc_str folded;          /**< proper name, folded forms joined by ' ' */
     uint32_t string;        /**< street, group: the map's name in `strings` */
