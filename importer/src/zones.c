@@ -49,6 +49,11 @@ struct dc_zone_feature {
     int transform;         /* in zs->transforms, or -1: already WGS 84 */
     dc_verdict verdict;
     OGRwkbGeometryType type; /* of a geometry that is not a polygon */
+    /* The geometry encoded as a zone of this feature alone would be, by
+     * the thread that judged it; empty when not (yet) done. */
+    dc_blob blob;
+    dc_zone_bbox bb;
+    bool encoded;
 };
 
 /* Zones are judged on this many threads at most (validity, repair and
@@ -328,6 +333,15 @@ static void judge_one(dc_zone_feature *f, OGRCoordinateTransformationH const *tr
         }
     }
     f->geometry = valid_polygons(g, &f->verdict, &f->type);
+    /* Most zones are one feature: their encoding is done here, on every
+     * CPU, rather than one by one when they are merged. */
+    if (f->geometry) {
+        f->encoded = dc_zone_encode(f->geometry, &f->blob, &f->bb) == 0;
+        if (!f->encoded) {
+            free(f->blob.data);
+            memset(&f->blob, 0, sizeof f->blob);
+        }
+    }
 }
 
 static void *judge_some(void *arg)
@@ -359,6 +373,7 @@ static void feature_free(dc_zone_feature *f)
     for (int k = 0; k < DC_ZONE_ROLES; k++)
         free(f->fields[k]);
     OGR_G_DestroyGeometry(f->geometry);
+    free(f->blob.data);
 }
 
 static unsigned judge_threads(size_t features)
@@ -480,16 +495,24 @@ static int in_recovery_range(const dc_zone_bbox *bb, int32_t ref_lat, int32_t re
 static int make_zone(dc_zoneset *zs, dc_zone_feature **g, size_t n, OGRGeometryH *merged)
 {
     dc_zone_feature *f = g[0];
+    bool encoded = n == 1 && f->encoded;
     OGRGeometryH mp = group_union(zs, g, n);
     dc_blob b = {0};
     dc_zone_bbox bb;
+    if (encoded) {
+        b = f->blob;
+        bb = f->bb;
+        memset(&f->blob, 0, sizeof f->blob);
+        f->encoded = false;
+    }
     if (!mp) {
+        free(b.data);
         dc_report_reject(zs->report, &f->origin, DC_REJECT_ZONE_INVALID,
                          "the %zu parts of zone %05u could not be merged", n,
                          f->postcode);
         return 1;
     }
-    if (dc_zone_encode(mp, &b, &bb) != 0) {
+    if (!encoded && dc_zone_encode(mp, &b, &bb) != 0) {
         OGR_G_DestroyGeometry(mp);
         free(b.data);
         return -1;
