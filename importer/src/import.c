@@ -108,7 +108,7 @@ static dc_err read_zoneset(dc_import *im, dc_source_list *sources, dc_zoneset *z
         return dc_error_set(err, DC_E_NOMEM, "out of memory listing zone layers");
     /* Zones are read as they are, then reprojected, validated and
      * repaired on every CPU, and reported in the order read. */
-    dc_err rc = DC_OK;
+    dc_err rc = dc_zoneset_judge_early(zs, announced);
     for (size_t i = 0; rc == DC_OK && i < dc_source_list_count(sources); i++) {
         memset(&problem, 0, sizeof problem);
         rc = dc_source_read_zones(sources, i, &im->zone_opt, dc_zoneset_take, zs,

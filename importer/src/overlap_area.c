@@ -376,27 +376,33 @@ static void sort_cuts(double *t, size_t n)
 
 typedef struct dc_side {
     const dc_fedges *e, *f; /* the edges cut, and those of the polygon that cuts them */
-    const dc_grid *grid_f;
+    const dc_grid *grid_f;  /* the fine grid over f */
+    dc_grid *order_f;       /* the grid whose order decides an edge's first event */
+    bool *order_built;
+    const dc_box *w;
     const dc_placer *place_f;
     bool first; /* an edge shared the same way round is counted on the first side */
 } dc_side;
 
-/* Cut edge i of s->e by the edges of f near it; 1 counts it whole, -1 skips
- * it whole, 0 cut (in *c), -2 unsure, -3 out of memory. */
-static int cut_edge(const dc_side *s, size_t i, dc_cuts *c)
+/* Cut edge i of s->e by the edges of f that @p grid finds near it; 1
+ * counts it whole, -1 skips it whole, 0 cut (in *c), -2 unsure, -3 out of
+ * memory; -4, when @p first_only, at an event other than a crossing. */
+static int cut_edge_in(const dc_side *s, const dc_grid *grid, size_t i, dc_cuts *c,
+                       bool first_only)
 {
     dc_xy p = s->e->p[i], q = s->e->q[i];
-    dc_span sp = grid_span(s->grid_f, &s->e->box[i]);
+    dc_span sp = grid_span(grid, &s->e->box[i]);
     c->n = 0;
     for (uint32_t row = sp.r0; row <= sp.r1; row++)
         for (uint32_t col = sp.c0; col <= sp.c1; col++) {
-            size_t cell = (size_t)row * s->grid_f->cols + col;
-            for (uint32_t k = s->grid_f->start[cell]; k < s->grid_f->start[cell + 1];
-                 k++) {
-                uint32_t j = s->grid_f->item[k];
+            size_t cell = (size_t)row * grid->cols + col;
+            for (uint32_t k = grid->start[cell]; k < grid->start[cell + 1]; k++) {
+                uint32_t j = grid->item[k];
                 if (!box_meets(&s->e->box[i], &s->f->box[j])) continue;
                 double t = 0;
-                switch (meet(p, q, s->f->p[j], s->f->q[j], &t)) {
+                dc_meet m = meet(p, q, s->f->p[j], s->f->q[j], &t);
+                if (m != DC_MEET_NONE && m != DC_MEET_CROSS && first_only) return -4;
+                switch (m) {
                 case DC_MEET_NONE:
                     break;
                 case DC_MEET_CROSS:
@@ -412,6 +418,26 @@ static int cut_edge(const dc_side *s, size_t i, dc_cuts *c)
             }
         }
     return 0;
+}
+
+/*
+ * cut_edge_in on the fine grid. Every edge of f whose box meets edge i's
+ * is read on any grid, so the crossings are the same (repeated where an
+ * edge lies in several cells: the pieces between equal cuts are empty and
+ * skipped). Only which of several shared, reversed or doubtful edges comes
+ * first depends on the grid: at the first such event the edge is cut
+ * again on the grid that has always decided it (about two edges a cell),
+ * built for this pair when first needed.
+ */
+static int cut_edge(const dc_side *s, size_t i, dc_cuts *c)
+{
+    int rc = cut_edge_in(s, s->grid_f, i, c, true);
+    if (rc != -4) return rc;
+    if (!*s->order_built) {
+        if (dc_grid_build(s->order_f, s->w, s->f->box, s->f->n) != 0) return -3;
+        *s->order_built = true;
+    }
+    return cut_edge_in(s, s->order_f, i, c, false);
 }
 
 static dc_xy along(dc_xy p, dc_xy q, double t)
@@ -517,6 +543,14 @@ static dc_box widen(const dc_box *w, dc_xy o)
     return x;
 }
 
+/* Cells of a window's fine grid for @p n edges. The edges of a window lie
+ * along the border the two zones share, a line across it: on a grid of
+ * about two edges a cell the cells that line crosses hold dozens each. */
+static size_t fine_cells(size_t n)
+{
+    return 4 * n + 1;
+}
+
 double dc_fzones_area(const dc_fzone *a, const dc_fzone *b, dc_area_scratch *s)
 {
     const dc_box *ea = &a->shape, *eb = &b->shape;
@@ -529,13 +563,15 @@ double dc_fzones_area(const dc_fzone *a, const dc_fzone *b, dc_area_scratch *s)
     dc_box wide = widen(&w, o);
     if (fedges_window(&s->fa, a, o, &w, &wide) != 0 ||
         fedges_window(&s->fb, b, o, &w, &wide) != 0 ||
-        dc_grid_build(&s->grid_a, &w, s->fa.box, s->fa.n) != 0 ||
-        dc_grid_build(&s->grid_b, &w, s->fb.box, s->fb.n) != 0)
+        dc_grid_build_cells(&s->fine_a, &w, s->fa.box, s->fa.n, fine_cells(s->fa.n)) !=
+            0 ||
+        dc_grid_build_cells(&s->fine_b, &w, s->fb.box, s->fb.n, fine_cells(s->fb.n)) != 0)
         return -1;
+    s->built_a = s->built_b = false;
     double span = fmax(a->all.x1, b->all.x1) - fmin(a->all.x0, b->all.x0);
     dc_placer pa = placer(a, o, &w, span), pb = placer(b, o, &w, span);
-    dc_side sa = {&s->fa, &s->fb, &s->grid_b, &pb, true};
-    dc_side sb = {&s->fb, &s->fa, &s->grid_a, &pa, false};
+    dc_side sa = {&s->fa, &s->fb, &s->fine_b, &s->grid_b, &s->built_b, &w, &pb, true};
+    dc_side sb = {&s->fb, &s->fa, &s->fine_a, &s->grid_a, &s->built_a, &w, &pa, false};
     double twice = 0;
     if (side_area(&sa, &s->cuts, &twice) != 0 || side_area(&sb, &s->cuts, &twice) != 0)
         return -1;
@@ -560,6 +596,8 @@ void dc_area_scratch_free(dc_area_scratch *s)
 {
     fedges_free(&s->fa);
     fedges_free(&s->fb);
+    dc_grid_free(&s->fine_a);
+    dc_grid_free(&s->fine_b);
     dc_grid_free(&s->grid_a);
     dc_grid_free(&s->grid_b);
     free(s->cuts.t);

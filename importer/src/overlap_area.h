@@ -60,7 +60,9 @@ typedef struct dc_cuts {
  * the cuts of one edge. */
 typedef struct dc_area_scratch {
     dc_fedges fa, fb;
-    dc_grid grid_a, grid_b;
+    dc_grid fine_a, fine_b; /* finer grids, for finding the edges near an edge */
+    dc_grid grid_a, grid_b; /* built only when an edge's first event matters */
+    bool built_a, built_b;
     dc_cuts cuts;
 } dc_area_scratch;
 

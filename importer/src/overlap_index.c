@@ -32,15 +32,19 @@ static size_t grid_spans(dc_grid *g, const dc_box *boxes, size_t n)
     return entries;
 }
 
-/* Index @p n edges, every one meeting @p w: about two per cell, fewer
- * cells when long edges would repeat in too many. 0, or -1 out of memory. */
 int dc_grid_build(dc_grid *g, const dc_box *w, const dc_box *boxes, size_t n)
+{
+    return dc_grid_build_cells(g, w, boxes, n, n / 2 + 1);
+}
+
+int dc_grid_build_cells(dc_grid *g, const dc_box *w, const dc_box *boxes, size_t n,
+                        size_t cells0)
 {
     int rc = 0;
     g->span = grow(g->span, &g->span_cap, n + 1, sizeof *g->span, &rc);
     if (rc != 0) return -1;
     size_t entries;
-    for (size_t cells = n / 2 + 1;; cells /= 4) {
+    for (size_t cells = cells0;; cells /= 4) {
         grid_shape(g, w, cells);
         entries = grid_spans(g, boxes, n);
         if (entries <= 8 * n + 64 || cells <= 1) break;

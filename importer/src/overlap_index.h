@@ -109,6 +109,10 @@ static inline dc_span grid_span(const dc_grid *g, const dc_box *b)
 /* Index @p n edges, every one meeting @p w: about two per cell, fewer
  * cells when long edges would repeat in too many. 0, or -1 out of memory. */
 int dc_grid_build(dc_grid *g, const dc_box *w, const dc_box *boxes, size_t n);
+/* The same, starting from @p cells cells rather than about two edges a
+ * cell. */
+int dc_grid_build_cells(dc_grid *g, const dc_box *w, const dc_box *boxes, size_t n,
+                        size_t cells);
 void dc_grid_free(dc_grid *g);
 
 /* ---- latitude bands over one zone ---- */

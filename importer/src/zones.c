@@ -49,11 +49,18 @@ struct dc_zone_feature {
     int transform;         /* in zs->transforms, or -1: already WGS 84 */
     dc_verdict verdict;
     OGRwkbGeometryType type; /* of a geometry that is not a polygon */
+    /* The geometry encoded as a zone of this feature alone would be, by
+     * the thread that judged it; empty when not (yet) done. */
+    dc_blob blob;
+    dc_zone_bbox bb;
+    bool encoded;
 };
 
 /* Zones are judged on this many threads at most (validity, repair and
  * reprojection are per feature and independent). */
 #define DC_ZONE_MAX_THREADS 8
+/* Room kept for the features judged while they are read, at most. */
+#define DC_ZONE_EARLY_MAX 131072
 
 void dc_zoneset_init(dc_zoneset *zs, dc_report *report)
 {
@@ -228,6 +235,10 @@ static int report_verdict(dc_zoneset *zs, dc_zone_feature *f)
     return 0;
 }
 
+static void judging_end(dc_judging *j);
+static void judging_publish(dc_judging *j);
+static void judging_lock(dc_judging *j, bool on);
+
 /* The transformation of @p z's layer, copied once a layer: its index in
  * zs->transforms, or -1 when the geometry is already in WGS 84. */
 static int layer_transform(dc_zoneset *zs, const dc_source_zone *z)
@@ -240,10 +251,15 @@ static int layer_transform(dc_zoneset *zs, const dc_source_zone *z)
         return (int)zs->ntransforms - 1;
     if (zs->ntransforms == zs->transforms_cap) {
         size_t cap = zs->transforms_cap ? zs->transforms_cap * 2 : 16;
+        /* Threads judging may be reading the array. */
+        judging_lock(zs->judging, true);
         OGRCoordinateTransformationH *x = realloc(zs->transforms, cap * sizeof *x);
+        if (x) {
+            zs->transforms = x;
+            zs->transforms_cap = cap;
+        }
+        judging_lock(zs->judging, false);
         if (!x) return -2;
-        zs->transforms = x;
-        zs->transforms_cap = cap;
     }
     /* The reader's names last no longer than its layer: copies. */
     char *s = strdup(source), *l = strdup(layer);
@@ -266,6 +282,11 @@ static int layer_transform(dc_zoneset *zs, const dc_source_zone *z)
  * copied. 0, or DC_E_NOMEM. */
 static int take(dc_zoneset *zs, dc_source_zone *z, bool steal)
 {
+    if (zs->nfeatures == zs->features_cap && zs->judging) {
+        /* More features than expected: the helpers stop before they move. */
+        judging_end(zs->judging);
+        zs->judging = NULL;
+    }
     if (zs->nfeatures == zs->features_cap) {
         size_t cap = zs->features_cap ? zs->features_cap * 2 : 64;
         dc_zone_feature *f = realloc(zs->features, cap * sizeof *f);
@@ -294,6 +315,7 @@ static int take(dc_zoneset *zs, dc_source_zone *z, bool steal)
     for (int i = 0; i < DC_ZONE_ROLES; i++)
         f->fields[i] = dup_or_null(z->fields[i]);
     zs->nfeatures++;
+    if (zs->judging) judging_publish(zs->judging);
     return 0;
 }
 
@@ -304,15 +326,23 @@ int dc_zoneset_take(void *ctx, dc_source_zone *z)
 
 /* ---- judging features, on threads ---- */
 
-typedef struct dc_judging {
+/* The features being judged: next is the first no thread has taken,
+ * avail the number taken so far, and done once no more will come. While
+ * threads judge as features are read, zs->features is not moved: a
+ * feature past its capacity waits for them to stop (see take). */
+struct dc_judging {
     dc_zoneset *zs;
-    size_t from, to;
-    atomic_size_t next;
-} dc_judging;
+    pthread_mutex_t lock;
+    pthread_cond_t more;
+    size_t next, avail;
+    bool done;
+    pthread_t helper[DC_ZONE_MAX_THREADS];
+    unsigned started;
+};
 
 /* Reproject (with this thread's copy of the layer's transformation),
  * validate and repair one feature. */
-static void judge_one(dc_zone_feature *f, OGRCoordinateTransformationH const *transforms,
+static void judge_one(dc_judging *j, dc_zone_feature *f,
                       OGRCoordinateTransformationH *mine)
 {
     if (f->verdict != DC_VERDICT_PENDING) return;
@@ -320,7 +350,13 @@ static void judge_one(dc_zone_feature *f, OGRCoordinateTransformationH const *tr
     f->geometry = NULL;
     if (g && f->transform >= 0) {
         OGRCoordinateTransformationH *ct = &mine[f->transform];
-        if (!*ct) *ct = dc_crs_clone(transforms[f->transform]);
+        if (!*ct) {
+            /* The reader may be adding a layer's transformation. */
+            pthread_mutex_lock(&j->lock);
+            OGRCoordinateTransformationH layer = j->zs->transforms[f->transform];
+            pthread_mutex_unlock(&j->lock);
+            *ct = dc_crs_clone(layer);
+        }
         /* A geometry PROJ cannot transform is reported like a missing one. */
         if (!*ct || dc_crs_transform_geometry(g, *ct) != OGRERR_NONE) {
             OGR_G_DestroyGeometry(g);
@@ -328,28 +364,107 @@ static void judge_one(dc_zone_feature *f, OGRCoordinateTransformationH const *tr
         }
     }
     f->geometry = valid_polygons(g, &f->verdict, &f->type);
+    /* Most zones are one feature: their encoding is done here, on every
+     * CPU, rather than one by one when they are merged. */
+    if (f->geometry) {
+        f->encoded = dc_zone_encode(f->geometry, &f->blob, &f->bb) == 0;
+        if (!f->encoded) {
+            free(f->blob.data);
+            memset(&f->blob, 0, sizeof f->blob);
+        }
+    }
+}
+
+/* Room in *mine for transformation @p k; false when out of memory. */
+static bool mine_reserve(OGRCoordinateTransformationH **mine, size_t *cap, int k)
+{
+    if (k < 0 || (size_t)k < *cap) return true;
+    size_t c = *cap ? *cap : 16;
+    while (c <= (size_t)k)
+        c *= 2;
+    OGRCoordinateTransformationH *x = realloc(*mine, c * sizeof *x);
+    if (!x) return false;
+    memset(x + *cap, 0, (c - *cap) * sizeof *x);
+    *mine = x;
+    *cap = c;
+    return true;
 }
 
 static void *judge_some(void *arg)
 {
     dc_judging *j = arg;
-    dc_zoneset *zs = j->zs;
-    size_t nt = zs->ntransforms;
-    OGRCoordinateTransformationH *mine = calloc(nt + 1, sizeof *mine);
+    OGRCoordinateTransformationH *mine = NULL;
+    size_t cap = 0;
     CPLPushErrorHandler(CPLQuietErrorHandler);
     for (;;) {
-        size_t k = atomic_fetch_add(&j->next, 1);
-        if (k >= j->to) break;
-        if (mine)
-            judge_one(&zs->features[k], zs->transforms, mine);
-        else if (zs->features[k].verdict == DC_VERDICT_PENDING)
-            zs->features[k].verdict = DC_VERDICT_INVALID; /* out of memory */
+        pthread_mutex_lock(&j->lock);
+        while (j->next >= j->avail && !j->done)
+            pthread_cond_wait(&j->more, &j->lock);
+        if (j->next >= j->avail) {
+            pthread_mutex_unlock(&j->lock);
+            break;
+        }
+        dc_zone_feature *f = &j->zs->features[j->next++];
+        pthread_mutex_unlock(&j->lock);
+        if (mine_reserve(&mine, &cap, f->transform))
+            judge_one(j, f, mine);
+        else if (f->verdict == DC_VERDICT_PENDING)
+            f->verdict = DC_VERDICT_INVALID; /* out of memory */
     }
     CPLPopErrorHandler();
-    for (size_t i = 0; mine && i < nt; i++)
+    for (size_t i = 0; i < cap; i++)
         dc_crs_destroy(mine[i]);
     free(mine);
     return NULL;
+}
+
+/* Start @p helpers threads judging the features taken from now on. */
+static dc_judging *judging_start(dc_zoneset *zs, unsigned helpers)
+{
+    dc_judging *j = calloc(1, sizeof *j);
+    if (!j) return NULL;
+    j->zs = zs;
+    j->next = j->avail = zs->nfeatures;
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_cond_init(&j->more, NULL);
+    while (j->started < helpers && j->started + 1 < DC_ZONE_MAX_THREADS &&
+           pthread_create(&j->helper[j->started], NULL, judge_some, j) == 0)
+        j->started++;
+    return j;
+}
+
+/* No more features: judge the rest on this thread too, and wait for the
+ * helpers. Every feature taken is judged when it returns. */
+static void judging_end(dc_judging *j)
+{
+    pthread_mutex_lock(&j->lock);
+    j->done = true;
+    pthread_cond_broadcast(&j->more);
+    pthread_mutex_unlock(&j->lock);
+    judge_some(j);
+    for (unsigned k = 0; k < j->started; k++)
+        pthread_join(j->helper[k], NULL);
+    pthread_cond_destroy(&j->more);
+    pthread_mutex_destroy(&j->lock);
+    free(j);
+}
+
+static void judging_lock(dc_judging *j, bool on)
+{
+    if (!j) return;
+    if (on)
+        pthread_mutex_lock(&j->lock);
+    else
+        pthread_mutex_unlock(&j->lock);
+}
+
+/* Feature zs->nfeatures - 1 is taken: a helper may judge it. */
+static void judging_publish(dc_judging *j)
+{
+    pthread_mutex_lock(&j->lock);
+    j->avail = j->zs->nfeatures;
+    pthread_cond_signal(&j->more);
+    pthread_mutex_unlock(&j->lock);
 }
 
 static void feature_free(dc_zone_feature *f)
@@ -359,6 +474,7 @@ static void feature_free(dc_zone_feature *f)
     for (int k = 0; k < DC_ZONE_ROLES; k++)
         free(f->fields[k]);
     OGR_G_DestroyGeometry(f->geometry);
+    free(f->blob.data);
 }
 
 static unsigned judge_threads(size_t features)
@@ -369,23 +485,43 @@ static unsigned judge_threads(size_t features)
     return n < 1 ? 1 : (unsigned)n;
 }
 
+dc_err dc_zoneset_judge_early(dc_zoneset *zs, size_t expected)
+{
+    if (zs->judging) return DC_OK;
+    /* A layer that miscounts is read all the same, judged at the end. */
+    if (expected > DC_ZONE_EARLY_MAX) expected = DC_ZONE_EARLY_MAX;
+    size_t cap = zs->nfeatures + expected;
+    if (cap > zs->features_cap) {
+        dc_zone_feature *f = realloc(zs->features, cap * sizeof *f);
+        if (!f) return DC_E_NOMEM;
+        zs->features = f;
+        zs->features_cap = cap;
+    }
+    unsigned n = judge_threads(expected);
+    if (n > 1) zs->judging = judging_start(zs, n - 1);
+    return DC_OK;
+}
+
 dc_err dc_zoneset_judge(dc_zoneset *zs, unsigned nthreads, dc_zone_kept_fn kept,
                         void *ctx)
 {
-    dc_judging j = {zs, zs->njudged, zs->nfeatures, 0};
-    atomic_init(&j.next, zs->njudged);
-    if (nthreads == 0) nthreads = judge_threads(j.to - j.from);
-    pthread_t helper[DC_ZONE_MAX_THREADS];
-    unsigned started = 0;
-    while (started + 1 < nthreads && started + 1 < DC_ZONE_MAX_THREADS &&
-           pthread_create(&helper[started], NULL, judge_some, &j) == 0)
-        started++;
-    judge_some(&j);
-    for (unsigned k = 0; k < started; k++)
-        pthread_join(helper[k], NULL);
+    size_t from = zs->njudged, to = zs->nfeatures;
+    dc_judging *j = zs->judging;
+    zs->judging = NULL;
+    if (!j) {
+        if (nthreads == 0) nthreads = judge_threads(to - from);
+        j = judging_start(zs, 0);
+        if (!j) return DC_E_NOMEM;
+        j->next = from;
+        j->avail = to;
+        while (j->started + 1 < nthreads && j->started + 1 < DC_ZONE_MAX_THREADS &&
+               pthread_create(&j->helper[j->started], NULL, judge_some, j) == 0)
+            j->started++;
+    }
+    judging_end(j);
     /* In feature order: the report as the features were read. */
-    size_t out = j.from;
-    for (size_t k = j.from; k < j.to; k++) {
+    size_t out = from;
+    for (size_t k = from; k < to; k++) {
         dc_zone_feature *f = &zs->features[k];
         int keep = report_verdict(zs, f);
         if (kept) kept(ctx, &f->origin, keep);
@@ -480,16 +616,24 @@ static int in_recovery_range(const dc_zone_bbox *bb, int32_t ref_lat, int32_t re
 static int make_zone(dc_zoneset *zs, dc_zone_feature **g, size_t n, OGRGeometryH *merged)
 {
     dc_zone_feature *f = g[0];
+    bool encoded = n == 1 && f->encoded;
     OGRGeometryH mp = group_union(zs, g, n);
     dc_blob b = {0};
     dc_zone_bbox bb;
+    if (encoded) {
+        b = f->blob;
+        bb = f->bb;
+        memset(&f->blob, 0, sizeof f->blob);
+        f->encoded = false;
+    }
     if (!mp) {
+        free(b.data);
         dc_report_reject(zs->report, &f->origin, DC_REJECT_ZONE_INVALID,
                          "the %zu parts of zone %05u could not be merged", n,
                          f->postcode);
         return 1;
     }
-    if (dc_zone_encode(mp, &b, &bb) != 0) {
+    if (!encoded && dc_zone_encode(mp, &b, &bb) != 0) {
         OGR_G_DestroyGeometry(mp);
         free(b.data);
         return -1;
@@ -713,6 +857,7 @@ done:
 
 void dc_zoneset_free(dc_zoneset *zs)
 {
+    if (zs->judging) judging_end(zs->judging);
     for (size_t i = 0; i < zs->nfeatures; i++)
         feature_free(&zs->features[i]);
     for (size_t i = 0; i < zs->nzones; i++)

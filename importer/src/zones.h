@@ -16,6 +16,7 @@
 #include "source.h"
 
 typedef struct dc_zone_feature dc_zone_feature;
+typedef struct dc_judging dc_judging;
 typedef struct dc_zone_bbox {
     int32_t south, west, north, east;
 } dc_zone_bbox;
@@ -24,6 +25,7 @@ typedef struct dc_zoneset {
     dc_report *report;
     dc_zone_feature *features; /* as read, in order; those judged come first */
     size_t nfeatures, features_cap, njudged;
+    dc_judging *judging; /* threads judging features as they are taken */
     /* The layers' transformations to WGS 84, a copy each, for features
      * taken unprojected; the last layer's as the reader gave it, and the
      * names of that layer (copies). */
@@ -59,6 +61,15 @@ int dc_zoneset_add(void *zoneset, dc_source_zone *zone);
  * copied once a layer. Returns 0 or DC_E_NOMEM.
  */
 int dc_zoneset_take(void *zoneset, dc_source_zone *zone);
+
+/**
+ * Judge the features taken from now on while they are read: threads (one
+ * per online CPU but one, at most 8) take each as soon as it is taken,
+ * and dc_zoneset_judge waits for them and reports. @p expected is the
+ * number of features to come (room is kept for them; more are judged
+ * when dc_zoneset_judge is called). Returns DC_OK or DC_E_NOMEM.
+ */
+dc_err dc_zoneset_judge_early(dc_zoneset *zs, size_t expected);
 
 /** Told of each feature judged, in the order taken: whether it is kept. */
 typedef void (*dc_zone_kept_fn)(void *ctx, const dc_feature_origin *origin, bool kept);

@@ -1,6 +1,7 @@
 /*
  * test_zones_judge.c - zone features taken as read and judged on threads
- * (dc_zoneset_take, dc_zoneset_judge) give the report and the zones that
+ * (dc_zoneset_take, dc_zoneset_judge, dc_zoneset_judge_early as they are
+ * taken) give the report and the zones that
  * dc_zoneset_add gives feature by feature on geometries already in WGS 84:
  * the same rows in the same order, the same encoded polygons.
  *
@@ -92,8 +93,13 @@ static dc_source_zone zone_of(const feature *f, size_t fid, OGRGeometryH g)
     return z;
 }
 
+/* Features judged while they are taken, with room for this many: none
+ * when negative. */
+static long early = -1;
+
 /* The report and zones of the features: one by one, projected first, or
- * taken unprojected and judged on @p threads threads. */
+ * taken unprojected and judged on @p threads threads (or as they are
+ * taken, when early is set). */
 static void run(const char *report_path, bool taken, unsigned threads, dc_zoneset *zs,
                 dc_import_summary *summary)
 {
@@ -104,6 +110,8 @@ static void run(const char *report_path, bool taken, unsigned threads, dc_zonese
     assert_int_equal(dc_report_open(&report, report_path, summary, &err), DC_OK);
     dc_zoneset_init(zs, &report);
     CPLPushErrorHandler(CPLQuietErrorHandler);
+    if (taken && early >= 0)
+        assert_int_equal(dc_zoneset_judge_early(zs, (size_t)early), DC_OK);
     for (size_t i = 0; i < NFEATURES; i++) {
         OGRGeometryH g = geometry_of(&features[i]);
         if (!taken && g && OGR_G_Transform(g, ct) != OGRERR_NONE) {
@@ -173,12 +181,25 @@ static void test_threads(void **state)
     judged_as_added(4);
 }
 
+/* Judged while taken: room for every feature, and room for fewer (the
+ * threads stop before the features move, the rest are judged at the end). */
+static void test_early(void **state)
+{
+    (void)state;
+    early = NFEATURES;
+    judged_as_added(0);
+    early = 3;
+    judged_as_added(0);
+    early = -1;
+}
+
 int main(void)
 {
     GDALAllRegister();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_thread),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_early),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     GDALDestroy();
