@@ -18,10 +18,6 @@
 #include "diachi/round_letters.h"
 #include "diachi/csv.h"
 
-/* A letters file larger than this is refused: DC_ROUND_MAX_STOPS rows
- * of even long addresses are well under it. */
-#define MAX_INPUT_BYTES (64u << 20)
-
 typedef struct round_args {
     const char *index, *input, *start, *output, *geojson, *unresolved, *column, *keep;
     int no_return, quiet;
@@ -80,33 +76,6 @@ static int parse_args(int argc, char **argv, const command *cmd, round_args *a)
 }
 
 /* ---- reading the letters ------------------------------------------------------ */
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (n == cap) {
-            char *more = cap < MAX_INPUT_BYTES ? realloc(buf, cap * 2) : NULL;
-            if (!more) {
-                free(buf);
-                buf = NULL;
-                errno = cap < MAX_INPUT_BYTES ? ENOMEM : EFBIG;
-                break;
-            }
-            buf = more, cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    if (buf && ferror(f)) free(buf), buf = NULL, errno = EIO;
-    if (f != stdin) fclose(f);
-    *len = n;
-    return buf;
-}
 
 /* Every data row's letter; EXIT_OK, or the exit code with the problem
  * printed. Blank lines are no letters; more rows than a round takes are
@@ -339,7 +308,7 @@ static int order_round(round_plan *p, const letters *l, size_t resolved)
 static int run_round(const round_args *a, round_plan *p, letters *l, dc_geo *geo)
 {
     size_t len, resolved;
-    char *buf = read_all(a->input, &len);
+    char *buf = dc_round_letters_load(a->input, &len);
     if (!buf) {
         fprintf(stderr, "diachi round: cannot read %s: %s\n", a->input, strerror(errno));
         return EXIT_USAGE;

@@ -4,6 +4,8 @@
  * from the CSV scanner (diachi/csv.h), the known column names from the
  * batch's table.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,4 +145,32 @@ void dc_round_letters_free(dc_round_letters *l)
         free(l->v[i].text);
     free(l->v);
     *l = (dc_round_letters){0};
+}
+
+char *dc_round_letters_load(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) errno = ENOMEM;
+    while (buf) {
+        if (n == cap) {
+            char *more = cap < DC_ROUND_LETTERS_MAX_BYTES ? realloc(buf, cap * 2) : NULL;
+            if (!more) {
+                free(buf);
+                buf = NULL;
+                errno = cap < DC_ROUND_LETTERS_MAX_BYTES ? ENOMEM : EFBIG;
+                break;
+            }
+            buf = more, cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) break;
+    }
+    if (buf && ferror(f)) free(buf), buf = NULL, errno = EIO;
+    if (f != stdin) fclose(f);
+    *len = n;
+    return buf;
 }

@@ -33,8 +33,6 @@
 #define MAP_H (110 * MM)
 #define LEAD 12.5 /* a list row, points */
 #define TEXT_PT 8.5
-/* A letters file larger than this is refused, as by diachi round. */
-#define MAX_INPUT_BYTES (64u << 20)
 #define EARTH_R 6371008.8 /* metres, the mean radius */
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -52,33 +50,10 @@ typedef struct round_sheet {
 
 /* ---- the letters: the same file `diachi round` reads ------------------------- */
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0, got = 1;
-    char *buf = malloc(cap);
-    while (buf && got) {
-        if (n == cap) {
-            char *more = cap < MAX_INPUT_BYTES ? realloc(buf, cap * 2) : NULL;
-            if (!more) errno = cap < MAX_INPUT_BYTES ? ENOMEM : EFBIG;
-            if (!more) free(buf);
-            buf = more, cap *= 2;
-            if (!buf) break;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    }
-    if (buf && ferror(f)) free(buf), buf = NULL, errno = EIO;
-    if (f != stdin) fclose(f);
-    *len = n;
-    return buf;
-}
-
 static dc_err read_letters(round_sheet *r, const char **problem, dc_error *err)
 {
     size_t len;
-    char *buf = read_all(r->o->letters, &len);
+    char *buf = dc_round_letters_load(r->o->letters, &len);
     if (!buf) {
         *problem = "io";
         return dc_error_set(err, DC_E_IO, "cannot read %s: %s", r->o->letters,

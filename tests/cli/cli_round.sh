@@ -102,5 +102,21 @@ grep -q 'round_empty: none of the 1 letters names a door' err.txt || fail "no do
 [ -e none-round.csv ] && fail "no door: a round was written"
 [ "$(wc -l < none-round.unresolved.csv)" = 2 ] || fail "no door: the list"
 
+# A letters file that cannot be read, or is over 64 MiB: the reason, exit 2,
+# and nothing written.
+"$diachi" round missing.csv --start "$start" -o gone.csv 2> err.txt
+rc=$?
+[ "$rc" = 2 ] || fail "missing letters: exit $rc, want 2"
+[ "$(cat err.txt)" = "diachi round: cannot read missing.csv: No such file or directory" ] ||
+  fail "missing letters: $(cat err.txt)"
+printf 'code\n' > huge.csv && truncate -s $((64 * 1024 * 1024 + 1)) huge.csv
+"$diachi" round huge.csv --start "$start" -o gone.csv 2> err.txt
+rc=$?
+[ "$rc" = 2 ] || fail "huge letters: exit $rc, want 2"
+[ "$(cat err.txt)" = "diachi round: cannot read huge.csv: File too large" ] ||
+  fail "huge letters: $(cat err.txt)"
+rm -f huge.csv
+[ -e gone.csv ] && fail "unreadable letters: a round was written"
+
 [ "$failures" = 0 ] && echo "cli_round: ok"
 exit $((failures > 0))

@@ -5,7 +5,9 @@
  *
  *     dc_round_letters l = {0};
  *     dc_error err;
- *     if (dc_round_letters_read(buf, len, NULL, &l, &err) == DC_OK)
+ *     size_t len;
+ *     char *buf = dc_round_letters_load("letters.csv", &len);
+ *     if (buf && dc_round_letters_read(buf, len, NULL, &l, &err) == DC_OK)
  *         ... l.v[i].row, l.v[i].text; dc_round_resolve(..., &l.v[i].door) ...
  *     dc_round_letters_free(&l);
  *
@@ -55,6 +57,20 @@ typedef struct dc_round_letters {
  */
 dc_err dc_round_letters_read(const char *buf, size_t len, const char *column,
                              dc_round_letters *out, dc_error *err);
+
+/** A letters file larger than this is refused: DC_ROUND_MAX_STOPS rows of
+ *  even long addresses are well under it. */
+#define DC_ROUND_LETTERS_MAX_BYTES (64u << 20)
+
+/**
+ * The whole of the letters file @p path ("-": standard input), for
+ * dc_round_letters_read.
+ * @param[out] len  its bytes
+ * @return a buffer the caller frees, or NULL with errno set: the open's,
+ *         ENOMEM, EFBIG (over DC_ROUND_LETTERS_MAX_BYTES), EIO (a read
+ *         failed).
+ */
+char *dc_round_letters_load(const char *path, size_t *len);
 
 /** Free what @p l holds and zero it; NULL is a no-op. */
 void dc_round_letters_free(dc_round_letters *l);
