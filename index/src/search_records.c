@@ -787,19 +787,16 @@ static uint8_t *put_postcodes(uint8_t *q, const members *m)
     return q;
 }
 
-/* A former name's record: its earlier zones' postcodes (varint count,
- * then ascending differences), then the current postcodes they reach. */
-static dc_err former_record(const finish *f, const entity *e, search_buf *b)
+/* The bytes of an entity's record before its count: kind, words, the
+ * word taken off, flags, then the exact and folded proper names and the
+ * leading word, each (u8 length, bytes). */
+static size_t head_bytes(const entity *e)
 {
-    const past_names *p = e->kind == DC_ENTITY_ZONE ? &f->r->past[e->source] : NULL;
-    const former_group *g = p ? NULL : &f->former[e->source];
-    members own = {p ? (uint32_t *)&p->postcode : NULL, 1, 1};
-    const members *old = p ? &own : &g->old, *reach = p ? &p->reach : &g->reach;
-    size_t need = 7 + e->exact_len + e->folded_len + e->lead_len + 4 +
-                  ((size_t)old->n + reach->n + 1) * DC_VARINT_MAX;
-    b->len = 0;
-    uint8_t *q = dc_search_buf_room(b, need), *start = q;
-    if (!q) return DC_E_NOMEM;
+    return 7 + (size_t)e->exact_len + e->folded_len + e->lead_len;
+}
+
+static uint8_t *put_head(uint8_t *q, const entity *e)
+{
     *q++ = e->kind;
     *q++ = (uint8_t)(e->words < 255 ? e->words : 255);
     *q++ = e->word;
@@ -809,7 +806,23 @@ static dc_err former_record(const finish *f, const entity *e, search_buf *b)
     *q++ = (uint8_t)e->folded_len;
     memcpy(q, e->folded, e->folded_len), q += e->folded_len;
     *q++ = e->lead_len;
-    memcpy(q, e->lead, e->lead_len), q += e->lead_len;
+    memcpy(q, e->lead, e->lead_len);
+    return q + e->lead_len;
+}
+
+/* A former name's record: its earlier zones' postcodes (varint count,
+ * then ascending differences), then the current postcodes they reach. */
+static dc_err former_record(const finish *f, const entity *e, search_buf *b)
+{
+    const past_names *p = e->kind == DC_ENTITY_ZONE ? &f->r->past[e->source] : NULL;
+    const former_group *g = p ? NULL : &f->former[e->source];
+    members own = {p ? (uint32_t *)&p->postcode : NULL, 1, 1};
+    const members *old = p ? &own : &g->old, *reach = p ? &p->reach : &g->reach;
+    size_t need = head_bytes(e) + 4 + ((size_t)old->n + reach->n + 1) * DC_VARINT_MAX;
+    b->len = 0;
+    uint8_t *q = dc_search_buf_room(b, need), *start = q;
+    if (!q) return DC_E_NOMEM;
+    q = put_head(q, e);
     dc_put_le32(q, reach->n), q += 4;
     q += dc_varint_put(q, old->n);
     q = put_postcodes(q, old);
@@ -830,22 +843,12 @@ static dc_err entity_record(const finish *f, const entity *e, search_buf *b)
                            : NULL;
     uint32_t zone_pc = e->kind == DC_ENTITY_ZONE ? r->zones[e->source].postcode : 0;
     uint32_t count = p ? p->count : m ? m->n : 1;
-    size_t need = 7 + e->exact_len + e->folded_len + e->lead_len + 4 + 16 +
-                  (p ? p->len : 0) +
-                  (size_t)count * DC_VARINT_MAX;
+    size_t need =
+        head_bytes(e) + 4 + 16 + (p ? p->len : 0) + (size_t)count * DC_VARINT_MAX;
     b->len = 0;
     uint8_t *q = dc_search_buf_room(b, need), *start = q;
     if (!q) return DC_E_NOMEM;
-    *q++ = e->kind;
-    *q++ = (uint8_t)(e->words < 255 ? e->words : 255);
-    *q++ = e->word;
-    *q++ = 0;
-    *q++ = (uint8_t)e->exact_len;
-    memcpy(q, e->exact, e->exact_len), q += e->exact_len;
-    *q++ = (uint8_t)e->folded_len;
-    memcpy(q, e->folded, e->folded_len), q += e->folded_len;
-    *q++ = e->lead_len;
-    memcpy(q, e->lead, e->lead_len), q += e->lead_len;
+    q = put_head(q, e);
     dc_put_le32(q, count), q += 4;
     if (p) {
         dc_put_le32(q, p->string);
@@ -855,9 +858,7 @@ static dc_err entity_record(const finish *f, const entity *e, search_buf *b)
         q += 16;
         memcpy(q, p->bytes, p->len), q += p->len;
     } else if (m) {
-        for (uint32_t i = 0; i < m->n; i++)
-            q += dc_varint_put(q, i ? m->postcodes[i] - m->postcodes[i - 1]
-                                    : m->postcodes[0]);
+        q = put_postcodes(q, m);
     } else {
         q += dc_varint_put(q, zone_pc);
     }
