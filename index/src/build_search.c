@@ -59,9 +59,10 @@ struct dc_build_search {
     pthread_cond_t changed;
     feed_batch *batch[2]; /* [fill] is the writer's, the other the thread's */
     int fill;
-    bool handed; /* the other batch waits for the thread */
-    bool done;   /* no more households: make the records */
-    dc_err rc;   /* the thread's, its message in err */
+    bool handed;  /* the other batch waits for the thread */
+    bool done;    /* no more households: make the records */
+    bool abandon; /* ... or not: the build failed, its data goes */
+    dc_err rc;    /* the thread's, its message in err */
     dc_error err;
     record_log log;
 };
@@ -175,8 +176,9 @@ static void *feed_main(void *arg)
         t->handed = false;
         pthread_cond_broadcast(&t->changed);
     }
+    bool abandon = t->abandon;
     pthread_mutex_unlock(&t->lock);
-    if (rc == DC_OK) rc = make_records(&t->m, log_record, &t->log);
+    if (rc == DC_OK && !abandon) rc = make_records(&t->m, log_record, &t->log);
     if (rc == DC_E_NOMEM) no_memory(&t->m);
     t->rc = rc; /* read after the join */
     return NULL;
@@ -206,9 +208,10 @@ static struct dc_build_search *feed_start(dc_builder *b)
 }
 
 /* Hand the batch being filled to the thread, once it took the last one. */
-static void feed_hand(struct dc_build_search *t, bool done)
+static void feed_hand(struct dc_build_search *t, bool done, bool abandon)
 {
     pthread_mutex_lock(&t->lock);
+    t->abandon = abandon;
     while (t->handed)
         pthread_cond_wait(&t->changed, &t->lock);
     if (t->batch[t->fill]->n) {
@@ -220,12 +223,12 @@ static void feed_hand(struct dc_build_search *t, bool done)
     pthread_mutex_unlock(&t->lock);
 }
 
-/* Tell the thread there is no more and wait for it: its records and log
- * become the builder's; its result. */
-static dc_err feed_join(dc_builder *b)
+/* Tell the thread there is no more (and whether to make the records) and
+ * wait for it: its records and log become the builder's; its result. */
+static dc_err feed_join(dc_builder *b, bool abandon)
 {
     struct dc_build_search *t = b->search_thread;
-    feed_hand(t, true);
+    feed_hand(t, true, abandon);
     pthread_join(t->thread, NULL);
     b->search_thread = NULL;
     dc_err rc = t->rc;
@@ -260,7 +263,7 @@ dc_err dc_build_search_household(dc_builder *b, uint32_t number, uint32_t postco
     if (house_len) memcpy(fb->text + fb->used, house, house_len);
     fb->used += house_len;
     fb->item[fb->n++] = it;
-    if (fb->n == FEED_BATCH) feed_hand(t, false);
+    if (fb->n == FEED_BATCH) feed_hand(t, false, false);
     return DC_OK;
 }
 
@@ -284,7 +287,7 @@ static dc_err put_log(dc_builder *b)
 dc_err dc_build_write_search(dc_builder *b)
 {
     if (b->search_thread) {
-        dc_err rc = feed_join(b);
+        dc_err rc = feed_join(b, false);
         return rc == DC_OK ? put_log(b) : rc;
     }
     maker m = {b, b->search, b->err};
@@ -295,7 +298,7 @@ dc_err dc_build_write_search(dc_builder *b)
 
 void dc_build_free_search(dc_builder *b)
 {
-    if (b->search_thread) (void)feed_join(b);
+    if (b->search_thread) (void)feed_join(b, true); /* the build failed */
     free(b->search_log);
     b->search_log = NULL;
     dc_search_records_close(b->search);
