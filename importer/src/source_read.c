@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cpl_conv.h>
+
 #include "source_internal.h"
 
 #define BATCH 4096
@@ -166,8 +168,7 @@ static int batch_flush(hh_batch *b, dc_layer_reader *r, dc_household_fn fn, void
 {
     /* ok[] says which points PROJ could not transform. */
     memset(b->ok, 0, b->points * sizeof b->ok[0]);
-    if (b->points > 0)
-        dc_crs_transform_points(r->to_wgs84, b->points, b->x, b->y, b->ok);
+    if (b->points > 0) dc_crs_transform_points(r->to_wgs84, b->points, b->x, b->y, b->ok);
     int rc = 0;
     for (size_t i = 0; i < b->n && rc == 0; i++) {
         const hh_slot *s = &b->slot[i];
@@ -266,17 +267,45 @@ static dc_err read_zone(dc_layer_reader *r, OGRFeatureH f, dc_text *text,
     return rc;
 }
 
+/*
+ * OGR's shapefile driver gives each geometry it reads the layer's CRS,
+ * which it makes on the first feature: the .prj imported, then identified
+ * against PROJ's database (FindBestMatch), 5 to 10 ms of SQLite a layer,
+ * on the zones' thread, for each of a national delivery's layers whose
+ * .prj the CRS cache (source_crs.c) had already answered. The geometries'
+ * CRS is never read (the layer's transformation reprojects them), so the
+ * identification is turned off on this thread while the features are
+ * read. The option's earlier value is put back after.
+ */
+#define FIND_MATCHES "USE_OSR_FIND_MATCHES"
+
+static char *find_matches_off(void)
+{
+    const char *was = CPLGetThreadLocalConfigOption(FIND_MATCHES, NULL);
+    char *saved = was ? strdup(was) : NULL;
+    CPLSetThreadLocalConfigOption(FIND_MATCHES, "NO");
+    return saved;
+}
+
+static void find_matches_back(char *saved)
+{
+    CPLSetThreadLocalConfigOption(FIND_MATCHES, saved);
+    free(saved);
+}
+
 static dc_err read_zone_layer(dc_layer_reader *r, bool unprojected, dc_zone_fn fn,
                               void *ctx)
 {
     dc_text text = {0};
     dc_err rc = DC_OK;
     OGRFeatureH f;
+    char *saved = find_matches_off();
     OGR_L_ResetReading(r->layer);
     while (rc == DC_OK && (f = OGR_L_GetNextFeature(r->layer)) != NULL) {
         rc = read_zone(r, f, &text, unprojected, fn, ctx);
         OGR_F_Destroy(f);
     }
+    find_matches_back(saved);
     dc_text_free(&text);
     return rc;
 }

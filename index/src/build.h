@@ -74,6 +74,9 @@ typedef struct dc_builder {
     size_t ncodes, ngrid;
     dc_strtab *strings;               /* streets and groups, by id */
     struct dc_search_records *search; /* the search data (build_search.c) */
+    struct dc_build_search *search_thread; /* making it beside the writing */
+    uint8_t *search_log;                   /* its records, to be put in order */
+    size_t search_log_len;
     uint8_t *buf;
     size_t bufsize;
     dc_index_file file; /* the temporary file, its transaction and databases */

@@ -10,7 +10,10 @@
  * (dc_edge_crosses_east), so every mark is that test's answer. A value is
  * then a walk of the zonegrid cell's 400 sub-cells and their candidates.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "zonecells_zone.h"
 
@@ -206,6 +209,67 @@ static dc_err zone_rings(zc_zone *z, const dc_polygon *p)
     return DC_OK;
 }
 
+/*
+ * The zones are independent: they are shared out in chunks between the
+ * calling thread and one more per online CPU (at most ZC_THREADS in all),
+ * each taking the next chunk as it is done, so that a national map's
+ * 10,000 zones take half the time on two cores. Each zone's result is the
+ * same whichever thread computes it.
+ */
+#define ZC_THREADS 4
+#define ZC_CHUNK 32
+
+typedef struct zc_prep {
+    dc_zonecells *zc;
+    const dc_zc_zone *zones;
+    atomic_size_t next;
+    atomic_int rc;
+} zc_prep;
+
+static dc_err prepare_zone(zc_zone *z, const dc_polygon *p)
+{
+    dc_err rc = zone_rings(z, p);
+    if (rc == DC_OK) rc = zone_runs(z);
+    if (rc == DC_OK) rc = zone_inside(z, p);
+    return rc;
+}
+
+static void *prep_work(void *arg)
+{
+    zc_prep *job = arg;
+    size_t n = job->zc->nzones;
+    for (;;) {
+        size_t i = atomic_fetch_add(&job->next, ZC_CHUNK);
+        for (size_t end = i + ZC_CHUNK; i < end && i < n; i++) {
+            if (atomic_load(&job->rc) != DC_OK) return NULL;
+            dc_err rc = prepare_zone(&job->zc->zones[i], &job->zones[i].polygon);
+            if (rc != DC_OK) atomic_store(&job->rc, rc);
+        }
+        if (i >= n) return NULL;
+    }
+}
+
+/* Run prep_work on the calling thread and up to ZC_THREADS - 1 others. */
+static dc_err prepare_zones(dc_zonecells *zc, const dc_zc_zone *zones)
+{
+    zc_prep job = {.zc = zc, .zones = zones};
+    atomic_init(&job.next, 0);
+    atomic_init(&job.rc, DC_OK);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t want = cpus < 1 ? 1 : cpus > ZC_THREADS ? ZC_THREADS : (size_t)cpus;
+    if (want > (zc->nzones + ZC_CHUNK - 1) / ZC_CHUNK)
+        want = (zc->nzones + ZC_CHUNK - 1) / ZC_CHUNK;
+    pthread_t helper[ZC_THREADS];
+    size_t started = 0;
+    while (started + 1 < want &&
+           pthread_create(&helper[started], NULL, prep_work, &job) == 0)
+        started++;
+    prep_work(&job);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(helper[t], NULL);
+    return (dc_err)atomic_load(&job.rc);
+}
+
 dc_err dc_zonecells_prepare(const dc_zc_zone *zones, size_t nzones, dc_zonecells **out)
 {
     dc_zonecells *zc = calloc(1, sizeof *zc);
@@ -217,13 +281,10 @@ dc_err dc_zonecells_prepare(const dc_zc_zone *zones, size_t nzones, dc_zonecells
     dc_err rc = zc->zones && zc->of_postcode ? DC_OK : DC_E_NOMEM;
     for (uint32_t p = 0; rc == DC_OK && p < DC_POSTCODES; p++)
         zc->of_postcode[p] = -1;
-    for (size_t i = 0; rc == DC_OK && i < nzones; i++) {
+    for (size_t i = 0; rc == DC_OK && i < nzones; i++)
         if (zones[i].postcode < DC_POSTCODES)
             zc->of_postcode[zones[i].postcode] = (int32_t)i;
-        rc = zone_rings(&zc->zones[i], &zones[i].polygon);
-        if (rc == DC_OK) rc = zone_runs(&zc->zones[i]);
-        if (rc == DC_OK) rc = zone_inside(&zc->zones[i], &zones[i].polygon);
-    }
+    if (rc == DC_OK) rc = prepare_zones(zc, zones);
     if (rc != DC_OK) {
         dc_zonecells_free(zc);
         return rc;
