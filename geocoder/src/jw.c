@@ -201,13 +201,25 @@ void dc_jw_cstring(dc_jw *w, const char *s)
     dc_jw_string(w, s ? s : "", s ? strlen(s) : 0);
 }
 
-/* Decimal digits of @p v into the end of @p tmp; returns the first. */
+/* Decimal digits of @p v into the end of @p tmp; returns the first. Two
+ * at a time: a coordinate has ten or eleven. */
 static char *digits(uint64_t v, char *end)
 {
-    do {
-        *--end = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    while (v >= 100) {
+        end -= 2;
+        memcpy(end, pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        end -= 2;
+        memcpy(end, pairs + 2 * v, 2);
+    } else {
+        *--end = (char)('0' + v);
+    }
     return end;
 }
 
