@@ -41,7 +41,10 @@ function request()
 end
 LUA
 
-ceiling_port=18090 serve_port=18091
+# BENCH_PORT moves the two servers (BENCH_PORT and the next), so that two
+# runs on one machine do not meet.
+ceiling_port=${BENCH_PORT:-18090}
+serve_port=$((ceiling_port + 1))
 "$bin/bench_http_ceiling" $ceiling_port 2 2>/dev/null &
 ceiling=$!
 "$bin/diachi" serve --index "$index" --listen 127.0.0.1:$serve_port --threads 2 2>/dev/null &

@@ -172,8 +172,14 @@ static void log_path(char *out, size_t size, const char *url)
     size_t keep = strlen(url), max = LOG_PATH;
     if (strncmp(url, codes, sizeof codes - 1) == 0) max = sizeof codes - 1 + 5;
     if (max > size - sizeof cut) max = size - sizeof cut;
-    snprintf(out, size, "%.*s%s", (int)(keep < max ? keep : max), url,
-             keep > max ? cut : "");
+    /* Copied, not printed: this runs for every request. */
+    size_t n = keep < max ? keep : max;
+    memcpy(out, url, n);
+    if (keep > max) {
+        memcpy(out + n, cut, sizeof cut - 1);
+        n += sizeof cut - 1;
+    }
+    out[n] = '\0';
 }
 
 /* The handler's first call: the method and the unescaped path are known. */
@@ -186,7 +192,9 @@ static void request_begin(dc_request *req, struct MHD_Connection *c, const char 
     req->post = strcmp(method, MHD_HTTP_METHOD_POST) == 0 ||
                 strcmp(method, MHD_HTTP_METHOD_PUT) == 0 ||
                 strcmp(method, MHD_HTTP_METHOD_PATCH) == 0;
-    snprintf(req->method, sizeof req->method, "%s", method);
+    size_t m = strnlen(method, sizeof req->method - 1);
+    memcpy(req->method, method, m);
+    req->method[m] = '\0';
     log_path(req->path, sizeof req->path, url);
 }
 

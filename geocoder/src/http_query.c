@@ -148,14 +148,74 @@ void dc_query_negotiate(struct MHD_Connection *c, dc_request *req, dc_query *q)
     req->geojson = q->geojson;
 }
 
-/* A decimal number in [lo, hi]: no hex, no inf or nan, nothing after it. */
-bool dc_query_number(const char *s, double lo, double hi, double *out)
+/* Digits from *p on into *m while it has room (at most 19 significant
+ * digits; leading zeros are not significant), counting those it keeps
+ * (*kept) and those it cannot (*lost); moves *p past them all. */
+static void read_digits(const char **p, uint64_t *m, int *kept, int *lost)
 {
-    if (!s || !*s || strspn(s, "0123456789+-.eE") != strlen(s)) return false;
+    for (; **p >= '0' && **p <= '9'; (*p)++) {
+        if (*m == 0 && **p == '0' && *kept == 0) continue;
+        if (*kept < 19) {
+            *m = *m * 10 + (uint64_t)(**p - '0');
+            (*kept)++;
+        } else {
+            (*lost)++;
+        }
+    }
+}
+
+bool dc_query_decimal(const char *s, double *out)
+{
+    /* Exact powers of ten: every one up to 1e22 is a double. */
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = s;
+    bool negative = *p == '-';
+    uint64_t m = 0;
+    int kept = 0, lost = 0, whole, fraction = 0, exp = 0;
+    if (*p == '+' || *p == '-') p++;
+    const char *digits = p;
+    read_digits(&p, &m, &kept, &lost);
+    whole = (int)(p - digits);
+    if (*p == '.') {
+        const char *from = ++p;
+        read_digits(&p, &m, &kept, &lost);
+        fraction = (int)(p - from);
+    }
+    if (whole + fraction == 0) return false;
+    /* m times ten to exp is the value when no digit was lost. */
+    exp = -fraction;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        bool exp_negative = *p == '-';
+        if (*p == '+' || *p == '-') p++;
+        if (*p < '0' || *p > '9') return false;
+        int e = 0;
+        for (; *p >= '0' && *p <= '9'; p++)
+            if (e < 100000) e = e * 10 + (*p - '0');
+        exp += exp_negative ? -e : e;
+    }
+    if (*p) return false;
+    if (lost == 0 && m <= (1ull << 53) && exp >= -22 && exp <= 22) {
+        double v = (double)m;
+        v = exp < 0 ? v / pow10[-exp] : v * pow10[exp];
+        *out = negative ? -v : v;
+        return true;
+    }
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || *end || !isfinite(v) || v < lo || v > hi) return false;
+    if (errno || *end || !isfinite(v)) return false;
+    *out = v;
+    return true;
+}
+
+/* A decimal number in [lo, hi]: no hex, no inf or nan, nothing after it. */
+bool dc_query_number(const char *s, double lo, double hi, double *out)
+{
+    double v;
+    if (!s || !dc_query_decimal(s, &v) || v < lo || v > hi) return false;
     *out = v;
     return true;
 }

@@ -67,6 +67,16 @@ const char *dc_query_convert(const dc_query *q, bool *convert);
 /* A decimal number in [lo, hi]: no hex, no inf or nan, nothing after it. */
 bool dc_query_number(const char *s, double lo, double hi, double *out);
 
+/* A whole NUL-terminated string read as a decimal number, strictly:
+ * [+-]? (D+ (. D*)? | . D+) ([eE] [+-]? D+)?, D a digit, nothing else
+ * (no spaces, hex, inf or nan). The value is strtod's to the bit: a
+ * number of at most 19 significant digits and a power of ten up to 22
+ * (coordinates, radii, limits) is one correctly rounded multiplication
+ * or division of two exact doubles, anything else is strtod's own. False
+ * when the text is not such a number or its value overflows or underflows
+ * (where strtod sets ERANGE); *out is written only on success. */
+bool dc_query_decimal(const char *s, double *out);
+
 /* lon, or lng: either, or both when equal; NULL, or the problem in words. */
 const char *dc_query_lon(const dc_query *q, double *lon);
 

@@ -118,10 +118,9 @@ void dc_jw_end(dc_jw *w)
     w->buf[w->len++] = (w->arrays >> w->depth) & 1 ? ']' : '}';
 }
 
-void dc_jw_key(dc_jw *w, const char *key)
+void dc_jw_key_n(dc_jw *w, const char *key, size_t n)
 {
     separate(w);
-    size_t n = strlen(key);
     if (!reserve(w, n + 3)) return;
     w->buf[w->len++] = '"';
     memcpy(w->buf + w->len, key, n);
@@ -138,6 +137,20 @@ static const bool escape[256] = {
     ['\\'] = true,
 };
 
+/* Eight bytes at a time: whether any of them needs escaping (a control,
+ * '"' or '\\'), by the carry-free byte tests of "Bit Twiddling Hacks". */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+static inline bool word_needs_escape(const char *s)
+{
+    uint64_t v;
+    memcpy(&v, s, 8);
+    uint64_t quote = v ^ (ONES * '"'), backslash = v ^ (ONES * '\\');
+    uint64_t control = (v - ONES * 0x20) & ~v;
+    uint64_t zero = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash);
+    return ((control | zero) & HIGHS) != 0;
+}
+
 void dc_jw_string(dc_jw *w, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -149,6 +162,8 @@ void dc_jw_string(dc_jw *w, const char *s, size_t len)
     for (size_t i = 0; i < len;) {
         /* Copy the run of bytes that need nothing in one go. */
         size_t run = i;
+        while (run + 8 <= len && !word_needs_escape(s + run))
+            run += 8;
         while (run < len && !escape[(unsigned char)s[run]])
             run++;
         memcpy(o, s + i, run - i);
@@ -186,13 +201,25 @@ void dc_jw_cstring(dc_jw *w, const char *s)
     dc_jw_string(w, s ? s : "", s ? strlen(s) : 0);
 }
 
-/* Decimal digits of @p v into the end of @p tmp; returns the first. */
+/* Decimal digits of @p v into the end of @p tmp; returns the first. Two
+ * at a time: a coordinate has ten or eleven. */
 static char *digits(uint64_t v, char *end)
 {
-    do {
-        *--end = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    while (v >= 100) {
+        end -= 2;
+        memcpy(end, pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        end -= 2;
+        memcpy(end, pairs + 2 * v, 2);
+    } else {
+        *--end = (char)('0' + v);
+    }
     return end;
 }
 

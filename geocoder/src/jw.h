@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define DC_JW_MAX_DEPTH 32
 
@@ -47,8 +48,14 @@ void dc_jw_object(dc_jw *w);
 void dc_jw_array(dc_jw *w);
 /** Close the innermost object or array. */
 void dc_jw_end(dc_jw *w);
-/** A member name (a literal: not escaped). */
-void dc_jw_key(dc_jw *w, const char *key);
+/** A member name of @p len bytes (a literal: not escaped). */
+void dc_jw_key_n(dc_jw *w, const char *key, size_t len);
+/** A member name (a literal: not escaped). Inline, so that a literal's
+ *  length is known when compiled. */
+static inline void dc_jw_key(dc_jw *w, const char *key)
+{
+    dc_jw_key_n(w, key, strlen(key));
+}
 
 void dc_jw_string(dc_jw *w, const char *s, size_t len);
 void dc_jw_cstring(dc_jw *w, const char *s);

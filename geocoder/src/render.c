@@ -157,13 +157,15 @@ static bool zone_of(const zone_source *zs, uint32_t postcode, dc_zone *out)
 
 #define COUNTRY "Vi\xE1\xBB\x87t Nam" /* "Việt Nam", NFC */
 
-/* "display_name": dc_geo_address (door to province, @p h may be NULL),
- * then the country. */
-static void display_name_as(dc_jw *w, const char *key, const dc_household *h,
-                            const dc_zone *z)
+/* Room for a display name: the address and the country. */
+#define NAME_SIZE 768
+
+/* The address of @p h (NULL: the zone's own) in @p z as "display_name"
+ * says it, dc_geo_address (door to province) then the country, into
+ * @p text; returns its length. */
+static size_t display_text(const dc_household *h, const dc_zone *z, char text[NAME_SIZE])
 {
-    char text[768];
-    size_t room = sizeof text - sizeof(", " COUNTRY);
+    size_t room = NAME_SIZE - sizeof(", " COUNTRY);
     size_t n = dc_geo_address(h, z, text, room);
     if (n >= room) n = strlen(text); /* cut on a character boundary */
     if (n) {
@@ -171,7 +173,15 @@ static void display_name_as(dc_jw *w, const char *key, const dc_household *h,
         n += 2;
     }
     memcpy(text + n, COUNTRY, sizeof COUNTRY);
-    n += sizeof COUNTRY - 1;
+    return n + sizeof COUNTRY - 1;
+}
+
+/* "display_name": display_text's, under @p key. */
+static void display_name_as(dc_jw *w, const char *key, const dc_household *h,
+                            const dc_zone *z)
+{
+    char text[NAME_SIZE];
+    size_t n = display_text(h, z, text);
     dc_jw_key(w, key);
     dc_jw_string(w, text, n);
 }
@@ -207,12 +217,18 @@ void dc_render_household_fields(dc_jw *w, const dc_household *h, const zone_sour
     str_member(w, "house_number", &h->house_number);
     str_member(w, "street", &h->street);
     str_member(w, "group", &h->group);
-    if (zone_of(zs, h->postcode, &z)) display_name(w, h, &z);
+    if (h == zs->named && zs->known[0] && zs->known[0]->postcode == h->postcode) {
+        /* zone_of would give known[0]: the answer's own display_name. */
+        dc_jw_key(w, "display_name");
+        dc_jw_string(w, zs->name, zs->name_len);
+    } else if (zone_of(zs, h->postcode, &z)) {
+        display_name(w, h, &z);
+    }
 }
 
 void dc_render_household_members(dc_jw *w, const dc_household *h, const dc_zone *z)
 {
-    zone_source zs = {NULL, {z, NULL}};
+    zone_source zs = {.known = {z, NULL}};
     dc_render_household_fields(w, h, &zs);
 }
 
@@ -268,8 +284,9 @@ static void suggestion(dc_jw *w, const dc_geo_suggestion *sg, const zone_source 
 
 zone_source dc_render_forward_zones(dc_geo_session *s, const dc_geo_forward_result *r)
 {
-    zone_source zs = {
-        s, {r->has_zone ? &r->zone : NULL, r->has_actual_zone ? &r->actual_zone : NULL}};
+    zone_source zs = {.s = s,
+                      .known = {r->has_zone ? &r->zone : NULL,
+                                r->has_actual_zone ? &r->actual_zone : NULL}};
     return zs;
 }
 
@@ -317,9 +334,29 @@ void dc_render_forward_display_name(dc_jw *w, const dc_geo_forward_result *r)
         display_name(w, NULL, &r->actual_zone);
 }
 
-static void forward_members(dc_jw *w, const zone_source *zs, const char *input,
+/* The answer's display_name; a registered code's is its first
+ * household's, kept in @p zs (with @p text) to be written again there. */
+static void forward_display_name(dc_jw *w, zone_source *zs,
+                                 const dc_geo_forward_result *r, char text[NAME_SIZE])
+{
+    if (!(r->earlier_zone && r->nhouseholds && r->has_current) &&
+        r->status == DC_GEO_OK && r->nhouseholds && r->has_zone &&
+        zs->known[0] == &r->zone) {
+        zs->named = &r->households[0];
+        zs->name = text;
+        zs->name_len = display_text(zs->named, &r->zone, text);
+        dc_jw_key(w, "display_name");
+        dc_jw_string(w, text, zs->name_len);
+        return;
+    }
+    dc_render_forward_display_name(w, r);
+}
+
+static void forward_members(dc_jw *w, const zone_source *source, const char *input,
                             size_t len, const dc_geo_forward_result *r)
 {
+    zone_source named = *source, *zs = &named;
+    char text[NAME_SIZE];
     dc_jw_key(w, "input");
     dc_render_text(w, input, len);
     dc_jw_key(w, "status");
@@ -333,7 +370,7 @@ static void forward_members(dc_jw *w, const zone_source *zs, const char *input,
         dc_jw_cstring(w, r->error.message);
         dc_jw_end(w);
     }
-    dc_render_forward_display_name(w, r);
+    forward_display_name(w, zs, r, text);
     if (r->has_place) place(w, "place", &r->place);
     if (r->has_zone && r->earlier_zone)
         earlier_zone(w, "zone", &r->zone, r->zone_valid_until);
@@ -424,7 +461,7 @@ void dc_render_former_members(dc_jw *w, const dc_geo_reverse_result *r)
 void dc_render_reverse_answer(dc_jw *w, dc_geo_session *s, const dc_geo_reverse_result *r,
                               const dc_render_reverse_query *q)
 {
-    zone_source zs = {s, {r->has_zone ? &r->zone : NULL, NULL}};
+    zone_source zs = {.s = s, .known = {r->has_zone ? &r->zone : NULL, NULL}};
     dc_jw_key(w, "lat");
     dc_jw_fixed(w, r->lat, 9);
     dc_jw_key(w, "lon");
@@ -441,8 +478,14 @@ void dc_render_reverse_answer(dc_jw *w, dc_geo_session *s, const dc_geo_reverse_
     dc_jw_cstring(w, dc_geo_status_name(r->status));
     dc_jw_key(w, "plus_code");
     dc_jw_cstring(w, r->plus_code);
-    dc_render_reverse_display_name(w, r);
+    char text[NAME_SIZE];
     if (r->has_zone) {
+        /* The door's address, written again in its household. */
+        zs.named = reverse_door(r);
+        zs.name = text;
+        zs.name_len = display_text(zs.named, &r->zone, text);
+        dc_jw_key(w, "display_name");
+        dc_jw_string(w, text, zs.name_len);
         zone(w, "zone", &r->zone);
         place(w, "place", &r->place);
     }

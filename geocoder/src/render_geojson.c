@@ -192,7 +192,7 @@ void dc_render_reverse_features(dc_jw *w, dc_geo_session *s,
                                 const dc_geo_reverse_result *r,
                                 const dc_render_reverse_query *q)
 {
-    zone_source zs = {s, {r->has_zone ? &r->zone : NULL, NULL}};
+    zone_source zs = {.s = s, .known = {r->has_zone ? &r->zone : NULL, NULL}};
     reverse_place_feature(w, r, q);
     if (r->has_zone) {
         cell_feature(w, &r->place.cell, r->place.display);

@@ -8,10 +8,15 @@
 #include "render.h"
 
 /* Where a household's zone comes from, for its address: the answer's own
- * zones, else a lookup in the session (when there is one). */
+ * zones, else a lookup in the session (when there is one). The answer's
+ * display_name, when it is household @p named's in zone known[0], is
+ * written again as it is (name, name_len) rather than made again. */
 typedef struct zone_source {
     dc_geo_session *s;
     const dc_zone *known[2];
+    const dc_household *named;
+    const char *name;
+    size_t name_len;
 } zone_source;
 
 void dc_render_spoken_member(dc_jw *w, const dc_geo_place *p);

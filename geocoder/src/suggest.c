@@ -115,6 +115,10 @@ typedef struct suggest_ctx {
     /* Keep only codes of this postcode (UINT32_MAX: any), other than
      * the input itself. */
     uint32_t only_postcode;
+    /* The input is a well-formed code of only_postcode (dc_geo_similar):
+     * only its location is varied, within the alphabet, so every
+     * candidate is well formed and of that postcode. */
+    bool well_formed;
     /* The zone of the postcode asked last: most candidates share the
      * input's postcode, and each is checked against its zone twice. */
     bool zone_known, zone_found;
@@ -243,6 +247,27 @@ static bool in_box_by_cells(const suggest_ctx *x, const char c[DC_CODE_CHARS])
     return row_ok && col_ok;
 }
 
+/* The postcode of a candidate that is a well-formed code and of the
+ * postcode kept (dc_geo_similar keeps one: a slip that changes it is
+ * dropped before any lookup); false for any other. */
+static bool kept_postcode(const suggest_ctx *x, const char c[DC_CODE_CHARS],
+                          uint32_t *postcode)
+{
+    uint32_t p = 0;
+    if (x->well_formed) {
+        *postcode = x->only_postcode;
+        return true;
+    }
+    for (int i = 0; i < DC_CODE_POSTCODE_DIGITS; i++) {
+        if (c[i] < '0' || c[i] > '9') return false;
+        p = p * 10 + (uint32_t)(c[i] - '0');
+    }
+    for (int i = DC_CODE_POSTCODE_DIGITS; i < DC_CODE_CHARS; i++)
+        if (!in_alphabet(c[i])) return false;
+    *postcode = p;
+    return x->only_postcode == UINT32_MAX || p == x->only_postcode;
+}
+
 /* A well-formed code whose postcode names a zone and, unless @p near,
  * whose cell lies in that zone's box: only those can be registered, and
  * the test costs less than the index lookup it saves (most one-character
@@ -252,19 +277,11 @@ static bool in_box_by_cells(const suggest_ctx *x, const char c[DC_CODE_CHARS])
  * failed (a registered code's cell holds a door inside its zone). */
 static bool worth_looking_up(suggest_ctx *x, const char c[DC_CODE_CHARS], bool near)
 {
-    uint32_t postcode = 0;
+    uint32_t postcode;
     const dc_zone *z;
     dc_code code;
     dc_olc_area cell;
-    for (int i = 0; i < DC_CODE_POSTCODE_DIGITS; i++) {
-        if (c[i] < '0' || c[i] > '9') return false;
-        postcode = postcode * 10 + (uint32_t)(c[i] - '0');
-    }
-    for (int i = DC_CODE_POSTCODE_DIGITS; i < DC_CODE_CHARS; i++)
-        if (!in_alphabet(c[i])) return false;
-    /* Only codes of one postcode are kept (dc_geo_similar): a slip that
-     * changes it is dropped before any lookup. */
-    if (x->only_postcode != UINT32_MAX && postcode != x->only_postcode) return false;
+    if (!kept_postcode(x, c, &postcode)) return false;
     if (!(z = zone_cached(x, postcode))) return false;
     if (near) return true;
     if (box_ready(x, postcode, z)) return in_box_by_cells(x, c);
@@ -362,11 +379,18 @@ static const char *alphabet_at(size_t i)
     return i < DC_CODE_POSTCODE_DIGITS ? DIGITS : ALPHABET;
 }
 
+/* Every substitution, then every swap of neighbours. For a well-formed
+ * input whose postcode is the only one kept, those that touch the
+ * postcode are not made: a substitution there changes the postcode, and
+ * so does a swap there (of two different digits, or of the last digit
+ * with a location character, which is a digit other than it or not a
+ * digit at all), so each would be dropped. */
 static dc_err substitutions_and_swaps(suggest_ctx *x)
 {
     char c[DC_CODE_CHARS];
     dc_err rc = DC_OK;
-    for (size_t i = 0; i < DC_CODE_CHARS && rc == DC_OK; i++) {
+    size_t from = x->well_formed ? DC_CODE_POSTCODE_DIGITS : 0;
+    for (size_t i = from; i < DC_CODE_CHARS && rc == DC_OK; i++) {
         for (const char *a = alphabet_at(i); *a && rc == DC_OK; a++) {
             if (*a == x->typed[i]) continue;
             memcpy(c, x->typed, DC_CODE_CHARS);
@@ -374,7 +398,7 @@ static dc_err substitutions_and_swaps(suggest_ctx *x)
             rc = try_candidate(x, c, DC_GEO_EDIT_SUBSTITUTE, (int)i + 1, x->typed[i], *a);
         }
     }
-    for (size_t i = 0; i + 1 < DC_CODE_CHARS && rc == DC_OK; i++) {
+    for (size_t i = from; i + 1 < DC_CODE_CHARS && rc == DC_OK; i++) {
         if (x->typed[i] == x->typed[i + 1]) continue;
         memcpy(c, x->typed, DC_CODE_CHARS);
         c[i] = x->typed[i + 1];
@@ -462,6 +486,7 @@ dc_err dc_geo_similar(dc_geo_session *s, dc_geo_forward_result *r)
                      .count = &r->nsimilar,
                      .cap = DC_GEO_MAX_SIMILAR,
                      .only_postcode = r->place.code.postcode,
+                     .well_formed = true,
                      .has_place = true,
                      .lat = r->place.cell.lat,
                      .lon = r->place.cell.lon};

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "jw.h"
@@ -81,6 +82,60 @@ static void test_strings(void **state)
         expect(&w, cases[i].want);
         dc_jw_free(&w);
     }
+}
+
+/* A string escaped one byte at a time, as RFC 8259 section 7 says. */
+static size_t escape_slowly(const unsigned char *s, size_t len, char *out)
+{
+    size_t n = 0;
+    out[n++] = '"';
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+        if (c == '"' || c == '\\')
+            n += (size_t)sprintf(out + n, "\\%c", c);
+        else if (c == '\n')
+            n += (size_t)sprintf(out + n, "\\n");
+        else if (c == '\t')
+            n += (size_t)sprintf(out + n, "\\t");
+        else if (c == '\r')
+            n += (size_t)sprintf(out + n, "\\r");
+        else if (c < 0x20)
+            n += (size_t)sprintf(out + n, "\\u%04x", c);
+        else
+            out[n++] = (char)c;
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+    return n;
+}
+
+/* Strings are scanned eight bytes at a time: every byte that needs an
+ * escape, at every place in strings of every length around a few words,
+ * among bytes that do not (ASCII and UTF-8's high bytes). */
+static void test_string_escapes_everywhere(void **state)
+{
+    (void)state;
+    static const unsigned char special[] = {'"',  '\\', '\n', '\t',
+                                            '\r', 0x00, 0x01, 0x1f};
+    static const unsigned char plain[] = {'a', ' ', 0x7f, 0x80, 0xc3, 0xe1, 0xff, '!',
+                                          '#', '[', ']',  0x20, 0x21, 0x5b, 0x5d};
+    unsigned char text[40];
+    char want[40 * 6 + 3];
+    dc_jw w;
+    dc_jw_init(&w);
+    for (size_t len = 0; len <= sizeof text; len++)
+        for (size_t at = 0; at <= len; at++)
+            for (size_t k = 0; k < sizeof special; k++) {
+                for (size_t i = 0; i < len; i++)
+                    text[i] = plain[(i + len + k) % sizeof plain];
+                if (at < len) text[at] = special[k];
+                dc_jw_reset(&w);
+                dc_jw_string(&w, (const char *)text, len);
+                size_t n = escape_slowly(text, len, want);
+                assert_int_equal(w.len, n);
+                assert_memory_equal(w.buf, want, n);
+            }
+    dc_jw_free(&w);
 }
 
 static void test_text_replaces_invalid_utf8(void **state)
@@ -162,6 +217,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nesting),
         cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_string_escapes_everywhere),
         cmocka_unit_test(test_text_replaces_invalid_utf8),
         cmocka_unit_test(test_numbers),
     };
