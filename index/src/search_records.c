@@ -7,6 +7,8 @@
  * numbered, and the records handed out in key order: entities, words (a
  * posting list of entity ids per folded word), typos (the words of five
  * characters or more under each one-character deletion), meta's `search`.
+ * The earlier editions' zones, and which of their names are former, are
+ * search_records_former.c's; the words' records search_records_words.c's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "diachi/text.h"
 #include "search_postings.h"
 #include "search_records.h"
+#include "search_records_former.h"
 #include "search_records_internal.h"
 
 /* A street or group in a zone, and its households' entries so far. */
@@ -25,34 +28,6 @@ typedef struct place {
     uint8_t *bytes;
     size_t len, cap;
 } place;
-
-typedef struct zone_names {
-    uint32_t postcode;
-    dc_str name, kind, district, province;
-} zone_names;
-
-/* The postcodes of a district or province entity. */
-typedef struct members {
-    uint32_t *postcodes;
-    uint32_t n, cap;
-} members;
-
-/* A zone of the earlier editions: its names, its polygon, and the current
- * postcodes of the households that lie in it (its reach). */
-typedef struct past_names {
-    uint32_t postcode;
-    dc_str name, kind, district, province;
-    dc_polygon polygon;
-    int32_t south, west, north, east;
-    members reach;
-} past_names;
-
-/* A former district or province: the current postcodes its earlier zones
- * reach, and those zones' postcodes. */
-typedef struct former_group {
-    members reach, old;
-    uint32_t first; /* its first earlier zone, in r->past */
-} former_group;
 
 struct dc_search_records {
     place *places;
@@ -68,13 +43,7 @@ struct dc_search_records {
     dc_tokens *tokens;
     uint32_t last_number;
     int any;
-    past_names *past; /* the earlier zones, in postcode order at the end */
-    size_t npast, cappast;
-    uint64_t *past_grid; /* (zone grid cell << 32 | past index), ascending */
-    size_t npast_grid;
-    uint32_t grid_cell;      /* the cell last looked up, and its entries */
-    size_t grid_lo, grid_hi; /* past_grid[grid_lo..grid_hi) */
-    int grid_valid;
+    search_former former; /* the earlier zones and their names */
 };
 
 dc_search_records *dc_search_records_open(void)
@@ -99,10 +68,7 @@ void dc_search_records_close(dc_search_records *r)
     free(r->places);
     free(r->slots);
     free(r->zones);
-    for (size_t i = 0; i < r->npast; i++)
-        free(r->past[i].reach.postcodes);
-    free(r->past);
-    free(r->past_grid);
+    dc_search_former_free(&r->former);
     free(r->house_norm);
     dc_strtab_close(r->houses);
     dc_strtab_close(r->names);
@@ -128,107 +94,9 @@ dc_err dc_search_records_past_zone(dc_search_records *r, uint32_t postcode, dc_s
                                    dc_str kind, dc_str district, dc_str province,
                                    dc_polygon polygon)
 {
-    if (r->any || r->past_grid) return DC_E_INVALID_ARG; /* before the households */
-    if (r->npast == r->cappast) {
-        size_t cap = r->cappast ? 2 * r->cappast : 64;
-        past_names *g = realloc(r->past, cap * sizeof *g);
-        if (!g) return DC_E_NOMEM;
-        r->past = g;
-        r->cappast = cap;
-    }
-    past_names *p = &r->past[r->npast++];
-    *p = (past_names){.postcode = postcode,
-                      .name = name,
-                      .kind = kind,
-                      .district = district,
-                      .province = province,
-                      .polygon = polygon};
-    dc_polygon_bbox(&polygon, &p->south, &p->west, &p->north, &p->east);
-    return DC_OK;
-}
-
-/* ---- households into the earlier zones ----------------------------------- */
-
-static int by_u64(const void *pa, const void *pb)
-{
-    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-    return (a > b) - (a < b);
-}
-
-/* Every zone grid cell an earlier zone's box touches, as (cell, zone). */
-static dc_err build_past_grid(dc_search_records *r)
-{
-    size_t n = 0, cap = 2 * r->npast + 1;
-    uint64_t *g = malloc(cap * sizeof *g);
-    if (!g) return DC_E_NOMEM;
-    for (size_t i = 0; i < r->npast; i++) {
-        const past_names *p = &r->past[i];
-        uint32_t c0 = dc_zonegrid_cell(p->south, p->west),
-                 c1 = dc_zonegrid_cell(p->north, p->east);
-        for (uint32_t row = c0 / DC_ZONEGRID_COLS; row <= c1 / DC_ZONEGRID_COLS; row++)
-            for (uint32_t col = c0 % DC_ZONEGRID_COLS; col <= c1 % DC_ZONEGRID_COLS;
-                 col++) {
-                if (n == cap) {
-                    uint64_t *m = realloc(g, (cap *= 2) * sizeof *g);
-                    if (!m) {
-                        free(g);
-                        return DC_E_NOMEM;
-                    }
-                    g = m;
-                }
-                g[n++] = (uint64_t)(row * DC_ZONEGRID_COLS + col) << 32 | i;
-            }
-    }
-    qsort(g, n, sizeof *g, by_u64);
-    r->past_grid = g;
-    r->npast_grid = n;
-    return DC_OK;
-}
-
-/* The entries of the past grid in @p cell: r->grid_lo..grid_hi. */
-static void past_cell(dc_search_records *r, uint32_t cell)
-{
-    if (r->grid_valid && r->grid_cell == cell) return;
-    size_t lo = 0, hi = r->npast_grid;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->past_grid[mid] >> 32 < cell)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    r->grid_lo = lo;
-    while (lo < r->npast_grid && r->past_grid[lo] >> 32 == cell)
-        lo++;
-    r->grid_hi = lo;
-    r->grid_cell = cell;
-    r->grid_valid = 1;
-}
-
-/* A household at (lat, lon) now in zone @p postcode: that postcode into
- * the reach of every earlier zone whose polygon holds it. */
-static dc_err reach_household(dc_search_records *r, uint32_t postcode, int32_t lat,
-                              int32_t lon)
-{
-    if (!r->past_grid && build_past_grid(r) != DC_OK) return DC_E_NOMEM;
-    past_cell(r, dc_zonegrid_cell(lat, lon));
-    for (size_t k = r->grid_lo; k < r->grid_hi; k++) {
-        past_names *p = &r->past[(uint32_t)r->past_grid[k]];
-        members *m = &p->reach;
-        if (lat < p->south || lat > p->north || lon < p->west || lon > p->east ||
-            (m->n && m->postcodes[m->n - 1] == postcode) ||
-            !dc_polygon_contains(&p->polygon, lat, lon))
-            continue;
-        if (m->n == m->cap) {
-            uint32_t cap = m->cap ? 2 * m->cap : 8;
-            uint32_t *g = realloc(m->postcodes, cap * sizeof *g);
-            if (!g) return DC_E_NOMEM;
-            m->postcodes = g;
-            m->cap = cap;
-        }
-        m->postcodes[m->n++] = postcode;
-    }
-    return DC_OK;
+    if (r->any) return DC_E_INVALID_ARG; /* before the households */
+    return dc_search_former_zone(&r->former, postcode, name, kind, district, province,
+                                 polygon);
 }
 
 /* ---- households into places ------------------------------------------- */
@@ -399,7 +267,8 @@ dc_err dc_search_records_household(dc_search_records *r, uint32_t number,
     if (r->any && number <= r->last_number) return DC_E_INVALID_ARG;
     r->any = 1;
     r->last_number = number;
-    if (r->npast) rc = reach_household(r, postcode, lat_e7, lon_e7);
+    if (r->former.npast)
+        rc = dc_search_former_household(&r->former, postcode, lat_e7, lon_e7);
     if (rc == DC_OK && street) rc = house_form(r, house, house_len, &form);
     if (rc == DC_OK && street)
         rc = place_add(r, DC_ENTITY_STREET, street, postcode, number, &form, lat_e7,
@@ -421,8 +290,6 @@ typedef struct finish {
     size_t nents, capents;
     members *groups; /* district and province members */
     size_t ngroups, capgroups;
-    former_group *former; /* former districts and provinces */
-    size_t nformer, capformer;
 } finish;
 
 /* Vocabulary kinds that may lead a map's name and are taken off it. */
@@ -467,8 +334,9 @@ static dc_err add_entity(finish *f, const entity *e)
  * vocabulary word, and that word is kept (its kind and its full word; else
  * @p word's, a zone's kind). A name with no proper word, or one over 255
  * bytes, is not searchable and makes no entity. */
-static dc_err name_entity(finish *f, uint8_t kind, dc_str text, const dc_vocab_entry *word,
-                          uint32_t source, uint32_t tie, uint32_t tie2)
+static dc_err name_entity(finish *f, uint8_t kind, dc_str text,
+                          const dc_vocab_entry *word, uint32_t source, uint32_t tie,
+                          uint32_t tie2)
 {
     dc_search_records *r = f->r;
     dc_tokens *t = r->tokens;
@@ -503,27 +371,9 @@ static dc_err name_entity(finish *f, uint8_t kind, dc_str text, const dc_vocab_e
     return add_entity(f, &e);
 }
 
-static int same_str(dc_str a, dc_str b)
-{
-    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
-}
-
-static dc_err add_to(members *m, uint32_t postcode)
-{
-    if (m->n == m->cap) {
-        uint32_t cap = m->cap ? 2 * m->cap : 8;
-        uint32_t *g = realloc(m->postcodes, cap * sizeof *g);
-        if (!g) return DC_E_NOMEM;
-        m->postcodes = g;
-        m->cap = cap;
-    }
-    m->postcodes[m->n++] = postcode;
-    return DC_OK;
-}
-
 static dc_err add_member(finish *f, uint32_t group, uint32_t postcode)
 {
-    return add_to(&f->groups[group], postcode);
+    return dc_search_members_add(&f->groups[group], postcode);
 }
 
 static dc_err new_group(finish *f, uint32_t *out)
@@ -555,8 +405,10 @@ static dc_err zone_level(finish *f, uint8_t kind)
         if (name.len == 0) continue;
         for (; j < i; j++) {
             const zone_names *y = &r->zones[j];
-            if (same_str(kind == DC_ENTITY_DISTRICT ? y->district : y->province, name) &&
-                (kind == DC_ENTITY_PROVINCE || same_str(y->province, z->province)))
+            if (dc_search_same_str(kind == DC_ENTITY_DISTRICT ? y->district : y->province,
+                                   name) &&
+                (kind == DC_ENTITY_PROVINCE ||
+                 dc_search_same_str(y->province, z->province)))
                 break;
         }
         if (j == i) {
@@ -572,163 +424,17 @@ static dc_err zone_level(finish *f, uint8_t kind)
     return rc;
 }
 
-/* ---- former names: the earlier editions' zones, districts, provinces ---- */
-
-static int by_u32(const void *pa, const void *pb)
+/* A former name (dc_search_former_names) into an entity marked former,
+ * when it makes one. */
+static dc_err former_entity(void *ctx, uint8_t kind, dc_str name, dc_str zone_kind,
+                            uint32_t source, uint32_t tie)
 {
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    return (a > b) - (a < b);
-}
-
-static void sort_members(members *m)
-{
-    uint32_t k = 0;
-    if (m->n) qsort(m->postcodes, m->n, sizeof *m->postcodes, by_u32);
-    for (uint32_t i = 0; i < m->n; i++)
-        if (k == 0 || m->postcodes[k - 1] != m->postcodes[i])
-            m->postcodes[k++] = m->postcodes[i];
-    m->n = k;
-}
-
-static int by_past_postcode(const void *pa, const void *pb)
-{
-    const past_names *a = pa, *b = pb;
-    return (a->postcode > b->postcode) - (a->postcode < b->postcode);
-}
-
-/* The current zone of @p postcode (r->zones is in postcode order), or NULL. */
-static const zone_names *current_zone(const dc_search_records *r, uint32_t postcode)
-{
-    size_t lo = 0, hi = r->nzones;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->zones[mid].postcode < postcode)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < r->nzones && r->zones[lo].postcode == postcode ? &r->zones[lo] : NULL;
-}
-
-/* An earlier zone's name is still current when its postcode is a current
- * zone of that name, or every current zone it reaches bears it: the
- * current entity finds the same households. */
-static int zone_name_current(const dc_search_records *r, const past_names *p)
-{
-    const zone_names *z = current_zone(r, p->postcode);
-    if (z && same_str(z->name, p->name)) return 1;
-    for (uint32_t i = 0; i < p->reach.n; i++) {
-        z = current_zone(r, p->reach.postcodes[i]);
-        if (!z || !same_str(z->name, p->name)) return 0;
-    }
-    return 1;
-}
-
-/* A district (within its province) or province name some current zone
- * still carries. */
-static int place_name_current(const dc_search_records *r, uint8_t kind,
-                              const past_names *p)
-{
-    dc_str name = kind == DC_ENTITY_DISTRICT ? p->district : p->province;
-    for (size_t i = 0; i < r->nzones; i++) {
-        const zone_names *z = &r->zones[i];
-        if (same_str(kind == DC_ENTITY_DISTRICT ? z->district : z->province, name) &&
-            (kind == DC_ENTITY_PROVINCE || same_str(z->province, p->province)))
-            return 1;
-    }
-    return 0;
-}
-
-/* Mark the entity just added, if one was, as former. */
-static void mark_former(finish *f, size_t before)
-{
+    finish *f = ctx;
+    size_t before = f->nents;
+    dc_err rc = name_entity(f, kind, name,
+                            kind == DC_ENTITY_ZONE ? kind_word(f->r, zone_kind) : NULL,
+                            source, tie, 1);
     if (f->nents > before) f->ents[f->nents - 1].flags = DC_ENTITY_FORMER;
-}
-
-static dc_err former_zones(finish *f)
-{
-    dc_search_records *r = f->r;
-    dc_err rc = DC_OK;
-    for (size_t i = 0; rc == DC_OK && i < r->npast; i++) {
-        const past_names *p = &r->past[i];
-        if (p->reach.n == 0 || zone_name_current(r, p)) continue;
-        size_t before = f->nents;
-        rc = name_entity(f, DC_ENTITY_ZONE, p->name, kind_word(r, p->kind), (uint32_t)i,
-                         p->postcode, 1);
-        mark_former(f, before);
-    }
-    return rc;
-}
-
-static dc_err new_former(finish *f, uint32_t first, uint32_t *out)
-{
-    if (f->nformer == f->capformer) {
-        size_t cap = f->capformer ? 2 * f->capformer : 16;
-        former_group *g = realloc(f->former, cap * sizeof *g);
-        if (!g) return DC_E_NOMEM;
-        f->former = g;
-        f->capformer = cap;
-    }
-    f->former[f->nformer] = (former_group){.first = first};
-    *out = (uint32_t)f->nformer++;
-    return DC_OK;
-}
-
-/* The earlier editions' districts or provinces whose names no current
- * zone carries, each with its earlier zones and the current postcodes
- * they reach. */
-static dc_err former_level(finish *f, uint8_t kind)
-{
-    dc_search_records *r = f->r;
-    size_t start = f->nformer;
-    uint32_t *group_of = malloc((r->npast ? r->npast : 1) * sizeof *group_of);
-    dc_err rc = group_of ? DC_OK : DC_E_NOMEM;
-    for (size_t i = 0; rc == DC_OK && i < r->npast; i++) {
-        const past_names *p = &r->past[i];
-        dc_str name = kind == DC_ENTITY_DISTRICT ? p->district : p->province;
-        group_of[i] = UINT32_MAX;
-        if (name.len == 0 || place_name_current(r, kind, p)) continue;
-        size_t j = 0;
-        for (; j < i; j++) {
-            const past_names *y = &r->past[j];
-            if (group_of[j] != UINT32_MAX &&
-                same_str(kind == DC_ENTITY_DISTRICT ? y->district : y->province, name) &&
-                (kind == DC_ENTITY_PROVINCE || same_str(y->province, p->province)))
-                break;
-        }
-        if (j < i)
-            group_of[i] = group_of[j];
-        else
-            rc = new_former(f, (uint32_t)i, &group_of[i]);
-        former_group *g = rc == DC_OK ? &f->former[group_of[i]] : NULL;
-        if (g) rc = add_to(&g->old, p->postcode);
-        for (uint32_t k = 0; rc == DC_OK && k < p->reach.n; k++)
-            rc = add_to(&g->reach, p->reach.postcodes[k]);
-    }
-    for (size_t g = start; rc == DC_OK && g < f->nformer; g++) {
-        former_group *fg = &f->former[g];
-        const past_names *p = &r->past[fg->first];
-        sort_members(&fg->reach);
-        if (fg->reach.n == 0) continue;
-        size_t before = f->nents;
-        rc = name_entity(f, kind, kind == DC_ENTITY_DISTRICT ? p->district : p->province,
-                         0, (uint32_t)g, p->postcode, 1);
-        mark_former(f, before);
-    }
-    free(group_of);
-    return rc;
-}
-
-static dc_err former_entities(finish *f)
-{
-    dc_search_records *r = f->r;
-    if (r->npast == 0) return DC_OK;
-    qsort(r->past, r->npast, sizeof *r->past, by_past_postcode);
-    for (size_t i = 0; i < r->npast; i++)
-        sort_members(&r->past[i].reach);
-    dc_err rc = former_level(f, DC_ENTITY_PROVINCE);
-    if (rc == DC_OK) rc = former_level(f, DC_ENTITY_DISTRICT);
-    if (rc == DC_OK) rc = former_zones(f);
     return rc;
 }
 
@@ -743,10 +449,11 @@ static dc_err collect_entities(finish *f, dc_search_string_fn str, void *sctx)
                          r->zones[i].postcode, 0);
     for (size_t i = 0; rc == DC_OK && i < r->nplaces; i++) {
         const place *p = &r->places[i];
-        rc = name_entity(f, p->kind, str(sctx, p->string), NULL, (uint32_t)i,
-                         p->postcode, p->string);
+        rc = name_entity(f, p->kind, str(sctx, p->string), NULL, (uint32_t)i, p->postcode,
+                         p->string);
     }
-    if (rc == DC_OK) rc = former_entities(f);
+    if (rc == DC_OK)
+        rc = dc_search_former_names(&r->former, r->zones, r->nzones, former_entity, f);
     return rc;
 }
 
@@ -814,19 +521,17 @@ static uint8_t *put_head(uint8_t *q, const entity *e)
  * then ascending differences), then the current postcodes they reach. */
 static dc_err former_record(const finish *f, const entity *e, search_buf *b)
 {
-    const past_names *p = e->kind == DC_ENTITY_ZONE ? &f->r->past[e->source] : NULL;
-    const former_group *g = p ? NULL : &f->former[e->source];
-    members own = {p ? (uint32_t *)&p->postcode : NULL, 1, 1};
-    const members *old = p ? &own : &g->old, *reach = p ? &p->reach : &g->reach;
-    size_t need = head_bytes(e) + 4 + ((size_t)old->n + reach->n + 1) * DC_VARINT_MAX;
+    members old, reach;
+    dc_search_former_members(&f->r->former, e->kind, e->source, &old, &reach);
+    size_t need = head_bytes(e) + 4 + ((size_t)old.n + reach.n + 1) * DC_VARINT_MAX;
     b->len = 0;
     uint8_t *q = dc_search_buf_room(b, need), *start = q;
     if (!q) return DC_E_NOMEM;
     q = put_head(q, e);
-    dc_put_le32(q, reach->n), q += 4;
-    q += dc_varint_put(q, old->n);
-    q = put_postcodes(q, old);
-    q = put_postcodes(q, reach);
+    dc_put_le32(q, reach.n), q += 4;
+    q += dc_varint_put(q, old.n);
+    q = put_postcodes(q, &old);
+    q = put_postcodes(q, &reach);
     b->len = (size_t)(q - start);
     return DC_OK;
 }
@@ -911,11 +616,6 @@ dc_err dc_search_records_finish(dc_search_records *r, dc_search_string_fn str, v
     for (size_t i = 0; i < f.ngroups; i++)
         free(f.groups[i].postcodes);
     free(f.groups);
-    for (size_t i = 0; i < f.nformer; i++) {
-        free(f.former[i].reach.postcodes);
-        free(f.former[i].old.postcodes);
-    }
-    free(f.former);
     free(f.ents);
     free(b.p);
     if (rc == DC_E_NOMEM) dc_error_set(err, rc, "out of memory for the search index");

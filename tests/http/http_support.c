@@ -421,16 +421,26 @@ int dc_http_fixture_main(const dc_http_fixture *fx, int argc, char **argv,
                          const struct CMUnitTest *tests, size_t n)
 {
     if (argc != (fx->extra_name ? 4 : 3)) {
-        fprintf(stderr, "usage: %s DIACHI %s%s%s\n", fx->program, fx->index_name,
+        const char *base = strrchr(argv[0], '/');
+        const char *program = fx->program ? fx->program : base ? base + 1 : argv[0];
+        fprintf(stderr, "usage: %s DIACHI %s%s%s\n", program,
+                fx->index_name ? fx->index_name : "SAMPLE_INDEX",
                 fx->extra_name ? " " : "", fx->extra_name ? fx->extra_name : "");
         return 2;
     }
+    struct CMUnitTest *all = malloc((n + 2) * sizeof *all);
+    if (!all) return 1;
+    memcpy(all, tests, n * sizeof *all);
+    all[n] = (struct CMUnitTest)cmocka_unit_test(dc_test_replies_as_documented);
+    all[n + 1] = (struct CMUnitTest)cmocka_unit_test(dc_test_server_exits_cleanly);
     *fx->diachi = argv[1];
     *fx->index = argv[2];
     if (fx->extra_name) *fx->extra = argv[3];
     fixture = fx;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    int failed = _cmocka_run_group_tests("tests", tests, n, fixture_setup, fixture_teardown);
+    int failed =
+        _cmocka_run_group_tests("tests", all, n + 2, fixture_setup, fixture_teardown);
     curl_global_cleanup();
+    free(all);
     return failed ? 1 : 0;
 }

@@ -108,8 +108,8 @@ void dc_assert_stops_cleanly(dc_server *s);
  * have.
  */
 typedef struct dc_http_fixture {
-    const char *program;     /**< "test_http_round", for the usage line */
-    const char *index_name;  /**< what the index is, for it: "SAMPLE_INDEX" */
+    const char *program;     /**< for the usage line; NULL: argv[0]'s name */
+    const char *index_name;  /**< what the index is, for it; NULL: "SAMPLE_INDEX" */
     const char *const *args; /**< more serve arguments (NULL-terminated) or NULL */
     const char **diachi;     /**< set to argv[1] */
     const char **index;      /**< set to argv[2] */
@@ -120,13 +120,22 @@ typedef struct dc_http_fixture {
     const char **extra;      /**< set to argv[3] when extra_name is given */
 } dc_http_fixture;
 
+/** The fixture's settings for a test file whose variables have the names
+ *  most have: diachi, srv, curl and port (the index's is given apart:
+ *  .index = &sample_index). */
+#define DC_HTTP_FIXTURE_VARIABLES                                                        \
+    .diachi = &diachi, .srv = &srv, .curl = &curl, .port = &port
+
 struct CMUnitTest;
 
 /**
  * The whole of a test file's main(): check the arguments (2, or 3 with
- * extra_name; the usage line on a wrong count), then run @p tests (@p n of them) as one cmocka
- * group on the fixture, with libcurl's global state around it. Returns the
- * exit code: 0 when every test passed, 1 when one failed.
+ * extra_name; the usage line on a wrong count), then run @p tests (@p n of
+ * them) as one cmocka group on the fixture, followed by the two tests every
+ * group ends with: dc_test_replies_as_documented (each reply held to
+ * docs/openapi.json), then dc_test_server_exits_cleanly. libcurl's global
+ * state is set up around it. Returns the exit code: 0 when every test
+ * passed, 1 when one failed.
  */
 int dc_http_fixture_main(const dc_http_fixture *fx, int argc, char **argv,
                          const struct CMUnitTest *tests, size_t n);

@@ -653,14 +653,8 @@ static void test_form_upload(void **state)
 int main(int argc, char **argv)
 {
     static const char *const serve_args[] = {"--cors-origin", ORIGIN, NULL};
-    const dc_http_fixture fx = {.program = "test_http_maps",
-                                .index_name = "SAMPLE_INDEX",
-                                .args = serve_args,
-                                .diachi = &diachi,
-                                .index = &sample_index,
-                                .srv = &srv,
-                                .curl = &curl,
-                                .port = &port};
+    const dc_http_fixture fx = {
+        .args = serve_args, .index = &sample_index, DC_HTTP_FIXTURE_VARIABLES};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lng),
         cmocka_unit_test(test_wrap),
@@ -669,8 +663,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_nothing_here),
         cmocka_unit_test(test_display_name),
         cmocka_unit_test(test_form_upload),
-        cmocka_unit_test(dc_test_replies_as_documented),
-        cmocka_unit_test(dc_test_server_exits_cleanly),
     };
     return dc_http_fixture_main(&fx, argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

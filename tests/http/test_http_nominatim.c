@@ -494,22 +494,11 @@ static void test_http(void **state)
 
 int main(int argc, char **argv)
 {
-    const dc_http_fixture fx = {.program = "test_http_nominatim",
-                                .index_name = "SAMPLE_INDEX",
-                                .diachi = &diachi,
-                                .index = &sample_index,
-                                .srv = &srv,
-                                .curl = &curl,
-                                .port = &port};
+    const dc_http_fixture fx = {.index = &sample_index, DC_HTTP_FIXTURE_VARIABLES};
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_search_json),
-        cmocka_unit_test(test_search_geojson),
-        cmocka_unit_test(test_search_parameters),
-        cmocka_unit_test(test_reverse),
-        cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_http),
-        cmocka_unit_test(dc_test_replies_as_documented),
-        cmocka_unit_test(dc_test_server_exits_cleanly),
+        cmocka_unit_test(test_search_json),       cmocka_unit_test(test_search_geojson),
+        cmocka_unit_test(test_search_parameters), cmocka_unit_test(test_reverse),
+        cmocka_unit_test(test_bad_input),         cmocka_unit_test(test_http),
     };
     return dc_http_fixture_main(&fx, argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

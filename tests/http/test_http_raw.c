@@ -204,14 +204,8 @@ static void test_body_longer_than_declared(void **state)
 int main(int argc, char **argv)
 {
     static const char *const serve_args[] = {"--timeout", "2", NULL};
-    const dc_http_fixture fx = {.program = "test_http_raw",
-                                .index_name = "SAMPLE_INDEX",
-                                .args = serve_args,
-                                .diachi = &diachi,
-                                .index = &sample_index,
-                                .srv = &srv,
-                                .curl = &curl,
-                                .port = &port};
+    const dc_http_fixture fx = {
+        .args = serve_args, .index = &sample_index, DC_HTTP_FIXTURE_VARIABLES};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_not_http),
@@ -222,8 +216,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_huge_header),
         cmocka_unit_test(test_half_request),
         cmocka_unit_test(test_body_longer_than_declared),
-        cmocka_unit_test(dc_test_replies_as_documented),
-        cmocka_unit_test(dc_test_server_exits_cleanly),
     };
     return dc_http_fixture_main(&fx, argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

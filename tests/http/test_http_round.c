@@ -217,19 +217,11 @@ static void test_bad_input(void **state)
 
 int main(int argc, char **argv)
 {
-    const dc_http_fixture fx = {.program = "test_http_round",
-                                .index_name = "SAMPLE_INDEX",
-                                .diachi = &diachi,
-                                .index = &sample_index,
-                                .srv = &srv,
-                                .curl = &curl,
-                                .port = &port};
+    const dc_http_fixture fx = {.index = &sample_index, DC_HTTP_FIXTURE_VARIABLES};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round),
         cmocka_unit_test(test_no_door),
         cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(dc_test_replies_as_documented),
-        cmocka_unit_test(dc_test_server_exits_cleanly),
     };
     return dc_http_fixture_main(&fx, argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -216,21 +216,11 @@ static void test_autocomplete(void **state)
 
 int main(int argc, char **argv)
 {
-    const dc_http_fixture fx = {.program = "test_http_search",
-                                .index_name = "SAMPLE_INDEX",
-                                .diachi = &diachi,
-                                .index = &sample_index,
-                                .srv = &srv,
-                                .curl = &curl,
-                                .port = &port};
+    const dc_http_fixture fx = {.index = &sample_index, DC_HTTP_FIXTURE_VARIABLES};
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_door),
-        cmocka_unit_test(test_near_and_geojson),
-        cmocka_unit_test(test_no_match),
-        cmocka_unit_test(test_bad_queries),
+        cmocka_unit_test(test_door),         cmocka_unit_test(test_near_and_geojson),
+        cmocka_unit_test(test_no_match),     cmocka_unit_test(test_bad_queries),
         cmocka_unit_test(test_autocomplete),
-        cmocka_unit_test(dc_test_replies_as_documented),
-        cmocka_unit_test(dc_test_server_exits_cleanly),
     };
     return dc_http_fixture_main(&fx, argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

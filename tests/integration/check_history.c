@@ -61,16 +61,34 @@ static dc_geo_session *session;
 static dc_geo_forward_result fwd;
 static dc_geo_reverse_result rev;
 
-static int read_zones(const char *dir, zone *out)
+/* The first layer of the shapefile @p dir/@p file (its dataset into *ds,
+ * for GDALClose), and after @p ds pairs of a field's name and where its
+ * index goes, ending with NULL: each field must be there. */
+static OGRLayerH open_layer(const char *dir, const char *file, GDALDatasetH *ds, ...)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/zones.shp", dir);
-    GDALDatasetH ds =
-        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    assert_non_null(ds);
-    OGRLayerH layer = GDALDatasetGetLayer(ds, 0);
-    int fpc = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(layer), "POSTCODE");
-    assert_true(fpc >= 0);
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!*ds) fail_msg("cannot open %s", path);
+    OGRLayerH layer = GDALDatasetGetLayer(*ds, 0);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    va_list ap;
+    va_start(ap, ds);
+    const char *name;
+    while ((name = va_arg(ap, const char *))) {
+        int *index = va_arg(ap, int *);
+        *index = OGR_FD_GetFieldIndex(defn, name);
+        if (*index < 0) fail_msg("%s has no field %s", path, name);
+    }
+    va_end(ap);
+    return layer;
+}
+
+static int read_zones(const char *dir, zone *out)
+{
+    GDALDatasetH ds;
+    int fpc;
+    OGRLayerH layer = open_layer(dir, "zones.shp", &ds, "POSTCODE", &fpc, NULL);
     int n = 0;
     OGRFeatureH f;
     while ((f = OGR_L_GetNextFeature(layer))) {
@@ -187,18 +205,12 @@ static void check_household(const char *id, uint32_t old_pc, double x, double y,
 static void test_every_household(void **state)
 {
     (void)state;
-    char path[4096];
     tally t;
     memset(&t, 0, sizeof t);
-    snprintf(path, sizeof path, "%s/households.shp", old_dir);
-    GDALDatasetH ds =
-        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    assert_non_null(ds);
-    OGRLayerH layer = GDALDatasetGetLayer(ds, 0);
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
-    int fpc = OGR_FD_GetFieldIndex(defn, "POSTCODE"),
-        fid = OGR_FD_GetFieldIndex(defn, "HH_ID");
-    assert_true(fpc >= 0 && fid >= 0);
+    GDALDatasetH ds;
+    int fpc, fid;
+    OGRLayerH layer =
+        open_layer(old_dir, "households.shp", &ds, "POSTCODE", &fpc, "HH_ID", &fid, NULL);
     OGRFeatureH f;
     while ((f = OGR_L_GetNextFeature(layer))) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
@@ -327,19 +339,14 @@ static void split_fields(char *line, char **f, int n)
 static void test_batch_convert(void **state)
 {
     (void)state;
-    char path[4096];
     size_t ncases = 0, cap = 50000;
     convert_case *cases = calloc(cap, sizeof *cases);
     assert_non_null(cases);
     read_history_csv();
-    snprintf(path, sizeof path, "%s/households.shp", old_dir);
-    GDALDatasetH ds =
-        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    assert_non_null(ds);
-    OGRLayerH layer = GDALDatasetGetLayer(ds, 0);
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
-    int fpc = OGR_FD_GetFieldIndex(defn, "POSTCODE"),
-        fid = OGR_FD_GetFieldIndex(defn, "HH_ID");
+    GDALDatasetH ds;
+    int fpc, fid;
+    OGRLayerH layer =
+        open_layer(old_dir, "households.shp", &ds, "POSTCODE", &fpc, "HH_ID", &fid, NULL);
     OGRFeatureH f;
     while ((f = OGR_L_GetNextFeature(layer))) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
@@ -441,20 +448,11 @@ typedef struct old_zone {
 
 static int read_old_zones(old_zone *out)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/zones.shp", old_dir);
-    GDALDatasetH ds =
-        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    assert_non_null(ds);
-    OGRLayerH layer = GDALDatasetGetLayer(ds, 0);
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
-    int f_pc = OGR_FD_GetFieldIndex(defn, "POSTCODE"),
-        f_name = OGR_FD_GetFieldIndex(defn, "NAME"),
-        f_kind = OGR_FD_GetFieldIndex(defn, "KIND"),
-        f_district = OGR_FD_GetFieldIndex(defn, "DISTRICT"),
-        f_province = OGR_FD_GetFieldIndex(defn, "PROVINCE");
-    assert_true(f_pc >= 0 && f_name >= 0 && f_kind >= 0 && f_district >= 0 &&
-                f_province >= 0);
+    GDALDatasetH ds;
+    int f_pc, f_name, f_kind, f_district, f_province;
+    OGRLayerH layer =
+        open_layer(old_dir, "zones.shp", &ds, "POSTCODE", &f_pc, "NAME", &f_name, "KIND",
+                   &f_kind, "DISTRICT", &f_district, "PROVINCE", &f_province, NULL);
     int n = 0;
     OGRFeatureH f;
     while ((f = OGR_L_GetNextFeature(layer))) {
@@ -497,18 +495,11 @@ static void test_batch_convert_addresses(void **state)
     old_zone zones[MAX_ZONES];
     int nzones = read_old_zones(zones);
     read_history_csv();
-    char path[4096];
-    snprintf(path, sizeof path, "%s/households.shp", old_dir);
-    GDALDatasetH ds =
-        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    assert_non_null(ds);
-    OGRLayerH layer = GDALDatasetGetLayer(ds, 0);
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
-    int fpc = OGR_FD_GetFieldIndex(defn, "POSTCODE"),
-        fid = OGR_FD_GetFieldIndex(defn, "HH_ID"),
-        fno = OGR_FD_GetFieldIndex(defn, "HOUSE_NO"),
-        fstreet = OGR_FD_GetFieldIndex(defn, "STREET");
-    assert_true(fpc >= 0 && fid >= 0 && fno >= 0 && fstreet >= 0);
+    GDALDatasetH ds;
+    int fpc, fid, fno, fstreet;
+    OGRLayerH layer =
+        open_layer(old_dir, "households.shp", &ds, "POSTCODE", &fpc, "HH_ID", &fid,
+                   "HOUSE_NO", &fno, "STREET", &fstreet, NULL);
     size_t cap = 30000, n = 0;
     convert_case *cases = calloc(cap, sizeof *cases);
     bool *numbered = calloc(cap, sizeof *numbered);
