@@ -254,14 +254,16 @@ static int fedges_window(dc_fedges *e, const dc_fzone *z, dc_xy o, const dc_box 
 #define DC_UNSURE 1e-13
 
 /* Side of the line a->b that c is on: 1 left, -1 right, 0 when c is a or b,
- * 2 when too close to the line to tell; *det gets the determinant. */
-static int side(dc_xy a, dc_xy b, dc_xy c, double *det)
+ * 2 when too close to the line to tell; *det gets the determinant and
+ * *terms the size of its terms, which bounds its rounding. */
+static int side(dc_xy a, dc_xy b, dc_xy c, double *det, double *terms)
 {
-    *det = 0;
+    *det = *terms = 0;
     if (xy_eq(c, a) || xy_eq(c, b)) return 0;
     double l = (b.x - a.x) * (c.y - a.y), r = (b.y - a.y) * (c.x - a.x);
     *det = l - r;
-    if (fabs(*det) <= DC_UNSURE * (fabs(l) + fabs(r))) return 2;
+    *terms = fabs(l) + fabs(r);
+    if (fabs(*det) <= DC_UNSURE * *terms) return 2;
     return *det > 0 ? 1 : -1;
 }
 
@@ -273,13 +275,18 @@ typedef enum dc_meet {
     DC_MEET_UNSURE
 } dc_meet;
 
-static dc_meet meet(dc_xy p, dc_xy q, dc_xy r, dc_xy s, double *t)
+/* A crossing's *t along p->q is within *err of where the two edges
+ * really cross: each determinant is within 1e-15 of its terms (three
+ * roundings of its differences and products, and one of its own), and
+ * a certain one is more than 1e-13 of them, so their quotient moves by
+ * at most about the sum of those errors over the sum of the two. */
+static dc_meet meet(dc_xy p, dc_xy q, dc_xy r, dc_xy s, double *t, double *err)
 {
     if (xy_eq(p, r) && xy_eq(q, s)) return DC_MEET_SAME;
     if (xy_eq(p, s) && xy_eq(q, r)) return DC_MEET_OPPOSITE;
-    double d1, d2, d3, d4;
-    int o1 = side(p, q, r, &d1), o2 = side(p, q, s, &d2);
-    int o3 = side(r, s, p, &d3), o4 = side(r, s, q, &d4);
+    double d1, d2, d3, d4, m1, m2, m3, m4;
+    int o1 = side(p, q, r, &d1, &m1), o2 = side(p, q, s, &d2, &m2);
+    int o3 = side(r, s, p, &d3, &m3), o4 = side(r, s, q, &d4, &m4);
     if ((o1 == o2 && (o1 == 1 || o1 == -1)) || (o3 == o4 && (o3 == 1 || o3 == -1)))
         return DC_MEET_NONE;
     if (o1 == 2 || o2 == 2 || o3 == 2 || o4 == 2) return DC_MEET_UNSURE;
@@ -287,6 +294,7 @@ static dc_meet meet(dc_xy p, dc_xy q, dc_xy r, dc_xy s, double *t)
      * edges leave it in different directions and meet nowhere else. */
     if (o1 == 0 || o2 == 0 || o3 == 0 || o4 == 0) return DC_MEET_NONE;
     *t = d3 / (d3 - d4);
+    *err = 1.1e-15 * (m3 + m4) / (fabs(d3) + fabs(d4)) + 1e-15;
     return DC_MEET_CROSS;
 }
 
@@ -344,31 +352,39 @@ static int place(const dc_placer *pl, dc_xy c)
     return inside;
 }
 
-static int cuts_add(dc_cuts *c, double t)
+static int cuts_add(dc_cuts *c, double t, double err, uint32_t j)
 {
     int rc = 0;
-    c->t = grow(c->t, &c->cap, c->n + 1, sizeof *c->t, &rc);
-    if (rc == 0) c->t[c->n++] = t;
+    c->c = grow(c->c, &c->cap, c->n + 1, sizeof *c->c, &rc);
+    if (rc == 0) {
+        dc_cut x = {t, err, j};
+        c->c[c->n++] = x;
+    }
     return rc;
 }
 
-static int cmp_double(const void *a, const void *b)
+static bool cut_before(const dc_cut *x, const dc_cut *y)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    return x->t < y->t || (x->t == y->t && x->j < y->j);
 }
 
-/* An edge is cut a few times at most: insertion sort, qsort beyond. */
-static void sort_cuts(double *t, size_t n)
+static int cmp_cut(const void *a, const void *b)
+{
+    return cut_before(a, b) ? -1 : cut_before(b, a);
+}
+
+/* By parameter, then edge. An edge is cut a few times at most:
+ * insertion sort, qsort beyond. */
+static void sort_cuts(dc_cut *t, size_t n)
 {
     if (n > 16) {
-        qsort(t, n, sizeof *t, cmp_double);
+        qsort(t, n, sizeof *t, cmp_cut);
         return;
     }
     for (size_t i = 1; i < n; i++) {
-        double x = t[i];
+        dc_cut x = t[i];
         size_t j = i;
-        for (; j > 0 && t[j - 1] > x; j--)
+        for (; j > 0 && cut_before(&x, &t[j - 1]); j--)
             t[j] = t[j - 1];
         t[j] = x;
     }
@@ -384,29 +400,47 @@ typedef struct dc_side {
     bool first; /* an edge shared the same way round is counted on the first side */
 } dc_side;
 
-/* Cut edge i of s->e by the edges of f that @p grid finds near it; 1
+static int near_add(dc_cuts *c, uint32_t j)
+{
+    int rc = 0;
+    c->near = grow(c->near, &c->near_cap, c->nnear + 1, sizeof *c->near, &rc);
+    if (rc == 0) c->near[c->nnear++] = j;
+    return rc;
+}
+
+/* Cut edge i of s->e by the edges of f that @p grid finds near it (and
+ * list in c->near those whose boxes come within three margins of its
+ * own: every edge that can come near a point on it; the cells beyond its
+ * own are read for those only, so the edges are cut in the order they
+ * always were); 1
  * counts it whole, -1 skips it whole, 0 cut (in *c), -2 unsure, -3 out of
  * memory; -4, when @p first_only, at an event other than a crossing. */
 static int cut_edge_in(const dc_side *s, const dc_grid *grid, size_t i, dc_cuts *c,
                        bool first_only)
 {
     dc_xy p = s->e->p[i], q = s->e->q[i];
-    dc_span sp = grid_span(grid, &s->e->box[i]);
-    c->n = 0;
-    for (uint32_t row = sp.r0; row <= sp.r1; row++)
-        for (uint32_t col = sp.c0; col <= sp.c1; col++) {
+    const dc_box *bi = &s->e->box[i];
+    double mg = 3 * s->place_f->margin;
+    dc_box wide = {bi->x0 - mg, bi->y0 - mg, bi->x1 + mg, bi->y1 + mg};
+    dc_span sp = grid_span(grid, bi), sw = grid_span(grid, &wide);
+    c->n = c->nnear = 0;
+    for (uint32_t row = sw.r0; row <= sw.r1; row++)
+        for (uint32_t col = sw.c0; col <= sw.c1; col++) {
             size_t cell = (size_t)row * grid->cols + col;
+            bool inner = row >= sp.r0 && row <= sp.r1 && col >= sp.c0 && col <= sp.c1;
             for (uint32_t k = grid->start[cell]; k < grid->start[cell + 1]; k++) {
                 uint32_t j = grid->item[k];
-                if (!box_meets(&s->e->box[i], &s->f->box[j])) continue;
-                double t = 0;
-                dc_meet m = meet(p, q, s->f->p[j], s->f->q[j], &t);
+                if (!box_meets(&wide, &s->f->box[j])) continue;
+                if (near_add(c, j) != 0) return -3;
+                if (!inner || !box_meets(bi, &s->f->box[j])) continue;
+                double t = 0, err = 0;
+                dc_meet m = meet(p, q, s->f->p[j], s->f->q[j], &t, &err);
                 if (m != DC_MEET_NONE && m != DC_MEET_CROSS && first_only) return -4;
                 switch (m) {
                 case DC_MEET_NONE:
                     break;
                 case DC_MEET_CROSS:
-                    if (cuts_add(c, t) != 0) return -3;
+                    if (cuts_add(c, t, err, j) != 0) return -3;
                     break;
                 case DC_MEET_SAME:
                     return s->first ? 1 : -1;
@@ -448,22 +482,149 @@ static dc_xy along(dc_xy p, dc_xy q, double t)
     return v;
 }
 
-/* Twice the area the pieces of edge i inside f add; 0 or -2 unsure. */
-static int edge_pieces(const dc_side *s, size_t i, dc_cuts *c, double *twice)
+/*
+ * Where each piece lies, known without placing it. Along the chain of
+ * one zone's edges, whether a point is inside the other zone changes only
+ * where the chain crosses the other zone's boundary: at the crossings
+ * the edge was cut at, or at a vertex on that boundary. So the next
+ * piece of an edge lies on the other side from the last when one edge
+ * (or an odd number) cuts it between them, and an edge that continues
+ * the last at a vertex starts where the last ended. Such a step is taken
+ * only when it is beyond doubt:
+ *  - every piece of the edge is longer than four times the largest
+ *    bound on its cuts' rounding (meet), so each crossing really lies
+ *    between the two midpoints it was found between;
+ *  - the point the answer is carried to (a piece's midpoint, a vertex)
+ *    is clear: more than the placer's margin inside the window, and no
+ *    box of the other zone's edges within twice the margin. Then no
+ *    boundary passes between it and where it would be without rounding,
+ *    and place, whose doubt reaches no farther than that margin, would
+ *    have been sure, so the answer is place's.
+ * Otherwise the piece is placed as it always was. Only calls to place
+ * are saved: the pieces, their order and the sums are the same.
+ */
+
+/* Whether edge a->b comes within about @p m of @p c; its rounding is far
+ * below the twice the margin it is asked for. */
+static bool near_edge(dc_xy a, dc_xy b, dc_xy c, double m)
+{
+    double ex = b.x - a.x, ey = b.y - a.y, dx = c.x - a.x, dy = c.y - a.y;
+    double len = ex * ex + ey * ey, u = len > 0 ? (dx * ex + dy * ey) / len : 0;
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    double rx = dx - u * ex, ry = dy - u * ey;
+    return rx * rx + ry * ry <= 4 * m * m;
+}
+
+/* Whether @p c, a point of the edge just cut (c->near its neighbours),
+ * is clear of the other zone's boundary (above). */
+static bool point_clear(const dc_side *s, const dc_cuts *near, dc_xy c)
+{
+    double m = 2 * s->place_f->margin;
+    const dc_box *w = s->w;
+    dc_box x = {c.x - m, c.y - m, c.x + m, c.y + m};
+    if (!(x.x0 > w->x0 && x.y0 > w->y0 && x.x1 < w->x1 && x.y1 < w->y1)) return false;
+    for (size_t k = 0; k < near->nnear; k++) {
+        uint32_t j = near->near[k];
+        if (box_meets(&x, &s->f->box[j]) && near_edge(s->f->p[j], s->f->q[j], c, m))
+            return false;
+    }
+    return true;
+}
+
+/* What is known along the chain: inside (1), outside (0) or not known
+ * (-1) at either end of the last edge (a ring turned round is read from
+ * its last edge down, so the next edge may continue either end). An
+ * answer is taken at a vertex only when that vertex is clear. */
+typedef struct dc_chain {
+    int in[2];
+    dc_xy at[2];
+} dc_chain;
+
+static const dc_chain chain_none = {{-1, -1}, {{0, 0}, {0, 0}}};
+
+/* Where vertex @p v lies, from the chain: when @p near is given, @p v is
+ * an end of the edge just cut and is checked clear; otherwise it starts
+ * a run clear of the other zone. */
+static int chain_at(const dc_side *s, const dc_chain *ch, const dc_cuts *near, dc_xy v)
+{
+    for (int k = 0; k < 2; k++)
+        if (ch->in[k] >= 0 && xy_eq(ch->at[k], v))
+            return !near || point_clear(s, near, v) ? ch->in[k] : -1;
+    return -1;
+}
+
+static void chain_set(dc_chain *ch, dc_xy p, int in_p, dc_xy q, int in_q)
+{
+    ch->at[0] = p;
+    ch->in[0] = in_p;
+    ch->at[1] = q;
+    ch->in[1] = in_q;
+}
+
+/* Whether the sorted cuts are apart enough to carry an answer across
+ * them: each, and each distinct parameter from the next, more than four
+ * times the largest rounding bound from the edge's ends and each other. */
+static bool cuts_apart(const dc_cuts *c)
+{
+    double err = 0;
+    for (size_t k = 0; k < c->n; k++)
+        err = fmax(err, c->c[k].err);
+    double gap = 4 * err + 1e-12;
+    for (size_t k = 0; k < c->n; k++) {
+        double t = c->c[k].t;
+        if (t <= gap || t >= 1 - gap) return false;
+        if (k > 0 && t != c->c[k - 1].t && t - c->c[k - 1].t <= gap) return false;
+    }
+    return true;
+}
+
+/* Distinct edges among the sorted cuts: an edge found again in another
+ * cell is the same crossing. */
+static bool cut_new(const dc_cuts *c, size_t k)
+{
+    return !(k > 0 && c->c[k].t == c->c[k - 1].t && c->c[k].j == c->c[k - 1].j);
+}
+
+/* Twice the area the pieces of edge i inside f add; 0 or -2 unsure.
+ * @p known_p, @p known_q: where the edge's ends lie (-1 not known);
+ * *in_p, *in_q: where its first and last pieces lie when that can be
+ * carried to its ends, else -1. */
+static int edge_pieces(const dc_side *s, size_t i, dc_cuts *c, double *twice, int known_p,
+                       int known_q, int *in_p, int *in_q)
 {
     dc_xy p = s->e->p[i], q = s->e->q[i];
-    sort_cuts(c->t, c->n);
+    sort_cuts(c->c, c->n);
+    bool apart = cuts_apart(c);
+    int known = apart ? known_p : -1, flips = 0, in = -1, first = -1;
+    if (apart && known < 0 && known_q >= 0) {
+        for (size_t k = 0; k < c->n; k++)
+            flips += cut_new(c, k);
+        known = known_q ^ (flips & 1);
+        flips = 0;
+    }
     double t0 = 0;
     for (size_t k = 0; k <= c->n; k++) {
-        double t1 = k < c->n ? c->t[k] : 1;
-        if (t1 <= t0) continue;
-        dc_xy a = along(p, q, t0), b = along(p, q, t1);
-        dc_xy mid = {(a.x + b.x) / 2, (a.y + b.y) / 2};
-        int in = place(s->place_f, mid);
-        if (in < 0) return -2;
-        if (in) *twice += a.x * b.y - b.x * a.y;
-        t0 = t1;
+        double t1 = k < c->n ? c->c[k].t : 1;
+        if (t1 > t0) {
+            dc_xy a = along(p, q, t0), b = along(p, q, t1);
+            dc_xy mid = {(a.x + b.x) / 2, (a.y + b.y) / 2};
+            if (known >= 0) known ^= flips & 1;
+            if (known >= 0 && point_clear(s, c, mid))
+                in = known;
+            else {
+                in = place(s->place_f, mid);
+                if (in < 0) return -2;
+                known = apart ? in : -1;
+            }
+            if (in) *twice += a.x * b.y - b.x * a.y;
+            if (first < 0) first = in;
+            t0 = t1;
+            flips = 0;
+        }
+        if (k < c->n && cut_new(c, k)) flips++;
     }
+    *in_p = apart ? first : -1;
+    *in_q = apart ? in : -1;
     return 0;
 }
 
@@ -489,32 +650,42 @@ static bool group_clear(const dc_side *s, const dc_fgroup *g)
  * A run clear of the other polygon: no edge of it cuts the run's edges,
  * none comes near enough to make placing one of their midpoints doubtful,
  * and the run is one chain of edges, so all lie on the same side. Placed
- * by its first edge (as that edge alone would be), the edges inside add
- * what each would have added, in the same order. 0, or -1 when the
- * placing was doubtful after all: then each edge is cut and placed.
+ * by its first edge (as that edge alone would be), or known from the
+ * chain when it continues it, the edges inside add what each would have
+ * added, in the same order. 0, or -1 when the placing was doubtful after
+ * all: then each edge is cut and placed.
  */
-static int clear_group(const dc_side *s, const dc_fgroup *g, double *twice)
+static int clear_group(const dc_side *s, const dc_fgroup *g, dc_chain *ch, double *twice)
 {
     dc_xy p = s->e->p[g->start], q = s->e->q[g->start];
-    dc_xy mid = {(p.x + q.x) / 2, (p.y + q.y) / 2};
-    int in = place(s->place_f, mid);
-    if (in < 0) return -1;
+    int in = chain_at(s, ch, NULL, p);
+    if (in < 0) in = chain_at(s, ch, NULL, q);
+    if (in < 0) {
+        dc_xy mid = {(p.x + q.x) / 2, (p.y + q.y) / 2};
+        in = place(s->place_f, mid);
+        if (in < 0) return -1;
+    }
     for (size_t i = g->start; in && i < g->end; i++)
         *twice += s->e->p[i].x * s->e->q[i].y - s->e->q[i].x * s->e->p[i].y;
+    chain_set(ch, s->e->p[g->end - 1], in, s->e->q[g->end - 1], in);
     return 0;
 }
 
 /* Twice the area the pieces of s->e inside s->f add; 0, -2 unsure, -3. */
 static int side_area(const dc_side *s, dc_cuts *c, double *twice)
 {
+    dc_chain ch = chain_none;
     for (size_t r = 0; r < s->e->ngroups; r++) {
         const dc_fgroup *g = &s->e->group[r];
-        if (group_clear(s, g) && clear_group(s, g, twice) == 0) continue;
+        if (group_clear(s, g) && clear_group(s, g, &ch, twice) == 0) continue;
         for (size_t i = g->start; i < g->end; i++) {
-            int rc = cut_edge(s, i, c);
-            if (rc == 1)
-                *twice += s->e->p[i].x * s->e->q[i].y - s->e->q[i].x * s->e->p[i].y;
-            if (rc == 0) rc = edge_pieces(s, i, c, twice);
+            dc_xy p = s->e->p[i], q = s->e->q[i];
+            int rc = cut_edge(s, i, c), in_p = -1, in_q = -1;
+            if (rc == 1) *twice += p.x * q.y - q.x * p.y;
+            if (rc == 0)
+                rc = edge_pieces(s, i, c, twice, chain_at(s, &ch, c, p),
+                                 chain_at(s, &ch, c, q), &in_p, &in_q);
+            chain_set(&ch, p, in_p, q, in_q);
             if (rc < -1) return rc;
         }
     }
@@ -600,5 +771,6 @@ void dc_area_scratch_free(dc_area_scratch *s)
     dc_grid_free(&s->fine_b);
     dc_grid_free(&s->grid_a);
     dc_grid_free(&s->grid_b);
-    free(s->cuts.t);
+    free(s->cuts.c);
+    free(s->cuts.near);
 }

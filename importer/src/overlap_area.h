@@ -50,10 +50,20 @@ typedef struct dc_fedges {
     size_t ngroups, group_cap;
 } dc_fedges;
 
-/* Parameters along one edge where it is cut, kept for the next edge. */
+/* Where one edge is cut: the parameter along it, the edge of the other
+ * zone that cuts it there, and a bound on the parameter's rounding. */
+typedef struct dc_cut {
+    double t, err;
+    uint32_t j;
+} dc_cut;
+
+/* The cuts of one edge, and the other zone's edges near it, kept for
+ * the next edge. */
 typedef struct dc_cuts {
-    double *t;
+    dc_cut *c;
     size_t n, cap;
+    uint32_t *near;
+    size_t nnear, near_cap;
 } dc_cuts;
 
 /* What a thread keeps from pair to pair: the window's edges, grids and
