@@ -57,7 +57,7 @@ static const char *old_dir, *new_dir;
 static province provinces[128];
 static int nprovinces;
 /* history by old postcode: its new postcodes (0: none) and their kinds */
-#define TARGETS 8
+#define TARGETS 32
 static int new_of[POSTCODES][TARGETS];
 static char kind_of[POSTCODES][TARGETS][16];
 static int rows;
