@@ -53,8 +53,11 @@ static zone *zones;
 static size_t nzones, zones_cap;
 static uint32_t *cells[GRID_ROWS][GRID_COLS];
 static size_t ncell[GRID_ROWS][GRID_COLS];
-static uint32_t history_new[POSTCODES][4]; /* up to 4 new postcodes an old one */
-static char history_kind[POSTCODES][4][12];
+/* The new postcodes of an old one: an old zone that lower postcodes of
+ * other provinces cover whole is split between up to 17 at 1 M. */
+#define TARGETS 32
+static uint32_t history_new[POSTCODES][TARGETS];
+static char history_kind[POSTCODES][TARGETS][12];
 
 static void die(const char *what, const char *detail)
 {
@@ -170,12 +173,12 @@ static void read_history(const char *dir)
     unsigned o, n;
     while (fgets(line, sizeof line, f)) {
         if (sscanf(line, "%5u,%5u,%11[a-z],", &o, &n, kind) != 3) continue;
-        for (int k = 0; k < 4; k++)
-            if (!history_new[o][k]) {
-                history_new[o][k] = n;
-                snprintf(history_kind[o][k], sizeof history_kind[o][k], "%s", kind);
-                break;
-            }
+        int k = 0;
+        while (k < TARGETS && history_new[o][k])
+            k++;
+        if (k == TARGETS) die("more new postcodes for one old one than it keeps", line);
+        history_new[o][k] = n;
+        snprintf(history_kind[o][k], sizeof history_kind[o][k], "%s", kind);
     }
     fclose(f);
 }
@@ -225,7 +228,7 @@ static void disagreement(const char *id, double lon, double lat, uint32_t index_
 static const char *change_of(uint32_t old_pc, uint32_t new_pc, bool *listed)
 {
     *listed = false;
-    for (int k = 0; k < 4 && history_new[old_pc][k]; k++)
+    for (int k = 0; k < TARGETS && history_new[old_pc][k]; k++)
         if (history_new[old_pc][k] == new_pc) {
             *listed = true;
             return history_kind[old_pc][k];

@@ -334,11 +334,16 @@ static void classify(nat_layout *layout, const nat_town *towns, int town_count,
     }
 }
 
+int nat_layout_cols(int zone_count)
+{
+    return (int)ceil(sqrt((double)zone_count));
+}
+
 int nat_layout_build(nat_layout *layout, nat_point capital, int zone_count,
                      uint64_t households, uint64_t seed, const border_style *borders)
 {
     nat_grid g;
-    g.cols = (int)ceil(sqrt((double)zone_count));
+    g.cols = nat_layout_cols(zone_count);
     g.rows = (zone_count + g.cols - 1) / g.cols;
     g.cell = fmin(CELL_MAX_M, PROVINCE_SIDE_M / sqrt((double)zone_count));
     g.radius = g.cell * sqrt((double)g.cols * g.cols + (double)g.rows * g.rows) / 2;

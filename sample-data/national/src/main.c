@@ -371,6 +371,24 @@ static void report_vertices(const nat_options *o, nat_province_job *jobs)
     free(all);
 }
 
+static int any_failed(const nat_province_job *jobs, int count)
+{
+    for (int k = 0; k < count; k++)
+        if (jobs[k].failed) return 1;
+    return 0;
+}
+
+/* The 2025 edition: how much of the map the overlap of provinces moved. */
+static void report_edition(const nat_options *o, const nat_province_job *jobs)
+{
+    int cut = 0, bare = 0;
+    for (int k = 0; k < o->selected_count; k++)
+        cut += jobs[k].cut_zones, bare += jobs[k].bare_zones;
+    printf("zones cut     %d (ground held by a lower postcode of another province), "
+           "%d left with none\n",
+           cut, bare);
+}
+
 static int report(const nat_options *o, nat_province_job *jobs, double seconds)
 {
     uint64_t bytes = 0;
@@ -389,6 +407,7 @@ static int report(const nat_options *o, nat_province_job *jobs, double seconds)
     printf("households/s  %.0f\n", seconds > 0 ? (double)o->households / seconds : 0.0);
     printf("bytes written %" PRIu64 " (%.1f MiB)\n", bytes, (double)bytes / 1048576.0);
     if (o->realistic) report_vertices(o, jobs);
+    if (o->edition) report_edition(o, jobs);
     return failed ? EXIT_DATA : 0;
 }
 
@@ -409,7 +428,16 @@ int main(int argc, char **argv)
     }
     GDALAllRegister();
     double start = now_seconds();
-    run_jobs(jobs, o.selected_count, o.threads);
+    if (o.edition) { /* the map's zones in WGS 84 first: the new ones are cut by them */
+        for (int k = 0; k < o.selected_count; k++)
+            jobs[k].edition_pass = 1, jobs[k].run = jobs,
+            jobs[k].run_count = o.selected_count;
+        run_jobs(jobs, o.selected_count, o.threads);
+        for (int k = 0; k < o.selected_count; k++)
+            jobs[k].edition_pass = 2;
+    }
+    if (!o.edition || !any_failed(jobs, o.selected_count))
+        run_jobs(jobs, o.selected_count, o.threads);
     rc = report(&o, jobs, now_seconds() - start);
     if (o.edition && rc == 0 &&
         nat_edition_write_history(o.out_dir, jobs, o.selected_count)) {
@@ -417,7 +445,9 @@ int main(int argc, char **argv)
                 o.out_dir, strerror(errno));
         rc = EXIT_DATA;
     }
-    for (int k = 0; k < o.selected_count; k++)
+    for (int k = 0; k < o.selected_count; k++) {
         free(jobs[k].history);
+        nat_edition_free_footprints(&jobs[k]);
+    }
     return rc;
 }

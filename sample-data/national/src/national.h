@@ -130,6 +130,8 @@ typedef struct nat_layout {
 int nat_layout_build(nat_layout *layout, nat_point capital, int zone_count,
                      uint64_t households, uint64_t seed, const border_style *borders);
 void nat_layout_free(nat_layout *layout);
+/** Zones a lattice row of a province of @p zone_count zones (nat_layout.cols). */
+int nat_layout_cols(int zone_count);
 
 /** 1 when @p p lies strictly inside the zone's ring (even-odd rule), or with
  *  an outline, inside it and NAT_OUTLINE_MARGIN_M from it. */
@@ -199,10 +201,19 @@ typedef struct nat_province_job {
     int edition;      /**< 0, or 2025 */
     int edition_into; /**< the province it is part of after the reform */
     int edition_base; /**< the first postcode for its new zones */
+    int edition_pass; /**< 1: the map's zones in WGS 84 only; 2: write the edition */
+    OGRGeometryH *footprint;            /**< pass 1: each map zone in WGS 84 (lon, lat) */
+    OGREnvelope *footprint_env;         /**< and its envelope */
+    OGREnvelope footprint_all;          /**< the envelope of them all */
+    const struct nat_province_job *run; /**< every job of the run, for pass 2 */
+    int run_count;
+    int cut_zones;  /**< map zones that lost ground to a lower postcode */
+    int bare_zones; /**< map zones left with no ground of their own */
     /* results */
     uint64_t bytes;
-    struct nat_history_row *history; /**< --edition: a row per old zone, malloc'd */
-    int history_count;
+    struct nat_history_row *history; /**< --edition: a row per old zone and new
+                                        zone its households go to, malloc'd */
+    int history_count, history_cap;
     uint32_t *zone_vertices; /**< realistic borders: each zone's ring, malloc'd */
     int failed;
     char error[256];
@@ -227,7 +238,7 @@ void nat_zone_codes(char postcode[16], char commune[16], const nat_province_job 
 /** A row of the history table: what became of an old zone. */
 typedef struct nat_history_row {
     int old_postcode, new_postcode;
-    const char *kind; /**< "unchanged", "renamed" or "merged" */
+    const char *kind; /**< "unchanged", "renamed", "merged" or "split" */
 } nat_history_row;
 
 /** The province @p province is part of after the reform (itself when it stays). */
@@ -235,10 +246,15 @@ int nat_edition_into(int province);
 /** Sets each job's edition_into and edition_base; -1 (with a message in
  *  @p error) when a province has too few postcodes left for its new zones. */
 int nat_edition_plan(nat_province_job *jobs, int count, char *error, size_t size);
-/** The province's zones as the reform left them, into @p layer (the zones
- *  schema), and its history rows into job->history. 0, or -1. */
+/** Pass 1: each of the map's zones in WGS 84, into job->footprint. 0, or -1. */
+int nat_edition_footprints(nat_province_job *job, const nat_layout *layout,
+                           OGRSpatialReferenceH srs);
+/** Pass 2: the province's zones as the reform left them, into @p layer (the
+ *  zones schema, CRS @p srs), and its history rows into job->history. 0, or -1. */
 int nat_edition_write_zones(OGRLayerH layer, nat_province_job *job,
-                            const nat_layout *layout);
+                            const nat_layout *layout, OGRSpatialReferenceH srs);
+/** Frees job->footprint and its envelopes. */
+void nat_edition_free_footprints(nat_province_job *job);
 /** DIR/history.csv from every job's rows, by old postcode; written to a
  *  temporary file and renamed. 0, or -1 with errno. */
 int nat_edition_write_history(const char *dir, const nat_province_job *jobs, int count);

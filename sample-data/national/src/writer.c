@@ -540,7 +540,7 @@ static void write_layers(nat_province_job *job, const char *folder,
         if (!zones)
             fail(job, "cannot create the zones layer in %s: %s", folder,
                  CPLGetLastErrorMsg());
-        else if (nat_edition_write_zones(zones, job, layout) != 0)
+        else if (nat_edition_write_zones(zones, job, layout, srs) != 0)
             fail(job, "cannot write the %d edition's zones in %s: %s", job->edition,
                  folder, CPLGetLastErrorMsg());
         CPLErrorReset();
@@ -582,6 +582,9 @@ void nat_province_write(nat_province_job *job)
                                 job->seed,
                                 job->border_spacing > 0 ? &borders : NULL) != 0) {
         fail(job, "%s: out of memory", p->name);
+    } else if (job->edition && job->edition_pass == 1) {
+        if (nat_edition_footprints(job, &layout, srs) != 0)
+            fail(job, "%s: cannot put the zones in WGS 84", p->name);
     } else if (make_folder(job, folder) == 0) {
         count_vertices(job, &layout);
         write_layers(job, folder, srs, &layout);
