@@ -390,36 +390,53 @@ static dc_err new_group(finish *f, uint32_t *out)
     return DC_OK;
 }
 
+static uint64_t str_hash(uint64_t h, dc_str s)
+{
+    for (size_t i = 0; i < s.len; i++)
+        h = (h ^ (unsigned char)s.ptr[i]) * 0x100000001b3ull; /* FNV-1a */
+    return h;
+}
+
 /* The districts (a district's name within its province) and provinces,
- * each with its zones. Zones are few (a hundred thousand at most), so a
- * district is found by comparing with those before. */
+ * each with its zones, in the order their first zone comes. A name is
+ * found among those before it by a hash of it (and its province's, for a
+ * district): a national map's ten thousand zones made a comparison with
+ * every zone before cost a hundred million. */
 static dc_err zone_level(finish *f, uint8_t kind)
 {
     dc_search_records *r = f->r;
-    uint32_t *group_of = malloc((r->nzones ? r->nzones : 1) * sizeof *group_of);
-    dc_err rc = group_of ? DC_OK : DC_E_NOMEM;
-    for (size_t i = 0; rc == DC_OK && i < r->nzones; i++) {
+    size_t n = r->nzones, slots = 16;
+    while (slots < 2 * n) slots *= 2;
+    uint32_t *group_of = malloc((n ? n : 1) * sizeof *group_of);
+    uint32_t *first = malloc(slots * sizeof *first); /* a zone + 1; 0 free */
+    dc_err rc = group_of && first ? DC_OK : DC_E_NOMEM;
+    if (first) memset(first, 0, slots * sizeof *first);
+    for (size_t i = 0; rc == DC_OK && i < n; i++) {
         const zone_names *z = &r->zones[i];
         dc_str name = kind == DC_ENTITY_DISTRICT ? z->district : z->province;
-        size_t j = 0;
         if (name.len == 0) continue;
-        for (; j < i; j++) {
-            const zone_names *y = &r->zones[j];
+        uint64_t h = str_hash(0xcbf29ce484222325ull, name);
+        if (kind == DC_ENTITY_DISTRICT) h = str_hash(h ^ 0xff, z->province);
+        size_t at = (size_t)(h ^ (h >> 29)) & (slots - 1);
+        for (; first[at]; at = (at + 1) & (slots - 1)) {
+            const zone_names *y = &r->zones[first[at] - 1];
             if (dc_search_same_str(kind == DC_ENTITY_DISTRICT ? y->district : y->province,
                                    name) &&
                 (kind == DC_ENTITY_PROVINCE ||
                  dc_search_same_str(y->province, z->province)))
                 break;
         }
-        if (j == i) {
+        if (!first[at]) {
+            first[at] = (uint32_t)i + 1;
             rc = new_group(f, &group_of[i]);
             if (rc == DC_OK)
                 rc = name_entity(f, kind, name, NULL, group_of[i], z->postcode, 0);
         } else {
-            group_of[i] = group_of[j];
+            group_of[i] = group_of[first[at] - 1];
         }
         if (rc == DC_OK) rc = add_member(f, group_of[i], z->postcode);
     }
+    free(first);
     free(group_of);
     return rc;
 }
