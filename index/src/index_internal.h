@@ -230,6 +230,13 @@ static inline uint32_t dc_zonegrid_cell(int32_t lat_e7, int32_t lon_e7)
     return row * DC_ZONEGRID_COLS + col;
 }
 
+/* Appends (cell << 32 | @p id) for every cell of the coarse zone grid that
+ * the box (valid positions) touches to *@p grid, @p n used of @p cap, the
+ * array grown as it fills (layout.c). On DC_E_NOMEM *@p grid is kept, to
+ * be freed by the caller. */
+dc_err dc_zonegrid_cover(uint64_t **grid, size_t *n, size_t *cap, int32_t south_e7,
+                         int32_t west_e7, int32_t north_e7, int32_t east_e7, uint32_t id);
+
 /* A point in the closed box of a zone. */
 static inline int dc_in_box(const dc_zone *z, int32_t lat_e7, int32_t lon_e7)
 {

@@ -1,9 +1,12 @@
 /*
  * layout.c - what the file's layout names outside index_internal.h's
- * inline helpers: the sub-databases' names and the spatial grid's cell of
- * a point (diachi/index.h, docs/FORMAT.md "The spatial grid").
+ * inline helpers: the sub-databases' names, the spatial grid's cell of a
+ * point (diachi/index.h, docs/FORMAT.md "The spatial grid") and the zone
+ * grid's cells of a box.
  */
 #include "index_internal.h"
+
+#include <stdlib.h>
 
 const char *const dc_db_names[DC_DB_COUNT] = {
     [DC_DB_ZONES] = "zones",
@@ -37,4 +40,22 @@ uint32_t dc_cell_col(int32_t lon_e7)
     if (v < 0) v = 0;
     if (v >= 2 * (int64_t)DC_LON_E7_END) v = 2 * (int64_t)DC_LON_E7_END - 1;
     return (uint32_t)(v / DC_CELL_E7);
+}
+
+dc_err dc_zonegrid_cover(uint64_t **grid, size_t *n, size_t *cap, int32_t south_e7,
+                         int32_t west_e7, int32_t north_e7, int32_t east_e7, uint32_t id)
+{
+    uint32_t c0 = dc_zonegrid_cell(south_e7, west_e7), c1 = dc_zonegrid_cell(north_e7, east_e7);
+    for (uint32_t row = c0 / DC_ZONEGRID_COLS; row <= c1 / DC_ZONEGRID_COLS; row++)
+        for (uint32_t col = c0 % DC_ZONEGRID_COLS; col <= c1 % DC_ZONEGRID_COLS; col++) {
+            if (*n == *cap) {
+                size_t want = *cap ? 2 * *cap : 64;
+                uint64_t *m = realloc(*grid, want * sizeof *m);
+                if (!m) return DC_E_NOMEM;
+                *grid = m;
+                *cap = want;
+            }
+            (*grid)[(*n)++] = (uint64_t)(row * DC_ZONEGRID_COLS + col) << 32 | id;
+        }
+    return DC_OK;
 }

@@ -53,20 +53,11 @@ static dc_err past_grid(dc_index *idx)
     if (!g) return DC_E_NOMEM;
     for (uint32_t i = 0; i < idx->npast; i++) {
         const dc_zone *z = &idx->past_zones[i].zone;
-        uint32_t c0 = dc_zonegrid_cell(z->south_e7, z->west_e7),
-                 c1 = dc_zonegrid_cell(z->north_e7, z->east_e7);
-        for (uint32_t r = c0 / DC_ZONEGRID_COLS; r <= c1 / DC_ZONEGRID_COLS; r++)
-            for (uint32_t c = c0 % DC_ZONEGRID_COLS; c <= c1 % DC_ZONEGRID_COLS; c++) {
-                if (n == cap) {
-                    uint64_t *m = realloc(g, (cap *= 2) * sizeof *g);
-                    if (!m) {
-                        free(g);
-                        return DC_E_NOMEM;
-                    }
-                    g = m;
-                }
-                g[n++] = (uint64_t)(r * DC_ZONEGRID_COLS + c) << 32 | i;
-            }
+        if (dc_zonegrid_cover(&g, &n, &cap, z->south_e7, z->west_e7, z->north_e7,
+                              z->east_e7, i) != DC_OK) {
+            free(g);
+            return DC_E_NOMEM;
+        }
     }
     qsort(g, n, sizeof *g, by_key); /* in a cell, by postcode: zones are */
     idx->past_grid = g;

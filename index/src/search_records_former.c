@@ -80,21 +80,11 @@ static dc_err build_grid(search_former *s)
     if (!g) return DC_E_NOMEM;
     for (size_t i = 0; i < s->npast; i++) {
         const past_names *p = &s->past[i];
-        uint32_t c0 = dc_zonegrid_cell(p->south, p->west),
-                 c1 = dc_zonegrid_cell(p->north, p->east);
-        for (uint32_t row = c0 / DC_ZONEGRID_COLS; row <= c1 / DC_ZONEGRID_COLS; row++)
-            for (uint32_t col = c0 % DC_ZONEGRID_COLS; col <= c1 % DC_ZONEGRID_COLS;
-                 col++) {
-                if (n == cap) {
-                    uint64_t *m = realloc(g, (cap *= 2) * sizeof *g);
-                    if (!m) {
-                        free(g);
-                        return DC_E_NOMEM;
-                    }
-                    g = m;
-                }
-                g[n++] = (uint64_t)(row * DC_ZONEGRID_COLS + col) << 32 | i;
-            }
+        if (dc_zonegrid_cover(&g, &n, &cap, p->south, p->west, p->north, p->east,
+                              (uint32_t)i) != DC_OK) {
+            free(g);
+            return DC_E_NOMEM;
+        }
     }
     qsort(g, n, sizeof *g, by_u64);
     s->grid = g;
