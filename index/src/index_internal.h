@@ -237,6 +237,10 @@ static inline uint32_t dc_zonegrid_cell(int32_t lat_e7, int32_t lon_e7)
 dc_err dc_zonegrid_cover(uint64_t **grid, size_t *n, size_t *cap, int32_t south_e7,
                          int32_t west_e7, int32_t north_e7, int32_t east_e7, uint32_t id);
 
+/* The first entry of @p cell in @p grid (@p n entries made by
+ * dc_zonegrid_cover, sorted), or where it would be. */
+size_t dc_zonegrid_first(const uint64_t *grid, size_t n, uint32_t cell);
+
 /* A point in the closed box of a zone. */
 static inline int dc_in_box(const dc_zone *z, int32_t lat_e7, int32_t lon_e7)
 {

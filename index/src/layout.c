@@ -59,3 +59,16 @@ dc_err dc_zonegrid_cover(uint64_t **grid, size_t *n, size_t *cap, int32_t south_
         }
     return DC_OK;
 }
+
+size_t dc_zonegrid_first(const uint64_t *grid, size_t n, uint32_t cell)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (grid[mid] >> 32 < cell)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}

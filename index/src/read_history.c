@@ -167,15 +167,8 @@ dc_err dc_index_zone_at_edition(dc_index_txn *txn, uint32_t edition, int32_t lat
     if (edition == 0 || edition > idx->neditions || !dc_lat_ok(lat_e7) ||
         !dc_lon_ok(lon_e7))
         return DC_E_NOT_FOUND;
-    uint64_t cell = dc_zonegrid_cell(lat_e7, lon_e7);
-    size_t lo = 0, hi = idx->npast_grid;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (idx->past_grid[mid] >> 32 < cell)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    uint32_t cell = dc_zonegrid_cell(lat_e7, lon_e7);
+    size_t lo = dc_zonegrid_first(idx->past_grid, idx->npast_grid, cell);
     for (; lo < idx->npast_grid && idx->past_grid[lo] >> 32 == cell; lo++) {
         const dc_past_zone *z = &idx->past_zones[(uint32_t)idx->past_grid[lo]];
         if (z->first_edition <= edition && edition <= z->last_edition &&

@@ -96,14 +96,7 @@ static dc_err build_grid(search_former *s)
 static void grid_cell(search_former *s, uint32_t cell)
 {
     if (s->grid_valid && s->grid_cell == cell) return;
-    size_t lo = 0, hi = s->ngrid;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->grid[mid] >> 32 < cell)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = dc_zonegrid_first(s->grid, s->ngrid, cell);
     s->grid_lo = lo;
     while (lo < s->ngrid && s->grid[lo] >> 32 == cell)
         lo++;
