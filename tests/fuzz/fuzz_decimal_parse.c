@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > 4096) return 0;
     char *text = malloc(size + 1);
     if (!text) return 0;
-    memcpy(text, data, size);
+    if (size) memcpy(text, data, size); /* data is NULL for the empty input */
     text[size] = '\0'; /* a parameter is a C string: it ends at a NUL */
     double want = 0, got = -7;
     bool ok_want = reference(text, &want), ok_got = dc_query_decimal(text, &got);
