@@ -45,6 +45,7 @@ typedef struct dc_reply {
     long status;
     char *body;
     size_t len;
+    size_t cap; /* bytes allocated for body */
     char content_type[128];
     char etag[128];
     char fingerprint[80];
