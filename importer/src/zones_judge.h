@@ -35,7 +35,7 @@ struct dc_zone_feature {
     uint32_t postcode;
     char *fields[DC_ZONE_ROLES];
     OGRGeometryH geometry; /* as read; once judged, a valid WGS 84 multipolygon */
-    int transform;         /* in zs->transforms, or -1: already WGS 84 */
+    int transform;         /* in the layers' transformations, or -1: WGS 84 */
     dc_verdict verdict;
     OGRwkbGeometryType type; /* of a geometry that is not a polygon */
     /* The geometry encoded as a zone of this feature alone would be, by
