@@ -285,10 +285,11 @@ static dc_meet meet(dc_xy p, dc_xy q, dc_xy r, dc_xy s, double *t, double *err)
     if (xy_eq(p, r) && xy_eq(q, s)) return DC_MEET_SAME;
     if (xy_eq(p, s) && xy_eq(q, r)) return DC_MEET_OPPOSITE;
     double d1, d2, d3, d4, m1, m2, m3, m4;
+    /* r and s on one side of p->q: apart, whatever the other two say. */
     int o1 = side(p, q, r, &d1, &m1), o2 = side(p, q, s, &d2, &m2);
+    if (o1 == o2 && (o1 == 1 || o1 == -1)) return DC_MEET_NONE;
     int o3 = side(r, s, p, &d3, &m3), o4 = side(r, s, q, &d4, &m4);
-    if ((o1 == o2 && (o1 == 1 || o1 == -1)) || (o3 == o4 && (o3 == 1 || o3 == -1)))
-        return DC_MEET_NONE;
+    if (o3 == o4 && (o3 == 1 || o3 == -1)) return DC_MEET_NONE;
     if (o1 == 2 || o2 == 2 || o3 == 2 || o4 == 2) return DC_MEET_UNSURE;
     /* A zero is a shared vertex; with every other side certain, the two
      * edges leave it in different directions and meet nowhere else. */

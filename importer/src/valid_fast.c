@@ -22,6 +22,8 @@
 #define MAX_CELLS_PER_EDGE 16
 /* Rings whose nesting is compared pairwise, at most. */
 #define MAX_RINGS 512
+/* Cells of the edge grid an edge, at least (see edges_apart). */
+#define CELLS_PER_EDGE 4
 
 /* Inline, unlike libm's fmin and fmax (which also order NaNs: there are
  * none here, add_ring refuses them). */
@@ -162,21 +164,30 @@ static bool edges_apart(proof *pr)
     }
     double w = pr->maxx - pr->minx, h = pr->maxy - pr->miny;
     if (!(w > 0) || !(h > 0)) return false;
-    /* cells of about one edge each, and no smaller than twice the mean
-     * edge, so that an edge covers a few cells */
-    double side = HI(sqrt(w * h / total), 2 * extent / total);
+    /* CELLS_PER_EDGE cells an edge over the box, and no smaller than
+     * twice the mean edge, so that an edge covers a few cells. A zone's
+     * edges lie along its border, in a few of the box's cells: at one cell
+     * an edge those held a dozen edges each and their pairs were most of
+     * the proof; four cells an edge cut its instructions by a sixth on a
+     * province of realistic borders, sixteen made the empty cells cost
+     * more than the pairs saved. Any grid finds every pair that meets, so
+     * the answer does not depend on the cells. */
+    double side = HI(sqrt(w * h / (CELLS_PER_EDGE * (double)total)), 2 * extent / total);
     grid gr = {pr->minx, pr->miny, 0, 0, (uint32_t)LO(HI(w / side, 1), 4096),
                (uint32_t)LO(HI(h / side, 1), 4096)};
     gr.cw = w / gr.cols, gr.ch = h / gr.rows;
     size_t ncells = (size_t)gr.cols * gr.rows;
     uint32_t *start = calloc(ncells + 1, sizeof *start);
     edge *edges = malloc((size_t)total * sizeof *edges);
-    uint32_t *fill = NULL, *in_cell = NULL, c[4];
+    /* each edge's cells, found once for both passes */
+    uint32_t (*span)[4] = malloc((size_t)total * sizeof *span);
+    uint32_t *fill = NULL, *in_cell = NULL;
     uint64_t covered = 0;
-    bool ok = start && edges;
+    bool ok = start && edges && span;
     /* each edge's cells counted */
     for (uint32_t r = 0, e = 0; ok && r < pr->nrings; r++)
         for (uint32_t i = 0; ok && i < pr->rings[r].n; i++, e++) {
+            uint32_t *c = span[e];
             cells_of(&gr, pr->rings[r].p[i], pr->rings[r].p[i + 1], c);
             covered += (uint64_t)(c[1] - c[0] + 1) * (c[3] - c[2] + 1);
             if (covered > (uint64_t)MAX_CELLS_PER_EDGE * total) ok = false;
@@ -193,8 +204,7 @@ static bool edges_apart(proof *pr)
     if (ok) memcpy(fill, start, ncells * sizeof *fill);
     /* the edges into their cells */
     for (uint32_t k = 0; ok && k < total; k++) {
-        const pt *p = pr->rings[edges[k].ring].p;
-        cells_of(&gr, p[edges[k].i], p[edges[k].i + 1], c);
+        const uint32_t *c = span[k];
         for (uint32_t y = c[2]; y <= c[3]; y++)
             for (uint32_t x = c[0]; x <= c[1]; x++) in_cell[fill[(size_t)y * gr.cols + x]++] = k;
     }
@@ -211,6 +221,7 @@ static bool edges_apart(proof *pr)
                 const pt *px = pr->rings[x->ring].p, *py = pr->rings[y->ring].p;
                 if (!apart(px[x->i], px[x->i + 1], py[y->i], py[y->i + 1])) ok = false;
             }
+    free(span);
     free(fill);
     free(in_cell);
     free(start);

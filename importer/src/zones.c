@@ -5,18 +5,14 @@
 #include "zones.h"
 
 #include "overlap.h"
-#include "valid_fast.h"
 #include "zone_encode.h"
+#include "zones_judge.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <cpl_error.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
@@ -28,37 +24,6 @@
 /* Metres per degree of latitude, for reporting areas. */
 #define DC_M_PER_DEG 111320.0
 
-/* What judging a feature found; reported in feature order. */
-typedef enum dc_verdict {
-    DC_VERDICT_PENDING = 0,
-    DC_VERDICT_KEPT,
-    DC_VERDICT_REPAIRED,
-    DC_VERDICT_NO_POSTCODE,
-    DC_VERDICT_BAD_POSTCODE,
-    DC_VERDICT_NULL_GEOMETRY,
-    DC_VERDICT_NOT_POLYGON,
-    DC_VERDICT_INVALID,
-    DC_VERDICT_DROPPED /* valid, yet no polygon in it: dropped without a word */
-} dc_verdict;
-
-struct dc_zone_feature {
-    dc_feature_origin origin; /* source and layer strdup'd */
-    uint32_t postcode;
-    char *fields[DC_ZONE_ROLES];
-    OGRGeometryH geometry; /* as read; once judged, a valid WGS 84 multipolygon */
-    int transform;         /* in zs->transforms, or -1: already WGS 84 */
-    dc_verdict verdict;
-    OGRwkbGeometryType type; /* of a geometry that is not a polygon */
-    /* The geometry encoded as a zone of this feature alone would be, by
-     * the thread that judged it; empty when not (yet) done. */
-    dc_blob blob;
-    dc_zone_bbox bb;
-    bool encoded;
-};
-
-/* Zones are judged on this many threads at most (validity, repair and
- * reprojection are per feature and independent). */
-#define DC_ZONE_MAX_THREADS 8
 /* Room kept for the features judged while they are read, at most. */
 #define DC_ZONE_EARLY_MAX 131072
 
@@ -89,29 +54,6 @@ static int parse_postcode(const char *s, uint32_t *out)
     return 0;
 }
 
-/* Every polygon inside @p g (recursing into collections) into @p mp. */
-static void collect_polygons(OGRGeometryH g, OGRGeometryH mp)
-{
-    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-    if (t == wkbPolygon) {
-        if (!OGR_G_IsEmpty(g)) OGR_G_AddGeometry(mp, g);
-    } else if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
-        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
-            collect_polygons(OGR_G_GetGeometryRef(g, i), mp);
-    }
-}
-
-static OGRGeometryH polygons_of(OGRGeometryH g)
-{
-    OGRGeometryH mp = OGR_G_CreateGeometry(wkbMultiPolygon);
-    collect_polygons(g, mp);
-    if (OGR_G_GetGeometryCount(mp) == 0) {
-        OGR_G_DestroyGeometry(mp);
-        return NULL;
-    }
-    return mp;
-}
-
 static double m2_of(double deg2, double lat)
 {
     return deg2 * DC_M_PER_DEG * DC_M_PER_DEG * cos(lat * M_PI / 180.0);
@@ -120,70 +62,6 @@ static double m2_of(double deg2, double lat)
 static double area_m2(OGRGeometryH g, double lat)
 {
     return m2_of(OGR_G_Area(g), lat);
-}
-
-/*
- * polygons_of for a geometry the caller gives up: a multipolygon whose
- * parts are all non-empty polygons is already its own answer, and a
- * non-empty polygon becomes one without copying its rings.
- */
-static OGRGeometryH polygons_of_owned(OGRGeometryH g)
-{
-    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-    bool as_is = t == wkbMultiPolygon && OGR_G_GetGeometryCount(g) > 0;
-    for (int i = 0; as_is && i < OGR_G_GetGeometryCount(g); i++) {
-        OGRGeometryH part = OGR_G_GetGeometryRef(g, i);
-        as_is =
-            wkbFlatten(OGR_G_GetGeometryType(part)) == wkbPolygon && !OGR_G_IsEmpty(part);
-    }
-    if (as_is) return g;
-    if (t == wkbPolygon && !OGR_G_IsEmpty(g)) return OGR_G_ForceToMultiPolygon(g);
-    OGRGeometryH mp = polygons_of(g);
-    OGR_G_DestroyGeometry(g);
-    return mp;
-}
-
-/*
- * A valid multipolygon from geometry @p g (taken), or NULL with the
- * reason in *verdict (and the type of a geometry that is not a polygon
- * in *type). Reports nothing: thread-safe.
- */
-static OGRGeometryH valid_polygons(OGRGeometryH g, dc_verdict *verdict,
-                                   OGRwkbGeometryType *type)
-{
-    if (!g || OGR_G_IsEmpty(g)) {
-        OGR_G_DestroyGeometry(g);
-        *verdict = DC_VERDICT_NULL_GEOMETRY;
-        return NULL;
-    }
-    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-    if (t == wkbCurvePolygon || t == wkbMultiSurface) {
-        OGRGeometryH linear = OGR_G_GetLinearGeometry(g, 0, NULL);
-        OGR_G_DestroyGeometry(g);
-        g = linear;
-    } else if (t != wkbPolygon && t != wkbMultiPolygon) {
-        OGR_G_DestroyGeometry(g);
-        *verdict = DC_VERDICT_NOT_POLYGON;
-        *type = t;
-        return NULL;
-    }
-    /* Most zones are proven valid in linear time; GEOS decides the rest. */
-    if (dc_polygon_proven_valid(g) || OGR_G_IsValid(g)) {
-        OGRGeometryH mp = polygons_of_owned(g);
-        *verdict = mp ? DC_VERDICT_KEPT : DC_VERDICT_DROPPED;
-        return mp;
-    }
-    OGRGeometryH fixed = OGR_G_MakeValid(g);
-    OGRGeometryH mp = fixed ? polygons_of(fixed) : NULL;
-    OGR_G_DestroyGeometry(fixed);
-    OGR_G_DestroyGeometry(g);
-    if (!mp || !OGR_G_IsValid(mp)) {
-        OGR_G_DestroyGeometry(mp);
-        *verdict = DC_VERDICT_INVALID;
-        return NULL;
-    }
-    *verdict = DC_VERDICT_REPAIRED;
-    return mp;
 }
 
 /* Report feature @p f's verdict, as it was found; 1 when it is kept. */
@@ -235,10 +113,6 @@ static int report_verdict(dc_zoneset *zs, dc_zone_feature *f)
     return 0;
 }
 
-static void judging_end(dc_judging *j);
-static void judging_publish(dc_judging *j);
-static void judging_lock(dc_judging *j, bool on);
-
 /* The transformation of @p z's layer, copied once a layer: its index in
  * zs->transforms, or -1 when the geometry is already in WGS 84. */
 static int layer_transform(dc_zoneset *zs, const dc_source_zone *z)
@@ -252,13 +126,13 @@ static int layer_transform(dc_zoneset *zs, const dc_source_zone *z)
     if (zs->ntransforms == zs->transforms_cap) {
         size_t cap = zs->transforms_cap ? zs->transforms_cap * 2 : 16;
         /* Threads judging may be reading the array. */
-        judging_lock(zs->judging, true);
+        dc_judging_lock(zs->judging, true);
         OGRCoordinateTransformationH *x = realloc(zs->transforms, cap * sizeof *x);
         if (x) {
             zs->transforms = x;
             zs->transforms_cap = cap;
         }
-        judging_lock(zs->judging, false);
+        dc_judging_lock(zs->judging, false);
         if (!x) return -2;
     }
     /* The reader's names last no longer than its layer: copies. */
@@ -284,7 +158,7 @@ static int take(dc_zoneset *zs, dc_source_zone *z, bool steal)
 {
     if (zs->nfeatures == zs->features_cap && zs->judging) {
         /* More features than expected: the helpers stop before they move. */
-        judging_end(zs->judging);
+        dc_judging_end(zs->judging);
         zs->judging = NULL;
     }
     if (zs->nfeatures == zs->features_cap) {
@@ -315,7 +189,7 @@ static int take(dc_zoneset *zs, dc_source_zone *z, bool steal)
     for (int i = 0; i < DC_ZONE_ROLES; i++)
         f->fields[i] = dup_or_null(z->fields[i]);
     zs->nfeatures++;
-    if (zs->judging) judging_publish(zs->judging);
+    if (zs->judging) dc_judging_publish(zs->judging, zs->nfeatures);
     return 0;
 }
 
@@ -324,148 +198,7 @@ int dc_zoneset_take(void *ctx, dc_source_zone *z)
     return take(ctx, z, true);
 }
 
-/* ---- judging features, on threads ---- */
-
-/* The features being judged: next is the first no thread has taken,
- * avail the number taken so far, and done once no more will come. While
- * threads judge as features are read, zs->features is not moved: a
- * feature past its capacity waits for them to stop (see take). */
-struct dc_judging {
-    dc_zoneset *zs;
-    pthread_mutex_t lock;
-    pthread_cond_t more;
-    size_t next, avail;
-    bool done;
-    pthread_t helper[DC_ZONE_MAX_THREADS];
-    unsigned started;
-};
-
-/* Reproject (with this thread's copy of the layer's transformation),
- * validate and repair one feature. */
-static void judge_one(dc_judging *j, dc_zone_feature *f,
-                      OGRCoordinateTransformationH *mine)
-{
-    if (f->verdict != DC_VERDICT_PENDING) return;
-    OGRGeometryH g = f->geometry;
-    f->geometry = NULL;
-    if (g && f->transform >= 0) {
-        OGRCoordinateTransformationH *ct = &mine[f->transform];
-        if (!*ct) {
-            /* The reader may be adding a layer's transformation. */
-            pthread_mutex_lock(&j->lock);
-            OGRCoordinateTransformationH layer = j->zs->transforms[f->transform];
-            pthread_mutex_unlock(&j->lock);
-            *ct = dc_crs_clone(layer);
-        }
-        /* A geometry PROJ cannot transform is reported like a missing one. */
-        if (!*ct || dc_crs_transform_geometry(g, *ct) != OGRERR_NONE) {
-            OGR_G_DestroyGeometry(g);
-            g = NULL;
-        }
-    }
-    f->geometry = valid_polygons(g, &f->verdict, &f->type);
-    /* Most zones are one feature: their encoding is done here, on every
-     * CPU, rather than one by one when they are merged. */
-    if (f->geometry) {
-        f->encoded = dc_zone_encode(f->geometry, &f->blob, &f->bb) == 0;
-        if (!f->encoded) {
-            free(f->blob.data);
-            memset(&f->blob, 0, sizeof f->blob);
-        }
-    }
-}
-
-/* Room in *mine for transformation @p k; false when out of memory. */
-static bool mine_reserve(OGRCoordinateTransformationH **mine, size_t *cap, int k)
-{
-    if (k < 0 || (size_t)k < *cap) return true;
-    size_t c = *cap ? *cap : 16;
-    while (c <= (size_t)k)
-        c *= 2;
-    OGRCoordinateTransformationH *x = realloc(*mine, c * sizeof *x);
-    if (!x) return false;
-    memset(x + *cap, 0, (c - *cap) * sizeof *x);
-    *mine = x;
-    *cap = c;
-    return true;
-}
-
-static void *judge_some(void *arg)
-{
-    dc_judging *j = arg;
-    OGRCoordinateTransformationH *mine = NULL;
-    size_t cap = 0;
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    for (;;) {
-        pthread_mutex_lock(&j->lock);
-        while (j->next >= j->avail && !j->done)
-            pthread_cond_wait(&j->more, &j->lock);
-        if (j->next >= j->avail) {
-            pthread_mutex_unlock(&j->lock);
-            break;
-        }
-        dc_zone_feature *f = &j->zs->features[j->next++];
-        pthread_mutex_unlock(&j->lock);
-        if (mine_reserve(&mine, &cap, f->transform))
-            judge_one(j, f, mine);
-        else if (f->verdict == DC_VERDICT_PENDING)
-            f->verdict = DC_VERDICT_INVALID; /* out of memory */
-    }
-    CPLPopErrorHandler();
-    for (size_t i = 0; i < cap; i++)
-        dc_crs_destroy(mine[i]);
-    free(mine);
-    return NULL;
-}
-
-/* Start @p helpers threads judging the features taken from now on. */
-static dc_judging *judging_start(dc_zoneset *zs, unsigned helpers)
-{
-    dc_judging *j = calloc(1, sizeof *j);
-    if (!j) return NULL;
-    j->zs = zs;
-    j->next = j->avail = zs->nfeatures;
-    pthread_mutex_init(&j->lock, NULL);
-    pthread_cond_init(&j->more, NULL);
-    while (j->started < helpers && j->started + 1 < DC_ZONE_MAX_THREADS &&
-           pthread_create(&j->helper[j->started], NULL, judge_some, j) == 0)
-        j->started++;
-    return j;
-}
-
-/* No more features: judge the rest on this thread too, and wait for the
- * helpers. Every feature taken is judged when it returns. */
-static void judging_end(dc_judging *j)
-{
-    pthread_mutex_lock(&j->lock);
-    j->done = true;
-    pthread_cond_broadcast(&j->more);
-    pthread_mutex_unlock(&j->lock);
-    judge_some(j);
-    for (unsigned k = 0; k < j->started; k++)
-        pthread_join(j->helper[k], NULL);
-    pthread_cond_destroy(&j->more);
-    pthread_mutex_destroy(&j->lock);
-    free(j);
-}
-
-static void judging_lock(dc_judging *j, bool on)
-{
-    if (!j) return;
-    if (on)
-        pthread_mutex_lock(&j->lock);
-    else
-        pthread_mutex_unlock(&j->lock);
-}
-
-/* Feature zs->nfeatures - 1 is taken: a helper may judge it. */
-static void judging_publish(dc_judging *j)
-{
-    pthread_mutex_lock(&j->lock);
-    j->avail = j->zs->nfeatures;
-    pthread_cond_signal(&j->more);
-    pthread_mutex_unlock(&j->lock);
-}
+/* ---- judging features, on threads (zones_judge.c) ---- */
 
 static void feature_free(dc_zone_feature *f)
 {
@@ -475,14 +208,6 @@ static void feature_free(dc_zone_feature *f)
         free(f->fields[k]);
     OGR_G_DestroyGeometry(f->geometry);
     free(f->blob.data);
-}
-
-static unsigned judge_threads(size_t features)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (n > DC_ZONE_MAX_THREADS) n = DC_ZONE_MAX_THREADS;
-    if (n > 0 && (size_t)n > features) n = (long)features;
-    return n < 1 ? 1 : (unsigned)n;
 }
 
 dc_err dc_zoneset_judge_early(dc_zoneset *zs, size_t expected)
@@ -497,8 +222,10 @@ dc_err dc_zoneset_judge_early(dc_zoneset *zs, size_t expected)
         zs->features = f;
         zs->features_cap = cap;
     }
-    unsigned n = judge_threads(expected);
-    if (n > 1) zs->judging = judging_start(zs, n - 1);
+    unsigned n = dc_judge_threads(expected);
+    if (n > 1)
+        zs->judging = dc_judging_start(zs->features, zs->nfeatures, zs->nfeatures,
+                                       &zs->transforms, n - 1);
     return DC_OK;
 }
 
@@ -509,16 +236,11 @@ dc_err dc_zoneset_judge(dc_zoneset *zs, unsigned nthreads, dc_zone_kept_fn kept,
     dc_judging *j = zs->judging;
     zs->judging = NULL;
     if (!j) {
-        if (nthreads == 0) nthreads = judge_threads(to - from);
-        j = judging_start(zs, 0);
+        if (nthreads == 0) nthreads = dc_judge_threads(to - from);
+        j = dc_judging_start(zs->features, from, to, &zs->transforms, nthreads - 1);
         if (!j) return DC_E_NOMEM;
-        j->next = from;
-        j->avail = to;
-        while (j->started + 1 < nthreads && j->started + 1 < DC_ZONE_MAX_THREADS &&
-               pthread_create(&j->helper[j->started], NULL, judge_some, j) == 0)
-            j->started++;
     }
-    judging_end(j);
+    dc_judging_end(j);
     /* In feature order: the report as the features were read. */
     size_t out = from;
     for (size_t k = from; k < to; k++) {
@@ -601,7 +323,7 @@ static OGRGeometryH group_union(dc_zoneset *zs, dc_zone_feature **g, size_t n)
                        "zone %05u '%s' comes in %zu features; merged into one zone",
                        g[0]->postcode, or_empty(g[0]->fields[DC_ZONE_NAME]), n);
     }
-    return polygons_of_owned(u);
+    return dc_zone_polygons_owned(u);
 }
 
 static int in_recovery_range(const dc_zone_bbox *bb, int32_t ref_lat, int32_t ref_lon)
@@ -857,7 +579,7 @@ done:
 
 void dc_zoneset_free(dc_zoneset *zs)
 {
-    if (zs->judging) judging_end(zs->judging);
+    if (zs->judging) dc_judging_end(zs->judging);
     for (size_t i = 0; i < zs->nfeatures; i++)
         feature_free(&zs->features[i]);
     for (size_t i = 0; i < zs->nzones; i++)

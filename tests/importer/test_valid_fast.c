@@ -141,12 +141,47 @@ static void test_random(void **state)
     assert_int_equal(proven_valid, valid);
 }
 
+/* A band along the diagonal of its box, 2 * @p n edges, @p bump raising
+ * one vertex of its lower side that far: the edges lie along a thin line
+ * through the box, as a zone's border does, so that most cells of the
+ * proof's grid are empty and those the band crosses are small. */
+static OGRGeometryH diagonal_band(int n, double bump)
+{
+    OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+    for (int i = 0; i <= n; i++)
+        OGR_G_AddPoint_2D(ring, 103.0 + i * 1e-3,
+                          21.0 + i * 1e-3 + 2e-4 * sin(i) + (i == n / 2 ? bump : 0));
+    for (int i = n; i >= 0; i--)
+        OGR_G_AddPoint_2D(ring, 103.0 + i * 1e-3 + 1e-4,
+                          21.0 + i * 1e-3 + 5e-4 + 2e-4 * cos(1.3 * i));
+    OGR_G_AddPoint_2D(ring, 103.0, 21.0 + 2e-4 * sin(0));
+    OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
+    OGR_G_AddGeometryDirectly(poly, ring);
+    return poly;
+}
+
+static void test_thin_border(void **state)
+{
+    (void)state;
+    OGRGeometryH valid = diagonal_band(2000, 0);
+    assert_true(OGR_G_IsValid(valid));
+    assert_true(dc_polygon_proven_valid(valid));
+    /* one vertex of the lower side pushed through the upper side: its two
+     * edges cross edges 2,000 places away along the ring, in one cell */
+    OGRGeometryH crossing = diagonal_band(2000, 2e-3);
+    assert_false(OGR_G_IsValid(crossing));
+    assert_false(dc_polygon_proven_valid(crossing));
+    OGR_G_DestroyGeometry(valid);
+    OGR_G_DestroyGeometry(crossing);
+}
+
 int main(void)
 {
     OGRRegisterAll();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_thin_border),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
