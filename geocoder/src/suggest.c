@@ -219,8 +219,9 @@ static bool box_ready(suggest_ctx *x, uint32_t postcode, const dc_zone *z)
 #define CELLS_PER_DEGREE 400
 #define HALF_DEGREE (CELLS_PER_DEGREE / 2)
 
-/* Whether a candidate of the input's postcode can lie in its zone's box,
- * from the input's cell alone, with no recovery: its first four location
+/* The cells a candidate of the input's postcode can lie in, found from
+ * the input's cell alone, with no recovery: how many (0: it is not
+ * registered), the last into @p cell. Its first four location
  * characters are the 1/20 and 1/400 degree digits of latitude and
  * longitude, so it lies (20 x d0 + d2) rows and (20 x d1 + d3) columns
  * from the input, where d is each digit's change, give or take the
@@ -230,21 +231,36 @@ static bool box_ready(suggest_ctx *x, uint32_t postcode, const dc_zone *z)
  * three shifts, only one whose cell is within half a degree of the
  * reference's (200 cells, and one for the cells' extent) can be the
  * candidate's: a candidate that no such shift puts in the box cannot be
- * in it. */
-static bool in_box_by_cells(const suggest_ctx *x, const char c[DC_CODE_CHARS])
+ * in it. Nor can it be in a cell its zone does not reach (a registered
+ * code's door is inside its zone: dc_index_cell_may_hold), where most
+ * slips of these characters land: in a neighbouring zone. */
+static int cells_in_box(const suggest_ctx *x, const char c[DC_CODE_CHARS],
+                        uint32_t cell[2])
 {
     const char *t = x->typed + DC_CODE_POSTCODE_DIGITS;
     const char *k = c + DC_CODE_POSTCODE_DIGITS;
-    int32_t drow = 20 * (value_of(k[0]) - value_of(t[0])) + value_of(k[2]) - value_of(t[2]);
-    int32_t dcol = 20 * (value_of(k[1]) - value_of(t[1])) + value_of(k[3]) - value_of(t[3]);
-    bool row_ok = false, col_ok = false;
+    int32_t drow =
+        20 * (value_of(k[0]) - value_of(t[0])) + value_of(k[2]) - value_of(t[2]);
+    int32_t dcol =
+        20 * (value_of(k[1]) - value_of(t[1])) + value_of(k[3]) - value_of(t[3]);
+    uint32_t rows[3], cols[3];
+    int nrows = 0, ncols = 0;
     for (int32_t shift = -CELLS_PER_DEGREE; shift <= CELLS_PER_DEGREE;
          shift += CELLS_PER_DEGREE) {
         int32_t r = x->row + drow + shift, q = x->col + dcol + shift;
-        row_ok |= r >= x->south && r <= x->north && abs(r - x->ref_row) <= HALF_DEGREE + 1;
-        col_ok |= q >= x->west && q <= x->east && abs(q - x->ref_col) <= HALF_DEGREE + 1;
+        if (r >= x->south && r <= x->north && abs(r - x->ref_row) <= HALF_DEGREE + 1)
+            rows[nrows++] = (uint32_t)r;
+        if (q >= x->west && q <= x->east && abs(q - x->ref_col) <= HALF_DEGREE + 1)
+            cols[ncols++] = (uint32_t)q;
     }
-    return row_ok && col_ok;
+    int found = 0;
+    for (int i = 0; i < nrows; i++)
+        for (int j = 0; j < ncols; j++)
+            if (dc_index_cell_may_hold(x->s->txn, x->typed_postcode, rows[i], cols[j])) {
+                cell[0] = rows[i], cell[1] = cols[j];
+                found++;
+            }
+    return found;
 }
 
 /* The postcode of a candidate that is a well-formed code and of the
@@ -274,8 +290,11 @@ static bool kept_postcode(const suggest_ctx *x, const char c[DC_CODE_CHARS],
  * slips move the place kilometres away, or into another zone's postcode).
  * A slip at FINE_FROM or after it is @p near: the box test would pass, so
  * it is left to the lookup, which finds no household where it would have
- * failed (a registered code's cell holds a door inside its zone). */
-static bool worth_looking_up(suggest_ctx *x, const char c[DC_CODE_CHARS], bool near)
+ * failed (a registered code's cell holds a door inside its zone). When
+ * the input's cell places the candidate, @p ncells says in how many cells
+ * it can lie, and @p cells_cell is the last. */
+static bool worth_looking_up(suggest_ctx *x, const char c[DC_CODE_CHARS], bool near,
+                             int *ncells, uint32_t cells_cell[2])
 {
     uint32_t postcode;
     const dc_zone *z;
@@ -284,7 +303,7 @@ static bool worth_looking_up(suggest_ctx *x, const char c[DC_CODE_CHARS], bool n
     if (!kept_postcode(x, c, &postcode)) return false;
     if (!(z = zone_cached(x, postcode))) return false;
     if (near) return true;
-    if (box_ready(x, postcode, z)) return in_box_by_cells(x, c);
+    if (box_ready(x, postcode, z)) return (*ncells = cells_in_box(x, c, cells_cell)) > 0;
     code_of(c, &code);
     if (dc_code_resolve(&code, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7, &cell) != DC_OK)
         return false;
@@ -351,9 +370,19 @@ static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_
     uint32_t count;
     bool near = (edit == DC_GEO_EDIT_SUBSTITUTE || edit == DC_GEO_EDIT_SWAP) &&
                 position - 1 >= FINE_FROM;
-    if (!worth_looking_up(x, c, near)) return DC_OK;
+    int ncells = 0;
+    uint32_t cell[2] = {0, 0};
+    if (!worth_looking_up(x, c, near, &ncells, cell)) return DC_OK;
     if (near && !end_registered(x, c)) return DC_OK;
     code_of(c, &sg.place.code);
+    if (ncells == 1) {
+        /* Its only possible cell: a search there, with no recovery, says
+         * whether it is registered (almost never), before it is read. */
+        dc_err found =
+            dc_index_cell_code_find(x->s->txn, cell[0], cell[1], &sg.place.code);
+        if (found == DC_E_NOT_FOUND) return DC_OK;
+        if (found != DC_OK) return found;
+    }
     dc_err rc = dc_index_code_read(x->s->txn, &sg.place.code, &sg.household, 1, &count);
     if (rc == DC_E_NOT_FOUND) return DC_OK;
     /* worth_looking_up found the zone of this postcode. */

@@ -70,6 +70,25 @@ void dc_index_order_prefetch(dc_index_txn *txn, uint64_t order)
     if (txn) dc_pages_prefetch(&txn->idx->pages, &txn->ahead, order);
 }
 
+dc_err dc_index_cell_code_find(dc_index_txn *txn, uint32_t row, uint32_t col,
+                               const dc_code *code)
+{
+    uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
+    MDB_val k = {sizeof key, key}, v;
+    uint32_t last3 = 0;
+    if (!txn || !code || row > 72000u || col >= DC_CELL_COLS ||
+        code->postcode >= DC_POSTCODES)
+        return DC_E_INVALID_ARG;
+    for (int i = 4; i < DC_CODE_LOCATION_CHARS; i++) {
+        int8_t value = dc_olc_value(code->location[i]);
+        if (value < 0) return DC_E_INVALID_ARG;
+        last3 = last3 * 20 + (uint32_t)value;
+    }
+    dc_put_be64(key, dc_place(row, col, code->postcode, last3));
+    dc_put_be32(key + 8, 0);
+    return dc_cursor_step(txn, MDB_SET_KEY, &k, &v);
+}
+
 /* Households are read only as far as @p cap: a door of one, the common
  * case, is one search and no cursor step. */
 /* dc_index_code_read, and the code's recovered cell into @p cell (NULL:

@@ -232,3 +232,16 @@ int dc_zonecells_slot(const dc_index *idx, const struct dc_grid_cell *g, int32_t
     int64_t s[4] = {lat_e7, lon_e7, dc_zc_centre_lat(row), dc_zc_centre_lon(col)};
     return border(idx, g, dc_get_le32(g->sub + off), s, slot);
 }
+
+bool dc_zonecells_may_hold(const struct dc_grid_cell *g, uint32_t k, uint32_t row,
+                           uint32_t col)
+{
+    if (!g->sub) return true;
+    uint32_t w = get_le16(
+        g->sub + 2 * (size_t)((row % DC_ZC_SIDE) * DC_ZC_SIDE + col % DC_ZC_SIDE));
+    if (w == DC_ZC_NONE) return false;
+    /* Inside candidate w, and no candidate's edge touches the square: the
+     * candidates before it hold neither the centre nor any point. */
+    if (w < DC_ZC_BORDER && w < g->count) return k >= w;
+    return true;
+}

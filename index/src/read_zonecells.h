@@ -21,4 +21,14 @@ dc_err dc_index_load_zonecells(dc_index *idx, dc_error *err);
 int dc_zonecells_slot(const dc_index *idx, const struct dc_grid_cell *g, int32_t lat_e7,
                       int32_t lon_e7, int32_t *slot);
 
+/* Whether candidate @p k of zone grid cell @p g can hold a point of the
+ * closed square of household-grid cell (@p row, @p col), a sub-cell of
+ * @p g: false only when its word says it holds none (no zone does, or
+ * the zone inside it is a later candidate than @p k with no candidate's
+ * edge touching it, so @p k holds nor touches it); true otherwise (@p k
+ * the zone inside, a later candidate, a border sub-cell, no sub-grid).
+ * Thread-safe; allocates nothing. */
+bool dc_zonecells_may_hold(const struct dc_grid_cell *g, uint32_t k, uint32_t row,
+                           uint32_t col);
+
 #endif

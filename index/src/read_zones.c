@@ -7,6 +7,7 @@
 #include "read_decode.h"
 #include "read_zonecells.h"
 #include "read_zones.h"
+#include "zonecells.h"
 
 /* The table of the grid's cells over their rows and columns, unless it
  * would be too large. */
@@ -108,6 +109,22 @@ static const struct dc_grid_cell *grid_find(const dc_index *idx, uint32_t cell)
             hi = mid;
     }
     return lo < idx->ngrid && idx->grid[lo].cell == cell ? &idx->grid[lo] : NULL;
+}
+
+bool dc_index_cell_may_hold(dc_index_txn *txn, uint32_t postcode, uint32_t row,
+                            uint32_t col)
+{
+    if (!txn || row > 72000u || col >= DC_CELL_COLS) return true;
+    const dc_index *idx = txn->idx;
+    /* A zone grid cell is 20 x 20 household-grid cells, and lists every
+     * zone whose box touches it: a door's zone holds the door. */
+    const struct dc_grid_cell *g =
+        grid_find(idx, row / DC_ZC_SIDE * DC_ZONEGRID_COLS + col / DC_ZC_SIDE);
+    if (!g) return false;
+    for (uint32_t k = 0; k < g->count; k++)
+        if (dc_get_le32(g->postcodes + 4 * (size_t)k) == postcode)
+            return dc_zonecells_may_hold(g, k, row, col);
+    return false;
 }
 
 /* Every candidate of zone grid cell @p g in turn, by the whole polygon

@@ -127,6 +127,76 @@ static void check_point(dc_index_txn *txn, zone_set *s, int64_t lat64, int64_t l
                 (long long)got, (long long)want);
 }
 
+/* The filter of the similar codes' search (dc_index_cell_may_hold) and
+ * its search of a code in a cell (dc_index_cell_code_find): every
+ * household's own cell may hold its zone's and has its code; a cell said
+ * not to hold a zone's has none of the zone's households and no point of
+ * its square in the zone's polygon on a 9 x 9 lattice (its corners, and
+ * its sides up to the last unit before the next cell's). */
+static void check_cells_of_zones(const dc_index *idx, dc_index_txn *txn,
+                                 const zone_set *s, uint64_t *refused_out)
+{
+    const dc_index_meta *meta = dc_index_info(idx);
+    const int64_t offset[9] = {0,     3125,  6250,  9375,          12500,
+                               15625, 18750, 21875, DC_CELL_E7 - 1};
+    uint64_t refused = 0, kept = 0, east_found = 0;
+    for (uint32_t n = 0; n < meta->households; n++) {
+        dc_household h;
+        assert_int_equal(dc_index_household(txn, n, &h), DC_OK);
+        uint32_t row = dc_cell_row(h.lat_e7), col = dc_cell_col(h.lon_e7);
+        assert_true(dc_index_cell_may_hold(txn, h.postcode, row, col));
+        assert_int_equal(dc_index_cell_code_find(txn, row, col, &h.code), DC_OK);
+        /* one cell east: found only where a household there shares the
+         * postcode and the last three characters */
+        uint32_t first, count;
+        bool there = false;
+        dc_err rc = dc_index_cell_households(txn, row, col + 1, &first, &count);
+        for (uint32_t k = 0; rc == DC_OK && k < count; k++) {
+            dc_household e;
+            assert_int_equal(dc_index_household(txn, first + k, &e), DC_OK);
+            there |= e.postcode == h.postcode &&
+                     memcmp(e.code.location + 4, h.code.location + 4, 3) == 0;
+        }
+        assert_int_equal(dc_index_cell_code_find(txn, row, col + 1, &h.code),
+                         there ? DC_OK : DC_E_NOT_FOUND);
+        east_found += there;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        const int32_t *b = s->box[i];
+        uint32_t postcode = s->zones[i].postcode;
+        for (uint32_t row = dc_cell_row(b[0]) - 1; row <= dc_cell_row(b[2]) + 1; row++)
+            for (uint32_t col = dc_cell_col(b[1]) - 1; col <= dc_cell_col(b[3]) + 1;
+                 col++) {
+                if (dc_index_cell_may_hold(txn, postcode, row, col)) {
+                    kept++;
+                    continue;
+                }
+                refused++;
+                uint32_t first, count;
+                dc_err rc = dc_index_cell_households(txn, row, col, &first, &count);
+                for (uint32_t k = 0; rc == DC_OK && k < count; k++) {
+                    dc_household h;
+                    assert_int_equal(dc_index_household(txn, first + k, &h), DC_OK);
+                    assert_int_not_equal(h.postcode, postcode);
+                }
+                int64_t south = (int64_t)row * DC_CELL_E7 + DC_LAT_E7_MIN,
+                        west = (int64_t)col * DC_CELL_E7 + DC_LON_E7_MIN;
+                /* A door's cell is its floor division: the half-open square. */
+                for (int a = 0; a <= 8; a++)
+                    for (int c = 0; c <= 8; c++)
+                        assert_false(dc_polygon_contains(&s->zones[i].polygon,
+                                                         (int32_t)(south + offset[a]),
+                                                         (int32_t)(west + offset[c])));
+            }
+    }
+    printf("cells of the zones' boxes: %llu may hold the zone's households, %llu "
+           "cannot; %llu households' ends found one cell east\n",
+           (unsigned long long)kept, (unsigned long long)refused,
+           (unsigned long long)east_found);
+    assert_true(kept > 0);
+    if (refused_out) *refused_out = refused;
+}
+
 /* ---- points ---------------------------------------------------------------- */
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;
@@ -456,6 +526,7 @@ static void hand_made(bool far)
     printf("hand-made zones%s: %llu points, %llu differ\n", far ? " and a far one" : "",
            (unsigned long long)s.points, (unsigned long long)s.mismatches);
     assert_int_equal(s.mismatches, 0);
+    check_cells_of_zones(idx, txn, &s, NULL);
     zone_set_free(&s);
     dc_index_txn_end(txn);
     dc_index_close(idx);
@@ -646,6 +717,9 @@ static void test_realistic(void **state)
            (unsigned long long)s.mismatches, (unsigned long long)s.holds_decided,
            (unsigned long long)s.holds_wrong);
     assert_int_equal(s.mismatches, 0);
+    uint64_t refused;
+    check_cells_of_zones(idx, txn, &s, &refused);
+    assert_true(refused > 0);
     zone_set_free(&s);
     dc_index_txn_end(txn);
     dc_index_close(idx);

@@ -605,6 +605,41 @@ dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
 dc_err dc_index_row_positions(dc_index_txn *txn, uint32_t row, uint32_t col_first,
                               uint32_t col_last, dc_position_fn fn, void *ctx);
 
+/**
+ * Whether a household of @p postcode can lie in the 1/400-degree cell
+ * (@p row, @p col), from the zone grid and its sub-grid alone (memory, no
+ * page read): false only when that zone's polygon holds no point of the
+ * cell (the points whose dc_cell_row and dc_cell_col it is: no zone grid
+ * cell there lists the zone, or the sub-grid marks the cell outside every
+ * zone or wholly inside an earlier-listed zone that no border crosses),
+ * so no household of @p postcode is there (a zone holds its doors); true
+ * otherwise, and for a cell off the grid. A filter before a lookup, never
+ * an answer. Thread-safe; allocates nothing.
+ * @param[in] txn  a transaction, used by this thread only
+ * @param[in] row, col  as dc_cell_row and dc_cell_col give them
+ */
+bool dc_index_cell_may_hold(dc_index_txn *txn, uint32_t postcode, uint32_t row,
+                            uint32_t col);
+
+/**
+ * Whether a household has @p code in the 1/400-degree cell (@p row,
+ * @p col): one search of the household pages for the code's key in that
+ * cell, with no recovery of its place. Exact when the cell is the one
+ * the code's recovery gives (it is for a registered code among the cells
+ * whose first four location characters are the code's, which share them
+ * modulo a degree): a caller that knows the candidate cells of a code
+ * skips the recovery that dc_index_code_read does.
+ * @param[in] txn  a transaction, used by this thread only
+ * @param[in] row, col  as dc_cell_row and dc_cell_col give them
+ * @param[in] code  a code of valid characters
+ * @return DC_OK (a household there), DC_E_NOT_FOUND (none),
+ *         DC_E_INVALID_ARG (a NULL pointer, a cell off the grid, a
+ *         postcode over 99999 or a character outside the code alphabet),
+ *         DC_E_INDEX_CORRUPT
+ */
+dc_err dc_index_cell_code_find(dc_index_txn *txn, uint32_t row, uint32_t col,
+                               const dc_code *code);
+
 /** Codes of one cell and postcode: 20^3 ends (last three characters). */
 #define DC_CELL_CODES 8000
 #define DC_CELL_CODE_SET_BYTES (DC_CELL_CODES / 8)
