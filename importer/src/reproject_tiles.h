@@ -13,15 +13,18 @@
  * one within 1e-11 degree of a rounding tie is left to PROJ.
  *
  * The fits are kept in a dc_reproject_tiles, a small table of tiles (two
- * ways a set). A fit and its answers depend on the tile and the point
- * alone, so a geometry's repeated vertex (a ring's closing point, a border
- * two parts share) comes out the same whenever the points are "steady":
- * then every point of a tile that can be fitted is answered by its fit,
- * made at its first point. Otherwise a tile is fitted only once a few
- * points in a row have fallen in it, and the points before it are
- * answered by the series, so scattered points cost the series and little
- * more; their last bits then depend on the order of the points, their
- * rounding to 1e-7 degree never.
+ * ways a set). A fit depends on its tile alone, so whether it was kept
+ * from an earlier call or made now never changes an answer, only its
+ * cost. "Steady" points (a geometry's vertices) are each answered by
+ * their tile's fit whenever the tile can be fitted: an answer is a
+ * function of its point alone, and a repeated vertex (a ring's closing
+ * point, a border two parts share) comes out the same to the last bit.
+ * Other points (households, in batches) are answered by a fit only where
+ * at least 25 of the call's points fall in the tile, by the series
+ * otherwise: points scattered far apart then cost the series and little
+ * more, and an answer is a function of the point and of the call's
+ * points, never of the calls before (several readers give what one
+ * gives).
  */
 #ifndef DC_IMPORT_REPROJECT_TILES_H
 #define DC_IMPORT_REPROJECT_TILES_H
@@ -50,10 +53,12 @@ void dc_reproject_tiles_free(dc_reproject_tiles *tiles);
  * @p tiles (NULL: none, every point by the series) holds the fits made
  * and is updated; it may be used by one thread at a time only, for any
  * number of transformations. @p steady: each answer a function of its
- * point alone, whatever came before (for the vertices of geometries);
- * false: points scattered far apart cost little more than the series,
- * and an answer may differ with what came before by less than 1e-13
- * degree, never in its rounding to 1e-7 degree (for points rounded so).
+ * point alone (for the vertices of geometries); false: of its point and
+ * of how many of the @p n points fall in its tile, so that points
+ * scattered far apart cost little more than the series. The two kinds
+ * differ by less than 1e-13 degree, never in their rounding to 1e-7
+ * degree. When out of memory to count the points, those not steady are
+ * all answered by the series.
  * @return how many points were left (the zeros of @p ok).
  */
 size_t dc_reproject_points(const dc_reproject *r, dc_reproject_tiles *tiles, bool steady,
