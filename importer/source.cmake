@@ -21,6 +21,7 @@ add_library(dc_import_source STATIC
   ${CMAKE_CURRENT_LIST_DIR}/src/source_layer.c
   ${CMAKE_CURRENT_LIST_DIR}/src/source_crs.c
   ${CMAKE_CURRENT_LIST_DIR}/src/reproject.c
+  ${CMAKE_CURRENT_LIST_DIR}/src/reproject_tiles.c
   ${CMAKE_CURRENT_LIST_DIR}/src/source_read.c
   ${CMAKE_CURRENT_LIST_DIR}/src/source_shp.c)
 target_include_directories(dc_import_source PUBLIC

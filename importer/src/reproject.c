@@ -113,6 +113,22 @@ void dc_reproject_set_local(dc_reproject *r, const double towgs84[7], double min
     r->local_margin = margin;
 }
 
+bool dc_reproject_same(const dc_reproject *a, const dc_reproject *b)
+{
+    if (a->identity != b->identity || a->lon0 != b->lon0 || a->k0 != b->k0 ||
+        a->false_easting != b->false_easting || a->false_northing != b->false_northing ||
+        a->shift != b->shift || a->local != b->local)
+        return false;
+    for (int i = 0; i < 7; i++)
+        if ((a->shift && a->helmert[i] != b->helmert[i]) ||
+            (a->local && a->local_helmert[i] != b->local_helmert[i]))
+            return false;
+    return !a->local ||
+           (a->local_min_x == b->local_min_x && a->local_min_y == b->local_min_y &&
+            a->local_max_x == b->local_max_x && a->local_max_y == b->local_max_y &&
+            a->local_margin == b->local_margin);
+}
+
 /* Where [lo, hi] lies against the band of width m around edge e: -1 all
  * below it, 1 all above, 0 touching it. */
 static int side(double lo, double hi, double e, double m)
@@ -250,27 +266,13 @@ static void helmert(const dc_reproject *r, const double h[7], const geodetic *g,
     *lam = atan2(Y2, X2);
 }
 
-/* Whether @p deg lies within TIE_MARGIN degree of a multiple of half a
- * 1e-7 degree: where rounding to 1e-7 degree (and the edges of Open
- * Location Code cells, at multiples of 1/8000 / 4 and / 5 degree) may
- * go either way. The arithmetic is within about 1e-13 degree of PROJ's,
- * so leaving such points to PROJ keeps every rounded coordinate PROJ's. */
-#define TIE_MARGIN 1e-11
-
-static bool near_tie(double deg)
+void dc_reproject_series(const dc_reproject *r, double x, double y, double *lon,
+                         double *lat)
 {
-    double u = deg * 2e7;
-    return fabs(u - nearbyint(u)) < TIE_MARGIN * 2e7;
-}
-
-bool dc_reproject_point(const dc_reproject *r, double x, double y, double *lon,
-                        double *lat)
-{
-    if (!dc_reproject_box_inside(r, x, y, x, y)) return false;
     if (r->identity) {
         *lon = x;
         *lat = y;
-        return true;
+        return;
     }
     geodetic g;
     inverse_tm(r, x, y, &g);
@@ -283,8 +285,22 @@ bool dc_reproject_point(const dc_reproject *r, double x, double y, double *lon,
         phi = atan2(g.sin_phi, g.cos_phi);
         lam = r->lon0 + atan2(g.sin_dlam, g.cos_dlam);
     }
-    double lon_deg = lam / DEG, lat_deg = phi / DEG;
-    if (near_tie(lon_deg) || near_tie(lat_deg)) return false;
+    *lon = lam / DEG;
+    *lat = phi / DEG;
+}
+
+bool dc_reproject_point(const dc_reproject *r, double x, double y, double *lon,
+                        double *lat)
+{
+    if (!dc_reproject_box_inside(r, x, y, x, y)) return false;
+    if (r->identity) {
+        *lon = x;
+        *lat = y;
+        return true;
+    }
+    double lon_deg, lat_deg;
+    dc_reproject_series(r, x, y, &lon_deg, &lat_deg);
+    if (dc_reproject_near_tie(lon_deg) || dc_reproject_near_tie(lat_deg)) return false;
     *lon = lon_deg;
     *lat = lat_deg;
     return true;

@@ -13,6 +13,7 @@
 #ifndef DC_IMPORT_REPROJECT_H
 #define DC_IMPORT_REPROJECT_H
 
+#include <math.h>
 #include <stdbool.h>
 
 /** A transformation to WGS 84; fill with one of the dc_reproject_init_*. */
@@ -75,6 +76,39 @@ void dc_reproject_set_local(dc_reproject *r, const double towgs84[7], double min
  */
 bool dc_reproject_point(const dc_reproject *r, double x, double y, double *lon,
                         double *lat);
+
+/**
+ * Whether @p a and @p b are the same transformation (made with the same
+ * parameters), as far as every point's answer goes.
+ */
+bool dc_reproject_same(const dc_reproject *a, const dc_reproject *b);
+
+/**
+ * The series alone, for a point dc_reproject_box_inside accepts: @p x,
+ * @p y to @p lon, @p lat in degrees, with no check of the domain or of
+ * rounding ties (dc_reproject_point is this with both). For the array
+ * call (reproject_tiles.h), which samples it to fit its interpolants.
+ */
+void dc_reproject_series(const dc_reproject *r, double x, double y, double *lon,
+                         double *lat);
+
+/* Whether @p deg lies within DC_REPROJECT_TIE_MARGIN degree of a multiple
+ * of half a 1e-7 degree: where rounding to 1e-7 degree (and the edges of
+ * Open Location Code cells, at multiples of 1/8000 / 4 and / 5 degree) may
+ * go either way. The arithmetic is within about 1e-13 degree of PROJ's,
+ * so leaving such points to PROJ keeps every rounded coordinate PROJ's.
+ * Inline, for every answer is tested: u is rounded to the nearest whole
+ * number (ties to even, as nearbyint) by adding and taking away 1.5 * 2^52,
+ * exact while |u| < 2^51, i.e. for any |deg| below 1e8 (a build with
+ * -ffast-math or -fassociative-math would fold it away: none is). */
+#define DC_REPROJECT_TIE_MARGIN 1e-11
+
+static inline bool dc_reproject_near_tie(double deg)
+{
+    double u = deg * 2e7;
+    double whole = (u + 0x1.8p52) - 0x1.8p52;
+    return fabs(u - whole) < DC_REPROJECT_TIE_MARGIN * 2e7;
+}
 
 /**
  * Whether every point of the box is in the domain of dc_reproject_point

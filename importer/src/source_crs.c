@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "reproject.h"
+#include "reproject_tiles.h"
 #include "source_internal.h"
 
 /* EPSG:6960 as position-vector TOWGS84 (the convention of WKT1 TOWGS84 and
@@ -363,6 +364,37 @@ void dc_crs_destroy(OGRCoordinateTransformationH ct)
     OCTDestroyCoordinateTransformation(ct);
 }
 
+/* Each thread's fitted tiles (reproject_tiles.h), made at its first
+ * transformation and freed when it ends; none if out of memory (then the
+ * series does every point). */
+static pthread_once_t tiles_once = PTHREAD_ONCE_INIT;
+static pthread_key_t tiles_key;
+static bool tiles_keyed;
+
+static void tiles_free(void *tiles)
+{
+    dc_reproject_tiles_free(tiles);
+}
+
+static void tiles_make_key(void)
+{
+    tiles_keyed = pthread_key_create(&tiles_key, tiles_free) == 0;
+}
+
+static dc_reproject_tiles *thread_tiles(void)
+{
+    pthread_once(&tiles_once, tiles_make_key);
+    if (!tiles_keyed) return NULL;
+    dc_reproject_tiles *tiles = pthread_getspecific(tiles_key);
+    if (tiles) return tiles;
+    tiles = dc_reproject_tiles_new();
+    if (tiles && pthread_setspecific(tiles_key, tiles) != 0) {
+        dc_reproject_tiles_free(tiles);
+        tiles = NULL;
+    }
+    return tiles;
+}
+
 void dc_crs_transform_points(OGRCoordinateTransformationH ct, size_t n, double *x,
                              double *y, int *ok)
 {
@@ -372,11 +404,13 @@ void dc_crs_transform_points(OGRCoordinateTransformationH ct, size_t n, double *
         OCTTransformEx(ct, (int)n, x, y, NULL, ok);
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        ok[i] = dc_reproject_point(&fast, x[i], y[i], &x[i], &y[i]);
-        /* Outside the series' domain: PROJ says where, or that it cannot. */
+    /* Households' points, rounded to 1e-7 degree: not steady, so that
+     * points scattered far apart cost little more than the series. */
+    if (dc_reproject_points(&fast, thread_tiles(), false, n, x, y, ok) == 0) return;
+    /* Outside the series' domain, or at a rounding tie: PROJ says where,
+     * or that it cannot. */
+    for (size_t i = 0; i < n; i++)
         if (!ok[i]) OCTTransformEx(ct, 1, &x[i], &y[i], NULL, &ok[i]);
-    }
 }
 
 /* Reproject every vertex of @p g, whose points are all in @p fast's box;
@@ -390,16 +424,21 @@ static bool fast_geometry(OGRGeometryH g, const dc_reproject *fast,
         if (!fast_geometry(OGR_G_GetGeometryRef(g, i), fast, ct)) return false;
     int n = parts > 0 ? 0 : OGR_G_GetPointCount(g);
     if (n == 0) return true;
-    double *x = malloc(2 * (size_t)n * sizeof *x);
+    double *x = malloc(2 * (size_t)n * sizeof *x + (size_t)n * sizeof(int));
     if (!x) return false;
     double *y = x + n;
+    int *ok = (int *)(y + n);
     OGR_G_GetPoints(g, x, sizeof *x, y, sizeof *y, NULL, 0);
     bool done = true;
-    for (int i = 0; i < n && done; i++) {
-        int ok = dc_reproject_point(fast, x[i], y[i], &x[i], &y[i]);
-        if (!ok) OCTTransformEx(ct, 1, &x[i], &y[i], NULL, &ok);
-        done = ok;
-    }
+    /* Steady: a vertex repeated in the geometry, or in another of the
+     * layer's (parts of a zone merged by GEOS later), must come out the
+     * same, to the last bit. */
+    if (dc_reproject_points(fast, thread_tiles(), true, (size_t)n, x, y, ok) > 0)
+        for (int i = 0; i < n && done; i++)
+            if (!ok[i]) {
+                OCTTransformEx(ct, 1, &x[i], &y[i], NULL, &ok[i]);
+                done = ok[i];
+            }
     if (done) OGR_G_SetPoints(g, n, x, sizeof *x, y, sizeof *y, NULL, 0);
     free(x);
     return done;

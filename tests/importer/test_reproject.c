@@ -25,6 +25,7 @@
 #include <ogr_srs_api.h>
 
 #include "reproject.h"
+#include "reproject_tiles.h"
 #include "source.h"
 #include "source_internal.h"
 
@@ -102,6 +103,33 @@ static void rounding_ties(void **state)
     assert_true(tie - lon >= 1e-11 * (1 - 1e-6) && tie - lon < 2e-11);
 }
 
+/* The inline tie test rounds as nearbyint does: on random degrees, on
+ * the ties themselves (halves of 1e-7 degree, where rounding goes to
+ * even) and at the margin's edges. */
+static void tie_test_as_nearbyint(void **state)
+{
+    (void)state;
+    uint64_t seed = 12345;
+    for (int i = 0; i < 1000000; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        double deg = ((double)(seed >> 11) * 0x1.0p-53 - 0.5) * 400.0;
+        switch (i % 4) {
+        case 1: /* a multiple of 0.25e-7 degree: a tie of the rounding */
+            deg = floor(deg * 4e7) / 4e7;
+            break;
+        case 2: /* just inside or outside the margin */
+            deg = floor(deg * 2e7) / 2e7 + (i % 8 < 4 ? 0.999e-11 : 1.001e-11);
+            break;
+        case 3:
+            deg = floor(deg * 2e7) / 2e7 - (i % 8 < 4 ? 0.999e-11 : 1.001e-11);
+            break;
+        }
+        double u = deg * 2e7;
+        assert_int_equal(dc_reproject_near_tie(deg),
+                         fabs(u - nearbyint(u)) < 1e-11 * 2e7);
+    }
+}
+
 /* Outside the domain nothing is written and false comes back. */
 static void domain(void **state)
 {
@@ -119,6 +147,245 @@ static void domain(void **state)
     assert_true(lon == 105.123456789 && lat == 21.5);
     assert_true(dc_reproject_box_inside(&r, -400000, 0, 1400000, 9e6));
     assert_false(dc_reproject_box_inside(&r, -600000, 0, 1400000, 9e6));
+}
+
+/* ---- the array call's tiles against the series ------------------------ */
+
+/* A uniform double in [0, 1) from a fixed sequence (xorshift64*). */
+static double uniform(uint64_t *state)
+{
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    return (double)((*state * 0x2545F4914F6CDD1DULL) >> 11) * 0x1.0p-53;
+}
+
+/* The central meridians of the TM-3 zones used in Vietnam (EPSG:9205 to
+ * 9218 and 5897 to 5899). */
+static const double meridians[] = {103.0,  104.0,  104.5,  104.75, 105.0, 105.5,
+                                   105.75, 106.0,  106.25, 106.5,  107.0, 107.25,
+                                   107.5,  107.75, 108.0,  108.25, 108.5};
+#define MERIDIANS (sizeof meridians / sizeof meridians[0])
+
+/* EPSG:5194, the Mekong delta's Helmert, and its box (9.35 to 11.04 N,
+ * 104.24 to 107.11 E) in a zone of central meridian @p lon0, near enough
+ * (the tiles must keep to whatever box they are given). */
+static void with_delta(dc_reproject *r, double lon0)
+{
+    static const double delta[7] = {-192.873, -39.382, -111.202, -0.00205,
+                                    -0.0005,  0.00335, 0.0188};
+    double c = cos(10.2 * 0.017453292519943295);
+    dc_reproject_set_local(r, delta, 500000 + (104.24 - lon0) * 111320 * c, 9.35 * 110574,
+                           500000 + (107.11 - lon0) * 111320 * c, 11.04 * 110574, 500.0);
+}
+
+/* Whether @p deg is within 2e-13 degree of the edge of the band around a
+ * rounding tie that is left to PROJ (1e-11 degree each side): there the
+ * series and the tiles may fall on either side of it. */
+static bool at_tie_margin(double deg)
+{
+    double u = deg * 2e7, d = fabs(u - nearbyint(u)) / 2e7;
+    return fabs(d - 1e-11) < 2e-13;
+}
+
+#define CLUSTERS 10000
+#define CLUSTER 400
+
+/* Every TM-3 meridian, with and without the delta's Helmert, 1,000 km
+ * either side of the meridian, latitudes 8 to 24 degrees: clusters of
+ * points within 8 km of a random centre (so that tiles are fitted and
+ * then used everywhere in them), each in a random one of the 34
+ * transformations (so that one table serves many), steady and not in
+ * turn. The array call's answers against the series point by point. */
+static void tiles_against_series(void **state)
+{
+    (void)state;
+    dc_reproject r[2 * MERIDIANS];
+    for (size_t i = 0; i < MERIDIANS; i++) {
+        dc_reproject_init_tm(&r[2 * i], meridians[i], 0.9999, 500000, 0, vn2000);
+        r[2 * i + 1] = r[2 * i];
+        with_delta(&r[2 * i + 1], meridians[i]);
+    }
+    dc_reproject_tiles *tiles = dc_reproject_tiles_new();
+    assert_non_null(tiles);
+    uint64_t seed = 0x9E3779B97F4A7C15ULL;
+    double x[CLUSTER], y[CLUSTER], worst_lon = 0, worst_lat = 0;
+    int ok[CLUSTER];
+    size_t points = 0, done = 0, refused = 0, at_margin = 0;
+    for (int c = 0; c < CLUSTERS; c++) {
+        const dc_reproject *t = &r[(size_t)(uniform(&seed) * 2 * MERIDIANS)];
+        double cx = 500000 - 1e6 + 2e6 * uniform(&seed);
+        double cy = 8.0 * 110574 + 16.0 * 110574 * uniform(&seed);
+        for (int i = 0; i < CLUSTER; i++) {
+            x[i] = cx + 16000 * (uniform(&seed) - 0.5);
+            y[i] = cy + 16000 * (uniform(&seed) - 0.5);
+        }
+        double x0[CLUSTER], y0[CLUSTER];
+        memcpy(x0, x, sizeof x);
+        memcpy(y0, y, sizeof y);
+        size_t left = dc_reproject_points(t, tiles, c % 2, CLUSTER, x, y, ok);
+        size_t zeros = 0;
+        for (int i = 0; i < CLUSTER; i++) {
+            points++;
+            zeros += !ok[i];
+            double lon, lat;
+            bool direct = dc_reproject_point(t, x0[i], y0[i], &lon, &lat);
+            if (!ok[i]) assert_true(x[i] == x0[i] && y[i] == y0[i]);
+            if (ok[i] != direct) {
+                /* only where a tie's band is met within the difference */
+                dc_reproject_series(t, x0[i], y0[i], &lon, &lat);
+                assert_true(at_tie_margin(lon) || at_tie_margin(lat));
+                at_margin++;
+                continue;
+            }
+            if (!ok[i]) {
+                refused++;
+                continue;
+            }
+            done++;
+            worst_lon = fmax(worst_lon, fabs(x[i] - lon));
+            worst_lat = fmax(worst_lat, fabs(y[i] - lat));
+        }
+        assert_int_equal(left, zeros);
+    }
+    size_t fits = dc_reproject_tiles_fits(tiles);
+    print_message("tiles against the series: %zu points (%zu refused, %zu at a tie's "
+                  "margin), %zu fits; largest difference %.3g degree of longitude, "
+                  "%.3g of latitude\n",
+                  points, refused, at_margin, fits, worst_lon, worst_lat);
+    assert_true(worst_lon < 1e-13 && worst_lat < 1e-13);
+    /* most points were computed by a fit, not by the series */
+    assert_true(fits >= CLUSTERS && fits * 16 < points);
+    assert_true(done > points * 9 / 10);
+    dc_reproject_tiles_free(tiles);
+}
+
+/* Steady answers depend on the point alone: a walk along a ring and back,
+ * through a table that has seen other points and transformations and one
+ * that has not, gives the same bits for the same vertex; the ring's
+ * closing vertex is its first. The others depend on the call alone. */
+static void steady_answers(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    static double x[N], y[N], bx[N], by[N], cx[N], cy[N];
+    static int ok[N], bok[N];
+    dc_reproject r, other;
+    dc_reproject_init_tm(&r, 107.75, 0.9999, 500000, 0, vn2000);
+    dc_reproject_init_tm(&other, 105.5, 0.9999, 500000, 0, vn2000);
+    uint64_t seed = 7;
+    for (int i = 0; i < N - 1; i++) {
+        double a = 6.283185307179586 * i / (N - 1), radius = 9000 + 300 * uniform(&seed);
+        x[i] = 430000 + radius * cos(a);
+        y[i] = 1800000 + radius * sin(a);
+    }
+    x[N - 1] = x[0], y[N - 1] = y[0];
+    for (int i = 0; i < N; i++) /* the same ring, walked the other way */
+        bx[N - 1 - i] = x[i], by[N - 1 - i] = y[i];
+    memcpy(cx, x, sizeof x);
+    memcpy(cy, y, sizeof y);
+    dc_reproject_tiles *fresh = dc_reproject_tiles_new(),
+                       *used = dc_reproject_tiles_new();
+    /* the used table: scattered points of another zone, then of this one */
+    for (int i = 0; i < N; i++) {
+        double px = 430000 + 40000 * (uniform(&seed) - 0.5);
+        double py = 1800000 + 40000 * (uniform(&seed) - 0.5);
+        int k;
+        dc_reproject_points(i % 2 ? &r : &other, used, i % 3 == 0, 1, &px, &py, &k);
+    }
+    dc_reproject_points(&r, fresh, true, N, x, y, ok);
+    dc_reproject_points(&r, used, true, N, bx, by, bok);
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(ok[i], bok[N - 1 - i]);
+        if (!ok[i]) continue;
+        assert_true(x[i] == bx[N - 1 - i] && y[i] == by[N - 1 - i]);
+    }
+    if (ok[0]) assert_true(x[N - 1] == x[0] && y[N - 1] == y[0]);
+    /* Not steady: the same ring in batches of 1,000, through the used
+     * table and a fresh one, the same bits; the batch of 20 points, fewer
+     * than a fit is worth in any tile, answered by the series. */
+    dc_reproject_tiles_free(fresh);
+    fresh = dc_reproject_tiles_new();
+    for (int pass = 0; pass < 2; pass++) {
+        memcpy(bx, cx, sizeof cx);
+        memcpy(by, cy, sizeof cy);
+        for (int i = 0; i < N; i += 1000)
+            dc_reproject_points(&r, pass ? fresh : used, false, 1000, bx + i, by + i,
+                                bok + i);
+        if (pass == 0) {
+            memcpy(x, bx, sizeof x);
+            memcpy(y, by, sizeof y);
+            memcpy(ok, bok, sizeof ok);
+            continue;
+        }
+        for (int i = 0; i < N; i++) {
+            assert_int_equal(ok[i], bok[i]);
+            assert_true(!ok[i] || (x[i] == bx[i] && y[i] == by[i]));
+        }
+    }
+    for (int i = 0; i < 20; i++) {
+        double lon, lat;
+        bool direct = dc_reproject_point(&r, cx[i * 250], cy[i * 250], &lon, &lat);
+        bx[i] = cx[i * 250], by[i] = cy[i * 250];
+        dc_reproject_points(&r, used, false, 1, bx + i, by + i, bok + i);
+        assert_int_equal(bok[i], direct);
+        assert_true(!direct || (bx[i] == lon && by[i] == lat));
+    }
+    dc_reproject_tiles_free(fresh);
+    dc_reproject_tiles_free(used);
+}
+
+/* Points out of the domain or in the delta's band are left, as by
+ * dc_reproject_point, whether their tile neighbours are fitted or not;
+ * WGS 84 is itself; no tiles at all is the series point by point. */
+static void tiles_edges(void **state)
+{
+    (void)state;
+    dc_reproject r, id;
+    dc_reproject_init_tm(&r, 105.5, 0.9999, 500000, 0, vn2000);
+    with_delta(&r, 105.5);
+    dc_reproject_init_identity(&id);
+    dc_reproject_tiles *tiles = dc_reproject_tiles_new();
+    enum { N = 64 };
+    double x[N], y[N], lon, lat;
+    int ok[N];
+    /* a walk east along a northing, across the domain's edge at 1,500 km */
+    for (int i = 0; i < N; i++)
+        x[i] = 1499990 + i * 0.5, y[i] = 1.5e6;
+    x[N - 1] = NAN;
+    size_t left = dc_reproject_points(&r, tiles, true, N, x, y, ok), refused = 0;
+    for (int i = 0; i < N; i++) {
+        double xi = 1499990 + i * 0.5;
+        bool direct = i < N - 1 && dc_reproject_point(&r, xi, 1.5e6, &lon, &lat);
+        assert_int_equal(ok[i], direct);
+        assert_true(ok[i] ? fabs(x[i] - lon) < 1e-13 : y[i] == 1.5e6);
+        refused += !ok[i];
+        /* beyond 1,000 km east of the meridian */
+        if (xi > 1.5e6) assert_false(ok[i]);
+    }
+    assert_int_equal(left, refused);
+    assert_true(refused >= 43);
+    /* a walk north across the west edge of the delta's box and its band */
+    double west = r.local_min_x;
+    for (int i = 0; i < N; i++)
+        x[i] = west - 1600 + i * 50, y[i] = 1.1e6 + i;
+    dc_reproject_points(&r, tiles, false, N, x, y, ok);
+    for (int i = 0; i < N; i++) {
+        double xi = west - 1600 + i * 50;
+        bool direct = dc_reproject_point(&r, xi, 1.1e6 + i, &lon, &lat);
+        assert_int_equal(ok[i], direct);
+        if (fabs(xi - west) <= 500) assert_false(ok[i]);
+        if (ok[i]) assert_true(fabs(x[i] - lon) < 1e-13 && fabs(y[i] - lat) < 1e-13);
+    }
+    x[0] = 105.25, y[0] = 21.5, x[1] = 181, y[1] = 0;
+    assert_int_equal(dc_reproject_points(&id, tiles, true, 2, x, y, ok), 1);
+    assert_true(ok[0] && x[0] == 105.25 && y[0] == 21.5 && !ok[1]);
+    x[0] = 512345.678, y[0] = 2345678.9;
+    assert_int_equal(dc_reproject_points(&r, NULL, false, 1, x, y, ok), 0);
+    assert_true(dc_reproject_point(&r, 512345.678, 2345678.9, &lon, &lat));
+    assert_true(ok[0] && x[0] == lon && y[0] == lat);
+    dc_reproject_tiles_free(tiles);
+    dc_reproject_tiles_free(NULL);
 }
 
 /* ---- against cs2cs ---------------------------------------------------- */
@@ -343,7 +610,9 @@ static void geometry_as_points(void **state)
     double x = 400500, y = 2300000;
     int ok;
     dc_crs_transform_points(ct, 1, &x, &y, &ok);
-    assert_true(OGR_G_GetX(ring, 1) == x && OGR_G_GetY(ring, 1) == y);
+    /* one by the series, the other maybe by a tile's fit */
+    assert_true(fabs(OGR_G_GetX(ring, 1) - x) < 1e-13 &&
+                fabs(OGR_G_GetY(ring, 1) - y) < 1e-13);
     assert_non_null(OGR_G_GetSpatialReference(g));
     assert_true(OSRIsGeographic(OGR_G_GetSpatialReference(g)));
     OGR_G_DestroyGeometry(g);
@@ -366,7 +635,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(tm3_known_points),
         cmocka_unit_test(tm_symmetry),
         cmocka_unit_test(rounding_ties),
+        cmocka_unit_test(tie_test_as_nearbyint),
         cmocka_unit_test(domain),
+        cmocka_unit_test(tiles_against_series),
+        cmocka_unit_test(tiles_edges),
+        cmocka_unit_test(steady_answers),
         cmocka_unit_test(every_zone_against_cs2cs),
         cmocka_unit_test(explicit_towgs84),
         cmocka_unit_test(others_stay_with_proj),
