@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Which source files of one part depend on which, from the built objects:
 # file A depends on file B when A's object uses a symbol B's object defines
-# (nm), and on includes of B's own header. Prints each part's pairs, and
+# (nm; an include of B's header that uses none, only its types, macros or
+# inline functions, is not seen). Prints each part's pairs, and
 # any pair that goes both ways (exit 1): a part's files must call each
 # other one way only. Test and generator programs are left out.
 #   scripts/deps.sh        (needs a build in build/ or $DIACHI_BUILD)
