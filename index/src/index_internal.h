@@ -65,8 +65,10 @@ extern const char *const dc_db_names[DC_DB_COUNT];
 #define DC_ZONEGRID_COLS 7200u
 /* Most entries of the zone grid's table (dc_index.grid_table). */
 #define DC_GRID_TABLE_MAX (1u << 22)
-/* Columns of the 1/400-degree household grid. */
+/* Columns of the 1/400-degree household grid, and its last row (the row
+ * of 90 degrees itself: rows run 0..DC_CELL_LAST_ROW). */
 #define DC_CELL_COLS 144000u
+#define DC_CELL_LAST_ROW 72000u
 
 /* Fixed parts of records, in bytes. */
 #define DC_ZONE_FIXED 28      /* count, ref lat, ref lon, 4 x bbox */

@@ -25,11 +25,6 @@
 #define ROW_CODES 400u
 #define COL_CODES 20u
 #define POSTCODE_STEP ((uint64_t)1 << DC_PLACE_POSTCODE_SHIFT)
-/* The last row of cells holds latitude 90 and north of it, the last
- * column 180 and east of it, where the code's digits are clipped or
- * wrap: there a key's sub-row or sub-column need not follow from the
- * cell's edges, and the walk decodes the whole cell. */
-#define LAST_ROW 72000u
 /* A key this many entries on in the page is stepped to rather than
  * searched for: a step reads the next entry, in a line already fetched
  * or the next one; a search reads the fences, the head and a few
@@ -61,7 +56,11 @@ static void subs_of(int32_t lo, int32_t hi, int64_t base, uint32_t *first, uint3
 static span cell_span(const walk *w, uint32_t row, uint32_t col)
 {
     span s = {0, SUBS - 1, 0, SUBS - 1};
-    if (row >= LAST_ROW || col >= DC_CELL_COLS - 1) return s;
+    /* The last row of cells holds latitude 90 and north of it, the last
+     * column 180 and east of it, where the code's digits are clipped or
+     * wrap: there a key's sub-row or sub-column need not follow from the
+     * cell's edges, and the walk decodes the whole cell. */
+    if (row >= DC_CELL_LAST_ROW || col >= DC_CELL_COLS - 1) return s;
     subs_of(w->south, w->north, (int64_t)row * DC_CELL_E7 - 900000000, &s.r0, &s.r1);
     subs_of(w->west, w->east, (int64_t)col * DC_CELL_E7 - 1800000000, &s.c0, &s.c1);
     return s;

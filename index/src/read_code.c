@@ -76,7 +76,7 @@ dc_err dc_index_cell_code_find(dc_index_txn *txn, uint32_t row, uint32_t col,
     uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
     MDB_val k = {sizeof key, key}, v;
     uint32_t last3 = 0;
-    if (!txn || !code || row > 72000u || col >= DC_CELL_COLS ||
+    if (!txn || !code || row > DC_CELL_LAST_ROW || col >= DC_CELL_COLS ||
         code->postcode >= DC_POSTCODES)
         return DC_E_INVALID_ARG;
     for (int i = 4; i < DC_CODE_LOCATION_CHARS; i++) {

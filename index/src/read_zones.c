@@ -114,7 +114,7 @@ static const struct dc_grid_cell *grid_find(const dc_index *idx, uint32_t cell)
 bool dc_index_cell_may_hold(dc_index_txn *txn, uint32_t postcode, uint32_t row,
                             uint32_t col)
 {
-    if (!txn || row > 72000u || col >= DC_CELL_COLS) return true;
+    if (!txn || row > DC_CELL_LAST_ROW || col >= DC_CELL_COLS) return true;
     const dc_index *idx = txn->idx;
     /* A zone grid cell is 20 x 20 household-grid cells, and lists every
      * zone whose box touches it: a door's zone holds the door. */
