@@ -1,8 +1,10 @@
 /*
  * bench_http_ceiling.c - the ceiling for the HTTP benchmark: a bare
  * libmicrohttpd server with the same threading and options as `diachi
- * serve`, answering every request with a fixed 300-byte JSON body and no
- * work at all. scripts/bench-http.sh runs it beside the real server.
+ * serve`, answering every request with a fixed JSON body (300 bytes, or
+ * BYTES) and no work at all. scripts/bench-http.sh runs it beside the real
+ * server, and once more with a body as long as the server's answers: what
+ * the answers' bytes alone cost, before any lookup.
  *
  * The same: a pool of THREADS threads on epoll, each polling its own
  * connections, the same connection timeout and per-connection memory
@@ -14,7 +16,7 @@
  * completion, connection events), strict parsing, and its answers'
  * headers and bodies.
  *
- * Usage: bench_http_ceiling PORT [THREADS]    (stops on SIGINT or SIGTERM)
+ * Usage: bench_http_ceiling PORT [THREADS [BYTES]]   (stops on SIGINT or SIGTERM)
  */
 #include <signal.h>
 #include <stdio.h>
@@ -23,7 +25,12 @@
 
 #include <microhttpd.h>
 
-static char body[301];
+/* The body's length: from the length of {"pad":""} to 1 MiB. */
+#define BODY_MIN 10
+#define BODY_MAX (1u << 20)
+
+static char *body;
+static size_t body_len = 300;
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version,
@@ -39,7 +46,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     }
     *upload_data_size = 0;
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(300, body, MHD_RESPMEM_MUST_COPY);
+        MHD_create_response_from_buffer(body_len, body, MHD_RESPMEM_MUST_COPY);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
     enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
     MHD_destroy_response(r);
@@ -49,14 +56,26 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_http_ceiling PORT [THREADS]\n");
+        fprintf(stderr, "usage: bench_http_ceiling PORT [THREADS [BYTES]]\n");
         return 2;
     }
     unsigned threads = argc > 2 ? (unsigned)atoi(argv[2]) : 2;
-    /* 300 bytes of valid JSON: {"pad":"xxx...x"} */
-    memset(body, 'x', 300);
+    if (argc > 3) {
+        char *end;
+        unsigned long n = strtoul(argv[3], &end, 10);
+        if (*argv[3] < '0' || *argv[3] > '9' || *end || n < BODY_MIN || n > BODY_MAX) {
+            fprintf(stderr, "bench_http_ceiling: BYTES '%s' is not a length from %d to %u\n",
+                    argv[3], BODY_MIN, BODY_MAX);
+            return 2;
+        }
+        body_len = n;
+    }
+    /* body_len bytes of valid JSON: {"pad":"xxx...x"} */
+    body = malloc(body_len);
+    if (!body) return 1;
+    memset(body, 'x', body_len);
     memcpy(body, "{\"pad\":\"", 8);
-    memcpy(body + 298, "\"}", 2);
+    memcpy(body + body_len - 2, "\"}", 2);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -75,5 +94,6 @@ int main(int argc, char **argv)
     int sig;
     sigwait(&set, &sig);
     MHD_stop_daemon(d);
+    free(body);
     return 0;
 }
