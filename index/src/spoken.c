@@ -12,58 +12,85 @@
 static const char spoken_chars[] = "0123456789CFGHJMPQRVWX";
 #define SPOKEN_CHARS (sizeof spoken_chars - 1)
 
+/* A word and its length in bytes: every answer of the HTTP service reads
+ * its code aloud twice, so neither a character's place nor a word's
+ * length is searched for. */
+typedef struct spoken_word {
+    const char *s;
+    unsigned char len;
+} spoken_word;
+#define W(text) {text, sizeof text - 1}
+
+/* Each character's place in spoken_chars plus one, 0 for any other
+ * character; lower-case letters read as their capitals. */
+static const unsigned char spoken_place[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
+    ['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['C'] = 11, ['F'] = 12,
+    ['G'] = 13, ['H'] = 14, ['J'] = 15, ['M'] = 16, ['P'] = 17, ['Q'] = 18,
+    ['R'] = 19, ['V'] = 20, ['W'] = 21, ['X'] = 22, ['c'] = 11, ['f'] = 12,
+    ['g'] = 13, ['h'] = 14, ['j'] = 15, ['m'] = 16, ['p'] = 17, ['q'] = 18,
+    ['r'] = 19, ['v'] = 20, ['w'] = 21, ['x'] = 22,
+};
+
 /* Vietnamese: the digits as counted; a letter as an everyday word that
  * starts with its sound. No two words of the table share a rhyme (the
  * vowel and final of a syllable, tones aside), so a word half heard over a
  * bad line is still one word: "pin" would rhyme with "chín", "cam" with
  * "tám", "rồng" with "không", hence "pa-ri", "cúc", "rùa". */
-static const char *const spoken_vi[SPOKEN_CHARS] = {
-    "không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín",
-    "cúc",       /* C */
-    "phở",       /* F */
-    "gừng",      /* G */
-    "hươu",      /* H */
-    "giăm-bông", /* J */
-    "mèo",       /* M */
-    "pa-ri",     /* P */
-    "quýt",      /* Q */
-    "rùa",       /* R */
-    "voi",       /* V */
-    "oát",       /* W */
-    "xanh",      /* X */
+static const spoken_word spoken_vi[SPOKEN_CHARS] = {
+    W("không"), W("một"), W("hai"), W("ba"), W("bốn"),
+    W("năm"),   W("sáu"), W("bảy"), W("tám"), W("chín"),
+    W("cúc"),       /* C */
+    W("phở"),       /* F */
+    W("gừng"),      /* G */
+    W("hươu"),      /* H */
+    W("giăm-bông"), /* J */
+    W("mèo"),       /* M */
+    W("pa-ri"),     /* P */
+    W("quýt"),      /* Q */
+    W("rùa"),       /* R */
+    W("voi"),       /* V */
+    W("oát"),       /* W */
+    W("xanh"),      /* X */
 };
 
 /* English: ICAO radiotelephony, "niner" for 9 as ICAO writes it. */
-static const char *const spoken_en[SPOKEN_CHARS] = {
-    "zero",    "one",  "two",    "three", "four",   "five",  "six",
-    "seven",   "eight", "niner",
-    "charlie", "foxtrot", "golf", "hotel", "juliett", "mike", "papa",
-    "quebec",  "romeo", "victor", "whiskey", "x-ray",
+static const spoken_word spoken_en[SPOKEN_CHARS] = {
+    W("zero"),    W("one"),     W("two"),   W("three"), W("four"),    W("five"),
+    W("six"),     W("seven"),   W("eight"), W("niner"), W("charlie"), W("foxtrot"),
+    W("golf"),    W("hotel"),   W("juliett"), W("mike"), W("papa"),   W("quebec"),
+    W("romeo"),   W("victor"),  W("whiskey"), W("x-ray"),
 };
 
-const char *dc_spoken_word(char c, dc_spoken_lang lang)
+/* The word of @p c, or NULL for a character no code holds. */
+static const spoken_word *word_of(char c, dc_spoken_lang lang)
 {
-    if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
-    const char *at = c ? strchr(spoken_chars, c) : NULL;
-    if (!at) return NULL;
-    size_t i = (size_t)(at - spoken_chars);
+    unsigned place = spoken_place[(unsigned char)c];
+    if (!place) return NULL;
     switch (lang) {
     case DC_SPOKEN_VI:
-        return spoken_vi[i];
+        return &spoken_vi[place - 1];
     case DC_SPOKEN_EN:
-        return spoken_en[i];
+        return &spoken_en[place - 1];
     default:
         return NULL;
     }
 }
 
-/* Append @p s to out[*n..size); false when it does not fit with a NUL. */
-static bool put(char *out, size_t size, size_t *n, const char *s)
+const char *dc_spoken_word(char c, dc_spoken_lang lang)
 {
-    size_t len = strlen(s);
+    const spoken_word *w = word_of(c, lang);
+    return w ? w->s : NULL;
+}
+
+/* Append @p len bytes of @p s to out[*n..size); false when they do not
+ * fit with a NUL. */
+static bool put(char *out, size_t size, size_t *n, const char *s, size_t len)
+{
     if (len >= size - *n) return false;
-    memcpy(out + *n, s, len + 1);
+    memcpy(out + *n, s, len);
     *n += len;
+    out[*n] = '\0';
     return true;
 }
 
@@ -82,13 +109,15 @@ dc_err dc_code_spoken(const dc_code *code, dc_spoken_lang lang, char *out, size_
     size_t n = 0;
     out[0] = '\0';
     for (int i = 0; i < DC_CODE_CHARS; i++) {
-        const char *word = dc_spoken_word(chars[i], lang);
+        const spoken_word *word = word_of(chars[i], lang);
         /* the location holds no 0 or 1: only the OLC alphabet */
         if (!word || (i >= DC_CODE_POSTCODE_DIGITS && (chars[i] == '0' || chars[i] == '1')))
             return DC_E_INVALID_ARG;
         /* the groups: 5 postcode digits, 4 before the '+', 3 after */
-        const char *sep = i == 0 ? "" : i == 5 || i == 9 ? ", " : " ";
-        if (!put(out, size, &n, sep) || !put(out, size, &n, word)) {
+        static const char seps[] = ", ";
+        size_t sep = i == 0 ? 0 : i == 5 || i == 9 ? 2 : 1;
+        if (!put(out, size, &n, seps + 2 - sep, sep) ||
+            !put(out, size, &n, word->s, word->len)) {
             out[0] = '\0';
             return DC_E_BUFFER;
         }
