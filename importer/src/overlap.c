@@ -3,12 +3,13 @@
  *
  * Two neighbouring zones of ten thousand vertices each meet along one
  * border. Each zone's edges are loaded once, as integers and as doubles,
- * in runs of consecutive edges with a box each, and in latitude bands
- * over the whole zone. A pair takes from the runs only the edges in the
- * window where the two bounding boxes meet; a uniform grid over those
- * finds the edge pairs that can cross, and the other zone's bands find
- * the edges a ray from a point, towards the nearer side of that zone, can
- * cross. A run clear of the other zone is placed once for its 16 edges.
+ * in runs of consecutive edges with a box each; the integer edges also in
+ * latitude bands over the whole zone, the doubles in blocks of runs. A
+ * pair takes from the runs only the edges in the window where the two
+ * bounding boxes meet; a uniform grid over those finds the edge pairs
+ * that can cross, and the other zone's bands (or blocks) find the edges a
+ * ray from a point can cross. A run clear of the other zone is placed
+ * once for its 16 edges.
  * So a pair costs the edges of its window and the few edges its points'
  * rays read, not the two zones' vertex counts, and not their product.
  *
@@ -18,8 +19,9 @@
  *
  * The answers are those of the pair-at-a-time code this replaced, bit for
  * bit: each side sees the window's edges in the same order, indexed by
- * the same grid, and a band holds every edge that the point tests read
- * (their outcome does not depend on the order they are read in).
+ * the same grid, and a band or a block holds every edge that the point
+ * tests read (their outcome does not depend on the order they are read
+ * in).
  *
  * The edge indexes are in overlap_index.c, the exact test in
  * overlap_exact.c and the measure in overlap_area.c; this file finds the

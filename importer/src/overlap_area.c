@@ -10,9 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Edges a latitude band of a zone holds, about: the measure places one
- * or two points a window's edge. */
-#define DC_FBAND 2
+/* Runs a block holds. A point is placed by the edges of the runs, in the
+ * blocks, whose latitudes reach it: a zone of ten thousand edges has
+ * about forty blocks, and a latitude meets a few of them. The measure
+ * places a few points a pair (most pieces are known from the chain), too
+ * few to pay for latitude bands over every zone. */
+#define DC_BLOCK 16
 
 /* ---- the shared area, on the WGS 84 geometries ---- */
 
@@ -33,7 +36,7 @@ void dc_fzone_free(dc_fzone *z)
     free(z->v);
     free(z->run);
     free(z->ring);
-    dc_bands_free(&z->bands);
+    free(z->block);
 }
 
 static bool xy_eq(dc_xy a, dc_xy b)
@@ -66,9 +69,8 @@ static double ring_twice(const dc_xy *u, int m)
     return twice;
 }
 
-/* The runs of the m edges from slot base, their box, and their latitudes
- * widened by the zone's slack. */
-static void fzone_runs(dc_fzone *z, size_t base, int m, dc_yspan *ys)
+/* The runs of the m edges from slot base, and their boxes. */
+static void fzone_runs(dc_fzone *z, size_t base, int m)
 {
     for (size_t s = base; s < base + (size_t)m; s += DC_RUN) {
         dc_run *r = &z->run[z->nruns++];
@@ -80,22 +82,16 @@ static void fzone_runs(dc_fzone *z, size_t base, int m, dc_yspan *ys)
             dc_xy a = z->v[k], b = z->v[k + 1];
             dc_box x = {min2(a.x, b.x), min2(a.y, b.y), max2(a.x, b.x), max2(a.y, b.y)};
             box_add(&r->box, &x);
-            ys[k] = x;
-            ys[k].y0 -= z->slack;
-            ys[k].y1 += z->slack;
         }
         box_add(&z->all, &r->box);
     }
-    ys[base + (size_t)m].y0 = 1;
-    ys[base + (size_t)m].y1 = 0;
 }
 
 /* One ring into the slots from *base (advanced past it when kept). A ring
  * turned round is reversed in place but for its first vertex: the edges
  * the measure read as (u[i + 1], u[i]), i upwards, are then read forwards
  * from the last slot down. */
-static void fzone_ring(dc_fzone *z, OGRGeometryH ring, bool hole, size_t *base,
-                       dc_yspan *ys)
+static void fzone_ring(dc_fzone *z, OGRGeometryH ring, bool hole, size_t *base)
 {
     if (OGR_G_GetPointCount(ring) < 3) return;
     dc_xy *u = z->v + *base;
@@ -112,7 +108,7 @@ static void fzone_ring(dc_fzone *z, OGRGeometryH ring, bool hole, size_t *base,
     dc_zring *zr = &z->ring[z->nrings++];
     zr->run0 = (uint32_t)z->nruns;
     zr->backward = reverse;
-    fzone_runs(z, *base, m, ys);
+    fzone_runs(z, *base, m);
     zr->run1 = (uint32_t)z->nruns;
     *base += (size_t)m + 1;
 }
@@ -135,6 +131,21 @@ static size_t fzone_count(OGRGeometryH g, size_t *rings, size_t *runs)
     return slots;
 }
 
+/* The blocks of the zone's runs and their boxes; 0, or -1 out of memory. */
+static int fzone_blocks(dc_fzone *z)
+{
+    z->nblocks = (z->nruns + DC_BLOCK - 1) / DC_BLOCK;
+    z->block = malloc((z->nblocks + 1) * sizeof *z->block);
+    if (!z->block) return -1;
+    for (size_t k = 0; k < z->nblocks; k++) {
+        dc_box x = box_none;
+        for (size_t r = k * DC_BLOCK; r < z->nruns && r < (k + 1) * DC_BLOCK; r++)
+            box_add(&x, &z->run[r].box);
+        z->block[k] = x;
+    }
+    return 0;
+}
+
 int dc_fzone_load(dc_fzone *z, OGRGeometryH g)
 {
     OGREnvelope env;
@@ -146,24 +157,18 @@ int dc_fzone_load(dc_fzone *z, OGRGeometryH g)
     z->shape = shape;
     z->slack = 1e-11 * (1 + fabs(env.MinY) + fabs(env.MaxY));
     size_t slots = fzone_count(g, &rings, &runs);
-    dc_yspan *ys = malloc((slots + 1) * sizeof *ys);
     z->v = malloc((slots + 1) * sizeof *z->v);
     z->run = malloc((runs + 1) * sizeof *z->run);
     z->ring = malloc((rings + 1) * sizeof *z->ring);
-    int rc = -1;
-    if (!ys || !z->v || !z->run || !z->ring) goto done;
+    if (!z->v || !z->run || !z->ring) return -1;
     bool single = wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPolygon;
     int parts = single ? 1 : OGR_G_GetGeometryCount(g);
     for (int i = 0; i < parts; i++) {
         OGRGeometryH poly = single ? g : OGR_G_GetGeometryRef(g, i);
         for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++)
-            fzone_ring(z, OGR_G_GetGeometryRef(poly, r), r > 0, &base, ys);
+            fzone_ring(z, OGR_G_GetGeometryRef(poly, r), r > 0, &base);
     }
-    dc_box extent = {z->all.x0, z->all.y0 - z->slack, z->all.x1, z->all.y1 + z->slack};
-    rc = dc_bands_build(&z->bands, ys, base, base - z->nrings, DC_FBAND, &extent);
-done:
-    free(ys);
-    return rc;
+    return fzone_blocks(z);
 }
 
 /* Whether x - o is exact for every coordinate of the zone (Sterbenz): the
@@ -300,8 +305,8 @@ static dc_meet meet(dc_xy p, dc_xy q, dc_xy r, dc_xy s, double *t, double *err)
 }
 
 /* The polygon that places pieces: its zone, the window's origin, its edges'
- * box relative to that origin, the window, and how near c (unshifted) an
- * edge must come to be read: past any edge too close to c to place it. */
+ * box relative to that origin, the window, and a distance past which no
+ * edge is too close to a point to place it. */
 typedef struct dc_placer {
     const dc_fzone *z;
     dc_xy o;
@@ -310,44 +315,59 @@ typedef struct dc_placer {
     double margin;
 } dc_placer;
 
+/* Whether a box, its latitudes widened by @p slack, reaches latitude @p y. */
+static bool reaches(const dc_box *b, double y, double slack)
+{
+    return b->y0 - slack <= y && y <= b->y1 + slack;
+}
+
+/* Edge v[0] -> v[1] of the zone against the ray from c (relative to
+ * @p o): flips *inside when the ray crosses it; -1 when c is too close
+ * to it to tell, else 0. */
+static int ray_edge(const dc_xy *v, dc_xy o, dc_xy c, bool west, bool *inside)
+{
+    dc_xy a = {v[0].x - o.x, v[0].y - o.y};
+    dc_xy b = {v[1].x - o.x, v[1].y - o.y};
+    if (a.y == c.y && b.y == c.y && c.x >= fmin(a.x, b.x) && c.x <= fmax(a.x, b.x))
+        return -1;
+    if ((a.y > c.y) != (b.y > c.y)) {
+        double lhs = (c.x - a.x) * (b.y - a.y), rhs = (c.y - a.y) * (b.x - a.x);
+        if (fabs(lhs - rhs) <= DC_UNSURE * (fabs(lhs) + fabs(rhs))) return -1;
+        bool east = b.y > a.y ? lhs < rhs : lhs > rhs;
+        if (east != west) *inside = !*inside;
+    }
+    return 0;
+}
+
 /*
  * 1 inside, 0 outside, -1 too close to the boundary to tell. A piece of
  * an edge beyond the window's latitudes is beyond the other polygon,
- * unless rounding took its midpoint there. c's band holds every edge
- * whose latitudes reach c's, relative to the origin or not: the bands
- * were widened past the rounding of the shift. As in classify, the ray
- * goes to the nearer side: an edge that crosses c's latitude more than
- * pl->margin from c is placed east or west of it beyond doubt (the test
- * doubts only within about 1e-13 of the zone's width), and those nearer
- * are read whichever way the ray goes, so the answer, -1 included, is
- * the one the eastward ray over the whole band gives.
+ * unless rounding took its midpoint there. Every edge whose latitudes,
+ * relative to the origin, reach c's reaches it unshifted too, within the
+ * zone's slack: the edges of the runs, in the blocks, whose boxes so
+ * widened reach c are every edge that can hold c or cross the ray along
+ * its latitude. They cross that latitude an even number of times, each
+ * east or west of c, so the ray may go either way; it goes to the nearer
+ * side, as classify's does. The test doubts only an edge within about
+ * 1e-13 of the zone's width from c, so the answer, -1 included, is the
+ * one the eastward ray over every edge gives.
  */
 static int place(const dc_placer *pl, dc_xy c)
 {
     const dc_box *all = &pl->all;
     if (c.y < pl->w->y0 || c.y > pl->w->y1)
         return c.y < all->y0 || c.y > all->y1 || c.x < all->x0 || c.x > all->x1 ? 0 : -1;
-    const dc_bands *bands = &pl->z->bands;
-    double cx = c.x + pl->o.x;
-    uint32_t row = band_of(bands, c.y + pl->o.y);
-    uint32_t k0 = bands->start[row], n = bands->start[row + 1] - k0;
-    bool west = westward(cx, pl->z->all.x0, pl->z->all.x1), inside = false;
-    uint32_t last =
-        bucket_of(bands, west ? cx + pl->margin : cx - pl->margin - bands->width[row]);
-    for (uint32_t i = 0; i < n; i++) {
-        const dc_xy *v = &pl->z->v[bands->item[west ? k0 + i : k0 + n - 1 - i]];
-        double x0 = v[0].x < v[1].x ? v[0].x : v[1].x;
-        uint32_t q = bucket_of(bands, x0);
-        if (west ? q > last : q < last) break;
-        dc_xy a = {v[0].x - pl->o.x, v[0].y - pl->o.y};
-        dc_xy b = {v[1].x - pl->o.x, v[1].y - pl->o.y};
-        if (a.y == c.y && b.y == c.y && c.x >= fmin(a.x, b.x) && c.x <= fmax(a.x, b.x))
-            return -1;
-        if ((a.y > c.y) != (b.y > c.y)) {
-            double lhs = (c.x - a.x) * (b.y - a.y), rhs = (c.y - a.y) * (b.x - a.x);
-            if (fabs(lhs - rhs) <= DC_UNSURE * (fabs(lhs) + fabs(rhs))) return -1;
-            bool east = b.y > a.y ? lhs < rhs : lhs > rhs;
-            if (east != west) inside = !inside;
+    const dc_fzone *z = pl->z;
+    double cy = c.y + pl->o.y;
+    bool west = westward(c.x + pl->o.x, z->all.x0, z->all.x1), inside = false;
+    for (size_t k = 0; k < z->nblocks; k++) {
+        if (!reaches(&z->block[k], cy, z->slack)) continue;
+        size_t r1 = (k + 1) * DC_BLOCK < z->nruns ? (k + 1) * DC_BLOCK : z->nruns;
+        for (size_t r = k * DC_BLOCK; r < r1; r++) {
+            const dc_run *run = &z->run[r];
+            if (!reaches(&run->box, cy, z->slack)) continue;
+            for (uint32_t e = run->start; e < run->end; e++)
+                if (ray_edge(&z->v[e], pl->o, c, west, &inside) != 0) return -1;
         }
     }
     return inside;

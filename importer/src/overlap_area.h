@@ -23,13 +23,14 @@ typedef struct dc_zring {
 
 /* A zone's rings as doubles, repeated points dropped, turned so that the
  * interior is on the left (holes run the other way round), each followed
- * by its first vertex. */
+ * by its first vertex; its runs, and blocks of DC_BLOCK runs with the
+ * box of each, to find the edges that reach a latitude. */
 typedef struct dc_fzone {
     dc_xy *v;
     dc_run *run;
     dc_zring *ring;
-    size_t nruns, nrings;
-    dc_bands bands;
+    dc_box *block;
+    size_t nruns, nrings, nblocks;
     dc_box all;   /* of the edges */
     dc_box shape; /* of the geometry, as OGR_G_GetEnvelope gives it */
     double slack; /* how far rounding can move a latitude relative to a window */
@@ -76,7 +77,7 @@ typedef struct dc_area_scratch {
     dc_cuts cuts;
 } dc_area_scratch;
 
-/* Zone @p g's edges, runs and bands; 0, or -1 out of memory. */
+/* Zone @p g's edges, runs and blocks; 0, or -1 out of memory. */
 int dc_fzone_load(dc_fzone *z, OGRGeometryH g);
 /* Frees what dc_fzone_load allocated; NULL is a no-op. */
 void dc_fzone_free(dc_fzone *z);
