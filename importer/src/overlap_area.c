@@ -39,11 +39,6 @@ void dc_fzone_free(dc_fzone *z)
     free(z->block);
 }
 
-static bool xy_eq(dc_xy a, dc_xy b)
-{
-    return a.x == b.x && a.y == b.y;
-}
-
 /* The vertices of an OGR ring into u, repeated points dropped (the
  * closing one too); how many are left. */
 static int ring_points(OGRGeometryH ring, dc_xy *u)
@@ -193,6 +188,7 @@ static void fedges_free(dc_fedges *e)
     free(e->q);
     free(e->box);
     free(e->group);
+    free(e->gbox);
 }
 
 static int fedges_reserve(dc_fedges *e, size_t more)
@@ -241,67 +237,19 @@ static int fedges_window(dc_fedges *e, const dc_fzone *z, dc_xy o, const dc_box 
             int rc = fedges_reserve(e, DC_RUN);
             e->group =
                 grow(e->group, &e->group_cap, e->ngroups + 1, sizeof *e->group, &rc);
+            e->gbox = grow(e->gbox, &e->gbox_cap, e->ngroups + 1, sizeof *e->gbox, &rc);
             if (rc != 0) return -1;
             size_t start = e->n;
             fedges_run(e, z, run, zr->backward, o, w);
-            dc_fgroup g = {start,
-                           e->n,
-                           {run->box.x0 - o.x, run->box.y0 - o.y, run->box.x1 - o.x,
-                            run->box.y1 - o.y}};
-            if (e->n > start) e->group[e->ngroups++] = g;
+            dc_fgroup g = {start, e->n};
+            dc_box x = {run->box.x0 - o.x, run->box.y0 - o.y, run->box.x1 - o.x,
+                        run->box.y1 - o.y};
+            if (e->n == start) continue;
+            e->gbox[e->ngroups] = x;
+            e->group[e->ngroups++] = g;
         }
     }
     return 0;
-}
-
-/* Orientations and ray tests closer to zero than this, relative to the
- * size of their terms, are not trusted. */
-#define DC_UNSURE 1e-13
-
-/* Side of the line a->b that c is on: 1 left, -1 right, 0 when c is a or b,
- * 2 when too close to the line to tell; *det gets the determinant and
- * *terms the size of its terms, which bounds its rounding. */
-static int side(dc_xy a, dc_xy b, dc_xy c, double *det, double *terms)
-{
-    *det = *terms = 0;
-    if (xy_eq(c, a) || xy_eq(c, b)) return 0;
-    double l = (b.x - a.x) * (c.y - a.y), r = (b.y - a.y) * (c.x - a.x);
-    *det = l - r;
-    *terms = fabs(l) + fabs(r);
-    if (fabs(*det) <= DC_UNSURE * *terms) return 2;
-    return *det > 0 ? 1 : -1;
-}
-
-typedef enum dc_meet {
-    DC_MEET_NONE,     /* apart, or touching at a shared vertex only */
-    DC_MEET_CROSS,    /* crossing inside both: *t along p->q */
-    DC_MEET_SAME,     /* the same edge, the same way round */
-    DC_MEET_OPPOSITE, /* the same edge, the other way round */
-    DC_MEET_UNSURE
-} dc_meet;
-
-/* A crossing's *t along p->q is within *err of where the two edges
- * really cross: each determinant is within 1e-15 of its terms (three
- * roundings of its differences and products, and one of its own), and
- * a certain one is more than 1e-13 of them, so their quotient moves by
- * at most about the sum of those errors over the sum of the two. */
-static dc_meet meet(dc_xy p, dc_xy q, dc_xy r, dc_xy s, double *t, double *err)
-{
-    if (xy_eq(p, r) && xy_eq(q, s)) return DC_MEET_SAME;
-    if (xy_eq(p, s) && xy_eq(q, r)) return DC_MEET_OPPOSITE;
-    double d1, d2, d3, d4, m1, m2, m3, m4;
-    /* r and s on one side of p->q: apart, whatever the other two say. */
-    int o1 = side(p, q, r, &d1, &m1), o2 = side(p, q, s, &d2, &m2);
-    if (o1 == o2 && (o1 == 1 || o1 == -1)) return DC_MEET_NONE;
-    int o3 = side(r, s, p, &d3, &m3), o4 = side(r, s, q, &d4, &m4);
-    if (o3 == o4 && (o3 == 1 || o3 == -1)) return DC_MEET_NONE;
-    if (o1 == 2 || o2 == 2 || o3 == 2 || o4 == 2) return DC_MEET_UNSURE;
-    /* A zero is a shared vertex; with every other side certain, the two
-     * edges leave it in different directions and meet nowhere else. */
-    if (o1 == 0 || o2 == 0 || o3 == 0 || o4 == 0) return DC_MEET_NONE;
-    *t = d3 / (d3 - d4);
-    *err = 1.1e-15 * (m3 + m4) / (fabs(d3) + fabs(d4)) + 1e-15;
-    return DC_MEET_CROSS;
 }
 
 /* The polygon that places pieces: its zone, the window's origin, its edges'
@@ -373,126 +321,85 @@ static int place(const dc_placer *pl, dc_xy c)
     return inside;
 }
 
-static int cuts_add(dc_cuts *c, double t, double err, uint32_t j)
-{
-    int rc = 0;
-    c->c = grow(c->c, &c->cap, c->n + 1, sizeof *c->c, &rc);
-    if (rc == 0) {
-        dc_cut x = {t, err, j};
-        c->c[c->n++] = x;
-    }
-    return rc;
-}
-
-static bool cut_before(const dc_cut *x, const dc_cut *y)
-{
-    return x->t < y->t || (x->t == y->t && x->j < y->j);
-}
-
-static int cmp_cut(const void *a, const void *b)
-{
-    return cut_before(a, b) ? -1 : cut_before(b, a);
-}
-
-/* By parameter, then edge. An edge is cut a few times at most:
- * insertion sort, qsort beyond. */
-static void sort_cuts(dc_cut *t, size_t n)
-{
-    if (n > 16) {
-        qsort(t, n, sizeof *t, cmp_cut);
-        return;
-    }
-    for (size_t i = 1; i < n; i++) {
-        dc_cut x = t[i];
-        size_t j = i;
-        for (; j > 0 && cut_before(&x, &t[j - 1]); j--)
-            t[j] = t[j - 1];
-        t[j] = x;
-    }
-}
-
 typedef struct dc_side {
     const dc_fedges *e, *f; /* the edges cut, and those of the polygon that cuts them */
-    const dc_grid *grid_f;  /* the fine grid over f */
-    dc_grid *order_f;       /* the grid whose order decides an edge's first event */
+    dc_links *links;        /* the edges of f near each edge of e, and the cuts */
+    const dc_grid *runs_f;  /* a grid over f's runs */
+    dc_grid *fine_f;        /* a finer grid over f's edges, for an edge cut alone */
+    bool *fine_built;
+    dc_grid *order_f; /* the grid whose order decides an edge's first event */
     bool *order_built;
     const dc_box *w;
     const dc_placer *place_f;
     bool first; /* an edge shared the same way round is counted on the first side */
 } dc_side;
 
-static int near_add(dc_cuts *c, uint32_t j)
+/* The cuts of one edge (edge_pieces sorts them) and the edges of the
+ * other zone near it. */
+typedef struct dc_edge_cuts {
+    dc_cut *c;
+    size_t n;
+    const uint32_t *near;
+    size_t nnear;
+} dc_edge_cuts;
+
+/* Cells of a window's fine grid for @p n edges. The edges of a window lie
+ * along the border the two zones share, a line across it: on a grid of
+ * about two edges a cell the cells that line crosses hold dozens each. */
+static size_t fine_cells(size_t n)
 {
-    int rc = 0;
-    c->near = grow(c->near, &c->near_cap, c->nnear + 1, sizeof *c->near, &rc);
-    if (rc == 0) c->near[c->nnear++] = j;
-    return rc;
+    return 4 * n + 1;
 }
 
-/* Cut edge i of s->e by the edges of f that @p grid finds near it (and
- * list in c->near those whose boxes come within three margins of its
- * own: every edge that can come near a point on it; the cells beyond its
- * own are read for those only, so the edges are cut in the order they
- * always were); 1
- * counts it whole, -1 skips it whole, 0 cut (in *c), -2 unsure, -3 out of
- * memory; -4, when @p first_only, at an event other than a crossing. */
-static int cut_edge_in(const dc_side *s, const dc_grid *grid, size_t i, dc_cuts *c,
-                       bool first_only)
+/* The grid over @p f's edges, built when first needed; NULL out of memory. */
+static const dc_grid *grid_over(dc_grid *g, bool *built, const dc_box *w,
+                                const dc_fedges *f, size_t cells)
 {
-    dc_xy p = s->e->p[i], q = s->e->q[i];
-    const dc_box *bi = &s->e->box[i];
-    double mg = 3 * s->place_f->margin;
-    dc_box wide = {bi->x0 - mg, bi->y0 - mg, bi->x1 + mg, bi->y1 + mg};
-    dc_span sp = grid_span(grid, bi), sw = grid_span(grid, &wide);
-    c->n = c->nnear = 0;
-    for (uint32_t row = sw.r0; row <= sw.r1; row++)
-        for (uint32_t col = sw.c0; col <= sw.c1; col++) {
-            size_t cell = (size_t)row * grid->cols + col;
-            bool inner = row >= sp.r0 && row <= sp.r1 && col >= sp.c0 && col <= sp.c1;
-            for (uint32_t k = grid->start[cell]; k < grid->start[cell + 1]; k++) {
-                uint32_t j = grid->item[k];
-                if (!box_meets(&wide, &s->f->box[j])) continue;
-                if (near_add(c, j) != 0) return -3;
-                if (!inner || !box_meets(bi, &s->f->box[j])) continue;
-                double t = 0, err = 0;
-                dc_meet m = meet(p, q, s->f->p[j], s->f->q[j], &t, &err);
-                if (m != DC_MEET_NONE && m != DC_MEET_CROSS && first_only) return -4;
-                switch (m) {
-                case DC_MEET_NONE:
-                    break;
-                case DC_MEET_CROSS:
-                    if (cuts_add(c, t, err, j) != 0) return -3;
-                    break;
-                case DC_MEET_SAME:
-                    return s->first ? 1 : -1;
-                case DC_MEET_OPPOSITE:
-                    return -1;
-                case DC_MEET_UNSURE:
-                    return -2;
-                }
-            }
-        }
-    return 0;
+    if (!*built && dc_grid_build_cells(g, w, f->box, f->n, cells) != 0) return NULL;
+    *built = true;
+    return g;
 }
 
 /*
- * cut_edge_in on the fine grid. Every edge of f whose box meets edge i's
- * is read on any grid, so the crossings are the same (repeated where an
- * edge lies in several cells: the pieces between equal cuts are empty and
- * skipped). Only which of several shared, reversed or doubtful edges comes
- * first depends on the grid: at the first such event the edge is cut
- * again on the grid that has always decided it (about two edges a cell),
- * built for this pair when first needed.
+ * Edge i cut alone, as it always was: first on the fine grid. Every edge
+ * of f whose box meets edge i's is read on any grid, so the crossings
+ * are the same (repeated where an edge lies in several cells: the pieces
+ * between equal cuts are empty and skipped). Only which of several
+ * shared, reversed or doubtful edges comes first depends on the grid: at
+ * the first such event the edge is cut again on the grid that has always
+ * decided it (about two edges a cell), built for this pair when first
+ * needed. 1, -1, 0, -2 or -3 as dc_cut_alone.
  */
-static int cut_edge(const dc_side *s, size_t i, dc_cuts *c)
+static int cut_alone(const dc_side *s, size_t i, dc_cuts *c)
 {
-    int rc = cut_edge_in(s, s->grid_f, i, c, true);
+    double mg = 3 * s->place_f->margin;
+    const dc_grid *g =
+        grid_over(s->fine_f, s->fine_built, s->w, s->f, fine_cells(s->f->n));
+    if (!g) return -3;
+    int rc = dc_cut_alone(s->e, s->f, g, i, mg, s->first, true, c);
     if (rc != -4) return rc;
-    if (!*s->order_built) {
-        if (dc_grid_build(s->order_f, s->w, s->f->box, s->f->n) != 0) return -3;
-        *s->order_built = true;
+    g = grid_over(s->order_f, s->order_built, s->w, s->f, s->f->n / 2 + 1);
+    if (!g) return -3;
+    return dc_cut_alone(s->e, s->f, g, i, mg, s->first, false, c);
+}
+
+/* Edge i's cuts and near edges into *v: from the pair's links, unless
+ * one of its meetings is other than a crossing; then it is cut alone
+ * (storage in *c). 1, -1, 0, -2 or -3 as dc_cut_alone. */
+static int cut_edge(const dc_side *s, size_t i, dc_cuts *c, dc_edge_cuts *v)
+{
+    const dc_links *l = s->links;
+    if (!l->event[i]) {
+        dc_edge_cuts x = {l->cut + l->cut_start[i], l->cut_start[i + 1] - l->cut_start[i],
+                          l->near + l->near_start[i],
+                          l->near_start[i + 1] - l->near_start[i]};
+        *v = x;
+        return 0;
     }
-    return cut_edge_in(s, s->order_f, i, c, false);
+    int rc = cut_alone(s, i, c);
+    dc_edge_cuts x = {c->c, c->n, c->near, c->nnear};
+    *v = x;
+    return rc;
 }
 
 static dc_xy along(dc_xy p, dc_xy q, double t)
@@ -538,7 +445,7 @@ static bool near_edge(dc_xy a, dc_xy b, dc_xy c, double m)
 
 /* Whether @p c, a point of the edge just cut (c->near its neighbours),
  * is clear of the other zone's boundary (above). */
-static bool point_clear(const dc_side *s, const dc_cuts *near, dc_xy c)
+static bool point_clear(const dc_side *s, const dc_edge_cuts *near, dc_xy c)
 {
     double m = 2 * s->place_f->margin;
     const dc_box *w = s->w;
@@ -566,7 +473,8 @@ static const dc_chain chain_none = {{-1, -1}, {{0, 0}, {0, 0}}};
 /* Where vertex @p v lies, from the chain: when @p near is given, @p v is
  * an end of the edge just cut and is checked clear; otherwise it starts
  * a run clear of the other zone. */
-static int chain_at(const dc_side *s, const dc_chain *ch, const dc_cuts *near, dc_xy v)
+static int chain_at(const dc_side *s, const dc_chain *ch, const dc_edge_cuts *near,
+                    dc_xy v)
 {
     for (int k = 0; k < 2; k++)
         if (ch->in[k] >= 0 && xy_eq(ch->at[k], v))
@@ -585,11 +493,11 @@ static void chain_set(dc_chain *ch, dc_xy p, int in_p, dc_xy q, int in_q)
 /* Whether the sorted cuts are apart enough to carry an answer across
  * them: each, and each distinct parameter from the next, more than four
  * times the largest rounding bound from the edge's ends and each other. */
-static bool cuts_apart(const dc_cuts *c)
+static bool cuts_apart(const dc_edge_cuts *c)
 {
     double err = 0;
     for (size_t k = 0; k < c->n; k++)
-        err = fmax(err, c->c[k].err);
+        err = max2(err, c->c[k].err);
     double gap = 4 * err + 1e-12;
     for (size_t k = 0; k < c->n; k++) {
         double t = c->c[k].t;
@@ -601,7 +509,7 @@ static bool cuts_apart(const dc_cuts *c)
 
 /* Distinct edges among the sorted cuts: an edge found again in another
  * cell is the same crossing. */
-static bool cut_new(const dc_cuts *c, size_t k)
+static bool cut_new(const dc_edge_cuts *c, size_t k)
 {
     return !(k > 0 && c->c[k].t == c->c[k - 1].t && c->c[k].j == c->c[k - 1].j);
 }
@@ -610,11 +518,11 @@ static bool cut_new(const dc_cuts *c, size_t k)
  * @p known_p, @p known_q: where the edge's ends lie (-1 not known);
  * *in_p, *in_q: where its first and last pieces lie when that can be
  * carried to its ends, else -1. */
-static int edge_pieces(const dc_side *s, size_t i, dc_cuts *c, double *twice, int known_p,
-                       int known_q, int *in_p, int *in_q)
+static int edge_pieces(const dc_side *s, size_t i, dc_edge_cuts *c, double *twice,
+                       int known_p, int known_q, int *in_p, int *in_q)
 {
     dc_xy p = s->e->p[i], q = s->e->q[i];
-    sort_cuts(c->c, c->n);
+    dc_cuts_sort(c->c, c->n);
     bool apart = cuts_apart(c);
     int known = apart ? known_p : -1, flips = 0, in = -1, first = -1;
     if (apart && known < 0 && known_q >= 0) {
@@ -649,20 +557,26 @@ static int edge_pieces(const dc_side *s, size_t i, dc_cuts *c, double *twice, in
     return 0;
 }
 
-/* Whether the run of @p g, widened by the placer's margin, lies inside
- * the window and clear of every box of the other polygon's edges. */
-static bool group_clear(const dc_side *s, const dc_fgroup *g)
+/* Whether run @p r of s->e, widened by the placer's margin, lies inside
+ * the window and clear of every box of the other polygon's edges (each
+ * in a run of f whose box holds it). */
+static bool group_clear(const dc_side *s, size_t r)
 {
     double m = s->place_f->margin;
-    dc_box x = {g->box.x0 - m, g->box.y0 - m, g->box.x1 + m, g->box.y1 + m};
-    const dc_box *w = s->place_f->w;
+    const dc_box *b = &s->e->gbox[r], *w = s->place_f->w;
+    dc_box x = {b->x0 - m, b->y0 - m, b->x1 + m, b->y1 + m};
     if (x.x0 <= w->x0 || x.y0 <= w->y0 || x.x1 >= w->x1 || x.y1 >= w->y1) return false;
-    dc_span sp = grid_span(s->grid_f, &x);
+    const dc_grid *g = s->runs_f;
+    dc_span sp = grid_span(g, &x);
     for (uint32_t row = sp.r0; row <= sp.r1; row++)
         for (uint32_t col = sp.c0; col <= sp.c1; col++) {
-            size_t cell = (size_t)row * s->grid_f->cols + col;
-            for (uint32_t k = s->grid_f->start[cell]; k < s->grid_f->start[cell + 1]; k++)
-                if (box_meets(&x, &s->f->box[s->grid_f->item[k]])) return false;
+            size_t cell = (size_t)row * g->cols + col;
+            for (uint32_t k = g->start[cell]; k < g->start[cell + 1]; k++) {
+                const dc_fgroup *h = &s->f->group[g->item[k]];
+                if (!box_meets(&x, &s->f->gbox[g->item[k]])) continue;
+                for (size_t j = h->start; j < h->end; j++)
+                    if (box_meets(&x, &s->f->box[j])) return false;
+            }
         }
     return true;
 }
@@ -698,14 +612,15 @@ static int side_area(const dc_side *s, dc_cuts *c, double *twice)
     dc_chain ch = chain_none;
     for (size_t r = 0; r < s->e->ngroups; r++) {
         const dc_fgroup *g = &s->e->group[r];
-        if (group_clear(s, g) && clear_group(s, g, &ch, twice) == 0) continue;
+        if (group_clear(s, r) && clear_group(s, g, &ch, twice) == 0) continue;
         for (size_t i = g->start; i < g->end; i++) {
             dc_xy p = s->e->p[i], q = s->e->q[i];
-            int rc = cut_edge(s, i, c), in_p = -1, in_q = -1;
+            dc_edge_cuts v;
+            int rc = cut_edge(s, i, c, &v), in_p = -1, in_q = -1;
             if (rc == 1) *twice += p.x * q.y - q.x * p.y;
             if (rc == 0)
-                rc = edge_pieces(s, i, c, twice, chain_at(s, &ch, c, p),
-                                 chain_at(s, &ch, c, q), &in_p, &in_q);
+                rc = edge_pieces(s, i, &v, twice, chain_at(s, &ch, &v, p),
+                                 chain_at(s, &ch, &v, q), &in_p, &in_q);
             chain_set(&ch, p, in_p, q, in_q);
             if (rc < -1) return rc;
         }
@@ -735,12 +650,17 @@ static dc_box widen(const dc_box *w, dc_xy o)
     return x;
 }
 
-/* Cells of a window's fine grid for @p n edges. The edges of a window lie
- * along the border the two zones share, a line across it: on a grid of
- * about two edges a cell the cells that line crosses hold dozens each. */
-static size_t fine_cells(size_t n)
+/* The pair's grids and links, the first side's edges reading the
+ * second's. 0, or -1 out of memory. */
+static int pair_links(dc_area_scratch *s, const dc_box *w, double margin)
 {
-    return 4 * n + 1;
+    dc_fedges *fa = &s->fa, *fb = &s->fb;
+    s->fine_a_built = s->built_a = s->built_b = false;
+    if (dc_grid_build_cells(&s->fine_b, w, fb->box, fb->n, fine_cells(fb->n)) != 0 ||
+        dc_grid_build(&s->runs_a, w, fa->gbox, fa->ngroups) != 0 ||
+        dc_grid_build(&s->runs_b, w, fb->gbox, fb->ngroups) != 0)
+        return -1;
+    return dc_links_find(&s->la, &s->lb, fa, fb, &s->fine_b, 3 * margin);
 }
 
 double dc_fzones_area(const dc_fzone *a, const dc_fzone *b, dc_area_scratch *s)
@@ -754,16 +674,17 @@ double dc_fzones_area(const dc_fzone *a, const dc_fzone *b, dc_area_scratch *s)
     if (!fzone_shift_exact(a, o) || !fzone_shift_exact(b, o)) return -1;
     dc_box wide = widen(&w, o);
     if (fedges_window(&s->fa, a, o, &w, &wide) != 0 ||
-        fedges_window(&s->fb, b, o, &w, &wide) != 0 ||
-        dc_grid_build_cells(&s->fine_a, &w, s->fa.box, s->fa.n, fine_cells(s->fa.n)) !=
-            0 ||
-        dc_grid_build_cells(&s->fine_b, &w, s->fb.box, s->fb.n, fine_cells(s->fb.n)) != 0)
+        fedges_window(&s->fb, b, o, &w, &wide) != 0)
         return -1;
-    s->built_a = s->built_b = false;
     double span = fmax(a->all.x1, b->all.x1) - fmin(a->all.x0, b->all.x0);
     dc_placer pa = placer(a, o, &w, span), pb = placer(b, o, &w, span);
-    dc_side sa = {&s->fa, &s->fb, &s->fine_b, &s->grid_b, &s->built_b, &w, &pb, true};
-    dc_side sb = {&s->fb, &s->fa, &s->fine_a, &s->grid_a, &s->built_a, &w, &pa, false};
+    if (pair_links(s, &w, pa.margin) != 0) return -1;
+    bool fine_b_built = true;
+    dc_side sa = {&s->fa,     &s->fb,      &s->la, &s->runs_b, &s->fine_b, &fine_b_built,
+                  &s->grid_b, &s->built_b, &w,     &pb,        true};
+    dc_side sb = {
+        &s->fb,     &s->fa,      &s->lb, &s->runs_a, &s->fine_a, &s->fine_a_built,
+        &s->grid_a, &s->built_a, &w,     &pa,        false};
     double twice = 0;
     if (side_area(&sa, &s->cuts, &twice) != 0 || side_area(&sb, &s->cuts, &twice) != 0)
         return -1;
@@ -788,10 +709,13 @@ void dc_area_scratch_free(dc_area_scratch *s)
 {
     fedges_free(&s->fa);
     fedges_free(&s->fb);
+    dc_links_free(&s->la);
+    dc_links_free(&s->lb);
     dc_grid_free(&s->fine_a);
     dc_grid_free(&s->fine_b);
+    dc_grid_free(&s->runs_a);
+    dc_grid_free(&s->runs_b);
     dc_grid_free(&s->grid_a);
     dc_grid_free(&s->grid_b);
-    free(s->cuts.c);
-    free(s->cuts.near);
+    dc_cuts_free(&s->cuts);
 }

@@ -7,11 +7,7 @@
 
 #include <ogr_api.h>
 
-#include "overlap_index.h"
-
-typedef struct dc_xy {
-    double x, y;
-} dc_xy;
+#include "overlap_cut.h"
 
 /* A ring's runs, and whether the measure reads its edges backwards: a
  * ring turned round is stored turned, and its edges are read in the
@@ -36,44 +32,17 @@ typedef struct dc_fzone {
     double slack; /* how far rounding can move a latitude relative to a window */
 } dc_fzone;
 
-/* Edges p[i] -> q[i] of a zone that meet one window, interior on the
- * left, relative to the window's origin. */
-typedef struct dc_fgroup {
-    size_t start, end; /* edges start..end-1 */
-    dc_box box;        /* of the whole run, window's edges or not */
-} dc_fgroup;
-
-typedef struct dc_fedges {
-    dc_xy *p, *q;
-    dc_box *box;
-    size_t n, cap;
-    dc_fgroup *group; /* the runs they came in */
-    size_t ngroups, group_cap;
-} dc_fedges;
-
-/* Where one edge is cut: the parameter along it, the edge of the other
- * zone that cuts it there, and a bound on the parameter's rounding. */
-typedef struct dc_cut {
-    double t, err;
-    uint32_t j;
-} dc_cut;
-
-/* The cuts of one edge, and the other zone's edges near it, kept for
- * the next edge. */
-typedef struct dc_cuts {
-    dc_cut *c;
-    size_t n, cap;
-    uint32_t *near;
-    size_t nnear, near_cap;
-} dc_cuts;
-
-/* What a thread keeps from pair to pair: the window's edges, grids and
- * the cuts of one edge. */
+/* What a thread keeps from pair to pair: the window's edges, the links
+ * between them, and grids: over the second zone's edges (read by the
+ * first's), over each zone's runs, and, for an edge cut alone, the
+ * others, built when first needed. */
 typedef struct dc_area_scratch {
     dc_fedges fa, fb;
+    dc_links la, lb;
     dc_grid fine_a, fine_b; /* finer grids, for finding the edges near an edge */
-    dc_grid grid_a, grid_b; /* built only when an edge's first event matters */
-    bool built_a, built_b;
+    dc_grid runs_a, runs_b; /* over the runs, for finding a run clear of them */
+    dc_grid grid_a, grid_b; /* the grids whose order decides an edge's first event */
+    bool fine_a_built, built_a, built_b;
     dc_cuts cuts;
 } dc_area_scratch;
 
