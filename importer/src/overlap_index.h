@@ -81,6 +81,7 @@ typedef struct dc_span {
 
 typedef struct dc_grid {
     double x0, y0, cw, ch;
+    double col_last, row_last; /* cols - 1 and rows - 1, as doubles */
     uint32_t cols, rows;
     uint32_t *start; /* rows * cols + 1 offsets into item */
     uint32_t *item;
@@ -88,21 +89,27 @@ typedef struct dc_grid {
     size_t start_cap, item_cap, span_cap;
 } dc_grid;
 
-/* The cell of v: floor((v - lo) / size), clamped. It never decreases as v
- * grows, so an edge's cell span holds the cell of every point on it. */
-static inline uint32_t cell_of(double v, double lo, double size, uint32_t n)
+/* k clamped to 0..last and truncated: floor(k) for k in 0..last + 1,
+ * last for k beyond, 0 for k below (or NaN). */
+static inline uint32_t clamped(double k, double last)
 {
-    if (n == 1) return 0;
-    double k = (v - lo) / size;
-    if (!(k > 0)) return 0;
-    return k >= n ? n - 1 : (uint32_t)k;
+    return (uint32_t)(k > 0 ? (k < last ? k : last) : 0);
+}
+
+/* The cell of v: floor((v - lo) / size), clamped to 0..last. It never
+ * decreases as v grows, so an edge's cell span holds the cell of every
+ * point on it. */
+static inline uint32_t cell_of(double v, double lo, double size, double last)
+{
+    return clamped((v - lo) / size, last);
 }
 
 static inline dc_span grid_span(const dc_grid *g, const dc_box *b)
 {
-    dc_span s = {
-        cell_of(b->x0, g->x0, g->cw, g->cols), cell_of(b->x1, g->x0, g->cw, g->cols),
-        cell_of(b->y0, g->y0, g->ch, g->rows), cell_of(b->y1, g->y0, g->ch, g->rows)};
+    dc_span s = {cell_of(b->x0, g->x0, g->cw, g->col_last),
+                 cell_of(b->x1, g->x0, g->cw, g->col_last),
+                 cell_of(b->y0, g->y0, g->ch, g->row_last),
+                 cell_of(b->y1, g->y0, g->ch, g->row_last)};
     return s;
 }
 
@@ -126,7 +133,8 @@ typedef struct dc_bands {
     double y0, yscale; /* band of y: (y - y0) * yscale, clamped */
     double x0, xscale; /* bucket of x, the same way */
     uint32_t rows, buckets;
-    uint32_t *start; /* rows + 1 offsets into item */
+    double row_last, bucket_last; /* rows - 1 and buckets - 1, as doubles */
+    uint32_t *start;              /* rows + 1 offsets into item */
     uint32_t *item;
     double *width; /* the widest edge of each band, in longitude */
 } dc_bands;
@@ -134,23 +142,16 @@ typedef struct dc_bands {
 /* The box of the edge a slot starts; y0 > y1 for a slot that starts none. */
 typedef dc_box dc_yspan;
 
-/* floor((v - lo) * scale), clamped to 0..n-1; never decreases as v grows,
- * like cell_of. */
-static inline uint32_t scaled(double v, double lo, double scale, uint32_t n)
-{
-    double k = (v - lo) * scale;
-    if (!(k > 0)) return 0;
-    return k >= n ? n - 1 : (uint32_t)k;
-}
-
+/* floor((v - lo) * scale), clamped to 0..last; never decreases as v
+ * grows, like cell_of. */
 static inline uint32_t band_of(const dc_bands *b, double y)
 {
-    return scaled(y, b->y0, b->yscale, b->rows);
+    return clamped((y - b->y0) * b->yscale, b->row_last);
 }
 
 static inline uint32_t bucket_of(const dc_bands *b, double x)
 {
-    return scaled(x, b->x0, b->xscale, b->buckets);
+    return clamped((x - b->x0) * b->xscale, b->bucket_last);
 }
 
 /* Bands over @p all's latitudes for the @p nedges edges among the @p n
