@@ -52,14 +52,17 @@ static int ring_points(OGRGeometryH ring, dc_xy *u)
     return m;
 }
 
-/* Twice the signed area, relative to the first vertex. */
+/* Twice the signed area, relative to the first vertex. The last edge
+ * ends there, so its term is zero and is left out: at most the sign of a
+ * zero total changes, and a ring of zero area is dropped either way. */
 static double ring_twice(const dc_xy *u, int m)
 {
     double twice = 0;
-    for (int i = 0; i < m; i++) {
-        dc_xy a = {u[i].x - u[0].x, u[i].y - u[0].y};
-        dc_xy b = {u[(i + 1) % m].x - u[0].x, u[(i + 1) % m].y - u[0].y};
+    dc_xy a = {0, 0};
+    for (int i = 0; i + 1 < m; i++) {
+        dc_xy b = {u[i + 1].x - u[0].x, u[i + 1].y - u[0].y};
         twice += a.x * b.y - b.x * a.y;
+        a = b;
     }
     return twice;
 }
@@ -557,6 +560,23 @@ static int edge_pieces(const dc_side *s, size_t i, dc_edge_cuts *c, double *twic
     return 0;
 }
 
+/* edge_pieces for an edge nothing cuts: one piece, the whole edge, on
+ * the side known at either end when its midpoint is clear, else placed. */
+static int whole_edge(const dc_side *s, size_t i, const dc_edge_cuts *c, double *twice,
+                      int known, int *in_p, int *in_q)
+{
+    dc_xy p = s->e->p[i], q = s->e->q[i];
+    dc_xy mid = {(p.x + q.x) / 2, (p.y + q.y) / 2};
+    int in = known;
+    if (known < 0 || !point_clear(s, c, mid)) {
+        in = place(s->place_f, mid);
+        if (in < 0) return -2;
+    }
+    if (in) *twice += p.x * q.y - q.x * p.y;
+    *in_p = *in_q = in;
+    return 0;
+}
+
 /* Whether run @p r of s->e, widened by the placer's margin, lies inside
  * the window and clear of every box of the other polygon's edges (each
  * in a run of f whose box holds it). */
@@ -618,9 +638,14 @@ static int side_area(const dc_side *s, dc_cuts *c, double *twice)
             dc_edge_cuts v;
             int rc = cut_edge(s, i, c, &v), in_p = -1, in_q = -1;
             if (rc == 1) *twice += p.x * q.y - q.x * p.y;
-            if (rc == 0)
-                rc = edge_pieces(s, i, &v, twice, chain_at(s, &ch, &v, p),
-                                 chain_at(s, &ch, &v, q), &in_p, &in_q);
+            if (rc == 0) {
+                /* Where the edge's last end lies is read only when its
+                 * first end's is not known. */
+                int kp = chain_at(s, &ch, &v, p),
+                    kq = kp < 0 ? chain_at(s, &ch, &v, q) : -1;
+                rc = v.n ? edge_pieces(s, i, &v, twice, kp, kq, &in_p, &in_q)
+                         : whole_edge(s, i, &v, twice, kp >= 0 ? kp : kq, &in_p, &in_q);
+            }
             chain_set(&ch, p, in_p, q, in_q);
             if (rc < -1) return rc;
         }
