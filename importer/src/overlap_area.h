@@ -7,7 +7,7 @@
 
 #include <ogr_api.h>
 
-#include "overlap_cut.h"
+#include "overlap_index.h"
 
 /* A ring's runs, and whether the measure reads its edges backwards: a
  * ring turned round is stored turned, and its edges are read in the
