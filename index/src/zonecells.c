@@ -10,9 +10,11 @@
  * (dc_edge_crosses_east), so every mark is that test's answer. A value is
  * then a walk of the zonegrid cell's 400 sub-cells and their candidates.
  */
+#include <assert.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "zonecells_zone.h"
@@ -77,19 +79,57 @@ static dc_err edge_touches(zc_buf *t, const int32_t a[2], const int32_t b[2],
     return DC_OK;
 }
 
-static int run_order(const void *pa, const void *pb)
+/* A touch's row (@p by_row) or column, from one before the zone's first:
+ * an edge touches the closed squares beside its box's too. */
+static size_t touch_key(const zc_zone *z, const zc_run *t, bool by_row)
 {
-    const zc_run *a = pa, *b = pb;
-    if (a->cell != b->cell) return a->cell < b->cell ? -1 : 1;
-    if (a->ring != b->ring) return a->ring < b->ring ? -1 : 1;
-    return (a->first > b->first) - (a->first < b->first);
+    if (by_row) return (size_t)((int64_t)(t->cell / DC_CELL_COLS) - z->row0 + 1);
+    return (size_t)((int64_t)(t->cell % DC_CELL_COLS) - z->col0 + 1);
 }
 
-/* Sorted touches merged into runs of consecutive edges of one ring. */
+/* Stable counting sort of @p n touches from @p from into @p to by their
+ * row or column (@p nkeys of them), with @p count's room for nkeys + 1. */
+static void sort_touches(const zc_zone *z, const zc_run *from, zc_run *to, size_t n,
+                         bool by_row, size_t *count, size_t nkeys)
+{
+    memset(count, 0, (nkeys + 1) * sizeof *count);
+    for (size_t i = 0; i < n; i++) {
+        assert(touch_key(z, &from[i], by_row) < nkeys);
+        count[touch_key(z, &from[i], by_row) + 1]++;
+    }
+    for (size_t k = 1; k <= nkeys; k++)
+        count[k] += count[k - 1];
+    for (size_t i = 0; i < n; i++)
+        to[count[touch_key(z, &from[i], by_row)]++] = from[i];
+}
+
+/*
+ * Touches made in ring then edge order, put in cell order: by column then,
+ * stably, by row, so that each cell's stay in ring then edge order. Two
+ * counting passes over the zone's rows and columns cost a tenth of a
+ * comparison sort, which was half of the preparation.
+ */
+static dc_err order_touches(const zc_zone *z, zc_run *t, size_t n)
+{
+    size_t rows = (size_t)z->nrows + 2, cols = (size_t)z->ncols + 2;
+    size_t *count = malloc(((rows > cols ? rows : cols) + 1) * sizeof *count);
+    zc_run *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (!count || !tmp) {
+        free(count);
+        free(tmp);
+        return DC_E_NOMEM;
+    }
+    sort_touches(z, t, tmp, n, false, count, cols);
+    sort_touches(z, tmp, t, n, true, count, rows);
+    free(count);
+    free(tmp);
+    return DC_OK;
+}
+
+/* Touches in cell order merged into runs of consecutive edges of one ring. */
 static void merge_runs(zc_run *t, size_t n, size_t *nruns)
 {
     size_t out = 0;
-    qsort(t, n, sizeof *t, run_order);
     for (size_t i = 0; i < n; i++) {
         zc_run *last = out ? &t[out - 1] : NULL;
         if (last && last->cell == t[i].cell && last->ring == t[i].ring &&
@@ -113,6 +153,7 @@ static dc_err zone_runs(zc_zone *z)
             rc = edge_touches(&t, a, b, r, i);
         }
     }
+    if (rc == DC_OK) rc = order_touches(z, (zc_run *)(void *)t.p, t.len);
     if (rc != DC_OK) {
         free(t.p);
         return rc;
@@ -161,7 +202,8 @@ static void edge_flips(zc_zone *z, uint8_t *flip, const int32_t a[2], const int3
         flip_row(z, flip, (uint32_t)r, a, b);
 }
 
-static dc_err zone_inside(zc_zone *z, const dc_polygon *p)
+/* The sub-cells of the zone's box. */
+static void zone_box(zc_zone *z, const dc_polygon *p)
 {
     int32_t s, w, n, e;
     dc_polygon_bbox(p, &s, &w, &n, &e);
@@ -169,6 +211,10 @@ static dc_err zone_inside(zc_zone *z, const dc_polygon *p)
     z->col0 = dc_cell_col(w);
     z->nrows = clamp_index(dc_cell_row(n), LAT_ROWS) - z->row0 + 1;
     z->ncols = dc_cell_col(e) - z->col0 + 1;
+}
+
+static dc_err zone_inside(zc_zone *z)
+{
     uint8_t *flip = calloc((size_t)z->nrows * (z->ncols + 1), 1);
     z->inside = malloc((size_t)z->nrows * z->ncols);
     if (!flip || !z->inside) {
@@ -229,8 +275,9 @@ typedef struct zc_prep {
 static dc_err prepare_zone(zc_zone *z, const dc_polygon *p)
 {
     dc_err rc = zone_rings(z, p);
+    zone_box(z, p);
     if (rc == DC_OK) rc = zone_runs(z);
-    if (rc == DC_OK) rc = zone_inside(z, p);
+    if (rc == DC_OK) rc = zone_inside(z);
     return rc;
 }
 
