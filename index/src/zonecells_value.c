@@ -95,10 +95,11 @@ static bool on_runs(const zc_zone *z, const zc_run *runs, size_t n, int32_t lat,
         for (uint32_t i = runs[k].first; i < runs[k].first + runs[k].count; i++) {
             int32_t a[2], b[2];
             dc_zc_edge(&z->rings[runs[k].ring], i, a, b);
-            if (dc_zc_orient(a[0], a[1], b[0], b[1], lat, lon) == 0 &&
-                lat >= (a[0] < b[0] ? a[0] : b[0]) &&
+            if (lat >= (a[0] < b[0] ? a[0] : b[0]) &&
                 lat <= (a[0] < b[0] ? b[0] : a[0]) &&
-                lon >= (a[1] < b[1] ? a[1] : b[1]) && lon <= (a[1] < b[1] ? b[1] : a[1]))
+                lon >= (a[1] < b[1] ? a[1] : b[1]) &&
+                lon <= (a[1] < b[1] ? b[1] : a[1]) &&
+                dc_zc_orient(a[0], a[1], b[0], b[1], lat, lon) == 0)
                 return true;
         }
     return false;
@@ -178,17 +179,123 @@ static dc_err put_entries(zc_buf *rec, const zc_part *parts, size_t n)
 
 /* ---- a split sub-cell --------------------------------------------------------- */
 
-/* The edges of @p from's runs that touch square @p sq, as runs into @p to
+/* A part of a split sub-cell spread over its squares by one walk of its
+ * edges (a walk a square was sixteen): the squares each edge touches, and
+ * each square's parity of the crossings between its centre and the
+ * sub-cell's, -1 when an orientation is 0 or the sub-cell's centre is on an
+ * edge (the whole test decides). */
+typedef struct zc_spread {
+    const uint16_t *touch; /* per edge of the part's runs in order: bit s, square s */
+    int parity[DC_ZC_SPLIT_CELLS];
+} zc_spread;
+
+_Static_assert(DC_ZC_SPLIT_SIDE == 4, "a square's row or column is a bit of 4");
+
+/* The squares' rows (or columns), from @p origin, whose closed span of
+ * side DC_ZC_SPLIT_E7 meets [lo, hi]: a mask of 4 bits. */
+static unsigned square_span(int64_t lo, int64_t hi, int64_t origin)
+{
+    const int64_t d = DC_ZC_SPLIT_E7;
+    lo -= origin;
+    hi -= origin;
+    return (unsigned)(lo <= d && hi >= 0) | (unsigned)(lo <= 2 * d && hi >= d) << 1 |
+           (unsigned)(lo <= 3 * d && hi >= 2 * d) << 2 |
+           (unsigned)(lo <= 4 * d && hi >= 3 * d) << 3;
+}
+
+/* The squares' rows (or columns), from @p origin, whose segment from their
+ * centre to the sub-cell's could meet [lo, hi]: a mask of 4 bits. An edge
+ * outside a segment's box neither crosses it nor meets it at a vertex, so
+ * only these squares need its orientation tests. */
+static unsigned segment_span(int64_t lo, int64_t hi, int64_t origin)
+{
+    const int64_t d = DC_ZC_SPLIT_E7, mid = 2 * d;
+    lo -= origin;
+    hi -= origin;
+    unsigned below = (unsigned)(hi >= d / 2) | (unsigned)(hi >= d + d / 2) << 1;
+    unsigned above =
+        (unsigned)(lo <= 2 * d + d / 2) << 2 | (unsigned)(lo <= 3 * d + d / 2) << 3;
+    return (lo <= mid ? below : 0) | (hi >= mid ? above : 0);
+}
+
+/* The squares of rows @p rows and columns @p cols: a mask of 16 bits. */
+static unsigned squares_of(unsigned rows, unsigned cols)
+{
+    unsigned mask = 0;
+    for (unsigned a = 0; a < DC_ZC_SPLIT_SIDE; a++)
+        if (rows >> a & 1) mask |= cols << (DC_ZC_SPLIT_SIDE * a);
+    return mask;
+}
+
+/* The lowest square of a non-empty @p mask. */
+static unsigned first_square(unsigned mask)
+{
+    return (unsigned)__builtin_ctz(mask);
+}
+
+/* Edge (a, b) of a part of the split sub-cell with south-west corner
+ * (south, west): the squares it touches, and its crossings into @p parity
+ * unless @p whole. */
+static uint16_t spread_edge(const int32_t a[2], const int32_t b[2], int64_t south,
+                            int64_t west, bool whole, int parity[DC_ZC_SPLIT_CELLS])
+{
+    int64_t lo_lat = a[0] < b[0] ? a[0] : b[0], hi_lat = a[0] < b[0] ? b[0] : a[0];
+    int64_t lo_lon = a[1] < b[1] ? a[1] : b[1], hi_lon = a[1] < b[1] ? b[1] : a[1];
+    unsigned touch = 0;
+    for (unsigned m = squares_of(square_span(lo_lat, hi_lat, south),
+                                 square_span(lo_lon, hi_lon, west));
+         m; m &= m - 1) {
+        unsigned i = first_square(m);
+        if (dc_zc_touches(a, b, south + (int64_t)(i / DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
+                          west + (int64_t)(i % DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
+                          DC_ZC_SPLIT_E7))
+            touch |= 1u << i;
+    }
+    if (whole) return (uint16_t)touch;
+    int64_t s[4] = {0, 0, south + DC_CELL_E7 / 2, west + DC_CELL_E7 / 2};
+    for (unsigned m = squares_of(segment_span(lo_lat, hi_lat, south),
+                                 segment_span(lo_lon, hi_lon, west));
+         m; m &= m - 1) {
+        unsigned i = first_square(m);
+        if (parity[i] < 0) continue;
+        s[0] =
+            south + (int64_t)(i / DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7 + DC_ZC_SPLIT_E7 / 2;
+        s[1] =
+            west + (int64_t)(i % DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7 + DC_ZC_SPLIT_E7 / 2;
+        int t = dc_zc_crossing(s, a[0], a[1], b[0], b[1]);
+        parity[i] = t < 0 ? -1 : parity[i] ^ t;
+    }
+    return (uint16_t)touch;
+}
+
+/* Spread @p part over the squares: its edges' masks into @p touch. */
+static void spread_part(const zc_part *part, int64_t south, int64_t west, uint16_t *touch,
+                        zc_spread *out)
+{
+    out->touch = touch;
+    for (unsigned i = 0; i < DC_ZC_SPLIT_CELLS; i++)
+        out->parity[i] = part->whole ? -1 : 0;
+    for (size_t r = 0; r < part->nruns; r++) {
+        const zc_run *run = &part->runs[r];
+        for (uint32_t i = run->first; i < run->first + run->count; i++) {
+            int32_t a[2], b[2];
+            dc_zc_edge(&part->z->rings[run->ring], i, a, b);
+            *touch++ = spread_edge(a, b, south, west, part->whole, out->parity);
+        }
+    }
+}
+
+/* The edges of @p from's runs that touch square @p s, as runs into @p to
  * (room for every edge of @p from); their count. */
-static size_t clip_runs(const zc_part *from, const zc_square *sq, zc_run *to)
+static size_t clip_runs(const zc_part *from, const zc_spread *spread, unsigned s,
+                        zc_run *to)
 {
     size_t n = 0;
+    const uint16_t *touch = spread->touch;
     for (size_t r = 0; r < from->nruns; r++) {
         const zc_run *run = &from->runs[r];
         for (uint32_t i = run->first; i < run->first + run->count; i++) {
-            int32_t a[2], b[2];
-            dc_zc_edge(&from->z->rings[run->ring], i, a, b);
-            if (!dc_zc_touches(a, b, sq->south, sq->west, sq->side)) continue;
+            if (!(*touch++ >> s & 1)) continue;
             if (n && to[n - 1].ring == run->ring &&
                 to[n - 1].first + to[n - 1].count == i)
                 to[n - 1].count++;
@@ -199,38 +306,29 @@ static size_t clip_runs(const zc_part *from, const zc_square *sq, zc_run *to)
     return n;
 }
 
-/* Is the centre of @p sq inside @p part's zone? From the sub-cell's centre
- * (@p lat, @p lon) by the crossings of its edges; the whole test when the
- * sub-cell's centre is on an edge or an orientation is 0. */
-static bool square_inside(const zc_part *part, int32_t lat, int32_t lon,
+/* Is the centre of square @p s (@p sq) inside @p part's zone? Its crossings
+ * from the sub-cell's centre, or the whole test. Exact either way: no
+ * orientation is 0 and neither centre is on an edge, so the parity of the
+ * crossings is the change of side. */
+static bool square_inside(const zc_part *part, const zc_spread *spread, unsigned s,
                           const zc_square *sq)
 {
-    int64_t s[4] = {sq->lat, sq->lon, lat, lon};
-    int parity = 0;
-    for (size_t r = 0; !part->whole && r < part->nruns; r++) {
-        const zc_run *run = &part->runs[r];
-        for (uint32_t i = run->first; parity >= 0 && i < run->first + run->count; i++) {
-            int32_t a[2], b[2];
-            dc_zc_edge(&part->z->rings[run->ring], i, a, b);
-            int t = dc_zc_crossing(s, a[0], a[1], b[0], b[1]);
-            parity = t < 0 ? -1 : parity ^ t;
-        }
-        if (parity < 0) break;
-    }
-    if (part->whole || parity < 0)
+    if (spread->parity[s] < 0)
         return dc_polygon_contains_checked(part->polygon, sq->lat, sq->lon);
-    return part->inside != (parity == 1);
+    return part->inside != (spread->parity[s] == 1);
 }
 
-/* The parts of square @p sq of a split sub-cell whose parts are @p sub;
- * their runs into @p runs (room for every edge of @p sub). */
-static size_t square_parts(const zc_part *sub, size_t nsub, int32_t lat, int32_t lon,
-                           const zc_square *sq, zc_part *parts, zc_run *runs)
+/* The parts of square @p s (@p sq) of a split sub-cell whose parts are
+ * @p sub, spread as @p spread; their runs into @p runs (room for every edge
+ * of @p sub). */
+static size_t square_parts(const zc_part *sub, const zc_spread *spread, size_t nsub,
+                           unsigned s, const zc_square *sq, zc_part *parts, zc_run *runs)
 {
     size_t n = 0;
     for (size_t i = 0; i < nsub; i++) {
-        size_t nruns = clip_runs(&sub[i], sq, runs);
-        bool inside = sub[i].nruns ? square_inside(&sub[i], lat, lon, sq) : sub[i].inside;
+        size_t nruns = clip_runs(&sub[i], &spread[i], s, runs);
+        bool inside =
+            sub[i].nruns ? square_inside(&sub[i], &spread[i], s, sq) : sub[i].inside;
         if (nruns == 0 && !inside) continue;
         parts[n] = (zc_part){sub[i].k,
                              sub[i].z,
@@ -252,18 +350,21 @@ static dc_err put_split(zc_buf *rec, const zc_part *sub, size_t nsub, int64_t so
                         int64_t west)
 {
     size_t start = rec->len, nb = 0, head = DC_ZC_RECORD_HEAD + 2 * DC_ZC_SPLIT_CELLS;
+    size_t edges = edges_of(sub, nsub);
     uint32_t words[DC_ZC_SPLIT_CELLS], offs[DC_ZC_SPLIT_CELLS];
     zc_buf squares = {0};
     zc_part *parts = malloc(nsub * sizeof *parts);
-    zc_run *runs = malloc((edges_of(sub, nsub) + 1) * sizeof *runs);
-    dc_err rc = runs && parts ? DC_OK : DC_E_NOMEM;
-    int32_t lat = (int32_t)(south + DC_CELL_E7 / 2),
-            lon = (int32_t)(west + DC_CELL_E7 / 2);
+    zc_spread *spread = malloc(nsub * sizeof *spread);
+    zc_run *runs = malloc((edges + 1) * sizeof *runs);
+    uint16_t *touch = malloc((edges + 1) * sizeof *touch);
+    dc_err rc = runs && parts && spread && touch ? DC_OK : DC_E_NOMEM;
+    for (size_t i = 0, at = 0; rc == DC_OK && i < nsub; at += edges_of(&sub[i], 1), i++)
+        spread_part(&sub[i], south, west, touch + at, &spread[i]);
     for (uint32_t i = 0; rc == DC_OK && i < DC_ZC_SPLIT_CELLS; i++) {
         zc_square sq = square_of(south + (int64_t)(i / DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
                                  west + (int64_t)(i % DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
                                  DC_ZC_SPLIT_E7);
-        size_t n = square_parts(sub, nsub, lat, lon, &sq, parts, runs);
+        size_t n = square_parts(sub, spread, nsub, i, &sq, parts, runs);
         words[i] = square_word(parts, n);
         if (words[i] != DC_ZC_BORDER) continue;
         offs[nb] = (uint32_t)squares.len;
@@ -282,7 +383,9 @@ static dc_err put_split(zc_buf *rec, const zc_part *sub, size_t nsub, int64_t so
         if (squares.len) memcpy(p + head + 4 * nb, squares.p, squares.len);
         rec->len = start + head + 4 * nb + squares.len;
     }
+    free(touch);
     free(runs);
+    free(spread);
     free(parts);
     free(squares.p);
     return rc;
