@@ -179,34 +179,42 @@ static dc_err put_entries(zc_buf *rec, const zc_part *parts, size_t n)
 
 /* ---- a split sub-cell --------------------------------------------------------- */
 
-/* A part of a split sub-cell spread over its squares by one walk of its
- * edges (a walk a square was sixteen): the squares each edge touches, and
- * each square's parity of the crossings between its centre and the
- * sub-cell's, -1 when an orientation is 0 or the sub-cell's centre is on an
- * edge (the whole test decides). */
+/*
+ * Each part of a split sub-cell is spread over the squares by one walk of
+ * its edges (a walk a square was sixteen): each edge is tested only
+ * against the squares its box meets, for touching, and against the
+ * segments from the squares' centres to the sub-cell's whose box it meets,
+ * for crossings. An edge outside a segment's box neither crosses it nor
+ * meets it at a vertex, so the parities, and the squares whose parity is
+ * -1 (an orientation 0: the whole test decides), are those of testing
+ * every edge. A second walk of the edges' masks then makes each square's
+ * runs.
+ */
 typedef struct zc_spread {
-    const uint16_t *touch; /* per edge of the part's runs in order: bit s, square s */
-    int parity[DC_ZC_SPLIT_CELLS];
+    zc_run *runs[DC_ZC_SPLIT_CELLS]; /* the edges touching square s, as runs */
+    size_t nruns[DC_ZC_SPLIT_CELLS];
+    size_t edges[DC_ZC_SPLIT_CELLS]; /* the edges touching square s */
+    int parity[DC_ZC_SPLIT_CELLS];   /* -1: the whole test */
 } zc_spread;
 
 _Static_assert(DC_ZC_SPLIT_SIDE == 4, "a square's row or column is a bit of 4");
 
-/* The squares' rows (or columns), from @p origin, whose closed span of
- * side DC_ZC_SPLIT_E7 meets [lo, hi]: a mask of 4 bits. */
+/* The squares' rows (or columns) from @p origin whose closed span meets
+ * [lo, hi], or a few more: a mask of 4 bits. */
 static unsigned square_span(int64_t lo, int64_t hi, int64_t origin)
 {
-    const int64_t d = DC_ZC_SPLIT_E7;
-    lo -= origin;
-    hi -= origin;
-    return (unsigned)(lo <= d && hi >= 0) | (unsigned)(lo <= 2 * d && hi >= d) << 1 |
-           (unsigned)(lo <= 3 * d && hi >= 2 * d) << 2 |
-           (unsigned)(lo <= 4 * d && hi >= 3 * d) << 3;
+    int64_t first = lo - origin - 1, last = hi - origin;
+    unsigned f = first < 0                     ? 0
+                 : first >= 3 * DC_ZC_SPLIT_E7 ? 3
+                                               : (unsigned)(first / DC_ZC_SPLIT_E7);
+    unsigned l = last < 0                     ? 0
+                 : last >= 3 * DC_ZC_SPLIT_E7 ? 3
+                                              : (unsigned)(last / DC_ZC_SPLIT_E7);
+    return l < f ? 1u << f : (2u << l) - (1u << f);
 }
 
-/* The squares' rows (or columns), from @p origin, whose segment from their
- * centre to the sub-cell's could meet [lo, hi]: a mask of 4 bits. An edge
- * outside a segment's box neither crosses it nor meets it at a vertex, so
- * only these squares need its orientation tests. */
+/* The squares' rows (or columns) from @p origin whose segment from their
+ * centre to the sub-cell's could meet [lo, hi]: a mask of 4 bits. */
 static unsigned segment_span(int64_t lo, int64_t hi, int64_t origin)
 {
     const int64_t d = DC_ZC_SPLIT_E7, mid = 2 * d;
@@ -218,13 +226,11 @@ static unsigned segment_span(int64_t lo, int64_t hi, int64_t origin)
     return (lo <= mid ? below : 0) | (hi >= mid ? above : 0);
 }
 
-/* The squares of rows @p rows and columns @p cols: a mask of 16 bits. */
+/* The squares of rows @p rows and columns @p cols: a mask of 16 bits (row
+ * a's bit moved to bit 4a, times the columns, which carry nothing). */
 static unsigned squares_of(unsigned rows, unsigned cols)
 {
-    unsigned mask = 0;
-    for (unsigned a = 0; a < DC_ZC_SPLIT_SIDE; a++)
-        if (rows >> a & 1) mask |= cols << (DC_ZC_SPLIT_SIDE * a);
-    return mask;
+    return ((rows & 1) | (rows & 2) << 3 | (rows & 4) << 6 | (rows & 8) << 9) * cols;
 }
 
 /* The lowest square of a non-empty @p mask. */
@@ -234,10 +240,10 @@ static unsigned first_square(unsigned mask)
 }
 
 /* Edge (a, b) of a part of the split sub-cell with south-west corner
- * (south, west): the squares it touches, and its crossings into @p parity
- * unless @p whole. */
+ * (south, west): the squares it touches (counted into @p edges), and its
+ * crossings into @p parity unless @p whole. */
 static uint16_t spread_edge(const int32_t a[2], const int32_t b[2], int64_t south,
-                            int64_t west, bool whole, int parity[DC_ZC_SPLIT_CELLS])
+                            int64_t west, bool whole, zc_spread *out)
 {
     int64_t lo_lat = a[0] < b[0] ? a[0] : b[0], hi_lat = a[0] < b[0] ? b[0] : a[0];
     int64_t lo_lon = a[1] < b[1] ? a[1] : b[1], hi_lon = a[1] < b[1] ? b[1] : a[1];
@@ -248,8 +254,10 @@ static uint16_t spread_edge(const int32_t a[2], const int32_t b[2], int64_t sout
         unsigned i = first_square(m);
         if (dc_zc_touches(a, b, south + (int64_t)(i / DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
                           west + (int64_t)(i % DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
-                          DC_ZC_SPLIT_E7))
+                          DC_ZC_SPLIT_E7)) {
             touch |= 1u << i;
+            out->edges[i]++;
+        }
     }
     if (whole) return (uint16_t)touch;
     int64_t s[4] = {0, 0, south + DC_CELL_E7 / 2, west + DC_CELL_E7 / 2};
@@ -257,53 +265,61 @@ static uint16_t spread_edge(const int32_t a[2], const int32_t b[2], int64_t sout
                                  segment_span(lo_lon, hi_lon, west));
          m; m &= m - 1) {
         unsigned i = first_square(m);
-        if (parity[i] < 0) continue;
+        if (out->parity[i] < 0) continue;
         s[0] =
             south + (int64_t)(i / DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7 + DC_ZC_SPLIT_E7 / 2;
         s[1] =
             west + (int64_t)(i % DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7 + DC_ZC_SPLIT_E7 / 2;
         int t = dc_zc_crossing(s, a[0], a[1], b[0], b[1]);
-        parity[i] = t < 0 ? -1 : parity[i] ^ t;
+        out->parity[i] = t < 0 ? -1 : out->parity[i] ^ t;
     }
     return (uint16_t)touch;
 }
 
-/* Spread @p part over the squares: its edges' masks into @p touch. */
+/* Spread @p part over the squares: its edges' masks into @p touch; the
+ * edges touching each square counted, their runs not yet made. */
 static void spread_part(const zc_part *part, int64_t south, int64_t west, uint16_t *touch,
                         zc_spread *out)
 {
-    out->touch = touch;
-    for (unsigned i = 0; i < DC_ZC_SPLIT_CELLS; i++)
+    for (unsigned i = 0; i < DC_ZC_SPLIT_CELLS; i++) {
         out->parity[i] = part->whole ? -1 : 0;
+        out->edges[i] = 0;
+    }
     for (size_t r = 0; r < part->nruns; r++) {
         const zc_run *run = &part->runs[r];
         for (uint32_t i = run->first; i < run->first + run->count; i++) {
             int32_t a[2], b[2];
             dc_zc_edge(&part->z->rings[run->ring], i, a, b);
-            *touch++ = spread_edge(a, b, south, west, part->whole, out->parity);
+            *touch++ = spread_edge(a, b, south, west, part->whole, out);
         }
     }
 }
 
-/* The edges of @p from's runs that touch square @p s, as runs into @p to
- * (room for every edge of @p from); their count. */
-static size_t clip_runs(const zc_part *from, const zc_spread *spread, unsigned s,
-                        zc_run *to)
+/* Each square's runs of @p part, from its edges' masks @p touch, into
+ * @p pool (room for every edge counted); past them. */
+static zc_run *square_runs(const zc_part *part, const uint16_t *touch, zc_run *pool,
+                           zc_spread *out)
 {
-    size_t n = 0;
-    const uint16_t *touch = spread->touch;
-    for (size_t r = 0; r < from->nruns; r++) {
-        const zc_run *run = &from->runs[r];
-        for (uint32_t i = run->first; i < run->first + run->count; i++) {
-            if (!(*touch++ >> s & 1)) continue;
-            if (n && to[n - 1].ring == run->ring &&
-                to[n - 1].first + to[n - 1].count == i)
-                to[n - 1].count++;
-            else
-                to[n++] = (zc_run){run->cell, run->ring, i, 1};
-        }
+    for (unsigned s = 0; s < DC_ZC_SPLIT_CELLS; s++) {
+        out->runs[s] = pool;
+        out->nruns[s] = 0;
+        pool += out->edges[s];
     }
-    return n;
+    for (size_t r = 0; r < part->nruns; r++) {
+        const zc_run *run = &part->runs[r];
+        for (uint32_t i = run->first; i < run->first + run->count; i++)
+            for (unsigned m = *touch++; m; m &= m - 1) {
+                unsigned s = first_square(m);
+                zc_run *to = out->runs[s];
+                size_t n = out->nruns[s];
+                if (n && to[n - 1].ring == run->ring &&
+                    to[n - 1].first + to[n - 1].count == i)
+                    to[n - 1].count++;
+                else
+                    to[out->nruns[s]++] = (zc_run){run->cell, run->ring, i, 1};
+            }
+    }
+    return pool;
 }
 
 /* Is the centre of square @p s (@p sq) inside @p part's zone? Its crossings
@@ -319,29 +335,49 @@ static bool square_inside(const zc_part *part, const zc_spread *spread, unsigned
 }
 
 /* The parts of square @p s (@p sq) of a split sub-cell whose parts are
- * @p sub, spread as @p spread; their runs into @p runs (room for every edge
- * of @p sub). */
+ * @p sub, spread as @p spread. */
 static size_t square_parts(const zc_part *sub, const zc_spread *spread, size_t nsub,
-                           unsigned s, const zc_square *sq, zc_part *parts, zc_run *runs)
+                           unsigned s, const zc_square *sq, zc_part *parts)
 {
     size_t n = 0;
     for (size_t i = 0; i < nsub; i++) {
-        size_t nruns = clip_runs(&sub[i], &spread[i], s, runs);
+        const zc_run *runs = spread[i].runs[s];
+        size_t nruns = spread[i].nruns[s];
         bool inside =
             sub[i].nruns ? square_inside(&sub[i], &spread[i], s, sq) : sub[i].inside;
         if (nruns == 0 && !inside) continue;
-        parts[n] = (zc_part){sub[i].k,
-                             sub[i].z,
-                             sub[i].polygon,
-                             runs,
-                             nruns,
-                             inside,
-                             on_runs(sub[i].z, runs, nruns, sq->lat, sq->lon)};
-        runs += nruns;
-        n++;
+        parts[n++] = (zc_part){sub[i].k,
+                               sub[i].z,
+                               sub[i].polygon,
+                               runs,
+                               nruns,
+                               inside,
+                               on_runs(sub[i].z, runs, nruns, sq->lat, sq->lon)};
         if (nruns == 0) break;
     }
     return n;
+}
+
+/* Spread every part of @p sub over the squares, with @p touch's room for
+ * its edges; each square's runs into *pool (allocated). */
+static dc_err spread_parts(const zc_part *sub, size_t nsub, int64_t south, int64_t west,
+                           uint16_t *touch, zc_spread *spread, zc_run **pool)
+{
+    size_t runs = 0;
+    uint16_t *at = touch;
+    for (size_t i = 0; i < nsub; i++) {
+        spread_part(&sub[i], south, west, at, &spread[i]);
+        at += edges_of(&sub[i], 1);
+        for (unsigned s = 0; s < DC_ZC_SPLIT_CELLS; s++)
+            runs += spread[i].edges[s];
+    }
+    zc_run *p = *pool = malloc((runs ? runs : 1) * sizeof *p);
+    if (!p) return DC_E_NOMEM;
+    for (size_t i = 0; i < nsub; i++) {
+        p = square_runs(&sub[i], touch, p, &spread[i]);
+        touch += edges_of(&sub[i], 1);
+    }
+    return DC_OK;
 }
 
 /* A record of kind DC_ZC_SPLIT for a sub-cell with south-west corner
@@ -350,21 +386,19 @@ static dc_err put_split(zc_buf *rec, const zc_part *sub, size_t nsub, int64_t so
                         int64_t west)
 {
     size_t start = rec->len, nb = 0, head = DC_ZC_RECORD_HEAD + 2 * DC_ZC_SPLIT_CELLS;
-    size_t edges = edges_of(sub, nsub);
     uint32_t words[DC_ZC_SPLIT_CELLS], offs[DC_ZC_SPLIT_CELLS];
     zc_buf squares = {0};
+    zc_run *pool = NULL;
     zc_part *parts = malloc(nsub * sizeof *parts);
     zc_spread *spread = malloc(nsub * sizeof *spread);
-    zc_run *runs = malloc((edges + 1) * sizeof *runs);
-    uint16_t *touch = malloc((edges + 1) * sizeof *touch);
-    dc_err rc = runs && parts && spread && touch ? DC_OK : DC_E_NOMEM;
-    for (size_t i = 0, at = 0; rc == DC_OK && i < nsub; at += edges_of(&sub[i], 1), i++)
-        spread_part(&sub[i], south, west, touch + at, &spread[i]);
+    uint16_t *touch = malloc((edges_of(sub, nsub) + 1) * sizeof *touch);
+    dc_err rc = parts && spread && touch ? DC_OK : DC_E_NOMEM;
+    if (rc == DC_OK) rc = spread_parts(sub, nsub, south, west, touch, spread, &pool);
     for (uint32_t i = 0; rc == DC_OK && i < DC_ZC_SPLIT_CELLS; i++) {
         zc_square sq = square_of(south + (int64_t)(i / DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
                                  west + (int64_t)(i % DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
                                  DC_ZC_SPLIT_E7);
-        size_t n = square_parts(sub, spread, nsub, i, &sq, parts, runs);
+        size_t n = square_parts(sub, spread, nsub, i, &sq, parts);
         words[i] = square_word(parts, n);
         if (words[i] != DC_ZC_BORDER) continue;
         offs[nb] = (uint32_t)squares.len;
@@ -383,8 +417,8 @@ static dc_err put_split(zc_buf *rec, const zc_part *sub, size_t nsub, int64_t so
         if (squares.len) memcpy(p + head + 4 * nb, squares.p, squares.len);
         rec->len = start + head + 4 * nb + squares.len;
     }
+    free(pool);
     free(touch);
-    free(runs);
     free(spread);
     free(parts);
     free(squares.p);
