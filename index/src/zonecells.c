@@ -88,6 +88,25 @@ static dc_err grow(void **p, size_t *cap, size_t need, size_t size)
     return DC_OK;
 }
 
+/* Room for @p most open runs, before and after an edge. */
+static dc_err grow_open(zc_walk *w, size_t most)
+{
+    size_t capwas = w->capopen;
+    if (grow((void **)&w->now, &w->capopen, most, sizeof *w->now) != DC_OK ||
+        grow((void **)&w->was, &capwas, most, sizeof *w->was) != DC_OK)
+        return DC_E_NOMEM;
+    return DC_OK;
+}
+
+/* On to the next edge: the runs open now are those it may extend. */
+static void walk_next(zc_walk *w)
+{
+    zc_open *t = w->was;
+    w->was = w->now;
+    w->now = t;
+    w->nwas = w->nnow;
+}
+
 /* The walk's edge touches sub-cell @p cell, after every lower one it
  * touches: extend the run open there, or start one. */
 static dc_err walk_touch(zc_walk *w, uint64_t cell, size_t *at)
@@ -107,21 +126,42 @@ static dc_err walk_touch(zc_walk *w, uint64_t cell, size_t *at)
     return DC_OK;
 }
 
+/* The sub-cell whose inside (not its sides) holds both @p a and @p b, as
+ * most of a border's short edges have, in *cell; false when there is none.
+ * The edge touches that sub-cell only. */
+static bool inside_one(const int32_t a[2], const int32_t b[2], uint64_t *cell)
+{
+    int64_t ya = (int64_t)a[0] - DC_LAT_E7_MIN, yb = (int64_t)b[0] - DC_LAT_E7_MIN;
+    int64_t xa = (int64_t)a[1] - DC_LON_E7_MIN, xb = (int64_t)b[1] - DC_LON_E7_MIN;
+    if (ya < 0 || yb < 0 || xa < 0 || xb < 0) return false;
+    int64_t r = ya / DC_CELL_E7, c = xa / DC_CELL_E7;
+    if (yb / DC_CELL_E7 != r || xb / DC_CELL_E7 != c || ya % DC_CELL_E7 == 0 ||
+        yb % DC_CELL_E7 == 0 || xa % DC_CELL_E7 == 0 || xb % DC_CELL_E7 == 0 ||
+        r >= LAT_ROWS || c >= DC_CELL_COLS)
+        return false;
+    *cell = (uint64_t)r * DC_CELL_COLS + (uint64_t)c;
+    return true;
+}
+
 /* Edge (a, b), the walk's: the sub-cells it touches. */
 static dc_err walk_edge(zc_walk *w, const int32_t a[2], const int32_t b[2])
 {
+    uint64_t cell;
+    if (inside_one(a, b, &cell)) {
+        size_t at = 0;
+        if (w->capopen == 0 && grow_open(w, 1) != DC_OK) return DC_E_NOMEM;
+        w->nnow = 0;
+        if (walk_touch(w, cell, &at) != DC_OK) return DC_E_NOMEM;
+        walk_next(w);
+        return DC_OK;
+    }
     uint32_t r0, r1, c0, c1;
     span(a[0] < b[0] ? a[0] : b[0], a[0] < b[0] ? b[0] : a[0], DC_LAT_E7_MIN, LAT_ROWS,
          &r0, &r1);
     span(a[1] < b[1] ? a[1] : b[1], a[1] < b[1] ? b[1] : a[1], DC_LON_E7_MIN,
          DC_CELL_COLS, &c0, &c1);
     size_t most = (size_t)(r1 - r0 + 1) * (c1 - c0 + 1), at = 0;
-    if (most > w->capopen) {
-        size_t capwas = w->capopen;
-        if (grow((void **)&w->now, &w->capopen, most, sizeof *w->now) != DC_OK ||
-            grow((void **)&w->was, &capwas, most, sizeof *w->was) != DC_OK)
-            return DC_E_NOMEM;
-    }
+    if (most > w->capopen && grow_open(w, most) != DC_OK) return DC_E_NOMEM;
     w->nnow = 0;
     for (uint32_t r = r0; r <= r1; r++)
         for (uint32_t c = c0; c <= c1; c++)
@@ -129,10 +169,7 @@ static dc_err walk_edge(zc_walk *w, const int32_t a[2], const int32_t b[2])
                               (int64_t)c * DC_CELL_E7 + DC_LON_E7_MIN, DC_CELL_E7) &&
                 walk_touch(w, (uint64_t)r * DC_CELL_COLS + c, &at) != DC_OK)
                 return DC_E_NOMEM;
-    zc_open *t = w->was;
-    w->was = w->now;
-    w->now = t;
-    w->nwas = w->nnow;
+    walk_next(w);
     return DC_OK;
 }
 
