@@ -239,6 +239,23 @@ static unsigned first_square(unsigned mask)
     return (unsigned)__builtin_ctz(mask);
 }
 
+/* The square whose inside (not its sides) holds both @p a and @p b, as a
+ * mask, or 0 for none: the edge touches that square alone. */
+static unsigned inside_one(const int32_t a[2], const int32_t b[2], int64_t south,
+                           int64_t west)
+{
+    int64_t ya = a[0] - south, yb = b[0] - south, xa = a[1] - west, xb = b[1] - west;
+    if (ya <= 0 || yb <= 0 || xa <= 0 || xb <= 0 || ya >= DC_CELL_E7 ||
+        yb >= DC_CELL_E7 || xa >= DC_CELL_E7 || xb >= DC_CELL_E7)
+        return 0;
+    int64_t r = ya / DC_ZC_SPLIT_E7, c = xa / DC_ZC_SPLIT_E7;
+    if (yb / DC_ZC_SPLIT_E7 != r || xb / DC_ZC_SPLIT_E7 != c ||
+        ya % DC_ZC_SPLIT_E7 == 0 || yb % DC_ZC_SPLIT_E7 == 0 ||
+        xa % DC_ZC_SPLIT_E7 == 0 || xb % DC_ZC_SPLIT_E7 == 0)
+        return 0;
+    return 1u << (r * DC_ZC_SPLIT_SIDE + c);
+}
+
 /* Edge (a, b) of a part of the split sub-cell with south-west corner
  * (south, west): the squares it touches (counted into @p edges), and its
  * crossings into @p parity unless @p whole. */
@@ -247,12 +264,14 @@ static uint16_t spread_edge(const int32_t a[2], const int32_t b[2], int64_t sout
 {
     int64_t lo_lat = a[0] < b[0] ? a[0] : b[0], hi_lat = a[0] < b[0] ? b[0] : a[0];
     int64_t lo_lon = a[1] < b[1] ? a[1] : b[1], hi_lon = a[1] < b[1] ? b[1] : a[1];
-    unsigned touch = 0;
-    for (unsigned m = squares_of(square_span(lo_lat, hi_lat, south),
-                                 square_span(lo_lon, hi_lon, west));
+    unsigned touch = 0, only = inside_one(a, b, south, west);
+    for (unsigned m = only ? only
+                           : squares_of(square_span(lo_lat, hi_lat, south),
+                                        square_span(lo_lon, hi_lon, west));
          m; m &= m - 1) {
         unsigned i = first_square(m);
-        if (dc_zc_touches(a, b, south + (int64_t)(i / DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
+        if (only ||
+            dc_zc_touches(a, b, south + (int64_t)(i / DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
                           west + (int64_t)(i % DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
                           DC_ZC_SPLIT_E7)) {
             touch |= 1u << i;
