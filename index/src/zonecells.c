@@ -59,8 +59,9 @@ static void span(int64_t lo, int64_t hi, int64_t origin, uint32_t n, uint32_t *f
  * then column), as do those the edge before left open, so the two are
  * matched in one pass. A run is so the longest stretch of consecutive
  * edges touching its sub-cell, the runs come in ring then first edge order,
- * and a zone makes a run for about every fifty of its edges where a touch
- * a sub-cell and edge made one for each.
+ * and a realistic border makes a run for about every seventy of its edges
+ * (real3300: 34 million edges, 478,240 runs) where sorting took a touch
+ * for each edge and sub-cell.
  */
 typedef struct zc_open {
     uint64_t cell;
