@@ -95,10 +95,11 @@ static bool on_runs(const zc_zone *z, const zc_run *runs, size_t n, int32_t lat,
         for (uint32_t i = runs[k].first; i < runs[k].first + runs[k].count; i++) {
             int32_t a[2], b[2];
             dc_zc_edge(&z->rings[runs[k].ring], i, a, b);
-            if (dc_zc_orient(a[0], a[1], b[0], b[1], lat, lon) == 0 &&
-                lat >= (a[0] < b[0] ? a[0] : b[0]) &&
+            if (lat >= (a[0] < b[0] ? a[0] : b[0]) &&
                 lat <= (a[0] < b[0] ? b[0] : a[0]) &&
-                lon >= (a[1] < b[1] ? a[1] : b[1]) && lon <= (a[1] < b[1] ? b[1] : a[1]))
+                lon >= (a[1] < b[1] ? a[1] : b[1]) &&
+                lon <= (a[1] < b[1] ? b[1] : a[1]) &&
+                dc_zc_orient(a[0], a[1], b[0], b[1], lat, lon) == 0)
                 return true;
         }
     return false;
@@ -178,72 +179,224 @@ static dc_err put_entries(zc_buf *rec, const zc_part *parts, size_t n)
 
 /* ---- a split sub-cell --------------------------------------------------------- */
 
-/* The edges of @p from's runs that touch square @p sq, as runs into @p to
- * (room for every edge of @p from); their count. */
-static size_t clip_runs(const zc_part *from, const zc_square *sq, zc_run *to)
+/*
+ * Each part of a split sub-cell is spread over the squares by one walk of
+ * its edges (a walk a square was sixteen): each edge is tested only
+ * against the squares its box meets, for touching, and against the
+ * segments from the squares' centres to the sub-cell's whose box it meets,
+ * for crossings. An edge outside a segment's box neither crosses it nor
+ * meets it at a vertex, so the parities, and the squares whose parity is
+ * -1 (an orientation 0: the whole test decides), are those of testing
+ * every edge. A second walk of the edges' masks then makes each square's
+ * runs.
+ */
+typedef struct zc_spread {
+    zc_run *runs[DC_ZC_SPLIT_CELLS]; /* the edges touching square s, as runs */
+    size_t nruns[DC_ZC_SPLIT_CELLS];
+    size_t edges[DC_ZC_SPLIT_CELLS]; /* the edges touching square s */
+    int parity[DC_ZC_SPLIT_CELLS];   /* -1: the whole test */
+} zc_spread;
+
+_Static_assert(DC_ZC_SPLIT_SIDE == 4, "a square's row or column is a bit of 4");
+
+/* The squares' rows (or columns) from @p origin whose closed span meets
+ * [lo, hi], or a few more: a mask of 4 bits. */
+static unsigned square_span(int64_t lo, int64_t hi, int64_t origin)
 {
-    size_t n = 0;
-    for (size_t r = 0; r < from->nruns; r++) {
-        const zc_run *run = &from->runs[r];
+    int64_t first = lo - origin - 1, last = hi - origin;
+    unsigned f = first < 0                     ? 0
+                 : first >= 3 * DC_ZC_SPLIT_E7 ? 3
+                                               : (unsigned)(first / DC_ZC_SPLIT_E7);
+    unsigned l = last < 0                     ? 0
+                 : last >= 3 * DC_ZC_SPLIT_E7 ? 3
+                                              : (unsigned)(last / DC_ZC_SPLIT_E7);
+    return l < f ? 1u << f : (2u << l) - (1u << f);
+}
+
+/* The squares' rows (or columns) from @p origin whose segment from their
+ * centre to the sub-cell's could meet [lo, hi]: a mask of 4 bits. */
+static unsigned segment_span(int64_t lo, int64_t hi, int64_t origin)
+{
+    const int64_t d = DC_ZC_SPLIT_E7, mid = 2 * d;
+    lo -= origin;
+    hi -= origin;
+    unsigned below = (unsigned)(hi >= d / 2) | (unsigned)(hi >= d + d / 2) << 1;
+    unsigned above =
+        (unsigned)(lo <= 2 * d + d / 2) << 2 | (unsigned)(lo <= 3 * d + d / 2) << 3;
+    return (lo <= mid ? below : 0) | (hi >= mid ? above : 0);
+}
+
+/* The squares of rows @p rows and columns @p cols: a mask of 16 bits (row
+ * a's bit moved to bit 4a, times the columns, which carry nothing). */
+static unsigned squares_of(unsigned rows, unsigned cols)
+{
+    return ((rows & 1) | (rows & 2) << 3 | (rows & 4) << 6 | (rows & 8) << 9) * cols;
+}
+
+/* The lowest square of a non-empty @p mask. */
+static unsigned first_square(unsigned mask)
+{
+    return (unsigned)__builtin_ctz(mask);
+}
+
+/* The square whose inside (not its sides) holds both @p a and @p b, as a
+ * mask, or 0 for none: the edge touches that square alone. */
+static unsigned inside_one(const int32_t a[2], const int32_t b[2], int64_t south,
+                           int64_t west)
+{
+    int64_t ya = a[0] - south, yb = b[0] - south, xa = a[1] - west, xb = b[1] - west;
+    if (ya <= 0 || yb <= 0 || xa <= 0 || xb <= 0 || ya >= DC_CELL_E7 ||
+        yb >= DC_CELL_E7 || xa >= DC_CELL_E7 || xb >= DC_CELL_E7)
+        return 0;
+    int64_t r = ya / DC_ZC_SPLIT_E7, c = xa / DC_ZC_SPLIT_E7;
+    if (yb / DC_ZC_SPLIT_E7 != r || xb / DC_ZC_SPLIT_E7 != c ||
+        ya % DC_ZC_SPLIT_E7 == 0 || yb % DC_ZC_SPLIT_E7 == 0 ||
+        xa % DC_ZC_SPLIT_E7 == 0 || xb % DC_ZC_SPLIT_E7 == 0)
+        return 0;
+    return 1u << (r * DC_ZC_SPLIT_SIDE + c);
+}
+
+/* Edge (a, b) of a part of the split sub-cell with south-west corner
+ * (south, west): the squares it touches (counted into @p edges), and its
+ * crossings into @p parity unless @p whole. */
+static uint16_t spread_edge(const int32_t a[2], const int32_t b[2], int64_t south,
+                            int64_t west, bool whole, zc_spread *out)
+{
+    int64_t lo_lat = a[0] < b[0] ? a[0] : b[0], hi_lat = a[0] < b[0] ? b[0] : a[0];
+    int64_t lo_lon = a[1] < b[1] ? a[1] : b[1], hi_lon = a[1] < b[1] ? b[1] : a[1];
+    unsigned touch = 0, only = inside_one(a, b, south, west);
+    for (unsigned m = only ? only
+                           : squares_of(square_span(lo_lat, hi_lat, south),
+                                        square_span(lo_lon, hi_lon, west));
+         m; m &= m - 1) {
+        unsigned i = first_square(m);
+        if (only ||
+            dc_zc_touches(a, b, south + (int64_t)(i / DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
+                          west + (int64_t)(i % DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
+                          DC_ZC_SPLIT_E7)) {
+            touch |= 1u << i;
+            out->edges[i]++;
+        }
+    }
+    if (whole) return (uint16_t)touch;
+    int64_t s[4] = {0, 0, south + DC_CELL_E7 / 2, west + DC_CELL_E7 / 2};
+    for (unsigned m = squares_of(segment_span(lo_lat, hi_lat, south),
+                                 segment_span(lo_lon, hi_lon, west));
+         m; m &= m - 1) {
+        unsigned i = first_square(m);
+        if (out->parity[i] < 0) continue;
+        s[0] =
+            south + (int64_t)(i / DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7 + DC_ZC_SPLIT_E7 / 2;
+        s[1] =
+            west + (int64_t)(i % DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7 + DC_ZC_SPLIT_E7 / 2;
+        int t = dc_zc_crossing(s, a[0], a[1], b[0], b[1]);
+        out->parity[i] = t < 0 ? -1 : out->parity[i] ^ t;
+    }
+    return (uint16_t)touch;
+}
+
+/* Spread @p part over the squares: its edges' masks into @p touch; the
+ * edges touching each square counted, their runs not yet made. */
+static void spread_part(const zc_part *part, int64_t south, int64_t west, uint16_t *touch,
+                        zc_spread *out)
+{
+    for (unsigned i = 0; i < DC_ZC_SPLIT_CELLS; i++) {
+        out->parity[i] = part->whole ? -1 : 0;
+        out->edges[i] = 0;
+    }
+    for (size_t r = 0; r < part->nruns; r++) {
+        const zc_run *run = &part->runs[r];
         for (uint32_t i = run->first; i < run->first + run->count; i++) {
             int32_t a[2], b[2];
-            dc_zc_edge(&from->z->rings[run->ring], i, a, b);
-            if (!dc_zc_touches(a, b, sq->south, sq->west, sq->side)) continue;
-            if (n && to[n - 1].ring == run->ring &&
-                to[n - 1].first + to[n - 1].count == i)
-                to[n - 1].count++;
-            else
-                to[n++] = (zc_run){run->cell, run->ring, i, 1};
+            dc_zc_edge(&part->z->rings[run->ring], i, a, b);
+            *touch++ = spread_edge(a, b, south, west, part->whole, out);
         }
     }
-    return n;
 }
 
-/* Is the centre of @p sq inside @p part's zone? From the sub-cell's centre
- * (@p lat, @p lon) by the crossings of its edges; the whole test when the
- * sub-cell's centre is on an edge or an orientation is 0. */
-static bool square_inside(const zc_part *part, int32_t lat, int32_t lon,
+/* Each square's runs of @p part, from its edges' masks @p touch, into
+ * @p pool (room for every edge counted); past them. */
+static zc_run *square_runs(const zc_part *part, const uint16_t *touch, zc_run *pool,
+                           zc_spread *out)
+{
+    for (unsigned s = 0; s < DC_ZC_SPLIT_CELLS; s++) {
+        out->runs[s] = pool;
+        out->nruns[s] = 0;
+        pool += out->edges[s];
+    }
+    for (size_t r = 0; r < part->nruns; r++) {
+        const zc_run *run = &part->runs[r];
+        for (uint32_t i = run->first; i < run->first + run->count; i++)
+            for (unsigned m = *touch++; m; m &= m - 1) {
+                unsigned s = first_square(m);
+                zc_run *to = out->runs[s];
+                size_t n = out->nruns[s];
+                if (n && to[n - 1].ring == run->ring &&
+                    to[n - 1].first + to[n - 1].count == i)
+                    to[n - 1].count++;
+                else
+                    to[out->nruns[s]++] = (zc_run){run->cell, run->ring, i, 1};
+            }
+    }
+    return pool;
+}
+
+/* Is the centre of square @p s (@p sq) inside @p part's zone? Its crossings
+ * from the sub-cell's centre, or the whole test. Exact either way: no
+ * orientation is 0 and neither centre is on an edge, so the parity of the
+ * crossings is the change of side. */
+static bool square_inside(const zc_part *part, const zc_spread *spread, unsigned s,
                           const zc_square *sq)
 {
-    int64_t s[4] = {sq->lat, sq->lon, lat, lon};
-    int parity = 0;
-    for (size_t r = 0; !part->whole && r < part->nruns; r++) {
-        const zc_run *run = &part->runs[r];
-        for (uint32_t i = run->first; parity >= 0 && i < run->first + run->count; i++) {
-            int32_t a[2], b[2];
-            dc_zc_edge(&part->z->rings[run->ring], i, a, b);
-            int t = dc_zc_crossing(s, a[0], a[1], b[0], b[1]);
-            parity = t < 0 ? -1 : parity ^ t;
-        }
-        if (parity < 0) break;
-    }
-    if (part->whole || parity < 0)
+    if (spread->parity[s] < 0)
         return dc_polygon_contains_checked(part->polygon, sq->lat, sq->lon);
-    return part->inside != (parity == 1);
+    return part->inside != (spread->parity[s] == 1);
 }
 
-/* The parts of square @p sq of a split sub-cell whose parts are @p sub;
- * their runs into @p runs (room for every edge of @p sub). */
-static size_t square_parts(const zc_part *sub, size_t nsub, int32_t lat, int32_t lon,
-                           const zc_square *sq, zc_part *parts, zc_run *runs)
+/* The parts of square @p s (@p sq) of a split sub-cell whose parts are
+ * @p sub, spread as @p spread. */
+static size_t square_parts(const zc_part *sub, const zc_spread *spread, size_t nsub,
+                           unsigned s, const zc_square *sq, zc_part *parts)
 {
     size_t n = 0;
     for (size_t i = 0; i < nsub; i++) {
-        size_t nruns = clip_runs(&sub[i], sq, runs);
-        bool inside = sub[i].nruns ? square_inside(&sub[i], lat, lon, sq) : sub[i].inside;
+        const zc_run *runs = spread[i].runs[s];
+        size_t nruns = spread[i].nruns[s];
+        bool inside =
+            sub[i].nruns ? square_inside(&sub[i], &spread[i], s, sq) : sub[i].inside;
         if (nruns == 0 && !inside) continue;
-        parts[n] = (zc_part){sub[i].k,
-                             sub[i].z,
-                             sub[i].polygon,
-                             runs,
-                             nruns,
-                             inside,
-                             on_runs(sub[i].z, runs, nruns, sq->lat, sq->lon)};
-        runs += nruns;
-        n++;
+        parts[n++] = (zc_part){sub[i].k,
+                               sub[i].z,
+                               sub[i].polygon,
+                               runs,
+                               nruns,
+                               inside,
+                               on_runs(sub[i].z, runs, nruns, sq->lat, sq->lon)};
         if (nruns == 0) break;
     }
     return n;
+}
+
+/* Spread every part of @p sub over the squares, with @p touch's room for
+ * its edges; each square's runs into *pool (allocated). */
+static dc_err spread_parts(const zc_part *sub, size_t nsub, int64_t south, int64_t west,
+                           uint16_t *touch, zc_spread *spread, zc_run **pool)
+{
+    size_t runs = 0;
+    uint16_t *at = touch;
+    for (size_t i = 0; i < nsub; i++) {
+        spread_part(&sub[i], south, west, at, &spread[i]);
+        at += edges_of(&sub[i], 1);
+        for (unsigned s = 0; s < DC_ZC_SPLIT_CELLS; s++)
+            runs += spread[i].edges[s];
+    }
+    zc_run *p = *pool = malloc((runs ? runs : 1) * sizeof *p);
+    if (!p) return DC_E_NOMEM;
+    for (size_t i = 0; i < nsub; i++) {
+        p = square_runs(&sub[i], touch, p, &spread[i]);
+        touch += edges_of(&sub[i], 1);
+    }
+    return DC_OK;
 }
 
 /* A record of kind DC_ZC_SPLIT for a sub-cell with south-west corner
@@ -254,16 +407,17 @@ static dc_err put_split(zc_buf *rec, const zc_part *sub, size_t nsub, int64_t so
     size_t start = rec->len, nb = 0, head = DC_ZC_RECORD_HEAD + 2 * DC_ZC_SPLIT_CELLS;
     uint32_t words[DC_ZC_SPLIT_CELLS], offs[DC_ZC_SPLIT_CELLS];
     zc_buf squares = {0};
+    zc_run *pool = NULL;
     zc_part *parts = malloc(nsub * sizeof *parts);
-    zc_run *runs = malloc((edges_of(sub, nsub) + 1) * sizeof *runs);
-    dc_err rc = runs && parts ? DC_OK : DC_E_NOMEM;
-    int32_t lat = (int32_t)(south + DC_CELL_E7 / 2),
-            lon = (int32_t)(west + DC_CELL_E7 / 2);
+    zc_spread *spread = malloc(nsub * sizeof *spread);
+    uint16_t *touch = malloc((edges_of(sub, nsub) + 1) * sizeof *touch);
+    dc_err rc = parts && spread && touch ? DC_OK : DC_E_NOMEM;
+    if (rc == DC_OK) rc = spread_parts(sub, nsub, south, west, touch, spread, &pool);
     for (uint32_t i = 0; rc == DC_OK && i < DC_ZC_SPLIT_CELLS; i++) {
         zc_square sq = square_of(south + (int64_t)(i / DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
                                  west + (int64_t)(i % DC_ZC_SPLIT_SIDE) * DC_ZC_SPLIT_E7,
                                  DC_ZC_SPLIT_E7);
-        size_t n = square_parts(sub, nsub, lat, lon, &sq, parts, runs);
+        size_t n = square_parts(sub, spread, nsub, i, &sq, parts);
         words[i] = square_word(parts, n);
         if (words[i] != DC_ZC_BORDER) continue;
         offs[nb] = (uint32_t)squares.len;
@@ -282,7 +436,9 @@ static dc_err put_split(zc_buf *rec, const zc_part *sub, size_t nsub, int64_t so
         if (squares.len) memcpy(p + head + 4 * nb, squares.p, squares.len);
         rec->len = start + head + 4 * nb + squares.len;
     }
-    free(runs);
+    free(pool);
+    free(touch);
+    free(spread);
     free(parts);
     free(squares.p);
     return rc;
