@@ -626,15 +626,13 @@ static uint64_t spread(uint64_t v)
     return v;
 }
 
-/* The code's place in the index's order (dc_geo_code_order), kept in the
- * look and cut to 48 bits: pages of the index are then read in order, each
- * near the last. */
-static uint64_t forward_key(batch_worker *w, const char *code, size_t n, batch_look *look)
+/* The code parsed; its key is its place in the index's order, found with
+ * the window's other codes (batch_block.c): pages of the index are then
+ * read in order, each near the last. */
+static uint64_t forward_key(const char *code, size_t n, batch_look *look)
 {
     look->has_code = code && dc_code_parse(code, n, &look->code, NULL) == DC_OK;
-    look->has_order =
-        look->has_code && dc_geo_code_order(w->session, &look->code, &look->order);
-    return look->has_order ? look->order >> 16 : DC_BATCH_KEY_LAST;
+    return look->has_code ? DC_BATCH_KEY_CODE : DC_BATCH_KEY_LAST;
 }
 
 /* A Z-order curve over a 1e-4 degree grid: near points, near keys. */
@@ -653,17 +651,17 @@ static uint64_t reverse_key(const char *lat_text, size_t lat_len, const char *lo
 uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len, batch_look *look)
 {
     row_values rv;
-    look->has_order = look->has_code = false;
+    look->has_code = false;
     look_fields(w->job, rec, len, look);
     look->held_len[0] = look->held_len[1] = BATCH_HELD + 1;
     char *scratch = scratch_for(w, len);
     if (!scratch) return DC_BATCH_KEY_LAST;
     find_values(w->job, rec, look, scratch, &rv);
     hold(look, 0, rv.v[0], rv.n[0]);
-    if (w->job->mode == DC_BATCH_FORWARD) return forward_key(w, rv.v[0], rv.n[0], look);
+    if (w->job->mode == DC_BATCH_FORWARD) return forward_key(rv.v[0], rv.n[0], look);
     hold(look, 1, rv.v[1], rv.n[1]);
     /* rows with codes in the codes' order, then the others as they came */
-    if (w->job->mode == DC_BATCH_ADDRESS) return forward_key(w, rv.v[0], rv.n[0], look);
+    if (w->job->mode == DC_BATCH_ADDRESS) return forward_key(rv.v[0], rv.n[0], look);
     return reverse_key(rv.v[0], rv.n[0], rv.v[1], rv.n[1]);
 }
 
@@ -755,10 +753,10 @@ static bool put_appended(dc_buf *out, const appended *a, const batch_job *j)
     return true;
 }
 
-void dc_batch_row_prefetch(batch_worker *w, const batch_look *look)
+void dc_batch_row_prefetch(batch_worker *w, uint64_t order)
 {
-    if (w->job->mode != DC_BATCH_REVERSE && look->has_order)
-        dc_geo_order_prefetch(w->session, look->order);
+    if (w->job->mode != DC_BATCH_REVERSE && order != UINT64_MAX)
+        dc_geo_order_prefetch(w->session, order);
 }
 
 dc_err dc_batch_row_lookup(batch_worker *w, const char *rec, size_t len,

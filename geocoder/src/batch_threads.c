@@ -151,6 +151,8 @@ static void end_worker(batch_worker *w)
     free(w->zones);
     dc_buf_free(&w->scratch);
     free(w->keys);
+    free(w->codes);
+    free(w->orders);
 }
 
 dc_err dc_batch_run_workers(run *ru, dc_geo *geo, block *blocks, size_t nblocks)
