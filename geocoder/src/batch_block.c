@@ -30,6 +30,46 @@ static uint64_t *sort_keys(uint64_t *a, uint64_t *tmp, size_t n)
     return a;
 }
 
+/* Stable sort of @p a by postcode, through @p tmp: two passes of a radix
+ * (postcodes are under 2^17). Returns the one that holds the result. */
+static batch_code_row *sort_by_postcode(batch_code_row *a, batch_code_row *tmp, size_t n)
+{
+    for (int shift = 0; shift < 18; shift += 9) {
+        size_t at[512] = {0};
+        for (size_t i = 0; i < n; i++)
+            at[a[i].code.postcode >> shift & 511]++;
+        for (size_t d = 0, sum = 0; d < 512; d++) {
+            size_t c = at[d];
+            at[d] = sum, sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[at[a[i].code.postcode >> shift & 511]++] = a[i];
+        batch_code_row *t = a;
+        a = tmp, tmp = t;
+    }
+    return a;
+}
+
+/*
+ * The keys of the @p n rows of @p codes (their rows' DC_BATCH_KEY_CODE),
+ * into keys[row] (the key above 16 bits, the row below) and their places
+ * into orders[row] (UINT64_MAX for none); @p codes + n is room to sort
+ * them in. A code's place reads its zone: taken in the order of their
+ * postcodes, the zones are read one after another, not at random.
+ */
+static void code_keys(batch_worker *w, batch_code_row *codes, size_t n, uint64_t *keys,
+                      uint64_t *orders)
+{
+    const batch_code_row *sorted = sort_by_postcode(codes, codes + n, n);
+    for (size_t k = 0; k < n; k++) {
+        uint32_t row = sorted[k].row;
+        uint64_t order;
+        bool has = dc_geo_code_order(w->session, &sorted[k].code, &order);
+        orders[row] = has ? order : UINT64_MAX;
+        keys[row] = (has ? order >> 16 : DC_BATCH_KEY_LAST) << 16 | row;
+    }
+}
+
 /* A row's appended fields, usually: a window makes room for its rows'
  * at once, which a large window gets in huge pages (see dc_advise_huge). */
 #define APPENDED_BYTES 256
@@ -49,24 +89,38 @@ static dc_err window(batch_worker *w, block *b, size_t from, size_t n)
     const char *raw = b->raw.p;
     if (!dc_batch_room((void **)&w->keys, &w->keys_cap, 2 * n, sizeof *w->keys,
                        SIZE_MAX) ||
+        !dc_batch_room((void **)&w->codes, &w->codes_cap, 2 * n, sizeof *w->codes,
+                       SIZE_MAX) ||
+        !dc_batch_room((void **)&w->orders, &w->orders_cap, n, sizeof *w->orders,
+                       SIZE_MAX) ||
         !dc_buf_reserve(&b->appended, n * APPENDED_BYTES))
         return DC_E_NOMEM;
-    uint64_t *order = w->keys;
+    uint64_t *order = w->keys, *places = w->orders;
+    size_t ncodes = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t key = DC_BATCH_KEY_LAST;
         if (recs[i].len)
             key = dc_batch_row_look(w, raw + recs[i].start, recs[i].len, &looks[i]);
         else
-            looks[i].nfields = 0, looks[i].has_order = looks[i].has_code = false;
-        order[i] = key << 16 | i;
+            looks[i].nfields = 0, looks[i].has_code = false;
+        if (key == DC_BATCH_KEY_CODE) /* its key comes with the other codes' */
+            w->codes[ncodes++] = (batch_code_row){looks[i].code, (uint32_t)i};
+        places[i] = UINT64_MAX;
+        order[i] = (key == DC_BATCH_KEY_CODE ? DC_BATCH_KEY_LAST : key) << 16 | i;
     }
+    code_keys(w, w->codes, ncodes, order, places);
     const uint64_t *sorted = sort_keys(order, order + n, n);
+    /* The places in key order, where the sort is done with its room: read
+     * one after another by the loop below, not at random. */
+    uint64_t *places_sorted = sorted == order ? order + n : order;
+    for (size_t k = 0; k < n; k++)
+        places_sorted[k] = places[sorted[k] & 0xFFFF];
     /* Only the looks are visited here, in an order their memory is not:
      * each is asked for PREFETCH_ROWS further ahead than what its lookup
      * reads from the index; the record is read only when a value was too
      * long to hold. */
     for (size_t k = 0; k < n && k < DC_GEO_PREFETCH_AHEAD; k++)
-        dc_batch_row_prefetch(w, &looks[sorted[k] & 0xFFFF]);
+        dc_batch_row_prefetch(w, places_sorted[k]);
     for (size_t k = 0; k < n; k++) {
         size_t i = sorted[k] & 0xFFFF, at = b->appended.len;
         batch_look *look = &looks[i];
@@ -78,7 +132,7 @@ static dc_err window(batch_worker *w, block *b, size_t from, size_t n)
             __builtin_prefetch(ahead + sizeof *looks - 1, 1);
         }
         if (k + DC_GEO_PREFETCH_AHEAD < n)
-            dc_batch_row_prefetch(w, &looks[sorted[k + DC_GEO_PREFETCH_AHEAD] & 0xFFFF]);
+            dc_batch_row_prefetch(w, places_sorted[k + DC_GEO_PREFETCH_AHEAD]);
         if (look->nfields) {
             bool held = dc_batch_look_held(look);
             dc_err rc = dc_batch_row_lookup(w, held ? NULL : raw + recs[i].start,

@@ -48,6 +48,21 @@ static dc_err read_more(reader *r, block *b)
     return rc == DC_E_NOMEM ? out_of_memory(r) : rc;
 }
 
+#define HUGE_BYTES ((size_t)2 << 20)
+
+/* @p n bytes on whole huge pages, asked for before they are touched: a
+ * realloc would move a large block's 4 KiB pages as they are, and its
+ * array (a window's looks, visited in key order) would cost a TLB miss a
+ * row. NULL when out of memory. */
+static void *huge_room(size_t n)
+{
+    void *q = NULL;
+    if (posix_memalign(&q, HUGE_BYTES, (n + HUGE_BYTES - 1) & ~(HUGE_BYTES - 1)) != 0)
+        return NULL;
+    dc_advise_huge(q, (n + HUGE_BYTES - 1) & ~(HUGE_BYTES - 1));
+    return q;
+}
+
 /* Room for @p need elements of @p size in *p, which holds *cap: grown by
  * doubling, up to @p most. Blocks start small, for the many small inputs
  * (a CSV posted to the server), and grow to what the input needs. */
@@ -58,10 +73,15 @@ bool dc_batch_room(void **p, size_t *cap, size_t need, size_t size, size_t most)
     while (n < need)
         n *= 2;
     n = n < most ? n : most > need ? most : need;
-    void *q = realloc(*p, n * size);
-    if (!q) return false;
+    void *q;
+    if (n * size < HUGE_BYTES) {
+        if (!(q = realloc(*p, n * size))) return false;
+    } else { /* advised before anything touches it (see huge_room) */
+        if (!(q = huge_room(n * size))) return false;
+        if (*cap) memcpy(q, *p, *cap * size);
+        free(*p);
+    }
     *p = q, *cap = n;
-    dc_advise_huge(q, n * size);
     return true;
 }
 

@@ -1,7 +1,8 @@
 /*
  * batch_row.c - one row of a batch, in three steps: find its fields and
  * its locality key, look it up and keep its appended fields, write the
- * record's bytes and those fields.
+ * record's bytes and those fields; and a worker's texts of the zones its
+ * rows met lately.
  */
 #include <math.h>
 #include <stddef.h>
@@ -40,6 +41,7 @@ typedef struct appended {
     char households[12];                          /* forward: households at the door */
     char match[12], score[8];                     /* address mode */
     uint16_t n[F_N];
+    bool zone_plain;           /* the zone's name is known to need no quotes */
     dc_str district, province; /* convert mode: the current zone's, in the index */
     const char *change;        /* convert mode: a static name, or NULL */
     char zone_name[256], address[1024];
@@ -170,11 +172,89 @@ static uint16_t written(size_t n, const char *text, size_t size)
     return (uint16_t)(n < size ? n : strlen(text));
 }
 
-static void zone_fields(const dc_zone *z, appended *a)
+/* ---- zone texts ---------------------------------------------------------- */
+
+/*
+ * A worker's texts of the zones it met lately: a zone's name and its part
+ * of an address (zone, district, province), made once and kept in a slot
+ * of its postcode. Rows looked up in the order of their keys sweep the
+ * country a band of latitude at a time, and each band crosses the zones of
+ * the band before: a row then mostly copies its zone's texts instead of
+ * putting them together again from the index's strings.
+ */
+
+/* The same zone, by its postcode and strings: they point into the index,
+ * which does not change while it is open, so the same pointers and
+ * lengths are the same texts. */
+static bool same_str(const dc_str *a, const dc_str *b)
+{
+    return a->ptr == b->ptr && a->len == b->len;
+}
+
+static bool same_zone(const batch_zone_text *t, const dc_zone *z)
+{
+    return t->valid && t->postcode == z->postcode && same_str(&t->name, &z->name) &&
+           same_str(&t->kind, &z->kind) && same_str(&t->district, &z->district) &&
+           same_str(&t->province, &z->province);
+}
+
+const batch_zone_text *dc_batch_zone_text(batch_zone_text *zones, const dc_zone *z,
+                                          char delim)
+{
+    /* Fibonacci hashing: neighbouring postcodes spread over the slots */
+    batch_zone_text *t =
+        &zones[(uint32_t)(z->postcode * 2654435769u) >> (32 - BATCH_ZONE_TEXTS_LOG2)];
+    if (same_zone(t, z)) return t;
+    t->postcode = z->postcode;
+    t->name = z->name, t->kind = z->kind;
+    t->district = z->district, t->province = z->province;
+    t->name_len = written(dc_geo_zone_name(z, t->name_text, sizeof t->name_text),
+                          t->name_text, sizeof t->name_text);
+    t->name_quoted = dc_csv_needs_quotes(t->name_text, t->name_len, delim);
+    size_t n = dc_geo_address(NULL, z, t->place, sizeof t->place);
+    t->place_fits = n < sizeof t->place;
+    t->place_len = t->place_fits ? n : 0;
+    t->valid = true;
+    return t;
+}
+
+/*
+ * dc_geo_address's text, as it documents it: the household's parts, then
+ * the zone's, the empty ones left out, joined by ", ". The household's
+ * parts are put together for each row; the zone's are the cached ones.
+ * Where the whole would not fit, dc_geo_address cuts it itself.
+ */
+size_t dc_batch_address(batch_zone_text *zones, const dc_household *h, const dc_zone *z,
+                        char delim, char *out, size_t size)
+{
+    if (!z) return written(dc_geo_address(h, NULL, out, size), out, size);
+    const batch_zone_text *t = dc_batch_zone_text(zones, z, delim);
+    size_t n = dc_geo_address(h, NULL, out, size);
+    if (!t->place_fits || n + 2 + t->place_len >= size)
+        return written(dc_geo_address(h, z, out, size), out, size);
+    if (n && t->place_len) memcpy(out + n, ", ", 2), n += 2;
+    memcpy(out + n, t->place, t->place_len + 1);
+    return n + t->place_len;
+}
+
+/* The zone's name, from the worker's texts of the zone. */
+static void zone_fields(batch_worker *w, const dc_zone *z, appended *a)
 {
     format_postcode(z->postcode, a);
-    a->n[F_ZONE] = written(dc_geo_zone_name(z, a->zone_name, sizeof a->zone_name),
-                           a->zone_name, sizeof a->zone_name);
+    const batch_zone_text *t = dc_batch_zone_text(w->zones, z, w->job->delim);
+    _Static_assert(sizeof t->name_text == sizeof a->zone_name, "zone names");
+    memcpy(a->zone_name, t->name_text, t->name_len + 1);
+    a->n[F_ZONE] = (uint16_t)t->name_len;
+    a->zone_plain = !t->name_quoted;
+}
+
+/* dc_geo_address(@p h, @p z), the zone's part from the worker's texts. */
+static void address_field(batch_worker *w, const dc_household *h, const dc_zone *z,
+                          appended *a)
+{
+    _Static_assert(sizeof w->zones->place == sizeof a->address, "addresses");
+    a->n[F_ADDRESS] = (uint16_t)dc_batch_address(w->zones, h, z, w->job->delim,
+                                                 a->address, sizeof a->address);
 }
 
 static void place_codes(const dc_geo_place *p, appended *a)
@@ -191,7 +271,7 @@ static void place_fields(const dc_geo_place *p, appended *a)
 
 /* ---- forward ------------------------------------------------------------- */
 
-static void forward_fields(const dc_geo_forward_result *r, appended *a)
+static void forward_fields(batch_worker *w, const dc_geo_forward_result *r, appended *a)
 {
     a->status = (dc_batch_status)r->status;
     /* A code of a replaced zone (zone editions) has no batch status of its
@@ -203,13 +283,11 @@ static void forward_fields(const dc_geo_forward_result *r, appended *a)
         a->n[F_DOOR] = (uint16_t)format_count(r->household_count, a->households);
         place_codes(&r->place, a);
         format_lat_lon(h->lat_e7, h->lon_e7, a);
-        zone_fields(&r->zone, a);
-        a->n[F_ADDRESS] =
-            written(dc_geo_address(h, &r->zone, a->address, sizeof a->address),
-                    a->address, sizeof a->address);
+        zone_fields(w, &r->zone, a);
+        address_field(w, h, &r->zone, a);
     } else if (r->status == DC_GEO_OK || r->status == DC_GEO_UNREGISTERED) {
         place_fields(&r->place, a);
-        zone_fields(&r->zone, a);
+        zone_fields(w, &r->zone, a);
     }
     if (r->status == DC_GEO_OUT_OF_COVERAGE && r->has_place) {
         memcpy(a->plus_code, r->place.plus_code, sizeof a->plus_code);
@@ -263,7 +341,7 @@ static dc_err forward_row(batch_worker *w, const char *code, size_t n,
                     : dc_geo_forward(w->session, code, n, w->forward);
     if (rc != DC_OK) return rc;
     if (w->job->convert) return convert_fields(w, w->forward, a);
-    forward_fields(w->forward, a);
+    forward_fields(w, w->forward, a);
     return DC_OK;
 }
 
@@ -303,14 +381,12 @@ static void nearest_fields(batch_worker *w, const dc_geo_reverse_result *r, appe
     if (has_zone) {
         dc_code_plus_code(&h->code, z.ref_lat_e7 / 1e7, z.ref_lon_e7 / 1e7, a->plus_code,
                           sizeof a->plus_code);
-        zone_fields(&z, a);
+        zone_fields(w, &z, a);
     } else {
         format_postcode(h->postcode, a);
     }
     format_lat_lon(h->lat_e7, h->lon_e7, a);
-    a->n[F_ADDRESS] =
-        written(dc_geo_address(h, has_zone ? &z : NULL, a->address, sizeof a->address),
-                a->address, sizeof a->address);
+    address_field(w, h, has_zone ? &z : NULL, a);
     snprintf(a->last, sizeof a->last, "%.2f", nb->distance_m);
 }
 
@@ -336,7 +412,7 @@ static dc_err reverse_row(batch_worker *w, const char *lat_text, size_t lat_len,
     } else if (r->has_zone) {
         a->status = DC_BATCH_UNREGISTERED;
         place_fields(&r->place, a);
-        zone_fields(&r->zone, a);
+        zone_fields(w, &r->zone, a);
     } else {
         a->status = DC_BATCH_OUT_OF_COVERAGE;
         memcpy(a->plus_code, r->plus_code, sizeof a->plus_code);
@@ -349,7 +425,7 @@ static dc_err reverse_row(batch_worker *w, const char *lat_text, size_t lat_len,
 /* A search answer's fields: a household's code, Plus Code and door; a
  * street's or group's households' mean point, a zone's reference point,
  * with no code (they are no household's). */
-static void hit_fields(const dc_search_hit *h, appended *a)
+static void hit_fields(batch_worker *w, const dc_search_hit *h, appended *a)
 {
     dc_household place;
     const dc_household *d = NULL;
@@ -358,7 +434,7 @@ static void hit_fields(const dc_search_hit *h, appended *a)
                                        dc_search_match_name(h->match));
     a->n[F_SCORE] = (uint16_t)snprintf(a->score, sizeof a->score, "%.3f", h->score);
     format_lat_lon(h->lat_e7, h->lon_e7, a);
-    zone_fields(&h->zone, a);
+    zone_fields(w, &h->zone, a);
     if (h->match == DC_SEARCH_HOUSEHOLD) {
         d = &h->household;
         dc_code_format(&d->code, DC_CODE_DISPLAY, a->code, sizeof a->code);
@@ -371,8 +447,7 @@ static void hit_fields(const dc_search_hit *h, appended *a)
         if (h->match == DC_SEARCH_GROUP) place.group = h->name;
         d = &place;
     }
-    a->n[F_ADDRESS] = written(dc_geo_address(d, &h->zone, a->address, sizeof a->address),
-                              a->address, sizeof a->address);
+    address_field(w, d, &h->zone, a);
 }
 
 /* A search answer as a conversion: a household's current code, and what
@@ -420,7 +495,7 @@ static dc_err search_row(batch_worker *w, const char *text, size_t n, appended *
     if (w->search->nhits && j->convert) {
         return convert_hit(w, &w->search->hits[0], a);
     } else if (w->search->nhits) {
-        hit_fields(&w->search->hits[0], a);
+        hit_fields(w, &w->search->hits[0], a);
     } else {
         a->status = DC_BATCH_NOT_FOUND;
         memcpy(a->match, "none", 5);
@@ -551,15 +626,13 @@ static uint64_t spread(uint64_t v)
     return v;
 }
 
-/* The code's place in the index's order (dc_geo_code_order), kept in the
- * look and cut to 48 bits: pages of the index are then read in order, each
- * near the last. */
-static uint64_t forward_key(batch_worker *w, const char *code, size_t n, batch_look *look)
+/* The code parsed; its key is its place in the index's order, found with
+ * the window's other codes (batch_block.c): pages of the index are then
+ * read in order, each near the last. */
+static uint64_t forward_key(const char *code, size_t n, batch_look *look)
 {
     look->has_code = code && dc_code_parse(code, n, &look->code, NULL) == DC_OK;
-    look->has_order =
-        look->has_code && dc_geo_code_order(w->session, &look->code, &look->order);
-    return look->has_order ? look->order >> 16 : DC_BATCH_KEY_LAST;
+    return look->has_code ? DC_BATCH_KEY_CODE : DC_BATCH_KEY_LAST;
 }
 
 /* A Z-order curve over a 1e-4 degree grid: near points, near keys. */
@@ -578,17 +651,17 @@ static uint64_t reverse_key(const char *lat_text, size_t lat_len, const char *lo
 uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len, batch_look *look)
 {
     row_values rv;
-    look->has_order = look->has_code = false;
+    look->has_code = false;
     look_fields(w->job, rec, len, look);
     look->held_len[0] = look->held_len[1] = BATCH_HELD + 1;
     char *scratch = scratch_for(w, len);
     if (!scratch) return DC_BATCH_KEY_LAST;
     find_values(w->job, rec, look, scratch, &rv);
     hold(look, 0, rv.v[0], rv.n[0]);
-    if (w->job->mode == DC_BATCH_FORWARD) return forward_key(w, rv.v[0], rv.n[0], look);
+    if (w->job->mode == DC_BATCH_FORWARD) return forward_key(rv.v[0], rv.n[0], look);
     hold(look, 1, rv.v[1], rv.n[1]);
     /* rows with codes in the codes' order, then the others as they came */
-    if (w->job->mode == DC_BATCH_ADDRESS) return forward_key(w, rv.v[0], rv.n[0], look);
+    if (w->job->mode == DC_BATCH_ADDRESS) return forward_key(rv.v[0], rv.n[0], look);
     return reverse_key(rv.v[0], rv.n[0], rv.v[1], rv.n[1]);
 }
 
@@ -668,6 +741,7 @@ static bool put_appended(dc_buf *out, const appended *a, const batch_job *j)
         bool plain = (i != F_ZONE && i != F_ADDRESS && i != F_ERROR && i != F_DISTRICT &&
                       i != F_PROVINCE) &&
                      j->plain;
+        plain = plain || (i == F_ZONE && a->zone_plain);
         if (!plain && dc_csv_needs_quotes(s, n, j->delim)) {
             o = put_quoted(o, s, n);
         } else {
@@ -679,10 +753,10 @@ static bool put_appended(dc_buf *out, const appended *a, const batch_job *j)
     return true;
 }
 
-void dc_batch_row_prefetch(batch_worker *w, const batch_look *look)
+void dc_batch_row_prefetch(batch_worker *w, uint64_t order)
 {
-    if (w->job->mode != DC_BATCH_REVERSE && look->has_order)
-        dc_geo_order_prefetch(w->session, look->order);
+    if (w->job->mode != DC_BATCH_REVERSE && order != UINT64_MAX)
+        dc_geo_order_prefetch(w->session, order);
 }
 
 dc_err dc_batch_row_lookup(batch_worker *w, const char *rec, size_t len,

@@ -31,11 +31,10 @@ typedef struct batch_job {
  * line); then where its appended fields are. */
 #define BATCH_HELD 24
 typedef struct batch_look {
-    uint64_t order; /* forward: the code's dc_geo_code_order, when has_order */
-    dc_code code;   /* forward: the code parsed, when has_code */
+    dc_code code; /* forward and address: the code parsed, when has_code */
     uint32_t span[2][2];
     uint32_t nfields;
-    bool present[2], has_order, has_code;
+    bool present[2], has_code;
     uint8_t held_len[2]; /* BATCH_HELD + 1: not held */
     char held[2][BATCH_HELD];
     uint32_t at, n; /* the appended fields: offset in their buffer, length */
@@ -49,6 +48,34 @@ static inline bool dc_batch_look_held(const batch_look *l)
            (!l->present[1] || l->held_len[1] <= BATCH_HELD);
 }
 
+/* The texts of a zone a worker met (batch_row.c), in one of its
+ * BATCH_ZONE_TEXTS slots: the zone is known by its strings, which point
+ * into the index. */
+#define BATCH_ZONE_TEXTS_LOG2 8
+#define BATCH_ZONE_TEXTS (1u << BATCH_ZONE_TEXTS_LOG2)
+typedef struct batch_zone_text {
+    bool valid;
+    uint32_t postcode;
+    dc_str name, kind, district, province;
+    char name_text[256]; /* dc_geo_zone_name's, as a row's zone column holds it */
+    size_t name_len;
+    bool name_quoted; /* a CSV field of it needs quotes */
+    char place[1024]; /* the zone's part of an address: dc_geo_address(NULL, zone) */
+    size_t place_len;
+    bool place_fits;
+} batch_zone_text;
+
+/* The texts of zone @p z, from its slot of @p zones (BATCH_ZONE_TEXTS of
+ * them, zeroed at first), made there unless the slot holds them already;
+ * quoted as a CSV field with @p delim. */
+const batch_zone_text *dc_batch_zone_text(batch_zone_text *zones, const dc_zone *z,
+                                          char delim);
+
+/* dc_geo_address(@p h, @p z) into @p out (@p size bytes, NUL-terminated),
+ * the zone's part from @p zones; returns the length of the text in @p out. */
+size_t dc_batch_address(batch_zone_text *zones, const dc_household *h, const dc_zone *z,
+                        char delim, char *out, size_t size);
+
 /* A lookup thread's own state, reused across rows. */
 typedef struct batch_worker {
     const batch_job *job;
@@ -59,10 +86,25 @@ typedef struct batch_worker {
     dc_buf scratch;                  /* unquoted field values */
     uint64_t *keys; /* a window's keys, then as many again to sort them in */
     size_t keys_cap;
+    struct batch_code_row *codes; /* a window's codes, then as many to sort them in */
+    size_t codes_cap;
+    uint64_t *orders; /* a window's rows' places in the index's order */
+    size_t orders_cap;
+    batch_zone_text *zones; /* BATCH_ZONE_TEXTS, of the zones met lately */
 } batch_worker;
 
 /* The key of a row nothing can be looked up for: after every other. */
 #define DC_BATCH_KEY_LAST ((UINT64_C(1) << 48) - 1)
+/* The key of a row whose code (look->code) gives it: its place in the
+ * index's order, found for a window's codes at once (batch_block.c). */
+#define DC_BATCH_KEY_CODE (DC_BATCH_KEY_LAST + 1)
+
+/* A row's code and its place in its window, to find the codes' places in
+ * the order of their postcodes. */
+typedef struct batch_code_row {
+    dc_code code;
+    uint32_t row;
+} batch_code_row;
 
 /*
  * A row (@p len bytes, line ending excluded, not empty) is done in three
@@ -70,14 +112,15 @@ typedef struct batch_worker {
  * under 2^48: looked up in key order, rows touch the index a
  * neighbourhood at a time (forward: in the index's own order of
  * households, by cell, then code; reverse: along a Z-order curve). DC_BATCH_KEY_LAST when
- * the row's code or coordinates do not parse.
+ * the row's code or coordinates do not parse; DC_BATCH_KEY_CODE when its
+ * code parsed (forward and address modes), whose place is its key.
  */
 uint64_t dc_batch_row_look(batch_worker *w, const char *rec, size_t len,
                            batch_look *look);
 
-/* Start fetching what the lookup of a looked-at row will read first
- * (forward mode; nothing otherwise). */
-void dc_batch_row_prefetch(batch_worker *w, const batch_look *look);
+/* Start fetching what the lookup of a row of place @p order will read
+ * first (forward and address modes; nothing otherwise). */
+void dc_batch_row_prefetch(batch_worker *w, uint64_t order);
 
 /*
  * Then it is looked up, its appended fields (each after a delimiter) are

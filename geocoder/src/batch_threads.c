@@ -134,6 +134,8 @@ static dc_err begin_worker(dc_geo *geo, const batch_job *job, batch_worker *w)
     w->job = job;
     w->forward = malloc(sizeof *w->forward);
     w->reverse = malloc(sizeof *w->reverse);
+    w->zones = calloc(BATCH_ZONE_TEXTS, sizeof *w->zones);
+    if (!w->zones) return DC_E_NOMEM;
     if (job->mode == DC_BATCH_ADDRESS && !(w->search = malloc(sizeof *w->search)))
         return DC_E_NOMEM;
     if (!w->forward || !w->reverse) return DC_E_NOMEM;
@@ -146,8 +148,11 @@ static void end_worker(batch_worker *w)
     free(w->forward);
     free(w->reverse);
     free(w->search);
+    free(w->zones);
     dc_buf_free(&w->scratch);
     free(w->keys);
+    free(w->codes);
+    free(w->orders);
 }
 
 dc_err dc_batch_run_workers(run *ru, dc_geo *geo, block *blocks, size_t nblocks)

@@ -4,6 +4,7 @@
  * Code for a forward lookup; and the order and prefetch of codes for a
  * batch (diachi/index.h).
  */
+#include "olc_internal.h"
 #include "pages.h"
 #include "read_cursor.h"
 #include "read_decode.h"
@@ -131,17 +132,18 @@ dc_err dc_index_code_lookup(dc_index_txn *txn, const dc_code *code, dc_olc_area 
                             size_t cap, uint32_t *count)
 {
     dc_olc_cell cell;
-    char prefix[DC_CODE_PLUS_SIZE];
+    char digits[DC_OLC_MAX_DIGITS];
     if (!area || !plus_code) return DC_E_INVALID_ARG;
     cell.length = 0;
     dc_err rc = code_read(txn, code, &cell, out, cap, count);
     if (cell.length == 0) return rc == DC_OK ? DC_E_INDEX_CORRUPT : rc;
     /* The recovered cell gives the 4 characters the code drops; the other
-     * 7 are the code's own. */
+     * 7 are the code's own. The cell lies on the globe (code_place checks
+     * it), so its first characters are dc_olc_encode_int's without its
+     * clipping and padding: a tenth of the instructions. */
     dc_olc_cell_area(&cell, area);
-    dc_err e = dc_olc_encode_int(cell.lat, cell.lon, 4, prefix, sizeof prefix);
-    if (e != DC_OK) return e;
-    memcpy(plus_code, prefix, 4);
+    dc_olc_chars_of_int(cell.lat, cell.lon, digits);
+    memcpy(plus_code, digits, 4);
     memcpy(plus_code + 4, code->location, 4);
     plus_code[8] = '+';
     memcpy(plus_code + 9, code->location + 4, 3);
