@@ -1,8 +1,7 @@
 /*
  * batch_row.c - one row of a batch, in three steps: find its fields and
  * its locality key, look it up and keep its appended fields, write the
- * record's bytes and those fields; and a worker's texts of the zones its
- * rows met lately.
+ * record's bytes and those fields (a zone's texts from batch_zone.c).
  */
 #include <math.h>
 #include <stddef.h>
@@ -165,78 +164,6 @@ static void format_postcode(uint32_t postcode, appended *a)
     a->n[F_POSTCODE] = 5;
 }
 
-/* The length of a text dc_geo_zone_name or dc_geo_address wrote into
- * @p size bytes, from what they returned. */
-static uint16_t written(size_t n, const char *text, size_t size)
-{
-    return (uint16_t)(n < size ? n : strlen(text));
-}
-
-/* ---- zone texts ---------------------------------------------------------- */
-
-/*
- * A worker's texts of the zones it met lately: a zone's name and its part
- * of an address (zone, district, province), made once and kept in a slot
- * of its postcode. Rows looked up in the order of their keys sweep the
- * country a band of latitude at a time, and each band crosses the zones of
- * the band before: a row then mostly copies its zone's texts instead of
- * putting them together again from the index's strings.
- */
-
-/* The same zone, by its postcode and strings: they point into the index,
- * which does not change while it is open, so the same pointers and
- * lengths are the same texts. */
-static bool same_str(const dc_str *a, const dc_str *b)
-{
-    return a->ptr == b->ptr && a->len == b->len;
-}
-
-static bool same_zone(const batch_zone_text *t, const dc_zone *z)
-{
-    return t->valid && t->postcode == z->postcode && same_str(&t->name, &z->name) &&
-           same_str(&t->kind, &z->kind) && same_str(&t->district, &z->district) &&
-           same_str(&t->province, &z->province);
-}
-
-const batch_zone_text *dc_batch_zone_text(batch_zone_text *zones, const dc_zone *z,
-                                          char delim)
-{
-    /* Fibonacci hashing: neighbouring postcodes spread over the slots */
-    batch_zone_text *t =
-        &zones[(uint32_t)(z->postcode * 2654435769u) >> (32 - BATCH_ZONE_TEXTS_LOG2)];
-    if (same_zone(t, z)) return t;
-    t->postcode = z->postcode;
-    t->name = z->name, t->kind = z->kind;
-    t->district = z->district, t->province = z->province;
-    t->name_len = written(dc_geo_zone_name(z, t->name_text, sizeof t->name_text),
-                          t->name_text, sizeof t->name_text);
-    t->name_quoted = dc_csv_needs_quotes(t->name_text, t->name_len, delim);
-    size_t n = dc_geo_address(NULL, z, t->place, sizeof t->place);
-    t->place_fits = n < sizeof t->place;
-    t->place_len = t->place_fits ? n : 0;
-    t->valid = true;
-    return t;
-}
-
-/*
- * dc_geo_address's text, as it documents it: the household's parts, then
- * the zone's, the empty ones left out, joined by ", ". The household's
- * parts are put together for each row; the zone's are the cached ones.
- * Where the whole would not fit, dc_geo_address cuts it itself.
- */
-size_t dc_batch_address(batch_zone_text *zones, const dc_household *h, const dc_zone *z,
-                        char delim, char *out, size_t size)
-{
-    if (!z) return written(dc_geo_address(h, NULL, out, size), out, size);
-    const batch_zone_text *t = dc_batch_zone_text(zones, z, delim);
-    size_t n = dc_geo_address(h, NULL, out, size);
-    if (!t->place_fits || n + 2 + t->place_len >= size)
-        return written(dc_geo_address(h, z, out, size), out, size);
-    if (n && t->place_len) memcpy(out + n, ", ", 2), n += 2;
-    memcpy(out + n, t->place, t->place_len + 1);
-    return n + t->place_len;
-}
-
 /* The zone's name, from the worker's texts of the zone. */
 static void zone_fields(batch_worker *w, const dc_zone *z, appended *a)
 {
@@ -309,8 +236,9 @@ static void conversion_fields(const dc_geo_conversion *c, appended *a)
     a->status = (dc_batch_status)c->status;
     if (!c->has_current) return;
     memcpy(a->code, c->current.display, sizeof a->code);
-    a->n[F_ZONE] = written(dc_geo_zone_name(&c->zone, a->zone_name, sizeof a->zone_name),
-                           a->zone_name, sizeof a->zone_name);
+    a->n[F_ZONE] =
+        dc_batch_text_len(dc_geo_zone_name(&c->zone, a->zone_name, sizeof a->zone_name),
+                          a->zone_name, sizeof a->zone_name);
     a->district = c->zone.district;
     a->province = c->zone.province;
     a->change = c->change;
@@ -462,9 +390,9 @@ static dc_err convert_hit(batch_worker *w, const dc_search_hit *h, appended *a)
     a->n[F_SCORE] = (uint16_t)snprintf(a->score, sizeof a->score, "%.3f", h->score);
     if (h->match != DC_SEARCH_HOUSEHOLD) {
         a->status = DC_BATCH_NO_HOUSEHOLD;
-        a->n[F_ZONE] =
-            written(dc_geo_zone_name(&h->zone, a->zone_name, sizeof a->zone_name),
-                    a->zone_name, sizeof a->zone_name);
+        a->n[F_ZONE] = dc_batch_text_len(
+            dc_geo_zone_name(&h->zone, a->zone_name, sizeof a->zone_name), a->zone_name,
+            sizeof a->zone_name);
         a->district = h->zone.district;
         a->province = h->zone.province;
         return DC_OK;
@@ -487,8 +415,8 @@ static dc_err search_row(batch_worker *w, const char *text, size_t n, appended *
         memcpy(a->match, "none", 5);
         int n_error =
             snprintf(a->error, sizeof a->error, "%s: %s", dc_err_name(rc), err.message);
-        a->n[F_ERROR] =
-            written(n_error > 0 ? (size_t)n_error : 0, a->error, sizeof a->error);
+        a->n[F_ERROR] = dc_batch_text_len(n_error > 0 ? (size_t)n_error : 0, a->error,
+                                          sizeof a->error);
         return DC_OK;
     }
     if (rc != DC_OK) return rc;

@@ -5,6 +5,7 @@
 #define DC_BATCH_ROW_H
 
 #include "batch_internal.h"
+#include "batch_zone.h"
 #include "buf.h"
 
 /* What every row of a run is looked up and written with; read-only once
@@ -47,34 +48,6 @@ static inline bool dc_batch_look_held(const batch_look *l)
     return (!l->present[0] || l->held_len[0] <= BATCH_HELD) &&
            (!l->present[1] || l->held_len[1] <= BATCH_HELD);
 }
-
-/* The texts of a zone a worker met (batch_row.c), in one of its
- * BATCH_ZONE_TEXTS slots: the zone is known by its strings, which point
- * into the index. */
-#define BATCH_ZONE_TEXTS_LOG2 8
-#define BATCH_ZONE_TEXTS (1u << BATCH_ZONE_TEXTS_LOG2)
-typedef struct batch_zone_text {
-    bool valid;
-    uint32_t postcode;
-    dc_str name, kind, district, province;
-    char name_text[256]; /* dc_geo_zone_name's, as a row's zone column holds it */
-    size_t name_len;
-    bool name_quoted; /* a CSV field of it needs quotes */
-    char place[1024]; /* the zone's part of an address: dc_geo_address(NULL, zone) */
-    size_t place_len;
-    bool place_fits;
-} batch_zone_text;
-
-/* The texts of zone @p z, from its slot of @p zones (BATCH_ZONE_TEXTS of
- * them, zeroed at first), made there unless the slot holds them already;
- * quoted as a CSV field with @p delim. */
-const batch_zone_text *dc_batch_zone_text(batch_zone_text *zones, const dc_zone *z,
-                                          char delim);
-
-/* dc_geo_address(@p h, @p z) into @p out (@p size bytes, NUL-terminated),
- * the zone's part from @p zones; returns the length of the text in @p out. */
-size_t dc_batch_address(batch_zone_text *zones, const dc_household *h, const dc_zone *z,
-                        char delim, char *out, size_t size);
 
 /* A lookup thread's own state, reused across rows. */
 typedef struct batch_worker {

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "batch_row.h"
+#include "batch_zone.h"
 
 static dc_str str_of(const char *text)
 {
