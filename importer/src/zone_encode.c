@@ -105,11 +105,8 @@ static int32_t round_e7(double deg)
     if (!(fabs(v) < 2147483648.0)) return (int32_t)llround(v);
     int64_t i = (int64_t)v;
     double f = v - (double)i;
-    if (f >= 0.5)
-        i++;
-    else if (f <= -0.5)
-        i--;
-    return (int32_t)i;
+    /* as flags, not branches: the fraction is a coin toss to predict */
+    return (int32_t)(i + (f >= 0.5) - (f <= -0.5));
 }
 
 /* One ring of @p count points, rounded to e7, repeated points dropped,
