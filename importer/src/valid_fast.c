@@ -65,6 +65,7 @@ typedef struct proof {
     uint32_t nrings;
     uint32_t nedges;
     double minx, miny, maxx, maxy;
+    double extent; /* the edges' lengths, each the larger of its two sides */
     dc_proof_work *w;
 } proof;
 
@@ -127,18 +128,24 @@ static bool ring_ok(proof *pr, const ring *rg)
 {
     const pt *p = rg->p;
     uint32_t n = rg->n + 1;
+    double minx = pr->minx, miny = pr->miny, maxx = pr->maxx, maxy = pr->maxy;
+    double extent = pr->extent;
     if (p[0].x != p[n - 1].x || p[0].y != p[n - 1].y) return false;
     for (uint32_t i = 0; i < n; i++) {
         if (!isfinite(p[i].x) || !isfinite(p[i].y)) return false;
         if (i > 0 && p[i].x == p[i - 1].x && p[i].y == p[i - 1].y) return false;
-        pr->minx = LO(pr->minx, p[i].x), pr->maxx = HI(pr->maxx, p[i].x);
-        pr->miny = LO(pr->miny, p[i].y), pr->maxy = HI(pr->maxy, p[i].y);
+        minx = LO(minx, p[i].x), maxx = HI(maxx, p[i].x);
+        miny = LO(miny, p[i].y), maxy = HI(maxy, p[i].y);
     }
-    /* each vertex's two edges, the closing vertex's too */
+    /* each vertex's two edges, the closing vertex's too; the edges'
+     * lengths for the grid on the way */
     for (uint32_t i = 0; i < rg->n; i++) {
         pt a = p[i == 0 ? rg->n - 1 : i - 1], b = p[i], c = p[i + 1];
         if (!neighbours_ok(a, b, c)) return false;
+        extent += HI(fabs(c.x - b.x), fabs(c.y - b.y));
     }
+    pr->minx = minx, pr->miny = miny, pr->maxx = maxx, pr->maxy = maxy;
+    pr->extent = extent;
     return true;
 }
 
@@ -167,6 +174,7 @@ static bool read_rings(proof *pr, const dc_zone_rings *zr)
 /* The grid: @p cols x @p rows cells of @p cw x @p ch from (minx, miny). */
 typedef struct grid {
     double minx, miny, cw, ch;
+    double per_cw, per_ch; /* 1 / cw, 1 / ch: a product costs less than a quotient */
     uint32_t cols, rows;
 } grid;
 
@@ -174,23 +182,16 @@ typedef struct grid {
  * of a monotone expression, so two boxes that meet share a cell. */
 static void cells_of(const grid *gr, pt a, pt b, uint32_t c[4])
 {
-    c[0] = (uint32_t)LO((LO(a.x, b.x) - gr->minx) / gr->cw, gr->cols - 1);
-    c[1] = (uint32_t)LO((HI(a.x, b.x) - gr->minx) / gr->cw, gr->cols - 1);
-    c[2] = (uint32_t)LO((LO(a.y, b.y) - gr->miny) / gr->ch, gr->rows - 1);
-    c[3] = (uint32_t)LO((HI(a.y, b.y) - gr->miny) / gr->ch, gr->rows - 1);
+    c[0] = (uint32_t)LO((LO(a.x, b.x) - gr->minx) * gr->per_cw, gr->cols - 1);
+    c[1] = (uint32_t)LO((HI(a.x, b.x) - gr->minx) * gr->per_cw, gr->cols - 1);
+    c[2] = (uint32_t)LO((LO(a.y, b.y) - gr->miny) * gr->per_ch, gr->rows - 1);
+    c[3] = (uint32_t)LO((HI(a.y, b.y) - gr->miny) * gr->per_ch, gr->rows - 1);
 }
 
 /* The grid's cell size for the proof's edges. */
 static bool grid_of(const proof *pr, grid *gr)
 {
-    double extent = 0;
-    for (uint32_t r = 0; r < pr->nrings; r++) {
-        const ring *rg = &pr->rings[r];
-        for (uint32_t i = 0; i < rg->n; i++) {
-            pt a = rg->p[i], b = rg->p[i + 1];
-            extent += HI(fabs(b.x - a.x), fabs(b.y - a.y));
-        }
-    }
+    double extent = pr->extent;
     double w = pr->maxx - pr->minx, h = pr->maxy - pr->miny;
     if (!(w > 0) || !(h > 0)) return false;
     /* CELLS_PER_EDGE cells an edge over the box, and no smaller than
@@ -204,13 +205,12 @@ static bool grid_of(const proof *pr, grid *gr)
      * does not depend on the cells. */
     uint32_t total = pr->nedges;
     double side = HI(sqrt(w * h / (CELLS_PER_EDGE * (double)total)), 2 * extent / total);
-    *gr = (grid){pr->minx,
-                 pr->miny,
-                 0,
-                 0,
-                 (uint32_t)LO(HI(w / side, 1), 4096),
-                 (uint32_t)LO(HI(h / side, 1), 4096)};
+    *gr = (grid){.minx = pr->minx,
+                 .miny = pr->miny,
+                 .cols = (uint32_t)LO(HI(w / side, 1), 4096),
+                 .rows = (uint32_t)LO(HI(h / side, 1), 4096)};
     gr->cw = w / gr->cols, gr->ch = h / gr->rows;
+    gr->per_cw = 1 / gr->cw, gr->per_ch = 1 / gr->ch;
     return true;
 }
 
