@@ -20,6 +20,9 @@
 /* Cells an edge covers on average, at most, before the grid is useless
  * (long edges across a detailed ring: GEOS then). */
 #define MAX_CELLS_PER_EDGE 16
+/* Edges in cells, at most (40 bytes each, with their boxes: 320 MB); a
+ * zone of millions of vertices goes to GEOS rather than beyond. */
+#define MAX_CELL_EDGES (1u << 23)
 /* Rings whose nesting is compared pairwise, at most. */
 #define MAX_RINGS 512
 /* Cells of the edge grid an edge, at least (see grid_of). */
@@ -232,7 +235,9 @@ static bool count_cells(proof *pr, const grid *gr, size_t ncells)
             uint32_t *c = w->span[e];
             cells_of(gr, pr->rings[r].p[i], pr->rings[r].p[i + 1], c);
             covered += (uint64_t)(c[1] - c[0] + 1) * (c[3] - c[2] + 1);
-            if (covered > (uint64_t)MAX_CELLS_PER_EDGE * total) return false;
+            if (covered > (uint64_t)MAX_CELLS_PER_EDGE * total ||
+                covered > MAX_CELL_EDGES)
+                return false;
             for (uint32_t y = c[2]; y <= c[3]; y++)
                 for (uint32_t x = c[0]; x <= c[1]; x++)
                     w->start[(size_t)y * gr->cols + x + 1]++;
