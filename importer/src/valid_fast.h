@@ -20,6 +20,23 @@
 
 #include <ogr_api.h>
 
+#include "zone_encode.h"
+
+/** A thread's buffers for the proof, kept from zone to zone: fresh
+ *  memory for every zone cost the kernel as much as the proof's work. */
+typedef struct dc_proof_work dc_proof_work;
+
+/** Empty buffers, or NULL when out of memory. */
+dc_proof_work *dc_proof_work_new(void);
+
+/** Free @p w; NULL is a no-op. */
+void dc_proof_work_free(dc_proof_work *w);
+
+/** dc_polygon_proven_valid of the geometry whose rings @p zr holds (read
+ *  by dc_zone_rings_read), with @p w's buffers; one thread at a time for
+ *  each @p w. */
+bool dc_rings_proven_valid(const dc_zone_rings *zr, dc_proof_work *w);
+
 /** True when @p g, a Polygon or MultiPolygon, is proven valid; false when
  *  it is not proven (GEOS decides then) or is of another type. */
 bool dc_polygon_proven_valid(OGRGeometryH g);

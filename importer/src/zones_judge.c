@@ -59,14 +59,32 @@ OGRGeometryH dc_zone_polygons_owned(OGRGeometryH g)
     return mp;
 }
 
+/* A thread's buffers, kept from feature to feature: the rings of the one
+ * being judged, copied out of OGR once for both the proof and the
+ * encoding, and the proof's own. */
+typedef struct judge_work {
+    dc_zone_rings rings;
+    dc_proof_work *proof; /* NULL when out of memory: GEOS decides */
+} judge_work;
+
+/* Proven valid by the quick test, with @p w's rings read from @p g. */
+static bool proven_valid(OGRGeometryH g, judge_work *w)
+{
+    return w->proof && dc_zone_rings_read(&w->rings, g) == 0 &&
+           dc_rings_proven_valid(&w->rings, w->proof);
+}
+
 /*
  * A valid multipolygon from geometry @p g (taken), or NULL with the
  * reason in *verdict (and the type of a geometry that is not a polygon
- * in *type). Reports nothing: thread-safe.
+ * in *type). *@p same_rings: whether the multipolygon's rings are those
+ * w->rings holds (a geometry proven valid is its own answer, ring for
+ * ring). Reports nothing: thread-safe.
  */
-static OGRGeometryH valid_polygons(OGRGeometryH g, dc_verdict *verdict,
-                                   OGRwkbGeometryType *type)
+static OGRGeometryH valid_polygons(OGRGeometryH g, judge_work *w, dc_verdict *verdict,
+                                   OGRwkbGeometryType *type, bool *same_rings)
 {
+    *same_rings = false;
     if (!g || OGR_G_IsEmpty(g)) {
         OGR_G_DestroyGeometry(g);
         *verdict = DC_VERDICT_NULL_GEOMETRY;
@@ -84,9 +102,11 @@ static OGRGeometryH valid_polygons(OGRGeometryH g, dc_verdict *verdict,
         return NULL;
     }
     /* Most zones are proven valid in linear time; GEOS decides the rest. */
-    if (dc_polygon_proven_valid(g) || OGR_G_IsValid(g)) {
+    bool proven = proven_valid(g, w);
+    if (proven || OGR_G_IsValid(g)) {
         OGRGeometryH mp = dc_zone_polygons_owned(g);
         *verdict = mp ? DC_VERDICT_KEPT : DC_VERDICT_DROPPED;
+        *same_rings = proven && mp;
         return mp;
     }
     OGRGeometryH fixed = OGR_G_MakeValid(g);
@@ -120,7 +140,7 @@ struct dc_judging {
 /* Reproject (with this thread's copy of the layer's transformation),
  * validate and repair one feature. */
 static void judge_one(dc_judging *j, dc_zone_feature *f,
-                      OGRCoordinateTransformationH *mine)
+                      OGRCoordinateTransformationH *mine, judge_work *w)
 {
     if (f->verdict != DC_VERDICT_PENDING) return;
     OGRGeometryH g = f->geometry;
@@ -140,11 +160,13 @@ static void judge_one(dc_judging *j, dc_zone_feature *f,
             g = NULL;
         }
     }
-    f->geometry = valid_polygons(g, &f->verdict, &f->type);
+    bool same_rings;
+    f->geometry = valid_polygons(g, w, &f->verdict, &f->type, &same_rings);
     /* Most zones are one feature: their encoding is done here, on every
      * CPU, rather than one by one when they are merged. */
     if (f->geometry) {
-        f->encoded = dc_zone_encode(f->geometry, &f->blob, &f->bb) == 0;
+        f->encoded = (same_rings ? dc_zone_encode_rings(&w->rings, &f->blob, &f->bb)
+                                 : dc_zone_encode(f->geometry, &f->blob, &f->bb)) == 0;
         if (!f->encoded) {
             free(f->blob.data);
             memset(&f->blob, 0, sizeof f->blob);
@@ -172,6 +194,7 @@ static void *judge_some(void *arg)
     dc_judging *j = arg;
     OGRCoordinateTransformationH *mine = NULL;
     size_t cap = 0;
+    judge_work w = {{0}, dc_proof_work_new()};
     CPLPushErrorHandler(CPLQuietErrorHandler);
     for (;;) {
         pthread_mutex_lock(&j->lock);
@@ -184,11 +207,13 @@ static void *judge_some(void *arg)
         dc_zone_feature *f = &j->features[j->next++];
         pthread_mutex_unlock(&j->lock);
         if (mine_reserve(&mine, &cap, f->transform))
-            judge_one(j, f, mine);
+            judge_one(j, f, mine, &w);
         else if (f->verdict == DC_VERDICT_PENDING)
             f->verdict = DC_VERDICT_INVALID; /* out of memory */
     }
     CPLPopErrorHandler();
+    dc_zone_rings_free(&w.rings);
+    dc_proof_work_free(w.proof);
     for (size_t i = 0; i < cap; i++)
         dc_crs_destroy(mine[i]);
     free(mine);
