@@ -8,9 +8,9 @@
 #include <string.h>
 
 /* Every character a code may hold: the ten digits (a postcode's), then the
- * letters of the OLC alphabet, in the order of the tables below. */
-static const char spoken_chars[] = "0123456789CFGHJMPQRVWX";
-#define SPOKEN_CHARS (sizeof spoken_chars - 1)
+ * letters of the OLC alphabet, 0123456789CFGHJMPQRVWX, in the order of the
+ * tables below. */
+#define SPOKEN_CHARS 22
 
 /* A word and its length in bytes: every answer of the HTTP service reads
  * its code aloud twice, so neither a character's place nor a word's
@@ -21,7 +21,7 @@ typedef struct spoken_word {
 } spoken_word;
 #define W(text) {text, sizeof text - 1}
 
-/* Each character's place in spoken_chars plus one, 0 for any other
+/* Each character's place in that order plus one, 0 for any other
  * character; lower-case letters read as their capitals. */
 static const unsigned char spoken_place[256] = {
     ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
