@@ -51,13 +51,31 @@ static bool is_vn2000_datum(OGRSpatialReferenceH srs)
     return strstr(flat, "vietnam2000") || strstr(flat, "vn2000");
 }
 
-static OGRSpatialReferenceH wgs84(void)
+static OGRSpatialReferenceH make_wgs84(void)
 {
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
     if (srs && OSRImportFromEPSG(srs, 4326) != OGRERR_NONE) {
         OSRDestroySpatialReference(srs);
         return NULL;
     }
+    if (srs) OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    return srs;
+}
+
+/* EPSG:4326 is a query of PROJ's database, 1 to 3 ms each time; each
+ * layer's transformation asks for it. It is made once and copied, under a
+ * lock: a reference is not to be read by two threads at once. */
+static pthread_mutex_t wgs84_lock = PTHREAD_MUTEX_INITIALIZER;
+static OGRSpatialReferenceH wgs84_made;
+
+/* WGS 84 in longitude, latitude order: a new reference the caller
+ * destroys, or NULL. */
+static OGRSpatialReferenceH wgs84(void)
+{
+    pthread_mutex_lock(&wgs84_lock);
+    if (!wgs84_made) wgs84_made = make_wgs84();
+    OGRSpatialReferenceH srs = wgs84_made ? OSRClone(wgs84_made) : NULL;
+    pthread_mutex_unlock(&wgs84_lock);
     if (srs) OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
     return srs;
 }
@@ -487,10 +505,14 @@ OGRErr dc_crs_transform_geometry(OGRGeometryH g, OGRCoordinateTransformationH ct
  */
 #define CRS_CACHE_SLOTS 64
 #define PRJ_MAX (64u << 10)
-/* Building the transformation costs PROJ's database another 2 ms or so;
- * a layer done gives its transformation back for the next layer with the
- * same .prj (taken by one layer at a time: GDAL gives the PROJ object the
- * calling thread's context at each transform). */
+/* Building the transformation costs PROJ's database another 7 to 14 ms
+ * (perf probes on the 1 M national map's 17 .prj files), and the three
+ * threads reading a delivery each want one for each .prj. So the first
+ * one made for a .prj is kept as a model, and a layer that finds none
+ * idle gets a copy of it (OCTClone, about 1 ms, no database); a layer done
+ * gives its transformation back for the next layer with the same .prj
+ * (taken by one layer at a time: GDAL gives the PROJ object the calling
+ * thread's context at each transform). */
 #define CRS_IDLE 4
 #define CRS_LENT 16
 
@@ -498,13 +520,17 @@ typedef struct crs_entry {
     char *prj; /* the .prj's bytes */
     size_t len;
     OGRSpatialReferenceH from;
+    /* a copy of the first transformation made from `from`, with our
+     * arithmetic on when recognise() found it ours; NULL: none */
+    OGRCoordinateTransformationH model;
     OGRCoordinateTransformationH idle[CRS_IDLE];
     int nidle;
-    bool pending; /* a thread is making `from`; NULL after: not to be kept */
+    bool pending; /* a thread is making `from` and `model`; NULL after: not kept */
 } crs_entry;
 
 /* The household readers start with the zones, so up to three threads
- * meet each .prj at once: one makes the reference, the others wait. */
+ * meet each .prj at once: one makes the reference and the model, the
+ * others wait for them. */
 static pthread_mutex_t crs_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t crs_made = PTHREAD_COND_INITIALIZER;
 static crs_entry crs_cache[CRS_CACHE_SLOTS];
@@ -553,18 +579,24 @@ static char *read_prj(const char *shp, size_t *len)
     return NULL;
 }
 
-/* A copy of the reference kept for these .prj bytes; or NULL with *mine
- * set when the caller is to make it (and then call made_crs), or not set
- * when it is not kept (the cache full, a reference that failed). */
-static OGRSpatialReferenceH cached_crs(const char *prj, size_t len, bool *mine)
+/* What is kept for these .prj bytes: a copy of the model transformation
+ * into *copy when there is one (then NULL is returned), else a copy of the
+ * reference; or NULL with *mine set when the caller is to make them (and
+ * then call made_crs), or not set when they are not kept (the cache full,
+ * a reference that failed). */
+static OGRSpatialReferenceH cached_crs(const char *prj, size_t len, bool *mine,
+                                       OGRCoordinateTransformationH *copy)
 {
     OGRSpatialReferenceH srs = NULL;
     *mine = false;
+    *copy = NULL;
     pthread_mutex_lock(&crs_lock);
     size_t i = find_entry(prj, len);
     while (i < crs_count && crs_cache[i].pending)
         pthread_cond_wait(&crs_made, &crs_lock);
-    if (i < crs_count && crs_cache[i].from) srs = OSRClone(crs_cache[i].from);
+    /* copied under the lock: one PROJ object, read by one thread at a time */
+    if (i < crs_count && crs_cache[i].model) *copy = dc_crs_clone(crs_cache[i].model);
+    if (i < crs_count && !*copy && crs_cache[i].from) srs = OSRClone(crs_cache[i].from);
     if (i == crs_count && crs_count < CRS_CACHE_SLOTS) {
         char *bytes = malloc(len ? len : 1);
         if (bytes) {
@@ -578,13 +610,19 @@ static OGRSpatialReferenceH cached_crs(const char *prj, size_t len, bool *mine)
     return srs;
 }
 
-/* The reference the caller made for these .prj bytes (NULL: none), kept
- * as a copy; the threads waiting for it go on. */
-static void made_crs(const char *prj, size_t len, OGRSpatialReferenceH from)
+/* The reference and the transformation the caller made for these .prj
+ * bytes (NULL: none), kept as copies, with our arithmetic @p fast (NULL:
+ * PROJ's alone) on in the model whatever the caller's layer asked; the
+ * threads waiting for them go on. */
+static void made_crs(const char *prj, size_t len, OGRSpatialReferenceH from,
+                     OGRCoordinateTransformationH ct, const dc_reproject *fast)
 {
+    OGRCoordinateTransformationH model = from && ct ? OCTClone(ct) : NULL;
+    if (model && fast) fast_add(model, fast, true);
     pthread_mutex_lock(&crs_lock);
     crs_entry *e = &crs_cache[find_entry(prj, len)];
     e->from = from ? OSRClone(from) : NULL;
+    e->model = model;
     e->pending = false;
     pthread_cond_broadcast(&crs_made);
     pthread_mutex_unlock(&crs_lock);
@@ -635,23 +673,17 @@ void dc_crs_release(OGRCoordinateTransformationH ct)
     dc_crs_destroy(ct);
 }
 
-/* The layer's CRS, ready to transform from: the override, or the layer's
- * own (from the cache when its .prj's bytes @p prj were seen), with the
- * VN-2000 shift made sure of. */
-static OGRSpatialReferenceH source_ready(OGRLayerH layer, const char *prj, size_t len,
-                                         dc_layer_kind kind, const char *srs,
-                                         OGRSpatialReferenceH to,
+/* The layer's CRS, ready to transform from: the override or the layer's
+ * own, with the VN-2000 shift made sure of. */
+static OGRSpatialReferenceH source_ready(OGRLayerH layer, dc_layer_kind kind,
+                                         const char *srs, OGRSpatialReferenceH to,
                                          dc_source_problem *problem)
 {
-    bool mine = false;
-    OGRSpatialReferenceH from = prj ? cached_crs(prj, len, &mine) : NULL;
-    if (from) return from;
-    from = source_crs(layer, kind, srs, problem);
+    OGRSpatialReferenceH from = source_crs(layer, kind, srs, problem);
     if (from) {
         OSRSetAxisMappingStrategy(from, OAMS_TRADITIONAL_GIS_ORDER);
         ensure_vn2000_shift(from, to);
     }
-    if (mine) made_crs(prj, len, from);
     return from;
 }
 
@@ -660,11 +692,21 @@ static dc_err transformation(OGRLayerH layer, const char *prj, size_t len,
                              OGRCoordinateTransformationH *out,
                              dc_source_problem *problem)
 {
+    bool mine = false, ours = false;
+    dc_reproject fast;
+    OGRCoordinateTransformationH ct = NULL;
+    OGRSpatialReferenceH from = prj ? cached_crs(prj, len, &mine, &ct) : NULL;
+    if (ct) {
+        fast_switch(ct, !exact);
+        lend(prj, len, ct);
+        *out = ct;
+        return DC_OK;
+    }
     dc_err rc = DC_E_INVALID_ARG;
     OGRSpatialReferenceH to = wgs84();
-    OGRSpatialReferenceH from = to ? source_ready(layer, prj, len, kind, srs, to, problem)
-                                   : source_crs(layer, kind, srs, problem);
-    OGRCoordinateTransformationH ct = NULL;
+    if (!from)
+        from = to ? source_ready(layer, kind, srs, to, problem)
+                  : source_crs(layer, kind, srs, problem);
     if (!to && from) {
         dc_problem_set(problem, NULL, NULL, "bad_crs",
                        "PROJ has no EPSG:4326: is its database (proj.db) installed?");
@@ -678,12 +720,13 @@ static dc_err transformation(OGRLayerH layer, const char *prj, size_t len,
                        OGR_L_GetName(layer), why);
         goto done;
     }
-    dc_reproject fast;
-    if (recognise(from, to, ct, &fast)) fast_add(ct, &fast, !exact);
+    ours = recognise(from, to, ct, &fast);
+    if (ours) fast_add(ct, &fast, !exact);
     if (prj) lend(prj, len, ct);
     *out = ct;
     rc = DC_OK;
 done:
+    if (mine) made_crs(prj, len, to ? from : NULL, ct, ours ? &fast : NULL);
     if (from) OSRDestroySpatialReference(from);
     if (to) OSRDestroySpatialReference(to);
     return rc;

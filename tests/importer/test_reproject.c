@@ -621,6 +621,96 @@ static void geometry_as_points(void **state)
     free(prj);
 }
 
+/* A point shapefile DIR/pts.shp whose .prj is EPSG:@p epsg's, as the
+ * shapefile driver writes it. */
+static void shapefile_with_prj(const char *dir, int epsg)
+{
+    static const char *const ext[] = {"shp", "shx", "dbf", "prj", "cpg"};
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        char old[4200];
+        snprintf(old, sizeof old, "%s/pts.%s", dir, ext[i]);
+        remove(old); /* a run before this one's */
+    }
+    GDALDriverH drv = GDALGetDriverByName("ESRI Shapefile");
+    assert_non_null(drv);
+    GDALDatasetH ds = GDALCreate(drv, dir, 0, 0, 0, GDT_Unknown, NULL);
+    assert_non_null(ds);
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    assert_int_equal(OSRImportFromEPSG(srs, epsg), OGRERR_NONE);
+    OGRLayerH layer = GDALDatasetCreateLayer(ds, "pts", srs, wkbPoint, NULL);
+    assert_non_null(layer);
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
+    OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+    OGR_G_SetPoint_2D(g, 0, 560000, 2300000);
+    OGR_F_SetGeometryDirectly(f, g);
+    assert_int_equal(OGR_L_CreateFeature(layer, f), OGRERR_NONE);
+    OGR_F_Destroy(f);
+    OSRDestroySpatialReference(srs);
+    GDALClose(ds);
+}
+
+/* The layers of a delivery share a few .prj files: the transformations
+ * after the first for the same bytes are copies of it. Each is ours
+ * unless asked exact, a copy taken while the first is still held gives
+ * the first's answers to the bit, the exact one PROJ's, all within 1 mm of
+ * cs2cs; one given back and taken again follows the new layer's wish. */
+static void one_prj_many_layers(void **state)
+{
+    (void)state;
+    char dir[4096], shp[4200], prj_path[4200];
+    snprintf(dir, sizeof dir, "%s/prj-copies", workdir);
+    snprintf(shp, sizeof shp, "%s/pts.shp", dir);
+    snprintf(prj_path, sizeof prj_path, "%s/pts.prj", dir);
+    shapefile_with_prj(dir, 9210);
+    GDALDatasetH ds = GDALOpenEx(shp, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH layer = GDALDatasetGetLayer(ds, 0);
+    char *prj = read_text(prj_path);
+
+    static grid g, got[3];
+    static double lon[POINTS], lat[POINTS];
+    static int ok[POINTS];
+    vietnam_grid(105.75, &g);
+    cs2cs(prj, &g, lon, lat);
+    const bool exact[3] = {false, false, true};
+    OGRCoordinateTransformationH ct[3];
+    for (int k = 0; k < 3; k++) {
+        dc_source_problem problem = {0};
+        assert_int_equal(dc_crs_to_wgs84(layer, shp, DC_LAYER_HOUSEHOLDS, NULL, exact[k],
+                                         &ct[k], &problem),
+                         DC_OK);
+        assert_int_equal(dc_crs_is_ours(ct[k]), !exact[k]);
+        for (int j = 0; j < k; j++)
+            assert_true(ct[k] != ct[j]);
+        got[k] = g;
+        dc_crs_transform_points(ct[k], POINTS, got[k].x, got[k].y, ok);
+        for (int i = 0; i < POINTS; i++) {
+            assert_true(ok[i]);
+            double d = metres(lat[i], got[k].y[i] - lat[i], got[k].x[i] - lon[i]);
+            if (d >= 0.001) fail_msg("layer %d, point %d: %.6f m from cs2cs", k, i, d);
+        }
+    }
+    assert_memory_equal(&got[1], &got[0], sizeof got[0]);
+    grid proj = g;
+    OCTTransformEx(ct[0], POINTS, proj.x, proj.y, NULL, ok);
+    assert_memory_equal(&got[2], &proj, sizeof proj);
+
+    /* the exact one given back, then taken by a layer that is not exact */
+    dc_crs_release(ct[2]);
+    dc_source_problem problem = {0};
+    assert_int_equal(
+        dc_crs_to_wgs84(layer, shp, DC_LAYER_HOUSEHOLDS, NULL, false, &ct[2], &problem),
+        DC_OK);
+    assert_true(dc_crs_is_ours(ct[2]));
+    grid again = g;
+    dc_crs_transform_points(ct[2], POINTS, again.x, again.y, ok);
+    assert_memory_equal(&again, &got[0], sizeof again);
+    for (int k = 0; k < 3; k++)
+        dc_crs_release(ct[k]);
+    free(prj);
+    GDALClose(ds);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -644,6 +734,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(explicit_towgs84),
         cmocka_unit_test(others_stay_with_proj),
         cmocka_unit_test(geometry_as_points),
+        cmocka_unit_test(one_prj_many_layers),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     GDALDestroy();
