@@ -157,19 +157,19 @@ static bool reserve(void **p, size_t *cap, size_t n, size_t size)
 static bool ring_ok(proof *pr, const ring *rg)
 {
     const pt *p = rg->p;
-    uint32_t n = rg->n + 1;
     double minx = pr->minx, miny = pr->miny, maxx = pr->maxx, maxy = pr->maxy;
-    if (p[0].x != p[n - 1].x || p[0].y != p[n - 1].y) return false;
-    for (uint32_t i = 0; i < n; i++) {
-        if (!isfinite(p[i].x) || !isfinite(p[i].y)) return false;
-        if (i > 0 && p[i].x == p[i - 1].x && p[i].y == p[i - 1].y) return false;
-        minx = LO(minx, p[i].x), maxx = HI(maxx, p[i].x);
-        miny = LO(miny, p[i].y), maxy = HI(maxy, p[i].y);
-    }
-    /* each vertex's two edges, the closing vertex's too */
+    if (p[0].x != p[rg->n].x || p[0].y != p[rg->n].y) return false;
+    /* each vertex with its two edges, the closing vertex's too, in one
+     * pass: the ring is proven when every test holds, in any order */
+    pt a = p[rg->n - 1], b = p[0];
     for (uint32_t i = 0; i < rg->n; i++) {
-        pt a = p[i == 0 ? rg->n - 1 : i - 1], b = p[i], c = p[i + 1];
+        pt c = p[i + 1];
+        if (!isfinite(b.x) || !isfinite(b.y)) return false;
+        if (c.x == b.x && c.y == b.y) return false;
+        minx = LO(minx, b.x), maxx = HI(maxx, b.x);
+        miny = LO(miny, b.y), maxy = HI(maxy, b.y);
         if (!neighbours_ok(a, b, c)) return false;
+        a = b, b = c;
     }
     pr->minx = minx, pr->miny = miny, pr->maxx = maxx, pr->maxy = maxy;
     return true;
@@ -207,6 +207,27 @@ static bool read_rings(proof *pr, const dc_zone_rings *zr)
  * the two edges' points on that line are apart. Realistic borders turn
  * back in x every six edges or so: the grid holds a sixth of the items.
  */
+/* The chain of ring @p r from edge @p first: its last edge and box. Its
+ * x-range is that of its ends, x never turning back along it. */
+static uint32_t chain_from(const proof *pr, uint32_t r, uint32_t first, chain *c,
+                           cell_chain *b)
+{
+    const pt *p = pr->rings[r].p;
+    uint32_t n = pr->rings[r].n, end = first + MAX_CHAIN < n ? first + MAX_CHAIN : n, i;
+    double y0 = p[first].y, y1 = y0;
+    int dir = 0;
+    for (i = first; i < end; i++) {
+        int dx = (p[i + 1].x > p[i].x) - (p[i + 1].x < p[i].x);
+        if (dx && dir && dx != dir) break;
+        dir = dx ? dx : dir;
+        y0 = LO(y0, p[i + 1].y), y1 = HI(y1, p[i + 1].y);
+    }
+    *c = (chain){r, first, i - first, dir < 0};
+    b->x0 = LO(p[first].x, p[i].x), b->x1 = HI(p[first].x, p[i].x);
+    b->y0 = y0, b->y1 = y1;
+    return i;
+}
+
 static bool chains_of(proof *pr)
 {
     dc_proof_work *w = pr->w;
@@ -215,31 +236,13 @@ static bool chains_of(proof *pr)
         return false;
     uint32_t nc = 0;
     double extent = 0;
-    for (uint32_t r = 0; r < pr->nrings; r++) {
-        const ring *rg = &pr->rings[r];
-        chain *c = NULL;
-        cell_chain *b = NULL;
-        int dir = 0;
-        for (uint32_t i = 0; i < rg->n; i++) {
-            pt a = rg->p[i], q = rg->p[i + 1];
-            int dx = (q.x > a.x) - (q.x < a.x);
-            if (!c || c->n == MAX_CHAIN || (dx && dir && dx != dir)) {
-                if (c) extent += HI(b->x1 - b->x0, b->y1 - b->y0);
-                c = &w->chains[nc];
-                b = &w->boxes[nc];
-                *c = (chain){r, i, 0, false};
-                *b = (cell_chain){a.x, a.x, a.y, a.y, nc};
-                nc++;
-                dir = 0;
-            }
-            if (dx) dir = dx;
-            c->n++;
-            c->down = dir < 0;
-            b->x0 = LO(b->x0, q.x), b->x1 = HI(b->x1, q.x);
-            b->y0 = LO(b->y0, q.y), b->y1 = HI(b->y1, q.y);
+    for (uint32_t r = 0; r < pr->nrings; r++)
+        for (uint32_t i = 0; i < pr->rings[r].n; nc++) {
+            cell_chain *b = &w->boxes[nc];
+            i = chain_from(pr, r, i, &w->chains[nc], b);
+            b->chain = nc;
+            extent += HI(b->x1 - b->x0, b->y1 - b->y0);
         }
-        if (c) extent += HI(b->x1 - b->x0, b->y1 - b->y0);
-    }
     pr->nchains = nc;
     pr->extent = extent;
     return nc > 0;
