@@ -4,8 +4,9 @@
  * back, whose edges cannot meet but as neighbours; the chains go into a
  * uniform grid, and two chains sharing a cell whose boxes meet are tested
  * edge by edge, with orientations carrying an error bound, so that a
- * touch, a crossing or a case too close to call all end the proof. Rings that never meet
- * are then simple and apart, and their nesting is told by one vertex each.
+ * touch, a crossing or a case too close to call all end the proof. Rings
+ * that never meet are then simple and apart, and their nesting is told by
+ * one vertex each.
  */
 #include "valid_fast.h"
 
@@ -197,18 +198,9 @@ static bool read_rings(proof *pr, const dc_zone_rings *zr)
     return exteriors == zr->nparts;
 }
 
-/*
- * Each ring cut into chains along which x never turns back, of at most
- * MAX_CHAIN edges, with their boxes; the sum of the boxes' larger sides,
- * for the grid. Two edges of one chain that are not neighbours never
- * meet: when the first ends at a smaller x than the second starts, their
- * x-ranges are apart; when at the same x, every edge between them is
- * upright, and ring_ok proved that such a run goes on one way in y, so
- * the two edges' points on that line are apart. Realistic borders turn
- * back in x every six edges or so: the grid holds a sixth of the items.
- */
-/* The chain of ring @p r from edge @p first: its last edge and box. Its
- * x-range is that of its ends, x never turning back along it. */
+/* The chain of ring @p r from edge @p first into *c and its box into *b;
+ * the edge after its last. Its x-range is that of its ends, x never
+ * turning back along it. */
 static uint32_t chain_from(const proof *pr, uint32_t r, uint32_t first, chain *c,
                            cell_chain *b)
 {
@@ -228,6 +220,16 @@ static uint32_t chain_from(const proof *pr, uint32_t r, uint32_t first, chain *c
     return i;
 }
 
+/*
+ * Each ring cut into chains along which x never turns back, of at most
+ * MAX_CHAIN edges, with their boxes; the sum of the boxes' larger sides,
+ * for the grid. Two edges of one chain that are not neighbours never
+ * meet: when the first ends at a smaller x than the second starts, their
+ * x-ranges are apart; when at the same x, every edge between them is
+ * upright, and ring_ok proved that such a run goes on one way in y, so
+ * the two edges' points on that line are apart. Realistic borders turn
+ * back in x every six edges or so: the grid holds a sixth of the items.
+ */
 static bool chains_of(proof *pr)
 {
     dc_proof_work *w = pr->w;
@@ -348,6 +350,7 @@ static bool edge_pair_apart(const proof *pr, uint32_t ri, uint32_t i, uint32_t r
     return apart(p[i], p[i + 1], q[j], q[j + 1]);
 }
 
+/* How chain @p c is read in increasing x. */
 static chain_read chain_reader(const proof *pr, const chain *c)
 {
     chain_read r = {pr->rings[c->ring].p, c->ring,
