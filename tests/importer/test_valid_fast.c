@@ -41,22 +41,36 @@ static void test_cases(void **state)
         {"POLYGON((0 0,4 0,4 4,0 4,0 0),(1 1,1 2,2 2,2 1,1 1))", true, true},
         {"POLYGON((0 0,1 0,2 0,2 2,0 2,0 0))", true, true}, /* collinear, going on */
         {"POLYGON((0 0,1 1,1 0,0 1,0 0))", false, false},   /* a bowtie */
-        {"POLYGON((0 0,2 0,1 1,2 2,0 2,1 1,0 0))", false, false}, /* touches itself */
+        {"POLYGON((0 0,2 0,1 1,2 2,0 2,1 1,0 0))", false, false},     /* touches itself */
         {"POLYGON((0 0,2 0,2 2,1 2,1 3,1 2,0 2,0 0))", false, false}, /* a spike */
-        {"POLYGON((0 0,4 0,4 4,0 4,0 0),(0 0,1 2,2 1,0 0))", false, true}, /* hole at a corner */
-        {"POLYGON((0 0,4 0,4 4,0 4,0 0),(5 5,5 6,6 6,6 5,5 5))", false, false}, /* hole out */
-        {"POLYGON((0 0,9 0,9 9,0 9,0 0),(1 1,1 8,8 8,8 1,1 1),(2 2,2 3,3 3,3 2,2 2))", false,
-         false}, /* a hole in a hole */
-        {"POLYGON((0 0,4 0,4 4,0 4,0 0),(1 1,1 2,2 2,2 1,1 1),(1.5 1.5,1.5 3,3 3,3 1.5,1.5 1.5))",
+        {"POLYGON((0 0,4 0,4 4,0 4,0 0),(0 0,1 2,2 1,0 0))", false,
+         true}, /* hole at a corner */
+        {"POLYGON((0 0,4 0,4 4,0 4,0 0),(5 5,5 6,6 6,6 5,5 5))", false,
+         false}, /* hole out */
+        {"POLYGON((0 0,9 0,9 9,0 9,0 0),(1 1,1 8,8 8,8 1,1 1),(2 2,2 3,3 3,3 2,2 2))",
+         false, false}, /* a hole in a hole */
+        {"POLYGON((0 0,4 0,4 4,0 4,0 0),(1 1,1 2,2 2,2 1,1 1),(1.5 1.5,1.5 3,3 3,3 "
+         "1.5,1.5 1.5))",
          false, false}, /* holes crossing */
         {"MULTIPOLYGON(((0 0,1 0,1 1,0 1,0 0)),((2 0,3 0,3 1,2 1,2 0)))", true, true},
         {"MULTIPOLYGON(((0 0,2 0,2 2,0 2,0 0)),((1 1,3 1,3 3,1 3,1 1)))", false, false},
         {"MULTIPOLYGON(((0 0,2 0,2 2,0 2,0 0)),((2 0,3 0,3 1,2 1,2 0)))", false, false},
-        {"MULTIPOLYGON(((0 0,9 0,9 9,0 9,0 0),(1 1,1 8,8 8,8 1,1 1)),((2 2,3 2,3 3,2 3,2 2)))",
+        {"MULTIPOLYGON(((0 0,9 0,9 9,0 9,0 0),(1 1,1 8,8 8,8 1,1 1)),((2 2,3 2,3 3,2 3,2 "
+         "2)))",
          false, true}, /* an island in a lake: GEOS's to tell */
         {"MULTIPOLYGON(((0 0,9 0,9 9,0 9,0 0)),((2 2,3 2,3 3,2 3,2 2)))", false, false},
         {"POLYGON((0 0,4 0,4 0,4 4,0 4,0 0))", false, true}, /* a repeated point */
         {"POLYGON((0 0,1 0,0 0,0 0))", false, false},
+        /* an upright run folding back on itself, inside one chain */
+        {"POLYGON((0 0,2 0,2 2,2 1,3 3,0 3,0 0))", false, false},
+        /* an upright run going on, inside one chain */
+        {"POLYGON((0 0,2 0,2 1,2 2,2 3,0 3,0 0))", true, true},
+        /* a vertex on an upright edge of another chain, where their
+         * x-ranges only touch; then mirrored, read from the last edge */
+        {"POLYGON((0 0,4 0,4 4,0 4,0 3,4 2,0 1,0 0))", false, false},
+        {"POLYGON((0 0,-4 0,-4 4,0 4,0 3,-4 2,0 1,0 0))", false, false},
+        /* the same vertex short of the edge */
+        {"POLYGON((0 0,4 0,4 4,0 4,0 3,3.5 2,0 1,0 0))", true, true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         OGRGeometryH g = from_wkt(cases[i].wkt);
@@ -136,8 +150,8 @@ static void test_random(void **state)
         }
         OGR_G_DestroyGeometry(poly);
     }
-    printf("proven %d of %d valid star shapes; %d of %d shuffled were valid\n", proven_valid,
-           valid, shuffled_valid, shuffled);
+    printf("proven %d of %d valid star shapes; %d of %d shuffled were valid\n",
+           proven_valid, valid, shuffled_valid, shuffled);
     assert_int_equal(proven_valid, valid);
 }
 
@@ -158,6 +172,46 @@ static OGRGeometryH diagonal_band(int n, double bump)
     OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
     OGR_G_AddGeometryDirectly(poly, ring);
     return poly;
+}
+
+/* A staircase of @p steps steps up and right, its top stepped right and
+ * down to below its foot: one long run of the ring along which x never
+ * turns back (cut into several chains). When @p touch is not negative,
+ * the tread of that step first goes up to the next step's corner and
+ * back: the ring touches itself there. */
+static OGRGeometryH staircase(int steps, int touch)
+{
+    OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+    for (int i = 0; i < steps; i++) {
+        OGR_G_AddPoint_2D(ring, i, i);
+        OGR_G_AddPoint_2D(ring, i + 1, i);
+        if (i != touch) continue;
+        OGR_G_AddPoint_2D(ring, i + 2, i + 1);
+        OGR_G_AddPoint_2D(ring, i + 1, i + 0.5);
+    }
+    OGR_G_AddPoint_2D(ring, steps, steps);
+    OGR_G_AddPoint_2D(ring, steps + 1, steps);
+    OGR_G_AddPoint_2D(ring, steps + 1, -1);
+    OGR_G_AddPoint_2D(ring, 0, -1);
+    OGR_G_AddPoint_2D(ring, 0, 0);
+    OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
+    OGR_G_AddGeometryDirectly(poly, ring);
+    return poly;
+}
+
+static void test_long_chains(void **state)
+{
+    (void)state;
+    OGRGeometryH valid = staircase(200, -1);
+    assert_true(OGR_G_IsValid(valid));
+    assert_true(dc_polygon_proven_valid(valid));
+    OGR_G_DestroyGeometry(valid);
+    for (int touch = 0; touch < 199; touch += 37) {
+        OGRGeometryH bad = staircase(200, touch);
+        assert_false(OGR_G_IsValid(bad));
+        assert_false(dc_polygon_proven_valid(bad));
+        OGR_G_DestroyGeometry(bad);
+    }
 }
 
 static void test_thin_border(void **state)
@@ -182,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_thin_border),
+        cmocka_unit_test(test_long_chains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
