@@ -429,6 +429,42 @@ dc_err dc_zonecells_prepare(const dc_zc_zone *zones, size_t nzones, dc_zonecells
     return DC_OK;
 }
 
+/* The parity of the proper crossings of segment @p s with the edges of
+ * runs [lo, hi) of @p z, or -1 when an orientation is 0. */
+static int runs_parity(const zc_zone *z, size_t lo, size_t hi, const int64_t s[4])
+{
+    int parity = 0;
+    for (size_t k = lo; k < hi; k++) {
+        const zc_run *run = &z->runs[k];
+        for (uint32_t i = run->first; i < run->first + run->count; i++) {
+            int32_t a[2], b[2];
+            dc_zc_edge(&z->rings[run->ring], i, a, b);
+            int t = dc_zc_crossing(s, a[0], a[1], b[0], b[1]);
+            if (t < 0) return -1;
+            parity ^= t;
+        }
+    }
+    return parity;
+}
+
+/* A point of a sub-cell the zone's edges touch (runs [lo, hi)): its
+ * centre's answer, flipped by every proper crossing of the segment from
+ * the point to the centre with those edges. Only they can meet the
+ * segment, which the closed sub-cell holds. An orientation of 0 (the
+ * point or the centre on an edge, the segment through a vertex or along
+ * an edge) gives -1: the polygon test decides. */
+static int border_holds(const zc_zone *z, size_t lo, size_t hi, uint32_t row,
+                        uint32_t col, int32_t lat_e7, int32_t lon_e7)
+{
+    const int64_t s[4] = {lat_e7, lon_e7, dc_zc_centre_lat(row), dc_zc_centre_lon(col)};
+    int parity = runs_parity(z, lo, hi, s);
+    if (parity < 0) return -1;
+    bool centre = row >= z->row0 && row - z->row0 < z->nrows && col >= z->col0 &&
+                  col - z->col0 < z->ncols &&
+                  z->inside[(size_t)(row - z->row0) * z->ncols + (col - z->col0)];
+    return centre != (parity == 1);
+}
+
 int dc_zonecells_holds(const dc_zonecells *zc, uint32_t postcode, int32_t lat_e7,
                        int32_t lon_e7)
 {
@@ -444,7 +480,11 @@ int dc_zonecells_holds(const dc_zonecells *zc, uint32_t postcode, int32_t lat_e7
         else
             hi = mid;
     }
-    if (lo < z->nruns && z->runs[lo].cell == cell) return -1;
+    if (lo < z->nruns && z->runs[lo].cell == cell) {
+        for (hi = lo + 1; hi < z->nruns && z->runs[hi].cell == cell; hi++) {
+        }
+        return border_holds(z, lo, hi, row, col, lat_e7, lon_e7);
+    }
     if (row < z->row0 || row - z->row0 >= z->nrows || col < z->col0 ||
         col - z->col0 >= z->ncols)
         return 0;
