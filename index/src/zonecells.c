@@ -430,15 +430,22 @@ dc_err dc_zonecells_prepare(const dc_zc_zone *zones, size_t nzones, dc_zonecells
 }
 
 /* The parity of the proper crossings of segment @p s with the edges of
- * runs [lo, hi) of @p z, or -1 when an orientation is 0. */
+ * runs [lo, hi) of @p z, or -1 when an orientation is 0. An edge whose box
+ * misses the segment's neither crosses nor touches it: it is passed over
+ * without its orientations (most of a border sub-cell's short edges). */
 static int runs_parity(const zc_zone *z, size_t lo, size_t hi, const int64_t s[4])
 {
+    int64_t lo_lat = s[0] < s[2] ? s[0] : s[2], hi_lat = s[0] < s[2] ? s[2] : s[0];
+    int64_t lo_lon = s[1] < s[3] ? s[1] : s[3], hi_lon = s[1] < s[3] ? s[3] : s[1];
     int parity = 0;
     for (size_t k = lo; k < hi; k++) {
         const zc_run *run = &z->runs[k];
         for (uint32_t i = run->first; i < run->first + run->count; i++) {
             int32_t a[2], b[2];
             dc_zc_edge(&z->rings[run->ring], i, a, b);
+            if ((a[0] < lo_lat && b[0] < lo_lat) || (a[0] > hi_lat && b[0] > hi_lat) ||
+                (a[1] < lo_lon && b[1] < lo_lon) || (a[1] > hi_lon && b[1] > hi_lon))
+                continue;
             int t = dc_zc_crossing(s, a[0], a[1], b[0], b[1]);
             if (t < 0) return -1;
             parity ^= t;
