@@ -136,9 +136,10 @@ static bool inside_one(const int32_t a[2], const int32_t b[2], uint64_t *cell)
     int64_t xa = (int64_t)a[1] - DC_LON_E7_MIN, xb = (int64_t)b[1] - DC_LON_E7_MIN;
     if (ya < 0 || yb < 0 || xa < 0 || xb < 0) return false;
     int64_t r = ya / DC_CELL_E7, c = xa / DC_CELL_E7;
-    if (yb / DC_CELL_E7 != r || xb / DC_CELL_E7 != c || ya % DC_CELL_E7 == 0 ||
-        yb % DC_CELL_E7 == 0 || xa % DC_CELL_E7 == 0 || xb % DC_CELL_E7 == 0 ||
-        r >= LAT_ROWS || c >= DC_CELL_COLS)
+    int64_t south = r * DC_CELL_E7, west = c * DC_CELL_E7; /* compared, not divided */
+    if (!(ya > south && yb > south && yb < south + DC_CELL_E7) ||
+        !(xa > west && xb > west && xb < west + DC_CELL_E7) || r >= LAT_ROWS ||
+        c >= DC_CELL_COLS)
         return false;
     *cell = (uint64_t)r * DC_CELL_COLS + (uint64_t)c;
     return true;
