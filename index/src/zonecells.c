@@ -276,6 +276,7 @@ static void edge_flips(zc_zone *z, uint8_t *flip, const int32_t a[2], const int3
     int64_t lo = a[0] < b[0] ? a[0] : b[0], hi = a[0] < b[0] ? b[0] : a[0];
     int64_t origin = (int64_t)DC_LAT_E7_MIN + DC_CELL_E7 / 2;
     int64_t first = -floor_div(origin - lo, DC_CELL_E7);
+    if (origin + first * DC_CELL_E7 >= hi) return; /* most edges: no line crossed */
     int64_t last = -floor_div(origin - hi, DC_CELL_E7) - 1;
     if (first < z->row0) first = z->row0;
     if (last > (int64_t)z->row0 + z->nrows - 1) last = (int64_t)z->row0 + z->nrows - 1;
@@ -283,20 +284,11 @@ static void edge_flips(zc_zone *z, uint8_t *flip, const int32_t a[2], const int3
         flip_row(z, flip, (uint32_t)r, a, b);
 }
 
-/* The sub-cells of the zone's box (dc_polygon_bbox's, read here from the
- * rings: its call a vertex cost as much as the rest of this). */
-static void zone_box(zc_zone *z)
+/* The sub-cells of the zone's box. */
+static void zone_box(zc_zone *z, const dc_polygon *p)
 {
-    int32_t s = INT32_MAX, w = INT32_MAX, n = INT32_MIN, e = INT32_MIN;
-    for (uint32_t r = 0; r < z->nrings; r++)
-        for (uint32_t i = 0; i < z->rings[r].npoints; i++) {
-            int32_t a[2], b[2];
-            dc_zc_edge(&z->rings[r], i, a, b);
-            s = a[0] < s ? a[0] : s;
-            n = a[0] > n ? a[0] : n;
-            w = a[1] < w ? a[1] : w;
-            e = a[1] > e ? a[1] : e;
-        }
+    int32_t s, w, n, e;
+    dc_polygon_bbox(p, &s, &w, &n, &e);
     z->row0 = dc_cell_row(s);
     z->col0 = dc_cell_col(w);
     z->nrows = clamp_index(dc_cell_row(n), LAT_ROWS) - z->row0 + 1;
@@ -365,7 +357,7 @@ typedef struct zc_prep {
 static dc_err prepare_zone(zc_zone *z, const dc_polygon *p)
 {
     dc_err rc = zone_rings(z, p);
-    if (rc == DC_OK) zone_box(z);
+    if (rc == DC_OK) zone_box(z, p);
     if (rc == DC_OK) rc = zone_runs(z);
     if (rc == DC_OK) rc = zone_inside(z);
     return rc;
