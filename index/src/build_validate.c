@@ -15,13 +15,35 @@ static dc_err zone_strings_ok(dc_builder *b, const dc_zone_input *z)
     return DC_OK;
 }
 
+/* dc_polygon_validate, from the polygon's box when its structure holds:
+ * every vertex is on the globe when the box is. */
+static bool polygon_ok(const dc_polygon *p, int32_t *s, int32_t *w, int32_t *n,
+                       int32_t *e)
+{
+    if (dc_polygon_check_structure(p) != DC_OK) return false;
+    dc_polygon_bbox(p, s, w, n, e);
+    return *s >= DC_LAT_E7_MIN && *n <= DC_LAT_E7_END && *w >= DC_LON_E7_MIN &&
+           *e <= DC_LON_E7_END;
+}
+
+/* dc_polygon_far_vertex without a walk when the box's corners are within
+ * range of the reference: then every vertex is (polygon.c). */
+static bool far_vertex(const dc_zone_input *z, const int32_t box[4], int32_t *vlat,
+                       int32_t *vlon)
+{
+    double rlat = z->ref_lat_e7 / 1e7, rlon = z->ref_lon_e7 / 1e7;
+    if (dc_code_in_recovery_range(box[0] / 1e7, box[1] / 1e7, rlat, rlon) &&
+        dc_code_in_recovery_range(box[2] / 1e7, box[3] / 1e7, rlat, rlon))
+        return false;
+    return dc_polygon_far_vertex(&z->polygon, z->ref_lat_e7, z->ref_lon_e7, vlat, vlon);
+}
+
 static dc_err zone_shape_ok(dc_builder *b, const dc_zone_input *z)
 {
     int32_t s, w, n, e, vlat, vlon;
-    if (dc_polygon_validate(&z->polygon) != DC_OK)
+    if (!polygon_ok(&z->polygon, &s, &w, &n, &e))
         return dc_error_set(b->err, DC_E_INVALID_ARG, "zone %05u: invalid polygon",
                             z->postcode);
-    dc_polygon_bbox(&z->polygon, &s, &w, &n, &e);
     if ((int64_t)n - s >= DC_DEGREE_E7 || (int64_t)e - w >= DC_DEGREE_E7)
         return dc_error_set(b->err, DC_E_INVALID_ARG,
                             "zone %05u: polygon spans 1 degree or more (%.7f..%.7f N, "
@@ -31,7 +53,7 @@ static dc_err zone_shape_ok(dc_builder *b, const dc_zone_input *z)
         return dc_error_set(b->err, DC_E_INVALID_ARG,
                             "zone %05u: reference point %.7f, %.7f is not on the globe",
                             z->postcode, z->ref_lat_e7 / 1e7, z->ref_lon_e7 / 1e7);
-    if (dc_polygon_far_vertex(&z->polygon, z->ref_lat_e7, z->ref_lon_e7, &vlat, &vlon))
+    if (far_vertex(z, (const int32_t[4]){s, w, n, e}, &vlat, &vlon))
         return dc_error_set(b->err, DC_E_INVALID_ARG,
                             "zone %05u: reference point %.7f, %.7f is more than 0.4 "
                             "degrees from polygon vertex %.7f, %.7f",

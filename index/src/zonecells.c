@@ -136,9 +136,10 @@ static bool inside_one(const int32_t a[2], const int32_t b[2], uint64_t *cell)
     int64_t xa = (int64_t)a[1] - DC_LON_E7_MIN, xb = (int64_t)b[1] - DC_LON_E7_MIN;
     if (ya < 0 || yb < 0 || xa < 0 || xb < 0) return false;
     int64_t r = ya / DC_CELL_E7, c = xa / DC_CELL_E7;
-    if (yb / DC_CELL_E7 != r || xb / DC_CELL_E7 != c || ya % DC_CELL_E7 == 0 ||
-        yb % DC_CELL_E7 == 0 || xa % DC_CELL_E7 == 0 || xb % DC_CELL_E7 == 0 ||
-        r >= LAT_ROWS || c >= DC_CELL_COLS)
+    int64_t south = r * DC_CELL_E7, west = c * DC_CELL_E7; /* compared, not divided */
+    if (!(ya > south && yb > south && yb < south + DC_CELL_E7) ||
+        !(xa > west && xb > west && xb < west + DC_CELL_E7) || r >= LAT_ROWS ||
+        c >= DC_CELL_COLS)
         return false;
     *cell = (uint64_t)r * DC_CELL_COLS + (uint64_t)c;
     return true;
@@ -275,6 +276,7 @@ static void edge_flips(zc_zone *z, uint8_t *flip, const int32_t a[2], const int3
     int64_t lo = a[0] < b[0] ? a[0] : b[0], hi = a[0] < b[0] ? b[0] : a[0];
     int64_t origin = (int64_t)DC_LAT_E7_MIN + DC_CELL_E7 / 2;
     int64_t first = -floor_div(origin - lo, DC_CELL_E7);
+    if (origin + first * DC_CELL_E7 >= hi) return; /* most edges: no line crossed */
     int64_t last = -floor_div(origin - hi, DC_CELL_E7) - 1;
     if (first < z->row0) first = z->row0;
     if (last > (int64_t)z->row0 + z->nrows - 1) last = (int64_t)z->row0 + z->nrows - 1;
@@ -282,20 +284,11 @@ static void edge_flips(zc_zone *z, uint8_t *flip, const int32_t a[2], const int3
         flip_row(z, flip, (uint32_t)r, a, b);
 }
 
-/* The sub-cells of the zone's box (dc_polygon_bbox's, read here from the
- * rings: its call a vertex cost as much as the rest of this). */
-static void zone_box(zc_zone *z)
+/* The sub-cells of the zone's box. */
+static void zone_box(zc_zone *z, const dc_polygon *p)
 {
-    int32_t s = INT32_MAX, w = INT32_MAX, n = INT32_MIN, e = INT32_MIN;
-    for (uint32_t r = 0; r < z->nrings; r++)
-        for (uint32_t i = 0; i < z->rings[r].npoints; i++) {
-            int32_t a[2], b[2];
-            dc_zc_edge(&z->rings[r], i, a, b);
-            s = a[0] < s ? a[0] : s;
-            n = a[0] > n ? a[0] : n;
-            w = a[1] < w ? a[1] : w;
-            e = a[1] > e ? a[1] : e;
-        }
+    int32_t s, w, n, e;
+    dc_polygon_bbox(p, &s, &w, &n, &e);
     z->row0 = dc_cell_row(s);
     z->col0 = dc_cell_col(w);
     z->nrows = clamp_index(dc_cell_row(n), LAT_ROWS) - z->row0 + 1;
@@ -364,7 +357,7 @@ typedef struct zc_prep {
 static dc_err prepare_zone(zc_zone *z, const dc_polygon *p)
 {
     dc_err rc = zone_rings(z, p);
-    if (rc == DC_OK) zone_box(z);
+    if (rc == DC_OK) zone_box(z, p);
     if (rc == DC_OK) rc = zone_runs(z);
     if (rc == DC_OK) rc = zone_inside(z);
     return rc;
@@ -429,6 +422,49 @@ dc_err dc_zonecells_prepare(const dc_zc_zone *zones, size_t nzones, dc_zonecells
     return DC_OK;
 }
 
+/* The parity of the proper crossings of segment @p s with the edges of
+ * runs [lo, hi) of @p z, or -1 when an orientation is 0. An edge whose box
+ * misses the segment's neither crosses nor touches it: it is passed over
+ * without its orientations (most of a border sub-cell's short edges). */
+static int runs_parity(const zc_zone *z, size_t lo, size_t hi, const int64_t s[4])
+{
+    int64_t lo_lat = s[0] < s[2] ? s[0] : s[2], hi_lat = s[0] < s[2] ? s[2] : s[0];
+    int64_t lo_lon = s[1] < s[3] ? s[1] : s[3], hi_lon = s[1] < s[3] ? s[3] : s[1];
+    int parity = 0;
+    for (size_t k = lo; k < hi; k++) {
+        const zc_run *run = &z->runs[k];
+        for (uint32_t i = run->first; i < run->first + run->count; i++) {
+            int32_t a[2], b[2];
+            dc_zc_edge(&z->rings[run->ring], i, a, b);
+            if ((a[0] < lo_lat && b[0] < lo_lat) || (a[0] > hi_lat && b[0] > hi_lat) ||
+                (a[1] < lo_lon && b[1] < lo_lon) || (a[1] > hi_lon && b[1] > hi_lon))
+                continue;
+            int t = dc_zc_crossing(s, a[0], a[1], b[0], b[1]);
+            if (t < 0) return -1;
+            parity ^= t;
+        }
+    }
+    return parity;
+}
+
+/* A point of a sub-cell the zone's edges touch (runs [lo, hi)): its
+ * centre's answer, flipped by every proper crossing of the segment from
+ * the point to the centre with those edges. Only they can meet the
+ * segment, which the closed sub-cell holds. An orientation of 0 (the
+ * point or the centre on an edge, the segment through a vertex or along
+ * an edge) gives -1: the polygon test decides. */
+static int border_holds(const zc_zone *z, size_t lo, size_t hi, uint32_t row,
+                        uint32_t col, int32_t lat_e7, int32_t lon_e7)
+{
+    const int64_t s[4] = {lat_e7, lon_e7, dc_zc_centre_lat(row), dc_zc_centre_lon(col)};
+    int parity = runs_parity(z, lo, hi, s);
+    if (parity < 0) return -1;
+    bool centre = row >= z->row0 && row - z->row0 < z->nrows && col >= z->col0 &&
+                  col - z->col0 < z->ncols &&
+                  z->inside[(size_t)(row - z->row0) * z->ncols + (col - z->col0)];
+    return centre != (parity == 1);
+}
+
 int dc_zonecells_holds(const dc_zonecells *zc, uint32_t postcode, int32_t lat_e7,
                        int32_t lon_e7)
 {
@@ -444,7 +480,11 @@ int dc_zonecells_holds(const dc_zonecells *zc, uint32_t postcode, int32_t lat_e7
         else
             hi = mid;
     }
-    if (lo < z->nruns && z->runs[lo].cell == cell) return -1;
+    if (lo < z->nruns && z->runs[lo].cell == cell) {
+        for (hi = lo + 1; hi < z->nruns && z->runs[hi].cell == cell; hi++) {
+        }
+        return border_holds(z, lo, hi, row, col, lat_e7, lon_e7);
+    }
     if (row < z->row0 || row - z->row0 >= z->nrows || col < z->col0 ||
         col - z->col0 >= z->ncols)
         return 0;

@@ -110,9 +110,11 @@ dc_err dc_zonecells_value(const dc_zonecells *zc, uint32_t cell, const uint8_t *
 /* Whether zone @p postcode holds the point, when its sub-cell tells: 1 for
  * a sub-cell none of the zone's edges touches whose centre it holds (so it
  * holds all of it), 0 for one untouched whose centre it does not hold (or
- * outside the zone's box), -1 when an edge touches the sub-cell (the
- * polygon test decides). Agrees with dc_polygon_contains wherever it is
- * not -1. */
+ * outside the zone's box). In a sub-cell the zone's edges touch, the
+ * centre's answer flipped by the crossings of those edges with the segment
+ * from the point to the centre, as the reader does; -1 when an orientation
+ * there is 0 (the polygon test decides). Agrees with dc_polygon_contains
+ * wherever it is not -1. Thread-safe; allocates nothing. */
 int dc_zonecells_holds(const dc_zonecells *zc, uint32_t postcode, int32_t lat_e7,
                        int32_t lon_e7);
 

@@ -249,9 +249,9 @@ static unsigned inside_one(const int32_t a[2], const int32_t b[2], int64_t south
         yb >= DC_CELL_E7 || xa >= DC_CELL_E7 || xb >= DC_CELL_E7)
         return 0;
     int64_t r = ya / DC_ZC_SPLIT_E7, c = xa / DC_ZC_SPLIT_E7;
-    if (yb / DC_ZC_SPLIT_E7 != r || xb / DC_ZC_SPLIT_E7 != c ||
-        ya % DC_ZC_SPLIT_E7 == 0 || yb % DC_ZC_SPLIT_E7 == 0 ||
-        xa % DC_ZC_SPLIT_E7 == 0 || xb % DC_ZC_SPLIT_E7 == 0)
+    int64_t s0 = r * DC_ZC_SPLIT_E7, w0 = c * DC_ZC_SPLIT_E7; /* compared, not divided */
+    if (!(ya > s0 && yb > s0 && yb < s0 + DC_ZC_SPLIT_E7) ||
+        !(xa > w0 && xb > w0 && xb < w0 + DC_ZC_SPLIT_E7))
         return 0;
     return 1u << (r * DC_ZC_SPLIT_SIDE + c);
 }

@@ -1,4 +1,5 @@
-/* test_polygon.c - dc_polygon_validate, dc_polygon_bbox, dc_polygon_contains. */
+/* test_polygon.c - dc_polygon_validate, dc_polygon_bbox, dc_polygon_contains,
+ * dc_polygon_far_vertex. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <cmocka.h>
 
 #include "index_fixture.h"
+#include "index_internal.h"
 
 /* Two unit squares side by side (west 0..10, east 10..20), a square north
  * of the west one, a square with a hole, and a two-part polygon. */
@@ -138,8 +140,57 @@ static void test_validate(void **state)
     fx_poly_rect(&p, 0, 0, 0, 900000001, 10);
     g = fx_poly_get(&p);
     assert_int_equal(dc_polygon_validate(&g), DC_E_INDEX_CORRUPT);
+    const int32_t off[3][4] = {/* south of the pole, west and east of 180 degrees */
+                               {-900000001, 0, 10, 10},
+                               {0, -1800000001, 10, 10},
+                               {0, 0, 10, 1800000001}};
+    for (int i = 0; i < 3; i++) {
+        fx_poly_begin(&p);
+        fx_poly_rect(&p, 0, 0, 0, 10, 10); /* the part off the globe comes second */
+        fx_poly_rect(&p, 0, off[i][0], off[i][1], off[i][2], off[i][3]);
+        g = fx_poly_get(&p);
+        assert_int_equal(dc_polygon_validate(&g), DC_E_INDEX_CORRUPT);
+    }
+    fx_poly_begin(&p); /* the globe's corners are on it */
+    fx_poly_rect(&p, 0, -900000000, -1800000000, 900000000, 1800000000);
+    g = fx_poly_get(&p);
+    assert_int_equal(dc_polygon_validate(&g), DC_OK);
     g = (dc_polygon){NULL, 0};
     assert_int_equal(dc_polygon_validate(&g), DC_E_INDEX_CORRUPT);
+}
+
+/* The first vertex, in ring order, over 0.4 degrees from the reference. */
+static void test_far_vertex(void **state)
+{
+    (void)state;
+    static const int32_t ring[4][2] = {{210000000, 1050000000},
+                                       {210000000, 1053000000},
+                                       {215500000, 1053000000},
+                                       {216000000, 1050000000}};
+    static const struct {
+        int32_t ref_lat, ref_lon;
+        bool far;
+        int32_t lat, lon;
+    } far_cases[] = {
+        {213000000, 1051500000, false, 0, 0},                 /* all within */
+        {211000000, 1051000000, true, 215500000, 1053000000}, /* 0.45 north */
+        {213000000, 1054200000, true, 210000000, 1050000000}, /* 0.42 west */
+        {215000000, 1051500000, true, 210000000, 1050000000}, /* 0.5 south */
+        {213000000, 1048800000, true, 210000000, 1053000000}, /* 0.42 east */
+    };
+    fx_poly p;
+    fx_poly_begin(&p);
+    fx_poly_ring(&p, 0, 4, ring);
+    dc_polygon g = fx_poly_get(&p);
+    for (size_t i = 0; i < sizeof far_cases / sizeof far_cases[0]; i++) {
+        int32_t lat = -1, lon = -1;
+        bool far = dc_polygon_far_vertex(&g, far_cases[i].ref_lat, far_cases[i].ref_lon,
+                                         &lat, &lon);
+        assert_int_equal(far, far_cases[i].far);
+        if (!far) continue;
+        assert_int_equal(lat, far_cases[i].lat);
+        assert_int_equal(lon, far_cases[i].lon);
+    }
 }
 
 static void test_bbox(void **state)
@@ -159,7 +210,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_contains_table), cmocka_unit_test(test_tiles_partition),
         cmocka_unit_test(test_sloped_edges),   cmocka_unit_test(test_validate),
-        cmocka_unit_test(test_bbox),
+        cmocka_unit_test(test_bbox),           cmocka_unit_test(test_far_vertex),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

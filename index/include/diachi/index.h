@@ -255,7 +255,8 @@ dc_err dc_index_writer_open(const char *path, const dc_index_build_input *in,
                             size_t memory, dc_index_writer **out, dc_error *err);
 /** Whether zone @p postcode (among the writer's zones) holds the point: 1
  *  or 0, exactly as the polygon test (dc_polygon_contains) answers, but
- *  from the zone grid's sub-grid for points away from the zone's border.
+ *  from the zone grid's sub-grid: the edges of the point's sub-cell only,
+ *  the whole polygon only for a point on an edge or a few like it.
  *  Thread-safe. */
 int dc_index_writer_holds(const dc_index_writer *w, uint32_t postcode, int32_t lat_e7,
                           int32_t lon_e7);
