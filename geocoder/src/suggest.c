@@ -219,9 +219,10 @@ static bool box_ready(suggest_ctx *x, uint32_t postcode, const dc_zone *z)
 #define CELLS_PER_DEGREE 400
 #define HALF_DEGREE (CELLS_PER_DEGREE / 2)
 
-/* The cells a candidate of the input's postcode can lie in, found from
+/* The cells a candidate of the input's postcode that lies @p drow rows
+ * and @p dcol columns from the input's naive cell can lie in, found from
  * the input's cell alone, with no recovery: how many (0: it is not
- * registered), the last into @p cell. Its first four location
+ * registered), the last into @p cell. A code's first four location
  * characters are the 1/20 and 1/400 degree digits of latitude and
  * longitude, so it lies (20 x d0 + d2) rows and (20 x d1 + d3) columns
  * from the input, where d is each digit's change, give or take the
@@ -234,15 +235,8 @@ static bool box_ready(suggest_ctx *x, uint32_t postcode, const dc_zone *z)
  * in it. Nor can it be in a cell its zone does not reach (a registered
  * code's door is inside its zone: dc_index_cell_may_hold), where most
  * slips of these characters land: in a neighbouring zone. */
-static int cells_in_box(const suggest_ctx *x, const char c[DC_CODE_CHARS],
-                        uint32_t cell[2])
+static int cells_moved(const suggest_ctx *x, int32_t drow, int32_t dcol, uint32_t cell[2])
 {
-    const char *t = x->typed + DC_CODE_POSTCODE_DIGITS;
-    const char *k = c + DC_CODE_POSTCODE_DIGITS;
-    int32_t drow =
-        20 * (value_of(k[0]) - value_of(t[0])) + value_of(k[2]) - value_of(t[2]);
-    int32_t dcol =
-        20 * (value_of(k[1]) - value_of(t[1])) + value_of(k[3]) - value_of(t[3]);
     uint32_t rows[3], cols[3];
     int nrows = 0, ncols = 0;
     for (int32_t shift = -CELLS_PER_DEGREE; shift <= CELLS_PER_DEGREE;
@@ -261,6 +255,20 @@ static int cells_in_box(const suggest_ctx *x, const char c[DC_CODE_CHARS],
                 found++;
             }
     return found;
+}
+
+/* cells_moved for candidate @p c: (20 x d0 + d2) rows and (20 x d1 + d3)
+ * columns from the input. */
+static int cells_in_box(const suggest_ctx *x, const char c[DC_CODE_CHARS],
+                        uint32_t cell[2])
+{
+    const char *t = x->typed + DC_CODE_POSTCODE_DIGITS;
+    const char *k = c + DC_CODE_POSTCODE_DIGITS;
+    int32_t drow =
+        20 * (value_of(k[0]) - value_of(t[0])) + value_of(k[2]) - value_of(t[2]);
+    int32_t dcol =
+        20 * (value_of(k[1]) - value_of(t[1])) + value_of(k[3]) - value_of(t[3]);
+    return cells_moved(x, drow, dcol, cell);
 }
 
 /* The postcode of a candidate that is a well-formed code and of the
@@ -321,20 +329,19 @@ static uint32_t end_of(const char c[DC_CODE_CHARS])
     return v;
 }
 
-/* False when a near candidate (which worth_looking_up has passed) is
- * surely not registered: its end is not among its cell's. A near
- * candidate differs from the input only in its last three characters,
- * so all of them share the set, read once. */
-static bool end_registered(suggest_ctx *x, const char c[DC_CODE_CHARS])
+/* False when a near candidate whose end (end_of) is @p end is surely
+ * not registered: its end is not among its cell's. A near candidate
+ * differs from the input only in its last three characters, so all of
+ * them share the set, read once, from the input's cell and postcode. */
+static bool end_among_cell_codes(suggest_ctx *x, uint32_t end)
 {
     if (x->ends_state == 0) {
         dc_code code;
-        code_of(c, &code);
+        code_of(x->typed, &code);
         x->ends_state = dc_index_cell_codes(x->s->txn, &code, x->ends) == DC_OK ? 1 : -1;
     }
     if (x->ends_state < 0) return true; /* leave it to the lookup */
-    uint32_t v = end_of(c);
-    return x->ends[v >> 3] >> (v & 7) & 1u;
+    return x->ends[end >> 3] >> (end & 7) & 1u;
 }
 
 /* Keep @p sg among the best x->cap, by score. */
@@ -362,18 +369,14 @@ static void keep_best(suggest_ctx *x, const dc_geo_suggestion *sg)
     list[i] = *sg;
 }
 
-/* Look a candidate up; when registered, score it and keep it. */
-static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_edit edit,
-                            int position, char typed, char meant)
+/* Look up a candidate that may be registered; when it is, score it and
+ * keep it. @p ncells and @p cell are worth_looking_up's. */
+static dc_err consider(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_edit edit,
+                       int position, char typed, char meant, int ncells,
+                       const uint32_t cell[2])
 {
     dc_geo_suggestion sg;
     uint32_t count;
-    bool near = (edit == DC_GEO_EDIT_SUBSTITUTE || edit == DC_GEO_EDIT_SWAP) &&
-                position - 1 >= FINE_FROM;
-    int ncells = 0;
-    uint32_t cell[2] = {0, 0};
-    if (!worth_looking_up(x, c, near, &ncells, cell)) return DC_OK;
-    if (near && !end_registered(x, c)) return DC_OK;
     code_of(c, &sg.place.code);
     if (ncells == 1) {
         /* Its only possible cell: a search there, with no recovery, says
@@ -403,18 +406,28 @@ static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_
     return DC_OK;
 }
 
+/* Look a candidate up; when registered, score it and keep it. */
+static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_edit edit,
+                            int position, char typed, char meant)
+{
+    bool near = (edit == DC_GEO_EDIT_SUBSTITUTE || edit == DC_GEO_EDIT_SWAP) &&
+                position - 1 >= FINE_FROM;
+    int ncells = 0;
+    uint32_t cell[2] = {0, 0};
+    if (!worth_looking_up(x, c, near, &ncells, cell)) return DC_OK;
+    if (near && !end_among_cell_codes(x, end_of(c))) return DC_OK;
+    return consider(x, c, edit, position, typed, meant, ncells, cell);
+}
+
 static const char *alphabet_at(size_t i)
 {
     return i < DC_CODE_POSTCODE_DIGITS ? DIGITS : ALPHABET;
 }
 
-/* Every substitution, then every swap of neighbours. For a well-formed
- * input whose postcode is the only one kept, those that touch the
- * postcode are not made: a substitution there changes the postcode, and
- * so does a swap there (of two different digits, or of the last digit
- * with a location character, which is a digit other than it or not a
- * digit at all), so each would be dropped. */
-static dc_err substitutions_and_swaps(suggest_ctx *x)
+/* Every substitution. For a well-formed input whose postcode is the
+ * only one kept, those that touch the postcode are not made: each changes
+ * the postcode, so each would be dropped. */
+static dc_err substitutions(suggest_ctx *x)
 {
     char c[DC_CODE_CHARS];
     dc_err rc = DC_OK;
@@ -427,12 +440,62 @@ static dc_err substitutions_and_swaps(suggest_ctx *x)
             rc = try_candidate(x, c, DC_GEO_EDIT_SUBSTITUTE, (int)i + 1, x->typed[i], *a);
         }
     }
+    return rc;
+}
+
+/* Every swap of neighbours; for a well-formed input whose postcode is
+ * the only one kept, not those that touch the postcode (of two different
+ * digits, or of the last digit with a location character, which is a
+ * digit other than it or not a digit at all): each changes it. */
+static dc_err swaps(suggest_ctx *x)
+{
+    char c[DC_CODE_CHARS];
+    dc_err rc = DC_OK;
+    size_t from = x->well_formed ? DC_CODE_POSTCODE_DIGITS : 0;
     for (size_t i = from; i + 1 < DC_CODE_CHARS && rc == DC_OK; i++) {
         if (x->typed[i] == x->typed[i + 1]) continue;
         memcpy(c, x->typed, DC_CODE_CHARS);
         c[i] = x->typed[i + 1];
         c[i + 1] = x->typed[i];
         rc = try_candidate(x, c, DC_GEO_EDIT_SWAP, (int)i + 1, 0, 0);
+    }
+    return rc;
+}
+
+/* substitutions for dc_geo_similar once its zone and the cells box are
+ * set up (box_ready): the same candidates, in the same order, with the
+ * same outcome, but each tested from the change of its one character
+ * alone. A change of the first four location characters moves the cell
+ * by a known number of rows or columns (cells_moved); one of the last
+ * three moves the end by a known amount (end_among_cell_codes). Most
+ * candidates fail there, before a code is even written. */
+static dc_err similar_substitutions(suggest_ctx *x)
+{
+    /* Rows, columns and end a step of each location character moves. */
+    static const int32_t rows[4] = {20, 0, 1, 0}, cols[4] = {0, 20, 0, 1};
+    static const int32_t ends[3] = {400, 20, 1};
+    char c[DC_CODE_CHARS];
+    uint32_t cell[2] = {0, 0};
+    int32_t end = (int32_t)end_of(x->typed);
+    dc_err rc = DC_OK;
+    for (size_t i = DC_CODE_POSTCODE_DIGITS; i < DC_CODE_CHARS && rc == DC_OK; i++) {
+        int32_t t = value_of(x->typed[i]);
+        for (int32_t v = 0; v < 20 && rc == DC_OK; v++) {
+            int ncells = 0;
+            if (v == t) continue;
+            if (i < FINE_FROM) {
+                size_t j = i - DC_CODE_POSTCODE_DIGITS;
+                ncells = cells_moved(x, rows[j] * (v - t), cols[j] * (v - t), cell);
+                if (ncells == 0) continue;
+            } else if (!end_among_cell_codes(
+                           x, (uint32_t)(end + ends[i - FINE_FROM] * (v - t)))) {
+                continue;
+            }
+            memcpy(c, x->typed, DC_CODE_CHARS);
+            c[i] = ALPHABET[v];
+            rc = consider(x, c, DC_GEO_EDIT_SUBSTITUTE, (int)i + 1, x->typed[i], c[i],
+                          ncells, cell);
+        }
     }
     return rc;
 }
@@ -484,7 +547,10 @@ static bool significant(const char *text, size_t len, suggest_ctx *x)
 
 static dc_err search(suggest_ctx *x)
 {
-    if (x->n == DC_CODE_CHARS) return substitutions_and_swaps(x);
+    if (x->n == DC_CODE_CHARS) {
+        dc_err rc = substitutions(x);
+        return rc == DC_OK ? swaps(x) : rc;
+    }
     if (x->n == DC_CODE_CHARS - 1) return insertions(x);
     return deletions(x);
 }
@@ -521,5 +587,12 @@ dc_err dc_geo_similar(dc_geo_session *s, dc_geo_forward_result *r)
                      .lon = r->place.cell.lon};
     x.n = DC_CODE_CHARS;
     memcpy(x.typed, r->place.compact, DC_CODE_CHARS);
-    return substitutions_and_swaps(&x);
+    const dc_zone *z = zone_cached(&x, x.only_postcode);
+    if (!z) return DC_OK; /* no candidate can be looked up */
+    bool located = true;
+    for (int i = DC_CODE_POSTCODE_DIGITS; i < DC_CODE_CHARS; i++)
+        located &= in_alphabet(x.typed[i]);
+    dc_err rc = located && box_ready(&x, x.only_postcode, z) ? similar_substitutions(&x)
+                                                             : substitutions(&x);
+    return rc == DC_OK ? swaps(&x) : rc;
 }
