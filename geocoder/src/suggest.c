@@ -129,13 +129,13 @@ typedef struct suggest_ctx {
      * at the first one: 0 not yet, 1 read, -1 not to be used. */
     int ends_state;
     uint8_t ends[DC_CELL_CODE_SET_BYTES];
-    /* The input's 1/400-degree cell and its postcode's zone box in cells,
-     * for candidates of the same postcode (box_of_typed): 0 not yet, 1
-     * set, -1 not to be used. */
+    /* The input's 1/400-degree cell, and the rows and columns of cells a
+     * candidate of the same postcode can lie in (box_ready): 0 not
+     * yet, 1 set, -1 not to be used. */
     int box_state;
     uint32_t typed_postcode;
-    int32_t row, col, ref_row, ref_col;
-    int32_t south, west, north, east;
+    int32_t row, col;
+    int32_t row_lo, row_hi, col_lo, col_hi;
 } suggest_ctx;
 
 static void code_of(const char c[DC_CODE_CHARS], dc_code *code)
@@ -187,6 +187,10 @@ static int32_t value_of(char c)
     return value[c - '2'];
 }
 
+/* Cells per degree: the recovery moves a place by whole degrees. */
+#define CELLS_PER_DEGREE 400
+#define HALF_DEGREE (CELLS_PER_DEGREE / 2)
+
 /* Set up the cells box of the input's zone: the input names a place in
  * it (has_place), so a candidate that differs from it only in its
  * location moves by whole cells from the input's cell. */
@@ -205,19 +209,22 @@ static bool box_ready(suggest_ctx *x, uint32_t postcode, const dc_zone *z)
         x->typed_postcode = typed;
         x->row = (int32_t)dc_cell_row(dc_geo_e7(x->lat));
         x->col = (int32_t)dc_cell_col(dc_geo_e7(x->lon));
-        x->ref_row = (int32_t)dc_cell_row(z->ref_lat_e7);
-        x->ref_col = (int32_t)dc_cell_col(z->ref_lon_e7);
-        x->south = (int32_t)dc_cell_row(z->south_e7 - BOX_SLACK_E7);
-        x->north = (int32_t)dc_cell_row(z->north_e7 + BOX_SLACK_E7);
-        x->west = (int32_t)dc_cell_col(z->west_e7 - BOX_SLACK_E7);
-        x->east = (int32_t)dc_cell_col(z->east_e7 + BOX_SLACK_E7);
+        /* In the zone's box, and within half a degree of the reference's
+         * cell (200 cells, and one for the cells' extent): see
+         * cells_moved. */
+        int32_t ref_row = (int32_t)dc_cell_row(z->ref_lat_e7);
+        int32_t ref_col = (int32_t)dc_cell_col(z->ref_lon_e7);
+        int32_t south = (int32_t)dc_cell_row(z->south_e7 - BOX_SLACK_E7);
+        int32_t north = (int32_t)dc_cell_row(z->north_e7 + BOX_SLACK_E7);
+        int32_t west = (int32_t)dc_cell_col(z->west_e7 - BOX_SLACK_E7);
+        int32_t east = (int32_t)dc_cell_col(z->east_e7 + BOX_SLACK_E7);
+        x->row_lo = south > ref_row - HALF_DEGREE - 1 ? south : ref_row - HALF_DEGREE - 1;
+        x->row_hi = north < ref_row + HALF_DEGREE + 1 ? north : ref_row + HALF_DEGREE + 1;
+        x->col_lo = west > ref_col - HALF_DEGREE - 1 ? west : ref_col - HALF_DEGREE - 1;
+        x->col_hi = east < ref_col + HALF_DEGREE + 1 ? east : ref_col + HALF_DEGREE + 1;
     }
     return x->box_state > 0 && postcode == x->typed_postcode;
 }
-
-/* Cells per degree: the recovery moves a place by whole degrees. */
-#define CELLS_PER_DEGREE 400
-#define HALF_DEGREE (CELLS_PER_DEGREE / 2)
 
 /* The cells a candidate of the input's postcode that lies @p drow rows
  * and @p dcol columns from the input's naive cell can lie in, found from
@@ -242,10 +249,8 @@ static int cells_moved(const suggest_ctx *x, int32_t drow, int32_t dcol, uint32_
     for (int32_t shift = -CELLS_PER_DEGREE; shift <= CELLS_PER_DEGREE;
          shift += CELLS_PER_DEGREE) {
         int32_t r = x->row + drow + shift, q = x->col + dcol + shift;
-        if (r >= x->south && r <= x->north && abs(r - x->ref_row) <= HALF_DEGREE + 1)
-            rows[nrows++] = (uint32_t)r;
-        if (q >= x->west && q <= x->east && abs(q - x->ref_col) <= HALF_DEGREE + 1)
-            cols[ncols++] = (uint32_t)q;
+        if (r >= x->row_lo && r <= x->row_hi) rows[nrows++] = (uint32_t)r;
+        if (q >= x->col_lo && q <= x->col_hi) cols[ncols++] = (uint32_t)q;
     }
     int found = 0;
     for (int i = 0; i < nrows; i++)
@@ -255,6 +260,17 @@ static int cells_moved(const suggest_ctx *x, int32_t drow, int32_t dcol, uint32_
                 found++;
             }
     return found;
+}
+
+/* Whether @p at, or it a degree either way, is in [@p lo, @p hi]: a
+ * candidate none of whose rows (or columns) is there has no cell for
+ * cells_moved to ask about, and most slips of the first location
+ * characters leave the box. Inline, before the call. */
+static inline bool shift_in(int32_t at, int32_t lo, int32_t hi)
+{
+    return (at >= lo && at <= hi) ||
+           (at - CELLS_PER_DEGREE >= lo && at - CELLS_PER_DEGREE <= hi) ||
+           (at + CELLS_PER_DEGREE >= lo && at + CELLS_PER_DEGREE <= hi);
 }
 
 /* cells_moved for candidate @p c: (20 x d0 + d2) rows and (20 x d1 + d3)
@@ -485,8 +501,11 @@ static dc_err similar_substitutions(suggest_ctx *x)
             if (v == t) continue;
             if (i < FINE_FROM) {
                 size_t j = i - DC_CODE_POSTCODE_DIGITS;
-                ncells = cells_moved(x, rows[j] * (v - t), cols[j] * (v - t), cell);
-                if (ncells == 0) continue;
+                int32_t drow = rows[j] * (v - t), dcol = cols[j] * (v - t);
+                if (!shift_in(x->row + drow, x->row_lo, x->row_hi) ||
+                    !shift_in(x->col + dcol, x->col_lo, x->col_hi))
+                    continue;
+                if ((ncells = cells_moved(x, drow, dcol, cell)) == 0) continue;
             } else if (!end_among_cell_codes(
                            x, (uint32_t)(end + ends[i - FINE_FROM] * (v - t)))) {
                 continue;
