@@ -138,6 +138,39 @@ static void test_string_escapes_everywhere(void **state)
     dc_jw_free(&w);
 }
 
+/* Two bytes that need escapes in one string, at every pair of places in
+ * strings up to three words long: the second may sit in the word of the
+ * first, just above it (where a borrow from a control byte or a NUL marks
+ * bytes that need nothing), or in a later word. */
+static void test_string_escapes_in_pairs(void **state)
+{
+    (void)state;
+    static const unsigned char special[] = {'"',  '\\', '\n', '\t',
+                                            '\r', 0x00, 0x01, 0x1f};
+    /* '#', ']' and ' ' are marked when just above a '"', a '\\' and a
+     * control: 0x22 + 1, 0x5c + 1, 0x20 */
+    static const unsigned char plain[] = {'#', 'a', ']', 0x80, 0xe1, ' ', 0x21};
+    unsigned char text[24];
+    char want[24 * 6 + 3];
+    dc_jw w;
+    dc_jw_init(&w);
+    for (size_t len = 2; len <= sizeof text; len++)
+        for (size_t a = 0; a < len; a++)
+            for (size_t b = a + 1; b < len; b++)
+                for (size_t k = 0; k < sizeof special * sizeof special; k++) {
+                    for (size_t i = 0; i < len; i++)
+                        text[i] = plain[(i + k) % sizeof plain];
+                    text[a] = special[k % sizeof special];
+                    text[b] = special[k / sizeof special];
+                    dc_jw_reset(&w);
+                    dc_jw_string(&w, (const char *)text, len);
+                    size_t n = escape_slowly(text, len, want);
+                    assert_int_equal(w.len, n);
+                    assert_memory_equal(w.buf, want, n);
+                }
+    dc_jw_free(&w);
+}
+
 static void test_text_replaces_invalid_utf8(void **state)
 {
     (void)state;
@@ -218,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_nesting),
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_string_escapes_everywhere),
+        cmocka_unit_test(test_string_escapes_in_pairs),
         cmocka_unit_test(test_text_replaces_invalid_utf8),
         cmocka_unit_test(test_numbers),
     };
