@@ -245,14 +245,16 @@ void dc_jw_cstring(dc_jw *w, const char *s)
     dc_jw_string(w, s ? s : "", s ? strlen(s) : 0);
 }
 
+/* The decimal digits of 0..99, two by two. */
+static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                            "25262728293031323334353637383940414243444546474849"
+                            "50515253545556575859606162636465666768697071727374"
+                            "75767778798081828384858687888990919293949596979899";
+
 /* Decimal digits of @p v into the end of @p tmp; returns the first. Two
- * at a time: a coordinate has ten or eleven. */
+ * at a time. */
 static char *digits(uint64_t v, char *end)
 {
-    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
-                                "25262728293031323334353637383940414243444546474849"
-                                "50515253545556575859606162636465666768697071727374"
-                                "75767778798081828384858687888990919293949596979899";
     while (v >= 100) {
         end -= 2;
         memcpy(end, pairs + 2 * (v % 100), 2);
@@ -300,30 +302,53 @@ void dc_jw_postcode(dc_jw *w, uint32_t postcode)
     dc_jw_string(w, s, 5);
 }
 
-/* A scaled integer as a decimal with @p decimals places into @p out (40
- * bytes); @p trim drops trailing zeros (and the point when none remain).
- * Returns the length. */
+/* @p u as a whole number and @p decimals (0..9) places: the two answers'
+ * scales (7 for degrees, 9 for a cell's corners) divide by a constant,
+ * which the compiler turns into a multiplication. */
+static void split_scaled(uint64_t u, int decimals, uint64_t *whole, uint64_t *part)
+{
+    static const uint64_t pow10[] = {1,      10,      100,      1000,      10000,
+                                     100000, 1000000, 10000000, 100000000, 1000000000};
+    switch (decimals) {
+    case 7:
+        *whole = u / 10000000, *part = u % 10000000;
+        return;
+    case 9:
+        *whole = u / 1000000000, *part = u % 1000000000;
+        return;
+    default:
+        *whole = u / pow10[decimals], *part = u % pow10[decimals];
+    }
+}
+
+/* A scaled integer as a decimal with @p decimals (0..9) places into @p out
+ * (40 bytes); @p trim drops trailing zeros (and the point when none
+ * remain). Returns the length. The places are written in place from their
+ * last, two at a time: no copy of a digit string. */
 static size_t format_scaled(char *out, int64_t v, int decimals, bool trim)
 {
-    char tmp[32], *end = tmp + sizeof tmp;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    char *p = digits(u, end);
-    while (end - p <= decimals)
-        *--p = '0';
-    char *point = end - decimals;
+    char tmp[24], *end = tmp + sizeof tmp;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, whole, part;
+    split_scaled(u, decimals, &whole, &part);
     size_t n = 0;
     if (v < 0) out[n++] = '-';
-    memcpy(out + n, p, (size_t)(point - p));
-    n += (size_t)(point - p);
+    for (const char *p = digits(whole, end); p < end;)
+        out[n++] = *p++;
+    int places = decimals;
+    uint32_t rest = (uint32_t)part; /* below 10^9: 32-bit divisions */
     if (trim)
-        while (end > point && end[-1] == '0')
-            end--;
-    if (end > point) {
-        out[n++] = '.';
-        memcpy(out + n, point, (size_t)(end - point));
-        n += (size_t)(end - point);
+        while (places > 0 && rest % 10 == 0)
+            rest /= 10, places--;
+    if (places == 0) return n;
+    out[n++] = '.';
+    char *at = out + n + places;
+    for (int k = places; k >= 2; k -= 2) {
+        uint32_t two = rest % 100;
+        rest /= 100;
+        memcpy(at -= 2, pairs + 2 * two, 2);
     }
-    return n;
+    if (places & 1) *--at = (char)('0' + rest);
+    return n + (size_t)places;
 }
 
 /* Formatted straight into the buffer: no copy, no call to copy. */

@@ -245,6 +245,64 @@ static void test_numbers(void **state)
     }
 }
 
+/* An integer of @p decimals places written by printf: the whole part,
+ * the places zero-padded, trailing zeros dropped when @p trim. */
+static void printed_scaled(int64_t v, int decimals, bool trim, char *out)
+{
+    static const uint64_t pow10[] = {1,      10,      100,      1000,      10000,
+                                     100000, 1000000, 10000000, 100000000, 1000000000};
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int n = sprintf(out, "%s%llu", v < 0 ? "-" : "",
+                    (unsigned long long)(u / pow10[decimals]));
+    if (decimals == 0) return;
+    char places[24];
+    sprintf(places, "%0*llu", decimals, (unsigned long long)(u % pow10[decimals]));
+    size_t keep = (size_t)decimals;
+    while (trim && keep > 0 && places[keep - 1] == '0')
+        keep--;
+    if (keep) sprintf(out + n, ".%.*s", (int)keep, places);
+}
+
+/* Numbers against printf's digits: every e7 near the ends of its range
+ * and at random, and every number of places for random doubles of the
+ * sizes an answer writes (degrees, metres) and their powers of ten. */
+static void test_numbers_against_printf(void **state)
+{
+    (void)state;
+    uint64_t rng = 0x9e3779b97f4a7c15u;
+    char want[64], text[DC_JW_E7_SIZE];
+    dc_jw w;
+    dc_jw_init(&w);
+    for (int i = 0; i < 200000; i++) {
+        rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+        int32_t e7 = i < 2000   ? INT32_MIN + i
+                     : i < 4000 ? INT32_MAX - (i - 2000)
+                     : i < 6000 ? i - 5000
+                                : (int32_t)(uint32_t)rng;
+        printed_scaled(e7, 7, false, want);
+        dc_jw_reset(&w);
+        dc_jw_e7(&w, e7);
+        expect(&w, want);
+        assert_int_equal(dc_jw_format_e7(e7, text), strlen(want));
+        assert_string_equal(text, want);
+        int decimals = (int)(rng >> 40) % 10;
+        double scale[] = {1e-9, 1e-3, 1, 110, 1e5, 1e9};
+        double v =
+            ((double)(rng >> 11) / 9007199254740992.0 - 0.5) * 2 * scale[(rng >> 32) % 6];
+        if (i % 7 == 0) v = round(v * 1e4) / 1e4; /* trailing zeros to drop */
+        static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+        double x = round(v * p10[decimals]);
+        if (fabs(x) >= 9e15) /* past doubles' integers: printf's own */
+            sprintf(want, "%.17g", v);
+        else
+            printed_scaled((int64_t)x, decimals, true, want);
+        dc_jw_reset(&w);
+        dc_jw_fixed(&w, v, decimals);
+        expect(&w, want);
+    }
+    dc_jw_free(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_string_escapes_in_pairs),
         cmocka_unit_test(test_text_replaces_invalid_utf8),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_numbers_against_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
