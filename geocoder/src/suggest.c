@@ -345,17 +345,22 @@ static uint32_t end_of(const char c[DC_CODE_CHARS])
     return v;
 }
 
+/* Read the set of end_among_cell_codes, once: out of line, so that the
+ * test of each of some sixty candidates is inline. */
+static __attribute__((noinline)) void read_cell_codes(suggest_ctx *x)
+{
+    dc_code code;
+    code_of(x->typed, &code);
+    x->ends_state = dc_index_cell_codes(x->s->txn, &code, x->ends) == DC_OK ? 1 : -1;
+}
+
 /* False when a near candidate whose end (end_of) is @p end is surely
  * not registered: its end is not among its cell's. A near candidate
  * differs from the input only in its last three characters, so all of
  * them share the set, read once, from the input's cell and postcode. */
-static bool end_among_cell_codes(suggest_ctx *x, uint32_t end)
+static inline bool end_among_cell_codes(suggest_ctx *x, uint32_t end)
 {
-    if (x->ends_state == 0) {
-        dc_code code;
-        code_of(x->typed, &code);
-        x->ends_state = dc_index_cell_codes(x->s->txn, &code, x->ends) == DC_OK ? 1 : -1;
-    }
+    if (x->ends_state == 0) read_cell_codes(x);
     if (x->ends_state < 0) return true; /* leave it to the lookup */
     return x->ends[end >> 3] >> (end & 7) & 1u;
 }
