@@ -119,6 +119,9 @@ typedef struct suggest_ctx {
      * only its location is varied, within the alphabet, so every
      * candidate is well formed and of that postcode. */
     bool well_formed;
+    /* The input as a code (well_formed): a candidate's code is it with
+     * its location's characters. */
+    dc_code typed_code;
     /* The zone of the postcode asked last: most candidates share the
      * input's postcode, and each is checked against its zone twice. */
     bool zone_known, zone_found;
@@ -398,7 +401,13 @@ static dc_err consider(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_edit 
 {
     dc_geo_suggestion sg;
     uint32_t count;
-    code_of(c, &sg.place.code);
+    if (x->well_formed) {
+        sg.place.code = x->typed_code;
+        memcpy(sg.place.code.location, c + DC_CODE_POSTCODE_DIGITS,
+               DC_CODE_LOCATION_CHARS);
+    } else {
+        code_of(c, &sg.place.code);
+    }
     if (ncells == 1) {
         /* Its only possible cell: a search there, with no recovery, says
          * whether it is registered (almost never), before it is read. */
@@ -611,6 +620,7 @@ dc_err dc_geo_similar(dc_geo_session *s, dc_geo_forward_result *r)
                      .lon = r->place.cell.lon};
     x.n = DC_CODE_CHARS;
     memcpy(x.typed, r->place.compact, DC_CODE_CHARS);
+    code_of(x.typed, &x.typed_code);
     const dc_zone *z = zone_cached(&x, x.only_postcode);
     if (!z) return DC_OK; /* no candidate can be looked up */
     bool located = true;
