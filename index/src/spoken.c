@@ -110,17 +110,20 @@ dc_err dc_code_spoken(const dc_code *code, dc_spoken_lang lang, char *out, size_
         chars[i] = (char)('0' + pc % 10);
     memcpy(chars + DC_CODE_POSTCODE_DIGITS, code->location, DC_CODE_LOCATION_CHARS);
     if (size == 0) return DC_E_BUFFER;
+    /* the groups: 5 postcode digits, 4 before the '+', 3 after */
+    static const unsigned char gap[DC_CODE_CHARS] = {0, 1, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1};
+    static const char seps[4] = ", "; /* two bytes readable at each */
+    const spoken_word *words = lang == DC_SPOKEN_VI ? spoken_vi : spoken_en;
     size_t n = 0;
     out[0] = '\0';
     for (int i = 0; i < DC_CODE_CHARS; i++) {
-        const spoken_word *word = word_of(chars[i], lang);
-        /* the location holds no 0 or 1: only the OLC alphabet */
-        if (!word ||
-            (i >= DC_CODE_POSTCODE_DIGITS && (chars[i] == '0' || chars[i] == '1')))
+        unsigned place = spoken_place[(unsigned char)chars[i]];
+        /* the location holds no 0 or 1 (places 1 and 2): only the OLC
+         * alphabet */
+        if (!place || (i >= DC_CODE_POSTCODE_DIGITS && place <= 2))
             return DC_E_INVALID_ARG;
-        /* the groups: 5 postcode digits, 4 before the '+', 3 after */
-        static const char seps[4] = ", "; /* two bytes readable at each */
-        size_t sep = i == 0 ? 0 : i == 5 || i == 9 ? 2 : 1;
+        const spoken_word *word = &words[place - 1];
+        size_t sep = gap[i];
         if (size - n > 2 + WORD_ROOM) { /* room for all: the word ends in its NUL */
             memcpy(out + n, seps + 2 - sep, 2);
             n += sep;
