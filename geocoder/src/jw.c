@@ -276,7 +276,11 @@ void dc_jw_int(dc_jw *w, int64_t v)
     char *p = digits(u, end);
     if (v < 0) *--p = '-';
     separate(w);
-    dc_jw_raw(w, p, (size_t)(end - p));
+    if (!reserve(w, sizeof tmp)) return;
+    char *o = w->buf + w->len;
+    while (p < end)
+        *o++ = *p++;
+    w->len = (size_t)(o - w->buf);
 }
 
 void dc_jw_bool(dc_jw *w, bool v)
@@ -296,10 +300,14 @@ void dc_jw_null(dc_jw *w)
 
 void dc_jw_postcode(dc_jw *w, uint32_t postcode)
 {
-    char s[5];
-    for (int i = 4; i >= 0; i--, postcode /= 10)
-        s[i] = (char)('0' + postcode % 10);
-    dc_jw_string(w, s, 5);
+    /* Digits need no escape: written as they are, quotes around. */
+    separate(w);
+    if (!reserve(w, 7)) return;
+    char *o = w->buf + w->len;
+    o[0] = o[6] = '"';
+    for (int i = 5; i >= 1; i--, postcode /= 10)
+        o[i] = (char)('0' + postcode % 10);
+    w->len += 7;
 }
 
 /* @p u as a whole number and @p decimals (0..9) places: the two answers'

@@ -53,6 +53,16 @@ static void test_nesting(void **state)
     dc_jw_int(&w, 0);
     dc_jw_end(&w);
     expect(&w, "[-9223372036854775808,0]");
+    dc_jw_reset(&w);
+    dc_jw_array(&w);
+    dc_jw_int(&w, 9223372036854775807LL);
+    dc_jw_int(&w, -1);
+    dc_jw_int(&w, 10387);
+    dc_jw_postcode(&w, 0);
+    dc_jw_postcode(&w, 99999);
+    dc_jw_postcode(&w, 70713);
+    dc_jw_end(&w);
+    expect(&w, "[9223372036854775807,-1,10387,\"00000\",\"99999\",\"70713\"]");
     /* Closing more than was opened fails the writer. */
     dc_jw_end(&w);
     assert_true(dc_jw_failed(&w));
