@@ -51,10 +51,27 @@ void dc_jw_end(dc_jw *w);
 /** A member name of @p len bytes (a literal: not escaped). */
 void dc_jw_key_n(dc_jw *w, const char *key, size_t len);
 /** A member name (a literal: not escaped). Inline, so that a literal's
- *  length is known when compiled. */
+ *  length and bytes are known when compiled: with room in the buffer, a
+ *  member of an object is a few stores, no call (an answer has dozens);
+ *  anything else is dc_jw_key_n's. */
 static inline void dc_jw_key(dc_jw *w, const char *key)
 {
-    dc_jw_key_n(w, key, strlen(key));
+    size_t n = strlen(key);
+    if (w->cap - w->len < n + 4 || w->failed || w->after_key || w->depth <= 0) {
+        dc_jw_key_n(w, key, n);
+        return;
+    }
+    uint32_t bit = 1u << (w->depth - 1);
+    char *o = w->buf + w->len;
+    if (w->nonempty & bit) *o++ = ',';
+    w->nonempty |= bit;
+    *o++ = '"';
+    memcpy(o, key, n);
+    o += n;
+    *o++ = '"';
+    *o++ = ':';
+    w->len = (size_t)(o - w->buf);
+    w->after_key = true;
 }
 
 void dc_jw_string(dc_jw *w, const char *s, size_t len);

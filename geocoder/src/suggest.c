@@ -119,6 +119,9 @@ typedef struct suggest_ctx {
      * only its location is varied, within the alphabet, so every
      * candidate is well formed and of that postcode. */
     bool well_formed;
+    /* The input as a code (well_formed): a candidate's code is it with
+     * its location's characters. */
+    dc_code typed_code;
     /* The zone of the postcode asked last: most candidates share the
      * input's postcode, and each is checked against its zone twice. */
     bool zone_known, zone_found;
@@ -129,13 +132,13 @@ typedef struct suggest_ctx {
      * at the first one: 0 not yet, 1 read, -1 not to be used. */
     int ends_state;
     uint8_t ends[DC_CELL_CODE_SET_BYTES];
-    /* The input's 1/400-degree cell and its postcode's zone box in cells,
-     * for candidates of the same postcode (box_of_typed): 0 not yet, 1
-     * set, -1 not to be used. */
+    /* The input's 1/400-degree cell, and the rows and columns of cells a
+     * candidate of the same postcode can lie in (box_ready): 0 not
+     * yet, 1 set, -1 not to be used. */
     int box_state;
     uint32_t typed_postcode;
-    int32_t row, col, ref_row, ref_col;
-    int32_t south, west, north, east;
+    int32_t row, col;
+    int32_t row_lo, row_hi, col_lo, col_hi;
 } suggest_ctx;
 
 static void code_of(const char c[DC_CODE_CHARS], dc_code *code)
@@ -187,6 +190,10 @@ static int32_t value_of(char c)
     return value[c - '2'];
 }
 
+/* Cells per degree: the recovery moves a place by whole degrees. */
+#define CELLS_PER_DEGREE 400
+#define HALF_DEGREE (CELLS_PER_DEGREE / 2)
+
 /* Set up the cells box of the input's zone: the input names a place in
  * it (has_place), so a candidate that differs from it only in its
  * location moves by whole cells from the input's cell. */
@@ -205,23 +212,27 @@ static bool box_ready(suggest_ctx *x, uint32_t postcode, const dc_zone *z)
         x->typed_postcode = typed;
         x->row = (int32_t)dc_cell_row(dc_geo_e7(x->lat));
         x->col = (int32_t)dc_cell_col(dc_geo_e7(x->lon));
-        x->ref_row = (int32_t)dc_cell_row(z->ref_lat_e7);
-        x->ref_col = (int32_t)dc_cell_col(z->ref_lon_e7);
-        x->south = (int32_t)dc_cell_row(z->south_e7 - BOX_SLACK_E7);
-        x->north = (int32_t)dc_cell_row(z->north_e7 + BOX_SLACK_E7);
-        x->west = (int32_t)dc_cell_col(z->west_e7 - BOX_SLACK_E7);
-        x->east = (int32_t)dc_cell_col(z->east_e7 + BOX_SLACK_E7);
+        /* In the zone's box, and within half a degree of the reference's
+         * cell (200 cells, and one for the cells' extent): see
+         * cells_moved. */
+        int32_t ref_row = (int32_t)dc_cell_row(z->ref_lat_e7);
+        int32_t ref_col = (int32_t)dc_cell_col(z->ref_lon_e7);
+        int32_t south = (int32_t)dc_cell_row(z->south_e7 - BOX_SLACK_E7);
+        int32_t north = (int32_t)dc_cell_row(z->north_e7 + BOX_SLACK_E7);
+        int32_t west = (int32_t)dc_cell_col(z->west_e7 - BOX_SLACK_E7);
+        int32_t east = (int32_t)dc_cell_col(z->east_e7 + BOX_SLACK_E7);
+        x->row_lo = south > ref_row - HALF_DEGREE - 1 ? south : ref_row - HALF_DEGREE - 1;
+        x->row_hi = north < ref_row + HALF_DEGREE + 1 ? north : ref_row + HALF_DEGREE + 1;
+        x->col_lo = west > ref_col - HALF_DEGREE - 1 ? west : ref_col - HALF_DEGREE - 1;
+        x->col_hi = east < ref_col + HALF_DEGREE + 1 ? east : ref_col + HALF_DEGREE + 1;
     }
     return x->box_state > 0 && postcode == x->typed_postcode;
 }
 
-/* Cells per degree: the recovery moves a place by whole degrees. */
-#define CELLS_PER_DEGREE 400
-#define HALF_DEGREE (CELLS_PER_DEGREE / 2)
-
-/* The cells a candidate of the input's postcode can lie in, found from
+/* The cells a candidate of the input's postcode that lies @p drow rows
+ * and @p dcol columns from the input's naive cell can lie in, found from
  * the input's cell alone, with no recovery: how many (0: it is not
- * registered), the last into @p cell. Its first four location
+ * registered), the last into @p cell. A code's first four location
  * characters are the 1/20 and 1/400 degree digits of latitude and
  * longitude, so it lies (20 x d0 + d2) rows and (20 x d1 + d3) columns
  * from the input, where d is each digit's change, give or take the
@@ -234,24 +245,15 @@ static bool box_ready(suggest_ctx *x, uint32_t postcode, const dc_zone *z)
  * in it. Nor can it be in a cell its zone does not reach (a registered
  * code's door is inside its zone: dc_index_cell_may_hold), where most
  * slips of these characters land: in a neighbouring zone. */
-static int cells_in_box(const suggest_ctx *x, const char c[DC_CODE_CHARS],
-                        uint32_t cell[2])
+static int cells_moved(const suggest_ctx *x, int32_t drow, int32_t dcol, uint32_t cell[2])
 {
-    const char *t = x->typed + DC_CODE_POSTCODE_DIGITS;
-    const char *k = c + DC_CODE_POSTCODE_DIGITS;
-    int32_t drow =
-        20 * (value_of(k[0]) - value_of(t[0])) + value_of(k[2]) - value_of(t[2]);
-    int32_t dcol =
-        20 * (value_of(k[1]) - value_of(t[1])) + value_of(k[3]) - value_of(t[3]);
     uint32_t rows[3], cols[3];
     int nrows = 0, ncols = 0;
     for (int32_t shift = -CELLS_PER_DEGREE; shift <= CELLS_PER_DEGREE;
          shift += CELLS_PER_DEGREE) {
         int32_t r = x->row + drow + shift, q = x->col + dcol + shift;
-        if (r >= x->south && r <= x->north && abs(r - x->ref_row) <= HALF_DEGREE + 1)
-            rows[nrows++] = (uint32_t)r;
-        if (q >= x->west && q <= x->east && abs(q - x->ref_col) <= HALF_DEGREE + 1)
-            cols[ncols++] = (uint32_t)q;
+        if (r >= x->row_lo && r <= x->row_hi) rows[nrows++] = (uint32_t)r;
+        if (q >= x->col_lo && q <= x->col_hi) cols[ncols++] = (uint32_t)q;
     }
     int found = 0;
     for (int i = 0; i < nrows; i++)
@@ -261,6 +263,31 @@ static int cells_in_box(const suggest_ctx *x, const char c[DC_CODE_CHARS],
                 found++;
             }
     return found;
+}
+
+/* Whether @p at, or it a degree either way, is in [@p lo, @p hi]: a
+ * candidate none of whose rows (or columns) is there has no cell for
+ * cells_moved to ask about, and most slips of the first location
+ * characters leave the box. Inline, before the call. */
+static inline bool shift_in(int32_t at, int32_t lo, int32_t hi)
+{
+    return (at >= lo && at <= hi) ||
+           (at - CELLS_PER_DEGREE >= lo && at - CELLS_PER_DEGREE <= hi) ||
+           (at + CELLS_PER_DEGREE >= lo && at + CELLS_PER_DEGREE <= hi);
+}
+
+/* cells_moved for candidate @p c: (20 x d0 + d2) rows and (20 x d1 + d3)
+ * columns from the input. */
+static int cells_in_box(const suggest_ctx *x, const char c[DC_CODE_CHARS],
+                        uint32_t cell[2])
+{
+    const char *t = x->typed + DC_CODE_POSTCODE_DIGITS;
+    const char *k = c + DC_CODE_POSTCODE_DIGITS;
+    int32_t drow =
+        20 * (value_of(k[0]) - value_of(t[0])) + value_of(k[2]) - value_of(t[2]);
+    int32_t dcol =
+        20 * (value_of(k[1]) - value_of(t[1])) + value_of(k[3]) - value_of(t[3]);
+    return cells_moved(x, drow, dcol, cell);
 }
 
 /* The postcode of a candidate that is a well-formed code and of the
@@ -321,20 +348,24 @@ static uint32_t end_of(const char c[DC_CODE_CHARS])
     return v;
 }
 
-/* False when a near candidate (which worth_looking_up has passed) is
- * surely not registered: its end is not among its cell's. A near
- * candidate differs from the input only in its last three characters,
- * so all of them share the set, read once. */
-static bool end_registered(suggest_ctx *x, const char c[DC_CODE_CHARS])
+/* Read the set of end_among_cell_codes, once: out of line, so that the
+ * test of each of some sixty candidates is inline. */
+static __attribute__((noinline)) void read_cell_codes(suggest_ctx *x)
 {
-    if (x->ends_state == 0) {
-        dc_code code;
-        code_of(c, &code);
-        x->ends_state = dc_index_cell_codes(x->s->txn, &code, x->ends) == DC_OK ? 1 : -1;
-    }
+    dc_code code;
+    code_of(x->typed, &code);
+    x->ends_state = dc_index_cell_codes(x->s->txn, &code, x->ends) == DC_OK ? 1 : -1;
+}
+
+/* False when a near candidate whose end (end_of) is @p end is surely
+ * not registered: its end is not among its cell's. A near candidate
+ * differs from the input only in its last three characters, so all of
+ * them share the set, read once, from the input's cell and postcode. */
+static inline bool end_among_cell_codes(suggest_ctx *x, uint32_t end)
+{
+    if (x->ends_state == 0) read_cell_codes(x);
     if (x->ends_state < 0) return true; /* leave it to the lookup */
-    uint32_t v = end_of(c);
-    return x->ends[v >> 3] >> (v & 7) & 1u;
+    return x->ends[end >> 3] >> (end & 7) & 1u;
 }
 
 /* Keep @p sg among the best x->cap, by score. */
@@ -362,19 +393,21 @@ static void keep_best(suggest_ctx *x, const dc_geo_suggestion *sg)
     list[i] = *sg;
 }
 
-/* Look a candidate up; when registered, score it and keep it. */
-static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_edit edit,
-                            int position, char typed, char meant)
+/* Look up a candidate that may be registered; when it is, score it and
+ * keep it. @p ncells and @p cell are worth_looking_up's. */
+static dc_err consider(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_edit edit,
+                       int position, char typed, char meant, int ncells,
+                       const uint32_t cell[2])
 {
     dc_geo_suggestion sg;
     uint32_t count;
-    bool near = (edit == DC_GEO_EDIT_SUBSTITUTE || edit == DC_GEO_EDIT_SWAP) &&
-                position - 1 >= FINE_FROM;
-    int ncells = 0;
-    uint32_t cell[2] = {0, 0};
-    if (!worth_looking_up(x, c, near, &ncells, cell)) return DC_OK;
-    if (near && !end_registered(x, c)) return DC_OK;
-    code_of(c, &sg.place.code);
+    if (x->well_formed) {
+        sg.place.code = x->typed_code;
+        memcpy(sg.place.code.location, c + DC_CODE_POSTCODE_DIGITS,
+               DC_CODE_LOCATION_CHARS);
+    } else {
+        code_of(c, &sg.place.code);
+    }
     if (ncells == 1) {
         /* Its only possible cell: a search there, with no recovery, says
          * whether it is registered (almost never), before it is read. */
@@ -403,18 +436,28 @@ static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_
     return DC_OK;
 }
 
+/* Look a candidate up; when registered, score it and keep it. */
+static dc_err try_candidate(suggest_ctx *x, const char c[DC_CODE_CHARS], dc_geo_edit edit,
+                            int position, char typed, char meant)
+{
+    bool near = (edit == DC_GEO_EDIT_SUBSTITUTE || edit == DC_GEO_EDIT_SWAP) &&
+                position - 1 >= FINE_FROM;
+    int ncells = 0;
+    uint32_t cell[2] = {0, 0};
+    if (!worth_looking_up(x, c, near, &ncells, cell)) return DC_OK;
+    if (near && !end_among_cell_codes(x, end_of(c))) return DC_OK;
+    return consider(x, c, edit, position, typed, meant, ncells, cell);
+}
+
 static const char *alphabet_at(size_t i)
 {
     return i < DC_CODE_POSTCODE_DIGITS ? DIGITS : ALPHABET;
 }
 
-/* Every substitution, then every swap of neighbours. For a well-formed
- * input whose postcode is the only one kept, those that touch the
- * postcode are not made: a substitution there changes the postcode, and
- * so does a swap there (of two different digits, or of the last digit
- * with a location character, which is a digit other than it or not a
- * digit at all), so each would be dropped. */
-static dc_err substitutions_and_swaps(suggest_ctx *x)
+/* Every substitution. For a well-formed input whose postcode is the
+ * only one kept, those that touch the postcode are not made: each changes
+ * the postcode, so each would be dropped. */
+static dc_err substitutions(suggest_ctx *x)
 {
     char c[DC_CODE_CHARS];
     dc_err rc = DC_OK;
@@ -427,12 +470,65 @@ static dc_err substitutions_and_swaps(suggest_ctx *x)
             rc = try_candidate(x, c, DC_GEO_EDIT_SUBSTITUTE, (int)i + 1, x->typed[i], *a);
         }
     }
+    return rc;
+}
+
+/* Every swap of neighbours; for a well-formed input whose postcode is
+ * the only one kept, not those that touch the postcode (of two different
+ * digits, or of the last digit with a location character, which is a
+ * digit other than it or not a digit at all): each changes it. */
+static dc_err swaps(suggest_ctx *x)
+{
+    char c[DC_CODE_CHARS];
+    dc_err rc = DC_OK;
+    size_t from = x->well_formed ? DC_CODE_POSTCODE_DIGITS : 0;
     for (size_t i = from; i + 1 < DC_CODE_CHARS && rc == DC_OK; i++) {
         if (x->typed[i] == x->typed[i + 1]) continue;
         memcpy(c, x->typed, DC_CODE_CHARS);
         c[i] = x->typed[i + 1];
         c[i + 1] = x->typed[i];
         rc = try_candidate(x, c, DC_GEO_EDIT_SWAP, (int)i + 1, 0, 0);
+    }
+    return rc;
+}
+
+/* substitutions for dc_geo_similar once its zone and the cells box are
+ * set up (box_ready): the same candidates, in the same order, with the
+ * same outcome, but each tested from the change of its one character
+ * alone. A change of the first four location characters moves the cell
+ * by a known number of rows or columns (cells_moved); one of the last
+ * three moves the end by a known amount (end_among_cell_codes). Most
+ * candidates fail there, before a code is even written. */
+static dc_err similar_substitutions(suggest_ctx *x)
+{
+    /* Rows, columns and end a step of each location character moves. */
+    static const int32_t rows[4] = {20, 0, 1, 0}, cols[4] = {0, 20, 0, 1};
+    static const int32_t ends[3] = {400, 20, 1};
+    char c[DC_CODE_CHARS];
+    uint32_t cell[2] = {0, 0};
+    int32_t end = (int32_t)end_of(x->typed);
+    dc_err rc = DC_OK;
+    for (size_t i = DC_CODE_POSTCODE_DIGITS; i < DC_CODE_CHARS && rc == DC_OK; i++) {
+        int32_t t = value_of(x->typed[i]);
+        for (int32_t v = 0; v < 20 && rc == DC_OK; v++) {
+            int ncells = 0;
+            if (v == t) continue;
+            if (i < FINE_FROM) {
+                size_t j = i - DC_CODE_POSTCODE_DIGITS;
+                int32_t drow = rows[j] * (v - t), dcol = cols[j] * (v - t);
+                if (!shift_in(x->row + drow, x->row_lo, x->row_hi) ||
+                    !shift_in(x->col + dcol, x->col_lo, x->col_hi))
+                    continue;
+                if ((ncells = cells_moved(x, drow, dcol, cell)) == 0) continue;
+            } else if (!end_among_cell_codes(
+                           x, (uint32_t)(end + ends[i - FINE_FROM] * (v - t)))) {
+                continue;
+            }
+            memcpy(c, x->typed, DC_CODE_CHARS);
+            c[i] = ALPHABET[v];
+            rc = consider(x, c, DC_GEO_EDIT_SUBSTITUTE, (int)i + 1, x->typed[i], c[i],
+                          ncells, cell);
+        }
     }
     return rc;
 }
@@ -484,7 +580,10 @@ static bool significant(const char *text, size_t len, suggest_ctx *x)
 
 static dc_err search(suggest_ctx *x)
 {
-    if (x->n == DC_CODE_CHARS) return substitutions_and_swaps(x);
+    if (x->n == DC_CODE_CHARS) {
+        dc_err rc = substitutions(x);
+        return rc == DC_OK ? swaps(x) : rc;
+    }
     if (x->n == DC_CODE_CHARS - 1) return insertions(x);
     return deletions(x);
 }
@@ -521,5 +620,13 @@ dc_err dc_geo_similar(dc_geo_session *s, dc_geo_forward_result *r)
                      .lon = r->place.cell.lon};
     x.n = DC_CODE_CHARS;
     memcpy(x.typed, r->place.compact, DC_CODE_CHARS);
-    return substitutions_and_swaps(&x);
+    code_of(x.typed, &x.typed_code);
+    const dc_zone *z = zone_cached(&x, x.only_postcode);
+    if (!z) return DC_OK; /* no candidate can be looked up */
+    bool located = true;
+    for (int i = DC_CODE_POSTCODE_DIGITS; i < DC_CODE_CHARS; i++)
+        located &= in_alphabet(x.typed[i]);
+    dc_err rc = located && box_ready(&x, x.only_postcode, z) ? similar_substitutions(&x)
+                                                             : substitutions(&x);
+    return rc == DC_OK ? swaps(&x) : rc;
 }

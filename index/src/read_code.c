@@ -75,7 +75,7 @@ dc_err dc_index_cell_code_find(dc_index_txn *txn, uint32_t row, uint32_t col,
                                const dc_code *code)
 {
     uint8_t key[DC_HOUSEHOLD_KEY_SIZE];
-    MDB_val k = {sizeof key, key}, v;
+    MDB_val k, v;
     uint32_t last3 = 0;
     if (!txn || !code || row > DC_CELL_LAST_ROW || col >= DC_CELL_COLS ||
         code->postcode >= DC_POSTCODES)
@@ -87,7 +87,19 @@ dc_err dc_index_cell_code_find(dc_index_txn *txn, uint32_t row, uint32_t col,
     }
     dc_put_be64(key, dc_place(row, col, code->postcode, last3));
     dc_put_be32(key + 8, 0);
-    return dc_cursor_step(txn, MDB_SET_KEY, &k, &v);
+    /* The search of dc_cursor_step's MDB_SET_KEY, the cursor left where
+     * it leaves it, but the key compared in its page entry: a similar
+     * codes search asks some twenty cells, almost all of them in vain,
+     * and only a key found has its record read (and checked). */
+    const struct dc_pages *pg = &txn->idx->pages;
+    dc_err rc = dc_pages_seek(pg, key, &txn->page, &txn->slot);
+    if (rc != DC_OK) return rc;
+    const uint8_t *page = dc_pages_page(pg, txn->page);
+    if (!page) return DC_E_NOT_FOUND;
+    if (txn->slot >= dc_page_count(page)) return DC_E_INDEX_CORRUPT;
+    if (memcmp(page + DC_PAGE_HEAD + (size_t)DC_PAGE_ENTRY * txn->slot, key, sizeof key))
+        return DC_E_NOT_FOUND;
+    return dc_page_record(page, txn->slot, &k, &v);
 }
 
 /* Households are read only as far as @p cap: a door of one, the common

@@ -12,24 +12,29 @@
  * tables below. */
 #define SPOKEN_CHARS 22
 
-/* A word and its length in bytes: every answer of the HTTP service reads
- * its code aloud twice, so neither a character's place nor a word's
- * length is searched for. */
+/* A word, NUL-padded to WORD_ROOM bytes, and its length: every answer of
+ * the HTTP service reads its code aloud twice, so neither a character's
+ * place nor a word's length is searched for, and a word is copied as
+ * WORD_ROOM bytes, its NUL with it, where there is room (no call). */
+#define WORD_ROOM 16
 typedef struct spoken_word {
-    const char *s;
+    char s[WORD_ROOM];
     unsigned char len;
 } spoken_word;
-#define W(text) {text, sizeof text - 1}
+#define W(text)                                                                          \
+    {                                                                                    \
+        text, sizeof text - 1                                                            \
+    }
+_Static_assert(sizeof "giăm-bông" <= WORD_ROOM, "the longest word and its NUL fit");
 
 /* Each character's place in that order plus one, 0 for any other
  * character; lower-case letters read as their capitals. */
 static const unsigned char spoken_place[256] = {
-    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
-    ['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['C'] = 11, ['F'] = 12,
-    ['G'] = 13, ['H'] = 14, ['J'] = 15, ['M'] = 16, ['P'] = 17, ['Q'] = 18,
-    ['R'] = 19, ['V'] = 20, ['W'] = 21, ['X'] = 22, ['c'] = 11, ['f'] = 12,
-    ['g'] = 13, ['h'] = 14, ['j'] = 15, ['m'] = 16, ['p'] = 17, ['q'] = 18,
-    ['r'] = 19, ['v'] = 20, ['w'] = 21, ['x'] = 22,
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,
+    ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['C'] = 11, ['F'] = 12, ['G'] = 13, ['H'] = 14,
+    ['J'] = 15, ['M'] = 16, ['P'] = 17, ['Q'] = 18, ['R'] = 19, ['V'] = 20, ['W'] = 21,
+    ['X'] = 22, ['c'] = 11, ['f'] = 12, ['g'] = 13, ['h'] = 14, ['j'] = 15, ['m'] = 16,
+    ['p'] = 17, ['q'] = 18, ['r'] = 19, ['v'] = 20, ['w'] = 21, ['x'] = 22,
 };
 
 /* Vietnamese: the digits as counted; a letter as an everyday word that
@@ -38,28 +43,27 @@ static const unsigned char spoken_place[256] = {
  * bad line is still one word: "pin" would rhyme with "chín", "cam" with
  * "tám", "rồng" with "không", hence "pa-ri", "cúc", "rùa". */
 static const spoken_word spoken_vi[SPOKEN_CHARS] = {
-    W("không"), W("một"), W("hai"), W("ba"), W("bốn"),
-    W("năm"),   W("sáu"), W("bảy"), W("tám"), W("chín"),
-    W("cúc"),       /* C */
-    W("phở"),       /* F */
-    W("gừng"),      /* G */
-    W("hươu"),      /* H */
-    W("giăm-bông"), /* J */
-    W("mèo"),       /* M */
-    W("pa-ri"),     /* P */
-    W("quýt"),      /* Q */
-    W("rùa"),       /* R */
-    W("voi"),       /* V */
-    W("oát"),       /* W */
-    W("xanh"),      /* X */
+    W("không"),     W("một"), W("hai"), W("ba"),   W("bốn"), W("năm"),
+    W("sáu"),       W("bảy"), W("tám"), W("chín"), W("cúc"), /* C */
+    W("phở"),                                                /* F */
+    W("gừng"),                                               /* G */
+    W("hươu"),                                               /* H */
+    W("giăm-bông"),                                          /* J */
+    W("mèo"),                                                /* M */
+    W("pa-ri"),                                              /* P */
+    W("quýt"),                                               /* Q */
+    W("rùa"),                                                /* R */
+    W("voi"),                                                /* V */
+    W("oát"),                                                /* W */
+    W("xanh"),                                               /* X */
 };
 
 /* English: ICAO radiotelephony, "niner" for 9 as ICAO writes it. */
 static const spoken_word spoken_en[SPOKEN_CHARS] = {
-    W("zero"),    W("one"),     W("two"),   W("three"), W("four"),    W("five"),
-    W("six"),     W("seven"),   W("eight"), W("niner"), W("charlie"), W("foxtrot"),
-    W("golf"),    W("hotel"),   W("juliett"), W("mike"), W("papa"),   W("quebec"),
-    W("romeo"),   W("victor"),  W("whiskey"), W("x-ray"),
+    W("zero"),  W("one"),    W("two"),     W("three"), W("four"),    W("five"),
+    W("six"),   W("seven"),  W("eight"),   W("niner"), W("charlie"), W("foxtrot"),
+    W("golf"),  W("hotel"),  W("juliett"), W("mike"),  W("papa"),    W("quebec"),
+    W("romeo"), W("victor"), W("whiskey"), W("x-ray"),
 };
 
 /* The word of @p c, or NULL for a character no code holds. */
@@ -106,18 +110,27 @@ dc_err dc_code_spoken(const dc_code *code, dc_spoken_lang lang, char *out, size_
         chars[i] = (char)('0' + pc % 10);
     memcpy(chars + DC_CODE_POSTCODE_DIGITS, code->location, DC_CODE_LOCATION_CHARS);
     if (size == 0) return DC_E_BUFFER;
+    /* the groups: 5 postcode digits, 4 before the '+', 3 after */
+    static const unsigned char gap[DC_CODE_CHARS] = {0, 1, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1};
+    static const char seps[4] = ", "; /* two bytes readable at each */
+    const spoken_word *words = lang == DC_SPOKEN_VI ? spoken_vi : spoken_en;
     size_t n = 0;
     out[0] = '\0';
     for (int i = 0; i < DC_CODE_CHARS; i++) {
-        const spoken_word *word = word_of(chars[i], lang);
-        /* the location holds no 0 or 1: only the OLC alphabet */
-        if (!word || (i >= DC_CODE_POSTCODE_DIGITS && (chars[i] == '0' || chars[i] == '1')))
+        unsigned place = spoken_place[(unsigned char)chars[i]];
+        /* the location holds no 0 or 1 (places 1 and 2): only the OLC
+         * alphabet */
+        if (!place || (i >= DC_CODE_POSTCODE_DIGITS && place <= 2))
             return DC_E_INVALID_ARG;
-        /* the groups: 5 postcode digits, 4 before the '+', 3 after */
-        static const char seps[] = ", ";
-        size_t sep = i == 0 ? 0 : i == 5 || i == 9 ? 2 : 1;
-        if (!put(out, size, &n, seps + 2 - sep, sep) ||
-            !put(out, size, &n, word->s, word->len)) {
+        const spoken_word *word = &words[place - 1];
+        size_t sep = gap[i];
+        if (size - n > 2 + WORD_ROOM) { /* room for all: the word ends in its NUL */
+            memcpy(out + n, seps + 2 - sep, 2);
+            n += sep;
+            memcpy(out + n, word->s, WORD_ROOM);
+            n += word->len;
+        } else if (!put(out, size, &n, seps + 2 - sep, sep) ||
+                   !put(out, size, &n, word->s, word->len)) {
             out[0] = '\0';
             return DC_E_BUFFER;
         }

@@ -53,6 +53,16 @@ static void test_nesting(void **state)
     dc_jw_int(&w, 0);
     dc_jw_end(&w);
     expect(&w, "[-9223372036854775808,0]");
+    dc_jw_reset(&w);
+    dc_jw_array(&w);
+    dc_jw_int(&w, 9223372036854775807LL);
+    dc_jw_int(&w, -1);
+    dc_jw_int(&w, 10387);
+    dc_jw_postcode(&w, 0);
+    dc_jw_postcode(&w, 99999);
+    dc_jw_postcode(&w, 70713);
+    dc_jw_end(&w);
+    expect(&w, "[9223372036854775807,-1,10387,\"00000\",\"99999\",\"70713\"]");
     /* Closing more than was opened fails the writer. */
     dc_jw_end(&w);
     assert_true(dc_jw_failed(&w));
@@ -138,6 +148,39 @@ static void test_string_escapes_everywhere(void **state)
     dc_jw_free(&w);
 }
 
+/* Two bytes that need escapes in one string, at every pair of places in
+ * strings up to three words long: the second may sit in the word of the
+ * first, just above it (where a borrow from a control byte or a NUL marks
+ * bytes that need nothing), or in a later word. */
+static void test_string_escapes_in_pairs(void **state)
+{
+    (void)state;
+    static const unsigned char special[] = {'"',  '\\', '\n', '\t',
+                                            '\r', 0x00, 0x01, 0x1f};
+    /* '#', ']' and ' ' are marked when just above a '"', a '\\' and a
+     * control: 0x22 + 1, 0x5c + 1, 0x20 */
+    static const unsigned char plain[] = {'#', 'a', ']', 0x80, 0xe1, ' ', 0x21};
+    unsigned char text[24];
+    char want[24 * 6 + 3];
+    dc_jw w;
+    dc_jw_init(&w);
+    for (size_t len = 2; len <= sizeof text; len++)
+        for (size_t a = 0; a < len; a++)
+            for (size_t b = a + 1; b < len; b++)
+                for (size_t k = 0; k < sizeof special * sizeof special; k++) {
+                    for (size_t i = 0; i < len; i++)
+                        text[i] = plain[(i + k) % sizeof plain];
+                    text[a] = special[k % sizeof special];
+                    text[b] = special[k / sizeof special];
+                    dc_jw_reset(&w);
+                    dc_jw_string(&w, (const char *)text, len);
+                    size_t n = escape_slowly(text, len, want);
+                    assert_int_equal(w.len, n);
+                    assert_memory_equal(w.buf, want, n);
+                }
+    dc_jw_free(&w);
+}
+
 static void test_text_replaces_invalid_utf8(void **state)
 {
     (void)state;
@@ -212,14 +255,74 @@ static void test_numbers(void **state)
     }
 }
 
+/* An integer of @p decimals places written by printf: the whole part,
+ * the places zero-padded, trailing zeros dropped when @p trim. */
+static void printed_scaled(int64_t v, int decimals, bool trim, char *out)
+{
+    static const uint64_t pow10[] = {1,      10,      100,      1000,      10000,
+                                     100000, 1000000, 10000000, 100000000, 1000000000};
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int n = sprintf(out, "%s%llu", v < 0 ? "-" : "",
+                    (unsigned long long)(u / pow10[decimals]));
+    if (decimals == 0) return;
+    char places[24];
+    sprintf(places, "%0*llu", decimals, (unsigned long long)(u % pow10[decimals]));
+    size_t keep = (size_t)decimals;
+    while (trim && keep > 0 && places[keep - 1] == '0')
+        keep--;
+    if (keep) sprintf(out + n, ".%.*s", (int)keep, places);
+}
+
+/* Numbers against printf's digits: every e7 near the ends of its range
+ * and at random, and every number of places for random doubles of the
+ * sizes an answer writes (degrees, metres) and their powers of ten. */
+static void test_numbers_against_printf(void **state)
+{
+    (void)state;
+    uint64_t rng = 0x9e3779b97f4a7c15u;
+    char want[64], text[DC_JW_E7_SIZE];
+    dc_jw w;
+    dc_jw_init(&w);
+    for (int i = 0; i < 200000; i++) {
+        rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+        int32_t e7 = i < 2000   ? INT32_MIN + i
+                     : i < 4000 ? INT32_MAX - (i - 2000)
+                     : i < 6000 ? i - 5000
+                                : (int32_t)(uint32_t)rng;
+        printed_scaled(e7, 7, false, want);
+        dc_jw_reset(&w);
+        dc_jw_e7(&w, e7);
+        expect(&w, want);
+        assert_int_equal(dc_jw_format_e7(e7, text), strlen(want));
+        assert_string_equal(text, want);
+        int decimals = (int)(rng >> 40) % 10;
+        double scale[] = {1e-9, 1e-3, 1, 110, 1e5, 1e9};
+        double v =
+            ((double)(rng >> 11) / 9007199254740992.0 - 0.5) * 2 * scale[(rng >> 32) % 6];
+        if (i % 7 == 0) v = round(v * 1e4) / 1e4; /* trailing zeros to drop */
+        static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+        double x = round(v * p10[decimals]);
+        if (fabs(x) >= 9e15) /* past doubles' integers: printf's own */
+            sprintf(want, "%.17g", v);
+        else
+            printed_scaled((int64_t)x, decimals, true, want);
+        dc_jw_reset(&w);
+        dc_jw_fixed(&w, v, decimals);
+        expect(&w, want);
+    }
+    dc_jw_free(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nesting),
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_string_escapes_everywhere),
+        cmocka_unit_test(test_string_escapes_in_pairs),
         cmocka_unit_test(test_text_replaces_invalid_utf8),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_numbers_against_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

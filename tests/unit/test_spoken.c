@@ -35,7 +35,8 @@ static void test_whole_codes(void **state)
     } cases[] = {
         {"32101 92P9+G54", "ba hai một không một, chín hai pa-ri chín, gừng năm bốn",
          "three two one zero one, niner two papa niner, golf five four"},
-        {"00000 CFGH+JMP", "không không không không không, cúc phở gừng hươu, giăm-bông mèo pa-ri",
+        {"00000 CFGH+JMP",
+         "không không không không không, cúc phở gừng hươu, giăm-bông mèo pa-ri",
          "zero zero zero zero zero, charlie foxtrot golf hotel, juliett mike papa"},
         {"99999 QRVW+X23", "chín chín chín chín chín, quýt rùa voi oát, xanh hai ba",
          "niner niner niner niner niner, quebec romeo victor whiskey, x-ray two three"},
@@ -46,10 +47,12 @@ static void test_whole_codes(void **state)
         dc_code code = parse(cases[i].code);
         char out[DC_SPOKEN_SIZE];
         size_t len = 0;
-        assert_int_equal(dc_code_spoken(&code, DC_SPOKEN_VI, out, sizeof out, &len), DC_OK);
+        assert_int_equal(dc_code_spoken(&code, DC_SPOKEN_VI, out, sizeof out, &len),
+                         DC_OK);
         assert_string_equal(out, cases[i].vi);
         assert_int_equal(len, strlen(cases[i].vi));
-        assert_int_equal(dc_code_spoken(&code, DC_SPOKEN_EN, out, sizeof out, NULL), DC_OK);
+        assert_int_equal(dc_code_spoken(&code, DC_SPOKEN_EN, out, sizeof out, NULL),
+                         DC_OK);
         assert_string_equal(out, cases[i].en);
     }
 }
@@ -80,6 +83,21 @@ static void test_sizes(void **state)
     assert_string_equal(out, "");
     assert_int_equal(dc_code_spoken(&code, DC_SPOKEN_EN, out, len + 1, NULL), DC_OK);
     assert_int_equal(dc_code_spoken(&code, DC_SPOKEN_EN, out, 0, NULL), DC_E_BUFFER);
+    /* every size around the reading's length, in both languages: the
+     * whole reading or none */
+    for (int lang = 0; lang < 2; lang++) {
+        char whole[DC_SPOKEN_SIZE];
+        size_t n;
+        assert_int_equal(
+            dc_code_spoken(&code, (dc_spoken_lang)lang, whole, sizeof whole, &n), DC_OK);
+        for (size_t size = 1; size < n + 40; size++) {
+            size_t got = 0;
+            dc_err rc = dc_code_spoken(&code, (dc_spoken_lang)lang, out, size, &got);
+            assert_int_equal(rc, size > n ? DC_OK : DC_E_BUFFER);
+            assert_string_equal(out, size > n ? whole : "");
+            if (size > n) assert_int_equal(got, n);
+        }
+    }
 }
 
 static void test_bad_arguments(void **state)
@@ -131,10 +149,9 @@ static void test_one_word_each(void **state)
 /* The rhyme of a folded syllable: what follows its initial consonants. */
 static const char *rhyme(const char *folded)
 {
-    static const char *const initials[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph",
-                                           "qu",  "th", "tr", "b",  "c",  "d",  "g",  "h",
-                                           "k",   "l",  "m",  "n",  "p",  "r",  "s",  "t",
-                                           "v",   "x"};
+    static const char *const initials[] = {
+        "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c",
+        "d",   "g",  "h",  "k",  "l",  "m",  "n",  "p",  "r",  "s",  "t",  "v", "x"};
     for (size_t i = 0; i < sizeof initials / sizeof initials[0]; i++) {
         size_t n = strlen(initials[i]);
         if (strncmp(folded, initials[i], n) == 0 && folded[n]) return folded + n;
@@ -157,8 +174,8 @@ static void test_vietnamese_rhymes_differ(void **state)
     for (const char *a = alphabet; *a; a++) {
         const char *w = dc_spoken_word(*a, DC_SPOKEN_VI);
         if (strchr(w, '-')) continue; /* two syllables: not confused with one */
-        assert_int_equal(dc_text_fold(w, strlen(w), folded[syllables], sizeof folded[0], NULL),
-                         DC_OK);
+        assert_int_equal(
+            dc_text_fold(w, strlen(w), folded[syllables], sizeof folded[0], NULL), DC_OK);
         of[syllables] = *a;
         which[syllables++] = w;
     }
@@ -167,7 +184,8 @@ static void test_vietnamese_rhymes_differ(void **state)
         for (int j = i + 1; j < syllables; j++)
             if ((of[i] > '9' || of[j] > '9') &&
                 strcmp(rhyme(folded[i]), rhyme(folded[j])) == 0)
-                fail_msg("'%s' and '%s' rhyme ('%s')", which[i], which[j], rhyme(folded[i]));
+                fail_msg("'%s' and '%s' rhyme ('%s')", which[i], which[j],
+                         rhyme(folded[i]));
 }
 
 int main(void)
