@@ -356,7 +356,8 @@ static dc_err open_sources(dc_import *im, dc_error *err)
  * overlap step's copies of the rings: about 28 bytes a vertex, 950 MB for
  * the 3,300 realistic zones of the national map), but in chunks that glibc
  * keeps in its arenas for the process, under the households' sort memory
- * that comes next. It is given back to the system here, once.
+ * that comes next; the households' readers leave their rings. Each is
+ * given back to the system when its phase ends.
  */
 static void give_back_freed(void)
 {
@@ -399,6 +400,11 @@ dc_err dc_import_run(const dc_import_config *cfg, dc_import_summary *summary,
     dc_householdset_init(&im.households, &im.report, &im.zones, im.writer);
     if (cfg->neditions > 1) im.households.editions = &im.editions;
     if (rc == DC_OK) rc = read_households(&im, err);
+    /* the readers' rings (up to DC_PIPELINE_RING batches each) are not
+     * needed by the index */
+    dc_pipeline_free(im.pipe);
+    im.pipe = NULL;
+    give_back_freed();
     if (rc == DC_OK) dc_editions_judge(&im.editions, &im.zones);
     double t2 = now_seconds();
     summary->household_seconds = t2 - t1;
