@@ -65,7 +65,7 @@ static const char usage_text[] =
     "                           fewer than half the households of the index at\n"
     "                           INDEX (refused otherwise: exit 3, nothing written)\n"
     "  --memory SIZE            memory for ordering the households, e.g. 512M, 2G\n"
-    "                           (default 1G, at least 8M); beyond it they are\n"
+    "                           (default 512M, at least 8M); beyond it they are\n"
     "                           sorted in runs written beside INDEX and merged\n"
     "  --exact-proj             reproject every point with PROJ, also VN-2000 /\n"
     "                           TM-3 and WGS 84 layers (our own arithmetic for\n"
