@@ -119,6 +119,19 @@ static size_t escape_slowly(const unsigned char *s, size_t len, char *out)
     return n;
 }
 
+/* @p text written by dc_jw_string into @p w (reset first) is what
+ * escape_slowly gives. */
+static void assert_escaped(dc_jw *w, const unsigned char *text, size_t len)
+{
+    char want[40 * 6 + 3]; /* the longest text of the tests, each byte as \u00XX */
+    assert_true(len <= 40);
+    dc_jw_reset(w);
+    dc_jw_string(w, (const char *)text, len);
+    size_t n = escape_slowly(text, len, want);
+    assert_int_equal(w->len, n);
+    assert_memory_equal(w->buf, want, n);
+}
+
 /* Strings are scanned eight bytes at a time: every byte that needs an
  * escape, at every place in strings of every length around a few words,
  * among bytes that do not (ASCII and UTF-8's high bytes). */
@@ -130,7 +143,6 @@ static void test_string_escapes_everywhere(void **state)
     static const unsigned char plain[] = {'a', ' ', 0x7f, 0x80, 0xc3, 0xe1, 0xff, '!',
                                           '#', '[', ']',  0x20, 0x21, 0x5b, 0x5d};
     unsigned char text[40];
-    char want[40 * 6 + 3];
     dc_jw w;
     dc_jw_init(&w);
     for (size_t len = 0; len <= sizeof text; len++)
@@ -139,11 +151,7 @@ static void test_string_escapes_everywhere(void **state)
                 for (size_t i = 0; i < len; i++)
                     text[i] = plain[(i + len + k) % sizeof plain];
                 if (at < len) text[at] = special[k];
-                dc_jw_reset(&w);
-                dc_jw_string(&w, (const char *)text, len);
-                size_t n = escape_slowly(text, len, want);
-                assert_int_equal(w.len, n);
-                assert_memory_equal(w.buf, want, n);
+                assert_escaped(&w, text, len);
             }
     dc_jw_free(&w);
 }
@@ -161,7 +169,6 @@ static void test_string_escapes_in_pairs(void **state)
      * control: 0x22 + 1, 0x5c + 1, 0x20 */
     static const unsigned char plain[] = {'#', 'a', ']', 0x80, 0xe1, ' ', 0x21};
     unsigned char text[24];
-    char want[24 * 6 + 3];
     dc_jw w;
     dc_jw_init(&w);
     for (size_t len = 2; len <= sizeof text; len++)
@@ -172,11 +179,7 @@ static void test_string_escapes_in_pairs(void **state)
                         text[i] = plain[(i + k) % sizeof plain];
                     text[a] = special[k % sizeof special];
                     text[b] = special[k / sizeof special];
-                    dc_jw_reset(&w);
-                    dc_jw_string(&w, (const char *)text, len);
-                    size_t n = escape_slowly(text, len, want);
-                    assert_int_equal(w.len, n);
-                    assert_memory_equal(w.buf, want, n);
+                    assert_escaped(&w, text, len);
                 }
     dc_jw_free(&w);
 }
