@@ -87,6 +87,7 @@ typedef struct dc_builder {
     uint8_t *segment, *fences;
     uint32_t seg_pages, nseg;
     uint32_t page_n, page_bytes; /* records in the page and their values' bytes */
+    uint32_t page_first;         /* the number of the page's first record */
     uint8_t page_keys[DC_PAGE_MAX_RECORDS * DC_HOUSEHOLD_KEY_SIZE];
     uint16_t page_ends[DC_PAGE_MAX_RECORDS];
     uint8_t page_values[DC_PAGE_SIZE];

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "build_households.h"
+#include "household_value.h"
 #include "build_record.h"
 #include "build_search.h"
 
@@ -45,6 +46,7 @@ static dc_err flush_page(dc_builder *b)
         memcpy(page + 4 + 8 * (j - 1),
                b->page_keys + (size_t)(n * j / DC_PAGE_SPLITS) * DC_HOUSEHOLD_KEY_SIZE,
                8);
+    dc_put_le32(page + DC_PAGE_NUMBER, b->page_first);
     for (uint32_t i = 0; i < n; i++) {
         uint8_t *e = page + DC_PAGE_HEAD + (size_t)i * DC_PAGE_ENTRY;
         uint32_t end = at + b->page_ends[i];
@@ -60,27 +62,32 @@ static dc_err flush_page(dc_builder *b)
     return DC_OK;
 }
 
-/* Append a household record to its page (a new one when it does not fit)
- * and to the fingerprint, as a record of its own. */
-static dc_err put_household(dc_builder *b, const uint8_t *key, const uint8_t *val,
-                            size_t vlen)
+/* Append household @p f, at @p key, to its page (a new one when it does
+ * not fit) and to the fingerprint, as a record of its own with its
+ * content value. @p val is scratch of DC_HOUSEHOLD_VALUE_MAX bytes. */
+static dc_err put_household(dc_builder *b, const uint8_t *key,
+                            const dc_household_fields *f, uint8_t *val)
 {
     dc_err rc = DC_OK;
+    size_t vlen = dc_household_value_put(val, dc_get_be64(key), f);
     if (DC_PAGE_VALUES(b->page_n + 1) + b->page_bytes + vlen > DC_PAGE_SIZE)
         rc = flush_page(b);
     if (rc != DC_OK) return rc;
+    if (b->page_n == 0) b->page_first = f->number;
     memcpy(b->page_keys + (size_t)b->page_n * DC_HOUSEHOLD_KEY_SIZE, key,
            DC_HOUSEHOLD_KEY_SIZE);
     memcpy(b->page_values + b->page_bytes, val, vlen);
     b->page_bytes += (uint32_t)vlen;
     b->page_ends[b->page_n++] = (uint16_t)b->page_bytes;
     dc_build_hash_part(b->hasher, key, DC_HOUSEHOLD_KEY_SIZE);
-    dc_build_hash_part(b->hasher, val, vlen);
+    dc_build_hash_part(b->hasher, val, dc_household_content_put(val, f));
     return DC_OK;
 }
 
-/* A household's value: its fixed part, then id and house number. */
-#define VALUE_MAX (DC_HOUSEHOLD_FIXED + 2 * (1 + DC_MAX_STR8))
+/* Scratch for one value, stored or content. */
+#define VALUE_MAX                                                                        \
+    (DC_HOUSEHOLD_VALUE_MAX > DC_HOUSEHOLD_CONTENT_MAX ? DC_HOUSEHOLD_VALUE_MAX          \
+                                                       : DC_HOUSEHOLD_CONTENT_MAX)
 
 /* The strings id of a provisional one (street or group), given out in the
  * order of first use in key order. */
@@ -182,18 +189,16 @@ static dc_err write_group(dc_builder *b, door_group *g, uint32_t *number,
         if (rc != DC_OK) return rc;
         int32_t lat = dc_get_i32(d + 4), lon = dc_get_i32(d + 8);
         grow_box(b, lat, lon);
-        dc_put_le32(val, *number);
-        dc_put_i32(val + 4, lat);
-        dc_put_i32(val + 8, lon);
-        dc_put_le32(val + 12, street);
-        dc_put_le32(val + 16, group);
-        val[DC_HOUSEHOLD_DOOR] = (uint8_t)door;
-        uint8_t *v = val + DC_HOUSEHOLD_FIXED;
-        *v++ = (uint8_t)idlen;
-        memcpy(v, id, idlen);
-        v += idlen;
-        memcpy(v, d + 20, 1 + (size_t)d[20]); /* house number, with its length */
-        v += 1 + d[20];
+        dc_household_fields f = {.number = *number,
+                                 .lat_e7 = lat,
+                                 .lon_e7 = lon,
+                                 .street = street,
+                                 .group = group,
+                                 .door = (uint8_t)door,
+                                 .id = id,
+                                 .id_len = idlen,
+                                 .house = d + 21,
+                                 .house_len = d[20]};
         rc = dc_build_search_household(b, *number, dc_place_postcode(g->place), street,
                                        group, d + 21, d[20], lat, lon);
         if (rc != DC_OK) return rc;
@@ -202,7 +207,7 @@ static dc_err write_group(dc_builder *b, door_group *g, uint32_t *number,
             memcpy(b->number_keys +
                        (size_t)(*number / DC_NUMBER_STRIDE) * DC_HOUSEHOLD_KEY_SIZE,
                    key, DC_HOUSEHOLD_KEY_SIZE);
-        rc = put_household(b, key, val, (size_t)(v - val));
+        rc = put_household(b, key, &f, val);
         if (rc != DC_OK) return rc;
         if (++*number % DC_PROGRESS_STEP == 0)
             dc_build_progress(b, "write", *number, b->kept);

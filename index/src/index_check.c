@@ -18,6 +18,7 @@
 #include "check_history.h"
 #include "check_search.h"
 #include "check_zonecells.h"
+#include "household_value.h"
 #include "id_groups.h"
 #include "index_internal.h"
 #include "pages.h"
@@ -49,6 +50,7 @@ typedef struct checker {
     dc_err (*id_fn)(struct checker *c, const MDB_val *key, const MDB_val *val);
     uint8_t last_id[DC_ID_MAX];
     size_t last_id_len;
+    uint32_t number; /* a walk of the households: the record's number */
 } checker;
 
 typedef dc_err (*record_fn)(checker *c, const MDB_val *key, const MDB_val *val);
@@ -92,8 +94,6 @@ static dc_err page_ok(checker *c, uint32_t p, const uint8_t *page)
             return corrupt(c, "household page %u: its head's place %u is not its key's",
                            p, j);
     bool zeros = page[2] == 0 && page[3] == 0;
-    for (uint32_t i = 60; zeros && i < DC_PAGE_HEAD; i++)
-        zeros = page[i] == 0;
     for (uint32_t i = prev; zeros && i < DC_PAGE_SIZE; i++)
         zeros = page[i] == 0;
     if (!zeros) return corrupt(c, "household page %u: bytes where none belong", p);
@@ -102,19 +102,29 @@ static dc_err page_ok(checker *c, uint32_t p, const uint8_t *page)
     return DC_OK;
 }
 
-/* Call @p fn on every household record, page by page. */
+/* Call @p fn on every household record, page by page, its number in
+ * c->number: each page's head numbers its first record after the last
+ * of the page before. */
 static dc_err walk_pages(checker *c, record_fn fn)
 {
     const struct dc_pages *pg = &c->idx->pages;
     MDB_val k, v;
+    uint32_t next = 0;
     for (uint32_t p = 0; p < pg->npages; p++) {
         const uint8_t *page = dc_pages_page(pg, p);
         dc_err e = page_ok(c, p, page);
-        for (uint32_t i = 0, n = dc_page_count(page); e == DC_OK && i < n; i++) {
+        uint32_t n = dc_page_count(page);
+        if (e == DC_OK && dc_page_number(page, 0) != next)
+            return corrupt(c,
+                           "household page %u: its first record is numbered %u, not %u",
+                           p, dc_page_number(page, 0), next);
+        for (uint32_t i = 0; e == DC_OK && i < n; i++) {
             e = dc_page_record(page, i, &k, &v);
+            c->number = next + i;
             if (e == DC_OK) e = fn(c, &k, &v);
         }
         if (e != DC_OK) return e;
+        next += n;
     }
     return DC_OK;
 }
@@ -423,6 +433,36 @@ static void grow_bbox(checker *c, const dc_household *h)
     if (h->lon_e7 > c->bbox[3]) c->bbox[3] = h->lon_e7;
 }
 
+/* The fields of a decoded household @p h whose value is @p val. */
+static dc_household_fields fields_of(const dc_household *h, const MDB_val *val,
+                                     uint32_t street, uint32_t group)
+{
+    return (dc_household_fields){
+        .number = h->number,
+        .lat_e7 = h->lat_e7,
+        .lon_e7 = h->lon_e7,
+        .street = street,
+        .group = group,
+        .door = ((const uint8_t *)val->mv_data)[DC_HOUSEHOLD_DOOR],
+        .id = (const uint8_t *)h->id.ptr,
+        .id_len = h->id.len,
+        .house = (const uint8_t *)h->house_number.ptr,
+        .house_len = h->house_number.len,
+    };
+}
+
+/* The value is the one its fields encode to: one value for each
+ * household, no varint longer than it needs, so that the fingerprint of
+ * the content values covers every byte. */
+static bool value_canonical(const MDB_val *key, const MDB_val *val, const dc_household *h,
+                            uint32_t street, uint32_t group)
+{
+    uint8_t own[DC_HOUSEHOLD_VALUE_MAX];
+    dc_household_fields f = fields_of(h, val, street, group);
+    size_t n = dc_household_value_put(own, dc_get_be64(key->mv_data), &f);
+    return n == val->mv_size && memcmp(own, val->mv_data, n) == 0;
+}
+
 static dc_err household_record(checker *c, const MDB_val *key, const MDB_val *val)
 {
     dc_household h;
@@ -430,10 +470,9 @@ static dc_err household_record(checker *c, const MDB_val *key, const MDB_val *va
     if (key->mv_size != DC_HOUSEHOLD_KEY_SIZE)
         return corrupt(c, "households: a key of %zu bytes after household %u",
                        key->mv_size, number);
-    if (dc_household_decode(key, val, &h, &street, &group) != DC_OK)
+    if (dc_household_decode(key, val, c->number, &h, &street, &group) != DC_OK ||
+        !value_canonical(key, val, &h, street, group))
         return corrupt(c, "household %u: malformed record", number);
-    if (h.number != number)
-        return corrupt(c, HH_FMT "expected household %u there", HH_ARGS(&h), number);
     if (c->zone_of[h.postcode] < 0)
         return corrupt(c, HH_FMT "zone %05u does not exist", HH_ARGS(&h), h.postcode);
     if (dc_index_string(c->txn, street, &h.street) != DC_OK ||
@@ -563,12 +602,26 @@ static dc_err hash_record(checker *c, const MDB_val *key, const MDB_val *val)
     return DC_OK;
 }
 
+/* A household record as its content value (household_value.h); the
+ * check of the households decoded every one before. */
+static dc_err hash_household(checker *c, const MDB_val *key, const MDB_val *val)
+{
+    uint8_t content[DC_HOUSEHOLD_CONTENT_MAX];
+    dc_household h;
+    uint32_t street, group;
+    if (dc_household_decode(key, val, c->number, &h, &street, &group) != DC_OK)
+        return corrupt(c, "household %u: malformed record", c->number);
+    dc_household_fields f = fields_of(&h, val, street, group);
+    MDB_val v = {dc_household_content_put(content, &f), content};
+    return hash_record(c, key, &v);
+}
+
 static dc_err check_fingerprint(checker *c)
 {
     uint8_t fp[DC_FINGERPRINT_SIZE];
     dc_sha256_init(&c->sha);
     for (int db = 0; db < DC_DB_CONTENT; db++) {
-        dc_err e = walk(c, db, hash_record);
+        dc_err e = walk(c, db, db == DC_DB_HOUSEHOLDS ? hash_household : hash_record);
         if (e != DC_OK) return e;
     }
     dc_sha256_final(&c->sha, fp);

@@ -71,9 +71,9 @@ extern const char *const dc_db_names[DC_DB_COUNT];
 #define DC_CELL_LAST_ROW 72000u
 
 /* Fixed parts of records, in bytes. */
-#define DC_ZONE_FIXED 28      /* count, ref lat, ref lon, 4 x bbox */
-#define DC_HOUSEHOLD_FIXED 21 /* number, lat, lon, street, group, door */
-#define DC_HOUSEHOLD_DOOR 20  /* offset of the door's size */
+#define DC_ZONE_FIXED 28     /* count, ref lat, ref lon, 4 x bbox */
+#define DC_HOUSEHOLD_FIXED 5 /* lat and lon in the key's cell, door */
+#define DC_HOUSEHOLD_DOOR 4  /* offset of the door's size */
 /* A door's size is stored up to this; at it, the door has this many or
  * more households and a reader counts them. */
 #define DC_DOOR_MAX 255u
@@ -83,7 +83,8 @@ extern const char *const dc_db_names[DC_DB_COUNT];
 
 /* Households are packed in key order into pages of DC_PAGE_SIZE bytes
  * (docs/FORMAT.md): a 64-byte head (u16 count n, u16 zero, the BE u64
- * places of keys n*j/8 for j = 1..7, 4 zero bytes), then n entries of
+ * places of keys n*j/8 for j = 1..7, the u32 LE number of its first
+ * record, at DC_PAGE_NUMBER), then n entries of
  * DC_PAGE_ENTRY bytes (12-byte key, u16 end of its value), then the
  * values. A `households` value is a segment of up to DC_SEGMENT_PAGES
  * pages, all segments but the last full; its `fences` value is the first
@@ -94,7 +95,8 @@ extern const char *const dc_db_names[DC_DB_COUNT];
 #define DC_PAGE_SIZE 4096u
 #define DC_PAGE_HEAD 64u
 #define DC_PAGE_ENTRY 14u
-#define DC_PAGE_SPLITS 8u /* the head's places cut the entries in 8 */
+#define DC_PAGE_SPLITS 8u  /* the head's places cut the entries in 8 */
+#define DC_PAGE_NUMBER 60u /* where the head holds its first record's number */
 #define DC_SEGMENT_PAGES 4096u
 /* Where a page of @p n records has its first value. */
 #define DC_PAGE_VALUES(n) (DC_PAGE_HEAD + DC_PAGE_ENTRY * (uint32_t)(n))
@@ -176,6 +178,42 @@ static inline int32_t dc_get_i32(const uint8_t *p)
     return v;
 }
 
+/* Unsigned LEB128 varints: seven bits a byte, low first, the high bit set
+ * on every byte but the last. The longest of a u32: */
+#define DC_VARINT_MAX 5u
+
+/* Append @p v as an unsigned LEB128 varint at @p p; the bytes written. */
+static inline size_t dc_varint_put(uint8_t *p, uint32_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (uint8_t)v;
+    return n;
+}
+
+/* Read a varint at *p, no further than @p end: 0 and *p moved past it, or
+ * -1 for one cut short, longer than 5 bytes or past 2^32 - 1. */
+static inline int dc_varint_get(const uint8_t **p, const uint8_t *end, uint32_t *v)
+{
+    const uint8_t *q = *p;
+    uint32_t x = 0;
+    for (unsigned shift = 0; shift < 35; shift += 7) {
+        if (q == end) return -1;
+        uint8_t b = *q++;
+        if (shift == 28 && b > 0x0f) return -1;
+        x |= (uint32_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            *p = q;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 /* ---- positions ------------------------------------------------------ */
 
 static inline int dc_lat_ok(int32_t lat_e7)
@@ -222,6 +260,20 @@ static inline uint32_t dc_place_postcode(uint64_t place)
 static inline uint64_t dc_place_cell(uint64_t place)
 {
     return place >> DC_PLACE_CELL_SHIFT;
+}
+
+/* The south-west corner, e7, of the 1/400-degree cell of a place: where a
+ * household record's position is counted from. */
+static inline int32_t dc_place_south(uint64_t place)
+{
+    uint64_t row = dc_place_cell(place) / DC_CELL_COLS;
+    return (int32_t)((int64_t)row * DC_CELL_E7 + DC_LAT_E7_MIN);
+}
+
+static inline int32_t dc_place_west(uint64_t place)
+{
+    uint64_t col = dc_place_cell(place) % DC_CELL_COLS;
+    return (int32_t)((int64_t)col * DC_CELL_E7 + DC_LON_E7_MIN);
 }
 
 /* Cell of the coarse zone grid holding a valid position. */

@@ -25,6 +25,13 @@ static inline const uint8_t *dc_pages_fence(const struct dc_pages *pg, uint32_t 
 /* A page's record count; 0 when its header cannot be right. */
 uint32_t dc_page_count(const uint8_t *page);
 
+/* The number of record @p slot of a page: its first record's, from the
+ * head, and the slot. */
+static inline uint32_t dc_page_number(const uint8_t *page, uint32_t slot)
+{
+    return dc_get_le32(page + DC_PAGE_NUMBER) + slot;
+}
+
 /* Record @p slot of a page: its key and value, inside the page.
  * DC_E_INDEX_CORRUPT when the page's count has no such slot or the value's
  * ends leave the page. */

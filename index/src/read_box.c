@@ -92,7 +92,7 @@ static uint64_t next_wanted(uint64_t place, const span *s)
 static dc_err visit(walk *w, const MDB_val *k, const MDB_val *v)
 {
     dc_household_pos pos;
-    dc_err rc = dc_household_pos_decode(k, v, &pos);
+    dc_err rc = dc_household_pos_decode(k, v, dc_cursor_number(w->txn), &pos);
     if (rc == DC_OK && pos.lat_e7 >= w->south && pos.lat_e7 <= w->north &&
         pos.lon_e7 >= w->west && pos.lon_e7 <= w->east)
         w->stopped = w->fn(w->ctx, &pos) != 0;

@@ -50,7 +50,7 @@ dc_err dc_index_code_households(dc_index_txn *txn, const dc_code *code, uint32_t
     dc_err rc = get_code(txn, code, &place, key, &v, NULL);
     if (rc == DC_OK) rc = dc_household_door(&v, &n);
     if (rc != DC_OK) return rc;
-    uint32_t number = dc_get_le32(v.mv_data);
+    uint32_t number = dc_cursor_number(txn);
     if (n == DC_DOOR_MAX) { /* the cursor is on its first household */
         rc = count_place(txn, place, &n);
         if (rc != DC_OK) return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
@@ -117,7 +117,9 @@ static dc_err code_read(dc_index_txn *txn, const dc_code *code, dc_olc_cell *cel
     dc_err rc = get_code(txn, code, &place, key, &v, cell);
     if (rc == DC_OK) rc = dc_household_door(&v, &door);
     while (rc == DC_OK) {
-        if (i < cap && (rc = dc_index_household_of(txn, &k, &v, &out[i])) != DC_OK) break;
+        if (i < cap && (rc = dc_index_household_of(txn, &k, &v, dc_cursor_number(txn),
+                                                   &out[i])) != DC_OK)
+            break;
         i++;
         if (door < DC_DOOR_MAX && (i == door || i >= cap)) break;
         rc =

@@ -65,6 +65,11 @@ dc_err dc_cursor_step(dc_index_txn *txn, MDB_cursor_op op, MDB_val *k, MDB_val *
     return rc;
 }
 
+uint32_t dc_cursor_number(const dc_index_txn *txn)
+{
+    return dc_page_number(dc_pages_page(&txn->idx->pages, txn->page), txn->slot);
+}
+
 /* Put the cursor on the first household at or after @p place. */
 dc_err dc_cursor_seek(dc_index_txn *txn, uint64_t place, MDB_val *k, MDB_val *v)
 {
@@ -95,8 +100,7 @@ dc_err dc_cursor_seek_number(dc_index_txn *txn, uint32_t number, MDB_val *k, MDB
     for (uint32_t i = number % DC_NUMBER_STRIDE; rc == DC_OK && i > 0; i--)
         rc = dc_cursor_step(txn, MDB_NEXT, k, v);
     if (rc == DC_E_NOT_FOUND) return DC_E_INDEX_CORRUPT;
-    if (rc == DC_OK && (v->mv_size < 4 || dc_get_le32(v->mv_data) != number))
-        return DC_E_INDEX_CORRUPT;
+    if (rc == DC_OK && dc_cursor_number(txn) != number) return DC_E_INDEX_CORRUPT;
     return rc;
 }
 

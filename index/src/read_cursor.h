@@ -27,6 +27,10 @@ dc_err dc_index_id_key(dc_index_txn *txn, const void *id, size_t len,
  * or for no such key. */
 dc_err dc_cursor_step(dc_index_txn *txn, MDB_cursor_op op, MDB_val *k, MDB_val *v);
 
+/* The number of the household under the cursor, which a step or seek
+ * has just read (so its page is there). */
+uint32_t dc_cursor_number(const dc_index_txn *txn);
+
 /* Put the cursor on the first household at or after @p place. */
 dc_err dc_cursor_seek(dc_index_txn *txn, uint64_t place, MDB_val *k, MDB_val *v);
 

@@ -14,15 +14,18 @@
  * DC_E_INDEX_CORRUPT otherwise. */
 dc_err dc_zone_decode(uint32_t postcode, const MDB_val *val, dc_zone *out);
 
-/* Decode a household record (key and value of `households`) without its
- * strings: number, position, postcode, the string ids, id and house
- * number. Checks lengths, the position and the postcode. */
-dc_err dc_household_decode(const MDB_val *key, const MDB_val *val, dc_household *out,
-                           uint32_t *street_id, uint32_t *group_id);
+/* Decode a household record (key and value of `households`, @p number
+ * from its page: dc_page_number) without its strings: position, postcode,
+ * the string ids, id and house number. Checks lengths, the position and
+ * the postcode. */
+dc_err dc_household_decode(const MDB_val *key, const MDB_val *val, uint32_t number,
+                           dc_household *out, uint32_t *street_id, uint32_t *group_id);
 
-/* The number, position and postcode of a household record, and the record
- * itself as a ref; DC_E_INDEX_CORRUPT when its value is too short. */
-dc_err dc_household_pos_decode(const MDB_val *k, const MDB_val *v, dc_household_pos *pos);
+/* The position and postcode of household @p number's record, and the
+ * record itself as a ref; DC_E_INDEX_CORRUPT when its value is too short
+ * or puts it outside its key's cell. */
+dc_err dc_household_pos_decode(const MDB_val *k, const MDB_val *v, uint32_t number,
+                               dc_household_pos *pos);
 
 /* The size of the door whose first record has value @p v, as stored: at
  * DC_DOOR_MAX, the door has that many households or more.

@@ -11,7 +11,7 @@ dc_err dc_index_household(dc_index_txn *txn, uint32_t number, dc_household *out)
     dc_household h;
     if (!txn || !out) return DC_E_INVALID_ARG;
     dc_err rc = dc_cursor_seek_number(txn, number, &k, &v);
-    if (rc == DC_OK) rc = dc_index_household_of(txn, &k, &v, &h);
+    if (rc == DC_OK) rc = dc_index_household_of(txn, &k, &v, number, &h);
     if (rc == DC_OK) *out = h;
     return rc;
 }
@@ -28,7 +28,7 @@ dc_err dc_index_household_by_id(dc_index_txn *txn, const char *id, size_t len,
     if (rc != DC_OK) return rc;
     k = (MDB_val){DC_HOUSEHOLD_KEY_SIZE, (void *)key};
     rc = dc_cursor_step(txn, MDB_SET_KEY, &k, &v);
-    if (rc == DC_OK) rc = dc_index_household_of(txn, &k, &v, &h);
+    if (rc == DC_OK) rc = dc_index_household_of(txn, &k, &v, dc_cursor_number(txn), &h);
     if (rc == DC_OK) *out = h;
     return rc == DC_E_NOT_FOUND ? DC_E_INDEX_CORRUPT : rc;
 }
@@ -39,7 +39,7 @@ dc_err dc_index_household_read(dc_index_txn *txn, const dc_household_ref *ref,
     dc_household h;
     if (!txn || !ref || !out || !ref->key || !ref->val) return DC_E_INVALID_ARG;
     MDB_val k = {ref->key_size, (void *)ref->key}, v = {ref->val_size, (void *)ref->val};
-    dc_err rc = dc_index_household_of(txn, &k, &v, &h);
+    dc_err rc = dc_index_household_of(txn, &k, &v, ref->number, &h);
     if (rc == DC_OK) *out = h;
     return rc;
 }

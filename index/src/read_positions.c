@@ -16,10 +16,7 @@ dc_err dc_index_cell_households(dc_index_txn *txn, uint32_t row, uint32_t col,
     for (rc = dc_cursor_seek(txn, dc_place(row, col, 0, 0), &k, &v); rc == DC_OK;
          rc = dc_cursor_step(txn, MDB_NEXT, &k, &v)) {
         if (dc_place_cell(dc_get_be64(k.mv_data)) != cell) break;
-        if (n == 0) {
-            if (v.mv_size < 4) return DC_E_INDEX_CORRUPT;
-            number = dc_get_le32(v.mv_data);
-        }
+        if (n == 0) number = dc_cursor_number(txn);
         n++;
     }
     if (rc != DC_OK && rc != DC_E_NOT_FOUND) return rc;
@@ -38,8 +35,8 @@ dc_err dc_index_household_positions(dc_index_txn *txn, uint32_t first, uint32_t 
     if (count == 0) return DC_OK;
     dc_err rc = dc_cursor_seek_number(txn, first, &k, &v);
     for (uint32_t i = 0; rc == DC_OK; i++) {
-        rc = dc_household_pos_decode(&k, &v, &pos);
-        if (rc == DC_OK && pos.number != first + i) rc = DC_E_INDEX_CORRUPT;
+        rc = dc_household_pos_decode(&k, &v, first + i, &pos);
+        if (rc == DC_OK && dc_cursor_number(txn) != first + i) rc = DC_E_INDEX_CORRUPT;
         if (rc != DC_OK || fn(ctx, &pos) || i + 1 == count) break;
         rc = dc_cursor_step(txn, MDB_NEXT, &k, &v);
         if (rc == DC_E_NOT_FOUND) rc = DC_E_INDEX_CORRUPT;
@@ -59,7 +56,7 @@ dc_err dc_index_row_positions(dc_index_txn *txn, uint32_t row, uint32_t col_firs
     for (rc = dc_cursor_seek(txn, dc_place(row, col_first, 0, 0), &k, &v); rc == DC_OK;
          rc = dc_cursor_step(txn, MDB_NEXT, &k, &v)) {
         if (dc_place_cell(dc_get_be64(k.mv_data)) > last) break;
-        rc = dc_household_pos_decode(&k, &v, &pos);
+        rc = dc_household_pos_decode(&k, &v, dc_cursor_number(txn), &pos);
         if (rc != DC_OK || fn(ctx, &pos)) break;
     }
     return rc == DC_E_NOT_FOUND ? DC_OK : rc;

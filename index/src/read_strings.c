@@ -54,10 +54,10 @@ static dc_err household_strings(dc_index_txn *txn, dc_household *h, uint32_t str
 
 /* A whole household from its record. */
 dc_err dc_index_household_of(dc_index_txn *txn, const MDB_val *key, const MDB_val *val,
-                             dc_household *out)
+                             uint32_t number, dc_household *out)
 {
     uint32_t street, group;
-    dc_err rc = dc_household_decode(key, val, out, &street, &group);
+    dc_err rc = dc_household_decode(key, val, number, out, &street, &group);
     if (rc == DC_OK) rc = household_strings(txn, out, street, group);
     return rc;
 }

@@ -16,9 +16,9 @@ dc_err dc_index_load_strings(dc_index *idx, dc_error *err);
  * the last. */
 dc_err dc_index_string(dc_index_txn *txn, uint32_t id, dc_str *out);
 
-/* A whole household from its record: decoded (read_decode.h), its street
- * and group resolved. */
+/* A whole household from its record and number: decoded (read_decode.h),
+ * its street and group resolved. */
 dc_err dc_index_household_of(dc_index_txn *txn, const MDB_val *key, const MDB_val *val,
-                             dc_household *out);
+                             uint32_t number, dc_household *out);
 
 #endif

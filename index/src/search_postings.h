@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "diachi/search_index.h"
+#include "index_internal.h"
 
 /* Ids in a block of a posting list: the first as itself, the rest as the
  * difference from the one before. */
@@ -21,41 +22,6 @@
 /* A skip entry: u32 LE first id of the block, u32 LE offset of the block
  * from the first byte of the blocks. */
 #define DC_POSTINGS_SKIP 8u
-/* The longest varint of a u32. */
-#define DC_VARINT_MAX 5u
-
-/* Append @p v as an unsigned LEB128 varint at @p p; the bytes written. */
-static inline size_t dc_varint_put(uint8_t *p, uint32_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        p[n++] = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    p[n++] = (uint8_t)v;
-    return n;
-}
-
-/* Read a varint at *p, no further than @p end: 0 and *p moved past it, or
- * -1 for one cut short, longer than 5 bytes or past 2^32 - 1. */
-static inline int dc_varint_get(const uint8_t **p, const uint8_t *end, uint32_t *v)
-{
-    const uint8_t *q = *p;
-    uint32_t x = 0;
-    for (unsigned shift = 0; shift < 35; shift += 7) {
-        if (q == end) return -1;
-        uint8_t b = *q++;
-        if (shift == 28 && b > 0x0f) return -1;
-        x |= (uint32_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *v = x;
-            *p = q;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 /* The bytes a posting list of @p ids (ascending, distinct, @p n >= 1)
  * takes at most: its count, its skip table, five bytes an id. */
 static inline size_t dc_postings_bound(size_t n)

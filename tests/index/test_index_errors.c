@@ -267,39 +267,45 @@ static void test_open_errors(void **state)
     assert_int_equal(dc_index_build(v2, &fx.in, NULL, NULL), DC_OK);
     tamper(v2, "meta", "format_version", 14, "\2\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 2; this diachi reads version 9", v2);
+             "%s has index format version 2; this diachi reads version 10", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     /* Version 4 had no zonecells, 6 no search data: rebuilt, never read
      * without them. */
     tamper(v2, "meta", "format_version", 14, "\4\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 4; this diachi reads version 9", v2);
+             "%s has index format version 4; this diachi reads version 10", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     /* Version 5 had an ids entry a household, not groups of them. */
     tamper(v2, "meta", "format_version", 14, "\5\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 5; this diachi reads version 9", v2);
+             "%s has index format version 5; this diachi reads version 10", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     tamper(v2, "meta", "format_version", 14, "\6\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 6; this diachi reads version 9", v2);
+             "%s has index format version 6; this diachi reads version 10", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     /* Version 7 had no editions of the zones. */
     tamper(v2, "meta", "format_version", 14, "\7\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 7; this diachi reads version 9", v2);
+             "%s has index format version 7; this diachi reads version 10", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     /* Version 8 had no former names in its search entities and kept a name's
        leading word only as its kind. */
     tamper(v2, "meta", "format_version", 14, "\10\0\0\0", 4);
     snprintf(msg, sizeof msg,
-             "%s has index format version 8; this diachi reads version 9", v2);
+             "%s has index format version 8; this diachi reads version 10", v2);
+    expect_open(v2, DC_E_INDEX_FORMAT, msg);
+    /* Version 9 kept each household's number, position and string ids at
+       full width in its value. */
+    tamper(v2, "meta", "format_version", 14, "\11\0\0\0", 4);
+    snprintf(msg, sizeof msg,
+             "%s has index format version 9; this diachi reads version 10", v2);
+    expect_open(v2, DC_E_INDEX_FORMAT, msg);
+    tamper(v2, "meta", "format_version", 14, "\13\0\0\0", 4);
+    snprintf(msg, sizeof msg,
+             "%s has index format version 11; this diachi reads version 10", v2);
     expect_open(v2, DC_E_INDEX_FORMAT, msg);
     tamper(v2, "meta", "format_version", 14, "\12\0\0\0", 4);
-    snprintf(msg, sizeof msg,
-             "%s has index format version 10; this diachi reads version 9", v2);
-    expect_open(v2, DC_E_INDEX_FORMAT, msg);
-    tamper(v2, "meta", "format_version", 14, "\11\0\0\0", 4);
     tamper(v2, "meta", "code_scheme", 11, "\7\0\0\0", 4);
     snprintf(msg, sizeof msg, "%s has code scheme version 7; this diachi knows version 1",
              v2);
@@ -354,19 +360,31 @@ static size_t read_raw(const char *path, const char *db, const void *key, size_t
 }
 
 /* Household 3 is DBP-000008 at 21.3851, 103.0051 (3210192P422X), alone
- * at its door. */
+ * at its door: its value as FORMAT.md lays it out, its position counted
+ * from the south-west corner of its key's cell (row 44554, column 113202:
+ * 21.385, 103.005), street 2 and group 3 as varints. @p street is the
+ * street id's bytes (@p nstreet of them), @p house its house number. */
+static void household3_as(uint8_t *val, size_t *len, int32_t lat, int32_t lon,
+                          uint8_t door, const uint8_t *street, size_t nstreet,
+                          const char *house)
+{
+    static const uint8_t id[] = {10, 'D', 'B', 'P', '-', '0', '0', '0', '0', '0', '8'};
+    uint32_t dlat = (uint32_t)(lat - 213850000), dlon = (uint32_t)(lon - 1030050000);
+    size_t n = 0;
+    val[n++] = (uint8_t)dlat, val[n++] = (uint8_t)(dlat >> 8);
+    val[n++] = (uint8_t)dlon, val[n++] = (uint8_t)(dlon >> 8);
+    val[n++] = door;
+    memcpy(val + n, street, nstreet), n += nstreet;
+    val[n++] = 3;
+    memcpy(val + n, id, sizeof id), n += sizeof id;
+    val[n++] = (uint8_t)strlen(house);
+    memcpy(val + n, house, strlen(house)), n += strlen(house);
+    *len = n;
+}
+
 static void household3(uint8_t *val, size_t *len, int32_t lat, int32_t lon, uint8_t door)
 {
-    static const uint8_t tail[] = {10,  'D', 'B', 'P', '-', '0', '0',
-                                   '0', '0', '0', '8', 2,   '1', '4'};
-    uint32_t fixed[5] = {3, (uint32_t)lat, (uint32_t)lon, 2,
-                         3}; /* number, position, street and group ids */
-    for (int i = 0; i < 5; i++)
-        for (int b = 0; b < 4; b++)
-            val[4 * i + b] = (uint8_t)(fixed[i] >> (8 * b));
-    val[20] = door;
-    memcpy(val + 21, tail, sizeof tail);
-    *len = 21 + sizeof tail;
+    household3_as(val, len, lat, lon, door, (const uint8_t[]){2}, 1, "14");
 }
 
 /* The fixture's households fit one page: segment 0 is that page. */
@@ -426,6 +444,11 @@ static void stray_byte(uint8_t *page)
     page[4095] = 1;
 }
 
+static void first_number(uint8_t *page)
+{
+    page[60] = 1; /* the head numbers the page's first record 1 */
+}
+
 /* A damaged household page: reads report corruption, never read outside
  * the page, and the check names the page and what is wrong. */
 static void test_check_pages(void **state)
@@ -442,6 +465,8 @@ static void test_check_pages(void **state)
          "household page 0: its head's place 1 is not its key's"},
         {"p_end.idx", first_end_short, "household page 0: record 0 has bytes 176 to 176"},
         {"p_stray.idx", stray_byte, "household page 0: bytes where none belong"},
+        {"p_number.idx", first_number,
+         "household page 0: its first record is numbered 1, not 0"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *path = fresh_index(cases[i].name);
@@ -668,6 +693,19 @@ static void test_check_tampered(void **state)
     assert_int_equal(dc_index_open(same, &idx, NULL), DC_OK);
     assert_int_equal(dc_index_check(idx, NULL, NULL), DC_OK);
     dc_index_close(idx);
+
+    /* A position outside its key's cell, and a value whose street id takes
+     * two bytes where one will do (its house number one byte shorter): not
+     * the value its fields give. */
+    const char *out = fresh_index("outside.idx");
+    household3(val, &len, 213851000 + 24000, 1030051000, 1);
+    tamper_household(out, key3, val, len);
+    check_fails_with(out, "household 3: malformed record");
+    const char *overlong = fresh_index("overlong.idx");
+    household3_as(val, &len, 213851000, 1030051000, 1, (const uint8_t[]){0x82, 0}, 2,
+                  "1");
+    tamper_household(overlong, key3, val, len);
+    check_fails_with(overlong, "household 3: malformed record");
 
     const char *door = fresh_index("door.idx");
     household3(val, &len, 213851000, 1030051000, 2);

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /** Version of the file layout this library reads and writes. */
-#define DC_INDEX_FORMAT_VERSION 9
+#define DC_INDEX_FORMAT_VERSION 10
 /** Version of the address-code scheme (docs/FORMAT.md section 1). */
 #define DC_CODE_SCHEME_VERSION 1
 /** Bytes in a content fingerprint (SHA-256). */
@@ -518,6 +518,7 @@ void dc_index_order_prefetch(dc_index_txn *txn, uint64_t order);
 typedef struct dc_household_ref {
     const void *key, *val;
     size_t key_size, val_size;
+    uint32_t number; /**< the household's number, which its page holds */
 } dc_household_ref;
 
 /** A household's position and postcode, without its strings. */
