@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "build_households.h"
-#include "household_value.h"
 #include "build_record.h"
 #include "build_search.h"
+#include "household_value.h"
 
 /* Put the segment of pages filled so far, and its fences. */
 static dc_err flush_segment(dc_builder *b)
