@@ -21,9 +21,13 @@
 #    the new fingerprint before the next. If the replica does not take it,
 #    the file placed for it is put back as it was.
 #
-# A replica that already serves the new fingerprint is skipped, so running
-# the same command again after an interruption completes the rollout; the
-# replicas not reached keep serving the old index meanwhile. Replicas on one
+# A replica that already serves the new fingerprint, from a path that holds
+# a file this diachi opens with it, is skipped, so running the same command
+# again after an interruption completes the rollout; the replicas not
+# reached keep serving the old index meanwhile. The fingerprint is of the
+# content, so an index rebuilt in a new format keeps it: a replica still
+# serving the old format's file (or one damaged on disk since it was
+# loaded) gets the file again. Replicas on one
 # host share one path (one copy in the page cache): the file is placed once.
 #
 # Exit status: 0 every replica serves the new index; 1 a replica did not
@@ -158,7 +162,7 @@ while read -r url path command; do
   fi
   n=$((n + 1))
   was=$(served_fingerprint "$url")
-  if [ "$was" = "$fp" ]; then
+  if [ "$was" = "$fp" ] && [ "$(file_fingerprint "$path")" = "$fp" ]; then
     say "$url already serves ${fp:0:16}"
     continue
   fi

@@ -290,6 +290,20 @@ for n in 1 2 3; do
   [ "$(ready_fingerprint "http://127.0.0.1:${ports[$n]}")" = "$fp_new" ] ||
     fail "after the rollout, replica $n does not serve the new index"
 done
+# Replica 3 serves the new fingerprint, but its path now holds a file this
+# diachi does not open (as after an upgrade that changed the index format,
+# which keeps the fingerprint; here the damaged copy, renamed in, so that
+# the replica's own map is untouched): the rollout places the file again.
+cp "$work/damaged.diachi" "$work/r3/.swap"
+mv -f "$work/r3/.swap" "$work/r3/index.diachi"
+rollout "$new_index" "$replicas" 2> "$work/rollout-3.log" ||
+  fail "the rollout over a path holding an unreadable file failed: $(cat "$work/rollout-3.log")"
+grep -q "127.0.0.1:$port1 already serves" "$work/rollout-3.log" ||
+  fail "the third rollout did not skip replica 1: $(cat "$work/rollout-3.log")"
+grep -q "placed $work/r3/index.diachi" "$work/rollout-3.log" ||
+  fail "the third rollout did not place replica 3's file: $(cat "$work/rollout-3.log")"
+cmp -s "$new_index" "$work/r3/index.diachi" || fail "replica 3's path does not hold the new file"
+say "a replica whose path holds a file that does not open: the file placed again"
 end_phase "1. rollout"
 expect_clean "1. rollout" "$fp_old" "$fp_new"
 sleep 1
